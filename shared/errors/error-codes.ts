@@ -1,0 +1,35 @@
+/**
+ * Stable error codes and the one table that decides what each means at every boundary.
+ * Retry decisions are taken from this table, never by matching error messages.
+ */
+export const ERROR_CODES = {
+  INVALID_SPEC: { http: 400, exit: 2, retryable: false },
+  INVALID_CSV: { http: 400, exit: 2, retryable: false },
+  INVALID_ARGUMENT: { http: 400, exit: 2, retryable: false },
+  INVALID_MODEL: { http: 400, exit: 2, retryable: false },
+  INVALID_ARTIFACT: { http: 422, exit: 2, retryable: false },
+  LIMIT_EXCEEDED: { http: 400, exit: 2, retryable: false },
+  PAYLOAD_TOO_LARGE: { http: 413, exit: 2, retryable: false },
+  UNAUTHORIZED: { http: 401, exit: 1, retryable: false },
+  NOT_FOUND: { http: 404, exit: 1, retryable: false },
+  CONFLICT: { http: 409, exit: 1, retryable: false },
+  CANCELLED: { http: 409, exit: 1, retryable: false },
+  STORE_UNAVAILABLE: { http: 503, exit: 1, retryable: true },
+  INDEX_UNAVAILABLE: { http: 503, exit: 1, retryable: true },
+  TIMEOUT: { http: 504, exit: 1, retryable: true },
+  INTERNAL: { http: 500, exit: 1, retryable: true },
+} as const satisfies Record<string, { http: number; exit: 0 | 1 | 2; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function httpStatusFor(code: ErrorCode): number {
+  return ERROR_CODES[code].http;
+}
+
+export function exitCodeFor(code: ErrorCode): 1 | 2 {
+  return ERROR_CODES[code].exit;
+}
+
+export function isRetryable(code: ErrorCode): boolean {
+  return ERROR_CODES[code].retryable;
+}
