@@ -1,0 +1,34 @@
+/** `sweepq extend ID FILE`: add the trials of a sweep file to an existing sweep. */
+import { loadConfig } from '../../../shared/config/config.js';
+import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import { flag, note, parseSweepId, printJson, printLine, type Command } from '../command.js';
+import { withClient } from '../connect.js';
+import { uploadSweepFiles } from './submit.js';
+
+export const extendCommand: Command = {
+  name: 'extend',
+  summary: 'add trials to a sweep',
+  usage: `usage: sweepq extend ID FILE [--json]
+
+Adds the trials of FILE to sweep ID. FILE must use the same dataset and pipeline; finished
+trials keep their results.
+
+  --json   print {"sweepId","name","total"}`,
+  options: { json: { type: 'boolean' } },
+  positionals: [2, 2],
+  async run({ positionals, values }) {
+    const id = parseSweepId(positionals[0]!);
+    const config = loadConfig();
+    const result = await withClient(config, async (client) => {
+      const { spec, files } = await loadSweepFile(positionals[1]!);
+      await uploadSweepFiles(client, files);
+      return client.extend(id, spec);
+    });
+    if (flag(values, 'json')) printJson(result);
+    else {
+      printLine(result.sweepId);
+      note(`extended ${result.name}: ${result.total} trial${result.total === 1 ? '' : 's'}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,49 @@
+/** `sweepq status ID`: counts, progress, elapsed time, ETA and the best trial so far. */
+import { loadConfig } from '../../../shared/config/config.js';
+import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
+import { flag, parseSweepId, printJson, printLine, type Command } from '../command.js';
+import { withClient } from '../connect.js';
+import { formatDuration } from '../format/duration.js';
+import { progressBar, finishedTrials } from '../format/progress-bar.js';
+import { formatMetric } from '../format/table.js';
+
+/** Human rendering of a status (also used by `run` and `cancel`). */
+export function renderStatus(status: SweepStatus): string {
+  const c = status.counts;
+  const done = finishedTrials(status);
+  const fraction = status.total > 0 ? done / status.total : 1;
+  const lines = [
+    `sweep     ${status.id}  ${status.name}`,
+    `state     ${status.state}`,
+    `progress  ${progressBar(fraction)} ${status.percent.toFixed(1)}%  ${done}/${status.total} finished`,
+    `trials    ${c.completed} completed · ${c.active} active · ${c.queued} queued · ${c.failed} failed · ${c.cancelled} cancelled`,
+    `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
+    `objective ${status.objective.goal} ${status.objective.metric}`,
+  ];
+  const best = status.best;
+  if (best === null) lines.push('best      -');
+  else {
+    const value = best.metrics?.[status.objective.metric];
+    lines.push(`best      ${best.name} (${best.model}) ${status.objective.metric}=${formatMetric(value)}  [${best.id}]`);
+  }
+  return lines.join('\n');
+}
+
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'progress of a sweep',
+  usage: `usage: sweepq status ID [--json]
+
+Shows trial counts, progress, elapsed time, ETA and the best trial so far.
+
+  --json   print the status object`,
+  options: { json: { type: 'boolean' } },
+  positionals: [1, 1],
+  async run({ positionals, values }) {
+    const id = parseSweepId(positionals[0]!);
+    const status = await withClient(loadConfig(), (client) => client.status(id));
+    if (flag(values, 'json')) printJson(status);
+    else printLine(renderStatus(status));
+    return 0;
+  },
+};

@@ -1,0 +1,50 @@
+/**
+ * The trial comparison table of `sweepq trials` and `sweepq run`: rank, name, model, status, the key
+ * metrics and the duration; failed trials show their error in place of metrics.
+ */
+import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
+import { formatDuration } from './duration.js';
+import { formatMetric, formatTable } from './table.js';
+
+/** Metrics shown by default, in this order (the names the worker reports). */
+export const KEY_METRICS: readonly string[] = ['accuracy', 'f1_score', 'auc_roc'];
+
+export interface TrialTableOptions {
+  /** Rank of the first row (1 + the page offset). */
+  firstRank?: number;
+  /** Extra metric to show (the sort metric, when it is not a key metric). */
+  metric?: string;
+}
+
+function cvCell(trial: TrialRecord): string {
+  const mean = trial.metrics?.cv_mean;
+  const std = trial.metrics?.cv_std;
+  if (mean === null || mean === undefined) return '-';
+  return std === null || std === undefined ? formatMetric(mean) : `${formatMetric(mean)}±${formatMetric(std)}`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Renders trials (already in display order) as a table. */
+export function renderTrialTable(trials: readonly TrialRecord[], options: TrialTableOptions = {}): string {
+  const metrics = options.metric !== undefined && !KEY_METRICS.includes(options.metric) && options.metric !== 'cv_mean' ? [...KEY_METRICS, options.metric] : KEY_METRICS;
+  const headers = ['#', 'name', 'model', 'status', ...metrics, 'cv', 'duration'];
+  const align: ('left' | 'right')[] = ['right', 'left', 'left', 'left', ...metrics.map((): 'right' => 'right'), 'right', 'right'];
+  const rows: string[][] = [];
+  const first = options.firstRank ?? 1;
+  const errors: string[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    const trial = trials[i]!;
+    const row = [String(first + i), trial.name, trial.model, trial.status];
+    for (const metric of metrics) row.push(formatMetric(trial.metrics?.[metric]));
+    row.push(cvCell(trial), formatDuration(trial.durationMs));
+    rows.push(row);
+    if (trial.status === 'failed' && trial.error !== null) errors.push(`  ${trial.name}: ${oneLine(trial.error, 160)}`);
+  }
+  let out = formatTable(headers, rows, { align });
+  if (errors.length > 0) out += `\n\nfailed trials:\n${errors.join('\n')}`;
+  return out;
+}

@@ -1,0 +1,67 @@
+/**
+ * One error shape for the whole API: `{ error: { code, message, location?, details? } }`, with the
+ * HTTP status taken from `httpStatusFor(code)` (error-codes.ts is the only place that maps codes).
+ * Messages of server-side failures are replaced by a generic text: the real error (which may hold a
+ * Redis URL, a bucket name or a stack) goes to the log only.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SweepqError, httpStatusFor, type ErrorCode } from '../../shared/errors/index.js';
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: ReturnType<SweepqError['toJSON']>;
+}
+
+/** What a client may read about a server-side failure, per code. */
+const GENERIC_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  INTERNAL: 'internal server error',
+  STORE_UNAVAILABLE: 'the object store is unavailable; try again later',
+  INDEX_UNAVAILABLE: 'the metrics index is unavailable; try again later',
+  TIMEOUT: 'the request timed out; try again later',
+};
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string' && (error as Partial<FastifyError>).code!.startsWith('FST_');
+}
+
+/** Maps fastify's own errors (body parsing, limits, routing) onto sweepq codes. */
+function fromFastifyError(error: FastifyError): SweepqError {
+  const status = error.statusCode ?? 500;
+  if (status === 413) return new SweepqError('PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (status === 404) return new SweepqError('NOT_FOUND', error.message);
+  if (status === 415) return new SweepqError('INVALID_ARGUMENT', `unsupported content type: ${error.message}`);
+  if (status >= 400 && status < 500) return new SweepqError('INVALID_ARGUMENT', error.message);
+  return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
+}
+
+/** Converts anything thrown by a route into the SweepqError that is sent. */
+export function toSweepqError(error: unknown): SweepqError {
+  if (error instanceof SweepqError) return error;
+  if (isFastifyError(error)) return fromFastifyError(error);
+  return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
+}
+
+/** Sends `error` in the API's error shape with its mapped status. */
+export function sendError(reply: FastifyReply, error: SweepqError): FastifyReply {
+  const status = httpStatusFor(error.code);
+  const generic = GENERIC_MESSAGES[error.code];
+  const body: ErrorBody = {
+    error: status >= 500 && generic !== undefined ? { code: error.code, message: generic } : error.toJSON(),
+  };
+  return reply.status(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Installs the error and not-found handlers on `app`. */
+export function registerErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const mapped = toSweepqError(error);
+    const status = httpStatusFor(mapped.code);
+    if (status >= 500) request.log.error({ err: error, code: mapped.code }, 'request failed');
+    else request.log.info({ code: mapped.code, message: mapped.message }, 'request rejected');
+    return sendError(reply, mapped);
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    // The method and path are echoed back URL-decoded by fastify; they come from the caller anyway.
+    return sendError(reply, new SweepqError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  });
+}

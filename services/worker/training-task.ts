@@ -1,0 +1,37 @@
+/** Messages between a worker process and its training threads. */
+import type { ModelName } from '../../shared/schemas/model-params.schema.js';
+import type { PipelineSpec } from '../../shared/schemas/pipeline-spec.schema.js';
+import type { CvSpecSchema, DatasetRef } from '../../shared/schemas/sweep-context.schema.js';
+import type { z } from 'zod';
+import type { ErrorCode } from '../../shared/errors/index.js';
+
+export interface TrainingTask {
+  id: number;
+  /** Local CSV files (already downloaded and hash-checked by the main thread). */
+  trainPath: string;
+  testPath: string | null;
+  dataset: DatasetRef;
+  pipeline: PipelineSpec;
+  model: ModelName;
+  params: Record<string, unknown>;
+  seed: number;
+  cv: z.infer<typeof CvSpecSchema>;
+}
+
+export interface TrainingSuccess {
+  id: number;
+  ok: true;
+  metrics: Record<string, number | null>;
+  cvScores: number[];
+  /** Serialized fitted pipeline (the artefact), produced in the thread to keep the main loop free. */
+  pipelineJson: string;
+  timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };
+}
+
+export interface TrainingFailure {
+  id: number;
+  ok: false;
+  error: { code: ErrorCode; message: string; stack?: string };
+}
+
+export type TrainingResult = TrainingSuccess | TrainingFailure;

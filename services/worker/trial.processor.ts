@@ -1,0 +1,181 @@
+/**
+ * Processes one trial job: claim (fenced attempt token) → fetch the dataset → train in a thread →
+ * store the artefact → commit the result. A trial is `completed` only after its artefact is stored,
+ * and only the attempt holding the current token can commit it.
+ */
+import { randomUUID } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { isRetryable, SweepqError } from '../../shared/errors/index.js';
+import type { MetricsIndex } from '../../shared/index/index.js';
+import type { Logger } from '../../shared/logger/logger.js';
+import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
+import type { ObjectStore } from '../../shared/store/object-store.js';
+import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import type { TrainingThreadClient } from './training-thread-client.js';
+
+export type TrialOutcomeKind = 'completed' | 'fenced' | 'skipped' | 'cancelled';
+
+/** Why a running trial is being stopped from outside. */
+type AbortReason = 'cancel' | 'shutdown';
+
+interface RunningTrial {
+  sweepId: string;
+  thread: TrainingThreadClient;
+  abortReason: AbortReason | null;
+}
+
+export interface TrialProcessorDeps {
+  index: MetricsIndex;
+  store: ObjectStore;
+  datasets: DatasetCache;
+  threads: readonly TrainingThreadClient[];
+  workerId: string;
+  logger: Logger;
+}
+
+const CONTEXT_CACHE_SIZE = 256;
+
+export class TrialProcessor {
+  private readonly running = new Map<string, RunningTrial>();
+  private readonly contexts = new Map<string, SweepContext>();
+
+  constructor(private readonly deps: TrialProcessorDeps) {}
+
+  /** Number of trials training right now. */
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  /** Aborts the running trials of a cancelled sweep (called on the cancel pub/sub message). */
+  async abortSweep(sweepId: string): Promise<void> {
+    const aborts: Array<Promise<void>> = [];
+    for (const trial of this.running.values()) {
+      if (trial.sweepId !== sweepId) continue;
+      trial.abortReason = 'cancel';
+      aborts.push(trial.thread.abort(`sweep ${sweepId} was cancelled`));
+    }
+    await Promise.all(aborts);
+  }
+
+  /** Stops every running trial and hands it back to the queue (graceful shutdown after the grace period). */
+  async abortAll(): Promise<void> {
+    const aborts: Array<Promise<void>> = [];
+    for (const trial of this.running.values()) {
+      trial.abortReason = 'shutdown';
+      aborts.push(trial.thread.abort('worker shutting down'));
+    }
+    await Promise.all(aborts);
+  }
+
+  async process(job: Job<TrialJob>, lockToken?: string): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const parsed = TrialJobSchema.safeParse(job.data);
+    if (!parsed.success) {
+      throw new UnrecoverableError(`job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    }
+    const data = parsed.data;
+    const { index, logger, workerId } = this.deps;
+    const log = logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
+
+    const context = await this.context(data.sweepId);
+    if (!context) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+
+    const token = randomUUID();
+    const claim = await index.claim(data.sweepId, data.index, token, workerId);
+    if (claim !== 'ok') {
+      log.info({ claim }, 'trial not claimed');
+      return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
+    }
+
+    const thread = this.deps.threads.find((t) => !t.busy);
+    if (!thread) throw new SweepqError('INTERNAL', 'no free training thread (concurrency misconfigured)');
+    const running: RunningTrial = { sweepId: data.sweepId, thread, abortReason: null };
+    this.running.set(data.trialId, running);
+    const started = Date.now();
+    try {
+      const trainPath = await this.deps.datasets.localPath(context.dataset.train);
+      const testPath = context.dataset.test === null ? null : await this.deps.datasets.localPath(context.dataset.test);
+      const result = await thread.run({
+        trainPath,
+        testPath,
+        dataset: context.dataset,
+        pipeline: context.pipeline,
+        model: data.model,
+        params: data.params,
+        seed: data.seed,
+        cv: context.cv,
+      });
+      if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
+
+      const storeStarted = Date.now();
+      const key = artifactKey(data.sweepId, data.trialId);
+      await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
+      const storeMs = Date.now() - storeStarted;
+
+      const committed = await index.commit(data.sweepId, data.index, {
+        token,
+        durationMs: Date.now() - started,
+        metrics: result.metrics,
+        timings: { ...result.timings, storeMs },
+        artifact: key,
+      });
+      if (committed !== 'ok') {
+        // Another attempt owns this trial now (our lock expired while we were paused or cut off).
+        log.warn({ committed }, 'result not committed: this attempt was superseded');
+        return { outcome: 'fenced', detail: committed };
+      }
+      log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
+      return { outcome: 'completed' };
+    } catch (error) {
+      return await this.handleFailure(job, lockToken, data, token, running, error, log);
+    } finally {
+      this.running.delete(data.trialId);
+    }
+  }
+
+  private async handleFailure(
+    job: Job<TrialJob>,
+    lockToken: string | undefined,
+    data: TrialJob,
+    token: string,
+    running: RunningTrial,
+    error: unknown,
+    log: Logger,
+  ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const { index } = this.deps;
+    if (running.abortReason === 'cancel') {
+      await index.abort(data.sweepId, data.index, token);
+      log.info('trial aborted: sweep cancelled');
+      return { outcome: 'cancelled' };
+    }
+    if (running.abortReason === 'shutdown') {
+      // Hand the trial back without spending an attempt: another worker picks it up at once.
+      await index.release(data.sweepId, data.index, token);
+      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
+      log.info('trial handed back: worker shutting down');
+      throw new DelayedError();
+    }
+    const code = error instanceof SweepqError ? error.code : 'INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = job.opts.attempts ?? 1;
+    const lastAttempt = job.attemptsMade + 1 >= attempts;
+    if (isRetryable(code) && !lastAttempt) {
+      await index.release(data.sweepId, data.index, token);
+      log.warn({ code, err: message }, 'trial attempt failed; will retry');
+      throw error instanceof Error ? error : new Error(message);
+    }
+    await index.fail(data.sweepId, data.index, token, `${code}: ${message}`);
+    log.error({ code, err: message }, 'trial failed');
+    throw new UnrecoverableError(`${code}: ${message}`);
+  }
+
+  private async context(sweepId: string): Promise<SweepContext | null> {
+    const cached = this.contexts.get(sweepId);
+    if (cached) return cached;
+    const sweep = await this.deps.index.getSweep(sweepId);
+    if (!sweep) return null;
+    if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
+    this.contexts.set(sweepId, sweep.context);
+    return sweep.context;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * A running sweepq worker: a BullMQ Worker pulling trial jobs, one training thread per concurrency
+ * slot, a subscription to cancel notifications, and a graceful `close`.
+ */
+import { hostname } from 'node:os';
+import path from 'node:path';
+import { Worker, type Job } from 'bullmq';
+import type { Config } from '../../shared/config/config.js';
+import { MetricsIndex } from '../../shared/index/index.js';
+import type { Logger } from '../../shared/logger/logger.js';
+import { bullPrefix, createRedisConnection } from '../../shared/queue/index.js';
+import type { TrialJob } from '../../shared/schemas/trial.schema.js';
+import { createObjectStore } from '../../shared/store/index.js';
+import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import { TrainingThreadClient } from './training-thread-client.js';
+import { TrialProcessor } from './trial.processor.js';
+
+export interface StartWorkerOptions {
+  config: Config;
+  logger: Logger;
+  /** Trials trained at once by this process (default: config.worker.concurrency). */
+  concurrency?: number;
+  /** Shown in trial records; default `<hostname>-<pid>`. */
+  workerId?: string;
+}
+
+export interface RunningWorker {
+  readonly workerId: string;
+  /**
+   * Stops taking jobs, lets running trials finish for up to `graceMs` (default from config), then
+   * aborts the rest and hands them back to the queue. Resolves when everything is closed.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+export async function startWorker(options: StartWorkerOptions): Promise<RunningWorker> {
+  const { config } = options;
+  const redisUrl = config.redis.url;
+  if (!redisUrl) throw new Error('startWorker needs REDIS_URL (the embedded Redis is started by `sweepq run`)');
+  const concurrency = options.concurrency ?? config.worker.concurrency;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
+  const logger = options.logger.child({ component: 'worker', workerId });
+
+  const store = createObjectStore(config, logger);
+  await store.ensureReady();
+  const indexConnection = createRedisConnection(redisUrl, { name: 'sweepq-worker-index' });
+  const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue' });
+  const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel' });
+  const index = new MetricsIndex(indexConnection, config.redis.prefix);
+  const threads: TrainingThreadClient[] = [];
+  for (let i = 0; i < concurrency; i++) threads.push(new TrainingThreadClient());
+  const processor = new TrialProcessor({
+    index,
+    store,
+    datasets: new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets')),
+    threads,
+    workerId,
+    logger,
+  });
+
+  await subscriber.subscribe(index.keys.cancelChannel());
+  subscriber.on('message', (_channel: string, sweepId: string) => {
+    processor.abortSweep(sweepId).catch((error: unknown) => logger.error({ err: error, sweepId }, 'abort on cancel failed'));
+  });
+
+  const worker = new Worker<TrialJob>(config.queue.name, (job: Job<TrialJob>, token?: string) => processor.process(job, token), {
+    connection: queueConnection,
+    prefix: bullPrefix(config.redis.prefix),
+    concurrency,
+    lockDuration: config.queue.lockDurationMs,
+    stalledInterval: config.queue.stalledIntervalMs,
+    maxStalledCount: config.queue.maxStalledCount,
+    autorun: true,
+  });
+  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  worker.on('failed', (job, error) => logger.debug({ jobId: job?.id, err: error.message }, 'job failed'));
+  logger.info({ concurrency, queue: config.queue.name }, 'worker started');
+
+  let closing: Promise<void> | null = null;
+  return {
+    workerId,
+    close(graceMs = config.worker.shutdownGraceMs): Promise<void> {
+      closing ??= (async () => {
+        logger.info({ graceMs, active: processor.activeCount }, 'worker closing');
+        const closed = worker.close();
+        let timer: NodeJS.Timeout | undefined;
+        const graceOver = new Promise<'timeout'>((resolve) => {
+          timer = setTimeout(() => resolve('timeout'), graceMs);
+        });
+        if ((await Promise.race([closed.then(() => 'closed' as const), graceOver])) === 'timeout') {
+          logger.warn({ active: processor.activeCount }, 'grace period over: handing running trials back');
+          await processor.abortAll();
+          await closed;
+        }
+        clearTimeout(timer);
+        await Promise.all(threads.map((t) => t.close()));
+        await subscriber.quit().catch(() => undefined);
+        await indexConnection.quit().catch(() => undefined);
+        await queueConnection.quit().catch(() => undefined);
+        await store.close?.();
+        logger.info('worker closed');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * The one place sweepq reads `process.env`. The environment is parsed once, with zod, into a nested
+ * readonly {@link Config}; every default (queue attempts, backoff, retention, limits, prefixes) lives
+ * here and nowhere else. A bad environment fails start-up with one error that lists every bad variable.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { SweepqError } from '../errors/index.js';
+
+/** pino log levels accepted by LOG_LEVEL. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Redis connection. `url` undefined means embedded mode: the process starts its own redis-server. */
+export interface RedisConfig {
+  /** REDIS_URL (`redis://` or `rediss://`). Unset → embedded redis-server under `<stateDir>/redis`. */
+  readonly url: string | undefined;
+  /** SWEEPQ_PREFIX, default `sweepq`: prefix of every Redis key (`[a-z0-9_-]+`). */
+  readonly prefix: string;
+}
+
+/** S3-compatible object store (MinIO). Present only when S3_ENDPOINT is set. */
+export interface S3Config {
+  /** S3_ENDPOINT, e.g. `http://127.0.0.1:9000` (scheme, host, optional port; no path). */
+  readonly endpoint: string;
+  /** S3_ACCESS_KEY (required with S3_ENDPOINT). Secret: redacted in logs. */
+  readonly accessKey: string;
+  /** S3_SECRET_KEY (required with S3_ENDPOINT). Secret: never logged or echoed. */
+  readonly secretKey: string;
+  /** S3_BUCKET, default `sweepq`; created on start if missing. */
+  readonly bucket: string;
+  /** S3_REGION, default `us-east-1`. */
+  readonly region: string;
+  /** SWEEPQ_STORE_DEADLINE_MS, default 60000: total time one store call may spend retrying transient errors. */
+  readonly retryDeadlineMs: number;
+}
+
+/** BullMQ queue tuning. */
+export interface QueueConfig {
+  /** SWEEPQ_QUEUE_NAME, default `trials`. */
+  readonly name: string;
+  /** SWEEPQ_JOB_ATTEMPTS, default 3: attempts per trial job for transient failures. */
+  readonly attempts: number;
+  /** SWEEPQ_BACKOFF_MS, default 1000: base delay of the exponential retry backoff. */
+  readonly backoffMs: number;
+  /** SWEEPQ_LOCK_DURATION_MS, default 15000: BullMQ job lock; renewed while a trial trains. */
+  readonly lockDurationMs: number;
+  /** SWEEPQ_STALLED_INTERVAL_MS, default 5000: how often BullMQ looks for jobs whose lock expired. */
+  readonly stalledIntervalMs: number;
+  /** SWEEPQ_MAX_STALLED_COUNT, default 3: stalls before a job is failed instead of re-queued. */
+  readonly maxStalledCount: number;
+  /** SWEEPQ_KEEP_COMPLETED_JOBS, default 1000: completed BullMQ jobs kept (metrics live in the index). */
+  readonly keepCompletedJobs: number;
+  /** SWEEPQ_KEEP_FAILED_JOBS, default 5000: failed BullMQ jobs kept for inspection. */
+  readonly keepFailedJobs: number;
+}
+
+/** HTTP API (scheduler side) and how clients reach it. */
+export interface ApiConfig {
+  /** PORT, default 8080 (0 = any free port). */
+  readonly port: number;
+  /** HOST, default `127.0.0.1`: loopback unless deliberately exposed. */
+  readonly host: string;
+  /** SWEEPQ_API_URL: where the CLI finds a running scheduler; unset → the CLI works in-process. */
+  readonly url: string | undefined;
+  /** SWEEPQ_API_TOKEN (≥ 16 chars): bearer token; unset → no auth. Secret. */
+  readonly token: string | undefined;
+  /** SWEEPQ_REQUIRE_AUTH_FOR_READS, default false: also require the token for GET routes. */
+  readonly requireAuthForReads: boolean;
+}
+
+/** Worker process settings. */
+export interface WorkerConfig {
+  /** WORKER_CONCURRENCY, default 1: trials trained at once per worker process. */
+  readonly concurrency: number;
+  /** SWEEPQ_SHUTDOWN_GRACE_MS, default 30000: how long shutdown waits for running trials. */
+  readonly shutdownGraceMs: number;
+}
+
+/** Input and network limits. */
+export interface LimitsConfig {
+  /** SWEEPQ_MAX_TRIALS, default 100000: most trials one sweep may expand to. */
+  readonly maxTrials: number;
+  /** SWEEPQ_BODY_LIMIT_BYTES, default 50 MiB: largest dataset upload body. */
+  readonly datasetBodyLimitBytes: number;
+  /** SWEEPQ_SWEEP_BODY_LIMIT_BYTES, default 1 MiB: largest sweep submission body. */
+  readonly sweepBodyLimitBytes: number;
+  /** SWEEPQ_NET_TIMEOUT_MS, default 10000: bound on any single network call. */
+  readonly netTimeoutMs: number;
+}
+
+/** The validated configuration of one sweepq process. */
+export interface Config {
+  readonly redis: RedisConfig;
+  /** Undefined when S3_ENDPOINT is unset: objects then live in `<stateDir>/objects`. */
+  readonly s3: S3Config | undefined;
+  readonly queue: QueueConfig;
+  readonly api: ApiConfig;
+  readonly worker: WorkerConfig;
+  readonly limits: LimitsConfig;
+  /** SWEEPQ_STATE_DIR, default `./.sweepq`, resolved to an absolute path: embedded redis data, local objects, caches. */
+  readonly stateDir: string;
+  /** LOG_LEVEL, default `info`. */
+  readonly logLevel: LogLevel;
+  /**
+   * Pretty logs: `false` when NODE_ENV=production (always JSON), otherwise undefined (= pretty only
+   * when stdout is a TTY; see createLogger).
+   */
+  readonly logPretty: false | undefined;
+}
+
+const MIB = 1024 * 1024;
+
+/** Variables whose values must never appear in messages or logs. */
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'REDIS_URL']);
+
+function intVar(defaultValue: number, min: number, max: number) {
+  return z
+    .string()
+    .trim()
+    .regex(/^[0-9]+$/, 'must be a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be >= ${min}`).max(max, `must be <= ${max}`))
+    .default(defaultValue);
+}
+
+const boolVar = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'must be one of true, false, 1, 0, yes, no' })
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .default(defaultValue);
+
+function urlVar(protocols: readonly string[], allowPath: boolean) {
+  return z.string().refine(
+    (value) => {
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        return false;
+      }
+      if (!protocols.includes(url.protocol)) return false;
+      return allowPath || ((url.pathname === '/' || url.pathname === '') && url.search === '' && url.hash === '');
+    },
+    { error: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}${allowPath ? '' : ' and no path'}` },
+  );
+}
+
+/** S3 bucket naming rules (subset that matters): 3–63 chars, lowercase, digits, '.', '-', no '..', not an IP. */
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 chars of a-z 0-9 . -)')
+  .refine((value) => !value.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(value), { error: 'must be a valid S3 bucket name' });
+
+const identifier = z.string().regex(/^[a-z0-9_-]+$/, 'must match [a-z0-9_-]+').max(64, 'must be at most 64 characters');
+
+/** One schema per variable; the object is the single source of truth for names and defaults. */
+const envSchema = z.object({
+  REDIS_URL: urlVar(['redis:', 'rediss:'], true).optional(),
+  SWEEPQ_PREFIX: identifier.default('sweepq'),
+  S3_ENDPOINT: urlVar(['http:', 'https:'], false).optional(),
+  S3_ACCESS_KEY: z.string().min(3, 'must be at least 3 characters').optional(),
+  S3_SECRET_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
+  S3_BUCKET: bucketName.default('sweepq'),
+  S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').default('us-east-1'),
+  SWEEPQ_STORE_DEADLINE_MS: intVar(60_000, 0, 3_600_000),
+  SWEEPQ_STATE_DIR: z.string().min(1).default('./.sweepq'),
+  PORT: intVar(8080, 0, 65_535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  SWEEPQ_API_URL: urlVar(['http:', 'https:'], true).optional(),
+  SWEEPQ_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SWEEPQ_REQUIRE_AUTH_FOR_READS: boolVar(false),
+  WORKER_CONCURRENCY: intVar(1, 1, 256),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  SWEEPQ_MAX_TRIALS: intVar(100_000, 1, 10_000_000),
+  SWEEPQ_QUEUE_NAME: identifier.default('trials'),
+  SWEEPQ_JOB_ATTEMPTS: intVar(3, 1, 100),
+  SWEEPQ_BACKOFF_MS: intVar(1000, 0, 3_600_000),
+  SWEEPQ_LOCK_DURATION_MS: intVar(15_000, 1000, 3_600_000),
+  SWEEPQ_STALLED_INTERVAL_MS: intVar(5000, 100, 3_600_000),
+  SWEEPQ_MAX_STALLED_COUNT: intVar(3, 0, 1000),
+  SWEEPQ_SHUTDOWN_GRACE_MS: intVar(30_000, 0, 3_600_000),
+  SWEEPQ_KEEP_COMPLETED_JOBS: intVar(1000, 0, 10_000_000),
+  SWEEPQ_KEEP_FAILED_JOBS: intVar(5000, 0, 10_000_000),
+  SWEEPQ_BODY_LIMIT_BYTES: intVar(50 * MIB, 1024, 4096 * MIB),
+  SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
+  SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
+  NODE_ENV: z.string().optional(),
+});
+
+type EnvKey = keyof typeof envSchema.shape;
+
+/** One line per problem: `NAME="value": problem` (value omitted for secrets). */
+function describeProblem(name: string, raw: string | undefined, problem: string): string {
+  if (raw === undefined || SECRET_VARIABLES.has(name)) return `${name}: ${problem}`;
+  const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
+  return `${name}=${JSON.stringify(shown)}: ${problem}`;
+}
+
+/**
+ * Parses and validates the environment into a {@link Config}.
+ * Empty strings count as unset (docker compose `${VAR:-}` produces them).
+ * @throws SweepqError('INVALID_ARGUMENT') listing every bad variable; `details` holds `{ variable, problem }[]`.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(envSchema.shape) as EnvKey[]) {
+    const value = env[key];
+    raw[key] = value === undefined || value === '' ? undefined : value;
+  }
+
+  const problems: { variable: string; problem: string }[] = [];
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? '?');
+      problems.push({ variable, problem: issue.message });
+    }
+  }
+  // Cross-variable rules are checked on the raw values so they are reported together with field errors.
+  if (raw.S3_ENDPOINT !== undefined) {
+    if (raw.S3_ACCESS_KEY === undefined) problems.push({ variable: 'S3_ACCESS_KEY', problem: 'is required when S3_ENDPOINT is set' });
+    if (raw.S3_SECRET_KEY === undefined) problems.push({ variable: 'S3_SECRET_KEY', problem: 'is required when S3_ENDPOINT is set' });
+  }
+
+  if (problems.length > 0 || !parsed.success) {
+    const lines = problems.map((p) => describeProblem(p.variable, raw[p.variable], p.problem));
+    throw new SweepqError('INVALID_ARGUMENT', `Invalid environment (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  ${lines.join('\n  ')}`, {
+      details: problems,
+    });
+  }
+
+  const e = parsed.data;
+  const s3: S3Config | undefined =
+    e.S3_ENDPOINT === undefined
+      ? undefined
+      : Object.freeze({
+          endpoint: e.S3_ENDPOINT,
+          accessKey: e.S3_ACCESS_KEY ?? '',
+          secretKey: e.S3_SECRET_KEY ?? '',
+          bucket: e.S3_BUCKET,
+          region: e.S3_REGION,
+          retryDeadlineMs: e.SWEEPQ_STORE_DEADLINE_MS,
+        });
+
+  return Object.freeze({
+    redis: Object.freeze({ url: e.REDIS_URL, prefix: e.SWEEPQ_PREFIX }),
+    s3,
+    queue: Object.freeze({
+      name: e.SWEEPQ_QUEUE_NAME,
+      attempts: e.SWEEPQ_JOB_ATTEMPTS,
+      backoffMs: e.SWEEPQ_BACKOFF_MS,
+      lockDurationMs: e.SWEEPQ_LOCK_DURATION_MS,
+      stalledIntervalMs: e.SWEEPQ_STALLED_INTERVAL_MS,
+      maxStalledCount: e.SWEEPQ_MAX_STALLED_COUNT,
+      keepCompletedJobs: e.SWEEPQ_KEEP_COMPLETED_JOBS,
+      keepFailedJobs: e.SWEEPQ_KEEP_FAILED_JOBS,
+    }),
+    api: Object.freeze({
+      port: e.PORT,
+      host: e.HOST,
+      url: e.SWEEPQ_API_URL,
+      token: e.SWEEPQ_API_TOKEN,
+      requireAuthForReads: e.SWEEPQ_REQUIRE_AUTH_FOR_READS,
+    }),
+    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS }),
+    limits: Object.freeze({
+      maxTrials: e.SWEEPQ_MAX_TRIALS,
+      datasetBodyLimitBytes: e.SWEEPQ_BODY_LIMIT_BYTES,
+      sweepBodyLimitBytes: e.SWEEPQ_SWEEP_BODY_LIMIT_BYTES,
+      netTimeoutMs: e.SWEEPQ_NET_TIMEOUT_MS,
+    }),
+    stateDir: path.resolve(e.SWEEPQ_STATE_DIR),
+    logLevel: e.LOG_LEVEL,
+    logPretty: e.NODE_ENV === 'production' ? false : undefined,
+  });
+}
+
+const REDACTED = '***';
+
+/** Hides the password (and user) of a redis URL, keeping host, port and db for diagnostics. */
+function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password !== '') url.password = REDACTED;
+    if (url.username !== '' && url.username !== 'default') url.username = REDACTED;
+    return url.toString();
+  } catch {
+    return REDACTED;
+  }
+}
+
+/** A loggable copy of the config: secrets replaced by `***`, credentials stripped from URLs. */
+export function redactConfig(config: Config): Config {
+  return {
+    ...config,
+    redis: { ...config.redis, url: config.redis.url === undefined ? undefined : redactUrl(config.redis.url) },
+    s3: config.s3 === undefined ? undefined : { ...config.s3, accessKey: REDACTED, secretKey: REDACTED },
+    api: { ...config.api, token: config.api.token === undefined ? undefined : REDACTED },
+  };
+}

@@ -1,0 +1,379 @@
+/**
+ * The metrics index: the repository that owns every Redis key of sweeps and trials (layout in
+ * docs/ARCHITECTURE.md). Status and leaderboard queries are a handful of O(log n) commands.
+ */
+import type { Redis } from 'ioredis';
+import { SweepqError } from '../errors/index.js';
+import { SweepContextSchema, type SweepContext } from '../schemas/sweep-context.schema.js';
+import type { Objective, SweepState, TrialCounts } from '../schemas/sweep-status.schema.js';
+import { TrialRecordSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
+import { IndexKeys } from './index-keys.js';
+import {
+  abortTrial,
+  cancelQueuedTrials,
+  claimTrial,
+  commitTrial,
+  failTrial,
+  releaseTrial,
+  requeueTrials,
+} from './trial-scripts.js';
+
+/** Trials are written and scanned in chunks so one command never blocks Redis for long. */
+const CHUNK = 1000;
+
+export interface SweepRecord {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  total: number;
+  counts: TrialCounts;
+  cancelled: boolean;
+  objective: Objective;
+  seed: number;
+  context: SweepContext;
+}
+
+export interface NewSweep {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  objective: Objective;
+  seed: number;
+  context: SweepContext;
+  /** The resolved spec as submitted, kept for audit and `extend`. */
+  spec: unknown;
+}
+
+export interface NewTrial {
+  index: number;
+  id: string;
+  name: string;
+  model: string;
+  params: Record<string, unknown>;
+  seed: number;
+}
+
+export interface TrialCommit {
+  token: string;
+  durationMs: number;
+  metrics: Record<string, number | null>;
+  timings: Record<string, number>;
+  artifact: string;
+}
+
+/** Outcome of a fenced transition: 'ok', or why it was refused. */
+export type TransitionResult = 'ok' | 'fenced' | 'stale';
+export type ClaimResult = 'ok' | 'missing' | 'completed' | 'cancelled' | 'failed';
+
+export class MetricsIndex {
+  readonly keys: IndexKeys;
+
+  constructor(
+    private readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = new IndexKeys(prefix);
+  }
+
+  /** Derived sweep state: cancelled wins, then finished, then whether any trial started. */
+  static stateOf(record: SweepRecord): SweepState {
+    if (record.cancelled) return 'cancelled';
+    if (record.finishedAt !== null) return 'completed';
+    const c = record.counts;
+    return c.active + c.completed + c.failed + c.cancelled > 0 ? 'running' : 'queued';
+  }
+
+  /** Writes a new sweep hash and its experiment/sweep index entries atomically. */
+  async createSweep(sweep: NewSweep): Promise<void> {
+    const k = this.keys;
+    await this.redis
+      .multi()
+      .hset(k.sweep(sweep.id), {
+        id: sweep.id,
+        name: sweep.name,
+        description: sweep.description,
+        createdAt: sweep.createdAt,
+        objectiveMetric: sweep.objective.metric,
+        objectiveGoal: sweep.objective.goal,
+        seed: sweep.seed,
+        context: JSON.stringify(sweep.context),
+        spec: JSON.stringify(sweep.spec),
+        total: 0,
+        active: 0,
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+        cancelledFlag: 0,
+        finishedAt: '',
+      })
+      .zadd(k.sweeps(), sweep.createdAt, sweep.id)
+      .zadd(k.experiment(sweep.name), sweep.createdAt, sweep.id)
+      .zadd(k.experiments(), sweep.createdAt, sweep.name)
+      .exec()
+      .then(assertExecOk);
+  }
+
+  /**
+   * Writes queued trial hashes, then raises the sweep's `total` (and clears `finishedAt`) in one
+   * MULTI at the end: readers never see a total that counts trials not yet written.
+   */
+  async addTrials(sweepId: string, trials: readonly NewTrial[]): Promise<void> {
+    for (let start = 0; start < trials.length; start += CHUNK) {
+      const pipeline = this.redis.pipeline();
+      const end = Math.min(trials.length, start + CHUNK);
+      for (let i = start; i < end; i++) {
+        const t = trials[i]!;
+        pipeline.hset(this.keys.trial(sweepId, t.index), {
+          id: t.id,
+          index: t.index,
+          name: t.name,
+          model: t.model,
+          params: JSON.stringify(t.params),
+          seed: t.seed,
+          status: 'queued',
+          attempt: 0,
+          retries: 0,
+        });
+      }
+      assertExecOk(await pipeline.exec());
+    }
+    await this.redis
+      .multi()
+      .hincrby(this.keys.sweep(sweepId), 'total', trials.length)
+      .hset(this.keys.sweep(sweepId), 'finishedAt', '')
+      .exec()
+      .then(assertExecOk);
+  }
+
+  /** Removes every key of a sweep (rollback of a submit that could not be enqueued whole). */
+  async deleteSweep(sweepId: string, name: string, trialCount: number, metrics: readonly string[]): Promise<void> {
+    const k = this.keys;
+    for (let start = 0; start < trialCount; start += CHUNK) {
+      const keys: string[] = [];
+      for (let i = start; i < Math.min(trialCount, start + CHUNK); i++) keys.push(k.trial(sweepId, i));
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    }
+    const multi = this.redis.multi().unlink(k.sweep(sweepId)).zrem(k.sweeps(), sweepId).zrem(k.experiment(name), sweepId);
+    for (const metric of metrics) multi.unlink(k.leaderboard(sweepId, metric));
+    await multi.exec().then(assertExecOk);
+  }
+
+  async getSweep(sweepId: string): Promise<SweepRecord | null> {
+    const hash = await this.redis.hgetall(this.keys.sweep(sweepId));
+    if (!hash.id) return null;
+    return parseSweepHash(hash);
+  }
+
+  async getSpec(sweepId: string): Promise<unknown> {
+    const spec = await this.redis.hget(this.keys.sweep(sweepId), 'spec');
+    return spec ? (JSON.parse(spec) as unknown) : null;
+  }
+
+  async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimResult> {
+    const k = this.keys;
+    return (await claimTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, worker, now])) as ClaimResult;
+  }
+
+  async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    const names = Object.keys(result.metrics).sort();
+    const keys = [k.trial(sweepId, index), k.sweep(sweepId)];
+    const values: string[] = [];
+    for (const name of names) {
+      keys.push(k.leaderboard(sweepId, name));
+      const value = result.metrics[name];
+      values.push(value === null || value === undefined || !Number.isFinite(value) ? '' : String(value));
+    }
+    const args = [
+      result.token,
+      now,
+      Math.round(result.durationMs),
+      JSON.stringify(result.metrics),
+      JSON.stringify(result.timings),
+      result.artifact,
+      index,
+      ...values,
+      ...names,
+    ];
+    return (await commitTrial.run(this.redis, keys, args)) as TransitionResult;
+  }
+
+  async fail(sweepId: string, index: number, token: string, message: string, now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    const text = message.slice(0, 2000);
+    return (await failTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, now, text])) as TransitionResult;
+  }
+
+  async release(sweepId: string, index: number, token: string): Promise<TransitionResult> {
+    const k = this.keys;
+    return (await releaseTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token])) as TransitionResult;
+  }
+
+  async abort(sweepId: string, index: number, token: string, now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    return (await abortTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, now])) as TransitionResult;
+  }
+
+  /** Flags the sweep cancelled (claims refuse from now on) and cancels every queued trial. */
+  async cancel(sweepId: string, total: number, now = Date.now()): Promise<number> {
+    await this.redis.hset(this.keys.sweep(sweepId), 'cancelledFlag', 1);
+    let cancelled = 0;
+    for (let start = 0; start < total; start += CHUNK) {
+      const end = Math.min(total, start + CHUNK);
+      cancelled += Number(
+        await cancelQueuedTrials.run(this.redis, [this.keys.sweep(sweepId)], [this.keys.trialPrefix(sweepId), now, start, end]),
+      );
+    }
+    await this.redis.publish(this.keys.cancelChannel(), sweepId);
+    return cancelled;
+  }
+
+  /** Moves failed/cancelled trials back to queued; returns them with their retry number. */
+  async requeue(sweepId: string, total: number): Promise<Array<{ index: number; retries: number }>> {
+    await this.redis.hset(this.keys.sweep(sweepId), 'cancelledFlag', 0);
+    const out: Array<{ index: number; retries: number }> = [];
+    for (let start = 0; start < total; start += CHUNK) {
+      const end = Math.min(total, start + CHUNK);
+      const flat = (await requeueTrials.run(this.redis, [this.keys.sweep(sweepId)], [this.keys.trialPrefix(sweepId), start, end])) as number[];
+      for (let i = 0; i < flat.length; i += 2) out.push({ index: Number(flat[i]), retries: Number(flat[i + 1]) });
+    }
+    return out;
+  }
+
+  async getTrial(sweepId: string, index: number): Promise<TrialRecord | null> {
+    const [record] = await this.getTrials(sweepId, [index]);
+    return record ?? null;
+  }
+
+  /** Trial records for the given indices (missing ones are skipped), one pipelined round trip. */
+  async getTrials(sweepId: string, indices: readonly number[]): Promise<TrialRecord[]> {
+    if (indices.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.hgetall(this.keys.trial(sweepId, index));
+    const results = assertExecOk(await pipeline.exec());
+    const records: TrialRecord[] = [];
+    for (const hash of results as Array<Record<string, string>>) {
+      if (hash.id) records.push(parseTrialHash(sweepId, hash));
+    }
+    return records;
+  }
+
+  /** Indices of completed trials ranked by a metric (best first), and how many are ranked. */
+  async leaderboard(
+    sweepId: string,
+    metric: string,
+    greaterIsBetter: boolean,
+    offset: number,
+    limit: number,
+  ): Promise<{ indices: number[]; total: number }> {
+    const key = this.keys.leaderboard(sweepId, metric);
+    const stop = offset + limit - 1;
+    // Ties keep index order in both directions: ZRANGE orders equal scores by member, lexicographically;
+    // good enough for display, and deterministic.
+    const [members, total] = await Promise.all([
+      greaterIsBetter ? this.redis.zrevrange(key, offset, stop) : this.redis.zrange(key, offset, stop),
+      this.redis.zcard(key),
+    ]);
+    return { indices: members.map(Number), total };
+  }
+
+  /** Status of the trials in [start, end), for filtered listings and retry. */
+  async statuses(sweepId: string, start: number, end: number): Promise<Array<TrialStatus | null>> {
+    const pipeline = this.redis.pipeline();
+    for (let i = start; i < end; i++) pipeline.hget(this.keys.trial(sweepId, i), 'status');
+    const results = assertExecOk(await pipeline.exec());
+    return results.map((s) => (s === null ? null : (s as TrialStatus)));
+  }
+
+  /** Sweep ids, newest first, optionally of one experiment. */
+  async listSweepIds(options: { experiment?: string; offset: number; limit: number }): Promise<string[]> {
+    const key = options.experiment === undefined ? this.keys.sweeps() : this.keys.experiment(options.experiment);
+    return this.redis.zrevrange(key, options.offset, options.offset + options.limit - 1);
+  }
+
+  async getSweeps(ids: readonly string[]): Promise<SweepRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.sweep(id));
+    const results = assertExecOk(await pipeline.exec()) as Array<Record<string, string>>;
+    const out: SweepRecord[] = [];
+    for (const hash of results) if (hash.id) out.push(parseSweepHash(hash));
+    return out;
+  }
+}
+
+/** Unwraps a pipeline/multi result, throwing the first command error. */
+function assertExecOk(results: Array<[Error | null, unknown]> | null): unknown[] {
+  if (results === null) throw new SweepqError('INDEX_UNAVAILABLE', 'Redis transaction was aborted');
+  const values: unknown[] = new Array(results.length);
+  for (let i = 0; i < results.length; i++) {
+    const [error, value] = results[i]!;
+    if (error) throw new SweepqError('INDEX_UNAVAILABLE', `Redis command failed: ${error.message}`, { cause: error });
+    values[i] = value;
+  }
+  return values;
+}
+
+function numberOrNull(value: string | undefined): number | null {
+  if (value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function parseSweepHash(hash: Record<string, string>): SweepRecord {
+  const total = Number(hash.total ?? 0);
+  const active = Number(hash.active ?? 0);
+  const completed = Number(hash.completed ?? 0);
+  const failed = Number(hash.failed ?? 0);
+  const cancelled = Number(hash.cancelled ?? 0);
+  const context = SweepContextSchema.safeParse(JSON.parse(hash.context ?? 'null'));
+  if (!context.success) {
+    throw new SweepqError('INTERNAL', `sweep ${hash.id} has a corrupt context record in Redis`, { cause: context.error });
+  }
+  return {
+    id: hash.id!,
+    name: hash.name ?? '',
+    description: hash.description ?? '',
+    createdAt: Number(hash.createdAt ?? 0),
+    startedAt: numberOrNull(hash.startedAt),
+    finishedAt: numberOrNull(hash.finishedAt),
+    total,
+    counts: { queued: Math.max(0, total - active - completed - failed - cancelled), active, completed, failed, cancelled },
+    cancelled: hash.cancelledFlag === '1',
+    objective: { metric: hash.objectiveMetric ?? 'accuracy', goal: hash.objectiveGoal === 'minimize' ? 'minimize' : 'maximize' },
+    seed: Number(hash.seed ?? 0),
+    context: context.data,
+  };
+}
+
+function parseJsonOrNull(text: string | undefined): unknown {
+  if (text === undefined || text === '') return null;
+  return JSON.parse(text) as unknown;
+}
+
+function parseTrialHash(sweepId: string, hash: Record<string, string>): TrialRecord {
+  return TrialRecordSchema.parse({
+    id: hash.id,
+    sweepId,
+    index: Number(hash.index),
+    name: hash.name,
+    model: hash.model,
+    status: hash.status,
+    params: parseJsonOrNull(hash.params) ?? {},
+    seed: Number(hash.seed ?? 0),
+    metrics: parseJsonOrNull(hash.metrics),
+    timings: parseJsonOrNull(hash.timings),
+    durationMs: numberOrNull(hash.durationMs),
+    artifact: hash.artifact ? hash.artifact : null,
+    attempt: Number(hash.attempt ?? 0),
+    retries: Number(hash.retries ?? 0),
+    worker: hash.worker ? hash.worker : null,
+    startedAt: numberOrNull(hash.startedAt),
+    finishedAt: numberOrNull(hash.finishedAt),
+    error: hash.error ? hash.error : null,
+  });
+}

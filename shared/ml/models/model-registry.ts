@@ -1,0 +1,81 @@
+/**
+ * The one place that maps a model name to its estimator class: building a classifier from sweep params
+ * and loading one back from a saved artefact. Every ModelName must have a case here (the switches are
+ * exhaustive, so adding a model to model-params.schema.ts without registering it fails to compile).
+ */
+import { InvalidInputError } from '../../errors/index.js';
+import { MODEL_NAMES, MODEL_PARAM_SCHEMAS, type ModelName } from '../../schemas/model-params.schema.js';
+import type { Classifier } from './classifier.js';
+import { LogisticRegression } from './logistic-regression.js';
+import { DecisionTreeClassifier } from './tree/decision-tree-classifier.js';
+import { GradientBoostingClassifier } from './tree/gradient-boosting-classifier.js';
+import { RandomForestClassifier } from './tree/random-forest-classifier.js';
+
+/**
+ * Builds an unfitted classifier.
+ *
+ * @param model registry name.
+ * @param params hyperparameters, validated with `MODEL_PARAM_SCHEMAS[model]` (sklearn defaults fill gaps).
+ * @param seed trial seed, used when the params leave `random_state` null. It is written into the
+ *   params so the saved artefact records the seed the model actually used.
+ * @throws InvalidInputError INVALID_MODEL naming the offending parameter.
+ */
+export function createClassifier(model: ModelName, params: unknown, seed: number): Classifier {
+  if (!isModelName(model)) {
+    throw new InvalidInputError('INVALID_MODEL', `unknown model "${String(model)}" (expected one of ${MODEL_NAMES.join(', ')})`);
+  }
+  const parsed = MODEL_PARAM_SCHEMAS[model].safeParse(params ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue && issue.path.length > 0 ? issue.path.join('.') : '(params)';
+    throw new InvalidInputError('INVALID_MODEL', `${model}: invalid parameter ${path}: ${issue?.message ?? 'invalid value'}`, {
+      location: { path: `params.${path}` },
+      details: parsed.error.issues,
+    });
+  }
+  const effectiveSeed = parsed.data.random_state ?? seed >>> 0;
+  const resolved = { ...parsed.data, random_state: effectiveSeed };
+  switch (model) {
+    case 'logistic_regression':
+      return new LogisticRegression(resolved, effectiveSeed);
+    case 'decision_tree':
+      return new DecisionTreeClassifier(resolved, effectiveSeed);
+    case 'random_forest':
+      return new RandomForestClassifier(resolved, effectiveSeed);
+    case 'gradient_boosting':
+      return new GradientBoostingClassifier(resolved, effectiveSeed);
+    default:
+      return assertNever(model);
+  }
+}
+
+/**
+ * Loads a fitted classifier saved with `toJSON()`, dispatching on its `name`.
+ * @throws InvalidInputError INVALID_ARTIFACT when the name is unknown or the state is malformed.
+ */
+export function classifierFromJSON(json: unknown): Classifier {
+  const name = typeof json === 'object' && json !== null ? (json as { name?: unknown }).name : undefined;
+  if (typeof name !== 'string' || !isModelName(name)) {
+    throw new InvalidInputError('INVALID_ARTIFACT', `model artefact has unknown model name ${JSON.stringify(name ?? null)} (expected one of ${MODEL_NAMES.join(', ')})`);
+  }
+  switch (name) {
+    case 'logistic_regression':
+      return LogisticRegression.fromJSON(json);
+    case 'decision_tree':
+      return DecisionTreeClassifier.fromJSON(json);
+    case 'random_forest':
+      return RandomForestClassifier.fromJSON(json);
+    case 'gradient_boosting':
+      return GradientBoostingClassifier.fromJSON(json);
+    default:
+      return assertNever(name);
+  }
+}
+
+function isModelName(value: string): value is ModelName {
+  return Object.prototype.hasOwnProperty.call(MODEL_PARAM_SCHEMAS, value);
+}
+
+function assertNever(value: never): never {
+  throw new InvalidInputError('INVALID_MODEL', `unhandled model ${String(value)}`);
+}

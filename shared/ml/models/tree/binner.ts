@@ -1,0 +1,189 @@
+/**
+ * Pre-binning of features for histogram tree learners (LightGBM / scikit-learn's
+ * HistGradientBoosting scheme). Each feature gets at most `maxBins` ≤ 255 value bins plus one
+ * missing-value bin, so a binned column fits in a Uint8Array and split search works on small
+ * per-bin histograms instead of sorting rows at every node.
+ *
+ * Bin edges follow sklearn's `_find_binning_thresholds`: with at most `maxBins` distinct values the
+ * edges are the midpoints between consecutive distinct values (binning is then lossless: every split
+ * an exact tree could make is available); with more, the edges are the `maxBins`-quantiles of the
+ * values (numpy's `percentile(..., method='midpoint')`), deduplicated.
+ *
+ * Bin of a value x: the number of edges strictly below x, so `x <= edges[b]` ⇔ bin ≤ b — the same
+ * "go left when x <= threshold" rule the fitted trees apply to raw values at predict time.
+ * NaN goes to the missing bin, whose index is `nBins(f)` (one past the last value bin).
+ */
+import { InvalidInputError } from '../../../errors/index.js';
+import type { FeatureMatrix } from '../../dataset/dataset.js';
+
+/** Largest number of value bins per feature: leaves room for the missing bin in a Uint8Array. */
+export const MAX_VALUE_BINS = 255;
+
+/** Edges and thresholds are clamped to ±MAX_VALUE so they survive JSON (Infinity would become null). */
+const FINITE_MAX = Number.MAX_VALUE;
+
+/** Binned view of a feature matrix: one Uint8Array per feature, covering every row of the source. */
+export interface BinnedMatrix {
+  readonly nRows: number;
+  readonly columns: readonly Uint8Array[];
+  /** Value bins per feature; the missing bin of feature f has index `nBins[f]`. */
+  readonly nBins: Int32Array;
+}
+
+/** Learns per-feature bin edges on training rows and maps every row of a matrix to bin indices. */
+export class FeatureBinner {
+  readonly maxBins: number;
+  private binEdges: Float64Array[] = [];
+
+  /** @param maxBins value bins per feature, 2…255 (the schemas' `max_bins`). */
+  constructor(maxBins: number = MAX_VALUE_BINS) {
+    if (!Number.isInteger(maxBins) || maxBins < 2 || maxBins > MAX_VALUE_BINS) {
+      throw new InvalidInputError('INVALID_MODEL', `max_bins must be an integer in [2, ${MAX_VALUE_BINS}], got ${maxBins}`);
+    }
+    this.maxBins = maxBins;
+  }
+
+  /** Number of features seen in fit. */
+  get nFeatures(): number {
+    return this.binEdges.length;
+  }
+
+  /** Fits the edges on `rows` (default: all rows); NaN values are ignored for the edges. */
+  fit(X: FeatureMatrix, rows?: Uint32Array): this {
+    const nFeatures = X.columns.length;
+    const nSelected = rows ? rows.length : X.nRows;
+    const values = new Float64Array(nSelected);
+    this.binEdges = new Array<Float64Array>(nFeatures);
+    for (let f = 0; f < nFeatures; f++) {
+      const column = X.columns[f]!;
+      let n = 0;
+      for (let i = 0; i < nSelected; i++) {
+        const v = column[rows ? rows[i]! : i]!;
+        if (v === v) values[n++] = v; // v === v is false only for NaN
+      }
+      this.binEdges[f] = findBinEdges(values.subarray(0, n).sort(), this.maxBins);
+    }
+    return this;
+  }
+
+  /** Value bins of feature f (edges + 1); the missing bin index equals this. */
+  nBins(feature: number): number {
+    return this.edgesOf(feature).length + 1;
+  }
+
+  /** Sorted bin edges of feature f (length nBins − 1). Do not mutate. */
+  edgesOf(feature: number): Float64Array {
+    const edges = this.binEdges[feature];
+    if (!edges) throw new RangeError(`feature ${feature} was not seen in fit (${this.binEdges.length} features)`);
+    return edges;
+  }
+
+  /** Bins every row of X (not only the fitted rows): column-major Uint8Arrays. */
+  transform(X: FeatureMatrix): BinnedMatrix {
+    const nFeatures = this.binEdges.length;
+    if (X.columns.length < nFeatures) {
+      throw new InvalidInputError('INVALID_ARGUMENT', `matrix has ${X.columns.length} features, the binner was fitted on ${nFeatures}`);
+    }
+    const columns = new Array<Uint8Array>(nFeatures);
+    const nBins = new Int32Array(nFeatures);
+    for (let f = 0; f < nFeatures; f++) {
+      const edges = this.binEdges[f]!;
+      const source = X.columns[f]!;
+      const target = new Uint8Array(X.nRows);
+      const missingBin = edges.length + 1;
+      for (let r = 0; r < X.nRows; r++) {
+        const v = source[r]!;
+        target[r] = v === v ? countEdgesBelow(edges, v) : missingBin;
+      }
+      columns[f] = target;
+      nBins[f] = edges.length + 1;
+    }
+    return { nRows: X.nRows, columns, nBins };
+  }
+
+  /**
+   * Raw-value threshold for a split that sends value bins ≤ `lastLeftBin` left and bins ≥
+   * `firstRightBin` right. Any value between `edges[lastLeftBin]` and `edges[firstRightBin − 1]`
+   * separates the node's rows identically; the middle of that gap mimics sklearn's exact trees, which
+   * put thresholds halfway between neighbouring sample values. `firstRightBin < 0` means "every value
+   * goes left, only missing values go right": the threshold is then +MAX_VALUE.
+   */
+  splitThreshold(feature: number, lastLeftBin: number, firstRightBin: number): number {
+    if (firstRightBin < 0) return FINITE_MAX;
+    const edges = this.edgesOf(feature);
+    const low = edges[lastLeftBin]!;
+    const high = edges[firstRightBin - 1]!;
+    // Halves first: low + high may overflow near ±MAX_VALUE; rounding keeps the result in [low, high].
+    return low / 2 + high / 2;
+  }
+
+  /** Plain-JSON state (the edges), for diagnostics or to rebuild a binner. */
+  toJSON(): { maxBins: number; edges: number[][] } {
+    const edges: number[][] = new Array<number[]>(this.binEdges.length);
+    for (let f = 0; f < this.binEdges.length; f++) edges[f] = Array.from(this.binEdges[f]!);
+    return { maxBins: this.maxBins, edges };
+  }
+
+  /** Rebuilds a binner from {@link toJSON} output. */
+  static fromJSON(json: { maxBins: number; edges: readonly (readonly number[])[] }): FeatureBinner {
+    const binner = new FeatureBinner(json.maxBins);
+    binner.binEdges = new Array<Float64Array>(json.edges.length);
+    for (let f = 0; f < json.edges.length; f++) {
+      const edges = Float64Array.from(json.edges[f]!);
+      for (let i = 1; i < edges.length; i++) {
+        if (!(edges[i - 1]! < edges[i]!)) {
+          throw new InvalidInputError('INVALID_ARTIFACT', `bin edges of feature ${f} are not strictly increasing`);
+        }
+      }
+      if (edges.length > json.maxBins - 1) {
+        throw new InvalidInputError('INVALID_ARTIFACT', `feature ${f} has ${edges.length + 1} bins, more than max_bins ${json.maxBins}`);
+      }
+      binner.binEdges[f] = edges;
+    }
+    return binner;
+  }
+}
+
+/** Edges for one feature from its sorted non-missing values. */
+function findBinEdges(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  if (n === 0) return new Float64Array(0);
+  let distinct = 1;
+  for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  const candidates = new Float64Array(Math.max(0, Math.min(distinct, maxBins) - 1));
+  if (distinct <= maxBins) {
+    let k = 0;
+    for (let i = 1; i < n; i++) {
+      if (sorted[i] !== sorted[i - 1]) candidates[k++] = sorted[i - 1]! / 2 + sorted[i]! / 2;
+    }
+  } else {
+    // numpy percentile(method='midpoint') at linspace(0, 100, maxBins + 1)[1:-1].
+    for (let q = 1; q < maxBins; q++) {
+      const position = (q / maxBins) * (n - 1);
+      const lo = Math.floor(position);
+      const hi = Math.ceil(position);
+      candidates[q - 1] = sorted[lo]! / 2 + sorted[hi]! / 2;
+    }
+  }
+  // Deduplicate (quantiles repeat on heavy ties) and clamp to finite values for JSON.
+  let m = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    let v = candidates[i]!;
+    if (v > FINITE_MAX) v = FINITE_MAX;
+    else if (v < -FINITE_MAX) v = -FINITE_MAX;
+    if (m === 0 || v > candidates[m - 1]!) candidates[m++] = v;
+  }
+  return candidates.slice(0, m);
+}
+
+/** Number of edges strictly below v (binary search): the bin index of a non-missing value. */
+function countEdgesBelow(edges: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = edges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (edges[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

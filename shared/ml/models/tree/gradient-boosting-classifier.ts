@@ -1,0 +1,292 @@
+/**
+ * Gradient boosting classifier with log-loss (scikit-learn 1.2's `GradientBoostingClassifier`).
+ *
+ * - Init: the prior — binary log-odds log(p/(1−p)), multiclass log(p_k) — from the training class
+ *   frequencies, clipped to [eps, 1 − eps] with eps = float32 epsilon, as sklearn's `DummyClassifier`
+ *   init.
+ * - Each stage fits one regression tree per output (one for binary, K for multiclass) to the negative
+ *   gradient y − p (multiclass: indicator(y = k) − softmax_k, all K from the stage's starting scores) with
+ *   the squared-error split gain (friedman_mse selects the same splits within a node), then replaces
+ *   each leaf value by one Newton step over the leaf's in-bag rows (sklearn's `_update_terminal_regions`):
+ *     binary      Σr / Σp(1−p)
+ *     multiclass  (K−1)/K · Σr / Σp_k(1−p_k)
+ *   (0 when the denominator is below 1e-150), shrunk by `learning_rate`. Stored leaf values already
+ *   include the learning rate.
+ * - `subsample` < 1: each stage draws ⌊subsample·n⌋ rows without replacement (stochastic GB); scores
+ *   of every training row are updated, as sklearn does.
+ * The regression trees are histogram-based over features binned once per fit.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../../../errors/index.js';
+import { GradientBoostingParamsSchema, type GradientBoostingParams } from '../../../schemas/model-params.schema.js';
+import type { FeatureMatrix } from '../../dataset/dataset.js';
+import { allRows } from '../../dataset/dataset.js';
+import { Rng } from '../../random/rng.js';
+import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
+import { FeatureBinner } from './binner.js';
+import { HistogramTreeBuilder } from './histogram-tree-builder.js';
+import { NodeStore, SerializedNodesSchema } from './node-store.js';
+import { classCountOf, parseTreeParams } from './parse-tree-params.js';
+import { resolveTreeLimits } from './tree-limits.js';
+
+const MODEL_NAME = 'gradient_boosting';
+const FORMAT_VERSION = 1;
+/** np.finfo(np.float32).eps: sklearn's clip of the prior probabilities. */
+const PRIOR_EPS = 1.1920928955078125e-7;
+/** sklearn's guard against a vanishing Newton denominator. */
+const MIN_DENOMINATOR = 1e-150;
+
+const SerializedGradientBoostingSchema = SerializedNodesSchema.extend({
+  name: z.literal(MODEL_NAME),
+  version: z.literal(FORMAT_VERSION),
+  params: z.unknown(),
+  nClasses: z.number().int().min(2),
+  /** Initial raw score per output (1 for binary, K for multiclass). */
+  init: z.array(z.number()),
+});
+
+/** Gradient boosting classifier (registry name `gradient_boosting`). */
+export class GradientBoostingClassifier implements Classifier {
+  readonly name = MODEL_NAME;
+  readonly params: GradientBoostingParams;
+  /** Number of classes, max(y) + 1 over the whole label array given to fit (at least 2). */
+  nClasses = 0;
+  private readonly seed: number;
+  private nodes: NodeStore | null = null;
+  private init: Float64Array = new Float64Array(0);
+
+  /**
+   * @param params hyperparameters, parsed with {@link GradientBoostingParamsSchema} (sklearn defaults).
+   * @param seed used when `random_state` is null (default 0): drives subsampling and feature sampling.
+   * @throws InvalidInputError INVALID_MODEL on bad params.
+   */
+  constructor(params: unknown = {}, seed?: number) {
+    this.params = parseTreeParams(GradientBoostingParamsSchema, params, MODEL_NAME);
+    this.seed = this.params.random_state ?? seed ?? 0;
+  }
+
+  /** Trees per stage: 1 for binary problems, else one per class. */
+  get treesPerStage(): number {
+    return this.nClasses === 2 ? 1 : this.nClasses;
+  }
+
+  /** Fits on `rows` (default all). Class count comes from the whole `y` (max + 1, at least 2). */
+  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
+    const selected = rows ?? allRows(X.nRows);
+    const n = selected.length;
+    if (n === 0) throw new InvalidInputError('INVALID_ARGUMENT', 'cannot fit gradient boosting on zero rows');
+    const p = this.params;
+    const K = classCountOf(y);
+    this.nClasses = K;
+    const T = this.treesPerStage;
+    const nFeatures = X.columns.length;
+
+    const binner = new FeatureBinner(p.max_bins).fit(X, selected);
+    const builder = new HistogramTreeBuilder(binner.transform(X), binner, 'squared_error', null, 1);
+    const store = new NodeStore(1, nFeatures, 1024);
+    const limits = resolveTreeLimits(p, n, nFeatures);
+    const rng = new Rng(this.seed);
+
+    this.init = priorScores(y, selected, K);
+    // Scores and probabilities of the training rows, by position in `selected`.
+    const raw = new Float64Array(n * T);
+    for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) raw[i * T + k] = this.init[k]!;
+    const prob = new Float64Array(n * T);
+    const residual = new Float64Array(X.nRows); // indexed by row number, as the builder reads it
+    const leafOf = new Int32Array(n);
+    const nInBag = p.subsample < 1 ? Math.max(1, Math.floor(p.subsample * n)) : n;
+    const pool = Uint32Array.from(selected);
+    const inBagPositions = new Uint32Array(nInBag);
+    const positionOfRow = new Int32Array(X.nRows);
+    for (let i = 0; i < n; i++) positionOfRow[selected[i]!] = i;
+    const work = new Uint32Array(nInBag);
+    let numerator = new Float64Array(64);
+    let denominator = new Float64Array(64);
+    const newtonScale = T === 1 ? 1 : (K - 1) / K;
+
+    for (let stage = 0; stage < p.n_estimators; stage++) {
+      // In-bag rows of this stage (sorted positions, so leaf sums run in row order).
+      if (nInBag < n) {
+        for (let i = 0; i < nInBag; i++) {
+          const j = i + rng.nextInt(n - i);
+          const tmp = pool[i]!;
+          pool[i] = pool[j]!;
+          pool[j] = tmp;
+        }
+        for (let i = 0; i < nInBag; i++) inBagPositions[i] = positionOfRow[pool[i]!]!;
+        inBagPositions.sort();
+      } else {
+        for (let i = 0; i < n; i++) inBagPositions[i] = i;
+      }
+      computeProbabilities(raw, prob, n, T);
+
+      for (let k = 0; k < T; k++) {
+        for (let i = 0; i < n; i++) {
+          const target = T === 1 ? (y[selected[i]!] === 1 ? 1 : 0) : y[selected[i]!] === k ? 1 : 0;
+          residual[selected[i]!] = target - prob[i * T + k]!;
+        }
+        for (let i = 0; i < nInBag; i++) work[i] = selected[inBagPositions[i]!]!;
+        const root = builder.build(store, { rows: work, count: nInBag, weights: null, targets: residual, limits, rng });
+        const size = store.size - root;
+        if (numerator.length < size) {
+          numerator = new Float64Array(size * 2);
+          denominator = new Float64Array(size * 2);
+        }
+        numerator.fill(0, 0, size);
+        denominator.fill(0, 0, size);
+        for (let i = 0; i < n; i++) leafOf[i] = store.findLeaf(root, X.columns, selected[i]!) - root;
+        for (let j = 0; j < nInBag; j++) {
+          const i = inBagPositions[j]!;
+          const leaf = leafOf[i]!;
+          const pk = prob[i * T + k]!;
+          numerator[leaf] = numerator[leaf]! + residual[selected[i]!]!;
+          denominator[leaf] = denominator[leaf]! + pk * (1 - pk);
+        }
+        for (let node = 0; node < size; node++) {
+          if (store.left[root + node] !== -1) continue;
+          const den = denominator[node]!;
+          const step = Math.abs(den) < MIN_DENOMINATOR ? 0 : (newtonScale * numerator[node]!) / den;
+          store.value[root + node] = p.learning_rate * step;
+        }
+        for (let i = 0; i < n; i++) raw[i * T + k] = raw[i * T + k]! + store.value[root + leafOf[i]!]!;
+      }
+    }
+    this.nodes = store;
+  }
+
+  /** Raw scores (log-odds / multinomial logits), row-major n × treesPerStage. */
+  decisionFunction(X: FeatureMatrix, rows?: Uint32Array): Float64Array {
+    const store = this.fitted();
+    if (X.columns.length < store.nFeatures) {
+      throw new InvalidInputError('INVALID_ARGUMENT', `matrix has ${X.columns.length} features, the model was fitted on ${store.nFeatures}`);
+    }
+    const T = this.treesPerStage;
+    const n = rows ? rows.length : X.nRows;
+    const raw = new Float64Array(n * T);
+    for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) raw[i * T + k] = this.init[k]!;
+    const nTrees = store.roots.length;
+    for (let t = 0; t < nTrees; t++) {
+      const root = store.roots[t]!;
+      const k = t % T;
+      for (let i = 0; i < n; i++) {
+        const leaf = store.findLeaf(root, X.columns, rows ? rows[i]! : i);
+        raw[i * T + k] = raw[i * T + k]! + store.value[leaf]!;
+      }
+    }
+    return raw;
+  }
+
+  predictProba(X: FeatureMatrix, rows?: Uint32Array, out?: Float64Array): Float64Array {
+    const raw = this.decisionFunction(X, rows);
+    const T = this.treesPerStage;
+    const K = this.nClasses;
+    const n = raw.length / T;
+    const result = out ?? new Float64Array(n * K);
+    if (result.length !== n * K) throw new InvalidInputError('INVALID_ARGUMENT', `output buffer has length ${result.length}, expected ${n * K}`);
+    if (T === 1) {
+      for (let i = 0; i < n; i++) {
+        const p1 = 1 / (1 + Math.exp(-raw[i]!));
+        result[i * 2] = 1 - p1;
+        result[i * 2 + 1] = p1;
+      }
+    } else {
+      computeProbabilities(raw, result, n, K);
+    }
+    return result;
+  }
+
+  predict(X: FeatureMatrix, rows?: Uint32Array): Int32Array {
+    return argmaxRows(this.predictProba(X, rows), this.nClasses);
+  }
+
+  /** Total number of nodes over all trees. */
+  get nodeCount(): number {
+    return this.fitted().size;
+  }
+
+  /** Node arrays of all trees, stage-major (tree t is stage ⌊t/T⌋, output t mod T). */
+  get tree(): NodeStore {
+    return this.fitted();
+  }
+
+  toJSON(): SerializedModel {
+    return {
+      name: MODEL_NAME,
+      version: FORMAT_VERSION,
+      params: { ...this.params },
+      nClasses: this.nClasses,
+      init: Array.from(this.init),
+      ...this.fitted().toJSON(),
+    };
+  }
+
+  /** @throws InvalidInputError INVALID_ARTIFACT when the state is malformed. */
+  static fromJSON(json: unknown): GradientBoostingClassifier {
+    const parsed = SerializedGradientBoostingSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new InvalidInputError('INVALID_ARTIFACT', `gradient_boosting artefact is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
+        details: parsed.error.issues,
+      });
+    }
+    const state = parsed.data;
+    let model: GradientBoostingClassifier;
+    try {
+      model = new GradientBoostingClassifier(state.params);
+    } catch (error) {
+      throw new InvalidInputError('INVALID_ARTIFACT', 'gradient_boosting artefact has invalid params', { cause: error });
+    }
+    model.nClasses = state.nClasses;
+    const T = model.treesPerStage;
+    if (state.init.length !== T) {
+      throw new InvalidInputError('INVALID_ARTIFACT', `gradient_boosting artefact has ${state.init.length} init scores, expected ${T}`);
+    }
+    if (state.roots.length % T !== 0) {
+      throw new InvalidInputError('INVALID_ARTIFACT', `gradient_boosting artefact has ${state.roots.length} trees, not a multiple of ${T}`);
+    }
+    model.init = Float64Array.from(state.init);
+    model.nodes = NodeStore.fromJSON(state, 1);
+    return model;
+  }
+
+  private fitted(): NodeStore {
+    if (this.nodes === null) throw new InvalidInputError('INVALID_ARGUMENT', 'gradient_boosting is not fitted; call fit first');
+    return this.nodes;
+  }
+}
+
+/** Prior raw scores: binary log-odds of class 1, multiclass log class frequencies (clipped). */
+function priorScores(y: Int32Array, rows: Uint32Array, K: number): Float64Array {
+  const counts = new Float64Array(K);
+  for (let i = 0; i < rows.length; i++) {
+    const c = y[rows[i]!]!;
+    counts[c] = counts[c]! + 1;
+  }
+  const clip = (v: number): number => Math.min(1 - PRIOR_EPS, Math.max(PRIOR_EPS, v));
+  if (K === 2) {
+    const p1 = clip(counts[1]! / rows.length);
+    return Float64Array.of(Math.log(p1 / (1 - p1)));
+  }
+  const init = new Float64Array(K);
+  for (let k = 0; k < K; k++) init[k] = Math.log(clip(counts[k]! / rows.length));
+  return init;
+}
+
+/** Sigmoid (T = 1) or softmax (T = K) of row-major raw scores into `out` (n × T). */
+function computeProbabilities(raw: Float64Array, out: Float64Array, n: number, T: number): void {
+  if (T === 1) {
+    for (let i = 0; i < n; i++) out[i] = 1 / (1 + Math.exp(-raw[i]!));
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    const base = i * T;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < T; k++) if (raw[base + k]! > max) max = raw[base + k]!;
+    let sum = 0;
+    for (let k = 0; k < T; k++) {
+      const e = Math.exp(raw[base + k]! - max);
+      out[base + k] = e;
+      sum += e;
+    }
+    for (let k = 0; k < T; k++) out[base + k] = out[base + k]! / sum;
+  }
+}

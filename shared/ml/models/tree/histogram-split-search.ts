@@ -1,0 +1,217 @@
+/**
+ * The histogram core shared by classification and regression trees: per-bin statistics of a node's
+ * rows for one feature, and the scan over bins that finds the best split of that feature.
+ *
+ * Histogram layout: `nBins + 1` bins (the last is the missing bin) of `stride` statistics each:
+ *   [0] sample count (unweighted: min_samples_leaf counts rows, as in sklearn)
+ *   [1] weight sum
+ *   [2…] classification: weighted count of each class; regression: weighted sum of the target.
+ *
+ * Split quality uses sklearn's "proxy impurity improvement" (node-constant terms dropped), higher is
+ * better, summed over both children:
+ *   gini:          Σ_k w_k² / W                 (from W·gini = W − Σ w_k²/W)
+ *   entropy:       Σ_k w_k·ln(w_k / W)          (= −W·H)
+ *   squared error: s² / W                        (friedman_mse picks the same split within a node:
+ *                                                 both are increasing functions of wL·wR·(meanL−meanR)²)
+ */
+
+/** Impurity criterion of a tree builder. */
+export type SplitCriterion = 'gini' | 'entropy' | 'squared_error';
+
+/** Index of the sample count in a histogram bin / statistics vector. */
+export const STAT_COUNT = 0;
+/** Index of the weight sum. */
+export const STAT_WEIGHT = 1;
+/** First target statistic (class weights, or the weighted target sum). */
+export const STAT_TARGET = 2;
+
+/** Best split found so far for a node; mutated in place by {@link scanFeatureHistogram}. */
+export class SplitCandidate {
+  score = Number.NEGATIVE_INFINITY;
+  feature = -1;
+  /** Last non-empty value bin going left. */
+  lastLeftBin = -1;
+  /** First non-empty value bin going right, or −1 when only missing values go right. */
+  firstRightBin = -1;
+  missingLeft = false;
+  /** Statistics of the left child (stride entries). */
+  readonly left: Float64Array;
+
+  constructor(stride: number) {
+    this.left = new Float64Array(stride);
+  }
+
+  reset(): void {
+    this.score = Number.NEGATIVE_INFINITY;
+    this.feature = -1;
+  }
+}
+
+/**
+ * Adds the rows `rows[start..end)` into `hist` (starting at `offset`) for classification.
+ * `weights` null means unit weights.
+ */
+export function accumulateClassHistogram(
+  hist: Float64Array,
+  offset: number,
+  stride: number,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  classes: Int32Array,
+  weights: Float64Array | null,
+): void {
+  if (weights === null) {
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const o = offset + bins[r]! * stride;
+      hist[o] = hist[o]! + 1;
+      hist[o + 1] = hist[o + 1]! + 1;
+      const t = o + STAT_TARGET + classes[r]!;
+      hist[t] = hist[t]! + 1;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const w = weights[r]!;
+      const o = offset + bins[r]! * stride;
+      hist[o] = hist[o]! + 1;
+      hist[o + 1] = hist[o + 1]! + w;
+      const t = o + STAT_TARGET + classes[r]!;
+      hist[t] = hist[t]! + w;
+    }
+  }
+}
+
+/** Regression counterpart of {@link accumulateClassHistogram}: stride 3, target sum at index 2. */
+export function accumulateRegressionHistogram(
+  hist: Float64Array,
+  offset: number,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  targets: Float64Array,
+  weights: Float64Array | null,
+): void {
+  if (weights === null) {
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const o = offset + bins[r]! * 3;
+      hist[o] = hist[o]! + 1;
+      hist[o + 1] = hist[o + 1]! + 1;
+      hist[o + 2] = hist[o + 2]! + targets[r]!;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const w = weights[r]!;
+      const o = offset + bins[r]! * 3;
+      hist[o] = hist[o]! + 1;
+      hist[o + 1] = hist[o + 1]! + w;
+      hist[o + 2] = hist[o + 2]! + w * targets[r]!;
+    }
+  }
+}
+
+/**
+ * Proxy score of a candidate split (see the file comment), left statistics in `left[0..stride)`, the
+ * right side derived as totals − left without materialising it.
+ * Squared error reads scalars only; gini and entropy loop over the classes.
+ */
+function splitScore(criterion: SplitCriterion, left: Float64Array, totals: Float64Array, stride: number): number {
+  const wL = left[STAT_WEIGHT]!;
+  const wR = totals[STAT_WEIGHT]! - wL;
+  if (criterion === 'squared_error') {
+    const sL = left[STAT_TARGET]!;
+    const sR = totals[STAT_TARGET]! - sL;
+    return (sL * sL) / wL + (sR * sR) / wR;
+  }
+  if (criterion === 'gini') {
+    let sumL = 0;
+    let sumR = 0;
+    for (let k = STAT_TARGET; k < stride; k++) {
+      const cL = left[k]!;
+      const cR = totals[k]! - cL;
+      sumL += cL * cL;
+      sumR += cR * cR;
+    }
+    return sumL / wL + sumR / wR;
+  }
+  let score = 0;
+  for (let k = STAT_TARGET; k < stride; k++) {
+    const cL = left[k]!;
+    const cR = totals[k]! - cL;
+    if (cL > 0) score += cL * Math.log(cL / wL);
+    if (cR > 0) score += cR * Math.log(cR / wR);
+  }
+  return score;
+}
+
+/**
+ * Scans one feature's histogram for the best split of a node and updates `best` when it finds a
+ * strictly better one (so earlier features win ties, as in sklearn's splitter).
+ *
+ * Candidates are the gaps between consecutive non-empty value bins. When the node has missing values
+ * for this feature, each gap is tried with the missing rows on the right and on the left, and the
+ * split "all values left, missing right" is tried too; without missing values in the node, missing
+ * values at predict time follow the child with more training samples.
+ *
+ * @param left a stride-long buffer for the running left statistics.
+ * @returns false when the feature is constant in the node (a single non-empty bin), else true.
+ */
+export function scanFeatureHistogram(
+  criterion: SplitCriterion,
+  hist: Float64Array,
+  offset: number,
+  nBins: number,
+  stride: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  left: Float64Array,
+  best: SplitCandidate,
+): boolean {
+  const missingOffset = offset + nBins * stride;
+  const missingCount = hist[missingOffset + STAT_COUNT]!;
+  const hasMissing = missingCount > 0;
+  const totalCount = totals[STAT_COUNT]!;
+  const totalWeight = totals[STAT_WEIGHT]!;
+  let nonEmpty = hasMissing ? 1 : 0;
+  for (let b = 0; b < nBins && nonEmpty < 2; b++) if (hist[offset + b * stride]! > 0) nonEmpty++;
+  if (nonEmpty <= 1) return false;
+
+  for (let pass = 0; pass < (hasMissing ? 2 : 1); pass++) {
+    const missingLeft = pass === 1;
+    for (let s = 0; s < stride; s++) left[s] = missingLeft ? hist[missingOffset + s]! : 0;
+    let previous = -1;
+    // One extra step (b = nBins) evaluates "all values left, missing right" when there are missing rows.
+    const lastStep = hasMissing && !missingLeft ? nBins : nBins - 1;
+    for (let b = 0; b <= lastStep; b++) {
+      const o = offset + b * stride;
+      const isMissingStep = b === nBins;
+      if (!isMissingStep && hist[o]! === 0) continue;
+      if (previous >= 0) {
+        const leftCount = left[STAT_COUNT]!;
+        const rightCount = totalCount - leftCount;
+        const leftWeight = left[STAT_WEIGHT]!;
+        if (leftCount >= minSamplesLeaf && rightCount >= minSamplesLeaf && leftWeight > 0 && totalWeight - leftWeight > 0) {
+          const score = splitScore(criterion, left, totals, stride);
+          if (score > best.score) {
+            best.score = score;
+            best.feature = feature;
+            best.lastLeftBin = previous;
+            best.firstRightBin = isMissingStep ? -1 : b;
+            best.missingLeft = hasMissing ? missingLeft : leftCount >= rightCount;
+            for (let s = 0; s < stride; s++) best.left[s] = left[s]!;
+          }
+        }
+      }
+      if (isMissingStep) break;
+      for (let s = 0; s < stride; s++) left[s] = left[s]! + hist[o + s]!;
+      previous = b;
+    }
+  }
+  return true;
+}

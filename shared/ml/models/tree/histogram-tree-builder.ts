@@ -1,0 +1,390 @@
+/**
+ * Grows one CART tree (classification or regression) on pre-binned data, depth-first like sklearn's
+ * `DepthFirstTreeBuilder` with the "best" splitter, and appends its nodes to a {@link NodeStore}.
+ *
+ * Performance choices (the builder is reused across all trees of an ensemble, so its buffers are
+ * allocated once):
+ * - The node's rows are a segment of one Uint32Array, partitioned in place at each split.
+ * - When every feature is a split candidate (`maxFeatures ≥ p`, e.g. gradient boosting, a plain
+ *   decision tree), each node keeps a full histogram over all features and the children's come from
+ *   histogram subtraction: build the smaller child's from its rows, the larger is parent − smaller.
+ *   Histograms of pending nodes come from a pool that is recycled, so the hot loop allocates nothing.
+ * - With feature subsampling (random forests: a few of p features per node), full histograms would cost
+ *   more than they save, so each drawn feature's histogram is built directly into one scratch buffer.
+ *
+ * Feature sampling follows sklearn's `BestSplitter`: features are drawn without replacement until
+ * `maxFeatures` have been visited, continuing past that while every drawn feature was constant in the
+ * node. When all features are candidates they are visited in index order (no draw), so ties between
+ * equally good features go to the lower index instead of a random one.
+ *
+ * Stopping rules as sklearn: a node is a leaf when depth = max_depth, it has fewer than
+ * min_samples_split rows (or fewer than 2·min_samples_leaf), it is pure (classification: one class
+ * left; regression: variance ≤ machine epsilon), or no split leaves min_samples_leaf rows on each side.
+ */
+import type { Rng } from '../../random/rng.js';
+import type { BinnedMatrix, FeatureBinner } from './binner.js';
+import {
+  accumulateClassHistogram,
+  accumulateRegressionHistogram,
+  scanFeatureHistogram,
+  SplitCandidate,
+  STAT_COUNT,
+  STAT_TARGET,
+  STAT_WEIGHT,
+  type SplitCriterion,
+} from './histogram-split-search.js';
+import type { NodeStore } from './node-store.js';
+import type { TreeLimits } from './tree-limits.js';
+
+/** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
+const EPSILON = 2.220446049250313e-16;
+/** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
+const RELATIVE_ZERO = 1e-12;
+
+/** Inputs of one tree fit. */
+export interface TreeBuildInput {
+  /**
+   * Row indices to grow on: `rows[0..count)` (rows with zero weight must be left out). The array is
+   * reordered in place; a caller that needs the original order passes a copy.
+   */
+  readonly rows: Uint32Array;
+  readonly count: number;
+  /** Per-row weight indexed by row number (bootstrap counts × class weights), or null for unit weights. */
+  readonly weights: Float64Array | null;
+  /** Regression targets indexed by row number (ignored for classification builders). */
+  readonly targets?: Float64Array;
+  readonly limits: TreeLimits;
+  readonly rng: Rng;
+}
+
+/** Reusable CART builder over one binned matrix. */
+export class HistogramTreeBuilder {
+  private readonly binned: BinnedMatrix;
+  private readonly binner: FeatureBinner;
+  private readonly criterion: SplitCriterion;
+  private readonly nClasses: number;
+  private readonly classes: Int32Array | null;
+  private readonly stride: number;
+  private readonly nFeatures: number;
+  /** Start of each feature's histogram inside a full (all-feature) histogram. */
+  private readonly featureOffset: Int32Array;
+  private readonly fullSize: number;
+  private readonly scratchHist: Float64Array;
+  private readonly pool: Float64Array[] = [];
+  private readonly freeList: number[] = [];
+  private readonly featureOrder: Int32Array;
+  private readonly best: SplitCandidate;
+  private readonly scanScratch: Float64Array;
+  private readonly rightTotals: Float64Array;
+  private readonly nodeTotals: Float64Array;
+  // Depth-first stack, one slot per pending node.
+  private stackStart: Int32Array = new Int32Array(64);
+  private stackEnd: Int32Array = new Int32Array(64);
+  private stackDepth: Int32Array = new Int32Array(64);
+  private stackParent: Int32Array = new Int32Array(64);
+  private stackIsLeft: Uint8Array = new Uint8Array(64);
+  private stackHist: Int32Array = new Int32Array(64);
+  private stackTotals: Float64Array;
+  // Per-build state.
+  private weights: Float64Array | null = null;
+  private targets: Float64Array | null = null;
+  private limits: TreeLimits | null = null;
+
+  /**
+   * @param criterion 'gini' | 'entropy' (classification, `classes` required) or 'squared_error'.
+   * @param classes class index per row (classification), indexed by row number.
+   * @param nClasses number of classes (classification), the width of each leaf's value vector.
+   */
+  constructor(binned: BinnedMatrix, binner: FeatureBinner, criterion: SplitCriterion, classes: Int32Array | null, nClasses: number) {
+    this.binned = binned;
+    this.binner = binner;
+    this.criterion = criterion;
+    const isRegression = criterion === 'squared_error';
+    if (!isRegression && classes === null) throw new RangeError('classification builder needs class labels');
+    this.classes = isRegression ? null : classes;
+    this.nClasses = isRegression ? 1 : nClasses;
+    this.stride = STAT_TARGET + this.nClasses;
+    this.nFeatures = binned.columns.length;
+    this.featureOffset = new Int32Array(this.nFeatures);
+    let offset = 0;
+    let maxBins = 0;
+    for (let f = 0; f < this.nFeatures; f++) {
+      this.featureOffset[f] = offset;
+      const nb = binned.nBins[f]!;
+      offset += (nb + 1) * this.stride;
+      if (nb > maxBins) maxBins = nb;
+    }
+    this.fullSize = offset;
+    this.scratchHist = new Float64Array((maxBins + 1) * this.stride);
+    this.featureOrder = new Int32Array(this.nFeatures);
+    for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
+    this.best = new SplitCandidate(this.stride);
+    this.scanScratch = new Float64Array(this.stride);
+    this.rightTotals = new Float64Array(this.stride);
+    this.nodeTotals = new Float64Array(this.stride);
+    this.stackTotals = new Float64Array(64 * this.stride);
+  }
+
+  /** Grows one tree into `store` and returns its root index. */
+  build(store: NodeStore, input: TreeBuildInput): number {
+    const { rows, limits, rng } = input;
+    const stride = this.stride;
+    this.weights = input.weights;
+    this.targets = input.targets ?? null;
+    this.limits = limits;
+    if (this.criterion === 'squared_error' && this.targets === null) throw new RangeError('regression builder needs targets');
+    const useSubtraction = limits.maxFeatures >= this.nFeatures;
+
+    // Root statistics.
+    const rootTotals = this.stackTotals;
+    rootTotals.fill(0, 0, stride);
+    this.addRowStats(rows, 0, input.count, rootTotals, 0);
+    let top = 0;
+    let rootHist = -1;
+    if (useSubtraction && !this.isLeafByLimits(0, input.count, rootTotals, 0)) {
+      rootHist = this.acquire();
+      this.buildFullHistogram(this.pool[rootHist]!, rows, 0, input.count);
+    }
+    this.push(top++, 0, input.count, 0, -1, false, rootHist);
+
+    let root = -1;
+    while (top > 0) {
+      const slot = --top;
+      const start = this.stackStart[slot]!;
+      const end = this.stackEnd[slot]!;
+      const depth = this.stackDepth[slot]!;
+      const parent = this.stackParent[slot]!;
+      const histId = this.stackHist[slot]!;
+      const totalsBase = slot * stride;
+      const totals = this.nodeTotals;
+      for (let s = 0; s < stride; s++) totals[s] = this.stackTotals[totalsBase + s]!;
+
+      const node = store.addNode();
+      if (parent >= 0) store.setChild(parent, this.stackIsLeft[slot] === 1, node);
+      else root = node;
+      this.writeNodeValue(store, node, totals);
+
+      const count = end - start;
+      let found = false;
+      if (!this.isLeafByLimits(depth, count, totals, 0) && !this.isPureRegression(rows, start, end, totals)) {
+        this.best.reset();
+        found = useSubtraction
+          ? this.searchAllFeatures(this.pool[histId]!, totals)
+          : this.searchSampledFeatures(rows, start, end, totals, limits.maxFeatures, rng);
+      }
+      if (!found) {
+        if (histId >= 0) this.release(histId);
+        continue;
+      }
+
+      const best = this.best;
+      const mid = this.partition(rows, start, end, best.feature, best.lastLeftBin, best.missingLeft);
+      store.setSplit(node, best.feature, this.binner.splitThreshold(best.feature, best.lastLeftBin, best.firstRightBin), best.missingLeft);
+      const rightTotals = this.rightTotals;
+      for (let s = 0; s < stride; s++) rightTotals[s] = totals[s]! - best.left[s]!;
+      const leftTotals = best.left;
+
+      let leftHist = -1;
+      let rightHist = -1;
+      if (useSubtraction) {
+        const nLeft = mid - start;
+        const nRight = end - mid;
+        const needLeft = !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
+        const needRight = !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
+        const smallerIsLeft = nLeft <= nRight;
+        const needSmaller = smallerIsLeft ? needLeft : needRight;
+        const needLarger = smallerIsLeft ? needRight : needLeft;
+        let smallerHist = -1;
+        let largerHist = -1;
+        if (needSmaller || needLarger) {
+          smallerHist = this.acquire();
+          const small = this.pool[smallerHist]!;
+          if (smallerIsLeft) this.buildFullHistogram(small, rows, start, mid);
+          else this.buildFullHistogram(small, rows, mid, end);
+          if (needLarger) {
+            const parentHist = this.pool[histId]!;
+            for (let i = 0; i < this.fullSize; i++) parentHist[i] = parentHist[i]! - small[i]!;
+            largerHist = histId;
+          } else {
+            this.release(histId);
+          }
+          if (!needSmaller) {
+            this.release(smallerHist);
+            smallerHist = -1;
+          }
+        } else {
+          this.release(histId);
+        }
+        leftHist = smallerIsLeft ? smallerHist : largerHist;
+        rightHist = smallerIsLeft ? largerHist : smallerHist;
+      }
+      // Right first so the left child is popped (and numbered) first, as in sklearn.
+      this.push(top, mid, end, depth + 1, node, false, rightHist);
+      this.stackTotals.set(rightTotals, top * stride);
+      top++;
+      this.push(top, start, mid, depth + 1, node, true, leftHist);
+      this.stackTotals.set(leftTotals, top * stride);
+      top++;
+    }
+    store.roots.push(root);
+    this.weights = null;
+    this.targets = null;
+    return root;
+  }
+
+  private isLeafByLimits(depth: number, count: number, totals: Float64Array, base: number): boolean {
+    const limits = this.limits!;
+    if (depth >= limits.maxDepth || count < limits.minSamplesSplit || count < 2 * limits.minSamplesLeaf) return true;
+    if (this.criterion === 'squared_error') return false;
+    const floor = totals[base + STAT_WEIGHT]! * RELATIVE_ZERO;
+    let present = 0;
+    for (let k = 0; k < this.nClasses; k++) if (totals[base + STAT_TARGET + k]! > floor) present++;
+    return present <= 1;
+  }
+
+  /** Regression purity (weighted variance ≤ EPSILON); needs one pass over the node's rows. */
+  private isPureRegression(rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    if (this.criterion !== 'squared_error') return false;
+    const targets = this.targets!;
+    const weights = this.weights;
+    const w = totals[STAT_WEIGHT]!;
+    const mean = totals[STAT_TARGET]! / w;
+    let sumSq = 0;
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const d = targets[r]! - mean;
+      sumSq += (weights === null ? 1 : weights[r]!) * d * d;
+    }
+    return sumSq / w <= EPSILON;
+  }
+
+  private writeNodeValue(store: NodeStore, node: number, totals: Float64Array): void {
+    const w = totals[STAT_WEIGHT]!;
+    const base = node * this.nClasses;
+    if (this.criterion === 'squared_error') {
+      store.value[base] = totals[STAT_TARGET]! / w;
+      return;
+    }
+    const floor = w * RELATIVE_ZERO;
+    for (let k = 0; k < this.nClasses; k++) {
+      const c = totals[STAT_TARGET + k]!;
+      store.value[base + k] = c > floor ? c / w : 0;
+    }
+  }
+
+  private searchAllFeatures(hist: Float64Array, totals: Float64Array): boolean {
+    const minLeaf = this.limits!.minSamplesLeaf;
+    for (let f = 0; f < this.nFeatures; f++) {
+      scanFeatureHistogram(this.criterion, hist, this.featureOffset[f]!, this.binned.nBins[f]!, this.stride, totals, minLeaf, f, this.scanScratch, this.best);
+    }
+    return this.best.feature >= 0;
+  }
+
+  private searchSampledFeatures(rows: Uint32Array, start: number, end: number, totals: Float64Array, maxFeatures: number, rng: Rng): boolean {
+    const order = this.featureOrder;
+    const p = this.nFeatures;
+    const hist = this.scratchHist;
+    const stride = this.stride;
+    const minLeaf = this.limits!.minSamplesLeaf;
+    let visited = 0;
+    let nonConstant = 0;
+    for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
+      const j = i + rng.nextInt(p - i);
+      const f = order[j]!;
+      order[j] = order[i]!;
+      order[i] = f;
+      visited++;
+      const nb = this.binned.nBins[f]!;
+      hist.fill(0, 0, (nb + 1) * stride);
+      this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
+      if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, totals, minLeaf, f, this.scanScratch, this.best)) nonConstant++;
+    }
+    return this.best.feature >= 0;
+  }
+
+  private buildFullHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
+    hist.fill(0);
+    for (let f = 0; f < this.nFeatures; f++) this.accumulate(hist, this.featureOffset[f]!, this.binned.columns[f]!, rows, start, end);
+  }
+
+  private accumulate(hist: Float64Array, offset: number, bins: Uint8Array, rows: Uint32Array, start: number, end: number): void {
+    if (this.classes !== null) {
+      accumulateClassHistogram(hist, offset, this.stride, bins, rows, start, end, this.classes, this.weights);
+    } else {
+      accumulateRegressionHistogram(hist, offset, bins, rows, start, end, this.targets!, this.weights);
+    }
+  }
+
+  /** Node statistics straight from the rows (the root's; children's come from the split scan). */
+  private addRowStats(rows: Uint32Array, start: number, end: number, out: Float64Array, base: number): void {
+    const weights = this.weights;
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const w = weights === null ? 1 : weights[r]!;
+      out[base + STAT_COUNT] = out[base + STAT_COUNT]! + 1;
+      out[base + STAT_WEIGHT] = out[base + STAT_WEIGHT]! + w;
+      if (this.classes !== null) {
+        const t = base + STAT_TARGET + this.classes[r]!;
+        out[t] = out[t]! + w;
+      }
+      else out[base + STAT_TARGET] = out[base + STAT_TARGET]! + w * this.targets![r]!;
+    }
+  }
+
+  /** In-place partition of rows[start..end): left-going rows first; returns the first right index. */
+  private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
+    const bins = this.binned.columns[feature]!;
+    const missingBin = this.binned.nBins[feature]!;
+    let i = start;
+    let j = end;
+    while (i < j) {
+      const r = rows[i]!;
+      const b = bins[r]!;
+      const goesLeft = b === missingBin ? missingLeft : b <= lastLeftBin;
+      if (goesLeft) {
+        i++;
+      } else {
+        j--;
+        rows[i] = rows[j]!;
+        rows[j] = r;
+      }
+    }
+    return i;
+  }
+
+  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number): void {
+    if (slot >= this.stackStart.length) this.growStack(slot * 2);
+    this.stackStart[slot] = start;
+    this.stackEnd[slot] = end;
+    this.stackDepth[slot] = depth;
+    this.stackParent[slot] = parent;
+    this.stackIsLeft[slot] = isLeft ? 1 : 0;
+    this.stackHist[slot] = hist;
+  }
+
+  private growStack(capacity: number): void {
+    const grow = <T extends Int32Array | Uint8Array | Float64Array>(source: T, make: (n: number) => T, n: number): T => {
+      const target = make(n);
+      target.set(source);
+      return target;
+    };
+    this.stackStart = grow(this.stackStart, (n) => new Int32Array(n), capacity);
+    this.stackEnd = grow(this.stackEnd, (n) => new Int32Array(n), capacity);
+    this.stackDepth = grow(this.stackDepth, (n) => new Int32Array(n), capacity);
+    this.stackParent = grow(this.stackParent, (n) => new Int32Array(n), capacity);
+    this.stackIsLeft = grow(this.stackIsLeft, (n) => new Uint8Array(n), capacity);
+    this.stackHist = grow(this.stackHist, (n) => new Int32Array(n), capacity);
+    this.stackTotals = grow(this.stackTotals, (n) => new Float64Array(n), capacity * this.stride);
+  }
+
+  private acquire(): number {
+    const free = this.freeList.pop();
+    if (free !== undefined) return free;
+    this.pool.push(new Float64Array(this.fullSize));
+    return this.pool.length - 1;
+  }
+
+  private release(id: number): void {
+    if (id >= 0) this.freeList.push(id);
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Flat, growable storage for the nodes of one tree or of a whole ensemble (sklearn's `Tree` arrays).
+ * Trees of an ensemble are appended one after another; each is identified by its root index. Parallel
+ * typed arrays instead of node objects keep prediction a tight loop over numbers and serialize as a
+ * handful of plain number arrays.
+ *
+ * Split rule of an internal node: go left when `x <= threshold`, right when `x > threshold`, and
+ * follow `missingLeft` when x is NaN. Leaves have `left = right = -1` and `feature = -1`.
+ * Children always have larger indices than their parent, which `fromJSON` checks so a loaded tree can
+ * never loop.
+ */
+import { z } from 'zod';
+import { InvalidInputError } from '../../../errors/index.js';
+
+const LEAF = -1;
+const INITIAL_CAPACITY = 256;
+
+/** Serialized node arrays (all of one length, except `value`: nodes × nOutputs). */
+export const SerializedNodesSchema = z.object({
+  nFeatures: z.number().int().min(0),
+  roots: z.array(z.number().int().min(0)),
+  feature: z.array(z.number().int().min(LEAF)),
+  threshold: z.array(z.number()),
+  left: z.array(z.number().int().min(LEAF)),
+  right: z.array(z.number().int().min(LEAF)),
+  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
+  value: z.array(z.number()),
+});
+export type SerializedNodes = z.infer<typeof SerializedNodesSchema>;
+
+/** Node arrays of a tree ensemble; `nOutputs` values per node (class fractions, or one score). */
+export class NodeStore {
+  readonly nOutputs: number;
+  /** Number of features the trees were fitted on (inputs must have at least this many columns). */
+  nFeatures: number;
+  /** Number of nodes in use. */
+  size = 0;
+  feature: Int32Array;
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  missingLeft: Uint8Array;
+  value: Float64Array;
+  /** Root node index of each tree, in fit order. */
+  roots: number[] = [];
+
+  constructor(nOutputs: number, nFeatures: number, capacity: number = INITIAL_CAPACITY) {
+    this.nOutputs = nOutputs;
+    this.nFeatures = nFeatures;
+    const c = Math.max(1, capacity);
+    this.feature = new Int32Array(c);
+    this.threshold = new Float64Array(c);
+    this.left = new Int32Array(c);
+    this.right = new Int32Array(c);
+    this.missingLeft = new Uint8Array(c);
+    this.value = new Float64Array(c * nOutputs);
+  }
+
+  /** Appends a leaf (values zero) and returns its index; grows the arrays geometrically. */
+  addNode(): number {
+    if (this.size === this.feature.length) this.grow(this.size * 2);
+    const id = this.size++;
+    this.feature[id] = LEAF;
+    this.threshold[id] = 0;
+    this.left[id] = LEAF;
+    this.right[id] = LEAF;
+    this.missingLeft[id] = 0;
+    return id;
+  }
+
+  /** Turns a node into an internal node (children are linked by {@link setChild}). */
+  setSplit(node: number, feature: number, threshold: number, missingLeft: boolean): void {
+    this.feature[node] = feature;
+    this.threshold[node] = threshold;
+    this.missingLeft[node] = missingLeft ? 1 : 0;
+  }
+
+  setChild(parent: number, isLeft: boolean, child: number): void {
+    if (isLeft) this.left[parent] = child;
+    else this.right[parent] = child;
+  }
+
+  /** Index of the leaf that row `row` of `columns` reaches from `root`. */
+  findLeaf(root: number, columns: readonly Float64Array[], row: number): number {
+    const left = this.left;
+    let node = root;
+    let next = left[node]!;
+    while (next !== LEAF) {
+      const x = columns[this.feature[node]!]![row]!;
+      const t = this.threshold[node]!;
+      if (x <= t) node = next;
+      else if (x > t) node = this.right[node]!;
+      else node = this.missingLeft[node] === 1 ? next : this.right[node]!;
+      next = left[node]!;
+    }
+    return node;
+  }
+
+  /** Number of nodes of the tree rooted at `roots[tree]`. */
+  treeSize(tree: number): number {
+    const start = this.roots[tree]!;
+    const end = tree + 1 < this.roots.length ? this.roots[tree + 1]! : this.size;
+    return end - start;
+  }
+
+  /** Plain arrays of the used part (typed arrays would serialize as index-keyed objects). */
+  toJSON(): SerializedNodes {
+    const n = this.size;
+    return {
+      nFeatures: this.nFeatures,
+      roots: this.roots.slice(),
+      feature: Array.from(this.feature.subarray(0, n)),
+      threshold: Array.from(this.threshold.subarray(0, n)),
+      left: Array.from(this.left.subarray(0, n)),
+      right: Array.from(this.right.subarray(0, n)),
+      missingLeft: Array.from(this.missingLeft.subarray(0, n)) as (0 | 1)[],
+      value: Array.from(this.value.subarray(0, n * this.nOutputs)),
+    };
+  }
+
+  /**
+   * Rebuilds a store from parsed JSON, checking every index so prediction cannot read out of range
+   * or loop. @throws InvalidInputError INVALID_ARTIFACT when the arrays are inconsistent.
+   */
+  static fromJSON(nodes: SerializedNodes, nOutputs: number, expectedTrees?: number): NodeStore {
+    const n = nodes.feature.length;
+    const bad = (why: string): never => {
+      throw new InvalidInputError('INVALID_ARTIFACT', `tree model artefact is inconsistent: ${why}`);
+    };
+    if (nodes.threshold.length !== n || nodes.left.length !== n || nodes.right.length !== n || nodes.missingLeft.length !== n) {
+      bad('node arrays differ in length');
+    }
+    if (nodes.value.length !== n * nOutputs) bad(`value has ${nodes.value.length} entries, expected ${n * nOutputs}`);
+    if (expectedTrees !== undefined && nodes.roots.length !== expectedTrees) bad(`${nodes.roots.length} trees, expected ${expectedTrees}`);
+    for (let t = 0; t < nodes.roots.length; t++) {
+      const root = nodes.roots[t]!;
+      const next = t + 1 < nodes.roots.length ? nodes.roots[t + 1]! : n;
+      if (root >= next) bad(`tree ${t} has no nodes`);
+      if (t === 0 && root !== 0) bad('first tree does not start at node 0');
+    }
+    const store = new NodeStore(nOutputs, nodes.nFeatures, n);
+    for (let i = 0; i < n; i++) {
+      const feature = nodes.feature[i]!;
+      const left = nodes.left[i]!;
+      const right = nodes.right[i]!;
+      const isLeaf = left === LEAF;
+      if (isLeaf !== (right === LEAF) || isLeaf !== (feature === LEAF)) bad(`node ${i} is half leaf, half split`);
+      if (!isLeaf && (left <= i || right <= i || left >= n || right >= n)) bad(`node ${i} has out-of-order children`);
+      if (feature >= nodes.nFeatures) bad(`node ${i} splits on feature ${feature} of ${nodes.nFeatures}`);
+      store.feature[i] = feature;
+      store.threshold[i] = nodes.threshold[i]!;
+      store.left[i] = left;
+      store.right[i] = right;
+      store.missingLeft[i] = nodes.missingLeft[i]!;
+    }
+    store.value.set(nodes.value);
+    store.size = n;
+    store.roots = nodes.roots.slice();
+    return store;
+  }
+
+  private grow(capacity: number): void {
+    this.feature = growInt32(this.feature, capacity);
+    this.left = growInt32(this.left, capacity);
+    this.right = growInt32(this.right, capacity);
+    const threshold = new Float64Array(capacity);
+    threshold.set(this.threshold);
+    this.threshold = threshold;
+    const missingLeft = new Uint8Array(capacity);
+    missingLeft.set(this.missingLeft);
+    this.missingLeft = missingLeft;
+    const value = new Float64Array(capacity * this.nOutputs);
+    value.set(this.value);
+    this.value = value;
+  }
+}
+
+function growInt32(source: Int32Array, capacity: number): Int32Array {
+  const target = new Int32Array(capacity);
+  target.set(source);
+  return target;
+}

@@ -1,0 +1,114 @@
+/**
+ * scikit-learn 1.2's StandardScaler (with_mean, with_std): z = (x − mean) / scale with the population
+ * standard deviation as scale. NaN cells are ignored in fit and stay NaN in transform.
+ *
+ * Mean and variance use scikit-learn's `_incremental_mean_and_var` arithmetic for a first fit (sum,
+ * then the corrected two-pass variance of Chan, Golub & LeVeque), and near-constant features get
+ * scale 1 exactly as `_is_constant_feature` + `_handle_zeros_in_scale` decide.
+ * A column with no observed value gets mean 0 and scale 1 (scikit-learn would produce NaN).
+ */
+import { z } from 'zod';
+import type { FeatureMatrix } from '../dataset/dataset.js';
+import {
+  checkTransformInput,
+  FLOAT64_EPS,
+  outputColumns,
+  parseSerialized,
+  type SerializedTransformer,
+  type Transformer,
+} from './transformer.js';
+
+const SERIAL_VERSION = 1;
+
+export const SerializedStandardScalerSchema = z
+  .strictObject({
+    name: z.literal('standard_scaler'),
+    version: z.literal(SERIAL_VERSION),
+    mean: z.array(z.number().finite()).nullable(),
+    scale: z.array(z.number().finite().positive()).nullable(),
+  })
+  .refine((s) => (s.mean === null) === (s.scale === null) && (s.mean === null || s.mean.length === s.scale!.length), {
+    message: 'mean and scale must both be null or have the same length',
+  });
+
+export class StandardScaler implements Transformer {
+  readonly name = 'standard_scaler';
+  /** Per-column mean (`mean_`); null until fitted. */
+  mean: Float64Array | null = null;
+  /** Per-column scale (`scale_`): population std, 1 for (near-)constant columns. */
+  scale: Float64Array | null = null;
+
+  fit(X: FeatureMatrix, rows?: Uint32Array): void {
+    const nColumns = X.columns.length;
+    const mean = new Float64Array(nColumns);
+    const scale = new Float64Array(nColumns);
+    const nSelected = rows === undefined ? X.nRows : rows.length;
+    for (let c = 0; c < nColumns; c++) {
+      const column = X.columns[c]!;
+      let sum = 0;
+      let count = 0;
+      for (let r = 0; r < nSelected; r++) {
+        const v = column[rows === undefined ? r : rows[r]!]!;
+        if (v === v) {
+          sum += v;
+          count++;
+        }
+      }
+      if (count === 0) {
+        mean[c] = 0;
+        scale[c] = 1;
+        continue;
+      }
+      const m = sum / count;
+      let correction = 0;
+      let squares = 0;
+      for (let r = 0; r < nSelected; r++) {
+        const v = column[rows === undefined ? r : rows[r]!]!;
+        if (v === v) {
+          const d = v - m;
+          correction += d;
+          squares += d * d;
+        }
+      }
+      const variance = (squares - (correction * correction) / count) / count;
+      mean[c] = m;
+      // _is_constant_feature: the variance is within the rounding error bound of the 2-pass algorithm.
+      const bound = count * FLOAT64_EPS * variance + (count * m * FLOAT64_EPS) ** 2;
+      scale[c] = variance <= bound ? 1 : Math.sqrt(variance);
+    }
+    this.mean = mean;
+    this.scale = scale;
+  }
+
+  transform(X: FeatureMatrix, out?: Float64Array[]): FeatureMatrix {
+    const mean = checkTransformInput(this.name, this.mean, X);
+    const scale = this.scale!;
+    const columns = outputColumns(X, out);
+    for (let c = 0; c < columns.length; c++) {
+      const source = X.columns[c]!;
+      const target = columns[c]!;
+      const m = mean[c]!;
+      const s = scale[c]!;
+      for (let i = 0; i < source.length; i++) target[i] = (source[i]! - m) / s;
+    }
+    return { nRows: X.nRows, columns };
+  }
+
+  toJSON(): SerializedTransformer {
+    return {
+      name: this.name,
+      version: SERIAL_VERSION,
+      mean: this.mean === null ? null : Array.from(this.mean),
+      scale: this.scale === null ? null : Array.from(this.scale),
+    };
+  }
+
+  /** @throws InvalidInputError `INVALID_ARTIFACT` when `json` is not a serialized StandardScaler. */
+  static fromJSON(json: unknown): StandardScaler {
+    const data = parseSerialized(SerializedStandardScalerSchema, json, 'serialized standard_scaler');
+    const scaler = new StandardScaler();
+    scaler.mean = data.mean === null ? null : Float64Array.from(data.mean);
+    scaler.scale = data.scale === null ? null : Float64Array.from(data.scale);
+    return scaler;
+  }
+}

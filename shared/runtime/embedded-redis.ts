@@ -1,0 +1,206 @@
+/**
+ * Embedded mode: when REDIS_URL is unset, sweepq runs its own `redis-server` child on a free loopback
+ * port with its data in `<stateDir>/redis`. Persistence is AOF (fsync every second) so queued and
+ * finished trials survive a restart; `noeviction` because BullMQ must never lose keys to memory pressure.
+ * Nothing global is registered (no exit hooks): the owner calls `stop()` in its `finally`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { SweepqError } from '../errors/index.js';
+import { findFreePort } from './free-port.js';
+
+export interface EmbeddedRedisOptions {
+  /** sweepq state folder; redis data goes to `<stateDir>/redis`. */
+  stateDir: string;
+  logger?: Logger;
+  /** Fixed port; default: a free one chosen at start. */
+  port?: number;
+  /** How long to wait for the first PONG (AOF replay included), default 30000 ms. */
+  startTimeoutMs?: number;
+}
+
+export interface EmbeddedRedis {
+  /** `redis://127.0.0.1:<port>` */
+  readonly url: string;
+  readonly port: number;
+  /** SIGTERM (redis flushes the AOF on shutdown), wait for exit; SIGKILL after 10 s. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const CANDIDATE_BINARIES = ['redis-server', '/usr/bin/redis-server', '/usr/local/bin/redis-server'];
+const INSTALL_HINT = 'Install it with `node scripts/ensure-redis.mjs` (Debian/Ubuntu: apt-get install redis-server) or set REDIS_URL to an existing Redis.';
+
+let resolvedBinary: string | undefined;
+
+/** The first redis-server that runs (`--version`), or undefined. Spawning resolves PATH for us. */
+export function findRedisServer(): string | undefined {
+  if (resolvedBinary !== undefined) return resolvedBinary;
+  for (const candidate of CANDIDATE_BINARIES) {
+    const probe = spawnSync(candidate, ['--version'], { stdio: 'ignore', timeout: 5000 });
+    if (probe.error === undefined && probe.status === 0) {
+      resolvedBinary = candidate;
+      return candidate;
+    }
+  }
+  return undefined;
+}
+
+/** Command-line of a loopback-only, AOF-persistent redis-server in the foreground. */
+export function redisServerArgs(options: { dir: string; port: number; appendonly?: boolean }): string[] {
+  return [
+    '--port', String(options.port),
+    '--bind', HOST,
+    '--protected-mode', 'yes',
+    '--daemonize', 'no',
+    '--dir', options.dir,
+    '--pidfile', path.join(options.dir, 'redis.pid'),
+    '--appendonly', options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync', 'everysec',
+    '--save', '',
+    '--maxmemory-policy', 'noeviction',
+    '--logfile', '',
+  ];
+}
+
+/** One raw RESP `PING` over TCP; true only on `+PONG` (a replaying server answers `-LOADING`). */
+export function pingRedis(port: number, host = HOST, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ host, port });
+    let reply = '';
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => finish(false));
+    socket.once('error', () => finish(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+/**
+ * Polls PING until PONG, the process exits, or the timeout passes.
+ * @returns 'ready' | 'exited' | 'timeout'
+ */
+export async function waitForRedis(port: number, child: ChildProcess, timeoutMs: number): Promise<'ready' | 'exited' | 'timeout'> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) return 'exited';
+    if (await pingRedis(port)) return 'ready';
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return 'timeout';
+}
+
+/** Sends `signal`, waits for exit; escalates to SIGKILL after `graceMs`. */
+export async function terminateChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/**
+ * A redis-server left running on this data folder by a crashed owner would fight ours over the AOF.
+ * Stop it first (it flushes its AOF on SIGTERM); only a process that is verifiably redis-server is touched.
+ */
+async function stopStaleInstance(dir: string, logger: Logger | undefined): Promise<void> {
+  let pid: number;
+  try {
+    pid = Number((await readFile(path.join(dir, 'redis.pid'), 'utf8')).trim());
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return;
+  let cmdline: string;
+  try {
+    cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    await rm(path.join(dir, 'redis.pid'), { force: true });
+    return;
+  }
+  if (!cmdline.includes('redis-server')) return;
+  logger?.warn({ pid, dir }, 'stopping a stale embedded redis-server left on this state folder');
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new SweepqError('INTERNAL', `A redis-server (pid ${pid}) still holds ${dir}; stop it and retry.`);
+}
+
+/**
+ * Starts a private redis-server for embedded mode and waits until it answers PING.
+ * Retries with another port if the chosen one was taken in the meantime.
+ * @throws SweepqError('INTERNAL') when redis-server is not installed or does not come up.
+ */
+export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  const binary = findRedisServer();
+  if (binary === undefined) throw new SweepqError('INTERNAL', `redis-server was not found on PATH or in /usr/bin. ${INSTALL_HINT}`);
+  const dir = path.resolve(options.stateDir, 'redis');
+  await mkdir(dir, { recursive: true });
+  await stopStaleInstance(dir, options.logger);
+  const logger = options.logger;
+  const maxTries = options.port === undefined ? 3 : 1;
+  let lastOutput: string[] = [];
+
+  for (let attempt = 1; attempt <= maxTries; attempt++) {
+    const port = options.port ?? (await findFreePort(HOST));
+    const child = spawn(binary, redisServerArgs({ dir, port }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const output: string[] = [];
+    const onLine = (chunk: Buffer): void => {
+      const lines = chunk.toString('utf8').split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        const line = (lines[i] as string).trim();
+        if (line === '') continue;
+        output.push(line);
+        if (output.length > 40) output.shift();
+        logger?.debug({ port }, `redis: ${line}`);
+      }
+    };
+    child.stdout?.on('data', onLine);
+    child.stderr?.on('data', onLine);
+    child.once('error', (error) => output.push(`spawn error: ${error.message}`));
+
+    const state = await waitForRedis(port, child, options.startTimeoutMs ?? 30_000);
+    if (state === 'ready') {
+      logger?.info({ port, dir, pid: child.pid }, 'embedded redis-server started');
+      let stopping: Promise<void> | undefined;
+      return {
+        url: `redis://${HOST}:${port}`,
+        port,
+        stop: () => {
+          stopping ??= terminateChild(child).then(() => logger?.info({ port }, 'embedded redis-server stopped'));
+          return stopping;
+        },
+      };
+    }
+    await terminateChild(child, 'SIGKILL', 1000);
+    lastOutput = output;
+    if (state === 'timeout') break;
+  }
+  throw new SweepqError('INTERNAL', `Embedded redis-server did not start (data dir ${dir}). Last output:\n${lastOutput.join('\n')}\n${INSTALL_HINT}`);
+}

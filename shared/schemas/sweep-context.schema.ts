@@ -1,0 +1,48 @@
+/**
+ * What every trial of a sweep shares — stored once in the sweep hash, read (and cached) by workers.
+ * Datasets are content-addressed store objects, never paths.
+ */
+import { z } from 'zod';
+import { PipelineSpecSchema } from './pipeline-spec.schema.js';
+
+export const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a sha256 is 64 lowercase hex characters');
+
+export const DatasetRefSchema = z.strictObject({
+  /** Training CSV (or the whole CSV when `split` is set). */
+  train: Sha256Schema,
+  /** Test CSV when the sweep gives explicit train/test files; null when `split` derives it. */
+  test: Sha256Schema.nullable(),
+  target: z.string().min(1).max(200),
+  split: z
+    .strictObject({
+      test_size: z.number().positive(),
+      random_state: z.number().int().min(0),
+      stratify: z.boolean(),
+    })
+    .nullable(),
+});
+export type DatasetRef = z.infer<typeof DatasetRefSchema>;
+
+export const CvSpecSchema = z.strictObject({
+  folds: z.number().int().min(0).max(100),
+  scoring: z.string(),
+  shuffle: z.boolean(),
+});
+
+export const SweepContextSchema = z.strictObject({
+  v: z.literal(1),
+  dataset: DatasetRefSchema,
+  pipeline: PipelineSpecSchema,
+  cv: CvSpecSchema,
+});
+export type SweepContext = z.infer<typeof SweepContextSchema>;
+
+/** Object key of a stored dataset. */
+export function datasetKey(sha256: string): string {
+  return `datasets/${sha256}.csv`;
+}
+
+/** Object key of a trial's fitted pipeline (id-addressed: a re-run overwrites the same key). */
+export function artifactKey(sweepId: string, trialId: string): string {
+  return `artifacts/${sweepId}/${trialId}.json`;
+}

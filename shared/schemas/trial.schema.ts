@@ -1,0 +1,64 @@
+/**
+ * Trials as they travel (the BullMQ job payload) and as they are reported (index records, API and
+ * CLI `--json` output).
+ */
+import { z } from 'zod';
+import { ModelNameSchema } from './model-params.schema.js';
+
+/** Ids are lowercase alphanumerics and '-', never ':' (BullMQ job ids and Redis key segments). */
+export const SweepIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}$/, 'a sweep id looks like s-<letters and digits>');
+export const TrialIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}-t\d{1,7}$/, 'a trial id looks like s-<id>-t<index>');
+
+export const TRIAL_STATUSES = ['queued', 'active', 'completed', 'failed', 'cancelled'] as const;
+export const TrialStatusSchema = z.enum(TRIAL_STATUSES);
+export type TrialStatus = z.infer<typeof TrialStatusSchema>;
+
+/** The BullMQ job payload. Sweep-wide context (dataset, pipeline, cv) lives in the sweep hash. */
+export const TrialJobSchema = z.strictObject({
+  v: z.literal(1),
+  sweepId: SweepIdSchema,
+  trialId: TrialIdSchema,
+  index: z.number().int().min(0),
+  name: z.string().max(200),
+  model: ModelNameSchema,
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().int().min(0).max(0xffffffff),
+});
+export type TrialJob = z.infer<typeof TrialJobSchema>;
+
+/** Metrics of a finished trial: test-set scores plus the cross-validation summary. */
+export const TrialMetricsSchema = z.record(z.string(), z.number().nullable());
+export type TrialMetrics = z.infer<typeof TrialMetricsSchema>;
+
+export const TrialTimingsSchema = z.object({
+  fitMs: z.number(),
+  cvMs: z.number(),
+  evalMs: z.number(),
+  totalMs: z.number(),
+  loadMs: z.number().optional(),
+  storeMs: z.number().optional(),
+});
+
+/** A trial as the index reports it (`sweepq trials --json`, `GET /sweeps/:id/trials`). */
+export const TrialRecordSchema = z.object({
+  id: TrialIdSchema,
+  sweepId: SweepIdSchema,
+  index: z.number().int(),
+  name: z.string(),
+  model: ModelNameSchema,
+  status: TrialStatusSchema,
+  params: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
+  metrics: TrialMetricsSchema.nullable(),
+  timings: TrialTimingsSchema.nullable(),
+  durationMs: z.number().nullable(),
+  artifact: z.string().nullable(),
+  attempt: z.number().int(),
+  /** How many times `retry` re-enqueued this trial (its job id carries the number). */
+  retries: z.number().int(),
+  worker: z.string().nullable(),
+  startedAt: z.number().nullable(),
+  finishedAt: z.number().nullable(),
+  error: z.string().nullable(),
+});
+export type TrialRecord = z.infer<typeof TrialRecordSchema>;

@@ -1,0 +1,124 @@
+/**
+ * ObjectStore on a local folder: `<rootDir>/<key>`. Used when no S3 endpoint is configured (single
+ * machine: scheduler and workers share the disk). Writes are atomic and durable: temp file in the same
+ * directory → fsync → rename, so a crash never leaves a half-written artefact under its final name.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { SweepqError } from '../errors/index.js';
+import { assertObjectKey } from './object-key.js';
+import type { ObjectStore, PutOptions } from './object-store.js';
+
+function errnoCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** ENOTDIR: a path component is a file (key `a` exists and `a/b` is asked for); the object is absent. */
+const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EISDIR']);
+
+export class LocalObjectStore implements ObjectStore {
+  readonly kind = 'local' as const;
+  readonly rootDir: string;
+
+  /** @param rootDir folder holding the objects; made absolute, created by {@link ensureReady}. */
+  constructor(rootDir: string) {
+    this.rootDir = path.resolve(rootDir);
+  }
+
+  async ensureReady(): Promise<void> {
+    await this.wrap('prepare', this.rootDir, () => mkdir(this.rootDir, { recursive: true }));
+  }
+
+  async put(key: string, body: Buffer | string, _options?: PutOptions): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    await this.wrap('put', key, async () => {
+      await mkdir(dir, { recursive: true });
+      const handle = await open(temp, 'w', 0o644);
+      try {
+        await handle.writeFile(body);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await rename(temp, target);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+      await syncDirectory(dir);
+    });
+  }
+
+  async get(key: string): Promise<Buffer> {
+    const file = this.pathOf(key);
+    try {
+      return await readFile(file);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== undefined && MISSING_CODES.has(code)) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
+      throw new SweepqError('STORE_UNAVAILABLE', `Local store could not read ${key}`, { cause: error });
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    const file = this.pathOf(key);
+    try {
+      return (await stat(file)).isFile();
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== undefined && MISSING_CODES.has(code)) return false;
+      throw new SweepqError('STORE_UNAVAILABLE', `Local store could not stat ${key}`, { cause: error });
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    try {
+      const info = await stat(file);
+      if (!info.isFile()) return;
+      await rm(file, { force: true });
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code !== undefined && MISSING_CODES.has(code)) return;
+      throw new SweepqError('STORE_UNAVAILABLE', `Local store could not delete ${key}`, { cause: error });
+    }
+  }
+
+  /** Validates the key, then joins it under rootDir (the check makes escaping rootDir impossible). */
+  private pathOf(key: string): string {
+    assertObjectKey(key);
+    return path.join(this.rootDir, ...key.split('/'));
+  }
+
+  private async wrap<T>(operation: string, what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof SweepqError) throw error;
+      const code = errnoCode(error);
+      if (code === 'ENOTDIR' || code === 'EEXIST' || code === 'EISDIR') {
+        // Keys `a` and `a/b` cannot both exist as files; S3 allows it, a folder cannot.
+        throw new SweepqError('CONFLICT', `Local store cannot ${operation} ${what}: a key is both an object and a prefix`, { cause: error });
+      }
+      throw new SweepqError('STORE_UNAVAILABLE', `Local store could not ${operation} ${what}`, { cause: error });
+    }
+  }
+}
+
+/** fsync of the directory makes the rename itself durable; not every platform allows it, so best effort. */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Directory fsync is unsupported on some file systems (and on Windows); the rename is still atomic.
+  } finally {
+    await handle?.close();
+  }
+}

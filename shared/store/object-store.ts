@@ -1,0 +1,26 @@
+/**
+ * The boundary to object storage (datasets, artefacts). Two implementations: a local folder for
+ * single-machine use and MinIO/S3 for distributed workers. Keys are validated by `assertObjectKey`.
+ */
+
+/** Options of {@link ObjectStore.put}. */
+export interface PutOptions {
+  /** MIME type stored with the object (S3 only), e.g. `application/json`. */
+  contentType?: string;
+}
+
+/** A flat key → bytes store. Every method validates its key and is safe to retry (idempotent). */
+export interface ObjectStore {
+  readonly kind: 'local' | 's3';
+  /** Prepares the store (creates the folder / bucket). Safe to call more than once, also concurrently. */
+  ensureReady(): Promise<void>;
+  /** Writes the whole object; readers see either the old or the new bytes, never a partial write. */
+  put(key: string, body: Buffer | string, options?: PutOptions): Promise<void>;
+  /** Reads the whole object. @throws SweepqError('NOT_FOUND') when the key does not exist. */
+  get(key: string): Promise<Buffer>;
+  exists(key: string): Promise<boolean>;
+  /** Deletes the object; deleting a missing key is not an error. */
+  delete(key: string): Promise<void>;
+  /** Releases connections; the store must not be used afterwards. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,232 @@
+/**
+ * SweepClient over the scheduler's HTTP API (CLI with SWEEPQ_API_URL). Every response is parsed with
+ * the same zod schemas the server answers with — the network is a trust boundary — and error bodies
+ * are turned back into SweepqError with the server's code, so `sweepq` exits with the same code
+ * (2 for INVALID_*) whether it talks to Redis directly or through the API.
+ */
+import { z } from 'zod';
+import { ERROR_CODES, SweepqError, type ErrorCode, type ErrorLocation } from '../errors/index.js';
+import { SweepStatusSchema, SweepSummarySchema, type SweepStatus, type SweepSummary } from '../schemas/sweep-status.schema.js';
+import { TrialRecordSchema, type TrialRecord } from '../schemas/trial.schema.js';
+import type { SubmitResult, SweepClient, TrialQuery } from './sweep-client.js';
+
+/** `POST /datasets` answer. */
+export const DatasetRefSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+/** `POST /sweeps` and `POST /sweeps/:id/trials` answer. */
+export const SubmitResultSchema = z.object({ sweepId: z.string(), name: z.string(), total: z.number().int() });
+/** `GET /sweeps` answer. */
+export const SweepListSchema = z.object({ sweeps: z.array(SweepSummarySchema) });
+/** `GET /sweeps/:id/trials` answer. */
+export const TrialPageSchema = z.object({ trials: z.array(TrialRecordSchema), total: z.number().int() });
+/** `POST /sweeps/:id/retry` answer. */
+export const RetryResultSchema = z.object({ requeued: z.number().int() });
+/** Every error answer of the API. */
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    location: z
+      .object({ path: z.string().optional(), file: z.string().optional(), line: z.number().optional(), column: z.number().optional() })
+      .optional(),
+    details: z.unknown().optional(),
+  }),
+});
+
+export interface HttpSweepClientOptions {
+  /** API root, e.g. `http://localhost:8080`. */
+  baseUrl: string;
+  /** Bearer token (SWEEPQ_API_TOKEN); sent on every request when set. */
+  token?: string | undefined;
+  /** Per-request timeout; default 30 s. Artefact downloads use the same budget. */
+  timeoutMs?: number | undefined;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+function isErrorCode(code: string): code is ErrorCode {
+  return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
+}
+
+export class HttpSweepClient implements SweepClient {
+  private readonly baseUrl: string;
+  private readonly token: string | undefined;
+  private readonly timeoutMs: number;
+
+  constructor(options: HttpSweepClientOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch (cause) {
+      throw new SweepqError('INVALID_ARGUMENT', `SWEEPQ_API_URL is not a valid URL: ${options.baseUrl}`, { cause });
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new SweepqError('INVALID_ARGUMENT', `SWEEPQ_API_URL must be an http(s) URL, got ${url.protocol}`);
+    }
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    this.token = options.token === undefined || options.token === '' ? undefined : options.token;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  }
+
+  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
+    const res = await this.request('POST', '/datasets', { body: bytes, contentType: 'application/octet-stream' });
+    return this.parse(DatasetRefSchema, await this.json(res));
+  }
+
+  async submit(spec: unknown): Promise<SubmitResult> {
+    const res = await this.request('POST', '/sweeps', { body: JSON.stringify(spec), contentType: 'application/json' });
+    return this.parse(SubmitResultSchema, await this.json(res));
+  }
+
+  async extend(sweepId: string, spec: unknown): Promise<SubmitResult> {
+    const res = await this.request('POST', `/sweeps/${encodeURIComponent(sweepId)}/trials`, {
+      body: JSON.stringify(spec),
+      contentType: 'application/json',
+    });
+    return this.parse(SubmitResultSchema, await this.json(res));
+  }
+
+  async listSweeps(options: { experiment?: string; limit?: number; offset?: number } = {}): Promise<SweepSummary[]> {
+    const query = new URLSearchParams();
+    if (options.experiment !== undefined) query.set('experiment', options.experiment);
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.offset !== undefined) query.set('offset', String(options.offset));
+    const res = await this.request('GET', `/sweeps${suffix(query)}`);
+    return this.parse(SweepListSchema, await this.json(res)).sweeps;
+  }
+
+  async status(sweepId: string): Promise<SweepStatus> {
+    const res = await this.request('GET', `/sweeps/${encodeURIComponent(sweepId)}`);
+    return this.parse(SweepStatusSchema, await this.json(res));
+  }
+
+  async trials(sweepId: string, query: TrialQuery = {}): Promise<{ trials: TrialRecord[]; total: number }> {
+    const params = new URLSearchParams();
+    if (query.sort !== undefined) params.set('sort', query.sort);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    if (query.offset !== undefined) params.set('offset', String(query.offset));
+    if (query.status !== undefined) params.set('status', query.status);
+    const res = await this.request('GET', `/sweeps/${encodeURIComponent(sweepId)}/trials${suffix(params)}`);
+    return this.parse(TrialPageSchema, await this.json(res));
+  }
+
+  async best(sweepId: string, metric?: string): Promise<TrialRecord> {
+    const params = new URLSearchParams();
+    if (metric !== undefined) params.set('metric', metric);
+    const res = await this.request('GET', `/sweeps/${encodeURIComponent(sweepId)}/best${suffix(params)}`);
+    return this.parse(TrialRecordSchema, await this.json(res));
+  }
+
+  async artifact(sweepId: string, trialId: string): Promise<Buffer> {
+    const res = await this.request('GET', `/sweeps/${encodeURIComponent(sweepId)}/trials/${encodeURIComponent(trialId)}/artifact`);
+    return Buffer.from(await this.read(res, () => res.arrayBuffer()));
+  }
+
+  async cancel(sweepId: string): Promise<SweepStatus> {
+    const res = await this.request('POST', `/sweeps/${encodeURIComponent(sweepId)}/cancel`);
+    return this.parse(SweepStatusSchema, await this.json(res));
+  }
+
+  async retry(sweepId: string): Promise<{ requeued: number }> {
+    const res = await this.request('POST', `/sweeps/${encodeURIComponent(sweepId)}/retry`);
+    return this.parse(RetryResultSchema, await this.json(res));
+  }
+
+  /** Nothing to release: fetch keeps no per-client connection pool we own. */
+  async close(): Promise<void> {}
+
+  private async request(
+    method: 'GET' | 'POST',
+    path: string,
+    options: { body?: string | Buffer; contentType?: string } = {},
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+    let res: Response;
+    try {
+      res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        // A Buffer is not a BodyInit in the DOM typings; a copy into a plain Uint8Array is (one copy of
+        // a size-limited upload).
+        ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : new Uint8Array(options.body) }),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (cause) {
+      throw this.transportError(cause, method, path);
+    }
+    if (!res.ok) throw await this.errorFrom(res);
+    return res;
+  }
+
+  private async json(res: Response): Promise<unknown> {
+    const text = await this.read(res, () => res.text());
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (cause) {
+      throw new SweepqError('INTERNAL', `the sweepq API returned a response that is not JSON (HTTP ${res.status})`, { cause });
+    }
+  }
+
+  /** Reads a body; the timeout signal also covers the body, so a stalled download ends as TIMEOUT. */
+  private async read<T>(res: Response, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (cause) {
+      throw this.transportError(cause, 'GET', new URL(res.url).pathname);
+    }
+  }
+
+  private parse<T>(schema: z.ZodType<T>, value: unknown): T {
+    const result = schema.safeParse(value);
+    if (!result.success) {
+      throw new SweepqError('INTERNAL', 'the sweepq API returned a response that does not match its schema', {
+        details: result.error.issues,
+      });
+    }
+    return result.data;
+  }
+
+  private async errorFrom(res: Response): Promise<SweepqError> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await res.text()) as unknown;
+    } catch {
+      body = undefined;
+    }
+    const parsed = ApiErrorBodySchema.safeParse(body);
+    if (!parsed.success) {
+      const code: ErrorCode = res.status === 401 ? 'UNAUTHORIZED' : res.status === 404 ? 'NOT_FOUND' : res.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL';
+      return new SweepqError(code, `the sweepq API answered HTTP ${res.status} ${res.statusText}`.trim());
+    }
+    const { code, message, location, details } = parsed.data.error;
+    return new SweepqError(isErrorCode(code) ? code : 'INTERNAL', message, {
+      ...(location === undefined ? {} : { location: stripUndefined(location) }),
+      ...(details === undefined ? {} : { details }),
+    });
+  }
+
+  private transportError(cause: unknown, method: string, path: string): SweepqError {
+    const name = cause instanceof Error ? cause.name : '';
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return new SweepqError('TIMEOUT', `the sweepq API did not answer ${method} ${path} within ${this.timeoutMs} ms`, { cause });
+    }
+    // fetch reports refused connections, DNS failures and resets as a TypeError whose cause holds the
+    // system error; the message names the URL only (never the token).
+    return new SweepqError('INDEX_UNAVAILABLE', `cannot reach the sweepq API at ${this.baseUrl}`, { cause });
+  }
+}
+
+function suffix(params: URLSearchParams): string {
+  const text = params.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+function stripUndefined(location: { path?: string | undefined; file?: string | undefined; line?: number | undefined; column?: number | undefined }): ErrorLocation {
+  const out: ErrorLocation = {};
+  if (location.path !== undefined) out.path = location.path;
+  if (location.file !== undefined) out.file = location.file;
+  if (location.line !== undefined) out.line = location.line;
+  if (location.column !== undefined) out.column = location.column;
+  return out;
+}

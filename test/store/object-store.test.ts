@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
+import { assertObjectKey, LocalObjectStore, MinioObjectStore, type ObjectStore } from '../../shared/store/index.js';
+import { testEnv, uniquePrefix } from '../support/servers.js';
+
+const INVALID_KEYS = ['../../etc/passwd', '/abs', 'a//b', 'a:b', '', 'a/', '.', 'a/./b', 'a/../b', 'a\\b', 'spa ce', 'caf\u00e9', 'x'.repeat(513)];
+const VALID_KEYS = ['datasets/3f2a.csv', 'artifacts/s-1/t_2.json', 'a', '.hidden', 'a..b', 'x'.repeat(512)];
+
+describe('assertObjectKey', () => {
+  for (const key of VALID_KEYS) {
+    it(`accepts ${JSON.stringify(key.slice(0, 40))}`, () => assertObjectKey(key));
+  }
+  for (const key of INVALID_KEYS) {
+    it(`rejects ${JSON.stringify(key.slice(0, 40))} with INVALID_ARGUMENT`, () => {
+      assert.throws(() => assertObjectKey(key), (error: unknown) => error instanceof InvalidInputError && error.code === 'INVALID_ARGUMENT');
+    });
+  }
+});
+
+interface StoreCase {
+  name: string;
+  skip: string | false;
+  create(): Promise<{ store: ObjectStore; cleanup(): Promise<void> }>;
+}
+
+const s3 = testEnv().s3;
+const cases: StoreCase[] = [
+  {
+    name: 'LocalObjectStore',
+    skip: false,
+    async create() {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-'));
+      return { store: new LocalObjectStore(path.join(dir, 'objects')), cleanup: () => rm(dir, { recursive: true, force: true }) };
+    },
+  },
+  {
+    name: 'MinioObjectStore',
+    skip: s3 === undefined ? 'TEST_S3_ENDPOINT not set (run through scripts/run-tests.mjs)' : false,
+    async create() {
+      assert.ok(s3 !== undefined);
+      const store = new MinioObjectStore({ ...s3, bucket: uniquePrefix('store'), requestTimeoutMs: 5000, retryDeadlineMs: 10_000 });
+      return { store, cleanup: () => store.close() };
+    },
+  },
+];
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => error instanceof SweepqError && error.code === code);
+}
+
+for (const testCase of cases) {
+  describe(testCase.name, { skip: testCase.skip }, () => {
+    let store: ObjectStore;
+    let cleanup: () => Promise<void>;
+
+    before(async () => {
+      ({ store, cleanup } = await testCase.create());
+      await store.ensureReady();
+    });
+    after(async () => cleanup());
+
+    it('is ready again when ensureReady runs twice, also concurrently', async () => {
+      await Promise.all([store.ensureReady(), store.ensureReady()]);
+      await store.ensureReady();
+    });
+
+    it('returns the exact bytes that were put', async () => {
+      const body = randomBytes(64 * 1024);
+      await store.put('datasets/blob.bin', body);
+      assert.deepEqual(await store.get('datasets/blob.bin'), body);
+    });
+
+    it('stores strings as UTF-8', async () => {
+      await store.put('artifacts/s1/t1.json', '{"α":1}', { contentType: 'application/json' });
+      assert.equal((await store.get('artifacts/s1/t1.json')).toString('utf8'), '{"α":1}');
+    });
+
+    it('replaces the object on a second put of the same key', async () => {
+      await store.put('over/write.txt', 'first');
+      await store.put('over/write.txt', 'second');
+      assert.equal((await store.get('over/write.txt')).toString(), 'second');
+    });
+
+    it('round-trips an empty object and a 5 MiB object', async () => {
+      await store.put('sizes/empty', Buffer.alloc(0));
+      assert.equal((await store.get('sizes/empty')).length, 0);
+      const big = randomBytes(5 * 1024 * 1024);
+      await store.put('sizes/big', big);
+      assert.ok((await store.get('sizes/big')).equals(big));
+    });
+
+    it('reports existence before and after delete', async () => {
+      await store.put('exists/yes', 'x');
+      assert.equal(await store.exists('exists/yes'), true);
+      assert.equal(await store.exists('exists/no'), false);
+      await store.delete('exists/yes');
+      assert.equal(await store.exists('exists/yes'), false);
+    });
+
+    it('throws NOT_FOUND when getting a missing key', async () => {
+      await expectCode(store.get('missing/key.json'), 'NOT_FOUND');
+    });
+
+    it('treats deleting a missing key as done', async () => {
+      await store.delete('missing/never-there');
+    });
+
+    for (const key of ['../../etc/passwd', '/abs', 'a//b', 'a:b']) {
+      it(`rejects key ${JSON.stringify(key)} in every method before any I/O`, async () => {
+        await expectCode(store.put(key, 'x'), 'INVALID_ARGUMENT');
+        await expectCode(store.get(key), 'INVALID_ARGUMENT');
+        await expectCode(store.exists(key), 'INVALID_ARGUMENT');
+        await expectCode(store.delete(key), 'INVALID_ARGUMENT');
+      });
+    }
+  });
+}
+
+describe('LocalObjectStore on disk', () => {
+  it('leaves no temp files behind and keeps objects under rootDir', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-'));
+    try {
+      const store = new LocalObjectStore(dir);
+      await store.ensureReady();
+      await Promise.all([store.put('a/b.json', '1'), store.put('a/b.json', '2'), store.put('a/c.json', '3')]);
+      assert.deepEqual((await readdir(path.join(dir, 'a'))).sort(), ['b.json', 'c.json']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
