@@ -44,9 +44,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     connectionTimeout: CONNECTION_TIMEOUT_MS,
     requestTimeout: REQUEST_TIMEOUT_MS,
     // Ids never need more; long paths are garbage or probes.
-    maxParamLength: 100,
+    routerOptions: { maxParamLength: 100 },
     return503OnClosing: true,
-    disableRequestLogging: false,
   }) as unknown as FastifyInstance;
 
   if (config.api.token === undefined) {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ERROR_CODES } from '../../shared/errors/index.js';
+import { ResolvedSweepSpecSchema } from '../../shared/schemas/sweep-spec.schema.js';
 import { SweepStatusSchema, SweepSummarySchema } from '../../shared/schemas/sweep-status.schema.js';
 import { TrialRecordSchema, TrialStatusSchema } from '../../shared/schemas/trial.schema.js';
 import {
@@ -21,8 +22,8 @@ import { MetricNameSchema } from './sweep.routes.js';
 type JsonObject = Record<string, unknown>;
 
 /** JSON Schema of `schema` without the `$schema` header (it is embedded in the OpenAPI document). */
-function jsonSchema(schema: z.ZodType): JsonObject {
-  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io: 'output' }) as JsonObject;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'output'): JsonObject {
+  const out = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any', io }) as JsonObject;
   delete out.$schema;
   return out;
 }
@@ -51,9 +52,9 @@ const sweepBody: JsonObject = {
   required: true,
   description: 'a resolved sweep spec (datasets as {sha256} from POST /datasets), as JSON or YAML',
   content: {
-    'application/json': { schema: { type: 'object' } },
-    'application/yaml': { schema: { type: 'object' } },
-    'text/yaml': { schema: { type: 'object' } },
+    'application/json': { schema: ref('SweepSpec') },
+    'application/yaml': { schema: ref('SweepSpec') },
+    'text/yaml': { schema: ref('SweepSpec') },
   },
 };
 
@@ -79,6 +80,8 @@ export function buildOpenApiDocument(options: { version: string; serverUrl?: str
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: {
         Error: jsonSchema(ApiErrorBodySchema),
+        // Input side: defaults are optional for the caller.
+        SweepSpec: jsonSchema(ResolvedSweepSpecSchema, 'input'),
         DatasetRef: jsonSchema(DatasetRefSchema),
         SubmitResult: jsonSchema(SubmitResultSchema),
         SweepSummary: jsonSchema(SweepSummarySchema),

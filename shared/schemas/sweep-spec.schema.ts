@@ -66,8 +66,9 @@ export function sweepIssueMessage(issue: z.core.$ZodRawIssue): string | undefine
       if (typeof input === 'number' && !Number.isFinite(input)) {
         return `${describeValue(input)} is not a finite number (write a finite number; .nan, .inf and 1e999 are not accepted)`;
       }
-      const what = expected === 'int' ? 'a whole number' : expected === 'object' ? 'a mapping' : expected === 'array' ? 'a list' : `a ${expected}`;
-      return `expected ${what}, got ${describeValue(input)} (${TYPE_HINTS[expected] ?? `expected ${expected}`})`;
+      const what = expected === 'int' ? 'a whole number' : expected === 'object' || expected === 'record' ? 'a mapping' : expected === 'array' || expected === 'tuple' ? 'a list' : `a ${expected}`;
+      const hint = TYPE_HINTS[expected === 'record' ? 'object' : expected === 'tuple' ? 'array' : expected];
+      return `expected ${what}, got ${describeValue(input)} (${hint ?? `expected ${expected}`})`;
     }
     case 'too_small':
     case 'too_big': {
@@ -89,6 +90,7 @@ export function sweepIssueMessage(issue: z.core.$ZodRawIssue): string | undefine
     case 'invalid_value': {
       const values = (raw.values as unknown[] | undefined) ?? [];
       const names = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+      if (input === undefined) return `is required (add this key; use one of: ${names.join(', ')})`;
       const suggestion = typeof input === 'string' ? closestMatch(input, names) : undefined;
       return `${describeValue(input)} is not accepted (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}use one of: ${names.join(', ')})`;
     }
@@ -145,10 +147,10 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
-function unknownKeysMessage(keys: readonly string[], allowed: readonly string[], what = 'key'): string {
+function unknownKeysMessage(keys: readonly string[], allowed: readonly string[], what = 'key', owner = ''): string {
   const quoted = keys.map((k) => JSON.stringify(k.length > 40 ? `${k.slice(0, 40)}…` : k)).join(', ');
   const suggestion = keys.length === 1 ? closestMatch(keys[0]!, allowed) : undefined;
-  return `unknown ${what}${keys.length === 1 ? '' : 's'} ${quoted} (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}allowed: ${allowed.join(', ')})`;
+  return `unknown ${what}${keys.length === 1 ? '' : 's'} ${quoted}${owner === '' ? '' : ` for ${owner}`} (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}allowed: ${allowed.join(', ')})`;
 }
 
 /** z.strictObject whose unknown-key errors list the allowed keys (and the likely intended one). */
@@ -211,7 +213,15 @@ export const LocalPathSchema = z
  * In a sweep file: a path (read by the CLI, which the user is entitled to point anywhere, so absolute
  * paths and `..` are allowed) or an uploaded `{ sha256 }`.
  */
-export const LocalFileRefSchema = z.union([LocalPathSchema, DatasetObjectRefSchema]);
+export const LocalFileRefSchema = z.union([LocalPathSchema, DatasetObjectRefSchema], {
+  error: (issue) => {
+    const input = issue.input;
+    if (issue.code === 'invalid_union' && typeof input !== 'string' && (typeof input !== 'object' || input === null || Array.isArray(input))) {
+      return `expected a file path or {sha256: <64 hex>}, got ${describeValue(input)} (write the CSV's path relative to the sweep file)`;
+    }
+    return undefined;
+  },
+});
 
 /** In a submitted (resolved) spec: only uploaded datasets; the server never reads client paths. */
 export const ResolvedFileRefSchema = z.strictObject(
@@ -297,9 +307,11 @@ function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
 // Split, CV, objective.
 
 export const SplitSpecSchema = strict({
+  /** A fraction in (0, 1) or a row count ≥ 1 (one refine, not a union: zod would report only one branch). */
   test_size: z
-    .union([z.number().gt(0).lt(1), z.number().int().min(1).max(1_000_000_000)], {
-      error: (issue) => (issue.code === 'invalid_union' ? `${describeValue(issue.input)} is not a test size (write a fraction in (0, 1) such as 0.2, or a whole row count ≥ 1)` : undefined),
+    .number()
+    .refine((v) => (v > 0 && v < 1) || (Number.isInteger(v) && v >= 1 && v <= 1_000_000_000), {
+      error: (issue) => `${describeValue(issue.input)} is not a test size (write a fraction in (0, 1) such as 0.2, or a whole row count ≥ 1)`,
     })
     .default(0.2),
   random_state: SeedSchema.default(42),
@@ -395,13 +407,26 @@ function knownParams(model: ModelName): string[] {
 /** Checks one concrete value of `key` for `model`; returns the problem or undefined. */
 function checkParamValue(model: ModelName, key: string, value: unknown): string | undefined {
   const schema = paramSchemaOf(model, key);
-  if (schema === undefined) return unknownKeysMessage([key], knownParams(model), `parameter for ${model}`);
+  if (schema === undefined) return unknownKeysMessage([key], knownParams(model), 'parameter', model);
   // undefined would pick the param's default: never a value a user wrote.
   if (value === undefined) return `has no value (write a value for ${key})`;
   const result = schema.safeParse(value, { reportInput: true, error: sweepIssueMessage });
   if (result.success) return undefined;
-  const issue = result.error.issues[0]!;
-  return issue.message;
+  // A union param (max_features: 'sqrt' | int | fraction) reports only its closest branch ("must
+  // be ≤ 1"), which misleads; its description lists every accepted form.
+  const description = schemaDescription(schema);
+  if (description !== undefined) return `${describeValue(value)} is not accepted (must be ${description})`;
+  return result.error.issues[0]!.message;
+}
+
+/** The description of a schema or of the schema it wraps (`.default()` wraps a described union). */
+function schemaDescription(schema: z.ZodType): string | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current !== undefined && depth < 4; depth++) {
+    if (current.description !== undefined) return current.description;
+    current = (current.def as { innerType?: z.ZodType }).innerType;
+  }
+  return undefined;
 }
 
 type IssueSink = (path: PropertyKey[], message: string) => void;
@@ -426,7 +451,7 @@ function checkExplicitParams(model: ModelName, params: Record<string, unknown>, 
 /** Parses one search param spec for `model`, reporting problems; undefined when invalid. */
 function parseSearchParam(model: ModelName, key: string, raw: unknown, method: 'grid' | 'random', report: IssueSink): ParamSpec | undefined {
   if (paramSchemaOf(model, key) === undefined) {
-    report([], unknownKeysMessage([key], knownParams(model), `parameter for ${model}`));
+    report([], unknownKeysMessage([key], knownParams(model), 'parameter', model));
     return undefined;
   }
   if (Array.isArray(raw)) {

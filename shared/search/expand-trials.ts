@@ -9,7 +9,7 @@ import { MODEL_PARAM_SCHEMAS, type ModelName } from '../schemas/model-params.sch
 import { formatCount, type SearchSpec, type SweepSpec } from '../schemas/sweep-spec.schema.js';
 import { axesPointCount, gridAxes, gridPoint, gridPointCount } from './grid.js';
 import { randomSearchCount, sampleRandomSearch } from './random-search.js';
-import { canonicalJson, defaultTrialName, TrialNameDeduplicator } from './trial-name.js';
+import { canonicalJson, describeParams, TrialNameDeduplicator } from './trial-name.js';
 
 /** One trial to run. */
 export interface TrialPlan {
@@ -92,8 +92,9 @@ export function expandTrials(spec: ExpandableSpec, options: ExpandTrialsOptions)
   for (let t = 0; t < explicit.length; t++) {
     const trial = explicit[t]!;
     const params = trial.params;
-    const name = names.claim(trial.name ?? defaultTrialName(trial.model, params));
-    plans[index] = { index, name, model: trial.model, params, seed: trialSeed(spec.seed, trial.model, params) };
+    const described = describeParams(trial.model, params);
+    const name = names.claim(trial.name ?? described.name);
+    plans[index] = { index, name, model: trial.model, params, seed: seedFrom(spec.seed, trial.model, described.canonical) };
     index++;
   }
 
@@ -104,7 +105,8 @@ export function expandTrials(spec: ExpandableSpec, options: ExpandTrialsOptions)
       const n = axesPointCount(axes);
       for (let i = 0; i < n; i++) {
         const params = gridPoint(axes, i);
-        plans[index] = { index, name: names.claim(defaultTrialName(entry.model, params)), model: entry.model, params, seed: trialSeed(spec.seed, entry.model, params) };
+        const described = describeParams(entry.model, params);
+        plans[index] = { index, name: names.claim(described.name), model: entry.model, params, seed: seedFrom(spec.seed, entry.model, described.canonical) };
         index++;
       }
     }
@@ -113,7 +115,8 @@ export function expandTrials(spec: ExpandableSpec, options: ExpandTrialsOptions)
     for (let i = 0; i < sampled.length; i++) {
       const { model, params } = sampled[i]!;
       checkDrawnParams(model, params, index);
-      plans[index] = { index, name: names.claim(defaultTrialName(model, params)), model, params, seed: trialSeed(spec.seed, model, params) };
+      const described = describeParams(model, params);
+      plans[index] = { index, name: names.claim(described.name), model, params, seed: seedFrom(spec.seed, model, described.canonical) };
       index++;
     }
   }

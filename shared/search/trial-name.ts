@@ -23,6 +23,28 @@ export function defaultTrialName(model: string, params: Readonly<Record<string, 
   return name + ')';
 }
 
+/**
+ * Default name and canonical JSON of a flat param set in one pass over its sorted keys (the
+ * expansion of 100,000 random trials spends most of its time here).
+ */
+export function describeParams(model: string, params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
+  const keys = Object.keys(params).sort();
+  if (keys.length === 0) return { name: model, canonical: '{}' };
+  let name = model + '(';
+  let canonical = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const value = params[key];
+    if (i > 0) {
+      name += ',';
+      canonical += ',';
+    }
+    name += key + '=' + formatNameValue(value);
+    canonical += JSON.stringify(key) + ':' + canonicalJson(value);
+  }
+  return { name: name + ')', canonical: canonical + '}' };
+}
+
 /** One param value as it appears in a trial name. */
 export function formatNameValue(value: unknown): string {
   if (typeof value === 'number') {

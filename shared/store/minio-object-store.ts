@@ -33,7 +33,10 @@ export interface MinioObjectStoreOptions {
   region?: string;
   /** Bound on one attempt (request + body), default 10000 ms. */
   requestTimeoutMs?: number;
-  /** Total time one call may spend retrying transient errors, default 60000 ms. */
+  /**
+   * Time after which no new attempt starts, default 60000 ms; a call thus ends within
+   * `retryDeadlineMs + requestTimeoutMs`.
+   */
   retryDeadlineMs?: number;
   /** First backoff delay, default 100 ms; doubles per attempt up to `maxBackoffMs`. */
   initialBackoffMs?: number;
@@ -239,8 +242,11 @@ export class MinioObjectStore implements ObjectStore {
       } catch (error) {
         if (error instanceof SweepqError) throw error;
         const transient = isTransientStoreError(error);
-        const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
-        if (!transient || Date.now() + delay >= deadline) {
+        const remaining = deadline - Date.now();
+        // Jittered exponential backoff; the last sleep is cut to the deadline so one final attempt runs there.
+        const backoff = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (attempt - 1)) * (0.5 + Math.random() * 0.5);
+        const delay = Math.min(backoff, remaining);
+        if (!transient || remaining <= 0) {
           const why = transient ? `gave up after ${attempt} attempt(s) in ${this.retryDeadlineMs} ms` : 'not retryable';
           throw new SweepqError('STORE_UNAVAILABLE', `Object store ${operation} ${key} failed (${why}): ${describe(error)}`, { cause: error });
         }

@@ -271,7 +271,8 @@ export class SweepService implements SweepClient {
   private async resolveContext(spec: ResolvedSweepSpec): Promise<SweepContext> {
     const dataset = spec.dataset;
     let ref: DatasetRef;
-    const split = { test_size: spec.split.test_size, random_state: spec.split.random_state, stratify: spec.split.stratify };
+    // The schema fills split defaults for single-file datasets; train + test files have none.
+    const split = spec.split === undefined ? null : { test_size: spec.split.test_size, random_state: spec.split.random_state, stratify: spec.split.stratify };
     if (dataset.make_classification !== undefined) {
       let generated = makeClassification(dataset.make_classification);
       if (dataset.missing !== undefined && dataset.missing.length > 0) generated = applyMissing(generated, dataset.missing);

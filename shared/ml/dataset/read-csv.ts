@@ -17,7 +17,16 @@ import type { Dataset } from './dataset.js';
 
 export interface ParseCsvOptions {
   /** Name of the label column. */
-  target: string;
+  /**
+   * Name of the label column; `null` reads features only (prediction input): `y` is then all zeros and
+   * `classes` empty.
+   */
+  target: string | null;
+  /**
+   * Read only these feature columns (others, e.g. an id or a label column of a prediction file, are
+   * skipped unparsed). Default: every column except the target.
+   */
+  onlyColumns?: ReadonlySet<string>;
   /** File name used in error locations and messages. */
   source?: string;
 }
@@ -106,15 +115,22 @@ export function parseCsv(text: string, options: ParseCsvOptions): Dataset {
     }
     seen.set(names[c]!, c);
   }
-  const targetIndex = seen.get(options.target.trim());
+  const target = options.target;
+  const targetIndex = target === null ? -1 : seen.get(target.trim());
   if (targetIndex === undefined) {
-    fail(`${where}: target column "${truncate(options.target)}" not found; available columns: ${names.map((n) => truncate(n)).join(', ')}`, headerLine);
+    fail(`${where}: target column "${truncate(target ?? '')}" not found; available columns: ${names.map((n) => truncate(n)).join(', ')}`, headerLine);
   }
   const nColumns = names.length;
-  if (nColumns < 2) fail(`${where}: the only column is the target "${options.target}"; add at least one feature column`, headerLine);
-  const nFeatures = nColumns - 1;
+  // Column role: -2 skipped, -1 target, else the feature index.
+  const role = new Int32Array(nColumns);
   const featureNames: string[] = [];
-  for (let c = 0; c < nColumns; c++) if (c !== targetIndex) featureNames.push(names[c]!);
+  for (let c = 0; c < nColumns; c++) {
+    if (c === targetIndex) role[c] = -1;
+    else if (options.onlyColumns !== undefined && !options.onlyColumns.has(names[c]!)) role[c] = -2;
+    else role[c] = featureNames.push(names[c]!) - 1;
+  }
+  const nFeatures = featureNames.length;
+  if (nFeatures < 1) fail(`${where}: no feature columns to read (columns: ${names.map((n) => truncate(n)).join(', ')}); add at least one feature column`, headerLine);
 
   // Capacity guess from the first data row's length; grows by doubling when wrong.
   skipBlankLines(cur);
@@ -138,7 +154,6 @@ export function parseCsv(text: string, options: ParseCsvOptions): Dataset {
       labelIds = grown;
     }
     let column = 0;
-    let feature = 0;
     for (;;) {
       if (!scanCell(cur)) fail(`${where} line ${line}, column ${column + 1}: unterminated quoted field; close the quote with "`, line, column + 1);
       if (column >= nColumns) {
@@ -147,7 +162,10 @@ export function parseCsv(text: string, options: ParseCsvOptions): Dataset {
       if (cur.end - cur.start > MAX_CELL_CHARS) {
         fail(`${where} line ${line}, column ${column + 1} ("${truncate(names[column]!)}"): cell is longer than ${MAX_CELL_CHARS} characters; is a quote missing its closing "?`, line, column + 1);
       }
-      if (column === targetIndex) {
+      const columnRole = role[column]!;
+      if (columnRole === -2) {
+        // skipped column: not parsed
+      } else if (columnRole === -1) {
         const label = cellString(cur).trim();
         if (label.length === 0 || MISSING_SET.has(label)) {
           fail(`${where} line ${line}, column ${column + 1} ("${truncate(names[column]!)}"): missing target value; every row needs a label`, line, column + 1);
@@ -165,8 +183,7 @@ export function parseCsv(text: string, options: ParseCsvOptions): Dataset {
         if (value === INVALID) {
           fail(`${where} line ${line}, column ${column + 1} ("${truncate(names[column]!)}"): "${truncate(cellString(cur))}" is not a number; use a decimal number such as -1.5e3, or leave the cell empty for a missing value`, line, column + 1);
         }
-        columns[feature]![nRows] = value;
-        feature++;
+        columns[columnRole]![nRows] = value;
       }
       column++;
       if (cur.terminator !== COMMA) break;
@@ -178,20 +195,28 @@ export function parseCsv(text: string, options: ParseCsvOptions): Dataset {
     skipBlankLines(cur);
   }
   if (nRows === 0) fail(`${where} has a header but no data rows`, headerLine);
+  if (target === null) {
+    const finalFeatures = trimColumns(columns, nFeatures, nRows);
+    return { nRows, columns: finalFeatures, featureNames, y: new Int32Array(nRows), classes: [] };
+  }
 
   const { classes, remap } = sortClasses(labels);
   if (classes.length < 2) {
-    fail(`${where}: target column "${options.target}" has a single class (${truncate(classes[0] ?? '')}); classification needs at least 2 classes`);
+    fail(`${where}: target column "${target}" has a single class (${truncate(classes[0] ?? '')}); classification needs at least 2 classes`);
   }
   const y = new Int32Array(nRows);
   for (let i = 0; i < nRows; i++) y[i] = remap[labelIds[i]!]!;
-  const finalColumns: Float64Array[] = [];
+  return { nRows, columns: trimColumns(columns, nFeatures, nRows), featureNames, y, classes };
+}
+
+/** Copies (not subarrays) the filled part of each column, so a 2× over-allocation is released. */
+function trimColumns(columns: Float64Array[], nFeatures: number, nRows: number): Float64Array[] {
+  const out: Float64Array[] = [];
   for (let f = 0; f < nFeatures; f++) {
     const full = columns[f]!;
-    // Copy (not subarray) so a 2× over-allocation is released.
-    finalColumns.push(full.length === nRows ? full : full.slice(0, nRows));
+    out.push(full.length === nRows ? full : full.slice(0, nRows));
   }
-  return { nRows, columns: finalColumns, featureNames, y, classes };
+  return out;
 }
 
 /**

@@ -25,11 +25,25 @@ const FORMAT_VERSION = 1;
 /** Armijo sufficient-decrease constant of the backtracking line search. */
 const ARMIJO = 1e-4;
 const MAX_HALVINGS = 40;
+/** Relative size of the loss's rounding error (a sum of n terms). */
+const LOSS_ROUNDING = 1e-13;
+/** Keep reusing a Hessian factor while each full step shrinks max |gradient| at least this much. */
+const REUSE_RATIO = 0.1;
 /**
  * Stop when max |gradient| ≤ GRADIENT_TOL · max(1, C·Σ sᵢ): the gradient is a sum over rows, so its
  * rounding floor grows with the (weighted) row count; coefficient error is ≤ |gradient| since H ⪰ I.
  */
 const GRADIENT_TOL = 1e-10;
+/**
+ * …or when it has shrunk by this factor from the start: with unscaled features the rounding floor of
+ * the gradient sum sits near 1e-10 of its initial size, and chasing it only burns Hessians.
+ */
+const RELATIVE_GRADIENT_TOL = 1e-10;
+/** Fits on at least this many rows first solve a 1-in-WARM_START_STRIDE row subsample (see fit). */
+const WARM_START_MIN_ROWS = 4096;
+const WARM_START_STRIDE = 8;
+/** The warm start only needs to land in Newton's fast region; its statistical error is far larger. */
+const WARM_START_RELATIVE_TOL = 1e-4;
 
 const SerializedLogisticRegressionSchema = z.object({
   name: z.literal(MODEL_NAME),
@@ -114,7 +128,13 @@ export class LogisticRegression implements Classifier {
       l2: penalty === 'none' ? 0 : 1,
     };
     const theta = new Float64Array(problem.nOut * problem.width);
-    this.nIter = solveNewton(problem, theta, maxIter);
+    if (n >= WARM_START_MIN_ROWS) {
+      // Newton from zero spends several damped steps (each a full Hessian) far from the optimum. On
+      // large fits those steps are taken on a strided subsample first; the full-data solve then starts
+      // near the optimum and converges to the same point in a couple of Hessians.
+      solveNewton(subsampleProblem(problem, WARM_START_STRIDE), theta, maxIter, WARM_START_RELATIVE_TOL);
+    }
+    this.nIter = solveNewton(problem, theta, maxIter, RELATIVE_GRADIENT_TOL);
 
     this.nClasses = nClasses;
     this.nFeatures = p;
@@ -241,7 +261,7 @@ interface NewtonProblem {
  * the optimum of the other parameters, and pins Σₖ bₖ = 0 — the same intercepts sklearn's lbfgs reaches
  * from its zero start (every gradient it follows has Σₖ ∂/∂bₖ = 0).
  */
-function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: number): number {
+function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: number, relativeTol: number): number {
   const { n, nOut, width } = problem;
   const m = nOut * width;
   const z = new Float64Array(n * nOut);
@@ -255,39 +275,65 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
 
   let sumWeights = 0;
   for (let i = 0; i < n; i++) sumWeights += problem.rowWeights[i]!;
-  const gradientTol = GRADIENT_TOL * Math.max(1, sumWeights);
+  let gradientTol = GRADIENT_TOL * Math.max(1, sumWeights);
 
   linearPredictor(problem, theta, z);
   let loss = lossAt(problem, theta, z, null, 0, null, 0);
   let iter = 0;
+  // Whether `hess` holds a usable Cholesky factor (possibly from an earlier point), and how the last step went.
+  let haveFactor = false;
+  let previousGMax = Infinity;
+  let previousFullStep = false;
+  let roundingStep = false;
   while (iter < maxIter) {
     gradientAt(problem, theta, z, prob, grad, weighted);
     let gMax = 0;
     for (let j = 0; j < m; j++) gMax = Math.max(gMax, Math.abs(grad[j]!));
+    if (iter === 0) gradientTol = Math.max(gradientTol, relativeTol * gMax);
     if (!(gMax > gradientTol)) break;
+    // A step accepted only because the loss could no longer resolve it must still shrink the gradient;
+    // if it did not, this is the rounding floor of the gradient itself.
+    if (roundingStep && gMax >= 0.5 * previousGMax) break;
     iter++;
 
-    hessianAt(problem, prob, hess, weighted, curvature);
+    // The Hessian costs ~width/2 passes over the data, a step without it ~2, so the last factor is
+    // reused while it keeps shrinking the gradient ≥ 10× per full step (chord / lagged Newton); once
+    // it stops doing so, or a step was damped, it is recomputed at the current point.
+    const reuse = haveFactor && previousFullStep && gMax <= REUSE_RATIO * previousGMax;
+    previousGMax = gMax;
+    if (!reuse) haveFactor = factorHessian(problem, prob, hess, weighted, curvature);
     for (let j = 0; j < m; j++) step[j] = -grad[j]!;
-    solveWithJitter(hess, m, step, problem, prob, weighted, curvature);
+    if (haveFactor) choleskySolveInPlace(hess, m, step);
 
     let slope = 0;
     for (let j = 0; j < m; j++) slope += grad[j]! * step[j]!;
-    if (!(slope < 0)) break; // not a descent direction: numerical floor reached
-    directionPredictor(problem, step, dz);
-
-    let t = 1;
     let accepted = false;
-    for (let h = 0; h < MAX_HALVINGS; h++) {
-      const trial = lossAt(problem, theta, z, step, t, dz, t);
-      if (trial <= loss + ARMIJO * t * slope) {
-        loss = trial;
-        accepted = true;
-        break;
+    let t = 1;
+    if (slope < 0) {
+      directionPredictor(problem, step, dz);
+      for (let h = 0; h < MAX_HALVINGS; h++) {
+        const trial = lossAt(problem, theta, z, step, t, dz, t);
+        // Near the optimum the decrease falls below the rounding of the loss itself; a full step whose
+        // loss is unchanged to rounding is then accepted (the gradient test decides convergence).
+        const armijo = trial <= loss + ARMIJO * t * slope;
+        if (armijo || (t === 1 && Math.abs(trial - loss) <= LOSS_ROUNDING * Math.abs(loss))) {
+          roundingStep = !armijo;
+          loss = trial;
+          accepted = true;
+          break;
+        }
+        t *= 0.5;
       }
-      t *= 0.5;
     }
-    if (!accepted) break;
+    if (!accepted) {
+      if (reuse) {
+        haveFactor = false; // a stale factor failed: retry this point with a fresh Hessian
+        previousFullStep = false;
+        continue;
+      }
+      break; // no decrease possible along a fresh Newton direction: numerical floor reached
+    }
+    previousFullStep = t === 1;
     let stepMax = 0;
     let thetaMax = 0;
     for (let j = 0; j < m; j++) {
@@ -301,30 +347,44 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
   return iter;
 }
 
-/** Solves hess·x = step in place; on a non-positive-definite Hessian (penalty 'none', separable data) retries with a growing ridge. */
-function solveWithJitter(
-  hess: Float64Array,
-  m: number,
-  step: Float64Array,
-  problem: NewtonProblem,
-  prob: Float64Array,
-  weighted: Float64Array,
-  curvature: Float64Array,
-): void {
-  if (choleskyDecompose(hess, m)) {
-    choleskySolveInPlace(hess, m, step);
-    return;
-  }
+/**
+ * Computes the Hessian at the current point and factorises it in place. On a non-positive-definite
+ * Hessian (penalty 'none' on separable or collinear data) retries with a growing ridge.
+ * @returns false when no factor could be made (the caller then takes a gradient step).
+ */
+function factorHessian(problem: NewtonProblem, prob: Float64Array, hess: Float64Array, weighted: Float64Array, curvature: Float64Array): boolean {
+  const m = problem.nOut * problem.width;
+  hessianAt(problem, prob, hess, weighted, curvature);
+  if (choleskyDecompose(hess, m)) return true;
   let jitter = 1e-10;
   for (let attempt = 0; attempt < 20; attempt++, jitter *= 10) {
     hessianAt(problem, prob, hess, weighted, curvature);
     for (let j = 0; j < m; j++) hess[j * m + j]! += jitter * (1 + hess[j * m + j]!);
-    if (choleskyDecompose(hess, m)) {
-      choleskySolveInPlace(hess, m, step);
-      return;
-    }
+    if (choleskyDecompose(hess, m)) return true;
   }
-  // Fall back to plain gradient descent; the line search scales it.
+  return false;
+}
+
+/**
+ * Every `stride`-th row of the problem, with weights scaled by `stride` so the data term keeps its
+ * weight against the L2 penalty (the subsample optimum is then a noisy estimate of the full one).
+ */
+function subsampleProblem(problem: NewtonProblem, stride: number): NewtonProblem {
+  const n = Math.ceil(problem.n / stride);
+  const design: Float64Array[] = new Array<Float64Array>(problem.design.length);
+  for (let a = 0; a < problem.design.length; a++) {
+    const source = problem.design[a]!;
+    const target = new Float64Array(n);
+    for (let i = 0; i < n; i++) target[i] = source[i * stride]!;
+    design[a] = target;
+  }
+  const labels = new Int32Array(n);
+  const rowWeights = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = problem.labels[i * stride]!;
+    rowWeights[i] = problem.rowWeights[i * stride]! * stride;
+  }
+  return { ...problem, design, labels, rowWeights, n };
 }
 
 /**

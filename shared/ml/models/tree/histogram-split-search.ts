@@ -49,7 +49,8 @@ export class SplitCandidate {
 
 /**
  * Adds the rows `rows[start..end)` into `hist` (starting at `offset`) for classification.
- * `weights` null means unit weights.
+ * `weights` null means unit weights. Each touched bin's bit is set in `occupied` (a 256-bit set, see
+ * {@link listOccupiedBins}), so small nodes can scan their few non-empty bins instead of all 256.
  */
 export function accumulateClassHistogram(
   hist: Float64Array,
@@ -61,11 +62,14 @@ export function accumulateClassHistogram(
   end: number,
   classes: Int32Array,
   weights: Float64Array | null,
+  occupied: Uint32Array,
 ): void {
   if (weights === null) {
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      const o = offset + bins[r]! * stride;
+      const b = bins[r]!;
+      occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+      const o = offset + b * stride;
       hist[o] = hist[o]! + 1;
       hist[o + 1] = hist[o + 1]! + 1;
       const t = o + STAT_TARGET + classes[r]!;
@@ -75,7 +79,9 @@ export function accumulateClassHistogram(
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const w = weights[r]!;
-      const o = offset + bins[r]! * stride;
+      const b = bins[r]!;
+      occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+      const o = offset + b * stride;
       hist[o] = hist[o]! + 1;
       hist[o + 1] = hist[o + 1]! + w;
       const t = o + STAT_TARGET + classes[r]!;
@@ -94,11 +100,14 @@ export function accumulateRegressionHistogram(
   end: number,
   targets: Float64Array,
   weights: Float64Array | null,
+  occupied: Uint32Array,
 ): void {
   if (weights === null) {
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      const o = offset + bins[r]! * 3;
+      const b = bins[r]!;
+      occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+      const o = offset + b * 3;
       hist[o] = hist[o]! + 1;
       hist[o + 1] = hist[o + 1]! + 1;
       hist[o + 2] = hist[o + 2]! + targets[r]!;
@@ -107,12 +116,43 @@ export function accumulateRegressionHistogram(
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const w = weights[r]!;
-      const o = offset + bins[r]! * 3;
+      const b = bins[r]!;
+      occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+      const o = offset + b * 3;
       hist[o] = hist[o]! + 1;
       hist[o + 1] = hist[o + 1]! + w;
       hist[o + 2] = hist[o + 2]! + w * targets[r]!;
     }
   }
+}
+
+/** Words of an occupied-bin set: 256 bits cover every bin index a Uint8Array can hold. */
+export const OCCUPIED_WORDS = 8;
+
+/**
+ * Lists, ascending, the value bins (< nBins) whose bit is set in `occupied`, then clears the set.
+ * Costs O(8 + listed) instead of O(nBins). @returns the number of bins written to `out`.
+ */
+export function listOccupiedBins(occupied: Uint32Array, nBins: number, out: Int32Array): number {
+  let n = 0;
+  for (let w = 0; w < OCCUPIED_WORDS; w++) {
+    let bits = occupied[w]!;
+    occupied[w] = 0;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      const b = (w << 5) + 31 - Math.clz32(low);
+      if (b < nBins) out[n++] = b;
+      bits ^= low;
+    }
+  }
+  return n;
+}
+
+/** Lists, ascending, the value bins with a non-zero sample count (full-histogram mode). */
+export function listNonEmptyBins(hist: Float64Array, offset: number, nBins: number, stride: number, out: Int32Array): number {
+  let n = 0;
+  for (let b = 0; b < nBins; b++) if (hist[offset + b * stride]! > 0) out[n++] = b;
+  return n;
 }
 
 /**
@@ -153,10 +193,10 @@ function splitScore(criterion: SplitCriterion, left: Float64Array, totals: Float
  * Scans one feature's histogram for the best split of a node and updates `best` when it finds a
  * strictly better one (so earlier features win ties, as in sklearn's splitter).
  *
- * Candidates are the gaps between consecutive non-empty value bins. When the node has missing values
- * for this feature, each gap is tried with the missing rows on the right and on the left, and the
- * split "all values left, missing right" is tried too; without missing values in the node, missing
- * values at predict time follow the child with more training samples.
+ * Candidates are the gaps between consecutive non-empty value bins (`bins[0..nListed)`, ascending).
+ * When the node has missing values for this feature, each gap is tried with the missing rows on the
+ * right and on the left, and the split "all values left, missing right" is tried too; without missing
+ * values in the node, missing values at predict time follow the child with more training samples.
  *
  * @param left a stride-long buffer for the running left statistics.
  * @returns false when the feature is constant in the node (a single non-empty bin), else true.
@@ -167,6 +207,8 @@ export function scanFeatureHistogram(
   offset: number,
   nBins: number,
   stride: number,
+  bins: Int32Array,
+  nListed: number,
   totals: Float64Array,
   minSamplesLeaf: number,
   feature: number,
@@ -176,22 +218,30 @@ export function scanFeatureHistogram(
   const missingOffset = offset + nBins * stride;
   const missingCount = hist[missingOffset + STAT_COUNT]!;
   const hasMissing = missingCount > 0;
+  if (nListed + (hasMissing ? 1 : 0) <= 1) return false;
+  if (!hasMissing) {
+    // Fast paths for the common cases (imputed data): scalar running sums, no per-bin inner loops.
+    if (criterion === 'squared_error') {
+      scanSquaredError(hist, offset, stride, bins, nListed, totals, minSamplesLeaf, feature, best);
+      return true;
+    }
+    if (criterion === 'gini' && stride === STAT_TARGET + 2) {
+      scanBinaryGini(hist, offset, stride, bins, nListed, totals, minSamplesLeaf, feature, best);
+      return true;
+    }
+  }
   const totalCount = totals[STAT_COUNT]!;
   const totalWeight = totals[STAT_WEIGHT]!;
-  let nonEmpty = hasMissing ? 1 : 0;
-  for (let b = 0; b < nBins && nonEmpty < 2; b++) if (hist[offset + b * stride]! > 0) nonEmpty++;
-  if (nonEmpty <= 1) return false;
 
   for (let pass = 0; pass < (hasMissing ? 2 : 1); pass++) {
     const missingLeft = pass === 1;
     for (let s = 0; s < stride; s++) left[s] = missingLeft ? hist[missingOffset + s]! : 0;
     let previous = -1;
-    // One extra step (b = nBins) evaluates "all values left, missing right" when there are missing rows.
-    const lastStep = hasMissing && !missingLeft ? nBins : nBins - 1;
-    for (let b = 0; b <= lastStep; b++) {
-      const o = offset + b * stride;
-      const isMissingStep = b === nBins;
-      if (!isMissingStep && hist[o]! === 0) continue;
+    // One extra step (i = nListed) evaluates "all values left, missing right" when there are missing rows.
+    const steps = hasMissing && !missingLeft ? nListed + 1 : nListed;
+    for (let i = 0; i < steps; i++) {
+      const isMissingStep = i === nListed;
+      const b = isMissingStep ? -1 : bins[i]!;
       if (previous >= 0) {
         const leftCount = left[STAT_COUNT]!;
         const rightCount = totalCount - leftCount;
@@ -202,16 +252,117 @@ export function scanFeatureHistogram(
             best.score = score;
             best.feature = feature;
             best.lastLeftBin = previous;
-            best.firstRightBin = isMissingStep ? -1 : b;
+            best.firstRightBin = b;
             best.missingLeft = hasMissing ? missingLeft : leftCount >= rightCount;
             for (let s = 0; s < stride; s++) best.left[s] = left[s]!;
           }
         }
       }
       if (isMissingStep) break;
+      const o = offset + b * stride;
       for (let s = 0; s < stride; s++) left[s] = left[s]! + hist[o + s]!;
       previous = b;
     }
   }
   return true;
+}
+
+/** {@link scanFeatureHistogram} for squared error without missing values: s²/w on scalars. */
+function scanSquaredError(
+  hist: Float64Array,
+  offset: number,
+  stride: number,
+  bins: Int32Array,
+  nListed: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): void {
+  const totalCount = totals[STAT_COUNT]!;
+  const totalWeight = totals[STAT_WEIGHT]!;
+  const totalSum = totals[STAT_TARGET]!;
+  let count = 0;
+  let weight = 0;
+  let sum = 0;
+  let previous = -1;
+  for (let i = 0; i < nListed; i++) {
+    const b = bins[i]!;
+    if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+      const weightR = totalWeight - weight;
+      const sumR = totalSum - sum;
+      if (weight > 0 && weightR > 0) {
+        const score = (sum * sum) / weight + (sumR * sumR) / weightR;
+        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weight, sum, 0);
+      }
+    }
+    const o = offset + b * stride;
+    count += hist[o]!;
+    weight += hist[o + 1]!;
+    sum += hist[o + 2]!;
+    previous = b;
+  }
+}
+
+/** {@link scanFeatureHistogram} for two-class gini without missing values, on scalars. */
+function scanBinaryGini(
+  hist: Float64Array,
+  offset: number,
+  stride: number,
+  bins: Int32Array,
+  nListed: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): void {
+  const totalCount = totals[STAT_COUNT]!;
+  const total0 = totals[STAT_TARGET]!;
+  const total1 = totals[STAT_TARGET + 1]!;
+  let count = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let previous = -1;
+  for (let i = 0; i < nListed; i++) {
+    const b = bins[i]!;
+    if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+      const weightL = c0 + c1;
+      const r0 = total0 - c0;
+      const r1 = total1 - c1;
+      const weightR = r0 + r1;
+      if (weightL > 0 && weightR > 0) {
+        const score = (c0 * c0 + c1 * c1) / weightL + (r0 * r0 + r1 * r1) / weightR;
+        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
+      }
+    }
+    const o = offset + b * stride;
+    count += hist[o]!;
+    c0 += hist[o + STAT_TARGET]!;
+    c1 += hist[o + STAT_TARGET + 1]!;
+    previous = b;
+  }
+}
+
+/** Stores a new best split found by a scalar fast path (left stats: count, weight, two targets). */
+function recordBest(
+  best: SplitCandidate,
+  score: number,
+  feature: number,
+  lastLeftBin: number,
+  firstRightBin: number,
+  missingLeft: boolean,
+  count: number,
+  weight: number,
+  target0: number,
+  target1: number,
+): void {
+  best.score = score;
+  best.feature = feature;
+  best.lastLeftBin = lastLeftBin;
+  best.firstRightBin = firstRightBin;
+  best.missingLeft = missingLeft;
+  best.left[STAT_COUNT] = count;
+  best.left[STAT_WEIGHT] = weight;
+  best.left[STAT_TARGET] = target0;
+  if (best.left.length > STAT_TARGET + 1) best.left[STAT_TARGET + 1] = target1;
 }

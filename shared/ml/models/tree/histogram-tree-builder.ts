@@ -26,6 +26,9 @@ import type { BinnedMatrix, FeatureBinner } from './binner.js';
 import {
   accumulateClassHistogram,
   accumulateRegressionHistogram,
+  listNonEmptyBins,
+  listOccupiedBins,
+  OCCUPIED_WORDS,
   scanFeatureHistogram,
   SplitCandidate,
   STAT_COUNT,
@@ -69,7 +72,12 @@ export class HistogramTreeBuilder {
   /** Start of each feature's histogram inside a full (all-feature) histogram. */
   private readonly featureOffset: Int32Array;
   private readonly fullSize: number;
+  /** Single-feature histogram of sampled mode; all zero between uses (only touched bins are cleared). */
   private readonly scratchHist: Float64Array;
+  /** Occupied-bin set filled by the accumulation loops (ignored in full-histogram mode). */
+  private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
+  /** Non-empty bins of the feature being scanned, ascending. */
+  private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
@@ -275,7 +283,10 @@ export class HistogramTreeBuilder {
   private searchAllFeatures(hist: Float64Array, totals: Float64Array): boolean {
     const minLeaf = this.limits!.minSamplesLeaf;
     for (let f = 0; f < this.nFeatures; f++) {
-      scanFeatureHistogram(this.criterion, hist, this.featureOffset[f]!, this.binned.nBins[f]!, this.stride, totals, minLeaf, f, this.scanScratch, this.best);
+      const offset = this.featureOffset[f]!;
+      const nb = this.binned.nBins[f]!;
+      const nListed = listNonEmptyBins(hist, offset, nb, this.stride, this.binList);
+      scanFeatureHistogram(this.criterion, hist, offset, nb, this.stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
     }
     return this.best.feature >= 0;
   }
@@ -295,9 +306,17 @@ export class HistogramTreeBuilder {
       order[i] = f;
       visited++;
       const nb = this.binned.nBins[f]!;
-      hist.fill(0, 0, (nb + 1) * stride);
       this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
-      if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, totals, minLeaf, f, this.scanScratch, this.best)) nonConstant++;
+      const nListed = listOccupiedBins(this.occupied, nb, this.binList);
+      if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
+        nonConstant++;
+      }
+      // Clear only what was touched: the listed value bins and the missing bin.
+      for (let i = 0; i < nListed; i++) {
+        const o = this.binList[i]! * stride;
+        for (let s = 0; s < stride; s++) hist[o + s] = 0;
+      }
+      for (let s = nb * stride; s < (nb + 1) * stride; s++) hist[s] = 0;
     }
     return this.best.feature >= 0;
   }
@@ -309,9 +328,9 @@ export class HistogramTreeBuilder {
 
   private accumulate(hist: Float64Array, offset: number, bins: Uint8Array, rows: Uint32Array, start: number, end: number): void {
     if (this.classes !== null) {
-      accumulateClassHistogram(hist, offset, this.stride, bins, rows, start, end, this.classes, this.weights);
+      accumulateClassHistogram(hist, offset, this.stride, bins, rows, start, end, this.classes, this.weights, this.occupied);
     } else {
-      accumulateRegressionHistogram(hist, offset, bins, rows, start, end, this.targets!, this.weights);
+      accumulateRegressionHistogram(hist, offset, bins, rows, start, end, this.targets!, this.weights, this.occupied);
     }
   }
 

@@ -1,0 +1,256 @@
+/**
+ * `sweepq run FILE`: a whole sweep on one machine with nothing else running. Starts an embedded
+ * redis-server (unless REDIS_URL is set), N worker processes and an in-process SweepService, submits
+ * the sweep, shows progress, prints the leaderboard and saves the best model. Everything it started is
+ * stopped in `finally` — also on Ctrl-C/SIGTERM, which first cancels the sweep so running trials end
+ * quickly, then exits 130 (143 for SIGTERM). No process is left behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type Config } from '../../../shared/config/config.js';
+import { SweepqError } from '../../../shared/errors/index.js';
+import type { Logger } from '../../../shared/logger/logger.js';
+import { startEmbeddedRedis, terminateChild, type EmbeddedRedis } from '../../../shared/runtime/embedded-redis.js';
+import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
+import type { TrialRecord, TrialStatus } from '../../../shared/schemas/trial.schema.js';
+import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
+import { createSweepService } from '../../../shared/sweep/sweep-service.js';
+import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
+import { createCliLogger } from '../connect.js';
+import { formatDuration } from '../format/duration.js';
+import { formatMetric } from '../format/table.js';
+import { renderTrialTable } from '../format/trial-table.js';
+import { saveArtifact } from './best.js';
+import { uploadSweepFiles } from './submit.js';
+import { followSweep } from './watch.js';
+
+/** The compiled worker entry point, next to this file in dist/. */
+const WORKER_MAIN = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
+const POLL_INTERVAL_MS = 500;
+/** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
+const KILL_MARGIN_MS = 5000;
+/** How long an interrupted run waits for the sweep to be cancelled before shutting down anyway. */
+const CANCEL_TIMEOUT_MS = 5000;
+const PAGE = 1000;
+
+/** Exit code of a process ended by `signal` (shell convention 128 + signal number). */
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (os.constants.signals[signal] ?? 2);
+}
+
+/** Worker child processes of one run. */
+class WorkerPool {
+  readonly children: ChildProcess[] = [];
+  private readonly killOnExit = (): void => {
+    // Last line of defence (uncaught error, process.exit elsewhere): never leave workers behind.
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+
+  constructor(readonly logDir: string) {
+    process.on('exit', this.killOnExit);
+  }
+
+  /** Starts `count` workers on `redisUrl`; their logs go to `<logDir>/worker-<i>.log`. */
+  start(count: number, redisUrl: string, config: Config): void {
+    mkdirSync(this.logDir, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      REDIS_URL: redisUrl,
+      SWEEPQ_STATE_DIR: config.stateDir,
+      SWEEPQ_PREFIX: config.redis.prefix,
+      // One trial per process: parallelism comes from the process count.
+      WORKER_CONCURRENCY: '1',
+    };
+    delete env.SWEEPQ_API_URL;
+    for (let i = 0; i < count; i++) {
+      const log = openSync(path.join(this.logDir, `worker-${i + 1}.log`), 'a');
+      try {
+        // detached: a terminal Ctrl-C reaches only this CLI, which then stops the workers in order
+        // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
+        const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', log, log], detached: true });
+        child.once('error', () => undefined);
+        this.children.push(child);
+      } finally {
+        closeSync(log);
+      }
+    }
+  }
+
+  alive(): number {
+    let n = 0;
+    for (const child of this.children) if (child.exitCode === null && child.signalCode === null) n++;
+    return n;
+  }
+
+  /** SIGTERM every worker and wait; SIGKILL those still running after `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
+    await Promise.all(this.children.map((child) => terminateChild(child, 'SIGTERM', graceMs)));
+    process.off('exit', this.killOnExit);
+  }
+}
+
+/** Every trial of a finished sweep: completed ones best first by the objective, then the others. */
+async function collectTrials(client: SweepClient, status: SweepStatus): Promise<TrialRecord[]> {
+  const out: TrialRecord[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await client.trials(status.id, { sort: status.objective.metric, limit: PAGE, offset });
+    out.push(...page.trials);
+    if (page.trials.length < PAGE || offset + PAGE >= page.total) break;
+  }
+  // Completed trials without a score on the objective (e.g. auc_roc undefined) are not on the leaderboard.
+  const seen = new Set(out.map((t) => t.id));
+  const rest: TrialStatus[] = ['completed', 'failed', 'cancelled', 'active', 'queued'];
+  for (const state of rest) {
+    if (state !== 'completed' && status.counts[state] === 0) continue;
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await client.trials(status.id, { status: state, limit: PAGE, offset });
+      for (const trial of page.trials) if (!seen.has(trial.id)) out.push(trial);
+      if (page.trials.length < PAGE) break;
+    }
+  }
+  return out;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), ms);
+    }),
+  ]);
+}
+
+interface RunOptions {
+  file: string;
+  workers: number;
+  json: boolean;
+  out: string | undefined;
+}
+
+async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
+  // Validate the file (and read its CSVs) before starting anything: a typo costs no processes.
+  const loaded = await loadSweepFile(options.file);
+
+  const abort = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  let redis: EmbeddedRedis | undefined;
+  let service: SweepClient | undefined;
+  const pool = new WorkerPool(path.join(config.stateDir, 'logs'));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted !== undefined) {
+      // Second Ctrl-C: stop now. The pool's exit hook kills the workers; redis-server is told too.
+      note('sweepq: forced exit');
+      void redis?.stop();
+      process.exit(signalExitCode(signal));
+    }
+    interrupted = signal;
+    note(`\nsweepq: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; cancelling the sweep and stopping workers (Ctrl-C again to force)`);
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let sweepId: string | undefined;
+  try {
+    let redisUrl = config.redis.url;
+    if (redisUrl === undefined) {
+      redis = await startEmbeddedRedis({ stateDir: config.stateDir, logger });
+      redisUrl = redis.url;
+    }
+    if (interrupted !== undefined) return signalExitCode(interrupted);
+
+    pool.start(options.workers, redisUrl, config);
+    service = await createSweepService({ config, logger, redisUrl });
+    await uploadSweepFiles(service, loaded.files);
+    const submitted = await service.submit(loaded.spec);
+    sweepId = submitted.sweepId;
+    note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${options.workers} worker${options.workers === 1 ? '' : 's'}`);
+
+    const client = service;
+    let final: SweepStatus;
+    try {
+      final = await followSweep(client, submitted.sweepId, {
+        intervalMs: POLL_INTERVAL_MS,
+        signal: abort.signal,
+        onPoll: (status) => {
+          if (pool.alive() === 0 && status.state !== 'completed' && status.state !== 'cancelled') {
+            throw new SweepqError('INTERNAL', `all ${options.workers} workers exited before the sweep finished; see the logs in ${pool.logDir}`);
+          }
+        },
+      });
+    } catch (error) {
+      if (interrupted === undefined) throw error;
+      await withTimeout(client.cancel(submitted.sweepId), CANCEL_TIMEOUT_MS).catch(() => undefined);
+      return signalExitCode(interrupted);
+    }
+
+    const trials = await collectTrials(client, final);
+    let best: TrialRecord | null = null;
+    let savedTo: string | undefined;
+    if (final.counts.completed > 0) {
+      best = await client.best(final.id).catch((error: unknown) => {
+        // Completed trials may all lack the objective (NaN scores): no best, but still a result.
+        if (error instanceof SweepqError && error.code === 'NOT_FOUND') return null;
+        throw error;
+      });
+      if (best !== null) {
+        savedTo = options.out ?? path.join(config.stateDir, `best-${final.id}.json`);
+        if (options.out === undefined) mkdirSync(config.stateDir, { recursive: true });
+        await saveArtifact(client, final.id, best.id, savedTo);
+      }
+    }
+
+    if (options.json) {
+      printJson({ sweepId: final.id, status: final, trials, best, ...(savedTo === undefined ? {} : { artifact: savedTo }) });
+    } else {
+      printLine(renderTrialTable(trials, { metric: final.objective.metric }));
+      const c = final.counts;
+      printLine(`\n${final.state}: ${c.completed} completed, ${c.failed} failed, ${c.cancelled} cancelled in ${formatDuration(final.elapsedMs)}`);
+      if (best !== null) {
+        printLine(`best: ${best.name} (${best.model}) ${final.objective.metric}=${formatMetric(best.metrics?.[final.objective.metric])}`);
+      }
+    }
+    if (savedTo !== undefined) note(`best model saved to ${savedTo} (try: sweepq predict ${savedTo} DATA.csv)`);
+    if (final.counts.completed === 0) {
+      note(`sweepq: no trial completed; worker logs are in ${pool.logDir}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    // Reverse order of start: workers (they hold Redis connections), the service, then Redis.
+    const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
+    await pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
+    await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
+    await redis?.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (interrupted !== undefined && sweepId !== undefined) note(`sweep ${sweepId} cancelled`);
+  }
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run a sweep locally',
+  usage: `usage: sweepq run FILE [--workers N] [--out FILE] [--json]
+
+Runs the sweep in FILE on this machine: starts Redis (embedded, unless REDIS_URL is set) and N
+worker processes, shows progress on stderr, prints the leaderboard and saves the best model.
+Exits 0 when at least one trial completed, 1 when none did, 130 on Ctrl-C.
+
+  --workers N   worker processes (default: number of CPUs, ${os.availableParallelism()} here)
+  --out FILE    where to save the best model (default: <state dir>/best-<sweep id>.json)
+  --json        print one JSON document {"sweepId","status","trials","best","artifact"}`,
+  options: { workers: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: [1, 1],
+  async run({ positionals, values }) {
+    const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
+    const config = loadConfig();
+    const logger = createCliLogger(config);
+    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out') }, config, logger);
+  },
+};

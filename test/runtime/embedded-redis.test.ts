@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
+import { pingRedis, startEmbeddedRedis } from '../../shared/runtime/embedded-redis.js';
+import { findFreePort } from '../../shared/runtime/free-port.js';
+
+async function withClient<T>(url: string, run: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis(url, { connectTimeout: 5000, commandTimeout: 5000, maxRetriesPerRequest: 1, lazyConnect: true });
+  try {
+    await client.connect();
+    return await run(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe('findFreePort', () => {
+  it('returns a loopback port that can be bound', async () => {
+    const port = await findFreePort();
+    assert.ok(port > 0 && port < 65_536);
+    await new Promise<void>((resolve, reject) => {
+      const server = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => server.close(() => resolve()));
+    });
+  });
+});
+
+describe('startEmbeddedRedis', () => {
+  let stateDir: string;
+  before(async () => {
+    stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-embedded-'));
+  });
+  after(async () => rm(stateDir, { recursive: true, force: true }));
+
+  it('starts a loopback redis-server that answers PING, with data under <stateDir>/redis', async () => {
+    const redis = await startEmbeddedRedis({ stateDir });
+    try {
+      assert.equal(redis.url, `redis://127.0.0.1:${redis.port}`);
+      assert.equal(await pingRedis(redis.port), true);
+      assert.equal(await withClient(redis.url, (client) => client.ping()), 'PONG');
+      const policy = await withClient(redis.url, (client) => client.config('GET', 'maxmemory-policy'));
+      assert.deepEqual(policy, ['maxmemory-policy', 'noeviction']);
+      assert.ok((await stat(path.join(stateDir, 'redis'))).isDirectory());
+    } finally {
+      await redis.stop();
+    }
+    assert.equal(await pingRedis(redis.port), false, 'stopped server no longer answers');
+  });
+
+  it('keeps data across stop and start on the same state folder (AOF)', async () => {
+    const first = await startEmbeddedRedis({ stateDir });
+    try {
+      await withClient(first.url, async (client) => {
+        await client.set('survivor', 'still-here');
+        await client.hset('trial', { status: 'completed', score: '0.93' });
+      });
+    } finally {
+      await first.stop();
+    }
+    const second = await startEmbeddedRedis({ stateDir });
+    try {
+      await withClient(second.url, async (client) => {
+        assert.equal(await client.get('survivor'), 'still-here');
+        assert.deepEqual(await client.hgetall('trial'), { status: 'completed', score: '0.93' });
+      });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  it('makes stop idempotent', async () => {
+    const redis = await startEmbeddedRedis({ stateDir });
+    await Promise.all([redis.stop(), redis.stop()]);
+    await redis.stop();
+  });
+
+  it('replaces a redis-server left running on the same folder by a crashed owner', async () => {
+    const orphan = await startEmbeddedRedis({ stateDir });
+    await withClient(orphan.url, (client) => client.set('from-orphan', '1'));
+    // Not stopping `orphan` simulates an owner that died; the next start must not share the AOF with it.
+    const next = await startEmbeddedRedis({ stateDir });
+    try {
+      assert.equal(await pingRedis(orphan.port), false);
+      assert.equal(await withClient(next.url, (client) => client.get('from-orphan')), '1');
+    } finally {
+      await next.stop();
+      await orphan.stop();
+    }
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * The `sweepq` command line as a user meets it: usage errors, exit codes (2 = bad input, 1 = other
+ * failures), messages on stderr, and `predict` on a real saved pipeline. Runs the built CLI
+ * (`node bin/sweepq.js`) in a child process with a clean environment.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pino } from 'pino';
+import { loadConfig } from '../../../shared/config/config.js';
+import { SweepqError } from '../../../shared/errors/index.js';
+import { parseCsv } from '../../../shared/ml/dataset/read-csv.js';
+import { Pipeline } from '../../../shared/ml/pipeline.js';
+import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
+import { buildApp } from '../../../services/scheduler/app.js';
+
+const BIN = path.resolve(process.cwd(), 'bin/sweepq.js');
+const FIXTURES = path.resolve(process.cwd(), 'test/fixtures');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let stateDir: string;
+
+/** Runs the CLI asynchronously (the test process may be serving the API the CLI talks to). */
+function sweepq(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), SWEEPQ_STATE_DIR: stateDir, NODE_ENV: 'production', ...env }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+before(async () => {
+  stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-cli-test-'));
+});
+after(async () => {
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+describe('sweepq command line', () => {
+  const usageErrors: [string, string[], RegExp][] = [
+    ['no command', [], /missing command/],
+    ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
+    ['an unknown flag', ['status', '--bogus', 's-abc123def'], /Unknown option '--bogus'/],
+    ['a missing argument', ['status'], /status: missing argument/],
+    ['an extra argument', ['status', 's-abc123def', 'extra'], /unexpected argument 'extra'/],
+    ['a string for a boolean flag', ['status', '--json=yes', 's-abc123def'], /--json/],
+    ['a missing option value', ['trials', 's-abc123def', '--limit'], /--limit/],
+  ];
+  for (const [label, args, message] of usageErrors) {
+    it(`exits 2 with the usage on stderr for ${label}`, async () => {
+      const result = await sweepq(args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, message);
+      assert.match(result.stderr, /usage: sweepq/);
+      assert.equal(result.stdout, '');
+    });
+  }
+
+  const badValues: [string, string[], RegExp][] = [
+    ['a malformed sweep id', ['status', '../../etc/passwd'], /not a sweep id/],
+    ['a limit out of range', ['trials', 's-abc123def', '--limit', '0'], /--limit must be between 1 and 1000/],
+    ['a non-numeric limit', ['trials', 's-abc123def', '--limit', 'ten'], /--limit must be an integer/],
+    ['an unknown trial status', ['trials', 's-abc123def', '--status', 'done'], /--status must be one of/],
+    ['a non-numeric worker count', ['run', 'x.yaml', '--workers', 'many'], /--workers must be an integer/],
+  ];
+  for (const [label, args, message] of badValues) {
+    it(`exits 2 for ${label}`, async () => {
+      const result = await sweepq(args);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^sweepq: /);
+      assert.match(result.stderr, message);
+    });
+  }
+
+  it('prints the command list for --help and per-command help, exit 0', async () => {
+    const top = await sweepq(['--help']);
+    assert.equal(top.code, 0);
+    for (const name of ['run', 'submit', 'status', 'watch', 'trials', 'sweeps', 'best', 'predict', 'cancel', 'retry', 'extend', 'worker']) {
+      assert.match(top.stdout, new RegExp(`\\n  ${name} `));
+      const help = await sweepq([name, '--help']);
+      assert.equal(help.code, 0, `${name}: ${help.stderr}`);
+      assert.match(help.stdout, new RegExp(`^usage: sweepq ${name}`));
+    }
+  });
+
+  it('exits 2 explaining how to connect when neither SWEEPQ_API_URL nor REDIS_URL is set', async () => {
+    const result = await sweepq(['status', 's-abc123def']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /SWEEPQ_API_URL/);
+    assert.match(result.stderr, /REDIS_URL/);
+    assert.match(result.stderr, /sweepq run/);
+  });
+
+  it('exits 2 for an invalid environment, naming the variable', async () => {
+    const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: 'ftp://x' });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /SWEEPQ_API_URL/);
+  });
+
+  it('exits 1 when the API cannot be reached', async () => {
+    const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /cannot reach the sweepq API/);
+  });
+
+  it('exits 2 for a sweep file that does not exist', async () => {
+    const result = await sweepq(['submit', path.join(stateDir, 'missing.yaml')], { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /missing\.yaml/);
+  });
+
+  it('exits 2 for an invalid sweep file, with the reason on stderr, before starting anything', async () => {
+    const file = path.join(stateDir, 'bad.yaml');
+    await writeFile(file, 'name: demo\nsearch:\n  method: grid\n  space: [1, 2\n');
+    for (const args of [['submit', file], ['run', file, '--workers', '1']]) {
+      const result = await sweepq(args, { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
+      assert.equal(result.code, 2, `${args[0]}: ${result.stderr}`);
+      assert.match(result.stderr, /^sweepq: /);
+      assert.match(result.stderr, /bad\.yaml/);
+      assert.equal(result.stdout, '');
+    }
+  });
+});
+
+describe('sweepq through the HTTP API', () => {
+  const TOKEN = 'cli-test-token-0123456789';
+  let url: string;
+  let close: () => Promise<void>;
+  const failing = (error: SweepqError) => async (): Promise<never> => {
+    throw error;
+  };
+
+  before(async () => {
+    const service: SweepClient = {
+      uploadDataset: failing(new SweepqError('INTERNAL', 'unused')),
+      submit: failing(new SweepqError('INTERNAL', 'unused')),
+      extend: failing(new SweepqError('INTERNAL', 'unused')),
+      listSweeps: async () => [],
+      status: failing(new SweepqError('NOT_FOUND', 'sweep s-abc123def does not exist')),
+      trials: failing(new SweepqError('INVALID_ARGUMENT', 'unknown metric "bogus"')),
+      best: failing(new SweepqError('NOT_FOUND', 'no completed trial')),
+      artifact: failing(new SweepqError('NOT_FOUND', 'no artefact')),
+      cancel: failing(new SweepqError('NOT_FOUND', 'no sweep')),
+      retry: async () => ({ requeued: 3 }),
+      close: async () => {},
+    };
+    const app = buildApp({ service, config: loadConfig({ SWEEPQ_API_TOKEN: TOKEN }), logger: pino({ level: 'silent' }) });
+    url = await app.listen({ port: 0, host: '127.0.0.1' });
+    close = () => app.close();
+  });
+  after(async () => {
+    await close();
+  });
+
+  it('exits 2 for an INVALID_* answer of the API, with its message', async () => {
+    const result = await sweepq(['trials', 's-abc123def', '--sort', 'bogus'], { SWEEPQ_API_URL: url });
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'sweepq: unknown metric "bogus"\n');
+  });
+
+  it('exits 1 for NOT_FOUND', async () => {
+    const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: url });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /does not exist/);
+  });
+
+  it('exits 1 with a generic message when the token is wrong, and succeeds with the right one', async () => {
+    const denied = await sweepq(['retry', 's-abc123def'], { SWEEPQ_API_URL: url, SWEEPQ_API_TOKEN: 'wrong-token-0123456789' });
+    assert.equal(denied.code, 1);
+    assert.equal(denied.stderr, 'sweepq: missing or invalid bearer token\n');
+    const ok = await sweepq(['retry', 's-abc123def', '--json'], { SWEEPQ_API_URL: url, SWEEPQ_API_TOKEN: TOKEN });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.deepEqual(JSON.parse(ok.stdout), { requeued: 3 });
+  });
+
+  it('prints exactly one JSON document for --json', async () => {
+    const result = await sweepq(['sweeps', '--json'], { SWEEPQ_API_URL: url });
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { sweeps: [] });
+  });
+});
+
+describe('sweepq predict', () => {
+  let modelPath: string;
+  let classes: readonly string[];
+  const testCsv = path.join(FIXTURES, 'loan_default.test.csv');
+
+  before(async () => {
+    const train = parseCsv(await readFile(path.join(FIXTURES, 'loan_default.train.csv'), 'utf8'), { target: 'target' });
+    const pipeline = Pipeline.create({ imputer: { strategy: 'mean', fill_value: 0 }, scaler: 'standard' }, 'logistic_regression', {}, 1).fit(train);
+    classes = pipeline.classes;
+    modelPath = path.join(stateDir, 'model.json');
+    await writeFile(modelPath, JSON.stringify(pipeline.toJSON()));
+  });
+
+  it('prints one class label per row, ignoring the target column', async () => {
+    const result = await sweepq(['predict', modelPath, testCsv]);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 200);
+    for (const line of lines) assert.ok(classes.includes(line), line);
+  });
+
+  it('prints probabilities as CSV with the class labels as header', async () => {
+    const result = await sweepq(['predict', modelPath, testCsv, '--proba']);
+    assert.equal(result.code, 0, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], classes.join(','));
+    assert.equal(lines.length, 201);
+    const row = lines[1]!.split(',').map(Number);
+    assert.ok(Math.abs(row.reduce((a, b) => a + b, 0) - 1) < 1e-9);
+  });
+
+  it('prints one JSON document with --json --proba', async () => {
+    const result = await sweepq(['predict', modelPath, testCsv, '--json', '--proba']);
+    assert.equal(result.code, 0, result.stderr);
+    const doc = JSON.parse(result.stdout) as { predictions: string[]; probabilities: number[][] };
+    assert.equal(doc.predictions.length, 200);
+    assert.equal(doc.probabilities.length, 200);
+    assert.equal(doc.probabilities[0]!.length, classes.length);
+  });
+
+  it('exits 2 listing the feature columns the data lacks', async () => {
+    const text = await readFile(testCsv, 'utf8');
+    const dropped = text
+      .split('\n')
+      .map((line) => line.split(',').slice(2).join(','))
+      .join('\n');
+    const file = path.join(stateDir, 'partial.csv');
+    await writeFile(file, dropped);
+    const result = await sweepq(['predict', modelPath, file]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /feature_0, feature_1/);
+  });
+
+  const badModels: [string, string][] = [
+    ['not JSON', '{"format":'],
+    ['not a pipeline', '{"hello":"world"}'],
+  ];
+  for (const [label, content] of badModels) {
+    it(`exits 2 for a model file that is ${label}`, async () => {
+      const file = path.join(stateDir, `bad-${label.replace(/\W+/g, '-')}.json`);
+      await writeFile(file, content);
+      const result = await sweepq(['predict', file, testCsv]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(result.stderr, /^sweepq: /);
+    });
+  }
+
+  it('exits 2 for a model file that does not exist', async () => {
+    const result = await sweepq(['predict', path.join(stateDir, 'nope.json'), testCsv]);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /nope\.json: no such file or directory/);
+  });
+});

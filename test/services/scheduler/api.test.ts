@@ -1,0 +1,455 @@
+/**
+ * Route-level spec of the scheduler API: auth, validation, limits and the error shape. The service is
+ * a small in-memory SweepClient defined here, so these checks need no Redis; the real SweepService is
+ * exercised end to end by the sweep and CLI tests.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { loadConfig } from '../../../shared/config/config.js';
+import { SweepqError } from '../../../shared/errors/index.js';
+import type { SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
+import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
+import { HttpSweepClient } from '../../../shared/sweep/http-sweep-client.js';
+import type { SubmitResult, SweepClient, TrialQuery } from '../../../shared/sweep/sweep-client.js';
+import { buildApp } from '../../../services/scheduler/app.js';
+import { createTokenCheck } from '../../../services/scheduler/auth.js';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const SWEEP_ID = 's-abc123def456';
+const TRIAL_ID = `${SWEEP_ID}-t3`;
+const SWEEP_LIMIT = 2048;
+const DATASET_LIMIT = 4096;
+
+function trial(index: number): TrialRecord {
+  return {
+    id: `${SWEEP_ID}-t${index}`,
+    sweepId: SWEEP_ID,
+    index,
+    name: `lr-${index}`,
+    model: 'logistic_regression',
+    status: 'completed',
+    params: { C: index },
+    seed: 7,
+    metrics: { accuracy: 0.9, f1_score: 0.8 },
+    timings: { fitMs: 1, cvMs: 2, evalMs: 3, totalMs: 6 },
+    durationMs: 6,
+    artifact: `artifacts/${SWEEP_ID}/${SWEEP_ID}-t${index}.json`,
+    attempt: 1,
+    retries: 0,
+    worker: 'w1',
+    startedAt: 1,
+    finishedAt: 7,
+    error: null,
+  };
+}
+
+const summary: SweepSummary = {
+  id: SWEEP_ID,
+  name: 'demo',
+  state: 'running',
+  total: 4,
+  counts: { queued: 1, active: 1, completed: 2, failed: 0, cancelled: 0 },
+  objective: { metric: 'accuracy', goal: 'maximize' },
+  createdAt: 1000,
+  finishedAt: null,
+};
+const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3) };
+
+/** Records every call; `fail` makes the next call throw the given error. */
+class MemoryClient implements SweepClient {
+  calls: { method: string; args: unknown[] }[] = [];
+  fail: unknown = undefined;
+
+  private record(method: string, ...args: unknown[]): void {
+    this.calls.push({ method, args });
+    if (this.fail !== undefined) {
+      const error = this.fail;
+      this.fail = undefined;
+      throw error;
+    }
+  }
+  last(method: string): unknown[] | undefined {
+    for (let i = this.calls.length - 1; i >= 0; i--) if (this.calls[i]!.method === method) return this.calls[i]!.args;
+    return undefined;
+  }
+  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
+    this.record('uploadDataset', bytes);
+    return { sha256: 'a'.repeat(64) };
+  }
+  async submit(spec: unknown): Promise<SubmitResult> {
+    this.record('submit', spec);
+    return { sweepId: SWEEP_ID, name: 'demo', total: 4 };
+  }
+  async extend(sweepId: string, spec: unknown): Promise<SubmitResult> {
+    this.record('extend', sweepId, spec);
+    return { sweepId, name: 'demo', total: 2 };
+  }
+  async listSweeps(options?: { experiment?: string; limit?: number; offset?: number }): Promise<SweepSummary[]> {
+    this.record('listSweeps', options);
+    return [summary];
+  }
+  async status(sweepId: string): Promise<SweepStatus> {
+    this.record('status', sweepId);
+    return status;
+  }
+  async trials(sweepId: string, query?: TrialQuery): Promise<{ trials: TrialRecord[]; total: number }> {
+    this.record('trials', sweepId, query);
+    return { trials: [trial(0), trial(1)], total: 4 };
+  }
+  async best(sweepId: string, metric?: string): Promise<TrialRecord> {
+    this.record('best', sweepId, metric);
+    return trial(3);
+  }
+  async artifact(sweepId: string, trialId: string): Promise<Buffer> {
+    this.record('artifact', sweepId, trialId);
+    return Buffer.from(JSON.stringify({ format: 'sweepq.pipeline', trialId }));
+  }
+  async cancel(sweepId: string): Promise<SweepStatus> {
+    this.record('cancel', sweepId);
+    return { ...status, state: 'cancelled' };
+  }
+  async retry(sweepId: string): Promise<{ requeued: number }> {
+    this.record('retry', sweepId);
+    return { requeued: 2 };
+  }
+  async close(): Promise<void> {}
+}
+
+function makeApp(env: Record<string, string> = {}): { app: FastifyInstance; service: MemoryClient } {
+  const config = loadConfig({
+    SWEEPQ_API_TOKEN: TOKEN,
+    SWEEPQ_SWEEP_BODY_LIMIT_BYTES: String(SWEEP_LIMIT),
+    SWEEPQ_BODY_LIMIT_BYTES: String(DATASET_LIMIT),
+    ...env,
+  });
+  const service = new MemoryClient();
+  const app = buildApp({ service, config, logger: pino({ level: 'silent' }) });
+  return { app, service };
+}
+
+const auth = { authorization: `Bearer ${TOKEN}` };
+const UNAUTHORIZED = { error: { code: 'UNAUTHORIZED', message: 'missing or invalid bearer token' } };
+
+/** Every mutating route with a body it would accept. */
+const MUTATIONS: { url: string; payload?: string; type?: string }[] = [
+  { url: '/datasets', payload: 'a,b\n1,2\n', type: 'text/csv' },
+  { url: '/sweeps', payload: '{"name":"x"}', type: 'application/json' },
+  { url: `/sweeps/${SWEEP_ID}/trials`, payload: '{"name":"x"}', type: 'application/json' },
+  { url: `/sweeps/${SWEEP_ID}/cancel` },
+  { url: `/sweeps/${SWEEP_ID}/retry` },
+];
+
+describe('scheduler API', () => {
+  let app: FastifyInstance;
+  let service: MemoryClient;
+  before(async () => {
+    ({ app, service } = makeApp());
+    await app.ready();
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  describe('authentication', () => {
+    for (const route of MUTATIONS) {
+      for (const [label, headers] of [
+        ['no header', {}],
+        ['a wrong token', { authorization: `Bearer ${TOKEN.slice(0, -1)}x` }],
+        ['a shorter token', { authorization: 'Bearer abc' }],
+        ['another scheme', { authorization: `Basic ${TOKEN}` }],
+      ] as const) {
+        it(`answers 401 on POST ${route.url} with ${label}, without saying which`, async () => {
+          const before = service.calls.length;
+          const res = await app.inject({
+            method: 'POST',
+            url: route.url,
+            headers: { ...headers, ...(route.type === undefined ? {} : { 'content-type': route.type }) },
+            ...(route.payload === undefined ? {} : { payload: route.payload }),
+          });
+          assert.equal(res.statusCode, 401);
+          assert.deepEqual(res.json(), UNAUTHORIZED);
+          assert.equal(res.headers['www-authenticate'], 'Bearer');
+          assert.equal(service.calls.length, before, 'the service is not reached');
+        });
+      }
+      it(`accepts POST ${route.url} with the token`, async () => {
+        const res = await app.inject({
+          method: 'POST',
+          url: route.url,
+          headers: { ...auth, ...(route.type === undefined ? {} : { 'content-type': route.type }) },
+          ...(route.payload === undefined ? {} : { payload: route.payload }),
+        });
+        assert.ok(res.statusCode === 200 || res.statusCode === 201, `${res.statusCode} ${res.body}`);
+      });
+    }
+
+    it('serves reads without a token unless SWEEPQ_REQUIRE_AUTH_FOR_READS is set', async () => {
+      const open = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(open.statusCode, 200);
+      const locked = makeApp({ SWEEPQ_REQUIRE_AUTH_FOR_READS: 'true' });
+      try {
+        const denied = await locked.app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+        assert.equal(denied.statusCode, 401);
+        assert.deepEqual(denied.json(), UNAUTHORIZED);
+        const allowed = await locked.app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: auth });
+        assert.equal(allowed.statusCode, 200);
+        const health = await locked.app.inject({ method: 'GET', url: '/healthz' });
+        assert.equal(health.statusCode, 200, '/healthz stays public for probes');
+      } finally {
+        await locked.app.close();
+      }
+    });
+
+    it('rejects an unauthenticated upload before reading its body', async () => {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/datasets',
+        headers: { 'content-type': 'text/csv' },
+        payload: 'x'.repeat(DATASET_LIMIT * 4),
+      });
+      assert.equal(res.statusCode, 401, 'auth runs before the body limit');
+    });
+  });
+
+  describe('createTokenCheck', () => {
+    const check = createTokenCheck(TOKEN);
+    const cases: [string, string | undefined, boolean][] = [
+      ['the right token', `Bearer ${TOKEN}`, true],
+      ['a lowercase scheme', `bearer ${TOKEN}`, true],
+      ['no header', undefined, false],
+      ['an empty header', '', false],
+      ['a prefix of the token', `Bearer ${TOKEN.slice(0, 8)}`, false],
+      ['the token plus a character', `Bearer ${TOKEN}x`, false],
+      ['the token without scheme', TOKEN, false],
+      ['an empty bearer', 'Bearer ', false],
+    ];
+    for (const [label, header, expected] of cases) {
+      it(`returns ${expected} for ${label}`, () => assert.equal(check(header), expected));
+    }
+  });
+
+  describe('validation', () => {
+    const badIds = ['..%2F..%2Fetc%2Fpasswd', 'abc%2F..%2F..', 's-ABC123DEF', 's-abc:def123', 'x'.repeat(60), 's-abc123def456%00'];
+    for (const id of badIds) {
+      it(`answers 400 INVALID_ARGUMENT for sweep id ${decodeURIComponent(id).slice(0, 30)}`, async () => {
+        const res = await app.inject({ method: 'GET', url: `/sweeps/${id}` });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
+      });
+    }
+
+    it('answers 400 for a trial id outside the sweep or a path in the trial id', async () => {
+      for (const trialId of ['..%2F..%2Fetc%2Fpasswd', 's-zzz999zzz999-t1']) {
+        const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials/${trialId}/artifact` });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
+      }
+    });
+
+    const badQueries = ['limit=0', 'limit=1001', 'limit=abc', 'offset=-1', 'status=done', 'sort=DROP%20TABLE'];
+    for (const query of badQueries) {
+      it(`answers 400 for GET /sweeps/:id/trials?${query}`, async () => {
+        const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials?${query}` });
+        assert.equal(res.statusCode, 400, res.body);
+        assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
+      });
+    }
+
+    it('passes a parsed query with the default page size to the service', async () => {
+      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials?sort=f1_score&status=completed` });
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(service.last('trials'), [SWEEP_ID, { limit: 100, offset: 0, sort: 'f1_score', status: 'completed' }]);
+      assert.equal(res.json().total, 4);
+    });
+
+    it('answers 400 INVALID_ARGUMENT for malformed JSON', async () => {
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name":' });
+      assert.equal(res.statusCode, 400);
+      assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
+    });
+
+    it('answers 400 for a sweep sent as CSV and for a JSON array', async () => {
+      const csv = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'text/csv' }, payload: 'a,b' });
+      assert.equal(csv.statusCode, 400);
+      const array = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '[]' });
+      assert.equal(array.statusCode, 400);
+      assert.equal(array.json().error.code, 'INVALID_SPEC');
+    });
+
+    it('hands a JSON sweep to the service as an object', async () => {
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name":"x"}' });
+      assert.equal(res.statusCode, 201);
+      assert.deepEqual(res.json(), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
+      assert.deepEqual(service.last('submit'), [{ name: 'x' }]);
+    });
+
+    it('hands uploaded CSV bytes to the service unchanged', async () => {
+      const csv = 'a,b,target\n1,2,yes\n';
+      const res = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'text/csv' }, payload: csv });
+      assert.equal(res.statusCode, 201);
+      assert.equal((service.last('uploadDataset')![0] as Buffer).toString('utf8'), csv);
+    });
+  });
+
+  describe('limits', () => {
+    it('answers 413 PAYLOAD_TOO_LARGE for a sweep body over the sweep limit', async () => {
+      const payload = JSON.stringify({ name: 'x'.repeat(SWEEP_LIMIT) });
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload });
+      assert.equal(res.statusCode, 413);
+      assert.equal(res.json().error.code, 'PAYLOAD_TOO_LARGE');
+    });
+
+    it('accepts a dataset over the sweep limit but answers 413 over the dataset limit', async () => {
+      const ok = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'text/csv' }, payload: 'x'.repeat(SWEEP_LIMIT + 10) });
+      assert.equal(ok.statusCode, 201);
+      const big = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(DATASET_LIMIT + 1) });
+      assert.equal(big.statusCode, 413);
+      assert.deepEqual(big.json(), { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' } });
+    });
+  });
+
+  describe('errors', () => {
+    it('answers unknown routes with 404 NOT_FOUND in the error shape', async () => {
+      const res = await app.inject({ method: 'GET', url: '/nope' });
+      assert.equal(res.statusCode, 404);
+      assert.equal(res.json().error.code, 'NOT_FOUND');
+    });
+
+    it('maps a SweepqError to its status with code, message, location and details', async () => {
+      service.fail = new SweepqError('INVALID_SPEC', 'search.space[0].model: unknown model', { location: { path: 'search.space[0].model' }, details: [{ k: 1 }] });
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{}' });
+      assert.equal(res.statusCode, 400);
+      assert.deepEqual(res.json(), {
+        error: { code: 'INVALID_SPEC', message: 'search.space[0].model: unknown model', location: { path: 'search.space[0].model' }, details: [{ k: 1 }] },
+      });
+    });
+
+    it('answers 404 for a NOT_FOUND from the service', async () => {
+      service.fail = new SweepqError('NOT_FOUND', `sweep ${SWEEP_ID} does not exist`);
+      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(res.statusCode, 404);
+      assert.equal(res.json().error.message, `sweep ${SWEEP_ID} does not exist`);
+    });
+
+    it('hides the message and cause of unknown errors behind 500 INTERNAL', async () => {
+      service.fail = new Error('connect ECONNREFUSED redis://:hunter2@10.0.0.1:6379', { cause: new Error('hunter2') });
+      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(res.statusCode, 500);
+      assert.deepEqual(res.json(), { error: { code: 'INTERNAL', message: 'internal server error' } });
+      assert.ok(!res.body.includes('hunter2'));
+    });
+
+    it('replaces the message of 5xx SweepqErrors by a generic one', async () => {
+      service.fail = new SweepqError('INDEX_UNAVAILABLE', 'redis at redis://:hunter2@host is down');
+      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(res.statusCode, 503);
+      assert.equal(res.json().error.code, 'INDEX_UNAVAILABLE');
+      assert.ok(!res.body.includes('hunter2'));
+    });
+  });
+
+  describe('artefacts', () => {
+    it('serves a trial artefact as a JSON attachment', async () => {
+      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact` });
+      assert.equal(res.statusCode, 200);
+      assert.match(String(res.headers['content-type']), /^application\/json/);
+      assert.equal(res.headers['content-disposition'], `attachment; filename="${TRIAL_ID}.json"`);
+      assert.deepEqual(res.json(), { format: 'sweepq.pipeline', trialId: TRIAL_ID });
+    });
+
+    it("serves the best trial's artefact", async () => {
+      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/best/artifact?metric=f1_score` });
+      assert.equal(res.statusCode, 200);
+      assert.equal(res.headers['x-sweepq-trial-id'], TRIAL_ID);
+      assert.deepEqual(service.last('best'), [SWEEP_ID, 'f1_score']);
+      assert.deepEqual(service.last('artifact'), [SWEEP_ID, TRIAL_ID]);
+    });
+  });
+
+  describe('GET /openapi.json', () => {
+    it('is an OpenAPI 3.1 document listing every route with its schemas', async () => {
+      const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+      assert.equal(res.statusCode, 200);
+      const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+      assert.equal(doc.openapi, '3.1.0');
+      const expected: [string, string][] = [
+        ['/datasets', 'post'],
+        ['/sweeps', 'get'],
+        ['/sweeps', 'post'],
+        ['/sweeps/{id}', 'get'],
+        ['/sweeps/{id}/trials', 'get'],
+        ['/sweeps/{id}/trials', 'post'],
+        ['/sweeps/{id}/best', 'get'],
+        ['/sweeps/{id}/trials/{trialId}/artifact', 'get'],
+        ['/sweeps/{id}/best/artifact', 'get'],
+        ['/sweeps/{id}/cancel', 'post'],
+        ['/sweeps/{id}/retry', 'post'],
+        ['/healthz', 'get'],
+      ];
+      for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
+      const record = doc.components.schemas.TrialRecord as { properties: Record<string, unknown> };
+      assert.ok(record.properties.metrics && record.properties.params);
+      assert.ok(!JSON.stringify(doc).includes('"$schema"'));
+    });
+  });
+});
+
+describe('HttpSweepClient against the API', () => {
+  let app: FastifyInstance;
+  let service: MemoryClient;
+  let client: HttpSweepClient;
+  before(async () => {
+    ({ app, service } = makeApp());
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    client = new HttpSweepClient({ baseUrl: address, token: TOKEN, timeoutMs: 5000 });
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('round-trips every SweepClient call', async () => {
+    assert.deepEqual(await client.uploadDataset(Buffer.from('a,b\n')), { sha256: 'a'.repeat(64) });
+    assert.deepEqual(await client.submit({ name: 'x' }), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
+    assert.equal((await client.extend(SWEEP_ID, { name: 'y' })).total, 2);
+    assert.deepEqual(await client.listSweeps({ experiment: 'e1', limit: 5 }), [summary]);
+    assert.deepEqual(service.last('listSweeps'), [{ experiment: 'e1', limit: 5 }]);
+    assert.deepEqual(await client.status(SWEEP_ID), status);
+    assert.equal((await client.trials(SWEEP_ID, { sort: 'accuracy', limit: 2 })).trials.length, 2);
+    assert.equal((await client.best(SWEEP_ID)).id, TRIAL_ID);
+    assert.deepEqual(JSON.parse((await client.artifact(SWEEP_ID, TRIAL_ID)).toString('utf8')), { format: 'sweepq.pipeline', trialId: TRIAL_ID });
+    assert.equal((await client.cancel(SWEEP_ID)).state, 'cancelled');
+    assert.deepEqual(await client.retry(SWEEP_ID), { requeued: 2 });
+  });
+
+  it('rethrows API errors as SweepqError with the same code and location', async () => {
+    service.fail = new SweepqError('INVALID_SPEC', 'bad grid', { location: { path: 'search.grid' } });
+    await assert.rejects(client.submit({}), (error: unknown) => {
+      assert.ok(error instanceof SweepqError);
+      assert.equal(error.code, 'INVALID_SPEC');
+      assert.equal(error.message, 'bad grid');
+      assert.deepEqual(error.location, { path: 'search.grid' });
+      return true;
+    });
+  });
+
+  it('reports UNAUTHORIZED with a wrong token and TIMEOUT/INDEX_UNAVAILABLE for transport failures', async () => {
+    const address = app.server.address();
+    assert.ok(address !== null && typeof address === 'object');
+    const wrong = new HttpSweepClient({ baseUrl: `http://127.0.0.1:${address.port}`, token: 'wrong-token-0123456789', timeoutMs: 5000 });
+    await assert.rejects(wrong.cancel(SWEEP_ID), (error: unknown) => error instanceof SweepqError && error.code === 'UNAUTHORIZED');
+    const closed = new HttpSweepClient({ baseUrl: 'http://127.0.0.1:1', timeoutMs: 2000 });
+    await assert.rejects(closed.status(SWEEP_ID), (error: unknown) => error instanceof SweepqError && error.code === 'INDEX_UNAVAILABLE');
+  });
+
+  it('rejects a response that does not match the schema', async () => {
+    const original = service.status.bind(service);
+    service.status = async () => ({ ...status, counts: undefined }) as unknown as SweepStatus;
+    try {
+      await assert.rejects(client.status(SWEEP_ID), (error: unknown) => error instanceof SweepqError && error.code === 'INTERNAL');
+    } finally {
+      service.status = original;
+    }
+  });
+});
