@@ -43,7 +43,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   const store = createObjectStore(config, logger);
   await store.ensureReady();
-  const indexConnection = createRedisConnection(redisUrl, { name: 'sweepq-worker-index' });
+  // Blocking-style (commands wait for a reconnect): a result computed while Redis restarts is committed
+  // once Redis is back instead of being thrown away.
+  const indexConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-index' });
   const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue' });
   const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel' });
   const index = new MetricsIndex(indexConnection, config.redis.prefix);

@@ -11,6 +11,8 @@ import { axesPointCount, gridAxes, gridPoint, isDiscreteEntry, type GridAxis } f
 
 /** A drawn trial: the entry's model and concrete params. */
 export interface SampledTrial {
+  /** Index of the space entry the trial was drawn from. */
+  entry: number;
   model: SearchSpaceEntry['model'];
   params: Record<string, ParamLiteral>;
 }
@@ -61,7 +63,7 @@ function compileEntry(entry: SearchSpaceEntry): CompiledParam[] {
 function sampleWithReplacement(space: readonly SearchSpaceEntry[], n: number, rng: Rng): SampledTrial[] {
   const compiled: CompiledParam[][] = [];
   for (const entry of space) compiled.push(compileEntry(entry));
-  const trials: SampledTrial[] = new Array<SampledTrial>(n);
+  const trials: SampledTrial[] = [];
   for (let t = 0; t < n; t++) {
     const e = space.length === 1 ? 0 : rng.nextInt(space.length);
     const params: Record<string, ParamLiteral> = {};
@@ -72,7 +74,7 @@ function sampleWithReplacement(space: readonly SearchSpaceEntry[], n: number, rn
       else if (param.kind === 'distribution') params[param.key] = sampleDistribution(param.distribution!, rng);
       else params[param.key] = param.literal;
     }
-    trials[t] = { model: space[e]!.model, params };
+    trials.push({ entry: e, model: space[e]!.model, params });
   }
   return trials;
 }
@@ -94,7 +96,7 @@ function sampleGridWithoutReplacement(space: readonly SearchSpaceEntry[], n: num
   }
   const count = Math.min(n, total);
   const displaced = new Map<number, number>();
-  const trials: SampledTrial[] = new Array<SampledTrial>(count);
+  const trials: SampledTrial[] = [];
   for (let i = 0; i < count; i++) {
     const j = i + rng.nextInt(total - i);
     const atJ = displaced.get(j) ?? j;
@@ -102,7 +104,7 @@ function sampleGridWithoutReplacement(space: readonly SearchSpaceEntry[], n: num
     // Locate the entry holding global index atJ (few entries: a linear scan is fine).
     let e = offsets.length - 1;
     while (offsets[e]! > atJ) e--;
-    trials[i] = { model: space[e]!.model, params: gridPoint(axes[e]!, atJ - offsets[e]!) };
+    trials.push({ entry: e, model: space[e]!.model, params: gridPoint(axes[e]!, atJ - offsets[e]!) });
   }
   return trials;
 }

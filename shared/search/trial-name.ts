@@ -28,19 +28,26 @@ export function defaultTrialName(model: string, params: Readonly<Record<string, 
  * expansion of 100,000 random trials spends most of its time here).
  */
 export function describeParams(model: string, params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
-  const keys = Object.keys(params).sort();
-  if (keys.length === 0) return { name: model, canonical: '{}' };
+  return describeSortedParams(model, Object.keys(params).sort(), params);
+}
+
+/**
+ * {@link describeParams} for callers that already hold the sorted keys (a search entry's params
+ * always have the same keys), with literal fast paths: this runs once per trial.
+ */
+export function describeSortedParams(model: string, sortedKeys: readonly string[], params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
+  if (sortedKeys.length === 0) return { name: model, canonical: '{}' };
   let name = model + '(';
   let canonical = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
+  for (let i = 0; i < sortedKeys.length; i++) {
+    const key = sortedKeys[i]!;
     const value = params[key];
     if (i > 0) {
       name += ',';
       canonical += ',';
     }
     name += key + '=' + formatNameValue(value);
-    canonical += JSON.stringify(key) + ':' + canonicalJson(value);
+    canonical += JSON.stringify(key) + ':' + (typeof value === 'number' ? String(value) : canonicalJson(value));
   }
   return { name: name + ')', canonical: canonical + '}' };
 }
@@ -48,6 +55,7 @@ export function describeParams(model: string, params: Readonly<Record<string, un
 /** One param value as it appears in a trial name. */
 export function formatNameValue(value: unknown): string {
   if (typeof value === 'number') {
+    // String(x) is JSON.stringify(x) for finite numbers, and cheaper.
     if (Number.isInteger(value)) return String(value);
     return String(Number(value.toPrecision(NAME_SIGNIFICANT_DIGITS)));
   }
@@ -61,6 +69,7 @@ export function formatNameValue(value: unknown): string {
  * sweep file wrote them in (the input of the trial seed).
  */
 export function canonicalJson(value: unknown): string {
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
     let out = '[';

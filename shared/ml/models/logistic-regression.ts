@@ -126,15 +126,19 @@ export class LogisticRegression implements Classifier {
       width: p + (fitIntercept ? 1 : 0),
       fitIntercept,
       l2: penalty === 'none' ? 0 : 1,
+      scratch: new Float64Array(n),
     };
     const theta = new Float64Array(problem.nOut * problem.width);
+    const m = problem.nOut * problem.width;
+    const factor: HessianFactor = { hess: new Float64Array(m * m), valid: false };
     if (n >= WARM_START_MIN_ROWS) {
       // Newton from zero spends several damped steps (each a full Hessian) far from the optimum. On
       // large fits those steps are taken on a strided subsample first; the full-data solve then starts
-      // near the optimum and converges to the same point in a couple of Hessians.
-      solveNewton(subsampleProblem(problem, WARM_START_STRIDE), theta, maxIter, WARM_START_RELATIVE_TOL);
+      // near the optimum, with the subsample's Hessian factor (weights scaled to match) as its first
+      // approximation, and usually converges after one fresh Hessian or none.
+      solveNewton(subsampleProblem(problem, WARM_START_STRIDE), theta, maxIter, WARM_START_RELATIVE_TOL, factor);
     }
-    this.nIter = solveNewton(problem, theta, maxIter, RELATIVE_GRADIENT_TOL);
+    this.nIter = solveNewton(problem, theta, maxIter, RELATIVE_GRADIENT_TOL, factor);
 
     this.nClasses = nClasses;
     this.nFeatures = p;
@@ -251,6 +255,8 @@ interface NewtonProblem {
   fitIntercept: boolean;
   /** L2 strength on the coefficients: 1, or 0 for `penalty: 'none'`. */
   l2: number;
+  /** A row-length scratch buffer for the Hessian kernel. */
+  scratch: Float64Array;
 }
 
 /**
@@ -261,14 +267,14 @@ interface NewtonProblem {
  * the optimum of the other parameters, and pins Σₖ bₖ = 0 — the same intercepts sklearn's lbfgs reaches
  * from its zero start (every gradient it follows has Σₖ ∂/∂bₖ = 0).
  */
-function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: number, relativeTol: number): number {
+function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: number, relativeTol: number, factor: HessianFactor): number {
   const { n, nOut, width } = problem;
   const m = nOut * width;
   const z = new Float64Array(n * nOut);
   const dz = new Float64Array(n * nOut);
   const prob = new Float64Array(n * nOut);
   const grad = new Float64Array(m);
-  const hess = new Float64Array(m * m);
+  const hess = factor.hess;
   const step = new Float64Array(m);
   const weighted = new Float64Array(n);
   const curvature = new Float64Array(n);
@@ -281,9 +287,9 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
   let loss = lossAt(problem, theta, z, null, 0, null, 0);
   let iter = 0;
   // Whether `hess` holds a usable Cholesky factor (possibly from an earlier point), and how the last step went.
-  let haveFactor = false;
+  let haveFactor = factor.valid;
   let previousGMax = Infinity;
-  let previousFullStep = false;
+  let previousFullStep = factor.valid;
   let roundingStep = false;
   while (iter < maxIter) {
     gradientAt(problem, theta, z, prob, grad, weighted);
@@ -344,7 +350,15 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
     for (let i = 0; i < n * nOut; i++) z[i]! += t * dz[i]!;
     if (stepMax <= 1e-15 * (1 + thetaMax)) break;
   }
+  factor.valid = haveFactor;
   return iter;
+}
+
+/** A Cholesky factor of the Hessian carried from one solve to the next (warm start → full data). */
+interface HessianFactor {
+  /** m×m; the lower triangle holds the factor when `valid`. */
+  hess: Float64Array;
+  valid: boolean;
 }
 
 /**
@@ -384,7 +398,7 @@ function subsampleProblem(problem: NewtonProblem, stride: number): NewtonProblem
     labels[i] = problem.labels[i * stride]!;
     rowWeights[i] = problem.rowWeights[i * stride]! * stride;
   }
-  return { ...problem, design, labels, rowWeights, n };
+  return { ...problem, design, labels, rowWeights, n, scratch: new Float64Array(n) };
 }
 
 /**
@@ -421,12 +435,23 @@ function directionPredictor(problem: NewtonProblem, v: Float64Array, out: Float6
     const base = k * width;
     const b = fitIntercept ? v[base + p]! : 0;
     for (let i = 0; i < n; i++) out[i * nOut + k] = b;
-    for (let a = 0; a < p; a++) {
+    // Four columns per pass: a quarter of the read-modify-write traffic on `out`.
+    let a = 0;
+    for (; a + 3 < p; a += 4) {
+      const w0 = v[base + a]!;
+      const w1 = v[base + a + 1]!;
+      const w2 = v[base + a + 2]!;
+      const w3 = v[base + a + 3]!;
+      const c0 = design[a]!;
+      const c1 = design[a + 1]!;
+      const c2 = design[a + 2]!;
+      const c3 = design[a + 3]!;
+      for (let i = 0; i < n; i++) out[i * nOut + k]! += w0 * c0[i]! + w1 * c1[i]! + w2 * c2[i]! + w3 * c3[i]!;
+    }
+    for (; a < p; a++) {
       const w = v[base + a]!;
-      if (w === 0) continue;
       const col = design[a]!;
-      if (nOut === 1) for (let i = 0; i < n; i++) out[i]! += w * col[i]!;
-      else for (let i = 0; i < n; i++) out[i * nOut + k]! += w * col[i]!;
+      for (let i = 0; i < n; i++) out[i * nOut + k]! += w * col[i]!;
     }
   }
 }
@@ -537,10 +562,10 @@ const ROW_BLOCK = 2048;
  * design columns, + l2·I on coefficients, + the intercept gauge term (multinomial).
  *
  * This is the cost centre of a fit (≈ n·width²/2 multiply-adds per block pair), hence the row blocking
- * for cache reuse and four independent accumulators: one running sum would serialise on the latency of
- * floating-point addition.
+ * for cache reuse and the register-blocked kernel in {@link accumulateBlock}.
  */
 function hessianAt(problem: NewtonProblem, prob: Float64Array, hess: Float64Array, weighted: Float64Array, curvature: Float64Array): void {
+  const weighted2 = problem.scratch;
   const { n, p, nOut, width, rowWeights, design, fitIntercept, l2 } = problem;
   const m = nOut * width;
   hess.fill(0);
@@ -560,39 +585,7 @@ function hessianAt(problem: NewtonProblem, prob: Float64Array, hess: Float64Arra
             curvature[i] = rowWeights[i]! * pk * (delta - prob[i * nOut + l]!);
           }
         }
-        for (let a = 0; a < width; a++) {
-          const colA = design[a]!;
-          for (let i = start; i < end; i++) weighted[i] = curvature[i]! * colA[i]!;
-          const row = (k * width + a) * m + l * width;
-          let b = k === l ? a : 0;
-          for (; b + 3 < width; b += 4) {
-            const c0 = design[b]!;
-            const c1 = design[b + 1]!;
-            const c2 = design[b + 2]!;
-            const c3 = design[b + 3]!;
-            let s0 = 0;
-            let s1 = 0;
-            let s2 = 0;
-            let s3 = 0;
-            for (let i = start; i < end; i++) {
-              const w = weighted[i]!;
-              s0 += w * c0[i]!;
-              s1 += w * c1[i]!;
-              s2 += w * c2[i]!;
-              s3 += w * c3[i]!;
-            }
-            hess[row + b]! += s0;
-            hess[row + b + 1]! += s1;
-            hess[row + b + 2]! += s2;
-            hess[row + b + 3]! += s3;
-          }
-          for (; b < width; b++) {
-            const c0 = design[b]!;
-            let s0 = 0;
-            for (let i = start; i < end; i++) s0 += weighted[i]! * c0[i]!;
-            hess[row + b]! += s0;
-          }
-        }
+        accumulateBlock(hess, m, k * width, l * width, k === l, design, width, curvature, weighted, weighted2, start, end);
       }
     }
   }
@@ -601,6 +594,118 @@ function hessianAt(problem: NewtonProblem, prob: Float64Array, hess: Float64Arra
   for (let k = 0; k < nOut; k++) for (let a = 0; a < p; a++) hess[(k * width + a) * (m + 1)]! += l2;
   if (nOut > 1 && fitIntercept) {
     for (let k = 0; k < nOut; k++) for (let l = 0; l < nOut; l++) hess[(k * width + p) * m + (l * width + p)]! += 1;
+  }
+}
+
+/**
+ * Adds Σᵢ cᵢ·x_a[i]·x_b[i] over rows [start, end) into hess[(rowBase + a)·m + colBase + b] for the
+ * upper part of one block (b ≥ a on a diagonal block, every b otherwise). Register-blocked 2×4: two
+ * weighted columns against four design columns per pass, eight independent sums — one running sum
+ * would serialise on the latency of floating-point addition, and the extra row halves the loads.
+ */
+function accumulateBlock(
+  hess: Float64Array,
+  m: number,
+  rowBase: number,
+  colBase: number,
+  diagonal: boolean,
+  design: readonly Float64Array[],
+  width: number,
+  curvature: Float64Array,
+  w0: Float64Array,
+  w1: Float64Array,
+  start: number,
+  end: number,
+): void {
+  let a = 0;
+  for (; a + 1 < width; a += 2) {
+    const xa = design[a]!;
+    const xa1 = design[a + 1]!;
+    for (let i = start; i < end; i++) {
+      const c = curvature[i]!;
+      w0[i] = c * xa[i]!;
+      w1[i] = c * xa1[i]!;
+    }
+    const row0 = (rowBase + a) * m + colBase;
+    const row1 = row0 + m;
+    let b = 0;
+    if (diagonal) {
+      let s00 = 0;
+      let s01 = 0;
+      let s11 = 0;
+      for (let i = start; i < end; i++) {
+        const u = w0[i]!;
+        s00 += u * xa[i]!;
+        s01 += u * xa1[i]!;
+        s11 += w1[i]! * xa1[i]!;
+      }
+      hess[row0 + a]! += s00;
+      hess[row0 + a + 1]! += s01;
+      hess[row1 + a + 1]! += s11;
+      b = a + 2;
+    }
+    for (; b + 3 < width; b += 4) {
+      const c0 = design[b]!;
+      const c1 = design[b + 1]!;
+      const c2 = design[b + 2]!;
+      const c3 = design[b + 3]!;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      let t0 = 0;
+      let t1 = 0;
+      let t2 = 0;
+      let t3 = 0;
+      for (let i = start; i < end; i++) {
+        const u = w0[i]!;
+        const v = w1[i]!;
+        const x0 = c0[i]!;
+        const x1 = c1[i]!;
+        const x2 = c2[i]!;
+        const x3 = c3[i]!;
+        s0 += u * x0;
+        s1 += u * x1;
+        s2 += u * x2;
+        s3 += u * x3;
+        t0 += v * x0;
+        t1 += v * x1;
+        t2 += v * x2;
+        t3 += v * x3;
+      }
+      hess[row0 + b]! += s0;
+      hess[row0 + b + 1]! += s1;
+      hess[row0 + b + 2]! += s2;
+      hess[row0 + b + 3]! += s3;
+      hess[row1 + b]! += t0;
+      hess[row1 + b + 1]! += t1;
+      hess[row1 + b + 2]! += t2;
+      hess[row1 + b + 3]! += t3;
+    }
+    for (; b < width; b++) {
+      const c0 = design[b]!;
+      let s0 = 0;
+      let t0 = 0;
+      for (let i = start; i < end; i++) {
+        const x = c0[i]!;
+        s0 += w0[i]! * x;
+        t0 += w1[i]! * x;
+      }
+      hess[row0 + b]! += s0;
+      hess[row1 + b]! += t0;
+    }
+  }
+  if (a < width) {
+    // Odd width: the last column alone.
+    const xa = design[a]!;
+    for (let i = start; i < end; i++) w0[i] = curvature[i]! * xa[i]!;
+    const row0 = (rowBase + a) * m + colBase;
+    for (let b = diagonal ? a : 0; b < width; b++) {
+      const c0 = design[b]!;
+      let s0 = 0;
+      for (let i = start; i < end; i++) s0 += w0[i]! * c0[i]!;
+      hess[row0 + b]! += s0;
+    }
   }
 }
 

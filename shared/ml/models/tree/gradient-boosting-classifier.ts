@@ -142,6 +142,7 @@ export class GradientBoostingClassifier implements Classifier {
           numerator[leaf] = numerator[leaf]! + residual[selected[i]!]!;
           denominator[leaf] = denominator[leaf]! + pk * (1 - pk);
         }
+        // Only leaves are read at predict time; internal nodes keep the builder's mean residual.
         for (let node = 0; node < size; node++) {
           if (store.left[root + node] !== -1) continue;
           const den = denominator[node]!;

@@ -142,6 +142,8 @@ export class HistogramTreeBuilder {
     this.limits = limits;
     if (this.criterion === 'squared_error' && this.targets === null) throw new RangeError('regression builder needs targets');
     const useSubtraction = limits.maxFeatures >= this.nFeatures;
+    // Full-histogram mode sets occupied bits it never reads; start every tree from an empty set.
+    this.occupied.fill(0);
 
     // Root statistics.
     const rootTotals = this.stackTotals;
