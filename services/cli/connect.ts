@@ -4,6 +4,7 @@
  * brings up its own Redis and workers.
  */
 import { pino } from 'pino';
+import { readApiToken } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
 import { InvalidInputError } from '../../shared/errors/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
@@ -26,7 +27,8 @@ export function createCliLogger(config: Pick<Config, 'logLevel'>): Logger {
 /** Connects to the configured sweepq. The caller closes the client. */
 export async function connect(config: Config, logger: Logger): Promise<SweepClient> {
   if (config.api.url !== undefined) {
-    return new HttpSweepClient({ baseUrl: config.api.url, token: config.api.token, timeoutMs: config.limits.netTimeoutMs });
+    const token = await readApiToken(config);
+    return new HttpSweepClient({ baseUrl: config.api.url, token, timeoutMs: config.limits.netTimeoutMs });
   }
   if (config.redis.url !== undefined) {
     // Loaded on demand: the HTTP mode (and commands like `predict`) never load BullMQ and ioredis.

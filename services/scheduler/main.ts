@@ -2,6 +2,7 @@
  * Scheduler process entry point: only wires. Config → logger → SweepService → HTTP API → listen; on
  * SIGTERM/SIGINT the API stops accepting requests, drains, and the service closes its connections.
  */
+import { ensureApiToken } from '../../shared/config/api-token.js';
 import { loadConfig } from '../../shared/config/config.js';
 import { SweepqError, formatLocation } from '../../shared/errors/index.js';
 import { createLogger, type Logger } from '../../shared/logger/logger.js';
@@ -16,8 +17,11 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const loaded = loadConfig();
+  const { token, generatedAt } = await ensureApiToken(loaded);
+  const config = { ...loaded, api: { ...loaded.api, token } };
   const logger: Logger = createLogger({ level: config.logLevel, name: 'scheduler', ...(config.logPretty === undefined ? {} : { pretty: config.logPretty }) });
+  if (generatedAt !== undefined) logger.warn({ tokenFile: generatedAt }, 'SWEEPQ_API_TOKEN is not set: generated a token for this run (clients on this machine read it from the file)');
   const signal = waitForSignal();
   const service = await createSweepService({ config, logger });
   try {

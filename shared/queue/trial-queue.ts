@@ -9,6 +9,8 @@ import type { TrialJob } from '../schemas/trial.schema.js';
 
 /** addBulk is one MULTI; chunks keep each transaction (and Redis' pause) small. */
 const ADD_CHUNK = 500;
+/** addBulk chunks sent before waiting for their replies. */
+const ADD_CHUNKS_IN_FLIGHT = 4;
 
 export const TRIAL_JOB_NAME = 'trial';
 
@@ -36,9 +38,20 @@ export class TrialQueue {
     };
   }
 
-  /** Enqueues jobs in chunks; returns the job ids added (for rollback). */
+  /**
+   * Enqueues jobs in chunks; returns the job ids added (for rollback). A few chunks are kept in flight
+   * on the one connection (Redis runs them in send order, so queue order is unchanged): building and
+   * encoding the next chunk overlaps Redis running the previous one instead of each side waiting for
+   * the other. On failure every in-flight chunk is settled first, so a rollback sees them all.
+   */
   async enqueue(jobs: ReadonlyArray<{ data: TrialJob; retries: number }>): Promise<string[]> {
     const ids: string[] = [];
+    let inFlight: Array<Promise<unknown>> = [];
+    const settle = async (): Promise<void> => {
+      const results = await Promise.allSettled(inFlight);
+      inFlight = [];
+      for (const r of results) if (r.status === 'rejected') throw r.reason;
+    };
     for (let start = 0; start < jobs.length; start += ADD_CHUNK) {
       const chunk = jobs.slice(start, start + ADD_CHUNK);
       const bulk = chunk.map(({ data, retries }) => {
@@ -46,17 +59,26 @@ export class TrialQueue {
         ids.push(jobId);
         return { name: TRIAL_JOB_NAME, data, opts: { ...this.jobOptions, jobId } };
       });
-      await this.queue.addBulk(bulk);
+      inFlight.push(this.queue.addBulk(bulk));
+      if (inFlight.length >= ADD_CHUNKS_IN_FLIGHT) await settle();
     }
+    await settle();
     return ids;
   }
 
-  /** Removes waiting/delayed jobs by id; active (locked) jobs are left to the worker's abort path. */
+  /**
+   * Removes waiting/delayed jobs by id; active (locked) jobs are left to the worker's abort path.
+   * Pass ids in enqueue order: they are removed newest first. BullMQ LPUSHes new jobs and removes a
+   * waiting one with `LREM wait 1 id`, which scans from the head (the newest end); removing oldest
+   * first made every LREM scan the whole list, so cancelling N queued trials cost O(N²) in Redis.
+   */
   async removeJobs(jobIds: readonly string[]): Promise<number> {
     let removed = 0;
     const BATCH = 200;
-    for (let start = 0; start < jobIds.length; start += BATCH) {
-      const results = await Promise.all(jobIds.slice(start, start + BATCH).map((id) => this.queue.remove(id)));
+    for (let end = jobIds.length; end > 0; end -= BATCH) {
+      const batch: Array<Promise<number>> = [];
+      for (let i = end - 1; i >= Math.max(0, end - BATCH); i--) batch.push(this.queue.remove(jobIds[i]!));
+      const results = await Promise.all(batch);
       for (const r of results) removed += r;
     }
     return removed;

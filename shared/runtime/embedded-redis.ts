@@ -169,7 +169,12 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
 
   for (let attempt = 1; attempt <= maxTries; attempt++) {
     const port = options.port ?? (await findFreePort(HOST));
-    const child = spawn(binary, redisServerArgs({ dir, port }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    // detached: redis-server gets its own process group, so a terminal Ctrl-C (SIGINT to the
+    // foreground group) reaches only our owner, which cancels the sweep and stops its workers while
+    // Redis is still up, and only then stops Redis through stop(). In the owner's group, Redis died
+    // first and the orderly shutdown ran against a dead server. We keep the handle (no unref), and
+    // stop() signals this pid directly, so being detached never leaves it running.
+    const child = spawn(binary, redisServerArgs({ dir, port }), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output: string[] = [];
     const onLine = (chunk: Buffer): void => {
       const lines = chunk.toString('utf8').split('\n');

@@ -429,16 +429,25 @@ function schemaDescription(schema: z.ZodType): string | undefined {
   return undefined;
 }
 
-type IssueSink = (path: PropertyKey[], message: string) => void;
+/** Reports a problem at a path; `atKey` points the location at the key rather than its value. */
+type IssueSink = (path: PropertyKey[], message: string, atKey?: boolean) => void;
+
+/** Marker in a custom issue's params: locate the issue at its key (unknown names). */
+export const AT_KEY = { at: 'key' } as const;
 
 /** Validates `params` of an explicit trial against the model schema, one issue per bad param. */
 function checkExplicitParams(model: ModelName, params: Record<string, unknown>, report: IssueSink): void {
   let ok = true;
   for (const key of Object.keys(params)) {
+    if (paramSchemaOf(model, key) === undefined) {
+      ok = false;
+      report([key], unknownKeysMessage([key], knownParams(model), 'parameter', model), true);
+      continue;
+    }
     const problem = checkParamValue(model, key, params[key]);
     if (problem !== undefined) {
       ok = false;
-      report([key], problem.startsWith('unknown') ? problem : `${key} = ${describeValue(params[key])} is invalid for ${model}: ${problem}`);
+      report([key], `${key} = ${describeValue(params[key])} is invalid for ${model}: ${problem}`);
     }
   }
   if (ok) {
@@ -451,7 +460,7 @@ function checkExplicitParams(model: ModelName, params: Record<string, unknown>, 
 /** Parses one search param spec for `model`, reporting problems; undefined when invalid. */
 function parseSearchParam(model: ModelName, key: string, raw: unknown, method: 'grid' | 'random', report: IssueSink): ParamSpec | undefined {
   if (paramSchemaOf(model, key) === undefined) {
-    report([], unknownKeysMessage([key], knownParams(model), 'parameter', model));
+    report([], unknownKeysMessage([key], knownParams(model), 'parameter', model), true);
     return undefined;
   }
   if (Array.isArray(raw)) {
@@ -531,7 +540,9 @@ export const TrialSpecSchema = strict({
   model: ModelNameSchema,
   params: z.record(z.string(), z.unknown()).prefault({}),
 }).superRefine((trial, ctx) => {
-  checkExplicitParams(trial.model, trial.params, (path, message) => ctx.addIssue({ code: 'custom', path: ['params', ...path], message }));
+  checkExplicitParams(trial.model, trial.params, (path, message, atKey) =>
+    ctx.addIssue({ code: 'custom', path: ['params', ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) }),
+  );
 });
 
 const SearchSpaceEntryInputSchema = strict({
@@ -559,8 +570,8 @@ export const SearchSpecSchema = strict({
     const entry = search.space[i]!;
     const params: Record<string, ParamSpec> = {};
     for (const key of Object.keys(entry.params)) {
-      const spec = parseSearchParam(entry.model, key, entry.params[key], search.method, (path, message) => {
-        ctx.addIssue({ code: 'custom', path: ['space', i, 'params', key, ...path], message });
+      const spec = parseSearchParam(entry.model, key, entry.params[key], search.method, (path, message, atKey) => {
+        ctx.addIssue({ code: 'custom', path: ['space', i, 'params', key, ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) });
       });
       if (spec === undefined) ok = false;
       // Keys are validated model param names (never __proto__), so plain assignment is safe.

@@ -39,6 +39,7 @@ export function distributionAt(dist: DistributionParam, u: number): number {
     case 'uniform':
       return clamp(dist.min + (dist.max - dist.min) * u, dist.min, dist.max);
     case 'log_uniform': {
+      if (u <= 0) return dist.min;
       const logMin = Math.log(dist.min);
       // exp(log(x)) is not exactly x (exp(log(10)) = 10.000000000000002): clamp so the bounds hold.
       return clamp(Math.exp(logMin + (Math.log(dist.max) - logMin) * u), dist.min, dist.max);

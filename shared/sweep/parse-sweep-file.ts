@@ -4,7 +4,7 @@
  * reported at once, each as `<file>:<line>:<col> at <path>: <what is wrong> (<how to fix>)`, with line
  * numbers recovered from the YAML node ranges (JSON is read through the YAML parser for positions).
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors/index.js';
 import {
@@ -154,6 +154,18 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
     const doc = parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false, schema: 'core' });
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) throw specError(source, problems.map((e) => yamlIssue(e, lineCounter, text)));
+    // `? [a, b]: c` keys would be stringified by toJS (with a process warning): refuse them instead.
+    const complexKeys: SpecIssue[] = [];
+    visit(doc, {
+      Pair(_, pair) {
+        const key = pair.key as Node | null;
+        if (key !== null && !isScalar(key) && complexKeys.length < MAX_LISTED_ISSUES) {
+          const position = lineCounter.linePos(key.range?.[0] ?? 0);
+          complexKeys.push({ path: '', message: 'a key must be plain text, not a list or mapping (write key: value)', line: position.line, column: position.col });
+        }
+      },
+    });
+    if (complexKeys.length > 0) throw specError(source, complexKeys);
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (error) {
@@ -178,7 +190,7 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
 /** Runs a zod schema and converts its issues into one InvalidInputError. */
 export function validateWithSchema<S extends z.ZodType>(schema: S, value: unknown, source: string, locate: Locator): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true, error: sweepIssueMessage });
-  if (result.success) return result.data;
+  if (result.success) return normalizeNegativeZero(result.data) as z.output<S>;
   const issues: SpecIssue[] = [];
   flattenIssues(result.error.issues, [], issues);
   for (const issue of issues as Array<SpecIssue & { rawPath?: PropertyKey[]; keyPosition?: boolean }>) {
@@ -191,6 +203,23 @@ export function validateWithSchema<S extends z.ZodType>(schema: S, value: unknow
     delete issue.keyPosition;
   }
   throw specError(source, issues);
+}
+
+/**
+ * Replaces -0 by 0 in the parsed output (zod builds fresh objects, so the caller's input is not
+ * touched): JSON cannot carry -0, and a stored spec must parse back to exactly the same value.
+ */
+function normalizeNegativeZero(value: unknown): unknown {
+  if (Object.is(value, -0)) return 0;
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      const child = record[key];
+      if (Object.is(child, -0)) record[key] = 0;
+      else if (child !== null && typeof child === 'object') normalizeNegativeZero(child);
+    }
+  }
+  return value;
 }
 
 /** Builds the INVALID_SPEC error listing every issue; location = the first issue. */
@@ -244,6 +273,7 @@ interface RawIssue {
   input?: unknown;
   keys?: string[];
   errors?: RawIssue[][];
+  params?: { at?: string };
 }
 
 /**
@@ -266,7 +296,7 @@ function flattenIssues(issues: readonly z.core.$ZodIssue[] | readonly RawIssue[]
       out.push(Object.assign({ path: formatPath(keyPath), message: issue.message }, { rawPath: keyPath, keyPosition: true }));
       continue;
     }
-    out.push(Object.assign({ path: formatPath(path), message: issue.message }, { rawPath: path }));
+    out.push(Object.assign({ path: formatPath(path), message: issue.message }, { rawPath: path, keyPosition: issue.params?.at === 'key' }));
   }
 }
 

@@ -80,6 +80,20 @@ describe('runTrial', () => {
     assert.throws(() => runTrial(input({ test: extra })), (error: unknown) => error instanceof SweepqError && error.code === 'INVALID_CSV');
   });
 
+  it('runs a three-class trial (multinomial logistic regression)', () => {
+    const three = makeClassification({ n_samples: 240, n_features: 5, n_informative: 3, n_redundant: 0, n_classes: 3, random_state: 4 });
+    const outcome = runTrial(
+      input({
+        train: takeRows(three, Uint32Array.from({ length: 180 }, (_, i) => i)),
+        test: takeRows(three, Uint32Array.from({ length: 60 }, (_, i) => 180 + i)),
+        cv: { folds: 3, scoring: 'auc_roc' },
+      }),
+    );
+    assert.equal(outcome.pipeline.classes.length, 3);
+    assert.ok(outcome.metrics.accuracy! > 0.5, `accuracy ${outcome.metrics.accuracy}`);
+    assert.ok(outcome.metrics.cv_mean! > 0.6, `cv auc ${outcome.metrics.cv_mean}`);
+  });
+
   it('rejects bad params with INVALID_MODEL before doing any work', () => {
     assert.throws(
       () => runTrial(input({ params: { C: -1 } })),

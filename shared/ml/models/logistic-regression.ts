@@ -284,7 +284,11 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
   let gradientTol = GRADIENT_TOL * Math.max(1, sumWeights);
 
   linearPredictor(problem, theta, z);
-  let loss = lossAt(problem, theta, z, null, 0, null, 0);
+  // Binary case: e⁻|ᶻ| per row from the last accepted loss evaluation, so the gradient's sigmoid
+  // needs no second exp (transcendentals are a large share of a Hessian-free iteration).
+  const expCache = nOut === 1 ? new Float64Array(n) : null;
+  let loss = lossAt(problem, theta, z, null, 0, null, 0, expCache);
+  let expCacheValid = expCache !== null;
   let iter = 0;
   // Whether `hess` holds a usable Cholesky factor (possibly from an earlier point), and how the last step went.
   let haveFactor = factor.valid;
@@ -292,7 +296,7 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
   let previousFullStep = factor.valid;
   let roundingStep = false;
   while (iter < maxIter) {
-    gradientAt(problem, theta, z, prob, grad, weighted);
+    gradientAt(problem, theta, z, prob, grad, weighted, expCacheValid ? expCache : null);
     let gMax = 0;
     for (let j = 0; j < m; j++) gMax = Math.max(gMax, Math.abs(grad[j]!));
     if (iter === 0) gradientTol = Math.max(gradientTol, relativeTol * gMax);
@@ -318,7 +322,7 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
     if (slope < 0) {
       directionPredictor(problem, step, dz);
       for (let h = 0; h < MAX_HALVINGS; h++) {
-        const trial = lossAt(problem, theta, z, step, t, dz, t);
+        const trial = lossAt(problem, theta, z, step, t, dz, t, expCache);
         // Near the optimum the decrease falls below the rounding of the loss itself; a full step whose
         // loss is unchanged to rounding is then accepted (the gradient test decides convergence).
         const armijo = trial <= loss + ARMIJO * t * slope;
@@ -331,6 +335,8 @@ function solveNewton(problem: NewtonProblem, theta: Float64Array, maxIter: numbe
         t *= 0.5;
       }
     }
+    // The cache holds the last trial's values: right for an accepted step, stale otherwise.
+    expCacheValid = accepted && expCache !== null;
     if (!accepted) {
       if (reuse) {
         haveFactor = false; // a stale factor failed: retry this point with a fresh Hessian
@@ -446,7 +452,8 @@ function directionPredictor(problem: NewtonProblem, v: Float64Array, out: Float6
       const c1 = design[a + 1]!;
       const c2 = design[a + 2]!;
       const c3 = design[a + 3]!;
-      for (let i = 0; i < n; i++) out[i * nOut + k]! += w0 * c0[i]! + w1 * c1[i]! + w2 * c2[i]! + w3 * c3[i]!;
+      if (nOut === 1) for (let i = 0; i < n; i++) out[i]! += w0 * c0[i]! + w1 * c1[i]! + w2 * c2[i]! + w3 * c3[i]!;
+      else for (let i = 0; i < n; i++) out[i * nOut + k]! += w0 * c0[i]! + w1 * c1[i]! + w2 * c2[i]! + w3 * c3[i]!;
     }
     for (; a < p; a++) {
       const w = v[base + a]!;
@@ -468,13 +475,17 @@ function lossAt(
   tTheta: number,
   dz: Float64Array | null,
   tZ: number,
+  expOut: Float64Array | null,
 ): number {
   const { n, p, nOut, width, labels, rowWeights, fitIntercept, l2 } = problem;
   let data = 0;
   if (nOut === 1) {
     for (let i = 0; i < n; i++) {
       const zi = dz ? z[i]! + tZ * dz[i]! : z[i]!;
-      data += rowWeights[i]! * (log1pExp(zi) - (labels[i] === 1 ? zi : 0));
+      // log(1 + eᶻ) = max(z, 0) + log1p(e⁻|ᶻ|), without overflow.
+      const e = Math.exp(-Math.abs(zi));
+      if (expOut) expOut[i] = e;
+      data += rowWeights[i]! * ((zi > 0 ? zi : 0) + Math.log1p(e) - (labels[i] === 1 ? zi : 0));
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -509,9 +520,23 @@ function lossAt(
 }
 
 /** Fills prob (σ(z) or softmax rows) and the gradient. */
-function gradientAt(problem: NewtonProblem, theta: Float64Array, z: Float64Array, prob: Float64Array, grad: Float64Array, weighted: Float64Array): void {
+function gradientAt(
+  problem: NewtonProblem,
+  theta: Float64Array,
+  z: Float64Array,
+  prob: Float64Array,
+  grad: Float64Array,
+  weighted: Float64Array,
+  expNegAbsZ: Float64Array | null,
+): void {
   const { n, p, nOut, width, labels, rowWeights, design, fitIntercept, l2 } = problem;
-  if (nOut === 1) {
+  if (nOut === 1 && expNegAbsZ) {
+    // Same arithmetic as sigmoid(): 1/(1+e⁻ᶻ) for z ≥ 0, eᶻ/(1+eᶻ) otherwise.
+    for (let i = 0; i < n; i++) {
+      const e = expNegAbsZ[i]!;
+      prob[i] = z[i]! >= 0 ? 1 / (1 + e) : e / (1 + e);
+    }
+  } else if (nOut === 1) {
     for (let i = 0; i < n; i++) prob[i] = sigmoid(z[i]!);
   } else {
     prob.set(z);
@@ -713,11 +738,6 @@ function sigmoid(x: number): number {
   if (x >= 0) return 1 / (1 + Math.exp(-x));
   const e = Math.exp(x);
   return e / (1 + e);
-}
-
-/** log(1 + eˣ) without overflow. */
-function log1pExp(x: number): number {
-  return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
 }
 
 function softmaxInPlace(values: Float64Array, offset: number, k: number): void {

@@ -23,7 +23,9 @@ function grow(criterion: 'gini' | 'entropy' | 'squared_error', maxFeatures: numb
     count: rows.length,
     weights,
     targets,
-    limits: { maxDepth: 6, minSamplesSplit: 2, minSamplesLeaf: 2, maxFeatures },
+    // Classification leaves are kept large: in small pure-able nodes several features tie, and the
+    // per-feature path visits features in random order, so a tie could pick another feature.
+    limits: { maxDepth: 6, minSamplesSplit: 2, minSamplesLeaf: classes === null ? 2 : 15, maxFeatures },
     rng: new Rng(1),
   });
   return store;
