@@ -50,7 +50,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel' });
   const index = new MetricsIndex(indexConnection, config.redis.prefix);
   const threads: TrainingThreadClient[] = [];
-  for (let i = 0; i < concurrency; i++) threads.push(new TrainingThreadClient());
+  for (let i = 0; i < concurrency; i++) {
+    const thread = new TrainingThreadClient();
+    thread.warmUp();
+    threads.push(thread);
+  }
   const processor = new TrialProcessor({
     index,
     store,

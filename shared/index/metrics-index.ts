@@ -177,7 +177,8 @@ export class MetricsIndex {
   }
 
   async getSweep(sweepId: string): Promise<SweepRecord | null> {
-    const hash = await this.redis.hgetall(this.keys.sweep(sweepId));
+    const values = await this.redis.hmget(this.keys.sweep(sweepId), ...SWEEP_FIELDS);
+    const hash = fieldsToHash(values);
     if (!hash.id) return null;
     return parseSweepHash(hash);
   }
@@ -329,10 +330,13 @@ export class MetricsIndex {
   async getSweeps(ids: readonly string[]): Promise<SweepRecord[]> {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.sweep(id));
-    const results = assertExecOk(await pipeline.exec()) as Array<Record<string, string>>;
+    for (const id of ids) pipeline.hmget(this.keys.sweep(id), ...SWEEP_FIELDS);
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
     const out: SweepRecord[] = [];
-    for (const hash of results) if (hash.id) out.push(parseSweepHash(hash));
+    for (const values of results) {
+      const hash = fieldsToHash(values);
+      if (hash.id) out.push(parseSweepHash(hash));
+    }
     return out;
   }
 }
@@ -355,16 +359,47 @@ function numberOrNull(value: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
+const SWEEP_FIELDS = [
+  'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'active', 'completed', 'failed',
+  'cancelled', 'cancelledFlag', 'objectiveMetric', 'objectiveGoal', 'seed', 'context',
+] as const;
+
+function fieldsToHash(values: ReadonlyArray<string | null>): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < SWEEP_FIELDS.length; i++) {
+    const value = values[i];
+    if (value !== null && value !== undefined) hash[SWEEP_FIELDS[i]!] = value;
+  }
+  return hash;
+}
+
+/**
+ * Parsed sweep contexts by their JSON text. A context never changes after submit, and status polls
+ * would otherwise re-validate the same JSON on every call.
+ */
+const contextCache = new Map<string, SweepContext>();
+const CONTEXT_CACHE_SIZE = 1024;
+
+function parseContext(sweepId: string | undefined, text: string | undefined): SweepContext {
+  const key = text ?? 'null';
+  const cached = contextCache.get(key);
+  if (cached) return cached;
+  const context = SweepContextSchema.safeParse(JSON.parse(key));
+  if (!context.success) {
+    throw new SweepqError('INTERNAL', `sweep ${sweepId} has a corrupt context record in Redis`, { cause: context.error });
+  }
+  if (contextCache.size >= CONTEXT_CACHE_SIZE) contextCache.delete(contextCache.keys().next().value!);
+  contextCache.set(key, context.data);
+  return context.data;
+}
+
 function parseSweepHash(hash: Record<string, string>): SweepRecord {
   const total = Number(hash.total ?? 0);
   const active = Number(hash.active ?? 0);
   const completed = Number(hash.completed ?? 0);
   const failed = Number(hash.failed ?? 0);
   const cancelled = Number(hash.cancelled ?? 0);
-  const context = SweepContextSchema.safeParse(JSON.parse(hash.context ?? 'null'));
-  if (!context.success) {
-    throw new SweepqError('INTERNAL', `sweep ${hash.id} has a corrupt context record in Redis`, { cause: context.error });
-  }
   return {
     id: hash.id!,
     name: hash.name ?? '',
@@ -377,7 +412,7 @@ function parseSweepHash(hash: Record<string, string>): SweepRecord {
     cancelled: hash.cancelledFlag === '1',
     objective: { metric: hash.objectiveMetric ?? 'accuracy', goal: hash.objectiveGoal === 'minimize' ? 'minimize' : 'maximize' },
     seed: Number(hash.seed ?? 0),
-    context: context.data,
+    context: parseContext(hash.id, hash.context),
   };
 }
 

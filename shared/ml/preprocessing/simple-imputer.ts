@@ -6,6 +6,7 @@
  * drops such a column unless `keep_empty_features=True`, which also uses 0); dropping would change the
  * matrix shape between CV folds.
  */
+import { medianInPlace } from './median-in-place.js';
 import { z } from 'zod';
 import { ImputerSpecSchema, type ImputerSpec } from '../../schemas/pipeline-spec.schema.js';
 import type { FeatureMatrix } from '../dataset/dataset.js';
@@ -15,7 +16,6 @@ import {
   gatherPresent,
   outputColumns,
   parseSerialized,
-  sortedMedian,
   type SerializedTransformer,
   type Transformer,
 } from './transformer.js';
@@ -64,8 +64,7 @@ export class SimpleImputer implements Transformer {
           break;
         }
         case 'median': {
-          const sorted = scratch.subarray(0, count).sort();
-          statistics[c] = sortedMedian(sorted, count);
+          statistics[c] = medianInPlace(scratch, count);
           break;
         }
         case 'most_frequent': {
