@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { InvalidInputError } from '../../shared/errors/index.js';
 import { SweepIdSchema, TrialIdSchema, TrialStatusSchema } from '../../shared/schemas/trial.schema.js';
-import { parseSweepText } from '../../shared/sweep/parse-sweep-file.js';
+import { parseSweepText, readSweepDocument } from '../../shared/sweep/parse-sweep-file.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
 
 export interface SweepRoutesOptions {
@@ -56,12 +56,27 @@ export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string
   });
 }
 
-/** The sweep spec of a request: a JSON object as parsed by fastify, or YAML/JSON text parsed here. */
+/**
+ * A JSON request body → the value handed to the service (which validates the spec itself). Syntax
+ * errors stay INVALID_ARGUMENT, as with fastify's parser; the document checks of a sweep file (depth,
+ * duplicate keys, prototype keys, non-finite numbers) answer INVALID_SPEC naming the problem.
+ */
+function jsonBody(text: string): unknown {
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200) : 'invalid JSON';
+    throw new InvalidInputError('INVALID_ARGUMENT', `the request body is not valid JSON: ${reason}`);
+  }
+  return readSweepDocument(text, { source: 'request body', format: 'json' }).value;
+}
+
+/** The sweep spec of a request: YAML or JSON text parsed here. */
 function specFrom(request: FastifyRequest): unknown {
   const body: unknown = request.body;
   if (typeof body === 'string') {
     const yaml = /yaml/i.test(request.headers['content-type'] ?? '');
-    return parseSweepText(body, { source: 'request body', format: yaml ? 'yaml' : 'json' });
+    return yaml ? parseSweepText(body, { source: 'request body', format: 'yaml' }) : jsonBody(body);
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
     throw new InvalidInputError('INVALID_SPEC', `a sweep must be sent as ${SWEEP_CONTENT_TYPES.join(' or ')} describing one object`);
@@ -89,11 +104,15 @@ function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): Fas
 export function registerSweepRoutes(app: FastifyInstance, options: SweepRoutesOptions): void {
   const { service } = options;
 
-  // Raw bodies for uploads and YAML. JSON keeps fastify's parser (prototype-poisoning protection).
+  // Raw bodies for uploads, YAML and JSON. JSON is read in specFrom rather than by fastify's parser,
+  // which answers a valid body holding "__proto__" with "Body is not valid JSON" and silently keeps
+  // the last of duplicate keys; readSweepDocument refuses both by name (INVALID_SPEC). Only the sweep
+  // routes take bodies, so replacing the app-wide JSON parser affects nothing else.
   app.addContentTypeParser([...DATASET_CONTENT_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
     done(null, body);
   });
-  app.addContentTypeParser(['application/yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(['application/json', 'application/yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
     done(null, body);
   });
 

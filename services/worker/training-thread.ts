@@ -5,6 +5,7 @@
  * parse and split their data once.
  */
 import { readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { SweepqError } from '../../shared/errors/index.js';
 import type { TrainTest } from '../../shared/ml/dataset/dataset.js';
@@ -14,6 +15,18 @@ import { materializeTrainTest } from '../../shared/sweep/materialize-train-test.
 import type { TrainingResult, TrainingTask } from './training-task.js';
 
 const DATASET_CACHE_SIZE = 4;
+
+/**
+ * Training runs at a lower CPU priority than everything else. On Linux, setpriority(0) applies to the
+ * calling thread only, so the worker's main loop (lock renewal, Redis) and any scheduler or API on the
+ * same machine keep their normal priority and stay responsive while every core is busy training.
+ */
+const TRAINING_NICENESS = 10;
+try {
+  setPriority(TRAINING_NICENESS);
+} catch {
+  // Not permitted or not supported (e.g. some containers): train at normal priority.
+}
 const datasets = new Map<string, TrainTest>();
 
 function loadData(task: TrainingTask): TrainTest {

@@ -95,6 +95,10 @@ export class TrialProcessor {
     try {
       const trainPath = await this.deps.datasets.localPath(context.dataset.train);
       const testPath = context.dataset.test === null ? null : await this.deps.datasets.localPath(context.dataset.test);
+      // A cancel or shutdown that arrived while the dataset was downloading found no training to
+      // terminate (abort() only stops an in-flight thread task); honour it here, or the trial would
+      // train and commit after its sweep was cancelled (seen with a slow or unavailable store).
+      if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
       const result = await thread.run({
         trainPath,
         testPath,

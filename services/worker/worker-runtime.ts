@@ -45,9 +45,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   await store.ensureReady();
   // Blocking-style (commands wait for a reconnect): a result computed while Redis restarts is committed
   // once Redis is back instead of being thrown away.
-  const indexConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-index' });
-  const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue' });
-  const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel' });
+  const indexConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-index', logger });
+  const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue', logger });
+  const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel', logger });
   const index = new MetricsIndex(indexConnection, config.redis.prefix);
   const threads: TrainingThreadClient[] = [];
   for (let i = 0; i < concurrency; i++) {

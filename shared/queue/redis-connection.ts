@@ -1,4 +1,8 @@
 import { Redis } from 'ioredis';
+import type { Logger } from '../logger/logger.js';
+
+/** While Redis is down every reconnect attempt errors; one log line per this period is enough. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
 
 export interface RedisConnectionOptions {
   /**
@@ -9,6 +13,8 @@ export interface RedisConnectionOptions {
   blocking?: boolean;
   connectTimeoutMs?: number;
   name?: string;
+  /** Where connection errors go (throttled); without a listener ioredis prints each one with a stack. */
+  logger?: Logger;
 }
 
 /**
@@ -16,7 +22,7 @@ export interface RedisConnectionOptions {
  * scheduler and the CLI survive a Redis restart.
  */
 export function createRedisConnection(url: string, options: RedisConnectionOptions = {}): Redis {
-  return new Redis(url, {
+  const redis = new Redis(url, {
     connectionName: options.name,
     maxRetriesPerRequest: options.blocking ? null : 3,
     enableReadyCheck: true,
@@ -24,4 +30,12 @@ export function createRedisConnection(url: string, options: RedisConnectionOptio
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
     reconnectOnError: (error) => error.message.startsWith('READONLY'),
   });
+  let lastLogged = 0;
+  redis.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - lastLogged < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged = now;
+    options.logger?.warn({ connection: options.name, err: error.message }, 'redis connection error; reconnecting');
+  });
+  return redis;
 }

@@ -18,10 +18,10 @@ import { datasetKey, Sha256Schema, type DatasetRef, type SweepContext } from '..
 import type { SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
-import { countTrials, expandTrials } from '../search/expand-trials.js';
+import { assertTrialLimit, countTrials, expandTrials } from '../search/expand-trials.js';
 import { parseResolvedSpec, type ResolvedSweepSpec } from './parse-sweep-file.js';
 import { DatasetCache, sha256Hex } from './dataset-cache.js';
-import { materializeTrainTest } from './materialize-train-test.js';
+import { assertDatasetFits } from './assert-dataset-fits.js';
 import type { SubmitResult, SweepClient, TrialQuery } from './sweep-client.js';
 
 /** Every metric a trial reports (test metrics + CV summary); each has a leaderboard. */
@@ -71,10 +71,9 @@ export class SweepService implements SweepClient {
   async submit(input: unknown): Promise<SubmitResult> {
     const spec = parseResolvedSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
-    const count = countTrials(spec);
-    if (count > maxTrials) {
-      throw new InvalidInputError('LIMIT_EXCEEDED', `the sweep expands to ${count} trials, more than the limit of ${maxTrials} (SWEEPQ_MAX_TRIALS); narrow the grid or use method: random with max_trials`);
-    }
+    // The validator's own check: the same message as the CLI gives ("grid expands to N trials …") and
+    // a location (search.space / search.max_trials / trials); the ad-hoc message here had neither.
+    assertTrialLimit(spec, maxTrials);
     const plans = expandTrials(spec, { maxTrials });
     const context = await this.resolveContext(spec);
     const sweepId = newSweepId();
@@ -277,12 +276,13 @@ export class SweepService implements SweepClient {
     let ref: DatasetRef;
     // The schema fills split defaults for single-file datasets; train + test files have none.
     const split = spec.split === undefined ? null : { test_size: spec.split.test_size, random_state: spec.split.random_state, stratify: spec.split.stratify };
+    // Generated data is stored only after the checks below pass: a refused spec writes nothing.
+    let generatedCsv: string | undefined;
     if (dataset.make_classification !== undefined) {
       let generated = makeClassification(dataset.make_classification);
       if (dataset.missing !== undefined && dataset.missing.length > 0) generated = applyMissing(generated, dataset.missing);
-      const csv = datasetToCsv(generated, dataset.target);
-      const { sha256 } = await this.uploadDataset(Buffer.from(csv));
-      ref = { train: sha256, test: null, target: dataset.target, split };
+      generatedCsv = datasetToCsv(generated, dataset.target);
+      ref = { train: sha256Hex(generatedCsv), test: null, target: dataset.target, split };
     } else if (dataset.csv !== undefined) {
       ref = { train: await this.requireDataset(dataset.csv.sha256, 'dataset.csv'), test: null, target: dataset.target, split };
     } else if (dataset.train !== undefined && dataset.test !== undefined) {
@@ -295,10 +295,10 @@ export class SweepService implements SweepClient {
     } else {
       throw new InvalidInputError('INVALID_SPEC', 'dataset needs exactly one of csv, train + test, or make_classification', { location: { path: 'dataset' } });
     }
-    const trainText = await this.datasets.readText(ref.train);
+    const trainText = generatedCsv ?? (await this.datasets.readText(ref.train));
     const testText = ref.test === null ? null : await this.datasets.readText(ref.test);
-    const { train } = materializeTrainTest(ref, trainText, testText);
-    if (spec.cv.folds >= 2) assertFoldsFit(train.y, train.classes.length, spec.cv.folds);
+    assertDatasetFits(ref, trainText, testText, spec.cv.folds);
+    if (generatedCsv !== undefined) await this.uploadDataset(Buffer.from(generatedCsv));
     return { v: 1, dataset: ref, pipeline: spec.pipeline, cv: { folds: spec.cv.folds, scoring: spec.cv.scoring, shuffle: spec.cv.shuffle } };
   }
 
@@ -317,7 +317,7 @@ export class SweepService implements SweepClient {
 export async function createSweepService(options: { config: Config; logger: Logger; redisUrl?: string }): Promise<SweepService> {
   const url = options.redisUrl ?? options.config.redis.url;
   if (!url) throw new SweepqError('INVALID_ARGUMENT', 'no Redis configured: set REDIS_URL (or use `sweepq run`, which starts its own)');
-  const redis = createRedisConnection(url, { name: 'sweepq-service' });
+  const redis = createRedisConnection(url, { name: 'sweepq-service', logger: options.logger });
   const store = createObjectStore(options.config, options.logger);
   try {
     await store.ensureReady();
@@ -380,18 +380,5 @@ function clampInt(value: number | undefined, min: number, max: number, fallback:
 function assertMetric(metric: string): void {
   if (!REPORTED_METRICS.includes(metric)) {
     throw new InvalidInputError('INVALID_ARGUMENT', `unknown metric "${metric.slice(0, 40)}"; use one of ${REPORTED_METRICS.join(', ')}`);
-  }
-}
-
-/** scikit-learn refuses StratifiedKFold when no class has n_splits members; say so before enqueueing. */
-function assertFoldsFit(y: Int32Array, nClasses: number, folds: number): void {
-  const counts = new Int32Array(nClasses);
-  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
-  let maxCount = 0;
-  for (let k = 0; k < nClasses; k++) maxCount = Math.max(maxCount, counts[k]!);
-  if (maxCount < folds) {
-    throw new InvalidInputError('INVALID_SPEC', `cv.folds is ${folds} but no class has that many training rows (largest class: ${maxCount}); lower cv.folds`, {
-      location: { path: 'cv.folds' },
-    });
   }
 }

@@ -1,8 +1,10 @@
 /** `sweepq submit FILE`: validate a sweep file locally, upload its CSVs, submit; prints the sweep id. */
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
+import { assertTrialLimit } from '../../../shared/search/expand-trials.js';
 import type { SweepClient, SubmitResult } from '../../../shared/sweep/sweep-client.js';
-import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import { assertDatasetFits, datasetRefFor } from '../../../shared/sweep/assert-dataset-fits.js';
+import { loadSweepFile, type LoadedSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import { flag, note, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
 
@@ -19,11 +21,36 @@ export async function uploadSweepFiles(client: SweepClient, files: readonly { ro
   }
 }
 
-/** Loads, uploads and submits `path`. */
-export async function submitSweepFile(client: SweepClient, path: string): Promise<SubmitResult> {
-  const { spec, files } = await loadSweepFile(path);
-  await uploadSweepFiles(client, files);
-  return client.submit(spec);
+/**
+ * Reads and validates `path` and the CSVs it names, including the trial count against `maxTrials`
+ * (this process's SWEEPQ_MAX_TRIALS; the server checks its own limit again). Runs before connecting,
+ * so a bad file is refused without touching Redis, the store or the network, and a sweep that would
+ * be refused never uploads its datasets first.
+ */
+export async function validateSweepFile(path: string, maxTrials: number): Promise<LoadedSweepFile> {
+  const loaded = await loadSweepFile(path);
+  assertTrialLimit(loaded.spec, maxTrials);
+  // The server's data checks (split, cv.folds against the classes), when every dataset is a local
+  // file; a spec naming already-uploaded {sha256} datasets is checked by the server alone.
+  const train = loaded.files.find((f) => f.role === 'csv' || f.role === 'train');
+  const test = loaded.files.find((f) => f.role === 'test');
+  const dataset = loaded.spec.dataset;
+  if (train !== undefined && (dataset.train === undefined || test !== undefined)) {
+    const ref = datasetRefFor(loaded.spec, train.sha256, test?.sha256 ?? null);
+    assertDatasetFits(ref, train.bytes.toString('utf8'), test === undefined ? null : test.bytes.toString('utf8'), loaded.spec.cv.folds);
+  }
+  return loaded;
+}
+
+/** Uploads the datasets of a validated sweep file, then submits it. */
+export async function submitLoadedSweepFile(client: SweepClient, loaded: LoadedSweepFile): Promise<SubmitResult> {
+  await uploadSweepFiles(client, loaded.files);
+  return client.submit(loaded.spec);
+}
+
+/** Validates, uploads and submits `path`. */
+export async function submitSweepFile(client: SweepClient, path: string, maxTrials: number): Promise<SubmitResult> {
+  return submitLoadedSweepFile(client, await validateSweepFile(path, maxTrials));
 }
 
 export const submitCommand: Command = {
@@ -39,7 +66,10 @@ Prints the sweep id on stdout (just the id, for scripts).
   positionals: [1, 1],
   async run({ positionals, values }) {
     const config = loadConfig();
-    const result = await withClient(config, (client) => submitSweepFile(client, positionals[0]!));
+    // Validate first, connect second: bad input must not reach Redis or the store (in direct mode,
+    // connecting alone creates the bucket and BullMQ keys) — see test/faults/bad-input-corpus.test.ts.
+    const loaded = await validateSweepFile(positionals[0]!, config.limits.maxTrials);
+    const result = await withClient(config, (client) => submitLoadedSweepFile(client, loaded));
     if (flag(values, 'json')) {
       printJson(result);
     } else {
