@@ -8,6 +8,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
+import { ModelNameSchema } from '../../shared/schemas/model-params.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
@@ -81,10 +82,15 @@ export class TrialProcessor {
     if (!context) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
 
     const token = randomUUID();
-    const claim = await index.claim(data.sweepId, data.index, token, workerId);
-    if (claim !== 'ok') {
+    const { result: claim, trial } = await index.claimWithDefinition(data.sweepId, data.index, token, workerId);
+    if (claim !== 'ok' || trial === undefined) {
       log.info({ claim }, 'trial not claimed');
       return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
+    }
+    const model = ModelNameSchema.safeParse(trial.model);
+    if (!model.success) {
+      await index.fail(data.sweepId, data.index, token, `INVALID_MODEL: unknown model "${trial.model}"`);
+      throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
     const thread = this.deps.threads.find((t) => !t.busy);
@@ -104,9 +110,9 @@ export class TrialProcessor {
         testPath,
         dataset: context.dataset,
         pipeline: context.pipeline,
-        model: data.model,
-        params: data.params,
-        seed: data.seed,
+        model: model.data,
+        params: trial.params,
+        seed: trial.seed,
         cv: context.cv,
       });
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);

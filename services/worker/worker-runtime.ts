@@ -8,10 +8,11 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '../../shared/config/config.js';
 import { MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
-import { bullPrefix, createRedisConnection } from '../../shared/queue/index.js';
+import { bullPrefix, createRedisConnection, TrialQueue } from '../../shared/queue/index.js';
 import type { TrialJob } from '../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { TrainingThreadClient } from './training-thread-client.js';
 import { TrialProcessor } from './trial.processor.js';
 
@@ -49,6 +50,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue', logger });
   const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel', logger });
   const index = new MetricsIndex(indexConnection, config.redis.prefix);
+  const feedQueue = new TrialQueue(indexConnection, config.redis.prefix, config.queue);
+  const feeder = new SweepFeeder(index, feedQueue, config.queue.feedWindow, logger);
   const threads: TrainingThreadClient[] = [];
   for (let i = 0; i < concurrency; i++) {
     const thread = new TrainingThreadClient();
@@ -79,7 +82,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     autorun: true,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  worker.on('failed', (job, error) => logger.debug({ jobId: job?.id, err: error.message }, 'job failed'));
+  // Each finished trial makes room in its sweep's feed window: top the queue up (see SweepFeeder).
+  const feedAfter = (job: Job<TrialJob> | undefined): void => {
+    const sweepId = (job?.data as Partial<TrialJob> | undefined)?.sweepId;
+    if (typeof sweepId !== 'string') return;
+    feeder.feed(sweepId).catch((error: unknown) => logger.warn({ err: error, sweepId }, 'feeding the queue failed; the timer retries'));
+  };
+  worker.on('completed', (job) => feedAfter(job));
+  worker.on('failed', (job, error) => {
+    logger.debug({ jobId: job?.id, err: error.message }, 'job failed');
+    feedAfter(job);
+  });
+  // Safety net: sweeps whose feeding stopped (a feeder died mid-way, Redis was down) move on.
+  const feedTimer = setInterval(() => {
+    feeder.feedAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic feed failed'));
+  }, config.queue.feedIntervalMs);
+  feedTimer.unref();
   logger.info({ concurrency, queue: config.queue.name }, 'worker started');
 
   let closing: Promise<void> | null = null;
@@ -88,6 +106,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     close(graceMs = config.worker.shutdownGraceMs): Promise<void> {
       closing ??= (async () => {
         logger.info({ graceMs, active: processor.activeCount }, 'worker closing');
+        clearInterval(feedTimer);
         const closed = worker.close();
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'timeout'>((resolve) => {
@@ -100,6 +119,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         }
         clearTimeout(timer);
         await Promise.all(threads.map((t) => t.close()));
+        await feedQueue.close().catch(() => undefined);
         await subscriber.quit().catch(() => undefined);
         await indexConnection.quit().catch(() => undefined);
         await queueConnection.quit().catch(() => undefined);

@@ -53,6 +53,14 @@ export interface QueueConfig {
   readonly keepCompletedJobs: number;
   /** SWEEPQ_KEEP_FAILED_JOBS, default 5000: failed BullMQ jobs kept for inspection. */
   readonly keepFailedJobs: number;
+  /**
+   * SWEEPQ_FEED_WINDOW, default 2000: most jobs of one sweep waiting in BullMQ at a time. Trials are
+   * fed to the queue as earlier ones finish, so a 100,000-trial sweep submits in seconds and keeps
+   * Redis memory bounded.
+   */
+  readonly feedWindow: number;
+  /** SWEEPQ_FEED_INTERVAL_MS, default 2000: how often each worker tops up the queues of running sweeps. */
+  readonly feedIntervalMs: number;
 }
 
 /** HTTP API (scheduler side) and how clients reach it. */
@@ -182,6 +190,8 @@ const envSchema = z.object({
   SWEEPQ_SHUTDOWN_GRACE_MS: intVar(30_000, 0, 3_600_000),
   SWEEPQ_KEEP_COMPLETED_JOBS: intVar(1000, 0, 10_000_000),
   SWEEPQ_KEEP_FAILED_JOBS: intVar(5000, 0, 10_000_000),
+  SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
+  SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_BODY_LIMIT_BYTES: intVar(50 * MIB, 1024, 4096 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
@@ -255,6 +265,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxStalledCount: e.SWEEPQ_MAX_STALLED_COUNT,
       keepCompletedJobs: e.SWEEPQ_KEEP_COMPLETED_JOBS,
       keepFailedJobs: e.SWEEPQ_KEEP_FAILED_JOBS,
+      feedWindow: e.SWEEPQ_FEED_WINDOW,
+      feedIntervalMs: e.SWEEPQ_FEED_INTERVAL_MS,
     }),
     api: Object.freeze({
       port: e.PORT,

@@ -33,6 +33,10 @@ export class IndexKeys {
   leaderboard(sweepId: string, metric: string): string {
     return `${this.prefix}:sweep:${sweepId}:lb:${metric}`;
   }
+  /** set of sweep ids whose trials are not all in the job queue yet (see SweepFeeder). */
+  feeding(): string {
+    return `${this.prefix}:feeding`;
+  }
   /** Pub/sub channel: sweep ids whose running trials must be aborted. */
   cancelChannel(): string {
     return `${this.prefix}:cancel`;

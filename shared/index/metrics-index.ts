@@ -10,6 +10,7 @@ import { TrialRecordSchema, type TrialRecord, type TrialStatus } from '../schema
 import { IndexKeys } from './index-keys.js';
 import {
   abortTrial,
+  advanceFeedCursor,
   cancelQueuedTrials,
   claimTrial,
   commitTrial,
@@ -59,6 +60,23 @@ export interface NewTrial {
   seed: number;
 }
 
+/** What it takes to name a trial's current job: its id, retry number and status. */
+export interface JobRef {
+  index: number;
+  id: string;
+  retries: number;
+  status: TrialStatus;
+}
+
+export interface FeedState {
+  /** Trials [0, fed) have been handed to the job queue. */
+  fed: number;
+  total: number;
+  /** Completed + failed + cancelled. */
+  done: number;
+  cancelled: boolean;
+}
+
 export interface TrialCommit {
   token: string;
   durationMs: number;
@@ -70,6 +88,20 @@ export interface TrialCommit {
 /** Outcome of a fenced transition: 'ok', or why it was refused. */
 export type TransitionResult = 'ok' | 'fenced' | 'stale';
 export type ClaimResult = 'ok' | 'missing' | 'completed' | 'cancelled' | 'failed';
+
+/** What a worker needs to train a claimed trial. */
+export interface TrialDefinition {
+  name: string;
+  model: string;
+  params: Record<string, unknown>;
+  seed: number;
+}
+
+export interface ClaimOutcome {
+  result: ClaimResult;
+  /** Present when `result` is 'ok'. */
+  trial?: TrialDefinition;
+}
 
 export class MetricsIndex {
   readonly keys: IndexKeys;
@@ -111,6 +143,7 @@ export class MetricsIndex {
         cancelled: 0,
         cancelledFlag: 0,
         finishedAt: '',
+        fed: 0,
       })
       .zadd(k.sweeps(), sweep.createdAt, sweep.id)
       .zadd(k.experiment(sweep.name), sweep.createdAt, sweep.id)
@@ -163,6 +196,39 @@ export class MetricsIndex {
       .then(assertExecOk);
   }
 
+  /** Where a sweep's feed stands: trials [0, fed) have jobs; [fed, total) wait for the feeder. */
+  async feedState(sweepId: string): Promise<FeedState | null> {
+    const [id, fed, total, completed, failed, cancelled, flag] = await this.redis.hmget(
+      this.keys.sweep(sweepId),
+      'id', 'fed', 'total', 'completed', 'failed', 'cancelled', 'cancelledFlag',
+    );
+    if (!id) return null;
+    return {
+      fed: Number(fed ?? 0),
+      total: Number(total ?? 0),
+      done: Number(completed ?? 0) + Number(failed ?? 0) + Number(cancelled ?? 0),
+      cancelled: flag === '1',
+    };
+  }
+
+  /** Compare-and-set of the feed cursor; false when another feeder moved it first. */
+  async advanceFeed(sweepId: string, expected: number, next: number): Promise<boolean> {
+    return Number(await advanceFeedCursor.run(this.redis, [this.keys.sweep(sweepId)], [expected, next])) === 1;
+  }
+
+  /** Marks a sweep as having trials that still need feeding (its workers' timers look here). */
+  async markFeeding(sweepId: string): Promise<void> {
+    await this.redis.sadd(this.keys.feeding(), sweepId);
+  }
+
+  async stopFeeding(sweepId: string): Promise<void> {
+    await this.redis.srem(this.keys.feeding(), sweepId);
+  }
+
+  async feedingSweeps(): Promise<string[]> {
+    return this.redis.smembers(this.keys.feeding());
+  }
+
   /** Removes every key of a sweep (rollback of a submit that could not be enqueued whole). */
   async deleteSweep(sweepId: string, name: string, trialCount: number, metrics: readonly string[]): Promise<void> {
     const k = this.keys;
@@ -171,7 +237,12 @@ export class MetricsIndex {
       for (let i = start; i < Math.min(trialCount, start + CHUNK); i++) keys.push(k.trial(sweepId, i));
       if (keys.length > 0) await this.redis.unlink(...keys);
     }
-    const multi = this.redis.multi().unlink(k.sweep(sweepId)).zrem(k.sweeps(), sweepId).zrem(k.experiment(name), sweepId);
+    const multi = this.redis
+      .multi()
+      .unlink(k.sweep(sweepId))
+      .zrem(k.sweeps(), sweepId)
+      .zrem(k.experiment(name), sweepId)
+      .srem(k.feeding(), sweepId);
     for (const metric of metrics) multi.unlink(k.leaderboard(sweepId, metric));
     await multi.exec().then(assertExecOk);
   }
@@ -189,8 +260,20 @@ export class MetricsIndex {
   }
 
   async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimResult> {
+    return (await this.claimWithDefinition(sweepId, index, token, worker, now)).result;
+  }
+
+  /**
+   * Claims a trial for a new attempt and returns its definition (model, params, seed), which lives
+   * only in the trial hash: jobs carry just the trial's id.
+   */
+  async claimWithDefinition(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimOutcome> {
     const k = this.keys;
-    return (await claimTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, worker, now])) as ClaimResult;
+    const reply = (await claimTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, worker, now])) as Array<string | null>;
+    const result = reply[0] as ClaimResult;
+    if (result !== 'ok') return { result };
+    const [, name, model, params, seed] = reply;
+    return { result, trial: { name: name ?? '', model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) } };
   }
 
   async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<TransitionResult> {
@@ -281,15 +364,15 @@ export class MetricsIndex {
    * Trial id and retry number (what a trial's job id is made of) for the given indices, one pipelined
    * round trip. Cheaper than {@link getTrials} when only the job id is needed (cancel of a large sweep).
    */
-  async jobRefs(sweepId: string, indices: readonly number[]): Promise<Array<{ index: number; id: string; retries: number }>> {
+  async jobRefs(sweepId: string, indices: readonly number[]): Promise<JobRef[]> {
     if (indices.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries');
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status');
     const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
-    const refs: Array<{ index: number; id: string; retries: number }> = [];
+    const refs: JobRef[] = [];
     for (let i = 0; i < results.length; i++) {
-      const [id, retries] = results[i]!;
-      if (id) refs.push({ index: indices[i]!, id, retries: Number(retries ?? 0) });
+      const [id, retries, status] = results[i]!;
+      if (id) refs.push({ index: indices[i]!, id, retries: Number(retries ?? 0), status: (status ?? 'queued') as TrialStatus });
     }
     return refs;
   }

@@ -22,25 +22,29 @@ local function maybeFinish(sweepKey, now)
 end
 `;
 
-/** KEYS: trial, sweep. ARGV: token, worker, now. → 'ok' | 'missing' | terminal status. */
+/**
+ * KEYS: trial, sweep. ARGV: token, worker, now.
+ * → {'ok', name, model, params, seed} (the trial's definition: jobs carry only its id) |
+ *   {'missing'} | {terminal status}.
+ */
 export const claimTrial = new LuaScript(
   'claim',
   `${MAYBE_FINISH}
 local st = redis.call('HGET', KEYS[1], 'status')
-if not st then return 'missing' end
-if st == 'completed' or st == 'cancelled' or st == 'failed' then return st end
+if not st then return {'missing'} end
+if st == 'completed' or st == 'cancelled' or st == 'failed' then return {st} end
 if redis.call('HGET', KEYS[2], 'cancelled') == '1' then
   redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[3], 'token', '')
   if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
   redis.call('HINCRBY', KEYS[2], 'cancelled', 1)
   maybeFinish(KEYS[2], ARGV[3])
-  return 'cancelled'
+  return {'cancelled'}
 end
 if st == 'queued' then redis.call('HINCRBY', KEYS[2], 'active', 1) end
 redis.call('HSET', KEYS[1], 'status', 'active', 'token', ARGV[1], 'worker', ARGV[2], 'startedAt', ARGV[3])
 redis.call('HINCRBY', KEYS[1], 'attempt', 1)
 redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
-return 'ok'
+return {'ok', unpack(redis.call('HMGET', KEYS[1], 'name', 'model', 'params', 'seed'))}
 `,
 );
 
@@ -163,5 +167,18 @@ if failed > 0 then redis.call('HINCRBY', KEYS[1], 'failed', -failed) end
 if cancelled > 0 then redis.call('HINCRBY', KEYS[1], 'cancelled', -cancelled) end
 if #out > 0 then redis.call('HSET', KEYS[1], 'finishedAt', '', 'cancelled', '0') end
 return out
+`,
+);
+
+/**
+ * Moves a sweep's feed cursor from `expected` to `next` if nobody moved it meanwhile (compare and set),
+ * so concurrent feeders never skip a range. KEYS: sweep. ARGV: expected, next. → 1 moved, 0 not.
+ */
+export const advanceFeedCursor = new LuaScript(
+  'advanceFeed',
+  `
+if tonumber(redis.call('HGET', KEYS[1], 'fed') or '0') ~= tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'fed', ARGV[2])
+return 1
 `,
 );

@@ -13,16 +13,16 @@ export const TRIAL_STATUSES = ['queued', 'active', 'completed', 'failed', 'cance
 export const TrialStatusSchema = z.enum(TRIAL_STATUSES);
 export type TrialStatus = z.infer<typeof TrialStatusSchema>;
 
-/** The BullMQ job payload. Sweep-wide context (dataset, pipeline, cv) lives in the sweep hash. */
+/**
+ * The BullMQ job payload: only which trial to run. The trial's definition (model, params, seed) lives
+ * in its hash and the sweep-wide context (dataset, pipeline, cv) in the sweep hash — one source of
+ * truth, and small jobs (a 100,000-trial submit is dominated by per-job cost).
+ */
 export const TrialJobSchema = z.strictObject({
   v: z.literal(1),
   sweepId: SweepIdSchema,
   trialId: TrialIdSchema,
   index: z.number().int().min(0),
-  name: z.string().max(200),
-  model: ModelNameSchema,
-  params: z.record(z.string(), z.unknown()),
-  seed: z.number().int().min(0).max(0xffffffff),
 });
 export type TrialJob = z.infer<typeof TrialJobSchema>;
 

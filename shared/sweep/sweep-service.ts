@@ -21,6 +21,7 @@ import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialLimit, countTrials, expandTrials } from '../search/expand-trials.js';
 import { parseResolvedSpec, type ResolvedSweepSpec } from './parse-sweep-file.js';
 import { DatasetCache, sha256Hex } from './dataset-cache.js';
+import { SweepFeeder } from './sweep-feeder.js';
 import { assertDatasetFits } from './assert-dataset-fits.js';
 import type { SubmitResult, SweepClient, TrialQuery } from './sweep-client.js';
 
@@ -46,6 +47,7 @@ export interface SweepServiceDeps {
 export class SweepService implements SweepClient {
   private readonly index: MetricsIndex;
   private readonly queue: TrialQueue;
+  private readonly feeder: SweepFeeder;
   private readonly datasets: DatasetCache;
   private readonly logger: Logger;
 
@@ -54,6 +56,7 @@ export class SweepService implements SweepClient {
     this.queue = new TrialQueue(deps.redis, deps.config.redis.prefix, deps.config.queue);
     this.datasets = new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets'));
     this.logger = deps.logger.child({ component: 'sweep-service' });
+    this.feeder = new SweepFeeder(this.index, this.queue, deps.config.queue.feedWindow, this.logger);
   }
 
   async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
@@ -208,12 +211,16 @@ export class SweepService implements SweepClient {
     const sweep = await this.requireSweep(sweepId);
     const requeued = await this.index.requeue(sweepId, sweep.total);
     if (requeued.length === 0) return { requeued: 0 };
-    const trials = await this.index.getTrials(
-      sweepId,
-      requeued.map((r) => r.index),
-    );
-    const retriesByIndex = new Map(requeued.map((r) => [r.index, r.retries]));
-    await this.queue.enqueue(trials.map((t) => ({ data: toJob(t), retries: retriesByIndex.get(t.index) ?? 1 })));
+    // Trials that already had a job get a new one (id suffixed with the retry number); trials never
+    // fed (cancelled before their turn) are left to the feeder, which names them the same way.
+    const fed = (await this.index.feedState(sweepId))?.fed ?? sweep.total;
+    const jobs: Array<{ data: TrialJob; retries: number }> = [];
+    for (const r of requeued) {
+      if (r.index < fed) jobs.push({ data: toJob({ sweepId, id: `${sweepId}-t${r.index}`, index: r.index }), retries: r.retries });
+    }
+    await this.queue.enqueue(jobs);
+    await this.index.markFeeding(sweepId);
+    await this.feeder.feed(sweepId);
     this.logger.info({ sweepId, requeued: requeued.length }, 'sweep retried');
     return { requeued: requeued.length };
   }
@@ -223,24 +230,35 @@ export class SweepService implements SweepClient {
     await this.deps.onClose?.();
   }
 
-  /** Writes the trial hashes, then the jobs; on any failure removes both, so nothing half-done remains. */
+  /**
+   * Writes the trial hashes, then feeds the first window of jobs (workers feed the rest as trials
+   * finish). A new sweep that cannot be written and fed whole is removed again, jobs included, so
+   * nothing half-done remains; an extension's trials, once written, are fed by the workers' timers.
+   */
   private async enqueueOrRollback(sweepId: string, name: string, trials: NewTrial[], newSweep: boolean): Promise<void> {
-    let jobIds: string[] = [];
     try {
       await this.index.addTrials(sweepId, trials);
-      jobIds = await this.queue.enqueue(trials.map((t) => ({ data: toJob({ ...t, sweepId }), retries: 0 })));
+      await this.index.markFeeding(sweepId);
+      await this.feeder.feed(sweepId);
     } catch (error) {
       this.logger.error({ err: error, sweepId }, 'enqueue failed; rolling back');
-      await this.queue.removeJobs(jobIds).catch(() => undefined);
-      if (newSweep) await this.index.deleteSweep(sweepId, name, trials.length, REPORTED_METRICS).catch(() => undefined);
+      if (newSweep) {
+        const fed = (await this.index.feedState(sweepId).catch(() => null))?.fed ?? Math.min(trials.length, this.deps.config.queue.feedWindow);
+        const jobIds: string[] = [];
+        for (let i = 0; i < fed; i++) jobIds.push(trialJobId(`${sweepId}-t${i}`, 0));
+        await this.queue.removeJobs(jobIds).catch(() => undefined);
+        await this.index.deleteSweep(sweepId, name, trials.length, REPORTED_METRICS).catch(() => undefined);
+      }
       throw error instanceof SweepqError ? error : new SweepqError('INDEX_UNAVAILABLE', 'could not enqueue the sweep; nothing was submitted', { cause: error });
     }
   }
 
   private async waitingJobIds(sweep: SweepRecord): Promise<string[]> {
     const ids: string[] = [];
-    for (let start = 0; start < sweep.total; start += 1000) {
-      const end = Math.min(sweep.total, start + 1000);
+    // Only trials [0, fed) were ever handed to the queue; the rest have no job to remove.
+    const fed = (await this.index.feedState(sweep.id))?.fed ?? sweep.total;
+    for (let start = 0; start < fed; start += 1000) {
+      const end = Math.min(fed, start + 1000);
       const statuses = await this.index.statuses(sweep.id, start, end);
       const queued: number[] = [];
       for (let i = 0; i < statuses.length; i++) if (statuses[i] === 'queued') queued.push(start + i);
@@ -346,17 +364,8 @@ function toNewTrial(sweepId: string, index: number, plan: { name: string; model:
   return { index, id: `${sweepId}-t${index}`, name: plan.name, model: plan.model, params: plan.params, seed: plan.seed };
 }
 
-function toJob(trial: { sweepId: string; id: string; index: number; name: string; model: string; params: Record<string, unknown>; seed: number }): TrialJob {
-  return {
-    v: 1,
-    sweepId: trial.sweepId,
-    trialId: trial.id,
-    index: trial.index,
-    name: trial.name,
-    model: trial.model as TrialJob['model'],
-    params: trial.params,
-    seed: trial.seed,
-  };
+function toJob(trial: { sweepId: string; id: string; index: number }): TrialJob {
+  return { v: 1, sweepId: trial.sweepId, trialId: trial.id, index: trial.index };
 }
 
 function toSummary(sweep: SweepRecord): SweepSummary {

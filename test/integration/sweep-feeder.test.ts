@@ -1,0 +1,79 @@
+/**
+ * Windowed feeding: a sweep's trials reach the job queue a window at a time, topped up as trials
+ * finish, and cancel/retry work on fed and unfed trials alike.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Queue } from 'bullmq';
+import { createRedisConnection } from '../../shared/queue/index.js';
+import { bullPrefix } from '../../shared/queue/trial-queue.js';
+import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
+import { startWorker, type RunningWorker } from '../../services/worker/worker-runtime.js';
+import { makeTestSetup, type TestSetup } from '../support/test-config.js';
+import { waitForSweep } from '../support/wait-for-sweep.js';
+
+const WINDOW = 10;
+
+function tinySweep(trials: number) {
+  return {
+    name: 'feeder',
+    dataset: { make_classification: { n_samples: 120, n_features: 4, n_informative: 2, n_redundant: 1, random_state: 3 }, target: 'target' },
+    pipeline: { imputer: null, scaler: null },
+    cv: { folds: 0, scoring: 'accuracy' },
+    objective: { metric: 'accuracy', goal: 'maximize' },
+    search: { method: 'random', max_trials: trials, seed: 5, space: [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 10 } } }] },
+  };
+}
+
+describe('SweepFeeder', () => {
+  let setup: TestSetup;
+  let service: SweepService;
+  let queue: Queue;
+  let connection: ReturnType<typeof createRedisConnection>;
+
+  before(async () => {
+    setup = await makeTestSetup('feeder', { env: { SWEEPQ_FEED_WINDOW: String(WINDOW), SWEEPQ_FEED_INTERVAL_MS: '200' } });
+    service = await createSweepService({ config: setup.config, logger: setup.logger });
+    connection = createRedisConnection(setup.env.REDIS_URL!, { name: 'feeder-test' });
+    queue = new Queue(setup.config.queue.name, { connection, prefix: bullPrefix(setup.config.redis.prefix) });
+  });
+  after(async () => {
+    await queue.close();
+    await service.close();
+    connection.disconnect();
+    await setup.cleanup();
+  });
+
+  it('enqueues only a window of jobs at submit and feeds the rest as trials finish', async () => {
+    const { sweepId, total } = await service.submit(tinySweep(60));
+    assert.equal(total, 60);
+    assert.equal(await queue.getJobCountByTypes('waiting', 'active', 'delayed', 'prioritized'), WINDOW, 'only the window is queued');
+    const worker: RunningWorker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    try {
+      const status = await waitForSweep(service, sweepId, 60_000);
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 60, failed: 0, cancelled: 0 });
+      const { trials } = await service.trials(sweepId, { limit: 100 });
+      for (const t of trials) assert.equal(t.attempt, 1, `${t.id} ran once`);
+    } finally {
+      await worker.close(1000);
+    }
+  });
+
+  it('cancels fed and unfed trials, and retry runs them all to completion', async () => {
+    const { sweepId } = await service.submit(tinySweep(40));
+    const cancelled = await service.cancel(sweepId);
+    assert.equal(cancelled.state, 'cancelled');
+    assert.equal(cancelled.counts.cancelled, 40);
+    assert.equal(await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized'), 0, 'fed jobs were removed');
+
+    assert.deepEqual(await service.retry(sweepId), { requeued: 40 });
+    const worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    try {
+      const status = await waitForSweep(service, sweepId, 60_000);
+      assert.equal(status.state, 'completed');
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 40, failed: 0, cancelled: 0 });
+    } finally {
+      await worker.close(1000);
+    }
+  });
+});
