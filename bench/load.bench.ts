@@ -27,6 +27,7 @@ import { measureCpuCeiling } from './support/cpu-ceiling.js';
 import type { LoadClientsReport } from './support/load-clients.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 import { waitForSweep } from './support/sweep-progress.js';
+import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
 
 const LOAD_CLIENTS_MAIN = fileURLToPath(new URL('./support/load-clients.js', import.meta.url));
@@ -45,29 +46,23 @@ function round(value: number, digits = 2): number {
 
 /** 2,000 small trials: shallow decision trees on 800 training rows, 3-fold CV (tens of ms each). */
 function fastSpec(name: string, seed: number, trials = TRIALS): Record<string, unknown> {
-  return {
+  return syntheticSweepSpec({
     name,
     seed,
-    dataset: { make_classification: { n_samples: 1000, n_features: 10, n_informative: 5, n_redundant: 2, random_state: 21 }, target: 'target' },
-    split: { test_size: 0.2, random_state: 0, stratify: true },
+    dataset: { n_samples: 1000, n_features: 10, n_informative: 5, n_redundant: 2, random_state: 21 },
+    testSize: 0.2,
     pipeline: { imputer: { strategy: 'mean' }, scaler: 'none' },
     cv: { folds: 3 },
-    objective: { metric: 'auc_roc', goal: 'maximize' },
-    search: {
-      method: 'random',
-      max_trials: trials,
-      seed,
-      space: [
-        {
-          model: 'decision_tree',
-          params: {
-            max_depth: { distribution: 'int_uniform', min: 2, max: 10 },
-            min_samples_leaf: { distribution: 'int_uniform', min: 1, max: 20 },
-          },
+    trials: randomSearch(trials, seed, [
+      {
+        model: 'decision_tree',
+        params: {
+          max_depth: { distribution: 'int_uniform', min: 2, max: 10 },
+          min_samples_leaf: { distribution: 'int_uniform', min: 1, max: 20 },
         },
-      ],
-    },
-  };
+      },
+    ]),
+  });
 }
 
 interface Phase {

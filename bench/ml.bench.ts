@@ -11,7 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { takeRows, type Dataset } from '../shared/ml/dataset/dataset.js';
 import { makeClassification } from '../shared/ml/dataset/make-classification.js';
@@ -75,6 +75,8 @@ interface Row {
   config: Config;
   dataset: string;
   seconds: number;
+  /** CPU seconds (user + system) of the same runs: less sensitive than wall time to a busy machine. */
+  cpuSeconds: number;
   auc: number | null;
   sklearnSeconds: number;
   sklearnAuc: number | null;
@@ -83,7 +85,12 @@ interface Row {
 
 function parseArgs(argv: readonly string[]): { quick: boolean; noSklearn: boolean } {
   const known = new Set(['--quick', '--no-sklearn']);
-  for (const arg of argv) if (!known.has(arg)) throw new Error(`unknown option ${arg} (known: --quick, --no-sklearn)`);
+  for (const arg of argv) {
+    if (!known.has(arg)) {
+      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-sklearn)`);
+      process.exit(2);
+    }
+  }
   return { quick: argv.includes('--quick'), noSklearn: argv.includes('--no-sklearn') };
 }
 
@@ -123,17 +130,28 @@ function trialOnce(train: Dataset, test: Dataset, config: Config): TrialOutcome 
   return runTrial({ train, test, pipeline: SPEC, model: config.model, params: config.params, seed: SEED, cv: { folds: 5, scoring: 'accuracy' } });
 }
 
-/** Median wall time of `repeats` runTrial calls after one warm-up run (JIT), in seconds. */
-function timeTrial(train: Dataset, test: Dataset, config: Config, repeats: number, warmUp: boolean): { seconds: number; outcome: TrialOutcome } {
+/** Median wall and CPU time of `repeats` runTrial calls after one warm-up run (JIT), in seconds. */
+function timeTrial(
+  train: Dataset,
+  test: Dataset,
+  config: Config,
+  repeats: number,
+  warmUp: boolean,
+): { seconds: number; cpuSeconds: number; outcome: TrialOutcome } {
   let outcome = warmUp ? trialOnce(train, test, config) : null;
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   for (let r = 0; r < repeats; r++) {
+    const cpuStarted = process.cpuUsage();
     const started = performance.now();
     outcome = trialOnce(train, test, config);
     times.push((performance.now() - started) / 1000);
+    const cpu = process.cpuUsage(cpuStarted);
+    cpuTimes.push((cpu.user + cpu.system) / 1e6);
   }
   times.sort((a, b) => a - b);
-  return { seconds: times[times.length >> 1]!, outcome: outcome! };
+  cpuTimes.sort((a, b) => a - b);
+  return { seconds: times[times.length >> 1]!, cpuSeconds: cpuTimes[cpuTimes.length >> 1]!, outcome: outcome! };
 }
 
 function benchDataset(
@@ -146,12 +164,13 @@ function benchDataset(
 ): Row[] {
   const rows: Row[] = [];
   for (const config of CONFIGS) {
-    const { seconds, outcome } = timeTrial(train, test, config, repeats(config), warmUp);
+    const { seconds, cpuSeconds, outcome } = timeTrial(train, test, config, repeats(config), warmUp);
     const reference = sklearn.byName.get(config.name);
     rows.push({
       config,
       dataset,
       seconds,
+      cpuSeconds,
       auc: outcome.metrics.auc_roc,
       sklearnSeconds: reference?.seconds ?? Number.NaN,
       sklearnAuc: reference && Number.isFinite(reference.auc_roc) ? reference.auc_roc : null,
@@ -168,13 +187,14 @@ function formatSeconds(s: number): string {
 }
 
 function printTable(rows: readonly Row[]): void {
-  const header = ['config', 'dataset', 'sweepq s', 'scikit-learn s', 'ratio', 'sweepq auc', 'sklearn auc'];
+  const header = ['config', 'dataset', 'sweepq s', 'sweepq cpu s', 'scikit-learn s', 'ratio', 'sweepq auc', 'sklearn auc'];
   const lines: string[][] = [header];
   for (const row of rows) {
     lines.push([
       row.config.short,
       row.dataset,
       formatSeconds(row.seconds),
+      formatSeconds(row.cpuSeconds),
       `${formatSeconds(row.sklearnSeconds)}${row.sklearnSource === 'published' ? ' (published)' : ''}`,
       Number.isFinite(row.sklearnSeconds) ? (row.seconds / row.sklearnSeconds).toFixed(3) : '-',
       row.auc === null ? '-' : row.auc.toFixed(4),
@@ -213,6 +233,10 @@ async function main(): Promise<void> {
       `stratified 80/20 split → ${synTrain.nRows}+${synTest.nRows} rows × 40 features`,
   );
   console.log('timed: one runTrial = fit + 5-fold stratified CV + test evaluation; median imputer → standard scaler; seed 42');
+  const cores = availableParallelism();
+  const load = loadavg()[0]!;
+  console.log(`machine: ${cores} cores, 1-minute load average ${load.toFixed(2)} at start`);
+  if (load > cores * 0.5) console.log('warning: the machine is busy; wall times (both sides) are inflated — compare the cpu column too');
 
   let loanSklearn = publishedSklearn('loan_default', referenceAucs);
   let synSklearn = publishedSklearn('synthetic_20k', new Map());

@@ -35,6 +35,7 @@ import { keepAliveAgent, timedGet } from './support/http-get.js';
 import { SampleBuffer, summarize, type LatencySummary } from './support/percentiles.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 import { waitForSweep } from './support/sweep-progress.js';
+import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -220,21 +221,15 @@ async function partA(quick: boolean): Promise<void> {
 // (b) per-trial overhead
 
 function tinySpec(name: string, trials: number, seed: number): Record<string, unknown> {
-  return {
+  return syntheticSweepSpec({
     name,
     seed,
-    dataset: { make_classification: { n_samples: 100, n_features: 5, n_informative: 3, n_redundant: 1, random_state: 3 }, target: 'target' },
-    split: { test_size: 0.2, random_state: 0, stratify: true },
+    dataset: { n_samples: 100, n_features: 5, n_informative: 3, n_redundant: 1, random_state: 3 },
+    testSize: 0.2,
     pipeline: { imputer: { strategy: 'mean' }, scaler: 'standard' },
     cv: { folds: 0 },
-    objective: { metric: 'auc_roc', goal: 'maximize' },
-    search: {
-      method: 'random',
-      max_trials: trials,
-      seed,
-      space: [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.001, max: 100 }, max_iter: 1 } }],
-    },
-  };
+    trials: randomSearch(trials, seed, [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.001, max: 100 }, max_iter: 1 } }]),
+  });
 }
 
 async function allTrials(service: SweepService, sweepId: string, total: number): Promise<TrialRecord[]> {
@@ -334,16 +329,15 @@ async function partB(quick: boolean): Promise<void> {
 function forestSpec(name: string, trials: number, folds: number): Record<string, unknown> {
   const list: Array<Record<string, unknown>> = [];
   for (let i = 0; i < trials; i++) list.push({ name: `rf_${i}`, model: 'random_forest', params: { n_estimators: 100, random_state: i } });
-  return {
+  return syntheticSweepSpec({
     name,
     seed: 0,
-    dataset: { make_classification: { n_samples: 3000, n_features: 20, n_informative: 10, n_redundant: 4, random_state: 11 }, target: 'target' },
-    split: { test_size: 0.2, random_state: 0, stratify: true },
+    dataset: { n_samples: 3000, n_features: 20, n_informative: 10, n_redundant: 4, random_state: 11 },
+    testSize: 0.2,
     pipeline: { imputer: { strategy: 'mean' }, scaler: 'none' },
     cv: { folds },
-    objective: { metric: 'auc_roc', goal: 'maximize' },
-    trials: list,
-  };
+    trials: { trials: list },
+  });
 }
 
 async function partC(quick: boolean): Promise<void> {
@@ -405,40 +399,34 @@ async function partC(quick: boolean): Promise<void> {
 // (d) 100,000-trial submit, status latency, cancel
 
 function bigSpec(name: string, trials: number): Record<string, unknown> {
-  return {
+  return syntheticSweepSpec({
     name,
     seed: 5,
-    dataset: { make_classification: { n_samples: 300, n_features: 8, n_informative: 4, n_redundant: 2, random_state: 5 }, target: 'target' },
-    split: { test_size: 0.25, random_state: 0, stratify: true },
+    dataset: { n_samples: 300, n_features: 8, n_informative: 4, n_redundant: 2, random_state: 5 },
+    testSize: 0.25,
     pipeline: { imputer: { strategy: 'median' }, scaler: 'none' },
     cv: { folds: 0 },
-    objective: { metric: 'auc_roc', goal: 'maximize' },
-    search: {
-      method: 'random',
-      max_trials: trials,
-      seed: 99,
-      space: [
-        {
-          model: 'random_forest',
-          params: {
-            n_estimators: { distribution: 'int_uniform', min: 5, max: 40 },
-            max_depth: { values: [3, 5, 8, null] },
-            max_features: { values: ['sqrt', 0.5] },
-            min_samples_leaf: { distribution: 'int_uniform', min: 1, max: 8 },
-          },
+    trials: randomSearch(trials, 99, [
+      {
+        model: 'random_forest',
+        params: {
+          n_estimators: { distribution: 'int_uniform', min: 5, max: 40 },
+          max_depth: { values: [3, 5, 8, null] },
+          max_features: { values: ['sqrt', 0.5] },
+          min_samples_leaf: { distribution: 'int_uniform', min: 1, max: 8 },
         },
-        {
-          model: 'gradient_boosting',
-          params: {
-            n_estimators: { distribution: 'int_uniform', min: 5, max: 40 },
-            learning_rate: { distribution: 'log_uniform', min: 0.01, max: 0.5 },
-            max_depth: { values: [2, 3, 4] },
-            subsample: { distribution: 'q_uniform', min: 0.5, max: 1.0, q: 0.1 },
-          },
+      },
+      {
+        model: 'gradient_boosting',
+        params: {
+          n_estimators: { distribution: 'int_uniform', min: 5, max: 40 },
+          learning_rate: { distribution: 'log_uniform', min: 0.01, max: 0.5 },
+          max_depth: { values: [2, 3, 4] },
+          subsample: { distribution: 'q_uniform', min: 0.5, max: 1.0, q: 0.1 },
         },
-      ],
-    },
-  };
+      },
+    ]),
+  });
 }
 
 async function partD(quick: boolean): Promise<void> {

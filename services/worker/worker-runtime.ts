@@ -42,7 +42,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
   const logger = options.logger.child({ component: 'worker', workerId });
 
-  const store = createObjectStore(config, logger);
+  const store = await createObjectStore(config, logger);
   await store.ensureReady();
   // Blocking-style (commands wait for a reconnect): a result computed while Redis restarts is committed
   // once Redis is back instead of being thrown away.

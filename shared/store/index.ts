@@ -1,6 +1,6 @@
 export type { ObjectStore, PutOptions } from './object-store.js';
 export { assertObjectKey, MAX_OBJECT_KEY_LENGTH } from './object-key.js';
 export { LocalObjectStore } from './local-object-store.js';
-export { MinioObjectStore, isTransientStoreError } from './minio-object-store.js';
-export type { MinioObjectStoreOptions } from './minio-object-store.js';
+// MinioObjectStore is deliberately not re-exported: importing it loads the minio client, which
+// createObjectStore loads only when S3 is configured. Import it from './minio-object-store.js'.
 export { createObjectStore } from './create-object-store.js';

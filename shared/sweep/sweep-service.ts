@@ -336,7 +336,7 @@ export async function createSweepService(options: { config: Config; logger: Logg
   const url = options.redisUrl ?? options.config.redis.url;
   if (!url) throw new SweepqError('INVALID_ARGUMENT', 'no Redis configured: set REDIS_URL (or use `sweepq run`, which starts its own)');
   const redis = createRedisConnection(url, { name: 'sweepq-service', logger: options.logger });
-  const store = createObjectStore(options.config, options.logger);
+  const store = await createObjectStore(options.config, options.logger);
   try {
     await store.ensureReady();
   } catch (error) {

@@ -9,50 +9,30 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { MetricsIndex } from '../../shared/index/index.js';
-import { bullPrefix, createRedisConnection } from '../../shared/queue/index.js';
 import type { TrialRecord } from '../../shared/schemas/trial.schema.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
-import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, waitFor, WorkerFleet, type WorkerProcess } from './fault-harness.js';
+import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, waitFor, type WorkerProcess } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
 
 const TRIALS = 10;
 const EXTRA = 3;
 const N_ESTIMATORS = 60;
 
 describe('cancel, retry and extend across two worker processes', () => {
-  let setup: TestSetup;
-  let service: SweepService;
-  let redis: Redis;
-  let index: MetricsIndex;
-  let queue: Queue;
-  let fleet: WorkerFleet;
+  let cluster: FaultCluster;
   let workers: WorkerProcess[];
   let sweepId: string;
   /** Trials completed before the cancel, as recorded then. */
   let completedBeforeCancel: TrialRecord[] = [];
 
   before(async () => {
-    setup = await makeTestSetup('cancel-retry', { env: { SWEEPQ_LOCK_DURATION_MS: '3000', SWEEPQ_STALLED_INTERVAL_MS: '1000' } });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
-    index = new MetricsIndex(redis, setup.config.redis.prefix);
-    queue = new Queue(setup.config.queue.name, { connection: redis, prefix: bullPrefix(setup.config.redis.prefix) });
-    fleet = new WorkerFleet(setup.env);
-    workers = [fleet.spawn(), fleet.spawn()];
+    cluster = await FaultCluster.start('cancel-retry', { env: { SWEEPQ_LOCK_DURATION_MS: '3000', SWEEPQ_STALLED_INTERVAL_MS: '1000' }, queue: true });
+    workers = [cluster.fleet.spawn(), cluster.fleet.spawn()];
   });
-  after(async () => {
-    await fleet.killAll();
-    await queue.close();
-    await service.close();
-    redis.disconnect();
-    await setup.cleanup();
-  });
+  after(() => cluster.close());
 
   it('cancel removes queued trials and aborts running ones within seconds', async (t) => {
+    const { service, index, queue } = cluster;
     sweepId = (await service.submit(forestSweepSpec({ name: 'cancel-retry', trials: TRIALS, nEstimators: N_ESTIMATORS }))).sweepId;
     await waitFor(
       'completed trials and both workers busy',
@@ -92,6 +72,7 @@ describe('cancel, retry and extend across two worker processes', () => {
   });
 
   it('retry re-runs only cancelled trials; completed results stay as they were', async () => {
+    const { service, redis, index } = cluster;
     const cancelled = (await service.status(sweepId)).counts.cancelled;
     const { requeued } = await service.retry(sweepId);
     assert.equal(requeued, cancelled);
@@ -106,6 +87,7 @@ describe('cancel, retry and extend across two worker processes', () => {
   });
 
   it('extend adds trials to the finished sweep, keeps old results, and completes again', async () => {
+    const { service, redis, index } = cluster;
     const old = await allTrials(index, sweepId, TRIALS);
     const extended = await service.extend(sweepId, forestSweepSpec({ name: 'cancel-retry', trials: EXTRA, nEstimators: 20, first: TRIALS }));
     assert.equal(extended.total, TRIALS + EXTRA);
@@ -116,6 +98,7 @@ describe('cancel, retry and extend across two worker processes', () => {
   });
 
   it('cancel of a completed sweep is a no-op', async () => {
+    const { service, index } = cluster;
     const before = await service.status(sweepId);
     assert.equal(before.state, 'completed');
     const returned = await service.cancel(sweepId);

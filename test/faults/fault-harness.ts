@@ -1,7 +1,8 @@
 /**
  * Shared machinery of the fault tests: real worker processes (`node dist/services/worker/main.js`)
  * that a test can kill, pause and signal, plus small polling and assertion helpers. Every process is
- * tracked by pid and killed in {@link WorkerFleet.killAll}, which each test calls in `after`.
+ * tracked by pid and killed in {@link WorkerFleet.killAll}, which each test calls in `after` (most through
+ * `FaultCluster.close` in fault-cluster.ts, which also owns the service and Redis side of a test).
  * Not a test file itself (no `.test.` in the name), so the runner does not execute it.
  */
 import assert from 'node:assert/strict';

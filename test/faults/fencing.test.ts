@@ -10,34 +10,22 @@ import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { MetricsIndex, type TrialCommit } from '../../shared/index/index.js';
 import { createRedisConnection } from '../../shared/queue/index.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
 import { uniquePrefix } from '../support/servers.js';
 import { makeTestSetup, type TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
-import { forestSweepSpec, waitFor, WorkerFleet, type WorkerProcess } from './fault-harness.js';
+import { forestSweepSpec, waitFor, type WorkerProcess } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
 
 describe('fencing of a paused worker (SIGSTOP past its lock, then SIGCONT)', () => {
-  let setup: TestSetup;
-  let service: SweepService;
-  let redis: Redis;
-  let index: MetricsIndex;
-  let fleet: WorkerFleet;
+  let cluster: FaultCluster;
 
   before(async () => {
-    setup = await makeTestSetup('fencing', { env: { SWEEPQ_LOCK_DURATION_MS: '2000', SWEEPQ_STALLED_INTERVAL_MS: '1000' } });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
-    index = new MetricsIndex(redis, setup.config.redis.prefix);
-    fleet = new WorkerFleet(setup.env);
+    cluster = await FaultCluster.start('fencing', { env: { SWEEPQ_LOCK_DURATION_MS: '2000', SWEEPQ_STALLED_INTERVAL_MS: '1000' } });
   });
-  after(async () => {
-    await fleet.killAll();
-    await service.close();
-    redis.disconnect();
-    await setup.cleanup();
-  });
+  after(() => cluster.close());
 
   it('refuses the late commit of the paused attempt and keeps the winner’s result', async (t) => {
+    const { service, redis, index, fleet } = cluster;
     const submitted = await service.submit(forestSweepSpec({ name: 'fencing', trials: 1, nEstimators: 80 }));
     const workers = [fleet.spawn(), fleet.spawn()];
     const active = await waitFor(

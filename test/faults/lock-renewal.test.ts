@@ -6,42 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { MetricsIndex } from '../../shared/index/index.js';
-import { bullPrefix, createRedisConnection } from '../../shared/queue/index.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
+import { bullPrefix } from '../../shared/queue/index.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
-import { forestSweepSpec, sleep, waitFor, WorkerFleet } from './fault-harness.js';
+import { forestSweepSpec, sleep, waitFor } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
 
 const LOCK_MS = 1500;
 
 describe('job lock renewal during a long CPU-bound trial', () => {
-  let setup: TestSetup;
-  let service: SweepService;
-  let redis: Redis;
-  let index: MetricsIndex;
-  let queue: Queue;
-  let fleet: WorkerFleet;
+  let cluster: FaultCluster;
 
   before(async () => {
-    setup = await makeTestSetup('lock-renewal', { env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000' } });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
-    index = new MetricsIndex(redis, setup.config.redis.prefix);
-    queue = new Queue(setup.config.queue.name, { connection: redis, prefix: bullPrefix(setup.config.redis.prefix) });
-    fleet = new WorkerFleet(setup.env);
+    cluster = await FaultCluster.start('lock-renewal', { env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000' }, queue: true });
   });
-  after(async () => {
-    await fleet.killAll();
-    await queue.close();
-    await service.close();
-    redis.disconnect();
-    await setup.cleanup();
-  });
+  after(() => cluster.close());
 
   it('completes a trial of ≥ 10 s (many lock durations) in one attempt, never stalled', async (t) => {
+    const { setup, service, redis, index, queue, fleet } = cluster;
     // Measured: 550 trees trained in 7.6 s here (3200 rows, 3-fold CV + refit); 850 give ~11-12 s.
     const submitted = await service.submit(forestSweepSpec({ name: 'lock-renewal', trials: 1, nEstimators: 850 }));
     fleet.spawn();

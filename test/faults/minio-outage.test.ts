@@ -5,31 +5,25 @@
  * outage no trial completes and afterwards every completed trial's object exists.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
-import { MetricsIndex } from '../../shared/index/index.js';
-import { createRedisConnection } from '../../shared/queue/index.js';
 import { createObjectStore, type ObjectStore } from '../../shared/store/index.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
 import { startMinioServer, type TestMinioServer } from '../support/servers.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
-import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, sleep, waitFor, WorkerFleet } from './fault-harness.js';
+import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, sleep, waitFor, type WorkerProcess } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
 
 const TRIALS = 12;
 const OUTAGE_MS = 10_000;
 
 describe('MinIO outage mid-sweep', () => {
   let minio: TestMinioServer;
-  let setup: TestSetup;
-  let service: SweepService;
   let store: ObjectStore;
-  let redis: Redis;
-  let index: MetricsIndex;
-  let fleet: WorkerFleet;
+  let cluster: FaultCluster;
+  let workers: WorkerProcess[];
 
   before(async () => {
     minio = await startMinioServer();
-    setup = await makeTestSetup('minio-outage', {
+    cluster = await FaultCluster.start('minio-outage', {
       env: {
         S3_ENDPOINT: minio.endpoint,
         S3_ACCESS_KEY: minio.accessKey,
@@ -38,27 +32,23 @@ describe('MinIO outage mid-sweep', () => {
         SWEEPQ_LOCK_DURATION_MS: '3000',
         SWEEPQ_STALLED_INTERVAL_MS: '1000',
       },
+      // Workers keep their own dataset cache, as on other machines: the service's cache (filled at
+      // submit) must not hand them a dataset the store could not serve.
+      workerEnv: (setup) => ({ SWEEPQ_STATE_DIR: path.join(setup.stateDir, 'workers') }),
     });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    store = createObjectStore(setup.config);
+    store = await createObjectStore(cluster.setup.config);
     await store.ensureReady();
-    redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
-    index = new MetricsIndex(redis, setup.config.redis.prefix);
-    fleet = new WorkerFleet(setup.env);
+    workers = [cluster.fleet.spawn(), cluster.fleet.spawn()];
   });
   after(async () => {
-    await fleet.killAll();
-    await service.close();
+    await cluster.close();
     await store.close?.();
-    redis.disconnect();
     await minio.stop();
-    await setup.cleanup();
   });
 
   it('completes no trial without its artefact while MinIO is down, then finishes the sweep', async (t) => {
+    const { service, redis, index } = cluster;
     const submitted = await service.submit(forestSweepSpec({ name: 'minio-outage', trials: TRIALS, nEstimators: 30 }));
-    fleet.spawn();
-    fleet.spawn();
     await waitFor('two completed trials', async () => (await service.status(submitted.sweepId)).counts.completed >= 2, 40_000, 50);
 
     await minio.kill('SIGKILL');
@@ -86,5 +76,33 @@ describe('MinIO outage mid-sweep', () => {
     for (const trial of await allTrials(index, submitted.sweepId, TRIALS)) {
       assert.ok(trial.artifact !== null && (await store.exists(trial.artifact)), `${trial.id}: its artefact object exists`);
     }
+  });
+  it('cancels trials still waiting for their dataset when the sweep is cancelled during an outage', async (t) => {
+    const { service } = cluster;
+    // Pause the workers so the sweep is submitted (dataset uploaded) before MinIO goes down, then
+    // let them claim trials that can only wait for the dataset download.
+    for (const w of workers) w.signal('SIGSTOP');
+    let sweepId: string;
+    try {
+      sweepId = (await service.submit(forestSweepSpec({ name: 'cancel-in-outage', trials: 4, nEstimators: 30, nSamples: 3000 }))).sweepId;
+      await minio.kill('SIGKILL');
+    } finally {
+      for (const w of workers) w.signal('SIGCONT');
+    }
+    try {
+      await waitFor('both workers waiting on the dataset', async () => (await service.status(sweepId)).counts.active === 2, 15_000, 50);
+      const cancelled = await service.cancel(sweepId);
+      assert.equal(cancelled.counts.queued, 0);
+      await sleep(1000);
+    } finally {
+      await minio.restart();
+    }
+    const restartedAt = Date.now();
+    const final = await waitFor('the waiting trials to end', async () => {
+      const s = await service.status(sweepId);
+      return s.counts.active === 0 ? s : undefined;
+    }, 30_000, 50);
+    t.diagnostic(`trials waiting on the store ended ${Date.now() - restartedAt} ms after MinIO came back`);
+    assert.deepEqual(final.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 4 }, 'nothing trains after its sweep was cancelled');
   });
 });

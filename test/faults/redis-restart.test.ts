@@ -8,15 +8,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
 import { MetricsIndex } from '../../shared/index/index.js';
-import { createRedisConnection } from '../../shared/queue/index.js';
 import type { SweepStatus } from '../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../shared/schemas/trial.schema.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
+import type { SweepService } from '../../shared/sweep/sweep-service.js';
 import { startRedisServer, type TestRedisServer } from '../support/servers.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
-import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, sleep, waitFor, WorkerFleet } from './fault-harness.js';
+import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, sleep, waitFor } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
 
 const TRIALS = 14;
 
@@ -41,31 +39,22 @@ function completedOf(trials: readonly TrialRecord[]): Map<number, TrialRecord> {
 
 describe('Redis crash and restart mid-sweep (AOF everysec)', () => {
   let server: TestRedisServer;
-  let setup: TestSetup;
-  let service: SweepService;
-  let redis: Redis;
-  let index: MetricsIndex;
-  let fleet: WorkerFleet;
+  let cluster: FaultCluster;
 
   before(async () => {
     server = await startRedisServer({ appendonly: true });
-    setup = await makeTestSetup('redis-restart', {
+    cluster = await FaultCluster.start('redis-restart', {
       env: { REDIS_URL: server.url, SWEEPQ_LOCK_DURATION_MS: '3000', SWEEPQ_STALLED_INTERVAL_MS: '1000' },
     });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    redis = createRedisConnection(server.url, { name: 'fault-test' });
-    index = new MetricsIndex(redis, setup.config.redis.prefix);
-    fleet = new WorkerFleet(setup.env);
+    cluster.redis.on('error', () => undefined); // refused reconnects while Redis is down are expected here
   });
   after(async () => {
-    await fleet.killAll();
-    await service.close();
-    redis.disconnect();
+    await cluster.close();
     await server.stop();
-    await setup.cleanup();
   });
 
   it('keeps every reported result across a crash and a restart, and finishes the sweep', async (t) => {
+    const { service, redis, index, fleet } = cluster;
     const submitted = await service.submit(forestSweepSpec({ name: 'redis-restart', trials: TRIALS, nEstimators: 40 }));
     fleet.spawn();
     fleet.spawn();

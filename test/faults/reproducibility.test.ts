@@ -9,13 +9,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Redis } from 'ioredis';
-import { MetricsIndex } from '../../shared/index/index.js';
-import { createRedisConnection } from '../../shared/queue/index.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
-import { allTrials, WorkerFleet } from './fault-harness.js';
+import { allTrials } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
 
 const fixtures = path.resolve(process.cwd(), 'test/fixtures');
 
@@ -38,27 +34,15 @@ function spec(train: string, test: string) {
 }
 
 describe('reproducibility through the whole queue path', () => {
-  let setup: TestSetup;
-  let service: SweepService;
-  let redis: Redis;
-  let index: MetricsIndex;
-  let fleet: WorkerFleet;
+  let cluster: FaultCluster;
 
   before(async () => {
-    setup = await makeTestSetup('reproducibility');
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
-    index = new MetricsIndex(redis, setup.config.redis.prefix);
-    fleet = new WorkerFleet(setup.env);
+    cluster = await FaultCluster.start('reproducibility');
   });
-  after(async () => {
-    await fleet.killAll();
-    await service.close();
-    redis.disconnect();
-    await setup.cleanup();
-  });
+  after(() => cluster.close());
 
   it('gives bit-identical metrics and byte-identical artefacts for the same spec and seed', async (t) => {
+    const { service, index, fleet } = cluster;
     const train = await service.uploadDataset(await readFile(path.join(fixtures, 'loan_default.train.csv')));
     const test = await service.uploadDataset(await readFile(path.join(fixtures, 'loan_default.test.csv')));
     fleet.spawn();

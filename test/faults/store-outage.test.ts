@@ -3,7 +3,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { SweepqError } from '../../shared/errors/index.js';
-import { MinioObjectStore } from '../../shared/store/index.js';
+import { MinioObjectStore } from '../../shared/store/minio-object-store.js';
 import { startMinioServer, uniquePrefix, type TestMinioServer } from '../support/servers.js';
 
 function listen(server: net.Server): Promise<number> {

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
-import { assertObjectKey, LocalObjectStore, MinioObjectStore, type ObjectStore } from '../../shared/store/index.js';
+import { assertObjectKey, LocalObjectStore, type ObjectStore } from '../../shared/store/index.js';
+import { MinioObjectStore } from '../../shared/store/minio-object-store.js';
 import { testEnv, uniquePrefix } from '../support/servers.js';
 
 const INVALID_KEYS = ['../../etc/passwd', '/abs', 'a//b', 'a:b', '', 'a/', '.', 'a/./b', 'a/../b', 'a\\b', 'spa ce', 'caf\u00e9', 'x'.repeat(513)];

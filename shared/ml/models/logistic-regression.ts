@@ -9,16 +9,21 @@
  * (softmax) loss with k vectors, sklearn's default for lbfgs.
  *
  * Why Newton and not L-BFGS: the problems sweepq sees have tens of features, so the (p+1)·k' Hessian is
- * small, and Newton converges quadratically to the exact optimum in a handful of passes over the data.
- * That makes the coefficients match sklearn's (which also converge to this unique optimum) to far better
- * than its own `tol`, and it is faster than L-BFGS's tens of iterations.
+ * small, and Newton converges quadratically to the exact optimum. That makes the coefficients match
+ * sklearn's (which converge to this unique optimum) to better than its own `tol`. The Hessian is the
+ * expensive part (≈ width/2 passes over the data), so the solver (1) reuses a Cholesky factor while it
+ * still shrinks the gradient fast, and (2) on large fits warm-starts from a row subsample, leaving about
+ * one full Hessian per fit. `max_iter` caps the full-data iterations (and, separately, the warm start's).
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../../errors/index.js';
 import { LogisticRegressionParamsSchema, type LogisticRegressionParams } from '../../schemas/model-params.schema.js';
 import type { FeatureMatrix } from '../dataset/dataset.js';
 import { choleskyDecompose, choleskySolveInPlace } from '../linalg/cholesky-solve.js';
+import { classCountOf } from './class-count-of.js';
 import { argmaxRows, type Classifier, type SerializedModel } from './classifier.js';
+import { constructFromArtifact, parseModelArtifact } from './model-artifact.js';
+import { parseModelParams } from './parse-model-params.js';
 
 const MODEL_NAME = 'logistic_regression';
 const FORMAT_VERSION = 1;
@@ -76,16 +81,7 @@ export class LogisticRegression implements Classifier {
    * @param _seed unused: the solver is deterministic. Accepted so every model shares one constructor shape.
    */
   constructor(params: unknown = {}, _seed?: number) {
-    const parsed = LogisticRegressionParamsSchema.safeParse(params ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue && issue.path.length > 0 ? issue.path.join('.') : '(params)';
-      throw new InvalidInputError('INVALID_MODEL', `logistic_regression: invalid parameter ${path}: ${issue?.message ?? 'invalid'}`, {
-        location: { path },
-        details: parsed.error.issues,
-      });
-    }
-    this.params = parsed.data;
+    this.params = parseModelParams(LogisticRegressionParamsSchema, params, MODEL_NAME);
   }
 
   /**
@@ -94,9 +90,7 @@ export class LogisticRegression implements Classifier {
    */
   fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
     const p = X.columns.length;
-    let maxClass = 1;
-    for (let i = 0; i < y.length; i++) if (y[i]! > maxClass) maxClass = y[i]!;
-    const nClasses = maxClass + 1;
+    const nClasses = classCountOf(y);
     const n = rows ? rows.length : X.nRows;
     const design = designColumns(X, rows, n, this.params.fit_intercept);
     const labels = new Int32Array(n);
@@ -210,13 +204,7 @@ export class LogisticRegression implements Classifier {
 
   /** Loads a model saved by {@link toJSON}; throws INVALID_ARTIFACT on anything malformed. */
   static fromJSON(json: unknown): LogisticRegression {
-    const parsed = SerializedLogisticRegressionSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new InvalidInputError('INVALID_ARTIFACT', `logistic_regression artefact is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-        details: parsed.error.issues,
-      });
-    }
-    const data = parsed.data;
+    const data = parseModelArtifact(SerializedLogisticRegressionSchema, json, MODEL_NAME);
     if (data.version !== FORMAT_VERSION) {
       throw new InvalidInputError('INVALID_ARTIFACT', `logistic_regression artefact version ${data.version} is not supported (expected ${FORMAT_VERSION})`);
     }
@@ -224,12 +212,7 @@ export class LogisticRegression implements Classifier {
     if (data.coef.length !== nOut * data.nFeatures || data.intercept.length !== nOut) {
       throw new InvalidInputError('INVALID_ARTIFACT', 'logistic_regression artefact: coef/intercept sizes do not match nClasses and nFeatures');
     }
-    let model: LogisticRegression;
-    try {
-      model = new LogisticRegression(data.params);
-    } catch (error) {
-      throw new InvalidInputError('INVALID_ARTIFACT', 'logistic_regression artefact has invalid params', { cause: error });
-    }
+    const model = constructFromArtifact(MODEL_NAME, () => new LogisticRegression(data.params));
     model.nClasses = data.nClasses;
     model.nFeatures = data.nFeatures;
     model.coef = Float64Array.from(data.coef);
@@ -260,7 +243,8 @@ interface NewtonProblem {
 }
 
 /**
- * Damped Newton on the objective, starting from `theta` (zeros). Returns the iteration count.
+ * Damped Newton on the objective, starting from `theta` (zeros, or a warm start) and from `factor` when
+ * it holds a Cholesky factor. Returns the iteration count; leaves the last factor in `factor`.
  *
  * Multinomial + intercept: the loss is invariant to adding one constant to every intercept, so the
  * Hessian is singular along that direction. Adding 0.5·(Σₖ bₖ)² removes the null space without moving

@@ -12,6 +12,9 @@ import {
   FLOAT64_EPS,
   outputColumns,
   parseSerialized,
+  statisticFromJSON,
+  statisticsAlign,
+  statisticToJSON,
   type SerializedTransformer,
   type Transformer,
 } from './transformer.js';
@@ -30,7 +33,7 @@ export const SerializedMinMaxScalerSchema = z
     scale: z.array(z.number().finite()).nullable(),
     min: z.array(z.number().finite()).nullable(),
   })
-  .refine((s) => (s.scale === null) === (s.min === null) && (s.scale === null || s.scale.length === s.min!.length), {
+  .refine((s) => statisticsAlign(s.scale, s.min), {
     message: 'scale and min must both be null or have the same length',
   });
 
@@ -98,8 +101,8 @@ export class MinMaxScaler implements Transformer {
       name: this.name,
       version: SERIAL_VERSION,
       featureRange: [this.featureRange[0], this.featureRange[1]],
-      scale: this.scale === null ? null : Array.from(this.scale),
-      min: this.min === null ? null : Array.from(this.min),
+      scale: statisticToJSON(this.scale),
+      min: statisticToJSON(this.min),
     };
   }
 
@@ -107,8 +110,8 @@ export class MinMaxScaler implements Transformer {
   static fromJSON(json: unknown): MinMaxScaler {
     const data = parseSerialized(SerializedMinMaxScalerSchema, json, 'serialized min_max_scaler');
     const scaler = new MinMaxScaler(data.featureRange);
-    scaler.scale = data.scale === null ? null : Float64Array.from(data.scale);
-    scaler.min = data.min === null ? null : Float64Array.from(data.min);
+    scaler.scale = statisticFromJSON(data.scale);
+    scaler.min = statisticFromJSON(data.min);
     return scaler;
   }
 }

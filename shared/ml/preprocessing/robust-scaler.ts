@@ -6,15 +6,18 @@
  */
 import { z } from 'zod';
 import type { FeatureMatrix } from '../dataset/dataset.js';
+import { centerAndScale } from './center-and-scale.js';
 import {
   checkTransformInput,
   fitScratch,
   FLOAT64_EPS,
   gatherPresent,
-  outputColumns,
   parseSerialized,
   sortedMedian,
   sortedPercentile,
+  statisticFromJSON,
+  statisticsAlign,
+  statisticToJSON,
   type SerializedTransformer,
   type Transformer,
 } from './transformer.js';
@@ -28,7 +31,7 @@ export const SerializedRobustScalerSchema = z
     center: z.array(z.number().finite()).nullable(),
     scale: z.array(z.number().finite().positive()).nullable(),
   })
-  .refine((s) => (s.center === null) === (s.scale === null) && (s.center === null || s.center.length === s.scale!.length), {
+  .refine((s) => statisticsAlign(s.center, s.scale), {
     message: 'center and scale must both be null or have the same length',
   });
 
@@ -62,24 +65,15 @@ export class RobustScaler implements Transformer {
 
   transform(X: FeatureMatrix, out?: Float64Array[]): FeatureMatrix {
     const center = checkTransformInput(this.name, this.center, X);
-    const scale = this.scale!;
-    const columns = outputColumns(X, out);
-    for (let c = 0; c < columns.length; c++) {
-      const source = X.columns[c]!;
-      const target = columns[c]!;
-      const m = center[c]!;
-      const s = scale[c]!;
-      for (let i = 0; i < source.length; i++) target[i] = (source[i]! - m) / s;
-    }
-    return { nRows: X.nRows, columns };
+    return centerAndScale(X, center, this.scale!, out);
   }
 
   toJSON(): SerializedTransformer {
     return {
       name: this.name,
       version: SERIAL_VERSION,
-      center: this.center === null ? null : Array.from(this.center),
-      scale: this.scale === null ? null : Array.from(this.scale),
+      center: statisticToJSON(this.center),
+      scale: statisticToJSON(this.scale),
     };
   }
 
@@ -87,8 +81,8 @@ export class RobustScaler implements Transformer {
   static fromJSON(json: unknown): RobustScaler {
     const data = parseSerialized(SerializedRobustScalerSchema, json, 'serialized robust_scaler');
     const scaler = new RobustScaler();
-    scaler.center = data.center === null ? null : Float64Array.from(data.center);
-    scaler.scale = data.scale === null ? null : Float64Array.from(data.scale);
+    scaler.center = statisticFromJSON(data.center);
+    scaler.scale = statisticFromJSON(data.scale);
     return scaler;
   }
 }

@@ -16,6 +16,8 @@ import {
   gatherPresent,
   outputColumns,
   parseSerialized,
+  statisticFromJSON,
+  statisticToJSON,
   type SerializedTransformer,
   type Transformer,
 } from './transformer.js';
@@ -96,7 +98,7 @@ export class SimpleImputer implements Transformer {
       name: this.name,
       version: SERIAL_VERSION,
       params: { ...this.params },
-      statistics: this.statistics === null ? null : Array.from(this.statistics),
+      statistics: statisticToJSON(this.statistics),
     };
   }
 
@@ -104,7 +106,7 @@ export class SimpleImputer implements Transformer {
   static fromJSON(json: unknown): SimpleImputer {
     const data = parseSerialized(SerializedSimpleImputerSchema, json, 'serialized simple_imputer');
     const imputer = new SimpleImputer(data.params);
-    imputer.statistics = data.statistics === null ? null : Float64Array.from(data.statistics);
+    imputer.statistics = statisticFromJSON(data.statistics);
     return imputer;
   }
 }

@@ -9,11 +9,14 @@
  */
 import { z } from 'zod';
 import type { FeatureMatrix } from '../dataset/dataset.js';
+import { centerAndScale } from './center-and-scale.js';
 import {
   checkTransformInput,
   FLOAT64_EPS,
-  outputColumns,
   parseSerialized,
+  statisticFromJSON,
+  statisticsAlign,
+  statisticToJSON,
   type SerializedTransformer,
   type Transformer,
 } from './transformer.js';
@@ -27,7 +30,7 @@ export const SerializedStandardScalerSchema = z
     mean: z.array(z.number().finite()).nullable(),
     scale: z.array(z.number().finite().positive()).nullable(),
   })
-  .refine((s) => (s.mean === null) === (s.scale === null) && (s.mean === null || s.mean.length === s.scale!.length), {
+  .refine((s) => statisticsAlign(s.mean, s.scale), {
     message: 'mean and scale must both be null or have the same length',
   });
 
@@ -82,24 +85,15 @@ export class StandardScaler implements Transformer {
 
   transform(X: FeatureMatrix, out?: Float64Array[]): FeatureMatrix {
     const mean = checkTransformInput(this.name, this.mean, X);
-    const scale = this.scale!;
-    const columns = outputColumns(X, out);
-    for (let c = 0; c < columns.length; c++) {
-      const source = X.columns[c]!;
-      const target = columns[c]!;
-      const m = mean[c]!;
-      const s = scale[c]!;
-      for (let i = 0; i < source.length; i++) target[i] = (source[i]! - m) / s;
-    }
-    return { nRows: X.nRows, columns };
+    return centerAndScale(X, mean, this.scale!, out);
   }
 
   toJSON(): SerializedTransformer {
     return {
       name: this.name,
       version: SERIAL_VERSION,
-      mean: this.mean === null ? null : Array.from(this.mean),
-      scale: this.scale === null ? null : Array.from(this.scale),
+      mean: statisticToJSON(this.mean),
+      scale: statisticToJSON(this.scale),
     };
   }
 
@@ -107,8 +101,8 @@ export class StandardScaler implements Transformer {
   static fromJSON(json: unknown): StandardScaler {
     const data = parseSerialized(SerializedStandardScalerSchema, json, 'serialized standard_scaler');
     const scaler = new StandardScaler();
-    scaler.mean = data.mean === null ? null : Float64Array.from(data.mean);
-    scaler.scale = data.scale === null ? null : Float64Array.from(data.scale);
+    scaler.mean = statisticFromJSON(data.mean);
+    scaler.scale = statisticFromJSON(data.scale);
     return scaler;
   }
 }

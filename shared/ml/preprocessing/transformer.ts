@@ -49,6 +49,21 @@ export function parseSerialized<S extends z.ZodType>(
   return result.data;
 }
 
+/** A per-column statistic as plain JSON: null while unfitted (typed arrays would serialize as objects). */
+export function statisticToJSON(values: Float64Array | null): number[] | null {
+  return values === null ? null : Array.from(values);
+}
+
+/** Inverse of {@link statisticToJSON}. */
+export function statisticFromJSON(values: readonly number[] | null): Float64Array | null {
+  return values === null ? null : Float64Array.from(values);
+}
+
+/** Whether two serialized per-column statistics agree: both unfitted (null) or one value per column each. */
+export function statisticsAlign(a: readonly number[] | null, b: readonly number[] | null): boolean {
+  return (a === null) === (b === null) && (a === null || a.length === b!.length);
+}
+
 /** Throws unless the transformer is fitted and X has the fitted number of columns. */
 export function checkTransformInput(name: string, fitted: Float64Array | null, X: FeatureMatrix): Float64Array {
   if (fitted === null) throw new InvalidInputError('INVALID_ARGUMENT', `${name} must be fitted before transform`);

@@ -22,11 +22,13 @@ import { GradientBoostingParamsSchema, type GradientBoostingParams } from '../..
 import type { FeatureMatrix } from '../../dataset/dataset.js';
 import { allRows } from '../../dataset/dataset.js';
 import { Rng } from '../../random/rng.js';
+import { classCountOf } from '../class-count-of.js';
 import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
+import { constructFromArtifact, parseModelArtifact } from '../model-artifact.js';
+import { parseModelParams } from '../parse-model-params.js';
 import { FeatureBinner } from './binner.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
-import { classCountOf, parseTreeParams } from './parse-tree-params.js';
 import { resolveTreeLimits } from './tree-limits.js';
 
 const MODEL_NAME = 'gradient_boosting';
@@ -61,7 +63,7 @@ export class GradientBoostingClassifier implements Classifier {
    * @throws InvalidInputError INVALID_MODEL on bad params.
    */
   constructor(params: unknown = {}, seed?: number) {
-    this.params = parseTreeParams(GradientBoostingParamsSchema, params, MODEL_NAME);
+    this.params = parseModelParams(GradientBoostingParamsSchema, params, MODEL_NAME);
     this.seed = this.params.random_state ?? seed ?? 0;
   }
 
@@ -223,19 +225,8 @@ export class GradientBoostingClassifier implements Classifier {
 
   /** @throws InvalidInputError INVALID_ARTIFACT when the state is malformed. */
   static fromJSON(json: unknown): GradientBoostingClassifier {
-    const parsed = SerializedGradientBoostingSchema.safeParse(json);
-    if (!parsed.success) {
-      throw new InvalidInputError('INVALID_ARTIFACT', `gradient_boosting artefact is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`, {
-        details: parsed.error.issues,
-      });
-    }
-    const state = parsed.data;
-    let model: GradientBoostingClassifier;
-    try {
-      model = new GradientBoostingClassifier(state.params);
-    } catch (error) {
-      throw new InvalidInputError('INVALID_ARTIFACT', 'gradient_boosting artefact has invalid params', { cause: error });
-    }
+    const state = parseModelArtifact(SerializedGradientBoostingSchema, json, MODEL_NAME);
+    const model = constructFromArtifact(MODEL_NAME, () => new GradientBoostingClassifier(state.params));
     model.nClasses = state.nClasses;
     const T = model.treesPerStage;
     if (state.init.length !== T) {
