@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       name: 'trials',
       attempts: 3,
       backoffMs: 1000,
+      feedWindow: 2000,
+      feedIntervalMs: 2000,
       lockDurationMs: 15_000,
       stalledIntervalMs: 5000,
       maxStalledCount: 3,

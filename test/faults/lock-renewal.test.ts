@@ -21,10 +21,11 @@ describe('job lock renewal during a long CPU-bound trial', () => {
   });
   after(() => cluster.close());
 
-  it('completes a trial of ≥ 10 s (many lock durations) in one attempt, never stalled', async (t) => {
+  it('completes a trial of many lock durations in one attempt, never stalled', async (t) => {
     const { setup, service, redis, index, queue, fleet } = cluster;
-    // Measured: 550 trees trained in 7.6 s here (3200 rows, 3-fold CV + refit); 850 give ~11-12 s.
-    const submitted = await service.submit(forestSweepSpec({ name: 'lock-renewal', trials: 1, nEstimators: 850 }));
+    // Measured: 850 trees train in 7.5 s on an idle 2-core machine (3200 rows, 3-fold CV + refit) and
+    // 11-28 s under load; 1500 keep the trial well past the bound below on a fast machine.
+    const submitted = await service.submit(forestSweepSpec({ name: 'lock-renewal', trials: 1, nEstimators: 1500 }));
     fleet.spawn();
     fleet.spawn(); // idle: would take the job over if its lock ever lapsed
     const running = await waitFor(
@@ -60,7 +61,8 @@ describe('job lock renewal during a long CPU-bound trial', () => {
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 });
     const trial = (await index.getTrial(submitted.sweepId, 0))!;
     t.diagnostic(`trained ${trial.durationMs} ms with a ${LOCK_MS} ms lock; lowest lock TTL seen ${minTtl} ms over ${samples} samples`);
-    assert.ok(trial.durationMs !== null && trial.durationMs >= 10_000, `the trial ran ≥ 10 s (${trial.durationMs} ms)`);
+    // The guarantee under test is "many lock durations", not a wall-clock figure.
+    assert.ok(trial.durationMs !== null && trial.durationMs >= 4 * LOCK_MS, `the trial ran ≥ 4 lock durations (${trial.durationMs} ms)`);
     assert.equal(trial.attempt, 1, 'claimed once');
     assert.equal(trial.worker, running.worker, 'committed by the worker that started it');
     assert.ok(minTtl > 0 && minTtl <= LOCK_MS, 'the lock was held (and renewed) throughout');
