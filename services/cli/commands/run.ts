@@ -30,7 +30,8 @@ import { followSweep } from './watch.js';
 
 /** The compiled worker entry point, next to this file in dist/. */
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
-const POLL_INTERVAL_MS = 500;
+// Status is a few cheap Redis reads; polling often makes the end of a short sweep visible at once.
+const POLL_INTERVAL_MS = 100;
 /** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
 const KILL_MARGIN_MS = 5000;
 /** How long an interrupted run waits for the sweep to be cancelled before shutting down anyway. */

@@ -5,7 +5,7 @@ import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { intOption, note, parseSweepId, type Command } from '../command.js';
 import { withClient } from '../connect.js';
-import { ProgressWriter, progressLine } from '../format/progress-bar.js';
+import { ProgressWriter, progressKey, progressLine } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
 
 /** A sweep is over when nothing is left to run. */
@@ -26,7 +26,7 @@ export async function followSweep(
   try {
     for (;;) {
       const status = await client.status(sweepId);
-      writer.update(progressLine(status));
+      writer.update(progressLine(status), progressKey(status));
       options.onPoll?.(status);
       if (isFinished(status)) return status;
       await sleep(options.intervalMs, undefined, options.signal === undefined ? {} : { signal: options.signal });

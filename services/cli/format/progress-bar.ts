@@ -37,20 +37,30 @@ export interface ProgressStream {
   isTTY?: boolean;
 }
 
-/** Writes progress lines: redraws in place on a TTY, one line per change otherwise. */
+/** What a progress line says apart from the clock: a new non-TTY line is due only when this changes. */
+export function progressKey(status: SweepStatus): string {
+  const c = status.counts;
+  return `${status.state} ${c.queued} ${c.active} ${c.completed} ${c.failed} ${c.cancelled} ${status.total}`;
+}
+
+/** Writes progress lines: redraws in place on a TTY, one line per change of `key` otherwise. */
 export class ProgressWriter {
   private last = '';
+  private lastKey = '';
   private drawn = false;
 
   constructor(private readonly stream: ProgressStream) {}
 
-  update(line: string): void {
-    if (line === this.last) return;
-    this.last = line;
+  /** `key` defaults to the line itself; pass one without the elapsed time so logs get a line per real change. */
+  update(line: string, key: string = line): void {
     if (this.stream.isTTY === true) {
+      if (line === this.last) return;
+      this.last = line;
       this.stream.write(`\r${line}\x1b[K`);
       this.drawn = true;
     } else {
+      if (key === this.lastKey) return;
+      this.lastKey = key;
       this.stream.write(`${line}\n`);
     }
   }
