@@ -3,7 +3,7 @@
  * Kept separate from main.ts so tests drive it with `app.inject` and no socket.
  */
 import { createRequire } from 'node:module';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
@@ -48,7 +48,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     return503OnClosing: true,
     // Two JSON log lines per request cost more CPU than a status query itself; polling clients would
     // spend the scheduler's CPU on logging. Errors are still logged by the error handler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   }) as unknown as FastifyInstance;
 
   if (config.api.token === undefined) {
@@ -70,6 +70,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     service,
     datasetBodyLimitBytes: config.limits.datasetBodyLimitBytes,
     sweepBodyLimitBytes: config.limits.sweepBodyLimitBytes,
+    readCacheMs: config.api.readCacheMs,
   });
   return app;
 }

@@ -9,6 +9,7 @@ import { InvalidInputError } from '../../shared/errors/index.js';
 import { SweepIdSchema, TrialIdSchema, TrialStatusSchema } from '../../shared/schemas/trial.schema.js';
 import { parseSweepText, readSweepDocument } from '../../shared/sweep/parse-sweep-file.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
+import { ResponseCache } from './response-cache.js';
 
 export interface SweepRoutesOptions {
   service: SweepClient;
@@ -16,6 +17,8 @@ export interface SweepRoutesOptions {
   datasetBodyLimitBytes: number;
   /** Largest `POST /sweeps` and `POST /sweeps/:id/trials` body. */
   sweepBodyLimitBytes: number;
+  /** How stale a cached read response may be (ms); 0 turns the cache off. */
+  readCacheMs: number;
 }
 
 /** Content types accepted for sweep specs. */
@@ -91,6 +94,11 @@ function requireContentType(request: FastifyRequest, accepted: readonly string[]
   }
 }
 
+/** Sends an already serialized JSON body (from the read cache). */
+function sendJson(reply: FastifyReply, body: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
 function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): FastifyReply {
   // filename is built from validated ids only ([a-z0-9-]), so it needs no quoting beyond the quotes.
   return reply
@@ -103,6 +111,7 @@ function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): Fas
 /** Registers every `/datasets` and `/sweeps` route. */
 export function registerSweepRoutes(app: FastifyInstance, options: SweepRoutesOptions): void {
   const { service } = options;
+  const cache = new ResponseCache(options.readCacheMs);
 
   // Raw bodies for uploads, YAML and JSON. JSON is read in specFrom rather than by fastify's parser,
   // which answers a valid body holding "__proto__" with "Body is not valid JSON" and silently keeps
@@ -134,39 +143,45 @@ export function registerSweepRoutes(app: FastifyInstance, options: SweepRoutesOp
     const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
     requireContentType(request, SWEEP_CONTENT_TYPES);
     const result = await service.extend(id, specFrom(request));
+    cache.invalidate(`/sweeps/${id}`);
     return reply.status(201).send(result);
   });
 
-  app.get('/sweeps', async (request) => {
+  app.get('/sweeps', async (request, reply) => {
     const query = parseInput(ListSweepsQuerySchema, request.query, 'query parameter');
-    const sweeps = await service.listSweeps({
-      ...(query.experiment === undefined ? {} : { experiment: query.experiment }),
-      ...(query.limit === undefined ? {} : { limit: query.limit }),
-      ...(query.offset === undefined ? {} : { offset: query.offset }),
-    });
-    return { sweeps };
+    const body = await cache.json(request.url, async () => ({
+      sweeps: await service.listSweeps({
+        ...(query.experiment === undefined ? {} : { experiment: query.experiment }),
+        ...(query.limit === undefined ? {} : { limit: query.limit }),
+        ...(query.offset === undefined ? {} : { offset: query.offset }),
+      }),
+    }));
+    return sendJson(reply, body);
   });
 
-  app.get('/sweeps/:id', async (request) => {
+  app.get('/sweeps/:id', async (request, reply) => {
     const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    return service.status(id);
+    return sendJson(reply, await cache.json(request.url, () => service.status(id)));
   });
 
-  app.get('/sweeps/:id/trials', async (request) => {
+  app.get('/sweeps/:id/trials', async (request, reply) => {
     const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
     const query = parseInput(TrialsQuerySchema, request.query, 'query parameter');
-    return service.trials(id, {
-      limit: query.limit,
-      offset: query.offset,
-      ...(query.sort === undefined ? {} : { sort: query.sort }),
-      ...(query.status === undefined ? {} : { status: query.status }),
-    });
+    const body = await cache.json(request.url, () =>
+      service.trials(id, {
+        limit: query.limit,
+        offset: query.offset,
+        ...(query.sort === undefined ? {} : { sort: query.sort }),
+        ...(query.status === undefined ? {} : { status: query.status }),
+      }),
+    );
+    return sendJson(reply, body);
   });
 
-  app.get('/sweeps/:id/best', async (request) => {
+  app.get('/sweeps/:id/best', async (request, reply) => {
     const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
     const { metric } = parseInput(BestQuerySchema, request.query, 'query parameter');
-    return service.best(id, metric);
+    return sendJson(reply, await cache.json(request.url, () => service.best(id, metric)));
   });
 
   app.get('/sweeps/:id/trials/:trialId/artifact', async (request, reply) => {
@@ -189,11 +204,15 @@ export function registerSweepRoutes(app: FastifyInstance, options: SweepRoutesOp
 
   app.post('/sweeps/:id/cancel', async (request) => {
     const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    return service.cancel(id);
+    const status = await service.cancel(id);
+    cache.invalidate(`/sweeps/${id}`);
+    return status;
   });
 
   app.post('/sweeps/:id/retry', async (request) => {
     const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    return service.retry(id);
+    const result = await service.retry(id);
+    cache.invalidate(`/sweeps/${id}`);
+    return result;
   });
 }

@@ -75,6 +75,8 @@ export interface ApiConfig {
   readonly token: string | undefined;
   /** SWEEPQ_REQUIRE_AUTH_FOR_READS, default false: also require the token for GET routes. */
   readonly requireAuthForReads: boolean;
+  /** SWEEPQ_API_CACHE_MS, default 250: how stale a polled status/leaderboard response may be (0 = off). */
+  readonly readCacheMs: number;
 }
 
 /** Worker process settings. */
@@ -178,6 +180,7 @@ const envSchema = z.object({
   SWEEPQ_API_URL: urlVar(['http:', 'https:'], true).optional(),
   SWEEPQ_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SWEEPQ_REQUIRE_AUTH_FOR_READS: boolVar(false),
+  SWEEPQ_API_CACHE_MS: intVar(250, 0, 60_000),
   WORKER_CONCURRENCY: intVar(1, 1, 256),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   SWEEPQ_MAX_TRIALS: intVar(100_000, 1, 10_000_000),
@@ -274,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       url: e.SWEEPQ_API_URL,
       token: e.SWEEPQ_API_TOKEN,
       requireAuthForReads: e.SWEEPQ_REQUIRE_AUTH_FOR_READS,
+      readCacheMs: e.SWEEPQ_API_CACHE_MS,
     }),
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS }),
     limits: Object.freeze({

@@ -29,7 +29,7 @@ describe('loadConfig', () => {
     assert.equal(config.stateDir, path.resolve('.sweepq'));
     assert.equal(config.logLevel, 'info');
     assert.equal(config.logPretty, undefined);
-    assert.deepEqual(config.api, { port: 8080, host: '127.0.0.1', url: undefined, token: undefined, requireAuthForReads: false });
+    assert.deepEqual(config.api, { port: 8080, host: '127.0.0.1', url: undefined, token: undefined, requireAuthForReads: false, readCacheMs: 250 });
     assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000 });
     assert.deepEqual(config.queue, {
       name: 'trials',

@@ -122,6 +122,9 @@ function makeApp(env: Record<string, string> = {}): { app: FastifyInstance; serv
     SWEEPQ_API_TOKEN: TOKEN,
     SWEEPQ_SWEEP_BODY_LIMIT_BYTES: String(SWEEP_LIMIT),
     SWEEPQ_BODY_LIMIT_BYTES: String(DATASET_LIMIT),
+    // Route behaviour is tested with a service whose answers change between requests; the read
+    // cache has its own tests below.
+    SWEEPQ_API_CACHE_MS: '0',
     ...env,
   });
   const service = new MemoryClient();
@@ -451,5 +454,33 @@ describe('HttpSweepClient against the API', () => {
     } finally {
       service.status = original;
     }
+  });
+});
+
+describe('read cache', () => {
+  it('answers repeated polls of a sweep from one service call, and a cancel refreshes it', async () => {
+    const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000' });
+    const statusCalls = (): number => service.calls.filter((c) => c.method === 'status').length;
+    const before = statusCalls();
+    for (let i = 0; i < 5; i++) {
+      const response = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
+    }
+    assert.equal(statusCalls() - before, 1, 'five polls, one service call');
+    const cancelled = await app.inject({ method: 'POST', url: `/sweeps/${SWEEP_ID}/cancel`, headers: auth });
+    assert.equal(cancelled.statusCode, 200);
+    await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+    assert.equal(statusCalls() - before, 2, 'the cancel dropped the cached status');
+    await app.close();
+  });
+
+  it('does not cache errors', async () => {
+    const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000' });
+    service.fail = new SweepqError('NOT_FOUND', `sweep ${SWEEP_ID} does not exist`);
+    assert.equal((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` })).statusCode, 404);
+    service.fail = undefined;
+    assert.equal((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` })).statusCode, 200, 'the next poll asks again');
+    await app.close();
   });
 });
