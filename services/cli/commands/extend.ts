@@ -1,9 +1,8 @@
 /** `sweepq extend ID FILE`: add the trials of a sweep file to an existing sweep. */
 import { loadConfig } from '../../../shared/config/config.js';
-import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import { flag, note, parseSweepId, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
-import { uploadSweepFiles } from './submit.js';
+import { uploadSweepFiles, validateSweepFile } from './submit.js';
 
 export const extendCommand: Command = {
   name: 'extend',
@@ -19,8 +18,9 @@ trials keep their results.
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const config = loadConfig();
+    // Validated before connecting, like submit: a file that would be refused uploads nothing.
+    const { spec, files } = await validateSweepFile(positionals[1]!, config.limits.maxTrials);
     const result = await withClient(config, async (client) => {
-      const { spec, files } = await loadSweepFile(positionals[1]!);
       await uploadSweepFiles(client, files);
       return client.extend(id, spec);
     });

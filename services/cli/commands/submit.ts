@@ -48,11 +48,6 @@ export async function submitLoadedSweepFile(client: SweepClient, loaded: LoadedS
   return client.submit(loaded.spec);
 }
 
-/** Validates, uploads and submits `path`. */
-export async function submitSweepFile(client: SweepClient, path: string, maxTrials: number): Promise<SubmitResult> {
-  return submitLoadedSweepFile(client, await validateSweepFile(path, maxTrials));
-}
-
 export const submitCommand: Command = {
   name: 'submit',
   summary: 'submit a sweep file',
