@@ -60,12 +60,14 @@ export interface NewTrial {
   seed: number;
 }
 
-/** What it takes to name a trial's current job: its id, retry number and status. */
+/** What it takes to name and order a trial's job: id, retry number, status, model and params (JSON). */
 export interface JobRef {
   index: number;
   id: string;
   retries: number;
   status: TrialStatus;
+  model: string;
+  params: string;
 }
 
 export interface FeedState {
@@ -367,12 +369,21 @@ export class MetricsIndex {
   async jobRefs(sweepId: string, indices: readonly number[]): Promise<JobRef[]> {
     if (indices.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status');
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status', 'model', 'params');
     const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
     const refs: JobRef[] = [];
     for (let i = 0; i < results.length; i++) {
-      const [id, retries, status] = results[i]!;
-      if (id) refs.push({ index: indices[i]!, id, retries: Number(retries ?? 0), status: (status ?? 'queued') as TrialStatus });
+      const [id, retries, status, model, params] = results[i]!;
+      if (id) {
+        refs.push({
+          index: indices[i]!,
+          id,
+          retries: Number(retries ?? 0),
+          status: (status ?? 'queued') as TrialStatus,
+          model: model ?? '',
+          params: params ?? '{}',
+        });
+      }
     }
     return refs;
   }

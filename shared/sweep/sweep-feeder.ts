@@ -10,10 +10,11 @@
  * claim finds the trial completed and skips it). Workers feed after every trial and on a timer, so a
  * sweep keeps moving whoever dies.
  */
-import type { MetricsIndex } from '../index/index.js';
+import type { JobRef, MetricsIndex } from '../index/index.js';
 import type { Logger } from '../logger/logger.js';
 import type { TrialQueue } from '../queue/index.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
+import { estimateTrialCost } from '../search/estimate-trial-cost.js';
 
 export class SweepFeeder {
   /** One feed at a time per sweep in this process; a request during a feed runs once more after it. */
@@ -68,11 +69,18 @@ export class SweepFeeder {
       const indices: number[] = [];
       for (let i = state.fed; i < next; i++) indices.push(i);
       const refs = await this.index.jobRefs(sweepId, indices);
-      const jobs: Array<{ data: TrialJob; retries: number }> = [];
+      const queued: Array<{ ref: JobRef; cost: number }> = [];
       for (const ref of refs) {
         // A trial cancelled before it was fed has no job to get; `retry` re-queues it (and feeds).
-        if (ref.status === 'queued') jobs.push({ data: { v: 1, sweepId, trialId: ref.id, index: ref.index }, retries: ref.retries });
+        if (ref.status === 'queued') queued.push({ ref, cost: estimateTrialCost(ref.model, JSON.parse(ref.params) as Record<string, unknown>) });
       }
+      // Longest first within the window (stable for equal costs): the queue is FIFO, so short trials
+      // fill the gaps at the end instead of one long trial running alone on one worker.
+      queued.sort((a, b) => b.cost - a.cost || a.ref.index - b.ref.index);
+      const jobs: Array<{ data: TrialJob; retries: number }> = queued.map(({ ref }) => ({
+        data: { v: 1, sweepId, trialId: ref.id, index: ref.index },
+        retries: ref.retries,
+      }));
       await this.queue.enqueue(jobs);
       if (await this.index.advanceFeed(sweepId, state.fed, next)) {
         if (next >= state.total) await this.index.stopFeeding(sweepId);

@@ -59,6 +59,24 @@ describe('SweepFeeder', () => {
     }
   });
 
+  it('enqueues the costliest trials of a window first', async () => {
+    const { search: _search, ...base } = tinySweep(1);
+    const spec = {
+      ...base,
+      trials: [
+        { name: 'lr', model: 'logistic_regression', params: {} },
+        { name: 'rf_small', model: 'random_forest', params: { n_estimators: 10, max_depth: 3 } },
+        { name: 'gb', model: 'gradient_boosting', params: { n_estimators: 100 } },
+        { name: 'rf_big', model: 'random_forest', params: { n_estimators: 200 } },
+      ],
+    };
+    const { sweepId } = await service.submit(spec);
+    const waiting = await queue.getJobs(['waiting'], 0, -1, true);
+    const order = waiting.filter((j) => (j.data as { sweepId: string }).sweepId === sweepId).map((j) => (j.data as { index: number }).index);
+    assert.deepEqual(order, [3, 2, 1, 0], 'rf_big, gb, rf_small, lr: longest first');
+    await service.cancel(sweepId);
+  });
+
   it('cancels fed and unfed trials, and retry runs them all to completion', async () => {
     const { sweepId } = await service.submit(tinySweep(40));
     const cancelled = await service.cancel(sweepId);

@@ -18,7 +18,6 @@ import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js
 import type { TrialRecord, TrialStatus } from '../../../shared/schemas/trial.schema.js';
 import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
-import { createSweepService } from '../../../shared/sweep/sweep-service.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { createCliLogger } from '../connect.js';
 import { formatDuration } from '../format/duration.js';
@@ -166,6 +165,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
     pool.start(options.workers, redisUrl, config);
+    // Imported only now (BullMQ and the service take ~0.3 s to load): the workers boot meanwhile.
+    const { createSweepService } = await import('../../../shared/sweep/sweep-service.js');
     service = await createSweepService({ config, logger, redisUrl });
     await uploadSweepFiles(service, loaded.files);
     const submitted = await service.submit(loaded.spec);
