@@ -6,7 +6,7 @@
  *   npm run bench:ml -- --quick      # skips the slow 20k scikit-learn run (uses published numbers)
  *   npm run bench:ml -- --no-sklearn # published scikit-learn numbers only
  *
- * scikit-learn runs through /work/shared/tools/sklearn_trials.py (single-threaded, same CSVs, same
+ * scikit-learn runs through bench/sklearn/sklearn_trials.py (single-threaded, same CSVs, same
  * pipeline). Goal: sweepq takes at most half of scikit-learn's time on every row.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,7 +21,8 @@ import { runTrial, type TrialOutcome } from '../shared/ml/run-trial.js';
 import type { ModelName } from '../shared/schemas/model-params.schema.js';
 import type { PipelineSpec } from '../shared/schemas/pipeline-spec.schema.js';
 
-const SKLEARN_TOOL = '/work/shared/tools/sklearn_trials.py';
+// The reference runner, copied into the repo so a clone can re-measure side by side.
+const SKLEARN_TOOL = path.resolve(process.cwd(), 'bench/sklearn/sklearn_trials.py');
 const PYTHON = '/usr/bin/python3';
 const SEED = 42;
 const SPEC: PipelineSpec = { imputer: { strategy: 'median', fill_value: 0 }, scaler: 'standard' };

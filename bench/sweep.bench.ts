@@ -7,7 +7,7 @@
  *   npm run bench:sweep -- --only b,d   # some parts only
  *
  * (a) `sweepq run sweeps/loan-default.yaml --json` (embedded Redis, default workers) against the same
- *     five trials in scikit-learn (/work/shared/tools/sklearn_trials.py), both timed as whole processes.
+ *     five trials in scikit-learn (bench/sklearn/sklearn_trials.py), both timed as whole processes.
  * (b) per-trial overhead beyond training on 1,000 tiny trials, one in-process worker (concurrency 1).
  * (c) throughput of 16 CPU-bound random-forest trials on 1 vs 2 worker processes.
  * (d) submitting a 100,000-trial random sweep, `status` latency while it runs (in-process and HTTP),
@@ -39,7 +39,8 @@ import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SKLEARN_TOOL = '/work/shared/tools/sklearn_trials.py';
+// The reference runner, copied into the repo so a clone can re-measure side by side.
+const SKLEARN_TOOL = path.join(REPO_ROOT, 'bench/sklearn/sklearn_trials.py');
 const PYTHON = '/usr/bin/python3';
 
 const goals: GoalRow[] = [];
