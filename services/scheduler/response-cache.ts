@@ -8,6 +8,8 @@ export class ResponseCache {
   private readonly entries = new Map<string, { expires: number; body: string }>();
   /** Concurrent misses of one key share one computation. */
   private readonly pending = new Map<string, Promise<string>>();
+  /** Bumped by every invalidation: a computation that started before one is neither stored nor shared. */
+  private generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -21,21 +23,27 @@ export class ResponseCache {
     if (hit !== undefined && hit.expires > Date.now()) return hit.body;
     const inflight = this.pending.get(key);
     if (inflight !== undefined) return inflight;
+    const generation = this.generation;
     const run = compute()
       .then((value) => {
         const body = JSON.stringify(value);
+        if (generation !== this.generation) return body;
         if (this.entries.size >= this.maxEntries) this.evictExpired();
         if (this.entries.size < this.maxEntries) this.entries.set(key, { expires: Date.now() + this.ttlMs, body });
         return body;
       })
-      .finally(() => this.pending.delete(key));
+      .finally(() => {
+        if (this.pending.get(key) === run) this.pending.delete(key);
+      });
     this.pending.set(key, run);
     return run;
   }
 
   /** Drops every entry whose key starts with `prefix` (e.g. `/sweeps/<id>` after a cancel). */
   invalidate(prefix: string): void {
+    this.generation++;
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    for (const key of this.pending.keys()) if (key.startsWith(prefix)) this.pending.delete(key);
   }
 
   private evictExpired(): void {

@@ -14,12 +14,29 @@ export class TrainingThreadClient {
   private nextId = 1;
   private inflight: { id: number; resolve(r: TrainingResult): void; reject(e: unknown): void } | null = null;
 
+  /** Held by one trial from before its claim until it ends, across the awaits before `run`. */
+  private reserved = false;
+
   get busy(): boolean {
-    return this.inflight !== null;
+    return this.inflight !== null || this.reserved;
+  }
+
+  /**
+   * Takes the thread for one trial, synchronously: two jobs starting at once can never pick the same
+   * thread while one of them is still downloading its dataset. Returns false when taken.
+   */
+  tryReserve(): boolean {
+    if (this.busy) return false;
+    this.reserved = true;
+    return true;
+  }
+
+  unreserve(): void {
+    this.reserved = false;
   }
 
   run(task: Omit<TrainingTask, 'id'>): Promise<TrainingResult> {
-    if (this.inflight) return Promise.reject(new SweepqError('INTERNAL', 'training thread is busy'));
+    if (this.inflight !== null) return Promise.reject(new SweepqError('INTERNAL', 'training thread is busy'));
     const thread = this.ensureThread();
     const id = this.nextId++;
     return new Promise<TrainingResult>((resolve, reject) => {

@@ -75,12 +75,30 @@ export class TrialProcessor {
       throw new UnrecoverableError(`job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     }
     const data = parsed.data;
-    const { index, logger, workerId } = this.deps;
-    const log = logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
+    const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
 
     const context = await this.context(data.sweepId);
     if (!context) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
 
+    // The thread is taken before the claim: with none free the job fails here, its trial untouched.
+    const thread = this.deps.threads.find((t) => t.tryReserve());
+    if (!thread) throw new SweepqError('INTERNAL', 'no free training thread (concurrency misconfigured)');
+    try {
+      return await this.claimAndTrain(job, lockToken, data, context, thread, log);
+    } finally {
+      thread.unreserve();
+    }
+  }
+
+  private async claimAndTrain(
+    job: Job<TrialJob>,
+    lockToken: string | undefined,
+    data: TrialJob,
+    context: SweepContext,
+    thread: TrainingThreadClient,
+    log: Logger,
+  ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const { index, workerId } = this.deps;
     const token = randomUUID();
     const { result: claim, trial } = await index.claimWithDefinition(data.sweepId, data.index, token, workerId);
     if (claim !== 'ok' || trial === undefined) {
@@ -93,8 +111,6 @@ export class TrialProcessor {
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const thread = this.deps.threads.find((t) => !t.busy);
-    if (!thread) throw new SweepqError('INTERNAL', 'no free training thread (concurrency misconfigured)');
     const running: RunningTrial = { sweepId: data.sweepId, thread, abortReason: null };
     this.running.set(data.trialId, running);
     const started = Date.now();

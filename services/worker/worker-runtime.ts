@@ -8,7 +8,7 @@ import { Worker, type Job } from 'bullmq';
 import type { Config } from '../../shared/config/config.js';
 import { MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
-import { bullPrefix, createRedisConnection, TrialQueue } from '../../shared/queue/index.js';
+import { bullPrefix, createRedisConnection, parseTrialJobId, TrialQueue } from '../../shared/queue/index.js';
 import type { TrialJob } from '../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
@@ -91,8 +91,28 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   worker.on('completed', (job) => feedAfter(job));
   worker.on('failed', (job, error) => {
     logger.debug({ jobId: job?.id, err: error.message }, 'job failed');
-    feedAfter(job);
+    const settled = job === undefined ? Promise.resolve() : failAbandonedTrial(job, error);
+    settled
+      .catch((failure: unknown) => logger.error({ err: failure, jobId: job?.id }, 'could not mark an abandoned trial failed'))
+      .finally(() => feedAfter(job));
   });
+  /**
+   * A job can fail without our processor recording it: BullMQ fails a job that stalled more than
+   * SWEEPQ_MAX_STALLED_COUNT times (say, a worker OOM-killed on every attempt) before running it
+   * again, and a job can exhaust its attempts before it claimed its trial. Its trial would then stay
+   * active or queued forever; mark it failed (a guarded no-op when the processor already did).
+   */
+  async function failAbandonedTrial(job: Job<TrialJob>, error: Error): Promise<void> {
+    const stalledOut = job.stalledCounter > config.queue.maxStalledCount;
+    const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (!stalledOut && !exhausted) return;
+    const ref = job.id === undefined ? null : parseTrialJobId(job.id);
+    if (ref === null) return;
+    const reason = stalledOut ? `INTERNAL: the job stalled more than ${config.queue.maxStalledCount} times (worker crashes)` : `INTERNAL: ${error.message}`;
+    if ((await index.forceFail(ref.sweepId, ref.index, ref.retries, reason)) === 'ok') {
+      logger.warn({ jobId: job.id, reason }, 'trial marked failed: its job was abandoned by the queue');
+    }
+  }
   // Safety net: sweeps whose feeding stopped (a feeder died mid-way, Redis was down) move on.
   const feedTimer = setInterval(() => {
     feeder.feedAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic feed failed'));

@@ -11,6 +11,7 @@ import { IndexKeys } from './index-keys.js';
 import {
   abortTrial,
   advanceFeedCursor,
+  forceFailTrial,
   cancelQueuedTrials,
   claimTrial,
   commitTrial,
@@ -146,6 +147,7 @@ export class MetricsIndex {
         cancelledFlag: 0,
         finishedAt: '',
         fed: 0,
+        reserved: 0,
       })
       .zadd(k.sweeps(), sweep.createdAt, sweep.id)
       .zadd(k.experiment(sweep.name), sweep.createdAt, sweep.id)
@@ -196,6 +198,15 @@ export class MetricsIndex {
       .hset(this.keys.sweep(sweepId), 'finishedAt', '')
       .exec()
       .then(assertExecOk);
+  }
+
+  /**
+   * Reserves `count` trial indices atomically and returns the first: concurrent `extend`s of one
+   * sweep get disjoint ranges instead of overwriting each other's trials.
+   */
+  async reserveIndices(sweepId: string, count: number): Promise<number> {
+    const end = await this.redis.hincrby(this.keys.sweep(sweepId), 'reserved', count);
+    return end - count;
   }
 
   /** Where a sweep's feed stands: trials [0, fed) have jobs; [fed, total) wait for the feeder. */
@@ -256,10 +267,6 @@ export class MetricsIndex {
     return parseSweepHash(hash);
   }
 
-  async getSpec(sweepId: string): Promise<unknown> {
-    const spec = await this.redis.hget(this.keys.sweep(sweepId), 'spec');
-    return spec ? (JSON.parse(spec) as unknown) : null;
-  }
 
   async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimResult> {
     return (await this.claimWithDefinition(sweepId, index, token, worker, now)).result;
@@ -308,6 +315,12 @@ export class MetricsIndex {
     return (await failTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, now, text])) as TransitionResult;
   }
 
+  /** Fails a trial whose job BullMQ gave up on (see forceFailTrial); `retries` names the job. */
+  async forceFail(sweepId: string, index: number, retries: number, message: string, now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    return (await forceFailTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [retries, now, message.slice(0, 2000)])) as TransitionResult;
+  }
+
   async release(sweepId: string, index: number, token: string): Promise<TransitionResult> {
     const k = this.keys;
     return (await releaseTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token])) as TransitionResult;
@@ -318,9 +331,14 @@ export class MetricsIndex {
     return (await abortTrial.run(this.redis, [k.trial(sweepId, index), k.sweep(sweepId)], [token, now])) as TransitionResult;
   }
 
+  /** Sets the cancelled flag: from now on claims refuse the sweep's trials and feeders stop. */
+  async flagCancelled(sweepId: string): Promise<void> {
+    await this.redis.hset(this.keys.sweep(sweepId), 'cancelledFlag', 1);
+  }
+
   /** Flags the sweep cancelled (claims refuse from now on) and cancels every queued trial. */
   async cancel(sweepId: string, total: number, now = Date.now()): Promise<number> {
-    await this.redis.hset(this.keys.sweep(sweepId), 'cancelledFlag', 1);
+    await this.flagCancelled(sweepId);
     let cancelled = 0;
     for (let start = 0; start < total; start += CHUNK) {
       const end = Math.min(total, start + CHUNK);

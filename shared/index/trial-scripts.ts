@@ -33,7 +33,7 @@ export const claimTrial = new LuaScript(
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
 if st == 'completed' or st == 'cancelled' or st == 'failed' then return {st} end
-if redis.call('HGET', KEYS[2], 'cancelled') == '1' then
+if redis.call('HGET', KEYS[2], 'cancelledFlag') == '1' then
   redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[3], 'token', '')
   if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
   redis.call('HINCRBY', KEYS[2], 'cancelled', 1)
@@ -165,7 +165,7 @@ for i = tonumber(ARGV[2]), tonumber(ARGV[3]) - 1 do
 end
 if failed > 0 then redis.call('HINCRBY', KEYS[1], 'failed', -failed) end
 if cancelled > 0 then redis.call('HINCRBY', KEYS[1], 'cancelled', -cancelled) end
-if #out > 0 then redis.call('HSET', KEYS[1], 'finishedAt', '', 'cancelled', '0') end
+if #out > 0 then redis.call('HSET', KEYS[1], 'finishedAt', '', 'cancelledFlag', '0') end
 return out
 `,
 );
@@ -180,5 +180,27 @@ export const advanceFeedCursor = new LuaScript(
 if tonumber(redis.call('HGET', KEYS[1], 'fed') or '0') ~= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'fed', ARGV[2])
 return 1
+`,
+);
+
+/**
+ * Marks a trial failed without a token, for jobs BullMQ itself gave up on (stalled more than
+ * SWEEPQ_MAX_STALLED_COUNT times, e.g. a worker OOM-killed on every attempt): no attempt of ours is
+ * alive to call `fail`. Applies only while the trial is still queued or active under the same job
+ * (its `retries` number), so a late event never touches a retried or finished trial.
+ * KEYS: trial, sweep. ARGV: retries of the failed job, now, error. → 'ok' | 'stale'.
+ */
+export const forceFailTrial = new LuaScript(
+  'forceFail',
+  `${MAYBE_FINISH}
+local v = redis.call('HMGET', KEYS[1], 'status', 'retries')
+local st = v[1]
+if st ~= 'active' and st ~= 'queued' then return 'stale' end
+if tonumber(v[2] or '0') ~= tonumber(ARGV[1]) then return 'stale' end
+redis.call('HSET', KEYS[1], 'status', 'failed', 'token', '', 'finishedAt', ARGV[2], 'error', ARGV[3])
+if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
+redis.call('HINCRBY', KEYS[2], 'failed', 1)
+maybeFinish(KEYS[2], ARGV[2])
+return 'ok'
 `,
 );

@@ -24,6 +24,13 @@ export function trialJobId(trialId: string, retries: number): string {
   return retries === 0 ? trialId : `${trialId}-r${retries}`;
 }
 
+/** The trial a job id names: `<sweepId>-t<index>` or `<sweepId>-t<index>-r<retries>`; null for others. */
+export function parseTrialJobId(jobId: string): { sweepId: string; index: number; retries: number } | null {
+  const match = /^(s-[a-z0-9]{6,40})-t(\d{1,7})(?:-r(\d{1,6}))?$/.exec(jobId);
+  if (!match) return null;
+  return { sweepId: match[1]!, index: Number(match[2]), retries: match[3] === undefined ? 0 : Number(match[3]) };
+}
+
 export class TrialQueue {
   readonly queue: Queue<TrialJob>;
   private readonly jobOptions: JobsOptions;

@@ -37,12 +37,17 @@ export class SweepFeeder {
     }
     const run = (async () => {
       let added = 0;
-      do {
-        this.again.delete(sweepId);
-        added += await this.topUp(sweepId);
-      } while (this.again.has(sweepId));
+      try {
+        do {
+          this.again.delete(sweepId);
+          added += await this.topUp(sweepId);
+        } while (this.again.has(sweepId));
+      } finally {
+        // Synchronously with the last check above, so a request arriving now starts a new feed.
+        this.running.delete(sweepId);
+      }
       return added;
-    })().finally(() => this.running.delete(sweepId));
+    })();
     this.running.set(sweepId, run);
     return run;
   }
@@ -65,10 +70,17 @@ export class SweepFeeder {
       // Waiting jobs ≈ fed − done. Top up when under half the window, so feeds come in batches.
       const waiting = Math.max(0, state.fed - state.done);
       if (waiting > this.window / 2) return 0;
-      const next = Math.min(state.total, state.fed + this.window - waiting);
+      const end = Math.min(state.total, state.fed + this.window - waiting);
       const indices: number[] = [];
-      for (let i = state.fed; i < next; i++) indices.push(i);
+      for (let i = state.fed; i < end; i++) indices.push(i);
       const refs = await this.index.jobRefs(sweepId, indices);
+      // Feed only up to the first trial whose hash is not written yet (a concurrent extend still
+      // writing its range): the cursor must never pass a trial that has no job.
+      let contiguous = 0;
+      while (contiguous < refs.length && refs[contiguous]!.index === state.fed + contiguous) contiguous++;
+      const next = state.fed + contiguous;
+      if (contiguous === 0) return 0;
+      refs.length = contiguous;
       const queued: Array<{ ref: JobRef; cost: number }> = [];
       for (const ref of refs) {
         // A trial cancelled before it was fed has no job to get; `retry` re-queues it (and feeds).

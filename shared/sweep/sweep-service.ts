@@ -91,6 +91,7 @@ export class SweepService implements SweepClient {
       context,
       spec,
     });
+    await this.index.reserveIndices(sweepId, plans.length);
     const trials = plans.map((p) => toNewTrial(sweepId, p.index, p));
     await this.enqueueOrRollback(sweepId, spec.name, trials, true);
     this.logger.info({ sweepId, name: spec.name, total: trials.length }, 'sweep submitted');
@@ -99,6 +100,9 @@ export class SweepService implements SweepClient {
 
   async extend(sweepId: string, input: unknown): Promise<SubmitResult> {
     const sweep = await this.requireSweep(sweepId);
+    if (sweep.cancelled) {
+      throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
+    }
     const spec = parseResolvedSpec(input);
     const context = await this.resolveContext(spec);
     if (JSON.stringify(context) !== JSON.stringify(sweep.context)) {
@@ -110,9 +114,11 @@ export class SweepService implements SweepClient {
       throw new InvalidInputError('LIMIT_EXCEEDED', `extending would give ${sweep.total + count} trials, more than the limit of ${maxTrials} (SWEEPQ_MAX_TRIALS)`);
     }
     const plans = expandTrials(spec, { maxTrials });
-    const trials = plans.map((p) => toNewTrial(sweepId, sweep.total + p.index, p));
+    const first = await this.index.reserveIndices(sweepId, plans.length);
+    const trials = plans.map((p) => toNewTrial(sweepId, first + p.index, p));
     await this.enqueueOrRollback(sweepId, sweep.name, trials, false);
-    return { sweepId, name: sweep.name, total: sweep.total + trials.length };
+    // The sweep's size with this extension in (a concurrent one may add more).
+    return { sweepId, name: sweep.name, total: first + trials.length };
   }
 
   async listSweeps(options: { experiment?: string; limit?: number; offset?: number } = {}): Promise<SweepSummary[]> {
@@ -201,6 +207,8 @@ export class SweepService implements SweepClient {
     // A finished sweep has nothing left to cancel: setting the flag would only relabel a completed
     // sweep as cancelled (state is derived with cancelled first). No-op, status unchanged.
     if (MetricsIndex.stateOf(sweep) === 'completed') return this.status(sweepId);
+    // Flag first: feeders stop adding jobs and claims refuse, so the jobs found below are all there is.
+    await this.index.flagCancelled(sweepId);
     const removedJobs = await this.queue.removeJobs(await this.waitingJobIds(sweep));
     const cancelled = await this.index.cancel(sweepId, sweep.total);
     this.logger.info({ sweepId, cancelled, removedJobs }, 'sweep cancelled');

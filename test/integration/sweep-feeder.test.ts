@@ -77,6 +77,22 @@ describe('SweepFeeder', () => {
     await service.cancel(sweepId);
   });
 
+  it('runs two concurrent extensions of one sweep completely, each trial once', async () => {
+    const { sweepId } = await service.submit(tinySweep(6));
+    const results = await Promise.all([service.extend(sweepId, tinySweep(7)), service.extend(sweepId, tinySweep(8))]);
+    assert.equal(Math.max(...results.map((r) => r.total)), 21);
+    const worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    try {
+      const status = await waitForSweep(service, sweepId, 60_000);
+      assert.equal(status.total, 21);
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 21, failed: 0, cancelled: 0 });
+      const { trials } = await service.trials(sweepId, { limit: 100 });
+      assert.deepEqual(trials.map((t) => t.index), Array.from({ length: 21 }, (_, i) => i));
+    } finally {
+      await worker.close(1000);
+    }
+  });
+
   it('cancels fed and unfed trials, and retry runs them all to completion', async () => {
     const { sweepId } = await service.submit(tinySweep(40));
     const cancelled = await service.cancel(sweepId);

@@ -186,8 +186,10 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
         },
       });
     } catch (error) {
-      if (interrupted === undefined) throw error;
+      // Interrupted or failed, the sweep must not outlive this run: the embedded Redis keeps its data,
+      // and the next run's workers would otherwise pick up its leftover trials first.
       await withTimeout(client.cancel(submitted.sweepId), CANCEL_TIMEOUT_MS).catch(() => undefined);
+      if (interrupted === undefined) throw error;
       return signalExitCode(interrupted);
     }
 
