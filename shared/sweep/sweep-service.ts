@@ -155,9 +155,10 @@ export class SweepService implements SweepClient {
     const offset = clampInt(query.offset, 0, Number.MAX_SAFE_INTEGER, 0);
     if (query.sort !== undefined) {
       assertMetric(query.sort);
+      // Leaderboards hold completed trials only: any other status filter matches nothing.
+      if (query.status !== undefined && query.status !== 'completed') return { trials: [], total: 0 };
       const { indices, total } = await this.index.leaderboard(sweepId, query.sort, greaterIsBetter(query.sort), offset, limit);
-      const trials = await this.index.getTrials(sweepId, indices);
-      return { trials: query.status ? trials.filter((t) => t.status === query.status) : trials, total };
+      return { trials: await this.index.getTrials(sweepId, indices), total };
     }
     if (query.status === undefined) {
       const indices: number[] = [];
