@@ -51,6 +51,26 @@ async function tempDir(label: string): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), `sweepq-${label}-`));
 }
 
+/** stop / kill / restart of a server process that `launch` (re)starts; `ownedDir` is removed on stop. */
+function lifecycle(current: () => ChildProcess | undefined, launch: () => Promise<void>, ownedDir: string | undefined) {
+  return {
+    async stop(): Promise<void> {
+      const child = current();
+      if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
+      if (ownedDir !== undefined) await rm(ownedDir, { recursive: true, force: true });
+    },
+    async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+      const child = current();
+      if (child !== undefined) await terminateChild(child, signal, 10_000);
+    },
+    async restart(): Promise<void> {
+      const child = current();
+      if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
+      await launch();
+    },
+  };
+}
+
 export interface TestRedisServer {
   readonly url: string;
   readonly port: number;
@@ -90,17 +110,7 @@ export async function startRedisServer(options: { dir?: string; port?: number; a
     url: `redis://${HOST}:${port}`,
     port,
     dir,
-    async stop() {
-      if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
-      if (ownsDir) await rm(dir, { recursive: true, force: true });
-    },
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (child !== undefined) await terminateChild(child, signal, 10_000);
-    },
-    async restart() {
-      if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
-      await launch();
-    },
+    ...lifecycle(() => child, launch, ownsDir ? dir : undefined),
   };
 }
 
@@ -175,16 +185,6 @@ export async function startMinioServer(options: { dir?: string } = {}): Promise<
     accessKey,
     secretKey,
     dir,
-    async stop() {
-      if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
-      if (ownsDir) await rm(dir, { recursive: true, force: true });
-    },
-    async kill(signal: NodeJS.Signals = 'SIGKILL') {
-      if (child !== undefined) await terminateChild(child, signal, 10_000);
-    },
-    async restart() {
-      if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
-      await launch();
-    },
+    ...lifecycle(() => child, launch, ownsDir ? dir : undefined),
   };
 }
