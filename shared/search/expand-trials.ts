@@ -83,7 +83,7 @@ export function assertTrialLimit(spec: ExpandableSpec, maxTrials: number): numbe
  * @throws InvalidInputError `LIMIT_EXCEEDED` when there are more than `options.maxTrials` trials.
  */
 export function expandTrials(spec: ExpandableSpec, options: ExpandTrialsOptions): TrialPlan[] {
-  const total = assertTrialLimit(spec, options.maxTrials);
+  assertTrialLimit(spec, options.maxTrials);
   // push, not new Array(total): V8 allocates large pre-sized arrays in slow dictionary mode.
   const plans: TrialPlan[] = [];
   const names = new TrialNameDeduplicator();
