@@ -1,14 +1,11 @@
 /**
- * The shape of one `sweepq` sub-command. main.ts parses argv with node:util's strict parseArgs using
- * each command's option table, then hands the parsed values to `run`.
+ * What a `sweepq` sub-command implements. program.ts declares each command's arguments and options
+ * with commander and hands the parsed values to `run`.
  */
-import type { ParseArgsConfig } from 'node:util';
 import { InvalidInputError } from '../../shared/errors/index.js';
 import { SweepIdSchema } from '../../shared/schemas/trial.schema.js';
 
-export type OptionTable = NonNullable<ParseArgsConfig['options']>;
-
-/** Values of parsed options: strings and booleans as declared (no `multiple` options are used). */
+/** Parsed option values by commander's camelCase name (`--order-by` → `orderBy`). */
 export type OptionValues = Record<string, string | boolean | undefined>;
 
 export interface CommandInput {
@@ -17,14 +14,6 @@ export interface CommandInput {
 }
 
 export interface Command {
-  name: string;
-  /** One line for the command list. */
-  summary: string;
-  /** `sweepq <name> ...` synopsis plus option descriptions, printed by `--help`. */
-  usage: string;
-  options: OptionTable;
-  /** Exact number of positionals, as [min, max]. */
-  positionals: readonly [number, number];
   /** Runs the command; the resolved number is the process exit code. */
   run(input: CommandInput): Promise<number>;
 }
@@ -62,9 +51,10 @@ export function flag(values: OptionValues, name: string): boolean {
 export function intOption(values: OptionValues, name: string, min: number, max: number): number | undefined {
   const raw = stringOption(values, name);
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw.trim())) throw new InvalidInputError('INVALID_ARGUMENT', `--${name} must be an integer, got "${raw}"`);
+  const flagName = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (!/^\d+$/.test(raw.trim())) throw new InvalidInputError('INVALID_ARGUMENT', `${flagName} must be an integer, got "${raw}"`);
   const value = Number(raw.trim());
-  if (value < min || value > max) throw new InvalidInputError('INVALID_ARGUMENT', `--${name} must be between ${min} and ${max}, got ${value}`);
+  if (value < min || value > max) throw new InvalidInputError('INVALID_ARGUMENT', `${flagName} must be between ${min} and ${max}, got ${value}`);
   return value;
 }
 

@@ -1,12 +1,12 @@
 /**
- * Which SweepClient the CLI talks to: a running scheduler over HTTP (SWEEPQ_API_URL), or Redis
- * directly through an in-process SweepService (REDIS_URL). `sweepq run` does not come here: it
- * brings up its own Redis and workers.
+ * Which SweepClient the CLI talks to: a running scheduler over HTTP (SWEEPQ_API_URL), Redis directly
+ * through an in-process SweepService (REDIS_URL), or — with neither — the local state folder
+ * (SWEEPQ_STATE_DIR, default ./.sweepq), where `sweepq run` keeps its results: its live Redis is
+ * attached to, or started for the length of the command (see shared/runtime/state-folder.ts).
  */
 import { pino } from 'pino';
 import { readApiToken } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
-import { InvalidInputError } from '../../shared/errors/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { HttpSweepClient } from '../../shared/sweep/http-sweep-client.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
@@ -30,15 +30,31 @@ export async function connect(config: Config, logger: Logger): Promise<SweepClie
     const token = await readApiToken(config);
     return new HttpSweepClient({ baseUrl: config.api.url, token, timeoutMs: config.limits.netTimeoutMs });
   }
-  if (config.redis.url !== undefined) {
-    // Loaded on demand: the HTTP mode (and commands like `predict`) never load BullMQ and ioredis.
-    const { createSweepService } = await import('../../shared/sweep/sweep-service.js');
-    return await createSweepService({ config, logger });
+  // Loaded on demand: the HTTP mode (and commands like `predict`) never load BullMQ and ioredis.
+  const { createSweepService } = await import('../../shared/sweep/sweep-service.js');
+  if (config.redis.url !== undefined) return createSweepService({ config, logger });
+  const { openStateFolder } = await import('../../shared/runtime/state-folder.js');
+  const folder = await openStateFolder(config.stateDir, { logger });
+  try {
+    const service = await createSweepService({ config, logger, redisUrl: folder.url });
+    return withRelease(service, () => folder.release());
+  } catch (error) {
+    await folder.release();
+    throw error;
   }
-  throw new InvalidInputError(
-    'INVALID_ARGUMENT',
-    'no sweepq to talk to: set SWEEPQ_API_URL to a running scheduler (e.g. http://127.0.0.1:8080) or REDIS_URL to its Redis, or use `sweepq run FILE` to run a sweep locally',
-  );
+}
+
+/** A client whose close() also runs `release` (the state folder's Redis, when this process owns it). */
+function withRelease(client: SweepClient, release: () => Promise<void>): SweepClient {
+  const close = client.close.bind(client);
+  client.close = async () => {
+    try {
+      await close();
+    } finally {
+      await release();
+    }
+  };
+  return client;
 }
 
 /** Runs `fn` with a connected client and closes the client afterwards, whatever happens. */

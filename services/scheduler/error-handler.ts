@@ -5,6 +5,7 @@
  * Redis URL, a bucket name or a stack) goes to the log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SweepqError, httpStatusFor, type ErrorCode } from '../../shared/errors/index.js';
 
 /** The body of every error answer. */
@@ -34,9 +35,23 @@ function fromFastifyError(error: FastifyError): SweepqError {
   return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
 }
 
+/** Where fastify found a request invalid, in the words of the API's parameters. */
+const PART_NAMES: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body', headers: 'header' };
+
 /** Converts anything thrown by a route into the SweepqError that is sent. */
 export function toSweepqError(error: unknown): SweepqError {
   if (error instanceof SweepqError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    // A request that does not match its route's zod schema: name the first offending field.
+    const issue = error.validation[0];
+    const part = PART_NAMES[error.validationContext ?? ''] ?? 'request';
+    const path = (issue?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    const message = `invalid ${part}${path === '' ? '' : ` ${path}`}: ${issue?.message ?? 'invalid value'}`;
+    return new SweepqError('INVALID_ARGUMENT', message, {
+      ...(path === '' ? {} : { location: { path } }),
+      details: error.validation.map((v) => ({ path: v.instancePath, message: v.message })),
+    });
+  }
   if (isFastifyError(error)) return fromFastifyError(error);
   return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
 }

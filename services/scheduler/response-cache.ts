@@ -39,11 +39,12 @@ export class ResponseCache {
     return run;
   }
 
-  /** Drops every entry whose key starts with `prefix` (e.g. `/sweeps/<id>` after a cancel). */
-  invalidate(prefix: string): void {
+  /** Drops every entry whose key contains one of `parts` (e.g. a sweep id after a cancel). */
+  invalidate(...parts: string[]): void {
     this.generation++;
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
-    for (const key of this.pending.keys()) if (key.startsWith(prefix)) this.pending.delete(key);
+    const hit = (key: string): boolean => parts.some((part) => key.includes(part));
+    for (const key of this.entries.keys()) if (hit(key)) this.entries.delete(key);
+    for (const key of this.pending.keys()) if (hit(key)) this.pending.delete(key);
   }
 
   private evictExpired(): void {

@@ -1,14 +1,34 @@
 /**
- * The HTTP surface of SweepClient. Routes only translate HTTP ↔ service calls: params and query are
- * validated with zod (ids must match SweepIdSchema / TrialIdSchema before they reach Redis keys or
- * object-store paths), bodies are handed to the service, which validates specs itself.
+ * The HTTP surface of SweepClient. Routes only translate HTTP ↔ service calls. Params, query strings
+ * and answers are declared once with the zod schemas of shared/schemas/api.schema.ts (validated by
+ * fastify-type-provider-zod, documented by @fastify/swagger, parsed by the HTTP client); sweep bodies
+ * are YAML or JSON text that the service validates itself, with line and column in its errors.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InvalidInputError } from '../../shared/errors/index.js';
-import { SweepIdSchema, TrialIdSchema, TrialStatusSchema } from '../../shared/schemas/trial.schema.js';
+import {
+  ApiErrorBodySchema,
+  BestQuerySchema,
+  DatasetUploadResultSchema,
+  ExperimentListSchema,
+  ExperimentParamsSchema,
+  ListSweepsQuerySchema,
+  PageQuerySchema,
+  RetryResultSchema,
+  SubmitResultSchema,
+  SweepBodySchema,
+  SweepListSchema,
+  SweepParamsSchema,
+  TrialPageSchema,
+  TrialParamsSchema,
+  TrialsQuerySchema,
+  WorkerListSchema,
+} from '../../shared/schemas/api.schema.js';
+import { SweepStatusSchema } from '../../shared/schemas/sweep-status.schema.js';
+import { TrialRecordSchema } from '../../shared/schemas/trial.schema.js';
 import { parseSweepText, readSweepDocument } from '../../shared/sweep/parse-sweep-file.js';
-import type { SweepClient } from '../../shared/sweep/sweep-client.js';
+import type { SweepClient, TrialQuery } from '../../shared/sweep/sweep-client.js';
 import { ResponseCache } from './response-cache.js';
 
 export interface SweepRoutesOptions {
@@ -26,38 +46,7 @@ export const SWEEP_CONTENT_TYPES = ['application/json', 'application/yaml', 'tex
 /** Content types accepted for dataset uploads. */
 export const DATASET_CONTENT_TYPES = ['text/csv', 'application/octet-stream'] as const;
 
-export const SweepParamsSchema = z.strictObject({ id: SweepIdSchema });
-export const TrialParamsSchema = z.strictObject({ id: SweepIdSchema, trialId: TrialIdSchema });
-
-const pageLimit = z.coerce.number().int().min(1).max(1000);
-const pageOffset = z.coerce.number().int().min(0).max(10_000_000);
-/** Metric names as they appear in leaderboards (`accuracy`, `f1_score`, `cv_mean`). */
-export const MetricNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a metric name looks like accuracy or f1_score');
-
-export const ListSweepsQuerySchema = z.object({
-  experiment: z.string().min(1).max(200).optional(),
-  limit: pageLimit.optional(),
-  offset: pageOffset.optional(),
-});
-export const TrialsQuerySchema = z.object({
-  sort: MetricNameSchema.optional(),
-  limit: pageLimit.default(100),
-  offset: pageOffset.default(0),
-  status: TrialStatusSchema.optional(),
-});
-export const BestQuerySchema = z.object({ metric: MetricNameSchema.optional() });
-
-/** Parses `value` or throws INVALID_ARGUMENT naming the first offending field. */
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue && issue.path.length > 0 ? issue.path.map(String).join('.') : undefined;
-  throw new InvalidInputError('INVALID_ARGUMENT', `invalid ${what}${path === undefined ? '' : ` ${path}`}: ${issue?.message ?? 'invalid value'}`, {
-    ...(path === undefined ? {} : { location: { path } }),
-    details: result.error.issues,
-  });
-}
+const errors = { 400: ApiErrorBodySchema, 401: ApiErrorBodySchema, 404: ApiErrorBodySchema, 409: ApiErrorBodySchema, 413: ApiErrorBodySchema };
 
 /**
  * A JSON request body → the value handed to the service (which validates the spec itself). Syntax
@@ -77,14 +66,11 @@ function jsonBody(text: string): unknown {
 /** The sweep spec of a request: YAML or JSON text parsed here. */
 function specFrom(request: FastifyRequest): unknown {
   const body: unknown = request.body;
-  if (typeof body === 'string') {
-    const yaml = /yaml/i.test(request.headers['content-type'] ?? '');
-    return yaml ? parseSweepText(body, { source: 'request body', format: 'yaml' }) : jsonBody(body);
-  }
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || Buffer.isBuffer(body)) {
+  if (typeof body !== 'string') {
     throw new InvalidInputError('INVALID_SPEC', `a sweep must be sent as ${SWEEP_CONTENT_TYPES.join(' or ')} describing one object`);
   }
-  return body;
+  const yaml = /yaml/i.test(request.headers['content-type'] ?? '');
+  return yaml ? parseSweepText(body, { source: 'request body', format: 'yaml' }) : jsonBody(body);
 }
 
 function requireContentType(request: FastifyRequest, accepted: readonly string[]): void {
@@ -96,7 +82,7 @@ function requireContentType(request: FastifyRequest, accepted: readonly string[]
 
 /** Sends an already serialized JSON body (from the read cache). */
 function sendJson(reply: FastifyReply, body: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(body);
+  return reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(body);
 }
 
 function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): FastifyReply {
@@ -108,10 +94,25 @@ function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): Fas
     .send(bytes);
 }
 
-/** Registers every `/datasets` and `/sweeps` route. */
-export function registerSweepRoutes(app: FastifyInstance, options: SweepRoutesOptions): void {
+/** A parsed trials query string → the service's query. */
+function trialQuery(query: { filter?: string | undefined; order_by?: string[] | undefined; sort?: string | undefined; status?: TrialQuery['status']; limit: number; offset: number }): TrialQuery {
+  return {
+    limit: query.limit,
+    offset: query.offset,
+    ...(query.filter === undefined ? {} : { filter: query.filter }),
+    ...(query.order_by === undefined || query.order_by.length === 0 ? {} : { orderBy: query.order_by }),
+    ...(query.sort === undefined ? {} : { sort: query.sort }),
+    ...(query.status === undefined ? {} : { status: query.status }),
+  };
+}
+
+/** Registers every `/datasets`, `/sweeps`, `/experiments` and `/workers` route. */
+export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRoutesOptions): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { service } = options;
   const cache = new ResponseCache(options.readCacheMs);
+  /** Cache key from the route and its parsed input, so extra or reordered query parameters share an entry. */
+  const key = (route: string, input: unknown): string => `${route} ${JSON.stringify(input)}`;
 
   // Raw bodies for uploads, YAML and JSON. JSON is read in specFrom rather than by fastify's parser,
   // which answers a valid body holding "__proto__" with "Body is not valid JSON" and silently keeps
@@ -121,98 +122,138 @@ export function registerSweepRoutes(app: FastifyInstance, options: SweepRoutesOp
     done(null, body);
   });
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser(['application/json', 'application/yaml', 'text/yaml'], { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser([...SWEEP_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
     done(null, body);
   });
 
-  app.post('/datasets', { bodyLimit: options.datasetBodyLimitBytes }, async (request, reply) => {
-    requireContentType(request, DATASET_CONTENT_TYPES);
-    const body: unknown = request.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new InvalidInputError('INVALID_CSV', 'the dataset body is empty');
-    const ref = await service.uploadDataset(body);
-    return reply.status(201).send(ref);
-  });
+  app.post(
+    '/datasets',
+    { bodyLimit: options.datasetBodyLimitBytes, schema: { summary: 'upload a CSV dataset (content-addressed)', tags: ['datasets'], response: { 201: DatasetUploadResultSchema, ...errors } } },
+    async (request, reply) => {
+      requireContentType(request, DATASET_CONTENT_TYPES);
+      const body: unknown = request.body;
+      if (!Buffer.isBuffer(body) || body.length === 0) throw new InvalidInputError('INVALID_CSV', 'the dataset body is empty');
+      return reply.status(201).send(await service.uploadDataset(body));
+    },
+  );
 
-  app.post('/sweeps', { bodyLimit: options.sweepBodyLimitBytes }, async (request, reply) => {
-    requireContentType(request, SWEEP_CONTENT_TYPES);
-    const result = await service.submit(specFrom(request));
-    return reply.status(201).send(result);
-  });
+  app.post(
+    '/sweeps',
+    { bodyLimit: options.sweepBodyLimitBytes, schema: { summary: 'submit a sweep', tags: ['sweeps'], body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } } },
+    async (request, reply) => {
+      requireContentType(request, SWEEP_CONTENT_TYPES);
+      const result = await service.submit(specFrom(request));
+      cache.invalidate('GET /sweeps', 'GET /experiments');
+      return reply.status(201).send(result);
+    },
+  );
 
-  app.post('/sweeps/:id/trials', { bodyLimit: options.sweepBodyLimitBytes }, async (request, reply) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    requireContentType(request, SWEEP_CONTENT_TYPES);
-    const result = await service.extend(id, specFrom(request));
-    cache.invalidate(`/sweeps/${id}`);
-    return reply.status(201).send(result);
-  });
+  app.post(
+    '/sweeps/:id/trials',
+    {
+      bodyLimit: options.sweepBodyLimitBytes,
+      schema: { summary: 'extend a sweep with more trials', tags: ['sweeps'], params: SweepParamsSchema, body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } },
+    },
+    async (request, reply) => {
+      requireContentType(request, SWEEP_CONTENT_TYPES);
+      const result = await service.extend(request.params.id, specFrom(request));
+      cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
+      return reply.status(201).send(result);
+    },
+  );
 
-  app.get('/sweeps', async (request, reply) => {
-    const query = parseInput(ListSweepsQuerySchema, request.query, 'query parameter');
-    const body = await cache.json(request.url, async () => ({
+  app.get('/sweeps', { schema: { summary: 'list sweeps, newest first', tags: ['sweeps'], querystring: ListSweepsQuerySchema, response: { 200: SweepListSchema, ...errors } } }, async (request, reply) => {
+    const q = request.query;
+    const body = await cache.json(key('GET /sweeps', q), async () => ({
       sweeps: await service.listSweeps({
-        ...(query.experiment === undefined ? {} : { experiment: query.experiment }),
-        ...(query.limit === undefined ? {} : { limit: query.limit }),
-        ...(query.offset === undefined ? {} : { offset: query.offset }),
+        ...(q.experiment === undefined ? {} : { experiment: q.experiment }),
+        ...(q.limit === undefined ? {} : { limit: q.limit }),
+        ...(q.offset === undefined ? {} : { offset: q.offset }),
       }),
     }));
     return sendJson(reply, body);
   });
 
-  app.get('/sweeps/:id', async (request, reply) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    return sendJson(reply, await cache.json(request.url, () => service.status(id)));
+  app.get('/sweeps/:id', { schema: { summary: 'status of a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request, reply) => {
+    const { id } = request.params;
+    return sendJson(reply, await cache.json(key(`GET ${id}`, null), () => service.status(id)));
   });
 
-  app.get('/sweeps/:id/trials', async (request, reply) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    const query = parseInput(TrialsQuerySchema, request.query, 'query parameter');
-    const body = await cache.json(request.url, () =>
-      service.trials(id, {
-        limit: query.limit,
-        offset: query.offset,
-        ...(query.sort === undefined ? {} : { sort: query.sort }),
-        ...(query.status === undefined ? {} : { status: query.status }),
-      }),
-    );
-    return sendJson(reply, body);
-  });
+  app.get(
+    '/sweeps/:id/trials',
+    { schema: { summary: 'query the trials of a sweep (filter, order_by, paging)', tags: ['trials'], params: SweepParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const q = trialQuery(request.query);
+      return sendJson(reply, await cache.json(key(`GET ${id} trials`, q), () => service.trials(id, q)));
+    },
+  );
 
-  app.get('/sweeps/:id/best', async (request, reply) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    const { metric } = parseInput(BestQuerySchema, request.query, 'query parameter');
-    return sendJson(reply, await cache.json(request.url, () => service.best(id, metric)));
-  });
+  app.get(
+    '/sweeps/:id/best',
+    { schema: { summary: 'the best trial of a sweep', tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { 200: TrialRecordSchema, ...errors } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { metric } = request.query;
+      return sendJson(reply, await cache.json(key(`GET ${id} best`, metric ?? null), () => service.best(id, metric)));
+    },
+  );
 
-  app.get('/sweeps/:id/trials/:trialId/artifact', async (request, reply) => {
-    const { id, trialId } = parseInput(TrialParamsSchema, request.params, 'path parameter');
-    if (!trialId.startsWith(`${id}-t`)) {
-      throw new InvalidInputError('INVALID_ARGUMENT', `trial ${trialId} does not belong to sweep ${id}`, { location: { path: 'trialId' } });
-    }
-    const bytes = await service.artifact(id, trialId);
-    return sendArtifact(reply, bytes, `${trialId}.json`);
-  });
+  app.get(
+    '/sweeps/:id/trials/:trialId/artifact',
+    { schema: { summary: "a trial's fitted pipeline (JSON)", tags: ['trials'], params: TrialParamsSchema, response: { ...errors } } },
+    async (request, reply) => {
+      const { id, trialId } = request.params;
+      if (!trialId.startsWith(`${id}-t`)) {
+        throw new InvalidInputError('INVALID_ARGUMENT', `trial ${trialId} does not belong to sweep ${id}`, { location: { path: 'trialId' } });
+      }
+      return sendArtifact(reply, await service.artifact(id, trialId), `${trialId}.json`);
+    },
+  );
 
-  app.get('/sweeps/:id/best/artifact', async (request, reply) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    const { metric } = parseInput(BestQuerySchema, request.query, 'query parameter');
-    const best = await service.best(id, metric);
-    const bytes = await service.artifact(id, best.id);
-    reply.header('x-sweepq-trial-id', best.id);
-    return sendArtifact(reply, bytes, `best-${id}.json`);
-  });
+  app.get(
+    '/sweeps/:id/best/artifact',
+    { schema: { summary: "the best trial's fitted pipeline (JSON)", tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { ...errors } } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const best = await service.best(id, request.query.metric);
+      const bytes = await service.artifact(id, best.id);
+      reply.header('x-sweepq-trial-id', best.id);
+      return sendArtifact(reply, bytes, `best-${id}.json`);
+    },
+  );
 
-  app.post('/sweeps/:id/cancel', async (request) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    const status = await service.cancel(id);
-    cache.invalidate(`/sweeps/${id}`);
+  app.post('/sweeps/:id/cancel', { schema: { summary: 'cancel a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request) => {
+    const status = await service.cancel(request.params.id);
+    cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
     return status;
   });
 
-  app.post('/sweeps/:id/retry', async (request) => {
-    const { id } = parseInput(SweepParamsSchema, request.params, 'path parameter');
-    const result = await service.retry(id);
-    cache.invalidate(`/sweeps/${id}`);
+  app.post('/sweeps/:id/retry', { schema: { summary: 're-queue failed, cancelled and quarantined trials', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: RetryResultSchema, ...errors } } }, async (request) => {
+    const result = await service.retry(request.params.id);
+    cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
     return result;
+  });
+
+  app.get('/experiments', { schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } } }, async (request, reply) => {
+    const q = request.query;
+    const body = await cache.json(key('GET /experiments', q), async () => ({
+      experiments: await service.listExperiments({ ...(q.limit === undefined ? {} : { limit: q.limit }), ...(q.offset === undefined ? {} : { offset: q.offset }) }),
+    }));
+    return sendJson(reply, body);
+  });
+
+  app.get(
+    '/experiments/:name/trials',
+    { schema: { summary: "query the trials of every sweep of an experiment", tags: ['experiments'], params: ExperimentParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
+    async (request, reply) => {
+      const { name } = request.params;
+      const q = trialQuery(request.query);
+      return sendJson(reply, await cache.json(key(`GET experiment ${name} trials`, q), () => service.experimentTrials(name, q)));
+    },
+  );
+
+  app.get('/workers', { schema: { summary: 'live workers', tags: ['workers'], response: { 200: WorkerListSchema, ...errors } } }, async (_request, reply) => {
+    return sendJson(reply, await cache.json('GET /workers', async () => ({ workers: await service.workers() })));
   });
 }

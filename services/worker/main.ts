@@ -1,17 +1,12 @@
-/** Worker process entry point: wires config, logger and the worker; closes gracefully on SIGTERM/SIGINT. */
+/** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
 import { createLogger } from '../../shared/logger/logger.js';
-import { startWorker } from './worker-runtime.js';
+import { runWorkerProcess } from './run-worker.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
-  const worker = await startWorker({ config, logger });
-  await new Promise<void>((resolve) => {
-    process.once('SIGTERM', resolve);
-    process.once('SIGINT', resolve);
-  });
-  await worker.close();
+  await runWorkerProcess({ config, logger });
 }
 
 main().then(

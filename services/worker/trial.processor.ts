@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
+import type { Goal } from '../../shared/metrics/metric-registry.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { ModelNameSchema } from '../../shared/schemas/model-params.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
@@ -37,15 +38,26 @@ export interface TrialProcessorDeps {
 
 const CONTEXT_CACHE_SIZE = 256;
 
+/** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
+interface SweepFacts {
+  context: SweepContext;
+  objective: { metric: string; goal: Goal };
+}
+
 export class TrialProcessor {
   private readonly running = new Map<string, RunningTrial>();
-  private readonly contexts = new Map<string, SweepContext>();
+  private readonly sweeps = new Map<string, SweepFacts>();
 
   constructor(private readonly deps: TrialProcessorDeps) {}
 
   /** Number of trials training right now. */
   get activeCount(): number {
     return this.running.size;
+  }
+
+  /** Ids of the trials training right now (for the worker registry). */
+  runningTrialIds(): string[] {
+    return [...this.running.keys()];
   }
 
   /** Aborts the running trials of a cancelled sweep (called on the cancel pub/sub message). */
@@ -77,14 +89,14 @@ export class TrialProcessor {
     const data = parsed.data;
     const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
 
-    const context = await this.context(data.sweepId);
-    if (!context) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    const facts = await this.sweepFacts(data.sweepId);
+    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
 
     // The thread is taken before the claim: with none free the job fails here, its trial untouched.
     const thread = this.deps.threads.find((t) => t.tryReserve());
     if (!thread) throw new SweepqError('INTERNAL', 'no free training thread (concurrency misconfigured)');
     try {
-      return await this.claimAndTrain(job, lockToken, data, context, thread, log);
+      return await this.claimAndTrain(job, lockToken, data, facts, thread, log);
     } finally {
       thread.unreserve();
     }
@@ -94,20 +106,21 @@ export class TrialProcessor {
     job: Job<TrialJob>,
     lockToken: string | undefined,
     data: TrialJob,
-    context: SweepContext,
+    facts: SweepFacts,
     thread: TrainingThreadClient,
     log: Logger,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index, workerId } = this.deps;
+    const { context } = facts;
     const token = randomUUID();
-    const { result: claim, trial } = await index.claimWithDefinition(data.sweepId, data.index, token, workerId);
+    const { result: claim, trial } = await index.transitions.claim(data.sweepId, data.index, token, workerId);
     if (claim !== 'ok' || trial === undefined) {
       log.info({ claim }, 'trial not claimed');
       return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
     }
     const model = ModelNameSchema.safeParse(trial.model);
     if (!model.success) {
-      await index.fail(data.sweepId, data.index, token, `INVALID_MODEL: unknown model "${trial.model}"`);
+      await index.transitions.fail(data.sweepId, data.index, token, `INVALID_MODEL: unknown model "${trial.model}"`);
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
@@ -138,12 +151,14 @@ export class TrialProcessor {
       await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
       const storeMs = Date.now() - storeStarted;
 
-      const committed = await index.commit(data.sweepId, data.index, {
+      const committed = await index.transitions.commit(data.sweepId, data.index, {
         token,
         durationMs: Date.now() - started,
         metrics: result.metrics,
+        folds: result.cvScores,
         timings: { ...result.timings, storeMs },
         artifact: key,
+        objective: facts.objective,
       });
       if (committed !== 'ok') {
         // Another attempt owns this trial now (our lock expired while we were paused or cut off).
@@ -170,13 +185,13 @@ export class TrialProcessor {
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index } = this.deps;
     if (running.abortReason === 'cancel') {
-      await index.abort(data.sweepId, data.index, token);
+      await index.transitions.abort(data.sweepId, data.index, token);
       log.info('trial aborted: sweep cancelled');
       return { outcome: 'cancelled' };
     }
     if (running.abortReason === 'shutdown') {
       // Hand the trial back without spending an attempt: another worker picks it up at once.
-      await index.release(data.sweepId, data.index, token);
+      await index.transitions.release(data.sweepId, data.index, token);
       if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
       log.info('trial handed back: worker shutting down');
       throw new DelayedError();
@@ -186,22 +201,23 @@ export class TrialProcessor {
     const attempts = job.opts.attempts ?? 1;
     const lastAttempt = job.attemptsMade + 1 >= attempts;
     if (isRetryable(code) && !lastAttempt) {
-      await index.release(data.sweepId, data.index, token);
+      await index.transitions.release(data.sweepId, data.index, token);
       log.warn({ code, err: message }, 'trial attempt failed; will retry');
       throw error instanceof Error ? error : new Error(message);
     }
-    await index.fail(data.sweepId, data.index, token, `${code}: ${message}`);
+    await index.transitions.fail(data.sweepId, data.index, token, `${code}: ${message}`);
     log.error({ code, err: message }, 'trial failed');
     throw new UnrecoverableError(`${code}: ${message}`);
   }
 
-  private async context(sweepId: string): Promise<SweepContext | null> {
-    const cached = this.contexts.get(sweepId);
+  private async sweepFacts(sweepId: string): Promise<SweepFacts | null> {
+    const cached = this.sweeps.get(sweepId);
     if (cached) return cached;
-    const sweep = await this.deps.index.getSweep(sweepId);
+    const sweep = await this.deps.index.sweeps.get(sweepId);
     if (!sweep) return null;
-    if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
-    this.contexts.set(sweepId, sweep.context);
-    return sweep.context;
+    const facts: SweepFacts = { context: sweep.context, objective: sweep.objective };
+    if (this.sweeps.size >= CONTEXT_CACHE_SIZE) this.sweeps.delete(this.sweeps.keys().next().value!);
+    this.sweeps.set(sweepId, facts);
+    return facts;
   }
 }

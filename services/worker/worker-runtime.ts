@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { Worker, type Job } from 'bullmq';
 import type { Config } from '../../shared/config/config.js';
-import { MetricsIndex } from '../../shared/index/index.js';
+import { ensureIndexVersion, MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { bullPrefix, createRedisConnection, parseTrialJobId, TrialQueue } from '../../shared/queue/index.js';
 import type { TrialJob } from '../../shared/schemas/trial.schema.js';
@@ -49,7 +49,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const indexConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-index', logger });
   const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue', logger });
   const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel', logger });
-  const index = new MetricsIndex(indexConnection, config.redis.prefix);
+  await ensureIndexVersion(indexConnection, config.redis.prefix, (message) => logger.warn(message));
+  const index = new MetricsIndex(indexConnection, config.redis.prefix, { heartbeatMs: config.worker.heartbeatMs });
   const feedQueue = new TrialQueue(indexConnection, config.redis.prefix, config.queue);
   const feeder = new SweepFeeder(index, feedQueue, config.queue.feedWindow, logger);
   const threads: TrainingThreadClient[] = [];
@@ -88,8 +89,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     if (typeof sweepId !== 'string') return;
     feeder.feed(sweepId).catch((error: unknown) => logger.warn({ err: error, sweepId }, 'feeding the queue failed; the timer retries'));
   };
-  worker.on('completed', (job) => feedAfter(job));
+  let finished = 0;
+  let lastError: { message: string; at: number } | null = null;
+  worker.on('completed', (job) => {
+    finished++;
+    feedAfter(job);
+  });
   worker.on('failed', (job, error) => {
+    finished++;
+    lastError = { message: error.message.slice(0, 500), at: Date.now() };
     logger.debug({ jobId: job?.id, err: error.message }, 'job failed');
     const settled = job === undefined ? Promise.resolve() : failAbandonedTrial(job, error);
     settled
@@ -108,9 +116,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     if (!stalledOut && !exhausted) return;
     const ref = job.id === undefined ? null : parseTrialJobId(job.id);
     if (ref === null) return;
+    // A trial whose attempts keep killing workers is quarantined: `retry` is the only way back.
     const reason = stalledOut ? `INTERNAL: the job stalled more than ${config.queue.maxStalledCount} times (worker crashes)` : `INTERNAL: ${error.message}`;
-    if ((await index.forceFail(ref.sweepId, ref.index, ref.retries, reason)) === 'ok') {
-      logger.warn({ jobId: job.id, reason }, 'trial marked failed: its job was abandoned by the queue');
+    const status = stalledOut ? 'quarantined' : 'failed';
+    if ((await index.transitions.forceFinish(ref.sweepId, ref.index, ref.retries, status, reason)) === 'ok') {
+      logger.warn({ jobId: job.id, reason, status }, 'trial ended: its job was abandoned by the queue');
     }
   }
   // Safety net: sweeps whose feeding stopped (a feeder died mid-way, Redis was down) move on.
@@ -118,6 +128,27 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     feeder.feedAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic feed failed'));
   }, config.queue.feedIntervalMs);
   feedTimer.unref();
+
+  // The worker registry: who is alive, what it trains, what went wrong last (`sweepq status --json`).
+  const startedAt = Date.now();
+  const heartbeat = (): Promise<void> =>
+    index.workers.beat({
+      id: workerId,
+      host: hostname(),
+      pid: process.pid,
+      slots: concurrency,
+      current: processor.runningTrialIds(),
+      startedAt,
+      heartbeatAt: Date.now(),
+      lastError: lastError?.message ?? null,
+      lastErrorAt: lastError?.at ?? null,
+      finished,
+    });
+  await heartbeat().catch((error: unknown) => logger.warn({ err: error }, 'worker registry heartbeat failed'));
+  const heartbeatTimer = setInterval(() => {
+    heartbeat().catch((error: unknown) => logger.warn({ err: error }, 'worker registry heartbeat failed'));
+  }, config.worker.heartbeatMs);
+  heartbeatTimer.unref();
   logger.info({ concurrency, queue: config.queue.name }, 'worker started');
 
   let closing: Promise<void> | null = null;
@@ -127,6 +158,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       closing ??= (async () => {
         logger.info({ graceMs, active: processor.activeCount }, 'worker closing');
         clearInterval(feedTimer);
+        clearInterval(heartbeatTimer);
         const closed = worker.close();
         let timer: NodeJS.Timeout | undefined;
         const graceOver = new Promise<'timeout'>((resolve) => {
@@ -139,6 +171,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         }
         clearTimeout(timer);
         await Promise.all(threads.map((t) => t.close()));
+        await index.workers.remove(workerId).catch(() => undefined);
         await feedQueue.close().catch(() => undefined);
         await subscriber.quit().catch(() => undefined);
         await indexConnection.quit().catch(() => undefined);

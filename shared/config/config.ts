@@ -85,11 +85,16 @@ export interface WorkerConfig {
   readonly concurrency: number;
   /** SWEEPQ_SHUTDOWN_GRACE_MS, default 30000: how long shutdown waits for running trials. */
   readonly shutdownGraceMs: number;
+  /** SWEEPQ_HEARTBEAT_MS, default 5000: how often a worker refreshes its entry in the worker registry. */
+  readonly heartbeatMs: number;
 }
 
 /** Input and network limits. */
 export interface LimitsConfig {
-  /** SWEEPQ_MAX_TRIALS, default 100000: most trials one sweep may expand to. */
+  /**
+   * SWEEPQ_MAX_TRIALS, default 10,000,000: most trials one sweep may plan. Trials are created lazily, a
+   * window ahead of the workers, so a large plan costs nothing until it runs.
+   */
   readonly maxTrials: number;
   /** SWEEPQ_BODY_LIMIT_BYTES, default 50 MiB: largest dataset upload body. */
   readonly datasetBodyLimitBytes: number;
@@ -183,7 +188,7 @@ const envSchema = z.object({
   SWEEPQ_API_CACHE_MS: intVar(250, 0, 60_000),
   WORKER_CONCURRENCY: intVar(1, 1, 256),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  SWEEPQ_MAX_TRIALS: intVar(100_000, 1, 10_000_000),
+  SWEEPQ_MAX_TRIALS: intVar(10_000_000, 1, 10_000_000),
   SWEEPQ_QUEUE_NAME: identifier.default('trials'),
   SWEEPQ_JOB_ATTEMPTS: intVar(3, 1, 100),
   SWEEPQ_BACKOFF_MS: intVar(1000, 0, 3_600_000),
@@ -191,6 +196,7 @@ const envSchema = z.object({
   SWEEPQ_STALLED_INTERVAL_MS: intVar(5000, 100, 3_600_000),
   SWEEPQ_MAX_STALLED_COUNT: intVar(3, 0, 1000),
   SWEEPQ_SHUTDOWN_GRACE_MS: intVar(30_000, 0, 3_600_000),
+  SWEEPQ_HEARTBEAT_MS: intVar(5000, 100, 600_000),
   SWEEPQ_KEEP_COMPLETED_JOBS: intVar(1000, 0, 10_000_000),
   SWEEPQ_KEEP_FAILED_JOBS: intVar(5000, 0, 10_000_000),
   SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
@@ -279,7 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requireAuthForReads: e.SWEEPQ_REQUIRE_AUTH_FOR_READS,
       readCacheMs: e.SWEEPQ_API_CACHE_MS,
     }),
-    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS }),
+    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS }),
     limits: Object.freeze({
       maxTrials: e.SWEEPQ_MAX_TRIALS,
       datasetBodyLimitBytes: e.SWEEPQ_BODY_LIMIT_BYTES,

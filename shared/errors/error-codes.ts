@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   STORE_UNAVAILABLE: { http: 503, exit: 1, retryable: true },
   INDEX_UNAVAILABLE: { http: 503, exit: 1, retryable: true },
   TIMEOUT: { http: 504, exit: 1, retryable: true },
+  /** The Redis data was written by a newer sweepq (see shared/index/index-version.ts). */
+  INDEX_VERSION: { http: 503, exit: 1, retryable: false },
   INTERNAL: { http: 500, exit: 1, retryable: true },
 } as const satisfies Record<string, { http: number; exit: 0 | 1 | 2; retryable: boolean }>;
 

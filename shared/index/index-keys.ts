@@ -29,9 +29,36 @@ export class IndexKeys {
   trialPrefix(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:trial:`;
   }
-  /** zset trial index → metric value: the sweep's leaderboard for one metric. */
-  leaderboard(sweepId: string, metric: string): string {
-    return `${this.prefix}:sweep:${sweepId}:lb:${metric}`;
+  /**
+   * zset zero-padded trial index → rank score of the objective (lower is better whatever the goal,
+   * see rankScore): the objective leaderboard, best first with ties in index order.
+   */
+  best(sweepId: string): string {
+    return `${this.prefix}:sweep:${sweepId}:best`;
+  }
+  /** list of JSON events: the sweep's completion log (claims, results, re-queues), append-only. */
+  log(sweepId: string): string {
+    return `${this.prefix}:sweep:${sweepId}:log`;
+  }
+  /** list of JSON segments: the planned trials of the submit and of each extension, in index order. */
+  segments(sweepId: string): string {
+    return `${this.prefix}:sweep:${sweepId}:segments`;
+  }
+  /** hash trial name → use count: keeps created trial names unique within the sweep. */
+  names(sweepId: string): string {
+    return `${this.prefix}:sweep:${sweepId}:names`;
+  }
+  /** hash: index schema version and other facts about this Redis' sweepq data. */
+  meta(): string {
+    return `${this.prefix}:meta`;
+  }
+  /** zset worker id → last heartbeat (ms): the worker registry. */
+  workers(): string {
+    return `${this.prefix}:workers`;
+  }
+  /** hash: one worker's registration (host, pid, slots, current trials, heartbeat, last error). */
+  worker(workerId: string): string {
+    return `${this.prefix}:worker:${workerId}`;
   }
   /** set of sweep ids whose trials are not all in the job queue yet (see SweepFeeder). */
   feeding(): string {

@@ -5,7 +5,7 @@
  * Nothing global is registered (no exit hooks): the owner calls `stop()` in its `finally`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -20,12 +20,16 @@ export interface EmbeddedRedisOptions {
   port?: number;
   /** How long to wait for the first PONG (AOF replay included), default 30000 ms. */
   startTimeoutMs?: number;
+  /** `requirepass`: clients must AUTH with it (the state folder's generated secret). */
+  password?: string;
 }
 
 export interface EmbeddedRedis {
-  /** `redis://127.0.0.1:<port>` */
+  /** `redis://[:password@]127.0.0.1:<port>` */
   readonly url: string;
   readonly port: number;
+  /** The redis-server's process id. */
+  readonly pid: number;
   /** SIGTERM (redis flushes the AOF on shutdown), wait for exit; SIGKILL after 10 s. Idempotent. */
   stop(): Promise<void>;
 }
@@ -50,8 +54,10 @@ export function findRedisServer(): string | undefined {
 }
 
 /** Command-line of a loopback-only, AOF-persistent redis-server in the foreground. */
-export function redisServerArgs(options: { dir: string; port: number; appendonly?: boolean }): string[] {
+export function redisServerArgs(options: { dir: string; port: number; appendonly?: boolean; configFile?: string }): string[] {
   return [
+    // The password lives in a 0600 config file, never on the command line (ps shows it to every user).
+    ...(options.configFile === undefined ? [] : [options.configFile]),
     '--port', String(options.port),
     '--bind', HOST,
     '--protected-mode', 'yes',
@@ -66,8 +72,11 @@ export function redisServerArgs(options: { dir: string; port: number; appendonly
   ];
 }
 
-/** One raw RESP `PING` over TCP; true only on `+PONG` (a replaying server answers `-LOADING`). */
-export function pingRedis(port: number, host = HOST, timeoutMs = 1000): Promise<boolean> {
+/**
+ * One raw RESP `PING` over TCP (after `AUTH` when a password is given); true only on `+PONG` (a
+ * replaying server answers `-LOADING`, a wrong password `-WRONGPASS`).
+ */
+export function pingRedis(port: number, host = HOST, timeoutMs = 1000, password?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.createConnection({ host, port });
     let reply = '';
@@ -77,9 +86,19 @@ export function pingRedis(port: number, host = HOST, timeoutMs = 1000): Promise<
     };
     socket.setTimeout(timeoutMs, () => finish(false));
     socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('connect', () => {
+      if (password !== undefined) socket.write(`*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`);
+      socket.write('PING\r\n');
+    });
     socket.on('data', (chunk) => {
       reply += chunk.toString('latin1');
+      if (password !== undefined) {
+        // Two replies: AUTH's, then PING's.
+        const lines = reply.split('\r\n');
+        if (lines.length < 3) return;
+        finish(lines[0] === '+OK' && lines[1]!.startsWith('+PONG'));
+        return;
+      }
       if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
     });
   });
@@ -89,11 +108,11 @@ export function pingRedis(port: number, host = HOST, timeoutMs = 1000): Promise<
  * Polls PING until PONG, the process exits, or the timeout passes.
  * @returns 'ready' | 'exited' | 'timeout'
  */
-export async function waitForRedis(port: number, child: ChildProcess, timeoutMs: number): Promise<'ready' | 'exited' | 'timeout'> {
+export async function waitForRedis(port: number, child: ChildProcess, timeoutMs: number, password?: string): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return 'exited';
-    if (await pingRedis(port)) return 'ready';
+    if (await pingRedis(port, HOST, 1000, password)) return 'ready';
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return 'timeout';
@@ -122,7 +141,7 @@ export async function terminateChild(child: ChildProcess, signal: NodeJS.Signals
  * A redis-server left running on this data folder by a crashed owner would fight ours over the AOF.
  * Stop it first (it flushes its AOF on SIGTERM); only a process that is verifiably redis-server is touched.
  */
-async function stopStaleInstance(dir: string, logger: Logger | undefined): Promise<void> {
+export async function stopStaleInstance(dir: string, logger: Logger | undefined): Promise<void> {
   let pid: number;
   try {
     pid = Number((await readFile(path.join(dir, 'redis.pid'), 'utf8')).trim());
@@ -163,6 +182,12 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
   const dir = path.resolve(options.stateDir, 'redis');
   await mkdir(dir, { recursive: true });
   await stopStaleInstance(dir, options.logger);
+  let configFile: string | undefined;
+  if (options.password !== undefined) {
+    configFile = path.join(dir, 'auth.conf');
+    await writeFile(configFile, `requirepass ${options.password}\n`, { mode: 0o600 });
+    await chmod(configFile, 0o600);
+  }
   const logger = options.logger;
   const maxTries = options.port === undefined ? 3 : 1;
   let lastOutput: string[] = [];
@@ -174,7 +199,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     // Redis is still up, and only then stops Redis through stop(). In the owner's group, Redis died
     // first and the orderly shutdown ran against a dead server. We keep the handle (no unref), and
     // stop() signals this pid directly, so being detached never leaves it running.
-    const child = spawn(binary, redisServerArgs({ dir, port }), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(binary, redisServerArgs({ dir, port, ...(configFile === undefined ? {} : { configFile }) }), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output: string[] = [];
     const onLine = (chunk: Buffer): void => {
       const lines = chunk.toString('utf8').split('\n');
@@ -190,13 +215,15 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     child.stderr?.on('data', onLine);
     child.once('error', (error) => output.push(`spawn error: ${error.message}`));
 
-    const state = await waitForRedis(port, child, options.startTimeoutMs ?? 30_000);
+    const state = await waitForRedis(port, child, options.startTimeoutMs ?? 30_000, options.password);
     if (state === 'ready') {
       logger?.info({ port, dir, pid: child.pid }, 'embedded redis-server started');
       let stopping: Promise<void> | undefined;
+      const auth = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
       return {
-        url: `redis://${HOST}:${port}`,
+        url: `redis://${auth}${HOST}:${port}`,
         port,
+        pid: child.pid ?? 0,
         stop: () => {
           stopping ??= terminateChild(child).then(() => logger?.info({ port }, 'embedded redis-server stopped'));
           return stopping;

@@ -1,17 +1,26 @@
 /** How a sweep is reported: `sweepq status --json`, `GET /sweeps/:id`, `sweepq sweeps --json`. */
 import { z } from 'zod';
 import { SweepIdSchema, TrialRecordSchema } from './trial.schema.js';
+import { WorkerInfoSchema } from './worker.schema.js';
 
+/** A sweep is `completed` when every planned trial reached a terminal status. */
 export const SWEEP_STATES = ['queued', 'running', 'completed', 'cancelled'] as const;
 export const SweepStateSchema = z.enum(SWEEP_STATES);
 export type SweepState = z.infer<typeof SweepStateSchema>;
 
+/**
+ * Trials per status. `queued` counts every planned trial not yet running or finished, whether its
+ * record exists yet or not (trials are created lazily, a window ahead of the workers): the counts
+ * always add up to the sweep's `total`.
+ */
 export const TrialCountsSchema = z.object({
   queued: z.number().int(),
   active: z.number().int(),
   completed: z.number().int(),
   failed: z.number().int(),
   cancelled: z.number().int(),
+  pruned: z.number().int(),
+  quarantined: z.number().int(),
 });
 export type TrialCounts = z.infer<typeof TrialCountsSchema>;
 
@@ -25,7 +34,10 @@ export const SweepSummarySchema = z.object({
   id: SweepIdSchema,
   name: z.string(),
   state: SweepStateSchema,
+  /** Planned trials: the grid size, max_trials, the explicit trials, plus extensions. */
   total: z.number().int(),
+  /** Trials whose records exist (created lazily as the queue needs them); ≤ total. */
+  created: z.number().int(),
   counts: TrialCountsSchema,
   objective: ObjectiveSchema,
   createdAt: z.number(),
@@ -40,5 +52,16 @@ export const SweepStatusSchema = SweepSummarySchema.extend({
   /** Estimated time to finish from the completion rate so far; null before the first result. */
   etaMs: z.number().nullable(),
   best: TrialRecordSchema.nullable(),
+  /** Live workers (heartbeat within 3 intervals), with the trials they are training. */
+  workers: z.array(WorkerInfoSchema),
 });
 export type SweepStatus = z.infer<typeof SweepStatusSchema>;
+
+/** An experiment: the sweeps submitted under one name. */
+export const ExperimentSummarySchema = z.object({
+  name: z.string(),
+  sweeps: z.number().int(),
+  /** Newest sweep's submit time. */
+  lastSubmittedAt: z.number(),
+});
+export type ExperimentSummary = z.infer<typeof ExperimentSummarySchema>;

@@ -7,11 +7,25 @@ import { ModelNameSchema } from './model-params.schema.js';
 
 /** Ids are lowercase alphanumerics and '-', never ':' (BullMQ job ids and Redis key segments). */
 export const SweepIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}$/, 'a sweep id looks like s-<letters and digits>');
-export const TrialIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}-t\d{1,7}$/, 'a trial id looks like s-<id>-t<index>');
+export const TrialIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}-t\d{1,8}$/, 'a trial id looks like s-<id>-t<index>');
 
-export const TRIAL_STATUSES = ['queued', 'active', 'completed', 'failed', 'cancelled'] as const;
+/**
+ * Where a trial is in its life. Statuses move only inside the index's Lua transitions, which move the
+ * sweep's per-status counters in the same step. `pruned`: stopped early by a pruner, partial metrics
+ * kept; `quarantined`: its attempts crashed workers, so it is not handed to another one.
+ */
+export const TRIAL_STATUSES = ['queued', 'active', 'completed', 'failed', 'cancelled', 'pruned', 'quarantined'] as const;
 export const TrialStatusSchema = z.enum(TRIAL_STATUSES);
 export type TrialStatus = z.infer<typeof TrialStatusSchema>;
+
+/** Statuses a trial ends in; a sweep is finished when its trials in these add up to its total. */
+export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'pruned', 'quarantined'] as const satisfies readonly TrialStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+/** True for a status a trial never leaves except through `retry`. */
+export function isTerminalStatus(status: TrialStatus): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
 
 /**
  * The BullMQ job payload: only which trial to run. The trial's definition (model, params, seed) lives
@@ -46,10 +60,14 @@ export const TrialRecordSchema = z.object({
   index: z.number().int(),
   name: z.string(),
   model: ModelNameSchema,
+  /** Which search-space entry (or explicit trial) of its segment the trial came from. */
+  entry: z.number().int(),
   status: TrialStatusSchema,
   params: z.record(z.string(), z.unknown()),
   seed: z.number().int(),
   metrics: TrialMetricsSchema.nullable(),
+  /** Cross-validation score of each fold with `cv.scoring`, in fold order (null where undefined). */
+  folds: z.array(z.number().nullable()).nullable(),
   timings: TrialTimingsSchema.nullable(),
   durationMs: z.number().nullable(),
   artifact: z.string().nullable(),

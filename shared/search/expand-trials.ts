@@ -1,14 +1,20 @@
 /**
- * Expands a sweep spec into its trials: explicit trials first (in file order), then the search
- * (grid order, or random draws). The count is computed first, without materialising anything, so an
- * oversized grid is refused instantly.
+ * From a sweep spec to its trials: the segments it plans (explicit trials first, in file order, then
+ * the search), their size computed without materialising anything (an oversized grid is refused
+ * instantly), and the definition of a trial from a sampler's proposal (name, model, params, seed).
+ *
+ * The feeder creates trials lazily from segments; {@link expandTrials} materialises a whole spec the
+ * same way in memory (small sweeps, tests).
  */
 import { InvalidInputError } from '../errors/index.js';
 import { seedFrom } from '../ml/random/rng.js';
 import type { ModelName } from '../schemas/model-params.schema.js';
-import { formatCount, type SearchSpec, type SweepSpec } from '../schemas/sweep-spec.schema.js';
-import { axesPointCount, gridAxes, gridPoint, gridPointCount } from './grid.js';
-import { randomSearchCount, sampleRandomSearch } from './random-search.js';
+import { formatCount, gridPointCount } from '../schemas/search-space.schema.js';
+import type { SearchSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
+import { axesPointCount, gridAxes } from './grid.js';
+import { isDiscreteSpace } from './random-sampler.js';
+import type { Proposal } from './sampler.js';
+import { modelOf, samplerFor, type SegmentPlan } from './search-segment.js';
 import { canonicalJson, describeSortedParams, TrialNameDeduplicator } from './trial-name.js';
 
 /** One trial to run. */
@@ -18,6 +24,8 @@ export interface TrialPlan {
   /** Unique within the sweep (duplicates get `#2`, `#3`, …). */
   name: string;
   model: ModelName;
+  /** Which entry of its segment (search-space entry, or explicit trial) the trial came from. */
+  entry: number;
   /** The params as written or drawn (model defaults are applied by the estimator, not here). */
   params: Record<string, unknown>;
   /** Trial seed from the sweep seed, model and params; the estimator's random_state when params set none. */
@@ -44,7 +52,11 @@ export function countSearchTrials(search: SearchSpec): number {
     for (const entry of search.space) total += gridPointCount(entry);
     return total;
   }
-  return randomSearchCount(search.space, search.max_trials ?? 0);
+  const maxTrials = search.max_trials ?? 0;
+  if (!isDiscreteSpace(search.space)) return maxTrials;
+  let total = 0;
+  for (const entry of search.space) total += axesPointCount(gridAxes(entry));
+  return Math.min(maxTrials, total);
 }
 
 /** Number of trials of a spec, computed without materialising them (a float beyond 2^53). */
@@ -77,50 +89,58 @@ export function assertTrialLimit(spec: ExpandableSpec, maxTrials: number): numbe
 }
 
 /**
- * Expands a parsed spec into trial plans. Drawn values are not re-validated here (a zod parse per
- * value would double the cost of a 100,000-trial expansion): the schema already checked every
- * distribution at its bounds and at interior probe points.
+ * The segments of a spec: its explicit trials, then its search (empty parts are left out).
+ * @throws InvalidInputError `LIMIT_EXCEEDED` when there are more than `maxTrials` trials.
+ */
+export function planSegments(spec: ExpandableSpec, maxTrials: number): SegmentPlan[] {
+  assertTrialLimit(spec, maxTrials);
+  const segments: SegmentPlan[] = [];
+  const explicit = spec.trials ?? [];
+  if (explicit.length > 0) {
+    segments.push({
+      kind: 'explicit',
+      size: explicit.length,
+      seed: spec.seed,
+      trials: explicit.map((t) => (t.name === undefined ? { model: t.model, params: t.params } : { model: t.model, params: t.params, name: t.name })),
+    });
+  }
+  const search = spec.search;
+  if (search !== undefined) {
+    const size = countSearchTrials(search);
+    if (search.method === 'grid') segments.push({ kind: 'grid', size, seed: spec.seed, space: search.space });
+    else segments.push({ kind: 'random', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space });
+  }
+  return segments;
+}
+
+/** A trial's definition from a proposal of its segment's sampler; `name` is the base name, before de-duplication. */
+export function defineTrial(segment: SegmentPlan, proposal: Proposal): Omit<TrialPlan, 'index'> {
+  const model = modelOf(segment, proposal.entry);
+  const described = describeSortedParams(model, Object.keys(proposal.params).sort(), proposal.params);
+  return {
+    name: proposal.name ?? described.name,
+    model,
+    entry: proposal.entry,
+    params: proposal.params,
+    seed: seedFrom(segment.seed, model, described.canonical),
+  };
+}
+
+/**
+ * Materialises every trial of a spec in memory, exactly as the feeder would create them one window at
+ * a time (same order, names, seeds). For small sweeps and tests.
  * @throws InvalidInputError `LIMIT_EXCEEDED` when there are more than `options.maxTrials` trials.
  */
 export function expandTrials(spec: ExpandableSpec, options: ExpandTrialsOptions): TrialPlan[] {
-  assertTrialLimit(spec, options.maxTrials);
   // push, not new Array(total): V8 allocates large pre-sized arrays in slow dictionary mode.
   const plans: TrialPlan[] = [];
   const names = new TrialNameDeduplicator();
-  let index = 0;
-
-  const explicit = spec.trials ?? [];
-  for (let t = 0; t < explicit.length; t++) {
-    const trial = explicit[t]!;
-    const params = trial.params;
-    const described = describeSortedParams(trial.model, Object.keys(params).sort(), params);
-    const name = names.claim(trial.name ?? described.name);
-    plans.push({ index, name, model: trial.model, params, seed: seedFrom(spec.seed, trial.model, described.canonical) });
-    index++;
-  }
-
-  const search = spec.search;
-  if (search !== undefined && search.method === 'grid') {
-    for (const entry of search.space) {
-      const axes = gridAxes(entry);
-      const keys = Object.keys(entry.params).sort();
-      const n = axesPointCount(axes);
-      for (let i = 0; i < n; i++) {
-        const params = gridPoint(axes, i);
-        const described = describeSortedParams(entry.model, keys, params);
-        plans.push({ index, name: names.claim(described.name), model: entry.model, params, seed: seedFrom(spec.seed, entry.model, described.canonical) });
-        index++;
-      }
-    }
-  } else if (search !== undefined) {
-    const sampled = sampleRandomSearch(search.space, search.max_trials ?? 0, search.seed ?? spec.seed);
-    const entryKeys: string[][] = [];
-    for (const entry of search.space) entryKeys.push(Object.keys(entry.params).sort());
-    for (let i = 0; i < sampled.length; i++) {
-      const { entry, model, params } = sampled[i]!;
-      const described = describeSortedParams(model, entryKeys[entry]!, params);
-      plans.push({ index, name: names.claim(described.name), model, params, seed: seedFrom(spec.seed, model, described.canonical) });
-      index++;
+  for (const segment of planSegments(spec, options.maxTrials)) {
+    const asked = samplerFor(segment).ask({ seed: 0, nextIndex: 0, count: segment.size, observations: [], pending: [], goal: 'maximize' });
+    if (asked.kind === 'exhausted') continue;
+    for (const proposal of asked.proposals) {
+      const trial = defineTrial(segment, proposal);
+      plans.push({ ...trial, index: plans.length, name: names.claim(trial.name) });
     }
   }
   return plans;

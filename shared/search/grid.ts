@@ -4,7 +4,10 @@
  * mixed radix, so the grid is counted and walked without ever being materialised.
  */
 import { InvalidInputError } from '../errors/index.js';
-import type { ParamLiteral, ParamSpec, SearchSpaceEntry } from '../schemas/sweep-spec.schema.js';
+import type { ParamSpec, SearchSpaceEntry } from '../schemas/search-space.schema.js';
+import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
+
+export { gridPointCount } from '../schemas/search-space.schema.js';
 
 /** One dimension of a grid: a param and the values it takes (one value for a fixed param). */
 export interface GridAxis {
@@ -41,16 +44,6 @@ export function gridAxes(entry: SearchSpaceEntry): GridAxis[] {
     } else axes.push({ key, values: [spec as ParamLiteral] });
   }
   return axes;
-}
-
-/** Number of points of an entry's grid (a float product: exact up to 2^53, then approximate). */
-export function gridPointCount(entry: SearchSpaceEntry): number {
-  let count = 1;
-  for (const key of Object.keys(entry.params)) {
-    const spec = entry.params[key]!;
-    if (isValuesParam(spec)) count *= spec.values.length;
-  }
-  return count;
 }
 
 /** Number of points of a set of axes. */

@@ -4,33 +4,22 @@
  * are turned back into SweepqError with the server's code, so `sweepq` exits with the same code
  * (2 for INVALID_*) whether it talks to Redis directly or through the API.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ERROR_CODES, SweepqError, type ErrorCode, type ErrorLocation } from '../errors/index.js';
-import { SweepStatusSchema, SweepSummarySchema, type SweepStatus, type SweepSummary } from '../schemas/sweep-status.schema.js';
+import {
+  ApiErrorBodySchema,
+  DatasetUploadResultSchema,
+  ExperimentListSchema,
+  RetryResultSchema,
+  SubmitResultSchema,
+  SweepListSchema,
+  TrialPageSchema,
+  WorkerListSchema,
+} from '../schemas/api.schema.js';
+import { SweepStatusSchema, type ExperimentSummary, type SweepStatus, type SweepSummary } from '../schemas/sweep-status.schema.js';
 import { TrialRecordSchema, type TrialRecord } from '../schemas/trial.schema.js';
-import type { SubmitResult, SweepClient, TrialQuery } from './sweep-client.js';
-
-/** `POST /datasets` answer. */
-export const DatasetRefSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
-/** `POST /sweeps` and `POST /sweeps/:id/trials` answer. */
-export const SubmitResultSchema = z.object({ sweepId: z.string(), name: z.string(), total: z.number().int() });
-/** `GET /sweeps` answer. */
-export const SweepListSchema = z.object({ sweeps: z.array(SweepSummarySchema) });
-/** `GET /sweeps/:id/trials` answer. */
-export const TrialPageSchema = z.object({ trials: z.array(TrialRecordSchema), total: z.number().int() });
-/** `POST /sweeps/:id/retry` answer. */
-export const RetryResultSchema = z.object({ requeued: z.number().int() });
-/** Every error answer of the API. */
-export const ApiErrorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    location: z
-      .object({ path: z.string().optional(), file: z.string().optional(), line: z.number().optional(), column: z.number().optional() })
-      .optional(),
-    details: z.unknown().optional(),
-  }),
-});
+import type { WorkerInfo } from '../schemas/worker.schema.js';
+import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 
 export interface HttpSweepClientOptions {
   /** API root, e.g. `http://localhost:8080`. */
@@ -69,7 +58,7 @@ export class HttpSweepClient implements SweepClient {
 
   async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
     const res = await this.request('POST', '/datasets', { body: bytes, contentType: 'application/octet-stream' });
-    return this.parse(DatasetRefSchema, await this.json(res));
+    return this.parse(DatasetUploadResultSchema, await this.json(res));
   }
 
   async submit(spec: unknown): Promise<SubmitResult> {
@@ -99,14 +88,27 @@ export class HttpSweepClient implements SweepClient {
     return this.parse(SweepStatusSchema, await this.json(res));
   }
 
-  async trials(sweepId: string, query: TrialQuery = {}): Promise<{ trials: TrialRecord[]; total: number }> {
-    const params = new URLSearchParams();
-    if (query.sort !== undefined) params.set('sort', query.sort);
-    if (query.limit !== undefined) params.set('limit', String(query.limit));
-    if (query.offset !== undefined) params.set('offset', String(query.offset));
-    if (query.status !== undefined) params.set('status', query.status);
-    const res = await this.request('GET', `/sweeps/${encodeURIComponent(sweepId)}/trials${suffix(params)}`);
+  async listExperiments(options: { limit?: number; offset?: number } = {}): Promise<ExperimentSummary[]> {
+    const query = new URLSearchParams();
+    if (options.limit !== undefined) query.set('limit', String(options.limit));
+    if (options.offset !== undefined) query.set('offset', String(options.offset));
+    const res = await this.request('GET', `/experiments${suffix(query)}`);
+    return this.parse(ExperimentListSchema, await this.json(res)).experiments;
+  }
+
+  async trials(sweepId: string, query: TrialQuery = {}): Promise<TrialPage> {
+    const res = await this.request('GET', `/sweeps/${encodeURIComponent(sweepId)}/trials${suffix(trialParams(query))}`);
     return this.parse(TrialPageSchema, await this.json(res));
+  }
+
+  async experimentTrials(experiment: string, query: TrialQuery = {}): Promise<TrialPage> {
+    const res = await this.request('GET', `/experiments/${encodeURIComponent(experiment)}/trials${suffix(trialParams(query))}`);
+    return this.parse(TrialPageSchema, await this.json(res));
+  }
+
+  async workers(): Promise<WorkerInfo[]> {
+    const res = await this.request('GET', '/workers');
+    return this.parse(WorkerListSchema, await this.json(res)).workers;
   }
 
   async best(sweepId: string, metric?: string): Promise<TrialRecord> {
@@ -177,7 +179,7 @@ export class HttpSweepClient implements SweepClient {
     }
   }
 
-  private parse<T>(schema: z.ZodType<T>, value: unknown): T {
+  private parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
     const result = schema.safeParse(value);
     if (!result.success) {
       throw new SweepqError('INTERNAL', 'the sweepq API returned a response that does not match its schema', {
@@ -215,6 +217,18 @@ export class HttpSweepClient implements SweepClient {
     // system error; the message names the URL only (never the token).
     return new SweepqError('INDEX_UNAVAILABLE', `cannot reach the sweepq API at ${this.baseUrl}`, { cause });
   }
+}
+
+/** A trial query as the query string of `GET …/trials`. */
+function trialParams(query: TrialQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.filter !== undefined) params.set('filter', query.filter);
+  for (const key of query.orderBy ?? []) params.append('order_by', key);
+  if (query.sort !== undefined) params.set('sort', query.sort);
+  if (query.status !== undefined) params.set('status', query.status);
+  if (query.limit !== undefined) params.set('limit', String(query.limit));
+  if (query.offset !== undefined) params.set('offset', String(query.offset));
+  return params;
 }
 
 function suffix(params: URLSearchParams): string {

@@ -10,7 +10,8 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from '../errors/index.js';
 import type { Dataset } from '../ml/dataset/dataset.js';
 import { parseCsv } from '../ml/dataset/read-csv.js';
-import type { LocalFileRef, ResolvedSweepSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
+import type { LocalFileRef } from '../schemas/dataset-spec.schema.js';
+import type { ResolvedSweepSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
 import { MAX_SWEEP_FILE_BYTES, parseResolvedSweepSpec, parseSweepFileText, specError, type Locator } from './parse-sweep-file.js';
 
 /** Largest CSV a sweep file may reference. */

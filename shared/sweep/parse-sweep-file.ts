@@ -7,15 +7,8 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors/index.js';
-import {
-  describeValue,
-  ResolvedSweepSpecSchema,
-  SweepSpecSchema,
-  sweepIssueMessage,
-  UNION_DEFAULT_MESSAGE,
-  type ResolvedSweepSpec,
-  type SweepSpec,
-} from '../schemas/sweep-spec.schema.js';
+import { describeValue, sweepIssueMessage, UNION_DEFAULT_MESSAGE } from '../schemas/spec-messages.js';
+import { ResolvedSweepSpecSchema, SweepSpecSchema, type ResolvedSweepSpec, type SweepSpec } from '../schemas/sweep-spec.schema.js';
 
 /** Largest sweep file accepted: a legitimate sweep is a few KB; anything near this is a mistake or an attack. */
 export const MAX_SWEEP_FILE_BYTES = 1024 * 1024;

@@ -1,17 +1,33 @@
 /**
  * What users can ask of sweepq. Implemented twice: in-process by `SweepService` (scheduler, embedded
- * `sweepq run`, CLI with REDIS_URL) and over HTTP by `HttpSweepClient` (CLI with SWEEPQ_API_URL).
- * The CLI is written against this interface only, so every command works in both modes.
+ * `sweepq run`, CLI with REDIS_URL or on the local state folder) and over HTTP by `HttpSweepClient`
+ * (CLI with SWEEPQ_API_URL). The CLI is written against this interface only, so every command works
+ * in every mode.
  */
-import type { SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
+import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import type { TrialRecord, TrialStatus } from '../schemas/trial.schema.js';
+import type { WorkerInfo } from '../schemas/worker.schema.js';
 
 export interface TrialQuery {
-  /** Sort by this metric (leaderboard order: best first by the metric's direction); default: index order. */
+  /**
+   * Filter in sweepq's filter language: MLflow's `filter_string` (`metrics.auc_roc > 0.9 and
+   * params.max_depth = 5`) plus `OR` and parentheses.
+   */
+  filter?: string;
+  /** Order keys (`metrics.auc_roc DESC`, `params.max_depth`); a metric without a direction takes its direction in the sweep. Ties: lowest trial index first. */
+  orderBy?: string[];
+  /** Shorthand for ordering best first by one metric (its direction in the sweep). */
   sort?: string;
+  /** Shorthand for `attributes.status = S`. */
+  status?: TrialStatus;
   limit?: number;
   offset?: number;
-  status?: TrialStatus;
+}
+
+export interface TrialPage {
+  trials: TrialRecord[];
+  /** Trials matching the query (all pages). */
+  total: number;
 }
 
 export interface SubmitResult {
@@ -23,20 +39,25 @@ export interface SubmitResult {
 export interface SweepClient {
   /** Stores a CSV dataset content-addressed; returns its sha256. Idempotent. */
   uploadDataset(bytes: Buffer): Promise<{ sha256: string }>;
-  /** Validates a resolved sweep spec (datasets as `{sha256}`), expands and enqueues it atomically. */
+  /** Validates a resolved sweep spec (datasets as `{sha256}`), plans its trials and starts feeding them. */
   submit(spec: unknown): Promise<SubmitResult>;
   /** Adds the trials of `spec` (same dataset and pipeline) to an existing sweep; keeps its results. */
   extend(sweepId: string, spec: unknown): Promise<SubmitResult>;
   listSweeps(options?: { experiment?: string; limit?: number; offset?: number }): Promise<SweepSummary[]>;
+  listExperiments(options?: { limit?: number; offset?: number }): Promise<ExperimentSummary[]>;
   status(sweepId: string): Promise<SweepStatus>;
-  trials(sweepId: string, query?: TrialQuery): Promise<{ trials: TrialRecord[]; total: number }>;
+  trials(sweepId: string, query?: TrialQuery): Promise<TrialPage>;
+  /** Trials across every sweep of an experiment (ties ordered by sweep age, then trial index). */
+  experimentTrials(experiment: string, query?: TrialQuery): Promise<TrialPage>;
   /** Best completed trial by `metric` (default: the sweep's objective). NOT_FOUND when none completed. */
   best(sweepId: string, metric?: string): Promise<TrialRecord>;
   /** The fitted pipeline JSON of a trial, as stored. */
   artifact(sweepId: string, trialId: string): Promise<Buffer>;
   /** Removes queued trials and aborts running ones. */
   cancel(sweepId: string): Promise<SweepStatus>;
-  /** Re-enqueues failed and cancelled trials; completed ones are untouched. */
+  /** Re-enqueues failed, cancelled and quarantined trials; completed ones are untouched. */
   retry(sweepId: string): Promise<{ requeued: number }>;
+  /** Live workers. */
+  workers(): Promise<WorkerInfo[]>;
   close(): Promise<void>;
 }

@@ -1,32 +1,47 @@
 /**
- * Feeds a sweep's trials into the job queue a window at a time instead of all at submit: a
- * 100,000-trial sweep is submitted in seconds (writing trial hashes is cheap; BullMQ's per-job add is
- * not), cancelling it touches only the window, and Redis holds at most `window` jobs per sweep.
+ * Feeds a sweep's trials into the job queue a window at a time, creating them on the way: trials are
+ * planned as segments at submit (a grid, a random search, explicit trials), and a trial's hash is
+ * written only when the queue needs it. A 1,000,000-point grid therefore submits in milliseconds and
+ * costs Redis nothing until it runs; cancelling touches only the window; and a sampler that learns from
+ * results (TPE) proposes each trial after seeing the ones before it.
  *
- * The cursor `fed` in the sweep hash says which trials [0, fed) have jobs. A feeder enqueues the next
- * range with deterministic job ids, then moves the cursor by compare-and-set. Crash-safe by
- * construction: if a feeder dies between the two steps, the next feeder enqueues the same range again
- * and BullMQ drops the duplicate ids (a job already completed and trimmed would be re-added, but its
- * claim finds the trial completed and skips it). Workers feed after every trial and on a timer, so a
- * sweep keeps moving whoever dies.
+ * Two cursors in the sweep hash: `created` (trials [0, created) have hashes) and `fed` (trials
+ * [0, fed) have jobs). A feeder (1) creates the next trials with a compare-and-set on `created` — two
+ * feeders never both create trial k —, (2) enqueues their jobs with deterministic ids, (3) moves `fed`
+ * by compare-and-set. Crash-safe by construction: a feeder that dies after (1) or (2) leaves trials the
+ * next feeder finds created and enqueues again (BullMQ drops duplicate ids; a job already completed
+ * and trimmed would be re-added, but its claim finds the trial finished and skips it). Workers feed
+ * after every trial and on a timer, so a sweep keeps moving whoever dies.
  */
-import type { JobRef, MetricsIndex } from '../index/index.js';
+import type { MetricsIndex } from '../index/index.js';
+import type { NewTrial } from '../index/feed-cursor.js';
 import type { Logger } from '../logger/logger.js';
 import type { TrialQueue } from '../queue/index.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
 import { estimateTrialCost } from '../search/estimate-trial-cost.js';
+import { defineTrial } from '../search/expand-trials.js';
+import type { Sampler } from '../search/sampler.js';
+import { samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
+import { SweepqError } from '../errors/index.js';
+import { ObservationReader } from './observation-reader.js';
+
+const SAMPLER_CACHE_SIZE = 256;
 
 export class SweepFeeder {
   /** One feed at a time per sweep in this process; a request during a feed runs once more after it. */
   private readonly running = new Map<string, Promise<number>>();
   private readonly again = new Set<string>();
+  private readonly samplers = new Map<string, Sampler>();
+  private readonly observations: ObservationReader;
 
   constructor(
     private readonly index: MetricsIndex,
     private readonly queue: TrialQueue,
     private readonly window: number,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.observations = new ObservationReader(index);
+  }
 
   /** Tops the sweep's queued jobs up to the window; resolves with the number of jobs added. */
   feed(sweepId: string): Promise<number> {
@@ -54,52 +69,100 @@ export class SweepFeeder {
 
   /** Feeds every sweep that still has unfed trials (the workers' periodic safety net). */
   async feedAll(): Promise<void> {
-    for (const sweepId of await this.index.feedingSweeps()) {
+    for (const sweepId of await this.index.feed.feedingSweeps()) {
       await this.feed(sweepId).catch((error: unknown) => this.logger?.warn({ err: error, sweepId }, 'feeding a sweep failed; will retry'));
     }
   }
 
   private async topUp(sweepId: string): Promise<number> {
+    const { feed, trials } = this.index;
     for (;;) {
-      const state = await this.index.feedState(sweepId);
+      const state = await feed.state(sweepId);
       if (state === null) return 0;
       if (state.cancelled || state.fed >= state.total) {
-        await this.index.stopFeeding(sweepId);
+        await feed.stopFeeding(sweepId);
         return 0;
       }
       // Waiting jobs ≈ fed − done. Top up when under half the window, so feeds come in batches.
       const waiting = Math.max(0, state.fed - state.done);
       if (waiting > this.window / 2) return 0;
       const end = Math.min(state.total, state.fed + this.window - waiting);
+      if (state.created < end) {
+        const created = await this.create(sweepId, state.created, end, state.segments);
+        if (created === 'cancelled') return 0;
+        // Another feeder created (some of) them: look again from the new state.
+        if (created === 'moved') continue;
+      }
       const indices: number[] = [];
       for (let i = state.fed; i < end; i++) indices.push(i);
-      const refs = await this.index.jobRefs(sweepId, indices);
-      // Feed only up to the first trial whose hash is not written yet (a concurrent extend still
-      // writing its range): the cursor must never pass a trial that has no job.
+      const refs = await trials.jobRefs(sweepId, indices);
+      // The cursor must never pass a trial that has no hash (and so no job).
       let contiguous = 0;
       while (contiguous < refs.length && refs[contiguous]!.index === state.fed + contiguous) contiguous++;
-      const next = state.fed + contiguous;
       if (contiguous === 0) return 0;
       refs.length = contiguous;
-      const queued: Array<{ ref: JobRef; cost: number }> = [];
+      const next = state.fed + contiguous;
+      const queued: Array<{ data: TrialJob; retries: number; cost: number; index: number }> = [];
       for (const ref of refs) {
         // A trial cancelled before it was fed has no job to get; `retry` re-queues it (and feeds).
-        if (ref.status === 'queued') queued.push({ ref, cost: estimateTrialCost(ref.model, JSON.parse(ref.params) as Record<string, unknown>) });
+        if (ref.status !== 'queued') continue;
+        queued.push({
+          data: { v: 1, sweepId, trialId: ref.id, index: ref.index },
+          retries: ref.retries,
+          cost: estimateTrialCost(ref.model, JSON.parse(ref.params) as Record<string, unknown>),
+          index: ref.index,
+        });
       }
       // Longest first within the window (stable for equal costs): the queue is FIFO, so short trials
       // fill the gaps at the end instead of one long trial running alone on one worker.
-      queued.sort((a, b) => b.cost - a.cost || a.ref.index - b.ref.index);
-      const jobs: Array<{ data: TrialJob; retries: number }> = queued.map(({ ref }) => ({
-        data: { v: 1, sweepId, trialId: ref.id, index: ref.index },
-        retries: ref.retries,
-      }));
-      await this.queue.enqueue(jobs);
-      if (await this.index.advanceFeed(sweepId, state.fed, next)) {
-        if (next >= state.total) await this.index.stopFeeding(sweepId);
-        return jobs.length;
+      queued.sort((a, b) => b.cost - a.cost || a.index - b.index);
+      await this.queue.enqueue(queued);
+      if (await feed.advanceFeed(sweepId, state.fed, next)) {
+        if (next >= state.total) await feed.stopFeeding(sweepId);
+        return queued.length;
       }
-      // Another feeder moved the cursor meanwhile: our jobs were duplicates of its (dropped by id);
-      // look again from where it left off.
+      // Another feeder moved the cursor meanwhile: our jobs were duplicates of its (dropped by id).
     }
+  }
+
+  /** Creates trials [from, end) from the segments' samplers, under the `created` compare-and-set. */
+  private async create(sweepId: string, from: number, end: number, segmentCount: number): Promise<'ok' | 'moved' | 'cancelled'> {
+    const segments = await this.index.feed.segments(sweepId, segmentCount);
+    const sweep = await this.index.sweeps.get(sweepId);
+    if (sweep === null) return 'cancelled';
+    const created: NewTrial[] = [];
+    for (let at = from; at < end; ) {
+      const found = segmentAt(segments, at);
+      if (found === undefined) throw new SweepqError('INTERNAL', `sweep ${sweepId} has no segment holding trial ${at}`);
+      const { segment, position } = found;
+      const count = Math.min(end, segment.start + segment.size) - at;
+      const sampler = this.samplerOf(sweepId, segment);
+      const deterministic = sampler.deterministic;
+      const asked = sampler.ask({
+        seed: segment.kind === 'random' ? segment.searchSeed : segment.seed,
+        nextIndex: at - segment.start,
+        count,
+        observations: deterministic ? [] : await this.observations.observations(sweepId, segment, sweep.objective.metric),
+        pending: deterministic ? [] : await this.observations.pending(sweepId, segment, from),
+        goal: sweep.objective.goal,
+      });
+      if (asked.kind === 'exhausted' || asked.proposals.length === 0) {
+        throw new SweepqError('INTERNAL', `the sampler of sweep ${sweepId} ran out at trial ${at} before its planned ${segment.size} trials`);
+      }
+      for (const proposal of asked.proposals) created.push({ ...defineTrial(segment, proposal), segment: position });
+      at += asked.proposals.length;
+    }
+    return this.index.feed.createTrials(sweepId, from, created);
+  }
+
+  private samplerOf(sweepId: string, segment: Segment): Sampler {
+    const key = `${sweepId}:${segment.start}`;
+    let sampler = this.samplers.get(key);
+    if (sampler === undefined) {
+      sampler = samplerFor(segment);
+      if (this.samplers.size >= SAMPLER_CACHE_SIZE) this.samplers.delete(this.samplers.keys().next().value!);
+      this.samplers.set(key, sampler);
+    }
+    return sampler;
   }
 }

@@ -4,7 +4,7 @@ import { InvalidInputError } from '../../shared/errors/index.js';
 import { seedFrom } from '../../shared/ml/random/rng.js';
 import { MODEL_PARAM_SCHEMAS } from '../../shared/schemas/model-params.schema.js';
 import { SweepSpecSchema, type SweepSpecInput } from '../../shared/schemas/sweep-spec.schema.js';
-import { distributionAt, quantize } from '../../shared/search/distributions.js';
+import { distributionAt, quantize } from '../../shared/schemas/distribution-range.js';
 import { countTrials, expandTrials, trialSeed } from '../../shared/search/expand-trials.js';
 import { canonicalJson, defaultTrialName, TrialNameDeduplicator } from '../../shared/search/trial-name.js';
 

@@ -44,15 +44,6 @@ export function renderTrial(trial: TrialRecord): string {
 }
 
 export const bestCommand: Command = {
-  name: 'best',
-  summary: 'the best trial of a sweep',
-  usage: `usage: sweepq best ID [--metric M] [--out FILE] [--json]
-
-  --metric M   rank by metric M instead of the sweep's objective
-  --out FILE   save the best trial's fitted pipeline (for sweepq predict)
-  --json       print the trial record`,
-  options: { metric: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
-  positionals: [1, 1],
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const metric = stringOption(values, 'metric');

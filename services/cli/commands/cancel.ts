@@ -4,15 +4,6 @@ import { flag, parseSweepId, printJson, printLine, type Command } from '../comma
 import { withClient } from '../connect.js';
 
 export const cancelCommand: Command = {
-  name: 'cancel',
-  summary: 'cancel a sweep',
-  usage: `usage: sweepq cancel ID [--json]
-
-Removes the queued trials of sweep ID and aborts its running ones; finished trials keep their results.
-
-  --json   print the status after cancelling`,
-  options: { json: { type: 'boolean' } },
-  positionals: [1, 1],
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const status = await withClient(loadConfig(), (client) => client.cancel(id));

@@ -5,16 +5,6 @@ import { withClient } from '../connect.js';
 import { uploadSweepFiles, validateSweepFile } from './submit.js';
 
 export const extendCommand: Command = {
-  name: 'extend',
-  summary: 'add trials to a sweep',
-  usage: `usage: sweepq extend ID FILE [--json]
-
-Adds the trials of FILE to sweep ID. FILE must use the same dataset and pipeline; finished
-trials keep their results.
-
-  --json   print {"sweepId","name","total"}`,
-  options: { json: { type: 'boolean' } },
-  positionals: [2, 2],
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const config = loadConfig();

@@ -35,17 +35,6 @@ export async function loadPipelineFile(path: string): Promise<Pipeline> {
 }
 
 export const predictCommand: Command = {
-  name: 'predict',
-  summary: 'predict with a saved model',
-  usage: `usage: sweepq predict MODEL.json DATA.csv [--proba] [--json]
-
-Prints one predicted class label per row of DATA.csv. Columns are matched by name; extra
-columns (e.g. the target) are ignored.
-
-  --proba   print class probabilities as CSV, with the class labels as header
-  --json    print {"predictions":[...]} (with --proba also "probabilities":[[...]])`,
-  options: { proba: { type: 'boolean' }, json: { type: 'boolean' } },
-  positionals: [2, 2],
   async run({ positionals, values }) {
     const [modelPath, dataPath] = [positionals[0]!, positionals[1]!];
     const pipeline = await loadPipelineFile(modelPath);

@@ -1,6 +1,7 @@
 /**
- * `sweepq run FILE`: a whole sweep on one machine with nothing else running. Starts an embedded
- * redis-server (unless REDIS_URL is set), N worker processes and an in-process SweepService, submits
+ * `sweepq run FILE`: a whole sweep on one machine with nothing else running. Opens the state folder
+ * (its Redis: attached when another sweepq runs there, else started; unless REDIS_URL is set), starts
+ * N worker processes and an in-process SweepService, submits
  * the sweep, shows progress, prints the leaderboard and saves the best model. Everything it started is
  * stopped in `finally` — also on Ctrl-C/SIGTERM, which first cancels the sweep so running trials end
  * quickly, then exits 130 (143 for SIGTERM). No process is left behind.
@@ -13,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { Logger } from '../../../shared/logger/logger.js';
-import { startEmbeddedRedis, terminateChild, type EmbeddedRedis } from '../../../shared/runtime/embedded-redis.js';
+import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
+import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
-import type { TrialRecord, TrialStatus } from '../../../shared/schemas/trial.schema.js';
+import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
@@ -93,26 +95,17 @@ class WorkerPool {
   }
 }
 
-/** Every trial of a finished sweep: completed ones best first by the objective, then the others. */
+/**
+ * Every trial of a finished sweep: best first by the objective (its direction in the sweep; trials
+ * without a value — failed, cancelled, undefined scores — after, by index).
+ */
 async function collectTrials(client: SweepClient, status: SweepStatus): Promise<TrialRecord[]> {
   const out: TrialRecord[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await client.trials(status.id, { sort: status.objective.metric, limit: PAGE, offset });
+    const page = await client.trials(status.id, { orderBy: [`metrics.${status.objective.metric} ${status.objective.goal === 'maximize' ? 'DESC' : 'ASC'}`], limit: PAGE, offset });
     out.push(...page.trials);
-    if (page.trials.length < PAGE || offset + PAGE >= page.total) break;
+    if (page.trials.length < PAGE || offset + PAGE >= page.total) return out;
   }
-  // Completed trials without a score on the objective (e.g. auc_roc undefined) are not on the leaderboard.
-  const seen = new Set(out.map((t) => t.id));
-  const rest: TrialStatus[] = ['completed', 'failed', 'cancelled', 'active', 'queued'];
-  for (const state of rest) {
-    if (state !== 'completed' && status.counts[state] === 0) continue;
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await client.trials(status.id, { status: state, limit: PAGE, offset });
-      for (const trial of page.trials) if (!seen.has(trial.id)) out.push(trial);
-      if (page.trials.length < PAGE) break;
-    }
-  }
-  return out;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
@@ -138,14 +131,14 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
 
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
-  let redis: EmbeddedRedis | undefined;
+  let folder: OpenedStateFolder | undefined;
   let service: SweepClient | undefined;
   const pool = new WorkerPool(path.join(config.stateDir, 'logs'));
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted !== undefined) {
       // Second Ctrl-C: stop now. The pool's exit hook kills the workers; redis-server is told too.
       note('sweepq: forced exit');
-      void redis?.stop();
+      void folder?.release();
       process.exit(signalExitCode(signal));
     }
     interrupted = signal;
@@ -159,8 +152,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
   try {
     let redisUrl = config.redis.url;
     if (redisUrl === undefined) {
-      redis = await startEmbeddedRedis({ stateDir: config.stateDir, logger });
-      redisUrl = redis.url;
+      folder = await openStateFolder(config.stateDir, { logger });
+      redisUrl = folder.url;
     }
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
@@ -214,7 +207,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     } else {
       printLine(renderTrialTable(trials, { metric: final.objective.metric }));
       const c = final.counts;
-      printLine(`\n${final.state}: ${c.completed} completed, ${c.failed} failed, ${c.cancelled} cancelled in ${formatDuration(final.elapsedMs)}`);
+      printLine(`\n${final.state}: ${c.completed} completed, ${c.failed} failed, ${c.cancelled} cancelled${c.pruned > 0 ? `, ${c.pruned} pruned` : ''}${c.quarantined > 0 ? `, ${c.quarantined} quarantined` : ''} in ${formatDuration(final.elapsedMs)}`);
       if (best !== null) {
         printLine(`best: ${best.name} (${best.model}) ${final.objective.metric}=${formatMetric(best.metrics?.[final.objective.metric])}`);
       }
@@ -230,7 +223,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
     await pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
     await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
-    await redis?.stop().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
+    await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (interrupted !== undefined && sweepId !== undefined) note(`sweep ${sweepId} cancelled`);
@@ -238,19 +231,6 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
 }
 
 export const runCommand: Command = {
-  name: 'run',
-  summary: 'run a sweep locally',
-  usage: `usage: sweepq run FILE [--workers N] [--out FILE] [--json]
-
-Runs the sweep in FILE on this machine: starts Redis (embedded, unless REDIS_URL is set) and N
-worker processes, shows progress on stderr, prints the leaderboard and saves the best model.
-Exits 0 when at least one trial completed, 1 when none did, 130 on Ctrl-C.
-
-  --workers N   worker processes (default: number of CPUs, ${os.availableParallelism()} here)
-  --out FILE    where to save the best model (default: <state dir>/best-<sweep id>.json)
-  --json        print one JSON document {"sweepId","status","trials","best","artifact"}`,
-  options: { workers: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
-  positionals: [1, 1],
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const config = loadConfig();

@@ -6,6 +6,7 @@ import { withClient } from '../connect.js';
 import { formatDuration } from '../format/duration.js';
 import { progressBar, finishedTrials } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
+import { renderWorkers } from './workers.js';
 
 /** Human rendering of a status (also used by `run` and `cancel`). */
 export function renderStatus(status: SweepStatus): string {
@@ -16,7 +17,7 @@ export function renderStatus(status: SweepStatus): string {
     `sweep     ${status.id}  ${status.name}`,
     `state     ${status.state}`,
     `progress  ${progressBar(fraction)} ${status.percent.toFixed(1)}%  ${done}/${status.total} finished`,
-    `trials    ${c.completed} completed · ${c.active} active · ${c.queued} queued · ${c.failed} failed · ${c.cancelled} cancelled`,
+    `trials    ${c.completed} completed · ${c.active} active · ${c.queued} queued · ${c.failed} failed · ${c.cancelled} cancelled${c.pruned > 0 ? ` · ${c.pruned} pruned` : ''}${c.quarantined > 0 ? ` · ${c.quarantined} quarantined` : ''}`,
     `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
     `objective ${status.objective.goal} ${status.objective.metric}`,
   ];
@@ -26,19 +27,11 @@ export function renderStatus(status: SweepStatus): string {
     const value = best.metrics?.[status.objective.metric];
     lines.push(`best      ${best.name} (${best.model}) ${status.objective.metric}=${formatMetric(value)}  [${best.id}]`);
   }
+  lines.push(`workers   ${status.workers.length} live${status.workers.length === 0 ? '' : `\n${renderWorkers(status.workers)}`}`);
   return lines.join('\n');
 }
 
 export const statusCommand: Command = {
-  name: 'status',
-  summary: 'progress of a sweep',
-  usage: `usage: sweepq status ID [--json]
-
-Shows trial counts, progress, elapsed time, ETA and the best trial so far.
-
-  --json   print the status object`,
-  options: { json: { type: 'boolean' } },
-  positionals: [1, 1],
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const status = await withClient(loadConfig(), (client) => client.status(id));

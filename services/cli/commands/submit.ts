@@ -49,16 +49,6 @@ export async function submitLoadedSweepFile(client: SweepClient, loaded: LoadedS
 }
 
 export const submitCommand: Command = {
-  name: 'submit',
-  summary: 'submit a sweep file',
-  usage: `usage: sweepq submit FILE [--json]
-
-Validates FILE (YAML or JSON), uploads the CSV datasets it names and submits the sweep.
-Prints the sweep id on stdout (just the id, for scripts).
-
-  --json   print {"sweepId","name","total"} instead`,
-  options: { json: { type: 'boolean' } },
-  positionals: [1, 1],
   async run({ positionals, values }) {
     const config = loadConfig();
     // Validate first, connect second: bad input must not reach Redis or the store (in direct mode,

@@ -4,25 +4,9 @@ import { flag, intOption, printJson, printLine, stringOption, type Command } fro
 import { withClient } from '../connect.js';
 import { formatDuration } from '../format/duration.js';
 import { formatTable } from '../format/table.js';
-
-function formatTime(ms: number): string {
-  // Local time without seconds' fraction: "2024-05-01 14:03:22".
-  const d = new Date(ms);
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
+import { formatTime } from '../format/time.js';
 
 export const sweepsCommand: Command = {
-  name: 'sweeps',
-  summary: 'list sweeps',
-  usage: `usage: sweepq sweeps [--experiment NAME] [--limit N] [--offset N] [--json]
-
-  --experiment NAME   only sweeps of this experiment
-  --limit N           at most N sweeps (1..1000)
-  --offset N          skip the first N
-  --json              print {"sweeps":[...]}`,
-  options: { experiment: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, json: { type: 'boolean' } },
-  positionals: [0, 0],
   async run({ values }) {
     const options: { experiment?: string; limit?: number; offset?: number } = {};
     const experiment = stringOption(values, 'experiment');
@@ -41,7 +25,7 @@ export const sweepsCommand: Command = {
       return 0;
     }
     const rows = sweeps.map((s) => {
-      const done = s.counts.completed + s.counts.failed + s.counts.cancelled;
+      const done = s.total - s.counts.queued - s.counts.active;
       return [
         s.id,
         s.name,

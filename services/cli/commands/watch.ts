@@ -37,15 +37,6 @@ export async function followSweep(
 }
 
 export const watchCommand: Command = {
-  name: 'watch',
-  summary: 'live progress of a sweep',
-  usage: `usage: sweepq watch ID [--interval MS]
-
-Shows a progress bar (on stderr) until the sweep is completed or cancelled, then exits 0.
-
-  --interval MS   poll interval, default 1000 (100..60000)`,
-  options: { interval: { type: 'string' } },
-  positionals: [1, 1],
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const intervalMs = intOption(values, 'interval', 100, 60_000) ?? 1000;

@@ -15,7 +15,8 @@ export function progressBar(fraction: number, width = 24): string {
 
 /** Number of trials that reached a final state. */
 export function finishedTrials(status: Pick<SweepStatus, 'counts'>): number {
-  return status.counts.completed + status.counts.failed + status.counts.cancelled;
+  const c = status.counts;
+  return c.completed + c.failed + c.cancelled + c.pruned + c.quarantined;
 }
 
 /** One progress line, e.g. `[####----] 50% 10/20 · 2 active · 1 failed · 12.0s elapsed · ETA 12.0s`. */

@@ -1,0 +1,19 @@
+#!/usr/bin/env node
+// Build step after tsc: copies the non-TypeScript files the compiled code reads at run time (the
+// index's Lua scripts) from the sources into dist/, keeping their relative paths.
+import { cpSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ASSET = /\.lua$/;
+let copied = 0;
+for (const top of ['shared', 'services']) {
+  for (const entry of readdirSync(path.join(root, top), { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !ASSET.test(entry.name)) continue;
+    const source = path.join(entry.parentPath ?? entry.path, entry.name);
+    cpSync(source, path.join(root, 'dist', path.relative(root, source)));
+    copied++;
+  }
+}
+if (process.argv.includes('--verbose')) console.log(`copy-assets: ${copied} file(s)`);

@@ -1,0 +1,23 @@
+--!include finish
+-- Claims a trial for a new attempt with a fresh fencing token.
+-- KEYS: trial, sweep, log. ARGV: token, worker, now.
+-- → {'ok', name, model, params, seed, entry} (the trial's definition: jobs carry only its id) |
+--   {'missing'} | {terminal status}.
+local st = redis.call('HGET', KEYS[1], 'status')
+if not st then return {'missing'} end
+if st ~= 'queued' and st ~= 'active' then return {st} end
+local idx = redis.call('HGET', KEYS[1], 'index')
+if redis.call('HGET', KEYS[2], 'cancelledFlag') == '1' then
+  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[3], 'token', '')
+  if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
+  redis.call('HINCRBY', KEYS[2], 'cancelled', 1)
+  logEvent(KEYS[3], idx, 'cancelled', ARGV[3], finishedFields(KEYS[1], nil, nil))
+  maybeFinish(KEYS[2], ARGV[3])
+  return {'cancelled'}
+end
+if st == 'queued' then redis.call('HINCRBY', KEYS[2], 'active', 1) end
+redis.call('HSET', KEYS[1], 'status', 'active', 'token', ARGV[1], 'worker', ARGV[2], 'startedAt', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'attempt', 1)
+redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
+logEvent(KEYS[3], idx, 'active', ARGV[3], ',"w":' .. cjson.encode(ARGV[2]))
+return {'ok', unpack(redis.call('HMGET', KEYS[1], 'name', 'model', 'params', 'seed', 'entry'))}

@@ -1,0 +1,31 @@
+-- Shared by the transition scripts (included at load time, see index-scripts.ts).
+
+-- Statuses that end a trial; a sweep is finished when they add up to its total.
+local function doneCount(sweepKey)
+  local v = redis.call('HMGET', sweepKey, 'completed', 'failed', 'cancelled', 'pruned', 'quarantined')
+  return tonumber(v[1] or '0') + tonumber(v[2] or '0') + tonumber(v[3] or '0') + tonumber(v[4] or '0') + tonumber(v[5] or '0')
+end
+
+-- Marks the sweep finished when every planned trial reached a terminal state.
+local function maybeFinish(sweepKey, now)
+  local v = redis.call('HMGET', sweepKey, 'total', 'finishedAt')
+  if doneCount(sweepKey) >= tonumber(v[1] or '0') and (v[2] == false or v[2] == '') then
+    redis.call('HSET', sweepKey, 'finishedAt', now)
+  end
+end
+
+-- Appends one event to the sweep's completion log (a Redis list of JSON objects). `extra` is a
+-- JSON fragment of further fields (starting with a comma) or ''.
+local function logEvent(logKey, index, status, now, extra)
+  redis.call('RPUSH', logKey, '{"i":' .. index .. ',"s":"' .. status .. '","t":' .. now .. extra .. '}')
+end
+
+-- The JSON fragment describing a finished trial: its definition (entry, params), so samplers and the
+-- read model never re-read trial hashes. Worker and error are strings, escaped by cjson.
+local function finishedFields(trialKey, worker, errorText)
+  local v = redis.call('HMGET', trialKey, 'entry', 'params', 'durationMs')
+  local out = ',"e":' .. (v[1] or '0') .. ',"p":' .. (v[2] or '{}')
+  if worker ~= nil and worker ~= false and worker ~= '' then out = out .. ',"w":' .. cjson.encode(worker) end
+  if errorText ~= nil and errorText ~= '' then out = out .. ',"x":' .. cjson.encode(errorText) end
+  return out
+end

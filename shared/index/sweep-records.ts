@@ -1,0 +1,246 @@
+/**
+ * Sweep records in Redis: the sweep hash (definition, counters, cursors), the indices listing sweeps
+ * and experiments, and removal of everything a sweep owns.
+ */
+import type { Redis } from 'ioredis';
+import { SweepqError } from '../errors/index.js';
+import { MetricRegistry, type MetricRegistrySpec } from '../metrics/metric-registry.js';
+import { SweepContextSchema, type SweepContext } from '../schemas/sweep-context.schema.js';
+import type { Objective, SweepState, TrialCounts } from '../schemas/sweep-status.schema.js';
+import type { IndexKeys } from './index-keys.js';
+import { assertExecOk, numberOrNull } from './redis-results.js';
+
+/** Trial keys are removed in chunks so one command never blocks Redis for long. */
+const CHUNK = 1000;
+
+export interface SweepRecord {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  startedAt: number | null;
+  finishedAt: number | null;
+  /** Planned trials (sum of the segments' sizes). */
+  total: number;
+  /** Trials whose hashes exist: [0, created). */
+  created: number;
+  counts: TrialCounts;
+  cancelled: boolean;
+  objective: Objective;
+  /** The sweep's metrics: built-ins, cv_mean directed by cv.scoring, declared ones. */
+  metrics: MetricRegistry;
+  seed: number;
+  context: SweepContext;
+}
+
+export interface NewSweep {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: number;
+  metrics: MetricRegistrySpec;
+  seed: number;
+  context: SweepContext;
+  /** The resolved spec as submitted, kept for audit. */
+  spec: unknown;
+}
+
+/** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
+const SWEEP_FIELDS = [
+  'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
+  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context',
+] as const;
+
+export class SweepRecords {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: IndexKeys,
+  ) {}
+
+  /** Derived sweep state: cancelled wins, then finished, then whether any trial started. */
+  static stateOf(record: SweepRecord): SweepState {
+    if (record.cancelled) return 'cancelled';
+    if (record.finishedAt !== null) return 'completed';
+    const c = record.counts;
+    return c.active + c.completed + c.failed + c.cancelled + c.pruned + c.quarantined > 0 ? 'running' : 'queued';
+  }
+
+  /** Writes a new sweep hash and its experiment/sweep index entries atomically (no trials yet: total 0). */
+  async create(sweep: NewSweep): Promise<void> {
+    const k = this.keys;
+    const registry = new MetricRegistry(sweep.metrics);
+    await this.redis
+      .multi()
+      .hset(k.sweep(sweep.id), {
+        id: sweep.id,
+        name: sweep.name,
+        description: sweep.description,
+        createdAt: sweep.createdAt,
+        objectiveMetric: registry.objective.metric,
+        objectiveGoal: registry.objective.goal,
+        metrics: JSON.stringify(sweep.metrics),
+        seed: sweep.seed,
+        context: JSON.stringify(sweep.context),
+        spec: JSON.stringify(sweep.spec),
+        total: 0,
+        created: 0,
+        fed: 0,
+        active: 0,
+        completed: 0,
+        failed: 0,
+        cancelled: 0,
+        pruned: 0,
+        quarantined: 0,
+        cancelledFlag: 0,
+        uncreatedCancelled: 0,
+        finishedAt: '',
+      })
+      .zadd(k.sweeps(), sweep.createdAt, sweep.id)
+      .zadd(k.experiment(sweep.name), sweep.createdAt, sweep.id)
+      .zadd(k.experiments(), sweep.createdAt, sweep.name)
+      .exec()
+      .then(assertExecOk);
+  }
+
+  async get(sweepId: string): Promise<SweepRecord | null> {
+    const values = await this.redis.hmget(this.keys.sweep(sweepId), ...SWEEP_FIELDS);
+    const hash = fieldsToHash(values);
+    if (!hash.id) return null;
+    return parseSweepHash(hash);
+  }
+
+  async getMany(ids: readonly string[]): Promise<SweepRecord[]> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.sweep(id), ...SWEEP_FIELDS);
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    const out: SweepRecord[] = [];
+    for (const values of results) {
+      const hash = fieldsToHash(values);
+      if (hash.id) out.push(parseSweepHash(hash));
+    }
+    return out;
+  }
+
+  /** Sweep ids, newest first, optionally of one experiment. */
+  async listIds(options: { experiment?: string | undefined; offset: number; limit: number }): Promise<string[]> {
+    const key = options.experiment === undefined ? this.keys.sweeps() : this.keys.experiment(options.experiment);
+    return this.redis.zrevrange(key, options.offset, options.offset + options.limit - 1);
+  }
+
+  /** Every sweep id of an experiment, oldest first. */
+  async experimentSweepIds(experiment: string): Promise<string[]> {
+    return this.redis.zrange(this.keys.experiment(experiment), 0, -1);
+  }
+
+  /** Experiment names, most recently used first. */
+  async experiments(offset: number, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.experiments(), offset, offset + limit - 1);
+  }
+
+  /** Experiments, most recently used first, with their sweep counts. */
+  async experimentSummaries(offset: number, limit: number): Promise<Array<{ name: string; sweeps: number; lastSubmittedAt: number }>> {
+    const flat = await this.redis.zrevrange(this.keys.experiments(), offset, offset + limit - 1, 'WITHSCORES');
+    const names: string[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < flat.length; i += 2) {
+      names.push(flat[i]!);
+      times.push(Number(flat[i + 1]));
+    }
+    if (names.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const name of names) pipeline.zcard(this.keys.experiment(name));
+    const counts = assertExecOk(await pipeline.exec()) as number[];
+    return names.map((name, i) => ({ name, sweeps: Number(counts[i] ?? 0), lastSubmittedAt: times[i]! }));
+  }
+
+  /** Removes every key of a sweep: trial hashes [0, created), log, leaderboard, segments, names, indices. */
+  async delete(sweepId: string, name: string): Promise<void> {
+    const k = this.keys;
+    const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
+    for (let start = 0; start < created; start += CHUNK) {
+      const keys: string[] = [];
+      for (let i = start; i < Math.min(created, start + CHUNK); i++) keys.push(k.trial(sweepId, i));
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    }
+    await this.redis
+      .multi()
+      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId))
+      .zrem(k.sweeps(), sweepId)
+      .zrem(k.experiment(name), sweepId)
+      .srem(k.feeding(), sweepId)
+      .exec()
+      .then(assertExecOk);
+  }
+}
+
+function fieldsToHash(values: ReadonlyArray<string | null>): Record<string, string> {
+  const hash: Record<string, string> = {};
+  for (let i = 0; i < SWEEP_FIELDS.length; i++) {
+    const value = values[i];
+    if (value !== null && value !== undefined) hash[SWEEP_FIELDS[i]!] = value;
+  }
+  return hash;
+}
+
+/**
+ * Parsed sweep contexts and metric registries by their JSON text. Neither changes after submit, and
+ * status polls would otherwise re-validate the same JSON on every call.
+ */
+const parsedCache = new Map<string, SweepContext | MetricRegistry>();
+const PARSED_CACHE_SIZE = 2048;
+
+function cached<T extends SweepContext | MetricRegistry>(key: string, parse: () => T): T {
+  const hit = parsedCache.get(key);
+  if (hit !== undefined) return hit as T;
+  const value = parse();
+  if (parsedCache.size >= PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value!);
+  parsedCache.set(key, value);
+  return value;
+}
+
+function parseContext(sweepId: string | undefined, text: string | undefined): SweepContext {
+  const json = text ?? 'null';
+  return cached(`c${json}`, () => {
+    const context = SweepContextSchema.safeParse(JSON.parse(json));
+    if (!context.success) throw new SweepqError('INTERNAL', `sweep ${sweepId} has a corrupt context record in Redis`, { cause: context.error });
+    return context.data;
+  });
+}
+
+function parseRegistry(text: string | undefined): MetricRegistry {
+  const json = text ?? '{"cvScoring":null,"objective":{"metric":"accuracy"}}';
+  return cached(`m${json}`, () => new MetricRegistry(JSON.parse(json) as MetricRegistrySpec));
+}
+
+function parseSweepHash(hash: Record<string, string>): SweepRecord {
+  const total = Number(hash.total ?? 0);
+  const n = (field: string): number => Number(hash[field] ?? 0);
+  const counts: TrialCounts = {
+    queued: 0,
+    active: n('active'),
+    completed: n('completed'),
+    failed: n('failed'),
+    cancelled: n('cancelled'),
+    pruned: n('pruned'),
+    quarantined: n('quarantined'),
+  };
+  counts.queued = Math.max(0, total - counts.active - counts.completed - counts.failed - counts.cancelled - counts.pruned - counts.quarantined);
+  const metrics = parseRegistry(hash.metrics);
+  return {
+    id: hash.id!,
+    name: hash.name ?? '',
+    description: hash.description ?? '',
+    createdAt: n('createdAt'),
+    startedAt: numberOrNull(hash.startedAt),
+    finishedAt: numberOrNull(hash.finishedAt),
+    total,
+    created: n('created'),
+    counts,
+    cancelled: hash.cancelledFlag === '1',
+    objective: metrics.objective,
+    metrics,
+    seed: n('seed'),
+    context: parseContext(hash.id, hash.context),
+  };
+}

@@ -1,0 +1,102 @@
+/** Reading trial hashes: whole records for display, and the few fields feeding and cancel need. */
+import type { Redis } from 'ioredis';
+import { TrialRecordSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
+import type { IndexKeys } from './index-keys.js';
+import { assertExecOk, numberOrNull, parseJsonOrNull } from './redis-results.js';
+
+/** What it takes to name and order a trial's job: id, retry number, status, model and params (JSON). */
+export interface JobRef {
+  index: number;
+  id: string;
+  retries: number;
+  status: TrialStatus;
+  model: string;
+  params: string;
+}
+
+export class TrialRecords {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: IndexKeys,
+  ) {}
+
+  async get(sweepId: string, index: number): Promise<TrialRecord | null> {
+    const [record] = await this.getMany(sweepId, [index]);
+    return record ?? null;
+  }
+
+  /** Trial records for the given indices (missing ones are skipped), one pipelined round trip. */
+  async getMany(sweepId: string, indices: readonly number[]): Promise<TrialRecord[]> {
+    if (indices.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.hgetall(this.keys.trial(sweepId, index));
+    const results = assertExecOk(await pipeline.exec());
+    const records: TrialRecord[] = [];
+    for (const hash of results as Array<Record<string, string>>) {
+      if (hash.id) records.push(parseTrialHash(sweepId, hash));
+    }
+    return records;
+  }
+
+  /**
+   * Trial id, retry number, status, model and params for the given indices, one pipelined round trip:
+   * what a job needs, cheaper than whole records (cancel of a large sweep, feeding).
+   */
+  async jobRefs(sweepId: string, indices: readonly number[]): Promise<JobRef[]> {
+    if (indices.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status', 'model', 'params');
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    const refs: JobRef[] = [];
+    for (let i = 0; i < results.length; i++) {
+      const [id, retries, status, model, params] = results[i]!;
+      if (id) refs.push({ index: indices[i]!, id, retries: Number(retries ?? 0), status: (status ?? 'queued') as TrialStatus, model: model ?? '', params: params ?? '{}' });
+    }
+    return refs;
+  }
+
+  /** Definitions (entry, params) of trials, for samplers that need the pending ones. */
+  async definitions(sweepId: string, indices: readonly number[]): Promise<Array<{ index: number; entry: number; params: Record<string, unknown>; status: TrialStatus } | null>> {
+    if (indices.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'entry', 'params', 'status');
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    return results.map(([entry, params, status], i) =>
+      status === null || status === undefined ? null : { index: indices[i]!, entry: Number(entry ?? 0), params: JSON.parse(params ?? '{}') as Record<string, unknown>, status: status as TrialStatus },
+    );
+  }
+
+  /** Status of the trials in [start, end) (null where no trial exists). */
+  async statuses(sweepId: string, start: number, end: number): Promise<Array<TrialStatus | null>> {
+    if (end <= start) return [];
+    const pipeline = this.redis.pipeline();
+    for (let i = start; i < end; i++) pipeline.hget(this.keys.trial(sweepId, i), 'status');
+    const results = assertExecOk(await pipeline.exec());
+    return results.map((s) => (s === null ? null : (s as TrialStatus)));
+  }
+}
+
+export function parseTrialHash(sweepId: string, hash: Record<string, string>): TrialRecord {
+  return TrialRecordSchema.parse({
+    id: hash.id,
+    sweepId,
+    index: Number(hash.index),
+    name: hash.name,
+    model: hash.model,
+    entry: Number(hash.entry ?? 0),
+    status: hash.status,
+    params: parseJsonOrNull(hash.params) ?? {},
+    seed: Number(hash.seed ?? 0),
+    metrics: parseJsonOrNull(hash.metrics),
+    folds: parseJsonOrNull(hash.folds),
+    timings: parseJsonOrNull(hash.timings),
+    durationMs: numberOrNull(hash.durationMs),
+    artifact: hash.artifact ? hash.artifact : null,
+    attempt: Number(hash.attempt ?? 0),
+    retries: Number(hash.retries ?? 0),
+    worker: hash.worker ? hash.worker : null,
+    startedAt: numberOrNull(hash.startedAt),
+    finishedAt: numberOrNull(hash.finishedAt),
+    error: hash.error ? hash.error : null,
+  });
+}

@@ -1,0 +1,178 @@
+/**
+ * The atomic state transitions of trials (lifecycle in docs/ARCHITECTURE.md), each one Lua script in
+ * ./lua/. Counters in the sweep hash move only there, in the same script as the trial's status, so they
+ * always agree; every move is also appended to the sweep's completion log.
+ *
+ * Fencing: `claim` stores a fresh random token per attempt; `commit` and the other attempt-ending
+ * transitions succeed only when the caller presents the current token of an active trial. A worker that
+ * lost its lock (killed, paused, superseded by a re-run) can therefore neither overwrite nor double-count.
+ */
+import type { Redis } from 'ioredis';
+import { InvalidInputError } from '../errors/index.js';
+import { MAX_METRICS_PER_TRIAL, METRIC_NAME_PATTERN, rankScore, type Goal } from '../metrics/metric-registry.js';
+import type { TrialStatus } from '../schemas/trial.schema.js';
+import type { IndexKeys } from './index-keys.js';
+import type { IndexScripts } from './index-scripts.js';
+import { leaderboardMember } from './redis-results.js';
+
+/** Trial ranges handled per script call by the chunked scripts (cancel, requeue). */
+const CHUNK = 1000;
+/** Longest error message kept on a trial. */
+const MAX_ERROR_LENGTH = 2000;
+
+export interface TrialCommit {
+  token: string;
+  durationMs: number;
+  metrics: Record<string, number | null>;
+  /** Per-fold CV scores (null where undefined), empty without CV. */
+  folds: ReadonlyArray<number | null>;
+  timings: Record<string, number>;
+  artifact: string;
+  /** The sweep's objective: its value ranks the trial on the leaderboard. */
+  objective: { metric: string; goal: Goal };
+  /** `pruned` keeps partial metrics but stays off the leaderboard. Default `completed`. */
+  status?: 'completed' | 'pruned';
+  /** Status-specific details (e.g. why a pruner stopped it), stored as JSON. */
+  detail?: Record<string, unknown>;
+}
+
+/** Outcome of a fenced transition: 'ok', or why it was refused. */
+export type TransitionResult = 'ok' | 'fenced' | 'stale';
+export type ClaimResult = 'ok' | 'missing' | 'completed' | 'cancelled' | 'failed' | 'pruned' | 'quarantined';
+
+/** What a worker needs to train a claimed trial. */
+export interface TrialDefinition {
+  name: string;
+  model: string;
+  params: Record<string, unknown>;
+  seed: number;
+  entry: number;
+}
+
+export interface ClaimOutcome {
+  result: ClaimResult;
+  /** Present when `result` is 'ok'. */
+  trial?: TrialDefinition;
+}
+
+/** Statuses an attempt may end in without a result. */
+export type UnsuccessfulStatus = Extract<TrialStatus, 'failed' | 'cancelled' | 'quarantined'>;
+
+export class TrialTransitions {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: IndexKeys,
+    private readonly scripts: IndexScripts,
+  ) {}
+
+  /** Claims a trial for a new attempt and returns its definition, which lives only in the trial hash. */
+  async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimOutcome> {
+    const k = this.keys;
+    const reply = (await this.scripts.run('claim', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [token, worker, now])) as Array<string | null>;
+    const result = reply[0] as ClaimResult;
+    if (result !== 'ok') return { result };
+    const [, name, model, params, seed, entry] = reply;
+    return {
+      result,
+      trial: { name: name ?? '', model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0), entry: Number(entry ?? 0) },
+    };
+  }
+
+  async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<TransitionResult> {
+    const names = Object.keys(result.metrics);
+    if (names.length > MAX_METRICS_PER_TRIAL) {
+      throw new InvalidInputError('LIMIT_EXCEEDED', `a trial may report at most ${MAX_METRICS_PER_TRIAL} metrics, got ${names.length}`);
+    }
+    for (const name of names) {
+      if (!METRIC_NAME_PATTERN.test(name)) throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
+    }
+    const value = result.metrics[result.objective.metric];
+    const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));
+    const k = this.keys;
+    return (await this.scripts.run('commit', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId)], [
+      result.token,
+      now,
+      Math.round(result.durationMs),
+      JSON.stringify(result.metrics, finiteOrNull),
+      JSON.stringify(result.folds.map((f) => (f === null || !Number.isFinite(f) ? null : f))),
+      JSON.stringify(result.timings),
+      result.artifact,
+      result.status ?? 'completed',
+      score,
+      leaderboardMember(index),
+      JSON.stringify(result.detail ?? {}),
+    ])) as TransitionResult;
+  }
+
+  /** Ends an active attempt as failed, cancelled (its sweep was) or quarantined. */
+  async finish(sweepId: string, index: number, token: string, status: UnsuccessfulStatus, message = '', now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    return (await this.scripts.run('finish-active', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [token, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
+  }
+
+  fail(sweepId: string, index: number, token: string, message: string, now = Date.now()): Promise<TransitionResult> {
+    return this.finish(sweepId, index, token, 'failed', message, now);
+  }
+
+  abort(sweepId: string, index: number, token: string, now = Date.now()): Promise<TransitionResult> {
+    return this.finish(sweepId, index, token, 'cancelled', '', now);
+  }
+
+  /**
+   * Ends a trial whose job BullMQ gave up on (no attempt of ours is alive to hold a token); `retries`
+   * names the job, so a late event never touches a retried or finished trial.
+   */
+  async forceFinish(sweepId: string, index: number, retries: number, status: 'failed' | 'quarantined', message: string, now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    return (await this.scripts.run('force-finish', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [retries, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
+  }
+
+  async release(sweepId: string, index: number, token: string, now = Date.now()): Promise<TransitionResult> {
+    const k = this.keys;
+    return (await this.scripts.run('release', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [token, now])) as TransitionResult;
+  }
+
+  /**
+   * Flags the sweep cancelled (claims and trial creation refuse from now on), counts its uncreated
+   * trials as cancelled and cancels every created queued trial. Returns how many trials it cancelled.
+   */
+  async cancel(sweepId: string, now = Date.now()): Promise<number> {
+    const k = this.keys;
+    let cancelled = Number(await this.scripts.run('cancel-remainder', [k.sweep(sweepId)], [now]));
+    // The flag is set: `created` cannot move any more, so this range is final.
+    const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
+    for (let start = 0; start < created; start += CHUNK) {
+      const end = Math.min(created, start + CHUNK);
+      cancelled += Number(await this.scripts.run('cancel-queued', [k.sweep(sweepId), k.log(sweepId)], [k.trialPrefix(sweepId), now, start, end]));
+    }
+    await this.redis.publish(k.cancelChannel(), sweepId);
+    return cancelled;
+  }
+
+  /** Sets only the cancelled flag (cancel sets it first, so feeders stop before jobs are removed). */
+  async flagCancelled(sweepId: string): Promise<void> {
+    await this.redis.hset(this.keys.sweep(sweepId), 'cancelledFlag', 1);
+  }
+
+  /**
+   * Moves failed, cancelled and quarantined trials back to queued and resumes uncreated trials a cancel
+   * counted; returns the re-queued trials with their retry number, and how many uncreated ones resumed.
+   */
+  async requeue(sweepId: string, now = Date.now()): Promise<{ requeued: Array<{ index: number; retries: number }>; resumed: number }> {
+    const k = this.keys;
+    const resumed = Number(await this.scripts.run('resume-remainder', [k.sweep(sweepId)], []));
+    const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
+    const requeued: Array<{ index: number; retries: number }> = [];
+    for (let start = 0; start < created; start += CHUNK) {
+      const end = Math.min(created, start + CHUNK);
+      const flat = (await this.scripts.run('requeue', [k.sweep(sweepId), k.log(sweepId)], [k.trialPrefix(sweepId), start, end, now])) as number[];
+      for (let i = 0; i < flat.length; i += 2) requeued.push({ index: Number(flat[i]), retries: Number(flat[i + 1]) });
+    }
+    return { requeued, resumed };
+  }
+}
+
+/** JSON.stringify replacer: non-finite numbers become null (JSON has no NaN). */
+function finiteOrNull(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}

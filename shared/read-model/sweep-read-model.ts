@@ -1,0 +1,173 @@
+/**
+ * The read model: a columnar snapshot (TrialTable) of each sweep's trials, kept in the API process and
+ * fresh from the index by reading only what changed — trials created since the last look (their
+ * definitions, once) and the completion log's new events (claims, results, re-queues). Filters,
+ * orderings, experiment-wide queries and later the dashboard's charts and group-by are answered here,
+ * without scanning trial hashes on the Redis that renews job locks.
+ *
+ * Snapshots are bounded by total rows; the least recently used sweep's is dropped first and rebuilt
+ * from the index on its next query.
+ */
+import type { LogEvent, MetricsIndex, SweepRecord } from '../index/index.js';
+import { assertExecOk } from '../index/redis-results.js';
+import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection, type TrialTableStatus } from '../query/index.js';
+import type { TrialQuery } from '../sweep/sweep-client.js';
+import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
+
+/** Trial definitions loaded per round trip. */
+const LOAD_CHUNK = 2000;
+/** Default bound on rows held across all snapshots (≈ 100 bytes a row per column). */
+const DEFAULT_MAX_ROWS = 2_000_000;
+
+interface Snapshot {
+  table: TrialTable;
+  /** Completion-log events applied so far. */
+  logOffset: number;
+  /** Trials [0, loaded) have their definitions in the table. */
+  loaded: number;
+  /** The refresh in flight, shared by concurrent queries. */
+  refreshing: Promise<void> | null;
+}
+
+export interface ReadModelPage {
+  refs: Array<{ sweepId: string; index: number }>;
+  total: number;
+}
+
+export class SweepReadModel {
+  private readonly snapshots = new Map<string, Snapshot>();
+
+  constructor(
+    private readonly index: MetricsIndex,
+    private readonly maxRows = DEFAULT_MAX_ROWS,
+  ) {}
+
+  /** The sweep's table, brought up to date with the index. */
+  async table(sweep: SweepRecord): Promise<TrialTable> {
+    let snapshot = this.snapshots.get(sweep.id);
+    if (snapshot === undefined) {
+      snapshot = { table: new TrialTable({ sweepId: sweep.id, initialCapacity: Math.max(64, sweep.created) }), logOffset: 0, loaded: 0, refreshing: null };
+      this.evictFor(sweep.total);
+    } else {
+      // Most recently used last: Map iteration order is the eviction order.
+      this.snapshots.delete(sweep.id);
+    }
+    this.snapshots.set(sweep.id, snapshot);
+    const current = snapshot;
+    if (current.refreshing === null) {
+      current.refreshing = this.refresh(sweep.id, current).finally(() => {
+        current.refreshing = null;
+      });
+    }
+    await current.refreshing;
+    return current.table;
+  }
+
+  /**
+   * One page of trials across `sweeps` (one sweep, or an experiment's, oldest first). A metric order
+   * key without a direction takes the metric's direction in the (newest) sweep; ties go to the lowest
+   * trial index (then the older sweep).
+   */
+  async query(sweeps: readonly SweepRecord[], query: TrialQuery & { limit: number; offset: number }): Promise<ReadModelPage> {
+    const tables: RankedTable[] = [];
+    for (let i = 0; i < sweeps.length; i++) tables.push({ table: await this.table(sweeps[i]!), sweepRank: i });
+    const registry = sweeps[sweeps.length - 1]?.metrics;
+    const orderBy = [...(query.orderBy ?? [])];
+    if (query.sort !== undefined) {
+      registry?.get(query.sort);
+      orderBy.unshift(`metrics.${query.sort}`);
+    }
+    const result = queryTables(tables, {
+      ...(query.filter === undefined ? {} : { filter: query.filter }),
+      ...(orderBy.length === 0 ? {} : { orderBy }),
+      ...(query.status === undefined ? {} : { statuses: [query.status] }),
+      offset: query.offset,
+      limit: query.limit,
+      defaultDirection: (field: FieldRef): SortDirection | undefined =>
+        field.kind === 'metric' && registry?.has(field.key) === true ? (registry.goal(field.key) === 'maximize' ? 'DESC' : 'ASC') : undefined,
+    });
+    const refs: ReadModelPage['refs'] = [];
+    for (let i = 0; i < result.rows.length; i++) refs.push({ sweepId: sweeps[result.tables[i]!]!.id, index: result.rows[i]! });
+    return { refs, total: result.total };
+  }
+
+  /** Drops a sweep's snapshot (deleted sweeps). */
+  forget(sweepId: string): void {
+    this.snapshots.delete(sweepId);
+  }
+
+  private async refresh(sweepId: string, snapshot: Snapshot): Promise<void> {
+    const created = (await this.index.feed.state(sweepId))?.created ?? 0;
+    // Definitions of trials created since the last look (written once, never changed).
+    while (snapshot.loaded < created) {
+      const end = Math.min(created, snapshot.loaded + LOAD_CHUNK);
+      await this.loadDefinitions(sweepId, snapshot.table, snapshot.loaded, end);
+      snapshot.loaded = end;
+    }
+    // Then everything that happened to them since.
+    const events = await this.index.log.readAll(sweepId, snapshot.logOffset);
+    for (const event of events) applyEvent(snapshot.table, event);
+    snapshot.logOffset += events.length;
+  }
+
+  private async loadDefinitions(sweepId: string, table: TrialTable, start: number, end: number): Promise<void> {
+    const redis = this.index.redis;
+    const pipeline = redis.pipeline();
+    for (let i = start; i < end; i++) pipeline.hmget(this.index.keys.trial(sweepId, i), 'name', 'model', 'params');
+    const rows = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    for (let r = 0; r < rows.length; r++) {
+      const [name, model, params] = rows[r]!;
+      if (name === null || name === undefined) continue;
+      const index = start + r;
+      // A trial whose log events were applied before its definition (a refresh racing creation) keeps its status.
+      const status = table.statusOf(index) ?? 'queued';
+      table.upsert(index, { status, name, model: model ?? null, params: JSON.parse(params ?? '{}') as Record<string, ParamLiteral> });
+    }
+  }
+
+  /** Drops least recently used snapshots until `incoming` more rows fit under the bound. */
+  private evictFor(incoming: number): void {
+    let rows = incoming;
+    for (const s of this.snapshots.values()) rows += s.table.capacity;
+    for (const [id, s] of this.snapshots) {
+      if (rows <= this.maxRows) break;
+      rows -= s.table.capacity;
+      this.snapshots.delete(id);
+    }
+  }
+}
+
+/** Applies one completion-log event to a table. */
+function applyEvent(table: TrialTable, event: LogEvent): void {
+  const index = event.i;
+  if (!table.has(index)) return;
+  const status = event.s as TrialTableStatus;
+  switch (event.s) {
+    case 'active':
+      table.setStatus(index, status);
+      table.setTimes(index, { startedAt: event.t, finishedAt: null, durationMs: null });
+      return;
+    case 'queued':
+      table.setStatus(index, status);
+      table.setTimes(index, { finishedAt: null, durationMs: null });
+      return;
+    case 'completed':
+    case 'pruned':
+    case 'failed':
+    case 'cancelled':
+    case 'quarantined': {
+      const row = table.getRow(index);
+      table.upsert(index, {
+        status,
+        name: row?.name ?? '',
+        model: row?.model ?? null,
+        params: (event.p as Record<string, ParamLiteral> | undefined) ?? row?.params ?? null,
+        metrics: event.m ?? null,
+        startedAt: row?.startedAt ?? null,
+        finishedAt: event.t,
+        durationMs: event.d ?? null,
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Params of explicit trials and search spaces. Every model param, fixed, listed or drawn from a
+ * distribution, is checked against MODEL_PARAM_SCHEMAS here, so a bad value is rejected before any
+ * trial is created.
+ */
+import { z } from 'zod';
+import { distributionAt, distributionBounds } from './distribution-range.js';
+import { MODEL_PARAM_SCHEMAS, ModelNameSchema, type ModelName } from './model-params.schema.js';
+import { describeValue, strict, sweepIssueMessage, unknownKeysMessage } from './spec-messages.js';
+import { ParamLiteralSchema, TrialNameSchema, SeedSchema, type ParamLiteral } from './spec-scalars.schema.js';
+
+/** Hard cap on trials of a sweep and on `search.max_trials` (the configured SWEEPQ_MAX_TRIALS applies too). */
+export const MAX_TRIALS_HARD_LIMIT = 10_000_000;
+/** Longest `values` list of one search param. */
+export const MAX_VALUES_PER_PARAM = 10_000;
+/** Most entries in `search.space`. */
+export const MAX_SPACE_ENTRIES = 100;
+/** Most explicit `trials`. */
+export const MAX_EXPLICIT_TRIALS = 100_000;
+
+/** Number of points of an entry's grid (a float product: exact up to 2^53, then approximate). */
+export function gridPointCount(entry: SearchSpaceEntry): number {
+  let count = 1;
+  for (const key of Object.keys(entry.params)) {
+    const spec = entry.params[key]!;
+    if (typeof spec === 'object' && spec !== null && 'values' in spec) count *= spec.values.length;
+  }
+  return count;
+}
+
+export const DISTRIBUTION_KINDS = ['uniform', 'log_uniform', 'int_uniform', 'q_uniform'] as const;
+export type DistributionKind = (typeof DISTRIBUTION_KINDS)[number];
+
+/** A continuous or integer distribution to sample a param from (random search only). */
+export type DistributionParam =
+  | { distribution: 'uniform' | 'log_uniform' | 'int_uniform'; min: number; max: number }
+  | { distribution: 'q_uniform'; min: number; max: number; q: number };
+/** A list of values: every one in a grid, one at random in a random search. */
+export interface ValuesParam {
+  values: ParamLiteral[];
+}
+/** One search param: a fixed literal, a list of values, or a distribution. */
+export type ParamSpec = ParamLiteral | ValuesParam | DistributionParam;
+
+export const ValuesParamSchema = strict({ values: z.array(ParamLiteralSchema).min(1).max(MAX_VALUES_PER_PARAM) });
+
+export const DistributionParamSchema = strict({
+  distribution: z.enum(DISTRIBUTION_KINDS),
+  min: z.number(),
+  max: z.number(),
+  q: z.number().gt(0).optional(),
+})
+  .superRefine((d, ctx) => {
+    if (d.min > d.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${d.min} is greater than max ${d.max} (swap them)` });
+    if (d.distribution === 'log_uniform' && d.min <= 0) {
+      ctx.addIssue({ code: 'custom', path: ['min'], message: `log_uniform needs min > 0, got ${d.min} (use a positive min, or uniform for ranges reaching 0)` });
+    }
+    if (d.distribution === 'int_uniform' && (!Number.isSafeInteger(d.min) || !Number.isSafeInteger(d.max))) {
+      ctx.addIssue({ code: 'custom', path: [Number.isSafeInteger(d.min) ? 'max' : 'min'], message: 'int_uniform bounds must be whole numbers (write integers, or use uniform for real values)' });
+    }
+    if (d.distribution === 'q_uniform' && d.q === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['q'], message: 'q_uniform needs q, the step values are rounded to (add q: 0.1, for example)' });
+    }
+    if (d.distribution !== 'q_uniform' && d.q !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['q'], message: `q is only used by q_uniform (remove q, or set distribution: q_uniform)` });
+    }
+  })
+  .transform((d) => d as DistributionParam);
+
+/** Quantiles at which a distribution is probed: the ends plus irregular interior points, which
+ * catch ranges that cross a gap of a union schema (e.g. max_features floats above 1). */
+const PROBE_QUANTILES = [0, 1, 0.5, 0.0123, 0.1234567, 1 / 3, 0.7071, 0.8765432, 0.9876, 0.999999];
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The model's schema for one param, or undefined for an unknown param name. */
+function paramSchemaOf(model: ModelName, key: string): z.ZodType | undefined {
+  const shape = MODEL_PARAM_SCHEMAS[model].shape as Record<string, z.ZodType>;
+  return Object.hasOwn(shape, key) ? shape[key] : undefined;
+}
+
+function knownParams(model: ModelName): string[] {
+  return Object.keys(MODEL_PARAM_SCHEMAS[model].shape);
+}
+
+/** Checks one concrete value of `key` for `model`; returns the problem or undefined. */
+function checkParamValue(model: ModelName, key: string, value: unknown): string | undefined {
+  const schema = paramSchemaOf(model, key);
+  if (schema === undefined) return unknownKeysMessage([key], knownParams(model), 'parameter', model);
+  // undefined would pick the param's default: never a value a user wrote.
+  if (value === undefined) return `has no value (write a value for ${key})`;
+  const result = schema.safeParse(value, { reportInput: true, error: sweepIssueMessage });
+  if (result.success) return undefined;
+  // A union param (max_features: 'sqrt' | int | fraction) reports only its closest branch ("must
+  // be ≤ 1"), which misleads; its description lists every accepted form.
+  const description = schemaDescription(schema);
+  if (description !== undefined) return `${describeValue(value)} is not accepted (must be ${description})`;
+  return result.error.issues[0]!.message;
+}
+
+/** The description of a schema or of the schema it wraps (`.default()` wraps a described union). */
+function schemaDescription(schema: z.ZodType): string | undefined {
+  let current: z.ZodType | undefined = schema;
+  for (let depth = 0; current !== undefined && depth < 4; depth++) {
+    if (current.description !== undefined) return current.description;
+    current = (current.def as { innerType?: z.ZodType }).innerType;
+  }
+  return undefined;
+}
+
+/** Reports a problem at a path; `atKey` points the location at the key rather than its value. */
+type IssueSink = (path: PropertyKey[], message: string, atKey?: boolean) => void;
+
+/** Marker in a custom issue's params: locate the issue at its key (unknown names). */
+export const AT_KEY = { at: 'key' } as const;
+
+/** Validates `params` of an explicit trial against the model schema, one issue per bad param. */
+function checkExplicitParams(model: ModelName, params: Record<string, unknown>, report: IssueSink): void {
+  let ok = true;
+  for (const key of Object.keys(params)) {
+    if (paramSchemaOf(model, key) === undefined) {
+      ok = false;
+      report([key], unknownKeysMessage([key], knownParams(model), 'parameter', model), true);
+      continue;
+    }
+    const problem = checkParamValue(model, key, params[key]);
+    if (problem !== undefined) {
+      ok = false;
+      report([key], `${key} = ${describeValue(params[key])} is invalid for ${model}: ${problem}`);
+    }
+  }
+  if (ok) {
+    // Whole-object pass as well, for any rule spanning several params.
+    const result = MODEL_PARAM_SCHEMAS[model].safeParse(params, { reportInput: true, error: sweepIssueMessage });
+    if (!result.success) for (const issue of result.error.issues) report(issue.path, issue.message);
+  }
+}
+
+/** Parses one search param spec for `model`, reporting problems; undefined when invalid. */
+function parseSearchParam(model: ModelName, key: string, raw: unknown, method: 'grid' | 'random', report: IssueSink): ParamSpec | undefined {
+  if (paramSchemaOf(model, key) === undefined) {
+    report([], unknownKeysMessage([key], knownParams(model), 'parameter', model), true);
+    return undefined;
+  }
+  if (Array.isArray(raw)) {
+    report([], `a bare list is not a search dimension (write {values: [...]} to search over these values)`);
+    return undefined;
+  }
+  if (isPlainObject(raw) && Object.hasOwn(raw, 'values')) {
+    const parsed = ValuesParamSchema.safeParse(raw, { reportInput: true, error: sweepIssueMessage });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) report(issue.path, issue.message);
+      return undefined;
+    }
+    const values = parsed.data.values;
+    const seen = new Set<string>();
+    let ok = true;
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      const id = typeof value + ':' + String(value);
+      if (seen.has(id)) {
+        report(['values', i], `${describeValue(value)} is listed twice (remove the duplicate)`);
+        ok = false;
+        continue;
+      }
+      seen.add(id);
+      const problem = checkParamValue(model, key, value);
+      if (problem !== undefined) {
+        report(['values', i], `${key} = ${describeValue(value)} is invalid for ${model}: ${problem}`);
+        ok = false;
+      }
+    }
+    return ok ? { values } : undefined;
+  }
+  if (isPlainObject(raw) && Object.hasOwn(raw, 'distribution')) {
+    if (method === 'grid') {
+      report([], `a grid search cannot enumerate a distribution (use method: random with max_trials, or list the values to try as {values: [...]})`);
+      return undefined;
+    }
+    const parsed = DistributionParamSchema.safeParse(raw, { reportInput: true, error: sweepIssueMessage });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) report(issue.path, issue.message);
+      return undefined;
+    }
+    const dist = parsed.data;
+    const { lo, hi } = distributionBounds(dist);
+    if (lo > hi) {
+      report([], `q_uniform ${dist.min}..${dist.max} with q ${dist.distribution === 'q_uniform' ? dist.q : ''} rounds to no value in range (widen the range or use a smaller q)`);
+      return undefined;
+    }
+    const probes = dist.distribution === 'q_uniform' ? [lo, hi, ...PROBE_QUANTILES.map((u) => distributionAt(dist, u))] : PROBE_QUANTILES.map((u) => distributionAt(dist, u));
+    for (const value of probes) {
+      const problem = checkParamValue(model, key, value);
+      if (problem !== undefined) {
+        const hint =
+          dist.distribution === 'uniform' || dist.distribution === 'log_uniform'
+            ? 'use int_uniform for whole-number params, or narrow the range'
+            : 'narrow the range to valid values';
+        report([], `${dist.distribution} ${dist.min}..${dist.max} can draw ${key} = ${value}, which is invalid for ${model}: ${problem} (${hint})`);
+        return undefined;
+      }
+    }
+    return dist;
+  }
+  if (isPlainObject(raw)) {
+    report([], `a search param must be a fixed value, {values: [...]} or {distribution: ${DISTRIBUTION_KINDS.join('|')}, min, max} (got a mapping with keys ${Object.keys(raw).slice(0, 5).join(', ')})`);
+    return undefined;
+  }
+  const problem = checkParamValue(model, key, raw);
+  if (problem !== undefined) {
+    report([], `${key} = ${describeValue(raw)} is invalid for ${model}: ${problem}`);
+    return undefined;
+  }
+  return raw as ParamLiteral;
+}
+
+export const TrialSpecSchema = strict({
+  name: TrialNameSchema.optional(),
+  model: ModelNameSchema,
+  params: z.record(z.string(), z.unknown()).prefault({}),
+}).superRefine((trial, ctx) => {
+  checkExplicitParams(trial.model, trial.params, (path, message, atKey) =>
+    ctx.addIssue({ code: 'custom', path: ['params', ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) }),
+  );
+});
+
+const SearchSpaceEntryInputSchema = strict({
+  model: ModelNameSchema,
+  params: z.record(z.string(), z.unknown()).prefault({}),
+});
+
+/** One model's part of a search space. */
+export interface SearchSpaceEntry {
+  model: ModelName;
+  params: Record<string, ParamSpec>;
+}
+
+export const SearchSpecSchema = strict({
+  method: z.enum(['grid', 'random']),
+  /** random: how many trials to draw (required); grid: an optional cap, error if the grid is larger. */
+  max_trials: z.number().int().min(1).max(MAX_TRIALS_HARD_LIMIT).optional(),
+  /** Seed of the random search; defaults to the sweep seed. */
+  seed: SeedSchema.optional(),
+  space: z.array(SearchSpaceEntryInputSchema).min(1).max(MAX_SPACE_ENTRIES),
+}).transform((search, ctx) => {
+  const space: SearchSpaceEntry[] = [];
+  let ok = true;
+  for (let i = 0; i < search.space.length; i++) {
+    const entry = search.space[i]!;
+    const params: Record<string, ParamSpec> = {};
+    for (const key of Object.keys(entry.params)) {
+      const spec = parseSearchParam(entry.model, key, entry.params[key], search.method, (path, message, atKey) => {
+        ctx.addIssue({ code: 'custom', path: ['space', i, 'params', key, ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) });
+      });
+      if (spec === undefined) ok = false;
+      // Keys are validated model param names (never __proto__), so plain assignment is safe.
+      else params[key] = spec;
+    }
+    space.push({ model: entry.model, params });
+  }
+  if (search.method === 'random' && search.max_trials === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['max_trials'], message: 'random search needs max_trials, the number of trials to draw (add max_trials: 20, for example)' });
+    ok = false;
+  }
+  if (ok && search.method === 'grid' && search.max_trials !== undefined) {
+    let total = 0;
+    for (const entry of space) total += gridPointCount(entry);
+    if (total > search.max_trials) {
+      ctx.addIssue({ code: 'custom', path: ['max_trials'], message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)` });
+      ok = false;
+    }
+  }
+  if (!ok) return z.NEVER;
+  return {
+    method: search.method,
+    ...(search.max_trials === undefined ? {} : { max_trials: search.max_trials }),
+    ...(search.seed === undefined ? {} : { seed: search.seed }),
+    space,
+  };
+});
+
+/** Prints a count exactly when it is a safe integer, else in exponent form. */
+export function formatCount(n: number): string {
+  return Number.isSafeInteger(n) ? String(n) : n.toExponential(2);
+}

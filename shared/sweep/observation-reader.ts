@@ -1,0 +1,71 @@
+/**
+ * What an adaptive sampler sees of a sweep: its finished trials (observations) and its created but
+ * unfinished ones (pending), read from the completion log incrementally — each process keeps the log
+ * position it has read up to, so asking again costs only the new events, never a scan of trial hashes.
+ */
+import type { LogEvent, MetricsIndex } from '../index/index.js';
+import type { Observation, PendingTrial } from '../search/sampler.js';
+import type { Segment } from '../search/search-segment.js';
+import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
+
+interface SweepObservations {
+  /** Log events read so far. */
+  offset: number;
+  /** Latest terminal event per trial index (a retried trial's earlier result is replaced). */
+  finished: Map<number, LogEvent>;
+}
+
+const CACHE_SIZE = 64;
+
+export class ObservationReader {
+  private readonly sweeps = new Map<string, SweepObservations>();
+
+  constructor(private readonly index: MetricsIndex) {}
+
+  /** The finished trials of a segment, in index order, valued by `metric`. */
+  async observations(sweepId: string, segment: Segment, metric: string): Promise<Observation[]> {
+    const state = await this.refresh(sweepId);
+    const out: Observation[] = [];
+    const end = segment.start + segment.size;
+    const indices = [...state.finished.keys()].filter((i) => i >= segment.start && i < end).sort((a, b) => a - b);
+    for (const i of indices) {
+      const event = state.finished.get(i)!;
+      const value = event.m?.[metric];
+      out.push({
+        entry: event.e ?? 0,
+        params: (event.p ?? {}) as Record<string, ParamLiteral>,
+        value: typeof value === 'number' && Number.isFinite(value) ? value : null,
+        status: event.s as Observation['status'],
+      });
+    }
+    return out;
+  }
+
+  /** Created, unfinished trials of a segment below `created` (their definitions read from their hashes). */
+  async pending(sweepId: string, segment: Segment, created: number): Promise<PendingTrial[]> {
+    const state = await this.refresh(sweepId);
+    const indices: number[] = [];
+    for (let i = segment.start; i < Math.min(created, segment.start + segment.size); i++) if (!state.finished.has(i)) indices.push(i);
+    const definitions = await this.index.trials.definitions(sweepId, indices);
+    const out: PendingTrial[] = [];
+    for (const d of definitions) if (d !== null) out.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
+    return out;
+  }
+
+  private async refresh(sweepId: string): Promise<SweepObservations> {
+    let state = this.sweeps.get(sweepId);
+    if (state === undefined) {
+      state = { offset: 0, finished: new Map() };
+      if (this.sweeps.size >= CACHE_SIZE) this.sweeps.delete(this.sweeps.keys().next().value!);
+      this.sweeps.set(sweepId, state);
+    }
+    const events = await this.index.log.readAll(sweepId, state.offset);
+    for (const event of events) {
+      if (event.s === 'active') continue;
+      if (event.s === 'queued') state.finished.delete(event.i);
+      else state.finished.set(event.i, event);
+    }
+    state.offset += events.length;
+    return state;
+  }
+}
