@@ -70,7 +70,7 @@ function compare(a: Value, b: FilterLiteral, textOnly: boolean): number {
   const bNum = textOnly ? Number.NaN : b.number;
   const aIsNum = !Number.isNaN(aNum);
   const bIsNum = !Number.isNaN(bNum);
-  if (aIsNum && bIsNum) return Math.sign(aNum - bNum);
+  if (aIsNum && bIsNum) return aNum < bNum ? -1 : aNum > bNum ? 1 : 0; // not a subtraction: Infinity - Infinity is NaN
   if (aIsNum !== bIsNum) return aIsNum ? -1 : 1;
   return aText < b.text ? -1 : aText > b.text ? 1 : 0;
 }
@@ -140,7 +140,7 @@ function compareValues(a: number | string, b: number | string, textOnly: boolean
   const bNum = textOnly ? Number.NaN : typeof b === 'number' ? b : spelledNumber(b);
   const aIsNum = !Number.isNaN(aNum);
   const bIsNum = !Number.isNaN(bNum);
-  if (aIsNum && bIsNum) return Math.sign(aNum - bNum);
+  if (aIsNum && bIsNum) return aNum < bNum ? -1 : aNum > bNum ? 1 : 0; // not a subtraction: Infinity - Infinity is NaN
   if (aIsNum !== bIsNum) return aIsNum ? -1 : 1;
   const aText = String(a);
   const bText = String(b);
