@@ -8,6 +8,8 @@ export const ERROR_CODES = {
   INVALID_ARGUMENT: { http: 400, exit: 2, retryable: false },
   INVALID_MODEL: { http: 400, exit: 2, retryable: false },
   INVALID_ARTIFACT: { http: 422, exit: 2, retryable: false },
+  /** A trial filter or order_by expression that does not parse; `location.column` points at the token. */
+  INVALID_FILTER: { http: 400, exit: 2, retryable: false },
   LIMIT_EXCEEDED: { http: 400, exit: 2, retryable: false },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2, retryable: false },
   UNAUTHORIZED: { http: 401, exit: 1, retryable: false },

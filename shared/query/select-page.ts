@@ -1,0 +1,145 @@
+/**
+ * Picks one page of a sorted order without sorting everything: the items that would sit at positions
+ * [offset, offset + limit) if `items` were sorted by `compare`, in that order.
+ *
+ * - A shallow page (offset + limit ≪ items) keeps a bounded max-heap of the best offset + limit
+ *   items: one pass, and past the first few thousand items almost every one is rejected with a single
+ *   comparison against the heap's worst.
+ * - A deep page (offset 50,000 of 100,000) runs a partial quicksort that only descends into the
+ *   partitions overlapping the page: O(n + page · log page) expected. Median-of-three pivots, and a
+ *   depth limit that falls back to a full sort of the remaining range, so adversarial orders cannot
+ *   go quadratic.
+ *
+ * `compare` must be a strict total order (never 0 for distinct items); the query engine guarantees it
+ * by ending every comparison with the item id.
+ */
+
+export type ItemComparator = (a: number, b: number) => number;
+
+/** Ranges at most this long are finished by insertion sort. */
+const SMALL_RANGE = 16;
+/** Use the heap when the kept prefix is at most this fraction of the items. */
+const HEAP_FRACTION = 8;
+
+/**
+ * @param items candidate item ids; reordered in place.
+ * @returns a new array of at most `limit` item ids.
+ */
+export function selectPage(items: Uint32Array, offset: number, limit: number, compare: ItemComparator): Uint32Array {
+  const m = items.length;
+  const end = Math.min(m, offset + limit);
+  if (offset >= end) return new Uint32Array(0);
+  if (end * HEAP_FRACTION <= m) return selectWithHeap(items, offset, end, compare);
+  partialSort(items, offset, end, compare);
+  return items.slice(offset, end);
+}
+
+function selectWithHeap(items: Uint32Array, offset: number, k: number, compare: ItemComparator): Uint32Array {
+  const heap = new Uint32Array(k);
+  let size = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    if (size < k) {
+      // Sift up: the heap keeps its worst (largest) item at the root.
+      let child = size++;
+      while (child > 0) {
+        const parent = (child - 1) >> 1;
+        const p = heap[parent]!;
+        if (compare(p, item) >= 0) break;
+        heap[child] = p;
+        child = parent;
+      }
+      heap[child] = item;
+    } else if (compare(item, heap[0]!) < 0) {
+      siftDown(heap, item, k, compare);
+    }
+  }
+  heap.sort(compare);
+  return heap.slice(offset, k);
+}
+
+/** Replaces the root with `item` and restores the max-heap. */
+function siftDown(heap: Uint32Array, item: number, size: number, compare: ItemComparator): void {
+  let parent = 0;
+  for (;;) {
+    let child = 2 * parent + 1;
+    if (child >= size) break;
+    const right = child + 1;
+    if (right < size && compare(heap[right]!, heap[child]!) > 0) child = right;
+    const c = heap[child]!;
+    if (compare(c, item) <= 0) break;
+    heap[parent] = c;
+    parent = child;
+  }
+  heap[parent] = item;
+}
+
+/** Sorts `a` just enough that positions [from, to) hold their final items, in order. */
+function partialSort(a: Uint32Array, from: number, to: number, compare: ItemComparator): void {
+  const stack: number[] = [0, a.length - 1, 2 * Math.ceil(Math.log2(a.length + 1)) + 4];
+  while (stack.length > 0) {
+    let depth = stack.pop()!;
+    let hi = stack.pop()!;
+    let lo = stack.pop()!;
+    while (hi - lo > SMALL_RANGE) {
+      if (depth-- === 0) {
+        a.subarray(lo, hi + 1).sort(compare);
+        lo = hi; // done with this range
+        break;
+      }
+      const split = partition(a, lo, hi, compare);
+      // [lo, split] ≤ pivot ≤ [split + 1, hi]: descend only where the page is.
+      const wantLeft = from <= split && lo < to;
+      const wantRight = split + 1 < to && hi >= from;
+      if (wantLeft && wantRight) {
+        stack.push(split + 1, hi, depth);
+        hi = split;
+      } else if (wantLeft) {
+        hi = split;
+      } else if (wantRight) {
+        lo = split + 1;
+      } else {
+        lo = hi;
+        break;
+      }
+    }
+    if (hi > lo && lo < to && hi >= from) insertionSort(a, lo, hi, compare);
+  }
+}
+
+/** Hoare partition around the median of a[lo], a[mid], a[hi]; returns the last index of the left part. */
+function partition(a: Uint32Array, lo: number, hi: number, compare: ItemComparator): number {
+  const mid = lo + ((hi - lo) >> 1);
+  if (compare(a[mid]!, a[lo]!) < 0) swap(a, mid, lo);
+  if (compare(a[hi]!, a[lo]!) < 0) swap(a, hi, lo);
+  if (compare(a[hi]!, a[mid]!) < 0) swap(a, hi, mid);
+  const pivot = a[mid]!;
+  let i = lo - 1;
+  let j = hi + 1;
+  for (;;) {
+    do i++;
+    while (compare(a[i]!, pivot) < 0);
+    do j--;
+    while (compare(a[j]!, pivot) > 0);
+    if (i >= j) return j;
+    swap(a, i, j);
+  }
+}
+
+function insertionSort(a: Uint32Array, lo: number, hi: number, compare: ItemComparator): void {
+  for (let i = lo + 1; i <= hi; i++) {
+    const item = a[i]!;
+    let j = i - 1;
+    while (j >= lo && compare(a[j]!, item) > 0) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = item;
+  }
+}
+
+function swap(a: Uint32Array, i: number, j: number): void {
+  const t = a[i]!;
+  a[i] = a[j]!;
+  a[j] = t;
+}
