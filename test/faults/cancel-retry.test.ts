@@ -104,6 +104,6 @@ describe('cancel, retry and extend across two worker processes', () => {
     const returned = await service.cancel(sweepId);
     assert.deepEqual(returned, before);
     assert.deepEqual(await service.status(sweepId), before);
-    assert.equal((await index.getSweep(sweepId))!.cancelled, false);
+    assert.equal((await index.sweeps.get(sweepId))!.cancelled, false);
   });
 });

@@ -211,7 +211,7 @@ export function forestSweepSpec(options: {
 export async function allTrials(index: MetricsIndex, sweepId: string, total: number): Promise<TrialRecord[]> {
   const indices: number[] = [];
   for (let i = 0; i < total; i++) indices.push(i);
-  return index.getTrials(sweepId, indices);
+  return index.trials.getMany(sweepId, indices);
 }
 
 /** The first trial that is active on `workerId`, if any. */
@@ -222,16 +222,19 @@ export async function activeTrialOf(index: MetricsIndex, sweepId: string, total:
 
 /**
  * The exactly-once invariant of a finished sweep: every trial completed, counters agree, one
- * leaderboard entry per trial, an artefact for each, nothing left active.
+ * leaderboard entry and one `completed` event in the completion log per trial, an artefact for each,
+ * nothing left active.
  */
 export async function assertCompletedExactlyOnce(service: SweepService, index: MetricsIndex, redis: Redis, sweepId: string, total: number): Promise<TrialRecord[]> {
   const status = await service.status(sweepId);
   assert.equal(status.state, 'completed');
   assert.equal(status.total, total);
-  assert.deepEqual(status.counts, { queued: 0, active: 0, completed: total, failed: 0, cancelled: 0 });
-  for (const metric of ['accuracy', 'cv_mean']) {
-    assert.equal(await redis.zcard(index.keys.leaderboard(sweepId, metric)), total, `leaderboard ${metric} has one entry per trial`);
-  }
+  assert.deepEqual(status.counts, { queued: 0, active: 0, completed: total, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
+  assert.equal(await redis.zcard(index.keys.best(sweepId)), total, 'the objective leaderboard has one entry per trial');
+  const completions = new Map<number, number>();
+  for (const event of await index.log.readAll(sweepId)) if (event.s === 'completed') completions.set(event.i, (completions.get(event.i) ?? 0) + 1);
+  assert.equal(completions.size, total, 'every trial has a completed event in the log');
+  for (const [i, n] of completions) assert.equal(n, 1, `trial ${i} completed once in the log`);
   const trials = await allTrials(index, sweepId, total);
   assert.equal(trials.length, total);
   for (const t of trials) {

@@ -5,11 +5,11 @@
  * completed counter counts the trial once.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { MetricsIndex, type TrialCommit } from '../../shared/index/index.js';
 import { createRedisConnection } from '../../shared/queue/index.js';
+import { createTestSweep } from '../support/index-fixtures.js';
 import { uniquePrefix } from '../support/servers.js';
 import { makeTestSetup, type TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
@@ -31,7 +31,7 @@ describe('fencing of a paused worker (SIGSTOP past its lock, then SIGCONT)', () 
     const active = await waitFor(
       'the trial to become active',
       async () => {
-        const trial = await index.getTrial(submitted.sweepId, 0);
+        const trial = await index.trials.get(submitted.sweepId, 0);
         return trial?.status === 'active' && trial.worker !== null ? trial : undefined;
       },
       30_000,
@@ -45,7 +45,7 @@ describe('fencing of a paused worker (SIGSTOP past its lock, then SIGCONT)', () 
     const status = await waitForSweep(service, submitted.sweepId, 40_000);
     t.diagnostic(`the other worker completed the trial ${Date.now() - pausedAt} ms after the pause`);
     assert.equal(status.state, 'completed');
-    const won = (await index.getTrial(submitted.sweepId, 0))!;
+    const won = (await index.trials.get(submitted.sweepId, 0))!;
     assert.equal(won.worker, winner.workerId);
     assert.equal(won.attempt, 2);
     const artefact = await service.artifact(submitted.sweepId, won.id);
@@ -56,10 +56,10 @@ describe('fencing of a paused worker (SIGSTOP past its lock, then SIGCONT)', () 
     assert.ok(paused.running, `the fenced worker keeps running:\n${paused.tail()}`);
     assert.match(paused.lines.find((l) => /superseded/.test(l))!, /"committed":"stale"/);
 
-    assert.deepEqual(await index.getTrial(submitted.sweepId, 0), won, 'trial record unchanged by the late attempt');
+    assert.deepEqual(await index.trials.get(submitted.sweepId, 0), won, 'trial record unchanged by the late attempt');
     const after = await service.status(submitted.sweepId);
-    assert.deepEqual(after.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 });
-    assert.equal(await redis.zcard(index.keys.leaderboard(submitted.sweepId, 'accuracy')), 1);
+    assert.deepEqual(after.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
+    assert.equal(await redis.zcard(index.keys.best(submitted.sweepId)), 1);
     assert.ok((await service.artifact(submitted.sweepId, won.id)).equals(artefact), 'the late rewrite left identical bytes');
   });
 });
@@ -79,43 +79,38 @@ describe('MetricsIndex fenced transitions (Lua)', () => {
     await setup.cleanup();
   });
 
-  async function sweepWithOneTrial(): Promise<string> {
-    const sweepId = `s-${randomBytes(6).toString('hex')}`;
-    await index.createSweep({
-      id: sweepId,
-      name: 'fence',
-      description: '',
-      createdAt: Date.now(),
-      objective: { metric: 'accuracy', goal: 'maximize' },
-      seed: 0,
-      context: {
-        v: 1,
-        dataset: { train: 'a'.repeat(64), test: null, target: 'target', split: { test_size: 0.2, random_state: 0, stratify: false } },
-        pipeline: { imputer: { strategy: 'median', fill_value: 0 }, scaler: 'standard' },
-        cv: { folds: 0, scoring: 'accuracy', shuffle: false },
-      },
-      spec: {},
-    });
-    await index.addTrials(sweepId, [{ index: 0, id: `${sweepId}-t0`, name: 'lr', model: 'logistic_regression', params: {}, seed: 1 }]);
-    return sweepId;
+  function sweepWithOneTrial(): Promise<string> {
+    return createTestSweep(index, { trials: 1, names: () => 'lr' });
   }
 
+  const claim = async (sweepId: string, token: string, worker: string): Promise<string> => (await index.transitions.claim(sweepId, 0, token, worker)).result;
+
   function result(token: string, accuracy: number): TrialCommit {
-    return { token, durationMs: 5, metrics: { accuracy }, timings: { fitMs: 1, cvMs: 1, evalMs: 1, totalMs: 3 }, artifact: 'artifacts/x.json' };
+    return {
+      token,
+      durationMs: 5,
+      metrics: { accuracy },
+      folds: [],
+      timings: { fitMs: 1, cvMs: 1, evalMs: 1, totalMs: 3 },
+      artifact: 'artifacts/x.json',
+      objective: { metric: 'accuracy', goal: 'maximize' },
+    };
   }
 
   const staleTokenTransitions: Array<{ name: string; run(sweepId: string, token: string): Promise<string> }> = [
-    { name: 'commit', run: (sweepId, token) => index.commit(sweepId, 0, result(token, 0.1)) },
-    { name: 'fail', run: (sweepId, token) => index.fail(sweepId, 0, token, 'late failure') },
-    { name: 'release', run: (sweepId, token) => index.release(sweepId, 0, token) },
-    { name: 'abort', run: (sweepId, token) => index.abort(sweepId, 0, token) },
+    { name: 'commit', run: (sweepId, token) => index.transitions.commit(sweepId, 0, result(token, 0.1)) },
+    { name: 'fail', run: (sweepId, token) => index.transitions.fail(sweepId, 0, token, 'late failure') },
+    { name: 'release', run: (sweepId, token) => index.transitions.release(sweepId, 0, token) },
+    { name: 'abort', run: (sweepId, token) => index.transitions.abort(sweepId, 0, token) },
+    { name: 'quarantine', run: (sweepId, token) => index.transitions.finish(sweepId, 0, token, 'quarantined', 'crashed workers') },
+    { name: 'prune', run: (sweepId, token) => index.transitions.commit(sweepId, 0, { ...result(token, 0.1), status: 'pruned' }) },
   ];
 
   for (const transition of staleTokenTransitions) {
     it(`refuses ${transition.name} with a superseded token ('fenced') and changes nothing`, async () => {
       const sweepId = await sweepWithOneTrial();
-      assert.equal(await index.claim(sweepId, 0, 'token-1', 'worker-a'), 'ok');
-      assert.equal(await index.claim(sweepId, 0, 'token-2', 'worker-b'), 'ok', 're-delivery after a lost lock');
+      assert.equal(await claim(sweepId, 'token-1', 'worker-a'), 'ok');
+      assert.equal(await claim(sweepId, 'token-2', 'worker-b'), 'ok', 're-delivery after a lost lock');
       const before = await redis.hgetall(index.keys.trial(sweepId, 0));
       const sweepBefore = await redis.hgetall(index.keys.sweep(sweepId));
       assert.equal(await transition.run(sweepId, 'token-1'), 'fenced');
@@ -128,26 +123,29 @@ describe('MetricsIndex fenced transitions (Lua)', () => {
 
   it('commits the current token once; a second commit is stale and counters stay put', async () => {
     const sweepId = await sweepWithOneTrial();
-    assert.equal(await index.claim(sweepId, 0, 'token-1', 'worker-a'), 'ok');
-    assert.equal(await index.claim(sweepId, 0, 'token-2', 'worker-b'), 'ok');
-    assert.equal(await index.commit(sweepId, 0, result('token-1', 0.1)), 'fenced');
-    assert.equal(await index.commit(sweepId, 0, result('token-2', 0.9)), 'ok');
+    assert.equal(await claim(sweepId, 'token-1', 'worker-a'), 'ok');
+    assert.equal(await claim(sweepId, 'token-2', 'worker-b'), 'ok');
+    assert.equal(await index.transitions.commit(sweepId, 0, result('token-1', 0.1)), 'fenced');
+    assert.equal(await index.transitions.commit(sweepId, 0, result('token-2', 0.9)), 'ok');
     const sweepAfterCommit = await redis.hgetall(index.keys.sweep(sweepId));
-    assert.equal(await index.commit(sweepId, 0, result('token-2', 0.5)), 'stale', 'double commit');
-    assert.equal(await index.commit(sweepId, 0, result('token-1', 0.1)), 'stale');
-    assert.equal(await index.claim(sweepId, 0, 'token-3', 'worker-c'), 'completed', 'a completed trial is never claimed again');
+    assert.equal(await index.transitions.commit(sweepId, 0, result('token-2', 0.5)), 'stale', 'double commit');
+    assert.equal(await index.transitions.commit(sweepId, 0, result('token-1', 0.1)), 'stale');
+    assert.equal(await claim(sweepId, 'token-3', 'worker-c'), 'completed', 'a completed trial is never claimed again');
 
     assert.deepEqual(await redis.hgetall(index.keys.sweep(sweepId)), sweepAfterCommit);
-    const sweep = (await index.getSweep(sweepId))!;
-    assert.deepEqual(sweep.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 });
+    const sweep = (await index.sweeps.get(sweepId))!;
+    assert.deepEqual(sweep.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     assert.notEqual(sweep.finishedAt, null);
-    const trial = (await index.getTrial(sweepId, 0))!;
+    const trial = (await index.trials.get(sweepId, 0))!;
     assert.equal(trial.status, 'completed');
     assert.equal(trial.worker, 'worker-b');
     assert.equal(trial.metrics?.accuracy, 0.9);
-    const board = await redis.zrange(index.keys.leaderboard(sweepId, 'accuracy'), 0, -1, 'WITHSCORES');
+    const board = await redis.zrange(index.keys.best(sweepId), 0, -1, 'WITHSCORES');
     assert.equal(board.length, 2, 'one leaderboard entry');
-    assert.equal(board[0], '0');
-    assert.equal(Number(board[1]), 0.9, 'the winner’s score');
+    assert.equal(board[0], '00000000');
+    assert.equal(Number(board[1]), -0.9, 'the winner’s score, negated: accuracy is maximized');
+    const completions = (await index.log.readAll(sweepId)).filter((e) => e.s === 'completed');
+    assert.equal(completions.length, 1, 'one completed event in the completion log');
+    assert.equal(completions[0]!.m?.accuracy, 0.9);
   });
 });

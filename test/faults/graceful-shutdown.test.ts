@@ -43,7 +43,7 @@ describe('graceful worker shutdown (SIGTERM)', () => {
     assert.ok(exitMs >= 900 && exitMs < 10_000, `exit after the grace, promptly (${exitMs} ms)`);
 
     // Handed back: queued again, not counted active, its job waiting for the next worker.
-    const handedBack = (await index.getTrial(submitted.sweepId, trial.index))!;
+    const handedBack = (await index.trials.get(submitted.sweepId, trial.index))!;
     assert.equal(handedBack.status, 'queued');
     assert.equal(handedBack.attempt, 1);
     assert.deepEqual((await service.status(submitted.sweepId)).counts, { queued: 1, active: 0, completed: 0, failed: 0, cancelled: 0 });
@@ -53,7 +53,7 @@ describe('graceful worker shutdown (SIGTERM)', () => {
     const next = fleet.spawn();
     const status = await waitForSweep(service, submitted.sweepId, 40_000);
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 }, next.tail());
-    const done = (await index.getTrial(submitted.sweepId, trial.index))!;
+    const done = (await index.trials.get(submitted.sweepId, trial.index))!;
     assert.equal(done.worker, next.workerId);
     assert.equal(done.attempt, 2);
     const job = await queue.getJob(trial.id);
@@ -75,7 +75,7 @@ describe('graceful worker shutdown (SIGTERM)', () => {
     t.diagnostic(`worker exited ${exitedAt - termAt} ms after SIGTERM, after finishing its trial`);
     assert.deepEqual(exit, { code: 0, signal: null }, leaving.tail());
 
-    const done = (await index.getTrial(submitted.sweepId, trial.index))!;
+    const done = (await index.trials.get(submitted.sweepId, trial.index))!;
     assert.equal(done.status, 'completed');
     assert.equal(done.worker, leaving.workerId);
     assert.equal(done.attempt, 1);
@@ -138,7 +138,7 @@ describe('Ctrl-C on `sweepq run --workers 2`', () => {
     const probe = createRedisConnection(`redis://127.0.0.1:${port}`, { name: 'fault-test' });
     const index = new MetricsIndex(probe, prefix);
     try {
-      await waitFor('two trials running', async () => ((await index.getSweep(sweepId))?.counts.active ?? 0) >= 2, 30_000);
+      await waitFor('two trials running', async () => ((await index.sweeps.get(sweepId))?.counts.active ?? 0) >= 2, 30_000);
     } finally {
       probe.disconnect();
     }
@@ -164,7 +164,7 @@ describe('Ctrl-C on `sweepq run --workers 2`', () => {
     const reopened = await startRedisServer({ dir: path.join(setup.stateDir, 'redis') });
     const reader = createRedisConnection(reopened.url, { name: 'fault-test' });
     try {
-      const sweep = (await new MetricsIndex(reader, prefix).getSweep(sweepId))!;
+      const sweep = (await new MetricsIndex(reader, prefix).sweeps.get(sweepId))!;
       assert.equal(sweep.cancelled, true, 'the sweep was cancelled before Redis stopped');
       assert.equal(sweep.counts.active, 0, 'running trials were aborted');
       assert.equal(sweep.counts.queued, 0);

@@ -31,7 +31,7 @@ describe('job lock renewal during a long CPU-bound trial', () => {
     const running = await waitFor(
       'the trial to start',
       async () => {
-        const trial = await index.getTrial(submitted.sweepId, 0);
+        const trial = await index.trials.get(submitted.sweepId, 0);
         return trial?.status === 'active' ? trial : undefined;
       },
       30_000,
@@ -43,7 +43,7 @@ describe('job lock renewal during a long CPU-bound trial', () => {
     let minTtl = Number.POSITIVE_INFINITY;
     let samples = 0;
     for (;;) {
-      const trial = await index.getTrial(submitted.sweepId, 0);
+      const trial = await index.trials.get(submitted.sweepId, 0);
       if (trial?.status !== 'active') break;
       const ttl = await redis.pttl(lockKey);
       if (ttl === -2) {
@@ -59,7 +59,7 @@ describe('job lock renewal during a long CPU-bound trial', () => {
 
     const status = await waitForSweep(service, submitted.sweepId, 50_000);
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 });
-    const trial = (await index.getTrial(submitted.sweepId, 0))!;
+    const trial = (await index.trials.get(submitted.sweepId, 0))!;
     t.diagnostic(`trained ${trial.durationMs} ms with a ${LOCK_MS} ms lock; lowest lock TTL seen ${minTtl} ms over ${samples} samples`);
     // The guarantee under test is "many lock durations", not a wall-clock figure.
     assert.ok(trial.durationMs !== null && trial.durationMs >= 4 * LOCK_MS, `the trial ran ≥ 4 lock durations (${trial.durationMs} ms)`);

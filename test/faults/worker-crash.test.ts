@@ -43,10 +43,10 @@ describe('worker crash (kill -9 mid-trial)', () => {
       async () => {
         if (detectedMs < 0) {
           const state = await queue.getJobState(jobId);
-          const trial = await index.getTrial(submitted.sweepId, running.index);
+          const trial = await index.trials.get(submitted.sweepId, running.index);
           if (state !== 'active' || trial?.worker === survivor.workerId) detectedMs = Date.now() - killedAt;
         }
-        const trial = await index.getTrial(submitted.sweepId, running.index);
+        const trial = await index.trials.get(submitted.sweepId, running.index);
         return trial !== null && trial.worker === survivor.workerId ? trial : undefined;
       },
       20_000,

@@ -9,10 +9,11 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
-import type { SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
+import type { ExperimentSummary, SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
+import type { WorkerInfo } from '../../../shared/schemas/worker.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { HttpSweepClient } from '../../../shared/sweep/http-sweep-client.js';
-import type { SubmitResult, SweepClient, TrialQuery } from '../../../shared/sweep/sweep-client.js';
+import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from '../../../shared/sweep/sweep-client.js';
 import { buildApp } from '../../../services/scheduler/app.js';
 import { createTokenCheck } from '../../../services/scheduler/auth.js';
 
@@ -29,10 +30,12 @@ function trial(index: number): TrialRecord {
     index,
     name: `lr-${index}`,
     model: 'logistic_regression',
+    entry: 0,
     status: 'completed',
     params: { C: index },
     seed: 7,
     metrics: { accuracy: 0.9, f1_score: 0.8 },
+    folds: [0.9, 0.8],
     timings: { fitMs: 1, cvMs: 2, evalMs: 3, totalMs: 6 },
     durationMs: 6,
     artifact: `artifacts/${SWEEP_ID}/${SWEEP_ID}-t${index}.json`,
@@ -50,12 +53,13 @@ const summary: SweepSummary = {
   name: 'demo',
   state: 'running',
   total: 4,
-  counts: { queued: 1, active: 1, completed: 2, failed: 0, cancelled: 0 },
+  created: 4,
+  counts: { queued: 1, active: 1, completed: 2, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 },
   objective: { metric: 'accuracy', goal: 'maximize' },
   createdAt: 1000,
   finishedAt: null,
 };
-const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3) };
+const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3), workers: [] };
 
 /** Records every call; `fail` makes the next call throw the given error. */
 class MemoryClient implements SweepClient {
@@ -89,6 +93,18 @@ class MemoryClient implements SweepClient {
   async listSweeps(options?: { experiment?: string; limit?: number; offset?: number }): Promise<SweepSummary[]> {
     this.record('listSweeps', options);
     return [summary];
+  }
+  async listExperiments(options?: { limit?: number; offset?: number }): Promise<ExperimentSummary[]> {
+    this.record('listExperiments', options);
+    return [{ name: 'demo', sweeps: 1, lastSubmittedAt: 1000 }];
+  }
+  async experimentTrials(experiment: string, query?: TrialQuery): Promise<TrialPage> {
+    this.record('experimentTrials', experiment, query);
+    return { trials: [trial(2)], total: 1 };
+  }
+  async workers(): Promise<WorkerInfo[]> {
+    this.record('workers');
+    return [];
   }
   async status(sweepId: string): Promise<SweepStatus> {
     this.record('status', sweepId);
