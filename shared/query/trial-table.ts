@@ -184,7 +184,7 @@ export class TrialTable {
 
   /**
    * A column by field or by key text (`metrics.auc_roc`, `params.max_depth`, `attributes.duration`);
-   * undefined when the table has no such metric/param/tag (yet).
+   * undefined when the table has no such metric/param/tag (yet), or for run_id without a sweep id.
    * @throws InvalidInputError INVALID_FILTER when `field` is text that does not name a field.
    */
   column(field: FieldRef | string): ColumnView | undefined {
@@ -209,6 +209,8 @@ export class TrialTable {
           case 'name':
             return { kind: 'text', field: ref, valueAt: (row) => (this.has(row) ? this.nameData[row] : undefined) };
           case 'run_id':
+            // Without a sweep id there are no run ids: the column does not exist, like an unknown metric.
+            if (this.sweepId === undefined) return undefined;
             return { kind: 'text', field: ref, valueAt: (row) => (this.has(row) ? this.runIdOf(row) : undefined) };
           case 'model':
             return { kind: 'dictionary', field: ref, codes: this.modelColumn.codes, dictionary: this.modelColumn.dictionary };
