@@ -11,6 +11,8 @@ const MAX_CACHED_LENGTH = 1 << 21;
 
 const bytes: Uint8Array[] = [];
 let items = new Uint32Array(0);
+let pairValues = new Float64Array(0);
+let pairIds = new Uint32Array(0);
 
 /**
  * A byte array of at least `length` for `slot` (0 = the query mask, 1.. = filter evaluation levels).
@@ -31,4 +33,14 @@ export function scratchItems(length: number): Uint32Array {
   if (length > MAX_CACHED_LENGTH) return new Uint32Array(length);
   if (items.length < length) items = new Uint32Array(Math.max(length, 1024));
   return items;
+}
+
+/** Parallel key/id arrays of at least `length` for the numeric deep-page selection; contents are garbage. */
+export function scratchPairs(length: number): { values: Float64Array; ids: Uint32Array } {
+  if (length > MAX_CACHED_LENGTH) return { values: new Float64Array(length), ids: new Uint32Array(length) };
+  if (pairValues.length < length) {
+    pairValues = new Float64Array(Math.max(length, 1024));
+    pairIds = new Uint32Array(Math.max(length, 1024));
+  }
+  return { values: pairValues, ids: pairIds };
 }

@@ -7,13 +7,14 @@
  * Missing values (NaN) are moved behind the present ones first, so the partitioned part has a strict
  * total order: (key, item id), DESC handled by negating the key copy.
  */
+import { scratchPairs } from './scratch-buffers.js';
 import type { SortColumn } from './sort-keys.js';
 
 const SMALL_RANGE = 16;
 
 /**
  * The items at sorted positions [offset, offset + limit) by `key` (missing last, ties by lower id).
- * @param items candidate item ids (not modified).
+ * @param items candidate item ids (not modified; not a scratch array of this module's pairs).
  */
 export function selectPageByNumber(items: Uint32Array, key: Extract<SortColumn, { kind: 'number' }>, offset: number, limit: number): Uint32Array {
   const m = items.length;
@@ -21,8 +22,7 @@ export function selectPageByNumber(items: Uint32Array, key: Extract<SortColumn, 
   if (offset >= end) return new Uint32Array(0);
   const source = key.values;
   const sign = key.descending ? -1 : 1;
-  const values = new Float64Array(m);
-  const ids = new Uint32Array(m);
+  const { values, ids } = scratchPairs(m);
   let present = 0;
   for (let j = 0; j < m; j++) {
     const item = items[j]!;
@@ -39,6 +39,7 @@ export function selectPageByNumber(items: Uint32Array, key: Extract<SortColumn, 
   }
   if (offset < present) partialSortPairs(values, ids, present, offset, Math.min(end, present));
   if (end > present && !isAscending(ids, present, m)) ids.subarray(present, m).sort();
+  // A copy: `ids` is scratch reused by the next query.
   return ids.slice(offset, end);
 }
 
