@@ -4,8 +4,9 @@
  * is a typed array sized to the table's capacity, which doubles as rows arrive; a metric, param or
  * tag first seen after rows exist gets a new column that reads as missing for the earlier rows.
  *
- * Memory: about 8 bytes per metric cell, 4–12 per param cell, 4 per tag cell, plus the name strings:
- * 100k trials × 8 metrics × 8 params ≈ 20–25 MB.
+ * Memory: 8 bytes per metric cell, 4–12 per param cell, 4 per tag cell, plus the name strings:
+ * 100k trials × 8 metrics × 8 params with ~45-character names measured ≈ 35 MB, typed arrays
+ * included (capacity rounds up to 131,072 rows).
  *
  * Writers are the code that mirrors Redis into the table; readers cache on `revision`, which changes
  * on every mutation.
