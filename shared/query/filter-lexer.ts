@@ -98,7 +98,9 @@ export function tokenize(text: string, path = 'filter'): Token[] {
       const end = readWord(text, i, path, tokens);
       i = end;
     } else {
-      const hint = c === '-' ? "; quote keys that contain '-' with backquotes, e.g. metrics.`f1-score`" : '';
+      // Right after a word, an odd character is most likely part of a key the user did not quote.
+      const inKey = i > 0 && (isWordChar(text[i - 1]!) || text[i - 1] === '.');
+      const hint = c === '-' || inKey ? '; quote keys that contain other characters with backquotes, e.g. metrics.`f1-score`' : '';
       throw filterError(column, `unexpected ${quoteForMessage(c)}${hint}`, path);
     }
   }

@@ -7,6 +7,10 @@
  * values, and filters come from users. This is the classic wildcard walk that remembers only the
  * last `%`: O(text × pattern) at worst, linear for the usual 'prefix%' / '%infix%'.
  * `_` matches one UTF-16 code unit (one character except astral-plane symbols such as emoji).
+ *
+ * Patterns without `_` (the usual 'prefix%', '%infix%', 'a%b%c') take a faster route: the literal
+ * pieces between the `%` are found with the native `startsWith` / `indexOf` / `endsWith`, leftmost
+ * first, which is exact for such patterns and several times quicker over 100k names.
  */
 const LITERAL = 0;
 const ANY_ONE = 1;
@@ -16,6 +20,12 @@ export class LikeMatcher {
   private readonly kinds: Uint8Array;
   private readonly chars: string;
   private readonly ignoreCase: boolean;
+  /** The literal pieces between `%`s when the pattern has no `_`, else null. */
+  private readonly pieces: string[] | null;
+  /** The longest run of literal characters: a value without it cannot match (a native pre-check for the walk). */
+  private readonly required: string;
+  private readonly anchoredStart: boolean;
+  private readonly anchoredEnd: boolean;
 
   constructor(pattern: string, ignoreCase: boolean) {
     this.ignoreCase = ignoreCase;
@@ -40,10 +50,65 @@ export class LikeMatcher {
     }
     this.kinds = Uint8Array.from(kinds);
     this.chars = chars;
+    let run = '';
+    let required = '';
+    for (let k = 0; k <= kinds.length; k++) {
+      if (k < kinds.length && kinds[k] === LITERAL) {
+        run += chars[k];
+      } else {
+        if (run.length > required.length) required = run;
+        run = '';
+      }
+    }
+    this.required = required;
+    this.anchoredStart = kinds[0] !== ANY_RUN;
+    this.anchoredEnd = kinds[kinds.length - 1] !== ANY_RUN;
+    if (kinds.includes(ANY_ONE)) {
+      this.pieces = null;
+    } else {
+      const pieces: string[] = [];
+      let piece = '';
+      for (let k = 0; k < kinds.length; k++) {
+        if (kinds[k] === ANY_RUN) {
+          pieces.push(piece);
+          piece = '';
+        } else {
+          piece += chars[k];
+        }
+      }
+      pieces.push(piece);
+      this.pieces = pieces;
+    }
   }
 
   matches(value: string): boolean {
     const text = this.ignoreCase ? value.toLowerCase() : value;
+    if (this.pieces !== null) return this.findPieces(text, this.pieces);
+    return (this.required.length < 2 || text.includes(this.required)) && this.walk(text);
+  }
+
+  /** `pieces` = the literals around each `%` (first and last may be '' when the pattern starts/ends with `%`). */
+  private findPieces(text: string, pieces: readonly string[]): boolean {
+    const last = pieces.length - 1;
+    if (last === 0) return text === pieces[0];
+    const first = pieces[0]!;
+    const final = pieces[last]!;
+    if (this.anchoredStart && !text.startsWith(first)) return false;
+    if (this.anchoredEnd && !text.endsWith(final)) return false;
+    let position = first.length;
+    const limit = text.length - final.length;
+    if (limit < position) return false;
+    for (let k = 1; k < last; k++) {
+      const piece = pieces[k]!;
+      const at = text.indexOf(piece, position);
+      if (at < 0 || at + piece.length > limit) return false;
+      position = at + piece.length;
+    }
+    return true;
+  }
+
+  /** General case (with `_`): the wildcard walk that backtracks only to the last `%`. */
+  private walk(text: string): boolean {
     const kinds = this.kinds;
     const chars = this.chars;
     const n = text.length;

@@ -10,7 +10,9 @@ import { compileFilter } from './compile-filter.js';
 import type { FilterExpression } from './filter-ast.js';
 import { parseFilter } from './parse-filter.js';
 import { parseOrderBy, type OrderKey, type ParseOrderByOptions } from './parse-order-by.js';
-import { selectPage } from './select-page.js';
+import { scratchBytes, scratchItems } from './scratch-buffers.js';
+import { prefersHeap, selectPage } from './select-page.js';
+import { selectPageByNumber } from './select-page-by-number.js';
 import { buildSortKeys, itemComparator, type TablePart } from './sort-keys.js';
 import type { TrialTable } from './trial-table.js';
 import { statusCode, TRIAL_TABLE_STATUSES, type TrialTableStatus } from './trial-statuses.js';
@@ -83,27 +85,36 @@ export function queryTables(tables: readonly RankedTable[], options: QueryOption
     itemCount += table.rowCount;
   }
 
-  const mask = new Uint8Array(itemCount);
-  let total = 0;
+  // Every byte of [0, itemCount) is written below, so the reused scratch needs no clearing.
+  const mask = scratchBytes(0, itemCount);
   for (const part of parts) {
     const n = part.table.rowCount;
     const sub = mask.subarray(part.base, part.base + n);
     const status = part.table.statusCodes;
     if (filter !== null) compileFilter(filter, part.table).evaluate(sub);
-    else for (let i = 0; i < n; i++) sub[i] = status[i] === 0 ? 0 : 1;
+    else for (let i = 0; i < n; i++) sub[i] = +(status[i] !== 0);
     if (statusAccept !== null) for (let i = 0; i < n; i++) sub[i]! &= statusAccept[status[i]!]!;
-    for (let i = 0; i < n; i++) total += sub[i]!;
   }
 
-  const candidates = new Uint32Array(total);
-  for (let i = 0, k = 0; i < itemCount; i++) if (mask[i] === 1) candidates[k++] = i;
+  // Branch-free gather: write every id, advance only past matches (one spare slot for the last write).
+  const scratch = scratchItems(itemCount + 1);
+  let total = 0;
+  for (let i = 0; i < itemCount; i++) {
+    scratch[total] = i;
+    total += mask[i]!;
+  }
+  const candidates = scratch.subarray(0, total);
 
   let page: Uint32Array;
   if (orderBy.length === 0) {
     page = candidates.slice(Math.min(offset, total), Math.min(total, offset + limit));
   } else {
     const keys = buildSortKeys(parts, itemCount, orderBy, mask);
-    page = selectPage(candidates, offset, limit, itemComparator(keys));
+    const key = keys[0];
+    page =
+      keys.length === 1 && key?.kind === 'number' && !prefersHeap(total, offset + limit)
+        ? selectPageByNumber(candidates, key, offset, limit)
+        : selectPage(candidates, offset, limit, itemComparator(keys));
   }
 
   // Items back to (table, row). Pages are short; a scan over the parts per item is fine.

@@ -21,6 +21,11 @@ const SMALL_RANGE = 16;
 /** Use the heap when the kept prefix is at most this fraction of the items. */
 const HEAP_FRACTION = 8;
 
+/** True when a page ending at `end` of `count` items is shallow enough for the heap. */
+export function prefersHeap(count: number, end: number): boolean {
+  return end * HEAP_FRACTION <= count;
+}
+
 /**
  * @param items candidate item ids; reordered in place.
  * @returns a new array of at most `limit` item ids.
@@ -29,7 +34,7 @@ export function selectPage(items: Uint32Array, offset: number, limit: number, co
   const m = items.length;
   const end = Math.min(m, offset + limit);
   if (offset >= end) return new Uint32Array(0);
-  if (end * HEAP_FRACTION <= m) return selectWithHeap(items, offset, end, compare);
+  if (prefersHeap(m, end)) return selectWithHeap(items, offset, end, compare);
   partialSort(items, offset, end, compare);
   return items.slice(offset, end);
 }

@@ -1,19 +1,28 @@
 /**
- * Turns order_by keys into Float64Array sort columns over the query's item space (the rows of every
- * table laid end to end), so the selection compares plain doubles instead of decoding cells.
+ * Turns order_by keys into sort columns over the query's item space (the rows of every table laid end
+ * to end), so the selection compares plain doubles instead of decoding cells.
  *
- * Each column is already in the requested direction (DESC is negated) and NaN marks a missing value,
- * which the comparator puts last in either direction. Values of different kinds are mapped to the
- * filter's total order (scalar-predicate.ts): numbers — including text that spells one — before
- * text, text by code units. A field holding both numbers and text therefore yields two columns,
- * (class, value); text is replaced by its rank among all texts of that field in every table, so
- * ranks are comparable across sweeps.
+ * Each column carries its direction; NaN (or undefined text) marks a missing value, which the
+ * comparator puts last in either direction. A plain numeric column of a single-table query is used as
+ * it is, without a copy. Values of different kinds follow the filter's total order
+ * (scalar-predicate.ts): numbers — including text that spells one — before text, text by code units.
+ * A param or tag holding both numbers and text therefore yields two columns, (class, value), where
+ * text is replaced by its rank among that field's dictionary strings in every table, so ranks are
+ * comparable across sweeps. Names and run ids rarely repeat: ranking them would mean sorting every
+ * name per query, so they stay strings and are compared only when the selection asks.
  */
 import type { ColumnView } from './column-view.js';
 import type { OrderKey } from './parse-order-by.js';
 import type { ItemComparator } from './select-page.js';
 import type { TrialTable } from './trial-table.js';
 import { TRIAL_TABLE_STATUSES } from './trial-statuses.js';
+
+/** One sort column over the item space, with its direction. */
+export type SortColumn =
+  | { readonly kind: 'number'; readonly values: Float64Array; readonly descending: boolean }
+  | { readonly kind: 'text'; readonly texts: ArrayLike<string | undefined>; readonly descending: boolean };
+
+type KeyValues = Float64Array | ArrayLike<string | undefined>;
 
 /** One table's place in the item space: its rows are items base..base+rowCount-1. */
 export interface TablePart {
@@ -31,24 +40,27 @@ const STATUS_RANK: Float64Array = (() => {
 
 /**
  * The sort columns for `orderBy`, each of length `itemCount`.
- * @param mask 1 for candidate items; text keys (name, run_id) are ranked over candidates only.
+ * @param mask 1 for candidate items; text keys (name, run_id) are filled for candidates only.
  */
-export function buildSortKeys(parts: readonly TablePart[], itemCount: number, orderBy: readonly OrderKey[], mask: Uint8Array): Float64Array[] {
-  const keys: Float64Array[] = [];
+export function buildSortKeys(parts: readonly TablePart[], itemCount: number, orderBy: readonly OrderKey[], mask: Uint8Array): SortColumn[] {
+  const keys: SortColumn[] = [];
   for (const key of orderBy) {
     const views = parts.map((part) => part.table.column(key.field));
-    const columns = keyColumns(parts, views, itemCount, mask);
-    if (key.direction === 'DESC') for (const column of columns) negate(column, itemCount);
-    keys.push(...columns);
+    const descending = key.direction === 'DESC';
+    for (const values of keyColumns(parts, views, itemCount, mask)) {
+      keys.push(values instanceof Float64Array ? { kind: 'number', values, descending } : { kind: 'text', texts: values, descending });
+    }
   }
   return keys;
 }
 
-function keyColumns(parts: readonly TablePart[], views: readonly (ColumnView | undefined)[], itemCount: number, mask: Uint8Array): Float64Array[] {
+function keyColumns(parts: readonly TablePart[], views: readonly (ColumnView | undefined)[], itemCount: number, mask: Uint8Array): KeyValues[] {
   const first = views.find((v) => v !== undefined);
   if (first === undefined) return []; // no table has this metric/param/tag: every value missing, no order.
   switch (first.kind) {
     case 'number': {
+      // One table: its items are its rows, so the column itself is the sort column.
+      if (parts.length === 1) return [first.values];
       const out = new Float64Array(itemCount).fill(Number.NaN);
       parts.forEach((part, t) => {
         const view = views[t];
@@ -65,8 +77,12 @@ function keyColumns(parts: readonly TablePart[], views: readonly (ColumnView | u
       });
       return [out];
     }
-    case 'text':
-      return [textRanks(parts, views, itemCount, mask)];
+    case 'text': {
+      const only = parts[0]!.table;
+      // One table ordered by name: the name column is already indexed by item.
+      if (parts.length === 1 && first.field.kind === 'attribute' && first.field.key === 'name') return [only.names];
+      return [candidateTexts(parts, views, itemCount, mask)];
+    }
     case 'dictionary':
     case 'param':
       return scalarColumns(parts, views, itemCount);
@@ -126,50 +142,44 @@ function scalarColumns(parts: readonly TablePart[], views: readonly (ColumnView 
   return sawNumber && sawText ? [kind, value] : [value];
 }
 
-/** name / run_id: rank of each candidate's text among the candidates' texts. */
-function textRanks(parts: readonly TablePart[], views: readonly (ColumnView | undefined)[], itemCount: number, mask: Uint8Array): Float64Array {
-  const out = new Float64Array(itemCount).fill(Number.NaN);
-  const texts: string[] = [];
+/** name / run_id of every candidate item (others stay undefined, they are never compared). */
+function candidateTexts(parts: readonly TablePart[], views: readonly (ColumnView | undefined)[], itemCount: number, mask: Uint8Array): Array<string | undefined> {
+  const out = new Array<string | undefined>(itemCount).fill(undefined);
   parts.forEach((part, t) => {
     const view = views[t];
     if (view?.kind !== 'text') return;
-    for (let i = 0; i < part.table.rowCount; i++) if (mask[part.base + i] === 1) texts.push(view.valueAt(i) ?? '');
-  });
-  const unique = [...new Set(texts)].sort();
-  const rank = new Map<string, number>();
-  for (let r = 0; r < unique.length; r++) rank.set(unique[r]!, r);
-  parts.forEach((part, t) => {
-    const view = views[t];
-    if (view?.kind !== 'text') return;
-    for (let i = 0; i < part.table.rowCount; i++) {
-      const item = part.base + i;
-      if (mask[item] !== 1) continue;
-      const text = view.valueAt(i);
-      if (text !== undefined) out[item] = rank.get(text)!;
-    }
+    for (let i = 0; i < part.table.rowCount; i++) if (mask[part.base + i] === 1) out[part.base + i] = view.valueAt(i);
   });
   return out;
-}
-
-function negate(column: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) column[i] = -column[i]!;
 }
 
 /**
  * Compares two items by the sort columns, missing (NaN) last, ties broken by the lower item id —
  * which is the lower (sweep rank, trial index), as items are laid out in that order.
  */
-export function itemComparator(keys: readonly Float64Array[]): ItemComparator {
+export function itemComparator(keys: readonly SortColumn[]): ItemComparator {
   if (keys.length === 0) return (a, b) => a - b;
-  if (keys.length === 1) {
-    const k = keys[0]!;
+  const only = keys[0]!;
+  if (keys.length === 1 && only.kind === 'number') {
+    // The common single-key case, specialised per direction so the hot comparison has no extra test.
+    const k = only.values;
+    if (only.descending) {
+      return (a, b) => {
+        const x = k[a]!;
+        const y = k[b]!;
+        if (x > y) return -1;
+        if (x < y) return 1;
+        if (x === y) return a - b;
+        if (x !== x) return y !== y ? a - b : 1; // at least one is missing: missing last
+        return -1;
+      };
+    }
     return (a, b) => {
       const x = k[a]!;
       const y = k[b]!;
       if (x < y) return -1;
       if (x > y) return 1;
       if (x === y) return a - b;
-      // At least one is missing.
       if (x !== x) return y !== y ? a - b : 1;
       return -1;
     };
@@ -177,18 +187,28 @@ export function itemComparator(keys: readonly Float64Array[]): ItemComparator {
   const count = keys.length;
   return (a, b) => {
     for (let j = 0; j < count; j++) {
-      const k = keys[j]!;
-      const x = k[a]!;
-      const y = k[b]!;
-      if (x < y) return -1;
-      if (x > y) return 1;
-      if (x === y) continue;
-      if (x !== x) {
-        if (y !== y) continue;
-        return 1;
-      }
-      return -1;
+      const key = keys[j]!;
+      const c = key.kind === 'number' ? compareNumbers(key.values[a]!, key.values[b]!) : compareTexts(key.texts[a], key.texts[b]);
+      if (c === 0) continue;
+      // Missing stays last in both directions (±2 below); only real comparisons flip.
+      if (c === 2 || c === -2) return c / 2;
+      return key.descending ? -c : c;
     }
     return a - b;
   };
+}
+
+/** -1 / 0 / 1 for present values; 2 when only `x` is missing, -2 when only `y` is. */
+function compareNumbers(x: number, y: number): number {
+  if (x < y) return -1;
+  if (x > y) return 1;
+  if (x === y) return 0;
+  if (x !== x) return y !== y ? 0 : 2;
+  return -2;
+}
+
+function compareTexts(x: string | undefined, y: string | undefined): number {
+  if (x === undefined) return y === undefined ? 0 : 2;
+  if (y === undefined) return -2;
+  return x < y ? -1 : x > y ? 1 : 0;
 }

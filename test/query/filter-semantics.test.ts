@@ -188,7 +188,9 @@ describe('filter semantics', () => {
     const anonymous = new TrialTable();
     anonymous.upsert(0, { status: 'queued', name: 'a' });
     assert.deepEqual(select(anonymous, "run_id = '-t0'"), []);
-    assert.deepEqual(select(anonymous, 'run_id IS NULL'), []);
+    assert.deepEqual(select(anonymous, 'run_id IS NULL'), [0]);
+    assert.deepEqual(select(anonymous, "run_id != 'x'"), []);
+    assert.deepEqual([...queryTable(anonymous, { orderBy: 'attributes.run_id DESC' }).rows], [0]);
   });
 
   it('refuses to run a compiled filter after the table changed', () => {

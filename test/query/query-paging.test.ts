@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Rng } from '../../shared/ml/random/rng.js';
 import { parseFilter, parseOrderBy, queryTable, queryTables, TRIAL_TABLE_STATUSES, TrialTable, type TrialRowInput } from '../../shared/query/index.js';
+import { selectPageByNumber } from '../../shared/query/select-page-by-number.js';
 import { selectPage } from '../../shared/query/select-page.js';
 import { referenceQuery, type ReferenceRow } from './reference-query.js';
 
@@ -275,6 +276,22 @@ describe('selectPage', () => {
         const items = Uint32Array.from({ length: n }, (_, i) => i);
         rng.shuffle(items);
         assert.deepEqual([...selectPage(items, offset, limit, compare)], sorted.slice(offset, offset + limit), `${offset}+${limit}`);
+      }
+    });
+
+    it(`selects by one numeric key the same way for ${shape} keys, both directions`, () => {
+      const rng = new Rng(shape.length + 100);
+      const n = 3000;
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = key(i, n, rng);
+      const negated = keys.map((v) => -v);
+      const ascending = Array.from({ length: n }, (_, i) => i).sort(byKey(keys));
+      const descending = Array.from({ length: n }, (_, i) => i).sort(byKey(negated));
+      for (const [offset, limit] of [[0, 10], [1500, 50], [2990, 50], [0, 3000], [100, 0]] as const) {
+        const items = Uint32Array.from({ length: n }, (_, i) => i);
+        if (offset === 1500) rng.shuffle(items);
+        assert.deepEqual([...selectPageByNumber(items, { kind: 'number', values: keys, descending: false }, offset, limit)], ascending.slice(offset, offset + limit), `ASC ${offset}+${limit}`);
+        assert.deepEqual([...selectPageByNumber(items, { kind: 'number', values: keys, descending: true }, offset, limit)], descending.slice(offset, offset + limit), `DESC ${offset}+${limit}`);
       }
     });
   }
