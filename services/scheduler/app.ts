@@ -9,7 +9,7 @@
 import { createRequire } from 'node:module';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
@@ -96,6 +96,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       security: config.api.token === undefined ? [] : [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
   });
 
   void app.register(async (instance) => {

@@ -65,8 +65,6 @@ export const BUILTIN_METRICS: readonly MetricInfo[] = [
 
 const BUILTIN_BY_NAME: ReadonlyMap<string, MetricInfo> = new Map(BUILTIN_METRICS.map((m) => [m.name, m]));
 
-/** Metrics a CV fold can be scored with (`cv.scoring`): the test metrics, not the CV summaries. */
-export const SCORING_METRIC_NAMES: readonly string[] = BUILTIN_METRICS.filter((m) => m.name !== 'cv_mean' && m.name !== 'cv_std').map((m) => m.name);
 
 /** Classification test metrics, in report order. */
 export const CLASSIFICATION_METRIC_NAMES: readonly string[] = BUILTIN_METRICS.filter((m) => m.task === 'classification').map((m) => m.name);

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { METRIC_NAME_PATTERN } from '../metrics/metric-registry.js';
-import { ExperimentSummarySchema, SweepSummarySchema } from './sweep-status.schema.js';
+import { ExperimentSummarySchema, SweepStatusSchema, SweepSummarySchema } from './sweep-status.schema.js';
 import { SweepIdSchema, TrialIdSchema, TrialRecordSchema, TrialStatusSchema } from './trial.schema.js';
 import { WorkerInfoSchema } from './worker.schema.js';
 
@@ -77,6 +77,22 @@ export const ApiErrorBodySchema = z.object({
     details: z.unknown().optional(),
   }),
 });
+
+/**
+ * Named components of the OpenAPI document: routes refer to these schemas by `$ref` instead of
+ * inlining them (fastify-type-provider-zod reads zod's global registry).
+ */
+const COMPONENTS: Array<[z.ZodType, string]> = [
+  [TrialRecordSchema, 'TrialRecord'],
+  [SweepSummarySchema, 'SweepSummary'],
+  [SweepStatusSchema, 'SweepStatus'],
+  [ExperimentSummarySchema, 'ExperimentSummary'],
+  [WorkerInfoSchema, 'WorkerInfo'],
+  [TrialPageSchema, 'TrialPage'],
+  [SubmitResultSchema, 'SubmitResult'],
+  [ApiErrorBodySchema, 'Error'],
+];
+for (const [schema, id] of COMPONENTS) if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
 
 /** The sweep body of `POST /sweeps`: YAML or JSON text, validated by the service (errors with line and column). */
 export const SweepBodySchema = z.string().describe('A sweep spec (see components.schemas.SweepSpec) as application/json or application/yaml; datasets referenced as {sha256} from POST /datasets');

@@ -9,7 +9,7 @@
  * the same value (it is stored with the sweep and re-validated at every trust boundary).
  */
 import { z } from 'zod';
-import { METRIC_NAME_PATTERN, MAX_METRICS_PER_TRIAL, MetricRegistry, SCORING_METRIC_NAMES, builtinMetric } from '../metrics/metric-registry.js';
+import { CLASSIFICATION_METRIC_NAMES, METRIC_NAME_PATTERN, MAX_METRICS_PER_TRIAL, MetricRegistry, builtinMetric } from '../metrics/metric-registry.js';
 import { buildDatasetSchema, LocalFileRefSchema, ResolvedFileRefSchema } from './dataset-spec.schema.js';
 import { MODEL_NAMES } from './model-params.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
@@ -99,13 +99,15 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
         }
       }
       const metric = spec.objective.metric;
-      if (builtinMetric(metric) === undefined && !seen.has(metric)) {
-        const names = [...SCORING_METRIC_NAMES, 'cv_mean', 'cv_std', ...seen];
-        const suggestion = closestMatch(metric, names);
+      // The metrics a classification sweep's trials report (regression metrics join with the task).
+      const reported = [...CLASSIFICATION_METRIC_NAMES, 'cv_mean', 'cv_std'];
+      if (!reported.includes(metric) && !seen.has(metric)) {
+        const names = [...reported, ...seen];
+        const suggestion = names.find((n) => n.includes(metric) || metric.includes(n)) ?? closestMatch(metric, names);
         ctx.addIssue({
           code: 'custom',
           path: ['objective', 'metric'],
-          message: `unknown metric "${metric}" (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}use a built-in metric (${names.join(', ')}) or declare it under metrics: [{name: ${metric}, goal: maximize}])`,
+          message: `unknown metric "${metric}" (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}use one of ${names.join(', ')}, or declare your own under metrics: [{name: ${metric}, goal: maximize}])`,
         });
       }
       if ((metric === 'cv_mean' || metric === 'cv_std') && spec.cv.folds === 0) {

@@ -30,7 +30,7 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'info');
     assert.equal(config.logPretty, undefined);
     assert.deepEqual(config.api, { port: 8080, host: '127.0.0.1', url: undefined, token: undefined, requireAuthForReads: false, readCacheMs: 250 });
-    assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000 });
+    assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000, heartbeatMs: 5000 });
     assert.deepEqual(config.queue, {
       name: 'trials',
       attempts: 3,
@@ -44,7 +44,7 @@ describe('loadConfig', () => {
       keepFailedJobs: 5000,
     });
     assert.deepEqual(config.limits, {
-      maxTrials: 100_000,
+      maxTrials: 10_000_000,
       datasetBodyLimitBytes: 50 * 1024 * 1024,
       sweepBodyLimitBytes: 1024 * 1024,
       netTimeoutMs: 10_000,

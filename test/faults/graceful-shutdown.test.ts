@@ -46,13 +46,13 @@ describe('graceful worker shutdown (SIGTERM)', () => {
     const handedBack = (await index.trials.get(submitted.sweepId, trial.index))!;
     assert.equal(handedBack.status, 'queued');
     assert.equal(handedBack.attempt, 1);
-    assert.deepEqual((await service.status(submitted.sweepId)).counts, { queued: 1, active: 0, completed: 0, failed: 0, cancelled: 0 });
+    assert.deepEqual((await service.status(submitted.sweepId)).counts, { queued: 1, active: 0, completed: 0, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     const state = await queue.getJobState(trial.id);
     assert.ok(state === 'delayed' || state === 'waiting' || state === 'prioritized', `job is back in the queue (state ${state})`);
 
     const next = fleet.spawn();
     const status = await waitForSweep(service, submitted.sweepId, 40_000);
-    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 }, next.tail());
+    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 }, next.tail());
     const done = (await index.trials.get(submitted.sweepId, trial.index))!;
     assert.equal(done.worker, next.workerId);
     assert.equal(done.attempt, 2);

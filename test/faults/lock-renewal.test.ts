@@ -58,7 +58,7 @@ describe('job lock renewal during a long CPU-bound trial', () => {
     }
 
     const status = await waitForSweep(service, submitted.sweepId, 50_000);
-    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0 });
+    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 1, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     const trial = (await index.trials.get(submitted.sweepId, 0))!;
     t.diagnostic(`trained ${trial.durationMs} ms with a ${LOCK_MS} ms lock; lowest lock TTL seen ${minTtl} ms over ${samples} samples`);
     // The guarantee under test is "many lock durations", not a wall-clock figure.

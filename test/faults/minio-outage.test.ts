@@ -103,6 +103,6 @@ describe('MinIO outage mid-sweep', () => {
       return s.counts.active === 0 ? s : undefined;
     }, 30_000, 50);
     t.diagnostic(`trials waiting on the store ended ${Date.now() - restartedAt} ms after MinIO came back`);
-    assert.deepEqual(final.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 4 }, 'nothing trains after its sweep was cancelled');
+    assert.deepEqual(final.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 4, pruned: 0, quarantined: 0 }, 'nothing trains after its sweep was cancelled');
   });
 });

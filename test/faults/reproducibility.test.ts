@@ -51,7 +51,7 @@ describe('reproducibility through the whole queue path', () => {
     const second = await service.submit(spec(train.sha256, test.sha256));
     for (const id of [first.sweepId, second.sweepId]) {
       const status = await waitForSweep(service, id, 50_000);
-      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 4, failed: 0, cancelled: 0 });
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 4, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     }
 
     const a = await allTrials(index, first.sweepId, 4);

@@ -51,7 +51,7 @@ describe('SweepFeeder', () => {
     const worker: RunningWorker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
     try {
       const status = await waitForSweep(service, sweepId, 60_000);
-      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 60, failed: 0, cancelled: 0 });
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 60, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
       const { trials } = await service.trials(sweepId, { limit: 100 });
       for (const t of trials) assert.equal(t.attempt, 1, `${t.id} ran once`);
     } finally {
@@ -85,7 +85,7 @@ describe('SweepFeeder', () => {
     try {
       const status = await waitForSweep(service, sweepId, 60_000);
       assert.equal(status.total, 21);
-      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 21, failed: 0, cancelled: 0 });
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 21, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
       const { trials } = await service.trials(sweepId, { limit: 100 });
       assert.deepEqual(trials.map((t) => t.index), Array.from({ length: 21 }, (_, i) => i));
     } finally {
@@ -105,7 +105,7 @@ describe('SweepFeeder', () => {
     try {
       const status = await waitForSweep(service, sweepId, 60_000);
       assert.equal(status.state, 'completed');
-      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 40, failed: 0, cancelled: 0 });
+      assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 40, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     } finally {
       await worker.close(1000);
     }

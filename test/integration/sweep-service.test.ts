@@ -50,7 +50,7 @@ describe('SweepService with an in-process worker', () => {
 
     const status = await waitForSweep(service, submitted.sweepId, 120_000);
     assert.equal(status.state, 'completed');
-    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 3, failed: 0, cancelled: 0 });
+    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 3, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     assert.equal(status.percent, 100);
 
     const { trials } = await service.trials(submitted.sweepId, { sort: 'auc_roc' });

@@ -80,7 +80,7 @@ describe('the user path through the CLI and the HTTP API', () => {
       assert.ok(Date.now() < deadline, `sweep did not finish: ${JSON.stringify(status)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 5, failed: 0, cancelled: 0 });
+    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 5, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
     assert.ok(status.best !== null);
 
     const { trials } = await cliJson<{ trials: TrialRecord[] }>(['trials', sweepId, '--sort', 'auc_roc']);

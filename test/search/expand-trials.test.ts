@@ -193,29 +193,6 @@ describe('expandTrials', () => {
     assert.deepEqual(plans.map((p) => p.name), ['a', 'a#2', 'a#3', 'a#4', 'logistic_regression(C=2)', 'logistic_regression(C=2)#2']);
   });
 
-  it('expands 100,000 random trials in well under a second of CPU', () => {
-    const s = spec({
-      search: {
-        method: 'random',
-        max_trials: 100_000,
-        space: [
-          { model: 'random_forest', params: { n_estimators: { distribution: 'int_uniform', min: 10, max: 500 }, max_features: { distribution: 'uniform', min: 0.1, max: 1 }, max_depth: { values: [3, 5, null] }, bootstrap: true } },
-          { model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.001, max: 100 }, max_iter: 500 } },
-        ],
-      },
-    });
-    let best = Infinity;
-    // Best of three: the first run includes JIT warm-up, and CI machines are shared.
-    for (let run = 0; run < 3; run++) {
-      const before = process.cpuUsage();
-      const plans = expandTrials(s, { maxTrials: 100_000 });
-      const used = process.cpuUsage(before);
-      best = Math.min(best, (used.user + used.system) / 1000);
-      assert.equal(plans.length, 100_000);
-      assert.equal(new Set(plans.map((p) => p.name)).size, 100_000);
-    }
-    assert.ok(best < 1000, `100k expansion took ${best.toFixed(0)} ms of CPU`);
-  });
 });
 
 describe('defaultTrialName', () => {

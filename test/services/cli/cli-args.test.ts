@@ -54,9 +54,11 @@ describe('sweepq command line', () => {
   const usageErrors: [string, string[], RegExp][] = [
     ['no command', [], /missing command/],
     ['an unknown command', ['frobnicate'], /unknown command 'frobnicate'/],
-    ['an unknown flag', ['status', '--bogus', 's-abc123def'], /Unknown option '--bogus'/],
-    ['a missing argument', ['status'], /status: missing argument/],
-    ['an extra argument', ['status', 's-abc123def', 'extra'], /unexpected argument 'extra'/],
+    ['a misspelt command, suggesting the right one', ['stauts', 's-abc123def'], /unknown command 'stauts'\n\(Did you mean status\?\)/],
+    ['an unknown flag', ['status', '--bogus', 's-abc123def'], /unknown option '--bogus'/],
+    ['a misspelt flag, suggesting the right one', ['trials', 's-abc123def', '--lmit', '3'], /unknown option '--lmit'\n\(Did you mean --limit\?\)/],
+    ['a missing argument', ['status'], /missing required argument 'id'/],
+    ['an extra argument', ['status', 's-abc123def', 'extra'], /too many arguments for 'status'/],
     ['a string for a boolean flag', ['status', '--json=yes', 's-abc123def'], /--json/],
     ['a missing option value', ['trials', 's-abc123def', '--limit'], /--limit/],
   ];
@@ -65,7 +67,7 @@ describe('sweepq command line', () => {
       const result = await sweepq(args);
       assert.equal(result.code, 2, result.stderr);
       assert.match(result.stderr, message);
-      assert.match(result.stderr, /usage: sweepq/);
+      assert.match(result.stderr, /sweepq --help|Usage: sweepq/);
       assert.equal(result.stdout, '');
     });
   }
@@ -89,20 +91,25 @@ describe('sweepq command line', () => {
   it('prints the command list for --help and per-command help, exit 0', async () => {
     const top = await sweepq(['--help']);
     assert.equal(top.code, 0);
-    for (const name of ['run', 'submit', 'status', 'watch', 'trials', 'sweeps', 'best', 'predict', 'cancel', 'retry', 'extend', 'worker']) {
+    for (const name of ['run', 'submit', 'status', 'watch', 'trials', 'sweeps', 'experiments', 'best', 'predict', 'cancel', 'retry', 'extend', 'workers', 'server', 'worker']) {
       assert.match(top.stdout, new RegExp(`\\n  ${name} `));
       const help = await sweepq([name, '--help']);
       assert.equal(help.code, 0, `${name}: ${help.stderr}`);
-      assert.match(help.stdout, new RegExp(`^usage: sweepq ${name}`));
+      assert.match(help.stdout, new RegExp(`^Usage: sweepq ${name} `));
     }
+    const version = await sweepq(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
   });
 
-  it('exits 2 explaining how to connect when neither SWEEPQ_API_URL nor REDIS_URL is set', async () => {
-    const result = await sweepq(['status', 's-abc123def']);
-    assert.equal(result.code, 2);
-    assert.match(result.stderr, /SWEEPQ_API_URL/);
-    assert.match(result.stderr, /REDIS_URL/);
-    assert.match(result.stderr, /sweepq run/);
+  it('opens the local state folder when neither SWEEPQ_API_URL nor REDIS_URL is set, and leaves nothing running', async () => {
+    const result = await sweepq(['sweeps', '--json']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(JSON.parse(result.stdout), { sweeps: [] });
+    const missing = await sweepq(['status', 's-abc123def']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /sweep s-abc123def does not exist/);
+    await assert.rejects(readFile(path.join(stateDir, 'owner.json')), { code: 'ENOENT' }, 'the command released the folder it owned');
   });
 
   it('exits 2 for an invalid environment, naming the variable', async () => {

@@ -405,12 +405,18 @@ describe('scheduler API', () => {
         ['/sweeps/{id}/best/artifact', 'get'],
         ['/sweeps/{id}/cancel', 'post'],
         ['/sweeps/{id}/retry', 'post'],
+        ['/experiments', 'get'],
+        ['/experiments/{name}/trials', 'get'],
+        ['/workers', 'get'],
         ['/healthz', 'get'],
       ];
       for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
       const record = doc.components.schemas.TrialRecord as { properties: Record<string, unknown> };
       assert.ok(record.properties.metrics && record.properties.params);
       assert.ok(!JSON.stringify(doc).includes('"$schema"'));
+      assert.ok(doc.components.schemas.SweepSpec, 'the sweep spec accepted by POST /sweeps is described');
+      const trials = JSON.stringify(doc.paths['/sweeps/{id}/trials']!.get);
+      for (const name of ['filter', 'order_by', 'sort', 'status', 'limit', 'offset']) assert.ok(trials.includes(`"name":"${name}"`), `trials query parameter ${name}`);
     });
   });
 });
