@@ -104,8 +104,8 @@ async function runPhase(service: SweepService, port: number, label: string, wind
   const startEpoch = Date.now();
   const clients = thinkMs === null ? null : runLoadClients(port, submitted.sweepId, windowMs, thinkMs);
   const deadline = startEpoch + windowMs;
-  let completed = 0;
-  let endEpoch = deadline;
+  let completed: number;
+  let endEpoch: number;
   // Light polling from here (every 250 ms) is part of every window, baseline included.
   for (;;) {
     const status = await service.status(submitted.sweepId);
@@ -140,7 +140,7 @@ async function main(): Promise<void> {
   );
   const goals: GoalRow[] = [];
   const phases: Phase[] = [];
-  let ceiling: Awaited<ReturnType<typeof measureCpuCeiling>> | null = null;
+  let ceiling: Awaited<ReturnType<typeof measureCpuCeiling>> | null;
   try {
     const env = await startBenchEnvironment('load', { SWEEPQ_API_TOKEN: randomBytes(16).toString('hex') });
     const service = await createSweepService({ config: env.config, logger: env.logger });

@@ -90,7 +90,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-let exitCode = 1;
+let exitCode;
 try {
   await ensureRedis();
   await ensureMinio();

@@ -66,7 +66,7 @@ export function installCleanupHandlers(): void {
     if (signalled) process.exit(code);
     signalled = true;
     process.stderr.write(`\n${signal}: stopping everything the benchmark started (again to force)\n`);
-    cleanupAll().finally(() => process.exit(code));
+    void cleanupAll().finally(() => process.exit(code));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);

@@ -155,7 +155,7 @@ export class MetricRegistry {
  * Orders two scores of one metric, best first, ties by trial index (lowest first). Missing values
  * (null, NaN) sort after every score. Negative: `a` ranks before `b`.
  */
-export function compareScores(goal: Goal, a: number | null, aIndex: number, b: number | null, bIndex: number): number {
+function compareScores(goal: Goal, a: number | null, aIndex: number, b: number | null, bIndex: number): number {
   const aMissing = a === null || Number.isNaN(a);
   const bMissing = b === null || Number.isNaN(b);
   if (aMissing || bMissing) {

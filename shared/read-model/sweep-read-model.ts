@@ -10,7 +10,7 @@
  */
 import type { LogEvent, MetricsIndex, SweepRecord } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
-import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection, type TrialTableStatus } from '../query/index.js';
+import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection } from '../query/index.js';
 import type { TrialQuery } from '../sweep/sweep-client.js';
 import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
 
@@ -141,7 +141,7 @@ export class SweepReadModel {
 function applyEvent(table: TrialTable, event: LogEvent): void {
   const index = event.i;
   if (!table.has(index)) return;
-  const status = event.s as TrialTableStatus;
+  const status = event.s;
   switch (event.s) {
     case 'active':
       table.setStatus(index, status);

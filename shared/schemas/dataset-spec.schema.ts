@@ -51,7 +51,6 @@ export const ResolvedFileRefSchema = z.strictObject(
   },
 );
 
-export type DatasetObjectRef = z.infer<typeof DatasetObjectRefSchema>;
 export type LocalFileRef = z.infer<typeof LocalFileRefSchema>;
 
 /** NaN-out rows [rows[0], rows[1]) of one column of generated data (the seed experiment does this). */

@@ -3,7 +3,11 @@
  * lives with the schema: the validator probes these values against the model's param schema, and the
  * samplers in shared/search draw through the same function, so what is validated is what is drawn.
  */
-import type { DistributionParam } from './search-space.schema.js';
+
+/** A continuous or integer distribution to sample a param from (random search, TPE). */
+export type DistributionParam =
+  | { distribution: 'uniform' | 'log_uniform' | 'int_uniform'; min: number; max: number }
+  | { distribution: 'q_uniform'; min: number; max: number; q: number };
 
 /**
  * Rounds `value` to a multiple of `q` the way hyperopt's `quniform` does (`round(x / q) * q`), then

@@ -4,7 +4,7 @@
  * trial is created.
  */
 import { z } from 'zod';
-import { distributionAt, distributionBounds } from './distribution-range.js';
+import { distributionAt, distributionBounds, type DistributionParam } from './distribution-range.js';
 import { MODEL_PARAM_SCHEMAS, ModelNameSchema, type ModelName } from './model-params.schema.js';
 import { describeValue, strict, sweepIssueMessage, unknownKeysMessage } from './spec-messages.js';
 import { ParamLiteralSchema, TrialNameSchema, SeedSchema, type ParamLiteral } from './spec-scalars.schema.js';
@@ -28,13 +28,10 @@ export function gridPointCount(entry: SearchSpaceEntry): number {
   return count;
 }
 
-export const DISTRIBUTION_KINDS = ['uniform', 'log_uniform', 'int_uniform', 'q_uniform'] as const;
-export type DistributionKind = (typeof DISTRIBUTION_KINDS)[number];
+export type { DistributionParam } from './distribution-range.js';
 
-/** A continuous or integer distribution to sample a param from (random search only). */
-export type DistributionParam =
-  | { distribution: 'uniform' | 'log_uniform' | 'int_uniform'; min: number; max: number }
-  | { distribution: 'q_uniform'; min: number; max: number; q: number };
+export const DISTRIBUTION_KINDS = ['uniform', 'log_uniform', 'int_uniform', 'q_uniform'] as const;
+
 /** A list of values: every one in a grid, one at random in a random search. */
 export interface ValuesParam {
   values: ParamLiteral[];

@@ -17,7 +17,7 @@ import { MAX_EXPLICIT_TRIALS, SearchSpecSchema, TrialSpecSchema } from './search
 import { closestMatch, describeValue, strict } from './spec-messages.js';
 import { ExperimentNameSchema, SeedSchema } from './spec-scalars.schema.js';
 
-export type { DistributionParam, ParamSpec, SearchSpaceEntry, ValuesParam } from './search-space.schema.js';
+
 export type { ParamLiteral } from './spec-scalars.schema.js';
 
 export const SplitSpecSchema = strict({
@@ -137,11 +137,4 @@ export const ResolvedSweepSpecSchema = buildSweepSpecSchema(ResolvedFileRefSchem
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>;
 export type SweepSpec = z.output<typeof SweepSpecSchema>;
 export type ResolvedSweepSpec = z.output<typeof ResolvedSweepSpecSchema>;
-export type DatasetSpec = SweepSpec['dataset'];
-export type ResolvedDatasetSpec = ResolvedSweepSpec['dataset'];
-export type SplitSpec = z.output<typeof SplitSpecSchema>;
-export type CvSpec = z.output<typeof CvSpecSchema>;
-export type ObjectiveSpec = SweepSpec['objective'];
-export type ScoringMetric = z.output<typeof ScoringMetricSchema>;
-export type TrialSpec = z.output<typeof TrialSpecSchema>;
 export type SearchSpec = z.output<typeof SearchSpecSchema>;

@@ -20,12 +20,7 @@ export type TrialStatus = z.infer<typeof TrialStatusSchema>;
 
 /** Statuses a trial ends in; a sweep is finished when its trials in these add up to its total. */
 export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'pruned', 'quarantined'] as const satisfies readonly TrialStatus[];
-export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
-/** True for a status a trial never leaves except through `retry`. */
-export function isTerminalStatus(status: TrialStatus): status is TerminalStatus {
-  return (TERMINAL_STATUSES as readonly string[]).includes(status);
-}
 
 /**
  * The BullMQ job payload: only which trial to run. The trial's definition (model, params, seed) lives
@@ -42,7 +37,6 @@ export type TrialJob = z.infer<typeof TrialJobSchema>;
 
 /** Metrics of a finished trial: test-set scores plus the cross-validation summary. */
 export const TrialMetricsSchema = z.record(z.string(), z.number().nullable());
-export type TrialMetrics = z.infer<typeof TrialMetricsSchema>;
 
 export const TrialTimingsSchema = z.object({
   fitMs: z.number(),

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../errors/index.js';
 import type { ParamSpec, SearchSpaceEntry } from '../schemas/search-space.schema.js';
 import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
 
-export { gridPointCount } from '../schemas/search-space.schema.js';
+
 
 /** One dimension of a grid: a param and the values it takes (one value for a fixed param). */
 export interface GridAxis {

@@ -31,7 +31,7 @@ function compileEntry(entry: SearchSpaceEntry): CompiledParam[] {
     } else if (typeof spec === 'object' && spec !== null && 'distribution' in spec) {
       compiled.push({ key, kind: 'distribution', literal: null, values: [], distribution: spec });
     } else {
-      compiled.push({ key, kind: 'literal', literal: spec as ParamLiteral, values: [], distribution: undefined });
+      compiled.push({ key, kind: 'literal', literal: spec, values: [], distribution: undefined });
     }
   }
   return compiled;

@@ -27,7 +27,7 @@ export function defaultTrialName(model: string, params: Readonly<Record<string, 
  * Default name and canonical JSON of a flat param set in one pass over its sorted keys (the
  * expansion of 100,000 random trials spends most of its time here).
  */
-export function describeParams(model: string, params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
+function describeParams(model: string, params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
   return describeSortedParams(model, Object.keys(params).sort(), params);
 }
 
@@ -61,7 +61,8 @@ export function formatNameValue(value: unknown): string {
   }
   if (typeof value === 'string') return value;
   if (value === null || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value) ?? String(value);
+  // Params are JSON scalars; anything else is shown as JSON (undefined as the word).
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 /**

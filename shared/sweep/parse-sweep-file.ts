@@ -95,8 +95,6 @@ export function parseResolvedSweepSpec(value: unknown, options: { source?: strin
   return validateWithSchema(ResolvedSweepSpecSchema, value, source, locate);
 }
 
-/** Alias of {@link parseResolvedSweepSpec} (the name the sweep service uses). */
-export const parseResolvedSpec = parseResolvedSweepSpec;
 export type { ResolvedSweepSpec, SweepSpec };
 
 /**
@@ -476,7 +474,7 @@ function checkTree(root: unknown, source: string, locate: Locator): void {
 function makeLocator(doc: Document, lineCounter: LineCounter): Locator {
   return (path, options) => {
     let node: unknown = doc.contents;
-    let best: Node | undefined = (doc.contents as Node | null) ?? undefined;
+    let best: Node | undefined = (doc.contents) ?? undefined;
     for (let i = 0; i < path.length; i++) {
       if (isAlias(node)) node = node.resolve(doc);
       const segment = path[i]!;

@@ -20,7 +20,7 @@ import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { DatasetCache, sha256Hex } from './dataset-cache.js';
-import { parseResolvedSpec } from './parse-sweep-file.js';
+import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepFeeder } from './sweep-feeder.js';
@@ -67,7 +67,7 @@ export class SweepService implements SweepClient {
   }
 
   async submit(input: unknown): Promise<SubmitResult> {
-    const spec = parseResolvedSpec(input);
+    const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     // Planning counts the trials without creating any: an oversized grid is refused at once.
     const segments = planSegments(spec, maxTrials);
@@ -101,7 +101,7 @@ export class SweepService implements SweepClient {
     if (sweep.cancelled) {
       throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
     }
-    const spec = parseResolvedSpec(input);
+    const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
     const context = await this.resolver.resolve(spec);

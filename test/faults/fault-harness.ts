@@ -84,7 +84,7 @@ export function pidsOfStateDir(stateDir: string): number[] {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
-    let matches = false;
+    let matches: boolean;
     try {
       matches = `${readFileSync(`/proc/${entry}/environ`, 'utf8')}\0`.includes(marker);
       if (!matches) matches = readlinkSync(`/proc/${entry}/cwd`).replace(/ \(deleted\)$/, '') === redisDir;

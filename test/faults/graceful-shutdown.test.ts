@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readOwner } from '../../shared/runtime/state-folder.js';
 import { MetricsIndex } from '../../shared/index/index.js';
 import { createRedisConnection } from '../../shared/queue/index.js';
 import { startRedisServer, uniquePrefix } from '../support/servers.js';
@@ -133,9 +134,10 @@ describe('Ctrl-C on `sweepq run --workers 2`', () => {
     const children = childPids(child.pid!);
     const redisPid = children.find((pid) => readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'redis-server');
     assert.ok(redisPid !== undefined, 'the CLI started its embedded redis-server');
-    // redis-server shows itself as `redis-server 127.0.0.1:<port>`.
-    const port = Number(/:(\d+)/.exec(readFileSync(`/proc/${redisPid}/cmdline`, 'utf8'))?.[1]);
-    const probe = createRedisConnection(`redis://127.0.0.1:${port}`, { name: 'fault-test' });
+    // The state folder's lock names the owner's Redis and its password.
+    const lock = await readOwner(setup.stateDir);
+    assert.ok(lock !== null && lock.pid === child.pid && lock.redisPid === redisPid, 'the CLI owns the state folder');
+    const probe = createRedisConnection(`redis://:${lock.password}@127.0.0.1:${lock.port}`, { name: 'fault-test' });
     const index = new MetricsIndex(probe, prefix);
     try {
       await waitFor('two trials running', async () => ((await index.sweeps.get(sweepId))?.counts.active ?? 0) >= 2, 30_000);
@@ -151,11 +153,11 @@ describe('Ctrl-C on `sweepq run --workers 2`', () => {
     }
 
     const sigintAt = Date.now();
-    process.kill(-child.pid!, 'SIGINT');
+    process.kill(-child.pid, 'SIGINT');
     const exit = await waitFor('the CLI to exit', () => (child.exitCode !== null || child.signalCode !== null ? exited : undefined), 30_000);
     const exitMs = Date.now() - sigintAt;
     t.diagnostic(`sweepq run exited ${exitMs} ms after Ctrl-C`);
-    assert.deepEqual(await exit, { code: 130, signal: null }, stderr);
+    assert.deepEqual(exit, { code: 130, signal: null }, stderr);
     for (const pid of children) assert.equal(pidAlive(pid), false, `child ${pid} is gone`);
     assert.deepEqual(pidsOfStateDir(setup.stateDir), [], 'no process of this state dir (workers, redis-server) is left');
     assert.match(stderr, new RegExp(`sweep ${sweepId} cancelled`));

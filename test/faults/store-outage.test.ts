@@ -39,7 +39,7 @@ describe('MinioObjectStore during a MinIO outage', () => {
     await minio.kill('SIGKILL');
     const started = Date.now();
     const restarted = new Promise<void>((resolve, reject) => {
-      setTimeout(() => minio.restart().then(resolve, reject), 10_000);
+      setTimeout(() => void minio.restart().then(resolve, reject), 10_000);
     });
     const put = store.put('during/outage.json', '{"written":"during"}');
     const get = store.get('before/outage.json');

@@ -27,8 +27,8 @@ function startNode(script: string, env: Record<string, string>): ServiceProcess 
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') output.push(line);
     if (output.length > 200) output.splice(0, output.length - 200);
   };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,

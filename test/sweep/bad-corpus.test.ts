@@ -79,7 +79,7 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
         caught = error;
       }
       assert.ok(caught !== undefined, `${entry.file} was accepted`);
-      assert.ok(caught instanceof InvalidInputError, `${entry.file}: expected InvalidInputError, got ${String(caught)}`);
+      assert.ok(caught instanceof InvalidInputError, `${entry.file}: expected InvalidInputError, got ${caught instanceof Error ? caught.message : JSON.stringify(caught)}`);
       assert.equal(caught.code, entry.code, `${entry.file}: ${caught.message}`);
       for (const mention of entry.mentions ?? []) {
         assert.ok(caught.message.includes(mention), `${entry.file}: message lacks ${JSON.stringify(mention)}:\n${caught.message}`);

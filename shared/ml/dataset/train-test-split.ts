@@ -114,7 +114,7 @@ function stratifiedSplit(y: Int32Array, nClasses: number, nTrain: number, nTest:
   for (let k = 0; k < nClasses; k++) {
     const size = counts[k]!;
     if (size === 0) continue;
-    const members = byClass.subarray(offsets[k]!, offsets[k + 1]!);
+    const members = byClass.subarray(offsets[k], offsets[k + 1]);
     const order = rng.permutation(size);
     const nTrainK = trainPerClass[k]!;
     const nTestK = testPerClass[k]!;

@@ -64,7 +64,7 @@ const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedM
 /** Records every call; `fail` makes the next call throw the given error. */
 class MemoryClient implements SweepClient {
   calls: { method: string; args: unknown[] }[] = [];
-  fail: unknown = undefined;
+  fail: Error | undefined = undefined;
 
   private record(method: string, ...args: unknown[]): void {
     this.calls.push({ method, args });

@@ -55,12 +55,6 @@ export function treeDepth(store: NodeStore, root: number): number {
   return 1 + Math.max(treeDepth(store, left), treeDepth(store, store.right[root]!));
 }
 
-/** Column k of row-major probabilities. */
-export function probaColumn(proba: Float64Array, nClasses: number, k: number): Float64Array {
-  const out = new Float64Array(proba.length / nClasses);
-  for (let i = 0; i < out.length; i++) out[i] = proba[i * nClasses + k]!;
-  return out;
-}
 
 /** Fraction of equal entries. */
 export function accuracyOf(a: Int32Array, b: Int32Array): number {
