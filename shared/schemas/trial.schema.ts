@@ -18,8 +18,6 @@ export const TRIAL_STATUSES = ['queued', 'active', 'completed', 'failed', 'cance
 export const TrialStatusSchema = z.enum(TRIAL_STATUSES);
 export type TrialStatus = z.infer<typeof TrialStatusSchema>;
 
-/** Statuses a trial ends in; a sweep is finished when its trials in these add up to its total. */
-export const TERMINAL_STATUSES = ['completed', 'failed', 'cancelled', 'pruned', 'quarantined'] as const satisfies readonly TrialStatus[];
 
 
 /**
