@@ -29,14 +29,14 @@ import type { AskRequest, AskResult, Proposal, Sampler } from '../sampler.js';
 import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParameters } from './parzen-estimator.js';
 import { resolveTpeOptions, type TpeOptions, type TpeOptionsInput } from './tpe-options.js';
 import { compileTpeSpace, externalValue, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
-import { RowKind, TrialTable, type EntryRows } from './trial-table.js';
+import { TrialTable, type EntryRows } from './trial-table.js';
 
 /**
  * Most kernels of the bad-group estimator g. Optuna evaluates every bad trial (O(n) per candidate);
  * above this many, g is a systematic subsample, weight-proportional, which is an unbiased estimate
  * of Optuna's mixture (each kept kernel carries the weight of the ones it stands for).
  */
-export const MAX_BAD_KERNELS = 1024;
+export const MAX_BAD_KERNELS = 512;
 
 /** Rounds of fresh candidates tried before a discrete entry falls back to a uniform free point. */
 const DEDUP_ROUNDS = 4;
@@ -72,7 +72,7 @@ export class TpeSampler implements Sampler {
     const wanted = this.size === null ? count : Math.min(count, this.size - nextIndex);
     if (wanted <= 0) return { kind: 'exhausted' };
     const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted);
-    table.split(this.options.gamma);
+    table.split(this.options.gamma, this.options.constant_liar);
     const proposals: Proposal[] = [];
     const goodCache = new Map<string, ParzenEstimator>();
     for (let k = 0; k < wanted; k++) {
@@ -135,48 +135,34 @@ export class TpeSampler implements Sampler {
   }
 
   private entryEstimator(table: TrialTable, good: boolean): ParzenEstimator {
-    const column = new Float64Array(table.length);
-    let n = 0;
-    for (let r = 0; r < table.length; r++) {
-      if (!this.inGroup(table, r, good)) continue;
-      column[n++] = table.entryOf[r]!;
+    const rows = good ? table.goodRows : table.badRows;
+    const n = good ? table.goodRowCount : table.badRowCount;
+    return this.estimator(this.entryDims, [table.entryOf], rows, n, good);
+  }
+
+  /**
+   * An estimator over rows `picks[0..n)` of `source` columns (row order kept); past
+   * {@link MAX_BAD_KERNELS} picks (bad group only), over a weighted subsample of them.
+   */
+  private estimator(dims: readonly ParzenDimension[], source: readonly ArrayLike<number>[], picks: Int32Array, n: number, good: boolean): ParzenEstimator {
+    let rows = picks;
+    let count = n;
+    let weights: Float64Array | undefined;
+    if (!good && n > MAX_BAD_KERNELS) {
+      const sub = badKernels(n, MAX_BAD_KERNELS);
+      rows = new Int32Array(sub.rows.length);
+      for (let i = 0; i < sub.rows.length; i++) rows[i] = picks[sub.rows[i]!]!;
+      count = rows.length;
+      weights = sub.weights;
     }
-    return this.estimator(this.entryDims, [column], n, good);
-  }
-
-  /** Whether row r belongs to the good (l) or bad (g) group. */
-  private inGroup(table: TrialTable, r: number, good: boolean): boolean {
-    const kind = table.kind[r]!;
-    if (good) return table.good[r] === 1;
-    if (kind === RowKind.Complete || kind === RowKind.Pruned) return table.good[r] === 0;
-    return kind === RowKind.Pending && this.options.constant_liar;
-  }
-
-  /** An estimator over `n` rows; past {@link MAX_BAD_KERNELS} rows (bad group only), a subsample. */
-  private estimator(dims: readonly ParzenDimension[], columns: Float64Array[], n: number, good: boolean): ParzenEstimator {
-    if (good || n <= MAX_BAD_KERNELS) return new ParzenEstimator(dims, columns, n, this.parzen);
-    const picked = badKernels(n, MAX_BAD_KERNELS);
-    const sub: Float64Array[] = [];
-    for (let d = 0; d < columns.length; d++) {
-      const source = columns[d]!;
-      const target = new Float64Array(picked.rows.length);
-      for (let i = 0; i < picked.rows.length; i++) target[i] = source[picked.rows[i]!]!;
-      sub.push(target);
-    }
-    return new ParzenEstimator(dims, sub, picked.rows.length, this.parzen, picked.weights);
-  }
-
-  /** Columns of an entry's rows in one group, in row order. */
-  private groupColumns(table: TrialTable, rows: EntryRows, good: boolean, dims: readonly number[]): { columns: Float64Array[]; n: number } {
     const columns: Float64Array[] = [];
-    for (let i = 0; i < dims.length; i++) columns.push(new Float64Array(rows.length));
-    let n = 0;
-    for (let j = 0; j < rows.length; j++) {
-      if (!this.inGroup(table, rows.rows[j]!, good)) continue;
-      for (let i = 0; i < dims.length; i++) columns[i]![n] = rows.columns[dims[i]!]![j]!;
-      n++;
+    for (let d = 0; d < source.length; d++) {
+      const from = source[d]!;
+      const column = new Float64Array(count);
+      for (let i = 0; i < count; i++) column[i] = from[rows[i]!]!;
+      columns.push(column);
     }
-    return { columns, n };
+    return new ParzenEstimator(dims, columns, count, this.parzen, weights);
   }
 
   /** The params of entry e by TPE: joint (multivariate) or one param at a time. */
@@ -194,13 +180,12 @@ export class TpeSampler implements Sampler {
       const cacheKey = `${e}:${dims.join(',')}`;
       let good = goodCache.get(cacheKey);
       const parzenDims = dims.map((d) => entry.dims[d]!.parzen);
+      const source = dims.map((d) => rows.columns[d]!);
       if (good === undefined) {
-        const g = this.groupColumns(table, rows, true, dims);
-        good = this.estimator(parzenDims, g.columns, g.n, true);
+        good = this.estimator(parzenDims, source, rows.good, rows.goodCount, true);
         goodCache.set(cacheKey, good);
       }
-      const b = this.groupColumns(table, rows, false, dims);
-      estimators.push({ dims, good, bad: this.estimator(parzenDims, b.columns, b.n, false) });
+      estimators.push({ dims, good, bad: this.estimator(parzenDims, source, rows.bad, rows.badCount, false) });
     }
     const m = this.options.n_ei_candidates;
     const rounds = rows.taken === null ? 1 : DEDUP_ROUNDS;
