@@ -116,5 +116,6 @@ function nanMedian(values: ArrayLike<number>): number {
   const rank = 0.5 * (sorted.length - 1);
   const lo = Math.floor(rank);
   const hi = Math.min(sorted.length - 1, lo + 1);
+  // Same rounding as numpy: the median of [0.5, 0.6, 0.7, 0.9] is 0.6499999999999999 there too.
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (rank - lo);
 }
