@@ -124,6 +124,15 @@ describe('TpeSampler', () => {
     }
   });
 
+  it('treats int_uniform and q_uniform grids as finite too', () => {
+    const space: SearchSpaceEntry[] = [{ model: 'gradient_boosting', params: { max_depth: { distribution: 'int_uniform', min: 2, max: 4 }, subsample: { distribution: 'q_uniform', min: 0.5, max: 1, q: 0.25 }, learning_rate: { values: [0.1, 0.3] } } }];
+    const sampler = new TpeSampler(space, { n_startup_trials: 3 });
+    assert.equal(sampler.size, 18);
+    const observations = optimise(sampler, 18, 3, (p) => (p.max_depth as number) + (p.subsample as number) + (p.learning_rate as number));
+    assert.equal(new Set(observations.map(key)).size, 18);
+    assert.equal(sampler.ask(request({ nextIndex: 18, observations })).kind, 'exhausted');
+  });
+
   it('fills a batch with distinct points and stops at the grid size', () => {
     const sampler = new TpeSampler(GRID_3X3);
     const result = sampler.ask(request({ count: 20 }));
@@ -209,7 +218,7 @@ describe('TpeSampler', () => {
   describe('conditional spaces', () => {
     const space: SearchSpaceEntry[] = [
       { model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 100 }, max_iter: 500 } },
-      { model: 'random_forest', params: { max_depth: { distribution: 'int_uniform', min: 2, max: 12 }, n_estimators: { values: [50, 100, 200] } } },
+      { model: 'random_forest', params: { max_depth: { distribution: 'int_uniform', min: 2, max: 40 }, n_estimators: { values: [50, 100, 200] } } },
     ];
     const score = (p: Proposal): number => (p.entry === 1 ? 0.9 - Math.abs((p.params.max_depth as number) - 9) / 40 : 0.7 - Math.abs(Math.log10(p.params.C as number)) / 10);
 
@@ -225,7 +234,7 @@ describe('TpeSampler', () => {
 
     it('learns which entry is better and models its params only from its own trials', () => {
       let forests = 0;
-      let nearNine = 0;
+      const distances: number[] = [];
       for (let seed = 0; seed < 5; seed++) {
         const sampler = new TpeSampler(space);
         const observations: Observation[] = [];
@@ -233,13 +242,16 @@ describe('TpeSampler', () => {
           const p = one(sampler, { seed, nextIndex: i, observations });
           if (i >= 30 && p.entry === 1) {
             forests++;
-            if (Math.abs((p.params.max_depth as number) - 9) <= 2) nearNine++;
+            distances.push(Math.abs((p.params.max_depth as number) - 9));
           }
           observations.push({ ...p, value: score(p), status: 'completed' });
         }
       }
       assert.ok(forests >= 80, `the better entry is chosen in ${forests} of 100 late proposals`);
-      assert.ok(nearNine >= 0.6 * forests, `${nearNine} of ${forests} forests near max_depth 9`);
+      // A uniform max_depth over 2..40 would be a median 10 away from 9 (repeats are refused, so TPE
+      // spreads over nearby depths as it uses them up; the prior kernel adds a few far ones).
+      const median = distances.sort((a, b) => a - b)[distances.length >> 1]!;
+      assert.ok(median <= 6, `late forests are a median ${median} from max_depth 9`);
     });
 
     it('ignores observations of an unknown entry or with values outside the space', () => {
@@ -270,11 +282,13 @@ describe('TpeSampler', () => {
       observations.push({ entry: 0, params, value: objective(params), status: 'completed' });
     }
     one(sampler, { nextIndex: 10_000, observations });
-    const started = performance.now();
+    const started = process.cpuUsage();
     for (let i = 0; i < 5; i++) one(sampler, { nextIndex: 10_000 + i, observations });
-    const perAsk = (performance.now() - started) / 5;
-    // The benchmark measures the goal (≤ 5 ms); this only guards against an O(n²) regression on a shared machine.
-    assert.ok(perAsk < 50, `${perAsk.toFixed(1)} ms per ask`);
+    const used = process.cpuUsage(started);
+    const perAsk = (used.user + used.system) / 1000 / 5;
+    // The benchmark measures the goal (≤ 5 ms); this only guards against an O(n²) regression, in CPU
+    // time because the machine is shared.
+    assert.ok(perAsk < 50, `${perAsk.toFixed(1)} ms CPU per ask`);
   });
 
   it('validates its options and names the bad one', () => {

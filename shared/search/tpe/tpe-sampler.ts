@@ -12,8 +12,9 @@
  * - Constant liar: created-but-unfinished trials join the bad group (as if they had the worst
  *   value), so concurrent asks are pushed away from each other. Proposals made earlier in the same
  *   ask count as pending for the later ones.
- * - Entries made only of `values` lists are finite: a point already observed or pending is never
- *   proposed again while the entry has a free point, and a fully taken space answers `exhausted`.
+ * - Finite entries (`values` lists, int_uniform and q_uniform grids; literals fixed) never get a
+ *   point already observed or pending while they have a free one (Optuna would repeat it), and a
+ *   fully taken space answers `exhausted`. A repeat would cost a trial and teach nothing.
  * - Stateless and reproducible: proposal k draws from an Rng seeded with (seed, nextIndex + k,
  *   observation count), so the same request gives the same proposals in any process, and a batch
  *   of k proposals equals k single asks with the earlier ones pending.
@@ -28,7 +29,7 @@ import type { ParamLiteral, SearchSpaceEntry } from '../../schemas/sweep-spec.sc
 import type { AskRequest, AskResult, Proposal, Sampler } from '../sampler.js';
 import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParameters } from './parzen-estimator.js';
 import { resolveTpeOptions, type TpeOptions, type TpeOptionsInput } from './tpe-options.js';
-import { compileTpeSpace, externalValue, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
+import { compileTpeSpace, externalValue, pointIndex, pointValues, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
 import { TrialTable, type EntryRows } from './trial-table.js';
 
 /**
@@ -198,7 +199,7 @@ export class TpeSampler implements Sampler {
         for (let i = 0; i < m; i++) {
           const c = order[i]!;
           for (let d = 0; d < D; d++) point[d] = candidates[d]![c]!;
-          if (rows.taken === null || !rows.taken.has(table.pointIndex(entry, point))) return point;
+          if (rows.taken === null || !rows.taken.has(pointIndex(entry, point))) return point;
         }
       } else {
         // Independent: each param's argmax; a taken combination draws a fresh round.
@@ -207,7 +208,7 @@ export class TpeSampler implements Sampler {
           const best = rankDescending(score(good, bad, candidates, m), m)[0]!;
           point[dims[0]!] = candidates[0]![best]!;
         }
-        if (rows.taken === null || !rows.taken.has(table.pointIndex(entry, point))) return point;
+        if (rows.taken === null || !rows.taken.has(pointIndex(entry, point))) return point;
       }
     }
     return this.freePoint(entry, rows, rng);
@@ -242,14 +243,7 @@ export class TpeSampler implements Sampler {
         }
       }
     }
-    const point = new Float64Array(entry.dims.length);
-    let rest = index;
-    for (let d = 0; d < entry.dims.length; d++) {
-      const stride = entry.strides[d]!;
-      point[d] = Math.floor(rest / stride);
-      rest -= point[d]! * stride;
-    }
-    return point;
+    return pointValues(entry, index);
   }
 }
 

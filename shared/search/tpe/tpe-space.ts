@@ -1,7 +1,8 @@
 /**
  * A search space compiled for TPE: per entry, the fixed params (literals, one-value lists, empty
- * ranges) and the searched dimensions with their Parzen description; for entries made only of
- * `values` lists, the mixed-radix numbering of their points (to refuse repeats and detect exhaustion).
+ * ranges) and the searched dimensions with their Parzen description; for finite entries (`values`
+ * lists, int_uniform and q_uniform grids), the mixed-radix numbering of their points, to refuse
+ * repeats and detect exhaustion.
  */
 import { InvalidInputError } from '../../errors/index.js';
 import type { Rng } from '../../ml/random/rng.js';
@@ -38,11 +39,16 @@ export interface TpeEntry {
   readonly fixed: Readonly<Record<string, ParamLiteral>>;
   /** Searched params, keys sorted. */
   readonly dims: readonly TpeDim[];
-  /** True when every searched param is a values list: the entry is a finite set of points. */
+  /**
+   * True when every searched param takes finitely many values (a values list, an int_uniform or
+   * q_uniform grid) and the points can be numbered exactly (at most 2^53 of them).
+   */
   readonly discrete: boolean;
-  /** Points of a discrete entry (product of the lists' lengths); Infinity otherwise. */
+  /** Points of a discrete entry (product of the dims' value counts); Infinity otherwise. */
   readonly size: number;
-  /** Mixed-radix strides of a discrete entry's dims (the last dim varies fastest). */
+  /** Values each dim takes (Infinity for continuous dims). */
+  readonly cardinalities: Float64Array;
+  /** Mixed-radix strides of a discrete entry's dims (the last dim varies fastest); zeros otherwise. */
   readonly strides: Float64Array;
 }
 
@@ -92,25 +98,27 @@ export function compileTpeSpace(space: readonly SearchSpaceEntry[]): TpeSpace {
         fixed[key] = spec;
       }
     }
-    let discrete = true;
+    const cardinalities = new Float64Array(dims.length);
     let size = 1;
-    for (const dim of dims) {
-      if (dim.kind === 'numeric') discrete = false;
-      else size *= dim.values.length;
+    for (let d = 0; d < dims.length; d++) {
+      const dim = dims[d]!;
+      cardinalities[d] = dim.kind === 'categorical' ? dim.values.length : dim.step > 0 ? Math.round((dim.high - dim.low) / dim.step) + 1 : Number.POSITIVE_INFINITY;
+      size *= cardinalities[d]!;
     }
+    const discrete = size <= Number.MAX_SAFE_INTEGER;
     const strides = new Float64Array(dims.length);
     if (discrete) {
       let stride = 1;
       for (let d = dims.length - 1; d >= 0; d--) {
         strides[d] = stride;
-        stride *= (dims[d] as CategoricalDim).values.length;
+        stride *= cardinalities[d]!;
       }
     } else {
       size = Number.POSITIVE_INFINITY;
       allDiscrete = false;
     }
     total += size;
-    entries.push({ model: entry.model, fixed, dims, discrete, size, strides });
+    entries.push({ model: entry.model, fixed, dims, discrete, size, cardinalities, strides });
   }
   return { entries, size: allDiscrete ? total : null };
 }
@@ -184,4 +192,29 @@ export function sampleUniform(dim: TpeDim, rng: Rng): number {
     return x < dim.low ? dim.low : x > dim.high ? dim.high : x;
   }
   return dim.low + (dim.high - dim.low) * rng.next();
+}
+
+/** Position of a dim's internal value among the dim's values (choice index, grid step count). */
+export function valueIndex(dim: TpeDim, internal: number): number {
+  return dim.kind === 'categorical' ? internal : Math.round((internal - dim.low) / dim.step);
+}
+
+/** Number of a discrete entry's point (mixed radix over the dims, last dim fastest). */
+export function pointIndex(entry: TpeEntry, values: ArrayLike<number>): number {
+  let index = 0;
+  for (let d = 0; d < entry.dims.length; d++) index += valueIndex(entry.dims[d]!, values[d]!) * entry.strides[d]!;
+  return index;
+}
+
+/** The internal values of point `index` of a discrete entry. */
+export function pointValues(entry: TpeEntry, index: number, out: Float64Array = new Float64Array(entry.dims.length)): Float64Array {
+  let rest = index;
+  for (let d = 0; d < entry.dims.length; d++) {
+    const dim = entry.dims[d]!;
+    const stride = entry.strides[d]!;
+    const position = Math.floor(rest / stride);
+    rest -= position * stride;
+    out[d] = dim.kind === 'categorical' ? position : dim.low + position * dim.step;
+  }
+  return out;
 }

@@ -116,13 +116,6 @@ export class TrialTable {
     if (rows.length > before) rows.bad[rows.badCount++] = before;
   }
 
-  /** Point index of a discrete entry's internal values, or NaN. */
-  pointIndex(entry: TpeEntry, values: ArrayLike<number>): number {
-    let index = 0;
-    for (let d = 0; d < entry.dims.length; d++) index += values[d]! * entry.strides[d]!;
-    return index;
-  }
-
   /**
    * Marks the good group: the gamma(n) completed trials with the lowest loss (ties: earlier row
    * first), topped up with the best pruned ones when fewer trials completed (Optuna's split).
@@ -212,7 +205,7 @@ export class TrialTable {
         if (v !== v) return row; // NaN: not in the space
       }
       rows.columns[d]![at] = v;
-      point += v * entry.strides[d]!;
+      point += (dim.kind === 'categorical' ? v : Math.round((v - dim.low) / dim.step)) * entry.strides[d]!;
     }
     if (rows.taken !== null) rows.taken.add(point);
     rows.rows[at] = row;
