@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { Rng } from '../../shared/ml/random/rng.js';
 import { erf, erfc } from '../../shared/search/tpe/erf.js';
 import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParameters } from '../../shared/search/tpe/parzen-estimator.js';
-import { logGaussMass, ndtr, ndtriLower, truncnormPpf } from '../../shared/search/tpe/truncnorm.js';
+import { logGaussMass, logGaussMassFast, ndtr, ndtriLower, truncnormPpf } from '../../shared/search/tpe/truncnorm.js';
 
 // Standard normal CDF values from tables (Python's statistics.NormalDist().cdf).
 const PHI_1 = 0.8413447460685429;
@@ -62,6 +62,11 @@ describe('erf, erfc and the normal quantile', () => {
       [0.5, 0],
     ];
     for (const [p, x] of quantiles) close(ndtriLower(p), x, 1e-13, `ndtri(${p})`);
+  });
+
+  it('the fast bin mass agrees with the log-space one, from the centre to the far tails', () => {
+    const bins: [number, number][] = [[-0.5, 0.5], [1, 2], [-3, -2.5], [8, 9], [-40, -39.5], [36.2, 36.4], [80, 81], [-500, -499]];
+    for (const [a, b] of bins) close(logGaussMassFast(a, b), logGaussMass(a, b), 1e-11, `[${a}, ${b}]`);
   });
 
   it('computes the truncated normal quantile on either side of zero', () => {

@@ -166,6 +166,46 @@ export class TpeSampler implements Sampler {
     return new ParzenEstimator(dims, columns, count, this.parzen, weights);
   }
 
+  /**
+   * An estimator of entry e's dims over its rows `picks[0..n)` (local indices, row order), skipping
+   * rows whose params fall outside the space; past {@link MAX_BAD_KERNELS} bad rows, over a
+   * weighted subsample of them (only those rows' params are read).
+   */
+  private paramEstimator(table: TrialTable, e: number, dims: readonly number[], picks: Int32Array, n: number, good: boolean): ParzenEstimator {
+    const entry = this.space.entries[e]!;
+    const rows = table.perEntry[e]!;
+    let locals = picks;
+    let count = n;
+    let weights: Float64Array | undefined;
+    if (!good && n > MAX_BAD_KERNELS) {
+      const sub = badKernels(n, MAX_BAD_KERNELS);
+      count = sub.rows.length;
+      locals = new Int32Array(count);
+      for (let i = 0; i < count; i++) locals[i] = picks[sub.rows[i]!]!;
+      weights = sub.weights;
+    }
+    const kept = new Int32Array(count);
+    const keptWeights = weights === undefined ? undefined : new Float64Array(count);
+    let m = 0;
+    for (let i = 0; i < count; i++) {
+      const slot = table.read(e, locals[i]!);
+      if (slot < 0) continue;
+      kept[m] = slot;
+      if (keptWeights !== undefined) keptWeights[m] = weights![i]!;
+      m++;
+    }
+    const columns: Float64Array[] = [];
+    const parzenDims: ParzenDimension[] = [];
+    for (const d of dims) {
+      const from = rows.columns[d]!;
+      const column = new Float64Array(m);
+      for (let i = 0; i < m; i++) column[i] = from[kept[i]!]!;
+      columns.push(column);
+      parzenDims.push(entry.dims[d]!.parzen);
+    }
+    return new ParzenEstimator(parzenDims, columns, m, this.parzen, keptWeights?.subarray(0, m));
+  }
+
   /** The params of entry e by TPE: joint (multivariate) or one param at a time. */
   private tpePoint(table: TrialTable, e: number, rng: Rng, goodCache: Map<string, ParzenEstimator>): Float64Array {
     const entry = this.space.entries[e]!;
@@ -180,13 +220,11 @@ export class TpeSampler implements Sampler {
     for (const dims of groups) {
       const cacheKey = `${e}:${dims.join(',')}`;
       let good = goodCache.get(cacheKey);
-      const parzenDims = dims.map((d) => entry.dims[d]!.parzen);
-      const source = dims.map((d) => rows.columns[d]!);
       if (good === undefined) {
-        good = this.estimator(parzenDims, source, rows.good, rows.goodCount, true);
+        good = this.paramEstimator(table, e, dims, rows.good, rows.goodCount, true);
         goodCache.set(cacheKey, good);
       }
-      estimators.push({ dims, good, bad: this.estimator(parzenDims, source, rows.bad, rows.badCount, false) });
+      estimators.push({ dims, good, bad: this.paramEstimator(table, e, dims, rows.bad, rows.badCount, false) });
     }
     const m = this.options.n_ei_candidates;
     const rounds = rows.taken === null ? 1 : DEDUP_ROUNDS;
