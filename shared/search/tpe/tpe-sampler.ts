@@ -30,6 +30,7 @@ import type { AskRequest, AskResult, Proposal, Sampler } from '../sampler.js';
 import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParameters } from './parzen-estimator.js';
 import { resolveTpeOptions, type TpeOptions, type TpeOptionsInput } from './tpe-options.js';
 import { compileTpeSpace, externalValue, pointIndex, pointValues, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
+import { TableBuffers } from './table-buffers.js';
 import { TrialTable, type EntryRows } from './trial-table.js';
 
 /**
@@ -49,6 +50,8 @@ export class TpeSampler implements Sampler {
   private readonly space: TpeSpace;
   private readonly parzen: ParzenParameters;
   private readonly entryDims: readonly ParzenDimension[];
+  /** Scratch arrays reused by successive asks (allocation only; no state carries over). */
+  private readonly buffers = new TableBuffers();
 
   /**
    * @param space the search space entries (as parsed from the sweep file).
@@ -72,7 +75,7 @@ export class TpeSampler implements Sampler {
     if (!Number.isSafeInteger(nextIndex) || nextIndex < 0) throw new RangeError(`nextIndex must be a whole number ≥ 0, got ${nextIndex}`);
     const wanted = this.size === null ? count : Math.min(count, this.size - nextIndex);
     if (wanted <= 0) return { kind: 'exhausted' };
-    const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted);
+    const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted, this.buffers);
     table.split(this.options.gamma, this.options.constant_liar);
     const proposals: Proposal[] = [];
     const goodCache = new Map<string, ParzenEstimator>();
@@ -150,7 +153,7 @@ export class TpeSampler implements Sampler {
     let count = n;
     let weights: Float64Array | undefined;
     if (!good && n > MAX_BAD_KERNELS) {
-      const sub = badKernels(n, MAX_BAD_KERNELS);
+      const sub = badKernels(n, MAX_BAD_KERNELS, this.buffers.float64('weights', n));
       rows = new Int32Array(sub.rows.length);
       for (let i = 0; i < sub.rows.length; i++) rows[i] = picks[sub.rows[i]!]!;
       count = rows.length;
@@ -178,7 +181,7 @@ export class TpeSampler implements Sampler {
     let count = n;
     let weights: Float64Array | undefined;
     if (!good && n > MAX_BAD_KERNELS) {
-      const sub = badKernels(n, MAX_BAD_KERNELS);
+      const sub = badKernels(n, MAX_BAD_KERNELS, this.buffers.float64('weights', n));
       count = sub.rows.length;
       locals = new Int32Array(count);
       for (let i = 0; i < count; i++) locals[i] = picks[sub.rows[i]!]!;
@@ -315,8 +318,8 @@ export function rankDescending(values: Float64Array, m: number): Uint32Array {
  * for the prior kernel as the full one. Deterministic (no random offset): the same rows give the
  * same kernels.
  */
-export function badKernels(n: number, cap: number): { rows: Int32Array; weights: Float64Array } {
-  const w = defaultWeights(n);
+export function badKernels(n: number, cap: number, scratch?: Float64Array): { rows: Int32Array; weights: Float64Array } {
+  const w = defaultWeights(n, scratch !== undefined && scratch.length >= n ? scratch.subarray(0, n) : new Float64Array(n));
   let total = 0;
   for (let i = 0; i < n; i++) total += w[i]!;
   const step = total / cap;

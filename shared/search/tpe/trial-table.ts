@@ -11,6 +11,7 @@
 import type { ParamLiteral } from '../../schemas/sweep-spec.schema.js';
 import type { Observation, PendingTrial } from '../sampler.js';
 import { goodCount, type GammaFunction } from './tpe-options.js';
+import { TableBuffers } from './table-buffers.js';
 import { internalValue, type TpeEntry, type TpeSpace } from './tpe-space.js';
 
 export const enum RowKind {
@@ -64,18 +65,22 @@ export class TrialTable {
   readonly finished: number;
   private liar = true;
   private size = 0;
-  private readonly params: Readonly<Record<string, ParamLiteral>>[] = [];
+  private readonly params: Readonly<Record<string, ParamLiteral>>[];
   private readonly entries: readonly TpeEntry[];
+  private readonly buffers: TableBuffers;
 
-  constructor(space: TpeSpace, observations: readonly Observation[], pending: readonly PendingTrial[], goal: 'maximize' | 'minimize', extraPending: number) {
+  /** @param buffers scratch arrays to reuse across asks (a fresh set when omitted). */
+  constructor(space: TpeSpace, observations: readonly Observation[], pending: readonly PendingTrial[], goal: 'maximize' | 'minimize', extraPending: number, buffers: TableBuffers = new TableBuffers()) {
     this.entries = space.entries;
+    this.buffers = buffers;
+    this.params = buffers.references as Readonly<Record<string, ParamLiteral>>[];
     const capacity = observations.length + pending.length + extraPending;
-    this.kind = new Uint8Array(capacity);
-    this.entryOf = new Int32Array(capacity);
-    this.loss = new Float64Array(capacity);
-    this.good = new Uint8Array(capacity);
-    this.goodRows = new Int32Array(capacity);
-    this.badRows = new Int32Array(capacity);
+    this.kind = buffers.uint8('kind', capacity);
+    this.entryOf = buffers.int32('entryOf', capacity);
+    this.loss = buffers.float64('loss', capacity);
+    this.good = buffers.uint8('good', capacity);
+    this.goodRows = buffers.int32('goodRows', capacity);
+    this.badRows = buffers.int32('badRows', capacity);
     const E = space.entries.length;
     // Rows per entry first, so every per-entry array is allocated once, at its final size.
     const counts = new Int32Array(E);
@@ -97,17 +102,17 @@ export class TrialTable {
       // Finite entries read every row up front; the others start small and grow.
       const initial = entry.discrete ? n : Math.min(n, 1024);
       const columns: Float64Array[] = [];
-      for (let d = 0; d < entry.dims.length; d++) columns.push(new Float64Array(initial));
+      for (let d = 0; d < entry.dims.length; d++) columns.push(buffers.float64(`${e}:column:${d}`, initial));
       this.perEntry.push({
-        rows: new Int32Array(n),
+        rows: buffers.int32(`${e}:rows`, n),
         length: 0,
-        slot: new Int32Array(n).fill(UNREAD),
+        slot: buffers.int32(`${e}:slot`, n).fill(UNREAD),
         columns,
         slots: 0,
         taken: entry.discrete ? new Set<number>() : null,
-        good: new Int32Array(n),
+        good: buffers.int32(`${e}:good`, n),
         goodCount: 0,
-        bad: new Int32Array(n),
+        bad: buffers.int32(`${e}:bad`, n),
         badCount: 0,
       });
     }
@@ -236,7 +241,7 @@ export class TrialTable {
     if (count <= 0) return 0;
     // A sorted list of at most `count` (≤ 25 with the default gamma) candidates: O(n · count) worst
     // case, O(n) in practice as few rows beat the current worst.
-    const best = new Int32Array(count);
+    const best = this.buffers.int32('best', count);
     let filled = 0;
     const loss = this.loss;
     for (let r = 0; r < this.size; r++) {
@@ -261,7 +266,7 @@ export class TrialTable {
     this.kind[row] = valid ? kind : RowKind.Ignored;
     this.entryOf[row] = valid ? entryIndex : -1;
     this.loss[row] = loss;
-    this.params.push(params);
+    this.params[row] = params;
     if (!valid) return row;
     const rows = this.perEntry[entryIndex]!;
     const at = rows.length++;
