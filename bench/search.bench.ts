@@ -133,11 +133,19 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
     const gap = mean(at100('sweepq TPE')) - mean(at100('Optuna TPE'));
     const random = at100('random search');
     const better = at100('sweepq TPE').filter((v, i) => v > random[i]!).length;
+    const optunaBetter = at100('Optuna TPE').filter((v, i) => v > random[i]!).length;
     const concurrentDuplicates = methods.find((m) => m.name === `sweepq TPE, ${WORKERS} askers`)!.runs.reduce((s, r) => s + r.duplicates, 0);
     const finite = space.every((entry) => Object.values(entry.params).every((p) => typeof p !== 'object' || p === null || 'values' in p));
     goals.push(
       { part: `a ${label}: sweepq − Optuna @100`, measured: `${gap >= 0 ? '+' : ''}${gap.toFixed(4)}`, goal: '≥ −0.002', ratio: Number.NaN, pass: gap >= -0.002 },
-      { part: `a ${label}: better than random @100`, measured: `${better}/${seeds.length} seeds`, goal: '≥ 80 %', ratio: better / seeds.length / 0.8, pass: better >= 0.8 * seeds.length },
+      {
+        part: `a ${label}: better than random @100`,
+        measured: `${better}/${seeds.length} seeds`,
+        goal: '≥ 80 %',
+        ratio: better / seeds.length / 0.8,
+        pass: better >= 0.8 * seeds.length,
+        note: `Optuna TPE: ${optunaBetter}/${seeds.length}`,
+      },
     );
     if (finite) goals.push({ part: `a ${label}: duplicates, ${WORKERS} askers`, measured: String(concurrentDuplicates), goal: '0', ratio: Number.NaN, pass: concurrentDuplicates === 0 });
   }
@@ -245,7 +253,9 @@ function partD(python: string | null, quick: boolean, goals: GoalRow[]): void {
     const c = summarize(cpu);
     rows.push([`sweepq TPE (${multivariate ? 'multivariate, default' : 'univariate'})`, w.p50.toFixed(2), w.p99.toFixed(2), c.p50.toFixed(2), c.p99.toFixed(2)]);
     if (multivariate) goals.push({ part: 'd ask() with 10,000 trials, p50', measured: `${w.p50.toFixed(2)} ms (CPU ${c.p50.toFixed(2)})`, goal: '≤ 5 ms', ratio: w.p50 / 5, pass: w.p50 <= 5 });
-    if (multivariate) goals.push({ part: 'd ask() with 10,000 trials, p99', measured: `${w.p99.toFixed(2)} ms (CPU ${c.p99.toFixed(2)})`, goal: '≤ 5 ms', ratio: w.p99 / 5, pass: w.p99 <= 5 });
+    if (multivariate) {
+      goals.push({ part: 'd ask() with 10,000 trials, p99', measured: `${w.p99.toFixed(2)} ms (CPU ${c.p99.toFixed(2)})`, goal: '≤ 5 ms', ratio: w.p99 / 5, pass: w.p99 <= 5, note: `wall time on a shared machine, load ${loadavg()[0]!.toFixed(1)}` });
+    }
   }
   if (python !== null) {
     const optuna = summarize(runOptuna(python, { mode: 'latency', space, n, asks: quick ? 5 : 15, seed: 0 }).ms);

@@ -21,12 +21,15 @@ import json
 import math
 import sys
 import time
+import warnings
 
 import numpy as np
 import optuna
 from optuna.distributions import CategoricalDistribution, FloatDistribution, IntDistribution
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
+# group=True is "experimental" in Optuna 5.0.0; the warning would repeat once per seed.
+warnings.filterwarnings("ignore", category=optuna.exceptions.ExperimentalWarning)
 
 
 def quantize(x, q):
