@@ -1,0 +1,428 @@
+/**
+ * Optuna's `_ParzenEstimator` (optuna 5.0.0, `samplers/_tpe/parzen_estimator.py`): a mixture of one
+ * product kernel per observation plus a prior kernel. Numeric dimensions use truncated normals (in
+ * log space for log distributions, integrated over a step-wide bin for int/q), with Optuna's
+ * bandwidth rule (the larger gap to a sorted neighbour, endpoints ignored, magic clip); categorical
+ * dimensions use Optuna's kernel (prior mass spread over the choices, +1 on the observed one).
+ *
+ * Columnar: observations and samples are one Float64Array per dimension (a categorical value is its
+ * choice index), and evaluation runs plain indexed loops over per-kernel typed arrays.
+ */
+import type { Rng } from '../../ml/random/rng.js';
+import { LOG_SQRT_2PI, logGaussMass, logGaussMassFast, truncnormPpf } from './truncnorm.js';
+
+/** A dimension as the estimator sees it (external bounds, as in the search space). */
+export type ParzenDimension =
+  | {
+      kind: 'numeric';
+      low: number;
+      high: number;
+      /** Grid step for int (1) and q distributions; 0 for continuous ones. */
+      step: number;
+      log: boolean;
+    }
+  | { kind: 'categorical'; choices: number };
+
+export interface ParzenParameters {
+  /** Weight of the prior kernel relative to an observation's (Optuna: 1). */
+  priorWeight: number;
+  /** Clip bandwidths below at range / min(100, kernels + 1) (Optuna: true). */
+  considerMagicClip: boolean;
+  /** Let the domain ends bound the first and last kernels' bandwidths (Optuna: false). */
+  considerEndpoints: boolean;
+}
+
+export const DEFAULT_PARZEN_PARAMETERS: Readonly<ParzenParameters> = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false };
+
+const EPS = 1e-12;
+
+/**
+ * Optuna's `default_weights(n)`: 1 for each of the newest 25 observations, a linear ramp from 1/n
+ * up to 1 for the older ones (observations ordered oldest first).
+ */
+export function defaultWeights(n: number, out: Float64Array = new Float64Array(n)): Float64Array {
+  if (n < 25) {
+    out.fill(1, 0, n);
+    return out;
+  }
+  const ramp = n - 25;
+  // numpy.linspace(1/n, 1, ramp): start + i * (stop - start) / (ramp - 1), last point exactly stop.
+  const start = 1 / n;
+  if (ramp === 1) out[0] = start;
+  else if (ramp > 1) {
+    const delta = (1 - start) / (ramp - 1);
+    for (let i = 0; i < ramp; i++) out[i] = start + i * delta;
+    out[ramp - 1] = 1;
+  }
+  out.fill(1, ramp, n);
+  return out;
+}
+
+/** Per-dimension kernel parameters of a numeric dimension, in the internal (log if log) space. */
+interface NumericKernels {
+  readonly dim: Extract<ParzenDimension, { kind: 'numeric' }>;
+  /** Internal bounds: [low − step/2, high + step/2], logged for log dimensions. */
+  readonly lo: number;
+  readonly hi: number;
+  readonly mu: Float64Array;
+  readonly sigma: Float64Array;
+  readonly inverseSigma: Float64Array;
+  /** Continuous: −log σ − log √(2π) − log mass([lo, hi]); discrete: −log mass([lo, hi]). */
+  readonly constant: Float64Array;
+  /**
+   * Discrete dimensions: kernels sharing (μ, σ) (repeated grid values) integrate the same bin, so
+   * each distinct pair is integrated once: `pairOf[k]` indexes the distinct `pairMu`/`pairSigma`.
+   */
+  readonly pairOf: Int32Array | null;
+  readonly pairMu: Float64Array | null;
+  readonly pairSigma: Float64Array | null;
+  readonly pairConstant: Float64Array | null;
+}
+
+interface CategoricalKernels {
+  readonly choices: number;
+  /** Observed choice per kernel, −1 for the prior kernel. */
+  readonly observed: Int32Array;
+  readonly logMatch: number;
+  readonly logOther: number;
+  /** Probability of the observed choice and of each other choice in an observation kernel. */
+  readonly pMatch: number;
+  readonly pOther: number;
+}
+
+export class ParzenEstimator {
+  readonly dims: readonly ParzenDimension[];
+  /** Observation kernels, then the prior kernel (a lone prior when there are no observations). */
+  readonly kernelCount: number;
+  /** Normalised kernel weights. */
+  readonly weights: Float64Array;
+  private readonly logWeights: Float64Array;
+  private readonly cumulativeWeights: Float64Array;
+  private readonly numeric: (NumericKernels | null)[];
+  private readonly categorical: (CategoricalKernels | null)[];
+  private scratch: Float64Array;
+
+  /**
+   * @param observations one column per dimension, `n` rows each: numeric values as in the space
+   *   (not logged), categorical values as choice indices.
+   * @param weights unnormalised weight of each observation; Optuna's default weights when omitted.
+   */
+  constructor(dims: readonly ParzenDimension[], observations: readonly Float64Array[], n: number, parameters: ParzenParameters = DEFAULT_PARZEN_PARAMETERS, weights?: Float64Array) {
+    if (!(parameters.priorWeight >= 0)) throw new RangeError(`prior weight must be ≥ 0, got ${parameters.priorWeight}`);
+    this.dims = dims;
+    const kernelCount = n === 0 ? 1 : n + 1;
+    this.kernelCount = kernelCount;
+    const w = new Float64Array(kernelCount);
+    if (n === 0) w[0] = 1;
+    else {
+      if (weights === undefined) defaultWeights(n, w);
+      else for (let i = 0; i < n; i++) w[i] = weights[i]!;
+      w[n] = parameters.priorWeight;
+    }
+    let total = 0;
+    for (let k = 0; k < kernelCount; k++) total += w[k]!;
+    const logWeights = new Float64Array(kernelCount);
+    const cumulative = new Float64Array(kernelCount);
+    let running = 0;
+    for (let k = 0; k < kernelCount; k++) {
+      w[k] = w[k]! / total;
+      logWeights[k] = Math.log(w[k]!);
+      running += w[k]!;
+      cumulative[k] = running;
+    }
+    cumulative[kernelCount - 1] = 1;
+    this.weights = w;
+    this.logWeights = logWeights;
+    this.cumulativeWeights = cumulative;
+    this.numeric = [];
+    this.categorical = [];
+    for (let d = 0; d < dims.length; d++) {
+      const dim = dims[d]!;
+      if (dim.kind === 'categorical') {
+        this.numeric.push(null);
+        this.categorical.push(buildCategorical(dim.choices, observations[d]!, n, parameters.priorWeight));
+      } else {
+        this.categorical.push(null);
+        this.numeric.push(buildNumeric(dim, observations[d]!, n, parameters));
+      }
+    }
+    this.scratch = new Float64Array(kernelCount);
+  }
+
+  /** Kernel means of dimension d in the internal space (logged for log dimensions); prior last. */
+  kernelMeans(d: number): Float64Array | null {
+    return this.numeric[d]?.mu ?? null;
+  }
+
+  /** Kernel bandwidths of dimension d in the internal space; prior last. */
+  kernelSigmas(d: number): Float64Array | null {
+    return this.numeric[d]?.sigma ?? null;
+  }
+
+  /** Probability of each choice under kernel k of categorical dimension d. */
+  categoricalRow(d: number, k: number): Float64Array {
+    const cat = this.categorical[d];
+    if (!cat) throw new RangeError(`dimension ${d} is not categorical`);
+    const row = new Float64Array(cat.choices);
+    const observed = cat.observed[k]!;
+    if (observed < 0) row.fill(1 / cat.choices);
+    else {
+      row.fill(cat.pOther);
+      row[observed] = cat.pMatch;
+    }
+    return row;
+  }
+
+  /**
+   * Draws `m` points: a kernel by weight, then each dimension from that kernel (numeric values
+   * rounded to their grid and returned in the space's units, categorical as choice indices).
+   */
+  sample(rng: Rng, m: number, out: Float64Array[] = this.dims.map(() => new Float64Array(m))): Float64Array[] {
+    const cumulative = this.cumulativeWeights;
+    const last = this.kernelCount - 1;
+    for (let i = 0; i < m; i++) {
+      const u = rng.next();
+      let k = 0;
+      while (k < last && cumulative[k]! <= u) k++;
+      for (let d = 0; d < this.dims.length; d++) {
+        const column = out[d]!;
+        const cat = this.categorical[d];
+        if (cat) {
+          const v = rng.next();
+          const observed = cat.observed[k]!;
+          // Optuna: index = number of cumulative probabilities below v.
+          let acc = 0;
+          let choice = 0;
+          for (let c = 0; c < cat.choices - 1; c++) {
+            acc += observed < 0 ? 1 / cat.choices : c === observed ? cat.pMatch : cat.pOther;
+            if (acc < v) choice = c + 1;
+            else break;
+          }
+          column[i] = choice;
+          continue;
+        }
+        const num = this.numeric[d]!;
+        const mu = num.mu[k]!;
+        const sigma = num.sigma[k]!;
+        let x = mu + sigma * truncnormPpf(rng.next(), (num.lo - mu) / sigma, (num.hi - mu) / sigma);
+        const dim = num.dim;
+        if (dim.log) x = Math.exp(x);
+        if (dim.step > 0) {
+          x = dim.low + Math.round((x - dim.low) / dim.step) * dim.step;
+          x = x < dim.low ? dim.low : x > dim.high ? dim.high : x;
+        }
+        column[i] = x;
+      }
+    }
+    return out;
+  }
+
+  /** Log-density (log-mass for discrete dimensions) of the mixture at each of `m` points. */
+  logPdf(points: readonly Float64Array[], m: number, out: Float64Array = new Float64Array(m)): Float64Array {
+    const K = this.kernelCount;
+    const acc = this.scratch;
+    // Discrete dimensions: the bin mass only depends on (point value, distinct (μ, σ) pair), and the
+    // candidates of one ask share few values, so each value is integrated once per distinct pair.
+    const discreteRows = this.discreteRows(points, m);
+    for (let i = 0; i < m; i++) {
+      acc.set(this.logWeights);
+      for (let d = 0; d < this.dims.length; d++) {
+        const cat = this.categorical[d];
+        if (cat) {
+          const c = points[d]![i]!;
+          const observed = cat.observed;
+          const logMatch = cat.logMatch;
+          const logOther = cat.logOther;
+          const logPrior = -Math.log(cat.choices);
+          for (let k = 0; k < K; k++) {
+            const o = observed[k]!;
+            acc[k] = acc[k]! + (o < 0 ? logPrior : o === c ? logMatch : logOther);
+          }
+          continue;
+        }
+        const num = this.numeric[d]!;
+        if (num.pairOf !== null) {
+          const row = discreteRows[d]!.get(points[d]![i]!)!;
+          const pairOf = num.pairOf;
+          for (let k = 0; k < K; k++) acc[k] = acc[k]! + row[pairOf[k]!]!;
+          continue;
+        }
+        const xRaw = points[d]![i]!;
+        const x = num.dim.log ? Math.log(xRaw) : xRaw;
+        if (!(x >= num.lo && x <= num.hi)) {
+          acc.fill(Number.NEGATIVE_INFINITY);
+          continue;
+        }
+        const mu = num.mu;
+        const inverseSigma = num.inverseSigma;
+        const constant = num.constant;
+        for (let k = 0; k < K; k++) {
+          const z = (x - mu[k]!) * inverseSigma[k]!;
+          acc[k] = acc[k]! - 0.5 * z * z + constant[k]!;
+        }
+      }
+      let max = Number.NEGATIVE_INFINITY;
+      for (let k = 0; k < K; k++) if (acc[k]! > max) max = acc[k]!;
+      if (max === Number.NEGATIVE_INFINITY) {
+        out[i] = Number.NEGATIVE_INFINITY;
+        continue;
+      }
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        const shifted = acc[k]! - max;
+        // Terms below e^−40 change the sum (≥ 1) by less than 1e−17 each: skipping their exp()
+        // keeps far kernels cheap at a relative cost below 1e−14 even with thousands of kernels.
+        if (shifted > -40) sum += Math.exp(shifted);
+      }
+      out[i] = Math.log(sum) + max;
+    }
+    return out;
+  }
+
+  private discreteRows(points: readonly Float64Array[], m: number): (Map<number, Float64Array> | null)[] {
+    const rows: (Map<number, Float64Array> | null)[] = [];
+    for (let d = 0; d < this.dims.length; d++) {
+      const num = this.numeric[d];
+      if (!num || num.pairOf === null) {
+        rows.push(null);
+        continue;
+      }
+      const map = new Map<number, Float64Array>();
+      const half = num.dim.step / 2;
+      const column = points[d]!;
+      const pairMu = num.pairMu!;
+      const pairSigma = num.pairSigma!;
+      const pairConstant = num.pairConstant!;
+      const pairs = pairMu.length;
+      for (let i = 0; i < m; i++) {
+        const x = column[i]!;
+        if (map.has(x)) continue;
+        const row = new Float64Array(pairs);
+        const left = num.dim.log ? Math.log(x - half) : x - half;
+        const right = num.dim.log ? Math.log(x + half) : x + half;
+        for (let u = 0; u < pairs; u++) {
+          const s = pairSigma[u]!;
+          row[u] = logGaussMassFast((left - pairMu[u]!) / s, (right - pairMu[u]!) / s) + pairConstant[u]!;
+        }
+        map.set(x, row);
+      }
+      rows.push(map);
+    }
+    return rows;
+  }
+}
+
+function buildCategorical(choices: number, observed: Float64Array, n: number, priorWeight: number): CategoricalKernels {
+  const kernelCount = n === 0 ? 1 : n + 1;
+  const indices = new Int32Array(kernelCount).fill(-1);
+  for (let k = 0; k < n; k++) indices[k] = observed[k]!;
+  // Optuna fills every row with prior_weight / kernels, adds 1 at the observed choice, normalises rows.
+  const fill = priorWeight / kernelCount;
+  const rowSum = 1 + choices * fill;
+  const pMatch = (1 + fill) / rowSum;
+  const pOther = fill / rowSum;
+  return { choices, observed: indices, pMatch, pOther, logMatch: Math.log(pMatch), logOther: Math.log(pOther) };
+}
+
+function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observed: Float64Array, n: number, parameters: ParzenParameters): NumericKernels {
+  let lo = dim.low;
+  let hi = dim.high;
+  if (dim.step > 0) {
+    lo -= dim.step / 2;
+    hi += dim.step / 2;
+  }
+  if (dim.log) {
+    lo = Math.log(lo);
+    hi = Math.log(hi);
+  }
+  const kernelCount = n === 0 ? 1 : n + 1;
+  const mu = new Float64Array(kernelCount);
+  const sigma = new Float64Array(kernelCount);
+  for (let k = 0; k < n; k++) mu[k] = dim.log ? Math.log(observed[k]!) : observed[k]!;
+  if (n > 0) bandwidths(mu, n, lo, hi, parameters, sigma);
+  mu[kernelCount - 1] = 0.5 * (lo + hi);
+  sigma[kernelCount - 1] = hi - lo;
+  const inverseSigma = new Float64Array(kernelCount);
+  for (let k = 0; k < kernelCount; k++) inverseSigma[k] = 1 / sigma[k]!;
+  const constant = new Float64Array(kernelCount);
+  if (dim.step === 0) {
+    for (let k = 0; k < kernelCount; k++) {
+      const s = sigma[k]!;
+      constant[k] = -Math.log(s) - LOG_SQRT_2PI - logGaussMass((lo - mu[k]!) / s, (hi - mu[k]!) / s);
+    }
+    return { dim, lo, hi, mu, sigma, inverseSigma, constant, pairOf: null, pairMu: null, pairSigma: null, pairConstant: null };
+  }
+  // Distinct (μ, σ) pairs: few on a grid (at most ~3 bandwidths per repeated value).
+  const pairOf = new Int32Array(kernelCount);
+  const byMu = new Map<number, number[]>();
+  const pairMuList: number[] = [];
+  const pairSigmaList: number[] = [];
+  for (let k = 0; k < kernelCount; k++) {
+    const m = mu[k]!;
+    const s = sigma[k]!;
+    let ids = byMu.get(m);
+    if (ids === undefined) {
+      ids = [];
+      byMu.set(m, ids);
+    }
+    let id = -1;
+    for (let j = 0; j < ids.length; j++) if (pairSigmaList[ids[j]!] === s) id = ids[j]!;
+    if (id < 0) {
+      id = pairMuList.length;
+      pairMuList.push(m);
+      pairSigmaList.push(s);
+      ids.push(id);
+    }
+    pairOf[k] = id;
+  }
+  const pairMu = Float64Array.from(pairMuList);
+  const pairSigma = Float64Array.from(pairSigmaList);
+  const pairConstant = new Float64Array(pairMu.length);
+  for (let u = 0; u < pairMu.length; u++) {
+    const s = pairSigma[u]!;
+    pairConstant[u] = -logGaussMass((lo - pairMu[u]!) / s, (hi - pairMu[u]!) / s);
+  }
+  for (let k = 0; k < kernelCount; k++) constant[k] = pairConstant[pairOf[k]!]!;
+  return { dim, lo, hi, mu, sigma, inverseSigma, constant, pairOf, pairMu, pairSigma, pairConstant };
+}
+
+/**
+ * Optuna's bandwidths: each kernel's σ is the larger gap to its sorted neighbours (the domain ends
+ * count as neighbours, except that with consider_endpoints false the first and last kernels use
+ * their inner gap), clipped to [range / min(100, kernels + 1), range]. Ties keep observation order
+ * (a stable sort), which numpy's argsort also does for the small arrays of the reference fixtures.
+ */
+function bandwidths(mu: Float64Array, n: number, lo: number, hi: number, parameters: ParzenParameters, out: Float64Array): void {
+  // A native numeric sort of the values, then each kernel finds its rank by binary search (an
+  // index sort with a comparator costs ~10× more). Equal values take consecutive ranks in
+  // observation order, as a stable argsort would give them.
+  const sorted = mu.slice(0, n).sort();
+  const maxSigma = hi - lo;
+  const minSigma = parameters.considerMagicClip ? (hi - lo) / Math.min(100, 1 + (n + 1)) : EPS;
+  let seen: Map<number, number> | null = null;
+  for (let k = 0; k < n; k++) {
+    const here = mu[k]!;
+    let a = 0;
+    let b = n;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if (sorted[mid]! < here) a = mid + 1;
+      else b = mid;
+    }
+    let r = a;
+    if (r + 1 < n && sorted[r + 1] === here) {
+      seen ??= new Map<number, number>();
+      const before = seen.get(here) ?? 0;
+      seen.set(here, before + 1);
+      r += before;
+    }
+    const previous = r === 0 ? lo : sorted[r - 1]!;
+    const next = r === n - 1 ? hi : sorted[r + 1]!;
+    let s = Math.max(here - previous, next - here);
+    if (!parameters.considerEndpoints && n >= 2) {
+      if (r === 0) s = next - here;
+      else if (r === n - 1) s = here - previous;
+    }
+    out[k] = s < minSigma ? minSigma : s > maxSigma ? maxSigma : s;
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The trials one ask() works from, columnar: finished observations then pending trials (and the
+ * proposals made earlier in the same ask), each with its entry, kind and sign-flipped loss; per
+ * entry its rows, split into the good and bad groups.
+ *
+ * Params are read lazily into per-entry typed columns: the split only needs values, and the
+ * estimators read the good rows and at most MAX_BAD_KERNELS bad ones, so an ask over 10,000
+ * trials reads a few hundred param objects instead of 10,000 (keyed property reads dominate
+ * otherwise). Finite entries are the exception: every row is read to know which points are taken.
+ */
+import type { ParamLiteral } from '../../schemas/sweep-spec.schema.js';
+import type { Observation, PendingTrial } from '../sampler.js';
+import { goodCount, type GammaFunction } from './tpe-options.js';
+import { TableBuffers } from './table-buffers.js';
+import { internalValue, type TpeEntry, type TpeSpace } from './tpe-space.js';
+
+export const enum RowKind {
+  Complete = 0,
+  Pruned = 1,
+  Pending = 2,
+  /** Failed, cancelled, quarantined or valueless: only marks its point as taken. */
+  Ignored = 3,
+}
+
+/** `slot` of a row whose params have not been read yet, and of one whose params are outside the space. */
+const UNREAD = -1;
+const INVALID = -2;
+
+/** The rows of one entry (local index = position here), their params once read, and their groups. */
+export interface EntryRows {
+  /** Global row ids, in row order. */
+  rows: Int32Array;
+  length: number;
+  /**
+   * Per local index: where its params sit in the columns (≥ 0), or UNREAD / INVALID. Columns grow
+   * as rows are read, so an ask that reads 500 of 10,000 rows allocates for ~500.
+   */
+  slot: Int32Array;
+  /** One column per dim, by slot. */
+  columns: Float64Array[];
+  slots: number;
+  /** Point indices already observed or pending (discrete entries only). */
+  taken: Set<number> | null;
+  /** Local indices of the good group, then of the bad group, in row order. */
+  good: Int32Array;
+  goodCount: number;
+  bad: Int32Array;
+  badCount: number;
+}
+
+export class TrialTable {
+  readonly kind: Uint8Array;
+  readonly entryOf: Int32Array;
+  /** Loss to minimise (value, negated when maximising); +∞ for a pruned trial without value. */
+  readonly loss: Float64Array;
+  /** 1 for the rows of the good group l(x). */
+  readonly good: Uint8Array;
+  /** Global rows of the good and bad groups (for the entry choice), in row order. */
+  readonly goodRows: Int32Array;
+  goodRowCount = 0;
+  readonly badRows: Int32Array;
+  badRowCount = 0;
+  readonly perEntry: EntryRows[];
+  /** Completed (with a value) plus pruned trials: n of gamma(n) and of n_startup_trials. */
+  readonly finished: number;
+  private liar = true;
+  private size = 0;
+  private readonly params: Readonly<Record<string, ParamLiteral>>[];
+  private readonly entries: readonly TpeEntry[];
+  private readonly buffers: TableBuffers;
+
+  /** @param buffers scratch arrays to reuse across asks (a fresh set when omitted). */
+  constructor(space: TpeSpace, observations: readonly Observation[], pending: readonly PendingTrial[], goal: 'maximize' | 'minimize', extraPending: number, buffers: TableBuffers = new TableBuffers()) {
+    this.entries = space.entries;
+    this.buffers = buffers;
+    this.params = buffers.references as Readonly<Record<string, ParamLiteral>>[];
+    const capacity = observations.length + pending.length + extraPending;
+    this.kind = buffers.uint8('kind', capacity);
+    this.entryOf = buffers.int32('entryOf', capacity);
+    this.loss = buffers.float64('loss', capacity);
+    this.good = buffers.uint8('good', capacity);
+    this.goodRows = buffers.int32('goodRows', capacity);
+    this.badRows = buffers.int32('badRows', capacity);
+    const E = space.entries.length;
+    // Rows per entry first, so every per-entry array is allocated once, at its final size.
+    const counts = new Int32Array(E);
+    if (E === 1) counts[0] = observations.length + pending.length;
+    else {
+      for (let i = 0; i < observations.length; i++) {
+        const e = observations[i]!.entry;
+        if (Number.isInteger(e) && e >= 0 && e < E) counts[e]!++;
+      }
+      for (let i = 0; i < pending.length; i++) {
+        const e = pending[i]!.entry;
+        if (Number.isInteger(e) && e >= 0 && e < E) counts[e]!++;
+      }
+    }
+    this.perEntry = [];
+    for (let e = 0; e < E; e++) {
+      const entry = space.entries[e]!;
+      const n = counts[e]! + extraPending;
+      // Finite entries read every row up front; the others start small and grow.
+      const initial = entry.discrete ? n : Math.min(n, 1024);
+      const columns: Float64Array[] = [];
+      for (let d = 0; d < entry.dims.length; d++) columns.push(buffers.float64(`${e}:column:${d}`, initial));
+      this.perEntry.push({
+        rows: buffers.int32(`${e}:rows`, n),
+        length: 0,
+        slot: buffers.int32(`${e}:slot`, n).fill(UNREAD),
+        columns,
+        slots: 0,
+        taken: entry.discrete ? new Set<number>() : null,
+        good: buffers.int32(`${e}:good`, n),
+        goodCount: 0,
+        bad: buffers.int32(`${e}:bad`, n),
+        badCount: 0,
+      });
+    }
+    const sign = goal === 'maximize' ? -1 : 1;
+    let finished = 0;
+    for (let i = 0; i < observations.length; i++) {
+      const o = observations[i]!;
+      let kind = RowKind.Ignored;
+      let loss = Number.NaN;
+      if (o.status === 'completed' && typeof o.value === 'number' && Number.isFinite(o.value)) {
+        kind = RowKind.Complete;
+        loss = sign * o.value;
+      } else if (o.status === 'pruned') {
+        kind = RowKind.Pruned;
+        loss = typeof o.value === 'number' && Number.isFinite(o.value) ? sign * o.value : Number.POSITIVE_INFINITY;
+      }
+      if (kind === RowKind.Complete || kind === RowKind.Pruned) finished++;
+      this.push(o.entry, o.params, kind, loss);
+    }
+    for (let i = 0; i < pending.length; i++) this.push(pending[i]!.entry, pending[i]!.params, RowKind.Pending, Number.NaN);
+    this.finished = finished;
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  /** Adds a trial created during this ask (it is pending for the proposals after it). */
+  addPending(entry: number, params: Readonly<Record<string, ParamLiteral>>): void {
+    const row = this.push(entry, params, RowKind.Pending, Number.NaN);
+    if (!this.liar || this.entryOf[row]! < 0) return;
+    this.badRows[this.badRowCount++] = row;
+    const rows = this.perEntry[entry]!;
+    rows.bad[rows.badCount++] = rows.length - 1;
+  }
+
+  /**
+   * Marks the good group: the gamma(n) completed trials with the lowest loss (ties: earlier row
+   * first), topped up with the best pruned ones when fewer trials completed (Optuna's split); the
+   * bad group is the other finished trials, plus the pending ones under the constant liar.
+   */
+  split(gamma: GammaFunction | number, constantLiar: boolean): void {
+    this.liar = constantLiar;
+    const wanted = goodCount(gamma, this.finished);
+    this.good.fill(0);
+    const remaining = this.pickBest(RowKind.Complete, wanted);
+    if (remaining > 0) this.pickBest(RowKind.Pruned, remaining);
+    this.goodRowCount = 0;
+    this.badRowCount = 0;
+    for (let r = 0; r < this.size; r++) {
+      const group = this.groupOf(r);
+      if (group === 1) this.goodRows[this.goodRowCount++] = r;
+      else if (group === 2) this.badRows[this.badRowCount++] = r;
+    }
+    for (const rows of this.perEntry) {
+      rows.goodCount = 0;
+      rows.badCount = 0;
+      for (let j = 0; j < rows.length; j++) {
+        const group = this.groupOf(rows.rows[j]!);
+        if (group === 1) rows.good[rows.goodCount++] = j;
+        else if (group === 2) rows.bad[rows.badCount++] = j;
+      }
+    }
+  }
+
+  /**
+   * Reads the params of local row j of entry e into the columns (once) and returns their slot, or
+   * −1 when a param does not belong to the space.
+   */
+  read(e: number, j: number): number {
+    const rows = this.perEntry[e]!;
+    const known = rows.slot[j]!;
+    if (known !== UNREAD) return known === INVALID ? -1 : known;
+    const entry = this.entries[e]!;
+    const params = this.params[rows.rows[j]!]!;
+    const dims = entry.dims;
+    const at = rows.slots;
+    if (at === rows.columns[0]?.length) {
+      for (let d = 0; d < dims.length; d++) {
+        const bigger = new Float64Array(Math.min(rows.rows.length, 2 * at));
+        bigger.set(rows.columns[d]!);
+        rows.columns[d] = bigger;
+      }
+    }
+    let point = 0;
+    for (let d = 0; d < dims.length; d++) {
+      const dim = dims[d]!;
+      const raw = params[dim.key];
+      let v: number;
+      if (dim.kind === 'categorical') {
+        const index = dim.indexOf.get(raw as ParamLiteral);
+        if (index === undefined) {
+          rows.slot[j] = INVALID;
+          return -1;
+        }
+        v = index;
+      } else if (typeof raw === 'number' && raw >= dim.low && raw <= dim.high) {
+        v = raw; // the common case, without internalValue's call
+      } else {
+        v = internalValue(dim, raw);
+        if (v !== v) {
+          rows.slot[j] = INVALID;
+          return -1;
+        }
+      }
+      rows.columns[d]![at] = v;
+      if (rows.taken !== null) point += (dim.kind === 'categorical' ? v : Math.round((v - dim.low) / dim.step)) * entry.strides[d]!;
+    }
+    rows.slot[j] = at;
+    rows.slots = at + 1;
+    if (rows.taken !== null) rows.taken.add(point);
+    return at;
+  }
+
+  /** 1: good group; 2: bad group; 0: neither. */
+  private groupOf(r: number): number {
+    if (this.entryOf[r]! < 0) return 0;
+    const kind = this.kind[r]!;
+    if (this.good[r] === 1) return 1;
+    if (kind === RowKind.Complete || kind === RowKind.Pruned) return 2;
+    return kind === RowKind.Pending && this.liar ? 2 : 0;
+  }
+
+  /** Picks the `count` rows of a kind with the lowest loss; returns how many are still missing. */
+  private pickBest(kind: RowKind, count: number): number {
+    if (count <= 0) return 0;
+    // A sorted list of at most `count` (≤ 25 with the default gamma) candidates: O(n · count) worst
+    // case, O(n) in practice as few rows beat the current worst.
+    const best = this.buffers.int32('best', count);
+    let filled = 0;
+    const loss = this.loss;
+    for (let r = 0; r < this.size; r++) {
+      if (this.kind[r] !== kind) continue;
+      const value = loss[r]!;
+      if (filled === count && !(value < loss[best[filled - 1]!]!)) continue;
+      let position = filled === count ? count - 1 : filled++;
+      while (position > 0 && value < loss[best[position - 1]!]!) {
+        best[position] = best[position - 1]!;
+        position--;
+      }
+      best[position] = r;
+    }
+    for (let i = 0; i < filled; i++) this.good[best[i]!] = 1;
+    return count - filled;
+  }
+
+  /** Appends a row; the params of a finite entry are read at once (to mark the point taken). */
+  private push(entryIndex: number, params: Readonly<Record<string, ParamLiteral>>, kind: RowKind, loss: number): number {
+    const row = this.size++;
+    const valid = Number.isInteger(entryIndex) && entryIndex >= 0 && entryIndex < this.entries.length;
+    this.kind[row] = valid ? kind : RowKind.Ignored;
+    this.entryOf[row] = valid ? entryIndex : -1;
+    this.loss[row] = loss;
+    this.params[row] = params;
+    if (!valid) return row;
+    const rows = this.perEntry[entryIndex]!;
+    const at = rows.length++;
+    rows.rows[at] = row;
+    if (rows.taken !== null) this.read(entryIndex, at);
+    return row;
+  }
+}
