@@ -25,7 +25,7 @@ function configKey(params: Readonly<Record<string, unknown>>): string {
     .filter((k) => k !== 'n_estimators' && k !== 'random_state')
     .sort();
   // Numbers print the same whichever way they were produced (0.75 from a list or from quantize).
-  return keys.map((k) => `${k}=${typeof params[k] === 'number' ? Number((params[k] as number).toPrecision(12)) : String(params[k])}`).join(',');
+  return keys.map((k) => `${k}=${typeof params[k] === 'number' ? Number((params[k]).toPrecision(12)) : String(params[k])}`).join(',');
 }
 
 /** objective(entry, params) = CV R² of that configuration at params.n_estimators trees. */

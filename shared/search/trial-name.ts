@@ -24,14 +24,6 @@ export function defaultTrialName(model: string, params: Readonly<Record<string, 
 }
 
 /**
- * Default name and canonical JSON of a flat param set in one pass over its sorted keys (the
- * expansion of 100,000 random trials spends most of its time here).
- */
-function describeParams(model: string, params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
-  return describeSortedParams(model, Object.keys(params).sort(), params);
-}
-
-/**
  * {@link describeParams} for callers that already hold the sorted keys (a search entry's params
  * always have the same keys), with literal fast paths: this runs once per trial.
  */

@@ -11,15 +11,15 @@ export class TableBuffers {
   readonly references: unknown[] = [];
 
   uint8(name: string, length: number): Uint8Array {
-    return this.view(name, length, (n) => new Uint8Array(n)) as Uint8Array;
+    return this.view(name, length, (n) => new Uint8Array(n));
   }
 
   int32(name: string, length: number): Int32Array {
-    return this.view(name, length, (n) => new Int32Array(n)) as Int32Array;
+    return this.view(name, length, (n) => new Int32Array(n));
   }
 
   float64(name: string, length: number): Float64Array {
-    return this.view(name, length, (n) => new Float64Array(n)) as Float64Array;
+    return this.view(name, length, (n) => new Float64Array(n));
   }
 
   private view<T extends Uint8Array | Int32Array | Float64Array>(name: string, length: number, make: (n: number) => T): T {

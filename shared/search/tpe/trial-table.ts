@@ -230,7 +230,7 @@ export class TrialTable {
   /** 1: good group; 2: bad group; 0: neither. */
   private groupOf(r: number): number {
     if (this.entryOf[r]! < 0) return 0;
-    const kind = this.kind[r]!;
+    const kind = this.kind[r]! as RowKind;
     if (this.good[r] === 1) return 1;
     if (kind === RowKind.Complete || kind === RowKind.Pruned) return 2;
     return kind === RowKind.Pending && this.liar ? 2 : 0;
