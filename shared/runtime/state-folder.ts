@@ -111,8 +111,9 @@ export async function openStateFolder(stateDir: string, options: { logger?: Logg
     const live = await liveOwner(stateDir);
     if (live !== null) return attached(live);
     const pid = await lockPid(stateDir);
-    if (pid !== null && pid !== process.pid && processAlive(pid)) {
-      // A live owner whose Redis does not answer yet: it is starting (or replaying its AOF).
+    if (pid !== null && processAlive(pid)) {
+      // A live owner whose Redis does not answer yet (this process included): it is starting, or
+      // replaying its AOF.
       await new Promise((resolve) => setTimeout(resolve, 100));
       continue;
     }

@@ -24,7 +24,7 @@ export function defaultTrialName(model: string, params: Readonly<Record<string, 
 }
 
 /**
- * {@link describeParams} for callers that already hold the sorted keys (a search entry's params
+ * Default name and canonical JSON of a param set whose keys the caller already holds sorted (a search entry's params
  * always have the same keys), with literal fast paths: this runs once per trial.
  */
 export function describeSortedParams(model: string, sortedKeys: readonly string[], params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {

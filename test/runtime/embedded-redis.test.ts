@@ -71,10 +71,14 @@ describe('startEmbeddedRedis', () => {
     }
   });
 
-  it('makes stop idempotent', async () => {
+  it('makes stop idempotent: concurrent and repeated stops resolve, the server is gone once', async () => {
     const redis = await startEmbeddedRedis({ stateDir });
-    await Promise.all([redis.stop(), redis.stop()]);
+    assert.equal(await pingRedis(redis.port), true);
+    const results = await Promise.allSettled([redis.stop(), redis.stop()]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
+    assert.equal(await pingRedis(redis.port), false, 'stopped');
     await redis.stop();
+    assert.throws(() => process.kill(redis.pid, 0), { code: 'ESRCH' }, 'the redis-server process is gone');
   });
 
   it('replaces a redis-server left running on the same folder by a crashed owner', async () => {

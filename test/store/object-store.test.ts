@@ -65,9 +65,12 @@ for (const testCase of cases) {
     });
     after(async () => cleanup());
 
-    it('is ready again when ensureReady runs twice, also concurrently', async () => {
-      await Promise.all([store.ensureReady(), store.ensureReady()]);
+    it('is ready again when ensureReady runs twice, also concurrently, and keeps what it stored', async () => {
+      await store.put('ready/marker.json', '{"kept":true}');
+      const results = await Promise.allSettled([store.ensureReady(), store.ensureReady()]);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
       await store.ensureReady();
+      assert.equal((await store.get('ready/marker.json')).toString('utf8'), '{"kept":true}', 'a repeated ensureReady does not recreate the bucket or folder');
     });
 
     it('returns the exact bytes that were put', async () => {
@@ -108,7 +111,8 @@ for (const testCase of cases) {
     });
 
     it('treats deleting a missing key as done', async () => {
-      await store.delete('missing/never-there');
+      await assert.doesNotReject(store.delete('missing/never-there'));
+      assert.equal(await store.exists('missing/never-there'), false);
     });
 
     for (const key of ['../../etc/passwd', '/abs', 'a//b', 'a:b']) {
