@@ -57,16 +57,16 @@ describe('state folder', () => {
     const [a, b] = await Promise.all([openStateFolder(stateDir), openStateFolder(stateDir)]);
     const c = await openStateFolder(stateDir);
     try {
-      assert.deepEqual([a!.owner, b!.owner].sort(), [false, true]);
+      assert.deepEqual([a.owner, b.owner].sort(), [false, true]);
       assert.equal(c.owner, false);
-      assert.equal(a!.url, b!.url);
-      assert.equal(c.url, a!.url);
+      assert.equal(a.url, b.url);
+      assert.equal(c.url, a.url);
       await c.release();
-      await (a!.owner ? b! : a!).release();
+      await (a.owner ? b : a).release();
       assert.equal(await pingRedis(c.lock.port, '127.0.0.1', 1000, c.lock.password), true, 'attached processes leave the Redis running');
       assert.equal(await withClient(c.url, (client) => client.get('k')), 'v', 'the same data');
     } finally {
-      await (a!.owner ? a! : b!).release();
+      await (a.owner ? a : b).release();
     }
   });
 

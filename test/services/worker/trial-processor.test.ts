@@ -130,7 +130,7 @@ describe('TrialProcessor', () => {
     // The dataset object disappears: a transient store error (retryable) on the next download.
     const broken = new TrialProcessor({
       index,
-      store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } } as never,
+      store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } },
       datasets: new DatasetCache({ get: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
       threads: [thread],
       workerId: 'unit-worker',
