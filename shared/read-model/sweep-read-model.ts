@@ -8,6 +8,7 @@
  * Snapshots are bounded by total rows; the least recently used sweep's is dropped first and rebuilt
  * from the index on its next query.
  */
+import { parseLogEvent } from '../index/completion-log.js';
 import type { LogEvent, MetricsIndex, SweepRecord } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
 import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection } from '../query/index.js';
@@ -97,17 +98,21 @@ export class SweepReadModel {
   }
 
   private async refresh(sweepId: string, snapshot: Snapshot): Promise<void> {
-    const created = (await this.index.feed.state(sweepId))?.created ?? 0;
+    // One round trip when nothing changed: the created cursor and the log's new events together.
+    const redis = this.index.redis;
+    const [created, texts] = assertExecOk(
+      await redis.pipeline().hget(this.index.keys.sweep(sweepId), 'created').lrange(this.index.keys.log(sweepId), snapshot.logOffset, -1).exec(),
+    ) as [string | null, string[]];
     // Definitions of trials created since the last look (written once, never changed).
-    while (snapshot.loaded < created) {
-      const end = Math.min(created, snapshot.loaded + LOAD_CHUNK);
+    const createdCount = Number(created ?? 0);
+    while (snapshot.loaded < createdCount) {
+      const end = Math.min(createdCount, snapshot.loaded + LOAD_CHUNK);
       await this.loadDefinitions(sweepId, snapshot.table, snapshot.loaded, end);
       snapshot.loaded = end;
     }
     // Then everything that happened to them since.
-    const events = await this.index.log.readAll(sweepId, snapshot.logOffset);
-    for (const event of events) applyEvent(snapshot.table, event);
-    snapshot.logOffset += events.length;
+    for (const text of texts) applyEvent(snapshot.table, parseLogEvent(text));
+    snapshot.logOffset += texts.length;
   }
 
   private async loadDefinitions(sweepId: string, table: TrialTable, start: number, end: number): Promise<void> {
