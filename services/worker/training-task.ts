@@ -1,4 +1,4 @@
-/** Messages between a worker process and its training threads. */
+/** Messages between a worker process and its training slots' child processes. */
 import type { ModelName } from '../../shared/schemas/model-params.schema.js';
 import type { PipelineSpec } from '../../shared/schemas/pipeline-spec.schema.js';
 import type { CvSpecSchema, DatasetRef } from '../../shared/schemas/sweep-context.schema.js';
@@ -16,6 +16,14 @@ export interface TrainingTask {
   params: Record<string, unknown>;
   seed: number;
   cv: z.infer<typeof CvSpecSchema>;
+  /** The slot's memory budget (for messages: the process itself runs under it). */
+  memoryMb: number;
+}
+
+/** What a trial may use: memory of its slot's process (address space) and wall-clock time. */
+export interface SlotLimits {
+  memoryMb: number;
+  timeoutS: number;
 }
 
 export interface TrainingSuccess {

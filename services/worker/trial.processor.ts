@@ -1,5 +1,5 @@
 /**
- * Processes one trial job: claim (fenced attempt token) → fetch the dataset → train in a thread →
+ * Processes one trial job: claim (fenced attempt token) → fetch the dataset → train in a slot process →
  * store the artefact → commit the result. A trial is `completed` only after its artefact is stored,
  * and only the attempt holding the current token can commit it.
  */
@@ -14,7 +14,8 @@ import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-conte
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
-import type { TrainingThreadClient } from './training-thread-client.js';
+import type { TrainingSlot } from './training-slot.js';
+import type { SlotLimits } from './training-task.js';
 
 export type TrialOutcomeKind = 'completed' | 'fenced' | 'skipped' | 'cancelled';
 
@@ -23,7 +24,7 @@ type AbortReason = 'cancel' | 'shutdown';
 
 interface RunningTrial {
   sweepId: string;
-  thread: TrainingThreadClient;
+  slot: TrainingSlot;
   abortReason: AbortReason | null;
 }
 
@@ -31,12 +32,16 @@ export interface TrialProcessorDeps {
   index: MetricsIndex;
   store: ObjectStore;
   datasets: DatasetCache;
-  threads: readonly TrainingThreadClient[];
+  slots: readonly TrainingSlot[];
+  /** Limits of trials whose sweep sets none (SWEEPQ_TRIAL_MEMORY_MB, SWEEPQ_TRIAL_TIMEOUT_S). */
+  defaultLimits: SlotLimits;
   workerId: string;
   logger: Logger;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
+/** Crashes of a trial's training process after which it is quarantined instead of retried. */
+const QUARANTINE_AFTER_CRASHES = 2;
 
 /** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
 interface SweepFacts {
@@ -66,7 +71,7 @@ export class TrialProcessor {
     for (const trial of this.running.values()) {
       if (trial.sweepId !== sweepId) continue;
       trial.abortReason = 'cancel';
-      aborts.push(trial.thread.abort(`sweep ${sweepId} was cancelled`));
+      aborts.push(trial.slot.abort(`sweep ${sweepId} was cancelled`));
     }
     await Promise.all(aborts);
   }
@@ -76,7 +81,7 @@ export class TrialProcessor {
     const aborts: Array<Promise<void>> = [];
     for (const trial of this.running.values()) {
       trial.abortReason = 'shutdown';
-      aborts.push(trial.thread.abort('worker shutting down'));
+      aborts.push(trial.slot.abort('worker shutting down'));
     }
     await Promise.all(aborts);
   }
@@ -92,13 +97,13 @@ export class TrialProcessor {
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
 
-    // The thread is taken before the claim: with none free the job fails here, its trial untouched.
-    const thread = this.deps.threads.find((t) => t.tryReserve());
-    if (!thread) throw new SweepqError('INTERNAL', 'no free training thread (concurrency misconfigured)');
+    // The slot is taken before the claim: with none free the job fails here, its trial untouched.
+    const slot = this.deps.slots.find((t) => t.tryReserve());
+    if (!slot) throw new SweepqError('INTERNAL', 'no free training slot (concurrency misconfigured)');
     try {
-      return await this.claimAndTrain(job, lockToken, data, facts, thread, log);
+      return await this.claimAndTrain(job, lockToken, data, facts, slot, log);
     } finally {
-      thread.unreserve();
+      slot.unreserve();
     }
   }
 
@@ -107,7 +112,7 @@ export class TrialProcessor {
     lockToken: string | undefined,
     data: TrialJob,
     facts: SweepFacts,
-    thread: TrainingThreadClient,
+    slot: TrainingSlot,
     log: Logger,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index, workerId } = this.deps;
@@ -124,17 +129,18 @@ export class TrialProcessor {
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const running: RunningTrial = { sweepId: data.sweepId, thread, abortReason: null };
+    const running: RunningTrial = { sweepId: data.sweepId, slot, abortReason: null };
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
       const trainPath = await this.deps.datasets.localPath(context.dataset.train);
       const testPath = context.dataset.test === null ? null : await this.deps.datasets.localPath(context.dataset.test);
       // A cancel or shutdown that arrived while the dataset was downloading found no training to
-      // terminate (abort() only stops an in-flight thread task); honour it here, or the trial would
+      // terminate (abort() only stops an in-flight training); honour it here, or the trial would
       // train and commit after its sweep was cancelled (seen with a slow or unavailable store).
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
-      const result = await thread.run({
+      const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
+      const result = await slot.run({
         trainPath,
         testPath,
         dataset: context.dataset,
@@ -143,7 +149,7 @@ export class TrialProcessor {
         params: trial.params,
         seed: trial.seed,
         cv: context.cv,
-      });
+      }, limits);
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
 
       const storeStarted = Date.now();
@@ -198,6 +204,12 @@ export class TrialProcessor {
     }
     const code = error instanceof SweepqError ? error.code : 'INTERNAL';
     const message = error instanceof Error ? error.message : String(error);
+    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
+      // The same trial killed its training process again: it is the trial, not the machine.
+      await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`);
+      log.error({ code, err: message }, 'trial quarantined: its training crashed repeatedly');
+      throw new UnrecoverableError(`${code}: ${message}`);
+    }
     const attempts = job.opts.attempts ?? 1;
     const lastAttempt = job.attemptsMade + 1 >= attempts;
     if (isRetryable(code) && !lastAttempt) {

@@ -1,5 +1,5 @@
 /**
- * A running sweepq worker: a BullMQ Worker pulling trial jobs, one training thread per concurrency
+ * A running sweepq worker: a BullMQ Worker pulling trial jobs, one training slot (a child process) per concurrency
  * slot, a subscription to cancel notifications, and a graceful `close`.
  */
 import { hostname } from 'node:os';
@@ -13,7 +13,7 @@ import type { TrialJob } from '../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
-import { TrainingThreadClient } from './training-thread-client.js';
+import { TrainingSlot } from './training-slot.js';
 import { TrialProcessor } from './trial.processor.js';
 
 export interface StartWorkerOptions {
@@ -53,17 +53,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const index = new MetricsIndex(indexConnection, config.redis.prefix, { heartbeatMs: config.worker.heartbeatMs });
   const feedQueue = new TrialQueue(indexConnection, config.redis.prefix, config.queue);
   const feeder = new SweepFeeder(index, feedQueue, config.queue.feedWindow, logger);
-  const threads: TrainingThreadClient[] = [];
+  const defaultLimits = { memoryMb: config.limits.trialMemoryMb, timeoutS: config.limits.trialTimeoutS };
+  if (!TrainingSlot.enforcesMemory) logger.warn('prlimit is not available: trial memory limits are not enforced (install util-linux)');
+  const slots: TrainingSlot[] = [];
   for (let i = 0; i < concurrency; i++) {
-    const thread = new TrainingThreadClient();
-    thread.warmUp();
-    threads.push(thread);
+    const slot = new TrainingSlot();
+    slot.warmUp(defaultLimits);
+    slots.push(slot);
   }
   const processor = new TrialProcessor({
     index,
     store,
     datasets: new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets')),
-    threads,
+    slots,
+    defaultLimits,
     workerId,
     logger,
   });
@@ -170,7 +173,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
           await closed;
         }
         clearTimeout(timer);
-        await Promise.all(threads.map((t) => t.close()));
+        await Promise.all(slots.map((t) => t.close()));
         await index.workers.remove(workerId).catch(() => undefined);
         await feedQueue.close().catch(() => undefined);
         await subscriber.quit().catch(() => undefined);

@@ -47,7 +47,10 @@ export interface QueueConfig {
   readonly lockDurationMs: number;
   /** SWEEPQ_STALLED_INTERVAL_MS, default 5000: how often BullMQ looks for jobs whose lock expired. */
   readonly stalledIntervalMs: number;
-  /** SWEEPQ_MAX_STALLED_COUNT, default 3: stalls before a job is failed instead of re-queued. */
+  /**
+   * SWEEPQ_MAX_STALLED_COUNT, default 1: stalls (its worker died) a job survives; one more and its trial
+   * is quarantined — a trial that kills two workers is not handed to a third.
+   */
   readonly maxStalledCount: number;
   /** SWEEPQ_KEEP_COMPLETED_JOBS, default 1000: completed BullMQ jobs kept (metrics live in the index). */
   readonly keepCompletedJobs: number;
@@ -102,6 +105,15 @@ export interface LimitsConfig {
   readonly sweepBodyLimitBytes: number;
   /** SWEEPQ_NET_TIMEOUT_MS, default 10000: bound on any single network call. */
   readonly netTimeoutMs: number;
+  /**
+   * SWEEPQ_TRIAL_MEMORY_MB, default 2048: memory of one trial's training process when its sweep sets
+   * no `limits.memory_mb`; trials estimated to need more are refused at submit.
+   */
+  readonly trialMemoryMb: number;
+  /** SWEEPQ_TRIAL_MEMORY_MAX_MB, default 16384: the most a sweep's `limits.memory_mb` may ask for. */
+  readonly trialMemoryMaxMb: number;
+  /** SWEEPQ_TRIAL_TIMEOUT_S, default 3600: wall-clock limit of one trial when its sweep sets no `limits.timeout_s`. */
+  readonly trialTimeoutS: number;
 }
 
 /** The validated configuration of one sweepq process. */
@@ -194,7 +206,7 @@ const envSchema = z.object({
   SWEEPQ_BACKOFF_MS: intVar(1000, 0, 3_600_000),
   SWEEPQ_LOCK_DURATION_MS: intVar(15_000, 1000, 3_600_000),
   SWEEPQ_STALLED_INTERVAL_MS: intVar(5000, 100, 3_600_000),
-  SWEEPQ_MAX_STALLED_COUNT: intVar(3, 0, 1000),
+  SWEEPQ_MAX_STALLED_COUNT: intVar(1, 0, 1000),
   SWEEPQ_SHUTDOWN_GRACE_MS: intVar(30_000, 0, 3_600_000),
   SWEEPQ_HEARTBEAT_MS: intVar(5000, 100, 600_000),
   SWEEPQ_KEEP_COMPLETED_JOBS: intVar(1000, 0, 10_000_000),
@@ -204,6 +216,9 @@ const envSchema = z.object({
   SWEEPQ_BODY_LIMIT_BYTES: intVar(50 * MIB, 1024, 4096 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
+  SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
+  SWEEPQ_TRIAL_MEMORY_MAX_MB: intVar(16_384, 64, 1_048_576),
+  SWEEPQ_TRIAL_TIMEOUT_S: intVar(3600, 1, 604_800),
   NODE_ENV: z.string().optional(),
 });
 
@@ -291,6 +306,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       datasetBodyLimitBytes: e.SWEEPQ_BODY_LIMIT_BYTES,
       sweepBodyLimitBytes: e.SWEEPQ_SWEEP_BODY_LIMIT_BYTES,
       netTimeoutMs: e.SWEEPQ_NET_TIMEOUT_MS,
+      trialMemoryMb: e.SWEEPQ_TRIAL_MEMORY_MB,
+      trialMemoryMaxMb: e.SWEEPQ_TRIAL_MEMORY_MAX_MB,
+      trialTimeoutS: e.SWEEPQ_TRIAL_TIMEOUT_S,
     }),
     stateDir: path.resolve(e.SWEEPQ_STATE_DIR),
     logLevel: e.LOG_LEVEL,

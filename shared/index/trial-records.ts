@@ -66,6 +66,11 @@ export class TrialRecords {
     );
   }
 
+  /** Counts a crash of a trial's training process; returns the trial's crashes so far. */
+  async countCrash(sweepId: string, index: number): Promise<number> {
+    return this.redis.hincrby(this.keys.trial(sweepId, index), 'crashes', 1);
+  }
+
   /** Status of the trials in [start, end) (null where no trial exists). */
   async statuses(sweepId: string, start: number, end: number): Promise<Array<TrialStatus | null>> {
     if (end <= start) return [];

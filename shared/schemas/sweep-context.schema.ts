@@ -29,11 +29,20 @@ export const CvSpecSchema = z.strictObject({
   shuffle: z.boolean(),
 });
 
+/** What one trial may use, resolved at submit from the sweep's `limits:` and the configured defaults. */
+export const TrialLimitsSchema = z.strictObject({
+  memory_mb: z.number().int().min(64),
+  timeout_s: z.number().int().min(1),
+});
+export type TrialLimits = z.infer<typeof TrialLimitsSchema>;
+
 export const SweepContextSchema = z.strictObject({
   v: z.literal(1),
   dataset: DatasetRefSchema,
   pipeline: PipelineSpecSchema,
   cv: CvSpecSchema,
+  /** Absent in sweeps submitted before limits existed: workers apply their defaults. */
+  limits: TrialLimitsSchema.optional(),
 });
 export type SweepContext = z.infer<typeof SweepContextSchema>;
 

@@ -59,6 +59,14 @@ export const ObjectiveSpecSchema = strict({
   goal: GoalSchema.optional(),
 });
 
+/** `limits:` — what one trial may use (defaults: SWEEPQ_TRIAL_MEMORY_MB, SWEEPQ_TRIAL_TIMEOUT_S). */
+export const LimitsSpecSchema = strict({
+  /** Memory of a trial's training process (address space), in MB. */
+  memory_mb: z.number().int().min(64).max(1_048_576).optional(),
+  /** Wall-clock time of one trial, in seconds. */
+  timeout_s: z.number().int().min(1).max(604_800).optional(),
+});
+
 /** `metrics:` — metrics a sweep declares beyond the built-in ones (user programs report their own). */
 export const MetricDeclarationSchema = strict({ name: MetricNameSchema, goal: GoalSchema });
 
@@ -76,6 +84,7 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
     cv: CvSpecSchema.prefault({}),
     objective: ObjectiveSpecSchema.prefault({ metric: 'accuracy' }),
     metrics: z.array(MetricDeclarationSchema).max(MAX_METRICS_PER_TRIAL).optional(),
+    limits: LimitsSpecSchema.optional(),
     trials: z.array(TrialSpecSchema).max(MAX_EXPLICIT_TRIALS).optional(),
     search: SearchSpecSchema.optional(),
   })

@@ -6,6 +6,7 @@
  */
 import { InvalidInputError } from '../errors/index.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
+import type { DataShape } from '../search/estimate-trial-memory.js';
 import type { ResolvedSweepSpec } from './parse-sweep-file.js';
 import { materializeTrainTest } from './materialize-train-test.js';
 
@@ -20,9 +21,10 @@ export function datasetRefFor(spec: ResolvedSweepSpec, train: string, test: stri
  * Loads and splits the data as a trial will and checks that `folds`-fold CV can run on it.
  * @throws InvalidInputError INVALID_CSV / INVALID_SPEC.
  */
-export function assertDatasetFits(ref: DatasetRef, trainText: string, testText: string | null, folds: number): void {
+export function assertDatasetFits(ref: DatasetRef, trainText: string, testText: string | null, folds: number): DataShape {
   const { train } = materializeTrainTest(ref, trainText, testText);
   if (folds >= 2) assertFoldsFit(train.y, train.classes.length, folds);
+  return { rows: train.nRows, features: train.columns.length, classes: train.classes.length };
 }
 
 /** scikit-learn refuses StratifiedKFold when no class has n_splits members; say so before enqueueing. */

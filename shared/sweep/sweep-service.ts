@@ -19,6 +19,7 @@ import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '.
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
+import { assertTrialsFit } from './assert-trials-fit.js';
 import { DatasetCache, sha256Hex } from './dataset-cache.js';
 import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
@@ -50,7 +51,7 @@ export class SweepService implements SweepClient {
     this.queue = new TrialQueue(deps.redis, deps.config.redis.prefix, deps.config.queue);
     this.logger = deps.logger.child({ component: 'sweep-service' });
     this.feeder = new SweepFeeder(this.index, this.queue, deps.config.queue.feedWindow, this.logger);
-    this.resolver = new SweepContextResolver(deps.store, new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')), (bytes) => this.uploadDataset(bytes));
+    this.resolver = new SweepContextResolver(deps.store, new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')), (bytes) => this.uploadDataset(bytes), deps.config.limits);
     this.readModel = new SweepReadModel(this.index);
   }
 
@@ -71,7 +72,9 @@ export class SweepService implements SweepClient {
     const maxTrials = this.deps.config.limits.maxTrials;
     // Planning counts the trials without creating any: an oversized grid is refused at once.
     const segments = planSegments(spec, maxTrials);
-    const context = await this.resolver.resolve(spec);
+    const { context, shape } = await this.resolver.resolve(spec);
+    // Poison trials are refused here, before they can kill worker after worker.
+    assertTrialsFit(segments, shape, context.limits!.memory_mb);
     const sweepId = newSweepId();
     await this.index.sweeps.create({
       id: sweepId,
@@ -104,10 +107,11 @@ export class SweepService implements SweepClient {
     const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
-    const context = await this.resolver.resolve(spec);
-    if (JSON.stringify(context) !== JSON.stringify(sweep.context)) {
+    const { context, shape } = await this.resolver.resolve(spec);
+    if (JSON.stringify({ ...context, limits: undefined }) !== JSON.stringify({ ...sweep.context, limits: undefined })) {
       throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
     }
+    assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb);
     // One atomic append: the extension's segments all land, with disjoint indices, or none does.
     const first = await this.index.feed.appendSegments(sweepId, segments, maxTrials);
     let added = 0;

@@ -16,7 +16,7 @@ import type { TrialJob } from '../../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../../shared/store/index.js';
 import { DatasetCache } from '../../../shared/sweep/dataset-cache.js';
 import { createSweepService, type SweepService } from '../../../shared/sweep/sweep-service.js';
-import { TrainingThreadClient } from '../../../services/worker/training-thread-client.js';
+import { TrainingSlot } from '../../../services/worker/training-slot.js';
 import { TrialProcessor } from '../../../services/worker/trial.processor.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
 
@@ -55,7 +55,7 @@ describe('TrialProcessor', () => {
   let service: SweepService;
   let redis: Redis;
   let index: MetricsIndex;
-  let thread: TrainingThreadClient;
+  let thread: TrainingSlot;
   let processor: TrialProcessor;
   let sweepId: string;
 
@@ -65,8 +65,8 @@ describe('TrialProcessor', () => {
     redis = createRedisConnection(setup.config.redis.url!, { name: 'processor-test' });
     index = new MetricsIndex(redis, setup.config.redis.prefix);
     const store = await createObjectStore(setup.config, setup.logger);
-    thread = new TrainingThreadClient();
-    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), threads: [thread], workerId: 'unit-worker', logger: setup.logger });
+    thread = new TrainingSlot();
+    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), slots: [thread], defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
     sweepId = (await service.submit(SPEC)).sweepId;
   });
   after(async () => {
@@ -121,8 +121,9 @@ describe('TrialProcessor', () => {
   it('hands the trial back without spending an attempt when the worker shuts down mid-trial', async () => {
     const running = processor.process(job(2));
     await training(2);
+    const handedBack = assert.rejects(running, DelayedError);
     await processor.abortAll();
-    await assert.rejects(running, DelayedError);
+    await handedBack;
     assert.equal((await index.trials.get(sweepId, 2))!.status, 'queued');
   });
 
@@ -132,7 +133,8 @@ describe('TrialProcessor', () => {
       index,
       store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } },
       datasets: new DatasetCache({ get: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
-      threads: [thread],
+      slots: [thread],
+      defaultLimits: { memoryMb: 1024, timeoutS: 300 },
       workerId: 'unit-worker',
       logger: setup.logger,
     });

@@ -1,12 +1,13 @@
 /**
- * Entry point of a training thread. Training is CPU-bound and synchronous; running it here keeps the
- * worker's main event loop free to renew BullMQ job locks, so a long trial is never mistaken for a
- * stalled one (and run twice). The thread keeps the last few parsed datasets, so trials of one sweep
+ * Entry point of a training slot's child process. Training is CPU-bound and synchronous; running it in
+ * a child keeps the worker's event loop free to renew BullMQ job locks, and — unlike a worker thread —
+ * lets the worker cap the trial's memory: the slot starts this process under RLIMIT_AS (prlimit), which
+ * bounds the learners' typed arrays as well as the JS heap. An allocation beyond the budget is answered
+ * as LIMIT_EXCEEDED (deterministic, never retried); a V8 heap that cannot grow aborts the process, and
+ * the slot reports the same. The process keeps the last few parsed datasets, so trials of one sweep
  * parse and split their data once.
  */
 import { readFileSync } from 'node:fs';
-import { setPriority } from 'node:os';
-import { parentPort } from 'node:worker_threads';
 import { SweepqError } from '../../shared/errors/index.js';
 import type { TrainTest } from '../../shared/ml/dataset/dataset.js';
 import type { MetricName } from '../../shared/ml/metrics/metric-names.js';
@@ -15,18 +16,6 @@ import { materializeTrainTest } from '../../shared/sweep/materialize-train-test.
 import type { TrainingResult, TrainingTask } from './training-task.js';
 
 const DATASET_CACHE_SIZE = 4;
-
-/**
- * Training runs at a lower CPU priority than everything else. On Linux, setpriority(0) applies to the
- * calling thread only, so the worker's main loop (lock renewal, Redis) and any scheduler or API on the
- * same machine keep their normal priority and stay responsive while every core is busy training.
- */
-const TRAINING_NICENESS = 10;
-try {
-  setPriority(TRAINING_NICENESS);
-} catch {
-  // Not permitted or not supported (e.g. some containers): train at normal priority.
-}
 const datasets = new Map<string, TrainTest>();
 
 function loadData(task: TrainingTask): TrainTest {
@@ -39,6 +28,11 @@ function loadData(task: TrainingTask): TrainTest {
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;
+}
+
+/** True for the errors V8 throws when an allocation hits the address-space limit. */
+function isAllocationFailure(error: unknown): boolean {
+  return error instanceof RangeError && /allocation failed|Invalid (typed )?array length|out of memory/i.test(error.message);
 }
 
 function handle(task: TrainingTask): TrainingResult {
@@ -55,24 +49,31 @@ function handle(task: TrainingTask): TrainingResult {
       seed: task.seed,
       cv: { folds: task.cv.folds, scoring: task.cv.scoring as MetricName, shuffle: task.cv.shuffle },
     });
-    const metrics: Record<string, number | null> = { ...outcome.metrics };
     return {
       id: task.id,
       ok: true,
-      metrics,
+      metrics: { ...outcome.metrics },
       cvScores: outcome.cvScores,
       pipelineJson: JSON.stringify(outcome.pipeline),
       timings: { ...outcome.timings, loadMs },
     };
   } catch (error) {
+    // Free what this trial held before answering: the next trial starts from a clean heap.
+    datasets.clear();
     if (error instanceof SweepqError) return { id: task.id, ok: false, error: { code: error.code, message: error.message } };
+    if (isAllocationFailure(error)) {
+      return { id: task.id, ok: false, error: { code: 'LIMIT_EXCEEDED', message: `the trial needs more memory than its limit of ${task.memoryMb} MB (${(error as Error).message}); raise limits.memory_mb or shrink the trial` } };
+    }
     const message = error instanceof Error ? error.message : String(error);
     return { id: task.id, ok: false, error: { code: 'INTERNAL', message, stack: error instanceof Error ? error.stack : undefined } };
   }
 }
 
-if (!parentPort) throw new Error('training-thread must run as a worker thread');
-const port = parentPort;
-port.on('message', (task: TrainingTask) => {
-  port.postMessage(handle(task));
+if (typeof process.send !== 'function') throw new Error('training-process must run as a child with an IPC channel');
+const send = process.send.bind(process);
+process.on('message', (task: TrainingTask) => {
+  send(handle(task));
 });
+// The parent going away (killed, crashed) closes the channel: nothing left to train for.
+process.on('disconnect', () => process.exit(0));
+send({ ready: true });

@@ -1,0 +1,234 @@
+/**
+ * One training slot seen from the worker: a child process (training-process.ts) that trains one trial
+ * at a time. A process, not a worker thread, because a thread's `resourceLimits` cap only the JS heap
+ * while the learners' typed arrays live outside it: the child runs under RLIMIT_AS (through `prlimit`),
+ * so a trial that needs more memory than its budget fails alone — as LIMIT_EXCEEDED, not retried — and
+ * the worker stays alive. A wall-clock limit kills the child the same way. `abort` (cancel, shutdown)
+ * kills it at once: synchronous training cannot be interrupted any other way. A fresh child is started
+ * for the next trial; `warmUp` starts it ahead of time so module loading is off the critical path.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { SweepqError } from '../../shared/errors/index.js';
+import type { SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
+
+const PROCESS_FILE = fileURLToPath(new URL('./training-process.js', import.meta.url));
+/**
+ * Address space node needs beyond a trial's own memory: V8 reserves its heap cage and code ranges up
+ * front (measured: node does not start under 800 MB of RLIMIT_AS).
+ */
+const NODE_ADDRESS_OVERHEAD_MB = 1024;
+/** Training runs niced, so the worker's event loop (lock renewal) and anything else on the host stay responsive. */
+const TRAINING_NICENESS = 10;
+/** Lines of the child's stderr kept to explain a crash. */
+const STDERR_LINES = 20;
+
+const probed = new Map<string, boolean>();
+/** True when `command args… node -e 0` runs here (util-linux's prlimit and setpriv are optional). */
+function wrapperWorks(command: string, args: readonly string[]): boolean {
+  let ok = probed.get(command);
+  if (ok === undefined) {
+    ok = spawnSync(command, [...args, '--', process.execPath, '-e', '0'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+    probed.set(command, ok);
+  }
+  return ok;
+}
+
+/** True when `prlimit` can cap a child's address space here. */
+function prlimitAvailable(): boolean {
+  return wrapperWorks('prlimit', ['--as=4294967296']);
+}
+
+/**
+ * The command line of a slot's child: node under RLIMIT_AS (prlimit) and with a parent-death signal
+ * (setpriv --pdeathsig): a worker killed with -9 takes its training process with it instead of leaving
+ * it training for nobody. Each wrapper execs the next, so the pid is node's.
+ */
+function childCommand(nodeArgs: readonly string[], addressBytes: number): [string, string[]] {
+  let command: [string, string[]] = [process.execPath, [...nodeArgs]];
+  if (prlimitAvailable()) command = ['prlimit', [`--as=${addressBytes}`, '--', command[0], ...command[1]]];
+  if (wrapperWorks('setpriv', ['--pdeathsig', 'KILL'])) command = ['setpriv', ['--pdeathsig', 'KILL', '--', command[0], ...command[1]]];
+  return command;
+}
+
+interface Inflight {
+  id: number;
+  task: Omit<TrainingTask, 'id'>;
+  limits: SlotLimits;
+  resolve(result: TrainingResult): void;
+  reject(error: unknown): void;
+  timer: NodeJS.Timeout;
+}
+
+interface Child {
+  process: ChildProcess;
+  limits: SlotLimits;
+  ready: Promise<void>;
+  stderr: string[];
+  /** Why we killed it, when we did. */
+  killedFor: 'timeout' | 'abort' | null;
+}
+
+export class TrainingSlot {
+  private child: Child | null = null;
+  private nextId = 1;
+  private inflight: Inflight | null = null;
+  /** Held by one trial from before its claim until it ends, across the awaits before `run`. */
+  private reserved = false;
+
+  /** True when memory limits are enforced (prlimit found); timeouts are enforced either way. */
+  static get enforcesMemory(): boolean {
+    return prlimitAvailable();
+  }
+
+  get busy(): boolean {
+    return this.inflight !== null || this.reserved;
+  }
+
+  /**
+   * Takes the slot for one trial, synchronously: two jobs starting at once can never pick the same slot
+   * while one of them is still downloading its dataset. Returns false when taken.
+   */
+  tryReserve(): boolean {
+    if (this.busy) return false;
+    this.reserved = true;
+    return true;
+  }
+
+  unreserve(): void {
+    this.reserved = false;
+  }
+
+  /** Starts the child for these limits ahead of the first trial (a few hundred ms of module loading). */
+  warmUp(limits: SlotLimits): void {
+    this.ensureChild(limits);
+  }
+
+  /**
+   * Trains one trial under `limits`. Resolves with the result; a breached limit or a crashed child
+   * resolves as a failure with code LIMIT_EXCEEDED or TRAINING_CRASHED. Rejects with CANCELLED when
+   * aborted.
+   */
+  async run(task: Omit<TrainingTask, 'id' | 'memoryMb'>, limits: SlotLimits): Promise<TrainingResult> {
+    if (this.inflight !== null) throw new SweepqError('INTERNAL', 'training slot is busy');
+    const child = this.ensureChild(limits);
+    await child.ready;
+    if (this.child !== child) throw new SweepqError('CANCELLED', 'training slot was stopped before the trial started');
+    const id = this.nextId++;
+    const full: TrainingTask = { ...task, id, memoryMb: limits.memoryMb };
+    return new Promise<TrainingResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.killedFor = 'timeout';
+        child.process.kill('SIGKILL');
+      }, limits.timeoutS * 1000);
+      timer.unref();
+      this.inflight = { id, task: full, limits, resolve, reject, timer };
+      child.process.send(full);
+    });
+  }
+
+  /** Stops the running trial now (its promise rejects with CANCELLED) and the child with it. */
+  async abort(reason: string): Promise<void> {
+    const child = this.child;
+    const inflight = this.inflight;
+    this.child = null;
+    this.inflight = null;
+    if (inflight !== null) {
+      clearTimeout(inflight.timer);
+      inflight.reject(new SweepqError('CANCELLED', reason));
+    }
+    if (child !== null) {
+      child.killedFor = 'abort';
+      await stopChild(child.process);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.abort('worker shutting down');
+  }
+
+  private ensureChild(limits: SlotLimits): Child {
+    const current = this.child;
+    if (current !== null && current.limits.memoryMb === limits.memoryMb) {
+      current.limits = limits;
+      return current;
+    }
+    // Another memory budget needs another process (RLIMIT_AS is set when it starts).
+    if (current !== null) {
+      this.child = null;
+      current.killedFor = 'abort';
+      current.process.kill('SIGKILL');
+    }
+    const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, PROCESS_FILE];
+    const [command, args] = childCommand(nodeArgs, (limits.memoryMb + NODE_ADDRESS_OVERHEAD_MB) * 1024 * 1024);
+    const spawned = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const child: Child = { process: spawned, limits, ready: Promise.resolve(), stderr: [], killedFor: null };
+    child.ready = new Promise<void>((resolve) => {
+      const onMessage = (message: unknown): void => {
+        if ((message as { ready?: unknown } | null)?.ready === true) {
+          spawned.off('message', onMessage);
+          resolve();
+        }
+      };
+      spawned.on('message', onMessage);
+      spawned.once('exit', () => resolve());
+    });
+    if (spawned.pid !== undefined) {
+      try {
+        setPriority(spawned.pid, TRAINING_NICENESS);
+      } catch {
+        // Not permitted here: train at normal priority.
+      }
+    }
+    spawned.stderr?.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        child.stderr.push(line);
+        if (child.stderr.length > STDERR_LINES) child.stderr.shift();
+      }
+    });
+    spawned.on('message', (message: unknown) => {
+      const result = message as TrainingResult;
+      const inflight = this.inflight;
+      if (inflight !== null && this.child === child && typeof result === 'object' && result !== null && result.id === inflight.id) {
+        this.inflight = null;
+        clearTimeout(inflight.timer);
+        inflight.resolve(result);
+      }
+    });
+    spawned.once('error', (error) => child.stderr.push(`spawn error: ${error.message}`));
+    spawned.once('exit', (code, signal) => {
+      if (this.child !== child) return;
+      this.child = null;
+      const inflight = this.inflight;
+      if (inflight === null) return;
+      this.inflight = null;
+      clearTimeout(inflight.timer);
+      inflight.resolve({ id: inflight.id, ok: false, error: explainExit(child, inflight.limits, code, signal) });
+    });
+    this.child = child;
+    return child;
+  }
+}
+
+/** Why a child died mid-trial, as the error its trial records. */
+function explainExit(child: Child, limits: SlotLimits, code: number | null, signal: NodeJS.Signals | null): { code: 'LIMIT_EXCEEDED' | 'TRAINING_CRASHED'; message: string } {
+  if (child.killedFor === 'timeout') {
+    return { code: 'LIMIT_EXCEEDED', message: `the trial ran longer than its time limit of ${limits.timeoutS} s and was stopped; raise limits.timeout_s or shrink the trial` };
+  }
+  const tail = child.stderr.join('\n');
+  if (/out of memory|allocation failed|Reached heap limit|Cannot allocate memory/i.test(tail)) {
+    return { code: 'LIMIT_EXCEEDED', message: `the trial needs more memory than its limit of ${limits.memoryMb} MB and was stopped; raise limits.memory_mb or shrink the trial` };
+  }
+  const how = signal !== null ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}` : `exited with code ${code}`;
+  return { code: 'TRAINING_CRASHED', message: `the training process ${how}${tail === '' ? '' : `: ${tail.slice(-500)}`}` };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
