@@ -24,6 +24,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
   if (folder !== undefined) config = { ...config, redis: { ...config.redis, url: folder.url } };
   try {
     const service = await createSweepService({ config, logger });
+    service.reconciler.start();
     try {
       const app = buildApp({ service, config, logger });
       try {

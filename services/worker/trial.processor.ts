@@ -24,6 +24,8 @@ type AbortReason = 'cancel' | 'shutdown';
 
 interface RunningTrial {
   sweepId: string;
+  /** The sweep's cancel epoch when this attempt was claimed. */
+  cancelEpoch: number;
   slot: TrainingSlot;
   abortReason: AbortReason | null;
 }
@@ -60,16 +62,36 @@ export class TrialProcessor {
     return this.running.size;
   }
 
+  /**
+   * Polls the cancelled flag of every sweep with a running trial: a cancel whose pub/sub message was
+   * missed (a subscriber reconnecting during a Redis blip) still stops its trials within one interval.
+   */
+  async pollCancels(): Promise<void> {
+    const sweeps = new Set<string>();
+    for (const trial of this.running.values()) sweeps.add(trial.sweepId);
+    for (const sweepId of sweeps) {
+      // No claim succeeds while the flag is set, so every running attempt of a flagged sweep began
+      // before the cancel: all of them stop, whatever the epoch.
+      const state = await this.deps.index.transitions.cancelState(sweepId);
+      if (state.cancelled) await this.abortSweep(sweepId);
+    }
+  }
+
   /** Ids of the trials training right now (for the worker registry). */
   runningTrialIds(): string[] {
     return [...this.running.keys()];
   }
 
-  /** Aborts the running trials of a cancelled sweep (called on the cancel pub/sub message). */
-  async abortSweep(sweepId: string): Promise<void> {
+  /**
+   * Aborts the running trials of a cancelled sweep (the cancel pub/sub message, or the flag found by
+   * polling). `epoch` is the cancel's epoch: attempts claimed at that epoch or later began after it (a
+   * `retry` in between) and are left alone. Undefined aborts every attempt of the sweep.
+   */
+  async abortSweep(sweepId: string, epoch?: number): Promise<void> {
     const aborts: Array<Promise<void>> = [];
     for (const trial of this.running.values()) {
       if (trial.sweepId !== sweepId) continue;
+      if (epoch !== undefined && epoch <= trial.cancelEpoch) continue;
       trial.abortReason = 'cancel';
       aborts.push(trial.slot.abort(`sweep ${sweepId} was cancelled`));
     }
@@ -129,7 +151,7 @@ export class TrialProcessor {
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const running: RunningTrial = { sweepId: data.sweepId, slot, abortReason: null };
+    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, slot, abortReason: null };
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
@@ -166,6 +188,10 @@ export class TrialProcessor {
         artifact: key,
         objective: facts.objective,
       });
+      if (committed === 'cancelled') {
+        log.info('result recorded as cancelled: the sweep was cancelled while the trial trained');
+        return { outcome: 'cancelled' };
+      }
       if (committed !== 'ok') {
         // Another attempt owns this trial now (our lock expired while we were paused or cut off).
         log.warn({ committed }, 'result not committed: this attempt was superseded');

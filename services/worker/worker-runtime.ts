@@ -12,9 +12,13 @@ import { bullPrefix, createRedisConnection, parseTrialJobId, TrialQueue } from '
 import type { TrialJob } from '../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import { Reconciler } from '../../shared/sweep/reconciler.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { TrainingSlot } from './training-slot.js';
 import { TrialProcessor } from './trial.processor.js';
+
+/** Time past the grace period after which a stopping worker gives up on an orderly close. */
+const SHUTDOWN_MARGIN_MS = 5000;
 
 export interface StartWorkerOptions {
   config: Config;
@@ -71,10 +75,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
   });
 
+  // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).
   await subscriber.subscribe(index.keys.cancelChannel());
-  subscriber.on('message', (_channel: string, sweepId: string) => {
-    processor.abortSweep(sweepId).catch((error: unknown) => logger.error({ err: error, sweepId }, 'abort on cancel failed'));
+  subscriber.on('message', (_channel: string, message: string) => {
+    const separator = message.lastIndexOf(':');
+    const sweepId = separator < 0 ? message : message.slice(0, separator);
+    const epoch = separator < 0 ? undefined : Number(message.slice(separator + 1));
+    processor.abortSweep(sweepId, epoch).catch((error: unknown) => logger.error({ err: error, sweepId }, 'abort on cancel failed'));
   });
+  // A message can be lost (a subscriber reconnecting): the flag itself is polled while trials train.
+  const cancelTimer = setInterval(() => {
+    if (processor.activeCount === 0) return;
+    processor.pollCancels().catch((error: unknown) => logger.warn({ err: error }, 'polling cancel flags failed'));
+  }, config.queue.cancelPollMs);
+  cancelTimer.unref();
 
   const worker = new Worker<TrialJob>(config.queue.name, (job: Job<TrialJob>, token?: string) => processor.process(job, token), {
     connection: queueConnection,
@@ -119,6 +133,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     if (!stalledOut && !exhausted) return;
     const ref = job.id === undefined ? null : parseTrialJobId(job.id);
     if (ref === null) return;
+    // A stall is a crash only if the attempt is gone: a worker that merely lost its lock while Redis
+    // restarted is still training and will commit (or fail) the trial itself.
+    if (stalledOut) {
+      const trialId = `${ref.sweepId}-t${ref.index}`;
+      if ((await index.workers.list()).some((w) => w.current.includes(trialId))) {
+        logger.warn({ jobId: job.id }, 'job stalled out but its trial is still training on a live worker; leaving it to that worker');
+        return;
+      }
+    }
     // A trial whose attempts keep killing workers is quarantined: `retry` is the only way back.
     const reason = stalledOut ? `INTERNAL: the job stalled more than ${config.queue.maxStalledCount} times (worker crashes)` : `INTERNAL: ${error.message}`;
     const status = stalledOut ? 'quarantined' : 'failed';
@@ -131,6 +154,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     feeder.feedAll().catch((error: unknown) => logger.warn({ err: error }, 'periodic feed failed'));
   }, config.queue.feedIntervalMs);
   feedTimer.unref();
+  // Every worker runs the reconciler; the one holding the Redis lock acts (see shared/sweep/reconciler.ts).
+  const reconciler = new Reconciler(index, feedQueue, feeder, { intervalMs: config.queue.reconcileIntervalMs, logger });
+  reconciler.start();
 
   // The worker registry: who is alive, what it trains, what went wrong last (`sweepq status --json`).
   const startedAt = Date.now();
@@ -162,27 +188,47 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         logger.info({ graceMs, active: processor.activeCount }, 'worker closing');
         clearInterval(feedTimer);
         clearInterval(heartbeatTimer);
-        const closed = worker.close();
-        let timer: NodeJS.Timeout | undefined;
-        const graceOver = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), graceMs);
+        clearInterval(cancelTimer);
+        const orderly = closeOrderly(graceMs);
+        // Connections wait out Redis outages; a worker told to stop must stop anyway.
+        let deadlineTimer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<'deadline'>((resolve) => {
+          deadlineTimer = setTimeout(() => resolve('deadline'), graceMs + SHUTDOWN_MARGIN_MS);
         });
-        if ((await Promise.race([closed.then(() => 'closed' as const), graceOver])) === 'timeout') {
-          logger.warn({ active: processor.activeCount }, 'grace period over: handing running trials back');
-          await processor.abortAll();
-          await closed;
+        const outcome = await Promise.race([orderly.then(() => 'closed' as const), deadline]);
+        clearTimeout(deadlineTimer);
+        if (outcome === 'deadline') {
+          logger.warn('shutdown did not finish in time (Redis or the store unreachable?): stopping hard');
+          await Promise.all(slots.map((t) => t.close()));
+          for (const connection of [indexConnection, queueConnection, subscriber]) connection.disconnect();
+          void worker.close(true).catch(() => undefined);
         }
-        clearTimeout(timer);
-        await Promise.all(slots.map((t) => t.close()));
-        await index.workers.remove(workerId).catch(() => undefined);
-        await feedQueue.close().catch(() => undefined);
-        await subscriber.quit().catch(() => undefined);
-        await indexConnection.quit().catch(() => undefined);
-        await queueConnection.quit().catch(() => undefined);
-        await store.close?.();
         logger.info('worker closed');
       })();
       return closing;
     },
   };
+
+  /** Stop taking jobs, let running trials finish within the grace, hand the rest back, close everything. */
+  async function closeOrderly(graceMs: number): Promise<void> {
+    await reconciler.stop();
+    const closed = worker.close();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    if ((await Promise.race([closed.then(() => 'closed' as const), graceOver])) === 'timeout') {
+      logger.warn({ active: processor.activeCount }, 'grace period over: handing running trials back');
+      await processor.abortAll();
+      await closed;
+    }
+    clearTimeout(timer);
+    await Promise.all(slots.map((t) => t.close()));
+    await index.workers.remove(workerId).catch(() => undefined);
+    await feedQueue.close().catch(() => undefined);
+    await subscriber.quit().catch(() => undefined);
+    await indexConnection.quit().catch(() => undefined);
+    await queueConnection.quit().catch(() => undefined);
+    await store.close?.();
+  }
 }

@@ -64,6 +64,10 @@ export interface QueueConfig {
   readonly feedWindow: number;
   /** SWEEPQ_FEED_INTERVAL_MS, default 2000: how often each worker tops up the queues of running sweeps. */
   readonly feedIntervalMs: number;
+  /** SWEEPQ_RECONCILE_INTERVAL_MS, default 15000: how often the elected reconciler checks queue against index. */
+  readonly reconcileIntervalMs: number;
+  /** SWEEPQ_CANCEL_POLL_MS, default 1000: how often a worker re-reads the cancelled flag of sweeps it trains (a lost cancel message still stops them). */
+  readonly cancelPollMs: number;
 }
 
 /** HTTP API (scheduler side) and how clients reach it. */
@@ -213,6 +217,8 @@ const envSchema = z.object({
   SWEEPQ_KEEP_FAILED_JOBS: intVar(5000, 0, 10_000_000),
   SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
+  SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
+  SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
   SWEEPQ_BODY_LIMIT_BYTES: intVar(50 * MIB, 1024, 4096 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
@@ -291,6 +297,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepFailedJobs: e.SWEEPQ_KEEP_FAILED_JOBS,
       feedWindow: e.SWEEPQ_FEED_WINDOW,
       feedIntervalMs: e.SWEEPQ_FEED_INTERVAL_MS,
+      reconcileIntervalMs: e.SWEEPQ_RECONCILE_INTERVAL_MS,
+      cancelPollMs: e.SWEEPQ_CANCEL_POLL_MS,
     }),
     api: Object.freeze({
       port: e.PORT,

@@ -59,7 +59,7 @@ export class FeedCursor {
       args.push(JSON.stringify(plan), plan.size);
       added += plan.size;
     }
-    const reply = (await this.scripts.run('append-segments', [k.sweep(sweepId), k.segments(sweepId), k.feeding()], args)) as [string, number?];
+    const reply = (await this.scripts.run('append-segments', [k.sweep(sweepId), k.segments(sweepId), k.feeding(), k.unfinished()], args)) as [string, number?];
     if (reply[0] === 'cancelled') {
       throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
     }
@@ -112,7 +112,7 @@ export class FeedCursor {
     const k = this.keys;
     const args: Array<string | number> = [expected, k.trialPrefix(sweepId), sweepId];
     for (const t of trials) args.push(t.name, t.model, t.entry, t.segment, JSON.stringify(t.params), t.seed);
-    return (await this.scripts.run('create-trials', [k.sweep(sweepId), k.names(sweepId)], args)) as 'ok' | 'moved' | 'cancelled';
+    return (await this.scripts.run('create-trials', [k.sweep(sweepId), k.names(sweepId), k.open(sweepId)], args)) as 'ok' | 'moved' | 'cancelled';
   }
 
   /** Compare-and-set of the feed cursor; false when another feeder moved it first. */

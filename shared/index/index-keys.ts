@@ -44,6 +44,18 @@ export class IndexKeys {
   segments(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:segments`;
   }
+  /** zset of the sweep's open trials (created, not finished): what the reconciler checks against the queue. */
+  open(sweepId: string): string {
+    return `${this.prefix}:sweep:${sweepId}:open`;
+  }
+  /** set of sweeps not finished yet (the reconciler walks it). Lua derives it from a sweep key too. */
+  unfinished(): string {
+    return `${this.prefix}:unfinished`;
+  }
+  /** string: the reconciler's leader lock. */
+  reconcilerLock(): string {
+    return `${this.prefix}:reconciler:lock`;
+  }
   /** hash trial name → use count: keeps created trial names unique within the sweep. */
   names(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:names`;

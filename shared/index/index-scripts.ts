@@ -16,16 +16,18 @@ const INCLUDE = /^--!include ([a-z0-9-]+)\s*$/gm;
 /** The scripts by name, with their key counts (checked against the file names at load). */
 export const SCRIPT_KEYS = {
   'advance-feed': 1,
-  'append-segments': 3,
-  'cancel-queued': 2,
+  'append-segments': 4,
+  'cancel-queued': 3,
   'cancel-remainder': 1,
-  claim: 3,
-  commit: 4,
-  'create-trials': 2,
-  'finish-active': 3,
-  'force-finish': 3,
+  claim: 4,
+  commit: 5,
+  'create-trials': 3,
+  'finish-active': 4,
+  'force-finish': 4,
+  rejob: 1,
   release: 3,
-  requeue: 2,
+  requeue: 3,
+  'reset-active': 3,
   'resume-remainder': 1,
 } as const;
 

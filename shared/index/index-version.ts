@@ -75,7 +75,7 @@ async function migrateV1(redis: Redis, keys: IndexKeys): Promise<void> {
   const ids = await redis.zrange(keys.sweeps(), 0, -1);
   for (const sweepId of ids) {
     const sweepKey = keys.sweep(sweepId);
-    const [created, totalText, seedText, metric, goalText, contextText] = await redis.hmget(sweepKey, 'created', 'total', 'seed', 'objectiveMetric', 'objectiveGoal', 'context');
+    const [created, totalText, seedText, metric, goalText, contextText, finishedAt] = await redis.hmget(sweepKey, 'created', 'total', 'seed', 'objectiveMetric', 'objectiveGoal', 'context', 'finishedAt');
     if (created !== null || totalText === null) continue;
     const total = Number(totalText);
     const goal: Goal = goalText === 'minimize' ? 'minimize' : 'maximize';
@@ -98,6 +98,7 @@ async function migrateV1(redis: Redis, keys: IndexKeys): Promise<void> {
         trials.push({ model: model ?? 'logistic_regression', params: JSON.parse(params ?? '{}') as Record<string, unknown>, name: name ?? `trial-${index}` });
         write.hset(keys.trial(sweepId, index), 'entry', index, 'segment', 0);
         write.hsetnx(keys.names(sweepId), name ?? `trial-${index}`, '1');
+        if (status === 'queued' || status === 'active') write.zadd(keys.open(sweepId), index, String(index));
         if (status === null || status === undefined || !TERMINAL.has(status)) continue;
         let event = `{"i":${index},"s":"${status}","t":${Number(finishedAt) || 0},"e":${index},"p":${params ?? '{}'}`;
         if (worker) event += `,"w":${JSON.stringify(worker)}`;
@@ -118,6 +119,7 @@ async function migrateV1(redis: Redis, keys: IndexKeys): Promise<void> {
       .rpush(keys.segments(sweepId), JSON.stringify(segment))
       .hset(sweepKey, 'created', total, 'pruned', 0, 'quarantined', 0, 'uncreatedCancelled', 0, 'metrics', JSON.stringify(registry))
       .hdel(sweepKey, 'reserved');
+    if (finishedAt === null || finishedAt === '') multi.sadd(keys.unfinished(), sweepId);
     for (const name of V1_METRICS) multi.unlink(`${keys.prefix}:sweep:${sweepId}:lb:${name}`);
     await multi.exec().then(assertExecOk);
   }

@@ -165,7 +165,8 @@ export class SweepRecords {
     }
     await this.redis
       .multi()
-      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId))
+      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId), k.open(sweepId))
+      .srem(k.unfinished(), sweepId)
       .zrem(k.sweeps(), sweepId)
       .zrem(k.experiment(name), sweepId)
       .srem(k.feeding(), sweepId)

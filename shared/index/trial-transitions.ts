@@ -38,6 +38,8 @@ export interface TrialCommit {
 
 /** Outcome of a fenced transition: 'ok', or why it was refused. */
 export type TransitionResult = 'ok' | 'fenced' | 'stale';
+/** A commit may also find its sweep cancelled meanwhile: the trial is then recorded as cancelled. */
+export type CommitResult = TransitionResult | 'cancelled';
 export type ClaimResult = 'ok' | 'missing' | 'completed' | 'cancelled' | 'failed' | 'pruned' | 'quarantined';
 
 /** What a worker needs to train a claimed trial. */
@@ -47,6 +49,8 @@ export interface TrialDefinition {
   params: Record<string, unknown>;
   seed: number;
   entry: number;
+  /** The sweep's cancel epoch when this attempt began: cancel messages of earlier epochs do not concern it. */
+  cancelEpoch: number;
 }
 
 export interface ClaimOutcome {
@@ -68,17 +72,24 @@ export class TrialTransitions {
   /** Claims a trial for a new attempt and returns its definition, which lives only in the trial hash. */
   async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimOutcome> {
     const k = this.keys;
-    const reply = (await this.scripts.run('claim', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [token, worker, now])) as Array<string | null>;
+    const reply = (await this.scripts.run('claim', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [token, worker, now])) as Array<string | null>;
     const result = reply[0] as ClaimResult;
     if (result !== 'ok') return { result };
-    const [, name, model, params, seed, entry] = reply;
+    const [, name, model, params, seed, entry, epoch] = reply;
     return {
       result,
-      trial: { name: name ?? '', model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0), entry: Number(entry ?? 0) },
+      trial: {
+        name: name ?? '',
+        model: model ?? '',
+        params: JSON.parse(params ?? '{}') as Record<string, unknown>,
+        seed: Number(seed ?? 0),
+        entry: Number(entry ?? 0),
+        cancelEpoch: Number(epoch ?? 0),
+      },
     };
   }
 
-  async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<TransitionResult> {
+  async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<CommitResult> {
     const names = Object.keys(result.metrics);
     if (names.length > MAX_METRICS_PER_TRIAL) {
       throw new InvalidInputError('LIMIT_EXCEEDED', `a trial may report at most ${MAX_METRICS_PER_TRIAL} metrics, got ${names.length}`);
@@ -89,7 +100,7 @@ export class TrialTransitions {
     const value = result.metrics[result.objective.metric];
     const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));
     const k = this.keys;
-    return (await this.scripts.run('commit', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId)], [
+    return (await this.scripts.run('commit', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId)], [
       result.token,
       now,
       Math.round(result.durationMs),
@@ -101,13 +112,13 @@ export class TrialTransitions {
       score,
       leaderboardMember(index),
       JSON.stringify(result.detail ?? {}),
-    ])) as TransitionResult;
+    ])) as CommitResult;
   }
 
   /** Ends an active attempt as failed, cancelled (its sweep was) or quarantined. */
   async finish(sweepId: string, index: number, token: string, status: UnsuccessfulStatus, message = '', now = Date.now()): Promise<TransitionResult> {
     const k = this.keys;
-    return (await this.scripts.run('finish-active', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [token, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
+    return (await this.scripts.run('finish-active', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [token, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
   }
 
   fail(sweepId: string, index: number, token: string, message: string, now = Date.now()): Promise<TransitionResult> {
@@ -124,7 +135,7 @@ export class TrialTransitions {
    */
   async forceFinish(sweepId: string, index: number, retries: number, status: 'failed' | 'quarantined', message: string, now = Date.now()): Promise<TransitionResult> {
     const k = this.keys;
-    return (await this.scripts.run('force-finish', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [retries, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
+    return (await this.scripts.run('force-finish', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [retries, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
   }
 
   async release(sweepId: string, index: number, token: string, now = Date.now()): Promise<TransitionResult> {
@@ -138,14 +149,16 @@ export class TrialTransitions {
    */
   async cancel(sweepId: string, now = Date.now()): Promise<number> {
     const k = this.keys;
-    let cancelled = Number(await this.scripts.run('cancel-remainder', [k.sweep(sweepId)], [now]));
+    const [remainder, epoch] = (await this.scripts.run('cancel-remainder', [k.sweep(sweepId)], [now])) as [number, number];
+    let cancelled = Number(remainder);
     // The flag is set: `created` cannot move any more, so this range is final.
     const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
     for (let start = 0; start < created; start += CHUNK) {
       const end = Math.min(created, start + CHUNK);
-      cancelled += Number(await this.scripts.run('cancel-queued', [k.sweep(sweepId), k.log(sweepId)], [k.trialPrefix(sweepId), now, start, end]));
+      cancelled += Number(await this.scripts.run('cancel-queued', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [k.trialPrefix(sweepId), now, start, end]));
     }
-    await this.redis.publish(k.cancelChannel(), sweepId);
+    // The epoch lets a worker tell this cancel from one older than its attempt (a retry in between).
+    await this.redis.publish(k.cancelChannel(), `${sweepId}:${epoch}`);
     return cancelled;
   }
 
@@ -160,15 +173,33 @@ export class TrialTransitions {
    */
   async requeue(sweepId: string, now = Date.now()): Promise<{ requeued: Array<{ index: number; retries: number }>; resumed: number }> {
     const k = this.keys;
-    const resumed = Number(await this.scripts.run('resume-remainder', [k.sweep(sweepId)], []));
     const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
     const requeued: Array<{ index: number; retries: number }> = [];
     for (let start = 0; start < created; start += CHUNK) {
       const end = Math.min(created, start + CHUNK);
-      const flat = (await this.scripts.run('requeue', [k.sweep(sweepId), k.log(sweepId)], [k.trialPrefix(sweepId), start, end, now])) as number[];
+      const flat = (await this.scripts.run('requeue', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [k.trialPrefix(sweepId), start, end, now])) as number[];
       for (let i = 0; i < flat.length; i += 2) requeued.push({ index: Number(flat[i]), retries: Number(flat[i + 1]) });
     }
+    // Only now un-cancel (and only if something comes back): claims meanwhile still refuse.
+    const resumed = Number(await this.scripts.run('resume-remainder', [k.sweep(sweepId)], [requeued.length]));
     return { requeued, resumed };
+  }
+
+  /** A queued trial's new job identity (see rejob-1.lua); -1 when it is no longer queued under `retries`. */
+  async rejob(sweepId: string, index: number, retries: number): Promise<number> {
+    return Number(await this.scripts.run('rejob', [this.keys.trial(sweepId, index)], [retries]));
+  }
+
+  /** Back to queued for an active trial whose attempt is gone (see reset-active-3.lua); new retries or -1. */
+  async resetActive(sweepId: string, index: number, retries: number, now = Date.now()): Promise<number> {
+    const k = this.keys;
+    return Number(await this.scripts.run('reset-active', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], [retries, now]));
+  }
+
+  /** The sweep's current cancel epoch and flag (workers poll them while training). */
+  async cancelState(sweepId: string): Promise<{ cancelled: boolean; epoch: number }> {
+    const [flag, epoch] = await this.redis.hmget(this.keys.sweep(sweepId), 'cancelledFlag', 'cancelEpoch');
+    return { cancelled: flag === '1', epoch: Number(epoch ?? 0) };
   }
 }
 

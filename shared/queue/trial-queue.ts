@@ -26,7 +26,7 @@ export function trialJobId(trialId: string, retries: number): string {
 
 /** The trial a job id names: `<sweepId>-t<index>` or `<sweepId>-t<index>-r<retries>`; null for others. */
 export function parseTrialJobId(jobId: string): { sweepId: string; index: number; retries: number } | null {
-  const match = /^(s-[a-z0-9]{6,40})-t(\d{1,7})(?:-r(\d{1,6}))?$/.exec(jobId);
+  const match = /^(s-[a-z0-9]{6,40})-t(\d{1,8})(?:-r(\d{1,6}))?$/.exec(jobId);
   if (!match) return null;
   return { sweepId: match[1]!, index: Number(match[2]), retries: match[3] === undefined ? 0 : Number(match[3]) };
 }
@@ -89,6 +89,14 @@ export class TrialQueue {
       for (const r of results) removed += r;
     }
     return removed;
+  }
+
+  /**
+   * Where a job stands in BullMQ: 'waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed',
+   * 'waiting-children', or 'unknown' when no job has this id.
+   */
+  async jobState(jobId: string): Promise<string> {
+    return this.queue.getJobState(jobId);
   }
 
   async close(): Promise<void> {

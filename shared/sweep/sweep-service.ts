@@ -25,6 +25,7 @@ import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepFeeder } from './sweep-feeder.js';
+import { Reconciler } from './reconciler.js';
 
 export interface SweepServiceDeps {
   config: Config;
@@ -45,6 +46,8 @@ export class SweepService implements SweepClient {
   private readonly feeder: SweepFeeder;
   private readonly resolver: SweepContextResolver;
   private readonly logger: Logger;
+  /** Repairs what the queue and index disagree on (see reconciler.ts); started by long-lived hosts. */
+  readonly reconciler: Reconciler;
 
   constructor(private readonly deps: SweepServiceDeps) {
     this.index = new MetricsIndex(deps.redis, deps.config.redis.prefix, { heartbeatMs: deps.config.worker.heartbeatMs });
@@ -53,6 +56,7 @@ export class SweepService implements SweepClient {
     this.feeder = new SweepFeeder(this.index, this.queue, deps.config.queue.feedWindow, this.logger);
     this.resolver = new SweepContextResolver(deps.store, new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')), (bytes) => this.uploadDataset(bytes), deps.config.limits);
     this.readModel = new SweepReadModel(this.index);
+    this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
   }
 
   async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
@@ -209,7 +213,11 @@ export class SweepService implements SweepClient {
   async retry(sweepId: string): Promise<{ requeued: number }> {
     await this.requireSweep(sweepId);
     const { requeued, resumed } = await this.index.transitions.requeue(sweepId);
-    if (requeued.length === 0 && resumed === 0) return { requeued: 0 };
+    if (requeued.length === 0 && resumed === 0) {
+      // Nothing to bring back, but queued trials stranded without a job are repaired all the same.
+      const repaired = await this.reconciler.repairNow(sweepId);
+      return { requeued: repaired.rejobbed + repaired.reset };
+    }
     // Trials that already had a job get a new one (id suffixed with the retry number); trials never
     // fed (cancelled before their turn) and uncreated ones are left to the feeder.
     const fed = (await this.index.feed.state(sweepId))?.fed ?? 0;
@@ -220,6 +228,8 @@ export class SweepService implements SweepClient {
     await this.queue.enqueue(jobs);
     await this.index.feed.markFeeding(sweepId);
     await this.feeder.feed(sweepId);
+    // Also repair trials a previous retry re-queued but could not enqueue (it died in between).
+    await this.reconciler.repairNow(sweepId);
     this.logger.info({ sweepId, requeued: requeued.length, resumed }, 'sweep retried');
     return { requeued: requeued.length + resumed };
   }
@@ -229,6 +239,7 @@ export class SweepService implements SweepClient {
   }
 
   async close(): Promise<void> {
+    await this.reconciler.stop();
     await this.queue.close();
     await this.deps.onClose?.();
   }

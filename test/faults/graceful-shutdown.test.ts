@@ -177,3 +177,37 @@ describe('Ctrl-C on `sweepq run --workers 2`', () => {
     }
   });
 });
+
+describe('SIGTERM to a worker whose Redis is gone', () => {
+  let setup: TestSetup;
+
+  before(async () => {
+    setup = await makeTestSetup('sigterm-no-redis');
+  });
+  after(() => setup.cleanup());
+
+  it('exits within the grace period instead of waiting for Redis forever', async () => {
+    // A private Redis this test can stop; the worker's connections wait out outages by design.
+    const redis = await startRedisServer();
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...setup.env, REDIS_URL: redis.url, SWEEPQ_SHUTDOWN_GRACE_MS: '2000', SWEEPQ_HEARTBEAT_MS: '500', LOG_LEVEL: 'info' };
+    const child = spawn(process.execPath, [path.resolve(process.cwd(), 'dist/services/worker/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    try {
+      await waitFor('the worker to start', () => /worker started/.test(output), 30_000);
+      await redis.stop();
+      await sleep(500);
+      const signalled = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, sleep(20_000).then(() => 'still running' as const)]);
+      const ms = Date.now() - signalled;
+      assert.notEqual(code, 'still running', `the worker ignored SIGTERM for 20 s:\n${output.slice(-2000)}`);
+      assert.ok(ms < 2000 + 5000 + 3000, `exited ${ms} ms after SIGTERM (grace 2 s + 5 s margin)`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await redis.stop();
+    }
+  });
+});

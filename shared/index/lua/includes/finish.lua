@@ -6,11 +6,18 @@ local function doneCount(sweepKey)
   return tonumber(v[1] or '0') + tonumber(v[2] or '0') + tonumber(v[3] or '0') + tonumber(v[4] or '0') + tonumber(v[5] or '0')
 end
 
+-- The set of unfinished sweeps (the reconciler walks it), derived from a sweep key `<prefix>:sweep:<id>`:
+-- like the chunked scripts' trial keys, this assumes one Redis (no cluster hash slots).
+local function unfinishedKey(sweepKey)
+  return string.match(sweepKey, '^(.*):sweep:[^:]+$') .. ':unfinished'
+end
+
 -- Marks the sweep finished when every planned trial reached a terminal state.
 local function maybeFinish(sweepKey, now)
-  local v = redis.call('HMGET', sweepKey, 'total', 'finishedAt')
+  local v = redis.call('HMGET', sweepKey, 'total', 'finishedAt', 'id')
   if doneCount(sweepKey) >= tonumber(v[1] or '0') and (v[2] == false or v[2] == '') then
     redis.call('HSET', sweepKey, 'finishedAt', now)
+    redis.call('SREM', unfinishedKey(sweepKey), v[3])
   end
 end
 

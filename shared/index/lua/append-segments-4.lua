@@ -2,7 +2,7 @@
 -- to a sweep, atomically with their sizes: the sweep's `total` grows and each segment records where it
 -- starts, so concurrent extensions get disjoint index ranges and a refused one leaves nothing behind
 -- (no reserved-but-unwritten indices for the feeder to wait on).
--- KEYS: sweep, segments list, feeding set.
+-- KEYS: sweep, segments list, feeding set, unfinished set.
 -- ARGV: max total, sweep id, then per segment: its JSON object without `start`, its size.
 -- → {'ok', first index} | {'cancelled'} | {'limit', current total}.
 if redis.call('HGET', KEYS[1], 'cancelledFlag') == '1' then return {'cancelled'} end
@@ -17,4 +17,5 @@ for a = 3, #ARGV, 2 do
 end
 redis.call('HSET', KEYS[1], 'total', start, 'finishedAt', '')
 redis.call('SADD', KEYS[3], ARGV[2])
+redis.call('SADD', KEYS[4], ARGV[2])
 return {'ok', total}

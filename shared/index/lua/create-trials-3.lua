@@ -1,8 +1,8 @@
 -- Creates trials [expected, expected + n) of a sweep, if its `created` cursor is still at `expected`
 -- (compare and set: two feeders never both create trial k, which matters when a sampler's proposals
 -- depend on the results so far). Names are made unique within the sweep: the first `foo` stays `foo`,
--- later ones become `foo#2`, `foo#3`, …
--- KEYS: sweep, names hash. ARGV: expected, trial key prefix, sweep id, then 6 fields per trial:
+-- later ones become `foo#2`, `foo#3`, … Created trials join the sweep's open set until they finish.
+-- KEYS: sweep, names hash, open. ARGV: expected, trial key prefix, sweep id, then 6 fields per trial:
 --   name, model, entry, segment, params JSON, seed.
 -- → 'ok' | 'moved' (another feeder created them) | 'cancelled'.
 local v = redis.call('HMGET', KEYS[1], 'created', 'cancelledFlag')
@@ -22,6 +22,7 @@ for a = 4, #ARGV, 6 do
   redis.call('HSET', ARGV[2] .. index, 'id', ARGV[3] .. '-t' .. index, 'index', index, 'name', name, 'model', ARGV[a + 1],
     'entry', ARGV[a + 2], 'segment', ARGV[a + 3], 'params', ARGV[a + 4], 'seed', ARGV[a + 5],
     'status', 'queued', 'attempt', 0, 'retries', 0)
+  redis.call('ZADD', KEYS[3], index, index)
   index = index + 1
   n = n + 1
 end

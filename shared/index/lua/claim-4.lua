@@ -1,7 +1,8 @@
 --!include finish
 -- Claims a trial for a new attempt with a fresh fencing token.
--- KEYS: trial, sweep, log. ARGV: token, worker, now.
--- → {'ok', name, model, params, seed, entry} (the trial's definition: jobs carry only its id) |
+-- KEYS: trial, sweep, log, open. ARGV: token, worker, now.
+-- → {'ok', name, model, params, seed, entry, cancelEpoch} (the trial's definition: jobs carry only its
+--   id; the epoch tells a later cancel message from one sent before this attempt) |
 --   {'missing'} | {terminal status}.
 local st = redis.call('HGET', KEYS[1], 'status')
 if not st then return {'missing'} end
@@ -11,6 +12,7 @@ if redis.call('HGET', KEYS[2], 'cancelledFlag') == '1' then
   redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[3], 'token', '')
   if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
   redis.call('HINCRBY', KEYS[2], 'cancelled', 1)
+  redis.call('ZREM', KEYS[4], idx)
   logEvent(KEYS[3], idx, 'cancelled', ARGV[3], finishedFields(KEYS[1], nil, nil))
   maybeFinish(KEYS[2], ARGV[3])
   return {'cancelled'}
@@ -20,4 +22,5 @@ redis.call('HSET', KEYS[1], 'status', 'active', 'token', ARGV[1], 'worker', ARGV
 redis.call('HINCRBY', KEYS[1], 'attempt', 1)
 redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[3])
 logEvent(KEYS[3], idx, 'active', ARGV[3], ',"w":' .. cjson.encode(ARGV[2]))
-return {'ok', unpack(redis.call('HMGET', KEYS[1], 'name', 'model', 'params', 'seed', 'entry'))}
+local def = redis.call('HMGET', KEYS[1], 'name', 'model', 'params', 'seed', 'entry')
+return {'ok', def[1], def[2], def[3], def[4], def[5], redis.call('HGET', KEYS[2], 'cancelEpoch') or '0'}

@@ -1,15 +1,17 @@
 --!include finish
 -- Ends an active attempt without a result: failed (an error), cancelled (its sweep was cancelled) or
--- quarantined (it crashed workers). Fenced by the attempt token.
--- KEYS: trial, sweep, log. ARGV: token, now, status, error message ('' = none).
+-- quarantined (it crashed its training repeatedly). Fenced by the attempt token.
+-- KEYS: trial, sweep, log, open. ARGV: token, now, status, error message ('' = none).
 -- → 'ok' | 'fenced' | 'stale'.
 local st = redis.call('HGET', KEYS[1], 'status')
 if st ~= 'active' then return 'stale' end
 if redis.call('HGET', KEYS[1], 'token') ~= ARGV[1] then return 'fenced' end
 local status = ARGV[3]
+local idx = redis.call('HGET', KEYS[1], 'index')
 redis.call('HSET', KEYS[1], 'status', status, 'token', '', 'finishedAt', ARGV[2], 'error', ARGV[4])
 redis.call('HINCRBY', KEYS[2], 'active', -1)
 redis.call('HINCRBY', KEYS[2], status, 1)
-logEvent(KEYS[3], redis.call('HGET', KEYS[1], 'index'), status, ARGV[2], finishedFields(KEYS[1], redis.call('HGET', KEYS[1], 'worker'), ARGV[4]))
+redis.call('ZREM', KEYS[4], idx)
+logEvent(KEYS[3], idx, status, ARGV[2], finishedFields(KEYS[1], redis.call('HGET', KEYS[1], 'worker'), ARGV[4]))
 maybeFinish(KEYS[2], ARGV[2])
 return 'ok'
