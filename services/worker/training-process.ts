@@ -61,6 +61,11 @@ function handle(task: TrainingTask): TrainingResult {
     // Free what this trial held before answering: the next trial starts from a clean heap.
     datasets.clear();
     if (error instanceof SweepqError) return { id: task.id, ok: false, error: { code: error.code, message: error.message } };
+    const errno = (error as NodeJS.ErrnoException | null)?.code;
+    if (typeof errno === 'string' && /^E[A-Z]+$/.test(errno)) {
+      // The data file vanished or the disk failed under us: the machine's fault, not the trial's.
+      return { id: task.id, ok: false, error: { code: 'LOCAL_IO', message: `reading the trial's data failed: ${errno} (${(error as Error).message})` } };
+    }
     if (isAllocationFailure(error)) {
       return { id: task.id, ok: false, error: { code: 'LIMIT_EXCEEDED', message: `the trial needs more memory than its limit of ${task.memoryMb} MB (${(error as Error).message}); raise limits.memory_mb or shrink the trial` } };
     }

@@ -37,11 +37,15 @@ export interface TrialProcessorDeps {
   slots: readonly TrainingSlot[];
   /** Limits of trials whose sweep sets none (SWEEPQ_TRIAL_MEMORY_MB, SWEEPQ_TRIAL_TIMEOUT_S). */
   defaultLimits: SlotLimits;
+  /** Called when this machine's disk fails (LOCAL_IO): the worker pauses instead of failing trials. */
+  onLocalFault?: (error: SweepqError) => void;
   workerId: string;
   logger: Logger;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
+/** How long a job handed back after a local disk fault waits, so a healthy worker takes it. */
+const LOCAL_FAULT_DELAY_MS = 1000;
 /** Crashes of a trial's training process after which it is quarantined instead of retried. */
 const QUARANTINE_AFTER_CRASHES = 2;
 
@@ -230,6 +234,15 @@ export class TrialProcessor {
     }
     const code = error instanceof SweepqError ? error.code : 'INTERNAL';
     const message = error instanceof Error ? error.message : String(error);
+    if (code === 'LOCAL_IO') {
+      // A full or failing disk here must not eat the retries of trials another worker can run: hand
+      // the trial back without spending an attempt and pause this worker.
+      await index.transitions.release(data.sweepId, data.index, token);
+      if (lockToken) await job.moveToDelayed(Date.now() + LOCAL_FAULT_DELAY_MS, lockToken);
+      log.error({ code, err: message }, 'local disk fault: trial handed back, worker pausing');
+      this.deps.onLocalFault?.(error as SweepqError);
+      throw new DelayedError();
+    }
     if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
       // The same trial killed its training process again: it is the trial, not the machine.
       await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`);

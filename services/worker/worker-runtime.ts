@@ -17,6 +17,9 @@ import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { TrainingSlot } from './training-slot.js';
 import { TrialProcessor } from './trial.processor.js';
 
+/** First and longest wait before a worker paused by a local disk fault checks its disk again. */
+const LOCAL_FAULT_BACKOFF_MS = 2000;
+const LOCAL_FAULT_BACKOFF_MAX_MS = 120_000;
 /** Time past the grace period after which a stopping worker gives up on an orderly close. */
 const SHUTDOWN_MARGIN_MS = 5000;
 
@@ -65,14 +68,20 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     slot.warmUp(defaultLimits);
     slots.push(slot);
   }
+  const datasets = new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets'));
+  const staleTemps = await datasets.removeTempFiles();
+  if (staleTemps > 0) logger.info({ removed: staleTemps }, 'removed temp files of interrupted downloads');
+  // Local disk faults pause the worker (see onLocalFault below); set once the BullMQ worker exists.
+  let pauseForLocalFault: (error: Error) => void = () => undefined;
   const processor = new TrialProcessor({
     index,
     store,
-    datasets: new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets')),
+    datasets,
     slots,
     defaultLimits,
     workerId,
     logger,
+    onLocalFault: (error) => pauseForLocalFault(error),
   });
 
   // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).
@@ -108,6 +117,39 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   };
   let finished = 0;
   let lastError: { message: string; at: number } | null = null;
+  let health: 'ok' | 'paused' = 'ok';
+  let faultBackoffMs = LOCAL_FAULT_BACKOFF_MS;
+  let resumeTimer: NodeJS.Timeout | undefined;
+  /**
+   * A worker whose disk fails stops taking jobs (a black hole would otherwise fail them all in
+   * milliseconds), says so in the registry, and tries again with an exponential backoff once its
+   * disk passes a write-read check.
+   */
+  pauseForLocalFault = (error: Error): void => {
+    lastError = { message: error.message.slice(0, 500), at: Date.now() };
+    if (health === 'paused') return;
+    health = 'paused';
+    void worker.pause(true).catch(() => undefined);
+    void heartbeat().catch(() => undefined);
+    const tryResume = (): void => {
+      void datasets.selfCheck().then((ok) => {
+        if (ok) {
+          health = 'ok';
+          faultBackoffMs = LOCAL_FAULT_BACKOFF_MS;
+          worker.resume();
+          logger.warn('local disk works again: taking jobs');
+          void heartbeat().catch(() => undefined);
+          return;
+        }
+        faultBackoffMs = Math.min(LOCAL_FAULT_BACKOFF_MAX_MS, faultBackoffMs * 2);
+        resumeTimer = setTimeout(tryResume, faultBackoffMs);
+        resumeTimer.unref();
+      });
+    };
+    logger.error({ err: error.message, retryInMs: faultBackoffMs }, 'local disk fault: pausing this worker');
+    resumeTimer = setTimeout(tryResume, faultBackoffMs);
+    resumeTimer.unref();
+  };
   worker.on('completed', (job) => {
     finished++;
     feedAfter(job);
@@ -169,6 +211,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       current: processor.runningTrialIds(),
       startedAt,
       heartbeatAt: Date.now(),
+      health,
       lastError: lastError?.message ?? null,
       lastErrorAt: lastError?.at ?? null,
       finished,
@@ -189,6 +232,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
         clearInterval(feedTimer);
         clearInterval(heartbeatTimer);
         clearInterval(cancelTimer);
+        clearTimeout(resumeTimer);
         const orderly = closeOrderly(graceMs);
         // Connections wait out Redis outages; a worker told to stop must stop anyway.
         let deadlineTimer: NodeJS.Timeout | undefined;

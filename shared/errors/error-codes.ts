@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   STORE_UNAVAILABLE: { http: 503, exit: 1, retryable: true },
   INDEX_UNAVAILABLE: { http: 503, exit: 1, retryable: true },
   TIMEOUT: { http: 504, exit: 1, retryable: true },
+  /** This machine's disk failed (full, read-only, I/O error): the worker pauses; the trial is handed back unharmed. */
+  LOCAL_IO: { http: 503, exit: 1, retryable: true },
   /** A trial's training process died (not a limit): retried, and quarantined after repeated crashes. */
   TRAINING_CRASHED: { http: 500, exit: 1, retryable: true },
   /** The Redis data was written by a newer sweepq (see shared/index/index-version.ts). */

@@ -89,7 +89,7 @@ export interface MetricRegistrySpec {
  *   `cv_std` minimizes);
  * - the objective's explicit goal drives `best` and the objective; it is also the direction of the
  *   objective metric when trials are sorted by it, so a table sorted by the objective agrees with `best`;
- * - ties always go to the lowest trial index (see {@link compareScores}).
+ * - ties always go to the lowest trial index (the leaderboard and the query layer both order so).
  */
 export class MetricRegistry {
   readonly objective: { metric: string; goal: Goal };
@@ -149,21 +149,6 @@ export class MetricRegistry {
     if (name === 'cv_mean') return this.cvGoal;
     return BUILTIN_BY_NAME.get(name)?.goal ?? 'maximize';
   }
-}
-
-/**
- * Orders two scores of one metric, best first, ties by trial index (lowest first). Missing values
- * (null, NaN) sort after every score. Negative: `a` ranks before `b`.
- */
-function compareScores(goal: Goal, a: number | null, aIndex: number, b: number | null, bIndex: number): number {
-  const aMissing = a === null || Number.isNaN(a);
-  const bMissing = b === null || Number.isNaN(b);
-  if (aMissing || bMissing) {
-    if (aMissing && bMissing) return aIndex - bIndex;
-    return aMissing ? 1 : -1;
-  }
-  if (a !== b) return goal === 'maximize' ? (b > a ? 1 : -1) : a > b ? 1 : -1;
-  return aIndex - bIndex;
 }
 
 /**

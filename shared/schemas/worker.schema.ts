@@ -12,6 +12,8 @@ export const WorkerInfoSchema = z.object({
   startedAt: z.number(),
   /** Last heartbeat (ms since the epoch); a worker silent for 3 heartbeat intervals is gone. */
   heartbeatAt: z.number(),
+  /** `paused`: it stopped taking jobs after a local fault (full or failing disk) and retries later. */
+  health: z.enum(['ok', 'paused']).default('ok'),
   lastError: z.string().nullable(),
   lastErrorAt: z.number().nullable(),
   /** Trials it finished (any outcome) since it started. */

@@ -2,9 +2,14 @@
  * Workers (and the scheduler, to validate submissions) read datasets from the object store once and
  * keep them on local disk by content hash: a sweep of 1,000 trials downloads its dataset once per
  * machine. Bytes are checked against their sha256 on download, so a corrupt object never trains.
+ *
+ * The local disk is a fault domain of its own: a cached file deleted behind our back is downloaded
+ * again, and a disk that cannot be written (full, read-only, failing) raises LOCAL_IO — the worker's
+ * fault, not the trial's — so the worker pauses instead of failing trial after trial. Temp files of
+ * interrupted downloads are removed.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SweepqError } from '../errors/index.js';
 import { datasetKey, Sha256Schema } from '../schemas/sweep-context.schema.js';
@@ -14,9 +19,21 @@ export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** errno codes that mean this machine's disk, not the trial or the network, is at fault. */
+const LOCAL_IO_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EMFILE', 'ENFILE']);
+
+/** A local file-system error as LOCAL_IO (passes other errors through). */
+export function asLocalIoError(error: unknown, what: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code === 'string' && LOCAL_IO_CODES.has(code)) {
+    return new SweepqError('LOCAL_IO', `${what}: ${code} (${(error as Error).message})`, { cause: error });
+  }
+  return error;
+}
+
 export class DatasetCache {
   private readonly pending = new Map<string, Promise<string>>();
-  /** Hashes already verified on disk by this process: later calls skip the re-read. */
+  /** Hashes this process has verified on disk: later calls only check the file is still there. */
   private readonly verified = new Set<string>();
 
   constructor(
@@ -24,11 +41,15 @@ export class DatasetCache {
     private readonly dir: string,
   ) {}
 
-  /** Local path of the dataset with this hash, downloading it first if needed. */
+  /** Local path of the dataset with this hash, downloading it first if needed (or if its file vanished). */
   async localPath(sha256: string): Promise<string> {
     Sha256Schema.parse(sha256);
     const file = path.join(this.dir, `${sha256}.csv`);
-    if (this.verified.has(sha256)) return file;
+    if (this.verified.has(sha256)) {
+      if (await exists(file)) return file;
+      // Deleted behind our back (a cleaner, an operator): fetch it again rather than fail the trial.
+      this.verified.delete(sha256);
+    }
     let pending = this.pending.get(sha256);
     if (!pending) {
       pending = this.download(sha256, file)
@@ -46,23 +67,68 @@ export class DatasetCache {
     return readFile(await this.localPath(sha256), 'utf8');
   }
 
+  /** Removes temp files left by downloads a crash interrupted. */
+  async removeTempFiles(): Promise<number> {
+    let removed = 0;
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return 0;
+    }
+    for (const name of names) {
+      if (!name.endsWith('.tmp')) continue;
+      await rm(path.join(this.dir, name), { force: true });
+      removed++;
+    }
+    return removed;
+  }
+
+  /** Writes, reads back and removes a small file: true when this cache's disk works. */
+  async selfCheck(): Promise<boolean> {
+    const probe = path.join(this.dir, `.probe-${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      const body = randomBytes(4096);
+      await writeFile(probe, body);
+      const back = await readFile(probe);
+      return back.equals(body);
+    } catch {
+      return false;
+    } finally {
+      await rm(probe, { force: true }).catch(() => undefined);
+    }
+  }
+
   private async download(sha256: string, file: string): Promise<string> {
     try {
-      await readFile(file, { flag: 'r' }).then((bytes) => {
-        if (sha256Hex(bytes) !== sha256) throw new Error('stale cache entry');
-      });
-      return file;
+      const bytes = await readFile(file, { flag: 'r' });
+      if (sha256Hex(bytes) === sha256) return file;
     } catch {
-      // not cached (or corrupt): fetch below
+      // not cached (or unreadable): fetch below
     }
     const bytes = await this.store.get(datasetKey(sha256));
     if (sha256Hex(bytes) !== sha256) {
       throw new SweepqError('INTERNAL', `dataset ${sha256} in the store does not match its hash; re-upload it`);
     }
-    await mkdir(this.dir, { recursive: true });
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeFile(temp, bytes);
-    await rename(temp, file);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(temp, bytes);
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw asLocalIoError(error, `cannot write the dataset cache in ${this.dir}`);
+    }
     return file;
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
   }
 }

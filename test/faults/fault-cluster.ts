@@ -19,6 +19,8 @@ export interface FaultClusterOptions {
   env?: Record<string, string>;
   /** Open {@link FaultCluster.queue} (for tests that inspect BullMQ's job state directly). */
   queue?: boolean;
+  /** Keep objects in the shared test MinIO (a bucket of its own) instead of the local store. */
+  s3?: boolean;
   /** Extra environment of the worker processes only, e.g. a state folder of their own. */
   workerEnv?: (setup: TestSetup) => Record<string, string>;
 }
@@ -37,7 +39,7 @@ export class FaultCluster {
 
   /** @param label names the test's Redis prefix, queue and state folder (see makeTestSetup). */
   static async start(label: string, options: FaultClusterOptions = {}): Promise<FaultCluster> {
-    const setup = await makeTestSetup(label, options.env === undefined ? {} : { env: options.env });
+    const setup = await makeTestSetup(label, { ...(options.env === undefined ? {} : { env: options.env }), ...(options.s3 === true ? { s3: true } : {}) });
     const service = await createSweepService({ config: setup.config, logger: setup.logger });
     const redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
     const index = new MetricsIndex(redis, setup.config.redis.prefix);
