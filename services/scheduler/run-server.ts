@@ -20,7 +20,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
   const { token, generatedAt } = await ensureApiToken(options.config);
   let config: Config = { ...options.config, api: { ...options.config.api, token } };
   if (generatedAt !== undefined) logger.warn({ tokenFile: generatedAt }, 'SWEEPQ_API_TOKEN is not set: generated a token for this run (clients on this machine read it from the file)');
-  const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger }) : undefined;
+  const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger, role: 'server' }) : undefined;
   if (folder !== undefined) config = { ...config, redis: { ...config.redis, url: folder.url } };
   try {
     const service = await createSweepService({ config, logger });

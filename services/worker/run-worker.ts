@@ -10,24 +10,31 @@ import { startWorker } from './worker-runtime.js';
 
 export async function runWorkerProcess(options: { config: Config; logger: Logger; concurrency?: number }): Promise<void> {
   const { logger } = options;
-  // Listen before starting, so a signal during start-up is not lost.
-  const stop = new Promise<NodeJS.Signals>((resolve) => {
+  // Listen before starting, so a signal during start-up is not lost. A worker started by `sweepq run`
+  // has an IPC channel to it: when that parent dies, however it dies, the channel closes and the
+  // worker stops too — no orphans training an abandoned sweep.
+  const stop = new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGHUP', () => resolve('SIGHUP'));
+    if (process.connected) process.once('disconnect', () => resolve('parent exited'));
   });
   let config = options.config;
-  const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger }) : undefined;
+  const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger, role: 'server' }) : undefined;
   if (folder !== undefined) {
     config = { ...config, redis: { ...config.redis, url: folder.url } };
     logger.info({ stateDir: config.stateDir, owner: folder.owner }, 'worker on the local state folder');
   }
   try {
     const worker = await startWorker({ config, logger, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
+    let reason = 'error';
     try {
-      const signal = await stop;
-      logger.info({ signal }, 'stopping worker');
+      reason = await stop;
+      logger.info({ signal: reason }, 'stopping worker');
     } finally {
-      await worker.close(config.worker.shutdownGraceMs);
+      // Orphaned by a `sweepq run` that died: its sweep is abandoned (the next run cancels it), so
+      // there is nothing to wait for — stop at once.
+      await worker.close(reason === 'parent exited' ? 0 : config.worker.shutdownGraceMs);
     }
   } finally {
     await folder?.release();

@@ -22,6 +22,11 @@ export interface EmbeddedRedisOptions {
   startTimeoutMs?: number;
   /** `requirepass`: clients must AUTH with it (the state folder's generated secret). */
   password?: string;
+  /**
+   * SIGTERM the redis-server when this process dies, however it dies (setpriv --pdeathsig): Redis
+   * flushes its AOF and exits instead of outliving its owner.
+   */
+  stopWithParent?: boolean;
 }
 
 export interface EmbeddedRedis {
@@ -39,6 +44,13 @@ const CANDIDATE_BINARIES = ['redis-server', '/usr/bin/redis-server', '/usr/local
 const INSTALL_HINT = 'Install it with `node scripts/ensure-redis.mjs` (Debian/Ubuntu: apt-get install redis-server) or set REDIS_URL to an existing Redis.';
 
 let resolvedBinary: string | undefined;
+let setpriv: boolean | undefined;
+
+/** True when util-linux's setpriv can give a child a parent-death signal here. */
+function setprivWorks(): boolean {
+  setpriv ??= spawnSync('setpriv', ['--pdeathsig', 'TERM', '--', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+  return setpriv;
+}
 
 /** The first redis-server that runs (`--version`), or undefined. Spawning resolves PATH for us. */
 export function findRedisServer(): string | undefined {
@@ -199,7 +211,8 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     // Redis is still up, and only then stops Redis through stop(). In the owner's group, Redis died
     // first and the orderly shutdown ran against a dead server. We keep the handle (no unref), and
     // stop() signals this pid directly, so being detached never leaves it running.
-    const child = spawn(binary, redisServerArgs({ dir, port, ...(configFile === undefined ? {} : { configFile }) }), { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const args = redisServerArgs({ dir, port, ...(configFile === undefined ? {} : { configFile }) });
+    const child = options.stopWithParent === true && setprivWorks() ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true }) : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output: string[] = [];
     const onLine = (chunk: Buffer): void => {
       const lines = chunk.toString('utf8').split('\n');

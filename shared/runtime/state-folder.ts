@@ -22,8 +22,16 @@ import { z } from 'zod';
 import { SweepqError } from '../errors/index.js';
 import { pingRedis, startEmbeddedRedis, type EmbeddedRedis } from './embedded-redis.js';
 
+/**
+ * What the owner is: `run` (a whole sweep: exclusive — a second run refuses), `server` (long-lived:
+ * others attach) or `command` (a read command for a moment: runs and servers wait for it to finish).
+ */
+export const OWNER_ROLES = ['run', 'server', 'command'] as const;
+export type OwnerRole = (typeof OWNER_ROLES)[number];
+
 const OwnerSchema = z.object({
   pid: z.number().int().positive(),
+  role: z.enum(OWNER_ROLES).default('command'),
   port: z.number().int().min(1).max(65_535),
   password: z.string().min(16),
   redisPid: z.number().int(),
@@ -38,6 +46,8 @@ export interface OpenedStateFolder {
   readonly owner: boolean;
   /** The owner's lock record. */
   readonly lock: StateFolderOwner;
+  /** When this process took over from a dead owner: that owner's lock (its leftovers may need cancelling). */
+  readonly replaced: StateFolderOwner | null;
   /** Owner: stops Redis and removes the lock. Attached: nothing. Idempotent. */
   release(): Promise<void>;
 }
@@ -103,13 +113,27 @@ const OWNER_START_TIMEOUT_MS = 60_000;
  * Opens a state folder: attaches to its live owner's Redis or becomes its owner.
  * @throws SweepqError INTERNAL when redis-server cannot be started or the owner never answers.
  */
-export async function openStateFolder(stateDir: string, options: { logger?: Logger } = {}): Promise<OpenedStateFolder> {
+export async function openStateFolder(stateDir: string, options: { logger?: Logger; role?: OwnerRole } = {}): Promise<OpenedStateFolder> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await chmod(stateDir, 0o700).catch(() => undefined);
+  const role = options.role ?? 'command';
   const deadline = Date.now() + OWNER_START_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const live = await liveOwner(stateDir);
-    if (live !== null) return attached(live);
+    if (live !== null) {
+      if (role === 'run' && live.role === 'run') {
+        throw new SweepqError(
+          'CONFLICT',
+          `the state folder ${stateDir} is in use by another \`sweepq run\` (pid ${live.pid}); wait for it to finish, or give this run a folder of its own (SWEEPQ_STATE_DIR=${stateDir}-2 sweepq run …); read commands such as \`sweepq status\` can attach meanwhile`,
+        );
+      }
+      // A read command owns it for a moment and will stop its Redis when done: wait for it.
+      if (role !== 'command' && live.role === 'command') {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      return attached(live);
+    }
     const pid = await lockPid(stateDir);
     if (pid !== null && processAlive(pid)) {
       // A live owner whose Redis does not answer yet (this process included): it is starting, or
@@ -118,16 +142,17 @@ export async function openStateFolder(stateDir: string, options: { logger?: Logg
       continue;
     }
     // Dead or absent owner: clear its lock and take over, exclusively.
+    const replaced = pid === null ? null : await readOwner(stateDir);
     if (pid !== null) await rm(ownerFile(stateDir), { force: true });
     const claimed = await claimLock(stateDir);
     if (claimed === null) continue;
-    return becomeOwner(stateDir, claimed, options.logger);
+    return becomeOwner(stateDir, claimed, role, replaced, options.logger);
   }
   throw new SweepqError('INTERNAL', `the owner of the state folder ${stateDir} (see ${ownerFile(stateDir)}) did not bring its Redis up within ${OWNER_START_TIMEOUT_MS / 1000} s; stop it, or remove the file if no sweepq runs there`);
 }
 
 function attached(lock: StateFolderOwner): OpenedStateFolder {
-  return { url: urlOf(lock), owner: false, lock, release: async () => undefined };
+  return { url: urlOf(lock), owner: false, lock, replaced: null, release: async () => undefined };
 }
 
 /** A provisional lock created with O_EXCL: only one process gets it. Returns its handle's path or null. */
@@ -145,16 +170,17 @@ async function claimLock(stateDir: string): Promise<string | null> {
   }
 }
 
-async function becomeOwner(stateDir: string, file: string, logger: Logger | undefined): Promise<OpenedStateFolder> {
+async function becomeOwner(stateDir: string, file: string, role: OwnerRole, replaced: StateFolderOwner | null, logger: Logger | undefined): Promise<OpenedStateFolder> {
   const password = randomBytes(24).toString('hex');
   let redis: EmbeddedRedis;
   try {
-    redis = await startEmbeddedRedis({ stateDir, password, ...(logger === undefined ? {} : { logger }) });
+    // The owner's Redis dies with it (a parent-death signal): a killed owner leaves no Redis behind.
+    redis = await startEmbeddedRedis({ stateDir, password, stopWithParent: true, ...(logger === undefined ? {} : { logger }) });
   } catch (error) {
     await rm(file, { force: true });
     throw error;
   }
-  const lock: StateFolderOwner = { pid: process.pid, port: redis.port, password, redisPid: redis.pid, startedAt: Date.now() };
+  const lock: StateFolderOwner = { pid: process.pid, role, port: redis.port, password, redisPid: redis.pid, startedAt: Date.now() };
   const temp = `${file}.${process.pid}.tmp`;
   const handle = await open(temp, 'w', 0o600);
   await handle.writeFile(JSON.stringify(lock));
@@ -165,6 +191,7 @@ async function becomeOwner(stateDir: string, file: string, logger: Logger | unde
     url: redis.url,
     owner: true,
     lock,
+    replaced,
     release: () => {
       released ??= (async () => {
         await redis.stop();

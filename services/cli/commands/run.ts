@@ -73,7 +73,10 @@ class WorkerPool {
       try {
         // detached: a terminal Ctrl-C reaches only this CLI, which then stops the workers in order
         // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
-        const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', log, log], detached: true });
+        // The IPC channel ties each worker's life to this CLI's: if the CLI dies (kill -9, a closed
+        // terminal), the channel closes and the worker stops on its own.
+        const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
+        child.channel?.unref();
         child.once('error', () => undefined);
         this.children.push(child);
       } finally {
@@ -105,6 +108,22 @@ async function collectTrials(client: SweepClient, status: SweepStatus): Promise<
     const page = await client.trials(status.id, { orderBy: [`metrics.${status.objective.metric} ${status.objective.goal === 'maximize' ? 'DESC' : 'ASC'}`], limit: PAGE, offset });
     out.push(...page.trials);
     if (page.trials.length < PAGE || offset + PAGE >= page.total) return out;
+  }
+}
+
+/**
+ * Sweeps a previous `sweepq run` on this folder left unfinished when it died (kill -9, a crash): they
+ * are cancelled, not silently resumed by this run's workers; `sweepq retry ID` resumes one on purpose.
+ */
+async function cancelLeftovers(service: SweepClient, deadPid: number): Promise<void> {
+  for (let offset = 0; ; offset += PAGE) {
+    const sweeps = await service.listSweeps({ limit: PAGE, offset });
+    for (const sweep of sweeps) {
+      if (sweep.state !== 'queued' && sweep.state !== 'running') continue;
+      await service.cancel(sweep.id);
+      note(`sweepq: cancelled sweep ${sweep.id} (${sweep.name}), left unfinished by a run that died (pid ${deadPid}); \`sweepq retry ${sweep.id}\` resumes it`);
+    }
+    if (sweeps.length < PAGE) return;
   }
 }
 
@@ -142,17 +161,20 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
       process.exit(signalExitCode(signal));
     }
     interrupted = signal;
-    note(`\nsweepq: ${signal === 'SIGINT' ? 'interrupted' : 'terminated'}; cancelling the sweep and stopping workers (Ctrl-C again to force)`);
+    note(`\nsweepq: ${signal === 'SIGINT' ? 'interrupted' : signal === 'SIGHUP' ? 'terminal closed' : 'terminated'}; cancelling the sweep and stopping workers (Ctrl-C again to force)`);
     abort.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Closing the terminal (SIGHUP) is an interruption too: clean up instead of leaving orphans.
+  process.on('SIGHUP', onSignal);
 
   let sweepId: string | undefined;
   try {
     let redisUrl = config.redis.url;
     if (redisUrl === undefined) {
-      folder = await openStateFolder(config.stateDir, { logger });
+      // A run owns the folder exclusively (a second run refuses); read commands may attach meanwhile.
+      folder = await openStateFolder(config.stateDir, { logger, role: 'run' });
       redisUrl = folder.url;
     }
     if (interrupted !== undefined) return signalExitCode(interrupted);
@@ -161,6 +183,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // Imported only now (BullMQ and the service take ~0.3 s to load): the workers boot meanwhile.
     const { createSweepService } = await import('../../../shared/sweep/sweep-service.js');
     service = await createSweepService({ config, logger, redisUrl });
+    if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
     await uploadSweepFiles(service, loaded.files);
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
@@ -226,6 +249,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
     if (interrupted !== undefined && sweepId !== undefined) note(`sweep ${sweepId} cancelled`);
   }
 }
