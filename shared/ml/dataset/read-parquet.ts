@@ -1,0 +1,154 @@
+/**
+ * Parquet → column builders with hyparquet (pure JS). Reads one row group at a time through a file
+ * handle (the file is never loaded whole) and writes each column chunk straight into the builders.
+ * Types come from the Parquet schema: strings and booleans are categorical, numbers numeric, unless
+ * the column spec declares otherwise. Codecs: uncompressed, snappy (hyparquet), gzip and brotli
+ * (node:zlib); zstd where node:zlib has it (Node ≥ 22.15).
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import * as zlib from 'node:zlib';
+import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type Compressors, type FileMetaData } from 'hyparquet';
+import { InvalidInputError } from '../../errors/index.js';
+import { ColumnBuilder, NUMERIC } from './column-builder.js';
+import { resolveColumnRoles, truncate, type RoleOptions } from './column-roles.js';
+import type { BuiltColumns } from './assemble-table.js';
+
+const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
+
+const COMPRESSORS: Compressors = {
+  GZIP: (input) => new Uint8Array(zlib.gunzipSync(input)),
+  BROTLI: (input) => new Uint8Array(zlib.brotliDecompressSync(input)),
+  ...(zstd ? { ZSTD: (input: Uint8Array) => new Uint8Array(zstd(input)) } : {}),
+};
+
+export async function readParquetColumns(path: string, options: RoleOptions): Promise<BuiltColumns> {
+  const source = options.source;
+  const fail = (message: string, cause?: unknown): never => {
+    throw new InvalidInputError('INVALID_CSV', `${source}: ${message}`, { cause, location: { file: source } });
+  };
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    return fail(`cannot open (${(error as NodeJS.ErrnoException).code ?? 'read error'})`, error);
+  }
+  try {
+    const size = (await handle.stat()).size;
+    const file: AsyncBuffer = {
+      byteLength: size,
+      async slice(start: number, end?: number): Promise<ArrayBuffer> {
+        const stop = end ?? size;
+        const bytes = new Uint8Array(stop - start);
+        let done = 0;
+        while (done < bytes.length) {
+          const { bytesRead } = await handle.read(bytes, done, bytes.length - done, start + done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        return bytes.buffer;
+      },
+    };
+    let metadata: FileMetaData;
+    try {
+      metadata = await parquetMetadataAsync(file);
+    } catch (error) {
+      return fail(`not a readable Parquet file (${error instanceof Error ? error.message : String(error)})`, error);
+    }
+    // Top-level columns (nested ones are not tabular data).
+    const top = metadata.schema[0]!;
+    const names: string[] = [];
+    const textLike: boolean[] = [];
+    let at = 1;
+    for (let c = 0; c < (top.num_children ?? 0); c++) {
+      const element = metadata.schema[at]!;
+      if ((element.num_children ?? 0) > 0) fail(`column "${truncate(element.name)}" is nested (a struct or list); flatten it first`);
+      names.push(element.name);
+      textLike.push(element.type === 'BYTE_ARRAY' || element.type === 'FIXED_LEN_BYTE_ARRAY' || element.type === 'BOOLEAN');
+      at++;
+    }
+    const roles = resolveColumnRoles(names, options);
+    const builders = roles.map((role, c) => {
+      if (role.kind === 'skip') return null;
+      const declared = role.declared ?? (textLike[c] ? 'categorical' : null);
+      return new ColumnBuilder(names[c]!, declared);
+    });
+    const byName = new Map<string, number>();
+    for (let c = 0; c < names.length; c++) if (builders[c]) byName.set(names[c]!, c);
+    const wanted = names.filter((_, c) => builders[c] !== null);
+
+    let groupStart = 0;
+    for (const group of metadata.row_groups) {
+      const groupRows = Number(group.num_rows);
+      const groupEnd = groupStart + groupRows;
+      for (const builder of builders) if (builder) builder.ensureRow(Math.max(0, groupEnd - 1));
+      try {
+        await parquetRead({
+          file,
+          metadata,
+          columns: wanted,
+          rowStart: groupStart,
+          rowEnd: groupEnd,
+          compressors: COMPRESSORS,
+          onChunk: (chunk) => {
+            const c = byName.get(chunk.columnName);
+            if (c === undefined) return;
+            const from = Math.max(chunk.rowStart, groupStart);
+            const to = Math.min(chunk.rowEnd, groupEnd);
+            writeChunk(builders[c]!, roles[c]!.kind === 'target', chunk.columnData as ArrayLike<unknown>, chunk.rowStart, from, to, source);
+          },
+        });
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw error;
+        return fail(`cannot decode row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
+      }
+      groupStart = groupEnd;
+    }
+    if (groupStart === 0) fail('has no rows');
+    return { source, names, roles, builders, nRows: groupStart };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Writes rows [from, to) of a decoded chunk (whose first value is row `chunkStart`) into a builder. */
+function writeChunk(builder: ColumnBuilder, isTarget: boolean, data: ArrayLike<unknown>, chunkStart: number, from: number, to: number, source: string): void {
+  for (let row = from; row < to; row++) {
+    const raw = data[row - chunkStart];
+    const blockIndex = row >>> 16;
+    const offset = row & 0xffff;
+    if (raw === null || raw === undefined || (typeof raw === 'number' && raw !== raw)) {
+      if (isTarget) {
+        throw new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": missing target value; every row needs a target (drop the rows without one)`, {
+          location: { file: source, path: `row ${row + 1}` },
+        });
+      }
+      if (builder.kind === NUMERIC) builder.numBlocks[blockIndex]![offset] = Number.NaN;
+      else builder.catBlocks[blockIndex]![offset] = -1;
+      continue;
+    }
+    if (builder.kind === NUMERIC) {
+      const value = typeof raw === 'number' ? raw : typeof raw === 'bigint' ? Number(raw) : Number.NaN;
+      if (typeof raw === 'number' || typeof raw === 'bigint') {
+        builder.numBlocks[blockIndex]![offset] = value;
+        continue;
+      }
+      if (builder.declared === 'numeric') {
+        throw new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": ${truncate(String(raw))} is not a number, but the column is declared numeric`, {
+          location: { file: source, path: `row ${row + 1}` },
+        });
+      }
+      builder.toCategorical(row, { line: row + 1, value: String(raw) });
+      builder.ensureRow(to - 1);
+    }
+    builder.catBlocks[blockIndex]![offset] = builder.codeOfString(textOf(raw));
+  }
+}
+
+/** A Parquet value as category text: booleans as Python prints them, numbers in shortest form. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value instanceof Uint8Array) return new TextDecoder().decode(value);
+  if (value instanceof Date) return value.toISOString();
+  return String(value);
+}
