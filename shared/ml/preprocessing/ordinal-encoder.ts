@@ -70,9 +70,10 @@ export class OrdinalEncoder implements CategoricalEncoder {
     return [this.column];
   }
 
-  describe(): { categories: string[]; infrequent: string[] | null } {
+  /** `categories_` of scikit-learn (a missing value seen in fit as a trailing null) and the infrequent ones. */
+  describe(): { categories: (string | null)[]; infrequent: string[] | null } {
     const fitted = this.requireFitted();
-    return { categories: fitted.categories.slice(), infrequent: fitted.infrequent === null ? null : fitted.infrequent.map((k) => fitted.categories[k]!) };
+    return { categories: [...fitted.categories, ...(fitted.missing ? [null] : [])], infrequent: fitted.infrequent === null ? null : fitted.infrequent.map((k) => fitted.categories[k]!) };
   }
 
   transform(column: CategoricalColumn, out: Float64Array[]): void {
