@@ -11,6 +11,12 @@ import type { ColumnRole } from './column-roles.js';
 import { truncate } from './column-roles.js';
 import type { Column, Table, TabularDataset, Target, Task } from './table.js';
 
+/**
+ * The identifier check needs more than this many distinct values: in a toy table of 10 rows, 6 distinct
+ * colours are not an id column.
+ */
+export const MIN_DISTINCT_FOR_ID_CHECK = 20;
+
 export interface AssembleOptions {
   /** Declared task; inferred from the target when absent. */
   task?: Task | undefined;
@@ -18,7 +24,7 @@ export interface AssembleOptions {
   maxClasses?: number | undefined;
   /**
    * Refuse inferred text columns with more distinct values than this fraction of the rows (default
-   * 0.5): ids and free text. Prediction input passes null (its schema comes from the model).
+   * 0.5) and more than {@link MIN_DISTINCT_FOR_ID_CHECK}: ids and free text. Prediction input passes null (its schema comes from the model).
    */
   maxCategoryRatio?: number | null | undefined;
 }
@@ -48,7 +54,7 @@ export function assembleTable(built: BuiltColumns, options: AssembleOptions & { 
       continue;
     }
     const column = builder.finish(nRows);
-    if (column.type === 'categorical' && builder.declared === null && ratio !== null && column.categories.length > ratio * nRows && column.categories.length > 1) {
+    if (column.type === 'categorical' && builder.declared === null && ratio !== null && column.categories.length > ratio * nRows && column.categories.length > MIN_DISTINCT_FOR_ID_CHECK) {
       const first = builder.firstText;
       const why = first ? ` (it is text because line ${first.line} holds "${truncate(first.value)}"; if the column is numeric, list it in columns.numeric to see every non-number)` : '';
       throw new InvalidInputError(

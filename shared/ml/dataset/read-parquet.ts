@@ -76,6 +76,9 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
     for (let c = 0; c < names.length; c++) if (builders[c]) byName.set(names[c]!, c);
     const wanted = names.filter((_, c) => builders[c] !== null);
 
+    // hyparquet calls onChunk inside promise callbacks it does not await: an exception thrown there
+    // would be an unhandled rejection, so the first error is kept and thrown after the read.
+    let chunkError: unknown = null;
     let groupStart = 0;
     for (const group of metadata.row_groups) {
       const groupRows = Number(group.num_rows);
@@ -91,16 +94,21 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
           compressors: COMPRESSORS,
           onChunk: (chunk) => {
             const c = byName.get(chunk.columnName);
-            if (c === undefined) return;
+            if (c === undefined || chunkError !== null) return;
             const from = Math.max(chunk.rowStart, groupStart);
             const to = Math.min(chunk.rowEnd, groupEnd);
-            writeChunk(builders[c]!, roles[c]!.kind === 'target', chunk.columnData as ArrayLike<unknown>, chunk.rowStart, from, to, source);
+            try {
+              writeChunk(builders[c]!, roles[c]!.kind === 'target', chunk.columnData as ArrayLike<unknown>, chunk.rowStart, from, to, source);
+            } catch (error) {
+              chunkError = error;
+            }
           },
         });
       } catch (error) {
         if (error instanceof InvalidInputError) throw error;
         return fail(`cannot decode row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
       }
+      if (chunkError !== null) throw chunkError;
       groupStart = groupEnd;
     }
     if (groupStart === 0) fail('has no rows');
