@@ -62,7 +62,8 @@ export interface ParsedColumns {
 }
 
 export class CsvTableParser {
-  private buf = new Uint8Array(1 << 16);
+  // A Buffer (not a bare Uint8Array) for its native latin1Slice: long numbers are converted from text.
+  private buf: Buffer = Buffer.allocUnsafe(1 << 16);
   private len = 0;
   private pos = 0;
   /** 1-based line of `pos`. */
@@ -89,7 +90,7 @@ export class CsvTableParser {
       this.pos = 0;
     }
     if (this.len + chunk.length > this.buf.length) {
-      const grown = new Uint8Array(Math.max(this.buf.length * 2, this.len + chunk.length));
+      const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + chunk.length));
       grown.set(this.buf.subarray(0, this.len));
       this.buf = grown;
     }
@@ -286,7 +287,7 @@ export class CsvTableParser {
     // Categorical.
     let start = cell.start;
     let end = cell.end;
-    let bytes = buf;
+    let bytes: Uint8Array = buf;
     if (cell.escaped) {
       end = this.unescape(cell);
       start = 0;
@@ -410,6 +411,12 @@ const NEED_MORE = 1;
 const UNTERMINATED = 2;
 const GARBAGE = 3;
 
+/** bytes[start, end) as text, for a cell already checked to be ASCII digits, signs, dots and exponents. */
+function asciiText(bytes: Uint8Array, start: number, end: number): string {
+  if (Buffer.isBuffer(bytes)) return bytes.toString('latin1', start, end);
+  return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+}
+
 /** Whether bytes[start, end) is empty or a missing-value token. */
 export function isMissing(bytes: Uint8Array, start: number, end: number): boolean {
   const n = end - start;
@@ -484,7 +491,8 @@ export function parseNumberBytes(bytes: Uint8Array, start: number, end: number):
     const magnitude = exponent < 0 ? mantissa / POW10[-exponent]! : mantissa * POW10[exponent]!;
     return negative ? -magnitude : magnitude;
   }
-  const value = Number(latin.decode(bytes.subarray(start, end)));
+  // More than 15 significant digits (e.g. pandas' full-precision floats): let V8 round correctly.
+  const value = Number(asciiText(bytes, start, end));
   // `1e999` overflows to ±Infinity: scikit-learn rejects infinite inputs.
   return Number.isFinite(value) ? value : INVALID;
 }

@@ -84,29 +84,34 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
       const groupRows = Number(group.num_rows);
       const groupEnd = groupStart + groupRows;
       for (const builder of builders) if (builder) builder.ensureRow(Math.max(0, groupEnd - 1));
-      try {
-        await parquetRead({
-          file,
-          metadata,
-          columns: wanted,
-          rowStart: groupStart,
-          rowEnd: groupEnd,
-          compressors: COMPRESSORS,
-          onChunk: (chunk) => {
-            const c = byName.get(chunk.columnName);
-            if (c === undefined || chunkError !== null) return;
-            const from = Math.max(chunk.rowStart, groupStart);
-            const to = Math.min(chunk.rowEnd, groupEnd);
-            try {
-              writeChunk(builders[c]!, roles[c]!.kind === 'target', chunk.columnData as ArrayLike<unknown>, chunk.rowStart, from, to, source);
-            } catch (error) {
-              chunkError = error;
-            }
-          },
-        });
-      } catch (error) {
-        if (error instanceof InvalidInputError) throw error;
-        return fail(`cannot decode row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
+      // One column at a time: only one decoded column chunk is alive at once (hyparquet decodes the
+      // columns of a read concurrently, so reading a whole row group would hold all of them).
+      for (const name of wanted) {
+        const c = byName.get(name)!;
+        try {
+          await parquetRead({
+            file,
+            metadata,
+            columns: [name],
+            rowStart: groupStart,
+            rowEnd: groupEnd,
+            compressors: COMPRESSORS,
+            onChunk: (chunk) => {
+              if (chunk.columnName !== name || chunkError !== null) return;
+              const from = Math.max(chunk.rowStart, groupStart);
+              const to = Math.min(chunk.rowEnd, groupEnd);
+              try {
+                writeChunk(builders[c]!, roles[c]!.kind === 'target', chunk.columnData as ArrayLike<unknown>, chunk.rowStart, from, to, source);
+              } catch (error) {
+                chunkError = error;
+              }
+            },
+          });
+        } catch (error) {
+          if (error instanceof InvalidInputError) throw error;
+          return fail(`cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
+        }
+        if (chunkError !== null) throw chunkError;
       }
       if (chunkError !== null) throw chunkError;
       groupStart = groupEnd;
