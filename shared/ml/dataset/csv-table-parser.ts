@@ -215,7 +215,9 @@ export class CsvTableParser {
     const roles = this.roles;
     const cell = { start: 0, end: 0, escaped: false, terminator: 0 };
     const where = this.options.source;
+    const delim = this.delim;
     for (;;) {
+      const buf = this.buf;
       if (!this.skipBlankLines(final)) return;
       if (this.pos >= this.len) return;
       const recordPos = this.pos;
@@ -244,10 +246,28 @@ export class CsvTableParser {
           if (status === GARBAGE) {
             this.fail(`${where} line ${recordLine}, column ${column + 1} ("${truncate(this.names[column]!)}"): text after a closing quote; quote the whole cell ("a ""b"" c")`, recordLine, column + 1);
           }
+          // Fast paths for a clean number and a clean category; everything else (missing values, a
+          // first non-number, escaped quotes) goes through storeCell.
+          if (!cell.escaped) {
+            if (builder.kind === NUMERIC) {
+              const value = parseNumberBytes(buf, cell.start, cell.end);
+              if (value === value && value !== INVALID) {
+                builder.numBlocks[block]![offset] = value;
+                column++;
+                if (cell.terminator !== delim) break;
+                continue;
+              }
+            } else if (!isMissing(buf, cell.start, cell.end)) {
+              builder.catBlocks[block]![offset] = builder.dict.idOf(buf, cell.start, cell.end);
+              column++;
+              if (cell.terminator !== delim) break;
+              continue;
+            }
+          }
           this.storeCell(builder, roles[column]!, cell, block, offset, recordLine, column);
         }
         column++;
-        if (cell.terminator !== this.delim) break;
+        if (cell.terminator !== delim) break;
       }
       if (column !== nColumns) {
         this.fail(
