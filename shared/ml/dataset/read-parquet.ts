@@ -7,11 +7,13 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { parquetMetadataAsync, parquetRead, type AsyncBuffer, type Compressors, type FileMetaData } from 'hyparquet';
+import { parquetMetadataAsync, parquetRead, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData } from 'hyparquet';
+import { getTreePath } from 'hyparquet/src/schema.js';
 import { InvalidInputError } from '../../errors/index.js';
-import { ColumnBuilder, NUMERIC } from './column-builder.js';
+import { CATEGORICAL, ColumnBuilder, NUMERIC } from './column-builder.js';
 import { resolveColumnRoles, truncate, type RoleOptions } from './column-roles.js';
 import type { BuiltColumns } from './assemble-table.js';
+import { isFastFlatColumn, readFlatColumnChunk } from './read-parquet-flat.js';
 
 const zstd = (zlib as unknown as { zstdDecompressSync?: (b: Uint8Array) => Buffer }).zstdDecompressSync;
 
@@ -79,6 +81,7 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
     // hyparquet calls onChunk inside promise callbacks it does not await: an exception thrown there
     // would be an unhandled rejection, so the first error is kept and thrown after the read.
     let chunkError: unknown = null;
+    const schemaTree = parquetSchema(metadata);
     let groupStart = 0;
     for (const group of metadata.row_groups) {
       const groupRows = Number(group.num_rows);
@@ -88,6 +91,19 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
       // columns of a read concurrently, so reading a whole row group would hold all of them).
       for (const name of wanted) {
         const c = byName.get(name)!;
+        const chunkMeta = group.columns.find((column) => column.meta_data?.path_in_schema.length === 1 && column.meta_data.path_in_schema[0] === name)?.meta_data;
+        const schemaPath = getTreePath(schemaTree, [name]);
+        const builder = builders[c]!;
+        // A categorical builder over numbers, or text that flipped a builder, takes the general path.
+        if (chunkMeta && isFastFlatColumn(schemaPath) && (builder.kind === CATEGORICAL || chunkMeta.type !== 'BYTE_ARRAY')) {
+          try {
+            await readFlatColumnChunk(file, chunkMeta, schemaPath, builder, roles[c]!.kind === 'target', groupStart, groupRows, COMPRESSORS, source);
+          } catch (error) {
+            if (error instanceof InvalidInputError) throw error;
+            return fail(`cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
+          }
+          continue;
+        }
         try {
           await parquetRead({
             file,
