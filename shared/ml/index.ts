@@ -11,6 +11,7 @@ export { trainTestSplit } from './dataset/train-test-split.js';
 export type { Table, TabularDataset, Column, NumericColumn, CategoricalColumn, Target, ClassificationTarget, RegressionTarget, Task } from './dataset/table.js';
 export { takeTableRows, tableFromDataset, findColumn, columnNames } from './dataset/table.js';
 export { readTable, parseTable, detectFormat } from './dataset/read-table.js';
+export { splitTable } from './dataset/split-table.js';
 export type { ReadTableOptions, FileFormat } from './dataset/read-table.js';
 export { MISSING_TOKENS } from './dataset/csv-table-parser.js';
 export type { Delimiter } from './dataset/csv-table-parser.js';

@@ -53,3 +53,18 @@ describe('describeTable', () => {
     });
   });
 });
+
+describe('splitTable', () => {
+  it('selects the same rows as trainTestSplit, stratified for classes, and refuses stratifying a regression target', async () => {
+    const { splitTable } = await import('../../../shared/ml/dataset/split-table.js');
+    const { trainTestSplit } = await import('../../../shared/ml/dataset/train-test-split.js');
+    const data = parseTable('x,c,y\n' + Array.from({ length: 40 }, (_, i) => `${i},k${i % 3},${i % 4 === 0 ? 'a' : 'b'}`).join('\n'), { target: 'y' });
+    const { train, test } = splitTable(data, { testSize: 0.25, randomState: 1, stratify: true });
+    const rows = trainTestSplit(data.target.y as Int32Array, 2, { testSize: 0.25, randomState: 1, stratify: true });
+    assert.deepEqual(Array.from((test.columns[0] as { values: Float64Array }).values), Array.from(rows.test));
+    assert.equal(train.nRows, 30);
+    const reg = parseTable('x,y\n' + Array.from({ length: 10 }, (_, i) => `${i},${i + 0.5}`).join('\n'), { target: 'y' });
+    assert.throws(() => splitTable(reg, { testSize: 0.2, randomState: 0, stratify: true }), (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_SPEC');
+    assert.equal(splitTable(reg, { testSize: 0.2, randomState: 0, stratify: false }).test.nRows, 2);
+  });
+});
