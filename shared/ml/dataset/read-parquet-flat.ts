@@ -14,8 +14,15 @@ import { getMaxDefinitionLevel } from 'hyparquet/src/schema.js';
 import { InvalidInputError } from '../../errors/index.js';
 import { BLOCK_BITS, BLOCK_MASK, ColumnBuilder, NUMERIC } from './column-builder.js';
 import { truncate } from './column-roles.js';
+import { decodeRleHybrid } from './parquet-rle.js';
 
 const NUMBER_TYPES = new Set(['DOUBLE', 'FLOAT', 'INT32', 'INT64']);
+/** v1 data page encodings decoded here; others (delta, byte stream split, …) use hyparquet's decoder. */
+const fastEncodings: ReadonlySet<string> = new Set(['PLAIN', 'PLAIN_DICTIONARY', 'RLE_DICTIONARY']);
+
+function bitWidthOf(maxValue: number): number {
+  return 32 - Math.clz32(maxValue);
+}
 
 /** Whether a column can take the fast path. */
 export function isFastFlatColumn(schemaPath: readonly SchemaTree[]): boolean {
@@ -69,6 +76,8 @@ export async function readFlatColumnChunk(
   let dictValues: Float64Array | null = null;
   let row = groupStart;
   const end = groupStart + groupRows;
+  let scratchLevels = new Int32Array(0);
+  let scratchIndices = new Int32Array(0);
   while (row < end && reader.offset < view.byteLength) {
     const header = parquetHeader(reader);
     const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
@@ -85,6 +94,95 @@ export async function readFlatColumnChunk(
       } else {
         dictCodes = new Int32Array(values.length);
         for (let k = 0; k < values.length; k++) dictCodes[k] = builder.codeOfString(textOf(values[k]));
+      }
+      continue;
+    }
+    if (header.type === 'DATA_PAGE' && fastEncodings.has(header.data_page_header!.encoding)) {
+      // Our own v1 page decoding for plain and dictionary pages: levels and indices into reused
+      // Int32Arrays, values read in place (no per-page JS arrays).
+      const dataHeader = header.data_page_header!;
+      const page = decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, compressors);
+      const n = Math.min(dataHeader.num_values, end - row);
+      let p = 0;
+      let present = n;
+      if (maxDef > 0) {
+        const length = page[0]! | (page[1]! << 8) | (page[2]! << 16) | (page[3]! << 24);
+        if (scratchLevels.length < dataHeader.num_values) scratchLevels = new Int32Array(dataHeader.num_values * 2);
+        decodeRleHybrid(page, 4, 4 + length, bitWidthOf(maxDef), dataHeader.num_values, scratchLevels);
+        p = 4 + length;
+        present = 0;
+        for (let i = 0; i < n; i++) if (scratchLevels[i] === maxDef) present++;
+      }
+      const dictionaryEncoded = dataHeader.encoding !== 'PLAIN';
+      if (dictionaryEncoded) {
+        const bitWidth = page[p++]!;
+        if (scratchIndices.length < present) scratchIndices = new Int32Array(present * 2);
+        if (bitWidth === 0) scratchIndices.fill(0, 0, present);
+        else decodeRleHybrid(page, p, page.length, bitWidth, present, scratchIndices);
+      }
+      const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
+      let k = 0;
+      for (let i = 0; i < n; i++, row++) {
+        const block = row >>> BLOCK_BITS;
+        const offset = row & BLOCK_MASK;
+        if (maxDef > 0 && scratchLevels[i] !== maxDef) {
+          if (isTarget) throw missingTarget(builder, row, source);
+          if (numeric) builder.numBlocks[block]![offset] = Number.NaN;
+          else builder.catBlocks[block]![offset] = -1;
+          continue;
+        }
+        if (dictionaryEncoded) {
+          const index = scratchIndices[k++]!;
+          if (numeric) builder.numBlocks[block]![offset] = dictValues![index]!;
+          else builder.catBlocks[block]![offset] = dictCodes![index]!;
+          continue;
+        }
+        // PLAIN.
+        switch (meta.type) {
+          case 'DOUBLE': {
+            const v = pageView.getFloat64(p, true);
+            p += 8;
+            if (numeric) builder.numBlocks[block]![offset] = v;
+            else builder.catBlocks[block]![offset] = builder.codeOfString(String(v));
+            break;
+          }
+          case 'FLOAT': {
+            const v = pageView.getFloat32(p, true);
+            p += 4;
+            if (numeric) builder.numBlocks[block]![offset] = v;
+            else builder.catBlocks[block]![offset] = builder.codeOfString(String(v));
+            break;
+          }
+          case 'INT32': {
+            const v = pageView.getInt32(p, true);
+            p += 4;
+            if (numeric) builder.numBlocks[block]![offset] = v;
+            else builder.catBlocks[block]![offset] = builder.codeOfString(String(v));
+            break;
+          }
+          case 'INT64': {
+            const v = Number(pageView.getBigInt64(p, true));
+            p += 8;
+            if (numeric) builder.numBlocks[block]![offset] = v;
+            else builder.catBlocks[block]![offset] = builder.codeOfString(String(v));
+            break;
+          }
+          case 'BOOLEAN': {
+            const v = (page[p + (k >>> 3)]! >>> (k & 7)) & 1;
+            k++;
+            if (numeric) builder.numBlocks[block]![offset] = v;
+            else builder.catBlocks[block]![offset] = builder.codeOfString(v ? 'True' : 'False');
+            break;
+          }
+          default: {
+            // BYTE_ARRAY: 4-byte length, then the bytes; looked up without making a string.
+            const length = page[p]! | (page[p + 1]! << 8) | (page[p + 2]! << 16) | (page[p + 3]! << 24);
+            p += 4;
+            if (numeric) throw notNumeric(builder, row, source);
+            builder.catBlocks[block]![offset] = builder.dict.idOf(page, p, p + length);
+            p += length;
+          }
+        }
       }
       continue;
     }
