@@ -5,7 +5,7 @@ columns, SimpleImputer(most_frequent) → OneHotEncoder(handle_unknown='ignore')
 
 Usage: python tabular_trials.py TRAIN.csv TEST.csv TARGET CAT1,CAT2,...
 Prints one JSON document: per trial the seconds of fit + 5-fold stratified CV + test evaluation
-(single-threaded, as sweepq runs one trial per worker thread) and the test accuracy.
+(single-threaded, as sweepq runs one trial per worker thread), its CPU seconds, and the test accuracy.
 """
 import json
 import sys
@@ -45,6 +45,7 @@ for name, make in TRIALS:
     if only and name not in only:
         continue
     t = time.perf_counter()
+    c = time.process_time()
     ct = ColumnTransformer([
         ("num", Pipeline([("imputer", SimpleImputer(strategy="median")), ("scaler", StandardScaler())]), nums),
         ("cat", Pipeline([("imputer", SimpleImputer(strategy="most_frequent")), ("encoder", OneHotEncoder(handle_unknown="ignore", sparse_output=False))]), cats),
@@ -53,6 +54,6 @@ for name, make in TRIALS:
     cv = cross_val_score(p, Xtr, ytr, cv=StratifiedKFold(5))
     p.fit(Xtr, ytr)
     accuracy = accuracy_score(yte, p.predict(Xte))
-    rows.append(dict(name=name, seconds=time.perf_counter() - t, accuracy=accuracy, cv_mean=cv.mean()))
+    rows.append(dict(name=name, seconds=time.perf_counter() - t, cpu_seconds=time.process_time() - c, accuracy=accuracy, cv_mean=cv.mean()))
     print(f"  sklearn {name}: {rows[-1]['seconds']:.1f} s", file=sys.stderr, flush=True)
 print(json.dumps({"read_seconds": read_seconds, "trials": rows}))
