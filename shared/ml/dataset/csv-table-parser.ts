@@ -228,7 +228,40 @@ export class CsvTableParser {
       const offset = row & BLOCK_MASK;
       let column = 0;
       for (;;) {
-        const status = this.scanCell(cell, final);
+        // Inline scan of the common cell (unquoted, no leading space); scanCell handles the rest.
+        let status = OK;
+        const p = this.pos;
+        const first = buf[p];
+        if (p < this.len && first !== QUOTE && first !== SPACE && first !== TAB && first !== delim && first !== LF && first !== CR) {
+          const len = this.len;
+          let q = p + 1;
+          while (q < len) {
+            const ch = buf[q]!;
+            if (ch === delim || ch === LF) break;
+            q++;
+          }
+          const last = buf[q - 1];
+          if ((q >= len && !final) || last === SPACE || last === TAB || last === CR) {
+            status = this.scanCell(cell, final);
+          } else {
+            cell.start = p;
+            cell.end = q;
+            cell.escaped = false;
+            if (q >= len) {
+              cell.terminator = -1;
+              this.pos = len;
+            } else if (buf[q] === delim) {
+              cell.terminator = delim;
+              this.pos = q + 1;
+            } else {
+              cell.terminator = LF;
+              this.pos = q + 1;
+              this.line++;
+            }
+          }
+        } else {
+          status = this.scanCell(cell, final);
+        }
         if (status === NEED_MORE) {
           this.pos = recordPos;
           this.line = recordLine;
