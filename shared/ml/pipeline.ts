@@ -183,6 +183,21 @@ export class Pipeline {
     return { numeric, categorical };
   }
 
+  /**
+   * Options to read a prediction file with `readTable(path, pipeline.predictionReadOptions())`: only the
+   * input columns, typed as in fit (a categorical column of digits stays text), no target, no id-column
+   * refusal; a column the file lacks is reported by predict, by name.
+   */
+  predictionReadOptions(): { target: null; columns: { numeric: string[]; categorical: string[] }; onlyColumns: Set<string>; lenientSpec: true; maxCategoryRatio: null } {
+    return {
+      target: null,
+      columns: this.inputColumnSpec(),
+      onlyColumns: new Set(this.inputColumns.map((c) => c.name)),
+      lenientSpec: true,
+      maxCategoryRatio: null,
+    };
+  }
+
   private asTable(X: PipelineInput): Table {
     if (isTable(X)) return X as Table;
     const matrix = X as FeatureMatrix & { readonly featureNames?: readonly string[] };

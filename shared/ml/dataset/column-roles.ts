@@ -22,6 +22,11 @@ export interface RoleOptions {
   onlyColumns?: ReadonlySet<string> | undefined;
   /** File name for messages. */
   source: string;
+  /**
+   * Ignore spec entries naming columns the file lacks (prediction input: the model then names every
+   * missing column itself). Default false: such a spec is an error.
+   */
+  lenientSpec?: boolean | undefined;
 }
 
 /**
@@ -48,6 +53,7 @@ export function resolveColumnRoles(names: readonly string[], options: RoleOption
   ];
   for (const [list, columnNames] of lists) {
     for (const name of columnNames) {
+      if (!index.has(name) && options.lenientSpec === true) continue;
       if (!index.has(name)) {
         throw new InvalidInputError('INVALID_SPEC', `${where}: columns.${list} names "${truncate(name)}", which is not a column of the file; available columns: ${available()}`, {
           location: { file: where, path: `columns.${list}` },

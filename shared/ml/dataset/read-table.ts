@@ -25,6 +25,8 @@ export interface ReadTableOptions extends AssembleOptions {
   onlyColumns?: ReadonlySet<string> | undefined;
   /** Name used in error messages and locations (default: the path). */
   source?: string | undefined;
+  /** Ignore column-spec entries the file lacks (see Pipeline.predictionReadOptions). */
+  lenientSpec?: boolean | undefined;
 }
 
 /** Bytes read per chunk from disk. */

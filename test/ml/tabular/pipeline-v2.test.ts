@@ -89,6 +89,21 @@ describe('Pipeline v2 on typed tables', () => {
     assert.deepEqual(Array.from(pipeline.predict(asNumbers)), Array.from(pipeline.predict(takeTableRows(data, Uint32Array.of(1)))));
   });
 
+  it('reads a prediction file with the fitted column types and names a missing column', () => {
+    const data = parseTable('grade,x,y\n1,0.5,a\n2,0.1,b\n1,0.7,a\n3,0.2,b\n', { target: 'y', columns: { categorical: ['grade'] } });
+    const pipeline = Pipeline.create({}, 'logistic_regression', {}, 0).fit(data);
+    const table = parseTable('id,x,grade\n7,0.1,2\n', pipeline.predictionReadOptions());
+    assert.deepEqual(
+      table.columns.map((c) => [c.name, c.type]),
+      [
+        ['x', 'numeric'],
+        ['grade', 'categorical'],
+      ],
+    );
+    const lacking = parseTable('id,x\n7,0.1\n', pipeline.predictionReadOptions());
+    assert.throws(() => pipeline.predict(lacking), isCode('INVALID_CSV', /lacks 1 column.*grade/));
+  });
+
   it('round-trips a v2 artefact with identical bytes and predictions', () => {
     const data = mixed();
     const pipeline = Pipeline.create({ categorical: { encoder: { kind: 'ordinal' } } }, 'random_forest', { n_estimators: 3 }, 1).fit(data);
