@@ -228,9 +228,60 @@ export class CsvTableParser {
       const offset = row & BLOCK_MASK;
       let column = 0;
       for (;;) {
+        const p = this.pos;
+        // Fused scan + parse of the most common cell: a plain decimal (≤ 15 significant digits, no
+        // exponent) in a numeric column, ended by the delimiter or a line end. Anything else falls
+        // through to the general path from the same position.
+        const numericBuilder = builders[column];
+        if (numericBuilder !== null && numericBuilder !== undefined && numericBuilder.kind === NUMERIC) {
+          let q = p;
+          let ch = buf[q]!;
+          let negative = false;
+          if (ch === MINUS || ch === PLUS) {
+            negative = ch === MINUS;
+            ch = buf[++q]!;
+          }
+          let digits = 0;
+          let significant = 0;
+          let mantissa = 0;
+          let exponent = 0;
+          while (ch >= DIGIT_0 && ch <= DIGIT_9) {
+            digits++;
+            if (significant > 0 || ch !== DIGIT_0) {
+              significant++;
+              mantissa = mantissa * 10 + (ch - DIGIT_0);
+            }
+            ch = buf[++q]!;
+          }
+          if (ch === DOT) {
+            ch = buf[++q]!;
+            while (ch >= DIGIT_0 && ch <= DIGIT_9) {
+              digits++;
+              exponent--;
+              if (significant > 0 || ch !== DIGIT_0) {
+                significant++;
+                mantissa = mantissa * 10 + (ch - DIGIT_0);
+              }
+              ch = buf[++q]!;
+            }
+          }
+          if (digits > 0 && significant <= 15 && exponent >= -22 && q < this.len) {
+            let next = -1;
+            if (ch === delim || ch === LF) next = q + 1;
+            else if (ch === CR && q + 1 < this.len && buf[q + 1] === LF) next = q + 2;
+            if (next >= 0) {
+              const magnitude = exponent < 0 ? mantissa / POW10[-exponent]! : mantissa;
+              numericBuilder.numBlocks[block]![offset] = negative ? -magnitude : magnitude;
+              this.pos = next;
+              column++;
+              if (ch === delim) continue;
+              this.line++;
+              break;
+            }
+          }
+        }
         // Inline scan of the common cell (unquoted, no leading space); scanCell handles the rest.
         let status = OK;
-        const p = this.pos;
         const first = buf[p];
         if (p < this.len && first !== QUOTE && first !== SPACE && first !== TAB && first !== delim && first !== LF && first !== CR) {
           const len = this.len;
