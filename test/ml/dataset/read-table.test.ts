@@ -66,6 +66,18 @@ describe('readTable / parseTable (CSV)', () => {
     });
   }
 
+  it('parses numbers exactly as Number() does, with LF and CRLF line ends', () => {
+    const cells = ['-1.5e-3', '.5', '+2', '1.', '-0', '0.1', '123456789012345678', '0.30000000000000004', '1e22', '4.9e-324', '  7 ', '0.0000000000000000000000001', '-12.3456'];
+    for (const eol of ['\n', '\r\n']) {
+      const text = 'x,y' + eol + cells.map((c, i) => `${c},${i % 2}`).join(eol) + eol;
+      const table = parseTable(text, { target: 'y', columns: { numeric: ['x'] } });
+      const values = Array.from((table.columns[0] as { values: Float64Array }).values);
+      assert.deepEqual(values, cells.map((c) => Number(c)), JSON.stringify(eol));
+      const last = parseTable('y,x' + eol + cells.map((c, i) => `${i % 2},${c}`).join(eol), { target: 'y' });
+      assert.deepEqual(Array.from((last.columns[0] as { values: Float64Array }).values), cells.map((c) => Number(c)));
+    }
+  });
+
   it('honours a declared delimiter over detection', () => {
     const table = parseTable('a;b,c\n1;2,3\n', { target: null, delimiter: ',' });
     assert.deepEqual(
