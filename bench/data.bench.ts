@@ -186,7 +186,7 @@ async function benchReaders(args: Args, dir: string, python: string | null): Pro
   ];
   if (python) {
     process.stderr.write('  writing Parquet with pyarrow…\n');
-    execFileSync(python, ['-c', `import pyarrow.csv as c, pyarrow.parquet as q; t = c.read_csv(${JSON.stringify(csv)}); q.write_table(t, ${JSON.stringify(parquet)}, compression="snappy", row_group_size=131072)`]);
+    execFileSync(python, ['-c', `import pyarrow.csv as c, pyarrow.parquet as q; t = c.read_csv(${JSON.stringify(csv)}, convert_options=c.ConvertOptions(strings_can_be_null=True)); q.write_table(t, ${JSON.stringify(parquet)}, compression="snappy", row_group_size=131072)`]);
     files.push(['Parquet (snappy)', parquet]);
   } else {
     console.log('(no Python venv: Parquet skipped)\n');

@@ -5,7 +5,7 @@
  * the definition levels, and dictionary-encoded text is mapped to category codes once per dictionary
  * entry (no JS string per cell). Anything else goes through hyparquet's general reader.
  */
-import type { AsyncBuffer, ColumnMetaData, CompressionCodec, Compressors, DecodedArray, SchemaTree } from 'hyparquet';
+import type { ColumnMetaData, CompressionCodec, Compressors, DecodedArray, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
@@ -39,9 +39,17 @@ export function isFastFlatColumn(schemaPath: readonly SchemaTree[]): boolean {
   return false;
 }
 
-/** Reads one column chunk (one row group) into `builder` rows [groupStart, groupStart + groupRows). */
-export async function readFlatColumnChunk(
-  file: AsyncBuffer,
+/** Byte range [start, end) of a column chunk in the file (the dictionary page, if any, comes first). */
+export function columnChunkRange(meta: ColumnMetaData): { start: number; end: number } {
+  const dataOffset = Number(meta.data_page_offset);
+  const dictOffset = meta.dictionary_page_offset === undefined ? dataOffset : Number(meta.dictionary_page_offset);
+  const start = dictOffset > 0 && dictOffset < dataOffset ? dictOffset : dataOffset;
+  return { start, end: start + Number(meta.total_compressed_size) };
+}
+
+/** Decodes one column chunk (one row group) into `builder` rows [groupStart, groupStart + groupRows). */
+export function readFlatColumnChunk(
+  chunkBytes: Uint8Array,
   meta: ColumnMetaData,
   schemaPath: SchemaTree[],
   builder: ColumnBuilder,
@@ -50,12 +58,9 @@ export async function readFlatColumnChunk(
   groupRows: number,
   compressors: Compressors,
   source: string,
-): Promise<void> {
-  const dataOffset = Number(meta.data_page_offset);
-  const dictOffset = meta.dictionary_page_offset === undefined ? dataOffset : Number(meta.dictionary_page_offset);
-  const start = dictOffset > 0 && dictOffset < dataOffset ? dictOffset : dataOffset;
-  const bytes = await file.slice(start, start + Number(meta.total_compressed_size));
-  const view = new DataView(bytes);
+): void {
+  const bytes = chunkBytes.buffer;
+  const view = new DataView(bytes, chunkBytes.byteOffset, chunkBytes.byteLength);
   const reader = { view, offset: 0 };
   const element = schemaPath[1]!.element;
   const decoder = {
@@ -80,7 +85,7 @@ export async function readFlatColumnChunk(
   let scratchIndices = new Int32Array(0);
   while (row < end && reader.offset < view.byteLength) {
     const header = parquetHeader(reader);
-    const compressed = new Uint8Array(bytes, reader.offset, header.compressed_page_size);
+    const compressed = new Uint8Array(bytes, chunkBytes.byteOffset + reader.offset, header.compressed_page_size);
     reader.offset += header.compressed_page_size;
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, compressors);
@@ -121,6 +126,40 @@ export async function readFlatColumnChunk(
         else decodeRleHybrid(page, p, page.length, bitWidth, present, scratchIndices);
       }
       const pageView = new DataView(page.buffer, page.byteOffset, page.byteLength);
+      const allPresent = maxDef === 0 || present === n;
+      if (!allPresent && isTarget) {
+        for (let i = 0; i < n; i++) if (scratchLevels[i] !== maxDef) throw missingTarget(builder, row + i, source);
+      }
+      // Tight loops for the bulk cases: dictionary indices, and plain doubles into a numeric column.
+      if (dictionaryEncoded || (numeric && meta.type === 'DOUBLE')) {
+        let values: ArrayLike<number>;
+        if (dictionaryEncoded) values = scratchIndices;
+        else {
+          const at = page.byteOffset + p;
+          if (at % 8 === 0) values = new Float64Array(page.buffer, at, present);
+          else {
+            const copy = new Float64Array(present);
+            for (let j = 0; j < present; j++) copy[j] = pageView.getFloat64(p + 8 * j, true);
+            values = copy;
+          }
+        }
+        let k = 0;
+        if (numeric) {
+          const lookup = dictionaryEncoded ? dictValues! : null;
+          for (let i = 0; i < n; i++, row++) {
+            const target = builder.numBlocks[row >>> BLOCK_BITS]!;
+            if (!allPresent && scratchLevels[i] !== maxDef) target[row & BLOCK_MASK] = Number.NaN;
+            else target[row & BLOCK_MASK] = lookup === null ? values[k++]! : lookup[values[k++]!]!;
+          }
+        } else {
+          const codes = dictCodes!;
+          for (let i = 0; i < n; i++, row++) {
+            const target = builder.catBlocks[row >>> BLOCK_BITS]!;
+            target[row & BLOCK_MASK] = !allPresent && scratchLevels[i] !== maxDef ? -1 : codes[values[k++]!]!;
+          }
+        }
+        continue;
+      }
       let k = 0;
       for (let i = 0; i < n; i++, row++) {
         const block = row >>> BLOCK_BITS;
