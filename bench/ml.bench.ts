@@ -172,7 +172,7 @@ function benchDataset(
       dataset,
       seconds,
       cpuSeconds,
-      auc: outcome.metrics.auc_roc,
+      auc: outcome.metrics.auc_roc ?? null,
       sklearnSeconds: reference?.seconds ?? Number.NaN,
       sklearnAuc: reference && Number.isFinite(reference.auc_roc) ? reference.auc_roc : null,
       sklearnSource: sklearn.source,

@@ -1,37 +1,69 @@
 /**
- * A fitted preprocessing chain (imputer → scaler) plus a classifier: the unit sweepq trains, scores,
- * stores as an artefact and loads back for prediction.
+ * A fitted ColumnTransformer (numeric branch: imputer → scaler; categorical branch: imputer → encoder)
+ * plus a classifier or regressor: the unit sweepq trains, scores, stores as an artefact and loads back
+ * for prediction.
+ *
+ * Artefact format v2 carries the task, the input columns with their types, the column transformer's
+ * state and the output feature names (`island_Torgersen`, …). Version 1 artefacts (numeric features,
+ * a list of steps, a classifier) still load and predict.
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../errors/index.js';
-import type { ModelName } from '../schemas/model-params.schema.js';
-import { PipelineSpecSchema, type PipelineSpec } from '../schemas/pipeline-spec.schema.js';
-import { alignFeatures } from './align-features.js';
+import type { PipelineSpecInput, ResolvedPipelineSpec } from '../schemas/pipeline-spec.schema.js';
 import type { Dataset, FeatureMatrix } from './dataset/dataset.js';
+import { isTable, tableFromDataset, tableFromMatrix, type ColumnType, type Table, type TabularDataset, type Task } from './dataset/table.js';
 import { argmaxRows, type Classifier } from './models/classifier.js';
-import { classifierFromJSON, createClassifier } from './models/model-registry.js';
-import { buildTransformers, transformerFromJSON } from './preprocessing/build-preprocessing.js';
-import type { Transformer } from './preprocessing/transformer.js';
+import { classifierFromJSON, createClassifier, createRegressor, regressorFromJSON } from './models/model-registry.js';
+import type { Regressor } from './models/regressor.js';
+import type { ModelName, RegressorName } from '../schemas/model-params.schema.js';
+import { ColumnTransformer, createColumnWorkspace, type ColumnWorkspace } from './preprocessing/column-transformer.js';
+import { resolvePipelineSpec } from './preprocessing/resolve-pipeline-spec.js';
 
 export const PIPELINE_FORMAT = 'sweepq.pipeline';
-export const PIPELINE_VERSION = 1;
+/** The version this code writes. */
+export const PIPELINE_VERSION = 2;
+/** Versions this code reads. */
+export const READABLE_PIPELINE_VERSIONS: readonly number[] = [1, 2];
 
-/** The serialised pipeline (artefact body). */
+export interface InputColumn {
+  name: string;
+  type: ColumnType;
+}
+
+/** The serialised pipeline (artefact body), version 2. */
 export interface PipelineJSON {
   format: typeof PIPELINE_FORMAT;
   version: typeof PIPELINE_VERSION;
+  task: Task;
+  /** Target column name seen in fit (null when fitted on unnamed data). */
+  target: string | null;
+  /** Columns the pipeline reads, matched by name at predict time. */
+  inputColumns: InputColumn[];
+  /** Output feature names of the column transformer, in model column order. */
   featureNames: string[];
+  /** Class labels (classification; empty for regression). */
   classes: string[];
-  /** Transformer states in application order. */
-  steps: unknown[];
+  columnTransformer: unknown;
   model: unknown;
 }
 
 const PipelineHeaderSchema = z.object({ format: z.literal(PIPELINE_FORMAT), version: z.number().int() });
 
-const PipelineJSONSchema = z.object({
+const PipelineV2Schema = z.object({
   format: z.literal(PIPELINE_FORMAT),
-  version: z.literal(PIPELINE_VERSION),
+  version: z.literal(2),
+  task: z.enum(['classification', 'regression']),
+  target: z.string().nullable(),
+  inputColumns: z.array(z.strictObject({ name: z.string(), type: z.enum(['numeric', 'categorical']) })),
+  featureNames: z.array(z.string()),
+  classes: z.array(z.string()),
+  columnTransformer: z.unknown(),
+  model: z.unknown(),
+});
+
+const PipelineV1Schema = z.object({
+  format: z.literal(PIPELINE_FORMAT),
+  version: z.literal(1),
   featureNames: z.array(z.string()),
   classes: z.array(z.string()).min(1),
   steps: z.array(z.unknown()),
@@ -42,67 +74,71 @@ const PipelineJSONSchema = z.object({
  * Reusable column buffers for {@link Pipeline.fit}: pass the same workspace to successive fits (CV
  * folds) so the transformed copy of the data is allocated once per trial, not once per fold.
  */
-export interface PipelineWorkspace {
-  /**
-   * One column set of the data's shape: the first step writes into it, later steps transform it in
-   * place (the Transformer contract allows `out === X.columns`). Managed by the pipeline.
-   */
-  columns: Float64Array[] | null;
-}
+export type PipelineWorkspace = ColumnWorkspace;
 
 /** A new, empty workspace. */
 export function createPipelineWorkspace(): PipelineWorkspace {
-  return { columns: null };
+  return createColumnWorkspace();
 }
 
-/** Input to predict: a named matrix (aligned by feature name) or a plain matrix in training column order. */
-export type PipelineInput = FeatureMatrix & { readonly featureNames?: readonly string[] };
+/**
+ * Input to predict: a typed table (columns matched by name), a named numeric matrix (a v1 Dataset),
+ * or a plain matrix in the order of {@link Pipeline.inputColumns}.
+ */
+export type PipelineInput = Table | (FeatureMatrix & { readonly featureNames?: readonly string[] });
+
+/** Data to fit on: a typed dataset, or a numeric classification Dataset (v1 data model). */
+export type PipelineFitData = TabularDataset | Dataset;
 
 export class Pipeline {
-  readonly transformers: readonly Transformer[];
-  readonly model: Classifier;
-  /** Feature names seen in fit, in model column order. */
+  readonly task: Task;
+  readonly columnTransformer: ColumnTransformer;
+  readonly model: Classifier | Regressor;
+  /** Input columns seen in fit, with their types. */
+  inputColumns: InputColumn[] = [];
+  /** Output feature names (model column order). */
   featureNames: readonly string[] = [];
-  /** Class labels seen in fit (sorted); probability column k is `classes[k]`. */
+  /** Class labels seen in fit (sorted); probability column k is `classes[k]`. Empty for regression. */
   classes: readonly string[] = [];
+  targetName: string | null = null;
   /** Transformed view of the data last passed to fit (lives in the workspace buffers). */
   private fitView: FeatureMatrix | null = null;
 
-  constructor(transformers: readonly Transformer[], model: Classifier) {
-    this.transformers = transformers;
+  constructor(task: Task, columnTransformer: ColumnTransformer, model: Classifier | Regressor) {
+    this.task = task;
+    this.columnTransformer = columnTransformer;
     this.model = model;
   }
 
   /**
-   * An unfitted pipeline from a preprocessing spec and a model.
+   * An unfitted pipeline from a preprocessing spec (flat or nested) and a model of the task.
    * @throws InvalidInputError INVALID_SPEC / INVALID_MODEL for a bad spec or params.
    */
-  static create(spec: PipelineSpec, model: ModelName, params: unknown, seed: number): Pipeline {
-    const parsedSpec = PipelineSpecSchema.safeParse(spec);
-    if (!parsedSpec.success) {
-      throw new InvalidInputError('INVALID_SPEC', `invalid pipeline spec: ${parsedSpec.error.issues[0]?.message ?? 'invalid'}`, {
-        details: parsedSpec.error.issues,
-      });
-    }
-    return new Pipeline(buildTransformers(parsedSpec.data), createClassifier(model, params, seed));
+  static create(spec: PipelineSpecInput | ResolvedPipelineSpec | undefined, model: ModelName | RegressorName, params: unknown, seed: number, task: Task = 'classification'): Pipeline {
+    const resolved = resolvePipelineSpec(spec);
+    const estimator = task === 'classification' ? createClassifier(model as ModelName, params, seed) : createRegressor(model as RegressorName, params, seed);
+    return new Pipeline(task, new ColumnTransformer(resolved), estimator);
   }
 
   /**
-   * Fits every transformer on `rows` only (no leakage from held-out rows), transforms all rows once
-   * into the workspace buffers — their statistics come from `rows` alone, so held-out rows are
+   * Fits the column transformer on `rows` only (no leakage from held-out rows), transforms all rows
+   * once into the workspace buffers — their statistics come from `rows` alone, so held-out rows are
    * transformed exactly as at predict time — then fits the model on `rows`.
    */
-  fit(data: Dataset, rows?: Uint32Array, workspace: PipelineWorkspace = createPipelineWorkspace()): this {
-    let current: FeatureMatrix = data;
-    for (let s = 0; s < this.transformers.length; s++) {
-      const transformer = this.transformers[s]!;
-      transformer.fit(current, rows);
-      current = transformer.transform(current, workspaceColumns(workspace, current.columns.length, current.nRows));
+  fit(data: PipelineFitData, rows?: Uint32Array, workspace: PipelineWorkspace = createPipelineWorkspace()): this {
+    const table: TabularDataset = isTable(data) ? (data as TabularDataset) : tableFromDataset(data as Dataset);
+    const target = table.target;
+    if (target.task !== this.task) {
+      throw new InvalidInputError('INVALID_ARGUMENT', `a ${this.task} pipeline cannot fit a ${target.task} target ("${target.name}")`);
     }
-    this.model.fit(current, data.y, rows);
-    this.featureNames = data.featureNames.slice();
-    this.classes = data.classes.slice();
-    this.fitView = current;
+    const X = this.columnTransformer.fitTransform(table, rows, workspace);
+    if (target.task === 'classification') (this.model as Classifier).fit(X, target.y, rows);
+    else (this.model as Regressor).fit(X, target.y, rows);
+    this.inputColumns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+    this.featureNames = this.columnTransformer.featureNamesOut.slice();
+    this.classes = target.task === 'classification' ? target.classes.slice() : [];
+    this.targetName = target.name;
+    this.fitView = X;
     return this;
   }
 
@@ -111,52 +147,97 @@ export class Pipeline {
    * reusing its already transformed buffer. Valid until the workspace is reused by another fit.
    */
   predictProbaFitData(rows: Uint32Array, out?: Float64Array): Float64Array {
-    if (!this.fitView) throw new InvalidInputError('INVALID_ARGUMENT', 'pipeline: predictProbaFitData called before fit');
-    return this.model.predictProba(this.fitView, rows, out);
+    return this.classifier().predictProba(this.requireFitView(), rows, out);
   }
 
-  /** Class probabilities, row-major n×k, for `rows` of X (default all). */
+  /** Regression predictions for rows of the dataset last passed to {@link fit}. */
+  predictValuesFitData(rows: Uint32Array, out?: Float64Array): Float64Array {
+    return this.regressor().predict(this.requireFitView(), rows, out);
+  }
+
+  /** Class probabilities, row-major n×k, for `rows` of X (default all). Classification only. */
   predictProba(X: PipelineInput, rows?: Uint32Array): Float64Array {
-    return this.model.predictProba(this.transform(X), rows);
+    return this.classifier().predictProba(this.transform(X), rows);
   }
 
-  /** Most probable class index per row (into {@link classes}). */
+  /** Most probable class index per row (into {@link classes}). Classification only. */
   predict(X: PipelineInput, rows?: Uint32Array): Int32Array {
-    return argmaxRows(this.predictProba(X, rows), this.model.nClasses);
+    return argmaxRows(this.predictProba(X, rows), this.classifier().nClasses);
   }
 
-  /** Applies the fitted preprocessing to X (after aligning columns by name when X has names). */
+  /** Predicted values. Regression only. */
+  predictValues(X: PipelineInput, rows?: Uint32Array): Float64Array {
+    return this.regressor().predict(this.transform(X), rows);
+  }
+
+  /** Applies the fitted column transformer to X (columns matched by name when X has names). */
   transform(X: PipelineInput): FeatureMatrix {
-    let current: FeatureMatrix;
-    if (X.featureNames) {
-      current = alignFeatures({ nRows: X.nRows, columns: X.columns, featureNames: X.featureNames }, this.featureNames);
-    } else if (X.columns.length !== this.featureNames.length) {
-      throw new InvalidInputError('INVALID_CSV', `expected ${this.featureNames.length} feature columns, got ${X.columns.length}`);
-    } else {
-      current = X;
+    return this.columnTransformer.transform(this.asTable(X));
+  }
+
+  /** The column spec to read prediction data with: the input columns' types as seen in fit. */
+  inputColumnSpec(): { numeric: string[]; categorical: string[] } {
+    const numeric: string[] = [];
+    const categorical: string[] = [];
+    for (const c of this.inputColumns) (c.type === 'numeric' ? numeric : categorical).push(c.name);
+    return { numeric, categorical };
+  }
+
+  /**
+   * Options to read a prediction file with `readTable(path, pipeline.predictionReadOptions())`: only the
+   * input columns, typed as in fit (a categorical column of digits stays text), no target, no id-column
+   * refusal; a column the file lacks is reported by predict, by name.
+   */
+  predictionReadOptions(): { target: null; columns: { numeric: string[]; categorical: string[] }; onlyColumns: Set<string>; lenientSpec: true; maxCategoryRatio: null } {
+    return {
+      target: null,
+      columns: this.inputColumnSpec(),
+      onlyColumns: new Set(this.inputColumns.map((c) => c.name)),
+      lenientSpec: true,
+      maxCategoryRatio: null,
+    };
+  }
+
+  private asTable(X: PipelineInput): Table {
+    if (isTable(X)) return X as Table;
+    const matrix = X as FeatureMatrix & { readonly featureNames?: readonly string[] };
+    if (matrix.featureNames) return tableFromMatrix(matrix.nRows, matrix.columns, matrix.featureNames);
+    if (matrix.columns.length !== this.inputColumns.length) {
+      throw new InvalidInputError('INVALID_CSV', `expected ${this.inputColumns.length} feature columns, got ${matrix.columns.length}`);
     }
-    for (let s = 0; s < this.transformers.length; s++) {
-      // After the first step the columns are this call's own buffers, so later steps may work in place.
-      const out = s === 0 ? undefined : (current.columns as Float64Array[]);
-      current = this.transformers[s]!.transform(current, out);
-    }
-    return current;
+    return tableFromMatrix(matrix.nRows, matrix.columns, this.inputColumns.map((c) => c.name));
+  }
+
+  private requireFitView(): FeatureMatrix {
+    if (!this.fitView) throw new InvalidInputError('INVALID_ARGUMENT', 'pipeline: predicting fit data before fit');
+    return this.fitView;
+  }
+
+  private classifier(): Classifier {
+    if (this.task !== 'classification') throw new InvalidInputError('INVALID_ARGUMENT', 'this pipeline is a regressor: use predictValues');
+    return this.model as Classifier;
+  }
+
+  private regressor(): Regressor {
+    if (this.task !== 'regression') throw new InvalidInputError('INVALID_ARGUMENT', 'this pipeline is a classifier: use predict or predictProba');
+    return this.model as Regressor;
   }
 
   toJSON(): PipelineJSON {
-    const steps: unknown[] = new Array<unknown>(this.transformers.length);
-    for (let s = 0; s < this.transformers.length; s++) steps[s] = this.transformers[s]!.toJSON();
     return {
       format: PIPELINE_FORMAT,
       version: PIPELINE_VERSION,
+      task: this.task,
+      target: this.targetName,
+      inputColumns: this.inputColumns.map((c) => ({ ...c })),
       featureNames: this.featureNames.slice(),
       classes: this.classes.slice(),
-      steps,
+      columnTransformer: this.columnTransformer.toJSON(),
       model: this.model.toJSON(),
     };
   }
 
-  /** Loads a pipeline saved with {@link toJSON}. @throws InvalidInputError INVALID_ARTIFACT. */
+  /** Loads a pipeline saved with {@link toJSON} (version 2) or by an earlier sweepq (version 1). @throws InvalidInputError INVALID_ARTIFACT. */
   static fromJSON(json: unknown): Pipeline {
     const header = PipelineHeaderSchema.safeParse(json);
     if (!header.success) {
@@ -164,40 +245,55 @@ export class Pipeline {
         details: header.error.issues,
       });
     }
-    if (header.data.version !== PIPELINE_VERSION) {
+    if (!READABLE_PIPELINE_VERSIONS.includes(header.data.version)) {
       throw new InvalidInputError(
         'INVALID_ARTIFACT',
-        `pipeline artefact version ${header.data.version} is not supported by this sweepq (it reads version ${PIPELINE_VERSION})`,
+        `pipeline artefact version ${header.data.version} is not supported by this sweepq (it reads versions ${READABLE_PIPELINE_VERSIONS.join(' and ')})`,
       );
     }
-    const parsed = PipelineJSONSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact is malformed at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, {
-        details: parsed.error.issues,
-      });
-    }
-    const data = parsed.data;
-    const transformers: Transformer[] = new Array<Transformer>(data.steps.length);
-    for (let s = 0; s < data.steps.length; s++) transformers[s] = transformerFromJSON(data.steps[s]);
-    const model = classifierFromJSON(data.model);
-    if (model.nClasses !== data.classes.length) {
-      throw new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact: model has ${model.nClasses} classes but the artefact lists ${data.classes.length}`);
-    }
-    const pipeline = new Pipeline(transformers, model);
-    pipeline.featureNames = data.featureNames;
-    pipeline.classes = data.classes;
-    return pipeline;
+    return header.data.version === 1 ? fromV1(json) : fromV2(json);
   }
 }
 
-/** The workspace's column set, (re)allocated when its shape does not fit. */
-function workspaceColumns(workspace: PipelineWorkspace, nColumns: number, nRows: number): Float64Array[] {
-  let set = workspace.columns;
-  if (!set || set.length !== nColumns || (nColumns > 0 && set[0]!.length !== nRows)) {
-    set = new Array<Float64Array>(nColumns);
-    for (let c = 0; c < nColumns; c++) set[c] = new Float64Array(nRows);
-    workspace.columns = set;
+function malformed(error: z.ZodError): InvalidInputError {
+  const issue = error.issues[0];
+  return new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact is malformed at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'}`, {
+    details: error.issues,
+  });
+}
+
+function fromV2(json: unknown): Pipeline {
+  const parsed = PipelineV2Schema.safeParse(json);
+  if (!parsed.success) throw malformed(parsed.error);
+  const data = parsed.data;
+  const ct = ColumnTransformer.fromJSON(data.columnTransformer);
+  const model = data.task === 'classification' ? classifierFromJSON(data.model) : regressorFromJSON(data.model);
+  if (data.task === 'classification') {
+    if (data.classes.length < 1 || (model as Classifier).nClasses !== data.classes.length) {
+      throw new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact: model has ${(model as Classifier).nClasses} classes but the artefact lists ${data.classes.length}`);
+    }
   }
-  return set;
+  const pipeline = new Pipeline(data.task, ct, model);
+  pipeline.inputColumns = data.inputColumns;
+  pipeline.featureNames = data.featureNames;
+  pipeline.classes = data.classes;
+  pipeline.targetName = data.target;
+  return pipeline;
+}
+
+/** A v1 artefact: numeric features, imputer/scaler steps, a classifier. */
+function fromV1(json: unknown): Pipeline {
+  const parsed = PipelineV1Schema.safeParse(json);
+  if (!parsed.success) throw malformed(parsed.error);
+  const data = parsed.data;
+  const ct = ColumnTransformer.fromV1(data.featureNames, data.steps);
+  const model = classifierFromJSON(data.model);
+  if (model.nClasses !== data.classes.length) {
+    throw new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact: model has ${model.nClasses} classes but the artefact lists ${data.classes.length}`);
+  }
+  const pipeline = new Pipeline('classification', ct, model);
+  pipeline.inputColumns = data.featureNames.map((name) => ({ name, type: 'numeric' as const }));
+  pipeline.featureNames = data.featureNames;
+  pipeline.classes = data.classes;
+  return pipeline;
 }

@@ -86,3 +86,43 @@ export type GradientBoostingParams = z.infer<typeof GradientBoostingParamsSchema
 export type ModelParams = {
   [K in ModelName]: z.infer<(typeof MODEL_PARAM_SCHEMAS)[K]>;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Regressors (task: regression). Kept apart from MODEL_PARAM_SCHEMAS (the classifiers) so that a name
+// can mean one estimator per task (tree regressors will reuse `random_forest` & co.).
+
+export const LinearRegressionParamsSchema = z.strictObject({
+  fit_intercept: z.boolean().default(true),
+  /** `cond` of scipy.linalg.lstsq: singular values below tol × the largest count as zero (scikit-learn ≥ 1.7). */
+  tol: z.number().gt(0).lt(1).default(1e-6),
+});
+
+export const RidgeParamsSchema = z.strictObject({
+  /** L2 penalty; scikit-learn's default 1.0. */
+  alpha: z.number().gt(0).lte(1e12).default(1.0),
+  fit_intercept: z.boolean().default(true),
+});
+
+export const REGRESSOR_PARAM_SCHEMAS = {
+  linear_regression: LinearRegressionParamsSchema,
+  ridge: RidgeParamsSchema,
+} as const;
+
+export type RegressorName = keyof typeof REGRESSOR_PARAM_SCHEMAS;
+export const REGRESSOR_NAMES = Object.keys(REGRESSOR_PARAM_SCHEMAS) as RegressorName[];
+export const RegressorNameSchema = z.enum(REGRESSOR_NAMES as [RegressorName, ...RegressorName[]]);
+
+export type LinearRegressionParams = z.infer<typeof LinearRegressionParamsSchema>;
+export type RidgeParams = z.infer<typeof RidgeParamsSchema>;
+
+/** Model names valid for each task (the model registry's per-task entries). */
+export const MODEL_NAMES_BY_TASK = {
+  classification: MODEL_NAMES,
+  regression: REGRESSOR_NAMES,
+} as const;
+
+/** Param schema of `model` for `task`, or undefined when the task has no such model. */
+export function modelParamSchemaFor(task: 'classification' | 'regression', model: string): z.ZodType | undefined {
+  const table: Record<string, z.ZodType> = task === 'classification' ? MODEL_PARAM_SCHEMAS : REGRESSOR_PARAM_SCHEMAS;
+  return Object.prototype.hasOwnProperty.call(table, model) ? table[model] : undefined;
+}

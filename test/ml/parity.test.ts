@@ -101,7 +101,8 @@ describe('scikit-learn parity on loan_default', () => {
       if (row.imputer_statistics && row.scaler_mean && row.scaler_scale) {
         const expected = { statistics: row.imputer_statistics, mean: row.scaler_mean, scale: row.scaler_scale };
         it('learns the imputer medians and scaler mean/scale to 1e-9', () => {
-          const [imputer, scaler] = outcomeFor(row).pipeline.steps as [{ statistics: number[] }, { mean: number[]; scale: number[] }];
+          const ct = outcomeFor(row).pipeline.columnTransformer as { numeric: { steps: [{ statistics: number[] }, { mean: number[]; scale: number[] }] } };
+          const [imputer, scaler] = ct.numeric.steps;
           for (let j = 0; j < expected.statistics.length; j++) {
             assertNear(`statistics[${j}]`, imputer.statistics[j], expected.statistics[j]!, 1e-9);
             assertNear(`mean[${j}]`, scaler.mean[j], expected.mean[j]!, 1e-9);

@@ -4,8 +4,18 @@
  * exhaustive, so adding a model to model-params.schema.ts without registering it fails to compile).
  */
 import { InvalidInputError } from '../../errors/index.js';
-import { MODEL_NAMES, MODEL_PARAM_SCHEMAS, type ModelName } from '../../schemas/model-params.schema.js';
+import {
+  MODEL_NAMES,
+  MODEL_PARAM_SCHEMAS,
+  REGRESSOR_NAMES,
+  REGRESSOR_PARAM_SCHEMAS,
+  type ModelName,
+  type RegressorName,
+} from '../../schemas/model-params.schema.js';
 import type { Classifier } from './classifier.js';
+import { LinearRegression } from './linear/linear-regression.js';
+import { Ridge } from './linear/ridge.js';
+import type { Regressor } from './regressor.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier.js';
 import { GradientBoostingClassifier } from './tree/gradient-boosting-classifier.js';
@@ -72,7 +82,55 @@ export function classifierFromJSON(json: unknown): Classifier {
   }
 }
 
-function isModelName(value: string): value is ModelName {
+/**
+ * Builds an unfitted regressor (task: regression).
+ * @throws InvalidInputError INVALID_MODEL for an unknown name (naming the task's models) or bad params.
+ */
+export function createRegressor(model: RegressorName, params: unknown, _seed: number): Regressor {
+  if (!isRegressorName(model)) {
+    const hint = isModelName(model) ? ` ("${String(model)}" is a classifier; set task: classification, or pick a regressor)` : '';
+    throw new InvalidInputError('INVALID_MODEL', `unknown regression model "${String(model)}" (expected one of ${REGRESSOR_NAMES.join(', ')})${hint}`);
+  }
+  switch (model) {
+    case 'linear_regression':
+      return new LinearRegression(params ?? {});
+    case 'ridge':
+      return new Ridge(params ?? {});
+    default:
+      return assertNever(model);
+  }
+}
+
+/**
+ * Loads a fitted regressor saved with `toJSON()`.
+ * @throws InvalidInputError INVALID_ARTIFACT when the name is unknown or the state is malformed.
+ */
+export function regressorFromJSON(json: unknown): Regressor {
+  const name = typeof json === 'object' && json !== null ? (json as { name?: unknown }).name : undefined;
+  if (typeof name !== 'string' || !isRegressorName(name)) {
+    throw new InvalidInputError('INVALID_ARTIFACT', `model artefact has unknown regressor name ${JSON.stringify(name ?? null)} (expected one of ${REGRESSOR_NAMES.join(', ')})`);
+  }
+  switch (name) {
+    case 'linear_regression':
+      return LinearRegression.fromJSON(json);
+    case 'ridge':
+      return Ridge.fromJSON(json);
+    default:
+      return assertNever(name);
+  }
+}
+
+/** The estimator registry, one entry per task: the names it accepts, how to build and to load them. */
+export const MODEL_REGISTRY = {
+  classification: { names: MODEL_NAMES, create: createClassifier, fromJSON: classifierFromJSON },
+  regression: { names: REGRESSOR_NAMES, create: createRegressor, fromJSON: regressorFromJSON },
+} as const;
+
+export function isRegressorName(value: string): value is RegressorName {
+  return Object.prototype.hasOwnProperty.call(REGRESSOR_PARAM_SCHEMAS, value);
+}
+
+export function isModelName(value: string): value is ModelName {
   return Object.prototype.hasOwnProperty.call(MODEL_PARAM_SCHEMAS, value);
 }
 
