@@ -1,7 +1,8 @@
 /**
  * ObjectStore on MinIO / S3 through the `minio` client (v8).
  *
- * Every call is bounded by a per-attempt timeout and retried with exponential backoff on transient
+ * Every call is bounded by a per-attempt *idle* timeout — no byte sent or received for
+ * `requestTimeoutMs` — and retried with exponential backoff on transient
  * failures until a total deadline (default 60 s, so a MinIO restart of ~10 s is ridden out). Transient
  * vs permanent is decided by error types and codes only, never by message text. Two client quirks shape
  * the design:
@@ -31,7 +32,11 @@ export interface MinioObjectStoreOptions {
   bucket: string;
   /** Default `us-east-1`. Given explicitly so the client never issues a region lookup request. */
   region?: string;
-  /** Bound on one attempt (request + body), default 10000 ms. */
+  /**
+   * Idle bound of one attempt, default 10000 ms: the attempt fails when no byte moved for this long.
+   * An idle timeout, not a total one, so a large artefact on a slow link is stored, and a stalled
+   * connection is still noticed quickly.
+   */
   requestTimeoutMs?: number;
   /**
    * Time after which no new attempt starts, default 60000 ms; a call thus ends within
@@ -58,7 +63,7 @@ export class TransientHttpStatusError extends Error {
 /** One attempt ran longer than `requestTimeoutMs`. */
 export class StoreTimeoutError extends Error {
   constructor(timeoutMs: number) {
-    super(`Object store call timed out after ${timeoutMs} ms`);
+    super(`Object store call made no progress for ${timeoutMs} ms`);
     this.name = 'StoreTimeoutError';
   }
 }
@@ -101,6 +106,8 @@ function isMissing(error: unknown): boolean {
 
 interface AttemptContext {
   signal: AbortSignal;
+  /** The sockets of the attempt's requests, with their byte counters when the attempt got them (keep-alive sockets arrive used). */
+  sockets: Map<import('node:net').Socket, { read: number; flushed: number }>;
 }
 
 /**
@@ -119,6 +126,12 @@ function createTransport(base: typeof http | typeof https, attempts: AsyncLocalS
       }
       callback?.(res);
     });
+    // Progress is read off the socket's byte counters (listening to the body would consume it).
+    if (context !== undefined) {
+      req.on('socket', (socket) => {
+        if (!context.sockets.has(socket)) context.sockets.set(socket, { read: socket.bytesRead, flushed: socket.bytesWritten - socket.writableLength });
+      });
+    }
     return req;
   };
   return { request } as unknown as ClientOptions['transport'];
@@ -131,6 +144,8 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Slowest link an upload is allowed before a pending write counts as stalled: 256 KB/s. */
+const FLOOR_BYTES_PER_MS = 256;
 
 export class MinioObjectStore implements ObjectStore {
   readonly kind = 's3' as const;
@@ -256,18 +271,54 @@ export class MinioObjectStore implements ObjectStore {
     }
   }
 
-  /** One bounded attempt; on timeout the attempt's signal aborts its HTTP request. */
+  /**
+   * One attempt bounded by idleness; on timeout the attempt's signal aborts its HTTP request. Progress
+   * is read off the attempt's sockets: bytes read, and bytes handed to the kernel. Bytes just handed
+   * over may sit in kernel buffers for a while on a slow link, so they buy time at a floor bandwidth;
+   * so does a large write still queued whole (Node reports its progress only when it ends).
+   */
   private async attempt<T>(run: () => Promise<T>): Promise<T> {
     const controller = new AbortController();
+    const sockets = new Map<import('node:net').Socket, { read: number; flushed: number }>();
+    const counters = (): { read: number; flushed: number; queued: number } => {
+      let read = 0;
+      let flushed = 0;
+      let queued = 0;
+      for (const [socket, base] of sockets) {
+        read += socket.bytesRead - base.read;
+        flushed += socket.bytesWritten - socket.writableLength - base.flushed;
+        queued += socket.writableLength;
+      }
+      return { read, flushed, queued };
+    };
     let timer: NodeJS.Timeout | undefined;
+    let fail: (error: Error) => void = () => undefined;
     const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new StoreTimeoutError(this.requestTimeoutMs);
-        controller.abort(error);
-        reject(error);
-      }, this.requestTimeoutMs);
+      fail = reject;
     });
-    const running = this.attempts.run({ signal: controller.signal }, run);
+    let last = counters();
+    let quietSince = Date.now();
+    let allowanceMs = this.requestTimeoutMs;
+    const check = (): void => {
+      const now = counters();
+      const flushed = now.flushed - last.flushed;
+      if (flushed > 0 || now.read > last.read) {
+        quietSince = Date.now();
+        allowanceMs = Math.max(this.requestTimeoutMs, flushed / FLOOR_BYTES_PER_MS);
+      } else if (now.queued > 0) {
+        allowanceMs = Math.max(allowanceMs, now.queued / FLOOR_BYTES_PER_MS);
+      }
+      last = now;
+      if (Date.now() - quietSince < allowanceMs) {
+        timer = setTimeout(check, this.requestTimeoutMs);
+        return;
+      }
+      const error = new StoreTimeoutError(this.requestTimeoutMs);
+      controller.abort(error);
+      fail(error);
+    };
+    timer = setTimeout(check, this.requestTimeoutMs);
+    const running = this.attempts.run({ signal: controller.signal, sockets }, run);
     // The loser of the race must not surface as an unhandled rejection.
     running.catch(() => undefined);
     try {
