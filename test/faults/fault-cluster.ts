@@ -17,6 +17,8 @@ import { WorkerFleet } from './fault-harness.js';
 export interface FaultClusterOptions {
   /** Environment overrides of the test setup (lock timings, the REDIS_URL of a private server…). */
   env?: Record<string, string>;
+  /** Store objects in a bucket of its own on the runner's MinIO instead of the local folder. */
+  s3?: boolean;
   /** Open {@link FaultCluster.queue} (for tests that inspect BullMQ's job state directly). */
   queue?: boolean;
   /** Extra environment of the worker processes only, e.g. a state folder of their own. */
@@ -37,7 +39,7 @@ export class FaultCluster {
 
   /** @param label names the test's Redis prefix, queue and state folder (see makeTestSetup). */
   static async start(label: string, options: FaultClusterOptions = {}): Promise<FaultCluster> {
-    const setup = await makeTestSetup(label, options.env === undefined ? {} : { env: options.env });
+    const setup = await makeTestSetup(label, { ...(options.env === undefined ? {} : { env: options.env }), ...(options.s3 === true ? { s3: true } : {}) });
     const service = await createSweepService({ config: setup.config, logger: setup.logger });
     const redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'fault-test' });
     const index = new MetricsIndex(redis, setup.config.redis.prefix);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
 import { assertObjectKey, LocalObjectStore, type ObjectStore } from '../../shared/store/index.js';
 import { MinioObjectStore } from '../../shared/store/minio-object-store.js';
-import { testEnv, uniquePrefix } from '../support/servers.js';
+import { startVersitygwServer, testEnv, uniquePrefix, versitygwUnavailableReason } from '../support/servers.js';
 
 const INVALID_KEYS = ['../../etc/passwd', '/abs', 'a//b', 'a:b', '', 'a/', '.', 'a/./b', 'a/../b', 'a\\b', 'spa ce', 'caf\u00e9', 'x'.repeat(513)];
 const VALID_KEYS = ['datasets/3f2a.csv', 'artifacts/s-1/t_2.json', 'a', '.hidden', 'a..b', 'x'.repeat(512)];
@@ -30,6 +30,7 @@ interface StoreCase {
 }
 
 const s3 = testEnv().s3;
+const versitygwMissing = await versitygwUnavailableReason();
 const cases: StoreCase[] = [
   {
     name: 'LocalObjectStore',
@@ -46,6 +47,24 @@ const cases: StoreCase[] = [
       assert.ok(s3 !== undefined);
       const store = new MinioObjectStore({ ...s3, bucket: uniquePrefix('store'), requestTimeoutMs: 5000, retryDeadlineMs: 10_000 });
       return { store, cleanup: () => store.close() };
+    },
+  },
+  {
+    // A second, independent S3 server (issue 8: MinIO's community edition is in maintenance mode):
+    // the same client against Versity's gateway on its posix backend, started for this suite alone.
+    name: 'MinioObjectStore on versitygw (posix backend)',
+    skip: versitygwMissing ?? false,
+    async create() {
+      const server = await startVersitygwServer();
+      const { endpoint, accessKey, secretKey } = server;
+      const store = new MinioObjectStore({ endpoint, accessKey, secretKey, bucket: uniquePrefix('store'), requestTimeoutMs: 5000, retryDeadlineMs: 10_000 });
+      return {
+        store,
+        async cleanup() {
+          await store.close();
+          await server.stop();
+        },
+      };
     },
   },
 ];
