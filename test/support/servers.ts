@@ -99,8 +99,10 @@ export async function startRedisServer(options: { dir?: string; port?: number; a
   const launch = async (): Promise<void> => {
     const output: string[] = [];
     const args = redisServerArgs({ dir, port, appendonly: options.appendonly ?? true });
-    // A later `--bind` replaces the loopback-only one of redisServerArgs.
-    if (options.bind !== undefined && options.bind.length > 0) args.push('--bind', HOST, ...options.bind);
+    // A later `--bind` replaces the loopback-only one of redisServerArgs. Protected mode would refuse
+    // every non-loopback client of a password-less server; the extra addresses are a test lab's,
+    // reachable only from namespaces on this machine.
+    if (options.bind !== undefined && options.bind.length > 0) args.push('--bind', HOST, ...options.bind, '--protected-mode', 'no');
     const next = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     collectOutput(next, output);
     child = next;
