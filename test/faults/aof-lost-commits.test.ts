@@ -22,7 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import { startRedisServer, type TestRedisServer } from '../support/servers.js';
 import { assertCompletedExactlyOnce, forestSweepSpec, waitFor } from './fault-harness.js';
 import { FaultCluster } from './fault-cluster.js';
-import { assertIndexConsistent, TERMINAL_STATUSES } from './index-consistency.js';
+import { assertIndexConsistent, assertQueueDrained, TERMINAL_STATUSES } from './index-consistency.js';
 
 const TRIALS = 16;
 /** How much acknowledged history the crash takes: everysec fsyncs once a second (2 s when it is late). */
@@ -49,6 +49,7 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
     server = await startRedisServer({ appendonly: true });
     cluster = await FaultCluster.start('aof-lost', {
       s3: true,
+      queue: true,
       env: { REDIS_URL: server.url, SWEEPQ_LOCK_DURATION_MS: '3000', SWEEPQ_STALLED_INTERVAL_MS: '1000' },
     });
     cluster.redis.on('error', () => undefined); // refused reconnects while Redis is down are expected here
@@ -136,6 +137,7 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
     assert.equal(final.counts.completed, TRIALS);
     const trials = await assertCompletedExactlyOnce(service, index, redis, sweepId, TRIALS);
     await assertIndexConsistent(service, index, redis, sweepId);
+    await assertQueueDrained(cluster.queue);
     for (const i of cut.lost) {
       const trial = trials.find((x) => x.index === i)!;
       assert.ok(trial.finishedAt !== null && trial.finishedAt > killedAt, `trial ${i}, whose commit was lost, was trained and committed again after the crash`);

@@ -7,10 +7,12 @@
  * Not a test file itself (no `.test.` in the name), so the runner does not execute it.
  */
 import assert from 'node:assert/strict';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { TrialRecord, TrialStatus } from '../../shared/schemas/trial.schema.js';
 import type { SweepService } from '../../shared/sweep/sweep-service.js';
+import { waitFor } from './fault-harness.js';
 
 /** Statuses that end a trial (a sweep is finished when their counts reach its total). */
 export const TERMINAL_STATUSES: ReadonlySet<TrialStatus> = new Set(['completed', 'failed', 'cancelled', 'pruned', 'quarantined']);
@@ -66,4 +68,20 @@ export async function assertIndexConsistent(service: SweepService, index: Metric
     assert.ok((await service.artifact(sweepId, t.id)).length > 0, `${t.id} has its artefact in the store`);
   }
   return { trials, counters, created, total };
+}
+
+/**
+ * Nothing is left behind in BullMQ once a sweep finished: no job waiting, active, delayed or
+ * prioritized (the last job's move to completed may trail the commit by a round trip, hence the wait).
+ */
+export async function assertQueueDrained(queue: Queue, timeoutMs = 15_000): Promise<void> {
+  let last: Record<string, number> = {};
+  try {
+    await waitFor('the trial queue to drain', async () => {
+      last = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+      return Object.values(last).every((n) => n === 0);
+    }, timeoutMs, 100);
+  } catch (error) {
+    throw new Error(`jobs left in the queue after the sweep finished: ${JSON.stringify(last)}`, { cause: error });
+  }
 }

@@ -20,7 +20,7 @@ import { startMinioServer, startRedisServer, type TestMinioServer, type TestRedi
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { assertCompletedExactlyOnce, forestSweepSpec, waitFor, WORKER_MAIN, WorkerProcess } from './fault-harness.js';
 import { FaultCluster } from './fault-cluster.js';
-import { assertIndexConsistent } from './index-consistency.js';
+import { assertIndexConsistent, assertQueueDrained } from './index-consistency.js';
 
 const skip = netnsUnavailableReason() ?? false;
 
@@ -48,6 +48,7 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
   /** A cluster whose service (in this process) reaches Redis on loopback and MinIO on the switch. */
   async function startCluster(label: string, env: Record<string, string>): Promise<FaultCluster> {
     const cluster = await FaultCluster.start(label, {
+      queue: true,
       env: { REDIS_URL: redis.url, S3_ENDPOINT: minio.endpoint, S3_ACCESS_KEY: minio.accessKey, S3_SECRET_KEY: minio.secretKey, ...env },
     });
     clusters.push(cluster);
@@ -100,6 +101,7 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
 
     // Leave A cut off a little longer than its store calls' first timeout, then heal the link.
     await waitFor('B to finish the re-run trial', async () => (await index.trials.get(sweepId, victim.index))?.status === 'completed', 60_000, 100);
+    const artefactOfB = await service.artifact(sweepId, victim.id);
     lab.heal(hostA);
     const healedAt = Date.now();
 
@@ -111,9 +113,13 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     await waitFor('the sweep to finish', async () => (await service.status(sweepId)).state === 'completed', 120_000, 100);
     const done = await assertCompletedExactlyOnce(service, index, client, sweepId, trials);
     await assertIndexConsistent(service, index, client, sweepId);
+    await assertQueueDrained(cluster.queue);
     const won = done.find((x) => x.index === victim.index)!;
     assert.equal(won.worker, b.workerId, 'the re-run on host B is the result that counts');
     assert.ok(a.running, `the healed worker keeps running:\n${a.tail()}`);
+    // A wrote its artefact to the same key before its commit was refused (the put precedes the fenced
+    // commit). Harmless only because a trial is bit-reproducible: the bytes are B's.
+    assert.ok((await service.artifact(sweepId, victim.id)).equals(artefactOfB), 'the late attempt left the winner’s artefact bytes');
     await cluster.close();
   });
 
@@ -135,6 +141,7 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     await waitFor('the sweep to finish', async () => (await service.status(submitted.sweepId)).state === 'completed', 240_000, 200);
     const done = await assertCompletedExactlyOnce(service, index, client, submitted.sweepId, trials);
     await assertIndexConsistent(service, index, client, submitted.sweepId);
+    await assertQueueDrained(cluster.queue);
     const faultsSeen = redisProxy.stats.dropped + redisProxy.stats.cut + s3Proxy.stats.dropped + s3Proxy.stats.cut;
     t.diagnostic(`sweep done in ${Date.now() - started} ms; redis proxy ${JSON.stringify(redisProxy.stats)}, s3 proxy ${JSON.stringify(s3Proxy.stats)}; ${done.filter((x) => x.attempt > 1).length} trial(s) ran more than once`);
     assert.ok(faultsSeen > 0, 'connections were really dropped during the sweep');

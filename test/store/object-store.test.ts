@@ -134,6 +134,20 @@ for (const testCase of cases) {
       assert.equal(await store.exists('missing/never-there'), false);
     });
 
+    // Every key the gate accepts must be storable. A segment longer than a file name can be is not:
+    // MinIO (XMinioInvalidObjectName) and versitygw (KeyTooLongError) refuse segments over 255
+    // bytes, the local store over 237 (its temp file adds 18 characters), and all three surface it as
+    // STORE_UNAVAILABLE. sweepq's own keys stay far below (ids ≤ 53 characters), so it is latent.
+    for (const key of VALID_KEYS) {
+      const tooLong = key.split('/').some((segment) => segment.length > 237);
+      const todo = tooLong ? 'assertObjectKey accepts a 512-character segment that no store can hold (limit segments to 237 characters or split long keys)' : undefined;
+      it(`stores and reads back the accepted key ${JSON.stringify(key.slice(0, 40))}`, { todo }, async () => {
+        await store.put(key, 'v');
+        assert.equal((await store.get(key)).toString(), 'v');
+        await store.delete(key);
+      });
+    }
+
     for (const key of ['../../etc/passwd', '/abs', 'a//b', 'a:b']) {
       it(`rejects key ${JSON.stringify(key)} in every method before any I/O`, async () => {
         await expectCode(store.put(key, 'x'), 'INVALID_ARGUMENT');
