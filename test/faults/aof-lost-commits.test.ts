@@ -21,6 +21,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRedisServer, type TestRedisServer } from '../support/servers.js';
 import { assertCompletedExactlyOnce, forestSweepSpec, waitFor } from './fault-harness.js';
+import { cleanUp, guardOnExit } from './cleanup-guard.js';
 import { FaultCluster } from './fault-cluster.js';
 import { assertIndexConsistent, assertQueueDrained, TERMINAL_STATUSES } from './index-consistency.js';
 
@@ -42,8 +43,9 @@ async function currentIncrAof(redisDir: string): Promise<string> {
 }
 
 describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
-  let server: TestRedisServer;
-  let cluster: FaultCluster;
+  let server: TestRedisServer | undefined;
+  let cluster: FaultCluster | undefined;
+  const unguard = guardOnExit(() => ({ clusters: [cluster], servers: [server] }));
 
   before(async () => {
     server = await startRedisServer({ appendonly: true });
@@ -54,18 +56,17 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
     });
     cluster.redis.on('error', () => undefined); // refused reconnects while Redis is down are expected here
   });
-  after(async () => {
-    await cluster?.close();
-    await server?.stop();
-  });
+  after(() => cleanUp(() => cluster?.close(), () => server?.stop(), unguard));
 
   it('keeps index, counters, completion log and artefacts in agreement and finishes the sweep once', async (t) => {
+    assert.ok(cluster !== undefined && server !== undefined);
     const { service, redis, index, fleet } = cluster;
+    const redisServer = server;
     const submitted = await service.submit(forestSweepSpec({ name: 'aof-lost', trials: TRIALS, nEstimators: 20 }));
     const { sweepId } = submitted;
     const sweepKey = index.keys.sweep(sweepId);
     const logKey = index.keys.log(sweepId);
-    const aof = await currentIncrAof(server.dir);
+    const aof = await currentIncrAof(redisServer.dir);
     fleet.spawn();
     fleet.spawn();
 
@@ -105,7 +106,7 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
         keptAtMost = base.completed;
         const events = await redis.lrange(logKey, base.logLength, -1);
         const lost = events.map((e) => JSON.parse(e) as { i: number; s: string }).filter((e) => e.s === 'completed').map((e) => e.i);
-        await server.kill('SIGKILL');
+        await redisServer.kill('SIGKILL');
         killedAt = Date.now();
         const sizeAtKill = (await stat(aof)).size;
         cut = { size: base.size, sizeAtKill, windowMs: Date.now() - base.at, lost, seenCompleted: completed };
@@ -118,7 +119,7 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
     // The machine crash: the un-fsynced tail of the AOF is gone.
     await truncate(aof, cut.size);
     t.diagnostic(`killed after ${cut.seenCompleted} acknowledged commits; AOF cut from ${cut.sizeAtKill} to ${cut.size} bytes (the last ${cut.windowMs} ms), losing the acknowledged commit(s) of trial(s) ${cut.lost.join(', ')}`);
-    await server.restart();
+    await redisServer.restart();
 
     // The restored state is consistent, and the acknowledged commits really are gone.
     const restored = await waitFor('the restored index', () => assertIndexConsistent(service, index, redis, sweepId), 20_000, 100);

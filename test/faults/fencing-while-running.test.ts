@@ -17,12 +17,14 @@ import { after, before, describe, it } from 'node:test';
 import { testEnv } from '../support/servers.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { forestSweepSpec, waitFor } from './fault-harness.js';
+import { cleanUp, guardOnExit } from './cleanup-guard.js';
 import { FaultCluster } from './fault-cluster.js';
 import { TERMINAL_STATUSES } from './index-consistency.js';
 
 describe('fencing a stale worker while the new attempt is still running', () => {
-  let cluster: FaultCluster;
-  let proxy: TcpProxy;
+  let cluster: FaultCluster | undefined;
+  let proxy: TcpProxy | undefined;
+  const unguard = guardOnExit(() => ({ clusters: [cluster] }));
 
   before(async () => {
     const s3 = testEnv().s3;
@@ -31,12 +33,10 @@ describe('fencing a stale worker while the new attempt is still running', () => 
     proxy = await TcpProxy.start({ host: '127.0.0.1', upstream: { host: upstream.hostname, port: Number(upstream.port) } });
     cluster = await FaultCluster.start('fence-running', { s3: true });
   });
-  after(async () => {
-    await cluster?.close();
-    await proxy?.close();
-  });
+  after(() => cleanUp(() => cluster?.close(), () => proxy?.close(), unguard));
 
   it('refuses the paused attempt’s commit (fenced) while the new attempt trains, and keeps the new result', async (t) => {
+    assert.ok(cluster !== undefined && proxy !== undefined);
     const { service, redis, index, fleet, setup } = cluster;
     const submitted = await service.submit(forestSweepSpec({ name: 'fence-running', trials: 1, nEstimators: 300 }));
     const { sweepId } = submitted;

@@ -19,6 +19,7 @@ import { NetnsLab, netnsUnavailableReason, type LabHost } from '../support/netns
 import { startMinioServer, startRedisServer, type TestMinioServer, type TestRedisServer } from '../support/servers.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { assertCompletedExactlyOnce, forestSweepSpec, waitFor, WORKER_MAIN, WorkerProcess } from './fault-harness.js';
+import { cleanUp, guardOnExit } from './cleanup-guard.js';
 import { FaultCluster } from './fault-cluster.js';
 import { assertIndexConsistent, assertQueueDrained } from './index-consistency.js';
 
@@ -27,26 +28,32 @@ const skip = netnsUnavailableReason() ?? false;
 describe('workers on their own hosts (network namespaces)', { skip }, () => {
   let lab: NetnsLab;
   let redis: TestRedisServer;
-  let minio: TestMinioServer;
+  let minio: TestMinioServer | undefined;
   const clusters: FaultCluster[] = [];
   const proxies: TcpProxy[] = [];
+  // The lab cleans up its namespaces (and the workers inside) on exit by itself.
+  const unguard = guardOnExit(() => ({ clusters, servers: [redis, minio] }));
 
   before(async () => {
     lab = NetnsLab.create(3);
     redis = await startRedisServer({ appendonly: false, bind: [lab.serverAddress] });
     minio = await startMinioServer({ host: lab.serverAddress });
   });
-  after(async () => {
-    for (const cluster of clusters) await cluster.close();
-    for (const proxy of proxies) await proxy.close();
-    await redis?.stop();
-    await minio?.stop();
-    await lab?.destroy();
-    if (lab !== undefined) assert.deepEqual(lab.leftovers(), [], 'every namespace and link of the lab is gone');
-  });
+  after(() =>
+    cleanUp(
+      ...clusters.map((cluster) => () => cluster.close()),
+      ...proxies.map((proxy) => () => proxy.close()),
+      () => redis?.stop(),
+      () => minio?.stop(),
+      () => lab?.destroy(),
+      unguard,
+      () => assert.deepEqual(lab?.leftovers() ?? [], [], 'every namespace and link of the lab is gone'),
+    ),
+  );
 
   /** A cluster whose service (in this process) reaches Redis on loopback and MinIO on the switch. */
   async function startCluster(label: string, env: Record<string, string>): Promise<FaultCluster> {
+    assert.ok(minio !== undefined);
     const cluster = await FaultCluster.start(label, {
       queue: true,
       env: { REDIS_URL: redis.url, S3_ENDPOINT: minio.endpoint, S3_ACCESS_KEY: minio.accessKey, S3_SECRET_KEY: minio.secretKey, ...env },
@@ -70,7 +77,13 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     return worker;
   }
 
-  const direct = (): { redis: string; s3: string } => ({ redis: `${lab.serverAddress}:${redis.port}`, s3: new URL(minio.endpoint).host });
+  const direct = (): { redis: string; s3: string } => ({ redis: `${lab.serverAddress}:${redis.port}`, s3: new URL(minio!.endpoint).host });
+
+  /** Stops a test's workers and service as soon as it is done (the next test runs on a quiet machine). */
+  async function closeCluster(cluster: FaultCluster): Promise<void> {
+    clusters.splice(clusters.indexOf(cluster), 1);
+    await cluster.close();
+  }
 
   it('re-runs the trial of a partitioned worker elsewhere and refuses its commit after the link heals', async (t) => {
     const cluster = await startCluster('netns-partition', { SWEEPQ_LOCK_DURATION_MS: '3000', SWEEPQ_STALLED_INTERVAL_MS: '1000' });
@@ -120,14 +133,14 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     // A wrote its artefact to the same key before its commit was refused (the put precedes the fenced
     // commit). Harmless only because a trial is bit-reproducible: the bytes are B's.
     assert.ok((await service.artifact(sweepId, victim.id)).equals(artefactOfB), 'the late attempt left the winner’s artefact bytes');
-    await cluster.close();
+    await closeCluster(cluster);
   });
 
   it('completes a whole sweep exactly once through 200 ms of delay and dropped connections', async (t) => {
     const seed = Date.now() % 100_000;
     const faults = { latencyMs: 200, dropRate: 0.05, cutPerSecond: 0.05 };
     const redisProxy = await TcpProxy.start({ host: lab.serverAddress, upstream: { host: '127.0.0.1', port: redis.port }, faults, seed });
-    const s3Proxy = await TcpProxy.start({ host: lab.serverAddress, upstream: { host: lab.serverAddress, port: Number(new URL(minio.endpoint).port) }, faults, seed: seed + 1 });
+    const s3Proxy = await TcpProxy.start({ host: lab.serverAddress, upstream: { host: lab.serverAddress, port: Number(new URL(minio!.endpoint).port) }, faults, seed: seed + 1 });
     proxies.push(redisProxy, s3Proxy);
     t.diagnostic(`proxy seed ${seed}: ${faults.latencyMs} ms each way, ${faults.dropRate * 100}% of connections reset at connect, ${faults.cutPerSecond * 100}% per second cut mid-stream`);
 
@@ -154,6 +167,6 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
       }
     }
     t.diagnostic(`worker log: ${JSON.stringify(Object.fromEntries(messages))}`);
-    await cluster.close();
+    await closeCluster(cluster);
   });
 });

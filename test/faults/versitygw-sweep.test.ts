@@ -11,14 +11,16 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startVersitygwServer, uniquePrefix, versitygwUnavailableReason, type TestVersitygwServer } from '../support/servers.js';
 import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, sleep, waitFor } from './fault-harness.js';
+import { cleanUp, guardOnExit } from './cleanup-guard.js';
 import { FaultCluster } from './fault-cluster.js';
 
 const TRIALS = 8;
 const skip = (await versitygwUnavailableReason()) ?? false;
 
 describe('a sweep against versitygw (a second S3 implementation)', { skip }, () => {
-  let gateway: TestVersitygwServer;
-  let cluster: FaultCluster;
+  let gateway: TestVersitygwServer | undefined;
+  let cluster: FaultCluster | undefined;
+  const unguard = guardOnExit(() => ({ clusters: [cluster], servers: [gateway] }));
   const bucket = uniquePrefix('vgw');
 
   before(async () => {
@@ -37,20 +39,19 @@ describe('a sweep against versitygw (a second S3 implementation)', { skip }, () 
       workerEnv: (setup) => ({ SWEEPQ_STATE_DIR: path.join(setup.stateDir, 'workers') }),
     });
   });
-  after(async () => {
-    await cluster?.close();
-    await gateway?.stop();
-  });
+  after(() => cleanUp(() => cluster?.close(), () => gateway?.stop(), unguard));
 
   it('runs every trial once, stores each artefact in the gateway, and rides out a gateway crash', async (t) => {
+    assert.ok(cluster !== undefined && gateway !== undefined);
     const { service, redis, index, fleet } = cluster;
+    const vgw = gateway;
     const started = Date.now();
     const submitted = await service.submit(forestSweepSpec({ name: 'versitygw', trials: TRIALS, nEstimators: 20 }));
     fleet.spawn();
     fleet.spawn();
     await waitFor('a completed trial', async () => (await service.status(submitted.sweepId)).counts.completed >= 1, 60_000, 50);
 
-    await gateway.kill('SIGKILL');
+    await vgw.kill('SIGKILL');
     const downAt = Date.now();
     // Puts already answered may still commit; after that nothing completes without the gateway.
     await sleep(1000);
@@ -59,7 +60,7 @@ describe('a sweep against versitygw (a second S3 implementation)', { skip }, () 
     const during = await service.status(submitted.sweepId);
     assert.equal(during.counts.completed, completedEarly, 'no trial completed while its artefact could not be written');
     assert.equal(during.counts.failed, 0);
-    await gateway.restart();
+    await vgw.restart();
     t.diagnostic(`versitygw down ${Date.now() - downAt} ms`);
 
     const final = await waitFor('the sweep to finish', async () => {
@@ -71,7 +72,7 @@ describe('a sweep against versitygw (a second S3 implementation)', { skip }, () 
     // The posix backend maps bucket/key to a file: the artefacts are really in this gateway's tree.
     for (const trial of await allTrials(index, submitted.sweepId, TRIALS)) {
       assert.ok(trial.artifact !== null);
-      await access(path.join(gateway.dir, bucket, trial.artifact));
+      await access(path.join(vgw.dir, bucket, trial.artifact));
     }
     t.diagnostic(`sweep of ${TRIALS} trials on versitygw in ${Date.now() - started} ms`);
   });

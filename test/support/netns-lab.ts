@@ -9,9 +9,11 @@
  * Needs root and iproute2 (`node scripts/ensure-iproute2.mjs`). Names are `sqf<pid><lab><role><k>`
  * (15 characters at most, the kernel's limit for links), so a lab whose process died is recognised
  * by its dead pid and removed by the next lab that starts. A lab removes its namespaces, links and the
- * processes it started inside them in {@link NetnsLab.destroy}, and synchronously on process exit.
+ * processes it started inside them in {@link NetnsLab.destroy}, and synchronously on process exit
+ * (exit-cleanup.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { onProcessExit } from './exit-cleanup.js';
 
 /** What runs `ip` (found once). */
 const IP = ['/usr/sbin/ip', '/sbin/ip', '/usr/bin/ip', '/bin/ip', 'ip'].find((candidate) => spawnSync(candidate, ['-V'], { stdio: 'ignore' }).status === 0);
@@ -122,12 +124,7 @@ let labsInProcess = 0;
 
 export class NetnsLab {
   private destroyed = false;
-  private readonly onExit = (): void => this.destroySync();
-  /** A signal that would end the process without 'exit': clean up, then die of it as intended. */
-  private readonly onSignal = (signal: NodeJS.Signals): void => {
-    this.destroySync();
-    process.kill(process.pid, signal);
-  };
+  private readonly unregister: () => void;
 
   private constructor(
     /** The bridge's address in the root namespace: servers listen here. */
@@ -135,9 +132,7 @@ export class NetnsLab {
     readonly hosts: readonly LabHost[],
     private readonly bridge: string,
   ) {
-    process.on('exit', this.onExit);
-    process.once('SIGTERM', this.onSignal);
-    process.once('SIGINT', this.onSignal);
+    this.unregister = onProcessExit(() => this.destroySync());
   }
 
   /** Creates a bridge with the server address and `hostCount` hosts linked to it. */
@@ -204,9 +199,7 @@ export class NetnsLab {
   private destroySync(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    process.off('exit', this.onExit);
-    process.off('SIGTERM', this.onSignal);
-    process.off('SIGINT', this.onSignal);
+    this.unregister();
     for (const host of this.hosts) {
       removeNamespace(host.netns); // takes the namespace's veth end, and so the pair, with it
       ip(['link', 'del', host.link]);

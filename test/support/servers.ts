@@ -54,6 +54,10 @@ async function tempDir(label: string): Promise<string> {
 /** stop / kill / restart of a server process that `launch` (re)starts; `ownedDir` is removed on stop. */
 function lifecycle(current: () => ChildProcess | undefined, launch: () => Promise<void>, ownedDir: string | undefined) {
   return {
+    pid(): number | undefined {
+      const child = current();
+      return child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
     async stop(): Promise<void> {
       const child = current();
       if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
@@ -75,6 +79,8 @@ export interface TestRedisServer {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
+  /** The running server's process id (undefined while it is down): for exit-time cleanup. */
+  pid(): number | undefined;
   /** Graceful stop (SIGTERM, AOF flushed); removes the data folder if this helper created it. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL: a crash) and waits for the process to exit. */
@@ -128,6 +134,8 @@ export interface TestMinioServer {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly dir: string;
+  /** The running server's process id (undefined while it is down): for exit-time cleanup. */
+  pid(): number | undefined;
   /** Graceful stop; removes the data folder if this helper created it. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL) and waits for exit: an outage until {@link restart}. */
