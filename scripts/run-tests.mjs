@@ -12,8 +12,10 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ensureIproute2 } from './ensure-iproute2.mjs';
 import { ensureMinio } from './ensure-minio.mjs';
 import { ensureRedis } from './ensure-redis.mjs';
+import { ensureVersitygw } from './ensure-versitygw.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distTest = path.join(root, 'dist', 'test');
@@ -94,6 +96,9 @@ let exitCode;
 try {
   await ensureRedis();
   await ensureMinio();
+  // Tests start their own versitygw (the second S3 server) and network namespaces; only the binaries are needed here.
+  await ensureVersitygw();
+  await ensureIproute2();
   const tests = findTests();
   // The helpers are the compiled test support module, so tests and runner start servers the same way.
   const support = await import(pathToFileURL(path.join(distTest, 'support', 'servers.js')).href);

@@ -17,6 +17,8 @@ import { WorkerFleet } from './fault-harness.js';
 export interface FaultClusterOptions {
   /** Environment overrides of the test setup (lock timings, the REDIS_URL of a private server…). */
   env?: Record<string, string>;
+  /** Store objects in a bucket of its own on the runner's MinIO instead of the local folder. */
+  s3?: boolean;
   /** Open {@link FaultCluster.queue} (for tests that inspect BullMQ's job state directly). */
   queue?: boolean;
   /** Keep objects in the shared test MinIO (a bucket of its own) instead of the local store. */

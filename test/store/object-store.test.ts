@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
 import { assertObjectKey, LocalObjectStore, type ObjectStore } from '../../shared/store/index.js';
 import { MinioObjectStore } from '../../shared/store/minio-object-store.js';
-import { testEnv, uniquePrefix } from '../support/servers.js';
+import { startVersitygwServer, testEnv, uniquePrefix, versitygwUnavailableReason } from '../support/servers.js';
 
 const INVALID_KEYS = ['../../etc/passwd', '/abs', 'a//b', 'a:b', '', 'a/', '.', 'a/./b', 'a/../b', 'a\\b', 'spa ce', 'caf\u00e9', 'x'.repeat(513)];
 const VALID_KEYS = ['datasets/3f2a.csv', 'artifacts/s-1/t_2.json', 'a', '.hidden', 'a..b', 'x'.repeat(512)];
@@ -30,6 +30,7 @@ interface StoreCase {
 }
 
 const s3 = testEnv().s3;
+const versitygwMissing = await versitygwUnavailableReason();
 const cases: StoreCase[] = [
   {
     name: 'LocalObjectStore',
@@ -46,6 +47,24 @@ const cases: StoreCase[] = [
       assert.ok(s3 !== undefined);
       const store = new MinioObjectStore({ ...s3, bucket: uniquePrefix('store'), requestTimeoutMs: 5000, retryDeadlineMs: 10_000 });
       return { store, cleanup: () => store.close() };
+    },
+  },
+  {
+    // A second, independent S3 server (issue 8: MinIO's community edition is in maintenance mode):
+    // the same client against Versity's gateway on its posix backend, started for this suite alone.
+    name: 'MinioObjectStore on versitygw (posix backend)',
+    skip: versitygwMissing ?? false,
+    async create() {
+      const server = await startVersitygwServer();
+      const { endpoint, accessKey, secretKey } = server;
+      const store = new MinioObjectStore({ endpoint, accessKey, secretKey, bucket: uniquePrefix('store'), requestTimeoutMs: 5000, retryDeadlineMs: 10_000 });
+      return {
+        store,
+        async cleanup() {
+          await store.close();
+          await server.stop();
+        },
+      };
     },
   },
 ];
@@ -114,6 +133,20 @@ for (const testCase of cases) {
       await assert.doesNotReject(store.delete('missing/never-there'));
       assert.equal(await store.exists('missing/never-there'), false);
     });
+
+    // Every key the gate accepts must be storable. A segment longer than a file name can be is not:
+    // MinIO (XMinioInvalidObjectName) and versitygw (KeyTooLongError) refuse segments over 255
+    // bytes, the local store over 237 (its temp file adds 18 characters), and all three surface it as
+    // STORE_UNAVAILABLE. sweepq's own keys stay far below (ids ≤ 53 characters), so it is latent.
+    for (const key of VALID_KEYS) {
+      const tooLong = key.split('/').some((segment) => segment.length > 237);
+      const todo = tooLong ? 'assertObjectKey accepts a 512-character segment that no store can hold (limit segments to 237 characters or split long keys)' : undefined;
+      it(`stores and reads back the accepted key ${JSON.stringify(key.slice(0, 40))}`, { todo }, async () => {
+        await store.put(key, 'v');
+        assert.equal((await store.get(key)).toString(), 'v');
+        await store.delete(key);
+      });
+    }
 
     for (const key of ['../../etc/passwd', '/abs', 'a//b', 'a:b']) {
       it(`rejects key ${JSON.stringify(key)} in every method before any I/O`, async () => {

@@ -54,6 +54,10 @@ async function tempDir(label: string): Promise<string> {
 /** stop / kill / restart of a server process that `launch` (re)starts; `ownedDir` is removed on stop. */
 function lifecycle(current: () => ChildProcess | undefined, launch: () => Promise<void>, ownedDir: string | undefined) {
   return {
+    pid(): number | undefined {
+      const child = current();
+      return child !== undefined && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+    },
     async stop(): Promise<void> {
       const child = current();
       if (child !== undefined) await terminateChild(child, 'SIGTERM', 10_000);
@@ -75,6 +79,8 @@ export interface TestRedisServer {
   readonly url: string;
   readonly port: number;
   readonly dir: string;
+  /** The running server's process id (undefined while it is down): for exit-time cleanup. */
+  pid(): number | undefined;
   /** Graceful stop (SIGTERM, AOF flushed); removes the data folder if this helper created it. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL: a crash) and waits for the process to exit. */
@@ -83,8 +89,11 @@ export interface TestRedisServer {
   restart(): Promise<void>;
 }
 
-/** Starts a redis-server on loopback, AOF on by default, in `dir` or a fresh temp folder. */
-export async function startRedisServer(options: { dir?: string; port?: number; appendonly?: boolean } = {}): Promise<TestRedisServer> {
+/**
+ * Starts a redis-server on loopback, AOF on by default, in `dir` or a fresh temp folder. `bind` adds
+ * listen addresses besides loopback (a test host network's server address, see netns-lab.ts).
+ */
+export async function startRedisServer(options: { dir?: string; port?: number; appendonly?: boolean; bind?: readonly string[] } = {}): Promise<TestRedisServer> {
   const binary = findRedisServer();
   if (binary === undefined) throw new Error('redis-server not found: run `node scripts/ensure-redis.mjs`');
   const ownsDir = options.dir === undefined;
@@ -95,7 +104,12 @@ export async function startRedisServer(options: { dir?: string; port?: number; a
 
   const launch = async (): Promise<void> => {
     const output: string[] = [];
-    const next = spawn(binary, redisServerArgs({ dir, port, appendonly: options.appendonly ?? true }), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = redisServerArgs({ dir, port, appendonly: options.appendonly ?? true });
+    // A later `--bind` replaces the loopback-only one of redisServerArgs. Protected mode would refuse
+    // every non-loopback client of a password-less server; the extra addresses are a test lab's,
+    // reachable only from namespaces on this machine.
+    if (options.bind !== undefined && options.bind.length > 0) args.push('--bind', HOST, ...options.bind, '--protected-mode', 'no');
+    const next = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     collectOutput(next, output);
     child = next;
     const state = await waitForRedis(port, next, 30_000);
@@ -120,6 +134,8 @@ export interface TestMinioServer {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly dir: string;
+  /** The running server's process id (undefined while it is down): for exit-time cleanup. */
+  pid(): number | undefined;
   /** Graceful stop; removes the data folder if this helper created it. */
   stop(): Promise<void>;
   /** Sends `signal` (default SIGKILL) and waits for exit: an outage until {@link restart}. */
@@ -144,8 +160,11 @@ interface EnsureMinioModule {
   ensureMinio(): Promise<string>;
 }
 
-/** Starts `minio server <dir>` on loopback with random root credentials; waits for /minio/health/live. */
-export async function startMinioServer(options: { dir?: string } = {}): Promise<TestMinioServer> {
+/**
+ * Starts `minio server <dir>` with random root credentials on loopback, or on `host` (a test host
+ * network's server address, see netns-lab.ts); waits for /minio/health/live.
+ */
+export async function startMinioServer(options: { dir?: string; host?: string } = {}): Promise<TestMinioServer> {
   // The .mjs helper is shared with the test runner; loaded by URL so tsc does not need its types.
   const helperUrl = new URL('../../../scripts/ensure-minio.mjs', import.meta.url).href;
   const { ensureMinio } = (await import(helperUrl)) as EnsureMinioModule;
@@ -153,16 +172,17 @@ export async function startMinioServer(options: { dir?: string } = {}): Promise<
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? (await tempDir('minio'));
   await mkdir(dir, { recursive: true });
-  const port = await findFreePort(HOST);
+  const host = options.host ?? HOST;
+  const port = await findFreePort(host);
   const consolePort = await findFreePort(HOST);
   const accessKey = `ak${randomBytes(12).toString('hex')}`;
   const secretKey = `sk${randomBytes(16).toString('hex')}`;
-  const endpoint = `http://${HOST}:${port}`;
+  const endpoint = `http://${host}:${port}`;
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
     const output: string[] = [];
-    const next = spawn(binary, ['server', dir, '--address', `${HOST}:${port}`, '--console-address', `${HOST}:${consolePort}`, '--quiet'], {
+    const next = spawn(binary, ['server', dir, '--address', `${host}:${port}`, '--console-address', `${HOST}:${consolePort}`, '--quiet'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       // Children inherit the environment (PATH, HOME); only the credentials are ours.
       env: { ...process.env, MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_UPDATE: 'off', MINIO_BROWSER: 'off' },
@@ -177,6 +197,74 @@ export async function startMinioServer(options: { dir?: string } = {}): Promise<
     }
     await terminateChild(next, 'SIGKILL', 1000);
     throw new Error(`MinIO on port ${port} did not become healthy:\n${output.join('')}`);
+  };
+  await launch();
+
+  return {
+    endpoint,
+    accessKey,
+    secretKey,
+    dir,
+    ...lifecycle(() => child, launch, ownsDir ? dir : undefined),
+  };
+}
+
+interface EnsureVersitygwModule {
+  ensureVersitygw(): Promise<string>;
+  findVersitygw(): string | undefined;
+}
+
+async function versitygwHelper(): Promise<EnsureVersitygwModule> {
+  const helperUrl = new URL('../../../scripts/ensure-versitygw.mjs', import.meta.url).href;
+  return (await import(helperUrl)) as EnsureVersitygwModule;
+}
+
+/**
+ * Why a versitygw server cannot be started without building one first (undefined: it can). The test
+ * runner builds it (scripts/ensure-versitygw.mjs); a test file run on its own skips instead.
+ */
+export async function versitygwUnavailableReason(): Promise<string | undefined> {
+  const { findVersitygw } = await versitygwHelper();
+  return findVersitygw() === undefined ? 'no versitygw binary: run `node scripts/ensure-versitygw.mjs` (or the whole suite through scripts/run-tests.mjs)' : undefined;
+}
+
+/** A versitygw gateway: the same handle as MinIO's. */
+export type TestVersitygwServer = TestMinioServer;
+
+/**
+ * Starts versitygw (Versity's S3 gateway, a second S3 implementation independent of MinIO) with its
+ * posix backend on `dir`, random root credentials, on loopback or `host`; waits until it answers HTTP.
+ */
+export async function startVersitygwServer(options: { dir?: string; host?: string } = {}): Promise<TestVersitygwServer> {
+  const binary = await (await versitygwHelper()).ensureVersitygw();
+  const ownsDir = options.dir === undefined;
+  const dir = options.dir ?? (await tempDir('versitygw'));
+  await mkdir(dir, { recursive: true });
+  const host = options.host ?? HOST;
+  const port = await findFreePort(host);
+  const accessKey = `ak${randomBytes(12).toString('hex')}`;
+  const secretKey = `sk${randomBytes(16).toString('hex')}`;
+  const endpoint = `http://${host}:${port}`;
+  let child: ChildProcess | undefined;
+
+  const launch = async (): Promise<void> => {
+    const output: string[] = [];
+    // Credentials through the environment: the command line is visible to every user (ps).
+    const next = spawn(binary, ['--port', `${host}:${port}`, '--quiet', 'posix', dir], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ROOT_ACCESS_KEY: accessKey, ROOT_SECRET_KEY: secretKey },
+    });
+    collectOutput(next, output);
+    child = next;
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      if (next.exitCode !== null || next.signalCode !== null) break;
+      // Any HTTP answer (an anonymous GET / is refused with 403) means it serves requests.
+      if ((await httpStatus(`${endpoint}/`, 1000)) !== 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await terminateChild(next, 'SIGKILL', 1000);
+    throw new Error(`versitygw on port ${port} did not start:\n${output.join('')}`);
   };
   await launch();
 
