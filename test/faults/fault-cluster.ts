@@ -21,8 +21,6 @@ export interface FaultClusterOptions {
   s3?: boolean;
   /** Open {@link FaultCluster.queue} (for tests that inspect BullMQ's job state directly). */
   queue?: boolean;
-  /** Keep objects in the shared test MinIO (a bucket of its own) instead of the local store. */
-  s3?: boolean;
   /** Extra environment of the worker processes only, e.g. a state folder of their own. */
   workerEnv?: (setup: TestSetup) => Record<string, string>;
 }
