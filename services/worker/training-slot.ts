@@ -68,6 +68,8 @@ interface Child {
   stderr: string[];
   /** Why we killed it, when we did. */
   killedFor: 'timeout' | 'abort' | null;
+  /** How it ended, once it has. */
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null;
 }
 
 export class TrainingSlot {
@@ -114,7 +116,11 @@ export class TrainingSlot {
     if (this.inflight !== null) throw new SweepqError('INTERNAL', 'training slot is busy');
     const child = this.ensureChild(limits);
     await child.ready;
-    if (this.child !== child) throw new SweepqError('CANCELLED', 'training slot was stopped before the trial started');
+    if (this.child !== child) {
+      if (child.killedFor === 'abort') throw new SweepqError('CANCELLED', 'training slot was stopped before the trial started');
+      // It died on its way up (a crash, an external kill): the trial's fault or the machine's, but a crash.
+      return { id: 0, ok: false, error: explainExit(child, limits, child.exit?.code ?? null, child.exit?.signal ?? null) };
+    }
     const id = this.nextId++;
     const full: TrainingTask = { ...task, id, memoryMb: limits.memoryMb };
     return new Promise<TrainingResult>((resolve, reject) => {
@@ -163,7 +169,7 @@ export class TrainingSlot {
     const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, PROCESS_FILE];
     const [command, args] = childCommand(nodeArgs, (limits.memoryMb + NODE_ADDRESS_OVERHEAD_MB) * 1024 * 1024);
     const spawned = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
-    const child: Child = { process: spawned, limits, ready: Promise.resolve(), stderr: [], killedFor: null };
+    const child: Child = { process: spawned, limits, ready: Promise.resolve(), stderr: [], killedFor: null, exit: null };
     child.ready = new Promise<void>((resolve) => {
       const onMessage = (message: unknown): void => {
         if ((message as { ready?: unknown } | null)?.ready === true) {
@@ -200,6 +206,7 @@ export class TrainingSlot {
     });
     spawned.once('error', (error) => child.stderr.push(`spawn error: ${error.message}`));
     spawned.once('exit', (code, signal) => {
+      child.exit = { code, signal };
       if (this.child !== child) return;
       this.child = null;
       const inflight = this.inflight;

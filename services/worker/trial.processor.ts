@@ -179,7 +179,7 @@ export class TrialProcessor {
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
 
       const storeStarted = Date.now();
-      const key = artifactKey(data.sweepId, data.trialId);
+      const key = artifactKey(data.sweepId, data.trialId, token);
       await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
       const storeMs = Date.now() - storeStarted;
 

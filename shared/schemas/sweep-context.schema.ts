@@ -51,7 +51,11 @@ export function datasetKey(sha256: string): string {
   return `datasets/${sha256}.csv`;
 }
 
-/** Object key of a trial's fitted pipeline (id-addressed: a re-run overwrites the same key). */
-export function artifactKey(sweepId: string, trialId: string): string {
-  return `artifacts/${sweepId}/${trialId}.json`;
+/**
+ * Object key of one attempt's fitted pipeline. Per attempt, not per trial: an attempt fenced off
+ * after its lock expired still writes its artefact before its commit is refused, and must not
+ * overwrite the winner's (the trial records the key of the attempt that committed).
+ */
+export function artifactKey(sweepId: string, trialId: string, attemptToken: string): string {
+  return `artifacts/${sweepId}/${trialId}/${attemptToken.replaceAll('-', '').slice(0, 16)}.json`;
 }

@@ -6,6 +6,11 @@ import { InvalidInputError } from '../errors/index.js';
 
 /** Longest accepted key; well under S3's 1024-byte limit and typical file system path limits. */
 export const MAX_OBJECT_KEY_LENGTH = 512;
+/**
+ * Longest segment: a segment becomes a file name in the local store (plus an 18-character temp
+ * suffix) and MinIO/versitygw refuse segments over 255 bytes; every accepted key must be storable.
+ */
+export const MAX_SEGMENT_LENGTH = 237;
 
 const SEGMENT = /^[A-Za-z0-9._-]+$/;
 
@@ -27,5 +32,6 @@ export function assertObjectKey(key: string): void {
     if (segment.length === 0) return reject('must not start or end with "/" or contain "//"');
     if (segment === '.' || segment === '..') return reject('must not contain "." or ".." segments');
     if (!SEGMENT.test(segment)) return reject('segments may only contain A-Z a-z 0-9 . _ -');
+    if (segment.length > MAX_SEGMENT_LENGTH) return reject(`segments must be at most ${MAX_SEGMENT_LENGTH} characters`);
   }
 }

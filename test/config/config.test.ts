@@ -37,9 +37,11 @@ describe('loadConfig', () => {
       backoffMs: 1000,
       feedWindow: 2000,
       feedIntervalMs: 2000,
+      reconcileIntervalMs: 15_000,
+      cancelPollMs: 1000,
       lockDurationMs: 15_000,
       stalledIntervalMs: 5000,
-      maxStalledCount: 3,
+      maxStalledCount: 1,
       keepCompletedJobs: 1000,
       keepFailedJobs: 5000,
     });
@@ -48,6 +50,9 @@ describe('loadConfig', () => {
       datasetBodyLimitBytes: 50 * 1024 * 1024,
       sweepBodyLimitBytes: 1024 * 1024,
       netTimeoutMs: 10_000,
+      trialMemoryMb: 2048,
+      trialMemoryMaxMb: 16_384,
+      trialTimeoutS: 3600,
     });
   });
 

@@ -352,9 +352,10 @@ describe('bad input through the CLI and the HTTP API (test/fixtures/bad)', () =>
 
   it('after the whole walk nothing was written: no sweep or job in Redis, no object in the bucket', async () => {
     const keys = await redisKeys();
-    // BullMQ may keep queue metadata (`<prefix>:bull:<queue>:meta`, the event stream), and the first
-    // connection stamps the index version (`<prefix>:meta`); nothing else.
-    const unexpected = keys.filter((key) => !/^[^:]+:bull:[^:]+:(meta|events)$/.test(key) && !/^[^:]+:meta$/.test(key));
+    // BullMQ may keep queue metadata (`<prefix>:bull:<queue>:meta`, the event stream), the first
+    // connection stamps the index version (`<prefix>:meta`) and the scheduler's reconciler holds its
+    // leader lock; nothing else.
+    const unexpected = keys.filter((key) => !/^[^:]+:bull:[^:]+:(meta|events)$/.test(key) && !/^[^:]+:(meta|reconciler:lock)$/.test(key));
     assert.deepEqual(unexpected, [], `keys written by rejected input: ${unexpected.join(', ')}`);
     assert.deepEqual(await bucketObjects(), [], 'objects written by rejected input (datasets of refused sweeps?)');
     const listed = (await (await fetch(`${apiUrl}/sweeps`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as { sweeps: unknown[] };

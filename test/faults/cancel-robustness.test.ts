@@ -62,6 +62,8 @@ describe('cancel robustness', () => {
     const { service, index, redis } = cluster;
     const { sweepId } = await service.submit(forestSweepSpec({ name: 'late-message', trials: 1, nEstimators: 600 }));
     await service.cancel(sweepId);
+    // A trial already claimed when the cancel came ends asynchronously (its worker aborts it).
+    await waitFor('the cancel to settle', async () => (await index.trials.get(sweepId, 0))?.status === 'cancelled', 10_000);
     const epoch = Number(await redis.hget(index.keys.sweep(sweepId), 'cancelEpoch'));
     assert.equal((await service.retry(sweepId)).requeued, 1);
     const i = await activeTrial(sweepId);
