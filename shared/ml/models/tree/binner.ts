@@ -15,6 +15,7 @@
  */
 import { InvalidInputError } from '../../../errors/index.js';
 import type { FeatureMatrix } from '../../dataset/dataset.js';
+import { Float64Argsort } from './float64-argsort.js';
 
 /** Largest number of value bins per feature: leaves room for the missing bin in a Uint8Array. */
 export const MAX_VALUE_BINS = 255;
@@ -29,6 +30,30 @@ export interface BinnedMatrix {
   /** Value bins per feature; the missing bin of feature f has index `nBins[f]`. */
   readonly nBins: Int32Array;
 }
+
+/**
+ * Bins of the fitted rows only, compact: position i is row `rows[i]` of the source matrix. Tree
+ * learners grow on these (their gradients, labels and weights are positional too), so no buffer is
+ * sized by the whole dataset and the root node reads memory in order.
+ */
+export interface FitBins {
+  /** Number of fitted rows (positions). */
+  readonly nRows: number;
+  readonly nFeatures: number;
+  /** Value bins per feature; the missing bin of feature f has index `nBins[f]`. */
+  readonly nBins: Int32Array;
+  /** Column-major layout: one Uint8Array of nRows per feature (null in row-major layout). */
+  readonly columns: readonly Uint8Array[] | null;
+  /**
+   * Row-major layout: row i's bins at `rowMajor[i·rowStride + f]` (null in column-major layout). The
+   * stride is nFeatures rounded up to a multiple of 4; padding features hold bin 0.
+   */
+  readonly rowMajor: Uint8Array | null;
+  readonly rowStride: number;
+}
+
+/** Bin layout of {@link FeatureBinner.fitBinRows}. */
+export type BinLayout = 'columns' | 'rows';
 
 /** Learns per-feature bin edges on training rows and maps every row of a matrix to bin indices. */
 export class FeatureBinner {
@@ -53,6 +78,8 @@ export class FeatureBinner {
     const nFeatures = X.columns.length;
     const nSelected = rows ? rows.length : X.nRows;
     const values = new Float64Array(nSelected);
+    const order = new Uint32Array(nSelected);
+    const sorter = new Float64Argsort();
     this.binEdges = new Array<Float64Array>(nFeatures);
     for (let f = 0; f < nFeatures; f++) {
       const column = X.columns[f]!;
@@ -61,9 +88,64 @@ export class FeatureBinner {
         const v = column[rows ? rows[i]! : i]!;
         if (v === v) values[n++] = v; // v === v is false only for NaN
       }
-      this.binEdges[f] = findBinEdges(values.subarray(0, n).sort(), this.maxBins);
+      sorter.sort(values, order, n);
+      this.binEdges[f] = findBinEdges(values.subarray(0, n), this.maxBins);
     }
     return this;
+  }
+
+  /**
+   * Fits the edges on `rows` (the same edges as {@link fit}) and bins exactly those rows into a compact
+   * {@link FitBins}. One sort per feature serves both: the edges come from the sorted values and each
+   * position's bin from one walk along the sorted order, with no per-value search.
+   */
+  fitBinRows(X: FeatureMatrix, rows: Uint32Array, layout: BinLayout): FitBins {
+    const nFeatures = X.columns.length;
+    const n = rows.length;
+    const values = new Float64Array(n);
+    const order = new Uint32Array(n);
+    const sorter = new Float64Argsort();
+    const rowStride = layout === 'rows' ? (nFeatures + 3) & ~3 : 0;
+    const rowMajor = layout === 'rows' ? new Uint8Array(n * rowStride) : null;
+    const columns = layout === 'columns' ? new Array<Uint8Array>(nFeatures) : null;
+    const nBins = new Int32Array(nFeatures);
+    this.binEdges = new Array<Float64Array>(nFeatures);
+    for (let f = 0; f < nFeatures; f++) {
+      const column = X.columns[f]!;
+      const target = columns === null ? null : new Uint8Array(n);
+      let nValues = 0;
+      let nMissing = 0;
+      for (let i = 0; i < n; i++) {
+        const v = column[rows[i]!]!;
+        if (v === v) {
+          values[nValues] = v;
+          order[nValues++] = i;
+        } else {
+          // Missing positions collect at the back of `order` (filled from the end).
+          order[n - 1 - nMissing++] = i;
+        }
+      }
+      sorter.sort(values, order, nValues);
+      const edges = findBinEdges(values.subarray(0, nValues), this.maxBins);
+      this.binEdges[f] = edges;
+      const nEdges = edges.length;
+      nBins[f] = nEdges + 1;
+      // Bin = number of edges strictly below the value: a pointer that only moves forward.
+      let e = 0;
+      for (let j = 0; j < nValues; j++) {
+        const v = values[j]!;
+        while (e < nEdges && edges[e]! < v) e++;
+        if (target !== null) target[order[j]!] = e;
+        else rowMajor![order[j]! * rowStride + f] = e;
+      }
+      const missingBin = nEdges + 1;
+      for (let j = n - nMissing; j < n; j++) {
+        if (target !== null) target[order[j]!] = missingBin;
+        else rowMajor![order[j]! * rowStride + f] = missingBin;
+      }
+      if (columns !== null) columns[f] = target!;
+    }
+    return { nRows: n, nFeatures, nBins, columns, rowMajor, rowStride };
   }
 
   /** Value bins of feature f (edges + 1); the missing bin index equals this. */

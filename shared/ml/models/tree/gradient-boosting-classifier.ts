@@ -27,7 +27,7 @@ import { argmaxRows, type Classifier, type SerializedModel } from '../classifier
 import { constructFromArtifact, parseModelArtifact } from '../model-artifact.js';
 import { parseModelParams } from '../parse-model-params.js';
 import { FeatureBinner } from './binner.js';
-import { HistogramTreeBuilder } from './histogram-tree-builder.js';
+import { GradientTreeBuilder } from './gradient-tree-builder.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { resolveTreeLimits } from './tree-limits.js';
 
@@ -72,7 +72,14 @@ export class GradientBoostingClassifier implements Classifier {
     return this.nClasses === 2 ? 1 : this.nClasses;
   }
 
-  /** Fits on `rows` (default all). Class count comes from the whole `y` (max + 1, at least 2). */
+  /**
+   * Fits on `rows` (default all). Class count comes from the whole `y` (max + 1, at least 2).
+   *
+   * Everything per row is positional (position i = row `selected[i]`): compact row-major bins of the
+   * fitted rows only, scores, probabilities and residuals. After each tree the builder's leaf segments
+   * give every in-bag row its leaf, so the Newton sums and the score update read the segments instead
+   * of walking the tree again for each row.
+   */
   fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
     const selected = rows ?? allRows(X.nRows);
     const n = selected.length;
@@ -83,75 +90,80 @@ export class GradientBoostingClassifier implements Classifier {
     const T = this.treesPerStage;
     const nFeatures = X.columns.length;
 
-    const binner = new FeatureBinner(p.max_bins).fit(X, selected);
-    const builder = new HistogramTreeBuilder(binner.transform(X), binner, 'squared_error', null, 1);
+    const binner = new FeatureBinner(p.max_bins);
+    const builder = new GradientTreeBuilder(binner.fitBinRows(X, selected, 'rows'), binner);
     const store = new NodeStore(1, nFeatures, 1024);
     const limits = resolveTreeLimits(p, n, nFeatures);
     const rng = new Rng(this.seed);
 
     this.init = priorScores(y, selected, K);
-    // Scores and probabilities of the training rows, by position in `selected`.
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = y[selected[i]!]!;
+    // Scores and probabilities, position-major (n × T).
     const raw = new Float64Array(n * T);
     for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) raw[i * T + k] = this.init[k]!;
     const prob = new Float64Array(n * T);
-    const residual = new Float64Array(X.nRows); // indexed by row number, as the builder reads it
-    const leafOf = new Int32Array(n);
+    const residual = new Float64Array(n);
     const nInBag = p.subsample < 1 ? Math.max(1, Math.floor(p.subsample * n)) : n;
-    const pool = Uint32Array.from(selected);
-    const inBagPositions = new Uint32Array(nInBag);
-    const positionOfRow = new Int32Array(X.nRows);
-    for (let i = 0; i < n; i++) positionOfRow[selected[i]!] = i;
+    const pool = new Uint32Array(n);
+    for (let i = 0; i < n; i++) pool[i] = i;
+    const inBag = new Uint32Array(nInBag);
     const work = new Uint32Array(nInBag);
-    let numerator = new Float64Array(64);
-    let denominator = new Float64Array(64);
+    // Out-of-bag marks of the stage (subsampling only): their scores follow the tree by bins.
+    const isInBag = nInBag < n ? new Uint8Array(n) : null;
     const newtonScale = T === 1 ? 1 : (K - 1) / K;
+    const learningRate = p.learning_rate;
 
     for (let stage = 0; stage < p.n_estimators; stage++) {
-      // In-bag rows of this stage (sorted positions, so leaf sums run in row order).
-      if (nInBag < n) {
+      // In-bag positions of this stage, sorted (the same draw as sklearn's stochastic GB, by position).
+      if (isInBag !== null) {
         for (let i = 0; i < nInBag; i++) {
           const j = i + rng.nextInt(n - i);
           const tmp = pool[i]!;
           pool[i] = pool[j]!;
           pool[j] = tmp;
         }
-        for (let i = 0; i < nInBag; i++) inBagPositions[i] = positionOfRow[pool[i]!]!;
-        inBagPositions.sort();
+        inBag.set(pool.subarray(0, nInBag));
+        inBag.sort();
+        isInBag.fill(0);
+        for (let i = 0; i < nInBag; i++) isInBag[inBag[i]!] = 1;
       } else {
-        for (let i = 0; i < n; i++) inBagPositions[i] = i;
+        for (let i = 0; i < n; i++) inBag[i] = i;
       }
       computeProbabilities(raw, prob, n, T);
 
       for (let k = 0; k < T; k++) {
-        for (let i = 0; i < n; i++) {
-          const target = T === 1 ? (y[selected[i]!] === 1 ? 1 : 0) : y[selected[i]!] === k ? 1 : 0;
-          residual[selected[i]!] = target - prob[i * T + k]!;
+        const positive = T === 1 ? 1 : k;
+        for (let i = 0; i < n; i++) residual[i] = (labels[i] === positive ? 1 : 0) - prob[i * T + k]!;
+        work.set(inBag);
+        const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng });
+        // Newton step per leaf over its in-bag rows, then the score update of those rows.
+        for (let leaf = 0; leaf < builder.leafCount; leaf++) {
+          const start = builder.leafStart[leaf]!;
+          const end = builder.leafEnd[leaf]!;
+          let numerator = 0;
+          let denominator = 0;
+          for (let j = start; j < end; j++) {
+            const i = work[j]!;
+            const pk = prob[i * T + k]!;
+            numerator += residual[i]!;
+            denominator += pk * (1 - pk);
+          }
+          const step = Math.abs(denominator) < MIN_DENOMINATOR ? 0 : (newtonScale * numerator) / denominator;
+          const value = learningRate * step;
+          store.value[builder.leafNode[leaf]!] = value;
+          for (let j = start; j < end; j++) {
+            const slot = work[j]! * T + k;
+            raw[slot] = raw[slot]! + value;
+          }
         }
-        for (let i = 0; i < nInBag; i++) work[i] = selected[inBagPositions[i]!]!;
-        const root = builder.build(store, { rows: work, count: nInBag, weights: null, targets: residual, limits, rng });
-        const size = store.size - root;
-        if (numerator.length < size) {
-          numerator = new Float64Array(size * 2);
-          denominator = new Float64Array(size * 2);
+        if (isInBag !== null) {
+          for (let i = 0; i < n; i++) {
+            if (isInBag[i] === 1) continue;
+            const slot = i * T + k;
+            raw[slot] = raw[slot]! + store.value[builder.leafOf(store, root, i)]!;
+          }
         }
-        numerator.fill(0, 0, size);
-        denominator.fill(0, 0, size);
-        for (let i = 0; i < n; i++) leafOf[i] = store.findLeaf(root, X.columns, selected[i]!) - root;
-        for (let j = 0; j < nInBag; j++) {
-          const i = inBagPositions[j]!;
-          const leaf = leafOf[i]!;
-          const pk = prob[i * T + k]!;
-          numerator[leaf] = numerator[leaf]! + residual[selected[i]!]!;
-          denominator[leaf] = denominator[leaf]! + pk * (1 - pk);
-        }
-        // Only leaves are read at predict time; internal nodes keep the builder's mean residual.
-        for (let node = 0; node < size; node++) {
-          if (store.left[root + node] !== -1) continue;
-          const den = denominator[node]!;
-          const step = Math.abs(den) < MIN_DENOMINATOR ? 0 : (newtonScale * numerator[node]!) / den;
-          store.value[root + node] = p.learning_rate * step;
-        }
-        for (let i = 0; i < n; i++) raw[i * T + k] = raw[i * T + k]! + store.value[root + leafOf[i]!]!;
       }
     }
     this.nodes = store;
