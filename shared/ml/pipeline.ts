@@ -9,6 +9,7 @@ import { PipelineSpecSchema, type PipelineSpec } from '../schemas/pipeline-spec.
 import { alignFeatures } from './align-features.js';
 import type { Dataset, FeatureMatrix } from './dataset/dataset.js';
 import { argmaxRows, type Classifier } from './models/classifier.js';
+import { FitCache } from './models/fit-cache.js';
 import { classifierFromJSON, createClassifier } from './models/model-registry.js';
 import { buildTransformers, transformerFromJSON } from './preprocessing/build-preprocessing.js';
 import type { Transformer } from './preprocessing/transformer.js';
@@ -48,11 +49,13 @@ export interface PipelineWorkspace {
    * place (the Transformer contract allows `out === X.columns`). Managed by the pipeline.
    */
   columns: Float64Array[] | null;
+  /** Model-side work kept across the fits on this workspace (e.g. sorted feature orders for binning). */
+  modelCache?: FitCache;
 }
 
 /** A new, empty workspace. */
 export function createPipelineWorkspace(): PipelineWorkspace {
-  return { columns: null };
+  return { columns: null, modelCache: new FitCache() };
 }
 
 /** Input to predict: a named matrix (aligned by feature name) or a plain matrix in training column order. */
@@ -99,7 +102,7 @@ export class Pipeline {
       transformer.fit(current, rows);
       current = transformer.transform(current, workspaceColumns(workspace, current.columns.length, current.nRows));
     }
-    this.model.fit(current, data.y, rows);
+    this.model.fit(current, data.y, rows, workspace.modelCache);
     this.featureNames = data.featureNames.slice();
     this.classes = data.classes.slice();
     this.fitView = current;

@@ -15,6 +15,7 @@
  */
 import { InvalidInputError } from '../../../errors/index.js';
 import type { FeatureMatrix } from '../../dataset/dataset.js';
+import type { ColumnOrderCache } from './column-order-cache.js';
 import { Float64Argsort } from './float64-argsort.js';
 
 /** Largest number of value bins per feature: leaves room for the missing bin in a Uint8Array. */
@@ -99,33 +100,50 @@ export class FeatureBinner {
    * {@link FitBins}. One sort per feature serves both: the edges come from the sorted values and each
    * position's bin from one walk along the sorted order, with no per-value search.
    */
-  fitBinRows(X: FeatureMatrix, rows: Uint32Array, layout: BinLayout): FitBins {
+  fitBinRows(X: FeatureMatrix, rows: Uint32Array, layout: BinLayout, orders?: ColumnOrderCache): FitBins {
     const nFeatures = X.columns.length;
     const n = rows.length;
     const values = new Float64Array(n);
-    const order = new Uint32Array(n);
-    const sorter = new Float64Argsort();
+    // Positions of the non-missing values in ascending value order, then the missing positions.
+    const sortedPositions = new Uint32Array(n);
     const rowStride = layout === 'rows' ? (nFeatures + 3) & ~3 : 0;
     const rowMajor = layout === 'rows' ? new Uint8Array(n * rowStride) : null;
     const columns = layout === 'columns' ? new Array<Uint8Array>(nFeatures) : null;
     const nBins = new Int32Array(nFeatures);
+    const positionOf = orders ? positionsOfRows(rows, X.nRows) : null;
+    const sorter = positionOf ? null : new Float64Argsort();
     this.binEdges = new Array<Float64Array>(nFeatures);
     for (let f = 0; f < nFeatures; f++) {
       const column = X.columns[f]!;
       const target = columns === null ? null : new Uint8Array(n);
       let nValues = 0;
       let nMissing = 0;
-      for (let i = 0; i < n; i++) {
-        const v = column[rows[i]!]!;
-        if (v === v) {
-          values[nValues] = v;
-          order[nValues++] = i;
-        } else {
-          // Missing positions collect at the back of `order` (filled from the end).
-          order[n - 1 - nMissing++] = i;
+      if (positionOf !== null) {
+        // The whole column's order (cached across fits), filtered to the fitted rows.
+        const { order, nonMissing } = orders!.orderOf(f, column.length === X.nRows ? column : column.subarray(0, X.nRows));
+        for (let j = 0; j < nonMissing; j++) {
+          const pos = positionOf[order[j]!]!;
+          if (pos < 0) continue;
+          values[nValues] = column[order[j]!]!;
+          sortedPositions[nValues++] = pos;
         }
+        for (let j = nonMissing; j < order.length; j++) {
+          const pos = positionOf[order[j]!]!;
+          if (pos >= 0) sortedPositions[n - 1 - nMissing++] = pos;
+        }
+      } else {
+        for (let i = 0; i < n; i++) {
+          const v = column[rows[i]!]!;
+          if (v === v) {
+            values[nValues] = v;
+            sortedPositions[nValues++] = i;
+          } else {
+            // Missing positions collect at the back (filled from the end).
+            sortedPositions[n - 1 - nMissing++] = i;
+          }
+        }
+        sorter!.sort(values, sortedPositions, nValues);
       }
-      sorter.sort(values, order, nValues);
       const edges = findBinEdges(values.subarray(0, nValues), this.maxBins);
       this.binEdges[f] = edges;
       const nEdges = edges.length;
@@ -135,13 +153,13 @@ export class FeatureBinner {
       for (let j = 0; j < nValues; j++) {
         const v = values[j]!;
         while (e < nEdges && edges[e]! < v) e++;
-        if (target !== null) target[order[j]!] = e;
-        else rowMajor![order[j]! * rowStride + f] = e;
+        if (target !== null) target[sortedPositions[j]!] = e;
+        else rowMajor![sortedPositions[j]! * rowStride + f] = e;
       }
       const missingBin = nEdges + 1;
       for (let j = n - nMissing; j < n; j++) {
-        if (target !== null) target[order[j]!] = missingBin;
-        else rowMajor![order[j]! * rowStride + f] = missingBin;
+        if (target !== null) target[sortedPositions[j]!] = missingBin;
+        else rowMajor![sortedPositions[j]! * rowStride + f] = missingBin;
       }
       if (columns !== null) columns[f] = target!;
     }
@@ -224,6 +242,20 @@ export class FeatureBinner {
     }
     return binner;
   }
+}
+
+/**
+ * Position of each row in `rows` (−1 for rows not in it), or null when a row repeats — a cached
+ * whole-column order cannot stand for a multiset, so such fits sort their own values.
+ */
+function positionsOfRows(rows: Uint32Array, nRows: number): Int32Array | null {
+  const positionOf = new Int32Array(nRows).fill(-1);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    if (positionOf[r] !== -1) return null;
+    positionOf[r] = i;
+  }
+  return positionOf;
 }
 
 /** Edges for one feature from its sorted non-missing values. */

@@ -23,6 +23,7 @@ import type { FeatureMatrix } from '../../dataset/dataset.js';
 import { allRows } from '../../dataset/dataset.js';
 import { Rng } from '../../random/rng.js';
 import { classCountOf } from '../class-count-of.js';
+import type { FitCache } from '../fit-cache.js';
 import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
 import { constructFromArtifact, parseModelArtifact } from '../model-artifact.js';
 import { parseModelParams } from '../parse-model-params.js';
@@ -80,7 +81,7 @@ export class GradientBoostingClassifier implements Classifier {
    * give every in-bag row its leaf, so the Newton sums and the score update read the segments instead
    * of walking the tree again for each row.
    */
-  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
+  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
     const selected = rows ?? allRows(X.nRows);
     const n = selected.length;
     if (n === 0) throw new InvalidInputError('INVALID_ARGUMENT', 'cannot fit gradient boosting on zero rows');
@@ -91,7 +92,7 @@ export class GradientBoostingClassifier implements Classifier {
     const nFeatures = X.columns.length;
 
     const binner = new FeatureBinner(p.max_bins);
-    const builder = new GradientTreeBuilder(binner.fitBinRows(X, selected, 'rows'), binner);
+    const builder = new GradientTreeBuilder(binner.fitBinRows(X, selected, 'rows', cache?.columnOrder), binner);
     const store = new NodeStore(1, nFeatures, 1024);
     const limits = resolveTreeLimits(p, n, nFeatures);
     const rng = new Rng(this.seed);
@@ -136,7 +137,7 @@ export class GradientBoostingClassifier implements Classifier {
         const positive = T === 1 ? 1 : k;
         for (let i = 0; i < n; i++) residual[i] = (labels[i] === positive ? 1 : 0) - prob[i * T + k]!;
         work.set(inBag);
-        const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng });
+        const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng, allPositions: isInBag === null });
         // Newton step per leaf over its in-bag rows, then the score update of those rows.
         for (let leaf = 0; leaf < builder.leafCount; leaf++) {
           const start = builder.leafStart[leaf]!;

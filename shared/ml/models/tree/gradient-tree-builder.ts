@@ -40,6 +40,12 @@ export interface GradientTreeInput {
   readonly gradient: Float64Array;
   readonly limits: TreeLimits;
   readonly rng: Rng;
+  /**
+   * True when `positions[0..count)` is every position of the bins (no subsampling): the root's bin
+   * counts are then the same for every tree, computed once and copied, and the root pass only adds
+   * gradients.
+   */
+  readonly allPositions?: boolean;
 }
 
 /** Reusable builder over one fit's bins. */
@@ -61,13 +67,22 @@ export class GradientTreeBuilder {
   private stackIsLeft: Uint8Array = new Uint8Array(64);
   private stackHist: Int32Array = new Int32Array(64);
   private stackSum: Float64Array = new Float64Array(64);
+  private stackSumSq: Float64Array = new Float64Array(64);
+  /** Root histogram with the counts of all positions and zero gradient sums (see `allPositions`). */
+  private rootCounts: Float64Array | null = null;
+  // Sums of the two sides of the last partition, straight from the rows.
+  private leftSum = 0;
+  private leftSumSq = 0;
+  private rightSum = 0;
+  private rightSumSq = 0;
+  /** Right side of the partition in progress. */
+  private scratch: Uint32Array = new Uint32Array(0);
   // Best split of the node being searched.
   private bestScore = 0;
   private bestFeature = -1;
   private bestLastLeft = -1;
   private bestFirstRight = -1;
   private bestMissingLeft = false;
-  private bestLeftSum = 0;
   /** Split bin of each node of the last tree (by node − root): bins ≤ it go left. */
   private splitBin: Int32Array = new Int32Array(64);
   /** Leaves of the last tree: node index and segment [start, end) of the reordered positions. */
@@ -93,14 +108,31 @@ export class GradientTreeBuilder {
     const { positions, gradient, limits, rng } = input;
     this.leafCount = 0;
     let rootSum = 0;
-    for (let i = 0; i < input.count; i++) rootSum += gradient[positions[i]!]!;
+    let rootSumSq = 0;
+    for (let i = 0; i < input.count; i++) {
+      const g = gradient[positions[i]!]!;
+      rootSum += g;
+      rootSumSq += g * g;
+    }
     let rootHist = -1;
     if (!isLeafByLimits(limits, 0, input.count)) {
       rootHist = this.acquire();
-      this.buildHistogram(this.pool[rootHist]!, positions, 0, input.count, gradient);
+      const hist = this.pool[rootHist]!;
+      if (input.allPositions === true) {
+        if (this.rootCounts === null) {
+          this.buildHistogram(hist, positions, 0, input.count, gradient);
+          this.rootCounts = hist.slice();
+          for (let i = 1; i < this.histSize; i += 2) this.rootCounts[i] = 0;
+        } else {
+          hist.set(this.rootCounts);
+          this.addGradients(hist, positions, 0, input.count, gradient);
+        }
+      } else {
+        this.buildHistogram(hist, positions, 0, input.count, gradient);
+      }
     }
     let top = 0;
-    this.push(top++, 0, input.count, 0, -1, false, rootHist, rootSum);
+    this.push(top++, 0, input.count, 0, -1, false, rootHist, rootSum, rootSumSq);
     let root = -1;
     const sampled = limits.maxFeatures < this.nFeatures;
 
@@ -112,6 +144,7 @@ export class GradientTreeBuilder {
       const parent = this.stackParent[slot]!;
       const histId = this.stackHist[slot]!;
       const sum = this.stackSum[slot]!;
+      const sumSq = this.stackSumSq[slot]!;
       const count = end - start;
 
       const node = store.addNode();
@@ -121,7 +154,9 @@ export class GradientTreeBuilder {
       if (node - root >= this.splitBin.length) this.splitBin = growInt32(this.splitBin, (node - root) * 2);
 
       let found = false;
-      if (histId >= 0 && !isPure(positions, start, end, gradient, sum / count)) {
+      // sklearn's purity rule for regression nodes, with its formula: Σg²/n − mean² ≤ EPSILON.
+      const mean = sum / count;
+      if (histId >= 0 && !(sumSq / count - mean * mean <= EPSILON)) {
         this.bestFeature = -1;
         this.bestScore = Number.NEGATIVE_INFINITY;
         const hist = this.pool[histId]!;
@@ -136,11 +171,13 @@ export class GradientTreeBuilder {
       }
 
       const feature = this.bestFeature;
-      const mid = this.partition(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft);
+      const mid = this.partition(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft, gradient);
       store.setSplit(node, feature, this.binner.splitThreshold(feature, this.bestLastLeft, this.bestFirstRight), this.bestMissingLeft);
       this.splitBin[node - root] = this.bestLastLeft;
-      const leftSum = this.bestLeftSum;
-      const rightSum = sum - leftSum;
+      const leftSum = this.leftSum;
+      const rightSum = this.rightSum;
+      const leftSumSq = this.leftSumSq;
+      const rightSumSq = this.rightSumSq;
       const nLeft = mid - start;
       const nRight = end - mid;
       const needLeft = !isLeafByLimits(limits, depth + 1, nLeft);
@@ -171,8 +208,8 @@ export class GradientTreeBuilder {
         this.release(histId);
       }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
-      this.push(top++, mid, end, depth + 1, node, false, smallerIsLeft ? largerHist : smallerHist, rightSum);
-      this.push(top++, start, mid, depth + 1, node, true, smallerIsLeft ? smallerHist : largerHist, leftSum);
+      this.push(top++, mid, end, depth + 1, node, false, smallerIsLeft ? largerHist : smallerHist, rightSum, rightSumSq);
+      this.push(top++, start, mid, depth + 1, node, true, smallerIsLeft ? smallerHist : largerHist, leftSum, leftSumSq);
     }
     store.roots.push(root);
     return root;
@@ -230,6 +267,31 @@ export class GradientTreeBuilder {
     }
   }
 
+  /** Gradient sums only, onto a histogram that already holds the counts (the root's, see `allPositions`). */
+  private addGradients(hist: Float64Array, positions: Uint32Array, start: number, end: number, gradient: Float64Array): void {
+    const bins = this.bins;
+    const stride = this.rowStride;
+    for (let i = start; i < end; i++) {
+      const pos = positions[i]!;
+      const g = gradient[pos]!;
+      const base = pos * stride;
+      for (let f = 0; f < stride; f += 4) {
+        const o0 = (f << FEATURE_SHIFT) + (bins[base + f]! << 1) + 1;
+        const o1 = ((f + 1) << FEATURE_SHIFT) + (bins[base + f + 1]! << 1) + 1;
+        const o2 = ((f + 2) << FEATURE_SHIFT) + (bins[base + f + 2]! << 1) + 1;
+        const o3 = ((f + 3) << FEATURE_SHIFT) + (bins[base + f + 3]! << 1) + 1;
+        const s0 = hist[o0]!;
+        const s1 = hist[o1]!;
+        const s2 = hist[o2]!;
+        const s3 = hist[o3]!;
+        hist[o0] = s0 + g;
+        hist[o1] = s1 + g;
+        hist[o2] = s2 + g;
+        hist[o3] = s3 + g;
+      }
+    }
+  }
+
   /** sklearn's BestSplitter feature draw (see the CART builder), scanning the already built histogram. */
   private searchSampled(hist: Float64Array, count: number, sum: number, limits: TreeLimits, rng: Rng): void {
     const order = this.featureOrder;
@@ -263,10 +325,13 @@ export class GradientTreeBuilder {
         const c = hist[offset + 2 * b]!;
         if (c === 0) continue;
         nonEmpty++;
-        if (previous >= 0 && count >= minLeaf && totalCount - count >= minLeaf) {
+        // count ≥ minLeaf ≥ 1 implies a previous non-empty bin. One division per candidate:
+        // sL²/nL + sR²/nR = (sL²·nR + sR²·nL) / (nL·nR).
+        const countR = totalCount - count;
+        if (count >= minLeaf && countR >= minLeaf) {
           const sumR = totalSum - sum;
-          const score = (sum * sum) / count + (sumR * sumR) / (totalCount - count);
-          if (score > this.bestScore) this.record(score, f, previous, b, count >= totalCount - count, sum);
+          const score = (sum * sum * countR + sumR * sumR * count) / (count * countR);
+          if (score > this.bestScore) this.record(score, f, previous, b, count >= countR);
         }
         count += c;
         sum += hist[offset + 2 * b + 1]!;
@@ -293,7 +358,7 @@ export class GradientTreeBuilder {
           if (count >= minLeaf && countR >= minLeaf && count > 0 && countR > 0) {
             const sumR = totalSum - sum;
             const score = (sum * sum) / count + (sumR * sumR) / countR;
-            if (score > this.bestScore) this.record(score, f, previous, isMissingStep ? -1 : b, missingLeft, sum);
+            if (score > this.bestScore) this.record(score, f, previous, isMissingStep ? -1 : b, missingLeft);
           }
         }
         if (isMissingStep) break;
@@ -305,34 +370,58 @@ export class GradientTreeBuilder {
     return nonEmpty > 1;
   }
 
-  private record(score: number, f: number, lastLeft: number, firstRight: number, missingLeft: boolean, leftSum: number): void {
+  private record(score: number, f: number, lastLeft: number, firstRight: number, missingLeft: boolean): void {
     this.bestScore = score;
     this.bestFeature = f;
     this.bestLastLeft = lastLeft;
     this.bestFirstRight = firstRight;
     this.bestMissingLeft = missingLeft;
-    this.bestLeftSum = leftSum;
   }
 
-  /** In-place partition of positions[start..end): left-going first; returns the first right index. */
-  private partition(positions: Uint32Array, start: number, end: number, f: number, lastLeftBin: number, missingLeft: boolean): number {
+  /**
+   * Stable partition of positions[start..end): left-going first, both sides keeping their order (so
+   * segments stay ascending and the histogram passes read the bins front to back); returns the first
+   * right index. Branch-free — a row's side is a 0/1 factor, which a random split would otherwise
+   * mispredict half the time. Also sums each side's gradients and squared gradients (the children's
+   * totals and purity tests).
+   */
+  private partition(positions: Uint32Array, start: number, end: number, f: number, lastLeftBin: number, missingLeft: boolean, gradient: Float64Array): number {
     const bins = this.bins;
     const stride = this.rowStride;
     const missingBin = this.nBins[f]!;
-    let i = start;
-    let j = end;
-    while (i < j) {
+    const missingGoesLeft = missingLeft ? 1 : 0;
+    if (this.scratch.length < end - start) this.scratch = new Uint32Array(Math.max(end - start, this.scratch.length * 2));
+    const right = this.scratch;
+    let sumL = 0;
+    let sqL = 0;
+    let sumR = 0;
+    let sqR = 0;
+    let nLeft = 0;
+    let nRight = 0;
+    for (let i = start; i < end; i++) {
       const pos = positions[i]!;
       const b = bins[pos * stride + f]!;
-      if (b === missingBin ? missingLeft : b <= lastLeftBin) {
-        i++;
-      } else {
-        j--;
-        positions[i] = positions[j]!;
-        positions[j] = pos;
-      }
+      const g = gradient[pos]!;
+      // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
+      const isLeft = (b <= lastLeftBin ? 1 : 0) | ((b === missingBin ? 1 : 0) & missingGoesLeft);
+      const isRight = 1 - isLeft;
+      positions[start + nLeft] = pos;
+      right[nRight] = pos;
+      nLeft += isLeft;
+      nRight += isRight;
+      const gl = g * isLeft;
+      const gr = g * isRight;
+      sumL += gl;
+      sqL += gl * g;
+      sumR += gr;
+      sqR += gr * g;
     }
-    return i;
+    positions.set(right.subarray(0, nRight), start + nLeft);
+    this.leftSum = sumL;
+    this.leftSumSq = sqL;
+    this.rightSum = sumR;
+    this.rightSumSq = sqR;
+    return start + nLeft;
   }
 
   private addLeaf(node: number, start: number, end: number): void {
@@ -347,7 +436,7 @@ export class GradientTreeBuilder {
     this.leafCount++;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, sum: number): void {
+  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, sum: number, sumSq: number): void {
     if (slot >= this.stackStart.length) {
       const n = slot * 2;
       this.stackStart = growInt32(this.stackStart, n);
@@ -361,6 +450,9 @@ export class GradientTreeBuilder {
       const sumGrown = new Float64Array(n);
       sumGrown.set(this.stackSum);
       this.stackSum = sumGrown;
+      const sumSqGrown = new Float64Array(n);
+      sumSqGrown.set(this.stackSumSq);
+      this.stackSumSq = sumSqGrown;
     }
     this.stackStart[slot] = start;
     this.stackEnd[slot] = end;
@@ -369,6 +461,7 @@ export class GradientTreeBuilder {
     this.stackIsLeft[slot] = isLeft ? 1 : 0;
     this.stackHist[slot] = hist;
     this.stackSum[slot] = sum;
+    this.stackSumSq[slot] = sumSq;
   }
 
   private acquire(): number {
@@ -385,16 +478,6 @@ export class GradientTreeBuilder {
 
 function isLeafByLimits(limits: TreeLimits, depth: number, count: number): boolean {
   return depth >= limits.maxDepth || count < limits.minSamplesSplit || count < 2 * limits.minSamplesLeaf;
-}
-
-/** Residual variance of the node ≤ EPSILON (sklearn's purity rule for regression trees). */
-function isPure(positions: Uint32Array, start: number, end: number, gradient: Float64Array, mean: number): boolean {
-  let sumSq = 0;
-  for (let i = start; i < end; i++) {
-    const d = gradient[positions[i]!]! - mean;
-    sumSq += d * d;
-  }
-  return sumSq / (end - start) <= EPSILON;
 }
 
 function growInt32(source: Int32Array, capacity: number): Int32Array {
