@@ -9,4 +9,14 @@ import { ColumnOrderCache } from './tree/column-order-cache.js';
 export class FitCache {
   /** Sorted row order of each feature column (tree learners' binning). */
   readonly columnOrder = new ColumnOrderCache();
+  /** Logistic regression's last solution and Hessian factor, the start of the next CV fold's solve. */
+  logisticStart: LogisticStart | null = null;
+}
+
+/** A logistic regression solution: coefficients (solver layout) and the Cholesky factor it ended with. */
+export interface LogisticStart {
+  /** Params, class and feature count it was fitted with: a start is only used for the same problem. */
+  readonly key: string;
+  readonly theta: Float64Array;
+  readonly factor: Float64Array;
 }
