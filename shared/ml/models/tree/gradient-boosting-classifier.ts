@@ -92,7 +92,7 @@ export class GradientBoostingClassifier implements Classifier {
     const nFeatures = X.columns.length;
 
     const binner = new FeatureBinner(p.max_bins);
-    const builder = new GradientTreeBuilder(binner.fitBinRows(X, selected, 'rows', cache?.columnOrder), binner);
+    const builder = new GradientTreeBuilder(binner.fitBinRows(X, selected, 'both', cache?.columnOrder), binner);
     const store = new NodeStore(1, nFeatures, 1024);
     const limits = resolveTreeLimits(p, n, nFeatures);
     const rng = new Rng(this.seed);
@@ -113,6 +113,11 @@ export class GradientBoostingClassifier implements Classifier {
     // Out-of-bag marks of the stage (subsampling only): their scores follow the tree by bins.
     const isInBag = nInBag < n ? new Uint8Array(n) : null;
     const newtonScale = T === 1 ? 1 : (K - 1) / K;
+    // Binary problems keep p, the residual y − p and the Newton weight p(1 − p) of every row current as
+    // its score changes, in the same pass as the score update (one pass per tree instead of four).
+    const binary = T === 1;
+    const hessian = binary ? new Float64Array(n) : null;
+    if (binary) for (let i = 0; i < n; i++) updateBinaryRow(i, 0, raw, prob, residual, hessian!, labels);
     const learningRate = p.learning_rate;
 
     for (let stage = 0; stage < p.n_estimators; stage++) {
@@ -131,11 +136,12 @@ export class GradientBoostingClassifier implements Classifier {
       } else {
         for (let i = 0; i < n; i++) inBag[i] = i;
       }
-      computeProbabilities(raw, prob, n, T);
+      if (!binary) computeProbabilities(raw, prob, n, T);
 
       for (let k = 0; k < T; k++) {
-        const positive = T === 1 ? 1 : k;
-        for (let i = 0; i < n; i++) residual[i] = (labels[i] === positive ? 1 : 0) - prob[i * T + k]!;
+        if (!binary) {
+          for (let i = 0; i < n; i++) residual[i] = (labels[i] === k ? 1 : 0) - prob[i * T + k]!;
+        }
         work.set(inBag);
         const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng, allPositions: isInBag === null });
         // Newton step per leaf over its in-bag rows, then the score update of those rows.
@@ -146,23 +152,31 @@ export class GradientBoostingClassifier implements Classifier {
           let denominator = 0;
           for (let j = start; j < end; j++) {
             const i = work[j]!;
-            const pk = prob[i * T + k]!;
             numerator += residual[i]!;
-            denominator += pk * (1 - pk);
+            if (binary) denominator += hessian![i]!;
+            else {
+              const pk = prob[i * T + k]!;
+              denominator += pk * (1 - pk);
+            }
           }
           const step = Math.abs(denominator) < MIN_DENOMINATOR ? 0 : (newtonScale * numerator) / denominator;
           const value = learningRate * step;
           store.value[builder.leafNode[leaf]!] = value;
-          for (let j = start; j < end; j++) {
-            const slot = work[j]! * T + k;
-            raw[slot] = raw[slot]! + value;
+          if (binary) {
+            for (let j = start; j < end; j++) updateBinaryRow(work[j]!, value, raw, prob, residual, hessian!, labels);
+          } else {
+            for (let j = start; j < end; j++) {
+              const slot = work[j]! * T + k;
+              raw[slot] = raw[slot]! + value;
+            }
           }
         }
         if (isInBag !== null) {
           for (let i = 0; i < n; i++) {
             if (isInBag[i] === 1) continue;
-            const slot = i * T + k;
-            raw[slot] = raw[slot]! + store.value[builder.leafOf(store, root, i)]!;
+            const value = store.value[builder.leafOf(store, root, i)]!;
+            if (binary) updateBinaryRow(i, value, raw, prob, residual, hessian!, labels);
+            else raw[i * T + k] = raw[i * T + k]! + value;
           }
         }
       }
@@ -257,6 +271,24 @@ export class GradientBoostingClassifier implements Classifier {
     if (this.nodes === null) throw new InvalidInputError('INVALID_ARGUMENT', 'gradient_boosting is not fitted; call fit first');
     return this.nodes;
   }
+}
+
+/** Adds `value` to position i's binary score and refreshes its probability, residual and Newton weight. */
+function updateBinaryRow(
+  i: number,
+  value: number,
+  raw: Float64Array,
+  prob: Float64Array,
+  residual: Float64Array,
+  hessian: Float64Array,
+  labels: Int32Array,
+): void {
+  const score = raw[i]! + value;
+  raw[i] = score;
+  const p = 1 / (1 + Math.exp(-score));
+  prob[i] = p;
+  residual[i] = (labels[i] === 1 ? 1 : 0) - p;
+  hessian[i] = p * (1 - p);
 }
 
 /** Prior raw scores: binary log-odds of class 1, multiclass log class frequencies (clipped). */

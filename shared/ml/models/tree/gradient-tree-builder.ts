@@ -1,6 +1,6 @@
 /**
  * Grows the regression trees of gradient boosting (squared error on the residuals, unit row weights)
- * on row-major compact bins ({@link FitBins} with layout 'rows'), depth-first like sklearn's
+ * on compact bins ({@link FitBins} in layout 'both'), depth-first like sklearn's
  * `DepthFirstTreeBuilder`, and reports the leaves as segments of the reordered positions so the caller
  * updates its scores and Newton steps without re-predicting a single row.
  *
@@ -50,7 +50,10 @@ export interface GradientTreeInput {
 
 /** Reusable builder over one fit's bins. */
 export class GradientTreeBuilder {
+  /** Row-major bins (histograms: one cache line per row). */
   private readonly bins: Uint8Array;
+  /** Column-major bins (partitions read one feature: a column streams, a row-major pass would not). */
+  private readonly columns: readonly Uint8Array[];
   private readonly rowStride: number;
   private readonly nBins: Int32Array;
   private readonly nFeatures: number;
@@ -67,14 +70,10 @@ export class GradientTreeBuilder {
   private stackIsLeft: Uint8Array = new Uint8Array(64);
   private stackHist: Int32Array = new Int32Array(64);
   private stackSum: Float64Array = new Float64Array(64);
-  private stackSumSq: Float64Array = new Float64Array(64);
   /** Root histogram with the counts of all positions and zero gradient sums (see `allPositions`). */
   private rootCounts: Float64Array | null = null;
-  // Sums of the two sides of the last partition, straight from the rows.
-  private leftSum = 0;
-  private leftSumSq = 0;
-  private rightSum = 0;
-  private rightSumSq = 0;
+  /** Gradient sum of the left side of the best split (from the histogram scan). */
+  private bestLeftSum = 0;
   /** Right side of the partition in progress. */
   private scratch: Uint32Array = new Uint32Array(0);
   // Best split of the node being searched.
@@ -92,8 +91,9 @@ export class GradientTreeBuilder {
   leafEnd: Int32Array = new Int32Array(32);
 
   constructor(bins: FitBins, binner: FeatureBinner) {
-    if (bins.rowMajor === null) throw new RangeError('GradientTreeBuilder needs row-major bins');
+    if (bins.rowMajor === null || bins.columns === null) throw new RangeError("GradientTreeBuilder needs bins in layout 'both'");
     this.bins = bins.rowMajor;
+    this.columns = bins.columns;
     this.rowStride = bins.rowStride;
     this.nBins = bins.nBins;
     this.nFeatures = bins.nFeatures;
@@ -108,12 +108,7 @@ export class GradientTreeBuilder {
     const { positions, gradient, limits, rng } = input;
     this.leafCount = 0;
     let rootSum = 0;
-    let rootSumSq = 0;
-    for (let i = 0; i < input.count; i++) {
-      const g = gradient[positions[i]!]!;
-      rootSum += g;
-      rootSumSq += g * g;
-    }
+    for (let i = 0; i < input.count; i++) rootSum += gradient[positions[i]!]!;
     let rootHist = -1;
     if (!isLeafByLimits(limits, 0, input.count)) {
       rootHist = this.acquire();
@@ -132,7 +127,7 @@ export class GradientTreeBuilder {
       }
     }
     let top = 0;
-    this.push(top++, 0, input.count, 0, -1, false, rootHist, rootSum, rootSumSq);
+    this.push(top++, 0, input.count, 0, -1, false, rootHist, rootSum);
     let root = -1;
     const sampled = limits.maxFeatures < this.nFeatures;
 
@@ -144,7 +139,6 @@ export class GradientTreeBuilder {
       const parent = this.stackParent[slot]!;
       const histId = this.stackHist[slot]!;
       const sum = this.stackSum[slot]!;
-      const sumSq = this.stackSumSq[slot]!;
       const count = end - start;
 
       const node = store.addNode();
@@ -154,15 +148,13 @@ export class GradientTreeBuilder {
       if (node - root >= this.splitBin.length) this.splitBin = growInt32(this.splitBin, (node - root) * 2);
 
       let found = false;
-      // sklearn's purity rule for regression nodes, with its formula: Σg²/n − mean² ≤ EPSILON.
-      const mean = sum / count;
-      if (histId >= 0 && !(sumSq / count - mean * mean <= EPSILON)) {
+      if (histId >= 0) {
         this.bestFeature = -1;
         this.bestScore = Number.NEGATIVE_INFINITY;
         const hist = this.pool[histId]!;
         if (sampled) this.searchSampled(hist, count, sum, limits, rng);
         else for (let f = 0; f < this.nFeatures; f++) this.scanFeature(hist, f, count, sum, limits.minSamplesLeaf);
-        found = this.bestFeature >= 0;
+        found = this.bestFeature >= 0 && !this.isPure(positions, start, end, gradient, sum, this.bestScore);
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
@@ -171,13 +163,11 @@ export class GradientTreeBuilder {
       }
 
       const feature = this.bestFeature;
-      const mid = this.partition(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft, gradient);
+      const mid = this.partition(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft);
       store.setSplit(node, feature, this.binner.splitThreshold(feature, this.bestLastLeft, this.bestFirstRight), this.bestMissingLeft);
       this.splitBin[node - root] = this.bestLastLeft;
-      const leftSum = this.leftSum;
-      const rightSum = this.rightSum;
-      const leftSumSq = this.leftSumSq;
-      const rightSumSq = this.rightSumSq;
+      const leftSum = this.bestLeftSum;
+      const rightSum = sum - leftSum;
       const nLeft = mid - start;
       const nRight = end - mid;
       const needLeft = !isLeafByLimits(limits, depth + 1, nLeft);
@@ -208,8 +198,8 @@ export class GradientTreeBuilder {
         this.release(histId);
       }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
-      this.push(top++, mid, end, depth + 1, node, false, smallerIsLeft ? largerHist : smallerHist, rightSum, rightSumSq);
-      this.push(top++, start, mid, depth + 1, node, true, smallerIsLeft ? smallerHist : largerHist, leftSum, leftSumSq);
+      this.push(top++, mid, end, depth + 1, node, false, smallerIsLeft ? largerHist : smallerHist, rightSum);
+      this.push(top++, start, mid, depth + 1, node, true, smallerIsLeft ? smallerHist : largerHist, leftSum);
     }
     store.roots.push(root);
     return root;
@@ -331,7 +321,7 @@ export class GradientTreeBuilder {
         if (count >= minLeaf && countR >= minLeaf) {
           const sumR = totalSum - sum;
           const score = (sum * sum * countR + sumR * sumR * count) / (count * countR);
-          if (score > this.bestScore) this.record(score, f, previous, b, count >= countR);
+          if (score > this.bestScore) this.record(score, f, previous, b, count >= countR, sum);
         }
         count += c;
         sum += hist[offset + 2 * b + 1]!;
@@ -358,7 +348,7 @@ export class GradientTreeBuilder {
           if (count >= minLeaf && countR >= minLeaf && count > 0 && countR > 0) {
             const sumR = totalSum - sum;
             const score = (sum * sum) / count + (sumR * sumR) / countR;
-            if (score > this.bestScore) this.record(score, f, previous, isMissingStep ? -1 : b, missingLeft);
+            if (score > this.bestScore) this.record(score, f, previous, isMissingStep ? -1 : b, missingLeft, sum);
           }
         }
         if (isMissingStep) break;
@@ -370,57 +360,59 @@ export class GradientTreeBuilder {
     return nonEmpty > 1;
   }
 
-  private record(score: number, f: number, lastLeft: number, firstRight: number, missingLeft: boolean): void {
+  private record(score: number, f: number, lastLeft: number, firstRight: number, missingLeft: boolean, leftSum: number): void {
     this.bestScore = score;
     this.bestFeature = f;
     this.bestLastLeft = lastLeft;
     this.bestFirstRight = firstRight;
     this.bestMissingLeft = missingLeft;
+    this.bestLeftSum = leftSum;
+  }
+
+  /**
+   * sklearn's purity rule for regression nodes (residual variance ≤ EPSILON: no split). The best split's
+   * gain, Σ over children nₖ(meanₖ − mean)², is at most n·variance, so a gain clearly above n·EPSILON
+   * (allowing for the rounding of sums of up to n·(mean² + EPSILON)) proves the node impure without
+   * touching its rows; only a node with a near-zero best gain pays the exact pass.
+   */
+  private isPure(positions: Uint32Array, start: number, end: number, gradient: Float64Array, sum: number, bestScore: number): boolean {
+    const n = end - start;
+    const mean = sum / n;
+    const gain = bestScore - (sum * sum) / n;
+    if (gain > n * EPSILON + 1e-12 * n * (mean * mean + EPSILON)) return false;
+    let sumSq = 0;
+    for (let i = start; i < end; i++) {
+      const d = gradient[positions[i]!]! - mean;
+      sumSq += d * d;
+    }
+    return sumSq / n <= EPSILON;
   }
 
   /**
    * Stable partition of positions[start..end): left-going first, both sides keeping their order (so
    * segments stay ascending and the histogram passes read the bins front to back); returns the first
-   * right index. Branch-free — a row's side is a 0/1 factor, which a random split would otherwise
-   * mispredict half the time. Also sums each side's gradients and squared gradients (the children's
-   * totals and purity tests).
+   * right index. Branch-free — a row's side is a 0/1 step of two write cursors, where a branch would be
+   * mispredicted half the time on a random split — and on the column-major bins, one byte per row.
    */
-  private partition(positions: Uint32Array, start: number, end: number, f: number, lastLeftBin: number, missingLeft: boolean, gradient: Float64Array): number {
-    const bins = this.bins;
-    const stride = this.rowStride;
+  private partition(positions: Uint32Array, start: number, end: number, f: number, lastLeftBin: number, missingLeft: boolean): number {
+    const bins = this.columns[f]!;
     const missingBin = this.nBins[f]!;
     const missingGoesLeft = missingLeft ? 1 : 0;
     if (this.scratch.length < end - start) this.scratch = new Uint32Array(Math.max(end - start, this.scratch.length * 2));
     const right = this.scratch;
-    let sumL = 0;
-    let sqL = 0;
-    let sumR = 0;
-    let sqR = 0;
     let nLeft = 0;
     let nRight = 0;
     for (let i = start; i < end; i++) {
       const pos = positions[i]!;
-      const b = bins[pos * stride + f]!;
-      const g = gradient[pos]!;
+      const b = bins[pos]!;
       // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
       const isLeft = (b <= lastLeftBin ? 1 : 0) | ((b === missingBin ? 1 : 0) & missingGoesLeft);
-      const isRight = 1 - isLeft;
       positions[start + nLeft] = pos;
       right[nRight] = pos;
       nLeft += isLeft;
-      nRight += isRight;
-      const gl = g * isLeft;
-      const gr = g * isRight;
-      sumL += gl;
-      sqL += gl * g;
-      sumR += gr;
-      sqR += gr * g;
+      nRight += 1 - isLeft;
     }
     positions.set(right.subarray(0, nRight), start + nLeft);
-    this.leftSum = sumL;
-    this.leftSumSq = sqL;
-    this.rightSum = sumR;
-    this.rightSumSq = sqR;
     return start + nLeft;
   }
 
@@ -436,7 +428,7 @@ export class GradientTreeBuilder {
     this.leafCount++;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, sum: number, sumSq: number): void {
+  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, sum: number): void {
     if (slot >= this.stackStart.length) {
       const n = slot * 2;
       this.stackStart = growInt32(this.stackStart, n);
@@ -450,9 +442,6 @@ export class GradientTreeBuilder {
       const sumGrown = new Float64Array(n);
       sumGrown.set(this.stackSum);
       this.stackSum = sumGrown;
-      const sumSqGrown = new Float64Array(n);
-      sumSqGrown.set(this.stackSumSq);
-      this.stackSumSq = sumSqGrown;
     }
     this.stackStart[slot] = start;
     this.stackEnd[slot] = end;
@@ -461,7 +450,6 @@ export class GradientTreeBuilder {
     this.stackIsLeft[slot] = isLeft ? 1 : 0;
     this.stackHist[slot] = hist;
     this.stackSum[slot] = sum;
-    this.stackSumSq[slot] = sumSq;
   }
 
   private acquire(): number {
