@@ -58,6 +58,8 @@ export type BinLayout = 'columns' | 'rows' | 'both';
 
 /** Fits on more rows than this take their bin edges from a sample of this many rows (see fitBinRows). */
 export const EXACT_EDGE_ROWS = 200_000;
+/** Rows per block of the column-to-row transpose: the block's row-major slice stays in L1/L2. */
+const TRANSPOSE_BLOCK = 512;
 
 /** Learns per-feature bin edges on training rows and maps every row of a matrix to bin indices. */
 export class FeatureBinner {
@@ -115,7 +117,9 @@ export class FeatureBinner {
     const sampled = n > EXACT_EDGE_ROWS;
     const rowStride = layout === 'columns' ? 0 : (nFeatures + 3) & ~3;
     const rowMajor = layout === 'columns' ? null : new Uint8Array(n * rowStride);
-    const columns = layout === 'rows' ? null : new Array<Uint8Array>(nFeatures);
+    // Bins are computed column by column, then transposed in row blocks into the row-major layout
+    // (writing a whole column at a row stride would touch a cache line per row, per feature).
+    const columns = new Array<Uint8Array>(nFeatures);
     const nBins = new Int32Array(nFeatures);
     const nWork = sampled ? EXACT_EDGE_ROWS : n;
     const values = new Float64Array(nWork);
@@ -127,7 +131,7 @@ export class FeatureBinner {
     this.binEdges = new Array<Float64Array>(nFeatures);
     for (let f = 0; f < nFeatures; f++) {
       const column = X.columns[f]!;
-      const target = columns === null ? null : new Uint8Array(n);
+      const target = new Uint8Array(n);
       let nValues = 0;
       let nMissing = 0;
       if (sampled) {
@@ -188,8 +192,7 @@ export class FeatureBinner {
           } else {
             b = missingBin;
           }
-          if (target !== null) target[i] = b;
-          if (rowMajor !== null) rowMajor[i * rowStride + f] = b;
+          target[i] = b;
         }
       } else {
         // Bin = number of edges strictly below the value: a pointer that only moves forward.
@@ -197,19 +200,24 @@ export class FeatureBinner {
         for (let j = 0; j < nValues; j++) {
           const v = values[j]!;
           while (e < nEdges && edges[e]! < v) e++;
-          const pos = sortedPositions[j]!;
-          if (target !== null) target[pos] = e;
-          if (rowMajor !== null) rowMajor[pos * rowStride + f] = e;
+          target[sortedPositions[j]!] = e;
         }
         for (let j = n - nMissing; j < n; j++) {
-          const pos = sortedPositions[j]!;
-          if (target !== null) target[pos] = missingBin;
-          if (rowMajor !== null) rowMajor[pos * rowStride + f] = missingBin;
+          target[sortedPositions[j]!] = missingBin;
         }
       }
-      if (columns !== null) columns[f] = target!;
+      columns[f] = target;
     }
-    return { nRows: n, nFeatures, nBins, columns, rowMajor, rowStride };
+    if (rowMajor !== null) {
+      for (let blockStart = 0; blockStart < n; blockStart += TRANSPOSE_BLOCK) {
+        const blockEnd = Math.min(n, blockStart + TRANSPOSE_BLOCK);
+        for (let f = 0; f < nFeatures; f++) {
+          const column = columns[f]!;
+          for (let i = blockStart; i < blockEnd; i++) rowMajor[i * rowStride + f] = column[i]!;
+        }
+      }
+    }
+    return { nRows: n, nFeatures, nBins, columns: layout === 'rows' ? null : columns, rowMajor, rowStride };
   }
 
   /** Value bins of feature f (edges + 1); the missing bin index equals this. */

@@ -103,7 +103,8 @@ export class GradientBoostingClassifier implements Classifier {
     // Scores and probabilities, position-major (n × T).
     const raw = new Float64Array(n * T);
     for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) raw[i * T + k] = this.init[k]!;
-    const prob = new Float64Array(n * T);
+    // Multiclass probabilities (the binary path keeps what it needs per row, see updateBinaryRow).
+    const prob = new Float64Array(T === 1 ? 0 : n * T);
     const residual = new Float64Array(n);
     const nInBag = p.subsample < 1 ? Math.max(1, Math.floor(p.subsample * n)) : n;
     const pool = new Uint32Array(n);
@@ -117,7 +118,7 @@ export class GradientBoostingClassifier implements Classifier {
     // its score changes, in the same pass as the score update (one pass per tree instead of four).
     const binary = T === 1;
     const hessian = binary ? new Float64Array(n) : null;
-    if (binary) for (let i = 0; i < n; i++) updateBinaryRow(i, 0, raw, prob, residual, hessian!, labels);
+    if (binary) for (let i = 0; i < n; i++) updateBinaryRow(i, 0, raw, residual, hessian!, labels);
     const learningRate = p.learning_rate;
 
     for (let stage = 0; stage < p.n_estimators; stage++) {
@@ -163,7 +164,7 @@ export class GradientBoostingClassifier implements Classifier {
           const value = learningRate * step;
           store.value[builder.leafNode[leaf]!] = value;
           if (binary) {
-            for (let j = start; j < end; j++) updateBinaryRow(work[j]!, value, raw, prob, residual, hessian!, labels);
+            for (let j = start; j < end; j++) updateBinaryRow(work[j]!, value, raw, residual, hessian!, labels);
           } else {
             for (let j = start; j < end; j++) {
               const slot = work[j]! * T + k;
@@ -175,7 +176,7 @@ export class GradientBoostingClassifier implements Classifier {
           for (let i = 0; i < n; i++) {
             if (isInBag[i] === 1) continue;
             const value = store.value[builder.leafOf(store, root, i)]!;
-            if (binary) updateBinaryRow(i, value, raw, prob, residual, hessian!, labels);
+            if (binary) updateBinaryRow(i, value, raw, residual, hessian!, labels);
             else raw[i * T + k] = raw[i * T + k]! + value;
           }
         }
@@ -273,12 +274,11 @@ export class GradientBoostingClassifier implements Classifier {
   }
 }
 
-/** Adds `value` to position i's binary score and refreshes its probability, residual and Newton weight. */
+/** Adds `value` to position i's binary score and refreshes its residual y − p and Newton weight p(1 − p). */
 function updateBinaryRow(
   i: number,
   value: number,
   raw: Float64Array,
-  prob: Float64Array,
   residual: Float64Array,
   hessian: Float64Array,
   labels: Int32Array,
@@ -286,7 +286,6 @@ function updateBinaryRow(
   const score = raw[i]! + value;
   raw[i] = score;
   const p = 1 / (1 + Math.exp(-score));
-  prob[i] = p;
   residual[i] = (labels[i] === 1 ? 1 : 0) - p;
   hessian[i] = p * (1 - p);
 }

@@ -41,9 +41,9 @@ export interface GradientTreeInput {
   readonly limits: TreeLimits;
   readonly rng: Rng;
   /**
-   * True when `positions[0..count)` is every position of the bins (no subsampling): the root's bin
-   * counts are then the same for every tree, computed once and copied, and the root pass only adds
-   * gradients.
+   * True when `positions[0..count)` is 0, 1, …, n−1 — every position of the bins, in order (no
+   * subsampling): the root's bin counts are then the same for every tree, computed once and copied,
+   * and the root pass only adds gradients, reading rows front to back.
    */
   readonly allPositions?: boolean;
 }
@@ -120,7 +120,8 @@ export class GradientTreeBuilder {
           for (let i = 1; i < this.histSize; i += 2) this.rootCounts[i] = 0;
         } else {
           hist.set(this.rootCounts);
-          this.addGradients(hist, positions, 0, input.count, gradient);
+          // Every position, and at the root they are still 0…n−1 in order: no indirection.
+          this.addGradientsInOrder(hist, input.count, gradient);
         }
       } else {
         this.buildHistogram(hist, positions, 0, input.count, gradient);
@@ -257,12 +258,15 @@ export class GradientTreeBuilder {
     }
   }
 
-  /** Gradient sums only, onto a histogram that already holds the counts (the root's, see `allPositions`). */
-  private addGradients(hist: Float64Array, positions: Uint32Array, start: number, end: number, gradient: Float64Array): void {
+  /**
+   * Gradient sums only, of positions 0…n−1 in order, onto a histogram that already holds their counts
+   * (the root's, see `allPositions`): one RMW per (row, feature) instead of two, and the bins and
+   * gradients are read front to back.
+   */
+  private addGradientsInOrder(hist: Float64Array, n: number, gradient: Float64Array): void {
     const bins = this.bins;
     const stride = this.rowStride;
-    for (let i = start; i < end; i++) {
-      const pos = positions[i]!;
+    for (let pos = 0; pos < n; pos++) {
       const g = gradient[pos]!;
       const base = pos * stride;
       for (let f = 0; f < stride; f += 4) {
