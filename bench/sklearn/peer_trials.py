@@ -39,6 +39,10 @@ def make_model(name):
         from sklearn.ensemble import GradientBoostingClassifier
 
         return GradientBoostingClassifier(n_estimators=100, learning_rate=0.1, max_depth=3, random_state=42)
+    if name == "DecisionTree":
+        from sklearn.tree import DecisionTreeClassifier
+
+        return DecisionTreeClassifier(random_state=42)
     if name == "HistGradientBoosting":
         from sklearn.ensemble import HistGradientBoostingClassifier
 
