@@ -22,6 +22,14 @@
  */
 import type { Rng } from '../../random/rng.js';
 import type { FeatureBinner, FitBins } from './binner.js';
+import {
+  countsAndSumsKernel,
+  GENERATED_KERNELS_APPLY,
+  MAX_GENERATED_WORDS,
+  sumsInOrderKernel,
+  type CountsAndSumsKernel,
+  type SumsInOrderKernel,
+} from './histogram-kernels.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
 
@@ -59,6 +67,10 @@ export class GradientTreeBuilder {
   private readonly nFeatures: number;
   private readonly binner: FeatureBinner;
   private readonly histSize: number;
+  /** 32-bit view of the row-major bins and the kernels unrolled for this row width (null: loop kernels). */
+  private readonly words: Uint32Array;
+  private readonly countsAndSums: CountsAndSumsKernel | null;
+  private readonly sumsInOrder: SumsInOrderKernel | null;
   private readonly pool: Float64Array[] = [];
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
@@ -99,6 +111,11 @@ export class GradientTreeBuilder {
     this.nFeatures = bins.nFeatures;
     this.binner = binner;
     this.histSize = bins.rowStride * FEATURE_SLOT;
+    this.words = new Uint32Array(bins.rowMajor.buffer, bins.rowMajor.byteOffset, bins.rowMajor.length >>> 2);
+    const nWords = bins.rowStride >>> 2;
+    const generated = GENERATED_KERNELS_APPLY && nWords <= MAX_GENERATED_WORDS;
+    this.countsAndSums = generated ? countsAndSumsKernel(nWords) : null;
+    this.sumsInOrder = generated ? sumsInOrderKernel(nWords) : null;
     this.featureOrder = new Int32Array(this.nFeatures);
     for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
   }
@@ -226,6 +243,10 @@ export class GradientTreeBuilder {
   /** Histogram of positions[start..end): per feature slot, bin b at 2b = count, 2b + 1 = gradient sum. */
   private buildHistogram(hist: Float64Array, positions: Uint32Array, start: number, end: number, gradient: Float64Array): void {
     hist.fill(0);
+    if (this.countsAndSums !== null) {
+      this.countsAndSums(hist, this.words, positions, start, end, gradient);
+      return;
+    }
     const bins = this.bins;
     const stride = this.rowStride;
     for (let i = start; i < end; i++) {
@@ -264,6 +285,10 @@ export class GradientTreeBuilder {
    * gradients are read front to back.
    */
   private addGradientsInOrder(hist: Float64Array, n: number, gradient: Float64Array): void {
+    if (this.sumsInOrder !== null) {
+      this.sumsInOrder(hist, this.words, n, gradient);
+      return;
+    }
     const bins = this.bins;
     const stride = this.rowStride;
     for (let pos = 0; pos < n; pos++) {
