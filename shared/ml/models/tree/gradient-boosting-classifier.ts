@@ -134,7 +134,7 @@ export class GradientBoostingClassifier implements Classifier {
         inBag.sort();
         isInBag.fill(0);
         for (let i = 0; i < nInBag; i++) isInBag[inBag[i]!] = 1;
-      } else {
+      } else if (stage === 0) {
         for (let i = 0; i < n; i++) inBag[i] = i;
       }
       if (!binary) computeProbabilities(raw, prob, n, T);
