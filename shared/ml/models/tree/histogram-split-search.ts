@@ -90,6 +90,57 @@ export function accumulateClassHistogram(
   }
 }
 
+/**
+ * {@link accumulateClassHistogram} with the node's per-row class slot (STAT_TARGET + class) and weight
+ * already gathered into row order (`target[i]`, `weight[i]` for rows[start + i]): per feature only the
+ * bin is gathered.
+ */
+export function accumulateOrderedClassHistogram(
+  hist: Float64Array,
+  stride: number,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+  occupied: Uint32Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const b = bins[rows[start + i]!]!;
+    occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+    const o = b * stride;
+    const w = weight[i]!;
+    hist[o] = hist[o]! + 1;
+    hist[o + 1] = hist[o + 1]! + w;
+    const t = o + target[i]!;
+    hist[t] = hist[t]! + w;
+  }
+}
+
+/** {@link accumulateOrderedClassHistogram} without the occupied-bin set (large nodes list bins from counts). */
+export function accumulateOrderedClassHistogramDense(
+  hist: Float64Array,
+  stride: number,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const o = bins[rows[start + i]!]! * stride;
+    const w = weight[i]!;
+    hist[o] = hist[o]! + 1;
+    hist[o + 1] = hist[o + 1]! + w;
+    const t = o + target[i]!;
+    hist[t] = hist[t]! + w;
+  }
+}
+
 /** Regression counterpart of {@link accumulateClassHistogram}: stride 3, target sum at index 2. */
 export function accumulateRegressionHistogram(
   hist: Float64Array,

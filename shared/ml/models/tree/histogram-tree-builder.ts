@@ -25,6 +25,8 @@ import type { Rng } from '../../random/rng.js';
 import type { BinnedMatrix, FeatureBinner } from './binner.js';
 import {
   accumulateClassHistogram,
+  accumulateOrderedClassHistogram,
+  accumulateOrderedClassHistogramDense,
   accumulateRegressionHistogram,
   listNonEmptyBins,
   listOccupiedBins,
@@ -41,6 +43,8 @@ import type { TreeLimits } from './tree-limits.js';
 
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
 const EPSILON = 2.220446049250313e-16;
+/** Sampled-feature nodes with more rows than this list non-empty bins from the counts (see searchSampledFeatures). */
+const DENSE_NODE_ROWS = 512;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
@@ -79,6 +83,9 @@ export class HistogramTreeBuilder {
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  /** Per-node gathers of the sampled classification path (see gatherOrdered). */
+  private orderedWeight: Float64Array = new Float64Array(0);
+  private orderedTarget: Int32Array = new Int32Array(0);
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
   private readonly best: SplitCandidate;
@@ -301,6 +308,13 @@ export class HistogramTreeBuilder {
     const minLeaf = this.limits!.minSamplesLeaf;
     let visited = 0;
     let nonConstant = 0;
+    // Classification: the node's weights and classes gathered once into row order, not once per feature.
+    const ordered = this.classes !== null;
+    if (ordered) this.gatherOrdered(rows, start, end);
+    // Large classification nodes skip the occupied-bin set: its update is a read-modify-write on one of
+    // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
+    // one pass over ≤ 256 bins instead, small against the node's rows.
+    const dense = ordered && end - start > DENSE_NODE_ROWS;
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
       const j = i + rng.nextInt(p - i);
       const f = order[j]!;
@@ -308,10 +322,21 @@ export class HistogramTreeBuilder {
       order[i] = f;
       visited++;
       const nb = this.binned.nBins[f]!;
-      this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
-      const nListed = listOccupiedBins(this.occupied, nb, this.binList);
+      let nListed: number;
+      if (dense) {
+        accumulateOrderedClassHistogramDense(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        nListed = listNonEmptyBins(hist, 0, nb, stride, this.binList);
+      } else {
+        if (ordered) accumulateOrderedClassHistogram(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
+        else this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
+        nListed = listOccupiedBins(this.occupied, nb, this.binList);
+      }
       if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
         nonConstant++;
+      }
+      if (dense) {
+        hist.fill(0, 0, (nb + 1) * stride);
+        continue;
       }
       // Clear only what was touched: the listed value bins and the missing bin.
       for (let i = 0; i < nListed; i++) {
@@ -321,6 +346,22 @@ export class HistogramTreeBuilder {
       for (let s = nb * stride; s < (nb + 1) * stride; s++) hist[s] = 0;
     }
     return this.best.feature >= 0;
+  }
+
+  /** Node rows' class-weight slots (STAT_TARGET + class) and weights, in row order, for the sampled path. */
+  private gatherOrdered(rows: Uint32Array, start: number, end: number): void {
+    const m = end - start;
+    if (this.orderedWeight.length < m) {
+      this.orderedWeight = new Float64Array(Math.max(m, this.orderedWeight.length * 2));
+      this.orderedTarget = new Int32Array(this.orderedWeight.length);
+    }
+    const weights = this.weights;
+    const classes = this.classes!;
+    for (let i = 0; i < m; i++) {
+      const r = rows[start + i]!;
+      this.orderedWeight[i] = weights === null ? 1 : weights[r]!;
+      this.orderedTarget[i] = STAT_TARGET + classes[r]!;
+    }
   }
 
   private buildFullHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
