@@ -44,7 +44,7 @@ import type { TreeLimits } from './tree-limits.js';
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
 const EPSILON = 2.220446049250313e-16;
 /** Sampled-feature nodes with more rows than this list non-empty bins from the counts (see searchSampledFeatures). */
-const DENSE_NODE_ROWS = 512;
+const DENSE_NODE_ROWS = 128;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
