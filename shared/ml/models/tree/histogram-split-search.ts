@@ -382,7 +382,8 @@ function scanBinaryGini(
       const r1 = total1 - c1;
       const weightR = r0 + r1;
       if (weightL > 0 && weightR > 0) {
-        const score = (c0 * c0 + c1 * c1) / weightL + (r0 * r0 + r1 * r1) / weightR;
+        // One division per candidate: a/wL + b/wR = (a·wR + b·wL) / (wL·wR).
+        const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
         if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
       }
     }
