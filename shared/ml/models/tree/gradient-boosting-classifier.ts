@@ -141,7 +141,7 @@ export class GradientBoostingClassifier implements Classifier {
 
       for (let k = 0; k < T; k++) {
         if (!binary) {
-          for (let i = 0; i < n; i++) residual[i] = (labels[i] === k ? 1 : 0) - prob[i * T + k]!;
+          for (let i = 0; i < n; i++) residual[i] = +(labels[i] === k) - prob[i * T + k]!;
         }
         work.set(inBag);
         const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng, allPositions: isInBag === null });
@@ -286,7 +286,7 @@ function updateBinaryRow(
   const score = raw[i]! + value;
   raw[i] = score;
   const p = 1 / (1 + Math.exp(-score));
-  residual[i] = (labels[i] === 1 ? 1 : 0) - p;
+  residual[i] = +(labels[i] === 1) - p; // +(…): no branch on the label
   hessian[i] = p * (1 - p);
 }
 

@@ -435,7 +435,8 @@ export class GradientTreeBuilder {
       const pos = positions[i]!;
       const b = bins[pos]!;
       // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
-      const isLeft = (b <= lastLeftBin ? 1 : 0) | ((b === missingBin ? 1 : 0) & missingGoesLeft);
+      // +(comparison) compiles to a flag-to-register move, no branch.
+      const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
       positions[start + nLeft] = pos;
       right[nRight] = pos;
       nLeft += isLeft;
