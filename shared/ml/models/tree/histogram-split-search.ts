@@ -395,6 +395,51 @@ function scanBinaryGini(
   }
 }
 
+/**
+ * Two-class gini scan straight over a dense histogram's bins 0…nBins−1 (skipping empty ones), for a
+ * node without missing values of this feature: {@link scanFeatureHistogram}'s result without first
+ * listing the non-empty bins. @returns false when the feature is constant in the node.
+ */
+export function scanBinaryGiniDense(
+  hist: Float64Array,
+  nBins: number,
+  stride: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): boolean {
+  const totalCount = totals[STAT_COUNT]!;
+  const total0 = totals[STAT_TARGET]!;
+  const total1 = totals[STAT_TARGET + 1]!;
+  let count = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let previous = -1;
+  let nonEmpty = 0;
+  for (let b = 0; b < nBins; b++) {
+    const o = b * stride;
+    const binCount = hist[o]!;
+    if (binCount === 0) continue;
+    nonEmpty++;
+    if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+      const weightL = c0 + c1;
+      const r0 = total0 - c0;
+      const r1 = total1 - c1;
+      const weightR = r0 + r1;
+      if (weightL > 0 && weightR > 0) {
+        const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
+        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
+      }
+    }
+    count += binCount;
+    c0 += hist[o + STAT_TARGET]!;
+    c1 += hist[o + STAT_TARGET + 1]!;
+    previous = b;
+  }
+  return nonEmpty > 1;
+}
+
 /** Stores a new best split found by a scalar fast path (left stats: count, weight, two targets). */
 function recordBest(
   best: SplitCandidate,

@@ -31,6 +31,7 @@ import {
   listNonEmptyBins,
   listOccupiedBins,
   OCCUPIED_WORDS,
+  scanBinaryGiniDense,
   scanFeatureHistogram,
   SplitCandidate,
   STAT_COUNT,
@@ -83,6 +84,8 @@ export class HistogramTreeBuilder {
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  /** Right side of the partition in progress. */
+  private partitionScratch: Uint32Array = new Uint32Array(0);
   /** Per-node gathers of the sampled classification path (see gatherOrdered). */
   private orderedWeight: Float64Array = new Float64Array(0);
   private orderedTarget: Int32Array = new Int32Array(0);
@@ -315,6 +318,7 @@ export class HistogramTreeBuilder {
     // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
     // one pass over ≤ 256 bins instead, small against the node's rows.
     const dense = ordered && end - start > DENSE_NODE_ROWS;
+    const binaryGini = this.criterion === 'gini' && stride === STAT_TARGET + 2;
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
       const j = i + rng.nextInt(p - i);
       const f = order[j]!;
@@ -325,6 +329,12 @@ export class HistogramTreeBuilder {
       let nListed: number;
       if (dense) {
         accumulateOrderedClassHistogramDense(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        if (binaryGini && hist[nb * stride + STAT_COUNT] === 0) {
+          // Two-class gini without missing values: scan the bins directly, no list of non-empty bins.
+          if (scanBinaryGiniDense(hist, nb, stride, totals, minLeaf, f, this.best)) nonConstant++;
+          hist.fill(0, 0, (nb + 1) * stride);
+          continue;
+        }
         nListed = listNonEmptyBins(hist, 0, nb, stride, this.binList);
       } else {
         if (ordered) accumulateOrderedClassHistogram(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
@@ -393,25 +403,32 @@ export class HistogramTreeBuilder {
     }
   }
 
-  /** In-place partition of rows[start..end): left-going rows first; returns the first right index. */
+  /**
+   * Stable partition of rows[start..end): left-going rows first, both sides in their previous order
+   * (rows stay ascending, so the per-feature gathers read front to back); returns the first right
+   * index. Branch-free: +(comparison) steps two write cursors, where a branch on a random split would be
+   * mispredicted half the time.
+   */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
     const bins = this.binned.columns[feature]!;
     const missingBin = this.binned.nBins[feature]!;
-    let i = start;
-    let j = end;
-    while (i < j) {
+    const missingGoesLeft = missingLeft ? 1 : 0;
+    if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
+    const right = this.partitionScratch;
+    let nLeft = 0;
+    let nRight = 0;
+    for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const b = bins[r]!;
-      const goesLeft = b === missingBin ? missingLeft : b <= lastLeftBin;
-      if (goesLeft) {
-        i++;
-      } else {
-        j--;
-        rows[i] = rows[j]!;
-        rows[j] = r;
-      }
+      // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
+      const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
+      rows[start + nLeft] = r;
+      right[nRight] = r;
+      nLeft += isLeft;
+      nRight += 1 - isLeft;
     }
-    return i;
+    rows.set(right.subarray(0, nRight), start + nLeft);
+    return start + nLeft;
   }
 
   private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number): void {
