@@ -141,6 +141,42 @@ export function accumulateOrderedClassHistogramDense(
   }
 }
 
+/** {@link accumulateOrderedClassHistogramDense} for two features in one pass over the rows. */
+export function accumulateOrderedClassHistogramDensePair(
+  histA: Float64Array,
+  histB: Float64Array,
+  stride: number,
+  binsA: Uint8Array,
+  binsB: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const r = rows[start + i]!;
+    const oA = binsA[r]! * stride;
+    const oB = binsB[r]! * stride;
+    const w = weight[i]!;
+    const t = target[i]!;
+    // Different arrays: the loads may all go before the stores.
+    const cA = histA[oA]!;
+    const wA = histA[oA + 1]!;
+    const kA = histA[oA + t]!;
+    const cB = histB[oB]!;
+    const wB = histB[oB + 1]!;
+    const kB = histB[oB + t]!;
+    histA[oA] = cA + 1;
+    histA[oA + 1] = wA + w;
+    histA[oA + t] = kA + w;
+    histB[oB] = cB + 1;
+    histB[oB + 1] = wB + w;
+    histB[oB + t] = kB + w;
+  }
+}
+
 /** Regression counterpart of {@link accumulateClassHistogram}: stride 3, target sum at index 2. */
 export function accumulateRegressionHistogram(
   hist: Float64Array,

@@ -27,6 +27,7 @@ import {
   accumulateClassHistogram,
   accumulateOrderedClassHistogram,
   accumulateOrderedClassHistogramDense,
+  accumulateOrderedClassHistogramDensePair,
   accumulateRegressionHistogram,
   listNonEmptyBins,
   listOccupiedBins,
@@ -79,6 +80,8 @@ export class HistogramTreeBuilder {
   private readonly fullSize: number;
   /** Single-feature histogram of sampled mode; all zero between uses (only touched bins are cleared). */
   private readonly scratchHist: Float64Array;
+  /** Second single-feature histogram: large nodes accumulate two features per pass. */
+  private readonly scratchHist2: Float64Array;
   /** Occupied-bin set filled by the accumulation loops (ignored in full-histogram mode). */
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Non-empty bins of the feature being scanned, ascending. */
@@ -134,6 +137,7 @@ export class HistogramTreeBuilder {
     }
     this.fullSize = offset;
     this.scratchHist = new Float64Array((maxBins + 1) * this.stride);
+    this.scratchHist2 = new Float64Array((maxBins + 1) * this.stride);
     this.featureOrder = new Int32Array(this.nFeatures);
     for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
     this.best = new SplitCandidate(this.stride);
@@ -318,7 +322,7 @@ export class HistogramTreeBuilder {
     // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
     // one pass over ≤ 256 bins instead, small against the node's rows.
     const dense = ordered && end - start > DENSE_NODE_ROWS;
-    const binaryGini = this.criterion === 'gini' && stride === STAT_TARGET + 2;
+    if (dense) return this.searchSampledDense(rows, start, end, totals, maxFeatures, rng);
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
       const j = i + rng.nextInt(p - i);
       const f = order[j]!;
@@ -326,27 +330,11 @@ export class HistogramTreeBuilder {
       order[i] = f;
       visited++;
       const nb = this.binned.nBins[f]!;
-      let nListed: number;
-      if (dense) {
-        accumulateOrderedClassHistogramDense(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
-        if (binaryGini && hist[nb * stride + STAT_COUNT] === 0) {
-          // Two-class gini without missing values: scan the bins directly, no list of non-empty bins.
-          if (scanBinaryGiniDense(hist, nb, stride, totals, minLeaf, f, this.best)) nonConstant++;
-          hist.fill(0, 0, (nb + 1) * stride);
-          continue;
-        }
-        nListed = listNonEmptyBins(hist, 0, nb, stride, this.binList);
-      } else {
-        if (ordered) accumulateOrderedClassHistogram(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
-        else this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
-        nListed = listOccupiedBins(this.occupied, nb, this.binList);
-      }
+      if (ordered) accumulateOrderedClassHistogram(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
+      else this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
+      const nListed = listOccupiedBins(this.occupied, nb, this.binList);
       if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
         nonConstant++;
-      }
-      if (dense) {
-        hist.fill(0, 0, (nb + 1) * stride);
-        continue;
       }
       // Clear only what was touched: the listed value bins and the missing bin.
       for (let i = 0; i < nListed; i++) {
@@ -356,6 +344,67 @@ export class HistogramTreeBuilder {
       for (let s = nb * stride; s < (nb + 1) * stride; s++) hist[s] = 0;
     }
     return this.best.feature >= 0;
+  }
+
+  /**
+   * {@link searchSampledFeatures} for large classification nodes (rows already gathered): the first
+   * min(maxFeatures, p) draws never depend on a scan's outcome, so they are drawn up front — the same
+   * random sequence — and accumulated two features per pass over the rows (shared row loads, two
+   * independent update chains), then scanned in draw order, so ties resolve as before. Further
+   * features are drawn one at a time while every drawn one was constant, as sklearn's splitter does.
+   */
+  private searchSampledDense(rows: Uint32Array, start: number, end: number, totals: Float64Array, maxFeatures: number, rng: Rng): boolean {
+    const order = this.featureOrder;
+    const p = this.nFeatures;
+    const first = Math.min(maxFeatures, p);
+    for (let i = 0; i < first; i++) {
+      const j = i + rng.nextInt(p - i);
+      const f = order[j]!;
+      order[j] = order[i]!;
+      order[i] = f;
+    }
+    const columns = this.binned.columns;
+    const histA = this.scratchHist;
+    const histB = this.scratchHist2;
+    let nonConstant = 0;
+    for (let i = 0; i < first; i += 2) {
+      const fA = order[i]!;
+      if (i + 1 < first) {
+        const fB = order[i + 1]!;
+        accumulateOrderedClassHistogramDensePair(histA, histB, this.stride, columns[fA]!, columns[fB]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        if (this.scanDense(histA, fA, totals)) nonConstant++;
+        if (this.scanDense(histB, fB, totals)) nonConstant++;
+      } else {
+        accumulateOrderedClassHistogramDense(histA, this.stride, columns[fA]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        if (this.scanDense(histA, fA, totals)) nonConstant++;
+      }
+    }
+    for (let i = first; i < p && nonConstant === 0; i++) {
+      const j = i + rng.nextInt(p - i);
+      const f = order[j]!;
+      order[j] = order[i]!;
+      order[i] = f;
+      accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+      if (this.scanDense(histA, f, totals)) nonConstant++;
+    }
+    return this.best.feature >= 0;
+  }
+
+  /** Scans one feature's dense histogram (non-empty bins listed from the counts), then clears it. */
+  private scanDense(hist: Float64Array, f: number, totals: Float64Array): boolean {
+    const nb = this.binned.nBins[f]!;
+    const stride = this.stride;
+    const minLeaf = this.limits!.minSamplesLeaf;
+    let nonConstant: boolean;
+    if (this.criterion === 'gini' && stride === STAT_TARGET + 2 && hist[nb * stride + STAT_COUNT] === 0) {
+      // Two-class gini without missing values: scan the bins directly, no list of non-empty bins.
+      nonConstant = scanBinaryGiniDense(hist, nb, stride, totals, minLeaf, f, this.best);
+    } else {
+      const nListed = listNonEmptyBins(hist, 0, nb, stride, this.binList);
+      nonConstant = scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+    }
+    hist.fill(0, 0, (nb + 1) * stride);
+    return nonConstant;
   }
 
   /** Node rows' class-weight slots (STAT_TARGET + class) and weights, in row order, for the sampled path. */
