@@ -13,6 +13,7 @@ import type { PipelineSpecInput, ResolvedPipelineSpec } from '../schemas/pipelin
 import type { Dataset, FeatureMatrix } from './dataset/dataset.js';
 import { isTable, tableFromDataset, tableFromMatrix, type ColumnType, type Table, type TabularDataset, type Task } from './dataset/table.js';
 import { argmaxRows, type Classifier } from './models/classifier.js';
+import { FitCache } from './models/fit-cache.js';
 import { classifierFromJSON, createClassifier, createRegressor, regressorFromJSON } from './models/model-registry.js';
 import type { Regressor } from './models/regressor.js';
 import type { ModelName, RegressorName } from '../schemas/model-params.schema.js';
@@ -74,11 +75,14 @@ const PipelineV1Schema = z.object({
  * Reusable column buffers for {@link Pipeline.fit}: pass the same workspace to successive fits (CV
  * folds) so the transformed copy of the data is allocated once per trial, not once per fold.
  */
-export type PipelineWorkspace = ColumnWorkspace;
+export type PipelineWorkspace = ColumnWorkspace & {
+  /** Model-side work kept across the fits on this workspace (e.g. sorted feature orders for binning). */
+  modelCache?: FitCache;
+};
 
 /** A new, empty workspace. */
 export function createPipelineWorkspace(): PipelineWorkspace {
-  return createColumnWorkspace();
+  return { ...createColumnWorkspace(), modelCache: new FitCache() };
 }
 
 /**
@@ -132,7 +136,7 @@ export class Pipeline {
       throw new InvalidInputError('INVALID_ARGUMENT', `a ${this.task} pipeline cannot fit a ${target.task} target ("${target.name}")`);
     }
     const X = this.columnTransformer.fitTransform(table, rows, workspace);
-    if (target.task === 'classification') (this.model as Classifier).fit(X, target.y, rows);
+    if (target.task === 'classification') (this.model as Classifier).fit(X, target.y, rows, workspace?.modelCache);
     else (this.model as Regressor).fit(X, target.y, rows);
     this.inputColumns = table.columns.map((c) => ({ name: c.name, type: c.type }));
     this.featureNames = this.columnTransformer.featureNamesOut.slice();

@@ -1,17 +1,20 @@
 import type { FeatureMatrix } from '../dataset/dataset.js';
+import type { FitCache } from './fit-cache.js';
 
 /**
  * The contract every estimator honours (mljs-style): fit on a row subset without copying, predict
  * probabilities row-major, serialize to plain JSON and load back through the model registry.
  *
  * `rows` selects training/prediction rows by index (a CV fold); when omitted every row is used.
+ * `cache` (optional) is shared by successive fits on the same columns, e.g. the CV folds of a trial; a
+ * model may keep per-dataset work in it but must fit exactly as without it.
  */
 export interface Classifier {
   /** Registry name, e.g. `random_forest`. */
   readonly name: string;
   /** Number of classes seen in fit (fixed by the dataset, even if a fold lacks a class). */
   readonly nClasses: number;
-  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void;
+  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void;
   /**
    * Class probabilities, row-major: `out[i * nClasses + k]` for the i-th selected row.
    * `out` may be supplied to avoid an allocation; it must have length `rows.length * nClasses`.

@@ -21,6 +21,7 @@ import { LogisticRegressionParamsSchema, type LogisticRegressionParams } from '.
 import type { FeatureMatrix } from '../dataset/dataset.js';
 import { choleskyDecompose, choleskySolveInPlace } from '../linalg/cholesky-solve.js';
 import { classCountOf } from './class-count-of.js';
+import type { FitCache } from './fit-cache.js';
 import { argmaxRows, type Classifier, type SerializedModel } from './classifier.js';
 import { constructFromArtifact, parseModelArtifact } from './model-artifact.js';
 import { parseModelParams } from './parse-model-params.js';
@@ -88,7 +89,7 @@ export class LogisticRegression implements Classifier {
    * Fits on `rows` (default: all rows). `y` holds class indices; the class count is taken from the
    * whole `y` (max + 1, at least 2) so every fold of one dataset yields the same output shape.
    */
-  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
+  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
     const p = X.columns.length;
     const nClasses = classCountOf(y);
     const n = rows ? rows.length : X.nRows;
@@ -125,7 +126,18 @@ export class LogisticRegression implements Classifier {
     const theta = new Float64Array(problem.nOut * problem.width);
     const m = problem.nOut * problem.width;
     const factor: HessianFactor = { hess: new Float64Array(m * m), valid: false };
-    if (n >= WARM_START_MIN_ROWS) {
+    // A CV fold starts from the previous fold's solution and Hessian factor when the trial's fits share
+    // a cache: the folds overlap in most rows, so that start is closer than the subsample's. Only folds
+    // (`rows` given): the refit on every row is the saved model, and it must come out bit for bit as a
+    // standalone fit of the same data, whatever ran before it.
+    const key = `${JSON.stringify(this.params)}|${nClasses}|${p}`;
+    const previous = rows !== undefined ? cache?.logisticStart : undefined;
+    const warm = previous !== undefined && previous !== null && previous.key === key && previous.theta.length === m;
+    if (warm) {
+      theta.set(previous.theta);
+      factor.hess.set(previous.factor);
+      factor.valid = true;
+    } else if (n >= WARM_START_MIN_ROWS) {
       // Newton from zero spends several damped steps (each a full Hessian) far from the optimum. On
       // large fits those steps are taken on a strided subsample first; the full-data solve then starts
       // near the optimum, with the subsample's Hessian factor (weights scaled to match) as its first
@@ -133,6 +145,7 @@ export class LogisticRegression implements Classifier {
       solveNewton(subsampleProblem(problem, WARM_START_STRIDE), theta, maxIter, WARM_START_RELATIVE_TOL, factor);
     }
     this.nIter = solveNewton(problem, theta, maxIter, RELATIVE_GRADIENT_TOL, factor);
+    if (cache !== undefined && factor.valid) cache.logisticStart = { key, theta: theta.slice(), factor: factor.hess.slice() };
 
     this.nClasses = nClasses;
     this.nFeatures = p;
@@ -469,7 +482,8 @@ function lossAt(
       // log(1 + eᶻ) = max(z, 0) + log1p(e⁻|ᶻ|), without overflow.
       const e = Math.exp(-Math.abs(zi));
       if (expOut) expOut[i] = e;
-      data += rowWeights[i]! * ((zi > 0 ? zi : 0) + Math.log1p(e) - (labels[i] === 1 ? zi : 0));
+      // +(…) and Math.max: no branch on the label or the sign of z (random, so mispredicted half the time).
+      data += rowWeights[i]! * (Math.max(zi, 0) + Math.log1p(e) - +(labels[i] === 1) * zi);
     }
   } else {
     for (let i = 0; i < n; i++) {
@@ -534,7 +548,7 @@ function gradientAt(
     const base = k * width;
     const target = nOut === 1 ? 1 : k;
     for (let i = 0; i < n; i++) {
-      residual[i] = rowWeights[i]! * (prob[i * nOut + k]! - (labels[i] === target ? 1 : 0));
+      residual[i] = rowWeights[i]! * (prob[i * nOut + k]! - +(labels[i] === target));
     }
     for (let a = 0; a < width; a++) {
       const value = dot(residual, design[a]!, n);

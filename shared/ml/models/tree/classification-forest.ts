@@ -4,10 +4,11 @@
  * average the trees' leaf class fractions at predict time (sklearn's `predict_proba` semantics).
  */
 import { InvalidInputError } from '../../../errors/index.js';
-import type { FeatureMatrix } from '../../dataset/dataset.js';
+import { allRows, type FeatureMatrix } from '../../dataset/dataset.js';
 import { Rng } from '../../random/rng.js';
 import { balancedClassWeights } from './balanced-class-weights.js';
 import { FeatureBinner } from './binner.js';
+import type { ColumnOrderCache } from './column-order-cache.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
@@ -34,43 +35,46 @@ export function fitClassificationForest(
   nClasses: number,
   options: ClassificationForestOptions,
   seed: number,
+  orders?: ColumnOrderCache,
 ): NodeStore {
   const nTrain = rows.length;
   if (nTrain === 0) throw new InvalidInputError('INVALID_ARGUMENT', 'cannot fit a tree on zero rows');
-  const binner = new FeatureBinner(options.maxBins).fit(X, rows);
-  const binned = binner.transform(X);
-  const builder = new HistogramTreeBuilder(binned, binner, options.criterion, y, nClasses);
+  // Everything per row is positional (position i = row rows[i]): compact bins of the fitted rows only,
+  // labels and weights, so the trees read small dense arrays instead of gathering from the dataset's.
+  const binner = new FeatureBinner(options.maxBins);
+  const bins = binner.fitBinRows(X, rows, 'columns', orders);
+  const labels = new Int32Array(nTrain);
+  for (let i = 0; i < nTrain; i++) labels[i] = y[rows[i]!]!;
+  const positions = allRows(nTrain);
+  const builder = new HistogramTreeBuilder({ nRows: nTrain, columns: bins.columns!, nBins: bins.nBins }, binner, options.criterion, labels, nClasses);
   const store = new NodeStore(nClasses, X.columns.length);
   const rng = new Rng(seed);
   const work = new Uint32Array(nTrain);
-  const fullClassWeights = options.classWeight === null ? null : balancedClassWeights(y, rows, nClasses);
-  const counts = options.bootstrap ? new Float64Array(X.nRows) : null;
-  const weights = options.bootstrap || fullClassWeights !== null ? new Float64Array(X.nRows) : null;
+  const fullClassWeights = options.classWeight === null ? null : balancedClassWeights(labels, positions, nClasses);
+  const counts = options.bootstrap ? new Float64Array(nTrain) : null;
+  const weights = options.bootstrap || fullClassWeights !== null ? new Float64Array(nTrain) : null;
 
   for (let t = 0; t < options.nTrees; t++) {
     const treeRng = rng.fork();
     let count = 0;
     if (counts !== null) {
-      for (let i = 0; i < nTrain; i++) counts[rows[i]!] = 0;
+      counts.fill(0);
       for (let i = 0; i < nTrain; i++) {
-        const r = rows[treeRng.nextInt(nTrain)]!;
-        counts[r] = counts[r]! + 1;
+        const pos = treeRng.nextInt(nTrain);
+        counts[pos] = counts[pos]! + 1;
       }
-      for (let i = 0; i < nTrain; i++) {
-        const r = rows[i]!;
-        if (counts[r]! > 0) work[count++] = r;
-      }
+      for (let i = 0; i < nTrain; i++) if (counts[i]! > 0) work[count++] = i;
     } else {
-      work.set(rows);
+      work.set(positions);
       count = nTrain;
     }
     if (weights !== null) {
       const classWeights =
-        options.classWeight === 'balanced_subsample' && counts !== null ? balancedClassWeights(y, rows, nClasses, counts) : fullClassWeights;
+        options.classWeight === 'balanced_subsample' && counts !== null ? balancedClassWeights(labels, positions, nClasses, counts) : fullClassWeights;
       for (let i = 0; i < count; i++) {
-        const r = work[i]!;
-        const base = counts === null ? 1 : counts[r]!;
-        weights[r] = classWeights === null ? base : base * classWeights[y[r]!]!;
+        const pos = work[i]!;
+        const base = counts === null ? 1 : counts[pos]!;
+        weights[pos] = classWeights === null ? base : base * classWeights[labels[pos]!]!;
       }
     }
     builder.build(store, { rows: work, count, weights, limits: options.limits, rng: treeRng });

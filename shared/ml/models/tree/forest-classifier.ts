@@ -10,6 +10,7 @@ import type { FeatureMatrix } from '../../dataset/dataset.js';
 import { allRows } from '../../dataset/dataset.js';
 import { classCountOf } from '../class-count-of.js';
 import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
+import type { FitCache } from '../fit-cache.js';
 import { fitClassificationForest, predictForestProba } from './classification-forest.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { resolveTreeLimits, type TreeLimitParams } from './tree-limits.js';
@@ -73,7 +74,7 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
   protected abstract growth(): ForestGrowth;
 
   /** Fits on `rows` (default all). Class count comes from the whole `y` (see {@link classCountOf}). */
-  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
+  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
     const selected = rows ?? allRows(X.nRows);
     this.nClasses = classCountOf(y);
     const p = this.params;
@@ -92,6 +93,7 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
         limits: resolveTreeLimits(p, selected.length, X.columns.length),
       },
       this.seed,
+      cache?.columnOrder,
     );
   }
 

@@ -23,11 +23,12 @@ import type { FeatureMatrix } from '../../dataset/dataset.js';
 import { allRows } from '../../dataset/dataset.js';
 import { Rng } from '../../random/rng.js';
 import { classCountOf } from '../class-count-of.js';
+import type { FitCache } from '../fit-cache.js';
 import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
 import { constructFromArtifact, parseModelArtifact } from '../model-artifact.js';
 import { parseModelParams } from '../parse-model-params.js';
 import { FeatureBinner } from './binner.js';
-import { HistogramTreeBuilder } from './histogram-tree-builder.js';
+import { GradientTreeBuilder } from './gradient-tree-builder.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { resolveTreeLimits } from './tree-limits.js';
 
@@ -72,8 +73,15 @@ export class GradientBoostingClassifier implements Classifier {
     return this.nClasses === 2 ? 1 : this.nClasses;
   }
 
-  /** Fits on `rows` (default all). Class count comes from the whole `y` (max + 1, at least 2). */
-  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array): void {
+  /**
+   * Fits on `rows` (default all). Class count comes from the whole `y` (max + 1, at least 2).
+   *
+   * Everything per row is positional (position i = row `selected[i]`): compact row-major bins of the
+   * fitted rows only, scores, probabilities and residuals. After each tree the builder's leaf segments
+   * give every in-bag row its leaf, so the Newton sums and the score update read the segments instead
+   * of walking the tree again for each row.
+   */
+  fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
     const selected = rows ?? allRows(X.nRows);
     const n = selected.length;
     if (n === 0) throw new InvalidInputError('INVALID_ARGUMENT', 'cannot fit gradient boosting on zero rows');
@@ -83,75 +91,95 @@ export class GradientBoostingClassifier implements Classifier {
     const T = this.treesPerStage;
     const nFeatures = X.columns.length;
 
-    const binner = new FeatureBinner(p.max_bins).fit(X, selected);
-    const builder = new HistogramTreeBuilder(binner.transform(X), binner, 'squared_error', null, 1);
+    const binner = new FeatureBinner(p.max_bins);
+    const builder = new GradientTreeBuilder(binner.fitBinRows(X, selected, 'both', cache?.columnOrder), binner);
     const store = new NodeStore(1, nFeatures, 1024);
     const limits = resolveTreeLimits(p, n, nFeatures);
     const rng = new Rng(this.seed);
 
     this.init = priorScores(y, selected, K);
-    // Scores and probabilities of the training rows, by position in `selected`.
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) labels[i] = y[selected[i]!]!;
+    // Scores and probabilities, position-major (n × T).
     const raw = new Float64Array(n * T);
     for (let i = 0; i < n; i++) for (let k = 0; k < T; k++) raw[i * T + k] = this.init[k]!;
-    const prob = new Float64Array(n * T);
-    const residual = new Float64Array(X.nRows); // indexed by row number, as the builder reads it
-    const leafOf = new Int32Array(n);
+    // Multiclass probabilities (the binary path keeps what it needs per row, see updateBinaryRow).
+    const prob = new Float64Array(T === 1 ? 0 : n * T);
+    const residual = new Float64Array(n);
     const nInBag = p.subsample < 1 ? Math.max(1, Math.floor(p.subsample * n)) : n;
-    const pool = Uint32Array.from(selected);
-    const inBagPositions = new Uint32Array(nInBag);
-    const positionOfRow = new Int32Array(X.nRows);
-    for (let i = 0; i < n; i++) positionOfRow[selected[i]!] = i;
+    const pool = new Uint32Array(n);
+    for (let i = 0; i < n; i++) pool[i] = i;
+    const inBag = new Uint32Array(nInBag);
     const work = new Uint32Array(nInBag);
-    let numerator = new Float64Array(64);
-    let denominator = new Float64Array(64);
+    // Out-of-bag marks of the stage (subsampling only): their scores follow the tree by bins.
+    const isInBag = nInBag < n ? new Uint8Array(n) : null;
     const newtonScale = T === 1 ? 1 : (K - 1) / K;
+    // Binary problems keep p, the residual y − p and the Newton weight p(1 − p) of every row current as
+    // its score changes, in the same pass as the score update (one pass per tree instead of four).
+    const binary = T === 1;
+    const hessian = binary ? new Float64Array(n) : null;
+    if (binary) for (let i = 0; i < n; i++) updateBinaryRow(i, 0, raw, residual, hessian!, labels);
+    const learningRate = p.learning_rate;
 
     for (let stage = 0; stage < p.n_estimators; stage++) {
-      // In-bag rows of this stage (sorted positions, so leaf sums run in row order).
-      if (nInBag < n) {
+      // In-bag positions of this stage, sorted (the same draw as sklearn's stochastic GB, by position).
+      if (isInBag !== null) {
         for (let i = 0; i < nInBag; i++) {
           const j = i + rng.nextInt(n - i);
           const tmp = pool[i]!;
           pool[i] = pool[j]!;
           pool[j] = tmp;
         }
-        for (let i = 0; i < nInBag; i++) inBagPositions[i] = positionOfRow[pool[i]!]!;
-        inBagPositions.sort();
-      } else {
-        for (let i = 0; i < n; i++) inBagPositions[i] = i;
+        inBag.set(pool.subarray(0, nInBag));
+        inBag.sort();
+        isInBag.fill(0);
+        for (let i = 0; i < nInBag; i++) isInBag[inBag[i]!] = 1;
+      } else if (stage === 0) {
+        for (let i = 0; i < n; i++) inBag[i] = i;
       }
-      computeProbabilities(raw, prob, n, T);
+      if (!binary) computeProbabilities(raw, prob, n, T);
 
       for (let k = 0; k < T; k++) {
-        for (let i = 0; i < n; i++) {
-          const target = T === 1 ? (y[selected[i]!] === 1 ? 1 : 0) : y[selected[i]!] === k ? 1 : 0;
-          residual[selected[i]!] = target - prob[i * T + k]!;
+        if (!binary) {
+          for (let i = 0; i < n; i++) residual[i] = +(labels[i] === k) - prob[i * T + k]!;
         }
-        for (let i = 0; i < nInBag; i++) work[i] = selected[inBagPositions[i]!]!;
-        const root = builder.build(store, { rows: work, count: nInBag, weights: null, targets: residual, limits, rng });
-        const size = store.size - root;
-        if (numerator.length < size) {
-          numerator = new Float64Array(size * 2);
-          denominator = new Float64Array(size * 2);
+        work.set(inBag);
+        const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng, allPositions: isInBag === null });
+        // Newton step per leaf over its in-bag rows, then the score update of those rows.
+        for (let leaf = 0; leaf < builder.leafCount; leaf++) {
+          const start = builder.leafStart[leaf]!;
+          const end = builder.leafEnd[leaf]!;
+          let numerator = 0;
+          let denominator = 0;
+          for (let j = start; j < end; j++) {
+            const i = work[j]!;
+            numerator += residual[i]!;
+            if (binary) denominator += hessian![i]!;
+            else {
+              const pk = prob[i * T + k]!;
+              denominator += pk * (1 - pk);
+            }
+          }
+          const step = Math.abs(denominator) < MIN_DENOMINATOR ? 0 : (newtonScale * numerator) / denominator;
+          const value = learningRate * step;
+          store.value[builder.leafNode[leaf]!] = value;
+          if (binary) {
+            for (let j = start; j < end; j++) updateBinaryRow(work[j]!, value, raw, residual, hessian!, labels);
+          } else {
+            for (let j = start; j < end; j++) {
+              const slot = work[j]! * T + k;
+              raw[slot] = raw[slot]! + value;
+            }
+          }
         }
-        numerator.fill(0, 0, size);
-        denominator.fill(0, 0, size);
-        for (let i = 0; i < n; i++) leafOf[i] = store.findLeaf(root, X.columns, selected[i]!) - root;
-        for (let j = 0; j < nInBag; j++) {
-          const i = inBagPositions[j]!;
-          const leaf = leafOf[i]!;
-          const pk = prob[i * T + k]!;
-          numerator[leaf] = numerator[leaf]! + residual[selected[i]!]!;
-          denominator[leaf] = denominator[leaf]! + pk * (1 - pk);
+        if (isInBag !== null) {
+          for (let i = 0; i < n; i++) {
+            if (isInBag[i] === 1) continue;
+            const value = store.value[builder.leafOf(store, root, i)]!;
+            if (binary) updateBinaryRow(i, value, raw, residual, hessian!, labels);
+            else raw[i * T + k] = raw[i * T + k]! + value;
+          }
         }
-        // Only leaves are read at predict time; internal nodes keep the builder's mean residual.
-        for (let node = 0; node < size; node++) {
-          if (store.left[root + node] !== -1) continue;
-          const den = denominator[node]!;
-          const step = Math.abs(den) < MIN_DENOMINATOR ? 0 : (newtonScale * numerator[node]!) / den;
-          store.value[root + node] = p.learning_rate * step;
-        }
-        for (let i = 0; i < n; i++) raw[i * T + k] = raw[i * T + k]! + store.value[root + leafOf[i]!]!;
       }
     }
     this.nodes = store;
@@ -244,6 +272,22 @@ export class GradientBoostingClassifier implements Classifier {
     if (this.nodes === null) throw new InvalidInputError('INVALID_ARGUMENT', 'gradient_boosting is not fitted; call fit first');
     return this.nodes;
   }
+}
+
+/** Adds `value` to position i's binary score and refreshes its residual y − p and Newton weight p(1 − p). */
+function updateBinaryRow(
+  i: number,
+  value: number,
+  raw: Float64Array,
+  residual: Float64Array,
+  hessian: Float64Array,
+  labels: Int32Array,
+): void {
+  const score = raw[i]! + value;
+  raw[i] = score;
+  const p = 1 / (1 + Math.exp(-score));
+  residual[i] = +(labels[i] === 1) - p; // +(…): no branch on the label
+  hessian[i] = p * (1 - p);
 }
 
 /** Prior raw scores: binary log-odds of class 1, multiclass log class frequencies (clipped). */

@@ -90,6 +90,93 @@ export function accumulateClassHistogram(
   }
 }
 
+/**
+ * {@link accumulateClassHistogram} with the node's per-row class slot (STAT_TARGET + class) and weight
+ * already gathered into row order (`target[i]`, `weight[i]` for rows[start + i]): per feature only the
+ * bin is gathered.
+ */
+export function accumulateOrderedClassHistogram(
+  hist: Float64Array,
+  stride: number,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+  occupied: Uint32Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const b = bins[rows[start + i]!]!;
+    occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+    const o = b * stride;
+    const w = weight[i]!;
+    hist[o] = hist[o]! + 1;
+    hist[o + 1] = hist[o + 1]! + w;
+    const t = o + target[i]!;
+    hist[t] = hist[t]! + w;
+  }
+}
+
+/** {@link accumulateOrderedClassHistogram} without the occupied-bin set (large nodes list bins from counts). */
+export function accumulateOrderedClassHistogramDense(
+  hist: Float64Array,
+  stride: number,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const o = bins[rows[start + i]!]! * stride;
+    const w = weight[i]!;
+    hist[o] = hist[o]! + 1;
+    hist[o + 1] = hist[o + 1]! + w;
+    const t = o + target[i]!;
+    hist[t] = hist[t]! + w;
+  }
+}
+
+/** {@link accumulateOrderedClassHistogramDense} for two features in one pass over the rows. */
+export function accumulateOrderedClassHistogramDensePair(
+  histA: Float64Array,
+  histB: Float64Array,
+  stride: number,
+  binsA: Uint8Array,
+  binsB: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const r = rows[start + i]!;
+    const oA = binsA[r]! * stride;
+    const oB = binsB[r]! * stride;
+    const w = weight[i]!;
+    const t = target[i]!;
+    // Different arrays: the loads may all go before the stores.
+    const cA = histA[oA]!;
+    const wA = histA[oA + 1]!;
+    const kA = histA[oA + t]!;
+    const cB = histB[oB]!;
+    const wB = histB[oB + 1]!;
+    const kB = histB[oB + t]!;
+    histA[oA] = cA + 1;
+    histA[oA + 1] = wA + w;
+    histA[oA + t] = kA + w;
+    histB[oB] = cB + 1;
+    histB[oB + 1] = wB + w;
+    histB[oB + t] = kB + w;
+  }
+}
+
 /** Regression counterpart of {@link accumulateClassHistogram}: stride 3, target sum at index 2. */
 export function accumulateRegressionHistogram(
   hist: Float64Array,
@@ -331,7 +418,8 @@ function scanBinaryGini(
       const r1 = total1 - c1;
       const weightR = r0 + r1;
       if (weightL > 0 && weightR > 0) {
-        const score = (c0 * c0 + c1 * c1) / weightL + (r0 * r0 + r1 * r1) / weightR;
+        // One division per candidate: a/wL + b/wR = (a·wR + b·wL) / (wL·wR).
+        const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
         if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
       }
     }
@@ -341,6 +429,51 @@ function scanBinaryGini(
     c1 += hist[o + STAT_TARGET + 1]!;
     previous = b;
   }
+}
+
+/**
+ * Two-class gini scan straight over a dense histogram's bins 0…nBins−1 (skipping empty ones), for a
+ * node without missing values of this feature: {@link scanFeatureHistogram}'s result without first
+ * listing the non-empty bins. @returns false when the feature is constant in the node.
+ */
+export function scanBinaryGiniDense(
+  hist: Float64Array,
+  nBins: number,
+  stride: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): boolean {
+  const totalCount = totals[STAT_COUNT]!;
+  const total0 = totals[STAT_TARGET]!;
+  const total1 = totals[STAT_TARGET + 1]!;
+  let count = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let previous = -1;
+  let nonEmpty = 0;
+  for (let b = 0; b < nBins; b++) {
+    const o = b * stride;
+    const binCount = hist[o]!;
+    if (binCount === 0) continue;
+    nonEmpty++;
+    if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+      const weightL = c0 + c1;
+      const r0 = total0 - c0;
+      const r1 = total1 - c1;
+      const weightR = r0 + r1;
+      if (weightL > 0 && weightR > 0) {
+        const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
+        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
+      }
+    }
+    count += binCount;
+    c0 += hist[o + STAT_TARGET]!;
+    c1 += hist[o + STAT_TARGET + 1]!;
+    previous = b;
+  }
+  return nonEmpty > 1;
 }
 
 /** Stores a new best split found by a scalar fast path (left stats: count, weight, two targets). */

@@ -25,10 +25,14 @@ import type { Rng } from '../../random/rng.js';
 import type { BinnedMatrix, FeatureBinner } from './binner.js';
 import {
   accumulateClassHistogram,
+  accumulateOrderedClassHistogram,
+  accumulateOrderedClassHistogramDense,
+  accumulateOrderedClassHistogramDensePair,
   accumulateRegressionHistogram,
   listNonEmptyBins,
   listOccupiedBins,
   OCCUPIED_WORDS,
+  scanBinaryGiniDense,
   scanFeatureHistogram,
   SplitCandidate,
   STAT_COUNT,
@@ -41,6 +45,8 @@ import type { TreeLimits } from './tree-limits.js';
 
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
 const EPSILON = 2.220446049250313e-16;
+/** Sampled-feature nodes with more rows than this list non-empty bins from the counts (see searchSampledFeatures). */
+const DENSE_NODE_ROWS = 128;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
@@ -74,11 +80,18 @@ export class HistogramTreeBuilder {
   private readonly fullSize: number;
   /** Single-feature histogram of sampled mode; all zero between uses (only touched bins are cleared). */
   private readonly scratchHist: Float64Array;
+  /** Second single-feature histogram: large nodes accumulate two features per pass. */
+  private readonly scratchHist2: Float64Array;
   /** Occupied-bin set filled by the accumulation loops (ignored in full-histogram mode). */
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  /** Right side of the partition in progress. */
+  private partitionScratch: Uint32Array = new Uint32Array(0);
+  /** Per-node gathers of the sampled classification path (see gatherOrdered). */
+  private orderedWeight: Float64Array = new Float64Array(0);
+  private orderedTarget: Int32Array = new Int32Array(0);
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
   private readonly best: SplitCandidate;
@@ -124,6 +137,7 @@ export class HistogramTreeBuilder {
     }
     this.fullSize = offset;
     this.scratchHist = new Float64Array((maxBins + 1) * this.stride);
+    this.scratchHist2 = new Float64Array((maxBins + 1) * this.stride);
     this.featureOrder = new Int32Array(this.nFeatures);
     for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
     this.best = new SplitCandidate(this.stride);
@@ -301,6 +315,14 @@ export class HistogramTreeBuilder {
     const minLeaf = this.limits!.minSamplesLeaf;
     let visited = 0;
     let nonConstant = 0;
+    // Classification: the node's weights and classes gathered once into row order, not once per feature.
+    const ordered = this.classes !== null;
+    if (ordered) this.gatherOrdered(rows, start, end);
+    // Large classification nodes skip the occupied-bin set: its update is a read-modify-write on one of
+    // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
+    // one pass over ≤ 256 bins instead, small against the node's rows.
+    const dense = ordered && end - start > DENSE_NODE_ROWS;
+    if (dense) return this.searchSampledDense(rows, start, end, totals, maxFeatures, rng);
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
       const j = i + rng.nextInt(p - i);
       const f = order[j]!;
@@ -308,7 +330,8 @@ export class HistogramTreeBuilder {
       order[i] = f;
       visited++;
       const nb = this.binned.nBins[f]!;
-      this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
+      if (ordered) accumulateOrderedClassHistogram(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
+      else this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
       const nListed = listOccupiedBins(this.occupied, nb, this.binList);
       if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
         nonConstant++;
@@ -321,6 +344,83 @@ export class HistogramTreeBuilder {
       for (let s = nb * stride; s < (nb + 1) * stride; s++) hist[s] = 0;
     }
     return this.best.feature >= 0;
+  }
+
+  /**
+   * {@link searchSampledFeatures} for large classification nodes (rows already gathered): the first
+   * min(maxFeatures, p) draws never depend on a scan's outcome, so they are drawn up front — the same
+   * random sequence — and accumulated two features per pass over the rows (shared row loads, two
+   * independent update chains), then scanned in draw order, so ties resolve as before. Further
+   * features are drawn one at a time while every drawn one was constant, as sklearn's splitter does.
+   */
+  private searchSampledDense(rows: Uint32Array, start: number, end: number, totals: Float64Array, maxFeatures: number, rng: Rng): boolean {
+    const order = this.featureOrder;
+    const p = this.nFeatures;
+    const first = Math.min(maxFeatures, p);
+    for (let i = 0; i < first; i++) {
+      const j = i + rng.nextInt(p - i);
+      const f = order[j]!;
+      order[j] = order[i]!;
+      order[i] = f;
+    }
+    const columns = this.binned.columns;
+    const histA = this.scratchHist;
+    const histB = this.scratchHist2;
+    let nonConstant = 0;
+    for (let i = 0; i < first; i += 2) {
+      const fA = order[i]!;
+      if (i + 1 < first) {
+        const fB = order[i + 1]!;
+        accumulateOrderedClassHistogramDensePair(histA, histB, this.stride, columns[fA]!, columns[fB]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        if (this.scanDense(histA, fA, totals)) nonConstant++;
+        if (this.scanDense(histB, fB, totals)) nonConstant++;
+      } else {
+        accumulateOrderedClassHistogramDense(histA, this.stride, columns[fA]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        if (this.scanDense(histA, fA, totals)) nonConstant++;
+      }
+    }
+    for (let i = first; i < p && nonConstant === 0; i++) {
+      const j = i + rng.nextInt(p - i);
+      const f = order[j]!;
+      order[j] = order[i]!;
+      order[i] = f;
+      accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+      if (this.scanDense(histA, f, totals)) nonConstant++;
+    }
+    return this.best.feature >= 0;
+  }
+
+  /** Scans one feature's dense histogram (non-empty bins listed from the counts), then clears it. */
+  private scanDense(hist: Float64Array, f: number, totals: Float64Array): boolean {
+    const nb = this.binned.nBins[f]!;
+    const stride = this.stride;
+    const minLeaf = this.limits!.minSamplesLeaf;
+    let nonConstant: boolean;
+    if (this.criterion === 'gini' && stride === STAT_TARGET + 2 && hist[nb * stride + STAT_COUNT] === 0) {
+      // Two-class gini without missing values: scan the bins directly, no list of non-empty bins.
+      nonConstant = scanBinaryGiniDense(hist, nb, stride, totals, minLeaf, f, this.best);
+    } else {
+      const nListed = listNonEmptyBins(hist, 0, nb, stride, this.binList);
+      nonConstant = scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+    }
+    hist.fill(0, 0, (nb + 1) * stride);
+    return nonConstant;
+  }
+
+  /** Node rows' class-weight slots (STAT_TARGET + class) and weights, in row order, for the sampled path. */
+  private gatherOrdered(rows: Uint32Array, start: number, end: number): void {
+    const m = end - start;
+    if (this.orderedWeight.length < m) {
+      this.orderedWeight = new Float64Array(Math.max(m, this.orderedWeight.length * 2));
+      this.orderedTarget = new Int32Array(this.orderedWeight.length);
+    }
+    const weights = this.weights;
+    const classes = this.classes!;
+    for (let i = 0; i < m; i++) {
+      const r = rows[start + i]!;
+      this.orderedWeight[i] = weights === null ? 1 : weights[r]!;
+      this.orderedTarget[i] = STAT_TARGET + classes[r]!;
+    }
   }
 
   private buildFullHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
@@ -352,25 +452,32 @@ export class HistogramTreeBuilder {
     }
   }
 
-  /** In-place partition of rows[start..end): left-going rows first; returns the first right index. */
+  /**
+   * Stable partition of rows[start..end): left-going rows first, both sides in their previous order
+   * (rows stay ascending, so the per-feature gathers read front to back); returns the first right
+   * index. Branch-free: +(comparison) steps two write cursors, where a branch on a random split would be
+   * mispredicted half the time.
+   */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
     const bins = this.binned.columns[feature]!;
     const missingBin = this.binned.nBins[feature]!;
-    let i = start;
-    let j = end;
-    while (i < j) {
+    const missingGoesLeft = missingLeft ? 1 : 0;
+    if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
+    const right = this.partitionScratch;
+    let nLeft = 0;
+    let nRight = 0;
+    for (let i = start; i < end; i++) {
       const r = rows[i]!;
       const b = bins[r]!;
-      const goesLeft = b === missingBin ? missingLeft : b <= lastLeftBin;
-      if (goesLeft) {
-        i++;
-      } else {
-        j--;
-        rows[i] = rows[j]!;
-        rows[j] = r;
-      }
+      // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
+      const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
+      rows[start + nLeft] = r;
+      right[nRight] = r;
+      nLeft += isLeft;
+      nRight += 1 - isLeft;
     }
-    return i;
+    rows.set(right.subarray(0, nRight), start + nLeft);
+    return start + nLeft;
   }
 
   private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number): void {
