@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MakeClassificationOptionsSchema } from '../ml/dataset/make-classification.js';
+import { ColumnSpecSchema } from './column-spec.schema.js';
 import { describeValue, strict, unknownKeysMessage } from './spec-messages.js';
 import { UNPRINTABLE } from './spec-scalars.schema.js';
 
@@ -74,6 +75,12 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
       .max(1000)
       .refine((t) => !UNPRINTABLE.test(t), { error: 'target contains control characters (write the header name of the label column)' })
       .default('target'),
+    /** Column selection and types: {drop, categorical, numeric}, all optional (inferred otherwise). */
+    columns: ColumnSpecSchema.optional(),
+    /** CSV delimiter (`,` `;` or a tab); detected from the header when absent. */
+    delimiter: z.enum([',', ';', '\t']).optional(),
+    /** Most classes a classification target may have (SWEEPQ_MAX_CLASSES otherwise). */
+    max_classes: z.number().int().min(2).max(100_000).optional(),
   }).superRefine((d, ctx) => {
     const hasCsv = d.csv !== undefined;
     const hasPair = d.train !== undefined || d.test !== undefined;

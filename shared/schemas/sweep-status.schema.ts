@@ -45,6 +45,14 @@ export const SweepSummarySchema = z.object({
 });
 export type SweepSummary = z.infer<typeof SweepSummarySchema>;
 
+/** One column of the training table as the reader inferred it. */
+export const ColumnReportSchema = z.object({
+  name: z.string(),
+  type: z.enum(['numeric', 'categorical']),
+  missing: z.number().int(),
+  categories: z.number().int().nullable(),
+});
+
 export const SweepStatusSchema = SweepSummarySchema.extend({
   percent: z.number(),
   startedAt: z.number().nullable(),
@@ -54,6 +62,10 @@ export const SweepStatusSchema = SweepSummarySchema.extend({
   best: TrialRecordSchema.nullable(),
   /** Live workers (heartbeat within 3 intervals), with the trials they are training. */
   workers: z.array(WorkerInfoSchema),
+  /** The learning task the sweep trains for. */
+  task: z.enum(['classification', 'regression']),
+  /** The training table's columns as read at submit (type, missing cells, categories); null for sweeps from before schemas were kept. */
+  columns: z.array(ColumnReportSchema).nullable(),
 });
 export type SweepStatus = z.infer<typeof SweepStatusSchema>;
 

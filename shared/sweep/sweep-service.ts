@@ -5,6 +5,7 @@
  * store) are injected repositories.
  */
 import { randomBytes } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
@@ -13,14 +14,16 @@ import { ensureIndexVersion, MetricsIndex, SweepRecords, type SweepRecord } from
 import type { Logger } from '../logger/logger.js';
 import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
-import { datasetKey } from '../schemas/sweep-context.schema.js';
+import { detectFormat } from '../ml/dataset/read-table.js';
+import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
+import { datasetKey, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialsFit } from './assert-trials-fit.js';
-import { DatasetCache, sha256Hex } from './dataset-cache.js';
+import { DatasetCache, sha256Hex, sha256OfFile } from './dataset-cache.js';
 import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
@@ -37,6 +40,19 @@ export interface SweepServiceDeps {
 }
 
 const MAX_PAGE = 1000;
+const CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = { csv: 'text/csv', 'csv.gz': 'application/gzip', parquet: 'application/vnd.apache.parquet' };
+
+/** The first bytes of a file (its format's magic number). */
+async function readHead(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const head = new Uint8Array(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
 
 export class SweepService implements SweepClient {
   readonly index: MetricsIndex;
@@ -54,21 +70,42 @@ export class SweepService implements SweepClient {
     this.queue = new TrialQueue(deps.redis, deps.config.redis.prefix, deps.config.queue);
     this.logger = deps.logger.child({ component: 'sweep-service' });
     this.feeder = new SweepFeeder(this.index, this.queue, deps.config.queue.feedWindow, this.logger);
-    this.resolver = new SweepContextResolver(deps.store, new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')), (bytes) => this.uploadDataset(bytes), deps.config.limits);
+    this.resolver = new SweepContextResolver(
+      deps.store,
+      new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')),
+      (file) => this.uploadDatasetFile(file),
+      deps.config.limits,
+      path.join(deps.config.stateDir, 'cache', 'scratch'),
+    );
     this.readModel = new SweepReadModel(this.index);
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
   }
 
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
+  async uploadDataset(bytes: Buffer): Promise<{ sha256: string; format: DatasetFormat }> {
     const limit = this.deps.config.limits.datasetBodyLimitBytes;
     if (bytes.length === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
     if (bytes.length > limit) {
       throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is ${bytes.length} bytes, more than the ${limit}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`);
     }
     const sha256 = sha256Hex(bytes);
-    const key = datasetKey(sha256);
-    if (!(await this.deps.store.exists(key))) await this.deps.store.put(key, bytes, { contentType: 'text/csv' });
-    return { sha256 };
+    const format = detectFormat(bytes.subarray(0, 8));
+    const key = datasetKey(sha256, format);
+    if (!(await this.deps.store.exists(key))) await this.deps.store.put(key, bytes, { contentType: CONTENT_TYPES[format] });
+    return { sha256, format };
+  }
+
+  /**
+   * Stores a local data file (CSV, gzip CSV or Parquet), streamed: hashed and copied without being
+   * held in memory. Content-addressed and idempotent.
+   */
+  async uploadDatasetFile(file: string): Promise<{ sha256: string; format: DatasetFormat }> {
+    const size = (await stat(file)).size;
+    if (size === 0) throw new InvalidInputError('INVALID_CSV', `${file}: the dataset is empty; give a file with a header row`);
+    const format = detectFormat(await readHead(file));
+    const sha256 = await sha256OfFile(file);
+    const key = datasetKey(sha256, format);
+    if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
+    return { sha256, format };
   }
 
   async submit(input: unknown): Promise<SubmitResult> {
@@ -76,18 +113,23 @@ export class SweepService implements SweepClient {
     const maxTrials = this.deps.config.limits.maxTrials;
     // Planning counts the trials without creating any: an oversized grid is refused at once.
     const segments = planSegments(spec, maxTrials);
-    const { context, shape } = await this.resolver.resolve(spec);
+    const { context, shape, schema, task } = await this.resolver.resolve(spec);
     // Poison trials are refused here, before they can kill worker after worker.
-    assertTrialsFit(segments, shape, context.limits!.memory_mb);
+    assertTrialsFit(segments, shape, context.limits!.memory_mb, task);
     const sweepId = newSweepId();
     await this.index.sweeps.create({
       id: sweepId,
       name: spec.name,
       description: spec.description ?? '',
       createdAt: Date.now(),
-      metrics: { cvScoring: spec.cv.folds >= 2 ? spec.cv.scoring : null, objective: spec.objective, ...(spec.metrics === undefined ? {} : { declared: spec.metrics }) },
+      metrics: {
+        cvScoring: spec.cv.folds >= 2 ? context.cv.scoring : null,
+        objective: spec.objective ?? { metric: DEFAULT_SCORING[task] },
+        ...(spec.metrics === undefined ? {} : { declared: spec.metrics }),
+      },
       seed: spec.seed,
       context,
+      schema,
       spec,
     });
     let total = 0;
@@ -111,11 +153,11 @@ export class SweepService implements SweepClient {
     const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
-    const { context, shape } = await this.resolver.resolve(spec);
+    const { context, shape, task } = await this.resolver.resolve(spec);
     if (JSON.stringify({ ...context, limits: undefined }) !== JSON.stringify({ ...sweep.context, limits: undefined })) {
       throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
     }
-    assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb);
+    assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
     // One atomic append: the extension's segments all land, with disjoint indices, or none does.
     const first = await this.index.feed.appendSegments(sweepId, segments, maxTrials);
     let added = 0;
@@ -159,6 +201,8 @@ export class SweepService implements SweepClient {
       etaMs,
       best,
       workers,
+      columns: (await this.index.sweeps.schema(sweepId))?.columns ?? null,
+      task: sweep.context.task ?? 'classification',
     };
   }
 
