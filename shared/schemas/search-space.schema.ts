@@ -142,8 +142,7 @@ export function checkExplicitParams(model: AnyModelName, params: Record<string, 
   }
   if (ok) {
     // Whole-object pass as well, for any rule spanning several params.
-    const modelParams = Object.fromEntries(Object.entries(params).filter(([key]) => !key.startsWith(PIPELINE_PARAM_PREFIX)));
-    const result = modelSchemaOf(model, task)?.safeParse(modelParams, { reportInput: true, error: sweepIssueMessage });
+    const result = modelSchemaOf(model, task)?.safeParse(splitTrialParams(params).model, { reportInput: true, error: sweepIssueMessage });
     if (result !== undefined && !result.success) for (const issue of result.error.issues) report(issue.path, issue.message);
   }
 }
@@ -232,6 +231,17 @@ export function parseSearchParam(model: AnyModelName, key: string, raw: unknown,
  * names, seeds and the read model treat pipeline settings like any other param.
  */
 export const PIPELINE_PARAM_PREFIX = 'pipeline.';
+
+/** A trial's params split into the model's own and its pipeline settings (`pipeline.<path>` keys kept). */
+export function splitTrialParams(params: Readonly<Record<string, unknown>>): { model: Record<string, unknown>; pipeline: Record<string, unknown> } {
+  const model: Record<string, unknown> = {};
+  const pipeline: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (key.startsWith(PIPELINE_PARAM_PREFIX)) pipeline[key] = value;
+    else model[key] = value;
+  }
+  return { model, pipeline };
+}
 
 /** `pipeline:` of a trial or search entry: dotted pipeline paths → a value or `{values: [...]}`. */
 const PipelineDimensionsSchema = z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/, 'a pipeline path looks like categorical.encoder.kind'), z.unknown());

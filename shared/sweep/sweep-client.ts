@@ -37,8 +37,10 @@ export interface SubmitResult {
 }
 
 export interface SweepClient {
-  /** Stores a CSV dataset content-addressed; returns its sha256. Idempotent. */
+  /** Stores a dataset (CSV, gzip CSV or Parquet bytes) content-addressed; returns its sha256. Idempotent. */
   uploadDataset(bytes: Buffer): Promise<{ sha256: string }>;
+  /** Stores a local data file, streamed from disk; returns its sha256. Idempotent. */
+  uploadDatasetFile(file: string): Promise<{ sha256: string }>;
   /** Validates a resolved sweep spec (datasets as `{sha256}`), plans its trials and starts feeding them. */
   submit(spec: unknown): Promise<SubmitResult>;
   /** Adds the trials of `spec` (same dataset and pipeline) to an existing sweep; keeps its results. */

@@ -16,7 +16,6 @@ import { DEFAULT_MAX_CLASSES, type ColumnSpecInput } from '../schemas/column-spe
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
 import { checkModelsForTask, type SweepSpec } from '../schemas/sweep-spec.schema.js';
 import type { DataShape } from '../search/estimate-trial-memory.js';
-import { assertFoldsFit } from './assert-dataset-fits.js';
 
 /** Local files holding a sweep's data: one file to split, or a train and a test file. */
 export interface SweepDataFiles {
@@ -67,7 +66,18 @@ export async function loadTrainTest(
     return { train: whole, test };
   }
   if (split === null) throw new InvalidInputError('INVALID_SPEC', 'a single data file needs a split (split: {test_size, random_state})', { location: { path: 'split' } });
-  return splitTable(whole, { testSize: split.test_size, randomState: split.random_state, stratify: split.stratify });
+  try {
+    return splitTable(whole, { testSize: split.test_size, randomState: split.random_state, stratify: split.stratify });
+  } catch (error) {
+    throw locateSplitError(error);
+  }
+}
+
+/** A split the data cannot give points at the sweep file's `split` setting that causes it. */
+function locateSplitError(error: unknown): unknown {
+  if (!(error instanceof InvalidInputError) || error.code !== 'INVALID_SPEC' || error.location?.path !== undefined) return error;
+  const path = /stratif/.test(error.message) ? 'split.stratify' : /test_size|test part|training part/.test(error.message) ? 'split.test_size' : 'split';
+  return new InvalidInputError('INVALID_SPEC', `${path}: ${error.message}`, { cause: error, location: { path } });
 }
 
 /**
@@ -135,4 +145,17 @@ function encodedShape(train: TabularDataset, schema: SchemaReport, pipeline: Swe
     }
   }
   return { rows: train.nRows, features, classes: train.target.task === 'classification' ? train.target.classes.length : 1 };
+}
+
+/** scikit-learn refuses StratifiedKFold when no class has n_splits members; say so before enqueueing. */
+function assertFoldsFit(y: Int32Array, nClasses: number, folds: number): void {
+  const counts = new Int32Array(nClasses);
+  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  let maxCount = 0;
+  for (let k = 0; k < nClasses; k++) maxCount = Math.max(maxCount, counts[k]!);
+  if (maxCount < folds) {
+    throw new InvalidInputError('INVALID_SPEC', `cv.folds is ${folds} but no class has that many training rows (largest class: ${maxCount}); lower cv.folds`, {
+      location: { path: 'cv.folds' },
+    });
+  }
 }

@@ -5,7 +5,7 @@
  * store) are injected repositories.
  */
 import { randomBytes } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
@@ -14,7 +14,7 @@ import { ensureIndexVersion, MetricsIndex, SweepRecords, type SweepRecord } from
 import type { Logger } from '../logger/logger.js';
 import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
-import { detectFormat } from '../ml/dataset/read-table.js';
+import { detectFileFormat, detectFormat } from '../ml/dataset/read-table.js';
 import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
 import { datasetKey, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
@@ -41,18 +41,6 @@ export interface SweepServiceDeps {
 
 const MAX_PAGE = 1000;
 const CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = { csv: 'text/csv', 'csv.gz': 'application/gzip', parquet: 'application/vnd.apache.parquet' };
-
-/** The first bytes of a file (its format's magic number). */
-async function readHead(file: string): Promise<Uint8Array> {
-  const handle = await open(file, 'r');
-  try {
-    const head = new Uint8Array(8);
-    const { bytesRead } = await handle.read(head, 0, 8, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 export class SweepService implements SweepClient {
   readonly index: MetricsIndex;
@@ -101,7 +89,7 @@ export class SweepService implements SweepClient {
   async uploadDatasetFile(file: string): Promise<{ sha256: string; format: DatasetFormat }> {
     const size = (await stat(file)).size;
     if (size === 0) throw new InvalidInputError('INVALID_CSV', `${file}: the dataset is empty; give a file with a header row`);
-    const format = detectFormat(await readHead(file));
+    const format = await detectFileFormat(file);
     const sha256 = await sha256OfFile(file);
     const key = datasetKey(sha256, format);
     if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });

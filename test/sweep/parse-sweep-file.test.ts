@@ -182,13 +182,13 @@ describe('loadSweepFile', () => {
     assert.equal(files[0]!.role, 'csv');
     assert.equal(files[0]!.sha256, sha256);
     assert.equal(files[0]!.path, join(dir, 'data', 'd.csv'));
-    assert.equal(files[0]!.bytes.toString('utf8'), csv);
+    assert.equal(files[0]!.format, 'csv');
     assert.ok(ResolvedSweepSpecSchema.safeParse(spec).success);
   });
 
   it('keeps the CSV location in CSV errors', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'a,target\n1,0\nx,1\n');
-    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\ndataset: {csv: bad.csv}\ntrials: [{model: decision_tree}]\n');
+    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\ndataset: {csv: bad.csv, columns: {numeric: [a]}}\ntrials: [{model: decision_tree}]\n');
     await assert.rejects(loadSweepFile(join(dir, 'bad.yaml')), (error: unknown) => {
       assert.ok(error instanceof InvalidInputError);
       assert.equal(error.code, 'INVALID_CSV');

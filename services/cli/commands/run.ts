@@ -22,6 +22,7 @@ import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { createCliLogger } from '../connect.js';
+import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { formatMetric } from '../format/table.js';
 import { renderTrialTable } from '../format/trial-table.js';
@@ -145,8 +146,9 @@ interface RunOptions {
 }
 
 async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
-  // Validate the file (and read its CSVs) before starting anything: a typo costs no processes.
-  const loaded = await loadSweepFile(options.file);
+  // Validate the file (and check its data) before starting anything: a typo costs no processes.
+  const loaded = await loadSweepFile(options.file, { maxTrials: config.limits.maxTrials });
+  if (loaded.data !== null && !options.json) note(formatDataSummary(loaded.data));
 
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;

@@ -4,6 +4,9 @@
  * exercised end to end by the sweep and CLI tests.
  */
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -80,6 +83,10 @@ class MemoryClient implements SweepClient {
   }
   async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
     this.record('uploadDataset', bytes);
+    return { sha256: 'a'.repeat(64) };
+  }
+  async uploadDatasetFile(file: string): Promise<{ sha256: string }> {
+    this.record('uploadDatasetFile', file);
     return { sha256: 'a'.repeat(64) };
   }
   async submit(spec: unknown): Promise<SubmitResult> {
@@ -436,6 +443,16 @@ describe('HttpSweepClient against the API', () => {
 
   it('round-trips every SweepClient call', async () => {
     assert.deepEqual(await client.uploadDataset(Buffer.from('a,b\n')), { sha256: 'a'.repeat(64) });
+    // A file is streamed as the request body: the server receives its bytes unchanged.
+    const file = join(tmpdir(), `sweepq-upload-${process.pid}.csv`);
+    const content = `a,b,target\n${'1,2,0\n'.repeat(100)}`;
+    writeFileSync(file, content);
+    try {
+      assert.deepEqual(await client.uploadDatasetFile(file), { sha256: 'a'.repeat(64) });
+      assert.equal((service.last('uploadDataset')![0] as Buffer).toString('utf8'), content);
+    } finally {
+      rmSync(file, { force: true });
+    }
     assert.deepEqual(await client.submit({ name: 'x' }), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
     assert.equal((await client.extend(SWEEP_ID, { name: 'y' })).total, 2);
     assert.deepEqual(await client.listSweeps({ experiment: 'e1', limit: 5 }), [summary]);
