@@ -33,7 +33,8 @@ interface DatasetFiles {
 interface ParityCase {
   name: string;
   dataset: string;
-  pipeline: PipelineSpecInput;
+  /** Fitted here from the spec, or a saved artefact (e.g. format version 1). */
+  pipeline: PipelineSpecInput | { artefact: unknown };
   model: string;
   params?: Record<string, unknown>;
   /** Also save an MLflow Model directory and predict through mlflow.pyfunc. */
@@ -63,6 +64,10 @@ const CASES: ParityCase[] = [
   // Regressors.
   { name: 'linear_onehot_drop_first', dataset: 'penguins_mass', model: 'linear_regression', mlflow: true, pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', drop: 'first' } } } },
   { name: 'linear_onehot_rank_deficient', dataset: 'penguins_mass', model: 'linear_regression', pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot' } } } },
+  // A single input column: mlflow feeds DataFrame.values, [N, 1].
+  { name: 'forest_single_input', dataset: 'loan_single', model: 'random_forest', params: { n_estimators: 5 }, mlflow: true, pipeline: { numeric: { imputer: null, scaler: 'none' } } },
+  // Artefacts saved by sweepq before format version 2 (numeric features, v1 steps).
+  ...savedV1Artefacts().map((a, i): ParityCase => ({ name: `v1_${a.model}_${i}`, dataset: 'loan_default', model: a.model, pipeline: { artefact: a.pipeline } })),
   { name: 'ridge_ordinal_error', dataset: 'penguins_mass', model: 'ridge', params: { alpha: 10 }, pipeline: { numeric: { imputer: { strategy: 'constant', fill_value: -1 }, scaler: 'robust' }, categorical: { imputer: { strategy: 'constant' }, encoder: { kind: 'ordinal', handle_unknown: 'error' } } } },
 ];
 
@@ -136,7 +141,14 @@ function assertOutputs(outputs: Record<string, OutputReport>, runtime: string): 
   }
 }
 
-/** The train/test files of each dataset; `penguins_binary` is derived (Adelie vs other) into `dir`. */
+function savedV1Artefacts(): Array<{ model: string; pipeline: unknown }> {
+  return (JSON.parse(readFileSync(path.join(fixtures, 'models/pipelines-v1.json'), 'utf8')) as { artefacts: Array<{ model: string; pipeline: unknown }> }).artefacts;
+}
+
+/**
+ * The train/test files of each dataset; derived into `dir`: `penguins_binary` (Adelie vs other) and
+ * `loan_single` (loan_default's feature_3 alone).
+ */
 function datasetFiles(dir: string): Record<string, DatasetFiles> {
   const tabular = path.join(fixtures, 'tabular');
   const binary = (file: string): string => {
@@ -146,7 +158,14 @@ function datasetFiles(dir: string): Record<string, DatasetFiles> {
     writeFileSync(target, `${out}\n`);
     return target;
   };
+  const single = (file: string): string => {
+    const lines = readFileSync(path.join(fixtures, file), 'utf8').trimEnd().split('\n');
+    const target = path.join(dir, file.replace('loan_default', 'loan_single'));
+    writeFileSync(target, `${lines.map((line) => { const cells = line.split(','); return `${cells[3]},${cells[cells.length - 1]}`; }).join('\n')}\n`);
+    return target;
+  };
   return {
+    loan_single: { train: single('loan_default.train.csv'), test: single('loan_default.test.csv'), target: 'target', task: 'classification' },
     penguins_species: { train: path.join(tabular, 'penguins_species.train.csv'), test: path.join(tabular, 'penguins_species.test.csv'), target: 'species', task: 'classification' },
     penguins_binary: { train: binary('penguins_species.train.csv'), test: binary('penguins_species.test.csv'), target: 'species', task: 'classification' },
     loan_default: { train: path.join(fixtures, 'loan_default.train.csv'), test: path.join(fixtures, 'loan_default.test.csv'), target: 'target', task: 'classification' },
@@ -163,9 +182,13 @@ function datasetFiles(dir: string): Record<string, DatasetFiles> {
 
 /** Fits the case, writes its ONNX file, its test rows (+ edge rows) and sweepq's outputs on them. */
 async function prepare(c: ParityCase, files: DatasetFiles, dir: string): Promise<Prepared> {
-  const train = await readTable(files.train, { target: files.target, task: files.task, columns: files.columns });
-  const pipeline = Pipeline.create(c.pipeline, c.model as never, c.params ?? {}, 7, files.task).fit(train);
-  const json = pipeline.toJSON();
+  let pipeline: Pipeline;
+  if ('artefact' in c.pipeline) pipeline = Pipeline.fromJSON(c.pipeline.artefact);
+  else {
+    const train = await readTable(files.train, { target: files.target, task: files.task, columns: files.columns });
+    pipeline = Pipeline.create(c.pipeline, c.model as never, c.params ?? {}, 7, files.task).fit(train);
+  }
+  const json = 'artefact' in c.pipeline ? c.pipeline.artefact : pipeline.toJSON();
   const modelPath = path.join(dir, `${c.name}.onnx`);
   writeFileSync(modelPath, exportOnnx(json));
   let mlflow: string | null = null;
@@ -176,7 +199,7 @@ async function prepare(c: ParityCase, files: DatasetFiles, dir: string): Promise
 
   const test = await readTable(files.test, { target: files.target, task: files.task, columns: files.columns });
   const dataPath = path.join(dir, `${c.name}.csv`);
-  writeFileSync(dataPath, readFileSync(files.test, 'utf8').trimEnd() + '\n' + edgeRows(readFileSync(files.test, 'utf8').split('\n')[0]!, test, pipeline, json.model, files.target));
+  writeFileSync(dataPath, readFileSync(files.test, 'utf8').trimEnd() + '\n' + edgeRows(readFileSync(files.test, 'utf8').split('\n')[0]!, test, pipeline, pipeline.toJSON().model, files.target));
   const rows = await readTable(dataPath, pipeline.predictionReadOptions());
   const outputs = sweepqOutputs(pipeline, rows);
   const expectedPath = path.join(dir, `${c.name}.expected.json`);
