@@ -13,7 +13,23 @@ import { SweepqError } from '../../shared/errors/index.js';
 import { parseTable } from '../../shared/ml/dataset/read-table.js';
 import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import { categoricalLookup } from '../../shared/ml/export/onnx/categorical-lookup.js';
-import { exportOnnx, MISSING_STRINGS, onnxSignature, writeMlflowModel } from '../../shared/ml/export/onnx/index.js';
+import {
+  exportOnnx,
+  LABEL_OUTPUT,
+  MISSING_STRINGS,
+  MLFLOW_ONNX_FILE,
+  ONNX_IR_VERSION,
+  ONNX_ML_OPSET,
+  ONNX_OPSET,
+  onnxSignature,
+  PREDICTION_OUTPUT,
+  PROBABILITY_OUTPUT_PREFIX,
+  writeMlflowModel,
+  type MlflowModelOptions,
+  type MlflowModelWritten,
+  type OnnxColumn,
+  type OnnxSignature,
+} from '../../shared/ml/export/onnx/index.js';
 import { ProtobufWriter } from '../../shared/ml/export/onnx/protobuf-writer.js';
 import { Pipeline } from '../../shared/ml/pipeline.js';
 
@@ -110,7 +126,7 @@ describe('exportOnnx', () => {
   const classifier = Pipeline.create({ numeric: { imputer: { strategy: 'median' }, scaler: 'standard' }, categorical: { imputer: null, encoder: { kind: 'onehot' } } }, 'random_forest', { n_estimators: 3 }, 1).fit(mixed());
 
   it('has one input per column (double / string, [N]) and label + one probability output per class', () => {
-    assert.deepEqual(onnxSignature(classifier.toJSON()), {
+    const expected: OnnxSignature = {
       inputs: [
         { name: 'age', type: 'double', shape: ['N'] },
         { name: 'income', type: 'double', shape: ['N'] },
@@ -122,25 +138,30 @@ describe('exportOnnx', () => {
         { name: 'probability_churn', type: 'double', shape: ['N'] },
         { name: 'probability_stay', type: 'double', shape: ['N'] },
       ],
-    });
+    };
+    assert.deepEqual(onnxSignature(classifier.toJSON()), expected);
+    const classOutputs: OnnxColumn[] = expected.outputs.slice(1);
+    assert.deepEqual(classOutputs.map((o) => o.name.slice(PROBABILITY_OUTPUT_PREFIX.length)), classifier.classes);
+    assert.equal(expected.outputs[0]!.name, LABEL_OUTPUT);
   });
 
   it('gives a single input column the shape [N, 1] (mlflow feeds DataFrame.values) and regressors a prediction', () => {
     const data = parseTable('x,v\n1,2.5\n2,3.5\n3,7.25\n4,8.5\n', { target: 'v', task: 'regression' });
     const pipeline = Pipeline.create({}, 'ridge', {}, 0, 'regression').fit(data);
-    assert.deepEqual(onnxSignature(pipeline.toJSON()), { inputs: [{ name: 'x', type: 'double', shape: ['N', 1] }], outputs: [{ name: 'prediction', type: 'double', shape: ['N'] }] });
+    assert.deepEqual(onnxSignature(pipeline.toJSON()), { inputs: [{ name: 'x', type: 'double', shape: ['N', 1] }], outputs: [{ name: PREDICTION_OUTPUT, type: 'double', shape: ['N'] }] });
   });
 
   it('writes the same bytes every time, with IR version 8 and opsets ai.onnx 17 and ai.onnx.ml 3', () => {
     const bytes = exportOnnx(classifier.toJSON());
     assert.deepEqual(bytes, exportOnnx(JSON.parse(JSON.stringify(classifier.toJSON()))));
     const model = decode(bytes);
-    assert.equal(model.get(1)![0], 8n);
+    assert.equal(model.get(1)![0], BigInt(ONNX_IR_VERSION));
     const opsets = model.get(8)!.map((o) => {
       const f = decode(o as Uint8Array);
-      return `${text(f.get(1)![0])}:${f.get(2)![0]}`;
+      return `${text(f.get(1)![0])}:${String(f.get(2)![0])}`;
     });
-    assert.deepEqual(opsets, [':17', 'ai.onnx.ml:3']);
+    assert.deepEqual(opsets, [`:${ONNX_OPSET}`, `ai.onnx.ml:${ONNX_ML_OPSET}`]);
+    assert.deepEqual([ONNX_OPSET, ONNX_ML_OPSET], [17, 3]);
   });
 
   it('uses no float32 op of ai.onnx.ml (Imputer, Scaler, Linear*, OneHotEncoder, tree ensembles as predictors)', () => {
@@ -216,10 +237,14 @@ describe('writeMlflowModel', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sweepq-mlflow-'));
     try {
       const pipeline = Pipeline.create({}, 'decision_tree', { max_depth: 3 }, 0).fit(mixed());
-      const written = await writeMlflowModel(dir, pipeline.toJSON());
+      const options: MlflowModelOptions = {};
+      const written: MlflowModelWritten = await writeMlflowModel(dir, pipeline.toJSON(), options);
       assert.deepEqual(written.files.sort(), ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt']);
-      assert.deepEqual(new Uint8Array(readFileSync(path.join(dir, 'model.onnx'))), exportOnnx(pipeline.toJSON()));
-      const mlmodel = parse(readFileSync(path.join(dir, 'MLmodel'), 'utf8')) as Record<string, any>;
+      assert.deepEqual(new Uint8Array(readFileSync(path.join(dir, MLFLOW_ONNX_FILE))), exportOnnx(pipeline.toJSON()));
+      const mlmodel = parse(readFileSync(path.join(dir, 'MLmodel'), 'utf8')) as {
+        flavors: { python_function: { loader_module: string; data: string }; onnx: { data: string } };
+        signature: { inputs: string; outputs: string };
+      };
       assert.equal(mlmodel.flavors.python_function.loader_module, 'mlflow.onnx');
       assert.equal(mlmodel.flavors.python_function.data, 'model.onnx');
       assert.equal(mlmodel.flavors.onnx.data, 'model.onnx');
@@ -229,7 +254,7 @@ describe('writeMlflowModel', () => {
         { type: 'string', name: 'city', required: true },
         { type: 'string', name: 'plan', required: true },
       ]);
-      assert.deepEqual(JSON.parse(mlmodel.signature.outputs).map((o: { name: string }) => o.name), ['label', 'probability_churn', 'probability_stay']);
+      assert.deepEqual((JSON.parse(mlmodel.signature.outputs) as Array<{ name: string }>).map((o) => o.name), ['label', 'probability_churn', 'probability_stay']);
       const first = readFileSync(path.join(dir, 'MLmodel'), 'utf8');
       await writeMlflowModel(dir, pipeline.toJSON());
       assert.equal(readFileSync(path.join(dir, 'MLmodel'), 'utf8'), first, 'writing twice gives the same files');

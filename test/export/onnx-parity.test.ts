@@ -115,7 +115,7 @@ describe('ONNX export parity (onnxruntime and mlflow.onnx vs sweepq)', () => {
   });
 
   after(() => {
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    if (dir !== '' && process.env.SWEEPQ_KEEP_ONNX_PARITY === undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   for (const c of CASES) {

@@ -9,7 +9,6 @@
  */
 
 const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
 const WIRE_FIXED32 = 5;
 
@@ -36,15 +35,6 @@ export class ProtobufWriter {
     return this;
   }
 
-  /** Field with a double (wire type fixed64). */
-  double(field: number, value: number): this {
-    this.tag(field, WIRE_FIXED64);
-    const view = new DataView(new ArrayBuffer(8));
-    view.setFloat64(0, value, true);
-    this.raw(new Uint8Array(view.buffer));
-    return this;
-  }
-
   /** A UTF-8 string field (also `bytes` holding text). */
   string(field: number, value: string): this {
     return this.bytes(field, utf8.encode(value));
@@ -63,23 +53,6 @@ export class ProtobufWriter {
     const nested = new ProtobufWriter();
     write(nested);
     return this.bytes(field, nested.finish());
-  }
-
-  /** A packed repeated int64 field (one length-delimited run of varints). */
-  packedInt64(field: number, values: ArrayLike<number | bigint>): this {
-    if (values.length === 0) return this;
-    const nested = new ProtobufWriter();
-    for (let i = 0; i < values.length; i++) nested.varint(values[i]!);
-    return this.bytes(field, nested.finish());
-  }
-
-  /** A packed repeated float field. */
-  packedFloat(field: number, values: ArrayLike<number>): this {
-    if (values.length === 0) return this;
-    const bytes = new Uint8Array(values.length * 4);
-    const view = new DataView(bytes.buffer);
-    for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i]!, true);
-    return this.bytes(field, bytes);
   }
 
   /** The encoded bytes (a copy sized to the content). */
