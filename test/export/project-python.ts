@@ -20,8 +20,9 @@ export function projectPython(): ProjectPython {
     const python = execFileSync(process.execPath, [ENSURE_PYTHON], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30 * 60_000 }).trim();
     cached = { python, reason: null };
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim();
-    cached = { python: null, reason: `project Python unavailable (scripts/ensure-python.mjs failed: ${stderr || (error instanceof Error ? error.message : String(error))})` };
+    // ensure-python's last stderr line says why (`ensure-python: no python3 ≥ 3.10 …`).
+    const lastLine = ((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
+    cached = { python: null, reason: `project Python unavailable: ${lastLine || (error instanceof Error ? error.message : String(error))}` };
   }
   return cached;
 }
