@@ -292,6 +292,14 @@ export const SearchSpecSchema = strict({
     const entry = search.space[i]!;
     const params: Record<string, ParamSpec> = {};
     for (const key of Object.keys(entry.params)) {
+      if (key.startsWith(PIPELINE_PARAM_PREFIX)) {
+        // A parsed spec parsed again (the CLI resolves a file, the server re-validates it): its
+        // pipeline dimensions already live among the params.
+        const spec = parsePipelineDimension(entry.params[key], (message) => ctx.addIssue({ code: 'custom', path: ['space', i, 'pipeline', key.slice(PIPELINE_PARAM_PREFIX.length)], message }));
+        if (spec === undefined) ok = false;
+        else params[key] = spec;
+        continue;
+      }
       const spec = parseSearchParam(entry.model, key, entry.params[key], search.method, (path, message, atKey) => {
         ctx.addIssue({ code: 'custom', path: ['space', i, 'params', key, ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) });
       });

@@ -53,6 +53,20 @@ export const ColumnReportSchema = z.object({
   categories: z.number().int().nullable(),
 });
 
+/** The training part of a sweep's data as read at submit: what the models were trained on. */
+export const DataReportSchema = z.object({
+  rows: z.number().int(),
+  columns: z.array(ColumnReportSchema),
+  target: z
+    .object({
+      name: z.string(),
+      task: z.enum(['classification', 'regression']),
+      classes: z.number().int().nullable(),
+      numericClasses: z.boolean().nullable(),
+    })
+    .optional(),
+});
+
 export const SweepStatusSchema = SweepSummarySchema.extend({
   percent: z.number(),
   startedAt: z.number().nullable(),
@@ -64,8 +78,8 @@ export const SweepStatusSchema = SweepSummarySchema.extend({
   workers: z.array(WorkerInfoSchema),
   /** The learning task the sweep trains for. */
   task: z.enum(['classification', 'regression']),
-  /** The training table's columns as read at submit (type, missing cells, categories); null for sweeps from before schemas were kept. */
-  columns: z.array(ColumnReportSchema).nullable(),
+  /** The training table as read at submit (rows, target, column types); null for sweeps from before schemas were kept. */
+  data: DataReportSchema.nullable(),
 });
 export type SweepStatus = z.infer<typeof SweepStatusSchema>;
 

@@ -189,7 +189,7 @@ export class SweepService implements SweepClient {
       etaMs,
       best,
       workers,
-      columns: (await this.index.sweeps.schema(sweepId))?.columns ?? null,
+      data: await this.index.sweeps.schema(sweepId),
       task: sweep.context.task ?? 'classification',
     };
   }

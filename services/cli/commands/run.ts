@@ -148,7 +148,6 @@ interface RunOptions {
 async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
   // Validate the file (and check its data) before starting anything: a typo costs no processes.
   const loaded = await loadSweepFile(options.file, { maxTrials: config.limits.maxTrials });
-  if (loaded.data !== null && !options.json) note(formatDataSummary(loaded.data));
 
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
@@ -190,6 +189,11 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
     note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${options.workers} worker${options.workers === 1 ? '' : 's'}`);
+    if (!options.json) {
+      // What the data was read as: the first thing to check when a model does worse than expected.
+      const started = await service.status(submitted.sweepId);
+      if (started.data !== null) note(`data: ${formatDataSummary(started.task, started.data)}`);
+    }
 
     const client = service;
     let final: SweepStatus;

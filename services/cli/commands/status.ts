@@ -3,7 +3,7 @@ import { loadConfig } from '../../../shared/config/config.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import { flag, parseSweepId, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
-import { formatColumns } from '../format/data-summary.js';
+import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { progressBar, finishedTrials } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
@@ -22,7 +22,7 @@ export function renderStatus(status: SweepStatus): string {
     `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
     `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
   ];
-  if (status.columns !== null) lines.push(`data      ${formatColumns(status.columns)}`);
+  if (status.data !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');
   else {

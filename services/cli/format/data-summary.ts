@@ -9,7 +9,7 @@ import type { SchemaReport } from '../../../shared/ml/dataset/schema-report.js';
 const LISTED = 6;
 
 /** The column part: `14 columns: 6 numeric, 8 categorical (workclass 9, …); missing cells in 3 (age 12, …)`. */
-export function formatColumns(columns: SchemaReport['columns']): string {
+function formatColumns(columns: SchemaReport['columns']): string {
   const numeric = columns.filter((c) => c.type === 'numeric').length;
   const categorical = columns.filter((c) => c.type === 'categorical');
   let text = `${columns.length} column${columns.length === 1 ? '' : 's'}: ${numeric} numeric, ${categorical.length} categorical`;
@@ -19,17 +19,16 @@ export function formatColumns(columns: SchemaReport['columns']): string {
   return text;
 }
 
-/** One line for `sweepq run`: `data: 26048 training rows, classification of income (2 classes); 14 columns: …`. */
-export function formatDataSummary(data: { task: 'classification' | 'regression'; schema: SchemaReport }): string {
-  const { schema } = data;
+/** One line: `26048 training rows, classification of income (2 classes); 14 columns: …`. */
+export function formatDataSummary(task: 'classification' | 'regression', schema: SchemaReport): string {
   const target = schema.target;
   const what =
     target === undefined
-      ? data.task
+      ? task
       : target.task === 'classification'
         ? `classification of ${target.name} (${target.classes ?? 0} classes)`
         : `regression of ${target.name}`;
-  return `data: ${schema.rows} training rows, ${what}; ${formatColumns(schema.columns)}`;
+  return `${schema.rows} training rows, ${what}; ${formatColumns(schema.columns)}`;
 }
 
 function listed(items: string[]): string {

@@ -62,7 +62,7 @@ const summary: SweepSummary = {
   createdAt: 1000,
   finishedAt: null,
 };
-const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3), workers: [], task: 'classification', columns: null };
+const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3), workers: [], task: 'classification', data: null };
 
 /** Records every call; `fail` makes the next call throw the given error. */
 class MemoryClient implements SweepClient {
