@@ -78,7 +78,9 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
     /** Column selection and types: {drop, categorical, numeric}, all optional (inferred otherwise). */
     columns: ColumnSpecSchema.optional(),
     /** CSV delimiter (`,` `;` or a tab); detected from the header when absent. */
-    delimiter: z.enum([',', ';', '\t']).optional(),
+    delimiter: z
+      .enum([',', ';', '\t'], { error: (issue) => `${describeValue(issue.input)} is not a supported delimiter: write ",", ";" or "\\t" (a tab), or leave delimiter out to detect it` })
+      .optional(),
     /** Most classes a classification target may have (SWEEPQ_MAX_CLASSES otherwise). */
     max_classes: z.number().int().min(2).max(100_000).optional(),
   }).superRefine((d, ctx) => {

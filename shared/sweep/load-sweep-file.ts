@@ -107,8 +107,10 @@ export async function loadSweepFile(path: string, options: { maxTrials?: number 
 /** A spec problem found in the data (split, folds, columns, task) points at its line in the sweep file. */
 function locatedInSweepFile(error: unknown, sweepPath: string, locate: Locator): unknown {
   if (!(error instanceof InvalidInputError) || error.code !== 'INVALID_SPEC') return error;
-  const where = error.location?.path;
-  if (where === undefined || error.location?.file !== undefined) return error;
+  const reported = error.location?.path;
+  if (reported === undefined) return error;
+  // The table reader names its own options (`columns.drop`); in a sweep file they sit under dataset.
+  const where = reported.startsWith('columns') ? `dataset.${reported}` : reported;
   const segments = where.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   let position: { line: number; column: number } | undefined;
   // The nearest located ancestor: a default value (e.g. cv.scoring left out) has no line of its own.
