@@ -8,7 +8,7 @@ import { ensureApiToken } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { openStateFolder } from '../../shared/runtime/state-folder.js';
-import { createSweepService } from '../../shared/sweep/sweep-service.js';
+import { createApiSweepService } from './api-sweep-service.js';
 import { buildApp } from './app.js';
 
 export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string) => void }): Promise<void> {
@@ -23,7 +23,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
   const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger }) : undefined;
   if (folder !== undefined) config = { ...config, redis: { ...config.redis, url: folder.url } };
   try {
-    const service = await createSweepService({ config, logger });
+    const service = await createApiSweepService({ config, logger });
     try {
       const app = buildApp({ service, config, logger });
       try {

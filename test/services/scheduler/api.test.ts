@@ -15,12 +15,19 @@ import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { HttpSweepClient } from '../../../shared/sweep/http-sweep-client.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from '../../../shared/sweep/sweep-client.js';
 import { buildApp } from '../../../services/scheduler/app.js';
-import { createTokenCheck } from '../../../services/scheduler/auth.js';
+import { createTokenMatcher } from '../../../services/scheduler/auth.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const SWEEP_ID = 's-abc123def456';
 const TRIAL_ID = `${SWEEP_ID}-t3`;
 const SWEEP_LIMIT = 2048;
+/** A sweep spec the API accepts (it validates the spec before the service sees it). */
+const SPEC = {
+  name: 'x',
+  dataset: { make_classification: { n_samples: 20, n_features: 3, n_informative: 2, n_redundant: 0, random_state: 1 } },
+  trials: [{ model: 'logistic_regression', params: { C: 1 } }],
+};
+const SPEC_JSON = JSON.stringify(SPEC);
 const DATASET_LIMIT = 4096;
 
 function trial(index: number): TrialRecord {
@@ -154,8 +161,8 @@ const UNAUTHORIZED = { error: { code: 'UNAUTHORIZED', message: 'missing or inval
 /** Every mutating route with a body it would accept. */
 const MUTATIONS: { url: string; payload?: string; type?: string }[] = [
   { url: '/datasets', payload: 'a,b\n1,2\n', type: 'text/csv' },
-  { url: '/sweeps', payload: '{"name":"x"}', type: 'application/json' },
-  { url: `/sweeps/${SWEEP_ID}/trials`, payload: '{"name":"x"}', type: 'application/json' },
+  { url: '/sweeps', payload: SPEC_JSON, type: 'application/json' },
+  { url: `/sweeps/${SWEEP_ID}/trials`, payload: SPEC_JSON, type: 'application/json' },
   { url: `/sweeps/${SWEEP_ID}/cancel` },
   { url: `/sweeps/${SWEEP_ID}/retry` },
 ];
@@ -204,21 +211,14 @@ describe('scheduler API', () => {
       });
     }
 
-    it('serves reads without a token unless SWEEPQ_REQUIRE_AUTH_FOR_READS is set', async () => {
-      const open = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
-      assert.equal(open.statusCode, 200);
-      const locked = makeApp({ SWEEPQ_REQUIRE_AUTH_FOR_READS: 'true' });
-      try {
-        const denied = await locked.app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
-        assert.equal(denied.statusCode, 401);
-        assert.deepEqual(denied.json(), UNAUTHORIZED);
-        const allowed = await locked.app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: auth });
-        assert.equal(allowed.statusCode, 200);
-        const health = await locked.app.inject({ method: 'GET', url: '/healthz' });
-        assert.equal(health.statusCode, 200, '/healthz stays public for probes');
-      } finally {
-        await locked.app.close();
-      }
+    it('serves reads to the token, refuses them without one (in-process requests are not on the server port), keeps /healthz public', async () => {
+      const denied = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(denied.statusCode, 401);
+      assert.deepEqual(denied.json(), UNAUTHORIZED);
+      const allowed = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: auth });
+      assert.equal(allowed.statusCode, 200);
+      const health = await app.inject({ method: 'GET', url: '/healthz' });
+      assert.equal(health.statusCode, 200, '/healthz stays public for probes');
     });
 
     it('rejects an unauthenticated upload before reading its body', async () => {
@@ -232,8 +232,9 @@ describe('scheduler API', () => {
     });
   });
 
-  describe('createTokenCheck', () => {
-    const check = createTokenCheck(TOKEN);
+  describe('createTokenMatcher', () => {
+    const match = createTokenMatcher({ write: TOKEN });
+    const check = (header: string | undefined): boolean => match(header) === 'write';
     const cases: [string, string | undefined, boolean][] = [
       ['the right token', `Bearer ${TOKEN}`, true],
       ['a lowercase scheme', `bearer ${TOKEN}`, true],
@@ -253,7 +254,7 @@ describe('scheduler API', () => {
     const badIds = ['..%2F..%2Fetc%2Fpasswd', 'abc%2F..%2F..', 's-ABC123DEF', 's-abc:def123', 'x'.repeat(60), 's-abc123def456%00'];
     for (const id of badIds) {
       it(`answers 400 INVALID_ARGUMENT for sweep id ${decodeURIComponent(id).slice(0, 30)}`, async () => {
-        const res = await app.inject({ method: 'GET', url: `/sweeps/${id}` });
+        const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${id}` });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       });
@@ -261,7 +262,7 @@ describe('scheduler API', () => {
 
     it('answers 400 for a trial id outside the sweep or a path in the trial id', async () => {
       for (const trialId of ['..%2F..%2Fetc%2Fpasswd', 's-zzz999zzz999-t1']) {
-        const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials/${trialId}/artifact` });
+        const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials/${trialId}/artifact` });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       }
@@ -270,14 +271,14 @@ describe('scheduler API', () => {
     const badQueries = ['limit=0', 'limit=1001', 'limit=abc', 'offset=-1', 'status=done', 'sort=DROP%20TABLE'];
     for (const query of badQueries) {
       it(`answers 400 for GET /sweeps/:id/trials?${query}`, async () => {
-        const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials?${query}` });
+        const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?${query}` });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       });
     }
 
     it('passes a parsed query with the default page size to the service', async () => {
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials?sort=f1_score&status=completed` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?sort=f1_score&status=completed` });
       assert.equal(res.statusCode, 200);
       assert.deepEqual(service.last('trials'), [SWEEP_ID, { limit: 100, offset: 0, sort: 'f1_score', status: 'completed' }]);
       assert.equal(res.json().total, 4);
@@ -298,10 +299,10 @@ describe('scheduler API', () => {
     });
 
     it('hands a JSON sweep to the service as an object', async () => {
-      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name":"x"}' });
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: SPEC_JSON });
       assert.equal(res.statusCode, 201);
       assert.deepEqual(res.json(), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
-      assert.deepEqual(service.last('submit'), [{ name: 'x' }]);
+      assert.deepEqual(service.last('submit'), [SPEC]);
     });
 
     it('hands uploaded CSV bytes to the service unchanged', async () => {
@@ -331,14 +332,14 @@ describe('scheduler API', () => {
 
   describe('errors', () => {
     it('answers unknown routes with 404 NOT_FOUND in the error shape', async () => {
-      const res = await app.inject({ method: 'GET', url: '/nope' });
+      const res = await app.inject({ method: 'GET', headers: auth, url: '/nope' });
       assert.equal(res.statusCode, 404);
       assert.equal(res.json().error.code, 'NOT_FOUND');
     });
 
     it('maps a SweepqError to its status with code, message, location and details', async () => {
       service.fail = new SweepqError('INVALID_SPEC', 'search.space[0].model: unknown model', { location: { path: 'search.space[0].model' }, details: [{ k: 1 }] });
-      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{}' });
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: SPEC_JSON });
       assert.equal(res.statusCode, 400);
       assert.deepEqual(res.json(), {
         error: { code: 'INVALID_SPEC', message: 'search.space[0].model: unknown model', location: { path: 'search.space[0].model' }, details: [{ k: 1 }] },
@@ -347,14 +348,14 @@ describe('scheduler API', () => {
 
     it('answers 404 for a NOT_FOUND from the service', async () => {
       service.fail = new SweepqError('NOT_FOUND', `sweep ${SWEEP_ID} does not exist`);
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(res.statusCode, 404);
       assert.equal(res.json().error.message, `sweep ${SWEEP_ID} does not exist`);
     });
 
     it('hides the message and cause of unknown errors behind 500 INTERNAL', async () => {
       service.fail = new Error('connect ECONNREFUSED redis://:hunter2@10.0.0.1:6379', { cause: new Error('hunter2') });
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(res.statusCode, 500);
       assert.deepEqual(res.json(), { error: { code: 'INTERNAL', message: 'internal server error' } });
       assert.ok(!res.body.includes('hunter2'));
@@ -362,7 +363,7 @@ describe('scheduler API', () => {
 
     it('replaces the message of 5xx SweepqErrors by a generic one', async () => {
       service.fail = new SweepqError('INDEX_UNAVAILABLE', 'redis at redis://:hunter2@host is down');
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(res.statusCode, 503);
       assert.equal(res.json().error.code, 'INDEX_UNAVAILABLE');
       assert.ok(!res.body.includes('hunter2'));
@@ -371,7 +372,7 @@ describe('scheduler API', () => {
 
   describe('artefacts', () => {
     it('serves a trial artefact as a JSON attachment', async () => {
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact` });
       assert.equal(res.statusCode, 200);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       assert.equal(res.headers['content-disposition'], `attachment; filename="${TRIAL_ID}.json"`);
@@ -379,7 +380,7 @@ describe('scheduler API', () => {
     });
 
     it("serves the best trial's artefact", async () => {
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/best/artifact?metric=f1_score` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/best/artifact?metric=f1_score` });
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['x-sweepq-trial-id'], TRIAL_ID);
       assert.deepEqual(service.last('best'), [SWEEP_ID, 'f1_score']);
@@ -389,7 +390,7 @@ describe('scheduler API', () => {
 
   describe('GET /openapi.json', () => {
     it('is an OpenAPI 3.1 document listing every route with its schemas', async () => {
-      const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+      const res = await app.inject({ method: 'GET', headers: auth, url: '/openapi.json' });
       assert.equal(res.statusCode, 200);
       const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
       assert.equal(doc.openapi, '3.1.0');
@@ -409,6 +410,11 @@ describe('scheduler API', () => {
         ['/experiments/{name}/trials', 'get'],
         ['/workers', 'get'],
         ['/healthz', 'get'],
+        ['/auth/session', 'post'],
+        ['/auth/session', 'get'],
+        ['/auth/session', 'delete'],
+        ['/auth/login-links', 'post'],
+        ['/auth/login', 'get'],
       ];
       for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
       const record = doc.components.schemas.TrialRecord as { properties: Record<string, unknown> };
@@ -436,8 +442,8 @@ describe('HttpSweepClient against the API', () => {
 
   it('round-trips every SweepClient call', async () => {
     assert.deepEqual(await client.uploadDataset(Buffer.from('a,b\n')), { sha256: 'a'.repeat(64) });
-    assert.deepEqual(await client.submit({ name: 'x' }), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
-    assert.equal((await client.extend(SWEEP_ID, { name: 'y' })).total, 2);
+    assert.deepEqual(await client.submit(SPEC), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
+    assert.equal((await client.extend(SWEEP_ID, SPEC)).total, 2);
     assert.deepEqual(await client.listSweeps({ experiment: 'e1', limit: 5 }), [summary]);
     assert.deepEqual(service.last('listSweeps'), [{ experiment: 'e1', limit: 5 }]);
     assert.deepEqual(await client.status(SWEEP_ID), status);
@@ -450,7 +456,7 @@ describe('HttpSweepClient against the API', () => {
 
   it('rethrows API errors as SweepqError with the same code and location', async () => {
     service.fail = new SweepqError('INVALID_SPEC', 'bad grid', { location: { path: 'search.grid' } });
-    await assert.rejects(client.submit({}), (error: unknown) => {
+    await assert.rejects(client.submit(SPEC), (error: unknown) => {
       assert.ok(error instanceof SweepqError);
       assert.equal(error.code, 'INVALID_SPEC');
       assert.equal(error.message, 'bad grid');
@@ -485,14 +491,14 @@ describe('read cache', () => {
     const statusCalls = (): number => service.calls.filter((c) => c.method === 'status').length;
     const before = statusCalls();
     for (let i = 0; i < 5; i++) {
-      const response = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const response = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(response.statusCode, 200);
       assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
     }
     assert.equal(statusCalls() - before, 1, 'five polls, one service call');
     const cancelled = await app.inject({ method: 'POST', url: `/sweeps/${SWEEP_ID}/cancel`, headers: auth });
     assert.equal(cancelled.statusCode, 200);
-    await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+    await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
     assert.equal(statusCalls() - before, 2, 'the cancel dropped the cached status');
     await app.close();
   });
@@ -500,9 +506,9 @@ describe('read cache', () => {
   it('does not cache errors', async () => {
     const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000' });
     service.fail = new SweepqError('NOT_FOUND', `sweep ${SWEEP_ID} does not exist`);
-    assert.equal((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` })).statusCode, 404);
     service.fail = undefined;
-    assert.equal((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` })).statusCode, 200, 'the next poll asks again');
+    assert.equal((await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` })).statusCode, 200, 'the next poll asks again');
     await app.close();
   });
 });
