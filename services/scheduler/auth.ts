@@ -28,7 +28,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { SweepqError } from '../../shared/errors/index.js';
 import { sendError } from './error-handler.js';
-import { HostAllowlist, isLoopbackBindAddress, isLoopbackHostname, type HostHeader } from './host-allowlist.js';
+import { HostAllowlist, isLoopbackBindAddress, isLoopbackHostname, isSameOrigin, type HostHeader } from './host-allowlist.js';
 import { CSRF_COOKIE, CSRF_HEADER, readCookie, safeEqual, serializeCookie, SESSION_COOKIE, SessionStore, type Session } from './session-store.js';
 
 /** The roles a credential can hold, lowest first. */
@@ -268,16 +268,7 @@ export class ApiAuth {
   }
 
   private csrfChecksPass(request: FastifyRequest, session: Session<ApiRole>): boolean {
-    const origin = request.headers.origin;
-    const host = request.headers.host;
-    if (origin === undefined || host === undefined) return false;
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      return false;
-    }
-    if (url.host !== host.toLowerCase() || url.protocol !== `${request.protocol}:`) return false;
+    if (!isSameOrigin(request.headers.origin, request.headers.host, request.protocol)) return false;
     const header = request.headers[CSRF_HEADER];
     const cookie = readCookie(request.headers.cookie, CSRF_COOKIE);
     if (typeof header !== 'string' || cookie === undefined) return false;

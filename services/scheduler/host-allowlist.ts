@@ -17,16 +17,35 @@ const LOOPBACK_NAMES: ReadonlySet<string> = new Set(['localhost', '127.0.0.1', '
 /** A DNS name, an IPv4 address or a bracketed IPv6 address, then an optional port. No userinfo, no path. */
 const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]{0,252})?)(?::([0-9]{1,5}))?$/;
 
-/** Parses a Host header value; undefined when it is missing or malformed. */
-export function parseHostHeader(value: string | undefined): HostHeader | undefined {
+/** Parses a Host header value (`defaultPort` when it names none); undefined when it is missing or malformed. */
+export function parseHostHeader(value: string | undefined, defaultPort = 80): HostHeader | undefined {
   if (value === undefined || value.length > 300) return undefined;
   const match = HOST_HEADER.exec(value.toLowerCase());
   if (match === null) return undefined;
-  const port = match[2] === undefined ? 80 : Number(match[2]);
+  const port = match[2] === undefined ? defaultPort : Number(match[2]);
   if (port < 1 || port > 65_535) return undefined;
   // A trailing dot is the same DNS name ("localhost." = "localhost").
   const hostname = match[1]!.endsWith('.') ? match[1]!.slice(0, -1) : match[1]!;
   return { hostname, port };
+}
+
+/**
+ * True when an Origin header (`scheme://host[:port]`) names the same scheme, host and port as the
+ * request's Host header and protocol — the same-origin test of cookie requests that change state.
+ */
+export function isSameOrigin(origin: string | undefined, hostHeader: string | undefined, protocol: 'http' | 'https'): boolean {
+  if (origin === undefined) return false;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== `${protocol}:` || url.pathname !== '/' || url.username !== '' || url.search !== '') return false;
+  const defaultPort = protocol === 'https' ? 443 : 80;
+  const host = parseHostHeader(hostHeader, defaultPort);
+  const port = url.port === '' ? defaultPort : Number(url.port);
+  return host !== undefined && host.hostname === url.hostname && host.port === port;
 }
 
 /** True for the Host names of the loopback interface (localhost, 127.0.0.1, [::1]). */

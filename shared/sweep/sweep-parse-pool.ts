@@ -31,6 +31,9 @@ export interface ParseFailure {
 /** The answer (parse thread → main thread). */
 export type ParseReply = { id: number; value: unknown; error?: undefined } | { id: number; error: ParseFailure };
 
+/** The first message of a thread: its modules are loaded (the deadline of a parse excludes the start-up). */
+export const THREAD_READY = 'ready';
+
 export interface SweepParsePoolOptions {
   /** Parse threads (default 1: the scheduler shares its machine with workers). */
   threads?: number;
@@ -52,6 +55,7 @@ interface Job {
 
 interface Slot {
   thread: Worker;
+  ready: boolean;
   job: Job | undefined;
   timer: NodeJS.Timeout | undefined;
 }
@@ -94,13 +98,13 @@ export class SweepParsePool {
 
   private dispatch(): void {
     while (this.queue.length > 0) {
-      let slot = this.slots.find((s) => s.job === undefined);
+      const slot = this.slots.find((s) => s.ready && s.job === undefined);
       if (slot === undefined) {
-        if (this.slots.length >= this.threads) return;
-        slot = this.spawn();
+        // A thread still starting takes the next job when it is ready.
+        if (this.slots.length < this.threads && this.slots.every((s) => s.ready)) this.spawn();
+        return;
       }
-      const job = this.queue.shift()!;
-      this.start(slot, job);
+      this.start(slot, this.queue.shift()!);
     }
   }
 
@@ -109,8 +113,13 @@ export class SweepParsePool {
     const thread = new Worker(THREAD_FILE, { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 } });
     // The pool keeps idle threads; they must not keep a finished process alive.
     thread.unref();
-    const slot: Slot = { thread, job: undefined, timer: undefined };
-    thread.on('message', (reply: ParseReply) => {
+    const slot: Slot = { thread, ready: false, job: undefined, timer: undefined };
+    thread.on('message', (reply: ParseReply | typeof THREAD_READY) => {
+      if (reply === THREAD_READY) {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
       const job = slot.job;
       if (job === undefined || job.request.id !== reply.id) return;
       this.finish(slot);
@@ -156,6 +165,8 @@ export class SweepParsePool {
     const index = this.slots.indexOf(slot);
     if (index < 0) return;
     this.slots.splice(index, 1);
+    // A thread that dies before it is ready would die again: fail what waits instead of respawning forever.
+    if (!slot.ready) for (const job of this.queue.splice(0)) job.reject(error);
     await this.retire(slot, error);
     if (!this.closed) this.dispatch();
   }

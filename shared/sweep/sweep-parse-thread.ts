@@ -6,7 +6,7 @@ import { setPriority } from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { SweepqError } from '../errors/index.js';
 import { parseSweepBody } from './parse-sweep-body.js';
-import type { ParseFailure, ParseReply, ParseRequest } from './sweep-parse-pool.js';
+import { THREAD_READY, type ParseFailure, type ParseReply, type ParseRequest } from './sweep-parse-pool.js';
 
 /** Below the main thread's priority, like training threads: the API's event loop answers first. */
 const PARSE_NICENESS = 5;
@@ -28,3 +28,4 @@ parentPort?.on('message', (request: ParseRequest) => {
   }
   parentPort?.postMessage(reply);
 });
+parentPort?.postMessage(THREAD_READY);
