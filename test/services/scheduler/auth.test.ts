@@ -405,7 +405,7 @@ describe('one-time login links', () => {
   it('makes a link with POST /auth/login-links that sets the session cookie once and redirects to /ui/', async () => {
     const made = await app.inject({ method: 'POST', url: '/auth/login-links', headers: { ...bearer(WRITE), 'content-type': 'application/json', host: 'localhost:8080' }, payload: '{"role":"read"}' });
     assert.equal(made.statusCode, 201, made.body);
-    const { url, role } = made.json() as { url: string; role: string };
+    const { url, role } = made.json<{ url: string; role: string }>();
     assert.equal(role, 'read');
     assert.match(url, /^http:\/\/localhost:8080\/auth\/login\?ticket=[A-Za-z0-9_-]{43}$/);
     const path = new URL(url).pathname + new URL(url).search;
