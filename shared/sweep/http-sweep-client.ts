@@ -12,7 +12,9 @@ import type { z } from 'zod';
 import { ERROR_CODES, SweepqError, type ErrorCode, type ErrorLocation } from '../errors/index.js';
 import {
   ApiErrorBodySchema,
+  ApiRoleSchema,
   DatasetUploadResultSchema,
+  LoginLinkSchema,
   ExperimentListSchema,
   RetryResultSchema,
   SubmitResultSchema,
@@ -28,8 +30,10 @@ import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-c
 export interface HttpSweepClientOptions {
   /** API root, e.g. `http://localhost:8080`. */
   baseUrl: string;
-  /** Bearer token (SWEEPQ_API_TOKEN); sent on every request when set. */
+  /** Write token (SWEEPQ_API_TOKEN): sent on writes, and on reads when there is no read token. */
   token?: string | undefined;
+  /** Read token (SWEEPQ_API_READ_TOKEN): sent on reads; on writes only when there is no write token (→ 403). */
+  readToken?: string | undefined;
   /** Per-request timeout; default 30 s. Artefact downloads use the same budget. */
   timeoutMs?: number | undefined;
 }
@@ -45,6 +49,7 @@ function isErrorCode(code: string): code is ErrorCode {
 export class HttpSweepClient implements SweepClient {
   private readonly baseUrl: string;
   private readonly token: string | undefined;
+  private readonly readToken: string | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: HttpSweepClientOptions) {
@@ -59,6 +64,7 @@ export class HttpSweepClient implements SweepClient {
     }
     this.baseUrl = url.href.replace(/\/+$/, '');
     this.token = options.token === undefined || options.token === '' ? undefined : options.token;
+    this.readToken = options.readToken === undefined || options.readToken === '' ? undefined : options.readToken;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
@@ -155,6 +161,15 @@ export class HttpSweepClient implements SweepClient {
     return this.parse(RetryResultSchema, await this.json(res));
   }
 
+  /**
+   * A one-time login link for a browser (`sweepq ui`): opening it gives a session of `role` (default:
+   * the role of the token sent) and lands on the dashboard.
+   */
+  async createLoginLink(role?: z.infer<typeof ApiRoleSchema>): Promise<z.infer<typeof LoginLinkSchema>> {
+    const res = await this.request('POST', '/auth/login-links', { body: JSON.stringify(role === undefined ? {} : { role }), contentType: 'application/json' });
+    return this.parse(LoginLinkSchema, await this.json(res));
+  }
+
   /** Nothing to release: fetch keeps no per-client connection pool we own. */
   async close(): Promise<void> {}
 
@@ -164,7 +179,8 @@ export class HttpSweepClient implements SweepClient {
     options: { body?: string | Buffer | ReadableStream<Uint8Array>; contentType?: string; contentLength?: number; timeoutMs?: number } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    const token = method === 'GET' ? (this.readToken ?? this.token) : (this.token ?? this.readToken);
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength);
     const body = options.body;
@@ -222,7 +238,7 @@ export class HttpSweepClient implements SweepClient {
     }
     const parsed = ApiErrorBodySchema.safeParse(body);
     if (!parsed.success) {
-      const code: ErrorCode = res.status === 401 ? 'UNAUTHORIZED' : res.status === 404 ? 'NOT_FOUND' : res.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL';
+      const code: ErrorCode = res.status === 401 ? 'UNAUTHORIZED' : res.status === 403 ? 'FORBIDDEN' : res.status === 404 ? 'NOT_FOUND' : res.status === 413 ? 'PAYLOAD_TOO_LARGE' : res.status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
       return new SweepqError(code, `the sweepq API answered HTTP ${res.status} ${res.statusText}`.trim());
     }
     const { code, message, location, details } = parsed.data.error;

@@ -352,7 +352,12 @@ export class SweepService implements SweepClient {
 }
 
 /** Builds a SweepService with its own Redis connection and object store from the config. */
-export async function createSweepService(options: { config: Config; logger: Logger; redisUrl?: string }): Promise<SweepService> {
+/**
+ * A SweepService on its own Redis connection and store. `commandTimeoutMs` bounds every Redis command
+ * once start-up (index version check, possibly a migration under a lock) is done: behind the HTTP API
+ * a Redis that stops answering must become a prompt 503 INDEX_UNAVAILABLE, not requests that hang.
+ */
+export async function createSweepService(options: { config: Config; logger: Logger; redisUrl?: string; commandTimeoutMs?: number }): Promise<SweepService> {
   const url = options.redisUrl ?? options.config.redis.url;
   if (!url) throw new SweepqError('INVALID_ARGUMENT', 'no Redis configured: set REDIS_URL (or use `sweepq run`, which starts its own)');
   const redis = createRedisConnection(url, { name: 'sweepq-service', logger: options.logger });
@@ -364,6 +369,8 @@ export async function createSweepService(options: { config: Config; logger: Logg
     redis.disconnect();
     throw error;
   }
+  // ioredis reads the option on every command it sends, so setting it now bounds every later command.
+  if (options.commandTimeoutMs !== undefined) redis.options.commandTimeout = options.commandTimeoutMs;
   return new SweepService({
     config: options.config,
     logger: options.logger,

@@ -21,9 +21,13 @@ const MAX_TRIALS = 10_000;
 
 interface BadEntry {
   file: string;
-  /** sweep: loadSweepFile + expandTrials; csv: readTable + checkTarget; resolved-spec: JSON → parseResolvedSweepSpec; asset: only referenced by others. */
-  kind: 'sweep' | 'csv' | 'resolved-spec' | 'asset';
-  code?: 'INVALID_SPEC' | 'INVALID_CSV' | 'LIMIT_EXCEEDED';
+  /**
+   * sweep: loadSweepFile + expandTrials; csv: readTable + checkTarget; resolved-spec: JSON →
+   * parseResolvedSweepSpec; asset: only referenced by others; host-header: a Host header value, walked
+   * against a real scheduler by test/faults/bad-input-corpus.test.ts.
+   */
+  kind: 'sweep' | 'csv' | 'resolved-spec' | 'asset' | 'host-header';
+  code?: 'INVALID_SPEC' | 'INVALID_CSV' | 'LIMIT_EXCEEDED' | 'INVALID_HOST';
   mentions?: string[];
   /** csv: columns read as declared numeric (a non-number is an error in them, a category elsewhere). */
   numeric?: string[];
@@ -58,6 +62,7 @@ async function run(entry: BadEntry): Promise<void> {
       parseResolvedSweepSpec(JSON.parse(readFileSync(path, 'utf8')) as unknown, { source: entry.file });
       return;
     case 'asset':
+    case 'host-header':
       return;
   }
 }
@@ -75,7 +80,7 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
   });
 
   for (const entry of manifest) {
-    if (entry.kind === 'asset') continue;
+    if (entry.kind === 'asset' || entry.kind === 'host-header') continue;
     it(`rejects ${entry.file} with ${entry.code}`, async () => {
       let caught: unknown;
       try {
