@@ -4,6 +4,7 @@
  * fastify-type-provider-zod, documented by @fastify/swagger, parsed by the HTTP client); sweep bodies
  * are YAML or JSON text that the service validates itself, with line and column in its errors.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InvalidInputError } from '../../shared/errors/index.js';
@@ -48,7 +49,7 @@ export interface SweepRoutesOptions {
 /** Content types accepted for sweep specs. */
 export const SWEEP_CONTENT_TYPES = ['application/json', 'application/yaml', 'text/yaml'] as const;
 /** Content types accepted for dataset uploads. */
-export const DATASET_CONTENT_TYPES = ['text/csv', 'application/octet-stream'] as const;
+export const DATASET_CONTENT_TYPES = ['text/csv', 'application/octet-stream', 'application/gzip', 'application/vnd.apache.parquet'] as const;
 
 const errors = {
   400: ApiErrorBodySchema,
@@ -122,8 +123,10 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
   // which answers a valid body holding "__proto__" with "Body is not valid JSON" and silently keeps
   // the last of duplicate keys; readSweepDocument refuses both by name (INVALID_SPEC). Only the sweep
   // routes take bodies, so replacing the app-wide JSON parser affects nothing else.
-  app.addContentTypeParser([...DATASET_CONTENT_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
+  // Dataset bodies stay streams: the service hashes and stores them without holding them in memory
+  // (fastify's bodyLimit applies to buffered parsers only; the service enforces the limit).
+  app.addContentTypeParser([...DATASET_CONTENT_TYPES], (_request, payload, done) => {
+    done(null, payload);
   });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser([...SWEEP_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
@@ -132,12 +135,17 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.post(
     '/datasets',
-    { bodyLimit: options.datasetBodyLimitBytes, config: { role: 'write' }, schema: { summary: 'upload a CSV dataset (content-addressed)', tags: ['datasets'], response: { 201: DatasetUploadResultSchema, ...errors } } },
+    { config: { role: 'write' }, schema: { summary: 'upload a dataset: CSV, gzip-compressed CSV or Parquet, streamed (content-addressed)', tags: ['datasets'], response: { 201: DatasetUploadResultSchema, ...errors } } },
     async (request, reply) => {
       requireContentType(request, DATASET_CONTENT_TYPES);
-      const body: unknown = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) throw new InvalidInputError('INVALID_CSV', 'the dataset body is empty');
-      return reply.status(201).send(await service.uploadDataset(body));
+      const limit = options.datasetBodyLimitBytes;
+      const declared = Number(request.headers['content-length'] ?? Number.NaN);
+      if (declared > limit) {
+        // Refused before reading a byte: the client learns at once, not after sending gigabytes.
+        request.raw.resume();
+        throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is ${declared} bytes, more than the ${limit}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`);
+      }
+      return reply.status(201).send(await service.uploadDatasetStream(request.body as Readable, limit));
     },
   );
 

@@ -148,7 +148,7 @@ export interface LimitsConfig {
    * window ahead of the workers, so a large plan costs nothing until it runs.
    */
   readonly maxTrials: number;
-  /** SWEEPQ_BODY_LIMIT_BYTES, default 50 MiB: largest dataset upload body. */
+  /** SWEEPQ_BODY_LIMIT_BYTES, default 2 GiB: largest dataset upload (streamed to disk, never held in memory). */
   readonly datasetBodyLimitBytes: number;
   /** SWEEPQ_SWEEP_BODY_LIMIT_BYTES, default 1 MiB: largest sweep submission body. */
   readonly sweepBodyLimitBytes: number;
@@ -292,7 +292,7 @@ const envSchema = z.object({
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
   SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
-  SWEEPQ_BODY_LIMIT_BYTES: intVar(50 * MIB, 1024, 4096 * MIB),
+  SWEEPQ_BODY_LIMIT_BYTES: intVar(2048 * MIB, 1024, 65_536 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
   SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),

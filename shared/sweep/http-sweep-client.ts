@@ -68,23 +68,27 @@ export class HttpSweepClient implements SweepClient {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
-    const res = await this.request('POST', '/datasets', { body: bytes, contentType: 'application/octet-stream' });
-    return this.parse(DatasetUploadResultSchema, await this.json(res));
-  }
-
   /**
    * Streams a local data file to `POST /datasets` (never held whole in memory). The request's time
    * budget grows with the file: the configured timeout, or 1 MiB/s, whichever is longer.
    */
   async uploadDatasetFile(file: string): Promise<{ sha256: string }> {
     const size = (await stat(file)).size;
-    const body = Readable.toWeb(createReadStream(file)) as ReadableStream<Uint8Array>;
+    return this.upload(createReadStream(file), size);
+  }
+
+  /** Streams `body` to `POST /datasets`; the server enforces its own limit (`limitBytes` is the caller's). */
+  async uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string }> {
+    return this.upload(body, undefined, limitBytes);
+  }
+
+  private async upload(stream: Readable, size: number | undefined, expectedMax?: number): Promise<{ sha256: string }> {
+    const budgetBytes = size ?? expectedMax ?? 0;
     const res = await this.request('POST', '/datasets', {
-      body,
+      body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
       contentType: 'application/octet-stream',
-      contentLength: size,
-      timeoutMs: Math.max(this.timeoutMs, Math.ceil(size / MIN_UPLOAD_BYTES_PER_MS)),
+      ...(size === undefined ? {} : { contentLength: size }),
+      timeoutMs: Math.max(this.timeoutMs, Math.ceil(budgetBytes / MIN_UPLOAD_BYTES_PER_MS)),
     });
     return this.parse(DatasetUploadResultSchema, await this.json(res));
   }

@@ -18,7 +18,7 @@ import type { DataShape } from '../search/estimate-trial-memory.js';
 import type { ObjectStore } from '../store/index.js';
 import { sha256OfFile, type DatasetCache } from './dataset-cache.js';
 import type { ResolvedSweepSpec } from './parse-sweep-file.js';
-import { checkSweepData } from './sweep-data.js';
+import { checkSweepDataInThread } from './check-sweep-data-in-thread.js';
 
 export interface ResolvedContext {
   context: SweepContext;
@@ -64,12 +64,12 @@ export class SweepContextResolver {
         throw new InvalidInputError('INVALID_SPEC', 'dataset needs exactly one of csv, train + test, or make_classification', { location: { path: 'dataset' } });
       }
       const refSplit = test === null ? split : null;
-      const check = await checkSweepData(spec, refSplit, {
+      const check = await checkSweepDataInThread({ spec, split: refSplit, options: {}, files: {
         train: train.file,
         test: test?.file ?? null,
         trainSource: `dataset ${train.sha256.slice(0, 12)}`,
         ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
-      });
+      } });
       const limits = this.trialLimits(spec);
       // Stored only now that the checks passed: a refused spec writes nothing.
       if (generated !== undefined) await this.uploadFile(generated);

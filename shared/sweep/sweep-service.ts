@@ -4,8 +4,11 @@
  * metrics index and the read model; cancel and retry. Boundaries (Redis index, BullMQ queue, object
  * store) are injected repositories.
  */
-import { randomBytes } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
@@ -14,7 +17,7 @@ import { ensureIndexVersion, MetricsIndex, SweepRecords, type SweepRecord } from
 import type { Logger } from '../logger/logger.js';
 import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
-import { detectFileFormat, detectFormat } from '../ml/dataset/read-table.js';
+import { detectFileFormat } from '../ml/dataset/read-table.js';
 import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
 import { datasetKey, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
@@ -23,7 +26,7 @@ import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialsFit } from './assert-trials-fit.js';
-import { DatasetCache, sha256Hex, sha256OfFile } from './dataset-cache.js';
+import { DatasetCache, sha256OfFile } from './dataset-cache.js';
 import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
@@ -69,17 +72,9 @@ export class SweepService implements SweepClient {
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
   }
 
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string; format: DatasetFormat }> {
-    const limit = this.deps.config.limits.datasetBodyLimitBytes;
-    if (bytes.length === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
-    if (bytes.length > limit) {
-      throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is ${bytes.length} bytes, more than the ${limit}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`);
-    }
-    const sha256 = sha256Hex(bytes);
-    const format = detectFormat(bytes.subarray(0, 8));
-    const key = datasetKey(sha256, format);
-    if (!(await this.deps.store.exists(key))) await this.deps.store.put(key, bytes, { contentType: CONTENT_TYPES[format] });
-    return { sha256, format };
+  /** Stores dataset bytes held in memory (tests, small generated files); see {@link uploadDatasetStream}. */
+  uploadDataset(bytes: Buffer): Promise<{ sha256: string; format: DatasetFormat }> {
+    return this.uploadDatasetStream(Readable.from([bytes]), this.deps.config.limits.datasetBodyLimitBytes);
   }
 
   /**
@@ -94,6 +89,41 @@ export class SweepService implements SweepClient {
     const key = datasetKey(sha256, format);
     if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
     return { sha256, format };
+  }
+
+  /**
+   * Stores a dataset arriving as a stream (an HTTP upload), never held in memory: written to a
+   * scratch file while hashed, refused past `limitBytes` (PAYLOAD_TOO_LARGE, nothing kept), then
+   * stored content-addressed like {@link uploadDatasetFile}.
+   */
+  async uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string; format: DatasetFormat }> {
+    const dir = path.join(this.deps.config.stateDir, 'cache', 'uploads');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `upload-${randomBytes(8).toString('hex')}.part`);
+    try {
+      let size = 0;
+      const hash = createHash('sha256');
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          if (size > limitBytes) {
+            callback(new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is more than the ${limitBytes}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`));
+            return;
+          }
+          hash.update(chunk);
+          callback(null, chunk);
+        },
+      });
+      await pipeline(body, meter, createWriteStream(file));
+      if (size === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
+      const sha256 = hash.digest('hex');
+      const format = await detectFileFormat(file);
+      const key = datasetKey(sha256, format);
+      if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
+      return { sha256, format };
+    } finally {
+      await rm(file, { force: true });
+    }
   }
 
   async submit(input: unknown): Promise<SubmitResult> {

@@ -63,7 +63,7 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(config.limits, {
       maxTrials: 10_000_000,
-      datasetBodyLimitBytes: 50 * 1024 * 1024,
+      datasetBodyLimitBytes: 2048 * 1024 * 1024,
       sweepBodyLimitBytes: 1024 * 1024,
       netTimeoutMs: 10_000,
       trialMemoryMb: 2048,

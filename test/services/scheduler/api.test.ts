@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -209,7 +210,12 @@ describe('scheduler API', () => {
       assert.equal(ok.statusCode, 201);
       const big = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(DATASET_LIMIT + 1) });
       assert.equal(big.statusCode, 413);
-      assert.deepEqual(big.json(), { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' } });
+      assert.equal(big.json().error.code, 'PAYLOAD_TOO_LARGE');
+      assert.match(big.json().error.message, /more than the 4096-byte limit \(SWEEPQ_BODY_LIMIT_BYTES\)/);
+      // A streamed body without a length is cut off at the limit as it arrives.
+      const streamed = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Readable.from([Buffer.alloc(3000), Buffer.alloc(3000)]) });
+      assert.equal(streamed.statusCode, 413);
+      assert.equal(streamed.json().error.code, 'PAYLOAD_TOO_LARGE');
     });
   });
 
@@ -324,7 +330,8 @@ describe('HttpSweepClient against the API', () => {
   });
 
   it('round-trips every SweepClient call', async () => {
-    assert.deepEqual(await client.uploadDataset(Buffer.from('a,b\n')), { sha256: 'a'.repeat(64) });
+    assert.deepEqual(await client.uploadDatasetStream(Readable.from([Buffer.from('a,b\n')]), 4096), { sha256: 'a'.repeat(64) });
+    assert.equal((service.last('uploadDataset')![0] as Buffer).toString('utf8'), 'a,b\n');
     // A file is streamed as the request body: the server receives its bytes unchanged.
     const file = join(tmpdir(), `sweepq-upload-${process.pid}.csv`);
     const content = `a,b,target\n${'1,2,0\n'.repeat(100)}`;

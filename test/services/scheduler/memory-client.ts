@@ -2,6 +2,8 @@
  * An in-memory SweepClient for the route-level API tests: records every call and can be told to
  * fail the next one. Not a test file itself (no `.test.` in the name).
  */
+import type { Readable } from 'node:stream';
+import { InvalidInputError } from '../../../shared/errors/index.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import type { WorkerInfo } from '../../../shared/schemas/worker.schema.js';
@@ -73,7 +75,16 @@ export class MemoryClient implements SweepClient {
     for (let i = this.calls.length - 1; i >= 0; i--) if (this.calls[i]!.method === method) return this.calls[i]!.args;
     return undefined;
   }
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
+  async uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string }> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += (chunk as Buffer).length;
+      if (size > limitBytes) throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is more than the ${limitBytes}-byte limit`);
+      chunks.push(chunk as Buffer);
+    }
+    const bytes = Buffer.concat(chunks);
+    if (bytes.length === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty');
     this.record('uploadDataset', bytes);
     return { sha256: 'a'.repeat(64) };
   }
