@@ -245,7 +245,7 @@ async function benchTrials(args: Args, dir: string, python: string | null): Prom
 
   const ours = new Map<string, { seconds: number; cpuSeconds: number; accuracy: number | null }>();
   // Warm-up on a small slice so JIT compilation is not billed to the first config.
-  const slice = takeTableRows(train, Uint32Array.from({ length: Math.min(2000, train.nRows) }, (_, i) => i)) as TabularDataset;
+  const slice = takeTableRows<TabularDataset>(train, Uint32Array.from({ length: Math.min(2000, train.nRows) }, (_, i) => i));
   for (const config of configs) runTrial(trialInput(slice, slice, { ...config, params: { ...config.params, ...(config.model === 'logistic_regression' ? {} : { n_estimators: 3 }) } }));
   for (const config of configs) {
     const started = performance.now();
