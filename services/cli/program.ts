@@ -86,6 +86,14 @@ const COMMANDS: CommandDeclaration[] = [
   },
   { name: 'cancel', args: ['<id>'], summary: 'cancel queued and running trials', options: [JSON_FLAG], load: async () => (await import('./commands/cancel.js')).cancelCommand },
   { name: 'retry', args: ['<id>'], summary: 're-queue failed, cancelled and quarantined trials', options: [JSON_FLAG], load: async () => (await import('./commands/retry.js')).retryCommand },
+  {
+    name: 'delete',
+    args: ['<id>'],
+    summary: 'delete a finished or cancelled sweep (jobs, artefacts, records)',
+    description: 'Refused while trials are queued or running: cancel the sweep first. Datasets stay (they are shared between sweeps). SWEEPQ_RETENTION_DAYS deletes old sweeps automatically on a server.',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/delete.js')).deleteCommand,
+  },
   { name: 'extend', args: ['<id>', '<file>'], summary: 'add the trials of FILE to a sweep', options: [JSON_FLAG], load: async () => (await import('./commands/extend.js')).extendCommand },
   { name: 'workers', args: [], summary: 'live workers and what they train', options: [JSON_FLAG], load: async () => (await import('./commands/workers.js')).workersCommand },
   {

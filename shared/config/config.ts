@@ -66,6 +66,13 @@ export interface QueueConfig {
   readonly feedIntervalMs: number;
   /** SWEEPQ_RECONCILE_INTERVAL_MS, default 15000: how often the elected reconciler checks queue against index. */
   readonly reconcileIntervalMs: number;
+  /**
+   * SWEEPQ_RETENTION_DAYS, default 0 (keep forever): sweeps finished or cancelled longer ago than this
+   * are deleted (jobs, artefacts, index keys) by the scheduler's retention pass. Fractions allowed.
+   */
+  readonly retentionDays: number;
+  /** SWEEPQ_RETENTION_INTERVAL_MS, default 600000: how often the elected scheduler runs the retention pass. */
+  readonly retentionIntervalMs: number;
   /** SWEEPQ_CANCEL_POLL_MS, default 1000: how often a worker re-reads the cancelled flag of sweeps it trains (a lost cancel message still stops them). */
   readonly cancelPollMs: number;
 }
@@ -292,6 +299,14 @@ const envSchema = z.object({
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
   SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
+  SWEEPQ_RETENTION_DAYS: z
+    .string()
+    .trim()
+    .regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a non-negative number of days, e.g. 30 or 0.5 (0 keeps sweeps forever)')
+    .transform(Number)
+    .pipe(z.number().max(36_500, 'must be <= 36500'))
+    .default(0),
+  SWEEPQ_RETENTION_INTERVAL_MS: intVar(600_000, 100, 86_400_000),
   SWEEPQ_BODY_LIMIT_BYTES: intVar(2048 * MIB, 1024, 65_536 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
@@ -380,6 +395,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       feedIntervalMs: e.SWEEPQ_FEED_INTERVAL_MS,
       reconcileIntervalMs: e.SWEEPQ_RECONCILE_INTERVAL_MS,
       cancelPollMs: e.SWEEPQ_CANCEL_POLL_MS,
+      retentionDays: e.SWEEPQ_RETENTION_DAYS,
+      retentionIntervalMs: e.SWEEPQ_RETENTION_INTERVAL_MS,
     }),
     api: Object.freeze({
       port: e.PORT,
