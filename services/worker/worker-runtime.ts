@@ -14,6 +14,8 @@ import { createObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import { Reconciler } from '../../shared/sweep/reconciler.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
+import { FetchAhead } from './fetch-ahead.js';
+import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
 import { TrialProcessor } from './trial.processor.js';
 
@@ -48,6 +50,15 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const concurrency = options.concurrency ?? config.worker.concurrency;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
   const logger = options.logger.child({ component: 'worker', workerId });
+  // Training processes first: their start (node, the learners' modules) overlaps everything below.
+  const defaultLimits = { memoryMb: config.limits.trialMemoryMb, timeoutS: config.limits.trialTimeoutS };
+  const slots: TrainingSlot[] = [];
+  for (let i = 0; i < concurrency; i++) {
+    const slot = new TrainingSlot();
+    slot.warmUp(defaultLimits);
+    slots.push(slot);
+  }
+  const slotPool = new SlotPool(slots);
 
   const store = await createObjectStore(config, logger);
   await store.ensureReady();
@@ -60,24 +71,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const index = new MetricsIndex(indexConnection, config.redis.prefix, { heartbeatMs: config.worker.heartbeatMs });
   const feedQueue = new TrialQueue(indexConnection, config.redis.prefix, config.queue);
   const feeder = new SweepFeeder(index, feedQueue, config.queue.feedWindow, logger);
-  const defaultLimits = { memoryMb: config.limits.trialMemoryMb, timeoutS: config.limits.trialTimeoutS };
   if (!TrainingSlot.enforcesMemory) logger.warn('prlimit is not available: trial memory limits are not enforced (install util-linux)');
-  const slots: TrainingSlot[] = [];
-  for (let i = 0; i < concurrency; i++) {
-    const slot = new TrainingSlot();
-    slot.warmUp(defaultLimits);
-    slots.push(slot);
-  }
   const datasets = new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets'));
   const staleTemps = await datasets.removeTempFiles();
   if (staleTemps > 0) logger.info({ removed: staleTemps }, 'removed temp files of interrupted downloads');
   // Local disk faults pause the worker (see onLocalFault below); set once the BullMQ worker exists.
   let pauseForLocalFault: (error: Error) => void = () => undefined;
+  // Set once the BullMQ worker exists; the processor only calls it after a job arrived.
+  let setJobConcurrency: (jobs: number) => void = () => undefined;
+  const fetchAhead = new FetchAhead({
+    slots: concurrency,
+    depth: config.worker.fetchAhead,
+    setConcurrency: (jobs) => setJobConcurrency(jobs),
+    handBackWaiting: () => slotPool.handBackWaiting(),
+  });
   const processor = new TrialProcessor({
     index,
     store,
     datasets,
-    slots,
+    slots: slotPool,
+    fetchAhead,
     defaultLimits,
     workerId,
     logger,
@@ -109,6 +122,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     autorun: true,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  setJobConcurrency = (jobs) => {
+    worker.concurrency = jobs;
+  };
   // Each finished trial makes room in its sweep's feed window: top the queue up (see SweepFeeder).
   const feedAfter = (job: Job<TrialJob> | undefined): void => {
     const sweepId = (job?.data as Partial<TrialJob> | undefined)?.sweepId;
@@ -255,6 +271,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   /** Stop taking jobs, let running trials finish within the grace, hand the rest back, close everything. */
   async function closeOrderly(graceMs: number): Promise<void> {
+    // Jobs taken ahead go back to the queue unclaimed at once; only trials already training get the grace.
+    slotPool.close();
     await reconciler.stop();
     const closed = worker.close();
     let timer: NodeJS.Timeout | undefined;

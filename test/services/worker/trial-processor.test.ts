@@ -16,6 +16,7 @@ import type { TrialJob } from '../../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../../shared/store/index.js';
 import { DatasetCache } from '../../../shared/sweep/dataset-cache.js';
 import { createSweepService, type SweepService } from '../../../shared/sweep/sweep-service.js';
+import { SlotPool } from '../../../services/worker/slot-pool.js';
 import { TrainingSlot } from '../../../services/worker/training-slot.js';
 import { TrialProcessor } from '../../../services/worker/trial.processor.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
@@ -66,7 +67,7 @@ describe('TrialProcessor', () => {
     index = new MetricsIndex(redis, setup.config.redis.prefix);
     const store = await createObjectStore(setup.config, setup.logger);
     thread = new TrainingSlot();
-    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), slots: [thread], defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
+    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), slots: new SlotPool([thread]), defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
     sweepId = (await service.submit(SPEC)).sweepId;
   });
   after(async () => {
@@ -133,7 +134,7 @@ describe('TrialProcessor', () => {
       index,
       store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } },
       datasets: new DatasetCache({ getToFile: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
-      slots: [thread],
+      slots: new SlotPool([thread]),
       defaultLimits: { memoryMb: 1024, timeoutS: 300 },
       workerId: 'unit-worker',
       logger: setup.logger,
