@@ -17,6 +17,7 @@ import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { FetchAhead } from './fetch-ahead.js';
 import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
+import { warmTrainingSlots } from './warm-training-slots.js';
 import { TrialProcessor } from './trial.processor.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
@@ -32,6 +33,8 @@ export interface StartWorkerOptions {
   concurrency?: number;
   /** Shown in trial records; default `<hostname>-<pid>`. */
   workerId?: string;
+  /** Training slots started ahead (warm-training-slots.ts), one per concurrency slot; default: started here. */
+  slots?: TrainingSlot[];
 }
 
 export interface RunningWorker {
@@ -47,17 +50,12 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const { config } = options;
   const redisUrl = config.redis.url;
   if (!redisUrl) throw new Error('startWorker needs REDIS_URL (the embedded Redis is started by `sweepq run`)');
-  const concurrency = options.concurrency ?? config.worker.concurrency;
+  const concurrency = options.slots?.length ?? options.concurrency ?? config.worker.concurrency;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
   const logger = options.logger.child({ component: 'worker', workerId });
   // Training processes first: their start (node, the learners' modules) overlaps everything below.
+  const slots = options.slots ?? warmTrainingSlots(config, concurrency);
   const defaultLimits = { memoryMb: config.limits.trialMemoryMb, timeoutS: config.limits.trialTimeoutS };
-  const slots: TrainingSlot[] = [];
-  for (let i = 0; i < concurrency; i++) {
-    const slot = new TrainingSlot();
-    slot.warmUp(defaultLimits);
-    slots.push(slot);
-  }
   const slotPool = new SlotPool(slots);
 
   const store = await createObjectStore(config, logger);

@@ -128,6 +128,25 @@ describe('TrialProcessor', () => {
     assert.equal((await index.trials.get(sweepId, 2))!.status, 'queued');
   });
 
+  it('sends a job waiting for the slot back to the queue unclaimed when the worker stops', async () => {
+    const pool = new SlotPool([thread]);
+    const ahead = new TrialProcessor({ index, store: await createObjectStore(setup.config, setup.logger), datasets: new DatasetCache(await createObjectStore(setup.config, setup.logger), path.join(setup.stateDir, 'cache')), slots: pool, defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
+    const before = (await index.trials.get(sweepId, 4))!;
+    const first = ahead.process(job(2));
+    await training(2);
+    const waitingJob = job(4);
+    const waiting = assert.rejects(ahead.process(waitingJob, 'lock-token'), DelayedError);
+    pool.close();
+    await waiting;
+    assert.equal(waitingJob.delayed, 1, 'moved back to the queue');
+    const after = (await index.trials.get(sweepId, 4))!;
+    assert.equal(after.status, 'queued');
+    assert.equal(after.attempt, before.attempt, 'never claimed');
+    const firstBack = assert.rejects(first, DelayedError);
+    await ahead.abortAll();
+    await firstBack;
+  });
+
   it('releases on a retryable error before the last attempt, and fails on the last', async () => {
     // The dataset object disappears: a transient store error (retryable) on the next download.
     const broken = new TrialProcessor({
