@@ -146,6 +146,12 @@ export interface WorkerConfig {
   readonly shutdownGraceMs: number;
   /** SWEEPQ_HEARTBEAT_MS, default 5000: how often a worker refreshes its entry in the worker registry. */
   readonly heartbeatMs: number;
+  /**
+   * SWEEPQ_FETCH_AHEAD, default 8: jobs per training slot a worker takes ahead while its trials are
+   * short (issue 13), so claims, artefact writes and commits overlap the next trial's training; 0 turns
+   * it off. Long trials are never held ahead: an idle worker would wait for them.
+   */
+  readonly fetchAhead: number;
 }
 
 /** Input and network limits. */
@@ -293,6 +299,7 @@ const envSchema = z.object({
   SWEEPQ_MAX_STALLED_COUNT: intVar(1, 0, 1000),
   SWEEPQ_SHUTDOWN_GRACE_MS: intVar(30_000, 0, 3_600_000),
   SWEEPQ_HEARTBEAT_MS: intVar(5000, 100, 600_000),
+  SWEEPQ_FETCH_AHEAD: intVar(8, 0, 1000),
   SWEEPQ_KEEP_COMPLETED_JOBS: intVar(1000, 0, 10_000_000),
   SWEEPQ_KEEP_FAILED_JOBS: intVar(5000, 0, 10_000_000),
   SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
@@ -415,7 +422,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisCommandTimeoutMs: e.SWEEPQ_API_REDIS_TIMEOUT_MS,
       parseTimeoutMs: e.SWEEPQ_PARSE_TIMEOUT_MS,
     }),
-    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS }),
+    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS, fetchAhead: e.SWEEPQ_FETCH_AHEAD }),
     limits: Object.freeze({
       maxTrials: e.SWEEPQ_MAX_TRIALS,
       datasetBodyLimitBytes: e.SWEEPQ_BODY_LIMIT_BYTES,

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
       redisCommandTimeoutMs: 5000,
       parseTimeoutMs: 10_000,
     });
-    assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000, heartbeatMs: 5000 });
+    assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000, heartbeatMs: 5000, fetchAhead: 8 });
     assert.deepEqual(config.queue, {
       name: 'trials',
       attempts: 3,
