@@ -54,6 +54,8 @@ describe('loadConfig', () => {
       feedWindow: 2000,
       feedIntervalMs: 2000,
       reconcileIntervalMs: 15_000,
+      retentionDays: 0,
+      retentionIntervalMs: 600_000,
       cancelPollMs: 1000,
       lockDurationMs: 15_000,
       stalledIntervalMs: 5000,
