@@ -12,16 +12,22 @@ import { InvalidInputError } from '../errors/index.js';
 const NON_STANDARD_LITERAL = /NaN|Infinity/;
 
 /**
+ * The body as bytes, checked to be UTF-8 (MLflow refuses other encodings too).
+ * @throws InvalidInputError INVALID_ARGUMENT for bytes that are not UTF-8.
+ */
+export function utf8Bytes(body: Uint8Array | string): Uint8Array {
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (!isUtf8(body)) throw new InvalidInputError('INVALID_ARGUMENT', 'the request body is not valid UTF-8; send JSON (or CSV) encoded as UTF-8');
+  return body;
+}
+
+/**
  * The parsed body.
  * @throws InvalidInputError INVALID_ARGUMENT for bytes that are not UTF-8 or not JSON.
  */
 export function parseJsonBody(body: Uint8Array | string): unknown {
-  let text: string;
-  if (typeof body === 'string') text = body;
-  else {
-    if (!isUtf8(body)) throw new InvalidInputError('INVALID_ARGUMENT', 'the request body is not valid UTF-8; send JSON (or CSV) encoded as UTF-8');
-    text = Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
-  }
+  const bytes = utf8Bytes(body);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -14,7 +14,8 @@ import type { Table } from '../ml/dataset/table.js';
 import { argmaxRows } from '../ml/models/classifier.js';
 import { Pipeline } from '../ml/pipeline.js';
 import { tableFromInvocation, tooManyRows } from './invocation-table.js';
-import { parseJsonBody } from './json-body.js';
+import { parseJsonBody, utf8Bytes } from './json-body.js';
+import { scanSplitBody } from './split-body-scanner.js';
 import { classFragments, labelsJson, probabilityRecordsJson, valuesJson, type ClassFragments } from './predictions-json.js';
 
 export const JSON_CONTENT_TYPE = 'application/json';
@@ -105,7 +106,9 @@ export class Scorer {
     let proba = request.proba === true;
     let table: Table;
     if (kind === 'json') {
-      const parsed = tableFromInvocation(parseJsonBody(request.body), this.pipeline.inputColumns, limits.maxRows);
+      const bytes = utf8Bytes(request.body);
+      const columns = this.pipeline.inputColumns;
+      const parsed = scanSplitBody(bytes, columns, limits.maxRows) ?? tableFromInvocation(parseJsonBody(bytes), columns, limits.maxRows);
       proba = this.probaParam(parsed.params) || proba;
       table = parsed.table;
     } else {
