@@ -110,14 +110,14 @@ describe('POST /sweeps/:id/best/predict', () => {
       const res = await predict(payload, { type });
       assert.equal(res.statusCode, 200, `${label}: ${res.body}`);
       assert.equal(res.headers['x-sweepq-trial-id'], best.id);
-      assert.deepEqual((res.json() as { predictions: string[] }).predictions, expected, label);
+      assert.deepEqual(res.json<{ predictions: string[] }>().predictions, expected, label);
     }
   });
 
   it('answers probabilities with ?proba=true, equal to the artefact\'s, and scores the trial that ?metric= picks', async () => {
     const res = await predict(JSON.stringify({ dataframe_split: { columns, data: rows.slice(0, 5) } }), { query: '?proba=true' });
     assert.equal(res.statusCode, 200, res.body);
-    const answer = (res.json() as { predictions: Record<string, number | string>[] }).predictions;
+    const answer = res.json<{ predictions: Record<string, number | string>[] }>().predictions;
     const proba = pipeline.predictProba(parseTable(testCsv, { ...pipeline.predictionReadOptions(), target: null }));
     for (let i = 0; i < 5; i++) {
       assert.equal(answer[i]!.probability_0, proba[2 * i]);
@@ -160,7 +160,7 @@ describe('POST /sweeps/:id/best/predict', () => {
     for (const c of cases) {
       const res = await predict(c.payload, c.type === undefined ? {} : { type: c.type });
       assert.equal(res.statusCode, c.status, `${c.label}: ${res.body}`);
-      const { error } = res.json() as { error: { code: string; message: string } };
+      const { error } = res.json<{ error: { code: string; message: string } }>();
       assert.equal(error.code, c.code, c.label);
       assert.match(error.message, c.mentions, c.label);
     }

@@ -79,7 +79,7 @@ describe('sweepq serve', () => {
     for (const [label, payload, type] of bodies) {
       const res = await invoke(payload, type);
       assert.equal(res.statusCode, 200, `${label}: ${res.body}`);
-      assert.deepEqual((res.json() as { predictions: string[] }).predictions, expected.slice(0, 40), label);
+      assert.deepEqual(res.json<{ predictions: string[] }>().predictions, expected.slice(0, 40), label);
     }
   });
 
@@ -88,7 +88,7 @@ describe('sweepq serve', () => {
     assert.equal(res.statusCode, 200, res.body);
     const proba = pipeline.predictProba(parseTable(testCsv, { ...pipeline.predictionReadOptions(), target: null }));
     const k = pipeline.classes.length;
-    const answer = (res.json() as { predictions: Record<string, string | number>[] }).predictions;
+    const answer = res.json<{ predictions: Record<string, string | number>[] }>().predictions;
     for (let i = 0; i < 3; i++) {
       assert.equal(answer[i]!.label, expected[i]);
       for (let c = 0; c < k; c++) assert.equal(answer[i]![`probability_${pipeline.classes[c]!}`], proba[i * k + c]);
@@ -116,13 +116,13 @@ describe('sweepq serve', () => {
     for (const c of cases) {
       const res = await invoke(c.payload, c.type);
       assert.equal(res.statusCode, c.status, `${c.label}: ${res.body}`);
-      const body = res.json() as { error_code: string; message: string };
+      const body = res.json<{ error_code: string; message: string }>();
       assert.equal(body.error_code, 'BAD_REQUEST', c.label);
       assert.match(body.message, c.mentions, c.label);
     }
     const unknown = await app.inject({ method: 'GET', url: '/predict' });
     assert.equal(unknown.statusCode, 404);
-    assert.equal((unknown.json() as { error_code: string }).error_code, 'ENDPOINT_NOT_FOUND');
+    assert.equal(unknown.json<{ error_code: string }>().error_code, 'ENDPOINT_NOT_FOUND');
   });
 
   it('serves a saved model from the CLI until SIGTERM, and exports it as ONNX and as an MLflow model', async () => {
