@@ -72,8 +72,8 @@ export interface PooledScoreRequest {
 interface Job {
   message: ScoreMessage;
   loadArtifact: () => Promise<Uint8Array>;
-  /** The thread already asked for the artefact once (a second ask is a bug, not a loop). */
-  artifactSent: boolean;
+  /** The artefact load this job carries to the thread (set once the thread asked for it). */
+  artifactLoad: Promise<Uint8Array> | undefined;
   resolve: (answer: string) => void;
   reject: (error: SweepqError) => void;
 }
@@ -110,7 +110,7 @@ export class ScoringPool {
     }
     return new Promise<string>((resolve, reject) => {
       const { key, body, contentType, proba, maxRows } = request;
-      this.queue.push({ message: { id: this.nextId++, key, body, contentType, proba, maxRows }, loadArtifact: request.loadArtifact, artifactSent: false, resolve, reject });
+      this.queue.push({ message: { id: this.nextId++, key, body, contentType, proba, maxRows }, loadArtifact: request.loadArtifact, artifactLoad: undefined, resolve, reject });
       this.dispatch();
     });
   }
@@ -152,6 +152,7 @@ export class ScoringPool {
       const job = this.running;
       if (job === undefined || job.message.id !== reply.id) return;
       this.finishRunning();
+      this.forgetArtifact(job);
       if ('answer' in reply) job.resolve(reply.answer);
       else if ('error' in reply) job.reject(fromFailure(reply.error));
       else this.fetchArtifact(job);
@@ -170,36 +171,42 @@ export class ScoringPool {
     });
   }
 
-  /** Loads the job's artefact (shared with other jobs of the key) and queues the job again, first. */
+  /**
+   * Loads the job's artefact and queues the job again, first, carrying it. The load stays shared
+   * until a job carrying it is answered (the thread then holds the model): requests queued behind
+   * the first one ask for the same model before it is loaded, and must not load it again.
+   */
   private fetchArtifact(job: Job): void {
-    if (job.artifactSent) {
-      job.reject(new SweepqError('INTERNAL', `scoring thread asked twice for artefact ${job.message.key}`));
+    const key = job.message.key;
+    if (job.artifactLoad !== undefined) {
+      job.reject(new SweepqError('INTERNAL', `scoring thread asked twice for artefact ${key}`));
       return;
     }
-    const key = job.message.key;
     let load = this.artifactLoads.get(key);
     if (load === undefined) {
       load = job.loadArtifact();
       this.artifactLoads.set(key, load);
-      const forget = (): void => {
-        this.artifactLoads.delete(key);
-      };
-      load.then(forget, forget);
     }
+    job.artifactLoad = load;
     this.loading++;
     load.then(
       (artifact) => {
         this.loading--;
-        job.artifactSent = true;
         job.message.artifact = artifact;
         this.queue.unshift(job);
         this.dispatch();
       },
       (error: unknown) => {
         this.loading--;
+        this.forgetArtifact(job);
         job.reject(error instanceof SweepqError ? error : new SweepqError('INTERNAL', `loading artefact ${key} failed`, { cause: error }));
       },
     );
+  }
+
+  /** Drops the shared load the job carried (after the thread answered it, or the load failed). */
+  private forgetArtifact(job: Job): void {
+    if (job.artifactLoad !== undefined && this.artifactLoads.get(job.message.key) === job.artifactLoad) this.artifactLoads.delete(job.message.key);
   }
 
   private finishRunning(): void {
@@ -222,7 +229,10 @@ export class ScoringPool {
     this.thread = undefined;
     this.ready = false;
     this.finishRunning();
-    job?.reject(error);
+    if (job !== undefined) {
+      this.forgetArtifact(job);
+      job.reject(error);
+    }
     await thread?.terminate().catch(() => undefined);
   }
 }

@@ -13,6 +13,7 @@ const cache = new ScorerCache((workerData as ScoringThreadData).cacheModels);
 
 function reply(message: ScoreMessage): ScoreReply {
   try {
+    // A request may carry an artefact the thread loaded meanwhile (it queued behind the first one).
     let scorer = cache.get(message.key);
     if (scorer === undefined) {
       if (message.artifact === undefined) return { id: message.id, needArtifact: true };
