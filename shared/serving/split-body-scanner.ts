@@ -100,7 +100,7 @@ class Scanner {
       }
       if (ch === BACKSLASH) {
         escaped = true;
-        pos++;
+        pos = escapeEnd(bytes, pos);
       } else if (ch < 0x20) throw ABANDON;
     }
     throw ABANDON;
@@ -179,10 +179,38 @@ class Scanner {
   }
 }
 
+/** Bytes JSON allows after a backslash (besides `u`): " \\ / b f n r t. */
+const SIMPLE_ESCAPES: ReadonlySet<number> = new Set([QUOTE, BACKSLASH, 47, 98, 102, 110, 114, 116]);
+const LOWER_U = 117;
+
+function isHexDigit(ch: number | undefined): boolean {
+  return ch !== undefined && ((ch >= DIGIT_0 && ch <= DIGIT_9) || (ch >= 65 && ch <= 70) || (ch >= 97 && ch <= 102));
+}
+
+/**
+ * The position of the last byte of the escape whose backslash is at `pos`; abandons on an escape JSON
+ * does not allow (`\x`), so a skipped cell or key is checked as strictly as JSON.parse checks it.
+ */
+function escapeEnd(bytes: Uint8Array, pos: number): number {
+  const next = bytes[pos + 1];
+  if (next !== undefined && SIMPLE_ESCAPES.has(next)) return pos + 1;
+  if (next === LOWER_U && isHexDigit(bytes[pos + 2]) && isHexDigit(bytes[pos + 3]) && isHexDigit(bytes[pos + 4]) && isHexDigit(bytes[pos + 5])) return pos + 5;
+  throw ABANDON;
+}
+
 /** JSON.parse of bytes[start, end) (a string literal with escapes, a params object). */
 function parseSlice(bytes: Uint8Array, start: number, end: number): string {
   try {
     return JSON.parse(decoder.decode(bytes.subarray(start, end))) as string;
+  } catch {
+    throw ABANDON;
+  }
+}
+
+/** JSON.parse of a value the scanner has checked (params); abandons rather than throw. */
+function parseValue(bytes: Uint8Array, start: number, end: number): unknown {
+  try {
+    return JSON.parse(decoder.decode(bytes.subarray(start, end))) as unknown;
   } catch {
     throw ABANDON;
   }
@@ -345,7 +373,7 @@ export function scanSplitBody(bytes: Uint8Array, columns: readonly InputColumn[]
         scanner.skipSpace();
         const start = scanner.pos;
         scanner.skipValue();
-        const parsed: unknown = JSON.parse(decoder.decode(bytes.subarray(start, scanner.pos)));
+        const parsed = parseValue(bytes, start, scanner.pos);
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
         params = parsed as Record<string, unknown>;
       } else scanner.skipValue();

@@ -49,6 +49,8 @@ describe('scanSplitBody', () => {
     ['a syntax error', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1, "a", 2],]}}'],
     ['trailing bytes', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": []}} x'],
     ['a duplicate column name', '{"dataframe_split": {"columns": ["x", "x", "island", "y"], "data": [[1, 1, "a", 2]]}}'],
+    ['an invalid escape in a skipped cell', '{"dataframe_split": {"columns": ["x", "island", "y", "extra"], "data": [[1, "a", 2, "\\x"]]}}'],
+    ['an invalid escape in params', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": []}, "params": {"a\\x": 1}}'],
     ['params that are not an object', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": []}, "params": [1]}'],
   ];
   for (const [label, body] of refused) {
