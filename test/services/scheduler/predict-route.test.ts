@@ -4,7 +4,7 @@
  * answers must equal what the best trial's artefact predicts. Bad input answers 4xx naming the column.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -16,6 +16,7 @@ import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { createSweepService, type SweepService } from '../../../shared/sweep/sweep-service.js';
 import { buildApp } from '../../../services/scheduler/app.js';
 import { startWorker, type RunningWorker } from '../../../services/worker/worker-runtime.js';
+import { runCli } from '../../support/processes.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
 import { waitForSweep } from '../../support/wait-for-sweep.js';
 
@@ -164,6 +165,17 @@ describe('POST /sweeps/:id/best/predict', () => {
       assert.equal(error.code, c.code, c.label);
       assert.match(error.message, c.mentions, c.label);
     }
+  });
+
+  it("exports the sweep's best trial, or a given one, from the CLI (sweepq export --sweep)", async () => {
+    const out = path.join(setup.stateDir, 'best.onnx');
+    const exported = await runCli(['export', '--sweep', sweepId, '--format', 'onnx', '--out', out, '--json'], setup.env);
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.equal((JSON.parse(exported.stdout) as { trial: { id: string } }).trial.id, best.id);
+    assert.ok((await stat(out)).size > 0);
+    const other = await runCli(['export', '--sweep', sweepId, '--trial', '1', '--format', 'onnx', '--out', out, '--json'], setup.env);
+    assert.equal(other.code, 0, other.stderr);
+    assert.equal((JSON.parse(other.stdout) as { trial: { id: string } }).trial.id, `${sweepId}-t1`);
   });
 
   it('answers 404 for an unknown sweep, 401 without a credential, 413 past the body limit', async () => {
