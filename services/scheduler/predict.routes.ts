@@ -7,6 +7,8 @@
  * → 400 naming the column (and row); too many rows or too large a body → 413; another content type → 415.
  *
  * Role `read`: predicting reveals no more than the trial's metrics do, and the route changes nothing.
+ * As a POST it spends the client's write budget of the rate limiter (rate-limit.ts budgets by method):
+ * the route is for checks and light use; `sweepq serve` is the server for traffic.
  * Scoring runs in the scoring thread (scoring-pool.ts), never on the event loop.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
