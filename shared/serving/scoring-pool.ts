@@ -10,6 +10,11 @@
  * heap ceiling; a thread that passes either is terminated (its cache with it) and the request refused
  * with LIMIT_EXCEEDED; the next request starts a new thread. At most `maxQueued` requests wait (then
  * RATE_LIMITED).
+ *
+ * The heap ceiling is a backstop, not the bound: Node enforces a worker's heap limit best effort, and
+ * some allocations past it (a large JSON.parse) abort the whole process instead of the thread
+ * (nodejs/node#47224, seen here with a 32 MiB ceiling). The bounds are the body limit and the row
+ * limit; the default ceiling (2 GiB) sits far above what a body within the default body limit needs.
  */
 import { Worker } from 'node:worker_threads';
 import { InvalidInputError, SweepqError, type ErrorCode, type ErrorLocation } from '../errors/index.js';

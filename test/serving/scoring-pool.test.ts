@@ -11,8 +11,12 @@ import { Pipeline } from '../../shared/ml/pipeline.js';
 import { Scorer, ScoringPool } from '../../shared/serving/index.js';
 import type { SweepqError } from '../../shared/errors/index.js';
 
-/** The deadline of the pool that must refuse: far below what a 100-tree forest needs for 100,000 rows. */
-const SHORT_DEADLINE_MS = 100;
+/**
+ * A deadline far below what a 100-tree forest needs for SLOW_ROWS rows (about 6 s of CPU on the
+ * development machine, ~100,000 rows per CPU-second), and far above a one-row request on a new thread.
+ */
+const DEADLINE_MS = 2000;
+const SLOW_ROWS = 600_000;
 
 describe('ScoringPool', () => {
   let pipeline: Pipeline;
@@ -64,26 +68,26 @@ describe('ScoringPool', () => {
     await assert.rejects(broken, (error: SweepqError) => error.code === 'INVALID_ARTIFACT');
   });
 
-  it('refuses a request past the deadline with LIMIT_EXCEEDED and serves the next ones on a new thread', async () => {
+  it('refuses a request past the deadline with LIMIT_EXCEEDED and serves the next one on a new thread', async () => {
     const train = await readTable(path.resolve(process.cwd(), 'test/fixtures/loan_default.train.csv'), { target: 'target' });
     const forest = Buffer.from(JSON.stringify(Pipeline.create({}, 'random_forest', { n_estimators: 100 }, 0).fit(train).toJSON()));
-    const short = new ScoringPool({ timeoutMs: SHORT_DEADLINE_MS, cacheModels: 2 });
+    const limited = new ScoringPool({ timeoutMs: DEADLINE_MS, cacheModels: 2 });
     try {
-      const slow = short.score({ ...request('forest', body(100_000), 1_000_000), loadArtifact: async () => forest });
+      const slow = limited.score({ ...request('forest', body(SLOW_ROWS), 1_000_000), loadArtifact: async () => forest });
       await assert.rejects(slow, (error: SweepqError) => error.code === 'LIMIT_EXCEEDED' && /SWEEPQ_PREDICT_TIMEOUT_MS/.test(error.message));
-      // A one-row request takes well under a millisecond once warm; on a loaded 2-core machine the first
-      // on a cold thread can still miss 100 ms, so the pool gets three tries (any other error fails).
+      // A one-row request takes well under a millisecond once warm; a cold thread on a heavily loaded
+      // machine may still miss the deadline, so the pool gets three tries (any other error fails).
       let answer: string | undefined;
       for (let attempt = 0; attempt < 3 && answer === undefined; attempt++) {
         try {
-          answer = await short.score(request('model-a', body(1)));
+          answer = await limited.score(request('model-a', body(1)));
         } catch (error) {
           if ((error as SweepqError).code !== 'LIMIT_EXCEEDED') throw error;
         }
       }
       assert.match(answer ?? '', /^\{"predictions":\[\{"label":/);
     } finally {
-      await short.close();
+      await limited.close();
     }
   });
 });
