@@ -178,6 +178,18 @@ export interface LimitsConfig {
   readonly trialTimeoutS: number;
 }
 
+/** Model serving: `sweepq serve` and the scheduler's `POST /sweeps/:id/best/predict`. */
+export interface ServingConfig {
+  /** SWEEPQ_PREDICT_MAX_ROWS, default 100,000: most rows one scoring request may hold (413 past it). */
+  readonly maxRows: number;
+  /** SWEEPQ_PREDICT_BODY_LIMIT_BYTES, default 64 MiB: largest scoring request body. */
+  readonly bodyLimitBytes: number;
+  /** SWEEPQ_PREDICT_CACHE_MODELS, default 8: loaded pipelines the scheduler keeps (least recently used out first). */
+  readonly cacheModels: number;
+  /** SWEEPQ_PREDICT_TIMEOUT_MS, default 30000: most time the scheduler spends on one scoring request (its thread is then replaced). */
+  readonly timeoutMs: number;
+}
+
 /** The validated configuration of one sweepq process. */
 export interface Config {
   readonly redis: RedisConfig;
@@ -187,6 +199,7 @@ export interface Config {
   readonly api: ApiConfig;
   readonly worker: WorkerConfig;
   readonly limits: LimitsConfig;
+  readonly serving: ServingConfig;
   /** SWEEPQ_STATE_DIR, default `./.sweepq`, resolved to an absolute path: embedded redis data, local objects, caches. */
   readonly stateDir: string;
   /** LOG_LEVEL, default `info`. */
@@ -320,6 +333,10 @@ const envSchema = z.object({
   SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
   SWEEPQ_TRIAL_MEMORY_MAX_MB: intVar(16_384, 64, 1_048_576),
   SWEEPQ_TRIAL_TIMEOUT_S: intVar(3600, 1, 604_800),
+  SWEEPQ_PREDICT_MAX_ROWS: intVar(100_000, 1, 10_000_000),
+  SWEEPQ_PREDICT_BODY_LIMIT_BYTES: intVar(64 * MIB, 1024, 4096 * MIB),
+  SWEEPQ_PREDICT_CACHE_MODELS: intVar(8, 1, 1000),
+  SWEEPQ_PREDICT_TIMEOUT_MS: intVar(30_000, 100, 3_600_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -431,6 +448,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trialMemoryMb: e.SWEEPQ_TRIAL_MEMORY_MB,
       trialMemoryMaxMb: e.SWEEPQ_TRIAL_MEMORY_MAX_MB,
       trialTimeoutS: e.SWEEPQ_TRIAL_TIMEOUT_S,
+    }),
+    serving: Object.freeze({
+      maxRows: e.SWEEPQ_PREDICT_MAX_ROWS,
+      bodyLimitBytes: e.SWEEPQ_PREDICT_BODY_LIMIT_BYTES,
+      cacheModels: e.SWEEPQ_PREDICT_CACHE_MODELS,
+      timeoutMs: e.SWEEPQ_PREDICT_TIMEOUT_MS,
     }),
     stateDir: path.resolve(e.SWEEPQ_STATE_DIR),
     logLevel: e.LOG_LEVEL,
