@@ -1,0 +1,3 @@
+export { ClusterTelemetry } from './cluster-telemetry.js';
+export type { ClusterTelemetryOptions } from './cluster-telemetry.js';
+export type { ClusterSnapshot } from './cluster-snapshot.js';
