@@ -14,6 +14,7 @@ import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { loadConfig, type Config } from '../../shared/config/config.js';
 import { QueueMetricsSchema } from '../../shared/schemas/queue-metrics.schema.js';
 import { crdValidator, K8S_DIR, readManifests, readYamlDocuments, SCHEMA_DIR, type Manifest } from './deploy-files.js';
+import { unknownFieldErrors } from './unknown-field-check.js';
 
 interface ModelClass {
   new (data: object): { validate(): void };
@@ -156,6 +157,14 @@ describe('deploy/k8s', () => {
       ['an unknown kind', { ...worker, kind: 'Deploymnet' }],
     ];
     for (const [label, broken] of cases) assert.notDeepEqual(schemaErrors(JSON.parse(JSON.stringify(broken)) as Manifest), [], label);
+  });
+
+  it('has no field the Kubernetes API does not know (what kubectl apply --validate=strict refuses)', () => {
+    const worker = find<Workload>('Deployment', 'sweepq-worker');
+    const misspelt = { ...worker, source: 'misspelt', spec: { ...worker.spec, template: { ...worker.spec.template, spec: { ...worker.spec.template.spec, terminationGracePeriodSecond: 45 } } } };
+    const errors = unknownFieldErrors([...manifests, misspelt]);
+    assert.equal(errors.length, 1, errors.join('\n'));
+    assert.match(errors[0]!, /^misspelt: .*terminationGracePeriodSecond/);
   });
 
   it('lists every manifest in kustomization.yaml, all in the sweepq namespace', () => {
