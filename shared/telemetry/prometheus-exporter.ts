@@ -24,7 +24,14 @@ export interface PrometheusExporterOptions {
 }
 
 export class PrometheusExporter {
-  readonly registry = new Registry();
+  /** Always exported: sweepq_redis_up, the trial-event series and the process metrics. */
+  private readonly registry = new Registry();
+  /**
+   * The series read from Redis, exported only after a successful reading. A registry of their own
+   * because prom-client exports an unlabelled gauge as 0 even after `reset()`: with Redis down that
+   * would report `sweepq_workers_alive 0` instead of nothing.
+   */
+  private readonly clusterRegistry = new Registry();
   private readonly maxSweepSeries: number;
   private readonly redisUp: Gauge;
   private readonly redisRtt: Gauge;
@@ -48,8 +55,8 @@ export class PrometheusExporter {
   constructor(options: PrometheusExporterOptions = {}) {
     this.maxSweepSeries = options.maxSweepSeries ?? 100;
     const registers = [this.registry];
-    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> => new Gauge<L>({ name, help, labelNames, registers });
-    this.redisUp = gauge('sweepq_redis_up', '1 when the last reading of Redis succeeded, else 0 (the other sweepq_ series are then absent)');
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> => new Gauge<L>({ name, help, labelNames, registers: [this.clusterRegistry] });
+    this.redisUp = new Gauge({ name: 'sweepq_redis_up', help: '1 when the last reading of Redis succeeded, else 0 (the other sweepq_ series are then absent)', registers });
     this.redisRtt = gauge('sweepq_redis_rtt_seconds', 'Round trip of one PING to Redis, measured at the last reading');
     this.collectSeconds = gauge('sweepq_metrics_collect_seconds', 'Time the last reading of Redis took');
     this.queueJobs = gauge('sweepq_queue_jobs', 'BullMQ trial jobs per state (completed and failed: retained jobs only)', ['state']);
@@ -99,8 +106,11 @@ export class PrometheusExporter {
   async render(snapshot: ClusterSnapshot | undefined): Promise<string> {
     for (const g of this.clusterGauges) g.reset();
     this.redisUp.set(snapshot === undefined ? 0 : 1);
-    if (snapshot !== undefined) this.setCluster(snapshot);
-    return this.registry.metrics();
+    const always = await this.registry.metrics();
+    if (snapshot === undefined) return always;
+    this.setCluster(snapshot);
+    // Two registries, one exposition: their metric names are distinct, so the texts concatenate.
+    return always + (await this.clusterRegistry.metrics());
   }
 
   private setCluster(snapshot: ClusterSnapshot): void {
