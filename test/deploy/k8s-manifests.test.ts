@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Deployment, StatefulSet } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
+import { HostAllowlist } from '../../services/scheduler/host-allowlist.js';
 import { loadConfig, type Config } from '../../shared/config/config.js';
 import { QueueMetricsSchema } from '../../shared/schemas/queue-metrics.schema.js';
 import { crdValidator, K8S_DIR, readManifests, readYamlDocuments, SCHEMA_DIR, type Manifest } from './deploy-files.js';
@@ -186,6 +187,10 @@ describe('deploy/k8s', () => {
     assert.equal(config.api.host, '0.0.0.0');
     assert.equal(config.api.token, secretValue('sweepq-api-tokens', 'SWEEPQ_API_TOKEN'));
     assert.equal(config.api.metricsToken, secretValue('sweepq-api-tokens', 'SWEEPQ_METRICS_TOKEN'));
+    // Clients in the cluster use the Service's DNS names, `kubectl port-forward` users localhost.
+    const hosts = new HostAllowlist(config.api.allowedHosts);
+    for (const host of ['sweepq-scheduler:8080', 'sweepq-scheduler.sweepq.svc.cluster.local:8080', 'localhost:8080']) assert.ok(hosts.check(host), `Host ${host} allowed`);
+    assert.equal(hosts.check('evil.example:8080'), undefined);
   });
 
   it('lets a worker finish its trials on SIGTERM: terminationGracePeriodSeconds exceeds the shutdown grace', () => {
