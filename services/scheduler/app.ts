@@ -23,10 +23,12 @@ import { ApiErrorBodySchema, HealthSchema } from '../../shared/schemas/api.schem
 import { ResolvedSweepSpecSchema } from '../../shared/schemas/sweep-spec.schema.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
 import { SweepParsePool } from '../../shared/sweep/sweep-parse-pool.js';
+import type { ClusterTelemetry } from '../../shared/telemetry/index.js';
 import { ApiAuth, registerAuth } from './auth.js';
 import { registerAuthRoutes } from './auth.routes.js';
 import { registerErrorHandlers } from './error-handler.js';
 import { registerPredictRoutes } from './predict.routes.js';
+import { registerMetricsRoutes } from './metrics.routes.js';
 import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
 
@@ -34,6 +36,8 @@ export interface BuildAppOptions {
   service: SweepClient;
   config: Pick<Config, 'api' | 'limits' | 'serving'>;
   logger: Logger;
+  /** Serves `/metrics` and `/metrics/queue` when given (the caller owns and closes it). */
+  telemetry?: ClusterTelemetry | undefined;
 }
 
 /** Time to receive the request headers and body of one request (slow-loris bound). */
@@ -88,6 +92,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   registerErrorHandlers(app);
   const auth = new ApiAuth({
     tokens: { read: config.api.readToken, write: config.api.token, program: config.api.programToken },
+    metricsToken: config.api.metricsToken,
     requireAuthForReads: config.api.requireAuthForReads,
     bindHost: config.api.host,
     bindPort: config.api.port,
@@ -111,7 +116,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       components: {
         schemas: { SweepSpec: sweepSpecJsonSchema() },
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'SWEEPQ_API_READ_TOKEN (reads), SWEEPQ_API_TOKEN (writes and reads)' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'SWEEPQ_API_READ_TOKEN (reads), SWEEPQ_API_TOKEN (writes and reads), SWEEPQ_METRICS_TOKEN (/metrics and /metrics/queue only)' },
           session: { type: 'apiKey', in: 'cookie', name: 'sweepq_session', description: 'browser session from POST /auth/session or a login link; POSTs also need x-csrf-token' },
         },
       },
@@ -138,6 +143,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       readCacheMaxBytes: config.api.readCacheMaxBytes,
       parser,
     });
+    if (options.telemetry !== undefined) registerMetricsRoutes(instance, options.telemetry);
   });
   // Its own context: the sweep routes replace the JSON body parser, these keep fastify's.
   void app.register(async (instance) => registerAuthRoutes(instance, auth));

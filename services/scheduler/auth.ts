@@ -4,6 +4,9 @@
  * - **Roles** are ordered: `read` < `write` < `program`. A credential holds one role and may call
  *   every route whose role is at most its own. Tokens: SWEEPQ_API_READ_TOKEN (read),
  *   SWEEPQ_API_TOKEN (write), SWEEPQ_API_PROGRAM_TOKEN (program; unset = nobody holds it).
+ * - **The metrics token** (SWEEPQ_METRICS_TOKEN) is no role: it opens only the routes that declare
+ *   `metrics: true` (`/metrics`, `/metrics/queue`), so the credential a Prometheus or KEDA
+ *   installation keeps reveals counts, never trial data. Those routes take read credentials too.
  * - **Routes declare their role** in their options, `config: { role: 'read' }`; a route without one
  *   is refused when it is registered (fail closed). `sensitive: true` marks downloads that embed
  *   training data (artefacts, datasets): never served without a credential. `bearerOnly: true` takes
@@ -36,6 +39,9 @@ export const API_ROLES = ['read', 'write', 'program'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
 /** What a route requires: a role, or `public` (no credential at all: liveness, login-link redemption). */
 export type RouteRole = ApiRole | 'public';
+/** What a bearer token can be: a role's token, or the metrics token (scrapers: Prometheus, KEDA). */
+type TokenKind = ApiRole | 'metrics';
+const TOKEN_KINDS: readonly TokenKind[] = [...API_ROLES, 'metrics'];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,6 +53,8 @@ declare module 'fastify' {
     bearerOnly?: boolean;
     /** Answered whatever the Host header (liveness probes address pods by IP). */
     anyHost?: boolean;
+    /** Also answered to the metrics token (SWEEPQ_METRICS_TOKEN); only for `read` routes that reveal counts alone. */
+    metrics?: boolean;
   }
   interface FastifyInstance {
     /** The scheduler's auth layer, for route plugins (the UI): principals, sessions, login links. */
@@ -74,19 +82,26 @@ export interface Principal {
   readonly session?: Session<ApiRole>;
 }
 
-/** What a request's credentials amount to. `invalid`: a bearer header that matches no token. */
-export type Authentication = { readonly kind: 'none' } | { readonly kind: 'invalid' } | { readonly kind: 'principal'; readonly principal: Principal };
+/**
+ * What a request's credentials amount to. `invalid`: a bearer header that matches no token;
+ * `scraper`: the metrics token.
+ */
+export type Authentication = { readonly kind: 'none' } | { readonly kind: 'invalid' } | { readonly kind: 'scraper' } | { readonly kind: 'principal'; readonly principal: Principal };
 
 /** A route's requirement, as declared in its `config`. */
 export interface RouteRequirement {
   role: RouteRole;
   sensitive?: boolean | undefined;
   bearerOnly?: boolean | undefined;
+  /** The metrics token is accepted too. */
+  metrics?: boolean | undefined;
 }
 
 export interface ApiAuthOptions {
   /** The configured tokens; an undefined token means nobody holds that role through a token. */
   tokens: Partial<Record<ApiRole, string | undefined>>;
+  /** SWEEPQ_METRICS_TOKEN: opens the routes declaring `metrics: true` only. */
+  metricsToken?: string | undefined;
   requireAuthForReads: boolean;
   /** HOST: the address the server binds to (decides whether anonymous loopback reads exist at all). */
   bindHost: string;
@@ -99,6 +114,7 @@ export interface ApiAuthOptions {
 }
 
 export const UNAUTHORIZED_MESSAGE = 'missing or invalid bearer token';
+const METRICS_TOKEN_MESSAGE = 'the metrics token (SWEEPQ_METRICS_TOKEN) opens /metrics and /metrics/queue only';
 const CSRF_MESSAGE = `a request that changes state with a session cookie needs an Origin header of this server and the ${CSRF_HEADER} header equal to the ${CSRF_COOKIE} cookie`;
 const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -118,9 +134,9 @@ const BEARER = /^Bearer[ ]+(\S+)\s*$/i;
  * presented value once and compares the digest with every token's (no early exit), so the time taken
  * depends neither on which token matched nor on where a wrong one differs.
  */
-export function createTokenMatcher(tokens: Partial<Record<ApiRole, string | undefined>>): (header: string | undefined) => ApiRole | undefined {
-  const expected: { role: ApiRole; digest: Buffer }[] = [];
-  for (const role of API_ROLES) {
+export function createTokenMatcher(tokens: Partial<Record<TokenKind, string | undefined>>): (header: string | undefined) => TokenKind | undefined {
+  const expected: { role: TokenKind; digest: Buffer }[] = [];
+  for (const role of TOKEN_KINDS) {
     const token = tokens[role];
     if (token !== undefined) expected.push({ role, digest: digest(token) });
   }
@@ -128,7 +144,7 @@ export function createTokenMatcher(tokens: Partial<Record<ApiRole, string | unde
     // Always hash something, so a missing header costs the same as a wrong one.
     const match = BEARER.exec(header ?? '');
     const presented = digest(match?.[1] ?? '');
-    let found: ApiRole | undefined;
+    let found: TokenKind | undefined;
     for (const candidate of expected) {
       if (timingSafeEqual(presented, candidate.digest) && match !== null) found = candidate.role;
     }
@@ -139,13 +155,13 @@ export function createTokenMatcher(tokens: Partial<Record<ApiRole, string | unde
 /** The auth layer of one API instance. Exposed to route plugins as `app.sweepqAuth`. */
 export class ApiAuth {
   readonly sessions: SessionStore<ApiRole>;
-  private readonly matchToken: (header: string | undefined) => ApiRole | undefined;
+  private readonly matchToken: (header: string | undefined) => TokenKind | undefined;
   private readonly hosts: HostAllowlist;
   private readonly loopbackBound: boolean;
   private readonly cache = new WeakMap<FastifyRequest, Authentication>();
 
   constructor(private readonly options: ApiAuthOptions) {
-    this.matchToken = createTokenMatcher(options.tokens);
+    this.matchToken = createTokenMatcher({ ...options.tokens, metrics: options.metricsToken });
     this.hosts = new HostAllowlist(options.allowedHosts);
     this.loopbackBound = isLoopbackBindAddress(options.bindHost);
     this.sessions = new SessionStore<ApiRole>({ sessionTtlMs: options.sessionTtlMs, ticketTtlMs: options.loginTicketTtlMs });
@@ -180,6 +196,7 @@ export class ApiAuth {
     if (requirement.role === 'public') return undefined;
     const auth = this.authenticate(request);
     if (auth.kind === 'invalid') return unauthorized();
+    if (auth.kind === 'scraper') return requirement.metrics === true ? undefined : new SweepqError('FORBIDDEN', METRICS_TOKEN_MESSAGE);
     let principal: Principal | undefined;
     if (auth.kind === 'principal') principal = auth.principal;
     else if (requirement.role === 'read' && requirement.sensitive !== true && requirement.bearerOnly !== true && this.anonymousReadAllowed(request)) {
@@ -246,6 +263,7 @@ export class ApiAuth {
     const header = request.headers.authorization;
     if (header !== undefined) {
       const role = this.matchToken(header);
+      if (role === 'metrics') return { kind: 'scraper' };
       return role === undefined ? { kind: 'invalid' } : { kind: 'principal', principal: { role, via: 'bearer', clientKey: `token:${role}` } };
     }
     // A stale or forged cookie counts as no credential: on loopback the anonymous read rule still applies.
@@ -286,6 +304,7 @@ function unauthorized(): SweepqError {
 /** The rate-limit key of a request: its credential's, else its IP (failed credentials count against the IP). */
 export function clientKeyOf(auth: ApiAuth, request: FastifyRequest): string {
   const result = auth.authenticate(request);
+  if (result.kind === 'scraper') return 'token:metrics';
   return result.kind === 'principal' ? result.principal.clientKey : `ip:${request.ip}`;
 }
 
@@ -301,6 +320,9 @@ export function registerAuth(app: FastifyInstance, auth: ApiAuth): void {
     if (role !== 'public' && (role === undefined || !(API_ROLES as readonly string[]).includes(role))) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no role (config: { role: 'read' | 'write' | 'program' | 'public' })`);
     }
+    if (route.config?.metrics === true && (role !== 'read' || route.config.sensitive === true)) {
+      throw new Error(`route ${String(route.method)} ${route.url} opens to the metrics token, which is only for non-sensitive read routes`);
+    }
   });
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config.anyHost === true) return;
@@ -315,7 +337,7 @@ export function registerRoleCheck(app: FastifyInstance, auth: ApiAuth): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.is404) return;
     const config = request.routeOptions.config;
-    const error = auth.authorize(request, { role: config.role ?? 'program', sensitive: config.sensitive, bearerOnly: config.bearerOnly });
+    const error = auth.authorize(request, { role: config.role ?? 'program', sensitive: config.sensitive, bearerOnly: config.bearerOnly, metrics: config.metrics });
     if (error === undefined) return;
     if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
     await sendError(reply, error);

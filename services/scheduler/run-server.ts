@@ -9,6 +9,7 @@ import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { openStateFolder } from '../../shared/runtime/state-folder.js';
 import { createSweepService } from '../../shared/sweep/sweep-service.js';
+import { ClusterTelemetry } from '../../shared/telemetry/index.js';
 import { buildApp } from './app.js';
 
 export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string) => void }): Promise<void> {
@@ -26,8 +27,9 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
     const service = await createSweepService({ config, logger, commandTimeoutMs: config.api.redisCommandTimeoutMs });
     service.reconciler.start();
     service.retention.start();
+    const telemetry = new ClusterTelemetry({ index: service.index, config, logger: logger.child({ component: 'metrics' }) });
     try {
-      const app = buildApp({ service, config, logger });
+      const app = buildApp({ service, config, logger, telemetry });
       try {
         const address = await app.listen({ port: config.api.port, host: config.api.host });
         logger.info({ address, stateDir: folder === undefined ? undefined : config.stateDir }, 'scheduler API listening');
@@ -38,6 +40,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
         await app.close();
       }
     } finally {
+      await telemetry.close();
       await service.close();
     }
   } finally {

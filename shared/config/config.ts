@@ -108,6 +108,11 @@ export interface ApiConfig {
    */
   readonly programToken: string | undefined;
   /**
+   * SWEEPQ_METRICS_TOKEN (≥ 16 chars): a token that grants `/metrics` and `/metrics/queue` only, for
+   * Prometheus and KEDA (counts, no trial data). Read tokens and above are accepted there too. Secret.
+   */
+  readonly metricsToken: string | undefined;
+  /**
    * SWEEPQ_REQUIRE_AUTH_FOR_READS, default false: reads need a token even from loopback. (Reads
    * always need one when the server is bound to a non-loopback address.)
    */
@@ -214,7 +219,7 @@ export interface Config {
 const MIB = 1024 * 1024;
 
 /** Variables whose values must never appear in messages or logs. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'SWEEPQ_API_READ_TOKEN', 'SWEEPQ_API_PROGRAM_TOKEN', 'REDIS_URL']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'SWEEPQ_API_READ_TOKEN', 'SWEEPQ_API_PROGRAM_TOKEN', 'SWEEPQ_METRICS_TOKEN', 'REDIS_URL']);
 
 function intVar(defaultValue: number, min: number, max: number) {
   return z
@@ -290,6 +295,7 @@ const envSchema = z.object({
   SWEEPQ_API_TOKEN: tokenVar.optional(),
   SWEEPQ_API_READ_TOKEN: tokenVar.optional(),
   SWEEPQ_API_PROGRAM_TOKEN: tokenVar.optional(),
+  SWEEPQ_METRICS_TOKEN: tokenVar.optional(),
   SWEEPQ_REQUIRE_AUTH_FOR_READS: boolVar(false),
   SWEEPQ_ALLOWED_HOSTS: hostListVar.optional(),
   SWEEPQ_SESSION_TTL_MS: intVar(12 * 3_600_000, 60_000, 30 * 24 * 3_600_000),
@@ -370,7 +376,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   // Cross-variable rules are checked on the raw values so they are reported together with field errors.
-  const tokens = [['SWEEPQ_API_TOKEN', raw.SWEEPQ_API_TOKEN], ['SWEEPQ_API_READ_TOKEN', raw.SWEEPQ_API_READ_TOKEN], ['SWEEPQ_API_PROGRAM_TOKEN', raw.SWEEPQ_API_PROGRAM_TOKEN]] as const;
+  const tokens = [['SWEEPQ_API_TOKEN', raw.SWEEPQ_API_TOKEN], ['SWEEPQ_API_READ_TOKEN', raw.SWEEPQ_API_READ_TOKEN], ['SWEEPQ_API_PROGRAM_TOKEN', raw.SWEEPQ_API_PROGRAM_TOKEN], ['SWEEPQ_METRICS_TOKEN', raw.SWEEPQ_METRICS_TOKEN]] as const;
   for (let i = 0; i < tokens.length; i++) {
     for (let j = 0; j < i; j++) {
       if (tokens[i]![1] !== undefined && tokens[i]![1] === tokens[j]![1]) {
@@ -429,6 +435,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       token: e.SWEEPQ_API_TOKEN,
       readToken: e.SWEEPQ_API_READ_TOKEN,
       programToken: e.SWEEPQ_API_PROGRAM_TOKEN,
+      metricsToken: e.SWEEPQ_METRICS_TOKEN,
       requireAuthForReads: e.SWEEPQ_REQUIRE_AUTH_FOR_READS,
       allowedHosts: Object.freeze(e.SWEEPQ_ALLOWED_HOSTS ?? defaultAllowedHosts(e.HOST)),
       sessionTtlMs: e.SWEEPQ_SESSION_TTL_MS,
@@ -495,6 +502,7 @@ export function redactConfig(config: Config): Config {
       token: config.api.token === undefined ? undefined : REDACTED,
       readToken: config.api.readToken === undefined ? undefined : REDACTED,
       programToken: config.api.programToken === undefined ? undefined : REDACTED,
+      metricsToken: config.api.metricsToken === undefined ? undefined : REDACTED,
     },
   };
 }

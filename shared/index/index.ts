@@ -1,6 +1,6 @@
 export { MetricsIndex } from './metrics-index.js';
 export { SweepRecords } from './sweep-records.js';
-export type { SweepRecord } from './sweep-records.js';
+export type { SweepProgress, SweepRecord } from './sweep-records.js';
 export type { TrialCommit } from './trial-transitions.js';
 export type { LogEvent } from './completion-log.js';
 export { ensureIndexVersion, INDEX_VERSION } from './index-version.js';

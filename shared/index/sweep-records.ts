@@ -48,6 +48,29 @@ export interface NewSweep {
   spec: unknown;
 }
 
+/**
+ * Where a sweep stands, for monitoring: counters and feed cursors only (no spec, context or metric
+ * registry to parse), so a scrape can read hundreds of them in one round trip.
+ */
+export interface SweepProgress {
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Every planned trial reached a terminal status (`finishedAt` is set). */
+  finished: boolean;
+  /** The cancel flag is set (feeders stop; its unfed trials never run). */
+  cancelled: boolean;
+  /** Planned trials. */
+  total: number;
+  /** Trials [0, created) have hashes. */
+  created: number;
+  /** Trials [0, fed) have been handed to the job queue. */
+  fed: number;
+  counts: TrialCounts;
+}
+
+const PROGRESS_FIELDS = ['id', 'name', 'createdAt', 'finishedAt', 'cancelledFlag', 'total', 'created', 'fed', 'active', 'completed', 'failed', 'cancelled', 'pruned', 'quarantined'] as const;
+
 /** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
 const SWEEP_FIELDS = [
   'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
@@ -165,6 +188,30 @@ export class SweepRecords {
     return names.map((name, i) => ({ name, sweeps: Number(counts[i] ?? 0), lastSubmittedAt: times[i]! }));
   }
 
+  /** How many sweeps exist (one ZCARD). */
+  async count(): Promise<number> {
+    return this.redis.zcard(this.keys.sweeps());
+  }
+
+  /** Every sweep id, oldest first. */
+  async allIds(): Promise<string[]> {
+    return this.redis.zrange(this.keys.sweeps(), 0, -1);
+  }
+
+  /** The sweeps not finished yet (the set the transition scripts and the reconciler keep). */
+  async unfinishedIds(): Promise<string[]> {
+    return this.redis.smembers(this.keys.unfinished());
+  }
+
+  /** Counters and cursors of the given sweeps, in order; null for a sweep that no longer exists. One round trip. */
+  async progressMany(ids: readonly string[]): Promise<Array<SweepProgress | null>> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.sweep(id), ...PROGRESS_FIELDS);
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    return results.map(parseProgress);
+  }
+
   /**
    * Removes every key of a sweep: trial hashes [0, created), log, leaderboard, segments, names, indices
    * (the experiment too when this was its last sweep). The sweep hash goes last but one step, so an
@@ -191,6 +238,25 @@ export class SweepRecords {
     // The experiment goes from the list with its last sweep (a concurrent submit re-adds it).
     await this.redis.eval("if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end return 0", 2, k.experiment(name), k.experiments(), name);
   }
+}
+
+function parseProgress(values: ReadonlyArray<string | null>): SweepProgress | null {
+  const [id, name, createdAt, finishedAt, cancelledFlag, total, created, fed, active, completed, failed, cancelled, pruned, quarantined] = values;
+  if (!id) return null;
+  const n = (value: string | null | undefined): number => Number(value ?? 0) || 0;
+  const counts: TrialCounts = { queued: 0, active: n(active), completed: n(completed), failed: n(failed), cancelled: n(cancelled), pruned: n(pruned), quarantined: n(quarantined) };
+  counts.queued = Math.max(0, n(total) - counts.active - counts.completed - counts.failed - counts.cancelled - counts.pruned - counts.quarantined);
+  return {
+    id,
+    name: name ?? '',
+    createdAt: n(createdAt),
+    finished: numberOrNull(finishedAt) !== null,
+    cancelled: cancelledFlag === '1',
+    total: n(total),
+    created: n(created),
+    fed: n(fed),
+    counts,
+  };
 }
 
 function fieldsToHash(values: ReadonlyArray<string | null>): Record<string, string> {

@@ -14,6 +14,15 @@ const ADD_CHUNKS_IN_FLIGHT = 4;
 
 export const TRIAL_JOB_NAME = 'trial';
 
+/**
+ * The BullMQ job states sweepq reports. A job waiting for a worker is in `waiting` (a list) or, when
+ * it has a priority, in `prioritized` (a sorted set); a job retried after a backoff or handed back at
+ * shutdown is `delayed` (a sorted set) until its time comes. `completed`/`failed` hold only the jobs
+ * kept by the retention settings (results live in the index).
+ */
+export const QUEUE_JOB_STATES = ['waiting', 'prioritized', 'delayed', 'active', 'paused', 'waiting-children', 'completed', 'failed'] as const;
+export type QueueJobState = (typeof QUEUE_JOB_STATES)[number];
+
 /** BullMQ key prefix under the sweepq prefix, so one Redis can host several sweepq installations. */
 export function bullPrefix(prefix: string): string {
   return `${prefix}:bull`;
@@ -97,6 +106,14 @@ export class TrialQueue {
    */
   async jobState(jobId: string): Promise<string> {
     return this.queue.getJobState(jobId);
+  }
+
+  /** Jobs per state: one Lua call of LLEN/ZCARD per state (constant time whatever the queue holds). */
+  async jobCounts(): Promise<Record<QueueJobState, number>> {
+    const counts = await this.queue.getJobCounts(...QUEUE_JOB_STATES);
+    const out = {} as Record<QueueJobState, number>;
+    for (const state of QUEUE_JOB_STATES) out[state] = Number(counts[state] ?? 0);
+    return out;
   }
 
   async close(): Promise<void> {

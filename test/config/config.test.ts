@@ -36,6 +36,7 @@ describe('loadConfig', () => {
       token: undefined,
       readToken: undefined,
       programToken: undefined,
+      metricsToken: undefined,
       requireAuthForReads: false,
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
       sessionTtlMs: 12 * 3_600_000,
@@ -116,6 +117,7 @@ describe('loadConfig', () => {
       SWEEPQ_API_TOKEN: 'write-token-0123456789',
       SWEEPQ_API_READ_TOKEN: 'read-token-0123456789',
       SWEEPQ_API_PROGRAM_TOKEN: 'program-token-0123456789',
+      SWEEPQ_METRICS_TOKEN: 'metrics-token-0123456789',
       SWEEPQ_ALLOWED_HOSTS: 'Sweepq.Example, 10.0.0.5:8080 ,[::1]',
       SWEEPQ_RATE_LIMIT_READS: '0',
       SWEEPQ_RATE_LIMIT_WRITES: '10',
@@ -126,6 +128,7 @@ describe('loadConfig', () => {
     });
     assert.equal(config.api.readToken, 'read-token-0123456789');
     assert.equal(config.api.programToken, 'program-token-0123456789');
+    assert.equal(config.api.metricsToken, 'metrics-token-0123456789');
     assert.deepEqual(config.api.allowedHosts, ['sweepq.example', '10.0.0.5:8080', '[::1]']);
     assert.deepEqual(config.api.rateLimit, { windowMs: 1000, reads: 0, writes: 10 });
     assert.equal(config.api.readCacheMaxBytes, 1024);
@@ -144,10 +147,11 @@ describe('loadConfig', () => {
       SWEEPQ_API_TOKEN: 'same-token-0123456789',
       SWEEPQ_API_READ_TOKEN: 'same-token-0123456789',
       SWEEPQ_API_PROGRAM_TOKEN: 'has space 0123456789',
+      SWEEPQ_METRICS_TOKEN: 'same-token-0123456789',
       SWEEPQ_ALLOWED_HOSTS: 'ok.example, bad/host',
     });
     const variables = (error.details as { variable: string }[]).map((d) => d.variable).sort();
-    assert.deepEqual(variables, ['SWEEPQ_ALLOWED_HOSTS', 'SWEEPQ_API_PROGRAM_TOKEN', 'SWEEPQ_API_READ_TOKEN']);
+    assert.deepEqual(variables, ['SWEEPQ_ALLOWED_HOSTS', 'SWEEPQ_API_PROGRAM_TOKEN', 'SWEEPQ_API_READ_TOKEN', 'SWEEPQ_METRICS_TOKEN', 'SWEEPQ_METRICS_TOKEN']);
     assert.ok(!error.message.includes('same-token'), error.message);
     assert.ok(!error.message.includes('has space'), error.message);
   });
@@ -206,10 +210,10 @@ describe('loadConfig', () => {
 
 describe('redactConfig', () => {
   it('replaces secrets with *** and strips the redis password', () => {
-    const config = loadConfig({ ...S3_ENV, SWEEPQ_API_TOKEN: 'a-long-enough-api-token', SWEEPQ_API_READ_TOKEN: 'a-long-enough-read-token', SWEEPQ_API_PROGRAM_TOKEN: 'a-long-enough-program-token', REDIS_URL: 'redis://:p4ssw0rd@redis:6379' });
+    const config = loadConfig({ ...S3_ENV, SWEEPQ_API_TOKEN: 'a-long-enough-api-token', SWEEPQ_API_READ_TOKEN: 'a-long-enough-read-token', SWEEPQ_API_PROGRAM_TOKEN: 'a-long-enough-program-token', SWEEPQ_METRICS_TOKEN: 'a-long-enough-metrics-token', REDIS_URL: 'redis://:p4ssw0rd@redis:6379' });
     const redacted = redactConfig(config);
     const text = JSON.stringify(redacted);
-    for (const secret of ['super-secret-value-123', 'minio-access-key', 'a-long-enough-api-token', 'a-long-enough-read-token', 'a-long-enough-program-token', 'p4ssw0rd']) {
+    for (const secret of ['super-secret-value-123', 'minio-access-key', 'a-long-enough-api-token', 'a-long-enough-read-token', 'a-long-enough-program-token', 'a-long-enough-metrics-token', 'p4ssw0rd']) {
       assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
     }
     assert.equal(redacted.s3?.secretKey, '***');
