@@ -87,6 +87,15 @@ const COMMANDS: CommandDeclaration[] = [
   { name: 'cancel', args: ['<id>'], summary: 'cancel queued and running trials', options: [JSON_FLAG], load: async () => (await import('./commands/cancel.js')).cancelCommand },
   { name: 'retry', args: ['<id>'], summary: 're-queue failed, cancelled and quarantined trials', options: [JSON_FLAG], load: async () => (await import('./commands/retry.js')).retryCommand },
   { name: 'extend', args: ['<id>', '<file>'], summary: 'add the trials of FILE to a sweep', options: [JSON_FLAG], load: async () => (await import('./commands/extend.js')).extendCommand },
+  {
+    name: 'tag',
+    args: ['<id>', '[tags...]'],
+    summary: 'set or remove tags and the note of a sweep or trial; prints its tags',
+    description:
+      'Tags of the sweep or trial ID (a sweep id s-…, or a trial id s-…-t<index>): KEY=VALUE arguments set tags, --remove drops some, --note sets the note (MLflow\'s mlflow.note.content). Tags are filterable as tags.KEY and shown to MLflow clients as run tags. Prints every tag the sweep or trial then has.',
+    options: [['--remove <keys>', 'tags to remove, comma-separated'], ['--note <text>', 'set the note'], ['--clear-note', 'remove the note'], JSON_FLAG],
+    load: async () => (await import('./commands/tag.js')).tagCommand,
+  },
   { name: 'workers', args: [], summary: 'live workers and what they train', options: [JSON_FLAG], load: async () => (await import('./commands/workers.js')).workersCommand },
   {
     name: 'server',
@@ -148,7 +157,8 @@ export function buildProgram(): ProgramRun {
       .configureOutput({ outputError: (text, write) => write(`sweepq: ${text.replace(/^error: /, '')}`) })
       .action(async (...received: unknown[]) => {
         // commander passes the declared arguments, then the options object, then the command.
-        const positionals = received.slice(0, declaration.args.length).map(String);
+        // A variadic argument (`[tags...]`) arrives as one array: its items are positionals too.
+        const positionals = received.slice(0, declaration.args.length).flatMap((value) => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]));
         const values = command.opts<OptionValues>();
         const loaded = await declaration.load();
         code = await loaded.run({ positionals, values });

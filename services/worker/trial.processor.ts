@@ -122,7 +122,7 @@ export class TrialProcessor {
     const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
 
     const facts = await this.sweepFacts(data.sweepId);
-    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?) or holds no trainable trials`);
 
     // The slot is taken before the claim: with none free the job fails here, its trial untouched.
     const slot = this.deps.slots.find((t) => t.tryReserve());
@@ -270,7 +270,8 @@ export class TrialProcessor {
     const cached = this.sweeps.get(sweepId);
     if (cached) return cached;
     const sweep = await this.deps.index.sweeps.get(sweepId);
-    if (!sweep) return null;
+    // An external sweep (runs logged through the MLflow API) has nothing to train; it never has jobs.
+    if (!sweep || sweep.context === null) return null;
     const facts: SweepFacts = { context: sweep.context, objective: sweep.objective };
     if (this.sweeps.size >= CONTEXT_CACHE_SIZE) this.sweeps.delete(this.sweeps.keys().next().value!);
     this.sweeps.set(sweepId, facts);

@@ -45,7 +45,7 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
   const errors: string[] = [];
   for (let i = 0; i < trials.length; i++) {
     const trial = trials[i]!;
-    const row = [String(first + i), trial.name, trial.model, trial.status];
+    const row = [String(first + i), trial.name, trial.model ?? '-', trial.status];
     for (const metric of metrics) row.push(formatMetric(trial.metrics?.[metric]));
     row.push(cvCell(trial), formatDuration(trial.durationMs));
     rows.push(row);

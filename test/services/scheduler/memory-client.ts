@@ -4,6 +4,7 @@
  */
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
+import type { TagChange } from '../../../shared/schemas/tags.schema.js';
 import type { WorkerInfo } from '../../../shared/schemas/worker.schema.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from '../../../shared/sweep/sweep-client.js';
 
@@ -128,6 +129,10 @@ export class MemoryClient implements SweepClient {
   async retry(sweepId: string): Promise<{ requeued: number }> {
     this.record('retry', sweepId);
     return { requeued: 2 };
+  }
+  async tag(id: string, change: TagChange): Promise<{ tags: Record<string, string> }> {
+    this.record('tag', id, change);
+    return { tags: { ...change.set } };
   }
   async close(): Promise<void> {}
 }
