@@ -14,6 +14,7 @@ import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
+import { storePipelineFolder } from './pipeline-folder.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { TrainingSlot } from './training-slot.js';
 import type { SlotLimits } from './training-task.js';
@@ -185,6 +186,8 @@ export class TrialProcessor {
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
+      // The MLflow Model folder first, the JSON the trial records last: a committed trial has both.
+      await storePipelineFolder(this.deps.store, key, result.pipelineJson);
       await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
       const storeMs = Date.now() - storeStarted;
 
