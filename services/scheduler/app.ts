@@ -27,6 +27,9 @@ import { registerAuthRoutes } from './auth.routes.js';
 import { registerErrorHandlers } from './error-handler.js';
 import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
+import { registerMlflowRoutes } from './mlflow.routes.js';
+import { MlflowTracking } from '../../shared/mlflow/mlflow-tracking.js';
+import { SweepService } from '../../shared/sweep/sweep-service.js';
 
 export interface BuildAppOptions {
   service: SweepClient;
@@ -139,5 +142,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   // Its own context: the sweep routes replace the JSON body parser, these keep fastify's.
   void app.register(async (instance) => registerAuthRoutes(instance, auth));
+  // The MLflow tracking API needs the index and the store behind the service (not the HTTP client's view).
+  if (service instanceof SweepService) void app.register(async (instance) => registerMlflowRoutes(instance, new MlflowTracking(service, service.store)));
   return app;
 }

@@ -70,6 +70,11 @@ export class SweepService implements SweepClient {
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
   }
 
+  /** The object store artefacts and datasets live in (the MLflow artefact routes read and write it). */
+  get store(): ObjectStore {
+    return this.deps.store;
+  }
+
   async uploadDataset(bytes: Buffer): Promise<{ sha256: string; format: DatasetFormat }> {
     const limit = this.deps.config.limits.datasetBodyLimitBytes;
     if (bytes.length === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
@@ -197,13 +202,13 @@ export class SweepService implements SweepClient {
 
   async trials(sweepId: string, query: TrialQuery = {}): Promise<TrialPage> {
     const sweep = await this.requireSweep(sweepId);
-    return this.queryTrials([sweep], query);
+    return this.queryTrialsOf([sweep], query);
   }
 
   async experimentTrials(experiment: string, query: TrialQuery = {}): Promise<TrialPage> {
     const ids = await this.index.sweeps.experimentSweepIds(experiment);
     if (ids.length === 0) throw new SweepqError('NOT_FOUND', `experiment "${experiment.slice(0, 100)}" has no sweeps`);
-    return this.queryTrials(await this.index.sweeps.getMany(ids), query);
+    return this.queryTrialsOf(await this.index.sweeps.getMany(ids), query);
   }
 
   async best(sweepId: string, metric?: string): Promise<TrialRecord> {
@@ -295,7 +300,8 @@ export class SweepService implements SweepClient {
     await this.deps.onClose?.();
   }
 
-  private async queryTrials(sweeps: readonly SweepRecord[], query: TrialQuery): Promise<TrialPage> {
+  /** One page of trials across `sweeps` (the MLflow API's runs/search spans several experiments). */
+  async queryTrialsOf(sweeps: readonly SweepRecord[], query: TrialQuery): Promise<TrialPage> {
     const limit = clampInt(query.limit, 1, MAX_PAGE, 100);
     const offset = clampInt(query.offset, 0, Number.MAX_SAFE_INTEGER, 0);
     const page = await this.readModel.query(sweeps, { ...query, limit, offset });
@@ -355,7 +361,7 @@ export class SweepService implements SweepClient {
     }
     // Any other metric: best first in its direction, completed trials with a value only.
     // Missing values sort last, so the first trial has a value unless none has.
-    const page = await this.queryTrials([sweep], { status: 'completed', sort: metric, limit: 1, offset: 0 });
+    const page = await this.queryTrialsOf([sweep], { status: 'completed', sort: metric, limit: 1, offset: 0 });
     const first = page.trials[0];
     const value = first?.metrics?.[metric];
     return first !== undefined && typeof value === 'number' && Number.isFinite(value) ? first : null;
