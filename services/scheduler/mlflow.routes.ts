@@ -52,7 +52,7 @@ function sendMlflowError(request: FastifyRequest, reply: FastifyReply, error: un
 
 /** Parses a request part with `schema`; a mismatch is MLflow's INVALID_PARAMETER_VALUE naming the field. */
 function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  let data = value ?? {};
+  let data: unknown = value ?? {};
   if (Buffer.isBuffer(data)) {
     try {
       data = data.length === 0 ? {} : (JSON.parse(data.toString('utf8')) as unknown);
