@@ -42,7 +42,7 @@ export interface RunState {
 export interface RunWrite {
   /** Trial hash fields to set. */
   fields?: Record<string, string>;
-  /** Points to append: `[metric key, JSON point]`. */
+  /** Points to append to metric histories: `[metric name, JSON point]`. */
   history?: Array<[string, string]>;
   /** A status move (external sweeps only): the sweep's counters follow. */
   move?: { from: TrialStatus; to: TrialStatus };

@@ -275,9 +275,8 @@ export class MlflowTracking {
       await this.index.runs.updateSweepTags(ref.sweep.id, (current) => boundTags({ ...current, ...set }, runId));
       return;
     }
-    const index = ref.index;
     const external = ref.sweep.kind === 'external';
-    await this.index.runs.update(ref.sweep.id, index, (state) => runDataWrite(state, runId, external, { metrics, params, tags }, (key) => this.index.keys.metricHistory(ref.sweep.id, index, key)));
+    await this.index.runs.update(ref.sweep.id, ref.index, (state) => runDataWrite(state, runId, external, { metrics, params, tags }));
   }
 
   // ---- artefacts ----
@@ -405,7 +404,6 @@ function runDataWrite(
   runId: string,
   external: boolean,
   batch: { metrics: Array<{ key: string; value: number; timestamp?: number; step?: number }>; params: MlflowKeyValue[]; tags: MlflowKeyValue[] },
-  historyKey: (metric: string) => string,
 ): RunWrite | null {
   const fields: Record<string, string> = {};
   const update: NonNullable<RunWrite['event']>['u'] = {};
@@ -435,7 +433,7 @@ function runDataWrite(
       const step = m.step ?? 0;
       const timestamp = m.timestamp ?? Date.now();
       const value = Number.isFinite(m.value) ? m.value : null;
-      history.push([historyKey(m.key), JSON.stringify([m.value, timestamp, step])]);
+      history.push([m.key, JSON.stringify([m.value, timestamp, step])]);
       // The run's value of a metric is MLflow's "latest": highest step, then latest timestamp.
       const latest = steps[m.key];
       if (latest === undefined || step > latest[0] || (step === latest[0] && timestamp >= latest[1])) {
