@@ -158,7 +158,9 @@ export function buildProgram(): ProgramRun {
       .action(async (...received: unknown[]) => {
         // commander passes the declared arguments, then the options object, then the command.
         // A variadic argument (`[tags...]`) arrives as one array: its items are positionals too.
-        const positionals = received.slice(0, declaration.args.length).flatMap((value) => (Array.isArray(value) ? value.map(String) : value === undefined ? [] : [String(value)]));
+        const positionals = received
+          .slice(0, declaration.args.length)
+          .flatMap((value) => (Array.isArray(value) ? (value as unknown[]).map((v) => String(v as string)) : value === undefined ? [] : [String(value as string)]));
         const values = command.opts<OptionValues>();
         const loaded = await declaration.load();
         code = await loaded.run({ positionals, values });

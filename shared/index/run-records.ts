@@ -77,7 +77,7 @@ export class RunRecords {
     for (const e of experiments) {
       this.scripts.queue(pipeline, 'experiment-id', [k.experimentIds(), k.experimentNames(), k.experimentCreated(), k.experimentSeq()], [e.name, Math.round(e.createdAt)]);
     }
-    return (assertExecOk(await pipeline.exec()) as unknown[]).map(String);
+    return assertExecOk(await pipeline.exec()).map((id) => String(id as string));
   }
 
   /** The name and creation time behind an experiment id, or null when no name has it. */

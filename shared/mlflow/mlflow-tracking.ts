@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError, SweepqError } from '../errors/index.js';
 import type { RunState, RunWrite, SweepRecord } from '../index/index.js';
+import { assertExecOk } from '../index/redis-results.js';
 import { pipelineFolderKey } from '../schemas/sweep-context.schema.js';
 import { MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, NOTE_TAG, RESERVED_TAG_PREFIX } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
@@ -19,6 +20,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { SweepService } from '../sweep/sweep-service.js';
 import {
   experimentOf,
+  paramText,
   FOLD_SCORE_METRIC,
   PIPELINE_FOLDER,
   PIPELINE_JSON_FILE,
@@ -309,7 +311,7 @@ export class MlflowTracking {
     if (path.startsWith(`${PIPELINE_FOLDER}/`)) {
       const trial = await this.index.trials.get(ref.sweep.id, ref.index);
       const file = path.slice(PIPELINE_FOLDER.length + 1);
-      if (trial?.artifact != null && trial.status === 'completed') {
+      if (trial !== null && trial.artifact !== null && trial.status === 'completed') {
         if (file === PIPELINE_JSON_FILE) return this.store.get(trial.artifact);
         if (!file.includes('/')) {
           const key = `${pipelineFolderKey(trial.artifact)}${file}`;
@@ -346,8 +348,11 @@ export class MlflowTracking {
   }
 
   private async metricStepsOf(trials: readonly TrialRecord[]): Promise<Array<Record<string, [number, number]>>> {
-    // Only runs logged through MLflow have steps; trained trials skip the extra read.
-    return Promise.all(trials.map(async (t) => (t.model === null ? ((await this.index.runs.read(t.sweepId, t.index))?.metricSteps ?? {}) : {})));
+    // Only runs logged through MLflow have steps (trained trials have none): one pipelined read per page.
+    const pipeline = this.index.redis.pipeline();
+    for (const t of trials) pipeline.hget(this.index.keys.trial(t.sweepId, t.index), 'metricSteps');
+    const texts = trials.length === 0 ? [] : (assertExecOk(await pipeline.exec()) as Array<string | null>);
+    return texts.map((text) => (text === null || text === '' ? {} : (JSON.parse(text) as Record<string, [number, number]>)));
   }
 
   private async findExperiment(name: string): Promise<MlflowExperiment | null> {
@@ -415,7 +420,7 @@ function runDataWrite(
       const old = params[key];
       if (old !== undefined) {
         // MLflow's rule: a param is logged once; the same value again is fine.
-        if (String(old) !== value) throw new InvalidInputError('INVALID_ARGUMENT', `Changing param values is not allowed. Param with key='${key}' was already logged with value='${String(old)}' for run ID='${runId}'. Attempted logging new value '${value}'.`);
+        if (paramText(old) !== value) throw new InvalidInputError('INVALID_ARGUMENT', `Changing param values is not allowed. Param with key='${key}' was already logged with value='${paramText(old)}' for run ID='${runId}'. Attempted logging new value '${value}'.`);
         continue;
       }
       params[key] = numericOrText(value);
