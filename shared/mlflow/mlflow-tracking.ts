@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError, SweepqError } from '../errors/index.js';
 import type { RunState, RunWrite, SweepRecord } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
+import { parseFilter, parseOrderBy } from '../query/index.js';
 import { pipelineFolderKey } from '../schemas/sweep-context.schema.js';
 import { MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, NOTE_TAG, RESERVED_TAG_PREFIX } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
@@ -136,6 +137,9 @@ export class MlflowTracking {
   async searchRuns(search: RunsSearch): Promise<{ runs: MlflowRun[]; nextPageToken?: string }> {
     const limit = pageSize(search.maxResults, DEFAULT_RUNS_PAGE, 50_000, 'max_results');
     const offset = decodePageToken(search.pageToken);
+    // The query text is checked even when no run could match, so a typo never passes as "no results".
+    if (search.filter !== undefined && search.filter.trim() !== '') parseFilter(search.filter);
+    if (search.orderBy !== undefined && search.orderBy.length > 0) parseOrderBy(search.orderBy);
     if (search.runViewType === 'DELETED_ONLY') return { runs: [] }; // nothing is ever deleted
     const sweeps: SweepRecord[] = [];
     const experimentIdOf = new Map<string, string>();
