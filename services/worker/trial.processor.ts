@@ -187,7 +187,7 @@ export class TrialProcessor {
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
       // The MLflow Model folder first, the JSON the trial records last: a committed trial has both.
-      await storePipelineFolder(this.deps.store, key, result.pipelineJson);
+      await storePipelineFolder(this.deps.store, key, result.pipelineFolder);
       await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
       const storeMs = Date.now() - storeStarted;
 

@@ -167,6 +167,11 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     assert.equal(logged[0]!.status, 'completed');
     assert.deepEqual(logged[0]!.params, { alpha: 0.5, solver: 'adam' });
     assert.deepEqual(logged[0]!.metrics, { loss: 1 / 3 });
+    // Tagged and noted through the CLI, then found by the tag.
+    const tagged = await runCli(['tag', report.written_run_id, 'reviewed=yes', '--note', 'checked by the test'], cliEnv);
+    assert.equal(tagged.code, 0, tagged.stderr);
+    const reviewed = (await cliJson<{ trials: TrialRecord[] }>(['trials', externalId, '--filter', "tags.reviewed = 'yes'"])).trials;
+    assert.deepEqual(reviewed.map((t) => [t.id, t.tags?.['mlflow.note.content']]), [[report.written_run_id, 'checked by the test']]);
   });
 
   async function cliJson<T>(args: string[]): Promise<T> {
