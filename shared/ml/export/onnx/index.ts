@@ -15,4 +15,4 @@ export {
 export type { OnnxColumn, OnnxSignature } from './export-onnx.js';
 export { MISSING_STRINGS } from './categorical-lookup.js';
 export { writeMlflowModel, mlflowModelFiles, MLFLOW_ONNX_FILE } from './write-mlflow-model.js';
-export type { MlflowModelFiles, MlflowModelOptions, MlflowModelWritten } from './write-mlflow-model.js';
+export type { MlflowModelOptions, MlflowModelWritten } from './write-mlflow-model.js';
