@@ -30,7 +30,9 @@ export function pipelineFolderFiles(pipeline: unknown): PipelineFolderFiles {
   try {
     files = mlflowModelFiles(pipeline).files;
   } catch (error) {
-    if (!(error instanceof InvalidInputError)) throw error;
+    // INVALID_ARGUMENT is "this pipeline has no export" (a model without a graph, a column named like an output);
+    // anything else (a malformed fresh fit) is a bug and fails the attempt.
+    if (!(error instanceof InvalidInputError) || error.code !== 'INVALID_ARGUMENT') throw error;
     files = { MLmodel: stringify({ flavors: {}, metadata: { sweepq_onnx: `not exported: ${error.message}`, sweepq_pipeline: 'sweepq-pipeline.json' } }) };
   }
   const encoded: PipelineFolderFiles = {};
