@@ -42,6 +42,7 @@ interface ClientReport {
   written_run_id: string;
   written_history: Array<[number, number]>;
   written_artifact: string;
+  seconds: Record<string, number>;
   http_errors: Array<{ method: string; url: string; status: number; error_code: string | null }>;
 }
 
@@ -85,7 +86,26 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     worker = startWorkerProcess(setup.env);
     cliEnv = { SWEEPQ_API_URL: apiUrl, SWEEPQ_API_TOKEN: TOKEN, SWEEPQ_STATE_DIR: setup.stateDir };
     redis = createRedisConnection(setup.env.REDIS_URL!, { name: 'mlflow-test' });
-    const submitted = await runCli(['submit', 'sweeps/loan-default-sklearn.yaml'], cliEnv);
+    // The seed's data and pipeline with two small trials: the ones step 5 and the OR filter name.
+    const sweepFile = path.join(scratch, 'sweep.yaml');
+    await writeFile(
+      sweepFile,
+      [
+        'name: loan_default_sklearn',
+        'dataset:',
+        `  train: ${path.resolve('sweeps/data/loan_default.train.csv')}`,
+        `  test: ${path.resolve('sweeps/data/loan_default.test.csv')}`,
+        '  target: target',
+        'pipeline: {imputer: {strategy: median}, scaler: standard}',
+        'cv: {folds: 5, scoring: accuracy, shuffle: false}',
+        'objective: {metric: auc_roc, goal: maximize}',
+        'trials:',
+        '  - {name: GradientBoosting, model: gradient_boosting, params: {n_estimators: 30, learning_rate: 0.1}}',
+        '  - {name: RandomForest_d5, model: random_forest, params: {n_estimators: 20, max_depth: 5}}',
+        '',
+      ].join('\n'),
+    );
+    const submitted = await runCli(['submit', sweepFile], cliEnv);
     assert.equal(submitted.code, 0, submitted.stderr);
     sweepId = submitted.stdout.trim();
     await seedRuns(redis, setup.config.redis.prefix, 'mlflow_paging');
@@ -106,7 +126,7 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     await setup?.cleanup();
   });
 
-  it('reads, loads, pages and logs through MLflow as MLflow would', async () => {
+  it('reads, loads, pages and logs through MLflow as MLflow would', async (t) => {
     const args = { experiment: 'loan_default_sklearn', run_name: 'GradientBoosting', test_csv: path.resolve('sweeps/data/loan_default.test.csv'), target: 'target', paging_experiment: 'mlflow_paging', write_experiment: 'mlflow_script', scratch };
     const stdout = runPython(python.python!, 'test/interop/mlflow_client.py', [JSON.stringify(args)], {
       MLFLOW_TRACKING_URI: apiUrl,
@@ -115,6 +135,7 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
       MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0',
     });
     const report = JSON.parse(stdout.trim().split('\n').pop()!) as ClientReport;
+    t.diagnostic(`client seconds: ${JSON.stringify(report.seconds)}`);
 
     // No endpoint the client used is missing; the only 404s are MLflow's "no such experiment" lookups.
     const unexpected = report.http_errors.filter((e) => !(e.status === 404 && e.error_code === 'RESOURCE_DOES_NOT_EXIST' && e.url.endsWith('/experiments/get-by-name')));
@@ -139,7 +160,7 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     // get_run and get_metric_history: params, metrics, parent, per-fold scores (step = fold).
     assert.equal(report.run.status, 'FINISHED');
     assert.equal(report.run.name, 'GradientBoosting');
-    assert.equal(report.run.params.n_estimators, '100');
+    assert.equal(report.run.params.n_estimators, '30');
     assert.equal(report.run.metrics.auc_roc, trial.metrics!.auc_roc);
     assert.equal(report.run.tags['mlflow.parentRunId'], sweepId);
     assert.equal(report.parent.run_id, sweepId);

@@ -8,6 +8,7 @@ the test can refuse any unsupported endpoint or unexpected 404.
 import json
 import os
 import sys
+import time
 
 import pandas as pd
 import requests
@@ -32,8 +33,17 @@ def recording_request(self, method, url, *a, **kw):
 
 
 requests.Session.request = recording_request
-out = {}
+out = {"seconds": {}}
 client = MlflowClient()
+started = time.perf_counter()
+
+
+def lap(name):
+    global started
+    now = time.perf_counter()
+    out["seconds"][name] = round(now - started, 2)
+    started = now
+
 
 # The seed's step 5: find the trial by name, load its pipeline, predict on the test CSV.
 runs = mlflow.search_runs(experiment_names=[args["experiment"]], filter_string=f"tags.mlflow.runName = '{args['run_name']}'")
@@ -63,6 +73,8 @@ out["or_names"] = list(either["tags.mlflow.runName"])
 out["or_auc"] = [float(v) for v in either["metrics.auc_roc"]]
 out["unknown_experiment_rows"] = len(mlflow.search_runs(experiment_names=["no_such_experiment_anywhere"]))
 
+lap("step5_and_reads")
+
 # Paging over many runs, ordered by a metric.
 paging = client.get_experiment_by_name(args["paging_experiment"])
 token, pages, ids, scores = None, 0, [], []
@@ -77,6 +89,8 @@ while True:
         break
 out["paging"] = {"pages": pages, "runs": len(ids), "distinct": len(set(ids)), "first": scores[0], "last": scores[-1],
                  "descending": all(scores[i] > scores[i + 1] for i in range(len(scores) - 1))}
+
+lap("paging")
 
 # A script instrumented with MLflow, logging into sweepq.
 mlflow.set_experiment(args["write_experiment"])
@@ -95,5 +109,6 @@ out["written_history"] = [[h.step, h.value] for h in client.get_metric_history(a
 with open(mlflow.artifacts.download_artifacts(f"runs:/{active.info.run_id}/extra/notes.txt", dst_path=args["scratch"])) as f:
     out["written_artifact"] = f.read()
 
+lap("script")
 out["http_errors"] = errors
 print(json.dumps(out))
