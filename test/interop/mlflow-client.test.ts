@@ -188,6 +188,10 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     assert.equal(logged[0]!.status, 'completed');
     assert.deepEqual(logged[0]!.params, { alpha: 0.5, solver: 'adam' });
     assert.deepEqual(logged[0]!.metrics, { loss: 1 / 3 });
+    // The table shows the metrics the script logged (it has no sweepq model or task).
+    const table = await runCli(['trials', externalId], cliEnv);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(table.stdout, /\bloss\b[\s\S]*script-run[\s\S]*0\.333/);
     // Tagged and noted through the CLI, then found by the tag.
     const tagged = await runCli(['tag', report.written_run_id, 'reviewed=yes', '--note', 'checked by the test'], cliEnv);
     assert.equal(tagged.code, 0, tagged.stderr);
