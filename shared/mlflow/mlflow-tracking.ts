@@ -102,7 +102,7 @@ export class MlflowTracking {
     return this.index.runs.experimentId(name, Date.now());
   }
 
-  /** experiments/search: every experiment with sweeps, name order; `filter` may test `name` with =, LIKE or ILIKE. */
+  /** experiments/search: every experiment (with sweeps, or made by experiments/create), name order; `filter` may test `name` with =, LIKE or ILIKE. */
   async searchExperiments(options: { filter?: string; maxResults?: number; pageToken?: string }): Promise<{ experiments: MlflowExperiment[]; nextPageToken?: string }> {
     const match = nameMatcher(options.filter);
     const names: string[] = [];
@@ -111,7 +111,10 @@ export class MlflowTracking {
       names.push(...page);
       if (page.length < 1000) break;
     }
-    const selected = names.filter(match).sort();
+    // Experiments made by experiments/create have an id before they have a sweep.
+    const all = new Set(names);
+    for (const name of await this.index.redis.hkeys(this.index.keys.experimentIds())) all.add(name);
+    const selected = [...all].filter(match).sort();
     const offset = decodePageToken(options.pageToken);
     const limit = pageSize(options.maxResults, 1000, 50_000, 'max_results');
     const page = selected.slice(offset, offset + limit);

@@ -67,6 +67,8 @@ describe('MLflow tracking routes', () => {
     const experimentId = created.json.experiment_id as string;
     const byName = await call('GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=routes_exp');
     assert.equal((byName.json.experiment as { experiment_id: string }).experiment_id, experimentId);
+    const searched = await call('POST', '/api/2.0/mlflow/experiments/search', { filter: "name LIKE 'routes%'" });
+    assert.deepEqual((searched.json.experiments as Array<{ name: string }>).map((e) => e.name), ['routes_exp']);
 
     const run = await call('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: 'first', start_time: 1000, tags: [{ key: 'team', value: 'a' }] });
     assert.equal(run.status, 200);
