@@ -130,6 +130,15 @@ const COMMANDS: CommandDeclaration[] = [
     load: async () => (await import('./commands/delete.js')).deleteCommand,
   },
   { name: 'extend', args: ['<id>', '<file>'], summary: 'add the trials of FILE to a sweep', options: [JSON_FLAG], load: async () => (await import('./commands/extend.js')).extendCommand },
+  {
+    name: 'tag',
+    args: ['<id>', '[tags...]'],
+    summary: 'set or remove tags and the note of a sweep or trial; prints its tags',
+    description:
+      'Tags of the sweep or trial ID (a sweep id s-…, or a trial id s-…-t<index>): KEY=VALUE arguments set tags, --remove drops some, --note sets the note (MLflow\'s mlflow.note.content). Tags are filterable as tags.KEY and shown to MLflow clients as run tags. Prints every tag the sweep or trial then has.',
+    options: [['--remove <keys>', 'tags to remove, comma-separated'], ['--note <text>', 'set the note'], ['--clear-note', 'remove the note'], JSON_FLAG],
+    load: async () => (await import('./commands/tag.js')).tagCommand,
+  },
   { name: 'workers', args: [], summary: 'live workers and what they train', options: [JSON_FLAG], load: async () => (await import('./commands/workers.js')).workersCommand },
   {
     name: 'server',
@@ -191,11 +200,10 @@ export function buildProgram(): ProgramRun {
       .configureOutput({ outputError: (text, write) => write(`sweepq: ${text.replace(/^error: /, '')}`) })
       .action(async (...received: unknown[]) => {
         // commander passes the declared arguments, then the options object, then the command.
-        // Optional arguments (`[model]`) come last, so dropping the absent ones keeps every index.
+        // A variadic argument (`[tags...]`) arrives as one array: its items are positionals too.
         const positionals = received
           .slice(0, declaration.args.length)
-          .filter((value) => value !== undefined)
-          .map(String);
+          .flatMap((value) => (Array.isArray(value) ? (value as unknown[]).map((v) => String(v as string)) : value === undefined ? [] : [String(value as string)]));
         const values = command.opts<OptionValues>();
         const loaded = await declaration.load();
         code = await loaded.run({ positionals, values });

@@ -31,6 +31,9 @@ import { registerPredictRoutes } from './predict.routes.js';
 import { registerMetricsRoutes } from './metrics.routes.js';
 import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
+import { registerMlflowRoutes } from './mlflow.routes.js';
+import { MlflowTracking } from '../../shared/mlflow/mlflow-tracking.js';
+import { SweepService } from '../../shared/sweep/sweep-service.js';
 
 export interface BuildAppOptions {
   service: SweepClient;
@@ -151,5 +154,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   const scoring = new ScoringPool({ timeoutMs: config.serving.timeoutMs, cacheModels: config.serving.cacheModels });
   app.addHook('onClose', () => scoring.close());
   void app.register(async (instance) => registerPredictRoutes(instance, { service, pool: scoring, maxRows: config.serving.maxRows, bodyLimitBytes: config.serving.bodyLimitBytes }));
+  // The MLflow tracking API needs the index and the store behind the service (not the HTTP client's view).
+  if (service instanceof SweepService) void app.register(async (instance) => registerMlflowRoutes(instance, new MlflowTracking(service, service.store)));
   return app;
 }

@@ -24,11 +24,13 @@ import {
   SweepParamsSchema,
   TrialPageSchema,
   TrialParamsSchema,
+  TagChangeBodySchema,
   TrialsQuerySchema,
   WorkerListSchema,
 } from '../../shared/schemas/api.schema.js';
 import { SweepStatusSchema } from '../../shared/schemas/sweep-status.schema.js';
 import { TrialRecordSchema } from '../../shared/schemas/trial.schema.js';
+import { TagsResultSchema, type TagChange } from '../../shared/schemas/tags.schema.js';
 import type { SweepClient, TrialQuery } from '../../shared/sweep/sweep-client.js';
 import type { SweepParsePool } from '../../shared/sweep/sweep-parse-pool.js';
 import { ResponseCache } from './response-cache.js';
@@ -83,6 +85,18 @@ function requireContentType(request: FastifyRequest, accepted: readonly string[]
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (!accepted.includes(type)) {
     throw new InvalidInputError('INVALID_ARGUMENT', `content-type must be one of ${accepted.join(', ')}${type === '' ? '' : `, got ${type}`}`);
+  }
+}
+
+/**
+ * The JSON body of a tag change. The sweep routes' context reads JSON bodies as text (see the parsers
+ * below); TagChangeSchema is checked by the service, which names the offending key.
+ */
+function tagChangeFrom(body: unknown): TagChange {
+  try {
+    return JSON.parse(String(body)) as TagChange;
+  } catch (cause) {
+    throw new InvalidInputError('INVALID_ARGUMENT', `the tag change is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
 
@@ -254,6 +268,32 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
     return report;
   });
+
+  app.post(
+    '/sweeps/:id/tags',
+    { config: { role: 'write' }, schema: { summary: "change a sweep's tags and note", tags: ['tags'], params: SweepParamsSchema, body: TagChangeBodySchema, response: { 200: TagsResultSchema, ...errors } } },
+    async (request) => {
+      requireContentType(request, ['application/json']);
+      const result = await service.tag(request.params.id, tagChangeFrom(request.body));
+      cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
+      return result;
+    },
+  );
+
+  app.post(
+    '/sweeps/:id/trials/:trialId/tags',
+    { config: { role: 'write' }, schema: { summary: "change a trial's tags and note", tags: ['tags'], params: TrialParamsSchema, body: TagChangeBodySchema, response: { 200: TagsResultSchema, ...errors } } },
+    async (request) => {
+      requireContentType(request, ['application/json']);
+      const { id, trialId } = request.params;
+      if (!trialId.startsWith(`${id}-t`)) {
+        throw new InvalidInputError('INVALID_ARGUMENT', `trial ${trialId} does not belong to sweep ${id}`, { location: { path: 'trialId' } });
+      }
+      const result = await service.tag(trialId, tagChangeFrom(request.body));
+      cache.invalidate(id, 'GET experiment');
+      return result;
+    },
+  );
 
   app.get('/experiments', { config: { role: 'read' }, schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } } }, async (request, reply) => {
     const q = request.query;

@@ -12,6 +12,7 @@ import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial } from '../../shared/ml/run-trial.js';
 import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
+import { pipelineFolderFiles } from './pipeline-folder.js';
 import type { TrainingResult, TrainingTask } from './training-task.js';
 
 const DATASET_CACHE_SIZE = 4;
@@ -59,6 +60,7 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       metrics: { ...outcome.metrics },
       cvScores: outcome.cvScores,
       pipelineJson: JSON.stringify(outcome.pipeline),
+      pipelineFolder: pipelineFolderFiles(outcome.pipeline),
       timings: { ...outcome.timings, loadMs },
     };
   } catch (error) {

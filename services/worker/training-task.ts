@@ -5,6 +5,7 @@ import type { CvSpecSchema, DatasetRef } from '../../shared/schemas/sweep-contex
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors/index.js';
 import type { Task } from '../../shared/ml/dataset/table.js';
+import type { PipelineFolderFiles } from './pipeline-folder.js';
 
 export interface TrainingTask {
   id: number;
@@ -39,6 +40,8 @@ export interface TrainingSuccess {
   cvScores: number[];
   /** Serialized fitted pipeline (the artefact), produced in the thread to keep the main loop free. */
   pipelineJson: string;
+  /** The same pipeline as an MLflow Model folder (pipeline-folder.ts), made in the training process too. */
+  pipelineFolder: PipelineFolderFiles;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };
 }
 

@@ -14,6 +14,7 @@ import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
+import { storePipelineFolder } from './pipeline-folder.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
@@ -130,7 +131,7 @@ export class TrialProcessor {
     const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
 
     const facts = await this.sweepFacts(data.sweepId);
-    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?) or holds no trainable trials`);
 
     // The slot is taken before the claim: a job taken ahead waits here with its trial untouched, and
     // goes back to the queue unclaimed when the worker stops or stops fetching ahead.
@@ -212,6 +213,8 @@ export class TrialProcessor {
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
+      // The MLflow Model folder first, the JSON the trial records last: a committed trial has both.
+      await storePipelineFolder(this.deps.store, key, result.pipelineFolder);
       await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
       const storeMs = Date.now() - storeStarted;
 
@@ -297,7 +300,8 @@ export class TrialProcessor {
     const cached = this.sweeps.get(sweepId);
     if (cached) return cached;
     const sweep = await this.deps.index.sweeps.get(sweepId);
-    if (!sweep) return null;
+    // An external sweep (runs logged through the MLflow API) has nothing to train; it never has jobs.
+    if (!sweep || sweep.context === null) return null;
     const facts: SweepFacts = { context: sweep.context, objective: sweep.objective };
     if (this.sweeps.size >= CONTEXT_CACHE_SIZE) this.sweeps.delete(this.sweeps.keys().next().value!);
     this.sweeps.set(sweepId, facts);

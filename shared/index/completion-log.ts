@@ -3,6 +3,11 @@
  * scripts themselves — a claim, a result (completed, pruned), an unsuccessful end (failed, cancelled,
  * quarantined), a re-queue. Samplers read observations from it and the read model stays fresh from
  * it by reading only the events after the last one it saw, never re-reading 100k trial hashes.
+ *
+ * Besides transitions the log carries data events (`u`): a trial's user tags changed, or a run logged
+ * through the MLflow API reported params, metrics or a new name. They keep the read model in order with
+ * the transitions around them; `s` is then the trial's status at the time, not a move, and readers of
+ * transitions (samplers, counters) skip them.
  */
 import type { Redis } from 'ioredis';
 import { SweepqError } from '../errors/index.js';
@@ -31,6 +36,20 @@ export interface LogEvent {
   d?: number;
   /** Error (failed, quarantined). */
   x?: string;
+  /** A data event, not a transition: the parts of the trial that changed, each given whole. */
+  u?: TrialDataUpdate;
+}
+
+/** What a data event replaces. Each part present is the whole new value of that part. */
+export interface TrialDataUpdate {
+  /** New name (a run renamed through the MLflow API). */
+  n?: string;
+  /** Params. */
+  p?: Record<string, unknown>;
+  /** Metrics (latest values). */
+  m?: Record<string, number | null>;
+  /** User tags. */
+  g?: Record<string, string>;
 }
 
 const STATUSES: ReadonlySet<string> = new Set(TRIAL_STATUSES);
@@ -50,7 +69,12 @@ export function parseLogEvent(text: string): LogEvent {
   if (!isRecord(value) || typeof value.i !== 'number' || typeof value.s !== 'string' || !STATUSES.has(value.s) || typeof value.t !== 'number') {
     throw new SweepqError('INTERNAL', `corrupt completion log event: ${text.slice(0, 200)}`);
   }
-  if ((value.p !== undefined && !isRecord(value.p)) || (value.m !== undefined && !isRecord(value.m)) || (value.f !== undefined && !Array.isArray(value.f))) {
+  if (
+    (value.p !== undefined && !isRecord(value.p)) ||
+    (value.m !== undefined && !isRecord(value.m)) ||
+    (value.f !== undefined && !Array.isArray(value.f)) ||
+    (value.u !== undefined && !isRecord(value.u))
+  ) {
     throw new SweepqError('INTERNAL', `corrupt completion log event: ${text.slice(0, 200)}`);
   }
   return value as unknown as LogEvent;

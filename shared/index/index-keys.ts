@@ -84,6 +84,34 @@ export class IndexKeys {
   feeding(): string {
     return `${this.prefix}:feeding`;
   }
+  /** list of JSON points `[value, timestamp, step]`: one metric's history of a run logged through the MLflow API. */
+  metricHistory(sweepId: string, index: number, metric: string): string {
+    return `${this.prefix}:sweep:${sweepId}:trial:${index}:history:${metric}`;
+  }
+  /** hash artefact path → JSON {sha256, size}: the files uploaded to a run through the MLflow API. */
+  runArtifacts(sweepId: string, index: number): string {
+    return `${this.prefix}:sweep:${sweepId}:trial:${index}:artifacts`;
+  }
+  /** hash experiment name → MLflow experiment id (decimal; assigned once, never reused). */
+  experimentIds(): string {
+    return `${this.prefix}:mlflow:experiment-ids`;
+  }
+  /** hash MLflow experiment id → experiment name. */
+  experimentNames(): string {
+    return `${this.prefix}:mlflow:experiment-names`;
+  }
+  /** hash MLflow experiment id → creation time (ms). */
+  experimentCreated(): string {
+    return `${this.prefix}:mlflow:experiment-created`;
+  }
+  /** string counter: the last MLflow experiment id handed out (0 is MLflow's `Default`). */
+  experimentSeq(): string {
+    return `${this.prefix}:mlflow:experiment-seq`;
+  }
+  /** hash experiment name → id of the experiment's external sweep (the runs created through the MLflow API). */
+  externalSweeps(): string {
+    return `${this.prefix}:mlflow:external-sweeps`;
+  }
   /** Pub/sub channel: sweep ids whose running trials must be aborted. */
   cancelChannel(): string {
     return `${this.prefix}:cancel`;

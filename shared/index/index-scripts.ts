@@ -21,14 +21,19 @@ export const SCRIPT_KEYS = {
   'cancel-remainder': 1,
   claim: 4,
   commit: 5,
+  'create-run': 2,
   'create-trials': 3,
+  'experiment-id': 4,
   'finish-active': 4,
   'force-finish': 4,
+  'open-external-sweep': 5,
   rejob: 1,
   release: 3,
   requeue: 3,
   'reset-active': 3,
   'resume-remainder': 1,
+  'write-run': 3,
+  'write-sweep-tags': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPT_KEYS;

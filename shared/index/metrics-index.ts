@@ -8,6 +8,7 @@ import { CompletionLog } from './completion-log.js';
 import { FeedCursor } from './feed-cursor.js';
 import { IndexKeys } from './index-keys.js';
 import { IndexScripts } from './index-scripts.js';
+import { RunRecords } from './run-records.js';
 import { SweepRecords } from './sweep-records.js';
 import { TrialRecords } from './trial-records.js';
 import { TrialTransitions } from './trial-transitions.js';
@@ -24,6 +25,8 @@ export class MetricsIndex {
   readonly feed: FeedCursor;
   readonly log: CompletionLog;
   readonly workers: WorkerRegistry;
+  /** MLflow experiment ids, external sweeps, run data writes (tags, MLflow logging), histories, uploads. */
+  readonly runs: RunRecords;
 
   constructor(
     /** The connection the index runs on (the read model pipelines its bulk loads on it). */
@@ -39,6 +42,7 @@ export class MetricsIndex {
     this.feed = new FeedCursor(redis, this.keys, scripts);
     this.log = new CompletionLog(redis, this.keys);
     this.workers = new WorkerRegistry(redis, this.keys, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.runs = new RunRecords(redis, this.keys, scripts);
   }
 
   /**

@@ -14,8 +14,16 @@ import type { SchemaReport } from '../ml/dataset/schema-report.js';
 /** Trial keys are removed in chunks so one command never blocks Redis for long. */
 const CHUNK = 1000;
 
+/**
+ * `sweep`: planned from a sweep file and trained by workers. `external`: the runs an MLflow-instrumented
+ * script created through the MLflow API in one experiment (no spec, dataset or objective; never fed,
+ * claimed or reconciled: its trials move only through the MLflow write routes).
+ */
+export type SweepKind = 'sweep' | 'external';
+
 export interface SweepRecord {
   id: string;
+  kind: SweepKind;
   name: string;
   description: string;
   createdAt: number;
@@ -31,7 +39,10 @@ export interface SweepRecord {
   /** The sweep's metrics: built-ins, cv_mean directed by cv.scoring, declared ones. */
   metrics: MetricRegistry;
   seed: number;
-  context: SweepContext;
+  /** What every trial shares (dataset, pipeline, cv); null for an external sweep. */
+  context: SweepContext | null;
+  /** User tags (`sweepq tag`, MLflow's set-tag on the parent run), including the note `mlflow.note.content`. */
+  tags: Record<string, string>;
 }
 
 export interface NewSweep {
@@ -74,7 +85,7 @@ const PROGRESS_FIELDS = ['id', 'name', 'createdAt', 'finishedAt', 'cancelledFlag
 /** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
 const SWEEP_FIELDS = [
   'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
-  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'deleting',
+  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'deleting', 'kind', 'tags',
 ] as const;
 
 export class SweepRecords {
@@ -298,6 +309,16 @@ function parseRegistry(text: string | undefined): MetricRegistry {
   return cached(`m${json}`, () => new MetricRegistry(JSON.parse(json) as MetricRegistrySpec));
 }
 
+/** User tags stored as a JSON object of strings; anything else is corrupt. */
+export function parseTags(text: string | undefined): Record<string, string> {
+  if (text === undefined || text === '') return {};
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !Object.values(value).every((v) => typeof v === 'string')) {
+    throw new SweepqError('INTERNAL', `corrupt tags record in Redis: ${text.slice(0, 100)}`);
+  }
+  return value as Record<string, string>;
+}
+
 function parseSweepHash(hash: Record<string, string>): SweepRecord {
   const total = Number(hash.total ?? 0);
   const n = (field: string): number => Number(hash[field] ?? 0);
@@ -312,8 +333,10 @@ function parseSweepHash(hash: Record<string, string>): SweepRecord {
   };
   counts.queued = Math.max(0, total - counts.active - counts.completed - counts.failed - counts.cancelled - counts.pruned - counts.quarantined);
   const metrics = parseRegistry(hash.metrics);
+  const kind: SweepKind = hash.kind === 'external' ? 'external' : 'sweep';
   return {
     id: hash.id!,
+    kind,
     name: hash.name ?? '',
     description: hash.description ?? '',
     createdAt: n('createdAt'),
@@ -326,6 +349,7 @@ function parseSweepHash(hash: Record<string, string>): SweepRecord {
     objective: metrics.objective,
     metrics,
     seed: n('seed'),
-    context: parseContext(hash.id, hash.context),
+    context: kind === 'external' ? null : parseContext(hash.id, hash.context),
+    tags: parseTags(hash.tags),
   };
 }

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { TrialRecordSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
 import type { IndexKeys } from './index-keys.js';
 import { assertExecOk, numberOrNull, parseJsonOrNull } from './redis-results.js';
+import { parseTags } from './sweep-records.js';
 
 /** What it takes to name and order a trial's job: id, retry number, status, model and params (JSON). */
 export interface JobRef {
@@ -82,12 +83,13 @@ export class TrialRecords {
 }
 
 export function parseTrialHash(sweepId: string, hash: Record<string, string>): TrialRecord {
+  const tags = parseTags(hash.tags);
   return TrialRecordSchema.parse({
     id: hash.id,
     sweepId,
     index: Number(hash.index),
     name: hash.name,
-    model: hash.model,
+    model: hash.model === '' ? null : hash.model,
     entry: Number(hash.entry ?? 0),
     status: hash.status,
     params: parseJsonOrNull(hash.params) ?? {},
@@ -103,5 +105,6 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     startedAt: numberOrNull(hash.startedAt),
     finishedAt: numberOrNull(hash.finishedAt),
     error: hash.error ? hash.error : null,
+    ...(Object.keys(tags).length === 0 ? {} : { tags }),
   });
 }

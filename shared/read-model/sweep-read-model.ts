@@ -1,7 +1,8 @@
 /**
  * The read model: a columnar snapshot (TrialTable) of each sweep's trials, kept in the API process and
  * fresh from the index by reading only what changed — trials created since the last look (their
- * definitions, once) and the completion log's new events (claims, results, re-queues). Filters,
+ * definitions, once) and the completion log's new events (claims, results, re-queues, and data events:
+ * tag changes, values logged through the MLflow API). Filters,
  * orderings, experiment-wide queries and later the dashboard's charts and group-by are answered here,
  * without scanning trial hashes on the Redis that renews job locks.
  *
@@ -9,7 +10,7 @@
  * from the index on its next query.
  */
 import { parseLogEvent } from '../index/completion-log.js';
-import type { LogEvent, MetricsIndex, SweepRecord } from '../index/index.js';
+import { parseTags, type LogEvent, type MetricsIndex, type SweepRecord, type TrialDataUpdate } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
 import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection } from '../query/index.js';
 import type { TrialQuery } from '../sweep/sweep-client.js';
@@ -118,15 +119,22 @@ export class SweepReadModel {
   private async loadDefinitions(sweepId: string, table: TrialTable, start: number, end: number): Promise<void> {
     const redis = this.index.redis;
     const pipeline = redis.pipeline();
-    for (let i = start; i < end; i++) pipeline.hmget(this.index.keys.trial(sweepId, i), 'name', 'model', 'params');
+    for (let i = start; i < end; i++) pipeline.hmget(this.index.keys.trial(sweepId, i), 'name', 'model', 'params', 'tags');
     const rows = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
     for (let r = 0; r < rows.length; r++) {
-      const [name, model, params] = rows[r]!;
+      const [name, model, params, tags] = rows[r]!;
       if (name === null || name === undefined) continue;
       const index = start + r;
       // A trial whose log events were applied before its definition (a refresh racing creation) keeps its status.
       const status = table.statusOf(index) ?? 'queued';
-      table.upsert(index, { status, name, model: model ?? null, params: JSON.parse(params ?? '{}') as Record<string, ParamLiteral> });
+      // Tags written later arrive as data events; these are the ones written before this load.
+      table.upsert(index, {
+        status,
+        name,
+        model: model === null || model === '' ? null : model,
+        params: JSON.parse(params ?? '{}') as Record<string, ParamLiteral>,
+        tags: parseTags(tags ?? undefined),
+      });
     }
   }
 
@@ -146,6 +154,10 @@ export class SweepReadModel {
 function applyEvent(table: TrialTable, event: LogEvent): void {
   const index = event.i;
   if (!table.has(index)) return;
+  if (event.u !== undefined) {
+    applyDataUpdate(table, index, event.u);
+    return;
+  }
   const status = event.s;
   switch (event.s) {
     case 'active':
@@ -171,8 +183,22 @@ function applyEvent(table: TrialTable, event: LogEvent): void {
         startedAt: row?.startedAt ?? null,
         finishedAt: event.t,
         durationMs: event.d ?? null,
+        tags: row?.tags ?? null,
       });
       return;
     }
   }
+}
+
+/** A data event: the parts it carries replace the row's (status and times are left as they are). */
+function applyDataUpdate(table: TrialTable, index: number, update: TrialDataUpdate): void {
+  const row = table.getRow(index);
+  if (row === undefined) return;
+  table.upsert(index, {
+    ...row,
+    ...(update.n === undefined ? {} : { name: update.n }),
+    ...(update.p === undefined ? {} : { params: update.p as Record<string, ParamLiteral> }),
+    ...(update.m === undefined ? {} : { metrics: update.m }),
+    ...(update.g === undefined ? {} : { tags: update.g }),
+  });
 }

@@ -121,5 +121,11 @@ const COMPONENTS: Array<[z.ZodType, string]> = [
 ];
 for (const [schema, id] of COMPONENTS) if (!z.globalRegistry.has(schema)) z.globalRegistry.add(schema, { id });
 
+/**
+ * The body of `POST /sweeps/:id/tags` and `POST /sweeps/:id/trials/:trialId/tags`: JSON text of a
+ * TagChange (`{set?: {key: value}, remove?: [key], note?: text | null}`), validated by the service.
+ */
+export const TagChangeBodySchema = z.string().describe('JSON: {"set"?: {key: value}, "remove"?: [key], "note"?: text or null (removes the note)}');
+
 /** The sweep body of `POST /sweeps`: YAML or JSON text, validated by the service (errors with line and column). */
 export const SweepBodySchema = z.string().describe('A sweep spec (see components.schemas.SweepSpec) as application/json or application/yaml; datasets referenced as {sha256} from POST /datasets');

@@ -73,3 +73,11 @@ export function datasetKey(sha256: string, format: DatasetFormat = 'csv'): strin
 export function artifactKey(sweepId: string, trialId: string, attemptToken: string): string {
   return `artifacts/${sweepId}/${trialId}/${attemptToken.replaceAll('-', '').slice(0, 16)}.json`;
 }
+
+/**
+ * The MLflow Model folder of an attempt's artefact (issue 12): `artifacts/<sweep>/<trial>/<attempt>/pipeline/`
+ * beside `<attempt>.json`. MLflow clients see it, with the JSON, as the trial run's `pipeline/` artifact.
+ */
+export function pipelineFolderKey(artifactKey: string): string {
+  return `${artifactKey.replace(/\.json$/, '')}/pipeline/`;
+}

@@ -32,6 +32,11 @@ export type Objective = z.infer<typeof ObjectiveSchema>;
 
 export const SweepSummarySchema = z.object({
   id: SweepIdSchema,
+  /**
+   * `sweep` (from a sweep file, trained by workers) or `external` (the runs of one experiment created
+   * through the MLflow API); absent from servers before 0.3, which only had sweeps.
+   */
+  kind: z.enum(['sweep', 'external']).optional(),
   name: z.string(),
   state: SweepStateSchema,
   /** Planned trials: the grid size, max_trials, the explicit trials, plus extensions. */
@@ -42,6 +47,8 @@ export const SweepSummarySchema = z.object({
   objective: ObjectiveSchema,
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
+  /** User tags (`sweepq tag`), the note as `mlflow.note.content`; absent when none. */
+  tags: z.record(z.string(), z.string()).optional(),
 });
 export type SweepSummary = z.infer<typeof SweepSummarySchema>;
 
@@ -76,8 +83,8 @@ export const SweepStatusSchema = SweepSummarySchema.extend({
   best: TrialRecordSchema.nullable(),
   /** Live workers (heartbeat within 3 intervals), with the trials they are training. */
   workers: z.array(WorkerInfoSchema),
-  /** The learning task the sweep trains for. */
-  task: z.enum(['classification', 'regression']),
+  /** The learning task the sweep trains for; null for an external sweep (MLflow runs declare none). */
+  task: z.enum(['classification', 'regression']).nullable(),
   /** The training table as read at submit (rows, target, column types); null for sweeps from before schemas were kept. */
   data: DataReportSchema.nullable(),
 });

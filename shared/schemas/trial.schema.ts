@@ -51,7 +51,8 @@ export const TrialRecordSchema = z.object({
   sweepId: SweepIdSchema,
   index: z.number().int(),
   name: z.string(),
-  model: AnyModelNameSchema,
+  /** null for a run logged through the MLflow API (an external sweep's trial: no sweepq model). */
+  model: AnyModelNameSchema.nullable(),
   /** Which search-space entry (or explicit trial) of its segment the trial came from. */
   entry: z.number().int(),
   status: TrialStatusSchema,
@@ -70,5 +71,7 @@ export const TrialRecordSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
+  /** User tags (`sweepq tag`, MLflow's set-tag), the note as `mlflow.note.content`; absent when none. */
+  tags: z.record(z.string(), z.string()).optional(),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;

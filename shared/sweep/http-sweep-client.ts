@@ -24,7 +24,8 @@ import {
   WorkerListSchema,
 } from '../schemas/api.schema.js';
 import { SweepStatusSchema, type ExperimentSummary, type SweepStatus, type SweepSummary } from '../schemas/sweep-status.schema.js';
-import { TrialRecordSchema, type TrialRecord } from '../schemas/trial.schema.js';
+import { TagsResultSchema, type TagChange } from '../schemas/tags.schema.js';
+import { TrialIdSchema, TrialRecordSchema, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import type { DeletionReport } from './sweep-deletion.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
@@ -170,6 +171,15 @@ export class HttpSweepClient implements SweepClient {
   async delete(sweepId: string): Promise<DeletionReport> {
     const res = await this.request('DELETE', `/sweeps/${encodeURIComponent(sweepId)}`);
     return this.parse(DeletionReportSchema, await this.json(res));
+  }
+
+  async tag(id: string, change: TagChange): Promise<{ tags: Record<string, string> }> {
+    const at = id.lastIndexOf('-t');
+    const path = TrialIdSchema.safeParse(id).success
+      ? `/sweeps/${encodeURIComponent(id.slice(0, at))}/trials/${encodeURIComponent(id)}/tags`
+      : `/sweeps/${encodeURIComponent(id)}/tags`;
+    const res = await this.request('POST', path, { body: JSON.stringify(change), contentType: 'application/json' });
+    return this.parse(TagsResultSchema, await this.json(res));
   }
 
   /**

@@ -61,7 +61,8 @@ export class ObservationReader {
     }
     const events = await this.index.log.readAll(sweepId, state.offset);
     for (const event of events) {
-      if (event.s === 'active') continue;
+      // Claims and data events (tags, MLflow-logged values) are not results.
+      if (event.s === 'active' || event.u !== undefined) continue;
       if (event.s === 'queued') state.finished.delete(event.i);
       else state.finished.set(event.i, event);
     }

@@ -7,6 +7,7 @@
 import type { Readable } from 'node:stream';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import type { TrialRecord, TrialStatus } from '../schemas/trial.schema.js';
+import type { TagChange } from '../schemas/tags.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import type { DeletionReport } from './sweep-deletion.js';
 
@@ -65,5 +66,10 @@ export interface SweepClient {
   delete(sweepId: string): Promise<DeletionReport>;
   /** Live workers. */
   workers(): Promise<WorkerInfo[]>;
+  /**
+   * Changes the user tags (and note) of a sweep (`id` = sweep id) or a trial (`id` = trial id); returns
+   * every tag it now has. Tags are filterable as `tags.<key>` and shown by MLflow as run tags.
+   */
+  tag(id: string, change: TagChange): Promise<{ tags: Record<string, string> }>;
   close(): Promise<void>;
 }

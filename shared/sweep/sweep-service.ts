@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { InvalidInputError, SweepqError } from '../errors/index.js';
-import { ensureIndexVersion, MetricsIndex, SweepRecords, type SweepRecord } from '../index/index.js';
+import { ensureIndexVersion, MetricsIndex, SweepRecords, type RunState, type RunWrite, type SweepRecord } from '../index/index.js';
 import type { Logger } from '../logger/logger.js';
 import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
@@ -21,6 +21,7 @@ import { detectFileFormat } from '../ml/dataset/read-table.js';
 import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
 import { datasetKey, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
+import { applyTagChange, MAX_TAGS, TagChangeSchema, type TagChange } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
@@ -81,6 +82,11 @@ export class SweepService implements SweepClient {
       intervalMs: deps.config.queue.retentionIntervalMs,
       logger: this.logger,
     });
+  }
+
+  /** The object store artefacts and datasets live in (the MLflow artefact routes read and write it). */
+  get store(): ObjectStore {
+    return this.deps.store;
   }
 
   /** Stores dataset bytes held in memory (tests, small generated files); see {@link uploadDatasetStream}. */
@@ -175,7 +181,7 @@ export class SweepService implements SweepClient {
   }
 
   async extend(sweepId: string, input: unknown): Promise<SubmitResult> {
-    const sweep = await this.requireSweep(sweepId);
+    const sweep = await this.requireTrainedSweep(sweepId, 'extended');
     if (sweep.cancelled) {
       throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
     }
@@ -231,19 +237,19 @@ export class SweepService implements SweepClient {
       best,
       workers,
       data: await this.index.sweeps.schema(sweepId),
-      task: sweep.context.task ?? 'classification',
+      task: sweep.context === null ? null : (sweep.context.task ?? 'classification'),
     };
   }
 
   async trials(sweepId: string, query: TrialQuery = {}): Promise<TrialPage> {
     const sweep = await this.requireSweep(sweepId);
-    return this.queryTrials([sweep], query);
+    return this.queryTrialsOf([sweep], query);
   }
 
   async experimentTrials(experiment: string, query: TrialQuery = {}): Promise<TrialPage> {
     const ids = await this.index.sweeps.experimentSweepIds(experiment);
     if (ids.length === 0) throw new SweepqError('NOT_FOUND', `experiment "${experiment.slice(0, 100)}" has no sweeps`);
-    return this.queryTrials(await this.index.sweeps.getMany(ids), query);
+    return this.queryTrialsOf(await this.index.sweeps.getMany(ids), query);
   }
 
   async best(sweepId: string, metric?: string): Promise<TrialRecord> {
@@ -271,7 +277,7 @@ export class SweepService implements SweepClient {
   }
 
   async cancel(sweepId: string): Promise<SweepStatus> {
-    const sweep = await this.requireSweep(sweepId);
+    const sweep = await this.requireTrainedSweep(sweepId, 'cancelled');
     // A finished sweep has nothing left to cancel: setting the flag would only relabel a completed
     // sweep as cancelled (state is derived with cancelled first). No-op, status unchanged.
     if (SweepRecords.stateOf(sweep) === 'completed') return this.status(sweepId);
@@ -284,7 +290,7 @@ export class SweepService implements SweepClient {
   }
 
   async retry(sweepId: string): Promise<{ requeued: number }> {
-    await this.requireSweep(sweepId);
+    await this.requireTrainedSweep(sweepId, 'retried');
     const { requeued, resumed } = await this.index.transitions.requeue(sweepId);
     if (requeued.length === 0 && resumed === 0) {
       // Nothing to bring back, but queued trials stranded without a job are repaired all the same.
@@ -319,6 +325,24 @@ export class SweepService implements SweepClient {
     return this.index.workers.list();
   }
 
+  async tag(id: string, change: TagChange): Promise<{ tags: Record<string, string> }> {
+    const parsed = TagChangeSchema.safeParse(change);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue === undefined ? '' : issue.path.map(String).join('.');
+      throw new InvalidInputError('INVALID_ARGUMENT', `invalid tag change${where === '' ? '' : ` at ${where}`}: ${issue?.message ?? 'invalid'}`, where === '' ? {} : { location: { path: where } });
+    }
+    const target = parseTagTarget(id);
+    const sweep = await this.requireSweep(target.sweepId);
+    checkTagKeys(parsed.data, sweep.kind === 'external' && target.index !== undefined);
+    if (target.index === undefined) {
+      const tags = await this.index.runs.updateSweepTags(sweep.id, (current) => boundedTags(applyTagChange(current, parsed.data), id));
+      return { tags };
+    }
+    const { state, write } = await this.index.runs.update(sweep.id, target.index, (run) => tagWrite(run, boundedTags(applyTagChange(run.tags, parsed.data), id)));
+    return { tags: write?.event.u.g ?? state.tags };
+  }
+
   async close(): Promise<void> {
     await this.reconciler.stop();
     await this.retention.stop();
@@ -326,7 +350,8 @@ export class SweepService implements SweepClient {
     await this.deps.onClose?.();
   }
 
-  private async queryTrials(sweeps: readonly SweepRecord[], query: TrialQuery): Promise<TrialPage> {
+  /** One page of trials across `sweeps` (the MLflow API's runs/search spans several experiments). */
+  async queryTrialsOf(sweeps: readonly SweepRecord[], query: TrialQuery): Promise<TrialPage> {
     const limit = clampInt(query.limit, 1, MAX_PAGE, 100);
     const offset = clampInt(query.offset, 0, Number.MAX_SAFE_INTEGER, 0);
     const page = await this.readModel.query(sweeps, { ...query, limit, offset });
@@ -386,10 +411,19 @@ export class SweepService implements SweepClient {
     }
     // Any other metric: best first in its direction, completed trials with a value only.
     // Missing values sort last, so the first trial has a value unless none has.
-    const page = await this.queryTrials([sweep], { status: 'completed', sort: metric, limit: 1, offset: 0 });
+    const page = await this.queryTrialsOf([sweep], { status: 'completed', sort: metric, limit: 1, offset: 0 });
     const first = page.trials[0];
     const value = first?.metrics?.[metric];
     return first !== undefined && typeof value === 'number' && Number.isFinite(value) ? first : null;
+  }
+
+  /** A sweep planned from a sweep file: external sweeps (MLflow runs) are neither extended, cancelled nor retried. */
+  private async requireTrainedSweep(sweepId: string, verb: string): Promise<SweepRecord & { context: NonNullable<SweepRecord['context']> }> {
+    const sweep = await this.requireSweep(sweepId);
+    if (sweep.context === null) {
+      throw new SweepqError('CONFLICT', `sweep ${sweepId} holds the runs of experiment "${sweep.name}" logged through the MLflow API; it cannot be ${verb} (end its runs with MLflow's runs/update)`);
+    }
+    return sweep as SweepRecord & { context: NonNullable<SweepRecord['context']> };
   }
 
   private async requireSweep(sweepId: string): Promise<SweepRecord> {
@@ -438,9 +472,47 @@ function newSweepId(): string {
   return `s-${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
 }
 
+/** A sweep id (its own tags) or a trial id (the trial's). @throws InvalidInputError INVALID_ARGUMENT. */
+function parseTagTarget(id: string): { sweepId: string; index?: number } {
+  if (TrialIdSchema.safeParse(id).success) {
+    const at = id.lastIndexOf('-t');
+    return { sweepId: id.slice(0, at), index: Number(id.slice(at + 2)) };
+  }
+  if (SweepIdSchema.safeParse(id).success) return { sweepId: id };
+  throw new InvalidInputError('INVALID_ARGUMENT', `"${String(id).slice(0, 80)}" is neither a sweep id (s-<letters and digits>) nor a trial id (s-<id>-t<index>)`);
+}
+
+/**
+ * Tags sweepq derives and a user may not set: the run name and parent of MLflow's view (a trial's name
+ * is sweepq's; runs created through MLflow are renamed through MLflow, and their parent tag is theirs).
+ */
+function checkTagKeys(change: TagChange, externalRun: boolean): void {
+  const keys = [...Object.keys(change.set ?? {}), ...(change.remove ?? [])];
+  for (const key of keys) {
+    if (key === 'mlflow.runName' || (key === 'mlflow.parentRunId' && !externalRun)) {
+      throw new InvalidInputError('INVALID_ARGUMENT', `the tag ${key} is sweepq's (the ${key === 'mlflow.runName' ? 'trial name' : 'sweep a trial belongs to'}); it cannot be set or removed`, {
+        location: { path: key },
+      });
+    }
+  }
+}
+
+function boundedTags(tags: Record<string, string>, id: string): Record<string, string> {
+  const count = Object.keys(tags).length;
+  if (count > MAX_TAGS) throw new InvalidInputError('LIMIT_EXCEEDED', `${id} would have ${count} tags; at most ${MAX_TAGS} are kept per sweep or trial`);
+  return tags;
+}
+
+/** The write of a trial's new tags (null when they did not change), with its data event for the read model. */
+function tagWrite(run: RunState, tags: Record<string, string>): (RunWrite & { event: { u: { g: Record<string, string> } } }) | null {
+  if (JSON.stringify(tags) === JSON.stringify(run.tags)) return null;
+  return { fields: { tags: JSON.stringify(tags) }, event: { s: run.status, t: Date.now(), u: { g: tags } } };
+}
+
 function toSummary(sweep: SweepRecord): SweepSummary {
   return {
     id: sweep.id,
+    kind: sweep.kind,
     name: sweep.name,
     state: SweepRecords.stateOf(sweep),
     total: sweep.total,
@@ -449,6 +521,7 @@ function toSummary(sweep: SweepRecord): SweepSummary {
     objective: sweep.objective,
     createdAt: sweep.createdAt,
     finishedAt: sweep.finishedAt,
+    ...(Object.keys(sweep.tags).length === 0 ? {} : { tags: sweep.tags }),
   };
 }
 

@@ -27,13 +27,13 @@ export function projectPython(): ProjectPython {
   return cached;
 }
 
-/** Runs a Python script of the repository with the project venv; returns its stdout. */
-export function runPython(python: string, script: string, args: readonly string[]): string {
+/** Runs a Python script of the repository with the project venv (`env` adds variables); returns its stdout. */
+export function runPython(python: string, script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): string {
   return execFileSync(python, [path.resolve(process.cwd(), script), ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     stdio: ['ignore', 'pipe', 'pipe'],
     // BLAS pools pinned to one thread: the machine is shared.
-    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' },
+    env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', ...env },
   });
 }

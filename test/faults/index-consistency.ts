@@ -52,7 +52,7 @@ export async function assertIndexConsistent(service: SweepService, index: Metric
 
   const terminalEvents = new Map<number, number>();
   for (const event of await index.log.readAll(sweepId)) {
-    if (TERMINAL_STATUSES.has(event.s)) terminalEvents.set(event.i, (terminalEvents.get(event.i) ?? 0) + 1);
+    if (TERMINAL_STATUSES.has(event.s) && event.u === undefined) terminalEvents.set(event.i, (terminalEvents.get(event.i) ?? 0) + 1);
   }
   for (const t of trials) {
     const expected = TERMINAL_STATUSES.has(t.status) ? 1 : 0;

@@ -212,7 +212,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     if (!options.json) {
       // What the data was read as: the first thing to check when a model does worse than expected.
       const started = await service.status(submitted.sweepId);
-      if (started.data !== null) note(`data: ${formatDataSummary(started.task, started.data)}`);
+      if (started.data !== null && started.task !== null) note(`data: ${formatDataSummary(started.task, started.data)}`);
     }
 
     const client = service;

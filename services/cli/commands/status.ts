@@ -7,6 +7,7 @@ import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { progressBar, finishedTrials } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
+import { formatTags } from '../format/tags.js';
 import { renderWorkers } from './workers.js';
 
 /** Human rendering of a status (also used by `run` and `cancel`). */
@@ -20,14 +21,17 @@ export function renderStatus(status: SweepStatus): string {
     `progress  ${progressBar(fraction)} ${status.percent.toFixed(1)}%  ${done}/${status.total} finished`,
     `trials    ${c.completed} completed · ${c.active} active · ${c.queued} queued · ${c.failed} failed · ${c.cancelled} cancelled${c.pruned > 0 ? ` · ${c.pruned} pruned` : ''}${c.quarantined > 0 ? ` · ${c.quarantined} quarantined` : ''}`,
     `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
-    `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
+    status.task === null
+      ? `kind      runs logged through the MLflow API (no objective)`
+      : `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
   ];
-  if (status.data !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
+  if (status.tags !== undefined) lines.push(`tags      ${formatTags(status.tags)}`);
+  if (status.data !== null && status.task !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');
   else {
     const value = best.metrics?.[status.objective.metric];
-    lines.push(`best      ${best.name} (${best.model}) ${status.objective.metric}=${formatMetric(value)}  [${best.id}]`);
+    lines.push(`best      ${best.name} (${best.model ?? '-'}) ${status.objective.metric}=${formatMetric(value)}  [${best.id}]`);
   }
   lines.push(`workers   ${status.workers.length} live${status.workers.length === 0 ? '' : `\n${renderWorkers(status.workers)}`}`);
   return lines.join('\n');

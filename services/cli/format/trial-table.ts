@@ -10,8 +10,19 @@ import { formatMetric, formatTable } from './table.js';
 const CLASSIFICATION_METRICS: readonly string[] = ['accuracy', 'f1_score', 'auc_roc'];
 const REGRESSION_METRICS: readonly string[] = ['r2', 'rmse', 'mae'];
 
-/** The key metrics of the trials' task: regression trials report r2, classification ones accuracy. */
+/** Most metric columns shown for runs logged through the MLflow API (their metrics are the script's own). */
+const LOGGED_METRIC_COLUMNS = 4;
+
+/**
+ * The key metrics of the trials' task: regression trials report r2, classification ones accuracy; runs
+ * logged through the MLflow API (no model) show the first metrics they logged, by name.
+ */
 function keyMetricsOf(trials: readonly TrialRecord[]): readonly string[] {
+  if (trials.length > 0 && trials.every((t) => t.model === null)) {
+    const names = new Set<string>();
+    for (const trial of trials) for (const name of Object.keys(trial.metrics ?? {})) names.add(name);
+    return [...names].sort().slice(0, LOGGED_METRIC_COLUMNS);
+  }
   return trials.some((t) => t.metrics?.r2 !== undefined) ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
 }
 
@@ -45,7 +56,7 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
   const errors: string[] = [];
   for (let i = 0; i < trials.length; i++) {
     const trial = trials[i]!;
-    const row = [String(first + i), trial.name, trial.model, trial.status];
+    const row = [String(first + i), trial.name, trial.model ?? '-', trial.status];
     for (const metric of metrics) row.push(formatMetric(trial.metrics?.[metric]));
     row.push(cvCell(trial), formatDuration(trial.durationMs));
     rows.push(row);

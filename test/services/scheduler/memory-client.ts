@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
+import type { TagChange } from '../../../shared/schemas/tags.schema.js';
 import type { WorkerInfo } from '../../../shared/schemas/worker.schema.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from '../../../shared/sweep/sweep-client.js';
 
@@ -143,6 +144,11 @@ export class MemoryClient implements SweepClient {
   async delete(sweepId: string): Promise<{ sweepId: string; trials: number; jobs: number; objects: number }> {
     this.record('delete', sweepId);
     return { sweepId, trials: 4, jobs: 4, objects: 3 };
+  }
+
+  async tag(id: string, change: TagChange): Promise<{ tags: Record<string, string> }> {
+    this.record('tag', id, change);
+    return { tags: { ...change.set } };
   }
   async close(): Promise<void> {}
 }

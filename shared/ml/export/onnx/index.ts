@@ -14,5 +14,5 @@ export {
 } from './export-onnx.js';
 export type { OnnxColumn, OnnxSignature } from './export-onnx.js';
 export { MISSING_STRINGS } from './categorical-lookup.js';
-export { writeMlflowModel, MLFLOW_ONNX_FILE } from './write-mlflow-model.js';
+export { writeMlflowModel, mlflowModelFiles, MLFLOW_ONNX_FILE } from './write-mlflow-model.js';
 export type { MlflowModelOptions, MlflowModelWritten } from './write-mlflow-model.js';

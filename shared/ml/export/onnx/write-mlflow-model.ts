@@ -37,11 +37,18 @@ export interface MlflowModelWritten {
 /** Python packages the pyfunc flavor needs to load and run the model. */
 const REQUIREMENTS = ['mlflow', 'onnx', 'onnxruntime'];
 
+/** The files of an MLflow Model directory, by name, and the model's signature. */
+export interface MlflowModelFiles {
+  files: Record<string, string | Uint8Array>;
+  signature: OnnxSignature;
+}
+
 /**
- * Writes `dir` (created when missing; files of the same names are replaced).
+ * The files {@link writeMlflowModel} writes, in memory (the worker stores them as a trial's `pipeline/`
+ * artefact folder).
  * @throws InvalidInputError as {@link exportOnnx} for a pipeline that cannot be exported.
  */
-export async function writeMlflowModel(dir: string, pipelineJson: unknown, options: MlflowModelOptions = {}): Promise<MlflowModelWritten> {
+export function mlflowModelFiles(pipelineJson: unknown, options: MlflowModelOptions = {}): MlflowModelFiles {
   const pipeline = Pipeline.fromJSON(pipelineJson).toJSON();
   const onnx = exportOnnx(pipeline);
   const signature = onnxSignature(pipeline);
@@ -76,6 +83,15 @@ export async function writeMlflowModel(dir: string, pipelineJson: unknown, optio
   if (options.pythonVersion !== undefined) {
     files['python_env.yaml'] = stringify({ python: options.pythonVersion, build_dependencies: ['pip', 'setuptools', 'wheel'], dependencies: ['-r requirements.txt'] });
   }
+  return { files, signature };
+}
+
+/**
+ * Writes `dir` (created when missing; files of the same names are replaced).
+ * @throws InvalidInputError as {@link exportOnnx} for a pipeline that cannot be exported.
+ */
+export async function writeMlflowModel(dir: string, pipelineJson: unknown, options: MlflowModelOptions = {}): Promise<MlflowModelWritten> {
+  const { files, signature } = mlflowModelFiles(pipelineJson, options);
   await mkdir(dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) await writeFile(path.join(dir, name), content);
   return { dir, files: Object.keys(files), signature };
