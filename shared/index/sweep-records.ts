@@ -243,9 +243,18 @@ export class SweepRecords {
       .zrem(k.sweeps(), sweepId)
       .zrem(k.experiment(name), sweepId)
       .srem(k.feeding(), sweepId)
-      .srem(k.deleting(), sweepId)
       .exec()
       .then(assertExecOk);
+    // Keys hanging off trials (metric histories, MLflow artefact manifests) have names only a scan finds.
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${k.sweep(sweepId)}:*`, 'COUNT', CHUNK);
+      cursor = next;
+      if (keys.length > 0) await this.redis.unlink(...keys);
+    } while (cursor !== '0');
+    // An MLflow experiment's external sweep: the next logged run opens a new one.
+    await this.redis.eval("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end return 0", 1, k.externalSweeps(), name, sweepId);
+    await this.redis.srem(k.deleting(), sweepId);
     // The experiment goes from the list with its last sweep (a concurrent submit re-adds it).
     await this.redis.eval("if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end return 0", 2, k.experiment(name), k.experiments(), name);
   }

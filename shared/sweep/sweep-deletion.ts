@@ -68,6 +68,7 @@ export class SweepDeletion {
     const candidates = await this.redis.zrangebyscore(this.index.keys.sweeps(), '-inf', cutoff, 'LIMIT', 0, limit * 4);
     for (const sweep of await this.index.sweeps.getMany(candidates)) {
       if (reports.length >= limit) break;
+      // External (MLflow-logged) sweeps never finish: they are kept, as a script may log into them again.
       const endedAt = sweep.finishedAt ?? (sweep.cancelled && sweep.counts.active === 0 ? sweep.startedAt ?? sweep.createdAt : null);
       if (endedAt === null || endedAt >= cutoff || !isIdle(sweep)) continue;
       await this.mark(sweep.id, sweep.name, sweep.createdAt);
@@ -112,8 +113,9 @@ export class SweepDeletion {
   }
 }
 
-function isIdle(sweep: { counts: { active: number; queued: number }; cancelled: boolean; finishedAt: number | null }): boolean {
-  return sweep.counts.active === 0 && (sweep.finishedAt !== null || sweep.cancelled);
+/** Nothing runs and nothing will: finished, cancelled, or an MLflow-logged (external) sweep with no open run. */
+function isIdle(sweep: { counts: { active: number; queued: number }; cancelled: boolean; finishedAt: number | null; kind: string }): boolean {
+  return sweep.counts.active === 0 && (sweep.finishedAt !== null || sweep.cancelled || sweep.kind === 'external');
 }
 
 function assertNothingRuns(sweep: Parameters<typeof SweepRecords.stateOf>[0]): void {
