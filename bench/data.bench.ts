@@ -5,6 +5,10 @@
  *    target) written as CSV, gzip CSV and Parquet (snappy, 128k-row groups, via pyarrow when the
  *    project venv is there) in a temp dir, each read by a fresh child process. Goals: ≥ 100 MB/s of
  *    CSV and peak RSS increase ≤ 2.5× the columnar size (Float64 numeric + Int32 codes).
+ * 3. End to end (`--only e2e`): the same 1M × 30 CSV through `sweepq run` (embedded default, one
+ *    worker, one quick trial) and through `sweepq submit` to a `sweepq server` (streamed upload, the
+ *    server's data check in a thread): wall time and peak RSS (VmHWM) of each process — the file is
+ *    never one string anywhere, so no process should approach the file size plus the columnar table.
  * 2. Trials: fit + 5-fold CV (+ test evaluation) of the five seed-like configs on a 100k-row mixed
  *    table through runTrial, side by side with the equivalent scikit-learn 1.9.1 ColumnTransformer
  *    pipeline run from the project venv (bench/sklearn/tabular_trials.py). Goal: ratio ≤ 0.5 per row.
@@ -14,8 +18,8 @@
  *   npm run bench:data -- --only trials --rows 20000 --configs "LR C=1,GB 100"
  *   npm run bench:data -- --no-sklearn       # sweepq side only
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +28,7 @@ import { readTable } from '../shared/ml/dataset/read-table.js';
 import type { TabularDataset } from '../shared/ml/dataset/table.js';
 import { takeTableRows } from '../shared/ml/dataset/table.js';
 import { Rng } from '../shared/ml/random/rng.js';
+import { findFreePort } from '../shared/runtime/free-port.js';
 import { runTrial } from '../shared/ml/run-trial.js';
 import type { ModelName } from '../shared/schemas/model-params.schema.js';
 
@@ -33,7 +38,7 @@ const THIS_FILE = fileURLToPath(import.meta.url);
 const MB = 1e6;
 
 interface Args {
-  only: 'io' | 'trials' | null;
+  only: 'io' | 'trials' | 'e2e' | null;
   ioRows: number;
   rows: number;
   noSklearn: boolean;
@@ -55,7 +60,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--no-sklearn') args.noSklearn = true;
     else if (arg === '--configs') args.configs = new Set(value().split(','));
     else {
-      console.error(`data.bench: unknown option ${arg} (known: --only io|trials, --io-rows N, --rows N, --configs "LR C=1,…", --no-sklearn)`);
+      console.error(`data.bench: unknown option ${arg} (known: --only io|trials|e2e, --io-rows N, --rows N, --configs "LR C=1,…", --no-sklearn)`);
       process.exit(2);
     }
   }
@@ -240,7 +245,7 @@ async function benchTrials(args: Args, dir: string, python: string | null): Prom
 
   const ours = new Map<string, { seconds: number; cpuSeconds: number; accuracy: number | null }>();
   // Warm-up on a small slice so JIT compilation is not billed to the first config.
-  const slice = takeTableRows(train, Uint32Array.from({ length: Math.min(2000, train.nRows) }, (_, i) => i)) as TabularDataset;
+  const slice = takeTableRows<TabularDataset>(train, Uint32Array.from({ length: Math.min(2000, train.nRows) }, (_, i) => i));
   for (const config of configs) runTrial(trialInput(slice, slice, { ...config, params: { ...config.params, ...(config.model === 'logistic_regression' ? {} : { n_estimators: 3 }) } }));
   for (const config of configs) {
     const started = performance.now();
@@ -288,6 +293,97 @@ function trialInput(train: TabularDataset, test: TabularDataset, config: TrialCo
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// End to end through the CLI and the server.
+
+interface ProcessPeak {
+  wallMs: number;
+  peakRssMb: number;
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Peak resident memory so far of a live process (the kernel's high-water mark), in MB. */
+function vmHwmMb(pid: number): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs the CLI to completion, sampling its VmHWM every 50 ms (the last sample before exit is its peak). */
+function runMeasured(args: readonly string[], env: Record<string, string>): Promise<ProcessPeak> {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/sweepq.js'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let peak = 0;
+    const timer = setInterval(() => (peak = Math.max(peak, vmHwmMb(child.pid!))), 50);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      resolve({ wallMs: performance.now() - started, peakRssMb: peak, code, stdout, stderr });
+    });
+  });
+}
+
+async function benchEndToEnd(args: Args, dir: string): Promise<void> {
+  const csv = path.join(dir, 'e2e.csv');
+  await writeMixedCsv(csv, args.ioRows, 19, 11);
+  const sizeMb = statSync(csv).size / MB;
+  const columnarMb = (args.ioRows * (19 * 8 + CARDINALITIES.length * 4)) / MB;
+  const sweep = path.join(dir, 'e2e.yaml');
+  writeFileSync(sweep, `name: big_data_e2e\ndataset: {csv: ${JSON.stringify(csv)}}\npipeline: {categorical: {encoder: {kind: ordinal}}}\ncv: {folds: 0}\ntrials:\n  - {model: decision_tree, params: {max_depth: 4}}\n`);
+  console.log(`\n## end to end: ${args.ioRows.toLocaleString('en-US')} rows × 30 columns, CSV ${sizeMb.toFixed(0)} MB, columnar ${columnarMb.toFixed(0)} MB`);
+
+  const runState = path.join(dir, 'state-run');
+  const run = await runMeasured(['run', sweep, '--workers', '1', '--json'], { SWEEPQ_STATE_DIR: runState });
+  if (run.code !== 0) throw new Error(`sweepq run failed (${run.code}): ${run.stderr.slice(-2000)}`);
+  const trial = (JSON.parse(run.stdout) as { trials: { status: string; timings: { loadMs?: number; totalMs?: number } | null }[] }).trials[0]!;
+
+  const serverState = path.join(dir, 'state-server');
+  const port = await findFreePort();
+  const token = 'bench-token-0123456789abcdef';
+  const serverEnv = { ...process.env, SWEEPQ_STATE_DIR: serverState, SWEEPQ_API_TOKEN: token, PORT: String(port), HOST: '127.0.0.1' };
+  const server = spawn(process.execPath, [path.join(ROOT, 'bin/sweepq.js'), 'server', '--port', String(port)], { env: serverEnv, stdio: 'ignore' });
+  try {
+    await waitForHealth(`http://127.0.0.1:${port}/healthz`);
+    let serverPeak = 0;
+    const timer = setInterval(() => (serverPeak = Math.max(serverPeak, vmHwmMb(server.pid!))), 50);
+    const submit = await runMeasured(['submit', sweep], { SWEEPQ_API_URL: `http://127.0.0.1:${port}`, SWEEPQ_API_TOKEN: token, SWEEPQ_STATE_DIR: path.join(dir, 'state-client') });
+    clearInterval(timer);
+    serverPeak = Math.max(serverPeak, vmHwmMb(server.pid!));
+    if (submit.code !== 0) throw new Error(`sweepq submit failed (${submit.code}): ${submit.stderr.slice(-2000)}`);
+    console.log('| path | wall | peak RSS | × CSV size |');
+    console.log('|---|---:|---:|---:|');
+    const row = (label: string, wall: string, rss: number | null): void => console.log(`| ${label} | ${wall} | ${rss === null ? '' : `${rss.toFixed(0)} MB`} | ${rss === null ? '' : (rss / sizeMb).toFixed(2)} |`);
+    row('`sweepq run` CLI (check, embedded Redis, service check, follow)', `${(run.wallMs / 1000).toFixed(1)} s`, run.peakRssMb);
+    row('  its trial in the worker: load + train (decision tree, depth 4)', `${(((trial.timings?.totalMs ?? 0) + (trial.timings?.loadMs ?? 0)) / 1000).toFixed(1)} s`, null);
+    row('`sweepq submit` CLI (check, streamed upload)', `${(submit.wallMs / 1000).toFixed(1)} s`, submit.peakRssMb);
+    row('`sweepq server` during that submit (to disk while hashing, check in a thread)', '', serverPeak);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+  }
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} did not answer within 30 s`);
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child-read') return childRead(process.argv[3]!);
   const args = parseArgs(process.argv.slice(2));
@@ -295,8 +391,9 @@ async function main(): Promise<void> {
   try {
     console.log(`# sweepq data benchmark — node ${process.version}, ${availableParallelism()} CPUs, load ${loadavg()[0]!.toFixed(2)}`);
     const python = venvPython();
-    if (args.only !== 'trials') await benchReaders(args, dir, python);
-    if (args.only !== 'io') await benchTrials(args, dir, python);
+    if (args.only === null || args.only === 'io') await benchReaders(args, dir, python);
+    if (args.only === null || args.only === 'e2e') await benchEndToEnd(args, dir);
+    if (args.only === null || args.only === 'trials') await benchTrials(args, dir, python);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

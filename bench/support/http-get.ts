@@ -13,10 +13,10 @@ export function keepAliveAgent(sockets: number): http.Agent {
 }
 
 /** GET http://127.0.0.1:<port><path>; resolves after the whole body arrived. Network errors resolve status 0. */
-export function timedGet(agent: http.Agent, port: number, path: string, timeoutMs = 10_000): Promise<GetResult> {
+export function timedGet(agent: http.Agent, port: number, path: string, timeoutMs = 10_000, headers?: http.OutgoingHttpHeaders): Promise<GetResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: timeoutMs }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent, timeout: timeoutMs, ...(headers === undefined ? {} : { headers }) }, (res) => {
       let bytes = 0;
       res.on('data', (chunk: Buffer) => {
         bytes += chunk.length;

@@ -5,7 +5,7 @@
  * attached to, or started for the length of the command (see shared/runtime/state-folder.ts).
  */
 import { pino } from 'pino';
-import { readApiToken } from '../../shared/config/api-token.js';
+import { readApiTokens } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { HttpSweepClient } from '../../shared/sweep/http-sweep-client.js';
@@ -27,8 +27,9 @@ export function createCliLogger(config: Pick<Config, 'logLevel'>): Logger {
 /** Connects to the configured sweepq. The caller closes the client. */
 export async function connect(config: Config, logger: Logger): Promise<SweepClient> {
   if (config.api.url !== undefined) {
-    const token = await readApiToken(config);
-    return new HttpSweepClient({ baseUrl: config.api.url, token, timeoutMs: config.limits.netTimeoutMs });
+    // Reads go with the read token when there is one (least privilege), writes with the write token.
+    const tokens = await readApiTokens(config);
+    return new HttpSweepClient({ baseUrl: config.api.url, token: tokens.write, readToken: tokens.read, timeoutMs: config.limits.netTimeoutMs });
   }
   // Loaded on demand: the HTTP mode (and commands like `predict`) never load BullMQ and ioredis.
   const { createSweepService } = await import('../../shared/sweep/sweep-service.js');

@@ -5,6 +5,11 @@
  * Routes are declared with zod schemas (fastify-type-provider-zod): one declaration validates the
  * request, types the handler and, through @fastify/swagger, writes the OpenAPI document served at
  * `/openapi.json`, so the description cannot drift from the code.
+ *
+ * Every request goes through, in order: the Host allowlist (421), the rate limit (429), the role
+ * its route declares (401/403, CSRF for cookies) — all before the body is read (auth.ts). Route
+ * plugins registered later (the UI) get the same: they declare `config: { role }` and may use
+ * `app.sweepqAuth` (principals, `requireRole`, `createLoginLink`).
  */
 import { createRequire } from 'node:module';
 import fastifySwagger from '@fastify/swagger';
@@ -16,8 +21,11 @@ import type { Logger } from '../../shared/logger/logger.js';
 import { ApiErrorBodySchema, HealthSchema } from '../../shared/schemas/api.schema.js';
 import { ResolvedSweepSpecSchema } from '../../shared/schemas/sweep-spec.schema.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
-import { registerAuth } from './auth.js';
+import { SweepParsePool } from '../../shared/sweep/sweep-parse-pool.js';
+import { ApiAuth, registerAuth } from './auth.js';
+import { registerAuthRoutes } from './auth.routes.js';
 import { registerErrorHandlers } from './error-handler.js';
+import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
 
 export interface BuildAppOptions {
@@ -67,7 +75,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   if (config.api.token === undefined) {
-    logger.warn({ component: 'api' }, 'SWEEPQ_API_TOKEN is not set: the API accepts unauthenticated submissions; set it before exposing the port');
+    // run-server.ts always has one (generated when unset); an in-process API without one refuses writes.
+    logger.warn({ component: 'api' }, 'no SWEEPQ_API_TOKEN: the API accepts no writes');
   }
 
   app.setValidatorCompiler(validatorCompiler);
@@ -75,11 +84,19 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   // the way out would cost more than the query. Plain JSON.stringify.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandlers(app);
-  registerAuth(app, {
-    token: config.api.token,
+  const auth = new ApiAuth({
+    tokens: { read: config.api.readToken, write: config.api.token, program: config.api.programToken },
     requireAuthForReads: config.api.requireAuthForReads,
-    publicPaths: ['/healthz'],
+    bindHost: config.api.host,
+    bindPort: config.api.port,
+    allowedHosts: config.api.allowedHosts,
+    sessionTtlMs: config.api.sessionTtlMs,
+    loginTicketTtlMs: config.api.loginTicketTtlMs,
   });
+  registerAuth(app, auth);
+  registerRateLimitAndRoleCheck(app, auth, config.api.rateLimit);
+  const parser = new SweepParsePool({ timeoutMs: config.api.parseTimeoutMs, limits: { datasetBodyLimitBytes: config.limits.datasetBodyLimitBytes } });
+  app.addHook('onClose', () => parser.close());
 
   void app.register(fastifySwagger, {
     openapi: {
@@ -91,9 +108,12 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       },
       components: {
         schemas: { SweepSpec: sweepSpecJsonSchema() },
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'SWEEPQ_API_READ_TOKEN (reads), SWEEPQ_API_TOKEN (writes and reads)' },
+          session: { type: 'apiKey', in: 'cookie', name: 'sweepq_session', description: 'browser session from POST /auth/session or a login link; POSTs also need x-csrf-token' },
+        },
       },
-      security: config.api.token === undefined ? [] : [{ bearer: [] }],
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
@@ -101,14 +121,23 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
 
   void app.register(async (instance) => {
     const typed = instance.withTypeProvider<import('fastify-type-provider-zod').ZodTypeProvider>();
-    typed.get('/healthz', { schema: { summary: 'liveness', tags: ['health'], response: { 200: HealthSchema } } }, async () => ({ status: 'ok' as const }));
-    typed.get('/openapi.json', { schema: { hide: true } }, async () => instance.swagger());
+    // Liveness answers whatever the Host (probes address pods by IP), needs no token and no budget.
+    typed.get(
+      '/healthz',
+      { config: { role: 'public', anyHost: true, rateLimit: false }, schema: { summary: 'liveness', tags: ['health'], security: [], response: { 200: HealthSchema } } },
+      async () => ({ status: 'ok' as const }),
+    );
+    typed.get('/openapi.json', { config: { role: 'read' }, schema: { hide: true } }, async () => instance.swagger());
     registerSweepRoutes(instance, {
       service,
       datasetBodyLimitBytes: config.limits.datasetBodyLimitBytes,
       sweepBodyLimitBytes: config.limits.sweepBodyLimitBytes,
       readCacheMs: config.api.readCacheMs,
+      readCacheMaxBytes: config.api.readCacheMaxBytes,
+      parser,
     });
   });
+  // Its own context: the sweep routes replace the JSON body parser, these keep fastify's.
+  void app.register(async (instance) => registerAuthRoutes(instance, auth));
   return app;
 }

@@ -7,6 +7,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SweepqError, httpStatusFor, type ErrorCode } from '../../shared/errors/index.js';
+import { isRedisUnavailableError } from './redis-unavailable.js';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -53,6 +54,7 @@ export function toSweepqError(error: unknown): SweepqError {
     });
   }
   if (isFastifyError(error)) return fromFastifyError(error);
+  if (isRedisUnavailableError(error)) return new SweepqError('INDEX_UNAVAILABLE', GENERIC_MESSAGES.INDEX_UNAVAILABLE!, { cause: error });
   return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
 }
 
@@ -63,6 +65,9 @@ export function sendError(reply: FastifyReply, error: SweepqError): FastifyReply
   const body: ErrorBody = {
     error: status >= 500 && generic !== undefined ? { code: error.code, message: generic } : error.toJSON(),
   };
+  // The rate limiter sets its own; other budget refusals (the sweep parser's queue) ask for a second.
+  if (error.code === 'RATE_LIMITED' && !reply.hasHeader('retry-after')) reply.header('retry-after', 1);
+  if (status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', 1);
   return reply.status(status).type('application/json; charset=utf-8').send(body);
 }
 

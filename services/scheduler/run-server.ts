@@ -23,7 +23,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
   const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger, role: 'server' }) : undefined;
   if (folder !== undefined) config = { ...config, redis: { ...config.redis, url: folder.url } };
   try {
-    const service = await createSweepService({ config, logger });
+    const service = await createSweepService({ config, logger, commandTimeoutMs: config.api.redisCommandTimeoutMs });
     service.reconciler.start();
     try {
       const app = buildApp({ service, config, logger });

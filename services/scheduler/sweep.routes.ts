@@ -4,6 +4,7 @@
  * fastify-type-provider-zod, documented by @fastify/swagger, parsed by the HTTP client); sweep bodies
  * are YAML or JSON text that the service validates itself, with line and column in its errors.
  */
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { InvalidInputError } from '../../shared/errors/index.js';
@@ -27,8 +28,8 @@ import {
 } from '../../shared/schemas/api.schema.js';
 import { SweepStatusSchema } from '../../shared/schemas/sweep-status.schema.js';
 import { TrialRecordSchema } from '../../shared/schemas/trial.schema.js';
-import { parseSweepText, readSweepDocument } from '../../shared/sweep/parse-sweep-file.js';
 import type { SweepClient, TrialQuery } from '../../shared/sweep/sweep-client.js';
+import type { SweepParsePool } from '../../shared/sweep/sweep-parse-pool.js';
 import { ResponseCache } from './response-cache.js';
 
 export interface SweepRoutesOptions {
@@ -39,38 +40,42 @@ export interface SweepRoutesOptions {
   sweepBodyLimitBytes: number;
   /** How stale a cached read response may be (ms); 0 turns the cache off. */
   readCacheMs: number;
+  /** Bound of the read cache in bytes. */
+  readCacheMaxBytes: number;
+  /** Parses sweep bodies off the event loop (the caller owns and closes it). */
+  parser: SweepParsePool;
 }
 
 /** Content types accepted for sweep specs. */
 export const SWEEP_CONTENT_TYPES = ['application/json', 'application/yaml', 'text/yaml'] as const;
 /** Content types accepted for dataset uploads. */
-export const DATASET_CONTENT_TYPES = ['text/csv', 'application/octet-stream'] as const;
+export const DATASET_CONTENT_TYPES = ['text/csv', 'application/octet-stream', 'application/gzip', 'application/vnd.apache.parquet'] as const;
 
-const errors = { 400: ApiErrorBodySchema, 401: ApiErrorBodySchema, 404: ApiErrorBodySchema, 409: ApiErrorBodySchema, 413: ApiErrorBodySchema };
+const errors = {
+  400: ApiErrorBodySchema,
+  401: ApiErrorBodySchema,
+  403: ApiErrorBodySchema,
+  404: ApiErrorBodySchema,
+  409: ApiErrorBodySchema,
+  413: ApiErrorBodySchema,
+  421: ApiErrorBodySchema,
+  429: ApiErrorBodySchema,
+  503: ApiErrorBodySchema,
+};
 
 /**
- * A JSON request body → the value handed to the service (which validates the spec itself). Syntax
- * errors stay INVALID_ARGUMENT, as with fastify's parser; the document checks of a sweep file (depth,
- * duplicate keys, prototype keys, non-finite numbers) answer INVALID_SPEC naming the problem.
+ * The sweep spec of a request: YAML or JSON text, parsed and checked in a worker thread (syntax,
+ * nesting, keys, duplicates, the submitted-spec schema with line and column), then handed to the
+ * service, which validates it again at its own boundary. JSON syntax errors answer INVALID_ARGUMENT,
+ * as fastify's parser would.
  */
-function jsonBody(text: string): unknown {
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.replace(/, ".*" is not valid JSON$/s, '').slice(0, 200) : 'invalid JSON';
-    throw new InvalidInputError('INVALID_ARGUMENT', `the request body is not valid JSON: ${reason}`);
-  }
-  return readSweepDocument(text, { source: 'request body', format: 'json' }).value;
-}
-
-/** The sweep spec of a request: YAML or JSON text parsed here. */
-function specFrom(request: FastifyRequest): unknown {
+async function specFrom(request: FastifyRequest, parser: SweepParsePool): Promise<unknown> {
   const body: unknown = request.body;
   if (typeof body !== 'string') {
     throw new InvalidInputError('INVALID_SPEC', `a sweep must be sent as ${SWEEP_CONTENT_TYPES.join(' or ')} describing one object`);
   }
   const yaml = /yaml/i.test(request.headers['content-type'] ?? '');
-  return yaml ? parseSweepText(body, { source: 'request body', format: 'yaml' }) : jsonBody(body);
+  return parser.parse(body, yaml ? 'yaml' : 'json');
 }
 
 function requireContentType(request: FastifyRequest, accepted: readonly string[]): void {
@@ -110,7 +115,7 @@ function trialQuery(query: { filter?: string | undefined; order_by?: string[] | 
 export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRoutesOptions): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { service } = options;
-  const cache = new ResponseCache(options.readCacheMs);
+  const cache = new ResponseCache({ ttlMs: options.readCacheMs, maxBytes: options.readCacheMaxBytes });
   /** Cache key from the route and its parsed input, so extra or reordered query parameters share an entry. */
   const key = (route: string, input: unknown): string => `${route} ${JSON.stringify(input)}`;
 
@@ -118,8 +123,10 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
   // which answers a valid body holding "__proto__" with "Body is not valid JSON" and silently keeps
   // the last of duplicate keys; readSweepDocument refuses both by name (INVALID_SPEC). Only the sweep
   // routes take bodies, so replacing the app-wide JSON parser affects nothing else.
-  app.addContentTypeParser([...DATASET_CONTENT_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
-    done(null, body);
+  // Dataset bodies stay streams: the service hashes and stores them without holding them in memory
+  // (fastify's bodyLimit applies to buffered parsers only; the service enforces the limit).
+  app.addContentTypeParser([...DATASET_CONTENT_TYPES], (_request, payload, done) => {
+    done(null, payload);
   });
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser([...SWEEP_CONTENT_TYPES], { parseAs: 'string' }, (_request, body, done) => {
@@ -128,21 +135,26 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.post(
     '/datasets',
-    { bodyLimit: options.datasetBodyLimitBytes, schema: { summary: 'upload a CSV dataset (content-addressed)', tags: ['datasets'], response: { 201: DatasetUploadResultSchema, ...errors } } },
+    { config: { role: 'write' }, schema: { summary: 'upload a dataset: CSV, gzip-compressed CSV or Parquet, streamed (content-addressed)', tags: ['datasets'], response: { 201: DatasetUploadResultSchema, ...errors } } },
     async (request, reply) => {
       requireContentType(request, DATASET_CONTENT_TYPES);
-      const body: unknown = request.body;
-      if (!Buffer.isBuffer(body) || body.length === 0) throw new InvalidInputError('INVALID_CSV', 'the dataset body is empty');
-      return reply.status(201).send(await service.uploadDataset(body));
+      const limit = options.datasetBodyLimitBytes;
+      const declared = Number(request.headers['content-length'] ?? Number.NaN);
+      if (declared > limit) {
+        // Refused before reading a byte: the client learns at once, not after sending gigabytes.
+        request.raw.resume();
+        throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is ${declared} bytes, more than the ${limit}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`);
+      }
+      return reply.status(201).send(await service.uploadDatasetStream(request.body as Readable, limit));
     },
   );
 
   app.post(
     '/sweeps',
-    { bodyLimit: options.sweepBodyLimitBytes, schema: { summary: 'submit a sweep', tags: ['sweeps'], body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } } },
+    { bodyLimit: options.sweepBodyLimitBytes, config: { role: 'write' }, schema: { summary: 'submit a sweep', tags: ['sweeps'], body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } } },
     async (request, reply) => {
       requireContentType(request, SWEEP_CONTENT_TYPES);
-      const result = await service.submit(specFrom(request));
+      const result = await service.submit(await specFrom(request, options.parser));
       cache.invalidate('GET /sweeps', 'GET /experiments');
       return reply.status(201).send(result);
     },
@@ -152,17 +164,18 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     '/sweeps/:id/trials',
     {
       bodyLimit: options.sweepBodyLimitBytes,
+      config: { role: 'write' },
       schema: { summary: 'extend a sweep with more trials', tags: ['sweeps'], params: SweepParamsSchema, body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } },
     },
     async (request, reply) => {
       requireContentType(request, SWEEP_CONTENT_TYPES);
-      const result = await service.extend(request.params.id, specFrom(request));
+      const result = await service.extend(request.params.id, await specFrom(request, options.parser));
       cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
       return reply.status(201).send(result);
     },
   );
 
-  app.get('/sweeps', { schema: { summary: 'list sweeps, newest first', tags: ['sweeps'], querystring: ListSweepsQuerySchema, response: { 200: SweepListSchema, ...errors } } }, async (request, reply) => {
+  app.get('/sweeps', { config: { role: 'read' }, schema: { summary: 'list sweeps, newest first', tags: ['sweeps'], querystring: ListSweepsQuerySchema, response: { 200: SweepListSchema, ...errors } } }, async (request, reply) => {
     const q = request.query;
     const body = await cache.json(key('GET /sweeps', q), async () => ({
       sweeps: await service.listSweeps({
@@ -174,14 +187,14 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     return sendJson(reply, body);
   });
 
-  app.get('/sweeps/:id', { schema: { summary: 'status of a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request, reply) => {
+  app.get('/sweeps/:id', { config: { role: 'read' }, schema: { summary: 'status of a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request, reply) => {
     const { id } = request.params;
     return sendJson(reply, await cache.json(key(`GET ${id}`, null), () => service.status(id)));
   });
 
   app.get(
     '/sweeps/:id/trials',
-    { schema: { summary: 'query the trials of a sweep (filter, order_by, paging)', tags: ['trials'], params: SweepParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
+    { config: { role: 'read' }, schema: { summary: 'query the trials of a sweep (filter, order_by, paging)', tags: ['trials'], params: SweepParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
     async (request, reply) => {
       const { id } = request.params;
       const q = trialQuery(request.query);
@@ -191,7 +204,7 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/sweeps/:id/best',
-    { schema: { summary: 'the best trial of a sweep', tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { 200: TrialRecordSchema, ...errors } } },
+    { config: { role: 'read' }, schema: { summary: 'the best trial of a sweep', tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { 200: TrialRecordSchema, ...errors } } },
     async (request, reply) => {
       const { id } = request.params;
       const { metric } = request.query;
@@ -201,7 +214,7 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/sweeps/:id/trials/:trialId/artifact',
-    { schema: { summary: "a trial's fitted pipeline (JSON)", tags: ['trials'], params: TrialParamsSchema, response: { ...errors } } },
+    { config: { role: 'read', sensitive: true }, schema: { summary: "a trial's fitted pipeline (JSON)", tags: ['trials'], params: TrialParamsSchema, response: { ...errors } } },
     async (request, reply) => {
       const { id, trialId } = request.params;
       if (!trialId.startsWith(`${id}-t`)) {
@@ -213,7 +226,7 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/sweeps/:id/best/artifact',
-    { schema: { summary: "the best trial's fitted pipeline (JSON)", tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { ...errors } } },
+    { config: { role: 'read', sensitive: true }, schema: { summary: "the best trial's fitted pipeline (JSON)", tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { ...errors } } },
     async (request, reply) => {
       const { id } = request.params;
       const best = await service.best(id, request.query.metric);
@@ -223,19 +236,19 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     },
   );
 
-  app.post('/sweeps/:id/cancel', { schema: { summary: 'cancel a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request) => {
+  app.post('/sweeps/:id/cancel', { config: { role: 'write' }, schema: { summary: 'cancel a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request) => {
     const status = await service.cancel(request.params.id);
     cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
     return status;
   });
 
-  app.post('/sweeps/:id/retry', { schema: { summary: 're-queue failed, cancelled and quarantined trials', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: RetryResultSchema, ...errors } } }, async (request) => {
+  app.post('/sweeps/:id/retry', { config: { role: 'write' }, schema: { summary: 're-queue failed, cancelled and quarantined trials', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: RetryResultSchema, ...errors } } }, async (request) => {
     const result = await service.retry(request.params.id);
     cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
     return result;
   });
 
-  app.get('/experiments', { schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } } }, async (request, reply) => {
+  app.get('/experiments', { config: { role: 'read' }, schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } } }, async (request, reply) => {
     const q = request.query;
     const body = await cache.json(key('GET /experiments', q), async () => ({
       experiments: await service.listExperiments({ ...(q.limit === undefined ? {} : { limit: q.limit }), ...(q.offset === undefined ? {} : { offset: q.offset }) }),
@@ -245,7 +258,7 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/experiments/:name/trials',
-    { schema: { summary: "query the trials of every sweep of an experiment", tags: ['experiments'], params: ExperimentParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
+    { config: { role: 'read' }, schema: { summary: "query the trials of every sweep of an experiment", tags: ['experiments'], params: ExperimentParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
     async (request, reply) => {
       const { name } = request.params;
       const q = trialQuery(request.query);
@@ -253,7 +266,7 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     },
   );
 
-  app.get('/workers', { schema: { summary: 'live workers', tags: ['workers'], response: { 200: WorkerListSchema, ...errors } } }, async (_request, reply) => {
+  app.get('/workers', { config: { role: 'read' }, schema: { summary: 'live workers', tags: ['workers'], response: { 200: WorkerListSchema, ...errors } } }, async (_request, reply) => {
     return sendJson(reply, await cache.json('GET /workers', async () => ({ workers: await service.workers() })));
   });
 }

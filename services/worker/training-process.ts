@@ -5,26 +5,28 @@
  * bounds the learners' typed arrays as well as the JS heap. An allocation beyond the budget is answered
  * as LIMIT_EXCEEDED (deterministic, never retried); a V8 heap that cannot grow aborts the process, and
  * the slot reports the same. The process keeps the last few parsed datasets, so trials of one sweep
- * parse and split their data once.
+ * read and split their data once.
  */
-import { readFileSync } from 'node:fs';
 import { SweepqError } from '../../shared/errors/index.js';
-import type { TrainTest } from '../../shared/ml/dataset/dataset.js';
-import type { MetricName } from '../../shared/ml/metrics/metric-names.js';
+import type { TabularDataset } from '../../shared/ml/dataset/table.js';
+import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial } from '../../shared/ml/run-trial.js';
-import { materializeTrainTest } from '../../shared/sweep/materialize-train-test.js';
+import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import type { TrainingResult, TrainingTask } from './training-task.js';
 
 const DATASET_CACHE_SIZE = 4;
-const datasets = new Map<string, TrainTest>();
+const datasets = new Map<string, { train: TabularDataset; test: TabularDataset }>();
 
-function loadData(task: TrainingTask): TrainTest {
-  const key = JSON.stringify(task.dataset);
+async function loadData(task: TrainingTask): Promise<{ train: TabularDataset; test: TabularDataset }> {
+  const key = JSON.stringify([task.dataset, task.task, task.trainPath, task.testPath]);
   const cached = datasets.get(key);
   if (cached) return cached;
-  const trainText = readFileSync(task.trainPath, 'utf8');
-  const testText = task.testPath === null ? null : readFileSync(task.testPath, 'utf8');
-  const data = materializeTrainTest(task.dataset, trainText, testText);
+  const d = task.dataset;
+  const data = await loadTrainTest(
+    { target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes },
+    d.split,
+    { train: task.trainPath, test: task.testPath },
+  );
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;
@@ -35,19 +37,21 @@ function isAllocationFailure(error: unknown): boolean {
   return error instanceof RangeError && /allocation failed|Invalid (typed )?array length|out of memory/i.test(error.message);
 }
 
-function handle(task: TrainingTask): TrainingResult {
+async function handle(task: TrainingTask): Promise<TrainingResult> {
   try {
     const loadStarted = performance.now();
-    const data = loadData(task);
+    const data = await loadData(task);
     const loadMs = performance.now() - loadStarted;
     const outcome = runTrial({
       train: data.train,
       test: data.test,
       pipeline: task.pipeline,
+      pipelineOverrides: task.pipelineOverrides,
+      ...(task.task === undefined ? {} : { task: task.task }),
       model: task.model,
       params: task.params,
       seed: task.seed,
-      cv: { folds: task.cv.folds, scoring: task.cv.scoring as MetricName, shuffle: task.cv.shuffle },
+      cv: { folds: task.cv.folds, scoring: task.cv.scoring as AnyMetricName, shuffle: task.cv.shuffle },
     });
     return {
       id: task.id,
@@ -76,8 +80,9 @@ function handle(task: TrainingTask): TrainingResult {
 
 if (typeof process.send !== 'function') throw new Error('training-process must run as a child with an IPC channel');
 const send = process.send.bind(process);
+// The slot sends one task at a time and waits for its answer, so handling never overlaps.
 process.on('message', (task: TrainingTask) => {
-  send(handle(task));
+  void handle(task).then(send);
 });
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));

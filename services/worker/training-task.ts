@@ -1,19 +1,25 @@
 /** Messages between a worker process and its training slots' child processes. */
-import type { ModelName } from '../../shared/schemas/model-params.schema.js';
+import type { AnyModelName } from '../../shared/schemas/model-params.schema.js';
 import type { PipelineSpec } from '../../shared/schemas/pipeline-spec.schema.js';
 import type { CvSpecSchema, DatasetRef } from '../../shared/schemas/sweep-context.schema.js';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors/index.js';
+import type { Task } from '../../shared/ml/dataset/table.js';
 
 export interface TrainingTask {
   id: number;
-  /** Local CSV files (already downloaded and hash-checked by the main thread). */
+  /** Local data files (CSV, gzip CSV or Parquet; already downloaded and hash-checked by the worker). */
   trainPath: string;
   testPath: string | null;
   dataset: DatasetRef;
   pipeline: PipelineSpec;
-  model: ModelName;
+  /** The sweep's task (absent in sweeps from before regression: classification). */
+  task: Task | undefined;
+  model: AnyModelName;
+  /** The model's parameters (the trial's params without its `pipeline.*` ones). */
   params: Record<string, unknown>;
+  /** The trial's searched pipeline settings, `pipeline.<path>` → value. */
+  pipelineOverrides: Record<string, unknown>;
   seed: number;
   cv: z.infer<typeof CvSpecSchema>;
   /** The slot's memory budget (for messages: the process itself runs under it). */

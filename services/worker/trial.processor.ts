@@ -9,7 +9,8 @@ import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { Goal } from '../../shared/metrics/metric-registry.js';
 import type { Logger } from '../../shared/logger/logger.js';
-import { ModelNameSchema } from '../../shared/schemas/model-params.schema.js';
+import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
+import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
@@ -149,7 +150,7 @@ export class TrialProcessor {
       log.info({ claim }, 'trial not claimed');
       return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
     }
-    const model = ModelNameSchema.safeParse(trial.model);
+    const model = AnyModelNameSchema.safeParse(trial.model);
     if (!model.success) {
       await index.transitions.fail(data.sweepId, data.index, token, `INVALID_MODEL: unknown model "${trial.model}"`);
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
@@ -159,20 +160,24 @@ export class TrialProcessor {
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
-      const trainPath = await this.deps.datasets.localPath(context.dataset.train);
-      const testPath = context.dataset.test === null ? null : await this.deps.datasets.localPath(context.dataset.test);
+      const { dataset } = context;
+      const trainPath = await this.deps.datasets.localPath(dataset.train, dataset.formats?.train ?? 'csv');
+      const testPath = dataset.test === null ? null : await this.deps.datasets.localPath(dataset.test, dataset.formats?.test ?? 'csv');
       // A cancel or shutdown that arrived while the dataset was downloading found no training to
       // terminate (abort() only stops an in-flight training); honour it here, or the trial would
       // train and commit after its sweep was cancelled (seen with a slow or unavailable store).
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
       const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
+      const params = splitTrialParams(trial.params);
       const result = await slot.run({
         trainPath,
         testPath,
-        dataset: context.dataset,
+        dataset,
         pipeline: context.pipeline,
+        task: context.task,
         model: model.data,
-        params: trial.params,
+        params: params.model,
+        pipelineOverrides: params.pipeline,
         seed: trial.seed,
         cv: context.cv,
       }, limits);

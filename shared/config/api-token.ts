@@ -1,8 +1,10 @@
 /**
- * The API's bearer token when SWEEPQ_API_TOKEN is not set: the scheduler generates one at start-up
+ * The API's write token when SWEEPQ_API_TOKEN is not set: the scheduler generates one at start-up
  * and writes it, readable by its user only, to `<stateDir>/api-token`; a CLI on the same machine with
- * the same state folder picks it up. The API is therefore never open without a token, and the token
- * is never logged (only the file's path is).
+ * the same state folder picks it up. The API is therefore never writable without a token, and the
+ * token is never logged (only the file's path is).
+ *
+ * A client holds up to two tokens: the write token (which also grants reads) and SWEEPQ_API_READ_TOKEN.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -25,13 +27,36 @@ export async function ensureApiToken(config: Pick<Config, 'api' | 'stateDir'>): 
   return { token, generatedAt: file };
 }
 
-/** The token a client should send: SWEEPQ_API_TOKEN, else the one a local scheduler generated. */
-export async function readApiToken(config: Pick<Config, 'api' | 'stateDir'>): Promise<string | undefined> {
-  if (config.api.token !== undefined) return config.api.token;
+/** The tokens a client can send. */
+export interface ClientTokens {
+  /** SWEEPQ_API_TOKEN, else the token a scheduler on this machine generated. */
+  write: string | undefined;
+  /** SWEEPQ_API_READ_TOKEN. */
+  read: string | undefined;
+}
+
+/** True when an API URL points at this machine (the only place a generated token file is valid for). */
+function isLoopbackUrl(url: string | undefined): boolean {
+  if (url === undefined) return false;
+  try {
+    const host = new URL(url).hostname.toLowerCase();
+    return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The tokens a client should send to `config.api.url`. The generated token file is read only when
+ * the URL is a loopback address: a local scheduler's token is never sent to another host.
+ */
+export async function readApiTokens(config: Pick<Config, 'api' | 'stateDir'>): Promise<ClientTokens> {
+  const read = config.api.readToken;
+  if (config.api.token !== undefined || !isLoopbackUrl(config.api.url)) return { write: config.api.token, read };
   try {
     const token = (await readFile(apiTokenPath(config.stateDir), 'utf8')).trim();
-    return token === '' ? undefined : token;
+    return { write: token === '' ? undefined : token, read };
   } catch {
-    return undefined;
+    return { write: undefined, read };
   }
 }

@@ -70,6 +70,16 @@ export interface QueueConfig {
   readonly cancelPollMs: number;
 }
 
+/** Request budgets of the HTTP API, per client (a token's role, else the IP) and per window. */
+export interface RateLimitConfig {
+  /** SWEEPQ_RATE_LIMIT_WINDOW_MS, default 60000: length of one counting window. */
+  readonly windowMs: number;
+  /** SWEEPQ_RATE_LIMIT_READS, default 6000: GET requests per client per window (0 = unlimited). */
+  readonly reads: number;
+  /** SWEEPQ_RATE_LIMIT_WRITES, default 300: POST requests per client per window (0 = unlimited). */
+  readonly writes: number;
+}
+
 /** HTTP API (scheduler side) and how clients reach it. */
 export interface ApiConfig {
   /** PORT, default 8080 (0 = any free port). */
@@ -78,12 +88,47 @@ export interface ApiConfig {
   readonly host: string;
   /** SWEEPQ_API_URL: where the CLI finds a running scheduler; unset → the CLI works in-process. */
   readonly url: string | undefined;
-  /** SWEEPQ_API_TOKEN (≥ 16 chars): bearer token; unset → no auth. Secret. */
+  /**
+   * SWEEPQ_API_TOKEN (≥ 16 chars): the write token (submit, extend, cancel, retry, uploads; grants
+   * reads too). Unset → the scheduler generates one into `<stateDir>/api-token`. Secret.
+   */
   readonly token: string | undefined;
-  /** SWEEPQ_REQUIRE_AUTH_FOR_READS, default false: also require the token for GET routes. */
+  /** SWEEPQ_API_READ_TOKEN (≥ 16 chars): a token that grants reads only (dashboards, viewers). Secret. */
+  readonly readToken: string | undefined;
+  /**
+   * SWEEPQ_API_PROGRAM_TOKEN (≥ 16 chars): the permission to run user programs on workers (grants
+   * writes and reads too). Unset (the default) → nobody holds it. Secret.
+   */
+  readonly programToken: string | undefined;
+  /**
+   * SWEEPQ_REQUIRE_AUTH_FOR_READS, default false: reads need a token even from loopback. (Reads
+   * always need one when the server is bound to a non-loopback address.)
+   */
   readonly requireAuthForReads: boolean;
+  /**
+   * SWEEPQ_ALLOWED_HOSTS: comma-separated `host` or `host:port` names the Host header may carry
+   * (DNS-rebinding guard); `*` allows any. Default: localhost, 127.0.0.1, [::1] and HOST.
+   */
+  readonly allowedHosts: readonly string[];
+  /** SWEEPQ_SESSION_TTL_MS, default 43200000 (12 h): lifetime of a browser session cookie. */
+  readonly sessionTtlMs: number;
+  /** SWEEPQ_LOGIN_TICKET_TTL_MS, default 60000: how long a one-time login link stays valid. */
+  readonly loginTicketTtlMs: number;
+  readonly rateLimit: RateLimitConfig;
   /** SWEEPQ_API_CACHE_MS, default 250: how stale a polled status/leaderboard response may be (0 = off). */
   readonly readCacheMs: number;
+  /** SWEEPQ_API_CACHE_MAX_BYTES, default 64 MiB: bound of the read cache (least recently used out first). */
+  readonly readCacheMaxBytes: number;
+  /**
+   * SWEEPQ_API_REDIS_TIMEOUT_MS, default 5000: a Redis command of the API that gets no answer in this
+   * time fails, and the request answers 503 INDEX_UNAVAILABLE instead of hanging.
+   */
+  readonly redisCommandTimeoutMs: number;
+  /**
+   * SWEEPQ_PARSE_TIMEOUT_MS, default 10000: most time a sweep body may take to parse and validate (in
+   * a worker thread); past it the thread is stopped and the request answers 400 LIMIT_EXCEEDED.
+   */
+  readonly parseTimeoutMs: number;
 }
 
 /** Worker process settings. */
@@ -103,7 +148,7 @@ export interface LimitsConfig {
    * window ahead of the workers, so a large plan costs nothing until it runs.
    */
   readonly maxTrials: number;
-  /** SWEEPQ_BODY_LIMIT_BYTES, default 50 MiB: largest dataset upload body. */
+  /** SWEEPQ_BODY_LIMIT_BYTES, default 2 GiB: largest dataset upload (streamed to disk, never held in memory). */
   readonly datasetBodyLimitBytes: number;
   /** SWEEPQ_SWEEP_BODY_LIMIT_BYTES, default 1 MiB: largest sweep submission body. */
   readonly sweepBodyLimitBytes: number;
@@ -143,7 +188,7 @@ export interface Config {
 const MIB = 1024 * 1024;
 
 /** Variables whose values must never appear in messages or logs. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'REDIS_URL']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'SWEEPQ_API_READ_TOKEN', 'SWEEPQ_API_PROGRAM_TOKEN', 'REDIS_URL']);
 
 function intVar(defaultValue: number, min: number, max: number) {
   return z
@@ -183,6 +228,23 @@ const bucketName = z
   .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a valid S3 bucket name (3-63 chars of a-z 0-9 . -)')
   .refine((value) => !value.includes('..') && !/^\d+\.\d+\.\d+\.\d+$/.test(value), { error: 'must be a valid S3 bucket name' });
 
+/**
+ * A bearer token: 16+ characters of the token68 alphabet (RFC 7235), so it survives an
+ * `Authorization: Bearer` header unchanged.
+ */
+const tokenVar = z
+  .string()
+  .min(16, 'must be at least 16 characters')
+  .max(512, 'must be at most 512 characters')
+  .regex(/^[A-Za-z0-9._~+/=-]+$/, 'must consist of letters, digits and - . _ ~ + / =');
+
+/** A Host allowlist entry: a DNS name, an IPv4 address or a bracketed IPv6 address, optional :port; or `*`. */
+const HOST_ENTRY = /^(\*|(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})?)(:[0-9]{1,5})?)$/;
+const hostListVar = z
+  .string()
+  .transform((value) => value.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
+  .pipe(z.array(z.string().regex(HOST_ENTRY, 'must be a comma-separated list of host or host:port names, or *')).min(1, 'must name at least one host'));
+
 const identifier = z.string().regex(/^[a-z0-9_-]+$/, 'must match [a-z0-9_-]+').max(64, 'must be at most 64 characters');
 
 /** One schema per variable; the object is the single source of truth for names and defaults. */
@@ -199,9 +261,20 @@ const envSchema = z.object({
   PORT: intVar(8080, 0, 65_535),
   HOST: z.string().min(1).default('127.0.0.1'),
   SWEEPQ_API_URL: urlVar(['http:', 'https:'], true).optional(),
-  SWEEPQ_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SWEEPQ_API_TOKEN: tokenVar.optional(),
+  SWEEPQ_API_READ_TOKEN: tokenVar.optional(),
+  SWEEPQ_API_PROGRAM_TOKEN: tokenVar.optional(),
   SWEEPQ_REQUIRE_AUTH_FOR_READS: boolVar(false),
+  SWEEPQ_ALLOWED_HOSTS: hostListVar.optional(),
+  SWEEPQ_SESSION_TTL_MS: intVar(12 * 3_600_000, 60_000, 30 * 24 * 3_600_000),
+  SWEEPQ_LOGIN_TICKET_TTL_MS: intVar(60_000, 1000, 600_000),
+  SWEEPQ_RATE_LIMIT_WINDOW_MS: intVar(60_000, 1000, 3_600_000),
+  SWEEPQ_RATE_LIMIT_READS: intVar(6000, 0, 100_000_000),
+  SWEEPQ_RATE_LIMIT_WRITES: intVar(300, 0, 100_000_000),
   SWEEPQ_API_CACHE_MS: intVar(250, 0, 60_000),
+  SWEEPQ_API_CACHE_MAX_BYTES: intVar(64 * MIB, 0, 4096 * MIB),
+  SWEEPQ_API_REDIS_TIMEOUT_MS: intVar(5000, 100, 600_000),
+  SWEEPQ_PARSE_TIMEOUT_MS: intVar(10_000, 100, 600_000),
   WORKER_CONCURRENCY: intVar(1, 1, 256),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   SWEEPQ_MAX_TRIALS: intVar(10_000_000, 1, 10_000_000),
@@ -219,7 +292,7 @@ const envSchema = z.object({
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
   SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
-  SWEEPQ_BODY_LIMIT_BYTES: intVar(50 * MIB, 1024, 4096 * MIB),
+  SWEEPQ_BODY_LIMIT_BYTES: intVar(2048 * MIB, 1024, 65_536 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
   SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
@@ -258,6 +331,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   // Cross-variable rules are checked on the raw values so they are reported together with field errors.
+  const tokens = [['SWEEPQ_API_TOKEN', raw.SWEEPQ_API_TOKEN], ['SWEEPQ_API_READ_TOKEN', raw.SWEEPQ_API_READ_TOKEN], ['SWEEPQ_API_PROGRAM_TOKEN', raw.SWEEPQ_API_PROGRAM_TOKEN]] as const;
+  for (let i = 0; i < tokens.length; i++) {
+    for (let j = 0; j < i; j++) {
+      if (tokens[i]![1] !== undefined && tokens[i]![1] === tokens[j]![1]) {
+        problems.push({ variable: tokens[i]![0], problem: `must differ from ${tokens[j]![0]} (each role needs its own token)` });
+      }
+    }
+  }
   if (raw.S3_ENDPOINT !== undefined) {
     if (raw.S3_ACCESS_KEY === undefined) problems.push({ variable: 'S3_ACCESS_KEY', problem: 'is required when S3_ENDPOINT is set' });
     if (raw.S3_SECRET_KEY === undefined) problems.push({ variable: 'S3_SECRET_KEY', problem: 'is required when S3_ENDPOINT is set' });
@@ -305,8 +386,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       host: e.HOST,
       url: e.SWEEPQ_API_URL,
       token: e.SWEEPQ_API_TOKEN,
+      readToken: e.SWEEPQ_API_READ_TOKEN,
+      programToken: e.SWEEPQ_API_PROGRAM_TOKEN,
       requireAuthForReads: e.SWEEPQ_REQUIRE_AUTH_FOR_READS,
+      allowedHosts: Object.freeze(e.SWEEPQ_ALLOWED_HOSTS ?? defaultAllowedHosts(e.HOST)),
+      sessionTtlMs: e.SWEEPQ_SESSION_TTL_MS,
+      loginTicketTtlMs: e.SWEEPQ_LOGIN_TICKET_TTL_MS,
+      rateLimit: Object.freeze({ windowMs: e.SWEEPQ_RATE_LIMIT_WINDOW_MS, reads: e.SWEEPQ_RATE_LIMIT_READS, writes: e.SWEEPQ_RATE_LIMIT_WRITES }),
       readCacheMs: e.SWEEPQ_API_CACHE_MS,
+      readCacheMaxBytes: e.SWEEPQ_API_CACHE_MAX_BYTES,
+      redisCommandTimeoutMs: e.SWEEPQ_API_REDIS_TIMEOUT_MS,
+      parseTimeoutMs: e.SWEEPQ_PARSE_TIMEOUT_MS,
     }),
     worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS }),
     limits: Object.freeze({
@@ -322,6 +412,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     logPretty: e.NODE_ENV === 'production' ? false : undefined,
   });
+}
+
+/** The loopback names, plus the address the API binds to (unless it is a wildcard address). */
+function defaultAllowedHosts(host: string): string[] {
+  const hosts = ['localhost', '127.0.0.1', '[::1]'];
+  const bound = host.toLowerCase();
+  const name = bound.includes(':') && !bound.startsWith('[') ? `[${bound}]` : bound;
+  if (bound !== '0.0.0.0' && bound !== '::' && !hosts.includes(name)) hosts.push(name);
+  return hosts;
 }
 
 const REDACTED = '***';
@@ -344,6 +443,11 @@ export function redactConfig(config: Config): Config {
     ...config,
     redis: { ...config.redis, url: config.redis.url === undefined ? undefined : redactUrl(config.redis.url) },
     s3: config.s3 === undefined ? undefined : { ...config.s3, accessKey: REDACTED, secretKey: REDACTED },
-    api: { ...config.api, token: config.api.token === undefined ? undefined : REDACTED },
+    api: {
+      ...config.api,
+      token: config.api.token === undefined ? undefined : REDACTED,
+      readToken: config.api.readToken === undefined ? undefined : REDACTED,
+      programToken: config.api.programToken === undefined ? undefined : REDACTED,
+    },
   };
 }

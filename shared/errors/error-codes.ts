@@ -12,7 +12,13 @@ export const ERROR_CODES = {
   INVALID_FILTER: { http: 400, exit: 2, retryable: false },
   LIMIT_EXCEEDED: { http: 400, exit: 2, retryable: false },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2, retryable: false },
+  /** A request whose Host header is not one this server answers to (DNS-rebinding guard). */
+  INVALID_HOST: { http: 421, exit: 2, retryable: false },
   UNAUTHORIZED: { http: 401, exit: 1, retryable: false },
+  /** Authenticated, but the credential's role does not allow the route, or a cookie request failed the CSRF checks. */
+  FORBIDDEN: { http: 403, exit: 1, retryable: false },
+  /** The client's request budget of the current window is spent; the answer carries Retry-After. */
+  RATE_LIMITED: { http: 429, exit: 1, retryable: true },
   NOT_FOUND: { http: 404, exit: 1, retryable: false },
   CONFLICT: { http: 409, exit: 1, retryable: false },
   CANCELLED: { http: 409, exit: 1, retryable: false },

@@ -9,6 +9,7 @@ import { SweepContextSchema, type SweepContext } from '../schemas/sweep-context.
 import type { Objective, SweepState, TrialCounts } from '../schemas/sweep-status.schema.js';
 import type { IndexKeys } from './index-keys.js';
 import { assertExecOk, numberOrNull } from './redis-results.js';
+import type { SchemaReport } from '../ml/dataset/schema-report.js';
 
 /** Trial keys are removed in chunks so one command never blocks Redis for long. */
 const CHUNK = 1000;
@@ -41,6 +42,8 @@ export interface NewSweep {
   metrics: MetricRegistrySpec;
   seed: number;
   context: SweepContext;
+  /** The training table's schema as read at submit (shown by status and the dashboard). */
+  schema: SchemaReport;
   /** The resolved spec as submitted, kept for audit. */
   spec: unknown;
 }
@@ -82,6 +85,7 @@ export class SweepRecords {
         seed: sweep.seed,
         context: JSON.stringify(sweep.context),
         spec: JSON.stringify(sweep.spec),
+        schema: JSON.stringify(sweep.schema),
         total: 0,
         created: 0,
         fed: 0,
@@ -100,6 +104,12 @@ export class SweepRecords {
       .zadd(k.experiments(), sweep.createdAt, sweep.name)
       .exec()
       .then(assertExecOk);
+  }
+
+  /** The training table's schema kept at submit; null for a sweep without one. */
+  async schema(sweepId: string): Promise<SchemaReport | null> {
+    const raw = await this.redis.hget(this.keys.sweep(sweepId), 'schema');
+    return raw ? (JSON.parse(raw) as SchemaReport) : null;
   }
 
   async get(sweepId: string): Promise<SweepRecord | null> {

@@ -130,7 +130,7 @@ export class Pipeline {
    * transformed exactly as at predict time — then fits the model on `rows`.
    */
   fit(data: PipelineFitData, rows?: Uint32Array, workspace: PipelineWorkspace = createPipelineWorkspace()): this {
-    const table: TabularDataset = isTable(data) ? (data as TabularDataset) : tableFromDataset(data as Dataset);
+    const table: TabularDataset = isTable(data) ? (data) : tableFromDataset(data);
     const target = table.target;
     if (target.task !== this.task) {
       throw new InvalidInputError('INVALID_ARGUMENT', `a ${this.task} pipeline cannot fit a ${target.task} target ("${target.name}")`);
@@ -203,8 +203,8 @@ export class Pipeline {
   }
 
   private asTable(X: PipelineInput): Table {
-    if (isTable(X)) return X as Table;
-    const matrix = X as FeatureMatrix & { readonly featureNames?: readonly string[] };
+    if (isTable(X)) return X;
+    const matrix = X;
     if (matrix.featureNames) return tableFromMatrix(matrix.nRows, matrix.columns, matrix.featureNames);
     if (matrix.columns.length !== this.inputColumns.length) {
       throw new InvalidInputError('INVALID_CSV', `expected ${this.inputColumns.length} feature columns, got ${matrix.columns.length}`);

@@ -156,7 +156,7 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
 }
 
 function asTabular(data: TabularDataset | Dataset): TabularDataset {
-  return isTable(data) ? (data as TabularDataset) : tableFromDataset(data as Dataset);
+  return isTable(data) ? (data) : tableFromDataset(data);
 }
 
 /** The test set's labels as indices into the training classes (the two files may list classes differently). */

@@ -66,6 +66,26 @@ export const RetryResultSchema = z.object({ requeued: z.number().int() });
 export const WorkerListSchema = z.object({ workers: z.array(WorkerInfoSchema) });
 export const HealthSchema = z.object({ status: z.literal('ok') });
 
+// Auth (browser sessions and login links; services/scheduler/auth.ts).
+/** The roles a credential can hold, lowest first (each grants the ones before it). */
+export const ApiRoleSchema = z.enum(['read', 'write', 'program']);
+/** `GET /auth/session`, `POST /auth/session` answer: who the caller is. */
+export const SessionInfoSchema = z.object({
+  role: ApiRoleSchema,
+  /** How the request authenticated: a bearer token, a session cookie, or anonymously on loopback. */
+  via: z.enum(['bearer', 'session', 'loopback']),
+  /** Session expiry (ms since the epoch), for `session`. */
+  expiresAt: z.number().int().optional(),
+  /** The session's CSRF token (also in the `sweepq_csrf` cookie): send it as `x-csrf-token` on POSTs. */
+  csrfToken: z.string().optional(),
+});
+/** `POST /auth/login-links` body: the role of the session the link opens (default: the caller's). */
+export const LoginLinkRequestSchema = z.strictObject({ role: ApiRoleSchema.optional() });
+/** `POST /auth/login-links` answer: a one-time URL that opens a browser session. */
+export const LoginLinkSchema = z.object({ url: z.string(), role: ApiRoleSchema, expiresAt: z.number().int() });
+/** `GET /auth/login` query: the ticket of a login link. */
+export const LoginQuerySchema = z.object({ ticket: z.string().max(200) });
+
 /** Every error answer of the API. */
 export const ApiErrorBodySchema = z.object({
   error: z.object({

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MakeClassificationOptionsSchema } from '../ml/dataset/make-classification.js';
+import { ColumnSpecSchema } from './column-spec.schema.js';
 import { describeValue, strict, unknownKeysMessage } from './spec-messages.js';
 import { UNPRINTABLE } from './spec-scalars.schema.js';
 
@@ -53,6 +54,29 @@ export const ResolvedFileRefSchema = z.strictObject(
 
 export type LocalFileRef = z.infer<typeof LocalFileRefSchema>;
 
+/**
+ * Most cells (n_samples × n_features) of generated data in a sweep. The data is stored as a CSV
+ * dataset of at most ~25 bytes a cell, so 2,000,000 cells fit the default 50 MiB dataset limit; the
+ * generator itself allows more (shared/ml), but past this a submission would generate and format
+ * seconds' worth of data only to have the CSV refused (and past ~28,000,000 cells the CSV text no
+ * longer fits in a JavaScript string).
+ */
+export const MAX_SPEC_GENERATED_CELLS = 2_000_000;
+
+/**
+ * Bound of the generator's arithmetic, in multiply-adds (about 0.5 s on a slow core). Each sample is
+ * multiplied by an n_informative² covariance matrix and mixed into n_redundant features; each
+ * cluster draws its own matrix. A few hundred cells can otherwise ask for minutes and gigabytes
+ * (n_informative: 20000, or n_classes: 5000000).
+ */
+export const MAX_GENERATION_WORK = 200_000_000;
+
+/** The generator's arithmetic for these options (see {@link MAX_GENERATION_WORK}). */
+export function generationWork(o: { n_samples: number; n_features: number; n_informative: number; n_redundant: number; n_classes: number; n_clusters_per_class: number }): number {
+  const perSample = o.n_features + o.n_informative * o.n_informative + o.n_informative * o.n_redundant;
+  return o.n_samples * perSample + o.n_classes * o.n_clusters_per_class * (o.n_informative * o.n_informative + o.n_informative);
+}
+
 /** NaN-out rows [rows[0], rows[1]) of one column of generated data (the seed experiment does this). */
 export const MissingBlockSchema = strict({
   column: z.number().int().min(0).max(1_000_000),
@@ -74,6 +98,14 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
       .max(1000)
       .refine((t) => !UNPRINTABLE.test(t), { error: 'target contains control characters (write the header name of the label column)' })
       .default('target'),
+    /** Column selection and types: {drop, categorical, numeric}, all optional (inferred otherwise). */
+    columns: ColumnSpecSchema.optional(),
+    /** CSV delimiter (`,` `;` or a tab); detected from the header when absent. */
+    delimiter: z
+      .enum([',', ';', '\t'], { error: (issue) => `${describeValue(issue.input)} is not a supported delimiter: write ",", ";" or "\\t" (a tab), or leave delimiter out to detect it` })
+      .optional(),
+    /** Most classes a classification target may have (SWEEPQ_MAX_CLASSES otherwise). */
+    max_classes: z.number().int().min(2).max(100_000).optional(),
   }).superRefine((d, ctx) => {
     const hasCsv = d.csv !== undefined;
     const hasPair = d.train !== undefined || d.test !== undefined;
@@ -96,10 +128,29 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
       ctx.addIssue({ code: 'custom', path: ['missing'], message: 'missing is only used with make_classification (in a CSV, leave cells empty to mark them missing)' });
     }
     if (generated !== undefined) {
+      const cells = generated.n_samples * generated.n_features;
+      if (cells > MAX_SPEC_GENERATED_CELLS) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['make_classification', 'n_samples'],
+          message: `n_samples × n_features is ${cells}, more than the ${MAX_SPEC_GENERATED_CELLS} cells a sweep may generate (generate fewer rows or features, or upload a CSV)`,
+        });
+      } else if (generationWork(generated) > MAX_GENERATION_WORK) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['make_classification'],
+          message: `these options need about ${generationWork(generated).toExponential(1)} operations to generate, more than the limit of ${MAX_GENERATION_WORK.toExponential(0)} (lower n_informative, n_classes × n_clusters_per_class or n_samples)`,
+        });
+      }
       if (generated.n_classes < 2) {
         ctx.addIssue({ code: 'custom', path: ['make_classification', 'n_classes'], message: `n_classes is ${generated.n_classes}, classification needs at least 2 (set n_classes: 2 or more)` });
       }
       const blocks = d.missing ?? [];
+      let missingCells = 0;
+      for (const block of blocks) missingCells += Math.max(0, block.rows[1] - block.rows[0]);
+      if (missingCells > cells) {
+        ctx.addIssue({ code: 'custom', path: ['missing'], message: `the missing blocks cover ${missingCells} cells, more than the ${cells} the data has (list each block once)` });
+      }
       for (let i = 0; i < blocks.length; i++) {
         const block = blocks[i]!;
         if (block.column >= generated.n_features) {

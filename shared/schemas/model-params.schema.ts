@@ -208,6 +208,11 @@ export const MODEL_NAMES_BY_TASK = {
   regression: REGRESSOR_NAMES,
 } as const;
 
+/** Every model name of any task (a name may mean one estimator per task). */
+export const ANY_MODEL_NAMES: readonly string[] = [...new Set<string>([...MODEL_NAMES, ...REGRESSOR_NAMES])];
+export type AnyModelName = ModelName | RegressorName;
+export const AnyModelNameSchema = z.enum(ANY_MODEL_NAMES as [AnyModelName, ...AnyModelName[]]);
+
 /** Param schema of `model` for `task`, or undefined when the task has no such model. */
 export function modelParamSchemaFor(task: 'classification' | 'regression', model: string): z.ZodType | undefined {
   const table: Record<string, z.ZodType> = task === 'classification' ? MODEL_PARAM_SCHEMAS : REGRESSOR_PARAM_SCHEMAS;

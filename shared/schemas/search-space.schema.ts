@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { distributionAt, distributionBounds, type DistributionParam } from './distribution-range.js';
-import { MODEL_PARAM_SCHEMAS, ModelNameSchema, type ModelName } from './model-params.schema.js';
+import { AnyModelNameSchema, MODEL_PARAM_SCHEMAS, modelParamSchemaFor, REGRESSOR_PARAM_SCHEMAS, type AnyModelName } from './model-params.schema.js';
 import { describeValue, strict, sweepIssueMessage, unknownKeysMessage } from './spec-messages.js';
 import { ParamLiteralSchema, TrialNameSchema, SeedSchema, type ParamLiteral } from './spec-scalars.schema.js';
 
@@ -72,20 +72,31 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The learning task, when known: it decides which estimator (and so which params) a model name means. */
+export type SpecTask = 'classification' | 'regression' | undefined;
+
+/** The params schema of `model`: the task's, or (task not known yet) the classifier's, else the regressor's. */
+function modelSchemaOf(model: AnyModelName, task: SpecTask): z.ZodObject | undefined {
+  if (task !== undefined) return modelParamSchemaFor(task, model) as z.ZodObject | undefined;
+  const classifiers = MODEL_PARAM_SCHEMAS as Record<string, z.ZodObject>;
+  const regressors = REGRESSOR_PARAM_SCHEMAS as Record<string, z.ZodObject>;
+  return Object.hasOwn(classifiers, model) ? classifiers[model] : regressors[model];
+}
+
 /** The model's schema for one param, or undefined for an unknown param name. */
-function paramSchemaOf(model: ModelName, key: string): z.ZodType | undefined {
-  const shape = MODEL_PARAM_SCHEMAS[model].shape as Record<string, z.ZodType>;
+function paramSchemaOf(model: AnyModelName, key: string, task: SpecTask): z.ZodType | undefined {
+  const shape = (modelSchemaOf(model, task)?.shape ?? {}) as Record<string, z.ZodType>;
   return Object.hasOwn(shape, key) ? shape[key] : undefined;
 }
 
-function knownParams(model: ModelName): string[] {
-  return Object.keys(MODEL_PARAM_SCHEMAS[model].shape);
+function knownParams(model: AnyModelName, task: SpecTask): string[] {
+  return Object.keys(modelSchemaOf(model, task)?.shape ?? {});
 }
 
 /** Checks one concrete value of `key` for `model`; returns the problem or undefined. */
-function checkParamValue(model: ModelName, key: string, value: unknown): string | undefined {
-  const schema = paramSchemaOf(model, key);
-  if (schema === undefined) return unknownKeysMessage([key], knownParams(model), 'parameter', model);
+function checkParamValue(model: AnyModelName, key: string, value: unknown, task: SpecTask): string | undefined {
+  const schema = paramSchemaOf(model, key, task);
+  if (schema === undefined) return unknownKeysMessage([key], knownParams(model, task), 'parameter', model);
   // undefined would pick the param's default: never a value a user wrote.
   if (value === undefined) return `has no value (write a value for ${key})`;
   const result = schema.safeParse(value, { reportInput: true, error: sweepIssueMessage });
@@ -108,21 +119,22 @@ function schemaDescription(schema: z.ZodType): string | undefined {
 }
 
 /** Reports a problem at a path; `atKey` points the location at the key rather than its value. */
-type IssueSink = (path: PropertyKey[], message: string, atKey?: boolean) => void;
+export type IssueSink = (path: PropertyKey[], message: string, atKey?: boolean) => void;
 
 /** Marker in a custom issue's params: locate the issue at its key (unknown names). */
 export const AT_KEY = { at: 'key' } as const;
 
 /** Validates `params` of an explicit trial against the model schema, one issue per bad param. */
-function checkExplicitParams(model: ModelName, params: Record<string, unknown>, report: IssueSink): void {
+export function checkExplicitParams(model: AnyModelName, params: Record<string, unknown>, report: IssueSink, task?: SpecTask): void {
   let ok = true;
   for (const key of Object.keys(params)) {
-    if (paramSchemaOf(model, key) === undefined) {
+    if (key.startsWith(PIPELINE_PARAM_PREFIX)) continue;
+    if (paramSchemaOf(model, key, task) === undefined) {
       ok = false;
-      report([key], unknownKeysMessage([key], knownParams(model), 'parameter', model), true);
+      report([key], unknownKeysMessage([key], knownParams(model, task), 'parameter', model), true);
       continue;
     }
-    const problem = checkParamValue(model, key, params[key]);
+    const problem = checkParamValue(model, key, params[key], task);
     if (problem !== undefined) {
       ok = false;
       report([key], `${key} = ${describeValue(params[key])} is invalid for ${model}: ${problem}`);
@@ -130,15 +142,15 @@ function checkExplicitParams(model: ModelName, params: Record<string, unknown>, 
   }
   if (ok) {
     // Whole-object pass as well, for any rule spanning several params.
-    const result = MODEL_PARAM_SCHEMAS[model].safeParse(params, { reportInput: true, error: sweepIssueMessage });
-    if (!result.success) for (const issue of result.error.issues) report(issue.path, issue.message);
+    const result = modelSchemaOf(model, task)?.safeParse(splitTrialParams(params).model, { reportInput: true, error: sweepIssueMessage });
+    if (result !== undefined && !result.success) for (const issue of result.error.issues) report(issue.path, issue.message);
   }
 }
 
 /** Parses one search param spec for `model`, reporting problems; undefined when invalid. */
-function parseSearchParam(model: ModelName, key: string, raw: unknown, method: 'grid' | 'random', report: IssueSink): ParamSpec | undefined {
-  if (paramSchemaOf(model, key) === undefined) {
-    report([], unknownKeysMessage([key], knownParams(model), 'parameter', model), true);
+export function parseSearchParam(model: AnyModelName, key: string, raw: unknown, method: 'grid' | 'random', report: IssueSink, task?: SpecTask): ParamSpec | undefined {
+  if (paramSchemaOf(model, key, task) === undefined) {
+    report([], unknownKeysMessage([key], knownParams(model, task), 'parameter', model), true);
     return undefined;
   }
   if (Array.isArray(raw)) {
@@ -163,7 +175,7 @@ function parseSearchParam(model: ModelName, key: string, raw: unknown, method: '
         continue;
       }
       seen.add(id);
-      const problem = checkParamValue(model, key, value);
+      const problem = checkParamValue(model, key, value, task);
       if (problem !== undefined) {
         report(['values', i], `${key} = ${describeValue(value)} is invalid for ${model}: ${problem}`);
         ok = false;
@@ -189,7 +201,7 @@ function parseSearchParam(model: ModelName, key: string, raw: unknown, method: '
     }
     const probes = dist.distribution === 'q_uniform' ? [lo, hi, ...PROBE_QUANTILES.map((u) => distributionAt(dist, u))] : PROBE_QUANTILES.map((u) => distributionAt(dist, u));
     for (const value of probes) {
-      const problem = checkParamValue(model, key, value);
+      const problem = checkParamValue(model, key, value, task);
       if (problem !== undefined) {
         const hint =
           dist.distribution === 'uniform' || dist.distribution === 'log_uniform'
@@ -205,7 +217,7 @@ function parseSearchParam(model: ModelName, key: string, raw: unknown, method: '
     report([], `a search param must be a fixed value, {values: [...]} or {distribution: ${DISTRIBUTION_KINDS.join('|')}, min, max} (got a mapping with keys ${Object.keys(raw).slice(0, 5).join(', ')})`);
     return undefined;
   }
-  const problem = checkParamValue(model, key, raw);
+  const problem = checkParamValue(model, key, raw, task);
   if (problem !== undefined) {
     report([], `${key} = ${describeValue(raw)} is invalid for ${model}: ${problem}`);
     return undefined;
@@ -213,24 +225,56 @@ function parseSearchParam(model: ModelName, key: string, raw: unknown, method: '
   return raw as ParamLiteral;
 }
 
+/**
+ * Prefix of the trial params that set the preprocessing pipeline (`pipeline.categorical.encoder.kind`):
+ * a search entry's or explicit trial's `pipeline:` mapping becomes params under it, so samplers,
+ * names, seeds and the read model treat pipeline settings like any other param.
+ */
+export const PIPELINE_PARAM_PREFIX = 'pipeline.';
+
+/** A trial's params split into the model's own and its pipeline settings (`pipeline.<path>` keys kept). */
+export function splitTrialParams(params: Readonly<Record<string, unknown>>): { model: Record<string, unknown>; pipeline: Record<string, unknown> } {
+  const model: Record<string, unknown> = {};
+  const pipeline: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (key.startsWith(PIPELINE_PARAM_PREFIX)) pipeline[key] = value;
+    else model[key] = value;
+  }
+  return { model, pipeline };
+}
+
+/** `pipeline:` of a trial or search entry: dotted pipeline paths → a value or `{values: [...]}`. */
+const PipelineDimensionsSchema = z.record(z.string().regex(/^[a-z_]+(\.[a-z_]+)*$/, 'a pipeline path looks like categorical.encoder.kind'), z.unknown());
+
 export const TrialSpecSchema = strict({
   name: TrialNameSchema.optional(),
-  model: ModelNameSchema,
+  model: AnyModelNameSchema,
   params: z.record(z.string(), z.unknown()).prefault({}),
-}).superRefine((trial, ctx) => {
-  checkExplicitParams(trial.model, trial.params, (path, message, atKey) =>
-    ctx.addIssue({ code: 'custom', path: ['params', ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) }),
-  );
-});
+  /** Pipeline settings of this trial (literal values), e.g. {"numeric.scaler": robust}. */
+  pipeline: PipelineDimensionsSchema.optional(),
+})
+  .superRefine((trial, ctx) => {
+    checkExplicitParams(trial.model, trial.params, (path, message, atKey) =>
+      ctx.addIssue({ code: 'custom', path: ['params', ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) }),
+    );
+  })
+  .transform((trial) => {
+    if (trial.pipeline === undefined) return { ...(trial.name === undefined ? {} : { name: trial.name }), model: trial.model, params: trial.params };
+    const params: Record<string, unknown> = { ...trial.params };
+    for (const [path, value] of Object.entries(trial.pipeline)) params[PIPELINE_PARAM_PREFIX + path] = value;
+    return { ...(trial.name === undefined ? {} : { name: trial.name }), model: trial.model, params };
+  });
 
 const SearchSpaceEntryInputSchema = strict({
-  model: ModelNameSchema,
+  model: AnyModelNameSchema,
   params: z.record(z.string(), z.unknown()).prefault({}),
+  /** Searchable pipeline settings: {"categorical.encoder.kind": {values: [onehot, ordinal]}}. */
+  pipeline: PipelineDimensionsSchema.optional(),
 });
 
-/** One model's part of a search space. */
+/** One model's part of a search space (pipeline settings are params under PIPELINE_PARAM_PREFIX). */
 export interface SearchSpaceEntry {
-  model: ModelName;
+  model: AnyModelName;
   params: Record<string, ParamSpec>;
 }
 
@@ -248,12 +292,26 @@ export const SearchSpecSchema = strict({
     const entry = search.space[i]!;
     const params: Record<string, ParamSpec> = {};
     for (const key of Object.keys(entry.params)) {
+      if (key.startsWith(PIPELINE_PARAM_PREFIX)) {
+        // A parsed spec parsed again (the CLI resolves a file, the server re-validates it): its
+        // pipeline dimensions already live among the params.
+        const spec = parsePipelineDimension(entry.params[key], (message) => ctx.addIssue({ code: 'custom', path: ['space', i, 'pipeline', key.slice(PIPELINE_PARAM_PREFIX.length)], message }));
+        if (spec === undefined) ok = false;
+        else params[key] = spec;
+        continue;
+      }
       const spec = parseSearchParam(entry.model, key, entry.params[key], search.method, (path, message, atKey) => {
         ctx.addIssue({ code: 'custom', path: ['space', i, 'params', key, ...path], message, ...(atKey === true ? { params: AT_KEY } : {}) });
       });
       if (spec === undefined) ok = false;
       // Keys are validated model param names (never __proto__), so plain assignment is safe.
       else params[key] = spec;
+    }
+    for (const [path, raw] of Object.entries(entry.pipeline ?? {})) {
+      // Checked against the sweep's pipeline by the sweep-level schema (it knows the pipeline).
+      const spec = parsePipelineDimension(raw, (message) => ctx.addIssue({ code: 'custom', path: ['space', i, 'pipeline', path], message }));
+      if (spec === undefined) ok = false;
+      else params[PIPELINE_PARAM_PREFIX + path] = spec;
     }
     space.push({ model: entry.model, params });
   }
@@ -277,6 +335,24 @@ export const SearchSpecSchema = strict({
     space,
   };
 });
+
+/** A pipeline dimension: a literal or `{values: [...]}` (pipeline settings are discrete). */
+function parsePipelineDimension(raw: unknown, report: (message: string) => void): ParamSpec | undefined {
+  if (isPlainObject(raw) && Object.hasOwn(raw, 'values')) {
+    const parsed = ValuesParamSchema.safeParse(raw, { reportInput: true, error: sweepIssueMessage });
+    if (!parsed.success) {
+      report(parsed.error.issues[0]?.message ?? 'invalid values');
+      return undefined;
+    }
+    return parsed.data;
+  }
+  const literal = ParamLiteralSchema.safeParse(raw, { reportInput: true, error: sweepIssueMessage });
+  if (!literal.success) {
+    report('a pipeline setting is a value or {values: [...]} (distributions are not accepted)');
+    return undefined;
+  }
+  return literal.data;
+}
 
 /** Prints a count exactly when it is a safe integer, else in exponent form. */
 export function formatCount(n: number): string {

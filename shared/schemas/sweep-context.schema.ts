@@ -3,16 +3,27 @@
  * Datasets are content-addressed store objects, never paths.
  */
 import { z } from 'zod';
+import { ColumnSpecSchema, TaskSchema } from './column-spec.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
 
 export const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a sha256 is 64 lowercase hex characters');
 
+/** How a stored dataset file is encoded (its object key's extension). */
+export const DatasetFormatSchema = z.enum(['csv', 'csv.gz', 'parquet']);
+export type DatasetFormat = z.infer<typeof DatasetFormatSchema>;
+
 export const DatasetRefSchema = z.strictObject({
-  /** Training CSV (or the whole CSV when `split` is set). */
+  /** Training file (or the whole file when `split` is set). */
   train: Sha256Schema,
-  /** Test CSV when the sweep gives explicit train/test files; null when `split` derives it. */
+  /** Test file when the sweep gives explicit train/test files; null when `split` derives it. */
   test: Sha256Schema.nullable(),
-  target: z.string().min(1).max(200),
+  /** Formats of the train and test objects; absent in sweeps from before other formats (CSV). */
+  formats: z.strictObject({ train: DatasetFormatSchema, test: DatasetFormatSchema.nullable() }).optional(),
+  target: z.string().min(1).max(1000),
+  /** Column selection and types as the sweep file gives them. */
+  columns: ColumnSpecSchema.optional(),
+  delimiter: z.enum([',', ';', '\t']).optional(),
+  max_classes: z.number().int().min(2).optional(),
   split: z
     .strictObject({
       test_size: z.number().positive(),
@@ -25,6 +36,7 @@ export type DatasetRef = z.infer<typeof DatasetRefSchema>;
 
 export const CvSpecSchema = z.strictObject({
   folds: z.number().int().min(0).max(100),
+  /** Resolved: as given, or the task's default (accuracy / r2). */
   scoring: z.string(),
   shuffle: z.boolean(),
 });
@@ -41,14 +53,16 @@ export const SweepContextSchema = z.strictObject({
   dataset: DatasetRefSchema,
   pipeline: PipelineSpecSchema,
   cv: CvSpecSchema,
+  /** Declared or inferred; absent in sweeps from before regression (classification). */
+  task: TaskSchema.optional(),
   /** Absent in sweeps submitted before limits existed: workers apply their defaults. */
   limits: TrialLimitsSchema.optional(),
 });
 export type SweepContext = z.infer<typeof SweepContextSchema>;
 
-/** Object key of a stored dataset. */
-export function datasetKey(sha256: string): string {
-  return `datasets/${sha256}.csv`;
+/** Object key of a stored dataset: content-addressed, with its format as the extension. */
+export function datasetKey(sha256: string, format: DatasetFormat = 'csv'): string {
+  return `datasets/${sha256}.${format}`;
 }
 
 /**

@@ -9,11 +9,14 @@
  * the same value (it is stored with the sweep and re-validated at every trust boundary).
  */
 import { z } from 'zod';
-import { CLASSIFICATION_METRIC_NAMES, METRIC_NAME_PATTERN, MAX_METRICS_PER_TRIAL, MetricRegistry, builtinMetric } from '../metrics/metric-registry.js';
+import { METRIC_NAME_PATTERN, MAX_METRICS_PER_TRIAL, builtinMetric } from '../metrics/metric-registry.js';
 import { buildDatasetSchema, LocalFileRefSchema, ResolvedFileRefSchema } from './dataset-spec.schema.js';
-import { MODEL_NAMES } from './model-params.schema.js';
+import { MODEL_NAMES, MODEL_NAMES_BY_TASK } from './model-params.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
-import { MAX_EXPLICIT_TRIALS, SearchSpecSchema, TrialSpecSchema } from './search-space.schema.js';
+import { applyPipelineOverride } from '../ml/preprocessing/resolve-pipeline-spec.js';
+import { CLASSIFICATION_METRIC_NAMES, REGRESSION_METRIC_NAMES } from '../ml/metrics/metric-names.js';
+import { TaskSchema } from './column-spec.schema.js';
+import { MAX_EXPLICIT_TRIALS, checkExplicitParams, parseSearchParam, PIPELINE_PARAM_PREFIX, SearchSpecSchema, TrialSpecSchema, type SpecTask } from './search-space.schema.js';
 import { closestMatch, describeValue, strict } from './spec-messages.js';
 import { ExperimentNameSchema, SeedSchema } from './spec-scalars.schema.js';
 
@@ -32,8 +35,8 @@ export const SplitSpecSchema = strict({
   stratify: z.boolean().default(false),
 });
 
-/** Classification metrics a CV fold can be scored with (regression ones join with the task). */
-export const ScoringMetricSchema = z.enum(['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss']);
+/** Metrics a CV fold can be scored with: the task's test metrics (checked against the task at submit). */
+export const ScoringMetricSchema = z.enum(['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss', 'r2', 'rmse', 'mae', 'mape']);
 export const GoalSchema = z.enum(['maximize', 'minimize']);
 
 /** A metric name: built-in (see the metric registry) or declared by the sweep under `metrics:`. */
@@ -49,7 +52,8 @@ export const CvSpecSchema = strict({
     .max(20)
     .refine((k) => k !== 1, { error: 'folds is 1, which is not cross-validation (use 0 for no CV or 2..20)' })
     .default(5),
-  scoring: ScoringMetricSchema.default('accuracy'),
+  /** Default: accuracy for classification, r2 for regression (filled in when the task is known). */
+  scoring: ScoringMetricSchema.optional(),
   shuffle: z.boolean().default(false),
 });
 
@@ -80,9 +84,12 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
     dataset: buildDatasetSchema(fileRef),
     /** Absent with train + test; otherwise filled with the defaults. */
     split: SplitSpecSchema.optional(),
+    /** classification | regression; inferred from the target when absent (as scikit-learn's type_of_target). */
+    task: TaskSchema.optional(),
     pipeline: PipelineSpecSchema.prefault({}),
     cv: CvSpecSchema.prefault({}),
-    objective: ObjectiveSpecSchema.prefault({ metric: 'accuracy' }),
+    /** Default: the task's default scoring metric (accuracy / r2), filled in when the task is known. */
+    objective: ObjectiveSpecSchema.optional(),
     metrics: z.array(MetricDeclarationSchema).max(MAX_METRICS_PER_TRIAL).optional(),
     limits: LimitsSpecSchema.optional(),
     trials: z.array(TrialSpecSchema).max(MAX_EXPLICIT_TRIALS).optional(),
@@ -107,9 +114,9 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
           ctx.addIssue({ code: 'custom', path: ['metrics', i, 'goal'], message: `${d.name} is a built-in metric to ${known.goal}; it cannot be declared to ${d.goal} (remove the declaration, or set objective.goal to rank by it the other way)` });
         }
       }
-      const metric = spec.objective.metric;
-      // The metrics a classification sweep's trials report (regression metrics join with the task).
-      const reported = [...CLASSIFICATION_METRIC_NAMES, 'cv_mean', 'cv_std'];
+      const metric = spec.objective?.metric ?? (spec.task === 'regression' ? 'r2' : 'accuracy');
+      // The metrics the task's trials report (both tasks' while the task is not known yet).
+      const reported = [...reportedMetricNames(spec.task), 'cv_mean', 'cv_std'];
       if (!reported.includes(metric) && !seen.has(metric)) {
         const names = [...reported, ...seen];
         const suggestion = names.find((n) => n.includes(metric) || metric.includes(n)) ?? closestMatch(metric, names);
@@ -119,6 +126,11 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
           message: `unknown metric "${metric}" (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}use one of ${names.join(', ')}, or declare your own under metrics: [{name: ${metric}, goal: maximize}])`,
         });
       }
+      if (spec.cv.scoring !== undefined && spec.task !== undefined && !reportedMetricNames(spec.task).includes(spec.cv.scoring)) {
+        ctx.addIssue({ code: 'custom', path: ['cv', 'scoring'], message: `cv.scoring ${spec.cv.scoring} is not a ${spec.task} metric (use one of ${reportedMetricNames(spec.task).join(', ')})` });
+      }
+      if (spec.task !== undefined) checkModelsForTask(spec, spec.task, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+      checkPipelineDimensions(spec, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       if ((metric === 'cv_mean' || metric === 'cv_std') && spec.cv.folds === 0) {
         ctx.addIssue({ code: 'custom', path: ['objective', 'metric'], message: `objective ${metric} needs cross-validation, but cv.folds is 0 (set cv.folds to 2..20 or rank by a test metric)` });
       }
@@ -129,13 +141,74 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
       }
     })
     .transform((spec) => {
-      // The objective's goal is filled in here, where cv.scoring is known (cv_mean takes its direction).
-      const registry = new MetricRegistry({ cvScoring: spec.cv.folds >= 2 ? spec.cv.scoring : null, objective: spec.objective, ...(spec.metrics === undefined ? {} : { declared: spec.metrics }) });
-      const objective = registry.objective;
       const pair = spec.dataset.train !== undefined || spec.dataset.test !== undefined;
-      if (pair || spec.split !== undefined) return { ...spec, objective };
-      return { ...spec, objective, split: SplitSpecSchema.parse({}) };
+      if (pair || spec.split !== undefined) return spec;
+      return { ...spec, split: SplitSpecSchema.parse({}) };
     });
+}
+
+/** The test metrics a task's trials report; both tasks' while it is unknown. */
+function reportedMetricNames(task: SpecTask): readonly string[] {
+  if (task === 'regression') return REGRESSION_METRIC_NAMES;
+  if (task === 'classification') return CLASSIFICATION_METRIC_NAMES;
+  return [...CLASSIFICATION_METRIC_NAMES, ...REGRESSION_METRIC_NAMES];
+}
+
+type Report = (path: PropertyKey[], message: string) => void;
+
+/**
+ * Checks every model and param of a spec against one task's estimators: run by the schema when the
+ * sweep file names its task, and at submit once the task is inferred from the data.
+ */
+export function checkModelsForTask(spec: Pick<SweepSpec, 'trials' | 'search'>, task: 'classification' | 'regression', report: Report): void {
+  const names: readonly string[] = MODEL_NAMES_BY_TASK[task];
+  const unknown = (model: string): string =>
+    `${model} is not a ${task} model (${task} models: ${names.join(', ')}${task === 'classification' ? '' : '; is the target categorical? set task: classification'})`;
+  const trials = spec.trials ?? [];
+  for (let i = 0; i < trials.length; i++) {
+    const trial = trials[i]!;
+    if (!names.includes(trial.model)) report(['trials', i, 'model'], unknown(trial.model));
+    else checkExplicitParams(trial.model, trial.params, (path, message) => report(['trials', i, 'params', ...path], message), task);
+  }
+  const space = spec.search?.space ?? [];
+  for (let e = 0; e < space.length; e++) {
+    const entry = space[e]!;
+    if (!names.includes(entry.model)) {
+      report(['search', 'space', e, 'model'], unknown(entry.model));
+      continue;
+    }
+    for (const [key, value] of Object.entries(entry.params)) {
+      if (key.startsWith(PIPELINE_PARAM_PREFIX)) continue;
+      parseSearchParam(entry.model, key, value, spec.search!.method, (path, message) => report(['search', 'space', e, 'params', key, ...path], message), task);
+    }
+  }
+}
+
+/** Every pipeline setting a trial or search entry names must give a valid pipeline with the sweep's. */
+function checkPipelineDimensions(spec: Pick<SweepSpec, 'trials' | 'search' | 'pipeline'>, report: Report): void {
+  const check = (path: PropertyKey[], key: string, value: unknown): void => {
+    try {
+      const applied = applyPipelineOverride(spec.pipeline, key, value);
+      const parsed = PipelineSpecSchema.safeParse(applied);
+      if (!parsed.success) report(path, `${key.slice(PIPELINE_PARAM_PREFIX.length)} = ${describeValue(value)} does not give a valid pipeline: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+    } catch (error) {
+      report(path, error instanceof Error ? error.message : String(error));
+    }
+  };
+  const trials = spec.trials ?? [];
+  for (let i = 0; i < trials.length; i++) {
+    for (const [key, value] of Object.entries(trials[i]!.params)) {
+      if (key.startsWith(PIPELINE_PARAM_PREFIX)) check(['trials', i, 'pipeline', key.slice(PIPELINE_PARAM_PREFIX.length)], key, value);
+    }
+  }
+  const space = spec.search?.space ?? [];
+  for (let e = 0; e < space.length; e++) {
+    for (const [key, dimension] of Object.entries(space[e]!.params)) {
+      if (!key.startsWith(PIPELINE_PARAM_PREFIX)) continue;
+      const values = typeof dimension === 'object' && dimension !== null && 'values' in dimension ? dimension.values : [dimension];
+      for (const value of values) check(['search', 'space', e, 'pipeline', key.slice(PIPELINE_PARAM_PREFIX.length)], key, value);
+    }
+  }
 }
 
 /** A sweep file as written (dataset files may be local paths). */

@@ -45,6 +45,28 @@ export const SweepSummarySchema = z.object({
 });
 export type SweepSummary = z.infer<typeof SweepSummarySchema>;
 
+/** One column of the training table as the reader inferred it. */
+export const ColumnReportSchema = z.object({
+  name: z.string(),
+  type: z.enum(['numeric', 'categorical']),
+  missing: z.number().int(),
+  categories: z.number().int().nullable(),
+});
+
+/** The training part of a sweep's data as read at submit: what the models were trained on. */
+export const DataReportSchema = z.object({
+  rows: z.number().int(),
+  columns: z.array(ColumnReportSchema),
+  target: z
+    .object({
+      name: z.string(),
+      task: z.enum(['classification', 'regression']),
+      classes: z.number().int().nullable(),
+      numericClasses: z.boolean().nullable(),
+    })
+    .optional(),
+});
+
 export const SweepStatusSchema = SweepSummarySchema.extend({
   percent: z.number(),
   startedAt: z.number().nullable(),
@@ -54,6 +76,10 @@ export const SweepStatusSchema = SweepSummarySchema.extend({
   best: TrialRecordSchema.nullable(),
   /** Live workers (heartbeat within 3 intervals), with the trials they are training. */
   workers: z.array(WorkerInfoSchema),
+  /** The learning task the sweep trains for. */
+  task: z.enum(['classification', 'regression']),
+  /** The training table as read at submit (rows, target, column types); null for sweeps from before schemas were kept. */
+  data: DataReportSchema.nullable(),
 });
 export type SweepStatus = z.infer<typeof SweepStatusSchema>;
 

@@ -52,6 +52,11 @@ export function estimateTrialMemoryBytes(model: string, params: Readonly<Record<
       model_ = p * p * 8 * 2 + rows * outputs * 8 * 3;
       break;
     }
+    case 'linear_regression':
+    case 'ridge':
+      // Normal equations: the (features + 1)² Gram matrix, its factor, and per-row residuals.
+      model_ = (features + 1) * (features + 1) * 8 * 2 + rows * 8 * 2;
+      break;
     case 'decision_tree':
       model_ = treeNodes(rows, maxDepthOf(params, null), numberParam(params, 'min_samples_leaf', 1)) * (NODE_BYTES + classes * 8);
       break;

@@ -8,7 +8,7 @@
  */
 import { InvalidInputError } from '../errors/index.js';
 import { seedFrom } from '../ml/random/rng.js';
-import type { ModelName } from '../schemas/model-params.schema.js';
+import type { AnyModelName } from '../schemas/model-params.schema.js';
 import { formatCount, gridPointCount } from '../schemas/search-space.schema.js';
 import type { SearchSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
 import { axesPointCount, gridAxes } from './grid.js';
@@ -23,7 +23,7 @@ export interface TrialPlan {
   index: number;
   /** Unique within the sweep (duplicates get `#2`, `#3`, …). */
   name: string;
-  model: ModelName;
+  model: AnyModelName;
   /** Which entry of its segment (search-space entry, or explicit trial) the trial came from. */
   entry: number;
   /** The params as written or drawn (model defaults are applied by the estimator, not here). */

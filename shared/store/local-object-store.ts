@@ -4,7 +4,7 @@
  * directory → fsync → rename, so a crash never leaves a half-written artefact under its final name.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SweepqError } from '../errors/index.js';
 import { assertObjectKey } from './object-key.js';
@@ -52,6 +52,43 @@ export class LocalObjectStore implements ObjectStore {
       }
       await syncDirectory(dir);
     });
+  }
+
+  async putFile(key: string, file: string, _options?: PutOptions): Promise<void> {
+    const target = this.pathOf(key);
+    const dir = path.dirname(target);
+    const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    await this.wrap('put', key, async () => {
+      await mkdir(dir, { recursive: true });
+      try {
+        await copyFile(file, temp);
+        const handle = await open(temp, 'r+');
+        try {
+          await handle.sync();
+        } finally {
+          await handle.close();
+        }
+        await rename(temp, target);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+      await syncDirectory(dir);
+    });
+  }
+
+  async getToFile(key: string, file: string): Promise<void> {
+    const source = this.pathOf(key);
+    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await copyFile(source, temp);
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      const code = errnoCode(error);
+      if (code !== undefined && MISSING_CODES.has(code) && !(await this.exists(key))) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Buffer> {

@@ -14,6 +14,10 @@
  *   attempt from an AsyncLocalStorage, so a timed-out attempt really aborts its socket.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { Readable } from 'node:stream';
@@ -211,6 +215,35 @@ export class MinioObjectStore implements ObjectStore {
     await this.call('put', key, async () => {
       await this.client.putObject(this.bucket, key, bytes, bytes.length, metadata);
     });
+  }
+
+  async putFile(key: string, file: string, options?: PutOptions): Promise<void> {
+    assertObjectKey(key);
+    const metadata = { 'Content-Type': options?.contentType ?? 'application/octet-stream' };
+    // A fresh stream per attempt: a retried upload starts from the file's beginning.
+    await this.call('put', key, async () => {
+      const size = (await stat(file)).size;
+      await this.client.putObject(this.bucket, key, createReadStream(file), size, metadata);
+    });
+  }
+
+  async getToFile(key: string, file: string): Promise<void> {
+    assertObjectKey(key);
+    const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await this.call('get', key, async () => {
+        try {
+          const stream = await this.client.getObject(this.bucket, key);
+          await pipeline(stream, createWriteStream(temp));
+        } catch (error) {
+          if (isMissing(error)) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
+          throw error;
+        }
+      });
+      await rename(temp, file);
+    } finally {
+      await rm(temp, { force: true });
+    }
   }
 
   async get(key: string): Promise<Buffer> {

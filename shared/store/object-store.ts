@@ -18,6 +18,16 @@ export interface ObjectStore {
   put(key: string, body: Buffer | string, options?: PutOptions): Promise<void>;
   /** Reads the whole object. @throws SweepqError('NOT_FOUND') when the key does not exist. */
   get(key: string): Promise<Buffer>;
+  /**
+   * Writes a local file as the object, streamed (datasets of hundreds of MB are never held in memory);
+   * same atomicity as `put`.
+   */
+  putFile(key: string, file: string, options?: PutOptions): Promise<void>;
+  /**
+   * Streams the object into a local file (written to `file` only when complete).
+   * @throws SweepqError('NOT_FOUND') when the key does not exist.
+   */
+  getToFile(key: string, file: string): Promise<void>;
   exists(key: string): Promise<boolean>;
   /** Deletes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;

@@ -9,14 +9,22 @@
  * interrupted downloads are removed.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SweepqError } from '../errors/index.js';
-import { datasetKey, Sha256Schema } from '../schemas/sweep-context.schema.js';
+import { datasetKey, Sha256Schema, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../store/object-store.js';
 
 export function sha256Hex(bytes: Buffer | string): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** SHA-256 of a file, streamed (a dataset of hundreds of MB is never held in memory). */
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** errno codes that mean this machine's disk, not the trial or the network, is at fault. */
@@ -42,9 +50,9 @@ export class DatasetCache {
   ) {}
 
   /** Local path of the dataset with this hash, downloading it first if needed (or if its file vanished). */
-  async localPath(sha256: string): Promise<string> {
+  async localPath(sha256: string, format: DatasetFormat = 'csv'): Promise<string> {
     Sha256Schema.parse(sha256);
-    const file = path.join(this.dir, `${sha256}.csv`);
+    const file = path.join(this.dir, `${sha256}.${format}`);
     if (this.verified.has(sha256)) {
       if (await exists(file)) return file;
       // Deleted behind our back (a cleaner, an operator): fetch it again rather than fail the trial.
@@ -52,7 +60,7 @@ export class DatasetCache {
     }
     let pending = this.pending.get(sha256);
     if (!pending) {
-      pending = this.download(sha256, file)
+      pending = this.download(sha256, format, file)
         .then((result) => {
           this.verified.add(sha256);
           return result;
@@ -63,9 +71,6 @@ export class DatasetCache {
     return pending;
   }
 
-  async readText(sha256: string): Promise<string> {
-    return readFile(await this.localPath(sha256), 'utf8');
-  }
 
   /** Removes temp files left by downloads a crash interrupted. */
   async removeTempFiles(): Promise<number> {
@@ -100,25 +105,31 @@ export class DatasetCache {
     }
   }
 
-  private async download(sha256: string, file: string): Promise<string> {
+  private async download(sha256: string, format: DatasetFormat, file: string): Promise<string> {
     try {
-      const bytes = await readFile(file, { flag: 'r' });
-      if (sha256Hex(bytes) === sha256) return file;
+      if ((await sha256OfFile(file)) === sha256) return file;
     } catch {
       // not cached (or unreadable): fetch below
     }
-    const bytes = await this.store.get(datasetKey(sha256));
-    if (sha256Hex(bytes) !== sha256) {
-      throw new SweepqError('INTERNAL', `dataset ${sha256} in the store does not match its hash; re-upload it`);
-    }
     const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(temp, bytes);
-      await rename(temp, file);
-    } catch (error) {
+      try {
+        await mkdir(this.dir, { recursive: true });
+      } catch (error) {
+        throw asLocalIoError(error, `cannot write the dataset cache in ${this.dir}`);
+      }
+      // Streamed to disk, then checked against its hash: a corrupt object never trains.
+      await this.store.getToFile(datasetKey(sha256, format), temp).catch((error: unknown) => {
+        throw asLocalIoError(error, `cannot write the dataset cache in ${this.dir}`);
+      });
+      if ((await sha256OfFile(temp)) !== sha256) {
+        throw new SweepqError('INTERNAL', `dataset ${sha256} in the store does not match its hash; re-upload it`);
+      }
+      await rename(temp, file).catch((error: unknown) => {
+        throw asLocalIoError(error, `cannot write the dataset cache in ${this.dir}`);
+      });
+    } finally {
       await rm(temp, { force: true }).catch(() => undefined);
-      throw asLocalIoError(error, `cannot write the dataset cache in ${this.dir}`);
     }
     return file;
   }

@@ -4,11 +4,17 @@
  * are turned back into SweepqError with the server's code, so `sweepq` exits with the same code
  * (2 for INVALID_*) whether it talks to Redis directly or through the API.
  */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { ReadableStream } from 'node:stream/web';
 import type { z } from 'zod';
 import { ERROR_CODES, SweepqError, type ErrorCode, type ErrorLocation } from '../errors/index.js';
 import {
   ApiErrorBodySchema,
+  ApiRoleSchema,
   DatasetUploadResultSchema,
+  LoginLinkSchema,
   ExperimentListSchema,
   RetryResultSchema,
   SubmitResultSchema,
@@ -24,13 +30,17 @@ import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-c
 export interface HttpSweepClientOptions {
   /** API root, e.g. `http://localhost:8080`. */
   baseUrl: string;
-  /** Bearer token (SWEEPQ_API_TOKEN); sent on every request when set. */
+  /** Write token (SWEEPQ_API_TOKEN): sent on writes, and on reads when there is no read token. */
   token?: string | undefined;
+  /** Read token (SWEEPQ_API_READ_TOKEN): sent on reads; on writes only when there is no write token (→ 403). */
+  readToken?: string | undefined;
   /** Per-request timeout; default 30 s. Artefact downloads use the same budget. */
   timeoutMs?: number | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Slowest upload rate a dataset upload is given time for: 1 MiB/s. */
+const MIN_UPLOAD_BYTES_PER_MS = 1048.576;
 
 function isErrorCode(code: string): code is ErrorCode {
   return Object.prototype.hasOwnProperty.call(ERROR_CODES, code);
@@ -39,6 +49,7 @@ function isErrorCode(code: string): code is ErrorCode {
 export class HttpSweepClient implements SweepClient {
   private readonly baseUrl: string;
   private readonly token: string | undefined;
+  private readonly readToken: string | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: HttpSweepClientOptions) {
@@ -53,11 +64,32 @@ export class HttpSweepClient implements SweepClient {
     }
     this.baseUrl = url.href.replace(/\/+$/, '');
     this.token = options.token === undefined || options.token === '' ? undefined : options.token;
+    this.readToken = options.readToken === undefined || options.readToken === '' ? undefined : options.readToken;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
-    const res = await this.request('POST', '/datasets', { body: bytes, contentType: 'application/octet-stream' });
+  /**
+   * Streams a local data file to `POST /datasets` (never held whole in memory). The request's time
+   * budget grows with the file: the configured timeout, or 1 MiB/s, whichever is longer.
+   */
+  async uploadDatasetFile(file: string): Promise<{ sha256: string }> {
+    const size = (await stat(file)).size;
+    return this.upload(createReadStream(file), size);
+  }
+
+  /** Streams `body` to `POST /datasets`; the server enforces its own limit (`limitBytes` is the caller's). */
+  async uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string }> {
+    return this.upload(body, undefined, limitBytes);
+  }
+
+  private async upload(stream: Readable, size: number | undefined, expectedMax?: number): Promise<{ sha256: string }> {
+    const budgetBytes = size ?? expectedMax ?? 0;
+    const res = await this.request('POST', '/datasets', {
+      body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+      contentType: 'application/octet-stream',
+      ...(size === undefined ? {} : { contentLength: size }),
+      timeoutMs: Math.max(this.timeoutMs, Math.ceil(budgetBytes / MIN_UPLOAD_BYTES_PER_MS)),
+    });
     return this.parse(DatasetUploadResultSchema, await this.json(res));
   }
 
@@ -133,27 +165,39 @@ export class HttpSweepClient implements SweepClient {
     return this.parse(RetryResultSchema, await this.json(res));
   }
 
+  /**
+   * A one-time login link for a browser (`sweepq ui`): opening it gives a session of `role` (default:
+   * the role of the token sent) and lands on the dashboard.
+   */
+  async createLoginLink(role?: z.infer<typeof ApiRoleSchema>): Promise<z.infer<typeof LoginLinkSchema>> {
+    const res = await this.request('POST', '/auth/login-links', { body: JSON.stringify(role === undefined ? {} : { role }), contentType: 'application/json' });
+    return this.parse(LoginLinkSchema, await this.json(res));
+  }
+
   /** Nothing to release: fetch keeps no per-client connection pool we own. */
   async close(): Promise<void> {}
 
   private async request(
     method: 'GET' | 'POST',
     path: string,
-    options: { body?: string | Buffer; contentType?: string } = {},
+    options: { body?: string | Buffer | ReadableStream<Uint8Array>; contentType?: string; contentLength?: number; timeoutMs?: number } = {},
   ): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.token !== undefined) headers.authorization = `Bearer ${this.token}`;
+    const token = method === 'GET' ? (this.readToken ?? this.token) : (this.token ?? this.readToken);
+    if (token !== undefined) headers.authorization = `Bearer ${token}`;
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
+    if (options.contentLength !== undefined) headers['content-length'] = String(options.contentLength);
+    const body = options.body;
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl}${path}`, {
         method,
         headers,
         // A Buffer is not a BodyInit in the DOM typings; a copy into a plain Uint8Array is (one copy of
-        // a size-limited upload).
-        ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : new Uint8Array(options.body) }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+        // a size-limited upload). A stream is sent as it is read (undici needs duplex: 'half').
+        ...(body === undefined ? {} : body instanceof ReadableStream ? { body, duplex: 'half' } : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
+        signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
+      } as RequestInit);
     } catch (cause) {
       throw this.transportError(cause, method, path);
     }
@@ -198,7 +242,7 @@ export class HttpSweepClient implements SweepClient {
     }
     const parsed = ApiErrorBodySchema.safeParse(body);
     if (!parsed.success) {
-      const code: ErrorCode = res.status === 401 ? 'UNAUTHORIZED' : res.status === 404 ? 'NOT_FOUND' : res.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'INTERNAL';
+      const code: ErrorCode = res.status === 401 ? 'UNAUTHORIZED' : res.status === 403 ? 'FORBIDDEN' : res.status === 404 ? 'NOT_FOUND' : res.status === 413 ? 'PAYLOAD_TOO_LARGE' : res.status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
       return new SweepqError(code, `the sweepq API answered HTTP ${res.status} ${res.statusText}`.trim());
     }
     const { code, message, location, details } = parsed.data.error;

@@ -1,48 +1,56 @@
 /**
- * CLI side of a sweep file: read it, validate it, read and validate every local CSV it names, and
- * return the spec rewritten to `{sha256}` references (what the API accepts) plus the bytes to upload.
+ * CLI side of a sweep file: read it, validate it, check the local data files it names exactly as the
+ * server will (typed tables: CSV, gzip CSV or Parquet, streamed — never held whole in memory), and
+ * return the spec rewritten to `{sha256}` references (what the API accepts) plus the files to upload.
  * Local paths are relative to the sweep file's folder; absolute paths and `..` are allowed, since the
  * CLI reads files its user names (the server never sees a path).
  */
-import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { InvalidInputError } from '../errors/index.js';
-import type { Dataset } from '../ml/dataset/dataset.js';
-import { parseCsv } from '../ml/dataset/read-csv.js';
+import { detectFileFormat } from '../ml/dataset/read-table.js';
 import type { LocalFileRef } from '../schemas/dataset-spec.schema.js';
-import type { ResolvedSweepSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
+import type { DatasetFormat } from '../schemas/sweep-context.schema.js';
+import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
+import { assertTrialLimit } from '../search/expand-trials.js';
+import { sha256OfFile } from './dataset-cache.js';
 import { MAX_SWEEP_FILE_BYTES, parseResolvedSweepSpec, parseSweepFileText, specError, type Locator } from './parse-sweep-file.js';
+import { checkSweepData, type SweepDataCheck } from './sweep-data.js';
 
-/** Largest CSV a sweep file may reference. */
-export const MAX_DATASET_FILE_BYTES = 200 * 1024 * 1024;
+/** Largest data file a sweep file may reference (the server's own upload limit applies as well). */
+export const MAX_DATASET_FILE_BYTES = 4 * 1024 * 1024 * 1024;
 
 export type DatasetFileRole = 'csv' | 'train' | 'test';
 
-/** A local CSV named by a sweep file, read and validated, ready to upload. */
+/** A local data file named by a sweep file, checked, ready to upload (streamed from its path). */
 export interface LocalDatasetFile {
   role: DatasetFileRole;
   /** The path as shown to the user (the sweep file's folder joined with the reference). */
   path: string;
-  /** SHA-256 of `bytes`, lowercase hex: the dataset's store address. */
+  /** Absolute path to read. */
+  absolutePath: string;
+  /** SHA-256 of the file's bytes, lowercase hex: the dataset's store address. */
   sha256: string;
-  bytes: Buffer;
+  format: DatasetFormat;
 }
 
 export interface LoadedSweepFile {
   /** The spec with every local path replaced by `{ sha256 }`. */
   spec: ResolvedSweepSpec;
   files: LocalDatasetFile[];
+  /** The data checks' findings (task, scoring, schema); null when the data was not all local. */
+  data: SweepDataCheck | null;
 }
 
 const ROLES: readonly DatasetFileRole[] = ['csv', 'train', 'test'];
 
 /**
- * Reads, validates and resolves a sweep file and the CSVs it references.
- * @throws InvalidInputError `INVALID_SPEC` (sweep file; located at its line), `INVALID_CSV` (a CSV;
- *   located in the CSV), `LIMIT_EXCEEDED` (a file too large).
+ * Reads, validates and resolves a sweep file and checks the data files it references; with
+ * `maxTrials`, refuses a sweep planning more trials before reading any data.
+ * @throws InvalidInputError `INVALID_SPEC` (sweep file; located at its line), `INVALID_CSV` (a data
+ *   file; located in it), `LIMIT_EXCEEDED` (a file too large).
  */
-export async function loadSweepFile(path: string): Promise<LoadedSweepFile> {
+export async function loadSweepFile(path: string, options: { maxTrials?: number } = {}): Promise<LoadedSweepFile> {
   const bytes = await readBounded(path, MAX_SWEEP_FILE_BYTES, 'sweep file', (message, cause) => {
     return new InvalidInputError('INVALID_SPEC', message, { cause, location: { file: path } });
   });
@@ -53,52 +61,75 @@ export async function loadSweepFile(path: string): Promise<LoadedSweepFile> {
 
   const baseDir = dirname(path);
   const files: LocalDatasetFile[] = [];
-  const datasets = new Map<DatasetFileRole, Dataset>();
   const resolvedRefs: Partial<Record<DatasetFileRole, { sha256: string }>> = {};
+  let remote = false;
   for (const role of ROLES) {
     const ref: LocalFileRef | undefined = spec.dataset[role];
     if (ref === undefined) continue;
     if (typeof ref !== 'string') {
+      remote = true;
       resolvedRefs[role] = { sha256: ref.sha256 };
       continue;
     }
     const shown = isAbsolute(ref) ? ref : join(baseDir, ref);
-    const file = await readDatasetFile(path, resolve(baseDir, ref), shown, role, locate);
-    const csvText = decodeUtf8(file, (line, column) =>
-      new InvalidInputError('INVALID_CSV', `${shown} line ${line}: the file is not UTF-8 text (is it a binary file? save the CSV as UTF-8)`, {
-        location: { file: shown, line, column },
-      }),
-    );
-    const nul = csvText.indexOf('\u0000');
-    if (nul >= 0) {
-      const { line, column } = positionOf(csvText, nul);
-      throw new InvalidInputError('INVALID_CSV', `${shown} line ${line}: the file contains NUL bytes, so it is binary, not CSV text (export the data as CSV)`, {
-        location: { file: shown, line, column },
-      });
-    }
-    datasets.set(role, parseCsv(csvText, { target: spec.dataset.target, source: shown }));
-    const sha256 = createHash('sha256').update(file).digest('hex');
-    files.push({ role, path: shown, sha256, bytes: file });
+    const absolutePath = resolve(baseDir, ref);
+    await checkDatasetFile(path, absolutePath, shown, role, locate);
+    const format = await detectFileFormat(absolutePath, shown);
+    const sha256 = await sha256OfFile(absolutePath);
+    files.push({ role, path: shown, absolutePath, sha256, format });
     resolvedRefs[role] = { sha256 };
   }
-
-  checkSplitFits(spec, datasets.get('csv'), path, locate);
-  const train = datasets.get('train');
-  const test = datasets.get('test');
-  if (train !== undefined && test !== undefined) {
-    checkSameColumns(train, test, files.find((f) => f.role === 'train')?.path ?? 'train', files.find((f) => f.role === 'test')?.path ?? 'test');
-  }
-
   const resolvedSpec = parseResolvedSweepSpec({ ...spec, dataset: { ...spec.dataset, ...resolvedRefs } }, { source: path });
-  return { spec: resolvedSpec, files };
+  // Cheap checks first: an oversized grid is refused before its data is read.
+  if (options.maxTrials !== undefined) assertTrialLimit(resolvedSpec, options.maxTrials);
+
+  // The server's data checks, run here first when every file is local: a sweep the server would
+  // refuse never uploads its data. A spec naming uploaded {sha256} datasets is checked by the server.
+  let data: SweepDataCheck | null = null;
+  const train = files.find((f) => f.role === 'csv' || f.role === 'train');
+  if (!remote && train !== undefined) {
+    const test = files.find((f) => f.role === 'test');
+    const split = test !== undefined || resolvedSpec.split === undefined ? null : resolvedSpec.split;
+    try {
+      data = await checkSweepData(resolvedSpec, split, {
+        train: train.absolutePath,
+        test: test?.absolutePath ?? null,
+        trainSource: train.path,
+        ...(test === undefined ? {} : { testSource: test.path }),
+      });
+    } catch (error) {
+      throw locatedInSweepFile(error, path, locate);
+    }
+  }
+  return { spec: resolvedSpec, files, data };
 }
 
-async function readBounded(
-  path: string,
-  limit: number,
-  what: string,
-  unreadable: (message: string, cause: unknown) => InvalidInputError,
-): Promise<Buffer> {
+/** A spec problem found in the data (split, folds, columns, task) points at its line in the sweep file. */
+function locatedInSweepFile(error: unknown, sweepPath: string, locate: Locator): unknown {
+  if (!(error instanceof InvalidInputError) || error.code !== 'INVALID_SPEC') return error;
+  const reported = error.location?.path;
+  if (reported === undefined) return error;
+  // The table reader names its own options (`columns.drop`); in a sweep file they sit under dataset.
+  const where = reported.startsWith('columns') ? `dataset.${reported}` : reported;
+  const segments = where.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  let position: { line: number; column: number } | undefined;
+  // The nearest located ancestor: a default value (e.g. cv.scoring left out) has no line of its own.
+  for (let n = segments.length; position === undefined && n > 0; n--) position = locate(segments.slice(0, n));
+  return specError(sweepPath, [{ path: where, message: error.message, ...(position === undefined ? {} : { line: position.line, column: position.column }) }], error);
+}
+
+async function readBounded(path: string, limit: number, what: string, unreadable: (message: string, cause: unknown) => InvalidInputError): Promise<Buffer> {
+  await statBounded(path, limit, what, unreadable);
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'read error';
+    throw unreadable(`cannot read ${what} ${path} (${code}; check the path and permissions)`, error);
+  }
+}
+
+/** Checks `path` is a readable file of at most `limit` bytes. */
+async function statBounded(path: string, limit: number, what: string, unreadable: (message: string, cause: unknown) => InvalidInputError): Promise<void> {
   let size: number;
   try {
     const info = await stat(path);
@@ -115,26 +146,19 @@ async function readBounded(
       details: { bytes: size, limit },
     });
   }
-  try {
-    return await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'read error';
-    throw unreadable(`cannot read ${what} ${path} (${code}; check the path and permissions)`, error);
-  }
 }
 
-/** Reads a referenced CSV; a missing file is a sweep-file error located at the reference. */
-function readDatasetFile(sweepPath: string, absolute: string, shown: string, role: DatasetFileRole, locate: Locator): Promise<Buffer> {
-  return readBounded(absolute, MAX_DATASET_FILE_BYTES, `dataset.${role} file`, (message, cause) => {
+/** Checks a referenced data file exists and fits the size limit; a missing file is a sweep-file error located at the reference. */
+async function checkDatasetFile(sweepPath: string, absolute: string, shown: string, role: DatasetFileRole, locate: Locator): Promise<void> {
+  await statBounded(absolute, MAX_DATASET_FILE_BYTES, `dataset.${role} file`, (message, cause) => {
     const position = locate(['dataset', role]);
-    const error = specError(sweepPath, [
+    return specError(sweepPath, [
       {
         path: `dataset.${role}`,
         message: `${message.replace(absolute, shown)} (paths are relative to the sweep file's folder)`,
         ...(position === undefined ? {} : { line: position.line, column: position.column }),
       },
     ], cause);
-    return error;
   });
 }
 
@@ -159,48 +183,4 @@ function positionOf(text: string, offset: number): { line: number; column: numbe
     }
   }
   return { line, column: offset - lineStart + 1 };
-}
-
-/** The test split must leave training rows (scikit-learn's train_test_split rule). */
-function checkSplitFits(spec: SweepSpec, dataset: Dataset | undefined, sweepPath: string, locate: Locator): void {
-  if (dataset === undefined || spec.split === undefined) return;
-  const n = dataset.nRows;
-  const testSize = spec.split.test_size;
-  const nTest = testSize < 1 ? Math.ceil(testSize * n) : testSize;
-  if (nTest >= n || nTest < 1) {
-    const position = locate(['split', 'test_size']);
-    throw specError(sweepPath, [
-      {
-        path: 'split.test_size',
-        message: `test_size ${testSize} gives ${nTest} test rows out of ${n}, leaving ${Math.max(0, n - nTest)} to train on (use a smaller test_size, or more data)`,
-        ...(position === undefined ? {} : { line: position.line, column: position.column }),
-      },
-    ]);
-  }
-}
-
-/** train and test must have the same feature columns in the same order, and no class unseen in train. */
-function checkSameColumns(train: Dataset, test: Dataset, trainPath: string, testPath: string): void {
-  const a = train.featureNames;
-  const b = test.featureNames;
-  let same = a.length === b.length;
-  for (let i = 0; same && i < a.length; i++) same = a[i] === b[i];
-  if (!same) {
-    const onlyTrain = a.filter((name) => !b.includes(name)).slice(0, 5);
-    const onlyTest = b.filter((name) => !a.includes(name)).slice(0, 5);
-    const detail =
-      onlyTrain.length === 0 && onlyTest.length === 0
-        ? 'the same columns in a different order'
-        : `${onlyTrain.length > 0 ? `only in train: ${onlyTrain.join(', ')}` : ''}${onlyTrain.length > 0 && onlyTest.length > 0 ? '; ' : ''}${onlyTest.length > 0 ? `only in test: ${onlyTest.join(', ')}` : ''}`;
-    throw new InvalidInputError('INVALID_CSV', `${testPath}: feature columns differ from ${trainPath} (${detail}); train and test need the same columns in the same order`, {
-      location: { file: testPath, line: 1 },
-    });
-  }
-  for (const label of test.classes) {
-    if (!train.classes.includes(label)) {
-      throw new InvalidInputError('INVALID_CSV', `${testPath}: class "${label.slice(0, 40)}" does not occur in ${trainPath} (a model cannot predict a class it never saw; check the target column)`, {
-        location: { file: testPath, line: 1 },
-      });
-    }
-  }
 }

@@ -9,11 +9,17 @@ import type { z } from 'zod';
 import { InvalidInputError } from '../errors/index.js';
 import { describeValue, sweepIssueMessage, UNION_DEFAULT_MESSAGE } from '../schemas/spec-messages.js';
 import { ResolvedSweepSpecSchema, SweepSpecSchema, type ResolvedSweepSpec, type SweepSpec } from '../schemas/sweep-spec.schema.js';
+import { findOversizedMapping } from './find-oversized-mapping.js';
 
 /** Largest sweep file accepted: a legitimate sweep is a few KB; anything near this is a mistake or an attack. */
 export const MAX_SWEEP_FILE_BYTES = 1024 * 1024;
 /** Deepest nesting accepted; a sweep file needs about 6 levels. */
 export const MAX_SPEC_DEPTH = 64;
+/**
+ * Most keys in one mapping. A sweep file's largest mapping (the top level, a model's params) has a
+ * few dozen; a mapping of 100,000 keys only costs the parser time (see find-oversized-mapping.ts).
+ */
+export const MAX_KEYS_PER_MAPPING = 1000;
 /** Most issues spelled out in an error message (all of them are in `details`, up to this × 20). */
 const MAX_LISTED_ISSUES = 50;
 /** YAML aliases expanded at most this many times ("billion laughs" guard). */
@@ -126,25 +132,27 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
     if (deeperThan(value, MAX_SPEC_DEPTH)) {
       throw syntaxError(source, 1, 1, `the document is nested too deeply, more than ${MAX_SPEC_DEPTH} levels (a sweep file needs about 6; check the structure)`);
     }
+    refuseOversizedMappings(text, source);
     const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false });
+    // Duplicate keys are found by checkMappings in one pass: the yaml library's own check
+    // (uniqueKeys) compares every key with every other.
+    const doc = parseDocument(text, { uniqueKeys: false, lineCounter, prettyErrors: false });
     locate = makeLocator(doc, lineCounter);
-    const duplicates = doc.errors.filter((e) => e.code === 'DUPLICATE_KEY');
-    if (duplicates.length > 0) {
-      const issues = duplicates.map((e) => yamlIssue(e, lineCounter, text));
-      throw specError(source, issues);
-    }
+    checkMappings(doc, lineCounter, source);
     checkTree(value, source, locate);
   } else {
     const estimate = estimateYamlDepth(text, YAML_PRESCAN_DEPTH);
     if (estimate.depth > YAML_PRESCAN_DEPTH) {
       throw syntaxError(source, estimate.line, 1, `the document is nested too deeply (more than ${MAX_SPEC_DEPTH} levels; a sweep file needs about 6)`);
     }
+    refuseOversizedMappings(text, source);
     const lineCounter = new LineCounter();
     // prettyErrors stays off: its context rendering ran out of memory on a 10,000-deep flow sequence.
-    const doc = parseDocument(text, { uniqueKeys: true, lineCounter, prettyErrors: false, schema: 'core' });
+    // uniqueKeys stays off: checkMappings finds duplicates in linear time (see the JSON branch).
+    const doc = parseDocument(text, { uniqueKeys: false, lineCounter, prettyErrors: false, schema: 'core' });
     const problems = [...doc.errors, ...doc.warnings];
     if (problems.length > 0) throw specError(source, problems.map((e) => yamlIssue(e, lineCounter, text)));
+    checkMappings(doc, lineCounter, source);
     // `? [a, b]: c` keys would be stringified by toJS (with a process warning): refuse them instead.
     const complexKeys: SpecIssue[] = [];
     visit(doc, {
@@ -366,6 +374,58 @@ function yamlIssue(error: { code: string; message: string; pos: [number, number]
   if (error.code === 'RESOURCE_EXHAUSTION') message = `the document is nested too deeply or too large (${message})`;
   const hint = YAML_HINTS[error.code] ?? 'fix the YAML syntax here';
   return { path: '', message: `invalid YAML: ${message} (${hint})`, line: position.line, column: position.col };
+}
+
+/** Refuses text holding a mapping of more than {@link MAX_KEYS_PER_MAPPING} keys, before it is composed. */
+function refuseOversizedMappings(text: string, source: string): void {
+  const over = findOversizedMapping(text, MAX_KEYS_PER_MAPPING);
+  if (over !== undefined) throw tooManyKeys(source, over.line, over.column);
+}
+
+function tooManyKeys(source: string, line: number, column: number): InvalidInputError {
+  return syntaxError(source, line, column, `a mapping has more than ${MAX_KEYS_PER_MAPPING} keys (a sweep file needs a few dozen; list values under values: or trials: instead)`);
+}
+
+/**
+ * The exact per-mapping checks on the composed document, in one pass over every mapping: at most
+ * {@link MAX_KEYS_PER_MAPPING} keys, and no key twice (keys compare by type and value, as the yaml
+ * library's `uniqueKeys` does: `1` and `'1'` differ, `a` and `"a"` do not).
+ */
+function checkMappings(doc: Document, lineCounter: LineCounter, source: string): void {
+  const issues: SpecIssue[] = [];
+  let tooMany: InvalidInputError | undefined;
+  visit(doc, {
+    Map(_, map) {
+      if (map.items.length > MAX_KEYS_PER_MAPPING) {
+        const position = lineCounter.linePos((map.items[MAX_KEYS_PER_MAPPING]!.key as Node | null)?.range?.[0] ?? map.range?.[0] ?? 0);
+        tooMany = tooManyKeys(source, position.line, position.col);
+        return visit.BREAK;
+      }
+      const seen = new Set<string>();
+      for (const pair of map.items) {
+        const key = pair.key as Node | null;
+        if (!isScalar(key)) continue;
+        const id = `${typeof key.value}:${String(key.value)}`;
+        if (!seen.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        if (issues.length < MAX_LISTED_ISSUES) {
+          const position = lineCounter.linePos(key.range?.[0] ?? 0);
+          const shown = String(key.value);
+          issues.push({
+            path: '',
+            message: `invalid YAML: duplicate key ${JSON.stringify(shown.length > 40 ? `${shown.slice(0, 40)}…` : shown)} (${YAML_HINTS.DUPLICATE_KEY})`,
+            line: position.line,
+            column: position.col,
+          });
+        }
+      }
+      return undefined;
+    },
+  });
+  if (tooMany !== undefined) throw tooMany;
+  if (issues.length > 0) throw specError(source, issues);
 }
 
 /**

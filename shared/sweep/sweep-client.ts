@@ -4,6 +4,7 @@
  * (CLI with SWEEPQ_API_URL). The CLI is written against this interface only, so every command works
  * in every mode.
  */
+import type { Readable } from 'node:stream';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import type { TrialRecord, TrialStatus } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
@@ -37,8 +38,10 @@ export interface SubmitResult {
 }
 
 export interface SweepClient {
-  /** Stores a CSV dataset content-addressed; returns its sha256. Idempotent. */
-  uploadDataset(bytes: Buffer): Promise<{ sha256: string }>;
+  /** Stores a local data file (CSV, gzip CSV or Parquet), streamed from disk; returns its sha256. Idempotent. */
+  uploadDatasetFile(file: string): Promise<{ sha256: string }>;
+  /** Stores a dataset arriving as a stream, refused past `limitBytes`; returns its sha256. Idempotent. */
+  uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string }>;
   /** Validates a resolved sweep spec (datasets as `{sha256}`), plans its trials and starts feeding them. */
   submit(spec: unknown): Promise<SubmitResult>;
   /** Adds the trials of `spec` (same dataset and pipeline) to an existing sweep; keeps its results. */

@@ -1,62 +1,100 @@
 /**
- * Turns a submitted spec's dataset into content-addressed store objects and checks that it loads
- * (target column, classes, split, folds) — bad data is refused here, before anything is written.
- * Generated data (`make_classification`) is stored only after the checks pass.
+ * Turns a submitted spec's dataset into content-addressed store objects and checks that the data fits
+ * the sweep (target, task, models and metrics, one-hot widths, test against train, folds) — bad data is
+ * refused here, before anything is written. Generated data (`make_classification`) is stored only after
+ * the checks pass. Stored files are read from the local dataset cache as typed tables, streamed.
  */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { LimitsConfig } from '../config/config.js';
 import { InvalidInputError } from '../errors/index.js';
 import { applyMissing, makeClassification } from '../ml/dataset/make-classification.js';
 import { datasetToCsv } from '../ml/dataset/read-csv.js';
-import type { LimitsConfig } from '../config/config.js';
-import { datasetKey, Sha256Schema, type DatasetRef, type SweepContext, type TrialLimits } from '../schemas/sweep-context.schema.js';
+import type { SchemaReport } from '../ml/dataset/schema-report.js';
+import type { Task } from '../ml/dataset/table.js';
+import { datasetKey, Sha256Schema, type DatasetFormat, type DatasetRef, type SweepContext, type TrialLimits } from '../schemas/sweep-context.schema.js';
 import type { DataShape } from '../search/estimate-trial-memory.js';
 import type { ObjectStore } from '../store/index.js';
-import { assertDatasetFits } from './assert-dataset-fits.js';
-import { sha256Hex, type DatasetCache } from './dataset-cache.js';
+import { sha256OfFile, type DatasetCache } from './dataset-cache.js';
 import type { ResolvedSweepSpec } from './parse-sweep-file.js';
+import { checkSweepDataInThread } from './check-sweep-data-in-thread.js';
 
 export interface ResolvedContext {
   context: SweepContext;
-  /** The training data's shape, for the trials' memory estimates. */
+  /** The training data's shape after encoding, for the trials' memory estimates. */
   shape: DataShape;
+  /** Inferred column types and the target, shown by `status` and `sweepq run`. */
+  schema: SchemaReport;
+  task: Task;
 }
+
+const FORMATS: readonly DatasetFormat[] = ['csv', 'csv.gz', 'parquet'];
 
 export class SweepContextResolver {
   constructor(
     private readonly store: ObjectStore,
     private readonly datasets: DatasetCache,
-    private readonly upload: (bytes: Buffer) => Promise<{ sha256: string }>,
+    private readonly uploadFile: (file: string) => Promise<{ sha256: string; format: DatasetFormat }>,
     private readonly limits: Pick<LimitsConfig, 'trialMemoryMb' | 'trialMemoryMaxMb' | 'trialTimeoutS'>,
+    private readonly scratchDir: string,
   ) {}
 
   async resolve(spec: ResolvedSweepSpec): Promise<ResolvedContext> {
     const dataset = spec.dataset;
-    let ref: DatasetRef;
     // The schema fills split defaults for single-file datasets; train + test files have none.
     const split = spec.split === undefined ? null : { test_size: spec.split.test_size, random_state: spec.split.random_state, stratify: spec.split.stratify };
-    let generatedCsv: string | undefined;
-    if (dataset.make_classification !== undefined) {
-      let generated = makeClassification(dataset.make_classification);
-      if (dataset.missing !== undefined && dataset.missing.length > 0) generated = applyMissing(generated, dataset.missing);
-      generatedCsv = datasetToCsv(generated, dataset.target);
-      ref = { train: sha256Hex(generatedCsv), test: null, target: dataset.target, split };
-    } else if (dataset.csv !== undefined) {
-      ref = { train: await this.requireDataset(dataset.csv.sha256, 'dataset.csv'), test: null, target: dataset.target, split };
-    } else if (dataset.train !== undefined && dataset.test !== undefined) {
-      ref = {
-        train: await this.requireDataset(dataset.train.sha256, 'dataset.train'),
-        test: await this.requireDataset(dataset.test.sha256, 'dataset.test'),
+    let generated: string | undefined;
+    try {
+      let train: { sha256: string; format: DatasetFormat; file: string };
+      let test: { sha256: string; format: DatasetFormat; file: string } | null = null;
+      if (dataset.make_classification !== undefined) {
+        let data = makeClassification(dataset.make_classification);
+        if (dataset.missing !== undefined && dataset.missing.length > 0) data = applyMissing(data, dataset.missing);
+        await mkdir(this.scratchDir, { recursive: true });
+        generated = path.join(this.scratchDir, `generated-${randomBytes(6).toString('hex')}.csv`);
+        await writeFile(generated, datasetToCsv(data, dataset.target));
+        train = { sha256: await sha256OfFile(generated), format: 'csv', file: generated };
+      } else if (dataset.csv !== undefined) {
+        train = await this.stored(dataset.csv.sha256, 'dataset.csv');
+      } else if (dataset.train !== undefined && dataset.test !== undefined) {
+        train = await this.stored(dataset.train.sha256, 'dataset.train');
+        test = await this.stored(dataset.test.sha256, 'dataset.test');
+      } else {
+        throw new InvalidInputError('INVALID_SPEC', 'dataset needs exactly one of csv, train + test, or make_classification', { location: { path: 'dataset' } });
+      }
+      const refSplit = test === null ? split : null;
+      const check = await checkSweepDataInThread({ spec, split: refSplit, options: {}, files: {
+        train: train.file,
+        test: test?.file ?? null,
+        trainSource: `dataset ${train.sha256.slice(0, 12)}`,
+        ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
+      } });
+      const limits = this.trialLimits(spec);
+      // Stored only now that the checks passed: a refused spec writes nothing.
+      if (generated !== undefined) await this.uploadFile(generated);
+      const ref: DatasetRef = {
+        train: train.sha256,
+        test: test?.sha256 ?? null,
+        formats: { train: train.format, test: test?.format ?? null },
         target: dataset.target,
-        split: null,
+        ...(dataset.columns === undefined ? {} : { columns: dataset.columns }),
+        ...(dataset.delimiter === undefined ? {} : { delimiter: dataset.delimiter }),
+        ...(dataset.max_classes === undefined ? {} : { max_classes: dataset.max_classes }),
+        split: refSplit,
       };
-    } else {
-      throw new InvalidInputError('INVALID_SPEC', 'dataset needs exactly one of csv, train + test, or make_classification', { location: { path: 'dataset' } });
+      const context: SweepContext = {
+        v: 1,
+        dataset: ref,
+        pipeline: spec.pipeline,
+        cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle },
+        task: check.task,
+        limits,
+      };
+      return { context, shape: check.shape, schema: check.schema, task: check.task };
+    } finally {
+      if (generated !== undefined) await rm(generated, { force: true }).catch(() => undefined);
     }
-    const trainText = generatedCsv ?? (await this.datasets.readText(ref.train));
-    const testText = ref.test === null ? null : await this.datasets.readText(ref.test);
-    const shape = assertDatasetFits(ref, trainText, testText, spec.cv.folds);
-    const limits = this.trialLimits(spec);
-    if (generatedCsv !== undefined) await this.upload(Buffer.from(generatedCsv));
-    return { context: { v: 1, dataset: ref, pipeline: spec.pipeline, cv: { folds: spec.cv.folds, scoring: spec.cv.scoring, shuffle: spec.cv.shuffle }, limits }, shape };
   }
 
   /** The sweep's trial limits: its `limits:` block over the configured defaults, within the configured maximum. */
@@ -70,13 +108,14 @@ export class SweepContextResolver {
     return { memory_mb: memory, timeout_s: spec.limits?.timeout_s ?? this.limits.trialTimeoutS };
   }
 
-  private async requireDataset(sha256: string, where: string): Promise<string> {
+  /** An uploaded dataset: its format (which object exists) and its local cached copy. */
+  private async stored(sha256: string, where: string): Promise<{ sha256: string; format: DatasetFormat; file: string }> {
     Sha256Schema.parse(sha256);
-    if (!(await this.store.exists(datasetKey(sha256)))) {
-      throw new InvalidInputError('INVALID_SPEC', `${where}: dataset ${sha256} has not been uploaded; upload it first (POST /datasets, or submit with the CLI which uploads local files)`, {
-        location: { path: where },
-      });
+    for (const format of FORMATS) {
+      if (await this.store.exists(datasetKey(sha256, format))) return { sha256, format, file: await this.datasets.localPath(sha256, format) };
     }
-    return sha256;
+    throw new InvalidInputError('INVALID_SPEC', `${where}: dataset ${sha256} has not been uploaded; upload it first (POST /datasets, or submit with the CLI which uploads local files)`, {
+      location: { path: where },
+    });
   }
 }

@@ -4,7 +4,11 @@
  * metrics index and the read model; cancel and retry. Boundaries (Redis index, BullMQ queue, object
  * store) are injected repositories.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
@@ -13,14 +17,16 @@ import { ensureIndexVersion, MetricsIndex, SweepRecords, type SweepRecord } from
 import type { Logger } from '../logger/logger.js';
 import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
-import { datasetKey } from '../schemas/sweep-context.schema.js';
+import { detectFileFormat } from '../ml/dataset/read-table.js';
+import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
+import { datasetKey, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialsFit } from './assert-trials-fit.js';
-import { DatasetCache, sha256Hex } from './dataset-cache.js';
+import { DatasetCache, sha256OfFile } from './dataset-cache.js';
 import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
@@ -37,6 +43,7 @@ export interface SweepServiceDeps {
 }
 
 const MAX_PAGE = 1000;
+const CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = { csv: 'text/csv', 'csv.gz': 'application/gzip', parquet: 'application/vnd.apache.parquet' };
 
 export class SweepService implements SweepClient {
   readonly index: MetricsIndex;
@@ -54,21 +61,69 @@ export class SweepService implements SweepClient {
     this.queue = new TrialQueue(deps.redis, deps.config.redis.prefix, deps.config.queue);
     this.logger = deps.logger.child({ component: 'sweep-service' });
     this.feeder = new SweepFeeder(this.index, this.queue, deps.config.queue.feedWindow, this.logger);
-    this.resolver = new SweepContextResolver(deps.store, new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')), (bytes) => this.uploadDataset(bytes), deps.config.limits);
+    this.resolver = new SweepContextResolver(
+      deps.store,
+      new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')),
+      (file) => this.uploadDatasetFile(file),
+      deps.config.limits,
+      path.join(deps.config.stateDir, 'cache', 'scratch'),
+    );
     this.readModel = new SweepReadModel(this.index);
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
   }
 
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
-    const limit = this.deps.config.limits.datasetBodyLimitBytes;
-    if (bytes.length === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
-    if (bytes.length > limit) {
-      throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is ${bytes.length} bytes, more than the ${limit}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`);
+  /** Stores dataset bytes held in memory (tests, small generated files); see {@link uploadDatasetStream}. */
+  uploadDataset(bytes: Buffer): Promise<{ sha256: string; format: DatasetFormat }> {
+    return this.uploadDatasetStream(Readable.from([bytes]), this.deps.config.limits.datasetBodyLimitBytes);
+  }
+
+  /**
+   * Stores a local data file (CSV, gzip CSV or Parquet), streamed: hashed and copied without being
+   * held in memory. Content-addressed and idempotent.
+   */
+  async uploadDatasetFile(file: string): Promise<{ sha256: string; format: DatasetFormat }> {
+    const size = (await stat(file)).size;
+    if (size === 0) throw new InvalidInputError('INVALID_CSV', `${file}: the dataset is empty; give a file with a header row`);
+    const format = await detectFileFormat(file);
+    const sha256 = await sha256OfFile(file);
+    const key = datasetKey(sha256, format);
+    if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
+    return { sha256, format };
+  }
+
+  /**
+   * Stores a dataset arriving as a stream (an HTTP upload), never held in memory: written to a
+   * scratch file while hashed, refused past `limitBytes` (PAYLOAD_TOO_LARGE, nothing kept), then
+   * stored content-addressed like {@link uploadDatasetFile}.
+   */
+  async uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string; format: DatasetFormat }> {
+    const dir = path.join(this.deps.config.stateDir, 'cache', 'uploads');
+    await mkdir(dir, { recursive: true });
+    const file = path.join(dir, `upload-${randomBytes(8).toString('hex')}.part`);
+    try {
+      let size = 0;
+      const hash = createHash('sha256');
+      const meter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          if (size > limitBytes) {
+            callback(new InvalidInputError('PAYLOAD_TOO_LARGE', `the dataset is more than the ${limitBytes}-byte limit (SWEEPQ_BODY_LIMIT_BYTES)`));
+            return;
+          }
+          hash.update(chunk);
+          callback(null, chunk);
+        },
+      });
+      await pipeline(body, meter, createWriteStream(file));
+      if (size === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
+      const sha256 = hash.digest('hex');
+      const format = await detectFileFormat(file);
+      const key = datasetKey(sha256, format);
+      if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
+      return { sha256, format };
+    } finally {
+      await rm(file, { force: true });
     }
-    const sha256 = sha256Hex(bytes);
-    const key = datasetKey(sha256);
-    if (!(await this.deps.store.exists(key))) await this.deps.store.put(key, bytes, { contentType: 'text/csv' });
-    return { sha256 };
   }
 
   async submit(input: unknown): Promise<SubmitResult> {
@@ -76,18 +131,23 @@ export class SweepService implements SweepClient {
     const maxTrials = this.deps.config.limits.maxTrials;
     // Planning counts the trials without creating any: an oversized grid is refused at once.
     const segments = planSegments(spec, maxTrials);
-    const { context, shape } = await this.resolver.resolve(spec);
+    const { context, shape, schema, task } = await this.resolver.resolve(spec);
     // Poison trials are refused here, before they can kill worker after worker.
-    assertTrialsFit(segments, shape, context.limits!.memory_mb);
+    assertTrialsFit(segments, shape, context.limits!.memory_mb, task);
     const sweepId = newSweepId();
     await this.index.sweeps.create({
       id: sweepId,
       name: spec.name,
       description: spec.description ?? '',
       createdAt: Date.now(),
-      metrics: { cvScoring: spec.cv.folds >= 2 ? spec.cv.scoring : null, objective: spec.objective, ...(spec.metrics === undefined ? {} : { declared: spec.metrics }) },
+      metrics: {
+        cvScoring: spec.cv.folds >= 2 ? context.cv.scoring : null,
+        objective: spec.objective ?? { metric: DEFAULT_SCORING[task] },
+        ...(spec.metrics === undefined ? {} : { declared: spec.metrics }),
+      },
       seed: spec.seed,
       context,
+      schema,
       spec,
     });
     let total = 0;
@@ -111,11 +171,11 @@ export class SweepService implements SweepClient {
     const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
-    const { context, shape } = await this.resolver.resolve(spec);
+    const { context, shape, task } = await this.resolver.resolve(spec);
     if (JSON.stringify({ ...context, limits: undefined }) !== JSON.stringify({ ...sweep.context, limits: undefined })) {
       throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
     }
-    assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb);
+    assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
     // One atomic append: the extension's segments all land, with disjoint indices, or none does.
     const first = await this.index.feed.appendSegments(sweepId, segments, maxTrials);
     let added = 0;
@@ -159,6 +219,8 @@ export class SweepService implements SweepClient {
       etaMs,
       best,
       workers,
+      data: await this.index.sweeps.schema(sweepId),
+      task: sweep.context.task ?? 'classification',
     };
   }
 
@@ -320,7 +382,12 @@ export class SweepService implements SweepClient {
 }
 
 /** Builds a SweepService with its own Redis connection and object store from the config. */
-export async function createSweepService(options: { config: Config; logger: Logger; redisUrl?: string }): Promise<SweepService> {
+/**
+ * A SweepService on its own Redis connection and store. `commandTimeoutMs` bounds every Redis command
+ * once start-up (index version check, possibly a migration under a lock) is done: behind the HTTP API
+ * a Redis that stops answering must become a prompt 503 INDEX_UNAVAILABLE, not requests that hang.
+ */
+export async function createSweepService(options: { config: Config; logger: Logger; redisUrl?: string; commandTimeoutMs?: number }): Promise<SweepService> {
   const url = options.redisUrl ?? options.config.redis.url;
   if (!url) throw new SweepqError('INVALID_ARGUMENT', 'no Redis configured: set REDIS_URL (or use `sweepq run`, which starts its own)');
   const redis = createRedisConnection(url, { name: 'sweepq-service', logger: options.logger });
@@ -332,6 +399,8 @@ export async function createSweepService(options: { config: Config; logger: Logg
     redis.disconnect();
     throw error;
   }
+  // ioredis reads the option on every command it sends, so setting it now bounds every later command.
+  if (options.commandTimeoutMs !== undefined) redis.options.commandTimeout = options.commandTimeoutMs;
   return new SweepService({
     config: options.config,
     logger: options.logger,

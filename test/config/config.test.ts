@@ -29,7 +29,23 @@ describe('loadConfig', () => {
     assert.equal(config.stateDir, path.resolve('.sweepq'));
     assert.equal(config.logLevel, 'info');
     assert.equal(config.logPretty, undefined);
-    assert.deepEqual(config.api, { port: 8080, host: '127.0.0.1', url: undefined, token: undefined, requireAuthForReads: false, readCacheMs: 250 });
+    assert.deepEqual(config.api, {
+      port: 8080,
+      host: '127.0.0.1',
+      url: undefined,
+      token: undefined,
+      readToken: undefined,
+      programToken: undefined,
+      requireAuthForReads: false,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      sessionTtlMs: 12 * 3_600_000,
+      loginTicketTtlMs: 60_000,
+      rateLimit: { windowMs: 60_000, reads: 6000, writes: 300 },
+      readCacheMs: 250,
+      readCacheMaxBytes: 64 * 1024 * 1024,
+      redisCommandTimeoutMs: 5000,
+      parseTimeoutMs: 10_000,
+    });
     assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000, heartbeatMs: 5000 });
     assert.deepEqual(config.queue, {
       name: 'trials',
@@ -47,7 +63,7 @@ describe('loadConfig', () => {
     });
     assert.deepEqual(config.limits, {
       maxTrials: 10_000_000,
-      datasetBodyLimitBytes: 50 * 1024 * 1024,
+      datasetBodyLimitBytes: 2048 * 1024 * 1024,
       sweepBodyLimitBytes: 1024 * 1024,
       netTimeoutMs: 10_000,
       trialMemoryMb: 2048,
@@ -91,6 +107,47 @@ describe('loadConfig', () => {
     assert.equal(config.stateDir, '/var/lib/sweepq');
     assert.equal(config.queue.attempts, 3);
     assert.equal(config.logPretty, false);
+  });
+
+  it('parses the API roles, Host allowlist, rate limits and bounds', () => {
+    const config = loadConfig({
+      SWEEPQ_API_TOKEN: 'write-token-0123456789',
+      SWEEPQ_API_READ_TOKEN: 'read-token-0123456789',
+      SWEEPQ_API_PROGRAM_TOKEN: 'program-token-0123456789',
+      SWEEPQ_ALLOWED_HOSTS: 'Sweepq.Example, 10.0.0.5:8080 ,[::1]',
+      SWEEPQ_RATE_LIMIT_READS: '0',
+      SWEEPQ_RATE_LIMIT_WRITES: '10',
+      SWEEPQ_RATE_LIMIT_WINDOW_MS: '1000',
+      SWEEPQ_API_CACHE_MAX_BYTES: '1024',
+      SWEEPQ_API_REDIS_TIMEOUT_MS: '750',
+      SWEEPQ_SESSION_TTL_MS: '60000',
+    });
+    assert.equal(config.api.readToken, 'read-token-0123456789');
+    assert.equal(config.api.programToken, 'program-token-0123456789');
+    assert.deepEqual(config.api.allowedHosts, ['sweepq.example', '10.0.0.5:8080', '[::1]']);
+    assert.deepEqual(config.api.rateLimit, { windowMs: 1000, reads: 0, writes: 10 });
+    assert.equal(config.api.readCacheMaxBytes, 1024);
+    assert.equal(config.api.redisCommandTimeoutMs, 750);
+    assert.equal(config.api.sessionTtlMs, 60_000);
+  });
+
+  it('adds a non-wildcard HOST to the default Host allowlist', () => {
+    assert.deepEqual(loadConfig({ HOST: '192.168.1.20' }).api.allowedHosts, ['localhost', '127.0.0.1', '[::1]', '192.168.1.20']);
+    assert.deepEqual(loadConfig({ HOST: '::' }).api.allowedHosts, ['localhost', '127.0.0.1', '[::1]']);
+    assert.deepEqual(loadConfig({ HOST: '0.0.0.0' }).api.allowedHosts, ['localhost', '127.0.0.1', '[::1]']);
+  });
+
+  it('refuses equal tokens for two roles, bad allowlists and tokens a header cannot carry, without echoing tokens', () => {
+    const error = configError({
+      SWEEPQ_API_TOKEN: 'same-token-0123456789',
+      SWEEPQ_API_READ_TOKEN: 'same-token-0123456789',
+      SWEEPQ_API_PROGRAM_TOKEN: 'has space 0123456789',
+      SWEEPQ_ALLOWED_HOSTS: 'ok.example, bad/host',
+    });
+    const variables = (error.details as { variable: string }[]).map((d) => d.variable).sort();
+    assert.deepEqual(variables, ['SWEEPQ_ALLOWED_HOSTS', 'SWEEPQ_API_PROGRAM_TOKEN', 'SWEEPQ_API_READ_TOKEN']);
+    assert.ok(!error.message.includes('same-token'), error.message);
+    assert.ok(!error.message.includes('has space'), error.message);
   });
 
   it('returns a frozen object', () => {
@@ -147,10 +204,10 @@ describe('loadConfig', () => {
 
 describe('redactConfig', () => {
   it('replaces secrets with *** and strips the redis password', () => {
-    const config = loadConfig({ ...S3_ENV, SWEEPQ_API_TOKEN: 'a-long-enough-api-token', REDIS_URL: 'redis://:p4ssw0rd@redis:6379' });
+    const config = loadConfig({ ...S3_ENV, SWEEPQ_API_TOKEN: 'a-long-enough-api-token', SWEEPQ_API_READ_TOKEN: 'a-long-enough-read-token', SWEEPQ_API_PROGRAM_TOKEN: 'a-long-enough-program-token', REDIS_URL: 'redis://:p4ssw0rd@redis:6379' });
     const redacted = redactConfig(config);
     const text = JSON.stringify(redacted);
-    for (const secret of ['super-secret-value-123', 'minio-access-key', 'a-long-enough-api-token', 'p4ssw0rd']) {
+    for (const secret of ['super-secret-value-123', 'minio-access-key', 'a-long-enough-api-token', 'a-long-enough-read-token', 'a-long-enough-program-token', 'p4ssw0rd']) {
       assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
     }
     assert.equal(redacted.s3?.secretKey, '***');

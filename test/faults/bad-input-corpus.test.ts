@@ -7,11 +7,13 @@
  * no object: a rejected sweep writes nothing, not even the dataset it refers to.
  *
  * Also the request-level limits: oversized bodies (413), 10,000-level JSON (400, not a crash) and
- * traversal-shaped ids in paths (400/404 JSON, never a store read).
+ * traversal-shaped ids in paths (400/404 JSON, never a store read); and hostile Host headers
+ * (DNS rebinding: the `host-header` entries), refused with 421 before any route runs, token or not.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
@@ -31,7 +33,7 @@ const CLI_CONCURRENCY = 4;
 
 interface BadEntry {
   file: string;
-  kind: 'sweep' | 'csv' | 'resolved-spec' | 'asset';
+  kind: 'sweep' | 'csv' | 'resolved-spec' | 'asset' | 'host-header';
   code?: string;
   mentions?: string[];
 }
@@ -43,6 +45,7 @@ interface ApiError {
 const manifest = JSON.parse(readFileSync(path.join(BAD_DIR, 'manifest.json'), 'utf8')) as BadEntry[];
 const sweepEntries = manifest.filter((e) => e.kind === 'sweep');
 const specEntries = manifest.filter((e) => e.kind === 'sweep' || e.kind === 'resolved-spec');
+const hostEntries = manifest.filter((e) => e.kind === 'host-header');
 
 /** Codes a client error of the API may carry. */
 const CLIENT_ERROR_CODE = /^(INVALID_[A-Z_]+|LIMIT_EXCEEDED|PAYLOAD_TOO_LARGE)$/;
@@ -52,6 +55,21 @@ const CLIENT_ERROR_CODE = /^(INVALID_[A-Z_]+|LIMIT_EXCEEDED|PAYLOAD_TOO_LARGE)$/
  * document path as formatLocation prints it (`at search.space`).
  */
 const LOCATION = /fixtures\/bad\/[\w.-]+|\bat [a-z_][\w.[\]]*/;
+
+/** One HTTP/1.1 request with exactly this Host header (fetch would set its own). */
+function rawRequest(port: number, host: string, method: string, route: string, body?: string, contentType?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { host, authorization: `Bearer ${TOKEN}` };
+    if (contentType !== undefined) headers['content-type'] = contentType;
+    const req = http.request({ host: '127.0.0.1', port, method, path: route, headers, setHost: false }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 /** Runs `fn` over `items`, at most `limit` at a time, keeping the order of the results. */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -348,6 +366,27 @@ describe('bad input through the CLI and the HTTP API (test/fixtures/bad)', () =>
       const [, keys] = await redis.scan('0', 'MATCH', `${fresh}:*`, 'COUNT', 10_000);
       assert.deepEqual(keys, []);
     });
+  });
+
+  it('refuses every hostile Host header of the corpus with 421 INVALID_HOST (or 400), even with the token, writing nothing', async () => {
+    assert.ok(hostEntries.length >= 10, `only ${hostEntries.length} host-header entries`);
+    const port = Number(new URL(apiUrl).port);
+    const sweep = readFileSync('sweeps/loan-default.yaml', 'utf8');
+    const problems: string[] = [];
+    for (const entry of hostEntries) {
+      const host = readFileSync(path.join(BAD_DIR, entry.file), 'utf8').replace(/\n$/, '').replaceAll('{port}', String(port));
+      const requests: { method: string; route: string; body?: string; contentType?: string }[] = [
+        { method: 'GET', route: '/sweeps' },
+        { method: 'POST', route: '/sweeps', body: sweep, contentType: 'application/yaml' },
+        { method: 'POST', route: '/datasets', body: 'a,target\n1,0\n2,1\n', contentType: 'text/csv' },
+      ];
+      for (const request of requests) {
+        const answer = await rawRequest(port, host, request.method, request.route, request.body, request.contentType);
+        if (![400, 421].includes(answer.status)) problems.push(`${entry.file} (${JSON.stringify(host.slice(0, 60))}) ${request.method} ${request.route}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
+        else if (answer.status === 421 && !answer.body.includes(`"code":"${entry.code}"`)) problems.push(`${entry.file}: 421 without ${entry.code}: ${answer.body.slice(0, 200)}`);
+      }
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
   });
 
   it('after the whole walk nothing was written: no sweep or job in Redis, no object in the bucket', async () => {

@@ -2,7 +2,12 @@
  * Security of the scheduler API and of what sweepq prints, against real scheduler and worker
  * processes (own MinIO with random credentials, the shared Redis):
  * - bearer-token auth on every mutating route, one 401 body whatever was wrong with the header;
- *   reads open unless SWEEPQ_REQUIRE_AUTH_FOR_READS; a generated 0600 token when none is configured;
+ *   a read token that reads and gets 403 on writes; anonymous reads only from loopback to a
+ *   loopback-bound scheduler, never of artefacts, none with SWEEPQ_REQUIRE_AUTH_FOR_READS; a
+ *   generated 0600 token when none is configured;
+ * - DNS rebinding: a Host header that is not this server's is refused (421) before any route;
+ * - browser sessions: a cookie for the token's role, CSRF checks on cookie mutations;
+ * - per-client rate limits (429 with Retry-After), /healthz exempt;
  * - ids shaped like traversals or with `:` / `/` refused with 400 before any store access (the store
  *   is down when they are sent, and they still answer 400 at once);
  * - no secret (S3 access and secret key, API token — configured or generated) in any log line at
@@ -13,6 +18,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -22,6 +28,19 @@ import { runCli, startSchedulerProcess, startWorkerProcess, type CliResult, type
 import { startMinioServer, testEnv, uniquePrefix, type TestMinioServer } from '../support/servers.js';
 
 const UNAUTHORIZED = { error: { code: 'UNAUTHORIZED', message: 'missing or invalid bearer token' } };
+
+/** One HTTP/1.1 request with exactly these headers (fetch sets its own Host). */
+function rawHttp(port: number, method: string, route: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method, path: route, headers, setHost: headers.host === undefined }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 const SWEEP_ID = 's-abc123def456';
 
 /** A small sweep that finishes in seconds on one worker. */
@@ -73,6 +92,7 @@ describe('security of the scheduler API and of what sweepq prints', () => {
   let stateDir: string;
   let baseEnv: Record<string, string>;
   const token = `tok-${randomBytes(20).toString('hex')}`;
+  const readToken = `read-${randomBytes(20).toString('hex')}`;
   let generatedToken = '';
   /** Secrets that must never be printed, with names for the failure message. */
   const secrets = new Map<string, string>();
@@ -84,7 +104,9 @@ describe('security of the scheduler API and of what sweepq prints', () => {
   let scheduler: ServiceProcess; // token, reads open, debug logs
   let readsScheduler: ServiceProcess; // token, SWEEPQ_REQUIRE_AUTH_FOR_READS=true
   let tokenlessScheduler: ServiceProcess; // no SWEEPQ_API_TOKEN: generates one
+  let limitedScheduler: ServiceProcess; // tight rate limits
   let apiUrl: string;
+  let limitedUrl: string;
   let readsUrl: string;
   let tokenlessUrl: string;
   let tokenlessStateDir: string;
@@ -104,6 +126,7 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     secrets.set('S3 secret key', minio.secretKey);
     secrets.set('S3 access key', minio.accessKey);
     secrets.set('API token', token);
+    secrets.set('API read token', readToken);
     baseEnv = {
       REDIS_URL: redisUrl,
       SWEEPQ_PREFIX: prefix,
@@ -119,11 +142,12 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       NODE_ENV: 'production',
     };
 
-    const [port, readsPort, tokenlessPort] = [await findFreePort(), await findFreePort(), await findFreePort()];
+    const [port, readsPort, tokenlessPort, limitedPort] = [await findFreePort(), await findFreePort(), await findFreePort(), await findFreePort()];
     apiUrl = `http://127.0.0.1:${port}`;
     readsUrl = `http://127.0.0.1:${readsPort}`;
     tokenlessUrl = `http://127.0.0.1:${tokenlessPort}`;
-    scheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_API_TOKEN: token }, port);
+    limitedUrl = `http://127.0.0.1:${limitedPort}`;
+    scheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_API_TOKEN: token, SWEEPQ_API_READ_TOKEN: readToken }, port);
     processes.push(scheduler);
     outputs.push(capture('scheduler', scheduler));
     readsScheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_API_TOKEN: token, SWEEPQ_REQUIRE_AUTH_FOR_READS: 'true' }, readsPort);
@@ -132,6 +156,9 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     tokenlessScheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_STATE_DIR: tokenlessStateDir }, tokenlessPort);
     processes.push(tokenlessScheduler);
     outputs.push(capture('scheduler (generated token)', tokenlessScheduler));
+    limitedScheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_API_TOKEN: token, SWEEPQ_RATE_LIMIT_READS: '5', SWEEPQ_RATE_LIMIT_WRITES: '2' }, limitedPort);
+    processes.push(limitedScheduler);
+    outputs.push(capture('scheduler (rate limits)', limitedScheduler));
     generatedToken = (await readFile(path.join(tokenlessStateDir, 'api-token'), 'utf8')).trim();
     secrets.set('generated API token', generatedToken);
     const worker = startWorkerProcess(baseEnv);
@@ -157,8 +184,13 @@ describe('security of the scheduler API and of what sweepq prints', () => {
   });
 
   /** fetch that records the answer for the final secret scan. */
-  async function call(base: string, method: string, route: string, options: { authorization?: string; body?: string | Uint8Array<ArrayBuffer>; contentType?: string } = {}): Promise<{ status: number; text: string; headers: Headers }> {
-    const headers: Record<string, string> = {};
+  async function call(
+    base: string,
+    method: string,
+    route: string,
+    options: { authorization?: string; body?: string | Uint8Array<ArrayBuffer>; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; text: string; headers: Headers }> {
+    const headers: Record<string, string> = { ...options.headers };
     if (options.authorization !== undefined) headers.authorization = options.authorization;
     if (options.contentType !== undefined) headers['content-type'] = options.contentType;
     const response = await fetch(`${base}${route}`, { method, headers, ...(options.body === undefined ? {} : { body: options.body }) });
@@ -219,10 +251,97 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       assert.deepEqual(JSON.parse(answer.text), UNAUTHORIZED);
     });
 
-    it('leaves reads open when SWEEPQ_REQUIRE_AUTH_FOR_READS is unset', async () => {
+    it('serves status reads without a token only to loopback on a loopback-bound scheduler, never artefacts', async () => {
+      // fetch sends Host 127.0.0.1:<port>: a loopback name with the server's port.
       assert.equal((await call(apiUrl, 'GET', '/sweeps')).status, 200);
       assert.equal((await call(apiUrl, 'GET', `/sweeps/${SWEEP_ID}`)).status, 404);
       assert.equal((await call(apiUrl, 'GET', '/openapi.json')).status, 200);
+      for (const route of [`/sweeps/${SWEEP_ID}/best/artifact`, `/sweeps/${SWEEP_ID}/trials/${SWEEP_ID}-t0/artifact`]) {
+        const anonymous = await call(apiUrl, 'GET', route);
+        assert.equal(anonymous.status, 401, `GET ${route} without a token: ${anonymous.text}`);
+        assert.deepEqual(JSON.parse(anonymous.text), UNAUTHORIZED);
+        assert.equal((await call(apiUrl, 'GET', route, { authorization: `Bearer ${readToken}` })).status, 404, `GET ${route} with the read token`);
+      }
+    });
+
+    it('lets the read token read and answers 403 FORBIDDEN on every mutating route', async () => {
+      assert.equal((await call(apiUrl, 'GET', '/sweeps', { authorization: `Bearer ${readToken}` })).status, 200);
+      for (const { route, body, contentType } of MUTATING) {
+        const answer = await call(apiUrl, 'POST', route, { authorization: `Bearer ${readToken}`, ...(body === undefined ? {} : { body, contentType: contentType! }) });
+        assert.equal(answer.status, 403, `POST ${route}: ${answer.text}`);
+        assert.equal((JSON.parse(answer.text) as { error: { code: string } }).error.code, 'FORBIDDEN');
+      }
+      const cliEnv = { SWEEPQ_API_URL: apiUrl, SWEEPQ_API_READ_TOKEN: readToken, SWEEPQ_STATE_DIR: stateDir };
+      const listed = await cli(['sweeps', '--json'], cliEnv);
+      assert.equal(listed.code, 0, listed.stderr);
+      const cancelled = await cli(['cancel', SWEEP_ID], cliEnv);
+      assert.equal(cancelled.code, 1);
+      assert.match(cancelled.stderr, /read role/);
+    });
+
+    it('refuses a DNS-rebinding Host header with 421 before any route, token or not; /healthz still answers', async () => {
+      const port = Number(new URL(apiUrl).port);
+      for (const host of [`attacker.example:${port}`, `localhost.attacker.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
+        for (const [method, route, authorization] of [['GET', '/sweeps', undefined], ['GET', '/sweeps', token], ['POST', `/sweeps/${SWEEP_ID}/cancel`, token]] as const) {
+          const answer = await rawHttp(port, method, route, { host, ...(authorization === undefined ? {} : { authorization: `Bearer ${authorization}` }) });
+          answers.push({ what: `${method} ${route} Host ${host} → ${answer.status}`, text: answer.body });
+          assert.equal(answer.status, 421, `${method} ${route} with Host ${host}: ${answer.body}`);
+          assert.equal((JSON.parse(answer.body) as { error: { code: string } }).error.code, 'INVALID_HOST');
+        }
+      }
+      assert.equal((await rawHttp(port, 'GET', '/healthz', { host: '10.9.8.7:8080' })).status, 200);
+    });
+
+    it('opens a browser session for a token and checks Origin and CSRF on cookie mutations; no session secret is logged', async () => {
+      const opened = await call(apiUrl, 'POST', '/auth/session', { authorization: `Bearer ${token}` });
+      assert.equal(opened.status, 201, opened.text);
+      const setCookies = opened.headers.getSetCookie();
+      const session = setCookies.find((c) => c.startsWith('sweepq_session='))!;
+      const csrfCookie = setCookies.find((c) => c.startsWith('sweepq_csrf='))!;
+      assert.match(session, /HttpOnly/);
+      assert.match(session, /SameSite=Strict/);
+      const sessionValue = session.split(';')[0]!.slice('sweepq_session='.length);
+      const csrf = csrfCookie.split(';')[0]!.slice('sweepq_csrf='.length);
+      const cookie = `sweepq_session=${sessionValue}; sweepq_csrf=${csrf}`;
+      assert.equal((await call(apiUrl, 'GET', `/sweeps/${SWEEP_ID}/best/artifact`, { headers: { cookie } })).status, 404, 'the session reads artefacts');
+      const forged = await call(apiUrl, 'POST', `/sweeps/${SWEEP_ID}/cancel`, { headers: { cookie, origin: 'http://attacker.example', 'x-csrf-token': csrf } });
+      assert.equal(forged.status, 403, forged.text);
+      const noToken = await call(apiUrl, 'POST', `/sweeps/${SWEEP_ID}/cancel`, { headers: { cookie, origin: apiUrl } });
+      assert.equal(noToken.status, 403, noToken.text);
+      const good = await call(apiUrl, 'POST', `/sweeps/${SWEEP_ID}/cancel`, { headers: { cookie, origin: apiUrl, 'x-csrf-token': csrf } });
+      assert.equal(good.status, 404, `past auth and CSRF to the service: ${good.text}`);
+      const link = await call(apiUrl, 'POST', '/auth/login-links', { authorization: `Bearer ${readToken}`, body: '{}', contentType: 'application/json' });
+      assert.equal(link.status, 201, link.text);
+      const url = (JSON.parse(link.text) as { url: string }).url;
+      assert.ok(url.startsWith(`${apiUrl}/auth/login?ticket=`), url);
+      const redeemed = await fetch(url, { redirect: 'manual' });
+      assert.equal(redeemed.status, 303);
+      assert.equal(redeemed.headers.get('location'), '/ui/');
+      assert.equal((await fetch(url, { redirect: 'manual' })).status, 401, 'single use');
+      for (const output of outputs) {
+        for (const value of [sessionValue.split('.')[0]!, csrf, new URL(url).searchParams.get('ticket')!]) {
+          assert.ok(!output.text().includes(value), `a session secret appears in the output of ${output.label}`);
+        }
+      }
+    });
+
+    it('answers 429 RATE_LIMITED with Retry-After past a client budget, keeps /healthz exempt', async () => {
+      const statuses: number[] = [];
+      let limited: { status: number; text: string; headers: Headers } | undefined;
+      for (let i = 0; i < 7; i++) {
+        const answer = await call(limitedUrl, 'GET', '/sweeps', { authorization: `Bearer ${token}` });
+        statuses.push(answer.status);
+        if (answer.status === 429) limited = answer;
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429]);
+      assert.equal((JSON.parse(limited!.text) as { error: { code: string } }).error.code, 'RATE_LIMITED');
+      assert.ok(Number(limited!.headers.get('retry-after')) > 0);
+      for (let i = 0; i < 10; i++) assert.equal((await call(limitedUrl, 'GET', '/healthz')).status, 200);
+      // Writes have their own budget; wrong tokens spend the budget of the address that sends them.
+      assert.equal((await call(limitedUrl, 'POST', `/sweeps/${SWEEP_ID}/cancel`, { authorization: `Bearer ${token}` })).status, 404);
+      const cli429 = await cli(['sweeps'], { SWEEPQ_API_URL: limitedUrl, SWEEPQ_API_TOKEN: token, SWEEPQ_STATE_DIR: stateDir });
+      assert.equal(cli429.code, 1);
+      assert.match(cli429.stderr, /too many read requests/);
     });
 
     it('requires the token for every read when SWEEPQ_REQUIRE_AUTH_FOR_READS=true, except /healthz', async () => {
@@ -291,8 +410,9 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       const trials = JSON.parse((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials`)).text) as { trials: { id: string; status: string }[] };
       assert.deepEqual(trials.trials.map((t) => t.status), ['completed', 'completed']);
       trialId = trials.trials[0]!.id;
-      assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`)).status, 200);
-      assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/best/artifact`)).status, 200);
+      assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`)).status, 401, 'artefacts always need a token');
+      assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`, { authorization: `Bearer ${readToken}` })).status, 200);
+      assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/best/artifact`, { authorization: `Bearer ${token}` })).status, 200);
       for (const args of [['status', sweepId], ['trials', sweepId], ['best', sweepId], ['sweeps']]) {
         const result = await cli(args, cliEnv);
         assert.equal(result.code, 0, `${args.join(' ')}: ${result.stderr}`);
@@ -323,7 +443,8 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     it('refuses traversal trial ids and ids with ":" or "/" with 400 before touching the store (MinIO is down)', async () => {
       await minio.kill('SIGKILL');
       // The store really is down: a valid artefact request fails as STORE_UNAVAILABLE (generic 503).
-      const valid = await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`);
+      const auth = { authorization: `Bearer ${token}` };
+      const valid = await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`, auth);
       assert.equal(valid.status, 503, valid.text);
       assert.deepEqual(JSON.parse(valid.text), { error: { code: 'STORE_UNAVAILABLE', message: 'the object store is unavailable; try again later' } });
       const crafted = [
@@ -342,7 +463,7 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       ];
       for (const route of crafted) {
         const started = Date.now();
-        const answer = await call(apiUrl, 'GET', route);
+        const answer = await call(apiUrl, 'GET', route, auth);
         const elapsed = Date.now() - started;
         assert.equal(answer.status, 400, `GET ${route}: ${answer.text}`);
         const body = JSON.parse(answer.text) as { error: { code: string } };

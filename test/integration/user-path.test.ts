@@ -125,7 +125,8 @@ describe('the user path through the CLI and the HTTP API', () => {
     assert.ok(Math.abs(rocAuc(data.y, proba, 2) - trials[0]!.metrics!.auc_roc!) < 1e-12);
 
     // The same artefact over the API.
-    const response = await fetch(`${apiUrl}/sweeps/${sweepId}/best/artifact`);
+    // Artefacts embed training data: they need a token even from loopback (issue 8).
+    const response = await fetch(`${apiUrl}/sweeps/${sweepId}/best/artifact`, { headers: { authorization: `Bearer ${TOKEN}` } });
     assert.equal(response.status, 200);
     const viaApi = Pipeline.fromJSON(await response.json());
     assert.deepEqual(Array.from(viaApi.predict(data)), Array.from(Pipeline.fromJSON(JSON.parse(await readFile(modelPath, 'utf8'))).predict(data)));

@@ -39,6 +39,7 @@ export async function createTestSweep(index: MetricsIndex, options: TestSweepOpt
     metrics: { cvScoring: options.cvScoring ?? null, objective: options.objective ?? { metric: 'accuracy' } },
     seed: 0,
     context: TEST_CONTEXT,
+    schema: { rows: 0, columns: [] },
     spec: {},
   });
   const trials = [];

@@ -8,7 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../shared/errors/index.js';
-import { readCsvFile } from '../../shared/ml/dataset/read-csv.js';
+import { checkTarget } from '../../shared/ml/dataset/data-checks.js';
+import { readTable } from '../../shared/ml/dataset/read-table.js';
 import { expandTrials } from '../../shared/search/expand-trials.js';
 import { loadSweepFile } from '../../shared/sweep/load-sweep-file.js';
 import { parseResolvedSweepSpec } from '../../shared/sweep/parse-sweep-file.js';
@@ -20,10 +21,16 @@ const MAX_TRIALS = 10_000;
 
 interface BadEntry {
   file: string;
-  /** sweep: loadSweepFile + expandTrials; csv: readCsvFile; resolved-spec: JSON → parseResolvedSweepSpec; asset: only referenced by others. */
-  kind: 'sweep' | 'csv' | 'resolved-spec' | 'asset';
-  code?: 'INVALID_SPEC' | 'INVALID_CSV' | 'LIMIT_EXCEEDED';
+  /**
+   * sweep: loadSweepFile + expandTrials; csv: readTable + checkTarget; resolved-spec: JSON →
+   * parseResolvedSweepSpec; asset: only referenced by others; host-header: a Host header value, walked
+   * against a real scheduler by test/faults/bad-input-corpus.test.ts.
+   */
+  kind: 'sweep' | 'csv' | 'resolved-spec' | 'asset' | 'host-header';
+  code?: 'INVALID_SPEC' | 'INVALID_CSV' | 'LIMIT_EXCEEDED' | 'INVALID_HOST';
   mentions?: string[];
+  /** csv: columns read as declared numeric (a non-number is an error in them, a category elsewhere). */
+  numeric?: string[];
 }
 
 interface GoodEntry {
@@ -46,13 +53,16 @@ async function run(entry: BadEntry): Promise<void> {
   switch (entry.kind) {
     case 'sweep':
       return validateSweepFile(path);
-    case 'csv':
-      await readCsvFile(path, { target: 'target' });
+    case 'csv': {
+      const table = await readTable(path, { target: 'target', columns: { numeric: entry.numeric ?? [] } });
+      checkTarget(table, { task: table.target.task, maxClasses: 100, source: path });
       return;
+    }
     case 'resolved-spec':
       parseResolvedSweepSpec(JSON.parse(readFileSync(path, 'utf8')) as unknown, { source: entry.file });
       return;
     case 'asset':
+    case 'host-header':
       return;
   }
 }
@@ -70,7 +80,7 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
   });
 
   for (const entry of manifest) {
-    if (entry.kind === 'asset') continue;
+    if (entry.kind === 'asset' || entry.kind === 'host-header') continue;
     it(`rejects ${entry.file} with ${entry.code}`, async () => {
       let caught: unknown;
       try {
@@ -113,9 +123,11 @@ describe('good-input corpus (test/fixtures/good)', () => {
   }
 
   it('reads a CSV with a BOM and CRLF line endings like a plain one', async () => {
-    const dataset = await readCsvFile(join(GOOD, 'bom-crlf.csv'), { target: 'target' });
-    assert.deepEqual(dataset.featureNames, ['a', 'b']);
-    assert.equal(dataset.nRows, 6);
-    assert.ok(Number.isNaN(dataset.columns[1]![2]!));
+    const table = await readTable(join(GOOD, 'bom-crlf.csv'), { target: 'target' });
+    assert.deepEqual(table.columns.map((c) => c.name), ['a', 'b']);
+    assert.equal(table.nRows, 6);
+    const b = table.columns[1]!;
+    assert.equal(b.type, 'numeric');
+    assert.ok(b.type === 'numeric' && Number.isNaN(b.values[2]!));
   });
 });

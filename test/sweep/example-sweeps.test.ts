@@ -12,6 +12,8 @@ const EXPECTED_TRIALS: Record<string, number> = {
   'loan-default-sklearn.yaml': 5,
   'rf-grid.yaml': 12,
   'random-search.yaml': 20,
+  'penguins-species.yaml': 7,
+  'penguins-mass.yaml': 4,
 };
 
 describe('example sweeps', () => {

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { InvalidInputError } from '../../shared/errors/index.js';
 import { Rng } from '../../shared/ml/random/rng.js';
-import { MODEL_PARAM_SCHEMAS } from '../../shared/schemas/model-params.schema.js';
+import { modelParamSchemaFor } from '../../shared/schemas/model-params.schema.js';
 import type { SweepSpec } from '../../shared/schemas/sweep-spec.schema.js';
 import { countTrials, expandTrials, type TrialPlan } from '../../shared/search/expand-trials.js';
 import { parseSweepText } from '../../shared/sweep/parse-sweep-file.js';
@@ -128,12 +128,12 @@ function checkAccepted(spec: SweepSpec, plans: readonly TrialPlan[], label: stri
   assert.equal((d.train === undefined) === (d.test === undefined), true, `${label}: train/test pairing`);
   assert.equal(spec.split === undefined, d.train !== undefined, `${label}: split iff no train/test`);
   assert.ok(spec.cv.folds === 0 || (spec.cv.folds >= 2 && spec.cv.folds <= 20), `${label}: folds`);
-  if (spec.objective.metric.startsWith('cv_')) assert.ok(spec.cv.folds >= 2, `${label}: cv objective without cv`);
+  if (spec.objective?.metric.startsWith('cv_') === true) assert.ok(spec.cv.folds >= 2, `${label}: cv objective without cv`);
   assert.ok(plans.length > 0 && plans.length <= MAX_TRIALS, `${label}: trial count ${plans.length}`);
   assert.equal(plans.length, countTrials(spec), `${label}: count`);
   const names = new Set<string>();
   for (const plan of plans) {
-    const parsed = MODEL_PARAM_SCHEMAS[plan.model].safeParse(plan.params);
+    const parsed = (modelParamSchemaFor('classification', plan.model) ?? modelParamSchemaFor('regression', plan.model))!.safeParse(plan.params);
     assert.ok(parsed.success, `${label}: accepted invalid params ${JSON.stringify(plan.params)} for ${plan.model}`);
     assert.ok(plan.name.length > 0 && !/\p{Cc}/u.test(plan.name), `${label}: bad name ${JSON.stringify(plan.name)}`);
     assert.ok(!names.has(plan.name), `${label}: duplicate name ${plan.name}`);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { InvalidInputError } from '../../shared/errors/index.js';
+import { MetricRegistry } from '../../shared/metrics/metric-registry.js';
 import { ResolvedSweepSpecSchema, SweepSpecSchema } from '../../shared/schemas/sweep-spec.schema.js';
 import { expandTrials } from '../../shared/search/expand-trials.js';
 import { loadSweepFile } from '../../shared/sweep/load-sweep-file.js';
@@ -34,8 +35,9 @@ describe('parseSweepText', () => {
     assert.equal(spec.seed, 0);
     assert.equal(spec.dataset.target, 'target');
     assert.deepEqual(spec.split, { test_size: 0.2, random_state: 42, stratify: false });
-    assert.deepEqual(spec.cv, { folds: 5, scoring: 'accuracy', shuffle: false });
-    assert.deepEqual(spec.objective, { metric: 'accuracy', goal: 'maximize' });
+    // Scoring and objective default by task (accuracy for classification, r2 for regression) at submit.
+    assert.deepEqual(spec.cv, { folds: 5, shuffle: false });
+    assert.equal(spec.objective, undefined);
     assert.deepEqual(spec.pipeline, { imputer: null, scaler: null });
     assert.deepEqual(spec.trials, [{ model: 'logistic_regression', params: {} }]);
   });
@@ -43,7 +45,9 @@ describe('parseSweepText', () => {
   it('defaults the goal to minimize for log_loss and cv_std', () => {
     for (const metric of ['log_loss', 'cv_std']) {
       const spec = parseSweepText(`${MINIMAL}objective: {metric: ${metric}}\n`, { source: 's.yaml' });
-      assert.equal(spec.objective.goal, 'minimize');
+      assert.equal(spec.objective?.goal, undefined, 'the file leaves the goal to the metric');
+      const registry = new MetricRegistry({ cvScoring: spec.cv.scoring ?? 'accuracy', objective: spec.objective! });
+      assert.equal(registry.objective.goal, 'minimize');
     }
   });
 
@@ -178,13 +182,13 @@ describe('loadSweepFile', () => {
     assert.equal(files[0]!.role, 'csv');
     assert.equal(files[0]!.sha256, sha256);
     assert.equal(files[0]!.path, join(dir, 'data', 'd.csv'));
-    assert.equal(files[0]!.bytes.toString('utf8'), csv);
+    assert.equal(files[0]!.format, 'csv');
     assert.ok(ResolvedSweepSpecSchema.safeParse(spec).success);
   });
 
   it('keeps the CSV location in CSV errors', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'a,target\n1,0\nx,1\n');
-    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\ndataset: {csv: bad.csv}\ntrials: [{model: decision_tree}]\n');
+    writeFileSync(join(dir, 'bad.yaml'), 'name: bad\ndataset: {csv: bad.csv, columns: {numeric: [a]}}\ntrials: [{model: decision_tree}]\n');
     await assert.rejects(loadSweepFile(join(dir, 'bad.yaml')), (error: unknown) => {
       assert.ok(error instanceof InvalidInputError);
       assert.equal(error.code, 'INVALID_CSV');

@@ -1,11 +1,12 @@
 /**
- * `sweepq predict MODEL.json DATA.csv`: predictions of a saved pipeline. Works offline (no Redis, no
- * API). Columns are matched by name: extra columns (such as the target) are ignored, missing feature
- * columns are an input error listing them.
+ * `sweepq predict MODEL.json DATA`: predictions of a saved pipeline for a CSV, gzip CSV or Parquet
+ * file. Works offline (no Redis, no API). Columns are matched by name and read with the types they had
+ * in training: extra columns (such as the target) are ignored, missing feature columns are an input
+ * error listing them. Classifiers print labels (or probabilities with --proba); regressors, values.
  */
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../../shared/errors/index.js';
-import { parseCsv } from '../../../shared/ml/dataset/read-csv.js';
+import { readTable } from '../../../shared/ml/dataset/read-table.js';
 import { argmaxRows } from '../../../shared/ml/models/classifier.js';
 import { Pipeline } from '../../../shared/ml/pipeline.js';
 import { flag, type Command } from '../command.js';
@@ -38,7 +39,18 @@ export const predictCommand: Command = {
   async run({ positionals, values }) {
     const [modelPath, dataPath] = [positionals[0]!, positionals[1]!];
     const pipeline = await loadPipelineFile(modelPath);
-    const data = parseCsv(await readFile(dataPath, 'utf8'), { target: null, source: dataPath });
+    const data = await readTable(dataPath, { ...pipeline.predictionReadOptions(), source: dataPath });
+    if (pipeline.task === 'regression') {
+      if (flag(values, 'proba')) throw new InvalidInputError('INVALID_ARGUMENT', `${modelPath} is a regression model: it predicts values, not probabilities (drop --proba)`);
+      const predicted = pipeline.predictValues(data);
+      if (flag(values, 'json')) process.stdout.write(`${JSON.stringify({ predictions: Array.from(predicted) })}\n`);
+      else {
+        const lines: string[] = new Array<string>(predicted.length);
+        for (let i = 0; i < predicted.length; i++) lines[i] = String(predicted[i]!);
+        process.stdout.write(lines.length === 0 ? '' : `${lines.join('\n')}\n`);
+      }
+      return 0;
+    }
     const proba = pipeline.predictProba(data);
     const classes = pipeline.classes;
     const k = classes.length;

@@ -22,6 +22,7 @@ import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { createCliLogger } from '../connect.js';
+import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { formatMetric } from '../format/table.js';
 import { renderTrialTable } from '../format/trial-table.js';
@@ -145,8 +146,8 @@ interface RunOptions {
 }
 
 async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
-  // Validate the file (and read its CSVs) before starting anything: a typo costs no processes.
-  const loaded = await loadSweepFile(options.file);
+  // Validate the file (and check its data) before starting anything: a typo costs no processes.
+  const loaded = await loadSweepFile(options.file, { maxTrials: config.limits.maxTrials });
 
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
@@ -188,6 +189,11 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
     note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${options.workers} worker${options.workers === 1 ? '' : 's'}`);
+    if (!options.json) {
+      // What the data was read as: the first thing to check when a model does worse than expected.
+      const started = await service.status(submitted.sweepId);
+      if (started.data !== null) note(`data: ${formatDataSummary(started.task, started.data)}`);
+    }
 
     const client = service;
     let final: SweepStatus;

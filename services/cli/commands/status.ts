@@ -3,6 +3,7 @@ import { loadConfig } from '../../../shared/config/config.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import { flag, parseSweepId, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
+import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { progressBar, finishedTrials } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
@@ -19,8 +20,9 @@ export function renderStatus(status: SweepStatus): string {
     `progress  ${progressBar(fraction)} ${status.percent.toFixed(1)}%  ${done}/${status.total} finished`,
     `trials    ${c.completed} completed · ${c.active} active · ${c.queued} queued · ${c.failed} failed · ${c.cancelled} cancelled${c.pruned > 0 ? ` · ${c.pruned} pruned` : ''}${c.quarantined > 0 ? ` · ${c.quarantined} quarantined` : ''}`,
     `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
-    `objective ${status.objective.goal} ${status.objective.metric}`,
+    `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
   ];
+  if (status.data !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');
   else {

@@ -1,10 +1,8 @@
-/** `sweepq submit FILE`: validate a sweep file locally, upload its CSVs, submit; prints the sweep id. */
+/** `sweepq submit FILE`: validate a sweep file and its data locally, upload the data files, submit; prints the sweep id. */
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
-import { assertTrialLimit } from '../../../shared/search/expand-trials.js';
 import type { SweepClient, SubmitResult } from '../../../shared/sweep/sweep-client.js';
-import { assertDatasetFits, datasetRefFor } from '../../../shared/sweep/assert-dataset-fits.js';
-import { loadSweepFile, type LoadedSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import { loadSweepFile, type LoadedSweepFile, type LocalDatasetFile } from '../../../shared/sweep/load-sweep-file.js';
 import { flag, note, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
 
@@ -12,9 +10,9 @@ import { withClient } from '../connect.js';
  * Uploads the datasets a loaded sweep file refers to. The store is content-addressed, so the sha256 the
  * server computes must equal the one the spec was resolved with; a mismatch means corrupted transfer.
  */
-export async function uploadSweepFiles(client: SweepClient, files: readonly { role: string; path: string; sha256: string; bytes: Buffer }[]): Promise<void> {
+export async function uploadSweepFiles(client: SweepClient, files: readonly LocalDatasetFile[]): Promise<void> {
   for (const file of files) {
-    const { sha256 } = await client.uploadDataset(file.bytes);
+    const { sha256 } = await client.uploadDatasetFile(file.absolutePath);
     if (sha256 !== file.sha256) {
       throw new SweepqError('INTERNAL', `uploaded ${file.path} but the store computed sha256 ${sha256}, expected ${file.sha256}`);
     }
@@ -22,24 +20,13 @@ export async function uploadSweepFiles(client: SweepClient, files: readonly { ro
 }
 
 /**
- * Reads and validates `path` and the CSVs it names, including the trial count against `maxTrials`
- * (this process's SWEEPQ_MAX_TRIALS; the server checks its own limit again). Runs before connecting,
- * so a bad file is refused without touching Redis, the store or the network, and a sweep that would
- * be refused never uploads its datasets first.
+ * Reads and validates `path` and the data files it names (the server's data checks, run locally),
+ * including the trial count against `maxTrials` (this process's SWEEPQ_MAX_TRIALS; the server checks
+ * its own limit again). Runs before connecting, so a bad file is refused without touching Redis, the
+ * store or the network, and a sweep that would be refused never uploads its datasets first.
  */
 export async function validateSweepFile(path: string, maxTrials: number): Promise<LoadedSweepFile> {
-  const loaded = await loadSweepFile(path);
-  assertTrialLimit(loaded.spec, maxTrials);
-  // The server's data checks (split, cv.folds against the classes), when every dataset is a local
-  // file; a spec naming already-uploaded {sha256} datasets is checked by the server alone.
-  const train = loaded.files.find((f) => f.role === 'csv' || f.role === 'train');
-  const test = loaded.files.find((f) => f.role === 'test');
-  const dataset = loaded.spec.dataset;
-  if (train !== undefined && (dataset.train === undefined || test !== undefined)) {
-    const ref = datasetRefFor(loaded.spec, train.sha256, test?.sha256 ?? null);
-    assertDatasetFits(ref, train.bytes.toString('utf8'), test === undefined ? null : test.bytes.toString('utf8'), loaded.spec.cv.folds);
-  }
-  return loaded;
+  return loadSweepFile(path, { maxTrials });
 }
 
 /** Uploads the datasets of a validated sweep file, then submits it. */

@@ -6,8 +6,14 @@ import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { formatDuration } from './duration.js';
 import { formatMetric, formatTable } from './table.js';
 
-/** Metrics shown by default, in this order (the names the worker reports). */
-export const KEY_METRICS: readonly string[] = ['accuracy', 'f1_score', 'auc_roc'];
+/** Metrics shown by default, in this order (the names the worker reports), per task. */
+const CLASSIFICATION_METRICS: readonly string[] = ['accuracy', 'f1_score', 'auc_roc'];
+const REGRESSION_METRICS: readonly string[] = ['r2', 'rmse', 'mae'];
+
+/** The key metrics of the trials' task: regression trials report r2, classification ones accuracy. */
+function keyMetricsOf(trials: readonly TrialRecord[]): readonly string[] {
+  return trials.some((t) => t.metrics?.r2 !== undefined) ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
+}
 
 export interface TrialTableOptions {
   /** Rank of the first row (1 + the page offset). */
@@ -30,7 +36,8 @@ function oneLine(text: string, max: number): string {
 
 /** Renders trials (already in display order) as a table. */
 export function renderTrialTable(trials: readonly TrialRecord[], options: TrialTableOptions = {}): string {
-  const metrics = options.metric !== undefined && !KEY_METRICS.includes(options.metric) && options.metric !== 'cv_mean' ? [...KEY_METRICS, options.metric] : KEY_METRICS;
+  const key = keyMetricsOf(trials);
+  const metrics = options.metric !== undefined && !key.includes(options.metric) && options.metric !== 'cv_mean' ? [...key, options.metric] : key;
   const headers = ['#', 'name', 'model', 'status', ...metrics, 'cv', 'duration'];
   const align: ('left' | 'right')[] = ['right', 'left', 'left', 'left', ...metrics.map((): 'right' => 'right'), 'right', 'right'];
   const rows: string[][] = [];

@@ -58,7 +58,7 @@ export class ByteDictionary {
   /** Every entry decoded as UTF-8 (invalid sequences become U+FFFD), in id order. */
   strings(): string[] {
     const out: string[] = new Array<string>(this.size);
-    for (let id = 0; id < this.size; id++) out[id] = decoder.decode(this.arena.subarray(this.starts[id]!, this.starts[id + 1]!));
+    for (let id = 0; id < this.size; id++) out[id] = decoder.decode(this.arena.subarray(this.starts[id], this.starts[id + 1]));
     return out;
   }
 

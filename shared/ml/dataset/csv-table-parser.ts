@@ -12,7 +12,9 @@
  * - numbers in decimal notation (`-1.5e-3`, `.5`, `+2`); `inf`, hex and the like are text.
  * Spaces around unquoted cells are ignored. Errors carry the file, the 1-based line and CSV column.
  */
+import { isUtf8 } from 'node:buffer';
 import { InvalidInputError } from '../../errors/index.js';
+import type { ByteDictionary } from './byte-dictionary.js';
 import { BLOCK_BITS, BLOCK_MASK, ColumnBuilder, NUMERIC } from './column-builder.js';
 import { resolveColumnRoles, truncate, type ColumnRole, type RoleOptions } from './column-roles.js';
 
@@ -342,7 +344,7 @@ export class CsvTableParser {
                 continue;
               }
             } else if (!isMissing(buf, cell.start, cell.end)) {
-              builder.catBlocks[block]![offset] = builder.dict.idOf(buf, cell.start, cell.end);
+              builder.catBlocks[block]![offset] = this.categoryId(builder.dict, buf, cell.start, cell.end, recordLine, column);
               column++;
               if (cell.terminator !== delim) break;
               continue;
@@ -402,7 +404,24 @@ export class CsvTableParser {
       builder.catBlocks[block]![offset] = -1;
       return;
     }
-    builder.catBlocks[block]![offset] = builder.dict.idOf(bytes, start, end);
+    builder.catBlocks[block]![offset] = this.categoryId(builder.dict, bytes, start, end, line, column);
+  }
+
+  /**
+   * A category's id; a value seen for the first time must be valid UTF-8 (checked once per distinct
+   * value, so the check costs nothing per row): a Latin-1 or binary file is refused, not garbled.
+   */
+  private categoryId(dict: ByteDictionary, bytes: Uint8Array, start: number, end: number, line: number, column: number): number {
+    const before = dict.size;
+    const id = dict.idOf(bytes, start, end);
+    if (dict.size > before && !isUtf8(bytes.subarray(start, end))) {
+      this.fail(
+        `${this.options.source} line ${line}, column ${column + 1} ("${truncate(this.names[column]!)}"): the cell is not UTF-8 text; save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)`,
+        line,
+        column + 1,
+      );
+    }
+    return id;
   }
 
   private missingTarget(line: number, column: number): never {

@@ -5,7 +5,7 @@
  * the definition levels, and dictionary-encoded text is mapped to category codes once per dictionary
  * entry (no JS string per cell). Anything else goes through hyparquet's general reader.
  */
-import type { ColumnMetaData, CompressionCodec, Compressors, DecodedArray, SchemaTree } from 'hyparquet';
+import type { ColumnMetaData, Compressors, DecodedArray, SchemaTree } from 'hyparquet';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { convert, DEFAULT_PARSERS } from 'hyparquet/src/convert.js';
 import { decompressPage, readDataPage, readDataPageV2 } from 'hyparquet/src/datapage.js';
@@ -68,7 +68,7 @@ export function readFlatColumnChunk(
     type: meta.type,
     element,
     schemaPath,
-    codec: meta.codec as CompressionCodec,
+    codec: meta.codec,
     parsers: DEFAULT_PARSERS,
     compressors,
     utf8: true,

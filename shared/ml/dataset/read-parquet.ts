@@ -141,9 +141,9 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
           if (error instanceof InvalidInputError) throw error;
           return fail(`cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
         }
-        if (chunkError !== null) throw chunkError;
+        if (chunkError !== null) throw chunkError as Error;
       }
-      if (chunkError !== null) throw chunkError;
+      if (chunkError !== null) throw chunkError as Error;
       groupStart = groupEnd;
     }
     if (groupStart === 0) fail('has no rows');
@@ -176,11 +176,11 @@ function writeChunk(builder: ColumnBuilder, isTarget: boolean, data: ArrayLike<u
         continue;
       }
       if (builder.declared === 'numeric') {
-        throw new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": ${truncate(String(raw))} is not a number, but the column is declared numeric`, {
+        throw new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": ${truncate(cellText(raw))} is not a number, but the column is declared numeric`, {
           location: { file: source, path: `row ${row + 1}` },
         });
       }
-      builder.toCategorical(row, { line: row + 1, value: String(raw) });
+      builder.toCategorical(row, { line: row + 1, value: cellText(raw) });
       builder.ensureRow(to - 1);
     }
     builder.catBlocks[blockIndex]![offset] = builder.codeOfString(textOf(raw));
@@ -194,4 +194,11 @@ function textOf(value: unknown): string {
   if (value instanceof Uint8Array) return new TextDecoder().decode(value);
   if (value instanceof Date) return value.toISOString();
   return String(value);
+}
+
+/** A Parquet cell as text (a category, or an error message): strings as they are, anything else as JSON. */
+function cellText(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return raw.toString();
+  return JSON.stringify(raw, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value)) ?? 'null';
 }

@@ -105,6 +105,11 @@ export function parseTable(data: Uint8Array | string, options: ReadTableOptions)
   return assembleTable(parser.finish(), { ...options, withTarget: options.target !== null });
 }
 
+/** A data file's format, from its first bytes. @throws InvalidInputError INVALID_CSV when unreadable. */
+export async function detectFileFormat(path: string, source: string = path): Promise<FileFormat> {
+  return detectFormat(await readHead(path, source));
+}
+
 async function readHead(path: string, source: string): Promise<Uint8Array> {
   try {
     const handle = await open(path, 'r');

@@ -22,5 +22,5 @@ export function splitTable(data: TabularDataset, options: TrainTestSplitOptions)
     // Row selection does not depend on the labels without stratification.
     indices = trainTestSplit(new Int32Array(data.nRows), 1, options);
   }
-  return { train: takeTableRows(data, indices.train) as TabularDataset, test: takeTableRows(data, indices.test) as TabularDataset };
+  return { train: takeTableRows<TabularDataset>(data, indices.train), test: takeTableRows<TabularDataset>(data, indices.test) };
 }

@@ -98,7 +98,7 @@ export function takeTableRows<T extends Table>(table: T, rows: Uint32Array): T e
     for (let i = 0; i < n; i++) y[i] = target.y[rows[i]!]!;
     taken = { task: 'regression', name: target.name, y };
   }
-  return { nRows: n, columns, target: taken } as TabularDataset as T extends TabularDataset ? TabularDataset : Table;
+  return { nRows: n, columns, target: taken } as TabularDataset;
 }
 
 /** Whether `value` is a typed table (has typed columns) rather than a plain numeric {@link Dataset}. */

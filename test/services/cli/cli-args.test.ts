@@ -153,7 +153,8 @@ describe('sweepq through the HTTP API', () => {
 
   before(async () => {
     const service: SweepClient = {
-      uploadDataset: failing(new SweepqError('INTERNAL', 'unused')),
+      uploadDatasetStream: failing(new SweepqError('INTERNAL', 'unused')),
+      uploadDatasetFile: failing(new SweepqError('INTERNAL', 'unused')),
       submit: failing(new SweepqError('INTERNAL', 'unused')),
       extend: failing(new SweepqError('INTERNAL', 'unused')),
       listSweeps: async () => [],

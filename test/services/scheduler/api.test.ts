@@ -1,137 +1,28 @@
 /**
  * Route-level spec of the scheduler API: auth, validation, limits and the error shape. The service is
- * a small in-memory SweepClient defined here, so these checks need no Redis; the real SweepService is
+ * a small in-memory SweepClient (memory-client.ts), so these checks need no Redis; roles, sessions,
+ * the Host allowlist and rate limits are specified in auth.test.ts; the real SweepService is
  * exercised end to end by the sweep and CLI tests.
  */
 import assert from 'node:assert/strict';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
-import type { ExperimentSummary, SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
-import type { WorkerInfo } from '../../../shared/schemas/worker.schema.js';
-import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
+import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import { HttpSweepClient } from '../../../shared/sweep/http-sweep-client.js';
-import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from '../../../shared/sweep/sweep-client.js';
 import { buildApp } from '../../../services/scheduler/app.js';
-import { createTokenCheck } from '../../../services/scheduler/auth.js';
+import { createTokenMatcher } from '../../../services/scheduler/auth.js';
+import { MemoryClient, SPEC, SPEC_JSON, status, summary, SWEEP_ID, TRIAL_ID } from './memory-client.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
-const SWEEP_ID = 's-abc123def456';
-const TRIAL_ID = `${SWEEP_ID}-t3`;
 const SWEEP_LIMIT = 2048;
 const DATASET_LIMIT = 4096;
-
-function trial(index: number): TrialRecord {
-  return {
-    id: `${SWEEP_ID}-t${index}`,
-    sweepId: SWEEP_ID,
-    index,
-    name: `lr-${index}`,
-    model: 'logistic_regression',
-    entry: 0,
-    status: 'completed',
-    params: { C: index },
-    seed: 7,
-    metrics: { accuracy: 0.9, f1_score: 0.8 },
-    folds: [0.9, 0.8],
-    timings: { fitMs: 1, cvMs: 2, evalMs: 3, totalMs: 6 },
-    durationMs: 6,
-    artifact: `artifacts/${SWEEP_ID}/${SWEEP_ID}-t${index}.json`,
-    attempt: 1,
-    retries: 0,
-    worker: 'w1',
-    startedAt: 1,
-    finishedAt: 7,
-    error: null,
-  };
-}
-
-const summary: SweepSummary = {
-  id: SWEEP_ID,
-  name: 'demo',
-  state: 'running',
-  total: 4,
-  created: 4,
-  counts: { queued: 1, active: 1, completed: 2, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 },
-  objective: { metric: 'accuracy', goal: 'maximize' },
-  createdAt: 1000,
-  finishedAt: null,
-};
-const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3), workers: [] };
-
-/** Records every call; `fail` makes the next call throw the given error. */
-class MemoryClient implements SweepClient {
-  calls: { method: string; args: unknown[] }[] = [];
-  fail: Error | undefined = undefined;
-
-  private record(method: string, ...args: unknown[]): void {
-    this.calls.push({ method, args });
-    if (this.fail !== undefined) {
-      const error = this.fail;
-      this.fail = undefined;
-      throw error;
-    }
-  }
-  last(method: string): unknown[] | undefined {
-    for (let i = this.calls.length - 1; i >= 0; i--) if (this.calls[i]!.method === method) return this.calls[i]!.args;
-    return undefined;
-  }
-  async uploadDataset(bytes: Buffer): Promise<{ sha256: string }> {
-    this.record('uploadDataset', bytes);
-    return { sha256: 'a'.repeat(64) };
-  }
-  async submit(spec: unknown): Promise<SubmitResult> {
-    this.record('submit', spec);
-    return { sweepId: SWEEP_ID, name: 'demo', total: 4 };
-  }
-  async extend(sweepId: string, spec: unknown): Promise<SubmitResult> {
-    this.record('extend', sweepId, spec);
-    return { sweepId, name: 'demo', total: 2 };
-  }
-  async listSweeps(options?: { experiment?: string; limit?: number; offset?: number }): Promise<SweepSummary[]> {
-    this.record('listSweeps', options);
-    return [summary];
-  }
-  async listExperiments(options?: { limit?: number; offset?: number }): Promise<ExperimentSummary[]> {
-    this.record('listExperiments', options);
-    return [{ name: 'demo', sweeps: 1, lastSubmittedAt: 1000 }];
-  }
-  async experimentTrials(experiment: string, query?: TrialQuery): Promise<TrialPage> {
-    this.record('experimentTrials', experiment, query);
-    return { trials: [trial(2)], total: 1 };
-  }
-  async workers(): Promise<WorkerInfo[]> {
-    this.record('workers');
-    return [];
-  }
-  async status(sweepId: string): Promise<SweepStatus> {
-    this.record('status', sweepId);
-    return status;
-  }
-  async trials(sweepId: string, query?: TrialQuery): Promise<{ trials: TrialRecord[]; total: number }> {
-    this.record('trials', sweepId, query);
-    return { trials: [trial(0), trial(1)], total: 4 };
-  }
-  async best(sweepId: string, metric?: string): Promise<TrialRecord> {
-    this.record('best', sweepId, metric);
-    return trial(3);
-  }
-  async artifact(sweepId: string, trialId: string): Promise<Buffer> {
-    this.record('artifact', sweepId, trialId);
-    return Buffer.from(JSON.stringify({ format: 'sweepq.pipeline', trialId }));
-  }
-  async cancel(sweepId: string): Promise<SweepStatus> {
-    this.record('cancel', sweepId);
-    return { ...status, state: 'cancelled' };
-  }
-  async retry(sweepId: string): Promise<{ requeued: number }> {
-    this.record('retry', sweepId);
-    return { requeued: 2 };
-  }
-  async close(): Promise<void> {}
-}
 
 function makeApp(env: Record<string, string> = {}): { app: FastifyInstance; service: MemoryClient } {
   const config = loadConfig({
@@ -154,8 +45,8 @@ const UNAUTHORIZED = { error: { code: 'UNAUTHORIZED', message: 'missing or inval
 /** Every mutating route with a body it would accept. */
 const MUTATIONS: { url: string; payload?: string; type?: string }[] = [
   { url: '/datasets', payload: 'a,b\n1,2\n', type: 'text/csv' },
-  { url: '/sweeps', payload: '{"name":"x"}', type: 'application/json' },
-  { url: `/sweeps/${SWEEP_ID}/trials`, payload: '{"name":"x"}', type: 'application/json' },
+  { url: '/sweeps', payload: SPEC_JSON, type: 'application/json' },
+  { url: `/sweeps/${SWEEP_ID}/trials`, payload: SPEC_JSON, type: 'application/json' },
   { url: `/sweeps/${SWEEP_ID}/cancel` },
   { url: `/sweeps/${SWEEP_ID}/retry` },
 ];
@@ -204,21 +95,14 @@ describe('scheduler API', () => {
       });
     }
 
-    it('serves reads without a token unless SWEEPQ_REQUIRE_AUTH_FOR_READS is set', async () => {
-      const open = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
-      assert.equal(open.statusCode, 200);
-      const locked = makeApp({ SWEEPQ_REQUIRE_AUTH_FOR_READS: 'true' });
-      try {
-        const denied = await locked.app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
-        assert.equal(denied.statusCode, 401);
-        assert.deepEqual(denied.json(), UNAUTHORIZED);
-        const allowed = await locked.app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: auth });
-        assert.equal(allowed.statusCode, 200);
-        const health = await locked.app.inject({ method: 'GET', url: '/healthz' });
-        assert.equal(health.statusCode, 200, '/healthz stays public for probes');
-      } finally {
-        await locked.app.close();
-      }
+    it('serves reads to the token, refuses them without one (in-process requests are not on the server port), keeps /healthz public', async () => {
+      const denied = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      assert.equal(denied.statusCode, 401);
+      assert.deepEqual(denied.json(), UNAUTHORIZED);
+      const allowed = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: auth });
+      assert.equal(allowed.statusCode, 200);
+      const health = await app.inject({ method: 'GET', url: '/healthz' });
+      assert.equal(health.statusCode, 200, '/healthz stays public for probes');
     });
 
     it('rejects an unauthenticated upload before reading its body', async () => {
@@ -232,8 +116,9 @@ describe('scheduler API', () => {
     });
   });
 
-  describe('createTokenCheck', () => {
-    const check = createTokenCheck(TOKEN);
+  describe('createTokenMatcher', () => {
+    const match = createTokenMatcher({ write: TOKEN });
+    const check = (header: string | undefined): boolean => match(header) === 'write';
     const cases: [string, string | undefined, boolean][] = [
       ['the right token', `Bearer ${TOKEN}`, true],
       ['a lowercase scheme', `bearer ${TOKEN}`, true],
@@ -253,7 +138,7 @@ describe('scheduler API', () => {
     const badIds = ['..%2F..%2Fetc%2Fpasswd', 'abc%2F..%2F..', 's-ABC123DEF', 's-abc:def123', 'x'.repeat(60), 's-abc123def456%00'];
     for (const id of badIds) {
       it(`answers 400 INVALID_ARGUMENT for sweep id ${decodeURIComponent(id).slice(0, 30)}`, async () => {
-        const res = await app.inject({ method: 'GET', url: `/sweeps/${id}` });
+        const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${id}` });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       });
@@ -261,7 +146,7 @@ describe('scheduler API', () => {
 
     it('answers 400 for a trial id outside the sweep or a path in the trial id', async () => {
       for (const trialId of ['..%2F..%2Fetc%2Fpasswd', 's-zzz999zzz999-t1']) {
-        const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials/${trialId}/artifact` });
+        const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials/${trialId}/artifact` });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       }
@@ -270,14 +155,14 @@ describe('scheduler API', () => {
     const badQueries = ['limit=0', 'limit=1001', 'limit=abc', 'offset=-1', 'status=done', 'sort=DROP%20TABLE'];
     for (const query of badQueries) {
       it(`answers 400 for GET /sweeps/:id/trials?${query}`, async () => {
-        const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials?${query}` });
+        const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?${query}` });
         assert.equal(res.statusCode, 400, res.body);
         assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
       });
     }
 
     it('passes a parsed query with the default page size to the service', async () => {
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials?sort=f1_score&status=completed` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?sort=f1_score&status=completed` });
       assert.equal(res.statusCode, 200);
       assert.deepEqual(service.last('trials'), [SWEEP_ID, { limit: 100, offset: 0, sort: 'f1_score', status: 'completed' }]);
       assert.equal(res.json().total, 4);
@@ -298,10 +183,10 @@ describe('scheduler API', () => {
     });
 
     it('hands a JSON sweep to the service as an object', async () => {
-      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{"name":"x"}' });
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: SPEC_JSON });
       assert.equal(res.statusCode, 201);
       assert.deepEqual(res.json(), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
-      assert.deepEqual(service.last('submit'), [{ name: 'x' }]);
+      assert.deepEqual(service.last('submit'), [SPEC]);
     });
 
     it('hands uploaded CSV bytes to the service unchanged', async () => {
@@ -325,20 +210,25 @@ describe('scheduler API', () => {
       assert.equal(ok.statusCode, 201);
       const big = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(DATASET_LIMIT + 1) });
       assert.equal(big.statusCode, 413);
-      assert.deepEqual(big.json(), { error: { code: 'PAYLOAD_TOO_LARGE', message: 'request body is too large' } });
+      assert.equal(big.json().error.code, 'PAYLOAD_TOO_LARGE');
+      assert.match(big.json().error.message, /more than the 4096-byte limit \(SWEEPQ_BODY_LIMIT_BYTES\)/);
+      // A streamed body without a length is cut off at the limit as it arrives.
+      const streamed = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Readable.from([Buffer.alloc(3000), Buffer.alloc(3000)]) });
+      assert.equal(streamed.statusCode, 413);
+      assert.equal(streamed.json().error.code, 'PAYLOAD_TOO_LARGE');
     });
   });
 
   describe('errors', () => {
     it('answers unknown routes with 404 NOT_FOUND in the error shape', async () => {
-      const res = await app.inject({ method: 'GET', url: '/nope' });
+      const res = await app.inject({ method: 'GET', headers: auth, url: '/nope' });
       assert.equal(res.statusCode, 404);
       assert.equal(res.json().error.code, 'NOT_FOUND');
     });
 
     it('maps a SweepqError to its status with code, message, location and details', async () => {
       service.fail = new SweepqError('INVALID_SPEC', 'search.space[0].model: unknown model', { location: { path: 'search.space[0].model' }, details: [{ k: 1 }] });
-      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: '{}' });
+      const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: SPEC_JSON });
       assert.equal(res.statusCode, 400);
       assert.deepEqual(res.json(), {
         error: { code: 'INVALID_SPEC', message: 'search.space[0].model: unknown model', location: { path: 'search.space[0].model' }, details: [{ k: 1 }] },
@@ -347,14 +237,14 @@ describe('scheduler API', () => {
 
     it('answers 404 for a NOT_FOUND from the service', async () => {
       service.fail = new SweepqError('NOT_FOUND', `sweep ${SWEEP_ID} does not exist`);
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(res.statusCode, 404);
       assert.equal(res.json().error.message, `sweep ${SWEEP_ID} does not exist`);
     });
 
     it('hides the message and cause of unknown errors behind 500 INTERNAL', async () => {
       service.fail = new Error('connect ECONNREFUSED redis://:hunter2@10.0.0.1:6379', { cause: new Error('hunter2') });
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(res.statusCode, 500);
       assert.deepEqual(res.json(), { error: { code: 'INTERNAL', message: 'internal server error' } });
       assert.ok(!res.body.includes('hunter2'));
@@ -362,7 +252,7 @@ describe('scheduler API', () => {
 
     it('replaces the message of 5xx SweepqErrors by a generic one', async () => {
       service.fail = new SweepqError('INDEX_UNAVAILABLE', 'redis at redis://:hunter2@host is down');
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(res.statusCode, 503);
       assert.equal(res.json().error.code, 'INDEX_UNAVAILABLE');
       assert.ok(!res.body.includes('hunter2'));
@@ -371,7 +261,7 @@ describe('scheduler API', () => {
 
   describe('artefacts', () => {
     it('serves a trial artefact as a JSON attachment', async () => {
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact` });
       assert.equal(res.statusCode, 200);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       assert.equal(res.headers['content-disposition'], `attachment; filename="${TRIAL_ID}.json"`);
@@ -379,7 +269,7 @@ describe('scheduler API', () => {
     });
 
     it("serves the best trial's artefact", async () => {
-      const res = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}/best/artifact?metric=f1_score` });
+      const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/best/artifact?metric=f1_score` });
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['x-sweepq-trial-id'], TRIAL_ID);
       assert.deepEqual(service.last('best'), [SWEEP_ID, 'f1_score']);
@@ -389,7 +279,7 @@ describe('scheduler API', () => {
 
   describe('GET /openapi.json', () => {
     it('is an OpenAPI 3.1 document listing every route with its schemas', async () => {
-      const res = await app.inject({ method: 'GET', url: '/openapi.json' });
+      const res = await app.inject({ method: 'GET', headers: auth, url: '/openapi.json' });
       assert.equal(res.statusCode, 200);
       const doc = JSON.parse(res.body) as { openapi: string; paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
       assert.equal(doc.openapi, '3.1.0');
@@ -409,6 +299,11 @@ describe('scheduler API', () => {
         ['/experiments/{name}/trials', 'get'],
         ['/workers', 'get'],
         ['/healthz', 'get'],
+        ['/auth/session', 'post'],
+        ['/auth/session', 'get'],
+        ['/auth/session', 'delete'],
+        ['/auth/login-links', 'post'],
+        ['/auth/login', 'get'],
       ];
       for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
       const record = doc.components.schemas.TrialRecord as { properties: Record<string, unknown> };
@@ -435,9 +330,20 @@ describe('HttpSweepClient against the API', () => {
   });
 
   it('round-trips every SweepClient call', async () => {
-    assert.deepEqual(await client.uploadDataset(Buffer.from('a,b\n')), { sha256: 'a'.repeat(64) });
-    assert.deepEqual(await client.submit({ name: 'x' }), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
-    assert.equal((await client.extend(SWEEP_ID, { name: 'y' })).total, 2);
+    assert.deepEqual(await client.uploadDatasetStream(Readable.from([Buffer.from('a,b\n')]), 4096), { sha256: 'a'.repeat(64) });
+    assert.equal((service.last('uploadDataset')![0] as Buffer).toString('utf8'), 'a,b\n');
+    // A file is streamed as the request body: the server receives its bytes unchanged.
+    const file = join(tmpdir(), `sweepq-upload-${process.pid}.csv`);
+    const content = `a,b,target\n${'1,2,0\n'.repeat(100)}`;
+    writeFileSync(file, content);
+    try {
+      assert.deepEqual(await client.uploadDatasetFile(file), { sha256: 'a'.repeat(64) });
+      assert.equal((service.last('uploadDataset')![0] as Buffer).toString('utf8'), content);
+    } finally {
+      rmSync(file, { force: true });
+    }
+    assert.deepEqual(await client.submit(SPEC), { sweepId: SWEEP_ID, name: 'demo', total: 4 });
+    assert.equal((await client.extend(SWEEP_ID, SPEC)).total, 2);
     assert.deepEqual(await client.listSweeps({ experiment: 'e1', limit: 5 }), [summary]);
     assert.deepEqual(service.last('listSweeps'), [{ experiment: 'e1', limit: 5 }]);
     assert.deepEqual(await client.status(SWEEP_ID), status);
@@ -450,7 +356,7 @@ describe('HttpSweepClient against the API', () => {
 
   it('rethrows API errors as SweepqError with the same code and location', async () => {
     service.fail = new SweepqError('INVALID_SPEC', 'bad grid', { location: { path: 'search.grid' } });
-    await assert.rejects(client.submit({}), (error: unknown) => {
+    await assert.rejects(client.submit(SPEC), (error: unknown) => {
       assert.ok(error instanceof SweepqError);
       assert.equal(error.code, 'INVALID_SPEC');
       assert.equal(error.message, 'bad grid');
@@ -485,24 +391,47 @@ describe('read cache', () => {
     const statusCalls = (): number => service.calls.filter((c) => c.method === 'status').length;
     const before = statusCalls();
     for (let i = 0; i < 5; i++) {
-      const response = await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+      const response = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
       assert.equal(response.statusCode, 200);
       assert.equal(response.headers['content-type'], 'application/json; charset=utf-8');
     }
     assert.equal(statusCalls() - before, 1, 'five polls, one service call');
     const cancelled = await app.inject({ method: 'POST', url: `/sweeps/${SWEEP_ID}/cancel`, headers: auth });
     assert.equal(cancelled.statusCode, 200);
-    await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` });
+    await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` });
     assert.equal(statusCalls() - before, 2, 'the cancel dropped the cached status');
+    await app.close();
+  });
+
+  it('never caches artefacts: every download reaches the service', async () => {
+    const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000' });
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact` })).statusCode, 200);
+      assert.equal((await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/best/artifact` })).statusCode, 200);
+    }
+    assert.equal(service.calls.filter((c) => c.method === 'artifact').length, 6);
+    await app.close();
+  });
+
+  it('bounds the cache in bytes: distinct filters beyond SWEEPQ_API_CACHE_MAX_BYTES are recomputed, the service stays correct', async () => {
+    const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000', SWEEPQ_API_CACHE_MAX_BYTES: '4096' });
+    const trialsCalls = (): number => service.calls.filter((c) => c.method === 'trials').length;
+    // Each answer is ~1.5 KB: two fit. Poll filter 0 again after 5 others: it was evicted.
+    for (let i = 0; i < 6; i++) await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?filter=${encodeURIComponent(`params.C > ${i}`)}` });
+    const before = trialsCalls();
+    await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?filter=${encodeURIComponent('params.C > 5')}` });
+    assert.equal(trialsCalls(), before, 'the most recent entry is cached');
+    await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?filter=${encodeURIComponent('params.C > 0')}` });
+    assert.equal(trialsCalls(), before + 1, 'the oldest entry was evicted');
     await app.close();
   });
 
   it('does not cache errors', async () => {
     const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000' });
     service.fail = new SweepqError('NOT_FOUND', `sweep ${SWEEP_ID} does not exist`);
-    assert.equal((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` })).statusCode, 404);
+    assert.equal((await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` })).statusCode, 404);
     service.fail = undefined;
-    assert.equal((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}` })).statusCode, 200, 'the next poll asks again');
+    assert.equal((await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}` })).statusCode, 200, 'the next poll asks again');
     await app.close();
   });
 });

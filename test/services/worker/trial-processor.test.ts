@@ -132,7 +132,7 @@ describe('TrialProcessor', () => {
     const broken = new TrialProcessor({
       index,
       store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } },
-      datasets: new DatasetCache({ get: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
+      datasets: new DatasetCache({ getToFile: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
       slots: [thread],
       defaultLimits: { memoryMb: 1024, timeoutS: 300 },
       workerId: 'unit-worker',

@@ -67,6 +67,8 @@ export function countsAndSumsKernel(words: number): CountsAndSumsKernel {
     const body =
       `const h = hist;\nlet o = 0;\nfor (let i = start; i < end; i++) {\nconst pos = positions[i];\nconst g = gradient[pos];\n` +
       `const b = pos * ${words};\n${wordLoads(words)}${updates}}\n`;
+    // Generated, not evaluated from input: the body is built from `words` (an integer) alone.
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     kernel = new Function('hist', 'words', 'positions', 'start', 'end', 'gradient', body) as CountsAndSumsKernel;
     countsAndSums.set(words, kernel);
   }
@@ -80,6 +82,7 @@ export function sumsInOrderKernel(words: number): SumsInOrderKernel {
     let updates = '';
     for (let q = 0; q < words; q++) updates += wordUpdates(q, false);
     const body = `const h = hist;\nlet o = 0;\nfor (let pos = 0; pos < n; pos++) {\nconst g = gradient[pos];\nconst b = pos * ${words};\n${wordLoads(words)}${updates}}\n`;
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     kernel = new Function('hist', 'words', 'n', 'gradient', body) as SumsInOrderKernel;
     sumsInOrder.set(words, kernel);
   }

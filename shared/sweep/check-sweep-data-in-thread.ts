@@ -1,0 +1,50 @@
+/**
+ * checkSweepData in a worker thread, for the scheduler: reading and checking a submitted dataset takes
+ * seconds for a large file (a 250 MB CSV parses in ~2.5 s), and the API's event loop — `/healthz`,
+ * status polls, lock-renewing workers' reads — must not wait for it. One thread per check: a submit is
+ * rare next to its cost, and the thread's memory (the whole table) is freed as soon as it exits.
+ */
+import { Worker } from 'node:worker_threads';
+import { InvalidInputError, SweepqError, type ErrorCode, type ErrorLocation } from '../errors/index.js';
+import type { DatasetRef } from '../schemas/sweep-context.schema.js';
+import type { checkSweepData, SweepDataCheck, SweepDataFiles } from './sweep-data.js';
+
+const THREAD_FILE = new URL('./data-check-thread.js', import.meta.url);
+
+export interface DataCheckRequest {
+  spec: Parameters<typeof checkSweepData>[0];
+  split: DatasetRef['split'];
+  files: SweepDataFiles;
+  options: { maxOneHotWidth?: number };
+}
+
+export type DataCheckReply =
+  | { value: SweepDataCheck; error?: undefined }
+  | { error: { code: ErrorCode; message: string; location?: ErrorLocation; details?: unknown }; inputError: boolean; value?: undefined };
+
+/** Runs {@link checkSweepData} in a new thread; errors keep their code, message and location. */
+export function checkSweepDataInThread(request: DataCheckRequest): Promise<SweepDataCheck> {
+  return new Promise((resolve, reject) => {
+    // The spec and paths are plain data: a JSON round trip guarantees they clone.
+    const thread = new Worker(THREAD_FILE, { workerData: JSON.parse(JSON.stringify(request)) as DataCheckRequest });
+    let settled = false;
+    thread.once('message', (reply: DataCheckReply) => {
+      settled = true;
+      if (reply.error === undefined) resolve(reply.value);
+      else reject(fromReply(reply.error, reply.inputError));
+    });
+    thread.once('error', (error) => {
+      settled = true;
+      reject(new SweepqError('INTERNAL', `data check thread failed: ${error.message}`, { cause: error }));
+    });
+    thread.once('exit', (code) => {
+      if (!settled) reject(new SweepqError('INTERNAL', `data check thread exited with code ${code} before answering`));
+    });
+  });
+}
+
+function fromReply(error: { code: ErrorCode; message: string; location?: ErrorLocation; details?: unknown }, inputError: boolean): SweepqError {
+  const options = { ...(error.location === undefined ? {} : { location: error.location }), ...(error.details === undefined ? {} : { details: error.details }) };
+  // Input errors stay InvalidInputError: callers tell bad input from failures by class.
+  return inputError ? new InvalidInputError(error.code as ConstructorParameters<typeof InvalidInputError>[0], error.message, options) : new SweepqError(error.code, error.message, options);
+}

@@ -1,0 +1,161 @@
+/**
+ * A sweep's data, read as typed tables (numeric and categorical columns, CSV, gzip CSV or Parquet,
+ * streamed from files): the checks a submit runs before anything is written — the CLI on the user's
+ * files before uploading them, the server on the stored copies — and the train/test pair a worker's
+ * trial trains on. One module, so what is checked is what trains.
+ */
+import { InvalidInputError } from '../errors/index.js';
+import { checkOneHotWidth, checkTarget, checkTestAgainstTrain } from '../ml/dataset/data-checks.js';
+import { readTable } from '../ml/dataset/read-table.js';
+import { describeTable, type SchemaReport } from '../ml/dataset/schema-report.js';
+import { splitTable } from '../ml/dataset/split-table.js';
+import type { TabularDataset, Task } from '../ml/dataset/table.js';
+import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
+import { resolvePipelineSpec } from '../ml/preprocessing/resolve-pipeline-spec.js';
+import { DEFAULT_MAX_CLASSES, type ColumnSpecInput } from '../schemas/column-spec.schema.js';
+import type { DatasetRef } from '../schemas/sweep-context.schema.js';
+import { checkModelsForTask, type SweepSpec } from '../schemas/sweep-spec.schema.js';
+import type { DataShape } from '../search/estimate-trial-memory.js';
+
+/** Local files holding a sweep's data: one file to split, or a train and a test file. */
+export interface SweepDataFiles {
+  train: string;
+  test: string | null;
+  /** Names shown in messages (the user's paths, or `dataset <sha>`). */
+  trainSource?: string;
+  testSource?: string;
+}
+
+/** How a sweep's files are read: the dataset section of the sweep file, resolved. */
+export interface DataReadSpec {
+  target: string;
+  task?: Task | undefined;
+  columns?: ColumnSpecInput | undefined;
+  delimiter?: ',' | ';' | '\t' | undefined;
+  maxClasses?: number | undefined;
+}
+
+export interface SweepDataCheck {
+  /** The task, as declared or inferred from the target. */
+  task: Task;
+  /** `cv.scoring`, as given or the task's default. */
+  scoring: string;
+  /** The training rows' shape after encoding (for the trials' memory estimates). */
+  shape: DataShape;
+  /** Column types, missing counts and categories, as inferred (shown by `sweepq run` and `status`). */
+  schema: SchemaReport;
+}
+
+/** The read options of a sweep's data. */
+export function readSpecOf(spec: Pick<SweepSpec, 'task' | 'dataset'>): DataReadSpec {
+  return { target: spec.dataset.target, task: spec.task, columns: spec.dataset.columns, delimiter: spec.dataset.delimiter, maxClasses: spec.dataset.max_classes };
+}
+
+/** Reads the train/test pair a trial trains on: the test file, or the split of the one file. */
+export async function loadTrainTest(
+  read: DataReadSpec,
+  split: DatasetRef['split'],
+  files: SweepDataFiles,
+): Promise<{ train: TabularDataset; test: TabularDataset }> {
+  const options = { target: read.target, task: read.task, columns: read.columns, delimiter: read.delimiter, maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES };
+  const whole = await readTable(files.train, { ...options, source: files.trainSource ?? files.train });
+  if (files.test !== null) {
+    // The test file is read as the training file's task, so its labels and numbers mean the same.
+    const test = await readTable(files.test, { ...options, task: whole.target.task, source: files.testSource ?? files.test });
+    checkTestAgainstTrain(whole, test, { trainSource: files.trainSource ?? files.train, testSource: files.testSource ?? files.test });
+    return { train: whole, test };
+  }
+  if (split === null) throw new InvalidInputError('INVALID_SPEC', 'a single data file needs a split (split: {test_size, random_state})', { location: { path: 'split' } });
+  try {
+    return splitTable(whole, { testSize: split.test_size, randomState: split.random_state, stratify: split.stratify });
+  } catch (error) {
+    throw locateSplitError(error);
+  }
+}
+
+/** A split the data cannot give points at the sweep file's `split` setting that causes it. */
+function locateSplitError(error: unknown): unknown {
+  if (!(error instanceof InvalidInputError) || error.code !== 'INVALID_SPEC' || error.location?.path !== undefined) return error;
+  const path = /stratif/.test(error.message) ? 'split.stratify' : /test_size|test part|training part/.test(error.message) ? 'split.test_size' : 'split';
+  return new InvalidInputError('INVALID_SPEC', `${path}: ${error.message}`, { cause: error, location: { path } });
+}
+
+/**
+ * Every check of a sweep's data at submit: the target (classes, numbers), the task against the
+ * models, metrics and scoring, one-hot widths, test against train, folds against the classes.
+ * @throws InvalidInputError (INVALID_CSV, INVALID_SPEC, LIMIT_EXCEEDED) saying what, where and how to fix.
+ */
+export async function checkSweepData(
+  spec: Pick<SweepSpec, 'task' | 'dataset' | 'pipeline' | 'cv' | 'objective' | 'trials' | 'search' | 'metrics'>,
+  split: DatasetRef['split'],
+  files: SweepDataFiles,
+  options: { maxOneHotWidth?: number } = {},
+): Promise<SweepDataCheck> {
+  const read = readSpecOf(spec);
+  const { train } = await loadTrainTest(read, split, files);
+  const task = spec.task ?? train.target.task;
+  checkTarget(train, { task, maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES, source: files.trainSource ?? files.train });
+  checkOneHotWidth(train, spec.pipeline, { source: files.trainSource ?? files.train, ...(options.maxOneHotWidth === undefined ? {} : { limit: options.maxOneHotWidth }) });
+  if (spec.task === undefined) {
+    // The task was inferred from the data: the models and metrics must fit it.
+    const problems: string[] = [];
+    const paths: string[] = [];
+    checkModelsForTask(spec, task, (path, message) => {
+      paths.push(path.map(String).join('.'));
+      problems.push(`${path.map(String).join('.')}: ${message}`);
+    });
+    if (problems.length > 0) {
+      throw new InvalidInputError('INVALID_SPEC', `the target "${read.target}" makes this a ${task} sweep (set task: to override), but ${problems.join('; ')}`, {
+        location: { path: paths[0]! },
+      });
+    }
+  }
+  const scoring = spec.cv.scoring ?? DEFAULT_SCORING[task];
+  assertMetricOfTask(scoring, task, 'cv.scoring');
+  const objective = spec.objective?.metric;
+  if (objective !== undefined && objective !== 'cv_mean' && objective !== 'cv_std' && !(spec.metrics ?? []).some((m) => m.name === objective)) {
+    assertMetricOfTask(objective, task, 'objective.metric');
+  }
+  if (spec.cv.folds >= 2) {
+    if (train.target.task === 'classification') assertFoldsFit(train.target.y, train.target.classes.length, spec.cv.folds);
+    else if (train.nRows < spec.cv.folds) {
+      throw new InvalidInputError('INVALID_SPEC', `cv.folds is ${spec.cv.folds} but the training part has ${train.nRows} rows; lower cv.folds`, { location: { path: 'cv.folds' } });
+    }
+  }
+  const schema = describeTable(train);
+  return { task, scoring, shape: encodedShape(train, schema, spec.pipeline), schema };
+}
+
+function assertMetricOfTask(metric: string, task: Task, path: string): void {
+  const names: readonly string[] = task === 'regression' ? ['r2', 'rmse', 'mae', 'mape'] : ['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss'];
+  if (!names.includes(metric)) {
+    throw new InvalidInputError('INVALID_SPEC', `${path} ${metric} is not a ${task} metric (use one of ${names.join(', ')}${path === 'cv.scoring' ? '' : ', cv_mean or cv_std'})`, { location: { path } });
+  }
+}
+
+/** Rows, model columns after one-hot encoding (capped by max_categories), and classes. */
+function encodedShape(train: TabularDataset, schema: SchemaReport, pipeline: SweepSpec['pipeline']): DataShape {
+  const encoder = resolvePipelineSpec(pipeline).categorical.encoder;
+  let features = 0;
+  for (const column of schema.columns) {
+    if (column.type === 'numeric' || encoder.kind === 'ordinal') features++;
+    else {
+      const categories = column.categories ?? 1;
+      features += encoder.max_categories === null || encoder.max_categories === undefined ? categories : Math.min(categories, encoder.max_categories);
+    }
+  }
+  return { rows: train.nRows, features, classes: train.target.task === 'classification' ? train.target.classes.length : 1 };
+}
+
+/** scikit-learn refuses StratifiedKFold when no class has n_splits members; say so before enqueueing. */
+function assertFoldsFit(y: Int32Array, nClasses: number, folds: number): void {
+  const counts = new Int32Array(nClasses);
+  for (let i = 0; i < y.length; i++) counts[y[i]!]!++;
+  let maxCount = 0;
+  for (let k = 0; k < nClasses; k++) maxCount = Math.max(maxCount, counts[k]!);
+  if (maxCount < folds) {
+    throw new InvalidInputError('INVALID_SPEC', `cv.folds is ${folds} but no class has that many training rows (largest class: ${maxCount}); lower cv.folds`, {
+      location: { path: 'cv.folds' },
+    });
+  }
+}
