@@ -66,9 +66,6 @@ export const BUILTIN_METRICS: readonly MetricInfo[] = [
 const BUILTIN_BY_NAME: ReadonlyMap<string, MetricInfo> = new Map(BUILTIN_METRICS.map((m) => [m.name, m]));
 
 
-/** Classification test metrics, in report order. */
-export const CLASSIFICATION_METRIC_NAMES: readonly string[] = BUILTIN_METRICS.filter((m) => m.task === 'classification').map((m) => m.name);
-
 /** The built-in entry of `name`, if any. */
 export function builtinMetric(name: string): MetricInfo | undefined {
   return BUILTIN_BY_NAME.get(name);

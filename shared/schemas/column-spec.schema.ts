@@ -25,25 +25,4 @@ export const TaskSchema = z
 /** Default limit on distinct classes before a classification target is refused (a regression target in disguise). */
 export const DEFAULT_MAX_CLASSES = 100;
 
-export type ColumnSpec = z.infer<typeof ColumnSpecSchema>;
 export type ColumnSpecInput = z.input<typeof ColumnSpecSchema>;
-export type TaskName = z.infer<typeof TaskSchema>;
-
-/**
- * How to read one tabular data file (CSV, gzip CSV or Parquet) into a typed dataset: everything the
- * ML layer's `readTable` needs besides the path. A sweep file's dataset section can embed it.
- */
-export const TableReadSpecSchema = z
-  .strictObject({
-    /** Target column (default "target"). */
-    target: z.string().min(1).max(1000).default('target'),
-    task: TaskSchema.optional(),
-    columns: ColumnSpecSchema.optional(),
-    /** CSV delimiter; detected from the header (`,` `;` or tab) when absent. */
-    delimiter: z.enum([',', ';', '\t']).optional(),
-    /** Most classes a classification target may have before it is refused (default 100). */
-    max_classes: z.number().int().min(2).max(100_000).default(DEFAULT_MAX_CLASSES),
-  })
-  .describe('reading a data file: target, task, columns {drop, categorical, numeric}, delimiter, max_classes');
-
-export type TableReadSpec = z.infer<typeof TableReadSpecSchema>;

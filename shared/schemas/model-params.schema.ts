@@ -77,15 +77,11 @@ export const MODEL_PARAM_SCHEMAS = {
 
 export type ModelName = keyof typeof MODEL_PARAM_SCHEMAS;
 export const MODEL_NAMES = Object.keys(MODEL_PARAM_SCHEMAS) as ModelName[];
-export const ModelNameSchema = z.enum(MODEL_NAMES as [ModelName, ...ModelName[]]);
 
 export type LogisticRegressionParams = z.infer<typeof LogisticRegressionParamsSchema>;
 export type DecisionTreeParams = z.infer<typeof DecisionTreeParamsSchema>;
 export type RandomForestParams = z.infer<typeof RandomForestParamsSchema>;
 export type GradientBoostingParams = z.infer<typeof GradientBoostingParamsSchema>;
-export type ModelParams = {
-  [K in ModelName]: z.infer<(typeof MODEL_PARAM_SCHEMAS)[K]>;
-};
 
 // ---------------------------------------------------------------------------------------------
 // Regressors (task: regression). Kept apart from MODEL_PARAM_SCHEMAS (the classifiers) so that a name
@@ -194,7 +190,6 @@ export const REGRESSOR_PARAM_SCHEMAS = {
 
 export type RegressorName = keyof typeof REGRESSOR_PARAM_SCHEMAS;
 export const REGRESSOR_NAMES = Object.keys(REGRESSOR_PARAM_SCHEMAS) as RegressorName[];
-export const RegressorNameSchema = z.enum(REGRESSOR_NAMES as [RegressorName, ...RegressorName[]]);
 
 export type LinearRegressionParams = z.infer<typeof LinearRegressionParamsSchema>;
 export type RidgeParams = z.infer<typeof RidgeParamsSchema>;

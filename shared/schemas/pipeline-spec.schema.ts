@@ -110,13 +110,9 @@ export const ResolvedPipelineSpecSchema = z.strictObject({
 });
 
 export type ImputerSpec = z.infer<typeof ImputerSpecSchema>;
-export type ScalerName = z.infer<typeof ScalerNameSchema>;
 export type PipelineSpec = z.infer<typeof PipelineSpecSchema>;
 export type PipelineSpecInput = z.input<typeof PipelineSpecSchema>;
-export type NumericBranchSpec = z.infer<typeof NumericBranchSpecSchema>;
-export type CategoricalBranchSpec = z.infer<typeof CategoricalBranchSpecSchema>;
 export type CategoricalImputerSpec = z.infer<typeof CategoricalImputerSpecSchema>;
 export type OneHotEncoderSpec = z.infer<typeof OneHotEncoderSpecSchema>;
 export type OrdinalEncoderSpec = z.infer<typeof OrdinalEncoderSpecSchema>;
-export type EncoderSpec = z.infer<typeof EncoderSpecSchema>;
 export type ResolvedPipelineSpec = z.infer<typeof ResolvedPipelineSpecSchema>;

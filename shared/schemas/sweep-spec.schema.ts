@@ -14,7 +14,7 @@ import { buildDatasetSchema, LocalFileRefSchema, ResolvedFileRefSchema } from '.
 import { MODEL_NAMES, MODEL_NAMES_BY_TASK } from './model-params.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
 import { applyPipelineOverride } from '../ml/preprocessing/resolve-pipeline-spec.js';
-import { CLASSIFICATION_METRIC_NAMES, REGRESSION_METRIC_NAMES } from '../ml/metrics/metric-names.js';
+import { METRIC_NAMES, REGRESSION_METRIC_NAMES } from '../ml/metrics/metric-names.js';
 import { TaskSchema } from './column-spec.schema.js';
 import { MAX_EXPLICIT_TRIALS, checkExplicitParams, parseSearchParam, PIPELINE_PARAM_PREFIX, SearchSpecSchema, TrialSpecSchema, type SpecTask } from './search-space.schema.js';
 import { closestMatch, describeValue, strict } from './spec-messages.js';
@@ -150,8 +150,8 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
 /** The test metrics a task's trials report; both tasks' while it is unknown. */
 function reportedMetricNames(task: SpecTask): readonly string[] {
   if (task === 'regression') return REGRESSION_METRIC_NAMES;
-  if (task === 'classification') return CLASSIFICATION_METRIC_NAMES;
-  return [...CLASSIFICATION_METRIC_NAMES, ...REGRESSION_METRIC_NAMES];
+  if (task === 'classification') return METRIC_NAMES;
+  return [...METRIC_NAMES, ...REGRESSION_METRIC_NAMES];
 }
 
 type Report = (path: PropertyKey[], message: string) => void;

@@ -16,10 +16,6 @@ import { SweepqError } from '../errors/index.js';
 import { datasetKey, Sha256Schema, type DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../store/object-store.js';
 
-export function sha256Hex(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** SHA-256 of a file, streamed (a dataset of hundreds of MB is never held in memory). */
 export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash('sha256');

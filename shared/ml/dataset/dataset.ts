@@ -16,12 +16,6 @@ export interface Dataset extends FeatureMatrix {
   readonly classes: readonly string[];
 }
 
-/** A train/test pair of datasets over the same features and classes. */
-export interface TrainTest {
-  readonly train: Dataset;
-  readonly test: Dataset;
-}
-
 /** Selects rows into a new, compact dataset (used for splits, which are then stored or reused). */
 export function takeRows(dataset: Dataset, rows: Uint32Array): Dataset {
   const n = rows.length;

@@ -71,7 +71,6 @@ export const MakeClassificationOptionsSchema = z
   });
 
 export type MakeClassificationOptions = z.input<typeof MakeClassificationOptionsSchema>;
-export type MakeClassificationParams = z.output<typeof MakeClassificationOptionsSchema>;
 
 /**
  * Generates a random n-class classification problem (scikit-learn's make_classification).

@@ -57,19 +57,6 @@ export interface TabularDataset extends Table {
   readonly target: Target;
 }
 
-/** The column called `name`, or undefined. */
-export function findColumn(table: Table, name: string): Column | undefined {
-  for (let c = 0; c < table.columns.length; c++) if (table.columns[c]!.name === name) return table.columns[c];
-  return undefined;
-}
-
-/** Column names in table order. */
-export function columnNames(table: Table): string[] {
-  const names: string[] = new Array<string>(table.columns.length);
-  for (let c = 0; c < table.columns.length; c++) names[c] = table.columns[c]!.name;
-  return names;
-}
-
 /** Selects rows into a new, compact table (dictionaries are shared, not copied). */
 export function takeTableRows<T extends Table>(table: T, rows: Uint32Array): T extends TabularDataset ? TabularDataset : Table {
   const n = rows.length;

@@ -8,7 +8,7 @@ import { logLoss } from './log-loss.js';
 import { precisionRecallF1 } from './precision-recall-f1.js';
 import { rocAuc } from './roc-auc-score.js';
 
-import { REGRESSION_GREATER_IS_BETTER, REGRESSION_METRIC_NAMES, type RegressionMetricName } from './regression-metrics.js';
+import { REGRESSION_METRIC_NAMES, type RegressionMetricName } from './regression-metrics.js';
 
 /** The classification metrics (the metrics of every classification trial). */
 export const METRIC_NAMES = ['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss'] as const;
@@ -42,10 +42,7 @@ export function computeMetrics(yTrue: Int32Array, proba: Float64Array, nClasses:
   };
 }
 
-/** Alias of {@link METRIC_NAMES}, for symmetry with the regression names. */
-export const CLASSIFICATION_METRIC_NAMES = METRIC_NAMES;
-
-export { REGRESSION_METRIC_NAMES, REGRESSION_GREATER_IS_BETTER, computeRegressionMetrics } from './regression-metrics.js';
+export { REGRESSION_METRIC_NAMES } from './regression-metrics.js';
 export type { RegressionMetricName } from './regression-metrics.js';
 
 /** Every metric a trial can report, of either task. */
@@ -56,14 +53,6 @@ export const METRIC_NAMES_BY_TASK = {
   classification: METRIC_NAMES,
   regression: REGRESSION_METRIC_NAMES,
 } as const;
-
-/** Direction of every metric of both tasks (for the metric registry and leaderboards). */
-export const METRIC_DIRECTIONS: Readonly<Record<AnyMetricName, 'maximize' | 'minimize'>> = (() => {
-  const out = {} as Record<AnyMetricName, 'maximize' | 'minimize'>;
-  for (const name of METRIC_NAMES) out[name] = GREATER_IS_BETTER[name] ? 'maximize' : 'minimize';
-  for (const name of REGRESSION_METRIC_NAMES) out[name] = REGRESSION_GREATER_IS_BETTER[name] ? 'maximize' : 'minimize';
-  return out;
-})();
 
 /** Default CV scoring per task: scikit-learn's estimator `score` (accuracy, r2). */
 export const DEFAULT_SCORING = { classification: 'accuracy', regression: 'r2' } as const;

@@ -10,14 +10,6 @@ export const REGRESSION_METRIC_NAMES = ['r2', 'rmse', 'mae', 'mape'] as const;
 
 export type RegressionMetricName = (typeof REGRESSION_METRIC_NAMES)[number];
 
-/** Whether a larger value is better (only r2; the others are errors). */
-export const REGRESSION_GREATER_IS_BETTER: Readonly<Record<RegressionMetricName, boolean>> = {
-  r2: true,
-  rmse: false,
-  mae: false,
-  mape: false,
-};
-
 const EPS = Number.EPSILON;
 
 /** Every regression metric of predictions `yPred` against `yTrue` (same length). */

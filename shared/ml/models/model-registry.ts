@@ -147,12 +147,6 @@ export function regressorFromJSON(json: unknown): Regressor {
   }
 }
 
-/** The estimator registry, one entry per task: the names it accepts, how to build and to load them. */
-export const MODEL_REGISTRY = {
-  classification: { names: MODEL_NAMES, create: createClassifier, fromJSON: classifierFromJSON },
-  regression: { names: REGRESSOR_NAMES, create: createRegressor, fromJSON: regressorFromJSON },
-} as const;
-
 export function isRegressorName(value: string): value is RegressorName {
   return Object.prototype.hasOwnProperty.call(REGRESSOR_PARAM_SCHEMAS, value);
 }
