@@ -12,12 +12,18 @@
  * (c) throughput of 16 CPU-bound random-forest trials on 1 vs 2 worker processes.
  * (d) submitting a 100,000-trial random sweep, `status` latency while it runs (in-process and HTTP),
  *     and how long cancelling it takes.
+ * (e) fixed cost: `node bin/sweepq.js run` of one trivial trial, node start → exit (issue 13, goal ≤ 0.4 s).
+ * (f) short-trial throughput: 2,000 trivial trials through `node bin/sweepq.js run --workers 2`, wall
+ *     time start-up included (goal ≤ 2 s) and the overhead per trial `(wall × 2 − Σ training) / trials`.
+ *
+ *   npm run bench:sweep -- --only e,f --baseline ../sweepq-main   # (e), (f) side by side with another
+ *                                                                 # checkout (its dist/ built), alternating runs
  * Everything runs on private redis-servers under temp folders, removed at the end (also on Ctrl-C).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +42,7 @@ import { SampleBuffer, summarize, type LatencySummary } from './support/percenti
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 import { waitForSweep } from './support/sweep-progress.js';
 import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec.js';
+import { timedCliRun, type CliRunResult } from './support/timed-cli-run.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -534,10 +541,123 @@ async function partD(quick: boolean): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// (e) fixed cost and (f) short-trial throughput through the CLI, optionally beside a baseline checkout
+
+/** Another checkout to compare with (`--baseline DIR`), read before the shared argument parser. */
+let baselineRoot: string | undefined;
+
+interface Contender {
+  label: string;
+  root: string;
+}
+
+function contenders(): Contender[] {
+  const list: Contender[] = [{ label: 'this checkout', root: REPO_ROOT }];
+  if (baselineRoot !== undefined) list.unshift({ label: `baseline ${baselineRoot}`, root: baselineRoot });
+  return list;
+}
+
+/** Writes a spec as a sweep file (JSON is YAML) in a temp folder removed at the end. */
+async function sweepFile(name: string, spec: Record<string, unknown>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-bench-files-'));
+  defer(`sweep file ${name}`, () => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, `${name}.yaml`);
+  await writeFile(file, JSON.stringify(spec));
+  return file;
+}
+
+/** Runs every contender `reps` times, alternating, so both see the same machine load. */
+async function alternate(reps: number, run: (c: Contender) => Promise<CliRunResult>): Promise<Map<string, CliRunResult[]>> {
+  const results = new Map<string, CliRunResult[]>();
+  for (let r = 0; r < reps; r++) {
+    for (const c of contenders()) {
+      progress(`${c.label}, repetition ${r + 1}/${reps}`);
+      const result = await run(c);
+      results.set(c.label, [...(results.get(c.label) ?? []), result]);
+    }
+  }
+  return results;
+}
+
+async function partE(quick: boolean): Promise<void> {
+  const reps = quick ? 3 : 7;
+  heading(`(e) fixed cost: node bin/sweepq.js run of one trivial trial (logistic_regression max_iter 1, 100 rows, no CV), ${reps} runs`);
+  const file = await sweepFile('one_trivial', tinySpec('one_trivial', 1, 1));
+  try {
+    const results = await alternate(reps, (c) => timedCliRun({ root: c.root, file }));
+    const rows: string[][] = [];
+    const medians = new Map<string, number>();
+    for (const [label, runs] of results) {
+      for (const run of runs) if (run.completed !== 1) throw new Error(`(e) ${label}: the trial did not complete`);
+      const wall = median(runs.map((r) => r.wallMs));
+      medians.set(label, wall);
+      rows.push([label, ms(wall), ms(median(runs.map((r) => r.cpuMs))), runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')]);
+    }
+    console.log(formatTable(['version', 'median wall', 'median CPU (all processes)', 'runs (s)'], rows, { align: ['left', 'right', 'right', 'left'] }));
+    const current = medians.get('this checkout')!;
+    const baseline = baselineRoot === undefined ? undefined : medians.get(`baseline ${baselineRoot}`);
+    goals.push({ part: '(e) one trivial trial, sweepq run wall', measured: ms(current), goal: '≤ 400 ms', ratio: current / 400, pass: current <= 400, note: baseline === undefined ? `${reps} runs, median` : `baseline ${ms(baseline)} → ${(baseline / current).toFixed(2)}× faster` });
+    summary.e = { reps, medianWallMs: Object.fromEntries([...medians].map(([k, v]) => [k, round(v, 1)])) };
+  } finally {
+    await cleanupAll();
+  }
+}
+
+async function partF(quick: boolean): Promise<void> {
+  const n = 2000;
+  const workers = 2;
+  const reps = quick ? 1 : 3;
+  heading(`(f) short-trial throughput: ${n} trivial trials, node bin/sweepq.js run --workers ${workers}, start-up included, ${reps} run(s)`);
+  const file = await sweepFile('many_trivial', tinySpec('many_trivial', n, 2));
+  try {
+    const results = await alternate(reps, (c) => timedCliRun({ root: c.root, file, workers }));
+    const rows: string[][] = [];
+    const medians = new Map<string, { wall: number; overhead: number }>();
+    for (const [label, runs] of results) {
+      const overheads: number[] = [];
+      for (const run of runs) {
+        if (run.completed !== n) throw new Error(`(f) ${label}: ${run.completed} of ${n} trials completed`);
+        let trainMs = 0;
+        for (const t of run.trials) trainMs += t.timings?.totalMs ?? 0;
+        // Every worker slot is busy or waiting for the whole run: what is not training is overhead.
+        overheads.push((run.wallMs * workers - trainMs) / n);
+      }
+      const wall = median(runs.map((r) => r.wallMs));
+      const overhead = median(overheads);
+      medians.set(label, { wall, overhead });
+      rows.push([label, ms(wall), (n / (wall / 1000)).toFixed(0), `${overhead.toFixed(2)} ms`, ms(median(runs.map((r) => r.cpuMs))), runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')]);
+    }
+    console.log(formatTable(['version', 'median wall', 'trials/s', 'overhead per trial', 'CPU (all processes)', 'runs (s)'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'left'] }));
+    console.log('overhead per trial = (wall × worker slots − Σ training) / trials, start-up and shut-down included');
+    const current = medians.get('this checkout')!;
+    const baseline = baselineRoot === undefined ? undefined : medians.get(`baseline ${baselineRoot}`);
+    goals.push({ part: `(f) ${n} trivial trials on ${workers} workers, wall`, measured: ms(current.wall), goal: '≤ 2 s', ratio: current.wall / 2000, pass: current.wall <= 2000, note: `${current.overhead.toFixed(2)} ms overhead per trial${baseline === undefined ? '' : `; baseline ${ms(baseline.wall)} → ${(baseline.wall / current.wall).toFixed(2)}× faster`}` });
+    summary.f = { trials: n, workers, reps, medians: Object.fromEntries([...medians].map(([k, v]) => [k, { wallMs: round(v.wall, 1), overheadMsPerTrial: round(v.overhead, 3) }])) };
+  } finally {
+    await cleanupAll();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Takes `--baseline DIR` out of the arguments; the rest go to the shared parser. */
+function takeBaseline(argv: string[]): string[] {
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--baseline') baselineRoot = path.resolve(argv[++i] ?? '.');
+    else if (arg.startsWith('--baseline=')) baselineRoot = path.resolve(arg.slice('--baseline='.length));
+    else rest.push(arg);
+  }
+  if (baselineRoot !== undefined && !existsSync(path.join(baselineRoot, 'dist/services/cli/main.js'))) {
+    throw new Error(`--baseline ${baselineRoot}: no dist/services/cli/main.js there (build that checkout first)`);
+  }
+  return rest;
+}
 
 async function main(): Promise<void> {
   installCleanupHandlers();
-  const { quick, only } = parseBenchArgs(process.argv.slice(2));
+  const { quick, only } = parseBenchArgs(takeBaseline(process.argv.slice(2)));
   const started = performance.now();
   console.log(`sweepq system benchmark${quick ? ' (--quick)' : ''}: node ${process.version}, ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0]!.toFixed(2)}`);
   const parts: Array<[string, (quick: boolean) => Promise<void>]> = [
@@ -545,6 +665,8 @@ async function main(): Promise<void> {
     ['b', partB],
     ['c', partC],
     ['d', partD],
+    ['e', partE],
+    ['f', partF],
   ];
   for (const [name, run] of parts) {
     if (only !== null && !only.has(name)) continue;

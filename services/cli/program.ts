@@ -31,6 +31,13 @@ const QUERY_OPTIONS: Array<[string, string]> = [
   ['--offset <n>', 'skip the first N'],
 ];
 
+/** Where `export` and `serve` take their model from when no MODEL file is given. */
+const MODEL_OPTIONS: Array<[string, string]> = [
+  ['--sweep <id>', "use a sweep's best trial (by its objective, or --metric) instead of a MODEL file"],
+  ['--trial <trial>', 'with --sweep: this trial (its id, or its index) instead of the best'],
+  ['--metric <m>', "with --sweep: the best trial by metric M instead of the sweep's objective"],
+];
+
 /** Every command, in the order `sweepq --help` lists them. */
 const COMMANDS: CommandDeclaration[] = [
   {
@@ -84,8 +91,44 @@ const COMMANDS: CommandDeclaration[] = [
     options: [['--proba', 'print class probabilities'], JSON_FLAG],
     load: async () => (await import('./commands/predict.js')).predictCommand,
   },
+  {
+    name: 'export',
+    args: ['[model]'],
+    summary: 'export a model as ONNX or as an MLflow model directory',
+    description:
+      'Writes the saved pipeline MODEL (or a sweep\'s best trial, with --sweep) as an ONNX file (--format onnx: inputs one per column, outputs label and probability_<class>, or prediction) or as an MLflow Model directory (--format mlflow: MLmodel, model.onnx, requirements; load it with mlflow.pyfunc.load_model or serve it with mlflow models serve).',
+    options: [
+      new Option('--format <format>', 'onnx (one .onnx file) or mlflow (an MLflow Model directory)').choices(['onnx', 'mlflow']).makeOptionMandatory(),
+      ['--out <path>', 'where to write (default: beside MODEL, or here for --sweep: <name>.onnx or <name>-mlflow/)'],
+      ...MODEL_OPTIONS,
+      JSON_FLAG,
+    ],
+    load: async () => (await import('./commands/export.js')).exportCommand,
+  },
+  {
+    name: 'serve',
+    args: ['[model]'],
+    summary: "serve a model over HTTP with MLflow's scoring API (POST /invocations)",
+    description:
+      "Scores requests with the saved pipeline MODEL (or a sweep's best trial, with --sweep) until SIGTERM or Ctrl-C: POST /invocations takes JSON (dataframe_split, dataframe_records, instances, inputs; \"params\": {\"proba\": true} for probabilities) or text/csv and answers {\"predictions\": [...]}, as `mlflow models serve` does; GET /ping, /health and /version.",
+    options: [
+      ...MODEL_OPTIONS,
+      ['--port <port>', 'port (default 8081; 0 = any free port)'],
+      ['--host <host>', 'interface (default 127.0.0.1; 0.0.0.0 for every interface: the server has no authentication)'],
+      ['--max-rows <n>', 'most rows per request (default SWEEPQ_PREDICT_MAX_ROWS, 100000)'],
+    ],
+    load: async () => (await import('./commands/serve.js')).serveCommand,
+  },
   { name: 'cancel', args: ['<id>'], summary: 'cancel queued and running trials', options: [JSON_FLAG], load: async () => (await import('./commands/cancel.js')).cancelCommand },
   { name: 'retry', args: ['<id>'], summary: 're-queue failed, cancelled and quarantined trials', options: [JSON_FLAG], load: async () => (await import('./commands/retry.js')).retryCommand },
+  {
+    name: 'delete',
+    args: ['<id>'],
+    summary: 'delete a finished or cancelled sweep (jobs, artefacts, records)',
+    description: 'Refused while trials are queued or running: cancel the sweep first. Datasets stay (they are shared between sweeps). SWEEPQ_RETENTION_DAYS deletes old sweeps automatically on a server.',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/delete.js')).deleteCommand,
+  },
   { name: 'extend', args: ['<id>', '<file>'], summary: 'add the trials of FILE to a sweep', options: [JSON_FLAG], load: async () => (await import('./commands/extend.js')).extendCommand },
   { name: 'workers', args: [], summary: 'live workers and what they train', options: [JSON_FLAG], load: async () => (await import('./commands/workers.js')).workersCommand },
   {
@@ -148,7 +191,11 @@ export function buildProgram(): ProgramRun {
       .configureOutput({ outputError: (text, write) => write(`sweepq: ${text.replace(/^error: /, '')}`) })
       .action(async (...received: unknown[]) => {
         // commander passes the declared arguments, then the options object, then the command.
-        const positionals = received.slice(0, declaration.args.length).map(String);
+        // Optional arguments (`[model]`) come last, so dropping the absent ones keeps every index.
+        const positionals = received
+          .slice(0, declaration.args.length)
+          .filter((value) => value !== undefined)
+          .map(String);
         const values = command.opts<OptionValues>();
         const loaded = await declaration.load();
         code = await loaded.run({ positionals, values });

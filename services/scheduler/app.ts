@@ -18,6 +18,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, validatorCompiler } fro
 import { z } from 'zod';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
+import { ScoringPool } from '../../shared/serving/index.js';
 import { ApiErrorBodySchema, HealthSchema } from '../../shared/schemas/api.schema.js';
 import { ResolvedSweepSpecSchema } from '../../shared/schemas/sweep-spec.schema.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
@@ -25,12 +26,13 @@ import { SweepParsePool } from '../../shared/sweep/sweep-parse-pool.js';
 import { ApiAuth, registerAuth } from './auth.js';
 import { registerAuthRoutes } from './auth.routes.js';
 import { registerErrorHandlers } from './error-handler.js';
+import { registerPredictRoutes } from './predict.routes.js';
 import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
 
 export interface BuildAppOptions {
   service: SweepClient;
-  config: Pick<Config, 'api' | 'limits'>;
+  config: Pick<Config, 'api' | 'limits' | 'serving'>;
   logger: Logger;
 }
 
@@ -139,5 +141,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   // Its own context: the sweep routes replace the JSON body parser, these keep fastify's.
   void app.register(async (instance) => registerAuthRoutes(instance, auth));
+  // Its own context too: scoring reads every body as bytes. The thread starts on the first request.
+  const scoring = new ScoringPool({ timeoutMs: config.serving.timeoutMs, cacheModels: config.serving.cacheModels });
+  app.addHook('onClose', () => scoring.close());
+  void app.register(async (instance) => registerPredictRoutes(instance, { service, pool: scoring, maxRows: config.serving.maxRows, bodyLimitBytes: config.serving.bodyLimitBytes }));
   return app;
 }

@@ -25,6 +25,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
   try {
     const service = await createSweepService({ config, logger, commandTimeoutMs: config.api.redisCommandTimeoutMs });
     service.reconciler.start();
+    service.retention.start();
     try {
       const app = buildApp({ service, config, logger });
       try {

@@ -17,6 +17,7 @@ import {
   ListSweepsQuerySchema,
   PageQuerySchema,
   RetryResultSchema,
+  DeletionReportSchema,
   SubmitResultSchema,
   SweepBodySchema,
   SweepListSchema,
@@ -246,6 +247,12 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     const result = await service.retry(request.params.id);
     cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
     return result;
+  });
+
+  app.delete('/sweeps/:id', { config: { role: 'write' }, schema: { summary: 'delete a finished or cancelled sweep: its jobs, artefacts and records', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: DeletionReportSchema, ...errors } } }, async (request) => {
+    const report = await service.delete(request.params.id);
+    cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
+    return report;
   });
 
   app.get('/experiments', { config: { role: 'read' }, schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } } }, async (request, reply) => {

@@ -1,12 +1,15 @@
 /** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
 import { createLogger } from '../../shared/logger/logger.js';
-import { runWorkerProcess } from './run-worker.js';
+import { warmTrainingSlots } from './warm-training-slots.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
-  await runWorkerProcess({ config, logger });
+  // The training processes load the learners while this one loads BullMQ (imported only now).
+  const slots = warmTrainingSlots(config);
+  const { runWorkerProcess } = await import('./run-worker.js');
+  await runWorkerProcess({ config, logger, slots });
 }
 
 main().then(

@@ -6,9 +6,10 @@
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { openStateFolder } from '../../shared/runtime/state-folder.js';
+import type { TrainingSlot } from './training-slot.js';
 import { startWorker } from './worker-runtime.js';
 
-export async function runWorkerProcess(options: { config: Config; logger: Logger; concurrency?: number }): Promise<void> {
+export async function runWorkerProcess(options: { config: Config; logger: Logger; concurrency?: number; slots?: TrainingSlot[] }): Promise<void> {
   const { logger } = options;
   // Listen before starting, so a signal during start-up is not lost. A worker started by `sweepq run`
   // has an IPC channel to it: when that parent dies, however it dies, the channel closes and the
@@ -26,7 +27,12 @@ export async function runWorkerProcess(options: { config: Config; logger: Logger
     logger.info({ stateDir: config.stateDir, owner: folder.owner }, 'worker on the local state folder');
   }
   try {
-    const worker = await startWorker({ config, logger, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
+    const worker = await startWorker({
+      config,
+      logger,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.slots === undefined ? {} : { slots: options.slots }),
+    });
     let reason = 'error';
     try {
       reason = await stop;

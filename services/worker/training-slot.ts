@@ -25,11 +25,15 @@ const TRAINING_NICENESS = 10;
 const STDERR_LINES = 20;
 
 const probed = new Map<string, boolean>();
-/** True when `command args… node -e 0` runs here (util-linux's prlimit and setpriv are optional). */
+/**
+ * True when `command args… node --version` runs here (util-linux's prlimit and setpriv are optional).
+ * `--version` answers before V8 starts (~5 ms instead of ~100 ms for `-e 0`): the probe runs
+ * synchronously in every worker's start-up, on the path of its first trial.
+ */
 function wrapperWorks(command: string, args: readonly string[]): boolean {
   let ok = probed.get(command);
   if (ok === undefined) {
-    ok = spawnSync(command, [...args, '--', process.execPath, '-e', '0'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+    ok = spawnSync(command, [...args, '--', process.execPath, '--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
     probed.set(command, ok);
   }
   return ok;

@@ -15,6 +15,8 @@ import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-conte
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import type { FetchAhead } from './fetch-ahead.js';
+import type { SlotPool } from './slot-pool.js';
 import type { TrainingSlot } from './training-slot.js';
 import type { SlotLimits } from './training-task.js';
 
@@ -27,7 +29,8 @@ interface RunningTrial {
   sweepId: string;
   /** The sweep's cancel epoch when this attempt was claimed. */
   cancelEpoch: number;
-  slot: TrainingSlot;
+  /** The slot while the trial trains; null once training is over (storing and committing). */
+  slot: TrainingSlot | null;
   abortReason: AbortReason | null;
 }
 
@@ -35,7 +38,9 @@ export interface TrialProcessorDeps {
   index: MetricsIndex;
   store: ObjectStore;
   datasets: DatasetCache;
-  slots: readonly TrainingSlot[];
+  slots: SlotPool;
+  /** Told when each training starts and ends (short trials let the worker take jobs ahead). */
+  fetchAhead?: FetchAhead;
   /** Limits of trials whose sweep sets none (SWEEPQ_TRIAL_MEMORY_MB, SWEEPQ_TRIAL_TIMEOUT_S). */
   defaultLimits: SlotLimits;
   /** Called when this machine's disk fails (LOCAL_IO): the worker pauses instead of failing trials. */
@@ -98,7 +103,8 @@ export class TrialProcessor {
       if (trial.sweepId !== sweepId) continue;
       if (epoch !== undefined && epoch <= trial.cancelEpoch) continue;
       trial.abortReason = 'cancel';
-      aborts.push(trial.slot.abort(`sweep ${sweepId} was cancelled`));
+      // Past training, the commit itself finds the sweep cancelled and records the trial so.
+      if (trial.slot !== null) aborts.push(trial.slot.abort(`sweep ${sweepId} was cancelled`));
     }
     await Promise.all(aborts);
   }
@@ -107,6 +113,8 @@ export class TrialProcessor {
   async abortAll(): Promise<void> {
     const aborts: Array<Promise<void>> = [];
     for (const trial of this.running.values()) {
+      // Past training, a trial only stores its artefact and commits: let it.
+      if (trial.slot === null) continue;
       trial.abortReason = 'shutdown';
       aborts.push(trial.slot.abort('worker shutting down'));
     }
@@ -124,13 +132,27 @@ export class TrialProcessor {
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
 
-    // The slot is taken before the claim: with none free the job fails here, its trial untouched.
-    const slot = this.deps.slots.find((t) => t.tryReserve());
-    if (!slot) throw new SweepqError('INTERNAL', 'no free training slot (concurrency misconfigured)');
+    // The slot is taken before the claim: a job taken ahead waits here with its trial untouched, and
+    // goes back to the queue unclaimed when the worker stops or stops fetching ahead.
+    let slot: TrainingSlot;
     try {
-      return await this.claimAndTrain(job, lockToken, data, facts, slot, log);
+      slot = await this.deps.slots.acquire();
+    } catch (error) {
+      if (!(error instanceof SweepqError) || error.code !== 'CANCELLED') throw error;
+      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
+      log.debug({ reason: error.message }, 'job handed back before its claim');
+      throw new DelayedError();
+    }
+    let held = true;
+    const releaseSlot = (): void => {
+      if (!held) return;
+      held = false;
+      this.deps.slots.release(slot);
+    };
+    try {
+      return await this.claimAndTrain(job, lockToken, data, facts, slot, releaseSlot, log);
     } finally {
-      slot.unreserve();
+      releaseSlot();
     }
   }
 
@@ -140,6 +162,7 @@ export class TrialProcessor {
     data: TrialJob,
     facts: SweepFacts,
     slot: TrainingSlot,
+    releaseSlot: () => void,
     log: Logger,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index, workerId } = this.deps;
@@ -169,6 +192,7 @@ export class TrialProcessor {
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
       const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
+      const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot.run({
         trainPath,
         testPath,
@@ -180,8 +204,11 @@ export class TrialProcessor {
         pipelineOverrides: params.pipeline,
         seed: trial.seed,
         cv: context.cv,
-      }, limits);
+      }, limits).finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
+      // Training is over: the next trial trains while this one stores its artefact and commits.
+      running.slot = null;
+      releaseSlot();
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);

@@ -14,12 +14,17 @@ import { createObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import { Reconciler } from '../../shared/sweep/reconciler.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
+import { FetchAhead } from './fetch-ahead.js';
+import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
+import { warmTrainingSlots } from './warm-training-slots.js';
 import { TrialProcessor } from './trial.processor.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
 const LOCAL_FAULT_BACKOFF_MS = 2000;
 const LOCAL_FAULT_BACKOFF_MAX_MS = 120_000;
+/** Finished trials of one sweep within this long of each other share one feed of its queue. */
+const FEED_COALESCE_MS = 20;
 /** Time past the grace period after which a stopping worker gives up on an orderly close. */
 const SHUTDOWN_MARGIN_MS = 5000;
 
@@ -30,6 +35,8 @@ export interface StartWorkerOptions {
   concurrency?: number;
   /** Shown in trial records; default `<hostname>-<pid>`. */
   workerId?: string;
+  /** Training slots started ahead (warm-training-slots.ts), one per concurrency slot; default: started here. */
+  slots?: TrainingSlot[];
 }
 
 export interface RunningWorker {
@@ -45,9 +52,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const { config } = options;
   const redisUrl = config.redis.url;
   if (!redisUrl) throw new Error('startWorker needs REDIS_URL (the embedded Redis is started by `sweepq run`)');
-  const concurrency = options.concurrency ?? config.worker.concurrency;
+  const concurrency = options.slots?.length ?? options.concurrency ?? config.worker.concurrency;
   const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
   const logger = options.logger.child({ component: 'worker', workerId });
+  // Training processes first: their start (node, the learners' modules) overlaps everything below.
+  const slots = options.slots ?? warmTrainingSlots(config, concurrency);
+  const defaultLimits = { memoryMb: config.limits.trialMemoryMb, timeoutS: config.limits.trialTimeoutS };
+  const slotPool = new SlotPool(slots);
 
   const store = await createObjectStore(config, logger);
   await store.ensureReady();
@@ -60,24 +71,26 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const index = new MetricsIndex(indexConnection, config.redis.prefix, { heartbeatMs: config.worker.heartbeatMs });
   const feedQueue = new TrialQueue(indexConnection, config.redis.prefix, config.queue);
   const feeder = new SweepFeeder(index, feedQueue, config.queue.feedWindow, logger);
-  const defaultLimits = { memoryMb: config.limits.trialMemoryMb, timeoutS: config.limits.trialTimeoutS };
   if (!TrainingSlot.enforcesMemory) logger.warn('prlimit is not available: trial memory limits are not enforced (install util-linux)');
-  const slots: TrainingSlot[] = [];
-  for (let i = 0; i < concurrency; i++) {
-    const slot = new TrainingSlot();
-    slot.warmUp(defaultLimits);
-    slots.push(slot);
-  }
   const datasets = new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets'));
   const staleTemps = await datasets.removeTempFiles();
   if (staleTemps > 0) logger.info({ removed: staleTemps }, 'removed temp files of interrupted downloads');
   // Local disk faults pause the worker (see onLocalFault below); set once the BullMQ worker exists.
   let pauseForLocalFault: (error: Error) => void = () => undefined;
+  // Set once the BullMQ worker exists; the processor only calls it after a job arrived.
+  let setJobConcurrency: (jobs: number) => void = () => undefined;
+  const fetchAhead = new FetchAhead({
+    slots: concurrency,
+    depth: config.worker.fetchAhead,
+    setConcurrency: (jobs) => setJobConcurrency(jobs),
+    handBackWaiting: () => slotPool.handBackWaiting(),
+  });
   const processor = new TrialProcessor({
     index,
     store,
     datasets,
-    slots,
+    slots: slotPool,
+    fetchAhead,
     defaultLimits,
     workerId,
     logger,
@@ -109,11 +122,22 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     autorun: true,
   });
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  setJobConcurrency = (jobs) => {
+    worker.concurrency = jobs;
+  };
   // Each finished trial makes room in its sweep's feed window: top the queue up (see SweepFeeder).
+  // Trials finishing within FEED_COALESCE_MS of each other share one feed: a feed costs a few round
+  // trips, which with short trials was a third of a worker's time per trial (issue 13).
+  const pendingFeeds = new Map<string, NodeJS.Timeout>();
   const feedAfter = (job: Job<TrialJob> | undefined): void => {
     const sweepId = (job?.data as Partial<TrialJob> | undefined)?.sweepId;
-    if (typeof sweepId !== 'string') return;
-    feeder.feed(sweepId).catch((error: unknown) => logger.warn({ err: error, sweepId }, 'feeding the queue failed; the timer retries'));
+    if (typeof sweepId !== 'string' || pendingFeeds.has(sweepId)) return;
+    const timer = setTimeout(() => {
+      pendingFeeds.delete(sweepId);
+      feeder.feed(sweepId).catch((error: unknown) => logger.warn({ err: error, sweepId }, 'feeding the queue failed; the timer retries'));
+    }, FEED_COALESCE_MS);
+    timer.unref();
+    pendingFeeds.set(sweepId, timer);
   };
   let finished = 0;
   let lastError: { message: string; at: number } | null = null;
@@ -230,6 +254,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       closing ??= (async () => {
         logger.info({ graceMs, active: processor.activeCount }, 'worker closing');
         clearInterval(feedTimer);
+        for (const timer of pendingFeeds.values()) clearTimeout(timer);
         clearInterval(heartbeatTimer);
         clearInterval(cancelTimer);
         clearTimeout(resumeTimer);
@@ -255,6 +280,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
 
   /** Stop taking jobs, let running trials finish within the grace, hand the rest back, close everything. */
   async function closeOrderly(graceMs: number): Promise<void> {
+    // Jobs taken ahead go back to the queue unclaimed at once; only trials already training get the grace.
+    slotPool.close();
     await reconciler.stop();
     const closed = worker.close();
     let timer: NodeJS.Timeout | undefined;

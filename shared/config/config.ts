@@ -66,6 +66,13 @@ export interface QueueConfig {
   readonly feedIntervalMs: number;
   /** SWEEPQ_RECONCILE_INTERVAL_MS, default 15000: how often the elected reconciler checks queue against index. */
   readonly reconcileIntervalMs: number;
+  /**
+   * SWEEPQ_RETENTION_DAYS, default 0 (keep forever): sweeps finished or cancelled longer ago than this
+   * are deleted (jobs, artefacts, index keys) by the scheduler's retention pass. Fractions allowed.
+   */
+  readonly retentionDays: number;
+  /** SWEEPQ_RETENTION_INTERVAL_MS, default 600000: how often the elected scheduler runs the retention pass. */
+  readonly retentionIntervalMs: number;
   /** SWEEPQ_CANCEL_POLL_MS, default 1000: how often a worker re-reads the cancelled flag of sweeps it trains (a lost cancel message still stops them). */
   readonly cancelPollMs: number;
 }
@@ -139,6 +146,12 @@ export interface WorkerConfig {
   readonly shutdownGraceMs: number;
   /** SWEEPQ_HEARTBEAT_MS, default 5000: how often a worker refreshes its entry in the worker registry. */
   readonly heartbeatMs: number;
+  /**
+   * SWEEPQ_FETCH_AHEAD, default 8: jobs per training slot a worker takes ahead while its trials are
+   * short (issue 13), so claims, artefact writes and commits overlap the next trial's training; 0 turns
+   * it off. Long trials are never held ahead: an idle worker would wait for them.
+   */
+  readonly fetchAhead: number;
 }
 
 /** Input and network limits. */
@@ -165,6 +178,18 @@ export interface LimitsConfig {
   readonly trialTimeoutS: number;
 }
 
+/** Model serving: `sweepq serve` and the scheduler's `POST /sweeps/:id/best/predict`. */
+export interface ServingConfig {
+  /** SWEEPQ_PREDICT_MAX_ROWS, default 100,000: most rows one scoring request may hold (413 past it). */
+  readonly maxRows: number;
+  /** SWEEPQ_PREDICT_BODY_LIMIT_BYTES, default 64 MiB: largest scoring request body. */
+  readonly bodyLimitBytes: number;
+  /** SWEEPQ_PREDICT_CACHE_MODELS, default 8: loaded pipelines the scheduler keeps (least recently used out first). */
+  readonly cacheModels: number;
+  /** SWEEPQ_PREDICT_TIMEOUT_MS, default 30000: most time the scheduler spends on one scoring request (its thread is then replaced). */
+  readonly timeoutMs: number;
+}
+
 /** The validated configuration of one sweepq process. */
 export interface Config {
   readonly redis: RedisConfig;
@@ -174,6 +199,7 @@ export interface Config {
   readonly api: ApiConfig;
   readonly worker: WorkerConfig;
   readonly limits: LimitsConfig;
+  readonly serving: ServingConfig;
   /** SWEEPQ_STATE_DIR, default `./.sweepq`, resolved to an absolute path: embedded redis data, local objects, caches. */
   readonly stateDir: string;
   /** LOG_LEVEL, default `info`. */
@@ -286,18 +312,31 @@ const envSchema = z.object({
   SWEEPQ_MAX_STALLED_COUNT: intVar(1, 0, 1000),
   SWEEPQ_SHUTDOWN_GRACE_MS: intVar(30_000, 0, 3_600_000),
   SWEEPQ_HEARTBEAT_MS: intVar(5000, 100, 600_000),
+  SWEEPQ_FETCH_AHEAD: intVar(8, 0, 1000),
   SWEEPQ_KEEP_COMPLETED_JOBS: intVar(1000, 0, 10_000_000),
   SWEEPQ_KEEP_FAILED_JOBS: intVar(5000, 0, 10_000_000),
   SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
   SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
+  SWEEPQ_RETENTION_DAYS: z
+    .string()
+    .trim()
+    .regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a non-negative number of days, e.g. 30 or 0.5 (0 keeps sweeps forever)')
+    .transform(Number)
+    .pipe(z.number().max(36_500, 'must be <= 36500'))
+    .default(0),
+  SWEEPQ_RETENTION_INTERVAL_MS: intVar(600_000, 100, 86_400_000),
   SWEEPQ_BODY_LIMIT_BYTES: intVar(2048 * MIB, 1024, 65_536 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
   SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
   SWEEPQ_TRIAL_MEMORY_MAX_MB: intVar(16_384, 64, 1_048_576),
   SWEEPQ_TRIAL_TIMEOUT_S: intVar(3600, 1, 604_800),
+  SWEEPQ_PREDICT_MAX_ROWS: intVar(100_000, 1, 10_000_000),
+  SWEEPQ_PREDICT_BODY_LIMIT_BYTES: intVar(64 * MIB, 1024, 4096 * MIB),
+  SWEEPQ_PREDICT_CACHE_MODELS: intVar(8, 1, 1000),
+  SWEEPQ_PREDICT_TIMEOUT_MS: intVar(30_000, 100, 3_600_000),
   NODE_ENV: z.string().optional(),
 });
 
@@ -380,6 +419,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       feedIntervalMs: e.SWEEPQ_FEED_INTERVAL_MS,
       reconcileIntervalMs: e.SWEEPQ_RECONCILE_INTERVAL_MS,
       cancelPollMs: e.SWEEPQ_CANCEL_POLL_MS,
+      retentionDays: e.SWEEPQ_RETENTION_DAYS,
+      retentionIntervalMs: e.SWEEPQ_RETENTION_INTERVAL_MS,
     }),
     api: Object.freeze({
       port: e.PORT,
@@ -398,7 +439,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisCommandTimeoutMs: e.SWEEPQ_API_REDIS_TIMEOUT_MS,
       parseTimeoutMs: e.SWEEPQ_PARSE_TIMEOUT_MS,
     }),
-    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS }),
+    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS, fetchAhead: e.SWEEPQ_FETCH_AHEAD }),
     limits: Object.freeze({
       maxTrials: e.SWEEPQ_MAX_TRIALS,
       datasetBodyLimitBytes: e.SWEEPQ_BODY_LIMIT_BYTES,
@@ -407,6 +448,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trialMemoryMb: e.SWEEPQ_TRIAL_MEMORY_MB,
       trialMemoryMaxMb: e.SWEEPQ_TRIAL_MEMORY_MAX_MB,
       trialTimeoutS: e.SWEEPQ_TRIAL_TIMEOUT_S,
+    }),
+    serving: Object.freeze({
+      maxRows: e.SWEEPQ_PREDICT_MAX_ROWS,
+      bodyLimitBytes: e.SWEEPQ_PREDICT_BODY_LIMIT_BYTES,
+      cacheModels: e.SWEEPQ_PREDICT_CACHE_MODELS,
+      timeoutMs: e.SWEEPQ_PREDICT_TIMEOUT_MS,
     }),
     stateDir: path.resolve(e.SWEEPQ_STATE_DIR),
     logLevel: e.LOG_LEVEL,

@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   INVALID_FILTER: { http: 400, exit: 2, retryable: false },
   LIMIT_EXCEEDED: { http: 400, exit: 2, retryable: false },
   PAYLOAD_TOO_LARGE: { http: 413, exit: 2, retryable: false },
+  /** A request body of a content type the route does not read (scoring: JSON or CSV only). */
+  UNSUPPORTED_MEDIA_TYPE: { http: 415, exit: 2, retryable: false },
   /** A request whose Host header is not one this server answers to (DNS-rebinding guard). */
   INVALID_HOST: { http: 421, exit: 2, retryable: false },
   UNAUTHORIZED: { http: 401, exit: 1, retryable: false },

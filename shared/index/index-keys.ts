@@ -52,6 +52,14 @@ export class IndexKeys {
   unfinished(): string {
     return `${this.prefix}:unfinished`;
   }
+  /** set of sweeps whose deletion started and has not finished (resumed by the next delete or retention pass). */
+  deleting(): string {
+    return `${this.prefix}:deleting`;
+  }
+  /** string: the retention pass's leader lock. */
+  retentionLock(): string {
+    return `${this.prefix}:retention:lock`;
+  }
   /** string: the reconciler's leader lock. */
   reconcilerLock(): string {
     return `${this.prefix}:reconciler:lock`;

@@ -51,7 +51,7 @@ export interface NewSweep {
 /** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
 const SWEEP_FIELDS = [
   'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
-  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context',
+  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'deleting',
 ] as const;
 
 export class SweepRecords {
@@ -115,7 +115,8 @@ export class SweepRecords {
   async get(sweepId: string): Promise<SweepRecord | null> {
     const values = await this.redis.hmget(this.keys.sweep(sweepId), ...SWEEP_FIELDS);
     const hash = fieldsToHash(values);
-    if (!hash.id) return null;
+    // A sweep being deleted is gone for every reader already (see SweepDeletion).
+    if (!hash.id || hash.deleting !== undefined) return null;
     return parseSweepHash(hash);
   }
 
@@ -127,7 +128,7 @@ export class SweepRecords {
     const out: SweepRecord[] = [];
     for (const values of results) {
       const hash = fieldsToHash(values);
-      if (hash.id) out.push(parseSweepHash(hash));
+      if (hash.id && hash.deleting === undefined) out.push(parseSweepHash(hash));
     }
     return out;
   }
@@ -164,7 +165,11 @@ export class SweepRecords {
     return names.map((name, i) => ({ name, sweeps: Number(counts[i] ?? 0), lastSubmittedAt: times[i]! }));
   }
 
-  /** Removes every key of a sweep: trial hashes [0, created), log, leaderboard, segments, names, indices. */
+  /**
+   * Removes every key of a sweep: trial hashes [0, created), log, leaderboard, segments, names, indices
+   * (the experiment too when this was its last sweep). The sweep hash goes last but one step, so an
+   * interrupted removal can be run again.
+   */
   async delete(sweepId: string, name: string): Promise<void> {
     const k = this.keys;
     const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
@@ -180,8 +185,11 @@ export class SweepRecords {
       .zrem(k.sweeps(), sweepId)
       .zrem(k.experiment(name), sweepId)
       .srem(k.feeding(), sweepId)
+      .srem(k.deleting(), sweepId)
       .exec()
       .then(assertExecOk);
+    // The experiment goes from the list with its last sweep (a concurrent submit re-adds it).
+    await this.redis.eval("if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end return 0", 2, k.experiment(name), k.experiments(), name);
   }
 }
 

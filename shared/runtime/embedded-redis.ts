@@ -125,7 +125,8 @@ export async function waitForRedis(port: number, child: ChildProcess, timeoutMs:
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return 'exited';
     if (await pingRedis(port, HOST, 1000, password)) return 'ready';
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // A fresh redis-server answers within a few ms: a long pause here is start-up time of every run.
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
   return 'timeout';
 }

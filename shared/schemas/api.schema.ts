@@ -62,6 +62,13 @@ export const ExperimentListSchema = z.object({ experiments: z.array(ExperimentSu
 export const TrialPageSchema = z.object({ trials: z.array(TrialRecordSchema), total: z.number().int() });
 /** `POST /sweeps/:id/retry` answer. */
 export const RetryResultSchema = z.object({ requeued: z.number().int() });
+/** `DELETE /sweeps/:id` answer: what was removed. */
+export const DeletionReportSchema = z.object({
+  sweepId: z.string(),
+  trials: z.number().int().describe('trial records removed'),
+  jobs: z.number().int().describe('queue jobs removed'),
+  objects: z.number().int().describe('stored objects (artefacts) removed'),
+});
 /** `GET /workers` answer. */
 export const WorkerListSchema = z.object({ workers: z.array(WorkerInfoSchema) });
 export const HealthSchema = z.object({ status: z.literal('ok') });

@@ -4,7 +4,7 @@
  * directory → fsync → rename, so a crash never leaves a half-written artefact under its final name.
  */
 import { randomBytes } from 'node:crypto';
-import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { SweepqError } from '../errors/index.js';
 import { assertObjectKey } from './object-key.js';
@@ -124,6 +124,28 @@ export class LocalObjectStore implements ObjectStore {
       if (code !== undefined && MISSING_CODES.has(code)) return;
       throw new SweepqError('STORE_UNAVAILABLE', `Local store could not delete ${key}`, { cause: error });
     }
+  }
+
+  async deleteFolder(folder: string): Promise<number> {
+    const dir = this.pathOf(folder);
+    return this.wrap('delete', `${folder}/`, async () => {
+      let entries: string[];
+      try {
+        entries = await readdir(dir, { recursive: true });
+      } catch (error) {
+        const code = errnoCode(error);
+        if (code !== undefined && MISSING_CODES.has(code)) return 0;
+        throw error;
+      }
+      let objects = 0;
+      for (const entry of entries) {
+        // Temp files of writes in flight are not objects; directories are counted through their files.
+        if (path.basename(entry).startsWith('.')) continue;
+        if ((await stat(path.join(dir, entry)).catch(() => null))?.isFile() === true) objects++;
+      }
+      await rm(dir, { recursive: true, force: true });
+      return objects;
+    });
   }
 
   /** Validates the key, then joins it under rootDir (the check makes escaping rootDir impossible). */

@@ -277,6 +277,23 @@ export class MinioObjectStore implements ObjectStore {
     await this.call('delete', key, () => this.client.removeObject(this.bucket, key));
   }
 
+  async deleteFolder(folder: string): Promise<number> {
+    assertObjectKey(folder);
+    const prefix = `${folder}/`;
+    let deleted = 0;
+    // One page listed, then removed (≤ 1,000 keys, one multi-object DELETE), until the listing is empty:
+    // each round starts from scratch, so a retried or interrupted round never skips a key.
+    for (;;) {
+      const page = await this.call('list', prefix, () => this.client.listObjectsV2Query(this.bucket, prefix, '', '', 1000, ''));
+      const names = page.objects.map((o) => o.name).filter((name): name is string => typeof name === 'string');
+      if (names.length === 0) return deleted;
+      const results = await this.call('delete', prefix, () => this.client.removeObjects(this.bucket, names));
+      const failed = results.find((r) => r?.Error !== undefined);
+      if (failed?.Error !== undefined) throw new SweepqError('STORE_UNAVAILABLE', `Object store could not delete ${failed.Error.Key ?? prefix}: ${failed.Error.Code ?? ''} ${failed.Error.Message ?? ''}`.trim());
+      deleted += names.length;
+    }
+  }
+
   async close(): Promise<void> {
     this.agent.destroy();
   }

@@ -31,6 +31,11 @@ export interface ObjectStore {
   exists(key: string): Promise<boolean>;
   /** Deletes the object; deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Deletes every object under `folder/` (a key-shaped prefix, e.g. `artifacts/<sweep>`) and returns
+   * how many there were. Safe to repeat: an interrupted call is finished by the next.
+   */
+  deleteFolder(folder: string): Promise<number>;
   /** Releases connections; the store must not be used afterwards. */
   close?(): Promise<void>;
 }

@@ -17,6 +17,7 @@ import {
   LoginLinkSchema,
   ExperimentListSchema,
   RetryResultSchema,
+  DeletionReportSchema,
   SubmitResultSchema,
   SweepListSchema,
   TrialPageSchema,
@@ -25,6 +26,7 @@ import {
 import { SweepStatusSchema, type ExperimentSummary, type SweepStatus, type SweepSummary } from '../schemas/sweep-status.schema.js';
 import { TrialRecordSchema, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
+import type { DeletionReport } from './sweep-deletion.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 
 export interface HttpSweepClientOptions {
@@ -165,6 +167,11 @@ export class HttpSweepClient implements SweepClient {
     return this.parse(RetryResultSchema, await this.json(res));
   }
 
+  async delete(sweepId: string): Promise<DeletionReport> {
+    const res = await this.request('DELETE', `/sweeps/${encodeURIComponent(sweepId)}`);
+    return this.parse(DeletionReportSchema, await this.json(res));
+  }
+
   /**
    * A one-time login link for a browser (`sweepq ui`): opening it gives a session of `role` (default:
    * the role of the token sent) and lands on the dashboard.
@@ -178,7 +185,7 @@ export class HttpSweepClient implements SweepClient {
   async close(): Promise<void> {}
 
   private async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     path: string,
     options: { body?: string | Buffer | ReadableStream<Uint8Array>; contentType?: string; contentLength?: number; timeoutMs?: number } = {},
   ): Promise<Response> {

@@ -44,13 +44,24 @@ export interface LoadedSweepFile {
 
 const ROLES: readonly DatasetFileRole[] = ['csv', 'train', 'test'];
 
+/** Options of {@link loadSweepFile}. */
+export interface LoadSweepFileOptions {
+  /** Refuses a sweep planning more trials, before reading any data. */
+  maxTrials?: number;
+  /**
+   * Called with the planned trial count once the spec is valid, before the data checks (which read
+   * every data file): `sweepq run` starts its workers meanwhile (issue 13, fixed costs).
+   */
+  onPlanned?: (trials: number) => void;
+}
+
 /**
  * Reads, validates and resolves a sweep file and checks the data files it references; with
  * `maxTrials`, refuses a sweep planning more trials before reading any data.
  * @throws InvalidInputError `INVALID_SPEC` (sweep file; located at its line), `INVALID_CSV` (a data
  *   file; located in it), `LIMIT_EXCEEDED` (a file too large).
  */
-export async function loadSweepFile(path: string, options: { maxTrials?: number } = {}): Promise<LoadedSweepFile> {
+export async function loadSweepFile(path: string, options: LoadSweepFileOptions = {}): Promise<LoadedSweepFile> {
   const bytes = await readBounded(path, MAX_SWEEP_FILE_BYTES, 'sweep file', (message, cause) => {
     return new InvalidInputError('INVALID_SPEC', message, { cause, location: { file: path } });
   });
@@ -81,7 +92,8 @@ export async function loadSweepFile(path: string, options: { maxTrials?: number 
   }
   const resolvedSpec = parseResolvedSweepSpec({ ...spec, dataset: { ...spec.dataset, ...resolvedRefs } }, { source: path });
   // Cheap checks first: an oversized grid is refused before its data is read.
-  if (options.maxTrials !== undefined) assertTrialLimit(resolvedSpec, options.maxTrials);
+  const planned = assertTrialLimit(resolvedSpec, options.maxTrials ?? Number.POSITIVE_INFINITY);
+  options.onPlanned?.(planned);
 
   // The server's data checks, run here first when every file is local: a sweep the server would
   // refuse never uploads its data. A spec naming uploaded {sha256} datasets is checked by the server.

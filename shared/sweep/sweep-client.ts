@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import type { TrialRecord, TrialStatus } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
+import type { DeletionReport } from './sweep-deletion.js';
 
 export interface TrialQuery {
   /**
@@ -60,6 +61,8 @@ export interface SweepClient {
   cancel(sweepId: string): Promise<SweepStatus>;
   /** Re-enqueues failed, cancelled and quarantined trials; completed ones are untouched. */
   retry(sweepId: string): Promise<{ requeued: number }>;
+  /** Deletes a finished or cancelled sweep: its jobs, artefacts and index records. CONFLICT while trials run. */
+  delete(sweepId: string): Promise<DeletionReport>;
   /** Live workers. */
   workers(): Promise<WorkerInfo[]>;
   close(): Promise<void>;

@@ -30,6 +30,8 @@ import { DatasetCache, sha256OfFile } from './dataset-cache.js';
 import { parseResolvedSweepSpec } from './parse-sweep-file.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
+import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
+import { SweepRetention } from './sweep-retention.js';
 import { SweepFeeder } from './sweep-feeder.js';
 import { Reconciler } from './reconciler.js';
 
@@ -55,6 +57,9 @@ export class SweepService implements SweepClient {
   private readonly logger: Logger;
   /** Repairs what the queue and index disagree on (see reconciler.ts); started by long-lived hosts. */
   readonly reconciler: Reconciler;
+  /** Deletes sweeps past SWEEPQ_RETENTION_DAYS (see sweep-retention.ts); started by long-lived hosts. */
+  readonly retention: SweepRetention;
+  private readonly deletion: SweepDeletion;
 
   constructor(private readonly deps: SweepServiceDeps) {
     this.index = new MetricsIndex(deps.redis, deps.config.redis.prefix, { heartbeatMs: deps.config.worker.heartbeatMs });
@@ -70,6 +75,12 @@ export class SweepService implements SweepClient {
     );
     this.readModel = new SweepReadModel(this.index);
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
+    this.deletion = new SweepDeletion(this.index, this.queue, deps.store, this.logger);
+    this.retention = new SweepRetention(this.deletion, deps.redis, this.index.keys.retentionLock(), {
+      retentionDays: deps.config.queue.retentionDays,
+      intervalMs: deps.config.queue.retentionIntervalMs,
+      logger: this.logger,
+    });
   }
 
   /** Stores dataset bytes held in memory (tests, small generated files); see {@link uploadDatasetStream}. */
@@ -296,12 +307,21 @@ export class SweepService implements SweepClient {
     return { requeued: requeued.length + resumed };
   }
 
+  async delete(sweepId: string): Promise<DeletionReport> {
+    const parsed = SweepIdSchema.safeParse(sweepId);
+    if (!parsed.success) throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    const report = await this.deletion.delete(sweepId);
+    this.readModel.forget(sweepId);
+    return report;
+  }
+
   workers(): Promise<WorkerInfo[]> {
     return this.index.workers.list();
   }
 
   async close(): Promise<void> {
     await this.reconciler.stop();
+    await this.retention.stop();
     await this.queue.close();
     await this.deps.onClose?.();
   }

@@ -46,7 +46,7 @@ describe('loadConfig', () => {
       redisCommandTimeoutMs: 5000,
       parseTimeoutMs: 10_000,
     });
-    assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000, heartbeatMs: 5000 });
+    assert.deepEqual(config.worker, { concurrency: 1, shutdownGraceMs: 30_000, heartbeatMs: 5000, fetchAhead: 8 });
     assert.deepEqual(config.queue, {
       name: 'trials',
       attempts: 3,
@@ -54,6 +54,8 @@ describe('loadConfig', () => {
       feedWindow: 2000,
       feedIntervalMs: 2000,
       reconcileIntervalMs: 15_000,
+      retentionDays: 0,
+      retentionIntervalMs: 600_000,
       cancelPollMs: 1000,
       lockDurationMs: 15_000,
       stalledIntervalMs: 5000,

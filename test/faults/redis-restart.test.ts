@@ -98,4 +98,25 @@ describe('Redis crash and restart mid-sweep (AOF everysec)', () => {
     const done = await waitForState(service, again.sweepId, (s) => s.state === 'completed', 30_000);
     assert.equal(done.counts.completed, 2);
   });
+
+  it('lets one long trial survive three Redis restarts while it trains: completed, not failed or quarantined', async (t) => {
+    const { service, index, fleet } = cluster;
+    // One trial of several seconds on one worker: every restart lands while it trains.
+    const submitted = await service.submit(forestSweepSpec({ name: 'restarts-during-trial', trials: 1, nEstimators: 400, nSamples: 6000 }));
+    fleet.spawn();
+    await waitForState(service, submitted.sweepId, (s) => s.counts.active === 1, 30_000);
+    for (let restart = 1; restart <= 3; restart++) {
+      await sleep(800);
+      const status = await service.status(submitted.sweepId).catch(() => null);
+      if (status?.state === 'completed') break;
+      await server.kill('SIGTERM');
+      await sleep(restart === 2 ? 4000 : 800); // the second outage outlasts the 3 s lock
+      await server.restart();
+      t.diagnostic(`restart ${restart} while the trial trained`);
+    }
+    const final = await waitForState(service, submitted.sweepId, (s) => s.state === 'completed' || s.counts.failed + s.counts.quarantined > 0, 120_000);
+    assert.deepEqual({ completed: final.counts.completed, failed: final.counts.failed, quarantined: final.counts.quarantined }, { completed: 1, failed: 0, quarantined: 0 });
+    const [trial] = await allTrials(index, submitted.sweepId, 1);
+    t.diagnostic(`the trial completed on attempt ${trial!.attempt}`);
+  });
 });

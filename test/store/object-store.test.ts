@@ -134,6 +134,18 @@ for (const testCase of cases) {
       assert.equal(await store.exists('missing/never-there'), false);
     });
 
+    it('deletes a folder: every object under it at any depth, nothing beside it, again as a no-op', async () => {
+      for (let i = 0; i < 5; i++) await store.put(`folder/a/t${i}/x.json`, String(i));
+      await store.put('folder/a/top.json', 'top');
+      await store.put('folder/ab/keep.json', 'sibling with a common prefix');
+      assert.equal(await store.deleteFolder('folder/a'), 6);
+      assert.equal(await store.exists('folder/a/t0/x.json'), false);
+      assert.equal(await store.exists('folder/a/top.json'), false);
+      assert.equal((await store.get('folder/ab/keep.json')).toString(), 'sibling with a common prefix');
+      assert.equal(await store.deleteFolder('folder/a'), 0);
+      await expectCode(store.deleteFolder('../etc'), 'INVALID_ARGUMENT');
+    });
+
     // Every key the gate accepts must be storable: MinIO (XMinioInvalidObjectName) and versitygw
     // (KeyTooLongError) refuse segments over 255 bytes, the local store over 237 (its temp file adds
     // 18 characters), so the gate caps segments at 237.

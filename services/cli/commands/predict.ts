@@ -4,35 +4,15 @@
  * in training: extra columns (such as the target) are ignored, missing feature columns are an input
  * error listing them. Classifiers print labels (or probabilities with --proba); regressors, values.
  */
-import { readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import { readTable } from '../../../shared/ml/dataset/read-table.js';
 import { argmaxRows } from '../../../shared/ml/models/classifier.js';
-import { Pipeline } from '../../../shared/ml/pipeline.js';
 import { flag, type Command } from '../command.js';
+import { loadPipelineFile } from '../model-source.js';
 
 /** Quotes a CSV header cell when it needs it (RFC 4180). */
 function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/** Loads a pipeline artefact from a file. @throws InvalidInputError INVALID_ARTIFACT. */
-export async function loadPipelineFile(path: string): Promise<Pipeline> {
-  const text = await readFile(path, 'utf8');
-  let json: unknown;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch (cause) {
-    throw new InvalidInputError('INVALID_ARTIFACT', `${path}: not a JSON file (${cause instanceof Error ? cause.message : String(cause)})`, {
-      location: { file: path },
-    });
-  }
-  try {
-    return Pipeline.fromJSON(json);
-  } catch (error) {
-    if (error instanceof InvalidInputError) throw new InvalidInputError('INVALID_ARTIFACT', `${path}: ${error.message}`, { location: { file: path }, details: error.details });
-    throw error;
-  }
 }
 
 export const predictCommand: Command = {

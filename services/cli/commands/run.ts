@@ -18,7 +18,7 @@ import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
-import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import { loadSweepFile, type LoadedSweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { createCliLogger } from '../connect.js';
@@ -26,14 +26,13 @@ import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { formatMetric } from '../format/table.js';
 import { renderTrialTable } from '../format/trial-table.js';
-import { saveArtifact } from './best.js';
 import { uploadSweepFiles } from './submit.js';
 import { followSweep } from './watch.js';
 
 /** The compiled worker entry point, next to this file in dist/. */
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
 // Status is a few cheap Redis reads; polling often makes the end of a short sweep visible at once.
-const POLL_INTERVAL_MS = 100;
+const POLL_INTERVAL_MS = 50;
 /** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
 const KILL_MARGIN_MS = 5000;
 /** How long an interrupted run waits for the sweep to be cancelled before shutting down anyway. */
@@ -146,9 +145,6 @@ interface RunOptions {
 }
 
 async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
-  // Validate the file (and check its data) before starting anything: a typo costs no processes.
-  const loaded = await loadSweepFile(options.file, { maxTrials: config.limits.maxTrials });
-
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   let folder: OpenedStateFolder | undefined;
@@ -171,24 +167,48 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
   process.on('SIGHUP', onSignal);
 
   let sweepId: string | undefined;
+  let workers = options.workers;
   try {
-    let redisUrl = config.redis.url;
-    if (redisUrl === undefined) {
-      // A run owns the folder exclusively (a second run refuses); read commands may attach meanwhile.
-      folder = await openStateFolder(config.stateDir, { logger, role: 'run' });
-      redisUrl = folder.url;
+    // Start-up runs side by side (issue 13, fixed costs): Redis starts, the service's modules load
+    // (BullMQ and the service take ~0.3 s) and the sweep file is read and its data checked; the
+    // workers start as soon as Redis is up and the file is known to be valid, and boot while the data
+    // is checked. A bad file or bad data stops everything started before anything is submitted.
+    // A run owns the folder exclusively (a second run refuses); read commands may attach meanwhile.
+    const opening = config.redis.url === undefined ? openStateFolder(config.stateDir, { logger, role: 'run' }) : undefined;
+    const redisReady = opening === undefined ? Promise.resolve(config.redis.url!) : opening.then((opened) => (folder = opened).url);
+    redisReady.catch(() => undefined);
+    const serviceModule = import('../../../shared/sweep/sweep-service.js');
+    serviceModule.catch(() => undefined);
+    let workersStarting: Promise<void> = Promise.resolve();
+    let loaded: LoadedSweepFile;
+    try {
+      loaded = await loadSweepFile(options.file, {
+        maxTrials: config.limits.maxTrials,
+        onPlanned: (trials) => {
+          // No more workers than trials: each one beyond is a process start for nothing.
+          workers = Math.max(1, Math.min(options.workers, trials));
+          workersStarting = redisReady.then((url) => {
+            if (interrupted === undefined) pool.start(workers, url, config);
+          });
+          workersStarting.catch(() => undefined);
+        },
+      });
+    } catch (error) {
+      // Settle what was started, so `finally` stops the workers and releases the folder.
+      await Promise.allSettled([redisReady, workersStarting]);
+      throw error;
     }
+    const redisUrl = await redisReady;
+    await workersStarting;
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
-    pool.start(options.workers, redisUrl, config);
-    // Imported only now (BullMQ and the service take ~0.3 s to load): the workers boot meanwhile.
-    const { createSweepService } = await import('../../../shared/sweep/sweep-service.js');
+    const { createSweepService } = await serviceModule;
     service = await createSweepService({ config, logger, redisUrl });
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
     await uploadSweepFiles(service, loaded.files);
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
-    note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${options.workers} worker${options.workers === 1 ? '' : 's'}`);
+    note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${workers} worker${workers === 1 ? '' : 's'}`);
     if (!options.json) {
       // What the data was read as: the first thing to check when a model does worse than expected.
       const started = await service.status(submitted.sweepId);
@@ -196,6 +216,9 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     }
 
     const client = service;
+    // Checking the best artefact loads every learner: loaded while the trials run, not after.
+    const bestModule = import('./best.js');
+    bestModule.catch(() => undefined);
     let final: SweepStatus;
     try {
       final = await followSweep(client, submitted.sweepId, {
@@ -203,7 +226,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
         signal: abort.signal,
         onPoll: (status) => {
           if (pool.alive() === 0 && status.state !== 'completed' && status.state !== 'cancelled') {
-            throw new SweepqError('INTERNAL', `all ${options.workers} workers exited before the sweep finished; see the logs in ${pool.logDir}`);
+            throw new SweepqError('INTERNAL', `all ${workers} workers exited before the sweep finished; see the logs in ${pool.logDir}`);
           }
         },
       });
@@ -227,7 +250,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
       if (best !== null) {
         savedTo = options.out ?? path.join(config.stateDir, `best-${final.id}.json`);
         if (options.out === undefined) mkdirSync(config.stateDir, { recursive: true });
-        await saveArtifact(client, final.id, best.id, savedTo);
+        await (await bestModule).saveArtifact(client, final.id, best.id, savedTo);
       }
     }
 

@@ -8,9 +8,11 @@ export const workerCommand: Command = {
     const concurrency = intOption(values, 'concurrency', 1, 256);
     const config = loadConfig();
     const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', ...(config.logPretty === undefined ? {} : { pretty: config.logPretty }) });
-    // Loaded now: the worker runtime brings BullMQ and the learners.
+    // The training processes load the learners while this one loads the worker runtime and BullMQ.
+    const { warmTrainingSlots } = await import('../../worker/warm-training-slots.js');
+    const slots = warmTrainingSlots(config, concurrency);
     const { runWorkerProcess } = await import('../../worker/run-worker.js');
-    await runWorkerProcess({ config, logger, ...(concurrency === undefined ? {} : { concurrency }) });
+    await runWorkerProcess({ config, logger, slots });
     return 0;
   },
 };

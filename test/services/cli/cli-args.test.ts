@@ -167,6 +167,7 @@ describe('sweepq through the HTTP API', () => {
       artifact: failing(new SweepqError('NOT_FOUND', 'no artefact')),
       cancel: failing(new SweepqError('NOT_FOUND', 'no sweep')),
       retry: async () => ({ requeued: 3 }),
+      delete: failing(new SweepqError('CONFLICT', 'sweep s-abc123def is running with 2 trial(s) queued or running: cancel it first')),
       close: async () => {},
     };
     const app = buildApp({ service, config: loadConfig({ SWEEPQ_API_TOKEN: TOKEN }), logger: pino({ level: 'silent' }) });

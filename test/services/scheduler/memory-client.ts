@@ -140,5 +140,9 @@ export class MemoryClient implements SweepClient {
     this.record('retry', sweepId);
     return { requeued: 2 };
   }
+  async delete(sweepId: string): Promise<{ sweepId: string; trials: number; jobs: number; objects: number }> {
+    this.record('delete', sweepId);
+    return { sweepId, trials: 4, jobs: 4, objects: 3 };
+  }
   async close(): Promise<void> {}
 }

@@ -131,9 +131,19 @@ describe('TrainingSlot', () => {
     const slot = new TrainingSlot();
     try {
       const running = slot.run(task({ model: 'random_forest', params: { n_estimators: 3000, max_depth: null } }), LIMITS);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      const pids = spawnSync('pgrep', ['-f', 'training-process.js'], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number).filter((p) => p > 0);
-      for (const pid of pids) if (isChildOf(pid, process.pid)) process.kill(pid, 'SIGSEGV');
+      // Wait for this slot's own training process (on a loaded machine it may take seconds to start;
+      // other suites' training processes are not ours to kill).
+      let killed = false;
+      for (let waited = 0; !killed && waited < 30_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const pids = spawnSync('pgrep', ['-f', 'training-process.js'], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number).filter((p) => p > 0);
+        for (const pid of pids) {
+          if (!isChildOf(pid, process.pid)) continue;
+          process.kill(pid, 'SIGSEGV');
+          killed = true;
+        }
+      }
+      assert.ok(killed, "the slot's training process was found");
       const result = await running;
       assert.equal(result.ok, false);
       if (result.ok) return;
@@ -148,7 +158,12 @@ describe('TrainingSlot', () => {
 /** True when `pid` descends from `ancestor` (the slot's child may sit under a prlimit exec of the same pid). */
 function isChildOf(pid: number, ancestor: number): boolean {
   for (let current = pid, hops = 0; current > 1 && hops < 5; hops++) {
-    const stat = readFileSync(`/proc/${current}/stat`, 'utf8');
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${current}/stat`, 'utf8');
+    } catch {
+      return false; // exited meanwhile
+    }
     const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
     if (parent === ancestor) return true;
     current = parent;

@@ -16,6 +16,7 @@ import type { TrialJob } from '../../../shared/schemas/trial.schema.js';
 import { createObjectStore } from '../../../shared/store/index.js';
 import { DatasetCache } from '../../../shared/sweep/dataset-cache.js';
 import { createSweepService, type SweepService } from '../../../shared/sweep/sweep-service.js';
+import { SlotPool } from '../../../services/worker/slot-pool.js';
 import { TrainingSlot } from '../../../services/worker/training-slot.js';
 import { TrialProcessor } from '../../../services/worker/trial.processor.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
@@ -66,7 +67,7 @@ describe('TrialProcessor', () => {
     index = new MetricsIndex(redis, setup.config.redis.prefix);
     const store = await createObjectStore(setup.config, setup.logger);
     thread = new TrainingSlot();
-    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), slots: [thread], defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
+    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), slots: new SlotPool([thread]), defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
     sweepId = (await service.submit(SPEC)).sweepId;
   });
   after(async () => {
@@ -127,13 +128,32 @@ describe('TrialProcessor', () => {
     assert.equal((await index.trials.get(sweepId, 2))!.status, 'queued');
   });
 
+  it('sends a job waiting for the slot back to the queue unclaimed when the worker stops', async () => {
+    const pool = new SlotPool([thread]);
+    const ahead = new TrialProcessor({ index, store: await createObjectStore(setup.config, setup.logger), datasets: new DatasetCache(await createObjectStore(setup.config, setup.logger), path.join(setup.stateDir, 'cache')), slots: pool, defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
+    const before = (await index.trials.get(sweepId, 4))!;
+    const first = ahead.process(job(2));
+    await training(2);
+    const waitingJob = job(4);
+    const waiting = assert.rejects(ahead.process(waitingJob, 'lock-token'), DelayedError);
+    pool.close();
+    await waiting;
+    assert.equal(waitingJob.delayed, 1, 'moved back to the queue');
+    const after = (await index.trials.get(sweepId, 4))!;
+    assert.equal(after.status, 'queued');
+    assert.equal(after.attempt, before.attempt, 'never claimed');
+    const firstBack = assert.rejects(first, DelayedError);
+    await ahead.abortAll();
+    await firstBack;
+  });
+
   it('releases on a retryable error before the last attempt, and fails on the last', async () => {
     // The dataset object disappears: a transient store error (retryable) on the next download.
     const broken = new TrialProcessor({
       index,
       store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } },
       datasets: new DatasetCache({ getToFile: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
-      slots: [thread],
+      slots: new SlotPool([thread]),
       defaultLimits: { memoryMb: 1024, timeoutS: 300 },
       workerId: 'unit-worker',
       logger: setup.logger,
