@@ -6,6 +6,7 @@
  *   npm run bench:ml -- --quick       # minutes: no slow scikit-learn ensembles or npm baselines on the
  *                                     #  16k set, a 250k-row boosting fit instead of 1M
  *   npm run bench:ml -- --no-python   # sweepq and the npm baselines only
+ *   npm run bench:ml -- --regression  # the regression rows only (combines with --quick, --no-python)
  *
  * Protocol of every trial row (sweepq's runTrial; bench/sklearn/peer_trials.py for the Python peers):
  * median imputer → standard scaler → model, fit on the training set + 5-fold stratified CV on it +
@@ -19,9 +20,16 @@
  * Plus one boosting fit on a generated in-memory 1M × 20 set (250k with --quick) against LightGBM,
  * each in its own process so peak RSS is its own.
  *
+ * Regression rows (issue 9): the same protocol with KFold(5) and R², on a make_regression-style
+ * 20k × 40 set (bench/support/make-regression.ts: 10 informative features, noise 10; rows 0–15,999
+ * train, 16,000–19,999 test), written to CSV so both sides fit the very same numbers. sweepq's
+ * decision_tree, random_forest and gradient_boosting regressors against DecisionTreeRegressor,
+ * RandomForestRegressor (100 trees, max_features 1.0, full depth), GradientBoostingRegressor, and
+ * HistGradientBoostingRegressor and LightGBM's LGBMRegressor with the same trees as sweepq's boosting.
+ *
  * Goals (issue 13): boosting ≤ 1.0× HistGradientBoosting; logistic regression ≤ 0.5× scikit-learn;
  * random forest ≤ 0.2× scikit-learn; every config ≤ 0.5× scikit-learn; 1M × 20 boosting ≤ 1.5×
- * LightGBM within 2 GB peak RSS. The machine is shared: wall and CPU seconds of both sides are printed,
+ * LightGBM within 2 GB peak RSS. The regression rows carry the same goals as their classifiers. The machine is shared: wall and CPU seconds of both sides are printed,
  * and the goals are judged on CPU seconds (both sides single-threaded; wall time also counts the time
  * other processes held the cores).
  */
@@ -33,15 +41,17 @@ import { fileURLToPath } from 'node:url';
 import { allRows, takeRows, type Dataset } from '../shared/ml/dataset/dataset.js';
 import { makeClassification } from '../shared/ml/dataset/make-classification.js';
 import { datasetToCsv, readCsvFile } from '../shared/ml/dataset/read-csv.js';
+import { tableFromMatrix, type TabularDataset } from '../shared/ml/dataset/table.js';
 import { trainTestSplit } from '../shared/ml/dataset/train-test-split.js';
 import { rocAuc } from '../shared/ml/metrics/roc-auc-score.js';
 import { GradientBoostingClassifier } from '../shared/ml/models/tree/gradient-boosting-classifier.js';
 import { RandomForestClassifier } from '../shared/ml/models/tree/random-forest-classifier.js';
 import { runTrial } from '../shared/ml/run-trial.js';
-import type { ModelName } from '../shared/schemas/model-params.schema.js';
+import type { ModelName, RegressorName } from '../shared/schemas/model-params.schema.js';
 import type { PipelineSpec } from '../shared/schemas/pipeline-spec.schema.js';
-import { mlLogisticRegression, mlRandomForest, runBaselineTrial, type BaselineLearner } from './support/npm-baselines.js';
-import { peerPython, runPeerBigFit, runPeerTrials, type PeerTrial } from './support/python-peers.js';
+import { makeRegression, type RegressionData } from './support/make-regression.js';
+import { mlLogisticRegression, mlRandomForest, runBaselineTrial, type BaselineLearner, type BaselineResult } from './support/npm-baselines.js';
+import { peerPython, runPeerBigFit, runPeerRegressionTrials, runPeerTrials, type PeerTrial } from './support/python-peers.js';
 
 const SEED = 42;
 const SPEC: PipelineSpec = { imputer: { strategy: 'median', fill_value: 0 }, scaler: 'standard' };
@@ -51,7 +61,7 @@ const GB_PARAMS = { n_estimators: 100, learning_rate: 0.1, max_depth: 3 };
 interface Config {
   key: string;
   label: string;
-  model: ModelName;
+  model: ModelName | RegressorName;
   params: Record<string, unknown>;
   /** scikit-learn 1.9 peer (peer_trials.py name) and the ratio goal against it. */
   sklearn: string;
@@ -83,10 +93,39 @@ const CONFIGS: Config[] = [
   },
 ];
 
+/** Regression configs (task regression, the regressors of the same names); peers in peer_trials.py `regression`. */
+const REGRESSION_CONFIGS: Config[] = [
+  { key: 'dtr', label: 'DT', model: 'decision_tree', params: {}, sklearn: 'DecisionTreeRegressor', sklearnGoal: 0.5, extraPeers: [], slowPeer: false },
+  {
+    key: 'rfr',
+    label: 'RF 100',
+    model: 'random_forest',
+    params: { n_estimators: 100 },
+    sklearn: 'RandomForestRegressor_100',
+    sklearnGoal: 0.2,
+    extraPeers: [],
+    slowPeer: true,
+  },
+  {
+    key: 'gbr',
+    label: 'GB 100 d3',
+    model: 'gradient_boosting',
+    params: GB_PARAMS,
+    sklearn: 'GradientBoostingRegressor',
+    sklearnGoal: 0.5,
+    extraPeers: [
+      ['HistGradientBoostingRegressor', 1.0],
+      ['LightGBMRegressor', null],
+    ],
+    slowPeer: true,
+  },
+];
+
 interface Measured {
   seconds: number;
   cpuSeconds: number;
-  auc: number | null;
+  /** Test AUC (classification) or test R² (regression). */
+  score: number | null;
 }
 
 interface Row {
@@ -101,16 +140,16 @@ interface Row {
   extra?: string;
 }
 
-function parseArgs(argv: readonly string[]): { quick: boolean; noPython: boolean; bigChild: string[] | null } {
-  if (argv[0] === '--big-child') return { quick: false, noPython: true, bigChild: argv.slice(1) };
-  const known = new Set(['--quick', '--no-python']);
+function parseArgs(argv: readonly string[]): { quick: boolean; noPython: boolean; regressionOnly: boolean; bigChild: string[] | null } {
+  if (argv[0] === '--big-child') return { quick: false, noPython: true, regressionOnly: false, bigChild: argv.slice(1) };
+  const known = new Set(['--quick', '--no-python', '--regression']);
   for (const arg of argv) {
     if (!known.has(arg)) {
-      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python)`);
+      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python, --regression)`);
       process.exit(2);
     }
   }
-  return { quick: argv.includes('--quick'), noPython: argv.includes('--no-python'), bigChild: null };
+  return { quick: argv.includes('--quick'), noPython: argv.includes('--no-python'), regressionOnly: argv.includes('--regression'), bigChild: null };
 }
 
 function cpuSecondsSince(started: NodeJS.CpuUsage): number {
@@ -125,14 +164,51 @@ function timeTrial(train: Dataset, test: Dataset, config: Config, repeats: numbe
     const cpuStarted = process.cpuUsage();
     const started = performance.now();
     const outcome = runTrial({ train, test, pipeline: SPEC, model: config.model, params: config.params, seed: SEED, cv: { folds: 5, scoring: 'accuracy' } });
-    runs.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), auc: outcome.metrics.auc_roc ?? null });
+    runs.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), score: outcome.metrics.auc_roc ?? null });
   }
   runs.sort((a, b) => a.seconds - b.seconds);
   return runs[runs.length >> 1]!;
 }
 
+/** {@link timeTrial} for a regression config: KFold(5) R² CV, test R² as the score. */
+function timeRegressionTrial(train: TabularDataset, test: TabularDataset, config: Config, repeats: number): Measured {
+  const runs: Measured[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const cpuStarted = process.cpuUsage();
+    const started = performance.now();
+    const outcome = runTrial({ train, test, pipeline: SPEC, model: config.model, params: config.params, seed: SEED, cv: { folds: 5, scoring: 'r2' } });
+    runs.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), score: outcome.metrics.r2 ?? null });
+  }
+  runs.sort((a, b) => a.seconds - b.seconds);
+  return runs[runs.length >> 1]!;
+}
+
+/** Rows [from, to) of generated regression data as a typed dataset (features f0…, target `target`). */
+function regressionTable(data: RegressionData, from: number, to: number): TabularDataset {
+  const columns = data.columns.map((column) => column.slice(from, to));
+  const table = tableFromMatrix(to - from, columns, columns.map((_, f) => `f${f}`));
+  return { ...table, target: { task: 'regression', name: 'target', y: data.y.slice(from, to) } };
+}
+
+/** The typed dataset as CSV (`f0,…,target`; numbers printed to round-trip) for the Python peers. */
+function regressionCsv(data: TabularDataset): string {
+  const lines = [[...data.columns.map((c) => c.name), 'target'].join(',')];
+  const values = data.columns.map((c) => (c.type === 'numeric' ? c.values : new Float64Array(0)));
+  for (let i = 0; i < data.nRows; i++) {
+    const cells: string[] = [];
+    for (const column of values) cells.push(String(column[i]));
+    cells.push(String(data.target.y[i]));
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function baselineMeasured(result: BaselineResult): Measured {
+  return { seconds: result.seconds, cpuSeconds: result.cpuSeconds, score: result.auc };
+}
+
 function fromPeer(trial: PeerTrial | undefined): Measured | null {
-  return trial === undefined ? null : { seconds: trial.seconds, cpuSeconds: trial.cpu_seconds, auc: trial.auc_roc };
+  return trial === undefined ? null : { seconds: trial.seconds, cpuSeconds: trial.cpu_seconds, score: trial.r2 ?? trial.auc_roc ?? null };
 }
 
 function writeCsvPair(dir: string, name: string, train: Dataset, test: Dataset): { trainCsv: string; testCsv: string } {
@@ -182,8 +258,8 @@ function bigChild(args: readonly string[]): void {
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = cpuSecondsSince(cpuStarted);
   const sample = allRows(Math.min(rows, 100_000));
-  const auc = rocAuc(y.subarray(0, sample.length), model.predictProba(data, sample), 2);
-  console.log(JSON.stringify({ seconds, cpuSeconds, auc, peakRssMiB: process.resourceUsage().maxRSS / 1024, rssBeforeFitMiB: rssBefore }));
+  const score = rocAuc(y.subarray(0, sample.length), model.predictProba(data, sample), 2);
+  console.log(JSON.stringify({ seconds, cpuSeconds, score, peakRssMiB: process.resourceUsage().maxRSS / 1024, rssBeforeFitMiB: rssBefore }));
 }
 
 function readInto(file: string, target: Uint8Array): void {
@@ -211,7 +287,7 @@ function timeForestFit(train: Dataset, rows: Uint32Array, nTrees: number): Measu
   const cpuStarted = process.cpuUsage();
   const started = performance.now();
   new RandomForestClassifier({ n_estimators: nTrees, random_state: SEED }).fit(train, train.y, rows);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), auc: null };
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), score: null };
 }
 
 function timeBaselineFit(make: () => BaselineLearner, train: Dataset, rows: Uint32Array): Measured {
@@ -227,7 +303,7 @@ function timeBaselineFit(make: () => BaselineLearner, train: Dataset, rows: Uint
   const cpuStarted = process.cpuUsage();
   const started = performance.now();
   make().fit(X, y);
-  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), auc: null };
+  return { seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSecondsSince(cpuStarted), score: null };
 }
 
 function fmtSeconds(s: number): string {
@@ -236,12 +312,12 @@ function fmtSeconds(s: number): string {
   return s < 100 ? s.toFixed(2) : s.toFixed(0);
 }
 
-function fmtAuc(auc: number | null | undefined): string {
-  return auc === null || auc === undefined || !Number.isFinite(auc) ? '-' : auc.toFixed(4);
+function fmtScore(score: number | null | undefined): string {
+  return score === null || score === undefined || !Number.isFinite(score) ? '-' : score.toFixed(4);
 }
 
 function printTable(rows: readonly Row[]): { misses: string[] } {
-  const header = ['dataset', 'config', 'sweepq s (cpu)', 'sweepq AUC', 'peer', 'peer s (cpu)', 'peer AUC', 'ratio wall (cpu)', 'goal', 'result (cpu)'];
+  const header = ['dataset', 'config', 'sweepq s (cpu)', 'sweepq score', 'peer', 'peer s (cpu)', 'peer score', 'ratio wall (cpu)', 'goal', 'result (cpu)'];
   const lines: string[][] = [header];
   const misses: string[] = [];
   for (const row of rows) {
@@ -260,10 +336,10 @@ function printTable(rows: readonly Row[]): { misses: string[] } {
       row.dataset,
       row.config,
       `${fmtSeconds(row.sweepq.seconds)} (${fmtSeconds(row.sweepq.cpuSeconds)})`,
-      fmtAuc(row.sweepq.auc),
+      fmtScore(row.sweepq.score),
       row.peer,
       peer === null ? row.peerNote ?? '-' : `${fmtSeconds(peer.seconds)} (${fmtSeconds(peer.cpuSeconds)})`,
-      fmtAuc(peer?.auc),
+      fmtScore(peer?.score),
       Number.isFinite(ratio) ? `${ratio.toFixed(2)} (${cpuRatio.toFixed(2)})` : '-',
       row.goal === null ? '' : `≤ ${row.goal}`,
       [result, row.extra ?? ''].filter((s) => s !== '').join(' '),
@@ -278,7 +354,7 @@ function printTable(rows: readonly Row[]): { misses: string[] } {
 }
 
 async function main(): Promise<void> {
-  const { quick, noPython, bigChild: childArgs } = parseArgs(process.argv.slice(2));
+  const { quick, noPython, regressionOnly, bigChild: childArgs } = parseArgs(process.argv.slice(2));
   if (childArgs !== null) {
     bigChild(childArgs);
     return;
@@ -294,10 +370,15 @@ async function main(): Promise<void> {
   const synTrain = takeRows(synthetic, split.train);
   const synTest = takeRows(synthetic, split.test);
   const bigRows = quick ? 250_000 : 1_000_000;
+  const regression = makeRegression({ nSamples: 20_000, nFeatures: 40, nInformative: 10, noise: 10, randomState: 0 });
+  const regTrain = regressionTable(regression, 0, 16_000);
+  const regTest = regressionTable(regression, 16_000, 20_000);
 
   const cores = availableParallelism();
-  console.log(`datasets: loan_default ${loanTrain.nRows}+${loanTest.nRows} × ${loanTrain.columns.length}; syn16k ${synTrain.nRows}+${synTest.nRows} × 40; big ${bigRows} × ${BIG_FEATURES} (fit only)`);
-  console.log('timed: fit + 5-fold stratified CV + test evaluation (median imputer → standard scaler → model), single-threaded, seed 42');
+  console.log(
+    `datasets: loan_default ${loanTrain.nRows}+${loanTest.nRows} × ${loanTrain.columns.length}; syn16k ${synTrain.nRows}+${synTest.nRows} × 40; big ${bigRows} × ${BIG_FEATURES} (fit only); regression syn16k-reg ${regTrain.nRows}+${regTest.nRows} × 40`,
+  );
+  console.log('timed: fit + 5-fold CV (stratified; KFold for regression) + test evaluation (median imputer → standard scaler → model), single-threaded, seed 42');
   console.log(`machine: ${cores} cores, 1-minute load average ${loadavg()[0]!.toFixed(2)} at start${quick ? '; --quick' : ''}`);
 
   const tempDir = mkdtempSync(path.join(tmpdir(), 'sweepq-ml-bench-'));
@@ -306,10 +387,25 @@ async function main(): Promise<void> {
     const peers = new Map<string, Map<string, PeerTrial>>();
     const pythonVersions: Record<string, string> = {};
     if (python !== null) {
-      for (const [dataset, train, test] of [
-        ['loan_default', loanTrain, loanTest],
-        ['syn16k', synTrain, synTest],
-      ] as const) {
+      const regNames: string[] = [];
+      for (const config of REGRESSION_CONFIGS) {
+        if (!(quick && config.slowPeer)) regNames.push(config.sklearn);
+        for (const [peer] of config.extraPeers) regNames.push(peer);
+      }
+      process.stderr.write(`Python peers on syn16k-reg: ${regNames.join(', ')}…\n`);
+      const regTrainCsv = path.join(tempDir, 'syn16k-reg.train.csv');
+      const regTestCsv = path.join(tempDir, 'syn16k-reg.test.csv');
+      writeFileSync(regTrainCsv, regressionCsv(regTrain));
+      writeFileSync(regTestCsv, regressionCsv(regTest));
+      const regRun = runPeerRegressionTrials(python, regTrainCsv, regTestCsv, regNames);
+      Object.assign(pythonVersions, regRun.versions);
+      peers.set('syn16k-reg', new Map(regRun.trials.map((t) => [t.name, t])));
+      for (const [dataset, train, test] of regressionOnly
+        ? []
+        : ([
+            ['loan_default', loanTrain, loanTest],
+            ['syn16k', synTrain, synTest],
+          ] as const)) {
         const names: string[] = [];
         for (const config of CONFIGS) {
           if (!(quick && dataset === 'syn16k' && config.slowPeer)) names.push(config.sklearn);
@@ -326,12 +422,14 @@ async function main(): Promise<void> {
 
     // sweepq: warm the JIT on loan_default once, then measure.
     process.stderr.write('sweepq…\n');
-    for (const config of CONFIGS) timeTrial(loanTrain, loanTest, config, 1);
+    if (!regressionOnly) for (const config of CONFIGS) timeTrial(loanTrain, loanTest, config, 1);
     const rows: Row[] = [];
-    for (const [dataset, train, test] of [
-      ['loan_default', loanTrain, loanTest],
-      ['syn16k', synTrain, synTest],
-    ] as const) {
+    for (const [dataset, train, test] of regressionOnly
+      ? []
+      : ([
+          ['loan_default', loanTrain, loanTest],
+          ['syn16k', synTrain, synTest],
+        ] as const)) {
       for (const config of CONFIGS) {
         const repeats = dataset === 'loan_default' ? 5 : quick ? 1 : 3;
         const sweepq = timeTrial(train, test, config, repeats);
@@ -354,56 +452,83 @@ async function main(): Promise<void> {
       }
     }
 
-    // Peak RSS of this process so far: sweepq's trials on both sets (the npm baselines come after).
-    const trialsPeakRssMiB = process.resourceUsage().maxRSS / 1024;
-
-    // npm baselines of the original design.
-    process.stderr.write('npm baselines…\n');
-    const lrConfig = CONFIGS[0]!;
-    const rfConfig = CONFIGS[3]!;
-    const loanLr = timeTrial(loanTrain, loanTest, lrConfig, 5);
-    const mlLr = runBaselineTrial(() => mlLogisticRegression(2000, 5e-4), SPEC, loanTrain, loanTest, SEED);
-    rows.push({ dataset: 'loan_default', config: 'LR C=1', sweepq: loanLr, peer: 'ml-logistic-regression (2,000 steps)', peerResult: mlLr, goal: null });
-    const rf10 = { ...rfConfig, params: { n_estimators: 10, max_depth: null } };
-    const loanRf10 = timeTrial(loanTrain, loanTest, rf10, 5);
-    const mlRf = runBaselineTrial(() => mlRandomForest(10, loanTrain.columns.length, SEED), SPEC, loanTrain, loanTest, SEED);
-    rows.push({ dataset: 'loan_default', config: 'RF 10', sweepq: loanRf10, peer: 'ml-random-forest (10 trees)', peerResult: mlRf, goal: null });
-    if (!quick) {
-      const synLr = timeTrial(synTrain, synTest, lrConfig, 3);
-      const mlLrSyn = runBaselineTrial(() => mlLogisticRegression(100, 5e-4), SPEC, synTrain, synTest, SEED);
-      rows.push({ dataset: 'syn16k', config: 'LR C=1', sweepq: synLr, peer: 'ml-logistic-regression (100 steps)', peerResult: mlLrSyn, goal: null });
-      // ml-random-forest needs minutes per tree at 16k rows: a 10-tree fit on 3,200 rows, fit only.
-      const sample = allRows(3200);
-      const ours = timeForestFit(synTrain, sample, 10);
-      const theirs = timeBaselineFit(() => mlRandomForest(10, 40, SEED), synTrain, sample);
-      rows.push({ dataset: 'syn16k 3,200 rows', config: 'RF 10, fit only', sweepq: ours, peer: 'ml-random-forest (10 trees)', peerResult: theirs, goal: null });
+    // Regression rows: warm the regressors on the first 2,000 rows, then measure.
+    for (const config of REGRESSION_CONFIGS) {
+      const params = config.model === 'decision_tree' ? config.params : { ...config.params, n_estimators: 5 };
+      timeRegressionTrial(regressionTable(regression, 0, 1600), regressionTable(regression, 1600, 2000), { ...config, params }, 1);
+    }
+    const regPeers = peers.get('syn16k-reg');
+    for (const config of REGRESSION_CONFIGS) {
+      const sweepq = timeRegressionTrial(regTrain, regTest, config, quick ? 1 : 3);
+      process.stderr.write(`  syn16k-reg ${config.label}: ${sweepq.seconds.toFixed(3)} s\n`);
+      const skipped = quick && config.slowPeer;
+      rows.push({
+        dataset: 'syn16k-reg',
+        config: config.label,
+        sweepq,
+        peer: `sklearn ${config.sklearn.replace(/_\d+$/, '')}`,
+        peerResult: fromPeer(regPeers?.get(config.sklearn)),
+        peerNote: python === null ? 'not run' : skipped ? 'skipped (--quick)' : 'failed',
+        goal: config.sklearnGoal,
+      });
+      for (const [peer, goal] of config.extraPeers) {
+        rows.push({ dataset: 'syn16k-reg', config: config.label, sweepq, peer, peerResult: fromPeer(regPeers?.get(peer)), peerNote: python === null ? 'not run' : 'failed', goal });
+      }
     }
 
-    // 1M × 20 boosting, each side in its own process.
-    process.stderr.write(`${bigRows} × ${BIG_FEATURES} boosting…\n`);
-    const big = bigDataset(bigRows);
-    const { xPath, yPath } = writeBigFiles(tempDir, big);
-    const ours = runBigChild(xPath, yPath, bigRows);
-    const bigLabel = `${bigRows / 1000}k × ${BIG_FEATURES}`;
-    const lgbm = python === null ? undefined : runPeerBigFit(python, xPath, yPath, bigRows, BIG_FEATURES, 'LightGBM').trials[0];
-    rows.push({
-      dataset: bigLabel,
-      config: 'GB 100 d3, fit only',
-      sweepq: ours,
-      peer: 'LightGBM',
-      peerResult: fromPeer(lgbm),
-      peerNote: 'not run',
-      goal: 1.5,
-      extra: `peak RSS ${ours.peakRssMiB.toFixed(0)} MiB${lgbm?.peak_rss_mib === undefined ? '' : ` vs ${lgbm.peak_rss_mib.toFixed(0)}`} (goal ≤ 2048${ours.peakRssMiB <= 2048 ? ' PASS' : ' MISS'})`,
-    });
+    // Peak RSS of this process so far: sweepq's trials on all sets (the npm baselines come after).
+    const trialsPeakRssMiB = process.resourceUsage().maxRSS / 1024;
+
+    // npm baselines and the 1M-row boosting fit (classification; skipped with --regression).
+    if (!regressionOnly) {
+      // npm baselines of the original design.
+      process.stderr.write('npm baselines…\n');
+      const lrConfig = CONFIGS[0]!;
+      const rfConfig = CONFIGS[3]!;
+      const loanLr = timeTrial(loanTrain, loanTest, lrConfig, 5);
+      const mlLr = baselineMeasured(runBaselineTrial(() => mlLogisticRegression(2000, 5e-4), SPEC, loanTrain, loanTest, SEED));
+      rows.push({ dataset: 'loan_default', config: 'LR C=1', sweepq: loanLr, peer: 'ml-logistic-regression (2,000 steps)', peerResult: mlLr, goal: null });
+      const rf10 = { ...rfConfig, params: { n_estimators: 10, max_depth: null } };
+      const loanRf10 = timeTrial(loanTrain, loanTest, rf10, 5);
+      const mlRf = baselineMeasured(runBaselineTrial(() => mlRandomForest(10, loanTrain.columns.length, SEED), SPEC, loanTrain, loanTest, SEED));
+      rows.push({ dataset: 'loan_default', config: 'RF 10', sweepq: loanRf10, peer: 'ml-random-forest (10 trees)', peerResult: mlRf, goal: null });
+      if (!quick) {
+        const synLr = timeTrial(synTrain, synTest, lrConfig, 3);
+        const mlLrSyn = baselineMeasured(runBaselineTrial(() => mlLogisticRegression(100, 5e-4), SPEC, synTrain, synTest, SEED));
+        rows.push({ dataset: 'syn16k', config: 'LR C=1', sweepq: synLr, peer: 'ml-logistic-regression (100 steps)', peerResult: mlLrSyn, goal: null });
+        // ml-random-forest needs minutes per tree at 16k rows: a 10-tree fit on 3,200 rows, fit only.
+        const sample = allRows(3200);
+        const ours = timeForestFit(synTrain, sample, 10);
+        const theirs = timeBaselineFit(() => mlRandomForest(10, 40, SEED), synTrain, sample);
+        rows.push({ dataset: 'syn16k 3,200 rows', config: 'RF 10, fit only', sweepq: ours, peer: 'ml-random-forest (10 trees)', peerResult: theirs, goal: null });
+      }
+
+      // 1M × 20 boosting, each side in its own process.
+      process.stderr.write(`${bigRows} × ${BIG_FEATURES} boosting…\n`);
+      const big = bigDataset(bigRows);
+      const { xPath, yPath } = writeBigFiles(tempDir, big);
+      const ours = runBigChild(xPath, yPath, bigRows);
+      const bigLabel = `${bigRows / 1000}k × ${BIG_FEATURES}`;
+      const lgbm = python === null ? undefined : runPeerBigFit(python, xPath, yPath, bigRows, BIG_FEATURES, 'LightGBM').trials[0];
+      rows.push({
+        dataset: bigLabel,
+        config: 'GB 100 d3, fit only',
+        sweepq: ours,
+        peer: 'LightGBM',
+        peerResult: fromPeer(lgbm),
+        peerNote: 'not run',
+        goal: 1.5,
+        extra: `peak RSS ${ours.peakRssMiB.toFixed(0)} MiB${lgbm?.peak_rss_mib === undefined ? '' : ` vs ${lgbm.peak_rss_mib.toFixed(0)}`} (goal ≤ 2048${ours.peakRssMiB <= 2048 ? ' PASS' : ' MISS'})`,
+      });
+    }
 
     console.log('');
     const { misses } = printTable(rows);
     console.log('');
     console.log(
-      `ratio = sweepq / peer, wall seconds (CPU seconds in parentheses); goals are judged on the CPU ratio. sweepq rows: median of 5 runs (loan_default) or ${quick ? '1' : '3'} (syn16k); Python peers: one run.`,
+      `ratio = sweepq / peer, wall seconds (CPU seconds in parentheses); goals are judged on the CPU ratio. sweepq rows: median of 5 runs (loan_default) or ${quick ? '1' : '3'} (syn16k, syn16k-reg); Python peers: one run. score: test AUC, or test R² for syn16k-reg.`,
     );
-    console.log(`peak RSS of the sweepq trials (loan_default + syn16k, this process): ${trialsPeakRssMiB.toFixed(0)} MiB (goal < 300 MB)`);
+    console.log(`peak RSS of the sweepq trials (loan_default + syn16k + syn16k-reg, this process): ${trialsPeakRssMiB.toFixed(0)} MiB (goal < 300 MB)`);
     if (trialsPeakRssMiB * 1.048576 >= 300) misses.push(`peak RSS ${trialsPeakRssMiB.toFixed(0)} MiB ≥ 300 MB`);
     const unchecked = python === null ? ' (Python peers not run: their goals unchecked)' : '';
     console.log(misses.length === 0 ? `every measured goal met${unchecked}` : `goals missed${unchecked}:\n  ${misses.join('\n  ')}`);

@@ -10,7 +10,10 @@ Writes under test/fixtures/tabular/:
 - penguins_species.{train,test}.csv   palmerpenguins, target species (classification)
 - cars_origin.{train,test}.csv        vega_datasets cars, target Origin (classification)
 - penguins_mass.{train,test}.csv      palmerpenguins, target body_mass_g (regression)
-- tabular.reference.json               per config: feature names, coefficients, test metrics, CV scores
+- cars_mpg.{train,test}.csv           vega_datasets cars, target Miles_per_Gallon (regression, Origin categorical)
+- tabular.reference.json               per config: feature names, coefficients (linear models), test metrics,
+                                       CV scores; for the randomised tree models also the spread of the
+                                       metrics over scikit-learn's own seeds 0-9 (the parity bands' basis)
 - encoders.reference.json             OneHotEncoder / OrdinalEncoder / SimpleImputer unit cases
 Both datasets ship inside their wheels, so nothing is downloaded. Tests read only the committed files.
 """
@@ -24,6 +27,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 from sklearn.compose import ColumnTransformer
+from sklearn.ensemble import GradientBoostingRegressor, RandomForestRegressor
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, LogisticRegression, Ridge
 from sklearn.metrics import (accuracy_score, f1_score, mean_absolute_error,
@@ -32,6 +36,7 @@ from sklearn.metrics import (accuracy_score, f1_score, mean_absolute_error,
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_score, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, OrdinalEncoder, StandardScaler
+from sklearn.tree import DecisionTreeRegressor
 
 warnings.filterwarnings("ignore")
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "test", "fixtures", "tabular")
@@ -106,6 +111,13 @@ DATASETS.append(dict(name="penguins_mass", task="regression", target="body_mass_
                      numeric=["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "year"],
                      categorical=["species", "island", "sex"], drop=[]))
 
+mpg = cars().dropna(subset=["Miles_per_Gallon"])
+tr, te = train_test_split(mpg, test_size=0.25, random_state=0)
+write_split("cars_mpg", tr, te)
+DATASETS.append(dict(name="cars_mpg", task="regression", target="Miles_per_Gallon",
+                     numeric=["Cylinders", "Displacement", "Horsepower", "Weight_in_lbs", "Acceleration", "Year"],
+                     categorical=["Origin"], drop=["Name"]))
+
 # Configs: the sweepq pipeline spec (nested form) and the equivalent scikit-learn objects.
 ONEHOT = {"kind": "onehot", "handle_unknown": "ignore"}
 ORDINAL = {"kind": "ordinal", "handle_unknown": "use_encoded_value", "unknown_value": -1}
@@ -125,8 +137,26 @@ CONFIGS = {
         ("onehot_drop_first_linear", {**ONEHOT, "drop": "first"}, "linear_regression", {}),
         ("onehot_ridge_a1", ONEHOT, "ridge", {"alpha": 1.0}),
         ("ordinal_ridge_a10", ORDINAL, "ridge", {"alpha": 10.0}),
+        ("onehot_tree", ONEHOT, "decision_tree", {}),
+        ("onehot_tree_d4", ONEHOT, "decision_tree", {"max_depth": 4}),
+        ("onehot_forest", ONEHOT, "random_forest", {}),
+        ("ordinal_forest_sqrt_leaf3", ORDINAL, "random_forest", {"max_features": "sqrt", "min_samples_leaf": 3}),
+        ("onehot_boosting", ONEHOT, "gradient_boosting", {}),
+        ("onehot_boosting_huber", ONEHOT, "gradient_boosting", {"loss": "huber", "alpha": 0.9}),
+        ("ordinal_boosting_subsample", ORDINAL, "gradient_boosting", {"subsample": 0.7, "learning_rate": 0.05, "n_estimators": 200}),
+    ],
+    "cars_mpg": [
+        ("onehot_linear", ONEHOT, "linear_regression", {}),
+        ("onehot_tree_d5", ONEHOT, "decision_tree", {"max_depth": 5}),
+        ("onehot_forest", ONEHOT, "random_forest", {}),
+        ("onehot_forest_d6", ONEHOT, "random_forest", {"n_estimators": 200, "max_depth": 6}),
+        ("onehot_boosting", ONEHOT, "gradient_boosting", {}),
+        ("onehot_boosting_huber", ONEHOT, "gradient_boosting", {"loss": "huber", "alpha": 0.8, "max_depth": 4}),
     ],
 }
+# Seeds over which the randomised models' own spread is measured (tree models only).
+SPREAD_SEEDS = range(10)
+TREE_MODELS = {"decision_tree": DecisionTreeRegressor, "random_forest": RandomForestRegressor, "gradient_boosting": GradientBoostingRegressor}
 
 
 def sk_encoder(spec):
@@ -137,7 +167,10 @@ def sk_encoder(spec):
                           min_frequency=spec.get("min_frequency"), max_categories=spec.get("max_categories"))
 
 
-def sk_model(name, params):
+def sk_model(name, params, seed=0):
+    if name in TREE_MODELS:
+        # sweepq's params are scikit-learn's names (null = None); max_bins is sweepq's own.
+        return TREE_MODELS[name](**{"random_state": seed, **params})
     if name == "logistic_regression":
         # Tight tolerance: the reference is the optimum itself (sweepq's Newton solver is exact).
         return LogisticRegression(C=params["C"], max_iter=100_000, tol=1e-12)
@@ -154,6 +187,22 @@ def frame_for(ds, frame):
         if pd.api.types.is_numeric_dtype(X[col]):
             X[col] = X[col].astype(str)
     return as_object(X, ds["categorical"])
+
+
+def seed_spread(ct, model, params, Xtr, ytr, Xte, yte):
+    """Min and max of each metric over scikit-learn's seeds 0-9: how far two equally valid fits of the
+    same randomised model land apart (feature permutation and bootstrap draws), i.e. what a different
+    RNG alone can move."""
+    from sklearn.base import clone
+    metrics = {"r2": [], "rmse": [], "mae": [], "cv_mean": []}
+    for seed in SPREAD_SEEDS:
+        pipe = Pipeline([("ct", clone(ct)), ("model", sk_model(model, params, seed))]).fit(Xtr, ytr)
+        pred = pipe.predict(Xte)
+        metrics["r2"].append(r2_score(yte, pred))
+        metrics["rmse"].append(root_mean_squared_error(yte, pred))
+        metrics["mae"].append(mean_absolute_error(yte, pred))
+        metrics["cv_mean"].append(cross_val_score(pipe, Xtr, ytr, cv=KFold(5), scoring="r2").mean())
+    return {k: [min(v), max(v)] for k, v in metrics.items()}
 
 
 rows = []
@@ -175,8 +224,10 @@ for ds in DATASETS:
                    pipeline=dict(numeric={"imputer": {"strategy": "median"}, "scaler": "standard"},
                                  categorical={"imputer": {"strategy": "most_frequent"}, "encoder": encoder}),
                    model=model, params=params,
-                   feature_names=list(pipe.named_steps["ct"].get_feature_names_out()),
-                   coef=np.atleast_2d(est.coef_).tolist(), intercept=np.atleast_1d(est.intercept_).tolist())
+                   feature_names=list(pipe.named_steps["ct"].get_feature_names_out()))
+        if hasattr(est, "coef_"):
+            row["coef"] = np.atleast_2d(est.coef_).tolist()
+            row["intercept"] = np.atleast_1d(est.intercept_).tolist()
         if ds["task"] == "classification":
             pred, proba = pipe.predict(Xte), pipe.predict_proba(Xte)
             classes = list(est.classes_)
@@ -193,6 +244,8 @@ for ds in DATASETS:
             row["mape"] = mean_absolute_percentage_error(yte, pred)
             row["test_predictions_head"] = pred[:10].tolist()
             cv = cross_val_score(pipe, Xtr, ytr, cv=KFold(5), scoring="r2")
+            if model in TREE_MODELS:
+                row["sklearn_seed_spread"] = seed_spread(ct, model, params, Xtr, ytr, Xte, yte)
         row["cv_scores"] = cv.tolist()
         row["cv_mean"] = cv.mean()
         rows.append(row)

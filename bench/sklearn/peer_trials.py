@@ -7,6 +7,8 @@ single-threaded (the caller sets OMP_NUM_THREADS=1 as well; every estimator gets
       Per trial: SimpleImputer(median) -> StandardScaler -> model; fit on TRAIN, 5-fold
       StratifiedKFold (no shuffle) accuracy on TRAIN, test metrics on TEST. The timed span covers fit +
       CV + test evaluation, as one sweepq runTrial.
+  python peer_trials.py regression TRAIN.csv TEST.csv TARGET NAME[,NAME...]
+      The same for regressors: 5-fold KFold (no shuffle) R² on TRAIN, test R² on TEST.
   python peer_trials.py big X.f64 Y.i32 ROWS FEATURES NAME
       One fit on an in-memory ROWS x FEATURES matrix (float64, column-major file written by the
       benchmark, loaded before the clock starts); reports the fit time and the process's peak RSS.
@@ -59,6 +61,32 @@ def make_model(name):
             n_estimators=100, learning_rate=0.1, max_depth=3, num_leaves=8, max_bin=255,
             n_jobs=1, random_state=42, verbose=-1,
         )
+    if name == "DecisionTreeRegressor":
+        from sklearn.tree import DecisionTreeRegressor
+
+        return DecisionTreeRegressor(random_state=42)
+    if name == "RandomForestRegressor_100":
+        from sklearn.ensemble import RandomForestRegressor
+
+        # scikit-learn's regressor defaults: max_features=1.0 (every feature), full depth.
+        return RandomForestRegressor(n_estimators=100, random_state=42, n_jobs=1)
+    if name == "GradientBoostingRegressor":
+        from sklearn.ensemble import GradientBoostingRegressor
+
+        return GradientBoostingRegressor(n_estimators=100, learning_rate=0.1, max_depth=3, random_state=42)
+    if name == "HistGradientBoostingRegressor":
+        from sklearn.ensemble import HistGradientBoostingRegressor
+
+        return HistGradientBoostingRegressor(
+            max_iter=100, learning_rate=0.1, max_depth=3, max_bins=255, early_stopping=False, random_state=42
+        )
+    if name == "LightGBMRegressor":
+        from lightgbm import LGBMRegressor
+
+        return LGBMRegressor(
+            n_estimators=100, learning_rate=0.1, max_depth=3, num_leaves=8, max_bin=255,
+            n_jobs=1, random_state=42, verbose=-1,
+        )
     raise SystemExit(f"peer_trials.py: unknown trial {name}")
 
 
@@ -104,6 +132,37 @@ def run_trials(train_csv, test_csv, target, names):
     return rows
 
 
+def run_regression_trials(train_csv, test_csv, target, names):
+    import pandas as pd
+    from sklearn.impute import SimpleImputer
+    from sklearn.metrics import r2_score
+    from sklearn.model_selection import KFold, cross_val_score
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    train, test = pd.read_csv(train_csv), pd.read_csv(test_csv)
+    x_train, y_train = train.drop(columns=target).to_numpy(), train[target].to_numpy()
+    x_test, y_test = test.drop(columns=target).to_numpy(), test[target].to_numpy()
+    rows = []
+    for name in names:
+        make_model(name)  # imports outside the clock
+        started, cpu_started = time.perf_counter(), cpu_seconds()
+        pipe = Pipeline([("imputer", SimpleImputer(strategy="median")), ("scaler", StandardScaler()), ("model", make_model(name))])
+        pipe.fit(x_train, y_train)
+        predicted = pipe.predict(x_test)
+        cv = cross_val_score(pipe, x_train, y_train, cv=KFold(5), scoring="r2")
+        rows.append(
+            dict(
+                name=name,
+                seconds=time.perf_counter() - started,
+                cpu_seconds=cpu_seconds() - cpu_started,
+                r2=float(r2_score(y_test, predicted)),
+                cv_mean=float(cv.mean()),
+            )
+        )
+    return rows
+
+
 def run_big(x_path, y_path, n_rows, n_features, name):
     x = np.fromfile(x_path, dtype=np.float64).reshape(n_features, n_rows).T  # columns -> (n, p) view
     x = np.ascontiguousarray(x)
@@ -141,6 +200,8 @@ def versions():
 def main(argv):
     if len(argv) >= 5 and argv[0] == "trials":
         rows = run_trials(argv[1], argv[2], argv[3], argv[4].split(","))
+    elif len(argv) >= 5 and argv[0] == "regression":
+        rows = run_regression_trials(argv[1], argv[2], argv[3], argv[4].split(","))
     elif len(argv) >= 6 and argv[0] == "big":
         rows = run_big(argv[1], argv[2], int(argv[3]), int(argv[4]), argv[5])
     else:

@@ -16,7 +16,10 @@ export interface PeerTrial {
   name: string;
   seconds: number;
   cpu_seconds: number;
-  auc_roc: number;
+  /** Classification trials and the big fit. */
+  auc_roc?: number;
+  /** Regression trials: test R². */
+  r2?: number;
   accuracy?: number;
   cv_mean?: number;
   peak_rss_mib?: number;
@@ -52,6 +55,11 @@ function run(python: string, args: string[]): PeerRun {
 /** Fit + 5-fold CV + test evaluation of each named peer on a train/test CSV pair. */
 export function runPeerTrials(python: string, trainCsv: string, testCsv: string, names: readonly string[]): PeerRun {
   return run(python, ['trials', trainCsv, testCsv, 'target', names.join(',')]);
+}
+
+/** Fit + 5-fold KFold R² CV + test evaluation of each named regression peer (target column `target`). */
+export function runPeerRegressionTrials(python: string, trainCsv: string, testCsv: string, names: readonly string[]): PeerRun {
+  return run(python, ['regression', trainCsv, testCsv, 'target', names.join(',')]);
 }
 
 /** One fit of `name` on a column-major float64 matrix file and an int32 label file. */

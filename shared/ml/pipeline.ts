@@ -137,7 +137,7 @@ export class Pipeline {
     }
     const X = this.columnTransformer.fitTransform(table, rows, workspace);
     if (target.task === 'classification') (this.model as Classifier).fit(X, target.y, rows, workspace?.modelCache);
-    else (this.model as Regressor).fit(X, target.y, rows);
+    else (this.model as Regressor).fit(X, target.y, rows, workspace?.modelCache);
     this.inputColumns = table.columns.map((c) => ({ name: c.name, type: c.type }));
     this.featureNames = this.columnTransformer.featureNamesOut.slice();
     this.classes = target.task === 'classification' ? target.classes.slice() : [];

@@ -85,7 +85,8 @@ export type GradientBoostingParams = z.infer<typeof GradientBoostingParamsSchema
 
 // ---------------------------------------------------------------------------------------------
 // Regressors (task: regression). Kept apart from MODEL_PARAM_SCHEMAS (the classifiers) so that a name
-// can mean one estimator per task (tree regressors will reuse `random_forest` & co.).
+// means one estimator per task: `decision_tree`, `random_forest` and `gradient_boosting` are the
+// classifiers' names with the regressors' own params and scikit-learn's regressor defaults (issue 9).
 
 export const LinearRegressionParamsSchema = z.strictObject({
   fit_intercept: z.boolean().default(true),
@@ -99,9 +100,92 @@ export const RidgeParamsSchema = z.strictObject({
   fit_intercept: z.boolean().default(true),
 });
 
+/**
+ * `criterion` of the regression trees and forest. 'friedman_mse' is accepted as scikit-learn spells
+ * it and grows the same trees: within a node both criteria rank a split by wL·wR·(meanL − meanR)².
+ * 'absolute_error' and 'poisson' are refused: their splits need per-child medians or log-link
+ * deviances, which bin histograms of (count, weight, Σy) cannot give (issue 9).
+ */
+const regressionCriterion = z.enum(['squared_error', 'friedman_mse'], {
+  error: (issue) =>
+    `criterion ${JSON.stringify(issue.input)} is not supported by sweepq's regression trees; use 'squared_error' (or 'friedman_mse', the same splits). ` +
+    `'absolute_error' and 'poisson' need per-node medians or deviances that histogram trees do not compute; 'gini'/'entropy' are classification criteria`,
+});
+
+/**
+ * A regressor's params object: unknown keys are refused with the list of the regressor's params, and
+ * a classification-only key says so (a sweep switching task keeps e.g. `class_weight` by mistake).
+ */
+function regressorParams<S extends z.ZodRawShape>(shape: S) {
+  const known = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) => {
+      if (issue.code !== 'unrecognized_keys') return undefined;
+      const keys = issue.keys;
+      const hint = keys.includes('class_weight') ? ' (class_weight is a classification parameter)' : '';
+      return `unknown parameter${keys.length > 1 ? 's' : ''} ${keys.join(', ')} for this regressor${hint}; it takes ${known}`;
+    },
+  });
+}
+
+/** `DecisionTreeRegressor`: scikit-learn's defaults (every feature per split, unlimited depth). */
+export const DecisionTreeRegressorParamsSchema = regressorParams({
+  criterion: regressionCriterion.default('squared_error'),
+  max_depth: maxDepth,
+  max_features: MaxFeaturesSchema.default(null),
+  min_samples_split: minSamplesSplit,
+  min_samples_leaf: minSamplesLeaf,
+  random_state: randomState,
+  max_bins: maxBins,
+});
+
+/**
+ * `RandomForestRegressor`. Its `max_features` default is scikit-learn's 1.0 (every feature), written
+ * as null: in JSON and JavaScript 1.0 is the integer 1, which `max_features` reads as one feature.
+ */
+export const RandomForestRegressorParamsSchema = regressorParams({
+  n_estimators: positiveInt(10_000).default(100),
+  criterion: regressionCriterion.default('squared_error'),
+  max_depth: maxDepth,
+  max_features: MaxFeaturesSchema.default(null),
+  min_samples_split: minSamplesSplit,
+  min_samples_leaf: minSamplesLeaf,
+  bootstrap: z.boolean().default(true),
+  random_state: randomState,
+  max_bins: maxBins,
+});
+
+/**
+ * `GradientBoostingRegressor`. Losses: 'squared_error' (init: the mean; leaves: mean residual) and
+ * 'huber' (init: the median; per stage δ = the `alpha` quantile of |y − prediction|; leaves: median
+ * residual plus the mean clipped deviation from it, as scikit-learn). 'absolute_error' and 'quantile'
+ * are refused (not implemented).
+ */
+export const GradientBoostingRegressorParamsSchema = regressorParams({
+  loss: z
+    .enum(['squared_error', 'huber'], {
+      error: (issue) => `loss ${JSON.stringify(issue.input)} is not supported by sweepq's gradient boosting regressor; use 'squared_error' or 'huber' (with alpha)`,
+    })
+    .default('squared_error'),
+  /** Huber: the quantile of the absolute residuals that sets δ each stage (only read with loss 'huber'). */
+  alpha: z.number().gt(0).lt(1).default(0.9),
+  n_estimators: positiveInt(100_000).default(100),
+  learning_rate: z.number().gt(0).lte(10).default(0.1),
+  max_depth: z.number().int().min(1).max(64).nullable().default(3),
+  subsample: z.number().gt(0).lte(1).default(1.0),
+  min_samples_split: minSamplesSplit,
+  min_samples_leaf: minSamplesLeaf,
+  max_features: MaxFeaturesSchema.default(null),
+  random_state: randomState,
+  max_bins: maxBins,
+});
+
 export const REGRESSOR_PARAM_SCHEMAS = {
   linear_regression: LinearRegressionParamsSchema,
   ridge: RidgeParamsSchema,
+  decision_tree: DecisionTreeRegressorParamsSchema,
+  random_forest: RandomForestRegressorParamsSchema,
+  gradient_boosting: GradientBoostingRegressorParamsSchema,
 } as const;
 
 export type RegressorName = keyof typeof REGRESSOR_PARAM_SCHEMAS;
@@ -109,6 +193,9 @@ export const REGRESSOR_NAMES = Object.keys(REGRESSOR_PARAM_SCHEMAS) as Regressor
 
 export type LinearRegressionParams = z.infer<typeof LinearRegressionParamsSchema>;
 export type RidgeParams = z.infer<typeof RidgeParamsSchema>;
+export type DecisionTreeRegressorParams = z.infer<typeof DecisionTreeRegressorParamsSchema>;
+export type RandomForestRegressorParams = z.infer<typeof RandomForestRegressorParamsSchema>;
+export type GradientBoostingRegressorParams = z.infer<typeof GradientBoostingRegressorParamsSchema>;
 
 /** Model names valid for each task (the model registry's per-task entries). */
 export const MODEL_NAMES_BY_TASK = {

@@ -75,22 +75,34 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** The learning task, when known: it decides which estimator (and so which params) a model name means. */
 export type SpecTask = 'classification' | 'regression' | undefined;
 
-/** The params schema of `model`: the task's, or (task not known yet) the classifier's, else the regressor's. */
-function modelSchemaOf(model: AnyModelName, task: SpecTask): z.ZodObject | undefined {
+/**
+ * The params schema of `model` for a known task; with the task not known yet (a trial or search entry
+ * parsed on its own), the classifier's when it has every one of `keys`, else the regressor's — so a
+ * regression-only param (gradient_boosting's `loss`) is accepted here and checked against the task's
+ * estimator once the task is known (`checkModelsForTask`).
+ */
+function modelSchemaOf(model: AnyModelName, task: SpecTask, keys: readonly string[] = []): z.ZodObject | undefined {
   if (task !== undefined) return modelParamSchemaFor(task, model) as z.ZodObject | undefined;
-  const classifiers = MODEL_PARAM_SCHEMAS as Record<string, z.ZodObject>;
-  const regressors = REGRESSOR_PARAM_SCHEMAS as Record<string, z.ZodObject>;
-  return Object.hasOwn(classifiers, model) ? classifiers[model] : regressors[model];
+  const classifier = (MODEL_PARAM_SCHEMAS as Record<string, z.ZodObject>)[model];
+  const regressor = (REGRESSOR_PARAM_SCHEMAS as Record<string, z.ZodObject>)[model];
+  if (classifier === undefined || regressor === undefined) return classifier ?? regressor;
+  return keys.every((key) => Object.hasOwn(classifier.shape, key)) ? classifier : regressor;
 }
 
-/** The model's schema for one param, or undefined for an unknown param name. */
+/** The model's schema for one param (either task's when the task is unknown), or undefined for an unknown param name. */
 function paramSchemaOf(model: AnyModelName, key: string, task: SpecTask): z.ZodType | undefined {
-  const shape = (modelSchemaOf(model, task)?.shape ?? {}) as Record<string, z.ZodType>;
+  const shape = (modelSchemaOf(model, task, [key])?.shape ?? {}) as Record<string, z.ZodType>;
   return Object.hasOwn(shape, key) ? shape[key] : undefined;
 }
 
+/** Param names of the model (of both tasks' estimators when the task is unknown). */
 function knownParams(model: AnyModelName, task: SpecTask): string[] {
-  return Object.keys(modelSchemaOf(model, task)?.shape ?? {});
+  if (task !== undefined) return Object.keys(modelSchemaOf(model, task)?.shape ?? {});
+  const names = new Set<string>();
+  for (const schemas of [MODEL_PARAM_SCHEMAS, REGRESSOR_PARAM_SCHEMAS] as Array<Record<string, z.ZodObject>>) {
+    if (Object.hasOwn(schemas, model)) for (const name of Object.keys(schemas[model]!.shape)) names.add(name);
+  }
+  return [...names];
 }
 
 /** Checks one concrete value of `key` for `model`; returns the problem or undefined. */
@@ -142,7 +154,8 @@ export function checkExplicitParams(model: AnyModelName, params: Record<string, 
   }
   if (ok) {
     // Whole-object pass as well, for any rule spanning several params.
-    const result = modelSchemaOf(model, task)?.safeParse(splitTrialParams(params).model, { reportInput: true, error: sweepIssueMessage });
+    const modelParams = splitTrialParams(params).model;
+    const result = modelSchemaOf(model, task, Object.keys(modelParams))?.safeParse(modelParams, { reportInput: true, error: sweepIssueMessage });
     if (result !== undefined && !result.success) for (const issue of result.error.issues) report(issue.path, issue.message);
   }
 }

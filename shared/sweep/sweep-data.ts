@@ -111,10 +111,12 @@ export async function checkSweepData(
     }
   }
   const scoring = spec.cv.scoring ?? DEFAULT_SCORING[task];
-  assertMetricOfTask(scoring, task, 'cv.scoring');
+  // An inferred task is named in the error: the file itself says nothing of regression.
+  const inferredFrom = spec.task === undefined ? read.target : undefined;
+  assertMetricOfTask(scoring, task, 'cv.scoring', inferredFrom);
   const objective = spec.objective?.metric;
   if (objective !== undefined && objective !== 'cv_mean' && objective !== 'cv_std' && !(spec.metrics ?? []).some((m) => m.name === objective)) {
-    assertMetricOfTask(objective, task, 'objective.metric');
+    assertMetricOfTask(objective, task, 'objective.metric', inferredFrom);
   }
   if (spec.cv.folds >= 2) {
     if (train.target.task === 'classification') assertFoldsFit(train.target.y, train.target.classes.length, spec.cv.folds);
@@ -126,10 +128,11 @@ export async function checkSweepData(
   return { task, scoring, shape: encodedShape(train, schema, spec.pipeline), schema };
 }
 
-function assertMetricOfTask(metric: string, task: Task, path: string): void {
+function assertMetricOfTask(metric: string, task: Task, path: string, inferredFrom: string | undefined): void {
   const names: readonly string[] = task === 'regression' ? ['r2', 'rmse', 'mae', 'mape'] : ['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss'];
   if (!names.includes(metric)) {
-    throw new InvalidInputError('INVALID_SPEC', `${path} ${metric} is not a ${task} metric (use one of ${names.join(', ')}${path === 'cv.scoring' ? '' : ', cv_mean or cv_std'})`, { location: { path } });
+    const inferred = inferredFrom === undefined ? '' : `the target "${inferredFrom}" makes this a ${task} sweep (set task: to override), and `;
+    throw new InvalidInputError('INVALID_SPEC', `${inferred}${path} ${metric} is not a ${task} metric (use one of ${names.join(', ')}${path === 'cv.scoring' ? '' : ', cv_mean or cv_std'})`, { location: { path } });
   }
 }
 

@@ -170,6 +170,8 @@ describe('exportOnnx', () => {
       Pipeline.create({ imputer: { strategy: 'mean' }, scaler: 'minmax' }, 'logistic_regression', {}, 0).fit(mixed()),
       Pipeline.create({ categorical: { encoder: { kind: 'ordinal' } } }, 'gradient_boosting', { n_estimators: 4 }, 0).fit(mixed()),
       Pipeline.create({ imputer: { strategy: 'median' } }, 'linear_regression', {}, 0, 'regression').fit(mixed('income')),
+      Pipeline.create({}, 'random_forest', { n_estimators: 3 }, 0, 'regression').fit(mixed('income')),
+      Pipeline.create({}, 'gradient_boosting', { n_estimators: 3, loss: 'huber' }, 0, 'regression').fit(mixed('income')),
     ];
     for (const pipeline of models) {
       const ml = opTypes(exportOnnx(pipeline.toJSON())).filter((op) => op.startsWith('ai.onnx.ml.'));

@@ -68,6 +68,13 @@ const CASES: ParityCase[] = [
   { name: 'forest_single_input', dataset: 'loan_single', model: 'random_forest', params: { n_estimators: 5 }, mlflow: true, pipeline: { numeric: { imputer: null, scaler: 'none' } } },
   // Artefacts saved by sweepq before format version 2 (numeric features, v1 steps).
   ...savedV1Artefacts().map((a, i): ParityCase => ({ name: `v1_${a.model}_${i}`, dataset: 'loan_default', model: a.model, pipeline: { artefact: a.pipeline } })),
+  // Tree regressors (issue 9): raw thresholds for the edge rows; NaN routed by the trees; the forest's
+  // mean and boosting's init + Σ leaf values in sweepq's order (squared error, Huber, subsampling).
+  { name: 'tree_regressor_onehot_missing_routed', dataset: 'penguins_mass', model: 'decision_tree', pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: null, encoder: { kind: 'onehot', handle_unknown: 'ignore' } } } },
+  { name: 'forest_regressor_ordinal', dataset: 'penguins_mass', model: 'random_forest', params: { n_estimators: 20 }, mlflow: true, pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } } },
+  { name: 'forest_regressor_cars_sqrt_features', dataset: 'cars_mpg', model: 'random_forest', params: { n_estimators: 15, max_features: 'sqrt', max_depth: 6 }, pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'infrequent_if_exist', min_frequency: 10 } } } },
+  { name: 'boosting_regressor_squared_error', dataset: 'penguins_mass', model: 'gradient_boosting', params: { n_estimators: 40 }, mlflow: true, pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'error' } } } },
+  { name: 'boosting_regressor_huber_subsample', dataset: 'cars_mpg', model: 'gradient_boosting', params: { n_estimators: 30, loss: 'huber', subsample: 0.7, learning_rate: 0.2 }, pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } } },
   { name: 'ridge_ordinal_error', dataset: 'penguins_mass', model: 'ridge', params: { alpha: 10 }, pipeline: { numeric: { imputer: { strategy: 'constant', fill_value: -1 }, scaler: 'robust' }, categorical: { imputer: { strategy: 'constant' }, encoder: { kind: 'ordinal', handle_unknown: 'error' } } } },
 ];
 
@@ -170,6 +177,13 @@ function datasetFiles(dir: string): Record<string, DatasetFiles> {
     penguins_binary: { train: binary('penguins_species.train.csv'), test: binary('penguins_species.test.csv'), target: 'species', task: 'classification' },
     loan_default: { train: path.join(fixtures, 'loan_default.train.csv'), test: path.join(fixtures, 'loan_default.test.csv'), target: 'target', task: 'classification' },
     penguins_mass: { train: path.join(tabular, 'penguins_mass.train.csv'), test: path.join(tabular, 'penguins_mass.test.csv'), target: 'body_mass_g', task: 'regression' },
+    cars_mpg: {
+      train: path.join(tabular, 'cars_mpg.train.csv'),
+      test: path.join(tabular, 'cars_mpg.test.csv'),
+      target: 'Miles_per_Gallon',
+      task: 'regression',
+      columns: { drop: ['Name'], categorical: ['Cylinders'] },
+    },
     cars_origin: {
       train: path.join(tabular, 'cars_origin.train.csv'),
       test: path.join(tabular, 'cars_origin.test.csv'),
@@ -244,6 +258,9 @@ function edgeRows(headerLine: string, test: TabularDataset, pipeline: Pipeline, 
       const t = nodes.threshold[i]!;
       probes++;
       for (const v of [t, nextUp(t), nextDown(t), Math.fround(t)]) {
+        // A CSV cell cannot hold ±Infinity (the neighbours of a ±MAX_VALUE threshold, which splits
+        // present values from missing ones; missing cells are probed above).
+        if (!Number.isFinite(v)) continue;
         lines.push(row((name, type) => (name === numeric[f] ? String(v) : type === 'categorical' ? (base.get(name) ?? 'x') : (base.get(name) ?? 'x'))));
       }
     }

@@ -56,11 +56,13 @@ describe('the real-data example sweeps run end to end', () => {
     assert.ok(labels.every((l) => ['Adelie', 'Chinstrap', 'Gentoo'].includes(l)));
   });
 
-  it('penguins-mass.yaml: a regression on categorical columns, ranked by rmse', async () => {
+  it('penguins-mass.yaml: a regression on categorical columns (linear trials, searched tree ensembles), ranked by rmse', async () => {
     const out = await run('sweeps/penguins-mass.yaml');
     assert.equal(out.status.task, 'regression');
     assert.deepEqual(out.status.objective, { metric: 'rmse', goal: 'minimize' });
-    assert.equal(out.status.counts.completed, 4, JSON.stringify(out.status.counts));
+    assert.equal(out.status.counts.completed, 8, JSON.stringify(out.status.counts));
+    const models = out.trials.map((t) => t.model).sort();
+    assert.deepEqual(models, ['gradient_boosting', 'gradient_boosting', 'linear_regression', 'random_forest', 'random_forest', 'ridge', 'ridge', 'ridge']);
     for (const trial of out.trials) {
       assert.ok((trial.metrics?.r2 ?? 0) > 0.8, `${trial.name}: r2 ${trial.metrics?.r2}`);
       assert.ok(trial.metrics?.accuracy === undefined, 'no classification metric on a regression trial');

@@ -97,6 +97,30 @@ describe('parseSweepText', () => {
     assert.ok(details.every((d) => typeof d.line === 'number'));
   });
 
+  it("checks a tree model's params against the task's estimator: regressor-only loss in a regression search, refused for classification", () => {
+    const sweep = (task: string): string =>
+      [
+        'name: trees',
+        `task: ${task}`,
+        'dataset: {csv: data.csv, target: y}',
+        'trials:',
+        '  - {model: gradient_boosting, params: {loss: huber, alpha: 0.8}}',
+        'search:',
+        '  method: grid',
+        '  space:',
+        '    - model: gradient_boosting',
+        '      params: {loss: {values: [squared_error, huber]}}',
+        '    - model: random_forest',
+        '      params: {max_depth: {values: [null, 6]}}',
+      ].join('\n');
+    const spec = parseSweepText(sweep('regression'), { source: 'trees.yaml' });
+    assert.deepEqual(spec.trials?.[0]?.params, { loss: 'huber', alpha: 0.8 });
+    assert.equal(expandTrials(spec, { maxTrials: 100 }).length, 1 + 2 + 2);
+    const error = rejection(() => parseSweepText(sweep('classification'), { source: 'trees.yaml' }));
+    assert.match(error.message, /trials\[0\]\.params\.loss: unknown parameter "loss" for gradient_boosting/);
+    assert.match(error.message, /search\.space\[0\]\.params\.loss: unknown parameter "loss" for gradient_boosting/);
+  });
+
   it('points an unknown key at the key itself and suggests the intended one', () => {
     const error = rejection(() => parseSweepText(`${MINIMAL}splt: {test_size: 0.3}\n`, { source: 'typo.yaml' }));
     assert.match(error.message, /^typo\.yaml:6:1 at splt: unknown key "splt" \(did you mean "split"\?/);

@@ -13,13 +13,17 @@ import {
   type RegressorName,
 } from '../../schemas/model-params.schema.js';
 import type { Classifier } from './classifier.js';
+import { parseModelParams } from './parse-model-params.js';
 import { LinearRegression } from './linear/linear-regression.js';
 import { Ridge } from './linear/ridge.js';
 import type { Regressor } from './regressor.js';
 import { LogisticRegression } from './logistic-regression.js';
 import { DecisionTreeClassifier } from './tree/decision-tree-classifier.js';
+import { DecisionTreeRegressor } from './tree/decision-tree-regressor.js';
 import { GradientBoostingClassifier } from './tree/gradient-boosting-classifier.js';
+import { GradientBoostingRegressor } from './tree/gradient-boosting-regressor.js';
 import { RandomForestClassifier } from './tree/random-forest-classifier.js';
+import { RandomForestRegressor } from './tree/random-forest-regressor.js';
 
 /**
  * Builds an unfitted classifier.
@@ -83,10 +87,15 @@ export function classifierFromJSON(json: unknown): Classifier {
 }
 
 /**
- * Builds an unfitted regressor (task: regression).
+ * Builds an unfitted regressor (task: regression). `decision_tree`, `random_forest` and
+ * `gradient_boosting` are the classifiers' names with the regressors' own params and defaults.
+ *
+ * @param params hyperparameters, validated with `REGRESSOR_PARAM_SCHEMAS[model]` (sklearn defaults fill gaps).
+ * @param seed trial seed, used by the tree models when the params leave `random_state` null; it is
+ *   written into the params so the saved artefact records the seed the model actually used.
  * @throws InvalidInputError INVALID_MODEL for an unknown name (naming the task's models) or bad params.
  */
-export function createRegressor(model: RegressorName, params: unknown, _seed: number): Regressor {
+export function createRegressor(model: RegressorName, params: unknown, seed: number): Regressor {
   if (!isRegressorName(model)) {
     const hint = isModelName(model) ? ` ("${String(model)}" is a classifier; set task: classification, or pick a regressor)` : '';
     throw new InvalidInputError('INVALID_MODEL', `unknown regression model "${String(model)}" (expected one of ${REGRESSOR_NAMES.join(', ')})${hint}`);
@@ -96,9 +105,21 @@ export function createRegressor(model: RegressorName, params: unknown, _seed: nu
       return new LinearRegression(params ?? {});
     case 'ridge':
       return new Ridge(params ?? {});
+    case 'decision_tree':
+      return new DecisionTreeRegressor(withSeed(model, params, seed));
+    case 'random_forest':
+      return new RandomForestRegressor(withSeed(model, params, seed));
+    case 'gradient_boosting':
+      return new GradientBoostingRegressor(withSeed(model, params, seed));
     default:
       return assertNever(model);
   }
+}
+
+/** Params of a seeded regressor with `random_state` resolved (explicit value, else the trial seed). */
+function withSeed(model: 'decision_tree' | 'random_forest' | 'gradient_boosting', params: unknown, seed: number): Record<string, unknown> {
+  const parsed = parseModelParams(REGRESSOR_PARAM_SCHEMAS[model], params, model);
+  return { ...parsed, random_state: parsed.random_state ?? seed >>> 0 };
 }
 
 /**
@@ -115,6 +136,12 @@ export function regressorFromJSON(json: unknown): Regressor {
       return LinearRegression.fromJSON(json);
     case 'ridge':
       return Ridge.fromJSON(json);
+    case 'decision_tree':
+      return DecisionTreeRegressor.fromJSON(json);
+    case 'random_forest':
+      return RandomForestRegressor.fromJSON(json);
+    case 'gradient_boosting':
+      return GradientBoostingRegressor.fromJSON(json);
     default:
       return assertNever(name);
   }

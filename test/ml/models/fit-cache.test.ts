@@ -1,6 +1,6 @@
 /**
  * A FitCache shared by the fits of a trial (CV folds, then the refit) is a speed-up only: tree models
- * come out byte-identical to fits without it, logistic regression folds reach the same optimum, and the
+ * (classifiers and regressors) come out byte-identical to fits without it, logistic regression folds reach the same optimum, and the
  * all-rows refit stays bit-identical to a standalone fit.
  */
 import assert from 'node:assert/strict';
@@ -9,9 +9,11 @@ import type { Dataset } from '../../../shared/ml/dataset/dataset.js';
 import { makeClassification } from '../../../shared/ml/dataset/make-classification.js';
 import { FitCache } from '../../../shared/ml/models/fit-cache.js';
 import { LogisticRegression } from '../../../shared/ml/models/logistic-regression.js';
-import { createClassifier } from '../../../shared/ml/models/model-registry.js';
+import { createClassifier, createRegressor } from '../../../shared/ml/models/model-registry.js';
+import { kFold } from '../../../shared/ml/model-selection/k-fold.js';
 import { stratifiedKFold } from '../../../shared/ml/model-selection/stratified-k-fold.js';
-import type { ModelName } from '../../../shared/schemas/model-params.schema.js';
+import type { ModelName, RegressorName } from '../../../shared/schemas/model-params.schema.js';
+import { wavyRegression } from './tree/regression-test-data.js';
 
 function data(): Dataset {
   const d = makeClassification({ n_samples: 1500, n_features: 8, n_informative: 4, n_redundant: 2, random_state: 3 });
@@ -40,6 +42,27 @@ describe('FitCache', () => {
         cached.fit(dataset, dataset.y, rows, cache);
         const plain = createClassifier(model, params, 7);
         plain.fit(dataset, dataset.y, rows);
+        assert.equal(JSON.stringify(cached.toJSON()), JSON.stringify(plain.toJSON()));
+      }
+    });
+  }
+
+  const REGRESSOR_CASES: Array<[RegressorName, Record<string, unknown>]> = [
+    ['gradient_boosting', { n_estimators: 15 }],
+    ['gradient_boosting', { n_estimators: 8, subsample: 0.7, max_features: 0.5, loss: 'huber' }],
+    ['random_forest', { n_estimators: 5 }],
+    ['decision_tree', { min_samples_leaf: 3 }],
+  ];
+  for (const [model, params] of REGRESSOR_CASES) {
+    it(`leaves the ${model} regressor ${JSON.stringify(params)} byte-identical across folds and the refit`, () => {
+      const regression = wavyRegression(1500, 4, true);
+      const cache = new FitCache();
+      const fits = [...kFold(regression.nRows, { nSplits: 4 }).map((f) => f.train), undefined];
+      for (const rows of fits) {
+        const cached = createRegressor(model, params, 7);
+        cached.fit(regression, regression.y, rows, cache);
+        const plain = createRegressor(model, params, 7);
+        plain.fit(regression, regression.y, rows);
         assert.equal(JSON.stringify(cached.toJSON()), JSON.stringify(plain.toJSON()));
       }
     });

@@ -94,4 +94,22 @@ describe('runTrial (regression)', () => {
   it('is deterministic', () => {
     assert.equal(JSON.stringify(runTrial(input).pipeline), JSON.stringify(runTrial(input).pipeline));
   });
+
+  for (const [model, params] of [
+    ['decision_tree', { max_depth: 4 }],
+    ['random_forest', { n_estimators: 10 }],
+    ['gradient_boosting', { n_estimators: 20, subsample: 0.8 }],
+  ] as const) {
+    it(`runs ${model} as a regressor: deterministic for a seed, artefact reloads byte for byte`, () => {
+      const trial = { ...input, model, params, cv: { folds: 3, scoring: 'r2' as const } };
+      const first = runTrial(trial);
+      const second = runTrial(trial);
+      assert.equal(JSON.stringify(first.pipeline), JSON.stringify(second.pipeline));
+      assert.deepEqual(first.metrics, second.metrics);
+      assert.equal((first.pipeline.model as { task: string }).task, 'regression');
+      const loaded = Pipeline.fromJSON(JSON.parse(JSON.stringify(first.pipeline)) as unknown);
+      assert.equal(JSON.stringify(loaded.toJSON()), JSON.stringify(first.pipeline));
+      assert.ok(Number.isFinite(first.metrics.r2!));
+    });
+  }
 });

@@ -59,7 +59,7 @@ export function onnxSignature(pipelineJson: unknown): OnnxSignature {
 /**
  * The serialized ONNX ModelProto of a fitted pipeline.
  * @throws InvalidInputError INVALID_ARTIFACT for a malformed or unfitted artefact; INVALID_ARGUMENT
- *   when an input column is named like an output, or for a model without an ONNX export.
+ *   when an input column is named like an output.
  */
 export function exportOnnx(pipelineJson: unknown): Uint8Array {
   const pipeline = normalise(pipelineJson);
@@ -86,9 +86,7 @@ export function exportOnnx(pipelineJson: unknown): Uint8Array {
     g.output(LABEL_OUTPUT, label, 'string', ['N'], 'predicted class, as in the pipeline classes');
     pipeline.classes.forEach((c, k) => g.output(`${PROBABILITY_OUTPUT_PREFIX}${c}`, g.column(probabilities, k, `probability_${k}`), 'double', ['N'], `P(${c})`));
   } else {
-    const regressorGraph = REGRESSOR_GRAPHS[modelName as RegressorName];
-    if (regressorGraph === undefined) throw new InvalidInputError('INVALID_ARGUMENT', `${modelName} pipelines cannot be exported to ONNX yet`);
-    let prediction = g.reshape(regressorGraph(modelInput, pipeline.model), [-1], 'prediction');
+    let prediction = g.reshape(REGRESSOR_GRAPHS[modelName as RegressorName](modelInput, pipeline.model), [-1], 'prediction');
     if (refused !== null) prediction = g.node('Where', [refused, g.scalar(Number.NaN), prediction], 'prediction');
     g.output(PREDICTION_OUTPUT, prediction, 'double', ['N'], `predicted ${pipeline.target ?? 'value'}`);
   }

@@ -1,10 +1,7 @@
 /**
  * One graph builder per registry model name: [N, F] double features → class probabilities [N, K]
- * (classifiers) or predictions [N] (regressors), in double, with sweepq's formulas. The classifier
- * table is exhaustive over ModelName. The regressor table is not (yet): tree regressors are being added
- * to the registry on another branch, and a compile error would block whichever branch lands second; a
- * regressor without an entry is refused at export time. Its entry is a few lines over
- * `treeEnsembleGraph` (see docs/onnx-export.md).
+ * (classifiers) or predictions [N] / [N, 1] (regressors), in double, with sweepq's formulas. Both
+ * tables are exhaustive over the registry's names, so a new model fails to compile until it has a graph.
  *
  * Linear models are a chain of Mul and Add in double, feature by feature in sweepq's order — not
  * ai.onnx.ml's LinearClassifier/LinearRegressor (float32 output) and not MatMul, whose blocked FMA
@@ -29,7 +26,7 @@ export interface ModelGraphInput {
 
 /** Adds a classifier; returns its [N, K] double probabilities. */
 type ClassifierGraph = (input: ModelGraphInput, model: unknown) => string;
-/** Adds a regressor; returns its [N] double predictions. */
+/** Adds a regressor; returns its [N] (or [N, 1]) double predictions. */
 type RegressorGraph = (input: ModelGraphInput, model: unknown) => string;
 
 const LogisticRegressionState = z.object({
@@ -41,6 +38,7 @@ const LogisticRegressionState = z.object({
 const ForestState = SerializedNodesSchema.extend({ nClasses: z.number().int().min(1) });
 const GradientBoostingState = SerializedNodesSchema.extend({ nClasses: z.number().int().min(2), init: z.array(z.number()) });
 const LinearRegressorState = z.object({ coef: z.array(z.number()).nullable(), intercept: z.number() });
+const GradientBoostingRegressorState = SerializedNodesSchema.extend({ init: z.number() });
 
 export const CLASSIFIER_GRAPHS: Record<ModelName, ClassifierGraph> = {
   logistic_regression: ({ g, features, nFeatures }, json) => {
@@ -73,14 +71,28 @@ export const CLASSIFIER_GRAPHS: Record<ModelName, ClassifierGraph> = {
   },
 };
 
-export const REGRESSOR_GRAPHS: Partial<Record<RegressorName, RegressorGraph>> = {
+export const REGRESSOR_GRAPHS: Record<RegressorName, RegressorGraph> = {
   linear_regression: (input, json) => linearPrediction(input, json, 'linear_regression'),
   ridge: (input, json) => linearPrediction(input, json, 'ridge'),
+  // One leaf mean per node; the forest's prediction is the mean over its trees (sklearn's too).
+  decision_tree: (input, json) => forestPrediction(input, json, 'decision_tree'),
+  random_forest: (input, json) => forestPrediction(input, json, 'random_forest'),
+  gradient_boosting: ({ g, features, nFeatures }, json) => {
+    const m = parse(GradientBoostingRegressorState, json, 'gradient_boosting');
+    // Stored leaf values already carry the learning rate: init + Σ leaf values, summed in stage order
+    // from init as sweepq's predict does, is bit-identical to it (init + rate · Σ steps would not be).
+    return treeEnsembleGraph(g, features, nFeatures, m, { valuesPerNode: 1, init: [m.init] });
+  },
 };
 
 function forestProbabilities({ g, features, nFeatures }: ModelGraphInput, json: unknown, name: string): string {
   const m = parse(ForestState, json, name);
   return treeEnsembleGraph(g, features, nFeatures, m, { valuesPerNode: m.nClasses, mean: true });
+}
+
+function forestPrediction({ g, features, nFeatures }: ModelGraphInput, json: unknown, name: string): string {
+  const m = parse(SerializedNodesSchema, json, name);
+  return treeEnsembleGraph(g, features, nFeatures, m, { valuesPerNode: 1, mean: true });
 }
 
 function linearPrediction({ g, features, nFeatures }: ModelGraphInput, json: unknown, name: string): string {

@@ -177,40 +177,191 @@ export function accumulateOrderedClassHistogramDensePair(
   }
 }
 
-/** Regression counterpart of {@link accumulateClassHistogram}: stride 3, target sum at index 2. */
-export function accumulateRegressionHistogram(
+/**
+ * Regression counterpart of {@link accumulateOrderedClassHistogram} (stride 3: count, weight, Σw·y),
+ * the node's weights and weighted targets already gathered into row order (`weight[i]`,
+ * `weightedTarget[i]` for rows[start + i]): per feature only the bin is gathered.
+ */
+export function accumulateOrderedRegressionHistogram(
+  hist: Float64Array,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  weight: Float64Array,
+  weightedTarget: Float64Array,
+  occupied: Uint32Array,
+): void {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const b = bins[rows[start + i]!]!;
+    occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
+    const o = b * 3;
+    hist[o] = hist[o]! + 1;
+    hist[o + 1] = hist[o + 1]! + weight[i]!;
+    hist[o + 2] = hist[o + 2]! + weightedTarget[i]!;
+  }
+}
+
+/**
+ * {@link accumulateOrderedRegressionHistogram} into a full histogram (feature slot at `offset`),
+ * without the occupied-bin set (a full histogram's bins are listed from its counts).
+ */
+export function accumulateOrderedRegressionHistogramAt(
   hist: Float64Array,
   offset: number,
   bins: Uint8Array,
   rows: Uint32Array,
   start: number,
   end: number,
-  targets: Float64Array,
-  weights: Float64Array | null,
-  occupied: Uint32Array,
+  weight: Float64Array,
+  weightedTarget: Float64Array,
 ): void {
-  if (weights === null) {
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const b = bins[r]!;
-      occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
-      const o = offset + b * 3;
-      hist[o] = hist[o]! + 1;
-      hist[o + 1] = hist[o + 1]! + 1;
-      hist[o + 2] = hist[o + 2]! + targets[r]!;
-    }
-  } else {
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const w = weights[r]!;
-      const b = bins[r]!;
-      occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
-      const o = offset + b * 3;
-      hist[o] = hist[o]! + 1;
-      hist[o + 1] = hist[o + 1]! + w;
-      hist[o + 2] = hist[o + 2]! + w * targets[r]!;
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const o = offset + bins[rows[start + i]!]! * 3;
+    hist[o] = hist[o]! + 1;
+    hist[o + 1] = hist[o + 1]! + weight[i]!;
+    hist[o + 2] = hist[o + 2]! + weightedTarget[i]!;
+  }
+}
+
+/**
+ * Squared-error split search of one feature straight from a node's rows (gathered as for
+ * {@link accumulateOrderedRegressionHistogram}): accumulates the feature's bins into `hist` (all zero
+ * on entry and on return) and, when the node has no missing value of the feature, scans the occupied
+ * bins in the same pass that clears them — the small-node path of deep regression trees, where the
+ * per-feature overhead of listing, scanning and clearing separately outweighs the rows. Same
+ * candidates, order and scores as {@link scanFeatureHistogram}.
+ * @returns 1 when the feature splits the node (non-constant), 0 when constant, −1 when the node has
+ *   missing values of the feature: the bins are then left accumulated, listed in `occupied`, for the
+ *   caller's general scan.
+ */
+export function scanOrderedRegressionRows(
+  hist: Float64Array,
+  bins: Uint8Array,
+  nBins: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  weight: Float64Array,
+  weightedTarget: Float64Array,
+  occupied: Uint32Array,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): number {
+  accumulateOrderedRegressionHistogram(hist, bins, rows, start, end, weight, weightedTarget, occupied);
+  if (hist[nBins * 3]! > 0) return -1;
+  const totalCount = totals[STAT_COUNT]!;
+  const totalWeight = totals[STAT_WEIGHT]!;
+  const totalSum = totals[STAT_TARGET]!;
+  let count = 0;
+  let weightL = 0;
+  let sum = 0;
+  let previous = -1;
+  let nonEmpty = 0;
+  for (let w = 0; w < OCCUPIED_WORDS; w++) {
+    let bits = occupied[w]!;
+    if (bits === 0) continue;
+    occupied[w] = 0;
+    while (bits !== 0) {
+      const low = bits & -bits;
+      const b = (w << 5) + 31 - Math.clz32(low);
+      bits ^= low;
+      const o = b * 3;
+      const c = hist[o]!;
+      const binWeight = hist[o + 1]!;
+      const binSum = hist[o + 2]!;
+      hist[o] = 0;
+      hist[o + 1] = 0;
+      hist[o + 2] = 0;
+      nonEmpty++;
+      if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+        const weightR = totalWeight - weightL;
+        const sumR = totalSum - sum;
+        if (weightL > 0 && weightR > 0) {
+          // One division per candidate: sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR).
+          const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
+          if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+        }
+      }
+      count += c;
+      weightL += binWeight;
+      sum += binSum;
+      previous = b;
     }
   }
+  return nonEmpty > 1 ? 1 : 0;
+}
+
+/** Largest node {@link scanSortedRegressionRows} takes: the row's slot must fit the key's low 4 bits. */
+export const SORTED_SCAN_MAX_ROWS = 16;
+
+/**
+ * {@link scanOrderedRegressionRows} for tiny nodes (≤ {@link SORTED_SCAN_MAX_ROWS} rows, half the
+ * nodes of a deep regression tree have 2 or 3): the rows' bins are insertion-sorted into `keys`
+ * (bin · 16 + slot) and scanned in order, with no histogram to fill and clear. Same candidates and
+ * order; bin totals are added row by row, so sums may differ from the histogram's in the last bit.
+ * @returns 1 (splits), 0 (constant), or −1 when the node has missing values of the feature (nothing
+ *   accumulated: the caller takes the histogram path).
+ */
+export function scanSortedRegressionRows(
+  keys: Int32Array,
+  bins: Uint8Array,
+  nBins: number,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  weight: Float64Array,
+  weightedTarget: Float64Array,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): number {
+  const m = end - start;
+  for (let i = 0; i < m; i++) {
+    const b = bins[rows[start + i]!]!;
+    if (b === nBins) return -1;
+    const key = (b << 4) | i;
+    let j = i - 1;
+    while (j >= 0 && keys[j]! > key) {
+      keys[j + 1] = keys[j]!;
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  const totalCount = totals[STAT_COUNT]!;
+  const totalWeight = totals[STAT_WEIGHT]!;
+  const totalSum = totals[STAT_TARGET]!;
+  let count = 0;
+  let weightL = 0;
+  let sum = 0;
+  let previous = -1;
+  let i = 0;
+  while (i < m) {
+    const b = keys[i]! >> 4;
+    if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+      const weightR = totalWeight - weightL;
+      const sumR = totalSum - sum;
+      if (weightL > 0 && weightR > 0) {
+        const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
+        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+      }
+    }
+    while (i < m && keys[i]! >> 4 === b) {
+      const slot = keys[i]! & 15;
+      count++;
+      weightL += weight[slot]!;
+      sum += weightedTarget[slot]!;
+      i++;
+    }
+    if (previous < 0 && i === m) return 0;
+    previous = b;
+  }
+  return 1;
 }
 
 /** Words of an occupied-bin set: 256 bits cover every bin index a Uint8Array can hold. */

@@ -9,6 +9,10 @@
  *   decision tree), each node keeps a full histogram over all features and the children's come from
  *   histogram subtraction: build the smaller child's from its rows, the larger is parent − smaller.
  *   Histograms of pending nodes come from a pool that is recycled, so the hot loop allocates nothing.
+ * - Small nodes do not keep full histograms even then: subtracting and scanning ~p·256 bins costs more
+ *   than the node's few rows, and a deep tree (regression grows to single-row leaves) is mostly small
+ *   nodes. Below {@link DIRECT_NODE_ROWS} rows a node builds each feature's histogram from its rows
+ *   into one scratch buffer, touching only the bins its rows fall in, in feature-index order as above.
  * - With feature subsampling (random forests: a few of p features per node), full histograms would cost
  *   more than they save, so each drawn feature's histogram is built directly into one scratch buffer.
  *
@@ -28,12 +32,15 @@ import {
   accumulateOrderedClassHistogram,
   accumulateOrderedClassHistogramDense,
   accumulateOrderedClassHistogramDensePair,
-  accumulateRegressionHistogram,
   listNonEmptyBins,
   listOccupiedBins,
   OCCUPIED_WORDS,
   scanBinaryGiniDense,
   scanFeatureHistogram,
+  accumulateOrderedRegressionHistogramAt,
+  scanOrderedRegressionRows,
+  scanSortedRegressionRows,
+  SORTED_SCAN_MAX_ROWS,
   SplitCandidate,
   STAT_COUNT,
   STAT_TARGET,
@@ -47,6 +54,13 @@ import type { TreeLimits } from './tree-limits.js';
 const EPSILON = 2.220446049250313e-16;
 /** Sampled-feature nodes with more rows than this list non-empty bins from the counts (see searchSampledFeatures). */
 const DENSE_NODE_ROWS = 128;
+/**
+ * All-feature nodes with fewer rows than this search without a full histogram (see the file comment).
+ * The full histogram's subtraction, clearing and bin listing cost ~p·256·3 doubles a node whatever its
+ * size; on 12.8k × 40 regression forests thresholds from 256 to 2048 rows measured alike (within the
+ * shared machine's noise), against 5× slower trees with full histograms down to the leaves.
+ */
+const DIRECT_NODE_ROWS = 512;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
@@ -84,14 +98,17 @@ export class HistogramTreeBuilder {
   private readonly scratchHist2: Float64Array;
   /** Occupied-bin set filled by the accumulation loops (ignored in full-histogram mode). */
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
+  /** Sort keys of a tiny regression node (see scanSortedRegressionRows). */
+  private readonly sortKeys = new Int32Array(SORTED_SCAN_MAX_ROWS);
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
-  /** Per-node gathers of the sampled classification path (see gatherOrdered). */
+  /** Per-node gathers of the row-at-a-time paths (see gatherOrdered): weights, class slots, weighted targets. */
   private orderedWeight: Float64Array = new Float64Array(0);
   private orderedTarget: Int32Array = new Int32Array(0);
+  private orderedWeightedTarget: Float64Array = new Float64Array(0);
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
   private readonly best: SplitCandidate;
@@ -165,7 +182,7 @@ export class HistogramTreeBuilder {
     this.addRowStats(rows, 0, input.count, rootTotals, 0);
     let top = 0;
     let rootHist = -1;
-    if (useSubtraction && !this.isLeafByLimits(0, input.count, rootTotals, 0)) {
+    if (useSubtraction && input.count >= DIRECT_NODE_ROWS && !this.isLeafByLimits(0, input.count, rootTotals, 0)) {
       rootHist = this.acquire();
       this.buildFullHistogram(this.pool[rootHist]!, rows, 0, input.count);
     }
@@ -192,9 +209,9 @@ export class HistogramTreeBuilder {
       let found = false;
       if (!this.isLeafByLimits(depth, count, totals, 0) && !this.isPureRegression(rows, start, end, totals)) {
         this.best.reset();
-        found = useSubtraction
-          ? this.searchAllFeatures(this.pool[histId]!, totals)
-          : this.searchSampledFeatures(rows, start, end, totals, limits.maxFeatures, rng);
+        if (histId >= 0) found = this.searchAllFeatures(this.pool[histId]!, totals);
+        else if (useSubtraction) found = this.searchAllFeaturesDirect(rows, start, end, totals);
+        else found = this.searchSampledFeatures(rows, start, end, totals, limits.maxFeatures, rng);
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
@@ -213,8 +230,8 @@ export class HistogramTreeBuilder {
       if (useSubtraction) {
         const nLeft = mid - start;
         const nRight = end - mid;
-        const needLeft = !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
-        const needRight = !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
+        const needLeft = nLeft >= DIRECT_NODE_ROWS && !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
+        const needRight = nRight >= DIRECT_NODE_ROWS && !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
         const smallerIsLeft = nLeft <= nRight;
         const needSmaller = smallerIsLeft ? needLeft : needRight;
         const needLarger = smallerIsLeft ? needRight : needLeft;
@@ -307,21 +324,56 @@ export class HistogramTreeBuilder {
     return this.best.feature >= 0;
   }
 
+  /** Every feature in index order, each histogram built from the node's rows (small nodes, see the file comment). */
+  private searchAllFeaturesDirect(rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    this.gatherNode(rows, start, end);
+    for (let f = 0; f < this.nFeatures; f++) this.scanFromRows(f, rows, start, end, totals);
+    return this.best.feature >= 0;
+  }
+
+  /**
+   * Builds feature f's histogram of the node (rows gathered by {@link gatherNode}) in the scratch
+   * buffer, scans it and clears the bins it touched. @returns false when f is constant in the node.
+   */
+  private scanFromRows(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    const hist = this.scratchHist;
+    const stride = this.stride;
+    const nb = this.binned.nBins[f]!;
+    const bins = this.binned.columns[f]!;
+    const minLeaf = this.limits!.minSamplesLeaf;
+    if (this.classes !== null) {
+      accumulateOrderedClassHistogram(hist, stride, bins, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
+    } else {
+      if (end - start <= SORTED_SCAN_MAX_ROWS) {
+        const sorted = scanSortedRegressionRows(this.sortKeys, bins, nb, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals, minLeaf, f, this.best);
+        if (sorted >= 0) return sorted === 1;
+      }
+      const outcome = scanOrderedRegressionRows(hist, bins, nb, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, this.occupied, totals, minLeaf, f, this.best);
+      if (outcome >= 0) return outcome === 1;
+      // Missing values in the node: the general scan below tries them on both sides.
+    }
+    const nListed = listOccupiedBins(this.occupied, nb, this.binList);
+    const nonConstant = scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+    // Clear only what was touched: the listed value bins and the missing bin.
+    for (let i = 0; i < nListed; i++) {
+      const o = this.binList[i]! * stride;
+      for (let s = 0; s < stride; s++) hist[o + s] = 0;
+    }
+    for (let s = nb * stride; s < (nb + 1) * stride; s++) hist[s] = 0;
+    return nonConstant;
+  }
+
   private searchSampledFeatures(rows: Uint32Array, start: number, end: number, totals: Float64Array, maxFeatures: number, rng: Rng): boolean {
     const order = this.featureOrder;
     const p = this.nFeatures;
-    const hist = this.scratchHist;
-    const stride = this.stride;
-    const minLeaf = this.limits!.minSamplesLeaf;
     let visited = 0;
     let nonConstant = 0;
-    // Classification: the node's weights and classes gathered once into row order, not once per feature.
-    const ordered = this.classes !== null;
-    if (ordered) this.gatherOrdered(rows, start, end);
+    // The node's weights and classes (or weighted targets) gathered once into row order, not once per feature.
+    this.gatherNode(rows, start, end);
     // Large classification nodes skip the occupied-bin set: its update is a read-modify-write on one of
     // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
     // one pass over ≤ 256 bins instead, small against the node's rows.
-    const dense = ordered && end - start > DENSE_NODE_ROWS;
+    const dense = this.classes !== null && end - start > DENSE_NODE_ROWS;
     if (dense) return this.searchSampledDense(rows, start, end, totals, maxFeatures, rng);
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
       const j = i + rng.nextInt(p - i);
@@ -329,19 +381,7 @@ export class HistogramTreeBuilder {
       order[j] = order[i]!;
       order[i] = f;
       visited++;
-      const nb = this.binned.nBins[f]!;
-      if (ordered) accumulateOrderedClassHistogram(hist, stride, this.binned.columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
-      else this.accumulate(hist, 0, this.binned.columns[f]!, rows, start, end);
-      const nListed = listOccupiedBins(this.occupied, nb, this.binList);
-      if (scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
-        nonConstant++;
-      }
-      // Clear only what was touched: the listed value bins and the missing bin.
-      for (let i = 0; i < nListed; i++) {
-        const o = this.binList[i]! * stride;
-        for (let s = 0; s < stride; s++) hist[o + s] = 0;
-      }
-      for (let s = nb * stride; s < (nb + 1) * stride; s++) hist[s] = 0;
+      if (this.scanFromRows(f, rows, start, end, totals)) nonConstant++;
     }
     return this.best.feature >= 0;
   }
@@ -407,34 +447,56 @@ export class HistogramTreeBuilder {
     return nonConstant;
   }
 
-  /** Node rows' class-weight slots (STAT_TARGET + class) and weights, in row order, for the sampled path. */
-  private gatherOrdered(rows: Uint32Array, start: number, end: number): void {
+  /**
+   * The node rows' weights and, for classification, class-weight slots (STAT_TARGET + class) or, for
+   * regression, weighted targets, in row order: the row-at-a-time paths then gather only the bin.
+   */
+  private gatherNode(rows: Uint32Array, start: number, end: number): void {
     const m = end - start;
     if (this.orderedWeight.length < m) {
-      this.orderedWeight = new Float64Array(Math.max(m, this.orderedWeight.length * 2));
-      this.orderedTarget = new Int32Array(this.orderedWeight.length);
+      const size = Math.max(m, this.orderedWeight.length * 2);
+      this.orderedWeight = new Float64Array(size);
+      if (this.classes !== null) this.orderedTarget = new Int32Array(size);
+      else this.orderedWeightedTarget = new Float64Array(size);
     }
     const weights = this.weights;
-    const classes = this.classes!;
+    const classes = this.classes;
+    if (classes !== null) {
+      for (let i = 0; i < m; i++) {
+        const r = rows[start + i]!;
+        this.orderedWeight[i] = weights === null ? 1 : weights[r]!;
+        this.orderedTarget[i] = STAT_TARGET + classes[r]!;
+      }
+      return;
+    }
+    const targets = this.targets!;
     for (let i = 0; i < m; i++) {
       const r = rows[start + i]!;
-      this.orderedWeight[i] = weights === null ? 1 : weights[r]!;
-      this.orderedTarget[i] = STAT_TARGET + classes[r]!;
+      const w = weights === null ? 1 : weights[r]!;
+      this.orderedWeight[i] = w;
+      // w·y as the per-feature accumulation computed it (weights null: y itself).
+      this.orderedWeightedTarget[i] = weights === null ? targets[r]! : w * targets[r]!;
     }
   }
 
   private buildFullHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
     hist.fill(0);
-    for (let f = 0; f < this.nFeatures; f++) this.accumulate(hist, this.featureOffset[f]!, this.binned.columns[f]!, rows, start, end);
+    if (this.classes === null) {
+      this.gatherNode(rows, start, end);
+      for (let f = 0; f < this.nFeatures; f++) {
+        accumulateOrderedRegressionHistogramAt(hist, this.featureOffset[f]!, this.binned.columns[f]!, rows, start, end, this.orderedWeight, this.orderedWeightedTarget);
+      }
+      return;
+    }
+    const classes = this.classes;
+    for (let f = 0; f < this.nFeatures; f++) {
+      accumulateClassHistogram(hist, this.featureOffset[f]!, this.stride, this.binned.columns[f]!, rows, start, end, classes, this.weights, this.occupied);
+    }
+    // The class accumulation marks occupied bins, which only the row-at-a-time scans read (and clear):
+    // small nodes of this tree must start from an empty set.
+    this.occupied.fill(0);
   }
 
-  private accumulate(hist: Float64Array, offset: number, bins: Uint8Array, rows: Uint32Array, start: number, end: number): void {
-    if (this.classes !== null) {
-      accumulateClassHistogram(hist, offset, this.stride, bins, rows, start, end, this.classes, this.weights, this.occupied);
-    } else {
-      accumulateRegressionHistogram(hist, offset, bins, rows, start, end, this.targets!, this.weights, this.occupied);
-    }
-  }
 
   /** Node statistics straight from the rows (the root's; children's come from the split scan). */
   private addRowStats(rows: Uint32Array, start: number, end: number, out: Float64Array, base: number): void {
