@@ -27,11 +27,27 @@ import { registerAuthRoutes } from './auth.routes.js';
 import { registerErrorHandlers } from './error-handler.js';
 import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
+import { SweepAnalytics } from '../../shared/analytics/sweep-analytics.js';
+import type { SweepService } from '../../shared/sweep/sweep-service.js';
+import { registerUi } from '../ui/ui.plugin.js';
+import { registerDashboardRoutes } from './dashboard.routes.js';
+import { registerQueueBoard } from './queue-board.js';
 
 export interface BuildAppOptions {
   service: SweepClient;
   config: Pick<Config, 'api' | 'limits'>;
   logger: Logger;
+  /**
+   * The dashboard: its API (charts, aggregates, diagnostics, live events), the UI under /ui/ and the
+   * read-only queue view at /admin/queues. Needs the in-process service (the read model and store).
+   */
+  dashboard?: {
+    service: SweepService;
+    /** The built UI (default dist/ui). */
+    uiRoot?: string;
+    /** Status poll interval of live event streams (ms, default 1000). */
+    eventIntervalMs?: number;
+  };
 }
 
 /** Time to receive the request headers and body of one request (slow-loris bound). */
@@ -139,5 +155,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   });
   // Its own context: the sweep routes replace the JSON body parser, these keep fastify's.
   void app.register(async (instance) => registerAuthRoutes(instance, auth));
+  const dashboard = options.dashboard;
+  if (dashboard !== undefined) {
+    const analytics = new SweepAnalytics(dashboard.service);
+    void app.register(async (instance) =>
+      registerDashboardRoutes(instance, { analytics, service, logger, ...(dashboard.eventIntervalMs === undefined ? {} : { eventIntervalMs: dashboard.eventIntervalMs }) }),
+    );
+    void app.register(async (instance) => registerUi(instance, dashboard.uiRoot === undefined ? {} : { root: dashboard.uiRoot }));
+    void app.register(async (instance) => registerQueueBoard(instance, dashboard.service.jobQueue));
+  }
   return app;
 }

@@ -26,7 +26,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
     const service = await createSweepService({ config, logger, commandTimeoutMs: config.api.redisCommandTimeoutMs });
     service.reconciler.start();
     try {
-      const app = buildApp({ service, config, logger });
+      const app = buildApp({ service, config, logger, dashboard: { service } });
       try {
         const address = await app.listen({ port: config.api.port, host: config.api.host });
         logger.info({ address, stateDir: folder === undefined ? undefined : config.stateDir }, 'scheduler API listening');

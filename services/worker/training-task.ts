@@ -39,6 +39,8 @@ export interface TrainingSuccess {
   cvScores: number[];
   /** Serialized fitted pipeline (the artefact), produced in the thread to keep the main loop free. */
   pipelineJson: string;
+  /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
+  diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };
 }
 

@@ -171,6 +171,8 @@ function applyEvent(table: TrialTable, event: LogEvent): void {
         startedAt: row?.startedAt ?? null,
         finishedAt: event.t,
         durationMs: event.d ?? null,
+        // The worker that finished it: the dashboard's timeline lanes (and `tags.worker` in filters).
+        tags: event.w === undefined ? null : { worker: event.w },
       });
       return;
     }

@@ -69,6 +69,16 @@ export class SweepService implements SweepClient {
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
   }
 
+  /** The object store (artefacts, datasets, trial diagnostics), for readers beside the service (the dashboard). */
+  get store(): ObjectStore {
+    return this.deps.store;
+  }
+
+  /** The BullMQ queue of trial jobs (the read-only queue view at /admin/queues). */
+  get jobQueue(): TrialQueue['queue'] {
+    return this.queue.queue;
+  }
+
   async uploadDataset(bytes: Buffer): Promise<{ sha256: string; format: DatasetFormat }> {
     const limit = this.deps.config.limits.datasetBodyLimitBytes;
     if (bytes.length === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
