@@ -41,7 +41,7 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.floor((scrollTop + VIEW_HEIGHT) / ROW_HEIGHT) + OVERSCAN;
-  const neededPages = [];
+  const neededPages: number[] = [];
   for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) neededPages.push(p);
 
   const fetchPage = (page: number, forKey: string, refresh: boolean): void => {
