@@ -293,7 +293,9 @@ function cellText(row: NonNullable<ReturnType<TrialTable['getRow']>>, column: st
   else if (key === 'duration') value = row.durationMs;
   else if (key === 'start_time') value = row.startedAt;
   else if (key === 'end_time') value = row.finishedAt;
-  return value === undefined || value === null ? '' : String(value);
+  if (value === undefined || value === null) return '';
+  // Params are JSON scalars; a list (never produced today) would read as its JSON.
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 function csvCell(text: string): string {

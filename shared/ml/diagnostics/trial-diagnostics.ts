@@ -6,7 +6,7 @@
  * same JSON the artefact holds, so it never touches the worker's event loop nor runTrial itself.
  */
 import type { FeatureMatrix } from '../dataset/dataset.js';
-import type { Table, TabularDataset } from '../dataset/table.js';
+import type { TabularDataset } from '../dataset/table.js';
 import type { Classifier } from '../models/classifier.js';
 import type { Regressor } from '../models/regressor.js';
 import { Pipeline, type PipelineJSON } from '../pipeline.js';
@@ -28,7 +28,7 @@ const PERMUTATION_FEATURES = 64;
 
 export function trialDiagnostics(pipelineJson: PipelineJSON, test: TabularDataset): TrialDiagnostics {
   const pipeline = Pipeline.fromJSON(pipelineJson);
-  const X = pipeline.transform(test as Table);
+  const X = pipeline.transform(test);
   if (pipeline.task === 'classification' && test.target.task === 'classification') {
     return classification(pipeline, X, test.target.y, test.target.classes);
   }

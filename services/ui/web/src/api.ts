@@ -59,7 +59,7 @@ async function request<T>(method: string, path: string, init: { query?: Query; b
   const response = await fetch(withQuery(path, init.query), { method, headers, body, credentials: 'same-origin', ...(init.signal === undefined ? {} : { signal: init.signal }) });
   if (response.status === 204) return undefined as T;
   const text = await response.text();
-  let parsed: unknown = null;
+  let parsed: unknown;
   try {
     parsed = text === '' ? null : JSON.parse(text);
   } catch {

@@ -25,5 +25,6 @@ export function formatTime(epochMs: number | null | undefined): string {
 export function formatParam(value: unknown): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'number') return formatNumber(value, 6);
-  return String(value);
+  // Params are JSON scalars; anything else (a list) reads as its JSON.
+  return typeof value === 'string' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }

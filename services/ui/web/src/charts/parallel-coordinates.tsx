@@ -3,7 +3,7 @@
  * objective, best = yellow). Drag along an axis to brush a range: the brushes become a filter that the
  * table, groups and other charts use — on the server, so a brush selects among all trials, drawn or not.
  */
-import { useRef, useState } from 'preact/hooks';
+import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, type SampleAnswer } from '../api.js';
 import { paramCondition } from '../filter-text.js';
 import { ChartFrame } from './chart-frame.js';
@@ -11,7 +11,7 @@ import { niceNumber, useCanvas, valueColor } from './use-canvas.js';
 import { useAnswer } from './use-answer.js';
 
 const HEIGHT = 380;
-const TOP = 24;
+const TOP = 34;
 const BOTTOM = HEIGHT - 30;
 const SIDE = 60;
 
@@ -100,7 +100,22 @@ export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision 
   const active = new Map(ranges);
   if (dragRange !== null) active.set(dragRange[0], [dragRange[1], dragRange[2]]);
 
+  // Which drawn lines fall inside every brushed range (drawn on top, and counted under the chart).
+  const inside = useMemo(() => {
+    const n = data?.objective.length ?? 0;
+    const flags = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      let ok = 1;
+      for (const [k, [lo, hi]] of active) {
+        const t = axes[k]!.positions[i]!;
+        if (!(t >= lo && t <= hi)) ok = 0;
+      }
+      flags[i] = ok;
+    }
+    return flags;
+  }, [data, ranges, dragRange]);
   let highlighted = 0;
+  for (let i = 0; i < inside.length; i++) highlighted += inside[i]!;
   const { ref, width } = useCanvas(
     HEIGHT,
     (ctx, w, _h, colors) => {
@@ -109,15 +124,6 @@ export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision 
       const objective = axes[axes.length - 1]!;
       const better = data.goal === 'maximize';
       // Dim lines outside the brush first, then the selected ones on top.
-      const inside = new Uint8Array(n);
-      for (let i = 0; i < n; i++) {
-        let ok = 1;
-        for (const [k, [lo, hi]] of active) {
-          const t = axes[k]!.positions[i]!;
-          if (!(t >= lo && t <= hi)) ok = 0;
-        }
-        inside[i] = ok;
-      }
       ctx.lineWidth = 1;
       for (let pass = 0; pass < 2; pass++) {
         for (let i = 0; i < n; i++) {
@@ -134,8 +140,6 @@ export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision 
           ctx.stroke();
         }
       }
-      highlighted = 0;
-      for (let i = 0; i < n; i++) highlighted += inside[i]!;
       ctx.font = '11px system-ui, sans-serif';
       for (let k = 0; k < axes.length; k++) {
         const axis = axes[k]!;
@@ -163,7 +167,7 @@ export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision 
         }
       }
     },
-    [data, ranges, dragRange],
+    [data, inside],
   );
 
   const positionOf = (event: PointerEvent): { axis: number; t: number } | null => {

@@ -151,7 +151,7 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
             </span>
           ))}
         </div>
-        <div class="scroller" ref={scroller} tabIndex={0} aria-label="trial rows" onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)} data-testid="trial-scroller">
+        <div class="scroller" role="rowgroup" ref={scroller} tabIndex={0} aria-label="trial rows" onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)} data-testid="trial-scroller">
           <div style={{ height: `${total * ROW_HEIGHT}px`, position: 'relative' }}>{rows}</div>
         </div>
       </div>
