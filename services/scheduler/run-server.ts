@@ -11,7 +11,7 @@ import { openStateFolder } from '../../shared/runtime/state-folder.js';
 import { createSweepService } from '../../shared/sweep/sweep-service.js';
 import { buildApp } from './app.js';
 
-export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string) => void }): Promise<void> {
+export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string, access: { token: string }) => void | Promise<void> }): Promise<void> {
   const { logger } = options;
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -30,7 +30,7 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
       try {
         const address = await app.listen({ port: config.api.port, host: config.api.host });
         logger.info({ address, stateDir: folder === undefined ? undefined : config.stateDir }, 'scheduler API listening');
-        options.onListening?.(address);
+        await options.onListening?.(address, { token });
         const received = await signal;
         logger.info({ signal: received }, 'shutting down');
       } finally {
