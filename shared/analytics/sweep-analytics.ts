@@ -13,6 +13,7 @@ import type { ContourAnswer, FieldsAnswer, SweepListAnswer, GroupsAnswer, Histor
 import { diagnosticsKey, TrialDiagnosticsSchema, type TrialDiagnostics } from '../schemas/trial-diagnostics.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialRecord } from '../schemas/trial.schema.js';
 import type { SweepService } from '../sweep/sweep-service.js';
+import { AnswerCache } from './answer-cache.js';
 import { contourGrid } from './contour-grid.js';
 import { groupTrials } from './group-trials.js';
 import { optimizationHistory } from './optimization-history.js';
@@ -31,9 +32,12 @@ interface ImportanceCacheEntry {
 
 /** Sweeps whose importances are kept (least recently computed dropped first). */
 const IMPORTANCE_CACHE_SIZE = 64;
+/** Chart and aggregate answers kept (a few hundred KiB at most each: samples and histories are bounded). */
+const ANSWER_CACHE_SIZE = 256;
 
 export class SweepAnalytics {
   private readonly importanceCache = new Map<string, ImportanceCacheEntry>();
+  private readonly answers = new AnswerCache(ANSWER_CACHE_SIZE);
 
   constructor(private readonly service: SweepService) {}
 
@@ -64,6 +68,10 @@ export class SweepAnalytics {
 
   async fields(sweepId: string): Promise<FieldsAnswer> {
     const { sweep, table } = await this.load(sweepId);
+    return this.answers.get(JSON.stringify(['fields', sweepId]), table.revision, () => this.computeFields(sweep, table));
+  }
+
+  private computeFields(sweep: SweepRecord, table: TrialTable): FieldsAnswer {
     const rows = table.presentRows();
     const params: FieldsAnswer['params'] = [];
     for (const name of table.paramNames()) {
@@ -77,18 +85,26 @@ export class SweepAnalytics {
 
   async groups(sweepId: string, by: string, filter: string | undefined): Promise<GroupsAnswer> {
     const { sweep, table } = await this.load(sweepId);
-    const rows = selectRows(table, { filter });
-    return groupTrials(table, rows, by, { name: sweep.objective.metric, goal: sweep.metrics.goal(sweep.objective.metric) });
+    return this.answers.get(JSON.stringify(['groups', sweepId, by, filter ?? '']), table.revision, () => {
+      const rows = selectRows(table, { filter });
+      return groupTrials(table, rows, by, { name: sweep.objective.metric, goal: sweep.metrics.goal(sweep.objective.metric) });
+    });
   }
 
   async history(sweepId: string, metric: string | undefined, filter: string | undefined): Promise<HistoryAnswer> {
     const { table, name, goal } = await this.metricOf(sweepId, metric);
-    const { rows, values } = this.completedValues(table, name, filter);
-    return { metric: name, goal, ...optimizationHistory(rows, values, table.finishedAt.values, goal) };
+    return this.answers.get(JSON.stringify(['history', sweepId, name, filter ?? '']), table.revision, () => {
+      const { rows, values } = this.completedValues(table, name, filter);
+      return { metric: name, goal, ...optimizationHistory(rows, values, table.finishedAt.values, goal) };
+    });
   }
 
   async sample(sweepId: string, metric: string | undefined, filter: string | undefined, limit: number): Promise<SampleAnswer> {
     const { table, name, goal } = await this.metricOf(sweepId, metric);
+    return this.answers.get(JSON.stringify(['sample', sweepId, name, limit, filter ?? '']), table.revision, () => this.computeSample(table, name, goal, filter, limit));
+  }
+
+  private computeSample(table: TrialTable, name: string, goal: Goal, filter: string | undefined, limit: number): SampleAnswer {
     const { rows, values } = this.completedValues(table, name, filter);
     const picked = sampleTrials(rows, values, goal, limit);
     const objective = table.metric(name)?.values;
@@ -106,6 +122,10 @@ export class SweepAnalytics {
 
   async contour(sweepId: string, x: string, y: string, metric: string | undefined, filter: string | undefined, bins: number): Promise<ContourAnswer> {
     const { table, name, goal } = await this.metricOf(sweepId, metric);
+    return this.answers.get(JSON.stringify(['contour', sweepId, name, x, y, bins, filter ?? '']), table.revision, () => this.computeContour(table, name, goal, x, y, filter, bins));
+  }
+
+  private computeContour(table: TrialTable, name: string, goal: Goal, x: string, y: string, filter: string | undefined, bins: number): ContourAnswer {
     const { rows, values } = this.completedValues(table, name, filter);
     const ax = this.axis(table, x, rows, 'x');
     const ay = this.axis(table, y, rows, 'y');
@@ -135,8 +155,7 @@ export class SweepAnalytics {
 
   async timeline(sweepId: string, filter: string | undefined): Promise<TimelineAnswer> {
     const { table } = await this.load(sweepId);
-    const rows = selectRows(table, { filter });
-    return workerTimeline(table, rows);
+    return this.answers.get(JSON.stringify(['timeline', sweepId, filter ?? '']), table.revision, () => workerTimeline(table, selectRows(table, { filter })));
   }
 
   /**

@@ -10,7 +10,7 @@ import { navigate, onLinkClick, useUrlState } from '../url-state.js';
 import { FilterBox, type FilterProblem } from './filter-box.js';
 import { allColumns, cellText, columnLabel, defaultColumns, firstDirection, isNumericColumn } from './trial-columns.js';
 
-const PAGE = 100;
+const PAGE = 50;
 const ROW_HEIGHT = 28;
 const VIEW_HEIGHT = 420;
 const OVERSCAN = 8;
@@ -160,8 +160,8 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
 }
 
 function ColumnChooser({ fields, columns, onChange }: { fields: FieldsAnswer | null; columns: string[]; onChange: (next: string[]) => void }) {
-  if (fields === null) return null;
-  const all = allColumns(fields);
+  // Present before the fields arrive (empty), so the toolbar does not move when they do.
+  const all = fields === null ? [] : allColumns(fields);
   return (
     <details class="chooser">
       <summary>Columns ({columns.length})</summary>
