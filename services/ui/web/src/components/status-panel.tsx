@@ -16,7 +16,7 @@ export function StatusPanel({ status }: { status: SweepStatus | null }) {
         <div style="flex: 1">
           <ProgressBar done={done} total={status?.total ?? 0} />
         </div>
-        <span data-testid="progress-text" style="min-width: 320px; text-align: right">
+        <span data-testid="progress-text" style="min-width: 380px; text-align: right">
           {status === null ? '…' : `${done} / ${status.total} finished (${status.percent}%) · ${status.state}`}
         </span>
       </div>

@@ -65,8 +65,9 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
   return (
     <section>
       <div class="row" style="justify-content: space-between; min-height: 40px">
+        {/* The id first: it is known at once, so the name arriving later does not move it. */}
         <h1>
-          {status?.name ?? 'Sweep'} <span class="muted">{sweepId}</span>
+          <span class="muted">{sweepId}</span> {status?.name ?? ''}
         </h1>
         <SweepActions sweepId={sweepId} status={status} session={session} onStatus={setStatus} />
       </div>
