@@ -259,6 +259,29 @@ describe('dashboard in chromium', () => {
     assert.equal((await service.status(sweepId)).state, 'cancelled');
   });
 
+  it('answers bad dashboard requests with a 4xx that says what and where', async () => {
+    const cases: Array<[string, number, RegExp]> = [
+      [`/sweeps/${finishedId}/charts/contour?x=C&y=no_such_param`, 400, /no param "no_such_param"/],
+      [`/sweeps/${finishedId}/groups?by=params.C&filter=${encodeURIComponent('metrics.auc_roc >> 1')}`, 400, /column 17/],
+      [`/sweeps/${finishedId}/charts/history?metric=no_such_metric`, 400, /no_such_metric/],
+      [`/sweeps/${finishedId}/trials/${finishedId}-t999/diagnostics`, 404, /does not exist/],
+      ['/sweeps/s-nosuchsweep1/events', 404, /s-nosuchsweep1/],
+    ];
+    for (const [url, status, message] of cases) {
+      const response = await fetch(`${server.url}${url}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+      const body = (await response.json()) as { error?: { message: string } };
+      assert.equal(response.status, status, `${url}: ${JSON.stringify(body)}`);
+      assert.match(body.error?.message ?? '', message, url);
+    }
+    // The CSV export is the table view: the same trials in the same order as the API's page.
+    const order = encodeURIComponent('metrics.auc_roc DESC');
+    const csv = await (await fetch(`${server.url}/sweeps/${finishedId}/trials.csv?order_by=${order}&columns=attributes.index,metrics.auc_roc`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).text();
+    const page = await api<{ trials: Array<{ index: number }> }>(`/sweeps/${finishedId}/trials?order_by=${order}&limit=100`);
+    const lines = csv.trim().split('\n');
+    assert.equal(lines[0], 'attributes.index,metrics.auc_roc');
+    assert.deepEqual(lines.slice(1).map((line) => Number(line.split(',')[0])), page.trials.map((t) => t.index));
+  });
+
   it('asks for a token when reads need one, and signs in with it', async () => {
     const guarded = await startDashboardServer(service, { ...setup.env, SWEEPQ_REQUIRE_AUTH_FOR_READS: 'true' }, setup.logger);
     const fresh = await browser.newContext();
