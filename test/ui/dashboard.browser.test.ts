@@ -103,6 +103,11 @@ describe('dashboard in chromium', () => {
     await page.getByTestId('trial-total').filter({ hasText: '8 trials match' }).waitFor();
     await shot('sweep-page');
     assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the sweep page');
+    // Dark mode follows the OS: the page background changes with the colour scheme.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    assert.equal(await page.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(13, 17, 23)');
+    await shot('sweep-page-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await page.click('[data-column="metrics.auc_roc"]');
     await page.waitForURL(/order=metrics\.auc_roc/);
@@ -273,13 +278,18 @@ describe('dashboard in chromium', () => {
       assert.equal(response.status, status, `${url}: ${JSON.stringify(body)}`);
       assert.match(body.error?.message ?? '', message, url);
     }
+    // The queue view is bull-board behind a credential even on loopback, and the browser's session opens it.
+    assert.equal((await fetch(`${server.url}/admin/queues`)).status, 401);
+    await page.goto(`${server.url}/admin/queues`);
+    await page.getByText('sweepq queue').first().waitFor();
+    await shot('queue-board');
     // The CSV export is the table view: the same trials in the same order as the API's page.
     const order = encodeURIComponent('metrics.auc_roc DESC');
     const csv = await (await fetch(`${server.url}/sweeps/${finishedId}/trials.csv?order_by=${order}&columns=attributes.index,metrics.auc_roc`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).text();
-    const page = await api<{ trials: Array<{ index: number }> }>(`/sweeps/${finishedId}/trials?order_by=${order}&limit=100`);
+    const apiPage = await api<{ trials: Array<{ index: number }> }>(`/sweeps/${finishedId}/trials?order_by=${order}&limit=100`);
     const lines = csv.trim().split('\n');
     assert.equal(lines[0], 'attributes.index,metrics.auc_roc');
-    assert.deepEqual(lines.slice(1).map((line) => Number(line.split(',')[0])), page.trials.map((t) => t.index));
+    assert.deepEqual(lines.slice(1).map((line) => Number(line.split(',')[0])), apiPage.trials.map((t) => t.index));
   });
 
   it('asks for a token when reads need one, and signs in with it', async () => {
