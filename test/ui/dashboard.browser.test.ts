@@ -163,6 +163,8 @@ describe('dashboard in chromium', () => {
     await page.click('#tab-contour');
     await chart('contour').and(page.locator('[data-counted]')).waitFor();
     await page.waitForFunction(() => document.querySelector('[data-testid="chart-contour"]')?.getAttribute('data-total') === '8');
+    // C × max_depth: logistic regressions have no max_depth and trees no C, so each trial has its own cell.
+    assert.equal(await attr('contour', 'cells'), 8);
     await shot('chart-contour');
     await page.click('#tab-importance');
     await chart('importance').and(page.locator('[data-bars="2"]')).waitFor();
