@@ -11,7 +11,7 @@ import { SweepqError } from '../../shared/errors/index.js';
 import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
-import { runTrial } from '../../shared/ml/run-trial.js';
+import { runTrial, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import type { TrainingResult, TrainingTask } from './training-task.js';
 
@@ -39,9 +39,9 @@ function isAllocationFailure(error: unknown): boolean {
 }
 
 /** The dashboard's diagnostics of the fitted pipeline (trial-diagnostics.ts); a failure there never fails the trial. */
-function diagnosticsOf(pipeline: Parameters<typeof trialDiagnostics>[0], test: TabularDataset): string | null {
+function diagnosticsOf(outcome: TrialOutcome, test: TabularDataset): string | null {
   try {
-    return JSON.stringify(trialDiagnostics(pipeline, test));
+    return JSON.stringify(trialDiagnostics(outcome.fitted, outcome.pipeline, test));
   } catch {
     return null;
   }
@@ -69,7 +69,7 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       metrics: { ...outcome.metrics },
       cvScores: outcome.cvScores,
       pipelineJson: JSON.stringify(outcome.pipeline),
-      diagnosticsJson: diagnosticsOf(outcome.pipeline, data.test),
+      diagnosticsJson: diagnosticsOf(outcome, data.test),
       timings: { ...outcome.timings, loadMs },
     };
   } catch (error) {

@@ -9,7 +9,7 @@ import type { FeatureMatrix } from '../dataset/dataset.js';
 import type { TabularDataset } from '../dataset/table.js';
 import type { Classifier } from '../models/classifier.js';
 import type { Regressor } from '../models/regressor.js';
-import { Pipeline, type PipelineJSON } from '../pipeline.js';
+import type { Pipeline, PipelineJSON } from '../pipeline.js';
 import { computeRegressionMetrics } from '../metrics/regression-metrics.js';
 import {
   MAX_CURVE_CLASSES,
@@ -26,16 +26,21 @@ const PERMUTATION_ROWS = 1000;
 /** Features permuted at most: past this, the trial page lists coefficients only for linear models. */
 const PERMUTATION_FEATURES = 64;
 
-export function trialDiagnostics(pipelineJson: PipelineJSON, test: TabularDataset): TrialDiagnostics {
-  const pipeline = Pipeline.fromJSON(pipelineJson);
+/**
+ * `pipeline` is the trial's fitted pipeline and `pipelineJson` its serialized form (the artefact): the
+ * coefficients are read from the JSON the trial produced anyway, since serializing a forest again only
+ * to look for them cost as much as the rest.
+ */
+export function trialDiagnostics(pipeline: Pipeline, pipelineJson: PipelineJSON, test: TabularDataset): TrialDiagnostics {
   const X = pipeline.transform(test);
+  const coef = (pipelineJson.model as { coef?: unknown }).coef;
   if (pipeline.task === 'classification' && test.target.task === 'classification') {
-    return classification(pipeline, X, test.target.y, test.target.classes);
+    return classification(pipeline, X, test.target.y, test.target.classes, coef);
   }
-  return regression(pipeline, X, test.target.y as Float64Array);
+  return regression(pipeline, X, test.target.y as Float64Array, coef);
 }
 
-function classification(pipeline: Pipeline, X: FeatureMatrix, testY: Int32Array, testClasses: readonly string[]): TrialDiagnostics {
+function classification(pipeline: Pipeline, X: FeatureMatrix, testY: Int32Array, testClasses: readonly string[], coef: unknown): TrialDiagnostics {
   const classes = pipeline.classes;
   const k = classes.length;
   const at = new Map<string, number>();
@@ -86,11 +91,11 @@ function classification(pipeline: Pipeline, X: FeatureMatrix, testY: Int32Array,
     confusion,
     roc,
     pr,
-    importances: importances(pipeline, X, rows, Int32Array.from(labels), 'accuracy', score),
+    importances: importances(pipeline, coef, X, rows, Int32Array.from(labels), 'accuracy', score),
   };
 }
 
-function regression(pipeline: Pipeline, X: FeatureMatrix, y: Float64Array): TrialDiagnostics {
+function regression(pipeline: Pipeline, X: FeatureMatrix, y: Float64Array, coef: unknown): TrialDiagnostics {
   const model = pipeline.model as Regressor;
   const all = new Uint32Array(X.nRows);
   for (let i = 0; i < all.length; i++) all[i] = i;
@@ -123,13 +128,14 @@ function regression(pipeline: Pipeline, X: FeatureMatrix, y: Float64Array): Tria
     testRows: y.length,
     sample: { actual: actualSample, predicted: predictedSample },
     residuals: { mean, std: Math.sqrt(sq / n), mae: abs / n, min: q(0), p05: q(0.05), p50: q(0.5), p95: q(0.95), max: q(1) },
-    importances: importances(pipeline, X, all, y, 'r2', score),
+    importances: importances(pipeline, coef, X, all, y, 'r2', score),
   };
 }
 
 /** Linear models: their coefficients; others: permutation importance on a stride of the test rows. */
 function importances<T extends Int32Array | Float64Array>(
   pipeline: Pipeline,
+  coef: unknown,
   X: FeatureMatrix,
   rows: Uint32Array,
   target: T,
@@ -139,7 +145,6 @@ function importances<T extends Int32Array | Float64Array>(
   const names = pipeline.featureNames;
   const p = names.length;
   if (p === 0) return null;
-  const coef = (pipeline.model.toJSON() as { coef?: unknown }).coef;
   if (Array.isArray(coef) && coef.length > 0 && coef.length % p === 0) {
     const outputs = coef.length / p;
     const values = new Array<number>(p).fill(0);
