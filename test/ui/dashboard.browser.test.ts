@@ -232,6 +232,11 @@ describe('dashboard in chromium', () => {
     await page.getByTestId('feature-importances').waitFor();
     const cells = await page.locator('[data-testid="confusion-matrix"] tbody td').allTextContents();
     assert.equal(cells.reduce((sum, c) => sum + Number(c), 0), 60, 'the confusion matrix counts the 60 test rows');
+    // The worker's diagnostics agree with the trial's own metrics.
+    const diagnostics = await api<{ confusion: number[][]; roc: Array<{ area: number }> }>(`/sweeps/${finishedId}/trials/${best.id}/diagnostics`);
+    assert.ok(Math.abs(diagnostics.roc[0]!.area - best.metrics.auc_roc!) < 1e-9, `ROC area ${diagnostics.roc[0]!.area} = auc_roc ${best.metrics.auc_roc}`);
+    const correct = diagnostics.confusion.reduce((sum, row, r) => sum + row[r]!, 0);
+    assert.ok(Math.abs(correct / 60 - best.metrics.accuracy!) < 1e-9, 'the confusion matrix diagonal is the accuracy');
     assert.match((await page.getByTestId('trial-folds').textContent())!, /^[\d.]+ · [\d.]+ · [\d.]+$/);
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('artifact-download').click()]);
     const body = JSON.parse(await new Response((await download.createReadStream()) as unknown as ReadableStream).text()) as { format?: string };
