@@ -4,9 +4,9 @@
  * is checked against the API's own answers, and a screenshot of each is kept in test-results/ui/.
  */
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startWorker, type RunningWorker } from '../../services/worker/worker-runtime.js';
 import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
@@ -17,7 +17,6 @@ import { startDashboardServer, type DashboardServer } from './dashboard-server.j
 
 const WRITE_TOKEN = 'ui-test-write-token-0123456789';
 const READ_TOKEN = 'ui-test-read-token-0123456789';
-const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const DATASET = { make_classification: { n_samples: 300, n_features: 6, n_informative: 4, n_redundant: 1, random_state: 3 } };
 
 describe('dashboard in chromium', () => {
@@ -39,7 +38,7 @@ describe('dashboard in chromium', () => {
 
   /** axe-core's serious and critical findings on the current page (the issue asks for none). */
   const accessibilityProblems = async (): Promise<string[]> => {
-    await page.addScriptTag({ path: AXE_SCRIPT });
+    await page.addScriptTag({ content: axe.source });
     return page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact?: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
       const result = await axe.run(document);
@@ -151,7 +150,8 @@ describe('dashboard in chromium', () => {
     const attr = async (name: string, key: string): Promise<number> => Number(await chart(name).getAttribute(`data-${key}`));
     await page.click('#tab-history');
     await chart('history').and(page.locator('[data-points="8"]')).waitFor();
-    assert.equal(await chart('history').locator('canvas').count() > 0, true);
+    // uPlot draws its canvas in an effect after the answer renders: wait for it rather than count at once.
+    await chart('history').locator('canvas').first().waitFor();
     await shot('chart-history');
     await page.click('#tab-parallel');
     await chart('parallel').and(page.locator('[data-lines="8"]')).waitFor();
