@@ -49,6 +49,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       ['--workers <n>', `worker processes (default: number of CPUs, ${os.availableParallelism()} here)`],
       ['--out <file>', 'where to save the best model (default: <state dir>/best-<sweep id>.json)'],
+      ['--ui', 'serve the dashboard while the sweep runs and print its login link'],
       JSON_FLAG,
     ],
     load: async () => (await import('./commands/run.js')).runCommand,
@@ -147,6 +148,14 @@ const COMMANDS: CommandDeclaration[] = [
     description: 'Serves the HTTP API until SIGTERM or Ctrl-C. Without REDIS_URL it opens the local state folder (attaching to a running `sweepq run`, or starting its Redis).',
     options: [['--port <port>', 'port (default PORT, 8080; 0 = any free port)'], ['--host <host>', 'interface (default HOST, 127.0.0.1)']],
     load: async () => (await import('./commands/server.js')).serverCommand,
+  },
+  {
+    name: 'ui',
+    args: [],
+    summary: 'the dashboard in a browser, on the local state folder (or REDIS_URL)',
+    description: 'Serves the dashboard (and the API) until Ctrl-C, like `mlflow ui`, and prints its URL and a one-time login link that signs the browser in.',
+    options: [['--port <port>', 'port (default PORT, 8080; 0 = any free port)']],
+    load: async () => (await import('./commands/ui.js')).uiCommand,
   },
   {
     name: 'worker',

@@ -34,6 +34,10 @@ import { registerSweepRoutes } from './sweep.routes.js';
 import { registerMlflowRoutes } from './mlflow.routes.js';
 import { MlflowTracking } from '../../shared/mlflow/mlflow-tracking.js';
 import { SweepService } from '../../shared/sweep/sweep-service.js';
+import { SweepAnalytics } from '../../shared/analytics/sweep-analytics.js';
+import { registerUi } from '../ui/ui.plugin.js';
+import { registerDashboardRoutes } from './dashboard.routes.js';
+import { registerQueueBoard } from './queue-board.js';
 
 export interface BuildAppOptions {
   service: SweepClient;
@@ -41,6 +45,17 @@ export interface BuildAppOptions {
   logger: Logger;
   /** Serves `/metrics` and `/metrics/queue` when given (the caller owns and closes it). */
   telemetry?: ClusterTelemetry | undefined;
+  /**
+   * The dashboard: its API (charts, aggregates, diagnostics, live events), the UI under /ui/ and the
+   * read-only queue view at /admin/queues. Needs the in-process service (the read model and store).
+   */
+  dashboard?: {
+    service: SweepService;
+    /** The built UI (default dist/ui). */
+    uiRoot?: string;
+    /** Status poll interval of live event streams (ms, default 1000). */
+    eventIntervalMs?: number;
+  };
 }
 
 /** Time to receive the request headers and body of one request (slow-loris bound). */
@@ -156,5 +171,14 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(async (instance) => registerPredictRoutes(instance, { service, pool: scoring, maxRows: config.serving.maxRows, bodyLimitBytes: config.serving.bodyLimitBytes }));
   // The MLflow tracking API needs the index and the store behind the service (not the HTTP client's view).
   if (service instanceof SweepService) void app.register(async (instance) => registerMlflowRoutes(instance, new MlflowTracking(service, service.store)));
+  const dashboard = options.dashboard;
+  if (dashboard !== undefined) {
+    const analytics = new SweepAnalytics(dashboard.service);
+    void app.register(async (instance) =>
+      registerDashboardRoutes(instance, { analytics, service, logger, ...(dashboard.eventIntervalMs === undefined ? {} : { eventIntervalMs: dashboard.eventIntervalMs }) }),
+    );
+    void app.register(async (instance) => registerUi(instance, dashboard.uiRoot === undefined ? {} : { root: dashboard.uiRoot }));
+    void app.register(async (instance) => registerQueueBoard(instance, dashboard.service.jobQueue));
+  }
   return app;
 }

@@ -159,12 +159,27 @@ export class ApiAuth {
   private readonly hosts: HostAllowlist;
   private readonly loopbackBound: boolean;
   private readonly cache = new WeakMap<FastifyRequest, Authentication>();
+  /** Path prefixes whose routes, registered by third-party plugins that set no config, get a requirement. */
+  private readonly prefixRequirements: Array<{ prefix: string; requirement: RouteRequirement }> = [];
 
   constructor(private readonly options: ApiAuthOptions) {
     this.matchToken = createTokenMatcher({ ...options.tokens, metrics: options.metricsToken });
     this.hosts = new HostAllowlist(options.allowedHosts);
     this.loopbackBound = isLoopbackBindAddress(options.bindHost);
     this.sessions = new SessionStore<ApiRole>({ sessionTtlMs: options.sessionTtlMs, ticketTtlMs: options.loginTicketTtlMs });
+  }
+
+  /**
+   * Gives every route under `prefix` that declares no role this requirement (plugins such as
+   * bull-board register routes whose options we do not write). Call before registering the plugin.
+   */
+  protectPrefix(prefix: string, requirement: RouteRequirement): void {
+    this.prefixRequirements.push({ prefix, requirement });
+  }
+
+  /** The requirement a route without a declared role inherits from its path, if any. */
+  requirementForPath(url: string): RouteRequirement | undefined {
+    return this.prefixRequirements.find((p) => url === p.prefix || url.startsWith(`${p.prefix}/`))?.requirement;
   }
 
   /** The request's Host when it is one this server answers, else undefined (→ 421). */
@@ -316,6 +331,8 @@ export function clientKeyOf(auth: ApiAuth, request: FastifyRequest): string {
 export function registerAuth(app: FastifyInstance, auth: ApiAuth): void {
   app.decorate('sweepqAuth', auth);
   app.addHook('onRoute', (route: RouteOptions) => {
+    const inherited = route.config?.role === undefined ? auth.requirementForPath(route.url) : undefined;
+    if (inherited !== undefined) route.config = { ...route.config, role: inherited.role, sensitive: inherited.sensitive, bearerOnly: inherited.bearerOnly };
     const role = route.config?.role;
     if (role !== 'public' && (role === undefined || !(API_ROLES as readonly string[]).includes(role))) {
       throw new Error(`route ${String(route.method)} ${route.url} declares no role (config: { role: 'read' | 'write' | 'program' | 'public' })`);

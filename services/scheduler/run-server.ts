@@ -12,7 +12,7 @@ import { createSweepService } from '../../shared/sweep/sweep-service.js';
 import { ClusterTelemetry } from '../../shared/telemetry/index.js';
 import { buildApp } from './app.js';
 
-export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string) => void }): Promise<void> {
+export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string, access: { token: string }) => void | Promise<void> }): Promise<void> {
   const { logger } = options;
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -29,11 +29,11 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
     service.retention.start();
     const telemetry = new ClusterTelemetry({ index: service.index, config, logger: logger.child({ component: 'metrics' }) });
     try {
-      const app = buildApp({ service, config, logger, telemetry });
+      const app = buildApp({ service, config, logger, telemetry, dashboard: { service } });
       try {
         const address = await app.listen({ port: config.api.port, host: config.api.host });
         logger.info({ address, stateDir: folder === undefined ? undefined : config.stateDir }, 'scheduler API listening');
-        options.onListening?.(address);
+        await options.onListening?.(address, { token });
         const received = await signal;
         logger.info({ signal: received }, 'shutting down');
       } finally {

@@ -10,7 +10,8 @@
 import { SweepqError } from '../../shared/errors/index.js';
 import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
-import { runTrial } from '../../shared/ml/run-trial.js';
+import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
+import { runTrial, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import { pipelineFolderFiles } from './pipeline-folder.js';
 import type { TrainingResult, TrainingTask } from './training-task.js';
@@ -38,6 +39,15 @@ function isAllocationFailure(error: unknown): boolean {
   return error instanceof RangeError && /allocation failed|Invalid (typed )?array length|out of memory/i.test(error.message);
 }
 
+/** The dashboard's diagnostics of the fitted pipeline (trial-diagnostics.ts); a failure there never fails the trial. */
+function diagnosticsOf(outcome: TrialOutcome, test: TabularDataset): string | null {
+  try {
+    return JSON.stringify(trialDiagnostics(outcome.fitted, outcome.pipeline, test));
+  } catch {
+    return null;
+  }
+}
+
 async function handle(task: TrainingTask): Promise<TrainingResult> {
   try {
     const loadStarted = performance.now();
@@ -61,6 +71,7 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       cvScores: outcome.cvScores,
       pipelineJson: JSON.stringify(outcome.pipeline),
       pipelineFolder: pipelineFolderFiles(outcome.pipeline),
+      diagnosticsJson: diagnosticsOf(outcome, data.test),
       timings: { ...outcome.timings, loadMs },
     };
   } catch (error) {

@@ -42,6 +42,8 @@ export interface TrainingSuccess {
   pipelineJson: string;
   /** The same pipeline as an MLflow Model folder (pipeline-folder.ts), made in the training process too. */
   pipelineFolder: PipelineFolderFiles;
+  /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
+  diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };
 }
 

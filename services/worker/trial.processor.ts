@@ -13,6 +13,7 @@ import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js'
 import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
+import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import { storePipelineFolder } from './pipeline-folder.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
@@ -215,7 +216,15 @@ export class TrialProcessor {
       const key = artifactKey(data.sweepId, data.trialId, token);
       // The MLflow Model folder first, the JSON the trial records last: a committed trial has both.
       await storePipelineFolder(this.deps.store, key, result.pipelineFolder);
-      await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
+      // The diagnostics go beside the artefact, at a key derived from it; losing them costs the trial
+      // page its curves, never the trial (the artefact is what `completed` promises).
+      const diagnostics = result.diagnosticsJson;
+      await Promise.all([
+        this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' }),
+        diagnostics === null
+          ? undefined
+          : this.deps.store.put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' }).catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
+      ]);
       const storeMs = Date.now() - storeStarted;
 
       const committed = await index.transitions.commit(data.sweepId, data.index, {

@@ -64,6 +64,8 @@ export interface TrialOutcome {
   cvScores: number[];
   /** The pipeline refitted on all training rows. */
   pipeline: PipelineJSON;
+  /** The same fitted pipeline as an object (the worker's diagnostics use it: no JSON round trip). */
+  fitted: Pipeline;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number };
 }
 
@@ -152,7 +154,7 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   const evalMs = performance.now() - evalStarted;
   hooks.onProgress?.('eval', 1);
 
-  return { task, metrics, cvScores, pipeline: pipelineJSON, timings: { fitMs, cvMs, evalMs, totalMs: performance.now() - started } };
+  return { task, metrics, cvScores, pipeline: pipelineJSON, fitted: final, timings: { fitMs, cvMs, evalMs, totalMs: performance.now() - started } };
 }
 
 function asTabular(data: TabularDataset | Dataset): TabularDataset {

@@ -183,7 +183,8 @@ function applyEvent(table: TrialTable, event: LogEvent): void {
         startedAt: row?.startedAt ?? null,
         finishedAt: event.t,
         durationMs: event.d ?? null,
-        tags: row?.tags ?? null,
+        // User tags, plus the worker that finished it: the dashboard's timeline lanes (and `tags.worker` in filters).
+        tags: event.w === undefined ? (row?.tags ?? null) : { ...(row?.tags ?? {}), worker: event.w },
       });
       return;
     }

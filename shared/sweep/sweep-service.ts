@@ -84,9 +84,14 @@ export class SweepService implements SweepClient {
     });
   }
 
-  /** The object store artefacts and datasets live in (the MLflow artefact routes read and write it). */
+  /** The object store (artefacts, datasets, trial diagnostics): the MLflow artefact routes and the dashboard read it. */
   get store(): ObjectStore {
     return this.deps.store;
+  }
+
+  /** The BullMQ queue of trial jobs (the read-only queue view at /admin/queues). */
+  get jobQueue(): TrialQueue['queue'] {
+    return this.queue.queue;
   }
 
   /** Stores dataset bytes held in memory (tests, small generated files); see {@link uploadDatasetStream}. */

@@ -142,6 +142,8 @@ interface RunOptions {
   workers: number;
   json: boolean;
   out: string | undefined;
+  /** Serve the dashboard while the sweep runs (`--ui`). */
+  ui: boolean;
 }
 
 async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
@@ -149,6 +151,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
   let interrupted: NodeJS.Signals | undefined;
   let folder: OpenedStateFolder | undefined;
   let service: SweepClient | undefined;
+  let dashboard: { close(): Promise<void> } | undefined;
   const pool = new WorkerPool(path.join(config.stateDir, 'logs'));
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted !== undefined) {
@@ -203,11 +206,18 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
     const { createSweepService } = await serviceModule;
-    service = await createSweepService({ config, logger, redisUrl });
+    const sweepService = await createSweepService({ config, logger, redisUrl });
+    service = sweepService;
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
     await uploadSweepFiles(service, loaded.files);
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
+    if (options.ui) {
+      const { serveDashboard } = await import('../../scheduler/serve-dashboard.js');
+      const served = await serveDashboard({ service: sweepService, config: { ...config, redis: { ...config.redis, url: redisUrl } }, logger });
+      dashboard = served;
+      note(`dashboard (live while this run lasts; \`sweepq ui\` shows the results afterwards): ${served.loginUrl}`);
+    }
     note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${workers} worker${workers === 1 ? '' : 's'}`);
     if (!options.json) {
       // What the data was read as: the first thing to check when a model does worse than expected.
@@ -274,6 +284,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // Reverse order of start: workers (they hold Redis connections), the service, then Redis.
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
     await pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
+    await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
     await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
@@ -288,6 +299,6 @@ export const runCommand: Command = {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const config = loadConfig();
     const logger = createCliLogger(config);
-    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out') }, config, logger);
+    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') }, config, logger);
   },
 };
