@@ -21,11 +21,18 @@ import type { TrialJob } from '../schemas/trial.schema.js';
 import { estimateTrialCost } from '../search/estimate-trial-cost.js';
 import { defineTrial } from '../search/expand-trials.js';
 import type { Sampler } from '../search/sampler.js';
-import { samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
+import { askSeedOf, samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
 import { SweepqError } from '../errors/index.js';
 import { ObservationReader } from './observation-reader.js';
 
 const SAMPLER_CACHE_SIZE = 256;
+
+/**
+ * Window of a segment whose sampler learns from results (TPE): every trial queued ahead is a trial
+ * proposed without the results that arrive meanwhile, so only a few wait. Workers feed after each
+ * trial, so the queue refills as soon as a slot frees.
+ */
+export const ADAPTIVE_FEED_WINDOW = 4;
 
 export class SweepFeeder {
   /** One feed at a time per sweep in this process; a request during a feed runs once more after it. */
@@ -39,6 +46,7 @@ export class SweepFeeder {
     private readonly queue: TrialQueue,
     private readonly window: number,
     private readonly logger?: Logger,
+    private readonly adaptiveWindow = ADAPTIVE_FEED_WINDOW,
   ) {
     this.observations = new ObservationReader(index);
   }
@@ -83,10 +91,11 @@ export class SweepFeeder {
         await feed.stopFeeding(sweepId);
         return 0;
       }
+      const window = await this.windowAt(sweepId, state.fed, state.segments);
       // Waiting jobs ≈ fed − done. Top up when under half the window, so feeds come in batches.
       const waiting = Math.max(0, state.fed - state.done);
-      if (waiting > this.window / 2) return 0;
-      const end = Math.min(state.total, state.fed + this.window - waiting);
+      if (waiting > window / 2) return 0;
+      const end = Math.min(state.total, state.fed + window - waiting);
       if (state.created < end) {
         const created = await this.create(sweepId, state.created, end, state.segments);
         if (created === 'cancelled') return 0;
@@ -137,15 +146,8 @@ export class SweepFeeder {
       const { segment, position } = found;
       const count = Math.min(end, segment.start + segment.size) - at;
       const sampler = this.samplerOf(sweepId, segment);
-      const deterministic = sampler.deterministic;
-      const asked = sampler.ask({
-        seed: segment.kind === 'random' ? segment.searchSeed : segment.seed,
-        nextIndex: at - segment.start,
-        count,
-        observations: deterministic ? [] : await this.observations.observations(sweepId, segment, sweep.objective.metric),
-        pending: deterministic ? [] : await this.observations.pending(sweepId, segment, from),
-        goal: sweep.objective.goal,
-      });
+      const seen = sampler.deterministic ? { observations: [], pending: [] } : await this.observations.snapshot(sweepId, segment, sweep.objective.metric, from);
+      const asked = sampler.ask({ seed: askSeedOf(segment), nextIndex: at - segment.start, count, ...seen, goal: sweep.objective.goal });
       if (asked.kind === 'exhausted' || asked.proposals.length === 0) {
         throw new SweepqError('INTERNAL', `the sampler of sweep ${sweepId} ran out at trial ${at} before its planned ${segment.size} trials`);
       }
@@ -153,6 +155,13 @@ export class SweepFeeder {
       at += asked.proposals.length;
     }
     return this.index.feed.createTrials(sweepId, from, created);
+  }
+
+  /** The feed window at trial `fed`: small in an adaptive segment, the configured one elsewhere. */
+  private async windowAt(sweepId: string, fed: number, segmentCount: number): Promise<number> {
+    const found = segmentAt(await this.index.feed.segments(sweepId, segmentCount), fed);
+    if (found === undefined || found.segment.kind !== 'tpe') return this.window;
+    return Math.min(this.window, this.adaptiveWindow);
   }
 
   private samplerOf(sweepId: string, segment: Segment): Sampler {
