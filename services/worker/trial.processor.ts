@@ -15,7 +15,9 @@ import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-conte
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import { PrunerClient } from '../../shared/sweep/pruner-client.js';
 import type { TrainingSlot } from './training-slot.js';
+import { planPruning } from './trial-pruning.js';
 import type { SlotLimits } from './training-task.js';
 
 export type TrialOutcomeKind = 'completed' | 'fenced' | 'skipped' | 'cancelled';
@@ -59,8 +61,11 @@ interface SweepFacts {
 export class TrialProcessor {
   private readonly running = new Map<string, RunningTrial>();
   private readonly sweeps = new Map<string, SweepFacts>();
+  private readonly pruner: PrunerClient;
 
-  constructor(private readonly deps: TrialProcessorDeps) {}
+  constructor(private readonly deps: TrialProcessorDeps) {
+    this.pruner = new PrunerClient(deps.index.redis, deps.index.keys);
+  }
 
   /** Number of trials training right now. */
   get activeCount(): number {
@@ -169,6 +174,7 @@ export class TrialProcessor {
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
       const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
+      const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
       const result = await slot.run({
         trainPath,
         testPath,
@@ -180,8 +186,25 @@ export class TrialProcessor {
         pipelineOverrides: params.pipeline,
         seed: trial.seed,
         cv: context.cv,
-      }, limits);
+        ...(pruning === null ? {} : { rungs: pruning.rungs }),
+      }, limits, pruning?.onRung);
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
+      if (result.pruned !== undefined) {
+        // Stopped by the pruner: its partial metrics and rung history are the result; no artefact.
+        const committed = await index.transitions.commit(data.sweepId, data.index, {
+          token,
+          durationMs: Date.now() - started,
+          metrics: result.metrics,
+          folds: result.cvScores,
+          timings: result.timings,
+          artifact: '',
+          objective: facts.objective,
+          status: 'pruned',
+          detail: { reason: result.pruned.explanation, rungs: result.rungs ?? [] },
+        });
+        log.info({ committed, reason: result.pruned.explanation }, 'trial pruned');
+        return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
+      }
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
@@ -196,6 +219,7 @@ export class TrialProcessor {
         timings: { ...result.timings, storeMs },
         artifact: key,
         objective: facts.objective,
+        ...(result.rungs === undefined ? {} : { detail: { rungs: result.rungs } }),
       });
       if (committed === 'cancelled') {
         log.info('result recorded as cancelled: the sweep was cancelled while the trial trained');
@@ -206,6 +230,7 @@ export class TrialProcessor {
         log.warn({ committed }, 'result not committed: this attempt was superseded');
         return { outcome: 'fenced', detail: committed };
       }
+      if (result.rungs !== undefined) await this.pruner.recordCompleted(data.sweepId, data.index, result.rungs);
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
       return { outcome: 'completed' };
     } catch (error) {

@@ -175,7 +175,7 @@ export class SweepRecords {
     }
     await this.redis
       .multi()
-      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId), k.open(sweepId))
+      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId), k.open(sweepId), k.rungs(sweepId))
       .srem(k.unfinished(), sweepId)
       .zrem(k.sweeps(), sweepId)
       .zrem(k.experiment(name), sweepId)

@@ -103,5 +103,13 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     startedAt: numberOrNull(hash.startedAt),
     finishedAt: numberOrNull(hash.finishedAt),
     error: hash.error ? hash.error : null,
+    ...pruningOf(hash.detail),
   });
+}
+
+/** The pruner's part of a trial's commit detail (see TrialCommit.detail), when it has one. */
+function pruningOf(detail: string | undefined): { pruning?: { reason?: string; rungs: unknown } } {
+  const parsed = parseJsonOrNull(detail) as { reason?: unknown; rungs?: unknown } | null;
+  if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.rungs)) return {};
+  return { pruning: { ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}), rungs: parsed.rungs } };
 }

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ColumnSpecSchema, TaskSchema } from './column-spec.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
+import { PrunerSpecSchema } from './search-strategy.schema.js';
 
 export const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a sha256 is 64 lowercase hex characters');
 
@@ -57,6 +58,8 @@ export const SweepContextSchema = z.strictObject({
   task: TaskSchema.optional(),
   /** Absent in sweeps submitted before limits existed: workers apply their defaults. */
   limits: TrialLimitsSchema.optional(),
+  /** search.pruner: early stopping of the sweep's trials whose model has the resource (issue 11). */
+  pruner: PrunerSpecSchema.optional(),
 });
 export type SweepContext = z.infer<typeof SweepContextSchema>;
 

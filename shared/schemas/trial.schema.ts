@@ -70,5 +70,15 @@ export const TrialRecordSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
+  /**
+   * Under a pruner (issue 11): the CV scores at each rung reached (the history by resource) and, for
+   * a pruned trial, why it was stopped ("stopped at rung 2 (resource 90): …"). Absent otherwise.
+   */
+  pruning: z
+    .object({
+      reason: z.string().optional(),
+      rungs: z.array(z.object({ resource: z.number(), mean: z.number().nullable(), folds: z.array(z.number().nullable()) })),
+    })
+    .optional(),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;

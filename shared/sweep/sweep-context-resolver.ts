@@ -71,6 +71,12 @@ export class SweepContextResolver {
         ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
       } });
       const limits = this.trialLimits(spec);
+      const pruner = spec.search?.pruner;
+      if (pruner !== undefined && check.task !== 'classification') {
+        throw new InvalidInputError('INVALID_SPEC', `the pruner grows classifiers only; this sweep's task is ${check.task} (remove search.pruner, or set task: classification if the target is categorical)`, {
+          location: { path: 'search.pruner' },
+        });
+      }
       // Stored only now that the checks passed: a refused spec writes nothing.
       if (generated !== undefined) await this.uploadFile(generated);
       const ref: DatasetRef = {
@@ -90,6 +96,7 @@ export class SweepContextResolver {
         cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle },
         task: check.task,
         limits,
+        ...(pruner === undefined ? {} : { pruner }),
       };
       return { context, shape: check.shape, schema: check.schema, task: check.task };
     } finally {
