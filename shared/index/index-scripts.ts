@@ -29,6 +29,7 @@ export const SCRIPT_KEYS = {
   requeue: 3,
   'reset-active': 3,
   'resume-remainder': 1,
+  'stop-remainder': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPT_KEYS;

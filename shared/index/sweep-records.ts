@@ -27,6 +27,8 @@ export interface SweepRecord {
   created: number;
   counts: TrialCounts;
   cancelled: boolean;
+  /** Why a stop rule ended the sweep early (max_duration_s, target, patience); null otherwise. */
+  stopReason: string | null;
   objective: Objective;
   /** The sweep's metrics: built-ins, cv_mean directed by cv.scoring, declared ones. */
   metrics: MetricRegistry;
@@ -51,7 +53,7 @@ export interface NewSweep {
 /** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
 const SWEEP_FIELDS = [
   'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
-  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context',
+  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'stopReason',
 ] as const;
 
 export class SweepRecords {
@@ -249,6 +251,7 @@ function parseSweepHash(hash: Record<string, string>): SweepRecord {
     created: n('created'),
     counts,
     cancelled: hash.cancelledFlag === '1',
+    stopReason: hash.stopReason ? hash.stopReason : null,
     objective: metrics.objective,
     metrics,
     seed: n('seed'),

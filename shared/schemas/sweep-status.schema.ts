@@ -42,6 +42,8 @@ export const SweepSummarySchema = z.object({
   objective: ObjectiveSchema,
   createdAt: z.number(),
   finishedAt: z.number().nullable(),
+  /** Why a stop rule (search.stop, limits.max_duration_s) ended the sweep early; absent otherwise. */
+  stopReason: z.string().optional(),
 });
 export type SweepSummary = z.infer<typeof SweepSummarySchema>;
 

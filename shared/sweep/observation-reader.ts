@@ -7,6 +7,7 @@ import type { LogEvent, MetricsIndex } from '../index/index.js';
 import type { Observation, PendingTrial } from '../search/sampler.js';
 import type { Segment } from '../search/search-segment.js';
 import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
+import type { FinishedTrial } from './stop-rules.js';
 
 interface SweepObservations {
   /** Log events read so far. */
@@ -48,6 +49,20 @@ export class ObservationReader {
     const pending: PendingTrial[] = [];
     for (const d of definitions) if (d !== null) pending.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
     return { observations, pending };
+  }
+
+  /** Every finished trial of the sweep (index order) with its `metric` value (null when it has none). */
+  async finished(sweepId: string, metric: string): Promise<FinishedTrial[]> {
+    const state = await this.refresh(sweepId);
+    const indices = [...state.finished.keys()].sort((a, b) => a - b);
+    const out: FinishedTrial[] = [];
+    for (const i of indices) {
+      const event = state.finished.get(i)!;
+      if (event.s === 'cancelled') continue;
+      const value = event.s === 'completed' ? event.m?.[metric] : undefined;
+      out.push({ index: i, value: typeof value === 'number' && Number.isFinite(value) ? value : null });
+    }
+    return out;
   }
 
   private async refresh(sweepId: string): Promise<SweepObservations> {

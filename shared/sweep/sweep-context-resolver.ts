@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LimitsConfig } from '../config/config.js';
 import { InvalidInputError } from '../errors/index.js';
+import type { StopRules } from './stop-rules.js';
 import { applyMissing, makeClassification } from '../ml/dataset/make-classification.js';
 import { datasetToCsv } from '../ml/dataset/read-csv.js';
 import type { SchemaReport } from '../ml/dataset/schema-report.js';
@@ -97,6 +98,7 @@ export class SweepContextResolver {
         task: check.task,
         limits,
         ...(pruner === undefined ? {} : { pruner }),
+        ...stopRulesOf(spec),
       };
       return { context, shape: check.shape, schema: check.schema, task: check.task };
     } finally {
@@ -125,4 +127,13 @@ export class SweepContextResolver {
       location: { path: where },
     });
   }
+}
+
+/** The spec's stop rules for the sweep context; nothing when it sets none. */
+function stopRulesOf(spec: ResolvedSweepSpec): { stop?: StopRules } {
+  const stop: StopRules = {};
+  if (spec.limits?.max_duration_s !== undefined) stop.max_duration_s = spec.limits.max_duration_s;
+  if (spec.search?.stop?.target !== undefined) stop.target = spec.search.stop.target;
+  if (spec.search?.stop?.patience !== undefined) stop.patience = spec.search.stop.patience;
+  return Object.keys(stop).length === 0 ? {} : { stop };
 }

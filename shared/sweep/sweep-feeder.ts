@@ -24,6 +24,7 @@ import type { Sampler } from '../search/sampler.js';
 import { askSeedOf, samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
 import { SweepqError } from '../errors/index.js';
 import { ObservationReader } from './observation-reader.js';
+import { stopReason } from './stop-rules.js';
 
 const SAMPLER_CACHE_SIZE = 256;
 
@@ -39,6 +40,7 @@ export class SweepFeeder {
   private readonly running = new Map<string, Promise<number>>();
   private readonly again = new Set<string>();
   private readonly samplers = new Map<string, Sampler>();
+  private readonly withoutRules = new Set<string>();
   private readonly observations: ObservationReader;
 
   constructor(
@@ -87,7 +89,8 @@ export class SweepFeeder {
     for (;;) {
       const state = await feed.state(sweepId);
       if (state === null) return 0;
-      if (state.cancelled || state.fed >= state.total) {
+      if (!state.cancelled && !state.stopped && state.done < state.total && (await this.stopByRule(sweepId))) return 0;
+      if (state.cancelled || state.stopped || state.fed >= state.total) {
         await feed.stopFeeding(sweepId);
         return 0;
       }
@@ -155,6 +158,26 @@ export class SweepFeeder {
       at += asked.proposals.length;
     }
     return this.index.feed.createTrials(sweepId, from, created);
+  }
+
+  /** Stops the sweep when one of its stop rules fires (see stop-rules.ts); true when it is stopped. */
+  private async stopByRule(sweepId: string): Promise<boolean> {
+    // A sweep's context never changes: sweeps without rules cost one lookup per process, not per feed.
+    if (this.withoutRules.has(sweepId)) return false;
+    const sweep = await this.index.sweeps.get(sweepId);
+    const rules = sweep?.context.stop;
+    if (sweep === null || rules === undefined) {
+      if (this.withoutRules.size >= SAMPLER_CACHE_SIZE) this.withoutRules.clear();
+      this.withoutRules.add(sweepId);
+      return false;
+    }
+    const { metric, goal } = sweep.objective;
+    const finished = rules.target === undefined && rules.patience === undefined ? [] : await this.observations.finished(sweepId, metric);
+    const reason = stopReason({ rules, goal, metric, startedAt: sweep.startedAt, now: Date.now(), finished });
+    if (reason === null) return false;
+    if (await this.index.transitions.stop(sweepId, reason)) this.logger?.info({ sweepId, reason }, 'sweep stopped by its stop rule');
+    await this.index.feed.stopFeeding(sweepId);
+    return true;
   }
 
   /** The feed window at trial `fed`: small in an adaptive segment, the configured one elsewhere. */

@@ -429,6 +429,7 @@ function toSummary(sweep: SweepRecord): SweepSummary {
     objective: sweep.objective,
     createdAt: sweep.createdAt,
     finishedAt: sweep.finishedAt,
+    ...(sweep.stopReason === null ? {} : { stopReason: sweep.stopReason }),
   };
 }
 

@@ -22,6 +22,7 @@ export function renderStatus(status: SweepStatus): string {
     `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
     `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
   ];
+  if (status.stopReason !== undefined) lines.push(`stopped   ${status.stopReason}`);
   if (status.data !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');
