@@ -15,7 +15,10 @@ import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-conte
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import { learnerCodeHash } from '../../shared/ml/learner-code-hash.js';
 import { PrunerClient } from '../../shared/sweep/pruner-client.js';
+import { ResultCache } from '../../shared/sweep/result-cache.js';
+import { CachedTrials } from './cached-trial.js';
 import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
 import type { SlotLimits } from './training-task.js';
@@ -44,6 +47,8 @@ export interface TrialProcessorDeps {
   onLocalFault?: (error: SweepqError) => void;
   workerId: string;
   logger: Logger;
+  /** Hash of the learner code in result-cache keys; default: computed from the compiled modules. */
+  learnerCodeHash?: string;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
@@ -62,9 +67,11 @@ export class TrialProcessor {
   private readonly running = new Map<string, RunningTrial>();
   private readonly sweeps = new Map<string, SweepFacts>();
   private readonly pruner: PrunerClient;
+  private readonly cached: CachedTrials;
 
   constructor(private readonly deps: TrialProcessorDeps) {
     this.pruner = new PrunerClient(deps.index.redis, deps.index.keys);
+    this.cached = new CachedTrials(new ResultCache(deps.index.redis, deps.index.keys), deps.store, deps.learnerCodeHash ?? learnerCodeHash(), deps.logger);
   }
 
   /** Number of trials training right now. */
@@ -175,6 +182,22 @@ export class TrialProcessor {
       const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
       const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
+      const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
+      const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, token));
+      if (reused !== null) {
+        const committed = await index.transitions.commit(data.sweepId, data.index, {
+          token,
+          durationMs: Date.now() - started,
+          metrics: reused.metrics,
+          folds: reused.folds,
+          timings: reused.timings,
+          artifact: reused.artifact,
+          objective: facts.objective,
+          detail: { cachedFrom: reused.cachedFrom },
+        });
+        log.info({ committed, cachedFrom: reused.cachedFrom }, 'trial answered from the result cache');
+        return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
+      }
       const result = await slot.run({
         trainPath,
         testPath,
@@ -231,6 +254,9 @@ export class TrialProcessor {
         return { outcome: 'fenced', detail: committed };
       }
       if (result.rungs !== undefined) await this.pruner.recordCompleted(data.sweepId, data.index, result.rungs);
+      if (cacheKey !== null) {
+        await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics: result.metrics, folds: result.cvScores, timings: { ...result.timings, storeMs }, artifact: key });
+      }
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
       return { outcome: 'completed' };
     } catch (error) {

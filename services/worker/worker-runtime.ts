@@ -30,6 +30,8 @@ export interface StartWorkerOptions {
   concurrency?: number;
   /** Shown in trial records; default `<hostname>-<pid>`. */
   workerId?: string;
+  /** Learner code hash of result-cache keys (default: computed from the compiled modules; tests vary it). */
+  learnerCodeHash?: string;
 }
 
 export interface RunningWorker {
@@ -81,6 +83,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     defaultLimits,
     workerId,
     logger,
+    ...(options.learnerCodeHash === undefined ? {} : { learnerCodeHash: options.learnerCodeHash }),
     onLocalFault: (error) => pauseForLocalFault(error),
   });
 

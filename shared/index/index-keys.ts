@@ -51,6 +51,10 @@ export class IndexKeys {
   rungs(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:rungs`;
   }
+  /** hash content key → JSON result: the result cache across sweeps (see shared/sweep/result-cache.ts). */
+  resultCache(): string {
+    return `${this.prefix}:cache`;
+  }
   /** zset of the sweep's open trials (created, not finished): what the reconciler checks against the queue. */
   open(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:open`;

@@ -104,7 +104,16 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     finishedAt: numberOrNull(hash.finishedAt),
     error: hash.error ? hash.error : null,
     ...pruningOf(hash.detail),
+    ...cachedFromOf(hash.detail),
   });
+}
+
+/** Where a trial's result came from when the result cache answered it (see TrialCommit.detail). */
+function cachedFromOf(detail: string | undefined): { cachedFrom?: { sweepId: string; trialId: string } } {
+  const parsed = parseJsonOrNull(detail) as { cachedFrom?: { sweepId?: unknown; trialId?: unknown } } | null;
+  const from = parsed?.cachedFrom;
+  if (from === undefined || typeof from.sweepId !== 'string' || typeof from.trialId !== 'string') return {};
+  return { cachedFrom: { sweepId: from.sweepId, trialId: from.trialId } };
 }
 
 /** The pruner's part of a trial's commit detail (see TrialCommit.detail), when it has one. */

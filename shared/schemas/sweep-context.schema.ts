@@ -60,6 +60,8 @@ export const SweepContextSchema = z.strictObject({
   limits: TrialLimitsSchema.optional(),
   /** search.pruner: early stopping of the sweep's trials whose model has the resource (issue 11). */
   pruner: PrunerSpecSchema.optional(),
+  /** `cache: false` in the sweep file: train every trial, neither reading nor filling the result cache. */
+  cache: z.boolean().optional(),
   /** limits.max_duration_s and search.stop: when the feeder stops the sweep early (issue 11). */
   stop: z.strictObject({ max_duration_s: z.number().int().min(1).optional(), target: z.number().optional(), patience: z.number().int().min(1).optional() }).optional(),
 });

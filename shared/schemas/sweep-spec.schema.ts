@@ -96,6 +96,8 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
     limits: LimitsSpecSchema.optional(),
     trials: z.array(TrialSpecSchema).max(MAX_EXPLICIT_TRIALS).optional(),
     search: SearchSpecSchema.optional(),
+    /** The result cache across sweeps (default on): `false` trains every trial. */
+    cache: z.boolean().optional(),
   })
     .superRefine((spec, ctx) => {
       if ((spec.trials === undefined || spec.trials.length === 0) && spec.search === undefined) {

@@ -80,5 +80,7 @@ export const TrialRecordSchema = z.object({
       rungs: z.array(z.object({ resource: z.number(), mean: z.number().nullable(), folds: z.array(z.number().nullable()) })),
     })
     .optional(),
+  /** The trial whose result this one reused from the result cache (issue 11); absent when it trained. */
+  cachedFrom: z.object({ sweepId: z.string(), trialId: z.string() }).optional(),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;

@@ -99,6 +99,7 @@ export class SweepContextResolver {
         limits,
         ...(pruner === undefined ? {} : { pruner }),
         ...stopRulesOf(spec),
+        ...(spec.cache === false ? { cache: false } : {}),
       };
       return { context, shape: check.shape, schema: check.schema, task: check.task };
     } finally {
