@@ -9,7 +9,6 @@
  * together (plain CV reuses one), so a pruned trial holds `folds` copies at once.
  */
 import { InvalidInputError } from '../errors/index.js';
-import { type ClassificationTarget } from './dataset/table.js';
 import { meanStd } from './metrics/mean-std.js';
 import { computeMetrics, type MetricName } from './metrics/metric-names.js';
 import { createPipelineWorkspace, Pipeline } from './pipeline.js';
@@ -44,7 +43,7 @@ export async function crossValidateByStages(input: TrialInput, rungResources: re
   if (input.cv.folds < 2) throw new InvalidInputError('INVALID_SPEC', 'pruning needs cross-validation (set cv.folds to 2..20)');
   const spec = applyPipelineOverrides(input.pipeline, input.pipelineOverrides ?? {});
   const folds = cvFolds(train, input.cv, input.seed);
-  const K = (target as ClassificationTarget).classes.length;
+  const K = target.classes.length;
   const pipelines: Pipeline[] = [];
   const stages: Generator<number, void>[] = [];
   const grown = new Int32Array(folds.length);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { distributionAt, distributionBounds, type DistributionParam } from './distribution-range.js';
 import { AnyModelNameSchema, MODEL_PARAM_SCHEMAS, modelParamSchemaFor, REGRESSOR_PARAM_SCHEMAS, type AnyModelName } from './model-params.schema.js';
 import { describeValue, strict, sweepIssueMessage, unknownKeysMessage } from './spec-messages.js';
-import { PRUNER_RESOURCES, PrunerSpecSchema, StopSpecSchema, TpeSpecSchema } from './search-strategy.schema.js';
+import { PRUNER_RESOURCES, PrunerSpecSchema, StopSpecSchema, TpeSpecSchema, WarmStartSpecSchema } from './search-strategy.schema.js';
 import { ParamLiteralSchema, TrialNameSchema, SeedSchema, type ParamLiteral } from './spec-scalars.schema.js';
 
 /** Hard cap on trials of a sweep and on `search.max_trials` (the configured SWEEPQ_MAX_TRIALS applies too). */
@@ -296,6 +296,8 @@ export const SearchSpecSchema = strict({
   pruner: PrunerSpecSchema.optional(),
   /** Stop rules: a target objective value, or patience in trials without improvement. */
   stop: StopSpecSchema.optional(),
+  /** method tpe: learn from the completed trials of earlier sweeps of an experiment on the same data. */
+  warm_start: WarmStartSpecSchema.optional(),
 }).transform((search, ctx) => {
   const space: SearchSpaceEntry[] = [];
   let ok = true;
@@ -328,6 +330,10 @@ export const SearchSpecSchema = strict({
   }
   if (search.method !== 'grid' && search.max_trials === undefined) {
     ctx.addIssue({ code: 'custom', path: ['max_trials'], message: `${search.method} search needs max_trials, the number of trials to draw (add max_trials: 20, for example)` });
+    ok = false;
+  }
+  if (search.warm_start !== undefined && search.method !== 'tpe') {
+    ctx.addIssue({ code: 'custom', path: ['warm_start'], message: `warm_start seeds TPE and is only used by method: tpe, this search is ${search.method} (remove warm_start:, or set method: tpe)` });
     ok = false;
   }
   if (search.tpe !== undefined && search.method !== 'tpe') {
@@ -369,6 +375,7 @@ export const SearchSpecSchema = strict({
     ...(search.tpe === undefined ? {} : { tpe: search.tpe }),
     ...(search.pruner === undefined ? {} : { pruner: search.pruner }),
     ...(search.stop === undefined ? {} : { stop: search.stop }),
+    ...(search.warm_start === undefined ? {} : { warm_start: search.warm_start }),
   };
 });
 

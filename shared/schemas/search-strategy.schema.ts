@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { describeValue, strict } from './spec-messages.js';
+import { ExperimentNameSchema } from './spec-scalars.schema.js';
 
 /** `search.tpe:` — options of the TPE sampler (defaults: Optuna 5.0.0's, see shared/search/tpe/tpe-options.ts). */
 export const TpeSpecSchema = strict({
@@ -70,3 +71,14 @@ export const StopSpecSchema = strict({
   patience: z.number().int().min(1).max(10_000_000).optional(),
 });
 export type StopSpec = z.output<typeof StopSpecSchema>;
+
+/**
+ * `search.warm_start:` (method tpe) — seed TPE with the completed trials of earlier sweeps of an
+ * experiment (default: this sweep's name) on the same data and objective.
+ */
+export const WarmStartSpecSchema = strict({
+  experiment: ExperimentNameSchema.optional(),
+  /** Most earlier trials to read, newest sweeps first. Default 1000. */
+  max_trials: z.number().int().min(1).max(10_000).default(1000),
+});
+export type WarmStartSpec = z.output<typeof WarmStartSpecSchema>;

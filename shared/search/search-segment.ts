@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { AnyModelNameSchema, type AnyModelName } from '../schemas/model-params.schema.js';
 import type { SearchSpaceEntry } from '../schemas/search-space.schema.js';
 import { TpeSpecSchema } from '../schemas/search-strategy.schema.js';
+import { ParamLiteralSchema } from '../schemas/spec-scalars.schema.js';
 import { ExplicitSampler } from './explicit-sampler.js';
 import { GridSampler } from './grid-sampler.js';
 import { RandomSampler } from './random-sampler.js';
@@ -38,6 +39,8 @@ export const SegmentPlanSchema = z.discriminatedUnion('kind', [
     space: SpaceSchema,
     /** search.tpe as written (validated by the sweep-spec schema; defaults filled by the sampler). */
     tpe: TpeSpecSchema.optional(),
+    /** search.warm_start: completed trials of earlier sweeps, mapped onto this space, observed before this segment's own. */
+    warm: z.array(z.object({ entry: z.number().int().min(0), params: z.record(z.string(), ParamLiteralSchema), value: z.number() })).optional(),
   }),
   z.object({
     kind: z.literal('random'),

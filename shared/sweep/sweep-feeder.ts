@@ -150,8 +150,20 @@ export class SweepFeeder {
       const count = Math.min(end, segment.start + segment.size) - at;
       const sampler = this.samplerOf(sweepId, segment);
       const seen = sampler.deterministic ? { observations: [], pending: [] } : await this.observations.snapshot(sweepId, segment, sweep.objective.metric, from);
-      const asked = sampler.ask({ seed: askSeedOf(segment), nextIndex: at - segment.start, count, ...seen, goal: sweep.objective.goal });
+      // Warm start: earlier sweeps' completed trials come first, as if observed before this one's.
+      const warm = segment.kind === 'tpe' ? (segment.warm ?? []) : [];
+      const observations = warm.length === 0 ? seen.observations : [...warm.map((w) => ({ ...w, status: 'completed' as const })), ...seen.observations];
+      const asked = sampler.ask({ seed: askSeedOf(segment), nextIndex: at - segment.start, count, observations, pending: seen.pending, goal: sweep.objective.goal });
       if (asked.kind === 'exhausted' || asked.proposals.length === 0) {
+        // A warm-started finite space can run out early: the earlier sweeps already tried some of its
+        // points, and TPE never repeats one. The sweep ends there, for that reason, after what is created.
+        if (warm.length > 0 && position === segments.length - 1) {
+          if (created.length > 0) break;
+          const reason = `search space exhausted after ${at - segment.start} trials: the other points were tried by the earlier sweeps (warm start)`;
+          if (await this.index.transitions.stop(sweepId, reason)) this.logger?.info({ sweepId, reason }, 'sweep stopped');
+          await this.index.feed.stopFeeding(sweepId);
+          return 'cancelled';
+        }
         throw new SweepqError('INTERNAL', `the sampler of sweep ${sweepId} ran out at trial ${at} before its planned ${segment.size} trials`);
       }
       for (const proposal of asked.proposals) created.push({ ...defineTrial(segment, proposal), segment: position });

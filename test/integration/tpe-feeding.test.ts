@@ -17,10 +17,10 @@ import { waitForSweep } from '../support/wait-for-sweep.js';
 const FEEDERS = 4;
 
 /** A 3 × 3 discrete space, asked for more trials than it has points. */
-function tpeSweep() {
+function tpeSweep(options: { warmStart?: boolean; dataSeed?: number } = {}) {
   return {
     name: 'tpe_feeding',
-    dataset: { make_classification: { n_samples: 120, n_features: 4, n_informative: 2, n_redundant: 1, random_state: 3 }, target: 'target' },
+    dataset: { make_classification: { n_samples: 120, n_features: 4, n_informative: 2, n_redundant: 1, random_state: options.dataSeed ?? 3 }, target: 'target' },
     pipeline: { imputer: null, scaler: null },
     cv: { folds: 0, scoring: 'accuracy' },
     objective: { metric: 'accuracy', goal: 'maximize' },
@@ -29,6 +29,7 @@ function tpeSweep() {
       max_trials: 12,
       seed: 7,
       tpe: { n_startup_trials: 2 },
+      ...(options.warmStart === true ? { warm_start: {} } : {}),
       space: [{ model: 'logistic_regression', params: { C: { values: [0.01, 1, 100] }, max_iter: { values: [50, 100, 200] } } }],
     },
   };
@@ -57,8 +58,11 @@ describe('TPE feeding', () => {
     await service.cancel(sweepId);
   });
 
+  let finishedSweep = '';
+
   it('four racing feeders never hand out a repeated point until the space is exhausted', async () => {
     const { sweepId } = await service.submit(tpeSweep());
+    finishedSweep = sweepId;
     const connections = Array.from({ length: FEEDERS }, (_, i) => createRedisConnection(setup.env.REDIS_URL!, { name: `tpe-feeder-${i}` }));
     const feeders = connections.map((c) => new SweepFeeder(new MetricsIndex(c, setup.config.redis.prefix), new TrialQueue(c, setup.config.redis.prefix, setup.config.queue), 10, setup.logger, 2));
     let racing = true;
@@ -81,6 +85,32 @@ describe('TPE feeding', () => {
       await Promise.all(races);
       await worker.close(1000);
       for (const c of connections) c.disconnect();
+    }
+  });
+
+  it('warm-starts from the earlier sweep on the same data, which here leaves no point untried', async () => {
+    assert.ok(finishedSweep !== '', 'runs after the racing test');
+    const connection = createRedisConnection(setup.env.REDIS_URL!, { name: 'tpe-warm' });
+    const index = new MetricsIndex(connection, setup.config.redis.prefix);
+    try {
+      const earlier = (await service.trials(finishedSweep, { limit: 100 })).trials.map((t) => t.metrics?.accuracy).sort();
+      const { sweepId } = await service.submit(tpeSweep({ warmStart: true }));
+      const segment = (await index.feed.segments(sweepId)).at(-1)!;
+      assert.equal(segment.kind, 'tpe');
+      const warm = segment.kind === 'tpe' ? (segment.warm ?? []) : [];
+      assert.deepEqual(warm.map((w) => w.value).sort(), earlier, 'the earlier completed trials, valued by the objective');
+      // All 9 points were tried by the earlier sweep and TPE never repeats one: the sweep ends at once.
+      const status = await waitForSweep(service, sweepId, 10_000);
+      assert.equal(status.state, 'completed');
+      assert.match(status.stopReason ?? '', /^search space exhausted after 0 trials/);
+      assert.equal(status.counts.cancelled, 9);
+
+      const other = await service.submit(tpeSweep({ warmStart: true, dataSeed: 4 }));
+      const otherSegment = (await index.feed.segments(other.sweepId)).at(-1)!;
+      assert.equal(otherSegment.kind === 'tpe' ? otherSegment.warm : 'not tpe', undefined, 'other data: nothing to learn from');
+      await service.cancel(other.sweepId);
+    } finally {
+      connection.disconnect();
     }
   });
 });
