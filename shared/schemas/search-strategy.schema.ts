@@ -26,7 +26,6 @@ export const TpeSpecSchema = strict({
   /** Weight of the prior kernel. Default 1. */
   prior_weight: z.number().min(0).max(1e6).optional(),
 });
-export type TpeSpec = z.output<typeof TpeSpecSchema>;
 
 /** Resources a pruner can grow a trial by, and the models that have them. */
 export const PRUNER_RESOURCES = { n_estimators: ['gradient_boosting', 'random_forest'] } as const;
@@ -70,7 +69,6 @@ export const StopSpecSchema = strict({
   /** Stop after this many finished trials in a row without a new best. */
   patience: z.number().int().min(1).max(10_000_000).optional(),
 });
-export type StopSpec = z.output<typeof StopSpecSchema>;
 
 /**
  * `search.warm_start:` (method tpe) — seed TPE with the completed trials of earlier sweeps of an
