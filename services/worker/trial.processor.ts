@@ -23,7 +23,7 @@ import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
 import type { SlotLimits } from './training-task.js';
 
-export type TrialOutcomeKind = 'completed' | 'fenced' | 'skipped' | 'cancelled';
+export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
 
 /** Why a running trial is being stopped from outside. */
 type AbortReason = 'cancel' | 'shutdown';
@@ -226,7 +226,7 @@ export class TrialProcessor {
           detail: { reason: result.pruned.explanation, rungs: result.rungs ?? [] },
         });
         log.info({ committed, reason: result.pruned.explanation }, 'trial pruned');
-        return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
+        return { outcome: committed === 'ok' ? 'pruned' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
 
       const storeStarted = Date.now();
