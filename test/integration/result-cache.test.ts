@@ -43,33 +43,36 @@ describe('result cache', () => {
     await setup.cleanup();
   });
 
-  async function run(spec: ReturnType<typeof sweep>, learnerCodeHash?: string): Promise<TrialRecord[]> {
+  async function run(spec: ReturnType<typeof sweep>): Promise<TrialRecord[]> {
     const { sweepId } = await service.submit(spec);
-    const worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1, ...(learnerCodeHash === undefined ? {} : { learnerCodeHash }) });
-    try {
-      const status = await waitForSweep(service, sweepId, 60_000);
-      assert.equal(status.counts.completed, 2);
-      return (await service.trials(sweepId, { limit: 10 })).trials;
-    } finally {
-      await worker.close(1000);
-    }
+    const status = await waitForSweep(service, sweepId, 60_000);
+    assert.equal(status.counts.completed, 2);
+    return (await service.trials(sweepId, { limit: 10 })).trials;
   }
 
   it('reuses an identical trial of an earlier sweep, unless cache: false or the learner code changed', async () => {
-    const first = await run(sweep());
-    for (const t of first) assert.equal(t.cachedFrom, undefined, `${t.name} trained`);
+    let worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    try {
+      const first = await run(sweep());
+      for (const t of first) assert.equal(t.cachedFrom, undefined, `${t.name} trained`);
 
-    const second = await run(sweep());
-    for (let i = 0; i < 2; i++) {
-      const [a, b] = [first[i]!, second[i]!];
-      assert.deepEqual(b.cachedFrom, { sweepId: a.sweepId, trialId: a.id }, `${b.name} came from the cache`);
-      assert.deepEqual(b.metrics, a.metrics);
-      assert.deepEqual(b.folds, a.folds);
-      assert.ok(b.artifact !== null && b.artifact !== a.artifact && b.artifact.includes(b.sweepId), 'its own copy of the artefact');
+      const second = await run(sweep());
+      for (let i = 0; i < 2; i++) {
+        const [a, b] = [first[i]!, second[i]!];
+        assert.deepEqual(b.cachedFrom, { sweepId: a.sweepId, trialId: a.id }, `${b.name} came from the cache`);
+        assert.deepEqual(b.metrics, a.metrics);
+        assert.deepEqual(b.folds, a.folds);
+        assert.ok(b.artifact !== null && b.artifact !== a.artifact && b.artifact.includes(b.sweepId), 'its own copy of the artefact');
+      }
+
+      for (const t of await run(sweep(false))) assert.equal(t.cachedFrom, undefined, `cache: false: ${t.name} trained`);
+      await worker.close(1000);
+      // A worker built from other learner code: its keys differ, so nothing cached before matches.
+      worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1, learnerCodeHash: 'another-learner-build' });
+      for (const t of await run(sweep())) assert.equal(t.cachedFrom, undefined, `new learner code: ${t.name} trained`);
+    } finally {
+      await worker.close(1000);
     }
-
-    for (const t of await run(sweep(false))) assert.equal(t.cachedFrom, undefined, `cache: false: ${t.name} trained`);
-    for (const t of await run(sweep(), 'another-learner-build')) assert.equal(t.cachedFrom, undefined, `new learner code: ${t.name} trained`);
   });
 });
 
