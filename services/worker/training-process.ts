@@ -10,11 +10,13 @@
 import { SweepqError } from '../../shared/errors/index.js';
 import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
+import { runTrial, type TrialInput, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
-import { runTrial, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import { pipelineFolderFiles } from './pipeline-folder.js';
-import type { TrainingResult, TrainingTask } from './training-task.js';
+import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
+import { meanStd } from '../../shared/ml/metrics/mean-std.js';
+import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
 
 const DATASET_CACHE_SIZE = 4;
 const datasets = new Map<string, { train: TabularDataset; test: TabularDataset }>();
@@ -32,6 +34,10 @@ async function loadData(task: TrainingTask): Promise<{ train: TabularDataset; te
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
 }
 
 /** True for the errors V8 throws when an allocation hits the address-space limit. */
@@ -53,7 +59,7 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
     const loadStarted = performance.now();
     const data = await loadData(task);
     const loadMs = performance.now() - loadStarted;
-    const outcome = runTrial({
+    const input: TrialInput = {
       train: data.train,
       test: data.test,
       pipeline: task.pipeline,
@@ -63,8 +69,36 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       params: task.params,
       seed: task.seed,
       cv: { folds: task.cv.folds, scoring: task.cv.scoring as AnyMetricName, shuffle: task.cv.shuffle },
-    });
+    };
+    let rungs: RungScores[] | undefined;
+    let stagedCvMs = 0;
+    if (task.rungs !== undefined && task.rungs.length > 0) {
+      const staged = await crossValidateByStages(input, task.rungs, (rung, history) => askVerdict(task.id, rung, history));
+      rungs = staged.history;
+      if (staged.pruned) {
+        const last = staged.history[staged.history.length - 1]!;
+        const summary = meanStd(last.folds);
+        return {
+          id: task.id,
+          ok: true,
+          metrics: { cv_mean: finiteOrNull(summary.mean), cv_std: finiteOrNull(summary.std) },
+          cvScores: last.folds,
+          pipelineJson: '',
+          pipelineFolder: {},
+          diagnosticsJson: null,
+          timings: { fitMs: 0, cvMs: staged.cvMs, evalMs: 0, totalMs: staged.cvMs, loadMs },
+          rungs,
+          pruned: { explanation: staged.explanation },
+        };
+      }
+      input.cvScores = staged.cvScores;
+      stagedCvMs = staged.cvMs;
+    }
+    const outcome = runTrial(input);
+    outcome.timings.cvMs += stagedCvMs;
+    outcome.timings.totalMs += stagedCvMs;
     return {
+      ...(rungs === undefined ? {} : { rungs }),
       id: task.id,
       ok: true,
       metrics: { ...outcome.metrics },
@@ -91,11 +125,32 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
   }
 }
 
+/** The verdict the running trial waits for at its current rung (one trial at a time per process). */
+let awaitingVerdict: { id: number; resolve(verdict: RungVerdict): void } | null = null;
+
+/** Asks the worker for the pruner's verdict at a rung (the worker holds the Redis connection). */
+function askVerdict(id: number, rung: RungScores, history: readonly RungScores[]): Promise<RungVerdict> {
+  return new Promise<RungVerdict>((resolve) => {
+    awaitingVerdict = { id, resolve };
+    const request: RungRequest = { id, rung, history: [...history] };
+    send(request);
+  });
+}
+
 if (typeof process.send !== 'function') throw new Error('training-process must run as a child with an IPC channel');
 const send = process.send.bind(process);
-// The slot sends one task at a time and waits for its answer, so handling never overlaps.
-process.on('message', (task: TrainingTask) => {
-  void handle(task).then(send);
+// The slot sends one task at a time and waits for its answer, so handling never overlaps; between
+// them come only the verdicts the running trial asked for.
+process.on('message', (message: TrainingTask | RungAnswer) => {
+  if ('verdict' in message) {
+    const waiting = awaitingVerdict;
+    if (waiting !== null && waiting.id === message.id) {
+      awaitingVerdict = null;
+      waiting.resolve(message.verdict);
+    }
+    return;
+  }
+  void handle(message).then(send);
 });
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));

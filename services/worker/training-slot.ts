@@ -11,7 +11,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { SweepqError } from '../../shared/errors/index.js';
-import type { SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
+import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
+import type { RungAnswer, RungRequest, SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
 
 const PROCESS_FILE = fileURLToPath(new URL('./training-process.js', import.meta.url));
 /**
@@ -63,7 +64,11 @@ interface Inflight {
   resolve(result: TrainingResult): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
+  onRung: RungHandler | undefined;
 }
+
+/** Answers a trial's rung report with the pruner's verdict (see PrunerClient). */
+export type RungHandler = (rung: RungScores, history: readonly RungScores[]) => Promise<RungVerdict>;
 
 interface Child {
   process: ChildProcess;
@@ -116,7 +121,7 @@ export class TrainingSlot {
    * resolves as a failure with code LIMIT_EXCEEDED or TRAINING_CRASHED. Rejects with CANCELLED when
    * aborted.
    */
-  async run(task: Omit<TrainingTask, 'id' | 'memoryMb'>, limits: SlotLimits): Promise<TrainingResult> {
+  async run(task: Omit<TrainingTask, 'id' | 'memoryMb'>, limits: SlotLimits, onRung?: RungHandler): Promise<TrainingResult> {
     if (this.inflight !== null) throw new SweepqError('INTERNAL', 'training slot is busy');
     const child = this.ensureChild(limits);
     await child.ready;
@@ -133,7 +138,7 @@ export class TrainingSlot {
         child.process.kill('SIGKILL');
       }, limits.timeoutS * 1000);
       timer.unref();
-      this.inflight = { id, task: full, limits, resolve, reject, timer };
+      this.inflight = { id, task: full, limits, resolve, reject, timer, onRung };
       child.process.send(full);
     });
   }
@@ -156,6 +161,23 @@ export class TrainingSlot {
 
   async close(): Promise<void> {
     await this.abort('worker shutting down');
+  }
+
+  /**
+   * Gets the verdict for a rung the child reached and sends it back. Judging failed (Redis down)
+   * means training on: a trial is never stopped without a verdict.
+   */
+  private answerRung(child: Child, request: RungRequest): void {
+    const inflight = this.inflight;
+    if (inflight === null || this.child !== child || request.id !== inflight.id) return;
+    const judged = inflight.onRung === undefined ? Promise.resolve<RungVerdict>({ action: 'continue' }) : inflight.onRung(request.rung, request.history);
+    void judged
+      .catch((): RungVerdict => ({ action: 'continue' }))
+      .then((verdict) => {
+        if (this.child !== child || this.inflight !== inflight) return;
+        const answer: RungAnswer = { id: request.id, verdict };
+        child.process.send(answer);
+      });
   }
 
   private ensureChild(limits: SlotLimits): Child {
@@ -200,6 +222,10 @@ export class TrainingSlot {
       }
     });
     spawned.on('message', (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'rung' in message) {
+        this.answerRung(child, message as RungRequest);
+        return;
+      }
       const result = message as TrainingResult;
       const inflight = this.inflight;
       if (inflight !== null && this.child === child && typeof result === 'object' && result !== null && result.id === inflight.id) {

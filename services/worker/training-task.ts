@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors/index.js';
 import type { Task } from '../../shared/ml/dataset/table.js';
 import type { PipelineFolderFiles } from './pipeline-folder.js';
+import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 
 export interface TrainingTask {
   id: number;
@@ -25,6 +26,22 @@ export interface TrainingTask {
   cv: z.infer<typeof CvSpecSchema>;
   /** The slot's memory budget (for messages: the process itself runs under it). */
   memoryMb: number;
+  /** Under a pruner: the resources (n_estimators) at which the child asks for a verdict ({@link RungRequest}). */
+  rungs?: number[];
+}
+
+/** Child → worker: the trial reached a rung; the worker answers with a {@link RungAnswer}. */
+export interface RungRequest {
+  id: number;
+  rung: RungScores;
+  /** Every rung so far, this one last. */
+  history: RungScores[];
+}
+
+/** Worker → child: the pruner's verdict at the rung. */
+export interface RungAnswer {
+  id: number;
+  verdict: RungVerdict;
 }
 
 /** What a trial may use: memory of its slot's process (address space) and wall-clock time. */
@@ -45,6 +62,10 @@ export interface TrainingSuccess {
   /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
   diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };
+  /** Under a pruner: the CV scores at each rung passed (a pruned trial's partial metrics). */
+  rungs?: RungScores[];
+  /** Set when the pruner stopped the trial: metrics are the last rung's CV summary, no artefact. */
+  pruned?: { explanation: string };
 }
 
 export interface TrainingFailure {

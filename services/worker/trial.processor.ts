@@ -19,10 +19,15 @@ import { storePipelineFolder } from './pipeline-folder.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
+import { learnerCodeHash } from '../../shared/ml/learner-code-hash.js';
+import { PrunerClient } from '../../shared/sweep/pruner-client.js';
+import { ResultCache } from '../../shared/sweep/result-cache.js';
+import { CachedTrials } from './cached-trial.js';
 import type { TrainingSlot } from './training-slot.js';
+import { planPruning } from './trial-pruning.js';
 import type { SlotLimits } from './training-task.js';
 
-export type TrialOutcomeKind = 'completed' | 'fenced' | 'skipped' | 'cancelled';
+export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
 
 /** Why a running trial is being stopped from outside. */
 type AbortReason = 'cancel' | 'shutdown';
@@ -49,6 +54,8 @@ export interface TrialProcessorDeps {
   onLocalFault?: (error: SweepqError) => void;
   workerId: string;
   logger: Logger;
+  /** Hash of the learner code in result-cache keys; default: computed from the compiled modules. */
+  learnerCodeHash?: string;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
@@ -66,8 +73,13 @@ interface SweepFacts {
 export class TrialProcessor {
   private readonly running = new Map<string, RunningTrial>();
   private readonly sweeps = new Map<string, SweepFacts>();
+  private readonly pruner: PrunerClient;
+  private readonly cached: CachedTrials;
 
-  constructor(private readonly deps: TrialProcessorDeps) {}
+  constructor(private readonly deps: TrialProcessorDeps) {
+    this.pruner = new PrunerClient(deps.index.redis, deps.index.keys);
+    this.cached = new CachedTrials(new ResultCache(deps.index.redis, deps.index.keys), deps.store, deps.learnerCodeHash ?? learnerCodeHash(), deps.logger);
+  }
 
   /** Number of trials training right now. */
   get activeCount(): number {
@@ -194,6 +206,23 @@ export class TrialProcessor {
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
       const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
+      const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
+      const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
+      const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, token));
+      if (reused !== null) {
+        const committed = await index.transitions.commit(data.sweepId, data.index, {
+          token,
+          durationMs: Date.now() - started,
+          metrics: reused.metrics,
+          folds: reused.folds,
+          timings: reused.timings,
+          artifact: reused.artifact,
+          objective: facts.objective,
+          detail: { cachedFrom: reused.cachedFrom },
+        });
+        log.info({ committed, cachedFrom: reused.cachedFrom }, 'trial answered from the result cache');
+        return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
+      }
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot.run({
         trainPath,
@@ -206,11 +235,28 @@ export class TrialProcessor {
         pipelineOverrides: params.pipeline,
         seed: trial.seed,
         cv: context.cv,
-      }, limits).finally(() => trainingEnded?.());
+        ...(pruning === null ? {} : { rungs: pruning.rungs }),
+      }, limits, pruning?.onRung).finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       // Training is over: the next trial trains while this one stores its artefact and commits.
       running.slot = null;
       releaseSlot();
+      if (result.pruned !== undefined) {
+        // Stopped by the pruner: its partial metrics and rung history are the result; no artefact.
+        const committed = await index.transitions.commit(data.sweepId, data.index, {
+          token,
+          durationMs: Date.now() - started,
+          metrics: result.metrics,
+          folds: result.cvScores,
+          timings: result.timings,
+          artifact: '',
+          objective: facts.objective,
+          status: 'pruned',
+          detail: { reason: result.pruned.explanation, rungs: result.rungs ?? [] },
+        });
+        log.info({ committed, reason: result.pruned.explanation }, 'trial pruned');
+        return { outcome: committed === 'ok' ? 'pruned' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
+      }
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
@@ -235,6 +281,7 @@ export class TrialProcessor {
         timings: { ...result.timings, storeMs },
         artifact: key,
         objective: facts.objective,
+        ...(result.rungs === undefined ? {} : { detail: { rungs: result.rungs } }),
       });
       if (committed === 'cancelled') {
         log.info('result recorded as cancelled: the sweep was cancelled while the trial trained');
@@ -244,6 +291,10 @@ export class TrialProcessor {
         // Another attempt owns this trial now (our lock expired while we were paused or cut off).
         log.warn({ committed }, 'result not committed: this attempt was superseded');
         return { outcome: 'fenced', detail: committed };
+      }
+      if (result.rungs !== undefined) await this.pruner.recordCompleted(data.sweepId, data.index, result.rungs);
+      if (cacheKey !== null) {
+        await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics: result.metrics, folds: result.cvScores, timings: { ...result.timings, storeMs }, artifact: key });
       }
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
       return { outcome: 'completed' };

@@ -37,6 +37,8 @@ export interface StartWorkerOptions {
   workerId?: string;
   /** Training slots started ahead (warm-training-slots.ts), one per concurrency slot; default: started here. */
   slots?: TrainingSlot[];
+  /** Learner code hash of result-cache keys (default: computed from the compiled modules; tests vary it). */
+  learnerCodeHash?: string;
 }
 
 export interface RunningWorker {
@@ -94,6 +96,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     defaultLimits,
     workerId,
     logger,
+    ...(options.learnerCodeHash === undefined ? {} : { learnerCodeHash: options.learnerCodeHash }),
     onLocalFault: (error) => pauseForLocalFault(error),
   });
 

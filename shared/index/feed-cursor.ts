@@ -19,6 +19,8 @@ export interface FeedState {
   /** Trials in a terminal status (uncreated trials of a cancelled sweep included). */
   done: number;
   cancelled: boolean;
+  /** A stop rule ended the sweep: nothing more is created or fed. */
+  stopped: boolean;
   /** Number of segments (a change means an extension: refresh the cached segments). */
   segments: number;
 }
@@ -88,9 +90,9 @@ export class FeedCursor {
 
   /** Where a sweep's cursors stand; null when the sweep does not exist. */
   async state(sweepId: string): Promise<FeedState | null> {
-    const [id, fed, created, total, completed, failed, cancelled, pruned, quarantined, flag] = await this.redis.hmget(
+    const [id, fed, created, total, completed, failed, cancelled, pruned, quarantined, flag, stopReason] = await this.redis.hmget(
       this.keys.sweep(sweepId),
-      'id', 'fed', 'created', 'total', 'completed', 'failed', 'cancelled', 'pruned', 'quarantined', 'cancelledFlag',
+      'id', 'fed', 'created', 'total', 'completed', 'failed', 'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'stopReason',
     );
     if (!id) return null;
     const segments = await this.redis.llen(this.keys.segments(sweepId));
@@ -100,6 +102,7 @@ export class FeedCursor {
       total: Number(total ?? 0),
       done: Number(completed ?? 0) + Number(failed ?? 0) + Number(cancelled ?? 0) + Number(pruned ?? 0) + Number(quarantined ?? 0),
       cancelled: flag === '1',
+      stopped: typeof stopReason === 'string' && stopReason !== '',
       segments,
     };
   }

@@ -44,6 +44,17 @@ export class IndexKeys {
   segments(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:segments`;
   }
+  /**
+   * hash of the pruner's rung values (issue 11): `<resource>:<index>` → the CV mean trial `index`
+   * reached at that resource; `done:<resource>:<index>` → the same for trials that completed.
+   */
+  rungs(sweepId: string): string {
+    return `${this.prefix}:sweep:${sweepId}:rungs`;
+  }
+  /** hash content key → JSON result: the result cache across sweeps (see shared/sweep/result-cache.ts). */
+  resultCache(): string {
+    return `${this.prefix}:cache`;
+  }
   /** zset of the sweep's open trials (created, not finished): what the reconciler checks against the queue. */
   open(sweepId: string): string {
     return `${this.prefix}:sweep:${sweepId}:open`;

@@ -34,6 +34,7 @@ export const SCRIPT_KEYS = {
   'resume-remainder': 1,
   'write-run': 3,
   'write-sweep-tags': 1,
+  'stop-remainder': 1,
 } as const;
 
 export type ScriptName = keyof typeof SCRIPT_KEYS;

@@ -35,6 +35,8 @@ export interface SweepRecord {
   created: number;
   counts: TrialCounts;
   cancelled: boolean;
+  /** Why a stop rule ended the sweep early (max_duration_s, target, patience); null otherwise. */
+  stopReason: string | null;
   objective: Objective;
   /** The sweep's metrics: built-ins, cv_mean directed by cv.scoring, declared ones. */
   metrics: MetricRegistry;
@@ -85,7 +87,7 @@ const PROGRESS_FIELDS = ['id', 'name', 'createdAt', 'finishedAt', 'cancelledFlag
 /** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
 const SWEEP_FIELDS = [
   'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
-  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'deleting', 'kind', 'tags',
+  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'deleting', 'kind', 'tags', 'stopReason',
 ] as const;
 
 export class SweepRecords {
@@ -238,7 +240,7 @@ export class SweepRecords {
     }
     await this.redis
       .multi()
-      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId), k.open(sweepId))
+      .unlink(k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.segments(sweepId), k.names(sweepId), k.open(sweepId), k.rungs(sweepId))
       .srem(k.unfinished(), sweepId)
       .zrem(k.sweeps(), sweepId)
       .zrem(k.experiment(name), sweepId)
@@ -355,6 +357,7 @@ function parseSweepHash(hash: Record<string, string>): SweepRecord {
     created: n('created'),
     counts,
     cancelled: hash.cancelledFlag === '1',
+    stopReason: hash.stopReason ? hash.stopReason : null,
     objective: metrics.objective,
     metrics,
     seed: n('seed'),

@@ -106,5 +106,22 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     finishedAt: numberOrNull(hash.finishedAt),
     error: hash.error ? hash.error : null,
     ...(Object.keys(tags).length === 0 ? {} : { tags }),
+    ...pruningOf(hash.detail),
+    ...cachedFromOf(hash.detail),
   });
+}
+
+/** Where a trial's result came from when the result cache answered it (see TrialCommit.detail). */
+function cachedFromOf(detail: string | undefined): { cachedFrom?: { sweepId: string; trialId: string } } {
+  const parsed = parseJsonOrNull(detail) as { cachedFrom?: { sweepId?: unknown; trialId?: unknown } } | null;
+  const from = parsed?.cachedFrom;
+  if (from === undefined || typeof from.sweepId !== 'string' || typeof from.trialId !== 'string') return {};
+  return { cachedFrom: { sweepId: from.sweepId, trialId: from.trialId } };
+}
+
+/** The pruner's part of a trial's commit detail (see TrialCommit.detail), when it has one. */
+function pruningOf(detail: string | undefined): { pruning?: { reason?: string; rungs: unknown } } {
+  const parsed = parseJsonOrNull(detail) as { reason?: unknown; rungs?: unknown } | null;
+  if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.rungs)) return {};
+  return { pruning: { ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}), rungs: parsed.rungs } };
 }

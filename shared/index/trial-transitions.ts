@@ -147,6 +147,24 @@ export class TrialTransitions {
    * Flags the sweep cancelled (claims and trial creation refuse from now on), counts its uncreated
    * trials as cancelled and cancels every created queued trial. Returns how many trials it cancelled.
    */
+  /**
+   * Stops a sweep by a stop rule: records `reason`, cancels the trials not started (uncreated and
+   * queued); running trials finish and count. No-op when already stopped or cancelled.
+   * @returns whether this call stopped it.
+   */
+  async stop(sweepId: string, reason: string, now = Date.now()): Promise<boolean> {
+    const k = this.keys;
+    const remainder = Number(await this.scripts.run('stop-remainder', [k.sweep(sweepId)], [now, reason]));
+    if (remainder < 0) return false;
+    // create-trials refuses a stopped sweep: `created` cannot move any more, so this range is final.
+    const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
+    for (let start = 0; start < created; start += CHUNK) {
+      const end = Math.min(created, start + CHUNK);
+      await this.scripts.run('cancel-queued', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [k.trialPrefix(sweepId), now, start, end]);
+    }
+    return true;
+  }
+
   async cancel(sweepId: string, now = Date.now()): Promise<number> {
     const k = this.keys;
     const [remainder, epoch] = (await this.scripts.run('cancel-remainder', [k.sweep(sweepId)], [now])) as [number, number];

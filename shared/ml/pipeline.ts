@@ -14,6 +14,7 @@ import type { Dataset, FeatureMatrix } from './dataset/dataset.js';
 import { isTable, tableFromDataset, tableFromMatrix, type ColumnType, type Table, type TabularDataset, type Task } from './dataset/table.js';
 import { argmaxRows, type Classifier } from './models/classifier.js';
 import { FitCache } from './models/fit-cache.js';
+import { isStagedClassifier, type StagedClassifier } from './models/staged-classifier.js';
 import { classifierFromJSON, createClassifier, createRegressor, regressorFromJSON } from './models/model-registry.js';
 import type { Regressor } from './models/regressor.js';
 import type { ModelName, RegressorName } from '../schemas/model-params.schema.js';
@@ -144,6 +145,26 @@ export class Pipeline {
     this.targetName = target.name;
     this.fitView = X;
     return this;
+  }
+
+  /**
+   * {@link fit} one model stage at a time, for models that grow by stages (trees of a forest, boosting
+   * stages; see {@link isStagedClassifier}): yields the stages fitted so far, and after each yield
+   * {@link predictProbaFitData} predicts with them. Draining it is the same fit as {@link fit}.
+   */
+  *fitStages(data: PipelineFitData, rows?: Uint32Array, workspace: PipelineWorkspace = createPipelineWorkspace()): Generator<number, void> {
+    const table: TabularDataset = isTable(data) ? (data) : tableFromDataset(data);
+    const target = table.target;
+    if (target.task !== 'classification' || this.task !== 'classification' || !isStagedClassifier(this.model as Classifier)) {
+      throw new InvalidInputError('INVALID_ARGUMENT', `${this.model.name} (${this.task}) cannot be fitted by stages`);
+    }
+    const X = this.columnTransformer.fitTransform(table, rows, workspace);
+    this.inputColumns = table.columns.map((c) => ({ name: c.name, type: c.type }));
+    this.featureNames = this.columnTransformer.featureNamesOut.slice();
+    this.classes = target.classes.slice();
+    this.targetName = target.name;
+    this.fitView = X;
+    yield* (this.model as StagedClassifier).fitStages(X, target.y, rows, workspace.modelCache);
   }
 
   /**

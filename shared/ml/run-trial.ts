@@ -42,6 +42,11 @@ export interface TrialInput {
     /** Shuffle before splitting (default false, like `cross_val_score(cv=k)`). */
     shuffle?: boolean;
   };
+  /**
+   * Per-fold CV scores computed beforehand (by stages, under a pruner: see
+   * cross-validate-by-stages.ts): CV is not run again, they are reported as computed.
+   */
+  cvScores?: readonly number[];
 }
 
 export interface TrialHooks {
@@ -102,13 +107,10 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   // One transformed copy of the training data for every fit of this trial (CV folds and the refit).
   const workspace = createPipelineWorkspace();
 
-  const cvScores: number[] = [];
+  const cvScores: number[] = input.cvScores === undefined ? [] : [...input.cvScores];
   const cvStarted = performance.now();
-  if (cv.folds >= 2) {
-    const folds =
-      trainTarget.task === 'classification'
-        ? stratifiedKFold(trainTarget.y, trainTarget.classes.length, { nSplits: cv.folds, shuffle: cv.shuffle ?? false, randomState: input.seed })
-        : kFold(train.nRows, { nSplits: cv.folds, shuffle: cv.shuffle ?? false, randomState: input.seed });
+  if (cv.folds >= 2 && input.cvScores === undefined) {
+    const folds = cvFolds(train, cv, input.seed);
     for (let f = 0; f < folds.length; f++) {
       const fold = folds[f]!;
       const pipeline = make();
@@ -157,7 +159,15 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   return { task, metrics, cvScores, pipeline: pipelineJSON, fitted: final, timings: { fitMs, cvMs, evalMs, totalMs: performance.now() - started } };
 }
 
-function asTabular(data: TabularDataset | Dataset): TabularDataset {
+/** The CV folds of a trial: stratified for classification, KFold for regression (as scikit-learn's cross_val_score). */
+export function cvFolds(train: TabularDataset, cv: TrialInput['cv'], seed: number): Array<{ train: Uint32Array; test: Uint32Array }> {
+  const target = train.target;
+  return target.task === 'classification'
+    ? stratifiedKFold(target.y, target.classes.length, { nSplits: cv.folds, shuffle: cv.shuffle ?? false, randomState: seed })
+    : kFold(train.nRows, { nSplits: cv.folds, shuffle: cv.shuffle ?? false, randomState: seed });
+}
+
+export function asTabular(data: TabularDataset | Dataset): TabularDataset {
   return isTable(data) ? (data) : tableFromDataset(data);
 }
 

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { distributionAt, distributionBounds, type DistributionParam } from './distribution-range.js';
 import { AnyModelNameSchema, MODEL_PARAM_SCHEMAS, modelParamSchemaFor, REGRESSOR_PARAM_SCHEMAS, type AnyModelName } from './model-params.schema.js';
 import { describeValue, strict, sweepIssueMessage, unknownKeysMessage } from './spec-messages.js';
+import { PRUNER_RESOURCES, PrunerSpecSchema, StopSpecSchema, TpeSpecSchema, WarmStartSpecSchema } from './search-strategy.schema.js';
 import { ParamLiteralSchema, TrialNameSchema, SeedSchema, type ParamLiteral } from './spec-scalars.schema.js';
 
 /** Hard cap on trials of a sweep and on `search.max_trials` (the configured SWEEPQ_MAX_TRIALS applies too). */
@@ -161,7 +162,7 @@ export function checkExplicitParams(model: AnyModelName, params: Record<string, 
 }
 
 /** Parses one search param spec for `model`, reporting problems; undefined when invalid. */
-export function parseSearchParam(model: AnyModelName, key: string, raw: unknown, method: 'grid' | 'random', report: IssueSink, task?: SpecTask): ParamSpec | undefined {
+export function parseSearchParam(model: AnyModelName, key: string, raw: unknown, method: SearchMethod, report: IssueSink, task?: SpecTask): ParamSpec | undefined {
   if (paramSchemaOf(model, key, task) === undefined) {
     report([], unknownKeysMessage([key], knownParams(model, task), 'parameter', model), true);
     return undefined;
@@ -291,13 +292,25 @@ export interface SearchSpaceEntry {
   params: Record<string, ParamSpec>;
 }
 
+/** How a search picks its trials: every grid point, uniform draws, or TPE learning from results. */
+export const SEARCH_METHODS = ['grid', 'random', 'tpe'] as const;
+export type SearchMethod = (typeof SEARCH_METHODS)[number];
+
 export const SearchSpecSchema = strict({
-  method: z.enum(['grid', 'random']),
-  /** random: how many trials to draw (required); grid: an optional cap, error if the grid is larger. */
+  method: z.enum(SEARCH_METHODS),
+  /** random, tpe: how many trials to draw (required); grid: an optional cap, error if the grid is larger. */
   max_trials: z.number().int().min(1).max(MAX_TRIALS_HARD_LIMIT).optional(),
   /** Seed of the random search; defaults to the sweep seed. */
   seed: SeedSchema.optional(),
   space: z.array(SearchSpaceEntryInputSchema).min(1).max(MAX_SPACE_ENTRIES),
+  /** method tpe: sampler options (Optuna's defaults). */
+  tpe: TpeSpecSchema.optional(),
+  /** Early stopping of unpromising trials by a resource (n_estimators). */
+  pruner: PrunerSpecSchema.optional(),
+  /** Stop rules: a target objective value, or patience in trials without improvement. */
+  stop: StopSpecSchema.optional(),
+  /** method tpe: learn from the completed trials of earlier sweeps of an experiment on the same data. */
+  warm_start: WarmStartSpecSchema.optional(),
 }).transform((search, ctx) => {
   const space: SearchSpaceEntry[] = [];
   let ok = true;
@@ -328,9 +341,35 @@ export const SearchSpecSchema = strict({
     }
     space.push({ model: entry.model, params });
   }
-  if (search.method === 'random' && search.max_trials === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['max_trials'], message: 'random search needs max_trials, the number of trials to draw (add max_trials: 20, for example)' });
+  if (search.method !== 'grid' && search.max_trials === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['max_trials'], message: `${search.method} search needs max_trials, the number of trials to draw (add max_trials: 20, for example)` });
     ok = false;
+  }
+  if (search.warm_start !== undefined && search.method !== 'tpe') {
+    ctx.addIssue({ code: 'custom', path: ['warm_start'], message: `warm_start seeds TPE and is only used by method: tpe, this search is ${search.method} (remove warm_start:, or set method: tpe)` });
+    ok = false;
+  }
+  if (search.tpe !== undefined && search.method !== 'tpe') {
+    ctx.addIssue({ code: 'custom', path: ['tpe'], message: `tpe options are only used by method: tpe, this search is ${search.method} (remove tpe:, or set method: tpe)` });
+    ok = false;
+  }
+  if (search.pruner !== undefined) {
+    const models: readonly string[] = PRUNER_RESOURCES[search.pruner.resource];
+    for (let i = 0; i < space.length; i++) {
+      if (!models.includes(space[i]!.model)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['space', i, 'model'],
+          message: `${space[i]!.model} cannot be pruned by ${search.pruner.resource} (the pruner grows only ${models.join(', ')}; remove pruner:, or search this model in another sweep)`,
+        });
+        ok = false;
+      }
+    }
+    const { min_resource, max_resource } = search.pruner;
+    if (max_resource !== undefined && max_resource < min_resource) {
+      ctx.addIssue({ code: 'custom', path: ['pruner', 'max_resource'], message: `max_resource ${max_resource} is below min_resource ${min_resource} (raise max_resource or lower min_resource)` });
+      ok = false;
+    }
   }
   if (ok && search.method === 'grid' && search.max_trials !== undefined) {
     let total = 0;
@@ -346,6 +385,10 @@ export const SearchSpecSchema = strict({
     ...(search.max_trials === undefined ? {} : { max_trials: search.max_trials }),
     ...(search.seed === undefined ? {} : { seed: search.seed }),
     space,
+    ...(search.tpe === undefined ? {} : { tpe: search.tpe }),
+    ...(search.pruner === undefined ? {} : { pruner: search.pruner }),
+    ...(search.stop === undefined ? {} : { stop: search.stop }),
+    ...(search.warm_start === undefined ? {} : { warm_start: search.warm_start }),
   };
 });
 

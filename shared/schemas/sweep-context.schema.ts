@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ColumnSpecSchema, TaskSchema } from './column-spec.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
+import { PrunerSpecSchema } from './search-strategy.schema.js';
 
 export const Sha256Schema = z.string().regex(/^[a-f0-9]{64}$/, 'a sha256 is 64 lowercase hex characters');
 
@@ -57,6 +58,12 @@ export const SweepContextSchema = z.strictObject({
   task: TaskSchema.optional(),
   /** Absent in sweeps submitted before limits existed: workers apply their defaults. */
   limits: TrialLimitsSchema.optional(),
+  /** search.pruner: early stopping of the sweep's trials whose model has the resource (issue 11). */
+  pruner: PrunerSpecSchema.optional(),
+  /** `cache: false` in the sweep file: train every trial, neither reading nor filling the result cache. */
+  cache: z.boolean().optional(),
+  /** limits.max_duration_s and search.stop: when the feeder stops the sweep early (issue 11). */
+  stop: z.strictObject({ max_duration_s: z.number().int().min(1).optional(), target: z.number().optional(), patience: z.number().int().min(1).optional() }).optional(),
 });
 export type SweepContext = z.infer<typeof SweepContextSchema>;
 

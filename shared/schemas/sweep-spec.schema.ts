@@ -69,6 +69,8 @@ export const LimitsSpecSchema = strict({
   memory_mb: z.number().int().min(64).max(1_048_576).optional(),
   /** Wall-clock time of one trial, in seconds. */
   timeout_s: z.number().int().min(1).max(604_800).optional(),
+  /** Wall-clock budget of the whole sweep from its start, in seconds: no trial is started after it. */
+  max_duration_s: z.number().int().min(1).max(31_536_000).optional(),
 });
 
 /** `metrics:` — metrics a sweep declares beyond the built-in ones (user programs report their own). */
@@ -94,6 +96,8 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
     limits: LimitsSpecSchema.optional(),
     trials: z.array(TrialSpecSchema).max(MAX_EXPLICIT_TRIALS).optional(),
     search: SearchSpecSchema.optional(),
+    /** The result cache across sweeps (default on): `false` trains every trial. */
+    cache: z.boolean().optional(),
   })
     .superRefine((spec, ctx) => {
       if ((spec.trials === undefined || spec.trials.length === 0) && spec.search === undefined) {
@@ -131,6 +135,9 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
       }
       if (spec.task !== undefined) checkModelsForTask(spec, spec.task, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       checkPipelineDimensions(spec, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+      if (spec.search?.pruner !== undefined && spec.cv.folds === 0) {
+        ctx.addIssue({ code: 'custom', path: ['search', 'pruner'], message: `the pruner judges each rung by its cross-validation score, but cv.folds is 0 (set cv.folds to 2..20, or remove pruner:)` });
+      }
       if ((metric === 'cv_mean' || metric === 'cv_std') && spec.cv.folds === 0) {
         ctx.addIssue({ code: 'custom', path: ['objective', 'metric'], message: `objective ${metric} needs cross-validation, but cv.folds is 0 (set cv.folds to 2..20 or rank by a test metric)` });
       }

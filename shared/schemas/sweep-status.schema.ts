@@ -49,6 +49,8 @@ export const SweepSummarySchema = z.object({
   finishedAt: z.number().nullable(),
   /** User tags (`sweepq tag`), the note as `mlflow.note.content`; absent when none. */
   tags: z.record(z.string(), z.string()).optional(),
+  /** Why a stop rule (search.stop, limits.max_duration_s) ended the sweep early; absent otherwise. */
+  stopReason: z.string().optional(),
 });
 export type SweepSummary = z.infer<typeof SweepSummarySchema>;
 

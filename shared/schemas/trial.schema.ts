@@ -73,5 +73,17 @@ export const TrialRecordSchema = z.object({
   error: z.string().nullable(),
   /** User tags (`sweepq tag`, MLflow's set-tag), the note as `mlflow.note.content`; absent when none. */
   tags: z.record(z.string(), z.string()).optional(),
+  /**
+   * Under a pruner (issue 11): the CV scores at each rung reached (the history by resource) and, for
+   * a pruned trial, why it was stopped ("stopped at rung 2 (resource 90): …"). Absent otherwise.
+   */
+  pruning: z
+    .object({
+      reason: z.string().optional(),
+      rungs: z.array(z.object({ resource: z.number(), mean: z.number().nullable(), folds: z.array(z.number().nullable()) })),
+    })
+    .optional(),
+  /** The trial whose result this one reused from the result cache (issue 11); absent when it trained. */
+  cachedFrom: z.object({ sweepId: z.string(), trialId: z.string() }).optional(),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;

@@ -13,8 +13,9 @@ import { formatCount, gridPointCount } from '../schemas/search-space.schema.js';
 import type { SearchSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
 import { axesPointCount, gridAxes } from './grid.js';
 import { isDiscreteSpace } from './random-sampler.js';
+import { compileTpeSpace } from './tpe/tpe-space.js';
 import type { Proposal } from './sampler.js';
-import { modelOf, samplerFor, type SegmentPlan } from './search-segment.js';
+import { askSeedOf, modelOf, samplerFor, type SegmentPlan } from './search-segment.js';
 import { canonicalJson, describeSortedParams, TrialNameDeduplicator } from './trial-name.js';
 
 /** One trial to run. */
@@ -53,6 +54,11 @@ export function countSearchTrials(search: SearchSpec): number {
     return total;
   }
   const maxTrials = search.max_trials ?? 0;
+  if (search.method === 'tpe') {
+    // TPE also counts int_uniform and q_uniform ranges as finite (it never repeats a point).
+    const size = compileTpeSpace(search.space).size;
+    return size === null ? maxTrials : Math.min(maxTrials, size);
+  }
   if (!isDiscreteSpace(search.space)) return maxTrials;
   let total = 0;
   for (const entry of search.space) total += axesPointCount(gridAxes(entry));
@@ -77,13 +83,13 @@ export function assertTrialLimit(spec: ExpandableSpec, maxTrials: number): numbe
   let message: string;
   if (search?.method === 'grid') {
     message = `grid expands to ${formatCount(total)} trials${parts}, more than the limit ${maxTrials} (set SWEEPQ_MAX_TRIALS or use method: random with max_trials)`;
-  } else if (search?.method === 'random') {
-    message = `random search asks for ${formatCount(total)} trials${parts}, more than the limit ${maxTrials} (lower max_trials or set SWEEPQ_MAX_TRIALS)`;
+  } else if (search?.method === 'random' || search?.method === 'tpe') {
+    message = `${search.method} search asks for ${formatCount(total)} trials${parts}, more than the limit ${maxTrials} (lower max_trials or set SWEEPQ_MAX_TRIALS)`;
   } else {
     message = `the sweep lists ${formatCount(total)} trials, more than the limit ${maxTrials} (split it into several sweeps or set SWEEPQ_MAX_TRIALS)`;
   }
   throw new InvalidInputError('LIMIT_EXCEEDED', message, {
-    location: { path: search === undefined ? 'trials' : search.method === 'random' ? 'search.max_trials' : 'search.space' },
+    location: { path: search === undefined ? 'trials' : search.method !== 'grid' ? 'search.max_trials' : 'search.space' },
     details: { trials: total, limit: maxTrials },
   });
 }
@@ -108,7 +114,9 @@ export function planSegments(spec: ExpandableSpec, maxTrials: number): SegmentPl
   if (search !== undefined) {
     const size = countSearchTrials(search);
     if (search.method === 'grid') segments.push({ kind: 'grid', size, seed: spec.seed, space: search.space });
-    else segments.push({ kind: 'random', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space });
+    else if (search.method === 'tpe') {
+      segments.push({ kind: 'tpe', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space, ...(search.tpe === undefined ? {} : { tpe: search.tpe }) });
+    } else segments.push({ kind: 'random', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space });
   }
   return segments;
 }
@@ -136,7 +144,7 @@ export function expandTrials(spec: ExpandableSpec, options: ExpandTrialsOptions)
   const plans: TrialPlan[] = [];
   const names = new TrialNameDeduplicator();
   for (const segment of planSegments(spec, options.maxTrials)) {
-    const asked = samplerFor(segment).ask({ seed: 0, nextIndex: 0, count: segment.size, observations: [], pending: [], goal: 'maximize' });
+    const asked = samplerFor(segment).ask({ seed: askSeedOf(segment), nextIndex: 0, count: segment.size, observations: [], pending: [], goal: 'maximize' });
     if (asked.kind === 'exhausted') continue;
     for (const proposal of asked.proposals) {
       const trial = defineTrial(segment, proposal);

@@ -10,9 +10,12 @@
 import { z } from 'zod';
 import { AnyModelNameSchema, type AnyModelName } from '../schemas/model-params.schema.js';
 import type { SearchSpaceEntry } from '../schemas/search-space.schema.js';
+import { TpeSpecSchema } from '../schemas/search-strategy.schema.js';
+import { ParamLiteralSchema } from '../schemas/spec-scalars.schema.js';
 import { ExplicitSampler } from './explicit-sampler.js';
 import { GridSampler } from './grid-sampler.js';
 import { RandomSampler } from './random-sampler.js';
+import { TpeSampler } from './tpe/index.js';
 import type { Sampler } from './sampler.js';
 
 const SpaceSchema = z.array(z.object({ model: AnyModelNameSchema, params: z.record(z.string(), z.unknown()) })).min(1);
@@ -27,6 +30,18 @@ export const SegmentPlanSchema = z.discriminatedUnion('kind', [
     trials: z.array(z.object({ model: AnyModelNameSchema, params: z.record(z.string(), z.unknown()), name: z.string().optional() })),
   }),
   z.object({ kind: z.literal('grid'), size: z.number().int().min(0), seed: z.number().int(), space: SpaceSchema }),
+  z.object({
+    kind: z.literal('tpe'),
+    size: z.number().int().min(0),
+    seed: z.number().int(),
+    searchSeed: z.number().int(),
+    maxTrials: z.number().int().min(1),
+    space: SpaceSchema,
+    /** search.tpe as written (validated by the sweep-spec schema; defaults filled by the sampler). */
+    tpe: TpeSpecSchema.optional(),
+    /** search.warm_start: completed trials of earlier sweeps, mapped onto this space, observed before this segment's own. */
+    warm: z.array(z.object({ entry: z.number().int().min(0), params: z.record(z.string(), ParamLiteralSchema), value: z.number() })).optional(),
+  }),
   z.object({
     kind: z.literal('random'),
     size: z.number().int().min(0),
@@ -53,7 +68,14 @@ export function samplerFor(segment: SegmentPlan): Sampler {
       return new GridSampler(segment.space as SearchSpaceEntry[]);
     case 'random':
       return new RandomSampler(segment.space as SearchSpaceEntry[], segment.maxTrials, segment.searchSeed);
+    case 'tpe':
+      return new TpeSampler(segment.space as SearchSpaceEntry[], segment.tpe ?? {}, segment.maxTrials);
   }
+}
+
+/** The seed a segment's sampler is asked with: the search seed, or the spec seed for explicit trials and grids. */
+export function askSeedOf(segment: SegmentPlan): number {
+  return segment.kind === 'random' || segment.kind === 'tpe' ? segment.searchSeed : segment.seed;
 }
 
 /** The model of entry `entry` of a segment. */

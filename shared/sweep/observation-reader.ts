@@ -7,6 +7,7 @@ import type { LogEvent, MetricsIndex } from '../index/index.js';
 import type { Observation, PendingTrial } from '../search/sampler.js';
 import type { Segment } from '../search/search-segment.js';
 import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
+import type { FinishedTrial } from './stop-rules.js';
 
 interface SweepObservations {
   /** Log events read so far. */
@@ -22,33 +23,45 @@ export class ObservationReader {
 
   constructor(private readonly index: MetricsIndex) {}
 
-  /** The finished trials of a segment, in index order, valued by `metric`. */
-  async observations(sweepId: string, segment: Segment, metric: string): Promise<Observation[]> {
+  /**
+   * The finished trials of a segment (index order, valued by `metric`) and its created, unfinished
+   * ones below `created`, from ONE read of the log: a trial finishing between two reads would be in
+   * neither set, and the sampler could propose its point again.
+   */
+  async snapshot(sweepId: string, segment: Segment, metric: string, created: number): Promise<{ observations: Observation[]; pending: PendingTrial[] }> {
     const state = await this.refresh(sweepId);
-    const out: Observation[] = [];
+    const observations: Observation[] = [];
     const end = segment.start + segment.size;
     const indices = [...state.finished.keys()].filter((i) => i >= segment.start && i < end).sort((a, b) => a - b);
     for (const i of indices) {
       const event = state.finished.get(i)!;
       const value = event.m?.[metric];
-      out.push({
+      observations.push({
         entry: event.e ?? 0,
         params: (event.p ?? {}) as Record<string, ParamLiteral>,
         value: typeof value === 'number' && Number.isFinite(value) ? value : null,
         status: event.s as Observation['status'],
       });
     }
-    return out;
+    const open: number[] = [];
+    for (let i = segment.start; i < Math.min(created, end); i++) if (!state.finished.has(i)) open.push(i);
+    const definitions = await this.index.trials.definitions(sweepId, open);
+    const pending: PendingTrial[] = [];
+    for (const d of definitions) if (d !== null) pending.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
+    return { observations, pending };
   }
 
-  /** Created, unfinished trials of a segment below `created` (their definitions read from their hashes). */
-  async pending(sweepId: string, segment: Segment, created: number): Promise<PendingTrial[]> {
+  /** Every finished trial of the sweep (index order) with its `metric` value (null when it has none). */
+  async finished(sweepId: string, metric: string): Promise<FinishedTrial[]> {
     const state = await this.refresh(sweepId);
-    const indices: number[] = [];
-    for (let i = segment.start; i < Math.min(created, segment.start + segment.size); i++) if (!state.finished.has(i)) indices.push(i);
-    const definitions = await this.index.trials.definitions(sweepId, indices);
-    const out: PendingTrial[] = [];
-    for (const d of definitions) if (d !== null) out.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
+    const indices = [...state.finished.keys()].sort((a, b) => a - b);
+    const out: FinishedTrial[] = [];
+    for (const i of indices) {
+      const event = state.finished.get(i)!;
+      if (event.s === 'cancelled') continue;
+      const value = event.s === 'completed' ? event.m?.[metric] : undefined;
+      out.push({ index: i, value: typeof value === 'number' && Number.isFinite(value) ? value : null });
+    }
     return out;
   }
 

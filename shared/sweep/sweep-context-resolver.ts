@@ -9,6 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { LimitsConfig } from '../config/config.js';
 import { InvalidInputError } from '../errors/index.js';
+import type { StopRules } from './stop-rules.js';
 import { applyMissing, makeClassification } from '../ml/dataset/make-classification.js';
 import { datasetToCsv } from '../ml/dataset/read-csv.js';
 import type { SchemaReport } from '../ml/dataset/schema-report.js';
@@ -71,6 +72,12 @@ export class SweepContextResolver {
         ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
       } });
       const limits = this.trialLimits(spec);
+      const pruner = spec.search?.pruner;
+      if (pruner !== undefined && check.task !== 'classification') {
+        throw new InvalidInputError('INVALID_SPEC', `the pruner grows classifiers only; this sweep's task is ${check.task} (remove search.pruner, or set task: classification if the target is categorical)`, {
+          location: { path: 'search.pruner' },
+        });
+      }
       // Stored only now that the checks passed: a refused spec writes nothing.
       if (generated !== undefined) await this.uploadFile(generated);
       const ref: DatasetRef = {
@@ -90,6 +97,9 @@ export class SweepContextResolver {
         cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle },
         task: check.task,
         limits,
+        ...(pruner === undefined ? {} : { pruner }),
+        ...stopRulesOf(spec),
+        ...(spec.cache === false ? { cache: false } : {}),
       };
       return { context, shape: check.shape, schema: check.schema, task: check.task };
     } finally {
@@ -118,4 +128,13 @@ export class SweepContextResolver {
       location: { path: where },
     });
   }
+}
+
+/** The spec's stop rules for the sweep context; nothing when it sets none. */
+function stopRulesOf(spec: ResolvedSweepSpec): { stop?: StopRules } {
+  const stop: StopRules = {};
+  if (spec.limits?.max_duration_s !== undefined) stop.max_duration_s = spec.limits.max_duration_s;
+  if (spec.search?.stop?.target !== undefined) stop.target = spec.search.stop.target;
+  if (spec.search?.stop?.patience !== undefined) stop.patience = spec.search.stop.patience;
+  return Object.keys(stop).length === 0 ? {} : { stop };
 }

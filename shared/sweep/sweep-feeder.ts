@@ -21,17 +21,26 @@ import type { TrialJob } from '../schemas/trial.schema.js';
 import { estimateTrialCost } from '../search/estimate-trial-cost.js';
 import { defineTrial } from '../search/expand-trials.js';
 import type { Sampler } from '../search/sampler.js';
-import { samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
+import { askSeedOf, samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
 import { SweepqError } from '../errors/index.js';
 import { ObservationReader } from './observation-reader.js';
+import { stopReason } from './stop-rules.js';
 
 const SAMPLER_CACHE_SIZE = 256;
+
+/**
+ * Window of a segment whose sampler learns from results (TPE): every trial queued ahead is a trial
+ * proposed without the results that arrive meanwhile, so only a few wait. Workers feed after each
+ * trial, so the queue refills as soon as a slot frees.
+ */
+export const ADAPTIVE_FEED_WINDOW = 4;
 
 export class SweepFeeder {
   /** One feed at a time per sweep in this process; a request during a feed runs once more after it. */
   private readonly running = new Map<string, Promise<number>>();
   private readonly again = new Set<string>();
   private readonly samplers = new Map<string, Sampler>();
+  private readonly withoutRules = new Set<string>();
   private readonly observations: ObservationReader;
 
   constructor(
@@ -39,6 +48,7 @@ export class SweepFeeder {
     private readonly queue: TrialQueue,
     private readonly window: number,
     private readonly logger?: Logger,
+    private readonly adaptiveWindow = ADAPTIVE_FEED_WINDOW,
   ) {
     this.observations = new ObservationReader(index);
   }
@@ -79,14 +89,16 @@ export class SweepFeeder {
     for (;;) {
       const state = await feed.state(sweepId);
       if (state === null) return 0;
-      if (state.cancelled || state.fed >= state.total) {
+      if (!state.cancelled && !state.stopped && state.done < state.total && (await this.stopByRule(sweepId))) return 0;
+      if (state.cancelled || state.stopped || state.fed >= state.total) {
         await feed.stopFeeding(sweepId);
         return 0;
       }
+      const window = await this.windowAt(sweepId, state.fed, state.segments);
       // Waiting jobs ≈ fed − done. Top up when under half the window, so feeds come in batches.
       const waiting = Math.max(0, state.fed - state.done);
-      if (waiting > this.window / 2) return 0;
-      const end = Math.min(state.total, state.fed + this.window - waiting);
+      if (waiting > window / 2) return 0;
+      const end = Math.min(state.total, state.fed + window - waiting);
       if (state.created < end) {
         const created = await this.create(sweepId, state.created, end, state.segments);
         if (created === 'cancelled') return 0;
@@ -137,22 +149,54 @@ export class SweepFeeder {
       const { segment, position } = found;
       const count = Math.min(end, segment.start + segment.size) - at;
       const sampler = this.samplerOf(sweepId, segment);
-      const deterministic = sampler.deterministic;
-      const asked = sampler.ask({
-        seed: segment.kind === 'random' ? segment.searchSeed : segment.seed,
-        nextIndex: at - segment.start,
-        count,
-        observations: deterministic ? [] : await this.observations.observations(sweepId, segment, sweep.objective.metric),
-        pending: deterministic ? [] : await this.observations.pending(sweepId, segment, from),
-        goal: sweep.objective.goal,
-      });
+      const seen = sampler.deterministic ? { observations: [], pending: [] } : await this.observations.snapshot(sweepId, segment, sweep.objective.metric, from);
+      // Warm start: earlier sweeps' completed trials come first, as if observed before this one's.
+      const warm = segment.kind === 'tpe' ? (segment.warm ?? []) : [];
+      const observations = warm.length === 0 ? seen.observations : [...warm.map((w) => ({ ...w, status: 'completed' as const })), ...seen.observations];
+      const asked = sampler.ask({ seed: askSeedOf(segment), nextIndex: at - segment.start, count, observations, pending: seen.pending, goal: sweep.objective.goal });
       if (asked.kind === 'exhausted' || asked.proposals.length === 0) {
+        // A warm-started finite space can run out early: the earlier sweeps already tried some of its
+        // points, and TPE never repeats one. The sweep ends there, for that reason, after what is created.
+        if (warm.length > 0 && position === segments.length - 1) {
+          if (created.length > 0) break;
+          const reason = `search space exhausted after ${at - segment.start} trials: the other points were tried by the earlier sweeps (warm start)`;
+          if (await this.index.transitions.stop(sweepId, reason)) this.logger?.info({ sweepId, reason }, 'sweep stopped');
+          await this.index.feed.stopFeeding(sweepId);
+          return 'cancelled';
+        }
         throw new SweepqError('INTERNAL', `the sampler of sweep ${sweepId} ran out at trial ${at} before its planned ${segment.size} trials`);
       }
       for (const proposal of asked.proposals) created.push({ ...defineTrial(segment, proposal), segment: position });
       at += asked.proposals.length;
     }
     return this.index.feed.createTrials(sweepId, from, created);
+  }
+
+  /** Stops the sweep when one of its stop rules fires (see stop-rules.ts); true when it is stopped. */
+  private async stopByRule(sweepId: string): Promise<boolean> {
+    // A sweep's context never changes: sweeps without rules cost one lookup per process, not per feed.
+    if (this.withoutRules.has(sweepId)) return false;
+    const sweep = await this.index.sweeps.get(sweepId);
+    const rules = sweep?.context?.stop; // external (MLflow-logged) sweeps have no context
+    if (sweep === null || rules === undefined) {
+      if (this.withoutRules.size >= SAMPLER_CACHE_SIZE) this.withoutRules.clear();
+      this.withoutRules.add(sweepId);
+      return false;
+    }
+    const { metric, goal } = sweep.objective;
+    const finished = rules.target === undefined && rules.patience === undefined ? [] : await this.observations.finished(sweepId, metric);
+    const reason = stopReason({ rules, goal, metric, startedAt: sweep.startedAt, now: Date.now(), finished });
+    if (reason === null) return false;
+    if (await this.index.transitions.stop(sweepId, reason)) this.logger?.info({ sweepId, reason }, 'sweep stopped by its stop rule');
+    await this.index.feed.stopFeeding(sweepId);
+    return true;
+  }
+
+  /** The feed window at trial `fed`: small in an adaptive segment, the configured one elsewhere. */
+  private async windowAt(sweepId: string, fed: number, segmentCount: number): Promise<number> {
+    const found = segmentAt(await this.index.feed.segments(sweepId, segmentCount), fed);
+    if (found === undefined || found.segment.kind !== 'tpe') return this.window;
+    return Math.min(this.window, this.adaptiveWindow);
   }
 
   private samplerOf(sweepId: string, segment: Segment): Sampler {

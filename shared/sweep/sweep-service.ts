@@ -19,7 +19,10 @@ import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
 import { detectFileFormat } from '../ml/dataset/read-table.js';
 import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
-import { datasetKey, type DatasetFormat } from '../schemas/sweep-context.schema.js';
+import { datasetKey, type DatasetFormat, type SweepContext } from '../schemas/sweep-context.schema.js';
+import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
+import { MetricRegistry } from '../metrics/metric-registry.js';
+import type { SegmentPlan } from '../search/search-segment.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import { applyTagChange, MAX_TAGS, TagChangeSchema, type TagChange } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
@@ -34,6 +37,7 @@ import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
 import { SweepRetention } from './sweep-retention.js';
 import { SweepFeeder } from './sweep-feeder.js';
+import { collectWarmStart } from './warm-start.js';
 import { Reconciler } from './reconciler.js';
 
 export interface SweepServiceDeps {
@@ -156,6 +160,7 @@ export class SweepService implements SweepClient {
     const { context, shape, schema, task } = await this.resolver.resolve(spec);
     // Poison trials are refused here, before they can kill worker after worker.
     assertTrialsFit(segments, shape, context.limits!.memory_mb, task);
+    await this.warmStart(spec, context, segments, spec.objective ?? { metric: DEFAULT_SCORING[task] });
     const sweepId = newSweepId();
     await this.index.sweeps.create({
       id: sweepId,
@@ -183,6 +188,18 @@ export class SweepService implements SweepClient {
     }
     this.logger.info({ sweepId, name: spec.name, total }, 'sweep submitted');
     return { sweepId, name: spec.name, total };
+  }
+
+  /** search.warm_start: gives the TPE segment the earlier sweeps' completed trials (see warm-start.ts). */
+  private async warmStart(spec: ResolvedSweepSpec, context: SweepContext, segments: SegmentPlan[], objective: { metric: string; goal?: 'maximize' | 'minimize' | undefined }): Promise<void> {
+    const warm = spec.search?.warm_start;
+    const segment = segments.find((s) => s.kind === 'tpe');
+    if (warm === undefined || segment === undefined || segment.kind !== 'tpe') return;
+    const goal = objective.goal ?? new MetricRegistry({ cvScoring: spec.cv.folds >= 2 ? context.cv.scoring : null, objective: { metric: objective.metric }, ...(spec.metrics === undefined ? {} : { declared: spec.metrics }) }).objective.goal;
+    const read = async (sweepId: string, limit: number) => (await this.trials(sweepId, { status: 'completed', limit: Math.min(limit, MAX_PAGE) })).trials;
+    const observations = await collectWarmStart(this.index, read, { spec: warm, name: spec.name, context, objective: { metric: objective.metric, goal }, space: spec.search!.space });
+    if (observations.length > 0) segment.warm = observations;
+    this.logger.info({ name: spec.name, warm: observations.length }, 'warm start from earlier sweeps');
   }
 
   async extend(sweepId: string, input: unknown): Promise<SubmitResult> {
@@ -527,6 +544,7 @@ function toSummary(sweep: SweepRecord): SweepSummary {
     createdAt: sweep.createdAt,
     finishedAt: sweep.finishedAt,
     ...(Object.keys(sweep.tags).length === 0 ? {} : { tags: sweep.tags }),
+    ...(sweep.stopReason === null ? {} : { stopReason: sweep.stopReason }),
   };
 }
 

@@ -204,6 +204,8 @@ export function forestSweepSpec(options: {
     cv: { folds: options.folds ?? 3, scoring: 'accuracy' },
     objective: { metric: 'accuracy', goal: 'maximize' },
     trials,
+    // Fault tests exercise training under faults: identical trials of earlier tests must train again.
+    cache: false,
   };
 }
 

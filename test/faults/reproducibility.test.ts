@@ -23,6 +23,8 @@ function spec(train: string, test: string) {
     pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
     cv: { folds: 3, scoring: 'accuracy', shuffle: true },
     objective: { metric: 'auc_roc', goal: 'maximize' },
+    // The second run must train, not copy the first one's results.
+    cache: false,
     // random_state left null: each model draws from the trial seed, the part most likely to drift.
     trials: [
       { name: 'lr', model: 'logistic_regression', params: { C: 0.5, max_iter: 300 } },

@@ -14,6 +14,8 @@ const EXPECTED_TRIALS: Record<string, number> = {
   'random-search.yaml': 20,
   'penguins-species.yaml': 7,
   'penguins-mass.yaml': 8,
+  'tpe-boosting.yaml': 40,
+  'asha-forest.yaml': 24,
 };
 
 describe('example sweeps', () => {

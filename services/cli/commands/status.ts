@@ -26,6 +26,7 @@ export function renderStatus(status: SweepStatus): string {
       : `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
   ];
   if (status.tags !== undefined) lines.push(`tags      ${formatTags(status.tags)}`);
+  if (status.stopReason !== undefined) lines.push(`stopped   ${status.stopReason}`);
   if (status.data !== null && status.task !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');

@@ -54,6 +54,7 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
   const rows: string[][] = [];
   const first = options.firstRank ?? 1;
   const errors: string[] = [];
+  const pruned: string[] = [];
   for (let i = 0; i < trials.length; i++) {
     const trial = trials[i]!;
     const row = [String(first + i), trial.name, trial.model ?? '-', trial.status];
@@ -61,8 +62,10 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
     row.push(cvCell(trial), formatDuration(trial.durationMs));
     rows.push(row);
     if (trial.status === 'failed' && trial.error !== null) errors.push(`  ${trial.name}: ${oneLine(trial.error, 160)}`);
+    if (trial.status === 'pruned' && trial.pruning?.reason !== undefined) pruned.push(`  ${trial.name}: ${oneLine(trial.pruning.reason, 200)}`);
   }
   let out = formatTable(headers, rows, { align });
   if (errors.length > 0) out += `\n\nfailed trials:\n${errors.join('\n')}`;
+  if (pruned.length > 0) out += `\n\npruned trials:\n${pruned.join('\n')}`;
   return out;
 }

@@ -4,9 +4,9 @@
 -- later ones become `foo#2`, `foo#3`, … Created trials join the sweep's open set until they finish.
 -- KEYS: sweep, names hash, open. ARGV: expected, trial key prefix, sweep id, then 6 fields per trial:
 --   name, model, entry, segment, params JSON, seed.
--- → 'ok' | 'moved' (another feeder created them) | 'cancelled'.
-local v = redis.call('HMGET', KEYS[1], 'created', 'cancelledFlag')
-if v[2] == '1' then return 'cancelled' end
+-- → 'ok' | 'moved' (another feeder created them) | 'cancelled' (or stopped by a stop rule).
+local v = redis.call('HMGET', KEYS[1], 'created', 'cancelledFlag', 'stopReason')
+if v[2] == '1' or (v[3] and v[3] ~= '') then return 'cancelled' end
 local index = tonumber(v[1] or '0')
 if index ~= tonumber(ARGV[1]) then return 'moved' end
 local n = 0

@@ -4,7 +4,8 @@
 -- KEYS: sweep. ARGV: trials re-queued by this retry. → the number of uncreated trials resumed.
 local rest = tonumber(redis.call('HGET', KEYS[1], 'uncreatedCancelled') or '0')
 if rest == 0 and tonumber(ARGV[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'cancelledFlag', 0, 'uncreatedCancelled', 0)
+-- A sweep its stop rule ended resumes too (the rule is checked again as trials finish).
+redis.call('HSET', KEYS[1], 'cancelledFlag', 0, 'uncreatedCancelled', 0, 'stopReason', '')
 if rest > 0 then
   redis.call('HINCRBY', KEYS[1], 'cancelled', -rest)
   redis.call('HSET', KEYS[1], 'finishedAt', '')

@@ -27,8 +27,11 @@ export interface ClassificationForestOptions {
 /**
  * Grows `nTrees` classification trees on `rows` of X. Tree t uses the t-th fork of `new Rng(seed)` for
  * its bootstrap draw and feature sampling, so the result depends only on data, options and seed.
+ * One tree at a time: yields the store after each tree (a forest of
+ * the trees so far, usable for predictions), returns it complete. The pruner's rungs read the forest
+ * at each rung's tree count; a full drain is the same fit, tree for tree.
  */
-export function fitClassificationForest(
+export function* fitClassificationForestStages(
   X: FeatureMatrix,
   y: Int32Array,
   rows: Uint32Array,
@@ -36,7 +39,7 @@ export function fitClassificationForest(
   options: ClassificationForestOptions,
   seed: number,
   orders?: ColumnOrderCache,
-): NodeStore {
+): Generator<NodeStore, NodeStore> {
   const nTrain = rows.length;
   if (nTrain === 0) throw new InvalidInputError('INVALID_ARGUMENT', 'cannot fit a tree on zero rows');
   // Everything per row is positional (position i = row rows[i]): compact bins of the fitted rows only,
@@ -78,6 +81,7 @@ export function fitClassificationForest(
       }
     }
     builder.build(store, { rows: work, count, weights, limits: options.limits, rng: treeRng });
+    yield store;
   }
   return store;
 }

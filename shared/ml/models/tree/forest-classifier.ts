@@ -1,6 +1,6 @@
 /**
  * The classifier shared by the decision tree and the random forest. Both are a
- * {@link fitClassificationForest} forest — one tree on every row, or `n_estimators` bootstrapped trees —
+ * {@link fitClassificationForestStages} forest — one tree on every row, or `n_estimators` bootstrapped trees —
  * with the same params handling, prediction, node access and artefact layout, so they differ only in
  * how many trees they grow, whether they bootstrap, and how many trees a valid artefact holds.
  */
@@ -11,7 +11,7 @@ import { allRows } from '../../dataset/dataset.js';
 import { classCountOf } from '../class-count-of.js';
 import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
 import type { FitCache } from '../fit-cache.js';
-import { fitClassificationForest, predictForestProba } from './classification-forest.js';
+import { fitClassificationForestStages, predictForestProba } from './classification-forest.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { resolveTreeLimits, type TreeLimitParams } from './tree-limits.js';
 
@@ -75,11 +75,17 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
 
   /** Fits on `rows` (default all). Class count comes from the whole `y` (see {@link classCountOf}). */
   fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
+    const stages = this.fitStages(X, y, rows, cache);
+    while (stages.next().done !== true);
+  }
+
+  /** {@link fit} one tree at a time: after each yield (the trees so far) the model predicts with those trees. */
+  *fitStages(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): Generator<number, void> {
     const selected = rows ?? allRows(X.nRows);
     this.nClasses = classCountOf(y);
     const p = this.params;
     const { nTrees, bootstrap } = this.growth();
-    this.nodes = fitClassificationForest(
+    const stages = fitClassificationForestStages(
       X,
       y,
       selected,
@@ -95,6 +101,11 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
       this.seed,
       cache?.columnOrder,
     );
+    for (let next = stages.next(); ; next = stages.next()) {
+      this.nodes = next.value;
+      if (next.done === true) return;
+      yield next.value.roots.length;
+    }
   }
 
   predictProba(X: FeatureMatrix, rows?: Uint32Array, out?: Float64Array): Float64Array {

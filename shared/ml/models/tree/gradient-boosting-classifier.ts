@@ -82,6 +82,15 @@ export class GradientBoostingClassifier implements Classifier {
    * of walking the tree again for each row.
    */
   fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
+    const stages = this.fitStages(X, y, rows, cache);
+    while (stages.next().done !== true);
+  }
+
+  /**
+   * {@link fit} one boosting stage at a time: after each yield (stages done so far) the model predicts
+   * with those stages, so the pruner's rungs need no refit; a full drain is exactly {@link fit}.
+   */
+  *fitStages(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): Generator<number, void> {
     const selected = rows ?? allRows(X.nRows);
     const n = selected.length;
     if (n === 0) throw new InvalidInputError('INVALID_ARGUMENT', 'cannot fit gradient boosting on zero rows');
@@ -120,6 +129,7 @@ export class GradientBoostingClassifier implements Classifier {
     const hessian = binary ? new Float64Array(n) : null;
     if (binary) for (let i = 0; i < n; i++) updateBinaryRow(i, 0, raw, residual, hessian!, labels);
     const learningRate = p.learning_rate;
+    this.nodes = store;
 
     for (let stage = 0; stage < p.n_estimators; stage++) {
       // In-bag positions of this stage, sorted (the same draw as sklearn's stochastic GB, by position).
@@ -181,8 +191,8 @@ export class GradientBoostingClassifier implements Classifier {
           }
         }
       }
+      yield stage + 1;
     }
-    this.nodes = store;
   }
 
   /** Raw scores (log-odds / multinomial logits), row-major n × treesPerStage. */

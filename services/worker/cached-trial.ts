@@ -1,0 +1,73 @@
+/**
+ * The worker's use of the result cache (issue 11): before training, a trial whose content key has a
+ * cached result reuses it — metrics, folds, timings and a copy of the artefact under the trial's own
+ * key — and records where it came from; after training, a completed trial's result is cached. Trials
+ * under a pruner always train (their rung values feed the other trials' decisions), and a sweep with
+ * `cache: false` neither reads nor fills the cache.
+ */
+import { SweepqError } from '../../shared/errors/index.js';
+import type { Logger } from '../../shared/logger/logger.js';
+import { pipelineFolderKey } from '../../shared/schemas/sweep-context.schema.js';
+import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
+import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import type { ObjectStore } from '../../shared/store/object-store.js';
+import { ResultCache, trialCacheKey, type CacheableTrial, type CachedResult } from '../../shared/sweep/result-cache.js';
+
+/** The files of a trial's MLflow Model folder (pipeline-folder.ts); a pipeline without an export has MLmodel only. */
+const PIPELINE_FOLDER_FILES = ['MLmodel', 'model.onnx', 'requirements.txt', 'conda.yaml', 'python_env.yaml'];
+
+export interface ReusedResult {
+  metrics: Record<string, number | null>;
+  folds: Array<number | null>;
+  timings: Record<string, number>;
+  artifact: string;
+  cachedFrom: { sweepId: string; trialId: string };
+}
+
+export class CachedTrials {
+  constructor(
+    private readonly cache: ResultCache,
+    private readonly store: ObjectStore,
+    private readonly learnerHash: string,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The trial's content key, or null when it must train (cache off, or pruned by stages). */
+  keyFor(context: SweepContext, trial: CacheableTrial, pruned: boolean): string | null {
+    if (context.cache === false || pruned) return null;
+    return trialCacheKey(context, trial, this.learnerHash);
+  }
+
+  /** The cached result copied for this attempt (artefact at `artifactKey`), or null on a miss. */
+  async reuse(key: string, artifactKey: string): Promise<ReusedResult | null> {
+    const hit = await this.cache.get(key);
+    if (hit === null) return null;
+    try {
+      // What sits beside the artefact first (the MLflow Model folder, the diagnostics), the JSON the
+      // commit records last, as after training.
+      await Promise.all(
+        [...PIPELINE_FOLDER_FILES.map((name) => [pipelineFolderKey(hit.artifact) + name, pipelineFolderKey(artifactKey) + name]), [diagnosticsKey(hit.artifact), diagnosticsKey(artifactKey)]].map(
+          ([from, to]) => this.copyIfPresent(from!, to!),
+        ),
+      );
+      await this.store.put(artifactKey, await this.store.get(hit.artifact), { contentType: 'application/json' });
+    } catch (error) {
+      // The artefact is gone (its sweep was deleted): train again, and the new result replaces the entry.
+      this.logger.info({ err: error, key, artifact: hit.artifact }, 'cached result has no artefact any more; training');
+      return null;
+    }
+    return { metrics: hit.metrics, folds: hit.folds, timings: hit.timings, artifact: artifactKey, cachedFrom: { sweepId: hit.sweepId, trialId: hit.trialId } };
+  }
+
+  private async copyIfPresent(from: string, to: string): Promise<void> {
+    try {
+      await this.store.put(to, await this.store.get(from));
+    } catch (error) {
+      if (!(error instanceof SweepqError) || error.code !== 'NOT_FOUND') throw error;
+    }
+  }
+
+  async remember(key: string, result: CachedResult): Promise<void> {
+    await this.cache.put(key, result).catch((error: unknown) => this.logger.warn({ err: error, key }, 'caching a trial result failed'));
+  }
+}
