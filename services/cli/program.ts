@@ -101,7 +101,11 @@ const COMMANDS: CommandDeclaration[] = [
     args: [],
     summary: 'run a worker in this process (on REDIS_URL, or the local state folder)',
     description: 'Trains trials from the queue until SIGTERM or Ctrl-C, then lets running trials finish (up to SWEEPQ_SHUTDOWN_GRACE_MS) and hands the rest back to the queue.',
-    options: [['--concurrency <n>', 'trials trained at once (default WORKER_CONCURRENCY, 1..256)']],
+    options: [
+      ['--concurrency <n>', 'trials trained at once (default WORKER_CONCURRENCY, 1..256)'],
+      ['--programs', "also run program trials (sweeps of users' own training code, run as this worker's user)"],
+      ['--allow-programs <names>', 'run program trials only of these executables, comma-separated (e.g. python3,Rscript)'],
+    ],
     load: async () => (await import('./commands/worker.js')).workerCommand,
   },
 ];

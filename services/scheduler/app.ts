@@ -135,6 +135,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       readCacheMs: config.api.readCacheMs,
       readCacheMaxBytes: config.api.readCacheMaxBytes,
       parser,
+      authorizeProgram: (request) => auth.authorize(request, { role: 'program' }),
     });
   });
   // Its own context: the sweep routes replace the JSON body parser, these keep fastify's.

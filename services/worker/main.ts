@@ -6,7 +6,8 @@ import { runWorkerProcess } from './run-worker.js';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
-  await runWorkerProcess({ config, logger });
+  // `--programs`: started by `sweepq run` for a sweep of the user's own program (issue 14).
+  await runWorkerProcess({ config, logger, ...(process.argv.includes('--programs') ? { programs: { allow: null } } : {}) });
 }
 
 main().then(

@@ -7,8 +7,9 @@ import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { openStateFolder } from '../../shared/runtime/state-folder.js';
 import { startWorker } from './worker-runtime.js';
+import type { ProgramPolicy } from './program/program-runner.js';
 
-export async function runWorkerProcess(options: { config: Config; logger: Logger; concurrency?: number }): Promise<void> {
+export async function runWorkerProcess(options: { config: Config; logger: Logger; concurrency?: number; programs?: ProgramPolicy }): Promise<void> {
   const { logger } = options;
   // Listen before starting, so a signal during start-up is not lost. A worker started by `sweepq run`
   // has an IPC channel to it: when that parent dies, however it dies, the channel closes and the
@@ -26,7 +27,12 @@ export async function runWorkerProcess(options: { config: Config; logger: Logger
     logger.info({ stateDir: config.stateDir, owner: folder.owner }, 'worker on the local state folder');
   }
   try {
-    const worker = await startWorker({ config, logger, ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }) });
+    const worker = await startWorker({
+      config,
+      logger,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      ...(options.programs === undefined ? {} : { programs: options.programs }),
+    });
     let reason = 'error';
     try {
       reason = await stop;

@@ -16,6 +16,9 @@ import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { TrainingSlot } from './training-slot.js';
+import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
+import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
+import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 
 export type TrialOutcomeKind = 'completed' | 'fenced' | 'skipped' | 'cancelled';
@@ -27,7 +30,8 @@ interface RunningTrial {
   sweepId: string;
   /** The sweep's cancel epoch when this attempt was claimed. */
   cancelEpoch: number;
-  slot: TrainingSlot;
+  /** Stops the attempt's work now: its training slot's process, or its program's process tree. */
+  stop(reason: string): Promise<void>;
   abortReason: AbortReason | null;
 }
 
@@ -42,6 +46,8 @@ export interface TrialProcessorDeps {
   onLocalFault?: (error: SweepqError) => void;
   workerId: string;
   logger: Logger;
+  /** Program trials (issue 14) this worker may run; null: none (`sweepq worker` without --programs). */
+  programs?: ProgramRunner | null;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
@@ -49,10 +55,12 @@ const CONTEXT_CACHE_SIZE = 256;
 const LOCAL_FAULT_DELAY_MS = 1000;
 /** Crashes of a trial's training process after which it is quarantined instead of retried. */
 const QUARANTINE_AFTER_CRASHES = 2;
+/** How long a program trial this worker may not run waits before the queue offers it again. */
+const PROGRAM_REFUSED_DELAY_MS = 5000;
 
 /** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
 interface SweepFacts {
-  context: SweepContext;
+  context: SweepContext | ProgramContext;
   objective: { metric: string; goal: Goal };
 }
 
@@ -98,7 +106,7 @@ export class TrialProcessor {
       if (trial.sweepId !== sweepId) continue;
       if (epoch !== undefined && epoch <= trial.cancelEpoch) continue;
       trial.abortReason = 'cancel';
-      aborts.push(trial.slot.abort(`sweep ${sweepId} was cancelled`));
+      aborts.push(trial.stop(`sweep ${sweepId} was cancelled`));
     }
     await Promise.all(aborts);
   }
@@ -108,7 +116,7 @@ export class TrialProcessor {
     const aborts: Array<Promise<void>> = [];
     for (const trial of this.running.values()) {
       trial.abortReason = 'shutdown';
-      aborts.push(trial.slot.abort('worker shutting down'));
+      aborts.push(trial.stop('worker shutting down'));
     }
     await Promise.all(aborts);
   }
@@ -123,6 +131,15 @@ export class TrialProcessor {
 
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    if ('kind' in facts.context) {
+      // A program this worker may not run goes back to the queue untouched, for a worker that may.
+      const refusal = this.deps.programs?.refusal(facts.context) ?? 'this worker runs no programs (start workers with `sweepq worker --programs`)';
+      if (refusal !== null) {
+        log.warn({ reason: refusal }, 'program trial handed back');
+        if (lockToken) await job.moveToDelayed(Date.now() + PROGRAM_REFUSED_DELAY_MS, lockToken);
+        throw new DelayedError();
+      }
+    }
 
     // The slot is taken before the claim: with none free the job fails here, its trial untouched.
     const slot = this.deps.slots.find((t) => t.tryReserve());
@@ -150,13 +167,14 @@ export class TrialProcessor {
       log.info({ claim }, 'trial not claimed');
       return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
     }
+    if ('kind' in context) return this.runProgram(job, lockToken, data, facts, context, token, trial, log);
     const model = AnyModelNameSchema.safeParse(trial.model);
     if (!model.success) {
       await index.transitions.fail(data.sweepId, data.index, token, `INVALID_MODEL: unknown model "${trial.model}"`);
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, slot, abortReason: null };
+    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null };
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
@@ -207,6 +225,60 @@ export class TrialProcessor {
         return { outcome: 'fenced', detail: committed };
       }
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
+      return { outcome: 'completed' };
+    } catch (error) {
+      return await this.handleFailure(job, lockToken, data, token, running, error, log);
+    } finally {
+      this.running.delete(data.trialId);
+    }
+  }
+
+  /**
+   * A program trial's attempt (issue 14), fenced and committed exactly like a built-in one: its
+   * reports live only in this attempt until the commit, which refuses a superseded token, so a late
+   * report of an attempt that lost its trial is never recorded.
+   */
+  private async runProgram(
+    job: Job<TrialJob>,
+    lockToken: string | undefined,
+    data: TrialJob,
+    facts: SweepFacts,
+    context: ProgramContext,
+    token: string,
+    trial: TrialDefinition,
+    log: Logger,
+  ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const { index } = this.deps;
+    const program = this.deps.programs!.trial({
+      sweepId: data.sweepId,
+      trialId: data.trialId,
+      token,
+      params: trial.params,
+      seed: trial.seed,
+      context,
+      objectiveMetric: facts.objective.metric,
+    });
+    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: () => program.stop(), abortReason: null };
+    this.running.set(data.trialId, running);
+    const started = Date.now();
+    try {
+      const result = await program.run();
+      const committed = await index.transitions.commit(data.sweepId, data.index, {
+        token,
+        durationMs: Date.now() - started,
+        metrics: result.metrics,
+        folds: [],
+        timings: { fitMs: result.timings.runMs, cvMs: 0, evalMs: 0, totalMs: result.timings.runMs, storeMs: result.timings.storeMs },
+        artifact: result.artifact,
+        objective: facts.objective,
+        detail: result.detail,
+      });
+      if (committed === 'cancelled') return { outcome: 'cancelled' };
+      if (committed !== 'ok') {
+        log.warn({ committed }, 'program result not committed: this attempt was superseded');
+        return { outcome: 'fenced', detail: committed };
+      }
+      log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'program trial completed');
       return { outcome: 'completed' };
     } catch (error) {
       return await this.handleFailure(job, lockToken, data, token, running, error, log);

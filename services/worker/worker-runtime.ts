@@ -16,6 +16,7 @@ import { Reconciler } from '../../shared/sweep/reconciler.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { TrainingSlot } from './training-slot.js';
 import { TrialProcessor } from './trial.processor.js';
+import { ProgramRunner, type ProgramPolicy } from './program/program-runner.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
 const LOCAL_FAULT_BACKOFF_MS = 2000;
@@ -30,6 +31,8 @@ export interface StartWorkerOptions {
   concurrency?: number;
   /** Shown in trial records; default `<hostname>-<pid>`. */
   workerId?: string;
+  /** Program trials this worker may run (issue 14); absent: none. */
+  programs?: ProgramPolicy;
 }
 
 export interface RunningWorker {
@@ -82,6 +85,8 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     workerId,
     logger,
     onLocalFault: (error) => pauseForLocalFault(error),
+    // The one place a worker hands (an allowlisted part of) its environment to user code.
+    programs: options.programs === undefined ? null : new ProgramRunner(options.programs, store, path.join(config.stateDir, 'cache', 'program-runs'), process.env),
   });
 
   // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).

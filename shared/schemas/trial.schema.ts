@@ -3,7 +3,7 @@
  * CLI `--json` output).
  */
 import { z } from 'zod';
-import { AnyModelNameSchema } from './model-params.schema.js';
+import { TrialModelNameSchema } from './trial-model-name.schema.js';
 
 /** Ids are lowercase alphanumerics and '-', never ':' (BullMQ job ids and Redis key segments). */
 export const SweepIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}$/, 'a sweep id looks like s-<letters and digits>');
@@ -51,7 +51,8 @@ export const TrialRecordSchema = z.object({
   sweepId: SweepIdSchema,
   index: z.number().int(),
   name: z.string(),
-  model: AnyModelNameSchema,
+  /** A built-in model, or `program` for a trial of the user's program (issue 14). */
+  model: TrialModelNameSchema,
   /** Which search-space entry (or explicit trial) of its segment the trial came from. */
   entry: z.number().int(),
   status: TrialStatusSchema,

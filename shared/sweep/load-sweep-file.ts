@@ -14,7 +14,8 @@ import type { DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
 import { assertTrialLimit } from '../search/expand-trials.js';
 import { sha256OfFile } from './dataset-cache.js';
-import { MAX_SWEEP_FILE_BYTES, parseResolvedSweepSpec, parseSweepFileText, specError, type Locator } from './parse-sweep-file.js';
+import { MAX_SWEEP_FILE_BYTES, parseProgramSweepSpec, parseResolvedSweepSpec, parseSweepFileText, readSweepDocument, specError, type Locator } from './parse-sweep-file.js';
+import { isProgramSweepDocument, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
 import { checkSweepData, type SweepDataCheck } from './sweep-data.js';
 
 /** Largest data file a sweep file may reference (the server's own upload limit applies as well). */
@@ -51,12 +52,36 @@ const ROLES: readonly DatasetFileRole[] = ['csv', 'train', 'test'];
  *   file; located in it), `LIMIT_EXCEEDED` (a file too large).
  */
 export async function loadSweepFile(path: string, options: { maxTrials?: number } = {}): Promise<LoadedSweepFile> {
+  return loadBuiltinSweep(path, await readSweepFileText(path), options);
+}
+
+/** A sweep file of either kind: built-in models on data, or a program sweep (issue 14). */
+export type LoadedAnySweepFile = ({ kind: 'builtin' } & LoadedSweepFile) | { kind: 'program'; spec: ProgramSweepSpec };
+
+/**
+ * Reads a sweep file of either kind. A program sweep's working directory becomes the sweep file's
+ * folder when `localWorkdir` is set (`sweepq run`: the workers run on this machine).
+ */
+export async function loadAnySweepFile(path: string, options: { maxTrials?: number; localWorkdir?: boolean } = {}): Promise<LoadedAnySweepFile> {
+  const text = await readSweepFileText(path);
+  const document = readSweepDocument(text, { source: path });
+  if (!isProgramSweepDocument(document.value)) return { kind: 'builtin', ...(await loadBuiltinSweep(path, text, options)) };
+  const parsed = parseProgramSweepSpec(document.value, { source: path, locate: document.locate });
+  if (options.maxTrials !== undefined) assertTrialLimit(parsed, options.maxTrials);
+  if (options.localWorkdir !== true) return { kind: 'program', spec: parsed };
+  return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, workdir: resolve(dirname(path)) } } };
+}
+
+async function readSweepFileText(path: string): Promise<string> {
   const bytes = await readBounded(path, MAX_SWEEP_FILE_BYTES, 'sweep file', (message, cause) => {
     return new InvalidInputError('INVALID_SPEC', message, { cause, location: { file: path } });
   });
-  const text = decodeUtf8(bytes, (line, column) =>
+  return decodeUtf8(bytes, (line, column) =>
     specError(path, [{ path: '', message: 'the sweep file is not UTF-8 text (save it as UTF-8)', line, column }]),
   );
+}
+
+async function loadBuiltinSweep(path: string, text: string, options: { maxTrials?: number }): Promise<LoadedSweepFile> {
   const { spec, locate } = parseSweepFileText(text, { source: path });
 
   const baseDir = dirname(path);

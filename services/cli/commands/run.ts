@@ -18,7 +18,7 @@ import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
-import { loadSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import { loadAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { createCliLogger } from '../connect.js';
@@ -58,7 +58,7 @@ class WorkerPool {
   }
 
   /** Starts `count` workers on `redisUrl`; their logs go to `<logDir>/worker-<i>.log`. */
-  start(count: number, redisUrl: string, config: Config): void {
+  start(count: number, redisUrl: string, config: Config, programs: boolean): void {
     mkdirSync(this.logDir, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -76,7 +76,7 @@ class WorkerPool {
         // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
         // The IPC channel ties each worker's life to this CLI's: if the CLI dies (kill -9, a closed
         // terminal), the channel closes and the worker stops on its own.
-        const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
+        const child = spawn(process.execPath, programs ? [WORKER_MAIN, '--programs'] : [WORKER_MAIN], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
         child.channel?.unref();
         child.once('error', () => undefined);
         this.children.push(child);
@@ -147,7 +147,8 @@ interface RunOptions {
 
 async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
   // Validate the file (and check its data) before starting anything: a typo costs no processes.
-  const loaded = await loadSweepFile(options.file, { maxTrials: config.limits.maxTrials });
+  // A program sweep runs in the sweep file's folder: these workers are on this machine.
+  const loaded = await loadAnySweepFile(options.file, { maxTrials: config.limits.maxTrials, localWorkdir: true });
 
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
@@ -180,19 +181,20 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     }
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
-    pool.start(options.workers, redisUrl, config);
+    // `sweepq run` runs the user's own program on the user's own workers (issue 14).
+    pool.start(options.workers, redisUrl, config, loaded.kind === 'program');
     // Imported only now (BullMQ and the service take ~0.3 s to load): the workers boot meanwhile.
     const { createSweepService } = await import('../../../shared/sweep/sweep-service.js');
     service = await createSweepService({ config, logger, redisUrl });
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
-    await uploadSweepFiles(service, loaded.files);
+    if (loaded.kind === 'builtin') await uploadSweepFiles(service, loaded.files);
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
     note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${options.workers} worker${options.workers === 1 ? '' : 's'}`);
     if (!options.json) {
       // What the data was read as: the first thing to check when a model does worse than expected.
       const started = await service.status(submitted.sweepId);
-      if (started.data !== null) note(`data: ${formatDataSummary(started.task, started.data)}`);
+      if (started.data !== null && started.task !== 'program') note(`data: ${formatDataSummary(started.task, started.data)}`);
     }
 
     const client = service;
@@ -224,7 +226,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
         if (error instanceof SweepqError && error.code === 'NOT_FOUND') return null;
         throw error;
       });
-      if (best !== null) {
+      // A program trial's artefact is the list of files it wrote, not a model to predict with.
+      if (best !== null && loaded.kind === 'builtin') {
         savedTo = options.out ?? path.join(config.stateDir, `best-${final.id}.json`);
         if (options.out === undefined) mkdirSync(config.stateDir, { recursive: true });
         await saveArtifact(client, final.id, best.id, savedTo);

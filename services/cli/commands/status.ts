@@ -22,7 +22,7 @@ export function renderStatus(status: SweepStatus): string {
     `elapsed   ${formatDuration(status.elapsedMs)}${status.etaMs === null || status.finishedAt !== null ? '' : `  ETA ${formatDuration(status.etaMs)}`}`,
     `objective ${status.objective.goal} ${status.objective.metric}  (${status.task})`,
   ];
-  if (status.data !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
+  if (status.data !== null && status.task !== 'program') lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');
   else {
