@@ -133,7 +133,8 @@ export class TrialProcessor {
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
     if ('kind' in facts.context) {
       // A program this worker may not run goes back to the queue untouched, for a worker that may.
-      const refusal = this.deps.programs?.refusal(facts.context) ?? 'this worker runs no programs (start workers with `sweepq worker --programs`)';
+      const programs = this.deps.programs ?? null;
+      const refusal = programs === null ? 'this worker runs no programs (start workers with `sweepq worker --programs`)' : programs.refusal(facts.context);
       if (refusal !== null) {
         log.warn({ reason: refusal }, 'program trial handed back');
         if (lockToken) await job.moveToDelayed(Date.now() + PROGRAM_REFUSED_DELAY_MS, lockToken);

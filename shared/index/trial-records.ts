@@ -103,5 +103,13 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     startedAt: numberOrNull(hash.startedAt),
     finishedAt: numberOrNull(hash.finishedAt),
     error: hash.error ? hash.error : null,
+    ...programDetailOf(hash.detail),
   });
+}
+
+/** The `program` part of a trial's commit detail (program trials, issue 14), when present. */
+function programDetailOf(detail: string | undefined): { program?: unknown } {
+  if (detail === undefined || !detail.includes('"program"')) return {};
+  const parsed = parseJsonOrNull(detail) as { program?: unknown } | null;
+  return parsed?.program === undefined ? {} : { program: parsed.program };
 }

@@ -42,7 +42,12 @@ const ArgumentSchema = z
 /** `program:` — what one trial runs. */
 export const ProgramBlockSchema = strict({
   /** The executable and its arguments, one list item each: never a shell line (no quoting, no globbing). */
-  command: z.array(ArgumentSchema).min(1).max(MAX_ARGUMENTS),
+  command: z
+    .array(ArgumentSchema, {
+      error: (issue) => (issue.code === 'invalid_type' ? `command must be a list of arguments, got ${describeValue(issue.input)} (write [python3, train.py, --lr, "\${params.lr}"]; it is never run by a shell)` : undefined),
+    })
+    .min(1)
+    .max(MAX_ARGUMENTS),
   /** Extra environment of the program (its environment is otherwise clean: no credentials). */
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name is letters, digits and _ (not starting with a digit)'), z.string().max(MAX_ENV_VALUE_LENGTH)).optional(),
   /** Wall-clock limit of one trial in seconds (overrides limits.timeout_s). */
@@ -74,8 +79,12 @@ export type ProgramBlock = z.output<typeof ProgramBlockSchema>;
 /** Params of a program trial: any name, JSON scalars. */
 const ProgramParamsSchema = z.record(z.string().regex(PARAM_NAME_PATTERN, 'a param name is letters, digits, _ . - (starting with a letter or _), at most 100 characters'), z.unknown());
 
+/** `model: program` is what a parsed spec holds (a parsed spec parses again to itself); files leave it out. */
+const ProgramModelSchema = z.literal(PROGRAM_MODEL, { error: 'a program sweep names no model (remove model:; the program is the model)' }).optional();
+
 const ProgramTrialSchema = strict({
   name: TrialNameSchema.optional(),
+  model: ProgramModelSchema,
   params: ProgramParamsSchema.prefault({}),
 })
   .superRefine((trial, ctx) => {
@@ -91,7 +100,7 @@ const ProgramSearchSchema = strict({
   method: z.enum(['grid', 'random']),
   max_trials: z.number().int().min(1).max(MAX_TRIALS_HARD_LIMIT).optional(),
   seed: SeedSchema.optional(),
-  space: z.array(strict({ params: ProgramParamsSchema })).min(1).max(MAX_SPACE_ENTRIES),
+  space: z.array(strict({ model: ProgramModelSchema, params: ProgramParamsSchema })).min(1).max(MAX_SPACE_ENTRIES),
 }).transform((search, ctx) => {
   const space: SearchSpaceEntry[] = [];
   let ok = true;

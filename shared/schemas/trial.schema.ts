@@ -71,5 +71,20 @@ export const TrialRecordSchema = z.object({
   startedAt: z.number().nullable(),
   finishedAt: z.number().nullable(),
   error: z.string().nullable(),
+  /**
+   * A program trial's run (issue 14): each reported metric's history as `[step, value]` pairs
+   * (bounded), the tails of its stdout and stderr, its exit code and how many files it stored.
+   */
+  program: z
+    .object({
+      history: z.record(z.string(), z.array(z.tuple([z.number(), z.number().nullable()]))),
+      stdout: z.string(),
+      stderr: z.string(),
+      exitCode: z.number().nullable(),
+      files: z.number().int(),
+      invalidReports: z.number().int(),
+      firstInvalidReport: z.string().nullable(),
+    })
+    .optional(),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;

@@ -67,6 +67,10 @@ export async function loadAnySweepFile(path: string, options: { maxTrials?: numb
   const document = readSweepDocument(text, { source: path });
   if (!isProgramSweepDocument(document.value)) return { kind: 'builtin', ...(await loadBuiltinSweep(path, text, options)) };
   const parsed = parseProgramSweepSpec(document.value, { source: path, locate: document.locate });
+  if (parsed.program.workdir !== undefined) {
+    const position = document.locate(['program', 'workdir']);
+    throw specError(path, [{ path: 'program.workdir', message: 'workdir is set by `sweepq run` (the sweep file\'s folder); remove it from the sweep file', ...(position === undefined ? {} : { line: position.line, column: position.column }) }]);
+  }
   if (options.maxTrials !== undefined) assertTrialLimit(parsed, options.maxTrials);
   if (options.localWorkdir !== true) return { kind: 'program', spec: parsed };
   return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, workdir: resolve(dirname(path)) } } };
