@@ -74,7 +74,6 @@ export const ProgramBlockSchema = strict({
     ctx.addIssue({ code: 'custom', path: ['workdir'], message: 'workdir is set by `sweepq run` (an absolute path); remove it from the sweep file' });
   }
 });
-export type ProgramBlock = z.output<typeof ProgramBlockSchema>;
 
 /** Params of a program trial: any name, JSON scalars. */
 const ProgramParamsSchema = z.record(z.string().regex(PARAM_NAME_PATTERN, 'a param name is letters, digits, _ . - (starting with a letter or _), at most 100 characters'), z.unknown());
