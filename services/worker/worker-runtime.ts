@@ -17,6 +17,7 @@ import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { TrainingSlot } from './training-slot.js';
 import { TrialProcessor } from './trial.processor.js';
 import { ProgramRunner, type ProgramPolicy } from './program/program-runner.js';
+import { BundleCache } from '../../shared/program/program-bundle.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
 const LOCAL_FAULT_BACKOFF_MS = 2000;
@@ -86,7 +87,10 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
     onLocalFault: (error) => pauseForLocalFault(error),
     // The one place a worker hands (an allowlisted part of) its environment to user code.
-    programs: options.programs === undefined ? null : new ProgramRunner(options.programs, store, path.join(config.stateDir, 'cache', 'program-runs'), process.env),
+    programs:
+      options.programs === undefined
+        ? null
+        : new ProgramRunner(options.programs, store, path.join(config.stateDir, 'cache', 'program-runs'), process.env, new BundleCache(store, path.join(config.stateDir, 'cache', 'bundles'))),
   });
 
   // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).

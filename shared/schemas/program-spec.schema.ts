@@ -12,6 +12,7 @@ import { MAX_METRICS_PER_TRIAL, builtinMetric } from '../metrics/metric-registry
 import { distributionAt, distributionBounds } from './distribution-range.js';
 import { DistributionParamSchema, MAX_EXPLICIT_TRIALS, MAX_SPACE_ENTRIES, MAX_TRIALS_HARD_LIMIT, ValuesParamSchema, formatCount, gridPointCount, type ParamSpec, type SearchSpaceEntry } from './search-space.schema.js';
 import { describeValue, strict } from './spec-messages.js';
+import { Sha256Schema } from './sweep-context.schema.js';
 import { ExperimentNameSchema, ParamLiteralSchema, SeedSchema, TrialNameSchema, UNPRINTABLE } from './spec-scalars.schema.js';
 import { PROGRAM_MODEL, type TrialModelName } from './trial-model-name.schema.js';
 import { GoalSchema, LimitsSpecSchema, MetricDeclarationSchema, MetricNameSchema } from './sweep-spec.schema.js';
@@ -52,8 +53,11 @@ export const ProgramBlockSchema = strict({
   env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name is letters, digits and _ (not starting with a digit)'), z.string().max(MAX_ENV_VALUE_LENGTH)).optional(),
   /** Wall-clock limit of one trial in seconds (overrides limits.timeout_s). */
   timeout_s: z.number().int().min(1).max(604_800).optional(),
-  /** A folder of code uploaded with the sweep (not supported yet: see the superRefine below). */
-  bundle: z.string().optional(),
+  /**
+   * A folder of code (relative to the sweep file), uploaded content-addressed and unpacked on the
+   * workers, where each trial runs in its own copy; `{sha256}` once uploaded (what the API accepts).
+   */
+  bundle: z.union([z.string().min(1).max(4096), z.strictObject({ sha256: Sha256Schema })], { error: 'bundle is a folder path (or {sha256: ...} of an uploaded bundle)' }).optional(),
   /**
    * Working directory of the program: set by `sweepq run` to the sweep file's folder (absolute). Not
    * for sweep files: workers elsewhere do not have the submitter's folders.
@@ -66,9 +70,6 @@ export const ProgramBlockSchema = strict({
   for (const name of names) {
     if (RESERVED_ENV.test(name)) ctx.addIssue({ code: 'custom', path: ['env', name], message: `${name} is set by sweepq or would load other code into the program; it cannot be set in program.env (remove it)` });
     if (env[name]!.includes('\0')) ctx.addIssue({ code: 'custom', path: ['env', name], message: 'an environment value cannot contain a NUL character (remove it)' });
-  }
-  if (program.bundle !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['bundle'], message: 'bundles are not supported yet (run the sweep with `sweepq run` from the code\'s folder, or install the program on the workers and name it in command)' });
   }
   if (program.workdir !== undefined && (!program.workdir.startsWith('/') || UNPRINTABLE.test(program.workdir))) {
     ctx.addIssue({ code: 'custom', path: ['workdir'], message: 'workdir is set by `sweepq run` (an absolute path); remove it from the sweep file' });
@@ -236,6 +237,8 @@ export const ProgramContextSchema = z.strictObject({
     command: z.array(z.string()).min(1),
     env: z.record(z.string(), z.string()),
     workdir: z.string().nullable(),
+    /** The uploaded bundle the program runs in (a copy per trial), or null. */
+    bundle: Sha256Schema.nullable(),
   }),
   limits: z.strictObject({ memory_mb: z.number().int().min(64), timeout_s: z.number().int().min(1) }),
 });

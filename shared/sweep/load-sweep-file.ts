@@ -16,6 +16,7 @@ import { assertTrialLimit } from '../search/expand-trials.js';
 import { sha256OfFile } from './dataset-cache.js';
 import { MAX_SWEEP_FILE_BYTES, parseProgramSweepSpec, parseResolvedSweepSpec, parseSweepFileText, readSweepDocument, specError, type Locator } from './parse-sweep-file.js';
 import { isProgramSweepDocument, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
+import { readLocalBundle, type LocalBundle } from '../program/program-bundle.js';
 import { checkSweepData, type SweepDataCheck } from './sweep-data.js';
 
 /** Largest data file a sweep file may reference (the server's own upload limit applies as well). */
@@ -56,7 +57,7 @@ export async function loadSweepFile(path: string, options: { maxTrials?: number 
 }
 
 /** A sweep file of either kind: built-in models on data, or a program sweep (issue 14). */
-export type LoadedAnySweepFile = ({ kind: 'builtin' } & LoadedSweepFile) | { kind: 'program'; spec: ProgramSweepSpec };
+export type LoadedAnySweepFile = ({ kind: 'builtin' } & LoadedSweepFile) | { kind: 'program'; spec: ProgramSweepSpec; bundle: LocalBundle | null };
 
 /**
  * Reads a sweep file of either kind. A program sweep's working directory becomes the sweep file's
@@ -72,8 +73,16 @@ export async function loadAnySweepFile(path: string, options: { maxTrials?: numb
     throw specError(path, [{ path: 'program.workdir', message: 'workdir is set by `sweepq run` (the sweep file\'s folder); remove it from the sweep file', ...(position === undefined ? {} : { line: position.line, column: position.column }) }]);
   }
   if (options.maxTrials !== undefined) assertTrialLimit(parsed, options.maxTrials);
-  if (options.localWorkdir !== true) return { kind: 'program', spec: parsed };
-  return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, workdir: resolve(dirname(path)) } } };
+  const folder = parsed.program.bundle;
+  if (typeof folder === 'string') {
+    // The program runs in (a copy of) its bundle, wherever the worker is.
+    const bundle = await readLocalBundle(resolve(dirname(path), folder)).catch((error: unknown) => {
+      throw locatedInSweepFile(error, path, document.locate);
+    });
+    return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, bundle: { sha256: bundle.sha256 } } }, bundle };
+  }
+  if (options.localWorkdir !== true) return { kind: 'program', spec: parsed, bundle: null };
+  return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, workdir: resolve(dirname(path)) } }, bundle: null };
 }
 
 async function readSweepFileText(path: string): Promise<string> {

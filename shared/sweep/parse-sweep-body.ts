@@ -42,6 +42,9 @@ export function parseSweepBody(text: string, format: SweepFileFormat, limits: Sw
     if (program.program.workdir !== undefined) {
       throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.workdir: workdir is only for \`sweepq run\` on one machine; remove it`, { location: { file: REQUEST_BODY_SOURCE, path: 'program.workdir' } });
     }
+    if (typeof program.program.bundle === 'string') {
+      throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.bundle: the server cannot read a folder of your machine; upload it (\`sweepq submit\` in direct mode uploads bundles) and give {sha256: ...}`, { location: { file: REQUEST_BODY_SOURCE, path: 'program.bundle' } });
+    }
     return document.value;
   }
   const spec = validateWithSchema(ResolvedSweepSpecSchema, document.value, REQUEST_BODY_SOURCE, document.locate);

@@ -30,6 +30,7 @@ import { DatasetCache, sha256OfFile } from './dataset-cache.js';
 import { parseProgramSweepSpec, parseResolvedSweepSpec } from './parse-sweep-file.js';
 import { isProgramSweepDocument, type ProgramContext } from '../schemas/program-spec.schema.js';
 import { builtinMetric } from '../metrics/metric-registry.js';
+import { bundleKey, uploadBundle, type LocalBundle } from '../program/program-bundle.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepFeeder } from './sweep-feeder.js';
@@ -180,10 +181,14 @@ export class SweepService implements SweepClient {
     if (memory > limits.trialMemoryMaxMb) {
       throw new InvalidInputError('LIMIT_EXCEEDED', `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`, { location: { path: 'limits.memory_mb' } });
     }
+    const bundle = spec.program.bundle;
+    if (typeof bundle === 'string' || (bundle !== undefined && !(await this.deps.store.exists(bundleKey(bundle.sha256))))) {
+      throw new InvalidInputError('INVALID_SPEC', 'program.bundle has not been uploaded (submit with the CLI, which uploads the folder, or upload it first)', { location: { path: 'program.bundle' } });
+    }
     const context: ProgramContext = {
       v: 1,
       kind: 'program',
-      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null },
+      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null },
       limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
     };
     const declared = [...(spec.metrics ?? [])];
@@ -210,6 +215,11 @@ export class SweepService implements SweepClient {
     }
     this.logger.info({ sweepId, name: spec.name, total }, 'program sweep submitted');
     return { sweepId, name: spec.name, total };
+  }
+
+  /** Stores a program bundle read by the CLI (content-addressed: unchanged files are not uploaded again). */
+  uploadBundle(bundle: LocalBundle): Promise<void> {
+    return uploadBundle(this.deps.store, bundle);
   }
 
   async extend(sweepId: string, input: unknown): Promise<SubmitResult> {

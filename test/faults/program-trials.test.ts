@@ -6,7 +6,8 @@
  * kill -9 of the worker running the program.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { readLocalBundle } from '../../shared/program/program-bundle.js';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +18,8 @@ import { allTrials, assertCompletedExactlyOnce, pidAlive, waitFor, type WorkerPr
 import { FaultCluster } from './fault-cluster.js';
 
 const LOCK_MS = 2000;
+/** Time limit of the failure sweep: the quick failures must end before it even on a loaded machine. */
+const TIME_LIMIT_S = 5;
 
 /** The swept program: its behaviour is the trial's `mode` param. */
 const PROGRAM = String.raw`
@@ -146,14 +149,14 @@ describe('program trials (real processes)', () => {
 
   it('ends exit 1, garbage output, a time limit and a forked child ignoring SIGTERM as clear failed trials, leaving nothing running', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
-    const submitted = await cluster.service.submit(sweep('failures', [{ mode: 'exit1' }, { mode: 'garbage' }, { mode: 'sleep' }, { mode: 'fork' }], 2));
+    const submitted = await cluster.service.submit(sweep('failures', [{ mode: 'exit1' }, { mode: 'garbage' }, { mode: 'sleep' }, { mode: 'fork' }], TIME_LIMIT_S));
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 4, cancelled: 0, pruned: 0, quarantined: 0 });
     const [exit1, garbage, sleeping, forking] = await allTrials(cluster.index, submitted.sweepId, 4);
     assert.match(exit1!.error!, /^PROGRAM_FAILED: the program exited with code 1; last stderr lines:\n.*ValueError: bad lr/);
     assert.match(garbage!.error!, /^PROGRAM_FAILED: the program exited 0 without reporting the objective val_loss .*1 line looked like reports but were not \("value" of val_loss must be a finite number or null/);
-    assert.match(sleeping!.error!, /^LIMIT_EXCEEDED: the program ran longer than its time limit of 2 s/);
-    assert.match(forking!.error!, /^LIMIT_EXCEEDED: the program ran longer than its time limit of 2 s/);
+    assert.match(sleeping!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
+    assert.match(forking!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
     assert.ok((await notedPids(submitted.sweepId)).some((p) => p.role === 'child'), 'the forked child ran');
     await assertNothingRunning(submitted.sweepId);
   });
@@ -171,6 +174,21 @@ describe('program trials (real processes)', () => {
     assert.ok(stoppedMs < 2000, `cancel took ${stoppedMs} ms`);
     // The sweep reads as cancelled at once; its running trials become cancelled as their workers stop them.
     await waitFor('both trials cancelled', async () => (await cluster.service.status(submitted.sweepId)).counts.cancelled === 2, 10_000);
+  });
+
+  it('runs a bundle: the code folder uploaded once by content, each trial in its own copy on the worker', async (t) => {
+    if (python === null) return t.skip(projectPython().reason ?? 'no python');
+    const code = path.join(dir, 'bundle');
+    await mkdir(code);
+    await writeFile(path.join(code, 'prog.py'), PROGRAM);
+    const bundle = await readLocalBundle(code);
+    await cluster.service.uploadBundle(bundle);
+    const spec = sweep('bundle', [{ mode: 'slow', seconds: 0 }, { mode: 'slow', seconds: 0.1 }]);
+    const { workdir: _inTheBundle, ...program } = spec.program as Record<string, unknown>;
+    const submitted = await cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: bundle.sha256 } } });
+    const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.equal(status.counts.completed, 2, JSON.stringify(status.counts));
+    await assert.rejects(cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: 'a'.repeat(64) } } }), /program\.bundle has not been uploaded/);
   });
 
   it('kill -9 of a worker mid-program: the orphaned program is gone and the trial re-runs on the other worker, once', async (t) => {

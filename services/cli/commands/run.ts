@@ -185,9 +185,11 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     pool.start(options.workers, redisUrl, config, loaded.kind === 'program');
     // Imported only now (BullMQ and the service take ~0.3 s to load): the workers boot meanwhile.
     const { createSweepService } = await import('../../../shared/sweep/sweep-service.js');
-    service = await createSweepService({ config, logger, redisUrl });
+    const local = await createSweepService({ config, logger, redisUrl });
+    service = local;
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
     if (loaded.kind === 'builtin') await uploadSweepFiles(service, loaded.files);
+    else if (loaded.bundle !== null) await local.uploadBundle(loaded.bundle);
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
     note(`sweep ${submitted.sweepId} (${submitted.name}): ${submitted.total} trials on ${options.workers} worker${options.workers === 1 ? '' : 's'}`);

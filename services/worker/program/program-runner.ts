@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { ProgramContext } from '../../../shared/schemas/program-spec.schema.js';
 import type { ObjectStore } from '../../../shared/store/object-store.js';
+import type { BundleCache } from '../../../shared/program/program-bundle.js';
 import { ProgramTrial, type ProgramTrialInput } from './program-trial.js';
 
 export interface ProgramPolicy {
@@ -19,6 +20,7 @@ export class ProgramRunner {
     private readonly store: ObjectStore,
     private readonly runsDir: string,
     private readonly inheritedEnv: Readonly<Record<string, string | undefined>>,
+    private readonly bundles: BundleCache,
   ) {}
 
   /** Why this worker may not run the sweep's program, or null when it may. */
@@ -29,7 +31,7 @@ export class ProgramRunner {
     return `${executable} is not among this worker's allowed programs (${[...this.policy.allow].join(', ')})`;
   }
 
-  trial(input: Omit<ProgramTrialInput, 'runsDir' | 'inheritedEnv'>): ProgramTrial {
-    return new ProgramTrial({ ...input, runsDir: this.runsDir, inheritedEnv: this.inheritedEnv }, this.store);
+  trial(input: Omit<ProgramTrialInput, 'runsDir' | 'inheritedEnv' | 'bundles'>): ProgramTrial {
+    return new ProgramTrial({ ...input, runsDir: this.runsDir, inheritedEnv: this.inheritedEnv, bundles: this.bundles }, this.store);
   }
 }

@@ -14,6 +14,7 @@ import { MAX_METRICS_PER_TRIAL } from '../../../shared/metrics/metric-registry.j
 import type { ProgramContext } from '../../../shared/schemas/program-spec.schema.js';
 import { artifactKey } from '../../../shared/schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../../../shared/store/object-store.js';
+import type { BundleCache } from '../../../shared/program/program-bundle.js';
 import { MetricHistory } from './metric-history.js';
 import { parseReportLine } from './metric-report.js';
 import { programEnvironment } from './program-env.js';
@@ -41,6 +42,8 @@ export interface ProgramTrialInput {
   runsDir: string;
   /** The worker's environment, of which the program inherits only the basics (program-env.ts). */
   inheritedEnv: Readonly<Record<string, string | undefined>>;
+  /** This machine's unpacked bundles. */
+  bundles: BundleCache;
 }
 
 export interface ProgramTrialResult {
@@ -108,11 +111,17 @@ export class ProgramTrial {
         }
         history.add(parsed.report.value, parsed.report.step);
       };
+      // A bundle runs in a copy of its own per attempt: programs may write next to their code.
+      let cwd = input.context.program.workdir ?? runDir;
+      if (input.context.program.bundle !== null) {
+        cwd = path.join(runDir, 'code');
+        await input.bundles.copyTo(input.context.program.bundle, cwd);
+      }
       if (this.stopped !== null) throw new SweepqError('CANCELLED', 'trial stopped before its program started');
       const started = Date.now();
       this.process = new ProgramProcess({
         command,
-        cwd: input.context.program.workdir ?? runDir,
+        cwd,
         env: programEnvironment(input.inheritedEnv, input.context.program.env, {
           sweepId: input.sweepId,
           trialId: input.trialId,
