@@ -239,6 +239,11 @@ export const ProgramContextSchema = z.strictObject({
     workdir: z.string().nullable(),
     /** The uploaded bundle the program runs in (a copy per trial), or null. */
     bundle: Sha256Schema.nullable(),
+    /**
+     * Address-space limit of the program in MB (RLIMIT_AS), only when the sweep sets limits.memory_mb:
+     * some runtimes (CUDA, JAX) reserve far more address space than they use, so none is imposed by default.
+     */
+    memory_mb: z.number().int().min(64).nullable(),
   }),
   limits: z.strictObject({ memory_mb: z.number().int().min(64), timeout_s: z.number().int().min(1) }),
 });

@@ -188,7 +188,7 @@ export class SweepService implements SweepClient {
     const context: ProgramContext = {
       v: 1,
       kind: 'program',
-      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null },
+      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null, memory_mb: spec.limits?.memory_mb ?? null },
       limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
     };
     const declared = [...(spec.metrics ?? [])];

@@ -68,6 +68,8 @@ elif mode == "fork":
         time.sleep(600)
         os._exit(0)
     time.sleep(600)
+elif mode == "memory":
+    hog = bytearray(1024 * 1024 * 1024)
 elif mode == "slow":
     time.sleep(params["seconds"])
     sweepq_report.report("val_loss", 1.0)
@@ -159,6 +161,15 @@ describe('program trials (real processes)', () => {
     assert.match(forking!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
     assert.ok((await notedPids(submitted.sweepId)).some((p) => p.role === 'child'), 'the forked child ran');
     await assertNothingRunning(submitted.sweepId);
+  });
+
+  it('holds a program to limits.memory_mb: an allocation past it fails the trial, saying so', async (t) => {
+    if (python === null) return t.skip(projectPython().reason ?? 'no python');
+    const submitted = await cluster.service.submit({ ...sweep('memory', [{ mode: 'memory' }]), limits: { memory_mb: 256 } });
+    const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.equal(status.counts.failed, 1, JSON.stringify(status.counts));
+    const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
+    assert.match(trial!.error!, /^PROGRAM_FAILED: the program exited with code 1 \(it ran out of its memory limit of 256 MB: raise limits.memory_mb\); last stderr lines:[^]*MemoryError/);
   });
 
   it('cancel stops running programs, their whole trees, within 2 s', async (t) => {

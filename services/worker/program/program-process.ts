@@ -25,6 +25,8 @@ export interface ProgramLaunch {
   cwd: string;
   env: Readonly<Record<string, string>>;
   timeoutMs: number;
+  /** Address-space limit of the program in MB, or null for none. */
+  memoryMb: number | null;
   /** Every complete stdout line, in order. */
   onStdoutLine(line: string): void;
 }
@@ -58,7 +60,7 @@ export class ProgramProcess {
   constructor(launch: ProgramLaunch) {
     const stdout = new OutputTail(TAIL_LINES, TAIL_LINE_LENGTH);
     const stderr = new OutputTail(TAIL_LINES, TAIL_LINE_LENGTH);
-    const spec = JSON.stringify({ command: launch.command, cwd: launch.cwd, pdeathsig: setprivAvailable() });
+    const spec = JSON.stringify({ command: launch.command, cwd: launch.cwd, pdeathsig: setprivAvailable(), addressSpaceBytes: launch.memoryMb === null ? null : launch.memoryMb * 1024 * 1024 });
     this.supervisor = spawn(process.execPath, [SUPERVISOR_FILE, spec], { env: { ...launch.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const supervisor = this.supervisor;
     if (supervisor.pid !== undefined) {

@@ -6,7 +6,7 @@
  * closes and the supervisor kills the group before it exits. The program's stdout and stderr are the
  * worker's pipes, inherited: the supervisor never copies output.
  *
- * argv[2]: JSON `{command: string[], cwd: string, pdeathsig: boolean}`; the environment is the program's.
+ * argv[2]: JSON `{command, cwd, pdeathsig, addressSpaceBytes}` (see Launch); the environment is the program's.
  * Messages out: `{spawned: pid}`, `{failed: message}`, `{exit: {code, signal}}`; in: `{signal: 'SIGTERM' | 'SIGKILL'}`.
  */
 import { spawn } from 'node:child_process';
@@ -16,10 +16,16 @@ interface Launch {
   cwd: string;
   /** Wrap the program in `setpriv --pdeathsig KILL`: it dies with this supervisor, however it dies. */
   pdeathsig: boolean;
+  /** RLIMIT_AS of the program in bytes (util-linux `prlimit`), or null for none. */
+  addressSpaceBytes: number | null;
 }
 
 const launch = JSON.parse(process.argv[2] ?? '{}') as Launch;
-const [file, ...args] = launch.pdeathsig ? ['setpriv', '--pdeathsig', 'KILL', '--', ...launch.command] : launch.command;
+// Each wrapper execs the next, so the group leader's pid ends up the program's.
+let argv = launch.command;
+if (launch.addressSpaceBytes !== null) argv = ['prlimit', `--as=${launch.addressSpaceBytes}`, '--', ...argv];
+if (launch.pdeathsig) argv = ['setpriv', '--pdeathsig', 'KILL', '--', ...argv];
+const [file, ...args] = argv;
 let groupId: number | undefined;
 
 function killGroup(signal: NodeJS.Signals): void {

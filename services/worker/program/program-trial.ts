@@ -130,6 +130,7 @@ export class ProgramTrial {
           artifactDir,
         }),
         timeoutMs: input.context.limits.timeout_s * 1000,
+        memoryMb: input.context.program.memory_mb,
         onStdoutLine,
       });
       const exit = await this.process.done;
@@ -174,7 +175,9 @@ export class ProgramTrial {
     if (exit.signal !== null) {
       throw new SweepqError('TRAINING_CRASHED', `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}${tailOf('stderr', detail.stderr)}`);
     }
-    if (exit.code !== 0) throw new SweepqError('PROGRAM_FAILED', `the program exited with code ${exit.code}${tailOf('stderr', detail.stderr)}`);
+    const memory = this.input.context.program.memory_mb;
+    const hint = memory !== null && /MemoryError|out of memory|Cannot allocate memory|bad_alloc/i.test(detail.stderr) ? ` (it ran out of its memory limit of ${memory} MB: raise limits.memory_mb)` : '';
+    if (exit.code !== 0) throw new SweepqError('PROGRAM_FAILED', `the program exited with code ${exit.code}${hint}${tailOf('stderr', detail.stderr)}`);
   }
 
   /**
