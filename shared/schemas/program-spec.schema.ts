@@ -238,12 +238,12 @@ export const ProgramContextSchema = z.strictObject({
     env: z.record(z.string(), z.string()),
     workdir: z.string().nullable(),
     /** The uploaded bundle the program runs in (a copy per trial), or null. */
-    bundle: Sha256Schema.nullable(),
+    bundle: Sha256Schema.nullable().default(null),
     /**
      * Address-space limit of the program in MB (RLIMIT_AS), only when the sweep sets limits.memory_mb:
      * some runtimes (CUDA, JAX) reserve far more address space than they use, so none is imposed by default.
      */
-    memory_mb: z.number().int().min(64).nullable(),
+    memory_mb: z.number().int().min(64).nullable().default(null),
   }),
   limits: z.strictObject({ memory_mb: z.number().int().min(64), timeout_s: z.number().int().min(1) }),
 });
