@@ -78,6 +78,13 @@ const COMMANDS: CommandDeclaration[] = [
     load: async () => (await import('./commands/best.js')).bestCommand,
   },
   {
+    name: 'report',
+    args: ['<metric>', '<value>'],
+    summary: "report a metric value of the program trial this runs in (to its worker, over a local socket)",
+    options: [['--step <n>', 'step of an intermediate value (epoch, iteration)']],
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
     name: 'predict',
     args: ['<model>', '<data>'],
     summary: 'predict with a saved model (needs no Redis)',

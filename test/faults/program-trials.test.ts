@@ -14,7 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { createObjectStore } from '../../shared/store/index.js';
 import { projectPython } from '../export/project-python.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
-import { allTrials, assertCompletedExactlyOnce, pidAlive, waitFor, type WorkerProcess } from './fault-harness.js';
+import { allTrials, assertCompletedExactlyOnce, CLI_BIN, pidAlive, waitFor, type WorkerProcess } from './fault-harness.js';
+import { runCli } from '../support/processes.js';
 import { FaultCluster } from './fault-cluster.js';
 
 const LOCK_MS = 2000;
@@ -68,6 +69,10 @@ elif mode == "fork":
         time.sleep(600)
         os._exit(0)
     time.sleep(600)
+elif mode == "cli":
+    import subprocess
+    for step, value in enumerate([0.5, 0.25]):
+        subprocess.run([os.environ["NODE_BIN"], os.environ["CLI_JS"], "report", "val_loss", str(value), "--step", str(step)], check=True)
 elif mode == "memory":
     hog = bytearray(1024 * 1024 * 1024)
 elif mode == "slow":
@@ -161,6 +166,20 @@ describe('program trials (real processes)', () => {
     assert.match(forking!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
     assert.ok((await notedPids(submitted.sweepId)).some((p) => p.role === 'child'), 'the forked child ran');
     await assertNothingRunning(submitted.sweepId);
+  });
+
+  it('takes reports from `sweepq report` over the trial socket, and refuses one after the attempt ended', async (t) => {
+    if (python === null) return t.skip(projectPython().reason ?? 'no python');
+    const spec = sweep('cli', [{ mode: 'cli' }]);
+    const program = spec.program as { env: Record<string, string> };
+    const submitted = await cluster.service.submit({ ...spec, program: { ...program, env: { ...program.env, NODE_BIN: process.execPath, CLI_JS: CLI_BIN } } });
+    const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.equal(status.counts.completed, 1, JSON.stringify(status.counts));
+    const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
+    assert.deepEqual(trial!.program?.history.val_loss, [[0, 0.5], [1, 0.25]]);
+    const late = await runCli(['report', 'val_loss', '0.1'], { SWEEPQ_REPORT_SOCKET: path.join(dir, 'gone.sock') });
+    assert.equal(late.code, 1, late.stderr);
+    assert.match(late.stderr, /the attempt has ended/);
   });
 
   it('holds a program to limits.memory_mb: an allocation past it fails the trial, saying so', async (t) => {

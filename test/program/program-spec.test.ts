@@ -105,7 +105,7 @@ describe('OutputTail', () => {
 describe('programEnvironment', () => {
   it('passes the basics, the sweep env and the trial variables, and no credentials', () => {
     const worker = { PATH: '/usr/bin', HOME: '/root', REDIS_URL: 'redis://:pw@host', S3_SECRET_KEY: 's', SWEEPQ_API_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 'a', LANG: 'C.UTF-8' };
-    const env = programEnvironment(worker, { OMP_NUM_THREADS: '1' }, { sweepId: 's-abcdef', trialId: 's-abcdef-t3', params: { lr: 0.1 }, seed: 7, artifactDir: '/tmp/a' });
+    const env = programEnvironment(worker, { OMP_NUM_THREADS: '1' }, { sweepId: 's-abcdef', trialId: 's-abcdef-t3', params: { lr: 0.1 }, seed: 7, artifactDir: '/tmp/a', reportSocket: '/tmp/r.sock' });
     assert.equal(env.PATH, '/usr/bin');
     assert.equal(env.OMP_NUM_THREADS, '1');
     assert.equal(env.SWEEPQ_PARAMS, '{"lr":0.1}');

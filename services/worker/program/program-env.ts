@@ -17,6 +17,8 @@ export interface TrialVariables {
   params: Readonly<Record<string, unknown>>;
   seed: number;
   artifactDir: string;
+  /** Where `sweepq report` reaches this attempt's worker. */
+  reportSocket: string;
 }
 
 /**
@@ -35,5 +37,6 @@ export function programEnvironment(inherited: Readonly<Record<string, string | u
   env.SWEEPQ_PARAMS = JSON.stringify(trial.params);
   env.SWEEPQ_SEED = String(trial.seed);
   env.SWEEPQ_ARTIFACT_DIR = trial.artifactDir;
+  env.SWEEPQ_REPORT_SOCKET = trial.reportSocket;
   return env;
 }

@@ -7,7 +7,10 @@
  * objective, not startable) are PROGRAM_FAILED and never retried; a time limit is LIMIT_EXCEEDED; a
  * program killed by a signal sweepq did not send (the OOM killer) is TRAINING_CRASHED.
  */
+import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { SweepqError } from '../../../shared/errors/index.js';
 import { MAX_METRICS_PER_TRIAL } from '../../../shared/metrics/metric-registry.js';
@@ -20,6 +23,7 @@ import { parseReportLine } from './metric-report.js';
 import { programEnvironment } from './program-env.js';
 import { ProgramProcess, type ProgramExit } from './program-process.js';
 import { renderCommand } from './render-command.js';
+import { OutputTail } from './output-tail.js';
 
 /** Points kept per metric history. */
 const HISTORY_POINTS = 500;
@@ -87,6 +91,8 @@ export class ProgramTrial {
     const runDir = path.join(input.runsDir, `${input.trialId}-${input.token.slice(0, 8)}`);
     const artifactDir = path.join(runDir, 'artifacts');
     await mkdir(artifactDir, { recursive: true });
+    let server: Server | null = null;
+    const connections = new Set<Socket>();
     try {
       const histories = new Map<string, MetricHistory>();
       let invalidReports = 0;
@@ -118,6 +124,18 @@ export class ProgramTrial {
         await input.bundles.copyTo(input.context.program.bundle, cwd);
       }
       if (this.stopped !== null) throw new SweepqError('CANCELLED', 'trial stopped before its program started');
+      // `sweepq report` reaches this attempt over a socket that lives exactly as long as the attempt.
+      const reportSocket = path.join(os.tmpdir(), `sweepq-report-${randomBytes(8).toString('hex')}.sock`);
+      server = createServer((connection) => {
+        connections.add(connection);
+        connection.once('close', () => connections.delete(connection));
+        const lines = new OutputTail(1, 4096);
+        connection.setEncoding('utf8').on('data', (chunk: string) => lines.write(chunk, onStdoutLine));
+        connection.on('end', () => lines.end(onStdoutLine));
+        connection.on('error', () => undefined);
+      });
+      const listening = server;
+      await new Promise<void>((resolve, reject) => listening.listen(reportSocket, resolve).once('error', reject));
       const started = Date.now();
       this.process = new ProgramProcess({
         command,
@@ -128,6 +146,7 @@ export class ProgramTrial {
           params: input.params,
           seed: input.seed,
           artifactDir,
+          reportSocket,
         }),
         timeoutMs: input.context.limits.timeout_s * 1000,
         memoryMb: input.context.program.memory_mb,
@@ -135,6 +154,10 @@ export class ProgramTrial {
       });
       const exit = await this.process.done;
       const runMs = Date.now() - started;
+      // From here on a report is too late: it is refused, not recorded.
+      for (const connection of connections) connection.destroy();
+      await closeServer(listening);
+      server = null;
       const detail: ProgramRunDetail = {
         history: Object.fromEntries([...histories].map(([name, h]) => [name, h.toJSON()])),
         stdout: exit.stdoutTail,
@@ -159,6 +182,8 @@ export class ProgramTrial {
       detail.files = await this.uploadArtifacts(artifactDir, key);
       return { metrics, detail: { program: detail }, artifact: key, timings: { runMs, storeMs: Date.now() - storeStarted } };
     } finally {
+      for (const connection of connections) connection.destroy();
+      if (server !== null) await closeServer(server);
       await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
@@ -213,6 +238,11 @@ export class ProgramTrial {
     await this.store.put(key, JSON.stringify(manifest), { contentType: 'application/json' });
     return files.length;
   }
+}
+
+/** Stops taking reports: closes the socket (Node removes its file); open connections are destroyed first. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 function tailOf(stream: 'stdout' | 'stderr', text: string): string {
