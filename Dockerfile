@@ -23,6 +23,8 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/shared ./dist/shared
 COPY --from=build /app/dist/services ./dist/services
 COPY bin ./bin
+# sweepq_report.py: put on PYTHONPATH of program trials (issue 14).
+COPY python ./python
 # State folder (dataset cache; embedded redis if REDIS_URL is unset) owned by the unprivileged `node` user.
 RUN mkdir -p /var/lib/sweepq && chown node:node /var/lib/sweepq
 USER node

@@ -86,6 +86,13 @@ const COMMANDS: CommandDeclaration[] = [
     load: async () => (await import('./commands/best.js')).bestCommand,
   },
   {
+    name: 'report',
+    args: ['<metric>', '<value>'],
+    summary: "report a metric value of the program trial this runs in (to its worker, over a local socket)",
+    options: [['--step <n>', 'step of an intermediate value (epoch, iteration)']],
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
     name: 'predict',
     args: ['<model>', '<data>'],
     summary: 'predict with a saved model (needs no Redis)',
@@ -162,7 +169,11 @@ const COMMANDS: CommandDeclaration[] = [
     args: [],
     summary: 'run a worker in this process (on REDIS_URL, or the local state folder)',
     description: 'Trains trials from the queue until SIGTERM or Ctrl-C, then lets running trials finish (up to SWEEPQ_SHUTDOWN_GRACE_MS) and hands the rest back to the queue.',
-    options: [['--concurrency <n>', 'trials trained at once (default WORKER_CONCURRENCY, 1..256)']],
+    options: [
+      ['--concurrency <n>', 'trials trained at once (default WORKER_CONCURRENCY, 1..256)'],
+      ['--programs', "also run program trials (sweeps of users' own training code, run as this worker's user)"],
+      ['--allow-programs <names>', 'run program trials only of these executables, comma-separated (e.g. python3,Rscript)'],
+    ],
     load: async () => (await import('./commands/worker.js')).workerCommand,
   },
 ];

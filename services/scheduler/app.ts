@@ -160,6 +160,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       readCacheMs: config.api.readCacheMs,
       readCacheMaxBytes: config.api.readCacheMaxBytes,
       parser,
+      authorizeProgram: (request) => auth.authorize(request, { role: 'program' }),
     });
     if (options.telemetry !== undefined) registerMetricsRoutes(instance, options.telemetry);
   });

@@ -7,7 +7,8 @@
 import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { InvalidInputError } from '../../shared/errors/index.js';
+import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
+import { isProgramSweepDocument } from '../../shared/schemas/program-spec.schema.js';
 import {
   ApiErrorBodySchema,
   BestQuerySchema,
@@ -47,6 +48,11 @@ export interface SweepRoutesOptions {
   readCacheMaxBytes: number;
   /** Parses sweep bodies off the event loop (the caller owns and closes it). */
   parser: SweepParsePool;
+  /**
+   * Decides whether a request may submit a program sweep (the `program` role, issue 14): undefined
+   * when it may, else the error to answer. Absent: nobody may.
+   */
+  authorizeProgram?: (request: FastifyRequest) => SweepqError | undefined;
 }
 
 /** Content types accepted for sweep specs. */
@@ -169,7 +175,13 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     { bodyLimit: options.sweepBodyLimitBytes, config: { role: 'write' }, schema: { summary: 'submit a sweep', tags: ['sweeps'], body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } } },
     async (request, reply) => {
       requireContentType(request, SWEEP_CONTENT_TYPES);
-      const result = await service.submit(await specFrom(request, options.parser));
+      const spec = await specFrom(request, options.parser);
+      // Running a program on the workers is more than writing: it needs the program role.
+      if (isProgramSweepDocument(spec)) {
+        const denied = options.authorizeProgram === undefined ? new SweepqError('FORBIDDEN', 'this server accepts no program sweeps') : options.authorizeProgram(request);
+        if (denied !== undefined) throw denied;
+      }
+      const result = await service.submit(spec);
       cache.invalidate('GET /sweeps', 'GET /experiments');
       return reply.status(201).send(result);
     },

@@ -9,7 +9,8 @@ async function main(): Promise<void> {
   // The training processes load the learners while this one loads BullMQ (imported only now).
   const slots = warmTrainingSlots(config);
   const { runWorkerProcess } = await import('./run-worker.js');
-  await runWorkerProcess({ config, logger, slots });
+  // `--programs`: started by `sweepq run` for a sweep of the user's own program (issue 14).
+  await runWorkerProcess({ config, logger, slots, ...(process.argv.includes('--programs') ? { programs: { allow: null } } : {}) });
 }
 
 main().then(

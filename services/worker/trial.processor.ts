@@ -25,6 +25,9 @@ import { ResultCache } from '../../shared/sweep/result-cache.js';
 import { CachedTrials } from './cached-trial.js';
 import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
+import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
+import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
+import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 
 export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
@@ -36,9 +39,11 @@ interface RunningTrial {
   sweepId: string;
   /** The sweep's cancel epoch when this attempt was claimed. */
   cancelEpoch: number;
-  /** The slot while the trial trains; null once training is over (storing and committing). */
-  slot: TrainingSlot | null;
+  /** Stops the attempt's work now: its training slot's process, or its program's process tree. */
+  stop(reason: string): Promise<void>;
   abortReason: AbortReason | null;
+  /** Training is over: the attempt only stores its artefact and commits (which finds a cancel itself). */
+  pastWork: boolean;
 }
 
 export interface TrialProcessorDeps {
@@ -56,6 +61,8 @@ export interface TrialProcessorDeps {
   logger: Logger;
   /** Hash of the learner code in result-cache keys; default: computed from the compiled modules. */
   learnerCodeHash?: string;
+  /** Program trials (issue 14) this worker may run; null: none (`sweepq worker` without --programs). */
+  programs?: ProgramRunner | null;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
@@ -63,10 +70,12 @@ const CONTEXT_CACHE_SIZE = 256;
 const LOCAL_FAULT_DELAY_MS = 1000;
 /** Crashes of a trial's training process after which it is quarantined instead of retried. */
 const QUARANTINE_AFTER_CRASHES = 2;
+/** How long a program trial this worker may not run waits before the queue offers it again. */
+const PROGRAM_REFUSED_DELAY_MS = 5000;
 
 /** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
 interface SweepFacts {
-  context: SweepContext;
+  context: SweepContext | ProgramContext;
   objective: { metric: string; goal: Goal };
 }
 
@@ -116,9 +125,10 @@ export class TrialProcessor {
     for (const trial of this.running.values()) {
       if (trial.sweepId !== sweepId) continue;
       if (epoch !== undefined && epoch <= trial.cancelEpoch) continue;
-      trial.abortReason = 'cancel';
       // Past training, the commit itself finds the sweep cancelled and records the trial so.
-      if (trial.slot !== null) aborts.push(trial.slot.abort(`sweep ${sweepId} was cancelled`));
+      if (trial.pastWork) continue;
+      trial.abortReason = 'cancel';
+      aborts.push(trial.stop(`sweep ${sweepId} was cancelled`));
     }
     await Promise.all(aborts);
   }
@@ -128,9 +138,9 @@ export class TrialProcessor {
     const aborts: Array<Promise<void>> = [];
     for (const trial of this.running.values()) {
       // Past training, a trial only stores its artefact and commits: let it.
-      if (trial.slot === null) continue;
+      if (trial.pastWork) continue;
       trial.abortReason = 'shutdown';
-      aborts.push(trial.slot.abort('worker shutting down'));
+      aborts.push(trial.stop('worker shutting down'));
     }
     await Promise.all(aborts);
   }
@@ -144,7 +154,17 @@ export class TrialProcessor {
     const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id, attempt: job.attemptsMade + 1 });
 
     const facts = await this.sweepFacts(data.sweepId);
-    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?) or holds no trainable trials`);
+    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    if ('kind' in facts.context) {
+      // A program this worker may not run goes back to the queue untouched, for a worker that may.
+      const programs = this.deps.programs ?? null;
+      const refusal = programs === null ? 'this worker runs no programs (start workers with `sweepq worker --programs`)' : programs.refusal(facts.context);
+      if (refusal !== null) {
+        log.warn({ reason: refusal }, 'program trial handed back');
+        if (lockToken) await job.moveToDelayed(Date.now() + PROGRAM_REFUSED_DELAY_MS, lockToken);
+        throw new DelayedError();
+      }
+    }
 
     // The slot is taken before the claim: a job taken ahead waits here with its trial untouched, and
     // goes back to the queue unclaimed when the worker stops or stops fetching ahead.
@@ -187,13 +207,14 @@ export class TrialProcessor {
       log.info({ claim }, 'trial not claimed');
       return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
     }
+    if ('kind' in context) return this.runProgram(job, lockToken, data, facts, context, token, trial, log);
     const model = AnyModelNameSchema.safeParse(trial.model);
     if (!model.success) {
       await index.transitions.fail(data.sweepId, data.index, token, `INVALID_MODEL: unknown model "${trial.model}"`);
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, slot, abortReason: null };
+    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
@@ -239,7 +260,7 @@ export class TrialProcessor {
       }, limits, pruning?.onRung).finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       // Training is over: the next trial trains while this one stores its artefact and commits.
-      running.slot = null;
+      running.pastWork = true;
       releaseSlot();
       if (result.pruned !== undefined) {
         // Stopped by the pruner: its partial metrics and rung history are the result; no artefact.
@@ -297,6 +318,62 @@ export class TrialProcessor {
         await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics: result.metrics, folds: result.cvScores, timings: { ...result.timings, storeMs }, artifact: key });
       }
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
+      return { outcome: 'completed' };
+    } catch (error) {
+      return await this.handleFailure(job, lockToken, data, token, running, error, log);
+    } finally {
+      this.running.delete(data.trialId);
+    }
+  }
+
+  /**
+   * A program trial's attempt (issue 14), fenced and committed exactly like a built-in one: its
+   * reports live only in this attempt until the commit, which refuses a superseded token, so a late
+   * report of an attempt that lost its trial is never recorded.
+   */
+  private async runProgram(
+    job: Job<TrialJob>,
+    lockToken: string | undefined,
+    data: TrialJob,
+    facts: SweepFacts,
+    context: ProgramContext,
+    token: string,
+    trial: TrialDefinition,
+    log: Logger,
+  ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const { index } = this.deps;
+    const program = this.deps.programs!.trial({
+      sweepId: data.sweepId,
+      trialId: data.trialId,
+      token,
+      params: trial.params,
+      seed: trial.seed,
+      context,
+      objectiveMetric: facts.objective.metric,
+    });
+    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: () => program.stop(), abortReason: null, pastWork: false };
+    this.running.set(data.trialId, running);
+    const started = Date.now();
+    try {
+      // A program is long work like a training: fetching ahead stops while it runs.
+      const programEnded = this.deps.fetchAhead?.watchTraining();
+      const result = await program.run().finally(() => programEnded?.());
+      const committed = await index.transitions.commit(data.sweepId, data.index, {
+        token,
+        durationMs: Date.now() - started,
+        metrics: result.metrics,
+        folds: [],
+        timings: { fitMs: result.timings.runMs, cvMs: 0, evalMs: 0, totalMs: result.timings.runMs, storeMs: result.timings.storeMs },
+        artifact: result.artifact,
+        objective: facts.objective,
+        detail: result.detail,
+      });
+      if (committed === 'cancelled') return { outcome: 'cancelled' };
+      if (committed !== 'ok') {
+        log.warn({ committed }, 'program result not committed: this attempt was superseded');
+        return { outcome: 'fenced', detail: committed };
+      }
+      log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'program trial completed');
       return { outcome: 'completed' };
     } catch (error) {
       return await this.handleFailure(job, lockToken, data, token, running, error, log);

@@ -19,6 +19,8 @@ import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 import { TrialProcessor } from './trial.processor.js';
+import { ProgramRunner, type ProgramPolicy } from './program/program-runner.js';
+import { BundleCache } from '../../shared/program/program-bundle.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
 const LOCAL_FAULT_BACKOFF_MS = 2000;
@@ -39,6 +41,8 @@ export interface StartWorkerOptions {
   slots?: TrainingSlot[];
   /** Learner code hash of result-cache keys (default: computed from the compiled modules; tests vary it). */
   learnerCodeHash?: string;
+  /** Program trials this worker may run (issue 14); absent: none. */
+  programs?: ProgramPolicy;
 }
 
 export interface RunningWorker {
@@ -98,6 +102,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
     ...(options.learnerCodeHash === undefined ? {} : { learnerCodeHash: options.learnerCodeHash }),
     onLocalFault: (error) => pauseForLocalFault(error),
+    // The one place a worker hands (an allowlisted part of) its environment to user code.
+    programs:
+      options.programs === undefined
+        ? null
+        : new ProgramRunner(options.programs, store, path.join(config.stateDir, 'cache', 'program-runs'), process.env, new BundleCache(store, path.join(config.stateDir, 'cache', 'bundles'))),
   });
 
   // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).

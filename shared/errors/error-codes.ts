@@ -31,6 +31,8 @@ export const ERROR_CODES = {
   LOCAL_IO: { http: 503, exit: 1, retryable: true },
   /** A trial's training process died (not a limit): retried, and quarantined after repeated crashes. */
   TRAINING_CRASHED: { http: 500, exit: 1, retryable: true },
+  /** A user's program failed on its own (non-zero exit, no objective reported, not startable): the trial fails, no retry. */
+  PROGRAM_FAILED: { http: 422, exit: 1, retryable: false },
   /** The Redis data was written by a newer sweepq (see shared/index/index-version.ts). */
   INDEX_VERSION: { http: 503, exit: 1, retryable: false },
   INTERNAL: { http: 500, exit: 1, retryable: true },

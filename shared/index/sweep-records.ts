@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { SweepqError } from '../errors/index.js';
 import { MetricRegistry, type MetricRegistrySpec } from '../metrics/metric-registry.js';
 import { SweepContextSchema, type SweepContext } from '../schemas/sweep-context.schema.js';
+import { ProgramContextSchema, type ProgramContext } from '../schemas/program-spec.schema.js';
 import type { Objective, SweepState, TrialCounts } from '../schemas/sweep-status.schema.js';
 import type { IndexKeys } from './index-keys.js';
 import { assertExecOk, numberOrNull } from './redis-results.js';
@@ -41,8 +42,8 @@ export interface SweepRecord {
   /** The sweep's metrics: built-ins, cv_mean directed by cv.scoring, declared ones. */
   metrics: MetricRegistry;
   seed: number;
-  /** What every trial shares (dataset, pipeline, cv); null for an external sweep. */
-  context: SweepContext | null;
+  /** A built-in sweep's dataset, pipeline and cv, or a program sweep's command (issue 14); null for an external sweep. */
+  context: SweepContext | ProgramContext | null;
   /** User tags (`sweepq tag`, MLflow's set-tag on the parent run), including the note `mlflow.note.content`. */
   tags: Record<string, string>;
 }
@@ -54,9 +55,9 @@ export interface NewSweep {
   createdAt: number;
   metrics: MetricRegistrySpec;
   seed: number;
-  context: SweepContext;
-  /** The training table's schema as read at submit (shown by status and the dashboard). */
-  schema: SchemaReport;
+  context: SweepContext | ProgramContext;
+  /** The training table's schema as read at submit (shown by status and the dashboard); null for program sweeps. */
+  schema: SchemaReport | null;
   /** The resolved spec as submitted, kept for audit. */
   spec: unknown;
 }
@@ -294,10 +295,10 @@ function fieldsToHash(values: ReadonlyArray<string | null>): Record<string, stri
  * Parsed sweep contexts and metric registries by their JSON text. Neither changes after submit, and
  * status polls would otherwise re-validate the same JSON on every call.
  */
-const parsedCache = new Map<string, SweepContext | MetricRegistry>();
+const parsedCache = new Map<string, SweepContext | ProgramContext | MetricRegistry>();
 const PARSED_CACHE_SIZE = 2048;
 
-function cached<T extends SweepContext | MetricRegistry>(key: string, parse: () => T): T {
+function cached<T extends SweepContext | ProgramContext | MetricRegistry>(key: string, parse: () => T): T {
   const hit = parsedCache.get(key);
   if (hit !== undefined) return hit as T;
   const value = parse();
@@ -306,10 +307,12 @@ function cached<T extends SweepContext | MetricRegistry>(key: string, parse: () 
   return value;
 }
 
-function parseContext(sweepId: string | undefined, text: string | undefined): SweepContext {
+function parseContext(sweepId: string | undefined, text: string | undefined): SweepContext | ProgramContext {
   const json = text ?? 'null';
   return cached(`c${json}`, () => {
-    const context = SweepContextSchema.safeParse(JSON.parse(json));
+    const value = JSON.parse(json) as unknown;
+    const isProgram = typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'program';
+    const context = isProgram ? ProgramContextSchema.safeParse(value) : SweepContextSchema.safeParse(value);
     if (!context.success) throw new SweepqError('INTERNAL', `sweep ${sweepId} has a corrupt context record in Redis`, { cause: context.error });
     return context.data;
   });

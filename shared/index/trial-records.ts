@@ -108,6 +108,7 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     ...(Object.keys(tags).length === 0 ? {} : { tags }),
     ...pruningOf(hash.detail),
     ...cachedFromOf(hash.detail),
+    ...programDetailOf(hash.detail),
   });
 }
 
@@ -124,4 +125,11 @@ function pruningOf(detail: string | undefined): { pruning?: { reason?: string; r
   const parsed = parseJsonOrNull(detail) as { reason?: unknown; rungs?: unknown } | null;
   if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.rungs)) return {};
   return { pruning: { ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}), rungs: parsed.rungs } };
+}
+
+/** The `program` part of a trial's commit detail (program trials, issue 14), when present. */
+function programDetailOf(detail: string | undefined): { program?: unknown } {
+  if (detail === undefined || !detail.includes('"program"')) return {};
+  const parsed = parseJsonOrNull(detail) as { program?: unknown } | null;
+  return parsed?.program === undefined ? {} : { program: parsed.program };
 }

@@ -9,6 +9,7 @@ import { AnyModelNameSchema, MODEL_PARAM_SCHEMAS, modelParamSchemaFor, REGRESSOR
 import { describeValue, strict, sweepIssueMessage, unknownKeysMessage } from './spec-messages.js';
 import { PRUNER_RESOURCES, PrunerSpecSchema, StopSpecSchema, TpeSpecSchema, WarmStartSpecSchema } from './search-strategy.schema.js';
 import { ParamLiteralSchema, TrialNameSchema, SeedSchema, type ParamLiteral } from './spec-scalars.schema.js';
+import type { TrialModelName } from './trial-model-name.schema.js';
 
 /** Hard cap on trials of a sweep and on `search.max_trials` (the configured SWEEPQ_MAX_TRIALS applies too). */
 export const MAX_TRIALS_HARD_LIMIT = 10_000_000;
@@ -288,7 +289,7 @@ const SearchSpaceEntryInputSchema = strict({
 
 /** One model's part of a search space (pipeline settings are params under PIPELINE_PARAM_PREFIX). */
 export interface SearchSpaceEntry {
-  model: AnyModelName;
+  model: TrialModelName;
   params: Record<string, ParamSpec>;
 }
 

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { METRIC_NAME_PATTERN, MAX_METRICS_PER_TRIAL, builtinMetric } from '../metrics/metric-registry.js';
 import { buildDatasetSchema, LocalFileRefSchema, ResolvedFileRefSchema } from './dataset-spec.schema.js';
-import { MODEL_NAMES, MODEL_NAMES_BY_TASK } from './model-params.schema.js';
+import { MODEL_NAMES, MODEL_NAMES_BY_TASK, type AnyModelName } from './model-params.schema.js';
 import { PipelineSpecSchema } from './pipeline-spec.schema.js';
 import { applyPipelineOverride } from '../ml/preprocessing/resolve-pipeline-spec.js';
 import { METRIC_NAMES, REGRESSION_METRIC_NAMES } from '../ml/metrics/metric-names.js';
@@ -186,7 +186,8 @@ export function checkModelsForTask(spec: Pick<SweepSpec, 'trials' | 'search'>, t
     }
     for (const [key, value] of Object.entries(entry.params)) {
       if (key.startsWith(PIPELINE_PARAM_PREFIX)) continue;
-      parseSearchParam(entry.model, key, value, spec.search!.method, (path, message) => report(['search', 'space', e, 'params', key, ...path], message), task);
+      // A name of `names`, so a built-in model (program sweeps have their own schema).
+      parseSearchParam(entry.model as AnyModelName, key, value, spec.search!.method, (path, message) => report(['search', 'space', e, 'params', key, ...path], message), task);
     }
   }
 }

@@ -85,8 +85,8 @@ export const SweepStatusSchema = SweepSummarySchema.extend({
   best: TrialRecordSchema.nullable(),
   /** Live workers (heartbeat within 3 intervals), with the trials they are training. */
   workers: z.array(WorkerInfoSchema),
-  /** The learning task the sweep trains for; null for an external sweep (MLflow runs declare none). */
-  task: z.enum(['classification', 'regression']).nullable(),
+  /** The learning task; `program` for a sweep of the user's own program (issue 14); null for an external sweep (MLflow runs declare none). */
+  task: z.enum(['classification', 'regression', 'program']).nullable(),
   /** The training table as read at submit (rows, target, column types); null for sweeps from before schemas were kept. */
   data: DataReportSchema.nullable(),
 });

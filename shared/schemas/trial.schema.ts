@@ -3,7 +3,7 @@
  * CLI `--json` output).
  */
 import { z } from 'zod';
-import { AnyModelNameSchema } from './model-params.schema.js';
+import { TrialModelNameSchema } from './trial-model-name.schema.js';
 
 /** Ids are lowercase alphanumerics and '-', never ':' (BullMQ job ids and Redis key segments). */
 export const SweepIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}$/, 'a sweep id looks like s-<letters and digits>');
@@ -51,8 +51,8 @@ export const TrialRecordSchema = z.object({
   sweepId: SweepIdSchema,
   index: z.number().int(),
   name: z.string(),
-  /** null for a run logged through the MLflow API (an external sweep's trial: no sweepq model). */
-  model: AnyModelNameSchema.nullable(),
+  /** A built-in model, `program` for a trial of the user's program (issue 14), null for a run logged through the MLflow API. */
+  model: TrialModelNameSchema.nullable(),
   /** Which search-space entry (or explicit trial) of its segment the trial came from. */
   entry: z.number().int(),
   status: TrialStatusSchema,
@@ -85,5 +85,20 @@ export const TrialRecordSchema = z.object({
     .optional(),
   /** The trial whose result this one reused from the result cache (issue 11); absent when it trained. */
   cachedFrom: z.object({ sweepId: z.string(), trialId: z.string() }).optional(),
+  /**
+   * A program trial's run (issue 14): each reported metric's history as `[step, value]` pairs
+   * (bounded), the tails of its stdout and stderr, its exit code and how many files it stored.
+   */
+  program: z
+    .object({
+      history: z.record(z.string(), z.array(z.tuple([z.number(), z.number().nullable()]))),
+      stdout: z.string(),
+      stderr: z.string(),
+      exitCode: z.number().nullable(),
+      files: z.number().int(),
+      invalidReports: z.number().int(),
+      firstInvalidReport: z.string().nullable(),
+    })
+    .optional(),
 });
 export type TrialRecord = z.infer<typeof TrialRecordSchema>;

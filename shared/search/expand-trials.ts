@@ -8,9 +8,9 @@
  */
 import { InvalidInputError } from '../errors/index.js';
 import { seedFrom } from '../ml/random/rng.js';
-import type { AnyModelName } from '../schemas/model-params.schema.js';
+import type { TrialModelName } from '../schemas/trial-model-name.schema.js';
 import { formatCount, gridPointCount } from '../schemas/search-space.schema.js';
-import type { SearchSpec, SweepSpec } from '../schemas/sweep-spec.schema.js';
+import type { SearchSpec } from '../schemas/sweep-spec.schema.js';
 import { axesPointCount, gridAxes } from './grid.js';
 import { isDiscreteSpace } from './random-sampler.js';
 import { compileTpeSpace } from './tpe/tpe-space.js';
@@ -24,7 +24,7 @@ export interface TrialPlan {
   index: number;
   /** Unique within the sweep (duplicates get `#2`, `#3`, …). */
   name: string;
-  model: AnyModelName;
+  model: TrialModelName;
   /** Which entry of its segment (search-space entry, or explicit trial) the trial came from. */
   entry: number;
   /** The params as written or drawn (model defaults are applied by the estimator, not here). */
@@ -34,7 +34,12 @@ export interface TrialPlan {
 }
 
 /** The parts of a spec that decide its trials (sweep file or resolved spec). */
-export type ExpandableSpec = Pick<SweepSpec, 'seed' | 'trials' | 'search'>;
+export interface ExpandableSpec {
+  seed: number;
+  /** Explicit trials: a built-in model's, or program trials (model `program`). */
+  trials?: ReadonlyArray<{ model: TrialModelName; params: Record<string, unknown>; name?: string }> | undefined;
+  search?: SearchSpec | undefined;
+}
 
 export interface ExpandTrialsOptions {
   /** Most trials a sweep may have (SWEEPQ_MAX_TRIALS). */

@@ -8,7 +8,7 @@
  * {@link SegmentSchema}.
  */
 import { z } from 'zod';
-import { AnyModelNameSchema, type AnyModelName } from '../schemas/model-params.schema.js';
+import { TrialModelNameSchema, type TrialModelName } from '../schemas/trial-model-name.schema.js';
 import type { SearchSpaceEntry } from '../schemas/search-space.schema.js';
 import { TpeSpecSchema } from '../schemas/search-strategy.schema.js';
 import { ParamLiteralSchema } from '../schemas/spec-scalars.schema.js';
@@ -18,7 +18,7 @@ import { RandomSampler } from './random-sampler.js';
 import { TpeSampler } from './tpe/index.js';
 import type { Sampler } from './sampler.js';
 
-const SpaceSchema = z.array(z.object({ model: AnyModelNameSchema, params: z.record(z.string(), z.unknown()) })).min(1);
+const SpaceSchema = z.array(z.object({ model: TrialModelNameSchema, params: z.record(z.string(), z.unknown()) })).min(1);
 
 /** A segment as planned at submit, before it is given its first index. */
 export const SegmentPlanSchema = z.discriminatedUnion('kind', [
@@ -27,7 +27,7 @@ export const SegmentPlanSchema = z.discriminatedUnion('kind', [
     size: z.number().int().min(0),
     /** Seed of the spec the segment came from: trial seeds derive from it. */
     seed: z.number().int(),
-    trials: z.array(z.object({ model: AnyModelNameSchema, params: z.record(z.string(), z.unknown()), name: z.string().optional() })),
+    trials: z.array(z.object({ model: TrialModelNameSchema, params: z.record(z.string(), z.unknown()), name: z.string().optional() })),
   }),
   z.object({ kind: z.literal('grid'), size: z.number().int().min(0), seed: z.number().int(), space: SpaceSchema }),
   z.object({
@@ -79,7 +79,7 @@ export function askSeedOf(segment: SegmentPlan): number {
 }
 
 /** The model of entry `entry` of a segment. */
-export function modelOf(segment: SegmentPlan, entry: number): AnyModelName {
+export function modelOf(segment: SegmentPlan, entry: number): TrialModelName {
   const source = segment.kind === 'explicit' ? segment.trials[entry] : segment.space[entry];
   if (source === undefined) throw new RangeError(`segment has no entry ${entry}`);
   return source.model;

@@ -14,7 +14,9 @@ import type { DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
 import { assertTrialLimit } from '../search/expand-trials.js';
 import { sha256OfFile } from './dataset-cache.js';
-import { MAX_SWEEP_FILE_BYTES, parseResolvedSweepSpec, parseSweepFileText, specError, type Locator } from './parse-sweep-file.js';
+import { MAX_SWEEP_FILE_BYTES, parseProgramSweepSpec, parseResolvedSweepSpec, parseSweepFileText, readSweepDocument, specError, type Locator } from './parse-sweep-file.js';
+import { isProgramSweepDocument, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
+import { readLocalBundle, type LocalBundle } from '../program/program-bundle.js';
 import { checkSweepData, type SweepDataCheck } from './sweep-data.js';
 
 /** Largest data file a sweep file may reference (the server's own upload limit applies as well). */
@@ -52,7 +54,7 @@ export interface LoadSweepFileOptions {
    * Called with the planned trial count once the spec is valid, before the data checks (which read
    * every data file): `sweepq run` starts its workers meanwhile (issue 13, fixed costs).
    */
-  onPlanned?: (trials: number) => void;
+  onPlanned?: (trials: number, kind: 'builtin' | 'program') => void;
 }
 
 /**
@@ -62,12 +64,48 @@ export interface LoadSweepFileOptions {
  *   file; located in it), `LIMIT_EXCEEDED` (a file too large).
  */
 export async function loadSweepFile(path: string, options: LoadSweepFileOptions = {}): Promise<LoadedSweepFile> {
+  return loadBuiltinSweep(path, await readSweepFileText(path), options);
+}
+
+/** A sweep file of either kind: built-in models on data, or a program sweep (issue 14). */
+export type LoadedAnySweepFile = ({ kind: 'builtin' } & LoadedSweepFile) | { kind: 'program'; spec: ProgramSweepSpec; bundle: LocalBundle | null };
+
+/**
+ * Reads a sweep file of either kind. A program sweep's working directory becomes the sweep file's
+ * folder when `localWorkdir` is set (`sweepq run`: the workers run on this machine).
+ */
+export async function loadAnySweepFile(path: string, options: LoadSweepFileOptions & { localWorkdir?: boolean } = {}): Promise<LoadedAnySweepFile> {
+  const text = await readSweepFileText(path);
+  const document = readSweepDocument(text, { source: path });
+  if (!isProgramSweepDocument(document.value)) return { kind: 'builtin', ...(await loadBuiltinSweep(path, text, options)) };
+  const parsed = parseProgramSweepSpec(document.value, { source: path, locate: document.locate });
+  if (parsed.program.workdir !== undefined) {
+    const position = document.locate(['program', 'workdir']);
+    throw specError(path, [{ path: 'program.workdir', message: 'workdir is set by `sweepq run` (the sweep file\'s folder); remove it from the sweep file', ...(position === undefined ? {} : { line: position.line, column: position.column }) }]);
+  }
+  options.onPlanned?.(assertTrialLimit(parsed, options.maxTrials ?? Number.POSITIVE_INFINITY), 'program');
+  const folder = parsed.program.bundle;
+  if (typeof folder === 'string') {
+    // The program runs in (a copy of) its bundle, wherever the worker is.
+    const bundle = await readLocalBundle(resolve(dirname(path), folder)).catch((error: unknown) => {
+      throw locatedInSweepFile(error, path, document.locate);
+    });
+    return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, bundle: { sha256: bundle.sha256 } } }, bundle };
+  }
+  if (options.localWorkdir !== true) return { kind: 'program', spec: parsed, bundle: null };
+  return { kind: 'program', spec: { ...parsed, program: { ...parsed.program, workdir: resolve(dirname(path)) } }, bundle: null };
+}
+
+async function readSweepFileText(path: string): Promise<string> {
   const bytes = await readBounded(path, MAX_SWEEP_FILE_BYTES, 'sweep file', (message, cause) => {
     return new InvalidInputError('INVALID_SPEC', message, { cause, location: { file: path } });
   });
-  const text = decodeUtf8(bytes, (line, column) =>
+  return decodeUtf8(bytes, (line, column) =>
     specError(path, [{ path: '', message: 'the sweep file is not UTF-8 text (save it as UTF-8)', line, column }]),
   );
+}
+
+async function loadBuiltinSweep(path: string, text: string, options: LoadSweepFileOptions): Promise<LoadedSweepFile> {
   const { spec, locate } = parseSweepFileText(text, { source: path });
 
   const baseDir = dirname(path);
@@ -93,7 +131,7 @@ export async function loadSweepFile(path: string, options: LoadSweepFileOptions 
   const resolvedSpec = parseResolvedSweepSpec({ ...spec, dataset: { ...spec.dataset, ...resolvedRefs } }, { source: path });
   // Cheap checks first: an oversized grid is refused before its data is read.
   const planned = assertTrialLimit(resolvedSpec, options.maxTrials ?? Number.POSITIVE_INFINITY);
-  options.onPlanned?.(planned);
+  options.onPlanned?.(planned, 'builtin');
 
   // The server's data checks, run here first when every file is local: a sweep the server would
   // refuse never uploads its data. A spec naming uploaded {sha256} datasets is checked by the server.

@@ -7,6 +7,7 @@
  */
 import { InvalidInputError } from '../errors/index.js';
 import { ResolvedSweepSpecSchema } from '../schemas/sweep-spec.schema.js';
+import { isProgramSweepDocument, ProgramSweepSpecSchema } from '../schemas/program-spec.schema.js';
 import { maxGeneratedCsvBytes } from './generated-dataset-size.js';
 import { readSweepDocument, validateWithSchema, type SweepFileFormat } from './parse-sweep-file.js';
 
@@ -35,6 +36,17 @@ export function parseSweepBody(text: string, format: SweepFileFormat, limits: Sw
     }
   }
   const document = readSweepDocument(text, { source: REQUEST_BODY_SOURCE, format });
+  if (isProgramSweepDocument(document.value)) {
+    const program = validateWithSchema(ProgramSweepSpecSchema, document.value, REQUEST_BODY_SOURCE, document.locate);
+    // A folder on the submitter's machine means nothing to the workers of a server.
+    if (program.program.workdir !== undefined) {
+      throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.workdir: workdir is only for \`sweepq run\` on one machine; remove it`, { location: { file: REQUEST_BODY_SOURCE, path: 'program.workdir' } });
+    }
+    if (typeof program.program.bundle === 'string') {
+      throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.bundle: the server cannot read a folder of your machine; upload it (\`sweepq submit\` in direct mode uploads bundles) and give {sha256: ...}`, { location: { file: REQUEST_BODY_SOURCE, path: 'program.bundle' } });
+    }
+    return document.value;
+  }
   const spec = validateWithSchema(ResolvedSweepSpecSchema, document.value, REQUEST_BODY_SOURCE, document.locate);
   const generated = spec.dataset.make_classification;
   if (generated !== undefined) {

@@ -10,6 +10,7 @@ import { InvalidInputError } from '../errors/index.js';
 import { describeValue, sweepIssueMessage, UNION_DEFAULT_MESSAGE } from '../schemas/spec-messages.js';
 import { ResolvedSweepSpecSchema, SweepSpecSchema, type ResolvedSweepSpec, type SweepSpec } from '../schemas/sweep-spec.schema.js';
 import { findOversizedMapping } from './find-oversized-mapping.js';
+import { ProgramSweepSpecSchema, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
 
 /** Largest sweep file accepted: a legitimate sweep is a few KB; anything near this is a mistake or an attack. */
 export const MAX_SWEEP_FILE_BYTES = 1024 * 1024;
@@ -99,6 +100,17 @@ export function parseResolvedSweepSpec(value: unknown, options: { source?: strin
   const locate: Locator = () => undefined;
   checkTree(value, source, locate);
   return validateWithSchema(ResolvedSweepSpecSchema, value, source, locate);
+}
+
+/**
+ * Validates an already-parsed program sweep (issue 14): a document with a `program:` block.
+ * @throws InvalidInputError `INVALID_SPEC` listing every issue.
+ */
+export function parseProgramSweepSpec(value: unknown, options: { source?: string; locate?: Locator } = {}): ProgramSweepSpec {
+  const source = options.source ?? 'sweep spec';
+  const locate: Locator = options.locate ?? (() => undefined);
+  checkTree(value, source, locate);
+  return validateWithSchema(ProgramSweepSpecSchema, value, source, locate);
 }
 
 export type { ResolvedSweepSpec, SweepSpec };

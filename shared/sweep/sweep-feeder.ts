@@ -177,7 +177,9 @@ export class SweepFeeder {
     // A sweep's context never changes: sweeps without rules cost one lookup per process, not per feed.
     if (this.withoutRules.has(sweepId)) return false;
     const sweep = await this.index.sweeps.get(sweepId);
-    const rules = sweep?.context?.stop; // external (MLflow-logged) sweeps have no context
+    // External (MLflow-logged) sweeps have no context, program sweeps no stop rules.
+    const context = sweep?.context;
+    const rules = context === null || context === undefined || 'kind' in context ? undefined : context.stop;
     if (sweep === null || rules === undefined) {
       if (this.withoutRules.size >= SAMPLER_CACHE_SIZE) this.withoutRules.clear();
       this.withoutRules.add(sweepId);

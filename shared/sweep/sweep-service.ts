@@ -31,7 +31,10 @@ import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialsFit } from './assert-trials-fit.js';
 import { DatasetCache, sha256OfFile } from './dataset-cache.js';
-import { parseResolvedSweepSpec } from './parse-sweep-file.js';
+import { parseProgramSweepSpec, parseResolvedSweepSpec } from './parse-sweep-file.js';
+import { isProgramSweepDocument, type ProgramContext } from '../schemas/program-spec.schema.js';
+import { builtinMetric } from '../metrics/metric-registry.js';
+import { bundleKey, uploadBundle, type LocalBundle } from '../program/program-bundle.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
@@ -153,6 +156,7 @@ export class SweepService implements SweepClient {
   }
 
   async submit(input: unknown): Promise<SubmitResult> {
+    if (isProgramSweepDocument(input)) return this.submitProgram(input);
     const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     // Planning counts the trials without creating any: an oversized grid is refused at once.
@@ -202,8 +206,66 @@ export class SweepService implements SweepClient {
     this.logger.info({ name: spec.name, warm: observations.length }, 'warm start from earlier sweeps');
   }
 
+  /**
+   * Submits a program sweep (issue 14): no data to resolve; the program's command, environment and
+   * limits become the sweep context. The objective is declared as a metric when it is not built in,
+   * so `best`, sorting and the leaderboard know its direction.
+   */
+  private async submitProgram(input: unknown): Promise<SubmitResult> {
+    const spec = parseProgramSweepSpec(input);
+    const maxTrials = this.deps.config.limits.maxTrials;
+    const segments = planSegments(spec, maxTrials);
+    const limits = this.deps.config.limits;
+    const memory = spec.limits?.memory_mb ?? limits.trialMemoryMb;
+    if (memory > limits.trialMemoryMaxMb) {
+      throw new InvalidInputError('LIMIT_EXCEEDED', `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`, { location: { path: 'limits.memory_mb' } });
+    }
+    const bundle = spec.program.bundle;
+    if (typeof bundle === 'string' || (bundle !== undefined && !(await this.deps.store.exists(bundleKey(bundle.sha256))))) {
+      throw new InvalidInputError('INVALID_SPEC', 'program.bundle has not been uploaded (submit with the CLI, which uploads the folder, or upload it first)', { location: { path: 'program.bundle' } });
+    }
+    const context: ProgramContext = {
+      v: 1,
+      kind: 'program',
+      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null, memory_mb: spec.limits?.memory_mb ?? null },
+      limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
+    };
+    const declared = [...(spec.metrics ?? [])];
+    if (builtinMetric(spec.objective.metric) === undefined && !declared.some((d) => d.name === spec.objective.metric)) declared.push({ name: spec.objective.metric, goal: spec.objective.goal });
+    const sweepId = newSweepId();
+    await this.index.sweeps.create({
+      id: sweepId,
+      name: spec.name,
+      description: spec.description ?? '',
+      createdAt: Date.now(),
+      metrics: { cvScoring: null, objective: spec.objective, declared },
+      seed: spec.seed,
+      context,
+      schema: null,
+      spec,
+    });
+    let total = 0;
+    try {
+      await this.index.feed.appendSegments(sweepId, segments, maxTrials);
+      for (const s of segments) total += s.size;
+      await this.feeder.feed(sweepId);
+    } catch (error) {
+      await this.rollback(sweepId, spec.name, error);
+    }
+    this.logger.info({ sweepId, name: spec.name, total }, 'program sweep submitted');
+    return { sweepId, name: spec.name, total };
+  }
+
+  /** Stores a program bundle read by the CLI (content-addressed: unchanged files are not uploaded again). */
+  uploadBundle(bundle: LocalBundle): Promise<void> {
+    return uploadBundle(this.deps.store, bundle);
+  }
+
   async extend(sweepId: string, input: unknown): Promise<SubmitResult> {
     const sweep = await this.requireTrainedSweep(sweepId, 'extended');
+    if ('kind' in sweep.context || isProgramSweepDocument(input)) {
+      throw new InvalidInputError('INVALID_SPEC', `extending program sweeps is not supported yet; submit a new sweep for more trials of ${sweepId}`);
+    }
     if (sweep.cancelled) {
       throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
     }
@@ -259,7 +321,7 @@ export class SweepService implements SweepClient {
       best,
       workers,
       data: await this.index.sweeps.schema(sweepId),
-      task: sweep.context === null ? null : (sweep.context.task ?? 'classification'),
+      task: sweep.context === null ? null : 'kind' in sweep.context ? 'program' : (sweep.context.task ?? 'classification'),
     };
   }
 

@@ -47,7 +47,7 @@ export async function collectWarmStart(index: MetricsIndex, completedTrials: (sw
   for (const id of ids) {
     if (out.length >= request.spec.max_trials) break;
     const sweep = await index.sweeps.get(id);
-    if (sweep === null || sweep.context === null || dataIdentity(sweep.context) !== identity) continue;
+    if (sweep === null || sweep.context === null || 'kind' in sweep.context || dataIdentity(sweep.context) !== identity) continue;
     if (sweep.objective.metric !== request.objective.metric || sweep.objective.goal !== request.objective.goal) continue;
     for (const trial of await completedTrials(id, request.spec.max_trials - out.length)) {
       if (trial.model === null) continue; // a run logged through MLflow

@@ -150,10 +150,11 @@ export class WorkerFleet {
   /** `baseEnv` is the test's makeTestSetup env; `extra` overrides it for this process. */
   constructor(private readonly baseEnv: Record<string, string>) {}
 
-  spawn(extra: Record<string, string> = {}): WorkerProcess {
+  /** `args`: worker arguments, e.g. `--programs` (program trials, issue 14). */
+  spawn(extra: Record<string, string> = {}, args: readonly string[] = []): WorkerProcess {
     // PATH/HOME come from our own environment; everything sweepq reads comes from the test setup.
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...this.baseEnv, ...extra };
-    const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WORKER_MAIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const worker = new WorkerProcess(child);
     this.workers.push(worker);
     return worker;
@@ -227,7 +228,7 @@ export async function activeTrialOf(index: MetricsIndex, sweepId: string, total:
  * leaderboard entry and one `completed` event in the completion log per trial, an artefact for each,
  * nothing left active.
  */
-export async function assertCompletedExactlyOnce(service: SweepService, index: MetricsIndex, redis: Redis, sweepId: string, total: number): Promise<TrialRecord[]> {
+export async function assertCompletedExactlyOnce(service: SweepService, index: MetricsIndex, redis: Redis, sweepId: string, total: number, metric = 'accuracy'): Promise<TrialRecord[]> {
   const status = await service.status(sweepId);
   assert.equal(status.state, 'completed');
   assert.equal(status.total, total);
@@ -241,7 +242,7 @@ export async function assertCompletedExactlyOnce(service: SweepService, index: M
   assert.equal(trials.length, total);
   for (const t of trials) {
     assert.equal(t.status, 'completed', `${t.id} is completed`);
-    assert.ok(t.metrics !== null && typeof t.metrics.accuracy === 'number', `${t.id} has metrics`);
+    assert.ok(t.metrics !== null && typeof t.metrics[metric] === 'number', `${t.id} has metrics`);
     const bytes = await service.artifact(sweepId, t.id);
     assert.ok(bytes.length > 0, `${t.id} has an artefact`);
   }

@@ -11,7 +11,7 @@ import { InvalidInputError } from '../../shared/errors/index.js';
 import { checkTarget } from '../../shared/ml/dataset/data-checks.js';
 import { readTable } from '../../shared/ml/dataset/read-table.js';
 import { expandTrials } from '../../shared/search/expand-trials.js';
-import { loadSweepFile } from '../../shared/sweep/load-sweep-file.js';
+import { loadAnySweepFile, loadSweepFile } from '../../shared/sweep/load-sweep-file.js';
 import { parseResolvedSweepSpec } from '../../shared/sweep/parse-sweep-file.js';
 
 const BAD = resolve(process.cwd(), 'test/fixtures/bad');
@@ -44,7 +44,7 @@ const goodManifest = JSON.parse(readFileSync(join(GOOD, 'manifest.json'), 'utf8'
 
 /** What the CLI does with a sweep file before submitting it. */
 async function validateSweepFile(path: string): Promise<void> {
-  const { spec } = await loadSweepFile(path);
+  const { spec } = await loadAnySweepFile(path);
   expandTrials(spec, { maxTrials: MAX_TRIALS });
 }
 

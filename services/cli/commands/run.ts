@@ -18,7 +18,7 @@ import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
-import { loadSweepFile, type LoadedSweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import { loadAnySweepFile, type LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { createCliLogger } from '../connect.js';
@@ -57,7 +57,7 @@ class WorkerPool {
   }
 
   /** Starts `count` workers on `redisUrl`; their logs go to `<logDir>/worker-<i>.log`. */
-  start(count: number, redisUrl: string, config: Config): void {
+  start(count: number, redisUrl: string, config: Config, programs: boolean): void {
     mkdirSync(this.logDir, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -75,7 +75,7 @@ class WorkerPool {
         // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
         // The IPC channel ties each worker's life to this CLI's: if the CLI dies (kill -9, a closed
         // terminal), the channel closes and the worker stops on its own.
-        const child = spawn(process.execPath, [WORKER_MAIN], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
+        const child = spawn(process.execPath, programs ? [WORKER_MAIN, '--programs'] : [WORKER_MAIN], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
         child.channel?.unref();
         child.once('error', () => undefined);
         this.children.push(child);
@@ -183,15 +183,18 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     const serviceModule = import('../../../shared/sweep/sweep-service.js');
     serviceModule.catch(() => undefined);
     let workersStarting: Promise<void> = Promise.resolve();
-    let loaded: LoadedSweepFile;
+    let loaded: LoadedAnySweepFile;
     try {
-      loaded = await loadSweepFile(options.file, {
+      // A program sweep runs in the sweep file's folder: these workers are on this machine.
+      loaded = await loadAnySweepFile(options.file, {
+        localWorkdir: true,
         maxTrials: config.limits.maxTrials,
-        onPlanned: (trials) => {
+        onPlanned: (trials, kind) => {
           // No more workers than trials: each one beyond is a process start for nothing.
           workers = Math.max(1, Math.min(options.workers, trials));
           workersStarting = redisReady.then((url) => {
-            if (interrupted === undefined) pool.start(workers, url, config);
+            // `sweepq run` runs the user's own program on the user's own workers (issue 14).
+            if (interrupted === undefined) pool.start(workers, url, config, kind === 'program');
           });
           workersStarting.catch(() => undefined);
         },
@@ -209,7 +212,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     const sweepService = await createSweepService({ config, logger, redisUrl });
     service = sweepService;
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
-    await uploadSweepFiles(service, loaded.files);
+    if (loaded.kind === 'builtin') await uploadSweepFiles(service, loaded.files);
+    else if (loaded.bundle !== null) await sweepService.uploadBundle(loaded.bundle);
     const submitted = await service.submit(loaded.spec);
     sweepId = submitted.sweepId;
     if (options.ui) {
@@ -222,7 +226,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     if (!options.json) {
       // What the data was read as: the first thing to check when a model does worse than expected.
       const started = await service.status(submitted.sweepId);
-      if (started.data !== null && started.task !== null) note(`data: ${formatDataSummary(started.task, started.data)}`);
+      if (started.data !== null && started.task !== null && started.task !== 'program') note(`data: ${formatDataSummary(started.task, started.data)}`);
     }
 
     const client = service;
@@ -257,7 +261,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
         if (error instanceof SweepqError && error.code === 'NOT_FOUND') return null;
         throw error;
       });
-      if (best !== null) {
+      // A program trial's artefact is the list of files it wrote, not a model to predict with.
+      if (best !== null && loaded.kind === 'builtin') {
         savedTo = options.out ?? path.join(config.stateDir, `best-${final.id}.json`);
         if (options.out === undefined) mkdirSync(config.stateDir, { recursive: true });
         await (await bestModule).saveArtifact(client, final.id, best.id, savedTo);

@@ -27,7 +27,7 @@ export function renderStatus(status: SweepStatus): string {
   ];
   if (status.tags !== undefined) lines.push(`tags      ${formatTags(status.tags)}`);
   if (status.stopReason !== undefined) lines.push(`stopped   ${status.stopReason}`);
-  if (status.data !== null && status.task !== null) lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
+  if (status.data !== null && status.task !== null && status.task !== 'program') lines.push(`data      ${formatDataSummary(status.task, status.data)}`);
   const best = status.best;
   if (best === null) lines.push('best      -');
   else {

@@ -2,7 +2,14 @@
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { SweepClient, SubmitResult } from '../../../shared/sweep/sweep-client.js';
-import { loadSweepFile, type LoadedSweepFile, type LocalDatasetFile } from '../../../shared/sweep/load-sweep-file.js';
+import type { SweepService } from '../../../shared/sweep/sweep-service.js';
+import { InvalidInputError } from '../../../shared/errors/index.js';
+
+/** True for the in-process service of direct mode, which writes to the store itself (the HTTP client cannot yet). */
+function canUploadBundles(client: SweepClient): client is SweepService {
+  return typeof (client as Partial<SweepService>).uploadBundle === 'function';
+}
+import { loadAnySweepFile, loadSweepFile, type LoadedAnySweepFile, type LoadedSweepFile, type LocalDatasetFile } from '../../../shared/sweep/load-sweep-file.js';
 import { flag, note, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
 
@@ -29,9 +36,15 @@ export async function validateSweepFile(path: string, maxTrials: number): Promis
   return loadSweepFile(path, { maxTrials });
 }
 
-/** Uploads the datasets of a validated sweep file, then submits it. */
-export async function submitLoadedSweepFile(client: SweepClient, loaded: LoadedSweepFile): Promise<SubmitResult> {
-  await uploadSweepFiles(client, loaded.files);
+/** Uploads the datasets of a validated sweep file, then submits it (a program sweep has none). */
+async function submitLoadedSweepFile(client: SweepClient, loaded: LoadedAnySweepFile): Promise<SubmitResult> {
+  if (loaded.kind === 'builtin') await uploadSweepFiles(client, loaded.files);
+  else if (loaded.bundle !== null) {
+    if (!canUploadBundles(client)) {
+      throw new InvalidInputError('INVALID_ARGUMENT', 'the HTTP API has no bundle upload yet: submit a sweep with program.bundle in direct mode (REDIS_URL and the S3 settings of the workers), or install the code on the workers');
+    }
+    await client.uploadBundle(loaded.bundle);
+  }
   return client.submit(loaded.spec);
 }
 
@@ -40,7 +53,7 @@ export const submitCommand: Command = {
     const config = loadConfig();
     // Validate first, connect second: bad input must not reach Redis or the store (in direct mode,
     // connecting alone creates the bucket and BullMQ keys) — see test/faults/bad-input-corpus.test.ts.
-    const loaded = await validateSweepFile(positionals[0]!, config.limits.maxTrials);
+    const loaded = await loadAnySweepFile(positionals[0]!, { maxTrials: config.limits.maxTrials });
     const result = await withClient(config, (client) => submitLoadedSweepFile(client, loaded));
     if (flag(values, 'json')) {
       printJson(result);

@@ -5,6 +5,7 @@
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { formatDuration } from './duration.js';
 import { formatMetric, formatTable } from './table.js';
+import { PROGRAM_MODEL } from '../../../shared/schemas/trial-model-name.schema.js';
 
 /** Metrics shown by default, in this order (the names the worker reports), per task. */
 const CLASSIFICATION_METRICS: readonly string[] = ['accuracy', 'f1_score', 'auc_roc'];
@@ -18,12 +19,25 @@ const LOGGED_METRIC_COLUMNS = 4;
  * logged through the MLflow API (no model) show the first metrics they logged, by name.
  */
 function keyMetricsOf(trials: readonly TrialRecord[]): readonly string[] {
+  if (trials.length > 0 && trials.every((t) => t.model === PROGRAM_MODEL)) return programMetricsOf(trials);
   if (trials.length > 0 && trials.every((t) => t.model === null)) {
     const names = new Set<string>();
     for (const trial of trials) for (const name of Object.keys(trial.metrics ?? {})) names.add(name);
     return [...names].sort().slice(0, LOGGED_METRIC_COLUMNS);
   }
   return trials.some((t) => t.metrics?.r2 !== undefined) ? REGRESSION_METRICS : CLASSIFICATION_METRICS;
+}
+
+/** Most reported metrics shown for program trials (their names are the program's own). */
+const MAX_PROGRAM_METRICS = 4;
+
+/** The first few metric names program trials reported, in report order of the first trials. */
+function programMetricsOf(trials: readonly TrialRecord[]): readonly string[] {
+  const names = new Set<string>();
+  for (let i = 0; i < trials.length && names.size < MAX_PROGRAM_METRICS; i++) {
+    for (const name of Object.keys(trials[i]!.metrics ?? {})) if (names.size < MAX_PROGRAM_METRICS) names.add(name);
+  }
+  return [...names];
 }
 
 export interface TrialTableOptions {

@@ -1,0 +1,251 @@
+/**
+ * One attempt of a program trial (issue 14): render the command with the trial's params, run it in a
+ * clean environment with a fresh artefact folder, collect its reports (the last value of each metric is
+ * the trial's metric, the values before it the metric's bounded history), upload the files it wrote
+ * under SWEEPQ_ARTIFACT_DIR, and return what the trial processor commits. Every failure is a
+ * SweepqError with a code that decides retries: the program's own failures (non-zero exit, no
+ * objective, not startable) are PROGRAM_FAILED and never retried; a time limit is LIMIT_EXCEEDED; a
+ * program killed by a signal sweepq did not send (the OOM killer) is TRAINING_CRASHED.
+ */
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { SweepqError } from '../../../shared/errors/index.js';
+import { MAX_METRICS_PER_TRIAL } from '../../../shared/metrics/metric-registry.js';
+import type { ProgramContext } from '../../../shared/schemas/program-spec.schema.js';
+import { artifactKey } from '../../../shared/schemas/sweep-context.schema.js';
+import type { ObjectStore } from '../../../shared/store/object-store.js';
+import type { BundleCache } from '../../../shared/program/program-bundle.js';
+import { MetricHistory } from './metric-history.js';
+import { parseReportLine } from './metric-report.js';
+import { programEnvironment } from './program-env.js';
+import { ProgramProcess, type ProgramExit } from './program-process.js';
+import { renderCommand } from './render-command.js';
+import { OutputTail } from './output-tail.js';
+
+/** Points kept per metric history. */
+const HISTORY_POINTS = 500;
+/** Artefact bounds of one trial: files and total bytes. */
+const MAX_ARTIFACT_FILES = 1000;
+const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
+/** Lines of stderr quoted in a failed trial's error. */
+const ERROR_TAIL_CHARS = 1200;
+
+export interface ProgramTrialInput {
+  sweepId: string;
+  trialId: string;
+  /** The attempt's fencing token: artefact keys are per attempt, so a superseded one never overwrites. */
+  token: string;
+  params: Record<string, unknown>;
+  seed: number;
+  context: ProgramContext;
+  objectiveMetric: string;
+  /** Scratch folder of this worker for program runs (one subfolder per attempt, removed after). */
+  runsDir: string;
+  /** The worker's environment, of which the program inherits only the basics (program-env.ts). */
+  inheritedEnv: Readonly<Record<string, string | undefined>>;
+  /** This machine's unpacked bundles. */
+  bundles: BundleCache;
+}
+
+export interface ProgramTrialResult {
+  metrics: Record<string, number | null>;
+  /** Stored on the trial record: histories, output tails, exit and artefact count. */
+  detail: { program: ProgramRunDetail };
+  /** Key of the run's manifest (the files it wrote), the trial's artefact. */
+  artifact: string;
+  timings: { runMs: number; storeMs: number };
+}
+
+export interface ProgramRunDetail {
+  history: Record<string, Array<[number, number | null]>>;
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  files: number;
+  /** Report-like lines that were not valid reports (first reason), so a user sees why a value is missing. */
+  invalidReports: number;
+  firstInvalidReport: string | null;
+}
+
+export class ProgramTrial {
+  private process: ProgramProcess | null = null;
+  private stopped: 'abort' | null = null;
+
+  constructor(
+    private readonly input: ProgramTrialInput,
+    private readonly store: ObjectStore,
+  ) {}
+
+  /** Stops the program (cancel, shutdown): its whole process tree, within about a second. */
+  async stop(): Promise<void> {
+    this.stopped = 'abort';
+    await this.process?.stop('abort');
+  }
+
+  async run(): Promise<ProgramTrialResult> {
+    const { input } = this;
+    const command = renderCommand(input.context.program.command, input.params);
+    const runDir = path.join(input.runsDir, `${input.trialId}-${input.token.slice(0, 8)}`);
+    const artifactDir = path.join(runDir, 'artifacts');
+    await mkdir(artifactDir, { recursive: true });
+    let server: Server | null = null;
+    const connections = new Set<Socket>();
+    try {
+      const histories = new Map<string, MetricHistory>();
+      let invalidReports = 0;
+      let firstInvalidReport: string | null = null;
+      const onStdoutLine = (line: string): void => {
+        const parsed = parseReportLine(line);
+        if (parsed.kind === 'log') return;
+        if (parsed.kind === 'invalid') {
+          invalidReports++;
+          firstInvalidReport ??= `${parsed.reason}: ${line.slice(0, 200)}`;
+          return;
+        }
+        let history = histories.get(parsed.report.metric);
+        if (history === undefined) {
+          if (histories.size >= MAX_METRICS_PER_TRIAL) {
+            invalidReports++;
+            firstInvalidReport ??= `more than ${MAX_METRICS_PER_TRIAL} metrics: ${parsed.report.metric} dropped`;
+            return;
+          }
+          history = new MetricHistory(HISTORY_POINTS);
+          histories.set(parsed.report.metric, history);
+        }
+        history.add(parsed.report.value, parsed.report.step);
+      };
+      // A bundle runs in a copy of its own per attempt: programs may write next to their code.
+      let cwd = input.context.program.workdir ?? runDir;
+      if (input.context.program.bundle !== null) {
+        cwd = path.join(runDir, 'code');
+        await input.bundles.copyTo(input.context.program.bundle, cwd);
+      }
+      if (this.stopped !== null) throw new SweepqError('CANCELLED', 'trial stopped before its program started');
+      // `sweepq report` reaches this attempt over a socket that lives exactly as long as the attempt.
+      const reportSocket = path.join(os.tmpdir(), `sweepq-report-${randomBytes(8).toString('hex')}.sock`);
+      server = createServer((connection) => {
+        connections.add(connection);
+        connection.once('close', () => connections.delete(connection));
+        const lines = new OutputTail(1, 4096);
+        connection.setEncoding('utf8').on('data', (chunk: string) => lines.write(chunk, onStdoutLine));
+        connection.on('end', () => lines.end(onStdoutLine));
+        connection.on('error', () => undefined);
+      });
+      const listening = server;
+      await new Promise<void>((resolve, reject) => listening.listen(reportSocket, resolve).once('error', reject));
+      const started = Date.now();
+      this.process = new ProgramProcess({
+        command,
+        cwd,
+        env: programEnvironment(input.inheritedEnv, input.context.program.env, {
+          sweepId: input.sweepId,
+          trialId: input.trialId,
+          params: input.params,
+          seed: input.seed,
+          artifactDir,
+          reportSocket,
+        }),
+        timeoutMs: input.context.limits.timeout_s * 1000,
+        memoryMb: input.context.program.memory_mb,
+        onStdoutLine,
+      });
+      const exit = await this.process.done;
+      const runMs = Date.now() - started;
+      // From here on a report is too late: it is refused, not recorded.
+      for (const connection of connections) connection.destroy();
+      await closeServer(listening);
+      server = null;
+      const detail: ProgramRunDetail = {
+        history: Object.fromEntries([...histories].map(([name, h]) => [name, h.toJSON()])),
+        stdout: exit.stdoutTail,
+        stderr: exit.stderrTail,
+        exitCode: exit.code,
+        files: 0,
+        invalidReports,
+        firstInvalidReport,
+      };
+      this.checkExit(exit, command[0]!, detail);
+      const metrics: Record<string, number | null> = {};
+      for (const [name, history] of histories) metrics[name] = history.last;
+      if (!histories.has(input.objectiveMetric)) {
+        const why = invalidReports > 0 ? `; ${invalidReports} line${invalidReports === 1 ? '' : 's'} looked like reports but were not (${firstInvalidReport})` : '';
+        throw new SweepqError(
+          'PROGRAM_FAILED',
+          `the program exited 0 without reporting the objective ${input.objectiveMetric} (print {"metric": "${input.objectiveMetric}", "value": ...} as one line on stdout, or use sweepq_report.report)${why}${tailOf('stdout', exit.stdoutTail)}`,
+        );
+      }
+      const storeStarted = Date.now();
+      const key = artifactKey(input.sweepId, input.trialId, input.token);
+      detail.files = await this.uploadArtifacts(artifactDir, key);
+      return { metrics, detail: { program: detail }, artifact: key, timings: { runMs, storeMs: Date.now() - storeStarted } };
+    } finally {
+      for (const connection of connections) connection.destroy();
+      if (server !== null) await closeServer(server);
+      await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  /** Turns an unsuccessful exit into the trial's error. */
+  private checkExit(exit: ProgramExit, executable: string, detail: ProgramRunDetail): void {
+    if (this.stopped !== null || exit.stoppedFor === 'abort') throw new SweepqError('CANCELLED', 'the program was stopped');
+    if (exit.stoppedFor === 'timeout') {
+      throw new SweepqError('LIMIT_EXCEEDED', `the program ran longer than its time limit of ${this.input.context.limits.timeout_s} s and was stopped with its whole process tree (raise program.timeout_s)${tailOf('stderr', detail.stderr)}`);
+    }
+    if (exit.spawnError !== null) {
+      throw new SweepqError('PROGRAM_FAILED', `the program ${JSON.stringify(executable)} could not be started: ${exit.spawnError} (is it installed on the worker and on PATH, or a path relative to the sweep folder?)`);
+    }
+    if (exit.signal !== null) {
+      throw new SweepqError('TRAINING_CRASHED', `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}${tailOf('stderr', detail.stderr)}`);
+    }
+    const memory = this.input.context.program.memory_mb;
+    const hint = memory !== null && /MemoryError|out of memory|Cannot allocate memory|bad_alloc/i.test(detail.stderr) ? ` (it ran out of its memory limit of ${memory} MB: raise limits.memory_mb)` : '';
+    if (exit.code !== 0) throw new SweepqError('PROGRAM_FAILED', `the program exited with code ${exit.code}${hint}${tailOf('stderr', detail.stderr)}`);
+  }
+
+  /**
+   * Uploads every regular file under the artefact folder (symlinks are not followed: a link to
+   * /etc/passwd stays a link) and a manifest at `key` listing them. Returns the file count.
+   */
+  private async uploadArtifacts(dir: string, key: string): Promise<number> {
+    const files: Array<{ path: string; bytes: number }> = [];
+    let total = 0;
+    const walk = async (relative: string): Promise<void> => {
+      for (const entry of await readdir(path.join(dir, relative), { withFileTypes: true })) {
+        const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
+        if (entry.isDirectory()) await walk(name);
+        else if (entry.isFile()) {
+          const bytes = (await lstat(path.join(dir, name))).size;
+          total += bytes;
+          files.push({ path: name, bytes });
+          if (files.length > MAX_ARTIFACT_FILES || total > MAX_ARTIFACT_BYTES) {
+            throw new SweepqError('LIMIT_EXCEEDED', `the program wrote more than ${MAX_ARTIFACT_FILES} files or ${MAX_ARTIFACT_BYTES / 1048576} MiB under SWEEPQ_ARTIFACT_DIR; keep only what you need (checkpoints: the best, not every epoch)`);
+          }
+        }
+      }
+    };
+    await walk('');
+    const base = key.replace(/\.json$/, '');
+    const manifest = { format: 'sweepq.program-run', v: 1, files: [] as Array<{ path: string; key: string; bytes: number }> };
+    for (let i = 0; i < files.length; i++) {
+      // Keys by position: file names may hold characters object keys do not allow; the manifest maps them.
+      const fileKey = `${base}/files/${i}`;
+      await this.store.putFile(fileKey, path.join(dir, files[i]!.path));
+      manifest.files.push({ path: files[i]!.path, key: fileKey, bytes: files[i]!.bytes });
+    }
+    await this.store.put(key, JSON.stringify(manifest), { contentType: 'application/json' });
+    return files.length;
+  }
+}
+
+/** Stops taking reports: closes the socket (Node removes its file); open connections are destroyed first. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+function tailOf(stream: 'stdout' | 'stderr', text: string): string {
+  if (text.trim() === '') return '';
+  return `; last ${stream} lines:\n${text.slice(-ERROR_TAIL_CHARS)}`;
+}
