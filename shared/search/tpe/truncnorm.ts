@@ -146,9 +146,3 @@ export function truncnormPpf(q: number, a: number, b: number): number {
   return x < a ? a : x > b ? b : x;
 }
 
-/** log-density at x of N(loc, scale²) truncated to [loc + a·scale, loc + b·scale]; −∞ outside. */
-export function truncnormLogPdf(x: number, a: number, b: number, loc: number, scale: number): number {
-  const z = (x - loc) / scale;
-  if (z < a || z > b) return Number.NEGATIVE_INFINITY;
-  return -0.5 * z * z - LOG_SQRT_2PI - logGaussMass(a, b) - Math.log(scale);
-}
