@@ -7,14 +7,10 @@
  */
 import { SweepqError } from '../../shared/errors/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
-import { pipelineFolderKey } from '../../shared/schemas/sweep-context.schema.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import { ResultCache, trialCacheKey, type CacheableTrial, type CachedResult } from '../../shared/sweep/result-cache.js';
-
-/** The files of a trial's MLflow Model folder (pipeline-folder.ts); a pipeline without an export has MLmodel only. */
-const PIPELINE_FOLDER_FILES = ['MLmodel', 'model.onnx', 'requirements.txt', 'conda.yaml', 'python_env.yaml'];
 
 export interface ReusedResult {
   metrics: Record<string, number | null>;
@@ -43,13 +39,9 @@ export class CachedTrials {
     const hit = await this.cache.get(key);
     if (hit === null) return null;
     try {
-      // What sits beside the artefact first (the MLflow Model folder, the diagnostics), the JSON the
-      // commit records last, as after training.
-      await Promise.all(
-        [...PIPELINE_FOLDER_FILES.map((name) => [pipelineFolderKey(hit.artifact) + name, pipelineFolderKey(artifactKey) + name]), [diagnosticsKey(hit.artifact), diagnosticsKey(artifactKey)]].map(
-          ([from, to]) => this.copyIfPresent(from!, to!),
-        ),
-      );
+      // The diagnostics beside the artefact first, the JSON the commit records last, as after training
+      // (the MLflow Model folder is made from the JSON on its first read).
+      await this.copyIfPresent(diagnosticsKey(hit.artifact), diagnosticsKey(artifactKey));
       await this.store.put(artifactKey, await this.store.get(hit.artifact), { contentType: 'application/json' });
     } catch (error) {
       // The artefact is gone (its sweep was deleted): train again, and the new result replaces the entry.

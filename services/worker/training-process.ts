@@ -13,7 +13,6 @@ import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial, type TrialInput, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
 import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
-import { pipelineFolderFiles } from './pipeline-folder.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
@@ -84,7 +83,6 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
           metrics: { cv_mean: finiteOrNull(summary.mean), cv_std: finiteOrNull(summary.std) },
           cvScores: last.folds,
           pipelineJson: '',
-          pipelineFolder: {},
           diagnosticsJson: null,
           timings: { fitMs: 0, cvMs: staged.cvMs, evalMs: 0, totalMs: staged.cvMs, loadMs },
           rungs,
@@ -104,7 +102,6 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       metrics: { ...outcome.metrics },
       cvScores: outcome.cvScores,
       pipelineJson: JSON.stringify(outcome.pipeline),
-      pipelineFolder: pipelineFolderFiles(outcome.pipeline),
       diagnosticsJson: diagnosticsOf(outcome, data.test),
       timings: { ...outcome.timings, loadMs },
     };

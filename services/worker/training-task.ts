@@ -5,7 +5,6 @@ import type { CvSpecSchema, DatasetRef } from '../../shared/schemas/sweep-contex
 import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors/index.js';
 import type { Task } from '../../shared/ml/dataset/table.js';
-import type { PipelineFolderFiles } from './pipeline-folder.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 
 export interface TrainingTask {
@@ -57,8 +56,6 @@ export interface TrainingSuccess {
   cvScores: number[];
   /** Serialized fitted pipeline (the artefact), produced in the thread to keep the main loop free. */
   pipelineJson: string;
-  /** The same pipeline as an MLflow Model folder (pipeline-folder.ts), made in the training process too. */
-  pipelineFolder: PipelineFolderFiles;
   /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
   diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };

@@ -15,7 +15,6 @@ import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-conte
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
-import { storePipelineFolder } from './pipeline-folder.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
@@ -281,8 +280,6 @@ export class TrialProcessor {
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
-      // The MLflow Model folder first, the JSON the trial records last: a committed trial has both.
-      await storePipelineFolder(this.deps.store, key, result.pipelineFolder);
       // The diagnostics go beside the artefact, at a key derived from it; losing them costs the trial
       // page its curves, never the trial (the artefact is what `completed` promises).
       const diagnostics = result.diagnosticsJson;

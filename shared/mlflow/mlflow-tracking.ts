@@ -15,6 +15,7 @@ import type { RunState, RunWrite, SweepRecord } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
 import { parseFilter, parseOrderBy } from '../query/index.js';
 import { pipelineFolderKey } from '../schemas/sweep-context.schema.js';
+import { materialisePipelineFolder } from './pipeline-folder.js';
 import { MAX_TAG_KEY_LENGTH, MAX_TAG_VALUE_LENGTH, MAX_TAGS, NOTE_TAG, RESERVED_TAG_PREFIX } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -42,7 +43,6 @@ const MAX_RUNS_PAGE = 1000;
 const DEFAULT_RUNS_PAGE = 1000;
 const MAX_HISTORY_PAGE = 25_000;
 /** Files of an exported pipeline folder (write-mlflow-model.ts), listed without asking the store. */
-const EXPORTED_FILES = ['MLmodel', 'model.onnx', 'requirements.txt', 'conda.yaml'];
 /** The metric registry of an external sweep: runs declare no objective; sorting uses explicit directions. */
 const EXTERNAL_REGISTRY = JSON.stringify({ cvScoring: null, objective: { metric: 'accuracy', goal: 'maximize' } });
 const METRIC_KEY = /^[\w\-./ ]{1,250}$/;
@@ -66,6 +66,9 @@ export interface ArtifactFile {
 type RunRef = { sweep: SweepRecord; index?: number };
 
 export class MlflowTracking {
+  /** Pipeline folders being exported now, by artefact key. */
+  private readonly exporting = new Map<string, Promise<string[]>>();
+
   constructor(
     private readonly service: SweepService,
     private readonly store: ObjectStore,
@@ -320,10 +323,7 @@ export class MlflowTracking {
       const file = path.slice(PIPELINE_FOLDER.length + 1);
       if (trial !== null && trial.artifact !== null && trial.status === 'completed') {
         if (file === PIPELINE_JSON_FILE) return this.store.get(trial.artifact);
-        if (!file.includes('/')) {
-          const key = `${pipelineFolderKey(trial.artifact)}${file}`;
-          if (await this.store.exists(key)) return this.store.get(key);
-        }
+        if ((await this.pipelineFolder(trial.artifact)).includes(file)) return this.store.get(`${pipelineFolderKey(trial.artifact)}${file}`);
       }
     }
     throw new SweepqError('NOT_FOUND', `run ${runId} has no artifact '${path}'`);
@@ -347,11 +347,17 @@ export class MlflowTracking {
   private async pipelineFiles(sweepId: string, index: number): Promise<string[]> {
     const trial = await this.index.trials.get(sweepId, index);
     if (trial === null || trial.status !== 'completed' || trial.artifact === null) return [];
-    const folder = pipelineFolderKey(trial.artifact);
-    // Trials from before the folder existed have the JSON only; a pipeline without an export has MLmodel only.
-    if (await this.store.exists(`${folder}model.onnx`)) return [...EXPORTED_FILES, PIPELINE_JSON_FILE];
-    if (await this.store.exists(`${folder}MLmodel`)) return ['MLmodel', PIPELINE_JSON_FILE];
-    return [PIPELINE_JSON_FILE];
+    return [...(await this.pipelineFolder(trial.artifact)), PIPELINE_JSON_FILE];
+  }
+
+  /** The folder's files, exported on its first read (see pipeline-folder.ts); one export per folder at a time. */
+  private pipelineFolder(artifactKey: string): Promise<string[]> {
+    let pending = this.exporting.get(artifactKey);
+    if (pending === undefined) {
+      pending = materialisePipelineFolder(this.store, artifactKey).finally(() => this.exporting.delete(artifactKey));
+      this.exporting.set(artifactKey, pending);
+    }
+    return pending;
   }
 
   private async metricStepsOf(trials: readonly TrialRecord[]): Promise<Array<Record<string, [number, number]>>> {

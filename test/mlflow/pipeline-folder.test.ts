@@ -1,6 +1,7 @@
 /**
- * The worker's `pipeline/` folder (pipeline-folder.ts): an MLflow Model with the ONNX file for a pipeline
- * the exporter handles, an MLmodel that says why for one it cannot, stored beside the attempt's JSON.
+ * A trial's `pipeline/` folder (shared/mlflow/pipeline-folder.ts): an MLflow Model with the ONNX file for
+ * a pipeline the exporter handles, an MLmodel that says why for one it cannot, made from the attempt's
+ * JSON on first read (in a thread) and stored beside it.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,12 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { pipelineFolderFiles, storePipelineFolder } from '../../../services/worker/pipeline-folder.js';
-import { parseTable } from '../../../shared/ml/dataset/read-table.js';
-import type { TabularDataset } from '../../../shared/ml/dataset/table.js';
-import { Pipeline } from '../../../shared/ml/pipeline.js';
-import { artifactKey, pipelineFolderKey } from '../../../shared/schemas/sweep-context.schema.js';
-import { LocalObjectStore } from '../../../shared/store/local-object-store.js';
+import { materialisePipelineFolder, pipelineFolderFiles } from '../../shared/mlflow/pipeline-folder.js';
+import { parseTable } from '../../shared/ml/dataset/read-table.js';
+import type { TabularDataset } from '../../shared/ml/dataset/table.js';
+import { Pipeline } from '../../shared/ml/pipeline.js';
+import { artifactKey, pipelineFolderKey } from '../../shared/schemas/sweep-context.schema.js';
+import { LocalObjectStore } from '../../shared/store/local-object-store.js';
 
 /** 60 rows, two numeric columns; `first` names the first one (an output name blocks the export). */
 function table(first: string): TabularDataset {
@@ -22,10 +23,10 @@ function table(first: string): TabularDataset {
   return parseTable(text, { target: 'y' });
 }
 
-const decode = (files: Record<string, string>, name: string): Buffer => Buffer.from(files[name]!, 'base64');
+const decode = (files: Record<string, Uint8Array>, name: string): Buffer => Buffer.from(files[name]!);
 
 describe('pipeline folder', () => {
-  it('holds an MLflow Model with the ONNX graph, stored beside the attempt JSON', async () => {
+  it('holds an MLflow Model with the ONNX graph, made on first read and stored beside the attempt JSON', async () => {
     const pipeline = Pipeline.create({ imputer: { strategy: 'median' }, scaler: 'standard' }, 'logistic_regression', {}, 0).fit(table('a'));
     const files = pipelineFolderFiles(pipeline.toJSON());
     assert.deepEqual(Object.keys(files).sort(), ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt']);
@@ -37,8 +38,11 @@ describe('pipeline folder', () => {
       const store = new LocalObjectStore(dir);
       await store.ensureReady();
       const key = artifactKey('s-abc', 's-abc-t0', '0123456789abcdef0123');
-      await storePipelineFolder(store, key, files);
-      assert.deepEqual(await store.get(`${pipelineFolderKey(key)}model.onnx`), decode(files, 'model.onnx'));
+      await store.put(key, JSON.stringify(pipeline.toJSON()));
+      assert.equal(await store.exists(`${pipelineFolderKey(key)}MLmodel`), false, 'nothing is exported before the first read');
+      assert.deepEqual(await materialisePipelineFolder(store, key), ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt']);
+      assert.deepEqual(await store.get(`${pipelineFolderKey(key)}model.onnx`), decode(files, 'model.onnx'), 'the thread exports the same bytes');
+      assert.deepEqual(await materialisePipelineFolder(store, key), ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt'], 'a second read finds it stored');
       assert.equal(pipelineFolderKey(key), 'artifacts/s-abc/s-abc-t0/0123456789abcdef/pipeline/');
     } finally {
       await rm(dir, { recursive: true, force: true });
