@@ -8,7 +8,6 @@
  *       completion log), created by the real feeder, not written around it.
  * Flags: --quick (20k trials in b).
  */
-import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
 import { createRedisConnection } from '../shared/queue/index.js';
@@ -18,6 +17,7 @@ import { startBenchEnvironment } from './support/bench-environment.js';
 import { cleanupAll, installCleanupHandlers } from './support/cleanup-stack.js';
 import { summarize } from './support/percentiles.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
+import { completeSweep, EIGHT_PARAM_SPACE, type SimulatedResult } from './support/complete-sweep.js';
 
 const { quick } = parseBenchArgs(process.argv.slice(2));
 const QUERY_TRIALS = quick ? 20_000 : 100_000;
@@ -66,35 +66,13 @@ async function partA(service: SweepService, redis: Redis, goals: GoalRow[]): Pro
   });
 }
 
-/** Creates and completes every trial of a 100k random search through the feeder, claim and commit. */
-async function completeSweep(service: SweepService, sweepId: string, total: number): Promise<number> {
-  const index = service.index;
-  const started = performance.now();
-  let done = 0;
-  while (done < total) {
-    const state = (await index.feed.state(sweepId))!;
-    const batch: number[] = [];
-    for (let i = done; i < state.created; i++) batch.push(i);
-    if (batch.length === 0) throw new Error(`no trial created beyond ${done}`);
-    await Promise.all(
-      batch.map(async (i) => {
-        const token = randomUUID();
-        const claimed = await index.transitions.claim(sweepId, i, token, 'bench-worker');
-        if (claimed.result !== 'ok') throw new Error(`claim ${i}: ${claimed.result}`);
-        const h = (Math.imul(i + 1, 2654435761) >>> 0) / 2 ** 32;
-        const metrics: Record<string, number> = {
-          accuracy: 0.5 + 0.5 * h, precision: 0.4 + 0.5 * h, recall: 0.3 + 0.6 * ((h * 7) % 1), f1_score: 0.45 + 0.5 * h,
-          auc_roc: 0.55 + 0.45 * ((h * 3) % 1), log_loss: 0.2 + ((h * 11) % 1), cv_mean: 0.5 + 0.5 * ((h * 5) % 1), cv_std: 0.05 * h,
-        };
-        const result = await index.transitions.commit(sweepId, i, { token, durationMs: 10, metrics, folds: [h, h, h], timings: { fitMs: 1, cvMs: 1, evalMs: 1, totalMs: 3 }, artifact: `artifacts/${sweepId}/${sweepId}-t${i}.json`, objective: { metric: 'auc_roc', goal: 'maximize' } });
-        if (result !== 'ok') throw new Error(`commit ${i}: ${result}`);
-      }),
-    );
-    done = state.created;
-    // Finished trials make room: the feeder creates the next window, as workers would make it do.
-    await (service as unknown as { feeder: { feed(id: string): Promise<number> } }).feeder.feed(sweepId);
-  }
-  return performance.now() - started;
+/** Metrics spread over their ranges by the index hash alone (the read model's queries need no meaning). */
+function simulate(_index: number, h: number): SimulatedResult {
+  const metrics: Record<string, number> = {
+    accuracy: 0.5 + 0.5 * h, precision: 0.4 + 0.5 * h, recall: 0.3 + 0.6 * ((h * 7) % 1), f1_score: 0.45 + 0.5 * h,
+    auc_roc: 0.55 + 0.45 * ((h * 3) % 1), log_loss: 0.2 + ((h * 11) % 1), cv_mean: 0.5 + 0.5 * ((h * 5) % 1), cv_std: 0.05 * h,
+  };
+  return { metrics, folds: [h, h, h], durationMs: 10 };
 }
 
 async function partB(service: SweepService, goals: GoalRow[]): Promise<void> {
@@ -107,24 +85,10 @@ async function partB(service: SweepService, goals: GoalRow[]): Promise<void> {
       method: 'random',
       max_trials: QUERY_TRIALS,
       seed: 1,
-      space: [
-        {
-          model: 'gradient_boosting',
-          params: {
-            n_estimators: { distribution: 'int_uniform', min: 10, max: 500 },
-            learning_rate: { distribution: 'log_uniform', min: 0.001, max: 1 },
-            max_depth: { values: [2, 3, 4, 5, 6, 8, null] },
-            subsample: { distribution: 'q_uniform', min: 0.5, max: 1, q: 0.05 },
-            min_samples_leaf: { distribution: 'int_uniform', min: 1, max: 50 },
-            min_samples_split: { distribution: 'int_uniform', min: 2, max: 20 },
-            max_features: { values: ['sqrt', 'log2', 0.5, 0.8, null] },
-            max_bins: { values: [32, 64, 128, 255] },
-          },
-        },
-      ],
+      space: EIGHT_PARAM_SPACE,
     },
   });
-  const commitMs = await completeSweep(service, sweepId, QUERY_TRIALS);
+  const commitMs = await completeSweep(service, sweepId, QUERY_TRIALS, { simulate });
   console.log(`(b) ${QUERY_TRIALS.toLocaleString('en')} trials created by the feeder and committed through the Lua transitions in ${ms(commitMs)}`);
 
   // Reads need a token since issue 8 (in-process requests are not on the server's port); no rate limit

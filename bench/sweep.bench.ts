@@ -20,7 +20,7 @@
  *                                                                 # checkout (its dist/ built), alternating runs
  * Everything runs on private redis-servers under temp folders, removed at the end (also on Ctrl-C).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -35,14 +35,14 @@ import type { SweepStatus } from '../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../shared/schemas/trial.schema.js';
 import { createSweepService, type SweepService } from '../shared/sweep/sweep-service.js';
 import { cleanParentEnv, startBenchEnvironment } from './support/bench-environment.js';
-import { cleanupAll, defer, installCleanupHandlers, trackChild } from './support/cleanup-stack.js';
+import { cleanupAll, defer, installCleanupHandlers } from './support/cleanup-stack.js';
 import { measureCpuCeiling } from './support/cpu-ceiling.js';
 import { keepAliveAgent, timedGet } from './support/http-get.js';
 import { SampleBuffer, summarize, type LatencySummary } from './support/percentiles.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 import { waitForSweep } from './support/sweep-progress.js';
 import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec.js';
-import { timedCliRun, type CliRunResult } from './support/timed-cli-run.js';
+import { timedCliRun, timedProcess, type CliRunResult } from './support/timed-cli-run.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,24 +75,6 @@ function summaryJson(s: LatencySummary): Record<string, number> {
   return { n: s.n, mean: round(s.mean, 3), p50: round(s.p50, 3), p95: round(s.p95, 3), p99: round(s.p99, 3), max: round(s.max, 3) };
 }
 
-/** Runs a command, capturing stdout; resolves wall time measured around the whole process. */
-function timedProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number; startEpoch: number; endEpoch: number }> {
-  return new Promise((resolve, reject) => {
-    const startEpoch = Date.now();
-    const started = performance.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    trackChild(child);
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.once('error', reject);
-    child.once('close', (code) => {
-      const wallMs = performance.now() - started;
-      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs, startEpoch, endEpoch: Date.now() });
-    });
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // (a) sweepq run vs scikit-learn

@@ -8,7 +8,6 @@
  *     cumulative layout shift ≤ 0.1.
  * Flags: --quick (20k trials instead of 100k).
  */
-import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { buildApp } from '../services/scheduler/app.js';
 import { createSweepService, type SweepService } from '../shared/sweep/sweep-service.js';
@@ -17,6 +16,7 @@ import { startBenchEnvironment } from './support/bench-environment.js';
 import { cleanupAll, defer, installCleanupHandlers } from './support/cleanup-stack.js';
 import { summarize } from './support/percentiles.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
+import { completeSweep as completeSweepThroughCommits, EIGHT_PARAM_SPACE, type SimulatedResult } from './support/complete-sweep.js';
 
 const { quick } = parseBenchArgs(process.argv.slice(2));
 const BIG = quick ? 20_000 : 100_000;
@@ -37,61 +37,23 @@ function spec(name: string, trials: number) {
       method: 'random',
       max_trials: trials,
       seed: 1,
-      space: [
-        {
-          model: 'gradient_boosting',
-          params: {
-            n_estimators: { distribution: 'int_uniform', min: 10, max: 500 },
-            learning_rate: { distribution: 'log_uniform', min: 0.001, max: 1 },
-            max_depth: { values: [2, 3, 4, 5, 6, 8, null] },
-            subsample: { distribution: 'q_uniform', min: 0.5, max: 1, q: 0.05 },
-            min_samples_leaf: { distribution: 'int_uniform', min: 1, max: 50 },
-            min_samples_split: { distribution: 'int_uniform', min: 2, max: 20 },
-            max_features: { values: ['sqrt', 'log2', 0.5, 0.8, null] },
-            max_bins: { values: [32, 64, 128, 255] },
-          },
-        },
-      ],
+      space: EIGHT_PARAM_SPACE,
     },
   };
 }
 
-/**
- * Creates and completes every trial through the feeder, claim and commit (as bench:foundations does);
- * the objective depends on two params so the importance has something to find.
- */
-async function completeSweep(service: SweepService, sweepId: string, total: number): Promise<number> {
-  const index = service.index;
-  const started = performance.now();
-  let done = 0;
-  let worker = 0;
-  while (done < total) {
-    const state = (await index.feed.state(sweepId))!;
-    const batch: number[] = [];
-    for (let i = done; i < state.created; i++) batch.push(i);
-    if (batch.length === 0) throw new Error(`no trial created beyond ${done}`);
-    const trials = await Promise.all(batch.map((i) => index.trials.get(sweepId, i)));
-    await Promise.all(
-      batch.map(async (i, k) => {
-        const token = randomUUID();
-        // Eight lanes on the timeline, like eight workers.
-        const claimed = await index.transitions.claim(sweepId, i, token, `bench-worker-${(worker++) % 8}`);
-        if (claimed.result !== 'ok') throw new Error(`claim ${i}: ${claimed.result}`);
-        const params = trials[k]!.params as { learning_rate: number; max_depth: number | null };
-        const h = (Math.imul(i + 1, 2654435761) >>> 0) / 2 ** 32;
-        const signal = 0.5 * Math.min(1, Math.log10(params.learning_rate) / -3 + 0.2) + 0.05 * (params.max_depth ?? 9);
-        const auc = Math.min(0.999, 0.5 + 0.4 * signal + 0.1 * h);
-        const folds = [auc - 0.01 * h, auc, auc + 0.01 * h];
-        const metrics: Record<string, number> = { accuracy: auc - 0.05, precision: 0.4 + 0.5 * h, recall: 0.3 + 0.6 * ((h * 7) % 1), f1_score: 0.45 + 0.5 * h, auc_roc: auc, log_loss: 1.2 - auc, cv_mean: auc, cv_std: 0.008 * h };
-        const result = await index.transitions.commit(sweepId, i, { token, durationMs: 10 + 40 * h, metrics, folds, timings: { fitMs: 1, cvMs: 1, evalMs: 1, totalMs: 3 }, artifact: `artifacts/${sweepId}/${sweepId}-t${i}.json`, objective: { metric: 'auc_roc', goal: 'maximize' } });
-        if (result !== 'ok') throw new Error(`commit ${i}: ${result}`);
-      }),
-    );
-    done = state.created;
-    await (service as unknown as { feeder: { feed(id: string): Promise<number> } }).feeder.feed(sweepId);
-  }
-  return performance.now() - started;
+/** The objective depends on two params (learning_rate, max_depth) so the importance has something to find. */
+function simulate(_index: number, h: number, params: Readonly<Record<string, unknown>> | null): SimulatedResult {
+  const { learning_rate, max_depth } = params as { learning_rate: number; max_depth: number | null };
+  const signal = 0.5 * Math.min(1, Math.log10(learning_rate) / -3 + 0.2) + 0.05 * (max_depth ?? 9);
+  const auc = Math.min(0.999, 0.5 + 0.4 * signal + 0.1 * h);
+  const folds = [auc - 0.01 * h, auc, auc + 0.01 * h];
+  const metrics: Record<string, number> = { accuracy: auc - 0.05, precision: 0.4 + 0.5 * h, recall: 0.3 + 0.6 * ((h * 7) % 1), f1_score: 0.45 + 0.5 * h, auc_roc: auc, log_loss: 1.2 - auc, cv_mean: auc, cv_std: 0.008 * h };
+  return { metrics, folds, durationMs: 10 + 40 * h };
 }
+
+/** Every trial through the feeder, claim and commit; eight lanes on the timeline, like eight workers. */
+const completeSweep = (service: SweepService, sweepId: string, total: number): Promise<number> => completeSweepThroughCommits(service, sweepId, total, { simulate, readParams: true, lanes: 8 });
 
 async function apiGoals(app: ReturnType<typeof buildApp>, sweepId: string, goals: GoalRow[]): Promise<void> {
   const cases: Array<[string, string]> = [

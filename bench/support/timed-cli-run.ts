@@ -34,24 +34,32 @@ function childrenCpuMs(): number {
   }
 }
 
+/** Runs a command, capturing stdout; resolves wall time measured around the whole process. */
+export function timedProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number; startEpoch: number; endEpoch: number }> {
+  return new Promise((resolve, reject) => {
+    const startEpoch = Date.now();
+    const started = performance.now();
+    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    trackChild(child);
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const wallMs = performance.now() - started;
+      resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs, startEpoch, endEpoch: Date.now() });
+    });
+  });
+}
+
 export async function timedCliRun(options: { root: string; file: string; workers?: number }): Promise<CliRunResult> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-bench-run-'));
   try {
     const args = ['bin/sweepq.js', 'run', options.file, '--json', ...(options.workers === undefined ? [] : ['--workers', String(options.workers)])];
     const env = { ...cleanParentEnv(), SWEEPQ_STATE_DIR: stateDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
     const cpuBefore = childrenCpuMs();
-    const started = performance.now();
-    const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      trackChild(child);
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (c: Buffer) => out.push(c));
-      child.stderr.on('data', (c: Buffer) => err.push(c));
-      child.once('error', reject);
-      child.once('close', (exitCode) => resolve({ code: exitCode, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    });
-    const wallMs = performance.now() - started;
+    const { code, stdout, stderr, wallMs } = await timedProcess(process.execPath, args, { cwd: options.root, env });
     const cpuMs = childrenCpuMs() - cpuBefore;
     if (code !== 0) throw new Error(`sweepq run in ${options.root} exited ${code}: ${stderr.slice(-2000)}`);
     const doc = JSON.parse(stdout) as { status: { counts: { completed: number } }; trials: TrialRecord[] };

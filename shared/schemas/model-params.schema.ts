@@ -169,15 +169,8 @@ export const GradientBoostingRegressorParamsSchema = regressorParams({
     .default('squared_error'),
   /** Huber: the quantile of the absolute residuals that sets δ each stage (only read with loss 'huber'). */
   alpha: z.number().gt(0).lt(1).default(0.9),
-  n_estimators: positiveInt(100_000).default(100),
-  learning_rate: z.number().gt(0).lte(10).default(0.1),
-  max_depth: z.number().int().min(1).max(64).nullable().default(3),
-  subsample: z.number().gt(0).lte(1).default(1.0),
-  min_samples_split: minSamplesSplit,
-  min_samples_leaf: minSamplesLeaf,
-  max_features: MaxFeaturesSchema.default(null),
-  random_state: randomState,
-  max_bins: maxBins,
+  // The classifier's stage parameters, with the same defaults as scikit-learn's regressor.
+  ...GradientBoostingParamsSchema.shape,
 });
 
 export const REGRESSOR_PARAM_SCHEMAS = {

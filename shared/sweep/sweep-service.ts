@@ -181,17 +181,24 @@ export class SweepService implements SweepClient {
       schema,
       spec,
     });
+    return this.planAndFeed(sweepId, spec.name, segments, 'sweep submitted');
+  }
+
+  /**
+   * Second half of a submit, once the sweep hash exists: the segments are appended and the first window
+   * created and fed now (workers feed the rest as trials finish); any failure rolls the whole sweep back.
+   */
+  private async planAndFeed(sweepId: string, name: string, segments: SegmentPlan[], message: string): Promise<SubmitResult> {
     let total = 0;
     try {
-      await this.index.feed.appendSegments(sweepId, segments, maxTrials);
+      await this.index.feed.appendSegments(sweepId, segments, this.deps.config.limits.maxTrials);
       for (const s of segments) total += s.size;
-      // The first window is created and fed now; workers feed the rest as trials finish.
       await this.feeder.feed(sweepId);
     } catch (error) {
-      await this.rollback(sweepId, spec.name, error);
+      await this.rollback(sweepId, name, error);
     }
-    this.logger.info({ sweepId, name: spec.name, total }, 'sweep submitted');
-    return { sweepId, name: spec.name, total };
+    this.logger.info({ sweepId, name, total }, message);
+    return { sweepId, name, total };
   }
 
   /** search.warm_start: gives the TPE segment the earlier sweeps' completed trials (see warm-start.ts). */
@@ -244,16 +251,7 @@ export class SweepService implements SweepClient {
       schema: null,
       spec,
     });
-    let total = 0;
-    try {
-      await this.index.feed.appendSegments(sweepId, segments, maxTrials);
-      for (const s of segments) total += s.size;
-      await this.feeder.feed(sweepId);
-    } catch (error) {
-      await this.rollback(sweepId, spec.name, error);
-    }
-    this.logger.info({ sweepId, name: spec.name, total }, 'program sweep submitted');
-    return { sweepId, name: spec.name, total };
+    return this.planAndFeed(sweepId, spec.name, segments, 'program sweep submitted');
   }
 
   /** Stores a program bundle read by the CLI (content-addressed: unchanged files are not uploaded again). */
