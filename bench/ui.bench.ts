@@ -174,10 +174,15 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
       for (const entry of list.getEntries() as Array<PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: Array<{ node?: Node | null }> }>) {
         if (entry.hadRecentInput) continue;
         state.__cls += entry.value;
-        // What moved: the first sources' tag, class and test id, for the note.
-        for (const source of entry.sources ?? []) {
+        // What moved: each source's tag and class, its nearest ancestor with a test id or id, and its
+        // box before → after, so an unnamed span can still be traced to its component.
+        for (const source of (entry.sources ?? []) as Array<{ node?: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }>) {
           const node = source.node as HTMLElement | null | undefined;
-          if (node?.tagName !== undefined) state.__shifted.push(`${node.tagName.toLowerCase()}${node.className === '' ? '' : `.${String(node.className).split(' ')[0]}`}${node.dataset.testid === undefined ? '' : `[${node.dataset.testid}]`} ${entry.value.toFixed(3)}`);
+          if (node?.tagName === undefined) continue;
+          const named = node.closest<HTMLElement>('[data-testid],[id]');
+          const where = named === null ? '' : ` in ${named.dataset.testid ?? `#${named.id}`}`;
+          const box = (r: DOMRectReadOnly): string => `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
+          state.__shifted.push(`${node.tagName.toLowerCase()}${node.className === '' ? '' : `.${String(node.className).split(' ')[0]}`}${where} ${box(source.previousRect)} → ${box(source.currentRect)} (${entry.value.toFixed(3)})`);
         }
       }
     }).observe({ type: 'layout-shift', buffered: true });
@@ -189,7 +194,7 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
     const state = window as unknown as { __cls: number; __shifted: string[] };
     return { cls: state.__cls, shifted: state.__shifted };
   });
-  goals.push({ part: 'browser: cumulative layout shift, sweep page load', measured: cls.toFixed(3), goal: '≤ 0.1', ratio: cls / 0.1, pass: cls <= 0.1, note: shifted.slice(0, 4).join('; ') });
+  goals.push({ part: 'browser: cumulative layout shift, sweep page load', measured: cls.toFixed(3), goal: '≤ 0.1', ratio: cls / 0.1, pass: cls <= 0.1, note: shifted.slice(0, 6).join('; ') });
 }
 
 async function main(): Promise<void> {

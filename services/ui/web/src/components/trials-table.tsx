@@ -28,7 +28,9 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
   const [colsText, setCols] = useUrlState('cols');
   const [selText, setSel] = useUrlState('sel');
   const selected = useMemo(() => new Set(selText === '' ? [] : selText.split(',')), [selText]);
-  const columns = colsText !== '' ? colsText.split(',') : fields !== null ? defaultColumns(fields) : ['attributes.index', 'attributes.name', 'attributes.status'];
+  // Unknown until the fields arrive (unless the URL names them): header and rows wait for them rather
+  // than render a stand-in set of columns whose grid then re-flows (the page's largest layout shift).
+  const columns: string[] | null = colsText !== '' ? colsText.split(',') : fields !== null ? defaultColumns(fields) : null;
   const effective = combinedFilter(filter, brush);
   const key = `${effective}\u0000${order}`;
   const [data, setData] = useState<Pages>({ key, total: null, pages: new Map() });
@@ -100,10 +102,10 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
     else if (next.size < MAX_COMPARE) next.add(id);
     setSel([...next].join(','));
   };
-  const template = `36px ${columns.map((c) => (c === 'attributes.name' ? 'minmax(220px, 2fr)' : 'minmax(90px, 1fr)')).join(' ')}`;
+  const template = columns === null ? '' : `36px ${columns.map((c) => (c === 'attributes.name' ? 'minmax(220px, 2fr)' : 'minmax(90px, 1fr)')).join(' ')}`;
   const total = data.total ?? 0;
   const rows = [];
-  for (let i = first; i <= Math.min(last, total - 1); i++) {
+  for (let i = first; columns !== null && i <= Math.min(last, total - 1); i++) {
     const trial = data.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
     rows.push(
       <div class={`vrow${trial !== undefined && selected.has(trial.id) ? ' selected' : ''}`} role="row" aria-rowindex={i + 2} key={i} style={{ top: `${i * ROW_HEIGHT}px`, gridTemplateColumns: template }} data-row={i} data-trial-id={trial?.id}>
@@ -129,8 +131,8 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
     <div>
       <div class="row" style="align-items: flex-start">
         <FilterBox value={filter} onApply={setFilter} problem={problem} />
-        <ColumnChooser fields={fields} columns={columns} onChange={(next) => setCols(next.join(','))} />
-        <a class="button" href={api.csvUrl(sweepId, { filter: effective || undefined, order_by: order || undefined, columns: columns.join(',') })} download data-testid="csv-export">
+        <ColumnChooser fields={fields} columns={columns ?? []} onChange={(next) => setCols(next.join(','))} />
+        <a class="button" href={api.csvUrl(sweepId, { filter: effective || undefined, order_by: order || undefined, columns: columns?.join(',') })} download data-testid="csv-export">
           Export CSV
         </a>
         <button disabled={selected.size < 2} data-testid="compare-button" onClick={() => navigate(`/ui/sweeps/${sweepId}/compare?ids=${[...selected].join(',')}`)}>
@@ -143,7 +145,7 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
       <div class="vtable" role="grid" aria-rowcount={total + 1} aria-label="trials">
         <div class="head" role="row" style={{ gridTemplateColumns: template }}>
           <span role="columnheader" />
-          {columns.map((c) => (
+          {columns?.map((c) => (
             <span role="columnheader" key={c} aria-sort={orderKey === c ? (orderDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
               <button onClick={() => sortBy(c)} title={`sort by ${c}`} data-column={c}>
                 {columnLabel(c)} {orderKey === c ? (orderDir === 'DESC' ? '▼' : '▲') : ''}
