@@ -11,7 +11,7 @@ import type { LimitsConfig } from '../config/config.js';
 import { InvalidInputError } from '../errors/index.js';
 import type { StopRules } from './stop-rules.js';
 import { applyMissing, makeClassification } from '../ml/dataset/make-classification.js';
-import { datasetToCsv } from '../ml/dataset/read-csv.js';
+import { datasetToCsv } from '../ml/dataset/write-csv.js';
 import type { SchemaReport } from '../ml/dataset/schema-report.js';
 import type { Task } from '../ml/dataset/table.js';
 import { datasetKey, Sha256Schema, type DatasetFormat, type DatasetRef, type SweepContext, type TrialLimits } from '../schemas/sweep-context.schema.js';

@@ -27,6 +27,8 @@ export interface RoleOptions {
    * missing column itself). Default false: such a spec is an error.
    */
   lenientSpec?: boolean | undefined;
+  /** Read every feature column as numeric (the numeric Dataset reader): a text cell is an error there. */
+  numericFeatures?: boolean | undefined;
 }
 
 /**
@@ -94,7 +96,7 @@ export function resolveColumnRoles(names: readonly string[], options: RoleOption
     } else if (list === 'drop' || (options.onlyColumns !== undefined && !options.onlyColumns.has(name))) {
       roles[c] = { kind: 'skip' };
     } else {
-      roles[c] = { kind: 'feature', declared: list === 'numeric' ? 'numeric' : list === 'categorical' ? 'categorical' : null };
+      roles[c] = { kind: 'feature', declared: list === 'numeric' || options.numericFeatures === true ? 'numeric' : list === 'categorical' ? 'categorical' : null };
       features++;
     }
   }

@@ -27,6 +27,8 @@ export interface ReadTableOptions extends AssembleOptions {
   source?: string | undefined;
   /** Ignore column-spec entries the file lacks (see Pipeline.predictionReadOptions). */
   lenientSpec?: boolean | undefined;
+  /** Read every feature column as numeric: a text cell is an error naming its line and column. */
+  numericFeatures?: boolean | undefined;
 }
 
 /** Bytes read per chunk from disk. */

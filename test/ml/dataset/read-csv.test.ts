@@ -3,7 +3,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import type { Dataset } from '../../../shared/ml/dataset/dataset.js';
-import { datasetToCsv, parseCsv, readCsvFile } from '../../../shared/ml/dataset/read-csv.js';
+import { parseCsv, readCsvFile } from '../../../shared/ml/dataset/read-csv.js';
+import { datasetToCsv } from '../../../shared/ml/dataset/write-csv.js';
 import { Rng } from '../../../shared/ml/random/rng.js';
 
 const parse = (text: string, target = 'y'): Dataset => parseCsv(text, { target, source: 'data.csv' });
@@ -116,7 +117,7 @@ describe('parseCsv', () => {
     });
     it('names the column and truncates the offending value', () => {
       const long = 'x'.repeat(60);
-      assertCsvError(`a,b,y\n1,${long},0\n`, ['column 2 ("b")', `"${'x'.repeat(40)}…"`], { line: 2, column: 2 });
+      assertCsvError(`a,b,y\n1,${long},0\n`, ['column 2 ("b"', `"${'x'.repeat(40)}…"`], { line: 2, column: 2 });
     });
     it('lists the available columns for an unknown target', () => {
       assertCsvError('a,b,label\n1,2,0\n', ['"y" not found', 'available columns: a, b, label']);
@@ -138,7 +139,7 @@ describe('parseCsv', () => {
       assertCsvError('a,y\n1,0\n2,\n', ['missing target value'], { line: 3, column: 2 });
     });
     it('rejects gigantic cells', () => {
-      assertCsvError(`a,y\n${'1'.repeat(1001)},0\n`, ['longer than 1000 characters'], { line: 2, column: 1 });
+      assertCsvError(`a,y\n${'1'.repeat(100_001)},0\n`, ['longer than 100000 bytes'], { line: 2, column: 1 });
     });
     it('rejects an unterminated quote', () => {
       assertCsvError('a,y\n"1,0\n2,1\n', ['unterminated quoted field'], { line: 2 });

@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { datasetToCsv } from '../../../shared/ml/dataset/read-csv.js';
+import { datasetToCsv } from '../../../shared/ml/dataset/write-csv.js';
 import { makeClassification } from '../../../shared/ml/dataset/make-classification.js';
 import { TrainingSlot } from '../../../services/worker/training-slot.js';
 import type { SlotLimits, TrainingTask } from '../../../services/worker/training-task.js';
