@@ -236,6 +236,7 @@ export class SweepService implements SweepClient {
       kind: 'program',
       program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null, memory_mb: spec.limits?.memory_mb ?? null },
       limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
+      ...(spec.search?.pruner === undefined ? {} : { pruner: spec.search.pruner }),
     };
     const declared = [...(spec.metrics ?? [])];
     if (builtinMetric(spec.objective.metric) === undefined && !declared.some((d) => d.name === spec.objective.metric)) declared.push({ name: spec.objective.metric, goal: spec.objective.goal });

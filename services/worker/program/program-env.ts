@@ -19,6 +19,8 @@ export interface TrialVariables {
   artifactDir: string;
   /** Where `sweepq report` reaches this attempt's worker. */
   reportSocket: string;
+  /** The attempt's MLflow endpoint (mlflow-endpoint.ts): the tracking URI and the run the client resumes. */
+  mlflow: { trackingUri: string; runId: string };
 }
 
 /**
@@ -38,5 +40,8 @@ export function programEnvironment(inherited: Readonly<Record<string, string | u
   env.SWEEPQ_SEED = String(trial.seed);
   env.SWEEPQ_ARTIFACT_DIR = trial.artifactDir;
   env.SWEEPQ_REPORT_SOCKET = trial.reportSocket;
+  // An MLflow-instrumented script logs into its trial: the URI is the attempt's capability, no token.
+  env.MLFLOW_TRACKING_URI = trial.mlflow.trackingUri;
+  env.MLFLOW_RUN_ID = trial.mlflow.runId;
   return env;
 }
