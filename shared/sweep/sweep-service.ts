@@ -35,6 +35,7 @@ import { parseProgramSweepSpec, parseResolvedSweepSpec } from './parse-sweep-fil
 import { isProgramSweepDocument, type ProgramContext } from '../schemas/program-spec.schema.js';
 import { builtinMetric } from '../metrics/metric-registry.js';
 import { bundleKey, uploadBundle, type LocalBundle } from '../program/program-bundle.js';
+import { BundleIntake } from '../program/bundle-intake.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
@@ -68,6 +69,8 @@ export class SweepService implements SweepClient {
   /** Deletes sweeps past SWEEPQ_RETENTION_DAYS (see sweep-retention.ts); started by long-lived hosts. */
   readonly retention: SweepRetention;
   private readonly deletion: SweepDeletion;
+
+  private intake: BundleIntake | undefined;
 
   constructor(private readonly deps: SweepServiceDeps) {
     this.index = new MetricsIndex(deps.redis, deps.config.redis.prefix, { heartbeatMs: deps.config.worker.heartbeatMs });
@@ -253,6 +256,12 @@ export class SweepService implements SweepClient {
       spec,
     });
     return this.planAndFeed(sweepId, spec.name, segments, 'program sweep submitted');
+  }
+
+  /** Takes bundles uploaded over the HTTP API (bundle.routes.ts), into the store behind this service. */
+  get bundleIntake(): BundleIntake {
+    this.intake ??= new BundleIntake(this.deps.store, path.join(this.deps.config.stateDir, 'cache', 'uploads'));
+    return this.intake;
   }
 
   /** Stores a program bundle read by the CLI (content-addressed: unchanged files are not uploaded again). */
