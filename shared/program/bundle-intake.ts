@@ -16,20 +16,13 @@ import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '../errors/index.js';
+import type { BundleOfferResult } from '../schemas/bundle-api.schema.js';
 import { Sha256Schema } from '../schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { BundleManifestSchema, MAX_BUNDLE_BYTES, MAX_BUNDLE_FILES, blobKey, bundleKey, type BundleManifest } from './program-bundle.js';
 
 /** Longest manifest text: MAX_BUNDLE_FILES entries of a long path each. */
 export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
-
-export interface BundleOffer {
-  sha256: string;
-  /** True once the manifest is stored (the bundle is whole and can be named in a sweep). */
-  stored: boolean;
-  /** Blob hashes the server still needs, each once. */
-  missing: string[];
-}
 
 export class BundleIntake {
   constructor(
@@ -42,7 +35,7 @@ export class BundleIntake {
    * Offers a bundle by its manifest text (its sha256 is the bundle's id).
    * @throws InvalidInputError INVALID_SPEC / LIMIT_EXCEEDED naming what is wrong with the manifest.
    */
-  async offer(manifestText: string): Promise<BundleOffer> {
+  async offer(manifestText: string): Promise<BundleOfferResult> {
     if (Buffer.byteLength(manifestText) > MAX_MANIFEST_BYTES) throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the bundle manifest is larger than ${MAX_MANIFEST_BYTES} bytes (bundle the code only)`);
     const sha256 = createHash('sha256').update(manifestText).digest('hex');
     if (await this.store.exists(bundleKey(sha256))) return { sha256, stored: true, missing: [] };

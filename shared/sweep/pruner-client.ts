@@ -13,15 +13,15 @@ import type { Redis } from 'ioredis';
 import type { IndexKeys } from '../index/index-keys.js';
 import type { Goal } from '../metrics/metric-registry.js';
 import type { RungScores, RungVerdict } from '../ml/cross-validate-by-stages.js';
+import type { ProgramPrunerSpec } from '../schemas/program-spec.schema.js';
+import type { PrunerSpec } from '../schemas/search-strategy.schema.js';
 import { MedianPruner, SuccessiveHalvingPruner } from '../search/pruners/index.js';
 
 /**
- * What the client reads of a pruner spec: its rules, not its resource (built-in trials grow by
- * n_estimators, program trials by the step of their objective reports).
+ * A pruner spec: a built-in sweep's (its trials grow by n_estimators) or a program sweep's (by the step
+ * of their objective reports). The client reads the rules only, never the resource.
  */
-export type PrunerRules =
-  | { method: 'asha'; resource?: string; min_resource: number; reduction_factor: number; max_resource?: number | undefined }
-  | { method: 'median'; resource?: string; min_resource: number; reduction_factor: number; max_resource?: number | undefined; n_startup_trials: number };
+export type PrunerRules = PrunerSpec | ProgramPrunerSpec;
 
 /** The rungs of a trial and how to judge it at each. */
 export interface TrialPruning {

@@ -253,7 +253,7 @@ describe('program trials (real processes)', () => {
     assert.deepEqual(trial!.metrics, { val_loss: 0.5 / 3, val_acc: 0.75 });
     assert.deepEqual(trial!.program?.mlflow, { params: { lr: '0.5' }, tags: { framework: 'plain' } });
     assert.equal(trial!.program?.invalidReports, 1, 'the metric name sweepq cannot index is counted, not fatal');
-    assert.match(trial!.program!.firstInvalidReport!, /Bad-Name/);
+    assert.match(trial!.program?.firstInvalidReport ?? '', /Bad-Name/);
     const store = await createObjectStore(cluster.setup.config, cluster.setup.logger);
     const manifest = JSON.parse((await store.get(trial!.artifact!)).toString('utf8')) as { files: Array<{ path: string; key: string }> };
     assert.deepEqual(manifest.files.map((f) => f.path), ['model.txt'], 'log_artifact wrote into the trial\'s artefact folder');
@@ -274,7 +274,7 @@ describe('program trials (real processes)', () => {
     const [, , poor] = await allTrials(cluster.index, submitted.sweepId, 3);
     assert.equal(poor!.status, 'pruned');
     assert.match(poor!.pruning?.reason ?? '', /median/);
-    const history = poor!.program!.history.val_loss!;
+    const history = poor!.program!.history.val_loss ?? [];
     assert.deepEqual(history.slice(0, 2), [[0, 10], [1, 5]], 'the reports up to the rung are kept');
     assert.ok(history.length < 9, `stopped while running (${history.length} reports)`);
     await assertNothingRunning(submitted.sweepId);

@@ -71,10 +71,10 @@ export class MlflowEndpoint {
   /** Starts the endpoint on a free loopback port. */
   static async start(run: MlflowEndpointRun, reports: TrialReports): Promise<MlflowEndpoint> {
     const secret = randomBytes(16).toString('hex');
-    let endpoint: MlflowEndpoint | undefined;
-    const server = createServer((request, response) => void endpoint!.handle(request, response));
-    endpoint = new MlflowEndpoint(server, secret, run, reports);
-    server.on('connection', (socket) => {
+    const server = createServer();
+    const endpoint = new MlflowEndpoint(server, secret, run, reports);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => void endpoint.handle(request, response));
+    server.on('connection', (socket: Socket) => {
       endpoint.connections.add(socket);
       socket.once('close', () => endpoint.connections.delete(socket));
     });

@@ -32,7 +32,7 @@ export class ProgramPruning {
   private readonly rungs: number[];
   private next = 0;
   private verdicts: Promise<void> = Promise.resolve();
-  private failure: unknown = null;
+  private failure: Error | null = null;
 
   /** @param onStop stops the program (called once, with the pruner's explanation). */
   constructor(
@@ -63,7 +63,7 @@ export class ProgramPruning {
       }
     }).catch((error: unknown) => {
       // Kept for settled(): a rejection left in the chain would be unhandled until the program ends.
-      this.failure ??= error;
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
     });
   }
 
