@@ -228,7 +228,7 @@ describe('program trials (real processes)', () => {
     await waitFor('both trials cancelled', async () => (await cluster.service.status(submitted.sweepId)).counts.cancelled === 2, 10_000);
   });
 
-  it('runs a bundle: the code folder uploaded once by content, each trial in its own copy on the worker', async (t) => {
+  it('runs a bundle: the code folder uploaded once by content, each trial in its own copy on the worker; extended with the same code only', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
     const code = path.join(dir, 'bundle');
     await mkdir(code);
@@ -241,6 +241,16 @@ describe('program trials (real processes)', () => {
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.counts.completed, 2, JSON.stringify(status.counts));
     await assert.rejects(cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: 'a'.repeat(64) } } }), /program\.bundle has not been uploaded/);
+    // Extended with the same program (same code): the new trial runs like the others.
+    const extension = { ...spec, program: { ...program, bundle: { sha256: bundle.sha256 } }, trials: [{ params: { mode: 'slow', seconds: 0.2 } }] };
+    assert.equal((await cluster.service.extend(submitted.sweepId, extension)).total, 3);
+    const extended = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.equal(extended.counts.completed, 3, JSON.stringify(extended.counts));
+    await writeFile(path.join(code, 'prog.py'), `${PROGRAM}\n# changed\n`);
+    const changed = await readLocalBundle(code);
+    await cluster.service.uploadBundle(changed);
+    await assert.rejects(cluster.service.extend(submitted.sweepId, { ...extension, program: { ...program, bundle: { sha256: changed.sha256 } } }), /needs the same program \(command, env and bundle: the same code\)/);
+    await assert.rejects(cluster.service.extend(submitted.sweepId, { ...extension, objective: { metric: 'val_acc', goal: 'maximize' } }), /optimizes val_loss, not val_acc/);
   });
 
   it('takes an MLflow-instrumented script unchanged: log_metric, log_param, set_tag and log_artifact land in its trial', async (t) => {
