@@ -45,6 +45,22 @@ describe('ProgramSweepSpecSchema', () => {
   it('refuses a built-in metric ranked against its direction', () => {
     assert.throws(() => parseProgramSweepSpec({ ...SPEC, objective: { metric: 'log_loss', goal: 'maximize' } }), /log_loss is a built-in metric to minimize/);
   });
+
+  const withPruner = (pruner: unknown) => ({ ...SPEC, search: { ...SPEC.search, pruner } });
+  it('takes a pruner by report step, and parses its own output again', () => {
+    const spec = parseProgramSweepSpec(withPruner({ method: 'asha', min_resource: 1, max_resource: 27 }));
+    assert.deepEqual(spec.search?.pruner, { method: 'asha', resource: 'step', min_resource: 1, reduction_factor: 3, max_resource: 27 });
+    assert.deepEqual(parseProgramSweepSpec(JSON.parse(JSON.stringify(spec))), spec);
+  });
+  const badPruners: Array<[string, unknown, RegExp]> = [
+    ['no max_resource', { method: 'median', min_resource: 2 }, /search\.pruner\.max_resource: a program sweep's pruner needs max_resource/],
+    ['max_resource not above min_resource', { method: 'asha', min_resource: 5, max_resource: 5 }, /max_resource 5 must be above min_resource 5/],
+    ['a built-in resource', { method: 'asha', resource: 'n_estimators', min_resource: 1, max_resource: 9 }, /pruned by the step of its objective reports/],
+    ['an unknown method', { method: 'hyperband', min_resource: 1, max_resource: 9 }, /pruner method "hyperband" is not known/],
+  ];
+  for (const [what, pruner, message] of badPruners) {
+    it(`refuses a pruner with ${what}`, () => assert.throws(() => parseProgramSweepSpec(withPruner(pruner)), message));
+  }
 });
 
 describe('renderCommand', () => {
