@@ -16,6 +16,7 @@ import { buildApp } from '../../../services/scheduler/app.js';
 import { bundleKey, readLocalBundle } from '../../../shared/program/program-bundle.js';
 import { HttpSweepClient } from '../../../shared/sweep/http-sweep-client.js';
 import { createSweepService, type SweepService } from '../../../shared/sweep/sweep-service.js';
+import { runCli } from '../../support/processes.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
 
 const WRITE = 'write-token-bundle-upload-0123';
@@ -69,6 +70,20 @@ describe('bundle upload over the HTTP API', () => {
     assert.deepEqual(requests, ['POST /bundles'], 'a stored bundle is not sent again');
     const submitted = await client().submit({ name: 'remote-bundle', program: { command: ['python3', 'train.py'], bundle: { sha256: bundle.sha256 } }, objective: { metric: 'val_loss', goal: 'minimize' }, trials: [{ params: {} }] });
     assert.equal(submitted.total, 1);
+  });
+
+  it('`sweepq submit` of a sweep file with bundle: ./src sends the folder to a remote scheduler, then extends it with unchanged code', async () => {
+    const address = app.server.address() as { port: number };
+    await writeFile(path.join(folder, 'sweep.yaml'), ['name: cli-bundle', 'program: {command: [python3, train.py], bundle: .}', 'objective: {metric: val_loss, goal: minimize}', 'trials: [{params: {}}]', ''].join('\n'));
+    const env = { SWEEPQ_API_URL: `http://127.0.0.1:${address.port}`, SWEEPQ_API_TOKEN: PROGRAM, SWEEPQ_STATE_DIR: setup.stateDir };
+    const submitted = await runCli(['submit', path.join(folder, 'sweep.yaml'), '--json'], env);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    const { sweepId } = JSON.parse(submitted.stdout) as { sweepId: string };
+    const bundle = await readLocalBundle(folder);
+    assert.ok(await service.store.exists(bundleKey(bundle.sha256)), 'the folder (sweep file included) is stored as one bundle');
+    const extended = await runCli(['extend', sweepId, path.join(folder, 'sweep.yaml'), '--json'], env);
+    assert.equal(extended.code, 0, extended.stderr);
+    assert.equal((JSON.parse(extended.stdout) as { total: number }).total, 2);
   });
 
   const offer = (manifest: unknown, token = PROGRAM) =>
