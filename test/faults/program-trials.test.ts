@@ -264,6 +264,7 @@ describe('program trials (real processes)', () => {
     assert.deepEqual(trial!.program?.mlflow, { params: { lr: '0.5' }, tags: { framework: 'plain' } });
     assert.equal(trial!.program?.invalidReports, 1, 'the metric name sweepq cannot index is counted, not fatal');
     assert.match(trial!.program?.firstInvalidReport ?? '', /Bad-Name/);
+    assert.doesNotMatch(trial!.program?.stdout ?? '', /127\.0\.0\.1:\d+\/[0-9a-f]{32}/, 'the endpoint\'s capability URI is not printed into the kept logs');
     const store = await createObjectStore(cluster.setup.config, cluster.setup.logger);
     const manifest = JSON.parse((await store.get(trial!.artifact!)).toString('utf8')) as { files: Array<{ path: string; key: string }> };
     assert.deepEqual(manifest.files.map((f) => f.path), ['model.txt'], 'log_artifact wrote into the trial\'s artefact folder');

@@ -32,6 +32,8 @@ export function programEnvironment(inherited: Readonly<Record<string, string | u
   for (const [name, value] of Object.entries(inherited)) if (value !== undefined && INHERITED.test(name)) env[name] = value;
   // Reports are lines on stdout: unbuffered Python prints them as they happen (the sweep may override).
   env.PYTHONUNBUFFERED = '1';
+  // MLflow prints the run's URL at end_run: here the attempt's endpoint, a capability kept out of logs.
+  env.MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT = 'true';
   for (const [name, value] of Object.entries(sweepEnv)) env[name] = value;
   env.PYTHONPATH = env.PYTHONPATH === undefined || env.PYTHONPATH === '' ? PYTHON_HELPERS : `${env.PYTHONPATH}:${PYTHON_HELPERS}`;
   env.SWEEPQ_SWEEP_ID = trial.sweepId;
