@@ -32,6 +32,7 @@ import { registerMetricsRoutes } from './metrics.routes.js';
 import { registerRateLimitAndRoleCheck } from './rate-limit.js';
 import { registerSweepRoutes } from './sweep.routes.js';
 import { registerMlflowRoutes } from './mlflow.routes.js';
+import { registerBundleRoutes } from './bundle.routes.js';
 import { MlflowTracking } from '../../shared/mlflow/mlflow-tracking.js';
 import { SweepService } from '../../shared/sweep/sweep-service.js';
 import { SweepAnalytics } from '../../shared/analytics/sweep-analytics.js';
@@ -172,6 +173,8 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   void app.register(async (instance) => registerPredictRoutes(instance, { service, pool: scoring, maxRows: config.serving.maxRows, bodyLimitBytes: config.serving.bodyLimitBytes }));
   // The MLflow tracking API needs the index and the store behind the service (not the HTTP client's view).
   if (service instanceof SweepService) void app.register(async (instance) => registerMlflowRoutes(instance, new MlflowTracking(service, service.store)));
+  // Bundle uploads write to the store behind the service (program role; issue 14).
+  if (service instanceof SweepService) void app.register(async (instance) => registerBundleRoutes(instance, service.bundleIntake));
   const dashboard = options.dashboard;
   if (dashboard !== undefined) {
     const analytics = new SweepAnalytics(dashboard.service);

@@ -347,6 +347,8 @@ export class TrialProcessor {
       seed: trial.seed,
       context,
       objectiveMetric: facts.objective.metric,
+      trialName: trial.name,
+      pruning: context.pruner === undefined ? null : { client: this.pruner, sweepId: data.sweepId, index: data.index, spec: context.pruner, objective: facts.objective },
     });
     const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: () => program.stop(), abortReason: null, pastWork: false };
     this.running.set(data.trialId, running);
@@ -355,6 +357,7 @@ export class TrialProcessor {
       // A program is long work like a training: fetching ahead stops while it runs.
       const programEnded = this.deps.fetchAhead?.watchTraining();
       const result = await program.run().finally(() => programEnded?.());
+      const pruned = result.pruning?.reason ?? null;
       const committed = await index.transitions.commit(data.sweepId, data.index, {
         token,
         durationMs: Date.now() - started,
@@ -363,13 +366,19 @@ export class TrialProcessor {
         timings: { fitMs: result.timings.runMs, cvMs: 0, evalMs: 0, totalMs: result.timings.runMs, storeMs: result.timings.storeMs },
         artifact: result.artifact,
         objective: facts.objective,
-        detail: result.detail,
+        ...(pruned === null ? {} : { status: 'pruned' as const }),
+        detail: result.pruning === null ? result.detail : { ...result.detail, ...(pruned === null ? {} : { reason: pruned }), rungs: result.pruning.rungs },
       });
       if (committed === 'cancelled') return { outcome: 'cancelled' };
       if (committed !== 'ok') {
         log.warn({ committed }, 'program result not committed: this attempt was superseded');
         return { outcome: 'fenced', detail: committed };
       }
+      if (pruned !== null) {
+        log.info({ reason: pruned }, 'program trial pruned');
+        return { outcome: 'pruned' };
+      }
+      await program.recordCompleted();
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'program trial completed');
       return { outcome: 'completed' };
     } catch (error) {

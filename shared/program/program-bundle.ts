@@ -41,7 +41,7 @@ export function bundleKey(sha256: string): string {
   return `bundles/${sha256}.json`;
 }
 
-function blobKey(sha256: string): string {
+export function blobKey(sha256: string): string {
   return `bundles/blobs/${sha256}`;
 }
 

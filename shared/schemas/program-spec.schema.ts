@@ -32,7 +32,7 @@ export const PLACEHOLDER_PATTERN = /\$\{params\.([^}]*)\}/g;
  * Variables a sweep may not set: sweepq's own (they describe the trial) and the ones that let a
  * program be loaded with other code than the command names.
  */
-const RESERVED_ENV = /^(SWEEPQ_.*|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|NODE_OPTIONS)$/;
+const RESERVED_ENV = /^(SWEEPQ_.*|MLFLOW_TRACKING_URI|MLFLOW_RUN_ID|LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|NODE_OPTIONS)$/;
 
 const ArgumentSchema = z
   .string()
@@ -96,11 +96,46 @@ const ProgramTrialSchema = strict({
   // Program trials all share one "model": segments, names and seeds then work as for built-in trials.
   .transform((trial) => ({ ...(trial.name === undefined ? {} : { name: trial.name }), model: PROGRAM_MODEL as TrialModelName, params: trial.params }));
 
+const StepAmount = z.number().int().min(1).max(10_000_000);
+const PRUNER_RULES = {
+  /** The resource of a program trial: the step of its objective reports (epochs, iterations). */
+  resource: z.literal('step', { error: 'a program trial is pruned by the step of its objective reports (resource: step, or leave it out)' }).default('step'),
+  /** Step of the first rung. */
+  min_resource: StepAmount,
+  /** Keep the top 1/reduction_factor at each rung (ASHA); checks at min_resource · reduction_factor^k. Default 3. */
+  reduction_factor: z.number().int().min(2).max(100).default(3),
+  /** Step of the program's last report: sweepq cannot know how long a program runs. */
+  max_resource: StepAmount.optional(),
+};
+
+/**
+ * `search.pruner:` of a program sweep (issue 11's pruners over reported history): rungs at report
+ * steps min_resource · reduction_factor^k below max_resource; the objective's value at each is judged
+ * against the other trials' (ASHA) or the completed trials' median.
+ */
+export const ProgramPrunerSchema = z
+  .discriminatedUnion('method', [
+    strict({ method: z.literal('asha'), ...PRUNER_RULES }),
+    strict({ method: z.literal('median'), ...PRUNER_RULES, n_startup_trials: z.number().int().min(0).max(100_000).default(5) }),
+  ], {
+    error: (issue) => (issue.code === 'invalid_union' ? `pruner method ${describeValue((issue.input as { method?: unknown } | undefined)?.method)} is not known (use one of asha, median)` : undefined),
+  })
+  .superRefine((pruner, ctx) => {
+    if (pruner.max_resource === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['max_resource'], message: 'a program sweep\'s pruner needs max_resource, the step of the program\'s last objective report (its epochs, say)' });
+    } else if (pruner.max_resource <= pruner.min_resource) {
+      ctx.addIssue({ code: 'custom', path: ['max_resource'], message: `max_resource ${pruner.max_resource} must be above min_resource ${pruner.min_resource} (or no trial is ever judged)` });
+    }
+  })
+  .transform((pruner) => ({ ...pruner, max_resource: pruner.max_resource! }));
+export type ProgramPrunerSpec = z.output<typeof ProgramPrunerSchema>;
+
 const ProgramSearchSchema = strict({
   method: z.enum(['grid', 'random']),
   max_trials: z.number().int().min(1).max(MAX_TRIALS_HARD_LIMIT).optional(),
   seed: SeedSchema.optional(),
   space: z.array(strict({ model: ProgramModelSchema, params: ProgramParamsSchema })).min(1).max(MAX_SPACE_ENTRIES),
+  pruner: ProgramPrunerSchema.optional(),
 }).transform((search, ctx) => {
   const space: SearchSpaceEntry[] = [];
   let ok = true;
@@ -126,7 +161,13 @@ const ProgramSearchSchema = strict({
     }
   }
   if (!ok) return z.NEVER;
-  return { method: search.method, ...(search.max_trials === undefined ? {} : { max_trials: search.max_trials }), ...(search.seed === undefined ? {} : { seed: search.seed }), space };
+  return {
+    method: search.method,
+    ...(search.max_trials === undefined ? {} : { max_trials: search.max_trials }),
+    ...(search.seed === undefined ? {} : { seed: search.seed }),
+    space,
+    ...(search.pruner === undefined ? {} : { pruner: search.pruner }),
+  };
 });
 
 /** One search dimension of a program param: a literal, `{values: [...]}` or a distribution. */
@@ -246,5 +287,7 @@ export const ProgramContextSchema = z.strictObject({
     memory_mb: z.number().int().min(64).nullable().default(null),
   }),
   limits: z.strictObject({ memory_mb: z.number().int().min(64), timeout_s: z.number().int().min(1) }),
+  /** `search.pruner` of the sweep: judges each trial's objective reports by step. */
+  pruner: ProgramPrunerSchema.optional(),
 });
 export type ProgramContext = z.infer<typeof ProgramContextSchema>;

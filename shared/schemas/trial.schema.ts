@@ -98,6 +98,8 @@ export const TrialRecordSchema = z.object({
       files: z.number().int(),
       invalidReports: z.number().int(),
       firstInvalidReport: z.string().nullable(),
+      /** Params and tags the program logged through MLflow (its trial's endpoint), when it logged any. */
+      mlflow: z.object({ params: z.record(z.string(), z.string()), tags: z.record(z.string(), z.string()) }).optional(),
     })
     .optional(),
 });

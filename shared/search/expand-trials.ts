@@ -38,7 +38,8 @@ export interface ExpandableSpec {
   seed: number;
   /** Explicit trials: a built-in model's, or program trials (model `program`). */
   trials?: ReadonlyArray<{ model: TrialModelName; params: Record<string, unknown>; name?: string }> | undefined;
-  search?: SearchSpec | undefined;
+  /** The pruner plays no part in planning (and a program's prunes by report step, not n_estimators). */
+  search?: Omit<SearchSpec, 'pruner'> | undefined;
 }
 
 export interface ExpandTrialsOptions {
@@ -52,7 +53,7 @@ export function trialSeed(sweepSeed: number, model: string, params: Readonly<Rec
 }
 
 /** Trials the search part yields. */
-export function countSearchTrials(search: SearchSpec): number {
+export function countSearchTrials(search: Omit<SearchSpec, 'pruner'>): number {
   if (search.method === 'grid') {
     let total = 0;
     for (const entry of search.space) total += gridPointCount(entry);

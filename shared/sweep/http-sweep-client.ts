@@ -28,6 +28,8 @@ import { TagsResultSchema, type TagChange } from '../schemas/tags.schema.js';
 import { TrialIdSchema, TrialRecordSchema, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
 import type { DeletionReport } from './sweep-deletion.js';
+import { BundleManifestSchema, type LocalBundle } from '../program/program-bundle.js';
+import { BundleOfferSchema } from '../schemas/bundle-api.schema.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 
 export interface HttpSweepClientOptions {
@@ -94,6 +96,36 @@ export class HttpSweepClient implements SweepClient {
       timeoutMs: Math.max(this.timeoutMs, Math.ceil(budgetBytes / MIN_UPLOAD_BYTES_PER_MS)),
     });
     return this.parse(DatasetUploadResultSchema, await this.json(res));
+  }
+
+  /**
+   * Uploads a program bundle: offers its manifest, streams the file contents the server lacks (none
+   * when the bundle is stored already), then offers it again, which stores it.
+   */
+  async uploadBundle(bundle: LocalBundle): Promise<void> {
+    const offer = async () => {
+      const res = await this.request('POST', '/bundles', { body: JSON.stringify({ manifest: bundle.manifest }), contentType: 'application/json' });
+      const answer = this.parse(BundleOfferSchema, await this.json(res));
+      if (answer.sha256 !== bundle.sha256) throw new SweepqError('INTERNAL', `the server computed bundle id ${answer.sha256}, expected ${bundle.sha256}`);
+      return answer;
+    };
+    const first = await offer();
+    if (first.stored) return;
+    const { files } = BundleManifestSchema.parse(JSON.parse(bundle.manifest));
+    const missing = new Set(first.missing);
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i]!;
+      if (!missing.delete(file.sha256)) continue;
+      const size = (await stat(bundle.sources[i]!)).size;
+      await this.request('PUT', `/bundles/blobs/${file.sha256}`, {
+        body: Readable.toWeb(createReadStream(bundle.sources[i]!)) as ReadableStream<Uint8Array>,
+        contentType: 'application/octet-stream',
+        contentLength: size,
+        timeoutMs: Math.max(this.timeoutMs, Math.ceil(size / MIN_UPLOAD_BYTES_PER_MS)),
+      });
+    }
+    const second = await offer();
+    if (!second.stored) throw new SweepqError('CONFLICT', `the server still lacks ${second.missing.length} file(s) of the bundle (were they deleted meanwhile?); submit again`);
   }
 
   async submit(spec: unknown): Promise<SubmitResult> {
@@ -195,7 +227,7 @@ export class HttpSweepClient implements SweepClient {
   async close(): Promise<void> {}
 
   private async request(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     options: { body?: string | Buffer | ReadableStream<Uint8Array>; contentType?: string; contentLength?: number; timeoutMs?: number } = {},
   ): Promise<Response> {

@@ -13,14 +13,21 @@ import type { Redis } from 'ioredis';
 import type { IndexKeys } from '../index/index-keys.js';
 import type { Goal } from '../metrics/metric-registry.js';
 import type { RungScores, RungVerdict } from '../ml/cross-validate-by-stages.js';
+import type { ProgramPrunerSpec } from '../schemas/program-spec.schema.js';
 import type { PrunerSpec } from '../schemas/search-strategy.schema.js';
 import { MedianPruner, SuccessiveHalvingPruner } from '../search/pruners/index.js';
+
+/**
+ * A pruner spec: a built-in sweep's (its trials grow by n_estimators) or a program sweep's (by the step
+ * of their objective reports). The client reads the rules only, never the resource.
+ */
+export type PrunerRules = PrunerSpec | ProgramPrunerSpec;
 
 /** The rungs of a trial and how to judge it at each. */
 export interface TrialPruning {
   sweepId: string;
   index: number;
-  spec: PrunerSpec;
+  spec: PrunerRules;
   /** Direction of the CV scoring metric the rungs are judged by. */
   goal: Goal;
   /** The trial's full resource (its n_estimators): rungs stop below it. */
@@ -34,7 +41,7 @@ export class PrunerClient {
   ) {}
 
   /** Resources at which a trial is judged: min_resource · reduction_factor^k below its full resource. */
-  static rungResources(spec: PrunerSpec, maxResource: number): number[] {
+  static rungResources(spec: PrunerRules, maxResource: number): number[] {
     const top = Math.min(maxResource, spec.max_resource ?? maxResource);
     const rungs: number[] = [];
     for (let r = spec.min_resource; r < top; r *= spec.reduction_factor) rungs.push(r);

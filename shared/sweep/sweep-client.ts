@@ -5,6 +5,7 @@
  * in every mode.
  */
 import type { Readable } from 'node:stream';
+import type { LocalBundle } from '../program/program-bundle.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
 import type { TrialRecord, TrialStatus } from '../schemas/trial.schema.js';
 import type { TagChange } from '../schemas/tags.schema.js';
@@ -44,6 +45,8 @@ export interface SweepClient {
   uploadDatasetFile(file: string): Promise<{ sha256: string }>;
   /** Stores a dataset arriving as a stream, refused past `limitBytes`; returns its sha256. Idempotent. */
   uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string }>;
+  /** Stores a program bundle read from a local folder (content-addressed: what the store has is not sent again). */
+  uploadBundle(bundle: LocalBundle): Promise<void>;
   /** Validates a resolved sweep spec (datasets as `{sha256}`), plans its trials and starts feeding them. */
   submit(spec: unknown): Promise<SubmitResult>;
   /** Adds the trials of `spec` (same dataset and pipeline) to an existing sweep; keeps its results. */

@@ -32,9 +32,10 @@ import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialsFit } from './assert-trials-fit.js';
 import { DatasetCache, sha256OfFile } from './dataset-cache.js';
 import { parseProgramSweepSpec, parseResolvedSweepSpec } from './parse-sweep-file.js';
-import { isProgramSweepDocument, type ProgramContext } from '../schemas/program-spec.schema.js';
+import { isProgramSweepDocument, type ProgramContext, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
 import { builtinMetric } from '../metrics/metric-registry.js';
 import { bundleKey, uploadBundle, type LocalBundle } from '../program/program-bundle.js';
+import { BundleIntake } from '../program/bundle-intake.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import { SweepContextResolver } from './sweep-context-resolver.js';
 import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
@@ -68,6 +69,8 @@ export class SweepService implements SweepClient {
   /** Deletes sweeps past SWEEPQ_RETENTION_DAYS (see sweep-retention.ts); started by long-lived hosts. */
   readonly retention: SweepRetention;
   private readonly deletion: SweepDeletion;
+
+  private intake: BundleIntake | undefined;
 
   constructor(private readonly deps: SweepServiceDeps) {
     this.index = new MetricsIndex(deps.redis, deps.config.redis.prefix, { heartbeatMs: deps.config.worker.heartbeatMs });
@@ -220,23 +223,8 @@ export class SweepService implements SweepClient {
    */
   private async submitProgram(input: unknown): Promise<SubmitResult> {
     const spec = parseProgramSweepSpec(input);
-    const maxTrials = this.deps.config.limits.maxTrials;
-    const segments = planSegments(spec, maxTrials);
-    const limits = this.deps.config.limits;
-    const memory = spec.limits?.memory_mb ?? limits.trialMemoryMb;
-    if (memory > limits.trialMemoryMaxMb) {
-      throw new InvalidInputError('LIMIT_EXCEEDED', `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`, { location: { path: 'limits.memory_mb' } });
-    }
-    const bundle = spec.program.bundle;
-    if (typeof bundle === 'string' || (bundle !== undefined && !(await this.deps.store.exists(bundleKey(bundle.sha256))))) {
-      throw new InvalidInputError('INVALID_SPEC', 'program.bundle has not been uploaded (submit with the CLI, which uploads the folder, or upload it first)', { location: { path: 'program.bundle' } });
-    }
-    const context: ProgramContext = {
-      v: 1,
-      kind: 'program',
-      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null, memory_mb: spec.limits?.memory_mb ?? null },
-      limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
-    };
+    const segments = planSegments(spec, this.deps.config.limits.maxTrials);
+    const context = await this.programContext(spec);
     const declared = [...(spec.metrics ?? [])];
     if (builtinMetric(spec.objective.metric) === undefined && !declared.some((d) => d.name === spec.objective.metric)) declared.push({ name: spec.objective.metric, goal: spec.objective.goal });
     const sweepId = newSweepId();
@@ -254,28 +242,53 @@ export class SweepService implements SweepClient {
     return this.planAndFeed(sweepId, spec.name, segments, 'program sweep submitted');
   }
 
-  /** Stores a program bundle read by the CLI (content-addressed: unchanged files are not uploaded again). */
-  uploadBundle(bundle: LocalBundle): Promise<void> {
-    return uploadBundle(this.deps.store, bundle);
+  /** A program sweep's context: its command, environment, bundle (which must be stored), limits and pruner. */
+  private async programContext(spec: ProgramSweepSpec): Promise<ProgramContext> {
+    const limits = this.deps.config.limits;
+    const memory = spec.limits?.memory_mb ?? limits.trialMemoryMb;
+    if (memory > limits.trialMemoryMaxMb) {
+      throw new InvalidInputError('LIMIT_EXCEEDED', `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`, { location: { path: 'limits.memory_mb' } });
+    }
+    const bundle = spec.program.bundle;
+    if (typeof bundle === 'string' || (bundle !== undefined && !(await this.deps.store.exists(bundleKey(bundle.sha256))))) {
+      throw new InvalidInputError('INVALID_SPEC', 'program.bundle has not been uploaded (submit with the CLI, which uploads the folder, or upload it first)', { location: { path: 'program.bundle' } });
+    }
+    return {
+      v: 1,
+      kind: 'program',
+      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null, memory_mb: spec.limits?.memory_mb ?? null },
+      limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
+      ...(spec.search?.pruner === undefined ? {} : { pruner: spec.search.pruner }),
+    };
   }
 
-  async extend(sweepId: string, input: unknown): Promise<SubmitResult> {
-    const sweep = await this.requireTrainedSweep(sweepId, 'extended');
-    if ('kind' in sweep.context || isProgramSweepDocument(input)) {
-      throw new InvalidInputError('INVALID_SPEC', `extending program sweeps is not supported yet; submit a new sweep for more trials of ${sweepId}`);
-    }
-    if (sweep.cancelled) {
-      throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
-    }
-    const spec = parseResolvedSweepSpec(input);
+  /**
+   * Adds trials to a program sweep: the extension's file must run the same program (command,
+   * environment, bundle — so the same code), report the same objective and prune alike; its trials
+   * and search are appended like a built-in extension's. Limits and the working directory stay the
+   * sweep's (every trial runs under the sweep's context).
+   */
+  private async extendProgram(sweep: { id: string; name: string; context: ProgramContext; objective: { metric: string } }, input: unknown): Promise<SubmitResult> {
+    if (!isProgramSweepDocument(input)) throw new InvalidInputError('INVALID_SPEC', `sweep ${sweep.id} runs a program: extend it with a program sweep file (program:, objective:, trials: or search:)`);
+    const spec = parseProgramSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
-    const { context, shape, task } = await this.resolver.resolve(spec);
-    if (JSON.stringify({ ...context, limits: undefined }) !== JSON.stringify({ ...sweep.context, limits: undefined })) {
-      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
+    const context = await this.programContext(spec);
+    const same = (a: ProgramContext) => JSON.stringify({ ...a.program, workdir: null, memory_mb: null });
+    if (same(context) !== same(sweep.context)) {
+      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweep.id} needs the same program (command, env and bundle: the same code) as the sweep; submit a new sweep for a changed program`, { location: { path: 'program' } });
     }
-    assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
-    // One atomic append: the extension's segments all land, with disjoint indices, or none does.
+    if (spec.objective.metric !== sweep.objective.metric) {
+      throw new InvalidInputError('INVALID_SPEC', `sweep ${sweep.id} optimizes ${sweep.objective.metric}, not ${spec.objective.metric}; an extension keeps the sweep's objective`, { location: { path: 'objective.metric' } });
+    }
+    if (JSON.stringify(context.pruner ?? null) !== JSON.stringify(sweep.context.pruner ?? null)) {
+      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweep.id} needs the same search.pruner as the sweep (its rungs are shared by every trial)`, { location: { path: 'search.pruner' } });
+    }
+    return this.appendAndFeed(sweep.id, sweep.name, segments, maxTrials);
+  }
+
+  /** One atomic append: the extension's segments all land, with disjoint indices, or none does. */
+  private async appendAndFeed(sweepId: string, name: string, segments: SegmentPlan[], maxTrials: number): Promise<SubmitResult> {
     const first = await this.index.feed.appendSegments(sweepId, segments, maxTrials);
     let added = 0;
     for (const s of segments) added += s.size;
@@ -283,7 +296,38 @@ export class SweepService implements SweepClient {
       // The segments are stored: the workers' feed timers create and feed them. Nothing is lost.
       this.logger.warn({ err: error, sweepId }, 'feeding the extension failed; workers will feed it');
     });
-    return { sweepId, name: sweep.name, total: first + added };
+    return { sweepId, name, total: first + added };
+  }
+
+  /** Takes bundles uploaded over the HTTP API (bundle.routes.ts), into the store behind this service. */
+  get bundleIntake(): BundleIntake {
+    this.intake ??= new BundleIntake(this.deps.store, path.join(this.deps.config.stateDir, 'cache', 'uploads'));
+    return this.intake;
+  }
+
+  /** Stores a program bundle read by the CLI (content-addressed: unchanged files are not uploaded again). */
+  uploadBundle(bundle: LocalBundle): Promise<void> {
+    return uploadBundle(this.deps.store, bundle);
+  }
+
+  async extend(sweepId: string, input: unknown): Promise<SubmitResult> {
+    const sweep = await this.requireTrainedSweep(sweepId, 'extended');
+    if (sweep.cancelled) {
+      throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
+    }
+    const { context } = sweep;
+    if ('kind' in context) return this.extendProgram({ id: sweepId, name: sweep.name, context, objective: sweep.objective }, input);
+    if (isProgramSweepDocument(input)) throw new InvalidInputError('INVALID_SPEC', `sweep ${sweepId} trains built-in models: a program sweep file cannot extend it (submit it as a new sweep)`);
+    const spec = parseResolvedSweepSpec(input);
+    const maxTrials = this.deps.config.limits.maxTrials;
+    const segments = planSegments(spec, maxTrials);
+    const resolved = await this.resolver.resolve(spec);
+    const { shape, task } = resolved;
+    if (JSON.stringify({ ...resolved.context, limits: undefined }) !== JSON.stringify({ ...context, limits: undefined })) {
+      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
+    }
+    assertTrialsFit(segments, shape, context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
+    return this.appendAndFeed(sweepId, sweep.name, segments, maxTrials);
   }
 
   async listSweeps(options: { experiment?: string; limit?: number; offset?: number } = {}): Promise<SweepSummary[]> {

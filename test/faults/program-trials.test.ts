@@ -78,6 +78,28 @@ elif mode == "memory":
 elif mode == "slow":
     time.sleep(params["seconds"])
     sweepq_report.report("val_loss", 1.0)
+elif mode == "mlflow":
+    # Instrumented for MLflow only: no sweepq import, no JSON lines.
+    import tempfile
+    import mlflow
+    mlflow.log_param("lr", params["lr"])
+    for step in range(3):
+        mlflow.log_metric("val_loss", params["lr"] / (step + 1), step=step)
+    mlflow.log_metrics({"val_acc": 0.75, "Bad-Name": 1.0}, step=2)
+    mlflow.set_tag("framework", "plain")
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(os.path.join(tmp, "model.txt"), "w") as f:
+            f.write("weights")
+        mlflow.log_artifact(os.path.join(tmp, "model.txt"))
+    mlflow.end_run()
+elif mode == "curve":
+    poor = params["quality"] > 1
+    # A poor trial starts reporting once the test says the good ones have completed (the median rule's baseline).
+    while poor and not os.path.exists(os.path.join(os.environ["PIDS_DIR"], os.environ["SWEEPQ_SWEEP_ID"] + ".go")):
+        time.sleep(0.05)
+    for step in range(9):
+        sweepq_report.report("val_loss", params["quality"] / (step + 1), step=step)
+        time.sleep(0.3 if poor else 0)
 `;
 
 describe('program trials (real processes)', () => {
@@ -206,7 +228,7 @@ describe('program trials (real processes)', () => {
     await waitFor('both trials cancelled', async () => (await cluster.service.status(submitted.sweepId)).counts.cancelled === 2, 10_000);
   });
 
-  it('runs a bundle: the code folder uploaded once by content, each trial in its own copy on the worker', async (t) => {
+  it('runs a bundle: the code folder uploaded once by content, each trial in its own copy on the worker; extended with the same code only', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
     const code = path.join(dir, 'bundle');
     await mkdir(code);
@@ -219,6 +241,54 @@ describe('program trials (real processes)', () => {
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.counts.completed, 2, JSON.stringify(status.counts));
     await assert.rejects(cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: 'a'.repeat(64) } } }), /program\.bundle has not been uploaded/);
+    // Extended with the same program (same code): the new trial runs like the others.
+    const extension = { ...spec, program: { ...program, bundle: { sha256: bundle.sha256 } }, trials: [{ params: { mode: 'slow', seconds: 0.2 } }] };
+    assert.equal((await cluster.service.extend(submitted.sweepId, extension)).total, 3);
+    const extended = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.equal(extended.counts.completed, 3, JSON.stringify(extended.counts));
+    await writeFile(path.join(code, 'prog.py'), `${PROGRAM}\n# changed\n`);
+    const changed = await readLocalBundle(code);
+    await cluster.service.uploadBundle(changed);
+    await assert.rejects(cluster.service.extend(submitted.sweepId, { ...extension, program: { ...program, bundle: { sha256: changed.sha256 } } }), /needs the same program \(command, env and bundle: the same code\)/);
+    await assert.rejects(cluster.service.extend(submitted.sweepId, { ...extension, objective: { metric: 'val_acc', goal: 'maximize' } }), /optimizes val_loss, not val_acc/);
+  });
+
+  it('takes an MLflow-instrumented script unchanged: log_metric, log_param, set_tag and log_artifact land in its trial', async (t) => {
+    if (python === null) return t.skip(projectPython().reason ?? 'no python');
+    const submitted = await cluster.service.submit(sweep('mlflow', [{ mode: 'mlflow', lr: 0.5 }]));
+    const status = await waitForSweep(cluster.service, submitted.sweepId, 60_000);
+    const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
+    assert.equal(status.counts.completed, 1, `${JSON.stringify(status.counts)} ${trial!.error ?? ''}`);
+    assert.deepEqual(trial!.program?.history.val_loss, [[0, 0.5], [1, 0.25], [2, 0.5 / 3]]);
+    assert.deepEqual(trial!.metrics, { val_loss: 0.5 / 3, val_acc: 0.75 });
+    assert.deepEqual(trial!.program?.mlflow, { params: { lr: '0.5' }, tags: { framework: 'plain' } });
+    assert.equal(trial!.program?.invalidReports, 1, 'the metric name sweepq cannot index is counted, not fatal');
+    assert.match(trial!.program?.firstInvalidReport ?? '', /Bad-Name/);
+    assert.doesNotMatch(trial!.program?.stdout ?? '', /127\.0\.0\.1:\d+\/[0-9a-f]{32}/, 'the endpoint\'s capability URI is not printed into the kept logs');
+    const store = await createObjectStore(cluster.setup.config, cluster.setup.logger);
+    const manifest = JSON.parse((await store.get(trial!.artifact!)).toString('utf8')) as { files: Array<{ path: string; key: string }> };
+    assert.deepEqual(manifest.files.map((f) => f.path), ['model.txt'], 'log_artifact wrote into the trial\'s artefact folder');
+    assert.equal((await store.get(manifest.files[0]!.key)).toString('utf8'), 'weights');
+    await store.close?.();
+  });
+
+  it('prunes a program trial from its reported history: the median rule stops a poor one while it runs, its tree killed, its history kept', async (t) => {
+    if (python === null) return t.skip(projectPython().reason ?? 'no python');
+    const submitted = await cluster.service.submit({
+      ...sweep('prune', [{ mode: 'curve', quality: 1 }, { mode: 'curve', quality: 1 }]),
+      search: { method: 'grid', space: [{ params: { mode: 'curve', quality: 10 } }], pruner: { method: 'median', min_resource: 1, max_resource: 9, n_startup_trials: 2 } },
+    });
+    await waitFor('the good trials completed', async () => (await cluster.service.status(submitted.sweepId)).counts.completed === 2, 30_000);
+    await writeFile(path.join(pidsDir, `${submitted.sweepId}.go`), '');
+    const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 2, failed: 0, cancelled: 0, pruned: 1, quarantined: 0 });
+    const [, , poor] = await allTrials(cluster.index, submitted.sweepId, 3);
+    assert.equal(poor!.status, 'pruned');
+    assert.match(poor!.pruning?.reason ?? '', /median/);
+    const history = poor!.program!.history.val_loss ?? [];
+    assert.deepEqual(history.slice(0, 2), [[0, 10], [1, 5]], 'the reports up to the rung are kept');
+    assert.ok(history.length < 9, `stopped while running (${history.length} reports)`);
+    await assertNothingRunning(submitted.sweepId);
   });
 
   it('kill -9 of a worker mid-program: the orphaned program is gone and the trial re-runs on the other worker, once', async (t) => {

@@ -45,6 +45,22 @@ describe('ProgramSweepSpecSchema', () => {
   it('refuses a built-in metric ranked against its direction', () => {
     assert.throws(() => parseProgramSweepSpec({ ...SPEC, objective: { metric: 'log_loss', goal: 'maximize' } }), /log_loss is a built-in metric to minimize/);
   });
+
+  const withPruner = (pruner: unknown) => ({ ...SPEC, search: { ...SPEC.search, pruner } });
+  it('takes a pruner by report step, and parses its own output again', () => {
+    const spec = parseProgramSweepSpec(withPruner({ method: 'asha', min_resource: 1, max_resource: 27 }));
+    assert.deepEqual(spec.search?.pruner, { method: 'asha', resource: 'step', min_resource: 1, reduction_factor: 3, max_resource: 27 });
+    assert.deepEqual(parseProgramSweepSpec(JSON.parse(JSON.stringify(spec))), spec);
+  });
+  const badPruners: Array<[string, unknown, RegExp]> = [
+    ['no max_resource', { method: 'median', min_resource: 2 }, /search\.pruner\.max_resource: a program sweep's pruner needs max_resource/],
+    ['max_resource not above min_resource', { method: 'asha', min_resource: 5, max_resource: 5 }, /max_resource 5 must be above min_resource 5/],
+    ['a built-in resource', { method: 'asha', resource: 'n_estimators', min_resource: 1, max_resource: 9 }, /pruned by the step of its objective reports/],
+    ['an unknown method', { method: 'hyperband', min_resource: 1, max_resource: 9 }, /pruner method "hyperband" is not known/],
+  ];
+  for (const [what, pruner, message] of badPruners) {
+    it(`refuses a pruner with ${what}`, () => assert.throws(() => parseProgramSweepSpec(withPruner(pruner)), message));
+  }
 });
 
 describe('renderCommand', () => {
@@ -104,8 +120,8 @@ describe('OutputTail', () => {
 
 describe('programEnvironment', () => {
   it('passes the basics, the sweep env and the trial variables, and no credentials', () => {
-    const worker = { PATH: '/usr/bin', HOME: '/root', REDIS_URL: 'redis://:pw@host', S3_SECRET_KEY: 's', SWEEPQ_API_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 'a', LANG: 'C.UTF-8' };
-    const env = programEnvironment(worker, { OMP_NUM_THREADS: '1' }, { sweepId: 's-abcdef', trialId: 's-abcdef-t3', params: { lr: 0.1 }, seed: 7, artifactDir: '/tmp/a', reportSocket: '/tmp/r.sock' });
+    const worker = { PATH: '/usr/bin', HOME: '/root', REDIS_URL: 'redis://:pw@host', S3_SECRET_KEY: 's', SWEEPQ_API_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 'a', LANG: 'C.UTF-8', MLFLOW_TRACKING_URI: 'http://scheduler:8080', MLFLOW_TRACKING_TOKEN: 'tok' };
+    const env = programEnvironment(worker, { OMP_NUM_THREADS: '1' }, { sweepId: 's-abcdef', trialId: 's-abcdef-t3', params: { lr: 0.1 }, seed: 7, artifactDir: '/tmp/a', reportSocket: '/tmp/r.sock', mlflow: { trackingUri: 'http://127.0.0.1:1/x', runId: 's-abcdef-t3' } });
     assert.equal(env.PATH, '/usr/bin');
     assert.equal(env.OMP_NUM_THREADS, '1');
     assert.equal(env.SWEEPQ_PARAMS, '{"lr":0.1}');
@@ -113,6 +129,8 @@ describe('programEnvironment', () => {
     assert.equal(env.SWEEPQ_SEED, '7');
     assert.equal(env.SWEEPQ_ARTIFACT_DIR, '/tmp/a');
     assert.match(env.PYTHONPATH!, /python\/$/);
-    for (const secret of ['REDIS_URL', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'AWS_SECRET_ACCESS_KEY']) assert.equal(env[secret], undefined, secret);
+    assert.equal(env.MLFLOW_TRACKING_URI, 'http://127.0.0.1:1/x', "the attempt's own endpoint, not the worker's MLflow server");
+    assert.equal(env.MLFLOW_RUN_ID, 's-abcdef-t3');
+    for (const secret of ['REDIS_URL', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'MLFLOW_TRACKING_TOKEN']) assert.equal(env[secret], undefined, secret);
   });
 });

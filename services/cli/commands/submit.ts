@@ -2,13 +2,6 @@
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { SweepClient, SubmitResult } from '../../../shared/sweep/sweep-client.js';
-import type { SweepService } from '../../../shared/sweep/sweep-service.js';
-import { InvalidInputError } from '../../../shared/errors/index.js';
-
-/** True for the in-process service of direct mode, which writes to the store itself (the HTTP client cannot yet). */
-function canUploadBundles(client: SweepClient): client is SweepService {
-  return typeof (client as Partial<SweepService>).uploadBundle === 'function';
-}
 import { loadAnySweepFile, loadSweepFile, type LoadedAnySweepFile, type LoadedSweepFile, type LocalDatasetFile } from '../../../shared/sweep/load-sweep-file.js';
 import { flag, note, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
@@ -39,12 +32,7 @@ export async function validateSweepFile(path: string, maxTrials: number): Promis
 /** Uploads the datasets of a validated sweep file, then submits it (a program sweep has none). */
 async function submitLoadedSweepFile(client: SweepClient, loaded: LoadedAnySweepFile): Promise<SubmitResult> {
   if (loaded.kind === 'builtin') await uploadSweepFiles(client, loaded.files);
-  else if (loaded.bundle !== null) {
-    if (!canUploadBundles(client)) {
-      throw new InvalidInputError('INVALID_ARGUMENT', 'the HTTP API has no bundle upload yet: submit a sweep with program.bundle in direct mode (REDIS_URL and the S3 settings of the workers), or install the code on the workers');
-    }
-    await client.uploadBundle(loaded.bundle);
-  }
+  else if (loaded.bundle !== null) await client.uploadBundle(loaded.bundle);
   return client.submit(loaded.spec);
 }
 

@@ -11,6 +11,10 @@ export class MetricHistory {
   private stride = 1;
   private seen = 0;
   private lastStep = -1;
+  /** Step of the latest report (given, or the one after the previous). */
+  get latestStep(): number {
+    return this.lastStep;
+  }
   /** The last reported value (null = reported as missing); the trial's metric. */
   last: number | null = null;
 

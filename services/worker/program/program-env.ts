@@ -19,6 +19,8 @@ export interface TrialVariables {
   artifactDir: string;
   /** Where `sweepq report` reaches this attempt's worker. */
   reportSocket: string;
+  /** The attempt's MLflow endpoint (mlflow-endpoint.ts): the tracking URI and the run the client resumes. */
+  mlflow: { trackingUri: string; runId: string };
 }
 
 /**
@@ -30,6 +32,8 @@ export function programEnvironment(inherited: Readonly<Record<string, string | u
   for (const [name, value] of Object.entries(inherited)) if (value !== undefined && INHERITED.test(name)) env[name] = value;
   // Reports are lines on stdout: unbuffered Python prints them as they happen (the sweep may override).
   env.PYTHONUNBUFFERED = '1';
+  // MLflow prints the run's URL at end_run: here the attempt's endpoint, a capability kept out of logs.
+  env.MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT = 'true';
   for (const [name, value] of Object.entries(sweepEnv)) env[name] = value;
   env.PYTHONPATH = env.PYTHONPATH === undefined || env.PYTHONPATH === '' ? PYTHON_HELPERS : `${env.PYTHONPATH}:${PYTHON_HELPERS}`;
   env.SWEEPQ_SWEEP_ID = trial.sweepId;
@@ -38,5 +42,8 @@ export function programEnvironment(inherited: Readonly<Record<string, string | u
   env.SWEEPQ_SEED = String(trial.seed);
   env.SWEEPQ_ARTIFACT_DIR = trial.artifactDir;
   env.SWEEPQ_REPORT_SOCKET = trial.reportSocket;
+  // An MLflow-instrumented script logs into its trial: the URI is the attempt's capability, no token.
+  env.MLFLOW_TRACKING_URI = trial.mlflow.trackingUri;
+  env.MLFLOW_RUN_ID = trial.mlflow.runId;
   return env;
 }

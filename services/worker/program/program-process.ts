@@ -37,7 +37,7 @@ export interface ProgramExit {
   /** The program could not be started (no such executable, not executable). */
   spawnError: string | null;
   /** Why sweepq stopped it, when it did. */
-  stoppedFor: 'timeout' | 'abort' | null;
+  stoppedFor: 'timeout' | 'abort' | 'prune' | null;
   stdoutTail: string;
   stderrTail: string;
 }
@@ -52,7 +52,7 @@ function setprivAvailable(): boolean {
 export class ProgramProcess {
   readonly done: Promise<ProgramExit>;
   private readonly supervisor: ChildProcess;
-  private stoppedFor: 'timeout' | 'abort' | null = null;
+  private stoppedFor: 'timeout' | 'abort' | 'prune' | null = null;
   private readonly timer: NodeJS.Timeout;
   private killTimer: NodeJS.Timeout | undefined;
   private exited = false;
@@ -111,7 +111,7 @@ export class ProgramProcess {
   }
 
   /** Stops the program's whole process group: SIGTERM, then SIGKILL after a short grace. Resolves when it is gone. */
-  async stop(reason: 'timeout' | 'abort'): Promise<void> {
+  async stop(reason: 'timeout' | 'abort' | 'prune'): Promise<void> {
     if (!this.exited) {
       this.stoppedFor ??= reason;
       this.signal('SIGTERM');

@@ -13,20 +13,19 @@ import { createServer, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { SweepqError } from '../../../shared/errors/index.js';
-import { MAX_METRICS_PER_TRIAL } from '../../../shared/metrics/metric-registry.js';
+import type { RungScores } from '../../../shared/ml/cross-validate-by-stages.js';
 import type { ProgramContext } from '../../../shared/schemas/program-spec.schema.js';
 import { artifactKey } from '../../../shared/schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../../../shared/store/object-store.js';
 import type { BundleCache } from '../../../shared/program/program-bundle.js';
-import { MetricHistory } from './metric-history.js';
-import { parseReportLine } from './metric-report.js';
+import { MlflowEndpoint } from './mlflow-endpoint.js';
+import { ProgramPruning, type ProgramPruningPlan } from './program-pruning.js';
+import { TrialReports } from './trial-reports.js';
 import { programEnvironment } from './program-env.js';
 import { ProgramProcess, type ProgramExit } from './program-process.js';
 import { renderCommand } from './render-command.js';
 import { OutputTail } from './output-tail.js';
 
-/** Points kept per metric history. */
-const HISTORY_POINTS = 500;
 /** Artefact bounds of one trial: files and total bytes. */
 const MAX_ARTIFACT_FILES = 1000;
 const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
@@ -42,6 +41,10 @@ export interface ProgramTrialInput {
   seed: number;
   context: ProgramContext;
   objectiveMetric: string;
+  /** The trial's name (the MLflow run name the program's client sees). */
+  trialName: string;
+  /** The sweep's pruner judging this trial's objective reports, or null (no `search.pruner`). */
+  pruning: ProgramPruningPlan | null;
   /** Scratch folder of this worker for program runs (one subfolder per attempt, removed after). */
   runsDir: string;
   /** The worker's environment, of which the program inherits only the basics (program-env.ts). */
@@ -57,6 +60,8 @@ export interface ProgramTrialResult {
   /** Key of the run's manifest (the files it wrote), the trial's artefact. */
   artifact: string;
   timings: { runMs: number; storeMs: number };
+  /** Null without a pruner; `reason` set when the pruner stopped the program (the trial ends pruned). */
+  pruning: { reason: string | null; rungs: RungScores[] } | null;
 }
 
 export interface ProgramRunDetail {
@@ -68,11 +73,14 @@ export interface ProgramRunDetail {
   /** Report-like lines that were not valid reports (first reason), so a user sees why a value is missing. */
   invalidReports: number;
   firstInvalidReport: string | null;
+  /** Params and tags the program logged through MLflow, when it logged any. */
+  mlflow?: { params: Record<string, string>; tags: Record<string, string> };
 }
 
 export class ProgramTrial {
   private process: ProgramProcess | null = null;
   private stopped: 'abort' | null = null;
+  private pruning: ProgramPruning | null = null;
 
   constructor(
     private readonly input: ProgramTrialInput,
@@ -85,6 +93,11 @@ export class ProgramTrial {
     await this.process?.stop('abort');
   }
 
+  /** After a completed commit: the trial's rung values join those the median rule compares with. */
+  async recordCompleted(): Promise<void> {
+    await this.pruning?.recordCompleted();
+  }
+
   async run(): Promise<ProgramTrialResult> {
     const { input } = this;
     const command = renderCommand(input.context.program.command, input.params);
@@ -92,31 +105,13 @@ export class ProgramTrial {
     const artifactDir = path.join(runDir, 'artifacts');
     await mkdir(artifactDir, { recursive: true });
     let server: Server | null = null;
+    let mlflow: MlflowEndpoint | null = null;
     const connections = new Set<Socket>();
     try {
-      const histories = new Map<string, MetricHistory>();
-      let invalidReports = 0;
-      let firstInvalidReport: string | null = null;
-      const onStdoutLine = (line: string): void => {
-        const parsed = parseReportLine(line);
-        if (parsed.kind === 'log') return;
-        if (parsed.kind === 'invalid') {
-          invalidReports++;
-          firstInvalidReport ??= `${parsed.reason}: ${line.slice(0, 200)}`;
-          return;
-        }
-        let history = histories.get(parsed.report.metric);
-        if (history === undefined) {
-          if (histories.size >= MAX_METRICS_PER_TRIAL) {
-            invalidReports++;
-            firstInvalidReport ??= `more than ${MAX_METRICS_PER_TRIAL} metrics: ${parsed.report.metric} dropped`;
-            return;
-          }
-          history = new MetricHistory(HISTORY_POINTS);
-          histories.set(parsed.report.metric, history);
-        }
-        history.add(parsed.report.value, parsed.report.step);
-      };
+      const pruning = input.pruning === null ? null : new ProgramPruning(input.pruning, () => void this.process?.stop('prune'));
+      this.pruning = pruning;
+      const reports = new TrialReports((report, step) => pruning?.observe(report, step));
+      const onStdoutLine = (line: string): void => reports.line(line);
       // A bundle runs in a copy of its own per attempt: programs may write next to their code.
       let cwd = input.context.program.workdir ?? runDir;
       if (input.context.program.bundle !== null) {
@@ -137,6 +132,8 @@ export class ProgramTrial {
       const listening = server;
       await new Promise<void>((resolve, reject) => listening.listen(reportSocket, resolve).once('error', reject));
       const started = Date.now();
+      // So does the attempt's MLflow endpoint (an MLflow-instrumented script reports unchanged).
+      mlflow = await MlflowEndpoint.start({ runId: input.trialId, runName: input.trialName, startedAt: started, artifactDir }, reports);
       this.process = new ProgramProcess({
         command,
         cwd,
@@ -147,6 +144,7 @@ export class ProgramTrial {
           seed: input.seed,
           artifactDir,
           reportSocket,
+          mlflow: { trackingUri: mlflow.trackingUri, runId: input.trialId },
         }),
         timeoutMs: input.context.limits.timeout_s * 1000,
         memoryMb: input.context.program.memory_mb,
@@ -158,32 +156,39 @@ export class ProgramTrial {
       for (const connection of connections) connection.destroy();
       await closeServer(listening);
       server = null;
+      await mlflow.close();
+      await pruning?.settled();
       const detail: ProgramRunDetail = {
-        history: Object.fromEntries([...histories].map(([name, h]) => [name, h.toJSON()])),
+        history: reports.historiesJSON(),
         stdout: exit.stdoutTail,
         stderr: exit.stderrTail,
         exitCode: exit.code,
         files: 0,
-        invalidReports,
-        firstInvalidReport,
+        invalidReports: reports.invalid,
+        firstInvalidReport: reports.firstInvalid,
+        ...(mlflow.logged ? { mlflow: { params: mlflow.params, tags: mlflow.tags } } : {}),
       };
+      const metrics = reports.metrics();
+      if (pruning !== null && pruning.stopped !== null) {
+        // Stopped by the pruner: its reports so far are the result (no artefact, as for built-in trials).
+        return { metrics, detail: { program: detail }, artifact: '', timings: { runMs, storeMs: 0 }, pruning: { reason: pruning.stopped, rungs: pruning.history } };
+      }
       this.checkExit(exit, command[0]!, detail);
-      const metrics: Record<string, number | null> = {};
-      for (const [name, history] of histories) metrics[name] = history.last;
-      if (!histories.has(input.objectiveMetric)) {
-        const why = invalidReports > 0 ? `; ${invalidReports} line${invalidReports === 1 ? '' : 's'} looked like reports but were not (${firstInvalidReport})` : '';
+      if (!reports.histories.has(input.objectiveMetric)) {
+        const why = reports.invalid > 0 ? `; ${reports.invalid} line${reports.invalid === 1 ? '' : 's'} looked like reports but were not (${reports.firstInvalid})` : '';
         throw new SweepqError(
           'PROGRAM_FAILED',
-          `the program exited 0 without reporting the objective ${input.objectiveMetric} (print {"metric": "${input.objectiveMetric}", "value": ...} as one line on stdout, or use sweepq_report.report)${why}${tailOf('stdout', exit.stdoutTail)}`,
+          `the program exited 0 without reporting the objective ${input.objectiveMetric} (print {"metric": "${input.objectiveMetric}", "value": ...} as one line on stdout, use sweepq_report.report, or mlflow.log_metric)${why}${tailOf('stdout', exit.stdoutTail)}`,
         );
       }
       const storeStarted = Date.now();
       const key = artifactKey(input.sweepId, input.trialId, input.token);
       detail.files = await this.uploadArtifacts(artifactDir, key);
-      return { metrics, detail: { program: detail }, artifact: key, timings: { runMs, storeMs: Date.now() - storeStarted } };
+      return { metrics, detail: { program: detail }, artifact: key, timings: { runMs, storeMs: Date.now() - storeStarted }, pruning: pruning === null ? null : { reason: null, rungs: pruning.history } };
     } finally {
       for (const connection of connections) connection.destroy();
       if (server !== null) await closeServer(server);
+      await mlflow?.close();
       await rm(runDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }

@@ -155,6 +155,7 @@ describe('sweepq through the HTTP API', () => {
     const service: SweepClient = {
       uploadDatasetStream: failing(new SweepqError('INTERNAL', 'unused')),
       uploadDatasetFile: failing(new SweepqError('INTERNAL', 'unused')),
+      uploadBundle: failing(new SweepqError('INTERNAL', 'unused')),
       submit: failing(new SweepqError('INTERNAL', 'unused')),
       extend: failing(new SweepqError('INTERNAL', 'unused')),
       listSweeps: async () => [],

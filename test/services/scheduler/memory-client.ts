@@ -2,6 +2,7 @@
  * An in-memory SweepClient for the route-level API tests: records every call and can be told to
  * fail the next one. Not a test file itself (no `.test.` in the name).
  */
+import type { LocalBundle } from '../../../shared/program/program-bundle.js';
 import type { Readable } from 'node:stream';
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../../../shared/schemas/sweep-status.schema.js';
@@ -75,6 +76,9 @@ export class MemoryClient implements SweepClient {
   last(method: string): unknown[] | undefined {
     for (let i = this.calls.length - 1; i >= 0; i--) if (this.calls[i]!.method === method) return this.calls[i]!.args;
     return undefined;
+  }
+  async uploadBundle(bundle: LocalBundle): Promise<void> {
+    this.record('uploadBundle', bundle.sha256);
   }
   async uploadDatasetStream(body: Readable, limitBytes: number): Promise<{ sha256: string }> {
     const chunks: Buffer[] = [];
