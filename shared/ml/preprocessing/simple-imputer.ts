@@ -103,7 +103,7 @@ export class SimpleImputer implements Transformer {
     values[c] = columnStatistic(this.params, pending.columns[c]!, pending.rows, pending.scratch);
     this.known![c] = 1;
     if (--pending.remaining === 0) this.pending = null; // every statistic known: let go of the fit data
-    return values[c]!;
+    return values[c];
   }
 
   toJSON(): SerializedTransformer {
