@@ -96,7 +96,7 @@ export class LogisticRegression implements Classifier {
     const p = X.columns.length;
     const nClasses = classCountOf(y);
     const n = rows ? rows.length : X.nRows;
-    const design = designColumns(X, rows, n, this.params.fit_intercept);
+    const design = designColumns(X, rows, n, this.params.fit_intercept, cache);
     const labels = new Int32Array(n);
     if (rows) for (let i = 0; i < n; i++) labels[i] = y[rows[i]!]!;
     else labels.set(y.subarray(0, n));
@@ -427,20 +427,28 @@ function subsampleProblem(problem: NewtonProblem, stride: number): NewtonProblem
  * ~10 passes per fit, and contiguous dot products are several times faster than gathers), plus a
  * column of ones for the intercept so every Hessian entry comes from the same kernel.
  */
-function designColumns(X: FeatureMatrix, rows: Uint32Array | undefined, n: number, fitIntercept: boolean): Float64Array[] {
+function designColumns(X: FeatureMatrix, rows: Uint32Array | undefined, n: number, fitIntercept: boolean, cache: FitCache | undefined): Float64Array[] {
   const p = X.columns.length;
   const out: Float64Array[] = new Array<Float64Array>(p + (fitIntercept ? 1 : 0));
+  // The CV folds of a trial pack their rows into the same buffers (a fold's design is garbage once
+  // its fit returns): ~4 MB less to allocate and collect per fold of a 16k × 40 trial.
+  const pool = cache?.logisticDesign;
+  const buffer = (j: number): Float64Array => {
+    if (pool === undefined) return new Float64Array(n);
+    if (pool[j] === undefined || pool[j].length < n) pool[j] = new Float64Array(n);
+    return pool[j].length === n ? pool[j] : pool[j].subarray(0, n);
+  };
   for (let a = 0; a < p; a++) {
     const source = X.columns[a]!;
     if (!rows) {
       out[a] = source.length === n ? source : source.subarray(0, n);
       continue;
     }
-    const target = new Float64Array(n);
+    const target = buffer(a);
     for (let i = 0; i < n; i++) target[i] = source[rows[i]!]!;
     out[a] = target;
   }
-  if (fitIntercept) out[p] = new Float64Array(n).fill(1);
+  if (fitIntercept) out[p] = buffer(p).fill(1);
   return out;
 }
 
