@@ -7,6 +7,8 @@
  *                                     #  16k set, a 250k-row boosting fit instead of 1M
  *   npm run bench:ml -- --no-python   # sweepq and the npm baselines only
  *   npm run bench:ml -- --regression  # the regression rows only (combines with --quick, --no-python)
+ *   npm run bench:ml -- --only lr1,lr01,rfr   # only these configs (keys below: lr1 lr01 dt rf rf5 gb,
+ *                                     #  regression dtr rfr gbr), both sides, no npm baselines or big fit
  *
  * Protocol of every trial row (sweepq's runTrial; bench/sklearn/peer_trials.py for the Python peers):
  * median imputer → standard scaler → model, fit on the training set + 5-fold stratified CV on it +
@@ -140,16 +142,37 @@ interface Row {
   extra?: string;
 }
 
-function parseArgs(argv: readonly string[]): { quick: boolean; noPython: boolean; regressionOnly: boolean; bigChild: string[] | null } {
-  if (argv[0] === '--big-child') return { quick: false, noPython: true, regressionOnly: false, bigChild: argv.slice(1) };
+interface BenchArgs {
+  quick: boolean;
+  noPython: boolean;
+  regressionOnly: boolean;
+  /** Config keys of `--only` (null: every config, the npm baselines and the big fit). */
+  only: Set<string> | null;
+  bigChild: string[] | null;
+}
+
+function parseArgs(argv: readonly string[]): BenchArgs {
+  if (argv[0] === '--big-child') return { quick: false, noPython: true, regressionOnly: false, only: null, bigChild: argv.slice(1) };
   const known = new Set(['--quick', '--no-python', '--regression']);
-  for (const arg of argv) {
+  const keys = new Set([...CONFIGS, ...REGRESSION_CONFIGS].map((c) => c.key));
+  let only: Set<string> | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--only') {
+      only = new Set((argv[++i] ?? '').split(',').filter((k) => k !== ''));
+      const unknown = [...only].filter((k) => !keys.has(k));
+      if (only.size === 0 || unknown.length > 0) {
+        console.error(`ml.bench: --only takes config keys separated by commas (${[...keys].join(', ')})${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`);
+        process.exit(2);
+      }
+      continue;
+    }
     if (!known.has(arg)) {
-      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python, --regression)`);
+      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python, --regression, --only KEYS)`);
       process.exit(2);
     }
   }
-  return { quick: argv.includes('--quick'), noPython: argv.includes('--no-python'), regressionOnly: argv.includes('--regression'), bigChild: null };
+  return { quick: argv.includes('--quick'), noPython: argv.includes('--no-python'), regressionOnly: argv.includes('--regression'), only, bigChild: null };
 }
 
 function cpuSecondsSince(started: NodeJS.CpuUsage): number {
@@ -354,11 +377,14 @@ function printTable(rows: readonly Row[]): { misses: string[] } {
 }
 
 async function main(): Promise<void> {
-  const { quick, noPython, regressionOnly, bigChild: childArgs } = parseArgs(process.argv.slice(2));
+  const { quick, noPython, regressionOnly: regressionFlag, only, bigChild: childArgs } = parseArgs(process.argv.slice(2));
   if (childArgs !== null) {
     bigChild(childArgs);
     return;
   }
+  const configs = only === null ? CONFIGS : CONFIGS.filter((c) => only.has(c.key));
+  const regressionConfigs = only === null ? REGRESSION_CONFIGS : REGRESSION_CONFIGS.filter((c) => only.has(c.key));
+  const regressionOnly = regressionFlag || configs.length === 0;
   const { python, reason } = noPython ? { python: null, reason: '--no-python' } : peerPython();
   if (python === null) console.log(`Python peers skipped: ${reason}`);
 
@@ -388,18 +414,20 @@ async function main(): Promise<void> {
     const pythonVersions: Record<string, string> = {};
     if (python !== null) {
       const regNames: string[] = [];
-      for (const config of REGRESSION_CONFIGS) {
+      for (const config of regressionConfigs) {
         if (!(quick && config.slowPeer)) regNames.push(config.sklearn);
         for (const [peer] of config.extraPeers) regNames.push(peer);
       }
-      process.stderr.write(`Python peers on syn16k-reg: ${regNames.join(', ')}…\n`);
-      const regTrainCsv = path.join(tempDir, 'syn16k-reg.train.csv');
-      const regTestCsv = path.join(tempDir, 'syn16k-reg.test.csv');
-      writeFileSync(regTrainCsv, regressionCsv(regTrain));
-      writeFileSync(regTestCsv, regressionCsv(regTest));
-      const regRun = runPeerRegressionTrials(python, regTrainCsv, regTestCsv, regNames);
-      Object.assign(pythonVersions, regRun.versions);
-      peers.set('syn16k-reg', new Map(regRun.trials.map((t) => [t.name, t])));
+      if (regNames.length > 0) {
+        process.stderr.write(`Python peers on syn16k-reg: ${regNames.join(', ')}…\n`);
+        const regTrainCsv = path.join(tempDir, 'syn16k-reg.train.csv');
+        const regTestCsv = path.join(tempDir, 'syn16k-reg.test.csv');
+        writeFileSync(regTrainCsv, regressionCsv(regTrain));
+        writeFileSync(regTestCsv, regressionCsv(regTest));
+        const regRun = runPeerRegressionTrials(python, regTrainCsv, regTestCsv, regNames);
+        Object.assign(pythonVersions, regRun.versions);
+        peers.set('syn16k-reg', new Map(regRun.trials.map((t) => [t.name, t])));
+      }
       for (const [dataset, train, test] of regressionOnly
         ? []
         : ([
@@ -407,7 +435,7 @@ async function main(): Promise<void> {
             ['syn16k', synTrain, synTest],
           ] as const)) {
         const names: string[] = [];
-        for (const config of CONFIGS) {
+        for (const config of configs) {
           if (!(quick && dataset === 'syn16k' && config.slowPeer)) names.push(config.sklearn);
           for (const [peer] of config.extraPeers) names.push(peer);
         }
@@ -422,7 +450,7 @@ async function main(): Promise<void> {
 
     // sweepq: warm the JIT on loan_default once, then measure.
     process.stderr.write('sweepq…\n');
-    if (!regressionOnly) for (const config of CONFIGS) timeTrial(loanTrain, loanTest, config, 1);
+    if (!regressionOnly) for (const config of configs) timeTrial(loanTrain, loanTest, config, 1);
     const rows: Row[] = [];
     for (const [dataset, train, test] of regressionOnly
       ? []
@@ -430,7 +458,7 @@ async function main(): Promise<void> {
           ['loan_default', loanTrain, loanTest],
           ['syn16k', synTrain, synTest],
         ] as const)) {
-      for (const config of CONFIGS) {
+      for (const config of configs) {
         const repeats = dataset === 'loan_default' ? 5 : quick ? 1 : 3;
         const sweepq = timeTrial(train, test, config, repeats);
         process.stderr.write(`  ${dataset} ${config.label}: ${sweepq.seconds.toFixed(3)} s\n`);
@@ -453,12 +481,12 @@ async function main(): Promise<void> {
     }
 
     // Regression rows: warm the regressors on the first 2,000 rows, then measure.
-    for (const config of REGRESSION_CONFIGS) {
+    for (const config of regressionConfigs) {
       const params = config.model === 'decision_tree' ? config.params : { ...config.params, n_estimators: 5 };
       timeRegressionTrial(regressionTable(regression, 0, 1600), regressionTable(regression, 1600, 2000), { ...config, params }, 1);
     }
     const regPeers = peers.get('syn16k-reg');
-    for (const config of REGRESSION_CONFIGS) {
+    for (const config of regressionConfigs) {
       const sweepq = timeRegressionTrial(regTrain, regTest, config, quick ? 1 : 3);
       process.stderr.write(`  syn16k-reg ${config.label}: ${sweepq.seconds.toFixed(3)} s\n`);
       const skipped = quick && config.slowPeer;
@@ -479,8 +507,8 @@ async function main(): Promise<void> {
     // Peak RSS of this process so far: sweepq's trials on all sets (the npm baselines come after).
     const trialsPeakRssMiB = process.resourceUsage().maxRSS / 1024;
 
-    // npm baselines and the 1M-row boosting fit (classification; skipped with --regression).
-    if (!regressionOnly) {
+    // npm baselines and the 1M-row boosting fit (classification; skipped with --regression and --only).
+    if (!regressionOnly && only === null) {
       // npm baselines of the original design.
       process.stderr.write('npm baselines…\n');
       const lrConfig = CONFIGS[0]!;

