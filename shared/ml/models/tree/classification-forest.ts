@@ -83,7 +83,6 @@ export function* fitClassificationForestStages(
     builder.build(store, { rows: work, count, weights, limits: options.limits, rng: treeRng });
     yield store;
   }
-  store.trim();
   return store;
 }
 

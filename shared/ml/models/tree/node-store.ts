@@ -58,9 +58,7 @@ export class NodeStore {
 
   /** Appends a leaf (values zero) and returns its index; grows the arrays geometrically. */
   addNode(): number {
-    // 1.5× growth: a 100-tree full-depth forest holds millions of nodes, and doubling left up to half
-    // of a ~120 MB store unused (plus both copies alive while growing).
-    if (this.size === this.feature.length) this.grow(Math.ceil(this.size * 1.5) + 1);
+    if (this.size === this.feature.length) this.grow(this.size * 2);
     const id = this.size++;
     this.feature[id] = LEAF;
     this.threshold[id] = 0;
@@ -80,11 +78,6 @@ export class NodeStore {
   setChild(parent: number, isLeft: boolean, child: number): void {
     if (isLeft) this.left[parent] = child;
     else this.right[parent] = child;
-  }
-
-  /** Releases the unused capacity (call once the last tree is grown). */
-  trim(): void {
-    if (this.feature.length > this.size) this.grow(Math.max(1, this.size));
   }
 
   /** Index of the leaf that row `row` of `columns` reaches from `root`. */

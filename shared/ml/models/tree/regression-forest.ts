@@ -65,7 +65,6 @@ export function fitRegressionForest(
     }
     builder.build(store, { rows: work, count, weights, targets, limits: options.limits, rng: treeRng });
   }
-  store.trim();
   return store;
 }
 
