@@ -11,6 +11,8 @@ export class FitCache {
   readonly columnOrder = new ColumnOrderCache();
   /** Logistic regression's last solution and Hessian factor, the start of the next CV fold's solve. */
   logisticStart: LogisticStart | null = null;
+  /** Logistic regression's packed design columns, reused by the next fit (see designColumns). */
+  readonly logisticDesign: Float64Array[] = [];
 }
 
 /** A logistic regression solution: coefficients (solver layout) and the Cholesky factor it ended with. */

@@ -106,7 +106,8 @@ export class ColumnTransformer {
     let current: FeatureMatrix = { nRows: table.nRows, columns: numeric };
     for (let s = 0; s < this.numericSteps.length; s++) {
       const step = this.numericSteps[s]!;
-      step.fit(current, rows);
+      // The first step reads the table's own columns, which nothing writes: it may fit lazily.
+      step.fit(current, rows, s === 0);
       current = step.transform(current, s === 0 ? buffers.take(numeric.length) : (current.columns as Float64Array[]));
     }
     const columns: Float64Array[] = current.columns.slice();

@@ -12,7 +12,6 @@ import { ImputerSpecSchema, type ImputerSpec } from '../../schemas/pipeline-spec
 import type { FeatureMatrix } from '../dataset/dataset.js';
 import {
   checkTransformInput,
-  fitScratch,
   gatherPresent,
   outputColumns,
   parseSerialized,
@@ -34,63 +33,77 @@ export const SerializedSimpleImputerSchema = z.strictObject({
 export class SimpleImputer implements Transformer {
   readonly name = 'simple_imputer';
   readonly params: ImputerSpec;
-  /** Fill value per column (scikit-learn's `statistics_`); null until fitted. */
-  statistics: Float64Array | null = null;
+  /** Computed statistics (valid where `known` is 1); null until fitted. */
+  private values: Float64Array | null = null;
+  private known: Uint8Array | null = null;
+  /** The fit data of the statistics not computed yet (a lazy fit, see {@link fit}). */
+  private pending: { columns: readonly Float64Array[]; rows: Uint32Array | undefined; remaining: number; scratch: Float64Array | null } | null = null;
 
   /** @param params strategy (default `mean`) and fill_value (default 0, for `constant`). */
   constructor(params: Partial<ImputerSpec> = {}) {
     this.params = parseSerialized(ImputerSpecSchema, params, 'imputer params', 'INVALID_SPEC');
   }
 
-  fit(X: FeatureMatrix, rows?: Uint32Array): void {
+  /** Fill value per column (scikit-learn's `statistics_`); null until fitted. */
+  get statistics(): Float64Array | null {
+    if (this.values === null) return null;
+    for (let c = 0; c < this.values.length; c++) this.statisticOf(c);
+    return this.values;
+  }
+
+  set statistics(values: Float64Array | null) {
+    this.values = values;
+    this.known = values === null ? null : new Uint8Array(values.length).fill(1);
+    this.pending = null;
+  }
+
+  /**
+   * Learns the statistics of the selected rows. With `stableInput` (X's columns are never written
+   * afterwards — the raw columns of a table), a column's statistic is only computed when something
+   * asks for it: the first transform that meets a NaN in that column, {@link statistics} or toJSON.
+   * A CV fold's imputer on a column without missing values then never computes its median, which
+   * was most of the preprocessing time of a fold (its value only ever fills NaN cells).
+   */
+  fit(X: FeatureMatrix, rows?: Uint32Array, stableInput = false): void {
     const nColumns = X.columns.length;
-    const statistics = new Float64Array(nColumns);
-    const { strategy } = this.params;
-    if (strategy === 'constant') {
-      statistics.fill(this.params.fill_value);
-      this.statistics = statistics;
-      return;
+    this.values = new Float64Array(nColumns);
+    this.known = new Uint8Array(nColumns);
+    this.pending = { columns: X.columns, rows, remaining: nColumns, scratch: null };
+    if (!stableInput || this.params.strategy === 'constant') {
+      for (let c = 0; c < nColumns; c++) this.statisticOf(c);
     }
-    const scratch = fitScratch(X, rows);
-    for (let c = 0; c < nColumns; c++) {
-      const count = gatherPresent(X.columns[c]!, rows, scratch);
-      if (count === 0) {
-        statistics[c] = 0; // see the file comment: keep the column, fill with 0
-        continue;
-      }
-      switch (strategy) {
-        case 'mean': {
-          let sum = 0;
-          for (let i = 0; i < count; i++) sum += scratch[i]!;
-          statistics[c] = sum / count;
-          break;
-        }
-        case 'median': {
-          statistics[c] = medianInPlace(scratch, count);
-          break;
-        }
-        case 'most_frequent': {
-          statistics[c] = mostFrequent(scratch.subarray(0, count).sort());
-          break;
-        }
-      }
-    }
-    this.statistics = statistics;
   }
 
   transform(X: FeatureMatrix, out?: Float64Array[]): FeatureMatrix {
-    const statistics = checkTransformInput(this.name, this.statistics, X);
+    checkTransformInput(this.name, this.values, X);
     const columns = outputColumns(X, out);
     for (let c = 0; c < columns.length; c++) {
       const source = X.columns[c]!;
       const target = columns[c]!;
-      const fill = statistics[c]!;
+      let fill = Number.NaN;
       for (let i = 0; i < source.length; i++) {
         const v = source[i]!;
-        target[i] = v === v ? v : fill;
+        if (v === v) {
+          target[i] = v;
+        } else {
+          if (fill !== fill) fill = this.statisticOf(c);
+          target[i] = fill;
+        }
       }
     }
     return { nRows: X.nRows, columns };
+  }
+
+  /** The statistic of column c, computed from the pending fit data on first use. */
+  private statisticOf(c: number): number {
+    const values = this.values!;
+    if (this.known![c] === 1) return values[c]!;
+    const pending = this.pending!;
+    pending.scratch ??= new Float64Array(pending.rows === undefined ? pending.columns[c]!.length : pending.rows.length);
+    values[c] = columnStatistic(this.params, pending.columns[c]!, pending.rows, pending.scratch);
+    this.known![c] = 1;
+    if (--pending.remaining === 0) this.pending = null; // every statistic known: let go of the fit data
+    return values[c];
   }
 
   toJSON(): SerializedTransformer {
@@ -108,6 +121,24 @@ export class SimpleImputer implements Transformer {
     const imputer = new SimpleImputer(data.params);
     imputer.statistics = statisticFromJSON(data.statistics);
     return imputer;
+  }
+}
+
+/** The imputer's statistic of one column's selected rows (0 when none has a value: see the file comment). */
+function columnStatistic(params: ImputerSpec, column: Float64Array, rows: Uint32Array | undefined, scratch: Float64Array): number {
+  if (params.strategy === 'constant') return params.fill_value;
+  const count = gatherPresent(column, rows, scratch);
+  if (count === 0) return 0;
+  switch (params.strategy) {
+    case 'mean': {
+      let sum = 0;
+      for (let i = 0; i < count; i++) sum += scratch[i]!;
+      return sum / count;
+    }
+    case 'median':
+      return medianInPlace(scratch, count);
+    case 'most_frequent':
+      return mostFrequent(scratch.subarray(0, count).sort());
   }
 }
 

@@ -48,31 +48,14 @@ export class StandardScaler implements Transformer {
     const nSelected = rows === undefined ? X.nRows : rows.length;
     for (let c = 0; c < nColumns; c++) {
       const column = X.columns[c]!;
-      let sum = 0;
-      let count = 0;
-      for (let r = 0; r < nSelected; r++) {
-        const v = column[rows === undefined ? r : rows[r]!]!;
-        if (v === v) {
-          sum += v;
-          count++;
-        }
-      }
+      const { sum, count } = rows === undefined ? presentSum(column, nSelected) : presentSumOfRows(column, rows);
       if (count === 0) {
         mean[c] = 0;
         scale[c] = 1;
         continue;
       }
       const m = sum / count;
-      let correction = 0;
-      let squares = 0;
-      for (let r = 0; r < nSelected; r++) {
-        const v = column[rows === undefined ? r : rows[r]!]!;
-        if (v === v) {
-          const d = v - m;
-          correction += d;
-          squares += d * d;
-        }
-      }
+      const { correction, squares } = rows === undefined ? deviations(column, nSelected, m) : deviationsOfRows(column, rows, m);
       const variance = (squares - (correction * correction) / count) / count;
       mean[c] = m;
       // _is_constant_feature: the variance is within the rounding error bound of the 2-pass algorithm.
@@ -105,4 +88,63 @@ export class StandardScaler implements Transformer {
     scaler.scale = statisticFromJSON(data.scale);
     return scaler;
   }
+}
+
+// The four loops below are the scaler's fit, split by whether rows are selected: one loop body per
+// case keeps the row indirection and its branch out of the all-rows passes (the refit's).
+
+/** Sum and count of the non-NaN values of column[0..n). */
+function presentSum(column: Float64Array, n: number): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (let r = 0; r < n; r++) {
+    const v = column[r]!;
+    if (v === v) {
+      sum += v;
+      count++;
+    }
+  }
+  return { sum, count };
+}
+
+function presentSumOfRows(column: Float64Array, rows: Uint32Array): { sum: number; count: number } {
+  let sum = 0;
+  let count = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const v = column[rows[r]!]!;
+    if (v === v) {
+      sum += v;
+      count++;
+    }
+  }
+  return { sum, count };
+}
+
+/** Σ (v − m) and Σ (v − m)² over the non-NaN values of column[0..n), in row order (scikit-learn's arithmetic). */
+function deviations(column: Float64Array, n: number, m: number): { correction: number; squares: number } {
+  let correction = 0;
+  let squares = 0;
+  for (let r = 0; r < n; r++) {
+    const v = column[r]!;
+    if (v === v) {
+      const d = v - m;
+      correction += d;
+      squares += d * d;
+    }
+  }
+  return { correction, squares };
+}
+
+function deviationsOfRows(column: Float64Array, rows: Uint32Array, m: number): { correction: number; squares: number } {
+  let correction = 0;
+  let squares = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const v = column[rows[r]!]!;
+    if (v === v) {
+      const d = v - m;
+      correction += d;
+      squares += d * d;
+    }
+  }
+  return { correction, squares };
 }

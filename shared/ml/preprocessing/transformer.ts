@@ -10,8 +10,12 @@ import type { FeatureMatrix } from '../dataset/dataset.js';
 export interface Transformer {
   /** Registry name, e.g. `standard_scaler`; `transformerFromJSON` dispatches on it. */
   readonly name: string;
-  /** Learns the statistics from the selected rows (all rows when omitted); NaN cells are ignored. */
-  fit(X: FeatureMatrix, rows?: Uint32Array): void;
+  /**
+   * Learns the statistics from the selected rows (all rows when omitted); NaN cells are ignored.
+   * `stableInput`: X's columns are never written after this call (the raw columns of a table), so
+   * the step may keep them and compute a statistic when it is first needed.
+   */
+  fit(X: FeatureMatrix, rows?: Uint32Array, stableInput?: boolean): void;
   /**
    * Maps every row of X. `out`, when given, supplies one Float64Array of length `X.nRows` per column
    * (it may be `X.columns` itself for an in-place transform).

@@ -19,6 +19,27 @@ describe('medianInPlace', () => {
     }
   });
 
+  it('equals the sorted median on large inputs, whether or not the sample bracket holds the middle', () => {
+    const rng = new Rng(5);
+    const cases: Array<[string, (i: number, n: number) => number]> = [
+      ['normal', () => rng.normal()],
+      ['ascending', (i) => i],
+      ['descending', (i, n) => n - i],
+      ['three values', () => rng.nextInt(3)],
+      ['constant', () => 7],
+      // Every sampled position (multiples of n / 256) holds a huge value: the bracket misses.
+      ['sample-adversarial', (i, n) => (i % Math.floor(n / 256) === 0 ? 1e9 : i)],
+    ];
+    for (const [name, value] of cases) {
+      for (const n of [2048, 2049, 5000, 16_001]) {
+        const values = new Float64Array(n);
+        for (let i = 0; i < n; i++) values[i] = value(i, n);
+        const expected = sortedMedian(values.slice().sort(), n);
+        assert.equal(medianInPlace(values, n), expected, `${name}, ${n} values`);
+      }
+    }
+  });
+
   it('only looks at the first count values', () => {
     assert.equal(medianInPlace(Float64Array.from([3, 1, 2, 100, 100]), 3), 2);
   });

@@ -74,6 +74,20 @@ describe('SimpleImputer', () => {
     assert.equal(imputer.transform(X).columns.length, 5);
   });
 
+  for (const strategy of ['mean', 'median', 'most_frequent'] as const) {
+    it(`fitted lazily on stable input, transforms and serialises exactly as an eager fit (${strategy})`, () => {
+      const rows = Uint32Array.from([0, 1, 2, 4, 5]);
+      const eager = new SimpleImputer({ strategy });
+      eager.fit(X, rows);
+      const lazy = new SimpleImputer({ strategy });
+      lazy.fit(X, rows, true);
+      // Transform first (computes only the statistics of columns with a NaN), then the rest on toJSON.
+      assert.deepEqual(lazy.transform(X).columns, eager.transform(X).columns);
+      assert.deepEqual(lazy.toJSON(), eager.toJSON());
+      assert.deepEqual(lazy.statistics, eager.statistics);
+    });
+  }
+
   it('rejects invalid params with INVALID_SPEC', () => {
     assert.throws(() => new SimpleImputer({ strategy: 'mode' as never }), (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC');
   });

@@ -80,6 +80,7 @@ export function* fitClassificationForestStages(
         weights[pos] = classWeights === null ? base : base * classWeights[labels[pos]!]!;
       }
     }
+    store.reserveForTrees(t, options.nTrees);
     builder.build(store, { rows: work, count, weights, limits: options.limits, rng: treeRng });
     yield store;
   }

@@ -68,6 +68,26 @@ export class NodeStore {
     return id;
   }
 
+  /**
+   * Makes room for `capacity` nodes in one step. Ensembles call it between trees with a projection of
+   * the nodes still to come (see {@link reserveForTrees}), so the store ends near its final size
+   * instead of doubling past it: a 100-tree full-depth regression forest has ~2M nodes, and a late
+   * doubling left ~60 MB unused and briefly held both copies (~180 MB).
+   */
+  reserve(capacity: number): void {
+    if (capacity > this.feature.length) this.grow(capacity);
+  }
+
+  /**
+   * Before growing tree `treesDone` of `nTrees`: when the trees so far, averaged, project past the
+   * capacity, reserve the projected total plus an eighth (trees of one forest are alike in size).
+   */
+  reserveForTrees(treesDone: number, nTrees: number): void {
+    if (treesDone === 0) return;
+    const projected = Math.ceil((this.size / treesDone) * nTrees * 1.125);
+    if (projected > this.feature.length) this.reserve(projected);
+  }
+
   /** Turns a node into an internal node (children are linked by {@link setChild}). */
   setSplit(node: number, feature: number, threshold: number, missingLeft: boolean): void {
     this.feature[node] = feature;
@@ -109,12 +129,12 @@ export class NodeStore {
     return {
       nFeatures: this.nFeatures,
       roots: this.roots.slice(),
-      feature: Array.from(this.feature.subarray(0, n)),
-      threshold: Array.from(this.threshold.subarray(0, n)),
-      left: Array.from(this.left.subarray(0, n)),
-      right: Array.from(this.right.subarray(0, n)),
-      missingLeft: Array.from(this.missingLeft.subarray(0, n)) as (0 | 1)[],
-      value: Array.from(this.value.subarray(0, n * this.nOutputs)),
+      feature: plainArray(this.feature, n),
+      threshold: plainArray(this.threshold, n),
+      left: plainArray(this.left, n),
+      right: plainArray(this.right, n),
+      missingLeft: plainArray(this.missingLeft, n) as (0 | 1)[],
+      value: plainArray(this.value, n * this.nOutputs),
     };
   }
 
@@ -159,24 +179,32 @@ export class NodeStore {
     return store;
   }
 
+  /** Reallocates every array at `capacity` (≥ size), keeping the used part. */
   private grow(capacity: number): void {
-    this.feature = growInt32(this.feature, capacity);
-    this.left = growInt32(this.left, capacity);
-    this.right = growInt32(this.right, capacity);
-    const threshold = new Float64Array(capacity);
-    threshold.set(this.threshold);
-    this.threshold = threshold;
-    const missingLeft = new Uint8Array(capacity);
-    missingLeft.set(this.missingLeft);
-    this.missingLeft = missingLeft;
-    const value = new Float64Array(capacity * this.nOutputs);
-    value.set(this.value);
-    this.value = value;
+    const n = this.size;
+    this.feature = resized(this.feature, n, capacity);
+    this.left = resized(this.left, n, capacity);
+    this.right = resized(this.right, n, capacity);
+    this.threshold = resized(this.threshold, n, capacity);
+    this.missingLeft = resized(this.missingLeft, n, capacity);
+    this.value = resized(this.value, n * this.nOutputs, capacity * this.nOutputs);
   }
 }
 
-function growInt32(source: Int32Array, capacity: number): Int32Array {
-  const target = new Int32Array(capacity);
-  target.set(source);
+/**
+ * The first n values as a plain array allocated at its final size. Array.from grows its result as it
+ * goes: for the 1.6M nodes of a 100-tree full-depth forest that was ~1.4× the memory and 3× the time,
+ * and the transient garbage set the peak RSS of a regression forest trial.
+ */
+function plainArray(values: Int32Array | Float64Array | Uint8Array, n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = values[i]!;
+  return out;
+}
+
+/** A new array of `capacity` entries holding the first `used` entries of `source`. */
+function resized<T extends Int32Array | Float64Array | Uint8Array>(source: T, used: number, capacity: number): T {
+  const target = new (source.constructor as new (length: number) => T)(capacity);
+  target.set(source.subarray(0, used));
   return target;
 }

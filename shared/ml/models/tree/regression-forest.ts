@@ -63,6 +63,7 @@ export function fitRegressionForest(
       for (let i = 0; i < nTrain; i++) work[i] = i;
       count = nTrain;
     }
+    store.reserveForTrees(t, options.nTrees);
     builder.build(store, { rows: work, count, weights, targets, limits: options.limits, rng: treeRng });
   }
   return store;
