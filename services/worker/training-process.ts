@@ -16,6 +16,7 @@ import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
+import { scoreCvFold } from '../../shared/ml/score-cv-fold.js';
 
 const DATASET_CACHE_SIZE = 4;
 const datasets = new Map<string, { train: TabularDataset; test: TabularDataset }>();
@@ -69,6 +70,13 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       seed: task.seed,
       cv: { folds: task.cv.folds, scoring: task.cv.scoring as AnyMetricName, shuffle: task.cv.shuffle },
     };
+    if (task.part?.kind === 'fold') {
+      // One CV fold of a split trial (fold jobs): its score is the whole result.
+      const { score, cvMs } = scoreCvFold(input, task.part.fold);
+      return { id: task.id, ok: true, metrics: {}, cvScores: [score], pipelineJson: '', diagnosticsJson: null, timings: { fitMs: 0, cvMs, evalMs: 0, totalMs: cvMs, loadMs } };
+    }
+    // The final fit of a split trial: runTrial without its CV (the folds run as their own jobs).
+    if (task.part?.kind === 'fit') input.cv = { ...input.cv, folds: 0 };
     let rungs: RungScores[] | undefined;
     let stagedCvMs = 0;
     if (task.rungs !== undefined && task.rungs.length > 0) {

@@ -28,13 +28,15 @@ import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js
 import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
 import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
+import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
+import { FoldProcessor } from './fold.processor.js';
 
 export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
 
 /** Why a running trial is being stopped from outside. */
 type AbortReason = 'cancel' | 'shutdown';
 
-interface RunningTrial {
+export interface RunningTrial {
   sweepId: string;
   /** The sweep's cancel epoch when this attempt was claimed. */
   cancelEpoch: number;
@@ -73,7 +75,7 @@ const QUARANTINE_AFTER_CRASHES = 2;
 const PROGRAM_REFUSED_DELAY_MS = 5000;
 
 /** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
-interface SweepFacts {
+export interface SweepFacts {
   context: SweepContext | ProgramContext;
   objective: { metric: string; goal: Goal };
 }
@@ -83,8 +85,11 @@ export class TrialProcessor {
   private readonly sweeps = new Map<string, SweepFacts>();
   private readonly pruner: PrunerClient;
   private readonly cached: CachedTrials;
+  /** Parts of trials split into fold jobs and their flows' parents (issue 13 item 5). */
+  private readonly folds: FoldProcessor;
 
   constructor(private readonly deps: TrialProcessorDeps) {
+    this.folds = new FoldProcessor(deps, this.running, (sweepId) => this.sweepFacts(sweepId));
     this.pruner = new PrunerClient(deps.index.redis, deps.index.keys);
     this.cached = new CachedTrials(new ResultCache(deps.index.redis, deps.index.keys), deps.store, deps.learnerCodeHash ?? learnerCodeHash(), deps.logger);
   }
@@ -109,9 +114,11 @@ export class TrialProcessor {
     }
   }
 
-  /** Ids of the trials training right now (for the worker registry). */
+  /** Ids of the trials training right now (for the worker registry); a split trial's parts run as `<trialId>/<part>`. */
   runningTrialIds(): string[] {
-    return [...this.running.keys()];
+    const ids = new Set<string>();
+    for (const key of this.running.keys()) ids.add(key.split('/')[0]!);
+    return [...ids];
   }
 
   /**
@@ -145,6 +152,7 @@ export class TrialProcessor {
   }
 
   async process(job: Job<TrialJob>, lockToken?: string): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    if (job.name === FOLD_JOB_NAME || job.name === SPLIT_TRIAL_JOB_NAME) return this.folds.process(job, lockToken);
     const parsed = TrialJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(`job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);

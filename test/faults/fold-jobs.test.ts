@@ -1,0 +1,133 @@
+/**
+ * Fold jobs (issue 13 item 5): a trial split into one job per CV fold plus the final fit, shared by
+ * worker processes through a BullMQ flow. Real Redis, real worker processes.
+ * - same seed → the split trial's fold scores, metrics and artefact equal the unsplit trial's;
+ * - kill -9 of a worker mid-part: the part re-runs on the survivor, the trial completes once;
+ * - cancel of a split trial stops its running parts and records it cancelled once;
+ * - a late part result from a superseded run (or an earlier flow) is refused.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { FoldLedger } from '../../shared/folds/fold-ledger.js';
+import { flowToken, type FoldJob } from '../../shared/folds/fold-job.schema.js';
+import { trialJobId } from '../../shared/queue/index.js';
+import { waitForSweep } from '../support/wait-for-sweep.js';
+import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, waitFor } from './fault-harness.js';
+import { FaultCluster } from './fault-cluster.js';
+
+const LOCK_MS = 2000;
+
+/** A forest sweep with `cv.split_folds` set: split trials run as 4 fold jobs + the fit. */
+function splitSpec(name: string, split: 'always' | 'never', trials: number, nEstimators: number): Record<string, unknown> {
+  const spec = forestSweepSpec({ name, trials, nEstimators, folds: 4 });
+  return { ...spec, cv: { ...(spec.cv as object), split_folds: split } };
+}
+
+describe('fold jobs (a trial split across workers)', () => {
+  let cluster: FaultCluster;
+
+  before(async () => {
+    cluster = await FaultCluster.start('fold-jobs', { env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1' }, queue: true });
+  });
+  after(() => cluster.close());
+
+  it('refuses a part result from a superseded run or an earlier flow, and any after the commit', async () => {
+    // No workers yet: the test plays the parts' runs itself against the real scripts.
+    const { service, index, redis } = cluster;
+    const submitted = await service.submit(splitSpec('fold-fencing', 'always', 1, 5));
+    const trialId = `${submitted.sweepId}-t0`;
+    const ledger = new FoldLedger(redis, index.keys);
+    const flow = flowToken(trialJobId(trialId, 0));
+    const part: FoldJob = { v: 1, sweepId: submitted.sweepId, trialId, index: 0, retries: 0, folds: 4, part: { kind: 'fold', fold: 0 } };
+    const result = { kind: 'fold' as const, fold: 0, score: 0.5, cvMs: 1, worker: 'w' };
+
+    assert.equal((await ledger.claim(part, flow, 'run-a', 'worker-a')).result, 'ok');
+    const trial = await index.trials.get(submitted.sweepId, 0);
+    assert.equal(trial?.status, 'active', 'the first part to start makes the trial active');
+    // The part is re-run (its worker was thought dead): the first run's result comes too late.
+    assert.equal((await ledger.claim(part, flow, 'run-b', 'worker-b')).result, 'ok');
+    assert.equal(await ledger.record(part, flow, 'run-a', result), 'fenced');
+    assert.equal(await ledger.record(part, flow, 'run-b', { ...result, score: 0.75 }), 'ok');
+    assert.equal((await ledger.results(submitted.sweepId, 0, flow, [part.part])).get('f0')?.kind, 'fold');
+    // A flow of another job of the trial (an earlier retry) can neither claim nor record.
+    const stale = flowToken(trialJobId(trialId, 1));
+    assert.equal((await ledger.claim({ ...part, retries: 1 }, stale, 'run-c', 'worker-c')).result, 'fenced');
+    assert.equal(await ledger.record(part, stale, 'run-b', result), 'fenced');
+    // Once the trial is finished (here cancelled), no part records anything.
+    await service.cancel(submitted.sweepId);
+    await index.transitions.abort(submitted.sweepId, 0, flow);
+    assert.equal(await ledger.record({ ...part, part: { kind: 'fold', fold: 1 } }, flow, 'run-d', result), 'stale');
+    assert.equal((await index.trials.get(submitted.sweepId, 0))?.status, 'cancelled');
+  });
+
+  it('completes a split trial with the fold scores, metrics and artefact of the unsplit one', async (t) => {
+    const { service, index, redis, fleet } = cluster;
+    fleet.spawn();
+    fleet.spawn();
+    const split = await service.submit(splitSpec('fold-split', 'always', 1, 30));
+    const whole = await service.submit(splitSpec('fold-whole', 'never', 1, 30));
+    assert.equal((await waitForSweep(service, split.sweepId, 60_000)).state, 'completed');
+    assert.equal((await waitForSweep(service, whole.sweepId, 60_000)).state, 'completed');
+    const [a] = await assertCompletedExactlyOnce(service, index, redis, split.sweepId, 1);
+    const [b] = await assertCompletedExactlyOnce(service, index, redis, whole.sweepId, 1);
+    assert.equal(a!.folds?.length, 4);
+    assert.deepEqual(a!.folds, b!.folds, 'same seed, same fold scores');
+    assert.deepEqual(a!.metrics, b!.metrics, 'same test metrics and CV summary');
+    assert.deepEqual(await service.artifact(split.sweepId, a!.id), await service.artifact(whole.sweepId, b!.id), 'byte-identical fitted pipeline');
+    assert.equal(a!.attempt, 1, 'one split attempt');
+    assert.equal(await redis.exists(`${index.keys.trial(split.sweepId, 0)}:folds`), 0, 'the fold hash is cleared after the commit');
+    t.diagnostic(`split trial ${a!.durationMs} ms, unsplit ${b!.durationMs} ms`);
+  });
+
+  it('re-runs the part of a worker killed with -9 elsewhere and completes the trial once', async (t) => {
+    const { service, index, redis, fleet } = cluster;
+    const submitted = await service.submit(splitSpec('fold-crash', 'always', 1, 150));
+    const [first, second] = fleet.workers;
+    const foldKey = `${index.keys.trial(submitted.sweepId, 0)}:folds`;
+    // A part running on the first worker (its run's worker field in the fold hash, no result yet).
+    const part = await waitFor(
+      'a part running on the victim',
+      async () => {
+        const fields = await redis.hgetall(foldKey);
+        for (const [field, value] of Object.entries(fields)) {
+          if (!field.endsWith(':worker') || value !== first!.workerId) continue;
+          if (fields[field.replace(/:worker$/, ':result')] === undefined) return field;
+        }
+        return undefined;
+      },
+      30_000,
+      20,
+    );
+    first!.signal('SIGKILL');
+    await first!.exited;
+    const status = await waitForSweep(service, submitted.sweepId, 90_000);
+    assert.equal(status.state, 'completed', second!.tail());
+    const [trial] = await assertCompletedExactlyOnce(service, index, redis, submitted.sweepId, 1);
+    assert.equal(trial!.folds?.length, 4);
+    assert.equal(trial!.attempt, 1, 'the split attempt survived the crash of one of its parts');
+    t.diagnostic(`killed the victim while it ran ${part}; trial completed in ${trial!.durationMs} ms`);
+  });
+
+  it('cancels a split trial: running parts stop, the trial is cancelled once', async () => {
+    const { service, index, fleet, queue } = cluster;
+    const survivor = fleet.workers.find((w) => w.running)!;
+    const extra = fleet.spawn();
+    const submitted = await service.submit(splitSpec('fold-cancel', 'always', 1, 400));
+    await waitFor('the split trial to be active', async () => (await index.trials.get(submitted.sweepId, 0))?.status === 'active', 30_000, 20);
+    await service.cancel(submitted.sweepId);
+    const status = await waitForSweep(service, submitted.sweepId, 20_000);
+    assert.equal(status.state, 'cancelled');
+    assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 1, pruned: 0, quarantined: 0 });
+    // The flow ends: stopped parts, parts that found the trial cancelled, then the parent.
+    await waitFor('the flow to end', async () => {
+      const state = await queue.getJobState(trialJobId(`${submitted.sweepId}-t0`, 0));
+      return state === 'completed' || state === 'unknown';
+    }, 30_000);
+    const [trial] = await allTrials(index, submitted.sweepId, 1);
+    assert.equal(trial!.status, 'cancelled');
+    assert.equal(trial!.artifact, null);
+    const events = (await index.log.readAll(submitted.sweepId)).filter((e) => e.s === 'cancelled');
+    assert.equal(events.length, 1, 'one cancelled event');
+    assert.ok(survivor.running && extra.running, 'workers stay up');
+  });
+});
