@@ -48,6 +48,7 @@ export class FoldLedger {
       worker,
       now,
       job.retries,
+      job.folds + 1,
     ])) as Array<string | null>;
     if (reply[0] !== 'ok') return { result: reply[0] ?? 'missing' };
     const [, name, model, params, seed, entry, epoch] = reply;

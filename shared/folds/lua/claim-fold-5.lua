@@ -5,7 +5,7 @@
 -- its own fencing token in the fold hash: a re-run of a part (its worker died) supersedes the old run,
 -- whose late result record-fold then refuses.
 -- KEYS: trial, sweep, log, open, folds.
--- ARGV: flow token, part ('f<k>' | 'fit'), part token, worker, now, retries of the flow's job.
+-- ARGV: flow token, part ('f<k>' | 'fit'), part token, worker, now, retries of the flow's job, parts in the flow.
 -- → {'ok', name, model, params, seed, entry, cancelEpoch} | {'missing'} | {'fenced'} | {'done'} |
 --   {terminal status}.
 local v = redis.call('HMGET', KEYS[1], 'status', 'retries', 'index', 'token')
@@ -27,7 +27,8 @@ if redis.call('HGET', KEYS[2], 'cancelledFlag') == '1' then
 end
 if st == 'queued' then
   redis.call('HINCRBY', KEYS[2], 'active', 1)
-  redis.call('HSET', KEYS[1], 'status', 'active', 'token', ARGV[1], 'worker', ARGV[4], 'startedAt', ARGV[5], 'split', '1')
+  redis.call('HSET', KEYS[1], 'status', 'active', 'token', ARGV[1], 'worker', ARGV[4], 'startedAt', ARGV[5], 'split', '1',
+    'splitParts', ARGV[7], 'splitDone', '0')
   redis.call('HINCRBY', KEYS[1], 'attempt', 1)
   redis.call('HSETNX', KEYS[2], 'startedAt', ARGV[5])
   logEvent(KEYS[3], idx, 'active', ARGV[5], ',"w":' .. cjson.encode(ARGV[4]))

@@ -10,4 +10,6 @@ local field = ARGV[1] .. ':' .. ARGV[2]
 if redis.call('HGET', KEYS[2], field .. ':token') ~= ARGV[3] then return 'fenced' end
 if redis.call('HEXISTS', KEYS[2], field .. ':result') == 1 then return 'done' end
 redis.call('HSET', KEYS[2], field .. ':result', ARGV[4])
+-- Progress shown with the trial (`split.done` of its record) while its parts run.
+redis.call('HINCRBY', KEYS[1], 'splitDone', 1)
 return 'ok'
