@@ -23,22 +23,58 @@ import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js'
 import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
+import type { MetricsIndex } from '../../shared/index/index.js';
+import type { Goal } from '../../shared/metrics/metric-registry.js';
+import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
+import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import type { ObjectStore } from '../../shared/store/object-store.js';
+import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import type { FetchAhead } from './fetch-ahead.js';
+import type { SlotPool } from './slot-pool.js';
+import type { SlotLimits } from './training-task.js';
 import type { TrainingSlot } from './training-slot.js';
-import type { RunningTrial, SweepFacts, TrialOutcomeKind, TrialProcessorDeps } from './trial.processor.js';
+
+/** What fold jobs use of the trial processor's dependencies (the same objects). */
+export interface FoldProcessorDeps {
+  index: MetricsIndex;
+  store: ObjectStore;
+  datasets: DatasetCache;
+  slots: SlotPool;
+  fetchAhead?: FetchAhead;
+  defaultLimits: SlotLimits;
+  onLocalFault?: (error: SweepqError) => void;
+  workerId: string;
+  logger: Logger;
+}
+
+/** A running part as the trial processor's running set holds it (cancel and shutdown stop it there). */
+export interface RunningPart {
+  sweepId: string;
+  cancelEpoch: number;
+  stop(reason: string): Promise<void>;
+  abortReason: 'cancel' | 'shutdown' | null;
+  pastWork: boolean;
+}
+
+/** The sweep-wide facts the trial processor caches per sweep. */
+export interface FoldSweepFacts {
+  context: SweepContext | ProgramContext;
+  objective: { metric: string; goal: Goal };
+}
 
 /** How long a part handed back after a local disk fault waits, so a healthy worker takes it. */
 const LOCAL_FAULT_DELAY_MS = 1000;
 
-type Outcome = { outcome: TrialOutcomeKind; detail?: string };
+type Outcome = { outcome: 'completed' | 'fenced' | 'skipped' | 'cancelled'; detail?: string };
 
 export class FoldProcessor {
   private readonly ledger: FoldLedger;
 
   constructor(
-    private readonly deps: TrialProcessorDeps,
+    private readonly deps: FoldProcessorDeps,
     /** The trial processor's running set: cancel, shutdown and the worker registry see parts there. */
-    private readonly running: Map<string, RunningTrial>,
-    private readonly sweepFacts: (sweepId: string) => Promise<SweepFacts | null>,
+    private readonly running: Map<string, RunningPart>,
+    private readonly sweepFacts: (sweepId: string) => Promise<FoldSweepFacts | null>,
   ) {
     this.ledger = new FoldLedger(deps.index.redis, deps.index.keys);
   }
@@ -77,7 +113,7 @@ export class FoldProcessor {
     }
   }
 
-  private async claimAndTrainPart(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, facts: SweepFacts, slot: TrainingSlot, releaseSlot: () => void, log: Logger): Promise<Outcome> {
+  private async claimAndTrainPart(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, facts: FoldSweepFacts, slot: TrainingSlot, releaseSlot: () => void, log: Logger): Promise<Outcome> {
     const { index, workerId } = this.deps;
     const context = facts.context;
     if ('kind' in context) throw new UnrecoverableError('program trials are never split into fold jobs');
@@ -94,7 +130,7 @@ export class FoldProcessor {
       await index.transitions.fail(data.sweepId, data.index, flow, `INVALID_MODEL: unknown model "${trial.model}"`);
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
-    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
+    const running: RunningPart = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
     const runningKey = `${data.trialId}/${partName(data.part)}`;
     this.running.set(runningKey, running);
     try {
@@ -150,7 +186,7 @@ export class FoldProcessor {
    * running): a part handed back (shutdown, local disk fault) or retried keeps the split attempt, and
    * only a part failing for good ends the trial.
    */
-  private async handlePartFailure(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, flow: string, running: RunningTrial, error: unknown, log: Logger): Promise<Outcome> {
+  private async handlePartFailure(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, flow: string, running: RunningPart, error: unknown, log: Logger): Promise<Outcome> {
     const { index } = this.deps;
     if (running.abortReason === 'cancel') {
       await index.transitions.abort(data.sweepId, data.index, flow);

@@ -36,7 +36,7 @@ export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | '
 /** Why a running trial is being stopped from outside. */
 type AbortReason = 'cancel' | 'shutdown';
 
-export interface RunningTrial {
+interface RunningTrial {
   sweepId: string;
   /** The sweep's cancel epoch when this attempt was claimed. */
   cancelEpoch: number;
@@ -75,7 +75,7 @@ const QUARANTINE_AFTER_CRASHES = 2;
 const PROGRAM_REFUSED_DELAY_MS = 5000;
 
 /** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
-export interface SweepFacts {
+interface SweepFacts {
   context: SweepContext | ProgramContext;
   objective: { metric: string; goal: Goal };
 }
