@@ -58,9 +58,9 @@ export const CvSpecSchema = strict({
   /**
    * Fold jobs (issue 13 item 5): `auto` splits a trial whose estimated cost passes
    * SWEEPQ_FOLD_SPLIT_MIN_COST into one job per fold plus the final fit, `always` splits every trial
-   * with CV, `never` keeps each trial one job.
+   * with CV, `never` keeps each trial one job. Absent: `auto`.
    */
-  split_folds: z.enum(['auto', 'always', 'never']).default('auto'),
+  split_folds: z.enum(['auto', 'always', 'never']).optional(),
 });
 
 /** `objective`: the metric `best` ranks by and its goal (omitted: the metric's natural direction). */

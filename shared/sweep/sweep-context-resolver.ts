@@ -94,7 +94,7 @@ export class SweepContextResolver {
         v: 1,
         dataset: ref,
         pipeline: spec.pipeline,
-        cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle, split_folds: spec.cv.split_folds },
+        cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle, ...(spec.cv.split_folds === undefined ? {} : { split_folds: spec.cv.split_folds }) },
         task: check.task,
         limits,
         fold_split: { rows: check.shape.rows, features: check.shape.features, min_cost: this.limits.foldSplitMinCost },
