@@ -271,7 +271,9 @@ export class SweepService implements SweepClient {
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
     const { context, shape, task } = await this.resolver.resolve(spec);
-    if (JSON.stringify({ ...context, limits: undefined }) !== JSON.stringify({ ...sweep.context, limits: undefined })) {
+    // fold_split holds the data shape (same data, same shape) and this process's split threshold, which
+    // may differ from the submitting one's; the sweep keeps its own.
+    if (JSON.stringify({ ...context, limits: undefined, fold_split: undefined }) !== JSON.stringify({ ...sweep.context, limits: undefined, fold_split: undefined })) {
       throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
     }
     assertTrialsFit(segments, shape, sweep.context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
