@@ -24,6 +24,11 @@ export const FoldPartResultSchema = z.union([
 ]);
 export type FoldPartResult = z.infer<typeof FoldPartResultSchema>;
 
+/** The fold hash of a trial: exists while a flow of the trial is in flight (its parent deletes it). */
+export function foldHashKey(keys: IndexKeys, sweepId: string, index: number): string {
+  return `${keys.trial(sweepId, index)}:folds`;
+}
+
 export type FoldClaimOutcome = { result: 'ok'; trial: TrialDefinition } | { result: Exclude<string, 'ok'> };
 
 export type FoldRecordOutcome = 'ok' | 'fenced' | 'stale' | 'done';
@@ -35,7 +40,7 @@ export class FoldLedger {
   ) {}
 
   key(sweepId: string, index: number): string {
-    return `${this.keys.trial(sweepId, index)}:folds`;
+    return foldHashKey(this.keys, sweepId, index);
   }
 
   /** Starts a run of one part under `partToken` (see claim-fold-5.lua). */

@@ -6,12 +6,16 @@
 import { InvalidInputError } from '../errors/index.js';
 import { computeMetrics, type MetricName } from './metrics/metric-names.js';
 import { computeRegressionMetrics, type RegressionMetricName } from './metrics/regression-metrics.js';
-import { createPipelineWorkspace, Pipeline } from './pipeline.js';
+import { createPipelineWorkspace, Pipeline, type PipelineWorkspace } from './pipeline.js';
 import { applyPipelineOverrides } from './preprocessing/resolve-pipeline-spec.js';
 import { asTabular, cvFolds, type TrialInput } from './run-trial.js';
 
-/** Fold `fold`'s score (NaN where the metric is undefined) and how long it took. */
-export function scoreCvFold(input: TrialInput, fold: number): { score: number; cvMs: number } {
+/**
+ * Fold `fold`'s score (NaN where the metric is undefined) and how long it took. `workspace`: reuse one
+ * across the folds of a trial on the same data, as runTrial does (its model cache holds per-dataset
+ * work such as the trees' sorted column orders, validated before use, so it never changes a model).
+ */
+export function scoreCvFold(input: TrialInput, fold: number, workspace: PipelineWorkspace = createPipelineWorkspace()): { score: number; cvMs: number } {
   const started = performance.now();
   const train = asTabular(input.train);
   const target = train.target;
@@ -20,7 +24,7 @@ export function scoreCvFold(input: TrialInput, fold: number): { score: number; c
   if (split === undefined) throw new InvalidInputError('INVALID_SPEC', `fold ${fold} does not exist: the trial has ${folds.length} CV folds`);
   const spec = applyPipelineOverrides(input.pipeline, input.pipelineOverrides ?? {});
   const pipeline = Pipeline.create(spec, input.model, input.params, input.seed, target.task);
-  pipeline.fit(train, split.train, createPipelineWorkspace());
+  pipeline.fit(train, split.train, workspace);
   let score: number;
   if (target.task === 'classification') {
     const proba = pipeline.predictProbaFitData(split.test);

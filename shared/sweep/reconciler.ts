@@ -19,6 +19,7 @@ import type { MetricsIndex } from '../index/index.js';
 import type { Logger } from '../logger/logger.js';
 import { trialJobId, type TrialQueue } from '../queue/index.js';
 import type { SweepFeeder } from './sweep-feeder.js';
+import { foldHashKey } from '../folds/fold-ledger.js';
 
 /** Job states in which a queued trial will be picked up. */
 const LIVE_JOB_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children']);
@@ -144,8 +145,9 @@ export class Reconciler {
       if (status === 'active') {
         if (jobState === 'active') continue;
         // A trial split into fold jobs is alive while its flow's parent waits for its parts (BullMQ
-        // re-queues a part whose worker died) or for a worker to commit it (services/worker/fold.processor.ts).
-        if (split === '1' && LIVE_JOB_STATES.has(jobState)) continue;
+        // re-queues a part whose worker died) or for a worker to commit it; its fold hash exists until
+        // then (services/worker/fold.processor.ts). `split` outlives the flow: a later `retry` runs whole.
+        if (split === '1' && LIVE_JOB_STATES.has(jobState) && (await index.redis.exists(foldHashKey(index.keys, sweepId, i))) === 1) continue;
         workers ??= new Set((await index.workers.list()).flatMap((w) => w.current));
         // A live worker still training it will commit or fail it itself.
         if (worker !== null && worker !== undefined && workers.has(id)) continue;

@@ -5,10 +5,12 @@
  * - kill -9 of a worker mid-part: the part re-runs on the survivor, the trial completes once;
  * - cancel of a split trial stops its running parts and records it cancelled once;
  * - a late part result from a superseded run (or an earlier flow) is refused.
+ * The workers' reconciler runs every 0.5 s: it must leave a split trial alone while its flow waits for
+ * its parts (a repair would show as a second attempt).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { FoldLedger } from '../../shared/folds/fold-ledger.js';
+import { FoldLedger, foldHashKey } from '../../shared/folds/fold-ledger.js';
 import { flowToken, type FoldJob } from '../../shared/folds/fold-job.schema.js';
 import { trialJobId } from '../../shared/queue/index.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
@@ -27,7 +29,7 @@ describe('fold jobs (a trial split across workers)', () => {
   let cluster: FaultCluster;
 
   before(async () => {
-    cluster = await FaultCluster.start('fold-jobs', { env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1' }, queue: true });
+    cluster = await FaultCluster.start('fold-jobs', { env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1', SWEEPQ_RECONCILE_INTERVAL_MS: '500' }, queue: true });
   });
   after(() => cluster.close());
 
@@ -79,14 +81,14 @@ describe('fold jobs (a trial split across workers)', () => {
     assert.equal(a!.split?.done, 5);
     assert.ok((a!.split?.workers?.length ?? 0) >= 1, 'the record names the workers that ran the parts');
     assert.equal(b!.split, undefined, 'the unsplit trial ran as one job');
-    assert.equal(await redis.exists(`${index.keys.trial(split.sweepId, 0)}:folds`), 0, 'the fold hash is cleared after the commit');
+    assert.equal(await redis.exists(foldHashKey(index.keys, split.sweepId, 0)), 0, 'the fold hash is cleared after the commit');
   });
 
   it('re-runs the part of a worker killed with -9 elsewhere and completes the trial once', async (t) => {
     const { service, index, redis, fleet } = cluster;
     const submitted = await service.submit(splitSpec('fold-crash', 'always', 1, 150));
     const [first, second] = fleet.workers;
-    const foldKey = `${index.keys.trial(submitted.sweepId, 0)}:folds`;
+    const foldKey = foldHashKey(index.keys, submitted.sweepId, 0);
     // A part running on the first worker (its run's worker field in the fold hash, no result yet).
     const part = await waitFor(
       'a part running on the victim',
