@@ -120,7 +120,11 @@ describe('fold jobs (a trial split across workers)', () => {
     const submitted = await service.submit(splitSpec('fold-cancel', 'always', 1, 400));
     await waitFor('the split trial to be active', async () => (await index.trials.get(submitted.sweepId, 0))?.status === 'active', 30_000, 20);
     await service.cancel(submitted.sweepId);
-    const status = await waitForSweep(service, submitted.sweepId, 20_000);
+    // The sweep reads `cancelled` at once; its running parts stop within the cancel message (or poll).
+    const status = await waitFor('the split trial to stop', async () => {
+      const now = await service.status(submitted.sweepId);
+      return now.counts.active === 0 ? now : undefined;
+    }, 20_000);
     assert.equal(status.state, 'cancelled');
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 1, pruned: 0, quarantined: 0 });
     // The flow ends: stopped parts, parts that found the trial cancelled, then the parent.
