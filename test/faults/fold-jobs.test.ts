@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FoldLedger, foldHashKey } from '../../shared/folds/fold-ledger.js';
-import { flowToken, type FoldJob } from '../../shared/folds/fold-job.schema.js';
+import { flowToken, foldJobId, type FoldJob } from '../../shared/folds/fold-job.schema.js';
 import { trialJobId } from '../../shared/queue/index.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
 import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, waitFor } from './fault-harness.js';
@@ -33,10 +33,13 @@ describe('fold jobs (a trial split across workers)', () => {
   });
   after(() => cluster.close());
 
-  it('refuses a part result from a superseded run or an earlier flow, and any after the commit', async () => {
+  it('refuses a part result from a superseded run or an earlier flow, and any after the commit; cancel removes a queued flow', async () => {
     // No workers yet: the test plays the parts' runs itself against the real scripts.
-    const { service, index, redis } = cluster;
-    const submitted = await service.submit(splitSpec('fold-fencing', 'always', 1, 5));
+    const { service, index, redis, queue } = cluster;
+    const submitted = await service.submit(splitSpec('fold-fencing', 'always', 2, 5));
+    const queuedFlow = trialJobId(`${submitted.sweepId}-t1`, 0);
+    assert.equal(await queue.getJobState(queuedFlow), 'waiting-children', 'a split trial is queued as a flow');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fold', fold: 3 })), 'waiting');
     const trialId = `${submitted.sweepId}-t0`;
     const ledger = new FoldLedger(redis, index.keys);
     const flow = flowToken(trialJobId(trialId, 0));
@@ -60,6 +63,11 @@ describe('fold jobs (a trial split across workers)', () => {
     await index.transitions.abort(submitted.sweepId, 0, flow);
     assert.equal(await ledger.record({ ...part, part: { kind: 'fold', fold: 1 } }, flow, 'run-d', result), 'stale');
     assert.equal((await index.trials.get(submitted.sweepId, 0))?.status, 'cancelled');
+    // The trial that was still queued: its flow left the queue with all its parts.
+    assert.equal((await index.trials.get(submitted.sweepId, 1))?.status, 'cancelled');
+    assert.equal(await queue.getJobState(queuedFlow), 'unknown');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fit' })), 'unknown');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fold', fold: 3 })), 'unknown');
   });
 
   it('completes a split trial with the fold scores, metrics and artefact of the unsplit one', async () => {
