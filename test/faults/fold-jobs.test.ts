@@ -4,12 +4,14 @@
  * - same seed → the split trial's fold scores, metrics and artefact equal the unsplit trial's;
  * - kill -9 of a worker mid-part: the part re-runs on the survivor, the trial completes once;
  * - cancel of a split trial stops its running parts and records it cancelled once;
- * - a late part result from a superseded run (or an earlier flow) is refused.
+ * - a late part result from a superseded run (or an earlier flow) is refused;
+ * - a part running at shutdown is handed back and re-runs inside the same split attempt.
  * The workers' reconciler runs every 0.5 s: it must leave a split trial alone while its flow waits for
  * its parts (a repair would show as a second attempt).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { Redis } from 'ioredis';
 import { FoldLedger, foldHashKey } from '../../shared/folds/fold-ledger.js';
 import { flowToken, foldJobId, type FoldJob } from '../../shared/folds/fold-job.schema.js';
 import { trialJobId } from '../../shared/queue/index.js';
@@ -18,6 +20,22 @@ import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, waitFor } from 
 import { FaultCluster } from './fault-cluster.js';
 
 const LOCK_MS = 2000;
+
+/** Resolves with the fold-hash field of a part running on `workerId` (its run's worker, no result yet). */
+function partRunningOn(redis: Redis, foldKey: string, workerId: string): Promise<string> {
+  return waitFor(
+    `a part running on ${workerId}`,
+    async () => {
+      const fields = await redis.hgetall(foldKey);
+      for (const [field, value] of Object.entries(fields)) {
+        if (field.endsWith(':worker') && value === workerId && fields[field.replace(/:worker$/, ':result')] === undefined) return field;
+      }
+      return undefined;
+    },
+    30_000,
+    20,
+  );
+}
 
 /** A forest sweep with `cv.split_folds` set: split trials run as 4 fold jobs + the fit. */
 function splitSpec(name: string, split: 'always' | 'never', trials: number, nEstimators: number): Record<string, unknown> {
@@ -97,20 +115,7 @@ describe('fold jobs (a trial split across workers)', () => {
     const submitted = await service.submit(splitSpec('fold-crash', 'always', 1, 150));
     const [first, second] = fleet.workers;
     const foldKey = foldHashKey(index.keys, submitted.sweepId, 0);
-    // A part running on the first worker (its run's worker field in the fold hash, no result yet).
-    const part = await waitFor(
-      'a part running on the victim',
-      async () => {
-        const fields = await redis.hgetall(foldKey);
-        for (const [field, value] of Object.entries(fields)) {
-          if (!field.endsWith(':worker') || value !== first!.workerId) continue;
-          if (fields[field.replace(/:worker$/, ':result')] === undefined) return field;
-        }
-        return undefined;
-      },
-      30_000,
-      20,
-    );
+    const part = await partRunningOn(redis, foldKey, first!.workerId);
     first!.signal('SIGKILL');
     await first!.exited;
     const status = await waitForSweep(service, submitted.sweepId, 90_000);
@@ -146,5 +151,17 @@ describe('fold jobs (a trial split across workers)', () => {
     const events = (await index.log.readAll(submitted.sweepId)).filter((e) => e.s === 'cancelled');
     assert.equal(events.length, 1, 'one cancelled event');
     assert.ok(survivor.running && extra.running, 'workers stay up');
+  });
+
+  it('hands a part back at shutdown without spending the split attempt', async () => {
+    const { service, index, redis, fleet } = cluster;
+    const leaving = fleet.spawn({ SWEEPQ_SHUTDOWN_GRACE_MS: '200' });
+    const submitted = await service.submit(splitSpec('fold-shutdown', 'always', 1, 150));
+    await partRunningOn(redis, foldHashKey(index.keys, submitted.sweepId, 0), leaving.workerId);
+    leaving.signal('SIGTERM');
+    assert.equal((await leaving.exited).code, 0, leaving.tail());
+    assert.equal((await waitForSweep(service, submitted.sweepId, 90_000)).state, 'completed');
+    const [trial] = await assertCompletedExactlyOnce(service, index, redis, submitted.sweepId, 1);
+    assert.equal(trial!.attempt, 1, 'the handed-back part re-ran inside the same split attempt');
   });
 });
