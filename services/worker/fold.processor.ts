@@ -33,6 +33,7 @@ import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
 import type { SlotLimits } from './training-task.js';
 import type { TrainingSlot } from './training-slot.js';
+import type { CachedTrials } from './cached-trial.js';
 
 /** What fold jobs use of the trial processor's dependencies (the same objects). */
 export interface FoldProcessorDeps {
@@ -75,6 +76,8 @@ export class FoldProcessor {
     /** The trial processor's running set: cancel, shutdown and the worker registry see parts there. */
     private readonly running: Map<string, RunningPart>,
     private readonly sweepFacts: (sweepId: string) => Promise<FoldSweepFacts | null>,
+    /** The result cache (issue 11), read by every part before it trains and filled by the parent's commit. */
+    private readonly cached: CachedTrials,
   ) {
     this.ledger = new FoldLedger(deps.index.redis, deps.index.keys);
   }
@@ -129,6 +132,24 @@ export class FoldProcessor {
     if (!model.success) {
       await index.transitions.fail(data.sweepId, data.index, flow, `INVALID_MODEL: unknown model "${trial.model}"`);
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
+    }
+    // A cached result completes the split trial at once, under the flow's token; its other parts then
+    // find it finished at their claim.
+    const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, false);
+    const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, partToken));
+    if (reused !== null) {
+      const committed = await index.transitions.commit(data.sweepId, data.index, {
+        token: flow,
+        durationMs: 0,
+        metrics: reused.metrics,
+        folds: reused.folds,
+        timings: reused.timings,
+        artifact: reused.artifact,
+        objective: facts.objective,
+        detail: { cachedFrom: reused.cachedFrom },
+      });
+      log.info({ committed, cachedFrom: reused.cachedFrom }, 'split trial answered from the result cache');
+      return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced', detail: 'cached' };
     }
     const running: RunningPart = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
     const runningKey = `${data.trialId}/${partName(data.part)}`;
@@ -273,6 +294,12 @@ export class FoldProcessor {
     if (committed !== 'ok') {
       log.warn({ committed }, 'split trial not committed: this flow was superseded');
       return { outcome: 'fenced', detail: committed };
+    }
+    const context = facts.context;
+    if (!('kind' in context)) {
+      const [model, params, seed] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'model', 'params', 'seed');
+      const cacheKey = this.cached.keyFor(context, { model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) }, false);
+      if (cacheKey !== null) await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics, folds: scores, timings: { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs }, artifact: fit.artifact });
     }
     log.info({ metrics, workers: [...workers] }, 'split trial completed');
     return { outcome: 'completed' };

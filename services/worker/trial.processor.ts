@@ -89,9 +89,9 @@ export class TrialProcessor {
   private readonly folds: FoldProcessor;
 
   constructor(private readonly deps: TrialProcessorDeps) {
-    this.folds = new FoldProcessor(deps, this.running, (sweepId) => this.sweepFacts(sweepId));
     this.pruner = new PrunerClient(deps.index.redis, deps.index.keys);
     this.cached = new CachedTrials(new ResultCache(deps.index.redis, deps.index.keys), deps.store, deps.learnerCodeHash ?? learnerCodeHash(), deps.logger);
+    this.folds = new FoldProcessor(deps, this.running, (sweepId) => this.sweepFacts(sweepId), this.cached);
   }
 
   /** Number of trials training right now. */

@@ -110,6 +110,22 @@ describe('fold jobs (a trial split across workers)', () => {
     assert.equal(await redis.exists(foldHashKey(index.keys, split.sweepId, 0)), 0, 'the fold hash is cleared after the commit');
   });
 
+  it('fills the result cache from a split trial and answers split and whole repeats from it', async () => {
+    const { service, index, redis } = cluster;
+    const cachedSpec = (name: string, split: 'always' | 'never'): Record<string, unknown> => ({ ...splitSpec(name, split, 1, 10), cache: true });
+    const first = await service.submit(cachedSpec('fold-cache-1', 'always'));
+    assert.equal((await waitForSweep(service, first.sweepId, 60_000)).state, 'completed');
+    const [original] = await assertCompletedExactlyOnce(service, index, redis, first.sweepId, 1);
+    assert.equal(original!.cachedFrom, undefined, 'the first one trained');
+    for (const [name, split] of [['fold-cache-2', 'always'], ['fold-cache-3', 'never']] as const) {
+      const repeat = await service.submit(cachedSpec(name, split));
+      assert.equal((await waitForSweep(service, repeat.sweepId, 60_000)).state, 'completed');
+      const [trial] = await assertCompletedExactlyOnce(service, index, redis, repeat.sweepId, 1);
+      assert.deepEqual(trial!.cachedFrom, { sweepId: first.sweepId, trialId: original!.id }, `${name} reused the split trial's result`);
+      assert.deepEqual(trial!.metrics, original!.metrics);
+    }
+  });
+
   it('re-runs the part of a worker killed with -9 elsewhere and completes the trial once', async (t) => {
     const { service, index, redis, fleet } = cluster;
     const submitted = await service.submit(splitSpec('fold-crash', 'always', 1, 150));
