@@ -393,8 +393,11 @@ async function partC(quick: boolean): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // (g) one trial on many workers: fold jobs (issue 13 item 5)
 
-/** One random forest (100 trees) on the 16k × 40 set of bench/ml.bench.ts, 5-fold CV, split or not. */
-function foldSplitSpec(name: string, split: 'always' | 'never'): Record<string, unknown> {
+/**
+ * One random forest (100 trees) on the 16k × 40 set of bench/ml.bench.ts, 5-fold CV: `auto` (the
+ * default threshold splits it into fold jobs) or `never`.
+ */
+function foldSplitSpec(name: string, split: 'auto' | 'never'): Record<string, unknown> {
   const spec = syntheticSweepSpec({
     name,
     seed: 0,
@@ -415,10 +418,10 @@ async function partG(quick: boolean): Promise<void> {
   try {
     const service = await createSweepService({ config: env.config, logger: env.logger });
     defer('sweep service (g)', () => service.close());
-    const rows: Array<{ label: string; workers: number; split: 'always' | 'never' }> = [
+    const rows: Array<{ label: string; workers: number; split: 'auto' | 'never' }> = [
       { label: '1 worker, one job', workers: 1, split: 'never' },
-      { label: '1 worker, fold jobs', workers: 1, split: 'always' },
-      { label: '2 workers, fold jobs', workers: 2, split: 'always' },
+      { label: '1 worker, fold jobs', workers: 1, split: 'auto' },
+      { label: '2 workers, fold jobs', workers: 2, split: 'auto' },
     ];
     const walls = new Map<string, number[]>();
     const metrics = new Map<string, string>();
@@ -441,6 +444,7 @@ async function partG(quick: boolean): Promise<void> {
           });
           if (final.counts.completed !== 1) throw new Error(`(g) the trial did not complete: ${JSON.stringify(final.counts)}`);
           const [trial] = await allTrials(service, submitted.sweepId, 1);
+          if ((trial?.split !== undefined) !== (row.split === 'auto')) throw new Error(`(g) ${row.label}: the trial ran ${trial?.split === undefined ? 'whole' : 'split'} (SWEEPQ_FOLD_SPLIT_MIN_COST?)`);
           walls.set(row.label, [...(walls.get(row.label) ?? []), (final.finishedAt ?? Date.now()) - submittedEpoch]);
           metrics.set(row.label, JSON.stringify([trial?.metrics?.cv_mean, trial?.metrics?.auc_roc]));
         } finally {

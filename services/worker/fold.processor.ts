@@ -65,6 +65,8 @@ export interface FoldSweepFacts {
 
 /** How long a part handed back after a local disk fault waits, so a healthy worker takes it. */
 const LOCAL_FAULT_DELAY_MS = 1000;
+/** Crashes of a trial's training processes (any of its parts) after which it is quarantined, as whole trials are. */
+const QUARANTINE_AFTER_CRASHES = 2;
 
 type Outcome = { outcome: 'completed' | 'fenced' | 'skipped' | 'cancelled'; detail?: string };
 
@@ -226,6 +228,11 @@ export class FoldProcessor {
       log.error({ code, err: message }, 'local disk fault: fold part handed back, worker pausing');
       this.deps.onLocalFault?.(error as SweepqError);
       throw new DelayedError();
+    }
+    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
+      await index.transitions.finish(data.sweepId, data.index, flow, 'quarantined', `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`);
+      log.error({ code, err: message }, 'split trial quarantined: its training crashed repeatedly');
+      throw new UnrecoverableError(`${code}: ${message}`);
     }
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isRetryable(code) && !lastAttempt) {

@@ -182,7 +182,7 @@ export interface LimitsConfig {
   /** SWEEPQ_TRIAL_TIMEOUT_S, default 3600: wall-clock limit of one trial when its sweep sets no `limits.timeout_s`. */
   readonly trialTimeoutS: number;
   /**
-   * SWEEPQ_FOLD_SPLIT_MIN_COST, default 100,000,000: estimated cost (rows × features × model cost
+   * SWEEPQ_FOLD_SPLIT_MIN_COST, default 200,000,000: estimated cost (rows × features × model cost
    * factor, shared/folds/fold-split-plan.ts) past which a trial of a `cv.split_folds: auto` sweep runs
    * as fold jobs; 0 splits every trial with CV.
    */
@@ -345,7 +345,7 @@ const envSchema = z.object({
   SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
   SWEEPQ_TRIAL_MEMORY_MAX_MB: intVar(16_384, 64, 1_048_576),
   SWEEPQ_TRIAL_TIMEOUT_S: intVar(3600, 1, 604_800),
-  SWEEPQ_FOLD_SPLIT_MIN_COST: intVar(100_000_000, 0, Number.MAX_SAFE_INTEGER),
+  SWEEPQ_FOLD_SPLIT_MIN_COST: intVar(200_000_000, 0, Number.MAX_SAFE_INTEGER),
   SWEEPQ_PREDICT_MAX_ROWS: intVar(100_000, 1, 10_000_000),
   SWEEPQ_PREDICT_BODY_LIMIT_BYTES: intVar(64 * MIB, 1024, 4096 * MIB),
   SWEEPQ_PREDICT_CACHE_MODELS: intVar(8, 1, 1000),

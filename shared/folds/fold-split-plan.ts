@@ -3,9 +3,11 @@
  *
  * Estimated cost = rows × features × the model's relative cost (estimateTrialCost: trees × depth for a
  * forest, stages × depth for boosting, 1 for linear models). A split costs a few Redis round trips and
- * one dataset load per worker that takes a part, so only trials whose training takes seconds gain:
- * the default threshold (SWEEPQ_FOLD_SPLIT_MIN_COST, 1e8) splits a 100-tree forest on 16,000 × 40
- * (7.7e8, ~14 s of work) and boosting of 100 stages on the same data, never a logistic regression.
+ * one dataset load per worker that takes a part, and six jobs' bookkeeping instead of one on a busy
+ * fleet, so only trials whose training takes seconds gain: the default threshold
+ * (SWEEPQ_FOLD_SPLIT_MIN_COST, 2e8, ~1.5 s of single-core forest training here) splits a 100-tree
+ * forest on 16,000 × 40 (7.7e8, ~6 s of CPU) and 100 boosting stages of depth 3 on the same data
+ * (2.9e8), not a 100-tree forest on 3,200 × 20 (7.7e7), never a logistic regression.
  *
  * Never split: sweeps without CV (nothing to share), program trials, and sweeps under a pruner —
  * ASHA's rungs compare all folds grown in lockstep (cross-validate-by-stages.ts) and a rung verdict

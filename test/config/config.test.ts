@@ -72,7 +72,7 @@ describe('loadConfig', () => {
       trialMemoryMb: 2048,
       trialMemoryMaxMb: 16_384,
       trialTimeoutS: 3600,
-      foldSplitMinCost: 100_000_000,
+      foldSplitMinCost: 200_000_000,
     });
   });
 

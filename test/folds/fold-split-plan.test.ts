@@ -7,7 +7,7 @@ import { TEST_CONTEXT } from '../support/index-fixtures.js';
 
 /** A sweep context with 5-fold CV on 16,000 × 40 rows and the default threshold. */
 function context(overrides: Partial<SweepContext> = {}, cv: Partial<SweepContext['cv']> = {}): SweepContext {
-  return { ...TEST_CONTEXT, cv: { folds: 5, scoring: 'accuracy', shuffle: false, ...cv }, fold_split: { rows: 16_000, features: 40, min_cost: 100_000_000 }, ...overrides };
+  return { ...TEST_CONTEXT, cv: { folds: 5, scoring: 'accuracy', shuffle: false, ...cv }, fold_split: { rows: 16_000, features: 40, min_cost: 200_000_000 }, ...overrides };
 }
 
 const FOREST = { n_estimators: 100 };
