@@ -15,6 +15,9 @@
  * (e) fixed cost: `node bin/sweepq.js run` of one trivial trial, node start → exit (issue 13, goal ≤ 0.4 s).
  * (f) short-trial throughput: 2,000 trivial trials through `node bin/sweepq.js run --workers 2`, wall
  *     time start-up included (goal ≤ 2 s) and the overhead per trial `(wall × 2 − Σ training) / trials`.
+ * (g) one trial on many workers: a 100-tree random forest on 16,000 × 40 train rows, 5-fold CV, as fold
+ *     jobs on 2 worker processes vs the same trial as one job on 1 (issue 13 item 5, goal ≥ 1.8×);
+ *     `npm run bench:sweep -- --only g`.
  *
  *   npm run bench:sweep -- --only e,f --baseline ../sweepq-main   # (e), (f) side by side with another
  *                                                                 # checkout (its dist/ built), alternating runs
@@ -388,6 +391,89 @@ async function partC(quick: boolean): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// (g) one trial on many workers: fold jobs (issue 13 item 5)
+
+/**
+ * One random forest (100 trees) on the 16k × 40 set of bench/ml.bench.ts, 5-fold CV: `auto` (the
+ * default threshold splits it into fold jobs) or `never`.
+ */
+function foldSplitSpec(name: string, split: 'auto' | 'never'): Record<string, unknown> {
+  const spec = syntheticSweepSpec({
+    name,
+    seed: 0,
+    dataset: { n_samples: 20_000, n_features: 40, n_informative: 10, n_redundant: 5, random_state: 0 },
+    testSize: 0.2,
+    pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
+    cv: { folds: 5, split_folds: split },
+    trials: { trials: [{ name: 'rf', model: 'random_forest', params: { n_estimators: 100, random_state: 0 } }] },
+  });
+  // Every run trains: the result cache would answer the repeats of this same trial.
+  return { ...spec, cache: false };
+}
+
+async function partG(quick: boolean): Promise<void> {
+  const reps = quick ? 1 : 2;
+  heading(`(g) one trial on many workers: random_forest 100 trees, 16,000 × 40 train rows, 5-fold CV, ${reps} run(s) per row, alternating`);
+  const env = await startBenchEnvironment('folds');
+  try {
+    const service = await createSweepService({ config: env.config, logger: env.logger });
+    defer('sweep service (g)', () => service.close());
+    const rows: Array<{ label: string; workers: number; split: 'auto' | 'never' }> = [
+      { label: '1 worker, one job', workers: 1, split: 'never' },
+      { label: '1 worker, fold jobs', workers: 1, split: 'auto' },
+      { label: '2 workers, fold jobs', workers: 2, split: 'auto' },
+    ];
+    const walls = new Map<string, number[]>();
+    const metrics = new Map<string, string>();
+    for (let rep = 0; rep < reps; rep++) {
+      for (const row of rows) {
+        progress(`(g) ${row.label}, run ${rep + 1}`);
+        const workers = spawnWorkerProcesses({ count: row.workers, env: env.env, logDir: path.join(env.stateDir, 'logs', `g-${row.workers}-${row.split}-${rep}`) });
+        try {
+          await waitForQueueWorkers(env.config, row.workers);
+          // The first submit of the data set generates and uploads it; later ones find it stored.
+          const submitted = await service.submit(foldSplitSpec(`folds_${row.workers}_${row.split}_${rep}`, row.split));
+          const submittedEpoch = Date.now();
+          const final = await waitForSweep(service, submitted.sweepId, {
+            timeoutMs: 600_000,
+            intervalMs: 50,
+            shouldStop: () => {
+              if (workers.alive() < row.workers) throw new Error(`(g) a worker process exited; see ${env.stateDir}/logs`);
+              return false;
+            },
+          });
+          if (final.counts.completed !== 1) throw new Error(`(g) the trial did not complete: ${JSON.stringify(final.counts)}`);
+          const [trial] = await allTrials(service, submitted.sweepId, 1);
+          if ((trial?.split !== undefined) !== (row.split === 'auto')) throw new Error(`(g) ${row.label}: the trial ran ${trial?.split === undefined ? 'whole' : 'split'} (SWEEPQ_FOLD_SPLIT_MIN_COST?)`);
+          walls.set(row.label, [...(walls.get(row.label) ?? []), (final.finishedAt ?? Date.now()) - submittedEpoch]);
+          metrics.set(row.label, JSON.stringify([trial?.metrics?.cv_mean, trial?.metrics?.auc_roc]));
+        } finally {
+          await workers.stop();
+        }
+      }
+    }
+    const wall = (label: string): number => median(walls.get(label) ?? [Number.NaN]);
+    const base = wall(rows[0]!.label);
+    console.log(
+      formatTable(
+        ['configuration', 'trial wall (median)', 'runs', 'speed-up vs 1 worker, one job', '[cv_mean, auc_roc]'],
+        rows.map((r) => [r.label, ms(wall(r.label)), (walls.get(r.label) ?? []).map((w) => ms(w)).join(', '), (base / wall(r.label)).toFixed(2), metrics.get(r.label) ?? '']),
+        { align: ['left', 'right', 'right', 'right', 'left'] },
+      ),
+    );
+    const speedup = base / wall(rows[2]!.label);
+    const identical = new Set(metrics.values()).size === 1;
+    progress('(g) machine ceiling: 1 vs 2 CPU spinners');
+    const ceiling = await measureCpuCeiling();
+    console.log(`machine ceiling now: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (load average ${ceiling.loadAverage1m.toFixed(2)}); the fold split's speed-up cannot pass it`);
+    goals.push({ part: '(g) one trial, 2 workers vs 1 (fold jobs)', measured: `${speedup.toFixed(2)}×`, goal: '≥ 1.8×', ratio: speedup / 1.8, pass: speedup >= 1.8, note: `${ms(base)} → ${ms(wall(rows[2]!.label))}; split on 1 worker ${ms(wall(rows[1]!.label))}; metrics ${identical ? 'identical' : 'DIFFER'}; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×` });
+    summary.g = { reps, cpuCeiling: round(ceiling.parallelSpeedup, 3), results: rows.map((r) => ({ label: r.label, workers: r.workers, split: r.split, wallMs: (walls.get(r.label) ?? []).map((w) => round(w, 1)) })), speedup: round(speedup, 3), identicalMetrics: identical };
+  } finally {
+    await cleanupAll();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // (d) 100,000-trial submit, status latency, cancel
 
 function bigSpec(name: string, trials: number): Record<string, unknown> {
@@ -649,6 +735,7 @@ async function main(): Promise<void> {
     ['d', partD],
     ['e', partE],
     ['f', partF],
+    ['g', partG],
   ];
   for (const [name, run] of parts) {
     if (only !== null && !only.has(name)) continue;

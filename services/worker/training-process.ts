@@ -16,11 +16,19 @@ import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
+import { scoreCvFold } from '../../shared/ml/score-cv-fold.js';
+import { createPipelineWorkspace, type PipelineWorkspace } from '../../shared/ml/pipeline.js';
 
 const DATASET_CACHE_SIZE = 4;
-const datasets = new Map<string, { train: TabularDataset; test: TabularDataset }>();
+/** A loaded dataset; `foldWorkspace` is shared by the fold jobs this process runs on it (score-cv-fold.ts). */
+interface LoadedData {
+  train: TabularDataset;
+  test: TabularDataset;
+  foldWorkspace?: PipelineWorkspace;
+}
+const datasets = new Map<string, LoadedData>();
 
-async function loadData(task: TrainingTask): Promise<{ train: TabularDataset; test: TabularDataset }> {
+async function loadData(task: TrainingTask): Promise<LoadedData> {
   const key = JSON.stringify([task.dataset, task.task, task.trainPath, task.testPath]);
   const cached = datasets.get(key);
   if (cached) return cached;
@@ -69,6 +77,14 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       seed: task.seed,
       cv: { folds: task.cv.folds, scoring: task.cv.scoring as AnyMetricName, shuffle: task.cv.shuffle },
     };
+    if (task.part?.kind === 'fold') {
+      // One CV fold of a split trial (fold jobs): its score is the whole result.
+      data.foldWorkspace ??= createPipelineWorkspace();
+      const { score, cvMs } = scoreCvFold(input, task.part.fold, data.foldWorkspace);
+      return { id: task.id, ok: true, metrics: {}, cvScores: [score], pipelineJson: '', diagnosticsJson: null, timings: { fitMs: 0, cvMs, evalMs: 0, totalMs: cvMs, loadMs } };
+    }
+    // The final fit of a split trial: runTrial without its CV (the folds run as their own jobs).
+    if (task.part?.kind === 'fit') input.cv = { ...input.cv, folds: 0 };
     let rungs: RungScores[] | undefined;
     let stagedCvMs = 0;
     if (task.rungs !== undefined && task.rungs.length > 0) {

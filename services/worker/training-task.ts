@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors/index.js';
 import type { Task } from '../../shared/ml/dataset/table.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
+import type { FoldPart } from '../../shared/folds/fold-job.schema.js';
 
 export interface TrainingTask {
   id: number;
@@ -27,6 +28,11 @@ export interface TrainingTask {
   memoryMb: number;
   /** Under a pruner: the resources (n_estimators) at which the child asks for a verdict ({@link RungRequest}). */
   rungs?: number[];
+  /**
+   * A part of a trial split into fold jobs (fold.processor.ts): one CV fold (the result's cvScores
+   * holds its score alone) or the final fit (test metrics and artefact, no CV). Absent: the whole trial.
+   */
+  part?: FoldPart;
 }
 
 /** Child → worker: the trial reached a rung; the worker answers with a {@link RungAnswer}. */

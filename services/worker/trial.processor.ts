@@ -28,6 +28,8 @@ import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js
 import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
 import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
+import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
+import { FoldProcessor } from './fold.processor.js';
 
 export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
 
@@ -83,10 +85,13 @@ export class TrialProcessor {
   private readonly sweeps = new Map<string, SweepFacts>();
   private readonly pruner: PrunerClient;
   private readonly cached: CachedTrials;
+  /** Parts of trials split into fold jobs and their flows' parents (issue 13 item 5). */
+  private readonly folds: FoldProcessor;
 
   constructor(private readonly deps: TrialProcessorDeps) {
     this.pruner = new PrunerClient(deps.index.redis, deps.index.keys);
     this.cached = new CachedTrials(new ResultCache(deps.index.redis, deps.index.keys), deps.store, deps.learnerCodeHash ?? learnerCodeHash(), deps.logger);
+    this.folds = new FoldProcessor(deps, this.running, (sweepId) => this.sweepFacts(sweepId), this.cached);
   }
 
   /** Number of trials training right now. */
@@ -109,9 +114,11 @@ export class TrialProcessor {
     }
   }
 
-  /** Ids of the trials training right now (for the worker registry). */
+  /** Ids of the trials training right now (for the worker registry); a split trial's parts run as `<trialId>/<part>`. */
   runningTrialIds(): string[] {
-    return [...this.running.keys()];
+    const ids = new Set<string>();
+    for (const key of this.running.keys()) ids.add(key.split('/')[0]!);
+    return [...ids];
   }
 
   /**
@@ -145,6 +152,7 @@ export class TrialProcessor {
   }
 
   async process(job: Job<TrialJob>, lockToken?: string): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    if (job.name === FOLD_JOB_NAME || job.name === SPLIT_TRIAL_JOB_NAME) return this.folds.process(job, lockToken);
     const parsed = TrialJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(`job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);

@@ -15,6 +15,7 @@ import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import { Reconciler } from '../../shared/sweep/reconciler.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
 import { FetchAhead } from './fetch-ahead.js';
+import { parseFoldJobId } from '../../shared/folds/fold-job.schema.js';
 import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
@@ -209,7 +210,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const stalledOut = job.stalledCounter > config.queue.maxStalledCount;
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!stalledOut && !exhausted) return;
-    const ref = job.id === undefined ? null : parseTrialJobId(job.id);
+    const ref = job.id === undefined ? null : (parseTrialJobId(job.id) ?? parseFoldJobId(job.id));
     if (ref === null) return;
     // A stall is a crash only if the attempt is gone: a worker that merely lost its lock while Redis
     // restarted is still training and will commit (or fail) the trial itself.

@@ -181,6 +181,12 @@ export interface LimitsConfig {
   readonly trialMemoryMaxMb: number;
   /** SWEEPQ_TRIAL_TIMEOUT_S, default 3600: wall-clock limit of one trial when its sweep sets no `limits.timeout_s`. */
   readonly trialTimeoutS: number;
+  /**
+   * SWEEPQ_FOLD_SPLIT_MIN_COST, default 200,000,000: estimated cost (rows × features × model cost
+   * factor, shared/folds/fold-split-plan.ts) past which a trial of a `cv.split_folds: auto` sweep runs
+   * as fold jobs; 0 splits every trial with CV.
+   */
+  readonly foldSplitMinCost: number;
 }
 
 /** Model serving: `sweepq serve` and the scheduler's `POST /sweeps/:id/best/predict`. */
@@ -339,6 +345,7 @@ const envSchema = z.object({
   SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
   SWEEPQ_TRIAL_MEMORY_MAX_MB: intVar(16_384, 64, 1_048_576),
   SWEEPQ_TRIAL_TIMEOUT_S: intVar(3600, 1, 604_800),
+  SWEEPQ_FOLD_SPLIT_MIN_COST: intVar(200_000_000, 0, Number.MAX_SAFE_INTEGER),
   SWEEPQ_PREDICT_MAX_ROWS: intVar(100_000, 1, 10_000_000),
   SWEEPQ_PREDICT_BODY_LIMIT_BYTES: intVar(64 * MIB, 1024, 4096 * MIB),
   SWEEPQ_PREDICT_CACHE_MODELS: intVar(8, 1, 1000),
@@ -455,6 +462,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trialMemoryMb: e.SWEEPQ_TRIAL_MEMORY_MB,
       trialMemoryMaxMb: e.SWEEPQ_TRIAL_MEMORY_MAX_MB,
       trialTimeoutS: e.SWEEPQ_TRIAL_TIMEOUT_S,
+      foldSplitMinCost: e.SWEEPQ_FOLD_SPLIT_MIN_COST,
     }),
     serving: Object.freeze({
       maxRows: e.SWEEPQ_PREDICT_MAX_ROWS,

@@ -109,7 +109,17 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     ...pruningOf(hash.detail),
     ...cachedFromOf(hash.detail),
     ...programDetailOf(hash.detail),
+    ...splitOf(hash),
   });
+}
+
+/** A split trial's parts and progress (shared/folds/lua/), and the workers its commit names. */
+function splitOf(hash: Record<string, string>): { split?: { parts: number; done: number; workers?: string[] } } {
+  if (hash.split !== '1') return {};
+  const parsed = hash.detail?.includes('"split"') === true ? (parseJsonOrNull(hash.detail) as { split?: { workers?: unknown } } | null) : null;
+  const workers = parsed?.split?.workers;
+  const parts = Number(hash.splitParts ?? 0);
+  return { split: { parts, done: Number(hash.splitDone ?? 0), ...(Array.isArray(workers) ? { workers: workers.filter((w): w is string => typeof w === 'string') } : {}) } };
 }
 
 /** Where a trial's result came from when the result cache answered it (see TrialCommit.detail). */

@@ -6,6 +6,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from '../config/config.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
+import { FoldFlows, type SplitTrial } from '../folds/fold-flows.js';
 
 /** addBulk is one MULTI; chunks keep each transaction (and Redis' pause) small. */
 const ADD_CHUNK = 500;
@@ -43,8 +44,14 @@ export function parseTrialJobId(jobId: string): { sweepId: string; index: number
 export class TrialQueue {
   readonly queue: Queue<TrialJob>;
   private readonly jobOptions: JobsOptions;
+  /** Flows of trials split into fold jobs (issue 13 item 5), created on first use. */
+  private flows: FoldFlows | null = null;
 
-  constructor(connection: Redis, prefix: string, config: QueueConfig) {
+  constructor(
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    config: QueueConfig,
+  ) {
     this.queue = new Queue<TrialJob>(config.name, { connection, prefix: bullPrefix(prefix) });
     this.jobOptions = {
       attempts: config.attempts,
@@ -82,6 +89,13 @@ export class TrialQueue {
     return ids;
   }
 
+  /** Enqueues trials split into fold jobs, one BullMQ flow each (shared/folds/fold-flows.ts). */
+  async enqueueSplit(trials: readonly SplitTrial[]): Promise<string[]> {
+    if (trials.length === 0) return [];
+    this.flows ??= new FoldFlows(this.connection, bullPrefix(this.prefix), this.queue.name, this.jobOptions, trialJobId);
+    return this.flows.enqueue(trials);
+  }
+
   /**
    * Removes waiting/delayed jobs by id; active (locked) jobs are left to the worker's abort path.
    * Pass ids in enqueue order: they are removed newest first. BullMQ LPUSHes new jobs and removes a
@@ -117,6 +131,7 @@ export class TrialQueue {
   }
 
   async close(): Promise<void> {
+    await this.flows?.close();
     await this.queue.close();
   }
 }

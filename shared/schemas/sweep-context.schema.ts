@@ -40,6 +40,8 @@ export const CvSpecSchema = z.strictObject({
   /** Resolved: as given, or the task's default (accuracy / r2). */
   scoring: z.string(),
   shuffle: z.boolean(),
+  /** Fold jobs (services/worker/fold.processor.ts); absent in sweeps from before them: `auto`. */
+  split_folds: z.enum(['auto', 'always', 'never']).optional(),
 });
 
 /** What one trial may use, resolved at submit from the sweep's `limits:` and the configured defaults. */
@@ -63,6 +65,11 @@ export const SweepContextSchema = z.strictObject({
   /** `cache: false` in the sweep file: train every trial, neither reading nor filling the result cache. */
   cache: z.boolean().optional(),
   /** limits.max_duration_s and search.stop: when the feeder stops the sweep early (issue 11). */
+  /**
+   * Fold jobs: the training data's shape and the estimated cost past which `auto` splits a trial
+   * (shared/folds/fold-split-plan.ts). Absent in sweeps from before them: never split.
+   */
+  fold_split: z.strictObject({ rows: z.number().int().min(0), features: z.number().int().min(0), min_cost: z.number().min(0) }).optional(),
   stop: z.strictObject({ max_duration_s: z.number().int().min(1).optional(), target: z.number().optional(), patience: z.number().int().min(1).optional() }).optional(),
 });
 export type SweepContext = z.infer<typeof SweepContextSchema>;

@@ -55,6 +55,12 @@ export const CvSpecSchema = strict({
   /** Default: accuracy for classification, r2 for regression (filled in when the task is known). */
   scoring: ScoringMetricSchema.optional(),
   shuffle: z.boolean().default(false),
+  /**
+   * Fold jobs (issue 13 item 5): `auto` splits a trial whose estimated cost passes
+   * SWEEPQ_FOLD_SPLIT_MIN_COST into one job per fold plus the final fit, `always` splits every trial
+   * with CV, `never` keeps each trial one job. Absent: `auto`.
+   */
+  split_folds: z.enum(['auto', 'always', 'never']).optional(),
 });
 
 /** `objective`: the metric `best` ranks by and its goal (omitted: the metric's natural direction). */

@@ -83,6 +83,11 @@ export const TrialRecordSchema = z.object({
       rungs: z.array(z.object({ resource: z.number(), mean: z.number().nullable(), folds: z.array(z.number().nullable()) })),
     })
     .optional(),
+  /**
+   * A trial run as fold jobs (issue 13 item 5): its parts (each CV fold and the final fit), how many
+   * have recorded their result (progress while it runs), and once committed the workers that ran them.
+   */
+  split: z.object({ parts: z.number().int(), done: z.number().int(), workers: z.array(z.string()).optional() }).optional(),
   /** The trial whose result this one reused from the result cache (issue 11); absent when it trained. */
   cachedFrom: z.object({ sweepId: z.string(), trialId: z.string() }).optional(),
   /**

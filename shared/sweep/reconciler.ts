@@ -19,6 +19,7 @@ import type { MetricsIndex } from '../index/index.js';
 import type { Logger } from '../logger/logger.js';
 import { trialJobId, type TrialQueue } from '../queue/index.js';
 import type { SweepFeeder } from './sweep-feeder.js';
+import { foldHashKey } from '../folds/fold-ledger.js';
 
 /** Job states in which a queued trial will be picked up. */
 const LIVE_JOB_STATES: ReadonlySet<string> = new Set(['waiting', 'delayed', 'prioritized', 'active', 'waiting-children']);
@@ -130,11 +131,11 @@ export class Reconciler {
     const open = (await index.redis.zrangebyscore(index.keys.open(sweepId), 0, state.fed - 1, 'LIMIT', 0, MAX_CHECKS_PER_SWEEP)).map(Number);
     if (open.length === 0) return;
     const pipeline = index.redis.pipeline();
-    for (const i of open) pipeline.hmget(index.keys.trial(sweepId, i), 'status', 'retries', 'worker', 'id');
+    for (const i of open) pipeline.hmget(index.keys.trial(sweepId, i), 'status', 'retries', 'worker', 'id', 'split');
     const rows = ((await pipeline.exec()) ?? []).map(([, value]) => value as Array<string | null>);
     let workers: Set<string> | null = null;
     for (let r = 0; r < open.length; r++) {
-      const [status, retriesText, worker, id] = rows[r] ?? [];
+      const [status, retriesText, worker, id, split] = rows[r] ?? [];
       if ((status !== 'queued' && status !== 'active') || id === null || id === undefined) continue;
       report.checked++;
       const i = open[r]!;
@@ -143,6 +144,10 @@ export class Reconciler {
       if (status === 'queued' && LIVE_JOB_STATES.has(jobState)) continue;
       if (status === 'active') {
         if (jobState === 'active') continue;
+        // A trial split into fold jobs is alive while its flow's parent waits for its parts (BullMQ
+        // re-queues a part whose worker died) or for a worker to commit it; its fold hash exists until
+        // then (services/worker/fold.processor.ts). `split` outlives the flow: a later `retry` runs whole.
+        if (split === '1' && LIVE_JOB_STATES.has(jobState) && (await index.redis.exists(foldHashKey(index.keys, sweepId, i))) === 1) continue;
         workers ??= new Set((await index.workers.list()).flatMap((w) => w.current));
         // A live worker still training it will commit or fail it itself.
         if (worker !== null && worker !== undefined && workers.has(id)) continue;

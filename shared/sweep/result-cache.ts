@@ -38,7 +38,8 @@ export function trialCacheKey(context: SweepContext, trial: CacheableTrial, lear
     data: { train: d.train, test: d.test, formats: d.formats ?? null, target: d.target, columns: d.columns ?? null, delimiter: d.delimiter ?? null, max_classes: d.max_classes ?? null, split: d.split },
     task: context.task ?? 'classification',
     pipeline: context.pipeline,
-    cv: context.cv,
+    // Without cv.split_folds: a trial split into fold jobs gets the same result as one run whole.
+    cv: { folds: context.cv.folds, scoring: context.cv.scoring, shuffle: context.cv.shuffle },
     model: trial.model,
     params: trial.params,
     seed: trial.seed,

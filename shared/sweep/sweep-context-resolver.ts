@@ -37,7 +37,7 @@ export class SweepContextResolver {
     private readonly store: ObjectStore,
     private readonly datasets: DatasetCache,
     private readonly uploadFile: (file: string) => Promise<{ sha256: string; format: DatasetFormat }>,
-    private readonly limits: Pick<LimitsConfig, 'trialMemoryMb' | 'trialMemoryMaxMb' | 'trialTimeoutS'>,
+    private readonly limits: Pick<LimitsConfig, 'trialMemoryMb' | 'trialMemoryMaxMb' | 'trialTimeoutS' | 'foldSplitMinCost'>,
     private readonly scratchDir: string,
   ) {}
 
@@ -94,9 +94,10 @@ export class SweepContextResolver {
         v: 1,
         dataset: ref,
         pipeline: spec.pipeline,
-        cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle },
+        cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle, ...(spec.cv.split_folds === undefined ? {} : { split_folds: spec.cv.split_folds }) },
         task: check.task,
         limits,
+        fold_split: { rows: check.shape.rows, features: check.shape.features, min_cost: this.limits.foldSplitMinCost },
         ...(pruner === undefined ? {} : { pruner }),
         ...stopRulesOf(spec),
         ...(spec.cache === false ? { cache: false } : {}),

@@ -23,6 +23,7 @@ import { defineTrial } from '../search/expand-trials.js';
 import type { Sampler } from '../search/sampler.js';
 import { askSeedOf, samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
 import { SweepqError } from '../errors/index.js';
+import { FoldSplitPlanner } from '../folds/fold-split-planner.js';
 import { ObservationReader } from './observation-reader.js';
 import { stopReason } from './stop-rules.js';
 
@@ -42,6 +43,7 @@ export class SweepFeeder {
   private readonly samplers = new Map<string, Sampler>();
   private readonly withoutRules = new Set<string>();
   private readonly observations: ObservationReader;
+  private readonly foldSplits: FoldSplitPlanner;
 
   constructor(
     private readonly index: MetricsIndex,
@@ -51,6 +53,7 @@ export class SweepFeeder {
     private readonly adaptiveWindow = ADAPTIVE_FEED_WINDOW,
   ) {
     this.observations = new ObservationReader(index);
+    this.foldSplits = new FoldSplitPlanner(index);
   }
 
   /** Tops the sweep's queued jobs up to the window; resolves with the number of jobs added. */
@@ -114,21 +117,20 @@ export class SweepFeeder {
       if (contiguous === 0) return 0;
       refs.length = contiguous;
       const next = state.fed + contiguous;
-      const queued: Array<{ data: TrialJob; retries: number; cost: number; index: number }> = [];
+      const queued: Array<{ data: TrialJob; retries: number; cost: number; index: number; model: string; params: Record<string, unknown> }> = [];
       for (const ref of refs) {
         // A trial cancelled before it was fed has no job to get; `retry` re-queues it (and feeds).
         if (ref.status !== 'queued') continue;
-        queued.push({
-          data: { v: 1, sweepId, trialId: ref.id, index: ref.index },
-          retries: ref.retries,
-          cost: estimateTrialCost(ref.model, JSON.parse(ref.params) as Record<string, unknown>),
-          index: ref.index,
-        });
+        const params = JSON.parse(ref.params) as Record<string, unknown>;
+        queued.push({ data: { v: 1, sweepId, trialId: ref.id, index: ref.index }, retries: ref.retries, cost: estimateTrialCost(ref.model, params), index: ref.index, model: ref.model, params });
       }
       // Longest first within the window (stable for equal costs): the queue is FIFO, so short trials
       // fill the gaps at the end instead of one long trial running alone on one worker.
       queued.sort((a, b) => b.cost - a.cost || a.index - b.index);
-      await this.queue.enqueue(queued);
+      // Costly trials run as fold jobs shared by idle workers (issue 13 item 5); they go first.
+      const { split, whole } = await this.foldSplits.partition(sweepId, queued);
+      await this.queue.enqueueSplit(split);
+      await this.queue.enqueue(whole);
       if (await feed.advanceFeed(sweepId, state.fed, next)) {
         if (next >= state.total) await feed.stopFeeding(sweepId);
         return queued.length;

@@ -323,7 +323,9 @@ export class SweepService implements SweepClient {
     const segments = planSegments(spec, maxTrials);
     const resolved = await this.resolver.resolve(spec);
     const { shape, task } = resolved;
-    if (JSON.stringify({ ...resolved.context, limits: undefined }) !== JSON.stringify({ ...context, limits: undefined })) {
+    // fold_split holds the data shape (same data, same shape) and this process's split threshold, which
+    // may differ from the submitting one's; the sweep keeps its own.
+    if (JSON.stringify({ ...resolved.context, limits: undefined, fold_split: undefined }) !== JSON.stringify({ ...context, limits: undefined, fold_split: undefined })) {
       throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
     }
     assertTrialsFit(segments, shape, context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);

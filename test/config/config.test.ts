@@ -72,6 +72,7 @@ describe('loadConfig', () => {
       trialMemoryMb: 2048,
       trialMemoryMaxMb: 16_384,
       trialTimeoutS: 3600,
+      foldSplitMinCost: 200_000_000,
     });
   });
 

@@ -30,6 +30,10 @@ export async function makeTestSetup(label: string, options: { s3?: boolean; env?
     SWEEPQ_STATE_DIR: stateDir,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'production',
+    // Tests assert the mechanics of whole trials (one job, its attempts); `cv.split_folds: auto` would
+    // split their long forests into fold jobs. Tests of fold jobs ask for them (`split_folds: always`
+    // or their own threshold); test/faults/fold-jobs.test.ts covers their faults.
+    SWEEPQ_FOLD_SPLIT_MIN_COST: String(Number.MAX_SAFE_INTEGER),
     ...options.env,
   };
   if (options.s3) {

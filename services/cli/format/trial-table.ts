@@ -54,6 +54,11 @@ function cvCell(trial: TrialRecord): string {
   return std === null || std === undefined ? formatMetric(mean) : `${formatMetric(mean)}±${formatMetric(std)}`;
 }
 
+/** The status, with a split trial's progress while its fold jobs run (`active 3/6 parts`). */
+function statusCell(trial: TrialRecord): string {
+  return trial.status === 'active' && trial.split !== undefined ? `active ${trial.split.done}/${trial.split.parts} parts` : trial.status;
+}
+
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
@@ -71,7 +76,7 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
   const pruned: string[] = [];
   for (let i = 0; i < trials.length; i++) {
     const trial = trials[i]!;
-    const row = [String(first + i), trial.name, trial.model ?? '-', trial.status];
+    const row = [String(first + i), trial.name, trial.model ?? '-', statusCell(trial)];
     for (const metric of metrics) row.push(formatMetric(trial.metrics?.[metric]));
     row.push(cvCell(trial), formatDuration(trial.durationMs));
     rows.push(row);

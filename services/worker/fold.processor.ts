@@ -1,0 +1,318 @@
+/**
+ * Fold jobs (issue 13 item 5): the parts of a trial split into a BullMQ flow by the feeder
+ * (shared/folds/). Each CV fold and the final fit run as their own jobs on whichever workers are idle;
+ * the flow's parent commits the trial once every part has recorded its result.
+ *
+ * Fencing, as for whole trials: the split attempt holds the trial under the flow's token (the first
+ * part to start moves it to active); every run of a part claims the part with a fresh token in the
+ * fold hash, so a part re-run after its worker died supersedes the old run, whose late result is
+ * refused; the parent commits through the index's fenced commit, with the fit's artefact already
+ * stored. Cancel stops the running parts (they are in the processor's running set) and records the
+ * trial cancelled; parts not started find it cancelled at their claim; the parent then finds it
+ * finished and only clears the fold hash.
+ */
+import { randomUUID } from 'node:crypto';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { isRetryable, SweepqError } from '../../shared/errors/index.js';
+import { FOLD_JOB_NAME, flowToken, FoldJobSchema, partName, SplitTrialJobSchema, type FoldJob } from '../../shared/folds/fold-job.schema.js';
+import { FoldLedger, partsOf, type FoldPartResult } from '../../shared/folds/fold-ledger.js';
+import type { Logger } from '../../shared/logger/logger.js';
+import { meanStd } from '../../shared/ml/metrics/mean-std.js';
+import { trialJobId } from '../../shared/queue/index.js';
+import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
+import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
+import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
+import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
+import type { MetricsIndex } from '../../shared/index/index.js';
+import type { Goal } from '../../shared/metrics/metric-registry.js';
+import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
+import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import type { ObjectStore } from '../../shared/store/object-store.js';
+import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import type { FetchAhead } from './fetch-ahead.js';
+import type { SlotPool } from './slot-pool.js';
+import type { SlotLimits } from './training-task.js';
+import type { TrainingSlot } from './training-slot.js';
+import type { CachedTrials } from './cached-trial.js';
+
+/** What fold jobs use of the trial processor's dependencies (the same objects). */
+export interface FoldProcessorDeps {
+  index: MetricsIndex;
+  store: ObjectStore;
+  datasets: DatasetCache;
+  slots: SlotPool;
+  fetchAhead?: FetchAhead;
+  defaultLimits: SlotLimits;
+  onLocalFault?: (error: SweepqError) => void;
+  workerId: string;
+  logger: Logger;
+}
+
+/** A running part as the trial processor's running set holds it (cancel and shutdown stop it there). */
+export interface RunningPart {
+  sweepId: string;
+  cancelEpoch: number;
+  stop(reason: string): Promise<void>;
+  abortReason: 'cancel' | 'shutdown' | null;
+  pastWork: boolean;
+}
+
+/** The sweep-wide facts the trial processor caches per sweep. */
+export interface FoldSweepFacts {
+  context: SweepContext | ProgramContext;
+  objective: { metric: string; goal: Goal };
+}
+
+/** How long a part handed back after a local disk fault waits, so a healthy worker takes it. */
+const LOCAL_FAULT_DELAY_MS = 1000;
+/** Crashes of a trial's training processes (any of its parts) after which it is quarantined, as whole trials are. */
+const QUARANTINE_AFTER_CRASHES = 2;
+
+type Outcome = { outcome: 'completed' | 'fenced' | 'skipped' | 'cancelled'; detail?: string };
+
+export class FoldProcessor {
+  private readonly ledger: FoldLedger;
+
+  constructor(
+    private readonly deps: FoldProcessorDeps,
+    /** The trial processor's running set: cancel, shutdown and the worker registry see parts there. */
+    private readonly running: Map<string, RunningPart>,
+    private readonly sweepFacts: (sweepId: string) => Promise<FoldSweepFacts | null>,
+    /** The result cache (issue 11), read by every part before it trains and filled by the parent's commit. */
+    private readonly cached: CachedTrials,
+  ) {
+    this.ledger = new FoldLedger(deps.index.redis, deps.index.keys);
+  }
+
+  /** Handles a part (`fold`) or a flow's parent (`trial-split`). */
+  async process(job: Job<unknown>, lockToken: string | undefined): Promise<Outcome> {
+    return job.name === FOLD_JOB_NAME ? this.processPart(job, lockToken) : this.commitSplit(job);
+  }
+
+  private async processPart(job: Job<unknown>, lockToken: string | undefined): Promise<Outcome> {
+    const parsed = FoldJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} has an invalid fold payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    const data = parsed.data;
+    const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, part: partName(data.part), jobId: job.id, attempt: job.attemptsMade + 1 });
+    const facts = await this.sweepFacts(data.sweepId);
+    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    if ('kind' in facts.context) throw new UnrecoverableError(`program trials are never split into fold jobs (job ${job.id})`);
+    let slot: TrainingSlot;
+    try {
+      slot = await this.deps.slots.acquire();
+    } catch (error) {
+      if (!(error instanceof SweepqError) || error.code !== 'CANCELLED') throw error;
+      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
+      throw new DelayedError();
+    }
+    let held = true;
+    const releaseSlot = (): void => {
+      if (!held) return;
+      held = false;
+      this.deps.slots.release(slot);
+    };
+    try {
+      return await this.claimAndTrainPart(job, lockToken, data, facts, slot, releaseSlot, log);
+    } finally {
+      releaseSlot();
+    }
+  }
+
+  private async claimAndTrainPart(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, facts: FoldSweepFacts, slot: TrainingSlot, releaseSlot: () => void, log: Logger): Promise<Outcome> {
+    const { index, workerId } = this.deps;
+    const context = facts.context;
+    if ('kind' in context) throw new UnrecoverableError('program trials are never split into fold jobs');
+    const flow = flowToken(trialJobId(data.trialId, data.retries));
+    const partToken = randomUUID();
+    const claim = await this.ledger.claim(data, flow, partToken, workerId);
+    if (claim.result !== 'ok' || !('trial' in claim)) {
+      log.info({ claim: claim.result }, 'fold part not claimed');
+      return { outcome: claim.result === 'cancelled' ? 'cancelled' : 'skipped', detail: claim.result };
+    }
+    const trial = claim.trial;
+    const model = AnyModelNameSchema.safeParse(trial.model);
+    if (!model.success) {
+      await index.transitions.fail(data.sweepId, data.index, flow, `INVALID_MODEL: unknown model "${trial.model}"`);
+      throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
+    }
+    // A cached result completes the split trial at once, under the flow's token; its other parts then
+    // find it finished at their claim.
+    const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, false);
+    const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, partToken));
+    if (reused !== null) {
+      const committed = await index.transitions.commit(data.sweepId, data.index, {
+        token: flow,
+        durationMs: 0,
+        metrics: reused.metrics,
+        folds: reused.folds,
+        timings: reused.timings,
+        artifact: reused.artifact,
+        objective: facts.objective,
+        detail: { cachedFrom: reused.cachedFrom },
+      });
+      log.info({ committed, cachedFrom: reused.cachedFrom }, 'split trial answered from the result cache');
+      return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced', detail: 'cached' };
+    }
+    const running: RunningPart = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
+    const runningKey = `${data.trialId}/${partName(data.part)}`;
+    this.running.set(runningKey, running);
+    try {
+      const { dataset } = context;
+      const trainPath = await this.deps.datasets.localPath(dataset.train, dataset.formats?.train ?? 'csv');
+      const testPath = dataset.test === null ? null : await this.deps.datasets.localPath(dataset.test, dataset.formats?.test ?? 'csv');
+      if (running.abortReason !== null) throw new SweepqError('CANCELLED', `fold part aborted before training (${running.abortReason})`);
+      const limits = context.limits === undefined ? this.deps.defaultLimits : { memoryMb: context.limits.memory_mb, timeoutS: context.limits.timeout_s };
+      const params = splitTrialParams(trial.params);
+      const trainingEnded = this.deps.fetchAhead?.watchTraining();
+      const result = await slot
+        .run(
+          { trainPath, testPath, dataset, pipeline: context.pipeline, task: context.task, model: model.data, params: params.model, pipelineOverrides: params.pipeline, seed: trial.seed, cv: context.cv, part: data.part },
+          limits,
+        )
+        .finally(() => trainingEnded?.());
+      if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
+      running.pastWork = true;
+      releaseSlot();
+      let record: FoldPartResult;
+      if (data.part.kind === 'fold') {
+        const score = result.cvScores[0] ?? Number.NaN;
+        record = { kind: 'fold', fold: data.part.fold, score: Number.isFinite(score) ? score : null, cvMs: result.timings.cvMs, worker: workerId };
+      } else {
+        // The artefact of this run of the fit, at a key of its own token: a superseded run's late
+        // write never overwrites the one the trial will record.
+        const storeStarted = Date.now();
+        const key = artifactKey(data.sweepId, data.trialId, partToken);
+        const diagnostics = result.diagnosticsJson;
+        await Promise.all([
+          this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' }),
+          diagnostics === null ? undefined : this.deps.store.put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' }).catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
+        ]);
+        const { fitMs, evalMs, loadMs } = result.timings;
+        record = { kind: 'fit', metrics: result.metrics, artifact: key, timings: { fitMs, evalMs, loadMs, storeMs: Date.now() - storeStarted }, worker: workerId };
+      }
+      const recorded = await this.ledger.record(data, flow, partToken, record);
+      if (recorded !== 'ok' && recorded !== 'done') {
+        log.warn({ recorded }, 'fold result not recorded: this run was superseded or the trial finished');
+        return { outcome: 'fenced', detail: recorded };
+      }
+      log.info({ part: partName(data.part) }, 'fold part recorded');
+      return { outcome: 'completed', detail: partName(data.part) };
+    } catch (error) {
+      return await this.handlePartFailure(job, lockToken, data, flow, running, error, log);
+    } finally {
+      this.running.delete(runningKey);
+    }
+  }
+
+  /**
+   * A part that failed. Unlike a whole trial, a part never releases the trial (its other parts may be
+   * running): a part handed back (shutdown, local disk fault) or retried keeps the split attempt, and
+   * only a part failing for good ends the trial.
+   */
+  private async handlePartFailure(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, flow: string, running: RunningPart, error: unknown, log: Logger): Promise<Outcome> {
+    const { index } = this.deps;
+    if (running.abortReason === 'cancel') {
+      await index.transitions.abort(data.sweepId, data.index, flow);
+      log.info('fold part aborted: sweep cancelled');
+      return { outcome: 'cancelled' };
+    }
+    if (running.abortReason === 'shutdown') {
+      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
+      log.info('fold part handed back: worker shutting down');
+      throw new DelayedError();
+    }
+    const code = error instanceof SweepqError ? error.code : 'INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'LOCAL_IO') {
+      if (lockToken) await job.moveToDelayed(Date.now() + LOCAL_FAULT_DELAY_MS, lockToken);
+      log.error({ code, err: message }, 'local disk fault: fold part handed back, worker pausing');
+      this.deps.onLocalFault?.(error as SweepqError);
+      throw new DelayedError();
+    }
+    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
+      await index.transitions.finish(data.sweepId, data.index, flow, 'quarantined', `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`);
+      log.error({ code, err: message }, 'split trial quarantined: its training crashed repeatedly');
+      throw new UnrecoverableError(`${code}: ${message}`);
+    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (isRetryable(code) && !lastAttempt) {
+      log.warn({ code, err: message }, 'fold part failed; will retry');
+      throw error instanceof Error ? error : new Error(message);
+    }
+    await index.transitions.fail(data.sweepId, data.index, flow, `${code}: ${message} (fold job ${partName(data.part)})`);
+    log.error({ code, err: message }, 'fold part failed: trial failed');
+    throw new UnrecoverableError(`${code}: ${message}`);
+  }
+
+  /**
+   * The flow's parent, run by BullMQ once every part's job has ended: commits the trial from the parts'
+   * results (fold scores in fold order, the fit's test metrics and artefact), fenced by the flow token.
+   */
+  private async commitSplit(job: Job<unknown>): Promise<Outcome> {
+    const parsed = SplitTrialJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} has an invalid split-trial payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    const data = parsed.data;
+    const { index } = this.deps;
+    const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id });
+    const flow = flowToken(trialJobId(data.trialId, data.retries));
+    const [status, token, startedAt] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'status', 'token', 'startedAt');
+    if (status !== 'active' || token !== flow) {
+      await this.ledger.clear(data.sweepId, data.index);
+      log.info({ status }, 'split trial not committed: it finished (cancelled, failed) or another job holds it');
+      return { outcome: status === 'cancelled' ? 'cancelled' : 'skipped', detail: status ?? 'missing' };
+    }
+    const parts = partsOf(data.folds);
+    const results = await this.ledger.results(data.sweepId, data.index, flow, parts);
+    const missing = parts.map(partName).filter((name) => !results.has(name));
+    const fit = results.get('fit');
+    if (missing.length > 0 || fit === undefined || fit.kind !== 'fit') {
+      // Every part's job ended without a result (a part job BullMQ gave up on): the trial cannot complete.
+      await index.transitions.fail(data.sweepId, data.index, flow, `INTERNAL: fold job(s) ${missing.join(', ')} of the split trial ended without a result`);
+      await this.ledger.clear(data.sweepId, data.index);
+      throw new UnrecoverableError(`split trial ${data.trialId}: parts ${missing.join(', ')} have no result`);
+    }
+    const scores: number[] = [];
+    let cvMs = 0;
+    const workers = new Set<string>([fit.worker]);
+    for (let k = 0; k < data.folds; k++) {
+      const fold = results.get(`f${k}`)!;
+      if (fold.kind !== 'fold') continue;
+      scores.push(fold.score ?? Number.NaN);
+      cvMs += fold.cvMs;
+      workers.add(fold.worker);
+    }
+    const summary = meanStd(scores);
+    const metrics = { ...fit.metrics, cv_mean: finiteOrNull(summary.mean), cv_std: finiteOrNull(summary.std) };
+    const { fitMs, evalMs, loadMs, storeMs } = fit.timings;
+    const facts = await this.sweepFacts(data.sweepId);
+    if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    const committed = await index.transitions.commit(data.sweepId, data.index, {
+      token: flow,
+      durationMs: Date.now() - Number(startedAt ?? Date.now()),
+      metrics,
+      folds: scores,
+      timings: { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs },
+      artifact: fit.artifact,
+      objective: facts.objective,
+      detail: { split: { folds: data.folds, workers: [...workers] } },
+    });
+    await this.ledger.clear(data.sweepId, data.index);
+    if (committed === 'cancelled') return { outcome: 'cancelled' };
+    if (committed !== 'ok') {
+      log.warn({ committed }, 'split trial not committed: this flow was superseded');
+      return { outcome: 'fenced', detail: committed };
+    }
+    const context = facts.context;
+    if (!('kind' in context)) {
+      const [model, params, seed] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'model', 'params', 'seed');
+      const cacheKey = this.cached.keyFor(context, { model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) }, false);
+      if (cacheKey !== null) await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics, folds: scores, timings: { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs }, artifact: fit.artifact });
+    }
+    log.info({ metrics, workers: [...workers] }, 'split trial completed');
+    return { outcome: 'completed' };
+  }
+}
+
+function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
