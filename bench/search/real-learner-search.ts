@@ -21,6 +21,12 @@ const SINGLE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM
 
 export type SamplerName = 'tpe' | 'random';
 
+/**
+ * What the Optuna side trains for a `gradient_boosting` entry: scikit-learn's GradientBoosting (the
+ * same algorithm as sweepq's) or HistGradientBoosting (the one scikit-learn recommends for speed).
+ */
+export type OptunaEstimator = 'gradient_boosting' | 'hist_gradient_boosting';
+
 /** What both sides search: the same training file, space, CV folds (stratified, no shuffle) and AUC. */
 export interface SearchProblem {
   train: string;
@@ -115,13 +121,13 @@ export async function runSweepqSearch(problem: SearchProblem, request: SearchReq
   }
 }
 
-export async function runOptunaSearch(python: string, problem: SearchProblem, request: SearchRequest): Promise<SearchRun> {
+export async function runOptunaSearch(python: string, problem: SearchProblem, request: SearchRequest, estimator: OptunaEstimator): Promise<SearchRun> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-bench-search-b-optuna-'));
   try {
     const job = path.join(dir, 'job.json');
     writeFileSync(
       job,
-      JSON.stringify({ train: problem.train, target: problem.target, space: problem.space, sampler: request.sampler, seed: request.seed, trials: request.trials, workers: problem.workers, folds: problem.folds, stop_at: request.stopAt }),
+      JSON.stringify({ train: problem.train, target: problem.target, space: problem.space, sampler: request.sampler, seed: request.seed, trials: request.trials, workers: problem.workers, folds: problem.folds, stop_at: request.stopAt, estimator }),
     );
     const run = await timedProcess(python, [OPTUNA_TOOL, job], { cwd: process.cwd(), env: { ...process.env, ...SINGLE_THREAD } });
     if (run.code !== 0) return { trials: [], wallMs: run.wallMs, error: `optuna_learners.py exited ${run.code}: ${run.stderr.slice(-500)}` };
