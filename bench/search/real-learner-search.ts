@@ -3,7 +3,8 @@
  * `sweepq run FILE --workers 2` on a fresh state folder, or bench/search/optuna_learners.py
  * (Optuna + scikit-learn, `n_jobs=2`) in the project venv. Each is a whole process whose start-up
  * (Redis and worker processes; the interpreter and imports) counts: times are measured from the
- * spawn to each trial's completion time (sweepq's `finishedAt`, Optuna's `datetime_complete`).
+ * spawn to each trial's completion time (sweepq's `finishedAt`, Optuna's `datetime_complete`). The
+ * Optuna process runs at sweepq's training niceness (PEER_NICENESS below).
  */
 import { writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -16,6 +17,13 @@ import { timedProcess } from '../support/timed-cli-run.js';
 
 const OPTUNA_TOOL = path.resolve(process.cwd(), 'bench/search/optuna_learners.py');
 const SWEEPQ_BIN = path.resolve(process.cwd(), 'bin/sweepq.js');
+/**
+ * sweepq trains at niceness 10 (TRAINING_NICENESS in services/worker/training-slot.ts, so a worker's
+ * event loop stays responsive). On a shared machine that hands sweepq's training a small share of
+ * the CPU whenever other jobs run at the default priority, so the peer's training runs at the same
+ * niceness: the other jobs' load then falls on both sides alike, as on a dedicated machine.
+ */
+const PEER_NICENESS = '10';
 /** scikit-learn's trees are single-threaded; pin the BLAS/OpenMP pools so `n_jobs=2` means 2 cores. */
 const SINGLE_THREAD = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1', NUMEXPR_NUM_THREADS: '1' };
 
@@ -129,7 +137,7 @@ export async function runOptunaSearch(python: string, problem: SearchProblem, re
       job,
       JSON.stringify({ train: problem.train, target: problem.target, space: problem.space, sampler: request.sampler, seed: request.seed, trials: request.trials, workers: problem.workers, folds: problem.folds, stop_at: request.stopAt, estimator }),
     );
-    const run = await timedProcess(python, [OPTUNA_TOOL, job], { cwd: process.cwd(), env: { ...process.env, ...SINGLE_THREAD } });
+    const run = await timedProcess('nice', ['-n', PEER_NICENESS, python, OPTUNA_TOOL, job], { cwd: process.cwd(), env: { ...process.env, ...SINGLE_THREAD } });
     if (run.code !== 0) return { trials: [], wallMs: run.wallMs, error: `optuna_learners.py exited ${run.code}: ${run.stderr.slice(-500)}` };
     const doc = JSON.parse(run.stdout) as { trials: { value: number; finished_ms: number }[] };
     return { trials: byCompletion(doc.trials.map((t) => ({ value: t.value, atMs: t.finished_ms - run.startEpoch }))), wallMs: run.wallMs };
