@@ -76,7 +76,7 @@ export function timeToTarget(run: SearchRun, target: number): { ms: number; tria
   return null;
 }
 
-/** The best value of a run and when it was first reached. */
+/** The best value of a run, when it was first reached and how many trials had completed by then. */
 export function bestOf(run: SearchRun): { value: number; ms: number; trials: number } | null {
   let best = -1;
   for (let i = 0; i < run.trials.length; i++) if (best < 0 || run.trials[i]!.value > run.trials[best]!.value) best = i;

@@ -112,7 +112,7 @@ export async function partB(python: string, quick: boolean, goals: GoalRow[]): P
     const run = await side.search({ sampler: 'random', seed: REFERENCE_SEED, trials: BUDGET, stopAt: null });
     const best = bestOf(run);
     targets.push(best?.value ?? Number.NaN);
-    referenceRows.push([`${side.name}, random`, best === null ? `failed: ${run.error ?? 'no trial completed'}`.slice(0, 80) : f4(best.value), best === null ? '-' : `${seconds(best.ms)} (trial ${best.trials})`, `${run.trials.length}`, seconds(run.wallMs)]);
+    referenceRows.push([`${side.name}, random`, best === null ? `failed: ${run.error ?? 'no trial completed'}`.slice(0, 80) : f4(best.value), best === null ? '-' : `${seconds(best.ms)} (${best.trials} done)`, `${run.trials.length}`, seconds(run.wallMs)]);
   }
   console.log(formatTable(['reference', 'best CV AUC (= target)', 'reached at', 'trials', 'wall'], referenceRows, { align: ['left', 'right', 'right', 'right', 'right'] }));
   if (targets.some((t) => Number.isNaN(t))) {
