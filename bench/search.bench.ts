@@ -12,6 +12,10 @@
  *     askers (pending trials + constant liar; duplicates counted).
  *     Goals: sweepq TPE within 0.002 of Optuna TPE at 100 trials (mean over seeds), better than
  *     random in ≥ 80 % of the seeds, no duplicate with 4 askers.
+ * (b) The real learners, 2 workers: wall clock until TPE matches the best value of a 200-trial random
+ *     search, `sweepq run --workers 2` vs Optuna (n_jobs=2) + scikit-learn gradient boosting, on the
+ *     loan_default files (bench/search/time-to-target.ts). Goal: median ratio ≤ 0.2 over 10 seeds
+ *     (3 with --quick).
  * (c) ASHA on the same table's learning curves (n_estimators 10..300) vs the same random configurations
  *     trained fully. Goal: ≥ 3× less compute at ≤ 0.003 loss of the best objective.
  * (d) ask() latency with 10,000 completed trials (pure algorithm), p50/p99; Optuna's in-memory ask
@@ -31,7 +35,9 @@ import { RandomSampler } from '../shared/search/random-sampler.js';
 import type { Observation, PendingTrial, Proposal } from '../shared/search/sampler.js';
 import { TpeSampler } from '../shared/search/tpe/index.js';
 import { runAsha, runFull, type Curve } from './search/asha-simulation.js';
+import { partB } from './search/time-to-target.js';
 import { conditionalSpace, gbDiscreteSpace, gbNumericSpace, loadTable, tableObjective, type CurveTable } from './search/objective-table.js';
+import { cleanupAll, installCleanupHandlers } from './support/cleanup-stack.js';
 import { summarize } from './support/percentiles.js';
 import { parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 
@@ -272,7 +278,8 @@ function partD(python: string | null, quick: boolean, goals: GoalRow[]): void {
   console.log(formatTable(['sampler', 'p50', 'p99', 'CPU p50', 'CPU p99'], rows, { align: ['left', 'right', 'right', 'right', 'right'] }));
 }
 
-function main(): void {
+async function main(): Promise<void> {
+  installCleanupHandlers();
   const { quick, only } = parseBenchArgs(process.argv.slice(2));
   const seeds = Array.from({ length: quick ? 10 : 20 }, (_, i) => i);
   const python = execFileSync(process.execPath, [path.resolve(process.cwd(), 'scripts/ensure-python.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -282,9 +289,14 @@ function main(): void {
   const goals: GoalRow[] = [];
   console.log(`search benchmark: ${seeds.length} seeds, ${TRIALS} trials, Optuna via ${python}`);
   if (only === null || only.has('a')) partA(python, tables, seeds, goals);
+  if (only === null || only.has('b')) await partB(python, quick, goals);
   if (only === null || only.has('c')) partC(tables, seeds, goals);
   if (only === null || only.has('d')) partD(python, quick, goals);
   console.log(`\n${renderGoalTable(goals)}`);
 }
 
-main();
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await cleanupAll();
+  process.exit(1);
+});
