@@ -194,7 +194,12 @@ export class TrainingSlot {
     }
     const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, PROCESS_FILE];
     const [command, args] = childCommand(nodeArgs, (limits.memoryMb + NODE_ADDRESS_OVERHEAD_MB) * 1024 * 1024);
-    const spawned = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const spawned = spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // The V8 serializer copies the result's JSON strings (artefact, diagnostics) as they are, where
+      // JSON would escape and unescape every quote in them once more.
+      serialization: 'advanced',
+    });
     const child: Child = { process: spawned, limits, ready: Promise.resolve(), stderr: [], killedFor: null, exit: null };
     child.ready = new Promise<void>((resolve) => {
       const onMessage = (message: unknown): void => {
