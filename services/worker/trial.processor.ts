@@ -4,7 +4,8 @@
  * and only the attempt holding the current token can commit it.
  */
 import { randomUUID } from 'node:crypto';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { DelayedError, UnrecoverableError } from '../../shared/queue/queue-library.js';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { Goal } from '../../shared/metrics/metric-registry.js';
