@@ -36,8 +36,8 @@ export class LocalObjectStore implements ObjectStore {
     const dir = path.dirname(target);
     const durable = options?.durable ?? true;
     if (options?.fresh === true) {
-      // Short trials write two small files each (issue 13): in place, and the folder made only when
-      // missing, is half the file-system calls of temp → fsync → rename → fsync of the folder.
+      // Short trials write two small files each (issue 13): in place is half the file-system calls
+      // of temp → fsync → rename → fsync of the folder.
       await this.wrap('put', key, async () => {
         await writeInPlace(target, body, durable);
         if (durable) await syncDirectory(dir);
@@ -179,16 +179,13 @@ export class LocalObjectStore implements ObjectStore {
   }
 }
 
-/** Writes a file under its final name, making its folder only when the first open finds none. */
+/**
+ * Writes a file under its final name. The folder is made first: for a fresh key it usually does not
+ * exist yet, and a failed open costs a thrown error (with its stack) where `mkdir` costs one call.
+ */
 async function writeInPlace(target: string, body: Buffer | string, durable: boolean): Promise<void> {
-  let handle;
-  try {
-    handle = await open(target, 'w', 0o644);
-  } catch (error) {
-    if (errnoCode(error) !== 'ENOENT') throw error;
-    await mkdir(path.dirname(target), { recursive: true });
-    handle = await open(target, 'w', 0o644);
-  }
+  await mkdir(path.dirname(target), { recursive: true });
+  const handle = await open(target, 'w', 0o644);
   try {
     await handle.writeFile(body);
     if (durable) await handle.sync();
