@@ -1,6 +1,5 @@
 /** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
-import { createLogger } from '../../shared/logger/logger.js';
 import { AWAIT_PARENT_FLAG, awaitParentOrders } from './parent-orders.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 
@@ -17,6 +16,8 @@ async function main(): Promise<void> {
     config = { ...config, redis: { ...config.redis, url: orders.redisUrl } };
     programs = orders.programs;
   }
+  // The logger (pino) loads after the training processes started: they are the longer path to a first trial.
+  const { createLogger } = await import('../../shared/logger/logger.js');
   const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
   const { runWorkerProcess } = await runWorker;
   await runWorkerProcess({ config, logger, slots, ...(programs ? { programs: { allow: null } } : {}) });
