@@ -1,7 +1,8 @@
 /**
  * The worker's use of the result cache (issue 11): before training, a trial whose content key has a
  * cached result reuses it — metrics, folds, timings and a copy of the artefact under the trial's own
- * key — and records where it came from; after training, a completed trial's result is cached. Trials
+ * key — and records where it came from; after training, a completed trial's result is cached by the
+ * commit itself (one round trip). Trials
  * under a pruner always train (their rung values feed the other trials' decisions), and a sweep with
  * `cache: false` neither reads nor fills the cache.
  */
@@ -59,7 +60,8 @@ export class CachedTrials {
     }
   }
 
-  async remember(key: string, result: CachedResult): Promise<void> {
-    await this.cache.put(key, result).catch((error: unknown) => this.logger.warn({ err: error, key }, 'caching a trial result failed'));
+  /** The cache entry of a completed trial, written by its commit (TrialCommit.cacheEntry). */
+  entry(key: string, result: CachedResult): { key: string; value: string } {
+    return { key, value: JSON.stringify(result) };
   }
 }

@@ -255,7 +255,7 @@ export class FoldProcessor {
     const { index } = this.deps;
     const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id });
     const flow = flowToken(trialJobId(data.trialId, data.retries));
-    const [status, token, startedAt] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'status', 'token', 'startedAt');
+    const [status, token, startedAt, model, params, seed] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'status', 'token', 'startedAt', 'model', 'params', 'seed');
     if (status !== 'active' || token !== flow) {
       await this.ledger.clear(data.sweepId, data.index);
       log.info({ status }, 'split trial not committed: it finished (cancelled, failed) or another job holds it');
@@ -286,27 +286,26 @@ export class FoldProcessor {
     const { fitMs, evalMs, loadMs, storeMs } = fit.timings;
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
+    const timings = { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs };
+    // A completed split trial fills the result cache like a whole one: its commit writes the entry.
+    const context = facts.context;
+    const cacheKey = 'kind' in context ? null : this.cached.keyFor(context, { model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) }, false);
     const committed = await index.transitions.commit(data.sweepId, data.index, {
       token: flow,
       durationMs: Date.now() - Number(startedAt ?? Date.now()),
       metrics,
       folds: scores,
-      timings: { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs },
+      timings,
       artifact: fit.artifact,
       objective: facts.objective,
       detail: { split: { folds: data.folds, workers: [...workers] } },
+      ...(cacheKey === null ? {} : { cacheEntry: this.cached.entry(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics, folds: scores, timings, artifact: fit.artifact }) }),
     });
     await this.ledger.clear(data.sweepId, data.index);
     if (committed === 'cancelled') return { outcome: 'cancelled' };
     if (committed !== 'ok') {
       log.warn({ committed }, 'split trial not committed: this flow was superseded');
       return { outcome: 'fenced', detail: committed };
-    }
-    const context = facts.context;
-    if (!('kind' in context)) {
-      const [model, params, seed] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'model', 'params', 'seed');
-      const cacheKey = this.cached.keyFor(context, { model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) }, false);
-      if (cacheKey !== null) await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics, folds: scores, timings: { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs }, artifact: fit.artifact });
     }
     log.info({ metrics, workers: [...workers] }, 'split trial completed');
     return { outcome: 'completed' };

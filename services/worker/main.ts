@@ -1,16 +1,26 @@
 /** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
-import { createLogger } from '../../shared/logger/logger.js';
+import { AWAIT_PARENT_FLAG, awaitParentOrders } from './parent-orders.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
+  let config = loadConfig();
   // The training processes load the learners while this one loads BullMQ (imported only now).
   const slots = warmTrainingSlots(config);
-  const { runWorkerProcess } = await import('./run-worker.js');
+  const runWorker = import('./run-worker.js');
   // `--programs`: started by `sweepq run` for a sweep of the user's own program (issue 14).
-  await runWorkerProcess({ config, logger, slots, ...(process.argv.includes('--programs') ? { programs: { allow: null } } : {}) });
+  let programs = process.argv.includes('--programs');
+  if (process.argv.includes(AWAIT_PARENT_FLAG)) {
+    // Started by `sweepq run` before its Redis was up: the address (and the sweep's kind) come later.
+    const orders = await awaitParentOrders();
+    config = { ...config, redis: { ...config.redis, url: orders.redisUrl } };
+    programs = orders.programs;
+  }
+  // The logger (pino) loads after the training processes started: they are the longer path to a first trial.
+  const { createLogger } = await import('../../shared/logger/logger.js');
+  const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
+  const { runWorkerProcess } = await runWorker;
+  await runWorkerProcess({ config, logger, slots, ...(programs ? { programs: { allow: null } } : {}) });
 }
 
 main().then(

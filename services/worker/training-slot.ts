@@ -194,25 +194,25 @@ export class TrainingSlot {
     }
     const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, PROCESS_FILE];
     const [command, args] = childCommand(nodeArgs, (limits.memoryMb + NODE_ADDRESS_OVERHEAD_MB) * 1024 * 1024);
-    const spawned = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const spawned = spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+      // The V8 serializer copies the result's JSON strings (artefact, diagnostics) as they are, where
+      // JSON would escape and unescape every quote in them once more.
+      serialization: 'advanced',
+    });
     const child: Child = { process: spawned, limits, ready: Promise.resolve(), stderr: [], killedFor: null, exit: null };
     child.ready = new Promise<void>((resolve) => {
       const onMessage = (message: unknown): void => {
         if ((message as { ready?: unknown } | null)?.ready === true) {
           spawned.off('message', onMessage);
+          // Niced only once it has loaded: on a busy machine a niced start is what the first trial waits for.
+          lowerPriority(spawned);
           resolve();
         }
       };
       spawned.on('message', onMessage);
       spawned.once('exit', () => resolve());
     });
-    if (spawned.pid !== undefined) {
-      try {
-        setPriority(spawned.pid, TRAINING_NICENESS);
-      } catch {
-        // Not permitted here: train at normal priority.
-      }
-    }
     spawned.stderr?.on('data', (chunk: Buffer) => {
       process.stderr.write(chunk);
       for (const line of chunk.toString('utf8').split('\n')) {
@@ -261,6 +261,15 @@ function explainExit(child: Child, limits: SlotLimits, code: number | null, sign
   }
   const how = signal !== null ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}` : `exited with code ${code}`;
   return { code: 'TRAINING_CRASHED', message: `the training process ${how}${tail === '' ? '' : `: ${tail.slice(-500)}`}` };
+}
+
+function lowerPriority(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    setPriority(child.pid, TRAINING_NICENESS);
+  } catch {
+    // Not permitted here (or it just exited): train at normal priority.
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -4,7 +4,8 @@
  * and only the attempt holding the current token can commit it.
  */
 import { randomUUID } from 'node:crypto';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { DelayedError, UnrecoverableError } from '../../shared/queue/queue-library.js';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { Goal } from '../../shared/metrics/metric-registry.js';
@@ -13,7 +14,6 @@ import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js'
 import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
-import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
@@ -24,6 +24,7 @@ import { ResultCache } from '../../shared/sweep/result-cache.js';
 import { CachedTrials } from './cached-trial.js';
 import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
+import { storeTrialFiles } from './trial-files.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
 import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
 import type { ProgramRunner } from './program/program-runner.js';
@@ -288,26 +289,20 @@ export class TrialProcessor {
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
-      // The diagnostics go beside the artefact, at a key derived from it; losing them costs the trial
-      // page its curves, never the trial (the artefact is what `completed` promises).
-      const diagnostics = result.diagnosticsJson;
-      await Promise.all([
-        this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' }),
-        diagnostics === null
-          ? undefined
-          : this.deps.store.put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' }).catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
-      ]);
+      await storeTrialFiles(this.deps.store, key, result.pipelineJson, result.diagnosticsJson, log);
       const storeMs = Date.now() - storeStarted;
+      const timings = { ...result.timings, storeMs };
 
       const committed = await index.transitions.commit(data.sweepId, data.index, {
         token,
         durationMs: Date.now() - started,
         metrics: result.metrics,
         folds: result.cvScores,
-        timings: { ...result.timings, storeMs },
+        timings,
         artifact: key,
         objective: facts.objective,
         ...(result.rungs === undefined ? {} : { detail: { rungs: result.rungs } }),
+        ...(cacheKey === null ? {} : { cacheEntry: this.cached.entry(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics: result.metrics, folds: result.cvScores, timings, artifact: key }) }),
       });
       if (committed === 'cancelled') {
         log.info('result recorded as cancelled: the sweep was cancelled while the trial trained');
@@ -319,9 +314,6 @@ export class TrialProcessor {
         return { outcome: 'fenced', detail: committed };
       }
       if (result.rungs !== undefined) await this.pruner.recordCompleted(data.sweepId, data.index, result.rungs);
-      if (cacheKey !== null) {
-        await this.cached.remember(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics: result.metrics, folds: result.cvScores, timings: { ...result.timings, storeMs }, artifact: key });
-      }
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
       return { outcome: 'completed' };
     } catch (error) {

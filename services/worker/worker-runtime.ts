@@ -4,13 +4,14 @@
  */
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
+import { Worker } from '../../shared/queue/queue-library.js';
 import type { Config } from '../../shared/config/config.js';
 import { ensureIndexVersion, MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { bullPrefix, createRedisConnection, parseTrialJobId, TrialQueue } from '../../shared/queue/index.js';
 import type { TrialJob } from '../../shared/schemas/trial.schema.js';
-import { createObjectStore } from '../../shared/store/index.js';
+import { createObjectStore, type ObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import { Reconciler } from '../../shared/sweep/reconciler.js';
 import { SweepFeeder } from '../../shared/sweep/sweep-feeder.js';
@@ -20,8 +21,7 @@ import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 import { TrialProcessor } from './trial.processor.js';
-import { ProgramRunner, type ProgramPolicy } from './program/program-runner.js';
-import { BundleCache } from '../../shared/program/program-bundle.js';
+import type { ProgramPolicy, ProgramRunner } from './program/program-runner.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
 const LOCAL_FAULT_BACKOFF_MS = 2000;
@@ -104,10 +104,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     ...(options.learnerCodeHash === undefined ? {} : { learnerCodeHash: options.learnerCodeHash }),
     onLocalFault: (error) => pauseForLocalFault(error),
     // The one place a worker hands (an allowlisted part of) its environment to user code.
-    programs:
-      options.programs === undefined
-        ? null
-        : new ProgramRunner(options.programs, store, path.join(config.stateDir, 'cache', 'program-runs'), process.env, new BundleCache(store, path.join(config.stateDir, 'cache', 'bundles'))),
+    programs: options.programs === undefined ? null : await programRunner(options.programs, store, config.stateDir),
   });
 
   // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).
@@ -315,4 +312,13 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     await queueConnection.quit().catch(() => undefined);
     await store.close?.();
   }
+}
+
+/**
+ * The runner of program trials, for workers that run them (`--programs`): loaded only then, since
+ * most workers never run one and its modules are start-up time (issue 13, fixed costs).
+ */
+async function programRunner(policy: ProgramPolicy, store: ObjectStore, stateDir: string): Promise<ProgramRunner> {
+  const [{ ProgramRunner }, { BundleCache }] = await Promise.all([import('./program/program-runner.js'), import('../../shared/program/program-bundle.js')]);
+  return new ProgramRunner(policy, store, path.join(stateDir, 'cache', 'program-runs'), process.env, new BundleCache(store, path.join(stateDir, 'cache', 'bundles')));
 }

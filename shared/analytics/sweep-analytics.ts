@@ -203,7 +203,15 @@ export class SweepAnalytics {
       }
       throw error;
     }
-    return TrialDiagnosticsSchema.parse(JSON.parse(bytes.toString('utf8')));
+    // Diagnostics are stored without fsync (services/worker/trial-files.ts): after a machine crash they
+    // may be empty or cut short, which is "no diagnostics", not a server error.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      throw new SweepqError('NOT_FOUND', `trial ${trialId} has no readable diagnostics (cut short by a crash?)`);
+    }
+    return TrialDiagnosticsSchema.parse(parsed);
   }
 
   async predictForm(sweepId: string, trialId: string): Promise<PredictForm> {

@@ -20,7 +20,7 @@ export const SCRIPT_KEYS = {
   'cancel-queued': 3,
   'cancel-remainder': 1,
   claim: 4,
-  commit: 5,
+  commit: 6,
   'create-run': 2,
   'create-trials': 3,
   'experiment-id': 4,

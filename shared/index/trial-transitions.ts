@@ -34,6 +34,8 @@ export interface TrialCommit {
   status?: 'completed' | 'pruned';
   /** Status-specific details (e.g. why a pruner stopped it), stored as JSON. */
   detail?: Record<string, unknown>;
+  /** The result-cache entry (field = content key, value = its JSON) written with a `completed` commit. */
+  cacheEntry?: { key: string; value: string };
 }
 
 /** Outcome of a fenced transition: 'ok', or why it was refused. */
@@ -100,7 +102,7 @@ export class TrialTransitions {
     const value = result.metrics[result.objective.metric];
     const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));
     const k = this.keys;
-    return (await this.scripts.run('commit', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId)], [
+    return (await this.scripts.run('commit', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId), k.resultCache()], [
       result.token,
       now,
       Math.round(result.durationMs),
@@ -112,6 +114,8 @@ export class TrialTransitions {
       score,
       leaderboardMember(index),
       JSON.stringify(result.detail ?? {}),
+      result.cacheEntry?.key ?? '',
+      result.cacheEntry?.value ?? '',
     ])) as CommitResult;
   }
 

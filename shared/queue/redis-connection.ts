@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis as RedisClient } from 'ioredis';
+import { Redis } from './queue-library.js';
 import type { Logger } from '../logger/logger.js';
 
 /** While Redis is down every reconnect attempt errors; one log line per this period is enough. */
@@ -21,7 +22,7 @@ export interface RedisConnectionOptions {
  * An ioredis connection that reconnects by itself (capped exponential backoff), so workers, the
  * scheduler and the CLI survive a Redis restart.
  */
-export function createRedisConnection(url: string, options: RedisConnectionOptions = {}): Redis {
+export function createRedisConnection(url: string, options: RedisConnectionOptions = {}): RedisClient {
   const redis = new Redis(url, {
     connectionName: options.name,
     maxRetriesPerRequest: options.blocking ? null : 3,

@@ -2,7 +2,8 @@
  * The BullMQ queue of trial jobs: one job per trial, job id = trial id (retries: `<trialId>-r<n>`),
  * so re-submitting the same trial is a no-op and a trial can never be queued twice at once.
  */
-import { Queue, type JobsOptions } from 'bullmq';
+import type { JobsOptions, Queue as BullQueue } from 'bullmq';
+import { Queue } from './queue-library.js';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from '../config/config.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
@@ -42,7 +43,7 @@ export function parseTrialJobId(jobId: string): { sweepId: string; index: number
 }
 
 export class TrialQueue {
-  readonly queue: Queue<TrialJob>;
+  readonly queue: BullQueue<TrialJob>;
   private readonly jobOptions: JobsOptions;
   /** Flows of trials split into fold jobs (issue 13 item 5), created on first use. */
   private flows: FoldFlows | null = null;

@@ -7,6 +7,17 @@
 export interface PutOptions {
   /** MIME type stored with the object (S3 only), e.g. `application/json`. */
   contentType?: string;
+  /**
+   * The key is new and unique to this writer (an attempt's own artefact key) and nobody reads it
+   * before the writer publishes it (a commit that names it): the local store then writes it in place,
+   * without a temp file and rename. Default false.
+   */
+  fresh?: boolean;
+  /**
+   * False: the bytes may be lost in a machine crash (the local store skips its fsyncs), for objects
+   * whose loss costs nothing that matters (a trial's diagnostics). Default true.
+   */
+  durable?: boolean;
 }
 
 /** A flat key → bytes store. Every method validates its key and is safe to retry (idempotent). */

@@ -25,6 +25,8 @@ export async function sha256OfFile(file: string): Promise<string> {
 
 /** errno codes that mean this machine's disk, not the trial or the network, is at fault. */
 const LOCAL_IO_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EMFILE', 'ENFILE']);
+/** How long a verified dataset file is trusted to still be on disk before it is looked at again. */
+const RECHECK_MS = 1000;
 
 /** A local file-system error as LOCAL_IO (passes other errors through). */
 export function asLocalIoError(error: unknown, what: string): unknown {
@@ -37,8 +39,12 @@ export function asLocalIoError(error: unknown, what: string): unknown {
 
 export class DatasetCache {
   private readonly pending = new Map<string, Promise<string>>();
-  /** Hashes this process has verified on disk: later calls only check the file is still there. */
-  private readonly verified = new Set<string>();
+  /**
+   * Hashes this process has verified on disk → when the file was last seen there: later calls check
+   * it is still there, at most once per {@link RECHECK_MS} (a stat per short trial was a measurable
+   * part of its bookkeeping, issue 13).
+   */
+  private readonly verified = new Map<string, number>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -49,8 +55,13 @@ export class DatasetCache {
   async localPath(sha256: string, format: DatasetFormat = 'csv'): Promise<string> {
     Sha256Schema.parse(sha256);
     const file = path.join(this.dir, `${sha256}.${format}`);
-    if (this.verified.has(sha256)) {
-      if (await exists(file)) return file;
+    const seenAt = this.verified.get(sha256);
+    if (seenAt !== undefined) {
+      if (Date.now() - seenAt < RECHECK_MS) return file;
+      if (await exists(file)) {
+        this.verified.set(sha256, Date.now());
+        return file;
+      }
       // Deleted behind our back (a cleaner, an operator): fetch it again rather than fail the trial.
       this.verified.delete(sha256);
     }
@@ -58,7 +69,7 @@ export class DatasetCache {
     if (!pending) {
       pending = this.download(sha256, format, file)
         .then((result) => {
-          this.verified.add(sha256);
+          this.verified.set(sha256, Date.now());
           return result;
         })
         .finally(() => this.pending.delete(sha256));

@@ -65,8 +65,4 @@ export class ResultCache {
       return null;
     }
   }
-
-  async put(key: string, result: CachedResult): Promise<void> {
-    await this.redis.hset(this.keys.resultCache(), key, JSON.stringify(result));
-  }
 }

@@ -28,6 +28,8 @@ import { ObservationReader } from './observation-reader.js';
 import { stopReason } from './stop-rules.js';
 
 const SAMPLER_CACHE_SIZE = 256;
+/** Trials created and enqueued per step of a top-up (see topUp). */
+const FEED_STEP = 250;
 
 /**
  * Window of a segment whose sampler learns from results (TPE): every trial queued ahead is a trial
@@ -89,6 +91,9 @@ export class SweepFeeder {
 
   private async topUp(sweepId: string): Promise<number> {
     const { feed, trials } = this.index;
+    let added = 0;
+    /** Where this top-up ends: the window's end when it began. */
+    let target: number | undefined;
     for (;;) {
       const state = await feed.state(sweepId);
       if (state === null) return 0;
@@ -98,10 +103,16 @@ export class SweepFeeder {
         return 0;
       }
       const window = await this.windowAt(sweepId, state.fed, state.segments);
-      // Waiting jobs ≈ fed − done. Top up when under half the window, so feeds come in batches.
-      const waiting = Math.max(0, state.fed - state.done);
-      if (waiting > window / 2) return 0;
-      const end = Math.min(state.total, state.fed + window - waiting);
+      if (target === undefined) {
+        // Waiting jobs ≈ fed − done. Top up when under half the window, so feeds come in batches.
+        const waiting = Math.max(0, state.fed - state.done);
+        if (waiting > window / 2) return 0;
+        target = Math.min(state.total, state.fed + window - waiting);
+      }
+      if (state.fed >= target) return added;
+      // In steps (issue 13): the first jobs reach the queue, and the idle workers, once one step's
+      // trials exist rather than the whole window's (2,000 trials took ~1 s to create and enqueue).
+      const end = Math.min(target, state.fed + FEED_STEP);
       if (state.created < end) {
         const created = await this.create(sweepId, state.created, end, state.segments);
         if (created === 'cancelled') return 0;
@@ -114,7 +125,7 @@ export class SweepFeeder {
       // The cursor must never pass a trial that has no hash (and so no job).
       let contiguous = 0;
       while (contiguous < refs.length && refs[contiguous]!.index === state.fed + contiguous) contiguous++;
-      if (contiguous === 0) return 0;
+      if (contiguous === 0) return added;
       refs.length = contiguous;
       const next = state.fed + contiguous;
       const queued: Array<{ data: TrialJob; retries: number; cost: number; index: number; model: string; params: Record<string, unknown> }> = [];
@@ -132,8 +143,12 @@ export class SweepFeeder {
       await this.queue.enqueueSplit(split);
       await this.queue.enqueue(whole);
       if (await feed.advanceFeed(sweepId, state.fed, next)) {
-        if (next >= state.total) await feed.stopFeeding(sweepId);
-        return queued.length;
+        added += queued.length;
+        if (next >= state.total) {
+          await feed.stopFeeding(sweepId);
+          return added;
+        }
+        continue;
       }
       // Another feeder moved the cursor meanwhile: our jobs were duplicates of its (dropped by id).
     }

@@ -118,6 +118,19 @@ describe('MetricsIndex', () => {
     assert.deepEqual((await index.trials.get(id, 0))!.folds, [0.5, 0.75]);
   });
 
+  it('writes the result-cache entry with a completed commit only, never for a fenced, cancelled or pruned one', async () => {
+    const id = await createTestSweep(index, { trials: 4 });
+    const entry = (key: string) => ({ cacheEntry: { key, value: `{"from":"${key}"}` } });
+    for (let i = 0; i < 4; i++) assert.equal(await claim(id, i, `tok${i}`), 'ok');
+    assert.equal(await index.transitions.commit(id, 0, { ...commitOf('tok0', { accuracy: 0.8 }), ...entry('k-completed') }), 'ok');
+    assert.equal(await index.transitions.commit(id, 1, { ...commitOf('stale-token', { accuracy: 0.8 }), ...entry('k-fenced') }), 'fenced');
+    assert.equal(await index.transitions.commit(id, 2, { ...commitOf('tok2', { accuracy: 0.8 }), status: 'pruned', ...entry('k-pruned') }), 'ok');
+    await index.transitions.flagCancelled(id);
+    assert.equal(await index.transitions.commit(id, 3, { ...commitOf('tok3', { accuracy: 0.8 }), ...entry('k-cancelled') }), 'cancelled');
+    const cache = await redis.hgetall(index.keys.resultCache());
+    assert.deepEqual(cache, { 'k-completed': '{"from":"k-completed"}' });
+  });
+
   it('refuses more metrics than a trial may report', async () => {
     const id = await createTestSweep(index, { trials: 1 });
     assert.equal(await claim(id, 0, 'tok'), 'ok');

@@ -103,6 +103,15 @@ for (const testCase of cases) {
       assert.equal((await store.get('artifacts/s1/t1.json')).toString('utf8'), '{"α":1}');
     });
 
+    it('stores a fresh key (in place) and a non-durable one like any other, folders made as needed', async () => {
+      await store.put('artifacts/s2/t1/a.diagnostics.json', '{"d":1}', { fresh: true, durable: false });
+      await store.put('artifacts/s2/t1/a.json', '{"p":1}', { fresh: true });
+      await store.put('plain/not-durable.txt', 'x', { durable: false });
+      assert.equal((await store.get('artifacts/s2/t1/a.diagnostics.json')).toString(), '{"d":1}');
+      assert.equal((await store.get('artifacts/s2/t1/a.json')).toString(), '{"p":1}');
+      assert.equal((await store.get('plain/not-durable.txt')).toString(), 'x');
+    });
+
     it('replaces the object on a second put of the same key', async () => {
       await store.put('over/write.txt', 'first');
       await store.put('over/write.txt', 'second');
@@ -176,6 +185,8 @@ describe('LocalObjectStore on disk', () => {
       await store.ensureReady();
       await Promise.all([store.put('a/b.json', '1'), store.put('a/b.json', '2'), store.put('a/c.json', '3')]);
       assert.deepEqual((await readdir(path.join(dir, 'a'))).sort(), ['b.json', 'c.json']);
+      await store.put('fresh/t/a.json', '4', { fresh: true });
+      assert.deepEqual(await readdir(path.join(dir, 'fresh', 't')), ['a.json'], 'a fresh key is written under its own name');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -18,16 +18,10 @@ import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
-import { loadAnySweepFile, type LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
+import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
-import { createCliLogger } from '../connect.js';
-import { formatDataSummary } from '../format/data-summary.js';
-import { formatDuration } from '../format/duration.js';
-import { formatMetric } from '../format/table.js';
-import { renderTrialTable } from '../format/trial-table.js';
-import { uploadSweepFiles } from './submit.js';
-import { followSweep } from './watch.js';
+import { AWAIT_PARENT_FLAG, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 
 /** The compiled worker entry point, next to this file in dist/. */
 const WORKER_MAIN = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
@@ -47,6 +41,10 @@ function signalExitCode(signal: NodeJS.Signals): number {
 /** Worker child processes of one run. */
 class WorkerPool {
   readonly children: ChildProcess[] = [];
+  /** Where the workers' Redis is and whether they run programs; null until Redis is up and the file read. */
+  private orders: ParentOrders | null = null;
+  /** Workers that asked for their orders before they were known. */
+  private readonly waiting: ChildProcess[] = [];
   private readonly killOnExit = (): void => {
     // Last line of defence (uncaught error, process.exit elsewhere): never leave workers behind.
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -56,12 +54,14 @@ class WorkerPool {
     process.on('exit', this.killOnExit);
   }
 
-  /** Starts `count` workers on `redisUrl`; their logs go to `<logDir>/worker-<i>.log`. */
-  start(count: number, redisUrl: string, config: Config, programs: boolean): void {
+  /**
+   * Starts `count` more workers; their logs go to `<logDir>/worker-<i>.log`. They may start before
+   * Redis is up: each boots (its training processes, BullMQ) and then waits for {@link connect}.
+   */
+  start(count: number, config: Config): void {
     mkdirSync(this.logDir, { recursive: true });
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      REDIS_URL: redisUrl,
       SWEEPQ_STATE_DIR: config.stateDir,
       SWEEPQ_PREFIX: config.redis.prefix,
       // One trial per process: parallelism comes from the process count.
@@ -69,20 +69,36 @@ class WorkerPool {
     };
     delete env.SWEEPQ_API_URL;
     for (let i = 0; i < count; i++) {
-      const log = openSync(path.join(this.logDir, `worker-${i + 1}.log`), 'a');
+      const log = openSync(path.join(this.logDir, `worker-${this.children.length + 1}.log`), 'a');
       try {
         // detached: a terminal Ctrl-C reaches only this CLI, which then stops the workers in order
         // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
         // The IPC channel ties each worker's life to this CLI's: if the CLI dies (kill -9, a closed
         // terminal), the channel closes and the worker stops on its own.
-        const child = spawn(process.execPath, programs ? [WORKER_MAIN, '--programs'] : [WORKER_MAIN], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
+        const child = spawn(process.execPath, [WORKER_MAIN, AWAIT_PARENT_FLAG], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
         child.channel?.unref();
         child.once('error', () => undefined);
+        child.on('message', (message: unknown) => {
+          if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
+          if (this.orders === null) this.waiting.push(child);
+          else this.send(child, this.orders);
+        });
         this.children.push(child);
       } finally {
         closeSync(log);
       }
     }
+  }
+
+  /** Tells every worker, started or to come, where Redis is and whether the sweep runs programs. */
+  connect(orders: ParentOrders): void {
+    this.orders = orders;
+    for (const child of this.waiting.splice(0)) this.send(child, orders);
+  }
+
+  private send(child: ChildProcess, orders: ParentOrders): void {
+    // A worker that died meanwhile shows up as fewer alive workers (followSweep's check), not here.
+    if (child.connected) child.send(orders, () => undefined);
   }
 
   alive(): number {
@@ -137,6 +153,26 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
   ]);
 }
 
+/** What a run needs only once it has started (loaded meanwhile, off the start-up path). */
+async function importRunModules() {
+  const [submit, watch, dataSummary, duration, table, trialTable] = await Promise.all([
+    import('./submit.js'),
+    import('./watch.js'),
+    import('../format/data-summary.js'),
+    import('../format/duration.js'),
+    import('../format/table.js'),
+    import('../format/trial-table.js'),
+  ]);
+  return {
+    uploadSweepFiles: submit.uploadSweepFiles,
+    followSweep: watch.followSweep,
+    formatDataSummary: dataSummary.formatDataSummary,
+    formatDuration: duration.formatDuration,
+    formatMetric: table.formatMetric,
+    renderTrialTable: trialTable.renderTrialTable,
+  };
+}
+
 interface RunOptions {
   file: string;
   workers: number;
@@ -146,13 +182,17 @@ interface RunOptions {
   ui: boolean;
 }
 
-async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
+async function runSweep(options: RunOptions, config: Config, loggerReady: Promise<Logger>): Promise<number> {
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   let folder: OpenedStateFolder | undefined;
   let service: SweepClient | undefined;
   let dashboard: { close(): Promise<void> } | undefined;
   const pool = new WorkerPool(path.join(config.stateDir, 'logs'));
+  // The first worker starts at once (most sweeps have a trial for it): its start overlaps Redis's
+  // and the reading of the file. The rest start when the file says how many trials there are.
+  pool.start(1, config);
+  const logger = await loggerReady;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted !== undefined) {
       // Second Ctrl-C: stop now. The pool's exit hook kills the workers; redis-server is told too.
@@ -172,19 +212,23 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
   let sweepId: string | undefined;
   let workers = options.workers;
   try {
-    // Start-up runs side by side (issue 13, fixed costs): Redis starts, the service's modules load
-    // (BullMQ and the service take ~0.3 s) and the sweep file is read and its data checked; the
-    // workers start as soon as Redis is up and the file is known to be valid, and boot while the data
-    // is checked. A bad file or bad data stops everything started before anything is submitted.
+    // Start-up runs side by side (issue 13, fixed costs): Redis starts, the first worker boots, the
+    // service's modules load (BullMQ and the service take ~0.3 s) and the sweep file is read and its
+    // data checked; the workers learn Redis's address once it is up and the file is known to be valid.
+    // A bad file or bad data stops everything started before anything is submitted.
     // A run owns the folder exclusively (a second run refuses); read commands may attach meanwhile.
     const opening = config.redis.url === undefined ? openStateFolder(config.stateDir, { logger, role: 'run' }) : undefined;
     const redisReady = opening === undefined ? Promise.resolve(config.redis.url!) : opening.then((opened) => (folder = opened).url);
     redisReady.catch(() => undefined);
+    // This module imports only what starting needs; the rest loads while Redis starts.
     const serviceModule = import('../../../shared/sweep/sweep-service.js');
     serviceModule.catch(() => undefined);
-    let workersStarting: Promise<void> = Promise.resolve();
+    const later = importRunModules();
+    later.catch(() => undefined);
+    let workersConnected: Promise<void> = Promise.resolve();
     let loaded: LoadedAnySweepFile;
     try {
+      const { loadAnySweepFile } = await import('../../../shared/sweep/load-sweep-file.js');
       // A program sweep runs in the sweep file's folder: these workers are on this machine.
       loaded = await loadAnySweepFile(options.file, {
         localWorkdir: true,
@@ -192,23 +236,23 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
         onPlanned: (trials, kind) => {
           // No more workers than trials: each one beyond is a process start for nothing.
           workers = Math.max(1, Math.min(options.workers, trials));
-          workersStarting = redisReady.then((url) => {
-            // `sweepq run` runs the user's own program on the user's own workers (issue 14).
-            if (interrupted === undefined) pool.start(workers, url, config, kind === 'program');
-          });
-          workersStarting.catch(() => undefined);
+          if (interrupted === undefined) pool.start(workers - 1, config);
+          // `sweepq run` runs the user's own program on the user's own workers (issue 14).
+          workersConnected = redisReady.then((url) => pool.connect({ redisUrl: url, programs: kind === 'program' }));
+          workersConnected.catch(() => undefined);
         },
       });
     } catch (error) {
       // Settle what was started, so `finally` stops the workers and releases the folder.
-      await Promise.allSettled([redisReady, workersStarting]);
+      await Promise.allSettled([redisReady, workersConnected]);
       throw error;
     }
     const redisUrl = await redisReady;
-    await workersStarting;
+    await workersConnected;
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
     const { createSweepService } = await serviceModule;
+    const { uploadSweepFiles, followSweep, formatDataSummary, formatDuration, formatMetric, renderTrialTable } = await later;
     const sweepService = await createSweepService({ config, logger, redisUrl });
     service = sweepService;
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
@@ -303,7 +347,7 @@ export const runCommand: Command = {
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const config = loadConfig();
-    const logger = createCliLogger(config);
+    const logger = import('../connect.js').then(({ createCliLogger }) => createCliLogger(config));
     return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') }, config, logger);
   },
 };

@@ -10,7 +10,6 @@ import { InvalidInputError } from '../../errors/index.js';
 import type { ColumnSpecInput } from '../../schemas/column-spec.schema.js';
 import { assembleTable, type AssembleOptions } from './assemble-table.js';
 import { CsvTableParser, type Delimiter } from './csv-table-parser.js';
-import { readParquetColumns } from './read-parquet.js';
 import type { Table, TabularDataset, Task } from './table.js';
 
 export interface ReadTableOptions extends AssembleOptions {
@@ -61,6 +60,9 @@ export async function readTable(path: string, options: ReadTableOptions): Promis
   const source = options.source ?? path;
   const format = detectFormat(await readHead(path, source));
   if (format === 'parquet') {
+    // Loaded on first use: the Parquet reader (hyparquet) is ~80 ms of module loading in every process
+    // that reads a table, most of which only ever read CSV (issue 13, fixed costs).
+    const { readParquetColumns } = await import('./read-parquet.js');
     const built = await readParquetColumns(path, { ...options, source });
     return assembleTable(built, { ...options, withTarget: options.target !== null });
   }
