@@ -83,7 +83,14 @@ const ADULT_CARDINALITIES = [9, 16, 7, 15, 6, 5, 2, 42];
  * Writes a mixed table as CSV (optionally gzip): `nNumeric` numeric columns (1% missing), the categorical
  * columns of CARDINALITIES (skewed frequencies, 1% missing), and a binary target that depends on both.
  */
-async function writeMixedCsv(file: string, nRows: number, nNumeric: number, seed: number, gzip = false, cardinalities: readonly number[] = CARDINALITIES): Promise<void> {
+async function writeMixedCsv(
+  file: string,
+  nRows: number,
+  nNumeric: number,
+  seed: number,
+  gzip = false,
+  cardinalities: readonly number[] = CARDINALITIES,
+): Promise<void> {
   const CARDINALITIES = cardinalities;
   const rng = new Rng(seed);
   const out = createWriteStream(file);
@@ -107,7 +114,7 @@ async function writeMixedCsv(file: string, nRows: number, nNumeric: number, seed
     const cells: string[] = [];
     for (let j = 0; j < nNumeric; j++) {
       const v = rng.normal() * (j + 1) + j;
-      if (j < 6) score += (v - j) / (j + 1) * (j % 2 === 0 ? 0.8 : -0.5);
+      if (j < 6) score += ((v - j) / (j + 1)) * (j % 2 === 0 ? 0.8 : -0.5);
       cells.push(rng.next() < 0.01 ? '' : v.toFixed(4));
     }
     for (let j = 0; j < CARDINALITIES.length; j++) {
@@ -135,7 +142,10 @@ async function writeMixedCsv(file: string, nRows: number, nNumeric: number, seed
 
 function venvPython(): string | null {
   try {
-    const out = execFileSync(process.execPath, [path.resolve(ROOT, 'scripts/ensure-python.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+    const out = execFileSync(process.execPath, [path.resolve(ROOT, 'scripts/ensure-python.mjs')], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
     return out.length > 0 && existsSync(out) ? out : null;
   } catch {
     return null;
@@ -178,7 +188,9 @@ function measureRead(file: string): ReadResult {
 
 async function benchReaders(args: Args, dir: string, python: string | null): Promise<void> {
   const nNumeric = 19;
-  console.log(`\n## Readers: ${args.ioRows.toLocaleString('en')} rows × ${nNumeric + CARDINALITIES.length + 1} columns (${nNumeric} numeric, ${CARDINALITIES.length} categorical, target)\n`);
+  console.log(
+    `\n## Readers: ${args.ioRows.toLocaleString('en')} rows × ${nNumeric + CARDINALITIES.length + 1} columns (${nNumeric} numeric, ${CARDINALITIES.length} categorical, target)\n`,
+  );
   const csv = path.join(dir, 'wide.csv');
   const gz = path.join(dir, 'wide.csv.gz');
   const parquet = path.join(dir, 'wide.parquet');
@@ -191,12 +203,17 @@ async function benchReaders(args: Args, dir: string, python: string | null): Pro
   ];
   if (python) {
     process.stderr.write('  writing Parquet with pyarrow…\n');
-    execFileSync(python, ['-c', `import pyarrow.csv as c, pyarrow.parquet as q; t = c.read_csv(${JSON.stringify(csv)}, convert_options=c.ConvertOptions(strings_can_be_null=True)); q.write_table(t, ${JSON.stringify(parquet)}, compression="snappy", row_group_size=131072)`]);
+    execFileSync(python, [
+      '-c',
+      `import pyarrow.csv as c, pyarrow.parquet as q; t = c.read_csv(${JSON.stringify(csv)}, convert_options=c.ConvertOptions(strings_can_be_null=True)); q.write_table(t, ${JSON.stringify(parquet)}, compression="snappy", row_group_size=131072)`,
+    ]);
     files.push(['Parquet (snappy)', parquet]);
   } else {
     console.log('(no Python venv: Parquet skipped)\n');
   }
-  console.log('| file | size MB | read s (CPU s) | MB/s of CSV text, wall (CPU) | columnar MB | columnar MB/s, wall (CPU) | peak RSS increase MB | × columnar (goal ≤ 2.5) |');
+  console.log(
+    '| file | size MB | read s (CPU s) | MB/s of CSV text, wall (CPU) | columnar MB | columnar MB/s, wall (CPU) | peak RSS increase MB | × columnar (goal ≤ 2.5) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   const csvBytes = statSync(csv).size;
   for (const [label, file] of files) {
@@ -245,8 +262,12 @@ async function benchTrials(args: Args, dir: string, python: string | null): Prom
 
   const ours = new Map<string, { seconds: number; cpuSeconds: number; accuracy: number | null }>();
   // Warm-up on a small slice so JIT compilation is not billed to the first config.
-  const slice = takeTableRows<TabularDataset>(train, Uint32Array.from({ length: Math.min(2000, train.nRows) }, (_, i) => i));
-  for (const config of configs) runTrial(trialInput(slice, slice, { ...config, params: { ...config.params, ...(config.model === 'logistic_regression' ? {} : { n_estimators: 3 }) } }));
+  const slice = takeTableRows<TabularDataset>(
+    train,
+    Uint32Array.from({ length: Math.min(2000, train.nRows) }, (_, i) => i),
+  );
+  for (const config of configs)
+    runTrial(trialInput(slice, slice, { ...config, params: { ...config.params, ...(config.model === 'logistic_regression' ? {} : { n_estimators: 3 }) } }));
   for (const config of configs) {
     const started = performance.now();
     const cpu = process.cpuUsage();
@@ -285,7 +306,10 @@ function trialInput(train: TabularDataset, test: TabularDataset, config: TrialCo
   return {
     train,
     test,
-    pipeline: { numeric: { imputer: { strategy: 'median' }, scaler: 'standard' }, categorical: { imputer: { strategy: 'most_frequent' }, encoder: { kind: 'onehot', handle_unknown: 'ignore' } } },
+    pipeline: {
+      numeric: { imputer: { strategy: 'median' }, scaler: 'standard' },
+      categorical: { imputer: { strategy: 'most_frequent' }, encoder: { kind: 'onehot', handle_unknown: 'ignore' } },
+    },
     model: config.model,
     params: config.params,
     seed: 42,
@@ -338,7 +362,10 @@ async function benchEndToEnd(args: Args, dir: string): Promise<void> {
   const sizeMb = statSync(csv).size / MB;
   const columnarMb = (args.ioRows * (19 * 8 + CARDINALITIES.length * 4)) / MB;
   const sweep = path.join(dir, 'e2e.yaml');
-  writeFileSync(sweep, `name: big_data_e2e\ndataset: {csv: ${JSON.stringify(csv)}}\npipeline: {categorical: {encoder: {kind: ordinal}}}\ncv: {folds: 0}\ntrials:\n  - {model: decision_tree, params: {max_depth: 4}}\n`);
+  writeFileSync(
+    sweep,
+    `name: big_data_e2e\ndataset: {csv: ${JSON.stringify(csv)}}\npipeline: {categorical: {encoder: {kind: ordinal}}}\ncv: {folds: 0}\ntrials:\n  - {model: decision_tree, params: {max_depth: 4}}\n`,
+  );
   console.log(`\n## end to end: ${args.ioRows.toLocaleString('en-US')} rows × 30 columns, CSV ${sizeMb.toFixed(0)} MB, columnar ${columnarMb.toFixed(0)} MB`);
 
   const runState = path.join(dir, 'state-run');
@@ -355,15 +382,24 @@ async function benchEndToEnd(args: Args, dir: string): Promise<void> {
     await waitForHealth(`http://127.0.0.1:${port}/healthz`);
     let serverPeak = 0;
     const timer = setInterval(() => (serverPeak = Math.max(serverPeak, vmHwmMb(server.pid!))), 50);
-    const submit = await runMeasured(['submit', sweep], { SWEEPQ_API_URL: `http://127.0.0.1:${port}`, SWEEPQ_API_TOKEN: token, SWEEPQ_STATE_DIR: path.join(dir, 'state-client') });
+    const submit = await runMeasured(['submit', sweep], {
+      SWEEPQ_API_URL: `http://127.0.0.1:${port}`,
+      SWEEPQ_API_TOKEN: token,
+      SWEEPQ_STATE_DIR: path.join(dir, 'state-client'),
+    });
     clearInterval(timer);
     serverPeak = Math.max(serverPeak, vmHwmMb(server.pid!));
     if (submit.code !== 0) throw new Error(`sweepq submit failed (${submit.code}): ${submit.stderr.slice(-2000)}`);
     console.log('| path | wall | peak RSS | × CSV size |');
     console.log('|---|---:|---:|---:|');
-    const row = (label: string, wall: string, rss: number | null): void => console.log(`| ${label} | ${wall} | ${rss === null ? '' : `${rss.toFixed(0)} MB`} | ${rss === null ? '' : (rss / sizeMb).toFixed(2)} |`);
+    const row = (label: string, wall: string, rss: number | null): void =>
+      console.log(`| ${label} | ${wall} | ${rss === null ? '' : `${rss.toFixed(0)} MB`} | ${rss === null ? '' : (rss / sizeMb).toFixed(2)} |`);
     row('`sweepq run` CLI (check, embedded Redis, service check, follow)', `${(run.wallMs / 1000).toFixed(1)} s`, run.peakRssMb);
-    row('  its trial in the worker: load + train (decision tree, depth 4)', `${(((trial.timings?.totalMs ?? 0) + (trial.timings?.loadMs ?? 0)) / 1000).toFixed(1)} s`, null);
+    row(
+      '  its trial in the worker: load + train (decision tree, depth 4)',
+      `${(((trial.timings?.totalMs ?? 0) + (trial.timings?.loadMs ?? 0)) / 1000).toFixed(1)} s`,
+      null,
+    );
     row('`sweepq submit` CLI (check, streamed upload)', `${(submit.wallMs / 1000).toFixed(1)} s`, submit.peakRssMb);
     row('`sweepq server` during that submit (to disk while hashing, check in a thread)', '', serverPeak);
   } finally {

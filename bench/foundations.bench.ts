@@ -31,7 +31,15 @@ function gridSpec(points: number) {
     name: `grid_${points}`,
     dataset: { make_classification: { n_samples: 200, n_features: 5, n_informative: 3, n_redundant: 1 } },
     cv: { folds: 0 },
-    search: { method: 'grid', space: [{ model: 'logistic_regression', params: { C: { values: range(100, 0.01) }, max_iter: { values: range(100, 10) }, tol: { values: range(third, 1e-6) } } }] },
+    search: {
+      method: 'grid',
+      space: [
+        {
+          model: 'logistic_regression',
+          params: { C: { values: range(100, 0.01) }, max_iter: { values: range(100, 10) }, tol: { values: range(third, 1e-6) } },
+        },
+      ],
+    },
   };
 }
 
@@ -50,7 +58,9 @@ async function partA(service: SweepService, redis: Redis, goals: GoalRow[]): Pro
     const submitMs = performance.now() - started;
     const after = await usedMemory(redis);
     results.push({ points, submitMs, memory: after - before, keys: await redis.dbsize() });
-    console.log(`(a) ${points.toLocaleString('en')}-point grid: submit ${ms(submitMs)}, total ${submitted.total}, Redis +${((after - before) / 1024 / 1024).toFixed(2)} MiB, ${await redis.dbsize()} keys`);
+    console.log(
+      `(a) ${points.toLocaleString('en')}-point grid: submit ${ms(submitMs)}, total ${submitted.total}, Redis +${((after - before) / 1024 / 1024).toFixed(2)} MiB, ${await redis.dbsize()} keys`,
+    );
     await service.cancel(submitted.sweepId);
   }
   const [small, big] = results as [(typeof results)[0], (typeof results)[0]];
@@ -69,8 +79,14 @@ async function partA(service: SweepService, redis: Redis, goals: GoalRow[]): Pro
 /** Metrics spread over their ranges by the index hash alone (the read model's queries need no meaning). */
 function simulate(_index: number, h: number): SimulatedResult {
   const metrics: Record<string, number> = {
-    accuracy: 0.5 + 0.5 * h, precision: 0.4 + 0.5 * h, recall: 0.3 + 0.6 * ((h * 7) % 1), f1_score: 0.45 + 0.5 * h,
-    auc_roc: 0.55 + 0.45 * ((h * 3) % 1), log_loss: 0.2 + ((h * 11) % 1), cv_mean: 0.5 + 0.5 * ((h * 5) % 1), cv_std: 0.05 * h,
+    accuracy: 0.5 + 0.5 * h,
+    precision: 0.4 + 0.5 * h,
+    recall: 0.3 + 0.6 * ((h * 7) % 1),
+    f1_score: 0.45 + 0.5 * h,
+    auc_roc: 0.55 + 0.45 * ((h * 3) % 1),
+    log_loss: 0.2 + ((h * 11) % 1),
+    cv_mean: 0.5 + 0.5 * ((h * 5) % 1),
+    cv_std: 0.05 * h,
   };
   return { metrics, folds: [h, h, h], durationMs: 10 };
 }
@@ -94,7 +110,10 @@ async function partB(service: SweepService, goals: GoalRow[]): Promise<void> {
   // Reads need a token since issue 8 (in-process requests are not on the server's port); no rate limit
   // here: this measures query latency.
   const readToken = 'bench-read-token-0123456789';
-  const config = { ...service['deps'].config, api: { ...service['deps'].config.api, readCacheMs: 0, token: undefined, readToken, rateLimit: { windowMs: 60_000, reads: 0, writes: 0 } } };
+  const config = {
+    ...service['deps'].config,
+    api: { ...service['deps'].config.api, readCacheMs: 0, token: undefined, readToken, rateLimit: { windowMs: 60_000, reads: 0, writes: 0 } },
+  };
   const headers = { authorization: `Bearer ${readToken}` };
   const app = buildApp({ service, config, logger: pino({ level: 'silent' }) });
   await app.ready();
@@ -121,7 +140,14 @@ async function partB(service: SweepService, goals: GoalRow[]): Promise<void> {
     }
     const s = summarize(times);
     console.log(`(b) ${label}: ${total} matches; p50 ${ms(s.p50, 2)}, p99 ${ms(s.p99, 2)}`);
-    goals.push({ part: `(b) page of 50 of ${QUERY_TRIALS / 1000}k, ${label}, sorted (API, cache off)`, measured: `p99 ${ms(s.p99, 2)}`, goal: '≤ 20 ms p99', ratio: s.p99 / 20, pass: s.p99 <= 20, note: `p50 ${ms(s.p50, 2)}, ${total} matches` });
+    goals.push({
+      part: `(b) page of 50 of ${QUERY_TRIALS / 1000}k, ${label}, sorted (API, cache off)`,
+      measured: `p99 ${ms(s.p99, 2)}`,
+      goal: '≤ 20 ms p99',
+      ratio: s.p99 / 20,
+      pass: s.p99 <= 20,
+      note: `p50 ${ms(s.p50, 2)}, ${total} matches`,
+    });
   }
   await app.close();
 }

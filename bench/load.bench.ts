@@ -164,12 +164,23 @@ async function maxAttempt(service: SweepService, sweepId: string): Promise<{ tri
   return { trials, maxAttempt: max };
 }
 
-function runLoadClients(port: number, sweepId: string, durationMs: number, thinkMs: number, token: string, options: { clients?: number; mode?: 'poll' | 'filter' } = {}): Promise<LoadClientsReport> {
+function runLoadClients(
+  port: number,
+  sweepId: string,
+  durationMs: number,
+  thinkMs: number,
+  token: string,
+  options: { clients?: number; mode?: 'poll' | 'filter' } = {},
+): Promise<LoadClientsReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [LOAD_CLIENTS_MAIN, String(port), sweepId, String(options.clients ?? CLIENTS), String(durationMs), String(thinkMs), options.mode ?? 'poll'], {
-      env: { ...cleanParentEnv(), BENCH_TOKEN: token },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [LOAD_CLIENTS_MAIN, String(port), sweepId, String(options.clients ?? CLIENTS), String(durationMs), String(thinkMs), options.mode ?? 'poll'],
+      {
+        env: { ...cleanParentEnv(), BENCH_TOKEN: token },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     trackChild(child);
     let out = '';
     let err = '';
@@ -188,7 +199,15 @@ function runLoadClients(port: number, sweepId: string, durationMs: number, think
 }
 
 /** Submits a fresh sweep, runs one window (with or without clients), then cancels what is left and waits for the workers to go idle. */
-async function runPhase(service: SweepService, port: number, label: string, windowMs: number, thinkMs: number | null, seed: number, token: string): Promise<Phase & { sweepId: string }> {
+async function runPhase(
+  service: SweepService,
+  port: number,
+  label: string,
+  windowMs: number,
+  thinkMs: number | null,
+  seed: number,
+  token: string,
+): Promise<Phase & { sweepId: string }> {
   progress(`${label}: ${windowMs / 1000} s window`);
   const submitted = await service.submit(fastSpec(`load_${seed}`, seed));
   const startEpoch = Date.now();
@@ -230,9 +249,20 @@ interface HammerPhase {
 }
 
 /** 20 clients ask for filtered listings of `targetSweepId` while slow trials run on fresh workers with a short lock. */
-async function runHammerPhase(service: SweepService, env: { env: Record<string, string>; config: Config; stateDir: string }, port: number, targetSweepId: string, windowMs: number, token: string): Promise<HammerPhase> {
+async function runHammerPhase(
+  service: SweepService,
+  env: { env: Record<string, string>; config: Config; stateDir: string },
+  port: number,
+  targetSweepId: string,
+  windowMs: number,
+  token: string,
+): Promise<HammerPhase> {
   progress(`${FILTER_CLIENTS} clients, filtered listings, ${windowMs / 1000} s window (workers with a ${HAMMER_LOCK_MS} ms lock)`);
-  const workers = spawnWorkerProcesses({ count: WORKERS, env: { ...env.env, SWEEPQ_LOCK_DURATION_MS: String(HAMMER_LOCK_MS) }, logDir: path.join(env.stateDir, 'logs-hammer') });
+  const workers = spawnWorkerProcesses({
+    count: WORKERS,
+    env: { ...env.env, SWEEPQ_LOCK_DURATION_MS: String(HAMMER_LOCK_MS) },
+    logDir: path.join(env.stateDir, 'logs-hammer'),
+  });
   await waitForQueueWorkers(env.config, WORKERS);
   const submitted = await service.submit(slowSpec('load_hammer', 9, 500));
   // Let the first trials start so the clients meet running jobs.
@@ -324,17 +354,33 @@ async function main(): Promise<void> {
   const byPathRows: string[][] = [];
   for (const p of phases) {
     if (p.load === null) continue;
-    for (const [route, s] of Object.entries(p.load.byPath)) byPathRows.push([p.thinkMs === 0 ? 'closed loop' : `${p.thinkMs} ms think`, route, String(s.n), s.p50.toFixed(2), s.p95.toFixed(2), s.p99.toFixed(2), s.max.toFixed(1)]);
+    for (const [route, s] of Object.entries(p.load.byPath))
+      byPathRows.push([
+        p.thinkMs === 0 ? 'closed loop' : `${p.thinkMs} ms think`,
+        route,
+        String(s.n),
+        s.p50.toFixed(2),
+        s.p95.toFixed(2),
+        s.p99.toFixed(2),
+        s.max.toFixed(1),
+      ]);
   }
-  for (const [route, s] of Object.entries(hammer.load.byPath)) byPathRows.push([`${FILTER_CLIENTS}, filters`, route, String(s.n), s.p50.toFixed(2), s.p95.toFixed(2), s.p99.toFixed(2), s.max.toFixed(1)]);
-  console.log(formatTable(['clients', 'route', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], byPathRows, { align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'] }));
+  for (const [route, s] of Object.entries(hammer.load.byPath))
+    byPathRows.push([`${FILTER_CLIENTS}, filters`, route, String(s.n), s.p50.toFixed(2), s.p95.toFixed(2), s.p99.toFixed(2), s.max.toFixed(1)]);
+  console.log(
+    formatTable(['clients', 'route', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], byPathRows, {
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'right'],
+    }),
+  );
   const h = hammer.load;
   console.log(
     `\nfiltered listings: ${h.requests} requests (${(h.requests / (h.durationMs / 1000)).toFixed(0)}/s), ${h.errors - h.rateLimited} errors, ${h.rateLimited} answered 429 (budget ${READS_PER_MINUTE}/min); ` +
       `${hammer.completed} slow trials completed in ${(hammer.elapsedMs / 1000).toFixed(0)} s; lock TTL sampled ${hammer.locks.samples} times over ${hammer.locks.jobs} jobs: lowest ${hammer.locks.minTtlMs} ms of ${HAMMER_LOCK_MS} (${((hammer.locks.minTtlMs / HAMMER_LOCK_MS) * 100).toFixed(0)}%); highest claim count ${hammer.maxAttempt} over ${hammer.trials} trials`,
   );
   if (ceiling !== null) {
-    console.log(`\nmachine ceiling after the run: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (load average ${ceiling.loadAverage1m.toFixed(2)})`);
+    console.log(
+      `\nmachine ceiling after the run: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (load average ${ceiling.loadAverage1m.toFixed(2)})`,
+    );
   }
 
   for (const p of phases) {
@@ -343,8 +389,22 @@ async function main(): Promise<void> {
     const drop = (base.perSecond - p.perSecond) / base.perSecond;
     // The closed loop asks more than the shared token's budget: its 429s show the limiter, not a fault.
     const errors = p.thinkMs === 0 ? p.load.errors - p.load.rateLimited : p.load.errors;
-    goals.push({ part: `errors (${tag})`, measured: String(errors), goal: '0', ratio: Number.NaN, pass: errors === 0, note: `${p.load.requests} requests${p.thinkMs === 0 ? `, ${p.load.rateLimited} rate-limited (429)` : ''}` });
-    goals.push({ part: `p99 latency (${tag})`, measured: ms(p.load.latencyMs.p99, 2), goal: '< 50 ms', ratio: p.load.latencyMs.p99 / 50, pass: p.load.latencyMs.p99 < 50, note: `p50 ${ms(p.load.latencyMs.p50, 2)}, p95 ${ms(p.load.latencyMs.p95, 2)}` });
+    goals.push({
+      part: `errors (${tag})`,
+      measured: String(errors),
+      goal: '0',
+      ratio: Number.NaN,
+      pass: errors === 0,
+      note: `${p.load.requests} requests${p.thinkMs === 0 ? `, ${p.load.rateLimited} rate-limited (429)` : ''}`,
+    });
+    goals.push({
+      part: `p99 latency (${tag})`,
+      measured: ms(p.load.latencyMs.p99, 2),
+      goal: '< 50 ms',
+      ratio: p.load.latencyMs.p99 / 50,
+      pass: p.load.latencyMs.p99 < 50,
+      note: `p50 ${ms(p.load.latencyMs.p50, 2)}, p95 ${ms(p.load.latencyMs.p95, 2)}`,
+    });
     goals.push({
       part: `throughput drop (${tag})`,
       measured: `${(drop * 100).toFixed(1)}%`,
@@ -355,16 +415,30 @@ async function main(): Promise<void> {
     });
   }
   const lockShare = hammer.locks.minTtlMs / HAMMER_LOCK_MS;
-  goals.push({ part: `errors (${FILTER_CLIENTS} clients, filters)`, measured: String(h.errors - h.rateLimited), goal: '0', ratio: Number.NaN, pass: h.errors === h.rateLimited, note: `${h.requests} requests, ${h.rateLimited} rate-limited (429)` });
+  goals.push({
+    part: `errors (${FILTER_CLIENTS} clients, filters)`,
+    measured: String(h.errors - h.rateLimited),
+    goal: '0',
+    ratio: Number.NaN,
+    pass: h.errors === h.rateLimited,
+    note: `${h.requests} requests, ${h.rateLimited} rate-limited (429)`,
+  });
   goals.push({
     part: 'lowest lock TTL while filters run',
     measured: `${hammer.locks.minTtlMs} ms`,
     goal: `≥ ${HAMMER_LOCK_MS / 2} ms`,
-    ratio: (HAMMER_LOCK_MS / 2) / hammer.locks.minTtlMs,
+    ratio: HAMMER_LOCK_MS / 2 / hammer.locks.minTtlMs,
     pass: hammer.locks.samples > 0 && lockShare >= 0.5,
     note: `${hammer.locks.samples} samples, ${hammer.locks.jobs} jobs, ${(lockShare * 100).toFixed(0)}% of the lock`,
   });
-  goals.push({ part: 'trials claimed twice (stalls) while filters run', measured: String(Math.max(0, hammer.maxAttempt - 1)), goal: '0', ratio: Number.NaN, pass: hammer.maxAttempt <= 1, note: `highest claim count ${hammer.maxAttempt} over ${hammer.trials} trials` });
+  goals.push({
+    part: 'trials claimed twice (stalls) while filters run',
+    measured: String(Math.max(0, hammer.maxAttempt - 1)),
+    goal: '0',
+    ratio: Number.NaN,
+    pass: hammer.maxAttempt <= 1,
+    note: `highest claim count ${hammer.maxAttempt} over ${hammer.trials} trials`,
+  });
   console.log('\n=== goals (ratio = measured / goal bound) ===');
   console.log(renderGoalTable(goals));
   const totalS = (performance.now() - started) / 1000;
@@ -391,7 +465,15 @@ async function main(): Promise<void> {
         requests: p.load?.requests ?? 0,
         errors: p.load?.errors ?? 0,
         rateLimited: p.load?.rateLimited ?? 0,
-        latencyMs: p.load === null ? null : { p50: round(p.load.latencyMs.p50, 3), p95: round(p.load.latencyMs.p95, 3), p99: round(p.load.latencyMs.p99, 3), max: round(p.load.latencyMs.max, 3) },
+        latencyMs:
+          p.load === null
+            ? null
+            : {
+                p50: round(p.load.latencyMs.p50, 3),
+                p95: round(p.load.latencyMs.p95, 3),
+                p99: round(p.load.latencyMs.p99, 3),
+                max: round(p.load.latencyMs.max, 3),
+              },
       })),
       filtered: {
         clients: FILTER_CLIENTS,

@@ -76,11 +76,47 @@ interface Config {
 }
 
 const CONFIGS: Config[] = [
-  { key: 'lr1', label: 'LR C=1', model: 'logistic_regression', params: { C: 1.0, max_iter: 500 }, sklearn: 'LogisticRegression_C1', sklearnGoal: 0.5, extraPeers: [], slowPeer: false },
-  { key: 'lr01', label: 'LR C=0.1', model: 'logistic_regression', params: { C: 0.1, max_iter: 500 }, sklearn: 'LogisticRegression_C0.1', sklearnGoal: 0.5, extraPeers: [], slowPeer: false },
+  {
+    key: 'lr1',
+    label: 'LR C=1',
+    model: 'logistic_regression',
+    params: { C: 1.0, max_iter: 500 },
+    sklearn: 'LogisticRegression_C1',
+    sklearnGoal: 0.5,
+    extraPeers: [],
+    slowPeer: false,
+  },
+  {
+    key: 'lr01',
+    label: 'LR C=0.1',
+    model: 'logistic_regression',
+    params: { C: 0.1, max_iter: 500 },
+    sklearn: 'LogisticRegression_C0.1',
+    sklearnGoal: 0.5,
+    extraPeers: [],
+    slowPeer: false,
+  },
   { key: 'dt', label: 'DT', model: 'decision_tree', params: {}, sklearn: 'DecisionTree', sklearnGoal: 0.5, extraPeers: [], slowPeer: false },
-  { key: 'rf', label: 'RF 100', model: 'random_forest', params: { n_estimators: 100, max_depth: null }, sklearn: 'RandomForest_100', sklearnGoal: 0.2, extraPeers: [], slowPeer: true },
-  { key: 'rf5', label: 'RF 100 d5', model: 'random_forest', params: { n_estimators: 100, max_depth: 5 }, sklearn: 'RandomForest_d5', sklearnGoal: 0.2, extraPeers: [], slowPeer: true },
+  {
+    key: 'rf',
+    label: 'RF 100',
+    model: 'random_forest',
+    params: { n_estimators: 100, max_depth: null },
+    sklearn: 'RandomForest_100',
+    sklearnGoal: 0.2,
+    extraPeers: [],
+    slowPeer: true,
+  },
+  {
+    key: 'rf5',
+    label: 'RF 100 d5',
+    model: 'random_forest',
+    params: { n_estimators: 100, max_depth: 5 },
+    sklearn: 'RandomForest_d5',
+    sklearnGoal: 0.2,
+    extraPeers: [],
+    slowPeer: true,
+  },
   {
     key: 'gb',
     label: 'GB 100 d3',
@@ -163,7 +199,9 @@ function parseArgs(argv: readonly string[]): BenchArgs {
       only = new Set((argv[++i] ?? '').split(',').filter((k) => k !== ''));
       const unknown = [...only].filter((k) => !keys.has(k));
       if (only.size === 0 || unknown.length > 0) {
-        console.error(`ml.bench: --only takes config keys separated by commas (${[...keys].join(', ')})${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`);
+        console.error(
+          `ml.bench: --only takes config keys separated by commas (${[...keys].join(', ')})${unknown.length > 0 ? `; unknown: ${unknown.join(', ')}` : ''}`,
+        );
         process.exit(2);
       }
       continue;
@@ -220,7 +258,11 @@ function timeRegressionTrial(train: TabularDataset, test: TabularDataset, config
 /** Rows [from, to) of generated regression data as a typed dataset (features f0…, target `target`). */
 function regressionTable(data: RegressionData, from: number, to: number): TabularDataset {
   const columns = data.columns.map((column) => column.slice(from, to));
-  const table = tableFromMatrix(to - from, columns, columns.map((_, f) => `f${f}`));
+  const table = tableFromMatrix(
+    to - from,
+    columns,
+    columns.map((_, f) => `f${f}`),
+  );
   return { ...table, target: { task: 'regression', name: 'target', y: data.y.slice(from, to) } };
 }
 
@@ -312,7 +354,10 @@ function readInto(file: string, target: Uint8Array): void {
 
 function runBigChild(xPath: string, yPath: string, rows: number): Measured & { peakRssMiB: number; rssBeforeFitMiB: number } {
   const script = fileURLToPath(import.meta.url);
-  const stdout = execFileSync(process.execPath, [script, '--big-child', xPath, yPath, String(rows)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const stdout = execFileSync(process.execPath, [script, '--big-child', xPath, yPath, String(rows)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return JSON.parse(stdout) as Measured & { peakRssMiB: number; rssBeforeFitMiB: number };
 }
 
@@ -372,7 +417,7 @@ function printTable(rows: readonly Row[]): { misses: string[] } {
       `${fmtSeconds(row.sweepq.seconds)} (${fmtSeconds(row.sweepq.cpuSeconds)})`,
       fmtScore(row.sweepq.score),
       row.peer,
-      peer === null ? row.peerNote ?? '-' : `${fmtSeconds(peer.seconds)} (${fmtSeconds(peer.cpuSeconds)})`,
+      peer === null ? (row.peerNote ?? '-') : `${fmtSeconds(peer.seconds)} (${fmtSeconds(peer.cpuSeconds)})`,
       fmtScore(peer?.score),
       Number.isFinite(ratio) ? `${ratio.toFixed(2)} (${cpuRatio.toFixed(2)})` : '-',
       row.goal === null ? '' : `≤ ${row.goal}`,
@@ -415,7 +460,9 @@ async function main(): Promise<void> {
   console.log(
     `datasets: loan_default ${loanTrain.nRows}+${loanTest.nRows} × ${loanTrain.columns.length}; syn16k ${synTrain.nRows}+${synTest.nRows} × 40; big ${bigRows} × ${BIG_FEATURES} (fit only); regression syn16k-reg ${regTrain.nRows}+${regTest.nRows} × 40`,
   );
-  console.log('timed: fit + 5-fold CV (stratified; KFold for regression) + test evaluation (median imputer → standard scaler → model), single-threaded, seed 42');
+  console.log(
+    'timed: fit + 5-fold CV (stratified; KFold for regression) + test evaluation (median imputer → standard scaler → model), single-threaded, seed 42',
+  );
   console.log(`machine: ${cores} cores, 1-minute load average ${loadavg()[0]!.toFixed(2)} at start${quick ? '; --quick' : ''}`);
 
   const tempDir = mkdtempSync(path.join(tmpdir(), 'sweepq-ml-bench-'));
@@ -456,7 +503,11 @@ async function main(): Promise<void> {
         Object.assign(pythonVersions, run.versions);
         peers.set(dataset, new Map(run.trials.map((t) => [t.name, t])));
       }
-      console.log(`Python peers: ${Object.entries(pythonVersions).map(([k, v]) => `${k} ${v}`).join(', ')} (OMP_NUM_THREADS=1, n_jobs=1)`);
+      console.log(
+        `Python peers: ${Object.entries(pythonVersions)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')} (OMP_NUM_THREADS=1, n_jobs=1)`,
+      );
     }
 
     // sweepq: warm the JIT once per config on loan_default and on a 5,000-row slice of syn16k (the
@@ -497,7 +548,15 @@ async function main(): Promise<void> {
           goal: config.sklearnGoal,
         });
         for (const [peer, goal] of config.extraPeers) {
-          rows.push({ dataset, config: config.label, sweepq, peer, peerResult: fromPeer(peerRuns?.get(peer)), peerNote: python === null ? 'not run' : 'failed', goal });
+          rows.push({
+            dataset,
+            config: config.label,
+            sweepq,
+            peer,
+            peerResult: fromPeer(peerRuns?.get(peer)),
+            peerNote: python === null ? 'not run' : 'failed',
+            goal,
+          });
         }
       }
     }
@@ -522,7 +581,15 @@ async function main(): Promise<void> {
         goal: config.sklearnGoal,
       });
       for (const [peer, goal] of config.extraPeers) {
-        rows.push({ dataset: 'syn16k-reg', config: config.label, sweepq, peer, peerResult: fromPeer(regPeers?.get(peer)), peerNote: python === null ? 'not run' : 'failed', goal });
+        rows.push({
+          dataset: 'syn16k-reg',
+          config: config.label,
+          sweepq,
+          peer,
+          peerResult: fromPeer(regPeers?.get(peer)),
+          peerNote: python === null ? 'not run' : 'failed',
+          goal,
+        });
       }
     }
 
@@ -550,7 +617,14 @@ async function main(): Promise<void> {
         const sample = allRows(3200);
         const ours = timeForestFit(synTrain, sample, 10);
         const theirs = timeBaselineFit(() => mlRandomForest(10, 40, SEED), synTrain, sample);
-        rows.push({ dataset: 'syn16k 3,200 rows', config: 'RF 10, fit only', sweepq: ours, peer: 'ml-random-forest (10 trees)', peerResult: theirs, goal: null });
+        rows.push({
+          dataset: 'syn16k 3,200 rows',
+          config: 'RF 10, fit only',
+          sweepq: ours,
+          peer: 'ml-random-forest (10 trees)',
+          peerResult: theirs,
+          goal: null,
+        });
       }
 
       // 1M × 20 boosting, each side in its own process.

@@ -74,7 +74,10 @@ interface Case {
 const CASES: Case[] = [
   { label: 'metric range, sorted', options: { filter: 'metrics.auc_roc >= 0.7 AND metrics.auc_roc < 0.8', orderBy: 'metrics.f1_score DESC', limit: 50 } },
   { label: 'param equality, sorted', options: { filter: 'params.max_depth = 5', orderBy: 'metrics.auc_roc DESC', limit: 50 } },
-  { label: 'metric range OR param equality, sorted', options: { filter: '(metrics.auc_roc >= 0.7 AND metrics.auc_roc < 0.8) OR params.max_depth = 5', orderBy: 'metrics.auc_roc DESC', limit: 50 } },
+  {
+    label: 'metric range OR param equality, sorted',
+    options: { filter: '(metrics.auc_roc >= 0.7 AND metrics.auc_roc < 0.8) OR params.max_depth = 5', orderBy: 'metrics.auc_roc DESC', limit: 50 },
+  },
   { label: 'unfiltered, sorted', options: { orderBy: 'metrics.auc_roc DESC', limit: 50 } },
   { label: 'deep page (offset 50,000), sorted', options: { orderBy: 'metrics.auc_roc DESC', offset: 50_000, limit: 50 } },
 ];
@@ -104,7 +107,9 @@ function measure(table: TrialTable, options: QueryOptions, runs: number): Measur
 function main(): void {
   const { quick, only } = parseBenchArgs(process.argv.slice(2));
   const runs = quick ? 200 : 500;
-  console.log(`sweepq query benchmark${quick ? ' (--quick)' : ''}: ${ROWS.toLocaleString('en')} trials × 8 params × 8 metrics, ${runs} runs per case; node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `sweepq query benchmark${quick ? ' (--quick)' : ''}: ${ROWS.toLocaleString('en')} trials × 8 params × 8 metrics, ${runs} runs per case; node ${process.version}, load average ${os.loadavg()[0]!.toFixed(2)}`,
+  );
 
   const heapBefore = process.memoryUsage();
   const buildStarted = performance.now();
@@ -158,7 +163,16 @@ function main(): void {
       runs,
       buildMs: Math.round(buildMs),
       tableMb: Math.round(tableMb),
-      cases: results.map((r) => ({ label: r.label, matches: r.total, p50: r.latency.p50, p95: r.latency.p95, p99: r.latency.p99, max: r.latency.max, cpuP50: r.cpu.p50, cpuP99: r.cpu.p99 })),
+      cases: results.map((r) => ({
+        label: r.label,
+        matches: r.total,
+        p50: r.latency.p50,
+        p95: r.latency.p95,
+        p99: r.latency.p99,
+        max: r.latency.max,
+        cpuP50: r.cpu.p50,
+        cpuP99: r.cpu.p99,
+      })),
     })}`,
   );
   if (goals.some((g) => g.pass === false)) process.exitCode = 1;

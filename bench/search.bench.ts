@@ -98,7 +98,12 @@ function runRandom(space: readonly SearchSpaceEntry[], objective: Objective, see
 }
 
 function runOptuna(python: string, job: Record<string, unknown>): { results: { seed: number; values: number[]; duplicates: number }[]; ms: number[] } {
-  const out = execFileSync(python, [OPTUNA_TOOL], { input: JSON.stringify(job), maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, OMP_NUM_THREADS: '1' } });
+  const out = execFileSync(python, [OPTUNA_TOOL], {
+    input: JSON.stringify(job),
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, OMP_NUM_THREADS: '1' },
+  });
   return JSON.parse(out.toString('utf8')) as { results: { seed: number; values: number[]; duplicates: number }[]; ms: number[] };
 }
 
@@ -121,7 +126,9 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
   ];
   for (const [label, space] of spaces) {
     const objective = tableObjective(space, tables);
-    const optimum = Math.max(...space.map((entry) => Math.max(...tables[entry.model]!.configs.map((c) => Math.max(...[4, 9, 14, 19, 24, 29].map((i) => c.r2[i]!))))));
+    const optimum = Math.max(
+      ...space.map((entry) => Math.max(...tables[entry.model]!.configs.map((c) => Math.max(...[4, 9, 14, 19, 24, 29].map((i) => c.r2[i]!))))),
+    );
     const started = performance.now();
     const methods: { name: string; runs: Run[] }[] = [
       { name: 'sweepq TPE', runs: seeds.map((s) => runTpe(space, objective, s, 1)) },
@@ -131,14 +138,26 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
     const sweepqSeconds = (performance.now() - started) / 1000;
     const tablesForPython = Object.fromEntries(space.map((e) => [e.model, tables[e.model]!]));
     const optunaStarted = performance.now();
-    methods.splice(2, 0, { name: 'Optuna TPE', runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: 1 }).results });
-    methods.splice(3, 0, { name: `Optuna TPE, ${WORKERS} askers`, runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: WORKERS }).results });
+    methods.splice(2, 0, {
+      name: 'Optuna TPE',
+      runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: 1 }).results,
+    });
+    methods.splice(3, 0, {
+      name: `Optuna TPE, ${WORKERS} askers`,
+      runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: WORKERS }).results,
+    });
     const optunaSeconds = (performance.now() - optunaStarted) / 1000;
-    console.log(`\n(a) ${label}: best CV R² after n trials, mean of ${seeds.length} seeds (table optimum ${f4(optimum)}; sweepq ${sweepqSeconds.toFixed(1)} s, Optuna ${optunaSeconds.toFixed(1)} s)`);
+    console.log(
+      `\n(a) ${label}: best CV R² after n trials, mean of ${seeds.length} seeds (table optimum ${f4(optimum)}; sweepq ${sweepqSeconds.toFixed(1)} s, Optuna ${optunaSeconds.toFixed(1)} s)`,
+    );
     console.log(
       formatTable(
         ['method', ...CHECKPOINTS.map((n) => `best@${n}`), 'duplicates'],
-        methods.map((m) => [m.name, ...CHECKPOINTS.map((n) => f4(mean(m.runs.map((r) => bestAfter(r.values, n))))), String(m.runs.reduce((s, r) => s + r.duplicates, 0))]),
+        methods.map((m) => [
+          m.name,
+          ...CHECKPOINTS.map((n) => f4(mean(m.runs.map((r) => bestAfter(r.values, n))))),
+          String(m.runs.reduce((s, r) => s + r.duplicates, 0)),
+        ]),
         { align: ['left', 'right', 'right', 'right', 'right'] },
       ),
     );
@@ -150,7 +169,13 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
     const concurrentDuplicates = methods.find((m) => m.name === `sweepq TPE, ${WORKERS} askers`)!.runs.reduce((s, r) => s + r.duplicates, 0);
     const finite = space.every((entry) => Object.values(entry.params).every((p) => typeof p !== 'object' || p === null || 'values' in p));
     goals.push(
-      { part: `a ${label}: sweepq − Optuna @100`, measured: `${gap >= 0 ? '+' : ''}${gap.toFixed(4)}`, goal: '≥ −0.002', ratio: Number.NaN, pass: gap >= -0.002 },
+      {
+        part: `a ${label}: sweepq − Optuna @100`,
+        measured: `${gap >= 0 ? '+' : ''}${gap.toFixed(4)}`,
+        goal: '≥ −0.002',
+        ratio: Number.NaN,
+        pass: gap >= -0.002,
+      },
       {
         part: `a ${label}: better than random @100`,
         measured: `${better}/${seeds.length} seeds`,
@@ -160,7 +185,14 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
         note: `Optuna TPE: ${optunaBetter}/${seeds.length}`,
       },
     );
-    if (finite) goals.push({ part: `a ${label}: duplicates, ${WORKERS} askers`, measured: String(concurrentDuplicates), goal: '0', ratio: Number.NaN, pass: concurrentDuplicates === 0 });
+    if (finite)
+      goals.push({
+        part: `a ${label}: duplicates, ${WORKERS} askers`,
+        measured: String(concurrentDuplicates),
+        goal: '0',
+        ratio: Number.NaN,
+        pass: concurrentDuplicates === 0,
+      });
   }
 }
 
@@ -180,7 +212,13 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
     ['gb', tables.gradient_boosting!, 60],
     ['rf', tables.random_forest!, 24],
   ] as const) {
-    for (const g of grid) settings.push({ label: `${model} ${configs}/${table.configs.length} configs, rungs ${g.rungs}`, table, configs, options: { ...g.options, max_resource: 300 } });
+    for (const g of grid)
+      settings.push({
+        label: `${model} ${configs}/${table.configs.length} configs, rungs ${g.rungs}`,
+        table,
+        configs,
+        options: { ...g.options, max_resource: 300 },
+      });
   }
   const rows: string[][] = [];
   for (const setting of settings) {
@@ -211,8 +249,14 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
       pass: ratio >= 3 && loss <= 0.003,
     });
   }
-  console.log(`\n(c) ASHA (reduction factor 3, ${WORKERS} workers, asynchronous) vs the same random configurations trained to 300 trees; mean of ${seeds.length} seeds`);
-  console.log(formatTable(['setting', 'best full', 'best ASHA', 'loss', 'compute saved', 'trials at 300'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'right'] }));
+  console.log(
+    `\n(c) ASHA (reduction factor 3, ${WORKERS} workers, asynchronous) vs the same random configurations trained to 300 trees; mean of ${seeds.length} seeds`,
+  );
+  console.log(
+    formatTable(['setting', 'best full', 'best ASHA', 'loss', 'compute saved', 'trials at 300'], rows, {
+      align: ['left', 'right', 'right', 'right', 'right', 'right'],
+    }),
+  );
 }
 
 function latencySpace(): SearchSpaceEntry[] {
@@ -264,17 +308,39 @@ function partD(python: string | null, quick: boolean, goals: GoalRow[]): void {
     }
     const w = summarize(wall);
     const c = summarize(cpu);
-    rows.push([`sweepq TPE (${multivariate ? 'multivariate, default' : 'univariate'})`, w.p50.toFixed(2), w.p99.toFixed(2), c.p50.toFixed(2), c.p99.toFixed(2)]);
-    if (multivariate) goals.push({ part: 'd ask() with 10,000 trials, p50', measured: `${w.p50.toFixed(2)} ms (CPU ${c.p50.toFixed(2)})`, goal: '≤ 5 ms', ratio: w.p50 / 5, pass: w.p50 <= 5 });
+    rows.push([
+      `sweepq TPE (${multivariate ? 'multivariate, default' : 'univariate'})`,
+      w.p50.toFixed(2),
+      w.p99.toFixed(2),
+      c.p50.toFixed(2),
+      c.p99.toFixed(2),
+    ]);
+    if (multivariate)
+      goals.push({
+        part: 'd ask() with 10,000 trials, p50',
+        measured: `${w.p50.toFixed(2)} ms (CPU ${c.p50.toFixed(2)})`,
+        goal: '≤ 5 ms',
+        ratio: w.p50 / 5,
+        pass: w.p50 <= 5,
+      });
     if (multivariate) {
-      goals.push({ part: 'd ask() with 10,000 trials, p99', measured: `${w.p99.toFixed(2)} ms (CPU ${c.p99.toFixed(2)})`, goal: '≤ 5 ms', ratio: w.p99 / 5, pass: w.p99 <= 5, note: `wall time on a shared machine, load ${loadavg()[0]!.toFixed(1)}` });
+      goals.push({
+        part: 'd ask() with 10,000 trials, p99',
+        measured: `${w.p99.toFixed(2)} ms (CPU ${c.p99.toFixed(2)})`,
+        goal: '≤ 5 ms',
+        ratio: w.p99 / 5,
+        pass: w.p99 <= 5,
+        note: `wall time on a shared machine, load ${loadavg()[0]!.toFixed(1)}`,
+      });
     }
   }
   if (python !== null) {
     const optuna = summarize(runOptuna(python, { mode: 'latency', space, n, asks: quick ? 5 : 15, seed: 0 }).ms);
     rows.push(['Optuna 5.0.0 TPE (multivariate, in memory)', optuna.p50.toFixed(1), optuna.p99.toFixed(1), '-', '-']);
   }
-  console.log(`\n(d) ask() latency with ${n} completed trials, ${WORKERS - 1} pending, 5 params (ms; load average ${loadavg()[0]!.toFixed(1)} on this machine)`);
+  console.log(
+    `\n(d) ask() latency with ${n} completed trials, ${WORKERS - 1} pending, 5 params (ms; load average ${loadavg()[0]!.toFixed(1)} on this machine)`,
+  );
   console.log(formatTable(['sampler', 'p50', 'p99', 'CPU p50', 'CPU p99'], rows, { align: ['left', 'right', 'right', 'right', 'right'] }));
 }
 

@@ -180,10 +180,14 @@ async function startSweepqServe(model: string, profileDir: string | null): Promi
 async function startMlflowServe(python: string, modelDir: string): Promise<Server> {
   const port = await freePort();
   // What `mlflow models serve -m DIR --env-manager local` runs (mlflow/pyfunc/scoring_server get_cmd).
-  const child = spawn(python, ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--log-level', 'warning', 'mlflow.pyfunc.scoring_server.app:app'], {
-    env: { ...cleanParentEnv(), ...SINGLE_THREAD, __pyfunc_model_path__: modelDir, MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT: '600' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    python,
+    ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--log-level', 'warning', 'mlflow.pyfunc.scoring_server.app:app'],
+    {
+      env: { ...cleanParentEnv(), ...SINGLE_THREAD, __pyfunc_model_path__: modelDir, MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT: '600' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   trackChild(child);
   const undefer = defer(`mlflow scoring server ${modelDir}`, () => stopChild(child));
   await waitForPing(port, child, 'MLflow scoring server', 120_000);
@@ -366,7 +370,10 @@ async function main(): Promise<void> {
     const labelsAgree = mlflowLabels.length === sweepqLabels.length && mlflowLabels.every((label, i) => label === sweepqLabels[i]);
     mlflow = { version: mlflowVersion(python), lrLatency: mlflowLrLatency, rfThroughput: mlflowRfThroughput, labelsAgree };
     progress('onnxruntime in-process reference');
-    reference = { lr: onnxReference(python, path.join(mlflowDirs.lr, 'model.onnx'), args.quick), rf: onnxReference(python, path.join(mlflowDirs.rf, 'model.onnx'), args.quick) };
+    reference = {
+      lr: onnxReference(python, path.join(mlflowDirs.lr, 'model.onnx'), args.quick),
+      rf: onnxReference(python, path.join(mlflowDirs.rf, 'model.onnx'), args.quick),
+    };
   }
 
   const count = (value: number): string => Math.round(value).toLocaleString('en-US');
@@ -376,7 +383,16 @@ async function main(): Promise<void> {
     `${formatTable(
       ['server', 'p50', 'p95', 'p99', 'max', 'server CPU / request', 'p99 sweepq / this', 'CPU sweepq / this'],
       [
-        ['sweepq serve', ms(lrLatency.summary.p50, 3), ms(lrLatency.summary.p95, 3), ms(lrLatency.summary.p99, 3), ms(lrLatency.summary.max, 2), ms(lrLatency.serverCpuMs, 3), '', ''],
+        [
+          'sweepq serve',
+          ms(lrLatency.summary.p50, 3),
+          ms(lrLatency.summary.p95, 3),
+          ms(lrLatency.summary.p99, 3),
+          ms(lrLatency.summary.max, 2),
+          ms(lrLatency.serverCpuMs, 3),
+          '',
+          '',
+        ],
         ...(mlflow === null
           ? []
           : [
@@ -392,7 +408,9 @@ async function main(): Promise<void> {
               ],
             ]),
         ['sweepq Scorer in-process (no HTTP)', '', '', ms(lrInProcess.singleP99, 3), '', '', '', ''],
-        ...(reference === null ? [] : [['onnxruntime in-process (no HTTP)', ms(reference.lr.single_p50_ms, 3), '', ms(reference.lr.single_p99_ms, 3), '', '', '', '']]),
+        ...(reference === null
+          ? []
+          : [['onnxruntime in-process (no HTTP)', ms(reference.lr.single_p50_ms, 3), '', ms(reference.lr.single_p99_ms, 3), '', '', '', '']]),
       ],
       { align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right'] },
     )}\n`,
@@ -416,7 +434,18 @@ async function main(): Promise<void> {
               ],
             ]),
         ['sweepq Scorer in-process (no HTTP)', count(rfInProcess.batchRowsPerS), '', '', '', ''],
-        ...(reference === null ? [] : [[`onnxruntime ${reference.rf.versions.onnxruntime} in-process (no HTTP, no JSON)`, count(reference.rf.batch_rows_per_s), '', '', ratio(rfThroughput.rowsPerS, reference.rf.batch_rows_per_s), '']]),
+        ...(reference === null
+          ? []
+          : [
+              [
+                `onnxruntime ${reference.rf.versions.onnxruntime} in-process (no HTTP, no JSON)`,
+                count(reference.rf.batch_rows_per_s),
+                '',
+                '',
+                ratio(rfThroughput.rowsPerS, reference.rf.batch_rows_per_s),
+                '',
+              ],
+            ]),
       ],
       { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
     )}\n`,
@@ -425,8 +454,22 @@ async function main(): Promise<void> {
 
   const load = os.loadavg()[0]!.toFixed(1);
   const goals: GoalRow[] = [
-    { part: 'LR single-row p99 over HTTP', measured: ms(lrLatency.summary.p99, 3), goal: '≤ 2 ms', ratio: lrLatency.summary.p99 / 2, pass: lrLatency.summary.p99 <= 2, note: `load average ${load}` },
-    { part: 'RF-100 batch throughput over HTTP', measured: `${count(rfThroughput.rowsPerS)} rows/s`, goal: '≥ 50,000 rows/s', ratio: rfThroughput.rowsPerS / 50_000, pass: rfThroughput.rowsPerS >= 50_000, note: `load average ${load}` },
+    {
+      part: 'LR single-row p99 over HTTP',
+      measured: ms(lrLatency.summary.p99, 3),
+      goal: '≤ 2 ms',
+      ratio: lrLatency.summary.p99 / 2,
+      pass: lrLatency.summary.p99 <= 2,
+      note: `load average ${load}`,
+    },
+    {
+      part: 'RF-100 batch throughput over HTTP',
+      measured: `${count(rfThroughput.rowsPerS)} rows/s`,
+      goal: '≥ 50,000 rows/s',
+      ratio: rfThroughput.rowsPerS / 50_000,
+      pass: rfThroughput.rowsPerS >= 50_000,
+      note: `load average ${load}`,
+    },
     {
       part: 'RF-100 batch, per server CPU-second',
       measured: `${count(rfThroughput.rowsPerServerCpuS)} rows/s`,

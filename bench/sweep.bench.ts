@@ -78,7 +78,6 @@ function summaryJson(s: LatencySummary): Record<string, number> {
   return { n: s.n, mean: round(s.mean, 3), p50: round(s.p50, 3), p95: round(s.p95, 3), p99: round(s.p99, 3), max: round(s.max, 3) };
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // (a) sweepq run vs scikit-learn
 
@@ -175,7 +174,11 @@ async function partA(quick: boolean): Promise<void> {
     sklearnWall = median(sk.map((s) => s.wallMs));
     sklearnLabel = 'scikit-learn';
     rows.push(['scikit-learn (wall, python start → exit)', ms(sklearnWall), sk.map((s) => (s.wallMs / 1000).toFixed(2)).join(', ')]);
-    rows.push(['  its internal total (sum of trial seconds)', ms(median(sk.map((s) => s.internalMs))), sk.map((s) => (s.internalMs / 1000).toFixed(2)).join(', ')]);
+    rows.push([
+      '  its internal total (sum of trial seconds)',
+      ms(median(sk.map((s) => s.internalMs))),
+      sk.map((s) => (s.internalMs / 1000).toFixed(2)).join(', '),
+    ]);
   } else {
     console.log('scikit-learn: skipped (no scikit-learn)');
     sklearnWall = publishedSklearnMs();
@@ -184,7 +187,9 @@ async function partA(quick: boolean): Promise<void> {
   }
   console.log(formatTable(['measure', 'median', 'runs (s)'], rows, { align: ['left', 'right', 'left'] }));
   const ratio = sweepqWall / sklearnWall;
-  console.log(`sweepq / ${sklearnLabel} = ${ratio.toFixed(2)} (goal ≤ 0.50); sweepq uses ${os.availableParallelism()} worker processes, scikit-learn one thread`);
+  console.log(
+    `sweepq / ${sklearnLabel} = ${ratio.toFixed(2)} (goal ≤ 0.50); sweepq uses ${os.availableParallelism()} worker processes, scikit-learn one thread`,
+  );
   goals.push({
     part: '(a) sweepq run / scikit-learn wall',
     measured: `${(sweepqWall / 1000).toFixed(2)} s / ${(sklearnWall / 1000).toFixed(2)} s = ${ratio.toFixed(2)}`,
@@ -201,11 +206,26 @@ async function partA(quick: boolean): Promise<void> {
     sklearnInternalMs: withSklearn ? round(median(sk.map((s) => s.internalMs)), 1) : null,
     ratio: round(ratio, 3),
     phasesMs: {
-      startup: round(pick((c) => c.startupMs), 1),
-      firstClaim: round(pick((c) => c.firstClaimMs), 1),
-      trainingSpan: round(pick((c) => c.trainingSpanMs), 1),
-      teardown: round(pick((c) => c.teardownMs), 1),
-      trialTrain: round(pick((c) => c.trialTrainMs), 1),
+      startup: round(
+        pick((c) => c.startupMs),
+        1,
+      ),
+      firstClaim: round(
+        pick((c) => c.firstClaimMs),
+        1,
+      ),
+      trainingSpan: round(
+        pick((c) => c.trainingSpanMs),
+        1,
+      ),
+      teardown: round(
+        pick((c) => c.teardownMs),
+        1,
+      ),
+      trialTrain: round(
+        pick((c) => c.trialTrainMs),
+        1,
+      ),
     },
   };
 }
@@ -297,8 +317,17 @@ async function partB(quick: boolean): Promise<void> {
         { align: ['left', 'right', 'right', 'right', 'right'] },
       ),
     );
-    console.log(`submit ${n} trials: ${ms(submitMs)}; wall ${ms(wallMs)} → ${throughput.toFixed(1)} trials/s (${(wallMs / n).toFixed(2)} ms per trial, of which ${tr.mean.toFixed(2)} ms training on average)`);
-    goals.push({ part: '(b) per-trial overhead, median', measured: ms(o.p50, 2), goal: '≤ 5 ms', ratio: o.p50 / 5, pass: o.p50 <= 5, note: `p95 ${ms(o.p95, 2)}; ${throughput.toFixed(1)} trials/s wall` });
+    console.log(
+      `submit ${n} trials: ${ms(submitMs)}; wall ${ms(wallMs)} → ${throughput.toFixed(1)} trials/s (${(wallMs / n).toFixed(2)} ms per trial, of which ${tr.mean.toFixed(2)} ms training on average)`,
+    );
+    goals.push({
+      part: '(b) per-trial overhead, median',
+      measured: ms(o.p50, 2),
+      goal: '≤ 5 ms',
+      ratio: o.p50 / 5,
+      pass: o.p50 <= 5,
+      note: `p95 ${ms(o.p95, 2)}; ${throughput.toFixed(1)} trials/s wall`,
+    });
     summary.b = {
       trials: n,
       overheadMs: summaryJson(o),
@@ -381,10 +410,32 @@ async function partC(quick: boolean): Promise<void> {
         { align: ['right', 'right', 'right', 'right', 'right'] },
       ),
     );
-    console.log(`machine ceiling now: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (${ms(ceiling.oneMs)} alone, ${ms(ceiling.twoMs)} side by side; load average ${ceiling.loadAverage1m.toFixed(2)})`);
-    console.log(`mean trial training time grows ${((two.trainMs / one.trainMs - 1) * 100).toFixed(0)}% with 2 processes on ${os.availableParallelism()} cores (shared caches, memory bandwidth, the scheduler's own polling)`);
-    goals.push({ part: '(c) 2 vs 1 worker throughput', measured: `${speedup.toFixed(2)}×`, goal: '≥ 1.8×', ratio: speedup / 1.8, pass: speedup >= 1.8, note: `${one.perMin.toFixed(1)} → ${two.perMin.toFixed(1)} trials/min; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×` });
-    summary.c = { trials: n, folds, cpuCeiling: { oneMs: round(ceiling.oneMs, 1), twoMs: round(ceiling.twoMs, 1), parallelSpeedup: round(ceiling.parallelSpeedup, 3), loadAverage1m: round(ceiling.loadAverage1m, 2) }, results: results.map((r) => ({ workers: r.workers, wallMs: round(r.wallMs, 1), trialsPerMin: round(r.perMin, 2), meanTrainMs: round(r.trainMs, 1) })), speedup: round(speedup, 3) };
+    console.log(
+      `machine ceiling now: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (${ms(ceiling.oneMs)} alone, ${ms(ceiling.twoMs)} side by side; load average ${ceiling.loadAverage1m.toFixed(2)})`,
+    );
+    console.log(
+      `mean trial training time grows ${((two.trainMs / one.trainMs - 1) * 100).toFixed(0)}% with 2 processes on ${os.availableParallelism()} cores (shared caches, memory bandwidth, the scheduler's own polling)`,
+    );
+    goals.push({
+      part: '(c) 2 vs 1 worker throughput',
+      measured: `${speedup.toFixed(2)}×`,
+      goal: '≥ 1.8×',
+      ratio: speedup / 1.8,
+      pass: speedup >= 1.8,
+      note: `${one.perMin.toFixed(1)} → ${two.perMin.toFixed(1)} trials/min; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×`,
+    });
+    summary.c = {
+      trials: n,
+      folds,
+      cpuCeiling: {
+        oneMs: round(ceiling.oneMs, 1),
+        twoMs: round(ceiling.twoMs, 1),
+        parallelSpeedup: round(ceiling.parallelSpeedup, 3),
+        loadAverage1m: round(ceiling.loadAverage1m, 2),
+      },
+      results: results.map((r) => ({ workers: r.workers, wallMs: round(r.wallMs, 1), trialsPerMin: round(r.perMin, 2), meanTrainMs: round(r.trainMs, 1) })),
+      speedup: round(speedup, 3),
+    };
   } finally {
     await cleanupAll();
   }
@@ -428,7 +479,11 @@ async function partG(quick: boolean): Promise<void> {
     for (let rep = 0; rep < reps; rep++) {
       for (const row of rows) {
         progress(`(g) ${row.label}, run ${rep + 1}`);
-        const workers = spawnWorkerProcesses({ count: row.workers, env: env.env, logDir: path.join(env.stateDir, 'logs', `g-${row.workers}-${row.split}-${rep}`) });
+        const workers = spawnWorkerProcesses({
+          count: row.workers,
+          env: env.env,
+          logDir: path.join(env.stateDir, 'logs', `g-${row.workers}-${row.split}-${rep}`),
+        });
         try {
           await waitForQueueWorkers(env.config, row.workers);
           // The first submit of the data set generates and uploads it; later ones find it stored.
@@ -444,7 +499,8 @@ async function partG(quick: boolean): Promise<void> {
           });
           if (final.counts.completed !== 1) throw new Error(`(g) the trial did not complete: ${JSON.stringify(final.counts)}`);
           const [trial] = await allTrials(service, submitted.sweepId, 1);
-          if ((trial?.split !== undefined) !== (row.split === 'auto')) throw new Error(`(g) ${row.label}: the trial ran ${trial?.split === undefined ? 'whole' : 'split'} (SWEEPQ_FOLD_SPLIT_MIN_COST?)`);
+          if ((trial?.split !== undefined) !== (row.split === 'auto'))
+            throw new Error(`(g) ${row.label}: the trial ran ${trial?.split === undefined ? 'whole' : 'split'} (SWEEPQ_FOLD_SPLIT_MIN_COST?)`);
           walls.set(row.label, [...(walls.get(row.label) ?? []), (final.finishedAt ?? Date.now()) - submittedEpoch]);
           metrics.set(row.label, JSON.stringify([trial?.metrics?.cv_mean, trial?.metrics?.auc_roc]));
         } finally {
@@ -457,7 +513,13 @@ async function partG(quick: boolean): Promise<void> {
     console.log(
       formatTable(
         ['configuration', 'trial wall (median)', 'runs', 'speed-up vs 1 worker, one job', '[cv_mean, auc_roc]'],
-        rows.map((r) => [r.label, ms(wall(r.label)), (walls.get(r.label) ?? []).map((w) => ms(w)).join(', '), (base / wall(r.label)).toFixed(2), metrics.get(r.label) ?? '']),
+        rows.map((r) => [
+          r.label,
+          ms(wall(r.label)),
+          (walls.get(r.label) ?? []).map((w) => ms(w)).join(', '),
+          (base / wall(r.label)).toFixed(2),
+          metrics.get(r.label) ?? '',
+        ]),
         { align: ['left', 'right', 'right', 'right', 'left'] },
       ),
     );
@@ -465,9 +527,24 @@ async function partG(quick: boolean): Promise<void> {
     const identical = new Set(metrics.values()).size === 1;
     progress('(g) machine ceiling: 1 vs 2 CPU spinners');
     const ceiling = await measureCpuCeiling();
-    console.log(`machine ceiling now: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (load average ${ceiling.loadAverage1m.toFixed(2)}); the fold split's speed-up cannot pass it`);
-    goals.push({ part: '(g) one trial, 2 workers vs 1 (fold jobs)', measured: `${speedup.toFixed(2)}×`, goal: '≥ 1.8×', ratio: speedup / 1.8, pass: speedup >= 1.8, note: `${ms(base)} → ${ms(wall(rows[2]!.label))}; split on 1 worker ${ms(wall(rows[1]!.label))}; metrics ${identical ? 'identical' : 'DIFFER'}; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×` });
-    summary.g = { reps, cpuCeiling: round(ceiling.parallelSpeedup, 3), results: rows.map((r) => ({ label: r.label, workers: r.workers, split: r.split, wallMs: (walls.get(r.label) ?? []).map((w) => round(w, 1)) })), speedup: round(speedup, 3), identicalMetrics: identical };
+    console.log(
+      `machine ceiling now: 2 CPU-spin processes give ${ceiling.parallelSpeedup.toFixed(2)}× the throughput of 1 (load average ${ceiling.loadAverage1m.toFixed(2)}); the fold split's speed-up cannot pass it`,
+    );
+    goals.push({
+      part: '(g) one trial, 2 workers vs 1 (fold jobs)',
+      measured: `${speedup.toFixed(2)}×`,
+      goal: '≥ 1.8×',
+      ratio: speedup / 1.8,
+      pass: speedup >= 1.8,
+      note: `${ms(base)} → ${ms(wall(rows[2]!.label))}; split on 1 worker ${ms(wall(rows[1]!.label))}; metrics ${identical ? 'identical' : 'DIFFER'}; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×`,
+    });
+    summary.g = {
+      reps,
+      cpuCeiling: round(ceiling.parallelSpeedup, 3),
+      results: rows.map((r) => ({ label: r.label, workers: r.workers, split: r.split, wallMs: (walls.get(r.label) ?? []).map((w) => round(w, 1)) })),
+      speedup: round(speedup, 3),
+      identicalMetrics: identical,
+    };
   } finally {
     await cleanupAll();
   }
@@ -580,19 +657,58 @@ async function partD(quick: boolean): Promise<void> {
         ['status latency (ms)', 'calls', 'p50', 'p95', 'p99', 'max'],
         [
           ['in-process SweepService.status', String(s1.n), s1.p50.toFixed(2), s1.p95.toFixed(2), s1.p99.toFixed(2), s1.max.toFixed(2)],
-          [`HTTP GET /sweeps/:id (keep-alive)${httpErrors > 0 ? ` [${httpErrors} errors]` : ''}`, String(s2.n), s2.p50.toFixed(2), s2.p95.toFixed(2), s2.p99.toFixed(2), s2.max.toFixed(2)],
+          [
+            `HTTP GET /sweeps/:id (keep-alive)${httpErrors > 0 ? ` [${httpErrors} errors]` : ''}`,
+            String(s2.n),
+            s2.p50.toFixed(2),
+            s2.p95.toFixed(2),
+            s2.p99.toFixed(2),
+            s2.max.toFixed(2),
+          ],
           ['in-process, other sweep, during the submit', String(s0.n), s0.p50.toFixed(2), s0.p95.toFixed(2), s0.p99.toFixed(2), s0.max.toFixed(2)],
         ],
         { align: ['left', 'right', 'right', 'right', 'right', 'right'] },
       ),
     );
-    console.log(`submit ${n.toLocaleString('en-US')} trials: ${ms(submitMs)} (${((submitMs * 1000) / n).toFixed(1)} µs per trial); ${before.counts.completed} completed while measuring`);
-    console.log(`cancel: ${ms(cancelMs)} → state ${cancelled.state}, ${cancelled.counts.cancelled.toLocaleString('en-US')} cancelled, ${cancelled.counts.completed} completed`);
+    console.log(
+      `submit ${n.toLocaleString('en-US')} trials: ${ms(submitMs)} (${((submitMs * 1000) / n).toFixed(1)} µs per trial); ${before.counts.completed} completed while measuring`,
+    );
+    console.log(
+      `cancel: ${ms(cancelMs)} → state ${cancelled.state}, ${cancelled.counts.cancelled.toLocaleString('en-US')} cancelled, ${cancelled.counts.completed} completed`,
+    );
     const scale = n === 100_000 ? '' : ` (×${(100_000 / n).toFixed(0)} ≈ ${((submitMs * 100_000) / n / 1000).toFixed(1)} s for 100k)`;
-    goals.push({ part: `(d) submit ${n.toLocaleString('en-US')} trials`, measured: ms(submitMs), goal: '≤ 10 s', ratio: submitMs / 10_000, pass: submitMs <= 10_000, note: scale.trim() });
-    goals.push({ part: '(d) status p99, in-process', measured: ms(s1.p99, 2), goal: '≤ 10 ms', ratio: s1.p99 / 10, pass: s1.p99 <= 10, note: `p50 ${ms(s1.p50, 2)}` });
-    goals.push({ part: '(d) status p99, HTTP', measured: ms(s2.p99, 2), goal: '≤ 10 ms', ratio: s2.p99 / 10, pass: s2.p99 <= 10 && httpErrors === 0, note: `p50 ${ms(s2.p50, 2)}${httpErrors > 0 ? `, ${httpErrors} errors` : ''}` });
-    goals.push({ part: `(d) cancel ${n.toLocaleString('en-US')} trials`, measured: ms(cancelMs), goal: 'report', ratio: Number.NaN, pass: null, note: `${cancelled.counts.cancelled} cancelled` });
+    goals.push({
+      part: `(d) submit ${n.toLocaleString('en-US')} trials`,
+      measured: ms(submitMs),
+      goal: '≤ 10 s',
+      ratio: submitMs / 10_000,
+      pass: submitMs <= 10_000,
+      note: scale.trim(),
+    });
+    goals.push({
+      part: '(d) status p99, in-process',
+      measured: ms(s1.p99, 2),
+      goal: '≤ 10 ms',
+      ratio: s1.p99 / 10,
+      pass: s1.p99 <= 10,
+      note: `p50 ${ms(s1.p50, 2)}`,
+    });
+    goals.push({
+      part: '(d) status p99, HTTP',
+      measured: ms(s2.p99, 2),
+      goal: '≤ 10 ms',
+      ratio: s2.p99 / 10,
+      pass: s2.p99 <= 10 && httpErrors === 0,
+      note: `p50 ${ms(s2.p50, 2)}${httpErrors > 0 ? `, ${httpErrors} errors` : ''}`,
+    });
+    goals.push({
+      part: `(d) cancel ${n.toLocaleString('en-US')} trials`,
+      measured: ms(cancelMs),
+      goal: 'report',
+      ratio: Number.NaN,
+      pass: null,
+      note: `${cancelled.counts.cancelled} cancelled`,
+    });
     summary.d = {
       trials: n,
       submitMs: round(submitMs, 1),
@@ -664,7 +780,14 @@ async function partE(quick: boolean): Promise<void> {
     console.log(formatTable(['version', 'median wall', 'median CPU (all processes)', 'runs (s)'], rows, { align: ['left', 'right', 'right', 'left'] }));
     const current = medians.get('this checkout')!;
     const baseline = baselineRoot === undefined ? undefined : medians.get(`baseline ${baselineRoot}`);
-    goals.push({ part: '(e) one trivial trial, sweepq run wall', measured: ms(current), goal: '≤ 400 ms', ratio: current / 400, pass: current <= 400, note: baseline === undefined ? `${reps} runs, median` : `baseline ${ms(baseline)} → ${(baseline / current).toFixed(2)}× faster` });
+    goals.push({
+      part: '(e) one trivial trial, sweepq run wall',
+      measured: ms(current),
+      goal: '≤ 400 ms',
+      ratio: current / 400,
+      pass: current <= 400,
+      note: baseline === undefined ? `${reps} runs, median` : `baseline ${ms(baseline)} → ${(baseline / current).toFixed(2)}× faster`,
+    });
     summary.e = { reps, medianWallMs: Object.fromEntries([...medians].map(([k, v]) => [k, round(v, 1)])) };
   } finally {
     await cleanupAll();
@@ -693,14 +816,37 @@ async function partF(quick: boolean): Promise<void> {
       const wall = median(runs.map((r) => r.wallMs));
       const overhead = median(overheads);
       medians.set(label, { wall, overhead });
-      rows.push([label, ms(wall), (n / (wall / 1000)).toFixed(0), `${overhead.toFixed(2)} ms`, ms(median(runs.map((r) => r.cpuMs))), runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(', ')]);
+      rows.push([
+        label,
+        ms(wall),
+        (n / (wall / 1000)).toFixed(0),
+        `${overhead.toFixed(2)} ms`,
+        ms(median(runs.map((r) => r.cpuMs))),
+        runs.map((r) => (r.wallMs / 1000).toFixed(2)).join(', '),
+      ]);
     }
-    console.log(formatTable(['version', 'median wall', 'trials/s', 'overhead per trial', 'CPU (all processes)', 'runs (s)'], rows, { align: ['left', 'right', 'right', 'right', 'right', 'left'] }));
+    console.log(
+      formatTable(['version', 'median wall', 'trials/s', 'overhead per trial', 'CPU (all processes)', 'runs (s)'], rows, {
+        align: ['left', 'right', 'right', 'right', 'right', 'left'],
+      }),
+    );
     console.log('overhead per trial = (wall × worker slots − Σ training) / trials, start-up and shut-down included');
     const current = medians.get('this checkout')!;
     const baseline = baselineRoot === undefined ? undefined : medians.get(`baseline ${baselineRoot}`);
-    goals.push({ part: `(f) ${n} trivial trials on ${workers} workers, wall`, measured: ms(current.wall), goal: '≤ 2 s', ratio: current.wall / 2000, pass: current.wall <= 2000, note: `${current.overhead.toFixed(2)} ms overhead per trial${baseline === undefined ? '' : `; baseline ${ms(baseline.wall)} → ${(baseline.wall / current.wall).toFixed(2)}× faster`}` });
-    summary.f = { trials: n, workers, reps, medians: Object.fromEntries([...medians].map(([k, v]) => [k, { wallMs: round(v.wall, 1), overheadMsPerTrial: round(v.overhead, 3) }])) };
+    goals.push({
+      part: `(f) ${n} trivial trials on ${workers} workers, wall`,
+      measured: ms(current.wall),
+      goal: '≤ 2 s',
+      ratio: current.wall / 2000,
+      pass: current.wall <= 2000,
+      note: `${current.overhead.toFixed(2)} ms overhead per trial${baseline === undefined ? '' : `; baseline ${ms(baseline.wall)} → ${(baseline.wall / current.wall).toFixed(2)}× faster`}`,
+    });
+    summary.f = {
+      trials: n,
+      workers,
+      reps,
+      medians: Object.fromEntries([...medians].map(([k, v]) => [k, { wallMs: round(v.wall, 1), overheadMsPerTrial: round(v.overhead, 3) }])),
+    };
   } finally {
     await cleanupAll();
   }
@@ -727,7 +873,9 @@ async function main(): Promise<void> {
   installCleanupHandlers();
   const { quick, only } = parseBenchArgs(takeBaseline(process.argv.slice(2)));
   const started = performance.now();
-  console.log(`sweepq system benchmark${quick ? ' (--quick)' : ''}: node ${process.version}, ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0]!.toFixed(2)}`);
+  console.log(
+    `sweepq system benchmark${quick ? ' (--quick)' : ''}: node ${process.version}, ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? 'unknown CPU'}, load average ${os.loadavg()[0]!.toFixed(2)}`,
+  );
   const parts: Array<[string, (quick: boolean) => Promise<void>]> = [
     ['a', partA],
     ['b', partB],
@@ -745,7 +893,9 @@ async function main(): Promise<void> {
   console.log(renderGoalTable(goals));
   const totalS = (performance.now() - started) / 1000;
   console.log(`\ntotal benchmark time ${totalS.toFixed(1)} s`);
-  console.log(`BENCH_JSON ${JSON.stringify({ bench: 'sweep', quick, node: process.version, cpus: os.availableParallelism(), loadAverage: os.loadavg().map((l) => round(l, 2)), totalSeconds: round(totalS, 1), goals: goals.map((g) => ({ part: g.part, measured: g.measured, goal: g.goal, pass: g.pass })), ...summary })}`);
+  console.log(
+    `BENCH_JSON ${JSON.stringify({ bench: 'sweep', quick, node: process.version, cpus: os.availableParallelism(), loadAverage: os.loadavg().map((l) => round(l, 2)), totalSeconds: round(totalS, 1), goals: goals.map((g) => ({ part: g.part, measured: g.measured, goal: g.goal, pass: g.pass })), ...summary })}`,
+  );
 }
 
 main().then(

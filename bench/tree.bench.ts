@@ -43,7 +43,14 @@ async function loadData(args: string[]): Promise<{ data: Dataset; train: Uint32A
   }
   const rows = Number(args[0] ?? 20000);
   const features = Number(args[1] ?? 40);
-  const data = makeClassification({ n_samples: rows, n_features: features, n_informative: Math.min(10, features), n_redundant: Math.min(10, Math.max(0, features - 10)), flip_y: Number(args[3] ?? 0.01), random_state: 0 });
+  const data = makeClassification({
+    n_samples: rows,
+    n_features: features,
+    n_informative: Math.min(10, features),
+    n_redundant: Math.min(10, Math.max(0, features - 10)),
+    flip_y: Number(args[3] ?? 0.01),
+    random_state: 0,
+  });
   const nTrain = Math.floor(rows * 0.8);
   return { data, train: range(0, nTrain), test: range(nTrain, rows), label: `${rows}x${features}` };
 }

@@ -48,19 +48,32 @@ function simulate(_index: number, h: number, params: Readonly<Record<string, unk
   const signal = 0.5 * Math.min(1, Math.log10(learning_rate) / -3 + 0.2) + 0.05 * (max_depth ?? 9);
   const auc = Math.min(0.999, 0.5 + 0.4 * signal + 0.1 * h);
   const folds = [auc - 0.01 * h, auc, auc + 0.01 * h];
-  const metrics: Record<string, number> = { accuracy: auc - 0.05, precision: 0.4 + 0.5 * h, recall: 0.3 + 0.6 * ((h * 7) % 1), f1_score: 0.45 + 0.5 * h, auc_roc: auc, log_loss: 1.2 - auc, cv_mean: auc, cv_std: 0.008 * h };
+  const metrics: Record<string, number> = {
+    accuracy: auc - 0.05,
+    precision: 0.4 + 0.5 * h,
+    recall: 0.3 + 0.6 * ((h * 7) % 1),
+    f1_score: 0.45 + 0.5 * h,
+    auc_roc: auc,
+    log_loss: 1.2 - auc,
+    cv_mean: auc,
+    cv_std: 0.008 * h,
+  };
   return { metrics, folds, durationMs: 10 + 40 * h };
 }
 
 /** Every trial through the feeder, claim and commit; eight lanes on the timeline, like eight workers. */
-const completeSweep = (service: SweepService, sweepId: string, total: number): Promise<number> => completeSweepThroughCommits(service, sweepId, total, { simulate, readParams: true, lanes: 8 });
+const completeSweep = (service: SweepService, sweepId: string, total: number): Promise<number> =>
+  completeSweepThroughCommits(service, sweepId, total, { simulate, readParams: true, lanes: 8 });
 
 async function apiGoals(app: ReturnType<typeof buildApp>, sweepId: string, goals: GoalRow[]): Promise<void> {
   const cases: Array<[string, string]> = [
     ['status (live panel)', `/sweeps/${sweepId}`],
     ['fields', `/sweeps/${sweepId}/fields`],
     ['table page, sorted', `/sweeps/${sweepId}/trials?limit=50&order_by=${encodeURIComponent('metrics.auc_roc DESC')}`],
-    ['table page, OR filter + sort', `/sweeps/${sweepId}/trials?limit=50&filter=${encodeURIComponent("metrics.auc_roc > 0.8 OR params.max_features = 'sqrt'")}&order_by=${encodeURIComponent('params.learning_rate ASC')}`],
+    [
+      'table page, OR filter + sort',
+      `/sweeps/${sweepId}/trials?limit=50&filter=${encodeURIComponent("metrics.auc_roc > 0.8 OR params.max_features = 'sqrt'")}&order_by=${encodeURIComponent('params.learning_rate ASC')}`,
+    ],
     ['history chart', `/sweeps/${sweepId}/charts/history`],
     ['parallel coordinates / slice sample', `/sweeps/${sweepId}/charts/sample`],
     ['contour', `/sweeps/${sweepId}/charts/contour?x=learning_rate&y=max_depth`],
@@ -79,7 +92,14 @@ async function apiGoals(app: ReturnType<typeof buildApp>, sweepId: string, goals
       if (res.statusCode !== 200) throw new Error(`${label}: ${res.body}`);
     }
     const s = summarize(times);
-    goals.push({ part: `API ${label}, ${BIG / 1000}k trials`, measured: `p99 ${ms(s.p99, 2)}`, goal: '≤ 20 ms p99', ratio: s.p99 / 20, pass: s.p99 <= 20, note: `p50 ${ms(s.p50, 2)}, ${(warm.body.length / 1024).toFixed(0)} KiB` });
+    goals.push({
+      part: `API ${label}, ${BIG / 1000}k trials`,
+      measured: `p99 ${ms(s.p99, 2)}`,
+      goal: '≤ 20 ms p99',
+      ratio: s.p99 / 20,
+      pass: s.p99 <= 20,
+      note: `p50 ${ms(s.p50, 2)}, ${(warm.body.length / 1024).toFixed(0)} KiB`,
+    });
   }
 }
 
@@ -99,7 +119,14 @@ async function importanceGoal(service: SweepService, sweepId: string, trials: nu
   }
   const best = Math.min(...times);
   const median = times.sort((a, b) => a - b)[1]!;
-  goals.push({ part: `importance (PED-ANOVA, uncached), ${trials / 1000}k trials`, measured: ms(median), goal: goalMs === null ? '(for the record)' : `≤ ${goalMs / 1000} s`, ratio: goalMs === null ? 0 : median / goalMs, pass: goalMs === null ? true : median <= goalMs, note: `best of 3 ${ms(best)}` });
+  goals.push({
+    part: `importance (PED-ANOVA, uncached), ${trials / 1000}k trials`,
+    measured: ms(median),
+    goal: goalMs === null ? '(for the record)' : `≤ ${goalMs / 1000} s`,
+    ratio: goalMs === null ? 0 : median / goalMs,
+    pass: goalMs === null ? true : median <= goalMs,
+    note: `best of 3 ${ms(best)}`,
+  });
 }
 
 function appConfig(service: SweepService) {
@@ -130,7 +157,14 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
     paints.push(await page.evaluate(() => performance.now()));
   }
   const paint = summarize(paints);
-  goals.push({ part: `browser: sweep page first meaningful paint, ${BIG / 1000}k trials`, measured: `median ${ms(paint.p50)}`, goal: '≤ 1 s', ratio: paint.p50 / 1000, pass: paint.p50 <= 1000, note: `max ${ms(paint.max)} of ${BROWSER_REPEATS} loads (navigation start → status + first rows)` });
+  goals.push({
+    part: `browser: sweep page first meaningful paint, ${BIG / 1000}k trials`,
+    measured: `median ${ms(paint.p50)}`,
+    goal: '≤ 1 s',
+    ratio: paint.p50 / 1000,
+    pass: paint.p50 <= 1000,
+    note: `max ${ms(paint.max)} of ${BROWSER_REPEATS} loads (navigation start → status + first rows)`,
+  });
 
   const sorts: number[] = [];
   const filters: number[] = [];
@@ -140,24 +174,61 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
     sorts.push(
       await timed(
         () => page.click(`[data-column="${columns[r]}"]`),
-        () => page.waitForFunction((previous) => { const row = document.querySelector('[data-row="0"]'); return row !== null && row.getAttribute('data-trial-id') !== null && row.getAttribute('data-trial-id') !== previous; }, firstRow),
+        () =>
+          page.waitForFunction((previous) => {
+            const row = document.querySelector('[data-row="0"]');
+            return row !== null && row.getAttribute('data-trial-id') !== null && row.getAttribute('data-trial-id') !== previous;
+          }, firstRow),
       ),
     );
     const filter = `metrics.auc_roc > 0.${6 + r} OR params.max_features = 'sqrt'`;
     const before = await page.getByTestId('trial-total').textContent();
     await page.fill('[data-testid="filter-input"]', filter);
-    filters.push(await timed(() => page.keyboard.press('Enter'), () => page.waitForFunction((text) => { const el = document.querySelector('[data-testid="trial-total"]'); return el !== null && el.textContent !== text && /match/.test(el.textContent ?? ''); }, before)));
+    filters.push(
+      await timed(
+        () => page.keyboard.press('Enter'),
+        () =>
+          page.waitForFunction((text) => {
+            const el = document.querySelector('[data-testid="trial-total"]');
+            return el !== null && el.textContent !== text && /match/.test(el.textContent ?? '');
+          }, before),
+      ),
+    );
   }
   const sort = summarize(sorts);
   const filter = summarize(filters);
-  goals.push({ part: 'browser: table sort round trip', measured: `median ${ms(sort.p50)}`, goal: '≤ 150 ms', ratio: sort.p50 / 150, pass: sort.p50 <= 150, note: `max ${ms(sort.max)} over ${sorts.length} sorts (click → new first row)` });
-  goals.push({ part: 'browser: table filter round trip', measured: `median ${ms(filter.p50)}`, goal: '≤ 150 ms', ratio: filter.p50 / 150, pass: filter.p50 <= 150, note: `max ${ms(filter.max)} over ${filters.length} filters (Enter → new count)` });
+  goals.push({
+    part: 'browser: table sort round trip',
+    measured: `median ${ms(sort.p50)}`,
+    goal: '≤ 150 ms',
+    ratio: sort.p50 / 150,
+    pass: sort.p50 <= 150,
+    note: `max ${ms(sort.max)} over ${sorts.length} sorts (click → new first row)`,
+  });
+  goals.push({
+    part: 'browser: table filter round trip',
+    measured: `median ${ms(filter.p50)}`,
+    goal: '≤ 150 ms',
+    ratio: filter.p50 / 150,
+    pass: filter.p50 <= 150,
+    note: `max ${ms(filter.max)} over ${filters.length} filters (Enter → new count)`,
+  });
   await page.fill('[data-testid="filter-input"]', '');
   await page.keyboard.press('Enter');
 
-  const parallel = await timed(() => page.click('#tab-parallel'), () => page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-parallel"]')?.getAttribute('data-lines') ?? 0) > 0));
+  const parallel = await timed(
+    () => page.click('#tab-parallel'),
+    () => page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-parallel"]')?.getAttribute('data-lines') ?? 0) > 0),
+  );
   const lines = await page.getByTestId('chart-parallel').getAttribute('data-lines');
-  goals.push({ part: 'browser: parallel coordinates render', measured: ms(parallel), goal: '(fast)', ratio: 0, pass: true, note: `${lines} lines drawn, brushing filters all ${BIG / 1000}k` });
+  goals.push({
+    part: 'browser: parallel coordinates render',
+    measured: ms(parallel),
+    goal: '(fast)',
+    ratio: 0,
+    pass: true,
+    note: `${lines} lines drawn, brushing filters all ${BIG / 1000}k`,
+  });
 
   const cdp = await context.newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -182,7 +253,9 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
           const named = node.closest<HTMLElement>('[data-testid],[id]');
           const where = named === null ? '' : ` in ${named.dataset.testid ?? `#${named.id}`}`;
           const box = (r: DOMRectReadOnly): string => `${Math.round(r.x)},${Math.round(r.y)} ${Math.round(r.width)}×${Math.round(r.height)}`;
-          state.__shifted.push(`${node.tagName.toLowerCase()}${node.className === '' ? '' : `.${String(node.className).split(' ')[0]}`}${where} ${box(source.previousRect)} → ${box(source.currentRect)} (${entry.value.toFixed(3)})`);
+          state.__shifted.push(
+            `${node.tagName.toLowerCase()}${node.className === '' ? '' : `.${String(node.className).split(' ')[0]}`}${where} ${box(source.previousRect)} → ${box(source.currentRect)} (${entry.value.toFixed(3)})`,
+          );
         }
       }
     }).observe({ type: 'layout-shift', buffered: true });
@@ -194,7 +267,14 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
     const state = window as unknown as { __cls: number; __shifted: string[] };
     return { cls: state.__cls, shifted: state.__shifted };
   });
-  goals.push({ part: 'browser: cumulative layout shift, sweep page load', measured: cls.toFixed(3), goal: '≤ 0.1', ratio: cls / 0.1, pass: cls <= 0.1, note: shifted.slice(0, 6).join('; ') });
+  goals.push({
+    part: 'browser: cumulative layout shift, sweep page load',
+    measured: cls.toFixed(3),
+    goal: '≤ 0.1',
+    ratio: cls / 0.1,
+    pass: cls <= 0.1,
+    note: shifted.slice(0, 6).join('; '),
+  });
 }
 
 async function main(): Promise<void> {

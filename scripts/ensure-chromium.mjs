@@ -20,7 +20,11 @@ export function findChromium() {
 
 function run(command, args) {
   console.error(`ensure-chromium: ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' }, timeout: 20 * 60_000 });
+  const result = spawnSync(command, args, {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive', RUNLEVEL: '1' },
+    timeout: 20 * 60_000,
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
@@ -32,7 +36,8 @@ function run(command, args) {
 export async function ensureChromium() {
   const found = findChromium();
   if (found !== undefined) return found;
-  if (!existsSync('/usr/bin/apt-get')) throw new Error('chromium is not installed and apt-get is not available: install Chromium and put it at /usr/bin/chromium.');
+  if (!existsSync('/usr/bin/apt-get'))
+    throw new Error('chromium is not installed and apt-get is not available: install Chromium and put it at /usr/bin/chromium.');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
   if (!isRoot && !sudo) throw new Error('chromium is not installed, and installing it needs root: run `sudo apt-get install -y chromium`.');

@@ -42,7 +42,9 @@ export async function ensureMinio() {
   if (found !== undefined) return found;
   const go = ['go', '/usr/local/go/bin/go', '/usr/lib/go/bin/go'].find((candidate) => runs(candidate, ['version']));
   if (go === undefined) {
-    throw new Error('No MinIO binary found and no Go toolchain to build one: set SWEEPQ_MINIO_BIN, put `minio` on PATH (https://min.io/download), or install Go >= 1.24.');
+    throw new Error(
+      'No MinIO binary found and no Go toolchain to build one: set SWEEPQ_MINIO_BIN, put `minio` on PATH (https://min.io/download), or install Go >= 1.24.',
+    );
   }
   const gobin = minioCacheDir();
   mkdirSync(gobin, { recursive: true });

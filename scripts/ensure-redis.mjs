@@ -37,7 +37,9 @@ export async function ensureRedis() {
   const found = findRedisServer();
   if (found !== undefined) return found;
   if (!existsSync('/usr/bin/apt-get')) {
-    throw new Error('redis-server is not installed and apt-get is not available: install Redis >= 6.2 (https://redis.io/docs/latest/operate/oss_and_stack/install/) or set REDIS_URL.');
+    throw new Error(
+      'redis-server is not installed and apt-get is not available: install Redis >= 6.2 (https://redis.io/docs/latest/operate/oss_and_stack/install/) or set REDIS_URL.',
+    );
   }
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = !isRoot && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;

@@ -20,7 +20,10 @@ function install() {
   if (!existsSync('/usr/bin/apt-get') || (!isRoot && !sudo)) return false;
   const prefix = isRoot ? [] : ['sudo', '-n'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', 'python3-sklearn', 'python3-pandas']]) {
+  for (const args of [
+    ['apt-get', 'update'],
+    ['apt-get', 'install', '-y', '--no-install-recommends', 'python3-sklearn', 'python3-pandas'],
+  ]) {
     const all = [...prefix, ...args];
     console.error(`ensure-sklearn: ${all.join(' ')}`);
     const result = spawnSync(all[0], all.slice(1), { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: 20 * 60_000 });

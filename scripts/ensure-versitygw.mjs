@@ -52,7 +52,9 @@ export async function ensureVersitygw() {
   }
   const gobin = gobinDir();
   mkdirSync(gobin, { recursive: true });
-  console.error(`ensure-versitygw: building versitygw with ${go} install ${MODULE}@${VERSITYGW_VERSION} into ${gobin} (about a minute and a half the first time)`);
+  console.error(
+    `ensure-versitygw: building versitygw with ${go} install ${MODULE}@${VERSITYGW_VERSION} into ${gobin} (about a minute and a half the first time)`,
+  );
   const result = spawnSync(go, ['install', `${MODULE}@${VERSITYGW_VERSION}`], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, GOBIN: gobin },

@@ -132,7 +132,7 @@ try {
   }
   if (!interrupted) console.log(`${pass} passed, ${fail} failed`);
 } catch (error) {
-  console.error(`run-tests: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  console.error(`run-tests: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   exitCode = 1;
 } finally {
   await stopServers();

@@ -22,7 +22,11 @@ const target = path.join(root, 'deploy', 'schemas');
 /** What is vendored: module, pinned version, files inside the module. */
 const SOURCES = [
   { module: 'github.com/compose-spec/compose-go/v2', version: 'v2.16.2', files: ['schema/compose-spec.json'] },
-  { module: 'github.com/kedacore/keda/v2', version: 'v2.21.0', files: ['config/crd/bases/keda.sh_scaledobjects.yaml', 'config/crd/bases/keda.sh_triggerauthentications.yaml'] },
+  {
+    module: 'github.com/kedacore/keda/v2',
+    version: 'v2.21.0',
+    files: ['config/crd/bases/keda.sh_scaledobjects.yaml', 'config/crd/bases/keda.sh_triggerauthentications.yaml'],
+  },
 ];
 
 function go(args, cwd) {

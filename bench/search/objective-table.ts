@@ -25,11 +25,14 @@ function configKey(params: Readonly<Record<string, unknown>>): string {
     .filter((k) => k !== 'n_estimators' && k !== 'random_state')
     .sort();
   // Numbers print the same whichever way they were produced (0.75 from a list or from quantize).
-  return keys.map((k) => `${k}=${typeof params[k] === 'number' ? Number((params[k]).toPrecision(12)) : String(params[k])}`).join(',');
+  return keys.map((k) => `${k}=${typeof params[k] === 'number' ? Number(params[k].toPrecision(12)) : String(params[k])}`).join(',');
 }
 
 /** objective(entry, params) = CV R² of that configuration at params.n_estimators trees. */
-export function tableObjective(space: readonly SearchSpaceEntry[], tables: Record<string, CurveTable>): (entry: number, params: Readonly<Record<string, unknown>>) => number {
+export function tableObjective(
+  space: readonly SearchSpaceEntry[],
+  tables: Record<string, CurveTable>,
+): (entry: number, params: Readonly<Record<string, unknown>>) => number {
   const index = new Map<string, { stages: number[]; rows: Map<string, number[]> }>();
   for (const [model, table] of Object.entries(tables)) {
     const rows = new Map<string, number[]>();

@@ -135,7 +135,18 @@ export async function runOptunaSearch(python: string, problem: SearchProblem, re
     const job = path.join(dir, 'job.json');
     writeFileSync(
       job,
-      JSON.stringify({ train: problem.train, target: problem.target, space: problem.space, sampler: request.sampler, seed: request.seed, trials: request.trials, workers: problem.workers, folds: problem.folds, stop_at: request.stopAt, estimator }),
+      JSON.stringify({
+        train: problem.train,
+        target: problem.target,
+        space: problem.space,
+        sampler: request.sampler,
+        seed: request.seed,
+        trials: request.trials,
+        workers: problem.workers,
+        folds: problem.folds,
+        stop_at: request.stopAt,
+        estimator,
+      }),
     );
     const run = await timedProcess('nice', ['-n', PEER_NICENESS, python, OPTUNA_TOOL, job], { cwd: process.cwd(), env: { ...process.env, ...SINGLE_THREAD } });
     if (run.code !== 0) return { trials: [], wallMs: run.wallMs, error: `optuna_learners.py exited ${run.code}: ${run.stderr.slice(-500)}` };

@@ -105,18 +105,36 @@ export async function partB(python: string, quick: boolean, goals: GoalRow[]): P
     { name: 'Optuna + HistGradientBoosting', search: (request) => runOptunaSearch(python, setup, request, 'hist_gradient_boosting') },
   ];
   const loadAtStart = loadavg()[0]!;
-  console.log(`\n(b) real learners, ${setup.workers} workers: reference random searches of ${BUDGET} trials (seed ${REFERENCE_SEED}), load average ${loadAtStart.toFixed(1)}`);
+  console.log(
+    `\n(b) real learners, ${setup.workers} workers: reference random searches of ${BUDGET} trials (seed ${REFERENCE_SEED}), load average ${loadAtStart.toFixed(1)}`,
+  );
   const targets: number[] = [];
   const referenceRows: string[][] = [];
   for (const side of sides) {
     const run = await side.search({ sampler: 'random', seed: REFERENCE_SEED, trials: BUDGET, stopAt: null });
     const best = bestOf(run);
     targets.push(best?.value ?? Number.NaN);
-    referenceRows.push([`${side.name}, random`, best === null ? `failed: ${run.error ?? 'no trial completed'}`.slice(0, 80) : f4(best.value), best === null ? '-' : `${seconds(best.ms)} (${best.trials} done)`, `${run.trials.length}`, seconds(run.wallMs)]);
+    referenceRows.push([
+      `${side.name}, random`,
+      best === null ? `failed: ${run.error ?? 'no trial completed'}`.slice(0, 80) : f4(best.value),
+      best === null ? '-' : `${seconds(best.ms)} (${best.trials} done)`,
+      `${run.trials.length}`,
+      seconds(run.wallMs),
+    ]);
   }
-  console.log(formatTable(['reference', 'best CV AUC (= target)', 'reached at', 'trials', 'wall'], referenceRows, { align: ['left', 'right', 'right', 'right', 'right'] }));
+  console.log(
+    formatTable(['reference', 'best CV AUC (= target)', 'reached at', 'trials', 'wall'], referenceRows, {
+      align: ['left', 'right', 'right', 'right', 'right'],
+    }),
+  );
   if (targets.some((t) => Number.isNaN(t))) {
-    goals.push({ part: 'b time to random-200 best, sweepq / Optuna', measured: 'a reference run failed', goal: `≤ ${GOAL_RATIO}×`, ratio: Number.NaN, pass: false });
+    goals.push({
+      part: 'b time to random-200 best, sweepq / Optuna',
+      measured: 'a reference run failed',
+      goal: `≤ ${GOAL_RATIO}×`,
+      ratio: Number.NaN,
+      pass: false,
+    });
     return;
   }
 
@@ -143,7 +161,9 @@ export async function partB(python: string, quick: boolean, goals: GoalRow[]): P
     seedRows.push(row);
     console.log(`  seed ${seed}: ${sides.map((side, s) => `${side.name} ${describeSide(results[s]!)}`).join(', ')}`);
   }
-  console.log(`\n(b) TPE until the reference best is matched (${sides.map((side, s) => `${side.name} ≥ ${f4(targets[s]!)}`).join(', ')}), budget ${BUDGET} trials, time from process spawn`);
+  console.log(
+    `\n(b) TPE until the reference best is matched (${sides.map((side, s) => `${side.name} ≥ ${f4(targets[s]!)}`).join(', ')}), budget ${BUDGET} trials, time from process spawn`,
+  );
   const headers = ['seed', 'sweepq TPE'];
   for (let s = 1; s < sides.length; s++) headers.push(`${sides[s]!.name} TPE`, 'sweepq / it');
   headers.push('load average');

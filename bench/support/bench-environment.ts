@@ -12,7 +12,18 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../../shared/runtime/emb
 import { defer } from './cleanup-stack.js';
 
 /** Variables a benchmark never inherits: it must not reach a real Redis, MinIO or scheduler. */
-const STRIPPED_VARIABLES = ['REDIS_URL', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'S3_BUCKET', 'SWEEPQ_API_URL', 'SWEEPQ_API_TOKEN', 'SWEEPQ_PREFIX', 'SWEEPQ_STATE_DIR', 'WORKER_CONCURRENCY'];
+const STRIPPED_VARIABLES = [
+  'REDIS_URL',
+  'S3_ENDPOINT',
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+  'S3_BUCKET',
+  'SWEEPQ_API_URL',
+  'SWEEPQ_API_TOKEN',
+  'SWEEPQ_PREFIX',
+  'SWEEPQ_STATE_DIR',
+  'WORKER_CONCURRENCY',
+];
 
 /** process.env without sweepq's connection variables: the base for every child a benchmark spawns. */
 export function cleanParentEnv(): NodeJS.ProcessEnv {

@@ -35,13 +35,18 @@ async function main(): Promise<void> {
     throw new Error('usage: load-clients.js PORT SWEEP_ID CLIENTS DURATION_MS THINK_MS');
   }
   const agent = keepAliveAgent(clients);
-  const paths = mode === 'poll' ? [`/sweeps/${sweepId}`, `/sweeps/${sweepId}/trials?sort=auc_roc&limit=20`] : [`/sweeps/${sweepId}/trials?filter=…`, `/sweeps/${sweepId}/trials?filter=…&order_by=…`];
+  const paths =
+    mode === 'poll'
+      ? [`/sweeps/${sweepId}`, `/sweeps/${sweepId}/trials?sort=auc_roc&limit=20`]
+      : [`/sweeps/${sweepId}/trials?filter=…`, `/sweeps/${sweepId}/trials?filter=…&order_by=…`];
   let serial = 0;
   /** A filter no earlier request used (a cache miss), over params and metrics, ordered or not. */
   const filtered = (which: number): string => {
     const threshold = (0.5 + ((serial++ * 7919) % 4000) / 10_000).toFixed(4);
     const filter = encodeURIComponent(`metrics.auc_roc > ${threshold} and (params.max_depth >= 3 or params.min_samples_leaf < 10)`);
-    return which === 0 ? `/sweeps/${sweepId}/trials?filter=${filter}&limit=50` : `/sweeps/${sweepId}/trials?filter=${filter}&order_by=${encodeURIComponent('metrics.accuracy DESC')}&limit=50`;
+    return which === 0
+      ? `/sweeps/${sweepId}/trials?filter=${filter}&limit=50`
+      : `/sweeps/${sweepId}/trials?filter=${filter}&order_by=${encodeURIComponent('metrics.accuracy DESC')}&limit=50`;
   };
   const all = new SampleBuffer();
   const perPath = [new SampleBuffer(), new SampleBuffer()];

@@ -46,7 +46,12 @@ function labelsOf(y: Int32Array, rows: ArrayLike<number>): number[] {
 }
 
 /** Preprocessing fitted on `rows` of `data`, applied to every row of `data` and of `other`. */
-function preprocess(spec: PipelineSpec, data: Dataset, rows: Uint32Array | undefined, other: Dataset | null): { fitted: FeatureMatrix; other: FeatureMatrix | null } {
+function preprocess(
+  spec: PipelineSpec,
+  data: Dataset,
+  rows: Uint32Array | undefined,
+  other: Dataset | null,
+): { fitted: FeatureMatrix; other: FeatureMatrix | null } {
   let current: FeatureMatrix = data;
   let otherCurrent: FeatureMatrix | null = other;
   for (const transformer of buildTransformers(spec)) {

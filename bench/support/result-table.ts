@@ -38,7 +38,13 @@ export function parseBenchArgs(argv: readonly string[]): { quick: boolean; only:
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
     else if (arg === '--only') only = new Set((argv[++i] ?? '').split(',').filter((s) => s !== ''));
-    else if (arg.startsWith('--only=')) only = new Set(arg.slice(7).split(',').filter((s) => s !== ''));
+    else if (arg.startsWith('--only='))
+      only = new Set(
+        arg
+          .slice(7)
+          .split(',')
+          .filter((s) => s !== ''),
+      );
     else throw new Error(`unknown argument ${arg} (use --quick, --only a,b,c,d)`);
   }
   return { quick, only };

@@ -35,7 +35,11 @@ function childrenCpuMs(): number {
 }
 
 /** Runs a command, capturing stdout; resolves wall time measured around the whole process. */
-export function timedProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number; startEpoch: number; endEpoch: number }> {
+export function timedProcess(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number | null; stdout: string; stderr: string; wallMs: number; startEpoch: number; endEpoch: number }> {
   return new Promise((resolve, reject) => {
     const startEpoch = Date.now();
     const started = performance.now();

@@ -19,7 +19,11 @@ import type { SweepClient } from '../../shared/sweep/sweep-client.js';
 export function createCliLogger(config: Pick<Config, 'logLevel'>): Logger {
   const level = config.logLevel === 'debug' || config.logLevel === 'trace' || config.logLevel === 'silent' ? config.logLevel : 'warn';
   return pino(
-    { level, name: 'sweepq', redact: { paths: ['token', '*.token', 'password', '*.password', 'secretKey', '*.secretKey', 'accessKey', '*.accessKey'], censor: '***' } },
+    {
+      level,
+      name: 'sweepq',
+      redact: { paths: ['token', '*.token', 'password', '*.password', 'secretKey', '*.secretKey', 'accessKey', '*.accessKey'], censor: '***' },
+    },
     pino.destination({ fd: 2, sync: true }),
   );
 }

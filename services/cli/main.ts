@@ -37,7 +37,16 @@ function report(error: unknown): number {
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && BAD_PATH_CODES.has(code)) {
     const path = (error as { path?: unknown }).path;
-    const reason = code === 'ENOENT' ? 'no such file or directory' : code === 'EISDIR' ? 'is a directory' : code === 'ENOTDIR' ? 'not a directory' : code === 'ENAMETOOLONG' ? 'name too long' : 'permission denied';
+    const reason =
+      code === 'ENOENT'
+        ? 'no such file or directory'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === 'ENOTDIR'
+            ? 'not a directory'
+            : code === 'ENAMETOOLONG'
+              ? 'name too long'
+              : 'permission denied';
     process.stderr.write(`sweepq: ${typeof path === 'string' ? `${path}: ` : ''}${reason}\n`);
     return 2;
   }

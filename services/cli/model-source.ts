@@ -37,7 +37,8 @@ function pipelineFromText(text: string, source: string, location: { file?: strin
   try {
     return Pipeline.fromJSON(json);
   } catch (error) {
-    if (error instanceof InvalidInputError) throw new InvalidInputError('INVALID_ARTIFACT', `${source}: ${error.message}`, { location, details: error.details });
+    if (error instanceof InvalidInputError)
+      throw new InvalidInputError('INVALID_ARTIFACT', `${source}: ${error.message}`, { location, details: error.details });
     throw error;
   }
 }
@@ -46,7 +47,10 @@ function pipelineFromText(text: string, source: string, location: { file?: strin
 export function resolveTrialId(sweepId: string, raw: string): string {
   const trialId = /^\d{1,8}$/.test(raw) ? `${sweepId}-t${Number(raw)}` : raw;
   if (!TrialIdSchema.safeParse(trialId).success || !trialId.startsWith(`${sweepId}-t`)) {
-    throw new InvalidInputError('INVALID_ARGUMENT', `--trial must be a trial id of sweep ${sweepId} (${sweepId}-t<index>) or a trial index, got "${raw.slice(0, 80)}"`);
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `--trial must be a trial id of sweep ${sweepId} (${sweepId}-t<index>) or a trial index, got "${raw.slice(0, 80)}"`,
+    );
   }
   return trialId;
 }
@@ -63,13 +67,16 @@ export async function loadModel(modelPath: string | undefined, values: OptionVal
   const metric = stringOption(values, 'metric');
   if (modelPath !== undefined && sweep !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', 'give either a MODEL file or --sweep ID, not both');
   if (sweep === undefined) {
-    if (trial !== undefined || metric !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', `--${trial !== undefined ? 'trial' : 'metric'} needs --sweep ID`);
-    if (modelPath === undefined) throw new InvalidInputError('INVALID_ARGUMENT', 'give a MODEL file (a saved pipeline, e.g. from sweepq best --out) or --sweep ID');
+    if (trial !== undefined || metric !== undefined)
+      throw new InvalidInputError('INVALID_ARGUMENT', `--${trial !== undefined ? 'trial' : 'metric'} needs --sweep ID`);
+    if (modelPath === undefined)
+      throw new InvalidInputError('INVALID_ARGUMENT', 'give a MODEL file (a saved pipeline, e.g. from sweepq best --out) or --sweep ID');
     const stem = modelPath.replace(/^.*[\\/]/, '').replace(/\.json$/i, '') || 'model';
     return { pipeline: await loadPipelineFile(modelPath), description: modelPath, stem };
   }
   const sweepId = parseSweepId(sweep);
-  if (trial !== undefined && metric !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', '--trial names the trial; --metric picks the best one: give one of them');
+  if (trial !== undefined && metric !== undefined)
+    throw new InvalidInputError('INVALID_ARGUMENT', '--trial names the trial; --metric picks the best one: give one of them');
   const trialId = trial === undefined ? undefined : resolveTrialId(sweepId, trial);
   // Loaded on demand: `sweepq predict MODEL` never loads the client code.
   const { withClient } = await import('./connect.js');
@@ -78,6 +85,11 @@ export async function loadModel(modelPath: string | undefined, values: OptionVal
     const id = record?.id ?? trialId!;
     const bytes = await client.artifact(sweepId, id);
     const description = `trial ${id}${record === null ? '' : ` (${record.name})`} of sweep ${sweepId}`;
-    return { pipeline: pipelineFromText(bytes.toString('utf8'), `the artefact of ${description}`), description, stem: id, trial: { id, name: record?.name ?? null } };
+    return {
+      pipeline: pipelineFromText(bytes.toString('utf8'), `the artefact of ${description}`),
+      description,
+      stem: id,
+      trial: { id, name: record?.name ?? null },
+    };
   });
 }

@@ -23,7 +23,7 @@ interface CommandDeclaration {
 
 const JSON_FLAG: [string, string] = ['--json', 'print one JSON document on stdout'];
 const QUERY_OPTIONS: Array<[string, string]> = [
-  ['--filter <expr>', "filter, e.g. \"metrics.auc_roc > 0.9 or params.max_depth = 5\" (MLflow's filter_string plus OR and parentheses)"],
+  ['--filter <expr>', 'filter, e.g. "metrics.auc_roc > 0.9 or params.max_depth = 5" (MLflow\'s filter_string plus OR and parentheses)'],
   ['--order-by <keys>', 'order keys, comma-separated, e.g. "metrics.auc_roc DESC, params.max_depth" (a metric without ASC/DESC takes its own direction)'],
   ['--sort <metric>', 'best first by this metric (its direction in the sweep)'],
   ['--status <status>', 'only trials in this status (queued, active, completed, failed, cancelled, pruned, quarantined)'],
@@ -54,8 +54,20 @@ const COMMANDS: CommandDeclaration[] = [
     ],
     load: async () => (await import('./commands/run.js')).runCommand,
   },
-  { name: 'submit', args: ['<file>'], summary: 'submit a sweep; prints the sweep id', options: [JSON_FLAG], load: async () => (await import('./commands/submit.js')).submitCommand },
-  { name: 'status', args: ['<id>'], summary: 'progress, ETA, best trial and workers of a sweep', options: [JSON_FLAG], load: async () => (await import('./commands/status.js')).statusCommand },
+  {
+    name: 'submit',
+    args: ['<file>'],
+    summary: 'submit a sweep; prints the sweep id',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/submit.js')).submitCommand,
+  },
+  {
+    name: 'status',
+    args: ['<id>'],
+    summary: 'progress, ETA, best trial and workers of a sweep',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/status.js')).statusCommand,
+  },
   {
     name: 'watch',
     args: ['<id>'],
@@ -63,12 +75,23 @@ const COMMANDS: CommandDeclaration[] = [
     options: [['--interval <ms>', 'poll interval, default 1000 (100..60000)']],
     load: async () => (await import('./commands/watch.js')).watchCommand,
   },
-  { name: 'trials', args: ['<id>'], summary: 'query and compare the trials of a sweep', options: [...QUERY_OPTIONS, JSON_FLAG], load: async () => (await import('./commands/trials.js')).trialsCommand },
+  {
+    name: 'trials',
+    args: ['<id>'],
+    summary: 'query and compare the trials of a sweep',
+    options: [...QUERY_OPTIONS, JSON_FLAG],
+    load: async () => (await import('./commands/trials.js')).trialsCommand,
+  },
   {
     name: 'sweeps',
     args: [],
     summary: 'list sweeps, newest first',
-    options: [['--experiment <name>', 'only sweeps of this experiment'], ['--limit <n>', 'at most N sweeps (1..1000)'], ['--offset <n>', 'skip the first N'], JSON_FLAG],
+    options: [
+      ['--experiment <name>', 'only sweeps of this experiment'],
+      ['--limit <n>', 'at most N sweeps (1..1000)'],
+      ['--offset <n>', 'skip the first N'],
+      JSON_FLAG,
+    ],
     load: async () => (await import('./commands/sweeps.js')).sweepsCommand,
   },
   {
@@ -82,13 +105,17 @@ const COMMANDS: CommandDeclaration[] = [
     name: 'best',
     args: ['<id>'],
     summary: 'the best trial; --out saves its fitted model',
-    options: [['--metric <m>', "rank by metric M instead of the sweep's objective"], ['--out <file>', "save the best trial's fitted pipeline (for sweepq predict)"], JSON_FLAG],
+    options: [
+      ['--metric <m>', "rank by metric M instead of the sweep's objective"],
+      ['--out <file>', "save the best trial's fitted pipeline (for sweepq predict)"],
+      JSON_FLAG,
+    ],
     load: async () => (await import('./commands/best.js')).bestCommand,
   },
   {
     name: 'report',
     args: ['<metric>', '<value>'],
-    summary: "report a metric value of the program trial this runs in (to its worker, over a local socket)",
+    summary: 'report a metric value of the program trial this runs in (to its worker, over a local socket)',
     options: [['--step <n>', 'step of an intermediate value (epoch, iteration)']],
     load: async () => (await import('./commands/report.js')).reportCommand,
   },
@@ -104,7 +131,7 @@ const COMMANDS: CommandDeclaration[] = [
     args: ['[model]'],
     summary: 'export a model as ONNX or as an MLflow model directory',
     description:
-      'Writes the saved pipeline MODEL (or a sweep\'s best trial, with --sweep) as an ONNX file (--format onnx: inputs one per column, outputs label and probability_<class>, or prediction) or as an MLflow Model directory (--format mlflow: MLmodel, model.onnx, requirements; load it with mlflow.pyfunc.load_model or serve it with mlflow models serve).',
+      "Writes the saved pipeline MODEL (or a sweep's best trial, with --sweep) as an ONNX file (--format onnx: inputs one per column, outputs label and probability_<class>, or prediction) or as an MLflow Model directory (--format mlflow: MLmodel, model.onnx, requirements; load it with mlflow.pyfunc.load_model or serve it with mlflow models serve).",
     options: [
       new Option('--format <format>', 'onnx (one .onnx file) or mlflow (an MLflow Model directory)').choices(['onnx', 'mlflow']).makeOptionMandatory(),
       ['--out <path>', 'where to write (default: beside MODEL, or here for --sweep: <name>.onnx or <name>-mlflow/)'],
@@ -118,7 +145,7 @@ const COMMANDS: CommandDeclaration[] = [
     args: ['[model]'],
     summary: "serve a model over HTTP with MLflow's scoring API (POST /invocations)",
     description:
-      "Scores requests with the saved pipeline MODEL (or a sweep's best trial, with --sweep) until SIGTERM or Ctrl-C: POST /invocations takes JSON (dataframe_split, dataframe_records, instances, inputs; \"params\": {\"proba\": true} for probabilities) or text/csv and answers {\"predictions\": [...]}, as `mlflow models serve` does; GET /ping, /health and /version.",
+      'Scores requests with the saved pipeline MODEL (or a sweep\'s best trial, with --sweep) until SIGTERM or Ctrl-C: POST /invocations takes JSON (dataframe_split, dataframe_records, instances, inputs; "params": {"proba": true} for probabilities) or text/csv and answers {"predictions": [...]}, as `mlflow models serve` does; GET /ping, /health and /version.',
     options: [
       ...MODEL_OPTIONS,
       ['--port <port>', 'port (default 8081; 0 = any free port)'],
@@ -127,33 +154,62 @@ const COMMANDS: CommandDeclaration[] = [
     ],
     load: async () => (await import('./commands/serve.js')).serveCommand,
   },
-  { name: 'cancel', args: ['<id>'], summary: 'cancel queued and running trials', options: [JSON_FLAG], load: async () => (await import('./commands/cancel.js')).cancelCommand },
-  { name: 'retry', args: ['<id>'], summary: 're-queue failed, cancelled and quarantined trials', options: [JSON_FLAG], load: async () => (await import('./commands/retry.js')).retryCommand },
+  {
+    name: 'cancel',
+    args: ['<id>'],
+    summary: 'cancel queued and running trials',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/cancel.js')).cancelCommand,
+  },
+  {
+    name: 'retry',
+    args: ['<id>'],
+    summary: 're-queue failed, cancelled and quarantined trials',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/retry.js')).retryCommand,
+  },
   {
     name: 'delete',
     args: ['<id>'],
     summary: 'delete a finished or cancelled sweep (jobs, artefacts, records)',
-    description: 'Refused while trials are queued or running: cancel the sweep first. Datasets stay (they are shared between sweeps). SWEEPQ_RETENTION_DAYS deletes old sweeps automatically on a server.',
+    description:
+      'Refused while trials are queued or running: cancel the sweep first. Datasets stay (they are shared between sweeps). SWEEPQ_RETENTION_DAYS deletes old sweeps automatically on a server.',
     options: [JSON_FLAG],
     load: async () => (await import('./commands/delete.js')).deleteCommand,
   },
-  { name: 'extend', args: ['<id>', '<file>'], summary: 'add the trials of FILE to a sweep', options: [JSON_FLAG], load: async () => (await import('./commands/extend.js')).extendCommand },
+  {
+    name: 'extend',
+    args: ['<id>', '<file>'],
+    summary: 'add the trials of FILE to a sweep',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/extend.js')).extendCommand,
+  },
   {
     name: 'tag',
     args: ['<id>', '[tags...]'],
     summary: 'set or remove tags and the note of a sweep or trial; prints its tags',
     description:
-      'Tags of the sweep or trial ID (a sweep id s-…, or a trial id s-…-t<index>): KEY=VALUE arguments set tags, --remove drops some, --note sets the note (MLflow\'s mlflow.note.content). Tags are filterable as tags.KEY and shown to MLflow clients as run tags. Prints every tag the sweep or trial then has.',
+      "Tags of the sweep or trial ID (a sweep id s-…, or a trial id s-…-t<index>): KEY=VALUE arguments set tags, --remove drops some, --note sets the note (MLflow's mlflow.note.content). Tags are filterable as tags.KEY and shown to MLflow clients as run tags. Prints every tag the sweep or trial then has.",
     options: [['--remove <keys>', 'tags to remove, comma-separated'], ['--note <text>', 'set the note'], ['--clear-note', 'remove the note'], JSON_FLAG],
     load: async () => (await import('./commands/tag.js')).tagCommand,
   },
-  { name: 'workers', args: [], summary: 'live workers and what they train', options: [JSON_FLAG], load: async () => (await import('./commands/workers.js')).workersCommand },
+  {
+    name: 'workers',
+    args: [],
+    summary: 'live workers and what they train',
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/workers.js')).workersCommand,
+  },
   {
     name: 'server',
     args: [],
     summary: 'run the scheduler API (on REDIS_URL, or the local state folder)',
-    description: 'Serves the HTTP API until SIGTERM or Ctrl-C. Without REDIS_URL it opens the local state folder (attaching to a running `sweepq run`, or starting its Redis).',
-    options: [['--port <port>', 'port (default PORT, 8080; 0 = any free port)'], ['--host <host>', 'interface (default HOST, 127.0.0.1)']],
+    description:
+      'Serves the HTTP API until SIGTERM or Ctrl-C. Without REDIS_URL it opens the local state folder (attaching to a running `sweepq run`, or starting its Redis).',
+    options: [
+      ['--port <port>', 'port (default PORT, 8080; 0 = any free port)'],
+      ['--host <host>', 'interface (default HOST, 127.0.0.1)'],
+    ],
     load: async () => (await import('./commands/server.js')).serverCommand,
   },
   {
@@ -168,7 +224,8 @@ const COMMANDS: CommandDeclaration[] = [
     name: 'worker',
     args: [],
     summary: 'run a worker in this process (on REDIS_URL, or the local state folder)',
-    description: 'Trains trials from the queue until SIGTERM or Ctrl-C, then lets running trials finish (up to SWEEPQ_SHUTDOWN_GRACE_MS) and hands the rest back to the queue.',
+    description:
+      'Trains trials from the queue until SIGTERM or Ctrl-C, then lets running trials finish (up to SWEEPQ_SHUTDOWN_GRACE_MS) and hands the rest back to the queue.',
     options: [
       ['--concurrency <n>', 'trials trained at once (default WORKER_CONCURRENCY, 1..256)'],
       ['--programs', "also run program trials (sweeps of users' own training code, run as this worker's user)"],
@@ -207,7 +264,10 @@ export function buildProgram(): ProgramRun {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(`sweepq: ${text.replace(/^error: /, '')}`) });
   for (const declaration of COMMANDS) {
-    const command = program.command(declaration.name).summary(declaration.summary).description(declaration.description ?? declaration.summary);
+    const command = program
+      .command(declaration.name)
+      .summary(declaration.summary)
+      .description(declaration.description ?? declaration.summary);
     for (const arg of declaration.args) command.argument(arg);
     for (const option of declaration.options) {
       if (option instanceof Option) command.addOption(option);
@@ -223,7 +283,9 @@ export function buildProgram(): ProgramRun {
         // A variadic argument (`[tags...]`) arrives as one array: its items are positionals too.
         const positionals = received
           .slice(0, declaration.args.length)
-          .flatMap((value) => (Array.isArray(value) ? (value as unknown[]).map((v) => String(v as string)) : value === undefined ? [] : [String(value as string)]));
+          .flatMap((value) =>
+            Array.isArray(value) ? (value as unknown[]).map((v) => String(v as string)) : value === undefined ? [] : [String(value as string)],
+          );
         const values = command.opts<OptionValues>();
         const loaded = await declaration.load();
         code = await loaded.run({ positionals, values });

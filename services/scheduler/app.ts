@@ -135,8 +135,17 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       components: {
         schemas: { SweepSpec: sweepSpecJsonSchema() },
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'SWEEPQ_API_READ_TOKEN (reads), SWEEPQ_API_TOKEN (writes and reads), SWEEPQ_METRICS_TOKEN (/metrics and /metrics/queue only)' },
-          session: { type: 'apiKey', in: 'cookie', name: 'sweepq_session', description: 'browser session from POST /auth/session or a login link; POSTs also need x-csrf-token' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'SWEEPQ_API_READ_TOKEN (reads), SWEEPQ_API_TOKEN (writes and reads), SWEEPQ_METRICS_TOKEN (/metrics and /metrics/queue only)',
+          },
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: 'sweepq_session',
+            description: 'browser session from POST /auth/session or a login link; POSTs also need x-csrf-token',
+          },
         },
       },
       security: [{ bearer: [] }, { session: [] }],
@@ -150,7 +159,10 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     // Liveness answers whatever the Host (probes address pods by IP), needs no token and no budget.
     typed.get(
       '/healthz',
-      { config: { role: 'public', anyHost: true, rateLimit: false }, schema: { summary: 'liveness', tags: ['health'], security: [], response: { 200: HealthSchema } } },
+      {
+        config: { role: 'public', anyHost: true, rateLimit: false },
+        schema: { summary: 'liveness', tags: ['health'], security: [], response: { 200: HealthSchema } },
+      },
       async () => ({ status: 'ok' as const }),
     );
     typed.get('/openapi.json', { config: { role: 'read' }, schema: { hide: true } }, async () => instance.swagger());
@@ -170,7 +182,9 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   // Its own context too: scoring reads every body as bytes. The thread starts on the first request.
   const scoring = new ScoringPool({ timeoutMs: config.serving.timeoutMs, cacheModels: config.serving.cacheModels });
   app.addHook('onClose', () => scoring.close());
-  void app.register(async (instance) => registerPredictRoutes(instance, { service, pool: scoring, maxRows: config.serving.maxRows, bodyLimitBytes: config.serving.bodyLimitBytes }));
+  void app.register(async (instance) =>
+    registerPredictRoutes(instance, { service, pool: scoring, maxRows: config.serving.maxRows, bodyLimitBytes: config.serving.bodyLimitBytes }),
+  );
   // The MLflow tracking API needs the index and the store behind the service (not the HTTP client's view).
   if (service instanceof SweepService) void app.register(async (instance) => registerMlflowRoutes(instance, new MlflowTracking(service, service.store)));
   // Bundle uploads write to the store behind the service (program role; issue 14).
@@ -179,7 +193,12 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
   if (dashboard !== undefined) {
     const analytics = new SweepAnalytics(dashboard.service);
     void app.register(async (instance) =>
-      registerDashboardRoutes(instance, { analytics, service, logger, ...(dashboard.eventIntervalMs === undefined ? {} : { eventIntervalMs: dashboard.eventIntervalMs }) }),
+      registerDashboardRoutes(instance, {
+        analytics,
+        service,
+        logger,
+        ...(dashboard.eventIntervalMs === undefined ? {} : { eventIntervalMs: dashboard.eventIntervalMs }),
+      }),
     );
     void app.register(async (instance) => registerUi(instance, dashboard.uiRoot === undefined ? {} : { root: dashboard.uiRoot }));
     void app.register(async (instance) => registerQueueBoard(instance, dashboard.service.jobQueue));

@@ -40,7 +40,10 @@ export function registerAuthRoutes(fastify: FastifyInstance, auth: ApiAuth): voi
 
   app.post(
     '/auth/session',
-    { config: { role: 'read', bearerOnly: true }, schema: { summary: 'exchange a bearer token for a browser session cookie', tags: ['auth'], response: { 201: SessionInfoSchema, ...errors } } },
+    {
+      config: { role: 'read', bearerOnly: true },
+      schema: { summary: 'exchange a bearer token for a browser session cookie', tags: ['auth'], response: { 201: SessionInfoSchema, ...errors } },
+    },
     async (request, reply) => {
       const caller = principal(auth, request);
       const { session, cookies } = auth.openSession(caller.role, caller.clientKey, secure(request));
@@ -49,20 +52,31 @@ export function registerAuthRoutes(fastify: FastifyInstance, auth: ApiAuth): voi
     },
   );
 
-  app.get('/auth/session', { config: { role: 'read' }, schema: { summary: 'who the caller is', tags: ['auth'], response: { 200: SessionInfoSchema, ...errors } } }, async (request, reply) => {
-    const caller = principal(auth, request);
-    noStore(reply);
-    return caller.session === undefined
-      ? { role: caller.role, via: caller.via }
-      : { role: caller.role, via: caller.via, expiresAt: caller.session.expiresAt, csrfToken: caller.session.csrfToken };
-  });
+  app.get(
+    '/auth/session',
+    { config: { role: 'read' }, schema: { summary: 'who the caller is', tags: ['auth'], response: { 200: SessionInfoSchema, ...errors } } },
+    async (request, reply) => {
+      const caller = principal(auth, request);
+      noStore(reply);
+      return caller.session === undefined
+        ? { role: caller.role, via: caller.via }
+        : { role: caller.role, via: caller.via, expiresAt: caller.session.expiresAt, csrfToken: caller.session.csrfToken };
+    },
+  );
 
-  app.delete('/auth/session', { config: { role: 'read' }, schema: { summary: 'end the browser session', tags: ['auth'], response: { ...errors } } }, async (request, reply) => {
-    const caller = principal(auth, request);
-    if (caller.session !== undefined) auth.sessions.destroy(caller.session.id);
-    // 204 has no body, hence no response schema: the untyped reply.
-    return noStore(reply as FastifyReply).header('set-cookie', auth.clearSessionCookies(secure(request))).status(204).send();
-  });
+  app.delete(
+    '/auth/session',
+    { config: { role: 'read' }, schema: { summary: 'end the browser session', tags: ['auth'], response: { ...errors } } },
+    async (request, reply) => {
+      const caller = principal(auth, request);
+      if (caller.session !== undefined) auth.sessions.destroy(caller.session.id);
+      // 204 has no body, hence no response schema: the untyped reply.
+      return noStore(reply as FastifyReply)
+        .header('set-cookie', auth.clearSessionCookies(secure(request)))
+        .status(204)
+        .send();
+    },
+  );
 
   app.post(
     '/auth/login-links',
@@ -85,7 +99,15 @@ export function registerAuthRoutes(fastify: FastifyInstance, auth: ApiAuth): voi
 
   app.get(
     '/auth/login',
-    { config: { role: 'public' }, schema: { summary: 'redeem a one-time login link: sets the session cookie, redirects to /ui/', tags: ['auth'], querystring: LoginQuerySchema, response: { ...errors } } },
+    {
+      config: { role: 'public' },
+      schema: {
+        summary: 'redeem a one-time login link: sets the session cookie, redirects to /ui/',
+        tags: ['auth'],
+        querystring: LoginQuerySchema,
+        response: { ...errors },
+      },
+    },
     async (request, reply) => {
       const redeemed = auth.sessions.redeemTicket(request.query.ticket);
       noStore(reply);

@@ -86,7 +86,8 @@ export interface Principal {
  * What a request's credentials amount to. `invalid`: a bearer header that matches no token;
  * `scraper`: the metrics token.
  */
-export type Authentication = { readonly kind: 'none' } | { readonly kind: 'invalid' } | { readonly kind: 'scraper' } | { readonly kind: 'principal'; readonly principal: Principal };
+export type Authentication =
+  { readonly kind: 'none' } | { readonly kind: 'invalid' } | { readonly kind: 'scraper' } | { readonly kind: 'principal'; readonly principal: Principal };
 
 /** A route's requirement, as declared in its `config`. */
 export interface RouteRequirement {
@@ -220,7 +221,10 @@ export class ApiAuth {
     if (principal === undefined) return unauthorized();
     if (requirement.bearerOnly === true && principal.via !== 'bearer') return unauthorized();
     if (!roleAllows(principal.role, requirement.role)) {
-      return new SweepqError('FORBIDDEN', `this credential has the ${principal.role} role; ${request.method} ${request.routeOptions.url ?? ''} needs the ${requirement.role} role`);
+      return new SweepqError(
+        'FORBIDDEN',
+        `this credential has the ${principal.role} role; ${request.method} ${request.routeOptions.url ?? ''} needs the ${requirement.role} role`,
+      );
     }
     if (principal.via === 'session' && !isSafeMethod(request.method) && !this.csrfChecksPass(request, principal.session!)) {
       return new SweepqError('FORBIDDEN', CSRF_MESSAGE);
@@ -232,7 +236,10 @@ export class ApiAuth {
    * An `onRequest`/`preHandler` hook that admits only requests whose credential holds `role`
    * (for route plugins that check more than their route's declared role).
    */
-  requireRole(role: RouteRole, options: { sensitive?: boolean; bearerOnly?: boolean } = {}): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
+  requireRole(
+    role: RouteRole,
+    options: { sensitive?: boolean; bearerOnly?: boolean } = {},
+  ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
     const requirement: RouteRequirement = { role, ...options };
     return async (request, reply) => {
       const error = this.authorize(request, requirement);
@@ -261,7 +268,10 @@ export class ApiAuth {
 
   /** `Set-Cookie` values that remove the session cookies. */
   clearSessionCookies(secure: boolean): string[] {
-    return [serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, httpOnly: true, secure }), serializeCookie(CSRF_COOKIE, '', { maxAgeSeconds: 0, httpOnly: false, secure })];
+    return [
+      serializeCookie(SESSION_COOKIE, '', { maxAgeSeconds: 0, httpOnly: true, secure }),
+      serializeCookie(CSRF_COOKIE, '', { maxAgeSeconds: 0, httpOnly: false, secure }),
+    ];
   }
 
   /**
@@ -344,7 +354,10 @@ export function registerAuth(app: FastifyInstance, auth: ApiAuth): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.routeOptions.config.anyHost === true) return;
     if (auth.checkHost(request) !== undefined) return;
-    await sendError(reply, new SweepqError('INVALID_HOST', 'this server does not answer to the Host header of the request (allowed names: SWEEPQ_ALLOWED_HOSTS)'));
+    await sendError(
+      reply,
+      new SweepqError('INVALID_HOST', 'this server does not answer to the Host header of the request (allowed names: SWEEPQ_ALLOWED_HOSTS)'),
+    );
     return reply;
   });
 }
@@ -354,7 +367,12 @@ export function registerRoleCheck(app: FastifyInstance, auth: ApiAuth): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.is404) return;
     const config = request.routeOptions.config;
-    const error = auth.authorize(request, { role: config.role ?? 'program', sensitive: config.sensitive, bearerOnly: config.bearerOnly, metrics: config.metrics });
+    const error = auth.authorize(request, {
+      role: config.role ?? 'program',
+      sensitive: config.sensitive,
+      bearerOnly: config.bearerOnly,
+      metrics: config.metrics,
+    });
     if (error === undefined) return;
     if (error.code === 'UNAUTHORIZED') reply.header('www-authenticate', 'Bearer');
     await sendError(reply, error);

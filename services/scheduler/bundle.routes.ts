@@ -37,7 +37,12 @@ export function registerBundleRoutes(fastify: FastifyInstance, intake: BundleInt
       // JSON escaping can double a manifest's size.
       bodyLimit: 2 * MAX_MANIFEST_BYTES,
       config: { role: 'program' },
-      schema: { summary: 'offer a program bundle by its manifest: stored when every file content is there, else the missing ones', tags: ['bundles'], body: BundleOfferBodySchema, response: { 200: BundleOfferSchema, ...errors } },
+      schema: {
+        summary: 'offer a program bundle by its manifest: stored when every file content is there, else the missing ones',
+        tags: ['bundles'],
+        body: BundleOfferBodySchema,
+        response: { 200: BundleOfferSchema, ...errors },
+      },
     },
     async (request) => intake.offer(request.body.manifest),
   );
@@ -46,11 +51,17 @@ export function registerBundleRoutes(fastify: FastifyInstance, intake: BundleInt
     '/bundles/blobs/:sha256',
     {
       config: { role: 'program' },
-      schema: { summary: "upload one file content of a bundle, named by its sha256 (streamed, checked against the name)", tags: ['bundles'], params: BlobParamsSchema, response: { 201: BlobUploadResultSchema, ...errors } },
+      schema: {
+        summary: 'upload one file content of a bundle, named by its sha256 (streamed, checked against the name)',
+        tags: ['bundles'],
+        params: BlobParamsSchema,
+        response: { 201: BlobUploadResultSchema, ...errors },
+      },
     },
     async (request, reply) => {
       const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/octet-stream') throw new InvalidInputError('INVALID_ARGUMENT', `content-type must be application/octet-stream${type === '' ? '' : `, got ${type}`}`);
+      if (type !== 'application/octet-stream')
+        throw new InvalidInputError('INVALID_ARGUMENT', `content-type must be application/octet-stream${type === '' ? '' : `, got ${type}`}`);
       const declared = Number(request.headers['content-length'] ?? Number.NaN);
       if (declared > MAX_BUNDLE_BYTES) {
         // Refused before reading a byte.

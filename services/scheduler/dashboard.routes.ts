@@ -45,7 +45,15 @@ export interface DashboardRoutesOptions {
   eventIntervalMs?: number;
 }
 
-const errors = { 400: ApiErrorBodySchema, 401: ApiErrorBodySchema, 403: ApiErrorBodySchema, 404: ApiErrorBodySchema, 421: ApiErrorBodySchema, 429: ApiErrorBodySchema, 503: ApiErrorBodySchema };
+const errors = {
+  400: ApiErrorBodySchema,
+  401: ApiErrorBodySchema,
+  403: ApiErrorBodySchema,
+  404: ApiErrorBodySchema,
+  421: ApiErrorBodySchema,
+  429: ApiErrorBodySchema,
+  503: ApiErrorBodySchema,
+};
 /** Comment lines keep idle event streams open through proxies and the server's socket timeout. */
 const KEEPALIVE_MS = 15_000;
 
@@ -58,7 +66,10 @@ const CsvQuerySchema = z.object({
 
 function listOf(value: string | string[] | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const list = (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  const list = (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
   return list.length === 0 ? undefined : list;
 }
 
@@ -82,35 +93,89 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
 
   app.get(
     '/dashboard/sweeps',
-    { config: read, schema: { summary: 'sweeps with progress and best objective value, searchable by name', tags, querystring: SweepListQuerySchema, response: { 200: SweepListAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'sweeps with progress and best objective value, searchable by name',
+        tags,
+        querystring: SweepListQuerySchema,
+        response: { 200: SweepListAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.sweepList(request.query),
   );
 
-  app.get('/sweeps/:id/fields', { config: read, schema: { summary: "a sweep's params (axis kind, range, categories) and metrics", tags, params: SweepParamsSchema, response: { 200: FieldsAnswerSchema, ...errors } } }, async (request) =>
-    analytics.fields(request.params.id),
+  app.get(
+    '/sweeps/:id/fields',
+    {
+      config: read,
+      schema: {
+        summary: "a sweep's params (axis kind, range, categories) and metrics",
+        tags,
+        params: SweepParamsSchema,
+        response: { 200: FieldsAnswerSchema, ...errors },
+      },
+    },
+    async (request) => analytics.fields(request.params.id),
   );
 
   app.get(
     '/sweeps/:id/groups',
-    { config: read, schema: { summary: 'trials grouped by a param (or attributes.model): count and mean ± std of every metric', tags, params: SweepParamsSchema, querystring: GroupsQuerySchema, response: { 200: GroupsAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'trials grouped by a param (or attributes.model): count and mean ± std of every metric',
+        tags,
+        params: SweepParamsSchema,
+        querystring: GroupsQuerySchema,
+        response: { 200: GroupsAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.groups(request.params.id, request.query.by, request.query.filter),
   );
 
   app.get(
     '/sweeps/:id/charts/history',
-    { config: read, schema: { summary: 'optimization history and best so far (min/max buckets past 4,000 trials)', tags, params: SweepParamsSchema, querystring: MetricChartQuerySchema, response: { 200: HistoryAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'optimization history and best so far (min/max buckets past 4,000 trials)',
+        tags,
+        params: SweepParamsSchema,
+        querystring: MetricChartQuerySchema,
+        response: { 200: HistoryAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.history(request.params.id, request.query.metric, request.query.filter),
   );
 
   app.get(
     '/sweeps/:id/charts/sample',
-    { config: read, schema: { summary: 'params and objective of completed trials for parallel coordinates and slice plots', tags, params: SweepParamsSchema, querystring: SampleQuerySchema, response: { 200: SampleAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'params and objective of completed trials for parallel coordinates and slice plots',
+        tags,
+        params: SweepParamsSchema,
+        querystring: SampleQuerySchema,
+        response: { 200: SampleAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.sample(request.params.id, request.query.metric, request.query.filter, request.query.limit),
   );
 
   app.get(
     '/sweeps/:id/charts/contour',
-    { config: read, schema: { summary: 'mean objective on a grid over two params', tags, params: SweepParamsSchema, querystring: ContourQuerySchema, response: { 200: ContourAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'mean objective on a grid over two params',
+        tags,
+        params: SweepParamsSchema,
+        querystring: ContourQuerySchema,
+        response: { 200: ContourAnswerSchema, ...errors },
+      },
+    },
     async (request) => {
       const q = request.query;
       return analytics.contour(request.params.id, q.x, q.y, q.metric, q.filter, q.bins);
@@ -119,61 +184,119 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
 
   app.get(
     '/sweeps/:id/charts/importance',
-    { config: read, schema: { summary: 'param importance (PED-ANOVA), cached by completed-trial count', tags, params: SweepParamsSchema, querystring: ImportanceQuerySchema, response: { 200: ImportanceAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'param importance (PED-ANOVA), cached by completed-trial count',
+        tags,
+        params: SweepParamsSchema,
+        querystring: ImportanceQuerySchema,
+        response: { 200: ImportanceAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.importance(request.params.id, request.query.metric),
   );
 
   app.get(
     '/sweeps/:id/charts/timeline',
-    { config: read, schema: { summary: 'trials per worker over time (bars, or busy fractions past 5,000 trials)', tags, params: SweepParamsSchema, querystring: TimelineQuerySchema, response: { 200: TimelineAnswerSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: 'trials per worker over time (bars, or busy fractions past 5,000 trials)',
+        tags,
+        params: SweepParamsSchema,
+        querystring: TimelineQuerySchema,
+        response: { 200: TimelineAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.timeline(request.params.id, request.query.filter),
   );
 
   app.get(
     '/sweeps/:id/trials.csv',
-    { config: read, schema: { summary: 'the trials of a query as CSV (every page)', tags, params: SweepParamsSchema, querystring: CsvQuerySchema, response: { ...errors } } },
+    {
+      config: read,
+      schema: { summary: 'the trials of a query as CSV (every page)', tags, params: SweepParamsSchema, querystring: CsvQuerySchema, response: { ...errors } },
+    },
     async (request, reply) => {
       const q = request.query;
       const orderBy = listOf(q.order_by);
       const columns = listOf(q.columns);
-      const body = await analytics.csv(request.params.id, { ...(q.filter === undefined ? {} : { filter: q.filter }), ...(orderBy === undefined ? {} : { orderBy }), ...(columns === undefined ? {} : { columns }) });
+      const body = await analytics.csv(request.params.id, {
+        ...(q.filter === undefined ? {} : { filter: q.filter }),
+        ...(orderBy === undefined ? {} : { orderBy }),
+        ...(columns === undefined ? {} : { columns }),
+      });
       // Untyped reply: the CSV body has no response schema.
-      return (reply as FastifyReply).type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${request.params.id}-trials.csv"`).send(body);
+      return (reply as FastifyReply)
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${request.params.id}-trials.csv"`)
+        .send(body);
     },
   );
 
-  app.get('/sweeps/:id/trials/:trialId', { config: read, schema: { summary: 'one trial', tags, params: TrialParamsSchema, response: { 200: TrialRecordSchema, ...errors } } }, async (request) =>
-    analytics.trial(request.params.id, request.params.trialId),
+  app.get(
+    '/sweeps/:id/trials/:trialId',
+    { config: read, schema: { summary: 'one trial', tags, params: TrialParamsSchema, response: { 200: TrialRecordSchema, ...errors } } },
+    async (request) => analytics.trial(request.params.id, request.params.trialId),
   );
 
   app.get(
     '/sweeps/:id/trials/:trialId/diagnostics',
-    { config: read, schema: { summary: "a trial's confusion matrix, ROC/PR curves, feature importances (or regression residuals)", tags, params: TrialParamsSchema, response: { 200: TrialDiagnosticsSchema, ...errors } } },
+    {
+      config: read,
+      schema: {
+        summary: "a trial's confusion matrix, ROC/PR curves, feature importances (or regression residuals)",
+        tags,
+        params: TrialParamsSchema,
+        response: { 200: TrialDiagnosticsSchema, ...errors },
+      },
+    },
     async (request) => analytics.diagnostics(request.params.id, request.params.trialId),
   );
 
   app.get(
     '/sweeps/:id/trials/:trialId/predict',
-    { config: { role: 'read', sensitive: true }, schema: { summary: "the input columns of a trial's fitted pipeline", tags, params: TrialParamsSchema, response: { 200: PredictFormSchema, ...errors } } },
+    {
+      config: { role: 'read', sensitive: true },
+      schema: { summary: "the input columns of a trial's fitted pipeline", tags, params: TrialParamsSchema, response: { 200: PredictFormSchema, ...errors } },
+    },
     async (request) => analytics.predictForm(request.params.id, request.params.trialId),
   );
 
   app.post(
     '/sweeps/:id/trials/:trialId/predict',
-    { config: { role: 'read', sensitive: true }, schema: { summary: "predict one row with a trial's fitted pipeline", tags, params: TrialParamsSchema, body: PredictBodySchema, response: { 200: PredictAnswerSchema, ...errors } } },
+    {
+      config: { role: 'read', sensitive: true },
+      schema: {
+        summary: "predict one row with a trial's fitted pipeline",
+        tags,
+        params: TrialParamsSchema,
+        body: PredictBodySchema,
+        response: { 200: PredictAnswerSchema, ...errors },
+      },
+    },
     async (request) => analytics.predict(request.params.id, request.params.trialId, request.body.row),
   );
 
   app.get(
     '/sweeps/:id/events',
-    { config: { ...read, rateLimit: false }, schema: { summary: 'live status as server-sent events (`status`, on change)', tags, params: SweepParamsSchema, response: { ...errors } } },
+    {
+      config: { ...read, rateLimit: false },
+      schema: { summary: 'live status as server-sent events (`status`, on change)', tags, params: SweepParamsSchema, response: { ...errors } },
+    },
     async (request, reply) => {
       const { id } = request.params;
       // Unknown sweeps answer 404 like every route, before the stream starts.
       await options.service.status(id);
       reply.hijack();
       const raw = reply.raw;
-      raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no', connection: 'keep-alive' });
+      raw.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-store',
+        'x-accel-buffering': 'no',
+        connection: 'keep-alive',
+      });
       raw.write('retry: 2000\n\n');
       streams.add(raw);
       const unsubscribe = hub.subscribe(id, (event, data) => raw.write(`event: ${event}\ndata: ${data}\n\n`));

@@ -12,6 +12,7 @@ export async function requestLoginLink(address: string, token: string, role: 're
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ role }),
   });
-  if (response.status !== 201) throw new SweepqError('INTERNAL', `the dashboard at ${address} refused a login link (HTTP ${response.status}): ${(await response.text()).slice(0, 300)}`);
+  if (response.status !== 201)
+    throw new SweepqError('INTERNAL', `the dashboard at ${address} refused a login link (HTTP ${response.status}): ${(await response.text()).slice(0, 300)}`);
   return LoginLinkSchema.parse(await response.json()).url;
 }

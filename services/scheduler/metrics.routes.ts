@@ -24,7 +24,11 @@ export function registerMetricsRoutes(fastify: FastifyInstance, telemetry: Clust
     '/metrics',
     {
       config: { role: 'read', metrics: true, anyHost: true },
-      schema: { summary: 'Prometheus metrics: jobs per BullMQ state, trials per status, trial durations, workers, feed lag, Redis round trip', tags: ['metrics'], response: errors },
+      schema: {
+        summary: 'Prometheus metrics: jobs per BullMQ state, trials per status, trial durations, workers, feed lag, Redis round trip',
+        tags: ['metrics'],
+        response: errors,
+      },
     },
     async (request, reply) => {
       let snapshot: ClusterSnapshot | undefined;

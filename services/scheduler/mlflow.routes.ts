@@ -47,7 +47,10 @@ function sendMlflowError(request: FastifyRequest, reply: FastifyReply, error: un
   if (status >= 500) request.log.error({ err: error, code: mapped.code }, 'MLflow API request failed');
   const message = status >= 500 ? 'internal error; see the scheduler log' : mapped.message;
   if (status === 503) reply.header('retry-after', 1);
-  return reply.status(status).type('application/json; charset=utf-8').send({ error_code: mlflowCode(mapped.code), message });
+  return reply
+    .status(status)
+    .type('application/json; charset=utf-8')
+    .send({ error_code: mlflowCode(mapped.code), message });
 }
 
 /** Parses a request part with `schema`; a mismatch is MLflow's INVALID_PARAMETER_VALUE naming the field. */
@@ -79,10 +82,33 @@ const RunsSearchBody = z.object({
   order_by: z.array(z.string()).optional(),
   page_token: z.string().optional(),
 });
-const ExperimentsSearchBody = z.object({ max_results: intText.optional(), page_token: z.string().optional(), filter: z.string().optional(), order_by: z.array(z.string()).optional(), view_type: z.string().optional() });
-const CreateRunBody = z.object({ experiment_id: z.string().optional(), user_id: z.string().optional(), run_name: z.string().optional(), start_time: intText.optional(), tags: KeyValueList });
-const UpdateRunBody = z.object({ run_id: z.string().optional(), run_uuid: z.string().optional(), status: z.string().optional(), end_time: intText.optional(), run_name: z.string().optional() });
-const MetricBody = z.object({ key: z.string(), value: z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)]), timestamp: intText.optional(), step: intText.optional() });
+const ExperimentsSearchBody = z.object({
+  max_results: intText.optional(),
+  page_token: z.string().optional(),
+  filter: z.string().optional(),
+  order_by: z.array(z.string()).optional(),
+  view_type: z.string().optional(),
+});
+const CreateRunBody = z.object({
+  experiment_id: z.string().optional(),
+  user_id: z.string().optional(),
+  run_name: z.string().optional(),
+  start_time: intText.optional(),
+  tags: KeyValueList,
+});
+const UpdateRunBody = z.object({
+  run_id: z.string().optional(),
+  run_uuid: z.string().optional(),
+  status: z.string().optional(),
+  end_time: intText.optional(),
+  run_name: z.string().optional(),
+});
+const MetricBody = z.object({
+  key: z.string(),
+  value: z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity']).transform(Number)]),
+  timestamp: intText.optional(),
+  step: intText.optional(),
+});
 const LogMetricBody = MetricBody.extend({ run_id: z.string().optional(), run_uuid: z.string().optional() });
 const LogBatchBody = z.object({ run_id: z.string(), metrics: z.array(MetricBody).optional(), params: KeyValueList, tags: KeyValueList });
 const LogParamBody = z.object({ run_id: z.string().optional(), run_uuid: z.string().optional(), key: z.string(), value: z.string() });
@@ -121,7 +147,8 @@ export function registerMlflowRoutes(app: FastifyInstance, tracking: MlflowTrack
     });
     const searchExperiments = async (request: FastifyRequest): Promise<unknown> => {
       const b = parse(ExperimentsSearchBody, request.method === 'GET' ? request.query : request.body);
-      if (b.order_by !== undefined && b.order_by.length > 0) throw new InvalidInputError('INVALID_ARGUMENT', 'experiments/search orders by name only; leave order_by out');
+      if (b.order_by !== undefined && b.order_by.length > 0)
+        throw new InvalidInputError('INVALID_ARGUMENT', 'experiments/search orders by name only; leave order_by out');
       const result = await tracking.searchExperiments({
         ...(b.filter === undefined ? {} : { filter: b.filter }),
         ...(b.max_results === undefined ? {} : { maxResults: b.max_results }),
@@ -133,7 +160,8 @@ export function registerMlflowRoutes(app: FastifyInstance, tracking: MlflowTrack
     app.get(`${prefix}/experiments/search`, { config: { role: 'read' } }, searchExperiments);
     app.post(`${prefix}/experiments/create`, { config: { role: 'write' } }, async (request) => {
       const b = parse(z.object({ name: z.string(), artifact_location: z.string().optional(), tags: KeyValueList }), request.body);
-      if (b.artifact_location !== undefined && b.artifact_location !== '') throw new InvalidInputError('INVALID_ARGUMENT', 'sweepq keeps artifacts in its own store; leave artifact_location out');
+      if (b.artifact_location !== undefined && b.artifact_location !== '')
+        throw new InvalidInputError('INVALID_ARGUMENT', 'sweepq keeps artifacts in its own store; leave artifact_location out');
       return { experiment_id: await tracking.createExperiment(b.name) };
     });
 
@@ -154,7 +182,16 @@ export function registerMlflowRoutes(app: FastifyInstance, tracking: MlflowTrack
       return { run: await tracking.getRun(runIdOf(q)) };
     });
     app.get(`${prefix}/metrics/get-history`, { config: { role: 'read' } }, async (request) => {
-      const q = parse(z.object({ run_id: z.string().optional(), run_uuid: z.string().optional(), metric_key: z.string(), max_results: intText.optional(), page_token: z.string().optional() }), request.query);
+      const q = parse(
+        z.object({
+          run_id: z.string().optional(),
+          run_uuid: z.string().optional(),
+          metric_key: z.string(),
+          max_results: intText.optional(),
+          page_token: z.string().optional(),
+        }),
+        request.query,
+      );
       const result = await tracking.metricHistory(runIdOf(q), q.metric_key, {
         ...(q.max_results === undefined ? {} : { maxResults: q.max_results }),
         ...(q.page_token === undefined ? {} : { pageToken: q.page_token }),
@@ -210,12 +247,19 @@ export function registerMlflowRoutes(app: FastifyInstance, tracking: MlflowTrack
     });
     app.post(`${prefix}/runs/log-batch`, { config: { role: 'write' } }, async (request) => {
       const b = parse(LogBatchBody, request.body);
-      await tracking.logBatch(b.run_id, { ...(b.metrics === undefined ? {} : { metrics: b.metrics }), ...(b.params === undefined ? {} : { params: b.params }), ...(b.tags === undefined ? {} : { tags: b.tags }) });
+      await tracking.logBatch(b.run_id, {
+        ...(b.metrics === undefined ? {} : { metrics: b.metrics }),
+        ...(b.params === undefined ? {} : { params: b.params }),
+        ...(b.tags === undefined ? {} : { tags: b.tags }),
+      });
       return {};
     });
     // Everything else MLflow has: refused as MLflow refuses an endpoint it does not know.
     app.all(`${prefix}/*`, { config: { role: 'read' } }, async (request, reply) =>
-      reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `sweepq does not implement ${request.method} ${request.url.split('?')[0] ?? ''} of the MLflow API (see README: Use sweepq from MLflow)` }),
+      reply.status(404).send({
+        error_code: 'ENDPOINT_NOT_FOUND',
+        message: `sweepq does not implement ${request.method} ${request.url.split('?')[0] ?? ''} of the MLflow API (see README: Use sweepq from MLflow)`,
+      }),
     );
   }
 
@@ -227,7 +271,9 @@ export function registerMlflowRoutes(app: FastifyInstance, tracking: MlflowTrack
     multipart_downloads_enabled: false,
   }));
   app.all('/api/3.0/mlflow/*', { config: { role: 'read' } }, async (request, reply) =>
-    reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `sweepq does not implement ${request.method} ${request.url.split('?')[0] ?? ''} of the MLflow API` }),
+    reply
+      .status(404)
+      .send({ error_code: 'ENDPOINT_NOT_FOUND', message: `sweepq does not implement ${request.method} ${request.url.split('?')[0] ?? ''} of the MLflow API` }),
   );
 
   // The artifact proxy: list with ?path=, GET a file, PUT a file. Artefacts embed training data: never anonymous.

@@ -38,7 +38,11 @@ const PredictionsSchema = z.object({
 
 /** Sends the scorer's JSON text as is (it is built from typed arrays, never re-serialized). */
 function sendPredictions(reply: FastifyReply, trialId: string, answer: string): FastifyReply {
-  return reply.header('x-sweepq-trial-id', trialId).type('application/json').serializer((payload) => payload as string).send(answer);
+  return reply
+    .header('x-sweepq-trial-id', trialId)
+    .type('application/json')
+    .serializer((payload) => payload as string)
+    .send(answer);
 }
 
 const errors = {

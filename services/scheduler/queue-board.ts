@@ -16,6 +16,10 @@ export async function registerQueueBoard(app: FastifyInstance, queue: Queue): Pr
   app.sweepqAuth.protectPrefix(QUEUE_BOARD_PATH, { role: 'read', sensitive: true });
   const adapter = new FastifyAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: true })], serverAdapter: adapter, options: { uiConfig: { boardTitle: 'sweepq queue' } } });
+  createBullBoard({
+    queues: [new BullMQAdapter(queue, { readOnlyMode: true })],
+    serverAdapter: adapter,
+    options: { uiConfig: { boardTitle: 'sweepq queue' } },
+  });
   await app.register(adapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
 }

@@ -33,7 +33,10 @@ export function registerRateLimitAndRoleCheck(app: FastifyInstance, auth: ApiAut
         allowList: (request) => request.routeOptions.config.rateLimit === false || limits[budgetOf(request)] === 0,
         errorResponseBuilder: (request, context) => {
           const budget = budgetOf(request);
-          return new SweepqError('RATE_LIMITED', `too many ${budget === 'reads' ? 'read' : 'write'} requests: at most ${context.max} per ${limits.windowMs / 1000} s for one client; retry in ${context.after}`);
+          return new SweepqError(
+            'RATE_LIMITED',
+            `too many ${budget === 'reads' ? 'read' : 'write'} requests: at most ${context.max} per ${limits.windowMs / 1000} s for one client; retry in ${context.after}`,
+          );
         },
       }),
     );

@@ -12,7 +12,11 @@ import { createSweepService } from '../../shared/sweep/sweep-service.js';
 import { ClusterTelemetry } from '../../shared/telemetry/index.js';
 import { buildApp } from './app.js';
 
-export async function runServer(options: { config: Config; logger: Logger; onListening?: (address: string, access: { token: string }) => void | Promise<void> }): Promise<void> {
+export async function runServer(options: {
+  config: Config;
+  logger: Logger;
+  onListening?: (address: string, access: { token: string }) => void | Promise<void>;
+}): Promise<void> {
   const { logger } = options;
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -20,7 +24,8 @@ export async function runServer(options: { config: Config; logger: Logger; onLis
   });
   const { token, generatedAt } = await ensureApiToken(options.config);
   let config: Config = { ...options.config, api: { ...options.config.api, token } };
-  if (generatedAt !== undefined) logger.warn({ tokenFile: generatedAt }, 'SWEEPQ_API_TOKEN is not set: generated a token for this run (clients on this machine read it from the file)');
+  if (generatedAt !== undefined)
+    logger.warn({ tokenFile: generatedAt }, 'SWEEPQ_API_TOKEN is not set: generated a token for this run (clients on this machine read it from the file)');
   const folder = config.redis.url === undefined ? await openStateFolder(config.stateDir, { logger, role: 'server' }) : undefined;
   if (folder !== undefined) config = { ...config, redis: { ...config.redis, url: folder.url } };
   try {

@@ -108,7 +108,10 @@ function tagChangeFrom(body: unknown): TagChange {
 
 /** Sends an already serialized JSON body (from the read cache). */
 function sendJson(reply: FastifyReply, body: string): FastifyReply {
-  return reply.type('application/json; charset=utf-8').serializer((payload) => payload as string).send(body);
+  return reply
+    .type('application/json; charset=utf-8')
+    .serializer((payload) => payload as string)
+    .send(body);
 }
 
 function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): FastifyReply {
@@ -121,7 +124,14 @@ function sendArtifact(reply: FastifyReply, bytes: Buffer, filename: string): Fas
 }
 
 /** A parsed trials query string → the service's query. */
-function trialQuery(query: { filter?: string | undefined; order_by?: string[] | undefined; sort?: string | undefined; status?: TrialQuery['status']; limit: number; offset: number }): TrialQuery {
+function trialQuery(query: {
+  filter?: string | undefined;
+  order_by?: string[] | undefined;
+  sort?: string | undefined;
+  status?: TrialQuery['status'];
+  limit: number;
+  offset: number;
+}): TrialQuery {
   return {
     limit: query.limit,
     offset: query.offset,
@@ -156,7 +166,14 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.post(
     '/datasets',
-    { config: { role: 'write' }, schema: { summary: 'upload a dataset: CSV, gzip-compressed CSV or Parquet, streamed (content-addressed)', tags: ['datasets'], response: { 201: DatasetUploadResultSchema, ...errors } } },
+    {
+      config: { role: 'write' },
+      schema: {
+        summary: 'upload a dataset: CSV, gzip-compressed CSV or Parquet, streamed (content-addressed)',
+        tags: ['datasets'],
+        response: { 201: DatasetUploadResultSchema, ...errors },
+      },
+    },
     async (request, reply) => {
       requireContentType(request, DATASET_CONTENT_TYPES);
       const limit = options.datasetBodyLimitBytes;
@@ -172,13 +189,18 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.post(
     '/sweeps',
-    { bodyLimit: options.sweepBodyLimitBytes, config: { role: 'write' }, schema: { summary: 'submit a sweep', tags: ['sweeps'], body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } } },
+    {
+      bodyLimit: options.sweepBodyLimitBytes,
+      config: { role: 'write' },
+      schema: { summary: 'submit a sweep', tags: ['sweeps'], body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } },
+    },
     async (request, reply) => {
       requireContentType(request, SWEEP_CONTENT_TYPES);
       const spec = await specFrom(request, options.parser);
       // Running a program on the workers is more than writing: it needs the program role.
       if (isProgramSweepDocument(spec)) {
-        const denied = options.authorizeProgram === undefined ? new SweepqError('FORBIDDEN', 'this server accepts no program sweeps') : options.authorizeProgram(request);
+        const denied =
+          options.authorizeProgram === undefined ? new SweepqError('FORBIDDEN', 'this server accepts no program sweeps') : options.authorizeProgram(request);
         if (denied !== undefined) throw denied;
       }
       const result = await service.submit(spec);
@@ -192,7 +214,13 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     {
       bodyLimit: options.sweepBodyLimitBytes,
       config: { role: 'write' },
-      schema: { summary: 'extend a sweep with more trials', tags: ['sweeps'], params: SweepParamsSchema, body: SweepBodySchema, response: { 201: SubmitResultSchema, ...errors } },
+      schema: {
+        summary: 'extend a sweep with more trials',
+        tags: ['sweeps'],
+        params: SweepParamsSchema,
+        body: SweepBodySchema,
+        response: { 201: SubmitResultSchema, ...errors },
+      },
     },
     async (request, reply) => {
       requireContentType(request, SWEEP_CONTENT_TYPES);
@@ -202,26 +230,49 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     },
   );
 
-  app.get('/sweeps', { config: { role: 'read' }, schema: { summary: 'list sweeps, newest first', tags: ['sweeps'], querystring: ListSweepsQuerySchema, response: { 200: SweepListSchema, ...errors } } }, async (request, reply) => {
-    const q = request.query;
-    const body = await cache.json(key('GET /sweeps', q), async () => ({
-      sweeps: await service.listSweeps({
-        ...(q.experiment === undefined ? {} : { experiment: q.experiment }),
-        ...(q.limit === undefined ? {} : { limit: q.limit }),
-        ...(q.offset === undefined ? {} : { offset: q.offset }),
-      }),
-    }));
-    return sendJson(reply, body);
-  });
+  app.get(
+    '/sweeps',
+    {
+      config: { role: 'read' },
+      schema: { summary: 'list sweeps, newest first', tags: ['sweeps'], querystring: ListSweepsQuerySchema, response: { 200: SweepListSchema, ...errors } },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const body = await cache.json(key('GET /sweeps', q), async () => ({
+        sweeps: await service.listSweeps({
+          ...(q.experiment === undefined ? {} : { experiment: q.experiment }),
+          ...(q.limit === undefined ? {} : { limit: q.limit }),
+          ...(q.offset === undefined ? {} : { offset: q.offset }),
+        }),
+      }));
+      return sendJson(reply, body);
+    },
+  );
 
-  app.get('/sweeps/:id', { config: { role: 'read' }, schema: { summary: 'status of a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request, reply) => {
-    const { id } = request.params;
-    return sendJson(reply, await cache.json(key(`GET ${id}`, null), () => service.status(id)));
-  });
+  app.get(
+    '/sweeps/:id',
+    {
+      config: { role: 'read' },
+      schema: { summary: 'status of a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      return sendJson(reply, await cache.json(key(`GET ${id}`, null), () => service.status(id)));
+    },
+  );
 
   app.get(
     '/sweeps/:id/trials',
-    { config: { role: 'read' }, schema: { summary: 'query the trials of a sweep (filter, order_by, paging)', tags: ['trials'], params: SweepParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'query the trials of a sweep (filter, order_by, paging)',
+        tags: ['trials'],
+        params: SweepParamsSchema,
+        querystring: TrialsQuerySchema,
+        response: { 200: TrialPageSchema, ...errors },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const q = trialQuery(request.query);
@@ -231,7 +282,16 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/sweeps/:id/best',
-    { config: { role: 'read' }, schema: { summary: 'the best trial of a sweep', tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { 200: TrialRecordSchema, ...errors } } },
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'the best trial of a sweep',
+        tags: ['trials'],
+        params: SweepParamsSchema,
+        querystring: BestQuerySchema,
+        response: { 200: TrialRecordSchema, ...errors },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const { metric } = request.query;
@@ -241,7 +301,10 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/sweeps/:id/trials/:trialId/artifact',
-    { config: { role: 'read', sensitive: true }, schema: { summary: "a trial's fitted pipeline (JSON)", tags: ['trials'], params: TrialParamsSchema, response: { ...errors } } },
+    {
+      config: { role: 'read', sensitive: true },
+      schema: { summary: "a trial's fitted pipeline (JSON)", tags: ['trials'], params: TrialParamsSchema, response: { ...errors } },
+    },
     async (request, reply) => {
       const { id, trialId } = request.params;
       if (!trialId.startsWith(`${id}-t`)) {
@@ -253,7 +316,16 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.get(
     '/sweeps/:id/best/artifact',
-    { config: { role: 'read', sensitive: true }, schema: { summary: "the best trial's fitted pipeline (JSON)", tags: ['trials'], params: SweepParamsSchema, querystring: BestQuerySchema, response: { ...errors } } },
+    {
+      config: { role: 'read', sensitive: true },
+      schema: {
+        summary: "the best trial's fitted pipeline (JSON)",
+        tags: ['trials'],
+        params: SweepParamsSchema,
+        querystring: BestQuerySchema,
+        response: { ...errors },
+      },
+    },
     async (request, reply) => {
       const { id } = request.params;
       const best = await service.best(id, request.query.metric);
@@ -263,27 +335,67 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     },
   );
 
-  app.post('/sweeps/:id/cancel', { config: { role: 'write' }, schema: { summary: 'cancel a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } } }, async (request) => {
-    const status = await service.cancel(request.params.id);
-    cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
-    return status;
-  });
+  app.post(
+    '/sweeps/:id/cancel',
+    {
+      config: { role: 'write' },
+      schema: { summary: 'cancel a sweep', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: SweepStatusSchema, ...errors } },
+    },
+    async (request) => {
+      const status = await service.cancel(request.params.id);
+      cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
+      return status;
+    },
+  );
 
-  app.post('/sweeps/:id/retry', { config: { role: 'write' }, schema: { summary: 're-queue failed, cancelled and quarantined trials', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: RetryResultSchema, ...errors } } }, async (request) => {
-    const result = await service.retry(request.params.id);
-    cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
-    return result;
-  });
+  app.post(
+    '/sweeps/:id/retry',
+    {
+      config: { role: 'write' },
+      schema: {
+        summary: 're-queue failed, cancelled and quarantined trials',
+        tags: ['sweeps'],
+        params: SweepParamsSchema,
+        response: { 200: RetryResultSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const result = await service.retry(request.params.id);
+      cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
+      return result;
+    },
+  );
 
-  app.delete('/sweeps/:id', { config: { role: 'write' }, schema: { summary: 'delete a finished or cancelled sweep: its jobs, artefacts and records', tags: ['sweeps'], params: SweepParamsSchema, response: { 200: DeletionReportSchema, ...errors } } }, async (request) => {
-    const report = await service.delete(request.params.id);
-    cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
-    return report;
-  });
+  app.delete(
+    '/sweeps/:id',
+    {
+      config: { role: 'write' },
+      schema: {
+        summary: 'delete a finished or cancelled sweep: its jobs, artefacts and records',
+        tags: ['sweeps'],
+        params: SweepParamsSchema,
+        response: { 200: DeletionReportSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const report = await service.delete(request.params.id);
+      cache.invalidate(request.params.id, 'GET /sweeps', 'GET experiment');
+      return report;
+    },
+  );
 
   app.post(
     '/sweeps/:id/tags',
-    { config: { role: 'write' }, schema: { summary: "change a sweep's tags and note", tags: ['tags'], params: SweepParamsSchema, body: TagChangeBodySchema, response: { 200: TagsResultSchema, ...errors } } },
+    {
+      config: { role: 'write' },
+      schema: {
+        summary: "change a sweep's tags and note",
+        tags: ['tags'],
+        params: SweepParamsSchema,
+        body: TagChangeBodySchema,
+        response: { 200: TagsResultSchema, ...errors },
+      },
+    },
     async (request) => {
       requireContentType(request, ['application/json']);
       const result = await service.tag(request.params.id, tagChangeFrom(request.body));
@@ -294,7 +406,16 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
 
   app.post(
     '/sweeps/:id/trials/:trialId/tags',
-    { config: { role: 'write' }, schema: { summary: "change a trial's tags and note", tags: ['tags'], params: TrialParamsSchema, body: TagChangeBodySchema, response: { 200: TagsResultSchema, ...errors } } },
+    {
+      config: { role: 'write' },
+      schema: {
+        summary: "change a trial's tags and note",
+        tags: ['tags'],
+        params: TrialParamsSchema,
+        body: TagChangeBodySchema,
+        response: { 200: TagsResultSchema, ...errors },
+      },
+    },
     async (request) => {
       requireContentType(request, ['application/json']);
       const { id, trialId } = request.params;
@@ -307,17 +428,36 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     },
   );
 
-  app.get('/experiments', { config: { role: 'read' }, schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } } }, async (request, reply) => {
-    const q = request.query;
-    const body = await cache.json(key('GET /experiments', q), async () => ({
-      experiments: await service.listExperiments({ ...(q.limit === undefined ? {} : { limit: q.limit }), ...(q.offset === undefined ? {} : { offset: q.offset }) }),
-    }));
-    return sendJson(reply, body);
-  });
+  app.get(
+    '/experiments',
+    {
+      config: { role: 'read' },
+      schema: { summary: 'list experiments', tags: ['experiments'], querystring: PageQuerySchema, response: { 200: ExperimentListSchema, ...errors } },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const body = await cache.json(key('GET /experiments', q), async () => ({
+        experiments: await service.listExperiments({
+          ...(q.limit === undefined ? {} : { limit: q.limit }),
+          ...(q.offset === undefined ? {} : { offset: q.offset }),
+        }),
+      }));
+      return sendJson(reply, body);
+    },
+  );
 
   app.get(
     '/experiments/:name/trials',
-    { config: { role: 'read' }, schema: { summary: "query the trials of every sweep of an experiment", tags: ['experiments'], params: ExperimentParamsSchema, querystring: TrialsQuerySchema, response: { 200: TrialPageSchema, ...errors } } },
+    {
+      config: { role: 'read' },
+      schema: {
+        summary: 'query the trials of every sweep of an experiment',
+        tags: ['experiments'],
+        params: ExperimentParamsSchema,
+        querystring: TrialsQuerySchema,
+        response: { 200: TrialPageSchema, ...errors },
+      },
+    },
     async (request, reply) => {
       const { name } = request.params;
       const q = trialQuery(request.query);
@@ -325,7 +465,11 @@ export function registerSweepRoutes(fastify: FastifyInstance, options: SweepRout
     },
   );
 
-  app.get('/workers', { config: { role: 'read' }, schema: { summary: 'live workers', tags: ['workers'], response: { 200: WorkerListSchema, ...errors } } }, async (_request, reply) => {
-    return sendJson(reply, await cache.json('GET /workers', async () => ({ workers: await service.workers() })));
-  });
+  app.get(
+    '/workers',
+    { config: { role: 'read' }, schema: { summary: 'live workers', tags: ['workers'], response: { 200: WorkerListSchema, ...errors } } },
+    async (_request, reply) => {
+      return sendJson(reply, await cache.json('GET /workers', async () => ({ workers: await service.workers() })));
+    },
+  );
 }

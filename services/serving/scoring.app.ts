@@ -90,7 +90,13 @@ export function buildScoringApp(options: ScoringAppOptions): FastifyInstance {
     return sendMlflowError(reply, mapped);
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
-    sendMlflowError(reply, new SweepqError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0] ?? ''}: the scoring server answers POST /invocations, GET /ping, /health and /version`)),
+    sendMlflowError(
+      reply,
+      new SweepqError(
+        'NOT_FOUND',
+        `no route ${request.method} ${request.url.split('?')[0] ?? ''}: the scoring server answers POST /invocations, GET /ping, /health and /version`,
+      ),
+    ),
   );
 
   const ping = async (_request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => reply.type('application/json').send('\n');

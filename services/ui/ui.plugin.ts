@@ -15,7 +15,8 @@ import { SweepqError } from '../../shared/errors/index.js';
 export const DEFAULT_UI_ROOT = fileURLToPath(new URL('../../ui/', import.meta.url));
 
 /** No inline scripts, nothing from other origins; uPlot and the app set inline styles. */
-const CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 export async function registerUi(app: FastifyInstance, options: { root?: string } = {}): Promise<void> {
   const root = options.root ?? DEFAULT_UI_ROOT;
@@ -24,7 +25,11 @@ export async function registerUi(app: FastifyInstance, options: { root?: string 
   const built = existsSync(path.join(root, 'index.html'));
   const sendShell = async (reply: FastifyReply): Promise<FastifyReply> => {
     if (!built) throw new SweepqError('NOT_FOUND', `the dashboard is not built (${root} has no index.html): run \`npm run build:ui\``);
-    return reply.header('content-security-policy', CONTENT_SECURITY_POLICY).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').sendFile('index.html', root);
+    return reply
+      .header('content-security-policy', CONTENT_SECURITY_POLICY)
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .sendFile('index.html', root);
   };
   if (built) {
     await app.register(fastifyStatic, {

@@ -93,7 +93,13 @@ export class FoldProcessor {
     const parsed = FoldJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} has an invalid fold payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     const data = parsed.data;
-    const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, part: partName(data.part), jobId: job.id, attempt: job.attemptsMade + 1 });
+    const log = this.deps.logger.child({
+      sweepId: data.sweepId,
+      trialId: data.trialId,
+      part: partName(data.part),
+      jobId: job.id,
+      attempt: job.attemptsMade + 1,
+    });
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
     if ('kind' in facts.context) throw new UnrecoverableError(`program trials are never split into fold jobs (job ${job.id})`);
@@ -118,7 +124,15 @@ export class FoldProcessor {
     }
   }
 
-  private async claimAndTrainPart(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, facts: FoldSweepFacts, slot: TrainingSlot, releaseSlot: () => void, log: Logger): Promise<Outcome> {
+  private async claimAndTrainPart(
+    job: Job<unknown>,
+    lockToken: string | undefined,
+    data: FoldJob,
+    facts: FoldSweepFacts,
+    slot: TrainingSlot,
+    releaseSlot: () => void,
+    log: Logger,
+  ): Promise<Outcome> {
     const { index, workerId } = this.deps;
     const context = facts.context;
     if ('kind' in context) throw new UnrecoverableError('program trials are never split into fold jobs');
@@ -153,7 +167,13 @@ export class FoldProcessor {
       log.info({ committed, cachedFrom: reused.cachedFrom }, 'split trial answered from the result cache');
       return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced', detail: 'cached' };
     }
-    const running: RunningPart = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
+    const running: RunningPart = {
+      sweepId: data.sweepId,
+      cancelEpoch: trial.cancelEpoch,
+      stop: (reason) => slot.abort(reason),
+      abortReason: null,
+      pastWork: false,
+    };
     const runningKey = `${data.trialId}/${partName(data.part)}`;
     this.running.set(runningKey, running);
     try {
@@ -166,7 +186,19 @@ export class FoldProcessor {
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot
         .run(
-          { trainPath, testPath, dataset, pipeline: context.pipeline, task: context.task, model: model.data, params: params.model, pipelineOverrides: params.pipeline, seed: trial.seed, cv: context.cv, part: data.part },
+          {
+            trainPath,
+            testPath,
+            dataset,
+            pipeline: context.pipeline,
+            task: context.task,
+            model: model.data,
+            params: params.model,
+            pipelineOverrides: params.pipeline,
+            seed: trial.seed,
+            cv: context.cv,
+            part: data.part,
+          },
           limits,
         )
         .finally(() => trainingEnded?.());
@@ -185,10 +217,20 @@ export class FoldProcessor {
         const diagnostics = result.diagnosticsJson;
         await Promise.all([
           this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' }),
-          diagnostics === null ? undefined : this.deps.store.put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' }).catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
+          diagnostics === null
+            ? undefined
+            : this.deps.store
+                .put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' })
+                .catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
         ]);
         const { fitMs, evalMs, loadMs } = result.timings;
-        record = { kind: 'fit', metrics: result.metrics, artifact: key, timings: { fitMs, evalMs, loadMs, storeMs: Date.now() - storeStarted }, worker: workerId };
+        record = {
+          kind: 'fit',
+          metrics: result.metrics,
+          artifact: key,
+          timings: { fitMs, evalMs, loadMs, storeMs: Date.now() - storeStarted },
+          worker: workerId,
+        };
       }
       const recorded = await this.ledger.record(data, flow, partToken, record);
       if (recorded !== 'ok' && recorded !== 'done') {
@@ -209,7 +251,15 @@ export class FoldProcessor {
    * running): a part handed back (shutdown, local disk fault) or retried keeps the split attempt, and
    * only a part failing for good ends the trial.
    */
-  private async handlePartFailure(job: Job<unknown>, lockToken: string | undefined, data: FoldJob, flow: string, running: RunningPart, error: unknown, log: Logger): Promise<Outcome> {
+  private async handlePartFailure(
+    job: Job<unknown>,
+    lockToken: string | undefined,
+    data: FoldJob,
+    flow: string,
+    running: RunningPart,
+    error: unknown,
+    log: Logger,
+  ): Promise<Outcome> {
     const { index } = this.deps;
     if (running.abortReason === 'cancel') {
       await index.transitions.abort(data.sweepId, data.index, flow);
@@ -230,7 +280,13 @@ export class FoldProcessor {
       throw new DelayedError();
     }
     if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
-      await index.transitions.finish(data.sweepId, data.index, flow, 'quarantined', `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`);
+      await index.transitions.finish(
+        data.sweepId,
+        data.index,
+        flow,
+        'quarantined',
+        `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`,
+      );
       log.error({ code, err: message }, 'split trial quarantined: its training crashed repeatedly');
       throw new UnrecoverableError(`${code}: ${message}`);
     }
@@ -255,7 +311,15 @@ export class FoldProcessor {
     const { index } = this.deps;
     const log = this.deps.logger.child({ sweepId: data.sweepId, trialId: data.trialId, jobId: job.id });
     const flow = flowToken(trialJobId(data.trialId, data.retries));
-    const [status, token, startedAt, model, params, seed] = await index.redis.hmget(index.keys.trial(data.sweepId, data.index), 'status', 'token', 'startedAt', 'model', 'params', 'seed');
+    const [status, token, startedAt, model, params, seed] = await index.redis.hmget(
+      index.keys.trial(data.sweepId, data.index),
+      'status',
+      'token',
+      'startedAt',
+      'model',
+      'params',
+      'seed',
+    );
     if (status !== 'active' || token !== flow) {
       await this.ledger.clear(data.sweepId, data.index);
       log.info({ status }, 'split trial not committed: it finished (cancelled, failed) or another job holds it');
@@ -289,7 +353,10 @@ export class FoldProcessor {
     const timings = { fitMs, cvMs, evalMs, totalMs: fitMs + cvMs + evalMs, loadMs, storeMs };
     // A completed split trial fills the result cache like a whole one: its commit writes the entry.
     const context = facts.context;
-    const cacheKey = 'kind' in context ? null : this.cached.keyFor(context, { model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) }, false);
+    const cacheKey =
+      'kind' in context
+        ? null
+        : this.cached.keyFor(context, { model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) }, false);
     const committed = await index.transitions.commit(data.sweepId, data.index, {
       token: flow,
       durationMs: Date.now() - Number(startedAt ?? Date.now()),
@@ -299,7 +366,11 @@ export class FoldProcessor {
       artifact: fit.artifact,
       objective: facts.objective,
       detail: { split: { folds: data.folds, workers: [...workers] } },
-      ...(cacheKey === null ? {} : { cacheEntry: this.cached.entry(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics, folds: scores, timings, artifact: fit.artifact }) }),
+      ...(cacheKey === null
+        ? {}
+        : {
+            cacheEntry: this.cached.entry(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics, folds: scores, timings, artifact: fit.artifact }),
+          }),
     });
     await this.ledger.clear(data.sweepId, data.index);
     if (committed === 'cancelled') return { outcome: 'cancelled' };

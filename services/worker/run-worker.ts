@@ -10,7 +10,13 @@ import type { TrainingSlot } from './training-slot.js';
 import { startWorker } from './worker-runtime.js';
 import type { ProgramPolicy } from './program/program-runner.js';
 
-export async function runWorkerProcess(options: { config: Config; logger: Logger; concurrency?: number; slots?: TrainingSlot[]; programs?: ProgramPolicy }): Promise<void> {
+export async function runWorkerProcess(options: {
+  config: Config;
+  logger: Logger;
+  concurrency?: number;
+  slots?: TrainingSlot[];
+  programs?: ProgramPolicy;
+}): Promise<void> {
   const { logger } = options;
   // Listen before starting, so a signal during start-up is not lost. A worker started by `sweepq run`
   // has an IPC channel to it: when that parent dies, however it dies, the channel closes and the

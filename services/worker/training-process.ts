@@ -33,11 +33,10 @@ async function loadData(task: TrainingTask): Promise<LoadedData> {
   const cached = datasets.get(key);
   if (cached) return cached;
   const d = task.dataset;
-  const data = await loadTrainTest(
-    { target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes },
-    d.split,
-    { train: task.trainPath, test: task.testPath },
-  );
+  const data = await loadTrainTest({ target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes }, d.split, {
+    train: task.trainPath,
+    test: task.testPath,
+  });
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;
@@ -81,7 +80,15 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       // One CV fold of a split trial (fold jobs): its score is the whole result.
       data.foldWorkspace ??= createPipelineWorkspace();
       const { score, cvMs } = scoreCvFold(input, task.part.fold, data.foldWorkspace);
-      return { id: task.id, ok: true, metrics: {}, cvScores: [score], pipelineJson: '', diagnosticsJson: null, timings: { fitMs: 0, cvMs, evalMs: 0, totalMs: cvMs, loadMs } };
+      return {
+        id: task.id,
+        ok: true,
+        metrics: {},
+        cvScores: [score],
+        pipelineJson: '',
+        diagnosticsJson: null,
+        timings: { fitMs: 0, cvMs, evalMs: 0, totalMs: cvMs, loadMs },
+      };
     }
     // The final fit of a split trial: runTrial without its CV (the folds run as their own jobs).
     if (task.part?.kind === 'fit') input.cv = { ...input.cv, folds: 0 };
@@ -131,7 +138,14 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
       return { id: task.id, ok: false, error: { code: 'LOCAL_IO', message: `reading the trial's data failed: ${errno} (${(error as Error).message})` } };
     }
     if (isAllocationFailure(error)) {
-      return { id: task.id, ok: false, error: { code: 'LIMIT_EXCEEDED', message: `the trial needs more memory than its limit of ${task.memoryMb} MB (${(error as Error).message}); raise limits.memory_mb or shrink the trial` } };
+      return {
+        id: task.id,
+        ok: false,
+        error: {
+          code: 'LIMIT_EXCEEDED',
+          message: `the trial needs more memory than its limit of ${task.memoryMb} MB (${(error as Error).message}); raise limits.memory_mb or shrink the trial`,
+        },
+      };
     }
     const message = error instanceof Error ? error.message : String(error);
     return { id: task.id, ok: false, error: { code: 'INTERNAL', message, stack: error instanceof Error ? error.stack : undefined } };

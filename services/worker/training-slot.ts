@@ -251,13 +251,24 @@ export class TrainingSlot {
 }
 
 /** Why a child died mid-trial, as the error its trial records. */
-function explainExit(child: Child, limits: SlotLimits, code: number | null, signal: NodeJS.Signals | null): { code: 'LIMIT_EXCEEDED' | 'TRAINING_CRASHED'; message: string } {
+function explainExit(
+  child: Child,
+  limits: SlotLimits,
+  code: number | null,
+  signal: NodeJS.Signals | null,
+): { code: 'LIMIT_EXCEEDED' | 'TRAINING_CRASHED'; message: string } {
   if (child.killedFor === 'timeout') {
-    return { code: 'LIMIT_EXCEEDED', message: `the trial ran longer than its time limit of ${limits.timeoutS} s and was stopped; raise limits.timeout_s or shrink the trial` };
+    return {
+      code: 'LIMIT_EXCEEDED',
+      message: `the trial ran longer than its time limit of ${limits.timeoutS} s and was stopped; raise limits.timeout_s or shrink the trial`,
+    };
   }
   const tail = child.stderr.join('\n');
   if (/out of memory|allocation failed|Reached heap limit|Cannot allocate memory/i.test(tail)) {
-    return { code: 'LIMIT_EXCEEDED', message: `the trial needs more memory than its limit of ${limits.memoryMb} MB and was stopped; raise limits.memory_mb or shrink the trial` };
+    return {
+      code: 'LIMIT_EXCEEDED',
+      message: `the trial needs more memory than its limit of ${limits.memoryMb} MB and was stopped; raise limits.memory_mb or shrink the trial`,
+    };
   }
   const how = signal !== null ? `was killed by ${signal}${signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}` : `exited with code ${code}`;
   return { code: 'TRAINING_CRASHED', message: `the training process ${how}${tail === '' ? '' : `: ${tail.slice(-500)}`}` };

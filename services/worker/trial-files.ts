@@ -11,7 +11,13 @@ import type { Logger } from '../../shared/logger/logger.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 
-export async function storeTrialFiles(store: ObjectStore, artifactKey: string, pipelineJson: string, diagnosticsJson: string | null, log: Logger): Promise<void> {
+export async function storeTrialFiles(
+  store: ObjectStore,
+  artifactKey: string,
+  pipelineJson: string,
+  diagnosticsJson: string | null,
+  log: Logger,
+): Promise<void> {
   if (diagnosticsJson !== null) {
     await store
       .put(diagnosticsKey(artifactKey), diagnosticsJson, { contentType: 'application/json', fresh: true, durable: false })

@@ -20,7 +20,14 @@ export interface PlannedPruning {
 }
 
 /** The pruning plan of a trial, or null when its sweep has no pruner or its model lacks the resource. */
-export function planPruning(client: PrunerClient, context: SweepContext, sweepId: string, index: number, model: string, params: Record<string, unknown>): PlannedPruning | null {
+export function planPruning(
+  client: PrunerClient,
+  context: SweepContext,
+  sweepId: string,
+  index: number,
+  model: string,
+  params: Record<string, unknown>,
+): PlannedPruning | null {
   const spec = context.pruner;
   if (spec === undefined || context.task === 'regression') return null;
   const models: readonly string[] = PRUNER_RESOURCES[spec.resource];

@@ -222,7 +222,13 @@ export class TrialProcessor {
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => slot.abort(reason), abortReason: null, pastWork: false };
+    const running: RunningTrial = {
+      sweepId: data.sweepId,
+      cancelEpoch: trial.cancelEpoch,
+      stop: (reason) => slot.abort(reason),
+      abortReason: null,
+      pastWork: false,
+    };
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
@@ -233,7 +239,8 @@ export class TrialProcessor {
       // terminate (abort() only stops an in-flight training); honour it here, or the trial would
       // train and commit after its sweep was cancelled (seen with a slow or unavailable store).
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
-      const limits = facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
+      const limits =
+        facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
       const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
       const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
@@ -253,19 +260,25 @@ export class TrialProcessor {
         return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
-      const result = await slot.run({
-        trainPath,
-        testPath,
-        dataset,
-        pipeline: context.pipeline,
-        task: context.task,
-        model: model.data,
-        params: params.model,
-        pipelineOverrides: params.pipeline,
-        seed: trial.seed,
-        cv: context.cv,
-        ...(pruning === null ? {} : { rungs: pruning.rungs }),
-      }, limits, pruning?.onRung).finally(() => trainingEnded?.());
+      const result = await slot
+        .run(
+          {
+            trainPath,
+            testPath,
+            dataset,
+            pipeline: context.pipeline,
+            task: context.task,
+            model: model.data,
+            params: params.model,
+            pipelineOverrides: params.pipeline,
+            seed: trial.seed,
+            cv: context.cv,
+            ...(pruning === null ? {} : { rungs: pruning.rungs }),
+          },
+          limits,
+          pruning?.onRung,
+        )
+        .finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       // Training is over: the next trial trains while this one stores its artefact and commits.
       running.pastWork = true;
@@ -302,7 +315,18 @@ export class TrialProcessor {
         artifact: key,
         objective: facts.objective,
         ...(result.rungs === undefined ? {} : { detail: { rungs: result.rungs } }),
-        ...(cacheKey === null ? {} : { cacheEntry: this.cached.entry(cacheKey, { sweepId: data.sweepId, trialId: data.trialId, metrics: result.metrics, folds: result.cvScores, timings, artifact: key }) }),
+        ...(cacheKey === null
+          ? {}
+          : {
+              cacheEntry: this.cached.entry(cacheKey, {
+                sweepId: data.sweepId,
+                trialId: data.trialId,
+                metrics: result.metrics,
+                folds: result.cvScores,
+                timings,
+                artifact: key,
+              }),
+            }),
       });
       if (committed === 'cancelled') {
         log.info('result recorded as cancelled: the sweep was cancelled while the trial trained');
@@ -348,7 +372,10 @@ export class TrialProcessor {
       context,
       objectiveMetric: facts.objective.metric,
       trialName: trial.name,
-      pruning: context.pruner === undefined ? null : { client: this.pruner, sweepId: data.sweepId, index: data.index, spec: context.pruner, objective: facts.objective },
+      pruning:
+        context.pruner === undefined
+          ? null
+          : { client: this.pruner, sweepId: data.sweepId, index: data.index, spec: context.pruner, objective: facts.objective },
     });
     const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: () => program.stop(), abortReason: null, pastWork: false };
     this.running.set(data.trialId, running);
@@ -423,7 +450,13 @@ export class TrialProcessor {
     }
     if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
       // The same trial killed its training process again: it is the trial, not the machine.
-      await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`);
+      await index.transitions.finish(
+        data.sweepId,
+        data.index,
+        token,
+        'quarantined',
+        `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`,
+      );
       log.error({ code, err: message }, 'trial quarantined: its training crashed repeatedly');
       throw new UnrecoverableError(`${code}: ${message}`);
     }

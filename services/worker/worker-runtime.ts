@@ -320,5 +320,11 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
  */
 async function programRunner(policy: ProgramPolicy, store: ObjectStore, stateDir: string): Promise<ProgramRunner> {
   const [{ ProgramRunner }, { BundleCache }] = await Promise.all([import('./program/program-runner.js'), import('../../shared/program/program-bundle.js')]);
-  return new ProgramRunner(policy, store, path.join(stateDir, 'cache', 'program-runs'), process.env, new BundleCache(store, path.join(stateDir, 'cache', 'bundles')));
+  return new ProgramRunner(
+    policy,
+    store,
+    path.join(stateDir, 'cache', 'program-runs'),
+    process.env,
+    new BundleCache(store, path.join(stateDir, 'cache', 'bundles')),
+  );
 }

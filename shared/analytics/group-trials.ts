@@ -107,7 +107,11 @@ function groupCodes(table: TrialTable, rows: Uint32Array, by: string): { codes: 
   const name = by.startsWith('params.') ? by.slice('params.'.length) : by;
   const axis = paramAxis(table, name, rows);
   if (axis === undefined) {
-    throw new InvalidInputError('INVALID_ARGUMENT', `cannot group by "${by.slice(0, 80)}": this sweep has no such param (group by params.<name> or attributes.model)`, { location: { path: 'by' } });
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `cannot group by "${by.slice(0, 80)}": this sweep has no such param (group by params.<name> or attributes.model)`,
+      { location: { path: 'by' } },
+    );
   }
   if (axis.kind === 'categorical') return { codes: axis.codes, labels: axis.categories };
   // A numeric param: one group per distinct value (a continuous param gives many; capped above).

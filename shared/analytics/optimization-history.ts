@@ -25,7 +25,13 @@ export interface HistorySeries {
  * @param rows completed trials with a finite value; `values[i]` is the value of `rows[i]`.
  * @param finishedAt finish time per row of the table (orders the trials; ties by index).
  */
-export function optimizationHistory(rows: Uint32Array, values: Float64Array, finishedAt: Float64Array, goal: 'maximize' | 'minimize', maxPoints = 4000): HistorySeries {
+export function optimizationHistory(
+  rows: Uint32Array,
+  values: Float64Array,
+  finishedAt: Float64Array,
+  goal: 'maximize' | 'minimize',
+  maxPoints = 4000,
+): HistorySeries {
   const n = rows.length;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -65,7 +71,14 @@ export function optimizationHistory(rows: Uint32Array, values: Float64Array, fin
   return { total: n, drawn: x.length, bucketSize, x, y, index, best };
 }
 
-function bestUpTo(order: Uint32Array, values: Float64Array, k: number, better: (a: number, b: number) => boolean, bucketStart: number, previous: number): number {
+function bestUpTo(
+  order: Uint32Array,
+  values: Float64Array,
+  k: number,
+  better: (a: number, b: number) => boolean,
+  bucketStart: number,
+  previous: number,
+): number {
   let b = previous;
   for (let j = bucketStart; j <= k; j++) {
     const v = values[order[j]!]!;

@@ -112,7 +112,10 @@ function compareLabels(a: string, b: string): number {
  * Position of each row on the axis in [0, 1] (log scale applied; categories evenly spaced), NaN where
  * a numeric value is missing. Writes into `out` when given.
  */
-export function axisPositions(axis: ParamAxis, out: Float64Array = new Float64Array(axis.kind === 'numeric' ? axis.values.length : axis.codes.length)): Float64Array {
+export function axisPositions(
+  axis: ParamAxis,
+  out: Float64Array = new Float64Array(axis.kind === 'numeric' ? axis.values.length : axis.codes.length),
+): Float64Array {
   if (axis.kind === 'categorical') {
     const span = Math.max(1, axis.categories.length - 1);
     for (let i = 0; i < axis.codes.length; i++) out[i] = axis.categories.length === 1 ? 0.5 : axis.codes[i]! / span;

@@ -36,7 +36,8 @@ export function pedAnovaImportance(axes: readonly ParamAxis[], values: Float64Ar
   const top = topMask(values, goal, Math.max(2, Math.ceil(n * TOP_QUANTILE)));
   const positions = new Float64Array(n);
   for (const axis of axes) {
-    const divergence = axis.kind === 'categorical' ? categoricalDivergence(axis.codes, axis.categories.length, top) : numericDivergence(axisPositions(axis, positions), top);
+    const divergence =
+      axis.kind === 'categorical' ? categoricalDivergence(axis.codes, axis.categories.length, top) : numericDivergence(axisPositions(axis, positions), top);
     out.push({ name: axis.name, importance: 0, divergence });
   }
   let sum = 0;

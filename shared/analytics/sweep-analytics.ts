@@ -9,7 +9,18 @@ import { parseTable } from '../ml/dataset/read-table.js';
 import { Pipeline } from '../ml/pipeline.js';
 import type { TrialTable } from '../query/index.js';
 import type { SweepSummary } from '../schemas/sweep-status.schema.js';
-import type { ContourAnswer, FieldsAnswer, SweepListAnswer, GroupsAnswer, HistoryAnswer, ImportanceAnswer, PredictAnswer, PredictForm, SampleAnswer, TimelineAnswer } from '../schemas/dashboard.schema.js';
+import type {
+  ContourAnswer,
+  FieldsAnswer,
+  SweepListAnswer,
+  GroupsAnswer,
+  HistoryAnswer,
+  ImportanceAnswer,
+  PredictAnswer,
+  PredictForm,
+  SampleAnswer,
+  TimelineAnswer,
+} from '../schemas/dashboard.schema.js';
 import { diagnosticsKey, TrialDiagnosticsSchema, type TrialDiagnostics } from '../schemas/trial-diagnostics.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialRecord } from '../schemas/trial.schema.js';
 import type { SweepService } from '../sweep/sweep-service.js';
@@ -76,7 +87,11 @@ export class SweepAnalytics {
     const params: FieldsAnswer['params'] = [];
     for (const name of table.paramNames()) {
       const axis = paramAxis(table, name, rows)!;
-      params.push(axis.kind === 'numeric' ? { name, kind: 'numeric', min: axis.min, max: axis.max, log: axis.log } : { name, kind: 'categorical', categories: axis.categories });
+      params.push(
+        axis.kind === 'numeric'
+          ? { name, kind: 'numeric', min: axis.min, max: axis.max, log: axis.log }
+          : { name, kind: 'categorical', categories: axis.categories },
+      );
     }
     const names = new Set([...table.metricNames()]);
     const metrics = [...names].map((name) => ({ name, goal: sweep.metrics.goal(name) }));
@@ -101,7 +116,9 @@ export class SweepAnalytics {
 
   async sample(sweepId: string, metric: string | undefined, filter: string | undefined, limit: number): Promise<SampleAnswer> {
     const { table, name, goal } = await this.metricOf(sweepId, metric);
-    return this.answers.get(JSON.stringify(['sample', sweepId, name, limit, filter ?? '']), table.revision, () => this.computeSample(table, name, goal, filter, limit));
+    return this.answers.get(JSON.stringify(['sample', sweepId, name, limit, filter ?? '']), table.revision, () =>
+      this.computeSample(table, name, goal, filter, limit),
+    );
   }
 
   private computeSample(table: TrialTable, name: string, goal: Goal, filter: string | undefined, limit: number): SampleAnswer {
@@ -122,7 +139,9 @@ export class SweepAnalytics {
 
   async contour(sweepId: string, x: string, y: string, metric: string | undefined, filter: string | undefined, bins: number): Promise<ContourAnswer> {
     const { table, name, goal } = await this.metricOf(sweepId, metric);
-    return this.answers.get(JSON.stringify(['contour', sweepId, name, x, y, bins, filter ?? '']), table.revision, () => this.computeContour(table, name, goal, x, y, filter, bins));
+    return this.answers.get(JSON.stringify(['contour', sweepId, name, x, y, bins, filter ?? '']), table.revision, () =>
+      this.computeContour(table, name, goal, x, y, filter, bins),
+    );
   }
 
   private computeContour(table: TrialTable, name: string, goal: Goal, x: string, y: string, filter: string | undefined, bins: number): ContourAnswer {
@@ -146,7 +165,15 @@ export class SweepAnalytics {
     const axes: ParamAxis[] = [];
     for (const param of table.paramNames()) axes.push(paramAxis(table, param, rows)!);
     const params = pedAnovaImportance(axes, values, goal);
-    const answer = { metric: name, goal, method: 'ped-anova' as const, completed: rows.length, topQuantile: TOP_QUANTILE, params, computeMs: performance.now() - started };
+    const answer = {
+      metric: name,
+      goal,
+      method: 'ped-anova' as const,
+      completed: rows.length,
+      topQuantile: TOP_QUANTILE,
+      params,
+      computeMs: performance.now() - started,
+    };
     this.importanceCache.delete(sweepId);
     this.importanceCache.set(sweepId, { key, answer });
     if (this.importanceCache.size > IMPORTANCE_CACHE_SIZE) this.importanceCache.delete(this.importanceCache.keys().next().value!);
@@ -171,7 +198,15 @@ export class SweepAnalytics {
       limit: Math.max(1, table.rowCount),
       offset: 0,
     });
-    const columns = query.columns ?? ['attributes.index', 'attributes.name', 'attributes.status', 'attributes.model', ...table.paramNames().map((p) => `params.${p}`), ...table.metricNames().map((m) => `metrics.${m}`), 'attributes.duration'];
+    const columns = query.columns ?? [
+      'attributes.index',
+      'attributes.name',
+      'attributes.status',
+      'attributes.model',
+      ...table.paramNames().map((p) => `params.${p}`),
+      ...table.metricNames().map((m) => `metrics.${m}`),
+      'attributes.duration',
+    ];
     const lines: string[] = [columns.map(csvCell).join(',')];
     for (const ref of page.refs) {
       const row = table.getRow(ref.index);
@@ -193,7 +228,8 @@ export class SweepAnalytics {
 
   async diagnostics(sweepId: string, trialId: string): Promise<TrialDiagnostics> {
     const trial = await this.trial(sweepId, trialId);
-    if (trial.status !== 'completed' || trial.artifact === null) throw new SweepqError('NOT_FOUND', `trial ${trialId} has no diagnostics (status: ${trial.status})`);
+    if (trial.status !== 'completed' || trial.artifact === null)
+      throw new SweepqError('NOT_FOUND', `trial ${trialId} has no diagnostics (status: ${trial.status})`);
     let bytes: Buffer;
     try {
       bytes = await this.service.store.get(diagnosticsKey(trial.artifact));
@@ -216,7 +252,12 @@ export class SweepAnalytics {
 
   async predictForm(sweepId: string, trialId: string): Promise<PredictForm> {
     const pipeline = await this.pipeline(sweepId, trialId);
-    return { task: pipeline.task, target: pipeline.targetName, columns: pipeline.inputColumns.map((c) => ({ name: c.name, type: c.type })), classes: pipeline.classes.slice() };
+    return {
+      task: pipeline.task,
+      target: pipeline.targetName,
+      columns: pipeline.inputColumns.map((c) => ({ name: c.name, type: c.type })),
+      classes: pipeline.classes.slice(),
+    };
   }
 
   /** Predicts one row with a trial's fitted pipeline (the trial page's form). */
@@ -224,7 +265,12 @@ export class SweepAnalytics {
     const pipeline = await this.pipeline(sweepId, trialId);
     const names = pipeline.inputColumns.map((c) => c.name);
     for (const key of Object.keys(row)) {
-      if (!names.includes(key)) throw new InvalidInputError('INVALID_ARGUMENT', `"${key.slice(0, 80)}" is not an input column of this model (columns: ${names.join(', ').slice(0, 400)})`, { location: { path: `row.${key.slice(0, 80)}` } });
+      if (!names.includes(key))
+        throw new InvalidInputError(
+          'INVALID_ARGUMENT',
+          `"${key.slice(0, 80)}" is not an input column of this model (columns: ${names.join(', ').slice(0, 400)})`,
+          { location: { path: `row.${key.slice(0, 80)}` } },
+        );
     }
     // One CSV row read by the same reader as training data: the same missing-value and type rules.
     const csv = `${names.map(csvCell).join(',')}\n${names.map((n) => csvCell(row[n] === null || row[n] === undefined ? '' : String(row[n]))).join(',')}\n`;
@@ -248,7 +294,9 @@ export class SweepAnalytics {
     const param = name.startsWith('params.') ? name.slice('params.'.length) : name;
     const axis = paramAxis(table, param, rows);
     if (axis === undefined) {
-      throw new InvalidInputError('INVALID_ARGUMENT', `this sweep has no param "${param.slice(0, 80)}" (params: ${table.paramNames().join(', ')})`, { location: { path } });
+      throw new InvalidInputError('INVALID_ARGUMENT', `this sweep has no param "${param.slice(0, 80)}" (params: ${table.paramNames().join(', ')})`, {
+        location: { path },
+      });
     }
     return axis;
   }
@@ -273,7 +321,8 @@ export class SweepAnalytics {
   }
 
   private async requireSweep(sweepId: string): Promise<SweepRecord> {
-    if (!SweepIdSchema.safeParse(sweepId).success) throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    if (!SweepIdSchema.safeParse(sweepId).success)
+      throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
     const sweep = await this.service.index.sweeps.get(sweepId);
     if (!sweep) throw new SweepqError('NOT_FOUND', `sweep ${sweepId} does not exist`);
     return sweep;

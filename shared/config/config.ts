@@ -225,7 +225,15 @@ export interface Config {
 const MIB = 1024 * 1024;
 
 /** Variables whose values must never appear in messages or logs. */
-const SECRET_VARIABLES: ReadonlySet<string> = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'SWEEPQ_API_READ_TOKEN', 'SWEEPQ_API_PROGRAM_TOKEN', 'SWEEPQ_METRICS_TOKEN', 'REDIS_URL']);
+const SECRET_VARIABLES: ReadonlySet<string> = new Set([
+  'S3_ACCESS_KEY',
+  'S3_SECRET_KEY',
+  'SWEEPQ_API_TOKEN',
+  'SWEEPQ_API_READ_TOKEN',
+  'SWEEPQ_API_PROGRAM_TOKEN',
+  'SWEEPQ_METRICS_TOKEN',
+  'REDIS_URL',
+]);
 
 function intVar(defaultValue: number, min: number, max: number) {
   return z
@@ -279,10 +287,18 @@ const tokenVar = z
 const HOST_ENTRY = /^(\*|(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})?)(:[0-9]{1,5})?)$/;
 const hostListVar = z
   .string()
-  .transform((value) => value.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter((entry) => entry !== ''),
+  )
   .pipe(z.array(z.string().regex(HOST_ENTRY, 'must be a comma-separated list of host or host:port names, or *')).min(1, 'must name at least one host'));
 
-const identifier = z.string().regex(/^[a-z0-9_-]+$/, 'must match [a-z0-9_-]+').max(64, 'must be at most 64 characters');
+const identifier = z
+  .string()
+  .regex(/^[a-z0-9_-]+$/, 'must match [a-z0-9_-]+')
+  .max(64, 'must be at most 64 characters');
 
 /** One schema per variable; the object is the single source of truth for names and defaults. */
 const envSchema = z.object({
@@ -292,7 +308,10 @@ const envSchema = z.object({
   S3_ACCESS_KEY: z.string().min(3, 'must be at least 3 characters').optional(),
   S3_SECRET_KEY: z.string().min(8, 'must be at least 8 characters').optional(),
   S3_BUCKET: bucketName.default('sweepq'),
-  S3_REGION: z.string().regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+').default('us-east-1'),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+')
+    .default('us-east-1'),
   SWEEPQ_STORE_DEADLINE_MS: intVar(60_000, 0, 3_600_000),
   SWEEPQ_STATE_DIR: z.string().min(1).default('./.sweepq'),
   PORT: intVar(8080, 0, 65_535),
@@ -383,7 +402,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
   // Cross-variable rules are checked on the raw values so they are reported together with field errors.
-  const tokens = [['SWEEPQ_API_TOKEN', raw.SWEEPQ_API_TOKEN], ['SWEEPQ_API_READ_TOKEN', raw.SWEEPQ_API_READ_TOKEN], ['SWEEPQ_API_PROGRAM_TOKEN', raw.SWEEPQ_API_PROGRAM_TOKEN], ['SWEEPQ_METRICS_TOKEN', raw.SWEEPQ_METRICS_TOKEN]] as const;
+  const tokens = [
+    ['SWEEPQ_API_TOKEN', raw.SWEEPQ_API_TOKEN],
+    ['SWEEPQ_API_READ_TOKEN', raw.SWEEPQ_API_READ_TOKEN],
+    ['SWEEPQ_API_PROGRAM_TOKEN', raw.SWEEPQ_API_PROGRAM_TOKEN],
+    ['SWEEPQ_METRICS_TOKEN', raw.SWEEPQ_METRICS_TOKEN],
+  ] as const;
   for (let i = 0; i < tokens.length; i++) {
     for (let j = 0; j < i; j++) {
       if (tokens[i]![1] !== undefined && tokens[i]![1] === tokens[j]![1]) {
@@ -453,7 +477,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       redisCommandTimeoutMs: e.SWEEPQ_API_REDIS_TIMEOUT_MS,
       parseTimeoutMs: e.SWEEPQ_PARSE_TIMEOUT_MS,
     }),
-    worker: Object.freeze({ concurrency: e.WORKER_CONCURRENCY, shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS, heartbeatMs: e.SWEEPQ_HEARTBEAT_MS, fetchAhead: e.SWEEPQ_FETCH_AHEAD }),
+    worker: Object.freeze({
+      concurrency: e.WORKER_CONCURRENCY,
+      shutdownGraceMs: e.SWEEPQ_SHUTDOWN_GRACE_MS,
+      heartbeatMs: e.SWEEPQ_HEARTBEAT_MS,
+      fetchAhead: e.SWEEPQ_FETCH_AHEAD,
+    }),
     limits: Object.freeze({
       maxTrials: e.SWEEPQ_MAX_TRIALS,
       datasetBodyLimitBytes: e.SWEEPQ_BODY_LIMIT_BYTES,

@@ -46,7 +46,12 @@ export class FoldFlows {
         opts: { ...this.jobOptions, jobId },
         children: partsOf(folds).map((part) => {
           const child: FoldJob = { ...parent, part };
-          return { name: FOLD_JOB_NAME, queueName: this.queueName, data: child, opts: { ...this.jobOptions, jobId: foldJobId(jobId, part), ignoreDependencyOnFailure: true } };
+          return {
+            name: FOLD_JOB_NAME,
+            queueName: this.queueName,
+            data: child,
+            opts: { ...this.jobOptions, jobId: foldJobId(jobId, part), ignoreDependencyOnFailure: true },
+          };
         }),
       });
     }

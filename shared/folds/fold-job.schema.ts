@@ -22,7 +22,10 @@ export const SplitTrialJobSchema = z.strictObject({
 export type SplitTrialJob = z.infer<typeof SplitTrialJobSchema>;
 
 /** A part of a split trial: CV fold `k` (`f<k>`) or the final fit on every training row (`fit`). */
-export const FoldPartSchema = z.union([z.strictObject({ kind: z.literal('fold'), fold: z.number().int().min(0).max(99) }), z.strictObject({ kind: z.literal('fit') })]);
+export const FoldPartSchema = z.union([
+  z.strictObject({ kind: z.literal('fold'), fold: z.number().int().min(0).max(99) }),
+  z.strictObject({ kind: z.literal('fit') }),
+]);
 export type FoldPart = z.infer<typeof FoldPartSchema>;
 
 export const FoldJobSchema = SplitTrialJobSchema.extend({ part: FoldPartSchema });

@@ -46,31 +46,35 @@ export class FoldLedger {
   /** Starts a run of one part under `partToken` (see claim-fold-5.lua). */
   async claim(job: FoldJob, flow: string, partToken: string, worker: string, now = Date.now()): Promise<FoldClaimOutcome> {
     const k = this.keys;
-    const reply = (await runFoldScript(this.redis, 'sweepqClaimFold', [k.trial(job.sweepId, job.index), k.sweep(job.sweepId), k.log(job.sweepId), k.open(job.sweepId), this.key(job.sweepId, job.index)], [
-      flow,
-      partName(job.part),
-      partToken,
-      worker,
-      now,
-      job.retries,
-      job.folds + 1,
-    ])) as Array<string | null>;
+    const reply = (await runFoldScript(
+      this.redis,
+      'sweepqClaimFold',
+      [k.trial(job.sweepId, job.index), k.sweep(job.sweepId), k.log(job.sweepId), k.open(job.sweepId), this.key(job.sweepId, job.index)],
+      [flow, partName(job.part), partToken, worker, now, job.retries, job.folds + 1],
+    )) as Array<string | null>;
     if (reply[0] !== 'ok') return { result: reply[0] ?? 'missing' };
     const [, name, model, params, seed, entry, epoch] = reply;
     return {
       result: 'ok',
-      trial: { name: name ?? '', model: model ?? '', params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0), entry: Number(entry ?? 0), cancelEpoch: Number(epoch ?? 0) },
+      trial: {
+        name: name ?? '',
+        model: model ?? '',
+        params: JSON.parse(params ?? '{}') as Record<string, unknown>,
+        seed: Number(seed ?? 0),
+        entry: Number(entry ?? 0),
+        cancelEpoch: Number(epoch ?? 0),
+      },
     };
   }
 
   /** Records a part's result; refused unless this run still holds the part and the flow the trial. */
   async record(job: FoldJob, flow: string, partToken: string, result: FoldPartResult): Promise<FoldRecordOutcome> {
-    return (await runFoldScript(this.redis, 'sweepqRecordFold', [this.keys.trial(job.sweepId, job.index), this.key(job.sweepId, job.index)], [
-      flow,
-      partName(job.part),
-      partToken,
-      JSON.stringify(result),
-    ])) as FoldRecordOutcome;
+    return (await runFoldScript(
+      this.redis,
+      'sweepqRecordFold',
+      [this.keys.trial(job.sweepId, job.index), this.key(job.sweepId, job.index)],
+      [flow, partName(job.part), partToken, JSON.stringify(result)],
+    )) as FoldRecordOutcome;
   }
 
   /** The recorded results of a flow's parts, by part name (absent: not recorded). */

@@ -102,7 +102,7 @@ export class CompletionLog {
   /** Every event from `from` to the end, in chunks. */
   async readAll(sweepId: string, from = 0): Promise<LogEvent[]> {
     const out: LogEvent[] = [];
-    for (let at = from; ; ) {
+    for (let at = from; ;) {
       const chunk = await this.read(sweepId, at, READ_CHUNK);
       for (const event of chunk) out.push(event);
       at += chunk.length;

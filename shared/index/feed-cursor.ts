@@ -66,9 +66,13 @@ export class FeedCursor {
       throw new SweepqError('CONFLICT', `sweep ${sweepId} is cancelled; run \`sweepq retry ${sweepId}\` first to resume it, then extend it`);
     }
     if (reply[0] === 'limit') {
-      throw new InvalidInputError('LIMIT_EXCEEDED', `the sweep would have ${Number(reply[1]) + added} trials, more than the limit of ${maxTotal} (SWEEPQ_MAX_TRIALS)`, {
-        details: { trials: Number(reply[1]) + added, limit: maxTotal },
-      });
+      throw new InvalidInputError(
+        'LIMIT_EXCEEDED',
+        `the sweep would have ${Number(reply[1]) + added} trials, more than the limit of ${maxTotal} (SWEEPQ_MAX_TRIALS)`,
+        {
+          details: { trials: Number(reply[1]) + added, limit: maxTotal },
+        },
+      );
     }
     return Number(reply[1]);
   }
@@ -92,7 +96,17 @@ export class FeedCursor {
   async state(sweepId: string): Promise<FeedState | null> {
     const [id, fed, created, total, completed, failed, cancelled, pruned, quarantined, flag, stopReason] = await this.redis.hmget(
       this.keys.sweep(sweepId),
-      'id', 'fed', 'created', 'total', 'completed', 'failed', 'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'stopReason',
+      'id',
+      'fed',
+      'created',
+      'total',
+      'completed',
+      'failed',
+      'cancelled',
+      'pruned',
+      'quarantined',
+      'cancelledFlag',
+      'stopReason',
     );
     if (!id) return null;
     const segments = await this.redis.llen(this.keys.segments(sweepId));

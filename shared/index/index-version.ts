@@ -57,7 +57,8 @@ export async function ensureIndexVersion(redis: Redis, prefix: string, log?: (me
       continue;
     }
     // Another process is migrating: wait for its stamp.
-    if (attempt > 600) throw new SweepqError('INDEX_VERSION', `the sweepq index under prefix "${prefix}" is being migrated by another process; try again later`);
+    if (attempt > 600)
+      throw new SweepqError('INDEX_VERSION', `the sweepq index under prefix "${prefix}" is being migrated by another process; try again later`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   done.add(prefix);
@@ -75,7 +76,16 @@ async function migrateV1(redis: Redis, keys: IndexKeys): Promise<void> {
   const ids = await redis.zrange(keys.sweeps(), 0, -1);
   for (const sweepId of ids) {
     const sweepKey = keys.sweep(sweepId);
-    const [created, totalText, seedText, metric, goalText, contextText, finishedAt] = await redis.hmget(sweepKey, 'created', 'total', 'seed', 'objectiveMetric', 'objectiveGoal', 'context', 'finishedAt');
+    const [created, totalText, seedText, metric, goalText, contextText, finishedAt] = await redis.hmget(
+      sweepKey,
+      'created',
+      'total',
+      'seed',
+      'objectiveMetric',
+      'objectiveGoal',
+      'context',
+      'finishedAt',
+    );
     if (created !== null || totalText === null) continue;
     const total = Number(totalText);
     const goal: Goal = goalText === 'minimize' ? 'minimize' : 'maximize';
@@ -89,7 +99,8 @@ async function migrateV1(redis: Redis, keys: IndexKeys): Promise<void> {
     for (let start = 0; start < total; start += CHUNK) {
       const end = Math.min(total, start + CHUNK);
       const pipeline = redis.pipeline();
-      for (let i = start; i < end; i++) pipeline.hmget(keys.trial(sweepId, i), 'name', 'model', 'params', 'status', 'finishedAt', 'metrics', 'durationMs', 'worker', 'error');
+      for (let i = start; i < end; i++)
+        pipeline.hmget(keys.trial(sweepId, i), 'name', 'model', 'params', 'status', 'finishedAt', 'metrics', 'durationMs', 'worker', 'error');
       const rows = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
       const write = redis.pipeline();
       for (let r = 0; r < rows.length; r++) {

@@ -66,7 +66,13 @@ export class RunRecords {
   /** The MLflow id of an experiment name, assigned now (with `createdAt`) when it has none. */
   async experimentId(name: string, createdAt: number): Promise<string> {
     const k = this.keys;
-    return String(await this.scripts.run('experiment-id', [k.experimentIds(), k.experimentNames(), k.experimentCreated(), k.experimentSeq()], [name, Math.round(createdAt)]));
+    return String(
+      await this.scripts.run(
+        'experiment-id',
+        [k.experimentIds(), k.experimentNames(), k.experimentCreated(), k.experimentSeq()],
+        [name, Math.round(createdAt)],
+      ),
+    );
   }
 
   /** The ids of several names (assigned when missing), one round trip. */
@@ -75,14 +81,22 @@ export class RunRecords {
     const k = this.keys;
     const pipeline = this.redis.pipeline();
     for (const e of experiments) {
-      this.scripts.queue(pipeline, 'experiment-id', [k.experimentIds(), k.experimentNames(), k.experimentCreated(), k.experimentSeq()], [e.name, Math.round(e.createdAt)]);
+      this.scripts.queue(
+        pipeline,
+        'experiment-id',
+        [k.experimentIds(), k.experimentNames(), k.experimentCreated(), k.experimentSeq()],
+        [e.name, Math.round(e.createdAt)],
+      );
     }
     return assertExecOk(await pipeline.exec()).map((id) => String(id as string));
   }
 
   /** The name and creation time behind an experiment id, or null when no name has it. */
   async experimentById(id: string): Promise<{ name: string; createdAt: number } | null> {
-    const [name, created] = assertExecOk(await this.redis.pipeline().hget(this.keys.experimentNames(), id).hget(this.keys.experimentCreated(), id).exec()) as [string | null, string | null];
+    const [name, created] = assertExecOk(await this.redis.pipeline().hget(this.keys.experimentNames(), id).hget(this.keys.experimentCreated(), id).exec()) as [
+      string | null,
+      string | null,
+    ];
     return name === null ? null : { name, createdAt: Number(created ?? 0) };
   }
 
@@ -98,7 +112,11 @@ export class RunRecords {
     const k = this.keys;
     const candidate = `s-${now.toString(36)}${randomBytes(6).toString('hex')}`;
     return String(
-      await this.scripts.run('open-external-sweep', [k.externalSweeps(), k.sweeps(), k.experiments(), k.experiment(name), k.sweep(candidate)], [name, candidate, now, registrySpec, description]),
+      await this.scripts.run(
+        'open-external-sweep',
+        [k.externalSweeps(), k.sweeps(), k.experiments(), k.experiment(name), k.sweep(candidate)],
+        [name, candidate, now, registrySpec, description],
+      ),
     );
   }
 
@@ -117,7 +135,19 @@ export class RunRecords {
 
   /** A run's state for a write, or null when the trial does not exist. */
   async read(sweepId: string, index: number): Promise<RunState | null> {
-    const values = await this.redis.hmget(this.keys.trial(sweepId, index), 'id', 'rev', 'status', 'name', 'params', 'metrics', 'metricSteps', 'tags', 'startedAt', 'finishedAt');
+    const values = await this.redis.hmget(
+      this.keys.trial(sweepId, index),
+      'id',
+      'rev',
+      'status',
+      'name',
+      'params',
+      'metrics',
+      'metricSteps',
+      'tags',
+      'startedAt',
+      'finishedAt',
+    );
     const [id, rev, status, name, params, metrics, metricSteps, tags, startedAt, finishedAt] = values;
     if (id === null || id === undefined) return null;
     return {
@@ -140,14 +170,25 @@ export class RunRecords {
    * @returns the state the write was computed from and the write (null when there was nothing to do).
    * @throws SweepqError NOT_FOUND when the trial does not exist.
    */
-  async update<T extends RunWrite>(sweepId: string, index: number, mutate: (state: RunState) => T | null, now = Date.now()): Promise<{ state: RunState; write: T | null }> {
+  async update<T extends RunWrite>(
+    sweepId: string,
+    index: number,
+    mutate: (state: RunState) => T | null,
+    now = Date.now(),
+  ): Promise<{ state: RunState; write: T | null }> {
     const k = this.keys;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const state = await this.read(sweepId, index);
       if (state === null) throw new SweepqError('NOT_FOUND', `run ${sweepId}-t${index} does not exist`);
       const write = mutate(state);
       if (write === null) return { state, write };
-      const args: Array<string | number> = [state.rev, write.move?.from ?? '', write.move?.to ?? '', now, write.event === undefined ? '' : JSON.stringify({ i: index, ...write.event })];
+      const args: Array<string | number> = [
+        state.rev,
+        write.move?.from ?? '',
+        write.move?.to ?? '',
+        now,
+        write.event === undefined ? '' : JSON.stringify({ i: index, ...write.event }),
+      ];
       const fields = Object.entries(write.fields ?? {});
       args.push(fields.length);
       for (const [field, value] of fields) args.push(field, value);
@@ -157,7 +198,8 @@ export class RunRecords {
       const result = String(await this.scripts.run('write-run', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId)], args));
       if (result === 'ok') return { state, write };
       if (result === 'missing') throw new SweepqError('NOT_FOUND', `run ${sweepId}-t${index} does not exist`);
-      if (result === 'not-external') throw new SweepqError('CONFLICT', `run ${sweepId}-t${index} is a trial trained by sweepq: its status moves only with its training`);
+      if (result === 'not-external')
+        throw new SweepqError('CONFLICT', `run ${sweepId}-t${index} is a trial trained by sweepq: its status moves only with its training`);
       // 'conflict': another write landed since the read; compute again from the new state.
     }
     throw new SweepqError('CONFLICT', `run ${sweepId}-t${index} is being written by too many clients at once; try again`);
@@ -182,7 +224,13 @@ export class RunRecords {
   /** Points `[start, start + count)` of a run's metric history (JSON texts) and the history's length. */
   async history(sweepId: string, index: number, metric: string, start: number, count: number): Promise<{ points: string[]; total: number }> {
     const key = this.keys.metricHistory(sweepId, index, metric);
-    const [points, total] = assertExecOk(await this.redis.pipeline().lrange(key, start, start + count - 1).llen(key).exec()) as [string[], number];
+    const [points, total] = assertExecOk(
+      await this.redis
+        .pipeline()
+        .lrange(key, start, start + count - 1)
+        .llen(key)
+        .exec(),
+    ) as [string[], number];
     return { points, total };
   }
 

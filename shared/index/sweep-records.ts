@@ -83,12 +83,47 @@ export interface SweepProgress {
   counts: TrialCounts;
 }
 
-const PROGRESS_FIELDS = ['id', 'name', 'createdAt', 'finishedAt', 'cancelledFlag', 'total', 'created', 'fed', 'active', 'completed', 'failed', 'cancelled', 'pruned', 'quarantined'] as const;
+const PROGRESS_FIELDS = [
+  'id',
+  'name',
+  'createdAt',
+  'finishedAt',
+  'cancelledFlag',
+  'total',
+  'created',
+  'fed',
+  'active',
+  'completed',
+  'failed',
+  'cancelled',
+  'pruned',
+  'quarantined',
+] as const;
 
 /** The sweep hash fields a SweepRecord needs: everything but the (possibly large) submitted spec. */
 const SWEEP_FIELDS = [
-  'id', 'name', 'description', 'createdAt', 'startedAt', 'finishedAt', 'total', 'created', 'active', 'completed', 'failed',
-  'cancelled', 'pruned', 'quarantined', 'cancelledFlag', 'metrics', 'seed', 'context', 'deleting', 'kind', 'tags', 'stopReason',
+  'id',
+  'name',
+  'description',
+  'createdAt',
+  'startedAt',
+  'finishedAt',
+  'total',
+  'created',
+  'active',
+  'completed',
+  'failed',
+  'cancelled',
+  'pruned',
+  'quarantined',
+  'cancelledFlag',
+  'metrics',
+  'seed',
+  'context',
+  'deleting',
+  'kind',
+  'tags',
+  'stopReason',
 ] as const;
 
 export class SweepRecords {
@@ -256,10 +291,22 @@ export class SweepRecords {
       if (keys.length > 0) await this.redis.unlink(...keys);
     } while (cursor !== '0');
     // An MLflow experiment's external sweep: the next logged run opens a new one.
-    await this.redis.eval("if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end return 0", 1, k.externalSweeps(), name, sweepId);
+    await this.redis.eval(
+      "if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end return 0",
+      1,
+      k.externalSweeps(),
+      name,
+      sweepId,
+    );
     await this.redis.srem(k.deleting(), sweepId);
     // The experiment goes from the list with its last sweep (a concurrent submit re-adds it).
-    await this.redis.eval("if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end return 0", 2, k.experiment(name), k.experiments(), name);
+    await this.redis.eval(
+      "if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('ZREM', KEYS[2], ARGV[1]) end return 0",
+      2,
+      k.experiment(name),
+      k.experiments(),
+      name,
+    );
   }
 }
 
@@ -267,7 +314,15 @@ function parseProgress(values: ReadonlyArray<string | null>): SweepProgress | nu
   const [id, name, createdAt, finishedAt, cancelledFlag, total, created, fed, active, completed, failed, cancelled, pruned, quarantined] = values;
   if (!id) return null;
   const n = (value: string | null | undefined): number => Number(value ?? 0) || 0;
-  const counts: TrialCounts = { queued: 0, active: n(active), completed: n(completed), failed: n(failed), cancelled: n(cancelled), pruned: n(pruned), quarantined: n(quarantined) };
+  const counts: TrialCounts = {
+    queued: 0,
+    active: n(active),
+    completed: n(completed),
+    failed: n(failed),
+    cancelled: n(cancelled),
+    pruned: n(pruned),
+    quarantined: n(quarantined),
+  };
   counts.queued = Math.max(0, n(total) - counts.active - counts.completed - counts.failed - counts.cancelled - counts.pruned - counts.quarantined);
   return {
     id,

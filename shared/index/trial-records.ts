@@ -51,19 +51,32 @@ export class TrialRecords {
     const refs: JobRef[] = [];
     for (let i = 0; i < results.length; i++) {
       const [id, retries, status, model, params] = results[i]!;
-      if (id) refs.push({ index: indices[i]!, id, retries: Number(retries ?? 0), status: (status ?? 'queued') as TrialStatus, model: model ?? '', params: params ?? '{}' });
+      if (id)
+        refs.push({
+          index: indices[i]!,
+          id,
+          retries: Number(retries ?? 0),
+          status: (status ?? 'queued') as TrialStatus,
+          model: model ?? '',
+          params: params ?? '{}',
+        });
     }
     return refs;
   }
 
   /** Definitions (entry, params) of trials, for samplers that need the pending ones. */
-  async definitions(sweepId: string, indices: readonly number[]): Promise<Array<{ index: number; entry: number; params: Record<string, unknown>; status: TrialStatus } | null>> {
+  async definitions(
+    sweepId: string,
+    indices: readonly number[],
+  ): Promise<Array<{ index: number; entry: number; params: Record<string, unknown>; status: TrialStatus } | null>> {
     if (indices.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'entry', 'params', 'status');
     const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
     return results.map(([entry, params, status], i) =>
-      status === null || status === undefined ? null : { index: indices[i]!, entry: Number(entry ?? 0), params: JSON.parse(params ?? '{}') as Record<string, unknown>, status: status as TrialStatus },
+      status === null || status === undefined
+        ? null
+        : { index: indices[i]!, entry: Number(entry ?? 0), params: JSON.parse(params ?? '{}') as Record<string, unknown>, status: status as TrialStatus },
     );
   }
 
@@ -119,7 +132,13 @@ function splitOf(hash: Record<string, string>): { split?: { parts: number; done:
   const parsed = hash.detail?.includes('"split"') === true ? (parseJsonOrNull(hash.detail) as { split?: { workers?: unknown } } | null) : null;
   const workers = parsed?.split?.workers;
   const parts = Number(hash.splitParts ?? 0);
-  return { split: { parts, done: Number(hash.splitDone ?? 0), ...(Array.isArray(workers) ? { workers: workers.filter((w): w is string => typeof w === 'string') } : {}) } };
+  return {
+    split: {
+      parts,
+      done: Number(hash.splitDone ?? 0),
+      ...(Array.isArray(workers) ? { workers: workers.filter((w): w is string => typeof w === 'string') } : {}),
+    },
+  };
 }
 
 /** Where a trial's result came from when the result cache answered it (see TrialCommit.detail). */

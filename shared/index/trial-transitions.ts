@@ -74,7 +74,11 @@ export class TrialTransitions {
   /** Claims a trial for a new attempt and returns its definition, which lives only in the trial hash. */
   async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimOutcome> {
     const k = this.keys;
-    const reply = (await this.scripts.run('claim', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [token, worker, now])) as Array<string | null>;
+    const reply = (await this.scripts.run(
+      'claim',
+      [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)],
+      [token, worker, now],
+    )) as Array<string | null>;
     const result = reply[0] as ClaimResult;
     if (result !== 'ok') return { result };
     const [, name, model, params, seed, entry, epoch] = reply;
@@ -97,32 +101,41 @@ export class TrialTransitions {
       throw new InvalidInputError('LIMIT_EXCEEDED', `a trial may report at most ${MAX_METRICS_PER_TRIAL} metrics, got ${names.length}`);
     }
     for (const name of names) {
-      if (!METRIC_NAME_PATTERN.test(name)) throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
+      if (!METRIC_NAME_PATTERN.test(name))
+        throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
     }
     const value = result.metrics[result.objective.metric];
     const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));
     const k = this.keys;
-    return (await this.scripts.run('commit', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId), k.resultCache()], [
-      result.token,
-      now,
-      Math.round(result.durationMs),
-      JSON.stringify(result.metrics, finiteOrNull),
-      JSON.stringify(result.folds.map((f) => (f === null || !Number.isFinite(f) ? null : f))),
-      JSON.stringify(result.timings),
-      result.artifact,
-      result.status ?? 'completed',
-      score,
-      leaderboardMember(index),
-      JSON.stringify(result.detail ?? {}),
-      result.cacheEntry?.key ?? '',
-      result.cacheEntry?.value ?? '',
-    ])) as CommitResult;
+    return (await this.scripts.run(
+      'commit',
+      [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId), k.resultCache()],
+      [
+        result.token,
+        now,
+        Math.round(result.durationMs),
+        JSON.stringify(result.metrics, finiteOrNull),
+        JSON.stringify(result.folds.map((f) => (f === null || !Number.isFinite(f) ? null : f))),
+        JSON.stringify(result.timings),
+        result.artifact,
+        result.status ?? 'completed',
+        score,
+        leaderboardMember(index),
+        JSON.stringify(result.detail ?? {}),
+        result.cacheEntry?.key ?? '',
+        result.cacheEntry?.value ?? '',
+      ],
+    )) as CommitResult;
   }
 
   /** Ends an active attempt as failed, cancelled (its sweep was) or quarantined. */
   async finish(sweepId: string, index: number, token: string, status: UnsuccessfulStatus, message = '', now = Date.now()): Promise<TransitionResult> {
     const k = this.keys;
-    return (await this.scripts.run('finish-active', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [token, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
+    return (await this.scripts.run(
+      'finish-active',
+      [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)],
+      [token, now, status, message.slice(0, MAX_ERROR_LENGTH)],
+    )) as TransitionResult;
   }
 
   fail(sweepId: string, index: number, token: string, message: string, now = Date.now()): Promise<TransitionResult> {
@@ -137,9 +150,20 @@ export class TrialTransitions {
    * Ends a trial whose job BullMQ gave up on (no attempt of ours is alive to hold a token); `retries`
    * names the job, so a late event never touches a retried or finished trial.
    */
-  async forceFinish(sweepId: string, index: number, retries: number, status: 'failed' | 'quarantined', message: string, now = Date.now()): Promise<TransitionResult> {
+  async forceFinish(
+    sweepId: string,
+    index: number,
+    retries: number,
+    status: 'failed' | 'quarantined',
+    message: string,
+    now = Date.now(),
+  ): Promise<TransitionResult> {
     const k = this.keys;
-    return (await this.scripts.run('force-finish', [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [retries, now, status, message.slice(0, MAX_ERROR_LENGTH)])) as TransitionResult;
+    return (await this.scripts.run(
+      'force-finish',
+      [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)],
+      [retries, now, status, message.slice(0, MAX_ERROR_LENGTH)],
+    )) as TransitionResult;
   }
 
   async release(sweepId: string, index: number, token: string, now = Date.now()): Promise<TransitionResult> {
@@ -177,7 +201,9 @@ export class TrialTransitions {
     const created = Number((await this.redis.hget(k.sweep(sweepId), 'created')) ?? 0);
     for (let start = 0; start < created; start += CHUNK) {
       const end = Math.min(created, start + CHUNK);
-      cancelled += Number(await this.scripts.run('cancel-queued', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [k.trialPrefix(sweepId), now, start, end]));
+      cancelled += Number(
+        await this.scripts.run('cancel-queued', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [k.trialPrefix(sweepId), now, start, end]),
+      );
     }
     // The epoch lets a worker tell this cancel from one older than its attempt (a retry in between).
     await this.redis.publish(k.cancelChannel(), `${sweepId}:${epoch}`);
@@ -199,7 +225,11 @@ export class TrialTransitions {
     const requeued: Array<{ index: number; retries: number }> = [];
     for (let start = 0; start < created; start += CHUNK) {
       const end = Math.min(created, start + CHUNK);
-      const flat = (await this.scripts.run('requeue', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], [k.trialPrefix(sweepId), start, end, now])) as number[];
+      const flat = (await this.scripts.run(
+        'requeue',
+        [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)],
+        [k.trialPrefix(sweepId), start, end, now],
+      )) as number[];
       for (let i = 0; i < flat.length; i += 2) requeued.push({ index: Number(flat[i]), retries: Number(flat[i + 1]) });
     }
     // Only now un-cancel (and only if something comes back): claims meanwhile still refuse.

@@ -13,12 +13,27 @@ export type { Logger } from 'pino';
  * Belt and braces: callers should not log secrets in the first place.
  */
 const REDACT_PATHS: string[] = [
-  'secretKey', '*.secretKey', '*.*.secretKey',
-  'accessKey', '*.accessKey', '*.*.accessKey',
-  'token', '*.token', '*.*.token',
-  'password', '*.password',
-  'authorization', '*.authorization', 'req.headers.authorization', 'headers.authorization',
-  'S3_SECRET_KEY', '*.S3_SECRET_KEY', 'S3_ACCESS_KEY', '*.S3_ACCESS_KEY', 'SWEEPQ_API_TOKEN', '*.SWEEPQ_API_TOKEN',
+  'secretKey',
+  '*.secretKey',
+  '*.*.secretKey',
+  'accessKey',
+  '*.accessKey',
+  '*.*.accessKey',
+  'token',
+  '*.token',
+  '*.*.token',
+  'password',
+  '*.password',
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'headers.authorization',
+  'S3_SECRET_KEY',
+  '*.S3_SECRET_KEY',
+  'S3_ACCESS_KEY',
+  '*.S3_ACCESS_KEY',
+  'SWEEPQ_API_TOKEN',
+  '*.SWEEPQ_API_TOKEN',
 ];
 
 export interface CreateLoggerOptions {

@@ -65,7 +65,6 @@ export const BUILTIN_METRICS: readonly MetricInfo[] = [
 
 const BUILTIN_BY_NAME: ReadonlyMap<string, MetricInfo> = new Map(BUILTIN_METRICS.map((m) => [m.name, m]));
 
-
 /** The built-in entry of `name`, if any. */
 export function builtinMetric(name: string): MetricInfo | undefined {
   return BUILTIN_BY_NAME.get(name);

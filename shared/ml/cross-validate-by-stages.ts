@@ -27,19 +27,23 @@ export interface RungScores {
 export type RungVerdict = { action: 'continue' } | { action: 'stop'; explanation: string };
 
 export type StagedCvOutcome =
-  | { pruned: false; cvScores: number[]; history: RungScores[]; cvMs: number }
-  | { pruned: true; explanation: string; history: RungScores[]; cvMs: number };
+  { pruned: false; cvScores: number[]; history: RungScores[]; cvMs: number } | { pruned: true; explanation: string; history: RungScores[]; cvMs: number };
 
 /**
  * Runs the CV of `input` by stages, asking `onRung` at each of `rungResources` (ascending; those at or
  * past the model's n_estimators are never reached).
  * @throws InvalidInputError when the model cannot grow by stages or the task is not classification.
  */
-export async function crossValidateByStages(input: TrialInput, rungResources: readonly number[], onRung: (scores: RungScores, history: readonly RungScores[]) => Promise<RungVerdict>): Promise<StagedCvOutcome> {
+export async function crossValidateByStages(
+  input: TrialInput,
+  rungResources: readonly number[],
+  onRung: (scores: RungScores, history: readonly RungScores[]) => Promise<RungVerdict>,
+): Promise<StagedCvOutcome> {
   const started = performance.now();
   const train = asTabular(input.train);
   const target = train.target;
-  if (target.task !== 'classification') throw new InvalidInputError('INVALID_SPEC', `pruning needs a classification task; this trial is ${target.task} (remove pruner:)`);
+  if (target.task !== 'classification')
+    throw new InvalidInputError('INVALID_SPEC', `pruning needs a classification task; this trial is ${target.task} (remove pruner:)`);
   if (input.cv.folds < 2) throw new InvalidInputError('INVALID_SPEC', 'pruning needs cross-validation (set cv.folds to 2..20)');
   const spec = applyPipelineOverrides(input.pipeline, input.pipelineOverrides ?? {});
   const folds = cvFolds(train, input.cv, input.seed);

@@ -119,7 +119,13 @@ export class Pipeline {
    * An unfitted pipeline from a preprocessing spec (flat or nested) and a model of the task.
    * @throws InvalidInputError INVALID_SPEC / INVALID_MODEL for a bad spec or params.
    */
-  static create(spec: PipelineSpecInput | ResolvedPipelineSpec | undefined, model: ModelName | RegressorName, params: unknown, seed: number, task: Task = 'classification'): Pipeline {
+  static create(
+    spec: PipelineSpecInput | ResolvedPipelineSpec | undefined,
+    model: ModelName | RegressorName,
+    params: unknown,
+    seed: number,
+    task: Task = 'classification',
+  ): Pipeline {
     const resolved = resolvePipelineSpec(spec);
     const estimator = task === 'classification' ? createClassifier(model as ModelName, params, seed) : createRegressor(model as RegressorName, params, seed);
     return new Pipeline(task, new ColumnTransformer(resolved), estimator);
@@ -131,7 +137,7 @@ export class Pipeline {
    * transformed exactly as at predict time — then fits the model on `rows`.
    */
   fit(data: PipelineFitData, rows?: Uint32Array, workspace: PipelineWorkspace = createPipelineWorkspace()): this {
-    const table: TabularDataset = isTable(data) ? (data) : tableFromDataset(data);
+    const table: TabularDataset = isTable(data) ? data : tableFromDataset(data);
     const target = table.target;
     if (target.task !== this.task) {
       throw new InvalidInputError('INVALID_ARGUMENT', `a ${this.task} pipeline cannot fit a ${target.task} target ("${target.name}")`);
@@ -153,7 +159,7 @@ export class Pipeline {
    * {@link predictProbaFitData} predicts with them. Draining it is the same fit as {@link fit}.
    */
   *fitStages(data: PipelineFitData, rows?: Uint32Array, workspace: PipelineWorkspace = createPipelineWorkspace()): Generator<number, void> {
-    const table: TabularDataset = isTable(data) ? (data) : tableFromDataset(data);
+    const table: TabularDataset = isTable(data) ? data : tableFromDataset(data);
     const target = table.target;
     if (target.task !== 'classification' || this.task !== 'classification' || !isStagedClassifier(this.model as Classifier)) {
       throw new InvalidInputError('INVALID_ARGUMENT', `${this.model.name} (${this.task}) cannot be fitted by stages`);
@@ -213,7 +219,13 @@ export class Pipeline {
    * input columns, typed as in fit (a categorical column of digits stays text), no target, no id-column
    * refusal; a column the file lacks is reported by predict, by name.
    */
-  predictionReadOptions(): { target: null; columns: { numeric: string[]; categorical: string[] }; onlyColumns: Set<string>; lenientSpec: true; maxCategoryRatio: null } {
+  predictionReadOptions(): {
+    target: null;
+    columns: { numeric: string[]; categorical: string[] };
+    onlyColumns: Set<string>;
+    lenientSpec: true;
+    maxCategoryRatio: null;
+  } {
     return {
       target: null,
       columns: this.inputColumnSpec(),
@@ -230,7 +242,11 @@ export class Pipeline {
     if (matrix.columns.length !== this.inputColumns.length) {
       throw new InvalidInputError('INVALID_CSV', `expected ${this.inputColumns.length} feature columns, got ${matrix.columns.length}`);
     }
-    return tableFromMatrix(matrix.nRows, matrix.columns, this.inputColumns.map((c) => c.name));
+    return tableFromMatrix(
+      matrix.nRows,
+      matrix.columns,
+      this.inputColumns.map((c) => c.name),
+    );
   }
 
   private requireFitView(): FeatureMatrix {
@@ -295,7 +311,10 @@ function fromV2(json: unknown): Pipeline {
   const model = data.task === 'classification' ? classifierFromJSON(data.model) : regressorFromJSON(data.model);
   if (data.task === 'classification') {
     if (data.classes.length < 1 || (model as Classifier).nClasses !== data.classes.length) {
-      throw new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact: model has ${(model as Classifier).nClasses} classes but the artefact lists ${data.classes.length}`);
+      throw new InvalidInputError(
+        'INVALID_ARTIFACT',
+        `pipeline artefact: model has ${(model as Classifier).nClasses} classes but the artefact lists ${data.classes.length}`,
+      );
     }
   }
   const pipeline = new Pipeline(data.task, ct, model);

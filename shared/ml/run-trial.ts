@@ -86,15 +86,23 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   const test = asTabular(input.test);
   const task = train.target.task;
   if (input.task !== undefined && input.task !== task) {
-    throw new InvalidInputError('INVALID_SPEC', `task is ${input.task} but the training target "${train.target.name}" was read as ${task}; read the data with task: ${input.task}`);
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `task is ${input.task} but the training target "${train.target.name}" was read as ${task}; read the data with task: ${input.task}`,
+    );
   }
   if (test.target.task !== task) {
-    throw new InvalidInputError('INVALID_CSV', `the test target was read as ${test.target.task} but the training target as ${task}; read both with the same task`);
+    throw new InvalidInputError(
+      'INVALID_CSV',
+      `the test target was read as ${test.target.task} but the training target as ${task}; read both with the same task`,
+    );
   }
   const { cv } = input;
   const allowed = METRIC_NAMES_BY_TASK[task] as readonly string[];
   if (!allowed.includes(cv.scoring)) {
-    throw new InvalidInputError('INVALID_SPEC', `cv.scoring "${cv.scoring}" is not a ${task} metric; use one of ${allowed.join(', ')}`, { location: { path: 'cv.scoring' } });
+    throw new InvalidInputError('INVALID_SPEC', `cv.scoring "${cv.scoring}" is not a ${task} metric; use one of ${allowed.join(', ')}`, {
+      location: { path: 'cv.scoring' },
+    });
   }
   const spec = applyPipelineOverrides(input.pipeline, input.pipelineOverrides ?? {});
   const make = (): Pipeline => Pipeline.create(spec, input.model, input.params, input.seed, task);
@@ -168,7 +176,7 @@ export function cvFolds(train: TabularDataset, cv: TrialInput['cv'], seed: numbe
 }
 
 export function asTabular(data: TabularDataset | Dataset): TabularDataset {
-  return isTable(data) ? (data) : tableFromDataset(data);
+  return isTable(data) ? data : tableFromDataset(data);
 }
 
 /** The test set's labels as indices into the training classes (the two files may list classes differently). */

@@ -157,5 +157,13 @@ export function sweepRun(sweep: SweepRecord, experimentId: string): MlflowRun {
 }
 
 export function experimentOf(id: string, name: string, createdAt: number, lastUpdate: number): MlflowExperiment {
-  return { experiment_id: id, name, artifact_location: `mlflow-artifacts:/${id}`, lifecycle_stage: 'active', creation_time: createdAt, last_update_time: lastUpdate, tags: [] };
+  return {
+    experiment_id: id,
+    name,
+    artifact_location: `mlflow-artifacts:/${id}`,
+    lifecycle_stage: 'active',
+    creation_time: createdAt,
+    last_update_time: lastUpdate,
+    tags: [],
+  };
 }

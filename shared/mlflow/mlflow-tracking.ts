@@ -100,13 +100,20 @@ export class MlflowTracking {
   async createExperiment(name: string): Promise<string> {
     requireText(name, 'name');
     if (name.length > 100 || !/^[A-Za-z0-9_.-]+$/.test(name)) {
-      throw new InvalidInputError('INVALID_ARGUMENT', `experiment name '${name.slice(0, 100)}' is not a sweepq experiment name: use letters, digits, _ . - (at most 100)`);
+      throw new InvalidInputError(
+        'INVALID_ARGUMENT',
+        `experiment name '${name.slice(0, 100)}' is not a sweepq experiment name: use letters, digits, _ . - (at most 100)`,
+      );
     }
     return this.index.runs.experimentId(name, Date.now());
   }
 
   /** experiments/search: every experiment (with sweeps, or made by experiments/create), name order; `filter` may test `name` with =, LIKE or ILIKE. */
-  async searchExperiments(options: { filter?: string; maxResults?: number; pageToken?: string }): Promise<{ experiments: MlflowExperiment[]; nextPageToken?: string }> {
+  async searchExperiments(options: {
+    filter?: string;
+    maxResults?: number;
+    pageToken?: string;
+  }): Promise<{ experiments: MlflowExperiment[]; nextPageToken?: string }> {
     const match = nameMatcher(options.filter);
     const names: string[] = [];
     for (let offset = 0; ; offset += 1000) {
@@ -174,7 +181,11 @@ export class MlflowTracking {
   }
 
   /** metrics/get-history: a trial's per-fold scores as `cv_fold_score` (step = fold), its final metrics as one point, or what a script logged. */
-  async metricHistory(runId: string, key: string, options: { maxResults?: number; pageToken?: string } = {}): Promise<{ metrics: MlflowMetric[]; nextPageToken?: string }> {
+  async metricHistory(
+    runId: string,
+    key: string,
+    options: { maxResults?: number; pageToken?: string } = {},
+  ): Promise<{ metrics: MlflowMetric[]; nextPageToken?: string }> {
     requireText(key, 'metric_key');
     const ref = await this.resolveRun(runId);
     if (ref.index === undefined) return { metrics: [] };
@@ -223,7 +234,10 @@ export class MlflowTracking {
     const index = await this.index.runs.createRun(sweepId, { startTime, fields: { name: '', tags: JSON.stringify(tags) } });
     // The default name needs the index; MLflow generates one server-side too.
     const finalName = runName === undefined || runName === '' ? `run-${index}` : runName;
-    await this.index.runs.update(sweepId, index, (state) => ({ fields: { name: finalName }, event: { s: state.status, t: startTime, u: { n: finalName, g: tags } } }));
+    await this.index.runs.update(sweepId, index, (state) => ({
+      fields: { name: finalName },
+      event: { s: state.status, t: startTime, u: { n: finalName, g: tags } },
+    }));
     return this.getRun(`${sweepId}-t${index}`);
   }
 
@@ -262,25 +276,33 @@ export class MlflowTracking {
   }
 
   /** runs/log-batch (and log-metric, log-parameter, set-tag): one atomic write to the run. */
-  async logBatch(runId: string, batch: { metrics?: Array<{ key: string; value: number; timestamp?: number; step?: number }>; params?: MlflowKeyValue[]; tags?: MlflowKeyValue[] }): Promise<void> {
+  async logBatch(
+    runId: string,
+    batch: { metrics?: Array<{ key: string; value: number; timestamp?: number; step?: number }>; params?: MlflowKeyValue[]; tags?: MlflowKeyValue[] },
+  ): Promise<void> {
     const metrics = batch.metrics ?? [];
     const params = batch.params ?? [];
     const tags = batch.tags ?? [];
     if (metrics.length > 1000 || params.length > 100 || tags.length > 100) {
-      throw new InvalidInputError('LIMIT_EXCEEDED', 'a batch holds at most 1000 metrics, 100 params and 100 tags (MLflow\'s limits)');
+      throw new InvalidInputError('LIMIT_EXCEEDED', "a batch holds at most 1000 metrics, 100 params and 100 tags (MLflow's limits)");
     }
     for (const m of metrics) {
-      if (!METRIC_KEY.test(m.key)) throw new InvalidInputError('INVALID_ARGUMENT', `invalid metric key '${String(m.key).slice(0, 80)}': letters, digits, _ - . / and spaces, at most 250`);
+      if (!METRIC_KEY.test(m.key))
+        throw new InvalidInputError('INVALID_ARGUMENT', `invalid metric key '${String(m.key).slice(0, 80)}': letters, digits, _ - . / and spaces, at most 250`);
       if (typeof m.value !== 'number') throw new InvalidInputError('INVALID_ARGUMENT', `metric '${m.key}' has no numeric value`);
     }
     for (const p of params) {
       if (!METRIC_KEY.test(p.key)) throw new InvalidInputError('INVALID_ARGUMENT', `invalid param key '${String(p.key).slice(0, 80)}'`);
-      if (typeof p.value !== 'string' || p.value.length > 6000) throw new InvalidInputError('INVALID_ARGUMENT', `param '${p.key}' needs a string value of at most 6000 characters`);
+      if (typeof p.value !== 'string' || p.value.length > 6000)
+        throw new InvalidInputError('INVALID_ARGUMENT', `param '${p.key}' needs a string value of at most 6000 characters`);
     }
     const ref = await this.resolveRun(runId);
     if (ref.index === undefined) {
       if (metrics.length > 0 || params.length > 0) {
-        throw new InvalidInputError('INVALID_ARGUMENT', `run ${runId} is a sweep (the parent of its trials): it holds tags only; log metrics and params to a trial run`);
+        throw new InvalidInputError(
+          'INVALID_ARGUMENT',
+          `run ${runId} is a sweep (the parent of its trials): it holds tags only; log metrics and params to a trial run`,
+        );
       }
       const set = tagRecord(tags);
       checkTags(set);
@@ -303,7 +325,8 @@ export class MlflowTracking {
       const rest = dir === '' ? fullPath : fullPath.slice(dir.length + 1);
       const slash = rest.indexOf('/');
       const name = slash < 0 ? rest : rest.slice(0, slash);
-      if (!entries.has(name)) entries.set(name, slash < 0 ? { path: name, is_dir: false, ...(size === undefined ? {} : { file_size: size }) } : { path: name, is_dir: true });
+      if (!entries.has(name))
+        entries.set(name, slash < 0 ? { path: name, is_dir: false, ...(size === undefined ? {} : { file_size: size }) } : { path: name, is_dir: true });
     };
     if (ref.index !== undefined) {
       for (const file of await this.pipelineFiles(ref.sweep.id, ref.index)) add(`${PIPELINE_FOLDER}/${file}`);
@@ -334,7 +357,8 @@ export class MlflowTracking {
     const ref = await this.requireTrialRun(runId);
     const path = normaliseArtifactPath(relPath, false);
     if (path === PIPELINE_FOLDER || path.startsWith(`${PIPELINE_FOLDER}/`)) {
-      if (ref.sweep.kind !== 'external') throw new InvalidInputError('INVALID_ARGUMENT', `'${PIPELINE_FOLDER}/' of a trained trial holds its fitted pipeline; upload to another path`);
+      if (ref.sweep.kind !== 'external')
+        throw new InvalidInputError('INVALID_ARGUMENT', `'${PIPELINE_FOLDER}/' of a trained trial holds its fitted pipeline; upload to another path`);
     }
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const key = uploadKey(sha256);
@@ -411,7 +435,8 @@ export class MlflowTracking {
 
   private async requireTrialRun(runId: string): Promise<{ sweep: SweepRecord; index: number }> {
     const ref = await this.resolveRun(runId);
-    if (ref.index === undefined) throw new InvalidInputError('INVALID_ARGUMENT', `run ${runId} is a sweep (the parent of its trials); this applies to trial runs only`);
+    if (ref.index === undefined)
+      throw new InvalidInputError('INVALID_ARGUMENT', `run ${runId} is a sweep (the parent of its trials); this applies to trial runs only`);
     return { sweep: ref.sweep, index: ref.index };
   }
 }
@@ -433,7 +458,11 @@ function runDataWrite(
       const old = params[key];
       if (old !== undefined) {
         // MLflow's rule: a param is logged once; the same value again is fine.
-        if (paramText(old) !== value) throw new InvalidInputError('INVALID_ARGUMENT', `Changing param values is not allowed. Param with key='${key}' was already logged with value='${paramText(old)}' for run ID='${runId}'. Attempted logging new value '${value}'.`);
+        if (paramText(old) !== value)
+          throw new InvalidInputError(
+            'INVALID_ARGUMENT',
+            `Changing param values is not allowed. Param with key='${key}' was already logged with value='${paramText(old)}' for run ID='${runId}'. Attempted logging new value '${value}'.`,
+          );
         continue;
       }
       params[key] = numericOrText(value);
@@ -468,7 +497,11 @@ function runDataWrite(
     const name = set['mlflow.runName'];
     delete set['mlflow.runName'];
     if (name !== undefined && name !== state.name) {
-      if (!external) throw new InvalidInputError('INVALID_ARGUMENT', `run ${runId} is a trial trained by sweepq: its name (mlflow.runName) is its trial name and cannot be changed`);
+      if (!external)
+        throw new InvalidInputError(
+          'INVALID_ARGUMENT',
+          `run ${runId} is a trial trained by sweepq: its name (mlflow.runName) is its trial name and cannot be changed`,
+        );
       fields.name = name;
       update.n = name;
     }
@@ -492,7 +525,8 @@ function numericOrText(value: string): string | number {
 function tagRecord(tags: readonly MlflowKeyValue[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const tag of tags) {
-    if (typeof tag?.key !== 'string' || typeof tag.value !== 'string') throw new InvalidInputError('INVALID_ARGUMENT', 'a tag needs a string key and a string value');
+    if (typeof tag?.key !== 'string' || typeof tag.value !== 'string')
+      throw new InvalidInputError('INVALID_ARGUMENT', 'a tag needs a string key and a string value');
     out[tag.key] = tag.value;
   }
   return out;
@@ -502,10 +536,15 @@ function tagRecord(tags: readonly MlflowKeyValue[]): Record<string, string> {
 function checkTags(tags: Readonly<Record<string, string>>): void {
   for (const [key, value] of Object.entries(tags)) {
     if (key.length === 0 || key.length > MAX_TAG_KEY_LENGTH || !/^[\w\-./: ]+$/.test(key)) {
-      throw new InvalidInputError('INVALID_ARGUMENT', `invalid tag key '${key.slice(0, 80)}': letters, digits, _ - . / : and spaces, at most ${MAX_TAG_KEY_LENGTH}`);
+      throw new InvalidInputError(
+        'INVALID_ARGUMENT',
+        `invalid tag key '${key.slice(0, 80)}': letters, digits, _ - . / : and spaces, at most ${MAX_TAG_KEY_LENGTH}`,
+      );
     }
-    if (key.startsWith(RESERVED_TAG_PREFIX)) throw new InvalidInputError('INVALID_ARGUMENT', `tag keys starting with ${RESERVED_TAG_PREFIX} are what sweepq reports; choose another key`);
-    if (value.length > MAX_TAG_VALUE_LENGTH && key !== NOTE_TAG) throw new InvalidInputError('INVALID_ARGUMENT', `tag '${key}' is longer than ${MAX_TAG_VALUE_LENGTH} characters`);
+    if (key.startsWith(RESERVED_TAG_PREFIX))
+      throw new InvalidInputError('INVALID_ARGUMENT', `tag keys starting with ${RESERVED_TAG_PREFIX} are what sweepq reports; choose another key`);
+    if (value.length > MAX_TAG_VALUE_LENGTH && key !== NOTE_TAG)
+      throw new InvalidInputError('INVALID_ARGUMENT', `tag '${key}' is longer than ${MAX_TAG_VALUE_LENGTH} characters`);
   }
 }
 
@@ -517,7 +556,8 @@ function boundTags(tags: Record<string, string>, id: string): Record<string, str
 
 function statusFrom(status: string): TrialStatus {
   const to = TRIAL_STATUS_OF[status as MlflowRunStatus];
-  if (to === undefined) throw new InvalidInputError('INVALID_ARGUMENT', `unknown run status '${status.slice(0, 40)}': use RUNNING, SCHEDULED, FINISHED, FAILED or KILLED`);
+  if (to === undefined)
+    throw new InvalidInputError('INVALID_ARGUMENT', `unknown run status '${status.slice(0, 40)}': use RUNNING, SCHEDULED, FINISHED, FAILED or KILLED`);
   return to;
 }
 
@@ -547,7 +587,8 @@ function requireText(value: unknown, name: string): asserts value is string {
 
 function pageSize(value: number | undefined, fallback: number, max: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new InvalidInputError('INVALID_ARGUMENT', `Invalid value ${String(value)} for parameter '${name}': an integer from 1 to ${max}`);
+  if (!Number.isInteger(value) || value < 1 || value > max)
+    throw new InvalidInputError('INVALID_ARGUMENT', `Invalid value ${String(value)} for parameter '${name}': an integer from 1 to ${max}`);
   return value;
 }
 
@@ -571,11 +612,21 @@ function decodePageToken(token: string | undefined): number {
 function nameMatcher(filter: string | undefined): (name: string) => boolean {
   if (filter === undefined || filter.trim() === '') return () => true;
   const match = /^\s*(?:attribute\.|attributes\.)?name\s*(=|!=|LIKE|ILIKE)\s*'((?:[^'\\]|\\.)*)'\s*$/i.exec(filter);
-  if (match === null) throw new InvalidInputError('INVALID_FILTER', `unsupported experiment filter '${filter.slice(0, 100)}': sweepq filters experiments by name only (name = '…', name LIKE '…', name ILIKE '…')`);
+  if (match === null)
+    throw new InvalidInputError(
+      'INVALID_FILTER',
+      `unsupported experiment filter '${filter.slice(0, 100)}': sweepq filters experiments by name only (name = '…', name LIKE '…', name ILIKE '…')`,
+    );
   const op = match[1]!.toUpperCase();
   const text = match[2]!;
   if (op === '=') return (name) => name === text;
   if (op === '!=') return (name) => name !== text;
-  const pattern = new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('%', '.*').replaceAll('_', '.')}$`, op === 'ILIKE' ? 'is' : 's');
+  const pattern = new RegExp(
+    `^${text
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('%', '.*')
+      .replaceAll('_', '.')}$`,
+    op === 'ILIKE' ? 'is' : 's',
+  );
   return (name) => pattern.test(name);
 }

@@ -69,7 +69,13 @@ export async function materialisePipelineFolder(store: ObjectStore, artifactKey:
   if (!(await store.exists(`${folder}MLmodel`))) {
     const files = await exportInThread(await store.get(artifactKey));
     const names = Object.keys(files).filter((name) => name !== 'MLmodel');
-    await Promise.all(names.map((name) => store.put(`${folder}${name}`, Buffer.from(files[name]!), { contentType: name.endsWith('.onnx') ? 'application/octet-stream' : 'text/plain; charset=utf-8' })));
+    await Promise.all(
+      names.map((name) =>
+        store.put(`${folder}${name}`, Buffer.from(files[name]!), {
+          contentType: name.endsWith('.onnx') ? 'application/octet-stream' : 'text/plain; charset=utf-8',
+        }),
+      ),
+    );
     await store.put(`${folder}MLmodel`, Buffer.from(files.MLmodel!), { contentType: 'text/plain; charset=utf-8' });
   }
   return (await store.exists(`${folder}model.onnx`)) ? [...EXPORTED_FILES] : ['MLmodel'];

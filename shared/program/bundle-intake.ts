@@ -36,7 +36,8 @@ export class BundleIntake {
    * @throws InvalidInputError INVALID_SPEC / LIMIT_EXCEEDED naming what is wrong with the manifest.
    */
   async offer(manifestText: string): Promise<BundleOfferResult> {
-    if (Buffer.byteLength(manifestText) > MAX_MANIFEST_BYTES) throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the bundle manifest is larger than ${MAX_MANIFEST_BYTES} bytes (bundle the code only)`);
+    if (Buffer.byteLength(manifestText) > MAX_MANIFEST_BYTES)
+      throw new InvalidInputError('PAYLOAD_TOO_LARGE', `the bundle manifest is larger than ${MAX_MANIFEST_BYTES} bytes (bundle the code only)`);
     const sha256 = createHash('sha256').update(manifestText).digest('hex');
     if (await this.store.exists(bundleKey(sha256))) return { sha256, stored: true, missing: [] };
     const manifest = parseManifest(manifestText);
@@ -57,7 +58,8 @@ export class BundleIntake {
    * `sha256` (nothing kept either way). Storing a blob that exists already changes nothing.
    */
   async putBlob(sha256: string, body: Readable): Promise<void> {
-    if (!Sha256Schema.safeParse(sha256).success) throw new InvalidInputError('INVALID_ARGUMENT', `${JSON.stringify(sha256.slice(0, 80))} is not a blob name (a sha256: 64 lowercase hex digits)`);
+    if (!Sha256Schema.safeParse(sha256).success)
+      throw new InvalidInputError('INVALID_ARGUMENT', `${JSON.stringify(sha256.slice(0, 80))} is not a blob name (a sha256: 64 lowercase hex digits)`);
     await mkdir(this.scratchDir, { recursive: true });
     const file = path.join(this.scratchDir, `blob-${randomBytes(8).toString('hex')}.part`);
     try {
@@ -67,7 +69,12 @@ export class BundleIntake {
         transform(chunk: Buffer, _encoding, callback) {
           size += chunk.length;
           if (size > MAX_BUNDLE_BYTES) {
-            callback(new InvalidInputError('PAYLOAD_TOO_LARGE', `a bundle file is more than ${MAX_BUNDLE_BYTES / 1048576} MiB (bundle the code only; data goes through datasets)`));
+            callback(
+              new InvalidInputError(
+                'PAYLOAD_TOO_LARGE',
+                `a bundle file is more than ${MAX_BUNDLE_BYTES / 1048576} MiB (bundle the code only; data goes through datasets)`,
+              ),
+            );
             return;
           }
           hash.update(chunk);
@@ -76,7 +83,11 @@ export class BundleIntake {
       });
       await pipeline(body, meter, createWriteStream(file));
       const actual = hash.digest('hex');
-      if (actual !== sha256) throw new InvalidInputError('INVALID_ARGUMENT', `the uploaded bytes hash to ${actual}, not to the blob name ${sha256} (a corrupted transfer; upload again)`);
+      if (actual !== sha256)
+        throw new InvalidInputError(
+          'INVALID_ARGUMENT',
+          `the uploaded bytes hash to ${actual}, not to the blob name ${sha256} (a corrupted transfer; upload again)`,
+        );
       if (!(await this.store.exists(blobKey(sha256)))) await this.store.putFile(blobKey(sha256), file);
     } finally {
       await rm(file, { force: true });
@@ -95,16 +106,24 @@ function parseManifest(text: string): BundleManifest {
   const parsed = BundleManifestSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InvalidInputError('INVALID_SPEC', `the bundle manifest at ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'} (at most ${MAX_BUNDLE_FILES} files, relative paths inside the bundle)`);
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `the bundle manifest at ${issue?.path.map(String).join('.') || '(root)'}: ${issue?.message ?? 'invalid'} (at most ${MAX_BUNDLE_FILES} files, relative paths inside the bundle)`,
+    );
   }
   const paths = new Set<string>();
   let total = 0;
   for (const file of parsed.data.files) {
     const folded = file.path.toLowerCase();
-    if (paths.has(folded)) throw new InvalidInputError('INVALID_SPEC', `the bundle manifest lists ${file.path} twice (paths differing only in case count as one)`);
+    if (paths.has(folded))
+      throw new InvalidInputError('INVALID_SPEC', `the bundle manifest lists ${file.path} twice (paths differing only in case count as one)`);
     paths.add(folded);
     total += file.bytes;
   }
-  if (total > MAX_BUNDLE_BYTES) throw new InvalidInputError('LIMIT_EXCEEDED', `the bundle holds ${total} bytes, more than ${MAX_BUNDLE_BYTES / 1048576} MiB (bundle the code only; data goes through datasets)`);
+  if (total > MAX_BUNDLE_BYTES)
+    throw new InvalidInputError(
+      'LIMIT_EXCEEDED',
+      `the bundle holds ${total} bytes, more than ${MAX_BUNDLE_BYTES / 1048576} MiB (bundle the code only; data goes through datasets)`,
+    );
   return parsed.data;
 }

@@ -33,7 +33,9 @@ const BundlePathSchema = z
 export const BundleManifestSchema = z.strictObject({
   format: z.literal('sweepq.bundle'),
   v: z.literal(1),
-  files: z.array(z.strictObject({ path: BundlePathSchema, sha256: Sha256Schema, bytes: z.number().int().min(0), executable: z.boolean() })).max(MAX_BUNDLE_FILES),
+  files: z
+    .array(z.strictObject({ path: BundlePathSchema, sha256: Sha256Schema, bytes: z.number().int().min(0), executable: z.boolean() }))
+    .max(MAX_BUNDLE_FILES),
 });
 export type BundleManifest = z.infer<typeof BundleManifestSchema>;
 
@@ -60,7 +62,10 @@ export interface LocalBundle {
  */
 export async function readLocalBundle(folder: string): Promise<LocalBundle> {
   const info = await stat(folder).catch(() => null);
-  if (info === null || !info.isDirectory()) throw new InvalidInputError('INVALID_SPEC', `${folder} is not a folder (give the folder of your code, relative to the sweep file)`, { location: { path: 'program.bundle' } });
+  if (info === null || !info.isDirectory())
+    throw new InvalidInputError('INVALID_SPEC', `${folder} is not a folder (give the folder of your code, relative to the sweep file)`, {
+      location: { path: 'program.bundle' },
+    });
   const entries: Array<{ path: string; source: string }> = [];
   let total = 0;
   const walk = async (relative: string): Promise<void> => {
@@ -72,12 +77,18 @@ export async function readLocalBundle(folder: string): Promise<LocalBundle> {
       if (item.isDirectory()) {
         if (!SKIPPED_FOLDERS.has(name)) await walk(rel);
       } else if (item.isSymbolicLink()) {
-        throw new InvalidInputError('INVALID_SPEC', `${rel} is a symbolic link; a bundle holds regular files only (copy the file in, or leave it out)`, { location: { path: 'program.bundle' } });
+        throw new InvalidInputError('INVALID_SPEC', `${rel} is a symbolic link; a bundle holds regular files only (copy the file in, or leave it out)`, {
+          location: { path: 'program.bundle' },
+        });
       } else if (item.isFile()) {
         total += item.size;
         entries.push({ path: rel, source });
         if (entries.length > MAX_BUNDLE_FILES || total > MAX_BUNDLE_BYTES) {
-          throw new InvalidInputError('LIMIT_EXCEEDED', `program.bundle: ${folder} holds more than ${MAX_BUNDLE_FILES} files or ${MAX_BUNDLE_BYTES / 1048576} MiB; bundle the code only (data goes through datasets or the program's own storage)`, { location: { path: 'program.bundle' } });
+          throw new InvalidInputError(
+            'LIMIT_EXCEEDED',
+            `program.bundle: ${folder} holds more than ${MAX_BUNDLE_FILES} files or ${MAX_BUNDLE_BYTES / 1048576} MiB; bundle the code only (data goes through datasets or the program's own storage)`,
+            { location: { path: 'program.bundle' } },
+          );
         }
       }
     }
@@ -132,7 +143,8 @@ export class BundleCache {
 
   private async unpack(sha256: string, folder: string): Promise<string> {
     const text = (await this.store.get(bundleKey(sha256))).toString('utf8');
-    if (createHash('sha256').update(text).digest('hex') !== sha256) throw new SweepqError('INVALID_ARTIFACT', `bundle ${sha256} does not match its hash (corrupt store object)`);
+    if (createHash('sha256').update(text).digest('hex') !== sha256)
+      throw new SweepqError('INVALID_ARTIFACT', `bundle ${sha256} does not match its hash (corrupt store object)`);
     const parsed = BundleManifestSchema.safeParse(JSON.parse(text));
     if (!parsed.success) throw new SweepqError('INVALID_ARTIFACT', `bundle ${sha256} has an invalid manifest: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     const paths = new Set<string>();
@@ -149,7 +161,8 @@ export class BundleCache {
         if (!target.startsWith(temp + path.sep)) throw new SweepqError('INVALID_ARTIFACT', `bundle path ${file.path} leaves its folder`);
         await mkdir(path.dirname(target), { recursive: true });
         await this.store.getToFile(blobKey(file.sha256), target);
-        if ((await sha256OfFile(target)) !== file.sha256) throw new SweepqError('INVALID_ARTIFACT', `bundle file ${file.path} does not match its hash (corrupt store object)`);
+        if ((await sha256OfFile(target)) !== file.sha256)
+          throw new SweepqError('INVALID_ARTIFACT', `bundle file ${file.path} does not match its hash (corrupt store object)`);
         await chmod(target, file.executable ? 0o755 : 0o644);
       }
       await mkdir(temp, { recursive: true });

@@ -21,9 +21,7 @@ export const ATTRIBUTE_ALIASES: Readonly<Record<string, AttributeKey>> = {
   duration_ms: 'duration',
 };
 
-export type FieldRef =
-  | { readonly kind: 'metric' | 'param' | 'tag'; readonly key: string }
-  | { readonly kind: 'attribute'; readonly key: AttributeKey };
+export type FieldRef = { readonly kind: 'metric' | 'param' | 'tag'; readonly key: string } | { readonly kind: 'attribute'; readonly key: AttributeKey };
 
 export type FieldKind = FieldRef['kind'];
 

@@ -29,7 +29,12 @@ export type Token =
   | { readonly type: '(' | ')' | ',' | 'end'; readonly column: number; readonly source: string };
 
 const OPERATORS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
-const OPERATOR_HINTS: Readonly<Record<string, string>> = { '==': "use '=' to test equality", '<>': "use '!=' for 'not equal'", '=>': "use '>='", '=<': "use '<='" };
+const OPERATOR_HINTS: Readonly<Record<string, string>> = {
+  '==': "use '=' to test equality",
+  '<>': "use '!=' for 'not equal'",
+  '=>': "use '>='",
+  '=<': "use '<='",
+};
 const NUMBER = /[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/y;
 /** Characters that may not directly follow a number (`5abc`, `1.2.3`). */
 const WORD_CHAR = /[A-Za-z0-9_.`'"]/;

@@ -5,9 +5,7 @@ export type { TrialRowInput } from './trial-table.js';
 export { TRIAL_TABLE_STATUSES } from './trial-statuses.js';
 export type { TrialTableStatus } from './trial-statuses.js';
 
-
 export { gatherNumbers } from './column-view.js';
-
 
 export type { FieldRef } from './field-ref.js';
 export { parseFieldKey } from './parse-field.js';

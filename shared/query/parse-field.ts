@@ -78,7 +78,12 @@ export function resolveField(token: Extract<Token, { type: 'word' }>, path = 'fi
 export function parseFieldKey(text: string, path = 'field'): FieldRef {
   const tokens = tokenize(text, path);
   const first = tokens[0]!;
-  if (first.type !== 'word') throw filterError(first.column, `expected a field such as metrics.auc_roc, found ${first.type === 'end' ? 'nothing' : quoteForMessage(first.source)}`, path);
+  if (first.type !== 'word')
+    throw filterError(
+      first.column,
+      `expected a field such as metrics.auc_roc, found ${first.type === 'end' ? 'nothing' : quoteForMessage(first.source)}`,
+      path,
+    );
   const next = tokens[1]!;
   if (next.type !== 'end') throw filterError(next.column, `unexpected ${quoteForMessage(next.source)} after the field`, path);
   return resolveField(first, path);

@@ -149,7 +149,8 @@ class FilterParser {
     const token = this.take();
     const keyword = keywordOf(token);
     if (token.type !== 'word' || keyword !== undefined) {
-      if (keyword === 'NOT') throw filterError(token.column, 'NOT is only supported as NOT IN (…) and IS NOT NULL; rewrite the negation with != or the opposite comparison');
+      if (keyword === 'NOT')
+        throw filterError(token.column, 'NOT is only supported as NOT IN (…) and IS NOT NULL; rewrite the negation with != or the opposite comparison');
       throw filterError(token.column, `expected a comparison such as metrics.auc_roc > 0.9, found ${describe(token)}`);
     }
     this.terms++;
@@ -220,7 +221,10 @@ class FilterParser {
         const keyword = keywordOf(token);
         if (keyword === 'TRUE' || keyword === 'FALSE') return { kind: 'boolean', text: keyword.toLowerCase(), number: Number.NaN, column: token.column };
         if (keyword === 'NULL') {
-          throw filterError(token.column, `null is not a value: a missing ${formatField(field)} matches no comparison; test for it with IS NULL or IS NOT NULL`);
+          throw filterError(
+            token.column,
+            `null is not a value: a missing ${formatField(field)} matches no comparison; test for it with IS NULL or IS NOT NULL`,
+          );
         }
         throw filterError(token.column, `${quoteForMessage(token.source)} is not a value; quote text values: '${token.source.replaceAll("'", "''")}'`);
       }

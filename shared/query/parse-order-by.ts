@@ -53,7 +53,8 @@ export function parseOrderBy(input: string | readonly string[], options: ParseOr
       let next = tokens[i++]!;
       if (next.type === 'word' && next.segments.length === 1 && !next.segments[0]!.quoted) {
         const word = next.segments[0]!.text.toUpperCase();
-        if (word !== 'ASC' && word !== 'DESC') throw filterError(next.column, `expected ASC or DESC after the key, found ${quoteForMessage(next.source)}`, path);
+        if (word !== 'ASC' && word !== 'DESC')
+          throw filterError(next.column, `expected ASC or DESC after the key, found ${quoteForMessage(next.source)}`, path);
         direction = word;
         next = tokens[i++]!;
       }

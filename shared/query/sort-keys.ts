@@ -143,7 +143,12 @@ function scalarColumns(parts: readonly TablePart[], views: readonly (ColumnView 
 }
 
 /** name / run_id of every candidate item (others stay undefined, they are never compared). */
-function candidateTexts(parts: readonly TablePart[], views: readonly (ColumnView | undefined)[], itemCount: number, mask: Uint8Array): Array<string | undefined> {
+function candidateTexts(
+  parts: readonly TablePart[],
+  views: readonly (ColumnView | undefined)[],
+  itemCount: number,
+  mask: Uint8Array,
+): Array<string | undefined> {
   const out = new Array<string | undefined>(itemCount).fill(undefined);
   parts.forEach((part, t) => {
     const view = views[t];

@@ -70,17 +70,28 @@ export function redisServerArgs(options: { dir: string; port: number; appendonly
   return [
     // The password lives in a 0600 config file, never on the command line (ps shows it to every user).
     ...(options.configFile === undefined ? [] : [options.configFile]),
-    '--port', String(options.port),
-    '--bind', HOST,
-    '--protected-mode', 'yes',
-    '--daemonize', 'no',
-    '--dir', options.dir,
-    '--pidfile', path.join(options.dir, 'redis.pid'),
-    '--appendonly', options.appendonly === false ? 'no' : 'yes',
-    '--appendfsync', 'everysec',
-    '--save', '',
-    '--maxmemory-policy', 'noeviction',
-    '--logfile', '',
+    '--port',
+    String(options.port),
+    '--bind',
+    HOST,
+    '--protected-mode',
+    'yes',
+    '--daemonize',
+    'no',
+    '--dir',
+    options.dir,
+    '--pidfile',
+    path.join(options.dir, 'redis.pid'),
+    '--appendonly',
+    options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync',
+    'everysec',
+    '--save',
+    '',
+    '--maxmemory-policy',
+    'noeviction',
+    '--logfile',
+    '',
   ];
 }
 
@@ -213,7 +224,10 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     // first and the orderly shutdown ran against a dead server. We keep the handle (no unref), and
     // stop() signals this pid directly, so being detached never leaves it running.
     const args = redisServerArgs({ dir, port, ...(configFile === undefined ? {} : { configFile }) });
-    const child = options.stopWithParent === true && setprivWorks() ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true }) : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child =
+      options.stopWithParent === true && setprivWorks()
+        ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+        : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const output: string[] = [];
     const onLine = (chunk: Buffer): void => {
       const lines = chunk.toString('utf8').split('\n');

@@ -148,7 +148,10 @@ export async function openStateFolder(stateDir: string, options: { logger?: Logg
     if (claimed === null) continue;
     return becomeOwner(stateDir, claimed, role, replaced, options.logger);
   }
-  throw new SweepqError('INTERNAL', `the owner of the state folder ${stateDir} (see ${ownerFile(stateDir)}) did not bring its Redis up within ${OWNER_START_TIMEOUT_MS / 1000} s; stop it, or remove the file if no sweepq runs there`);
+  throw new SweepqError(
+    'INTERNAL',
+    `the owner of the state folder ${stateDir} (see ${ownerFile(stateDir)}) did not bring its Redis up within ${OWNER_START_TIMEOUT_MS / 1000} s; stop it, or remove the file if no sweepq runs there`,
+  );
 }
 
 function attached(lock: StateFolderOwner): OpenedStateFolder {
@@ -170,7 +173,13 @@ async function claimLock(stateDir: string): Promise<string | null> {
   }
 }
 
-async function becomeOwner(stateDir: string, file: string, role: OwnerRole, replaced: StateFolderOwner | null, logger: Logger | undefined): Promise<OpenedStateFolder> {
+async function becomeOwner(
+  stateDir: string,
+  file: string,
+  role: OwnerRole,
+  replaced: StateFolderOwner | null,
+  logger: Logger | undefined,
+): Promise<OpenedStateFolder> {
   const password = randomBytes(24).toString('hex');
   let redis: EmbeddedRedis;
   try {

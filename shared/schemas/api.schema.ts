@@ -31,9 +31,12 @@ export const ListSweepsQuerySchema = z.object({
 export const PageQuerySchema = z.object({ limit: pageLimit.optional(), offset: pageOffset.optional() });
 
 /** `order_by` may be repeated or comma-separated; both arrive as one list. */
-const OrderBySchema = z
-  .union([z.string().max(4096), z.array(z.string().max(4096)).max(16)])
-  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== ''));
+const OrderBySchema = z.union([z.string().max(4096), z.array(z.string().max(4096)).max(16)]).transform((value) =>
+  (Array.isArray(value) ? value : [value])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== ''),
+);
 
 export const TrialsQuerySchema = z.object({
   /** The filter language: MLflow's filter_string plus OR and parentheses. */
@@ -98,9 +101,7 @@ export const ApiErrorBodySchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    location: z
-      .object({ path: z.string().optional(), file: z.string().optional(), line: z.number().optional(), column: z.number().optional() })
-      .optional(),
+    location: z.object({ path: z.string().optional(), file: z.string().optional(), line: z.number().optional(), column: z.number().optional() }).optional(),
     details: z.unknown().optional(),
   }),
 });
@@ -128,4 +129,6 @@ for (const [schema, id] of COMPONENTS) if (!z.globalRegistry.has(schema)) z.glob
 export const TagChangeBodySchema = z.string().describe('JSON: {"set"?: {key: value}, "remove"?: [key], "note"?: text or null (removes the note)}');
 
 /** The sweep body of `POST /sweeps`: YAML or JSON text, validated by the service (errors with line and column). */
-export const SweepBodySchema = z.string().describe('A sweep spec (see components.schemas.SweepSpec) as application/json or application/yaml; datasets referenced as {sha256} from POST /datasets');
+export const SweepBodySchema = z
+  .string()
+  .describe('A sweep spec (see components.schemas.SweepSpec) as application/json or application/yaml; datasets referenced as {sha256} from POST /datasets');

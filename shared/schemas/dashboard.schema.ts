@@ -76,7 +76,13 @@ export const SampleAnswerSchema = z.object({
 });
 export type SampleAnswer = z.infer<typeof SampleAnswerSchema>;
 
-export const ContourQuerySchema = z.object({ x: fieldName, y: fieldName, metric: z.string().max(64).optional(), filter, bins: z.coerce.number().int().min(2).max(64).default(24) });
+export const ContourQuerySchema = z.object({
+  x: fieldName,
+  y: fieldName,
+  metric: z.string().max(64).optional(),
+  filter,
+  bins: z.coerce.number().int().min(2).max(64).default(24),
+});
 export const ContourAnswerSchema = z.object({
   metric: z.string(),
   goal: z.enum(['maximize', 'minimize']),

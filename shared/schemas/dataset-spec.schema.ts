@@ -72,7 +72,14 @@ export const MAX_SPEC_GENERATED_CELLS = 2_000_000;
 export const MAX_GENERATION_WORK = 200_000_000;
 
 /** The generator's arithmetic for these options (see {@link MAX_GENERATION_WORK}). */
-export function generationWork(o: { n_samples: number; n_features: number; n_informative: number; n_redundant: number; n_classes: number; n_clusters_per_class: number }): number {
+export function generationWork(o: {
+  n_samples: number;
+  n_features: number;
+  n_informative: number;
+  n_redundant: number;
+  n_classes: number;
+  n_clusters_per_class: number;
+}): number {
   const perSample = o.n_features + o.n_informative * o.n_informative + o.n_informative * o.n_redundant;
   return o.n_samples * perSample + o.n_classes * o.n_clusters_per_class * (o.n_informative * o.n_informative + o.n_informative);
 }
@@ -81,7 +88,10 @@ export function generationWork(o: { n_samples: number; n_features: number; n_inf
 export const MissingBlockSchema = strict({
   column: z.number().int().min(0).max(1_000_000),
   rows: z.tuple([z.number().int().min(0), z.number().int().min(0)], {
-    error: (issue) => (issue.code === 'invalid_type' || issue.code === 'too_big' || issue.code === 'too_small' ? 'must be [start, end) row indices, e.g. [50, 70] (write two whole numbers)' : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' || issue.code === 'too_big' || issue.code === 'too_small'
+        ? 'must be [start, end) row indices, e.g. [50, 70] (write two whole numbers)'
+        : undefined,
   }),
 });
 
@@ -102,7 +112,9 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
     columns: ColumnSpecSchema.optional(),
     /** CSV delimiter (`,` `;` or a tab); detected from the header when absent. */
     delimiter: z
-      .enum([',', ';', '\t'], { error: (issue) => `${describeValue(issue.input)} is not a supported delimiter: write ",", ";" or "\\t" (a tab), or leave delimiter out to detect it` })
+      .enum([',', ';', '\t'], {
+        error: (issue) => `${describeValue(issue.input)} is not a supported delimiter: write ",", ";" or "\\t" (a tab), or leave delimiter out to detect it`,
+      })
       .optional(),
     /** Most classes a classification target may have (SWEEPQ_MAX_CLASSES otherwise). */
     max_classes: z.number().int().min(2).max(100_000).optional(),
@@ -112,20 +124,36 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
     const hasGenerated = d.make_classification !== undefined;
     const sources = (hasCsv ? 1 : 0) + (hasPair ? 1 : 0) + (hasGenerated ? 1 : 0);
     if (sources === 0) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'dataset has no source (add exactly one of csv: <file>, train: + test: <files>, make_classification: {...})' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'dataset has no source (add exactly one of csv: <file>, train: + test: <files>, make_classification: {...})',
+      });
     } else if (sources > 1) {
       const present = [hasCsv ? 'csv' : '', hasPair ? 'train/test' : '', hasGenerated ? 'make_classification' : ''].filter((s) => s !== '');
-      ctx.addIssue({ code: 'custom', path: [], message: `dataset has both ${present.join(' and ')} (keep exactly one of csv, train + test, make_classification)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `dataset has both ${present.join(' and ')} (keep exactly one of csv, train + test, make_classification)`,
+      });
     }
     if (d.train !== undefined && d.test === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['train'], message: 'train is given without test (add test: <file> with the held-out rows, or use csv: to split one file)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['train'],
+        message: 'train is given without test (add test: <file> with the held-out rows, or use csv: to split one file)',
+      });
     }
     if (d.test !== undefined && d.train === undefined) {
       ctx.addIssue({ code: 'custom', path: ['test'], message: 'test is given without train (add train: <file>, or use csv: to split one file)' });
     }
     const generated = d.make_classification;
     if (d.missing !== undefined && generated === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['missing'], message: 'missing is only used with make_classification (in a CSV, leave cells empty to mark them missing)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['missing'],
+        message: 'missing is only used with make_classification (in a CSV, leave cells empty to mark them missing)',
+      });
     }
     if (generated !== undefined) {
       const cells = generated.n_samples * generated.n_features;
@@ -143,24 +171,44 @@ export function buildDatasetSchema<R extends z.ZodType>(fileRef: R) {
         });
       }
       if (generated.n_classes < 2) {
-        ctx.addIssue({ code: 'custom', path: ['make_classification', 'n_classes'], message: `n_classes is ${generated.n_classes}, classification needs at least 2 (set n_classes: 2 or more)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['make_classification', 'n_classes'],
+          message: `n_classes is ${generated.n_classes}, classification needs at least 2 (set n_classes: 2 or more)`,
+        });
       }
       const blocks = d.missing ?? [];
       let missingCells = 0;
       for (const block of blocks) missingCells += Math.max(0, block.rows[1] - block.rows[0]);
       if (missingCells > cells) {
-        ctx.addIssue({ code: 'custom', path: ['missing'], message: `the missing blocks cover ${missingCells} cells, more than the ${cells} the data has (list each block once)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['missing'],
+          message: `the missing blocks cover ${missingCells} cells, more than the ${cells} the data has (list each block once)`,
+        });
       }
       for (let i = 0; i < blocks.length; i++) {
         const block = blocks[i]!;
         if (block.column >= generated.n_features) {
-          ctx.addIssue({ code: 'custom', path: ['missing', i, 'column'], message: `column ${block.column} does not exist, make_classification has n_features ${generated.n_features} (use a column index 0..${generated.n_features - 1})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['missing', i, 'column'],
+            message: `column ${block.column} does not exist, make_classification has n_features ${generated.n_features} (use a column index 0..${generated.n_features - 1})`,
+          });
         }
         const [start, end] = block.rows;
         if (start >= end) {
-          ctx.addIssue({ code: 'custom', path: ['missing', i, 'rows'], message: `rows [${start}, ${end}] is empty or reversed (write [start, end) with start < end)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['missing', i, 'rows'],
+            message: `rows [${start}, ${end}] is empty or reversed (write [start, end) with start < end)`,
+          });
         } else if (end > generated.n_samples) {
-          ctx.addIssue({ code: 'custom', path: ['missing', i, 'rows'], message: `rows [${start}, ${end}] goes past n_samples ${generated.n_samples} (keep end ≤ n_samples)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['missing', i, 'rows'],
+            message: `rows [${start}, ${end}] goes past n_samples ${generated.n_samples} (keep end ≤ n_samples)`,
+          });
         }
       }
     }

@@ -6,8 +6,7 @@
 
 /** A continuous or integer distribution to sample a param from (random search, TPE). */
 export type DistributionParam =
-  | { distribution: 'uniform' | 'log_uniform' | 'int_uniform'; min: number; max: number }
-  | { distribution: 'q_uniform'; min: number; max: number; q: number };
+  { distribution: 'uniform' | 'log_uniform' | 'int_uniform'; min: number; max: number } | { distribution: 'q_uniform'; min: number; max: number; q: number };
 
 /**
  * Rounds `value` to a multiple of `q` the way hyperopt's `quniform` does (`round(x / q) * q`), then

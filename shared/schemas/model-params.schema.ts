@@ -164,7 +164,8 @@ export const RandomForestRegressorParamsSchema = regressorParams({
 export const GradientBoostingRegressorParamsSchema = regressorParams({
   loss: z
     .enum(['squared_error', 'huber'], {
-      error: (issue) => `loss ${JSON.stringify(issue.input)} is not supported by sweepq's gradient boosting regressor; use 'squared_error' or 'huber' (with alpha)`,
+      error: (issue) =>
+        `loss ${JSON.stringify(issue.input)} is not supported by sweepq's gradient boosting regressor; use 'squared_error' or 'huber' (with alpha)`,
     })
     .default('squared_error'),
   /** Huber: the quantile of the absolute residuals that sets δ each stage (only read with loss 'huber'). */

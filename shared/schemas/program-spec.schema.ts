@@ -10,13 +10,22 @@
 import { z } from 'zod';
 import { MAX_METRICS_PER_TRIAL, builtinMetric } from '../metrics/metric-registry.js';
 import { distributionAt, distributionBounds } from './distribution-range.js';
-import { DistributionParamSchema, MAX_EXPLICIT_TRIALS, MAX_SPACE_ENTRIES, MAX_TRIALS_HARD_LIMIT, ValuesParamSchema, formatCount, gridPointCount, type ParamSpec, type SearchSpaceEntry } from './search-space.schema.js';
+import {
+  DistributionParamSchema,
+  MAX_EXPLICIT_TRIALS,
+  MAX_SPACE_ENTRIES,
+  MAX_TRIALS_HARD_LIMIT,
+  ValuesParamSchema,
+  formatCount,
+  gridPointCount,
+  type ParamSpec,
+  type SearchSpaceEntry,
+} from './search-space.schema.js';
 import { describeValue, strict } from './spec-messages.js';
 import { Sha256Schema } from './sweep-context.schema.js';
 import { ExperimentNameSchema, ParamLiteralSchema, SeedSchema, TrialNameSchema, UNPRINTABLE } from './spec-scalars.schema.js';
 import { PROGRAM_MODEL, type TrialModelName } from './trial-model-name.schema.js';
 import { GoalSchema, LimitsSpecSchema, MetricDeclarationSchema, MetricNameSchema } from './sweep-spec.schema.js';
-
 
 /** Most arguments of a command, and longest argument. */
 const MAX_ARGUMENTS = 256;
@@ -45,19 +54,31 @@ export const ProgramBlockSchema = strict({
   /** The executable and its arguments, one list item each: never a shell line (no quoting, no globbing). */
   command: z
     .array(ArgumentSchema, {
-      error: (issue) => (issue.code === 'invalid_type' ? `command must be a list of arguments, got ${describeValue(issue.input)} (write [python3, train.py, --lr, "\${params.lr}"]; it is never run by a shell)` : undefined),
+      error: (issue) =>
+        issue.code === 'invalid_type'
+          ? `command must be a list of arguments, got ${describeValue(issue.input)} (write [python3, train.py, --lr, "\${params.lr}"]; it is never run by a shell)`
+          : undefined,
     })
     .min(1)
     .max(MAX_ARGUMENTS),
   /** Extra environment of the program (its environment is otherwise clean: no credentials). */
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name is letters, digits and _ (not starting with a digit)'), z.string().max(MAX_ENV_VALUE_LENGTH)).optional(),
+  env: z
+    .record(
+      z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, 'an environment variable name is letters, digits and _ (not starting with a digit)'),
+      z.string().max(MAX_ENV_VALUE_LENGTH),
+    )
+    .optional(),
   /** Wall-clock limit of one trial in seconds (overrides limits.timeout_s). */
   timeout_s: z.number().int().min(1).max(604_800).optional(),
   /**
    * A folder of code (relative to the sweep file), uploaded content-addressed and unpacked on the
    * workers, where each trial runs in its own copy; `{sha256}` once uploaded (what the API accepts).
    */
-  bundle: z.union([z.string().min(1).max(4096), z.strictObject({ sha256: Sha256Schema })], { error: 'bundle is a folder path (or {sha256: ...} of an uploaded bundle)' }).optional(),
+  bundle: z
+    .union([z.string().min(1).max(4096), z.strictObject({ sha256: Sha256Schema })], {
+      error: 'bundle is a folder path (or {sha256: ...} of an uploaded bundle)',
+    })
+    .optional(),
   /**
    * Working directory of the program: set by `sweepq run` to the sweep file's folder (absolute). Not
    * for sweep files: workers elsewhere do not have the submitter's folders.
@@ -66,10 +87,21 @@ export const ProgramBlockSchema = strict({
 }).superRefine((program, ctx) => {
   const env = program.env ?? {};
   const names = Object.keys(env);
-  if (names.length > MAX_ENV_VARIABLES) ctx.addIssue({ code: 'custom', path: ['env'], message: `program.env sets ${names.length} variables, more than ${MAX_ENV_VARIABLES} (pass settings as params instead)` });
+  if (names.length > MAX_ENV_VARIABLES)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['env'],
+      message: `program.env sets ${names.length} variables, more than ${MAX_ENV_VARIABLES} (pass settings as params instead)`,
+    });
   for (const name of names) {
-    if (RESERVED_ENV.test(name)) ctx.addIssue({ code: 'custom', path: ['env', name], message: `${name} is set by sweepq or would load other code into the program; it cannot be set in program.env (remove it)` });
-    if (env[name]!.includes('\0')) ctx.addIssue({ code: 'custom', path: ['env', name], message: 'an environment value cannot contain a NUL character (remove it)' });
+    if (RESERVED_ENV.test(name))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['env', name],
+        message: `${name} is set by sweepq or would load other code into the program; it cannot be set in program.env (remove it)`,
+      });
+    if (env[name]!.includes('\0'))
+      ctx.addIssue({ code: 'custom', path: ['env', name], message: 'an environment value cannot contain a NUL character (remove it)' });
   }
   if (program.workdir !== undefined && (!program.workdir.startsWith('/') || UNPRINTABLE.test(program.workdir))) {
     ctx.addIssue({ code: 'custom', path: ['workdir'], message: 'workdir is set by `sweepq run` (an absolute path); remove it from the sweep file' });
@@ -77,7 +109,10 @@ export const ProgramBlockSchema = strict({
 });
 
 /** Params of a program trial: any name, JSON scalars. */
-const ProgramParamsSchema = z.record(z.string().regex(PARAM_NAME_PATTERN, 'a param name is letters, digits, _ . - (starting with a letter or _), at most 100 characters'), z.unknown());
+const ProgramParamsSchema = z.record(
+  z.string().regex(PARAM_NAME_PATTERN, 'a param name is letters, digits, _ . - (starting with a letter or _), at most 100 characters'),
+  z.unknown(),
+);
 
 /** `model: program` is what a parsed spec holds (a parsed spec parses again to itself); files leave it out. */
 const ProgramModelSchema = z.literal(PROGRAM_MODEL, { error: 'a program sweep names no model (remove model:; the program is the model)' }).optional();
@@ -90,7 +125,12 @@ const ProgramTrialSchema = strict({
   .superRefine((trial, ctx) => {
     for (const [key, value] of Object.entries(trial.params)) {
       const literal = ParamLiteralSchema.safeParse(value);
-      if (!literal.success) ctx.addIssue({ code: 'custom', path: ['params', key], message: `${key} = ${describeValue(value)} is not a value (write a number, text, true/false or null)` });
+      if (!literal.success)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['params', key],
+          message: `${key} = ${describeValue(value)} is not a value (write a number, text, true/false or null)`,
+        });
     }
   })
   // Program trials all share one "model": segments, names and seeds then work as for built-in trials.
@@ -114,17 +154,32 @@ const PRUNER_RULES = {
  * against the other trials' (ASHA) or the completed trials' median.
  */
 export const ProgramPrunerSchema = z
-  .discriminatedUnion('method', [
-    strict({ method: z.literal('asha'), ...PRUNER_RULES }),
-    strict({ method: z.literal('median'), ...PRUNER_RULES, n_startup_trials: z.number().int().min(0).max(100_000).default(5) }),
-  ], {
-    error: (issue) => (issue.code === 'invalid_union' ? `pruner method ${describeValue((issue.input as { method?: unknown } | undefined)?.method)} is not known (use one of asha, median)` : undefined),
-  })
+  .discriminatedUnion(
+    'method',
+    [
+      strict({ method: z.literal('asha'), ...PRUNER_RULES }),
+      strict({ method: z.literal('median'), ...PRUNER_RULES, n_startup_trials: z.number().int().min(0).max(100_000).default(5) }),
+    ],
+    {
+      error: (issue) =>
+        issue.code === 'invalid_union'
+          ? `pruner method ${describeValue((issue.input as { method?: unknown } | undefined)?.method)} is not known (use one of asha, median)`
+          : undefined,
+    },
+  )
   .superRefine((pruner, ctx) => {
     if (pruner.max_resource === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['max_resource'], message: 'a program sweep\'s pruner needs max_resource, the step of the program\'s last objective report (its epochs, say)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_resource'],
+        message: "a program sweep's pruner needs max_resource, the step of the program's last objective report (its epochs, say)",
+      });
     } else if (pruner.max_resource <= pruner.min_resource) {
-      ctx.addIssue({ code: 'custom', path: ['max_resource'], message: `max_resource ${pruner.max_resource} must be above min_resource ${pruner.min_resource} (or no trial is ever judged)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_resource'],
+        message: `max_resource ${pruner.max_resource} must be above min_resource ${pruner.min_resource} (or no trial is ever judged)`,
+      });
     }
   })
   .transform((pruner) => ({ ...pruner, max_resource: pruner.max_resource! }));
@@ -134,7 +189,10 @@ const ProgramSearchSchema = strict({
   method: z.enum(['grid', 'random']),
   max_trials: z.number().int().min(1).max(MAX_TRIALS_HARD_LIMIT).optional(),
   seed: SeedSchema.optional(),
-  space: z.array(strict({ model: ProgramModelSchema, params: ProgramParamsSchema })).min(1).max(MAX_SPACE_ENTRIES),
+  space: z
+    .array(strict({ model: ProgramModelSchema, params: ProgramParamsSchema }))
+    .min(1)
+    .max(MAX_SPACE_ENTRIES),
   pruner: ProgramPrunerSchema.optional(),
 }).transform((search, ctx) => {
   const space: SearchSpaceEntry[] = [];
@@ -142,21 +200,31 @@ const ProgramSearchSchema = strict({
   for (let e = 0; e < search.space.length; e++) {
     const params: Record<string, ParamSpec> = {};
     for (const [key, raw] of Object.entries(search.space[e]!.params)) {
-      const spec = parseProgramDimension(raw, search.method, (path, message) => ctx.addIssue({ code: 'custom', path: ['space', e, 'params', key, ...path], message }));
+      const spec = parseProgramDimension(raw, search.method, (path, message) =>
+        ctx.addIssue({ code: 'custom', path: ['space', e, 'params', key, ...path], message }),
+      );
       if (spec === undefined) ok = false;
       else params[key] = spec;
     }
     space.push({ model: PROGRAM_MODEL, params });
   }
   if (search.method === 'random' && search.max_trials === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['max_trials'], message: 'random search needs max_trials, the number of trials to draw (add max_trials: 20, for example)' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max_trials'],
+      message: 'random search needs max_trials, the number of trials to draw (add max_trials: 20, for example)',
+    });
     ok = false;
   }
   if (ok && search.method === 'grid' && search.max_trials !== undefined) {
     let total = 0;
     for (const entry of space) total += gridPointCount(entry);
     if (total > search.max_trials) {
-      ctx.addIssue({ code: 'custom', path: ['max_trials'], message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_trials'],
+        message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)`,
+      });
       ok = false;
     }
   }
@@ -221,38 +289,54 @@ export const ProgramSweepSpecSchema = strict({
   limits: LimitsSpecSchema.optional(),
   trials: z.array(ProgramTrialSchema).max(MAX_EXPLICIT_TRIALS).optional(),
   search: ProgramSearchSchema.optional(),
-})
-  .superRefine((spec, ctx) => {
-    if ((spec.trials === undefined || spec.trials.length === 0) && spec.search === undefined) {
-      ctx.addIssue({ code: 'custom', path: spec.trials === undefined ? [] : ['trials'], message: 'the sweep has no trials (add trials: [{params: {...}}] or search: {method: grid, space: [{params: {...}}]})' });
-    }
-    const seen = new Set<string>();
-    const declared = spec.metrics ?? [];
-    for (let i = 0; i < declared.length; i++) {
-      if (seen.has(declared[i]!.name)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `metric ${declared[i]!.name} is declared twice (remove the duplicate)` });
-      seen.add(declared[i]!.name);
-    }
-    const known = builtinMetric(spec.objective.metric);
-    if (known !== undefined && known.goal !== spec.objective.goal) {
-      ctx.addIssue({ code: 'custom', path: ['objective', 'goal'], message: `${spec.objective.metric} is a built-in metric to ${known.goal} (report it under another name, e.g. val_${spec.objective.metric}, to ${spec.objective.goal} it)` });
-    }
-    // Every placeholder must name a param that every trial has: a typo fails here, not in trial 1,000.
-    const names = paramNamesOfEveryTrial(spec);
-    const command = spec.program.command;
-    for (let i = 0; i < command.length; i++) {
-      for (const match of command[i]!.matchAll(PLACEHOLDER_PATTERN)) {
-        const name = match[1]!;
-        if (!names.has(name)) {
-          ctx.addIssue({ code: 'custom', path: ['program', 'command', i], message: `\${params.${name}} names a param not every trial has (params of every trial: ${[...names].join(', ') || 'none'}; fix the name or add the param)` });
-        }
+}).superRefine((spec, ctx) => {
+  if ((spec.trials === undefined || spec.trials.length === 0) && spec.search === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: spec.trials === undefined ? [] : ['trials'],
+      message: 'the sweep has no trials (add trials: [{params: {...}}] or search: {method: grid, space: [{params: {...}}]})',
+    });
+  }
+  const seen = new Set<string>();
+  const declared = spec.metrics ?? [];
+  for (let i = 0; i < declared.length; i++) {
+    if (seen.has(declared[i]!.name))
+      ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `metric ${declared[i]!.name} is declared twice (remove the duplicate)` });
+    seen.add(declared[i]!.name);
+  }
+  const known = builtinMetric(spec.objective.metric);
+  if (known !== undefined && known.goal !== spec.objective.goal) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['objective', 'goal'],
+      message: `${spec.objective.metric} is a built-in metric to ${known.goal} (report it under another name, e.g. val_${spec.objective.metric}, to ${spec.objective.goal} it)`,
+    });
+  }
+  // Every placeholder must name a param that every trial has: a typo fails here, not in trial 1,000.
+  const names = paramNamesOfEveryTrial(spec);
+  const command = spec.program.command;
+  for (let i = 0; i < command.length; i++) {
+    for (const match of command[i]!.matchAll(PLACEHOLDER_PATTERN)) {
+      const name = match[1]!;
+      if (!names.has(name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['program', 'command', i],
+          message: `\${params.${name}} names a param not every trial has (params of every trial: ${[...names].join(', ') || 'none'}; fix the name or add the param)`,
+        });
       }
-      const stray = command[i]!.replace(PLACEHOLDER_PATTERN, '');
-      if (stray.includes('${params')) ctx.addIssue({ code: 'custom', path: ['program', 'command', i], message: 'an unclosed ${params. placeholder (write ${params.NAME})' });
     }
-  });
+    const stray = command[i]!.replace(PLACEHOLDER_PATTERN, '');
+    if (stray.includes('${params'))
+      ctx.addIssue({ code: 'custom', path: ['program', 'command', i], message: 'an unclosed ${params. placeholder (write ${params.NAME})' });
+  }
+});
 
 /** Param names present in every explicit trial and every search entry. */
-function paramNamesOfEveryTrial(spec: { trials?: Array<{ params: Record<string, unknown> }> | undefined; search?: { space: SearchSpaceEntry[] } | undefined }): Set<string> {
+function paramNamesOfEveryTrial(spec: {
+  trials?: Array<{ params: Record<string, unknown> }> | undefined;
+  search?: { space: SearchSpaceEntry[] } | undefined;
+}): Set<string> {
   let names: Set<string> | undefined;
   const keep = (keys: string[]): void => {
     if (names === undefined) names = new Set(keys);

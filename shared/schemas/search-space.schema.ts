@@ -52,10 +52,18 @@ export const DistributionParamSchema = strict({
   .superRefine((d, ctx) => {
     if (d.min > d.max) ctx.addIssue({ code: 'custom', path: ['min'], message: `min ${d.min} is greater than max ${d.max} (swap them)` });
     if (d.distribution === 'log_uniform' && d.min <= 0) {
-      ctx.addIssue({ code: 'custom', path: ['min'], message: `log_uniform needs min > 0, got ${d.min} (use a positive min, or uniform for ranges reaching 0)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['min'],
+        message: `log_uniform needs min > 0, got ${d.min} (use a positive min, or uniform for ranges reaching 0)`,
+      });
     }
     if (d.distribution === 'int_uniform' && (!Number.isSafeInteger(d.min) || !Number.isSafeInteger(d.max))) {
-      ctx.addIssue({ code: 'custom', path: [Number.isSafeInteger(d.min) ? 'max' : 'min'], message: 'int_uniform bounds must be whole numbers (write integers, or use uniform for real values)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: [Number.isSafeInteger(d.min) ? 'max' : 'min'],
+        message: 'int_uniform bounds must be whole numbers (write integers, or use uniform for real values)',
+      });
     }
     if (d.distribution === 'q_uniform' && d.q === undefined) {
       ctx.addIssue({ code: 'custom', path: ['q'], message: 'q_uniform needs q, the step values are rounded to (add q: 0.1, for example)' });
@@ -163,7 +171,14 @@ export function checkExplicitParams(model: AnyModelName, params: Record<string, 
 }
 
 /** Parses one search param spec for `model`, reporting problems; undefined when invalid. */
-export function parseSearchParam(model: AnyModelName, key: string, raw: unknown, method: SearchMethod, report: IssueSink, task?: SpecTask): ParamSpec | undefined {
+export function parseSearchParam(
+  model: AnyModelName,
+  key: string,
+  raw: unknown,
+  method: SearchMethod,
+  report: IssueSink,
+  task?: SpecTask,
+): ParamSpec | undefined {
   if (paramSchemaOf(model, key, task) === undefined) {
     report([], unknownKeysMessage([key], knownParams(model, task), 'parameter', model), true);
     return undefined;
@@ -211,10 +226,16 @@ export function parseSearchParam(model: AnyModelName, key: string, raw: unknown,
     const dist = parsed.data;
     const { lo, hi } = distributionBounds(dist);
     if (lo > hi) {
-      report([], `q_uniform ${dist.min}..${dist.max} with q ${dist.distribution === 'q_uniform' ? dist.q : ''} rounds to no value in range (widen the range or use a smaller q)`);
+      report(
+        [],
+        `q_uniform ${dist.min}..${dist.max} with q ${dist.distribution === 'q_uniform' ? dist.q : ''} rounds to no value in range (widen the range or use a smaller q)`,
+      );
       return undefined;
     }
-    const probes = dist.distribution === 'q_uniform' ? [lo, hi, ...PROBE_QUANTILES.map((u) => distributionAt(dist, u))] : PROBE_QUANTILES.map((u) => distributionAt(dist, u));
+    const probes =
+      dist.distribution === 'q_uniform'
+        ? [lo, hi, ...PROBE_QUANTILES.map((u) => distributionAt(dist, u))]
+        : PROBE_QUANTILES.map((u) => distributionAt(dist, u));
     for (const value of probes) {
       const problem = checkParamValue(model, key, value, task);
       if (problem !== undefined) {
@@ -229,7 +250,10 @@ export function parseSearchParam(model: AnyModelName, key: string, raw: unknown,
     return dist;
   }
   if (isPlainObject(raw)) {
-    report([], `a search param must be a fixed value, {values: [...]} or {distribution: ${DISTRIBUTION_KINDS.join('|')}, min, max} (got a mapping with keys ${Object.keys(raw).slice(0, 5).join(', ')})`);
+    report(
+      [],
+      `a search param must be a fixed value, {values: [...]} or {distribution: ${DISTRIBUTION_KINDS.join('|')}, min, max} (got a mapping with keys ${Object.keys(raw).slice(0, 5).join(', ')})`,
+    );
     return undefined;
   }
   const problem = checkParamValue(model, key, raw, task);
@@ -322,7 +346,9 @@ export const SearchSpecSchema = strict({
       if (key.startsWith(PIPELINE_PARAM_PREFIX)) {
         // A parsed spec parsed again (the CLI resolves a file, the server re-validates it): its
         // pipeline dimensions already live among the params.
-        const spec = parsePipelineDimension(entry.params[key], (message) => ctx.addIssue({ code: 'custom', path: ['space', i, 'pipeline', key.slice(PIPELINE_PARAM_PREFIX.length)], message }));
+        const spec = parsePipelineDimension(entry.params[key], (message) =>
+          ctx.addIssue({ code: 'custom', path: ['space', i, 'pipeline', key.slice(PIPELINE_PARAM_PREFIX.length)], message }),
+        );
         if (spec === undefined) ok = false;
         else params[key] = spec;
         continue;
@@ -343,15 +369,27 @@ export const SearchSpecSchema = strict({
     space.push({ model: entry.model, params });
   }
   if (search.method !== 'grid' && search.max_trials === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['max_trials'], message: `${search.method} search needs max_trials, the number of trials to draw (add max_trials: 20, for example)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['max_trials'],
+      message: `${search.method} search needs max_trials, the number of trials to draw (add max_trials: 20, for example)`,
+    });
     ok = false;
   }
   if (search.warm_start !== undefined && search.method !== 'tpe') {
-    ctx.addIssue({ code: 'custom', path: ['warm_start'], message: `warm_start seeds TPE and is only used by method: tpe, this search is ${search.method} (remove warm_start:, or set method: tpe)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['warm_start'],
+      message: `warm_start seeds TPE and is only used by method: tpe, this search is ${search.method} (remove warm_start:, or set method: tpe)`,
+    });
     ok = false;
   }
   if (search.tpe !== undefined && search.method !== 'tpe') {
-    ctx.addIssue({ code: 'custom', path: ['tpe'], message: `tpe options are only used by method: tpe, this search is ${search.method} (remove tpe:, or set method: tpe)` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['tpe'],
+      message: `tpe options are only used by method: tpe, this search is ${search.method} (remove tpe:, or set method: tpe)`,
+    });
     ok = false;
   }
   if (search.pruner !== undefined) {
@@ -368,7 +406,11 @@ export const SearchSpecSchema = strict({
     }
     const { min_resource, max_resource } = search.pruner;
     if (max_resource !== undefined && max_resource < min_resource) {
-      ctx.addIssue({ code: 'custom', path: ['pruner', 'max_resource'], message: `max_resource ${max_resource} is below min_resource ${min_resource} (raise max_resource or lower min_resource)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pruner', 'max_resource'],
+        message: `max_resource ${max_resource} is below min_resource ${min_resource} (raise max_resource or lower min_resource)`,
+      });
       ok = false;
     }
   }
@@ -376,7 +418,11 @@ export const SearchSpecSchema = strict({
     let total = 0;
     for (const entry of space) total += gridPointCount(entry);
     if (total > search.max_trials) {
-      ctx.addIssue({ code: 'custom', path: ['max_trials'], message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['max_trials'],
+        message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)`,
+      });
       ok = false;
     }
   }

@@ -35,31 +35,37 @@ const ResourceSchema = z.enum(Object.keys(PRUNER_RESOURCES) as [PrunerResource])
 const ResourceAmount = z.number().int().min(1).max(100_000);
 
 /** `search.pruner:` — early stopping by successive halving (ASHA) or the median rule. */
-export const PrunerSpecSchema = z.discriminatedUnion('method', [
-  strict({
-    method: z.literal('asha'),
-    resource: ResourceSchema.default('n_estimators'),
-    /** Resource of the first rung. */
-    min_resource: ResourceAmount,
-    /** Keep the top 1/reduction_factor at each rung. Default 3. */
-    reduction_factor: z.number().int().min(2).max(100).default(3),
-    /** Resource of a full trial; default: the trial's own n_estimators. */
-    max_resource: ResourceAmount.optional(),
-  }),
-  strict({
-    method: z.literal('median'),
-    resource: ResourceSchema.default('n_estimators'),
-    /** Resource of the first check; later checks at min_resource · reduction_factor^k. */
-    min_resource: ResourceAmount,
-    reduction_factor: z.number().int().min(2).max(100).default(3),
-    max_resource: ResourceAmount.optional(),
-    /** No pruning until this many trials have completed. Default 5. */
-    n_startup_trials: z.number().int().min(0).max(100_000).default(5),
-  }),
-], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? `pruner method ${describeValue((issue.input as { method?: unknown } | undefined)?.method)} is not known (use one of asha, median)` : undefined,
-});
+export const PrunerSpecSchema = z.discriminatedUnion(
+  'method',
+  [
+    strict({
+      method: z.literal('asha'),
+      resource: ResourceSchema.default('n_estimators'),
+      /** Resource of the first rung. */
+      min_resource: ResourceAmount,
+      /** Keep the top 1/reduction_factor at each rung. Default 3. */
+      reduction_factor: z.number().int().min(2).max(100).default(3),
+      /** Resource of a full trial; default: the trial's own n_estimators. */
+      max_resource: ResourceAmount.optional(),
+    }),
+    strict({
+      method: z.literal('median'),
+      resource: ResourceSchema.default('n_estimators'),
+      /** Resource of the first check; later checks at min_resource · reduction_factor^k. */
+      min_resource: ResourceAmount,
+      reduction_factor: z.number().int().min(2).max(100).default(3),
+      max_resource: ResourceAmount.optional(),
+      /** No pruning until this many trials have completed. Default 5. */
+      n_startup_trials: z.number().int().min(0).max(100_000).default(5),
+    }),
+  ],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `pruner method ${describeValue((issue.input as { method?: unknown } | undefined)?.method)} is not known (use one of asha, median)`
+        : undefined,
+  },
+);
 export type PrunerSpec = z.output<typeof PrunerSpecSchema>;
 
 /** `search.stop:` — stop rules; the sweep records which one fired. */

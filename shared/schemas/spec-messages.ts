@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 
-
 /** Default text of an unresolved union issue, recognised when flattening issues (see parse-sweep-file). */
 export const UNION_DEFAULT_MESSAGE = 'does not match any accepted form (check the documented forms of this field)';
 
@@ -44,7 +43,14 @@ export function sweepIssueMessage(issue: z.core.$ZodRawIssue): string | undefine
       if (typeof input === 'number' && !Number.isFinite(input)) {
         return `${describeValue(input)} is not a finite number (write a finite number; .nan, .inf and 1e999 are not accepted)`;
       }
-      const what = expected === 'int' ? 'a whole number' : expected === 'object' || expected === 'record' ? 'a mapping' : expected === 'array' || expected === 'tuple' ? 'a list' : `a ${expected}`;
+      const what =
+        expected === 'int'
+          ? 'a whole number'
+          : expected === 'object' || expected === 'record'
+            ? 'a mapping'
+            : expected === 'array' || expected === 'tuple'
+              ? 'a list'
+              : `a ${expected}`;
       const hint = TYPE_HINTS[expected === 'record' ? 'object' : expected === 'tuple' ? 'array' : expected];
       return `expected ${what}, got ${describeValue(input)} (${hint ?? `expected ${expected}`})`;
     }

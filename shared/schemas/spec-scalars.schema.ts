@@ -25,6 +25,7 @@ export const TrialNameSchema = z
 
 /** A literal param value: what the model param schemas accept. */
 export const ParamLiteralSchema = z.union([z.string().max(1000), z.number(), z.boolean(), z.null()], {
-  error: (issue) => (issue.code === 'invalid_union' ? `expected a number, text, true/false or null, got ${describeValue(issue.input)} (write a single value)` : undefined),
+  error: (issue) =>
+    issue.code === 'invalid_union' ? `expected a number, text, true/false or null, got ${describeValue(issue.input)} (write a single value)` : undefined,
 });
 export type ParamLiteral = z.infer<typeof ParamLiteralSchema>;

@@ -70,7 +70,9 @@ export const SweepContextSchema = z.strictObject({
    * (shared/folds/fold-split-plan.ts). Absent in sweeps from before them: never split.
    */
   fold_split: z.strictObject({ rows: z.number().int().min(0), features: z.number().int().min(0), min_cost: z.number().min(0) }).optional(),
-  stop: z.strictObject({ max_duration_s: z.number().int().min(1).optional(), target: z.number().optional(), patience: z.number().int().min(1).optional() }).optional(),
+  stop: z
+    .strictObject({ max_duration_s: z.number().int().min(1).optional(), target: z.number().optional(), patience: z.number().int().min(1).optional() })
+    .optional(),
 });
 export type SweepContext = z.infer<typeof SweepContextSchema>;
 

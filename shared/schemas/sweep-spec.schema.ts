@@ -16,10 +16,17 @@ import { PipelineSpecSchema } from './pipeline-spec.schema.js';
 import { applyPipelineOverride } from '../ml/preprocessing/resolve-pipeline-spec.js';
 import { METRIC_NAMES, REGRESSION_METRIC_NAMES } from '../ml/metrics/metric-names.js';
 import { TaskSchema } from './column-spec.schema.js';
-import { MAX_EXPLICIT_TRIALS, checkExplicitParams, parseSearchParam, PIPELINE_PARAM_PREFIX, SearchSpecSchema, TrialSpecSchema, type SpecTask } from './search-space.schema.js';
+import {
+  MAX_EXPLICIT_TRIALS,
+  checkExplicitParams,
+  parseSearchParam,
+  PIPELINE_PARAM_PREFIX,
+  SearchSpecSchema,
+  TrialSpecSchema,
+  type SpecTask,
+} from './search-space.schema.js';
 import { closestMatch, describeValue, strict } from './spec-messages.js';
 import { ExperimentNameSchema, SeedSchema } from './spec-scalars.schema.js';
-
 
 export type { ParamLiteral } from './spec-scalars.schema.js';
 
@@ -107,21 +114,34 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
   })
     .superRefine((spec, ctx) => {
       if ((spec.trials === undefined || spec.trials.length === 0) && spec.search === undefined) {
-        ctx.addIssue({ code: 'custom', path: spec.trials === undefined ? [] : ['trials'], message: `the sweep has no trials (add trials: [{model: ..., params: {...}}] or search: {method: grid, space: [...]}; models: ${ModelNameList})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: spec.trials === undefined ? [] : ['trials'],
+          message: `the sweep has no trials (add trials: [{model: ..., params: {...}}] or search: {method: grid, space: [...]}; models: ${ModelNameList})`,
+        });
       }
       const pair = spec.dataset.train !== undefined || spec.dataset.test !== undefined;
       if (pair && spec.split !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['split'], message: 'split is not used with train + test files, which are already split (remove split, or use csv: with one file)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['split'],
+          message: 'split is not used with train + test files, which are already split (remove split, or use csv: with one file)',
+        });
       }
       const declared = spec.metrics ?? [];
       const seen = new Set<string>();
       for (let i = 0; i < declared.length; i++) {
         const d = declared[i]!;
-        if (seen.has(d.name)) ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `metric ${d.name} is declared twice (remove the duplicate)` });
+        if (seen.has(d.name))
+          ctx.addIssue({ code: 'custom', path: ['metrics', i, 'name'], message: `metric ${d.name} is declared twice (remove the duplicate)` });
         seen.add(d.name);
         const known = builtinMetric(d.name);
         if (known !== undefined && known.goal !== d.goal && d.name !== 'cv_mean') {
-          ctx.addIssue({ code: 'custom', path: ['metrics', i, 'goal'], message: `${d.name} is a built-in metric to ${known.goal}; it cannot be declared to ${d.goal} (remove the declaration, or set objective.goal to rank by it the other way)` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['metrics', i, 'goal'],
+            message: `${d.name} is a built-in metric to ${known.goal}; it cannot be declared to ${d.goal} (remove the declaration, or set objective.goal to rank by it the other way)`,
+          });
         }
       }
       const metric = spec.objective?.metric ?? (spec.task === 'regression' ? 'r2' : 'accuracy');
@@ -137,20 +157,36 @@ function buildSweepSpecSchema<R extends z.ZodType>(fileRef: R) {
         });
       }
       if (spec.cv.scoring !== undefined && spec.task !== undefined && !reportedMetricNames(spec.task).includes(spec.cv.scoring)) {
-        ctx.addIssue({ code: 'custom', path: ['cv', 'scoring'], message: `cv.scoring ${spec.cv.scoring} is not a ${spec.task} metric (use one of ${reportedMetricNames(spec.task).join(', ')})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['cv', 'scoring'],
+          message: `cv.scoring ${spec.cv.scoring} is not a ${spec.task} metric (use one of ${reportedMetricNames(spec.task).join(', ')})`,
+        });
       }
       if (spec.task !== undefined) checkModelsForTask(spec, spec.task, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       checkPipelineDimensions(spec, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
       if (spec.search?.pruner !== undefined && spec.cv.folds === 0) {
-        ctx.addIssue({ code: 'custom', path: ['search', 'pruner'], message: `the pruner judges each rung by its cross-validation score, but cv.folds is 0 (set cv.folds to 2..20, or remove pruner:)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['search', 'pruner'],
+          message: `the pruner judges each rung by its cross-validation score, but cv.folds is 0 (set cv.folds to 2..20, or remove pruner:)`,
+        });
       }
       if ((metric === 'cv_mean' || metric === 'cv_std') && spec.cv.folds === 0) {
-        ctx.addIssue({ code: 'custom', path: ['objective', 'metric'], message: `objective ${metric} needs cross-validation, but cv.folds is 0 (set cv.folds to 2..20 or rank by a test metric)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['objective', 'metric'],
+          message: `objective ${metric} needs cross-validation, but cv.folds is 0 (set cv.folds to 2..20 or rank by a test metric)`,
+        });
       }
       const generated = spec.dataset.make_classification;
       const testSize = spec.split?.test_size;
       if (generated !== undefined && testSize !== undefined && testSize >= 1 && testSize >= generated.n_samples) {
-        ctx.addIssue({ code: 'custom', path: ['split', 'test_size'], message: `test_size ${testSize} rows leaves no training rows out of n_samples ${generated.n_samples} (use a smaller count or a fraction such as 0.2)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['split', 'test_size'],
+          message: `test_size ${testSize} rows leaves no training rows out of n_samples ${generated.n_samples} (use a smaller count or a fraction such as 0.2)`,
+        });
       }
     })
     .transform((spec) => {
@@ -193,7 +229,14 @@ export function checkModelsForTask(spec: Pick<SweepSpec, 'trials' | 'search'>, t
     for (const [key, value] of Object.entries(entry.params)) {
       if (key.startsWith(PIPELINE_PARAM_PREFIX)) continue;
       // A name of `names`, so a built-in model (program sweeps have their own schema).
-      parseSearchParam(entry.model as AnyModelName, key, value, spec.search!.method, (path, message) => report(['search', 'space', e, 'params', key, ...path], message), task);
+      parseSearchParam(
+        entry.model as AnyModelName,
+        key,
+        value,
+        spec.search!.method,
+        (path, message) => report(['search', 'space', e, 'params', key, ...path], message),
+        task,
+      );
     }
   }
 }
@@ -204,7 +247,11 @@ function checkPipelineDimensions(spec: Pick<SweepSpec, 'trials' | 'search' | 'pi
     try {
       const applied = applyPipelineOverride(spec.pipeline, key, value);
       const parsed = PipelineSpecSchema.safeParse(applied);
-      if (!parsed.success) report(path, `${key.slice(PIPELINE_PARAM_PREFIX.length)} = ${describeValue(value)} does not give a valid pipeline: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+      if (!parsed.success)
+        report(
+          path,
+          `${key.slice(PIPELINE_PARAM_PREFIX.length)} = ${describeValue(value)} does not give a valid pipeline: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+        );
     } catch (error) {
       report(path, error instanceof Error ? error.message : String(error));
     }

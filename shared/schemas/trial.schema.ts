@@ -18,8 +18,6 @@ export const TRIAL_STATUSES = ['queued', 'active', 'completed', 'failed', 'cance
 export const TrialStatusSchema = z.enum(TRIAL_STATUSES);
 export type TrialStatus = z.infer<typeof TrialStatusSchema>;
 
-
-
 /**
  * The BullMQ job payload: only which trial to run. The trial's definition (model, params, seed) lives
  * in its hash and the sweep-wide context (dataset, pipeline, cv) in the sweep hash — one source of

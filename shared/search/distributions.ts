@@ -28,4 +28,3 @@ export function sampleDistribution(dist: DistributionParam, rng: Rng): number {
 export function sampleValues(values: readonly ParamLiteral[], rng: Rng): ParamLiteral {
   return values[rng.nextInt(values.length)]!;
 }
-

@@ -46,7 +46,12 @@ function maxDepthOf(params: Readonly<Record<string, unknown>>, fallback: number 
 }
 
 /** Estimated peak bytes of a trial's training process on data of `shape` for the sweep's `task`. */
-export function estimateTrialMemoryBytes(model: string, params: Readonly<Record<string, unknown>>, shape: DataShape, task: 'classification' | 'regression' = 'classification'): number {
+export function estimateTrialMemoryBytes(
+  model: string,
+  params: Readonly<Record<string, unknown>>,
+  shape: DataShape,
+  task: 'classification' | 'regression' = 'classification',
+): number {
   const { rows, features, classes } = shape;
   // The parsed table, the pipeline's transformed copy, per-fold views and bins.
   const data = rows * features * (8 * 3 + 2) + rows * 16;
@@ -80,7 +85,13 @@ export function estimateTrialMemoryBytes(model: string, params: Readonly<Record<
     case 'gradient_boosting': {
       const stages = numberParam(params, 'n_estimators', 100);
       // Scores, gradients, targets and the Huber percentile scratch per output; in-bag positions.
-      model_ = stages * outputs * treeNodes(rows, maxDepthOf(params, 3), numberParam(params, 'min_samples_leaf', 1)) * (regression ? REGRESSION_NODE_BYTES : NODE_BYTES) + rows * outputs * 8 * 4 + rows * 12;
+      model_ =
+        stages *
+          outputs *
+          treeNodes(rows, maxDepthOf(params, 3), numberParam(params, 'min_samples_leaf', 1)) *
+          (regression ? REGRESSION_NODE_BYTES : NODE_BYTES) +
+        rows * outputs * 8 * 4 +
+        rows * 12;
       break;
     }
     default:

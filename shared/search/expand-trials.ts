@@ -121,8 +121,17 @@ export function planSegments(spec: ExpandableSpec, maxTrials: number): SegmentPl
     const size = countSearchTrials(search);
     if (search.method === 'grid') segments.push({ kind: 'grid', size, seed: spec.seed, space: search.space });
     else if (search.method === 'tpe') {
-      segments.push({ kind: 'tpe', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space, ...(search.tpe === undefined ? {} : { tpe: search.tpe }) });
-    } else segments.push({ kind: 'random', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space });
+      segments.push({
+        kind: 'tpe',
+        size,
+        seed: spec.seed,
+        searchSeed: search.seed ?? spec.seed,
+        maxTrials: search.max_trials ?? size,
+        space: search.space,
+        ...(search.tpe === undefined ? {} : { tpe: search.tpe }),
+      });
+    } else
+      segments.push({ kind: 'random', size, seed: spec.seed, searchSeed: search.seed ?? spec.seed, maxTrials: search.max_trials ?? size, space: search.space });
   }
   return segments;
 }

@@ -7,8 +7,6 @@ import { InvalidInputError } from '../errors/index.js';
 import type { ParamSpec, SearchSpaceEntry } from '../schemas/search-space.schema.js';
 import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
 
-
-
 /** One dimension of a grid: a param and the values it takes (one value for a fixed param). */
 export interface GridAxis {
   readonly key: string;
@@ -40,7 +38,9 @@ export function gridAxes(entry: SearchSpaceEntry): GridAxis[] {
     const spec = entry.params[key]!;
     if (isValuesParam(spec)) axes.push({ key, values: spec.values });
     else if (isDistributionParam(spec)) {
-      throw new InvalidInputError('INVALID_SPEC', `${key}: a grid cannot enumerate a distribution (use method: random or list values)`, { location: { path: `params.${key}` } });
+      throw new InvalidInputError('INVALID_SPEC', `${key}: a grid cannot enumerate a distribution (use method: random or list values)`, {
+        location: { path: `params.${key}` },
+      });
     } else axes.push({ key, values: [spec as ParamLiteral] });
   }
   return axes;

@@ -27,7 +27,11 @@ export function defaultTrialName(model: string, params: Readonly<Record<string, 
  * Default name and canonical JSON of a param set whose keys the caller already holds sorted (a search entry's params
  * always have the same keys), with literal fast paths: this runs once per trial.
  */
-export function describeSortedParams(model: string, sortedKeys: readonly string[], params: Readonly<Record<string, unknown>>): { name: string; canonical: string } {
+export function describeSortedParams(
+  model: string,
+  sortedKeys: readonly string[],
+  params: Readonly<Record<string, unknown>>,
+): { name: string; canonical: string } {
   if (sortedKeys.length === 0) return { name: model, canonical: '{}' };
   let name = model + '(';
   let canonical = '{';

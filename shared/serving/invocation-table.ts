@@ -45,13 +45,20 @@ interface ColumnFill {
 
 /** Thrown for a request whose row count is over the limit (413). */
 export function tooManyRows(rows: number, maxRows: number): SweepqError {
-  return new InvalidInputError('PAYLOAD_TOO_LARGE', `the request holds ${rows} rows; at most ${maxRows} are scored per request: split the data into batches of ${maxRows} rows or fewer`, {
-    details: { rows, maxRows },
-  });
+  return new InvalidInputError(
+    'PAYLOAD_TOO_LARGE',
+    `the request holds ${rows} rows; at most ${maxRows} are scored per request: split the data into batches of ${maxRows} rows or fewer`,
+    {
+      details: { rows, maxRows },
+    },
+  );
 }
 
 function invalid(message: string, path?: string, details?: unknown): InvalidInputError {
-  return new InvalidInputError('INVALID_ARGUMENT', message, { ...(path === undefined ? {} : { location: { path } }), ...(details === undefined ? {} : { details }) });
+  return new InvalidInputError('INVALID_ARGUMENT', message, {
+    ...(path === undefined ? {} : { location: { path } }),
+    ...(details === undefined ? {} : { details }),
+  });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -118,18 +125,28 @@ function slowNumeric(fill: ColumnFill, value: unknown, where: string): number {
 function slowCategorical(fill: ColumnFill, value: unknown, where: string): number {
   if (value === null || value === undefined) return -1;
   if (typeof value === 'number') {
-    if (value - value !== 0) throw invalid(`${where}: column "${fill.name}": ${value !== value ? 'NaN' : 'an infinite number'} is not a category (send null for a missing value)`, where, { column: fill.name });
+    if (value - value !== 0)
+      throw invalid(
+        `${where}: column "${fill.name}": ${value !== value ? 'NaN' : 'an infinite number'} is not a category (send null for a missing value)`,
+        where,
+        { column: fill.name },
+      );
     return codeOf(fill, String(value));
   }
   if (typeof value === 'boolean') return codeOf(fill, value ? 'True' : 'False');
-  throw invalid(`${where}: column "${fill.name}": ${shown(value)} is not a category: categorical columns take strings, numbers, booleans or null`, where, { column: fill.name });
+  throw invalid(`${where}: column "${fill.name}": ${shown(value)} is not a category: categorical columns take strings, numbers, booleans or null`, where, {
+    column: fill.name,
+  });
 }
 
 function finish(fills: readonly ColumnFill[], nRows: number): Table {
   const columns: Column[] = new Array<Column>(fills.length);
   for (let c = 0; c < fills.length; c++) {
     const fill = fills[c]!;
-    columns[c] = fill.kind === NUMERIC ? { type: 'numeric', name: fill.name, values: fill.values } : { type: 'categorical', name: fill.name, codes: fill.codes, categories: fill.categories };
+    columns[c] =
+      fill.kind === NUMERIC
+        ? { type: 'numeric', name: fill.name, values: fill.values }
+        : { type: 'categorical', name: fill.name, codes: fill.codes, categories: fill.categories };
   }
   return { nRows, columns };
 }
@@ -145,7 +162,10 @@ function checkRowCount(rows: number, maxRows: number): void {
 /** `dataframe_split`: named columns, rows as lists. */
 function fromSplit(split: unknown, columns: readonly InputColumn[], maxRows: number): Table {
   if (!isPlainObject(split) || !Array.isArray(split.columns) || !Array.isArray(split.data)) {
-    throw invalid('dataframe_split must be an object {"columns": [names], "data": [[row values], ...]} (pandas DataFrame.to_dict(orient="split"))', 'dataframe_split');
+    throw invalid(
+      'dataframe_split must be an object {"columns": [names], "data": [[row values], ...]} (pandas DataFrame.to_dict(orient="split"))',
+      'dataframe_split',
+    );
   }
   const names = split.columns as unknown[];
   const data = split.data as unknown[];
@@ -171,7 +191,10 @@ function fromSplit(split: unknown, columns: readonly InputColumn[], maxRows: num
   for (let i = 0; i < n; i++) {
     const row = data[i];
     if (!Array.isArray(row) || row.length !== width) {
-      throw invalid(`dataframe_split.data[${i}] must be a list of ${width} values (one per name in columns), got ${Array.isArray(row) ? `${row.length} values` : shown(row)}`, `dataframe_split.data[${i}]`);
+      throw invalid(
+        `dataframe_split.data[${i}] must be a list of ${width} values (one per name in columns), got ${Array.isArray(row) ? `${row.length} values` : shown(row)}`,
+        `dataframe_split.data[${i}]`,
+      );
     }
     for (let c = 0; c < fills.length; c++) {
       const fill = fills[c]!;
@@ -246,7 +269,8 @@ function fromColumns(object: Record<string, unknown>, key: string, columns: read
     if (n === -1) {
       n = values.length;
       checkRowCount(n, maxRows);
-    } else if (values.length !== n) throw invalid(`${where} has ${values.length} values, ${key}.${columns[0]!.name} has ${n}: every column needs one value per row`, where);
+    } else if (values.length !== n)
+      throw invalid(`${where} has ${values.length} values, ${key}.${columns[0]!.name} has ${n}: every column needs one value per row`, where);
   }
   n = Math.max(n, 0);
   const fills = createFills(columns, n);
@@ -269,7 +293,9 @@ export function tableFromInvocation(doc: unknown, columns: readonly InputColumn[
   }
   const present = INVOCATION_FORMATS.filter((key) => Object.hasOwn(doc, key));
   if (present.length !== 1) {
-    throw invalid(`the request must hold exactly one of ${INVOCATION_FORMATS.join(', ')}; it holds ${present.length === 0 ? `none (keys: ${Object.keys(doc).slice(0, 10).join(', ') || 'none'})` : present.join(' and ')}`);
+    throw invalid(
+      `the request must hold exactly one of ${INVOCATION_FORMATS.join(', ')}; it holds ${present.length === 0 ? `none (keys: ${Object.keys(doc).slice(0, 10).join(', ') || 'none'})` : present.join(' and ')}`,
+    );
   }
   const format = present[0]!;
   const params = doc.params ?? {};
@@ -279,7 +305,10 @@ export function tableFromInvocation(doc: unknown, columns: readonly InputColumn[
   if (format === 'dataframe_split') table = fromSplit(body, columns, maxRows);
   else if (format === 'inputs' && isPlainObject(body)) table = fromColumns(body, format, columns, maxRows);
   else if (!Array.isArray(body)) {
-    throw invalid(`${format} must be a list of ${format === 'dataframe_records' ? 'records' : 'records or rows'}${format === 'inputs' ? ' or an object of columns' : ''}, got ${shown(body)}`, format);
+    throw invalid(
+      `${format} must be a list of ${format === 'dataframe_records' ? 'records' : 'records or rows'}${format === 'inputs' ? ' or an object of columns' : ''}, got ${shown(body)}`,
+      format,
+    );
   } else if (format !== 'dataframe_records' && body.length > 0 && Array.isArray(body[0])) table = fromRows(body, format, columns, maxRows);
   else table = fromRecords(body, format, columns, maxRows);
   return { table, params, format };

@@ -54,12 +54,17 @@ export function bodyKindOf(contentType: string | undefined): BodyKind {
     if (name === 'charset' && (value === 'utf-8' || value === 'utf8' || value === '"utf-8"')) continue;
     throw new SweepqError(
       'UNSUPPORTED_MEDIA_TYPE',
-      name === 'charset' ? `the scoring server only reads UTF-8, got charset=${value}` : `unrecognized content type parameter "${name}": send Content-Type ${JSON_CONTENT_TYPE} or ${CSV_CONTENT_TYPE}`,
+      name === 'charset'
+        ? `the scoring server only reads UTF-8, got charset=${value}`
+        : `unrecognized content type parameter "${name}": send Content-Type ${JSON_CONTENT_TYPE} or ${CSV_CONTENT_TYPE}`,
     );
   }
   if (mime === JSON_CONTENT_TYPE) return 'json';
   if (mime === CSV_CONTENT_TYPE) return 'csv';
-  throw new SweepqError('UNSUPPORTED_MEDIA_TYPE', `Content-Type must be ${JSON_CONTENT_TYPE} or ${CSV_CONTENT_TYPE}${mime === '' ? ' (none was sent)' : `, got ${mime}`}`);
+  throw new SweepqError(
+    'UNSUPPORTED_MEDIA_TYPE',
+    `Content-Type must be ${JSON_CONTENT_TYPE} or ${CSV_CONTENT_TYPE}${mime === '' ? ' (none was sent)' : `, got ${mime}`}`,
+  );
 }
 
 /**
@@ -122,7 +127,10 @@ export class Scorer {
   private predict(table: Table, proba: boolean): string {
     const pipeline = this.pipeline;
     if (pipeline.task === 'regression') {
-      if (proba) throw new InvalidInputError('INVALID_ARGUMENT', 'this model is a regressor: it predicts values, not probabilities (drop proba)', { location: { path: 'proba' } });
+      if (proba)
+        throw new InvalidInputError('INVALID_ARGUMENT', 'this model is a regressor: it predicts values, not probabilities (drop proba)', {
+          location: { path: 'proba' },
+        });
       return valuesJson(pipeline.predictValues(table));
     }
     const probabilities = pipeline.predictProba(table);
@@ -133,12 +141,17 @@ export class Scorer {
   private probaParam(params: Record<string, unknown>): boolean {
     for (const name of Object.keys(params)) {
       if (!(SCORING_PARAMS as readonly string[]).includes(name)) {
-        throw new InvalidInputError('INVALID_ARGUMENT', `unknown param "${name}": the params this model takes are ${SCORING_PARAMS.join(', ')}`, { location: { path: `params.${name}` } });
+        throw new InvalidInputError('INVALID_ARGUMENT', `unknown param "${name}": the params this model takes are ${SCORING_PARAMS.join(', ')}`, {
+          location: { path: `params.${name}` },
+        });
       }
     }
     const proba = params.proba;
     if (proba === undefined) return false;
-    if (typeof proba !== 'boolean') throw new InvalidInputError('INVALID_ARGUMENT', `params.proba must be true or false, got ${JSON.stringify(proba)}`, { location: { path: 'params.proba' } });
+    if (typeof proba !== 'boolean')
+      throw new InvalidInputError('INVALID_ARGUMENT', `params.proba must be true or false, got ${JSON.stringify(proba)}`, {
+        location: { path: 'params.proba' },
+      });
     return proba;
   }
 
@@ -146,7 +159,9 @@ export class Scorer {
     const present = new Set(table.columns.map((c) => c.name));
     const missing = this.pipeline.inputColumns.filter((c) => !present.has(c.name)).map((c) => c.name);
     if (missing.length > 0) {
-      throw new InvalidInputError('INVALID_CSV', `the CSV body lacks ${missing.length} column(s) the model was trained on: ${missing.join(', ')}`, { details: { missing } });
+      throw new InvalidInputError('INVALID_CSV', `the CSV body lacks ${missing.length} column(s) the model was trained on: ${missing.join(', ')}`, {
+        details: { missing },
+      });
     }
   }
 }

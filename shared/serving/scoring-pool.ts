@@ -115,7 +115,13 @@ export class ScoringPool {
     }
     return new Promise<string>((resolve, reject) => {
       const { key, body, contentType, proba, maxRows } = request;
-      this.queue.push({ message: { id: this.nextId++, key, body, contentType, proba, maxRows }, loadArtifact: request.loadArtifact, artifactLoad: undefined, resolve, reject });
+      this.queue.push({
+        message: { id: this.nextId++, key, body, contentType, proba, maxRows },
+        loadArtifact: request.loadArtifact,
+        artifactLoad: undefined,
+        resolve,
+        reject,
+      });
       this.dispatch();
     });
   }
@@ -135,14 +141,22 @@ export class ScoringPool {
     const job = this.queue.shift()!;
     this.running = job;
     this.timer = setTimeout(() => {
-      void this.replace(new InvalidInputError('LIMIT_EXCEEDED', `scoring took more than ${this.options.timeoutMs} ms and was stopped (SWEEPQ_PREDICT_TIMEOUT_MS): send fewer rows per request`));
+      void this.replace(
+        new InvalidInputError(
+          'LIMIT_EXCEEDED',
+          `scoring took more than ${this.options.timeoutMs} ms and was stopped (SWEEPQ_PREDICT_TIMEOUT_MS): send fewer rows per request`,
+        ),
+      );
     }, this.options.timeoutMs);
     this.thread!.postMessage(job.message);
   }
 
   private spawn(): void {
     const workerData: ScoringThreadData = { cacheModels: this.options.cacheModels };
-    const thread = new Worker(THREAD_FILE, { workerData, resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 } });
+    const thread = new Worker(THREAD_FILE, {
+      workerData,
+      resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb, maxYoungGenerationSizeMb: 64, stackSizeMb: 4 },
+    });
     // An idle thread must not keep a finished process alive.
     thread.unref();
     this.thread = thread;
@@ -243,5 +257,8 @@ export class ScoringPool {
 }
 
 function fromFailure(error: ScoreFailure): SweepqError {
-  return new SweepqError(error.code, error.message, { ...(error.location === undefined ? {} : { location: error.location }), ...(error.details === undefined ? {} : { details: error.details }) });
+  return new SweepqError(error.code, error.message, {
+    ...(error.location === undefined ? {} : { location: error.location }),
+    ...(error.details === undefined ? {} : { details: error.details }),
+  });
 }

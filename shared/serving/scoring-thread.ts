@@ -20,10 +20,14 @@ function reply(message: ScoreMessage): ScoreReply {
       scorer = Scorer.fromArtifact(message.artifact, `artefact ${message.key}`);
       cache.set(message.key, scorer);
     }
-    return { id: message.id, answer: scorer.score({ body: message.body, contentType: message.contentType, proba: message.proba }, { maxRows: message.maxRows }) };
+    return {
+      id: message.id,
+      answer: scorer.score({ body: message.body, contentType: message.contentType, proba: message.proba }, { maxRows: message.maxRows }),
+    };
   } catch (error) {
     // An unexpected error is a bug: its message goes to the scheduler's log (5xx answers are generic).
-    const known = error instanceof SweepqError ? error : new SweepqError('INTERNAL', `scoring thread: ${error instanceof Error ? error.message : String(error)}`);
+    const known =
+      error instanceof SweepqError ? error : new SweepqError('INTERNAL', `scoring thread: ${error instanceof Error ? error.message : String(error)}`);
     // Details are plain data; a JSON round trip guarantees they clone.
     return { id: message.id, error: JSON.parse(JSON.stringify(known.toJSON())) as ScoreFailure };
   }

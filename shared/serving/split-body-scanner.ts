@@ -304,7 +304,12 @@ function readSplit(scanner: Scanner, columns: readonly InputColumn[], maxRows: n
     const fill = fills[c]!;
     out[c] = fill.numeric
       ? { type: 'numeric', name: fill.name, values: fill.values.length === nRows ? fill.values : fill.values.slice(0, nRows) }
-      : { type: 'categorical', name: fill.name, codes: fill.codes.length === nRows ? fill.codes : fill.codes.slice(0, nRows), categories: fill.dictionary.strings() };
+      : {
+          type: 'categorical',
+          name: fill.name,
+          codes: fill.codes.length === nRows ? fill.codes : fill.codes.slice(0, nRows),
+          categories: fill.dictionary.strings(),
+        };
   }
   return { nRows, columns: out };
 }

@@ -74,14 +74,31 @@ export class StoreTimeoutError extends Error {
 
 /** Node socket / DNS errors worth retrying: the server is restarting, overloaded or not resolvable yet. */
 const TRANSIENT_SYSTEM_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH',
-  'ENETDOWN', 'EAI_AGAIN', 'ENOTFOUND', 'ERR_STREAM_PREMATURE_CLOSE', 'UND_ERR_SOCKET',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'ENOTFOUND',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'UND_ERR_SOCKET',
 ]);
 
 /** S3 error codes that mean "try again" (the server's state, not the request, is the problem). */
 const TRANSIENT_S3_CODES: ReadonlySet<string> = new Set([
-  'InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout', 'OperationTimedOut',
-  'XMinioServerNotInitialized', 'XMinioReadQuorum', 'XMinioWriteQuorum', 'XMinioBackendDown',
+  'InternalError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'RequestTimeout',
+  'OperationTimedOut',
+  'XMinioServerNotInitialized',
+  'XMinioReadQuorum',
+  'XMinioWriteQuorum',
+  'XMinioBackendDown',
 ]);
 
 const RETRYABLE_HTTP_STATUS: ReadonlySet<number> = new Set([408, 429, 499, 500, 502, 503, 504, 520]);
@@ -289,7 +306,11 @@ export class MinioObjectStore implements ObjectStore {
       if (names.length === 0) return deleted;
       const results = await this.call('delete', prefix, () => this.client.removeObjects(this.bucket, names));
       const failed = results.find((r) => r?.Error !== undefined);
-      if (failed?.Error !== undefined) throw new SweepqError('STORE_UNAVAILABLE', `Object store could not delete ${failed.Error.Key ?? prefix}: ${failed.Error.Code ?? ''} ${failed.Error.Message ?? ''}`.trim());
+      if (failed?.Error !== undefined)
+        throw new SweepqError(
+          'STORE_UNAVAILABLE',
+          `Object store could not delete ${failed.Error.Key ?? prefix}: ${failed.Error.Code ?? ''} ${failed.Error.Message ?? ''}`.trim(),
+        );
       deleted += names.length;
     }
   }

@@ -43,7 +43,12 @@ function describe(params: Readonly<Record<string, unknown>>): string {
  * @param memoryMb the trials' limit (`limits.memory_mb` or SWEEPQ_TRIAL_MEMORY_MB).
  * @throws InvalidInputError LIMIT_EXCEEDED naming the trial, its estimate and the limit.
  */
-export function assertTrialsFit(segments: readonly SegmentPlan[], shape: DataShape, memoryMb: number, task: 'classification' | 'regression' = 'classification'): void {
+export function assertTrialsFit(
+  segments: readonly SegmentPlan[],
+  shape: DataShape,
+  memoryMb: number,
+  task: 'classification' | 'regression' = 'classification',
+): void {
   const limit = memoryMb * MB;
   const check = (model: string, params: Readonly<Record<string, unknown>>, where: string, what: string): void => {
     const bytes = estimateTrialMemoryBytes(model, params, shape, task);

@@ -66,5 +66,7 @@ async function totalBytes(files: SweepDataFiles): Promise<number> {
 function fromReply(error: { code: ErrorCode; message: string; location?: ErrorLocation; details?: unknown }, inputError: boolean): SweepqError {
   const options = { ...(error.location === undefined ? {} : { location: error.location }), ...(error.details === undefined ? {} : { details: error.details }) };
   // Input errors stay InvalidInputError: callers tell bad input from failures by class.
-  return inputError ? new InvalidInputError(error.code as ConstructorParameters<typeof InvalidInputError>[0], error.message, options) : new SweepqError(error.code, error.message, options);
+  return inputError
+    ? new InvalidInputError(error.code as ConstructorParameters<typeof InvalidInputError>[0], error.message, options)
+    : new SweepqError(error.code, error.message, options);
 }

@@ -21,7 +21,8 @@ let reply: DataCheckReply;
 try {
   reply = { value: await checkSweepData(request.spec, request.split, request.files, request.options) };
 } catch (error) {
-  const known = error instanceof SweepqError ? error : new SweepqError('INTERNAL', `data check thread: ${error instanceof Error ? error.message : String(error)}`);
+  const known =
+    error instanceof SweepqError ? error : new SweepqError('INTERNAL', `data check thread: ${error instanceof Error ? error.message : String(error)}`);
   reply = { error: JSON.parse(JSON.stringify(known.toJSON())) as DataCheckReply['error'] & object, inputError: known.name === 'InvalidInputError' };
 }
 parentPort?.postMessage(reply);

@@ -78,7 +78,6 @@ export class DatasetCache {
     return pending;
   }
 
-
   /** Removes temp files left by downloads a crash interrupted. */
   async removeTempFiles(): Promise<number> {
     let removed = 0;

@@ -233,7 +233,9 @@ function isBlankOrEnd(ch: number): boolean {
 
 /** A quote (or a bracket) opens a quoted scalar (a flow collection) only where a node can start. */
 function opensQuoted(previous: number): boolean {
-  return previous === -1 || previous === COLON || previous === DASH || previous === QUESTION || previous === COMMA || previous === LBRACE || previous === LBRACKET;
+  return (
+    previous === -1 || previous === COLON || previous === DASH || previous === QUESTION || previous === COMMA || previous === LBRACE || previous === LBRACKET
+  );
 }
 
 /** After `|` or `>`: only indicators (`-`, `+`, a digit), spaces and a comment may follow on the line. */

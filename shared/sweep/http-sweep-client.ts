@@ -125,7 +125,8 @@ export class HttpSweepClient implements SweepClient {
       });
     }
     const second = await offer();
-    if (!second.stored) throw new SweepqError('CONFLICT', `the server still lacks ${second.missing.length} file(s) of the bundle (were they deleted meanwhile?); submit again`);
+    if (!second.stored)
+      throw new SweepqError('CONFLICT', `the server still lacks ${second.missing.length} file(s) of the bundle (were they deleted meanwhile?); submit again`);
   }
 
   async submit(spec: unknown): Promise<SubmitResult> {
@@ -244,7 +245,11 @@ export class HttpSweepClient implements SweepClient {
         headers,
         // A Buffer is not a BodyInit in the DOM typings; a copy into a plain Uint8Array is (one copy of
         // a size-limited upload). A stream is sent as it is read (undici needs duplex: 'half').
-        ...(body === undefined ? {} : body instanceof ReadableStream ? { body, duplex: 'half' } : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
+        ...(body === undefined
+          ? {}
+          : body instanceof ReadableStream
+            ? { body, duplex: 'half' }
+            : { body: typeof body === 'string' ? body : new Uint8Array(body) }),
         signal: AbortSignal.timeout(options.timeoutMs ?? this.timeoutMs),
       } as RequestInit);
     } catch (cause) {
@@ -291,7 +296,18 @@ export class HttpSweepClient implements SweepClient {
     }
     const parsed = ApiErrorBodySchema.safeParse(body);
     if (!parsed.success) {
-      const code: ErrorCode = res.status === 401 ? 'UNAUTHORIZED' : res.status === 403 ? 'FORBIDDEN' : res.status === 404 ? 'NOT_FOUND' : res.status === 413 ? 'PAYLOAD_TOO_LARGE' : res.status === 429 ? 'RATE_LIMITED' : 'INTERNAL';
+      const code: ErrorCode =
+        res.status === 401
+          ? 'UNAUTHORIZED'
+          : res.status === 403
+            ? 'FORBIDDEN'
+            : res.status === 404
+              ? 'NOT_FOUND'
+              : res.status === 413
+                ? 'PAYLOAD_TOO_LARGE'
+                : res.status === 429
+                  ? 'RATE_LIMITED'
+                  : 'INTERNAL';
       return new SweepqError(code, `the sweepq API answered HTTP ${res.status} ${res.statusText}`.trim());
     }
     const { code, message, location, details } = parsed.data.error;
@@ -329,7 +345,12 @@ function suffix(params: URLSearchParams): string {
   return text === '' ? '' : `?${text}`;
 }
 
-function stripUndefined(location: { path?: string | undefined; file?: string | undefined; line?: number | undefined; column?: number | undefined }): ErrorLocation {
+function stripUndefined(location: {
+  path?: string | undefined;
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+}): ErrorLocation {
   const out: ErrorLocation = {};
   if (location.path !== undefined) out.path = location.path;
   if (location.file !== undefined) out.file = location.file;

@@ -14,7 +14,15 @@ import type { DatasetFormat } from '../schemas/sweep-context.schema.js';
 import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
 import { assertTrialLimit } from '../search/expand-trials.js';
 import { sha256OfFile } from './dataset-cache.js';
-import { MAX_SWEEP_FILE_BYTES, parseProgramSweepSpec, parseResolvedSweepSpec, parseSweepFileText, readSweepDocument, specError, type Locator } from './parse-sweep-file.js';
+import {
+  MAX_SWEEP_FILE_BYTES,
+  parseProgramSweepSpec,
+  parseResolvedSweepSpec,
+  parseSweepFileText,
+  readSweepDocument,
+  specError,
+  type Locator,
+} from './parse-sweep-file.js';
 import { isProgramSweepDocument, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
 import { readLocalBundle, type LocalBundle } from '../program/program-bundle.js';
 import { checkSweepData, type SweepDataCheck } from './sweep-data.js';
@@ -81,7 +89,13 @@ export async function loadAnySweepFile(path: string, options: LoadSweepFileOptio
   const parsed = parseProgramSweepSpec(document.value, { source: path, locate: document.locate });
   if (parsed.program.workdir !== undefined) {
     const position = document.locate(['program', 'workdir']);
-    throw specError(path, [{ path: 'program.workdir', message: 'workdir is set by `sweepq run` (the sweep file\'s folder); remove it from the sweep file', ...(position === undefined ? {} : { line: position.line, column: position.column }) }]);
+    throw specError(path, [
+      {
+        path: 'program.workdir',
+        message: "workdir is set by `sweepq run` (the sweep file's folder); remove it from the sweep file",
+        ...(position === undefined ? {} : { line: position.line, column: position.column }),
+      },
+    ]);
   }
   options.onPlanned?.(assertTrialLimit(parsed, options.maxTrials ?? Number.POSITIVE_INFINITY), 'program');
   const folder = parsed.program.bundle;
@@ -100,9 +114,7 @@ async function readSweepFileText(path: string): Promise<string> {
   const bytes = await readBounded(path, MAX_SWEEP_FILE_BYTES, 'sweep file', (message, cause) => {
     return new InvalidInputError('INVALID_SPEC', message, { cause, location: { file: path } });
   });
-  return decodeUtf8(bytes, (line, column) =>
-    specError(path, [{ path: '', message: 'the sweep file is not UTF-8 text (save it as UTF-8)', line, column }]),
-  );
+  return decodeUtf8(bytes, (line, column) => specError(path, [{ path: '', message: 'the sweep file is not UTF-8 text (save it as UTF-8)', line, column }]));
 }
 
 async function loadBuiltinSweep(path: string, text: string, options: LoadSweepFileOptions): Promise<LoadedSweepFile> {
@@ -165,7 +177,11 @@ function locatedInSweepFile(error: unknown, sweepPath: string, locate: Locator):
   let position: { line: number; column: number } | undefined;
   // The nearest located ancestor: a default value (e.g. cv.scoring left out) has no line of its own.
   for (let n = segments.length; position === undefined && n > 0; n--) position = locate(segments.slice(0, n));
-  return specError(sweepPath, [{ path: where, message: error.message, ...(position === undefined ? {} : { line: position.line, column: position.column }) }], error);
+  return specError(
+    sweepPath,
+    [{ path: where, message: error.message, ...(position === undefined ? {} : { line: position.line, column: position.column }) }],
+    error,
+  );
 }
 
 async function readBounded(path: string, limit: number, what: string, unreadable: (message: string, cause: unknown) => InvalidInputError): Promise<Buffer> {
@@ -202,13 +218,17 @@ async function statBounded(path: string, limit: number, what: string, unreadable
 async function checkDatasetFile(sweepPath: string, absolute: string, shown: string, role: DatasetFileRole, locate: Locator): Promise<void> {
   await statBounded(absolute, MAX_DATASET_FILE_BYTES, `dataset.${role} file`, (message, cause) => {
     const position = locate(['dataset', role]);
-    return specError(sweepPath, [
-      {
-        path: `dataset.${role}`,
-        message: `${message.replace(absolute, shown)} (paths are relative to the sweep file's folder)`,
-        ...(position === undefined ? {} : { line: position.line, column: position.column }),
-      },
-    ], cause);
+    return specError(
+      sweepPath,
+      [
+        {
+          path: `dataset.${role}`,
+          message: `${message.replace(absolute, shown)} (paths are relative to the sweep file's folder)`,
+          ...(position === undefined ? {} : { line: position.line, column: position.column }),
+        },
+      ],
+      cause,
+    );
   });
 }
 

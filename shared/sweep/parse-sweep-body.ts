@@ -40,10 +40,16 @@ export function parseSweepBody(text: string, format: SweepFileFormat, limits: Sw
     const program = validateWithSchema(ProgramSweepSpecSchema, document.value, REQUEST_BODY_SOURCE, document.locate);
     // A folder on the submitter's machine means nothing to the workers of a server.
     if (program.program.workdir !== undefined) {
-      throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.workdir: workdir is only for \`sweepq run\` on one machine; remove it`, { location: { file: REQUEST_BODY_SOURCE, path: 'program.workdir' } });
+      throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.workdir: workdir is only for \`sweepq run\` on one machine; remove it`, {
+        location: { file: REQUEST_BODY_SOURCE, path: 'program.workdir' },
+      });
     }
     if (typeof program.program.bundle === 'string') {
-      throw new InvalidInputError('INVALID_SPEC', `${REQUEST_BODY_SOURCE} at program.bundle: the server cannot read a folder of your machine; upload it (\`sweepq submit\` in direct mode uploads bundles) and give {sha256: ...}`, { location: { file: REQUEST_BODY_SOURCE, path: 'program.bundle' } });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `${REQUEST_BODY_SOURCE} at program.bundle: the server cannot read a folder of your machine; upload it (\`sweepq submit\` in direct mode uploads bundles) and give {sha256: ...}`,
+        { location: { file: REQUEST_BODY_SOURCE, path: 'program.bundle' } },
+      );
     }
     return document.value;
   }
@@ -56,7 +62,13 @@ export function parseSweepBody(text: string, format: SweepFileFormat, limits: Sw
       throw new InvalidInputError(
         'LIMIT_EXCEEDED',
         `${REQUEST_BODY_SOURCE}${position === undefined ? '' : `:${position.line}:${position.column}`} at dataset.make_classification: the generated data can take up to ${bytes} bytes as CSV, more than the ${limits.datasetBodyLimitBytes}-byte dataset limit (SWEEPQ_BODY_LIMIT_BYTES); generate fewer rows or features`,
-        { location: { file: REQUEST_BODY_SOURCE, path: 'dataset.make_classification', ...(position === undefined ? {} : { line: position.line, column: position.column }) } },
+        {
+          location: {
+            file: REQUEST_BODY_SOURCE,
+            path: 'dataset.make_classification',
+            ...(position === undefined ? {} : { line: position.line, column: position.column }),
+          },
+        },
       );
     }
   }

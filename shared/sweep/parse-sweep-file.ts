@@ -142,7 +142,12 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
     // Positions and duplicate keys come from reading the same text as YAML (JSON is valid YAML 1.2);
     // only after the depth check, so the YAML composer never sees deep input.
     if (deeperThan(value, MAX_SPEC_DEPTH)) {
-      throw syntaxError(source, 1, 1, `the document is nested too deeply, more than ${MAX_SPEC_DEPTH} levels (a sweep file needs about 6; check the structure)`);
+      throw syntaxError(
+        source,
+        1,
+        1,
+        `the document is nested too deeply, more than ${MAX_SPEC_DEPTH} levels (a sweep file needs about 6; check the structure)`,
+      );
     }
     refuseOversizedMappings(text, source);
     const lineCounter = new LineCounter();
@@ -163,7 +168,11 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
     // uniqueKeys stays off: checkMappings finds duplicates in linear time (see the JSON branch).
     const doc = parseDocument(text, { uniqueKeys: false, lineCounter, prettyErrors: false, schema: 'core' });
     const problems = [...doc.errors, ...doc.warnings];
-    if (problems.length > 0) throw specError(source, problems.map((e) => yamlIssue(e, lineCounter, text)));
+    if (problems.length > 0)
+      throw specError(
+        source,
+        problems.map((e) => yamlIssue(e, lineCounter, text)),
+      );
     checkMappings(doc, lineCounter, source);
     // `? [a, b]: c` keys would be stringified by toJS (with a process warning): refuse them instead.
     const complexKeys: SpecIssue[] = [];
@@ -172,7 +181,12 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
         const key = pair.key as Node | null;
         if (key !== null && !isScalar(key) && complexKeys.length < MAX_LISTED_ISSUES) {
           const position = lineCounter.linePos(key.range?.[0] ?? 0);
-          complexKeys.push({ path: '', message: 'a key must be plain text, not a list or mapping (write key: value)', line: position.line, column: position.col });
+          complexKeys.push({
+            path: '',
+            message: 'a key must be plain text, not a list or mapping (write key: value)',
+            line: position.line,
+            column: position.col,
+          });
         }
       },
     });
@@ -183,7 +197,13 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
       if (error instanceof RangeError) {
         throw syntaxError(source, 1, 1, `the document is nested too deeply (more than ${MAX_SPEC_DEPTH} levels)`, error);
       }
-      throw syntaxError(source, 1, 1, `YAML aliases expand too many times, more than ${MAX_ALIAS_COUNT} (alias bomb?; write the values out or use fewer *alias references)`, error);
+      throw syntaxError(
+        source,
+        1,
+        1,
+        `YAML aliases expand too many times, more than ${MAX_ALIAS_COUNT} (alias bomb?; write the values out or use fewer *alias references)`,
+        error,
+      );
     }
     locate = makeLocator(doc, lineCounter);
     checkTree(value, source, locate);
@@ -193,7 +213,12 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     const position = locate([]) ?? { line: 1, column: 1 };
-    throw syntaxError(source, position.line, position.column, `the sweep file must be a mapping of keys (name:, dataset:, …), got ${describeValue(value)} (write key: value pairs at the top level)`);
+    throw syntaxError(
+      source,
+      position.line,
+      position.column,
+      `the sweep file must be a mapping of keys (name:, dataset:, …), got ${describeValue(value)} (write key: value pairs at the top level)`,
+    );
   }
   return { value, locate, format };
 }
@@ -349,7 +374,10 @@ function parseJson(text: string, source: string): unknown {
     const offset = match === null ? text.length : Number(match[1]);
     const { line, column } = positionOf(text, offset);
     // Keep V8's description of the problem, not its quoting of the surrounding text.
-    const what = raw.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').slice(0, 200);
+    const what = raw
+      .replace(/ in JSON at position \d+.*$/s, '')
+      .replace(/, ".*" is not valid JSON$/s, '')
+      .slice(0, 200);
     throw syntaxError(source, line, column, `invalid JSON: ${what} (fix the syntax here; JSON needs double-quoted keys and no trailing commas)`, error);
   }
 }
@@ -395,7 +423,12 @@ function refuseOversizedMappings(text: string, source: string): void {
 }
 
 function tooManyKeys(source: string, line: number, column: number): InvalidInputError {
-  return syntaxError(source, line, column, `a mapping has more than ${MAX_KEYS_PER_MAPPING} keys (a sweep file needs a few dozen; list values under values: or trials: instead)`);
+  return syntaxError(
+    source,
+    line,
+    column,
+    `a mapping has more than ${MAX_KEYS_PER_MAPPING} keys (a sweep file needs a few dozen; list values under values: or trials: instead)`,
+  );
 }
 
 /**
@@ -546,7 +579,7 @@ function checkTree(root: unknown, source: string, locate: Locator): void {
 function makeLocator(doc: Document, lineCounter: LineCounter): Locator {
   return (path, options) => {
     let node: unknown = doc.contents;
-    let best: Node | undefined = (doc.contents) ?? undefined;
+    let best: Node | undefined = doc.contents ?? undefined;
     for (let i = 0; i < path.length; i++) {
       if (isAlias(node)) node = node.resolve(doc);
       const segment = path[i]!;

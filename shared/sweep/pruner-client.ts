@@ -70,7 +70,11 @@ export class PrunerClient {
     }
     if (spec.method === 'asha') {
       const pruner = new SuccessiveHalvingPruner(
-        { min_resource: spec.min_resource, max_resource: Math.min(trial.maxResource, spec.max_resource ?? trial.maxResource), reduction_factor: spec.reduction_factor },
+        {
+          min_resource: spec.min_resource,
+          max_resource: Math.min(trial.maxResource, spec.max_resource ?? trial.maxResource),
+          reduction_factor: spec.reduction_factor,
+        },
         goal,
       );
       const rung = pruner.rungResources.indexOf(scores.resource);
@@ -81,7 +85,13 @@ export class PrunerClient {
     const values = new Float64Array(history.length);
     for (let i = 0; i < history.length; i++) values[i] = history[i]!.mean;
     const previous = history.length >= 2 ? history[history.length - 2]!.resource : null;
-    const decision = pruner.decide({ step: scores.resource, values, previousStep: previous, completedTrials: completed, valuesAtStep: Float64Array.from(others) });
+    const decision = pruner.decide({
+      step: scores.resource,
+      values,
+      previousStep: previous,
+      completedTrials: completed,
+      valuesAtStep: Float64Array.from(others),
+    });
     return decision.action === 'prune' ? { action: 'stop', explanation: decision.explanation } : { action: 'continue' };
   }
 

@@ -68,7 +68,9 @@ export class Reconciler {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
     await this.running?.catch(() => undefined);
-    await this.index.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.index.keys.reconcilerLock(), this.holder).catch(() => undefined);
+    await this.index.redis
+      .eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.index.keys.reconcilerLock(), this.holder)
+      .catch(() => undefined);
   }
 
   /** One pass, if this process holds (or wins) the leader lock; null when another process leads. */

@@ -35,7 +35,16 @@ export function trialCacheKey(context: SweepContext, trial: CacheableTrial, lear
   const d = context.dataset;
   const content = {
     v: 1,
-    data: { train: d.train, test: d.test, formats: d.formats ?? null, target: d.target, columns: d.columns ?? null, delimiter: d.delimiter ?? null, max_classes: d.max_classes ?? null, split: d.split },
+    data: {
+      train: d.train,
+      test: d.test,
+      formats: d.formats ?? null,
+      target: d.target,
+      columns: d.columns ?? null,
+      delimiter: d.delimiter ?? null,
+      max_classes: d.max_classes ?? null,
+      split: d.split,
+    },
     task: context.task ?? 'classification',
     pipeline: context.pipeline,
     // Without cv.split_folds: a trial split into fold jobs gets the same result as one run whole.

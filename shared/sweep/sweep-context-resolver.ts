@@ -62,21 +62,32 @@ export class SweepContextResolver {
         train = await this.stored(dataset.train.sha256, 'dataset.train');
         test = await this.stored(dataset.test.sha256, 'dataset.test');
       } else {
-        throw new InvalidInputError('INVALID_SPEC', 'dataset needs exactly one of csv, train + test, or make_classification', { location: { path: 'dataset' } });
+        throw new InvalidInputError('INVALID_SPEC', 'dataset needs exactly one of csv, train + test, or make_classification', {
+          location: { path: 'dataset' },
+        });
       }
       const refSplit = test === null ? split : null;
-      const check = await checkSweepDataInThread({ spec, split: refSplit, options: {}, files: {
-        train: train.file,
-        test: test?.file ?? null,
-        trainSource: `dataset ${train.sha256.slice(0, 12)}`,
-        ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
-      } });
+      const check = await checkSweepDataInThread({
+        spec,
+        split: refSplit,
+        options: {},
+        files: {
+          train: train.file,
+          test: test?.file ?? null,
+          trainSource: `dataset ${train.sha256.slice(0, 12)}`,
+          ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
+        },
+      });
       const limits = this.trialLimits(spec);
       const pruner = spec.search?.pruner;
       if (pruner !== undefined && check.task !== 'classification') {
-        throw new InvalidInputError('INVALID_SPEC', `the pruner grows classifiers only; this sweep's task is ${check.task} (remove search.pruner, or set task: classification if the target is categorical)`, {
-          location: { path: 'search.pruner' },
-        });
+        throw new InvalidInputError(
+          'INVALID_SPEC',
+          `the pruner grows classifiers only; this sweep's task is ${check.task} (remove search.pruner, or set task: classification if the target is categorical)`,
+          {
+            location: { path: 'search.pruner' },
+          },
+        );
       }
       // Stored only now that the checks passed: a refused spec writes nothing.
       if (generated !== undefined) await this.uploadFile(generated);
@@ -94,7 +105,12 @@ export class SweepContextResolver {
         v: 1,
         dataset: ref,
         pipeline: spec.pipeline,
-        cv: { folds: spec.cv.folds, scoring: check.scoring, shuffle: spec.cv.shuffle, ...(spec.cv.split_folds === undefined ? {} : { split_folds: spec.cv.split_folds }) },
+        cv: {
+          folds: spec.cv.folds,
+          scoring: check.scoring,
+          shuffle: spec.cv.shuffle,
+          ...(spec.cv.split_folds === undefined ? {} : { split_folds: spec.cv.split_folds }),
+        },
         task: check.task,
         limits,
         fold_split: { rows: check.shape.rows, features: check.shape.features, min_cost: this.limits.foldSplitMinCost },
@@ -112,9 +128,13 @@ export class SweepContextResolver {
   private trialLimits(spec: ResolvedSweepSpec): TrialLimits {
     const memory = spec.limits?.memory_mb ?? this.limits.trialMemoryMb;
     if (memory > this.limits.trialMemoryMaxMb) {
-      throw new InvalidInputError('LIMIT_EXCEEDED', `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${this.limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`, {
-        location: { path: 'limits.memory_mb' },
-      });
+      throw new InvalidInputError(
+        'LIMIT_EXCEEDED',
+        `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${this.limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`,
+        {
+          location: { path: 'limits.memory_mb' },
+        },
+      );
     }
     return { memory_mb: memory, timeout_s: spec.limits?.timeout_s ?? this.limits.trialTimeoutS };
   }
@@ -125,9 +145,13 @@ export class SweepContextResolver {
     for (const format of FORMATS) {
       if (await this.store.exists(datasetKey(sha256, format))) return { sha256, format, file: await this.datasets.localPath(sha256, format) };
     }
-    throw new InvalidInputError('INVALID_SPEC', `${where}: dataset ${sha256} has not been uploaded; upload it first (POST /datasets, or submit with the CLI which uploads local files)`, {
-      location: { path: where },
-    });
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `${where}: dataset ${sha256} has not been uploaded; upload it first (POST /datasets, or submit with the CLI which uploads local files)`,
+      {
+        location: { path: where },
+      },
+    );
   }
 }
 

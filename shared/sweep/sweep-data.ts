@@ -48,7 +48,13 @@ export interface SweepDataCheck {
 
 /** The read options of a sweep's data. */
 export function readSpecOf(spec: Pick<SweepSpec, 'task' | 'dataset'>): DataReadSpec {
-  return { target: spec.dataset.target, task: spec.task, columns: spec.dataset.columns, delimiter: spec.dataset.delimiter, maxClasses: spec.dataset.max_classes };
+  return {
+    target: spec.dataset.target,
+    task: spec.task,
+    columns: spec.dataset.columns,
+    delimiter: spec.dataset.delimiter,
+    maxClasses: spec.dataset.max_classes,
+  };
 }
 
 /** Reads the train/test pair a trial trains on: the test file, or the split of the one file. */
@@ -57,7 +63,13 @@ export async function loadTrainTest(
   split: DatasetRef['split'],
   files: SweepDataFiles,
 ): Promise<{ train: TabularDataset; test: TabularDataset }> {
-  const options = { target: read.target, task: read.task, columns: read.columns, delimiter: read.delimiter, maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES };
+  const options = {
+    target: read.target,
+    task: read.task,
+    columns: read.columns,
+    delimiter: read.delimiter,
+    maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES,
+  };
   const whole = await readTable(files.train, { ...options, source: files.trainSource ?? files.train });
   if (files.test !== null) {
     // The test file is read as the training file's task, so its labels and numbers mean the same.
@@ -65,7 +77,8 @@ export async function loadTrainTest(
     checkTestAgainstTrain(whole, test, { trainSource: files.trainSource ?? files.train, testSource: files.testSource ?? files.test });
     return { train: whole, test };
   }
-  if (split === null) throw new InvalidInputError('INVALID_SPEC', 'a single data file needs a split (split: {test_size, random_state})', { location: { path: 'split' } });
+  if (split === null)
+    throw new InvalidInputError('INVALID_SPEC', 'a single data file needs a split (split: {test_size, random_state})', { location: { path: 'split' } });
   try {
     return splitTable(whole, { testSize: split.test_size, randomState: split.random_state, stratify: split.stratify });
   } catch (error) {
@@ -95,7 +108,10 @@ export async function checkSweepData(
   const { train } = await loadTrainTest(read, split, files);
   const task = spec.task ?? train.target.task;
   checkTarget(train, { task, maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES, source: files.trainSource ?? files.train });
-  checkOneHotWidth(train, spec.pipeline, { source: files.trainSource ?? files.train, ...(options.maxOneHotWidth === undefined ? {} : { limit: options.maxOneHotWidth }) });
+  checkOneHotWidth(train, spec.pipeline, {
+    source: files.trainSource ?? files.train,
+    ...(options.maxOneHotWidth === undefined ? {} : { limit: options.maxOneHotWidth }),
+  });
   if (spec.task === undefined) {
     // The task was inferred from the data: the models and metrics must fit it.
     const problems: string[] = [];
@@ -105,9 +121,13 @@ export async function checkSweepData(
       problems.push(`${path.map(String).join('.')}: ${message}`);
     });
     if (problems.length > 0) {
-      throw new InvalidInputError('INVALID_SPEC', `the target "${read.target}" makes this a ${task} sweep (set task: to override), but ${problems.join('; ')}`, {
-        location: { path: paths[0]! },
-      });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `the target "${read.target}" makes this a ${task} sweep (set task: to override), but ${problems.join('; ')}`,
+        {
+          location: { path: paths[0]! },
+        },
+      );
     }
   }
   const scoring = spec.cv.scoring ?? DEFAULT_SCORING[task];
@@ -121,7 +141,9 @@ export async function checkSweepData(
   if (spec.cv.folds >= 2) {
     if (train.target.task === 'classification') assertFoldsFit(train.target.y, train.target.classes.length, spec.cv.folds);
     else if (train.nRows < spec.cv.folds) {
-      throw new InvalidInputError('INVALID_SPEC', `cv.folds is ${spec.cv.folds} but the training part has ${train.nRows} rows; lower cv.folds`, { location: { path: 'cv.folds' } });
+      throw new InvalidInputError('INVALID_SPEC', `cv.folds is ${spec.cv.folds} but the training part has ${train.nRows} rows; lower cv.folds`, {
+        location: { path: 'cv.folds' },
+      });
     }
   }
   const schema = describeTable(train);
@@ -129,10 +151,15 @@ export async function checkSweepData(
 }
 
 function assertMetricOfTask(metric: string, task: Task, path: string, inferredFrom: string | undefined): void {
-  const names: readonly string[] = task === 'regression' ? ['r2', 'rmse', 'mae', 'mape'] : ['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss'];
+  const names: readonly string[] =
+    task === 'regression' ? ['r2', 'rmse', 'mae', 'mape'] : ['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss'];
   if (!names.includes(metric)) {
     const inferred = inferredFrom === undefined ? '' : `the target "${inferredFrom}" makes this a ${task} sweep (set task: to override), and `;
-    throw new InvalidInputError('INVALID_SPEC', `${inferred}${path} ${metric} is not a ${task} metric (use one of ${names.join(', ')}${path === 'cv.scoring' ? '' : ', cv_mean or cv_std'})`, { location: { path } });
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `${inferred}${path} ${metric} is not a ${task} metric (use one of ${names.join(', ')}${path === 'cv.scoring' ? '' : ', cv_mean or cv_std'})`,
+      { location: { path } },
+    );
   }
 }
 

@@ -69,7 +69,7 @@ export class SweepDeletion {
     for (const sweep of await this.index.sweeps.getMany(candidates)) {
       if (reports.length >= limit) break;
       // External (MLflow-logged) sweeps never finish: they are kept, as a script may log into them again.
-      const endedAt = sweep.finishedAt ?? (sweep.cancelled && sweep.counts.active === 0 ? sweep.startedAt ?? sweep.createdAt : null);
+      const endedAt = sweep.finishedAt ?? (sweep.cancelled && sweep.counts.active === 0 ? (sweep.startedAt ?? sweep.createdAt) : null);
       if (endedAt === null || endedAt >= cutoff || !isIdle(sweep)) continue;
       await this.mark(sweep.id, sweep.name, sweep.createdAt);
       reports.push(await this.purge(sweep.id));
@@ -88,7 +88,10 @@ export class SweepDeletion {
       .zrem(k.experiment(name), sweepId)
       .exec();
     if (results === null || results.some(([error]) => error !== null)) {
-      throw new SweepqError('INDEX_UNAVAILABLE', `could not start deleting sweep ${sweepId} (created ${new Date(createdAt).toISOString()}); nothing was deleted, try again`);
+      throw new SweepqError(
+        'INDEX_UNAVAILABLE',
+        `could not start deleting sweep ${sweepId} (created ${new Date(createdAt).toISOString()}); nothing was deleted, try again`,
+      );
     }
   }
 

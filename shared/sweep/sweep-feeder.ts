@@ -133,7 +133,14 @@ export class SweepFeeder {
         // A trial cancelled before it was fed has no job to get; `retry` re-queues it (and feeds).
         if (ref.status !== 'queued') continue;
         const params = JSON.parse(ref.params) as Record<string, unknown>;
-        queued.push({ data: { v: 1, sweepId, trialId: ref.id, index: ref.index }, retries: ref.retries, cost: estimateTrialCost(ref.model, params), index: ref.index, model: ref.model, params });
+        queued.push({
+          data: { v: 1, sweepId, trialId: ref.id, index: ref.index },
+          retries: ref.retries,
+          cost: estimateTrialCost(ref.model, params),
+          index: ref.index,
+          model: ref.model,
+          params,
+        });
       }
       // Longest first within the window (stable for equal costs): the queue is FIFO, so short trials
       // fill the gaps at the end instead of one long trial running alone on one worker.
@@ -160,7 +167,7 @@ export class SweepFeeder {
     const sweep = await this.index.sweeps.get(sweepId);
     if (sweep === null) return 'cancelled';
     const created: NewTrial[] = [];
-    for (let at = from; at < end; ) {
+    for (let at = from; at < end;) {
       const found = segmentAt(segments, at);
       if (found === undefined) throw new SweepqError('INTERNAL', `sweep ${sweepId} has no segment holding trial ${at}`);
       const { segment, position } = found;
@@ -170,7 +177,14 @@ export class SweepFeeder {
       // Warm start: earlier sweeps' completed trials come first, as if observed before this one's.
       const warm = segment.kind === 'tpe' ? (segment.warm ?? []) : [];
       const observations = warm.length === 0 ? seen.observations : [...warm.map((w) => ({ ...w, status: 'completed' as const })), ...seen.observations];
-      const asked = sampler.ask({ seed: askSeedOf(segment), nextIndex: at - segment.start, count, observations, pending: seen.pending, goal: sweep.objective.goal });
+      const asked = sampler.ask({
+        seed: askSeedOf(segment),
+        nextIndex: at - segment.start,
+        count,
+        observations,
+        pending: seen.pending,
+        goal: sweep.objective.goal,
+      });
       if (asked.kind === 'exhausted' || asked.proposals.length === 0) {
         // A warm-started finite space can run out early: the earlier sweeps already tried some of its
         // points, and TPE never repeats one. The sweep ends there, for that reason, after what is created.

@@ -132,7 +132,10 @@ export class SweepParsePool {
       void this.replace(
         slot,
         limit
-          ? new InvalidInputError('LIMIT_EXCEEDED', `the sweep body needs more than ${maxHeapMb} MiB to parse (a sweep file only describes the sweep; put data in CSV files)`)
+          ? new InvalidInputError(
+              'LIMIT_EXCEEDED',
+              `the sweep body needs more than ${maxHeapMb} MiB to parse (a sweep file only describes the sweep; put data in CSV files)`,
+            )
           : new SweepqError('INTERNAL', `sweep parse thread failed: ${error.message}`, { cause: error }),
       );
     });
@@ -148,7 +151,10 @@ export class SweepParsePool {
     slot.timer = setTimeout(() => {
       void this.replace(
         slot,
-        new InvalidInputError('LIMIT_EXCEEDED', `the sweep body took more than ${this.options.timeoutMs} ms to parse and was refused (SWEEPQ_PARSE_TIMEOUT_MS; a sweep file needs a few KB)`),
+        new InvalidInputError(
+          'LIMIT_EXCEEDED',
+          `the sweep body took more than ${this.options.timeoutMs} ms to parse and was refused (SWEEPQ_PARSE_TIMEOUT_MS; a sweep file needs a few KB)`,
+        ),
       );
     }, this.options.timeoutMs);
     slot.thread.postMessage(job.request);

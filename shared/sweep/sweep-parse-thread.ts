@@ -22,7 +22,8 @@ parentPort?.on('message', (request: ParseRequest) => {
     reply = { id: request.id, value: parseSweepBody(request.text, request.format, request.limits) };
   } catch (error) {
     // An unexpected error is a bug: its message goes to the scheduler's log (5xx answers are generic).
-    const known = error instanceof SweepqError ? error : new SweepqError('INTERNAL', `sweep parse thread: ${error instanceof Error ? error.message : String(error)}`);
+    const known =
+      error instanceof SweepqError ? error : new SweepqError('INTERNAL', `sweep parse thread: ${error instanceof Error ? error.message : String(error)}`);
     // Details are plain data (issues); a JSON round trip guarantees they clone.
     reply = { id: request.id, error: JSON.parse(JSON.stringify(known.toJSON())) as ParseFailure };
   }

@@ -205,13 +205,30 @@ export class SweepService implements SweepClient {
   }
 
   /** search.warm_start: gives the TPE segment the earlier sweeps' completed trials (see warm-start.ts). */
-  private async warmStart(spec: ResolvedSweepSpec, context: SweepContext, segments: SegmentPlan[], objective: { metric: string; goal?: 'maximize' | 'minimize' | undefined }): Promise<void> {
+  private async warmStart(
+    spec: ResolvedSweepSpec,
+    context: SweepContext,
+    segments: SegmentPlan[],
+    objective: { metric: string; goal?: 'maximize' | 'minimize' | undefined },
+  ): Promise<void> {
     const warm = spec.search?.warm_start;
     const segment = segments.find((s) => s.kind === 'tpe');
     if (warm === undefined || segment === undefined || segment.kind !== 'tpe') return;
-    const goal = objective.goal ?? new MetricRegistry({ cvScoring: spec.cv.folds >= 2 ? context.cv.scoring : null, objective: { metric: objective.metric }, ...(spec.metrics === undefined ? {} : { declared: spec.metrics }) }).objective.goal;
+    const goal =
+      objective.goal ??
+      new MetricRegistry({
+        cvScoring: spec.cv.folds >= 2 ? context.cv.scoring : null,
+        objective: { metric: objective.metric },
+        ...(spec.metrics === undefined ? {} : { declared: spec.metrics }),
+      }).objective.goal;
     const read = async (sweepId: string, limit: number) => (await this.trials(sweepId, { status: 'completed', limit: Math.min(limit, MAX_PAGE) })).trials;
-    const observations = await collectWarmStart(this.index, read, { spec: warm, name: spec.name, context, objective: { metric: objective.metric, goal }, space: spec.search!.space });
+    const observations = await collectWarmStart(this.index, read, {
+      spec: warm,
+      name: spec.name,
+      context,
+      objective: { metric: objective.metric, goal },
+      space: spec.search!.space,
+    });
     if (observations.length > 0) segment.warm = observations;
     this.logger.info({ name: spec.name, warm: observations.length }, 'warm start from earlier sweeps');
   }
@@ -226,7 +243,8 @@ export class SweepService implements SweepClient {
     const segments = planSegments(spec, this.deps.config.limits.maxTrials);
     const context = await this.programContext(spec);
     const declared = [...(spec.metrics ?? [])];
-    if (builtinMetric(spec.objective.metric) === undefined && !declared.some((d) => d.name === spec.objective.metric)) declared.push({ name: spec.objective.metric, goal: spec.objective.goal });
+    if (builtinMetric(spec.objective.metric) === undefined && !declared.some((d) => d.name === spec.objective.metric))
+      declared.push({ name: spec.objective.metric, goal: spec.objective.goal });
     const sweepId = newSweepId();
     await this.index.sweeps.create({
       id: sweepId,
@@ -247,16 +265,28 @@ export class SweepService implements SweepClient {
     const limits = this.deps.config.limits;
     const memory = spec.limits?.memory_mb ?? limits.trialMemoryMb;
     if (memory > limits.trialMemoryMaxMb) {
-      throw new InvalidInputError('LIMIT_EXCEEDED', `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`, { location: { path: 'limits.memory_mb' } });
+      throw new InvalidInputError(
+        'LIMIT_EXCEEDED',
+        `limits.memory_mb is ${memory}, more than this sweepq allows per trial (${limits.trialMemoryMaxMb}, SWEEPQ_TRIAL_MEMORY_MAX_MB); lower it`,
+        { location: { path: 'limits.memory_mb' } },
+      );
     }
     const bundle = spec.program.bundle;
     if (typeof bundle === 'string' || (bundle !== undefined && !(await this.deps.store.exists(bundleKey(bundle.sha256))))) {
-      throw new InvalidInputError('INVALID_SPEC', 'program.bundle has not been uploaded (submit with the CLI, which uploads the folder, or upload it first)', { location: { path: 'program.bundle' } });
+      throw new InvalidInputError('INVALID_SPEC', 'program.bundle has not been uploaded (submit with the CLI, which uploads the folder, or upload it first)', {
+        location: { path: 'program.bundle' },
+      });
     }
     return {
       v: 1,
       kind: 'program',
-      program: { command: spec.program.command, env: spec.program.env ?? {}, workdir: spec.program.workdir ?? null, bundle: bundle?.sha256 ?? null, memory_mb: spec.limits?.memory_mb ?? null },
+      program: {
+        command: spec.program.command,
+        env: spec.program.env ?? {},
+        workdir: spec.program.workdir ?? null,
+        bundle: bundle?.sha256 ?? null,
+        memory_mb: spec.limits?.memory_mb ?? null,
+      },
       limits: { memory_mb: memory, timeout_s: spec.program.timeout_s ?? spec.limits?.timeout_s ?? limits.trialTimeoutS },
       ...(spec.search?.pruner === undefined ? {} : { pruner: spec.search.pruner }),
     };
@@ -268,21 +298,40 @@ export class SweepService implements SweepClient {
    * and search are appended like a built-in extension's. Limits and the working directory stay the
    * sweep's (every trial runs under the sweep's context).
    */
-  private async extendProgram(sweep: { id: string; name: string; context: ProgramContext; objective: { metric: string } }, input: unknown): Promise<SubmitResult> {
-    if (!isProgramSweepDocument(input)) throw new InvalidInputError('INVALID_SPEC', `sweep ${sweep.id} runs a program: extend it with a program sweep file (program:, objective:, trials: or search:)`);
+  private async extendProgram(
+    sweep: { id: string; name: string; context: ProgramContext; objective: { metric: string } },
+    input: unknown,
+  ): Promise<SubmitResult> {
+    if (!isProgramSweepDocument(input))
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `sweep ${sweep.id} runs a program: extend it with a program sweep file (program:, objective:, trials: or search:)`,
+      );
     const spec = parseProgramSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
     const context = await this.programContext(spec);
     const same = (a: ProgramContext) => JSON.stringify({ ...a.program, workdir: null, memory_mb: null });
     if (same(context) !== same(sweep.context)) {
-      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweep.id} needs the same program (command, env and bundle: the same code) as the sweep; submit a new sweep for a changed program`, { location: { path: 'program' } });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `extending sweep ${sweep.id} needs the same program (command, env and bundle: the same code) as the sweep; submit a new sweep for a changed program`,
+        { location: { path: 'program' } },
+      );
     }
     if (spec.objective.metric !== sweep.objective.metric) {
-      throw new InvalidInputError('INVALID_SPEC', `sweep ${sweep.id} optimizes ${sweep.objective.metric}, not ${spec.objective.metric}; an extension keeps the sweep's objective`, { location: { path: 'objective.metric' } });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `sweep ${sweep.id} optimizes ${sweep.objective.metric}, not ${spec.objective.metric}; an extension keeps the sweep's objective`,
+        { location: { path: 'objective.metric' } },
+      );
     }
     if (JSON.stringify(context.pruner ?? null) !== JSON.stringify(sweep.context.pruner ?? null)) {
-      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweep.id} needs the same search.pruner as the sweep (its rungs are shared by every trial)`, { location: { path: 'search.pruner' } });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `extending sweep ${sweep.id} needs the same search.pruner as the sweep (its rungs are shared by every trial)`,
+        { location: { path: 'search.pruner' } },
+      );
     }
     return this.appendAndFeed(sweep.id, sweep.name, segments, maxTrials);
   }
@@ -317,7 +366,8 @@ export class SweepService implements SweepClient {
     }
     const { context } = sweep;
     if ('kind' in context) return this.extendProgram({ id: sweepId, name: sweep.name, context, objective: sweep.objective }, input);
-    if (isProgramSweepDocument(input)) throw new InvalidInputError('INVALID_SPEC', `sweep ${sweepId} trains built-in models: a program sweep file cannot extend it (submit it as a new sweep)`);
+    if (isProgramSweepDocument(input))
+      throw new InvalidInputError('INVALID_SPEC', `sweep ${sweepId} trains built-in models: a program sweep file cannot extend it (submit it as a new sweep)`);
     const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     const segments = planSegments(spec, maxTrials);
@@ -325,8 +375,14 @@ export class SweepService implements SweepClient {
     const { shape, task } = resolved;
     // fold_split holds the data shape (same data, same shape) and this process's split threshold, which
     // may differ from the submitting one's; the sweep keeps its own.
-    if (JSON.stringify({ ...resolved.context, limits: undefined, fold_split: undefined }) !== JSON.stringify({ ...context, limits: undefined, fold_split: undefined })) {
-      throw new InvalidInputError('INVALID_SPEC', `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`);
+    if (
+      JSON.stringify({ ...resolved.context, limits: undefined, fold_split: undefined }) !==
+      JSON.stringify({ ...context, limits: undefined, fold_split: undefined })
+    ) {
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`,
+      );
     }
     assertTrialsFit(segments, shape, context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
     return this.appendAndFeed(sweepId, sweep.name, segments, maxTrials);
@@ -443,7 +499,8 @@ export class SweepService implements SweepClient {
 
   async delete(sweepId: string): Promise<DeletionReport> {
     const parsed = SweepIdSchema.safeParse(sweepId);
-    if (!parsed.success) throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    if (!parsed.success)
+      throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
     const report = await this.deletion.delete(sweepId);
     this.readModel.forget(sweepId);
     return report;
@@ -458,7 +515,11 @@ export class SweepService implements SweepClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue === undefined ? '' : issue.path.map(String).join('.');
-      throw new InvalidInputError('INVALID_ARGUMENT', `invalid tag change${where === '' ? '' : ` at ${where}`}: ${issue?.message ?? 'invalid'}`, where === '' ? {} : { location: { path: where } });
+      throw new InvalidInputError(
+        'INVALID_ARGUMENT',
+        `invalid tag change${where === '' ? '' : ` at ${where}`}: ${issue?.message ?? 'invalid'}`,
+        where === '' ? {} : { location: { path: where } },
+      );
     }
     const target = parseTagTarget(id);
     const sweep = await this.requireSweep(target.sweepId);
@@ -467,7 +528,9 @@ export class SweepService implements SweepClient {
       const tags = await this.index.runs.updateSweepTags(sweep.id, (current) => boundedTags(applyTagChange(current, parsed.data), id));
       return { tags };
     }
-    const { state, write } = await this.index.runs.update(sweep.id, target.index, (run) => tagWrite(run, boundedTags(applyTagChange(run.tags, parsed.data), id)));
+    const { state, write } = await this.index.runs.update(sweep.id, target.index, (run) =>
+      tagWrite(run, boundedTags(applyTagChange(run.tags, parsed.data), id)),
+    );
     return { tags: write?.event.u.g ?? state.tags };
   }
 
@@ -549,14 +612,18 @@ export class SweepService implements SweepClient {
   private async requireTrainedSweep(sweepId: string, verb: string): Promise<SweepRecord & { context: NonNullable<SweepRecord['context']> }> {
     const sweep = await this.requireSweep(sweepId);
     if (sweep.context === null) {
-      throw new SweepqError('CONFLICT', `sweep ${sweepId} holds the runs of experiment "${sweep.name}" logged through the MLflow API; it cannot be ${verb} (end its runs with MLflow's runs/update)`);
+      throw new SweepqError(
+        'CONFLICT',
+        `sweep ${sweepId} holds the runs of experiment "${sweep.name}" logged through the MLflow API; it cannot be ${verb} (end its runs with MLflow's runs/update)`,
+      );
     }
     return sweep as SweepRecord & { context: NonNullable<SweepRecord['context']> };
   }
 
   private async requireSweep(sweepId: string): Promise<SweepRecord> {
     const parsed = SweepIdSchema.safeParse(sweepId);
-    if (!parsed.success) throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    if (!parsed.success)
+      throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
     const sweep = await this.index.sweeps.get(sweepId);
     if (!sweep) throw new SweepqError('NOT_FOUND', `sweep ${sweepId} does not exist`);
     return sweep;
@@ -607,7 +674,10 @@ function parseTagTarget(id: string): { sweepId: string; index?: number } {
     return { sweepId: id.slice(0, at), index: Number(id.slice(at + 2)) };
   }
   if (SweepIdSchema.safeParse(id).success) return { sweepId: id };
-  throw new InvalidInputError('INVALID_ARGUMENT', `"${String(id).slice(0, 80)}" is neither a sweep id (s-<letters and digits>) nor a trial id (s-<id>-t<index>)`);
+  throw new InvalidInputError(
+    'INVALID_ARGUMENT',
+    `"${String(id).slice(0, 80)}" is neither a sweep id (s-<letters and digits>) nor a trial id (s-<id>-t<index>)`,
+  );
 }
 
 /**
@@ -618,9 +688,13 @@ function checkTagKeys(change: TagChange, externalRun: boolean): void {
   const keys = [...Object.keys(change.set ?? {}), ...(change.remove ?? [])];
   for (const key of keys) {
     if (key === 'mlflow.runName' || (key === 'mlflow.parentRunId' && !externalRun)) {
-      throw new InvalidInputError('INVALID_ARGUMENT', `the tag ${key} is sweepq's (the ${key === 'mlflow.runName' ? 'trial name' : 'sweep a trial belongs to'}); it cannot be set or removed`, {
-        location: { path: key },
-      });
+      throw new InvalidInputError(
+        'INVALID_ARGUMENT',
+        `the tag ${key} is sweepq's (the ${key === 'mlflow.runName' ? 'trial name' : 'sweep a trial belongs to'}); it cannot be set or removed`,
+        {
+          location: { path: key },
+        },
+      );
     }
   }
 }

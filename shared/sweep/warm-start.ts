@@ -37,7 +37,11 @@ function dataIdentity(context: SweepContext): string {
  * The earlier sweeps' completed trials, newest sweeps first, at most `spec.max_trials`.
  * @param completedTrials reads a sweep's completed trials (the read model), at most `limit`.
  */
-export async function collectWarmStart(index: MetricsIndex, completedTrials: (sweepId: string, limit: number) => Promise<TrialRecord[]>, request: WarmStartRequest): Promise<WarmObservation[]> {
+export async function collectWarmStart(
+  index: MetricsIndex,
+  completedTrials: (sweepId: string, limit: number) => Promise<TrialRecord[]>,
+  request: WarmStartRequest,
+): Promise<WarmObservation[]> {
   const experiment = request.spec.experiment ?? request.name;
   const ids = (await index.sweeps.experimentSweepIds(experiment)).reverse();
   const identity = dataIdentity(request.context);

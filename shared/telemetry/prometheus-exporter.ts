@@ -55,8 +55,13 @@ export class PrometheusExporter {
   constructor(options: PrometheusExporterOptions = {}) {
     this.maxSweepSeries = options.maxSweepSeries ?? 100;
     const registers = [this.registry];
-    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> => new Gauge<L>({ name, help, labelNames, registers: [this.clusterRegistry] });
-    this.redisUp = new Gauge({ name: 'sweepq_redis_up', help: '1 when the last reading of Redis succeeded, else 0 (the other sweepq_ series are then absent)', registers });
+    const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []): Gauge<L> =>
+      new Gauge<L>({ name, help, labelNames, registers: [this.clusterRegistry] });
+    this.redisUp = new Gauge({
+      name: 'sweepq_redis_up',
+      help: '1 when the last reading of Redis succeeded, else 0 (the other sweepq_ series are then absent)',
+      registers,
+    });
     this.redisRtt = gauge('sweepq_redis_rtt_seconds', 'Round trip of one PING to Redis, measured at the last reading');
     this.collectSeconds = gauge('sweepq_metrics_collect_seconds', 'Time the last reading of Redis took');
     this.queueJobs = gauge('sweepq_queue_jobs', 'BullMQ trial jobs per state (completed and failed: retained jobs only)', ['state']);
@@ -64,15 +69,29 @@ export class PrometheusExporter {
     this.sweeps = gauge('sweepq_sweeps', 'Sweeps, unfinished or finished', ['state']);
     this.sweepTrials = gauge('sweepq_sweep_trials', 'Trials per status of each unfinished sweep (the newest ones)', ['sweep', 'experiment', 'status']);
     this.sweepPlanned = gauge('sweepq_sweep_trials_planned', 'Planned trials of each unfinished sweep (the newest ones)', ['sweep', 'experiment']);
-    this.sweepFeedLag = gauge('sweepq_sweep_feed_lag_trials', 'Trials created but not handed to BullMQ (created - fed), per unfinished sweep', ['sweep', 'experiment']);
+    this.sweepFeedLag = gauge('sweepq_sweep_feed_lag_trials', 'Trials created but not handed to BullMQ (created - fed), per unfinished sweep', [
+      'sweep',
+      'experiment',
+    ]);
     this.feedLagTotal = gauge('sweepq_feed_lag_trials', 'Trials created but not handed to BullMQ (created - fed), over unfinished sweeps');
     this.unfed = gauge('sweepq_feed_unfed_trials', 'Planned trials of running sweeps not handed to BullMQ yet (planned - fed); fed a window at a time');
     this.workersAlive = gauge('sweepq_workers_alive', 'Workers in the registry (heartbeat within three intervals)');
     this.workersPaused = gauge('sweepq_workers_paused', 'Live workers that stopped taking jobs after a local fault');
     this.workerSlots = gauge('sweepq_worker_slots', 'Trial slots of live workers, busy or idle', ['state']);
     this.clusterGauges = [
-      this.redisRtt, this.collectSeconds, this.queueJobs, this.trials, this.sweeps, this.sweepTrials, this.sweepPlanned, this.sweepFeedLag,
-      this.feedLagTotal, this.unfed, this.workersAlive, this.workersPaused, this.workerSlots,
+      this.redisRtt,
+      this.collectSeconds,
+      this.queueJobs,
+      this.trials,
+      this.sweeps,
+      this.sweepTrials,
+      this.sweepPlanned,
+      this.sweepFeedLag,
+      this.feedLagTotal,
+      this.unfed,
+      this.workersAlive,
+      this.workersPaused,
+      this.workerSlots,
     ] as Gauge<string>[];
     this.duration = new Histogram({
       name: 'sweepq_trial_duration_seconds',

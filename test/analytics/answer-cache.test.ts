@@ -15,8 +15,17 @@ describe('AnswerCache', () => {
 
   it('keeps a failed computation out of the cache', () => {
     const cache = new AnswerCache(4);
-    assert.throws(() => cache.get('bad filter', 1, () => { throw new Error('INVALID_FILTER'); }), /INVALID_FILTER/);
-    assert.equal(cache.get('bad filter', 1, () => 'fine'), 'fine');
+    assert.throws(
+      () =>
+        cache.get('bad filter', 1, () => {
+          throw new Error('INVALID_FILTER');
+        }),
+      /INVALID_FILTER/,
+    );
+    assert.equal(
+      cache.get('bad filter', 1, () => 'fine'),
+      'fine',
+    );
   });
 
   it('drops the least recently used answer past its bound', () => {
@@ -25,7 +34,13 @@ describe('AnswerCache', () => {
     cache.get('b', 1, () => 'b1');
     cache.get('a', 1, () => 'a2'); // a is now the most recent
     cache.get('c', 1, () => 'c1'); // evicts b
-    assert.equal(cache.get('a', 1, () => 'a3'), 'a1');
-    assert.equal(cache.get('b', 1, () => 'b2'), 'b2');
+    assert.equal(
+      cache.get('a', 1, () => 'a3'),
+      'a1',
+    );
+    assert.equal(
+      cache.get('b', 1, () => 'b2'),
+      'b2',
+    );
   });
 });

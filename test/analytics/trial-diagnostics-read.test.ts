@@ -30,11 +30,39 @@ describe('SweepAnalytics.diagnostics', () => {
     for (const index of [0, 1]) {
       const artifact = `artifacts/${sweepId}/${sweepId}-t${index}/a${index}.json`;
       assert.equal((await service.index.transitions.claim(sweepId, index, `tok${index}`, 'w1')).result, 'ok');
-      const commit = { token: `tok${index}`, durationMs: 1, metrics: { accuracy: 0.5 }, folds: [], timings: { fitMs: 1, cvMs: 0, evalMs: 0, totalMs: 1 }, artifact, objective: { metric: 'accuracy', goal: 'maximize' as const } };
+      const commit = {
+        token: `tok${index}`,
+        durationMs: 1,
+        metrics: { accuracy: 0.5 },
+        folds: [],
+        timings: { fitMs: 1, cvMs: 0, evalMs: 0, totalMs: 1 },
+        artifact,
+        objective: { metric: 'accuracy', goal: 'maximize' as const },
+      };
       assert.equal(await service.index.transitions.commit(sweepId, index, commit), 'ok');
-      await service.store.put(diagnosticsKey(artifact), index === 0 ? '{"confusion":[[1,' : JSON.stringify({ version: 1, task: 'classification', testRows: 2, classes: ['a', 'b'], confusion: [[1, 0], [0, 1]], roc: [], pr: [], importances: null }));
+      await service.store.put(
+        diagnosticsKey(artifact),
+        index === 0
+          ? '{"confusion":[[1,'
+          : JSON.stringify({
+              version: 1,
+              task: 'classification',
+              testRows: 2,
+              classes: ['a', 'b'],
+              confusion: [
+                [1, 0],
+                [0, 1],
+              ],
+              roc: [],
+              pr: [],
+              importances: null,
+            }),
+      );
     }
     await assert.rejects(analytics.diagnostics(sweepId, `${sweepId}-t0`), { code: 'NOT_FOUND' });
-    assert.deepEqual((await analytics.diagnostics(sweepId, `${sweepId}-t1`)).confusion, [[1, 0], [0, 1]]);
+    assert.deepEqual((await analytics.diagnostics(sweepId, `${sweepId}-t1`)).confusion, [
+      [1, 0],
+      [0, 1],
+    ]);
   });
 });

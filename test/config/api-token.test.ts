@@ -26,11 +26,19 @@ describe('API tokens of a client', () => {
   });
 
   const cases: [string, Record<string, string>, () => { write: string | undefined; read: string | undefined }][] = [
-    ['the configured tokens', { SWEEPQ_API_URL: 'http://127.0.0.1:8080', SWEEPQ_API_TOKEN: 'write-token-0123456789', SWEEPQ_API_READ_TOKEN: 'read-token-0123456789' }, () => ({ write: 'write-token-0123456789', read: 'read-token-0123456789' })],
+    [
+      'the configured tokens',
+      { SWEEPQ_API_URL: 'http://127.0.0.1:8080', SWEEPQ_API_TOKEN: 'write-token-0123456789', SWEEPQ_API_READ_TOKEN: 'read-token-0123456789' },
+      () => ({ write: 'write-token-0123456789', read: 'read-token-0123456789' }),
+    ],
     ['the generated token for a loopback URL', { SWEEPQ_API_URL: 'http://localhost:8080' }, () => ({ write: generated, read: undefined })],
     ['the generated token for 127.x', { SWEEPQ_API_URL: 'http://127.0.0.1:9/' }, () => ({ write: generated, read: undefined })],
     ['no generated token for another host', { SWEEPQ_API_URL: 'http://scheduler.example:8080' }, () => ({ write: undefined, read: undefined })],
-    ['only the read token for another host', { SWEEPQ_API_URL: 'https://scheduler.example', SWEEPQ_API_READ_TOKEN: 'read-token-0123456789' }, () => ({ write: undefined, read: 'read-token-0123456789' })],
+    [
+      'only the read token for another host',
+      { SWEEPQ_API_URL: 'https://scheduler.example', SWEEPQ_API_READ_TOKEN: 'read-token-0123456789' },
+      () => ({ write: undefined, read: 'read-token-0123456789' }),
+    ],
   ];
   for (const [label, env, expected] of cases) {
     it(`sends ${label}`, async () => {

@@ -179,8 +179,17 @@ describe('loadConfig', () => {
     const details = error.details as { variable: string; problem: string }[];
     const variables = new Set(details.map((d) => d.variable));
     for (const name of [
-      'PORT', 'WORKER_CONCURRENCY', 'LOG_LEVEL', 'SWEEPQ_PREFIX', 'S3_BUCKET', 'REDIS_URL',
-      'SWEEPQ_REQUIRE_AUTH_FOR_READS', 'SWEEPQ_JOB_ATTEMPTS', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY',
+      'PORT',
+      'WORKER_CONCURRENCY',
+      'LOG_LEVEL',
+      'SWEEPQ_PREFIX',
+      'S3_BUCKET',
+      'REDIS_URL',
+      'SWEEPQ_REQUIRE_AUTH_FOR_READS',
+      'SWEEPQ_JOB_ATTEMPTS',
+      'S3_ENDPOINT',
+      'S3_ACCESS_KEY',
+      'S3_SECRET_KEY',
     ]) {
       assert.ok(variables.has(name), `${name} missing from ${JSON.stringify(details)}`);
       assert.match(error.message, new RegExp(`\\b${name}\\b`));
@@ -211,10 +220,25 @@ describe('loadConfig', () => {
 
 describe('redactConfig', () => {
   it('replaces secrets with *** and strips the redis password', () => {
-    const config = loadConfig({ ...S3_ENV, SWEEPQ_API_TOKEN: 'a-long-enough-api-token', SWEEPQ_API_READ_TOKEN: 'a-long-enough-read-token', SWEEPQ_API_PROGRAM_TOKEN: 'a-long-enough-program-token', SWEEPQ_METRICS_TOKEN: 'a-long-enough-metrics-token', REDIS_URL: 'redis://:p4ssw0rd@redis:6379' });
+    const config = loadConfig({
+      ...S3_ENV,
+      SWEEPQ_API_TOKEN: 'a-long-enough-api-token',
+      SWEEPQ_API_READ_TOKEN: 'a-long-enough-read-token',
+      SWEEPQ_API_PROGRAM_TOKEN: 'a-long-enough-program-token',
+      SWEEPQ_METRICS_TOKEN: 'a-long-enough-metrics-token',
+      REDIS_URL: 'redis://:p4ssw0rd@redis:6379',
+    });
     const redacted = redactConfig(config);
     const text = JSON.stringify(redacted);
-    for (const secret of ['super-secret-value-123', 'minio-access-key', 'a-long-enough-api-token', 'a-long-enough-read-token', 'a-long-enough-program-token', 'a-long-enough-metrics-token', 'p4ssw0rd']) {
+    for (const secret of [
+      'super-secret-value-123',
+      'minio-access-key',
+      'a-long-enough-api-token',
+      'a-long-enough-read-token',
+      'a-long-enough-program-token',
+      'a-long-enough-metrics-token',
+      'p4ssw0rd',
+    ]) {
       assert.ok(!text.includes(secret), `${secret} leaked: ${text}`);
     }
     assert.equal(redacted.s3?.secretKey, '***');

@@ -29,7 +29,8 @@ function errorsOf(file: unknown): string[] {
 /** Compose durations (`40s`, `1m30s`) in ms. */
 function durationMs(value: string): number {
   let ms = 0;
-  for (const [, n, unit] of value.matchAll(/([0-9.]+)(ms|s|m|h)/g)) ms += Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+  for (const [, n, unit] of value.matchAll(/([0-9.]+)(ms|s|m|h)/g))
+    ms += Number(n) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
   return ms;
 }
 
@@ -37,7 +38,9 @@ function durationMs(value: string): number {
 function interpolate(environment: Record<string, string> = {}): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(environment)) {
-    out[name] = String(value).replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?([-?])([^}]*))?\}/g, (_whole, op: string | undefined, word: string | undefined) => (op === '-' ? (word ?? '') : 'required-value-0123456789'));
+    out[name] = String(value).replace(/\$\{[A-Za-z_][A-Za-z0-9_]*(?::?([-?])([^}]*))?\}/g, (_whole, op: string | undefined, word: string | undefined) =>
+      op === '-' ? (word ?? '') : 'required-value-0123456789',
+    );
   }
   return out;
 }
@@ -56,6 +59,9 @@ describe('docker-compose.yml', () => {
   it('gives the worker an environment sweepq accepts and a stop grace longer than its shutdown grace', () => {
     const worker = compose.services.worker!;
     const config = loadConfig(interpolate(worker.environment));
-    assert.ok(durationMs(worker.stop_grace_period ?? '10s') >= config.worker.shutdownGraceMs + 5000, `${worker.stop_grace_period} vs ${config.worker.shutdownGraceMs} ms`);
+    assert.ok(
+      durationMs(worker.stop_grace_period ?? '10s') >= config.worker.shutdownGraceMs + 5000,
+      `${worker.stop_grace_period} vs ${config.worker.shutdownGraceMs} ms`,
+    );
   });
 });

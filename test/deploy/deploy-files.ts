@@ -38,7 +38,9 @@ export function readYamlDocuments(file: string): unknown[] {
 /** The objects of every `*.yaml` in deploy/k8s except the kustomization. */
 export function readManifests(): Manifest[] {
   const out: Manifest[] = [];
-  for (const name of readdirSync(K8S_DIR).filter((n) => n.endsWith('.yaml') && n !== 'kustomization.yaml').sort()) {
+  for (const name of readdirSync(K8S_DIR)
+    .filter((n) => n.endsWith('.yaml') && n !== 'kustomization.yaml')
+    .sort()) {
     readYamlDocuments(path.join(K8S_DIR, name)).forEach((doc, i) => out.push({ ...(doc as Manifest), source: `${name}#${i}` }));
   }
   return out;
@@ -65,7 +67,8 @@ function closeObjects(schema: unknown): unknown {
   } else if (schema !== null && typeof schema === 'object') {
     const node = schema as Record<string, unknown>;
     for (const value of Object.values(node)) closeObjects(value);
-    if (node.properties !== undefined && node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true) node.additionalProperties = false;
+    if (node.properties !== undefined && node.additionalProperties === undefined && node['x-kubernetes-preserve-unknown-fields'] !== true)
+      node.additionalProperties = false;
   }
   return schema;
 }

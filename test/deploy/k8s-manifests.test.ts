@@ -49,11 +49,18 @@ interface PodSpec {
   volumes?: { name: string }[];
 }
 interface Workload extends Manifest {
-  spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: PodSpec }; volumeClaimTemplates?: { metadata: { name: string } }[] };
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> }; spec: PodSpec };
+    volumeClaimTemplates?: { metadata: { name: string } }[];
+  };
 }
 
 interface ScaledObject extends Manifest {
-  spec: { scaleTargetRef: { name: string }; triggers: { type: string; metricType: string; metadata: Record<string, string>; authenticationRef: { name: string } }[] };
+  spec: {
+    scaleTargetRef: { name: string };
+    triggers: { type: string; metricType: string; metadata: Record<string, string>; authenticationRef: { name: string } }[];
+  };
 }
 interface TriggerAuthentication extends Manifest {
   spec: { secretTargetRef: { parameter: string; name: string; key: string }[] };
@@ -162,7 +169,11 @@ describe('deploy/k8s', () => {
 
   it('has no field the Kubernetes API does not know (what kubectl apply --validate=strict refuses)', () => {
     const worker = find<Workload>('Deployment', 'sweepq-worker');
-    const misspelt = { ...worker, source: 'misspelt', spec: { ...worker.spec, template: { ...worker.spec.template, spec: { ...worker.spec.template.spec, terminationGracePeriodSecond: 45 } } } };
+    const misspelt = {
+      ...worker,
+      source: 'misspelt',
+      spec: { ...worker.spec, template: { ...worker.spec.template, spec: { ...worker.spec.template.spec, terminationGracePeriodSecond: 45 } } },
+    };
     const errors = unknownFieldErrors([...manifests, misspelt]);
     assert.equal(errors.length, 1, errors.join('\n'));
     assert.match(errors[0]!, /^misspelt: .*terminationGracePeriodSecond/);
@@ -189,14 +200,18 @@ describe('deploy/k8s', () => {
     assert.equal(config.api.metricsToken, secretValue('sweepq-api-tokens', 'SWEEPQ_METRICS_TOKEN'));
     // Clients in the cluster use the Service's DNS names, `kubectl port-forward` users localhost.
     const hosts = new HostAllowlist(config.api.allowedHosts);
-    for (const host of ['sweepq-scheduler:8080', 'sweepq-scheduler.sweepq.svc.cluster.local:8080', 'localhost:8080']) assert.ok(hosts.check(host), `Host ${host} allowed`);
+    for (const host of ['sweepq-scheduler:8080', 'sweepq-scheduler.sweepq.svc.cluster.local:8080', 'localhost:8080'])
+      assert.ok(hosts.check(host), `Host ${host} allowed`);
     assert.equal(hosts.check('evil.example:8080'), undefined);
   });
 
   it('lets a worker finish its trials on SIGTERM: terminationGracePeriodSeconds exceeds the shutdown grace', () => {
     const { workload, config } = sweepqContainer('sweepq-worker');
     const grace = workload.spec.template.spec.terminationGracePeriodSeconds ?? 30;
-    assert.ok(grace * 1000 >= config.worker.shutdownGraceMs + 5000, `terminationGracePeriodSeconds ${grace} vs SWEEPQ_SHUTDOWN_GRACE_MS ${config.worker.shutdownGraceMs} (+5 s to hand jobs back)`);
+    assert.ok(
+      grace * 1000 >= config.worker.shutdownGraceMs + 5000,
+      `terminationGracePeriodSeconds ${grace} vs SWEEPQ_SHUTDOWN_GRACE_MS ${config.worker.shutdownGraceMs} (+5 s to hand jobs back)`,
+    );
   });
 
   it('requests CPU and memory for every container; a worker reserves its trials memory', () => {
@@ -217,15 +232,30 @@ describe('deploy/k8s', () => {
     for (const m of manifests) {
       if (m.kind === 'Service') {
         const spec = m.spec as { selector: Record<string, string>; ports: { targetPort: string | number }[] };
-        const pods = manifests.filter((w): w is Workload => (w.kind === 'Deployment' || w.kind === 'StatefulSet') && Object.entries(spec.selector).every(([k, v]) => (w as Workload).spec.template.metadata.labels[k] === v));
+        const pods = manifests.filter(
+          (w): w is Workload =>
+            (w.kind === 'Deployment' || w.kind === 'StatefulSet') &&
+            Object.entries(spec.selector).every(([k, v]) => (w as Workload).spec.template.metadata.labels[k] === v),
+        );
         assert.equal(pods.length, 1, `${m.source}: Service ${m.metadata.name} selects one workload`);
         const ports = pods[0]!.spec.template.spec.containers.flatMap((c) => c.ports ?? []);
-        for (const p of spec.ports) assert.ok(ports.some((cp) => cp.name === p.targetPort || cp.containerPort === p.targetPort), `${m.metadata.name}: targetPort ${p.targetPort}`);
+        for (const p of spec.ports)
+          assert.ok(
+            ports.some((cp) => cp.name === p.targetPort || cp.containerPort === p.targetPort),
+            `${m.metadata.name}: targetPort ${p.targetPort}`,
+          );
       }
       if (m.kind === 'Deployment' || m.kind === 'StatefulSet') {
         const w = m as Workload;
-        assert.deepEqual(Object.entries(w.spec.selector.matchLabels).filter(([k, v]) => w.spec.template.metadata.labels[k] !== v), [], `${m.source}: selector matches the pod labels`);
-        const volumes = new Set([...(w.spec.template.spec.volumes ?? []).map((v) => v.name), ...(w.spec.volumeClaimTemplates ?? []).map((v) => v.metadata.name)]);
+        assert.deepEqual(
+          Object.entries(w.spec.selector.matchLabels).filter(([k, v]) => w.spec.template.metadata.labels[k] !== v),
+          [],
+          `${m.source}: selector matches the pod labels`,
+        );
+        const volumes = new Set([
+          ...(w.spec.template.spec.volumes ?? []).map((v) => v.name),
+          ...(w.spec.volumeClaimTemplates ?? []).map((v) => v.metadata.name),
+        ]);
         for (const c of w.spec.template.spec.containers) {
           for (const mount of c.volumeMounts ?? []) assert.ok(volumes.has(mount.name), `${m.source} ${c.name}: volume ${mount.name}`);
           containerEnv(c); // every secret and ConfigMap reference resolves
@@ -259,19 +289,35 @@ describe('deploy/k8s', () => {
     const [serviceName, namespace] = url.hostname.split('.');
     const service = find('Service', serviceName!);
     assert.equal(service.metadata.namespace, namespace);
-    assert.ok((service.spec as { ports: { port: number }[] }).ports.some((p) => p.port === Number(url.port)), `port ${url.port}`);
+    assert.ok(
+      (service.spec as { ports: { port: number }[] }).ports.some((p) => p.port === Number(url.port)),
+      `port ${url.port}`,
+    );
     const scheduler = find<Workload>('Deployment', 'sweepq-scheduler');
-    assert.ok(Object.entries((service.spec as { selector: Record<string, string> }).selector).every(([k, v]) => scheduler.spec.template.metadata.labels[k] === v), 'the URL reaches the scheduler');
+    assert.ok(
+      Object.entries((service.spec as { selector: Record<string, string> }).selector).every(([k, v]) => scheduler.spec.template.metadata.labels[k] === v),
+      'the URL reaches the scheduler',
+    );
     assert.ok(trigger!.metadata.valueLocation! in QueueMetricsSchema.shape, `valueLocation ${trigger!.metadata.valueLocation} is a field of /metrics/queue`);
     assert.equal(Number(trigger!.metadata.targetValue), sweepqContainer('sweepq-worker').config.worker.concurrency, 'targetValue = WORKER_CONCURRENCY');
     assert.equal(trigger!.metadata.authMode, 'bearer');
     const auth = find<TriggerAuthentication>('TriggerAuthentication', trigger!.authenticationRef.name);
-    assert.deepEqual(auth.spec.secretTargetRef.map((r) => [r.parameter, r.key]), [['token', 'SWEEPQ_METRICS_TOKEN']]);
+    assert.deepEqual(
+      auth.spec.secretTargetRef.map((r) => [r.parameter, r.key]),
+      [['token', 'SWEEPQ_METRICS_TOKEN']],
+    );
     secretValue(auth.spec.secretTargetRef[0]!.name, 'SWEEPQ_METRICS_TOKEN');
   });
 
   it('validates against the schema files recorded in deploy/schemas/SOURCES.json, unchanged', () => {
     const sources = JSON.parse(readFileSync(path.join(SCHEMA_DIR, 'SOURCES.json'), 'utf8')) as { file: string; sha256: string }[];
-    for (const s of sources) assert.equal(createHash('sha256').update(readFileSync(path.join(SCHEMA_DIR, s.file))).digest('hex'), s.sha256, s.file);
+    for (const s of sources)
+      assert.equal(
+        createHash('sha256')
+          .update(readFileSync(path.join(SCHEMA_DIR, s.file)))
+          .digest('hex'),
+        s.sha256,
+        s.file,
+      );
   });
 });

@@ -49,14 +49,24 @@ export function unknownFieldErrors(manifests: readonly Manifest[]): string[] {
   const text = header + lines.join('\n') + '\n';
 
   // lib ES5 only: no DOM or newer libs to load (the interfaces need Array and Record, nothing else).
-  const options: ts.CompilerOptions = { strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, types: [], lib: ['lib.es5.d.ts'] };
+  const options: ts.CompilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    types: [],
+    lib: ['lib.es5.d.ts'],
+  };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   const fileExists = host.fileExists.bind(host);
   const getSourceFile = host.getSourceFile.bind(host);
   host.readFile = (name) => (path.resolve(name) === file ? text : readFile(name));
   host.fileExists = (name) => path.resolve(name) === file || fileExists(name);
-  host.getSourceFile = (name, version, onError, create) => (path.resolve(name) === file ? ts.createSourceFile(name, text, version, true) : getSourceFile(name, version, onError, create));
+  host.getSourceFile = (name, version, onError, create) =>
+    path.resolve(name) === file ? ts.createSourceFile(name, text, version, true) : getSourceFile(name, version, onError, create);
   const program = ts.createProgram([file], options, host);
   const sourceFile = program.getSourceFile(file)!;
   const errors: string[] = [];

@@ -52,7 +52,9 @@ function mixed(target: 'y' | 'income' = 'y', n = 120): TabularDataset {
 /** {@link mixed} with the city "Tromsø" renamed "None" — a real category (Parquet can hold one) that reads as missing in CSV. */
 function withNoneCategory(): TabularDataset {
   const data = mixed();
-  const columns = data.columns.map((c) => (c.type === 'categorical' && c.name === 'city' ? { ...c, categories: c.categories.map((v) => (v === 'Tromsø' ? 'None' : v)) } : c));
+  const columns = data.columns.map((c) =>
+    c.type === 'categorical' && c.name === 'city' ? { ...c, categories: c.categories.map((v) => (v === 'Tromsø' ? 'None' : v)) } : c,
+  );
   return { ...data, columns };
 }
 
@@ -123,7 +125,12 @@ describe('ProtobufWriter', () => {
 });
 
 describe('exportOnnx', () => {
-  const classifier = Pipeline.create({ numeric: { imputer: { strategy: 'median' }, scaler: 'standard' }, categorical: { imputer: null, encoder: { kind: 'onehot' } } }, 'random_forest', { n_estimators: 3 }, 1).fit(mixed());
+  const classifier = Pipeline.create(
+    { numeric: { imputer: { strategy: 'median' }, scaler: 'standard' }, categorical: { imputer: null, encoder: { kind: 'onehot' } } },
+    'random_forest',
+    { n_estimators: 3 },
+    1,
+  ).fit(mixed());
 
   it('has one input per column (double / string, [N]) and label + one probability output per class', () => {
     const expected: OnnxSignature = {
@@ -141,14 +148,20 @@ describe('exportOnnx', () => {
     };
     assert.deepEqual(onnxSignature(classifier.toJSON()), expected);
     const classOutputs: OnnxColumn[] = expected.outputs.slice(1);
-    assert.deepEqual(classOutputs.map((o) => o.name.slice(PROBABILITY_OUTPUT_PREFIX.length)), classifier.classes);
+    assert.deepEqual(
+      classOutputs.map((o) => o.name.slice(PROBABILITY_OUTPUT_PREFIX.length)),
+      classifier.classes,
+    );
     assert.equal(expected.outputs[0]!.name, LABEL_OUTPUT);
   });
 
   it('gives a single input column the shape [N, 1] (mlflow feeds DataFrame.values) and regressors a prediction', () => {
     const data = parseTable('x,v\n1,2.5\n2,3.5\n3,7.25\n4,8.5\n', { target: 'v', task: 'regression' });
     const pipeline = Pipeline.create({}, 'ridge', {}, 0, 'regression').fit(data);
-    assert.deepEqual(onnxSignature(pipeline.toJSON()), { inputs: [{ name: 'x', type: 'double', shape: ['N', 1] }], outputs: [{ name: PREDICTION_OUTPUT, type: 'double', shape: ['N'] }] });
+    assert.deepEqual(onnxSignature(pipeline.toJSON()), {
+      inputs: [{ name: 'x', type: 'double', shape: ['N', 1] }],
+      outputs: [{ name: PREDICTION_OUTPUT, type: 'double', shape: ['N'] }],
+    });
   });
 
   it('writes the same bytes every time, with IR version 8 and opsets ai.onnx 17 and ai.onnx.ml 3', () => {
@@ -180,7 +193,9 @@ describe('exportOnnx', () => {
   });
 
   it('exports version 1 artefacts (numeric features, v1 steps)', () => {
-    const saved = JSON.parse(readFileSync(path.resolve(process.cwd(), 'test/fixtures/models/pipelines-v1.json'), 'utf8')) as { artefacts: Array<{ pipeline: unknown }> };
+    const saved = JSON.parse(readFileSync(path.resolve(process.cwd(), 'test/fixtures/models/pipelines-v1.json'), 'utf8')) as {
+      artefacts: Array<{ pipeline: unknown }>;
+    };
     for (const artefact of saved.artefacts) {
       assert.ok(exportOnnx(artefact.pipeline).length > 0);
       assert.ok(onnxSignature(artefact.pipeline).inputs.every((i) => i.type === 'double' && /^feature_\d+$/.test(i.name)));
@@ -209,14 +224,21 @@ describe('categoricalLookup', () => {
     const lookup = categoricalLookup('city', imputer, encoder);
     // "None" was a category in fit: it is a key, not a missing string; missing is a category (city_nan).
     assert.deepEqual(lookup.keys, ['Bergen', 'None', 'Oslo']);
-    assert.deepEqual(lookup.missingKeys, MISSING_STRINGS.filter((s) => s !== 'None'));
+    assert.deepEqual(
+      lookup.missingKeys,
+      MISSING_STRINGS.filter((s) => s !== 'None'),
+    );
     assert.equal(lookup.width, 4);
     assert.deepEqual(Array.from(lookup.table), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0]);
     assert.deepEqual(Array.from(lookup.refused), [0, 0, 0, 0, 0]);
   });
 
   it('reproduces drop, infrequent grouping, the imputer fill and refusals', () => {
-    const { imputer, encoder } = fitted(1, { kind: 'onehot', handle_unknown: 'error', min_frequency: 5, drop: 'first' }, { strategy: 'constant', fill_value: 'unseen' });
+    const { imputer, encoder } = fitted(
+      1,
+      { kind: 'onehot', handle_unknown: 'error', min_frequency: 5, drop: 'first' },
+      { strategy: 'constant', fill_value: 'unseen' },
+    );
     const lookup = categoricalLookup('plan', imputer, encoder);
     // plan: basic, gold (3 rows: infrequent), pro; the fill "unseen" gets a row, refused like any unseen value.
     assert.deepEqual(lookup.keys, ['basic', 'gold', 'pro', 'unseen']);
@@ -256,7 +278,10 @@ describe('writeMlflowModel', () => {
         { type: 'string', name: 'city', required: true },
         { type: 'string', name: 'plan', required: true },
       ]);
-      assert.deepEqual((JSON.parse(mlmodel.signature.outputs) as Array<{ name: string }>).map((o) => o.name), ['label', 'probability_churn', 'probability_stay']);
+      assert.deepEqual(
+        (JSON.parse(mlmodel.signature.outputs) as Array<{ name: string }>).map((o) => o.name),
+        ['label', 'probability_churn', 'probability_stay'],
+      );
       const first = readFileSync(path.join(dir, 'MLmodel'), 'utf8');
       await writeMlflowModel(dir, pipeline.toJSON());
       assert.equal(readFileSync(path.join(dir, 'MLmodel'), 'utf8'), first, 'writing twice gives the same files');

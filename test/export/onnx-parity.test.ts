@@ -47,35 +47,190 @@ const MOST_FREQUENT = { strategy: 'most_frequent' } as const;
 
 const CASES: ParityCase[] = [
   // Logistic regression: multiclass (softmax) and binary (sigmoid), one-hot / ordinal / infrequent.
-  { name: 'lr_multiclass_onehot', dataset: 'penguins_species', model: 'logistic_regression', mlflow: true, pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'ignore' } } } },
-  { name: 'lr_multiclass_ordinal_robust', dataset: 'penguins_species', model: 'logistic_regression', params: { C: 0.5 }, pipeline: { numeric: { imputer: { strategy: 'mean' }, scaler: 'robust' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } } },
-  { name: 'lr_binary_onehot_minmax', dataset: 'penguins_binary', model: 'logistic_regression', mlflow: true, pipeline: { numeric: { imputer: { strategy: 'most_frequent' }, scaler: 'minmax' }, categorical: { imputer: { strategy: 'constant' }, encoder: { kind: 'onehot', drop: 'if_binary' } } } },
-  { name: 'lr_binary_numeric', dataset: 'loan_default', model: 'logistic_regression', pipeline: { numeric: { imputer: { strategy: 'mean' }, scaler: 'standard' } } },
-  { name: 'lr_cars_onehot_maxcat3', dataset: 'cars_origin', model: 'logistic_regression', pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', max_categories: 3 } } } },
+  {
+    name: 'lr_multiclass_onehot',
+    dataset: 'penguins_species',
+    model: 'logistic_regression',
+    mlflow: true,
+    pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'ignore' } } },
+  },
+  {
+    name: 'lr_multiclass_ordinal_robust',
+    dataset: 'penguins_species',
+    model: 'logistic_regression',
+    params: { C: 0.5 },
+    pipeline: {
+      numeric: { imputer: { strategy: 'mean' }, scaler: 'robust' },
+      categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } },
+    },
+  },
+  {
+    name: 'lr_binary_onehot_minmax',
+    dataset: 'penguins_binary',
+    model: 'logistic_regression',
+    mlflow: true,
+    pipeline: {
+      numeric: { imputer: { strategy: 'most_frequent' }, scaler: 'minmax' },
+      categorical: { imputer: { strategy: 'constant' }, encoder: { kind: 'onehot', drop: 'if_binary' } },
+    },
+  },
+  {
+    name: 'lr_binary_numeric',
+    dataset: 'loan_default',
+    model: 'logistic_regression',
+    pipeline: { numeric: { imputer: { strategy: 'mean' }, scaler: 'standard' } },
+  },
+  {
+    name: 'lr_cars_onehot_maxcat3',
+    dataset: 'cars_origin',
+    model: 'logistic_regression',
+    pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', max_categories: 3 } } },
+  },
   // Trees, raw (unscaled) thresholds so the edge rows probe them; missing cells routed by the trees.
-  { name: 'tree_multiclass_infrequent_missing_category', dataset: 'penguins_species', model: 'decision_tree', pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: null, encoder: { kind: 'onehot', min_frequency: 60 } } } },
-  { name: 'tree_binary_ordinal_nan_unknown', dataset: 'penguins_binary', model: 'decision_tree', params: { max_depth: 4 }, pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: null, encoder: { kind: 'ordinal', unknown_value: null } } } },
-  { name: 'forest_multiclass_ordinal', dataset: 'penguins_species', model: 'random_forest', params: { n_estimators: 25 }, mlflow: true, pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1, min_frequency: 50 } } } },
-  { name: 'forest_binary_missing_routed', dataset: 'loan_default', model: 'random_forest', params: { n_estimators: 20, max_depth: 8 }, pipeline: { numeric: { imputer: null, scaler: 'none' } } },
-  { name: 'forest_cars_infrequent_if_exist', dataset: 'cars_origin', model: 'random_forest', params: { n_estimators: 15 }, pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'infrequent_if_exist', min_frequency: 10 } } } },
-  { name: 'boosting_multiclass_onehot', dataset: 'penguins_species', model: 'gradient_boosting', params: { n_estimators: 30 }, pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', max_categories: 2, handle_unknown: 'infrequent_if_exist' } } } },
-  { name: 'boosting_binary_missing_routed', dataset: 'loan_default', model: 'gradient_boosting', params: { n_estimators: 40, subsample: 0.8 }, mlflow: true, pipeline: { numeric: { imputer: null, scaler: 'none' } } },
-  { name: 'boosting_binary_onehot_error', dataset: 'penguins_binary', model: 'gradient_boosting', params: { n_estimators: 20 }, pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'error' } } } },
+  {
+    name: 'tree_multiclass_infrequent_missing_category',
+    dataset: 'penguins_species',
+    model: 'decision_tree',
+    pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: null, encoder: { kind: 'onehot', min_frequency: 60 } } },
+  },
+  {
+    name: 'tree_binary_ordinal_nan_unknown',
+    dataset: 'penguins_binary',
+    model: 'decision_tree',
+    params: { max_depth: 4 },
+    pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: null, encoder: { kind: 'ordinal', unknown_value: null } } },
+  },
+  {
+    name: 'forest_multiclass_ordinal',
+    dataset: 'penguins_species',
+    model: 'random_forest',
+    params: { n_estimators: 25 },
+    mlflow: true,
+    pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1, min_frequency: 50 } } },
+  },
+  {
+    name: 'forest_binary_missing_routed',
+    dataset: 'loan_default',
+    model: 'random_forest',
+    params: { n_estimators: 20, max_depth: 8 },
+    pipeline: { numeric: { imputer: null, scaler: 'none' } },
+  },
+  {
+    name: 'forest_cars_infrequent_if_exist',
+    dataset: 'cars_origin',
+    model: 'random_forest',
+    params: { n_estimators: 15 },
+    pipeline: {
+      numeric: RAW_MEDIAN,
+      categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'infrequent_if_exist', min_frequency: 10 } },
+    },
+  },
+  {
+    name: 'boosting_multiclass_onehot',
+    dataset: 'penguins_species',
+    model: 'gradient_boosting',
+    params: { n_estimators: 30 },
+    pipeline: {
+      numeric: { imputer: null, scaler: 'none' },
+      categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', max_categories: 2, handle_unknown: 'infrequent_if_exist' } },
+    },
+  },
+  {
+    name: 'boosting_binary_missing_routed',
+    dataset: 'loan_default',
+    model: 'gradient_boosting',
+    params: { n_estimators: 40, subsample: 0.8 },
+    mlflow: true,
+    pipeline: { numeric: { imputer: null, scaler: 'none' } },
+  },
+  {
+    name: 'boosting_binary_onehot_error',
+    dataset: 'penguins_binary',
+    model: 'gradient_boosting',
+    params: { n_estimators: 20 },
+    pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'error' } } },
+  },
   // Regressors.
-  { name: 'linear_onehot_drop_first', dataset: 'penguins_mass', model: 'linear_regression', mlflow: true, pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', drop: 'first' } } } },
-  { name: 'linear_onehot_rank_deficient', dataset: 'penguins_mass', model: 'linear_regression', pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot' } } } },
+  {
+    name: 'linear_onehot_drop_first',
+    dataset: 'penguins_mass',
+    model: 'linear_regression',
+    mlflow: true,
+    pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', drop: 'first' } } },
+  },
+  {
+    name: 'linear_onehot_rank_deficient',
+    dataset: 'penguins_mass',
+    model: 'linear_regression',
+    pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot' } } },
+  },
   // A single input column: mlflow feeds DataFrame.values, [N, 1].
-  { name: 'forest_single_input', dataset: 'loan_single', model: 'random_forest', params: { n_estimators: 5 }, mlflow: true, pipeline: { numeric: { imputer: null, scaler: 'none' } } },
+  {
+    name: 'forest_single_input',
+    dataset: 'loan_single',
+    model: 'random_forest',
+    params: { n_estimators: 5 },
+    mlflow: true,
+    pipeline: { numeric: { imputer: null, scaler: 'none' } },
+  },
   // Artefacts saved by sweepq before format version 2 (numeric features, v1 steps).
-  ...savedV1Artefacts().map((a, i): ParityCase => ({ name: `v1_${a.model}_${i}`, dataset: 'loan_default', model: a.model, pipeline: { artefact: a.pipeline } })),
+  ...savedV1Artefacts().map((a, i): ParityCase => ({
+    name: `v1_${a.model}_${i}`,
+    dataset: 'loan_default',
+    model: a.model,
+    pipeline: { artefact: a.pipeline },
+  })),
   // Tree regressors (issue 9): raw thresholds for the edge rows; NaN routed by the trees; the forest's
   // mean and boosting's init + Σ leaf values in sweepq's order (squared error, Huber, subsampling).
-  { name: 'tree_regressor_onehot_missing_routed', dataset: 'penguins_mass', model: 'decision_tree', pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: null, encoder: { kind: 'onehot', handle_unknown: 'ignore' } } } },
-  { name: 'forest_regressor_ordinal', dataset: 'penguins_mass', model: 'random_forest', params: { n_estimators: 20 }, mlflow: true, pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } } },
-  { name: 'forest_regressor_cars_sqrt_features', dataset: 'cars_mpg', model: 'random_forest', params: { n_estimators: 15, max_features: 'sqrt', max_depth: 6 }, pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'infrequent_if_exist', min_frequency: 10 } } } },
-  { name: 'boosting_regressor_squared_error', dataset: 'penguins_mass', model: 'gradient_boosting', params: { n_estimators: 40 }, mlflow: true, pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'error' } } } },
-  { name: 'boosting_regressor_huber_subsample', dataset: 'cars_mpg', model: 'gradient_boosting', params: { n_estimators: 30, loss: 'huber', subsample: 0.7, learning_rate: 0.2 }, pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } } },
-  { name: 'ridge_ordinal_error', dataset: 'penguins_mass', model: 'ridge', params: { alpha: 10 }, pipeline: { numeric: { imputer: { strategy: 'constant', fill_value: -1 }, scaler: 'robust' }, categorical: { imputer: { strategy: 'constant' }, encoder: { kind: 'ordinal', handle_unknown: 'error' } } } },
+  {
+    name: 'tree_regressor_onehot_missing_routed',
+    dataset: 'penguins_mass',
+    model: 'decision_tree',
+    pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: null, encoder: { kind: 'onehot', handle_unknown: 'ignore' } } },
+  },
+  {
+    name: 'forest_regressor_ordinal',
+    dataset: 'penguins_mass',
+    model: 'random_forest',
+    params: { n_estimators: 20 },
+    mlflow: true,
+    pipeline: { numeric: RAW_MEDIAN, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } },
+  },
+  {
+    name: 'forest_regressor_cars_sqrt_features',
+    dataset: 'cars_mpg',
+    model: 'random_forest',
+    params: { n_estimators: 15, max_features: 'sqrt', max_depth: 6 },
+    pipeline: {
+      numeric: { imputer: null, scaler: 'none' },
+      categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'infrequent_if_exist', min_frequency: 10 } },
+    },
+  },
+  {
+    name: 'boosting_regressor_squared_error',
+    dataset: 'penguins_mass',
+    model: 'gradient_boosting',
+    params: { n_estimators: 40 },
+    mlflow: true,
+    pipeline: { numeric: { imputer: null, scaler: 'none' }, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'onehot', handle_unknown: 'error' } } },
+  },
+  {
+    name: 'boosting_regressor_huber_subsample',
+    dataset: 'cars_mpg',
+    model: 'gradient_boosting',
+    params: { n_estimators: 30, loss: 'huber', subsample: 0.7, learning_rate: 0.2 },
+    pipeline: { numeric: STANDARD, categorical: { imputer: MOST_FREQUENT, encoder: { kind: 'ordinal', unknown_value: -1 } } },
+  },
+  {
+    name: 'ridge_ordinal_error',
+    dataset: 'penguins_mass',
+    model: 'ridge',
+    params: { alpha: 10 },
+    pipeline: {
+      numeric: { imputer: { strategy: 'constant', fill_value: -1 }, scaler: 'robust' },
+      categorical: { imputer: { strategy: 'constant' }, encoder: { kind: 'ordinal', handle_unknown: 'error' } },
+    },
+  },
 ];
 
 interface Prepared {
@@ -135,7 +290,10 @@ describe('ONNX export parity (onnxruntime and mlflow.onnx vs sweepq)', () => {
         assert.ok(report.mlflow, 'mlflow was not checked');
         assertOutputs(report.mlflow, 'mlflow.pyfunc');
       }
-      const diffs = Object.entries(report.onnxruntime).map(([name, r]) => `${name} ${r.max_abs_diff === undefined ? `${r.mismatches ?? '?'} mismatches` : `max|Δ| ${r.max_abs_diff.toExponential(1)} (${r.exact}/${report.rows} bit-equal)`}`);
+      const diffs = Object.entries(report.onnxruntime).map(
+        ([name, r]) =>
+          `${name} ${r.max_abs_diff === undefined ? `${r.mismatches ?? '?'} mismatches` : `max|Δ| ${r.max_abs_diff.toExponential(1)} (${r.exact}/${report.rows} bit-equal)`}`,
+      );
       t.diagnostic(`${report.rows} rows: ${diffs.join('; ')}`);
     });
   }
@@ -149,7 +307,8 @@ function assertOutputs(outputs: Record<string, OutputReport>, runtime: string): 
 }
 
 function savedV1Artefacts(): Array<{ model: string; pipeline: unknown }> {
-  return (JSON.parse(readFileSync(path.join(fixtures, 'models/pipelines-v1.json'), 'utf8')) as { artefacts: Array<{ model: string; pipeline: unknown }> }).artefacts;
+  return (JSON.parse(readFileSync(path.join(fixtures, 'models/pipelines-v1.json'), 'utf8')) as { artefacts: Array<{ model: string; pipeline: unknown }> })
+    .artefacts;
 }
 
 /**
@@ -168,15 +327,38 @@ function datasetFiles(dir: string): Record<string, DatasetFiles> {
   const single = (file: string): string => {
     const lines = readFileSync(path.join(fixtures, file), 'utf8').trimEnd().split('\n');
     const target = path.join(dir, file.replace('loan_default', 'loan_single'));
-    writeFileSync(target, `${lines.map((line) => { const cells = line.split(','); return `${cells[3]},${cells[cells.length - 1]}`; }).join('\n')}\n`);
+    writeFileSync(
+      target,
+      `${lines
+        .map((line) => {
+          const cells = line.split(',');
+          return `${cells[3]},${cells[cells.length - 1]}`;
+        })
+        .join('\n')}\n`,
+    );
     return target;
   };
   return {
     loan_single: { train: single('loan_default.train.csv'), test: single('loan_default.test.csv'), target: 'target', task: 'classification' },
-    penguins_species: { train: path.join(tabular, 'penguins_species.train.csv'), test: path.join(tabular, 'penguins_species.test.csv'), target: 'species', task: 'classification' },
+    penguins_species: {
+      train: path.join(tabular, 'penguins_species.train.csv'),
+      test: path.join(tabular, 'penguins_species.test.csv'),
+      target: 'species',
+      task: 'classification',
+    },
     penguins_binary: { train: binary('penguins_species.train.csv'), test: binary('penguins_species.test.csv'), target: 'species', task: 'classification' },
-    loan_default: { train: path.join(fixtures, 'loan_default.train.csv'), test: path.join(fixtures, 'loan_default.test.csv'), target: 'target', task: 'classification' },
-    penguins_mass: { train: path.join(tabular, 'penguins_mass.train.csv'), test: path.join(tabular, 'penguins_mass.test.csv'), target: 'body_mass_g', task: 'regression' },
+    loan_default: {
+      train: path.join(fixtures, 'loan_default.train.csv'),
+      test: path.join(fixtures, 'loan_default.test.csv'),
+      target: 'target',
+      task: 'classification',
+    },
+    penguins_mass: {
+      train: path.join(tabular, 'penguins_mass.train.csv'),
+      test: path.join(tabular, 'penguins_mass.test.csv'),
+      target: 'body_mass_g',
+      task: 'regression',
+    },
     cars_mpg: {
       train: path.join(tabular, 'cars_mpg.train.csv'),
       test: path.join(tabular, 'cars_mpg.test.csv'),
@@ -213,7 +395,12 @@ async function prepare(c: ParityCase, files: DatasetFiles, dir: string): Promise
 
   const test = await readTable(files.test, { target: files.target, task: files.task, columns: files.columns });
   const dataPath = path.join(dir, `${c.name}.csv`);
-  writeFileSync(dataPath, readFileSync(files.test, 'utf8').trimEnd() + '\n' + edgeRows(readFileSync(files.test, 'utf8').split('\n')[0]!, test, pipeline, pipeline.toJSON().model, files.target));
+  writeFileSync(
+    dataPath,
+    readFileSync(files.test, 'utf8').trimEnd() +
+      '\n' +
+      edgeRows(readFileSync(files.test, 'utf8').split('\n')[0]!, test, pipeline, pipeline.toJSON().model, files.target),
+  );
   const rows = await readTable(dataPath, pipeline.predictionReadOptions());
   const outputs = sweepqOutputs(pipeline, rows);
   const expectedPath = path.join(dir, `${c.name}.expected.json`);
@@ -291,12 +478,18 @@ function sweepqOutputs(pipeline: Pipeline, rows: Table): Record<string, (string 
     return perRow;
   };
   if (pipeline.task === 'regression') {
-    const parts = predictRows((t) => pipeline.predictValues(t), (v) => Array.from(v));
+    const parts = predictRows(
+      (t) => pipeline.predictValues(t),
+      (v) => Array.from(v),
+    );
     const values = parts.length === 1 ? parts[0]! : parts.map((p) => (p.length === 0 ? Number.NaN : p[0]!));
     return { prediction: values };
   }
   const k = pipeline.classes.length;
-  const parts = predictRows((t) => pipeline.predictProba(t), (p) => Array.from(p));
+  const parts = predictRows(
+    (t) => pipeline.predictProba(t),
+    (p) => Array.from(p),
+  );
   const proba = parts.length === 1 ? parts[0]! : parts.flatMap((p) => (p.length === 0 ? new Array<number>(k).fill(Number.NaN) : p));
   const outputs: Record<string, (string | number)[]> = { label: [] };
   for (let i = 0; i < n; i++) {
@@ -308,7 +501,11 @@ function sweepqOutputs(pipeline: Pipeline, rows: Table): Record<string, (string 
     outputs[`probability_${c}`] = Array.from({ length: n }, (_, i) => proba[i * k + j]!);
   });
   // Cross-check the label rule against sweepq's own predict on the rows it accepts.
-  if (!refused.includes(1)) assert.deepEqual(outputs.label, Array.from(pipeline.predict(rows), (c) => pipeline.classes[c]!));
+  if (!refused.includes(1))
+    assert.deepEqual(
+      outputs.label,
+      Array.from(pipeline.predict(rows), (c) => pipeline.classes[c]!),
+    );
   return outputs;
 }
 
@@ -324,6 +521,6 @@ function stepDouble(x: number, direction: 1 | -1): number {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x);
   const bits = view.getBigUint64(0);
-  view.setBigUint64(0, (x > 0) === (direction > 0) ? bits + 1n : bits - 1n);
+  view.setBigUint64(0, x > 0 === direction > 0 ? bits + 1n : bits - 1n);
   return view.getFloat64(0);
 }

@@ -56,7 +56,13 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
     });
     cluster.redis.on('error', () => undefined); // refused reconnects while Redis is down are expected here
   });
-  after(() => cleanUp(() => cluster?.close(), () => server?.stop(), unguard));
+  after(() =>
+    cleanUp(
+      () => cluster?.close(),
+      () => server?.stop(),
+      unguard,
+    ),
+  );
 
   it('keeps index, counters, completion log and artefacts in agreement and finishes the sweep once', async (t) => {
     assert.ok(cluster !== undefined && server !== undefined);
@@ -105,7 +111,10 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
         keptAtLeast = samples[Math.max(0, baseAt - 1)]!.completed;
         keptAtMost = base.completed;
         const events = await redis.lrange(logKey, base.logLength, -1);
-        const lost = events.map((e) => JSON.parse(e) as { i: number; s: string }).filter((e) => e.s === 'completed').map((e) => e.i);
+        const lost = events
+          .map((e) => JSON.parse(e) as { i: number; s: string })
+          .filter((e) => e.s === 'completed')
+          .map((e) => e.i);
         await redisServer.kill('SIGKILL');
         killedAt = Date.now();
         const sizeAtKill = (await stat(aof)).size;
@@ -118,7 +127,9 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
     assert.ok(cut.lost.length > 0, 'the lost window holds an acknowledged commit');
     // The machine crash: the un-fsynced tail of the AOF is gone.
     await truncate(aof, cut.size);
-    t.diagnostic(`killed after ${cut.seenCompleted} acknowledged commits; AOF cut from ${cut.sizeAtKill} to ${cut.size} bytes (the last ${cut.windowMs} ms), losing the acknowledged commit(s) of trial(s) ${cut.lost.join(', ')}`);
+    t.diagnostic(
+      `killed after ${cut.seenCompleted} acknowledged commits; AOF cut from ${cut.sizeAtKill} to ${cut.size} bytes (the last ${cut.windowMs} ms), losing the acknowledged commit(s) of trial(s) ${cut.lost.join(', ')}`,
+    );
     await redisServer.restart();
 
     // The restored state is consistent, and the acknowledged commits really are gone.
@@ -128,13 +139,21 @@ describe('acknowledged commits lost with AOF everysec (machine crash)', () => {
       assert.ok(trial === undefined || !TERMINAL_STATUSES.has(trial.status), `the acknowledged commit of trial ${i} was lost (${trial?.status})`);
     }
     assert.ok(restored.counters.completed < cut.seenCompleted, 'fewer completed after the crash than were acknowledged before it');
-    assert.ok(restored.counters.completed >= keptAtLeast && restored.counters.completed <= keptAtMost, `the commits older than the lost window survived (${keptAtLeast} ≤ ${restored.counters.completed} ≤ ${keptAtMost})`);
+    assert.ok(
+      restored.counters.completed >= keptAtLeast && restored.counters.completed <= keptAtMost,
+      `the commits older than the lost window survived (${keptAtLeast} ≤ ${restored.counters.completed} ≤ ${keptAtMost})`,
+    );
     t.diagnostic(`after restart: ${restored.counters.completed} completed, ${restored.counters.active} active, ${restored.created} created`);
 
-    const final = await waitFor('the sweep to finish', async () => {
-      const s = await service.status(sweepId);
-      return s.state === 'completed' ? s : undefined;
-    }, 90_000, 100);
+    const final = await waitFor(
+      'the sweep to finish',
+      async () => {
+        const s = await service.status(sweepId);
+        return s.state === 'completed' ? s : undefined;
+      },
+      90_000,
+      100,
+    );
     assert.equal(final.counts.completed, TRIALS);
     const trials = await assertCompletedExactlyOnce(service, index, redis, sweepId, TRIALS);
     await assertIndexConsistent(service, index, redis, sweepId);

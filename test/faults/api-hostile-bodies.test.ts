@@ -34,7 +34,15 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
-function request(agent: http.Agent, port: number, method: string, route: string, body?: Buffer, contentType?: string, timeoutMs = 120_000): Promise<{ status: number; body: string; ms: number }> {
+function request(
+  agent: http.Agent,
+  port: number,
+  method: string,
+  route: string,
+  body?: Buffer,
+  contentType?: string,
+  timeoutMs = 120_000,
+): Promise<{ status: number; body: string; ms: number }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
@@ -76,12 +84,25 @@ describe('hostile sweep bodies do not block the API', () => {
 
   it(`refuses every hostile body with a 4xx while /healthz stays under ${HEALTH_P99_MS} ms p99, and writes nothing`, async () => {
     const manifest = JSON.parse(readFileSync(path.join(BAD_DIR, 'manifest.json'), 'utf8')) as Entry[];
-    const hostile = manifest.filter((e) => (e.kind === 'sweep' || e.kind === 'resolved-spec') && statSync(path.join(BAD_DIR, e.file)).size >= HOSTILE_MIN_BYTES);
+    const hostile = manifest.filter(
+      (e) => (e.kind === 'sweep' || e.kind === 'resolved-spec') && statSync(path.join(BAD_DIR, e.file)).size >= HOSTILE_MIN_BYTES,
+    );
     const names = hostile.map((e) => e.file);
-    for (const expected of ['yaml-keys-100k.yaml', 'yaml-flow-keys-100k.yaml', 'json-keys-100k.json', 'json-duplicate-key-100k.json', 'yaml-mappings-at-key-limit.yaml', 'yaml-deep-flow-near-limit.yaml']) {
+    for (const expected of [
+      'yaml-keys-100k.yaml',
+      'yaml-flow-keys-100k.yaml',
+      'json-keys-100k.json',
+      'json-duplicate-key-100k.json',
+      'yaml-mappings-at-key-limit.yaml',
+      'yaml-deep-flow-near-limit.yaml',
+    ]) {
       assert.ok(names.includes(expected), `${expected} is missing from the hostile bodies`);
     }
-    const bodies = hostile.map((e) => ({ file: e.file, bytes: readFileSync(path.join(BAD_DIR, e.file)), contentType: e.file.endsWith('.json') ? 'application/json' : 'application/yaml' }));
+    const bodies = hostile.map((e) => ({
+      file: e.file,
+      bytes: readFileSync(path.join(BAD_DIR, e.file)),
+      contentType: e.file.endsWith('.json') ? 'application/json' : 'application/yaml',
+    }));
 
     const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const postAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
@@ -117,7 +138,9 @@ describe('hostile sweep bodies do not block the API', () => {
     healthAgent.destroy();
     postAgent.destroy();
 
-    const wrong = results.filter((r) => r.status < 400 || r.status >= 500).map((r) => `${r.file}: HTTP ${r.status} after ${r.ms.toFixed(0)} ms: ${r.body.slice(0, 200)}`);
+    const wrong = results
+      .filter((r) => r.status < 400 || r.status >= 500)
+      .map((r) => `${r.file}: HTTP ${r.status} after ${r.ms.toFixed(0)} ms: ${r.body.slice(0, 200)}`);
     assert.deepEqual(wrong, [], 'every hostile body is refused as bad input');
     for (const r of results) assert.match(r.body, /"code":"(INVALID_[A-Z_]+|LIMIT_EXCEEDED|PAYLOAD_TOO_LARGE)"/, r.file);
     assert.deepEqual(failures, []);
@@ -131,7 +154,9 @@ describe('hostile sweep bodies do not block the API', () => {
 
     // Nothing written: no sweep, trial or job key (the index version stamp and BullMQ's queue
     // metadata may exist), no stored object.
-    const keys = (await redis.keys(`${setup.config.redis.prefix}:*`)).filter((key) => !/^[^:]+:(meta|reconciler:lock)$/.test(key) && !/^[^:]+:bull:[^:]+:(meta|events)$/.test(key));
+    const keys = (await redis.keys(`${setup.config.redis.prefix}:*`)).filter(
+      (key) => !/^[^:]+:(meta|reconciler:lock)$/.test(key) && !/^[^:]+:bull:[^:]+:(meta|events)$/.test(key),
+    );
     assert.deepEqual(keys, []);
     const objects = await readdir(path.join(setup.stateDir, 'objects'), { recursive: true }).catch(() => [] as string[]);
     assert.deepEqual(objects, []);

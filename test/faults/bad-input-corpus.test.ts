@@ -360,7 +360,12 @@ describe('bad input through the CLI and the HTTP API (test/fixtures/bad)', () =>
 
     it('direct mode refuses a bad file before connecting: no bucket created, no key written', async () => {
       const fresh = `${prefix}-fresh`;
-      const result = await runCli(['submit', path.join(BAD_DIR, 'trial-unknown-model.yaml')], { ...directEnv, SWEEPQ_PREFIX: fresh, SWEEPQ_QUEUE_NAME: fresh, S3_BUCKET: fresh });
+      const result = await runCli(['submit', path.join(BAD_DIR, 'trial-unknown-model.yaml')], {
+        ...directEnv,
+        SWEEPQ_PREFIX: fresh,
+        SWEEPQ_QUEUE_NAME: fresh,
+        S3_BUCKET: fresh,
+      });
       assert.equal(result.code, 2, result.stderr);
       assert.equal(await minio.bucketExists(fresh), false, 'the bucket was created by a refused submission');
       const [, keys] = await redis.scan('0', 'MATCH', `${fresh}:*`, 'COUNT', 10_000);
@@ -382,8 +387,12 @@ describe('bad input through the CLI and the HTTP API (test/fixtures/bad)', () =>
       ];
       for (const request of requests) {
         const answer = await rawRequest(port, host, request.method, request.route, request.body, request.contentType);
-        if (![400, 421].includes(answer.status)) problems.push(`${entry.file} (${JSON.stringify(host.slice(0, 60))}) ${request.method} ${request.route}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`);
-        else if (answer.status === 421 && !answer.body.includes(`"code":"${entry.code}"`)) problems.push(`${entry.file}: 421 without ${entry.code}: ${answer.body.slice(0, 200)}`);
+        if (![400, 421].includes(answer.status))
+          problems.push(
+            `${entry.file} (${JSON.stringify(host.slice(0, 60))}) ${request.method} ${request.route}: HTTP ${answer.status} ${answer.body.slice(0, 200)}`,
+          );
+        else if (answer.status === 421 && !answer.body.includes(`"code":"${entry.code}"`))
+          problems.push(`${entry.file}: 421 without ${entry.code}: ${answer.body.slice(0, 200)}`);
       }
     }
     assert.deepEqual(problems, [], problems.join('\n'));

@@ -29,7 +29,11 @@ describe('a worker with a broken disk', () => {
     await writeFile(path.join(brokenState, 'cache'), 'not a directory');
     const broken = cluster.fleet.spawn({ SWEEPQ_STATE_DIR: brokenState });
     const { sweepId } = await cluster.service.submit(forestSweepSpec({ name: 'black-hole', trials: 8, nEstimators: 20 }));
-    await waitFor('the broken worker to pause', async () => (await cluster.index.workers.list()).some((w) => w.id === broken.workerId && w.health === 'paused'), 30_000);
+    await waitFor(
+      'the broken worker to pause',
+      async () => (await cluster.index.workers.list()).some((w) => w.id === broken.workerId && w.health === 'paused'),
+      30_000,
+    );
     const healthy = cluster.fleet.spawn();
     const status = await waitForSweep(cluster.service, sweepId, 90_000);
     assert.equal(status.counts.failed, 0, 'no trial failed because of the broken disk');

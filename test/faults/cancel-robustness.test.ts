@@ -21,10 +21,14 @@ describe('cancel robustness', () => {
   after(() => cluster.close());
 
   async function activeTrial(sweepId: string): Promise<number> {
-    return waitFor('a trial to train', async () => {
-      for (let i = 0; i < 3; i++) if ((await cluster.index.trials.get(sweepId, i))?.status === 'active') return i;
-      return undefined;
-    }, 30_000);
+    return waitFor(
+      'a trial to train',
+      async () => {
+        for (let i = 0; i < 3; i++) if ((await cluster.index.trials.get(sweepId, i))?.status === 'active') return i;
+        return undefined;
+      },
+      30_000,
+    );
   }
 
   it('stops running trials when only the flag says cancelled (the message was lost)', async () => {

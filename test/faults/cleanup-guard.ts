@@ -32,7 +32,9 @@ interface ServerHandle {
  * Exit-time cleanup of what `parts()` lists when the process ends: worker processes and state folders
  * of the clusters, server processes and data folders. Returns the function that unregisters it.
  */
-export function guardOnExit(parts: () => { clusters?: ReadonlyArray<FaultCluster | undefined>; servers?: ReadonlyArray<ServerHandle | undefined> }): () => void {
+export function guardOnExit(
+  parts: () => { clusters?: ReadonlyArray<FaultCluster | undefined>; servers?: ReadonlyArray<ServerHandle | undefined> },
+): () => void {
   return onProcessExit(() => {
     const { clusters = [], servers = [] } = parts();
     for (const cluster of clusters) {

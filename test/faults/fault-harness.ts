@@ -29,7 +29,12 @@ export function sleep(ms: number): Promise<void> {
  * Polls `probe` until it returns a value other than undefined/false; throws with `what` after
  * `timeoutMs`. Errors thrown by the probe (e.g. Redis down for a moment) count as "not yet".
  */
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs: number, intervalMs = 50): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -228,7 +233,14 @@ export async function activeTrialOf(index: MetricsIndex, sweepId: string, total:
  * leaderboard entry and one `completed` event in the completion log per trial, an artefact for each,
  * nothing left active.
  */
-export async function assertCompletedExactlyOnce(service: SweepService, index: MetricsIndex, redis: Redis, sweepId: string, total: number, metric = 'accuracy'): Promise<TrialRecord[]> {
+export async function assertCompletedExactlyOnce(
+  service: SweepService,
+  index: MetricsIndex,
+  redis: Redis,
+  sweepId: string,
+  total: number,
+  metric = 'accuracy',
+): Promise<TrialRecord[]> {
   const status = await service.status(sweepId);
   assert.equal(status.state, 'completed');
   assert.equal(status.total, total);

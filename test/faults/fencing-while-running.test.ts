@@ -33,7 +33,13 @@ describe('fencing a stale worker while the new attempt is still running', () => 
     proxy = await TcpProxy.start({ host: '127.0.0.1', upstream: { host: upstream.hostname, port: Number(upstream.port) } });
     cluster = await FaultCluster.start('fence-running', { s3: true });
   });
-  after(() => cleanUp(() => cluster?.close(), () => proxy?.close(), unguard));
+  after(() =>
+    cleanUp(
+      () => cluster?.close(),
+      () => proxy?.close(),
+      unguard,
+    ),
+  );
 
   it('refuses the paused attempt’s commit (fenced) while the new attempt trains, and keeps the new result', async (t) => {
     assert.ok(cluster !== undefined && proxy !== undefined);
@@ -64,10 +70,15 @@ describe('fencing a stale worker while the new attempt is still running', () => 
       SWEEPQ_STALLED_INTERVAL_MS: '500',
       SWEEPQ_STATE_DIR: path.join(setup.stateDir, 'b'),
     });
-    const claimedByB = await waitFor('B to claim the trial after A’s lock expired', async () => {
-      const trial = await index.trials.get(sweepId, 0);
-      return trial?.status === 'active' && trial.worker === b.workerId ? trial : undefined;
-    }, 60_000, 20);
+    const claimedByB = await waitFor(
+      'B to claim the trial after A’s lock expired',
+      async () => {
+        const trial = await index.trials.get(sweepId, 0);
+        return trial?.status === 'active' && trial.worker === b.workerId ? trial : undefined;
+      },
+      60_000,
+      20,
+    );
     assert.equal(claimedByB.attempt, 2);
     t.diagnostic(`B claimed attempt 2 ${Date.now() - pausedAt} ms after A was paused`);
 
@@ -88,12 +99,21 @@ describe('fencing a stale worker while the new attempt is still running', () => 
     assert.equal(sweep.active, '1');
     assert.equal(sweep.completed ?? '0', '0');
     assert.equal(await redis.zcard(index.keys.best(sweepId)), 0, 'no leaderboard entry from the refused commit');
-    assert.deepEqual((await index.log.readAll(sweepId)).filter((e) => TERMINAL_STATUSES.has(e.s)), [], 'no terminal event from the refused commit');
+    assert.deepEqual(
+      (await index.log.readAll(sweepId)).filter((e) => TERMINAL_STATUSES.has(e.s)),
+      [],
+      'no terminal event from the refused commit',
+    );
 
-    const final = await waitFor('B to finish the trial', async () => {
-      const s = await service.status(sweepId);
-      return s.state === 'completed' ? s : undefined;
-    }, 120_000, 100);
+    const final = await waitFor(
+      'B to finish the trial',
+      async () => {
+        const s = await service.status(sweepId);
+        return s.state === 'completed' ? s : undefined;
+      },
+      120_000,
+      100,
+    );
     assert.equal(final.counts.completed, 1);
     const won = (await index.trials.get(sweepId, 0))!;
     assert.equal(won.worker, b.workerId, 'B’s result stands');

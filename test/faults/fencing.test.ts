@@ -54,7 +54,10 @@ describe('fencing of a paused worker (SIGSTOP past its lock, then SIGCONT)', () 
     // The paused attempt finishes training, rewrites the same artefact key, and its commit is refused.
     await paused.waitForLine(/this attempt was superseded/, 30_000);
     assert.ok(paused.running, `the fenced worker keeps running:\n${paused.tail()}`);
-    assert.match(paused.lines.find((l) => /superseded/.test(l))!, /"committed":"stale"/);
+    assert.match(
+      paused.lines.find((l) => /superseded/.test(l))!,
+      /"committed":"stale"/,
+    );
 
     assert.deepEqual(await index.trials.get(submitted.sweepId, 0), won, 'trial record unchanged by the late attempt');
     const after = await service.status(submitted.sweepId);

@@ -47,7 +47,10 @@ describe('fold jobs (a trial split across workers)', () => {
   let cluster: FaultCluster;
 
   before(async () => {
-    cluster = await FaultCluster.start('fold-jobs', { env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1', SWEEPQ_RECONCILE_INTERVAL_MS: '500' }, queue: true });
+    cluster = await FaultCluster.start('fold-jobs', {
+      env: { SWEEPQ_LOCK_DURATION_MS: String(LOCK_MS), SWEEPQ_STALLED_INTERVAL_MS: '1000', WORKER_CONCURRENCY: '1', SWEEPQ_RECONCILE_INTERVAL_MS: '500' },
+      queue: true,
+    });
   });
   after(() => cluster.close());
 
@@ -117,7 +120,10 @@ describe('fold jobs (a trial split across workers)', () => {
     assert.equal((await waitForSweep(service, first.sweepId, 60_000)).state, 'completed');
     const [original] = await assertCompletedExactlyOnce(service, index, redis, first.sweepId, 1);
     assert.equal(original!.cachedFrom, undefined, 'the first one trained');
-    for (const [name, split] of [['fold-cache-2', 'always'], ['fold-cache-3', 'never']] as const) {
+    for (const [name, split] of [
+      ['fold-cache-2', 'always'],
+      ['fold-cache-3', 'never'],
+    ] as const) {
       const repeat = await service.submit(cachedSpec(name, split));
       assert.equal((await waitForSweep(service, repeat.sweepId, 60_000)).state, 'completed');
       const [trial] = await assertCompletedExactlyOnce(service, index, redis, repeat.sweepId, 1);
@@ -150,17 +156,25 @@ describe('fold jobs (a trial split across workers)', () => {
     await waitFor('the split trial to be active', async () => (await index.trials.get(submitted.sweepId, 0))?.status === 'active', 30_000, 20);
     await service.cancel(submitted.sweepId);
     // The sweep reads `cancelled` at once; its running parts stop within the cancel message (or poll).
-    const status = await waitFor('the split trial to stop', async () => {
-      const now = await service.status(submitted.sweepId);
-      return now.counts.active === 0 ? now : undefined;
-    }, 20_000);
+    const status = await waitFor(
+      'the split trial to stop',
+      async () => {
+        const now = await service.status(submitted.sweepId);
+        return now.counts.active === 0 ? now : undefined;
+      },
+      20_000,
+    );
     assert.equal(status.state, 'cancelled');
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 1, pruned: 0, quarantined: 0 });
     // The flow ends: stopped parts, parts that found the trial cancelled, then the parent.
-    await waitFor('the flow to end', async () => {
-      const state = await queue.getJobState(trialJobId(`${submitted.sweepId}-t0`, 0));
-      return state === 'completed' || state === 'unknown';
-    }, 30_000);
+    await waitFor(
+      'the flow to end',
+      async () => {
+        const state = await queue.getJobState(trialJobId(`${submitted.sweepId}-t0`, 0));
+        return state === 'completed' || state === 'unknown';
+      },
+      30_000,
+    );
     const [trial] = await allTrials(index, submitted.sweepId, 1);
     assert.equal(trial!.status, 'cancelled');
     assert.equal(trial!.artifact, null);

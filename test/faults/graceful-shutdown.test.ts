@@ -47,7 +47,15 @@ describe('graceful worker shutdown (SIGTERM)', () => {
     const handedBack = (await index.trials.get(submitted.sweepId, trial.index))!;
     assert.equal(handedBack.status, 'queued');
     assert.equal(handedBack.attempt, 1);
-    assert.deepEqual((await service.status(submitted.sweepId)).counts, { queued: 1, active: 0, completed: 0, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
+    assert.deepEqual((await service.status(submitted.sweepId)).counts, {
+      queued: 1,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      pruned: 0,
+      quarantined: 0,
+    });
     const state = await queue.getJobState(trial.id);
     assert.ok(state === 'delayed' || state === 'waiting' || state === 'prioritized', `job is back in the queue (state ${state})`);
 
@@ -125,7 +133,9 @@ describe('Ctrl-C on `sweepq run --workers 2`', () => {
     // detached: its own process group, like a job in a terminal; Ctrl-C = SIGINT to that group.
     const child = spawn(process.execPath, [CLI_BIN, 'run', file, '--workers', '2'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     cli = child;
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdout?.resume();
@@ -189,7 +199,15 @@ describe('SIGTERM to a worker whose Redis is gone', () => {
   it('exits within the grace period instead of waiting for Redis forever', async () => {
     // A private Redis this test can stop; the worker's connections wait out outages by design.
     const redis = await startRedisServer();
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...setup.env, REDIS_URL: redis.url, SWEEPQ_SHUTDOWN_GRACE_MS: '2000', SWEEPQ_HEARTBEAT_MS: '500', LOG_LEVEL: 'info' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      ...setup.env,
+      REDIS_URL: redis.url,
+      SWEEPQ_SHUTDOWN_GRACE_MS: '2000',
+      SWEEPQ_HEARTBEAT_MS: '500',
+      LOG_LEVEL: 'info',
+    };
     const child = spawn(process.execPath, [path.resolve(process.cwd(), 'dist/services/worker/main.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let output = '';

@@ -62,7 +62,11 @@ export async function assertIndexConsistent(service: SweepService, index: Metric
 
   const completed = trials.filter((t) => t.status === 'completed');
   const board = await redis.zrange(index.keys.best(sweepId), 0, -1);
-  assert.deepEqual(board.map(Number).sort((x, y) => x - y), completed.map((t) => t.index), 'the leaderboard holds exactly the completed trials');
+  assert.deepEqual(
+    board.map(Number).sort((x, y) => x - y),
+    completed.map((t) => t.index),
+    'the leaderboard holds exactly the completed trials',
+  );
   for (const t of completed) {
     assert.ok(t.metrics !== null, `${t.id} has metrics`);
     assert.ok((await service.artifact(sweepId, t.id)).length > 0, `${t.id} has its artefact in the store`);
@@ -77,10 +81,15 @@ export async function assertIndexConsistent(service: SweepService, index: Metric
 export async function assertQueueDrained(queue: Queue, timeoutMs = 15_000): Promise<void> {
   let last: Record<string, number> = {};
   try {
-    await waitFor('the trial queue to drain', async () => {
-      last = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
-      return Object.values(last).every((n) => n === 0);
-    }, timeoutMs, 100);
+    await waitFor(
+      'the trial queue to drain',
+      async () => {
+        last = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'paused');
+        return Object.values(last).every((n) => n === 0);
+      },
+      timeoutMs,
+      100,
+    );
   } catch (error) {
     throw new Error(`jobs left in the queue after the sweep finished: ${JSON.stringify(last)}`, { cause: error });
   }

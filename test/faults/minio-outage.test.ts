@@ -67,10 +67,15 @@ describe('MinIO outage mid-sweep', () => {
 
     await waitFor('a completion after the outage', async () => (await service.status(submitted.sweepId)).counts.completed > completedEarly, 30_000, 50);
     t.diagnostic(`MinIO down ${upAt - downAt} ms; first completion ${Date.now() - upAt} ms after it came back`);
-    const final = await waitFor('the sweep to finish', async () => {
-      const s = await service.status(submitted.sweepId);
-      return s.state === 'completed' ? s : undefined;
-    }, 40_000, 100);
+    const final = await waitFor(
+      'the sweep to finish',
+      async () => {
+        const s = await service.status(submitted.sweepId);
+        return s.state === 'completed' ? s : undefined;
+      },
+      40_000,
+      100,
+    );
     assert.equal(final.counts.completed, TRIALS);
     await assertCompletedExactlyOnce(service, index, redis, submitted.sweepId, TRIALS);
     for (const trial of await allTrials(index, submitted.sweepId, TRIALS)) {
@@ -98,11 +103,20 @@ describe('MinIO outage mid-sweep', () => {
       await minio.restart();
     }
     const restartedAt = Date.now();
-    const final = await waitFor('the waiting trials to end', async () => {
-      const s = await service.status(sweepId);
-      return s.counts.active === 0 ? s : undefined;
-    }, 30_000, 50);
+    const final = await waitFor(
+      'the waiting trials to end',
+      async () => {
+        const s = await service.status(sweepId);
+        return s.counts.active === 0 ? s : undefined;
+      },
+      30_000,
+      50,
+    );
     t.diagnostic(`trials waiting on the store ended ${Date.now() - restartedAt} ms after MinIO came back`);
-    assert.deepEqual(final.counts, { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 4, pruned: 0, quarantined: 0 }, 'nothing trains after its sweep was cancelled');
+    assert.deepEqual(
+      final.counts,
+      { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 4, pruned: 0, quarantined: 0 },
+      'nothing trains after its sweep was cancelled',
+    );
   });
 });

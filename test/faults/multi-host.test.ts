@@ -95,18 +95,28 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     const a = spawnOnHost(cluster, hostA, direct());
     const b = spawnOnHost(cluster, hostB, direct());
 
-    const victim = await waitFor('a trial active on host A', async () => {
-      const all = await index.trials.getMany(sweepId, [...Array(trials).keys()]);
-      return all.find((x) => x.status === 'active' && x.worker === a.workerId);
-    }, 60_000, 20);
+    const victim = await waitFor(
+      'a trial active on host A',
+      async () => {
+        const all = await index.trials.getMany(sweepId, [...Array(trials).keys()]);
+        return all.find((x) => x.status === 'active' && x.worker === a.workerId);
+      },
+      60_000,
+      20,
+    );
     lab.partition(hostA);
     const partitionedAt = Date.now();
     t.diagnostic(`host A (${hostA.address}) partitioned while training trial ${victim.index}`);
 
-    const rerun = await waitFor('the trial to be claimed on host B', async () => {
-      const trial = await index.trials.get(sweepId, victim.index);
-      return trial !== null && trial.worker === b.workerId && trial.attempt > victim.attempt ? trial : undefined;
-    }, 60_000, 50);
+    const rerun = await waitFor(
+      'the trial to be claimed on host B',
+      async () => {
+        const trial = await index.trials.get(sweepId, victim.index);
+        return trial !== null && trial.worker === b.workerId && trial.attempt > victim.attempt ? trial : undefined;
+      },
+      60_000,
+      50,
+    );
     const rerunAfterMs = Date.now() - partitionedAt;
     assert.ok(rerunAfterMs >= 1000, `the job moved only after A's lock expired (${rerunAfterMs} ms)`);
     assert.ok(a.running, 'the partitioned worker is alive, only cut off');
@@ -140,9 +150,16 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     const seed = Date.now() % 100_000;
     const faults = { latencyMs: 200, dropRate: 0.05, cutPerSecond: 0.05 };
     const redisProxy = await TcpProxy.start({ host: lab.serverAddress, upstream: { host: '127.0.0.1', port: redis.port }, faults, seed });
-    const s3Proxy = await TcpProxy.start({ host: lab.serverAddress, upstream: { host: lab.serverAddress, port: Number(new URL(minio!.endpoint).port) }, faults, seed: seed + 1 });
+    const s3Proxy = await TcpProxy.start({
+      host: lab.serverAddress,
+      upstream: { host: lab.serverAddress, port: Number(new URL(minio!.endpoint).port) },
+      faults,
+      seed: seed + 1,
+    });
     proxies.push(redisProxy, s3Proxy);
-    t.diagnostic(`proxy seed ${seed}: ${faults.latencyMs} ms each way, ${faults.dropRate * 100}% of connections reset at connect, ${faults.cutPerSecond * 100}% per second cut mid-stream`);
+    t.diagnostic(
+      `proxy seed ${seed}: ${faults.latencyMs} ms each way, ${faults.dropRate * 100}% of connections reset at connect, ${faults.cutPerSecond * 100}% per second cut mid-stream`,
+    );
 
     const cluster = await startCluster('netns-chaos', { SWEEPQ_LOCK_DURATION_MS: '6000', SWEEPQ_STALLED_INTERVAL_MS: '2000' });
     const { service, redis: client, index } = cluster;
@@ -156,7 +173,9 @@ describe('workers on their own hosts (network namespaces)', { skip }, () => {
     await assertIndexConsistent(service, index, client, submitted.sweepId);
     await assertQueueDrained(cluster.queue);
     const faultsSeen = redisProxy.stats.dropped + redisProxy.stats.cut + s3Proxy.stats.dropped + s3Proxy.stats.cut;
-    t.diagnostic(`sweep done in ${Date.now() - started} ms; redis proxy ${JSON.stringify(redisProxy.stats)}, s3 proxy ${JSON.stringify(s3Proxy.stats)}; ${done.filter((x) => x.attempt > 1).length} trial(s) ran more than once`);
+    t.diagnostic(
+      `sweep done in ${Date.now() - started} ms; redis proxy ${JSON.stringify(redisProxy.stats)}, s3 proxy ${JSON.stringify(s3Proxy.stats)}; ${done.filter((x) => x.attempt > 1).length} trial(s) ran more than once`,
+    );
     assert.ok(faultsSeen > 0, 'connections were really dropped during the sweep');
     // What the workers went through, by log message (warn and up): reconnects, store retries, refusals.
     const messages = new Map<string, number>();

@@ -44,23 +44,32 @@ describe('sweepq run leaves no orphans', () => {
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     child.stdout?.resume();
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     const sweepId = waitFor('the sweep to be submitted', () => /sweep (s-[a-z0-9]+) /.exec(stderr)?.[1], 60_000);
     return { child, stderr: () => stderr, exited, sweepId };
   }
 
   function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
-      execFile(process.execPath, [CLI_BIN, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }));
+      execFile(process.execPath, [CLI_BIN, ...args], { env, timeout: 60_000 }, (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+      );
     });
   }
 
   async function waitTraining(run: RunningCli): Promise<void> {
     const id = await run.sweepId;
-    await waitFor('trials to train', async () => {
-      const status = await cli(['status', id, '--json']);
-      return status.code === 0 && (JSON.parse(status.stdout) as { counts: { active: number } }).counts.active > 0;
-    }, 60_000, 200);
+    await waitFor(
+      'trials to train',
+      async () => {
+        const status = await cli(['status', id, '--json']);
+        return status.code === 0 && (JSON.parse(status.stdout) as { counts: { active: number } }).counts.active > 0;
+      },
+      60_000,
+      200,
+    );
   }
 
   it('refuses a second run on the folder while read commands attach', async () => {

@@ -67,7 +67,9 @@ describe('poison trials', () => {
       'name: poison_forest\ndataset: {make_classification: {n_samples: 60000, n_features: 10, n_informative: 5}}\ncv: {folds: 0}\nsearch:\n  method: grid\n  space:\n    - model: random_forest\n      params: {n_estimators: {values: [100, 5000]}, max_depth: {values: [8, null]}}\n',
     );
     const result = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(process.execPath, [CLI, 'submit', file], { env: { ...process.env, ...cluster.setup.env } }, (error, _stdout, stderr) => resolve({ code: error === null ? 0 : Number(error.code), stderr }));
+      execFile(process.execPath, [CLI, 'submit', file], { env: { ...process.env, ...cluster.setup.env } }, (error, _stdout, stderr) =>
+        resolve({ code: error === null ? 0 : Number(error.code), stderr }),
+      );
     });
     assert.equal(result.code, 2, result.stderr);
     assert.match(result.stderr, /costliest trial of search\.space\[0\] \(random_forest with n_estimators=5000, max_depth=null\) would need about/);
@@ -104,11 +106,19 @@ describe('poison trials', () => {
       trials: [{ name: 'crashy', model: 'random_forest', params: { n_estimators: 3000, max_depth: null } }],
     });
     for (let crash = 1; crash <= 2; crash++) {
-      await waitFor(`attempt ${crash} to train`, async () => (await cluster.index.trials.get(sweepId, 0))?.attempt === crash && (await cluster.index.trials.get(sweepId, 0))?.status === 'active', 30_000);
-      const pids = await waitFor('the training process', () => {
-        const found = trainingProcessesOf(worker.pid);
-        return found.length > 0 ? found : undefined;
-      }, 10_000);
+      await waitFor(
+        `attempt ${crash} to train`,
+        async () => (await cluster.index.trials.get(sweepId, 0))?.attempt === crash && (await cluster.index.trials.get(sweepId, 0))?.status === 'active',
+        30_000,
+      );
+      const pids = await waitFor(
+        'the training process',
+        () => {
+          const found = trainingProcessesOf(worker.pid);
+          return found.length > 0 ? found : undefined;
+        },
+        10_000,
+      );
       // Let the trial get going, then crash its process the way a native fault would.
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const pid of pids) process.kill(pid, 'SIGSEGV');

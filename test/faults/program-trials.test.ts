@@ -127,7 +127,12 @@ describe('program trials (real processes)', () => {
   function sweep(name: string, trials: Array<Record<string, unknown>>, timeoutS = 60): Record<string, unknown> {
     return {
       name,
-      program: { command: [python!, 'prog.py', '--mode', '${params.mode}'], env: { PIDS_DIR: pidsDir, OMP_NUM_THREADS: '1' }, timeout_s: timeoutS, workdir: dir },
+      program: {
+        command: [python!, 'prog.py', '--mode', '${params.mode}'],
+        env: { PIDS_DIR: pidsDir, OMP_NUM_THREADS: '1' },
+        timeout_s: timeoutS,
+        workdir: dir,
+      },
       objective: { metric: 'val_loss', goal: 'minimize' },
       trials: trials.map((params) => ({ params })),
     };
@@ -164,7 +169,10 @@ describe('program trials (real processes)', () => {
       assert.equal(record.metrics?.leaked_variables, 0, 'the program saw no Redis, S3 or API variables');
       const history = record.program?.history.val_loss;
       assert.equal(history?.length, 5);
-      assert.deepEqual(history.map(([step]) => step), [0, 1, 2, 3, 4]);
+      assert.deepEqual(
+        history.map(([step]) => step),
+        [0, 1, 2, 3, 4],
+      );
       assert.equal(record.metrics?.val_loss, history.at(-1)![1], 'the last reported value is the metric');
       const manifest = JSON.parse((await store.get(record.artifact!)).toString('utf8')) as { files: Array<{ path: string; key: string }> };
       assert.deepEqual(manifest.files.map((f) => f.path).sort(), ['logs/note.txt', 'weights.json'], 'regular files uploaded, the symlink not followed');
@@ -178,15 +186,23 @@ describe('program trials (real processes)', () => {
 
   it('ends exit 1, garbage output, a time limit and a forked child ignoring SIGTERM as clear failed trials, leaving nothing running', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
-    const submitted = await cluster.service.submit(sweep('failures', [{ mode: 'exit1' }, { mode: 'garbage' }, { mode: 'sleep' }, { mode: 'fork' }], TIME_LIMIT_S));
+    const submitted = await cluster.service.submit(
+      sweep('failures', [{ mode: 'exit1' }, { mode: 'garbage' }, { mode: 'sleep' }, { mode: 'fork' }], TIME_LIMIT_S),
+    );
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 4, cancelled: 0, pruned: 0, quarantined: 0 });
     const [exit1, garbage, sleeping, forking] = await allTrials(cluster.index, submitted.sweepId, 4);
     assert.match(exit1!.error!, /^PROGRAM_FAILED: the program exited with code 1; last stderr lines:\n.*ValueError: bad lr/);
-    assert.match(garbage!.error!, /^PROGRAM_FAILED: the program exited 0 without reporting the objective val_loss .*1 line looked like reports but were not \("value" of val_loss must be a finite number or null/);
+    assert.match(
+      garbage!.error!,
+      /^PROGRAM_FAILED: the program exited 0 without reporting the objective val_loss .*1 line looked like reports but were not \("value" of val_loss must be a finite number or null/,
+    );
     assert.match(sleeping!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
     assert.match(forking!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
-    assert.ok((await notedPids(submitted.sweepId)).some((p) => p.role === 'child'), 'the forked child ran');
+    assert.ok(
+      (await notedPids(submitted.sweepId)).some((p) => p.role === 'child'),
+      'the forked child ran',
+    );
     await assertNothingRunning(submitted.sweepId);
   });
 
@@ -198,7 +214,10 @@ describe('program trials (real processes)', () => {
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.counts.completed, 1, JSON.stringify(status.counts));
     const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
-    assert.deepEqual(trial!.program?.history.val_loss, [[0, 0.5], [1, 0.25]]);
+    assert.deepEqual(trial!.program?.history.val_loss, [
+      [0, 0.5],
+      [1, 0.25],
+    ]);
     const late = await runCli(['report', 'val_loss', '0.1'], { SWEEPQ_REPORT_SOCKET: path.join(dir, 'gone.sock') });
     assert.equal(late.code, 1, late.stderr);
     assert.match(late.stderr, /the attempt has ended/);
@@ -210,7 +229,10 @@ describe('program trials (real processes)', () => {
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.counts.failed, 1, JSON.stringify(status.counts));
     const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
-    assert.match(trial!.error!, /^PROGRAM_FAILED: the program exited with code 1 \(it ran out of its memory limit of 256 MB: raise limits.memory_mb\); last stderr lines:[^]*MemoryError/);
+    assert.match(
+      trial!.error!,
+      /^PROGRAM_FAILED: the program exited with code 1 \(it ran out of its memory limit of 256 MB: raise limits.memory_mb\); last stderr lines:[^]*MemoryError/,
+    );
   });
 
   it('cancel stops running programs, their whole trees, within 2 s', async (t) => {
@@ -235,12 +257,18 @@ describe('program trials (real processes)', () => {
     await writeFile(path.join(code, 'prog.py'), PROGRAM);
     const bundle = await readLocalBundle(code);
     await cluster.service.uploadBundle(bundle);
-    const spec = sweep('bundle', [{ mode: 'slow', seconds: 0 }, { mode: 'slow', seconds: 0.1 }]);
+    const spec = sweep('bundle', [
+      { mode: 'slow', seconds: 0 },
+      { mode: 'slow', seconds: 0.1 },
+    ]);
     const { workdir: _inTheBundle, ...program } = spec.program as Record<string, unknown>;
     const submitted = await cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: bundle.sha256 } } });
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.counts.completed, 2, JSON.stringify(status.counts));
-    await assert.rejects(cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: 'a'.repeat(64) } } }), /program\.bundle has not been uploaded/);
+    await assert.rejects(
+      cluster.service.submit({ ...spec, program: { ...program, bundle: { sha256: 'a'.repeat(64) } } }),
+      /program\.bundle has not been uploaded/,
+    );
     // Extended with the same program (same code): the new trial runs like the others.
     const extension = { ...spec, program: { ...program, bundle: { sha256: bundle.sha256 } }, trials: [{ params: { mode: 'slow', seconds: 0.2 } }] };
     assert.equal((await cluster.service.extend(submitted.sweepId, extension)).total, 3);
@@ -249,8 +277,14 @@ describe('program trials (real processes)', () => {
     await writeFile(path.join(code, 'prog.py'), `${PROGRAM}\n# changed\n`);
     const changed = await readLocalBundle(code);
     await cluster.service.uploadBundle(changed);
-    await assert.rejects(cluster.service.extend(submitted.sweepId, { ...extension, program: { ...program, bundle: { sha256: changed.sha256 } } }), /needs the same program \(command, env and bundle: the same code\)/);
-    await assert.rejects(cluster.service.extend(submitted.sweepId, { ...extension, objective: { metric: 'val_acc', goal: 'maximize' } }), /optimizes val_loss, not val_acc/);
+    await assert.rejects(
+      cluster.service.extend(submitted.sweepId, { ...extension, program: { ...program, bundle: { sha256: changed.sha256 } } }),
+      /needs the same program \(command, env and bundle: the same code\)/,
+    );
+    await assert.rejects(
+      cluster.service.extend(submitted.sweepId, { ...extension, objective: { metric: 'val_acc', goal: 'maximize' } }),
+      /optimizes val_loss, not val_acc/,
+    );
   });
 
   it('takes an MLflow-instrumented script unchanged: log_metric, log_param, set_tag and log_artifact land in its trial', async (t) => {
@@ -259,15 +293,23 @@ describe('program trials (real processes)', () => {
     const status = await waitForSweep(cluster.service, submitted.sweepId, 60_000);
     const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
     assert.equal(status.counts.completed, 1, `${JSON.stringify(status.counts)} ${trial!.error ?? ''}`);
-    assert.deepEqual(trial!.program?.history.val_loss, [[0, 0.5], [1, 0.25], [2, 0.5 / 3]]);
+    assert.deepEqual(trial!.program?.history.val_loss, [
+      [0, 0.5],
+      [1, 0.25],
+      [2, 0.5 / 3],
+    ]);
     assert.deepEqual(trial!.metrics, { val_loss: 0.5 / 3, val_acc: 0.75 });
     assert.deepEqual(trial!.program?.mlflow, { params: { lr: '0.5' }, tags: { framework: 'plain' } });
     assert.equal(trial!.program?.invalidReports, 1, 'the metric name sweepq cannot index is counted, not fatal');
     assert.match(trial!.program?.firstInvalidReport ?? '', /Bad-Name/);
-    assert.doesNotMatch(trial!.program?.stdout ?? '', /127\.0\.0\.1:\d+\/[0-9a-f]{32}/, 'the endpoint\'s capability URI is not printed into the kept logs');
+    assert.doesNotMatch(trial!.program?.stdout ?? '', /127\.0\.0\.1:\d+\/[0-9a-f]{32}/, "the endpoint's capability URI is not printed into the kept logs");
     const store = await createObjectStore(cluster.setup.config, cluster.setup.logger);
     const manifest = JSON.parse((await store.get(trial!.artifact!)).toString('utf8')) as { files: Array<{ path: string; key: string }> };
-    assert.deepEqual(manifest.files.map((f) => f.path), ['model.txt'], 'log_artifact wrote into the trial\'s artefact folder');
+    assert.deepEqual(
+      manifest.files.map((f) => f.path),
+      ['model.txt'],
+      "log_artifact wrote into the trial's artefact folder",
+    );
     assert.equal((await store.get(manifest.files[0]!.key)).toString('utf8'), 'weights');
     await store.close?.();
   });
@@ -275,8 +317,15 @@ describe('program trials (real processes)', () => {
   it('prunes a program trial from its reported history: the median rule stops a poor one while it runs, its tree killed, its history kept', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
     const submitted = await cluster.service.submit({
-      ...sweep('prune', [{ mode: 'curve', quality: 1 }, { mode: 'curve', quality: 1 }]),
-      search: { method: 'grid', space: [{ params: { mode: 'curve', quality: 10 } }], pruner: { method: 'median', min_resource: 1, max_resource: 9, n_startup_trials: 2 } },
+      ...sweep('prune', [
+        { mode: 'curve', quality: 1 },
+        { mode: 'curve', quality: 1 },
+      ]),
+      search: {
+        method: 'grid',
+        space: [{ params: { mode: 'curve', quality: 10 } }],
+        pruner: { method: 'median', min_resource: 1, max_resource: 9, n_startup_trials: 2 },
+      },
     });
     await waitFor('the good trials completed', async () => (await cluster.service.status(submitted.sweepId)).counts.completed === 2, 30_000);
     await writeFile(path.join(pidsDir, `${submitted.sweepId}.go`), '');
@@ -286,7 +335,14 @@ describe('program trials (real processes)', () => {
     assert.equal(poor!.status, 'pruned');
     assert.match(poor!.pruning?.reason ?? '', /median/);
     const history = poor!.program!.history.val_loss ?? [];
-    assert.deepEqual(history.slice(0, 2), [[0, 10], [1, 5]], 'the reports up to the rung are kept');
+    assert.deepEqual(
+      history.slice(0, 2),
+      [
+        [0, 10],
+        [1, 5],
+      ],
+      'the reports up to the rung are kept',
+    );
     assert.ok(history.length < 9, `stopped while running (${history.length} reports)`);
     await assertNothingRunning(submitted.sweepId);
   });

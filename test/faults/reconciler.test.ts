@@ -93,7 +93,8 @@ describe('reconciler', () => {
     const { sweepId } = await service.submit(forestSweepSpec({ name: 'busy', trials: 1, nEstimators: 2000 }));
     for (let n = 0; n < 200 && (await index.trials.get(sweepId, 0))?.status !== 'active'; n++) await new Promise((r) => setTimeout(r, 50));
     // Make the job look lost while the worker trains: it must still not be reset.
-    for (let n = 0; n < 100 && !(await index.workers.list()).some((w) => w.current.includes(`${sweepId}-t0`)); n++) await new Promise((r) => setTimeout(r, 100));
+    for (let n = 0; n < 100 && !(await index.workers.list()).some((w) => w.current.includes(`${sweepId}-t0`)); n++)
+      await new Promise((r) => setTimeout(r, 100));
     await cluster.queue.remove(trialJobId(`${sweepId}-t0`, 0)).catch(() => 0);
     const repaired = await reconcileTwice();
     assert.equal(repaired.reset, 0, `the live attempt on ${worker.workerId} is not touched`);

@@ -20,10 +20,15 @@ const TRIALS = 14;
 
 /** Status through the service, tolerating the moments when Redis is still coming back. */
 function waitForState(service: SweepService, sweepId: string, accept: (s: SweepStatus) => boolean, timeoutMs: number): Promise<SweepStatus> {
-  return waitFor(`sweep ${sweepId} to reach the expected state`, async () => {
-    const status = await service.status(sweepId);
-    return accept(status) ? status : undefined;
-  }, timeoutMs, 100);
+  return waitFor(
+    `sweep ${sweepId} to reach the expected state`,
+    async () => {
+      const status = await service.status(sweepId);
+      return accept(status) ? status : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** Completed trials by index, read once Redis answers again. */
@@ -72,7 +77,9 @@ describe('Redis crash and restart mid-sweep (AOF everysec)', () => {
     const afterCrash = await readCompleted(index, submitted.sweepId);
     for (const [i, before] of seenBeforeCrash) assert.deepEqual(afterCrash.get(i), before, `trial ${i} survived the crash unchanged`);
     const progressed = await waitForState(service, submitted.sweepId, (s) => s.counts.completed > afterCrash.size, 30_000);
-    t.diagnostic(`crash: ${seenBeforeCrash.size} results kept, Redis back after ${upAfterCrashMs} ms, new completion ${Date.now() - crashedAt} ms after the crash`);
+    t.diagnostic(
+      `crash: ${seenBeforeCrash.size} results kept, Redis back after ${upAfterCrashMs} ms, new completion ${Date.now() - crashedAt} ms after the crash`,
+    );
     assert.ok(progressed.counts.completed > afterCrash.size, 'workers reconnected by themselves');
 
     // 2. Graceful restart (SIGTERM flushes the AOF): nothing completed before it is lost.
@@ -115,7 +122,10 @@ describe('Redis crash and restart mid-sweep (AOF everysec)', () => {
       t.diagnostic(`restart ${restart} while the trial trained`);
     }
     const final = await waitForState(service, submitted.sweepId, (s) => s.state === 'completed' || s.counts.failed + s.counts.quarantined > 0, 120_000);
-    assert.deepEqual({ completed: final.counts.completed, failed: final.counts.failed, quarantined: final.counts.quarantined }, { completed: 1, failed: 0, quarantined: 0 });
+    assert.deepEqual(
+      { completed: final.counts.completed, failed: final.counts.failed, quarantined: final.counts.quarantined },
+      { completed: 1, failed: 0, quarantined: 0 },
+    );
     const [trial] = await allTrials(index, submitted.sweepId, 1);
     t.diagnostic(`the trial completed on attempt ${trial!.attempt}`);
   });

@@ -156,7 +156,10 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     tokenlessScheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_STATE_DIR: tokenlessStateDir }, tokenlessPort);
     processes.push(tokenlessScheduler);
     outputs.push(capture('scheduler (generated token)', tokenlessScheduler));
-    limitedScheduler = await startSchedulerProcess({ ...baseEnv, SWEEPQ_API_TOKEN: token, SWEEPQ_RATE_LIMIT_READS: '5', SWEEPQ_RATE_LIMIT_WRITES: '2' }, limitedPort);
+    limitedScheduler = await startSchedulerProcess(
+      { ...baseEnv, SWEEPQ_API_TOKEN: token, SWEEPQ_RATE_LIMIT_READS: '5', SWEEPQ_RATE_LIMIT_WRITES: '2' },
+      limitedPort,
+    );
     processes.push(limitedScheduler);
     outputs.push(capture('scheduler (rate limits)', limitedScheduler));
     generatedToken = (await readFile(path.join(tokenlessStateDir, 'api-token'), 'utf8')).trim();
@@ -229,7 +232,10 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       it(`POST ${route} answers one identical 401 for every bad credential`, async () => {
         for (const bad of badHeaders) {
           const header = bad.value();
-          const answer = await call(apiUrl, 'POST', route, { ...(header === undefined ? {} : { authorization: header }), ...(body === undefined ? {} : { body, contentType: contentType! }) });
+          const answer = await call(apiUrl, 'POST', route, {
+            ...(header === undefined ? {} : { authorization: header }),
+            ...(body === undefined ? {} : { body, contentType: contentType! }),
+          });
           assert.equal(answer.status, 401, `${bad.label}: ${answer.text}`);
           assert.deepEqual(JSON.parse(answer.text), UNAUTHORIZED, bad.label);
           assert.equal(answer.headers.get('www-authenticate'), 'Bearer', bad.label);
@@ -239,7 +245,10 @@ describe('security of the scheduler API and of what sweepq prints', () => {
 
     it('lets the right token through on every mutating route', async () => {
       for (const { route, body, contentType } of MUTATING) {
-        const answer = await call(apiUrl, 'POST', route, { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { body, contentType: contentType! }) });
+        const answer = await call(apiUrl, 'POST', route, {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { body, contentType: contentType! }),
+        });
         assert.notEqual(answer.status, 401, `POST ${route}: ${answer.text}`);
         assert.ok(answer.status < 500, `POST ${route}: ${answer.status} ${answer.text}`);
       }
@@ -267,7 +276,10 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     it('lets the read token read and answers 403 FORBIDDEN on every mutating route', async () => {
       assert.equal((await call(apiUrl, 'GET', '/sweeps', { authorization: `Bearer ${readToken}` })).status, 200);
       for (const { route, body, contentType } of MUTATING) {
-        const answer = await call(apiUrl, 'POST', route, { authorization: `Bearer ${readToken}`, ...(body === undefined ? {} : { body, contentType: contentType! }) });
+        const answer = await call(apiUrl, 'POST', route, {
+          authorization: `Bearer ${readToken}`,
+          ...(body === undefined ? {} : { body, contentType: contentType! }),
+        });
         assert.equal(answer.status, 403, `POST ${route}: ${answer.text}`);
         assert.equal((JSON.parse(answer.text) as { error: { code: string } }).error.code, 'FORBIDDEN');
       }
@@ -282,7 +294,11 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     it('refuses a DNS-rebinding Host header with 421 before any route, token or not; /healthz still answers', async () => {
       const port = Number(new URL(apiUrl).port);
       for (const host of [`attacker.example:${port}`, `localhost.attacker.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
-        for (const [method, route, authorization] of [['GET', '/sweeps', undefined], ['GET', '/sweeps', token], ['POST', `/sweeps/${SWEEP_ID}/cancel`, token]] as const) {
+        for (const [method, route, authorization] of [
+          ['GET', '/sweeps', undefined],
+          ['GET', '/sweeps', token],
+          ['POST', `/sweeps/${SWEEP_ID}/cancel`, token],
+        ] as const) {
           const answer = await rawHttp(port, method, route, { host, ...(authorization === undefined ? {} : { authorization: `Bearer ${authorization}` }) });
           answers.push({ what: `${method} ${route} Host ${host} → ${answer.status}`, text: answer.body });
           assert.equal(answer.status, 421, `${method} ${route} with Host ${host}: ${answer.body}`);
@@ -345,7 +361,15 @@ describe('security of the scheduler API and of what sweepq prints', () => {
     });
 
     it('requires the token for every read when SWEEPQ_REQUIRE_AUTH_FOR_READS=true, except /healthz', async () => {
-      const reads = ['/sweeps', `/sweeps/${SWEEP_ID}`, `/sweeps/${SWEEP_ID}/trials`, `/sweeps/${SWEEP_ID}/best`, `/sweeps/${SWEEP_ID}/best/artifact`, `/sweeps/${SWEEP_ID}/trials/${SWEEP_ID}-t0/artifact`, '/openapi.json'];
+      const reads = [
+        '/sweeps',
+        `/sweeps/${SWEEP_ID}`,
+        `/sweeps/${SWEEP_ID}/trials`,
+        `/sweeps/${SWEEP_ID}/best`,
+        `/sweeps/${SWEEP_ID}/best/artifact`,
+        `/sweeps/${SWEEP_ID}/trials/${SWEEP_ID}-t0/artifact`,
+        '/openapi.json',
+      ];
       for (const route of reads) {
         for (const header of [undefined, `Bearer ${'y'.repeat(token.length)}`, 'Bearer short']) {
           const answer = await call(readsUrl, 'GET', route, header === undefined ? {} : { authorization: header });
@@ -408,7 +432,10 @@ describe('security of the scheduler API and of what sweepq prints', () => {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const trials = JSON.parse((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials`)).text) as { trials: { id: string; status: string }[] };
-      assert.deepEqual(trials.trials.map((t) => t.status), ['completed', 'completed']);
+      assert.deepEqual(
+        trials.trials.map((t) => t.status),
+        ['completed', 'completed'],
+      );
       trialId = trials.trials[0]!.id;
       assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`)).status, 401, 'artefacts always need a token');
       assert.equal((await call(apiUrl, 'GET', `/sweeps/${sweepId}/trials/${trialId}/artifact`, { authorization: `Bearer ${readToken}` })).status, 200);
@@ -495,7 +522,10 @@ describe('security of the scheduler API and of what sweepq prints', () => {
         await assert.rejects(startSchedulerProcess(env, port), (error: Error) => {
           outputs.push({ label, text: () => error.message });
           // The start-up error names the failing store call and S3's reason, not the credentials.
-          return /scheduler did not start/.test(error.message) && /Object store ensureReady .* failed .*(AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)/.test(error.message);
+          return (
+            /scheduler did not start/.test(error.message) &&
+            /Object store ensureReady .* failed .*(AccessDenied|InvalidAccessKeyId|SignatureDoesNotMatch)/.test(error.message)
+          );
         });
       }
       const worker = startWorkerProcess({ ...baseEnv, S3_SECRET_KEY: wrongSecret });
@@ -519,8 +549,11 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       for (const { label, env } of cases) {
         // The scheduler's entry point with PORT as given (startSchedulerProcess would set its own).
         const result = await new Promise<CliResult>((resolve) => {
-          execFile(process.execPath, [path.resolve('dist/services/scheduler/main.js')], { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 }, (error, stdout, stderr) =>
-            resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+          execFile(
+            process.execPath,
+            [path.resolve('dist/services/scheduler/main.js')],
+            { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
+            (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
           );
         });
         outputs.push({ label, text: () => `${result.stdout}\n${result.stderr}` });

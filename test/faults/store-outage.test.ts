@@ -72,8 +72,12 @@ describe('MinioObjectStore against misbehaving servers', () => {
     const port = await listen(server);
     try {
       const store = new MinioObjectStore({
-        endpoint: `http://127.0.0.1:${port}`, accessKey: 'access-key', secretKey: 'secret-key-123', bucket: 'b-silent',
-        requestTimeoutMs: 300, retryDeadlineMs: 1500,
+        endpoint: `http://127.0.0.1:${port}`,
+        accessKey: 'access-key',
+        secretKey: 'secret-key-123',
+        bucket: 'b-silent',
+        requestTimeoutMs: 300,
+        retryDeadlineMs: 1500,
       });
       const started = Date.now();
       await assert.rejects(store.get('k'), (error: unknown) => isStoreUnavailable(error) && /made no progress/.test(String((error as Error).message)));
@@ -103,8 +107,13 @@ describe('MinioObjectStore against misbehaving servers', () => {
     const port = await listen(server);
     try {
       const store = new MinioObjectStore({
-        endpoint: `http://127.0.0.1:${port}`, accessKey: 'access-key', secretKey: 'secret-key-123', bucket: 'b-flaky',
-        requestTimeoutMs: 1000, retryDeadlineMs: 5000, initialBackoffMs: 10,
+        endpoint: `http://127.0.0.1:${port}`,
+        accessKey: 'access-key',
+        secretKey: 'secret-key-123',
+        bucket: 'b-flaky',
+        requestTimeoutMs: 1000,
+        retryDeadlineMs: 5000,
+        initialBackoffMs: 10,
       });
       await store.put('k', 'v');
       assert.equal(requests, 3);
@@ -126,8 +135,12 @@ describe('MinioObjectStore against misbehaving servers', () => {
     const port = await listen(server);
     try {
       const store = new MinioObjectStore({
-        endpoint: `http://127.0.0.1:${port}`, accessKey: 'access-key', secretKey: 'secret-key-123', bucket: 'b-denied',
-        requestTimeoutMs: 1000, retryDeadlineMs: 5000,
+        endpoint: `http://127.0.0.1:${port}`,
+        accessKey: 'access-key',
+        secretKey: 'secret-key-123',
+        bucket: 'b-denied',
+        requestTimeoutMs: 1000,
+        retryDeadlineMs: 5000,
       });
       await assert.rejects(store.put('k', 'v'), isStoreUnavailable);
       assert.equal(requests, 1);

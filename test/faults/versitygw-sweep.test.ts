@@ -39,7 +39,13 @@ describe('a sweep against versitygw (a second S3 implementation)', { skip }, () 
       workerEnv: (setup) => ({ SWEEPQ_STATE_DIR: path.join(setup.stateDir, 'workers') }),
     });
   });
-  after(() => cleanUp(() => cluster?.close(), () => gateway?.stop(), unguard));
+  after(() =>
+    cleanUp(
+      () => cluster?.close(),
+      () => gateway?.stop(),
+      unguard,
+    ),
+  );
 
   it('runs every trial once, stores each artefact in the gateway, and rides out a gateway crash', async (t) => {
     assert.ok(cluster !== undefined && gateway !== undefined);
@@ -56,17 +62,27 @@ describe('a sweep against versitygw (a second S3 implementation)', { skip }, () 
     // Puts already answered may still commit; after that nothing completes without the gateway.
     await sleep(1000);
     const completedEarly = (await service.status(submitted.sweepId)).counts.completed;
-    await waitFor('a worker retrying a store call against the dead gateway', () => fleet.workers.some((w) => w.lines.some((l) => l.includes('object store call failed; retrying'))), 30_000, 50);
+    await waitFor(
+      'a worker retrying a store call against the dead gateway',
+      () => fleet.workers.some((w) => w.lines.some((l) => l.includes('object store call failed; retrying'))),
+      30_000,
+      50,
+    );
     const during = await service.status(submitted.sweepId);
     assert.equal(during.counts.completed, completedEarly, 'no trial completed while its artefact could not be written');
     assert.equal(during.counts.failed, 0);
     await vgw.restart();
     t.diagnostic(`versitygw down ${Date.now() - downAt} ms`);
 
-    const final = await waitFor('the sweep to finish', async () => {
-      const s = await service.status(submitted.sweepId);
-      return s.state === 'completed' ? s : undefined;
-    }, 60_000, 100);
+    const final = await waitFor(
+      'the sweep to finish',
+      async () => {
+        const s = await service.status(submitted.sweepId);
+        return s.state === 'completed' ? s : undefined;
+      },
+      60_000,
+      100,
+    );
     assert.equal(final.counts.completed, TRIALS);
     await assertCompletedExactlyOnce(service, index, redis, submitted.sweepId, TRIALS);
     // The posix backend maps bucket/key to a file: the artefacts are really in this gateway's tree.

@@ -53,7 +53,9 @@ describe('worker crash (kill -9 mid-trial)', () => {
       20,
     );
     const reclaimedMs = Date.now() - killedAt;
-    t.diagnostic(`lock expiry detected ${detectedMs} ms after kill -9; re-claimed by the survivor after ${reclaimedMs} ms (lock ${LOCK_MS} ms, stalled interval 1000 ms)`);
+    t.diagnostic(
+      `lock expiry detected ${detectedMs} ms after kill -9; re-claimed by the survivor after ${reclaimedMs} ms (lock ${LOCK_MS} ms, stalled interval 1000 ms)`,
+    );
     // Expected: lock (2 s) + up to two stalled-check periods (1 s each); slack for a loaded CI machine.
     assert.ok(detectedMs >= 0 && detectedMs <= 10_000, `stalled job detected within seconds (took ${detectedMs} ms)`);
     assert.ok(claimed.attempt >= 2, 'the re-run is a new attempt');

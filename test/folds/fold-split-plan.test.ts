@@ -7,7 +7,12 @@ import { TEST_CONTEXT } from '../support/index-fixtures.js';
 
 /** A sweep context with 5-fold CV on 16,000 × 40 rows and the default threshold. */
 function context(overrides: Partial<SweepContext> = {}, cv: Partial<SweepContext['cv']> = {}): SweepContext {
-  return { ...TEST_CONTEXT, cv: { folds: 5, scoring: 'accuracy', shuffle: false, ...cv }, fold_split: { rows: 16_000, features: 40, min_cost: 200_000_000 }, ...overrides };
+  return {
+    ...TEST_CONTEXT,
+    cv: { folds: 5, scoring: 'accuracy', shuffle: false, ...cv },
+    fold_split: { rows: 16_000, features: 40, min_cost: 200_000_000 },
+    ...overrides,
+  };
 }
 
 const FOREST = { n_estimators: 100 };
@@ -20,7 +25,16 @@ describe('foldSplitOf', () => {
     ['splits anything with split_folds: always', context({}, { split_folds: 'always' }), 'logistic_regression', {}, 5],
     ['never splits with split_folds: never', context({}, { split_folds: 'never' }), 'random_forest', FOREST, null],
     ['never splits without CV', context({}, { folds: 0, split_folds: 'always' }), 'random_forest', FOREST, null],
-    ['never splits under a pruner (rungs need every fold)', context({ pruner: { method: 'asha', resource: 'n_estimators', min_resource: 10, reduction_factor: 3 } as SweepContext['pruner'] }, { split_folds: 'always' }), 'random_forest', FOREST, null],
+    [
+      'never splits under a pruner (rungs need every fold)',
+      context(
+        { pruner: { method: 'asha', resource: 'n_estimators', min_resource: 10, reduction_factor: 3 } as SweepContext['pruner'] },
+        { split_folds: 'always' },
+      ),
+      'random_forest',
+      FOREST,
+      null,
+    ],
     ['never splits a sweep from before fold jobs (auto, no shape)', { ...context(), fold_split: undefined }, 'random_forest', FOREST, null],
     ['splits everything at threshold 0', context({ fold_split: { rows: 10, features: 2, min_cost: 0 } }), 'logistic_regression', {}, 5],
   ];

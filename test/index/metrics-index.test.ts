@@ -12,7 +12,15 @@ import { createTestSweep, TEST_CONTEXT, testSweepId } from '../support/index-fix
 import { testEnv, uniquePrefix } from '../support/servers.js';
 
 function commitOf(token: string, metrics: Record<string, number | null>, goal: 'maximize' | 'minimize' = 'maximize', metric = 'accuracy'): TrialCommit {
-  return { token, durationMs: 3, metrics, folds: [0.5, 0.75], timings: { fitMs: 1, cvMs: 1, evalMs: 1, totalMs: 3 }, artifact: 'artifacts/x.json', objective: { metric, goal } };
+  return {
+    token,
+    durationMs: 3,
+    metrics,
+    folds: [0.5, 0.75],
+    timings: { fitMs: 1, cvMs: 1, evalMs: 1, totalMs: 3 },
+    artifact: 'artifacts/x.json',
+    objective: { metric, goal },
+  };
 }
 
 describe('MetricsIndex', () => {
@@ -70,9 +78,15 @@ describe('MetricsIndex', () => {
     const id = await createTestSweep(index, { trials: 0 });
     const plan = { kind: 'explicit' as const, size: 5, seed: 0, trials: [] };
     const starts = await Promise.all([1, 2, 3].map(() => index.feed.appendSegments(id, [plan, plan], 1000)));
-    assert.deepEqual([...starts].sort((a, b) => a - b), [0, 10, 20]);
+    assert.deepEqual(
+      [...starts].sort((a, b) => a - b),
+      [0, 10, 20],
+    );
     const segments = await index.feed.segments(id);
-    assert.deepEqual(segments.map((s) => s.start).sort((a, b) => a - b), [0, 5, 10, 15, 20, 25]);
+    assert.deepEqual(
+      segments.map((s) => s.start).sort((a, b) => a - b),
+      [0, 5, 10, 15, 20, 25],
+    );
     await assert.rejects(index.feed.appendSegments(id, [plan, { ...plan, size: 1000 }], 1000), { code: 'LIMIT_EXCEEDED' });
     assert.equal((await index.sweeps.get(id))!.total, 30, 'a refused extension changes nothing');
     assert.equal(await redis.llen(index.keys.segments(id)), 6);
@@ -84,7 +98,11 @@ describe('MetricsIndex', () => {
     const results = await Promise.all([index.feed.createTrials(id, 0, batch('a')), index.feed.createTrials(id, 0, batch('b'))]);
     assert.deepEqual([...results].sort(), ['moved', 'ok']);
     const trials = await index.trials.getMany(id, [0, 1]);
-    assert.deepEqual(trials.map((t) => t.name), ['dup', 'dup#2'], 'names are unique within the sweep');
+    assert.deepEqual(
+      trials.map((t) => t.name),
+      ['dup', 'dup#2'],
+      'names are unique within the sweep',
+    );
     assert.equal(new Set(trials.map((t) => (t.params as { tag: string }).tag)).size, 1, 'both trials come from the winner');
     assert.equal((await index.feed.state(id))!.created, 2);
   });
@@ -109,7 +127,10 @@ describe('MetricsIndex', () => {
     assert.equal(await claim(id, 0, 'tok'), 'ok');
     assert.equal(await index.transitions.commit(id, 0, commitOf('tok', { accuracy: 0.8, auc_roc: Number.NaN })), 'ok');
     const events = await index.log.readAll(id);
-    assert.deepEqual(events.map((e) => e.s), ['active', 'completed']);
+    assert.deepEqual(
+      events.map((e) => e.s),
+      ['active', 'completed'],
+    );
     const done = events[1]!;
     assert.deepEqual(done.p, { C: 1 });
     assert.deepEqual(done.m, { accuracy: 0.8, auc_roc: null }, 'NaN is stored as null');
@@ -156,7 +177,10 @@ describe('index version', () => {
   it('refuses data written by a newer sweepq, naming the prefix', async () => {
     const prefix = uniquePrefix('ver');
     await redis.hset(`${prefix}:meta`, 'indexVersion', INDEX_VERSION + 1);
-    await assert.rejects(ensureIndexVersion(redis, prefix), (error: Error & { code?: string }) => error.code === 'INDEX_VERSION' && error.message.includes(prefix) && /newer sweepq/.test(error.message));
+    await assert.rejects(
+      ensureIndexVersion(redis, prefix),
+      (error: Error & { code?: string }) => error.code === 'INDEX_VERSION' && error.message.includes(prefix) && /newer sweepq/.test(error.message),
+    );
   });
 
   it('migrates version 1 data: segments, completion log, objective leaderboard, counters', async () => {
@@ -165,13 +189,38 @@ describe('index version', () => {
     // A sweep as sweepq 0.1 wrote it: every trial created, per-metric leaderboards, no log.
     await redis.zadd(`${prefix}:sweeps`, 1, id);
     await redis.hset(`${prefix}:sweep:${id}`, {
-      id, name: 'old', description: '', createdAt: 1, objectiveMetric: 'log_loss', objectiveGoal: 'minimize', seed: 0,
-      context: JSON.stringify({ ...TEST_CONTEXT, cv: { folds: 5, scoring: 'accuracy', shuffle: false } }), spec: '{}',
-      total: 3, active: 0, completed: 2, failed: 1, cancelled: 0, cancelledFlag: 0, finishedAt: 9, fed: 3, reserved: 3,
+      id,
+      name: 'old',
+      description: '',
+      createdAt: 1,
+      objectiveMetric: 'log_loss',
+      objectiveGoal: 'minimize',
+      seed: 0,
+      context: JSON.stringify({ ...TEST_CONTEXT, cv: { folds: 5, scoring: 'accuracy', shuffle: false } }),
+      spec: '{}',
+      total: 3,
+      active: 0,
+      completed: 2,
+      failed: 1,
+      cancelled: 0,
+      cancelledFlag: 0,
+      finishedAt: 9,
+      fed: 3,
+      reserved: 3,
     });
     const trial = (i: number, status: string, metrics?: object) => ({
-      id: `${id}-t${i}`, index: i, name: `lr${i}`, model: 'logistic_regression', params: JSON.stringify({ C: i }), seed: i, status, attempt: 1, retries: 0,
-      finishedAt: 9, durationMs: 4, ...(metrics === undefined ? { error: 'boom' } : { metrics: JSON.stringify(metrics) }),
+      id: `${id}-t${i}`,
+      index: i,
+      name: `lr${i}`,
+      model: 'logistic_regression',
+      params: JSON.stringify({ C: i }),
+      seed: i,
+      status,
+      attempt: 1,
+      retries: 0,
+      finishedAt: 9,
+      durationMs: 4,
+      ...(metrics === undefined ? { error: 'boom' } : { metrics: JSON.stringify(metrics) }),
     });
     await redis.hset(`${prefix}:sweep:${id}:trial:0`, trial(0, 'completed', { log_loss: 0.3, accuracy: 0.9 }));
     await redis.hset(`${prefix}:sweep:${id}:trial:1`, trial(1, 'completed', { log_loss: 0.2, accuracy: 0.8 }));
@@ -186,7 +235,14 @@ describe('index version', () => {
     assert.deepEqual(sweep.objective, { metric: 'log_loss', goal: 'minimize' });
     assert.equal(sweep.metrics.goal('cv_mean'), 'maximize', 'cv_mean follows cv.scoring (accuracy)');
     assert.deepEqual((await index.leaderboard(id, 0, 10)).indices, [1, 0], 'lowest log loss first');
-    assert.deepEqual((await index.log.readAll(id)).map((e) => [e.i, e.s]), [[0, 'completed'], [1, 'completed'], [2, 'failed']]);
+    assert.deepEqual(
+      (await index.log.readAll(id)).map((e) => [e.i, e.s]),
+      [
+        [0, 'completed'],
+        [1, 'completed'],
+        [2, 'failed'],
+      ],
+    );
     assert.equal(await redis.exists(`${prefix}:sweep:${id}:lb:accuracy`), 0, 'old leaderboards removed');
     const segments = await index.feed.segments(id);
     assert.equal(segments.length, 1);

@@ -74,6 +74,9 @@ describe('the real-data example sweeps run end to end', () => {
     assert.equal(predicted.code, 0, predicted.stderr);
     const { predictions } = JSON.parse(predicted.stdout) as { predictions: number[] };
     assert.equal(predictions.length, 86);
-    assert.ok(predictions.every((v) => v > 2000 && v < 7000), 'masses in grams');
+    assert.ok(
+      predictions.every((v) => v > 2000 && v < 7000),
+      'masses in grams',
+    );
   });
 });

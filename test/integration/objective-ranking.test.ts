@@ -73,14 +73,26 @@ describe('objective direction and ties', () => {
     assert.ok(board.indices.indexOf(1) < board.indices.indexOf(3));
     // A metric's own direction: accuracy maximizes, log_loss (test) minimizes.
     const byAccuracy = (await service.trials(sweepId, { sort: 'accuracy' })).trials.map((t) => t.metrics!.accuracy!);
-    assert.deepEqual(byAccuracy, [...byAccuracy].sort((a, b) => b - a));
+    assert.deepEqual(
+      byAccuracy,
+      [...byAccuracy].sort((a, b) => b - a),
+    );
     const byLoss = (await service.trials(sweepId, { sort: 'log_loss' })).trials.map((t) => t.metrics!.log_loss!);
-    assert.deepEqual(byLoss, [...byLoss].sort((a, b) => a - b));
+    assert.deepEqual(
+      byLoss,
+      [...byLoss].sort((a, b) => a - b),
+    );
   });
 
   it('filters with OR and parentheses, comparing numbers numerically', async () => {
     const page = await service.trials(sweepId, { filter: "(params.C = '1' or params.max_depth = 2) and attributes.status = 'completed'" });
-    assert.deepEqual(page.trials.map((t) => t.name), ['twin-a', 'tree', 'twin-b']);
-    await assert.rejects(service.trials(sweepId, { filter: 'metrics.cv_mean >> 1' }), (e: Error & { code?: string }) => e.code === 'INVALID_FILTER' && /column 17/.test(e.message));
+    assert.deepEqual(
+      page.trials.map((t) => t.name),
+      ['twin-a', 'tree', 'twin-b'],
+    );
+    await assert.rejects(
+      service.trials(sweepId, { filter: 'metrics.cv_mean >> 1' }),
+      (e: Error & { code?: string }) => e.code === 'INVALID_FILTER' && /column 17/.test(e.message),
+    );
   });
 });

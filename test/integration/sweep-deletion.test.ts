@@ -89,7 +89,10 @@ describe('deleting sweeps', () => {
     assert.deepEqual(await keysOf(service, `${prefix()}:sweep:${first.sweepId}*`), []);
 
     assert.ok((await service.artifact(second.sweepId, keptBest.id)).length > 0, 'the other sweep keeps its artefacts');
-    assert.deepEqual((await service.listSweeps({ experiment: 'shared_experiment' })).map((s) => s.id), [second.sweepId]);
+    assert.deepEqual(
+      (await service.listSweeps({ experiment: 'shared_experiment' })).map((s) => s.id),
+      [second.sweepId],
+    );
     assert.ok((await service.listExperiments()).some((e) => e.name === 'shared_experiment'));
     await service.delete(second.sweepId);
     assert.ok(!(await service.listExperiments()).some((e) => e.name === 'shared_experiment'), 'the experiment goes with its last sweep');
@@ -118,7 +121,11 @@ describe('deleting sweeps', () => {
     const store = await createObjectStore(setup.config, setup.logger);
     const queue = new TrialQueue(service.index.redis, prefix(), setup.config.queue);
     const deletion = new SweepDeletion(service.index, queue, store, setup.logger);
-    const retention = new SweepRetention(deletion, service.index.redis, service.index.keys.retentionLock(), { retentionDays: 1, intervalMs: 60_000, logger: setup.logger });
+    const retention = new SweepRetention(deletion, service.index.redis, service.index.keys.retentionLock(), {
+      retentionDays: 1,
+      intervalMs: 60_000,
+      logger: setup.logger,
+    });
     try {
       assert.deepEqual(await retention.runOnce(finishedAt! + 3_600_000), [], 'one hour later nothing is a day old');
       await service.index.redis.set(service.index.keys.retentionLock(), 'another-scheduler', 'PX', 10_000);

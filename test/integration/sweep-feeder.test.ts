@@ -21,7 +21,12 @@ function tinySweep(trials: number) {
     pipeline: { imputer: null, scaler: null },
     cv: { folds: 0, scoring: 'accuracy' },
     objective: { metric: 'accuracy', goal: 'maximize' },
-    search: { method: 'random', max_trials: trials, seed: 5, space: [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 10 } } }] },
+    search: {
+      method: 'random',
+      max_trials: trials,
+      seed: 5,
+      space: [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 10 } } }],
+    },
   };
 }
 
@@ -87,7 +92,10 @@ describe('SweepFeeder', () => {
       assert.equal(status.total, 21);
       assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 21, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
       const { trials } = await service.trials(sweepId, { limit: 100 });
-      assert.deepEqual(trials.map((t) => t.index), Array.from({ length: 21 }, (_, i) => i));
+      assert.deepEqual(
+        trials.map((t) => t.index),
+        Array.from({ length: 21 }, (_, i) => i),
+      );
     } finally {
       await worker.close(1000);
     }

@@ -20,7 +20,10 @@ const FEEDERS = 4;
 function tpeSweep(options: { warmStart?: boolean; dataSeed?: number } = {}) {
   return {
     name: 'tpe_feeding',
-    dataset: { make_classification: { n_samples: 120, n_features: 4, n_informative: 2, n_redundant: 1, random_state: options.dataSeed ?? 3 }, target: 'target' },
+    dataset: {
+      make_classification: { n_samples: 120, n_features: 4, n_informative: 2, n_redundant: 1, random_state: options.dataSeed ?? 3 },
+      target: 'target',
+    },
     pipeline: { imputer: null, scaler: null },
     cv: { folds: 0, scoring: 'accuracy' },
     objective: { metric: 'accuracy', goal: 'maximize' },
@@ -64,7 +67,10 @@ describe('TPE feeding', () => {
     const { sweepId } = await service.submit(tpeSweep());
     finishedSweep = sweepId;
     const connections = Array.from({ length: FEEDERS }, (_, i) => createRedisConnection(setup.env.REDIS_URL!, { name: `tpe-feeder-${i}` }));
-    const feeders = connections.map((c) => new SweepFeeder(new MetricsIndex(c, setup.config.redis.prefix), new TrialQueue(c, setup.config.redis.prefix, setup.config.queue), 10, setup.logger, 2));
+    const feeders = connections.map(
+      (c) =>
+        new SweepFeeder(new MetricsIndex(c, setup.config.redis.prefix), new TrialQueue(c, setup.config.redis.prefix, setup.config.queue), 10, setup.logger, 2),
+    );
     let racing = true;
     const races = feeders.map(async (feeder) => {
       while (racing) {

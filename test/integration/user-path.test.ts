@@ -91,7 +91,10 @@ describe('the user path through the CLI and the HTTP API', () => {
     for (const t of trials) {
       assert.equal(t.status, 'completed');
       assert.equal(t.attempt, 1, `${t.name} ran exactly once`);
-      assert.ok([...workerIds].some((suffix) => t.worker!.endsWith(suffix)), `${t.name} ran on one of our workers`);
+      assert.ok(
+        [...workerIds].some((suffix) => t.worker!.endsWith(suffix)),
+        `${t.name} ran on one of our workers`,
+      );
     }
 
     // Metrics within the ML core's tolerances of scikit-learn 1.2.1.

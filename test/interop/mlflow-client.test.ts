@@ -57,12 +57,32 @@ async function seedRuns(redis: Redis, prefix: string, experiment: string): Promi
     const score = ((i * 7919) % PAGING_RUNS) / PAGING_RUNS;
     const metrics = JSON.stringify({ score });
     pipeline.hset(index.keys.trial(sweepId, i), {
-      id: `${sweepId}-t${i}`, index: i, name: `run-${i}`, model: '', entry: 0, segment: -1, seed: 0, params: '{}',
-      status: 'completed', attempt: 1, retries: 0, startedAt: now, finishedAt: now, metrics, rev: 0,
+      id: `${sweepId}-t${i}`,
+      index: i,
+      name: `run-${i}`,
+      model: '',
+      entry: 0,
+      segment: -1,
+      seed: 0,
+      params: '{}',
+      status: 'completed',
+      attempt: 1,
+      retries: 0,
+      startedAt: now,
+      finishedAt: now,
+      metrics,
+      rev: 0,
     });
     pipeline.rpush(index.keys.log(sweepId), JSON.stringify({ i, s: 'completed', t: now, m: { score } }));
   }
-  pipeline.hset(index.keys.sweep(sweepId), { total: PAGING_RUNS, created: PAGING_RUNS, fed: PAGING_RUNS, completed: PAGING_RUNS, startedAt: now, finishedAt: now });
+  pipeline.hset(index.keys.sweep(sweepId), {
+    total: PAGING_RUNS,
+    created: PAGING_RUNS,
+    fed: PAGING_RUNS,
+    completed: PAGING_RUNS,
+    startedAt: now,
+    finishedAt: now,
+  });
   await pipeline.exec();
   await index.runs.experimentId(experiment, now);
 }
@@ -127,7 +147,15 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
   });
 
   it('reads, loads, pages and logs through MLflow as MLflow would', async (t) => {
-    const args = { experiment: 'loan_default_sklearn', run_name: 'GradientBoosting', test_csv: path.resolve('sweeps/data/loan_default.test.csv'), target: 'target', paging_experiment: 'mlflow_paging', write_experiment: 'mlflow_script', scratch };
+    const args = {
+      experiment: 'loan_default_sklearn',
+      run_name: 'GradientBoosting',
+      test_csv: path.resolve('sweeps/data/loan_default.test.csv'),
+      target: 'target',
+      paging_experiment: 'mlflow_paging',
+      write_experiment: 'mlflow_script',
+      scratch,
+    };
     const stdout = runPython(python.python!, 'test/interop/mlflow_client.py', [JSON.stringify(args)], {
       MLFLOW_TRACKING_URI: apiUrl,
       MLFLOW_TRACKING_TOKEN: TOKEN,
@@ -138,7 +166,9 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     t.diagnostic(`client seconds: ${JSON.stringify(report.seconds)}`);
 
     // No endpoint the client used is missing; the only 404s are MLflow's "no such experiment" lookups.
-    const unexpected = report.http_errors.filter((e) => !(e.status === 404 && e.error_code === 'RESOURCE_DOES_NOT_EXIST' && e.url.endsWith('/experiments/get-by-name')));
+    const unexpected = report.http_errors.filter(
+      (e) => !(e.status === 404 && e.error_code === 'RESOURCE_DOES_NOT_EXIST' && e.url.endsWith('/experiments/get-by-name')),
+    );
     assert.deepEqual(unexpected, []);
 
     // Step 5: the trial found by name, its pipeline loaded by MLflow, predictions as `sweepq predict`'s.
@@ -149,13 +179,28 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     assert.equal(artefact.status, 200);
     const modelFile = path.join(scratch, 'gb.json');
     await writeFile(modelFile, Buffer.from(await artefact.arrayBuffer()));
-    const predicted = await cliJson<{ predictions: string[]; classes: string[]; probabilities: number[][] }>(['predict', modelFile, 'sweeps/data/loan_default.test.csv', '--proba']);
+    const predicted = await cliJson<{ predictions: string[]; classes: string[]; probabilities: number[][] }>([
+      'predict',
+      modelFile,
+      'sweeps/data/loan_default.test.csv',
+      '--proba',
+    ]);
     assert.deepEqual(report.labels, predicted.predictions);
-    assert.deepEqual(report.probability_columns, predicted.classes.map((c) => `probability_${c}`));
+    assert.deepEqual(
+      report.probability_columns,
+      predicted.classes.map((c) => `probability_${c}`),
+    );
     for (let i = 0; i < predicted.probabilities.length; i++) {
-      for (let k = 0; k < predicted.classes.length; k++) assert.ok(Math.abs(report.probabilities[i]![k]! - predicted.probabilities[i]![k]!) <= 1e-9, `row ${i} class ${k}`);
+      for (let k = 0; k < predicted.classes.length; k++)
+        assert.ok(Math.abs(report.probabilities[i]![k]! - predicted.probabilities[i]![k]!) <= 1e-9, `row ${i} class ${k}`);
     }
-    assert.deepEqual(report.artifacts, ['pipeline/MLmodel', 'pipeline/conda.yaml', 'pipeline/model.onnx', 'pipeline/requirements.txt', 'pipeline/sweepq-pipeline.json']);
+    assert.deepEqual(report.artifacts, [
+      'pipeline/MLmodel',
+      'pipeline/conda.yaml',
+      'pipeline/model.onnx',
+      'pipeline/requirements.txt',
+      'pipeline/sweepq-pipeline.json',
+    ]);
 
     // get_run and get_metric_history: params, metrics, parent, per-fold scores (step = fold).
     assert.equal(report.run.status, 'FINISHED');
@@ -165,7 +210,10 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     assert.equal(report.run.tags['mlflow.parentRunId'], sweepId);
     assert.equal(report.parent.run_id, sweepId);
     assert.deepEqual(report.parent.metrics, {});
-    assert.deepEqual(report.fold_history, trial.folds!.map((score, fold) => [fold, score]));
+    assert.deepEqual(
+      report.fold_history,
+      trial.folds!.map((score, fold) => [fold, score]),
+    );
 
     // OR filter, ordered by AUC (best first); an unknown experiment finds nothing, as in MLflow.
     assert.deepEqual([...report.or_names].sort(), ['GradientBoosting', 'RandomForest_d5']);
@@ -176,7 +224,11 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     assert.deepEqual(report.paging, { pages: 25, runs: PAGING_RUNS, distinct: PAGING_RUNS, first: (PAGING_RUNS - 1) / PAGING_RUNS, last: 0, descending: true });
 
     // The instrumented script's run, read back through the CLI.
-    assert.deepEqual(report.written_history, [[0, 1], [1, 0.5], [2, 1 / 3]]);
+    assert.deepEqual(report.written_history, [
+      [0, 1],
+      [1, 0.5],
+      [2, 1 / 3],
+    ]);
     assert.equal(report.written_artifact, 'written by an MLflow script\n');
     const listed = await cliJson<Array<{ name: string }> | { experiments: Array<{ name: string }> }>(['experiments']);
     assert.ok((Array.isArray(listed) ? listed : listed.experiments).some((e) => e.name === 'mlflow_script'));
@@ -196,7 +248,10 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
     const tagged = await runCli(['tag', report.written_run_id, 'reviewed=yes', '--note', 'checked by the test'], cliEnv);
     assert.equal(tagged.code, 0, tagged.stderr);
     const reviewed = (await cliJson<{ trials: TrialRecord[] }>(['trials', externalId, '--filter', "tags.reviewed = 'yes'"])).trials;
-    assert.deepEqual(reviewed.map((t) => [t.id, t.tags?.['mlflow.note.content']]), [[report.written_run_id, 'checked by the test']]);
+    assert.deepEqual(
+      reviewed.map((t) => [t.id, t.tags?.['mlflow.note.content']]),
+      [[report.written_run_id, 'checked by the test']],
+    );
   });
 
   async function cliJson<T>(args: string[]): Promise<T> {

@@ -11,8 +11,14 @@ import { crossValidateByStages, type RungScores } from '../../shared/ml/cross-va
 import { runTrial, type TrialInput } from '../../shared/ml/run-trial.js';
 
 const all = makeClassification({ n_samples: 160, n_features: 6, n_informative: 3, n_redundant: 1, random_state: 4 });
-const train = takeRows(all, Uint32Array.from({ length: 120 }, (_, i) => i));
-const test = takeRows(all, Uint32Array.from({ length: 40 }, (_, i) => 120 + i));
+const train = takeRows(
+  all,
+  Uint32Array.from({ length: 120 }, (_, i) => i),
+);
+const test = takeRows(
+  all,
+  Uint32Array.from({ length: 40 }, (_, i) => 120 + i),
+);
 
 function input(model: 'gradient_boosting' | 'random_forest', nEstimators: number): TrialInput {
   return {
@@ -35,7 +41,10 @@ describe('crossValidateByStages', () => {
         return Promise.resolve({ action: 'continue' });
       });
       assert.equal(outcome.pruned, false);
-      assert.deepEqual(seen.map((r) => r.resource), [2, 6]);
+      assert.deepEqual(
+        seen.map((r) => r.resource),
+        [2, 6],
+      );
       for (const rung of seen) assert.deepEqual(rung.folds, runTrial(input(model, rung.resource)).cvScores, `rung ${rung.resource}`);
       if (!outcome.pruned) assert.deepEqual(outcome.cvScores, runTrial(input(model, 18)).cvScores);
     });
@@ -46,7 +55,10 @@ describe('crossValidateByStages', () => {
       Promise.resolve(rung.resource === 9 ? { action: 'stop', explanation: 'stopped at rung 1' } : { action: 'continue' }),
     );
     assert.equal(outcome.pruned, true);
-    assert.deepEqual(outcome.history.map((r) => r.resource), [3, 9]);
+    assert.deepEqual(
+      outcome.history.map((r) => r.resource),
+      [3, 9],
+    );
     if (outcome.pruned) assert.equal(outcome.explanation, 'stopped at rung 1');
   });
 

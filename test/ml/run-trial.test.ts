@@ -9,8 +9,14 @@ import { Pipeline } from '../../shared/ml/pipeline.js';
 import { runTrial, type TrialInput } from '../../shared/ml/run-trial.js';
 
 const all = makeClassification({ n_samples: 200, n_features: 6, n_informative: 3, n_redundant: 1, random_state: 9 });
-const train = takeRows(all, Uint32Array.from({ length: 150 }, (_, i) => i));
-const test = takeRows(all, Uint32Array.from({ length: 50 }, (_, i) => 150 + i));
+const train = takeRows(
+  all,
+  Uint32Array.from({ length: 150 }, (_, i) => i),
+);
+const test = takeRows(
+  all,
+  Uint32Array.from({ length: 50 }, (_, i) => 150 + i),
+);
 
 function input(overrides: Partial<TrialInput> = {}): TrialInput {
   return {
@@ -77,15 +83,24 @@ describe('runTrial', () => {
 
   it('rejects a test set with a class the training set lacks (INVALID_CSV)', () => {
     const extra: Dataset = { ...test, classes: ['0', '1', '2'], y: Int32Array.from(test.y, (k, i) => (i === 0 ? 2 : k)) };
-    assert.throws(() => runTrial(input({ test: extra })), (error: unknown) => error instanceof SweepqError && error.code === 'INVALID_CSV');
+    assert.throws(
+      () => runTrial(input({ test: extra })),
+      (error: unknown) => error instanceof SweepqError && error.code === 'INVALID_CSV',
+    );
   });
 
   it('runs a three-class trial (multinomial logistic regression)', () => {
     const three = makeClassification({ n_samples: 240, n_features: 5, n_informative: 3, n_redundant: 0, n_classes: 3, random_state: 4 });
     const outcome = runTrial(
       input({
-        train: takeRows(three, Uint32Array.from({ length: 180 }, (_, i) => i)),
-        test: takeRows(three, Uint32Array.from({ length: 60 }, (_, i) => 180 + i)),
+        train: takeRows(
+          three,
+          Uint32Array.from({ length: 180 }, (_, i) => i),
+        ),
+        test: takeRows(
+          three,
+          Uint32Array.from({ length: 60 }, (_, i) => 180 + i),
+        ),
         cv: { folds: 3, scoring: 'auc_roc' },
       }),
     );

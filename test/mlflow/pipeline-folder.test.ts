@@ -42,7 +42,11 @@ describe('pipeline folder', () => {
       assert.equal(await store.exists(`${pipelineFolderKey(key)}MLmodel`), false, 'nothing is exported before the first read');
       assert.deepEqual(await materialisePipelineFolder(store, key), ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt']);
       assert.deepEqual(await store.get(`${pipelineFolderKey(key)}model.onnx`), decode(files, 'model.onnx'), 'the thread exports the same bytes');
-      assert.deepEqual(await materialisePipelineFolder(store, key), ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt'], 'a second read finds it stored');
+      assert.deepEqual(
+        await materialisePipelineFolder(store, key),
+        ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt'],
+        'a second read finds it stored',
+      );
       assert.equal(pipelineFolderKey(key), 'artifacts/s-abc/s-abc-t0/0123456789abcdef/pipeline/');
     } finally {
       await rm(dir, { recursive: true, force: true });

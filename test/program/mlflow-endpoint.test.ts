@@ -18,7 +18,10 @@ async function started(): Promise<{ endpoint: MlflowEndpoint; reports: TrialRepo
 }
 
 async function call(base: string, method: 'GET' | 'POST', route: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}${route}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }) });
+  const res = await fetch(`${base}${route}`, {
+    method,
+    ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -28,12 +31,32 @@ describe('MlflowEndpoint', () => {
     try {
       const uri = endpoint.trackingUri;
       assert.match(uri, /^http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
-      assert.equal((await call(uri, 'POST', '/api/2.0/mlflow/runs/log-metric', { run_id: RUN, key: 'val_loss', value: 0.5, timestamp: 1, step: 0 })).status, 200);
-      const batch = { run_id: RUN, metrics: [{ key: 'val_loss', value: 0.25, timestamp: 2, step: 1 }, { key: 'val_acc', value: 'NaN', timestamp: 2, step: 1 }], params: [{ key: 'lr', value: '0.1' }], tags: [{ key: 'k', value: 'v' }] };
+      assert.equal(
+        (await call(uri, 'POST', '/api/2.0/mlflow/runs/log-metric', { run_id: RUN, key: 'val_loss', value: 0.5, timestamp: 1, step: 0 })).status,
+        200,
+      );
+      const batch = {
+        run_id: RUN,
+        metrics: [
+          { key: 'val_loss', value: 0.25, timestamp: 2, step: 1 },
+          { key: 'val_acc', value: 'NaN', timestamp: 2, step: 1 },
+        ],
+        params: [{ key: 'lr', value: '0.1' }],
+        tags: [{ key: 'k', value: 'v' }],
+      };
       assert.equal((await call(uri, 'POST', '/api/2.0/mlflow/runs/log-batch', batch)).status, 200);
-      assert.deepEqual(reports.historiesJSON(), { val_loss: [[0, 0.5], [1, 0.25]], val_acc: [[1, null]] });
+      assert.deepEqual(reports.historiesJSON(), {
+        val_loss: [
+          [0, 0.5],
+          [1, 0.25],
+        ],
+        val_acc: [[1, null]],
+      });
       assert.deepEqual({ params: endpoint.params, tags: endpoint.tags }, { params: { lr: '0.1' }, tags: { k: 'v' } });
-      const run = (await call(uri, 'GET', `/api/2.0/mlflow/runs/get?run_id=${RUN}`)).json.run as { info: { run_id: string; artifact_uri: string }; data: { params: unknown } };
+      const run = (await call(uri, 'GET', `/api/2.0/mlflow/runs/get?run_id=${RUN}`)).json.run as {
+        info: { run_id: string; artifact_uri: string };
+        data: { params: unknown };
+      };
       assert.equal(run.info.run_id, RUN);
       assert.equal(run.info.artifact_uri, 'file:///tmp/artifacts');
       assert.deepEqual(run.data.params, [{ key: 'lr', value: '0.1' }]);

@@ -35,11 +35,14 @@ describe('ProgramSweepSpecSchema', () => {
 
   it('refuses a placeholder naming a param some trial lacks, at the argument', () => {
     const bad = { ...SPEC, trials: [{ params: { lr: 0.1 } }] };
-    assert.throws(() => parseProgramSweepSpec(bad), (error: unknown) => {
-      assert.ok(error instanceof InvalidInputError);
-      assert.match(error.message, /program\.command\[4\]: \$\{params\.depth\} names a param not every trial has \(params of every trial: lr;/);
-      return true;
-    });
+    assert.throws(
+      () => parseProgramSweepSpec(bad),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.match(error.message, /program\.command\[4\]: \$\{params\.depth\} names a param not every trial has \(params of every trial: lr;/);
+        return true;
+      },
+    );
   });
 
   it('refuses a built-in metric ranked against its direction', () => {
@@ -120,8 +123,30 @@ describe('OutputTail', () => {
 
 describe('programEnvironment', () => {
   it('passes the basics, the sweep env and the trial variables, and no credentials', () => {
-    const worker = { PATH: '/usr/bin', HOME: '/root', REDIS_URL: 'redis://:pw@host', S3_SECRET_KEY: 's', SWEEPQ_API_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 'a', LANG: 'C.UTF-8', MLFLOW_TRACKING_URI: 'http://scheduler:8080', MLFLOW_TRACKING_TOKEN: 'tok' };
-    const env = programEnvironment(worker, { OMP_NUM_THREADS: '1' }, { sweepId: 's-abcdef', trialId: 's-abcdef-t3', params: { lr: 0.1 }, seed: 7, artifactDir: '/tmp/a', reportSocket: '/tmp/r.sock', mlflow: { trackingUri: 'http://127.0.0.1:1/x', runId: 's-abcdef-t3' } });
+    const worker = {
+      PATH: '/usr/bin',
+      HOME: '/root',
+      REDIS_URL: 'redis://:pw@host',
+      S3_SECRET_KEY: 's',
+      SWEEPQ_API_TOKEN: 't',
+      AWS_SECRET_ACCESS_KEY: 'a',
+      LANG: 'C.UTF-8',
+      MLFLOW_TRACKING_URI: 'http://scheduler:8080',
+      MLFLOW_TRACKING_TOKEN: 'tok',
+    };
+    const env = programEnvironment(
+      worker,
+      { OMP_NUM_THREADS: '1' },
+      {
+        sweepId: 's-abcdef',
+        trialId: 's-abcdef-t3',
+        params: { lr: 0.1 },
+        seed: 7,
+        artifactDir: '/tmp/a',
+        reportSocket: '/tmp/r.sock',
+        mlflow: { trackingUri: 'http://127.0.0.1:1/x', runId: 's-abcdef-t3' },
+      },
+    );
     assert.equal(env.PATH, '/usr/bin');
     assert.equal(env.OMP_NUM_THREADS, '1');
     assert.equal(env.SWEEPQ_PARAMS, '{"lr":0.1}');
@@ -131,6 +156,7 @@ describe('programEnvironment', () => {
     assert.match(env.PYTHONPATH!, /python\/$/);
     assert.equal(env.MLFLOW_TRACKING_URI, 'http://127.0.0.1:1/x', "the attempt's own endpoint, not the worker's MLflow server");
     assert.equal(env.MLFLOW_RUN_ID, 's-abcdef-t3');
-    for (const secret of ['REDIS_URL', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'MLFLOW_TRACKING_TOKEN']) assert.equal(env[secret], undefined, secret);
+    for (const secret of ['REDIS_URL', 'S3_SECRET_KEY', 'SWEEPQ_API_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'MLFLOW_TRACKING_TOKEN'])
+      assert.equal(env[secret], undefined, secret);
   });
 });

@@ -35,8 +35,29 @@ const ROWS: ReadonlyArray<[number, TrialRowInput]> = [
       tags: { owner: 'bob' },
     },
   ],
-  [2, { status: 'failed', name: 'lr_C=1', model: 'logistic_regression', params: { C: 1, max_depth: '5', max_features: '0.5' }, metrics: { auc_roc: null }, durationMs: null }],
-  [4, { status: 'active', name: 'name with 50% off_x', model: null, params: { max_depth: 10, note: "it's" }, metrics: {}, durationMs: 500, tags: { owner: 'ANN' } }],
+  [
+    2,
+    {
+      status: 'failed',
+      name: 'lr_C=1',
+      model: 'logistic_regression',
+      params: { C: 1, max_depth: '5', max_features: '0.5' },
+      metrics: { auc_roc: null },
+      durationMs: null,
+    },
+  ],
+  [
+    4,
+    {
+      status: 'active',
+      name: 'name with 50% off_x',
+      model: null,
+      params: { max_depth: 10, note: "it's" },
+      metrics: {},
+      durationMs: 500,
+      tags: { owner: 'ANN' },
+    },
+  ],
   [5, { status: 'queued', name: 'user_prog', params: { max_depth: 'deep', lr: '1e-3' }, metrics: { auc_roc: 0.85 }, tags: { score: '10' } }],
   [6, { status: 'cancelled', name: 'c', model: 'random_forest', params: {}, metrics: { auc_roc: -0.5 } }],
 ];
@@ -130,7 +151,7 @@ describe('filter semantics', () => {
     ["tags.owner != 'Ann'", [1, 4]],
     ['tags.score > 9', [5]],
     ["tags.score = '10.0'", [5]],
-    ["tags.\"mlflow.source\" = 'cli'", [0]],
+    ['tags."mlflow.source" = \'cli\'', [0]],
     ["tags.mlflow.source = 'cli'", [0]],
     ['tags.owner IS NULL', [2, 5, 6]],
     // Numeric attributes.

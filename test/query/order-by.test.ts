@@ -9,7 +9,10 @@ function show(keys: ReturnType<typeof parseOrderBy>): string[] {
 
 describe('parseOrderBy', () => {
   const cases: Array<[string | string[], string[]]> = [
-    [['metrics.auc_roc DESC', 'params.max_depth'], ['metric:auc_roc DESC', 'param:max_depth ASC']],
+    [
+      ['metrics.auc_roc DESC', 'params.max_depth'],
+      ['metric:auc_roc DESC', 'param:max_depth ASC'],
+    ],
     ['metrics.auc_roc desc, params.max_depth Asc', ['metric:auc_roc DESC', 'param:max_depth ASC']],
     ['metrics.`my metric` DESC', ['metric:my metric DESC']],
     ['tags.mlflow.runName', ['attribute:name ASC']],
@@ -76,15 +79,23 @@ describe('queryTable ordering', () => {
   ];
   const table = new TrialTable({ initialCapacity: 3 });
   ROWS.forEach((row, i) => table.upsert(i, row));
-  const order = (orderBy: string | string[], extra: { filter?: string; statuses?: Array<'completed' | 'failed'> } = {}): number[] => [...queryTable(table, { orderBy, limit: 100, ...extra }).rows];
+  const order = (orderBy: string | string[], extra: { filter?: string; statuses?: Array<'completed' | 'failed'> } = {}): number[] => [
+    ...queryTable(table, { orderBy, limit: 100, ...extra }).rows,
+  ];
 
   const cases: Array<[string | string[], number[]]> = [
     ['metrics.auc', [6, 0, 3, 7, 1, 5, 4, 2]],
     ['metrics.auc DESC', [4, 1, 5, 0, 3, 7, 6, 2]],
     ['metrics.loss', [5, 0, 3, 1, 2, 4, 6, 7]],
     ['metrics.loss DESC', [3, 0, 5, 1, 2, 4, 6, 7]],
-    [['metrics.auc DESC', 'metrics.loss DESC'], [4, 5, 1, 3, 0, 7, 6, 2]],
-    [['metrics.auc DESC', 'metrics.loss'], [4, 5, 1, 0, 3, 7, 6, 2]],
+    [
+      ['metrics.auc DESC', 'metrics.loss DESC'],
+      [4, 5, 1, 3, 0, 7, 6, 2],
+    ],
+    [
+      ['metrics.auc DESC', 'metrics.loss'],
+      [4, 5, 1, 0, 3, 7, 6, 2],
+    ],
     // Numbers (also '3') before text, text by code units; missing (1, 6) last.
     ['params.d', [2, 0, 3, 7, 4, 5, 1, 6]],
     ['params.d DESC', [5, 4, 0, 3, 7, 2, 1, 6]],

@@ -183,7 +183,7 @@ describe('parseFilter', () => {
       ["metrics.auc_roc = 'high'", 19, /metrics\.auc_roc holds numbers, but 'high' is not a number/],
       ['metrics.auc_roc = true', 19, /holds numbers, but 'true' is not a number/],
       ["metrics.auc_roc LIKE '0.9%'", 17, /LIKE matches text, but metrics\.auc_roc holds numbers/],
-      ['attributes.duration IN (1, \'x\')', 28, /holds numbers, but 'x' is not a number/],
+      ["attributes.duration IN (1, 'x')", 28, /holds numbers, but 'x' is not a number/],
       ['params.model = rf', 16, /'rf' is not a value; quote text values: 'rf'/],
       ['params.model = null', 16, /null is not a value.*IS NULL/],
       ['params.model LIKE 5', 19, /LIKE needs a quoted pattern/],

@@ -75,9 +75,37 @@ function randomSweep(rng: Rng, size: number, sweepId: string): RandomSweep {
 }
 
 const NUMERIC_FIELDS = ['metrics.auc', 'metrics.loss', 'metrics.acc', 'metrics.never', 'attributes.duration', 'attributes.index', 'attributes.start_time'];
-const MIXED_FIELDS = ['params.d', 'params.f', 'params.lr', 'params.b', 'params.never', 'tags.owner', 'tags.n', 'attributes.model', 'attributes.name', 'tags.mlflow.runName'];
+const MIXED_FIELDS = [
+  'params.d',
+  'params.f',
+  'params.lr',
+  'params.b',
+  'params.never',
+  'tags.owner',
+  'tags.n',
+  'attributes.model',
+  'attributes.name',
+  'tags.mlflow.runName',
+];
 const NUMBER_LITERALS = ['0', '0.75', '1', '-0.25', '5', "'5'", '3', '10', '1e-3', '300', '0.5', '1700000000500'];
-const TEXT_LITERALS = ["'sqrt'", "'deep'", "'ann'", "'Ann'", "'x'", "'10'", "'0.25'", 'true', 'false', "'random_forest'", "'a'", "'B'", "'t1'", "''", "'x%y'", "'ünï'"];
+const TEXT_LITERALS = [
+  "'sqrt'",
+  "'deep'",
+  "'ann'",
+  "'Ann'",
+  "'x'",
+  "'10'",
+  "'0.25'",
+  'true',
+  'false',
+  "'random_forest'",
+  "'a'",
+  "'B'",
+  "'t1'",
+  "''",
+  "'x%y'",
+  "'ünï'",
+];
 const PATTERNS = ["'%a%'", "'s%'", "'_'", "'%'", "'0.%'", "'A%'", "'%\\%%'", "'t1_'", "'%5%'", "'%_forest'", "'%ñ%'", "'rf(%'"];
 
 function randomComparison(rng: Rng): string {
@@ -115,7 +143,23 @@ function randomFilter(rng: Rng, depth = 0): string {
   return rng.next() < 0.6 ? `(${joined})` : joined;
 }
 
-const ORDER_FIELDS = ['metrics.auc', 'metrics.loss', 'metrics.acc', 'params.d', 'params.f', 'params.lr', 'params.b', 'tags.owner', 'tags.n', 'attributes.name', 'attributes.status', 'attributes.model', 'attributes.duration', 'attributes.run_id', 'metrics.never'];
+const ORDER_FIELDS = [
+  'metrics.auc',
+  'metrics.loss',
+  'metrics.acc',
+  'params.d',
+  'params.f',
+  'params.lr',
+  'params.b',
+  'tags.owner',
+  'tags.n',
+  'attributes.name',
+  'attributes.status',
+  'attributes.model',
+  'attributes.duration',
+  'attributes.run_id',
+  'metrics.never',
+];
 
 function randomOrderBy(rng: Rng): string[] {
   return Array.from({ length: rng.nextInt(4) }, () => `${pick(rng, ORDER_FIELDS)}${pick(rng, ['', ' ASC', ' DESC', ' desc'])}`);
@@ -143,7 +187,11 @@ describe('queryTable against the reference', () => {
           const result = queryTable(table, { filter, orderBy, offset, limit });
           const expected = referenceQuery(rows, parseFilter(filter), parseOrderBy(orderBy), offset, limit);
           assert.equal(result.total, expected.total, `total, ${context}`);
-          assert.deepEqual([...result.rows], expected.page.map((row) => row.index), context);
+          assert.deepEqual(
+            [...result.rows],
+            expected.page.map((row) => row.index),
+            context,
+          );
         }
       }
     });
@@ -184,7 +232,14 @@ describe('queryTables', () => {
     assert.deepEqual(names, ['b1', 'a0', 'b0', 'c0', 'a1', 'b2']);
     assert.equal(result.total, 6);
 
-    const unordered = queryTables([{ table: a, sweepRank: 2 }, { table: b, sweepRank: 0 }, { table: c, sweepRank: 1 }], { filter: 'metrics.auc = 0.8' });
+    const unordered = queryTables(
+      [
+        { table: a, sweepRank: 2 },
+        { table: b, sweepRank: 0 },
+        { table: c, sweepRank: 1 },
+      ],
+      { filter: 'metrics.auc = 0.8' },
+    );
     assert.deepEqual([...unordered.tables], [1, 2, 0]);
     assert.deepEqual([...unordered.rows], [0, 0, 1]);
   });
@@ -212,7 +267,10 @@ describe('queryTables', () => {
   it('agrees with the reference on random experiments', () => {
     const rng = new Rng(2024);
     for (let e = 0; e < 6; e++) {
-      const sweeps = Array.from({ length: 1 + rng.nextInt(4) }, (_, s) => ({ ...randomSweep(rng, pick(rng, [0, 30, 300, 1500]), `s-sweep${s}x`), rank: rng.nextInt(3) }));
+      const sweeps = Array.from({ length: 1 + rng.nextInt(4) }, (_, s) => ({
+        ...randomSweep(rng, pick(rng, [0, 30, 300, 1500]), `s-sweep${s}x`),
+        rank: rng.nextInt(3),
+      }));
       // The reference lays rows out in (rank, input position, index) order and sorts stably.
       const laidOut = sweeps
         .map((sweep, position) => ({ sweep, position }))
@@ -272,7 +330,16 @@ describe('selectPage', () => {
       for (let i = 0; i < n; i++) keys[i] = key(i, n, rng);
       const compare = byKey(keys);
       const sorted = Array.from({ length: n }, (_, i) => i).sort(compare);
-      for (const [offset, limit] of [[0, 10], [0, 600], [100, 50], [2500, 50], [4990, 50], [0, 5000], [0, 0], [6000, 5]] as const) {
+      for (const [offset, limit] of [
+        [0, 10],
+        [0, 600],
+        [100, 50],
+        [2500, 50],
+        [4990, 50],
+        [0, 5000],
+        [0, 0],
+        [6000, 5],
+      ] as const) {
         const items = Uint32Array.from({ length: n }, (_, i) => i);
         rng.shuffle(items);
         assert.deepEqual([...selectPage(items, offset, limit, compare)], sorted.slice(offset, offset + limit), `${offset}+${limit}`);
@@ -287,11 +354,25 @@ describe('selectPage', () => {
       const negated = keys.map((v) => -v);
       const ascending = Array.from({ length: n }, (_, i) => i).sort(byKey(keys));
       const descending = Array.from({ length: n }, (_, i) => i).sort(byKey(negated));
-      for (const [offset, limit] of [[0, 10], [1500, 50], [2990, 50], [0, 3000], [100, 0]] as const) {
+      for (const [offset, limit] of [
+        [0, 10],
+        [1500, 50],
+        [2990, 50],
+        [0, 3000],
+        [100, 0],
+      ] as const) {
         const items = Uint32Array.from({ length: n }, (_, i) => i);
         if (offset === 1500) rng.shuffle(items);
-        assert.deepEqual([...selectPageByNumber(items, { kind: 'number', values: keys, descending: false }, offset, limit)], ascending.slice(offset, offset + limit), `ASC ${offset}+${limit}`);
-        assert.deepEqual([...selectPageByNumber(items, { kind: 'number', values: keys, descending: true }, offset, limit)], descending.slice(offset, offset + limit), `DESC ${offset}+${limit}`);
+        assert.deepEqual(
+          [...selectPageByNumber(items, { kind: 'number', values: keys, descending: false }, offset, limit)],
+          ascending.slice(offset, offset + limit),
+          `ASC ${offset}+${limit}`,
+        );
+        assert.deepEqual(
+          [...selectPageByNumber(items, { kind: 'number', values: keys, descending: true }, offset, limit)],
+          descending.slice(offset, offset + limit),
+          `DESC ${offset}+${limit}`,
+        );
       }
     });
   }

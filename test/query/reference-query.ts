@@ -148,7 +148,13 @@ function compareValues(a: number | string, b: number | string, textOnly: boolean
 }
 
 /** Filters, sorts (order keys, then the rows' given order) and pages plain rows. */
-export function referenceQuery<T extends ReferenceRow>(rows: readonly T[], filter: FilterExpression | null, orderBy: readonly OrderKey[], offset: number, limit: number): { page: T[]; total: number } {
+export function referenceQuery<T extends ReferenceRow>(
+  rows: readonly T[],
+  filter: FilterExpression | null,
+  orderBy: readonly OrderKey[],
+  offset: number,
+  limit: number,
+): { page: T[]; total: number } {
   const kept = rows.filter((row) => filter === null || matches(row, filter));
   const sorted = kept
     .map((row, position) => ({ row, position }))

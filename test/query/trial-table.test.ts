@@ -94,7 +94,10 @@ describe('TrialTable', () => {
     table.upsert(0, { status: 'queued', name: 'a', params: { v: 'now text' } });
     table.upsert(1, { status: 'queued', name: 'b', params: { v: 0.5 } });
     const column = table.param('v')!;
-    assert.deepEqual([0, 1, 2, 3].map((i) => column.get(i)), ['now text', 0.5, 'true', undefined]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((i) => column.get(i)),
+      ['now text', 0.5, 'true', undefined],
+    );
   });
 
   it('changes status and timings cheaply and refuses them for absent rows', () => {
@@ -156,7 +159,15 @@ describe('TrialTable', () => {
 
   describe('column accessors', () => {
     const table = new TrialTable({ sweepId: 's-abc123' });
-    table.upsert(0, { status: 'completed', name: 'a', model: 'rf', params: { d: 3, f: 'sqrt', g: '7' }, metrics: { auc_roc: 0.9 }, durationMs: 12, tags: { n: '4' } });
+    table.upsert(0, {
+      status: 'completed',
+      name: 'a',
+      model: 'rf',
+      params: { d: 3, f: 'sqrt', g: '7' },
+      metrics: { auc_roc: 0.9 },
+      durationMs: 12,
+      tags: { n: '4' },
+    });
     table.upsert(2, { status: 'failed', name: 'c', params: { d: null, f: 0.5 }, metrics: {}, startedAt: 99 });
 
     it('gives typed views by key text or field', () => {

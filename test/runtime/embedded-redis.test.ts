@@ -23,7 +23,10 @@ describe('findFreePort', () => {
     const port = await findFreePort();
     assert.ok(port > 0 && port < 65_536);
     await new Promise<void>((resolve, reject) => {
-      const server = net.createServer().once('error', reject).listen(port, '127.0.0.1', () => server.close(() => resolve()));
+      const server = net
+        .createServer()
+        .once('error', reject)
+        .listen(port, '127.0.0.1', () => server.close(() => resolve()));
     });
   });
 });
@@ -75,7 +78,10 @@ describe('startEmbeddedRedis', () => {
     const redis = await startEmbeddedRedis({ stateDir });
     assert.equal(await pingRedis(redis.port), true);
     const results = await Promise.allSettled([redis.stop(), redis.stop()]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled'],
+    );
     assert.equal(await pingRedis(redis.port), false, 'stopped');
     await redis.stop();
     assert.throws(() => process.kill(redis.pid, 0), { code: 'ESRCH' }, 'the redis-server process is gone');

@@ -74,7 +74,11 @@ describe('state folder', () => {
     // A crashed owner: its redis-server still runs on the folder, its lock names a dead pid.
     const orphan = await startEmbeddedRedis({ stateDir, password: 'orphan-password-0123456789' });
     await withClient(orphan.url, (client) => client.set('survivor', 'yes'));
-    await writeFile(ownerFile(stateDir), JSON.stringify({ pid: await deadPid(), port: orphan.port, password: 'orphan-password-0123456789', redisPid: orphan.pid, startedAt: Date.now() }), { mode: 0o600 });
+    await writeFile(
+      ownerFile(stateDir),
+      JSON.stringify({ pid: await deadPid(), port: orphan.port, password: 'orphan-password-0123456789', redisPid: orphan.pid, startedAt: Date.now() }),
+      { mode: 0o600 },
+    );
     const folder = await openStateFolder(stateDir);
     try {
       assert.equal(folder.owner, true);

@@ -33,16 +33,26 @@ describe('estimateTrialMemoryBytes', () => {
       ['gradient_boosting', { n_estimators: 100, max_depth: 3 }, { n_estimators: 100, max_depth: 8 }],
     ];
     for (const [model, small, large] of cases) {
-      assert.ok(estimateTrialMemoryBytes(model, large, SHAPE, 'regression') > estimateTrialMemoryBytes(model, small, SHAPE, 'regression'), `${model} ${JSON.stringify(large)}`);
+      assert.ok(
+        estimateTrialMemoryBytes(model, large, SHAPE, 'regression') > estimateTrialMemoryBytes(model, small, SHAPE, 'regression'),
+        `${model} ${JSON.stringify(large)}`,
+      );
     }
   });
 });
 
 describe('estimateTrialCost', () => {
   it('costs a regression forest on every feature 4× the classifier, and the same with max_features set', () => {
-    assert.equal(estimateTrialCost('random_forest', { n_estimators: 30 }, 'regression'), 4 * estimateTrialCost('random_forest', { n_estimators: 30 }, 'classification'));
-    assert.equal(estimateTrialCost('random_forest', { n_estimators: 30, max_features: 'sqrt' }, 'regression'), estimateTrialCost('random_forest', { n_estimators: 30 }, 'classification'));
-    for (const model of ['decision_tree', 'gradient_boosting']) assert.equal(estimateTrialCost(model, {}, 'regression'), estimateTrialCost(model, {}, 'classification'), model);
+    assert.equal(
+      estimateTrialCost('random_forest', { n_estimators: 30 }, 'regression'),
+      4 * estimateTrialCost('random_forest', { n_estimators: 30 }, 'classification'),
+    );
+    assert.equal(
+      estimateTrialCost('random_forest', { n_estimators: 30, max_features: 'sqrt' }, 'regression'),
+      estimateTrialCost('random_forest', { n_estimators: 30 }, 'classification'),
+    );
+    for (const model of ['decision_tree', 'gradient_boosting'])
+      assert.equal(estimateTrialCost(model, {}, 'regression'), estimateTrialCost(model, {}, 'classification'), model);
   });
 
   it('orders the penguins-mass trials forest, boosting, linear models', () => {

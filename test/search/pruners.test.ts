@@ -51,7 +51,10 @@ describe('SuccessiveHalvingPruner', () => {
     assert.equal(decision.explanation, 'stopped at rung 2 (resource 90): 0.871 is not in the top 1/3 of 7 trials at this rung (cut-off 0.884)');
     const promoted = pruner.decide(2, 0.95, [0.91, 0.884, 0.85, 0.8, 0.79, 0.6]);
     assert.equal(promoted.explanation, 'promoted at rung 2 (resource 90) to resource 270: 0.95 is in the top 1/3 of 7 trials at this rung (cut-off 0.91)');
-    assert.match(pruner.decide(1, 0.5, [0.6]).explanation, /^stopped at rung 1 \(resource 30\): 0.5 is not the best of 2 trials at this rung \(fewer than 3: only the best goes on; best 0.6\)$/);
+    assert.match(
+      pruner.decide(1, 0.5, [0.6]).explanation,
+      /^stopped at rung 1 \(resource 30\): 0.5 is not the best of 2 trials at this rung \(fewer than 3: only the best goes on; best 0.6\)$/,
+    );
   });
 
   it('promotes from the last rung to max_resource', () => {
@@ -86,7 +89,10 @@ describe('SuccessiveHalvingPruner', () => {
       { min_resource: 1, max_resource: 10, reduction_factor: 1 },
       { min_resource: 1, max_resource: 10, min_early_stopping_rate: -1 },
     ]) {
-      assert.throws(() => new SuccessiveHalvingPruner(options, 'maximize'), (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC');
+      assert.throws(
+        () => new SuccessiveHalvingPruner(options, 'maximize'),
+        (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC',
+      );
     }
   });
 });

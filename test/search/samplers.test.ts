@@ -74,7 +74,10 @@ describe('GridSampler', () => {
     const sampler = new GridSampler(s.search!.space);
     assert.equal(sampler.size, 7);
     const all = proposals(sampler.ask(ask(0, 7)));
-    assert.deepEqual(all.map((p) => p.entry), [0, 0, 0, 0, 1, 1, 1]);
+    assert.deepEqual(
+      all.map((p) => p.entry),
+      [0, 0, 0, 0, 1, 1, 1],
+    );
     for (let i = 0; i < 7; i++) assert.deepEqual(proposals(sampler.ask(ask(i, 1)))[0], all[i]);
     assert.deepEqual(proposals(sampler.ask(ask(5, 10))), all.slice(5), 'asking past the end yields the rest');
     assert.equal(sampler.ask(ask(7, 1)).kind, 'exhausted');
@@ -82,7 +85,21 @@ describe('GridSampler', () => {
 
   it('plans a 1,000,000-point grid in constant time and memory', () => {
     const values = [...Array(100).keys()].map((i) => i + 1);
-    const s = spec({ search: { method: 'grid', space: [{ model: 'logistic_regression', params: { C: { values }, max_iter: { values: [...Array(100).keys()].map((i) => i + 100) }, tol: { values: [...Array(100).keys()].map((i) => (i + 1) / 1e6) } } }] } });
+    const s = spec({
+      search: {
+        method: 'grid',
+        space: [
+          {
+            model: 'logistic_regression',
+            params: {
+              C: { values },
+              max_iter: { values: [...Array(100).keys()].map((i) => i + 100) },
+              tol: { values: [...Array(100).keys()].map((i) => (i + 1) / 1e6) },
+            },
+          },
+        ],
+      },
+    });
     const ms = cpuMillis(() => {
       const [segment] = planSegments(s, 10_000_000);
       assert.equal(segment!.size, 1_000_000);
@@ -100,7 +117,10 @@ describe('RandomSampler', () => {
       max_trials: 50,
       seed: 3,
       space: [
-        { model: 'random_forest', params: { n_estimators: { distribution: 'int_uniform', min: 10, max: 300 }, max_features: { distribution: 'uniform', min: 0.1, max: 1 } } },
+        {
+          model: 'random_forest',
+          params: { n_estimators: { distribution: 'int_uniform', min: 10, max: 300 }, max_features: { distribution: 'uniform', min: 0.1, max: 1 } },
+        },
         { model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.001, max: 100 } } },
       ],
     },
@@ -117,14 +137,24 @@ describe('RandomSampler', () => {
   });
 
   it('samples a finite space without replacement and never more than it holds', () => {
-    const space = spec({ search: { method: 'random', max_trials: 100, space: [{ model: 'decision_tree', params: { max_depth: { values: [1, 2, 3] }, min_samples_leaf: { values: [1, 2, 3] } } }] } }).search!.space;
+    const space = spec({
+      search: {
+        method: 'random',
+        max_trials: 100,
+        space: [{ model: 'decision_tree', params: { max_depth: { values: [1, 2, 3] }, min_samples_leaf: { values: [1, 2, 3] } } }],
+      },
+    }).search!.space;
     const sampler = new RandomSampler(space, 100, 0);
     assert.equal(sampler.size, 9);
     const drawn = proposals(sampler.ask(ask(0, 9))).map((p) => JSON.stringify(p.params));
     assert.equal(new Set(drawn).size, 9);
     const partial = new RandomSampler(space, 4, 0);
     assert.equal(partial.size, 4);
-    assert.deepEqual(proposals(partial.ask(ask(0, 4))).map((p) => JSON.stringify(p.params)), drawn.slice(0, 4), 'max_trials takes a prefix of the same draw');
+    assert.deepEqual(
+      proposals(partial.ask(ask(0, 4))).map((p) => JSON.stringify(p.params)),
+      drawn.slice(0, 4),
+      'max_trials takes a prefix of the same draw',
+    );
   });
 });
 
@@ -135,12 +165,29 @@ describe('segments', () => {
       search: { method: 'grid', space: [{ model: 'logistic_regression', params: { C: { values: [1, 2] } } }] },
     });
     const plans = planSegments(s, 100);
-    assert.deepEqual(plans.map((p) => [p.kind, p.size]), [['explicit', 1], ['grid', 2]]);
-    const segments: Segment[] = [{ ...plans[0]!, start: 0 }, { ...plans[1]!, start: 1 }] as Segment[];
+    assert.deepEqual(
+      plans.map((p) => [p.kind, p.size]),
+      [
+        ['explicit', 1],
+        ['grid', 2],
+      ],
+    );
+    const segments: Segment[] = [
+      { ...plans[0]!, start: 0 },
+      { ...plans[1]!, start: 1 },
+    ] as Segment[];
     assert.equal(segmentAt(segments, 0)?.position, 0);
     assert.equal(segmentAt(segments, 2)?.position, 1);
     assert.equal(segmentAt(segments, 3), undefined);
     const trials = expandTrials(s, { maxTrials: 100 });
-    assert.deepEqual(trials.map((t) => [t.index, t.name, t.entry]), [[0, 'mine', 0], [1, 'logistic_regression(C=1)', 0], [2, 'logistic_regression(C=2)', 0]], 'entry: the space entry of a search, the position of an explicit trial');
+    assert.deepEqual(
+      trials.map((t) => [t.index, t.name, t.entry]),
+      [
+        [0, 'mine', 0],
+        [1, 'logistic_regression(C=1)', 0],
+        [2, 'logistic_regression(C=2)', 0],
+      ],
+      'entry: the space entry of a search, the position of an explicit trial',
+    );
   });
 });

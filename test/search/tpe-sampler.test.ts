@@ -21,7 +21,9 @@ const CONTINUOUS: SearchSpaceEntry[] = [
   },
 ];
 
-const GRID_3X3: SearchSpaceEntry[] = [{ model: 'random_forest', params: { max_depth: { values: [2, 4, 8] }, n_estimators: { values: [10, 50, 100] }, bootstrap: true } }];
+const GRID_3X3: SearchSpaceEntry[] = [
+  { model: 'random_forest', params: { max_depth: { values: [2, 4, 8] }, n_estimators: { values: [10, 50, 100] }, bootstrap: true } },
+];
 
 function request(parts: Partial<AskRequest>): AskRequest {
   return { seed: 7, nextIndex: 0, count: 1, observations: [], pending: [], goal: 'maximize', ...parts };
@@ -56,7 +58,12 @@ const key = (p: { entry: number; params: Readonly<Record<string, unknown>> }): s
 describe('TpeSampler', () => {
   it('proposes the candidate of l(x) with the largest log l(x) − log g(x)', () => {
     // One entry, two continuous params, 15 completed trials: gamma(15) = 2 good trials, 13 bad, no pending.
-    const space: SearchSpaceEntry[] = [{ model: 'gradient_boosting', params: { subsample: { distribution: 'uniform', min: 0, max: 1 }, learning_rate: { distribution: 'log_uniform', min: 0.01, max: 1 } } }];
+    const space: SearchSpaceEntry[] = [
+      {
+        model: 'gradient_boosting',
+        params: { subsample: { distribution: 'uniform', min: 0, max: 1 }, learning_rate: { distribution: 'log_uniform', min: 0.01, max: 1 } },
+      },
+    ];
     const rng = new Rng(3);
     const observations: Observation[] = [];
     for (let i = 0; i < 15; i++) {
@@ -125,7 +132,16 @@ describe('TpeSampler', () => {
   });
 
   it('treats int_uniform and q_uniform grids as finite too', () => {
-    const space: SearchSpaceEntry[] = [{ model: 'gradient_boosting', params: { max_depth: { distribution: 'int_uniform', min: 2, max: 4 }, subsample: { distribution: 'q_uniform', min: 0.5, max: 1, q: 0.25 }, learning_rate: { values: [0.1, 0.3] } } }];
+    const space: SearchSpaceEntry[] = [
+      {
+        model: 'gradient_boosting',
+        params: {
+          max_depth: { distribution: 'int_uniform', min: 2, max: 4 },
+          subsample: { distribution: 'q_uniform', min: 0.5, max: 1, q: 0.25 },
+          learning_rate: { values: [0.1, 0.3] },
+        },
+      },
+    ];
     const sampler = new TpeSampler(space, { n_startup_trials: 3 });
     assert.equal(sampler.size, 18);
     const observations = optimise(sampler, 18, 3, (p) => (p.max_depth as number) + (p.subsample as number) + (p.learning_rate as number));
@@ -146,7 +162,10 @@ describe('TpeSampler', () => {
     const sampler = new TpeSampler([{ model: 'decision_tree', params: { max_depth: { values: [1, 2] } } }]);
     const failed: Observation = { entry: 0, params: { max_depth: 1 }, value: null, status: 'failed' };
     assert.deepEqual(one(sampler, { observations: [failed] }).params, { max_depth: 2 });
-    assert.equal(sampler.ask(request({ observations: [failed, { entry: 0, params: { max_depth: 2 }, value: null, status: 'quarantined' }] })).kind, 'exhausted');
+    assert.equal(
+      sampler.ask(request({ observations: [failed, { entry: 0, params: { max_depth: 2 }, value: null, status: 'quarantined' }] })).kind,
+      'exhausted',
+    );
   });
 
   it('is deterministic for a seed and a set of observations, and a batch equals asks one by one', () => {
@@ -209,7 +228,8 @@ describe('TpeSampler', () => {
     const distance = (options: { constant_liar: boolean }): number => {
       const sampler = new TpeSampler(space, options);
       let total = 0;
-      for (let i = 0; i < 40; i++) total += Math.abs((one(sampler, { seed: i, nextIndex: 100, observations, pending }).params.min_samples_split as number) - 0.3);
+      for (let i = 0; i < 40; i++)
+        total += Math.abs((one(sampler, { seed: i, nextIndex: 100, observations, pending }).params.min_samples_split as number) - 0.3);
       return total / 40;
     };
     assert.ok(distance({ constant_liar: true }) > 2 * distance({ constant_liar: false }));
@@ -220,7 +240,8 @@ describe('TpeSampler', () => {
       { model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 100 }, max_iter: 500 } },
       { model: 'random_forest', params: { max_depth: { distribution: 'int_uniform', min: 2, max: 40 }, n_estimators: { values: [50, 100, 200] } } },
     ];
-    const score = (p: Proposal): number => (p.entry === 1 ? 0.9 - Math.abs((p.params.max_depth as number) - 9) / 40 : 0.7 - Math.abs(Math.log10(p.params.C as number)) / 10);
+    const score = (p: Proposal): number =>
+      p.entry === 1 ? 0.9 - Math.abs((p.params.max_depth as number) - 9) / 40 : 0.7 - Math.abs(Math.log10(p.params.C as number)) / 10;
 
     it("gives each proposal exactly its entry's params", () => {
       const sampler = new TpeSampler(space);
@@ -257,7 +278,10 @@ describe('TpeSampler', () => {
     it('ignores observations of an unknown entry or with values outside the space', () => {
       const sampler = new TpeSampler(space);
       const observations: Observation[] = optimise(new TpeSampler(space), 0, 0);
-      observations.push({ entry: 5, params: {}, value: 1, status: 'completed' }, { entry: 1, params: { max_depth: 99, n_estimators: 7 }, value: 1, status: 'completed' });
+      observations.push(
+        { entry: 5, params: {}, value: 1, status: 'completed' },
+        { entry: 1, params: { max_depth: 99, n_estimators: 7 }, value: 1, status: 'completed' },
+      );
       const p = one(sampler, { observations });
       assert.ok(p.entry === 0 || p.entry === 1);
     });
@@ -278,7 +302,13 @@ describe('TpeSampler', () => {
     const rng = new Rng(2);
     const observations: Observation[] = [];
     for (let i = 0; i < 10_000; i++) {
-      const params = { learning_rate: Math.exp(Math.log(0.001) + rng.next() * Math.log(1000)), subsample: 0.5 + rng.next() / 2, max_depth: 1 + rng.nextInt(8), max_features: (1 + rng.nextInt(10)) / 10, random_state: 0 };
+      const params = {
+        learning_rate: Math.exp(Math.log(0.001) + rng.next() * Math.log(1000)),
+        subsample: 0.5 + rng.next() / 2,
+        max_depth: 1 + rng.nextInt(8),
+        max_features: (1 + rng.nextInt(10)) / 10,
+        random_state: 0,
+      };
       observations.push({ entry: 0, params, value: objective(params), status: 'completed' });
     }
     one(sampler, { nextIndex: 10_000, observations });
@@ -292,7 +322,10 @@ describe('TpeSampler', () => {
   });
 
   it('validates its options and names the bad one', () => {
-    assert.deepEqual({ ...resolveTpeOptions({}), gamma: undefined }, { n_startup_trials: 10, n_ei_candidates: 24, multivariate: true, constant_liar: true, gamma: undefined, prior_weight: 1 });
+    assert.deepEqual(
+      { ...resolveTpeOptions({}), gamma: undefined },
+      { n_startup_trials: 10, n_ei_candidates: 24, multivariate: true, constant_liar: true, gamma: undefined, prior_weight: 1 },
+    );
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ n_startup_trials: -1 }, /n_startup_trials must be a whole number ≥ 0/],
       [{ n_ei_candidates: 0 }, /n_ei_candidates must be a whole number ≥ 1/],
@@ -319,7 +352,7 @@ describe('badKernels (the g(x) subsample past MAX_BAD_KERNELS)', () => {
     assert.ok(rows.length <= 1024 && rows.length > 900);
     for (let i = 1; i < rows.length; i++) assert.ok(rows[i]! > rows[i - 1]!);
     // Optuna's weights for 10,000: a ramp over 9,975 (mean ≈ (1/n + 1)/2) plus 25 ones.
-    const total = 9975 * (1 / 10_000 + 1) / 2 + 25;
+    const total = (9975 * (1 / 10_000 + 1)) / 2 + 25;
     assert.ok(Math.abs(weights.reduce((s, w) => s + w, 0) - total) < 1e-6 * total);
     // The ramp: old rows are picked sparsely, the newest 25 (weight 1 each) about evenly.
     assert.ok(rows[0]! > 100, `the first ${rows[0]} oldest rows carry almost no weight`);

@@ -50,7 +50,7 @@ describe('ScoringPool', () => {
     maxRows,
   });
 
-  it("answers what the Scorer answers, loading a model once for the requests that wait for it", async () => {
+  it('answers what the Scorer answers, loading a model once for the requests that wait for it', async () => {
     const payload = body(20);
     const expected = new Scorer(pipeline).score({ body: payload, contentType: 'application/json', proba: true }, { maxRows: 1000 });
     const before = loads;

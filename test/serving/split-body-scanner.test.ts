@@ -20,10 +20,19 @@ const bytes = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 describe('scanSplitBody', () => {
   const taken: Array<[string, string]> = [
     ['plain rows', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1.5, "Biscoe", -2], [0, "Dream", 3e2]]}}'],
-    ['reordered and extra columns, index and params', '{"dataframe_split": {"index": [7, 8], "columns": ["y", "extra", "island", "x"], "data": [[1, {"a": [1]}, "Torgersen", 2.25], [null, "z", null, -0.0]]}, "params": {"proba": true}}'],
+    [
+      'reordered and extra columns, index and params',
+      '{"dataframe_split": {"index": [7, 8], "columns": ["y", "extra", "island", "x"], "data": [[1, {"a": [1]}, "Torgersen", 2.25], [null, "z", null, -0.0]]}, "params": {"proba": true}}',
+    ],
     ['missing values as null and NaN', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[NaN, null, null], [1, "Biscoe", NaN]]}}'],
-    ['numbers and booleans in a categorical column', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1, 8, 2], [1, true, 2], [1, false, 2], [1, 8.5, 2]]}}'],
-    ['escapes and non-ASCII categories', '{"dataframe_split": {"columns": ["x", "isl\\u0061nd", "y"], "data": [[1, "Dr\\"eam", 2], [1, "Île", 2], [1, "Île", 2]]}}'],
+    [
+      'numbers and booleans in a categorical column',
+      '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1, 8, 2], [1, true, 2], [1, false, 2], [1, 8.5, 2]]}}',
+    ],
+    [
+      'escapes and non-ASCII categories',
+      '{"dataframe_split": {"columns": ["x", "isl\\u0061nd", "y"], "data": [[1, "Dr\\"eam", 2], [1, "Île", 2], [1, "Île", 2]]}}',
+    ],
     ['no rows', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": []}}'],
     ['whitespace everywhere', ' {\n "dataframe_split" : {\t"columns" : [ "x" , "island" , "y" ] , "data" : [ [ 1 , "a" , 2 ] ] } } \n'],
   ];
@@ -45,7 +54,10 @@ describe('scanSplitBody', () => {
     ['a string in a numeric column', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1, "a", "2"]]}}'],
     ['a short row', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1, "a"]]}}'],
     ['an infinite number', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1e999, "a", 2]]}}'],
-    ['too many rows', `{"dataframe_split": {"columns": ["x", "island", "y"], "data": [${Array.from({ length: MAX_ROWS + 1 }, () => '[1, "a", 2]').join(',')}]}}`],
+    [
+      'too many rows',
+      `{"dataframe_split": {"columns": ["x", "island", "y"], "data": [${Array.from({ length: MAX_ROWS + 1 }, () => '[1, "a", 2]').join(',')}]}}`,
+    ],
     ['a syntax error', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": [[1, "a", 2],]}}'],
     ['trailing bytes', '{"dataframe_split": {"columns": ["x", "island", "y"], "data": []}} x'],
     ['a duplicate column name', '{"dataframe_split": {"columns": ["x", "x", "island", "y"], "data": [[1, 1, "a", 2]]}}'],

@@ -9,7 +9,22 @@ import { assertObjectKey, LocalObjectStore, type ObjectStore } from '../../share
 import { MinioObjectStore } from '../../shared/store/minio-object-store.js';
 import { startVersitygwServer, testEnv, uniquePrefix, versitygwUnavailableReason } from '../support/servers.js';
 
-const INVALID_KEYS = ['../../etc/passwd', '/abs', 'a//b', 'a:b', '', 'a/', '.', 'a/./b', 'a/../b', 'a\\b', 'spa ce', 'caf\u00e9', 'x'.repeat(513), 'x'.repeat(238)];
+const INVALID_KEYS = [
+  '../../etc/passwd',
+  '/abs',
+  'a//b',
+  'a:b',
+  '',
+  'a/',
+  '.',
+  'a/./b',
+  'a/../b',
+  'a\\b',
+  'spa ce',
+  'caf\u00e9',
+  'x'.repeat(513),
+  'x'.repeat(238),
+];
 const VALID_KEYS = ['datasets/3f2a.csv', 'artifacts/s-1/t_2.json', 'a', '.hidden', 'a..b', 'x'.repeat(237), `${'a'.repeat(237)}/${'b'.repeat(237)}`];
 
 describe('assertObjectKey', () => {
@@ -18,7 +33,10 @@ describe('assertObjectKey', () => {
   }
   for (const key of INVALID_KEYS) {
     it(`rejects ${JSON.stringify(key.slice(0, 40))} with INVALID_ARGUMENT`, () => {
-      assert.throws(() => assertObjectKey(key), (error: unknown) => error instanceof InvalidInputError && error.code === 'INVALID_ARGUMENT');
+      assert.throws(
+        () => assertObjectKey(key),
+        (error: unknown) => error instanceof InvalidInputError && error.code === 'INVALID_ARGUMENT',
+      );
     });
   }
 });
@@ -87,7 +105,10 @@ for (const testCase of cases) {
     it('is ready again when ensureReady runs twice, also concurrently, and keeps what it stored', async () => {
       await store.put('ready/marker.json', '{"kept":true}');
       const results = await Promise.allSettled([store.ensureReady(), store.ensureReady()]);
-      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
+      assert.deepEqual(
+        results.map((r) => r.status),
+        ['fulfilled', 'fulfilled'],
+      );
       await store.ensureReady();
       assert.equal((await store.get('ready/marker.json')).toString('utf8'), '{"kept":true}', 'a repeated ensureReady does not recreate the bucket or folder');
     });

@@ -64,12 +64,18 @@ function removeNamespace(netns: string): void {
 }
 
 function namespaces(): string[] {
-  return ip(['netns', 'list']).stdout.split('\n').map((line) => line.trim().split(' ')[0] ?? '').filter((name) => name !== '');
+  return ip(['netns', 'list'])
+    .stdout.split('\n')
+    .map((line) => line.trim().split(' ')[0] ?? '')
+    .filter((name) => name !== '');
 }
 
 function links(): string[] {
   // "7: sqf123av0@if6: <…>" → "sqf123av0"
-  return ip(['-o', 'link', 'show']).stdout.split('\n').map((line) => /^\d+:\s+([^:@\s]+)/.exec(line)?.[1] ?? '').filter((name) => name !== '');
+  return ip(['-o', 'link', 'show'])
+    .stdout.split('\n')
+    .map((line) => /^\d+:\s+([^:@\s]+)/.exec(line)?.[1] ?? '')
+    .filter((name) => name !== '');
 }
 
 /** Removes the namespaces and links of labs whose process is gone (a crashed or killed test run). */

@@ -34,7 +34,12 @@ export function testEnv(): TestEnv {
 
 /** `t-<label>-<random>`: lowercase, so it is valid as a Redis prefix, queue name and S3 bucket name. */
 export function uniquePrefix(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 30) || 'x';
+  const clean =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 30) || 'x';
   return `t-${clean}-${randomBytes(5).toString('hex')}`;
 }
 
@@ -93,7 +98,9 @@ export interface TestRedisServer {
  * Starts a redis-server on loopback, AOF on by default, in `dir` or a fresh temp folder. `bind` adds
  * listen addresses besides loopback (a test host network's server address, see netns-lab.ts).
  */
-export async function startRedisServer(options: { dir?: string; port?: number; appendonly?: boolean; bind?: readonly string[] } = {}): Promise<TestRedisServer> {
+export async function startRedisServer(
+  options: { dir?: string; port?: number; appendonly?: boolean; bind?: readonly string[] } = {},
+): Promise<TestRedisServer> {
   const binary = findRedisServer();
   if (binary === undefined) throw new Error('redis-server not found: run `node scripts/ensure-redis.mjs`');
   const ownsDir = options.dir === undefined;
@@ -225,7 +232,9 @@ async function versitygwHelper(): Promise<EnsureVersitygwModule> {
  */
 export async function versitygwUnavailableReason(): Promise<string | undefined> {
   const { findVersitygw } = await versitygwHelper();
-  return findVersitygw() === undefined ? 'no versitygw binary: run `node scripts/ensure-versitygw.mjs` (or the whole suite through scripts/run-tests.mjs)' : undefined;
+  return findVersitygw() === undefined
+    ? 'no versitygw binary: run `node scripts/ensure-versitygw.mjs` (or the whole suite through scripts/run-tests.mjs)'
+    : undefined;
 }
 
 /** A versitygw gateway: the same handle as MinIO's. */

@@ -69,7 +69,9 @@ async function run(entry: BadEntry): Promise<void> {
 
 describe('bad-input corpus (test/fixtures/bad)', () => {
   it('has a manifest entry for every file and a file for every entry', () => {
-    const files = readdirSync(BAD).filter((f) => f !== 'manifest.json').sort();
+    const files = readdirSync(BAD)
+      .filter((f) => f !== 'manifest.json')
+      .sort();
     const listed = manifest.map((e) => e.file).sort();
     assert.deepEqual(files, listed);
     assert.equal(new Set(listed).size, listed.length, 'duplicate manifest entries');
@@ -89,7 +91,10 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
         caught = error;
       }
       assert.ok(caught !== undefined, `${entry.file} was accepted`);
-      assert.ok(caught instanceof InvalidInputError, `${entry.file}: expected InvalidInputError, got ${caught instanceof Error ? caught.message : JSON.stringify(caught)}`);
+      assert.ok(
+        caught instanceof InvalidInputError,
+        `${entry.file}: expected InvalidInputError, got ${caught instanceof Error ? caught.message : JSON.stringify(caught)}`,
+      );
       assert.equal(caught.code, entry.code, `${entry.file}: ${caught.message}`);
       for (const mention of entry.mentions ?? []) {
         assert.ok(caught.message.includes(mention), `${entry.file}: message lacks ${JSON.stringify(mention)}:\n${caught.message}`);
@@ -108,7 +113,9 @@ describe('bad-input corpus (test/fixtures/bad)', () => {
 
 describe('good-input corpus (test/fixtures/good)', () => {
   it('has a manifest entry for every file', () => {
-    const files = readdirSync(GOOD).filter((f) => f !== 'manifest.json').sort();
+    const files = readdirSync(GOOD)
+      .filter((f) => f !== 'manifest.json')
+      .sort();
     assert.deepEqual(files, goodManifest.map((e) => e.file).sort());
   });
 
@@ -124,7 +131,10 @@ describe('good-input corpus (test/fixtures/good)', () => {
 
   it('reads a CSV with a BOM and CRLF line endings like a plain one', async () => {
     const table = await readTable(join(GOOD, 'bom-crlf.csv'), { target: 'target' });
-    assert.deepEqual(table.columns.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(
+      table.columns.map((c) => c.name),
+      ['a', 'b'],
+    );
     assert.equal(table.nRows, 6);
     const b = table.columns[1]!;
     assert.equal(b.type, 'numeric');

@@ -20,7 +20,9 @@ const EXPECTED_TRIALS: Record<string, number> = {
 
 describe('example sweeps', () => {
   it('lists every example here', () => {
-    const files = readdirSync(SWEEPS).filter((f) => f.endsWith('.yaml')).sort();
+    const files = readdirSync(SWEEPS)
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
     assert.deepEqual(files, Object.keys(EXPECTED_TRIALS).sort());
   });
 

@@ -45,7 +45,13 @@ describe('findOversizedMapping', () => {
     const next = generator(7);
     for (let i = 0; i < 300; i++) {
       const value = next();
-      const texts = [stringify(value), stringify(value, { collectionStyle: 'flow' }), stringify(value, { defaultStringType: 'QUOTE_DOUBLE' }), JSON.stringify(value, null, 2), JSON.stringify(value)];
+      const texts = [
+        stringify(value),
+        stringify(value, { collectionStyle: 'flow' }),
+        stringify(value, { defaultStringType: 'QUOTE_DOUBLE' }),
+        JSON.stringify(value, null, 2),
+        JSON.stringify(value),
+      ];
       for (const text of texts) {
         const max = largestMapping(text);
         assert.equal(findOversizedMapping(text, max), undefined, `false alarm at limit ${max}:\n${text}`);
@@ -87,7 +93,8 @@ describe('readSweepDocument key checks', () => {
   const refuse = (text: string, format: 'yaml' | 'json', pattern: RegExp): void => {
     assert.throws(
       () => readSweepDocument(text, { source: 'body', format }),
-      (error: unknown) => error instanceof InvalidInputError && error.code === 'INVALID_SPEC' && pattern.test(error.message) && typeof error.location?.line === 'number',
+      (error: unknown) =>
+        error instanceof InvalidInputError && error.code === 'INVALID_SPEC' && pattern.test(error.message) && typeof error.location?.line === 'number',
     );
   };
 

@@ -157,9 +157,12 @@ describe('parseSweepText', () => {
   });
 
   it('accepts anchors and aliases within the alias limit', () => {
-    const spec = parseSweepText(`${MINIMAL.replace('trials:\n  - {model: logistic_regression}\n', '')}trials:\n  - {model: logistic_regression, params: &p {C: 0.5}}\n  - {name: b, model: logistic_regression, params: *p}\n`, {
-      source: 'alias.yaml',
-    });
+    const spec = parseSweepText(
+      `${MINIMAL.replace('trials:\n  - {model: logistic_regression}\n', '')}trials:\n  - {model: logistic_regression, params: &p {C: 0.5}}\n  - {name: b, model: logistic_regression, params: *p}\n`,
+      {
+        source: 'alias.yaml',
+      },
+    );
     assert.deepEqual(spec.trials?.[1]?.params, { C: 0.5 });
   });
 
@@ -184,9 +187,14 @@ describe('ResolvedSweepSpecSchema / parseResolvedSweepSpec', () => {
   });
 
   it('rejects values JSON cannot carry and prototype keys', () => {
-    const polluted = JSON.parse(`{"name": "r", "dataset": {"csv": {"sha256": "${SHA}"}}, "trials": [{"model": "decision_tree", "params": {"__proto__": {"x": 1}}}]}`) as unknown;
+    const polluted = JSON.parse(
+      `{"name": "r", "dataset": {"csv": {"sha256": "${SHA}"}}, "trials": [{"model": "decision_tree", "params": {"__proto__": {"x": 1}}}]}`,
+    ) as unknown;
     assert.match(rejection(() => parseResolvedSweepSpec(polluted)).message, /"__proto__" is not allowed/);
-    assert.match(rejection(() => parseResolvedSweepSpec({ name: 'r', seed: Number.NaN, dataset: { csv: { sha256: SHA } }, trials: [{ model: 'decision_tree' }] })).message, /not a finite number/);
+    assert.match(
+      rejection(() => parseResolvedSweepSpec({ name: 'r', seed: Number.NaN, dataset: { csv: { sha256: SHA } }, trials: [{ model: 'decision_tree' }] })).message,
+      /not a finite number/,
+    );
   });
 });
 
@@ -198,7 +206,10 @@ describe('loadSweepFile', () => {
     mkdirSync(join(dir, 'data'), { recursive: true });
     const csv = 'a,b,target\n1,2,0\n3,4,1\n5,6,0\n7,8,1\n9,10,0\n';
     writeFileSync(join(dir, 'data', 'd.csv'), csv);
-    writeFileSync(join(dir, 'sweep.yaml'), 'name: local\ndataset:\n  csv: data/d.csv\nsplit: {test_size: 0.4}\ncv: {folds: 0}\ntrials: [{model: decision_tree}]\n');
+    writeFileSync(
+      join(dir, 'sweep.yaml'),
+      'name: local\ndataset:\n  csv: data/d.csv\nsplit: {test_size: 0.4}\ncv: {folds: 0}\ntrials: [{model: decision_tree}]\n',
+    );
     const { spec, files } = await loadSweepFile(join(dir, 'sweep.yaml'));
     const sha256 = createHash('sha256').update(csv).digest('hex');
     assert.deepEqual(spec.dataset.csv, { sha256 });
@@ -234,7 +245,10 @@ describe('loadSweepFile', () => {
 
   it('loads the sklearn train/test example with both files', async () => {
     const { spec, files } = await loadSweepFile(resolve(process.cwd(), 'sweeps/loan-default-sklearn.yaml'));
-    assert.deepEqual(files.map((f) => f.role), ['train', 'test']);
+    assert.deepEqual(
+      files.map((f) => f.role),
+      ['train', 'test'],
+    );
     assert.deepEqual(spec.dataset.train, { sha256: files[0]!.sha256 });
     assert.deepEqual(spec.dataset.test, { sha256: files[1]!.sha256 });
     assert.equal(expandTrials(spec, { maxTrials: 100 }).length, 5);

@@ -37,7 +37,13 @@ describe('PrunerClient', () => {
   });
 
   it('ASHA: keeps the top third of the trials at the rung, and a retried attempt replaces its own value', async () => {
-    const trial = (index: number): TrialPruning => ({ sweepId: 'asha', index, spec: { method: 'asha', resource: 'n_estimators', min_resource: 5, reduction_factor: 3 }, goal: 'maximize', maxResource: 45 });
+    const trial = (index: number): TrialPruning => ({
+      sweepId: 'asha',
+      index,
+      spec: { method: 'asha', resource: 'n_estimators', min_resource: 5, reduction_factor: 3 },
+      goal: 'maximize',
+      maxResource: 45,
+    });
     // Worked by hand: 0.8 alone → best, goes on; 0.7 → not the best of 2 (0.8); 0.9 → best of 3.
     assert.equal((await client.judge(trial(0), rung(5, 0.8), [])).action, 'continue');
     assert.equal((await client.judge(trial(1), rung(5, 0.7), [])).action, 'stop');
@@ -45,7 +51,10 @@ describe('PrunerClient', () => {
     // Trial 1 retried: its field is overwritten, so it competes with 0.8 and 0.9 only (3 values, not 4).
     const again = await client.judge(trial(1), rung(5, 0.7), []);
     assert.equal(again.action, 'stop');
-    assert.match(again.action === 'stop' ? again.explanation : '', /^stopped at rung 0 \(resource 5\): 0\.7 is not in the top 1\/3 of 3 trials at this rung \(cut-off 0\.9\)$/);
+    assert.match(
+      again.action === 'stop' ? again.explanation : '',
+      /^stopped at rung 0 \(resource 5\): 0\.7 is not in the top 1\/3 of 3 trials at this rung \(cut-off 0\.9\)$/,
+    );
     assert.equal(Object.keys(await redis.hgetall(keys.rungs('asha'))).length, 3);
   });
 

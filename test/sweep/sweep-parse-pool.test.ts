@@ -39,7 +39,13 @@ describe('SweepParsePool', () => {
   it('returns the document of a valid JSON or YAML body', async () => {
     const p = pool();
     assert.deepEqual(await p.parse(JSON.stringify(SPEC), 'json'), SPEC);
-    assert.deepEqual(await p.parse('name: pool_test\ndataset: {make_classification: {n_samples: 40, n_features: 4, n_informative: 2, n_redundant: 0}}\ntrials:\n  - {model: logistic_regression, params: {C: 1}}\n', 'yaml'), SPEC);
+    assert.deepEqual(
+      await p.parse(
+        'name: pool_test\ndataset: {make_classification: {n_samples: 40, n_features: 4, n_informative: 2, n_redundant: 0}}\ntrials:\n  - {model: logistic_regression, params: {C: 1}}\n',
+        'yaml',
+      ),
+      SPEC,
+    );
   });
 
   it('keeps the code, message and location of a refused body', async () => {
@@ -53,7 +59,9 @@ describe('SweepParsePool', () => {
 
   it('refuses generated data whose CSV could exceed the dataset limit before generating it', async () => {
     const p = pool({ limits: { datasetBodyLimitBytes: 10_000 } });
-    const error = await rejection(p.parse(JSON.stringify({ ...SPEC, dataset: { make_classification: { n_samples: 1000, n_features: 4, n_informative: 2, n_redundant: 0 } } }), 'json'));
+    const error = await rejection(
+      p.parse(JSON.stringify({ ...SPEC, dataset: { make_classification: { n_samples: 1000, n_features: 4, n_informative: 2, n_redundant: 0 } } }), 'json'),
+    );
     assert.equal(error.code, 'LIMIT_EXCEEDED');
     assert.match(error.message, /dataset limit/);
   });

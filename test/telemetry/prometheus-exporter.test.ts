@@ -16,7 +16,18 @@ function counts(partial: Partial<TrialCounts>): TrialCounts {
 }
 
 function sweep(id: string, partial: Partial<SweepProgress>): SweepProgress {
-  return { id, name: `exp-${id}`, createdAt: 0, finished: false, cancelled: false, total: 100, created: 20, fed: 20, counts: counts({ queued: 100 }), ...partial };
+  return {
+    id,
+    name: `exp-${id}`,
+    createdAt: 0,
+    finished: false,
+    cancelled: false,
+    total: 100,
+    created: 20,
+    fed: 20,
+    counts: counts({ queued: 100 }),
+    ...partial,
+  };
 }
 
 function snapshot(unfinished: SweepProgress[]): ClusterSnapshot {
@@ -40,7 +51,9 @@ function lines(text: string, name: string): string[] {
 describe('PrometheusExporter', () => {
   it('gives series to the newest maxSweepSeries unfinished sweeps only, and counts every sweep in the totals', async () => {
     const exporter = new PrometheusExporter({ maxSweepSeries: 2, processMetrics: false });
-    const text = await exporter.render(snapshot([sweep('c', { created: 30, fed: 25 }), sweep('b', { created: 12, fed: 10 }), sweep('a', { created: 9, fed: 5 })]));
+    const text = await exporter.render(
+      snapshot([sweep('c', { created: 30, fed: 25 }), sweep('b', { created: 12, fed: 10 }), sweep('a', { created: 9, fed: 5 })]),
+    );
     const sweeps = new Set(lines(text, 'sweepq_sweep_trials').map((l) => /sweep="([^"]+)"/.exec(l)![1]));
     assert.deepEqual([...sweeps].sort(), ['b', 'c']);
     assert.equal(lines(text, 'sweepq_sweep_trials').length, 2 * 7, 'one series per status');
@@ -56,7 +69,8 @@ describe('PrometheusExporter', () => {
     await exporter.render(snapshot([sweep('a', {})]));
     const text = await exporter.render(undefined);
     assert.deepEqual(lines(text, 'sweepq_redis_up'), ['sweepq_redis_up 0']);
-    for (const name of ['sweepq_queue_jobs', 'sweepq_sweep_trials', 'sweepq_trials', 'sweepq_workers_alive', 'sweepq_redis_rtt_seconds']) assert.deepEqual(lines(text, name), [], name);
+    for (const name of ['sweepq_queue_jobs', 'sweepq_sweep_trials', 'sweepq_trials', 'sweepq_workers_alive', 'sweepq_redis_rtt_seconds'])
+      assert.deepEqual(lines(text, name), [], name);
   });
 
   it('observes the durations of committed trials only, and counts every transition', async () => {

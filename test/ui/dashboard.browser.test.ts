@@ -40,9 +40,15 @@ describe('dashboard in chromium', () => {
   const accessibilityProblems = async (): Promise<string[]> => {
     await page.addScriptTag({ content: axe.source });
     return page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact?: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run(context: Document): Promise<{ violations: Array<{ id: string; impact?: string | null; nodes: Array<{ target: unknown }> }> }> };
+        }
+      ).axe;
       const result = await axe.run(document);
-      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
     });
   };
 
@@ -81,7 +87,11 @@ describe('dashboard in chromium', () => {
   });
 
   it('signs in with a one-time login link and lists the sweeps', async () => {
-    const response = await fetch(`${server.url}/auth/login-links`, { method: 'POST', headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'write' }) });
+    const response = await fetch(`${server.url}/auth/login-links`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${WRITE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'write' }),
+    });
     assert.equal(response.status, 201);
     const link = (await response.json()) as { url: string };
     await page.goto(new URL(link.url, server.url).href);
@@ -111,19 +121,28 @@ describe('dashboard in chromium', () => {
     await page.click('[data-column="metrics.auc_roc"]');
     await page.waitForURL(/order=metrics\.auc_roc/);
     const sorted = await api<{ trials: Array<{ id: string }> }>(`/sweeps/${finishedId}/trials?order_by=${encodeURIComponent('metrics.auc_roc DESC')}&limit=3`);
-    await page.locator('[data-row="0"]').and(page.locator(`[data-trial-id="${sorted.trials[0]!.id}"]`)).waitFor();
+    await page
+      .locator('[data-row="0"]')
+      .and(page.locator(`[data-trial-id="${sorted.trials[0]!.id}"]`))
+      .waitFor();
 
     const filter = 'params.C >= 1 OR params.max_depth = 2';
     await page.fill('[data-testid="filter-input"]', filter);
     await page.keyboard.press('Enter');
     const filtered = await api<{ total: number }>(`/sweeps/${finishedId}/trials?filter=${encodeURIComponent(filter)}&limit=1`);
     assert.equal(filtered.total, 3);
-    await page.getByTestId('trial-total').filter({ hasText: `${filtered.total} trials match` }).waitFor();
+    await page
+      .getByTestId('trial-total')
+      .filter({ hasText: `${filtered.total} trials match` })
+      .waitFor();
     assert.equal(await page.locator('.vrow[data-trial-id]').count(), 3);
 
     await page.fill('[data-testid="filter-input"]', 'metrics.auc_roc >> 0.5');
     await page.keyboard.press('Enter');
-    await page.getByTestId('filter-error').filter({ hasText: /column 17/ }).waitFor();
+    await page
+      .getByTestId('filter-error')
+      .filter({ hasText: /column 17/ })
+      .waitFor();
     // The caret sits under the column the server named (column 17 → 16 spaces, then ^).
     assert.equal(await page.getByTestId('filter-caret').textContent(), `${' '.repeat(16)}^`);
     await shot('table-bad-filter');
@@ -135,7 +154,9 @@ describe('dashboard in chromium', () => {
   it('groups by a param with mean ± std like the API', async () => {
     await page.click('#tab-groups');
     await page.selectOption('#group-by', 'attributes.model');
-    const groups = await api<{ groups: Array<{ value: string; count: number; metrics: Record<string, { mean: number | null }> }> }>(`/sweeps/${finishedId}/groups?by=attributes.model`);
+    const groups = await api<{ groups: Array<{ value: string; count: number; metrics: Record<string, { mean: number | null }> }> }>(
+      `/sweeps/${finishedId}/groups?by=attributes.model`,
+    );
     assert.equal(groups.groups.length, 2);
     for (const group of groups.groups) {
       const cell = page.locator(`[data-group="${group.value}"] [data-metric="auc_roc"]`);
@@ -209,9 +230,15 @@ describe('dashboard in chromium', () => {
     const expected = await api<{ total: number }>(`/sweeps/${finishedId}/trials?filter=${encodeURIComponent(brush)}&limit=1`);
     assert.ok(expected.total > 0 && expected.total < 8, `the brush keeps some trials (${expected.total})`);
     // Every trial is drawn here, so the lines highlighted in the browser are exactly the server's matches.
-    await page.getByTestId('parallel-selected').filter({ hasText: `${expected.total} of the drawn lines inside the brush` }).waitFor();
+    await page
+      .getByTestId('parallel-selected')
+      .filter({ hasText: `${expected.total} of the drawn lines inside the brush` })
+      .waitFor();
     await page.click('#tab-table');
-    await page.getByTestId('trial-total').filter({ hasText: `${expected.total} trial${expected.total === 1 ? '' : 's'} match` }).waitFor();
+    await page
+      .getByTestId('trial-total')
+      .filter({ hasText: `${expected.total} trial${expected.total === 1 ? '' : 's'} match` })
+      .waitFor();
     await page.click('[aria-label="clear the brush"]');
     await page.getByTestId('trial-total').filter({ hasText: '8 trials match' }).waitFor();
   });
@@ -239,7 +266,11 @@ describe('dashboard in chromium', () => {
     await page.getByTestId('pr-chart').waitFor();
     await page.getByTestId('feature-importances').waitFor();
     const cells = await page.locator('[data-testid="confusion-matrix"] tbody td').allTextContents();
-    assert.equal(cells.reduce((sum, c) => sum + Number(c), 0), 60, 'the confusion matrix counts the 60 test rows');
+    assert.equal(
+      cells.reduce((sum, c) => sum + Number(c), 0),
+      60,
+      'the confusion matrix counts the 60 test rows',
+    );
     // The worker's diagnostics agree with the trial's own metrics.
     const diagnostics = await api<{ confusion: number[][]; roc: Array<{ area: number }> }>(`/sweeps/${finishedId}/trials/${best.id}/diagnostics`);
     assert.ok(Math.abs(diagnostics.roc[0]!.area - best.metrics.auc_roc!) < 1e-9, `ROC area ${diagnostics.roc[0]!.area} = auc_roc ${best.metrics.auc_roc}`);
@@ -253,7 +284,10 @@ describe('dashboard in chromium', () => {
     const inputs = page.getByTestId('predict-form').locator('input');
     for (let k = 0; k < (await inputs.count()); k++) await inputs.nth(k).fill('0.5');
     await page.getByTestId('predict-form').getByRole('button', { name: 'Predict' }).click();
-    await page.getByTestId('predict-answer').filter({ hasText: /target: \d/ }).waitFor();
+    await page
+      .getByTestId('predict-answer')
+      .filter({ hasText: /target: \d/ })
+      .waitFor();
     await shot('trial-page');
     assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the trial page');
   });
@@ -263,7 +297,12 @@ describe('dashboard in chromium', () => {
       name: 'ui_running',
       dataset: DATASET,
       cv: { folds: 3, scoring: 'accuracy' },
-      search: { method: 'random', max_trials: 200, seed: 1, space: [{ model: 'random_forest', params: { n_estimators: { distribution: 'int_uniform', min: 20, max: 40 }, max_depth: { values: [3, 5] } } }] },
+      search: {
+        method: 'random',
+        max_trials: 200,
+        seed: 1,
+        space: [{ model: 'random_forest', params: { n_estimators: { distribution: 'int_uniform', min: 20, max: 40 }, max_depth: { values: [3, 5] } } }],
+      },
     });
     await page.goto(`${server.url}/ui/sweeps/${sweepId}`);
     const progress = page.getByTestId('progress-text');
@@ -300,11 +339,18 @@ describe('dashboard in chromium', () => {
     await shot('queue-board');
     // The CSV export is the table view: the same trials in the same order as the API's page.
     const order = encodeURIComponent('metrics.auc_roc DESC');
-    const csv = await (await fetch(`${server.url}/sweeps/${finishedId}/trials.csv?order_by=${order}&columns=attributes.index,metrics.auc_roc`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).text();
+    const csv = await (
+      await fetch(`${server.url}/sweeps/${finishedId}/trials.csv?order_by=${order}&columns=attributes.index,metrics.auc_roc`, {
+        headers: { authorization: `Bearer ${READ_TOKEN}` },
+      })
+    ).text();
     const apiPage = await api<{ trials: Array<{ index: number }> }>(`/sweeps/${finishedId}/trials?order_by=${order}&limit=100`);
     const lines = csv.trim().split('\n');
     assert.equal(lines[0], 'attributes.index,metrics.auc_roc');
-    assert.deepEqual(lines.slice(1).map((line) => Number(line.split(',')[0])), apiPage.trials.map((t) => t.index));
+    assert.deepEqual(
+      lines.slice(1).map((line) => Number(line.split(',')[0])),
+      apiPage.trials.map((t) => t.index),
+    );
   });
 
   it('asks for a token when reads need one, and signs in with it', async () => {

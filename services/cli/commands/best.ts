@@ -38,7 +38,13 @@ export function renderTrial(trial: TrialRecord): string {
   if (trial.metrics !== null) {
     const names = Object.keys(trial.metrics).sort();
     const rows = names.map((name) => [`  ${name}`, formatMetric(trial.metrics![name])]);
-    lines.push('metrics', formatTable(['', ''], rows, { align: ['left', 'right'] }).split('\n').slice(1).join('\n'));
+    lines.push(
+      'metrics',
+      formatTable(['', ''], rows, { align: ['left', 'right'] })
+        .split('\n')
+        .slice(1)
+        .join('\n'),
+    );
   }
   return lines.join('\n');
 }

@@ -8,7 +8,10 @@ export const cancelCommand: Command = {
     const id = parseSweepId(positionals[0]!);
     const status = await withClient(loadConfig(), (client) => client.cancel(id));
     if (flag(values, 'json')) printJson(status);
-    else printLine(`sweep ${status.id} ${status.state}: ${status.counts.cancelled} cancelled, ${status.counts.completed} completed, ${status.counts.failed} failed`);
+    else
+      printLine(
+        `sweep ${status.id} ${status.state}: ${status.counts.cancelled} cancelled, ${status.counts.completed} completed, ${status.counts.failed} failed`,
+      );
     return 0;
   },
 };

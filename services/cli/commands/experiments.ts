@@ -23,7 +23,14 @@ export const experimentsCommand: Command = {
     );
     if (json) printJson({ experiments });
     else if (experiments.length === 0) printLine('no experiments');
-    else printLine(formatTable(['name', 'sweeps', 'last submitted'], experiments.map((e) => [e.name, String(e.sweeps), formatTime(e.lastSubmittedAt)]), { align: ['left', 'right', 'left'] }));
+    else
+      printLine(
+        formatTable(
+          ['name', 'sweeps', 'last submitted'],
+          experiments.map((e) => [e.name, String(e.sweeps), formatTime(e.lastSubmittedAt)]),
+          { align: ['left', 'right', 'left'] },
+        ),
+      );
     return 0;
   },
 };

@@ -52,7 +52,11 @@ async function exportOnnxFile(model: LoadedModel, out: string): Promise<Exported
 }
 
 async function exportMlflowDirectory(model: LoadedModel, out: string): Promise<Exported> {
-  if (await exists(out)) throw new InvalidInputError('INVALID_ARGUMENT', `${out} already exists; remove it or give another --out (an MLflow model directory is written whole, never merged)`);
+  if (await exists(out))
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `${out} already exists; remove it or give another --out (an MLflow model directory is written whole, never merged)`,
+    );
   const json = model.pipeline.toJSON();
   // Refuses a pipeline without an ONNX export before anything touches the disk.
   onnxSignature(json);
@@ -81,7 +85,9 @@ export const exportCommand: Command = {
       return 0;
     }
     const { inputs, outputs } = exported.signature;
-    printLine(`exported ${model.description} to ${out} (${exported.format === 'onnx' ? 'ONNX' : `MLflow model: ${exported.files.join(', ')}`}; ${exported.bytes} bytes)`);
+    printLine(
+      `exported ${model.description} to ${out} (${exported.format === 'onnx' ? 'ONNX' : `MLflow model: ${exported.files.join(', ')}`}; ${exported.bytes} bytes)`,
+    );
     printLine(`inputs   ${inputs.map((i) => `${i.name} (${i.type})`).join(', ')}`);
     printLine(`outputs  ${outputs.map((o) => o.name).join(', ')}`);
     return 0;

@@ -21,7 +21,8 @@ export const predictCommand: Command = {
     const pipeline = await loadPipelineFile(modelPath);
     const data = await readTable(dataPath, { ...pipeline.predictionReadOptions(), source: dataPath });
     if (pipeline.task === 'regression') {
-      if (flag(values, 'proba')) throw new InvalidInputError('INVALID_ARGUMENT', `${modelPath} is a regression model: it predicts values, not probabilities (drop --proba)`);
+      if (flag(values, 'proba'))
+        throw new InvalidInputError('INVALID_ARGUMENT', `${modelPath} is a regression model: it predicts values, not probabilities (drop --proba)`);
       const predicted = pipeline.predictValues(data);
       if (flag(values, 'json')) process.stdout.write(`${JSON.stringify({ predictions: Array.from(predicted) })}\n`);
       else {

@@ -121,7 +121,11 @@ class WorkerPool {
 async function collectTrials(client: SweepClient, status: SweepStatus): Promise<TrialRecord[]> {
   const out: TrialRecord[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const page = await client.trials(status.id, { orderBy: [`metrics.${status.objective.metric} ${status.objective.goal === 'maximize' ? 'DESC' : 'ASC'}`], limit: PAGE, offset });
+    const page = await client.trials(status.id, {
+      orderBy: [`metrics.${status.objective.metric} ${status.objective.goal === 'maximize' ? 'DESC' : 'ASC'}`],
+      limit: PAGE,
+      offset,
+    });
     out.push(...page.trials);
     if (page.trials.length < PAGE || offset + PAGE >= page.total) return out;
   }
@@ -201,7 +205,9 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
       process.exit(signalExitCode(signal));
     }
     interrupted = signal;
-    note(`\nsweepq: ${signal === 'SIGINT' ? 'interrupted' : signal === 'SIGHUP' ? 'terminal closed' : 'terminated'}; cancelling the sweep and stopping workers (Ctrl-C again to force)`);
+    note(
+      `\nsweepq: ${signal === 'SIGINT' ? 'interrupted' : signal === 'SIGHUP' ? 'terminal closed' : 'terminated'}; cancelling the sweep and stopping workers (Ctrl-C again to force)`,
+    );
     abort.abort();
   };
   process.on('SIGINT', onSignal);
@@ -318,7 +324,9 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
     } else {
       printLine(renderTrialTable(trials, { metric: final.objective.metric }));
       const c = final.counts;
-      printLine(`\n${final.state}: ${c.completed} completed, ${c.failed} failed, ${c.cancelled} cancelled${c.pruned > 0 ? `, ${c.pruned} pruned` : ''}${c.quarantined > 0 ? `, ${c.quarantined} quarantined` : ''} in ${formatDuration(final.elapsedMs)}`);
+      printLine(
+        `\n${final.state}: ${c.completed} completed, ${c.failed} failed, ${c.cancelled} cancelled${c.pruned > 0 ? `, ${c.pruned} pruned` : ''}${c.quarantined > 0 ? `, ${c.quarantined} quarantined` : ''} in ${formatDuration(final.elapsedMs)}`,
+      );
       if (best !== null) {
         printLine(`best: ${best.name} (${best.model}) ${final.objective.metric}=${formatMetric(best.metrics?.[final.objective.metric])}`);
       }

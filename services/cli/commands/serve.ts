@@ -18,7 +18,8 @@ export const serveCommand: Command = {
   async run({ positionals, values }) {
     const port = intOption(values, 'port', 0, 65_535) ?? DEFAULT_SERVE_PORT;
     const host = stringOption(values, 'host') ?? '127.0.0.1';
-    if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) throw new InvalidInputError('INVALID_ARGUMENT', `--host must be a host name or address, got "${host.slice(0, 80)}"`);
+    if (!/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host))
+      throw new InvalidInputError('INVALID_ARGUMENT', `--host must be a host name or address, got "${host.slice(0, 80)}"`);
     const config = loadConfig();
     const maxRows = intOption(values, 'maxRows', 1, 10_000_000) ?? config.serving.maxRows;
     const model = await loadModel(positionals[0], values);

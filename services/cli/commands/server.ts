@@ -8,7 +8,8 @@ export const serverCommand: Command = {
   async run({ values }) {
     const port = intOption(values, 'port', 0, 65_535);
     const host = stringOption(values, 'host');
-    if (host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host)) throw new InvalidInputError('INVALID_ARGUMENT', `--host must be a host name or address, got "${host.slice(0, 80)}"`);
+    if (host !== undefined && !/^[A-Za-z0-9.:[\]-]{1,255}$/.test(host))
+      throw new InvalidInputError('INVALID_ARGUMENT', `--host must be a host name or address, got "${host.slice(0, 80)}"`);
     const loaded = loadConfig();
     const config = { ...loaded, api: { ...loaded.api, ...(port === undefined ? {} : { port }), ...(host === undefined ? {} : { host }) } };
     const logger = createLogger({ level: config.logLevel, name: 'scheduler', ...(config.logPretty === undefined ? {} : { pretty: config.logPretty }) });

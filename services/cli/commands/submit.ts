@@ -2,7 +2,13 @@
 import { loadConfig } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { SweepClient, SubmitResult } from '../../../shared/sweep/sweep-client.js';
-import { loadAnySweepFile, loadSweepFile, type LoadedAnySweepFile, type LoadedSweepFile, type LocalDatasetFile } from '../../../shared/sweep/load-sweep-file.js';
+import {
+  loadAnySweepFile,
+  loadSweepFile,
+  type LoadedAnySweepFile,
+  type LoadedSweepFile,
+  type LocalDatasetFile,
+} from '../../../shared/sweep/load-sweep-file.js';
 import { flag, note, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
 

@@ -37,7 +37,11 @@ export const sweepsCommand: Command = {
         s.finishedAt === null ? '-' : formatDuration(s.finishedAt - s.createdAt),
       ];
     });
-    printLine(formatTable(['id', 'name', 'state', 'done', 'failed', 'objective', 'created', 'took'], rows, { align: ['left', 'left', 'left', 'right', 'right', 'left', 'left', 'right'] }));
+    printLine(
+      formatTable(['id', 'name', 'state', 'done', 'failed', 'objective', 'created', 'took'], rows, {
+        align: ['left', 'left', 'left', 'right', 'right', 'left', 'left', 'right'],
+      }),
+    );
     return 0;
   },
 };

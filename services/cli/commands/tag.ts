@@ -28,7 +28,11 @@ export const tagCommand: Command = {
     const set = parseAssignments(assignments);
     if (Object.keys(set).length > 0) change.set = set;
     const remove = stringOption(values, 'remove');
-    if (remove !== undefined) change.remove = remove.split(',').map((k) => k.trim()).filter((k) => k !== '');
+    if (remove !== undefined)
+      change.remove = remove
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k !== '');
     const note = stringOption(values, 'note');
     if (note !== undefined && flag(values, 'clearNote')) throw new InvalidInputError('INVALID_ARGUMENT', 'give either --note or --clear-note, not both');
     if (note !== undefined) change.note = note;

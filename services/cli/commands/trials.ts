@@ -13,7 +13,11 @@ export function trialQueryFrom(values: OptionValues): TrialQuery {
   const filter = stringOption(values, 'filter');
   if (filter !== undefined) query.filter = filter;
   const orderBy = stringOption(values, 'orderBy');
-  if (orderBy !== undefined) query.orderBy = orderBy.split(',').map((k) => k.trim()).filter((k) => k !== '');
+  if (orderBy !== undefined)
+    query.orderBy = orderBy
+      .split(',')
+      .map((k) => k.trim())
+      .filter((k) => k !== '');
   const sort = stringOption(values, 'sort');
   if (sort !== undefined) query.sort = sort;
   const status = stringOption(values, 'status');

@@ -9,9 +9,15 @@ function programPolicy(any: boolean, list: string | undefined): { allow: Readonl
   if (any && list !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', '--programs allows every program; give it or --allow-programs, not both');
   if (any) return { allow: null };
   if (list === undefined) return undefined;
-  const names = list.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const names = list
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
   if (names.length === 0 || names.some((n) => n.includes('/'))) {
-    throw new InvalidInputError('INVALID_ARGUMENT', `--allow-programs takes executable names separated by commas, e.g. python3,Rscript (got ${JSON.stringify(list.slice(0, 80))})`);
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `--allow-programs takes executable names separated by commas, e.g. python3,Rscript (got ${JSON.stringify(list.slice(0, 80))})`,
+    );
   }
   return { allow: new Set(names) };
 }

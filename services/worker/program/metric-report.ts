@@ -31,7 +31,10 @@ export function parseReportLine(line: string): ReportLine {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return { kind: 'invalid', reason: 'not a JSON object' };
   const { metric, value: reported, step } = value as Record<string, unknown>;
   if (typeof metric !== 'string' || !METRIC_NAME_PATTERN.test(metric)) {
-    return { kind: 'invalid', reason: `"metric" must be a metric name (lowercase letters, digits and _, starting with a letter), got ${JSON.stringify(metric)?.slice(0, 40)}` };
+    return {
+      kind: 'invalid',
+      reason: `"metric" must be a metric name (lowercase letters, digits and _, starting with a letter), got ${JSON.stringify(metric)?.slice(0, 40)}`,
+    };
   }
   if (reported !== null && (typeof reported !== 'number' || !Number.isFinite(reported))) {
     return { kind: 'invalid', reason: `"value" of ${metric} must be a finite number or null` };

@@ -41,9 +41,25 @@ export interface MlflowEndpointRun {
 
 /** MLflow sends NaN and infinities as strings (proto JSON); they are "no value" in a report. */
 const MetricValue = z.union([z.number(), z.enum(['NaN', 'Infinity', '-Infinity'])]).transform((v) => (typeof v === 'number' && Number.isFinite(v) ? v : null));
-const MetricBody = z.object({ key: z.string(), value: MetricValue, step: z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).optional() });
+const MetricBody = z.object({
+  key: z.string(),
+  value: MetricValue,
+  step: z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^-?\d+$/)
+        .transform(Number),
+    ])
+    .optional(),
+});
 const KeyValue = z.object({ key: z.string().min(1).max(250), value: z.string().max(MAX_VALUE_LENGTH) });
-const LogBatchBody = z.object({ metrics: z.array(MetricBody).max(1000).optional(), params: z.array(KeyValue).max(100).optional(), tags: z.array(KeyValue).max(100).optional() });
+const LogBatchBody = z.object({
+  metrics: z.array(MetricBody).max(1000).optional(),
+  params: z.array(KeyValue).max(100).optional(),
+  tags: z.array(KeyValue).max(100).optional(),
+});
 
 class EndpointError extends Error {
   constructor(
@@ -148,13 +164,21 @@ export class MlflowEndpoint {
       }
       default:
         this.reports.reject('an MLflow call sweepq does not take from program trials', route);
-        throw new EndpointError(404, 'ENDPOINT_NOT_FOUND', `${route} is not served to program trials (sweepq takes runs/get, runs/update, runs/log-metric, runs/log-batch, runs/log-parameter, runs/set-tag and log_artifact into the trial's run)`);
+        throw new EndpointError(
+          404,
+          'ENDPOINT_NOT_FOUND',
+          `${route} is not served to program trials (sweepq takes runs/get, runs/update, runs/log-metric, runs/log-batch, runs/log-parameter, runs/set-tag and log_artifact into the trial's run)`,
+        );
     }
   }
 
   private checkRun(runId: unknown): void {
     if (runId !== this.run.runId) {
-      throw new EndpointError(403, 'PERMISSION_DENIED', `this program trial may only write to its own run ${this.run.runId} (MLFLOW_RUN_ID), not ${JSON.stringify(runId)}`);
+      throw new EndpointError(
+        403,
+        'PERMISSION_DENIED',
+        `this program trial may only write to its own run ${this.run.runId} (MLFLOW_RUN_ID), not ${JSON.stringify(runId)}`,
+      );
     }
   }
 
@@ -172,7 +196,8 @@ export class MlflowEndpoint {
   }
 
   private keep(into: Record<string, string>, entry: { key: string; value: string }): void {
-    if (!Object.hasOwn(into, entry.key) && Object.keys(into).length >= MAX_KEY_VALUES) throw new EndpointError(400, 'RESOURCE_LIMIT_EXCEEDED', `more than ${MAX_KEY_VALUES} params or tags in one trial`);
+    if (!Object.hasOwn(into, entry.key) && Object.keys(into).length >= MAX_KEY_VALUES)
+      throw new EndpointError(400, 'RESOURCE_LIMIT_EXCEEDED', `more than ${MAX_KEY_VALUES} params or tags in one trial`);
     into[entry.key] = entry.value;
   }
 
@@ -207,7 +232,11 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new EndpointError(400, 'INVALID_PARAMETER_VALUE', `Invalid value for parameter '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? 'invalid'}`);
+  throw new EndpointError(
+    400,
+    'INVALID_PARAMETER_VALUE',
+    `Invalid value for parameter '${issue?.path.map(String).join('.') ?? ''}': ${issue?.message ?? 'invalid'}`,
+  );
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
@@ -225,7 +254,8 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   } catch {
     throw new EndpointError(400, 'MALFORMED_REQUEST', 'the request body is not JSON');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EndpointError(400, 'MALFORMED_REQUEST', 'the request body is not a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new EndpointError(400, 'MALFORMED_REQUEST', 'the request body is not a JSON object');
   return value as Record<string, unknown>;
 }
 

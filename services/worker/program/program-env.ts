@@ -27,7 +27,11 @@ export interface TrialVariables {
  * The program's environment. `inherited` is the worker's environment (this module is the one place a
  * worker hands parts of it on; it is passed in, not read, so tests see exactly what a program gets).
  */
-export function programEnvironment(inherited: Readonly<Record<string, string | undefined>>, sweepEnv: Readonly<Record<string, string>>, trial: TrialVariables): Record<string, string> {
+export function programEnvironment(
+  inherited: Readonly<Record<string, string | undefined>>,
+  sweepEnv: Readonly<Record<string, string>>,
+  trial: TrialVariables,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(inherited)) if (value !== undefined && INHERITED.test(name)) env[name] = value;
   // Reports are lines on stdout: unbuffered Python prints them as they happen (the sweep may override).

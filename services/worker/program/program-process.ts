@@ -60,7 +60,12 @@ export class ProgramProcess {
   constructor(launch: ProgramLaunch) {
     const stdout = new OutputTail(TAIL_LINES, TAIL_LINE_LENGTH);
     const stderr = new OutputTail(TAIL_LINES, TAIL_LINE_LENGTH);
-    const spec = JSON.stringify({ command: launch.command, cwd: launch.cwd, pdeathsig: setprivAvailable(), addressSpaceBytes: launch.memoryMb === null ? null : launch.memoryMb * 1024 * 1024 });
+    const spec = JSON.stringify({
+      command: launch.command,
+      cwd: launch.cwd,
+      pdeathsig: setprivAvailable(),
+      addressSpaceBytes: launch.memoryMb === null ? null : launch.memoryMb * 1024 * 1024,
+    });
     this.supervisor = spawn(process.execPath, [SUPERVISOR_FILE, spec], { env: { ...launch.env }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     const supervisor = this.supervisor;
     if (supervisor.pid !== undefined) {

@@ -54,17 +54,19 @@ export class ProgramPruning {
     const scores: RungScores = { resource: this.rungs[rung]!, mean: report.value ?? Number.NaN, folds: [] };
     this.history.push(scores);
     const history = this.history.slice();
-    this.verdicts = this.verdicts.then(async () => {
-      if (this.stopped !== null) return;
-      const verdict = await this.plan.client.judge(this.trial, scores, history);
-      if (verdict.action === 'stop' && this.stopped === null) {
-        this.stopped = verdict.explanation;
-        this.onStop(verdict.explanation);
-      }
-    }).catch((error: unknown) => {
-      // Kept for settled(): a rejection left in the chain would be unhandled until the program ends.
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-    });
+    this.verdicts = this.verdicts
+      .then(async () => {
+        if (this.stopped !== null) return;
+        const verdict = await this.plan.client.judge(this.trial, scores, history);
+        if (verdict.action === 'stop' && this.stopped === null) {
+          this.stopped = verdict.explanation;
+          this.onStop(verdict.explanation);
+        }
+      })
+      .catch((error: unknown) => {
+        // Kept for settled(): a rejection left in the chain would be unhandled until the program ends.
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      });
   }
 
   /** Waits for the verdicts asked so far. A Redis failure fails the attempt (retried), never silently skips pruning. */

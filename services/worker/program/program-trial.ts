@@ -171,11 +171,18 @@ export class ProgramTrial {
       const metrics = reports.metrics();
       if (pruning !== null && pruning.stopped !== null) {
         // Stopped by the pruner: its reports so far are the result (no artefact, as for built-in trials).
-        return { metrics, detail: { program: detail }, artifact: '', timings: { runMs, storeMs: 0 }, pruning: { reason: pruning.stopped, rungs: pruning.history } };
+        return {
+          metrics,
+          detail: { program: detail },
+          artifact: '',
+          timings: { runMs, storeMs: 0 },
+          pruning: { reason: pruning.stopped, rungs: pruning.history },
+        };
       }
       this.checkExit(exit, command[0]!, detail);
       if (!reports.histories.has(input.objectiveMetric)) {
-        const why = reports.invalid > 0 ? `; ${reports.invalid} line${reports.invalid === 1 ? '' : 's'} looked like reports but were not (${reports.firstInvalid})` : '';
+        const why =
+          reports.invalid > 0 ? `; ${reports.invalid} line${reports.invalid === 1 ? '' : 's'} looked like reports but were not (${reports.firstInvalid})` : '';
         throw new SweepqError(
           'PROGRAM_FAILED',
           `the program exited 0 without reporting the objective ${input.objectiveMetric} (print {"metric": "${input.objectiveMetric}", "value": ...} as one line on stdout, use sweepq_report.report, or mlflow.log_metric)${why}${tailOf('stdout', exit.stdoutTail)}`,
@@ -184,7 +191,13 @@ export class ProgramTrial {
       const storeStarted = Date.now();
       const key = artifactKey(input.sweepId, input.trialId, input.token);
       detail.files = await this.uploadArtifacts(artifactDir, key);
-      return { metrics, detail: { program: detail }, artifact: key, timings: { runMs, storeMs: Date.now() - storeStarted }, pruning: pruning === null ? null : { reason: null, rungs: pruning.history } };
+      return {
+        metrics,
+        detail: { program: detail },
+        artifact: key,
+        timings: { runMs, storeMs: Date.now() - storeStarted },
+        pruning: pruning === null ? null : { reason: null, rungs: pruning.history },
+      };
     } finally {
       for (const connection of connections) connection.destroy();
       if (server !== null) await closeServer(server);
@@ -197,16 +210,28 @@ export class ProgramTrial {
   private checkExit(exit: ProgramExit, executable: string, detail: ProgramRunDetail): void {
     if (this.stopped !== null || exit.stoppedFor === 'abort') throw new SweepqError('CANCELLED', 'the program was stopped');
     if (exit.stoppedFor === 'timeout') {
-      throw new SweepqError('LIMIT_EXCEEDED', `the program ran longer than its time limit of ${this.input.context.limits.timeout_s} s and was stopped with its whole process tree (raise program.timeout_s)${tailOf('stderr', detail.stderr)}`);
+      throw new SweepqError(
+        'LIMIT_EXCEEDED',
+        `the program ran longer than its time limit of ${this.input.context.limits.timeout_s} s and was stopped with its whole process tree (raise program.timeout_s)${tailOf('stderr', detail.stderr)}`,
+      );
     }
     if (exit.spawnError !== null) {
-      throw new SweepqError('PROGRAM_FAILED', `the program ${JSON.stringify(executable)} could not be started: ${exit.spawnError} (is it installed on the worker and on PATH, or a path relative to the sweep folder?)`);
+      throw new SweepqError(
+        'PROGRAM_FAILED',
+        `the program ${JSON.stringify(executable)} could not be started: ${exit.spawnError} (is it installed on the worker and on PATH, or a path relative to the sweep folder?)`,
+      );
     }
     if (exit.signal !== null) {
-      throw new SweepqError('TRAINING_CRASHED', `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}${tailOf('stderr', detail.stderr)}`);
+      throw new SweepqError(
+        'TRAINING_CRASHED',
+        `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}${tailOf('stderr', detail.stderr)}`,
+      );
     }
     const memory = this.input.context.program.memory_mb;
-    const hint = memory !== null && /MemoryError|out of memory|Cannot allocate memory|bad_alloc/i.test(detail.stderr) ? ` (it ran out of its memory limit of ${memory} MB: raise limits.memory_mb)` : '';
+    const hint =
+      memory !== null && /MemoryError|out of memory|Cannot allocate memory|bad_alloc/i.test(detail.stderr)
+        ? ` (it ran out of its memory limit of ${memory} MB: raise limits.memory_mb)`
+        : '';
     if (exit.code !== 0) throw new SweepqError('PROGRAM_FAILED', `the program exited with code ${exit.code}${hint}${tailOf('stderr', detail.stderr)}`);
   }
 
@@ -226,7 +251,10 @@ export class ProgramTrial {
           total += bytes;
           files.push({ path: name, bytes });
           if (files.length > MAX_ARTIFACT_FILES || total > MAX_ARTIFACT_BYTES) {
-            throw new SweepqError('LIMIT_EXCEEDED', `the program wrote more than ${MAX_ARTIFACT_FILES} files or ${MAX_ARTIFACT_BYTES / 1048576} MiB under SWEEPQ_ARTIFACT_DIR; keep only what you need (checkpoints: the best, not every epoch)`);
+            throw new SweepqError(
+              'LIMIT_EXCEEDED',
+              `the program wrote more than ${MAX_ARTIFACT_FILES} files or ${MAX_ARTIFACT_BYTES / 1048576} MiB under SWEEPQ_ARTIFACT_DIR; keep only what you need (checkpoints: the best, not every epoch)`,
+            );
           }
         }
       }

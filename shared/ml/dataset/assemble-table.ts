@@ -54,9 +54,17 @@ export function assembleTable(built: BuiltColumns, options: AssembleOptions & { 
       continue;
     }
     const column = builder.finish(nRows);
-    if (column.type === 'categorical' && builder.declared === null && ratio !== null && column.categories.length > ratio * nRows && column.categories.length > MIN_DISTINCT_FOR_ID_CHECK) {
+    if (
+      column.type === 'categorical' &&
+      builder.declared === null &&
+      ratio !== null &&
+      column.categories.length > ratio * nRows &&
+      column.categories.length > MIN_DISTINCT_FOR_ID_CHECK
+    ) {
       const first = builder.firstText;
-      const why = first ? ` (it is text because line ${first.line} holds "${truncate(first.value)}"; if the column is numeric, list it in columns.numeric to see every non-number)` : '';
+      const why = first
+        ? ` (it is text because line ${first.line} holds "${truncate(first.value)}"; if the column is numeric, list it in columns.numeric to see every non-number)`
+        : '';
       throw new InvalidInputError(
         'INVALID_CSV',
         `${source}: column "${truncate(column.name)}" has ${column.categories.length} distinct text values in ${nRows} rows (more than ${Math.round(ratio * 100)}%): it looks like an identifier or free text, which a model cannot learn from${why}; drop it with columns.drop: [${JSON.stringify(column.name)}], or list it in columns.categorical to keep it`,
@@ -100,9 +108,13 @@ function finishTarget(builder: ColumnBuilder, nRows: number, source: string, opt
   }
   if (options.task === 'regression') {
     // Unreachable for CSV (a declared regression target is parsed strictly); kept for other readers.
-    throw new InvalidInputError('INVALID_CSV', `${source}: the regression target "${truncate(name)}" holds text values such as "${truncate(builder.firstText?.value ?? '?')}"; a regression target must be numeric`, {
-      location: { file: source, ...(builder.firstText ? { line: builder.firstText.line } : {}) },
-    });
+    throw new InvalidInputError(
+      'INVALID_CSV',
+      `${source}: the regression target "${truncate(name)}" holds text values such as "${truncate(builder.firstText?.value ?? '?')}"; a regression target must be numeric`,
+      {
+        location: { file: source, ...(builder.firstText ? { line: builder.firstText.line } : {}) },
+      },
+    );
   }
   const { codes, categories } = builder.finishCategorical(nRows);
   checkClassCount(categories.length, name, source, maxClasses, false);
@@ -116,8 +128,12 @@ function checkClassCount(count: number, name: string, source: string, maxClasses
   const hint = numeric
     ? 'is this a regression target? set task: regression'
     : `is this the right target column? (a classification target has at most ${maxClasses} classes; raise max_classes if it really has more)`;
-  throw new InvalidInputError('INVALID_CSV', `${source}: target column "${truncate(name)}" has ${count} distinct values, more than the ${maxClasses} classes allowed; ${hint}`, {
-    location: { file: source, path: 'task' },
-    details: { target: name, classes: count, maxClasses },
-  });
+  throw new InvalidInputError(
+    'INVALID_CSV',
+    `${source}: target column "${truncate(name)}" has ${count} distinct values, more than the ${maxClasses} classes allowed; ${hint}`,
+    {
+      location: { file: source, path: 'task' },
+      details: { target: name, classes: count, maxClasses },
+    },
+  );
 }

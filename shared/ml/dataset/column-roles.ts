@@ -57,9 +57,13 @@ export function resolveColumnRoles(names: readonly string[], options: RoleOption
     for (const name of columnNames) {
       if (!index.has(name) && options.lenientSpec === true) continue;
       if (!index.has(name)) {
-        throw new InvalidInputError('INVALID_SPEC', `${where}: columns.${list} names "${truncate(name)}", which is not a column of the file; available columns: ${available()}`, {
-          location: { file: where, path: `columns.${list}` },
-        });
+        throw new InvalidInputError(
+          'INVALID_SPEC',
+          `${where}: columns.${list} names "${truncate(name)}", which is not a column of the file; available columns: ${available()}`,
+          {
+            location: { file: where, path: `columns.${list}` },
+          },
+        );
       }
       const previous = assigned.get(name);
       if (previous !== undefined) {
@@ -68,9 +72,13 @@ export function resolveColumnRoles(names: readonly string[], options: RoleOption
         });
       }
       if (name === options.target) {
-        throw new InvalidInputError('INVALID_SPEC', `column "${truncate(name)}" is the target; remove it from columns.${list} (set task: regression or classification to choose how the target is read)`, {
-          location: { path: `columns.${list}` },
-        });
+        throw new InvalidInputError(
+          'INVALID_SPEC',
+          `column "${truncate(name)}" is the target; remove it from columns.${list} (set task: regression or classification to choose how the target is read)`,
+          {
+            location: { path: `columns.${list}` },
+          },
+        );
       }
       assigned.set(name, list);
     }
@@ -96,7 +104,10 @@ export function resolveColumnRoles(names: readonly string[], options: RoleOption
     } else if (list === 'drop' || (options.onlyColumns !== undefined && !options.onlyColumns.has(name))) {
       roles[c] = { kind: 'skip' };
     } else {
-      roles[c] = { kind: 'feature', declared: list === 'numeric' || options.numericFeatures === true ? 'numeric' : list === 'categorical' ? 'categorical' : null };
+      roles[c] = {
+        kind: 'feature',
+        declared: list === 'numeric' || options.numericFeatures === true ? 'numeric' : list === 'categorical' ? 'categorical' : null,
+      };
       features++;
     }
   }

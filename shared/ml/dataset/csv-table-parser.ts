@@ -192,8 +192,18 @@ export class CsvTableParser {
       if (status === NEED_MORE) return false; // unreachable: the header is complete (or final)
       const column = names.length + 1;
       const name = this.cellText(cell).trim();
-      if (name.length > 1000) this.fail(`${this.options.source} line ${headerLine}, column ${column}: header cell is longer than 1000 characters; is a quote missing its closing "?`, headerLine, column);
-      if (name.length === 0) this.fail(`${this.options.source} line ${headerLine}: column ${column} has an empty name; give every column a name in the header row`, headerLine, column);
+      if (name.length > 1000)
+        this.fail(
+          `${this.options.source} line ${headerLine}, column ${column}: header cell is longer than 1000 characters; is a quote missing its closing "?`,
+          headerLine,
+          column,
+        );
+      if (name.length === 0)
+        this.fail(
+          `${this.options.source} line ${headerLine}: column ${column} has an empty name; give every column a name in the header row`,
+          headerLine,
+          column,
+        );
       names.push(name);
       if (cell.terminator !== this.delim) break;
     }
@@ -201,7 +211,11 @@ export class CsvTableParser {
     for (let c = 0; c < names.length; c++) {
       const previous = seen.get(names[c]!);
       if (previous !== undefined) {
-        this.fail(`${this.options.source} line ${headerLine}: duplicate column name "${truncate(names[c]!)}" (columns ${previous + 1} and ${c + 1}); column names must be unique`, headerLine, c + 1);
+        this.fail(
+          `${this.options.source} line ${headerLine}: duplicate column name "${truncate(names[c]!)}" (columns ${previous + 1} and ${c + 1}); column names must be unique`,
+          headerLine,
+          c + 1,
+        );
       }
       seen.set(names[c]!, c);
     }
@@ -320,17 +334,30 @@ export class CsvTableParser {
           this.line = recordLine;
           return;
         }
-        if (status === UNTERMINATED) this.fail(`${where} line ${recordLine}, column ${column + 1}: unterminated quoted field; close the quote with "`, recordLine, column + 1);
+        if (status === UNTERMINATED)
+          this.fail(`${where} line ${recordLine}, column ${column + 1}: unterminated quoted field; close the quote with "`, recordLine, column + 1);
         if (column >= nColumns) {
-          this.fail(`${where} line ${recordLine} has more fields than the header (${nColumns}); check for unquoted delimiters or a stray separator`, recordLine, column + 1);
+          this.fail(
+            `${where} line ${recordLine} has more fields than the header (${nColumns}); check for unquoted delimiters or a stray separator`,
+            recordLine,
+            column + 1,
+          );
         }
         if (cell.end - cell.start > MAX_CELL_BYTES) {
-          this.fail(`${where} line ${recordLine}, column ${column + 1} ("${truncate(this.names[column]!)}"): cell is longer than ${MAX_CELL_BYTES} bytes; is a quote missing its closing "?`, recordLine, column + 1);
+          this.fail(
+            `${where} line ${recordLine}, column ${column + 1} ("${truncate(this.names[column]!)}"): cell is longer than ${MAX_CELL_BYTES} bytes; is a quote missing its closing "?`,
+            recordLine,
+            column + 1,
+          );
         }
         const builder = builders[column];
         if (builder !== null && builder !== undefined) {
           if (status === GARBAGE) {
-            this.fail(`${where} line ${recordLine}, column ${column + 1} ("${truncate(this.names[column]!)}"): text after a closing quote; quote the whole cell ("a ""b"" c")`, recordLine, column + 1);
+            this.fail(
+              `${where} line ${recordLine}, column ${column + 1} ("${truncate(this.names[column]!)}"): text after a closing quote; quote the whole cell ("a ""b"" c")`,
+              recordLine,
+              column + 1,
+            );
           }
           // Fast paths for a clean number and a clean category; everything else (missing values, a
           // first non-number, escaped quotes) goes through storeCell.
@@ -425,7 +452,11 @@ export class CsvTableParser {
   }
 
   private missingTarget(line: number, column: number): never {
-    return this.fail(`${this.options.source} line ${line}, column ${column + 1} ("${truncate(this.names[column]!)}"): missing target value; every row needs a target (drop the rows without one)`, line, column + 1);
+    return this.fail(
+      `${this.options.source} line ${line}, column ${column + 1} ("${truncate(this.names[column]!)}"): missing target value; every row needs a target (drop the rows without one)`,
+      line,
+      column + 1,
+    );
   }
 
   /** Copies a quoted cell with `""` into the scratch buffer as `"`; returns its length. */

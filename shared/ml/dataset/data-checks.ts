@@ -72,7 +72,11 @@ export function checkTarget(data: TabularDataset, options: CheckContext & { task
  * all rows, after min_frequency/max_categories grouping and drop).
  * @throws InvalidInputError LIMIT_EXCEEDED naming the column and the ways out.
  */
-export function checkOneHotWidth(table: Table, spec: PipelineSpecInput | ResolvedPipelineSpec | undefined, options: CheckContext & { limit?: number } = {}): void {
+export function checkOneHotWidth(
+  table: Table,
+  spec: PipelineSpecInput | ResolvedPipelineSpec | undefined,
+  options: CheckContext & { limit?: number } = {},
+): void {
   const resolved = resolvePipelineSpec(spec);
   const encoder = resolved.categorical.encoder;
   if (encoder.kind !== 'onehot') return;
@@ -130,14 +134,21 @@ export function checkTestAgainstTrain(train: TabularDataset, test: Table | Tabul
     if (unknown.length > 0) {
       throw new InvalidInputError(
         'INVALID_CSV',
-        `${testName} has class label(s) absent from ${trainName}: ${unknown.slice(0, 10).map((c) => truncate(c)).join(', ')}; a model cannot predict a class it never saw — remove those rows or add examples to the training file`,
+        `${testName} has class label(s) absent from ${trainName}: ${unknown
+          .slice(0, 10)
+          .map((c) => truncate(c))
+          .join(', ')}; a model cannot predict a class it never saw — remove those rows or add examples to the training file`,
         { location: { ...testFile }, details: { unknownClasses: unknown } },
       );
     }
   }
   if (testTarget && testTarget.task !== train.target.task) {
-    throw new InvalidInputError('INVALID_CSV', `${testName}'s target was read as ${testTarget.task} but ${trainName}'s as ${train.target.task}; read both with the same task`, {
-      location: { ...testFile, path: 'task' },
-    });
+    throw new InvalidInputError(
+      'INVALID_CSV',
+      `${testName}'s target was read as ${testTarget.task} but ${trainName}'s as ${train.target.task}; read both with the same task`,
+      {
+        location: { ...testFile, path: 'task' },
+      },
+    );
   }
 }

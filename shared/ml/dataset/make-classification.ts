@@ -262,10 +262,18 @@ export function applyMissing(dataset: Dataset, blocks: readonly MissingBlock[]):
     const { column, rows } = blocks[b]!;
     const [start, end] = rows;
     if (!Number.isInteger(column) || column < 0 || column >= columns.length) {
-      throw new InvalidInputError('INVALID_SPEC', `missing-value block ${b}: column ${column} does not exist (the dataset has ${columns.length} features, 0-based)`, { location: { path: `missing[${b}].column` } });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `missing-value block ${b}: column ${column} does not exist (the dataset has ${columns.length} features, 0-based)`,
+        { location: { path: `missing[${b}].column` } },
+      );
     }
     if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > dataset.nRows) {
-      throw new InvalidInputError('INVALID_SPEC', `missing-value block ${b}: rows [${start}, ${end}) are outside 0..${dataset.nRows}; use 0 ≤ start ≤ end ≤ n_samples`, { location: { path: `missing[${b}].rows` } });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `missing-value block ${b}: rows [${start}, ${end}) are outside 0..${dataset.nRows}; use 0 ≤ start ≤ end ≤ n_samples`,
+        { location: { path: `missing[${b}].rows` } },
+      );
     }
     if (copied[column] === 0) {
       columns[column] = columns[column]!.slice();

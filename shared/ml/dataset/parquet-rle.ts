@@ -61,7 +61,7 @@ export function decodeRleHybrid(bytes: Uint8Array, offset: number, end: number, 
           bits -= bitWidth;
         }
       }
-      p += ((header >>> 1) * bitWidth);
+      p += (header >>> 1) * bitWidth;
     }
   }
   return p;

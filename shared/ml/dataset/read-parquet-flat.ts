@@ -90,7 +90,12 @@ export function readFlatColumnChunk(
     if (header.type === 'DICTIONARY_PAGE') {
       const page = decompressPage(compressed, Number(header.uncompressed_page_size), decoder.codec, compressors);
       const dictHeader = header.dictionary_page_header!;
-      const raw = readPlain({ view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }, meta.type, dictHeader.num_values, element.type_length);
+      const raw = readPlain(
+        { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 },
+        meta.type,
+        dictHeader.num_values,
+        element.type_length,
+      );
       const values = convert(raw, decoder) as ArrayLike<unknown>;
       if (numeric) {
         if (text) throw notNumeric(builder, row, source);
@@ -273,9 +278,13 @@ export function readFlatColumnChunk(
     }
   }
   if (row < end) {
-    throw new InvalidInputError('INVALID_CSV', `${source}: column "${truncate(builder.name)}" has ${row - groupStart} values in a row group of ${groupRows} rows; the file is truncated or corrupt`, {
-      location: { file: source },
-    });
+    throw new InvalidInputError(
+      'INVALID_CSV',
+      `${source}: column "${truncate(builder.name)}" has ${row - groupStart} values in a row group of ${groupRows} rows; the file is truncated or corrupt`,
+      {
+        location: { file: source },
+      },
+    );
   }
 }
 
@@ -293,13 +302,21 @@ function textOf(value: unknown): string {
 }
 
 function missingTarget(builder: ColumnBuilder, row: number, source: string): InvalidInputError {
-  return new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": missing target value; every row needs a target (drop the rows without one)`, {
-    location: { file: source, path: `row ${row + 1}` },
-  });
+  return new InvalidInputError(
+    'INVALID_CSV',
+    `${source} row ${row + 1}, column "${truncate(builder.name)}": missing target value; every row needs a target (drop the rows without one)`,
+    {
+      location: { file: source, path: `row ${row + 1}` },
+    },
+  );
 }
 
 function notNumeric(builder: ColumnBuilder, row: number, source: string): InvalidInputError {
-  return new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": the column holds text but is declared numeric (or is the regression target)`, {
-    location: { file: source, path: `row ${row + 1}` },
-  });
+  return new InvalidInputError(
+    'INVALID_CSV',
+    `${source} row ${row + 1}, column "${truncate(builder.name)}": the column holds text but is declared numeric (or is the regression target)`,
+    {
+      location: { file: source, path: `row ${row + 1}` },
+    },
+  );
 }

@@ -111,10 +111,23 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
         if (chunkMeta) {
           const range = columnChunkRange(chunkMeta);
           try {
-            readFlatColumnChunk(groupBytes.subarray(range.start - lo, range.end - lo), chunkMeta, getTreePath(schemaTree, [name]), builders[c]!, roles[c]!.kind === 'target', groupStart, groupRows, COMPRESSORS, source);
+            readFlatColumnChunk(
+              groupBytes.subarray(range.start - lo, range.end - lo),
+              chunkMeta,
+              getTreePath(schemaTree, [name]),
+              builders[c]!,
+              roles[c]!.kind === 'target',
+              groupStart,
+              groupRows,
+              COMPRESSORS,
+              source,
+            );
           } catch (error) {
             if (error instanceof InvalidInputError) throw error;
-            return fail(`cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
+            return fail(
+              `cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`,
+              error,
+            );
           }
           continue;
         }
@@ -139,7 +152,10 @@ export async function readParquetColumns(path: string, options: RoleOptions): Pr
           });
         } catch (error) {
           if (error instanceof InvalidInputError) throw error;
-          return fail(`cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`, error);
+          return fail(
+            `cannot decode column "${truncate(name)}" in the row group at row ${groupStart} (${error instanceof Error ? error.message : String(error)})`,
+            error,
+          );
         }
         if (chunkError !== null) throw chunkError as Error;
       }
@@ -161,9 +177,13 @@ function writeChunk(builder: ColumnBuilder, isTarget: boolean, data: ArrayLike<u
     const offset = row & 0xffff;
     if (raw === null || raw === undefined || (typeof raw === 'number' && raw !== raw)) {
       if (isTarget) {
-        throw new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": missing target value; every row needs a target (drop the rows without one)`, {
-          location: { file: source, path: `row ${row + 1}` },
-        });
+        throw new InvalidInputError(
+          'INVALID_CSV',
+          `${source} row ${row + 1}, column "${truncate(builder.name)}": missing target value; every row needs a target (drop the rows without one)`,
+          {
+            location: { file: source, path: `row ${row + 1}` },
+          },
+        );
       }
       if (builder.kind === NUMERIC) builder.numBlocks[blockIndex]![offset] = Number.NaN;
       else builder.catBlocks[blockIndex]![offset] = -1;
@@ -176,9 +196,13 @@ function writeChunk(builder: ColumnBuilder, isTarget: boolean, data: ArrayLike<u
         continue;
       }
       if (builder.declared === 'numeric') {
-        throw new InvalidInputError('INVALID_CSV', `${source} row ${row + 1}, column "${truncate(builder.name)}": ${truncate(cellText(raw))} is not a number, but the column is declared numeric`, {
-          location: { file: source, path: `row ${row + 1}` },
-        });
+        throw new InvalidInputError(
+          'INVALID_CSV',
+          `${source} row ${row + 1}, column "${truncate(builder.name)}": ${truncate(cellText(raw))} is not a number, but the column is declared numeric`,
+          {
+            location: { file: source, path: `row ${row + 1}` },
+          },
+        );
       }
       builder.toCategorical(row, { line: row + 1, value: cellText(raw) });
       builder.ensureRow(to - 1);

@@ -101,7 +101,10 @@ export function parseTable(data: Uint8Array | string, options: ReadTableOptions)
     try {
       bytes = gunzipSync(bytes);
     } catch (error) {
-      throw new InvalidInputError('INVALID_CSV', `${source}: invalid gzip data (${error instanceof Error ? error.message : String(error)})`, { cause: error, location: { file: source } });
+      throw new InvalidInputError('INVALID_CSV', `${source}: invalid gzip data (${error instanceof Error ? error.message : String(error)})`, {
+        cause: error,
+        location: { file: source },
+      });
     }
   }
   const parser = new CsvTableParser({ ...options, source });
@@ -126,6 +129,9 @@ async function readHead(path: string, source: string): Promise<Uint8Array> {
     }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? 'read error';
-    throw new InvalidInputError('INVALID_CSV', `cannot read data file ${source} (${reason}); check the path and permissions`, { cause: error, location: { file: source } });
+    throw new InvalidInputError('INVALID_CSV', `cannot read data file ${source} (${reason}); check the path and permissions`, {
+      cause: error,
+      location: { file: source },
+    });
   }
 }

@@ -86,10 +86,16 @@ function stratifiedSplit(y: Int32Array, nClasses: number, nTrain: number, nTest:
     }
   }
   if (minCount < 2) {
-    throw new InvalidInputError('INVALID_SPEC', 'the least populated class has only 1 member; a stratified split needs at least 2 per class (disable stratify or drop the class)');
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      'the least populated class has only 1 member; a stratified split needs at least 2 per class (disable stratify or drop the class)',
+    );
   }
   if (nTrain < present) {
-    throw new InvalidInputError('INVALID_SPEC', `the training part (${nTrain} rows) must have at least one row per class (${present} classes); lower test_size`);
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `the training part (${nTrain} rows) must have at least one row per class (${present} classes); lower test_size`,
+    );
   }
   if (nTest < present) {
     throw new InvalidInputError('INVALID_SPEC', `the test part (${nTest} rows) must have at least one row per class (${present} classes); raise test_size`);

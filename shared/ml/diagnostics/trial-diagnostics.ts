@@ -121,7 +121,8 @@ function regression(pipeline: Pipeline, X: FeatureMatrix, y: Float64Array, coef:
     actualSample.push(y[i]!);
     predictedSample.push(predicted[i]!);
   }
-  const score = (matrix: FeatureMatrix, sample: Uint32Array, target: Float64Array): number => computeRegressionMetrics(target, model.predict(matrix, sample)).r2;
+  const score = (matrix: FeatureMatrix, sample: Uint32Array, target: Float64Array): number =>
+    computeRegressionMetrics(target, model.predict(matrix, sample)).r2;
   return {
     version: 1,
     task: 'regression',

@@ -11,7 +11,12 @@
  * Solves min ‖A x − b‖ with minimum ‖x‖. `columns` (p arrays of length n) and `b` are not modified.
  * `rows` restricts the problem to a subset of rows.
  */
-export function minNormLeastSquares(columns: readonly Float64Array[], b: Float64Array, cond: number, rows?: Uint32Array): { x: Float64Array; rank: number; singular: Float64Array } {
+export function minNormLeastSquares(
+  columns: readonly Float64Array[],
+  b: Float64Array,
+  cond: number,
+  rows?: Uint32Array,
+): { x: Float64Array; rank: number; singular: Float64Array } {
   const p = columns.length;
   const n = rows === undefined ? b.length : rows.length;
   // Copies (restricted to rows) that QR overwrites.

@@ -49,7 +49,10 @@ export function stratifiedFoldIds(y: Int32Array, nClasses: number, options: Stra
   let largest = 0;
   for (let c = 0; c < nPresent; c++) if (counts[c]! > largest) largest = counts[c]!;
   if (nSplits > largest) {
-    throw new InvalidInputError('INVALID_SPEC', `n_splits=${nSplits} cannot be greater than the number of members in each class (largest class has ${largest}); use fewer folds`);
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `n_splits=${nSplits} cannot be greater than the number of members in each class (largest class has ${largest}); use fewer folds`,
+    );
   }
 
   // allocation[f][c]: rows of class c in fold f. In the sorted encoding class c occupies positions

@@ -70,7 +70,10 @@ export function createClassifier(model: ModelName, params: unknown, seed: number
 export function classifierFromJSON(json: unknown): Classifier {
   const name = typeof json === 'object' && json !== null ? (json as { name?: unknown }).name : undefined;
   if (typeof name !== 'string' || !isModelName(name)) {
-    throw new InvalidInputError('INVALID_ARTIFACT', `model artefact has unknown model name ${JSON.stringify(name ?? null)} (expected one of ${MODEL_NAMES.join(', ')})`);
+    throw new InvalidInputError(
+      'INVALID_ARTIFACT',
+      `model artefact has unknown model name ${JSON.stringify(name ?? null)} (expected one of ${MODEL_NAMES.join(', ')})`,
+    );
   }
   switch (name) {
     case 'logistic_regression':
@@ -129,7 +132,10 @@ function withSeed(model: 'decision_tree' | 'random_forest' | 'gradient_boosting'
 export function regressorFromJSON(json: unknown): Regressor {
   const name = typeof json === 'object' && json !== null ? (json as { name?: unknown }).name : undefined;
   if (typeof name !== 'string' || !isRegressorName(name)) {
-    throw new InvalidInputError('INVALID_ARTIFACT', `model artefact has unknown regressor name ${JSON.stringify(name ?? null)} (expected one of ${REGRESSOR_NAMES.join(', ')})`);
+    throw new InvalidInputError(
+      'INVALID_ARTIFACT',
+      `model artefact has unknown regressor name ${JSON.stringify(name ?? null)} (expected one of ${REGRESSOR_NAMES.join(', ')})`,
+    );
   }
   switch (name) {
     case 'linear_regression':

@@ -100,9 +100,13 @@ export function asNumeric(column: Column): Float64Array {
     const text = column.categories[k]!.trim();
     const v = text === '' ? Number.NaN : Number(text);
     if (!Number.isFinite(v)) {
-      throw new InvalidInputError('INVALID_CSV', `column "${column.name}" must be numeric (the model was trained on numbers) but holds "${column.categories[k]!.slice(0, 40)}"`, {
-        details: { column: column.name },
-      });
+      throw new InvalidInputError(
+        'INVALID_CSV',
+        `column "${column.name}" must be numeric (the model was trained on numbers) but holds "${column.categories[k]!.slice(0, 40)}"`,
+        {
+          details: { column: column.name },
+        },
+      );
     }
     numbers[k] = v;
   }

@@ -148,7 +148,9 @@ export class ColumnTransformer {
     for (const column of table.columns) byName.set(column.name, column);
     const missing = [...this.numericColumns, ...this.categoricalColumns].filter((name) => !byName.has(name));
     if (missing.length > 0) {
-      throw new InvalidInputError('INVALID_CSV', `data lacks ${missing.length} column(s) the model was trained on: ${missing.join(', ')}`, { details: { missing } });
+      throw new InvalidInputError('INVALID_CSV', `data lacks ${missing.length} column(s) the model was trained on: ${missing.join(', ')}`, {
+        details: { missing },
+      });
     }
     const numeric: Float64Array[] = this.numericColumns.map((name) => asNumeric(byName.get(name)!));
     let current: FeatureMatrix = { nRows: table.nRows, columns: numeric };

@@ -132,9 +132,13 @@ export class OneHotEncoder implements CategoricalEncoder {
 
   private unknownError(column: CategoricalColumn, code: number): never {
     const value = code < 0 ? 'a missing value' : `"${column.categories[code]!.slice(0, 40)}"`;
-    throw new InvalidInputError('INVALID_CSV', `column "${this.column}" holds ${value}, a category not seen in training (one-hot handle_unknown: error); set handle_unknown: ignore or infrequent_if_exist to encode unseen categories`, {
-      details: { column: this.column },
-    });
+    throw new InvalidInputError(
+      'INVALID_CSV',
+      `column "${this.column}" holds ${value}, a category not seen in training (one-hot handle_unknown: error); set handle_unknown: ignore or infrequent_if_exist to encode unseen categories`,
+      {
+        details: { column: this.column },
+      },
+    );
   }
 
   private requireFitted(): Fitted {

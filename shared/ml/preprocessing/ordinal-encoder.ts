@@ -52,9 +52,13 @@ export class OrdinalEncoder implements CategoricalEncoder {
     const cardinality = categories.length - (infrequent === null ? 0 : infrequent.length);
     const unknown = this.params.unknown_value;
     if (this.params.handle_unknown === 'use_encoded_value' && unknown !== null && unknown >= 0 && unknown < cardinality) {
-      throw new InvalidInputError('INVALID_SPEC', `ordinal encoder: unknown_value ${unknown} is the code of a seen category of "${this.column}" (0..${cardinality - 1}); use -1 or null`, {
-        location: { path: 'pipeline.categorical.encoder.unknown_value' },
-      });
+      throw new InvalidInputError(
+        'INVALID_SPEC',
+        `ordinal encoder: unknown_value ${unknown} is the code of a seen category of "${this.column}" (0..${cardinality - 1}); use -1 or null`,
+        {
+          location: { path: 'pipeline.categorical.encoder.unknown_value' },
+        },
+      );
     }
     this.setFitted({ categories, infrequent: infrequent === null ? null : Array.from(infrequent), missing: missing > 0 });
   }
@@ -73,7 +77,10 @@ export class OrdinalEncoder implements CategoricalEncoder {
   /** `categories_` of scikit-learn (a missing value seen in fit as a trailing null) and the infrequent ones. */
   describe(): { categories: (string | null)[]; infrequent: string[] | null } {
     const fitted = this.requireFitted();
-    return { categories: [...fitted.categories, ...(fitted.missing ? [null] : [])], infrequent: fitted.infrequent === null ? null : fitted.infrequent.map((k) => fitted.categories[k]!) };
+    return {
+      categories: [...fitted.categories, ...(fitted.missing ? [null] : [])],
+      infrequent: fitted.infrequent === null ? null : fitted.infrequent.map((k) => fitted.categories[k]!),
+    };
   }
 
   transform(column: CategoricalColumn, out: Float64Array[]): void {
@@ -93,9 +100,13 @@ export class OrdinalEncoder implements CategoricalEncoder {
       let v = code < 0 ? Number.NEGATIVE_INFINITY : value[code]!;
       if (v === Number.NEGATIVE_INFINITY) {
         if (this.params.handle_unknown === 'error') {
-          throw new InvalidInputError('INVALID_CSV', `column "${this.column}" holds ${code < 0 ? 'a missing value' : `"${column.categories[code]!.slice(0, 40)}"`}, a category not seen in training (ordinal handle_unknown: error); set handle_unknown: use_encoded_value with an unknown_value`, {
-            details: { column: this.column },
-          });
+          throw new InvalidInputError(
+            'INVALID_CSV',
+            `column "${this.column}" holds ${code < 0 ? 'a missing value' : `"${column.categories[code]!.slice(0, 40)}"`}, a category not seen in training (ordinal handle_unknown: error); set handle_unknown: use_encoded_value with an unknown_value`,
+            {
+              details: { column: this.column },
+            },
+          );
         }
         v = unknown;
       }

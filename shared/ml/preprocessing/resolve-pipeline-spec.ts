@@ -5,12 +5,7 @@
  * `pipeline.categorical.encoder.kind = ordinal` (trial params) to a spec.
  */
 import { InvalidInputError } from '../../errors/index.js';
-import {
-  PipelineSpecSchema,
-  ResolvedPipelineSpecSchema,
-  type PipelineSpecInput,
-  type ResolvedPipelineSpec,
-} from '../../schemas/pipeline-spec.schema.js';
+import { PipelineSpecSchema, ResolvedPipelineSpecSchema, type PipelineSpecInput, type ResolvedPipelineSpec } from '../../schemas/pipeline-spec.schema.js';
 
 /**
  * The nested form of a (flat or nested) pipeline spec, with every default filled in.
@@ -41,9 +36,13 @@ export function applyPipelineOverride(spec: PipelineSpecInput | ResolvedPipeline
   const resolved = resolvePipelineSpec(spec);
   const keys = path.replace(/^pipeline\./, '').split('.');
   if (keys.length === 0 || keys.some((k) => k.length === 0) || (keys[0] !== 'numeric' && keys[0] !== 'categorical')) {
-    throw new InvalidInputError('INVALID_SPEC', `unknown pipeline parameter "${path}"; searchable ones start with pipeline.numeric. or pipeline.categorical. (e.g. pipeline.numeric.scaler, pipeline.categorical.encoder.kind)`, {
-      location: { path },
-    });
+    throw new InvalidInputError(
+      'INVALID_SPEC',
+      `unknown pipeline parameter "${path}"; searchable ones start with pipeline.numeric. or pipeline.categorical. (e.g. pipeline.numeric.scaler, pipeline.categorical.encoder.kind)`,
+      {
+        location: { path },
+      },
+    );
   }
   const draft = JSON.parse(JSON.stringify(resolved)) as Record<string, unknown>;
   let node: Record<string, unknown> = draft;
@@ -74,7 +73,10 @@ export function applyPipelineOverride(spec: PipelineSpecInput | ResolvedPipeline
 }
 
 /** Applies several overrides in order (e.g. a trial's `pipeline.*` params). */
-export function applyPipelineOverrides(spec: PipelineSpecInput | ResolvedPipelineSpec | undefined, overrides: Readonly<Record<string, unknown>>): ResolvedPipelineSpec {
+export function applyPipelineOverrides(
+  spec: PipelineSpecInput | ResolvedPipelineSpec | undefined,
+  overrides: Readonly<Record<string, unknown>>,
+): ResolvedPipelineSpec {
   let current = resolvePipelineSpec(spec);
   for (const [path, value] of Object.entries(overrides)) current = applyPipelineOverride(current, path, value);
   return current;

@@ -80,10 +80,16 @@ export class MedianPruner {
     const best = bestOf(check.values, this.goal);
     if (Number.isNaN(best)) return { action: 'prune', best, median: null, explanation: `pruned at step ${step}: the trial has reported only NaN` };
     if (check.valuesAtStep.length < this.nMinTrials) {
-      return { action: 'continue', best, median: null, explanation: `continued at step ${step}: ${check.valuesAtStep.length} completed trials reported at this step, ${this.nMinTrials} needed` };
+      return {
+        action: 'continue',
+        best,
+        median: null,
+        explanation: `continued at step ${step}: ${check.valuesAtStep.length} completed trials reported at this step, ${this.nMinTrials} needed`,
+      };
     }
     const median = nanMedian(check.valuesAtStep);
-    if (Number.isNaN(median)) return { action: 'continue', best, median: null, explanation: `continued at step ${step}: completed trials reported only NaN at this step` };
+    if (Number.isNaN(median))
+      return { action: 'continue', best, median: null, explanation: `continued at step ${step}: completed trials reported only NaN at this step` };
     const worse = this.goal === 'maximize' ? best < median : best > median;
     const [shownBest, shownMedian] = formatPair(best, median);
     const n = check.valuesAtStep.length;

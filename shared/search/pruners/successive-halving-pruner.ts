@@ -61,7 +61,8 @@ export class SuccessiveHalvingPruner {
     const rate = options.min_early_stopping_rate ?? 0;
     const bootstrap = options.bootstrap_count ?? 0;
     const bad = (key: string, message: string) => new InvalidInputError('INVALID_SPEC', `asha option ${key} ${message}`, { details: { option: key } });
-    if (!(Number.isFinite(options.min_resource) && options.min_resource > 0)) throw bad('min_resource', `must be > 0, got ${options.min_resource} (e.g. the smallest n_estimators worth judging)`);
+    if (!(Number.isFinite(options.min_resource) && options.min_resource > 0))
+      throw bad('min_resource', `must be > 0, got ${options.min_resource} (e.g. the smallest n_estimators worth judging)`);
     if (!(Number.isFinite(options.max_resource) && options.max_resource >= options.min_resource)) {
       throw bad('max_resource', `must be ≥ min_resource ${options.min_resource}, got ${options.max_resource} (the resource of a full trial)`);
     }
@@ -108,7 +109,17 @@ export class SuccessiveHalvingPruner {
     const rf = this.reductionFactor;
     const competitors = recorded.length + 1;
     if (Number.isNaN(value)) {
-      return { action: 'stop', rung, resource, nextResource: null, record: false, competitors, promotable: 0, cutoff: null, explanation: `stopped at ${where}: the value is NaN` };
+      return {
+        action: 'stop',
+        rung,
+        resource,
+        nextResource: null,
+        record: false,
+        competitors,
+        promotable: 0,
+        cutoff: null,
+        explanation: `stopped at ${where}: the value is NaN`,
+      };
     }
     if (competitors <= this.bootstrapCount) {
       return {

@@ -107,7 +107,13 @@ export class ParzenEstimator {
    *   (not logged), categorical values as choice indices.
    * @param weights unnormalised weight of each observation; Optuna's default weights when omitted.
    */
-  constructor(dims: readonly ParzenDimension[], observations: readonly Float64Array[], n: number, parameters: ParzenParameters = DEFAULT_PARZEN_PARAMETERS, weights?: Float64Array) {
+  constructor(
+    dims: readonly ParzenDimension[],
+    observations: readonly Float64Array[],
+    n: number,
+    parameters: ParzenParameters = DEFAULT_PARZEN_PARAMETERS,
+    weights?: Float64Array,
+  ) {
     if (!(parameters.priorWeight >= 0)) throw new RangeError(`prior weight must be ≥ 0, got ${parameters.priorWeight}`);
     this.dims = dims;
     const kernelCount = n === 0 ? 1 : n + 1;

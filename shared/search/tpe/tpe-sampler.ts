@@ -63,7 +63,8 @@ export class TpeSampler implements Sampler {
   constructor(space: readonly SearchSpaceEntry[], options: TpeOptionsInput = {}, maxTrials: number | null = null) {
     this.options = resolveTpeOptions(options);
     this.space = compileTpeSpace(space);
-    if (maxTrials !== null && !(Number.isSafeInteger(maxTrials) && maxTrials >= 0)) throw new RangeError(`maxTrials must be a whole number ≥ 0, got ${maxTrials}`);
+    if (maxTrials !== null && !(Number.isSafeInteger(maxTrials) && maxTrials >= 0))
+      throw new RangeError(`maxTrials must be a whole number ≥ 0, got ${maxTrials}`);
     const spaceSize = this.space.size;
     this.size = maxTrials === null ? spaceSize : spaceSize === null ? maxTrials : Math.min(maxTrials, spaceSize);
     this.parzen = { priorWeight: this.options.prior_weight, considerMagicClip: true, considerEndpoints: false };

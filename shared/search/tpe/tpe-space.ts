@@ -69,7 +69,8 @@ function isDistribution(spec: ParamSpec): spec is DistributionParam {
 
 /** @throws InvalidInputError `INVALID_SPEC` for an empty space or a malformed param. */
 export function compileTpeSpace(space: readonly SearchSpaceEntry[]): TpeSpace {
-  if (space.length === 0) throw new InvalidInputError('INVALID_SPEC', 'the search space has no entries (add at least one {model, params})', { location: { path: 'search.space' } });
+  if (space.length === 0)
+    throw new InvalidInputError('INVALID_SPEC', 'the search space has no entries (add at least one {model, params})', { location: { path: 'search.space' } });
   const entries: TpeEntry[] = [];
   let total = 0;
   let allDiscrete = true;
@@ -103,7 +104,8 @@ export function compileTpeSpace(space: readonly SearchSpaceEntry[]): TpeSpace {
     let size = 1;
     for (let d = 0; d < dims.length; d++) {
       const dim = dims[d]!;
-      cardinalities[d] = dim.kind === 'categorical' ? dim.values.length : dim.step > 0 ? Math.round((dim.high - dim.low) / dim.step) + 1 : Number.POSITIVE_INFINITY;
+      cardinalities[d] =
+        dim.kind === 'categorical' ? dim.values.length : dim.step > 0 ? Math.round((dim.high - dim.low) / dim.step) + 1 : Number.POSITIVE_INFINITY;
       size *= cardinalities[d]!;
     }
     const discrete = size <= Number.MAX_SAFE_INTEGER;
@@ -126,13 +128,32 @@ export function compileTpeSpace(space: readonly SearchSpaceEntry[]): TpeSpace {
 
 function numericDim(key: string, spec: DistributionParam, path: string): NumericDim {
   const bad = (message: string) => new InvalidInputError('INVALID_SPEC', `${key}: ${message}`, { location: { path } });
-  if (!Number.isFinite(spec.min) || !Number.isFinite(spec.max) || spec.min > spec.max) throw bad(`min ${spec.min} and max ${spec.max} are not a range (write finite min ≤ max)`);
+  if (!Number.isFinite(spec.min) || !Number.isFinite(spec.max) || spec.min > spec.max)
+    throw bad(`min ${spec.min} and max ${spec.max} are not a range (write finite min ≤ max)`);
   switch (spec.distribution) {
     case 'uniform':
-      return { kind: 'numeric', key, distribution: 'uniform', low: spec.min, high: spec.max, step: 0, log: false, parzen: { kind: 'numeric', low: spec.min, high: spec.max, step: 0, log: false } };
+      return {
+        kind: 'numeric',
+        key,
+        distribution: 'uniform',
+        low: spec.min,
+        high: spec.max,
+        step: 0,
+        log: false,
+        parzen: { kind: 'numeric', low: spec.min, high: spec.max, step: 0, log: false },
+      };
     case 'log_uniform':
       if (!(spec.min > 0)) throw bad(`log_uniform needs min > 0, got ${spec.min} (use a positive min)`);
-      return { kind: 'numeric', key, distribution: 'log_uniform', low: spec.min, high: spec.max, step: 0, log: true, parzen: { kind: 'numeric', low: spec.min, high: spec.max, step: 0, log: true } };
+      return {
+        kind: 'numeric',
+        key,
+        distribution: 'log_uniform',
+        low: spec.min,
+        high: spec.max,
+        step: 0,
+        log: true,
+        parzen: { kind: 'numeric', low: spec.min, high: spec.max, step: 0, log: true },
+      };
     case 'int_uniform': {
       const low = Math.ceil(spec.min);
       const high = Math.floor(spec.max);

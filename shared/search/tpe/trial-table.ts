@@ -70,7 +70,14 @@ export class TrialTable {
   private readonly buffers: TableBuffers;
 
   /** @param buffers scratch arrays to reuse across asks (a fresh set when omitted). */
-  constructor(space: TpeSpace, observations: readonly Observation[], pending: readonly PendingTrial[], goal: 'maximize' | 'minimize', extraPending: number, buffers: TableBuffers = new TableBuffers()) {
+  constructor(
+    space: TpeSpace,
+    observations: readonly Observation[],
+    pending: readonly PendingTrial[],
+    goal: 'maximize' | 'minimize',
+    extraPending: number,
+    buffers: TableBuffers = new TableBuffers(),
+  ) {
     this.entries = space.entries;
     this.buffers = buffers;
     this.params = buffers.references as Readonly<Record<string, ParamLiteral>>[];

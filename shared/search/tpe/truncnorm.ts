@@ -145,4 +145,3 @@ export function truncnormPpf(q: number, a: number, b: number): number {
   else x = -ndtriLower(ndtr(-b) + (1 - q) * mass);
   return x < a ? a : x > b ? b : x;
 }
-

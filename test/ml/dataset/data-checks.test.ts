@@ -21,21 +21,33 @@ describe('data checks', () => {
 
   it('refuses too many classes with the regression hint', () => {
     const data = parseTable('x,y\n' + Array.from({ length: 30 }, (_, i) => `${i},${i}`).join('\n'), { target: 'y' });
-    assert.throws(() => checkTarget(data, { maxClasses: 20 }), fails('INVALID_CSV', /30 classes, more than the 20 allowed; is this a regression target\? set task: regression/));
+    assert.throws(
+      () => checkTarget(data, { maxClasses: 20 }),
+      fails('INVALID_CSV', /30 classes, more than the 20 allowed; is this a regression target\? set task: regression/),
+    );
   });
 
   it('refuses a categorical column whose one-hot width exceeds the limit, unless grouped', () => {
     const data = parseTable('c,y\n' + Array.from({ length: 50 }, (_, i) => `v${i % 25},${i % 2}`).join('\n'), { target: 'y' });
-    assert.throws(() => checkOneHotWidth(data, {}, { limit: 10 }), fails('LIMIT_EXCEEDED', /"c" would one-hot encode into 25 columns \(limit 10\).*max_categories/));
+    assert.throws(
+      () => checkOneHotWidth(data, {}, { limit: 10 }),
+      fails('LIMIT_EXCEEDED', /"c" would one-hot encode into 25 columns \(limit 10\).*max_categories/),
+    );
     assert.doesNotThrow(() => checkOneHotWidth(data, { categorical: { encoder: { kind: 'onehot', max_categories: 10 } } }, { limit: 10 }));
     assert.doesNotThrow(() => checkOneHotWidth(data, { categorical: { encoder: { kind: 'ordinal' } } }, { limit: 10 }));
   });
 
   it('refuses a test file lacking training columns or holding unseen classes', () => {
     const train = parseTable('a,b,y\n1,x,p\n2,z,q\n', { target: 'y' });
-    assert.throws(() => checkTestAgainstTrain(train, parseTable('a,y\n1,p\n', { target: 'y' }), { testSource: 'test.csv' }), fails('INVALID_CSV', /test\.csv lacks 1 column.*: b/));
+    assert.throws(
+      () => checkTestAgainstTrain(train, parseTable('a,y\n1,p\n', { target: 'y' }), { testSource: 'test.csv' }),
+      fails('INVALID_CSV', /test\.csv lacks 1 column.*: b/),
+    );
     assert.throws(() => checkTestAgainstTrain(train, parseTable('a,b,y\n1,x,r\n', { target: 'y' })), fails('INVALID_CSV', /class label\(s\) absent.*: r/));
-    assert.throws(() => checkTestAgainstTrain(parseTable('a,y\n1,p\n2,q\n', { target: 'y' }), parseTable('a,y\nbig,p\n', { target: 'y' })), fails('INVALID_CSV', /"a" is numeric.*"big"/));
+    assert.throws(
+      () => checkTestAgainstTrain(parseTable('a,y\n1,p\n2,q\n', { target: 'y' }), parseTable('a,y\nbig,p\n', { target: 'y' })),
+      fails('INVALID_CSV', /"a" is numeric.*"big"/),
+    );
     assert.doesNotThrow(() => checkTestAgainstTrain(train, parseTable('extra,b,a,y\n0,x,1,q\n', { target: 'y' })));
   });
 });
@@ -64,7 +76,10 @@ describe('splitTable', () => {
     assert.deepEqual(Array.from((test.columns[0] as { values: Float64Array }).values), Array.from(rows.test));
     assert.equal(train.nRows, 30);
     const reg = parseTable('x,y\n' + Array.from({ length: 10 }, (_, i) => `${i},${i + 0.5}`).join('\n'), { target: 'y' });
-    assert.throws(() => splitTable(reg, { testSize: 0.2, randomState: 0, stratify: true }), (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_SPEC');
+    assert.throws(
+      () => splitTable(reg, { testSize: 0.2, randomState: 0, stratify: true }),
+      (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_SPEC',
+    );
     assert.equal(splitTable(reg, { testSize: 0.2, randomState: 0, stratify: false }).test.nRows, 2);
   });
 });

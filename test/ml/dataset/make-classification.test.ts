@@ -97,13 +97,27 @@ describe('makeClassification', () => {
   });
 
   it('puts cluster centroids at ±class_sep on informative features', () => {
-    const d = makeClassification({ n_samples: 4000, n_features: 2, n_informative: 2, n_redundant: 0, n_clusters_per_class: 1, class_sep: 3, flip_y: 0, shuffle: false, random_state: 4 });
+    const d = makeClassification({
+      n_samples: 4000,
+      n_features: 2,
+      n_informative: 2,
+      n_redundant: 0,
+      n_clusters_per_class: 1,
+      class_sep: 3,
+      flip_y: 0,
+      shuffle: false,
+      random_state: 4,
+    });
     // Class means sit near two distinct hypercube vertices with coordinates ±3.
     for (let k = 0; k < 2; k++) {
       for (let j = 0; j < 2; j++) {
         let sum = 0;
         let n = 0;
-        for (let i = 0; i < d.nRows; i++) if (d.y[i] === k) { sum += d.columns[j]![i]!; n++; }
+        for (let i = 0; i < d.nRows; i++)
+          if (d.y[i] === k) {
+            sum += d.columns[j]![i]!;
+            n++;
+          }
         assert.ok(Math.abs(Math.abs(sum / n) - 3) < 0.25, `class ${k} feature ${j} mean ${sum / n}`);
       }
     }

@@ -80,7 +80,15 @@ describe('parseCsv', () => {
       const x = rng.normal() * 10 ** (rng.nextInt(40) - 20);
       const form = i % 5;
       cells.push(
-        form === 0 ? x.toFixed(rng.nextInt(20)) : form === 1 ? x.toPrecision(1 + rng.nextInt(21)) : form === 2 ? x.toExponential(rng.nextInt(18)) : form === 3 ? String(x) : `00${Math.abs(x).toFixed(3)}e-${rng.nextInt(30)}`,
+        form === 0
+          ? x.toFixed(rng.nextInt(20))
+          : form === 1
+            ? x.toPrecision(1 + rng.nextInt(21))
+            : form === 2
+              ? x.toExponential(rng.nextInt(18))
+              : form === 3
+                ? String(x)
+                : `00${Math.abs(x).toFixed(3)}e-${rng.nextInt(30)}`,
       );
     }
     let text = 'a,y\n';

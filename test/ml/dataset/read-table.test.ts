@@ -67,14 +67,35 @@ describe('readTable / parseTable (CSV)', () => {
   }
 
   it('parses numbers exactly as Number() does, with LF and CRLF line ends', () => {
-    const cells = ['-1.5e-3', '.5', '+2', '1.', '-0', '0.1', '123456789012345678', '0.30000000000000004', '1e22', '4.9e-324', '  7 ', '0.0000000000000000000000001', '-12.3456'];
+    const cells = [
+      '-1.5e-3',
+      '.5',
+      '+2',
+      '1.',
+      '-0',
+      '0.1',
+      '123456789012345678',
+      '0.30000000000000004',
+      '1e22',
+      '4.9e-324',
+      '  7 ',
+      '0.0000000000000000000000001',
+      '-12.3456',
+    ];
     for (const eol of ['\n', '\r\n']) {
       const text = 'x,y' + eol + cells.map((c, i) => `${c},${i % 2}`).join(eol) + eol;
       const table = parseTable(text, { target: 'y', columns: { numeric: ['x'] } });
       const values = Array.from((table.columns[0] as { values: Float64Array }).values);
-      assert.deepEqual(values, cells.map((c) => Number(c)), JSON.stringify(eol));
+      assert.deepEqual(
+        values,
+        cells.map((c) => Number(c)),
+        JSON.stringify(eol),
+      );
       const last = parseTable('y,x' + eol + cells.map((c, i) => `${i % 2},${c}`).join(eol), { target: 'y' });
-      assert.deepEqual(Array.from((last.columns[0] as { values: Float64Array }).values), cells.map((c) => Number(c)));
+      assert.deepEqual(
+        Array.from((last.columns[0] as { values: Float64Array }).values),
+        cells.map((c) => Number(c)),
+      );
     }
   });
 
@@ -144,7 +165,10 @@ describe('readTable / parseTable (CSV)', () => {
   });
 
   it('refuses a column spec naming an unknown column, listing the available ones', () => {
-    assert.throws(() => parseTable('a,y\n1,0\n', { target: 'y', columns: { drop: ['b'] } }), isInvalid('INVALID_SPEC', undefined, undefined, /"b".*available columns: a, y/));
+    assert.throws(
+      () => parseTable('a,y\n1,0\n', { target: 'y', columns: { drop: ['b'] } }),
+      isInvalid('INVALID_SPEC', undefined, undefined, /"b".*available columns: a, y/),
+    );
   });
 
   describe('target and task', () => {
@@ -167,10 +191,16 @@ describe('readTable / parseTable (CSV)', () => {
     });
     it('refuses more classes than max_classes with the regression hint', () => {
       const text = 'x,y\n' + Array.from({ length: 12 }, (_, i) => `${i},${i * 100}`).join('\n');
-      assert.throws(() => parseTable(text, { target: 'y', maxClasses: 10 }), isInvalid('INVALID_CSV', undefined, undefined, /12 distinct values.*set task: regression/));
+      assert.throws(
+        () => parseTable(text, { target: 'y', maxClasses: 10 }),
+        isInvalid('INVALID_CSV', undefined, undefined, /12 distinct values.*set task: regression/),
+      );
     });
     it('refuses text in a regression target, naming line and column', () => {
-      assert.throws(() => parseTable('x,y\n1,2.5\n2,heavy\n', { target: 'y', task: 'regression' }), isInvalid('INVALID_CSV', 3, 2, /regression target.*"heavy" is not a number/));
+      assert.throws(
+        () => parseTable('x,y\n1,2.5\n2,heavy\n', { target: 'y', task: 'regression' }),
+        isInvalid('INVALID_CSV', 3, 2, /regression target.*"heavy" is not a number/),
+      );
     });
   });
 
@@ -187,11 +217,14 @@ describe('readTable / parseTable (CSV)', () => {
     ];
     for (const [name, text, line, column, pattern] of CASES) {
       it(`reports ${name}`, () => {
-        assert.throws(() => parseTable(text, { target: 'y', source: 'data.csv', columns: name.includes('declared') ? { numeric: ['a'] } : {} }), (error: unknown) => {
-          isInvalid('INVALID_CSV', line, column, pattern)(error);
-          assert.equal((error as SweepqError).location?.file, 'data.csv');
-          return true;
-        });
+        assert.throws(
+          () => parseTable(text, { target: 'y', source: 'data.csv', columns: name.includes('declared') ? { numeric: ['a'] } : {} }),
+          (error: unknown) => {
+            isInvalid('INVALID_CSV', line, column, pattern)(error);
+            assert.equal((error as SweepqError).location?.file, 'data.csv');
+            return true;
+          },
+        );
       });
     }
     it('reports an empty file and a header without rows', () => {
@@ -215,7 +248,11 @@ describe('readTable (Parquet)', () => {
   }
 
   it('applies the column spec and task to Parquet too', async () => {
-    const table = await readTable(path.join(fixtures, 'penguins.snappy.parquet'), { target: 'body_mass_g', task: 'regression', columns: { drop: ['year'], categorical: [] } }).catch((e: unknown) => e);
+    const table = await readTable(path.join(fixtures, 'penguins.snappy.parquet'), {
+      target: 'body_mass_g',
+      task: 'regression',
+      columns: { drop: ['year'], categorical: [] },
+    }).catch((e: unknown) => e);
     // body_mass_g has missing values: a clear error naming the row.
     assert.ok(table instanceof SweepqError && /row 4.*missing target/.test(table.message), String(table));
     const species = await readTable(path.join(fixtures, 'penguins.snappy.parquet'), { target: 'species', columns: { drop: ['year'] } });

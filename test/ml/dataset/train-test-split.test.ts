@@ -17,7 +17,10 @@ function assertPartition(n: number, train: Uint32Array, test: Uint32Array): void
   const seen = new Uint8Array(n);
   for (const i of train) seen[i]!++;
   for (const i of test) seen[i]!++;
-  assert.ok(seen.every((v) => v === 1), 'train and test partition the rows');
+  assert.ok(
+    seen.every((v) => v === 1),
+    'train and test partition the rows',
+  );
 }
 
 describe('trainTestSplit', () => {
@@ -84,7 +87,10 @@ describe('trainTestSplit', () => {
   ];
   for (const [what, y, k, options, pattern] of errors) {
     it(`rejects ${what}`, () => {
-      assert.throws(() => trainTestSplit(y, k, options), (error: unknown) => error instanceof InvalidInputError && pattern.test(error.message));
+      assert.throws(
+        () => trainTestSplit(y, k, options),
+        (error: unknown) => error instanceof InvalidInputError && pattern.test(error.message),
+      );
     });
   }
 });

@@ -48,13 +48,19 @@ describe('kFold', () => {
     const a = kFold(23, { nSplits: 5, shuffle: true, randomState: 4 });
     const b = kFold(23, { nSplits: 5, shuffle: true, randomState: 4 });
     assert.deepEqual(a, b);
-    assert.deepEqual(a.map((f) => f.test.length), [5, 5, 5, 4, 4]);
+    assert.deepEqual(
+      a.map((f) => f.test.length),
+      [5, 5, 5, 4, 4],
+    );
     assert.notDeepEqual(foldIds(a, 23), fixture.kfold[2]!.folds);
     assertSortedPartition(a, 23);
   });
 
   it('rejects fewer than 2 or more folds than rows', () => {
-    assert.throws(() => kFold(10, { nSplits: 1 }), (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC');
+    assert.throws(
+      () => kFold(10, { nSplits: 1 }),
+      (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC',
+    );
     assert.throws(() => kFold(3, { nSplits: 4 }), /only 3 rows/);
   });
 });

@@ -112,7 +112,10 @@ describe('LogisticRegression', () => {
   ];
   for (const [label, json] of BAD_ARTIFACTS) {
     it(`rejects a malformed artefact (${label}) with INVALID_ARTIFACT`, () => {
-      assert.throws(() => LogisticRegression.fromJSON(json), (error: unknown) => error instanceof SweepqError && error.code === 'INVALID_ARTIFACT');
+      assert.throws(
+        () => LogisticRegression.fromJSON(json),
+        (error: unknown) => error instanceof SweepqError && error.code === 'INVALID_ARTIFACT',
+      );
     });
   }
 

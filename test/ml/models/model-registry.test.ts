@@ -84,7 +84,7 @@ describe('classifierFromJSON', () => {
   }
 });
 
-describe('createRegressor (tree regressors under the classifiers\' names)', () => {
+describe("createRegressor (tree regressors under the classifiers' names)", () => {
   const regression = wavyRegression(150, 3);
   const TREE_REGRESSORS = ['decision_tree', 'random_forest', 'gradient_boosting'] as const;
   const SMALL_REGRESSOR_PARAMS: Record<RegressorName, Record<string, unknown>> = {
@@ -104,7 +104,8 @@ describe('createRegressor (tree regressors under the classifiers\' names)', () =
   });
 
   it("applies each task's scikit-learn defaults", () => {
-    const defaults = (task: 'classification' | 'regression', name: string): Record<string, unknown> => modelParamSchemaFor(task, name)!.parse({}) as Record<string, unknown>;
+    const defaults = (task: 'classification' | 'regression', name: string): Record<string, unknown> =>
+      modelParamSchemaFor(task, name)!.parse({}) as Record<string, unknown>;
     const forest = { regression: defaults('regression', 'random_forest'), classification: defaults('classification', 'random_forest') };
     // RandomForestRegressor's max_features=1.0 (all features) is stored as null; the classifier's is 'sqrt'.
     assert.equal(forest.regression['max_features'], null);
@@ -117,7 +118,14 @@ describe('createRegressor (tree regressors under the classifiers\' names)', () =
     assert.equal(defaults('classification', 'decision_tree')['max_features'], null);
     const boosting = defaults('regression', 'gradient_boosting');
     assert.deepEqual(
-      { loss: boosting['loss'], alpha: boosting['alpha'], learning_rate: boosting['learning_rate'], n_estimators: boosting['n_estimators'], max_depth: boosting['max_depth'], subsample: boosting['subsample'] },
+      {
+        loss: boosting['loss'],
+        alpha: boosting['alpha'],
+        learning_rate: boosting['learning_rate'],
+        n_estimators: boosting['n_estimators'],
+        max_depth: boosting['max_depth'],
+        subsample: boosting['subsample'],
+      },
       { loss: 'squared_error', alpha: 0.9, learning_rate: 0.1, n_estimators: 100, max_depth: 3, subsample: 1 },
     );
   });

@@ -66,7 +66,10 @@ describe('encoders match scikit-learn 1.9.1', () => {
       const width = c.feature_names.length;
       const out = Array.from({ length: width }, () => new Float64Array(c.transform.length));
       if (c.output === null) {
-        assert.throws(() => encoder.transform(column(c.transform), out), (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_CSV' && /not seen in training/.test(e.message));
+        assert.throws(
+          () => encoder.transform(column(c.transform), out),
+          (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_CSV' && /not seen in training/.test(e.message),
+        );
         return;
       }
       encoder.transform(column(c.transform), out);
@@ -81,7 +84,10 @@ describe('encoders match scikit-learn 1.9.1', () => {
     for (const c of reference.encoders.filter((e) => e.output !== null)) {
       const encoder = c.kind === 'onehot' ? new OneHotEncoder('x', c.params) : new OrdinalEncoder('x', c.params);
       encoder.fit(column(c.fit));
-      const loaded = c.kind === 'onehot' ? OneHotEncoder.fromJSON(JSON.parse(JSON.stringify(encoder.toJSON()))) : OrdinalEncoder.fromJSON(JSON.parse(JSON.stringify(encoder.toJSON())));
+      const loaded =
+        c.kind === 'onehot'
+          ? OneHotEncoder.fromJSON(JSON.parse(JSON.stringify(encoder.toJSON())))
+          : OrdinalEncoder.fromJSON(JSON.parse(JSON.stringify(encoder.toJSON())));
       const width = c.feature_names.length;
       const a = Array.from({ length: width }, () => new Float64Array(c.transform.length));
       const b = Array.from({ length: width }, () => new Float64Array(c.transform.length));
@@ -100,7 +106,10 @@ describe('CategoricalImputer matches SimpleImputer on text', () => {
       imputer.fit(input);
       assert.equal(imputer.fill, c.statistic);
       const out = imputer.transform(input);
-      assert.deepEqual(Array.from(out.codes, (k) => out.categories[k]), c.output);
+      assert.deepEqual(
+        Array.from(out.codes, (k) => out.categories[k]),
+        c.output,
+      );
     });
   }
 });

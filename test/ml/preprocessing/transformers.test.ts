@@ -89,7 +89,10 @@ describe('SimpleImputer', () => {
   }
 
   it('rejects invalid params with INVALID_SPEC', () => {
-    assert.throws(() => new SimpleImputer({ strategy: 'mode' as never }), (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC');
+    assert.throws(
+      () => new SimpleImputer({ strategy: 'mode' as never }),
+      (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_SPEC',
+    );
   });
 });
 
@@ -156,12 +159,7 @@ describe('RobustScaler', () => {
 });
 
 describe('serialization', () => {
-  const fitted = [
-    () => new SimpleImputer({ strategy: 'median' }),
-    () => new StandardScaler(),
-    () => new MinMaxScaler([-1, 1]),
-    () => new RobustScaler(),
-  ];
+  const fitted = [() => new SimpleImputer({ strategy: 'median' }), () => new StandardScaler(), () => new MinMaxScaler([-1, 1]), () => new RobustScaler()];
   for (const make of fitted) {
     const transformer = make();
     it(`round-trips ${transformer.name} through JSON`, () => {
@@ -183,7 +181,10 @@ describe('serialization', () => {
   ];
   for (const [what, json] of bad) {
     it(`rejects ${what} with INVALID_ARTIFACT`, () => {
-      assert.throws(() => transformerFromJSON(json), (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_ARTIFACT');
+      assert.throws(
+        () => transformerFromJSON(json),
+        (e: unknown) => e instanceof InvalidInputError && e.code === 'INVALID_ARTIFACT',
+      );
     });
   }
 });
@@ -191,12 +192,21 @@ describe('serialization', () => {
 describe('buildTransformers', () => {
   it('builds imputer then scaler', () => {
     const steps = buildTransformers({ imputer: { strategy: 'median', fill_value: 0 }, scaler: 'robust' });
-    assert.deepEqual(steps.map((s) => s.name), ['simple_imputer', 'robust_scaler']);
+    assert.deepEqual(
+      steps.map((s) => s.name),
+      ['simple_imputer', 'robust_scaler'],
+    );
   });
   it("skips null and 'none'", () => {
     assert.deepEqual(buildTransformers({ imputer: null, scaler: 'none' }), []);
     assert.deepEqual(buildTransformers({ imputer: null, scaler: null }), []);
-    assert.deepEqual(buildTransformers({ imputer: null, scaler: 'minmax' }).map((s) => s.name), ['min_max_scaler']);
-    assert.deepEqual(buildTransformers({ imputer: null, scaler: 'standard' }).map((s) => s.name), ['standard_scaler']);
+    assert.deepEqual(
+      buildTransformers({ imputer: null, scaler: 'minmax' }).map((s) => s.name),
+      ['min_max_scaler'],
+    );
+    assert.deepEqual(
+      buildTransformers({ imputer: null, scaler: 'standard' }).map((s) => s.name),
+      ['standard_scaler'],
+    );
   });
 });

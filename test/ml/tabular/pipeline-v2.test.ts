@@ -58,7 +58,10 @@ describe('Pipeline v2 on typed tables', () => {
   it('predicts with columns matched by name: reordered and extra columns are fine', () => {
     const data = mixed();
     const pipeline = Pipeline.create({ imputer: { strategy: 'mean' } }, 'logistic_regression', {}, 0).fit(data);
-    const shuffled = { nRows: data.nRows, columns: [data.columns[3]!, { type: 'numeric' as const, name: 'extra', values: new Float64Array(data.nRows) }, ...data.columns.slice(0, 3)] };
+    const shuffled = {
+      nRows: data.nRows,
+      columns: [data.columns[3]!, { type: 'numeric' as const, name: 'extra', values: new Float64Array(data.nRows) }, ...data.columns.slice(0, 3)],
+    };
     assert.deepEqual(Array.from(pipeline.predictProba(shuffled)), Array.from(pipeline.predictProba(data)));
   });
 
@@ -161,7 +164,13 @@ describe('pipeline spec forms and overrides', () => {
   it('applies dotted overrides (trial params) and keeps the shared encoder fields across kinds', () => {
     const base = { categorical: { encoder: { kind: 'onehot' as const, min_frequency: 5, drop: 'first' as const } } };
     const ordinal = applyPipelineOverride(base, 'pipeline.categorical.encoder.kind', 'ordinal');
-    assert.deepEqual(ordinal.categorical.encoder, { kind: 'ordinal', handle_unknown: 'use_encoded_value', unknown_value: -1, min_frequency: 5, max_categories: null });
+    assert.deepEqual(ordinal.categorical.encoder, {
+      kind: 'ordinal',
+      handle_unknown: 'use_encoded_value',
+      unknown_value: -1,
+      min_frequency: 5,
+      max_categories: null,
+    });
     const both = applyPipelineOverrides({ scaler: 'standard' }, { 'pipeline.numeric.scaler': 'robust', 'pipeline.numeric.imputer.strategy': 'median' });
     assert.deepEqual(both.numeric, { imputer: { strategy: 'median', fill_value: 0 }, scaler: 'robust' });
   });

@@ -10,7 +10,13 @@ import { Ridge } from '../../../shared/ml/models/linear/ridge.js';
 import { Pipeline } from '../../../shared/ml/pipeline.js';
 import { runTrial } from '../../../shared/ml/run-trial.js';
 
-const text = 'x1,x2,kind,y\n' + Array.from({ length: 60 }, (_, i) => `${(i * 7) % 13},${i % 5 === 0 ? '' : (i * 3) % 11},${['a', 'b', 'c'][i % 3]},${1.5 * ((i * 7) % 13) - ((i * 3) % 11) + (i % 3) * 4 + ((i * 37) % 10) / 10}`).join('\n');
+const text =
+  'x1,x2,kind,y\n' +
+  Array.from(
+    { length: 60 },
+    (_, i) =>
+      `${(i * 7) % 13},${i % 5 === 0 ? '' : (i * 3) % 11},${['a', 'b', 'c'][i % 3]},${1.5 * ((i * 7) % 13) - ((i * 3) % 11) + (i % 3) * 4 + ((i * 37) % 10) / 10}`,
+  ).join('\n');
 const data = parseTable(text, { target: 'y' });
 const range = (from: number, to: number) => Uint32Array.from({ length: to - from }, (_, i) => from + i);
 
@@ -88,7 +94,10 @@ describe('runTrial (regression)', () => {
   });
 
   it('refuses a classification scoring metric for a regression target', () => {
-    assert.throws(() => runTrial({ ...input, cv: { folds: 3, scoring: 'accuracy' } }), (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_SPEC' && /not a regression metric/.test(e.message));
+    assert.throws(
+      () => runTrial({ ...input, cv: { folds: 3, scoring: 'accuracy' } }),
+      (e: unknown) => e instanceof SweepqError && e.code === 'INVALID_SPEC' && /not a regression metric/.test(e.message),
+    );
   });
 
   it('is deterministic', () => {

@@ -123,7 +123,8 @@ describe('scikit-learn 1.9.1 parity on real tables with categorical columns', ()
           assert.equal(model.coef.length, flat.length);
           // Linear models' coefficients scale with the target (grams): compare relative to the largest.
           const scale = row.task === 'regression' ? Math.max(1, ...flat.map(Math.abs)) : 1;
-          for (let j = 0; j < flat.length; j++) near(`coef[${j}] (${row.feature_names[j % row.feature_names.length]})`, model.coef[j]! / scale, flat[j]! / scale, 1e-3);
+          for (let j = 0; j < flat.length; j++)
+            near(`coef[${j}] (${row.feature_names[j % row.feature_names.length]})`, model.coef[j]! / scale, flat[j]! / scale, 1e-3);
           const intercepts = Array.isArray(model.intercept) ? model.intercept : [model.intercept];
           if (refCoef.length > 1) {
             // Multinomial intercepts are defined up to a shared constant: compare them centred.
@@ -178,7 +179,11 @@ describe('scikit-learn 1.9.1 parity on real tables with categorical columns', ()
 
       it('round-trips through the v2 artefact with identical predictions', async () => {
         const loaded = Pipeline.fromJSON(JSON.parse(JSON.stringify(outcome.pipeline)) as unknown);
-        const test = await readTable(path.join(dir, `${row.dataset}.test.csv`), { target: null, columns: { ...loaded.inputColumnSpec(), drop: row.columns.drop }, onlyColumns: new Set(loaded.inputColumns.map((c) => c.name)) });
+        const test = await readTable(path.join(dir, `${row.dataset}.test.csv`), {
+          target: null,
+          columns: { ...loaded.inputColumnSpec(), drop: row.columns.drop },
+          onlyColumns: new Set(loaded.inputColumns.map((c) => c.name)),
+        });
         const out = row.task === 'classification' ? loaded.predictProba(test) : loaded.predictValues(test);
         assert.ok(out.every((v) => Number.isFinite(v)));
       });

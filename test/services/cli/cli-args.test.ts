@@ -91,7 +91,23 @@ describe('sweepq command line', () => {
   it('prints the command list for --help and per-command help, exit 0', async () => {
     const top = await sweepq(['--help']);
     assert.equal(top.code, 0);
-    for (const name of ['run', 'submit', 'status', 'watch', 'trials', 'sweeps', 'experiments', 'best', 'predict', 'cancel', 'retry', 'extend', 'workers', 'server', 'worker']) {
+    for (const name of [
+      'run',
+      'submit',
+      'status',
+      'watch',
+      'trials',
+      'sweeps',
+      'experiments',
+      'best',
+      'predict',
+      'cancel',
+      'retry',
+      'extend',
+      'workers',
+      'server',
+      'worker',
+    ]) {
       assert.match(top.stdout, new RegExp(`\\n  ${name} `));
       const help = await sweepq([name, '--help']);
       assert.equal(help.code, 0, `${name}: ${help.stderr}`);
@@ -133,7 +149,10 @@ describe('sweepq command line', () => {
   it('exits 2 for an invalid sweep file, with the reason on stderr, before starting anything', async () => {
     const file = path.join(stateDir, 'bad.yaml');
     await writeFile(file, 'name: demo\nsearch:\n  method: grid\n  space: [1, 2\n');
-    for (const args of [['submit', file], ['run', file, '--workers', '1']]) {
+    for (const args of [
+      ['submit', file],
+      ['run', file, '--workers', '1'],
+    ]) {
       const result = await sweepq(args, { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
       assert.equal(result.code, 2, `${args[0]}: ${result.stderr}`);
       assert.match(result.stderr, /^sweepq: /);

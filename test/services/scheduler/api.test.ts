@@ -206,14 +206,29 @@ describe('scheduler API', () => {
     });
 
     it('accepts a dataset over the sweep limit but answers 413 over the dataset limit', async () => {
-      const ok = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'text/csv' }, payload: 'x'.repeat(SWEEP_LIMIT + 10) });
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/datasets',
+        headers: { ...auth, 'content-type': 'text/csv' },
+        payload: 'x'.repeat(SWEEP_LIMIT + 10),
+      });
       assert.equal(ok.statusCode, 201);
-      const big = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Buffer.alloc(DATASET_LIMIT + 1) });
+      const big = await app.inject({
+        method: 'POST',
+        url: '/datasets',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        payload: Buffer.alloc(DATASET_LIMIT + 1),
+      });
       assert.equal(big.statusCode, 413);
       assert.equal(big.json().error.code, 'PAYLOAD_TOO_LARGE');
       assert.match(big.json().error.message, /more than the 4096-byte limit \(SWEEPQ_BODY_LIMIT_BYTES\)/);
       // A streamed body without a length is cut off at the limit as it arrives.
-      const streamed = await app.inject({ method: 'POST', url: '/datasets', headers: { ...auth, 'content-type': 'application/octet-stream' }, payload: Readable.from([Buffer.alloc(3000), Buffer.alloc(3000)]) });
+      const streamed = await app.inject({
+        method: 'POST',
+        url: '/datasets',
+        headers: { ...auth, 'content-type': 'application/octet-stream' },
+        payload: Readable.from([Buffer.alloc(3000), Buffer.alloc(3000)]),
+      });
       assert.equal(streamed.statusCode, 413);
       assert.equal(streamed.json().error.code, 'PAYLOAD_TOO_LARGE');
     });
@@ -227,7 +242,10 @@ describe('scheduler API', () => {
     });
 
     it('maps a SweepqError to its status with code, message, location and details', async () => {
-      service.fail = new SweepqError('INVALID_SPEC', 'search.space[0].model: unknown model', { location: { path: 'search.space[0].model' }, details: [{ k: 1 }] });
+      service.fail = new SweepqError('INVALID_SPEC', 'search.space[0].model: unknown model', {
+        location: { path: 'search.space[0].model' },
+        details: [{ k: 1 }],
+      });
       const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: SPEC_JSON });
       assert.equal(res.statusCode, 400);
       assert.deepEqual(res.json(), {
@@ -311,7 +329,8 @@ describe('scheduler API', () => {
       assert.ok(!JSON.stringify(doc).includes('"$schema"'));
       assert.ok(doc.components.schemas.SweepSpec, 'the sweep spec accepted by POST /sweeps is described');
       const trials = JSON.stringify(doc.paths['/sweeps/{id}/trials']!.get);
-      for (const name of ['filter', 'order_by', 'sort', 'status', 'limit', 'offset']) assert.ok(trials.includes(`"name":"${name}"`), `trials query parameter ${name}`);
+      for (const name of ['filter', 'order_by', 'sort', 'status', 'limit', 'offset'])
+        assert.ok(trials.includes(`"name":"${name}"`), `trials query parameter ${name}`);
     });
   });
 });
@@ -417,7 +436,8 @@ describe('read cache', () => {
     const { app, service } = makeApp({ SWEEPQ_API_CACHE_MS: '60000', SWEEPQ_API_CACHE_MAX_BYTES: '4096' });
     const trialsCalls = (): number => service.calls.filter((c) => c.method === 'trials').length;
     // Each answer is ~1.5 KB: two fit. Poll filter 0 again after 5 others: it was evicted.
-    for (let i = 0; i < 6; i++) await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?filter=${encodeURIComponent(`params.C > ${i}`)}` });
+    for (let i = 0; i < 6; i++)
+      await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?filter=${encodeURIComponent(`params.C > ${i}`)}` });
     const before = trialsCalls();
     await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?filter=${encodeURIComponent('params.C > 5')}` });
     assert.equal(trialsCalls(), before, 'the most recent entry is cached');

@@ -32,19 +32,34 @@ function makeApp(env: Record<string, string> = {}): { app: FastifyInstance; serv
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 /** A raw HTTP request, so the Host header is exactly what the test says. */
-function raw(port: number, options: { method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function raw(
+  port: number,
+  options: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers, setHost: options.headers?.host === undefined }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port, method: options.method ?? 'GET', path: options.path, headers: options.headers, setHost: options.headers?.host === undefined },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
 }
 
-const READ_ROUTES = ['/sweeps', `/sweeps/${SWEEP_ID}`, `/sweeps/${SWEEP_ID}/trials`, `/sweeps/${SWEEP_ID}/best`, '/experiments', '/experiments/demo/trials', '/workers', '/openapi.json'];
+const READ_ROUTES = [
+  '/sweeps',
+  `/sweeps/${SWEEP_ID}`,
+  `/sweeps/${SWEEP_ID}/trials`,
+  `/sweeps/${SWEEP_ID}/best`,
+  '/experiments',
+  '/experiments/demo/trials',
+  '/workers',
+  '/openapi.json',
+];
 const SENSITIVE_ROUTES = [`/sweeps/${SWEEP_ID}/trials/${TRIAL_ID}/artifact`, `/sweeps/${SWEEP_ID}/best/artifact`];
 const WRITE_ROUTES: { url: string; payload?: string; type?: string }[] = [
   { url: '/datasets', payload: 'a,b\n1,2\n', type: 'text/csv' },
@@ -84,7 +99,12 @@ describe('roles', () => {
       for (const url of READ_ROUTES) assert.equal((await app.inject({ method: 'GET', url, headers })).statusCode, reads, `GET ${url}`);
       for (const url of SENSITIVE_ROUTES) assert.equal((await app.inject({ method: 'GET', url, headers })).statusCode, sensitive, `GET ${url}`);
       for (const route of WRITE_ROUTES) {
-        const res = await app.inject({ method: 'POST', url: route.url, headers: { ...headers, ...(route.type === undefined ? {} : { 'content-type': route.type }) }, ...(route.payload === undefined ? {} : { payload: route.payload }) });
+        const res = await app.inject({
+          method: 'POST',
+          url: route.url,
+          headers: { ...headers, ...(route.type === undefined ? {} : { 'content-type': route.type }) },
+          ...(route.payload === undefined ? {} : { payload: route.payload }),
+        });
         const expected = writes === 201 && (route.url.endsWith('/cancel') || route.url.endsWith('/retry')) ? 200 : writes;
         assert.equal(res.statusCode, expected, `POST ${route.url}: ${res.body}`);
       }
@@ -172,11 +192,26 @@ describe('the loopback rule and the Host allowlist (real socket)', () => {
     assert.equal((await raw(port, { path: `/sweeps/${SWEEP_ID}`, headers: { host: `127.0.0.1:${port}`, ...bearer('wrong-token-0123456789') } })).status, 401);
   });
 
-  const hostile = ['attacker.example', `attacker.example:${0}`, 'localhost.attacker.example:PORT', '127.0.0.1.nip.io:PORT', '2130706433:PORT', '[::2]:PORT', '0.0.0.0:PORT', '127.0.0.1@attacker.example', '127.0.0.1:PORT/x', ''];
+  const hostile = [
+    'attacker.example',
+    `attacker.example:${0}`,
+    'localhost.attacker.example:PORT',
+    '127.0.0.1.nip.io:PORT',
+    '2130706433:PORT',
+    '[::2]:PORT',
+    '0.0.0.0:PORT',
+    '127.0.0.1@attacker.example',
+    '127.0.0.1:PORT/x',
+    '',
+  ];
   for (const template of hostile) {
     it(`answers Host ${JSON.stringify(template)} with 421 INVALID_HOST before any route runs, even with a token`, async () => {
       const host = template.replace('PORT', String(port));
-      for (const [method, path, body] of [['GET', `/sweeps/${SWEEP_ID}`, undefined], ['POST', `/sweeps/${SWEEP_ID}/cancel`, undefined], ['GET', '/nope', undefined]] as const) {
+      for (const [method, path, body] of [
+        ['GET', `/sweeps/${SWEEP_ID}`, undefined],
+        ['POST', `/sweeps/${SWEEP_ID}/cancel`, undefined],
+        ['GET', '/nope', undefined],
+      ] as const) {
         const res = await raw(port, { method, path, headers: { host, ...bearer(WRITE) }, ...(body === undefined ? {} : { body }) });
         assert.equal(res.status, 421, `${method} ${path} Host ${host}: ${res.body}`);
         assert.equal(JSON.parse(res.body).error.code, 'INVALID_HOST');
@@ -204,7 +239,11 @@ describe('the loopback rule and the Host allowlist (real socket)', () => {
     const { app: exposed } = makeApp({ HOST: '0.0.0.0', PORT: '0' });
     try {
       assert.equal((await exposed.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: { host: '127.0.0.1' } })).statusCode, 401);
-      assert.equal((await exposed.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: { host: 'scheduler.internal' } })).statusCode, 421, 'HOST=0.0.0.0 adds no name to the allowlist');
+      assert.equal(
+        (await exposed.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: { host: 'scheduler.internal' } })).statusCode,
+        421,
+        'HOST=0.0.0.0 adds no name to the allowlist',
+      );
     } finally {
       await exposed.close();
     }
@@ -213,7 +252,8 @@ describe('the loopback rule and the Host allowlist (real socket)', () => {
   it('answers the names of SWEEPQ_ALLOWED_HOSTS (host, host:port, *) and only those', async () => {
     const { app: named } = makeApp({ SWEEPQ_ALLOWED_HOSTS: 'sweepq.internal, ci.example:8443' });
     try {
-      const get = (host: string): Promise<number> => named.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: { host, ...bearer(READ) } }).then((r) => r.statusCode);
+      const get = (host: string): Promise<number> =>
+        named.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: { host, ...bearer(READ) } }).then((r) => r.statusCode);
       assert.equal(await get('sweepq.internal:9000'), 200);
       assert.equal(await get('ci.example:8443'), 200);
       assert.equal(await get('ci.example:8444'), 421);
@@ -261,7 +301,8 @@ describe('host parsing', () => {
     [undefined, 'localhost:8080', 'http', false],
   ];
   for (const [origin, host, protocol, expected] of origins) {
-    it(`${expected ? 'accepts' : 'refuses'} Origin ${String(origin)} for Host ${host} over ${protocol}`, () => assert.equal(isSameOrigin(origin, host, protocol), expected));
+    it(`${expected ? 'accepts' : 'refuses'} Origin ${String(origin)} for Host ${host} over ${protocol}`, () =>
+      assert.equal(isSameOrigin(origin, host, protocol), expected));
   }
 
   it('knows loopback bind addresses', () => {
@@ -350,7 +391,10 @@ describe('browser sessions', () => {
       ['Origin "null"', { host: origin.host, origin: 'null', 'x-csrf-token': csrf }],
       ['an https Origin for an http request', { host: origin.host, origin: 'https://localhost:80', 'x-csrf-token': csrf }],
       ['a wrong CSRF header', { ...origin, 'x-csrf-token': 'A'.repeat(43) }],
-      ["another session's CSRF token (cookie and header agree)", { ...origin, 'x-csrf-token': other.csrf, cookie: `sweepq_session=${cookie.split(';')[0]!.split('=')[1]}; sweepq_csrf=${other.csrf}` }],
+      [
+        "another session's CSRF token (cookie and header agree)",
+        { ...origin, 'x-csrf-token': other.csrf, cookie: `sweepq_session=${cookie.split(';')[0]!.split('=')[1]}; sweepq_csrf=${other.csrf}` },
+      ],
     ];
     for (const [label, headers] of refused) {
       const res = await cancel(headers);
@@ -403,7 +447,12 @@ describe('one-time login links', () => {
   after(() => app.close());
 
   it('makes a link with POST /auth/login-links that sets the session cookie once and redirects to /ui/', async () => {
-    const made = await app.inject({ method: 'POST', url: '/auth/login-links', headers: { ...bearer(WRITE), 'content-type': 'application/json', host: 'localhost:8080' }, payload: '{"role":"read"}' });
+    const made = await app.inject({
+      method: 'POST',
+      url: '/auth/login-links',
+      headers: { ...bearer(WRITE), 'content-type': 'application/json', host: 'localhost:8080' },
+      payload: '{"role":"read"}',
+    });
     assert.equal(made.statusCode, 201, made.body);
     const { url, role } = made.json<{ url: string; role: string }>();
     assert.equal(role, 'read');
@@ -422,9 +471,19 @@ describe('one-time login links', () => {
   });
 
   it('does not let a read token make a write link, nor a session make links', async () => {
-    const res = await app.inject({ method: 'POST', url: '/auth/login-links', headers: { ...bearer(READ), 'content-type': 'application/json' }, payload: '{"role":"write"}' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/auth/login-links',
+      headers: { ...bearer(READ), 'content-type': 'application/json' },
+      payload: '{"role":"write"}',
+    });
     assert.equal(res.statusCode, 403);
-    const made = await app.inject({ method: 'POST', url: '/auth/login-links', headers: { ...bearer(READ), 'content-type': 'application/json' }, payload: '{}' });
+    const made = await app.inject({
+      method: 'POST',
+      url: '/auth/login-links',
+      headers: { ...bearer(READ), 'content-type': 'application/json' },
+      payload: '{}',
+    });
     assert.equal(made.json().role, 'read', 'default: the caller role');
   });
 
@@ -502,7 +561,8 @@ describe('rate limits', () => {
     const { app } = makeApp({ SWEEPQ_RATE_LIMIT_READS: '3' });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: bearer(`guess-${i}-0123456789abcdef`) })).statusCode);
+      for (let i = 0; i < 5; i++)
+        statuses.push((await app.inject({ method: 'GET', url: `/sweeps/${SWEEP_ID}`, headers: bearer(`guess-${i}-0123456789abcdef`) })).statusCode);
       assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
     } finally {
       await app.close();

@@ -34,7 +34,11 @@ describe('bundle upload over the HTTP API', () => {
   before(async () => {
     setup = await makeTestSetup('bundle-upload');
     service = await createSweepService({ config: setup.config, logger: setup.logger });
-    app = buildApp({ service, config: { ...setup.config, api: { ...setup.config.api, token: WRITE, programToken: PROGRAM, readCacheMs: 0 } }, logger: setup.logger });
+    app = buildApp({
+      service,
+      config: { ...setup.config, api: { ...setup.config.api, token: WRITE, programToken: PROGRAM, readCacheMs: 0 } },
+      logger: setup.logger,
+    });
     app.addHook('onRequest', async (request) => {
       requests.push(`${request.method} ${request.url}`);
     });
@@ -63,18 +67,35 @@ describe('bundle upload over the HTTP API', () => {
     requests.length = 0;
     await client().uploadBundle(bundle);
     // Two files share one content: offer, 2 blobs, offer again.
-    assert.deepEqual(requests.map((r) => r.replace(/[0-9a-f]{64}/, 'H')), ['POST /bundles', 'PUT /bundles/blobs/H', 'PUT /bundles/blobs/H', 'POST /bundles']);
+    assert.deepEqual(
+      requests.map((r) => r.replace(/[0-9a-f]{64}/, 'H')),
+      ['POST /bundles', 'PUT /bundles/blobs/H', 'PUT /bundles/blobs/H', 'POST /bundles'],
+    );
     assert.ok(await service.store.exists(bundleKey(bundle.sha256)));
     requests.length = 0;
     await client().uploadBundle(bundle);
     assert.deepEqual(requests, ['POST /bundles'], 'a stored bundle is not sent again');
-    const submitted = await client().submit({ name: 'remote-bundle', program: { command: ['python3', 'train.py'], bundle: { sha256: bundle.sha256 } }, objective: { metric: 'val_loss', goal: 'minimize' }, trials: [{ params: {} }] });
+    const submitted = await client().submit({
+      name: 'remote-bundle',
+      program: { command: ['python3', 'train.py'], bundle: { sha256: bundle.sha256 } },
+      objective: { metric: 'val_loss', goal: 'minimize' },
+      trials: [{ params: {} }],
+    });
     assert.equal(submitted.total, 1);
   });
 
   it('`sweepq submit` of a sweep file with bundle: ./src sends the folder to a remote scheduler, then extends it with unchanged code', async () => {
     const address = app.server.address() as { port: number };
-    await writeFile(path.join(folder, 'sweep.yaml'), ['name: cli-bundle', 'program: {command: [python3, train.py], bundle: .}', 'objective: {metric: val_loss, goal: minimize}', 'trials: [{params: {}}]', ''].join('\n'));
+    await writeFile(
+      path.join(folder, 'sweep.yaml'),
+      [
+        'name: cli-bundle',
+        'program: {command: [python3, train.py], bundle: .}',
+        'objective: {metric: val_loss, goal: minimize}',
+        'trials: [{params: {}}]',
+        '',
+      ].join('\n'),
+    );
     const env = { SWEEPQ_API_URL: `http://127.0.0.1:${address.port}`, SWEEPQ_API_TOKEN: PROGRAM, SWEEPQ_STATE_DIR: setup.stateDir };
     const submitted = await runCli(['submit', path.join(folder, 'sweep.yaml'), '--json'], env);
     assert.equal(submitted.code, 0, submitted.stderr);
@@ -87,14 +108,34 @@ describe('bundle upload over the HTTP API', () => {
   });
 
   const offer = (manifest: unknown, token = PROGRAM) =>
-    app.inject({ method: 'POST', url: '/bundles', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ manifest: JSON.stringify(manifest) }) });
+    app.inject({
+      method: 'POST',
+      url: '/bundles',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify({ manifest: JSON.stringify(manifest) }),
+    });
   const file = (p: string, content = 'x') => ({ path: p, sha256: sha(content), bytes: content.length, executable: false });
 
   const refusals: Array<{ what: string; manifest: unknown; status: number; message: RegExp }> = [
-    { what: 'a path leaving the bundle', manifest: { format: 'sweepq.bundle', v: 1, files: [file('../../etc/cron.d/x')] }, status: 400, message: /files\.0\.path: a bundle path must be relative and stay inside the bundle/ },
+    {
+      what: 'a path leaving the bundle',
+      manifest: { format: 'sweepq.bundle', v: 1, files: [file('../../etc/cron.d/x')] },
+      status: 400,
+      message: /files\.0\.path: a bundle path must be relative and stay inside the bundle/,
+    },
     { what: 'an absolute path', manifest: { format: 'sweepq.bundle', v: 1, files: [file('/etc/passwd')] }, status: 400, message: /must be relative/ },
-    { what: 'the same path twice (case-folded)', manifest: { format: 'sweepq.bundle', v: 1, files: [file('a.py'), file('A.py', 'y')] }, status: 400, message: /lists A\.py twice/ },
-    { what: 'more bytes than a bundle may hold', manifest: { format: 'sweepq.bundle', v: 1, files: [{ ...file('big.bin'), bytes: 300 * 1024 * 1024 }] }, status: 400, message: /more than 256 MiB/ },
+    {
+      what: 'the same path twice (case-folded)',
+      manifest: { format: 'sweepq.bundle', v: 1, files: [file('a.py'), file('A.py', 'y')] },
+      status: 400,
+      message: /lists A\.py twice/,
+    },
+    {
+      what: 'more bytes than a bundle may hold',
+      manifest: { format: 'sweepq.bundle', v: 1, files: [{ ...file('big.bin'), bytes: 300 * 1024 * 1024 }] },
+      status: 400,
+      message: /more than 256 MiB/,
+    },
     { what: 'not a manifest', manifest: { hello: 1 }, status: 400, message: /the bundle manifest at format/ },
   ];
   for (const r of refusals) {
@@ -107,11 +148,21 @@ describe('bundle upload over the HTTP API', () => {
 
   it('refuses bytes that do not hash to their name, and stores nothing', async () => {
     const name = sha('expected');
-    const res = await app.inject({ method: 'PUT', url: `/bundles/blobs/${name}`, headers: { authorization: `Bearer ${PROGRAM}`, 'content-type': 'application/octet-stream' }, payload: Buffer.from('something else') });
+    const res = await app.inject({
+      method: 'PUT',
+      url: `/bundles/blobs/${name}`,
+      headers: { authorization: `Bearer ${PROGRAM}`, 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('something else'),
+    });
     assert.equal(res.statusCode, 400, res.body);
     assert.match(res.body, /hash to [0-9a-f]{64}, not to the blob name/);
     assert.equal(await service.store.exists(`bundles/blobs/${name}`), false);
-    const bad = await app.inject({ method: 'PUT', url: '/bundles/blobs/..%2F..%2Fx', headers: { authorization: `Bearer ${PROGRAM}`, 'content-type': 'application/octet-stream' }, payload: Buffer.from('x') });
+    const bad = await app.inject({
+      method: 'PUT',
+      url: '/bundles/blobs/..%2F..%2Fx',
+      headers: { authorization: `Bearer ${PROGRAM}`, 'content-type': 'application/octet-stream' },
+      payload: Buffer.from('x'),
+    });
     assert.equal(bad.statusCode, 400, bad.body);
   });
 

@@ -58,7 +58,17 @@ export const summary: SweepSummary = {
   createdAt: 1000,
   finishedAt: null,
 };
-export const status: SweepStatus = { ...summary, percent: 50, startedAt: 1000, elapsedMs: 10, etaMs: 10, best: trial(3), workers: [], task: 'classification', data: null };
+export const status: SweepStatus = {
+  ...summary,
+  percent: 50,
+  startedAt: 1000,
+  elapsedMs: 10,
+  etaMs: 10,
+  best: trial(3),
+  workers: [],
+  task: 'classification',
+  data: null,
+};
 
 /** Records every call; `fail` makes the next call throw the given error. */
 export class MemoryClient implements SweepClient {

@@ -28,7 +28,12 @@ function sweepSpec(trials: number) {
     pipeline: { imputer: null, scaler: null },
     cv: { folds: 0, scoring: 'accuracy' },
     objective: { metric: 'accuracy', goal: 'maximize' },
-    search: { method: 'random', max_trials: trials, seed: 11, space: [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 10 } } }] },
+    search: {
+      method: 'random',
+      max_trials: trials,
+      seed: 11,
+      space: [{ model: 'logistic_regression', params: { C: { distribution: 'log_uniform', min: 0.01, max: 10 } } }],
+    },
   };
 }
 
@@ -67,7 +72,13 @@ describe('GET /metrics and /metrics/queue', () => {
 
   before(async () => {
     setup = await makeTestSetup('metrics', {
-      env: { SWEEPQ_FEED_WINDOW: String(WINDOW), SWEEPQ_FEED_INTERVAL_MS: '200', SWEEPQ_METRICS_TOKEN: METRICS_TOKEN, SWEEPQ_API_TOKEN: WRITE_TOKEN, SWEEPQ_HEARTBEAT_MS: '1000' },
+      env: {
+        SWEEPQ_FEED_WINDOW: String(WINDOW),
+        SWEEPQ_FEED_INTERVAL_MS: '200',
+        SWEEPQ_METRICS_TOKEN: METRICS_TOKEN,
+        SWEEPQ_API_TOKEN: WRITE_TOKEN,
+        SWEEPQ_HEARTBEAT_MS: '1000',
+      },
     });
     service = await createSweepService({ config: setup.config, logger: setup.logger });
     // No reuse of readings: every scrape reads Redis, so consecutive scrapes can be compared.
@@ -131,7 +142,10 @@ describe('GET /metrics and /metrics/queue', () => {
       const later = await service.status(sweepId);
       assert.ok(later.state === 'running', `the sweep still runs (${later.state}): make it longer`);
       const completed = valueOf(during, 'sweepq_sweep_trials', { ...sweep, status: 'completed' });
-      assert.ok(completed !== undefined && completed >= earlier.counts.completed && completed <= later.counts.completed, `completed ${completed} within [${earlier.counts.completed}, ${later.counts.completed}]`);
+      assert.ok(
+        completed !== undefined && completed >= earlier.counts.completed && completed <= later.counts.completed,
+        `completed ${completed} within [${earlier.counts.completed}, ${later.counts.completed}]`,
+      );
       let sum = 0;
       for (const status of TRIAL_STATUSES) sum += valueOf(during, 'sweepq_sweep_trials', { ...sweep, status }) ?? Number.NaN;
       assert.equal(sum, TRIALS, 'per-status series of the sweep add up to its planned trials');

@@ -32,20 +32,70 @@ describe('MLflow tracking routes', () => {
     await setup?.cleanup();
   });
 
-  async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, headers: Record<string, string> = auth): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await app.inject({ method, url, headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, ...(body === undefined ? {} : { payload: JSON.stringify(body) }) });
+  async function call(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = auth,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await app.inject({
+      method,
+      url,
+      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
     return { status: res.statusCode, json: res.body === '' ? {} : (JSON.parse(res.body) as Record<string, unknown>) };
   }
 
   const refusals: Array<{ what: string; method: 'GET' | 'POST'; url: string; body?: unknown; status: number; code: string }> = [
-    { what: 'an endpoint sweepq lacks', method: 'POST', url: '/api/2.0/mlflow/registered-models/create', body: { name: 'm' }, status: 404, code: 'ENDPOINT_NOT_FOUND' },
+    {
+      what: 'an endpoint sweepq lacks',
+      method: 'POST',
+      url: '/api/2.0/mlflow/registered-models/create',
+      body: { name: 'm' },
+      status: 404,
+      code: 'ENDPOINT_NOT_FOUND',
+    },
     { what: 'one under the UI prefix', method: 'GET', url: '/ajax-api/2.0/mlflow/model-versions/get?name=m', status: 404, code: 'ENDPOINT_NOT_FOUND' },
-    { what: 'an unknown experiment name', method: 'GET', url: '/api/2.0/mlflow/experiments/get-by-name?experiment_name=nope', status: 404, code: 'RESOURCE_DOES_NOT_EXIST' },
-    { what: 'an unknown experiment id', method: 'GET', url: '/api/2.0/mlflow/experiments/get?experiment_id=999999', status: 404, code: 'RESOURCE_DOES_NOT_EXIST' },
+    {
+      what: 'an unknown experiment name',
+      method: 'GET',
+      url: '/api/2.0/mlflow/experiments/get-by-name?experiment_name=nope',
+      status: 404,
+      code: 'RESOURCE_DOES_NOT_EXIST',
+    },
+    {
+      what: 'an unknown experiment id',
+      method: 'GET',
+      url: '/api/2.0/mlflow/experiments/get?experiment_id=999999',
+      status: 404,
+      code: 'RESOURCE_DOES_NOT_EXIST',
+    },
     { what: 'an unknown run', method: 'GET', url: '/api/2.0/mlflow/runs/get?run_id=s-nope-t3', status: 404, code: 'RESOURCE_DOES_NOT_EXIST' },
-    { what: 'a bad filter', method: 'POST', url: '/api/2.0/mlflow/runs/search', body: { experiment_ids: ['0'], filter: 'metrics.a >>> 1' }, status: 400, code: 'INVALID_PARAMETER_VALUE' },
-    { what: 'a forged page token', method: 'POST', url: '/api/2.0/mlflow/runs/search', body: { experiment_ids: ['0'], page_token: 'garbage' }, status: 400, code: 'INVALID_PARAMETER_VALUE' },
-    { what: 'a body of the wrong shape', method: 'POST', url: '/api/2.0/mlflow/runs/search', body: { experiment_ids: 'x' }, status: 400, code: 'INVALID_PARAMETER_VALUE' },
+    {
+      what: 'a bad filter',
+      method: 'POST',
+      url: '/api/2.0/mlflow/runs/search',
+      body: { experiment_ids: ['0'], filter: 'metrics.a >>> 1' },
+      status: 400,
+      code: 'INVALID_PARAMETER_VALUE',
+    },
+    {
+      what: 'a forged page token',
+      method: 'POST',
+      url: '/api/2.0/mlflow/runs/search',
+      body: { experiment_ids: ['0'], page_token: 'garbage' },
+      status: 400,
+      code: 'INVALID_PARAMETER_VALUE',
+    },
+    {
+      what: 'a body of the wrong shape',
+      method: 'POST',
+      url: '/api/2.0/mlflow/runs/search',
+      body: { experiment_ids: 'x' },
+      status: 400,
+      code: 'INVALID_PARAMETER_VALUE',
+    },
   ];
   for (const r of refusals) {
     it(`answers ${r.status} ${r.code} in MLflow's shape for ${r.what}`, async () => {
@@ -68,15 +118,26 @@ describe('MLflow tracking routes', () => {
     const byName = await call('GET', '/api/2.0/mlflow/experiments/get-by-name?experiment_name=routes_exp');
     assert.equal((byName.json.experiment as { experiment_id: string }).experiment_id, experimentId);
     const searched = await call('POST', '/api/2.0/mlflow/experiments/search', { filter: "name LIKE 'routes%'" });
-    assert.deepEqual((searched.json.experiments as Array<{ name: string }>).map((e) => e.name), ['routes_exp']);
+    assert.deepEqual(
+      (searched.json.experiments as Array<{ name: string }>).map((e) => e.name),
+      ['routes_exp'],
+    );
 
-    const run = await call('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId, run_name: 'first', start_time: 1000, tags: [{ key: 'team', value: 'a' }] });
+    const run = await call('POST', '/api/2.0/mlflow/runs/create', {
+      experiment_id: experimentId,
+      run_name: 'first',
+      start_time: 1000,
+      tags: [{ key: 'team', value: 'a' }],
+    });
     assert.equal(run.status, 200);
     const runId = (run.json.run as { info: { run_id: string } }).info.run_id;
     const batch = await call('POST', '/api/2.0/mlflow/runs/log-batch', {
       run_id: runId,
       params: [{ key: 'lr', value: '0.01' }],
-      metrics: [{ key: 'm', value: 2, timestamp: 5, step: 1 }, { key: 'm', value: 3, timestamp: 4, step: 0 }],
+      metrics: [
+        { key: 'm', value: 2, timestamp: 5, step: 1 },
+        { key: 'm', value: 3, timestamp: 4, step: 0 },
+      ],
       tags: [{ key: 'stage', value: 'dev' }],
     });
     assert.equal(batch.status, 200);
@@ -84,17 +145,31 @@ describe('MLflow tracking routes', () => {
     assert.equal((await call('POST', '/api/2.0/mlflow/runs/log-parameter', { run_id: runId, key: 'lr', value: '0.01' })).status, 200);
     const changed = await call('POST', '/api/2.0/mlflow/runs/log-parameter', { run_id: runId, key: 'lr', value: '0.1' });
     assert.equal(changed.json.error_code, 'INVALID_PARAMETER_VALUE');
-    assert.equal((await call('POST', '/api/2.0/mlflow/runs/set-tag', { run_id: runId, key: 'sweepq.status', value: 'x' })).json.error_code, 'INVALID_PARAMETER_VALUE');
+    assert.equal(
+      (await call('POST', '/api/2.0/mlflow/runs/set-tag', { run_id: runId, key: 'sweepq.status', value: 'x' })).json.error_code,
+      'INVALID_PARAMETER_VALUE',
+    );
     const updated = await call('POST', '/api/2.0/mlflow/runs/update', { run_id: runId, status: 'FINISHED', end_time: 9000 });
     assert.equal((updated.json.run_info as { status: string }).status, 'FINISHED');
 
     // A note and a tag through sweepq's own route show up as MLflow tags.
     const sweepId = runId.slice(0, runId.lastIndexOf('-t'));
-    const tagged = await app.inject({ method: 'POST', url: `/sweeps/${sweepId}/trials/${runId}/tags`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ set: { reviewed: 'yes' }, note: 'looks fine' }) });
+    const tagged = await app.inject({
+      method: 'POST',
+      url: `/sweeps/${sweepId}/trials/${runId}/tags`,
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: JSON.stringify({ set: { reviewed: 'yes' }, note: 'looks fine' }),
+    });
     assert.equal(tagged.statusCode, 200, tagged.body);
 
-    const found = await call('POST', '/api/2.0/mlflow/runs/search', { experiment_ids: [experimentId, '424242'], filter: "metrics.m = 2 AND (tags.stage = 'dev' OR tags.team = 'b') AND params.lr = 0.01 AND tags.reviewed = 'yes'" });
-    const runs = found.json.runs as Array<{ info: { run_id: string; status: string; end_time: number }; data: { tags: Array<{ key: string; value: string }>; metrics: Array<{ key: string; value: number; step: number }> } }>;
+    const found = await call('POST', '/api/2.0/mlflow/runs/search', {
+      experiment_ids: [experimentId, '424242'],
+      filter: "metrics.m = 2 AND (tags.stage = 'dev' OR tags.team = 'b') AND params.lr = 0.01 AND tags.reviewed = 'yes'",
+    });
+    const runs = found.json.runs as Array<{
+      info: { run_id: string; status: string; end_time: number };
+      data: { tags: Array<{ key: string; value: string }>; metrics: Array<{ key: string; value: number; step: number }> };
+    }>;
     assert.equal(runs.length, 1);
     assert.equal(runs[0]!.info.run_id, runId);
     assert.equal(runs[0]!.info.end_time, 9000);
@@ -104,7 +179,10 @@ describe('MLflow tracking routes', () => {
     assert.equal(tags['mlflow.note.content'], 'looks fine');
     assert.equal(tags['mlflow.runName'], 'first');
     const history = await call('GET', `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=m`);
-    assert.deepEqual(history.json.metrics, [{ key: 'm', value: 2, timestamp: 5, step: 1 }, { key: 'm', value: 3, timestamp: 4, step: 0 }]);
+    assert.deepEqual(history.json.metrics, [
+      { key: 'm', value: 2, timestamp: 5, step: 1 },
+      { key: 'm', value: 3, timestamp: 4, step: 0 },
+    ]);
 
     const listed = await service.trials(sweepId, { filter: "tags.reviewed = 'yes'" });
     assert.equal(listed.total, 1);

@@ -115,7 +115,7 @@ describe('POST /sweeps/:id/best/predict', () => {
     }
   });
 
-  it('answers probabilities with ?proba=true, equal to the artefact\'s, and scores the trial that ?metric= picks', async () => {
+  it("answers probabilities with ?proba=true, equal to the artefact's, and scores the trial that ?metric= picks", async () => {
     const res = await predict(JSON.stringify({ dataframe_split: { columns, data: rows.slice(0, 5) } }), { query: '?proba=true' });
     assert.equal(res.statusCode, 200, res.body);
     const answer = res.json<{ predictions: Record<string, number | string>[] }>().predictions;
@@ -155,7 +155,14 @@ describe('POST /sweeps/:id/best/predict', () => {
         code: 'PAYLOAD_TOO_LARGE',
         mentions: new RegExp(`${2 * rows.length} rows; at most ${MAX_ROWS}`),
       },
-      { label: 'another content type', payload: 'x', type: 'text/plain', status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', mentions: /application\/json or text\/csv/ },
+      {
+        label: 'another content type',
+        payload: 'x',
+        type: 'text/plain',
+        status: 415,
+        code: 'UNSUPPORTED_MEDIA_TYPE',
+        mentions: /application\/json or text\/csv/,
+      },
       { label: 'no JSON', payload: '{"dataframe_split": ', status: 400, code: 'INVALID_ARGUMENT', mentions: /not valid JSON/ },
     ];
     for (const c of cases) {
@@ -180,13 +187,32 @@ describe('POST /sweeps/:id/best/predict', () => {
 
   it('answers 404 for an unknown sweep, 401 without a credential, 413 past the body limit', async () => {
     const body = JSON.stringify({ dataframe_split: { columns, data: rows.slice(0, 1) } });
-    const unknown = await app.inject({ method: 'POST', url: '/sweeps/s-000000000000/best/predict', headers: { ...auth, 'content-type': 'application/json' }, payload: body });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/sweeps/s-000000000000/best/predict',
+      headers: { ...auth, 'content-type': 'application/json' },
+      payload: body,
+    });
     assert.equal(unknown.statusCode, 404, unknown.body);
-    const anonymous = await app.inject({ method: 'POST', url: `/sweeps/${sweepId}/best/predict`, headers: { 'content-type': 'application/json' }, payload: body });
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: `/sweeps/${sweepId}/best/predict`,
+      headers: { 'content-type': 'application/json' },
+      payload: body,
+    });
     assert.equal(anonymous.statusCode, 401);
-    const small = buildApp({ service, config: loadConfig({ ...setup.env, SWEEPQ_API_TOKEN: TOKEN, SWEEPQ_PREDICT_BODY_LIMIT_BYTES: '1024' }), logger: pino({ level: 'silent' }) });
+    const small = buildApp({
+      service,
+      config: loadConfig({ ...setup.env, SWEEPQ_API_TOKEN: TOKEN, SWEEPQ_PREDICT_BODY_LIMIT_BYTES: '1024' }),
+      logger: pino({ level: 'silent' }),
+    });
     try {
-      const res = await small.inject({ method: 'POST', url: `/sweeps/${sweepId}/best/predict`, headers: { ...auth, 'content-type': 'application/json' }, payload: JSON.stringify({ dataframe_split: { columns, data: rows.slice(0, 20) } }) });
+      const res = await small.inject({
+        method: 'POST',
+        url: `/sweeps/${sweepId}/best/predict`,
+        headers: { ...auth, 'content-type': 'application/json' },
+        payload: JSON.stringify({ dataframe_split: { columns, data: rows.slice(0, 20) } }),
+      });
       assert.equal(res.statusCode, 413, res.body);
     } finally {
       await small.close();

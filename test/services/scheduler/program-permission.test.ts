@@ -32,7 +32,12 @@ describe('POST /sweeps with a program sweep', () => {
   after(() => app.close());
 
   const post = (token: string, body: unknown) =>
-    app.inject({ method: 'POST', url: '/sweeps', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+    app.inject({
+      method: 'POST',
+      url: '/sweeps',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   it('refuses the write token with 403 naming the program role, and submits nothing', async () => {
     const calls = service.calls.length;

@@ -45,7 +45,12 @@ describe('sweepq serve', () => {
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-serve-test-'));
     const train = await readTable(path.join(tabular, 'penguins_species.train.csv'), { target: 'species' });
-    pipeline = Pipeline.create({ numeric: { imputer: { strategy: 'median' }, scaler: 'standard' }, categorical: { encoder: { kind: 'onehot' } } }, 'logistic_regression', { max_iter: 300 }, 0).fit(train);
+    pipeline = Pipeline.create(
+      { numeric: { imputer: { strategy: 'median' }, scaler: 'standard' }, categorical: { encoder: { kind: 'onehot' } } },
+      'logistic_regression',
+      { max_iter: 300 },
+      0,
+    ).fit(train);
     testCsv = await readFile(path.join(tabular, 'penguins_species.test.csv'), 'utf8');
     const predicted = pipeline.predict(parseTable(testCsv, { ...pipeline.predictionReadOptions(), target: null }));
     expected = Array.from(predicted, (k) => pipeline.classes[k]!);
@@ -57,7 +62,8 @@ describe('sweepq serve', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const invoke = (payload: string, type = 'application/json') => app.inject({ method: 'POST', url: '/invocations', headers: { 'content-type': type }, payload });
+  const invoke = (payload: string, type = 'application/json') =>
+    app.inject({ method: 'POST', url: '/invocations', headers: { 'content-type': type }, payload });
 
   it('answers /ping once the model is loaded', async () => {
     const res = await app.inject({ method: 'GET', url: '/ping' });
@@ -98,18 +104,45 @@ describe('sweepq serve', () => {
   it("refuses bad input in MLflow's error shape, naming the column", async () => {
     const rows = splitRows(testCsv, 2);
     const cases: Array<{ label: string; payload: string; type?: string; status: number; mentions: RegExp }> = [
-      { label: 'a missing column', payload: JSON.stringify({ dataframe_split: { columns: COLUMNS.slice(1), data: rows.map((r) => r.slice(1)) } }), status: 400, mentions: /island/ },
+      {
+        label: 'a missing column',
+        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS.slice(1), data: rows.map((r) => r.slice(1)) } }),
+        status: 400,
+        mentions: /island/,
+      },
       {
         label: 'a string in a numeric column',
-        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: [rows[0], rows[1]!.map((v, i) => (COLUMNS[i] === 'body_mass_g' ? 'heavy' : v))] } }),
+        payload: JSON.stringify({
+          dataframe_split: { columns: COLUMNS, data: [rows[0], rows[1]!.map((v, i) => (COLUMNS[i] === 'body_mass_g' ? 'heavy' : v))] },
+        }),
         status: 400,
         mentions: /dataframe_split\.data\[1\]: column "body_mass_g": "heavy" is a string/,
       },
-      { label: 'an object in a categorical column', payload: JSON.stringify({ dataframe_records: [{ ...Object.fromEntries(COLUMNS.map((c, i) => [c, rows[0]![i]])), sex: { a: 1 } }] }), status: 400, mentions: /column "sex"/ },
+      {
+        label: 'an object in a categorical column',
+        payload: JSON.stringify({ dataframe_records: [{ ...Object.fromEntries(COLUMNS.map((c, i) => [c, rows[0]![i]])), sex: { a: 1 } }] }),
+        status: 400,
+        mentions: /column "sex"/,
+      },
       { label: 'a CSV without a column', payload: 'island,sex\nDream,male\n', type: 'text/csv', status: 400, mentions: /bill_length_mm/ },
-      { label: 'too many rows', payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: Array.from({ length: MAX_ROWS + 1 }, () => rows[0]) } }), status: 413, mentions: /at most 50/ },
-      { label: 'two formats', payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows }, instances: [] }), status: 400, mentions: /exactly one of/ },
-      { label: 'an unknown param', payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows }, params: { temperature: 1 } }), status: 400, mentions: /unknown param "temperature"/ },
+      {
+        label: 'too many rows',
+        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: Array.from({ length: MAX_ROWS + 1 }, () => rows[0]) } }),
+        status: 413,
+        mentions: /at most 50/,
+      },
+      {
+        label: 'two formats',
+        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows }, instances: [] }),
+        status: 400,
+        mentions: /exactly one of/,
+      },
+      {
+        label: 'an unknown param',
+        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows }, params: { temperature: 1 } }),
+        status: 400,
+        mentions: /unknown param "temperature"/,
+      },
       { label: 'another content type', payload: 'x', type: 'application/x-www-form-urlencoded', status: 415, mentions: /Content-Type must be/ },
       { label: 'another charset', payload: '{}', type: 'application/json; charset=latin1', status: 415, mentions: /UTF-8/ },
     ];
@@ -128,7 +161,10 @@ describe('sweepq serve', () => {
   it('serves a saved model from the CLI until SIGTERM, and exports it as ONNX and as an MLflow model', async () => {
     const model = path.join(dir, 'penguins.json');
     await writeFile(model, JSON.stringify(pipeline.toJSON()));
-    const child = spawn(process.execPath, ['bin/sweepq.js', 'serve', model, '--port', '0'], { env: { PATH: process.env.PATH ?? '', SWEEPQ_STATE_DIR: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/sweepq.js', 'serve', model, '--port', '0'], {
+      env: { PATH: process.env.PATH ?? '', SWEEPQ_STATE_DIR: dir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     try {
       const address = await new Promise<string>((resolve, reject) => {
         let stderr = '';
@@ -140,7 +176,11 @@ describe('sweepq serve', () => {
         child.once('exit', (code) => reject(new Error(`sweepq serve exited ${code}: ${stderr}`)));
       });
       assert.equal((await fetch(`${address}/ping`)).status, 200);
-      const res = await fetch(`${address}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: splitRows(testCsv, 5) } }) });
+      const res = await fetch(`${address}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: splitRows(testCsv, 5) } }),
+      });
       assert.deepEqual(((await res.json()) as { predictions: string[] }).predictions, expected.slice(0, 5));
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

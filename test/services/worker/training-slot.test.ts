@@ -20,7 +20,10 @@ let trainPath: string;
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-thread-'));
   trainPath = path.join(dir, 'train.csv');
-  await writeFile(trainPath, datasetToCsv(makeClassification({ n_samples: 3000, n_features: 20, n_informative: 10, n_redundant: 2, random_state: 1 }), 'target'));
+  await writeFile(
+    trainPath,
+    datasetToCsv(makeClassification({ n_samples: 3000, n_features: 20, n_informative: 10, n_redundant: 2, random_state: 1 }), 'target'),
+  );
 });
 after(() => rm(dir, { recursive: true, force: true }));
 
@@ -97,20 +100,27 @@ describe('TrainingSlot', () => {
     }
   });
 
-  it('fails a trial that needs more memory than its limit as LIMIT_EXCEEDED, and the slot trains the next one', { skip: !TrainingSlot.enforcesMemory && 'prlimit is not available' }, async () => {
-    const slot = new TrainingSlot();
-    try {
-      // A deep forest of many trees on 3,000 rows: far beyond a 64 MB budget.
-      const result = await slot.run(task({ model: 'random_forest', params: { n_estimators: 3000, max_depth: null, bootstrap: false } }), { memoryMb: 64, timeoutS: 120 });
-      assert.equal(result.ok, false);
-      if (result.ok) return;
-      assert.equal(result.error.code, 'LIMIT_EXCEEDED', result.error.message);
-      assert.match(result.error.message, /64 MB/);
-      assert.equal((await slot.run(task(), LIMITS)).ok, true, 'the next trial trains under its own limit');
-    } finally {
-      await slot.close();
-    }
-  });
+  it(
+    'fails a trial that needs more memory than its limit as LIMIT_EXCEEDED, and the slot trains the next one',
+    { skip: !TrainingSlot.enforcesMemory && 'prlimit is not available' },
+    async () => {
+      const slot = new TrainingSlot();
+      try {
+        // A deep forest of many trees on 3,000 rows: far beyond a 64 MB budget.
+        const result = await slot.run(task({ model: 'random_forest', params: { n_estimators: 3000, max_depth: null, bootstrap: false } }), {
+          memoryMb: 64,
+          timeoutS: 120,
+        });
+        assert.equal(result.ok, false);
+        if (result.ok) return;
+        assert.equal(result.error.code, 'LIMIT_EXCEEDED', result.error.message);
+        assert.match(result.error.message, /64 MB/);
+        assert.equal((await slot.run(task(), LIMITS)).ok, true, 'the next trial trains under its own limit');
+      } finally {
+        await slot.close();
+      }
+    },
+  );
 
   it('stops a trial that runs past its time limit as LIMIT_EXCEEDED', async () => {
     const slot = new TrainingSlot();
@@ -136,7 +146,11 @@ describe('TrainingSlot', () => {
       let killed = false;
       for (let waited = 0; !killed && waited < 30_000; waited += 100) {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const pids = spawnSync('pgrep', ['-f', 'training-process.js'], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number).filter((p) => p > 0);
+        const pids = spawnSync('pgrep', ['-f', 'training-process.js'], { encoding: 'utf8' })
+          .stdout.trim()
+          .split('\n')
+          .map(Number)
+          .filter((p) => p > 0);
         for (const pid of pids) {
           if (!isChildOf(pid, process.pid)) continue;
           process.kill(pid, 'SIGSEGV');

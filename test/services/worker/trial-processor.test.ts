@@ -67,7 +67,15 @@ describe('TrialProcessor', () => {
     index = new MetricsIndex(redis, setup.config.redis.prefix);
     const store = await createObjectStore(setup.config, setup.logger);
     thread = new TrainingSlot();
-    processor = new TrialProcessor({ index, store, datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')), slots: new SlotPool([thread]), defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
+    processor = new TrialProcessor({
+      index,
+      store,
+      datasets: new DatasetCache(store, path.join(setup.stateDir, 'cache')),
+      slots: new SlotPool([thread]),
+      defaultLimits: { memoryMb: 1024, timeoutS: 300 },
+      workerId: 'unit-worker',
+      logger: setup.logger,
+    });
     sweepId = (await service.submit(SPEC)).sweepId;
   });
   after(async () => {
@@ -130,7 +138,15 @@ describe('TrialProcessor', () => {
 
   it('sends a job waiting for the slot back to the queue unclaimed when the worker stops', async () => {
     const pool = new SlotPool([thread]);
-    const ahead = new TrialProcessor({ index, store: await createObjectStore(setup.config, setup.logger), datasets: new DatasetCache(await createObjectStore(setup.config, setup.logger), path.join(setup.stateDir, 'cache')), slots: pool, defaultLimits: { memoryMb: 1024, timeoutS: 300 }, workerId: 'unit-worker', logger: setup.logger });
+    const ahead = new TrialProcessor({
+      index,
+      store: await createObjectStore(setup.config, setup.logger),
+      datasets: new DatasetCache(await createObjectStore(setup.config, setup.logger), path.join(setup.stateDir, 'cache')),
+      slots: pool,
+      defaultLimits: { memoryMb: 1024, timeoutS: 300 },
+      workerId: 'unit-worker',
+      logger: setup.logger,
+    });
     const before = (await index.trials.get(sweepId, 4))!;
     const first = ahead.process(job(2));
     await training(2);
@@ -151,8 +167,20 @@ describe('TrialProcessor', () => {
     // The dataset object disappears: a transient store error (retryable) on the next download.
     const broken = new TrialProcessor({
       index,
-      store: { ...(await createObjectStore(setup.config, setup.logger)), get: async () => { throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' }); } },
-      datasets: new DatasetCache({ getToFile: async () => { throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down'); } } as never, path.join(setup.stateDir, 'cache-broken')),
+      store: {
+        ...(await createObjectStore(setup.config, setup.logger)),
+        get: async () => {
+          throw Object.assign(new Error('store down'), { code: 'STORE_UNAVAILABLE' });
+        },
+      },
+      datasets: new DatasetCache(
+        {
+          getToFile: async () => {
+            throw new (await import('../../../shared/errors/index.js')).SweepqError('STORE_UNAVAILABLE', 'store down');
+          },
+        } as never,
+        path.join(setup.stateDir, 'cache-broken'),
+      ),
       slots: new SlotPool([thread]),
       defaultLimits: { memoryMb: 1024, timeoutS: 300 },
       workerId: 'unit-worker',

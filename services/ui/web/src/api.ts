@@ -4,12 +4,37 @@
  * (the `sweepq_csrf` cookie, double submit). Errors keep the server's code, message and location so
  * views can show them where they belong (a filter error under its column).
  */
-import type { ContourAnswer, FieldsAnswer, GroupsAnswer, HistoryAnswer, ImportanceAnswer, PredictAnswer, PredictForm, SampleAnswer, SweepListAnswer, TimelineAnswer } from '../../../../shared/schemas/dashboard.schema.js';
+import type {
+  ContourAnswer,
+  FieldsAnswer,
+  GroupsAnswer,
+  HistoryAnswer,
+  ImportanceAnswer,
+  PredictAnswer,
+  PredictForm,
+  SampleAnswer,
+  SweepListAnswer,
+  TimelineAnswer,
+} from '../../../../shared/schemas/dashboard.schema.js';
 import type { SweepStatus } from '../../../../shared/schemas/sweep-status.schema.js';
 import type { TrialDiagnostics } from '../../../../shared/schemas/trial-diagnostics.schema.js';
 import type { TrialRecord } from '../../../../shared/schemas/trial.schema.js';
 
-export type { ContourAnswer, FieldsAnswer, GroupsAnswer, HistoryAnswer, ImportanceAnswer, PredictAnswer, PredictForm, SampleAnswer, SweepListAnswer, SweepStatus, TimelineAnswer, TrialDiagnostics, TrialRecord };
+export type {
+  ContourAnswer,
+  FieldsAnswer,
+  GroupsAnswer,
+  HistoryAnswer,
+  ImportanceAnswer,
+  PredictAnswer,
+  PredictForm,
+  SampleAnswer,
+  SweepListAnswer,
+  SweepStatus,
+  TimelineAnswer,
+  TrialDiagnostics,
+  TrialRecord,
+};
 
 export interface SessionInfo {
   role: 'read' | 'write' | 'program';
@@ -47,7 +72,11 @@ export function withQuery(path: string, query: Query = {}): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
-async function request<T>(method: string, path: string, init: { query?: Query; body?: unknown; contentType?: string; bearer?: string; signal?: AbortSignal } = {}): Promise<T> {
+async function request<T>(
+  method: string,
+  path: string,
+  init: { query?: Query; body?: unknown; contentType?: string; bearer?: string; signal?: AbortSignal } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (method !== 'GET') headers['x-csrf-token'] = csrfToken();
   if (init.bearer !== undefined) headers.authorization = `Bearer ${init.bearer}`;
@@ -56,7 +85,13 @@ async function request<T>(method: string, path: string, init: { query?: Query; b
     headers['content-type'] = init.contentType ?? 'application/json';
     body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
   }
-  const response = await fetch(withQuery(path, init.query), { method, headers, body, credentials: 'same-origin', ...(init.signal === undefined ? {} : { signal: init.signal }) });
+  const response = await fetch(withQuery(path, init.query), {
+    method,
+    headers,
+    body,
+    credentials: 'same-origin',
+    ...(init.signal === undefined ? {} : { signal: init.signal }),
+  });
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   let parsed: unknown;
@@ -92,7 +127,8 @@ export const api = {
   trial: (id: string, trialId: string) => request<TrialRecord>('GET', trial(id, trialId)),
   diagnostics: (id: string, trialId: string) => request<TrialDiagnostics>('GET', `${trial(id, trialId)}/diagnostics`),
   predictForm: (id: string, trialId: string) => request<PredictForm>('GET', `${trial(id, trialId)}/predict`),
-  predict: (id: string, trialId: string, row: Record<string, string | number | null>) => request<PredictAnswer>('POST', `${trial(id, trialId)}/predict`, { body: { row } }),
+  predict: (id: string, trialId: string, row: Record<string, string | number | null>) =>
+    request<PredictAnswer>('POST', `${trial(id, trialId)}/predict`, { body: { row } }),
   cancel: (id: string) => request<SweepStatus>('POST', `${sweep(id)}/cancel`),
   retry: (id: string) => request<{ requeued: number }>('POST', `${sweep(id)}/retry`),
   extend: (id: string, yaml: string) => request<{ total: number }>('POST', `${sweep(id)}/trials`, { body: yaml, contentType: 'application/yaml' }),

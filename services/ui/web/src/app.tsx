@@ -49,7 +49,11 @@ export function App() {
 }
 
 function Route({ path, session }: { path: string; session: SessionInfo }) {
-  const parts = path.replace(/^\/ui\/?/, '').split('/').filter((p) => p !== '').map(decodeURIComponent);
+  const parts = path
+    .replace(/^\/ui\/?/, '')
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decodeURIComponent);
   if (parts[0] === 'sweeps' && parts[1] !== undefined) {
     if (parts[2] === 'trials' && parts[3] !== undefined) return <TrialPage sweepId={parts[1]} trialId={parts[3]} />;
     if (parts[2] === 'compare') return <ComparePage sweepId={parts[1]} />;

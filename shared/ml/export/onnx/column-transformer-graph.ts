@@ -36,7 +36,8 @@ export interface FeatureGraph {
  */
 export function columnTransformerGraph(g: GraphBuilder, json: unknown, inputs: ReadonlyMap<string, string>): FeatureGraph {
   const parsed = SerializedColumnTransformerSchema.safeParse(json);
-  if (!parsed.success) throw new InvalidInputError('INVALID_ARTIFACT', `column transformer artefact is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  if (!parsed.success)
+    throw new InvalidInputError('INVALID_ARTIFACT', `column transformer artefact is malformed: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
   const ct = parsed.data;
   const blocks: string[] = [];
   let nFeatures = 0;
@@ -58,7 +59,13 @@ export function columnTransformerGraph(g: GraphBuilder, json: unknown, inputs: R
     const keys = [...lookup.keys, ...lookup.missingKeys];
     const rowOf = keys.map((_, k) => Math.min(k, lookup.keys.length));
     const text = g.reshape(inputOf(inputs, name), [-1], `text_${name}`);
-    const row = g.node('LabelEncoder', [text], `row_${name}`, { keys_strings: { type: 'strings', value: keys }, values_int64s: { type: 'ints', value: rowOf }, default_int64: lookup.unknownRow }, ML_DOMAIN);
+    const row = g.node(
+      'LabelEncoder',
+      [text],
+      `row_${name}`,
+      { keys_strings: { type: 'strings', value: keys }, values_int64s: { type: 'ints', value: rowOf }, default_int64: lookup.unknownRow },
+      ML_DOMAIN,
+    );
     const table = g.doubles(`table_${name}`, lookup.table, [lookup.unknownRow + 1, lookup.width]);
     blocks.push(g.node('Gather', [table, row], `encoded_${name}`, { axis: 0 }));
     nFeatures += lookup.width;
@@ -69,14 +76,18 @@ export function columnTransformerGraph(g: GraphBuilder, json: unknown, inputs: R
   }
   if (blocks.length === 0) throw new InvalidInputError('INVALID_ARTIFACT', 'column transformer artefact has no input column');
   if (nFeatures !== ct.featureNamesOut.length) {
-    throw new InvalidInputError('INVALID_ARTIFACT', `column transformer artefact is inconsistent: its steps give ${nFeatures} features, featureNamesOut lists ${ct.featureNamesOut.length}`);
+    throw new InvalidInputError(
+      'INVALID_ARTIFACT',
+      `column transformer artefact is inconsistent: its steps give ${nFeatures} features, featureNamesOut lists ${ct.featureNamesOut.length}`,
+    );
   }
   return { features: g.concat(blocks, 1, 'features'), nFeatures, refused };
 }
 
 function inputOf(inputs: ReadonlyMap<string, string>, column: string): string {
   const input = inputs.get(column);
-  if (input === undefined) throw new InvalidInputError('INVALID_ARTIFACT', `column transformer reads "${column}", which is not among the pipeline's input columns`);
+  if (input === undefined)
+    throw new InvalidInputError('INVALID_ARTIFACT', `column transformer reads "${column}", which is not among the pipeline's input columns`);
   return input;
 }
 

@@ -70,7 +70,10 @@ export function exportOnnx(pipelineJson: unknown): Uint8Array {
 
   const { features, nFeatures, refused } = columnTransformerGraph(g, pipeline.columnTransformer, inputs);
   if (nFeatures !== pipeline.featureNames.length) {
-    throw new InvalidInputError('INVALID_ARTIFACT', `pipeline artefact lists ${pipeline.featureNames.length} features, its column transformer makes ${nFeatures}`);
+    throw new InvalidInputError(
+      'INVALID_ARTIFACT',
+      `pipeline artefact lists ${pipeline.featureNames.length} features, its column transformer makes ${nFeatures}`,
+    );
   }
   const modelName = (pipeline.model as { name: string }).name;
   const modelInput = { g, features, nFeatures };
@@ -84,7 +87,9 @@ export function exportOnnx(pipelineJson: unknown): Uint8Array {
       label = g.node('Where', [refused, g.strings('no_label', [''], []), label], 'label');
     }
     g.output(LABEL_OUTPUT, label, 'string', ['N'], 'predicted class, as in the pipeline classes');
-    pipeline.classes.forEach((c, k) => g.output(`${PROBABILITY_OUTPUT_PREFIX}${c}`, g.column(probabilities, k, `probability_${k}`), 'double', ['N'], `P(${c})`));
+    pipeline.classes.forEach((c, k) =>
+      g.output(`${PROBABILITY_OUTPUT_PREFIX}${c}`, g.column(probabilities, k, `probability_${k}`), 'double', ['N'], `P(${c})`),
+    );
   } else {
     let prediction = g.reshape(REGRESSOR_GRAPHS[modelName as RegressorName](modelInput, pipeline.model), [-1], 'prediction');
     if (refused !== null) prediction = g.node('Where', [refused, g.scalar(Number.NaN), prediction], 'prediction');
@@ -125,12 +130,18 @@ function signatureOf(pipeline: PipelineJSON): OnnxSignature {
   const inputs: OnnxColumn[] = pipeline.inputColumns.map((c) => ({ name: c.name, type: c.type === 'numeric' ? 'double' : 'string', shape: inputShape }));
   const outputs: OnnxColumn[] =
     pipeline.task === 'classification'
-      ? [{ name: LABEL_OUTPUT, type: 'string', shape: ['N'] }, ...pipeline.classes.map((c): OnnxColumn => ({ name: `${PROBABILITY_OUTPUT_PREFIX}${c}`, type: 'double', shape: ['N'] }))]
+      ? [
+          { name: LABEL_OUTPUT, type: 'string', shape: ['N'] },
+          ...pipeline.classes.map((c): OnnxColumn => ({ name: `${PROBABILITY_OUTPUT_PREFIX}${c}`, type: 'double', shape: ['N'] })),
+        ]
       : [{ name: PREDICTION_OUTPUT, type: 'double', shape: ['N'] }];
   const inputNames = new Set(inputs.map((i) => i.name));
   const clash = outputs.find((o) => inputNames.has(o.name));
   if (clash !== undefined) {
-    throw new InvalidInputError('INVALID_ARGUMENT', `input column "${clash.name}" has the name of an ONNX output; rename the column and refit to export this pipeline`);
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `input column "${clash.name}" has the name of an ONNX output; rename the column and refit to export this pipeline`,
+    );
   }
   return { inputs, outputs };
 }

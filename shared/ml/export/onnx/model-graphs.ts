@@ -107,9 +107,17 @@ function linearPrediction({ g, features, nFeatures }: ModelGraphInput, json: unk
  * intercepts; weights p × W row-major). `skipZero` leaves out features whose weights are all 0, as
  * logistic regression's predict skips them (same result on finite inputs, and NaN stays out).
  */
-function linearCombination(g: GraphBuilder, features: string, nFeatures: number, weights: ArrayLike<number>, intercept: ArrayLike<number>, skipZero: boolean): string {
+function linearCombination(
+  g: GraphBuilder,
+  features: string,
+  nFeatures: number,
+  weights: ArrayLike<number>,
+  intercept: ArrayLike<number>,
+  skipZero: boolean,
+): string {
   const width = intercept.length;
-  const columns = nFeatures === 1 ? [features] : g.nodeN('Split', [features, g.int64s('split', new Array<number>(nFeatures).fill(1))], nFeatures, 'feature', { axis: 1 });
+  const columns =
+    nFeatures === 1 ? [features] : g.nodeN('Split', [features, g.int64s('split', new Array<number>(nFeatures).fill(1))], nFeatures, 'feature', { axis: 1 });
   let sum = width === 1 ? g.scalar(intercept[0]!) : g.doubles('intercept', intercept);
   let terms = 0;
   for (let a = 0; a < nFeatures; a++) {
@@ -128,7 +136,9 @@ function linearCombination(g: GraphBuilder, features: string, nFeatures: number,
 function zerosColumn(g: GraphBuilder, features: string): string {
   const rows = g.node('Shape', [features], 'rows', { end: 1 });
   const shape = g.concat([rows, g.int64s('one', [1])], 0, 'zeros_shape');
-  return g.node('ConstantOfShape', [shape], 'zeros', { value: { type: 'tensor', value: { name: '', dims: [1], data: { type: 'double', values: Float64Array.of(0) } } } });
+  return g.node('ConstantOfShape', [shape], 'zeros', {
+    value: { type: 'tensor', value: { name: '', dims: [1], data: { type: 'double', values: Float64Array.of(0) } } },
+  });
 }
 
 /**

@@ -42,11 +42,15 @@ export function treeEnsembleGraph(g: GraphBuilder, features: string, nFeatures: 
   const perStage = options.treesPerStage ?? 1;
   const nTrees = nodes.roots.length;
   const nNodes = nodes.feature.length;
-  if (nTrees === 0 || nTrees % perStage !== 0) throw new InvalidInputError('INVALID_ARTIFACT', `tree ensemble has ${nTrees} trees, not a positive multiple of ${perStage}`);
-  if (nodes.nFeatures > nFeatures) throw new InvalidInputError('INVALID_ARTIFACT', `trees were fitted on ${nodes.nFeatures} features, the pipeline makes ${nFeatures}`);
-  if (nodes.value.length !== nNodes * valuesPerNode) throw new InvalidInputError('INVALID_ARTIFACT', `tree ensemble has ${nodes.value.length} leaf values for ${nNodes} nodes × ${valuesPerNode}`);
+  if (nTrees === 0 || nTrees % perStage !== 0)
+    throw new InvalidInputError('INVALID_ARTIFACT', `tree ensemble has ${nTrees} trees, not a positive multiple of ${perStage}`);
+  if (nodes.nFeatures > nFeatures)
+    throw new InvalidInputError('INVALID_ARTIFACT', `trees were fitted on ${nodes.nFeatures} features, the pipeline makes ${nFeatures}`);
+  if (nodes.value.length !== nNodes * valuesPerNode)
+    throw new InvalidInputError('INVALID_ARTIFACT', `tree ensemble has ${nodes.value.length} leaf values for ${nNodes} nodes × ${valuesPerNode}`);
   const width = perStage * valuesPerNode;
-  if (options.init !== undefined && options.init.length !== width) throw new InvalidInputError('INVALID_ARTIFACT', `tree ensemble has ${options.init.length} init values, expected ${width}`);
+  if (options.init !== undefined && options.init.length !== width)
+    throw new InvalidInputError('INVALID_ARTIFACT', `tree ensemble has ${options.init.length} init values, expected ${width}`);
 
   const leaves = leafIndices(g, features, nodes);
   // 1-D values when there is one per node, so a stage's Gather yields [N, perStage] directly.
@@ -55,7 +59,13 @@ export function treeEnsembleGraph(g: GraphBuilder, features: string, nFeatures: 
   let sum: string | null = options.init === undefined ? null : g.doubles('init', options.init);
   for (let s = 0; s < nStages; s++) {
     // One tree: a scalar column index gives [N] leaves → [N, valuesPerNode] (or [N] for one value).
-    const columns = perStage === 1 ? g.constant('tree', [], { type: 'int64', values: BigInt64Array.of(BigInt(s)) }) : g.int64s('stage_trees', Array.from({ length: perStage }, (_, k) => s * perStage + k));
+    const columns =
+      perStage === 1
+        ? g.constant('tree', [], { type: 'int64', values: BigInt64Array.of(BigInt(s)) })
+        : g.int64s(
+            'stage_trees',
+            Array.from({ length: perStage }, (_, k) => s * perStage + k),
+          );
     const stageLeaves = g.node('Gather', [leaves, columns], 'stage_leaves', { axis: 1 });
     let values = g.node('Gather', [table, stageLeaves], 'stage_values', { axis: 0 });
     if (perStage > 1 && valuesPerNode > 1) values = g.reshape(values, [-1, width], 'stage_values');
@@ -85,7 +95,8 @@ function leafIndices(g: GraphBuilder, features: string, nodes: SerializedNodes):
   for (let t = 0; t < nTrees; t++) {
     const root = nodes.roots[t]!;
     const end = t + 1 < nTrees ? nodes.roots[t + 1]! : nNodes;
-    if (end - root > MAX_TREE_NODES) throw new InvalidInputError('INVALID_ARTIFACT', `tree ${t} has ${end - root} nodes; the ONNX export handles at most ${MAX_TREE_NODES} per tree`);
+    if (end - root > MAX_TREE_NODES)
+      throw new InvalidInputError('INVALID_ARTIFACT', `tree ${t} has ${end - root} nodes; the ONNX export handles at most ${MAX_TREE_NODES} per tree`);
     for (let i = root; i < end; i++) {
       const local = i - root;
       const isLeaf = nodes.left[i]! < 0;

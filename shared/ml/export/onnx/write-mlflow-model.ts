@@ -57,7 +57,12 @@ export function mlflowModelFiles(pipelineJson: unknown, options: MlflowModelOpti
   const mlmodel: Record<string, unknown> = {
     flavors: {
       onnx: { code: null, data: MLFLOW_ONNX_FILE, providers: ['CPUExecutionProvider'] },
-      python_function: { data: MLFLOW_ONNX_FILE, env, loader_module: 'mlflow.onnx', ...(options.pythonVersion === undefined ? {} : { python_version: options.pythonVersion }) },
+      python_function: {
+        data: MLFLOW_ONNX_FILE,
+        env,
+        loader_module: 'mlflow.onnx',
+        ...(options.pythonVersion === undefined ? {} : { python_version: options.pythonVersion }),
+      },
     },
     metadata: {
       sweepq_task: pipeline.task,
@@ -81,7 +86,11 @@ export function mlflowModelFiles(pipelineJson: unknown, options: MlflowModelOpti
     'conda.yaml': stringify({ name: 'mlflow-env', channels: ['conda-forge'], dependencies: ['python>=3.10', 'pip', { pip: REQUIREMENTS }] }),
   };
   if (options.pythonVersion !== undefined) {
-    files['python_env.yaml'] = stringify({ python: options.pythonVersion, build_dependencies: ['pip', 'setuptools', 'wheel'], dependencies: ['-r requirements.txt'] });
+    files['python_env.yaml'] = stringify({
+      python: options.pythonVersion,
+      build_dependencies: ['pip', 'setuptools', 'wheel'],
+      dependencies: ['-r requirements.txt'],
+    });
   }
   return { files, signature };
 }

@@ -53,7 +53,8 @@ export function interceptOf(coef: Float64Array, xMean: Float64Array, yMean: numb
 }
 
 export function predictLinear(X: FeatureMatrix, coef: Float64Array, intercept: number, rows?: Uint32Array, out?: Float64Array): Float64Array {
-  if (X.columns.length !== coef.length) throw new InvalidInputError('INVALID_ARGUMENT', `linear model was fitted on ${coef.length} features but got ${X.columns.length}`);
+  if (X.columns.length !== coef.length)
+    throw new InvalidInputError('INVALID_ARGUMENT', `linear model was fitted on ${coef.length} features but got ${X.columns.length}`);
   const n = rows === undefined ? X.nRows : rows.length;
   const result = out ?? new Float64Array(n);
   result.fill(intercept, 0, n);

@@ -4,12 +4,7 @@
  * indices=...)` does for 'balanced_subsample') and n_present is the number of classes that occur.
  * Absent classes get weight 0 (they have no rows to weigh).
  */
-export function balancedClassWeights(
-  y: Int32Array,
-  rows: Uint32Array,
-  nClasses: number,
-  multiplicity: Float64Array | null = null,
-): Float64Array {
+export function balancedClassWeights(y: Int32Array, rows: Uint32Array, nClasses: number, multiplicity: Float64Array | null = null): Float64Array {
   const counts = new Float64Array(nClasses);
   let total = 0;
   for (let i = 0; i < rows.length; i++) {

@@ -285,14 +285,7 @@ export class GradientBoostingClassifier implements Classifier {
 }
 
 /** Adds `value` to position i's binary score and refreshes its residual y − p and Newton weight p(1 − p). */
-function updateBinaryRow(
-  i: number,
-  value: number,
-  raw: Float64Array,
-  residual: Float64Array,
-  hessian: Float64Array,
-  labels: Int32Array,
-): void {
+function updateBinaryRow(i: number, value: number, raw: Float64Array, residual: Float64Array, hessian: Float64Array, labels: Int32Array): void {
   const score = raw[i]! + value;
   raw[i] = score;
   const p = 1 / (1 + Math.exp(-score));

@@ -16,14 +16,7 @@
  */
 
 /** Adds count and gradient of positions[start..end) (gradient indexed by position). */
-export type CountsAndSumsKernel = (
-  hist: Float64Array,
-  words: Uint32Array,
-  positions: Uint32Array,
-  start: number,
-  end: number,
-  gradient: Float64Array,
-) => void;
+export type CountsAndSumsKernel = (hist: Float64Array, words: Uint32Array, positions: Uint32Array, start: number, end: number, gradient: Float64Array) => void;
 
 /** Adds the gradients of positions 0…n−1, in order (counts are already in the histogram). */
 export type SumsInOrderKernel = (hist: Float64Array, words: Uint32Array, n: number, gradient: Float64Array) => void;

@@ -345,10 +345,37 @@ export class HistogramTreeBuilder {
       accumulateOrderedClassHistogram(hist, stride, bins, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
       if (end - start <= SORTED_SCAN_MAX_ROWS) {
-        const sorted = scanSortedRegressionRows(this.sortKeys, bins, nb, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals, minLeaf, f, this.best);
+        const sorted = scanSortedRegressionRows(
+          this.sortKeys,
+          bins,
+          nb,
+          rows,
+          start,
+          end,
+          this.orderedWeight,
+          this.orderedWeightedTarget,
+          totals,
+          minLeaf,
+          f,
+          this.best,
+        );
         if (sorted >= 0) return sorted === 1;
       }
-      const outcome = scanOrderedRegressionRows(hist, bins, nb, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, this.occupied, totals, minLeaf, f, this.best);
+      const outcome = scanOrderedRegressionRows(
+        hist,
+        bins,
+        nb,
+        rows,
+        start,
+        end,
+        this.orderedWeight,
+        this.orderedWeightedTarget,
+        this.occupied,
+        totals,
+        minLeaf,
+        f,
+        this.best,
+      );
       if (outcome >= 0) return outcome === 1;
       // Missing values in the node: the general scan below tries them on both sides.
     }
@@ -411,7 +438,18 @@ export class HistogramTreeBuilder {
       const fA = order[i]!;
       if (i + 1 < first) {
         const fB = order[i + 1]!;
-        accumulateOrderedClassHistogramDensePair(histA, histB, this.stride, columns[fA]!, columns[fB]!, rows, start, end, this.orderedTarget, this.orderedWeight);
+        accumulateOrderedClassHistogramDensePair(
+          histA,
+          histB,
+          this.stride,
+          columns[fA]!,
+          columns[fB]!,
+          rows,
+          start,
+          end,
+          this.orderedTarget,
+          this.orderedWeight,
+        );
         if (this.scanDense(histA, fA, totals)) nonConstant++;
         if (this.scanDense(histB, fB, totals)) nonConstant++;
       } else {
@@ -484,7 +522,16 @@ export class HistogramTreeBuilder {
     if (this.classes === null) {
       this.gatherNode(rows, start, end);
       for (let f = 0; f < this.nFeatures; f++) {
-        accumulateOrderedRegressionHistogramAt(hist, this.featureOffset[f]!, this.binned.columns[f]!, rows, start, end, this.orderedWeight, this.orderedWeightedTarget);
+        accumulateOrderedRegressionHistogramAt(
+          hist,
+          this.featureOffset[f]!,
+          this.binned.columns[f]!,
+          rows,
+          start,
+          end,
+          this.orderedWeight,
+          this.orderedWeightedTarget,
+        );
       }
       return;
     }
@@ -497,7 +544,6 @@ export class HistogramTreeBuilder {
     this.occupied.fill(0);
   }
 
-
   /** Node statistics straight from the rows (the root's; children's come from the split scan). */
   private addRowStats(rows: Uint32Array, start: number, end: number, out: Float64Array, base: number): void {
     const weights = this.weights;
@@ -509,8 +555,7 @@ export class HistogramTreeBuilder {
       if (this.classes !== null) {
         const t = base + STAT_TARGET + this.classes[r]!;
         out[t] = out[t]! + w;
-      }
-      else out[base + STAT_TARGET] = out[base + STAT_TARGET]! + w * this.targets![r]!;
+      } else out[base + STAT_TARGET] = out[base + STAT_TARGET]! + w * this.targets![r]!;
     }
   }
 

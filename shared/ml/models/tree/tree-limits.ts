@@ -31,12 +31,8 @@ export interface TreeLimitParams {
  * always a count.
  */
 export function resolveTreeLimits(params: TreeLimitParams, nSamples: number, nFeatures: number): TreeLimits {
-  const minSamplesLeaf = Number.isInteger(params.min_samples_leaf)
-    ? params.min_samples_leaf
-    : Math.ceil(params.min_samples_leaf * nSamples);
-  let minSamplesSplit = Number.isInteger(params.min_samples_split)
-    ? params.min_samples_split
-    : Math.max(2, Math.ceil(params.min_samples_split * nSamples));
+  const minSamplesLeaf = Number.isInteger(params.min_samples_leaf) ? params.min_samples_leaf : Math.ceil(params.min_samples_leaf * nSamples);
+  let minSamplesSplit = Number.isInteger(params.min_samples_split) ? params.min_samples_split : Math.max(2, Math.ceil(params.min_samples_split * nSamples));
   minSamplesSplit = Math.max(minSamplesSplit, 2 * minSamplesLeaf);
   return {
     maxDepth: params.max_depth ?? Number.POSITIVE_INFINITY,

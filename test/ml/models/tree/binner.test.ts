@@ -41,7 +41,12 @@ describe('FeatureBinner', () => {
   });
 
   it('ignores NaN when fitting and handles an all-missing feature', () => {
-    const binner = new FeatureBinner().fit(matrix([[Number.NaN, 1, 3], [Number.NaN, Number.NaN, Number.NaN]]));
+    const binner = new FeatureBinner().fit(
+      matrix([
+        [Number.NaN, 1, 3],
+        [Number.NaN, Number.NaN, Number.NaN],
+      ]),
+    );
     assert.deepEqual(Array.from(binner.edgesOf(0)), [2]);
     assert.equal(binner.nBins(1), 1);
     assert.deepEqual(Array.from(binner.transform(matrix([[1], [Number.NaN]])).columns[1]!), [1]);

@@ -19,7 +19,17 @@ describe('DecisionTreeClassifier', () => {
     assert.equal(tree.feature[0], 1);
     assert.equal(tree.threshold[0], 6.5); // midpoint of 3 and 10, as sklearn's exact splitter
     assert.deepEqual(Array.from(tree.value.subarray(2, 6)), [1, 0, 0, 1]);
-    assert.deepEqual(Array.from(model.predict(matrix([[0, 0, 0], [6.5, 6.6, -1]]))), [0, 1, 0]);
+    assert.deepEqual(
+      Array.from(
+        model.predict(
+          matrix([
+            [0, 0, 0],
+            [6.5, 6.6, -1],
+          ]),
+        ),
+      ),
+      [0, 1, 0],
+    );
   });
 
   it('sends ties to the left (x <= threshold)', () => {
@@ -118,7 +128,12 @@ describe('DecisionTreeClassifier', () => {
     const out = new Float64Array(2 * 3);
     const result = model.predictProba(data, Uint32Array.of(4, 9), out);
     assert.equal(result, out);
-    assert.deepEqual(Array.from(out), Array.from(model.predictProba(data)).slice(4 * 3, 5 * 3).concat(Array.from(model.predictProba(data)).slice(9 * 3, 10 * 3)));
+    assert.deepEqual(
+      Array.from(out),
+      Array.from(model.predictProba(data))
+        .slice(4 * 3, 5 * 3)
+        .concat(Array.from(model.predictProba(data)).slice(9 * 3, 10 * 3)),
+    );
   });
 
   it('round-trips through JSON and predicts identically', () => {

@@ -38,8 +38,14 @@ describe('Float64Argsort', () => {
       const index = Uint32Array.from(input, (_, i) => i);
       sorter.sort(values, index, n);
       const expected = input.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      assert.deepEqual(Array.from(index), expected.map((e) => e[1]));
-      assert.deepEqual(Array.from(values), expected.map((e) => e[0]));
+      assert.deepEqual(
+        Array.from(index),
+        expected.map((e) => e[1]),
+      );
+      assert.deepEqual(
+        Array.from(values),
+        expected.map((e) => e[0]),
+      );
     }
   });
 });

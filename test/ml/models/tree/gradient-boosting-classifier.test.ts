@@ -23,7 +23,10 @@ describe('GradientBoostingClassifier', () => {
     const model = new GradientBoostingClassifier({ n_estimators: 1, learning_rate: 1, max_depth: 1 });
     model.fit(X, Int32Array.of(0, 0, 1, 1));
     const raw = model.decisionFunction(X);
-    assert.deepEqual(Array.from(raw).map((v) => Math.round(v * 1e9) / 1e9), [-2, -2, 2, 2]);
+    assert.deepEqual(
+      Array.from(raw).map((v) => Math.round(v * 1e9) / 1e9),
+      [-2, -2, 2, 2],
+    );
     assert.ok(Math.abs(model.predictProba(X)[3 * 2 + 1]! - sigmoid(2)) < 1e-12);
   });
 

@@ -55,7 +55,6 @@ export function treeDepth(store: NodeStore, root: number): number {
   return 1 + Math.max(treeDepth(store, left), treeDepth(store, store.right[root]!));
 }
 
-
 /** Fraction of equal entries. */
 export function accuracyOf(a: Int32Array, b: Int32Array): number {
   let hits = 0;

@@ -18,10 +18,18 @@ export function ContourChart({ sweepId, fields, filter, revision }: { sweepId: s
   const x = xChoice !== '' ? xChoice : (params[0] ?? '');
   const y = yChoice !== '' ? yChoice : (params[1] ?? params[0] ?? '');
   const ready = x !== '' && y !== '';
-  const { data, error } = useAnswer<ContourAnswer | null>(() => (ready ? api.contour(sweepId, x, y, filter || undefined) : Promise.resolve(null)), [sweepId, x, y, filter, revision]);
+  const { data, error } = useAnswer<ContourAnswer | null>(
+    () => (ready ? api.contour(sweepId, x, y, filter || undefined) : Promise.resolve(null)),
+    [sweepId, x, y, filter, revision],
+  );
   const cells = data === null ? 0 : data.count.filter((c) => c > 0).length;
   const { ref } = useCanvas(HEIGHT, (ctx, width, _height, colors) => draw(ctx, width, data, colors), [data]);
-  const note = data === null ? (ready ? 'loading…' : 'needs a param') : `${data.counted} of ${data.total} completed trials counted in ${data.nx} × ${data.ny} cells (${cells} with trials); colour = mean ${data.metric}, best = yellow`;
+  const note =
+    data === null
+      ? ready
+        ? 'loading…'
+        : 'needs a param'
+      : `${data.counted} of ${data.total} completed trials counted in ${data.nx} × ${data.ny} cells (${cells} with trials); colour = mean ${data.metric}, best = yellow`;
   return (
     <ChartFrame title="Contour" note={note} error={error} testid="contour" attrs={{ cells, counted: data?.counted ?? 0, total: data?.total ?? 0 }}>
       <div class="row">
@@ -73,7 +81,9 @@ function draw(ctx: CanvasRenderingContext2D, width: number, data: ContourAnswer 
   ctx.font = '11px system-ui, sans-serif';
   ctx.textAlign = 'center';
   const xl = data.x.kind === 'categorical' ? (data.x.categories ?? []) : [niceNumber(data.x.min ?? 0), niceNumber(data.x.max ?? 0)];
-  xl.forEach((label, k) => ctx.fillText(label, data.x.kind === 'categorical' ? LEFT + (k + 0.5) * cw : k === 0 ? LEFT + 14 : LEFT + plotW - 14, TOP + plotH + 14));
+  xl.forEach((label, k) =>
+    ctx.fillText(label, data.x.kind === 'categorical' ? LEFT + (k + 0.5) * cw : k === 0 ? LEFT + 14 : LEFT + plotW - 14, TOP + plotH + 14),
+  );
   ctx.fillStyle = colors.fg;
   ctx.fillText(`${data.x.name}${data.x.log === true ? ' (log)' : ''}`, LEFT + plotW / 2, TOP + plotH + 32);
   ctx.textAlign = 'right';

@@ -64,7 +64,11 @@ export function CurveChart({ kind, curves, testid }: { kind: 'roc' | 'pr'; curve
   );
   return (
     <div data-testid={testid} data-curves={curves.length}>
-      <canvas ref={ref} role="img" aria-label={`${kind === 'roc' ? 'ROC' : 'precision–recall'} curves: ${curves.map((c) => `${c.label} ${formatNumber(c.curve.area, 3)}`).join(', ')}`} />
+      <canvas
+        ref={ref}
+        role="img"
+        aria-label={`${kind === 'roc' ? 'ROC' : 'precision–recall'} curves: ${curves.map((c) => `${c.label} ${formatNumber(c.curve.area, 3)}`).join(', ')}`}
+      />
     </div>
   );
 }

@@ -29,8 +29,8 @@ export function FoldsChart({ sweepId, status, filter, revision }: { sweepId: str
       if (trials.length === 0) return;
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
-      for (const t of trials) for (const f of t.folds!) if (f !== null) (lo = Math.min(lo, f)), (hi = Math.max(hi, f));
-      if (hi === lo) (lo -= 0.01), (hi += 0.01);
+      for (const t of trials) for (const f of t.folds!) if (f !== null) ((lo = Math.min(lo, f)), (hi = Math.max(hi, f)));
+      if (hi === lo) ((lo -= 0.01), (hi += 0.01));
       const yOf = (v: number): number => BOTTOM - ((v - lo) / (hi - lo)) * (BOTTOM - TOP);
       drawYAxis(ctx, LEFT, TOP, BOTTOM, lo, hi, colors);
       const step = (width - LEFT - 10) / trials.length;
@@ -65,7 +65,10 @@ export function FoldsChart({ sweepId, status, filter, revision }: { sweepId: str
     },
     [data],
   );
-  const note = data === null ? 'loading…' : `the best ${trials.length} of ${data.total} completed trials by ${objective?.metric ?? 'the objective'}: ${points} fold scores`;
+  const note =
+    data === null
+      ? 'loading…'
+      : `the best ${trials.length} of ${data.total} completed trials by ${objective?.metric ?? 'the objective'}: ${points} fold scores`;
   return (
     <ChartFrame title="CV fold scores" note={note} error={error} testid="folds" attrs={{ trials: trials.length, points }}>
       <canvas ref={ref} role="img" aria-label={`fold scores of ${trials.length} trials`} />

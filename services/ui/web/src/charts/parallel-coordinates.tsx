@@ -33,7 +33,7 @@ function axesOf(data: SampleAnswer): Axis[] {
     const positions = new Float64Array(a.values.length);
     if (a.kind === 'categorical') {
       const span = Math.max(1, (a.categories?.length ?? 1) - 1);
-      for (let i = 0; i < positions.length; i++) positions[i] = a.values[i] === null ? Number.NaN : (a.categories!.length === 1 ? 0.5 : a.values[i]! / span);
+      for (let i = 0; i < positions.length; i++) positions[i] = a.values[i] === null ? Number.NaN : a.categories!.length === 1 ? 0.5 : a.values[i]! / span;
       axes.push({ key: `params.${a.name}`, label: a.name, kind: 'categorical', positions, min: 0, max: 0, log: false, categories: a.categories ?? [] });
     } else {
       const log = a.log === true;
@@ -88,7 +88,19 @@ function niceBound(value: number, direction: 'up' | 'down'): string {
   return String(Number(out.toPrecision(7)));
 }
 
-export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision }: { sweepId: string; filter: string; brush: string; onBrush: (text: string) => void; revision: number }) {
+export function ParallelCoordinates({
+  sweepId,
+  filter,
+  brush,
+  onBrush,
+  revision,
+}: {
+  sweepId: string;
+  filter: string;
+  brush: string;
+  onBrush: (text: string) => void;
+  revision: number;
+}) {
   // The lines come from the typed filter only; the brush highlights among them (and filters everything else).
   const { data, error } = useAnswer(() => api.sample(sweepId, filter || undefined), [sweepId, filter, revision]);
   const axes = data === null ? [] : axesOf(data);
@@ -175,7 +187,8 @@ export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision 
     const x = event.clientX - rect.left;
     const y = event.clientY - rect.top;
     let best = -1;
-    for (let k = 0; k < axes.length; k++) if (Math.abs(xOf(k, width) - x) < 20 && (best < 0 || Math.abs(xOf(k, width) - x) < Math.abs(xOf(best, width) - x))) best = k;
+    for (let k = 0; k < axes.length; k++)
+      if (Math.abs(xOf(k, width) - x) < 20 && (best < 0 || Math.abs(xOf(k, width) - x) < Math.abs(xOf(best, width) - x))) best = k;
     if (best < 0) return null;
     return { axis: best, t: Math.max(0, Math.min(1, (BOTTOM - y) / (BOTTOM - TOP))) };
   };
@@ -191,7 +204,11 @@ export function ParallelCoordinates({ sweepId, filter, brush, onBrush, revision 
       title="Parallel coordinates"
       error={error}
       testid="parallel"
-      note={data === null ? 'loading…' : `${data.total} completed trials${data.drawn < data.total ? `, ${data.drawn} drawn (the best ${Math.floor(data.drawn / 10)} and an even sample of the rest); brushing filters all ${data.total}` : ', every one drawn'} · drag along an axis to brush, Escape or “clear” to reset`}
+      note={
+        data === null
+          ? 'loading…'
+          : `${data.total} completed trials${data.drawn < data.total ? `, ${data.drawn} drawn (the best ${Math.floor(data.drawn / 10)} and an even sample of the rest); brushing filters all ${data.total}` : ', every one drawn'} · drag along an axis to brush, Escape or “clear” to reset`
+      }
       attrs={{ lines: data?.drawn ?? 0, total: data?.total ?? 0, axes: axesAttr, top: TOP, bottom: BOTTOM }}
     >
       <canvas

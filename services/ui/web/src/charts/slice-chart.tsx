@@ -12,10 +12,23 @@ const BOTTOM = HEIGHT - 28;
 
 export function SliceChart({ sweepId, filter, revision }: { sweepId: string; filter: string; revision: number }) {
   const { data, error } = useAnswer(() => api.sample(sweepId, filter || undefined), [sweepId, filter, revision]);
-  const note = data === null ? 'loading…' : `${data.total} completed trials${data.drawn < data.total ? `, ${data.drawn} drawn (the best tenth and an even sample of the rest)` : ', every one drawn'}`;
+  const note =
+    data === null
+      ? 'loading…'
+      : `${data.total} completed trials${data.drawn < data.total ? `, ${data.drawn} drawn (the best tenth and an even sample of the rest)` : ', every one drawn'}`;
   return (
-    <ChartFrame title="Slice: objective against each param" note={note} error={error} testid="slice" attrs={{ points: data?.drawn ?? 0, total: data?.total ?? 0, panels: data?.axes.length ?? 0 }}>
-      <div class="grid2">{data?.axes.map((_, k) => <SlicePanel key={`${data.axes[k]!.name}`} data={data} axis={k} />)}</div>
+    <ChartFrame
+      title="Slice: objective against each param"
+      note={note}
+      error={error}
+      testid="slice"
+      attrs={{ points: data?.drawn ?? 0, total: data?.total ?? 0, panels: data?.axes.length ?? 0 }}
+    >
+      <div class="grid2">
+        {data?.axes.map((_, k) => (
+          <SlicePanel key={`${data.axes[k]!.name}`} data={data} axis={k} />
+        ))}
+      </div>
     </ChartFrame>
   );
 }

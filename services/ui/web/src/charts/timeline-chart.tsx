@@ -13,7 +13,7 @@ export function TimelineChart({ sweepId, filter, revision }: { sweepId: string; 
   const { data, error } = useAnswer(() => api.timeline(sweepId, filter || undefined), [sweepId, filter, revision]);
   const height = TOP + Math.max(1, data?.workers.length ?? 1) * LANE + 28;
   const { ref } = useCanvas(height, (ctx, width, h, colors) => data !== null && draw(ctx, width, h, data, colors), [data]);
-  const bars = data?.mode === 'bars' ? (data.start as number[] | undefined)?.length ?? 0 : 0;
+  const bars = data?.mode === 'bars' ? ((data.start as number[] | undefined)?.length ?? 0) : 0;
   const note =
     data === null
       ? 'loading…'
@@ -21,7 +21,13 @@ export function TimelineChart({ sweepId, filter, revision }: { sweepId: string; 
         ? `${data.total} finished trials on ${data.workers.length} worker${data.workers.length === 1 ? '' : 's'}, every one drawn, over ${formatDuration(data.to - data.from)}`
         : `${data.total} finished trials on ${data.workers.length} workers drawn as ${data.buckets} time buckets of ${formatDuration(data.bucketMs)} (shade = how busy)`;
   return (
-    <ChartFrame title="Timeline of trials per worker" note={note} error={error} testid="timeline" attrs={{ bars, lanes: data?.workers.length ?? 0, mode: data?.mode ?? '' }}>
+    <ChartFrame
+      title="Timeline of trials per worker"
+      note={note}
+      error={error}
+      testid="timeline"
+      attrs={{ bars, lanes: data?.workers.length ?? 0, mode: data?.mode ?? '' }}
+    >
       <canvas ref={ref} role="img" aria-label={`timeline of ${data?.total ?? 0} trials`} />
     </ChartFrame>
   );

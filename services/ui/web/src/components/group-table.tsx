@@ -32,7 +32,9 @@ export function GroupTable({ sweepId, fields, filter, revision }: { sweepId: str
           ))}
         </select>
         <span class="muted" data-testid="group-note">
-          {data === null ? '' : `${data.total} trials in ${data.groupCount} group${data.groupCount === 1 ? '' : 's'}${data.groupCount > data.groups.length ? ` (first ${data.groups.length} shown)` : ''}, best mean ${fields?.objective.metric ?? ''} first`}
+          {data === null
+            ? ''
+            : `${data.total} trials in ${data.groupCount} group${data.groupCount === 1 ? '' : 's'}${data.groupCount > data.groups.length ? ` (first ${data.groups.length} shown)` : ''}, best mean ${fields?.objective.metric ?? ''} first`}
         </span>
       </div>
       {error !== '' && <p class="error">{error}</p>}

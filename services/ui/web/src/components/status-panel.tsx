@@ -26,7 +26,11 @@ export function StatusPanel({ status }: { status: SweepStatus | null }) {
         <Stat label="queued" value={c?.queued} testid="count-queued" />
         <Stat label="failed / quarantined" value={c === undefined ? undefined : `${c.failed} / ${c.quarantined}`} />
         <Stat label="cancelled / pruned" value={c === undefined ? undefined : `${c.cancelled} / ${c.pruned}`} />
-        <Stat label="ETA" value={status === null ? undefined : status.state === 'running' || status.state === 'queued' ? formatDuration(status.etaMs) : 'done'} testid="eta" />
+        <Stat
+          label="ETA"
+          value={status === null ? undefined : status.state === 'running' || status.state === 'queued' ? formatDuration(status.etaMs) : 'done'}
+          testid="eta"
+        />
         <Stat label="elapsed" value={status === null ? undefined : formatDuration(status.elapsedMs)} />
         <Stat label="throughput" value={perMinute === null ? '—' : `${formatNumber(perMinute, 1)} /min`} />
         <Stat

@@ -2,7 +2,17 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, type SessionInfo, type SweepStatus } from '../api.js';
 
-export function SweepActions({ sweepId, status, session, onStatus }: { sweepId: string; status: SweepStatus | null; session: SessionInfo; onStatus: (s: SweepStatus) => void }) {
+export function SweepActions({
+  sweepId,
+  status,
+  session,
+  onStatus,
+}: {
+  sweepId: string;
+  status: SweepStatus | null;
+  session: SessionInfo;
+  onStatus: (s: SweepStatus) => void;
+}) {
   const canWrite = session.role !== 'read';
   const [message, setMessage] = useState('');
   const [yaml, setYaml] = useState('');
@@ -21,10 +31,21 @@ export function SweepActions({ sweepId, status, session, onStatus }: { sweepId: 
       <span class="muted" role="status" data-testid="action-message" style="min-width: 120px">
         {message}
       </span>
-      <button class="danger" disabled={!canWrite || !running} title={why} onClick={() => confirm('Cancel this sweep? Queued trials are dropped and running ones aborted.') && run('cancel', () => api.cancel(sweepId).then(onStatus))}>
+      <button
+        class="danger"
+        disabled={!canWrite || !running}
+        title={why}
+        onClick={() =>
+          confirm('Cancel this sweep? Queued trials are dropped and running ones aborted.') && run('cancel', () => api.cancel(sweepId).then(onStatus))
+        }
+      >
         Cancel sweep
       </button>
-      <button disabled={!canWrite || status === null} title={why} onClick={() => run('retry', () => api.retry(sweepId).then((r) => setMessage(`retry: ${r.requeued} re-queued`)))}>
+      <button
+        disabled={!canWrite || status === null}
+        title={why}
+        onClick={() => run('retry', () => api.retry(sweepId).then((r) => setMessage(`retry: ${r.requeued} re-queued`)))}
+      >
         Retry failed
       </button>
       <button disabled={!canWrite || status === null} title={why} onClick={() => dialog.current?.showModal()}>

@@ -8,7 +8,14 @@ export function defaultColumns(fields: FieldsAnswer): string[] {
   const metrics = fields.metrics.map((m) => m.name);
   // The objective first, then the other test metrics; fold summaries last.
   metrics.sort((a, b) => (a === fields.objective.metric ? -1 : b === fields.objective.metric ? 1 : 0));
-  return ['attributes.index', 'attributes.name', 'attributes.status', ...fields.params.map((p) => `params.${p.name}`), ...metrics.slice(0, 6).map((m) => `metrics.${m}`), 'attributes.duration'];
+  return [
+    'attributes.index',
+    'attributes.name',
+    'attributes.status',
+    ...fields.params.map((p) => `params.${p.name}`),
+    ...metrics.slice(0, 6).map((m) => `metrics.${m}`),
+    'attributes.duration',
+  ];
 }
 
 export function allColumns(fields: FieldsAnswer): string[] {

@@ -108,10 +108,27 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
   for (let i = first; columns !== null && i <= Math.min(last, total - 1); i++) {
     const trial = data.pages.get(Math.floor(i / PAGE))?.[i % PAGE];
     rows.push(
-      <div class={`vrow${trial !== undefined && selected.has(trial.id) ? ' selected' : ''}`} role="row" aria-rowindex={i + 2} key={i} style={{ top: `${i * ROW_HEIGHT}px`, gridTemplateColumns: template }} data-row={i} data-trial-id={trial?.id}>
-        <span role="gridcell">{trial !== undefined && <input type="checkbox" aria-label={`select trial ${trial.index} for compare`} checked={selected.has(trial.id)} onChange={() => toggle(trial.id)} />}</span>
+      <div
+        class={`vrow${trial !== undefined && selected.has(trial.id) ? ' selected' : ''}`}
+        role="row"
+        aria-rowindex={i + 2}
+        key={i}
+        style={{ top: `${i * ROW_HEIGHT}px`, gridTemplateColumns: template }}
+        data-row={i}
+        data-trial-id={trial?.id}
+      >
+        <span role="gridcell">
+          {trial !== undefined && (
+            <input type="checkbox" aria-label={`select trial ${trial.index} for compare`} checked={selected.has(trial.id)} onChange={() => toggle(trial.id)} />
+          )}
+        </span>
         {columns.map((c) => (
-          <span role="gridcell" key={c} class={`${isNumericColumn(c) ? 'num' : ''} ${c === 'attributes.status' && trial !== undefined ? `status-${trial.status}` : ''}`} style={isNumericColumn(c) ? 'text-align: right' : undefined}>
+          <span
+            role="gridcell"
+            key={c}
+            class={`${isNumericColumn(c) ? 'num' : ''} ${c === 'attributes.status' && trial !== undefined ? `status-${trial.status}` : ''}`}
+            style={isNumericColumn(c) ? 'text-align: right' : undefined}
+          >
             {trial === undefined ? (
               ''
             ) : c === 'attributes.name' ? (
@@ -132,10 +149,19 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
       <div class="row" style="align-items: flex-start">
         <FilterBox value={filter} onApply={setFilter} problem={problem} />
         <ColumnChooser fields={fields} columns={columns ?? []} onChange={(next) => setCols(next.join(','))} />
-        <a class="button" href={api.csvUrl(sweepId, { filter: effective || undefined, order_by: order || undefined, columns: columns?.join(',') })} download data-testid="csv-export">
+        <a
+          class="button"
+          href={api.csvUrl(sweepId, { filter: effective || undefined, order_by: order || undefined, columns: columns?.join(',') })}
+          download
+          data-testid="csv-export"
+        >
           Export CSV
         </a>
-        <button disabled={selected.size < 2} data-testid="compare-button" onClick={() => navigate(`/ui/sweeps/${sweepId}/compare?ids=${[...selected].join(',')}`)}>
+        <button
+          disabled={selected.size < 2}
+          data-testid="compare-button"
+          onClick={() => navigate(`/ui/sweeps/${sweepId}/compare?ids=${[...selected].join(',')}`)}
+        >
           Compare ({selected.size})
         </button>
       </div>
@@ -153,7 +179,15 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
             </span>
           ))}
         </div>
-        <div class="scroller" role="rowgroup" ref={scroller} tabIndex={0} aria-label="trial rows" onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)} data-testid="trial-scroller">
+        <div
+          class="scroller"
+          role="rowgroup"
+          ref={scroller}
+          tabIndex={0}
+          aria-label="trial rows"
+          onScroll={(e) => setScrollTop((e.currentTarget as HTMLDivElement).scrollTop)}
+          data-testid="trial-scroller"
+        >
           <div style={{ height: `${total * ROW_HEIGHT}px`, position: 'relative' }}>{rows}</div>
         </div>
       </div>

@@ -9,10 +9,16 @@ const MAX_COMPARED = 10;
 
 export function ComparePage({ sweepId }: { sweepId: string }) {
   const [idsText] = useUrlState('ids');
-  const ids = idsText.split(',').filter((id) => id !== '').slice(0, MAX_COMPARED);
+  const ids = idsText
+    .split(',')
+    .filter((id) => id !== '')
+    .slice(0, MAX_COMPARED);
   const { data: trials, error } = useAnswer(() => Promise.all(ids.map((id) => api.trial(sweepId, id))), [sweepId, idsText]);
   // Diagnostics are optional per trial (failed trials, older sweeps): a missing one leaves its curve out.
-  const { data: diagnostics } = useAnswer(() => Promise.all(ids.map((id) => api.diagnostics(sweepId, id).catch((): TrialDiagnostics | null => null))), [sweepId, idsText]);
+  const { data: diagnostics } = useAnswer(
+    () => Promise.all(ids.map((id) => api.diagnostics(sweepId, id).catch((): TrialDiagnostics | null => null))),
+    [sweepId, idsText],
+  );
   return (
     <section data-testid="compare-page">
       <p>
@@ -35,7 +41,8 @@ export function ComparePage({ sweepId }: { sweepId: string }) {
 
 function CompareTables({ trials }: { trials: TrialRecord[] }) {
   const paramNames = [...new Set(trials.flatMap((t) => ['model', ...Object.keys(t.params)]))];
-  const valueOf = (t: TrialRecord, name: string): string => (name === 'model' ? (t.model ?? '—') : Object.hasOwn(t.params, name) ? formatParam(t.params[name]) : '—');
+  const valueOf = (t: TrialRecord, name: string): string =>
+    name === 'model' ? (t.model ?? '—') : Object.hasOwn(t.params, name) ? formatParam(t.params[name]) : '—';
   const differing = paramNames.filter((name) => new Set(trials.map((t) => valueOf(t, name))).size > 1);
   const metricNames = [...new Set(trials.flatMap((t) => Object.keys(t.metrics ?? {})))];
   return (

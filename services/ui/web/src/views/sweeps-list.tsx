@@ -34,7 +34,13 @@ export function SweepsList() {
       <h1>Sweeps</h1>
       <div class="row">
         <label for="search">Search by name</label>
-        <input id="search" type="search" value={search} placeholder="experiment name or sweep id" onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        <input
+          id="search"
+          type="search"
+          value={search}
+          placeholder="experiment name or sweep id"
+          onInput={(e) => setSearch((e.target as HTMLInputElement).value)}
+        />
         <span class="muted" data-testid="sweep-count">
           {data === null ? '' : `${data.total} sweep${data.total === 1 ? '' : 's'}`}
         </span>

@@ -56,7 +56,8 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
           </tbody>
         </table>
         <p class="muted">
-          status <span class={`status-${trial.status}`}>{trial.status}</span> · worker {trial.worker ?? '—'} · started {formatTime(trial.startedAt)} · attempt {trial.attempt}
+          status <span class={`status-${trial.status}`}>{trial.status}</span> · worker {trial.worker ?? '—'} · started {formatTime(trial.startedAt)} · attempt{' '}
+          {trial.attempt}
         </p>
         {trial.error !== null && <p class="error">{trial.error}</p>}
         {trial.artifact !== null && (
@@ -141,8 +142,8 @@ function Diagnostics({ sweepId, trialId }: { sweepId: string; trialId: string })
         <div class="panel">
           <h2>Residuals</h2>
           <p data-testid="residuals">
-            mean {formatNumber(data.residuals.mean)} · std {formatNumber(data.residuals.std)} · MAE {formatNumber(data.residuals.mae)} · p05 {formatNumber(data.residuals.p05)} · p50 {formatNumber(data.residuals.p50)} · p95{' '}
-            {formatNumber(data.residuals.p95)}
+            mean {formatNumber(data.residuals.mean)} · std {formatNumber(data.residuals.std)} · MAE {formatNumber(data.residuals.mae)} · p05{' '}
+            {formatNumber(data.residuals.p05)} · p50 {formatNumber(data.residuals.p50)} · p95 {formatNumber(data.residuals.p95)}
           </p>
         </div>
       )}
@@ -200,7 +201,12 @@ function Predictor({ sweepId, trialId }: { sweepId: string; trialId: string }) {
         {form.columns.map((c) => (
           <label key={c.name} class="stat">
             <span class="label">{c.name}</span>
-            <input name={c.name} value={row[c.name] ?? ''} inputMode={c.type === 'numeric' ? 'decimal' : 'text'} onInput={(e) => setRow({ ...row, [c.name]: (e.target as HTMLInputElement).value })} />
+            <input
+              name={c.name}
+              value={row[c.name] ?? ''}
+              inputMode={c.type === 'numeric' ? 'decimal' : 'text'}
+              onInput={(e) => setRow({ ...row, [c.name]: (e.target as HTMLInputElement).value })}
+            />
           </label>
         ))}
       </div>
@@ -210,7 +216,13 @@ function Predictor({ sweepId, trialId }: { sweepId: string; trialId: string }) {
       <p data-testid="predict-answer" role="status">
         {answer === null
           ? ''
-          : `${form.target ?? 'prediction'}: ${String(answer.prediction)}${answer.probabilities === undefined ? '' : ` (${Object.entries(answer.probabilities).map(([k, p]) => `${k}: ${formatNumber(p, 3)}`).join(', ')})`}`}
+          : `${form.target ?? 'prediction'}: ${String(answer.prediction)}${
+              answer.probabilities === undefined
+                ? ''
+                : ` (${Object.entries(answer.probabilities)
+                    .map(([k, p]) => `${k}: ${formatNumber(p, 3)}`)
+                    .join(', ')})`
+            }`}
       </p>
       {problem !== '' && (
         <p class="error" role="alert">
