@@ -31,6 +31,8 @@ const POLL_INTERVAL_MS = 50;
 const KILL_MARGIN_MS = 5000;
 /** How long an interrupted run waits for the sweep to be cancelled before shutting down anyway. */
 const CANCEL_TIMEOUT_MS = 5000;
+/** How often an interrupted run looks whether the cancelled sweep's running trials have ended. */
+const SETTLE_POLL_MS = 50;
 const PAGE = 1000;
 
 /** Exit code of a process ended by `signal` (shell convention 128 + signal number). */
@@ -144,6 +146,18 @@ async function cancelLeftovers(service: SweepClient, deadPid: number): Promise<v
       note(`sweepq: cancelled sweep ${sweep.id} (${sweep.name}), left unfinished by a run that died (pid ${deadPid}); \`sweepq retry ${sweep.id}\` resumes it`);
     }
     if (sweeps.length < PAGE) return;
+  }
+}
+
+/**
+ * Cancels the sweep, then waits (until `deadline`) for its running trials to end: each worker records
+ * its aborted trial as cancelled over Redis, so the workers are stopped — and Redis after them — only
+ * once nothing of the sweep is still marked active.
+ */
+async function cancelAndSettle(client: SweepClient, sweepId: string, deadline: number): Promise<void> {
+  await client.cancel(sweepId);
+  while (Date.now() < deadline && (await client.status(sweepId)).counts.active > 0) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
   }
 }
 
@@ -297,7 +311,7 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
     } catch (error) {
       // Interrupted or failed, the sweep must not outlive this run: the embedded Redis keeps its data,
       // and the next run's workers would otherwise pick up its leftover trials first.
-      await withTimeout(client.cancel(submitted.sweepId), CANCEL_TIMEOUT_MS).catch(() => undefined);
+      await withTimeout(cancelAndSettle(client, submitted.sweepId, Date.now() + CANCEL_TIMEOUT_MS), CANCEL_TIMEOUT_MS).catch(() => undefined);
       if (interrupted === undefined) throw error;
       return signalExitCode(interrupted);
     }
