@@ -138,8 +138,13 @@ export class WorkerProcess {
   }
 
   /** Resolves once a log line matches `pattern`. */
-  waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
-    return waitFor(`worker ${this.pid} to log ${String(pattern)}`, () => this.lines.find((line) => pattern.test(line)), timeoutMs);
+  async waitForLine(pattern: RegExp, timeoutMs: number): Promise<string> {
+    try {
+      return await waitFor(`worker ${this.pid} to log ${String(pattern)}`, () => this.lines.find((line) => pattern.test(line)), timeoutMs);
+    } catch (error) {
+      // What the worker did instead is the whole diagnosis of a timing failure: keep it in the report.
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; its last lines:\n${this.tail()}`, { cause: error });
+    }
   }
 
   /** Output for assertion messages. */
