@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -107,7 +108,11 @@ describe('sweepq run leaves no orphans', () => {
     assert.ok(before.length >= 3, `workers and redis-server running: ${before.join(', ')}`);
     process.kill(run.child.pid!, 'SIGKILL');
     await run.exited;
-    await waitFor('the workers and redis-server to follow', () => before.every((pid) => !pidAlive(pid)), 30_000);
+    await waitFor('the workers and redis-server to follow', () => before.every((pid) => !pidAlive(pid)), 30_000).catch((error: unknown) => {
+      // Which process stayed is the diagnosis: name each survivor by its command line.
+      const survivors = before.filter(pidAlive).map((pid) => `${pid}: ${commandLine(pid)}`);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; still running: ${survivors.join('; ')}`, { cause: error });
+    });
 
     const next = await cli(['run', file, '--workers', '1', '--json']);
     assert.equal(next.code, 0, next.stderr);
@@ -116,3 +121,11 @@ describe('sweepq run leaves no orphans', () => {
     assert.equal((JSON.parse(status.stdout) as { state: string }).state, 'cancelled');
   });
 });
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+  } catch {
+    return '(gone)';
+  }
+}
