@@ -24,13 +24,12 @@ import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
-import type { Goal } from '../../shared/metrics/metric-registry.js';
-import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
-import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
+import { runInSlot } from './run-in-slot.js';
+import { LOCAL_FAULT_DELAY_MS, QUARANTINE_AFTER_CRASHES, type RunningAttempt, type SweepFacts } from './running-attempt.js';
 import type { SlotLimits } from './training-task.js';
 import type { TrainingSlot } from './training-slot.js';
 import type { CachedTrials } from './cached-trial.js';
@@ -48,26 +47,6 @@ export interface FoldProcessorDeps {
   logger: Logger;
 }
 
-/** A running part as the trial processor's running set holds it (cancel and shutdown stop it there). */
-export interface RunningPart {
-  sweepId: string;
-  cancelEpoch: number;
-  stop(reason: string): Promise<void>;
-  abortReason: 'cancel' | 'shutdown' | null;
-  pastWork: boolean;
-}
-
-/** The sweep-wide facts the trial processor caches per sweep. */
-export interface FoldSweepFacts {
-  context: SweepContext | ProgramContext;
-  objective: { metric: string; goal: Goal };
-}
-
-/** How long a part handed back after a local disk fault waits, so a healthy worker takes it. */
-const LOCAL_FAULT_DELAY_MS = 1000;
-/** Crashes of a trial's training processes (any of its parts) after which it is quarantined, as whole trials are. */
-const QUARANTINE_AFTER_CRASHES = 2;
-
 type Outcome = { outcome: 'completed' | 'fenced' | 'skipped' | 'cancelled'; detail?: string };
 
 export class FoldProcessor {
@@ -76,8 +55,8 @@ export class FoldProcessor {
   constructor(
     private readonly deps: FoldProcessorDeps,
     /** The trial processor's running set: cancel, shutdown and the worker registry see parts there. */
-    private readonly running: Map<string, RunningPart>,
-    private readonly sweepFacts: (sweepId: string) => Promise<FoldSweepFacts | null>,
+    private readonly running: Map<string, RunningAttempt>,
+    private readonly sweepFacts: (sweepId: string) => Promise<SweepFacts | null>,
     /** The result cache (issue 11), read by every part before it trains and filled by the parent's commit. */
     private readonly cached: CachedTrials,
   ) {
@@ -103,32 +82,14 @@ export class FoldProcessor {
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
     if ('kind' in facts.context) throw new UnrecoverableError(`program trials are never split into fold jobs (job ${job.id})`);
-    let slot: TrainingSlot;
-    try {
-      slot = await this.deps.slots.acquire();
-    } catch (error) {
-      if (!(error instanceof SweepqError) || error.code !== 'CANCELLED') throw error;
-      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
-      throw new DelayedError();
-    }
-    let held = true;
-    const releaseSlot = (): void => {
-      if (!held) return;
-      held = false;
-      this.deps.slots.release(slot);
-    };
-    try {
-      return await this.claimAndTrainPart(job, lockToken, data, facts, slot, releaseSlot, log);
-    } finally {
-      releaseSlot();
-    }
+    return runInSlot(this.deps.slots, job, lockToken, log, (slot, releaseSlot) => this.claimAndTrainPart(job, lockToken, data, facts, slot, releaseSlot, log));
   }
 
   private async claimAndTrainPart(
     job: Job<unknown>,
     lockToken: string | undefined,
     data: FoldJob,
-    facts: FoldSweepFacts,
+    facts: SweepFacts,
     slot: TrainingSlot,
     releaseSlot: () => void,
     log: Logger,
@@ -167,7 +128,7 @@ export class FoldProcessor {
       log.info({ committed, cachedFrom: reused.cachedFrom }, 'split trial answered from the result cache');
       return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced', detail: 'cached' };
     }
-    const running: RunningPart = {
+    const running: RunningAttempt = {
       sweepId: data.sweepId,
       cancelEpoch: trial.cancelEpoch,
       stop: (reason) => slot.abort(reason),
@@ -256,7 +217,7 @@ export class FoldProcessor {
     lockToken: string | undefined,
     data: FoldJob,
     flow: string,
-    running: RunningPart,
+    running: RunningAttempt,
     error: unknown,
     log: Logger,
   ): Promise<Outcome> {

@@ -8,16 +8,16 @@ import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError } from '../../shared/queue/queue-library.js';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
-import type { Goal } from '../../shared/metrics/metric-registry.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
 import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
-import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
+import { runInSlot } from './run-in-slot.js';
 import { learnerCodeHash } from '../../shared/ml/learner-code-hash.js';
 import { PrunerClient } from '../../shared/sweep/pruner-client.js';
 import { ResultCache } from '../../shared/sweep/result-cache.js';
@@ -31,22 +31,9 @@ import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
 import { FoldProcessor } from './fold.processor.js';
+import { LOCAL_FAULT_DELAY_MS, QUARANTINE_AFTER_CRASHES, type RunningAttempt, type SweepFacts } from './running-attempt.js';
 
 export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
-
-/** Why a running trial is being stopped from outside. */
-type AbortReason = 'cancel' | 'shutdown';
-
-interface RunningTrial {
-  sweepId: string;
-  /** The sweep's cancel epoch when this attempt was claimed. */
-  cancelEpoch: number;
-  /** Stops the attempt's work now: its training slot's process, or its program's process tree. */
-  stop(reason: string): Promise<void>;
-  abortReason: AbortReason | null;
-  /** Training is over: the attempt only stores its artefact and commits (which finds a cancel itself). */
-  pastWork: boolean;
-}
 
 export interface TrialProcessorDeps {
   index: MetricsIndex;
@@ -68,21 +55,11 @@ export interface TrialProcessorDeps {
 }
 
 const CONTEXT_CACHE_SIZE = 256;
-/** How long a job handed back after a local disk fault waits, so a healthy worker takes it. */
-const LOCAL_FAULT_DELAY_MS = 1000;
-/** Crashes of a trial's training process after which it is quarantined instead of retried. */
-const QUARANTINE_AFTER_CRASHES = 2;
 /** How long a program trial this worker may not run waits before the queue offers it again. */
 const PROGRAM_REFUSED_DELAY_MS = 5000;
 
-/** What every trial of a sweep shares, cached per sweep (it never changes after submit). */
-interface SweepFacts {
-  context: SweepContext | ProgramContext;
-  objective: { metric: string; goal: Goal };
-}
-
 export class TrialProcessor {
-  private readonly running = new Map<string, RunningTrial>();
+  private readonly running = new Map<string, RunningAttempt>();
   private readonly sweeps = new Map<string, SweepFacts>();
   private readonly pruner: PrunerClient;
   private readonly cached: CachedTrials;
@@ -174,28 +151,7 @@ export class TrialProcessor {
       }
     }
 
-    // The slot is taken before the claim: a job taken ahead waits here with its trial untouched, and
-    // goes back to the queue unclaimed when the worker stops or stops fetching ahead.
-    let slot: TrainingSlot;
-    try {
-      slot = await this.deps.slots.acquire();
-    } catch (error) {
-      if (!(error instanceof SweepqError) || error.code !== 'CANCELLED') throw error;
-      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
-      log.debug({ reason: error.message }, 'job handed back before its claim');
-      throw new DelayedError();
-    }
-    let held = true;
-    const releaseSlot = (): void => {
-      if (!held) return;
-      held = false;
-      this.deps.slots.release(slot);
-    };
-    try {
-      return await this.claimAndTrain(job, lockToken, data, facts, slot, releaseSlot, log);
-    } finally {
-      releaseSlot();
-    }
+    return runInSlot(this.deps.slots, job, lockToken, log, (slot, releaseSlot) => this.claimAndTrain(job, lockToken, data, facts, slot, releaseSlot, log));
   }
 
   private async claimAndTrain(
@@ -222,7 +178,7 @@ export class TrialProcessor {
       throw new UnrecoverableError(`trial ${data.trialId} names an unknown model "${trial.model}"`);
     }
 
-    const running: RunningTrial = {
+    const running: RunningAttempt = {
       sweepId: data.sweepId,
       cancelEpoch: trial.cancelEpoch,
       stop: (reason) => slot.abort(reason),
@@ -377,7 +333,7 @@ export class TrialProcessor {
           ? null
           : { client: this.pruner, sweepId: data.sweepId, index: data.index, spec: context.pruner, objective: facts.objective },
     });
-    const running: RunningTrial = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: () => program.stop(), abortReason: null, pastWork: false };
+    const running: RunningAttempt = { sweepId: data.sweepId, cancelEpoch: trial.cancelEpoch, stop: () => program.stop(), abortReason: null, pastWork: false };
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
@@ -420,7 +376,7 @@ export class TrialProcessor {
     lockToken: string | undefined,
     data: TrialJob,
     token: string,
-    running: RunningTrial,
+    running: RunningAttempt,
     error: unknown,
     log: Logger,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
