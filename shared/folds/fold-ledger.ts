@@ -7,7 +7,7 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { IndexKeys } from '../index/index-keys.js';
-import type { TrialDefinition } from '../index/trial-transitions.js';
+import { claimedTrial, type TrialDefinition } from '../index/trial-transitions.js';
 import { runFoldScript } from './fold-scripts.js';
 import { partName, type FoldJob, type FoldPart } from './fold-job.schema.js';
 
@@ -53,18 +53,7 @@ export class FoldLedger {
       [flow, partName(job.part), partToken, worker, now, job.retries, job.folds + 1],
     )) as Array<string | null>;
     if (reply[0] !== 'ok') return { result: reply[0] ?? 'missing' };
-    const [, name, model, params, seed, entry, epoch] = reply;
-    return {
-      result: 'ok',
-      trial: {
-        name: name ?? '',
-        model: model ?? '',
-        params: JSON.parse(params ?? '{}') as Record<string, unknown>,
-        seed: Number(seed ?? 0),
-        entry: Number(entry ?? 0),
-        cancelEpoch: Number(epoch ?? 0),
-      },
-    };
+    return { result: 'ok', trial: claimedTrial(reply) };
   }
 
   /** Records a part's result; refused unless this run still holds the part and the flow the trial. */

@@ -81,18 +81,7 @@ export class TrialTransitions {
     )) as Array<string | null>;
     const result = reply[0] as ClaimResult;
     if (result !== 'ok') return { result };
-    const [, name, model, params, seed, entry, epoch] = reply;
-    return {
-      result,
-      trial: {
-        name: name ?? '',
-        model: model ?? '',
-        params: JSON.parse(params ?? '{}') as Record<string, unknown>,
-        seed: Number(seed ?? 0),
-        entry: Number(entry ?? 0),
-        cancelEpoch: Number(epoch ?? 0),
-      },
-    };
+    return { result, trial: claimedTrial(reply) };
   }
 
   async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<CommitResult> {
@@ -258,4 +247,17 @@ export class TrialTransitions {
 /** JSON.stringify replacer: non-finite numbers become null (JSON has no NaN). */
 function finiteOrNull(_key: string, value: unknown): unknown {
   return typeof value === 'number' && !Number.isFinite(value) ? null : value;
+}
+
+/** The trial definition a claim script answers after its 'ok': name, model, params, seed, entry, cancel epoch. */
+export function claimedTrial(reply: ReadonlyArray<string | null>): TrialDefinition {
+  const [, name, model, params, seed, entry, epoch] = reply;
+  return {
+    name: name ?? '',
+    model: model ?? '',
+    params: JSON.parse(params ?? '{}') as Record<string, unknown>,
+    seed: Number(seed ?? 0),
+    entry: Number(entry ?? 0),
+    cancelEpoch: Number(epoch ?? 0),
+  };
 }

@@ -17,12 +17,7 @@ if tonumber(v[2] or '0') ~= tonumber(ARGV[6]) then return {'fenced'} end
 if st == 'active' and v[4] ~= ARGV[1] then return {'fenced'} end
 local idx = v[3]
 if redis.call('HGET', KEYS[2], 'cancelledFlag') == '1' then
-  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[5], 'token', '')
-  if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
-  redis.call('HINCRBY', KEYS[2], 'cancelled', 1)
-  redis.call('ZREM', KEYS[4], idx)
-  logEvent(KEYS[3], idx, 'cancelled', ARGV[5], finishedFields(KEYS[1], nil, nil))
-  maybeFinish(KEYS[2], ARGV[5])
+  cancelAtClaim(KEYS[1], KEYS[2], KEYS[3], KEYS[4], idx, st, ARGV[5])
   return {'cancelled'}
 end
 if st == 'queued' then

@@ -9,12 +9,7 @@ if not st then return {'missing'} end
 if st ~= 'queued' and st ~= 'active' then return {st} end
 local idx = redis.call('HGET', KEYS[1], 'index')
 if redis.call('HGET', KEYS[2], 'cancelledFlag') == '1' then
-  redis.call('HSET', KEYS[1], 'status', 'cancelled', 'finishedAt', ARGV[3], 'token', '')
-  if st == 'active' then redis.call('HINCRBY', KEYS[2], 'active', -1) end
-  redis.call('HINCRBY', KEYS[2], 'cancelled', 1)
-  redis.call('ZREM', KEYS[4], idx)
-  logEvent(KEYS[3], idx, 'cancelled', ARGV[3], finishedFields(KEYS[1], nil, nil))
-  maybeFinish(KEYS[2], ARGV[3])
+  cancelAtClaim(KEYS[1], KEYS[2], KEYS[3], KEYS[4], idx, st, ARGV[3])
   return {'cancelled'}
 end
 if st == 'queued' then redis.call('HINCRBY', KEYS[2], 'active', 1) end

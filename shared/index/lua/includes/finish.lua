@@ -36,3 +36,14 @@ local function finishedFields(trialKey, worker, errorText)
   if errorText ~= nil and errorText ~= '' then out = out .. ',"x":' .. cjson.encode(errorText) end
   return out
 end
+
+-- A claim (of a trial, or of a part of a split trial) that finds its sweep cancelled ends the trial
+-- there, queued or active: cancelled, out of the open set, logged; the sweep may finish with it.
+local function cancelAtClaim(trialKey, sweepKey, logKey, openKey, index, status, now)
+  redis.call('HSET', trialKey, 'status', 'cancelled', 'finishedAt', now, 'token', '')
+  if status == 'active' then redis.call('HINCRBY', sweepKey, 'active', -1) end
+  redis.call('HINCRBY', sweepKey, 'cancelled', 1)
+  redis.call('ZREM', openKey, index)
+  logEvent(logKey, index, 'cancelled', now, finishedFields(trialKey, nil, nil))
+  maybeFinish(sweepKey, now)
+end
