@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
@@ -157,7 +158,7 @@ async function cancelLeftovers(service: SweepClient, deadPid: number): Promise<v
 async function cancelAndSettle(client: SweepClient, sweepId: string, deadline: number): Promise<void> {
   await client.cancel(sweepId);
   while (Date.now() < deadline && (await client.status(sweepId)).counts.active > 0) {
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    await sleep(SETTLE_POLL_MS);
   }
 }
 
