@@ -180,7 +180,10 @@ export class MlflowTracking {
     return { runs, ...(next < page.total && page.trials.length > 0 ? { nextPageToken: encodePageToken(next) } : {}) };
   }
 
-  /** metrics/get-history: a trial's per-fold scores as `cv_fold_score` (step = fold), its final metrics as one point, or what a script logged. */
+  /**
+   * metrics/get-history: what a script logged through the MLflow API, a program trial's reported history,
+   * a trial's per-fold scores as `cv_fold_score` (step = fold), or its final metric as one point.
+   */
   async metricHistory(
     runId: string,
     key: string,
@@ -203,7 +206,12 @@ export class MlflowTracking {
     if (trial === null) throw runNotFound(runId);
     const time = trial.finishedAt ?? trial.startedAt ?? 0;
     const all: MlflowMetric[] = [];
-    if (key === FOLD_SCORE_METRIC) {
+    const reported = programHistoryOf(trial, key);
+    if (reported !== undefined) {
+      // A program's reported curve (stdout lines, `sweepq report` or its MLflow client), bounded and
+      // thinned by the worker; points carry no time of their own, so each has the trial's end time.
+      for (const [step, value] of reported) if (value !== null) all.push({ key, value, timestamp: time, step });
+    } else if (key === FOLD_SCORE_METRIC) {
       const folds = trial.folds ?? [];
       for (let fold = 0; fold < folds.length; fold++) {
         const value = folds[fold];
@@ -629,4 +637,10 @@ function nameMatcher(filter: string | undefined): (name: string) => boolean {
     op === 'ILIKE' ? 'is' : 's',
   );
   return (name) => pattern.test(name);
+}
+
+/** A program trial's reported history of one metric (`[step, value]`, null = reported missing), if any. */
+function programHistoryOf(trial: TrialRecord, key: string): ReadonlyArray<[number, number | null]> | undefined {
+  const history = trial.program?.history;
+  return history !== undefined && Object.hasOwn(history, key) ? history[key] : undefined;
 }

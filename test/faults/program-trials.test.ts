@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createObjectStore } from '../../shared/store/index.js';
+import { MlflowTracking } from '../../shared/mlflow/mlflow-tracking.js';
 import { projectPython } from '../export/project-python.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
 import { allTrials, assertCompletedExactlyOnce, CLI_BIN, pidAlive, waitFor, type WorkerProcess } from './fault-harness.js';
@@ -311,6 +312,20 @@ describe('program trials (real processes)', () => {
       "log_artifact wrote into the trial's artefact folder",
     );
     assert.equal((await store.get(manifest.files[0]!.key)).toString('utf8'), 'weights');
+    // MLflow's client reads the logged curve back: metrics/get-history serves the reported history.
+    const tracking = new MlflowTracking(cluster.service, store);
+    const curve = await tracking.metricHistory(trial!.id, 'val_loss');
+    assert.deepEqual(
+      curve.metrics.map((m) => [m.step, m.value]),
+      [
+        [0, 0.5],
+        [1, 0.25],
+        [2, 0.5 / 3],
+      ],
+    );
+    const page = await tracking.metricHistory(trial!.id, 'val_loss', { maxResults: 2 });
+    assert.equal(page.metrics.length, 2);
+    assert.ok(page.nextPageToken !== undefined, 'a longer history pages');
     await store.close?.();
   });
 
