@@ -99,7 +99,8 @@ function pairs(record: Readonly<Record<string, string>>): MlflowKeyValue[] {
 
 /**
  * A trial as an MLflow run. Metrics carry the trial's finish time (MLflow needs a timestamp) and step 0,
- * or for runs logged through MLflow the step and time of their latest value (`metricSteps`).
+ * or for runs logged through MLflow the step and time of their latest value (`metricSteps`), or for a
+ * program trial the step of its last report.
  */
 export function trialRun(trial: TrialRecord, experimentId: string, metricSteps: Readonly<Record<string, readonly [number, number]>> = {}): MlflowRun {
   const time = trial.finishedAt ?? trial.startedAt ?? 0;
@@ -107,11 +108,16 @@ export function trialRun(trial: TrialRecord, experimentId: string, metricSteps: 
   for (const [key, value] of Object.entries(trial.metrics ?? {})) {
     if (typeof value !== 'number' || !Number.isFinite(value)) continue;
     const at = metricSteps[key];
-    metrics.push({ key, value, timestamp: at?.[1] ?? time, step: at?.[0] ?? 0 });
+    const reported = trial.program?.history[key]?.at(-1)?.[0];
+    metrics.push({ key, value, timestamp: at?.[1] ?? time, step: at?.[0] ?? reported ?? 0 });
   }
   const params: MlflowKeyValue[] = [];
   for (const [key, value] of Object.entries(trial.params)) params.push({ key, value: paramText(value) });
-  const tags: Record<string, string> = { ...trial.tags, 'mlflow.runName': trial.name, 'sweepq.status': trial.status };
+  // What a program logged through its MLflow client shows as it would on an MLflow server; the
+  // sweep's own params win a name clash (they are what the trial ran with).
+  const logged = trial.program?.mlflow;
+  for (const [key, value] of Object.entries(logged?.params ?? {})) if (!Object.hasOwn(trial.params, key)) params.push({ key, value });
+  const tags: Record<string, string> = { ...logged?.tags, ...trial.tags, 'mlflow.runName': trial.name, 'sweepq.status': trial.status };
   if (!Object.hasOwn(tags, 'mlflow.parentRunId') && trial.model !== null) tags['mlflow.parentRunId'] = trial.sweepId;
   if (trial.model !== null) tags['sweepq.model'] = trial.model;
   if (trial.error !== null) tags['sweepq.error'] = trial.error;

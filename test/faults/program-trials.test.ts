@@ -323,6 +323,17 @@ describe('program trials (real processes)', () => {
         [2, 0.5 / 3],
       ],
     );
+    const run = await tracking.getRun(trial!.id);
+    assert.deepEqual(
+      run.data.metrics.find((m) => m.key === 'val_loss'),
+      { key: 'val_loss', value: 0.5 / 3, timestamp: trial!.finishedAt, step: 2 },
+      "the run's metric carries its last report's step",
+    );
+    assert.ok(run.data.params.some((p) => p.key === 'lr' && p.value === '0.5'));
+    assert.ok(
+      run.data.tags.some((tag) => tag.key === 'framework' && tag.value === 'plain'),
+      'tags the script set show on its run',
+    );
     const page = await tracking.metricHistory(trial!.id, 'val_loss', { maxResults: 2 });
     assert.equal(page.metrics.length, 2);
     assert.ok(page.nextPageToken !== undefined, 'a longer history pages');
