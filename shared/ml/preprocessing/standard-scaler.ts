@@ -7,41 +7,21 @@
  * scale 1 exactly as `_is_constant_feature` + `_handle_zeros_in_scale` decide.
  * A column with no observed value gets mean 0 and scale 1 (scikit-learn would produce NaN).
  */
-import { z } from 'zod';
 import type { FeatureMatrix } from '../dataset/dataset.js';
-import { centerAndScale } from './center-and-scale.js';
-import {
-  checkTransformInput,
-  FLOAT64_EPS,
-  parseSerialized,
-  statisticFromJSON,
-  statisticsAlign,
-  statisticToJSON,
-  type SerializedTransformer,
-  type Transformer,
-} from './transformer.js';
+import { centeringScalerSchema, CenteringScaler } from './centering-scaler.js';
+import { FLOAT64_EPS, parseSerialized } from './transformer.js';
 
-const SERIAL_VERSION = 1;
+export const SerializedStandardScalerSchema = centeringScalerSchema('standard_scaler', 'mean');
 
-export const SerializedStandardScalerSchema = z
-  .strictObject({
-    name: z.literal('standard_scaler'),
-    version: z.literal(SERIAL_VERSION),
-    mean: z.array(z.number().finite()).nullable(),
-    scale: z.array(z.number().finite().positive()).nullable(),
-  })
-  .refine((s) => statisticsAlign(s.mean, s.scale), {
-    message: 'mean and scale must both be null or have the same length',
-  });
-
-export class StandardScaler implements Transformer {
+export class StandardScaler extends CenteringScaler {
   readonly name = 'standard_scaler';
-  /** Per-column mean (`mean_`); null until fitted. */
-  mean: Float64Array | null = null;
-  /** Per-column scale (`scale_`): population std, 1 for (near-)constant columns. */
-  scale: Float64Array | null = null;
+  protected readonly centerKey = 'mean';
+  /** Per-column mean (`mean_`); null until fitted. `scale` is the population std, 1 for (near-)constant columns. */
+  get mean(): Float64Array | null {
+    return this.centerValues;
+  }
 
-  fit(X: FeatureMatrix, rows?: Uint32Array): void {
+  protected fitStatistics(X: FeatureMatrix, rows: Uint32Array | undefined): { center: Float64Array; scale: Float64Array } {
     const nColumns = X.columns.length;
     const mean = new Float64Array(nColumns);
     const scale = new Float64Array(nColumns);
@@ -62,31 +42,13 @@ export class StandardScaler implements Transformer {
       const bound = count * FLOAT64_EPS * variance + (count * m * FLOAT64_EPS) ** 2;
       scale[c] = variance <= bound ? 1 : Math.sqrt(variance);
     }
-    this.mean = mean;
-    this.scale = scale;
-  }
-
-  transform(X: FeatureMatrix, out?: Float64Array[]): FeatureMatrix {
-    const mean = checkTransformInput(this.name, this.mean, X);
-    return centerAndScale(X, mean, this.scale!, out);
-  }
-
-  toJSON(): SerializedTransformer {
-    return {
-      name: this.name,
-      version: SERIAL_VERSION,
-      mean: statisticToJSON(this.mean),
-      scale: statisticToJSON(this.scale),
-    };
+    return { center: mean, scale };
   }
 
   /** @throws InvalidInputError `INVALID_ARTIFACT` when `json` is not a serialized StandardScaler. */
   static fromJSON(json: unknown): StandardScaler {
     const data = parseSerialized(SerializedStandardScalerSchema, json, 'serialized standard_scaler');
-    const scaler = new StandardScaler();
-    scaler.mean = statisticFromJSON(data.mean);
-    scaler.scale = statisticFromJSON(data.scale);
-    return scaler;
+    return new StandardScaler().restore(data.mean, data.scale);
   }
 }
 
