@@ -207,7 +207,13 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
     { rungs: '10/20/40/80/160 (rf 2)', options: { min_resource: 10, reduction_factor: 2 } },
     { rungs: '30/60/120/240 (rf 2)', options: { min_resource: 30, reduction_factor: 2 } },
   ];
-  const settings: { label: string; table: CurveTable; configs: number; options: ConstructorParameters<typeof SuccessiveHalvingPruner>[0] }[] = [];
+  const settings: {
+    label: string;
+    table: CurveTable;
+    configs: number;
+    options: ConstructorParameters<typeof SuccessiveHalvingPruner>[0];
+    groupBy?: string;
+  }[] = [];
   for (const [model, table, configs] of [
     ['gb', tables.gradient_boosting!, 60],
     ['rf', tables.random_forest!, 24],
@@ -220,6 +226,17 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
         options: { ...g.options, max_resource: 300 },
       });
   }
+  // Rungs per learning rate: boosting curves cross between learning rates (a small rate needs many
+  // trees), much less between configurations that share one, so each rate keeps its own rungs.
+  const gb = tables.gradient_boosting!;
+  for (const g of grid)
+    settings.push({
+      label: `gb 60/${gb.configs.length} configs, rungs ${g.rungs} per learning rate`,
+      table: gb,
+      configs: 60,
+      options: { ...g.options, max_resource: 300 },
+      groupBy: 'learning_rate',
+    });
   const rows: string[][] = [];
   for (const setting of settings) {
     const pruner = new SuccessiveHalvingPruner(setting.options, 'maximize');
@@ -230,7 +247,10 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
     for (const seed of seeds) {
       const order = new Rng(seed).permutation(setting.table.configs.length);
       const curves: Curve[] = [];
-      for (let i = 0; i < setting.configs; i++) curves.push({ values: setting.table.configs[order[i]!]!.r2 });
+      for (let i = 0; i < setting.configs; i++) {
+        const config = setting.table.configs[order[i]!]!;
+        curves.push(setting.groupBy === undefined ? { values: config.r2 } : { values: config.r2, group: String(config.params[setting.groupBy]) });
+      }
       const baseline = runFull(curves, resources, 300);
       const pruned = runAsha(curves, resources, pruner, WORKERS);
       full.push(baseline.best);
