@@ -181,7 +181,7 @@ export class TrialTable {
         // holds few of the overall best trials had almost no good kernels for its params.
         let finished = 0;
         for (let j = 0; j < rows.length; j++) {
-          const kind = this.kind[rows.rows[j]!]!;
+          const kind = this.kind[rows.rows[j]!]! as RowKind;
           if (kind === RowKind.Complete || kind === RowKind.Pruned) finished++;
         }
         for (let j = 0; j < rows.length; j++) this.good[rows.rows[j]!] = 0;
