@@ -4,6 +4,10 @@
  *   npm run bench:search                 # all parts, 20 seeds
  *   npm run bench:search -- --quick      # 10 seeds, fewer latency asks
  *   npm run bench:search -- --only a,d   # some parts
+ *   npm run bench:search -- --only a --tune-seeds   # (a) on seeds 100–299, sweepq and random only
+ *
+ * TPE's choices (issue 11) were tuned with --tune-seeds only; the reported figures come from the
+ * evaluation seeds 0–19 (0–9 with --quick), so they are not fitted to the seeds they report.
  *
  * (a) Samplers alone on one precomputed objective table (mean 5-fold CV R² of scikit-learn 1.9.1
  *     gradient boosting / random forest on the diabetes data, bench/search/fixtures, made by
@@ -33,7 +37,7 @@ import type { ParamLiteral } from '../shared/schemas/spec-scalars.schema.js';
 import { SuccessiveHalvingPruner } from '../shared/search/pruners/index.js';
 import { RandomSampler } from '../shared/search/random-sampler.js';
 import type { Observation, PendingTrial, Proposal } from '../shared/search/sampler.js';
-import { TpeSampler } from '../shared/search/tpe/index.js';
+import { TpeSampler, type TpeOptionsInput } from '../shared/search/tpe/index.js';
 import { runAsha, runFull, type Curve } from './search/asha-simulation.js';
 import { partB } from './search/time-to-target.js';
 import { conditionalSpace, gbDiscreteSpace, gbNumericSpace, loadTable, tableObjective, type CurveTable } from './search/objective-table.js';
@@ -60,8 +64,8 @@ const pointKey = (entry: number, params: Readonly<Record<string, unknown>>): str
     .join(',')}`;
 
 /** sweepq TPE with `workers` trials in flight; the oldest finishes first (FIFO), as on the Optuna side. */
-function runTpe(space: readonly SearchSpaceEntry[], objective: Objective, seed: number, workers: number): Run {
-  const sampler = new TpeSampler(space);
+function runTpe(space: readonly SearchSpaceEntry[], objective: Objective, seed: number, workers: number, options: TpeOptionsInput = {}): Run {
+  const sampler = new TpeSampler(space, options);
   const observations: Observation[] = [];
   const running: (Proposal & { value: number })[] = [];
   const values: number[] = [];
@@ -116,7 +120,8 @@ function bestAfter(values: readonly number[], n: number): number {
 const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 const f4 = (x: number): string => x.toFixed(4);
 
-function partA(python: string, tables: Record<string, CurveTable>, seeds: number[], goals: GoalRow[]): void {
+/** @param python the venv's python for the Optuna rows, or null to compare sweepq and random search only. */
+function partA(python: string | null, tables: Record<string, CurveTable>, seeds: number[], goals: GoalRow[]): void {
   const gb = tables.gradient_boosting!;
   const rf = tables.random_forest!;
   const spaces: [string, SearchSpaceEntry[]][] = [
@@ -135,17 +140,21 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
       { name: `sweepq TPE, ${WORKERS} askers`, runs: seeds.map((s) => runTpe(space, objective, s, WORKERS)) },
       { name: 'random search', runs: seeds.map((s) => runRandom(space, objective, s)) },
     ];
+    if (space.length > 1)
+      methods.splice(2, 0, { name: "sweepq TPE, conditional: 'optuna'", runs: seeds.map((s) => runTpe(space, objective, s, 1, { conditional: 'optuna' })) });
     const sweepqSeconds = (performance.now() - started) / 1000;
-    const tablesForPython = Object.fromEntries(space.map((e) => [e.model, tables[e.model]!]));
     const optunaStarted = performance.now();
-    methods.splice(2, 0, {
-      name: 'Optuna TPE',
-      runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: 1 }).results,
-    });
-    methods.splice(3, 0, {
-      name: `Optuna TPE, ${WORKERS} askers`,
-      runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: WORKERS }).results,
-    });
+    if (python !== null) {
+      const tablesForPython = Object.fromEntries(space.map((e) => [e.model, tables[e.model]!]));
+      methods.splice(2, 0, {
+        name: 'Optuna TPE',
+        runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: 1 }).results,
+      });
+      methods.splice(3, 0, {
+        name: `Optuna TPE, ${WORKERS} askers`,
+        runs: runOptuna(python, { mode: 'table', space, tables: tablesForPython, seeds, trials: TRIALS, workers: WORKERS }).results,
+      });
+    }
     const optunaSeconds = (performance.now() - optunaStarted) / 1000;
     console.log(
       `\n(a) ${label}: best CV R² after n trials, mean of ${seeds.length} seeds (table optimum ${f4(optimum)}; sweepq ${sweepqSeconds.toFixed(1)} s, Optuna ${optunaSeconds.toFixed(1)} s)`,
@@ -161,30 +170,36 @@ function partA(python: string, tables: Record<string, CurveTable>, seeds: number
         { align: ['left', 'right', 'right', 'right', 'right'] },
       ),
     );
-    const at100 = (name: string): number[] => methods.find((m) => m.name === name)!.runs.map((r) => bestAfter(r.values, TRIALS));
-    const gap = mean(at100('sweepq TPE')) - mean(at100('Optuna TPE'));
-    const random = at100('random search');
-    const better = at100('sweepq TPE').filter((v, i) => v > random[i]!).length;
-    const optunaBetter = at100('Optuna TPE').filter((v, i) => v > random[i]!).length;
+    const at100 = (name: string): number[] | null => methods.find((m) => m.name === name)?.runs.map((r) => bestAfter(r.values, TRIALS)) ?? null;
+    const random = at100('random search')!;
+    const beatsRandom = (name: string): number | null => at100(name)?.filter((v, i) => v > random[i]!).length ?? null;
+    const better = beatsRandom('sweepq TPE')!;
+    const optunaBetter = beatsRandom('Optuna TPE');
+    const groupBetter = beatsRandom("sweepq TPE, conditional: 'optuna'");
     const concurrentDuplicates = methods.find((m) => m.name === `sweepq TPE, ${WORKERS} askers`)!.runs.reduce((s, r) => s + r.duplicates, 0);
     const finite = space.every((entry) => Object.values(entry.params).every((p) => typeof p !== 'object' || p === null || 'values' in p));
-    goals.push(
-      {
+    const optunaTpe = at100('Optuna TPE');
+    if (optunaTpe !== null) {
+      const gap = mean(at100('sweepq TPE')!) - mean(optunaTpe);
+      goals.push({
         part: `a ${label}: sweepq − Optuna @100`,
         measured: `${gap >= 0 ? '+' : ''}${gap.toFixed(4)}`,
         goal: '≥ −0.002',
         ratio: Number.NaN,
         pass: gap >= -0.002,
-      },
-      {
-        part: `a ${label}: better than random @100`,
-        measured: `${better}/${seeds.length} seeds`,
-        goal: '≥ 80 %',
-        ratio: better / seeds.length / 0.8,
-        pass: better >= 0.8 * seeds.length,
-        note: `Optuna TPE: ${optunaBetter}/${seeds.length}`,
-      },
-    );
+      });
+    }
+    const notes: string[] = [];
+    if (optunaBetter !== null) notes.push(`Optuna TPE: ${optunaBetter}/${seeds.length}`);
+    if (groupBetter !== null) notes.push(`conditional 'optuna': ${groupBetter}/${seeds.length}`);
+    goals.push({
+      part: `a ${label}: better than random @100`,
+      measured: `${better}/${seeds.length} seeds`,
+      goal: '≥ 80 %',
+      ratio: better / seeds.length / 0.8,
+      pass: better >= 0.8 * seeds.length,
+      note: notes.join('; '),
+    });
     if (finite)
       goals.push({
         part: `a ${label}: duplicates, ${WORKERS} askers`,
@@ -366,15 +381,18 @@ function partD(python: string | null, quick: boolean, goals: GoalRow[]): void {
 
 async function main(): Promise<void> {
   installCleanupHandlers();
-  const { quick, only } = parseBenchArgs(process.argv.slice(2));
-  const seeds = Array.from({ length: quick ? 10 : 20 }, (_, i) => i);
+  const argv = process.argv.slice(2);
+  const tune = argv.includes('--tune-seeds');
+  const { quick, only } = parseBenchArgs(argv.filter((a) => a !== '--tune-seeds'));
+  // Tuning seeds are disjoint from the evaluation seeds the README reports.
+  const seeds = tune ? Array.from({ length: 200 }, (_, i) => 100 + i) : Array.from({ length: quick ? 10 : 20 }, (_, i) => i);
   const python = execFileSync(process.execPath, [path.resolve(process.cwd(), 'scripts/ensure-python.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
     .toString('utf8')
     .trim();
   const tables: Record<string, CurveTable> = { gradient_boosting: loadTable('gradient-boosting'), random_forest: loadTable('random-forest') };
   const goals: GoalRow[] = [];
   console.log(`search benchmark: ${seeds.length} seeds, ${TRIALS} trials, Optuna via ${python}`);
-  if (only === null || only.has('a')) partA(python, tables, seeds, goals);
+  if (only === null || only.has('a')) partA(tune ? null : python, tables, seeds, goals);
   if (only === null || only.has('b')) await partB(python, quick, goals);
   if (only === null || only.has('c')) partC(tables, seeds, goals);
   if (only === null || only.has('d')) partD(python, quick, goals);
