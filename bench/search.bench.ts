@@ -39,6 +39,7 @@ import { RandomSampler } from '../shared/search/random-sampler.js';
 import type { Observation, PendingTrial, Proposal } from '../shared/search/sampler.js';
 import { TpeSampler, type TpeOptionsInput } from '../shared/search/tpe/index.js';
 import { runAsha, runFull, type Curve } from './search/asha-simulation.js';
+import { rankCorrelation } from './search/rank-correlation.js';
 import { partB } from './search/time-to-target.js';
 import { conditionalSpace, gbDiscreteSpace, gbNumericSpace, loadTable, tableObjective, type CurveTable } from './search/objective-table.js';
 import { cleanupAll, installCleanupHandlers } from './support/cleanup-stack.js';
@@ -292,6 +293,50 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
       align: ['left', 'right', 'right', 'right', 'right', 'right'],
     }),
   );
+  console.log(curveCrossing(tables));
+}
+
+/**
+ * Why ASHA loses on boosting: rank correlation of the configurations' CV R² at each rung resource
+ * with their CV R² at 300 trees, over all configurations and within one learning rate (mean over
+ * the rates), and where the configuration that is best at 300 trees ranks at the rung.
+ */
+function curveCrossing(tables: Record<string, CurveTable>): string {
+  const rows: string[][] = [];
+  const full = tables.gradient_boosting!.n_estimators.indexOf(300);
+  for (const [model, table] of [
+    ['gb', tables.gradient_boosting!],
+    ['rf', tables.random_forest!],
+  ] as const) {
+    const finals = table.configs.map((c) => c.r2[full]!);
+    let winner = 0;
+    for (let i = 1; i < finals.length; i++) if (finals[i]! > finals[winner]!) winner = i;
+    for (const resource of [10, 30, 90]) {
+      const at = table.n_estimators.indexOf(resource);
+      const early = table.configs.map((c) => c.r2[at]!);
+      const rank = 1 + early.filter((v) => v > early[winner]!).length;
+      let within = '-';
+      if (model === 'gb') {
+        const perRate: number[] = [];
+        for (const rate of table.grid.learning_rate!) {
+          const members = table.configs.filter((c) => c.params.learning_rate === rate);
+          perRate.push(
+            rankCorrelation(
+              members.map((c) => c.r2[at]!),
+              members.map((c) => c.r2[full]!),
+            ),
+          );
+        }
+        within = mean(perRate).toFixed(2);
+      }
+      rows.push([model, String(resource), rankCorrelation(early, finals).toFixed(2), within, `${rank}/${table.configs.length}`]);
+    }
+  }
+  return `\n(c) why: rank correlation of CV R² at a rung with CV R² at 300 trees, and the rank at the rung of the best configuration at 300\n${formatTable(
+    ['model', 'trees', 'all configs', 'within a learning rate', 'rank of the best'],
+    rows,
+    { align: ['left', 'right', 'right', 'right', 'right'] },
+  )}`;
 }
 
 function latencySpace(): SearchSpaceEntry[] {
