@@ -3,12 +3,17 @@
  * (random) order; a trial trains rung by rung (time = trees added), and at each rung the pruner
  * decides against the values recorded there so far, so early trials face fewer competitors, as in
  * a real asynchronous sweep. The baseline trains the same configurations fully.
+ *
+ * Rungs can be kept per group (`Curve.group`, e.g. the learning rate): a trial is then judged only
+ * against trials of its group, for learners whose curves cross between groups but not within one.
  */
 import { SuccessiveHalvingPruner } from '../../shared/search/pruners/index.js';
 
 export interface Curve {
   /** Objective at each resource of `resources` (increasing). */
   values: readonly number[];
+  /** Trials are compared at a rung only with trials of the same group (one shared group when omitted). */
+  group?: string;
 }
 
 export interface AshaRun {
@@ -35,7 +40,16 @@ export function runAsha(curves: readonly Curve[], resources: readonly number[], 
     if (i < 0) throw new Error(`no curve value at resource ${resource}`);
     return curve.values[i]!;
   };
-  const recorded: number[][] = pruner.rungResources.map(() => []);
+  const rungsByGroup = new Map<string, number[][]>();
+  const rungsOf = (curve: Curve): number[][] => {
+    const group = curve.group ?? '';
+    let rungs = rungsByGroup.get(group);
+    if (rungs === undefined) {
+      rungs = pruner.rungResources.map(() => []);
+      rungsByGroup.set(group, rungs);
+    }
+    return rungs;
+  };
   // In flight: trial index, the resource it is training to, and when it gets there.
   const running: { trial: number; target: number; done: number }[] = [];
   let nextTrial = 0;
@@ -62,8 +76,9 @@ export function runAsha(curves: readonly Curve[], resources: readonly number[], 
       continue;
     }
     const rung = pruner.rungResources.indexOf(job.target);
-    const decision = pruner.decide(rung, value, recorded[rung]!);
-    if (decision.record) recorded[rung]!.push(value);
+    const recorded = rungsOf(curve)[rung]!;
+    const decision = pruner.decide(rung, value, recorded);
+    if (decision.record) recorded.push(value);
     if (decision.action === 'promote') {
       const next = decision.nextResource!;
       compute += next - job.target;

@@ -324,7 +324,15 @@ describe('TpeSampler', () => {
   it('validates its options and names the bad one', () => {
     assert.deepEqual(
       { ...resolveTpeOptions({}), gamma: undefined },
-      { n_startup_trials: 10, n_ei_candidates: 24, multivariate: true, constant_liar: true, gamma: undefined, prior_weight: 1 },
+      {
+        n_startup_trials: 10,
+        n_ei_candidates: 24,
+        multivariate: true,
+        constant_liar: true,
+        gamma: undefined,
+        prior_weight: 1,
+        conditional: 'per_model',
+      },
     );
     const cases: [Record<string, unknown>, RegExp][] = [
       [{ n_startup_trials: -1 }, /n_startup_trials must be a whole number ≥ 0/],
@@ -334,6 +342,7 @@ describe('TpeSampler', () => {
       [{ gamma: 1.5 }, /gamma must be a fraction in \(0, 1\]/],
       [{ prior_weight: -1 }, /prior_weight must be a finite number ≥ 0/],
       [{ n_ei_candidate: 24 }, /n_ei_candidate is not known/],
+      [{ conditional: 'group' }, /conditional must be per_model or optuna/],
     ];
     for (const [options, message] of cases) {
       assert.throws(

@@ -1,5 +1,6 @@
 /**
- * Options of the TPE sampler, with Optuna 5.0.0's defaults, merged and validated once.
+ * Options of the TPE sampler, with Optuna 5.0.0's defaults (but for conditional spaces), merged and
+ * validated once.
  */
 import { InvalidInputError } from '../../errors/index.js';
 
@@ -25,6 +26,13 @@ export interface TpeOptions {
   gamma: GammaFunction | number;
   /** Weight of the prior kernel relative to one observation. Default 1. */
   prior_weight: number;
+  /**
+   * How a space of several models (entries) is searched. 'per_model' (default): the model by
+   * Thompson sampling over its share of the good group, its params from its own trials split
+   * among themselves. 'optuna': Optuna's group=True (the model by a categorical TPE, one good/bad
+   * split over all trials). One-model spaces are the same either way.
+   */
+  conditional: 'per_model' | 'optuna';
 }
 
 export type TpeOptionsInput = Partial<TpeOptions>;
@@ -41,6 +49,7 @@ export const DEFAULT_TPE_OPTIONS: Readonly<TpeOptions> = Object.freeze({
   constant_liar: true,
   gamma: defaultGamma,
   prior_weight: 1,
+  conditional: 'per_model',
 });
 
 const KNOWN_KEYS = Object.keys(DEFAULT_TPE_OPTIONS);
@@ -71,6 +80,8 @@ export function resolveTpeOptions(input: TpeOptionsInput = {}): TpeOptions {
   wholeAtLeast('n_startup_trials', 0);
   wholeAtLeast('n_ei_candidates', 1);
   if (options.n_ei_candidates > 10_000) throw invalid('n_ei_candidates', `must be ≤ 10000, got ${options.n_ei_candidates} (the default is 24)`);
+  if (options.conditional !== 'per_model' && options.conditional !== 'optuna')
+    throw invalid('conditional', `must be per_model or optuna, got ${String(options.conditional)} (the default is per_model)`);
   for (const key of ['multivariate', 'constant_liar'] as const) {
     if (typeof options[key] !== 'boolean') throw invalid(key, `must be true or false, got ${String(options[key])}`);
   }

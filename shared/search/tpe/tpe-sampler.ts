@@ -6,9 +6,13 @@
  * g); fit a Parzen estimator to each; draw n_ei_candidates points from l and keep the one maximising
  * log l(x) − log g(x). Before n_startup_trials trials have finished, proposals are uniform.
  *
- * - Conditional spaces (several entries) follow Optuna's `group=True`: the entry is a categorical
- *   chosen by its own TPE over all trials, then the entry's params are modelled only from that
- *   entry's trials (with the good/bad split made over all trials, as Optuna does).
+ * - Conditional spaces (several entries), by default (`conditional: 'per_model'`): the entry is
+ *   chosen by Thompson sampling on how often its trials land in the good group (see
+ *   thompson-entry.ts), then its params are modelled from its own trials, split into good and bad
+ *   among themselves (gamma of the entry's finished trials). `conditional: 'optuna'` is Optuna's
+ *   `group=True` instead: the entry by its own TPE over all trials, the good/bad split over all
+ *   trials. On the benchmark's gb | rf space 'per_model' beats random search in 70 % of 200 tuning
+ *   seeds against 58 % for Optuna's way (issue 11, README's search benchmark).
  * - Constant liar: created-but-unfinished trials join the bad group (as if they had the worst
  *   value), so concurrent asks are pushed away from each other. Proposals made earlier in the same
  *   ask count as pending for the later ones.
@@ -32,6 +36,7 @@ import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParam
 import { resolveTpeOptions, type TpeOptions, type TpeOptionsInput } from './tpe-options.js';
 import { compileTpeSpace, externalValue, pointIndex, pointValues, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
 import { TableBuffers } from './table-buffers.js';
+import { thompsonEntry } from './thompson-entry.js';
 import { TrialTable, type EntryRows } from './trial-table.js';
 
 /**
@@ -78,7 +83,7 @@ export class TpeSampler implements Sampler {
     const wanted = this.size === null ? count : Math.min(count, this.size - nextIndex);
     if (wanted <= 0) return { kind: 'exhausted' };
     const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted, this.buffers);
-    table.split(this.options.gamma, this.options.constant_liar);
+    table.split(this.options.gamma, this.options.constant_liar, this.options.conditional === 'per_model');
     const proposals: Proposal[] = [];
     const goodCache = new Map<string, ParzenEstimator>();
     for (let k = 0; k < wanted; k++) {
@@ -119,8 +124,12 @@ export class TpeSampler implements Sampler {
     return { entry: e, params };
   }
 
-  /** The entry, by TPE over the entry categorical (all trials), among entries with a free point. */
+  /**
+   * The entry, among entries with a free point: by Thompson sampling ('per_model'), or by TPE over
+   * the entry categorical, all trials (Optuna's group=True).
+   */
   private chooseEntry(table: TrialTable, free: readonly number[], rng: Rng, goodCache: Map<string, ParzenEstimator>): number {
+    if (this.options.conditional === 'per_model') return thompsonEntry(table, free, rng);
     let good = goodCache.get('entry');
     if (good === undefined) {
       good = this.entryEstimator(table, true);

@@ -159,14 +159,14 @@ export class TrialTable {
   /**
    * Marks the good group: the gamma(n) completed trials with the lowest loss (ties: earlier row
    * first), topped up with the best pruned ones when fewer trials completed (Optuna's split); the
-   * bad group is the other finished trials, plus the pending ones under the constant liar.
+   * bad group is the other finished trials, plus the pending ones under the constant liar. With
+   * `perEntry` (several entries), each entry's rows are then split again among themselves for its
+   * params' estimators; the global groups (goodRows, badRows) still drive the entry choice.
    */
-  split(gamma: GammaFunction | number, constantLiar: boolean): void {
+  split(gamma: GammaFunction | number, constantLiar: boolean, perEntry = false): void {
     this.liar = constantLiar;
-    const wanted = goodCount(gamma, this.finished);
     this.good.fill(0);
-    const remaining = this.pickBest(RowKind.Complete, wanted);
-    if (remaining > 0) this.pickBest(RowKind.Pruned, remaining);
+    this.markGood(gamma, this.finished, -1);
     this.goodRowCount = 0;
     this.badRowCount = 0;
     for (let r = 0; r < this.size; r++) {
@@ -174,7 +174,19 @@ export class TrialTable {
       if (group === 1) this.goodRows[this.goodRowCount++] = r;
       else if (group === 2) this.badRows[this.badRowCount++] = r;
     }
-    for (const rows of this.perEntry) {
+    for (let e = 0; e < this.perEntry.length; e++) {
+      const rows = this.perEntry[e]!;
+      if (perEntry && this.perEntry.length > 1) {
+        // The entry's own split: its best gamma(n_e) trials. With the global split, a model that
+        // holds few of the overall best trials had almost no good kernels for its params.
+        let finished = 0;
+        for (let j = 0; j < rows.length; j++) {
+          const kind = this.kind[rows.rows[j]!]! as RowKind;
+          if (kind === RowKind.Complete || kind === RowKind.Pruned) finished++;
+        }
+        for (let j = 0; j < rows.length; j++) this.good[rows.rows[j]!] = 0;
+        this.markGood(gamma, finished, e);
+      }
       rows.goodCount = 0;
       rows.badCount = 0;
       for (let j = 0; j < rows.length; j++) {
@@ -183,6 +195,13 @@ export class TrialTable {
         else if (group === 2) rows.bad[rows.badCount++] = j;
       }
     }
+  }
+
+  /** Marks the gamma(finished) best completed rows (of entry `e`, or of all when −1), topped up with pruned ones. */
+  private markGood(gamma: GammaFunction | number, finished: number, e: number): void {
+    const wanted = goodCount(gamma, finished);
+    const remaining = this.pickBest(RowKind.Complete, wanted, e);
+    if (remaining > 0) this.pickBest(RowKind.Pruned, remaining, e);
   }
 
   /**
@@ -244,7 +263,7 @@ export class TrialTable {
   }
 
   /** Picks the `count` rows of a kind with the lowest loss; returns how many are still missing. */
-  private pickBest(kind: RowKind, count: number): number {
+  private pickBest(kind: RowKind, count: number, entry: number): number {
     if (count <= 0) return 0;
     // A sorted list of at most `count` (≤ 25 with the default gamma) candidates: O(n · count) worst
     // case, O(n) in practice as few rows beat the current worst.
@@ -252,7 +271,7 @@ export class TrialTable {
     let filled = 0;
     const loss = this.loss;
     for (let r = 0; r < this.size; r++) {
-      if (this.kind[r] !== kind) continue;
+      if (this.kind[r] !== kind || (entry >= 0 && this.entryOf[r] !== entry)) continue;
       const value = loss[r]!;
       if (filled === count && !(value < loss[best[filled - 1]!]!)) continue;
       let position = filled === count ? count - 1 : filled++;
