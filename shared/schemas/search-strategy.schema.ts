@@ -25,6 +25,11 @@ export const TpeSpecSchema = strict({
     .optional(),
   /** Weight of the prior kernel. Default 1. */
   prior_weight: z.number().min(0).max(1e6).optional(),
+  /**
+   * Spaces of several models: `per_model` (default) picks the model by Thompson sampling and models
+   * its params from its own best trials; `optuna` is Optuna's one good/bad split over all trials.
+   */
+  conditional: z.enum(['per_model', 'optuna']).optional(),
 });
 
 /** Resources a pruner can grow a trial by, and the models that have them. */

@@ -126,6 +126,24 @@ describe('parseSweepText', () => {
     assert.match(error.message, /^typo\.yaml:6:1 at splt: unknown key "splt" \(did you mean "split"\?/);
   });
 
+  it('takes search.tpe.conditional (per_model | optuna) and names the choices for anything else', () => {
+    const tpe = (conditional: string): string => `name: tpe
+dataset:
+  make_classification: {n_samples: 100, n_features: 5, n_informative: 3, n_redundant: 1}
+search:
+  method: tpe
+  max_trials: 10
+  tpe: {conditional: ${conditional}}
+  space:
+    - model: logistic_regression
+      params: {C: {distribution: log_uniform, min: 0.01, max: 10}}
+`;
+    const spec = parseSweepText(tpe('optuna'), { source: 'tpe.yaml' });
+    assert.equal((spec.search as { tpe?: { conditional?: string } }).tpe?.conditional, 'optuna');
+    const error = rejection(() => parseSweepText(tpe('grouped'), { source: 'tpe.yaml' }));
+    assert.match(error.message, /tpe\.yaml:7:\d+ at search\.tpe\.conditional: .*per_model.*optuna/);
+  });
+
   it('reports YAML syntax errors with their line and column', () => {
     const error = rejection(() => parseSweepText('name: a\ndataset:\n  csv: "unclosed\n', { source: 'broken.yaml' }));
     assert.equal(error.code, 'INVALID_SPEC');
