@@ -96,7 +96,12 @@ async function apiGoals(apps: readonly AppUnderTest[], sweepId: string, goals: G
     ['group by max_depth', `/sweeps/${sweepId}/groups?by=params.max_depth`],
     ['timeline', `/sweeps/${sweepId}/charts/timeline`],
   ];
-  console.log(`API calls: load average ${os.loadavg().map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min), ${os.cpus().length} cores`);
+  console.log(
+    `API calls: load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min), ${os.cpus().length} cores`,
+  );
   for (const [label, url] of cases) {
     const bodies: number[] = [];
     for (const { label: build, app } of apps) {

@@ -12,7 +12,9 @@
 import { parseLogEvent } from '../index/completion-log.js';
 import { parseTags, type LogEvent, type MetricsIndex, type SweepRecord, type TrialDataUpdate } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
+import { parseTrialHash } from '../index/trial-records.js';
 import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection } from '../query/index.js';
+import type { TrialRecord } from '../schemas/trial.schema.js';
 import type { TrialQuery } from '../sweep/sweep-client.js';
 import type { ParamLiteral } from '../schemas/spec-scalars.schema.js';
 
@@ -35,6 +37,14 @@ export interface ReadModelPage {
   refs: Array<{ sweepId: string; index: number }>;
   total: number;
 }
+
+/** A page of one sweep with each row's full record (its trial hash). */
+export interface ReadModelRecordPage {
+  records: TrialRecord[];
+  total: number;
+}
+
+type PageQuery = TrialQuery & { limit: number; offset: number };
 
 export class SweepReadModel {
   private readonly snapshots = new Map<string, Snapshot>();
@@ -70,27 +80,61 @@ export class SweepReadModel {
    * key without a direction takes the metric's direction in the (newest) sweep; ties go to the lowest
    * trial index (then the older sweep).
    */
-  async query(sweeps: readonly SweepRecord[], query: TrialQuery & { limit: number; offset: number }): Promise<ReadModelPage> {
-    const tables: RankedTable[] = [];
-    for (let i = 0; i < sweeps.length; i++) tables.push({ table: await this.table(sweeps[i]!), sweepRank: i });
-    const registry = sweeps[sweeps.length - 1]?.metrics;
-    const orderBy = [...(query.orderBy ?? [])];
-    if (query.sort !== undefined) {
-      registry?.get(query.sort);
-      orderBy.unshift(`metrics.${query.sort}`);
+  async query(sweeps: readonly SweepRecord[], query: PageQuery): Promise<ReadModelPage> {
+    const tables: TrialTable[] = [];
+    for (const sweep of sweeps) tables.push(await this.table(sweep));
+    return pick(sweeps, tables, query);
+  }
+
+  /**
+   * One page of one sweep with its rows' records, in one round trip when nothing changed: the page is
+   * picked from the snapshot as it stands, and the pipeline that reads its rows' trial hashes also reads
+   * the index's news (the created count and the log's new events). News are applied at once; if they
+   * moved the page, the rows not read yet take a second round trip. Anything less simple (no snapshot
+   * yet, trials to load, another refresh in flight) takes the refresh-then-read path.
+   */
+  async recordPage(sweep: SweepRecord, query: PageQuery): Promise<ReadModelRecordPage> {
+    const snapshot = this.snapshots.get(sweep.id);
+    if (snapshot === undefined || snapshot.refreshing !== null || snapshot.loaded < sweep.created) return this.recordPageAfterRefresh(sweep, query);
+    this.snapshots.delete(sweep.id);
+    this.snapshots.set(sweep.id, snapshot);
+    const first = pick([sweep], [snapshot.table], query);
+    const offset = snapshot.logOffset;
+    const keys = this.index.keys;
+    const pipeline = this.index.redis.pipeline().hget(keys.sweep(sweep.id), 'created').lrange(keys.log(sweep.id), offset, -1);
+    for (const ref of first.refs) pipeline.hgetall(keys.trial(sweep.id, ref.index));
+    const [created, texts, ...hashes] = assertExecOk(await pipeline.exec()) as [string | null, string[], ...Array<Record<string, string>>];
+    // Someone else refreshed meanwhile, or trials were created: their events may need definitions first.
+    if (snapshot.logOffset !== offset || snapshot.refreshing !== null || Number(created ?? 0) > snapshot.loaded)
+      return this.recordPageAfterRefresh(sweep, query);
+    // Applied in this synchronous block, so no other refresh interleaves (see `refresh`).
+    for (const text of texts) applyEvent(snapshot.table, parseLogEvent(text));
+    snapshot.logOffset += texts.length;
+    const read = new Map<number, Record<string, string>>();
+    for (let i = 0; i < first.refs.length; i++) read.set(first.refs[i]!.index, hashes[i]!);
+    const page = texts.length === 0 ? first : pick([sweep], [snapshot.table], query);
+    const missing = page.refs.filter((ref) => !read.has(ref.index)).map((ref) => ref.index);
+    if (missing.length > 0) {
+      const more = this.index.redis.pipeline();
+      for (const index of missing) more.hgetall(keys.trial(sweep.id, index));
+      const results = assertExecOk(await more.exec()) as Array<Record<string, string>>;
+      for (let i = 0; i < missing.length; i++) read.set(missing[i]!, results[i]!);
     }
-    const result = queryTables(tables, {
-      ...(query.filter === undefined ? {} : { filter: query.filter }),
-      ...(orderBy.length === 0 ? {} : { orderBy }),
-      ...(query.status === undefined ? {} : { statuses: [query.status] }),
-      offset: query.offset,
-      limit: query.limit,
-      defaultDirection: (field: FieldRef): SortDirection | undefined =>
-        field.kind === 'metric' && registry?.has(field.key) === true ? (registry.goal(field.key) === 'maximize' ? 'DESC' : 'ASC') : undefined,
-    });
-    const refs: ReadModelPage['refs'] = [];
-    for (let i = 0; i < result.rows.length; i++) refs.push({ sweepId: sweeps[result.tables[i]!]!.id, index: result.rows[i]! });
-    return { refs, total: result.total };
+    const records: TrialRecord[] = [];
+    for (const ref of page.refs) {
+      const hash = read.get(ref.index)!;
+      if (hash.id) records.push(parseTrialHash(sweep.id, hash));
+    }
+    return { records, total: page.total };
+  }
+
+  private async recordPageAfterRefresh(sweep: SweepRecord, query: PageQuery): Promise<ReadModelRecordPage> {
+    const page = await this.query([sweep], query);
+    const records = await this.index.trials.getMany(
+      sweep.id,
+      page.refs.map((ref) => ref.index),
+    );
+    return { records, total: page.total };
   }
 
   /** Drops a sweep's snapshot (deleted sweeps). */
@@ -148,6 +192,34 @@ export class SweepReadModel {
       this.snapshots.delete(id);
     }
   }
+}
+
+/**
+ * One page across `sweeps` (one sweep, or an experiment's, oldest first) from their tables as they
+ * stand. A metric order key without a direction takes the metric's direction in the (newest) sweep;
+ * ties go to the lowest trial index (then the older sweep).
+ */
+function pick(sweeps: readonly SweepRecord[], tables: readonly TrialTable[], query: PageQuery): ReadModelPage {
+  const ranked: RankedTable[] = [];
+  for (let i = 0; i < tables.length; i++) ranked.push({ table: tables[i]!, sweepRank: i });
+  const registry = sweeps[sweeps.length - 1]?.metrics;
+  const orderBy = [...(query.orderBy ?? [])];
+  if (query.sort !== undefined) {
+    registry?.get(query.sort);
+    orderBy.unshift(`metrics.${query.sort}`);
+  }
+  const result = queryTables(ranked, {
+    ...(query.filter === undefined ? {} : { filter: query.filter }),
+    ...(orderBy.length === 0 ? {} : { orderBy }),
+    ...(query.status === undefined ? {} : { statuses: [query.status] }),
+    offset: query.offset,
+    limit: query.limit,
+    defaultDirection: (field: FieldRef): SortDirection | undefined =>
+      field.kind === 'metric' && registry?.has(field.key) === true ? (registry.goal(field.key) === 'maximize' ? 'DESC' : 'ASC') : undefined,
+  });
+  const refs: ReadModelPage['refs'] = [];
+  for (let i = 0; i < result.rows.length; i++) refs.push({ sweepId: sweeps[result.tables[i]!]!.id, index: result.rows[i]! });
+  return { refs, total: result.total };
 }
 
 /** Applies one completion-log event to a table. */

@@ -545,6 +545,11 @@ export class SweepService implements SweepClient {
   async queryTrialsOf(sweeps: readonly SweepRecord[], query: TrialQuery): Promise<TrialPage> {
     const limit = clampInt(query.limit, 1, MAX_PAGE, 100);
     const offset = clampInt(query.offset, 0, Number.MAX_SAFE_INTEGER, 0);
+    // One sweep (the dashboard's table): page and records usually in one round trip (issue 10).
+    if (sweeps.length === 1) {
+      const { records, total } = await this.readModel.recordPage(sweeps[0]!, { ...query, limit, offset });
+      return { trials: records, total };
+    }
     const page = await this.readModel.query(sweeps, { ...query, limit, offset });
     // The page's full records (timings, artefact, errors) come from the trial hashes: one round trip per sweep.
     const bySweep = new Map<string, number[]>();

@@ -64,9 +64,7 @@ class MirroredTable {
 
   /** Reference rows in trial index order (the reference breaks ties by position). */
   referenceRows(): ReferenceRow[] {
-    return [...this.records]
-      .sort((a, b) => a[0] - b[0])
-      .map(([index, record]) => ({ index, record, sweepId: 's-cache' }));
+    return [...this.records].sort((a, b) => a[0] - b[0]).map(([index, record]) => ({ index, record, sweepId: 's-cache' }));
   }
 }
 
@@ -89,7 +87,11 @@ function checkAll(mirror: MirroredTable, rng: Rng, context: string): void {
     const expected = referenceQuery(rows, parseFilter(filter), parseOrderBy(orderBy), offset, limit);
     const where = `${context}: filter ${JSON.stringify(filter)} order_by ${JSON.stringify(orderBy)} offset ${offset} limit ${limit}`;
     assert.equal(got.total, expected.total, `total, ${where}`);
-    assert.deepEqual([...got.rows], expected.page.map((row) => row.index), where);
+    assert.deepEqual(
+      [...got.rows],
+      expected.page.map((row) => row.index),
+      where,
+    );
   }
 }
 
