@@ -10,7 +10,7 @@
  * from the index on its next query.
  */
 import { parseLogEvent } from '../index/completion-log.js';
-import { parseTags, type LogEvent, type MetricsIndex, type SweepRecord, type TrialDataUpdate } from '../index/index.js';
+import { parseTags, SweepRecords, type LogEvent, type MetricsIndex, type SweepRecord, type TrialDataUpdate } from '../index/index.js';
 import { assertExecOk } from '../index/redis-results.js';
 import { parseTrialHash } from '../index/trial-records.js';
 import { queryTables, TrialTable, type FieldRef, type RankedTable, type SortDirection } from '../query/index.js';
@@ -31,6 +31,8 @@ interface Snapshot {
   loaded: number;
   /** The refresh in flight, shared by concurrent queries. */
   refreshing: Promise<void> | null;
+  /** The sweep's record as last read with this snapshot: `recordPageById` plans with it. */
+  sweep: SweepRecord;
 }
 
 export interface ReadModelPage {
@@ -58,11 +60,18 @@ export class SweepReadModel {
   async table(sweep: SweepRecord): Promise<TrialTable> {
     let snapshot = this.snapshots.get(sweep.id);
     if (snapshot === undefined) {
-      snapshot = { table: new TrialTable({ sweepId: sweep.id, initialCapacity: Math.max(64, sweep.created) }), logOffset: 0, loaded: 0, refreshing: null };
+      snapshot = {
+        table: new TrialTable({ sweepId: sweep.id, initialCapacity: Math.max(64, sweep.created) }),
+        logOffset: 0,
+        loaded: 0,
+        refreshing: null,
+        sweep,
+      };
       this.evictFor(sweep.total);
     } else {
       // Most recently used last: Map iteration order is the eviction order.
       this.snapshots.delete(sweep.id);
+      snapshot.sweep = sweep;
     }
     this.snapshots.set(sweep.id, snapshot);
     const current = snapshot;
@@ -87,43 +96,62 @@ export class SweepReadModel {
   }
 
   /**
-   * One page of one sweep with its rows' records, in one round trip when nothing changed: the page is
-   * picked from the snapshot as it stands, and the pipeline that reads its rows' trial hashes also reads
-   * the index's news (the created count and the log's new events). News are applied at once; if they
-   * moved the page, the rows not read yet take a second round trip. Anything less simple (no snapshot
-   * yet, trials to load, another refresh in flight) takes the refresh-then-read path.
+   * One page of one sweep with its rows' records, usually in one round trip: the page is picked from
+   * the snapshot as it stands (with the sweep record last read), and the pipeline that reads its rows'
+   * trial hashes also reads the sweep record and the index's news (the created count, the log's new
+   * events). News are applied at once and the page picked again with the fresh record; if that moved
+   * the page, the rows not read yet take a second round trip. Anything less simple (no snapshot yet,
+   * trials to load, another refresh in flight) reads the record, refreshes, then reads the page.
+   * @returns null when the sweep does not exist (or is being deleted).
    */
-  async recordPage(sweep: SweepRecord, query: PageQuery): Promise<ReadModelRecordPage> {
-    const snapshot = this.snapshots.get(sweep.id);
-    if (snapshot === undefined || snapshot.refreshing !== null || snapshot.loaded < sweep.created) return this.recordPageAfterRefresh(sweep, query);
-    this.snapshots.delete(sweep.id);
-    this.snapshots.set(sweep.id, snapshot);
-    const first = pick([sweep], [snapshot.table], query);
+  async recordPageById(sweepId: string, query: PageQuery): Promise<ReadModelRecordPage | null> {
+    const snapshot = this.snapshots.get(sweepId);
+    const first = snapshot === undefined || snapshot.refreshing !== null ? null : tryPick(snapshot, query);
+    if (snapshot === undefined || first === null) {
+      const sweep = await this.index.sweeps.get(sweepId);
+      return sweep === null ? null : this.recordPageAfterRefresh(sweep, query);
+    }
+    this.snapshots.delete(sweepId);
+    this.snapshots.set(sweepId, snapshot);
     const offset = snapshot.logOffset;
     const keys = this.index.keys;
-    const pipeline = this.index.redis.pipeline().hget(keys.sweep(sweep.id), 'created').lrange(keys.log(sweep.id), offset, -1);
-    for (const ref of first.refs) pipeline.hgetall(keys.trial(sweep.id, ref.index));
-    const [created, texts, ...hashes] = assertExecOk(await pipeline.exec()) as [string | null, string[], ...Array<Record<string, string>>];
+    const pipeline = this.index.sweeps
+      .queueGet(this.index.redis.pipeline(), sweepId)
+      .hget(keys.sweep(sweepId), 'created')
+      .lrange(keys.log(sweepId), offset, -1);
+    for (const ref of first.refs) pipeline.hgetall(keys.trial(sweepId, ref.index));
+    const [values, created, texts, ...hashes] = assertExecOk(await pipeline.exec()) as [
+      Array<string | null>,
+      string | null,
+      string[],
+      ...Array<Record<string, string>>,
+    ];
+    const sweep = SweepRecords.fromReply(values);
+    if (sweep === null) return null;
     // Someone else refreshed meanwhile, or trials were created: their events may need definitions first.
     if (snapshot.logOffset !== offset || snapshot.refreshing !== null || Number(created ?? 0) > snapshot.loaded)
       return this.recordPageAfterRefresh(sweep, query);
     // Applied in this synchronous block, so no other refresh interleaves (see `refresh`).
     for (const text of texts) applyEvent(snapshot.table, parseLogEvent(text));
     snapshot.logOffset += texts.length;
+    snapshot.sweep = sweep;
+    // Picked again from the fresh record and table: microseconds with the query caches, and the record
+    // decides what an order key without a direction means.
+    const page = pick([sweep], [snapshot.table], query);
     const read = new Map<number, Record<string, string>>();
     for (let i = 0; i < first.refs.length; i++) read.set(first.refs[i]!.index, hashes[i]!);
-    const page = texts.length === 0 ? first : pick([sweep], [snapshot.table], query);
-    const missing = page.refs.filter((ref) => !read.has(ref.index)).map((ref) => ref.index);
+    const missing: number[] = [];
+    for (const ref of page.refs) if (!read.has(ref.index)) missing.push(ref.index);
     if (missing.length > 0) {
       const more = this.index.redis.pipeline();
-      for (const index of missing) more.hgetall(keys.trial(sweep.id, index));
+      for (const index of missing) more.hgetall(keys.trial(sweepId, index));
       const results = assertExecOk(await more.exec()) as Array<Record<string, string>>;
       for (let i = 0; i < missing.length; i++) read.set(missing[i]!, results[i]!);
     }
     const records: TrialRecord[] = [];
     for (const ref of page.refs) {
       const hash = read.get(ref.index)!;
-      if (hash.id) records.push(parseTrialHash(sweep.id, hash));
+      if (hash.id) records.push(parseTrialHash(sweepId, hash));
     }
     return { records, total: page.total };
   }
@@ -191,6 +219,15 @@ export class SweepReadModel {
       rows -= s.table.capacity;
       this.snapshots.delete(id);
     }
+  }
+}
+
+/** The snapshot's page with its last sweep record, or null when that record refuses the query (the fresh one decides). */
+function tryPick(snapshot: Snapshot, query: PageQuery): ReadModelPage | null {
+  try {
+    return pick([snapshot.sweep], [snapshot.table], query);
+  } catch {
+    return null;
   }
 }
 

@@ -110,7 +110,13 @@ describe('SweepReadModel.recordPage', () => {
     }
   });
 
-  it('answers 404 for a sweep that does not exist', async () => {
+  it('answers 404 for a sweep that does not exist, or that another process is deleting', async () => {
     await assert.rejects(service.trials('s-doesnotexist1', { limit: 5 }), { code: 'NOT_FOUND' });
+    // The snapshot is still here (no forget() in this process): the record read with the page decides.
+    await service.trials(sweepId, { limit: 1 });
+    await service.index.redis.hset(service.index.keys.sweep(sweepId), 'deleting', '1');
+    await assert.rejects(service.trials(sweepId, { limit: 5 }), { code: 'NOT_FOUND' });
+    await service.index.redis.hdel(service.index.keys.sweep(sweepId), 'deleting');
+    assert.equal((await service.trials(sweepId, { limit: 5 })).total, TRIALS);
   });
 });
