@@ -195,7 +195,7 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
     },
     async (request, reply) => {
       const q = request.query;
-      return sendAnswer(reply as FastifyReply, await analytics.contour(request.params.id, q.x, q.y, q.metric, q.filter, q.bins));
+      return sendAnswer(reply, await analytics.contour(request.params.id, q.x, q.y, q.metric, q.filter, q.bins));
     },
   );
 
