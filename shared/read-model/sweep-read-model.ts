@@ -98,8 +98,7 @@ export class SweepReadModel {
   /**
    * One page of one sweep with its rows' records, usually in one round trip: the page is picked from
    * the snapshot as it stands (with the sweep record last read), and the pipeline that reads its rows'
-   * trial hashes also reads the sweep record and the index's news (the created count, the log's new
-   * events). News are applied at once and the page picked again with the fresh record; if that moved
+   * trial hashes also reads the sweep record (with its created count) and the log's new events. News are applied at once and the page picked again with the fresh record; if that moved
    * the page, the rows not read yet take a second round trip. Anything less simple (no snapshot yet,
    * trials to load, another refresh in flight) reads the record, refreshes, then reads the page.
    * @returns null when the sweep does not exist (or is being deleted).
@@ -115,25 +114,20 @@ export class SweepReadModel {
     this.snapshots.set(sweepId, snapshot);
     const offset = snapshot.logOffset;
     const keys = this.index.keys;
-    const pipeline = this.index.sweeps
-      .queueGet(this.index.redis.pipeline(), sweepId)
-      .hget(keys.sweep(sweepId), 'created')
-      .lrange(keys.log(sweepId), offset, -1);
+    const pipeline = this.index.sweeps.queueGet(this.index.redis.pipeline(), sweepId).lrange(keys.log(sweepId), offset, -1);
     for (const ref of first.refs) pipeline.hgetall(keys.trial(sweepId, ref.index));
-    const [values, created, texts, ...hashes] = assertExecOk(await pipeline.exec()) as [
-      Array<string | null>,
-      string | null,
-      string[],
-      ...Array<Record<string, string>>,
-    ];
+    const [values, texts, ...hashes] = assertExecOk(await pipeline.exec()) as [Array<string | null>, string[], ...Array<Record<string, string>>];
     const sweep = SweepRecords.fromReply(values);
     if (sweep === null) return null;
-    // Someone else refreshed meanwhile, or trials were created: their events may need definitions first.
-    if (snapshot.logOffset !== offset || snapshot.refreshing !== null || Number(created ?? 0) > snapshot.loaded)
-      return this.recordPageAfterRefresh(sweep, query);
+    // Someone else refreshed meanwhile, or trials were created (read before the log: their events may
+    // need their definitions first).
+    if (snapshot.logOffset !== offset || snapshot.refreshing !== null || sweep.created > snapshot.loaded) return this.recordPageAfterRefresh(sweep, query);
+    const events = texts.map(parseLogEvent);
+    // A trial created between the two reads: its definition first.
+    if (events.some((event) => event.i >= snapshot.loaded)) return this.recordPageAfterRefresh(sweep, query);
     // Applied in this synchronous block, so no other refresh interleaves (see `refresh`).
-    for (const text of texts) applyEvent(snapshot.table, parseLogEvent(text));
-    snapshot.logOffset += texts.length;
+    for (const event of events) applyEvent(snapshot.table, event);
+    snapshot.logOffset += events.length;
     snapshot.sweep = sweep;
     // Picked again from the fresh record and table: microseconds with the query caches, and the record
     // decides what an order key without a direction means.
