@@ -1,5 +1,5 @@
 /**
- * The trials page of one sweep (SweepReadModel.recordPage, behind GET /sweeps/:id/trials) picks its
+ * The trials page of one sweep (SweepReadModel.recordPageById, behind GET /sweeps/:id/trials) picks its
  * rows from the cached snapshot and reads their records together with the index's news in one round
  * trip. These tests change the sweep between pages — a commit that takes the top, a failure that
  * leaves a filter — and check that the next page already shows it, rows and records alike.
@@ -12,7 +12,7 @@ import { makeTestSetup, type TestSetup } from '../support/test-config.js';
 
 const TRIALS = 8;
 
-describe('SweepReadModel.recordPage', () => {
+describe('SweepReadModel.recordPageById', () => {
   let setup: TestSetup;
   let service: SweepService;
   let sweepId: string;
