@@ -26,7 +26,8 @@ interface Entry {
 const masksByTable = new WeakMap<TrialTable, Map<string, Entry>>();
 
 /**
- * The rows matching the condition named `key` (e.g. the parsed filter as JSON and the statuses).
+ * The rows matching the condition named `key`: the parsed filter as JSON (its literals' kind and text
+ * as written, so equal keys mean equal filters) and the status list.
  * @param evaluate writes 1 for each matching present row and 0 for every other row of [0, rowCount)
  *   into `out` (called only when the cache has no answer for the table's revision; may throw).
  */
