@@ -9,6 +9,10 @@
  *   npm run bench:query -- --quick      # 200 timed runs per case
  *   npm run bench:query -- --only deep  # cases whose label contains any of the given words
  *
+ * Each case runs twice: on an unchanged table (a finished sweep: the table's cached order and filter
+ * mask answer it) and "live", with 10 trials finishing between runs, untimed (a running sweep: the
+ * cached order is merged with the changed rows and the mask evaluated again before each page).
+ *
  * Prints a latency table, a goal table (p99 ≤ 20 ms per case) and one `BENCH_JSON {...}` line.
  * Next to wall-clock latency it reports the CPU time of each run (process.cpuUsage): on a shared
  * machine the wall-clock tail includes time spent waiting for a core, the CPU time does not.
@@ -88,12 +92,28 @@ interface Measurement {
   total: number;
 }
 
-function measure(table: TrialTable, options: QueryOptions, runs: number): Measurement {
+/** Trials finishing between two pages of a running sweep, in the live runs. */
+const CHANGES_BETWEEN_LIVE_RUNS = 10;
+
+/** `count` trials finish (again) with new metrics: what a running sweep's table sees between two pages. */
+function finishSome(table: TrialTable, rng: Rng, count: number): void {
+  for (let k = 0; k < count; k++) {
+    const index = rng.nextInt(ROWS);
+    const row = table.getRow(index)!;
+    const quality = rng.next();
+    const metrics: Record<string, number> = {};
+    for (const name of METRICS) metrics[name] = Math.min(1, Math.max(0, quality * 0.5 + 0.45 + rng.normal() * 0.02));
+    table.upsert(index, { ...row, status: 'completed', metrics, finishedAt: row.startedAt === null ? null : row.startedAt + 5_000 });
+  }
+}
+
+function measure(table: TrialTable, options: QueryOptions, runs: number, live: Rng | null): Measurement {
   let total = 0;
   for (let i = 0; i < WARMUP_RUNS; i++) total = queryTable(table, options).total;
   const wall = new SampleBuffer();
   const cpu = new SampleBuffer();
   for (let i = 0; i < runs; i++) {
+    if (live !== null) finishSome(table, live, CHANGES_BETWEEN_LIVE_RUNS);
     const cpuStarted = process.cpuUsage();
     const started = performance.now();
     queryTable(table, options);
@@ -120,9 +140,11 @@ function main(): void {
   console.log(`table built in ${ms(buildMs)} (${(ROWS / (buildMs / 1000)).toFixed(0)} upserts/s), ≈ ${tableMb.toFixed(0)} MB\n`);
 
   const results: Array<{ label: string } & Measurement> = [];
+  const live = new Rng(11);
   for (const c of CASES) {
     if (only !== null && ![...only].some((word) => c.label.includes(word))) continue;
-    results.push({ label: c.label, ...measure(table, c.options, runs) });
+    results.push({ label: c.label, ...measure(table, c.options, runs, null) });
+    results.push({ label: `${c.label}, live (${CHANGES_BETWEEN_LIVE_RUNS} trials finish between pages)`, ...measure(table, c.options, runs, live) });
   }
 
   console.log(

@@ -6,8 +6,14 @@
  *   - in Debian's chromium: first meaningful paint of the sweep page (status + first table rows) ≤ 1 s,
  *     table sort and filter round trips ≤ 150 ms, parallel coordinates render, page heap ≤ 300 MB,
  *     cumulative layout shift ≤ 0.1.
- * Flags: --quick (20k trials instead of 100k).
+ * Flags: --quick (20k trials instead of 100k); --only api,importance,browser (parts to run; the API
+ * part alone skips the 10k sweep and chromium, for iterating in seconds); --baseline DIR (another
+ * build's dist/, e.g. /work/main/dist: the API calls are then timed through both builds' apps, on the
+ * same Redis data, interleaved, so before/after figures share one run and one machine load).
  */
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { buildApp } from '../services/scheduler/app.js';
 import { createSweepService, type SweepService } from '../shared/sweep/sweep-service.js';
@@ -18,7 +24,8 @@ import { summarize } from './support/percentiles.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 import { completeSweep as completeSweepThroughCommits, EIGHT_PARAM_SPACE, type SimulatedResult } from './support/complete-sweep.js';
 
-const { quick } = parseBenchArgs(process.argv.slice(2));
+const { quick, only, baseline } = parseUiBenchArgs(process.argv.slice(2));
+const runs = (part: 'api' | 'importance' | 'browser'): boolean => only === null || only.has(part);
 const BIG = quick ? 20_000 : 100_000;
 const IMPORTANCE_TRIALS = 10_000;
 const API_REPEATS = 200;
@@ -65,7 +72,15 @@ function simulate(_index: number, h: number, params: Readonly<Record<string, unk
 const completeSweep = (service: SweepService, sweepId: string, total: number): Promise<number> =>
   completeSweepThroughCommits(service, sweepId, total, { simulate, readParams: true, lanes: 8 });
 
-async function apiGoals(app: ReturnType<typeof buildApp>, sweepId: string, goals: GoalRow[]): Promise<void> {
+type App = ReturnType<typeof buildApp>;
+
+/** One build's app under test: this worktree's, or the --baseline build's. */
+interface AppUnderTest {
+  label: string;
+  app: App;
+}
+
+async function apiGoals(apps: readonly AppUnderTest[], sweepId: string, goals: GoalRow[]): Promise<void> {
   const cases: Array<[string, string]> = [
     ['status (live panel)', `/sweeps/${sweepId}`],
     ['fields', `/sweeps/${sweepId}/fields`],
@@ -81,26 +96,72 @@ async function apiGoals(app: ReturnType<typeof buildApp>, sweepId: string, goals
     ['group by max_depth', `/sweeps/${sweepId}/groups?by=params.max_depth`],
     ['timeline', `/sweeps/${sweepId}/charts/timeline`],
   ];
+  console.log(
+    `API calls: load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} (1 / 5 / 15 min), ${os.cpus().length} cores`,
+  );
   for (const [label, url] of cases) {
-    const warm = await app.inject({ method: 'GET', url, headers });
-    if (warm.statusCode !== 200) throw new Error(`${label}: ${warm.statusCode} ${warm.body.slice(0, 300)}`);
-    const times = new Float64Array(API_REPEATS);
-    for (let r = 0; r < API_REPEATS; r++) {
-      const started = performance.now();
-      const res = await app.inject({ method: 'GET', url, headers });
-      times[r] = performance.now() - started;
-      if (res.statusCode !== 200) throw new Error(`${label}: ${res.body}`);
+    const bodies: number[] = [];
+    for (const { label: build, app } of apps) {
+      const warm = await app.inject({ method: 'GET', url, headers });
+      if (warm.statusCode !== 200) throw new Error(`${label} (${build}): ${warm.statusCode} ${warm.body.slice(0, 300)}`);
+      bodies.push(warm.body.length);
     }
-    const s = summarize(times);
-    goals.push({
-      part: `API ${label}, ${BIG / 1000}k trials`,
-      measured: `p99 ${ms(s.p99, 2)}`,
-      goal: '≤ 20 ms p99',
-      ratio: s.p99 / 20,
-      pass: s.p99 <= 20,
-      note: `p50 ${ms(s.p50, 2)}, ${(warm.body.length / 1024).toFixed(0)} KiB`,
-    });
+    // Interleaved, one call per build in turn, so both see the same machine load.
+    const times = apps.map(() => new Float64Array(API_REPEATS));
+    const cpu = apps.map(() => new Float64Array(API_REPEATS));
+    for (let r = 0; r < API_REPEATS; r++) {
+      for (let b = 0; b < apps.length; b++) {
+        const started = performance.now();
+        const cpuStarted = process.cpuUsage();
+        const res = await apps[b]!.app.inject({ method: 'GET', url, headers });
+        const used = process.cpuUsage(cpuStarted);
+        times[b]![r] = performance.now() - started;
+        cpu[b]![r] = (used.user + used.system) / 1000;
+        if (res.statusCode !== 200) throw new Error(`${label} (${apps[b]!.label}): ${res.body}`);
+      }
+    }
+    for (let b = 0; b < apps.length; b++) {
+      const s = summarize(times[b]!);
+      const c = summarize(cpu[b]!);
+      goals.push({
+        part: `API ${label}, ${BIG / 1000}k trials${apps.length > 1 ? ` [${apps[b]!.label}]` : ''}`,
+        measured: `p99 ${ms(s.p99, 2)}`,
+        goal: '≤ 20 ms p99',
+        ratio: s.p99 / 20,
+        pass: s.p99 <= 20,
+        note: `p50 ${ms(s.p50, 2)}, CPU ${ms(c.mean, 2)} mean / ${ms(c.p99, 2)} p99 a call, ${(bodies[b]! / 1024).toFixed(0)} KiB`,
+      });
+    }
   }
+}
+
+/** The app of another build (its dist/ folder) over the same Redis data, for side-by-side figures. */
+async function baselineApp(dist: string, config: SweepServiceConfig): Promise<AppUnderTest> {
+  const load = (file: string): Promise<unknown> => import(pathToFileURL(path.resolve(dist, file)).href);
+  const { createSweepService: createBaselineService } = (await load('shared/sweep/sweep-service.js')) as typeof import('../shared/sweep/sweep-service.js');
+  const { buildApp: buildBaselineApp } = (await load('services/scheduler/app.js')) as typeof import('../services/scheduler/app.js');
+  const service = await createBaselineService({ config, logger: pino({ level: 'silent' }) });
+  defer('baseline service', () => service.close());
+  const app = buildBaselineApp({ service, config: appConfig(service), logger: pino({ level: 'silent' }), dashboard: { service } });
+  await app.ready();
+  defer('baseline app', () => app.close());
+  return { label: `baseline ${dist}`, app };
+}
+
+/** parseBenchArgs plus `--baseline DIR`. */
+function parseUiBenchArgs(argv: readonly string[]): { quick: boolean; only: Set<string> | null; baseline: string | null } {
+  const rest = [...argv];
+  const at = rest.indexOf('--baseline');
+  let baseline: string | null = null;
+  if (at >= 0) {
+    baseline = rest[at + 1] ?? null;
+    if (baseline === null) throw new Error('--baseline needs a dist/ folder, e.g. --baseline /work/main/dist');
+    rest.splice(at, 2);
+  }
+  return { ...parseBenchArgs(rest), baseline };
 }
 
 async function importanceGoal(service: SweepService, sweepId: string, trials: number, goals: GoalRow[], goalMs: number | null): Promise<void> {
@@ -277,15 +338,19 @@ async function browserGoals(url: string, sweepId: string, goals: GoalRow[]): Pro
   });
 }
 
+type SweepServiceConfig = Parameters<typeof createSweepService>[0]['config'];
+
 async function main(): Promise<void> {
   installCleanupHandlers();
   const env = await startBenchEnvironment('ui', { SWEEPQ_MAX_TRIALS: '10000000' });
   const service = await createSweepService({ config: env.config, logger: env.logger });
   const goals: GoalRow[] = [];
   try {
-    const small = await service.submit(spec('ui_bench_10k', IMPORTANCE_TRIALS));
-    const smallMs = await completeSweep(service, small.sweepId, IMPORTANCE_TRIALS);
-    console.log(`${IMPORTANCE_TRIALS} trials committed in ${ms(smallMs)}`);
+    const small = runs('importance') ? await service.submit(spec('ui_bench_10k', IMPORTANCE_TRIALS)) : null;
+    if (small !== null) {
+      const smallMs = await completeSweep(service, small.sweepId, IMPORTANCE_TRIALS);
+      console.log(`${IMPORTANCE_TRIALS} trials committed in ${ms(smallMs)}`);
+    }
     const big = await service.submit(spec('ui_bench_100k', BIG));
     const bigMs = await completeSweep(service, big.sweepId, BIG);
     console.log(`${BIG} trials created by the feeder and committed through the Lua transitions in ${ms(bigMs)}`);
@@ -293,10 +358,16 @@ async function main(): Promise<void> {
     const app = buildApp({ service, config: appConfig(service), logger: pino({ level: 'silent' }), dashboard: { service } });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     defer('app', () => app.close());
-    await importanceGoal(service, small.sweepId, IMPORTANCE_TRIALS, goals, 1000);
-    await importanceGoal(service, big.sweepId, BIG, goals, null);
-    await apiGoals(app, big.sweepId, goals);
-    await browserGoals(url, big.sweepId, goals);
+    if (small !== null) {
+      await importanceGoal(service, small.sweepId, IMPORTANCE_TRIALS, goals, 1000);
+      await importanceGoal(service, big.sweepId, BIG, goals, null);
+    }
+    if (runs('api')) {
+      const apps: AppUnderTest[] = [{ label: 'this build', app }];
+      if (baseline !== null) apps.push(await baselineApp(baseline, env.config));
+      await apiGoals(apps, big.sweepId, goals);
+    }
+    if (runs('browser')) await browserGoals(url, big.sweepId, goals);
   } finally {
     await service.close();
     await cleanupAll();

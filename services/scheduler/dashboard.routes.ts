@@ -91,6 +91,22 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
   const read = { role: 'read' as const };
   const tags = ['dashboard'];
 
+  // Chart and aggregate answers come from shared/analytics' cache as the same object until the sweep's
+  // table changes; their JSON (≈ 200 KB for the history and sample of 100k trials) is kept beside them,
+  // so repeated requests do not serialise them again — that was most of those calls' cost and garbage.
+  const serialized = new WeakMap<object, string>();
+  const sendAnswer = (reply: FastifyReply, answer: object): FastifyReply => {
+    let body = serialized.get(answer);
+    if (body === undefined) {
+      body = JSON.stringify(answer);
+      serialized.set(answer, body);
+    }
+    return reply
+      .type('application/json; charset=utf-8')
+      .serializer((payload) => payload as string)
+      .send(body);
+  };
+
   app.get(
     '/dashboard/sweeps',
     {
@@ -116,7 +132,7 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
         response: { 200: FieldsAnswerSchema, ...errors },
       },
     },
-    async (request) => analytics.fields(request.params.id),
+    async (request, reply) => sendAnswer(reply as FastifyReply, await analytics.fields(request.params.id)),
   );
 
   app.get(
@@ -131,7 +147,7 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
         response: { 200: GroupsAnswerSchema, ...errors },
       },
     },
-    async (request) => analytics.groups(request.params.id, request.query.by, request.query.filter),
+    async (request, reply) => sendAnswer(reply as FastifyReply, await analytics.groups(request.params.id, request.query.by, request.query.filter)),
   );
 
   app.get(
@@ -146,7 +162,7 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
         response: { 200: HistoryAnswerSchema, ...errors },
       },
     },
-    async (request) => analytics.history(request.params.id, request.query.metric, request.query.filter),
+    async (request, reply) => sendAnswer(reply as FastifyReply, await analytics.history(request.params.id, request.query.metric, request.query.filter)),
   );
 
   app.get(
@@ -161,7 +177,8 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
         response: { 200: SampleAnswerSchema, ...errors },
       },
     },
-    async (request) => analytics.sample(request.params.id, request.query.metric, request.query.filter, request.query.limit),
+    async (request, reply) =>
+      sendAnswer(reply as FastifyReply, await analytics.sample(request.params.id, request.query.metric, request.query.filter, request.query.limit)),
   );
 
   app.get(
@@ -176,9 +193,9 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
         response: { 200: ContourAnswerSchema, ...errors },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
-      return analytics.contour(request.params.id, q.x, q.y, q.metric, q.filter, q.bins);
+      return sendAnswer(reply, await analytics.contour(request.params.id, q.x, q.y, q.metric, q.filter, q.bins));
     },
   );
 
@@ -209,7 +226,7 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
         response: { 200: TimelineAnswerSchema, ...errors },
       },
     },
-    async (request) => analytics.timeline(request.params.id, request.query.filter),
+    async (request, reply) => sendAnswer(reply as FastifyReply, await analytics.timeline(request.params.id, request.query.filter)),
   );
 
   app.get(

@@ -2,7 +2,7 @@
  * Sweep records in Redis: the sweep hash (definition, counters, cursors), the indices listing sweeps
  * and experiments, and removal of everything a sweep owns.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { SweepqError } from '../errors/index.js';
 import { MetricRegistry, type MetricRegistrySpec } from '../metrics/metric-registry.js';
 import { SweepContextSchema, type SweepContext } from '../schemas/sweep-context.schema.js';
@@ -185,7 +185,16 @@ export class SweepRecords {
   }
 
   async get(sweepId: string): Promise<SweepRecord | null> {
-    const values = await this.redis.hmget(this.keys.sweep(sweepId), ...SWEEP_FIELDS);
+    return SweepRecords.fromReply(await this.redis.hmget(this.keys.sweep(sweepId), ...SWEEP_FIELDS));
+  }
+
+  /** Queues `get`'s read on a pipeline that reads more in the same round trip; `fromReply` parses its reply. */
+  queueGet(pipeline: ChainableCommander, sweepId: string): ChainableCommander {
+    return pipeline.hmget(this.keys.sweep(sweepId), ...SWEEP_FIELDS);
+  }
+
+  /** The record of a `queueGet` reply (null: no such sweep). */
+  static fromReply(values: ReadonlyArray<string | null>): SweepRecord | null {
     const hash = fieldsToHash(values);
     // A sweep being deleted is gone for every reader already (see SweepDeletion).
     if (!hash.id || hash.deleting !== undefined) return null;

@@ -9,7 +9,7 @@
  *
  * A compiled filter holds the table's arrays and per-value decisions of one table revision and
  * refuses to run after the table changed. Compiling costs no row work (only a pass over dictionaries),
- * so queryTable compiles on every call.
+ * so queryTable compiles again whenever its cached mask (match-mask-cache.ts) is stale.
  */
 import type { ColumnView } from './column-view.js';
 import type { FilterComparison, FilterExpression, ListComparison, ValueComparison } from './filter-ast.js';

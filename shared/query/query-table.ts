@@ -4,16 +4,22 @@
  *
  * Order: the order_by keys, then — always — sweep rank and trial index ascending, so pages are stable
  * and a trial appears on exactly one page. Missing values sort last in either direction.
+ *
+ * One table (the dashboard's sweep page) keeps its filter masks and sorted orders between queries
+ * (match-mask-cache.ts, sorted-rows-cache.ts), so a page is a short walk; several tables (an
+ * experiment) are filtered and selected afresh per query.
  */
 import { InvalidInputError } from '../errors/index.js';
 import { compileFilter } from './compile-filter.js';
 import type { FilterExpression } from './filter-ast.js';
 import { parseFilter } from './parse-filter.js';
 import { parseOrderBy, type OrderKey, type ParseOrderByOptions } from './parse-order-by.js';
+import { matchMask } from './match-mask-cache.js';
 import { scratchBytes, scratchItems } from './scratch-buffers.js';
 import { prefersHeap, selectPage } from './select-page.js';
 import { selectPageByNumber } from './select-page-by-number.js';
 import { buildSortKeys, itemComparator, type TablePart } from './sort-keys.js';
+import { sortedRows } from './sorted-rows-cache.js';
 import type { TrialTable } from './trial-table.js';
 import { statusCode, TRIAL_TABLE_STATUSES, type TrialTableStatus } from './trial-statuses.js';
 
@@ -74,6 +80,10 @@ export function queryTables(tables: readonly RankedTable[], options: QueryOption
   const filter = typeof options.filter === 'string' ? parseFilter(options.filter) : (options.filter ?? null);
   const orderBy = resolveOrderBy(options);
   const statusAccept = statusMask(options.statuses);
+  if (tables.length === 1) {
+    const { rows, total } = queryOneTable(tables[0]!.table, filter, orderBy, statusAccept, offset, limit);
+    return { tables: new Uint32Array(rows.length), rows, total };
+  }
 
   // Lay the tables out by sweep rank (stable for equal ranks): item id order = tie-break order.
   const order = tables.map((_, t) => t).sort((a, b) => tables[a]!.sweepRank - tables[b]!.sweepRank || a - b);
@@ -128,6 +138,47 @@ export function queryTables(tables: readonly RankedTable[], options: QueryOption
     rowOut[i] = item - parts[p]!.base;
   }
   return { tables: tableOut, rows: rowOut, total };
+}
+
+/** One table's page from its cached mask and order (module comment). */
+function queryOneTable(
+  table: TrialTable,
+  filter: FilterExpression | null,
+  orderBy: readonly OrderKey[],
+  statusAccept: Uint8Array | null,
+  offset: number,
+  limit: number,
+): QueryResult {
+  const ordered = orderBy.length === 0 ? null : sortedRows(table, orderBy);
+  const everyRow = filter === null && statusAccept === null;
+  // Every present row matches: an ordered page is a slice of the order.
+  if (everyRow && ordered !== null) return { rows: ordered.slice(Math.min(offset, ordered.length), offset + limit), total: ordered.length };
+  const { mask, total } = everyRow
+    ? { mask: table.statusCodes, total: table.size } // non-zero = present
+    : matchMask(table, `${JSON.stringify(filter)} ${statusAccept?.join('') ?? ''}`, (out) => evaluateMask(table, filter, statusAccept, out));
+  const end = Math.min(total, offset + limit);
+  const page = new Uint32Array(Math.max(0, end - offset));
+  if (page.length === 0) return { rows: page, total };
+  // Walk the order (or the rows in index order), counting matches up to the page's end.
+  const count = ordered === null ? table.rowCount : ordered.length;
+  let seen = 0;
+  let k = 0;
+  for (let p = 0; p < count && seen < end; p++) {
+    const row = ordered === null ? p : ordered[p]!;
+    if (mask[row] === 0) continue;
+    if (seen >= offset) page[k++] = row;
+    seen++;
+  }
+  return { rows: page, total };
+}
+
+/** 1 per present row matching the filter and the status list; writes all of [0, rowCount). */
+function evaluateMask(table: TrialTable, filter: FilterExpression | null, statusAccept: Uint8Array | null, out: Uint8Array): void {
+  const n = table.rowCount;
+  const status = table.statusCodes;
+  if (filter !== null) compileFilter(filter, table).evaluate(out);
+  else for (let i = 0; i < n; i++) out[i] = +(status[i] !== 0);
+  if (statusAccept !== null) for (let i = 0; i < n; i++) out[i]! &= statusAccept[status[i]!]!;
 }
 
 function resolveOrderBy(options: QueryOptions): readonly OrderKey[] {

@@ -9,7 +9,9 @@
  * included (capacity rounds up to 131,072 rows).
  *
  * Writers are the code that mirrors Redis into the table; readers cache on `revision`, which changes
- * on every mutation.
+ * on every mutation. Each mutation touches one row, and the table remembers which (the last
+ * {@link CHANGE_JOURNAL_LENGTH} of them), so a cache can bring itself up to date by redoing the rows
+ * that changed instead of all 100k (`changedRowsSince`).
  */
 import type { ColumnView } from './column-view.js';
 import { DictionaryColumn } from './dictionary-column.js';
@@ -21,6 +23,13 @@ import { ABSENT_STATUS_CODE, statusCode, statusOfCode, type TrialTableStatus } f
 
 /** Highest number of rows a table may hold (indexes 0..MAX_TABLE_ROWS-1). */
 export const MAX_TABLE_ROWS = 1 << 24;
+
+/**
+ * Most mutations remembered by `changedRowsSince` (a ring of row indexes: 256 KiB at most, and no
+ * longer than the table's capacity, so a small table's ring stays small). A cache further behind than
+ * that rebuilds; on a running sweep it is seconds of results.
+ */
+export const CHANGE_JOURNAL_LENGTH = 1 << 16;
 
 /** One trial as the table receives it. Absent or null fields are missing. */
 export interface TrialRowInput {
@@ -61,6 +70,13 @@ export interface TrialTableOptions {
 
 const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
 
+/** The journal ring for a table of `capacity` rows: a power of two ≥ capacity, within [64, CHANGE_JOURNAL_LENGTH]. */
+function journalLength(capacity: number): number {
+  let length = 64;
+  while (length < capacity && length < CHANGE_JOURNAL_LENGTH) length *= 2;
+  return length;
+}
+
 function numberOrNaN(value: unknown): number {
   return typeof value === 'number' ? value : Number.NaN;
 }
@@ -75,6 +91,10 @@ export class TrialTable {
   private rowCountValue = 0;
   private presentCount = 0;
   private revisionValue = 0;
+  /** Row touched by the mutation that made revision r, at (r - 1) mod its length (a power of two). */
+  private changeJournal: Uint32Array;
+  /** Mutations before this revision were lost when the journal grew (it keeps only its length's worth). */
+  private journalFloor = 0;
   private statusData: Uint8Array;
   private nameData: string[];
   private readonly modelColumn: DictionaryColumn;
@@ -91,6 +111,7 @@ export class TrialTable {
     this.sweepId = options.sweepId;
     const capacity = Math.max(1, Math.min(MAX_TABLE_ROWS, Math.floor(options.initialCapacity ?? 64)));
     this.capacityRows = capacity;
+    this.changeJournal = new Uint32Array(journalLength(capacity));
     this.statusData = new Uint8Array(capacity);
     this.nameData = new Array<string>(capacity).fill('');
     this.modelColumn = new DictionaryColumn(capacity);
@@ -117,6 +138,20 @@ export class TrialTable {
   /** Changes on every mutation; cache derived results on it. */
   get revision(): number {
     return this.revisionValue;
+  }
+
+  /**
+   * The rows mutated after `revision` (up to the current one), oldest first, a row once per mutation;
+   * null when the journal no longer reaches back that far (rebuild instead).
+   */
+  changedRowsSince(revision: number): Uint32Array | null {
+    const journal = this.changeJournal;
+    const count = this.revisionValue - revision;
+    if (!Number.isSafeInteger(revision) || count < 0 || count > journal.length || revision < this.journalFloor) return null;
+    const rows = new Uint32Array(count);
+    const wrap = journal.length - 1;
+    for (let k = 0; k < count; k++) rows[k] = journal[(revision + k) & wrap]!;
+    return rows;
   }
 
   /** Status code per row (see trial-statuses.ts; 0 = absent). Replaced when the table grows. */
@@ -265,7 +300,7 @@ export class TrialTable {
       column.set(index, tags[name]);
       this.tagColumns.set(name, column);
     }
-    this.revisionValue++;
+    this.recordChange(index);
   }
 
   /**
@@ -276,7 +311,7 @@ export class TrialTable {
     const code = this.checkedStatusCode(status);
     this.checkPresent(index);
     this.statusData[index] = code;
-    this.revisionValue++;
+    this.recordChange(index);
   }
 
   /** Changes only the timings of a present row; fields left out keep their value, null clears. */
@@ -285,7 +320,7 @@ export class TrialTable {
     if (times.startedAt !== undefined) this.startedAtColumn.set(index, numberOrNaN(times.startedAt));
     if (times.finishedAt !== undefined) this.finishedAtColumn.set(index, numberOrNaN(times.finishedAt));
     if (times.durationMs !== undefined) this.durationColumn.set(index, numberOrNaN(times.durationMs));
-    this.revisionValue++;
+    this.recordChange(index);
   }
 
   /** Makes a row absent again (its cells are cleared so a later upsert starts clean). */
@@ -301,7 +336,7 @@ export class TrialTable {
     for (const column of this.paramColumns.values()) column.set(index, null);
     for (const column of this.tagColumns.values()) column.set(index, null);
     this.presentCount--;
-    this.revisionValue++;
+    this.recordChange(index);
   }
 
   /** The row as a plain record (for responses), or undefined when absent. */
@@ -344,6 +379,13 @@ export class TrialTable {
     let k = 0;
     for (let i = 0; i < this.rowCountValue; i++) if (status[i] !== ABSENT_STATUS_CODE) rows[k++] = i;
     return rows;
+  }
+
+  /** Counts a mutation of `row` and journals it. */
+  private recordChange(row: number): void {
+    const journal = this.changeJournal;
+    journal[this.revisionValue & (journal.length - 1)] = row;
+    this.revisionValue++;
   }
 
   private rowIndexValues(): Float64Array {
@@ -389,5 +431,17 @@ export class TrialTable {
     for (const column of this.paramColumns.values()) column.grow(capacity);
     for (const column of this.tagColumns.values()) column.grow(capacity);
     this.capacityRows = capacity;
+    this.growJournal(journalLength(capacity));
+  }
+
+  /** A longer ring holding the same recent mutations at their new positions. */
+  private growJournal(length: number): void {
+    const old = this.changeJournal;
+    if (length <= old.length) return;
+    const journal = new Uint32Array(length);
+    const kept = Math.min(old.length, this.revisionValue);
+    for (let r = this.revisionValue - kept; r < this.revisionValue; r++) journal[r & (length - 1)] = old[r & (old.length - 1)]!;
+    this.changeJournal = journal;
+    this.journalFloor = Math.max(this.journalFloor, this.revisionValue - kept);
   }
 }

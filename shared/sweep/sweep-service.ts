@@ -426,8 +426,13 @@ export class SweepService implements SweepClient {
   }
 
   async trials(sweepId: string, query: TrialQuery = {}): Promise<TrialPage> {
-    const sweep = await this.requireSweep(sweepId);
-    return this.queryTrialsOf([sweep], query);
+    checkSweepId(sweepId);
+    const limit = clampInt(query.limit, 1, MAX_PAGE, 100);
+    const offset = clampInt(query.offset, 0, Number.MAX_SAFE_INTEGER, 0);
+    // The dashboard's table: sweep record, page and records usually in one round trip (issue 10).
+    const page = await this.readModel.recordPageById(sweepId, { ...query, limit, offset });
+    if (page === null) throw new SweepqError('NOT_FOUND', `sweep ${sweepId} does not exist`);
+    return { trials: page.records, total: page.total };
   }
 
   async experimentTrials(experiment: string, query: TrialQuery = {}): Promise<TrialPage> {
@@ -621,9 +626,7 @@ export class SweepService implements SweepClient {
   }
 
   private async requireSweep(sweepId: string): Promise<SweepRecord> {
-    const parsed = SweepIdSchema.safeParse(sweepId);
-    if (!parsed.success)
-      throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    checkSweepId(sweepId);
     const sweep = await this.index.sweeps.get(sweepId);
     if (!sweep) throw new SweepqError('NOT_FOUND', `sweep ${sweepId} does not exist`);
     return sweep;
@@ -726,6 +729,12 @@ function toSummary(sweep: SweepRecord): SweepSummary {
     ...(Object.keys(sweep.tags).length === 0 ? {} : { tags: sweep.tags }),
     ...(sweep.stopReason === null ? {} : { stopReason: sweep.stopReason }),
   };
+}
+
+/** @throws InvalidInputError INVALID_ARGUMENT when `sweepId` is not shaped like a sweep id. */
+function checkSweepId(sweepId: string): void {
+  if (!SweepIdSchema.safeParse(sweepId).success)
+    throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
 }
 
 function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
