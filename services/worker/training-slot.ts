@@ -9,12 +9,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { SweepqError } from '../../shared/errors/index.js';
+import { processEntryFile } from '../../shared/runtime/process-entry.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import type { RungAnswer, RungRequest, SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
 
-const PROCESS_FILE = fileURLToPath(new URL('./training-process.js', import.meta.url));
+const PROCESS_FILE = processEntryFile('training-process');
 /**
  * Address space node needs beyond a trial's own memory: V8 reserves its heap cage and code ranges up
  * front (measured: node does not start under 800 MB of RLIMIT_AS).

@@ -11,21 +11,22 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { Logger } from '../../../shared/logger/logger.js';
 import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
+import { processEntryFile } from '../../../shared/runtime/process-entry.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
+import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { AWAIT_PARENT_FLAG, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 
-/** The compiled worker entry point, next to this file in dist/. */
-const WORKER_MAIN = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
+/** The worker's entry point: bundled when this CLI runs from the bundle. */
+const WORKER_MAIN = processEntryFile('worker');
 // Status is a few cheap Redis reads; polling often makes the end of a short sweep visible at once.
 const POLL_INTERVAL_MS = 50;
 /** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
@@ -48,6 +49,7 @@ class WorkerPool {
   private orders: ParentOrders | null = null;
   /** Workers that asked for their orders before they were known. */
   private readonly waiting: ChildProcess[] = [];
+  private stopping: Promise<void> | undefined;
   private readonly killOnExit = (): void => {
     // Last line of defence (uncaught error, process.exit elsewhere): never leave workers behind.
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -110,10 +112,16 @@ class WorkerPool {
     return n;
   }
 
-  /** SIGTERM every worker and wait; SIGKILL those still running after `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
-    await Promise.all(this.children.map((child) => terminateChild(child, 'SIGTERM', graceMs)));
-    process.off('exit', this.killOnExit);
+  /**
+   * SIGTERM every worker and wait; SIGKILL those still running after `graceMs`. Idempotent: the first
+   * call's grace holds (a finished sweep stops its workers early, `finally` then only waits for them).
+   */
+  stop(graceMs: number): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all(this.children.map((child) => terminateChild(child, 'SIGTERM', graceMs)));
+      process.off('exit', this.killOnExit);
+    })();
+    return this.stopping;
   }
 }
 
@@ -201,7 +209,7 @@ interface RunOptions {
   ui: boolean;
 }
 
-async function runSweep(options: RunOptions, config: Config, loggerReady: Promise<Logger>): Promise<number> {
+async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   let folder: OpenedStateFolder | undefined;
@@ -211,7 +219,6 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
   // The first worker starts at once (most sweeps have a trial for it): its start overlaps Redis's
   // and the reading of the file. The rest start when the file says how many trials there are.
   pool.start(1, config);
-  const logger = await loggerReady;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted !== undefined) {
       // Second Ctrl-C: stop now. The pool's exit hook kills the workers; redis-server is told too.
@@ -317,6 +324,10 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
       return signalExitCode(interrupted);
     }
 
+    // Every trial has ended: the workers have nothing left to do, so they stop now, while the results
+    // are read and the best model saved (their shutdown is no longer on the way to the exit).
+    const workersStopped = pool.stop(config.worker.shutdownGraceMs + KILL_MARGIN_MS);
+    workersStopped.catch(() => undefined);
     const trials = await collectTrials(client, final);
     let best: TrialRecord | null = null;
     let savedTo: string | undefined;
@@ -370,7 +381,6 @@ export const runCommand: Command = {
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const config = loadConfig();
-    const logger = import('../connect.js').then(({ createCliLogger }) => createCliLogger(config));
-    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') }, config, logger);
+    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') }, config, createCliLogger(config));
   },
 };
