@@ -1,32 +1,40 @@
 #!/usr/bin/env node
-// Build step after tsc and copy-assets (issue 13, fixed costs): bundles the three process entry points
-// of `sweepq run` — the CLI, the worker and the worker's training process — with esbuild into
-// dist/bundle/, so each process reads a handful of files instead of ~600 modules (node resolves,
-// reads and compiles every ES module one by one: ~1,500 files for one trivial trial before this).
-// Code reached only through `import()` (fastify, the HTTP client, other commands) goes to chunks that
-// load on demand, as before. dist/ keeps the unbundled modules: tests, benches, threads and
+// Build step after tsc (run by copy-assets.mjs; issue 13, fixed costs): bundles the three process
+// entry points of `sweepq run` — the CLI, the worker and the worker's training process — with esbuild
+// into dist/bundle/, so each process reads one file instead of ~600 modules (node resolves, reads
+// and compiles every ES module one by one: ~1,500 files for one trivial trial before this).
+//
+// Each bundle is CommonJS (`<name>.cjs`) so that it can run through V8's code cache, which Node 20
+// offers only to `vm.Script` (shared/runtime/cached-bundle.ts); `<name>.mjs` is the file a process
+// starts from (bin/sweepq.js, shared/runtime/process-entry.ts). Code reached only through `import()`
+// (fastify, the HTTP client, other commands) stays inside lazily run wrappers: parsed from the cache,
+// never run by `sweepq run`. dist/ keeps the unbundled modules: tests, benches, threads and
 // `node dist/services/...` use them, and bin/sweepq.js falls back to them when no bundle was built.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 const outdir = path.join(dist, 'bundle');
 
-/** Output name → compiled entry module. Keep in sync with shared/runtime/process-entry.ts. */
+/**
+ * Bundle name → compiled entry module and how its process starts it. Keep in sync with
+ * shared/runtime/process-entry.ts. A training process is killed rather than exiting, so it writes its
+ * code cache while it waits for work (see cached-bundle.ts).
+ */
 const ENTRIES = {
-  cli: 'services/cli/main.js',
-  worker: 'services/worker/main.js',
-  'training-process': 'services/worker/training-process.js',
+  cli: { module: 'services/cli/main.js', options: {} },
+  worker: { module: 'services/worker/main.js', options: {} },
+  'training-process': { module: 'services/worker/training-process.js', options: { saveAfterMs: 400 } },
 };
 
 /**
  * Modules bundled with other contents. queue-library.ts loads BullMQ and ioredis with `require`
- * (cheaper than importing CommonJS from an ES module, see its comment); a bundle has no such cost, and
- * a static import lets esbuild bundle both packages instead of leaving ~300 files to `require`.
+ * (cheaper than importing CommonJS from an ES module, see its comment); in a bundle a plain import
+ * costs nothing more, and lets esbuild bundle both packages instead of leaving ~300 files to `require`.
  */
 const SUBSTITUTES = {
   'shared/queue/queue-library.js': [
@@ -37,8 +45,8 @@ const SUBSTITUTES = {
 
 /**
  * Every compiled module keeps finding its files (Lua scripts, thread entry points, package.json) next
- * to its own place in dist/: `import.meta.url` becomes the module's original URL, computed from the
- * bundle's at run time so the installed folder may move.
+ * to its own place in dist/: `import.meta.url` (empty in CommonJS) becomes the module's original URL,
+ * computed from the bundle's own path at run time so the installed folder may move.
  */
 const keepModuleUrls = {
   name: 'keep-module-urls',
@@ -51,35 +59,42 @@ const keepModuleUrls = {
       const source = await readFile(args.path, 'utf8');
       if (!source.includes('import.meta.url')) return undefined;
       const fromBundle = path.relative(outdir, args.path).split(path.sep).join('/');
-      const moduleUrl = `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`;
+      const moduleUrl = `new URL(${JSON.stringify(fromBundle)}, require('node:url').pathToFileURL(__filename)).href`;
       return { contents: source.replaceAll('import.meta.url', moduleUrl), loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
 
+/**
+ * Left to `require` at run time from node_modules: the servers' packages (`sweepq server`, `ui`,
+ * `serve`, the MinIO store) — never on the path of `sweepq run` on the local store, and some read
+ * their own files next to `__dirname`, which a bundle moves — and msgpackr's optional native
+ * extension, found the same way.
+ */
+const EXTERNAL = ['fastify', '@fastify/*', 'fastify-type-provider-zod', '@bull-board/*', 'prom-client', 'minio', 'msgpackr-extract'];
+
 rmSync(outdir, { recursive: true, force: true });
-const result = await esbuild.build({
-  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, path.join(dist, file)])),
+await esbuild.build({
+  entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, entry]) => [name, path.join(dist, entry.module)])),
   outdir,
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
-  // CommonJS packages inside an ES module bundle call `require` for node's own modules.
-  banner: { js: "import { createRequire as __sweepqCreateRequire } from 'node:module'; const require = __sweepqCreateRequire(import.meta.url);" },
+  external: EXTERNAL,
   define: { SWEEPQ_BUNDLED: 'true' },
-  chunkNames: '[name]-[hash]',
   plugins: [keepModuleUrls],
-  // Optional native/peer modules some packages probe for with `require` inside try/catch.
-  external: [],
   logLevel: 'warning',
-  metafile: true,
 });
-
-if (process.argv.includes('--verbose')) {
-  const outputs = Object.entries(result.metafile.outputs);
-  let bytes = 0;
-  for (const [, output] of outputs) bytes += output.bytes;
-  console.log(`bundle-entry-points: ${outputs.length} file(s), ${(bytes / 1e6).toFixed(1)} MB in ${pathToFileURL(outdir).href}`);
+for (const [name, entry] of Object.entries(ENTRIES)) {
+  const start = [
+    `// Generated by scripts/bundle-entry-points.mjs: starts the ${name} bundle through V8's code cache.`,
+    "import { runCachedBundle } from '../shared/runtime/cached-bundle.js';",
+    '',
+    `runCachedBundle(new URL('./${name}.cjs', import.meta.url), ${JSON.stringify(entry.options)});`,
+    '',
+  ].join('\n');
+  await writeFile(path.join(outdir, `${name}.mjs`), start);
 }
+if (process.argv.includes('--verbose')) console.log(`bundle-entry-points: ${Object.keys(ENTRIES).join(', ')} in ${outdir}`);
