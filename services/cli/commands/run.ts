@@ -245,10 +245,17 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // data checked; the workers learn Redis's address once it is up and the file is known to be valid.
     // A bad file or bad data stops everything started before anything is submitted.
     // A run owns the folder exclusively (a second run refuses); read commands may attach meanwhile.
-    const opening = config.redis.url === undefined ? openStateFolder(config.stateDir, { logger, role: 'run' }) : undefined;
+    let redisSpawned: () => void = () => undefined;
+    const spawned = new Promise<void>((resolve) => (redisSpawned = resolve));
+    const opening = config.redis.url === undefined ? openStateFolder(config.stateDir, { logger, role: 'run', onRedisSpawn: () => redisSpawned() }) : undefined;
     const redisReady = opening === undefined ? Promise.resolve(config.redis.url!) : opening.then((opened) => (folder = opened).url);
     redisReady.catch(() => undefined);
-    // This module imports only what starting needs; the rest loads while Redis starts.
+    // Given REDIS_URL, attached to a running Redis, or failed to start one: nothing to wait for.
+    redisReady.then(redisSpawned, redisSpawned);
+    // This module imports only what starting needs; the rest (zod's schemas, BullMQ, the service:
+    // most of this process's start-up CPU) loads while redis-server boots. Started earlier, it ran
+    // first and held Redis back: one thread runs both, and Redis only needs a few steps of it.
+    await spawned;
     const serviceModule = import('../../../shared/sweep/sweep-service.js');
     serviceModule.catch(() => undefined);
     const later = importRunModules();
