@@ -37,10 +37,7 @@ const ENTRIES = {
  * costs nothing more, and lets esbuild bundle both packages instead of leaving ~300 files to `require`.
  */
 const SUBSTITUTES = {
-  'shared/queue/queue-library.js': [
-    "export { Queue, Worker, DelayedError, UnrecoverableError } from 'bullmq';",
-    "export { Redis } from 'ioredis';",
-  ].join('\n'),
+  'shared/queue/queue-library.js': ["export { Queue, Worker, DelayedError, UnrecoverableError } from 'bullmq';", "export { Redis } from 'ioredis';"].join('\n'),
 };
 
 /**

@@ -32,7 +32,15 @@ interface TraceLine {
 export interface RunTimeline {
   /** [ms since spawn, what happened], in order. */
   milestones: Array<[number, string]>;
-  processes: Array<{ role: string; pid: number; startMs: number; exitMs: number | null; cpuMs: number | null; scripts: number | null; fileScripts: number | null }>;
+  processes: Array<{
+    role: string;
+    pid: number;
+    startMs: number;
+    exitMs: number | null;
+    cpuMs: number | null;
+    scripts: number | null;
+    fileScripts: number | null;
+  }>;
 }
 
 /** Log lines (pino JSON) with a given message: their times. */
@@ -83,9 +91,22 @@ export async function traceRun(options: { root: string; file: string; profileDir
       }
     }
     events.push([doc.status.createdAt, 'sweep parsed, checked and submitted (sweep created)']);
-    const first = doc.trials[0];
-    if (first !== undefined && first.startedAt !== null) events.push([first.startedAt, 'trial claimed']);
-    if (first !== undefined && first.finishedAt !== null) events.push([first.finishedAt, `trial trained and committed (training ${(first.timings?.totalMs ?? 0).toFixed(0)} ms)`]);
+    let firstClaim = Number.POSITIVE_INFINITY;
+    let lastCommit = Number.NEGATIVE_INFINITY;
+    let trainingMs = 0;
+    for (const trial of doc.trials) {
+      if (trial.startedAt !== null) firstClaim = Math.min(firstClaim, trial.startedAt);
+      if (trial.finishedAt !== null) lastCommit = Math.max(lastCommit, trial.finishedAt);
+      trainingMs += trial.timings?.totalMs ?? 0;
+    }
+    const one = doc.trials.length === 1;
+    if (Number.isFinite(firstClaim)) events.push([firstClaim, one ? 'trial claimed' : 'first trial claimed']);
+    if (Number.isFinite(lastCommit)) {
+      events.push([
+        lastCommit,
+        `${one ? 'trial' : 'last trial'} trained and committed (training ${trainingMs.toFixed(0)} ms${one ? '' : `, summed over ${doc.trials.length} trials`})`,
+      ]);
+    }
     if (doc.status.finishedAt !== null) events.push([doc.status.finishedAt, 'sweep finished']);
     if (doc.artifact !== undefined) events.push([statSync(doc.artifact).mtimeMs, 'best model checked and saved']);
     events.push([run.endEpoch, 'CLI exited (workers and Redis stopped)']);

@@ -33,8 +33,11 @@ export interface RunCachedBundleOptions {
   saveAfterMs?: number;
 }
 
+/** What the code cache did for a run: used, absent (written by this run) or refused by V8 (rewritten). */
+export type CodeCacheOutcome = 'hit' | 'miss' | 'rejected';
+
 /** Runs the CommonJS bundle at `url` as this process's main module, through V8's code cache. */
-export function runCachedBundle(url: URL, options: RunCachedBundleOptions = {}): void {
+export function runCachedBundle(url: URL, options: RunCachedBundleOptions = {}): CodeCacheOutcome {
   const file = fileURLToPath(url);
   const source = readFileSync(file, 'utf8');
   const cacheFile = cacheFileOf(file);
@@ -49,10 +52,12 @@ export function runCachedBundle(url: URL, options: RunCachedBundleOptions = {}):
     filename: file,
     ...(cachedData === undefined ? {} : { cachedData }),
   });
-  if (cachedData === undefined || script.cachedDataRejected === true) saveLater(script, cacheFile, options.saveAfterMs);
+  const outcome: CodeCacheOutcome = cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
+  if (outcome !== 'hit') saveLater(script, cacheFile, options.saveAfterMs);
   const wrapper = script.runInThisContext() as CommonJsWrapper;
   const module = { exports: {} };
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
+  return outcome;
 }
 
 /** Writes the cache once: at exit, or `afterMs` after start, whichever comes first. */

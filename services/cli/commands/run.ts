@@ -388,6 +388,10 @@ export const runCommand: Command = {
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const config = loadConfig();
-    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') }, config, createCliLogger(config));
+    return runSweep(
+      { file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') },
+      config,
+      createCliLogger(config),
+    );
   },
 };
