@@ -371,11 +371,16 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     }
     return 0;
   } finally {
-    // Reverse order of start: workers (they hold Redis connections), the service, then Redis.
+    // Reverse order of start: the workers and this process's service (both hold Redis connections,
+    // neither needs the other) close side by side, then Redis stops.
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
-    await pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
-    await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
-    await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
+    await Promise.all([
+      pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed')),
+      (async () => {
+        await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
+        await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
+      })(),
+    ]);
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
