@@ -12,7 +12,8 @@
  * (c) throughput of 16 CPU-bound random-forest trials on 1 vs 2 worker processes.
  * (d) submitting a 100,000-trial random sweep, `status` latency while it runs (in-process and HTTP),
  *     and how long cancelling it takes.
- * (e) fixed cost: `node bin/sweepq.js run` of one trivial trial, node start → exit (issue 13, goal ≤ 0.4 s).
+ * (e) fixed cost: `node bin/sweepq.js run` of one trivial trial, node start → exit (issue 13, goal ≤ 0.4 s),
+ *     then the time line of one traced run per version: milestones and each process's CPU and scripts.
  * (f) short-trial throughput: 2,000 trivial trials through `node bin/sweepq.js run --workers 2`, wall
  *     time start-up included (goal ≤ 2 s) and the overhead per trial `(wall × 2 − Σ training) / trials`.
  * (g) one trial on many workers: a 100-tree random forest on 16,000 × 40 train rows, 5-fold CV, as fold
@@ -21,6 +22,8 @@
  *
  *   npm run bench:sweep -- --only e,f --baseline ../sweepq-main   # (e), (f) side by side with another
  *                                                                 # checkout (its dist/ built), alternating runs
+ *   npm run bench:sweep -- --only e --profile /tmp/prof           # (e)'s traced runs also write a
+ *                                                                 # .cpuprofile per process
  * Everything runs on private redis-servers under temp folders, removed at the end (also on Ctrl-C).
  */
 import { spawnSync } from 'node:child_process';
@@ -44,6 +47,7 @@ import { keepAliveAgent, timedGet } from './support/http-get.js';
 import { SampleBuffer, summarize, type LatencySummary } from './support/percentiles.js';
 import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/result-table.js';
 import { waitForSweep } from './support/sweep-progress.js';
+import { renderTimeline, traceRun } from './support/run-timeline.js';
 import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec.js';
 import { timedCliRun, timedProcess, type CliRunResult } from './support/timed-cli-run.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
@@ -95,11 +99,11 @@ interface CliRun {
   trialTrainMs: number;
 }
 
-async function runSweepqCli(): Promise<CliRun> {
+async function runSweepqCli(root = REPO_ROOT): Promise<CliRun> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-bench-cli-'));
   try {
     const env = { ...cleanParentEnv(), SWEEPQ_STATE_DIR: stateDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' };
-    const run = await timedProcess(process.execPath, ['bin/sweepq.js', 'run', 'sweeps/loan-default.yaml', '--json'], { cwd: REPO_ROOT, env });
+    const run = await timedProcess(process.execPath, ['bin/sweepq.js', 'run', path.join(REPO_ROOT, 'sweeps/loan-default.yaml'), '--json'], { cwd: root, env });
     if (run.code !== 0) throw new Error(`sweepq run exited ${run.code}: ${run.stderr.slice(-2000)}`);
     const doc = JSON.parse(run.stdout) as { status: SweepStatus & { startedAt: number | null }; trials: TrialRecord[] };
     const s = doc.status;
@@ -149,10 +153,15 @@ async function partA(quick: boolean): Promise<void> {
   const reps = quick ? 1 : 3;
   const withSklearn = sklearnAvailable();
   const cli: CliRun[] = [];
+  const baselineWalls: number[] = [];
   const sk: Array<{ wallMs: number; internalMs: number }> = [];
   for (let r = 0; r < reps; r++) {
     progress(`(a) sweepq run, repetition ${r + 1}/${reps}`);
     cli.push(await runSweepqCli());
+    if (baselineRoot !== undefined) {
+      progress(`(a) baseline ${baselineRoot} sweepq run, repetition ${r + 1}/${reps}`);
+      baselineWalls.push((await runSweepqCli(baselineRoot)).wallMs);
+    }
     if (withSklearn) {
       progress(`(a) scikit-learn, repetition ${r + 1}/${reps}`);
       sk.push(await runSklearn());
@@ -168,6 +177,9 @@ async function partA(quick: boolean): Promise<void> {
     ['  last commit → exit (results, stop workers + redis)', ms(pick((c) => c.teardownMs)), ''],
     ['  sum of trial training time (runTrial totalMs)', ms(pick((c) => c.trialTrainMs)), ''],
   ];
+  if (baselineRoot !== undefined) {
+    rows.push([`baseline ${baselineRoot} sweepq run (wall)`, ms(median(baselineWalls)), baselineWalls.map((w) => (w / 1000).toFixed(2)).join(', ')]);
+  }
   let sklearnWall: number;
   let sklearnLabel: string;
   if (withSklearn) {
@@ -188,20 +200,32 @@ async function partA(quick: boolean): Promise<void> {
   console.log(formatTable(['measure', 'median', 'runs (s)'], rows, { align: ['left', 'right', 'left'] }));
   const ratio = sweepqWall / sklearnWall;
   console.log(
-    `sweepq / ${sklearnLabel} = ${ratio.toFixed(2)} (goal ≤ 0.50); sweepq uses ${os.availableParallelism()} worker processes, scikit-learn one thread`,
+    `sweepq / ${sklearnLabel} = ${ratio.toFixed(2)} (goal ≤ 0.25, issue 13); sweepq uses ${os.availableParallelism()} worker processes, scikit-learn one thread`,
   );
   goals.push({
     part: '(a) sweepq run / scikit-learn wall',
     measured: `${(sweepqWall / 1000).toFixed(2)} s / ${(sklearnWall / 1000).toFixed(2)} s = ${ratio.toFixed(2)}`,
-    goal: '≤ 0.50×',
-    ratio: ratio / 0.5,
-    pass: ratio <= 0.5,
-    note: sklearnLabel === 'published' ? 'published sklearn' : `${reps} run(s), medians`,
+    goal: '≤ 0.25×',
+    ratio: ratio / 0.25,
+    pass: ratio <= 0.25,
+    note: `${sklearnLabel === 'published' ? 'published sklearn' : `${reps} run(s), medians`}${baselineRoot === undefined ? '' : `; baseline ${ms(median(baselineWalls))} → ${(median(baselineWalls) / sweepqWall).toFixed(2)}× faster`}`,
   });
+  // Where the time goes, as in (e): one traced run (slower than the runs above).
+  progress('(a) traced run');
+  const profileDir = profileRoot === undefined ? undefined : path.join(profileRoot, 'example-sweep');
+  console.log(
+    `\ntime line of one traced run (ms since the bench spawned the CLI; tracing slows it)${profileDir === undefined ? '' : `; CPU profiles in ${profileDir}`}`,
+  );
+  console.log(
+    renderTimeline(
+      await traceRun({ root: REPO_ROOT, file: path.join(REPO_ROOT, 'sweeps/loan-default.yaml'), ...(profileDir === undefined ? {} : { profileDir }) }),
+    ),
+  );
   summary.a = {
     reps,
     sklearnSource: sklearnLabel,
     sweepqWallMs: round(sweepqWall, 1),
+    baselineWallMs: baselineRoot === undefined ? null : round(median(baselineWalls), 1),
     sklearnWallMs: round(sklearnWall, 1),
     sklearnInternalMs: withSklearn ? round(median(sk.map((s) => s.internalMs)), 1) : null,
     ratio: round(ratio, 3),
@@ -729,6 +753,8 @@ async function partD(quick: boolean): Promise<void> {
 
 /** Another checkout to compare with (`--baseline DIR`), read before the shared argument parser. */
 let baselineRoot: string | undefined;
+/** Where (e)'s traced runs write a `.cpuprofile` per process (`--profile DIR`); none when absent. */
+let profileRoot: string | undefined;
 
 interface Contender {
   label: string;
@@ -788,7 +814,19 @@ async function partE(quick: boolean): Promise<void> {
       pass: current <= 400,
       note: baseline === undefined ? `${reps} runs, median` : `baseline ${ms(baseline)} → ${(baseline / current).toFixed(2)}× faster`,
     });
-    summary.e = { reps, medianWallMs: Object.fromEntries([...medians].map(([k, v]) => [k, round(v, 1)])) };
+    // Where the time goes: one more run of each version, every process traced (slower than the runs above).
+    const timelines: Record<string, unknown> = {};
+    for (const c of contenders()) {
+      progress(`(e) ${c.label}, traced run`);
+      const profileDir = profileRoot === undefined ? undefined : path.join(profileRoot, c.label.replace(/[^A-Za-z0-9]+/g, '-'));
+      const timeline = await traceRun({ root: c.root, file, ...(profileDir === undefined ? {} : { profileDir }) });
+      console.log(
+        `\ntime line of one traced run, ${c.label} (ms since the bench spawned the CLI; tracing slows it)${profileDir === undefined ? '' : `; CPU profiles in ${profileDir}`}`,
+      );
+      console.log(renderTimeline(timeline));
+      timelines[c.label] = timeline;
+    }
+    summary.e = { reps, medianWallMs: Object.fromEntries([...medians].map(([k, v]) => [k, round(v, 1)])), timelines };
   } finally {
     await cleanupAll();
   }
@@ -854,13 +892,14 @@ async function partF(quick: boolean): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Takes `--baseline DIR` out of the arguments; the rest go to the shared parser. */
+/** Takes `--baseline DIR` and `--profile DIR` out of the arguments; the rest go to the shared parser. */
 function takeBaseline(argv: string[]): string[] {
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--baseline') baselineRoot = path.resolve(argv[++i] ?? '.');
     else if (arg.startsWith('--baseline=')) baselineRoot = path.resolve(arg.slice('--baseline='.length));
+    else if (arg === '--profile') profileRoot = path.resolve(argv[++i] ?? '.');
     else rest.push(arg);
   }
   if (baselineRoot !== undefined && !existsSync(path.join(baselineRoot, 'dist/services/cli/main.js'))) {

@@ -1,3 +1,23 @@
 #!/usr/bin/env node
-// The package's `bin`: runs the compiled CLI. `npm ci` builds dist/ through the `prepare` script.
-import '../dist/services/cli/main.js';
+// The package's `bin`: runs the CLI. `npm ci` builds dist/ through the `prepare` script, including the
+// bundle (scripts/bundle-entry-points.mjs: one file to load, through V8's code cache, instead of
+// hundreds of modules). Without a bundle, or with one older than the last compile (`npx tsc` run
+// alone after a build), the compiled modules run the same commands: never stale code.
+import { statSync } from 'node:fs';
+
+const bundle = new URL('../dist/bundle/cli.cjs', import.meta.url);
+const lastCompile = new URL('../dist/.tsbuildinfo', import.meta.url);
+
+function bundleIsCurrent() {
+  const bundled = statSync(bundle, { throwIfNoEntry: false });
+  if (bundled === undefined) return false;
+  const compiled = statSync(lastCompile, { throwIfNoEntry: false });
+  return compiled === undefined || compiled.mtimeMs <= bundled.mtimeMs;
+}
+
+if (bundleIsCurrent()) {
+  const { runCachedBundle } = await import('../dist/shared/runtime/cached-bundle.js');
+  runCachedBundle(bundle);
+} else {
+  await import('../dist/services/cli/main.js');
+}

@@ -24,3 +24,7 @@ for (const top of ['shared', 'services']) {
   }
 }
 if (process.argv.includes('--verbose')) console.log(`copy-assets: ${copied} file(s)`);
+// Then the bundles of the process entry points (issue 13, fixed costs). Here rather than in a step of
+// its own, so every build that runs this script — `npm run build`, and `npx tsc -p tsconfig.json &&
+// node scripts/copy-assets.mjs` — leaves bin/sweepq.js a bundle of the code it just compiled.
+await import('./bundle-entry-points.mjs');

@@ -4,29 +4,12 @@
  * (SWEEPQ_STATE_DIR, default ./.sweepq), where `sweepq run` keeps its results: its live Redis is
  * attached to, or started for the length of the command (see shared/runtime/state-folder.ts).
  */
-import { pino } from 'pino';
 import { readApiTokens } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
+import { createCliLogger } from './cli-logger.js';
 import { HttpSweepClient } from '../../shared/sweep/http-sweep-client.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
-
-/**
- * The CLI's logger writes to stderr (stdout carries results and `--json` documents). Its floor is
- * `warn` unless LOG_LEVEL asks for more detail: the commands report progress themselves, and the
- * service's `info` lines would drown the tables.
- */
-export function createCliLogger(config: Pick<Config, 'logLevel'>): Logger {
-  const level = config.logLevel === 'debug' || config.logLevel === 'trace' || config.logLevel === 'silent' ? config.logLevel : 'warn';
-  return pino(
-    {
-      level,
-      name: 'sweepq',
-      redact: { paths: ['token', '*.token', 'password', '*.password', 'secretKey', '*.secretKey', 'accessKey', '*.accessKey'], censor: '***' },
-    },
-    pino.destination({ fd: 2, sync: true }),
-  );
-}
 
 /** Connects to the configured sweepq. The caller closes the client. */
 export async function connect(config: Config, logger: Logger): Promise<SweepClient> {

@@ -9,12 +9,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { SweepqError } from '../../shared/errors/index.js';
+import { processEntryFile } from '../../shared/runtime/process-entry.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import type { RungAnswer, RungRequest, SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
 
-const PROCESS_FILE = fileURLToPath(new URL('./training-process.js', import.meta.url));
+const PROCESS_FILE = processEntryFile('training-process');
 /**
  * Address space node needs beyond a trial's own memory: V8 reserves its heap cage and code ranges up
  * front (measured: node does not start under 800 MB of RLIMIT_AS).
@@ -26,23 +26,34 @@ const TRAINING_NICENESS = 10;
 const STDERR_LINES = 20;
 
 const probed = new Map<string, boolean>();
+const PRLIMIT_PROBE = ['prlimit', '--as=4294967296'];
+const SETPRIV_PROBE = ['setpriv', '--pdeathsig', 'KILL'];
 /**
  * True when `command args… node --version` runs here (util-linux's prlimit and setpriv are optional).
  * `--version` answers before V8 starts (~5 ms instead of ~100 ms for `-e 0`): the probe runs
- * synchronously in every worker's start-up, on the path of its first trial.
+ * synchronously in every worker's start-up, on the path of its first trial — so both wrappers are
+ * tried in one process first (issue 13, fixed costs), and one at a time only when that fails.
  */
 function wrapperWorks(command: string, args: readonly string[]): boolean {
+  if (probed.size === 0 && probeRuns([...SETPRIV_PROBE, '--', ...PRLIMIT_PROBE])) {
+    probed.set(PRLIMIT_PROBE[0]!, true);
+    probed.set(SETPRIV_PROBE[0]!, true);
+  }
   let ok = probed.get(command);
   if (ok === undefined) {
-    ok = spawnSync(command, [...args, '--', process.execPath, '--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+    ok = probeRuns([command, ...args]);
     probed.set(command, ok);
   }
   return ok;
 }
 
+function probeRuns(wrappers: readonly string[]): boolean {
+  return spawnSync(wrappers[0]!, [...wrappers.slice(1), '--', process.execPath, '--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
+}
+
 /** True when `prlimit` can cap a child's address space here. */
 function prlimitAvailable(): boolean {
-  return wrapperWorks('prlimit', ['--as=4294967296']);
+  return wrapperWorks(PRLIMIT_PROBE[0]!, PRLIMIT_PROBE.slice(1));
 }
 
 /**
@@ -53,7 +64,7 @@ function prlimitAvailable(): boolean {
 function childCommand(nodeArgs: readonly string[], addressBytes: number): [string, string[]] {
   let command: [string, string[]] = [process.execPath, [...nodeArgs]];
   if (prlimitAvailable()) command = ['prlimit', [`--as=${addressBytes}`, '--', command[0], ...command[1]]];
-  if (wrapperWorks('setpriv', ['--pdeathsig', 'KILL'])) command = ['setpriv', ['--pdeathsig', 'KILL', '--', command[0], ...command[1]]];
+  if (wrapperWorks(SETPRIV_PROBE[0]!, SETPRIV_PROBE.slice(1))) command = ['setpriv', ['--pdeathsig', 'KILL', '--', command[0], ...command[1]]];
   return command;
 }
 

@@ -27,6 +27,11 @@ export interface EmbeddedRedisOptions {
    * flushes its AOF and exits instead of outliving its owner.
    */
   stopWithParent?: boolean;
+  /**
+   * Called once the redis-server process is spawned, before it answers: `sweepq run` holds its
+   * heavier start-up work until then, so Redis boots while it runs (issue 13, fixed costs).
+   */
+  onSpawn?: () => void;
 }
 
 export interface EmbeddedRedis {
@@ -228,6 +233,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
       options.stopWithParent === true && setprivWorks()
         ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
         : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    options.onSpawn?.();
     const output: string[] = [];
     const onLine = (chunk: Buffer): void => {
       const lines = chunk.toString('utf8').split('\n');

@@ -113,7 +113,10 @@ const OWNER_START_TIMEOUT_MS = 60_000;
  * Opens a state folder: attaches to its live owner's Redis or becomes its owner.
  * @throws SweepqError INTERNAL when redis-server cannot be started or the owner never answers.
  */
-export async function openStateFolder(stateDir: string, options: { logger?: Logger; role?: OwnerRole } = {}): Promise<OpenedStateFolder> {
+export async function openStateFolder(
+  stateDir: string,
+  options: { logger?: Logger; role?: OwnerRole; onRedisSpawn?: () => void } = {},
+): Promise<OpenedStateFolder> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   await chmod(stateDir, 0o700).catch(() => undefined);
   const role = options.role ?? 'command';
@@ -146,7 +149,7 @@ export async function openStateFolder(stateDir: string, options: { logger?: Logg
     if (pid !== null) await rm(ownerFile(stateDir), { force: true });
     const claimed = await claimLock(stateDir);
     if (claimed === null) continue;
-    return becomeOwner(stateDir, claimed, role, replaced, options.logger);
+    return becomeOwner(stateDir, claimed, role, replaced, options.logger, options.onRedisSpawn);
   }
   throw new SweepqError(
     'INTERNAL',
@@ -179,12 +182,19 @@ async function becomeOwner(
   role: OwnerRole,
   replaced: StateFolderOwner | null,
   logger: Logger | undefined,
+  onRedisSpawn: (() => void) | undefined,
 ): Promise<OpenedStateFolder> {
   const password = randomBytes(24).toString('hex');
   let redis: EmbeddedRedis;
   try {
     // The owner's Redis dies with it (a parent-death signal): a killed owner leaves no Redis behind.
-    redis = await startEmbeddedRedis({ stateDir, password, stopWithParent: true, ...(logger === undefined ? {} : { logger }) });
+    redis = await startEmbeddedRedis({
+      stateDir,
+      password,
+      stopWithParent: true,
+      ...(logger === undefined ? {} : { logger }),
+      ...(onRedisSpawn === undefined ? {} : { onSpawn: onRedisSpawn }),
+    });
   } catch (error) {
     await rm(file, { force: true });
     throw error;

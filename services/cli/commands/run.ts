@@ -11,21 +11,22 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { Logger } from '../../../shared/logger/logger.js';
 import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
+import { processEntryFile } from '../../../shared/runtime/process-entry.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
+import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { AWAIT_PARENT_FLAG, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 
-/** The compiled worker entry point, next to this file in dist/. */
-const WORKER_MAIN = fileURLToPath(new URL('../../worker/main.js', import.meta.url));
+/** The worker's entry point: bundled when this CLI runs from the bundle. */
+const WORKER_MAIN = processEntryFile('worker');
 // Status is a few cheap Redis reads; polling often makes the end of a short sweep visible at once.
 const POLL_INTERVAL_MS = 50;
 /** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
@@ -48,6 +49,7 @@ class WorkerPool {
   private orders: ParentOrders | null = null;
   /** Workers that asked for their orders before they were known. */
   private readonly waiting: ChildProcess[] = [];
+  private stopping: Promise<void> | undefined;
   private readonly killOnExit = (): void => {
     // Last line of defence (uncaught error, process.exit elsewhere): never leave workers behind.
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -110,10 +112,16 @@ class WorkerPool {
     return n;
   }
 
-  /** SIGTERM every worker and wait; SIGKILL those still running after `graceMs`. */
-  async stop(graceMs: number): Promise<void> {
-    await Promise.all(this.children.map((child) => terminateChild(child, 'SIGTERM', graceMs)));
-    process.off('exit', this.killOnExit);
+  /**
+   * SIGTERM every worker and wait; SIGKILL those still running after `graceMs`. Idempotent: the first
+   * call's grace holds (a finished sweep stops its workers early, `finally` then only waits for them).
+   */
+  stop(graceMs: number): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all(this.children.map((child) => terminateChild(child, 'SIGTERM', graceMs)));
+      process.off('exit', this.killOnExit);
+    })();
+    return this.stopping;
   }
 }
 
@@ -201,7 +209,7 @@ interface RunOptions {
   ui: boolean;
 }
 
-async function runSweep(options: RunOptions, config: Config, loggerReady: Promise<Logger>): Promise<number> {
+async function runSweep(options: RunOptions, config: Config, logger: Logger): Promise<number> {
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
   let folder: OpenedStateFolder | undefined;
@@ -211,7 +219,6 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
   // The first worker starts at once (most sweeps have a trial for it): its start overlaps Redis's
   // and the reading of the file. The rest start when the file says how many trials there are.
   pool.start(1, config);
-  const logger = await loggerReady;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted !== undefined) {
       // Second Ctrl-C: stop now. The pool's exit hook kills the workers; redis-server is told too.
@@ -238,10 +245,17 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
     // data checked; the workers learn Redis's address once it is up and the file is known to be valid.
     // A bad file or bad data stops everything started before anything is submitted.
     // A run owns the folder exclusively (a second run refuses); read commands may attach meanwhile.
-    const opening = config.redis.url === undefined ? openStateFolder(config.stateDir, { logger, role: 'run' }) : undefined;
+    let redisSpawned: () => void = () => undefined;
+    const spawned = new Promise<void>((resolve) => (redisSpawned = resolve));
+    const opening = config.redis.url === undefined ? openStateFolder(config.stateDir, { logger, role: 'run', onRedisSpawn: () => redisSpawned() }) : undefined;
     const redisReady = opening === undefined ? Promise.resolve(config.redis.url!) : opening.then((opened) => (folder = opened).url);
     redisReady.catch(() => undefined);
-    // This module imports only what starting needs; the rest loads while Redis starts.
+    // Given REDIS_URL, attached to a running Redis, or failed to start one: nothing to wait for.
+    redisReady.then(redisSpawned, redisSpawned);
+    // This module imports only what starting needs; the rest (zod's schemas, BullMQ, the service:
+    // most of this process's start-up CPU) loads while redis-server boots. Started earlier, it ran
+    // first and held Redis back: one thread runs both, and Redis only needs a few steps of it.
+    await spawned;
     const serviceModule = import('../../../shared/sweep/sweep-service.js');
     serviceModule.catch(() => undefined);
     const later = importRunModules();
@@ -317,6 +331,10 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
       return signalExitCode(interrupted);
     }
 
+    // Every trial has ended: the workers have nothing left to do, so they stop now, while the results
+    // are read and the best model saved (their shutdown is no longer on the way to the exit).
+    const workersStopped = pool.stop(config.worker.shutdownGraceMs + KILL_MARGIN_MS);
+    workersStopped.catch(() => undefined);
     const trials = await collectTrials(client, final);
     let best: TrialRecord | null = null;
     let savedTo: string | undefined;
@@ -353,11 +371,16 @@ async function runSweep(options: RunOptions, config: Config, loggerReady: Promis
     }
     return 0;
   } finally {
-    // Reverse order of start: workers (they hold Redis connections), the service, then Redis.
+    // Reverse order of start: the workers and this process's service (both hold Redis connections,
+    // neither needs the other) close side by side, then Redis stops.
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
-    await pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
-    await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
-    await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
+    await Promise.all([
+      pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed')),
+      (async () => {
+        await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
+        await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
+      })(),
+    ]);
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -370,7 +393,10 @@ export const runCommand: Command = {
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const config = loadConfig();
-    const logger = import('../connect.js').then(({ createCliLogger }) => createCliLogger(config));
-    return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') }, config, logger);
+    return runSweep(
+      { file: positionals[0]!, workers, json: flag(values, 'json'), out: stringOption(values, 'out'), ui: flag(values, 'ui') },
+      config,
+      createCliLogger(config),
+    );
   },
 };
