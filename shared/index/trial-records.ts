@@ -13,6 +13,8 @@ export interface JobRef {
   status: TrialStatus;
   model: string;
   params: string;
+  /** The block job holding the trial's first job (see assignBlock), null when it had a job of its own. */
+  block: string | null;
 }
 
 export class TrialRecords {
@@ -46,11 +48,11 @@ export class TrialRecords {
   async jobRefs(sweepId: string, indices: readonly number[]): Promise<JobRef[]> {
     if (indices.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status', 'model', 'params');
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status', 'model', 'params', 'block');
     const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
     const refs: JobRef[] = [];
     for (let i = 0; i < results.length; i++) {
-      const [id, retries, status, model, params] = results[i]!;
+      const [id, retries, status, model, params, block] = results[i]!;
       if (id)
         refs.push({
           index: indices[i]!,
@@ -59,9 +61,23 @@ export class TrialRecords {
           status: (status ?? 'queued') as TrialStatus,
           model: model ?? '',
           params: params ?? '{}',
+          block: block ?? null,
         });
     }
     return refs;
+  }
+
+  /**
+   * Records each block's trials' first job, the block job (issue 13 item 4), one pipelined round trip
+   * for all of them, before the blocks are enqueued: the reconciler, cancel and deletion find a trial's job
+   * through it. A block recorded but never enqueued (the feeder died in between) is a trial without a
+   * live job, which the reconciler repairs like any other.
+   */
+  async assignBlocks(sweepId: string, blocks: ReadonlyArray<{ jobId: string; indices: readonly number[] }>): Promise<void> {
+    if (blocks.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const block of blocks) for (const index of block.indices) pipeline.hset(this.keys.trial(sweepId, index), 'block', block.jobId);
+    assertExecOk(await pipeline.exec());
   }
 
   /** Definitions (entry, params) of trials, for samplers that need the pending ones. */
