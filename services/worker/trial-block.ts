@@ -17,7 +17,7 @@
  * - cancel stops the block before its next trial (the claim finds the sweep cancelled); shutdown and a
  *   local disk fault hand the trial back and the block job back to the queue (no attempt spent).
  */
-import type { MetricsIndex } from '../../shared/index/index.js';
+import type { ClaimOutcome, MetricsIndex } from '../../shared/index/index.js';
 import type { TrialQueue } from '../../shared/queue/index.js';
 
 /** How a block run ends early, if it does. */
@@ -28,6 +28,17 @@ export interface BlockRun {
   stop: BlockStop | null;
   /** Trials of this run moved to jobs of their own. */
   isolated: number;
+}
+
+/**
+ * One trial of a block run. Its claim was sent while the trial before it trained (one round trip off
+ * each trial's path); `onTraining` sends the next trial's claim when this one starts training.
+ */
+export interface BlockStep {
+  run: BlockRun;
+  token: string;
+  claim: Promise<ClaimOutcome>;
+  onTraining(): void;
 }
 
 /**

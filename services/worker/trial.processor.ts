@@ -14,7 +14,7 @@ import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialBlockJobSchema, TrialJobSchema, type TrialBlockJob, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import { BLOCK_JOB_NAME, type TrialQueue } from '../../shared/queue/index.js';
-import { isolateBlockTrials, isolateReleasedTrial, type BlockRun } from './trial-block.js';
+import { isolateBlockTrials, isolateReleasedTrial, type BlockRun, type BlockStep } from './trial-block.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
@@ -28,7 +28,7 @@ import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
 import { storeTrialFiles } from './trial-files.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
-import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
+import type { ClaimOutcome, TrialDefinition } from '../../shared/index/trial-transitions.js';
 import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
@@ -169,13 +169,13 @@ export class TrialProcessor {
     slot: TrainingSlot,
     releaseSlot: () => void,
     log: Logger,
-    block?: BlockRun,
+    step?: BlockStep,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index, workerId } = this.deps;
     const { context } = facts;
-    const token = randomUUID();
-    // A block claims only trials still on their first job (retries 0): one moved to a job of its own is that job's.
-    const { result: claim, trial } = await index.transitions.claim(data.sweepId, data.index, token, workerId, Date.now(), block === undefined ? undefined : 0);
+    const block = step?.run;
+    const token = step?.token ?? randomUUID();
+    const { result: claim, trial } = await (step?.claim ?? index.transitions.claim(data.sweepId, data.index, token, workerId));
     if (claim !== 'ok' || trial === undefined) {
       log.info({ claim }, 'trial not claimed');
       // Cancelled trials in a block mean a cancelled (or rule-stopped) sweep: the rest of the block stops here.
@@ -226,6 +226,7 @@ export class TrialProcessor {
         log.info({ committed, cachedFrom: reused.cachedFrom }, 'trial answered from the result cache');
         return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
+      step?.onTraining();
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot
         .run(
@@ -336,19 +337,44 @@ export class TrialProcessor {
       const moved = await isolateBlockTrials(this.deps.index, queue, sweepId, indices, 'active');
       if (moved.length > 0) log.warn({ moved }, 'block run again: trials in flight when its last run ended moved to jobs of their own');
     }
+    // Trials of a block mostly miss the result cache: one look for all of them, not one per trial.
+    const inputs = await this.deps.index.trials.trainingInputs(sweepId, indices);
+    const keys: string[] = [];
+    for (const input of inputs) {
+      const key = input === null ? null : this.cached.keyFor(facts.context, input, false);
+      if (key !== null) keys.push(key);
+    }
+    await this.cached.lookAhead(keys);
     return runInSlot(this.deps.slots, job, lockToken, log, async (slot) => {
       const block: BlockRun = { stop: null, isolated: 0 };
       const pending: Array<Promise<unknown>> = [];
+      // A block claims only trials still on their first job (retries 0): one moved to a job of its own is that job's.
+      const claimOf = (index: number): { index: number; token: string; claim: Promise<ClaimOutcome> } => {
+        const token = randomUUID();
+        return { index, token, claim: this.deps.index.transitions.claim(sweepId, index, token, this.deps.workerId, Date.now(), 0) };
+      };
+      let next: ReturnType<typeof claimOf> | null = null;
       let ran = 0;
       try {
-        for (const index of indices) {
+        for (let i = 0; i < indices.length; i++) {
           if (block.stop !== null) break;
+          const index = indices[i]!;
+          const claimed: ReturnType<typeof claimOf> = next ?? claimOf(index);
+          next = null;
           const data: TrialJob = { v: 1, sweepId, trialId: `${sweepId}-t${index}`, index };
           let trained: () => void = () => undefined;
           const trainingOver = new Promise<void>((resolve) => {
             trained = resolve;
           });
-          const run = this.claimAndTrain(job as unknown as Job<TrialJob>, lockToken, data, facts, slot, trained, log.child({ trialId: data.trialId }), block);
+          const step: BlockStep = {
+            run: block,
+            token: claimed.token,
+            claim: claimed.claim,
+            onTraining: () => {
+              if (i + 1 < indices.length && block.stop === null) next = claimOf(indices[i + 1]!);
+            },
+          };
+          const run = this.claimAndTrain(job as unknown as Job<TrialJob>, lockToken, data, facts, slot, trained, log.child({ trialId: data.trialId }), step);
           pending.push(run);
           ran++;
           await Promise.race([trainingOver, run]);
@@ -357,6 +383,9 @@ export class TrialProcessor {
           if (pending.length > BLOCK_COMMITS_IN_FLIGHT) await pending.shift();
         }
       } finally {
+        // A claim sent ahead for a trial the block no longer runs: that trial ends as the block does.
+        const unused = next as ReturnType<typeof claimOf> | null;
+        if (unused !== null) pending.push(this.dropClaim(sweepId, unused, block));
         const settled = await Promise.allSettled(pending);
         for (const s of settled) if (s.status === 'rejected') throw s.reason;
       }
@@ -369,6 +398,18 @@ export class TrialProcessor {
       log.info({ ran, of: indices.length, isolated: block.isolated, stopped: stop?.kind ?? null }, 'block done');
       return { outcome: stop === null ? 'completed' : 'cancelled', detail: `block of ${indices.length}` };
     });
+  }
+
+  /**
+   * Ends the attempt of a trial claimed ahead that its block will not run: cancelled with its sweep,
+   * else back to queued for the block's next run (shutdown, local fault, an error of the block).
+   */
+  private async dropClaim(sweepId: string, claimed: { index: number; token: string; claim: Promise<ClaimOutcome> }, block: BlockRun): Promise<void> {
+    const { result } = await claimed.claim;
+    if (result !== 'ok') return;
+    const { transitions } = this.deps.index;
+    if (block.stop?.kind === 'cancel') await transitions.abort(sweepId, claimed.index, claimed.token);
+    else await transitions.release(sweepId, claimed.index, claimed.token);
   }
 
   /**

@@ -80,6 +80,17 @@ export class TrialRecords {
     assertExecOk(await pipeline.exec());
   }
 
+  /** What a trial's result depends on (model, params, seed), null where no trial exists: one round trip for many. */
+  async trainingInputs(sweepId: string, indices: readonly number[]): Promise<Array<{ model: string; params: Record<string, unknown>; seed: number } | null>> {
+    if (indices.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'model', 'params', 'seed');
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    return results.map(([model, params, seed]) =>
+      model === null || model === undefined ? null : { model, params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) },
+    );
+  }
+
   /** Definitions (entry, params) of trials, for samplers that need the pending ones. */
   async definitions(
     sweepId: string,
