@@ -355,6 +355,7 @@ export class TrialProcessor {
       };
       let next: ReturnType<typeof claimOf> | null = null;
       let ran = 0;
+      let failure: { error: unknown } | null = null;
       try {
         for (let i = 0; i < indices.length; i++) {
           if (block.stop !== null) break;
@@ -382,14 +383,17 @@ export class TrialProcessor {
           // on a busy disk, the largest cost of a short trial) run side by side in libuv's pool.
           if (pending.length > BLOCK_COMMITS_IN_FLIGHT) await pending.shift();
         }
-      } finally {
-        // A claim sent ahead for a trial the block no longer runs: that trial ends as the block does.
-        const unused = next as ReturnType<typeof claimOf> | null;
-        if (unused !== null) pending.push(this.dropClaim(sweepId, unused, block));
-        const settled = await Promise.allSettled(pending);
-        for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      } catch (error) {
+        failure = { error };
       }
-      const stop = block.stop as BlockRun['stop'];
+      // A claim sent ahead for a trial the block no longer runs: that trial ends as the block does.
+      const unused = next as ReturnType<typeof claimOf> | null;
+      if (unused !== null) pending.push(this.dropClaim(sweepId, unused, block));
+      // Every trial still storing or committing ends before the job does, whatever happened.
+      const settled = await Promise.allSettled(pending);
+      if (failure !== null) throw failure.error;
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      const { stop } = block;
       if (stop !== null && stop.kind === 'hand-back') {
         if (lockToken) await job.moveToDelayed(Date.now() + stop.delayMs, lockToken);
         log.info({ ran, of: indices.length }, 'block handed back');
@@ -457,7 +461,10 @@ export class TrialProcessor {
     if (isRetryable(code)) {
       // Retried on a job of its own (the queue's attempts and backoff), not in the block: a trial that
       // keeps crashing its training process must not hold its block-mates back.
-      if ((await index.transitions.release(data.sweepId, data.index, token)) === 'ok' && (await isolateReleasedTrial(index, this.deps.queue!, data.sweepId, data.index))) {
+      if (
+        (await index.transitions.release(data.sweepId, data.index, token)) === 'ok' &&
+        (await isolateReleasedTrial(index, this.deps.queue!, data.sweepId, data.index))
+      ) {
         block.isolated++;
       }
       log.warn({ code, err: message }, 'trial attempt failed in a block; moved to a job of its own for its retries');

@@ -89,7 +89,8 @@ export class TrialBlockPlanner {
     const sweep = await this.index.sweeps.get(sweepId);
     const context = sweep?.context;
     // A sweep that recorded no data shape has no cost estimate: its trials run alone.
-    const found = context === null || context === undefined || 'kind' in context || context.pruner !== undefined || context.fold_split === undefined ? null : context;
+    const found =
+      context === null || context === undefined || 'kind' in context || context.pruner !== undefined || context.fold_split === undefined ? null : context;
     if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
     this.contexts.set(sweepId, found);
     return found;

@@ -102,7 +102,11 @@ describe('trial blocks', () => {
   it('re-runs only the uncommitted trials of a block whose worker was killed mid-block', async () => {
     const victim = cluster.fleet.spawn();
     const { sweepId } = await cluster.service.submit(blockSpec('blocks_kill', { seed: 1 }));
-    const blocks = await waitFor('block ids', async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined), 30_000);
+    const blocks = await waitFor(
+      'block ids',
+      async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined),
+      30_000,
+    );
     // Mid-block: a block with a trial committed by the victim and one still running on it.
     const before = await waitFor(
       'a block half done on the victim',
@@ -141,7 +145,11 @@ describe('trial blocks', () => {
   it('stops a block between trials when its sweep is cancelled', async () => {
     cluster.fleet.spawn();
     const { sweepId } = await cluster.service.submit(blockSpec('blocks_cancel', { seed: 2 }));
-    const blocks = await waitFor('block ids', async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined), 30_000);
+    const blocks = await waitFor(
+      'block ids',
+      async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined),
+      30_000,
+    );
     // A running block: one trial done, one still queued behind the one training.
     const waiting = await waitFor(
       'a block with a committed and a queued trial',
@@ -179,7 +187,11 @@ describe('trial blocks', () => {
   it('moves a trial whose training process crashes out of its block and quarantines it there; its block-mates complete', async () => {
     const worker = cluster.fleet.spawn();
     const { sweepId } = await cluster.service.submit(blockSpec('blocks_poison', { slow: true, seed: 3 }));
-    const blocks = await waitFor('block ids', async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined), 30_000);
+    const blocks = await waitFor(
+      'block ids',
+      async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined),
+      30_000,
+    );
     assert.ok(blocks[0] !== null, 'the slow trial starts in a block');
     for (let crash = 1; crash <= 2; crash++) {
       await waitFor(
@@ -192,7 +204,11 @@ describe('trial blocks', () => {
       ).catch(async (error: unknown) => {
         throw new Error(`${String(error)}: ${JSON.stringify(await cluster.index.trials.get(sweepId, 0))}\n${worker.tail(30)}`);
       });
-      const pids = await waitFor('the training process', () => (trainingProcessesOf(worker.pid).length > 0 ? trainingProcessesOf(worker.pid) : undefined), 10_000);
+      const pids = await waitFor(
+        'the training process',
+        () => (trainingProcessesOf(worker.pid).length > 0 ? trainingProcessesOf(worker.pid) : undefined),
+        10_000,
+      );
       await new Promise((resolve) => setTimeout(resolve, 300));
       for (const pid of pids) process.kill(pid, 'SIGSEGV');
     }
