@@ -227,7 +227,9 @@ export class TrialProcessor {
         return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
       step?.onTraining();
-      const trainingEnded = this.deps.fetchAhead?.watchTraining();
+      // Blocks never turn fetch-ahead on: a block already shares its job's bookkeeping among its
+      // trials, and blocks held ahead by one worker would leave another idle at the sweep's end.
+      const trainingEnded = step === undefined ? this.deps.fetchAhead?.watchTraining() : undefined;
       const result = await slot
         .run(
           {
