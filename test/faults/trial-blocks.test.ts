@@ -81,6 +81,7 @@ describe('trial blocks', () => {
         SWEEPQ_STALLED_INTERVAL_MS: '1000',
         SWEEPQ_BACKOFF_MS: '100',
       },
+      queue: true,
     });
   });
   after(() => cluster.close());
@@ -226,5 +227,24 @@ describe('trial blocks', () => {
       assert.equal(mate.attempt, 1, `${mate.name} ran once`);
     }
     assert.ok(worker.running, 'the worker survives');
+  });
+
+  it('lets the reconciler find the trials of a block whose job is gone and run them on jobs of their own', async () => {
+    const { sweepId } = await cluster.service.submit(blockSpec('blocks_stranded', { seed: 4 }));
+    const blocks = await waitFor(
+      'block ids',
+      async () => ((await blocksOf(cluster, sweepId)).every((b) => b !== null) ? blocksOf(cluster, sweepId) : undefined),
+      30_000,
+    );
+    // The job of one block vanishes (a feeder that died between recording and enqueueing it).
+    const lost = blocks[0]!;
+    assert.equal(await cluster.queue.remove(lost), 1);
+    const stranded = blocks.flatMap((b, i) => (b === lost ? [i] : []));
+    // `retry` with nothing to bring back runs the reconciler's repair at once.
+    assert.equal((await cluster.service.retry(sweepId)).requeued, stranded.length, "only the lost block's trials were stranded");
+    cluster.fleet.spawn();
+    await waitForSweep(cluster.service, sweepId, 60_000);
+    const trials = await assertCompletedExactlyOnce(cluster.service, cluster.index, cluster.redis, sweepId, TRIALS);
+    for (const trial of trials) assert.equal(trial.retries, stranded.includes(trial.index) ? 1 : 0, `${trial.name} ran on the job it should`);
   });
 });
