@@ -38,6 +38,8 @@ export interface BlockStep {
   run: BlockRun;
   token: string;
   claim: Promise<ClaimOutcome>;
+  /** The trial's result-cache key, computed for the block's look ahead (null: none, look it up here). */
+  cacheKey: string | null;
   onTraining(): void;
 }
 

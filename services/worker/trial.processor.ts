@@ -210,7 +210,7 @@ export class TrialProcessor {
         facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
       const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
-      const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
+      const cacheKey = step?.cacheKey ?? this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
       const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, token));
       if (reused !== null) {
         const committed = await index.transitions.commit(data.sweepId, data.index, {
@@ -332,7 +332,8 @@ export class TrialProcessor {
     const log = this.deps.logger.child({ sweepId, jobId: job.id, attempt: job.attemptsMade + 1 });
     const facts = await this.sweepFacts(sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${sweepId} does not exist (deleted?)`);
-    if ('kind' in facts.context) throw new UnrecoverableError(`job ${job.id}: program trials never run in blocks`);
+    const { context } = facts;
+    if ('kind' in context) throw new UnrecoverableError(`job ${job.id}: program trials never run in blocks`);
     if (job.stalledCounter > 0 || job.attemptsMade > 0) {
       // An earlier run of this block ended mid-way (its worker died, or the job failed): the trials it
       // had in flight may be what killed it. They go to jobs of their own before the rest runs here.
@@ -341,12 +342,10 @@ export class TrialProcessor {
     }
     // Trials of a block mostly miss the result cache: one look for all of them, not one per trial.
     const inputs = await this.deps.index.trials.trainingInputs(sweepId, indices);
-    const keys: string[] = [];
-    for (const input of inputs) {
-      const key = input === null ? null : this.cached.keyFor(facts.context, input, false);
-      if (key !== null) keys.push(key);
-    }
-    await this.cached.lookAhead(keys);
+    // Computed once here for the look and for each trial (block sweeps have no pruner).
+    const cacheKeys: Array<string | null> = [];
+    for (const input of inputs) cacheKeys.push(input === null ? null : this.cached.keyFor(context, input, false));
+    await this.cached.lookAhead(cacheKeys.filter((key): key is string => key !== null));
     return runInSlot(this.deps.slots, job, lockToken, log, async (slot) => {
       const block: BlockRun = { stop: null, isolated: 0 };
       const pending: Array<Promise<unknown>> = [];
@@ -373,6 +372,7 @@ export class TrialProcessor {
             run: block,
             token: claimed.token,
             claim: claimed.claim,
+            cacheKey: cacheKeys[i] ?? null,
             onTraining: () => {
               if (i + 1 < indices.length && block.stop === null) next = claimOf(indices[i + 1]!);
             },
