@@ -346,7 +346,8 @@ export class TrialProcessor {
     const cacheKeys: Array<string | null> = [];
     for (const input of inputs) cacheKeys.push(input === null ? null : this.cached.keyFor(context, input, false));
     await this.cached.lookAhead(cacheKeys.filter((key): key is string => key !== null));
-    return runInSlot(this.deps.slots, job, lockToken, log, async (slot) => {
+    this.deps.fetchAhead?.blockStarted();
+    return runInSlot(this.deps.slots, job, lockToken, log, async (slot, releaseSlot) => {
       const block: BlockRun = { stop: null, isolated: 0 };
       const pending: Array<Promise<unknown>> = [];
       // A block claims only trials still on their first job (retries 0): one moved to a job of its own is that job's.
@@ -388,6 +389,8 @@ export class TrialProcessor {
       } catch (error) {
         failure = { error };
       }
+      // Every training is over: the next block (held by fetch-ahead) trains while these trials commit.
+      releaseSlot();
       // A claim sent ahead for a trial the block no longer runs: that trial ends as the block does.
       const unused = next as ReturnType<typeof claimOf> | null;
       if (unused !== null) pending.push(this.dropClaim(sweepId, unused, block));
