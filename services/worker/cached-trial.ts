@@ -21,7 +21,13 @@ export interface ReusedResult {
   cachedFrom: { sweepId: string; trialId: string };
 }
 
+/** Known misses kept at most (a block's worth many times over). */
+const KNOWN_MISSES_SIZE = 4096;
+
 export class CachedTrials {
+  /** Keys looked up ahead (a block's trials) and found absent: their trials train without another look. */
+  private readonly knownMisses = new Set<string>();
+
   constructor(
     private readonly cache: ResultCache,
     private readonly store: ObjectStore,
@@ -35,8 +41,20 @@ export class CachedTrials {
     return trialCacheKey(context, trial, this.learnerHash);
   }
 
+  /**
+   * Looks the keys up in one round trip ahead of their trials (a block's, issue 13 item 4), so each
+   * trial that misses trains without its own lookup. A trial completed elsewhere meanwhile is then
+   * trained once more instead of reused: the cache saves work, it never decides a result.
+   */
+  async lookAhead(keys: readonly string[]): Promise<void> {
+    const present = await this.cache.present(keys);
+    if (this.knownMisses.size + keys.length > KNOWN_MISSES_SIZE) this.knownMisses.clear();
+    for (let i = 0; i < keys.length; i++) if (!present[i]) this.knownMisses.add(keys[i]!);
+  }
+
   /** The cached result copied for this attempt (artefact at `artifactKey`), or null on a miss. */
   async reuse(key: string, artifactKey: string): Promise<ReusedResult | null> {
+    if (this.knownMisses.delete(key)) return null;
     const hit = await this.cache.get(key);
     if (hit === null) return null;
     try {

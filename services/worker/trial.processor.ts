@@ -12,7 +12,9 @@ import type { Logger } from '../../shared/logger/logger.js';
 import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
 import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
-import { TrialJobSchema, type TrialJob } from '../../shared/schemas/trial.schema.js';
+import { TrialBlockJobSchema, TrialJobSchema, type TrialBlockJob, type TrialJob } from '../../shared/schemas/trial.schema.js';
+import { BLOCK_JOB_NAME, type TrialQueue } from '../../shared/queue/index.js';
+import { isolateBlockTrials, isolateReleasedTrial, type BlockRun, type BlockStep } from './trial-block.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
@@ -26,7 +28,7 @@ import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
 import { storeTrialFiles } from './trial-files.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
-import type { TrialDefinition } from '../../shared/index/trial-transitions.js';
+import type { ClaimOutcome, TrialDefinition } from '../../shared/index/trial-transitions.js';
 import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
@@ -52,9 +54,13 @@ export interface TrialProcessorDeps {
   learnerCodeHash?: string;
   /** Program trials (issue 14) this worker may run; null: none (`sweepq worker` without --programs). */
   programs?: ProgramRunner | null;
+  /** Where a block's trial moved to a job of its own is enqueued (issue 13 item 4); needed for block jobs. */
+  queue?: TrialQueue;
 }
 
 const CONTEXT_CACHE_SIZE = 256;
+/** Trials of a block storing their artefact and committing while the next one trains. */
+const BLOCK_COMMITS_IN_FLIGHT = 8;
 /** How long a program trial this worker may not run waits before the queue offers it again. */
 const PROGRAM_REFUSED_DELAY_MS = 5000;
 
@@ -131,6 +137,7 @@ export class TrialProcessor {
 
   async process(job: Job<TrialJob>, lockToken?: string): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     if (job.name === FOLD_JOB_NAME || job.name === SPLIT_TRIAL_JOB_NAME) return this.folds.process(job, lockToken);
+    if (job.name === BLOCK_JOB_NAME) return this.processBlock(job as unknown as Job<TrialBlockJob>, lockToken);
     const parsed = TrialJobSchema.safeParse(job.data);
     if (!parsed.success) {
       throw new UnrecoverableError(`job ${job.id} has an invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
@@ -162,13 +169,17 @@ export class TrialProcessor {
     slot: TrainingSlot,
     releaseSlot: () => void,
     log: Logger,
+    step?: BlockStep,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index, workerId } = this.deps;
     const { context } = facts;
-    const token = randomUUID();
-    const { result: claim, trial } = await index.transitions.claim(data.sweepId, data.index, token, workerId);
+    const block = step?.run;
+    const token = step?.token ?? randomUUID();
+    const { result: claim, trial } = await (step?.claim ?? index.transitions.claim(data.sweepId, data.index, token, workerId));
     if (claim !== 'ok' || trial === undefined) {
       log.info({ claim }, 'trial not claimed');
+      // Cancelled trials in a block mean a cancelled (or rule-stopped) sweep: the rest of the block stops here.
+      if (claim === 'cancelled' && block !== undefined) block.stop = { kind: 'cancel' };
       return { outcome: claim === 'cancelled' ? 'cancelled' : 'skipped', detail: claim };
     }
     if ('kind' in context) return this.runProgram(job, lockToken, data, facts, context, token, trial, log);
@@ -199,7 +210,7 @@ export class TrialProcessor {
         facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
       const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
-      const cacheKey = this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
+      const cacheKey = step?.cacheKey ?? this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
       const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, token));
       if (reused !== null) {
         const committed = await index.transitions.commit(data.sweepId, data.index, {
@@ -215,7 +226,10 @@ export class TrialProcessor {
         log.info({ committed, cachedFrom: reused.cachedFrom }, 'trial answered from the result cache');
         return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
-      const trainingEnded = this.deps.fetchAhead?.watchTraining();
+      step?.onTraining();
+      // Blocks never turn fetch-ahead on: a block already shares its job's bookkeeping among its
+      // trials, and blocks held ahead by one worker would leave another idle at the sweep's end.
+      const trainingEnded = step === undefined ? this.deps.fetchAhead?.watchTraining() : undefined;
       const result = await slot
         .run(
           {
@@ -297,10 +311,173 @@ export class TrialProcessor {
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'trial completed');
       return { outcome: 'completed' };
     } catch (error) {
+      if (block !== undefined) return await this.handleFailureInBlock(block, data, token, running, error, log);
       return await this.handleFailure(job, lockToken, data, token, running, error, log);
     } finally {
       this.running.delete(data.trialId);
     }
+  }
+
+  /**
+   * Runs a block job's trials one after the other in one training slot (issue 13 item 4; failure
+   * semantics in trial-block.ts). Each is claimed, fenced and committed on its own; while trials store
+   * their artefacts and commit, the next one trains (at most {@link BLOCK_COMMITS_IN_FLIGHT} behind).
+   */
+  private async processBlock(job: Job<TrialBlockJob>, lockToken: string | undefined): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const parsed = TrialBlockJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError(`job ${job.id} has an invalid block payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    const { sweepId, indices } = parsed.data;
+    const queue = this.deps.queue;
+    if (queue === undefined) throw new UnrecoverableError(`job ${job.id} is a block, and this processor has no queue to move its trials to`);
+    const log = this.deps.logger.child({ sweepId, jobId: job.id, attempt: job.attemptsMade + 1 });
+    const facts = await this.sweepFacts(sweepId);
+    if (!facts) throw new UnrecoverableError(`sweep ${sweepId} does not exist (deleted?)`);
+    const { context } = facts;
+    if ('kind' in context) throw new UnrecoverableError(`job ${job.id}: program trials never run in blocks`);
+    if (job.stalledCounter > 0 || job.attemptsMade > 0) {
+      // An earlier run of this block ended mid-way (its worker died, or the job failed): the trials it
+      // had in flight may be what killed it. They go to jobs of their own before the rest runs here.
+      const moved = await isolateBlockTrials(this.deps.index, queue, sweepId, indices, 'active');
+      if (moved.length > 0) log.warn({ moved }, 'block run again: trials in flight when its last run ended moved to jobs of their own');
+    }
+    // Trials of a block mostly miss the result cache: one look for all of them, not one per trial.
+    const inputs = await this.deps.index.trials.trainingInputs(sweepId, indices);
+    // Computed once here for the look and for each trial (block sweeps have no pruner).
+    const cacheKeys: Array<string | null> = [];
+    for (const input of inputs) cacheKeys.push(input === null ? null : this.cached.keyFor(context, input, false));
+    await this.cached.lookAhead(cacheKeys.filter((key): key is string => key !== null));
+    this.deps.fetchAhead?.blockStarted();
+    return runInSlot(this.deps.slots, job, lockToken, log, async (slot, releaseSlot) => {
+      const block: BlockRun = { stop: null, isolated: 0 };
+      const pending: Array<Promise<unknown>> = [];
+      // A block claims only trials still on their first job (retries 0): one moved to a job of its own is that job's.
+      const claimOf = (index: number): { index: number; token: string; claim: Promise<ClaimOutcome> } => {
+        const token = randomUUID();
+        return { index, token, claim: this.deps.index.transitions.claim(sweepId, index, token, this.deps.workerId, Date.now(), 0) };
+      };
+      let next: ReturnType<typeof claimOf> | null = null;
+      let ran = 0;
+      let failure: { error: unknown } | null = null;
+      try {
+        for (let i = 0; i < indices.length; i++) {
+          if (block.stop !== null) break;
+          const index = indices[i]!;
+          const claimed: ReturnType<typeof claimOf> = next ?? claimOf(index);
+          next = null;
+          const data: TrialJob = { v: 1, sweepId, trialId: `${sweepId}-t${index}`, index };
+          let trained: () => void = () => undefined;
+          const trainingOver = new Promise<void>((resolve) => {
+            trained = resolve;
+          });
+          const step: BlockStep = {
+            run: block,
+            token: claimed.token,
+            claim: claimed.claim,
+            cacheKey: cacheKeys[i] ?? null,
+            onTraining: () => {
+              if (i + 1 < indices.length && block.stop === null) next = claimOf(indices[i + 1]!);
+            },
+          };
+          const run = this.claimAndTrain(job as unknown as Job<TrialJob>, lockToken, data, facts, slot, trained, log.child({ trialId: data.trialId }), step);
+          pending.push(run);
+          ran++;
+          await Promise.race([trainingOver, run]);
+          // A few trials store and commit behind the one training: their artefact fsyncs (~10 ms each
+          // on a busy disk, the largest cost of a short trial) run side by side in libuv's pool.
+          if (pending.length > BLOCK_COMMITS_IN_FLIGHT) await pending.shift();
+        }
+      } catch (error) {
+        failure = { error };
+      }
+      // Every training is over: the next block (held by fetch-ahead) trains while these trials commit.
+      releaseSlot();
+      // A claim sent ahead for a trial the block no longer runs: that trial ends as the block does.
+      const unused = next as ReturnType<typeof claimOf> | null;
+      if (unused !== null) pending.push(this.dropClaim(sweepId, unused, block));
+      // Every trial still storing or committing ends before the job does, whatever happened.
+      const settled = await Promise.allSettled(pending);
+      if (failure !== null) throw failure.error;
+      for (const s of settled) if (s.status === 'rejected') throw s.reason;
+      const { stop } = block;
+      if (stop !== null && stop.kind === 'hand-back') {
+        if (lockToken) await job.moveToDelayed(Date.now() + stop.delayMs, lockToken);
+        log.info({ ran, of: indices.length }, 'block handed back');
+        throw new DelayedError();
+      }
+      log.info({ ran, of: indices.length, isolated: block.isolated, stopped: stop?.kind ?? null }, 'block done');
+      return { outcome: stop === null ? 'completed' : 'cancelled', detail: `block of ${indices.length}` };
+    });
+  }
+
+  /**
+   * Ends the attempt of a trial claimed ahead that its block will not run: cancelled with its sweep,
+   * else back to queued for the block's next run (shutdown, local fault, an error of the block).
+   */
+  private async dropClaim(sweepId: string, claimed: { index: number; token: string; claim: Promise<ClaimOutcome> }, block: BlockRun): Promise<void> {
+    const { result } = await claimed.claim;
+    if (result !== 'ok') return;
+    const { transitions } = this.deps.index;
+    if (block.stop?.kind === 'cancel') await transitions.abort(sweepId, claimed.index, claimed.token);
+    else await transitions.release(sweepId, claimed.index, claimed.token);
+  }
+
+  /**
+   * A trial's failure inside a block: it never throws (that would fail the block-mates too); it ends,
+   * hands back or isolates that trial and tells the block whether to go on (see trial-block.ts).
+   */
+  private async handleFailureInBlock(
+    block: BlockRun,
+    data: TrialJob,
+    token: string,
+    running: RunningAttempt,
+    error: unknown,
+    log: Logger,
+  ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
+    const { index } = this.deps;
+    if (running.abortReason === 'cancel') {
+      await index.transitions.abort(data.sweepId, data.index, token);
+      block.stop = { kind: 'cancel' };
+      log.info('trial aborted: sweep cancelled; the block stops');
+      return { outcome: 'cancelled' };
+    }
+    const code = error instanceof SweepqError ? error.code : 'INTERNAL';
+    const message = error instanceof Error ? error.message : String(error);
+    if (running.abortReason === 'shutdown' || code === 'LOCAL_IO') {
+      // The trial and its block go back to the queue without spending an attempt.
+      await index.transitions.release(data.sweepId, data.index, token);
+      block.stop = { kind: 'hand-back', delayMs: code === 'LOCAL_IO' ? LOCAL_FAULT_DELAY_MS : 0 };
+      if (code === 'LOCAL_IO') {
+        log.error({ code, err: message }, 'local disk fault: trial and block handed back, worker pausing');
+        this.deps.onLocalFault?.(error as SweepqError);
+      } else log.info('trial handed back: worker shutting down');
+      return { outcome: 'skipped', detail: 'handed back' };
+    }
+    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
+      await index.transitions.finish(
+        data.sweepId,
+        data.index,
+        token,
+        'quarantined',
+        `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`,
+      );
+      log.error({ code, err: message }, 'trial quarantined: its training crashed repeatedly');
+      return { outcome: 'skipped', detail: 'quarantined' };
+    }
+    if (isRetryable(code)) {
+      // Retried on a job of its own (the queue's attempts and backoff), not in the block: a trial that
+      // keeps crashing its training process must not hold its block-mates back.
+      if (
+        (await index.transitions.release(data.sweepId, data.index, token)) === 'ok' &&
+        (await isolateReleasedTrial(index, this.deps.queue!, data.sweepId, data.index))
+      ) {
+        block.isolated++;
+      }
+      log.warn({ code, err: message }, 'trial attempt failed in a block; moved to a job of its own for its retries');
+      return { outcome: 'skipped', detail: 'isolated' };
+    }
+    await index.transitions.fail(data.sweepId, data.index, token, `${code}: ${message}`);
+    log.error({ code, err: message }, 'trial failed');
+    return { outcome: 'skipped', detail: 'failed' };
   }
 
   /**

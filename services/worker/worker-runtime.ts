@@ -9,7 +9,7 @@ import { Worker } from '../../shared/queue/queue-library.js';
 import type { Config } from '../../shared/config/config.js';
 import { ensureIndexVersion, MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
-import { bullPrefix, createRedisConnection, parseTrialJobId, TrialQueue } from '../../shared/queue/index.js';
+import { bullPrefix, createRedisConnection, parseBlockJobId, parseTrialJobId, TrialQueue } from '../../shared/queue/index.js';
 import type { TrialJob } from '../../shared/schemas/trial.schema.js';
 import { createObjectStore, type ObjectStore } from '../../shared/store/index.js';
 import { DatasetCache } from '../../shared/sweep/dataset-cache.js';
@@ -21,6 +21,7 @@ import { SlotPool } from './slot-pool.js';
 import { TrainingSlot } from './training-slot.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 import { TrialProcessor } from './trial.processor.js';
+import { isolateBlockTrials } from './trial-block.js';
 import type { ProgramPolicy, ProgramRunner } from './program/program-runner.js';
 
 /** First and longest wait before a worker paused by a local disk fault checks its disk again. */
@@ -103,6 +104,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     logger,
     ...(options.learnerCodeHash === undefined ? {} : { learnerCodeHash: options.learnerCodeHash }),
     onLocalFault: (error) => pauseForLocalFault(error),
+    queue: feedQueue,
     // The one place a worker hands (an allowlisted part of) its environment to user code.
     programs: options.programs === undefined ? null : await programRunner(options.programs, store, config.stateDir),
   });
@@ -207,6 +209,17 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
     const stalledOut = job.stalledCounter > config.queue.maxStalledCount;
     const exhausted = job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!stalledOut && !exhausted) return;
+    const block = job.id === undefined ? null : parseBlockJobId(job.id);
+    if (block !== null) {
+      // A block the queue gave up on: its unfinished trials are not to blame together; each moves to a
+      // job of its own, where its own stall budget and attempts apply (services/worker/trial-block.ts).
+      const indices = (job.data as unknown as { indices?: unknown }).indices;
+      if (!Array.isArray(indices)) return;
+      const alive = new Set((await index.workers.list()).flatMap((w) => w.current));
+      const moved = await isolateBlockTrials(index, feedQueue, block.sweepId, indices as number[], 'unfinished', alive);
+      if (moved.length > 0) logger.warn({ jobId: job.id, moved }, 'block abandoned by the queue: its unfinished trials moved to jobs of their own');
+      return;
+    }
     const ref = job.id === undefined ? null : (parseTrialJobId(job.id) ?? parseFoldJobId(job.id));
     if (ref === null) return;
     // A stall is a crash only if the attempt is gone: a worker that merely lost its lock while Redis

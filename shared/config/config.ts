@@ -67,6 +67,16 @@ export interface QueueConfig {
   /** SWEEPQ_RECONCILE_INTERVAL_MS, default 15000: how often the elected reconciler checks queue against index. */
   readonly reconcileIntervalMs: number;
   /**
+   * SWEEPQ_BLOCK_MAX_TRIALS, default 32: most short trials one BullMQ job carries (trial blocks, issue
+   * 13 item 4: per-job bookkeeping dominated short trials); 1 turns blocks off.
+   */
+  readonly blockMaxTrials: number;
+  /**
+   * SWEEPQ_BLOCK_MAX_COST, default 5,000,000: estimated cost (rows × features × model cost × (CV folds
+   * + 1)) under which a trial may go in a block, and the most a block's trials may add up to.
+   */
+  readonly blockMaxCost: number;
+  /**
    * SWEEPQ_RETENTION_DAYS, default 0 (keep forever): sweeps finished or cancelled longer ago than this
    * are deleted (jobs, artefacts, index keys) by the scheduler's retention pass. Fractions allowed.
    */
@@ -349,6 +359,8 @@ const envSchema = z.object({
   SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
+  SWEEPQ_BLOCK_MAX_TRIALS: intVar(32, 1, 1000),
+  SWEEPQ_BLOCK_MAX_COST: intVar(5_000_000, 0, Number.MAX_SAFE_INTEGER),
   SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
   SWEEPQ_RETENTION_DAYS: z
     .string()
@@ -455,6 +467,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       feedWindow: e.SWEEPQ_FEED_WINDOW,
       feedIntervalMs: e.SWEEPQ_FEED_INTERVAL_MS,
       reconcileIntervalMs: e.SWEEPQ_RECONCILE_INTERVAL_MS,
+      blockMaxTrials: e.SWEEPQ_BLOCK_MAX_TRIALS,
+      blockMaxCost: e.SWEEPQ_BLOCK_MAX_COST,
       cancelPollMs: e.SWEEPQ_CANCEL_POLL_MS,
       retentionDays: e.SWEEPQ_RETENTION_DAYS,
       retentionIntervalMs: e.SWEEPQ_RETENTION_INTERVAL_MS,

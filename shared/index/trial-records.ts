@@ -13,6 +13,8 @@ export interface JobRef {
   status: TrialStatus;
   model: string;
   params: string;
+  /** The block job holding the trial's first job (see assignBlock), null when it had a job of its own. */
+  block: string | null;
 }
 
 export class TrialRecords {
@@ -46,11 +48,11 @@ export class TrialRecords {
   async jobRefs(sweepId: string, indices: readonly number[]): Promise<JobRef[]> {
     if (indices.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status', 'model', 'params');
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'id', 'retries', 'status', 'model', 'params', 'block');
     const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
     const refs: JobRef[] = [];
     for (let i = 0; i < results.length; i++) {
-      const [id, retries, status, model, params] = results[i]!;
+      const [id, retries, status, model, params, block] = results[i]!;
       if (id)
         refs.push({
           index: indices[i]!,
@@ -59,9 +61,34 @@ export class TrialRecords {
           status: (status ?? 'queued') as TrialStatus,
           model: model ?? '',
           params: params ?? '{}',
+          block: block ?? null,
         });
     }
     return refs;
+  }
+
+  /**
+   * Records each block's trials' first job, the block job (issue 13 item 4), one pipelined round trip
+   * for all of them, before the blocks are enqueued: the reconciler, cancel and deletion find a trial's job
+   * through it. A block recorded but never enqueued (the feeder died in between) is a trial without a
+   * live job, which the reconciler repairs like any other.
+   */
+  async assignBlocks(sweepId: string, blocks: ReadonlyArray<{ jobId: string; indices: readonly number[] }>): Promise<void> {
+    if (blocks.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const block of blocks) for (const index of block.indices) pipeline.hset(this.keys.trial(sweepId, index), 'block', block.jobId);
+    assertExecOk(await pipeline.exec());
+  }
+
+  /** What a trial's result depends on (model, params, seed), null where no trial exists: one round trip for many. */
+  async trainingInputs(sweepId: string, indices: readonly number[]): Promise<Array<{ model: string; params: Record<string, unknown>; seed: number } | null>> {
+    if (indices.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const index of indices) pipeline.hmget(this.keys.trial(sweepId, index), 'model', 'params', 'seed');
+    const results = assertExecOk(await pipeline.exec()) as Array<Array<string | null>>;
+    return results.map(([model, params, seed]) =>
+      model === null || model === undefined ? null : { model, params: JSON.parse(params ?? '{}') as Record<string, unknown>, seed: Number(seed ?? 0) },
+    );
   }
 
   /** Definitions (entry, params) of trials, for samplers that need the pending ones. */

@@ -42,7 +42,8 @@ export interface TrialCommit {
 export type TransitionResult = 'ok' | 'fenced' | 'stale';
 /** A commit may also find its sweep cancelled meanwhile: the trial is then recorded as cancelled. */
 export type CommitResult = TransitionResult | 'cancelled';
-export type ClaimResult = 'ok' | 'missing' | 'completed' | 'cancelled' | 'failed' | 'pruned' | 'quarantined';
+/** `moved`: the trial is no longer on the job that asked (a block's trial moved to a job of its own). */
+export type ClaimResult = 'ok' | 'missing' | 'completed' | 'cancelled' | 'failed' | 'pruned' | 'quarantined' | 'moved';
 
 /** What a worker needs to train a claimed trial. */
 export interface TrialDefinition {
@@ -71,13 +72,17 @@ export class TrialTransitions {
     private readonly scripts: IndexScripts,
   ) {}
 
-  /** Claims a trial for a new attempt and returns its definition, which lives only in the trial hash. */
-  async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now()): Promise<ClaimOutcome> {
+  /**
+   * Claims a trial for a new attempt and returns its definition, which lives only in the trial hash.
+   * @param expectedRetries when set, the claim is refused (`moved`) unless the trial's retries number is
+   *   this one: a block job (retries 0) never claims a trial moved to a job of its own.
+   */
+  async claim(sweepId: string, index: number, token: string, worker: string, now = Date.now(), expectedRetries?: number): Promise<ClaimOutcome> {
     const k = this.keys;
     const reply = (await this.scripts.run(
       'claim',
       [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)],
-      [token, worker, now],
+      [token, worker, now, expectedRetries ?? ''],
     )) as Array<string | null>;
     const result = reply[0] as ClaimResult;
     if (result !== 'ok') return { result };

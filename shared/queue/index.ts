@@ -1,3 +1,13 @@
-export { TrialQueue, bullPrefix, trialJobId, parseTrialJobId, QUEUE_JOB_STATES } from './trial-queue.js';
-export type { QueueJobState } from './trial-queue.js';
+export {
+  TrialQueue,
+  bullPrefix,
+  trialJobId,
+  parseTrialJobId,
+  blockJobId,
+  parseBlockJobId,
+  currentJobId,
+  BLOCK_JOB_NAME,
+  QUEUE_JOB_STATES,
+} from './trial-queue.js';
+export type { QueueJobState, BlockLimits } from './trial-queue.js';
 export { createRedisConnection } from './redis-connection.js';

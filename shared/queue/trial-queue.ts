@@ -6,7 +6,7 @@ import type { JobsOptions, Queue as BullQueue } from 'bullmq';
 import { Queue } from './queue-library.js';
 import type { Redis } from 'ioredis';
 import type { QueueConfig } from '../config/config.js';
-import type { TrialJob } from '../schemas/trial.schema.js';
+import type { TrialBlockJob, TrialJob } from '../schemas/trial.schema.js';
 import { FoldFlows, type SplitTrial } from '../folds/fold-flows.js';
 
 /** addBulk is one MULTI; chunks keep each transaction (and Redis' pause) small. */
@@ -15,6 +15,8 @@ const ADD_CHUNK = 500;
 const ADD_CHUNKS_IN_FLIGHT = 4;
 
 export const TRIAL_JOB_NAME = 'trial';
+/** A job carrying several short trials of one sweep (issue 13 item 4, services/worker/trial-block.ts). */
+export const BLOCK_JOB_NAME = 'block';
 
 /**
  * The BullMQ job states sweepq reports. A job waiting for a worker is in `waiting` (a list) or, when
@@ -42,8 +44,35 @@ export function parseTrialJobId(jobId: string): { sweepId: string; index: number
   return { sweepId: match[1]!, index: Number(match[2]), retries: match[3] === undefined ? 0 : Number(match[3]) };
 }
 
+/**
+ * Job id of a block: `<sweepId>-b<first index>`. Deterministic (two feeders forming the same block
+ * agree) and unique (a trial is in at most one block: only first jobs are). Never contains ':'.
+ */
+export function blockJobId(sweepId: string, firstIndex: number): string {
+  return `${sweepId}-b${firstIndex}`;
+}
+
+/** The sweep a block job id names; null for other ids. */
+export function parseBlockJobId(jobId: string): { sweepId: string; firstIndex: number } | null {
+  const match = /^(s-[a-z0-9]{6,40})-b(\d{1,8})$/.exec(jobId);
+  if (!match) return null;
+  return { sweepId: match[1]!, firstIndex: Number(match[2]) };
+}
+
+/** The id of the job that runs a trial now: its block's while on its first job, else its own. */
+export function currentJobId(ref: { id: string; retries: number; block: string | null }): string {
+  return ref.retries === 0 && ref.block !== null ? ref.block : trialJobId(ref.id, ref.retries);
+}
+
+/** How big blocks of short trials may be (SWEEPQ_BLOCK_MAX_TRIALS, SWEEPQ_BLOCK_MAX_COST). */
+export interface BlockLimits {
+  maxTrials: number;
+  maxCost: number;
+}
+
 export class TrialQueue {
   readonly queue: BullQueue<TrialJob>;
+  readonly blockLimits: BlockLimits;
   private readonly jobOptions: JobsOptions;
   /** Flows of trials split into fold jobs (issue 13 item 5), created on first use. */
   private flows: FoldFlows | null = null;
@@ -54,6 +83,7 @@ export class TrialQueue {
     config: QueueConfig,
   ) {
     this.queue = new Queue<TrialJob>(config.name, { connection, prefix: bullPrefix(prefix) });
+    this.blockLimits = { maxTrials: config.blockMaxTrials, maxCost: config.blockMaxCost };
     this.jobOptions = {
       attempts: config.attempts,
       backoff: { type: 'exponential', delay: config.backoffMs },
@@ -87,6 +117,23 @@ export class TrialQueue {
       if (inFlight.length >= ADD_CHUNKS_IN_FLIGHT) await settle();
     }
     await settle();
+    return ids;
+  }
+
+  /**
+   * Enqueues blocks of short trials, one job each (id: {@link blockJobId}). A block job gets the trial
+   * jobs' options: its attempts and stall budget cover the block's runs; a trial that fails or crashes
+   * inside a block moves to a job of its own (services/worker/trial-block.ts).
+   */
+  async enqueueBlocks(blocks: readonly TrialBlockJob[]): Promise<string[]> {
+    if (blocks.length === 0) return [];
+    const bulk = blocks.map((data) => ({
+      name: BLOCK_JOB_NAME,
+      data: data as unknown as TrialJob,
+      opts: { ...this.jobOptions, jobId: blockJobId(data.sweepId, data.indices[0]!) },
+    }));
+    const ids = bulk.map((b) => b.opts.jobId);
+    for (let start = 0; start < bulk.length; start += ADD_CHUNK) await this.queue.addBulk(bulk.slice(start, start + ADD_CHUNK));
     return ids;
   }
 

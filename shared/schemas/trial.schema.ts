@@ -31,6 +31,21 @@ export const TrialJobSchema = z.strictObject({
 });
 export type TrialJob = z.infer<typeof TrialJobSchema>;
 
+/** Most trials one block job may carry (the configured size is at most this). */
+export const MAX_BLOCK_TRIALS = 1000;
+
+/**
+ * A block job's payload (issue 13 item 4): several short trials of one sweep in one BullMQ job, run in
+ * this order, each still claimed, fenced and committed on its own. Only trials on their first job
+ * (`retries` 0) are put in blocks; a repaired or retried trial always gets a job of its own.
+ */
+export const TrialBlockJobSchema = z.strictObject({
+  v: z.literal(1),
+  sweepId: SweepIdSchema,
+  indices: z.array(z.number().int().min(0)).min(1).max(MAX_BLOCK_TRIALS),
+});
+export type TrialBlockJob = z.infer<typeof TrialBlockJobSchema>;
+
 /** Metrics of a finished trial: test-set scores plus the cross-validation summary. */
 export const TrialMetricsSchema = z.record(z.string(), z.number().nullable());
 

@@ -17,7 +17,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MetricsIndex } from '../index/index.js';
 import type { Logger } from '../logger/logger.js';
-import { trialJobId, type TrialQueue } from '../queue/index.js';
+import { currentJobId, type TrialQueue } from '../queue/index.js';
 import type { SweepFeeder } from './sweep-feeder.js';
 import { foldHashKey } from '../folds/fold-ledger.js';
 
@@ -133,16 +133,17 @@ export class Reconciler {
     const open = (await index.redis.zrangebyscore(index.keys.open(sweepId), 0, state.fed - 1, 'LIMIT', 0, MAX_CHECKS_PER_SWEEP)).map(Number);
     if (open.length === 0) return;
     const pipeline = index.redis.pipeline();
-    for (const i of open) pipeline.hmget(index.keys.trial(sweepId, i), 'status', 'retries', 'worker', 'id', 'split');
+    for (const i of open) pipeline.hmget(index.keys.trial(sweepId, i), 'status', 'retries', 'worker', 'id', 'split', 'block');
     const rows = ((await pipeline.exec()) ?? []).map(([, value]) => value as Array<string | null>);
     let workers: Set<string> | null = null;
     for (let r = 0; r < open.length; r++) {
-      const [status, retriesText, worker, id, split] = rows[r] ?? [];
+      const [status, retriesText, worker, id, split, block] = rows[r] ?? [];
       if ((status !== 'queued' && status !== 'active') || id === null || id === undefined) continue;
       report.checked++;
       const i = open[r]!;
       const retries = Number(retriesText ?? 0);
-      const jobState = await this.queue.jobState(trialJobId(id, retries));
+      // A trial on its first job may be in a block (issue 13 item 4): the block job is its job.
+      const jobState = await this.queue.jobState(currentJobId({ id, retries, block: block ?? null }));
       if (status === 'queued' && LIVE_JOB_STATES.has(jobState)) continue;
       if (status === 'active') {
         if (jobState === 'active') continue;

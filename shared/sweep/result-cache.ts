@@ -63,6 +63,13 @@ export class ResultCache {
     private readonly keys: IndexKeys,
   ) {}
 
+  /** Which of `keys` have an entry: one HMGET for many (a block's trials, issue 13 item 4). */
+  async present(keys: readonly string[]): Promise<boolean[]> {
+    if (keys.length === 0) return [];
+    const raws = await this.redis.hmget(this.keys.resultCache(), ...keys);
+    return raws.map((raw) => raw !== null);
+  }
+
   /** The cached result under `key`, or null (absent or unreadable: a miss, never an error). */
   async get(key: string): Promise<CachedResult | null> {
     const raw = await this.redis.hget(this.keys.resultCache(), key);

@@ -104,9 +104,13 @@ export class SweepDeletion {
       const indices: number[] = [];
       for (let i = start; i < Math.min(trials, start + CHUNK); i++) indices.push(i);
       const ids: string[] = [];
-      // Every retry got its own job id; kept completed and failed jobs of each are removed.
-      for (const ref of await this.index.trials.jobRefs(sweepId, indices)) for (let r = 0; r <= ref.retries; r++) ids.push(trialJobId(ref.id, r));
-      jobs += await this.queue.removeJobs(ids);
+      // Every retry got its own job id; kept completed and failed jobs of each are removed, and the
+      // blocks that carried first jobs (issue 13 item 4), once each.
+      for (const ref of await this.index.trials.jobRefs(sweepId, indices)) {
+        for (let r = 0; r <= ref.retries; r++) ids.push(trialJobId(ref.id, r));
+        if (ref.block !== null) ids.push(ref.block);
+      }
+      jobs += await this.queue.removeJobs([...new Set(ids)]);
     }
     const objects = await this.store.deleteFolder(`artifacts/${sweepId}`);
     await this.index.sweeps.delete(sweepId, name ?? '');

@@ -26,6 +26,8 @@ import { SweepqError } from '../errors/index.js';
 import { FoldSplitPlanner } from '../folds/fold-split-planner.js';
 import { ObservationReader } from './observation-reader.js';
 import { stopReason } from './stop-rules.js';
+import { TrialBlockPlanner } from './trial-block-planner.js';
+import { blockJobId } from '../queue/index.js';
 
 const SAMPLER_CACHE_SIZE = 256;
 /** Trials created and enqueued per step of a top-up (see topUp). */
@@ -46,6 +48,7 @@ export class SweepFeeder {
   private readonly withoutRules = new Set<string>();
   private readonly observations: ObservationReader;
   private readonly foldSplits: FoldSplitPlanner;
+  private readonly blocks: TrialBlockPlanner;
 
   constructor(
     private readonly index: MetricsIndex,
@@ -56,6 +59,7 @@ export class SweepFeeder {
   ) {
     this.observations = new ObservationReader(index);
     this.foldSplits = new FoldSplitPlanner(index);
+    this.blocks = new TrialBlockPlanner(index, queue.blockLimits);
   }
 
   /** Tops the sweep's queued jobs up to the window; resolves with the number of jobs added. */
@@ -148,7 +152,15 @@ export class SweepFeeder {
       // Costly trials run as fold jobs shared by idle workers (issue 13 item 5); they go first.
       const { split, whole } = await this.foldSplits.partition(sweepId, queued);
       await this.queue.enqueueSplit(split);
-      await this.queue.enqueue(whole);
+      // Short trials share jobs (issue 13 item 4); the block ids are on their trials before the jobs exist.
+      const { blocks, singles } = await this.blocks.partition(sweepId, whole);
+      const blockJobs = blocks.map((block) => ({ v: 1 as const, sweepId, indices: block.map((t) => t.index) }));
+      await trials.assignBlocks(
+        sweepId,
+        blockJobs.map((b) => ({ jobId: blockJobId(sweepId, b.indices[0]!), indices: b.indices })),
+      );
+      await this.queue.enqueue(singles);
+      await this.queue.enqueueBlocks(blockJobs);
       if (await feed.advanceFeed(sweepId, state.fed, next)) {
         added += queued.length;
         if (next >= state.total) {

@@ -15,7 +15,7 @@ import type { Config } from '../config/config.js';
 import { InvalidInputError, SweepqError } from '../errors/index.js';
 import { ensureIndexVersion, MetricsIndex, SweepRecords, type RunState, type RunWrite, type SweepRecord } from '../index/index.js';
 import type { Logger } from '../logger/logger.js';
-import { createRedisConnection, TrialQueue, trialJobId } from '../queue/index.js';
+import { createRedisConnection, currentJobId, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
 import { detectFileFormat } from '../ml/dataset/read-table.js';
 import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
@@ -593,11 +593,12 @@ export class SweepService implements SweepClient {
       const queued: number[] = [];
       for (let i = 0; i < statuses.length; i++) if (statuses[i] === 'queued') queued.push(start + i);
       if (queued.length === 0) continue;
-      // A retried trial's current job id carries its retry number.
+      // A retried trial's current job id carries its retry number; a trial in a block has its block's
+      // (once per block: the waiting block goes, its trials are cancelled by the index).
       const refs = await this.index.trials.jobRefs(sweep.id, queued);
-      for (const r of refs) ids.push(trialJobId(r.id, r.retries));
+      for (const r of refs) ids.push(currentJobId(r));
     }
-    return ids;
+    return [...new Set(ids)];
   }
 
   private async bestOrNull(sweep: SweepRecord, metric: string): Promise<TrialRecord | null> {

@@ -55,6 +55,8 @@ describe('loadConfig', () => {
       feedWindow: 2000,
       feedIntervalMs: 2000,
       reconcileIntervalMs: 15_000,
+      blockMaxTrials: 32,
+      blockMaxCost: 5_000_000,
       retentionDays: 0,
       retentionIntervalMs: 600_000,
       cancelPollMs: 1000,

@@ -7,18 +7,31 @@
 import { InvalidInputError } from '../../errors/index.js';
 import { PipelineSpecSchema, ResolvedPipelineSpecSchema, type PipelineSpecInput, type ResolvedPipelineSpec } from '../../schemas/pipeline-spec.schema.js';
 
+/** Resolved specs by their input's JSON; a sweep has one spec plus its trials' pipeline overrides. */
+const resolvedSpecs = new Map<string, ResolvedPipelineSpec>();
+const RESOLVED_SPECS_CACHED = 256;
+
 /**
  * The nested form of a (flat or nested) pipeline spec, with every default filled in.
  * @throws InvalidInputError INVALID_SPEC naming the offending field.
  */
 export function resolvePipelineSpec(spec: PipelineSpecInput | ResolvedPipelineSpec | undefined): ResolvedPipelineSpec {
+  // Every trial of a sweep resolves the same few specs, several times each (its folds' pipelines):
+  // two zod parses were ~0.5 ms of a trivial trial's ~2.7 ms in its training process (issue 13).
+  const key = JSON.stringify(spec ?? {});
+  const known = resolvedSpecs.get(key);
+  if (known !== undefined) return structuredClone(known);
   const parsed = PipelineSpecSchema.safeParse(spec ?? {});
   if (!parsed.success) throw specError(parsed.error.issues);
   const data = parsed.data;
-  return ResolvedPipelineSpecSchema.parse({
+  const resolved = ResolvedPipelineSpecSchema.parse({
     numeric: data.numeric ?? { imputer: data.imputer, scaler: data.scaler },
     categorical: data.categorical ?? {},
   });
+  if (resolvedSpecs.size >= RESOLVED_SPECS_CACHED) resolvedSpecs.clear();
+  // A copy in, copies out: callers own (and may change) what they get.
+  resolvedSpecs.set(key, structuredClone(resolved));
+  return resolved;
 }
 
 /** Encoder fields that keep their meaning when `kind` changes; the rest fall back to the new kind's defaults. */

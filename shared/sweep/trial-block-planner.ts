@@ -1,0 +1,98 @@
+/**
+ * The feeder's side of trial blocks (issue 13 item 4): which of the trials it is about to enqueue share
+ * one BullMQ job. Per-job bookkeeping (BullMQ's add, fetch, lock and finish scripts, the worker's job
+ * set-up) cost more than a trivial trial's training, so short trials travel in blocks; each is still
+ * claimed, fenced and committed on its own by the worker (services/worker/trial-block.ts).
+ *
+ * Block formation rule, over one feed step's trials in enqueue order (longest first):
+ * - a trial may join a block when it is on its first job (`retries` 0: a repaired, retried or isolated
+ *   trial always runs alone), its sweep is built-in without a pruner (a rung verdict may wait for other
+ *   trials), and its estimated cost — rows × features × model cost (estimate-trial-cost.ts) × (CV
+ *   folds + 1) — is at most SWEEPQ_BLOCK_MAX_COST;
+ * - consecutive such trials fill a block up to SWEEPQ_BLOCK_MAX_TRIALS trials and SWEEPQ_BLOCK_MAX_COST
+ *   summed cost, and to at most 1/{@link MIN_JOBS_PER_STEP} of the step's eligible trials, so a step
+ *   still spreads over several jobs (several workers) and a small window (TPE's 4) gets no blocks;
+ * - a block of one trial is a plain trial job. Trials split into fold jobs are never here (costly).
+ */
+import type { MetricsIndex } from '../index/index.js';
+import type { BlockLimits } from '../queue/index.js';
+import type { SweepContext } from '../schemas/sweep-context.schema.js';
+import { estimatedFoldSplitCost } from '../folds/fold-split-plan.js';
+
+const CONTEXT_CACHE_SIZE = 256;
+/** A feed step's eligible trials go to at least this many jobs. */
+export const MIN_JOBS_PER_STEP = 8;
+
+export interface BlockCandidate {
+  index: number;
+  retries: number;
+  model: string;
+  params: Readonly<Record<string, unknown>>;
+}
+
+/** Splits trials into blocks (two or more trials, enqueue order kept) and trials enqueued alone. */
+export function formTrialBlocks<T extends BlockCandidate>(trials: readonly T[], costs: Float64Array, limits: BlockLimits): { blocks: T[][]; singles: T[] } {
+  const singles: T[] = [];
+  const eligible: T[] = [];
+  const eligibleCosts: number[] = [];
+  for (let i = 0; i < trials.length; i++) {
+    const trial = trials[i]!;
+    if (trial.retries === 0 && costs[i]! <= limits.maxCost) {
+      eligible.push(trial);
+      eligibleCosts.push(costs[i]!);
+    } else singles.push(trial);
+  }
+  const size = Math.min(limits.maxTrials, Math.floor(eligible.length / MIN_JOBS_PER_STEP));
+  if (size < 2) return { blocks: [], singles: [...trials] };
+  const blocks: T[][] = [];
+  let current: T[] = [];
+  let currentCost = 0;
+  const close = (): void => {
+    if (current.length === 1) singles.push(current[0]!);
+    else if (current.length > 1) blocks.push(current);
+    current = [];
+    currentCost = 0;
+  };
+  for (let i = 0; i < eligible.length; i++) {
+    const cost = eligibleCosts[i]!;
+    if (current.length > 0 && (current.length >= size || currentCost + cost > limits.maxCost)) close();
+    current.push(eligible[i]!);
+    currentCost += cost;
+  }
+  close();
+  return { blocks, singles };
+}
+
+export class TrialBlockPlanner {
+  /** Built-in sweeps' contexts without a pruner; null for sweeps whose trials never share a job. */
+  private readonly contexts = new Map<string, SweepContext | null>();
+
+  constructor(
+    private readonly index: MetricsIndex,
+    private readonly limits: BlockLimits,
+  ) {}
+
+  /** Blocks and single trials of one feed step (see the rule above). */
+  async partition<T extends BlockCandidate>(sweepId: string, trials: readonly T[]): Promise<{ blocks: T[][]; singles: T[] }> {
+    if (this.limits.maxTrials < 2 || trials.length < 2 * MIN_JOBS_PER_STEP) return { blocks: [], singles: [...trials] };
+    const context = await this.contextOf(sweepId);
+    if (context === null) return { blocks: [], singles: [...trials] };
+    const runs = context.cv.folds >= 2 ? context.cv.folds + 1 : 1;
+    const costs = new Float64Array(trials.length);
+    for (let i = 0; i < trials.length; i++) costs[i] = estimatedFoldSplitCost(context, trials[i]!.model, trials[i]!.params) * runs;
+    return formTrialBlocks(trials, costs, this.limits);
+  }
+
+  private async contextOf(sweepId: string): Promise<SweepContext | null> {
+    const cached = this.contexts.get(sweepId);
+    if (cached !== undefined) return cached;
+    const sweep = await this.index.sweeps.get(sweepId);
+    const context = sweep?.context;
+    // A sweep that recorded no data shape has no cost estimate: its trials run alone.
+    const found =
+      context === null || context === undefined || 'kind' in context || context.pruner !== undefined || context.fold_split === undefined ? null : context;
+    if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
+    this.contexts.set(sweepId, found);
+    return found;
+  }
+}
