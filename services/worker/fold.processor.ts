@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
 import { FOLD_JOB_NAME, flowToken, FoldJobSchema, partName, SplitTrialJobSchema, type FoldJob } from '../../shared/folds/fold-job.schema.js';
-import { FoldLedger, partsOf, type FoldPartResult } from '../../shared/folds/fold-ledger.js';
+import { FoldLedger, type FoldPartResult } from '../../shared/folds/fold-ledger.js';
+import { partsOf } from '../../shared/folds/fold-job.schema.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import { trialJobId } from '../../shared/queue/index.js';
@@ -286,7 +287,7 @@ export class FoldProcessor {
       log.info({ status }, 'split trial not committed: it finished (cancelled, failed) or another job holds it');
       return { outcome: status === 'cancelled' ? 'cancelled' : 'skipped', detail: status ?? 'missing' };
     }
-    const parts = partsOf(data.folds);
+    const parts = partsOf(data);
     const results = await this.ledger.results(data.sweepId, data.index, flow, parts);
     const missing = parts.map(partName).filter((name) => !results.has(name));
     const fit = results.get('fit');
