@@ -33,6 +33,11 @@ export interface TrainingTask {
    * holds its score alone) or the final fit (test metrics and artefact, no CV). Absent: the whole trial.
    */
   part?: FoldPart;
+  /**
+   * With part `fit` of a trial whose final fit was split into tree ranges: the ranges' pipeline JSON
+   * texts in tree order. The part merges them and evaluates the merged model instead of fitting.
+   */
+  treeParts?: string[];
 }
 
 /** Child → worker: the trial reached a rung; the worker answers with a {@link RungAnswer}. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { artifactKey } from '../schemas/sweep-context.schema.js';
 import { SweepIdSchema, TrialIdSchema } from '../schemas/trial.schema.js';
 
 export const SPLIT_TRIAL_JOB_NAME = 'trial-split';
@@ -68,6 +69,15 @@ export function partsOf(job: Pick<SplitTrialJob, 'folds' | 'fitTrees'>): FoldPar
 /** Job id of one part: the trial's job id plus the part (never contains ':'). */
 export function foldJobId(trialJobId: string, part: FoldPart): string {
   return `${trialJobId}-${partName(part)}`;
+}
+
+/**
+ * Where a tree range of a flow's final fit keeps its partial pipeline until the trial is done: one key
+ * per flow and range. A range's fit is deterministic, so a superseded run writing it late writes the
+ * same bytes; the flow's parent deletes it.
+ */
+export function treePartKey(sweepId: string, trialId: string, flow: string, part: Extract<FoldPart, { kind: 'trees' }>): string {
+  return artifactKey(sweepId, trialId, flow).replace(/\.json$/, `.${partName(part)}.json`);
 }
 
 /** The trial a part's job id names, for cleanup of jobs BullMQ gave up on; null for other ids. */
