@@ -6,9 +6,11 @@
  * a part that fails for good fails its trial first, and the parent then finds the trial finished.
  *
  * A final fit split into tree ranges is a flow of its own inside the trial's: the `fit` part waits for
- * its `t<start>-<end>` children. FlowProducer adds a flow depth first, so the ranges are queued ahead
- * of the folds (the longest work first), and BullMQ puts a parent whose children are done at the
- * head of the queue: the merge runs as soon as its ranges end, while the folds still run elsewhere.
+ * its `t<start>-<end>` children. The ranges jump the queue (`lifo`; FlowProducer would add them after
+ * the folds, one level deeper): the fit's ranges and then its merge — BullMQ puts a parent whose
+ * children are done at the head of the queue — are the flow's longest chain, so they start first and
+ * the folds fill the workers around them. Across split trials this starts a later trial's fit before
+ * an earlier trial's folds, which changes which result comes first, not how much runs.
  */
 import { FlowProducer, type FlowJob, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -59,7 +61,7 @@ export class FoldFlows {
           name: FOLD_JOB_NAME,
           queueName: this.queueName,
           data: payload,
-          opts: { ...this.jobOptions, jobId: foldJobId(jobId, part), ignoreDependencyOnFailure: true },
+          opts: { ...this.jobOptions, jobId: foldJobId(jobId, part), ignoreDependencyOnFailure: true, ...(part.kind === 'trees' ? { lifo: true } : {}) },
           ...(children === undefined ? {} : { children }),
         };
       };
