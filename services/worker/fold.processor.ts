@@ -1,7 +1,8 @@
 /**
  * Fold jobs (issue 13 item 5): the parts of a trial split into a BullMQ flow by the feeder
  * (shared/folds/). Each CV fold and the final fit run as their own jobs on whichever workers are idle;
- * the flow's parent commits the trial once every part has recorded its result.
+ * the flow's parent commits the trial once every part has recorded its result. A random forest's
+ * final fit runs as tree ranges whose partial pipelines the `fit` part merges and evaluates.
  *
  * Fencing, as for whole trials: the split attempt holds the trial under the flow's token (the first
  * part to start moves it to active); every run of a part claims the part with a fresh token in the
@@ -157,7 +158,8 @@ export class FoldProcessor {
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `fold part aborted before training (${running.abortReason})`);
       const limits = context.limits === undefined ? this.deps.defaultLimits : { memoryMb: context.limits.memory_mb, timeoutS: context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
-      const treeParts = ranges === null ? undefined : await Promise.all(ranges.map(async (range) => (await this.deps.store.get(range.artifact)).toString('utf8')));
+      const treeParts =
+        ranges === null ? undefined : await Promise.all(ranges.map(async (range) => (await this.deps.store.get(range.artifact)).toString('base64')));
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot
         .run(
@@ -187,7 +189,8 @@ export class FoldProcessor {
         record = { kind: 'fold', fold: data.part.fold, score: Number.isFinite(score) ? score : null, cvMs: result.timings.cvMs, worker: workerId };
       } else if (data.part.kind === 'trees') {
         const key = treePartKey(data.sweepId, data.trialId, flow, data.part);
-        await this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' });
+        if (result.treePart === undefined) throw new SweepqError('INTERNAL', `tree range ${partName(data.part)} trained without its part`);
+        await this.deps.store.put(key, Buffer.from(result.treePart, 'base64'), { contentType: 'application/octet-stream' });
         const { start, end } = data.part;
         record = { kind: 'trees', start, end, artifact: key, fitMs: result.timings.fitMs, worker: workerId };
       } else {
@@ -244,7 +247,12 @@ export class FoldProcessor {
       else missing.push(partName(part));
     }
     if (missing.length === 0) return ranges;
-    await this.deps.index.transitions.fail(data.sweepId, data.index, flow, `INTERNAL: tree range(s) ${missing.join(', ')} of the split final fit ended without a result`);
+    await this.deps.index.transitions.fail(
+      data.sweepId,
+      data.index,
+      flow,
+      `INTERNAL: tree range(s) ${missing.join(', ')} of the split final fit ended without a result`,
+    );
     log.error({ missing }, 'split final fit cannot be merged: tree ranges missing');
     throw new UnrecoverableError(`split trial ${data.trialId}: tree ranges ${missing.join(', ')} have no result`);
   }
@@ -254,7 +262,9 @@ export class FoldProcessor {
     const ranges = partsOf(data).filter((part) => part.kind === 'trees');
     await Promise.all(
       ranges.map((part) =>
-        this.deps.store.delete(treePartKey(data.sweepId, data.trialId, flow, part)).catch((error: unknown) => log.warn({ err: error }, 'tree range part not deleted')),
+        this.deps.store
+          .delete(treePartKey(data.sweepId, data.trialId, flow, part))
+          .catch((error: unknown) => log.warn({ err: error }, 'tree range part not deleted')),
       ),
     );
   }

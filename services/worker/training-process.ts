@@ -95,12 +95,25 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
     if (task.part?.kind === 'trees') {
       // One tree range of a split trial's final fit: its partial pipeline is the whole result.
       data.foldWorkspace ??= createPipelineWorkspace();
-      const { pipelineJson, fitMs } = fitForestTrees(input, task.part, data.foldWorkspace);
-      return { id: task.id, ok: true, metrics: {}, cvScores: [], pipelineJson, diagnosticsJson: null, timings: { fitMs, cvMs: 0, evalMs: 0, totalMs: fitMs, loadMs } };
+      const { part, fitMs } = fitForestTrees(input, task.part, data.foldWorkspace);
+      return {
+        id: task.id,
+        ok: true,
+        metrics: {},
+        cvScores: [],
+        pipelineJson: '',
+        treePart: part.toString('base64'),
+        diagnosticsJson: null,
+        timings: { fitMs, cvMs: 0, evalMs: 0, totalMs: fitMs, loadMs },
+      };
     }
     if (task.part?.kind === 'fit' && task.treeParts !== undefined) {
       // The final fit of a split trial fitted in tree ranges: merge them, score the merged model.
-      const merged = mergeForestFit(task.treeParts, data.train, data.test);
+      const merged = mergeForestFit(
+        task.treeParts.map((part) => Buffer.from(part, 'base64')),
+        data.train,
+        data.test,
+      );
       const evalMs = merged.mergeMs + merged.evalMs;
       return {
         id: task.id,

@@ -8,8 +8,9 @@
  * evaluates the merged forest — the same model, byte for byte, as the unsplit fit.
  *
  * Two ranges, not more: each range bins the training rows again and is one more job, and the merge
- * waits for the last range; halves of ~0.65 of a fold each measured best with 5 folds on 2 workers
- * (README, bench:sweep (g)).
+ * (the evaluation and diagnostics, ~1 fold) waits for the last range. With 5 folds on 2 workers the
+ * halves (~0.6 of a fold each) give each worker ~3.5 folds of work: one range, the merge and two folds
+ * against one range and three folds.
  */
 import { RandomForestParamsSchema } from '../schemas/model-params.schema.js';
 

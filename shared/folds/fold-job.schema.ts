@@ -72,12 +72,12 @@ export function foldJobId(trialJobId: string, part: FoldPart): string {
 }
 
 /**
- * Where a tree range of a flow's final fit keeps its partial pipeline until the trial is done: one key
+ * Where a tree range of a flow's final fit keeps its encoded part until the trial is done: one key
  * per flow and range. A range's fit is deterministic, so a superseded run writing it late writes the
  * same bytes; the flow's parent deletes it.
  */
 export function treePartKey(sweepId: string, trialId: string, flow: string, part: Extract<FoldPart, { kind: 'trees' }>): string {
-  return artifactKey(sweepId, trialId, flow).replace(/\.json$/, `.${partName(part)}.json`);
+  return artifactKey(sweepId, trialId, flow).replace(/\.json$/, `.${partName(part)}.bin`);
 }
 
 /** The trial a part's job id names, for cleanup of jobs BullMQ gave up on; null for other ids. */

@@ -95,4 +95,3 @@ export class FoldLedger {
     await this.redis.del(this.key(sweepId, index));
   }
 }
-

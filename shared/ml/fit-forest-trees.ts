@@ -1,10 +1,11 @@
 /**
  * One tree range of a trial's final fit split across workers (fold jobs, issue 13 item 5): the
  * pipeline fitted on every training row, its random forest growing only trees [start, end) — each as
- * the whole fit grows it — serialized for merge-forest-fit.ts. Same preprocessing, params and seed as
- * runTrial's final fit, so the ranges of one fit merge into exactly its artefact.
+ * the whole fit grows it — encoded for merge-forest-fit.ts (forest-part-codec.ts). Same preprocessing,
+ * params and seed as runTrial's final fit, so the ranges of one fit merge into exactly its artefact.
  */
 import { InvalidInputError } from '../errors/index.js';
+import { encodeForestPart } from './forest-part-codec.js';
 import { ForestClassifier } from './models/tree/forest-classifier.js';
 import { ForestRegressor } from './models/tree/forest-regressor.js';
 import type { TreeRange } from './models/tree/tree-range.js';
@@ -13,11 +14,11 @@ import { applyPipelineOverrides } from './preprocessing/resolve-pipeline-spec.js
 import { asTabular, type TrialInput } from './run-trial.js';
 
 /**
- * The fitted part's pipeline JSON and its fit time.
+ * The fitted range (encoded) and its fit time.
  * @throws InvalidInputError INVALID_SPEC when the model is not a forest (only forests split by trees),
  *   INVALID_MODEL / INVALID_ARGUMENT for bad params or a range outside the forest.
  */
-export function fitForestTrees(input: TrialInput, range: TreeRange, workspace: PipelineWorkspace = createPipelineWorkspace()): { pipelineJson: string; fitMs: number } {
+export function fitForestTrees(input: TrialInput, range: TreeRange, workspace: PipelineWorkspace = createPipelineWorkspace()): { part: Buffer; fitMs: number } {
   const started = performance.now();
   const train = asTabular(input.train);
   const spec = applyPipelineOverrides(input.pipeline, input.pipelineOverrides ?? {});
@@ -29,5 +30,5 @@ export function fitForestTrees(input: TrialInput, range: TreeRange, workspace: P
   model.growOnly(range);
   pipeline.fit(train, undefined, workspace);
   const fitMs = performance.now() - started;
-  return { pipelineJson: JSON.stringify(pipeline.toJSON()), fitMs };
+  return { part: encodeForestPart(pipeline.toJSON(), model.tree), fitMs };
 }

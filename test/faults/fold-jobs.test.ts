@@ -1,8 +1,10 @@
 /**
  * Fold jobs (issue 13 item 5): a trial split into one job per CV fold plus the final fit, shared by
  * worker processes through a BullMQ flow. Real Redis, real worker processes.
- * - same seed → the split trial's fold scores, metrics and artefact equal the unsplit trial's;
- * - kill -9 of a worker mid-part: the part re-runs on the survivor, the trial completes once;
+ * - same seed → the split trial's fold scores, metrics and artefact (its final fit run as two tree
+ *   ranges and a merge) equal the unsplit trial's;
+ * - kill -9 of a worker mid tree range of the final fit: the range re-runs on the survivor, the trial
+ *   completes once with every tree;
  * - cancel of a split trial stops its running parts and records it cancelled once;
  * - a late part result from a superseded run (or an earlier flow) is refused;
  * - a part running at shutdown is handed back and re-runs inside the same split attempt.
@@ -66,6 +68,8 @@ describe('fold jobs (a trial split across workers)', () => {
     const queuedFlow = trialJobId(`${submitted.sweepId}-t1`, 0);
     assert.equal(await queue.getJobState(queuedFlow), 'waiting-children', 'a split trial is queued as a flow');
     assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fold', fold: 3 })), 'waiting');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fit' })), 'waiting-children', 'the fit waits for its tree ranges');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'trees', start: 2, end: 5 })), 'waiting');
     const trialId = `${submitted.sweepId}-t0`;
     const ledger = new FoldLedger(redis, index.keys);
     const flow = flowToken(trialJobId(trialId, 0));
@@ -93,6 +97,7 @@ describe('fold jobs (a trial split across workers)', () => {
     assert.equal((await index.trials.get(submitted.sweepId, 1))?.status, 'cancelled');
     assert.equal(await queue.getJobState(queuedFlow), 'unknown');
     assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fit' })), 'unknown');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'trees', start: 2, end: 5 })), 'unknown');
     assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fold', fold: 3 })), 'unknown');
   });
 
@@ -158,7 +163,11 @@ describe('fold jobs (a trial split across workers)', () => {
       [0, 75],
       [75, 150],
     ] as const) {
-      assert.equal(await store.exists(treePartKey(submitted.sweepId, trial!.id, flow, { kind: 'trees', start, end })), false, 'the partial pipelines are deleted');
+      assert.equal(
+        await store.exists(treePartKey(submitted.sweepId, trial!.id, flow, { kind: 'trees', start, end })),
+        false,
+        'the partial pipelines are deleted',
+      );
     }
     t.diagnostic(`killed the victim while it ran ${part}; trial completed in ${trial!.durationMs} ms`);
   });

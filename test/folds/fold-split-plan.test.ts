@@ -45,7 +45,7 @@ describe('foldSplitOf', () => {
 });
 
 describe('fitTreeRangesOf', () => {
-  it('splits a random forest\'s final fit into two tree ranges, nothing else', () => {
+  it("splits a random forest's final fit into two tree ranges, nothing else", () => {
     assert.deepEqual(fitTreeRangesOf('random_forest', { n_estimators: 101 }), [
       [0, 50],
       [50, 101],
@@ -59,7 +59,13 @@ describe('fitTreeRangesOf', () => {
   });
 
   it('lists the ranges first, then the fit that merges them, then the folds', () => {
-    const parts = partsOf({ folds: 2, fitTrees: [[0, 5], [5, 10]] });
+    const parts = partsOf({
+      folds: 2,
+      fitTrees: [
+        [0, 5],
+        [5, 10],
+      ],
+    });
     assert.deepEqual(parts.map(partName), ['t0-5', 't5-10', 'fit', 'f0', 'f1']);
   });
 });
