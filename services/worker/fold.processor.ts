@@ -1,7 +1,8 @@
 /**
  * Fold jobs (issue 13 item 5): the parts of a trial split into a BullMQ flow by the feeder
  * (shared/folds/). Each CV fold and the final fit run as their own jobs on whichever workers are idle;
- * the flow's parent commits the trial once every part has recorded its result.
+ * the flow's parent commits the trial once every part has recorded its result. A random forest's
+ * final fit runs as tree ranges whose partial pipelines the `fit` part merges and evaluates.
  *
  * Fencing, as for whole trials: the split attempt holds the trial under the flow's token (the first
  * part to start moves it to active); every run of a part claims the part with a fresh token in the
@@ -14,8 +15,18 @@
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { isRetryable, SweepqError } from '../../shared/errors/index.js';
-import { FOLD_JOB_NAME, flowToken, FoldJobSchema, partName, SplitTrialJobSchema, type FoldJob } from '../../shared/folds/fold-job.schema.js';
-import { FoldLedger, partsOf, type FoldPartResult } from '../../shared/folds/fold-ledger.js';
+import {
+  FOLD_JOB_NAME,
+  flowToken,
+  FoldJobSchema,
+  partName,
+  partsOf,
+  SplitTrialJobSchema,
+  treePartKey,
+  type FoldJob,
+  type SplitTrialJob,
+} from '../../shared/folds/fold-job.schema.js';
+import { FoldLedger, type FoldPartResult } from '../../shared/folds/fold-ledger.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import { trialJobId } from '../../shared/queue/index.js';
@@ -128,6 +139,9 @@ export class FoldProcessor {
       log.info({ committed, cachedFrom: reused.cachedFrom }, 'split trial answered from the result cache');
       return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced', detail: 'cached' };
     }
+    // The fit of a trial whose final fit ran in tree ranges merges their partial pipelines (BullMQ
+    // runs it after the ranges' jobs ended).
+    const ranges = data.part.kind === 'fit' && data.fitTrees !== undefined ? await this.treeRangeResults(data, flow, log) : null;
     const running: RunningAttempt = {
       sweepId: data.sweepId,
       cancelEpoch: trial.cancelEpoch,
@@ -144,6 +158,8 @@ export class FoldProcessor {
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `fold part aborted before training (${running.abortReason})`);
       const limits = context.limits === undefined ? this.deps.defaultLimits : { memoryMb: context.limits.memory_mb, timeoutS: context.limits.timeout_s };
       const params = splitTrialParams(trial.params);
+      const treeParts =
+        ranges === null ? undefined : await Promise.all(ranges.map(async (range) => (await this.deps.store.get(range.artifact)).toString('base64')));
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot
         .run(
@@ -159,6 +175,7 @@ export class FoldProcessor {
             seed: trial.seed,
             cv: context.cv,
             part: data.part,
+            ...(treeParts === undefined ? {} : { treeParts }),
           },
           limits,
         )
@@ -170,6 +187,12 @@ export class FoldProcessor {
       if (data.part.kind === 'fold') {
         const score = result.cvScores[0] ?? Number.NaN;
         record = { kind: 'fold', fold: data.part.fold, score: Number.isFinite(score) ? score : null, cvMs: result.timings.cvMs, worker: workerId };
+      } else if (data.part.kind === 'trees') {
+        const key = treePartKey(data.sweepId, data.trialId, flow, data.part);
+        if (result.treePart === undefined) throw new SweepqError('INTERNAL', `tree range ${partName(data.part)} trained without its part`);
+        await this.deps.store.put(key, Buffer.from(result.treePart, 'base64'), { contentType: 'application/octet-stream' });
+        const { start, end } = data.part;
+        record = { kind: 'trees', start, end, artifact: key, fitMs: result.timings.fitMs, worker: workerId };
       } else {
         // The artefact of this run of the fit, at a key of its own token: a superseded run's late
         // write never overwrites the one the trial will record.
@@ -184,7 +207,9 @@ export class FoldProcessor {
                 .put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' })
                 .catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
         ]);
-        const { fitMs, evalMs, loadMs } = result.timings;
+        const { evalMs, loadMs } = result.timings;
+        // A merged fit reports the training time of its ranges (summed, like the folds' CV time).
+        const fitMs = ranges === null ? result.timings.fitMs : ranges.reduce((sum, range) => sum + range.fitMs, 0);
         record = {
           kind: 'fit',
           metrics: result.metrics,
@@ -205,6 +230,43 @@ export class FoldProcessor {
     } finally {
       this.running.delete(runningKey);
     }
+  }
+
+  /**
+   * The recorded tree ranges of a flow's final fit, in tree order. One missing (its job ended without
+   * a result, which only a job BullMQ gave up on does) fails the trial: the fit cannot be merged.
+   */
+  private async treeRangeResults(data: FoldJob, flow: string, log: Logger): Promise<Array<Extract<FoldPartResult, { kind: 'trees' }>>> {
+    const parts = partsOf(data).filter((part) => part.kind === 'trees');
+    const results = await this.ledger.results(data.sweepId, data.index, flow, parts);
+    const ranges: Array<Extract<FoldPartResult, { kind: 'trees' }>> = [];
+    const missing: string[] = [];
+    for (const part of parts) {
+      const result = results.get(partName(part));
+      if (result?.kind === 'trees') ranges.push(result);
+      else missing.push(partName(part));
+    }
+    if (missing.length === 0) return ranges;
+    await this.deps.index.transitions.fail(
+      data.sweepId,
+      data.index,
+      flow,
+      `INTERNAL: tree range(s) ${missing.join(', ')} of the split final fit ended without a result`,
+    );
+    log.error({ missing }, 'split final fit cannot be merged: tree ranges missing');
+    throw new UnrecoverableError(`split trial ${data.trialId}: tree ranges ${missing.join(', ')} have no result`);
+  }
+
+  /** Deletes the partial pipelines of a flow's tree ranges (the merged artefact, if any, is stored apart). */
+  private async removeTreeParts(data: SplitTrialJob, flow: string, log: Logger): Promise<void> {
+    const ranges = partsOf(data).filter((part) => part.kind === 'trees');
+    await Promise.all(
+      ranges.map((part) =>
+        this.deps.store
+          .delete(treePartKey(data.sweepId, data.trialId, flow, part))
+          .catch((error: unknown) => log.warn({ err: error }, 'tree range part not deleted')),
+      ),
+    );
   }
 
   /**
@@ -283,10 +345,11 @@ export class FoldProcessor {
     );
     if (status !== 'active' || token !== flow) {
       await this.ledger.clear(data.sweepId, data.index);
+      await this.removeTreeParts(data, flow, log);
       log.info({ status }, 'split trial not committed: it finished (cancelled, failed) or another job holds it');
       return { outcome: status === 'cancelled' ? 'cancelled' : 'skipped', detail: status ?? 'missing' };
     }
-    const parts = partsOf(data.folds);
+    const parts = partsOf(data);
     const results = await this.ledger.results(data.sweepId, data.index, flow, parts);
     const missing = parts.map(partName).filter((name) => !results.has(name));
     const fit = results.get('fit');
@@ -294,11 +357,13 @@ export class FoldProcessor {
       // Every part's job ended without a result (a part job BullMQ gave up on): the trial cannot complete.
       await index.transitions.fail(data.sweepId, data.index, flow, `INTERNAL: fold job(s) ${missing.join(', ')} of the split trial ended without a result`);
       await this.ledger.clear(data.sweepId, data.index);
+      await this.removeTreeParts(data, flow, log);
       throw new UnrecoverableError(`split trial ${data.trialId}: parts ${missing.join(', ')} have no result`);
     }
     const scores: number[] = [];
     let cvMs = 0;
     const workers = new Set<string>([fit.worker]);
+    for (const result of results.values()) if (result.kind === 'trees') workers.add(result.worker);
     for (let k = 0; k < data.folds; k++) {
       const fold = results.get(`f${k}`)!;
       if (fold.kind !== 'fold') continue;
@@ -334,6 +399,7 @@ export class FoldProcessor {
           }),
     });
     await this.ledger.clear(data.sweepId, data.index);
+    await this.removeTreeParts(data, flow, log);
     if (committed === 'cancelled') return { outcome: 'cancelled' };
     if (committed !== 'ok') {
       log.warn({ committed }, 'split trial not committed: this flow was superseded');

@@ -18,6 +18,8 @@ import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
 import { scoreCvFold } from '../../shared/ml/score-cv-fold.js';
 import { createPipelineWorkspace, type PipelineWorkspace } from '../../shared/ml/pipeline.js';
+import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
+import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
 
 const DATASET_CACHE_SIZE = 4;
 /** A loaded dataset; `foldWorkspace` is shared by the fold jobs this process runs on it (score-cv-fold.ts). */
@@ -52,7 +54,7 @@ function isAllocationFailure(error: unknown): boolean {
 }
 
 /** The dashboard's diagnostics of the fitted pipeline (trial-diagnostics.ts); a failure there never fails the trial. */
-function diagnosticsOf(outcome: TrialOutcome, test: TabularDataset): string | null {
+function diagnosticsOf(outcome: Pick<TrialOutcome, 'fitted' | 'pipeline'>, test: TabularDataset): string | null {
   try {
     return JSON.stringify(trialDiagnostics(outcome.fitted, outcome.pipeline, test));
   } catch {
@@ -88,6 +90,39 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
         pipelineJson: '',
         diagnosticsJson: null,
         timings: { fitMs: 0, cvMs, evalMs: 0, totalMs: cvMs, loadMs },
+      };
+    }
+    if (task.part?.kind === 'trees') {
+      // One tree range of a split trial's final fit: its partial pipeline is the whole result.
+      data.foldWorkspace ??= createPipelineWorkspace();
+      const { part, fitMs } = fitForestTrees(input, task.part, data.foldWorkspace);
+      return {
+        id: task.id,
+        ok: true,
+        metrics: {},
+        cvScores: [],
+        pipelineJson: '',
+        treePart: part.toString('base64'),
+        diagnosticsJson: null,
+        timings: { fitMs, cvMs: 0, evalMs: 0, totalMs: fitMs, loadMs },
+      };
+    }
+    if (task.part?.kind === 'fit' && task.treeParts !== undefined) {
+      // The final fit of a split trial fitted in tree ranges: merge them, score the merged model.
+      const merged = mergeForestFit(
+        task.treeParts.map((part) => Buffer.from(part, 'base64')),
+        data.train,
+        data.test,
+      );
+      const evalMs = merged.mergeMs + merged.evalMs;
+      return {
+        id: task.id,
+        ok: true,
+        metrics: { ...merged.metrics },
+        cvScores: [],
+        pipelineJson: merged.pipelineJson,
+        diagnosticsJson: diagnosticsOf(merged, data.test),
+        timings: { fitMs: 0, cvMs: 0, evalMs, totalMs: evalMs, loadMs },
       };
     }
     // The final fit of a split trial: runTrial without its CV (the folds run as their own jobs).

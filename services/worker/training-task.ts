@@ -33,6 +33,12 @@ export interface TrainingTask {
    * holds its score alone) or the final fit (test metrics and artefact, no CV). Absent: the whole trial.
    */
   part?: FoldPart;
+  /**
+   * With part `fit` of a trial whose final fit was split into tree ranges: the ranges' encoded parts
+   * (forest-part-codec.ts, base64: IPC messages are JSON) in tree order. The part merges them and
+   * evaluates the merged model instead of fitting.
+   */
+  treeParts?: string[];
 }
 
 /** Child → worker: the trial reached a rung; the worker answers with a {@link RungAnswer}. */
@@ -62,6 +68,8 @@ export interface TrainingSuccess {
   cvScores: number[];
   /** Serialized fitted pipeline (the artefact), produced in the thread to keep the main loop free. */
   pipelineJson: string;
+  /** Part `trees` of a split final fit: the range's encoded part (forest-part-codec.ts), base64. */
+  treePart?: string;
   /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
   diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };

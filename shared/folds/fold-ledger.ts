@@ -9,11 +9,22 @@ import { z } from 'zod';
 import type { IndexKeys } from '../index/index-keys.js';
 import { claimedTrial, type TrialDefinition } from '../index/trial-transitions.js';
 import { runFoldScript } from './fold-scripts.js';
-import { partName, type FoldJob, type FoldPart } from './fold-job.schema.js';
+import { partName, partsOf, type FoldJob, type FoldPart } from './fold-job.schema.js';
 
-/** What one part's run recorded: a fold's CV score, or the final fit's test metrics and artefact. */
+/**
+ * What one part's run recorded: a fold's CV score, the final fit's test metrics and artefact, or a tree
+ * range of a split final fit (its partial pipeline, stored at `artifact` until the trial is done).
+ */
 export const FoldPartResultSchema = z.union([
   z.strictObject({ kind: z.literal('fold'), fold: z.number().int(), score: z.number().nullable(), cvMs: z.number(), worker: z.string() }),
+  z.strictObject({
+    kind: z.literal('trees'),
+    start: z.number().int(),
+    end: z.number().int(),
+    artifact: z.string().min(1),
+    fitMs: z.number(),
+    worker: z.string(),
+  }),
   z.strictObject({
     kind: z.literal('fit'),
     metrics: z.record(z.string(), z.number().nullable()),
@@ -50,7 +61,7 @@ export class FoldLedger {
       this.redis,
       'sweepqClaimFold',
       [k.trial(job.sweepId, job.index), k.sweep(job.sweepId), k.log(job.sweepId), k.open(job.sweepId), this.key(job.sweepId, job.index)],
-      [flow, partName(job.part), partToken, worker, now, job.retries, job.folds + 1],
+      [flow, partName(job.part), partToken, worker, now, job.retries, partsOf(job).length],
     )) as Array<string | null>;
     if (reply[0] !== 'ok') return { result: reply[0] ?? 'missing' };
     return { result: 'ok', trial: claimedTrial(reply) };
@@ -83,11 +94,4 @@ export class FoldLedger {
   async clear(sweepId: string, index: number): Promise<void> {
     await this.redis.del(this.key(sweepId, index));
   }
-}
-
-/** Every part of a trial split into `folds` CV folds: the final fit first (the longest), then the folds. */
-export function partsOf(folds: number): FoldPart[] {
-  const parts: FoldPart[] = [{ kind: 'fit' }];
-  for (let k = 0; k < folds; k++) parts.push({ kind: 'fold', fold: k });
-  return parts;
 }

@@ -6,6 +6,7 @@ import type { MetricsIndex } from '../index/index.js';
 import type { SweepContext } from '../schemas/sweep-context.schema.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
 import type { SplitTrial } from './fold-flows.js';
+import { fitTreeRangesOf } from './fit-tree-ranges.js';
 import { foldSplitOf } from './fold-split-plan.js';
 
 const CONTEXT_CACHE_SIZE = 256;
@@ -31,8 +32,12 @@ export class FoldSplitPlanner {
     const whole: T[] = [];
     for (const trial of trials) {
       const folds = foldSplitOf(context, trial.model, trial.params);
-      if (folds === null) whole.push(trial);
-      else split.push({ data: trial.data, retries: trial.retries, folds });
+      if (folds === null) {
+        whole.push(trial);
+        continue;
+      }
+      const fitTrees = fitTreeRangesOf(trial.model, trial.params);
+      split.push({ data: trial.data, retries: trial.retries, folds, ...(fitTrees === undefined ? {} : { fitTrees }) });
     }
     return { split, whole };
   }

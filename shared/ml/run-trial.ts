@@ -109,9 +109,9 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   // Fails fast on bad params, before any work.
   const final = make();
 
-  const testTarget = test.target;
   const trainTarget = train.target;
-  const testLabels = trainTarget.task === 'classification' ? labelsInTrainClasses(trainTarget, testTarget as ClassificationTarget) : null;
+  // Fails fast on test labels the training set lacks, before any work.
+  if (trainTarget.task === 'classification') labelsInTrainClasses(trainTarget, test.target as ClassificationTarget);
   // One transformed copy of the training data for every fit of this trial (CV folds and the refit).
   const workspace = createPipelineWorkspace();
 
@@ -145,16 +145,7 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   hooks.onProgress?.('fit', 1);
 
   const evalStarted = performance.now();
-  const metrics = {} as TrialOutcomeMetrics;
-  if (trainTarget.task === 'classification') {
-    const proba = final.predictProba(test);
-    const testMetrics = computeMetrics(testLabels!, proba, trainTarget.classes.length);
-    for (const name of METRIC_NAMES) metrics[name] = finiteOrNull(testMetrics[name]);
-  } else {
-    const predicted = final.predictValues(test);
-    const testMetrics = computeRegressionMetrics(testTarget.y as Float64Array, predicted);
-    for (const name of REGRESSION_METRIC_NAMES) metrics[name] = finiteOrNull(testMetrics[name]);
-  }
+  const metrics = scoreTestSet(final, train, test);
   if (cvScores.length > 0) {
     const summary = meanStd(cvScores);
     metrics.cv_mean = finiteOrNull(summary.mean);
@@ -165,6 +156,27 @@ export function runTrial(input: TrialInput, hooks: TrialHooks = {}): TrialOutcom
   hooks.onProgress?.('eval', 1);
 
   return { task, metrics, cvScores, pipeline: pipelineJSON, fitted: final, timings: { fitMs, cvMs, evalMs, totalMs: performance.now() - started } };
+}
+
+/**
+ * Test-set metrics of a pipeline fitted on `train` (null where undefined on this data) — runTrial's
+ * evaluation, also used for a forest fitted in parts and merged (fold jobs), so both score alike.
+ * @throws InvalidInputError INVALID_CSV when the test set has classes the training set lacks.
+ */
+export function scoreTestSet(final: Pipeline, train: TabularDataset, test: TabularDataset): TrialOutcomeMetrics {
+  const trainTarget = train.target;
+  const metrics = {} as TrialOutcomeMetrics;
+  if (trainTarget.task === 'classification') {
+    const testLabels = labelsInTrainClasses(trainTarget, test.target as ClassificationTarget);
+    const proba = final.predictProba(test);
+    const testMetrics = computeMetrics(testLabels, proba, trainTarget.classes.length);
+    for (const name of METRIC_NAMES) metrics[name] = finiteOrNull(testMetrics[name]);
+  } else {
+    const predicted = final.predictValues(test);
+    const testMetrics = computeRegressionMetrics(test.target.y as Float64Array, predicted);
+    for (const name of REGRESSION_METRIC_NAMES) metrics[name] = finiteOrNull(testMetrics[name]);
+  }
+  return metrics;
 }
 
 /** The CV folds of a trial: stratified for classification, KFold for regression (as scikit-learn's cross_val_score). */

@@ -1,8 +1,10 @@
 /**
  * Fold jobs (issue 13 item 5): a trial split into one job per CV fold plus the final fit, shared by
  * worker processes through a BullMQ flow. Real Redis, real worker processes.
- * - same seed → the split trial's fold scores, metrics and artefact equal the unsplit trial's;
- * - kill -9 of a worker mid-part: the part re-runs on the survivor, the trial completes once;
+ * - same seed → the split trial's fold scores, metrics and artefact (its final fit run as two tree
+ *   ranges and a merge) equal the unsplit trial's;
+ * - kill -9 of a worker mid tree range of the final fit: the range re-runs on the survivor, the trial
+ *   completes once with every tree;
  * - cancel of a split trial stops its running parts and records it cancelled once;
  * - a late part result from a superseded run (or an earlier flow) is refused;
  * - a part running at shutdown is handed back and re-runs inside the same split attempt.
@@ -13,7 +15,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Redis } from 'ioredis';
 import { FoldLedger, foldHashKey } from '../../shared/folds/fold-ledger.js';
-import { flowToken, foldJobId, type FoldJob } from '../../shared/folds/fold-job.schema.js';
+import { flowToken, foldJobId, treePartKey, type FoldJob } from '../../shared/folds/fold-job.schema.js';
+import { createObjectStore } from '../../shared/store/index.js';
 import { trialJobId } from '../../shared/queue/index.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
 import { allTrials, assertCompletedExactlyOnce, forestSweepSpec, waitFor } from './fault-harness.js';
@@ -21,14 +24,18 @@ import { FaultCluster } from './fault-cluster.js';
 
 const LOCK_MS = 2000;
 
-/** Resolves with the fold-hash field of a part running on `workerId` (its run's worker, no result yet). */
-function partRunningOn(redis: Redis, foldKey: string, workerId: string): Promise<string> {
+/**
+ * Resolves with the fold-hash field of a part running on `workerId` (its run's worker, no result yet);
+ * `part` narrows to parts whose name matches (e.g. the final fit's tree ranges).
+ */
+function partRunningOn(redis: Redis, foldKey: string, workerId: string, part = /./): Promise<string> {
   return waitFor(
     `a part running on ${workerId}`,
     async () => {
       const fields = await redis.hgetall(foldKey);
       for (const [field, value] of Object.entries(fields)) {
-        if (field.endsWith(':worker') && value === workerId && fields[field.replace(/:worker$/, ':result')] === undefined) return field;
+        const name = field.split(':')[1] ?? '';
+        if (field.endsWith(':worker') && value === workerId && part.test(name) && fields[field.replace(/:worker$/, ':result')] === undefined) return field;
       }
       return undefined;
     },
@@ -61,6 +68,8 @@ describe('fold jobs (a trial split across workers)', () => {
     const queuedFlow = trialJobId(`${submitted.sweepId}-t1`, 0);
     assert.equal(await queue.getJobState(queuedFlow), 'waiting-children', 'a split trial is queued as a flow');
     assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fold', fold: 3 })), 'waiting');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fit' })), 'waiting-children', 'the fit waits for its tree ranges');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'trees', start: 2, end: 5 })), 'waiting');
     const trialId = `${submitted.sweepId}-t0`;
     const ledger = new FoldLedger(redis, index.keys);
     const flow = flowToken(trialJobId(trialId, 0));
@@ -88,6 +97,7 @@ describe('fold jobs (a trial split across workers)', () => {
     assert.equal((await index.trials.get(submitted.sweepId, 1))?.status, 'cancelled');
     assert.equal(await queue.getJobState(queuedFlow), 'unknown');
     assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fit' })), 'unknown');
+    assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'trees', start: 2, end: 5 })), 'unknown');
     assert.equal(await queue.getJobState(foldJobId(queuedFlow, { kind: 'fold', fold: 3 })), 'unknown');
   });
 
@@ -106,8 +116,8 @@ describe('fold jobs (a trial split across workers)', () => {
     assert.deepEqual(a!.metrics, b!.metrics, 'same test metrics and CV summary');
     assert.deepEqual(await service.artifact(split.sweepId, a!.id), await service.artifact(whole.sweepId, b!.id), 'byte-identical fitted pipeline');
     assert.equal(a!.attempt, 1, 'one split attempt');
-    assert.equal(a!.split?.parts, 5, 'four folds and the final fit');
-    assert.equal(a!.split?.done, 5);
+    assert.equal(a!.split?.parts, 7, 'four folds, the final fit and its two tree ranges');
+    assert.equal(a!.split?.done, 7);
     assert.ok((a!.split?.workers?.length ?? 0) >= 1, 'the record names the workers that ran the parts');
     assert.equal(b!.split, undefined, 'the unsplit trial ran as one job');
     assert.equal(await redis.exists(foldHashKey(index.keys, split.sweepId, 0)), 0, 'the fold hash is cleared after the commit');
@@ -132,12 +142,12 @@ describe('fold jobs (a trial split across workers)', () => {
     }
   });
 
-  it('re-runs the part of a worker killed with -9 elsewhere and completes the trial once', async (t) => {
-    const { service, index, redis, fleet } = cluster;
+  it('re-runs a tree range of the final fit killed with -9 elsewhere and completes the trial once, with every tree', async (t) => {
+    const { service, index, redis, fleet, setup } = cluster;
     const submitted = await service.submit(splitSpec('fold-crash', 'always', 1, 150));
     const [first, second] = fleet.workers;
     const foldKey = foldHashKey(index.keys, submitted.sweepId, 0);
-    const part = await partRunningOn(redis, foldKey, first!.workerId);
+    const part = await partRunningOn(redis, foldKey, first!.workerId, /^t\d+-\d+$/);
     first!.signal('SIGKILL');
     await first!.exited;
     const status = await waitForSweep(service, submitted.sweepId, 90_000);
@@ -145,6 +155,20 @@ describe('fold jobs (a trial split across workers)', () => {
     const [trial] = await assertCompletedExactlyOnce(service, index, redis, submitted.sweepId, 1);
     assert.equal(trial!.folds?.length, 4);
     assert.equal(trial!.attempt, 1, 'the split attempt survived the crash of one of its parts');
+    const artefact = JSON.parse((await service.artifact(submitted.sweepId, trial!.id)).toString('utf8')) as { model: { roots: number[] } };
+    assert.equal(artefact.model.roots.length, 150, 'the merged forest has the trees of both ranges');
+    const store = await createObjectStore(setup.config);
+    const flow = flowToken(trialJobId(trial!.id, 0));
+    for (const [start, end] of [
+      [0, 75],
+      [75, 150],
+    ] as const) {
+      assert.equal(
+        await store.exists(treePartKey(submitted.sweepId, trial!.id, flow, { kind: 'trees', start, end })),
+        false,
+        'the partial pipelines are deleted',
+      );
+    }
     t.diagnostic(`killed the victim while it ran ${part}; trial completed in ${trial!.durationMs} ms`);
   });
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { foldSplitOf } from '../../shared/folds/fold-split-plan.js';
-import { flowToken, foldJobId, parseFoldJobId } from '../../shared/folds/fold-job.schema.js';
+import { fitTreeRangesOf } from '../../shared/folds/fit-tree-ranges.js';
+import { flowToken, foldJobId, parseFoldJobId, partName, partsOf } from '../../shared/folds/fold-job.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TEST_CONTEXT } from '../support/index-fixtures.js';
 
@@ -43,11 +44,39 @@ describe('foldSplitOf', () => {
   }
 });
 
+describe('fitTreeRangesOf', () => {
+  it("splits a random forest's final fit into two tree ranges, nothing else", () => {
+    assert.deepEqual(fitTreeRangesOf('random_forest', { n_estimators: 101 }), [
+      [0, 50],
+      [50, 101],
+    ]);
+    assert.deepEqual(fitTreeRangesOf('random_forest', {}), [
+      [0, 50],
+      [50, 100],
+    ]);
+    assert.equal(fitTreeRangesOf('random_forest', { n_estimators: 1 }), undefined, 'one tree stays one part');
+    assert.equal(fitTreeRangesOf('gradient_boosting', { n_estimators: 100 }), undefined, 'boosting stages are sequential');
+  });
+
+  it('lists the ranges first, then the fit that merges them, then the folds', () => {
+    const parts = partsOf({
+      folds: 2,
+      fitTrees: [
+        [0, 5],
+        [5, 10],
+      ],
+    });
+    assert.deepEqual(parts.map(partName), ['t0-5', 't5-10', 'fit', 'f0', 'f1']);
+  });
+});
+
 describe('fold job ids and flow tokens', () => {
   it('names each part after its trial job and parses back to the trial', () => {
     assert.equal(foldJobId('s-abcdef12-t7-r2', { kind: 'fold', fold: 3 }), 's-abcdef12-t7-r2-f3');
     assert.deepEqual(parseFoldJobId('s-abcdef12-t7-r2-f3'), { sweepId: 's-abcdef12', index: 7, retries: 2 });
     assert.deepEqual(parseFoldJobId('s-abcdef12-t7-fit'), { sweepId: 's-abcdef12', index: 7, retries: 0 });
+    assert.equal(foldJobId('s-abcdef12-t7', { kind: 'trees', start: 50, end: 100 }), 's-abcdef12-t7-t50-100');
+    assert.deepEqual(parseFoldJobId('s-abcdef12-t7-t50-100'), { sweepId: 's-abcdef12', index: 7, retries: 0 });
     assert.equal(parseFoldJobId('s-abcdef12-t7'), null, 'a trial job is not a part');
   });
 

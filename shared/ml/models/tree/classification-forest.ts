@@ -12,6 +12,7 @@ import type { ColumnOrderCache } from './column-order-cache.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import type { TreeRange } from './tree-range.js';
 
 /** How the trees of a classification forest are grown. */
 export interface ClassificationForestOptions {
@@ -22,6 +23,8 @@ export interface ClassificationForestOptions {
   readonly classWeight: 'balanced' | 'balanced_subsample' | null;
   readonly maxBins: number;
   readonly limits: TreeLimits;
+  /** Grow only these trees of the `nTrees` (a part of the forest, see tree-range.ts); default all. */
+  readonly treeRange?: TreeRange;
 }
 
 /**
@@ -57,8 +60,12 @@ export function* fitClassificationForestStages(
   const counts = options.bootstrap ? new Float64Array(nTrain) : null;
   const weights = options.bootstrap || fullClassWeights !== null ? new Float64Array(nTrain) : null;
 
-  for (let t = 0; t < options.nTrees; t++) {
+  const first = options.treeRange?.start ?? 0;
+  const end = options.treeRange?.end ?? options.nTrees;
+  for (let t = 0; t < end; t++) {
     const treeRng = rng.fork();
+    // Trees before the range only advance the seed stream: tree t keeps the whole fit's t-th fork.
+    if (t < first) continue;
     let count = 0;
     if (counts !== null) {
       counts.fill(0);
@@ -80,7 +87,7 @@ export function* fitClassificationForestStages(
         weights[pos] = classWeights === null ? base : base * classWeights[labels[pos]!]!;
       }
     }
-    store.reserveForTrees(t, options.nTrees);
+    store.reserveForTrees(t - first, end - first);
     builder.build(store, { rows: work, count, weights, limits: options.limits, rng: treeRng });
     yield store;
   }

@@ -14,6 +14,7 @@ import type { FitCache } from '../fit-cache.js';
 import { fitClassificationForestStages, predictForestProba } from './classification-forest.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { resolveTreeLimits, type TreeLimitParams } from './tree-limits.js';
+import { checkTreeRange, type TreeRange } from './tree-range.js';
 
 /** Artefact format version of forest-like classifiers (both models' artefacts share one layout). */
 const FORMAT_VERSION = 1;
@@ -59,6 +60,7 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
   nClasses = 0;
   private readonly seed: number;
   private nodes: NodeStore | null = null;
+  private treeRange: TreeRange | undefined;
 
   /**
    * @param params already parsed hyperparameters.
@@ -72,6 +74,14 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
 
   /** How many trees this model grows and whether it bootstraps their rows. */
   protected abstract growth(): ForestGrowth;
+
+  /**
+   * Makes later fits grow only trees [start, end) of the forest, each as in the whole fit (a part of a
+   * forest fitted across workers, see tree-range.ts). @throws InvalidInputError on a bad range.
+   */
+  growOnly(range: TreeRange): void {
+    this.treeRange = checkTreeRange(range, this.growth().nTrees);
+  }
 
   /** Fits on `rows` (default all). Class count comes from the whole `y` (see {@link classCountOf}). */
   fit(X: FeatureMatrix, y: Int32Array, rows?: Uint32Array, cache?: FitCache): void {
@@ -97,6 +107,7 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
         classWeight: p.class_weight,
         maxBins: p.max_bins,
         limits: resolveTreeLimits(p, selected.length, X.columns.length),
+        ...(this.treeRange === undefined ? {} : { treeRange: this.treeRange }),
       },
       this.seed,
       cache?.columnOrder,

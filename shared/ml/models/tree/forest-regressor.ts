@@ -13,6 +13,7 @@ import type { ForestGrowth } from './forest-classifier.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { fitRegressionForest, predictForestValues } from './regression-forest.js';
 import { resolveTreeLimits, type TreeLimitParams } from './tree-limits.js';
+import { checkTreeRange, type TreeRange } from './tree-range.js';
 
 /** Artefact format version of forest-like regressors (both models' artefacts share one layout). */
 const FORMAT_VERSION = 1;
@@ -48,6 +49,7 @@ export abstract class ForestRegressor<P extends RegressionForestParams & Record<
   readonly params: P;
   private readonly seed: number;
   private nodes: NodeStore | null = null;
+  private treeRange: TreeRange | undefined;
 
   /**
    * @param params already parsed hyperparameters.
@@ -62,6 +64,14 @@ export abstract class ForestRegressor<P extends RegressionForestParams & Record<
   /** How many trees this model grows and whether it bootstraps their rows. */
   protected abstract growth(): ForestGrowth;
 
+  /**
+   * Makes later fits grow only trees [start, end) of the forest, each as in the whole fit (a part of a
+   * forest fitted across workers, see tree-range.ts). @throws InvalidInputError on a bad range.
+   */
+  growOnly(range: TreeRange): void {
+    this.treeRange = checkTreeRange(range, this.growth().nTrees);
+  }
+
   /** Fits on `rows` (default all); `cache` carries the sorted feature orders across a trial's fits. */
   fit(X: FeatureMatrix, y: Float64Array, rows?: Uint32Array, cache?: FitCache): void {
     const selected = rows ?? allRows(X.nRows);
@@ -71,7 +81,13 @@ export abstract class ForestRegressor<P extends RegressionForestParams & Record<
       X,
       y,
       selected,
-      { nTrees, bootstrap, maxBins: p.max_bins, limits: resolveTreeLimits(p, selected.length, X.columns.length) },
+      {
+        nTrees,
+        bootstrap,
+        maxBins: p.max_bins,
+        limits: resolveTreeLimits(p, selected.length, X.columns.length),
+        ...(this.treeRange === undefined ? {} : { treeRange: this.treeRange }),
+      },
       this.seed,
       cache?.columnOrder,
     );

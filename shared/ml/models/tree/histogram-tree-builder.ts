@@ -168,6 +168,9 @@ export class HistogramTreeBuilder {
   build(store: NodeStore, input: TreeBuildInput): number {
     const { rows, limits, rng } = input;
     const stride = this.stride;
+    // Each tree starts from the identity feature order (as each scikit-learn tree's own splitter does),
+    // so a tree depends on its own seed only: a forest fitted in tree ranges grows the same trees.
+    for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
     this.weights = input.weights;
     this.targets = input.targets ?? null;
     this.limits = limits;

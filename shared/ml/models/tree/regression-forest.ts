@@ -12,6 +12,7 @@ import type { ColumnOrderCache } from './column-order-cache.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import type { TreeRange } from './tree-range.js';
 
 /** How the trees of a regression forest are grown. */
 export interface RegressionForestOptions {
@@ -20,6 +21,8 @@ export interface RegressionForestOptions {
   readonly bootstrap: boolean;
   readonly maxBins: number;
   readonly limits: TreeLimits;
+  /** Grow only these trees of the `nTrees` (a part of the forest, see tree-range.ts); default all. */
+  readonly treeRange?: TreeRange;
 }
 
 /**
@@ -49,8 +52,12 @@ export function fitRegressionForest(
   const work = new Uint32Array(nTrain);
   const weights = options.bootstrap ? new Float64Array(nTrain) : null;
 
-  for (let t = 0; t < options.nTrees; t++) {
+  const first = options.treeRange?.start ?? 0;
+  const end = options.treeRange?.end ?? options.nTrees;
+  for (let t = 0; t < end; t++) {
     const treeRng = rng.fork();
+    // Trees before the range only advance the seed stream: tree t keeps the whole fit's t-th fork.
+    if (t < first) continue;
     let count = 0;
     if (weights !== null) {
       weights.fill(0);
@@ -63,7 +70,7 @@ export function fitRegressionForest(
       for (let i = 0; i < nTrain; i++) work[i] = i;
       count = nTrain;
     }
-    store.reserveForTrees(t, options.nTrees);
+    store.reserveForTrees(t - first, end - first);
     builder.build(store, { rows: work, count, weights, targets, limits: options.limits, rng: treeRng });
   }
   return store;
