@@ -16,6 +16,14 @@
  * - With feature subsampling (random forests: a few of p features per node), full histograms would cost
  *   more than they save, so each drawn feature's histogram is built directly into one scratch buffer.
  *
+ * - A feature found constant in a node is constant in all its descendants: like sklearn's splitter
+ *   (`n_constant_features`), the builder passes the node's known constants down and never scans them
+ *   again. A drawn known constant still counts as visited, so draws and trees are the same as scanning
+ *   it; one-hot columns, constant in most deep nodes, are what this saves.
+ * - Nodes of at most {@link TINY_NODE_ROWS} rows (a third of a full-depth tree's nodes have 2 or 3)
+ *   scan a feature only when it offers a split (a set of rows going left) not already scored in the
+ *   node: the same left set scores the same, so it could not win a second time.
+ *
  * Feature sampling follows sklearn's `BestSplitter`: features are drawn without replacement until
  * `maxFeatures` have been visited, continuing past that while every drawn feature was constant in the
  * node. When all features are candidates they are visited in index order (no draw), so ties between
@@ -63,6 +71,13 @@ const DENSE_NODE_ROWS = 128;
 const DIRECT_NODE_ROWS = 512;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
+/**
+ * Largest node whose features are skipped when every split they offer was already scored in the node
+ * (see {@link HistogramTreeBuilder.visitFeature}). Three rows keep that exact: a split's left side then
+ * has at most two rows, and a two-term sum is the same double in either order, so the same left set
+ * always has the same statistics and score, whichever feature offers it.
+ */
+const TINY_NODE_ROWS = 3;
 
 /** Inputs of one tree fit. */
 export interface TreeBuildInput {
@@ -100,9 +115,25 @@ export class HistogramTreeBuilder {
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Sort keys of a tiny regression node (see scanSortedRegressionRows). */
   private readonly sortKeys = new Int32Array(SORTED_SCAN_MAX_ROWS);
+  /** Drawn features of a large sampled node that still need a scan (see searchSampledDense). */
+  private readonly pendingFeatures: Int32Array;
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  /**
+   * Features known to be constant, as sklearn's splitter keeps them: a node's known constants are
+   * `constantList[0..stackConstants[slot])`, its own finds are appended after them for its children
+   * (depth-first, so a sibling's prefix is never overwritten before the sibling is popped).
+   */
+  private readonly constantList: Int32Array;
+  /** 1 for the known constants of the node being searched. */
+  private readonly isKnownConstant: Uint8Array;
+  /** Number of constants known to the node being searched, then that plus the ones it found. */
+  private nConstants = 0;
+  /** Left row sets (bit i = the node's i-th row) already scored in a tiny node. */
+  private readonly seenLeftSets = new Uint8Array(1 << TINY_NODE_ROWS);
+  /** Whether the node being searched has at most TINY_NODE_ROWS rows. */
+  private tinyNode = false;
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
   /** Per-node gathers of the row-at-a-time paths (see gatherOrdered): weights, class slots, weighted targets. */
@@ -122,6 +153,7 @@ export class HistogramTreeBuilder {
   private stackParent: Int32Array = new Int32Array(64);
   private stackIsLeft: Uint8Array = new Uint8Array(64);
   private stackHist: Int32Array = new Int32Array(64);
+  private stackConstants: Int32Array = new Int32Array(64);
   private stackTotals: Float64Array;
   // Per-build state.
   private weights: Float64Array | null = null;
@@ -157,6 +189,9 @@ export class HistogramTreeBuilder {
     this.scratchHist2 = new Float64Array((maxBins + 1) * this.stride);
     this.featureOrder = new Int32Array(this.nFeatures);
     for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
+    this.constantList = new Int32Array(this.nFeatures);
+    this.pendingFeatures = new Int32Array(this.nFeatures);
+    this.isKnownConstant = new Uint8Array(this.nFeatures);
     this.best = new SplitCandidate(this.stride);
     this.scanScratch = new Float64Array(this.stride);
     this.rightTotals = new Float64Array(this.stride);
@@ -186,7 +221,7 @@ export class HistogramTreeBuilder {
       rootHist = this.acquire();
       this.buildFullHistogram(this.pool[rootHist]!, rows, 0, input.count);
     }
-    this.push(top++, 0, input.count, 0, -1, false, rootHist);
+    this.push(top++, 0, input.count, 0, -1, false, rootHist, 0);
 
     let root = -1;
     while (top > 0) {
@@ -209,9 +244,11 @@ export class HistogramTreeBuilder {
       let found = false;
       if (!this.isLeafByLimits(depth, count, totals, 0) && !this.isPureRegression(rows, start, end, totals)) {
         this.best.reset();
+        this.beginSearch(this.stackConstants[slot]!, count);
         if (histId >= 0) found = this.searchAllFeatures(this.pool[histId]!, totals);
         else if (useSubtraction) found = this.searchAllFeaturesDirect(rows, start, end, totals);
         else found = this.searchSampledFeatures(rows, start, end, totals, limits.maxFeatures, rng);
+        this.endSearch(this.stackConstants[slot]!);
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
@@ -260,10 +297,10 @@ export class HistogramTreeBuilder {
         rightHist = smallerIsLeft ? largerHist : smallerHist;
       }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
-      this.push(top, mid, end, depth + 1, node, false, rightHist);
+      this.push(top, mid, end, depth + 1, node, false, rightHist, this.nConstants);
       this.stackTotals.set(rightTotals, top * stride);
       top++;
-      this.push(top, start, mid, depth + 1, node, true, leftHist);
+      this.push(top, start, mid, depth + 1, node, true, leftHist, this.nConstants);
       this.stackTotals.set(leftTotals, top * stride);
       top++;
     }
@@ -316,10 +353,13 @@ export class HistogramTreeBuilder {
   private searchAllFeatures(hist: Float64Array, totals: Float64Array): boolean {
     const minLeaf = this.limits!.minSamplesLeaf;
     for (let f = 0; f < this.nFeatures; f++) {
+      if (this.isKnownConstant[f] === 1) continue;
       const offset = this.featureOffset[f]!;
       const nb = this.binned.nBins[f]!;
       const nListed = listNonEmptyBins(hist, offset, nb, this.stride, this.binList);
-      scanFeatureHistogram(this.criterion, hist, offset, nb, this.stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+      if (!scanFeatureHistogram(this.criterion, hist, offset, nb, this.stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
+        this.constantList[this.nConstants++] = f;
+      }
     }
     return this.best.feature >= 0;
   }
@@ -327,8 +367,68 @@ export class HistogramTreeBuilder {
   /** Every feature in index order, each histogram built from the node's rows (small nodes, see the file comment). */
   private searchAllFeaturesDirect(rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
     this.gatherNode(rows, start, end);
-    for (let f = 0; f < this.nFeatures; f++) this.scanFromRows(f, rows, start, end, totals);
+    for (let f = 0; f < this.nFeatures; f++) this.visitFeature(f, rows, start, end, totals);
     return this.best.feature >= 0;
+  }
+
+  /** Marks the node's known constants; tiny nodes start with no left set scored. */
+  private beginSearch(nKnown: number, count: number): void {
+    for (let i = 0; i < nKnown; i++) this.isKnownConstant[this.constantList[i]!] = 1;
+    this.nConstants = nKnown;
+    this.tinyNode = count <= TINY_NODE_ROWS;
+    if (this.tinyNode) this.seenLeftSets.fill(0);
+  }
+
+  /** Clears the marks of {@link beginSearch}; `nConstants` keeps the count the children inherit. */
+  private endSearch(nKnown: number): void {
+    for (let i = 0; i < nKnown; i++) this.isKnownConstant[this.constantList[i]!] = 0;
+  }
+
+  /**
+   * Searches feature f of a row-scanned node: nothing for a known constant, a full scan otherwise —
+   * except in a tiny node when every left row set f offers was scored already (same set, same score:
+   * it cannot be strictly better a second time). Records a newly found constant.
+   * @returns false when f is constant in the node.
+   */
+  private visitFeature(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    if (this.isKnownConstant[f] === 1) return false;
+    let nonConstant: boolean;
+    if (this.tinyNode) nonConstant = this.visitTinyFeature(f, rows, start, end, totals);
+    else nonConstant = this.scanFromRows(f, rows, start, end, totals);
+    if (!nonConstant) this.constantList[this.nConstants++] = f;
+    return nonConstant;
+  }
+
+  /** {@link visitFeature} in a node of at most TINY_NODE_ROWS rows. */
+  private visitTinyFeature(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    const bins = this.binned.columns[f]!;
+    const missingBin = this.binned.nBins[f]!;
+    const m = end - start;
+    const all = (1 << m) - 1;
+    const seen = this.seenLeftSets;
+    let offersNewSet = false;
+    let splits = false;
+    for (let s = 0; s < m; s++) {
+      const b = bins[rows[start + s]!]!;
+      // Missing values: the scan tries them on both sides; always scan.
+      if (b === missingBin) return this.scanFromRows(f, rows, start, end, totals);
+      // The left set of the candidate whose last left bin is b: every row with a bin ≤ b.
+      let left = 0;
+      for (let t = 0; t < m; t++) if (bins[rows[start + t]!]! <= b) left |= 1 << t;
+      if (left !== all) {
+        splits = true;
+        if (seen[left] === 0) offersNewSet = true;
+      }
+    }
+    if (!offersNewSet) return splits;
+    const nonConstant = this.scanFromRows(f, rows, start, end, totals);
+    for (let s = 0; s < m; s++) {
+      const b = bins[rows[start + s]!]!;
+      let left = 0;
+      for (let t = 0; t < m; t++) if (bins[rows[start + t]!]! <= b) left |= 1 << t;
+      seen[left] = 1;
+    }
+    return nonConstant;
   }
 
   /**
@@ -408,7 +508,7 @@ export class HistogramTreeBuilder {
       order[j] = order[i]!;
       order[i] = f;
       visited++;
-      if (this.scanFromRows(f, rows, start, end, totals)) nonConstant++;
+      if (this.visitFeature(f, rows, start, end, totals)) nonConstant++;
     }
     return this.best.feature >= 0;
   }
@@ -430,14 +530,18 @@ export class HistogramTreeBuilder {
       order[j] = order[i]!;
       order[i] = f;
     }
+    // Known constants drawn among them are visited without a scan; the rest are scanned in pairs.
+    const pending = this.pendingFeatures;
+    let nPending = 0;
+    for (let i = 0; i < first; i++) if (this.isKnownConstant[order[i]!] === 0) pending[nPending++] = order[i]!;
     const columns = this.binned.columns;
     const histA = this.scratchHist;
     const histB = this.scratchHist2;
     let nonConstant = 0;
-    for (let i = 0; i < first; i += 2) {
-      const fA = order[i]!;
-      if (i + 1 < first) {
-        const fB = order[i + 1]!;
+    for (let i = 0; i < nPending; i += 2) {
+      const fA = pending[i]!;
+      if (i + 1 < nPending) {
+        const fB = pending[i + 1]!;
         accumulateOrderedClassHistogramDensePair(
           histA,
           histB,
@@ -462,6 +566,7 @@ export class HistogramTreeBuilder {
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
+      if (this.isKnownConstant[f] === 1) continue;
       accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
       if (this.scanDense(histA, f, totals)) nonConstant++;
     }
@@ -482,6 +587,7 @@ export class HistogramTreeBuilder {
       nonConstant = scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
     }
     hist.fill(0, 0, (nb + 1) * stride);
+    if (!nonConstant) this.constantList[this.nConstants++] = f;
     return nonConstant;
   }
 
@@ -587,8 +693,9 @@ export class HistogramTreeBuilder {
     return start + nLeft;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number): void {
+  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, nConstants: number): void {
     if (slot >= this.stackStart.length) this.growStack(slot * 2);
+    this.stackConstants[slot] = nConstants;
     this.stackStart[slot] = start;
     this.stackEnd[slot] = end;
     this.stackDepth[slot] = depth;
@@ -609,6 +716,7 @@ export class HistogramTreeBuilder {
     this.stackParent = grow(this.stackParent, (n) => new Int32Array(n), capacity);
     this.stackIsLeft = grow(this.stackIsLeft, (n) => new Uint8Array(n), capacity);
     this.stackHist = grow(this.stackHist, (n) => new Int32Array(n), capacity);
+    this.stackConstants = grow(this.stackConstants, (n) => new Int32Array(n), capacity);
     this.stackTotals = grow(this.stackTotals, (n) => new Float64Array(n), capacity * this.stride);
   }
 
