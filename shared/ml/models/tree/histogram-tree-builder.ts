@@ -20,9 +20,6 @@
  *   (`n_constant_features`), the builder passes the node's known constants down and never scans them
  *   again. A drawn known constant still counts as visited, so draws and trees are the same as scanning
  *   it; one-hot columns, constant in most deep nodes, are what this saves.
- * - Nodes of at most {@link TINY_NODE_ROWS} rows (a third of a full-depth tree's nodes have 2 or 3)
- *   scan a feature only when it offers a split (a set of rows going left) not already scored in the
- *   node: the same left set scores the same, so it could not win a second time.
  *
  * Feature sampling follows sklearn's `BestSplitter`: features are drawn without replacement until
  * `maxFeatures` have been visited, continuing past that while every drawn feature was constant in the
@@ -71,13 +68,6 @@ const DENSE_NODE_ROWS = 128;
 const DIRECT_NODE_ROWS = 512;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
-/**
- * Largest node whose features are skipped when every split they offer was already scored in the node
- * (see {@link HistogramTreeBuilder.visitFeature}). Three rows keep that exact: a split's left side then
- * has at most two rows, and a two-term sum is the same double in either order, so the same left set
- * always has the same statistics and score, whichever feature offers it.
- */
-const TINY_NODE_ROWS = 3;
 
 /** Inputs of one tree fit. */
 export interface TreeBuildInput {
@@ -130,10 +120,6 @@ export class HistogramTreeBuilder {
   private readonly isKnownConstant: Uint8Array;
   /** Number of constants known to the node being searched, then that plus the ones it found. */
   private nConstants = 0;
-  /** Left row sets (bit i = the node's i-th row) already scored in a tiny node. */
-  private readonly seenLeftSets = new Uint8Array(1 << TINY_NODE_ROWS);
-  /** Whether the node being searched has at most TINY_NODE_ROWS rows. */
-  private tinyNode = false;
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
   /** Per-node gathers of the row-at-a-time paths (see gatherOrdered): weights, class slots, weighted targets. */
@@ -244,7 +230,7 @@ export class HistogramTreeBuilder {
       let found = false;
       if (!this.isLeafByLimits(depth, count, totals, 0) && !this.isPureRegression(rows, start, end, totals)) {
         this.best.reset();
-        this.beginSearch(this.stackConstants[slot]!, count);
+        this.beginSearch(this.stackConstants[slot]!);
         if (histId >= 0) found = this.searchAllFeatures(this.pool[histId]!, totals);
         else if (useSubtraction) found = this.searchAllFeaturesDirect(rows, start, end, totals);
         else found = this.searchSampledFeatures(rows, start, end, totals, limits.maxFeatures, rng);
@@ -371,12 +357,10 @@ export class HistogramTreeBuilder {
     return this.best.feature >= 0;
   }
 
-  /** Marks the node's known constants; tiny nodes start with no left set scored. */
-  private beginSearch(nKnown: number, count: number): void {
+  /** Marks the node's known constants. */
+  private beginSearch(nKnown: number): void {
     for (let i = 0; i < nKnown; i++) this.isKnownConstant[this.constantList[i]!] = 1;
     this.nConstants = nKnown;
-    this.tinyNode = count <= TINY_NODE_ROWS;
-    if (this.tinyNode) this.seenLeftSets.fill(0);
   }
 
   /** Clears the marks of {@link beginSearch}; `nConstants` keeps the count the children inherit. */
@@ -385,49 +369,13 @@ export class HistogramTreeBuilder {
   }
 
   /**
-   * Searches feature f of a row-scanned node: nothing for a known constant, a full scan otherwise —
-   * except in a tiny node when every left row set f offers was scored already (same set, same score:
-   * it cannot be strictly better a second time). Records a newly found constant.
-   * @returns false when f is constant in the node.
+   * Searches feature f of a row-scanned node: nothing for a known constant, else a scan; records a
+   * newly found constant. @returns false when f is constant in the node.
    */
   private visitFeature(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
     if (this.isKnownConstant[f] === 1) return false;
-    let nonConstant: boolean;
-    if (this.tinyNode) nonConstant = this.visitTinyFeature(f, rows, start, end, totals);
-    else nonConstant = this.scanFromRows(f, rows, start, end, totals);
-    if (!nonConstant) this.constantList[this.nConstants++] = f;
-    return nonConstant;
-  }
-
-  /** {@link visitFeature} in a node of at most TINY_NODE_ROWS rows. */
-  private visitTinyFeature(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
-    const bins = this.binned.columns[f]!;
-    const missingBin = this.binned.nBins[f]!;
-    const m = end - start;
-    const all = (1 << m) - 1;
-    const seen = this.seenLeftSets;
-    let offersNewSet = false;
-    let splits = false;
-    for (let s = 0; s < m; s++) {
-      const b = bins[rows[start + s]!]!;
-      // Missing values: the scan tries them on both sides; always scan.
-      if (b === missingBin) return this.scanFromRows(f, rows, start, end, totals);
-      // The left set of the candidate whose last left bin is b: every row with a bin ≤ b.
-      let left = 0;
-      for (let t = 0; t < m; t++) if (bins[rows[start + t]!]! <= b) left |= 1 << t;
-      if (left !== all) {
-        splits = true;
-        if (seen[left] === 0) offersNewSet = true;
-      }
-    }
-    if (!offersNewSet) return splits;
     const nonConstant = this.scanFromRows(f, rows, start, end, totals);
-    for (let s = 0; s < m; s++) {
-      const b = bins[rows[start + s]!]!;
-      let left = 0;
-      for (let t = 0; t < m; t++) if (bins[rows[start + t]!]! <= b) left |= 1 << t;
-      seen[left] = 1;
-    }
+    if (!nonConstant) this.constantList[this.nConstants++] = f;
     return nonConstant;
   }
 

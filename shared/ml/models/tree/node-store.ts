@@ -2,7 +2,7 @@
  * Flat, growable storage for the nodes of one tree or of a whole ensemble (sklearn's `Tree` arrays).
  * Trees of an ensemble are appended one after another; each is identified by its root index. Parallel
  * typed arrays instead of node objects keep prediction a tight loop over numbers and serialize as a
- * handful of plain number arrays.
+ * handful of base64 byte strings (see node-array-codec.ts).
  *
  * Split rule of an internal node: go left when `x <= threshold`, right when `x > threshold`, and
  * follow `missingLeft` when x is NaN. Leaves have `left = right = -1` and `feature = -1`.
@@ -11,22 +11,30 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../../../errors/index.js';
+import { Float64NodeArray, Int32NodeArray, nodeArraySchema, Uint8NodeArray } from './node-array-codec.js';
 
 const LEAF = -1;
 const INITIAL_CAPACITY = 256;
 
-/** Serialized node arrays (all of one length, except `value`: nodes × nOutputs). */
+const int32s = (source: ArrayBuffer | ArrayLike<number>): Int32Array => (source instanceof ArrayBuffer ? new Int32Array(source) : Int32Array.from(source));
+const float64s = (source: ArrayBuffer | ArrayLike<number>): Float64Array => (source instanceof ArrayBuffer ? new Float64Array(source) : Float64Array.from(source));
+const uint8s = (source: ArrayBuffer | ArrayLike<number>): Uint8Array => (source instanceof ArrayBuffer ? new Uint8Array(source) : Uint8Array.from(source));
+
+/**
+ * Serialized node arrays (all of one length, except `value`: nodes × nOutputs). Each array is a
+ * typed array once parsed, whichever of the forms of node-array-codec.ts it was stored in.
+ */
 export const SerializedNodesSchema = z.object({
   nFeatures: z.number().int().min(0),
   roots: z.array(z.number().int().min(0)),
-  feature: z.array(z.number().int().min(LEAF)),
-  threshold: z.array(z.number()),
-  left: z.array(z.number().int().min(LEAF)),
-  right: z.array(z.number().int().min(LEAF)),
-  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
-  value: z.array(z.number()),
+  feature: nodeArraySchema('int32', int32s, z.number().int().min(LEAF)),
+  threshold: nodeArraySchema('float64', float64s, z.number()),
+  left: nodeArraySchema('int32', int32s, z.number().int().min(LEAF)),
+  right: nodeArraySchema('int32', int32s, z.number().int().min(LEAF)),
+  missingLeft: nodeArraySchema('uint8', uint8s, z.union([z.literal(0), z.literal(1)])),
+  value: nodeArraySchema('float64', float64s, z.number()),
 });
-export type SerializedNodes = z.infer<typeof SerializedNodesSchema>;
+export type SerializedNodes = z.output<typeof SerializedNodesSchema>;
 
 /** Node arrays of a tree ensemble; `nOutputs` values per node (class fractions, or one score). */
 export class NodeStore {
@@ -123,18 +131,23 @@ export class NodeStore {
     return end - start;
   }
 
-  /** Plain arrays of the used part (typed arrays would serialize as index-keyed objects). */
+  /**
+   * Views of the used part, no copies: they index like arrays and become base64 only when
+   * JSON.stringify reaches them (see node-array-codec.ts). They share the store's memory, so they
+   * hold its values as long as the store is not refitted.
+   */
   toJSON(): SerializedNodes {
     const n = this.size;
+    // The store's arrays are its own ArrayBuffers at offset 0 (allocated by grow/resized).
     return {
       nFeatures: this.nFeatures,
       roots: this.roots.slice(),
-      feature: plainArray(this.feature, n),
-      threshold: plainArray(this.threshold, n),
-      left: plainArray(this.left, n),
-      right: plainArray(this.right, n),
-      missingLeft: plainArray(this.missingLeft, n) as (0 | 1)[],
-      value: plainArray(this.value, n * this.nOutputs),
+      feature: new Int32NodeArray(this.feature.buffer as ArrayBuffer, 0, n),
+      threshold: new Float64NodeArray(this.threshold.buffer as ArrayBuffer, 0, n),
+      left: new Int32NodeArray(this.left.buffer as ArrayBuffer, 0, n),
+      right: new Int32NodeArray(this.right.buffer as ArrayBuffer, 0, n),
+      missingLeft: new Uint8NodeArray(this.missingLeft.buffer as ArrayBuffer, 0, n),
+      value: new Float64NodeArray(this.value.buffer as ArrayBuffer, 0, n * this.nOutputs),
     };
   }
 
@@ -166,13 +179,14 @@ export class NodeStore {
       const isLeaf = left === LEAF;
       if (isLeaf !== (right === LEAF) || isLeaf !== (feature === LEAF)) bad(`node ${i} is half leaf, half split`);
       if (!isLeaf && (left <= i || right <= i || left >= n || right >= n)) bad(`node ${i} has out-of-order children`);
-      if (feature >= nodes.nFeatures) bad(`node ${i} splits on feature ${feature} of ${nodes.nFeatures}`);
-      store.feature[i] = feature;
-      store.threshold[i] = nodes.threshold[i]!;
-      store.left[i] = left;
-      store.right[i] = right;
-      store.missingLeft[i] = nodes.missingLeft[i]!;
+      if (feature >= nodes.nFeatures || feature < LEAF) bad(`node ${i} splits on feature ${feature} of ${nodes.nFeatures}`);
+      if (nodes.missingLeft[i]! > 1) bad(`node ${i} has missingLeft ${nodes.missingLeft[i]}, expected 0 or 1`);
     }
+    store.feature.set(nodes.feature);
+    store.threshold.set(nodes.threshold);
+    store.left.set(nodes.left);
+    store.right.set(nodes.right);
+    store.missingLeft.set(nodes.missingLeft);
     store.value.set(nodes.value);
     store.size = n;
     store.roots = nodes.roots.slice();
@@ -189,17 +203,6 @@ export class NodeStore {
     this.missingLeft = resized(this.missingLeft, n, capacity);
     this.value = resized(this.value, n * this.nOutputs, capacity * this.nOutputs);
   }
-}
-
-/**
- * The first n values as a plain array allocated at its final size. Array.from grows its result as it
- * goes: for the 1.6M nodes of a 100-tree full-depth forest that was ~1.4× the memory and 3× the time,
- * and the transient garbage set the peak RSS of a regression forest trial.
- */
-function plainArray(values: Int32Array | Float64Array | Uint8Array, n: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = values[i]!;
-  return out;
 }
 
 /** A new array of `capacity` entries holding the first `used` entries of `source`. */
