@@ -46,6 +46,7 @@ import {
   scanOrderedRegressionRows,
   scanSortedRegressionRows,
   SORTED_SCAN_MAX_ROWS,
+  recordBest,
   SplitCandidate,
   STAT_COUNT,
   STAT_TARGET,
@@ -54,6 +55,7 @@ import {
 } from './histogram-split-search.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from './two-bin-histogram.js';
 
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
 const EPSILON = 2.220446049250313e-16;
@@ -379,6 +381,50 @@ export class HistogramTreeBuilder {
     return nonConstant;
   }
 
+  /** Whether feature f has two value bins (a one-hot column) and a two-bin kernel fits the task. */
+  private takesTwoBinPath(f: number): boolean {
+    return this.binned.nBins[f] === 2 && (this.classes === null || this.nClasses === 2);
+  }
+
+  /**
+   * Feature f (see {@link takesTwoBinPath}) of the node from the two-bin kernels, scanned with the
+   * formulas of the path it replaces (so the same split wins), the scratch bins cleared again.
+   * @returns 1 (splits), 0 (constant), or −1 when the node has missing values of f (nothing changed).
+   */
+  private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
+    const hist = this.scratchHist;
+    const bins = this.binned.columns[f]!;
+    const minLeaf = this.limits!.minSamplesLeaf;
+    const stride = this.stride;
+    if (this.classes !== null) {
+      if (!accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight)) return -1;
+      let nListed = 0;
+      if (hist[0]! > 0) this.binList[nListed++] = 0;
+      if (hist[stride]! > 0) this.binList[nListed++] = 1;
+      const nonConstant = scanFeatureHistogram(this.criterion, hist, 0, 2, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+      hist.fill(0, 0, 2 * stride);
+      return nonConstant ? 1 : 0;
+    }
+    if (!accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget)) return -1;
+    const count = hist[0]!;
+    const weightL = hist[1]!;
+    const sum = hist[2]!;
+    const count1 = hist[3]!;
+    hist.fill(0, 0, 6);
+    if (count === 0 || count1 === 0) return 0;
+    // The one candidate (bin 0 left) as scanOrderedRegressionRows / scanSortedRegressionRows score it.
+    const totalCount = totals[STAT_COUNT]!;
+    if (count >= minLeaf && totalCount - count >= minLeaf) {
+      const weightR = totals[STAT_WEIGHT]! - weightL;
+      const sumR = totals[STAT_TARGET]! - sum;
+      if (weightL > 0 && weightR > 0) {
+        const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
+        if (score > this.best.score) recordBest(this.best, score, f, 0, 1, count >= totalCount - count, count, weightL, sum, 0);
+      }
+    }
+    return 1;
+  }
+
   /**
    * Builds feature f's histogram of the node (rows gathered by {@link gatherNode}) in the scratch
    * buffer, scans it and clears the bins it touched. @returns false when f is constant in the node.
@@ -389,6 +435,10 @@ export class HistogramTreeBuilder {
     const nb = this.binned.nBins[f]!;
     const bins = this.binned.columns[f]!;
     const minLeaf = this.limits!.minSamplesLeaf;
+    if (this.takesTwoBinPath(f)) {
+      const outcome = this.scanTwoBin(f, rows, start, end, totals);
+      if (outcome >= 0) return outcome === 1;
+    }
     if (this.classes !== null) {
       accumulateOrderedClassHistogram(hist, stride, bins, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
@@ -486,10 +536,15 @@ export class HistogramTreeBuilder {
     const histA = this.scratchHist;
     const histB = this.scratchHist2;
     let nonConstant = 0;
-    for (let i = 0; i < nPending; i += 2) {
+    for (let i = 0; i < nPending; ) {
       const fA = pending[i]!;
-      if (i + 1 < nPending) {
-        const fB = pending[i + 1]!;
+      if (this.takesTwoBinPath(fA)) {
+        if (this.visitFeature(fA, rows, start, end, totals)) nonConstant++;
+        i++;
+        continue;
+      }
+      const fB = i + 1 < nPending ? pending[i + 1]! : -1;
+      if (fB >= 0 && !this.takesTwoBinPath(fB)) {
         accumulateOrderedClassHistogramDensePair(
           histA,
           histB,
@@ -504,9 +559,11 @@ export class HistogramTreeBuilder {
         );
         if (this.scanDense(histA, fA, totals)) nonConstant++;
         if (this.scanDense(histB, fB, totals)) nonConstant++;
+        i += 2;
       } else {
         accumulateOrderedClassHistogramDense(histA, this.stride, columns[fA]!, rows, start, end, this.orderedTarget, this.orderedWeight);
         if (this.scanDense(histA, fA, totals)) nonConstant++;
+        i++;
       }
     }
     for (let i = first; i < p && nonConstant === 0; i++) {
@@ -515,6 +572,10 @@ export class HistogramTreeBuilder {
       order[j] = order[i]!;
       order[i] = f;
       if (this.isKnownConstant[f] === 1) continue;
+      if (this.takesTwoBinPath(f)) {
+        if (this.visitFeature(f, rows, start, end, totals)) nonConstant++;
+        continue;
+      }
       accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
       if (this.scanDense(histA, f, totals)) nonConstant++;
     }
