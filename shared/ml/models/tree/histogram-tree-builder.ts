@@ -397,7 +397,7 @@ export class HistogramTreeBuilder {
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
     if (this.classes !== null) {
-      if (!accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight)) return -1;
+      if (!accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
@@ -405,12 +405,12 @@ export class HistogramTreeBuilder {
       hist.fill(0, 0, 2 * stride);
       return nonConstant ? 1 : 0;
     }
-    if (!accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget)) return -1;
+    if (!accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
     const sum = hist[2]!;
     const count1 = hist[3]!;
-    hist.fill(0, 0, 6);
+    hist.fill(0, 0, 2 * stride);
     if (count === 0 || count1 === 0) return 0;
     // The one candidate (bin 0 left) as scanOrderedRegressionRows / scanSortedRegressionRows score it.
     const totalCount = totals[STAT_COUNT]!;
