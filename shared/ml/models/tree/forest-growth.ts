@@ -13,6 +13,7 @@ import type { ColumnOrderCache } from './column-order-cache.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import { UniformIndex } from './uniform-index.js';
 
 /** What the trees learn: class indices (classification) or finite numbers (regression), indexed by row. */
 export type ForestTarget =
@@ -71,12 +72,13 @@ export function* fitForestStages(
   const positions = classWeight === null ? null : allPositions(nTrain);
   const fullClassWeights = positions === null ? null : balancedClassWeights(labels!, positions, nClasses);
   const counts = options.bootstrap ? new Float64Array(nTrain) : null;
+  const uniform = options.bootstrap ? new UniformIndex(nTrain) : null;
   // Draw counts are the row weights, unless class weights scale them.
   const weights = fullClassWeights === null ? counts : new Float64Array(nTrain);
 
   for (let t = 0; t < options.nTrees; t++) {
     const treeRng = rng.fork();
-    const count = counts === null ? allInto(work) : drawBootstrap(treeRng, counts, work);
+    const count = counts === null ? allInto(work) : drawBootstrap(treeRng, uniform!, counts, work);
     if (fullClassWeights !== null) {
       const classWeights =
         classWeight === 'balanced_subsample' && counts !== null
@@ -173,11 +175,11 @@ function allInto(work: Uint32Array): number {
  * n draws with replacement of n positions: their counts into `counts`, the drawn positions in
  * ascending order into `work` (ascending keeps the trees' gathers front to back); @returns how many.
  */
-function drawBootstrap(rng: Rng, counts: Float64Array, work: Uint32Array): number {
+function drawBootstrap(rng: Rng, uniform: UniformIndex, counts: Float64Array, work: Uint32Array): number {
   const n = counts.length;
   counts.fill(0);
   for (let i = 0; i < n; i++) {
-    const pos = rng.nextInt(n);
+    const pos = uniform.draw(rng, n);
     counts[pos] = counts[pos]! + 1;
   }
   let count = 0;

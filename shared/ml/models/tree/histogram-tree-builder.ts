@@ -56,6 +56,7 @@ import {
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
 import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from './two-bin-histogram.js';
+import { UniformIndex } from './uniform-index.js';
 
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
 const EPSILON = 2.220446049250313e-16;
@@ -130,6 +131,8 @@ export class HistogramTreeBuilder {
   private orderedWeightedTarget: Float64Array = new Float64Array(0);
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
+  /** Draws of candidate features (rng.nextInt's values, faster). */
+  private readonly uniform: UniformIndex;
   private readonly best: SplitCandidate;
   private readonly scanScratch: Float64Array;
   private readonly rightTotals: Float64Array;
@@ -177,6 +180,7 @@ export class HistogramTreeBuilder {
     this.scratchHist2 = new Float64Array((maxBins + 1) * this.stride);
     this.featureOrder = new Int32Array(this.nFeatures);
     for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
+    this.uniform = new UniformIndex(this.nFeatures);
     this.constantList = new Int32Array(this.nFeatures);
     this.pendingFeatures = new Int32Array(this.nFeatures);
     this.isKnownConstant = new Uint8Array(this.nFeatures);
@@ -501,7 +505,7 @@ export class HistogramTreeBuilder {
     const dense = this.classes !== null && end - start > DENSE_NODE_ROWS;
     if (dense) return this.searchSampledDense(rows, start, end, totals, maxFeatures, rng);
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
-      const j = i + rng.nextInt(p - i);
+      const j = i + this.uniform.draw(rng, p - i);
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
@@ -523,7 +527,7 @@ export class HistogramTreeBuilder {
     const p = this.nFeatures;
     const first = Math.min(maxFeatures, p);
     for (let i = 0; i < first; i++) {
-      const j = i + rng.nextInt(p - i);
+      const j = i + this.uniform.draw(rng, p - i);
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
@@ -567,7 +571,7 @@ export class HistogramTreeBuilder {
       }
     }
     for (let i = first; i < p && nonConstant === 0; i++) {
-      const j = i + rng.nextInt(p - i);
+      const j = i + this.uniform.draw(rng, p - i);
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
