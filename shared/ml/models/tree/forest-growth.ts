@@ -81,9 +81,7 @@ export function* fitForestStages(
     const count = counts === null ? allInto(work) : drawBootstrap(treeRng, uniform!, counts, work);
     if (fullClassWeights !== null) {
       const classWeights =
-        classWeight === 'balanced_subsample' && counts !== null
-          ? balancedClassWeights(labels!, positions!, nClasses, counts)
-          : fullClassWeights;
+        classWeight === 'balanced_subsample' && counts !== null ? balancedClassWeights(labels!, positions!, nClasses, counts) : fullClassWeights;
       for (let i = 0; i < count; i++) {
         const pos = work[i]!;
         weights![pos] = (counts === null ? 1 : counts[pos]!) * classWeights[labels![pos]!]!;
@@ -97,7 +95,14 @@ export function* fitForestStages(
 }
 
 /** {@link fitForestStages} drained: the complete forest. */
-export function fitForest(X: FeatureMatrix, target: ForestTarget, rows: Uint32Array, options: ForestOptions, seed: number, orders?: ColumnOrderCache): NodeStore {
+export function fitForest(
+  X: FeatureMatrix,
+  target: ForestTarget,
+  rows: Uint32Array,
+  options: ForestOptions,
+  seed: number,
+  orders?: ColumnOrderCache,
+): NodeStore {
   const stages = fitForestStages(X, target, rows, options, seed, orders);
   for (;;) {
     const next = stages.next();

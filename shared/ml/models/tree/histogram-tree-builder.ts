@@ -540,7 +540,7 @@ export class HistogramTreeBuilder {
     const histA = this.scratchHist;
     const histB = this.scratchHist2;
     let nonConstant = 0;
-    for (let i = 0; i < nPending; ) {
+    for (let i = 0; i < nPending;) {
       const fA = pending[i]!;
       if (this.takesTwoBinPath(fA)) {
         if (this.visitFeature(fA, rows, start, end, totals)) nonConstant++;

@@ -98,5 +98,5 @@ export function nodeArraySchema<T extends Int32Array | Float64Array | Uint8Array
       return z.NEVER;
     }
     return make(bytes);
-  }) as unknown as z.ZodType<T>;
+  });
 }

@@ -17,7 +17,8 @@ const LEAF = -1;
 const INITIAL_CAPACITY = 256;
 
 const int32s = (source: ArrayBuffer | ArrayLike<number>): Int32Array => (source instanceof ArrayBuffer ? new Int32Array(source) : Int32Array.from(source));
-const float64s = (source: ArrayBuffer | ArrayLike<number>): Float64Array => (source instanceof ArrayBuffer ? new Float64Array(source) : Float64Array.from(source));
+const float64s = (source: ArrayBuffer | ArrayLike<number>): Float64Array =>
+  source instanceof ArrayBuffer ? new Float64Array(source) : Float64Array.from(source);
 const uint8s = (source: ArrayBuffer | ArrayLike<number>): Uint8Array => (source instanceof ArrayBuffer ? new Uint8Array(source) : Uint8Array.from(source));
 
 /**
