@@ -1,6 +1,6 @@
 /**
  * The classifier shared by the decision tree and the random forest. Both are a
- * {@link fitClassificationForestStages} forest — one tree on every row, or `n_estimators` bootstrapped trees —
+ * {@link fitForestStages} forest — one tree on every row, or `n_estimators` bootstrapped trees —
  * with the same params handling, prediction, node access and artefact layout, so they differ only in
  * how many trees they grow, whether they bootstrap, and how many trees a valid artefact holds.
  */
@@ -11,7 +11,7 @@ import { allRows } from '../../dataset/dataset.js';
 import { classCountOf } from '../class-count-of.js';
 import { argmaxRows, type Classifier, type SerializedModel } from '../classifier.js';
 import type { FitCache } from '../fit-cache.js';
-import { fitClassificationForestStages, predictForestProba } from './classification-forest.js';
+import { fitForestStages, predictForestMean } from './forest-growth.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
 import { resolveTreeLimits, type TreeLimitParams } from './tree-limits.js';
 import { checkTreeRange, type TreeRange } from './tree-range.js';
@@ -30,7 +30,7 @@ export interface ForestParams extends TreeLimitParams {
 /** How a forest-like classifier grows its trees. */
 export interface ForestGrowth {
   readonly nTrees: number;
-  /** Draw each tree's rows with replacement (see `ClassificationForestOptions.bootstrap`). */
+  /** Draw each tree's rows with replacement (see `ForestOptions.bootstrap`). */
   readonly bootstrap: boolean;
 }
 
@@ -95,16 +95,13 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
     this.nClasses = classCountOf(y);
     const p = this.params;
     const { nTrees, bootstrap } = this.growth();
-    const stages = fitClassificationForestStages(
+    const stages = fitForestStages(
       X,
-      y,
+      { task: 'classification', y, nClasses: this.nClasses, criterion: p.criterion, classWeight: p.class_weight },
       selected,
-      this.nClasses,
       {
         nTrees,
-        criterion: p.criterion,
         bootstrap,
-        classWeight: p.class_weight,
         maxBins: p.max_bins,
         limits: resolveTreeLimits(p, selected.length, X.columns.length),
         ...(this.treeRange === undefined ? {} : { treeRange: this.treeRange }),
@@ -120,7 +117,7 @@ export abstract class ForestClassifier<P extends ForestParams & Record<string, u
   }
 
   predictProba(X: FeatureMatrix, rows?: Uint32Array, out?: Float64Array): Float64Array {
-    return predictForestProba(this.fitted(), X, rows, out);
+    return predictForestMean(this.fitted(), X, rows, out);
   }
 
   predict(X: FeatureMatrix, rows?: Uint32Array): Int32Array {

@@ -1,6 +1,6 @@
 /**
  * The regressor shared by the decision tree and the random forest (task: regression). Both are a
- * {@link fitRegressionForest} forest — one tree on every row, or `n_estimators` bootstrapped trees —
+ * {@link fitForest} forest — one tree on every row, or `n_estimators` bootstrapped trees —
  * with the same params handling, prediction and artefact layout, so they differ only in how many trees
  * they grow, whether they bootstrap, and how many trees a valid artefact holds.
  */
@@ -11,7 +11,7 @@ import type { FitCache } from '../fit-cache.js';
 import type { Regressor, SerializedRegressor } from '../regressor.js';
 import type { ForestGrowth } from './forest-classifier.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
-import { fitRegressionForest, predictForestValues } from './regression-forest.js';
+import { fitForest, predictForestMean } from './forest-growth.js';
 import { resolveTreeLimits, type TreeLimitParams } from './tree-limits.js';
 import { checkTreeRange, type TreeRange } from './tree-range.js';
 
@@ -77,9 +77,9 @@ export abstract class ForestRegressor<P extends RegressionForestParams & Record<
     const selected = rows ?? allRows(X.nRows);
     const p = this.params;
     const { nTrees, bootstrap } = this.growth();
-    this.nodes = fitRegressionForest(
+    this.nodes = fitForest(
       X,
-      y,
+      { task: 'regression', y },
       selected,
       {
         nTrees,
@@ -94,7 +94,7 @@ export abstract class ForestRegressor<P extends RegressionForestParams & Record<
   }
 
   predict(X: FeatureMatrix, rows?: Uint32Array, out?: Float64Array): Float64Array {
-    return predictForestValues(this.fitted(), X, rows, out);
+    return predictForestMean(this.fitted(), X, rows, out);
   }
 
   /** Total number of nodes over all trees (the one tree's, for a decision tree). */

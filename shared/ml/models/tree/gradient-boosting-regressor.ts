@@ -27,7 +27,7 @@ import type { Regressor, SerializedRegressor } from '../regressor.js';
 import { FeatureBinner } from './binner.js';
 import { GradientTreeBuilder } from './gradient-tree-builder.js';
 import { NodeStore, SerializedNodesSchema } from './node-store.js';
-import { gatherTargets } from './regression-forest.js';
+import { gatherTargets } from './forest-growth.js';
 import { invertedCdfIndex, selectKth } from './select-kth.js';
 import { resolveTreeLimits } from './tree-limits.js';
 

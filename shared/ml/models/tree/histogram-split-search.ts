@@ -628,7 +628,7 @@ export function scanBinaryGiniDense(
 }
 
 /** Stores a new best split found by a scalar fast path (left stats: count, weight, two targets). */
-function recordBest(
+export function recordBest(
   best: SplitCandidate,
   score: number,
   feature: number,

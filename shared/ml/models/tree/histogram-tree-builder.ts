@@ -16,6 +16,11 @@
  * - With feature subsampling (random forests: a few of p features per node), full histograms would cost
  *   more than they save, so each drawn feature's histogram is built directly into one scratch buffer.
  *
+ * - A feature found constant in a node is constant in all its descendants: like sklearn's splitter
+ *   (`n_constant_features`), the builder passes the node's known constants down and never scans them
+ *   again. A drawn known constant still counts as visited, so draws and trees are the same as scanning
+ *   it; one-hot columns, constant in most deep nodes, are what this saves.
+ *
  * Feature sampling follows sklearn's `BestSplitter`: features are drawn without replacement until
  * `maxFeatures` have been visited, continuing past that while every drawn feature was constant in the
  * node. When all features are candidates they are visited in index order (no draw), so ties between
@@ -41,6 +46,7 @@ import {
   scanOrderedRegressionRows,
   scanSortedRegressionRows,
   SORTED_SCAN_MAX_ROWS,
+  recordBest,
   SplitCandidate,
   STAT_COUNT,
   STAT_TARGET,
@@ -49,6 +55,8 @@ import {
 } from './histogram-split-search.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from './two-bin-histogram.js';
+import { UniformIndex } from './uniform-index.js';
 
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
 const EPSILON = 2.220446049250313e-16;
@@ -100,9 +108,21 @@ export class HistogramTreeBuilder {
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Sort keys of a tiny regression node (see scanSortedRegressionRows). */
   private readonly sortKeys = new Int32Array(SORTED_SCAN_MAX_ROWS);
+  /** Drawn features of a large sampled node that still need a scan (see searchSampledDense). */
+  private readonly pendingFeatures: Int32Array;
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  /**
+   * Features known to be constant, as sklearn's splitter keeps them: a node's known constants are
+   * `constantList[0..stackConstants[slot])`, its own finds are appended after them for its children
+   * (depth-first, so a sibling's prefix is never overwritten before the sibling is popped).
+   */
+  private readonly constantList: Int32Array;
+  /** 1 for the known constants of the node being searched. */
+  private readonly isKnownConstant: Uint8Array;
+  /** Number of constants known to the node being searched, then that plus the ones it found. */
+  private nConstants = 0;
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
   /** Per-node gathers of the row-at-a-time paths (see gatherOrdered): weights, class slots, weighted targets. */
@@ -111,6 +131,8 @@ export class HistogramTreeBuilder {
   private orderedWeightedTarget: Float64Array = new Float64Array(0);
   private readonly freeList: number[] = [];
   private readonly featureOrder: Int32Array;
+  /** Draws of candidate features (rng.nextInt's values, faster). */
+  private readonly uniform: UniformIndex;
   private readonly best: SplitCandidate;
   private readonly scanScratch: Float64Array;
   private readonly rightTotals: Float64Array;
@@ -122,6 +144,7 @@ export class HistogramTreeBuilder {
   private stackParent: Int32Array = new Int32Array(64);
   private stackIsLeft: Uint8Array = new Uint8Array(64);
   private stackHist: Int32Array = new Int32Array(64);
+  private stackConstants: Int32Array = new Int32Array(64);
   private stackTotals: Float64Array;
   // Per-build state.
   private weights: Float64Array | null = null;
@@ -157,6 +180,10 @@ export class HistogramTreeBuilder {
     this.scratchHist2 = new Float64Array((maxBins + 1) * this.stride);
     this.featureOrder = new Int32Array(this.nFeatures);
     for (let f = 0; f < this.nFeatures; f++) this.featureOrder[f] = f;
+    this.uniform = new UniformIndex(this.nFeatures);
+    this.constantList = new Int32Array(this.nFeatures);
+    this.pendingFeatures = new Int32Array(this.nFeatures);
+    this.isKnownConstant = new Uint8Array(this.nFeatures);
     this.best = new SplitCandidate(this.stride);
     this.scanScratch = new Float64Array(this.stride);
     this.rightTotals = new Float64Array(this.stride);
@@ -189,7 +216,7 @@ export class HistogramTreeBuilder {
       rootHist = this.acquire();
       this.buildFullHistogram(this.pool[rootHist]!, rows, 0, input.count);
     }
-    this.push(top++, 0, input.count, 0, -1, false, rootHist);
+    this.push(top++, 0, input.count, 0, -1, false, rootHist, 0);
 
     let root = -1;
     while (top > 0) {
@@ -212,9 +239,11 @@ export class HistogramTreeBuilder {
       let found = false;
       if (!this.isLeafByLimits(depth, count, totals, 0) && !this.isPureRegression(rows, start, end, totals)) {
         this.best.reset();
+        this.beginSearch(this.stackConstants[slot]!);
         if (histId >= 0) found = this.searchAllFeatures(this.pool[histId]!, totals);
         else if (useSubtraction) found = this.searchAllFeaturesDirect(rows, start, end, totals);
         else found = this.searchSampledFeatures(rows, start, end, totals, limits.maxFeatures, rng);
+        this.endSearch(this.stackConstants[slot]!);
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
@@ -263,10 +292,10 @@ export class HistogramTreeBuilder {
         rightHist = smallerIsLeft ? largerHist : smallerHist;
       }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
-      this.push(top, mid, end, depth + 1, node, false, rightHist);
+      this.push(top, mid, end, depth + 1, node, false, rightHist, this.nConstants);
       this.stackTotals.set(rightTotals, top * stride);
       top++;
-      this.push(top, start, mid, depth + 1, node, true, leftHist);
+      this.push(top, start, mid, depth + 1, node, true, leftHist, this.nConstants);
       this.stackTotals.set(leftTotals, top * stride);
       top++;
     }
@@ -319,10 +348,13 @@ export class HistogramTreeBuilder {
   private searchAllFeatures(hist: Float64Array, totals: Float64Array): boolean {
     const minLeaf = this.limits!.minSamplesLeaf;
     for (let f = 0; f < this.nFeatures; f++) {
+      if (this.isKnownConstant[f] === 1) continue;
       const offset = this.featureOffset[f]!;
       const nb = this.binned.nBins[f]!;
       const nListed = listNonEmptyBins(hist, offset, nb, this.stride, this.binList);
-      scanFeatureHistogram(this.criterion, hist, offset, nb, this.stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+      if (!scanFeatureHistogram(this.criterion, hist, offset, nb, this.stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best)) {
+        this.constantList[this.nConstants++] = f;
+      }
     }
     return this.best.feature >= 0;
   }
@@ -330,8 +362,74 @@ export class HistogramTreeBuilder {
   /** Every feature in index order, each histogram built from the node's rows (small nodes, see the file comment). */
   private searchAllFeaturesDirect(rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
     this.gatherNode(rows, start, end);
-    for (let f = 0; f < this.nFeatures; f++) this.scanFromRows(f, rows, start, end, totals);
+    for (let f = 0; f < this.nFeatures; f++) this.visitFeature(f, rows, start, end, totals);
     return this.best.feature >= 0;
+  }
+
+  /** Marks the node's known constants. */
+  private beginSearch(nKnown: number): void {
+    for (let i = 0; i < nKnown; i++) this.isKnownConstant[this.constantList[i]!] = 1;
+    this.nConstants = nKnown;
+  }
+
+  /** Clears the marks of {@link beginSearch}; `nConstants` keeps the count the children inherit. */
+  private endSearch(nKnown: number): void {
+    for (let i = 0; i < nKnown; i++) this.isKnownConstant[this.constantList[i]!] = 0;
+  }
+
+  /**
+   * Searches feature f of a row-scanned node: nothing for a known constant, else a scan; records a
+   * newly found constant. @returns false when f is constant in the node.
+   */
+  private visitFeature(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    if (this.isKnownConstant[f] === 1) return false;
+    const nonConstant = this.scanFromRows(f, rows, start, end, totals);
+    if (!nonConstant) this.constantList[this.nConstants++] = f;
+    return nonConstant;
+  }
+
+  /** Whether feature f has two value bins (a one-hot column) and a two-bin kernel fits the task. */
+  private takesTwoBinPath(f: number): boolean {
+    return this.binned.nBins[f] === 2 && (this.classes === null || this.nClasses === 2);
+  }
+
+  /**
+   * Feature f (see {@link takesTwoBinPath}) of the node from the two-bin kernels, scanned with the
+   * formulas of the path it replaces (so the same split wins), the scratch bins cleared again.
+   * @returns 1 (splits), 0 (constant), or −1 when the node has missing values of f (nothing changed).
+   */
+  private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
+    const hist = this.scratchHist;
+    const bins = this.binned.columns[f]!;
+    const minLeaf = this.limits!.minSamplesLeaf;
+    const stride = this.stride;
+    if (this.classes !== null) {
+      if (!accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+      let nListed = 0;
+      if (hist[0]! > 0) this.binList[nListed++] = 0;
+      if (hist[stride]! > 0) this.binList[nListed++] = 1;
+      const nonConstant = scanFeatureHistogram(this.criterion, hist, 0, 2, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
+      hist.fill(0, 0, 2 * stride);
+      return nonConstant ? 1 : 0;
+    }
+    if (!accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
+    const count = hist[0]!;
+    const weightL = hist[1]!;
+    const sum = hist[2]!;
+    const count1 = hist[3]!;
+    hist.fill(0, 0, 2 * stride);
+    if (count === 0 || count1 === 0) return 0;
+    // The one candidate (bin 0 left) as scanOrderedRegressionRows / scanSortedRegressionRows score it.
+    const totalCount = totals[STAT_COUNT]!;
+    if (count >= minLeaf && totalCount - count >= minLeaf) {
+      const weightR = totals[STAT_WEIGHT]! - weightL;
+      const sumR = totals[STAT_TARGET]! - sum;
+      if (weightL > 0 && weightR > 0) {
+        const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
+        if (score > this.best.score) recordBest(this.best, score, f, 0, 1, count >= totalCount - count, count, weightL, sum, 0);
+      }
+    }
+    return 1;
   }
 
   /**
@@ -344,6 +442,10 @@ export class HistogramTreeBuilder {
     const nb = this.binned.nBins[f]!;
     const bins = this.binned.columns[f]!;
     const minLeaf = this.limits!.minSamplesLeaf;
+    if (this.takesTwoBinPath(f)) {
+      const outcome = this.scanTwoBin(f, rows, start, end, totals);
+      if (outcome >= 0) return outcome === 1;
+    }
     if (this.classes !== null) {
       accumulateOrderedClassHistogram(hist, stride, bins, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
@@ -406,12 +508,12 @@ export class HistogramTreeBuilder {
     const dense = this.classes !== null && end - start > DENSE_NODE_ROWS;
     if (dense) return this.searchSampledDense(rows, start, end, totals, maxFeatures, rng);
     for (let i = 0; i < p && (visited < maxFeatures || nonConstant === 0); i++) {
-      const j = i + rng.nextInt(p - i);
+      const j = i + this.uniform.draw(rng, p - i);
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
       visited++;
-      if (this.scanFromRows(f, rows, start, end, totals)) nonConstant++;
+      if (this.visitFeature(f, rows, start, end, totals)) nonConstant++;
     }
     return this.best.feature >= 0;
   }
@@ -428,19 +530,28 @@ export class HistogramTreeBuilder {
     const p = this.nFeatures;
     const first = Math.min(maxFeatures, p);
     for (let i = 0; i < first; i++) {
-      const j = i + rng.nextInt(p - i);
+      const j = i + this.uniform.draw(rng, p - i);
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
     }
+    // Known constants drawn among them are visited without a scan; the rest are scanned in pairs.
+    const pending = this.pendingFeatures;
+    let nPending = 0;
+    for (let i = 0; i < first; i++) if (this.isKnownConstant[order[i]!] === 0) pending[nPending++] = order[i]!;
     const columns = this.binned.columns;
     const histA = this.scratchHist;
     const histB = this.scratchHist2;
     let nonConstant = 0;
-    for (let i = 0; i < first; i += 2) {
-      const fA = order[i]!;
-      if (i + 1 < first) {
-        const fB = order[i + 1]!;
+    for (let i = 0; i < nPending;) {
+      const fA = pending[i]!;
+      if (this.takesTwoBinPath(fA)) {
+        if (this.visitFeature(fA, rows, start, end, totals)) nonConstant++;
+        i++;
+        continue;
+      }
+      const fB = i + 1 < nPending ? pending[i + 1]! : -1;
+      if (fB >= 0 && !this.takesTwoBinPath(fB)) {
         accumulateOrderedClassHistogramDensePair(
           histA,
           histB,
@@ -455,16 +566,23 @@ export class HistogramTreeBuilder {
         );
         if (this.scanDense(histA, fA, totals)) nonConstant++;
         if (this.scanDense(histB, fB, totals)) nonConstant++;
+        i += 2;
       } else {
         accumulateOrderedClassHistogramDense(histA, this.stride, columns[fA]!, rows, start, end, this.orderedTarget, this.orderedWeight);
         if (this.scanDense(histA, fA, totals)) nonConstant++;
+        i++;
       }
     }
     for (let i = first; i < p && nonConstant === 0; i++) {
-      const j = i + rng.nextInt(p - i);
+      const j = i + this.uniform.draw(rng, p - i);
       const f = order[j]!;
       order[j] = order[i]!;
       order[i] = f;
+      if (this.isKnownConstant[f] === 1) continue;
+      if (this.takesTwoBinPath(f)) {
+        if (this.visitFeature(f, rows, start, end, totals)) nonConstant++;
+        continue;
+      }
       accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
       if (this.scanDense(histA, f, totals)) nonConstant++;
     }
@@ -485,6 +603,7 @@ export class HistogramTreeBuilder {
       nonConstant = scanFeatureHistogram(this.criterion, hist, 0, nb, stride, this.binList, nListed, totals, minLeaf, f, this.scanScratch, this.best);
     }
     hist.fill(0, 0, (nb + 1) * stride);
+    if (!nonConstant) this.constantList[this.nConstants++] = f;
     return nonConstant;
   }
 
@@ -590,8 +709,9 @@ export class HistogramTreeBuilder {
     return start + nLeft;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number): void {
+  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, nConstants: number): void {
     if (slot >= this.stackStart.length) this.growStack(slot * 2);
+    this.stackConstants[slot] = nConstants;
     this.stackStart[slot] = start;
     this.stackEnd[slot] = end;
     this.stackDepth[slot] = depth;
@@ -612,6 +732,7 @@ export class HistogramTreeBuilder {
     this.stackParent = grow(this.stackParent, (n) => new Int32Array(n), capacity);
     this.stackIsLeft = grow(this.stackIsLeft, (n) => new Uint8Array(n), capacity);
     this.stackHist = grow(this.stackHist, (n) => new Int32Array(n), capacity);
+    this.stackConstants = grow(this.stackConstants, (n) => new Int32Array(n), capacity);
     this.stackTotals = grow(this.stackTotals, (n) => new Float64Array(n), capacity * this.stride);
   }
 

@@ -2,7 +2,7 @@
  * Flat, growable storage for the nodes of one tree or of a whole ensemble (sklearn's `Tree` arrays).
  * Trees of an ensemble are appended one after another; each is identified by its root index. Parallel
  * typed arrays instead of node objects keep prediction a tight loop over numbers and serialize as a
- * handful of plain number arrays.
+ * handful of base64 byte strings (see node-array-codec.ts).
  *
  * Split rule of an internal node: go left when `x <= threshold`, right when `x > threshold`, and
  * follow `missingLeft` when x is NaN. Leaves have `left = right = -1` and `feature = -1`.
@@ -11,22 +11,31 @@
  */
 import { z } from 'zod';
 import { InvalidInputError } from '../../../errors/index.js';
+import { Float64NodeArray, Int32NodeArray, nodeArraySchema, Uint8NodeArray } from './node-array-codec.js';
 
 const LEAF = -1;
 const INITIAL_CAPACITY = 256;
 
-/** Serialized node arrays (all of one length, except `value`: nodes × nOutputs). */
+const int32s = (source: ArrayBuffer | ArrayLike<number>): Int32Array => (source instanceof ArrayBuffer ? new Int32Array(source) : Int32Array.from(source));
+const float64s = (source: ArrayBuffer | ArrayLike<number>): Float64Array =>
+  source instanceof ArrayBuffer ? new Float64Array(source) : Float64Array.from(source);
+const uint8s = (source: ArrayBuffer | ArrayLike<number>): Uint8Array => (source instanceof ArrayBuffer ? new Uint8Array(source) : Uint8Array.from(source));
+
+/**
+ * Serialized node arrays (all of one length, except `value`: nodes × nOutputs). Each array is a
+ * typed array once parsed, whichever of the forms of node-array-codec.ts it was stored in.
+ */
 export const SerializedNodesSchema = z.object({
   nFeatures: z.number().int().min(0),
   roots: z.array(z.number().int().min(0)),
-  feature: z.array(z.number().int().min(LEAF)),
-  threshold: z.array(z.number()),
-  left: z.array(z.number().int().min(LEAF)),
-  right: z.array(z.number().int().min(LEAF)),
-  missingLeft: z.array(z.union([z.literal(0), z.literal(1)])),
-  value: z.array(z.number()),
+  feature: nodeArraySchema('int32', int32s, z.number().int().min(LEAF)),
+  threshold: nodeArraySchema('float64', float64s, z.number()),
+  left: nodeArraySchema('int32', int32s, z.number().int().min(LEAF)),
+  right: nodeArraySchema('int32', int32s, z.number().int().min(LEAF)),
+  missingLeft: nodeArraySchema('uint8', uint8s, z.union([z.literal(0), z.literal(1)])),
+  value: nodeArraySchema('float64', float64s, z.number()),
 });
-export type SerializedNodes = z.infer<typeof SerializedNodesSchema>;
+export type SerializedNodes = z.output<typeof SerializedNodesSchema>;
 
 /** Node arrays of a tree ensemble; `nOutputs` values per node (class fractions, or one score). */
 export class NodeStore {
@@ -47,13 +56,13 @@ export class NodeStore {
   constructor(nOutputs: number, nFeatures: number, capacity: number = INITIAL_CAPACITY) {
     this.nOutputs = nOutputs;
     this.nFeatures = nFeatures;
-    const c = Math.max(1, capacity);
-    this.feature = new Int32Array(c);
-    this.threshold = new Float64Array(c);
-    this.left = new Int32Array(c);
-    this.right = new Int32Array(c);
-    this.missingLeft = new Uint8Array(c);
-    this.value = new Float64Array(c * nOutputs);
+    const arrays = allocateNodeArrays(Math.max(1, capacity), nOutputs);
+    this.feature = arrays.feature;
+    this.threshold = arrays.threshold;
+    this.left = arrays.left;
+    this.right = arrays.right;
+    this.missingLeft = arrays.missingLeft;
+    this.value = arrays.value;
   }
 
   /** Appends a leaf (values zero) and returns its index; grows the arrays geometrically. */
@@ -123,18 +132,27 @@ export class NodeStore {
     return end - start;
   }
 
-  /** Plain arrays of the used part (typed arrays would serialize as index-keyed objects). */
+  /**
+   * Views of the used part, no copies: they index like arrays and become base64 only when
+   * JSON.stringify reaches them (see node-array-codec.ts). They share the store's memory, so they
+   * hold its values as long as the store is not refitted.
+   */
   toJSON(): SerializedNodes {
     const n = this.size;
+    const view = <T>(
+      make: new (buffer: ArrayBuffer, byteOffset: number, length: number) => T,
+      array: Int32Array | Float64Array | Uint8Array,
+      length: number,
+    ): T => new make(array.buffer as ArrayBuffer, array.byteOffset, length);
     return {
       nFeatures: this.nFeatures,
       roots: this.roots.slice(),
-      feature: plainArray(this.feature, n),
-      threshold: plainArray(this.threshold, n),
-      left: plainArray(this.left, n),
-      right: plainArray(this.right, n),
-      missingLeft: plainArray(this.missingLeft, n) as (0 | 1)[],
-      value: plainArray(this.value, n * this.nOutputs),
+      feature: view(Int32NodeArray, this.feature, n),
+      threshold: view(Float64NodeArray, this.threshold, n),
+      left: view(Int32NodeArray, this.left, n),
+      right: view(Int32NodeArray, this.right, n),
+      missingLeft: view(Uint8NodeArray, this.missingLeft, n),
+      value: view(Float64NodeArray, this.value, n * this.nOutputs),
     };
   }
 
@@ -166,13 +184,14 @@ export class NodeStore {
       const isLeaf = left === LEAF;
       if (isLeaf !== (right === LEAF) || isLeaf !== (feature === LEAF)) bad(`node ${i} is half leaf, half split`);
       if (!isLeaf && (left <= i || right <= i || left >= n || right >= n)) bad(`node ${i} has out-of-order children`);
-      if (feature >= nodes.nFeatures) bad(`node ${i} splits on feature ${feature} of ${nodes.nFeatures}`);
-      store.feature[i] = feature;
-      store.threshold[i] = nodes.threshold[i]!;
-      store.left[i] = left;
-      store.right[i] = right;
-      store.missingLeft[i] = nodes.missingLeft[i]!;
+      if (feature >= nodes.nFeatures || feature < LEAF) bad(`node ${i} splits on feature ${feature} of ${nodes.nFeatures}`);
+      if (nodes.missingLeft[i]! > 1) bad(`node ${i} has missingLeft ${nodes.missingLeft[i]}, expected 0 or 1`);
     }
+    store.feature.set(nodes.feature);
+    store.threshold.set(nodes.threshold);
+    store.left.set(nodes.left);
+    store.right.set(nodes.right);
+    store.missingLeft.set(nodes.missingLeft);
     store.value.set(nodes.value);
     store.size = n;
     store.roots = nodes.roots.slice();
@@ -182,29 +201,43 @@ export class NodeStore {
   /** Reallocates every array at `capacity` (≥ size), keeping the used part. */
   private grow(capacity: number): void {
     const n = this.size;
-    this.feature = resized(this.feature, n, capacity);
-    this.left = resized(this.left, n, capacity);
-    this.right = resized(this.right, n, capacity);
-    this.threshold = resized(this.threshold, n, capacity);
-    this.missingLeft = resized(this.missingLeft, n, capacity);
-    this.value = resized(this.value, n * this.nOutputs, capacity * this.nOutputs);
+    const arrays = allocateNodeArrays(capacity, this.nOutputs);
+    arrays.feature.set(this.feature.subarray(0, n));
+    arrays.threshold.set(this.threshold.subarray(0, n));
+    arrays.left.set(this.left.subarray(0, n));
+    arrays.right.set(this.right.subarray(0, n));
+    arrays.missingLeft.set(this.missingLeft.subarray(0, n));
+    arrays.value.set(this.value.subarray(0, n * this.nOutputs));
+    this.feature = arrays.feature;
+    this.threshold = arrays.threshold;
+    this.left = arrays.left;
+    this.right = arrays.right;
+    this.missingLeft = arrays.missingLeft;
+    this.value = arrays.value;
   }
 }
 
 /**
- * The first n values as a plain array allocated at its final size. Array.from grows its result as it
- * goes: for the 1.6M nodes of a 100-tree full-depth forest that was ~1.4× the memory and 3× the time,
- * and the transient garbage set the peak RSS of a regression forest trial.
+ * The six node arrays of `capacity` nodes as views of one ArrayBuffer (doubles first, for alignment).
+ * One allocation, not six: a 100-tree forest's arrays are ~60 MB in all but 2–18 MB each, and glibc
+ * serves blocks under its (adaptive, up to 32 MB) mmap threshold from its heap, where freed forests of
+ * a trial's CV folds stayed resident — a trial of six forest fits peaked ~100 MB above one fit's.
+ * A single block past the threshold is mapped on its own and returned to the system when freed.
  */
-function plainArray(values: Int32Array | Float64Array | Uint8Array, n: number): number[] {
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = values[i]!;
-  return out;
-}
-
-/** A new array of `capacity` entries holding the first `used` entries of `source`. */
-function resized<T extends Int32Array | Float64Array | Uint8Array>(source: T, used: number, capacity: number): T {
-  const target = new (source.constructor as new (length: number) => T)(capacity);
-  target.set(source.subarray(0, used));
-  return target;
+function allocateNodeArrays(capacity: number, nOutputs: number) {
+  const doubles = capacity * (1 + nOutputs);
+  const buffer = new ArrayBuffer(doubles * 8 + capacity * 13);
+  let offset = 0;
+  const threshold = new Float64Array(buffer, offset, capacity);
+  offset += capacity * 8;
+  const value = new Float64Array(buffer, offset, capacity * nOutputs);
+  offset += capacity * nOutputs * 8;
+  const feature = new Int32Array(buffer, offset, capacity);
+  offset += capacity * 4;
+  const left = new Int32Array(buffer, offset, capacity);
+  offset += capacity * 4;
+  const right = new Int32Array(buffer, offset, capacity);
+  offset += capacity * 4;
+  const missingLeft = new Uint8Array(buffer, offset, capacity);
+  return { threshold, value, feature, left, right, missingLeft };
 }

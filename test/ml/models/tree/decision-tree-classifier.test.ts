@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
+import { Buffer } from 'node:buffer';
 import { describe, it } from 'node:test';
 import { allRows } from '../../../../shared/ml/dataset/dataset.js';
 import { rocAuc } from '../../../../shared/ml/metrics/roc-auc-score.js';
 import { DecisionTreeClassifier } from '../../../../shared/ml/models/tree/decision-tree-classifier.js';
 import { accuracyOf, loanDefault, matrix, threeBlobs, treeDepth } from './tree-test-data.js';
+
+/** The plain numbers of an artefact's `{ dtype, base64 }` node array (the older artefacts' form). */
+function decoded(encoded: unknown): number[] {
+  const { dtype, base64 } = encoded as { dtype: 'int32' | 'float64' | 'uint8'; base64: string };
+  const bytes = new Uint8Array(Buffer.from(base64, 'base64')).buffer;
+  return Array.from(dtype === 'int32' ? new Int32Array(bytes) : dtype === 'float64' ? new Float64Array(bytes) : new Uint8Array(bytes));
+}
 
 describe('DecisionTreeClassifier', () => {
   it('finds the obvious split and stores pure leaves', () => {
@@ -146,11 +154,28 @@ describe('DecisionTreeClassifier', () => {
     assert.equal(JSON.stringify(loaded.toJSON()), JSON.stringify(model.toJSON()));
   });
 
+  it('loads artefacts written with plain number arrays (before the base64 node arrays) and predicts identically', () => {
+    const data = threeBlobs(40, 13);
+    const model = new DecisionTreeClassifier({ max_features: 'sqrt', random_state: 3 });
+    model.fit(data, data.y);
+    const json = JSON.parse(JSON.stringify(model.toJSON())) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(json.threshold as object), ['dtype', 'base64']);
+    const older = { ...json };
+    for (const key of ['feature', 'threshold', 'left', 'right', 'missingLeft', 'value']) older[key] = decoded(json[key]);
+    const loaded = DecisionTreeClassifier.fromJSON(older);
+    assert.deepEqual(loaded.predictProba(data), model.predictProba(data));
+    // Written again, it is the current form.
+    assert.equal(JSON.stringify(loaded.toJSON()), JSON.stringify(model.toJSON()));
+  });
+
   const badArtefacts: Array<[string, (j: Record<string, unknown>) => unknown]> = [
     ['a wrong name', (j) => ({ ...j, name: 'random_forest' })],
-    ['a child pointing backwards', (j) => ({ ...j, left: (j.left as number[]).map((v, i) => (i === 0 ? 0 : v)) })],
-    ['a feature out of range', (j) => ({ ...j, feature: (j.feature as number[]).map((v, i) => (i === 0 ? 99 : v)) })],
-    ['truncated values', (j) => ({ ...j, value: (j.value as number[]).slice(1) })],
+    ['a child pointing backwards', (j) => ({ ...j, left: decoded(j.left).map((v, i) => (i === 0 ? 0 : v)) })],
+    ['a feature out of range', (j) => ({ ...j, feature: decoded(j.feature).map((v, i) => (i === 0 ? 99 : v)) })],
+    ['truncated values', (j) => ({ ...j, value: decoded(j.value).slice(1) })],
+    ['a node array of another type', (j) => ({ ...j, left: { ...(j.left as object), dtype: 'float64' } })],
+    ['a node array of partial values', (j) => ({ ...j, threshold: { dtype: 'float64', base64: Buffer.from([1, 2, 3]).toString('base64') } })],
+    ['a missingLeft of 2', (j) => ({ ...j, missingLeft: decoded(j.missingLeft).map(() => 2) })],
     ['not an object', () => 'tree'],
   ];
   for (const [what, corrupt] of badArtefacts) {

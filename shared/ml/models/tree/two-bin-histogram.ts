@@ -1,0 +1,99 @@
+/**
+ * Histograms of two-valued features — one-hot columns above all (issue 9's tables are mostly them) —
+ * from a node's rows, for the row-at-a-time paths of the tree builder.
+ *
+ * The general kernels add each row into its bin in memory: with two bins every update lands on the
+ * bin the previous row touched, so each waits for the previous store (a chain of read-modify-writes).
+ * Here bin 0's statistics build up in registers instead: a row adds `w − w·b` (b ∈ {0, 1}), exactly
+ * its weight or zero, so the sums are the same doubles as the in-memory histogram's, term for term,
+ * and the trees do not change.
+ */
+import { STAT_TARGET } from './histogram-split-search.js';
+
+/**
+ * Two-class histogram (stride 4: count, weight, class-0 weight, class-1 weight) of a two-bin feature
+ * into bins 0 and 1 of `hist`, the node's per-row class slot and weight gathered in row order as for
+ * `accumulateOrderedClassHistogram`. Only bin 0 is summed row by row: the scan's one candidate has
+ * bin 0 on its left and derives its right side from the node totals, so bin 1 is written as totals −
+ * bin 0 (its count exact) and never feeds a score.
+ * @returns false, writing nothing, when a row has the feature missing (bin 2).
+ */
+export function accumulateTwoBinBinaryClassHistogram(
+  hist: Float64Array,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  target: Int32Array,
+  weight: Float64Array,
+  totals: Float64Array,
+): boolean {
+  const m = end - start;
+  let missing = 0;
+  let count1 = 0;
+  let weight0 = 0;
+  let class0In0 = 0;
+  let class1In0 = 0;
+  for (let i = 0; i < m; i++) {
+    const b = bins[rows[start + i]!]!;
+    missing |= b >> 1;
+    const w = weight[i]!;
+    const isClass1 = target[i]! - STAT_TARGET;
+    const in0 = w - w * b;
+    const class1 = in0 * isClass1;
+    count1 += b;
+    weight0 += in0;
+    class1In0 += class1;
+    class0In0 += in0 - class1;
+  }
+  if (missing !== 0) return false;
+  hist[0] = m - count1;
+  hist[1] = weight0;
+  hist[2] = class0In0;
+  hist[3] = class1In0;
+  hist[4] = count1;
+  hist[5] = totals[1]! - weight0;
+  hist[6] = totals[2]! - class0In0;
+  hist[7] = totals[3]! - class1In0;
+  return true;
+}
+
+/**
+ * Regression histogram (stride 3: count, weight, Σ w·y) of a two-bin feature into bins 0 and 1 of
+ * `hist`, weights and weighted targets gathered in row order; like the two-class kernel, only bin 0
+ * is summed row by row (bin 1 = totals − bin 0 never feeds a score).
+ * @returns false, writing nothing, when a row has the feature missing (bin 2).
+ */
+export function accumulateTwoBinRegressionHistogram(
+  hist: Float64Array,
+  bins: Uint8Array,
+  rows: Uint32Array,
+  start: number,
+  end: number,
+  weight: Float64Array,
+  weightedTarget: Float64Array,
+  totals: Float64Array,
+): boolean {
+  const m = end - start;
+  let missing = 0;
+  let count1 = 0;
+  let weight0 = 0;
+  let sum0 = 0;
+  for (let i = 0; i < m; i++) {
+    const b = bins[rows[start + i]!]!;
+    missing |= b >> 1;
+    const w = weight[i]!;
+    const wy = weightedTarget[i]!;
+    count1 += b;
+    weight0 += w - w * b;
+    sum0 += wy - wy * b;
+  }
+  if (missing !== 0) return false;
+  hist[0] = m - count1;
+  hist[1] = weight0;
+  hist[2] = sum0;
+  hist[3] = count1;
+  hist[4] = totals[1]! - weight0;
+  hist[5] = totals[2]! - sum0;
+  return true;
+}
