@@ -73,5 +73,5 @@ export function mergeForestNodes(parts: readonly ForestNodes[]): ForestNodes {
  * length only: typed arrays pass without a copy into plain arrays (checked like any artefact).
  */
 export function asSerializedNodes(nodes: ForestNodes): SerializedNodes {
-  return nodes as unknown as SerializedNodes;
+  return nodes;
 }
