@@ -265,3 +265,20 @@ export async function assertCompletedExactlyOnce(
   }
   return trials;
 }
+
+/** The training-process children of a worker (under setpriv/prlimit execs they keep node's pid), compiled or bundled. */
+export function trainingProcessesOf(workerPid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === workerPid && /training-process\.[cm]?js/.test(cmdline)) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}

@@ -8,33 +8,15 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SweepqError } from '../../shared/errors/index.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
 import { FaultCluster } from './fault-cluster.js';
-import { waitFor } from './fault-harness.js';
+import { trainingProcessesOf, waitFor } from './fault-harness.js';
 
 const CLI = path.resolve(process.cwd(), 'bin/sweepq.js');
-
-/** The training-process children of a worker (under setpriv/prlimit execs they keep node's pid). */
-function trainingProcessesOf(workerPid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === workerPid && cmdline.includes('training-process.js')) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
 
 describe('poison trials', () => {
   let cluster: FaultCluster;

@@ -7,12 +7,11 @@
  * Real Redis, real worker processes; blocks of 4 (32 trials a step → 8 blocks), ~0.1 s trials.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { TrialRecord } from '../../shared/schemas/trial.schema.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
 import { FaultCluster } from './fault-cluster.js';
-import { allTrials, assertCompletedExactlyOnce, waitFor } from './fault-harness.js';
+import { allTrials, assertCompletedExactlyOnce, trainingProcessesOf, waitFor } from './fault-harness.js';
 
 const TRIALS = 32;
 
@@ -49,22 +48,6 @@ function byBlock(trials: readonly TrialRecord[], blocks: ReadonlyArray<string | 
     const block = blocks[trial.index];
     if (block === null || block === undefined) continue;
     out.set(block, [...(out.get(block) ?? []), trial]);
-  }
-  return out;
-}
-
-function trainingProcessesOf(workerPid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === workerPid && cmdline.includes('training-process.js')) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
   }
   return out;
 }
