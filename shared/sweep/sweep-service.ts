@@ -576,11 +576,24 @@ export class SweepService implements SweepClient {
   private async rollback(sweepId: string, name: string, error: unknown): Promise<never> {
     this.logger.error({ err: error, sweepId }, 'submit failed; rolling back');
     const fed = (await this.index.feed.state(sweepId).catch(() => null))?.fed ?? this.deps.config.queue.feedWindow;
-    const jobIds: string[] = [];
-    for (let i = 0; i < fed; i++) jobIds.push(trialJobId(`${sweepId}-t${i}`, 0));
-    await this.queue.removeJobs(jobIds).catch(() => undefined);
+    const jobIds = new Set<string>();
+    for (let i = 0; i < fed; i++) jobIds.add(trialJobId(`${sweepId}-t${i}`, 0));
+    // Short trials may have been fed in blocks: their jobs carry the block's id, which each trial
+    // records before its block is enqueued (read while the sweep's keys still exist).
+    for (const id of await this.blockJobIds(sweepId, fed).catch(() => [])) jobIds.add(id);
+    await this.queue.removeJobs([...jobIds]).catch(() => undefined);
     await this.index.sweeps.delete(sweepId, name).catch(() => undefined);
     throw error instanceof SweepqError ? error : new SweepqError('INDEX_UNAVAILABLE', 'could not enqueue the sweep; nothing was submitted', { cause: error });
+  }
+
+  /** The block jobs trials [0, fed) of a sweep were fed in. */
+  private async blockJobIds(sweepId: string, fed: number): Promise<string[]> {
+    const ids = new Set<string>();
+    for (let start = 0; start < fed; start += 1000) {
+      const indices = Array.from({ length: Math.min(fed, start + 1000) - start }, (_, i) => start + i);
+      for (const ref of await this.index.trials.jobRefs(sweepId, indices)) if (ref.block !== null) ids.add(ref.block);
+    }
+    return [...ids];
   }
 
   private async waitingJobIds(sweep: SweepRecord): Promise<string[]> {
