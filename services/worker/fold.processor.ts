@@ -14,7 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { isRetryable, SweepqError } from '../../shared/errors/index.js';
+import { SweepqError } from '../../shared/errors/index.js';
 import {
   FOLD_JOB_NAME,
   flowToken,
@@ -40,7 +40,8 @@ import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
 import { runInSlot } from './run-in-slot.js';
-import { LOCAL_FAULT_DELAY_MS, QUARANTINE_AFTER_CRASHES, type RunningAttempt, type SweepFacts } from './running-attempt.js';
+import { decideFailure } from './failure-decision.js';
+import type { RunningAttempt, SweepFacts } from './running-attempt.js';
 import type { SlotLimits } from './training-task.js';
 import type { TrainingSlot } from './training-slot.js';
 import type { CachedTrials } from './cached-trial.js';
@@ -284,43 +285,35 @@ export class FoldProcessor {
     log: Logger,
   ): Promise<Outcome> {
     const { index } = this.deps;
-    if (running.abortReason === 'cancel') {
-      await index.transitions.abort(data.sweepId, data.index, flow);
-      log.info('fold part aborted: sweep cancelled');
-      return { outcome: 'cancelled' };
+    const decision = await decideFailure(running, error, {
+      lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      countCrash: () => index.trials.countCrash(data.sweepId, data.index),
+    });
+    switch (decision.kind) {
+      case 'cancel':
+        await index.transitions.abort(data.sweepId, data.index, flow);
+        log.info('fold part aborted: sweep cancelled');
+        return { outcome: 'cancelled' };
+      case 'hand-back':
+        // The part's job goes back to the queue; the trial stays held by its flow.
+        if (lockToken) await job.moveToDelayed(Date.now() + decision.delayMs, lockToken);
+        if (decision.localFault !== null) {
+          log.error({ code: decision.code, err: decision.message }, 'local disk fault: fold part handed back, worker pausing');
+          this.deps.onLocalFault?.(decision.localFault);
+        } else log.info('fold part handed back: worker shutting down');
+        throw new DelayedError();
+      case 'quarantine':
+        await index.transitions.finish(data.sweepId, data.index, flow, 'quarantined', decision.reason);
+        log.error({ code: decision.code, err: decision.message }, 'split trial quarantined: its training crashed repeatedly');
+        throw new UnrecoverableError(`${decision.code}: ${decision.message}`);
+      case 'retry':
+        log.warn({ code: decision.code, err: decision.message }, 'fold part failed; will retry');
+        throw error instanceof Error ? error : new Error(decision.message);
+      case 'fail':
+        await index.transitions.fail(data.sweepId, data.index, flow, `${decision.reason} (fold job ${partName(data.part)})`);
+        log.error({ code: decision.code, err: decision.message }, 'fold part failed: trial failed');
+        throw new UnrecoverableError(decision.reason);
     }
-    if (running.abortReason === 'shutdown') {
-      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
-      log.info('fold part handed back: worker shutting down');
-      throw new DelayedError();
-    }
-    const code = error instanceof SweepqError ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === 'LOCAL_IO') {
-      if (lockToken) await job.moveToDelayed(Date.now() + LOCAL_FAULT_DELAY_MS, lockToken);
-      log.error({ code, err: message }, 'local disk fault: fold part handed back, worker pausing');
-      this.deps.onLocalFault?.(error as SweepqError);
-      throw new DelayedError();
-    }
-    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
-      await index.transitions.finish(
-        data.sweepId,
-        data.index,
-        flow,
-        'quarantined',
-        `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`,
-      );
-      log.error({ code, err: message }, 'split trial quarantined: its training crashed repeatedly');
-      throw new UnrecoverableError(`${code}: ${message}`);
-    }
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (isRetryable(code) && !lastAttempt) {
-      log.warn({ code, err: message }, 'fold part failed; will retry');
-      throw error instanceof Error ? error : new Error(message);
-    }
-    await index.transitions.fail(data.sweepId, data.index, flow, `${code}: ${message} (fold job ${partName(data.part)})`);
-    log.error({ code, err: message }, 'fold part failed: trial failed');
-    throw new UnrecoverableError(`${code}: ${message}`);
   }
 
   /**

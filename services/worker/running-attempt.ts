@@ -1,7 +1,7 @@
 /**
  * What the trial processor and the fold processor share about the attempts they run: the entry of
  * the worker's running set (cancel and shutdown stop attempts through it), the per-sweep facts they
- * cache, and the failure policy both apply (local disk faults, repeated crashes).
+ * cache, and the constants of the failure policy both apply (failure-decision.ts).
  */
 import type { Goal } from '../../shared/metrics/metric-registry.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';

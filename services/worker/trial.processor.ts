@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError } from '../../shared/queue/queue-library.js';
-import { isRetryable, SweepqError } from '../../shared/errors/index.js';
+import { SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
@@ -33,7 +33,8 @@ import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
 import { FoldProcessor } from './fold.processor.js';
-import { LOCAL_FAULT_DELAY_MS, QUARANTINE_AFTER_CRASHES, type RunningAttempt, type SweepFacts } from './running-attempt.js';
+import { decideFailure } from './failure-decision.js';
+import type { RunningAttempt, SweepFacts } from './running-attempt.js';
 
 export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
 
@@ -434,50 +435,43 @@ export class TrialProcessor {
     log: Logger,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index } = this.deps;
-    if (running.abortReason === 'cancel') {
-      await index.transitions.abort(data.sweepId, data.index, token);
-      block.stop = { kind: 'cancel' };
-      log.info('trial aborted: sweep cancelled; the block stops');
-      return { outcome: 'cancelled' };
+    // Retries happen on a job of the trial's own, never in the block: one is always left here.
+    const decision = await decideFailure(running, error, { lastAttempt: false, countCrash: () => index.trials.countCrash(data.sweepId, data.index) });
+    switch (decision.kind) {
+      case 'cancel':
+        await index.transitions.abort(data.sweepId, data.index, token);
+        block.stop = { kind: 'cancel' };
+        log.info('trial aborted: sweep cancelled; the block stops');
+        return { outcome: 'cancelled' };
+      case 'hand-back':
+        // The trial and its block go back to the queue without spending an attempt.
+        await index.transitions.release(data.sweepId, data.index, token);
+        block.stop = { kind: 'hand-back', delayMs: decision.delayMs };
+        if (decision.localFault !== null) {
+          log.error({ code: decision.code, err: decision.message }, 'local disk fault: trial and block handed back, worker pausing');
+          this.deps.onLocalFault?.(decision.localFault);
+        } else log.info('trial handed back: worker shutting down');
+        return { outcome: 'skipped', detail: 'handed back' };
+      case 'quarantine':
+        await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', decision.reason);
+        log.error({ code: decision.code, err: decision.message }, 'trial quarantined: its training crashed repeatedly');
+        return { outcome: 'skipped', detail: 'quarantined' };
+      case 'retry':
+        // Retried on a job of its own (the queue's attempts and backoff), not in the block: a trial that
+        // keeps crashing its training process must not hold its block-mates back.
+        if (
+          (await index.transitions.release(data.sweepId, data.index, token)) === 'ok' &&
+          (await isolateReleasedTrial(index, this.deps.queue!, data.sweepId, data.index))
+        ) {
+          block.isolated++;
+        }
+        log.warn({ code: decision.code, err: decision.message }, 'trial attempt failed in a block; moved to a job of its own for its retries');
+        return { outcome: 'skipped', detail: 'isolated' };
+      case 'fail':
+        await index.transitions.fail(data.sweepId, data.index, token, decision.reason);
+        log.error({ code: decision.code, err: decision.message }, 'trial failed');
+        return { outcome: 'skipped', detail: 'failed' };
     }
-    const code = error instanceof SweepqError ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
-    if (running.abortReason === 'shutdown' || code === 'LOCAL_IO') {
-      // The trial and its block go back to the queue without spending an attempt.
-      await index.transitions.release(data.sweepId, data.index, token);
-      block.stop = { kind: 'hand-back', delayMs: code === 'LOCAL_IO' ? LOCAL_FAULT_DELAY_MS : 0 };
-      if (code === 'LOCAL_IO') {
-        log.error({ code, err: message }, 'local disk fault: trial and block handed back, worker pausing');
-        this.deps.onLocalFault?.(error as SweepqError);
-      } else log.info('trial handed back: worker shutting down');
-      return { outcome: 'skipped', detail: 'handed back' };
-    }
-    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
-      await index.transitions.finish(
-        data.sweepId,
-        data.index,
-        token,
-        'quarantined',
-        `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`,
-      );
-      log.error({ code, err: message }, 'trial quarantined: its training crashed repeatedly');
-      return { outcome: 'skipped', detail: 'quarantined' };
-    }
-    if (isRetryable(code)) {
-      // Retried on a job of its own (the queue's attempts and backoff), not in the block: a trial that
-      // keeps crashing its training process must not hold its block-mates back.
-      if (
-        (await index.transitions.release(data.sweepId, data.index, token)) === 'ok' &&
-        (await isolateReleasedTrial(index, this.deps.queue!, data.sweepId, data.index))
-      ) {
-        block.isolated++;
-      }
-      log.warn({ code, err: message }, 'trial attempt failed in a block; moved to a job of its own for its retries');
-      return { outcome: 'skipped', detail: 'isolated' };
-    }
-    await index.transitions.fail(data.sweepId, data.index, token, `${code}: ${message}`);
-    log.error({ code, err: message }, 'trial failed');
-    return { outcome: 'skipped', detail: 'failed' };
   }
 
   /**
@@ -558,51 +552,39 @@ export class TrialProcessor {
     log: Logger,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index } = this.deps;
-    if (running.abortReason === 'cancel') {
-      await index.transitions.abort(data.sweepId, data.index, token);
-      log.info('trial aborted: sweep cancelled');
-      return { outcome: 'cancelled' };
+    const decision = await decideFailure(running, error, {
+      lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+      countCrash: () => index.trials.countCrash(data.sweepId, data.index),
+    });
+    switch (decision.kind) {
+      case 'cancel':
+        await index.transitions.abort(data.sweepId, data.index, token);
+        log.info('trial aborted: sweep cancelled');
+        return { outcome: 'cancelled' };
+      case 'hand-back':
+        // Without spending an attempt: another worker picks it up at once (after a local disk fault —
+        // a full or failing disk here must not eat the retries of trials another worker can run — a
+        // little later, while this worker pauses).
+        await index.transitions.release(data.sweepId, data.index, token);
+        if (lockToken) await job.moveToDelayed(Date.now() + decision.delayMs, lockToken);
+        if (decision.localFault !== null) {
+          log.error({ code: decision.code, err: decision.message }, 'local disk fault: trial handed back, worker pausing');
+          this.deps.onLocalFault?.(decision.localFault);
+        } else log.info('trial handed back: worker shutting down');
+        throw new DelayedError();
+      case 'quarantine':
+        await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', decision.reason);
+        log.error({ code: decision.code, err: decision.message }, 'trial quarantined: its training crashed repeatedly');
+        throw new UnrecoverableError(`${decision.code}: ${decision.message}`);
+      case 'retry':
+        await index.transitions.release(data.sweepId, data.index, token);
+        log.warn({ code: decision.code, err: decision.message }, 'trial attempt failed; will retry');
+        throw error instanceof Error ? error : new Error(decision.message);
+      case 'fail':
+        await index.transitions.fail(data.sweepId, data.index, token, decision.reason);
+        log.error({ code: decision.code, err: decision.message }, 'trial failed');
+        throw new UnrecoverableError(decision.reason);
     }
-    if (running.abortReason === 'shutdown') {
-      // Hand the trial back without spending an attempt: another worker picks it up at once.
-      await index.transitions.release(data.sweepId, data.index, token);
-      if (lockToken) await job.moveToDelayed(Date.now(), lockToken);
-      log.info('trial handed back: worker shutting down');
-      throw new DelayedError();
-    }
-    const code = error instanceof SweepqError ? error.code : 'INTERNAL';
-    const message = error instanceof Error ? error.message : String(error);
-    if (code === 'LOCAL_IO') {
-      // A full or failing disk here must not eat the retries of trials another worker can run: hand
-      // the trial back without spending an attempt and pause this worker.
-      await index.transitions.release(data.sweepId, data.index, token);
-      if (lockToken) await job.moveToDelayed(Date.now() + LOCAL_FAULT_DELAY_MS, lockToken);
-      log.error({ code, err: message }, 'local disk fault: trial handed back, worker pausing');
-      this.deps.onLocalFault?.(error as SweepqError);
-      throw new DelayedError();
-    }
-    if (code === 'TRAINING_CRASHED' && (await index.trials.countCrash(data.sweepId, data.index)) >= QUARANTINE_AFTER_CRASHES) {
-      // The same trial killed its training process again: it is the trial, not the machine.
-      await index.transitions.finish(
-        data.sweepId,
-        data.index,
-        token,
-        'quarantined',
-        `${code}: ${message} (crashed ${QUARANTINE_AFTER_CRASHES} times; \`sweepq retry\` runs it again)`,
-      );
-      log.error({ code, err: message }, 'trial quarantined: its training crashed repeatedly');
-      throw new UnrecoverableError(`${code}: ${message}`);
-    }
-    const attempts = job.opts.attempts ?? 1;
-    const lastAttempt = job.attemptsMade + 1 >= attempts;
-    if (isRetryable(code) && !lastAttempt) {
-      await index.transitions.release(data.sweepId, data.index, token);
-      log.warn({ code, err: message }, 'trial attempt failed; will retry');
-      throw error instanceof Error ? error : new Error(message);
-    }
-    await index.transitions.fail(data.sweepId, data.index, token, `${code}: ${message}`);
-    log.error({ code, err: message }, 'trial failed');
-    throw new UnrecoverableError(`${code}: ${message}`);
   }
 
   private async sweepFacts(sweepId: string): Promise<SweepFacts | null> {
