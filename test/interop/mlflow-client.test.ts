@@ -126,7 +126,8 @@ describe('the MLflow Python client against sweepq', { skip: python.reason ?? fal
       ].join('\n'),
     );
     const submitted = await runCli(['submit', sweepFile], cliEnv);
-    assert.equal(submitted.code, 0, submitted.stderr);
+    // A refused submit names the scheduler's own account of it (its log), not only the CLI's message.
+    assert.equal(submitted.code, 0, `${submitted.stderr}\nscheduler log:\n${scheduler.output.slice(-40).join('\n')}`);
     sweepId = submitted.stdout.trim();
     await seedRuns(redis, setup.config.redis.prefix, 'mlflow_paging');
     const deadline = Date.now() + 120_000;
