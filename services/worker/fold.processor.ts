@@ -31,7 +31,7 @@ import type { Logger } from '../../shared/logger/logger.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import { trialJobId } from '../../shared/queue/index.js';
 import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
-import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
+import { trialTrainingInput } from './trial-training-input.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
@@ -153,33 +153,13 @@ export class FoldProcessor {
     const runningKey = `${data.trialId}/${partName(data.part)}`;
     this.running.set(runningKey, running);
     try {
-      const { dataset } = context;
-      const trainPath = await this.deps.datasets.localPath(dataset.train, dataset.formats?.train ?? 'csv');
-      const testPath = dataset.test === null ? null : await this.deps.datasets.localPath(dataset.test, dataset.formats?.test ?? 'csv');
+      const input = await trialTrainingInput(this.deps.datasets, context, model.data, trial, this.deps.defaultLimits);
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `fold part aborted before training (${running.abortReason})`);
-      const limits = context.limits === undefined ? this.deps.defaultLimits : { memoryMb: context.limits.memory_mb, timeoutS: context.limits.timeout_s };
-      const params = splitTrialParams(trial.params);
       const treeParts =
         ranges === null ? undefined : await Promise.all(ranges.map(async (range) => (await this.deps.store.get(range.artifact)).toString('base64')));
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const result = await slot
-        .run(
-          {
-            trainPath,
-            testPath,
-            dataset,
-            pipeline: context.pipeline,
-            task: context.task,
-            model: model.data,
-            params: params.model,
-            pipelineOverrides: params.pipeline,
-            seed: trial.seed,
-            cv: context.cv,
-            part: data.part,
-            ...(treeParts === undefined ? {} : { treeParts }),
-          },
-          limits,
-        )
+        .run({ ...input.task, part: data.part, ...(treeParts === undefined ? {} : { treeParts }) }, input.limits)
         .finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       running.pastWork = true;

@@ -10,7 +10,6 @@ import { SweepqError } from '../../shared/errors/index.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
-import { splitTrialParams } from '../../shared/schemas/search-space.schema.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { TrialBlockJobSchema, TrialJobSchema, type TrialBlockJob, type TrialJob } from '../../shared/schemas/trial.schema.js';
 import { BLOCK_JOB_NAME, type TrialQueue } from '../../shared/queue/index.js';
@@ -26,6 +25,7 @@ import { ResultCache } from '../../shared/sweep/result-cache.js';
 import { CachedTrials } from './cached-trial.js';
 import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
+import { trialTrainingInput } from './trial-training-input.js';
 import { storeTrialFiles } from './trial-files.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
 import type { ClaimOutcome, TrialDefinition } from '../../shared/index/trial-transitions.js';
@@ -200,16 +200,12 @@ export class TrialProcessor {
     this.running.set(data.trialId, running);
     const started = Date.now();
     try {
-      const { dataset } = context;
-      const trainPath = await this.deps.datasets.localPath(dataset.train, dataset.formats?.train ?? 'csv');
-      const testPath = dataset.test === null ? null : await this.deps.datasets.localPath(dataset.test, dataset.formats?.test ?? 'csv');
+      const input = await trialTrainingInput(this.deps.datasets, context, model.data, trial, this.deps.defaultLimits);
       // A cancel or shutdown that arrived while the dataset was downloading found no training to
       // terminate (abort() only stops an in-flight training); honour it here, or the trial would
       // train and commit after its sweep was cancelled (seen with a slow or unavailable store).
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `trial aborted before training (${running.abortReason})`);
-      const limits =
-        facts.context.limits === undefined ? this.deps.defaultLimits : { memoryMb: facts.context.limits.memory_mb, timeoutS: facts.context.limits.timeout_s };
-      const params = splitTrialParams(trial.params);
+      const { params } = input;
       const pruning = planPruning(this.pruner, context, data.sweepId, data.index, model.data, params.model);
       const cacheKey = step?.cacheKey ?? this.cached.keyFor(context, { model: model.data, params: trial.params, seed: trial.seed }, pruning !== null);
       const reused = cacheKey === null ? null : await this.cached.reuse(cacheKey, artifactKey(data.sweepId, data.trialId, token));
@@ -232,23 +228,7 @@ export class TrialProcessor {
       // trials, and blocks held ahead by one worker would leave another idle at the sweep's end.
       const trainingEnded = step === undefined ? this.deps.fetchAhead?.watchTraining() : undefined;
       const result = await slot
-        .run(
-          {
-            trainPath,
-            testPath,
-            dataset,
-            pipeline: context.pipeline,
-            task: context.task,
-            model: model.data,
-            params: params.model,
-            pipelineOverrides: params.pipeline,
-            seed: trial.seed,
-            cv: context.cv,
-            ...(pruning === null ? {} : { rungs: pruning.rungs }),
-          },
-          limits,
-          pruning?.onRung,
-        )
+        .run(pruning === null ? input.task : { ...input.task, rungs: pruning.rungs }, input.limits, pruning?.onRung)
         .finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       // Training is over: the next trial trains while this one stores its artefact and commits.
