@@ -27,6 +27,12 @@ export async function sha256OfFile(file: string): Promise<string> {
 const LOCAL_IO_CODES: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EROFS', 'EACCES', 'EPERM', 'ENOTDIR', 'EMFILE', 'ENFILE']);
 /** How long a verified dataset file is trusted to still be on disk before it is looked at again. */
 const RECHECK_MS = 1000;
+/**
+ * Age past which a download's temp file is a crash leftover. Workers on one machine share the cache:
+ * a worker starting up must not delete the temp file another worker is still writing (a download
+ * writes continuously, and its hash check takes seconds, not minutes).
+ */
+const STALE_TEMP_MS = 10 * 60_000;
 
 /** A local file-system error as LOCAL_IO (passes other errors through). */
 export function asLocalIoError(error: unknown, what: string): unknown {
@@ -78,8 +84,8 @@ export class DatasetCache {
     return pending;
   }
 
-  /** Removes temp files left by downloads a crash interrupted. */
-  async removeTempFiles(): Promise<number> {
+  /** Removes temp files left by downloads a crash interrupted: those untouched for {@link STALE_TEMP_MS}. */
+  async removeTempFiles(now = Date.now()): Promise<number> {
     let removed = 0;
     let names: string[];
     try {
@@ -89,7 +95,13 @@ export class DatasetCache {
     }
     for (const name of names) {
       if (!name.endsWith('.tmp')) continue;
-      await rm(path.join(this.dir, name), { force: true });
+      const temp = path.join(this.dir, name);
+      const modified = await stat(temp).then(
+        (info) => info.mtimeMs,
+        () => now, // gone meanwhile: its download finished
+      );
+      if (now - modified < STALE_TEMP_MS) continue;
+      await rm(temp, { force: true });
       removed++;
     }
     return removed;
