@@ -1,5 +1,5 @@
 /**
- * The metrics every trial reports, their direction, and the one function that computes them all from
+ * The metrics every trial reports and the one function that computes them all from
  * true labels and predicted probabilities.
  */
 import { argmaxRows } from '../models/classifier.js';
@@ -14,16 +14,7 @@ import { REGRESSION_METRIC_NAMES, type RegressionMetricName } from './regression
 export const METRIC_NAMES = ['accuracy', 'precision', 'recall', 'f1_score', 'auc_roc', 'log_loss'] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];
-
-/** Whether a larger value is better (for ranking trials); only log_loss is a loss. */
-export const GREATER_IS_BETTER: Readonly<Record<MetricName, boolean>> = {
-  accuracy: true,
-  precision: true,
-  recall: true,
-  f1_score: true,
-  auc_roc: true,
-  log_loss: false,
-};
+// Their directions, labels and ranking live in the metric registry (shared/metrics/metric-registry.ts).
 
 /**
  * Every metric for row-major probabilities `proba[i * nClasses + k]`; predictions are the row argmax
