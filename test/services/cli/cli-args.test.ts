@@ -128,6 +128,35 @@ describe('sweepq command line', () => {
     await assert.rejects(readFile(path.join(stateDir, 'owner.json')), { code: 'ENOENT' }, 'the command released the folder it owned');
   });
 
+  it('runs the example sweep on the local default, then lists it and answers an OR filter exactly (issue 7)', async () => {
+    const env = { SWEEPQ_STATE_DIR: await mkdtemp(path.join(os.tmpdir(), 'sweepq-cli-local-')) };
+    try {
+      const run = await sweepq(['run', path.resolve('sweeps/loan-default.yaml')], env);
+      assert.equal(run.code, 0, run.stderr);
+      const listed = JSON.parse((await sweepq(['sweeps', '--json'], env)).stdout) as { sweeps: Array<{ id: string; name: string; state: string }> };
+      assert.deepEqual(
+        listed.sweeps.map((s) => [s.name, s.state]),
+        [['loan_default_predictor', 'completed']],
+      );
+      const id = listed.sweeps[0]!.id;
+      type Row = { name: string; params: Record<string, unknown>; metrics: Record<string, number | null> };
+      const trials = async (...args: string[]): Promise<string[]> => {
+        const result = await sweepq(['trials', id, '--json', '--limit', '100', ...args], env);
+        assert.equal(result.code, 0, result.stderr);
+        return (JSON.parse(result.stdout) as { trials: Row[] }).trials.map((t) => t.name);
+      };
+      const all = JSON.parse((await sweepq(['trials', id, '--json', '--limit', '100'], env)).stdout) as { trials: Row[] };
+      const expected = all.trials.filter((t) => (t.metrics.auc_roc ?? -1) > 0.95 || t.params.max_depth === 5).map((t) => t.name);
+      assert.ok(expected.length > 0 && expected.length < all.trials.length, `a filter that splits the trials: ${expected.join(', ')}`);
+      assert.deepEqual((await trials('--filter', 'metrics.auc_roc > 0.95 or params.max_depth = 5')).sort(), expected.sort());
+      const malformed = await sweepq(['trials', id, '--filter', 'metrics.auc_roc >> 0.9'], env);
+      assert.equal(malformed.code, 2);
+      assert.match(malformed.stderr, /column 17: unexpected '>>'/);
+    } finally {
+      await rm(env.SWEEPQ_STATE_DIR, { recursive: true, force: true });
+    }
+  });
+
   it('exits 2 for an invalid environment, naming the variable', async () => {
     const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: 'ftp://x' });
     assert.equal(result.code, 2);
