@@ -14,6 +14,7 @@ import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureIproute2 } from './ensure-iproute2.mjs';
 import { ensureMinio } from './ensure-minio.mjs';
+import { ensurePython } from './ensure-python.mjs';
 import { ensureRedis } from './ensure-redis.mjs';
 import { ensureVersitygw } from './ensure-versitygw.mjs';
 
@@ -99,6 +100,9 @@ try {
   // Tests start their own versitygw (the second S3 server) and network namespaces; only the binaries are needed here.
   await ensureVersitygw();
   await ensureIproute2();
+  // The interop, ONNX-parity and program tests need the pinned venv: installed here, up front, so a
+  // failed install fails the run instead of letting those tests skip (SWEEPQ_TEST_REQUIRE_PYTHON).
+  ensurePython();
   const tests = findTests();
   // The helpers are the compiled test support module, so tests and runner start servers the same way.
   const support = await import(pathToFileURL(path.join(distTest, 'support', 'servers.js')).href);
@@ -113,6 +117,7 @@ try {
     TEST_S3_ENDPOINT: minio.endpoint,
     TEST_S3_ACCESS_KEY: minio.accessKey,
     TEST_S3_SECRET_KEY: minio.secretKey,
+    SWEEPQ_TEST_REQUIRE_PYTHON: '1',
   };
 
   const results = [];

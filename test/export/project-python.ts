@@ -1,7 +1,8 @@
 /**
  * The project's Python (scripts/ensure-python.mjs: the pinned venv with onnx, onnxruntime, mlflow,
- * pandas) for interop tests: installed on first use, located afterwards. Tests skip with the returned
- * reason only when no Python can be had on this machine.
+ * pandas) for interop tests: installed on first use, located afterwards. Run alone, tests skip with the
+ * returned reason when no Python can be had on this machine; under `npm test` (which installs the venv
+ * first and sets SWEEPQ_TEST_REQUIRE_PYTHON) a missing Python is an error, so they cannot skip silently.
  */
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -22,7 +23,9 @@ export function projectPython(): ProjectPython {
   } catch (error) {
     // ensure-python's last stderr line says why (`ensure-python: no python3 ≥ 3.10 …`).
     const lastLine = ((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
-    cached = { python: null, reason: `project Python unavailable: ${lastLine || (error instanceof Error ? error.message : String(error))}` };
+    const reason = `project Python unavailable: ${lastLine || (error instanceof Error ? error.message : String(error))}`;
+    if (process.env.SWEEPQ_TEST_REQUIRE_PYTHON === '1') throw new Error(`${reason} (npm test requires it; run scripts/ensure-python.mjs to see why)`);
+    cached = { python: null, reason };
   }
   return cached;
 }
