@@ -158,10 +158,9 @@ describe('sweepq serve', () => {
     assert.equal(unknown.json<{ error_code: string }>().error_code, 'ENDPOINT_NOT_FOUND');
   });
 
-  it('serves a saved model from the CLI until SIGTERM, and exports it as ONNX and as an MLflow model', async () => {
-    const model = path.join(dir, 'penguins.json');
-    await writeFile(model, JSON.stringify(pipeline.toJSON()));
-    const child = spawn(process.execPath, ['bin/sweepq.js', 'serve', model, '--port', '0'], {
+  /** Runs `sweepq ARGS` (a scoring server) in the state folder, calls `use` with its address, then stops it with SIGTERM. */
+  async function serving(args: string[], use: (address: string) => Promise<void>): Promise<void> {
+    const child = spawn(process.execPath, ['bin/sweepq.js', ...args], {
       env: { PATH: process.env.PATH ?? '', SWEEPQ_STATE_DIR: dir },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
@@ -173,20 +172,71 @@ describe('sweepq serve', () => {
           const match = /at (http:\/\/\S+)\/invocations/.exec(stderr);
           if (match !== null) resolve(match[1]!);
         });
-        child.once('exit', (code) => reject(new Error(`sweepq serve exited ${code}: ${stderr}`)));
+        child.once('exit', (code) => reject(new Error(`sweepq ${args[0]} exited ${code}: ${stderr}`)));
       });
-      assert.equal((await fetch(`${address}/ping`)).status, 200);
-      const res = await fetch(`${address}/invocations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: splitRows(testCsv, 5) } }),
-      });
-      assert.deepEqual(((await res.json()) as { predictions: string[] }).predictions, expected.slice(0, 5));
+      await use(address);
     } finally {
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       assert.equal(await exited, 0, 'serve exits 0 on SIGTERM');
     }
+  }
+
+  /** The server's predictions for the first `n` test rows. */
+  async function predictions(address: string, n: number): Promise<string[]> {
+    const res = await fetch(`${address}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: splitRows(testCsv, n) } }),
+    });
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { predictions: string[] }).predictions;
+  }
+
+  it('serves the best model of a sweep in the state folder (--sweep), as `sweepq predict` predicts with it', async () => {
+    const sweepFile = path.join(dir, 'species.yaml');
+    await writeFile(
+      sweepFile,
+      [
+        'name: serve_sweep',
+        'dataset: {train: ' +
+          JSON.stringify(path.join(tabular, 'penguins_species.train.csv')) +
+          ', test: ' +
+          JSON.stringify(path.join(tabular, 'penguins_species.test.csv')) +
+          ', target: species, columns: {drop: [year]}}',
+        'cv: {folds: 3, scoring: accuracy}',
+        'objective: {metric: accuracy}',
+        'trials:',
+        '  - {model: logistic_regression, params: {C: 0.01}}',
+        '  - {model: logistic_regression, params: {C: 1.0}}',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['run', sweepFile], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(run.code, 0, run.stderr);
+    const best = /best model saved to (\S+\.json)/.exec(run.stdout + run.stderr)?.[1];
+    assert.ok(best, `run names the best model file: ${run.stdout}`);
+    const sweeps = JSON.parse((await runCli(['sweeps', '--json'], { SWEEPQ_STATE_DIR: dir })).stdout) as { sweeps: Array<{ id: string; name: string }> };
+    const sweepId = sweeps.sweeps.find((s) => s.name === 'serve_sweep')!.id;
+    const testFile = path.join(dir, 'species-test.csv');
+    await writeFile(testFile, `${testCsv.trim().split('\n').slice(0, 21).join('\n')}\n`);
+    const predicted = await runCli(['predict', best, testFile], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(predicted.code, 0, predicted.stderr);
+    await serving(['serve', '--sweep', sweepId, '--port', '0'], async (address) => {
+      assert.deepEqual(await predictions(address, 20), predicted.stdout.trim().split('\n'));
+    });
+    const unknown = await runCli(['serve', '--sweep', 's-000000000000', '--port', '0'], { SWEEPQ_STATE_DIR: dir });
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /s-000000000000/);
+  });
+
+  it('serves a saved model from the CLI until SIGTERM, and exports it as ONNX and as an MLflow model', async () => {
+    const model = path.join(dir, 'penguins.json');
+    await writeFile(model, JSON.stringify(pipeline.toJSON()));
+    await serving(['serve', model, '--port', '0'], async (address) => {
+      assert.equal((await fetch(`${address}/ping`)).status, 200);
+      assert.deepEqual(await predictions(address, 5), expected.slice(0, 5));
+    });
 
     const onnx = await runCli(['export', model, '--format', 'onnx', '--json'], { SWEEPQ_STATE_DIR: dir });
     assert.equal(onnx.code, 0, onnx.stderr);
