@@ -373,6 +373,39 @@ describe('program trials (real processes)', () => {
     await assertNothingRunning(submitted.sweepId);
   });
 
+  it('SIGTERM of a worker mid-program: within the grace the program finishes; past it the program tree is stopped and the trial re-runs elsewhere, no attempt spent', async (t) => {
+    if (python === null) return t.skip(projectPython().reason ?? 'no python');
+    // Within the grace (the fleet's default): the running program completes, then the worker exits 0.
+    const finishing = await cluster.service.submit(sweep('drain', [{ mode: 'slow', seconds: 1.5 }]));
+    await waitFor('the program running', async () => (await notedPids(finishing.sweepId))[0], 20_000, 20);
+    const [draining] = await allTrials(cluster.index, finishing.sweepId, 1);
+    const drained = workers.find((w) => w.workerId === draining!.worker)!;
+    drained.signal('SIGTERM');
+    assert.deepEqual(await drained.exited, { code: 0, signal: null });
+    const [kept] = await assertCompletedExactlyOnce(cluster.service, cluster.index, cluster.redis, finishing.sweepId, 1, 'val_loss');
+    assert.equal(kept!.worker, drained.workerId, 'the leaving worker finished its program');
+
+    // Past a short grace: only a worker with a 300 ms grace runs programs while the trial starts.
+    const others = workers.filter((w) => w !== drained);
+    for (const w of others) w.signal('SIGTERM');
+    await Promise.all(others.map((w) => w.exited));
+    const short = cluster.fleet.spawn({ SWEEPQ_SHUTDOWN_GRACE_MS: '300' }, ['--programs']);
+    const submitted = await cluster.service.submit(sweep('shutdown', [{ mode: 'slow', seconds: 3 }]));
+    const first = await waitFor('the program running', async () => (await notedPids(submitted.sweepId))[0], 20_000, 20);
+    // The fleet keeps two program workers for the tests after this one.
+    workers = [cluster.fleet.spawn({}, ['--programs']), cluster.fleet.spawn({}, ['--programs'])];
+    short.signal('SIGTERM');
+    assert.deepEqual(await short.exited, { code: 0, signal: null }, 'a graceful stop');
+    assert.equal(pidAlive(first.pid), false, 'the program was stopped before the worker exited');
+    const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
+    assert.equal(status.state, 'completed');
+    const [record] = await assertCompletedExactlyOnce(cluster.service, cluster.index, cluster.redis, submitted.sweepId, 1, 'val_loss');
+    assert.notEqual(record!.worker, short.workerId, 'the leaving worker did not wait for the 3 s program');
+    assert.equal(record!.retries, 0, 'handing back at shutdown spends no attempt');
+    assert.equal((await notedPids(submitted.sweepId)).length, 2, 'the stopped attempt and the re-run');
+    await assertNothingRunning(submitted.sweepId);
+  });
+
   it('kill -9 of a worker mid-program: the orphaned program is gone and the trial re-runs on the other worker, once', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
     const submitted = await cluster.service.submit(sweep('crash', [{ mode: 'slow', seconds: 4 }]));
