@@ -24,7 +24,8 @@ export function projectPython(): ProjectPython {
     // ensure-python's last stderr line says why (`ensure-python: no python3 ≥ 3.10 …`).
     const lastLine = ((error as { stderr?: string }).stderr ?? '').trim().split('\n').pop();
     const reason = `project Python unavailable: ${lastLine || (error instanceof Error ? error.message : String(error))}`;
-    if (process.env.SWEEPQ_TEST_REQUIRE_PYTHON === '1') throw new Error(`${reason} (npm test requires it; run scripts/ensure-python.mjs to see why)`);
+    if (process.env.SWEEPQ_TEST_REQUIRE_PYTHON === '1')
+      throw new Error(`${reason} (npm test requires it; run scripts/ensure-python.mjs to see why)`, { cause: error });
     cached = { python: null, reason };
   }
   return cached;
