@@ -1,12 +1,14 @@
 /**
  * One trial: params, every metric, fold scores, timings, and from its diagnostics (stored beside the
  * artefact by the worker) the confusion matrix, ROC and precision–recall curves and feature
- * importances or coefficients; the fitted pipeline's download and a form that predicts one row.
+ * importances or coefficients; the fitted pipeline's download and a form that predicts one row. A
+ * program trial (issue 14) shows its run instead: command, exit, output tails, reported history.
  */
 import { useState } from 'preact/hooks';
 import { api, type PredictAnswer, type PredictForm, type TrialDiagnostics, type TrialRecord } from '../api.js';
 import { useAnswer } from '../charts/use-answer.js';
 import { CurveChart } from '../charts/curve-chart.js';
+import { ProgramRunPanel } from '../components/program-run-panel.js';
 import { formatDuration, formatNumber, formatParam, formatTime } from '../format.js';
 import { onLinkClick } from '../url-state.js';
 
@@ -29,8 +31,9 @@ export function TrialPage({ sweepId, trialId }: { sweepId: string; trialId: stri
         </p>
       )}
       {trial !== null && <TrialSummary trial={trial} />}
-      {completed && <Diagnostics sweepId={sweepId} trialId={trialId} />}
-      {completed && trial.artifact !== null && <Predictor sweepId={sweepId} trialId={trialId} />}
+      {trial?.model === 'program' && <ProgramRunPanel sweepId={sweepId} trialId={trialId} revision={trial.status} />}
+      {completed && trial.model !== 'program' && <Diagnostics sweepId={sweepId} trialId={trialId} />}
+      {completed && trial.model !== 'program' && trial.artifact !== null && <Predictor sweepId={sweepId} trialId={trialId} />}
     </section>
   );
 }
@@ -59,10 +62,11 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
           status <span class={`status-${trial.status}`}>{trial.status}</span> · worker {trial.worker ?? '—'} · started {formatTime(trial.startedAt)} · attempt{' '}
           {trial.attempt}
         </p>
-        {trial.error !== null && <p class="error">{trial.error}</p>}
+        {/* A program trial's error is shown split into reason and output, in its run panel. */}
+        {trial.error !== null && trial.model !== 'program' && <p class="error">{trial.error}</p>}
         {trial.artifact !== null && (
           <a class="button" href={api.artifactUrl(trial.sweepId, trial.id)} download={`${trial.id}.json`} data-testid="artifact-download">
-            Download the fitted pipeline
+            {trial.model === 'program' ? "Download the manifest of the program's files" : 'Download the fitted pipeline'}
           </a>
         )}
       </div>
