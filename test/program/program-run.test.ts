@@ -56,7 +56,11 @@ describe('programRunOf', () => {
         stderr: 'allocating\n',
       },
     ],
-    ['a program that could not start (no quote)', 'PROGRAM_FAILED: the program "nope" could not be started: ENOENT', { failure: 'PROGRAM_FAILED: the program "nope" could not be started: ENOENT', stderr: null, stdout: null }],
+    [
+      'a program that could not start (no quote)',
+      'PROGRAM_FAILED: the program "nope" could not be started: ENOENT',
+      { failure: 'PROGRAM_FAILED: the program "nope" could not be started: ENOENT', stderr: null, stdout: null },
+    ],
   ];
   for (const [label, error, expected] of failures) {
     it(`reads ${label}`, () => {
@@ -67,8 +71,21 @@ describe('programRunOf', () => {
   }
 
   it("reads a completed trial's kept tails, history and exit, and renders its command", () => {
-    const program = { history: { val_auc: [[0, 0.5] as [number, number], [1, 0.7] as [number, number]] }, stdout: 'ok\n', stderr: '', exitCode: 0, files: 1, invalidReports: 0, firstInvalidReport: null };
-    const run = programRunOf(trial({ status: 'completed', durationMs: 900, program }), 'val_auc', ['python3', 'train.py', '--lr=${params.lr}', '${params.depth}']);
+    const program = {
+      history: { val_auc: [[0, 0.5] as [number, number], [1, 0.7] as [number, number]] },
+      stdout: 'ok\n',
+      stderr: '',
+      exitCode: 0,
+      files: 1,
+      invalidReports: 0,
+      firstInvalidReport: null,
+    };
+    const run = programRunOf(trial({ status: 'completed', durationMs: 900, program }), 'val_auc', [
+      'python3',
+      'train.py',
+      '--lr=${params.lr}',
+      '${params.depth}',
+    ]);
     assert.deepEqual(run.command, ['python3', 'train.py', '--lr=0.1', '4']);
     assert.equal(run.exitCode, 0);
     assert.equal(run.durationMs, 900);

@@ -13,7 +13,8 @@ export const trialCommand: Command = {
   async run({ positionals, values }) {
     const raw = positionals[0]!;
     const parsed = TrialIdSchema.safeParse(raw);
-    if (!parsed.success) throw new InvalidInputError('INVALID_ARGUMENT', `not a trial id: "${raw}" (a trial id looks like s-<id>-t<index>, as \`sweepq trials\` lists them)`);
+    if (!parsed.success)
+      throw new InvalidInputError('INVALID_ARGUMENT', `not a trial id: "${raw}" (a trial id looks like s-<id>-t<index>, as \`sweepq trials\` lists them)`);
     const trialId = parsed.data;
     const sweepId = trialId.slice(0, trialId.lastIndexOf('-t'));
     // One trial through the query API (every client has it): its run id is unique in its sweep.

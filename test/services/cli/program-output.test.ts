@@ -64,7 +64,13 @@ describe('sweepq status and sweepq trial on program trials', () => {
     assert.doesNotMatch(out, new RegExp(`^  ${sweepId}-t4 `, 'm'), 'only the first 3 failed trials are quoted');
     const quoted = out.split('\n').filter((line) => line.startsWith('    | '));
     assert.equal(quoted.length, 15, '5 lines for each of 3 trials');
-    assert.deepEqual(quoted.slice(0, 5), ['    | stderr line 4', '    | stderr line 5', '    | stderr line 6', '    | stderr line 7', '    | stderr line 8 ?[31mred?[0m']);
+    assert.deepEqual(quoted.slice(0, 5), [
+      '    | stderr line 4',
+      '    | stderr line 5',
+      '    | stderr line 6',
+      '    | stderr line 7',
+      '    | stderr line 8 ?[31mred?[0m',
+    ]);
     assert.ok(!out.includes('\x1b'), 'no terminal escape reaches the terminal');
     assert.match(out, new RegExp(`more: sweepq trial ${sweepId}-t1 .* sweepq trials ${sweepId} --status failed`));
   });
