@@ -352,6 +352,11 @@ describe('dashboard in chromium', () => {
       assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
       await page.getByTestId('chart-program-history').filter({ hasText: 'the program reported no metric' }).waitFor();
       await shot('trial-page-program-failed');
+      // The route is in the OpenAPI document with its response schema, and a built-in trial has no program run.
+      const doc = await api<{ paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }>('/openapi.json');
+      assert.match(JSON.stringify(doc.paths['/sweeps/{id}/trials/{trialId}/program']?.get?.responses?.['200']), /firstInvalidReport/);
+      const builtIn = await fetch(`${server.url}/sweeps/${finishedId}/trials/${finishedId}-t0/program`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+      assert.equal(builtIn.status, 404);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
