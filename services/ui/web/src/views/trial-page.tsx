@@ -40,6 +40,7 @@ export function TrialPage({ sweepId, trialId }: { sweepId: string; trialId: stri
 
 function TrialSummary({ trial }: { trial: TrialRecord }) {
   const t = trial.timings;
+  const program = trial.model === 'program';
   return (
     <div class="grid2">
       <div class="panel">
@@ -63,10 +64,10 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
           {trial.attempt}
         </p>
         {/* A program trial's error is shown split into reason and output, in its run panel. */}
-        {trial.error !== null && trial.model !== 'program' && <p class="error">{trial.error}</p>}
+        {trial.error !== null && !program && <p class="error">{trial.error}</p>}
         {trial.artifact !== null && (
           <a class="button" href={api.artifactUrl(trial.sweepId, trial.id)} download={`${trial.id}.json`} data-testid="artifact-download">
-            {trial.model === 'program' ? "Download the manifest of the program's files" : 'Download the fitted pipeline'}
+            {program ? "Download the manifest of the program's files" : 'Download the fitted pipeline'}
           </a>
         )}
       </div>
@@ -82,13 +83,20 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
             ))}
           </tbody>
         </table>
-        <h3>CV fold scores</h3>
-        <p data-testid="trial-folds">{trial.folds === null ? '—' : trial.folds.map((f) => formatNumber(f)).join(' · ')}</p>
+        {program ? null : (
+          <>
+            <h3>CV fold scores</h3>
+            <p data-testid="trial-folds">{trial.folds === null ? '—' : trial.folds.map((f) => formatNumber(f)).join(' · ')}</p>
+          </>
+        )}
         <h3>Timings</h3>
         <p data-testid="trial-timings">
           {t === null
             ? '—'
-            : `load ${formatDuration(t.loadMs)} · fit ${formatDuration(t.fitMs)} · cv ${formatDuration(t.cvMs)} · eval ${formatDuration(t.evalMs)} · store ${formatDuration(t.storeMs)} · total ${formatDuration(trial.durationMs ?? t.totalMs)}`}
+            : program
+              ? // A program trial's fit time is its program's run (services/worker/trial.processor.ts); it has no CV or eval step.
+                `run ${formatDuration(t.fitMs)} · store ${formatDuration(t.storeMs)} · total ${formatDuration(trial.durationMs ?? t.totalMs)}`
+              : `load ${formatDuration(t.loadMs)} · fit ${formatDuration(t.fitMs)} · cv ${formatDuration(t.cvMs)} · eval ${formatDuration(t.evalMs)} · store ${formatDuration(t.storeMs)} · total ${formatDuration(trial.durationMs ?? t.totalMs)}`}
         </p>
       </div>
     </div>
