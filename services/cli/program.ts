@@ -83,6 +83,13 @@ const COMMANDS: CommandDeclaration[] = [
     load: async () => (await import('./commands/trials.js')).trialsCommand,
   },
   {
+    name: 'trial',
+    args: ['<trial>'],
+    summary: "one trial in full (a program trial's exit, reported history and stdout/stderr tails)",
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/trial.js')).trialCommand,
+  },
+  {
     name: 'sweeps',
     args: [],
     summary: 'list sweeps, newest first',

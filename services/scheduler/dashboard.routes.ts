@@ -32,6 +32,7 @@ import {
   TimelineAnswerSchema,
   TimelineQuerySchema,
 } from '../../shared/schemas/dashboard.schema.js';
+import { ProgramRunSchema } from '../../shared/schemas/program-run.schema.js';
 import { TrialDiagnosticsSchema } from '../../shared/schemas/trial-diagnostics.schema.js';
 import { TrialRecordSchema } from '../../shared/schemas/trial.schema.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
@@ -256,6 +257,20 @@ export function registerDashboardRoutes(fastify: FastifyInstance, options: Dashb
     '/sweeps/:id/trials/:trialId',
     { config: read, schema: { summary: 'one trial', tags, params: TrialParamsSchema, response: { 200: TrialRecordSchema, ...errors } } },
     async (request) => analytics.trial(request.params.id, request.params.trialId),
+  );
+
+  app.get(
+    '/sweeps/:id/trials/:trialId/program',
+    {
+      config: read,
+      schema: {
+        summary: "a program trial's command, exit, stdout/stderr tails and reported metric history (404 for a built-in trial)",
+        tags,
+        params: TrialParamsSchema,
+        response: { 200: ProgramRunSchema, ...errors },
+      },
+    },
+    async (request) => analytics.programRun(request.params.id, request.params.trialId),
   );
 
   app.get(

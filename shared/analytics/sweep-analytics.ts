@@ -8,6 +8,8 @@ import type { SweepRecord } from '../index/index.js';
 import { parseTable } from '../ml/dataset/read-table.js';
 import { Pipeline } from '../ml/pipeline.js';
 import type { TrialTable } from '../query/index.js';
+import { programRunOf } from '../program/program-run.js';
+import type { ProgramRun } from '../schemas/program-run.schema.js';
 import type { SweepSummary } from '../schemas/sweep-status.schema.js';
 import type {
   ContourAnswer,
@@ -224,6 +226,18 @@ export class SweepAnalytics {
     const trial = await this.service.index.trials.get(sweepId, index);
     if (!trial) throw new SweepqError('NOT_FOUND', `trial ${trialId} does not exist`);
     return trial;
+  }
+
+  /** A program trial's command, exit, output tails and reported history (issue 14); NOT_FOUND for other trials. */
+  async programRun(sweepId: string, trialId: string): Promise<ProgramRun> {
+    const index = trialIndex(sweepId, trialId);
+    const sweep = await this.requireSweep(sweepId);
+    const trial = await this.service.index.trials.get(sweepId, index);
+    if (!trial) throw new SweepqError('NOT_FOUND', `trial ${trialId} does not exist`);
+    const context = sweep.context;
+    if (context === null || !('kind' in context) || context.kind !== 'program')
+      throw new SweepqError('NOT_FOUND', `trial ${trialId} is not a program trial (its sweep trains built-in models)`);
+    return programRunOf(trial, sweep.objective.metric, context.program.command);
   }
 
   async diagnostics(sweepId: string, trialId: string): Promise<TrialDiagnostics> {

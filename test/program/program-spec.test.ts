@@ -11,7 +11,7 @@ import { MetricHistory } from '../../services/worker/program/metric-history.js';
 import { parseReportLine } from '../../services/worker/program/metric-report.js';
 import { OutputTail } from '../../services/worker/program/output-tail.js';
 import { programEnvironment } from '../../services/worker/program/program-env.js';
-import { formatParamValue, renderCommand } from '../../services/worker/program/render-command.js';
+import { formatParamValue, renderCommand } from '../../shared/program/render-command.js';
 
 const SPEC = {
   name: 'prog',

@@ -4,6 +4,8 @@
  * is checked against the API's own answers, and a screenshot of each is kept in test-results/ui/.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import axe from 'axe-core';
@@ -17,6 +19,21 @@ import { startDashboardServer, type DashboardServer } from './dashboard-server.j
 
 const WRITE_TOKEN = 'ui-test-write-token-0123456789';
 const READ_TOKEN = 'ui-test-read-token-0123456789';
+/**
+ * A program trial (issue 14) in node, so the test needs no Python: `ok` reports a history and logs
+ * markup on both streams; `fail` writes markup to stderr and exits 3. The page must show it as text.
+ */
+const PROGRAM = `
+const mode = process.argv[3];
+if (mode === 'ok') {
+  for (let step = 0; step < 4; step++) console.log(JSON.stringify({ metric: 'val_loss', value: 1 / (step + 1), step }));
+  console.log('<script>window.pwned = 1</script> epoch done');
+  console.error('<b>warning</b>: a long line ' + 'x'.repeat(400));
+} else {
+  console.error('Traceback: <script>window.pwned = 2</script> bad lr');
+  process.exit(3);
+}
+`;
 const DATASET = { make_classification: { n_samples: 300, n_features: 6, n_informative: 4, n_redundant: 1, random_state: 3 } };
 
 describe('dashboard in chromium', () => {
@@ -55,7 +72,7 @@ describe('dashboard in chromium', () => {
   before(async () => {
     setup = await makeTestSetup('ui', { env: { SWEEPQ_API_TOKEN: WRITE_TOKEN, SWEEPQ_API_READ_TOKEN: READ_TOKEN } });
     service = await createSweepService({ config: setup.config, logger: setup.logger });
-    worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1, programs: { allow: null } });
     const submitted = await service.submit({
       name: 'ui_finished',
       dataset: DATASET,
@@ -290,6 +307,59 @@ describe('dashboard in chromium', () => {
       .waitFor();
     await shot('trial-page');
     assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the trial page');
+  });
+
+  it("shows a program trial's command, exit, output tails as text and reported history; a failed one's reason and stderr", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-ui-program-'));
+    try {
+      await writeFile(path.join(dir, 'prog.js'), PROGRAM);
+      const { sweepId } = await service.submit({
+        name: 'ui_program',
+        program: { command: [process.execPath, 'prog.js', '--mode', '${params.mode}'], workdir: dir, timeout_s: 60 },
+        objective: { metric: 'val_loss', goal: 'minimize' },
+        trials: [{ params: { mode: 'ok' } }, { params: { mode: 'fail' } }],
+      });
+      await waitForSweep(service, sweepId, 60_000);
+      const ok = await api<{ program: { history: Record<string, unknown[]> } }>(`/sweeps/${sweepId}/trials/${sweepId}-t0`);
+      await page.goto(`${server.url}/ui/sweeps/${sweepId}/trials/${sweepId}-t0`);
+      await page.getByTestId('program-run').waitFor();
+      assert.match((await page.getByTestId('program-command').textContent())!, /prog\.js --mode ok$/);
+      assert.match((await page.getByTestId('program-exit').textContent())!, /^exit code 0 · ran /);
+      // Markup in the output is text: shown verbatim, never parsed (no <script> or <b> element appears).
+      assert.match((await page.getByTestId('program-stdout').textContent())!, /<script>window\.pwned = 1<\/script> epoch done/);
+      assert.match((await page.getByTestId('program-stderr').textContent())!, /^<b>warning<\/b>: a long line x+\n?$/);
+      assert.equal(await page.locator('[data-testid="program-run"] script, [data-testid="program-run"] b').count(), 0);
+      assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+      // Long lines wrap inside the panel instead of widening the page.
+      const tail = await page.getByTestId('program-stderr').boundingBox();
+      assert.ok(tail !== null && tail.width < 1400, `the stderr tail is ${tail?.width} px wide`);
+      const chart = page.getByTestId('chart-program-history');
+      await chart.locator('canvas').first().waitFor();
+      assert.equal(await chart.getAttribute('data-metric'), 'val_loss');
+      assert.equal(Number(await chart.getAttribute('data-points')), ok.program.history.val_loss!.length);
+      assert.ok(ok.program.history.val_loss!.length >= 3, 'the intermediate reports are in the history');
+      const values = await page.locator('[data-testid="program-history-values"] tbody td:nth-child(2)').allTextContents();
+      assert.equal(values.at(-1), '0.25', 'the last reported value is listed');
+      await shot('trial-page-program');
+      assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on a program trial page');
+
+      await page.goto(`${server.url}/ui/sweeps/${sweepId}/trials/${sweepId}-t1`);
+      await page.getByTestId('program-run').waitFor();
+      assert.match((await page.getByTestId('program-exit').textContent())!, /^exit code 3 /);
+      assert.equal(await page.getByTestId('program-failure').textContent(), 'PROGRAM_FAILED: the program exited with code 3');
+      assert.match((await page.getByTestId('program-stderr').textContent())!, /^Traceback: <script>window\.pwned = 2<\/script> bad lr\n?$/);
+      assert.match((await page.getByTestId('program-stdout').textContent())!, /not kept/);
+      assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
+      await page.getByTestId('chart-program-history').filter({ hasText: 'the program reported no metric' }).waitFor();
+      await shot('trial-page-program-failed');
+      // The route is in the OpenAPI document with its response schema, and a built-in trial has no program run.
+      const doc = await api<{ paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }>('/openapi.json');
+      assert.match(JSON.stringify(doc.paths['/sweeps/{id}/trials/{trialId}/program']?.get?.responses?.['200']), /firstInvalidReport/);
+      const builtIn = await fetch(`${server.url}/sweeps/${finishedId}/trials/${finishedId}-t0/program`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+      assert.equal(builtIn.status, 404);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('follows a running sweep live and cancels it from the UI', async () => {

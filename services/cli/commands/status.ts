@@ -1,4 +1,4 @@
-/** `sweepq status ID`: counts, progress, elapsed time, ETA and the best trial so far. */
+/** `sweepq status ID`: counts, progress, elapsed time, ETA, the best trial so far and, for a program sweep, its first failures. */
 import { loadConfig } from '../../../shared/config/config.js';
 import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js';
 import { flag, parseSweepId, printJson, printLine, type Command } from '../command.js';
@@ -7,6 +7,7 @@ import { formatDataSummary } from '../format/data-summary.js';
 import { formatDuration } from '../format/duration.js';
 import { progressBar, finishedTrials } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
+import { renderFailedProgramTrials, STATUS_FAILED_TRIALS } from '../format/program-output.js';
 import { formatTags } from '../format/tags.js';
 import { renderWorkers } from './workers.js';
 
@@ -41,9 +42,16 @@ export function renderStatus(status: SweepStatus): string {
 export const statusCommand: Command = {
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
-    const status = await withClient(loadConfig(), (client) => client.status(id));
-    if (flag(values, 'json')) printJson(status);
-    else printLine(renderStatus(status));
+    const json = flag(values, 'json');
+    const { status, failed } = await withClient(loadConfig(), async (client) => {
+      const status = await client.status(id);
+      // A failed program's own words are what a user needs first (issue 14): quote a few in the human view.
+      const quoteFailures = !json && status.task === 'program' && status.counts.failed > 0;
+      const failed = quoteFailures ? (await client.trials(id, { status: 'failed', limit: STATUS_FAILED_TRIALS })).trials : [];
+      return { status, failed };
+    });
+    if (json) printJson(status);
+    else printLine(failed.length === 0 ? renderStatus(status) : `${renderStatus(status)}\n${renderFailedProgramTrials(id, failed, status.counts.failed)}`);
     return 0;
   },
 };

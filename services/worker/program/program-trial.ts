@@ -23,7 +23,7 @@ import { ProgramPruning, type ProgramPruningPlan } from './program-pruning.js';
 import { TrialReports } from './trial-reports.js';
 import { programEnvironment } from './program-env.js';
 import { ProgramProcess, type ProgramExit } from './program-process.js';
-import { renderCommand } from './render-command.js';
+import { renderCommand } from '../../../shared/program/render-command.js';
 import { OutputTail } from './output-tail.js';
 
 /** Artefact bounds of one trial: files and total bytes. */

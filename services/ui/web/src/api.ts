@@ -16,6 +16,7 @@ import type {
   SweepListAnswer,
   TimelineAnswer,
 } from '../../../../shared/schemas/dashboard.schema.js';
+import type { ProgramRun } from '../../../../shared/schemas/program-run.schema.js';
 import type { SweepStatus } from '../../../../shared/schemas/sweep-status.schema.js';
 import type { TrialDiagnostics } from '../../../../shared/schemas/trial-diagnostics.schema.js';
 import type { TrialRecord } from '../../../../shared/schemas/trial.schema.js';
@@ -28,6 +29,7 @@ export type {
   ImportanceAnswer,
   PredictAnswer,
   PredictForm,
+  ProgramRun,
   SampleAnswer,
   SweepListAnswer,
   SweepStatus,
@@ -126,6 +128,7 @@ export const api = {
   timeline: (id: string, filter?: string) => request<TimelineAnswer>('GET', `${sweep(id)}/charts/timeline`, { query: { filter } }),
   trial: (id: string, trialId: string) => request<TrialRecord>('GET', trial(id, trialId)),
   diagnostics: (id: string, trialId: string) => request<TrialDiagnostics>('GET', `${trial(id, trialId)}/diagnostics`),
+  programRun: (id: string, trialId: string) => request<ProgramRun>('GET', `${trial(id, trialId)}/program`),
   predictForm: (id: string, trialId: string) => request<PredictForm>('GET', `${trial(id, trialId)}/predict`),
   predict: (id: string, trialId: string, row: Record<string, string | number | null>) =>
     request<PredictAnswer>('POST', `${trial(id, trialId)}/predict`, { body: { row } }),

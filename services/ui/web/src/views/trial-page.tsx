@@ -1,12 +1,14 @@
 /**
  * One trial: params, every metric, fold scores, timings, and from its diagnostics (stored beside the
  * artefact by the worker) the confusion matrix, ROC and precision–recall curves and feature
- * importances or coefficients; the fitted pipeline's download and a form that predicts one row.
+ * importances or coefficients; the fitted pipeline's download and a form that predicts one row. A
+ * program trial (issue 14) shows its run instead: command, exit, output tails, reported history.
  */
 import { useState } from 'preact/hooks';
 import { api, type PredictAnswer, type PredictForm, type TrialDiagnostics, type TrialRecord } from '../api.js';
 import { useAnswer } from '../charts/use-answer.js';
 import { CurveChart } from '../charts/curve-chart.js';
+import { ProgramRunPanel } from '../components/program-run-panel.js';
 import { formatDuration, formatNumber, formatParam, formatTime } from '../format.js';
 import { onLinkClick } from '../url-state.js';
 
@@ -29,14 +31,16 @@ export function TrialPage({ sweepId, trialId }: { sweepId: string; trialId: stri
         </p>
       )}
       {trial !== null && <TrialSummary trial={trial} />}
-      {completed && <Diagnostics sweepId={sweepId} trialId={trialId} />}
-      {completed && trial.artifact !== null && <Predictor sweepId={sweepId} trialId={trialId} />}
+      {trial?.model === 'program' && <ProgramRunPanel sweepId={sweepId} trialId={trialId} revision={trial.status} />}
+      {completed && trial.model !== 'program' && <Diagnostics sweepId={sweepId} trialId={trialId} />}
+      {completed && trial.model !== 'program' && trial.artifact !== null && <Predictor sweepId={sweepId} trialId={trialId} />}
     </section>
   );
 }
 
 function TrialSummary({ trial }: { trial: TrialRecord }) {
   const t = trial.timings;
+  const program = trial.model === 'program';
   return (
     <div class="grid2">
       <div class="panel">
@@ -59,10 +63,11 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
           status <span class={`status-${trial.status}`}>{trial.status}</span> · worker {trial.worker ?? '—'} · started {formatTime(trial.startedAt)} · attempt{' '}
           {trial.attempt}
         </p>
-        {trial.error !== null && <p class="error">{trial.error}</p>}
+        {/* A program trial's error is shown split into reason and output, in its run panel. */}
+        {trial.error !== null && !program && <p class="error">{trial.error}</p>}
         {trial.artifact !== null && (
           <a class="button" href={api.artifactUrl(trial.sweepId, trial.id)} download={`${trial.id}.json`} data-testid="artifact-download">
-            Download the fitted pipeline
+            {program ? "Download the manifest of the program's files" : 'Download the fitted pipeline'}
           </a>
         )}
       </div>
@@ -78,13 +83,20 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
             ))}
           </tbody>
         </table>
-        <h3>CV fold scores</h3>
-        <p data-testid="trial-folds">{trial.folds === null ? '—' : trial.folds.map((f) => formatNumber(f)).join(' · ')}</p>
+        {program ? null : (
+          <>
+            <h3>CV fold scores</h3>
+            <p data-testid="trial-folds">{trial.folds === null ? '—' : trial.folds.map((f) => formatNumber(f)).join(' · ')}</p>
+          </>
+        )}
         <h3>Timings</h3>
         <p data-testid="trial-timings">
           {t === null
             ? '—'
-            : `load ${formatDuration(t.loadMs)} · fit ${formatDuration(t.fitMs)} · cv ${formatDuration(t.cvMs)} · eval ${formatDuration(t.evalMs)} · store ${formatDuration(t.storeMs)} · total ${formatDuration(trial.durationMs ?? t.totalMs)}`}
+            : program
+              ? // A program trial's fit time is its program's run (services/worker/trial.processor.ts); it has no CV or eval step.
+                `run ${formatDuration(t.fitMs)} · store ${formatDuration(t.storeMs)} · total ${formatDuration(trial.durationMs ?? t.totalMs)}`
+              : `load ${formatDuration(t.loadMs)} · fit ${formatDuration(t.fitMs)} · cv ${formatDuration(t.cvMs)} · eval ${formatDuration(t.evalMs)} · store ${formatDuration(t.storeMs)} · total ${formatDuration(trial.durationMs ?? t.totalMs)}`}
         </p>
       </div>
     </div>

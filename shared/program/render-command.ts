@@ -3,8 +3,8 @@
  * text. Arguments stay an array (never a shell line), so a value can never become two arguments or
  * run anything.
  */
-import { PLACEHOLDER_PATTERN } from '../../../shared/schemas/program-spec.schema.js';
-import { SweepqError } from '../../../shared/errors/index.js';
+import { PLACEHOLDER_PATTERN } from '../schemas/program-spec.schema.js';
+import { SweepqError } from '../errors/index.js';
 
 /**
  * A param value as program text: numbers in their shortest round-trip form (`0.1`, `1e-7`, `100`),
