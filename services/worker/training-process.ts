@@ -19,6 +19,7 @@ import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './tr
 import { scoreCvFold } from '../../shared/ml/score-cv-fold.js';
 import { createPipelineWorkspace, type PipelineWorkspace } from '../../shared/ml/pipeline.js';
 import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
+import { checkpointCodeCache } from '../../shared/runtime/code-cache-checkpoint.js';
 import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
 
 const DATASET_CACHE_SIZE = 4;
@@ -212,7 +213,11 @@ process.on('message', (message: TrainingTask | RungAnswer) => {
     }
     return;
   }
-  void handle(message).then(send);
+  void handle(message).then((result) => {
+    send(result);
+    // Off the trial's path: the worker is committing the result meanwhile (a no-op after the first).
+    setImmediate(checkpointCodeCache);
+  });
 });
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));
