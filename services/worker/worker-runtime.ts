@@ -45,6 +45,11 @@ export interface StartWorkerOptions {
   learnerCodeHash?: string;
   /** Program trials this worker may run (issue 14); absent: none. */
   programs?: ProgramPolicy;
+  /**
+   * Called with the sweep id after each job of this worker ended and was recorded (completed or
+   * failed): `sweepq run` reads its sweep's status then instead of at its next poll.
+   */
+  onJobEnded?: (sweepId: string) => void;
 }
 
 export interface RunningWorker {
@@ -143,7 +148,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const pendingFeeds = new Map<string, NodeJS.Timeout>();
   const feedAfter = (job: Job<TrialJob> | undefined): void => {
     const sweepId = (job?.data as Partial<TrialJob> | undefined)?.sweepId;
-    if (typeof sweepId !== 'string' || pendingFeeds.has(sweepId)) return;
+    if (typeof sweepId !== 'string') return;
+    options.onJobEnded?.(sweepId);
+    if (pendingFeeds.has(sweepId)) return;
     const timer = setTimeout(() => {
       pendingFeeds.delete(sweepId);
       feeder.feed(sweepId).catch((error: unknown) => logger.warn({ err: error, sweepId }, 'feeding the queue failed; the timer retries'));

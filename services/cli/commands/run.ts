@@ -23,12 +23,17 @@ import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.j
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
-import { AWAIT_PARENT_FLAG, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { AWAIT_PARENT_FLAG, jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { PollWaker } from '../poll-waker.js';
 
 /** The worker's entry point: bundled when this CLI runs from the bundle. */
 const WORKER_MAIN = processEntryFile('worker');
-// Status is a few cheap Redis reads; polling often makes the end of a short sweep visible at once.
-const POLL_INTERVAL_MS = 50;
+/**
+ * The status poll's fallback interval: the workers ring the poll when a job of theirs ends (a worker
+ * exiting rings it too), so the end of a sweep is seen at once; the interval only paces the progress
+ * line of long trials and catches what nobody rang for.
+ */
+const POLL_INTERVAL_MS = 250;
 /** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
 const KILL_MARGIN_MS = 5000;
 /** How long an interrupted run waits for the sweep to be cancelled before shutting down anyway. */
@@ -45,6 +50,8 @@ function signalExitCode(signal: NodeJS.Signals): number {
 /** Worker child processes of one run. */
 class WorkerPool {
   readonly children: ChildProcess[] = [];
+  /** Rung when a worker's job ended or a worker exited: the run's status poll looks at once. */
+  readonly activity = new PollWaker();
   /** Where the workers' Redis is and whether they run programs; null until Redis is up and the file read. */
   private orders: ParentOrders | null = null;
   /** Workers that asked for their orders before they were known. */
@@ -83,7 +90,12 @@ class WorkerPool {
         const child = spawn(process.execPath, [WORKER_MAIN, AWAIT_PARENT_FLAG], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
         child.channel?.unref();
         child.once('error', () => undefined);
+        child.once('exit', () => this.activity.ring());
         child.on('message', (message: unknown) => {
+          if (jobEndedSweepId(message) !== undefined) {
+            this.activity.ring();
+            return;
+          }
           if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
           if (this.orders === null) this.waiting.push(child);
           else this.send(child, this.orders);
@@ -317,6 +329,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
       final = await followSweep(client, submitted.sweepId, {
         intervalMs: POLL_INTERVAL_MS,
         signal: abort.signal,
+        waker: pool.activity,
         onPoll: (status) => {
           if (pool.alive() === 0 && status.state !== 'completed' && status.state !== 'cancelled') {
             throw new SweepqError('INTERNAL', `all ${workers} workers exited before the sweep finished; see the logs in ${pool.logDir}`);
