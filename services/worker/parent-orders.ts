@@ -9,7 +9,9 @@
  */
 import { z } from 'zod';
 
-export const AWAIT_PARENT_FLAG = '--await-parent';
+import { AWAIT_PARENT_FLAG } from './await-parent-flag.js';
+
+export { AWAIT_PARENT_FLAG };
 /** Worker → parent: listening for the orders now. */
 export const ORDERS_REQUEST = { awaitingOrders: true } as const;
 

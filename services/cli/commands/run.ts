@@ -6,8 +6,8 @@
  * stopped in `finally` — also on Ctrl-C/SIGTERM, which first cancels the sweep so running trials end
  * quickly, then exits 130 (143 for SIGTERM). No process is left behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -23,8 +23,9 @@ import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.j
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
-import { AWAIT_PARENT_FLAG, jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 import { PollWaker } from '../poll-waker.js';
+import { adoptEarlyRunWorker, runWorkerEnv, runWorkerLogFile, spawnRunWorker } from '../run-worker-spawn.js';
 
 /** The worker's entry point: bundled when this CLI runs from the bundle. */
 const WORKER_MAIN = processEntryFile('worker');
@@ -68,43 +69,30 @@ class WorkerPool {
 
   /**
    * Starts `count` more workers; their logs go to `<logDir>/worker-<i>.log`. They may start before
-   * Redis is up: each boots (its training processes, BullMQ) and then waits for {@link connect}.
+   * Redis is up: each boots (its training processes, BullMQ) and then waits for {@link connect}. The
+   * first is the one bin/sweepq.js started before this CLI loaded, when there is one.
    */
   start(count: number, config: Config): void {
-    mkdirSync(this.logDir, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      SWEEPQ_STATE_DIR: config.stateDir,
-      SWEEPQ_PREFIX: config.redis.prefix,
-      // One trial per process: parallelism comes from the process count.
-      WORKER_CONCURRENCY: '1',
-    };
-    delete env.SWEEPQ_API_URL;
+    const env = runWorkerEnv(process.env, config.stateDir, config.redis.prefix);
     for (let i = 0; i < count; i++) {
-      const log = openSync(path.join(this.logDir, `worker-${this.children.length + 1}.log`), 'a');
-      try {
-        // detached: a terminal Ctrl-C reaches only this CLI, which then stops the workers in order
-        // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
-        // The IPC channel ties each worker's life to this CLI's: if the CLI dies (kill -9, a closed
-        // terminal), the channel closes and the worker stops on its own.
-        const child = spawn(process.execPath, [WORKER_MAIN, AWAIT_PARENT_FLAG], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
-        child.channel?.unref();
-        child.once('error', () => undefined);
-        child.once('exit', () => this.activity.ring());
-        child.on('message', (message: unknown) => {
-          if (jobEndedSweepId(message) !== undefined) {
-            this.activity.ring();
-            return;
-          }
-          if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
-          if (this.orders === null) this.waiting.push(child);
-          else this.send(child, this.orders);
-        });
-        this.children.push(child);
-      } finally {
-        closeSync(log);
-      }
+      const early = this.children.length === 0 ? adoptEarlyRunWorker(config.stateDir) : undefined;
+      const child = early?.child ?? spawnRunWorker(WORKER_MAIN, env, runWorkerLogFile(config.stateDir, this.children.length + 1));
+      this.children.push(child);
+      child.once('exit', () => this.activity.ring());
+      child.on('message', (message: unknown) => this.receive(child, message));
+      // What the early worker said before this pool listened (its request for orders, most likely).
+      for (const message of early?.messages ?? []) this.receive(child, message);
     }
+  }
+
+  private receive(child: ChildProcess, message: unknown): void {
+    if (jobEndedSweepId(message) !== undefined) {
+      this.activity.ring();
+      return;
+    }
+    if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
+    if (this.orders === null) this.waiting.push(child);
+    else this.send(child, this.orders);
   }
 
   /** Tells every worker, started or to come, where Redis is and whether the sweep runs programs. */
