@@ -23,7 +23,7 @@ export class PollWaker {
 
   /** Waits `ms`, or less when rung; rejects with the signal's reason when it aborts. */
   wait(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    if (signal?.aborted === true) return Promise.reject(abortError(signal));
     if (this.rung) {
       this.rung = false;
       return Promise.resolve();
@@ -40,11 +40,17 @@ export class PollWaker {
       };
       const onAbort = (): void => {
         settle();
-        reject(signal?.reason);
+        reject(abortError(signal));
       };
       const timer = setTimeout(wake, ms);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.wake = wake;
     });
   }
+}
+
+/** Why `signal` aborted, as an Error (abort() without a reason gives a DOMException, an Error too). */
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
 }
