@@ -13,7 +13,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,10 +65,27 @@ const keepModuleUrls = {
 /**
  * Left to `require` at run time from node_modules: the servers' packages (`sweepq server`, `ui`,
  * `serve`, the MinIO store) — never on the path of `sweepq run` on the local store, and some read
- * their own files next to `__dirname`, which a bundle moves — and msgpackr's optional native
- * extension, found the same way.
+ * their own files next to `__dirname`, which a bundle moves.
  */
-const EXTERNAL = ['fastify', '@fastify/*', 'fastify-type-provider-zod', '@bull-board/*', 'prom-client', 'minio', 'msgpackr-extract'];
+const EXTERNAL = ['fastify', '@fastify/*', 'fastify-type-provider-zod', '@bull-board/*', 'prom-client', 'minio'];
+
+/**
+ * msgpackr's optional native extension, left out: msgpackr loads it when BullMQ loads (detect-libc's
+ * process report and a dlopen, 15–30 ms of every process start; issue 13, fixed costs), and it only
+ * speeds up unpacking strings, while BullMQ only packs (the arguments of its Lua scripts). msgpackr
+ * takes a missing extension as "none" and packs the same.
+ */
+const withoutMsgpackrExtension = {
+  name: 'without-msgpackr-extension',
+  setup(build) {
+    build.onResolve({ filter: /^msgpackr-extract$/ }, () => ({ path: 'msgpackr-extract', namespace: 'sweepq-absent' }));
+    build.onLoad({ filter: /.*/, namespace: 'sweepq-absent' }, () => ({ contents: 'module.exports = undefined;', loader: 'js' }));
+  },
+};
+
+// The learner code's hash (result-cache keys), built in: computed from the compiled modules this bundle
+// is made of, so a bundled worker need not read them all again at every start.
+const { learnerCodeHash } = await import(pathToFileURL(path.join(dist, 'shared/ml/learner-code-hash.js')).href);
 
 rmSync(outdir, { recursive: true, force: true });
 await esbuild.build({
@@ -80,8 +97,8 @@ await esbuild.build({
   platform: 'node',
   target: 'node20',
   external: EXTERNAL,
-  define: { SWEEPQ_BUNDLED: 'true' },
-  plugins: [keepModuleUrls],
+  define: { SWEEPQ_BUNDLED: 'true', SWEEPQ_LEARNER_CODE_HASH: JSON.stringify(learnerCodeHash()) },
+  plugins: [keepModuleUrls, withoutMsgpackrExtension],
   logLevel: 'warning',
 });
 for (const name of Object.keys(ENTRIES)) {
