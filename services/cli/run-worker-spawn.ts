@@ -63,15 +63,21 @@ export function runWorkerLogFile(stateDir: string, n: number): string {
 /**
  * bin/sweepq.js, for `sweepq run FILE`: starts the run's first worker now, before the CLI loads, for
  * the state folder the CLI's config will name (the same environment and working folder give the same
- * one; the pool checks). Not for help, nor when SWEEPQ_STATE_DIR is empty (the config refuses it).
- * A worker nobody adopted is killed when this process exits.
+ * one; the pool checks). Not for help, nor when SWEEPQ_STATE_DIR is empty (the config refuses it),
+ * nor when its log cannot be opened. A worker nobody adopted is killed when this process exits.
  */
 export function startEarlyRunWorker(argv: readonly string[], entryFile: string): void {
   if (argv[0] !== 'run' || argv.length < 2 || argv.includes('--help') || argv.includes('-h')) return;
   const setting = process.env.SWEEPQ_STATE_DIR;
   if (setting === '') return;
   const stateDir = path.resolve(setting ?? DEFAULT_STATE_DIR);
-  const child = spawnRunWorker(entryFile, runWorkerEnv(process.env, stateDir, undefined), runWorkerLogFile(stateDir, 1));
+  let child: ChildProcess;
+  try {
+    child = spawnRunWorker(entryFile, runWorkerEnv(process.env, stateDir, undefined), runWorkerLogFile(stateDir, 1));
+  } catch {
+    // A state folder that cannot be made (say, no permission): the run reports it, with its own words.
+    return;
+  }
   const messages: unknown[] = [];
   const collect = (message: unknown): void => void messages.push(message);
   child.on('message', collect);
