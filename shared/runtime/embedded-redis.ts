@@ -59,6 +59,20 @@ function setprivWorks(): boolean {
   return setpriv;
 }
 
+/**
+ * Both probes in one process, `setpriv … -- redis-server --version`: each probe is a process start on
+ * the way to Redis (a few ms each, tens of ms on a busy machine; issue 13, fixed costs). Only a
+ * success is taken; a failure leaves each probe to run alone.
+ */
+function probeTogether(): void {
+  if (resolvedBinary !== undefined || setpriv !== undefined) return;
+  const [first] = CANDIDATE_BINARIES;
+  const probe = spawnSync('setpriv', ['--pdeathsig', 'TERM', '--', first!, '--version'], { stdio: 'ignore', timeout: 5000 });
+  if (probe.error !== undefined || probe.status !== 0) return;
+  resolvedBinary = first;
+  setpriv = true;
+}
+
 /** The first redis-server that runs (`--version`), or undefined. Spawning resolves PATH for us. */
 export function findRedisServer(): string | undefined {
   if (resolvedBinary !== undefined) return resolvedBinary;
@@ -246,6 +260,7 @@ export async function stopStaleInstance(dir: string, logger: Logger | undefined)
  * @throws SweepqError('INTERNAL') when redis-server is not installed or does not come up.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  if (options.stopWithParent === true) probeTogether();
   const binary = findRedisServer();
   if (binary === undefined) throw new SweepqError('INTERNAL', `redis-server was not found on PATH or in /usr/bin. ${INSTALL_HINT}`);
   const dir = path.resolve(options.stateDir, 'redis');
