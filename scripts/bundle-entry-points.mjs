@@ -22,7 +22,7 @@ const outdir = path.join(dist, 'bundle');
 
 /**
  * Bundle name → compiled entry module. Keep in sync with shared/runtime/process-entry.ts. A training
- * process is killed rather than exiting, so it writes its code cache after its first trial (see
+ * process is killed rather than exiting, so it writes its code cache once it is ready (see
  * shared/runtime/code-cache-checkpoint.ts).
  */
 const ENTRIES = {

@@ -213,12 +213,11 @@ process.on('message', (message: TrainingTask | RungAnswer) => {
     }
     return;
   }
-  void handle(message).then((result) => {
-    send(result);
-    // Off the trial's path: the worker is committing the result meanwhile (a no-op after the first).
-    setImmediate(checkpointCodeCache);
-  });
+  void handle(message).then(send);
 });
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));
 send({ ready: true });
+// The worker kills this process rather than letting it exit: the code cache is written now, while the
+// process waits for its first trial (a no-op once the cache exists).
+setImmediate(checkpointCodeCache);

@@ -2,9 +2,9 @@
  * Lets a process started by cached-bundle.ts write its V8 code cache at a moment of its choosing
  * (issue 13, fixed costs). A training process never exits on its own — its worker kills it — so the
  * exit hook alone never wrote its cache and every training process compiled its bundle from scratch;
- * it writes the cache once its first trial is answered instead, when the code a trial needs has been
- * compiled and the worker is busy committing. The writer is kept under a registered symbol because
- * the bundle holds its own copy of this module, apart from the copy cached-bundle.ts imports.
+ * it writes the cache once it is ready, while it waits for its first trial. The CLI writes its cache
+ * while its workers stop rather than after. The writer is kept under a registered symbol because the
+ * bundle holds its own copy of this module, apart from the copy cached-bundle.ts imports.
  */
 
 /** Where runCachedBundle leaves the writer of a missing cache; absent once written or when none is needed. */

@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { Logger } from '../../../shared/logger/logger.js';
+import { checkpointCodeCache } from '../../../shared/runtime/code-cache-checkpoint.js';
 import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
 import { processEntryFile } from '../../../shared/runtime/process-entry.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
@@ -375,13 +376,17 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // Reverse order of start: the workers and this process's service (both hold Redis connections,
     // neither needs the other) close side by side, then Redis stops.
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
-    await Promise.all([
+    const closed = Promise.all([
       pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed')),
       (async () => {
         await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
         await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
       })(),
     ]);
+    // A first run on this install writes the CLI's code cache now, while its workers stop in their own
+    // processes, rather than at exit after them (a no-op when the cache was used).
+    checkpointCodeCache();
+    await closed;
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
