@@ -1,6 +1,6 @@
 /** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
-import { AWAIT_PARENT_FLAG, awaitParentOrders } from './parent-orders.js';
+import { AWAIT_PARENT_FLAG, awaitParentOrders, notifyParentJobEnded } from './parent-orders.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 
 async function main(): Promise<void> {
@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const runWorker = import('./run-worker.js');
   // `--programs`: started by `sweepq run` for a sweep of the user's own program (issue 14).
   let programs = process.argv.includes('--programs');
-  if (process.argv.includes(AWAIT_PARENT_FLAG)) {
+  const startedByRun = process.argv.includes(AWAIT_PARENT_FLAG);
+  if (startedByRun) {
     // Started by `sweepq run` before its Redis was up: the address (and the sweep's kind) come later.
     const orders = await awaitParentOrders();
     config = { ...config, redis: { ...config.redis, url: orders.redisUrl } };
@@ -20,7 +21,13 @@ async function main(): Promise<void> {
   const { createLogger } = await import('../../shared/logger/logger.js');
   const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
   const { runWorkerProcess } = await runWorker;
-  await runWorkerProcess({ config, logger, slots, ...(programs ? { programs: { allow: null } } : {}) });
+  await runWorkerProcess({
+    config,
+    logger,
+    slots,
+    ...(programs ? { programs: { allow: null } } : {}),
+    ...(startedByRun ? { onJobEnded: notifyParentJobEnded } : {}),
+  });
 }
 
 main().then(

@@ -4,12 +4,33 @@
  * training processes, BullMQ) overlaps the CLI's own; the CLI then sends the Redis URL and whether the
  * sweep runs programs over the IPC channel. Workers started so take the flag `--await-parent`; each
  * asks ({@link ORDERS_REQUEST}) once it listens, since a message sent before that would be lost.
+ * While they run they tell the CLI when a job of theirs ended ({@link JobEndedNotice}), so it reads
+ * the sweep's status at once instead of at its next poll.
  */
 import { z } from 'zod';
 
-export const AWAIT_PARENT_FLAG = '--await-parent';
+import { AWAIT_PARENT_FLAG } from './await-parent-flag.js';
+
+export { AWAIT_PARENT_FLAG };
 /** Worker → parent: listening for the orders now. */
 export const ORDERS_REQUEST = { awaitingOrders: true } as const;
+
+/** Worker → parent: a job of this sweep ended (a trial, or a block's last trial, was recorded). */
+export interface JobEndedNotice {
+  jobEnded: string;
+}
+
+/** The sweep id of a {@link JobEndedNotice}, or undefined for any other message. */
+export function jobEndedSweepId(message: unknown): string | undefined {
+  const sweepId = (message as Partial<JobEndedNotice> | null)?.jobEnded;
+  return typeof sweepId === 'string' ? sweepId : undefined;
+}
+
+/** Tells the parent that a job of `sweepId` ended; nothing when the channel is gone (the parent exited). */
+export function notifyParentJobEnded(sweepId: string): void {
+  const notice: JobEndedNotice = { jobEnded: sweepId };
+  if (process.connected) process.send?.(notice, undefined, {}, () => undefined);
+}
 
 const ParentOrdersSchema = z.object({ redisUrl: z.string().min(1), programs: z.boolean() });
 export type ParentOrders = z.infer<typeof ParentOrdersSchema>;

@@ -16,6 +16,8 @@ export async function runWorkerProcess(options: {
   concurrency?: number;
   slots?: TrainingSlot[];
   programs?: ProgramPolicy;
+  /** Called with the sweep id whenever a job ends (see StartWorkerOptions.onJobEnded). */
+  onJobEnded?: (sweepId: string) => void;
 }): Promise<void> {
   const { logger } = options;
   // Listen before starting, so a signal during start-up is not lost. A worker started by `sweepq run`
@@ -40,6 +42,7 @@ export async function runWorkerProcess(options: {
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       ...(options.slots === undefined ? {} : { slots: options.slots }),
       ...(options.programs === undefined ? {} : { programs: options.programs }),
+      ...(options.onJobEnded === undefined ? {} : { onJobEnded: options.onJobEnded }),
     });
     let reason = 'error';
     try {

@@ -19,6 +19,7 @@ import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './tr
 import { scoreCvFold } from '../../shared/ml/score-cv-fold.js';
 import { createPipelineWorkspace, type PipelineWorkspace } from '../../shared/ml/pipeline.js';
 import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
+import { checkpointCodeCache } from '../../shared/runtime/code-cache-checkpoint.js';
 import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
 
 const DATASET_CACHE_SIZE = 4;
@@ -217,3 +218,6 @@ process.on('message', (message: TrainingTask | RungAnswer) => {
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));
 send({ ready: true });
+// The worker kills this process rather than letting it exit: the code cache is written now, while the
+// process waits for its first trial (a no-op once the cache exists).
+setImmediate(checkpointCodeCache);

@@ -45,6 +45,11 @@ export interface StartWorkerOptions {
   learnerCodeHash?: string;
   /** Program trials this worker may run (issue 14); absent: none. */
   programs?: ProgramPolicy;
+  /**
+   * Called with the sweep id after each job of this worker ended and was recorded (completed or
+   * failed): `sweepq run` reads its sweep's status then instead of at its next poll.
+   */
+  onJobEnded?: (sweepId: string) => void;
 }
 
 export interface RunningWorker {
@@ -143,7 +148,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const pendingFeeds = new Map<string, NodeJS.Timeout>();
   const feedAfter = (job: Job<TrialJob> | undefined): void => {
     const sweepId = (job?.data as Partial<TrialJob> | undefined)?.sweepId;
-    if (typeof sweepId !== 'string' || pendingFeeds.has(sweepId)) return;
+    if (typeof sweepId !== 'string') return;
+    options.onJobEnded?.(sweepId);
+    if (pendingFeeds.has(sweepId)) return;
     const timer = setTimeout(() => {
       pendingFeeds.delete(sweepId);
       feeder.feed(sweepId).catch((error: unknown) => logger.warn({ err: error, sweepId }, 'feeding the queue failed; the timer retries'));
@@ -305,7 +312,9 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   async function closeOrderly(graceMs: number): Promise<void> {
     // Jobs taken ahead go back to the queue unclaimed at once; only trials already training get the grace.
     slotPool.close();
-    await reconciler.stop();
+    // Independent steps run side by side (issue 13, fixed costs: each is a round trip or a process
+    // exit, and a run's end waits for its workers to be gone).
+    const reconcilerStopped = reconciler.stop();
     const closed = worker.close();
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
@@ -317,13 +326,18 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
       await closed;
     }
     clearTimeout(timer);
-    await Promise.all(slots.map((t) => t.close()));
-    await index.workers.remove(workerId).catch(() => undefined);
-    await feedQueue.close().catch(() => undefined);
-    await subscriber.quit().catch(() => undefined);
-    await indexConnection.quit().catch(() => undefined);
-    await queueConnection.quit().catch(() => undefined);
-    await store.close?.();
+    await Promise.all([reconcilerStopped, ...slots.map((t) => t.close())]);
+    await Promise.all([
+      // One connection, in order: the registry entry goes, then the queue's scripts, then the connection.
+      (async () => {
+        await index.workers.remove(workerId).catch(() => undefined);
+        await feedQueue.close().catch(() => undefined);
+        await indexConnection.quit().catch(() => undefined);
+      })(),
+      subscriber.quit().catch(() => undefined),
+      queueConnection.quit().catch(() => undefined),
+      store.close?.(),
+    ]);
   }
 }
 

@@ -6,9 +6,9 @@
  *
  * The cache lives next to the bundle (`<bundle>.<node version>-<flags>.v8-cache`): written by the
  * process that found none, or found it rejected (another node, other V8 flags), once that process has
- * compiled what a run uses; with the same trust as the bundle itself, never in a shared temp folder (a
- * planted cache would be code). A folder that cannot be written to (a read-only install) only costs
- * the cache: the bundle runs the same.
+ * compiled what a run uses — at exit, or earlier when the process asks (code-cache-checkpoint.ts); with
+ * the same trust as the bundle itself, never in a shared temp folder (a planted cache would be code).
+ * A folder that cannot be written to (a read-only install) only costs the cache: the bundle runs the same.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
+import { CODE_CACHE_WRITER } from './code-cache-checkpoint.js';
 
 type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
 
@@ -25,19 +26,11 @@ function cacheFileOf(file: string): string {
   return `${file}.${process.version}-${process.arch}-${flags}.v8-cache`;
 }
 
-export interface RunCachedBundleOptions {
-  /**
-   * Also write a missing cache this long after start, if the process has not exited by then: a
-   * training process is killed, never exits, so the exit hook alone would never write its cache.
-   */
-  saveAfterMs?: number;
-}
-
 /** What the code cache did for a run: used, absent (written by this run) or refused by V8 (rewritten). */
 export type CodeCacheOutcome = 'hit' | 'miss' | 'rejected';
 
 /** Runs the CommonJS bundle at `url` as this process's main module, through V8's code cache. */
-export function runCachedBundle(url: URL, options: RunCachedBundleOptions = {}): CodeCacheOutcome {
+export function runCachedBundle(url: URL): CodeCacheOutcome {
   const file = fileURLToPath(url);
   // esbuild writes ASCII (its default `charset`: other characters escaped in strings and regular
   // expressions, left only in comments): read as latin1, the bundle becomes a one-byte string, decoded
@@ -56,19 +49,20 @@ export function runCachedBundle(url: URL, options: RunCachedBundleOptions = {}):
     ...(cachedData === undefined ? {} : { cachedData }),
   });
   const outcome: CodeCacheOutcome = cachedData === undefined ? 'miss' : script.cachedDataRejected === true ? 'rejected' : 'hit';
-  if (outcome !== 'hit') saveLater(script, cacheFile, options.saveAfterMs);
+  if (outcome !== 'hit') saveLater(script, cacheFile);
   const wrapper = script.runInThisContext() as CommonJsWrapper;
   const module = { exports: {} };
   wrapper.call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   return outcome;
 }
 
-/** Writes the cache once: at exit, or `afterMs` after start, whichever comes first. */
-function saveLater(script: Script, cacheFile: string, afterMs: number | undefined): void {
+/** Writes the cache once: at exit, or when the process asks first (checkpointCodeCache). */
+function saveLater(script: Script, cacheFile: string): void {
   let saved = false;
   const save = (): void => {
     if (saved) return;
     saved = true;
+    delete (globalThis as Record<symbol, unknown>)[CODE_CACHE_WRITER];
     // A temp file and a rename: concurrent processes never read a half-written cache.
     const temp = `${cacheFile}.${process.pid}.tmp`;
     try {
@@ -79,5 +73,5 @@ function saveLater(script: Script, cacheFile: string, afterMs: number | undefine
     }
   };
   process.once('exit', save);
-  if (afterMs !== undefined) setTimeout(save, afterMs).unref();
+  (globalThis as Record<symbol, unknown>)[CODE_CACHE_WRITER] = save;
 }

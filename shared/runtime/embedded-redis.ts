@@ -45,6 +45,8 @@ export interface EmbeddedRedis {
 }
 
 const HOST = '127.0.0.1';
+/** How long a stop waits for the server to go after `SHUTDOWN` before it sends SIGTERM. */
+const SHUTDOWN_WAIT_MS = 1000;
 const CANDIDATE_BINARIES = ['redis-server', '/usr/bin/redis-server', '/usr/local/bin/redis-server'];
 const INSTALL_HINT = 'Install it with `node scripts/ensure-redis.mjs` (Debian/Ubuntu: apt-get install redis-server) or set REDIS_URL to an existing Redis.';
 
@@ -55,6 +57,20 @@ let setpriv: boolean | undefined;
 function setprivWorks(): boolean {
   setpriv ??= spawnSync('setpriv', ['--pdeathsig', 'TERM', '--', 'true'], { stdio: 'ignore', timeout: 5000 }).status === 0;
   return setpriv;
+}
+
+/**
+ * Both probes in one process, `setpriv … -- redis-server --version`: each probe is a process start on
+ * the way to Redis (a few ms each, tens of ms on a busy machine; issue 13, fixed costs). Only a
+ * success is taken; a failure leaves each probe to run alone.
+ */
+function probeTogether(): void {
+  if (resolvedBinary !== undefined || setpriv !== undefined) return;
+  const [first] = CANDIDATE_BINARIES;
+  const probe = spawnSync('setpriv', ['--pdeathsig', 'TERM', '--', first!, '--version'], { stdio: 'ignore', timeout: 5000 });
+  if (probe.error !== undefined || probe.status !== 0) return;
+  resolvedBinary = first;
+  setpriv = true;
 }
 
 /** The first redis-server that runs (`--version`), or undefined. Spawning resolves PATH for us. */
@@ -147,6 +163,44 @@ export async function waitForRedis(port: number, child: ChildProcess, timeoutMs:
   return 'timeout';
 }
 
+/**
+ * Sends `SHUTDOWN` over a raw connection (after `AUTH` when a password is given) and resolves when the
+ * server closes it — it does at once, having fsynced its AOF — or on an error or `timeoutMs`.
+ */
+function requestShutdown(port: number, password: string | undefined, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = net.createConnection({ host: HOST, port });
+    const finish = (): void => {
+      socket.destroy();
+      resolve();
+    };
+    socket.setTimeout(timeoutMs, finish);
+    socket.once('error', finish);
+    socket.once('close', finish);
+    socket.once('connect', () => {
+      if (password !== undefined) socket.write(`*2\r\n$4\r\nAUTH\r\n$${Buffer.byteLength(password)}\r\n${password}\r\n`);
+      socket.write('SHUTDOWN\r\n');
+    });
+    // A reply means SHUTDOWN was refused (or only AUTH answered): the close or the timeout ends the wait.
+    socket.on('data', () => undefined);
+  });
+}
+
+/**
+ * Stops our redis-server: `SHUTDOWN` first, since a SIGTERM only takes effect at the server's next
+ * cron tick (up to 100 ms at the default `hz` 10, on the way out of every run; issue 13, fixed
+ * costs); SIGTERM, then SIGKILL, when the server is not gone within a second of it.
+ */
+async function stopServer(child: ChildProcess, port: number, password: string | undefined): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+  await requestShutdown(port, password, SHUTDOWN_WAIT_MS);
+  let timer: NodeJS.Timeout | undefined;
+  const gone = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_WAIT_MS)))]);
+  clearTimeout(timer);
+  if (!gone) await terminateChild(child);
+}
+
 /** Sends `signal`, waits for exit; escalates to SIGKILL after `graceMs`. */
 export async function terminateChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -206,6 +260,7 @@ export async function stopStaleInstance(dir: string, logger: Logger | undefined)
  * @throws SweepqError('INTERNAL') when redis-server is not installed or does not come up.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
+  if (options.stopWithParent === true) probeTogether();
   const binary = findRedisServer();
   if (binary === undefined) throw new SweepqError('INTERNAL', `redis-server was not found on PATH or in /usr/bin. ${INSTALL_HINT}`);
   const dir = path.resolve(options.stateDir, 'redis');
@@ -259,7 +314,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
         port,
         pid: child.pid ?? 0,
         stop: () => {
-          stopping ??= terminateChild(child).then(() => logger?.info({ port }, 'embedded redis-server stopped'));
+          stopping ??= stopServer(child, port, options.password).then(() => logger?.info({ port }, 'embedded redis-server stopped'));
           return stopping;
         },
       };

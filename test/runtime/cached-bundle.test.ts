@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { CODE_CACHE_WRITER } from '../../shared/runtime/code-cache-checkpoint.js';
 
 const LOADER = pathToFileURL(path.join(process.cwd(), 'dist/shared/runtime/cached-bundle.js')).href;
 
@@ -23,7 +24,7 @@ function runBundle(bundle: string): Promise<string[]> {
 describe('runCachedBundle', () => {
   let dir: string;
   let bundle: string;
-  const cacheFiles = (): string[] => readdirSync(dir).filter((name) => name.endsWith('.v8-cache'));
+  const cacheFiles = (): string[] => readdirSync(dir).filter((name) => name.startsWith('entry.cjs.') && name.endsWith('.v8-cache'));
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-cached-bundle-'));
     bundle = path.join(dir, 'entry.cjs');
@@ -42,6 +43,16 @@ describe('runCachedBundle', () => {
 
   it('uses the cache the run before wrote', async () => {
     assert.deepEqual(await runBundle(bundle), ['entry.cjs true', 'hit']);
+  });
+
+  it('writes the cache when a process that never exits asks for it (a training process is killed)', async () => {
+    const killed = path.join(dir, 'killed.cjs');
+    await writeFile(
+      killed,
+      `console.log('trained');\nglobalThis[Symbol.for(${JSON.stringify(CODE_CACHE_WRITER.description)})]?.();\nprocess.kill(process.pid, 'SIGKILL');\n`,
+    );
+    await assert.rejects(runBundle(killed), /Command failed/);
+    assert.equal(readdirSync(dir).filter((name) => name.startsWith('killed.cjs.') && name.endsWith('.v8-cache')).length, 1);
   });
 
   it('runs the same with a cache V8 refuses, and replaces it', async () => {

@@ -6,14 +6,15 @@
  * stopped in `finally` — also on Ctrl-C/SIGTERM, which first cancels the sweep so running trials end
  * quickly, then exits 130 (143 for SIGTERM). No process is left behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, type Config } from '../../../shared/config/config.js';
 import { SweepqError } from '../../../shared/errors/index.js';
 import type { Logger } from '../../../shared/logger/logger.js';
+import { checkpointCodeCache } from '../../../shared/runtime/code-cache-checkpoint.js';
 import { terminateChild } from '../../../shared/runtime/embedded-redis.js';
 import { processEntryFile } from '../../../shared/runtime/process-entry.js';
 import { openStateFolder, type OpenedStateFolder } from '../../../shared/runtime/state-folder.js';
@@ -23,12 +24,18 @@ import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.j
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
-import { AWAIT_PARENT_FLAG, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { PollWaker } from '../poll-waker.js';
+import { adoptEarlyRunWorker, runWorkerEnv, runWorkerLogFile, spawnRunWorker } from '../run-worker-spawn.js';
 
 /** The worker's entry point: bundled when this CLI runs from the bundle. */
 const WORKER_MAIN = processEntryFile('worker');
-// Status is a few cheap Redis reads; polling often makes the end of a short sweep visible at once.
-const POLL_INTERVAL_MS = 50;
+/**
+ * The status poll's fallback interval: the workers ring the poll when a job of theirs ends (a worker
+ * exiting rings it too), so the end of a sweep is seen at once; the interval only paces the progress
+ * line of long trials and catches what nobody rang for.
+ */
+const POLL_INTERVAL_MS = 250;
 /** Extra time after the configured grace before a worker that ignores SIGTERM is killed. */
 const KILL_MARGIN_MS = 5000;
 /** How long an interrupted run waits for the sweep to be cancelled before shutting down anyway. */
@@ -45,6 +52,8 @@ function signalExitCode(signal: NodeJS.Signals): number {
 /** Worker child processes of one run. */
 class WorkerPool {
   readonly children: ChildProcess[] = [];
+  /** Rung when a worker's job ended or a worker exited: the run's status poll looks at once. */
+  readonly activity = new PollWaker();
   /** Where the workers' Redis is and whether they run programs; null until Redis is up and the file read. */
   private orders: ParentOrders | null = null;
   /** Workers that asked for their orders before they were known. */
@@ -61,38 +70,30 @@ class WorkerPool {
 
   /**
    * Starts `count` more workers; their logs go to `<logDir>/worker-<i>.log`. They may start before
-   * Redis is up: each boots (its training processes, BullMQ) and then waits for {@link connect}.
+   * Redis is up: each boots (its training processes, BullMQ) and then waits for {@link connect}. The
+   * first is the one bin/sweepq.js started before this CLI loaded, when there is one.
    */
   start(count: number, config: Config): void {
-    mkdirSync(this.logDir, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      SWEEPQ_STATE_DIR: config.stateDir,
-      SWEEPQ_PREFIX: config.redis.prefix,
-      // One trial per process: parallelism comes from the process count.
-      WORKER_CONCURRENCY: '1',
-    };
-    delete env.SWEEPQ_API_URL;
+    const env = runWorkerEnv(process.env, config.stateDir, config.redis.prefix);
     for (let i = 0; i < count; i++) {
-      const log = openSync(path.join(this.logDir, `worker-${this.children.length + 1}.log`), 'a');
-      try {
-        // detached: a terminal Ctrl-C reaches only this CLI, which then stops the workers in order
-        // (cancel the sweep, SIGTERM, wait) instead of every process racing to shut down.
-        // The IPC channel ties each worker's life to this CLI's: if the CLI dies (kill -9, a closed
-        // terminal), the channel closes and the worker stops on its own.
-        const child = spawn(process.execPath, [WORKER_MAIN, AWAIT_PARENT_FLAG], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
-        child.channel?.unref();
-        child.once('error', () => undefined);
-        child.on('message', (message: unknown) => {
-          if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
-          if (this.orders === null) this.waiting.push(child);
-          else this.send(child, this.orders);
-        });
-        this.children.push(child);
-      } finally {
-        closeSync(log);
-      }
+      const early = this.children.length === 0 ? adoptEarlyRunWorker(config.stateDir) : undefined;
+      const child = early?.child ?? spawnRunWorker(WORKER_MAIN, env, runWorkerLogFile(config.stateDir, this.children.length + 1));
+      this.children.push(child);
+      child.once('exit', () => this.activity.ring());
+      child.on('message', (message: unknown) => this.receive(child, message));
+      // What the early worker said before this pool listened (its request for orders, most likely).
+      for (const message of early?.messages ?? []) this.receive(child, message);
     }
+  }
+
+  private receive(child: ChildProcess, message: unknown): void {
+    if (jobEndedSweepId(message) !== undefined) {
+      this.activity.ring();
+      return;
+    }
+    if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
+    if (this.orders === null) this.waiting.push(child);
+    else this.send(child, this.orders);
   }
 
   /** Tells every worker, started or to come, where Redis is and whether the sweep runs programs. */
@@ -317,6 +318,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
       final = await followSweep(client, submitted.sweepId, {
         intervalMs: POLL_INTERVAL_MS,
         signal: abort.signal,
+        waker: pool.activity,
         onPoll: (status) => {
           if (pool.alive() === 0 && status.state !== 'completed' && status.state !== 'cancelled') {
             throw new SweepqError('INTERNAL', `all ${workers} workers exited before the sweep finished; see the logs in ${pool.logDir}`);
@@ -374,13 +376,17 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // Reverse order of start: the workers and this process's service (both hold Redis connections,
     // neither needs the other) close side by side, then Redis stops.
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
-    await Promise.all([
+    const closed = Promise.all([
       pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed')),
       (async () => {
         await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
         await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
       })(),
     ]);
+    // A first run on this install writes the CLI's code cache now, while its workers stop in their own
+    // processes, rather than at exit after them (a no-op when the cache was used).
+    checkpointCodeCache();
+    await closed;
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

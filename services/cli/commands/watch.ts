@@ -7,6 +7,7 @@ import { intOption, note, parseSweepId, type Command } from '../command.js';
 import { withClient } from '../connect.js';
 import { ProgressWriter, progressKey, progressLine } from '../format/progress-bar.js';
 import { formatMetric } from '../format/table.js';
+import type { PollWaker } from '../poll-waker.js';
 
 /** A sweep is over when nothing is left to run. */
 export function isFinished(status: SweepStatus): boolean {
@@ -14,13 +15,13 @@ export function isFinished(status: SweepStatus): boolean {
 }
 
 /**
- * Polls `status` every `intervalMs`, drawing progress on stderr, until the sweep finishes or `signal`
- * aborts. Returns the last status.
+ * Polls `status` every `intervalMs` — at once when `waker` rings — drawing progress on stderr, until
+ * the sweep finishes or `signal` aborts. Returns the last status.
  */
 export async function followSweep(
   client: SweepClient,
   sweepId: string,
-  options: { intervalMs: number; signal?: AbortSignal; onPoll?: (status: SweepStatus) => void },
+  options: { intervalMs: number; signal?: AbortSignal; waker?: PollWaker; onPoll?: (status: SweepStatus) => void },
 ): Promise<SweepStatus> {
   const writer = new ProgressWriter(process.stderr);
   try {
@@ -29,7 +30,8 @@ export async function followSweep(
       writer.update(progressLine(status), progressKey(status));
       options.onPoll?.(status);
       if (isFinished(status)) return status;
-      await sleep(options.intervalMs, undefined, options.signal === undefined ? {} : { signal: options.signal });
+      if (options.waker !== undefined) await options.waker.wait(options.intervalMs, options.signal);
+      else await sleep(options.intervalMs, undefined, options.signal === undefined ? {} : { signal: options.signal });
     }
   } finally {
     writer.done();
