@@ -61,27 +61,18 @@ describe('pedAnovaImportance', () => {
     cases: ReferenceCase[];
   };
   for (const { goal, trials, optuna } of reference.cases) {
-    it(`ranks params like Optuna's PedAnovaImportanceEvaluator on a sweep where only x matters (${goal})`, () => {
+    it(`agrees with Optuna's PedAnovaImportanceEvaluator on a sweep where only x matters (${goal})`, () => {
       const { axes, values } = axesOf(trials);
       const ours = pedAnovaImportance(axes, values, goal);
       const share = Object.fromEntries(ours.map((p) => [p.name, p.importance]));
-      assert.deepEqual(
-        ours.map((p) => p.name),
-        Object.entries(optuna)
-          .sort((a, b) => b[1] - a[1])
-          .map(([name]) => name),
-        `ours ${JSON.stringify(share)} vs Optuna ${JSON.stringify(optuna)}`,
-      );
+      const detail = `ours ${JSON.stringify(share)} vs Optuna ${JSON.stringify(optuna)}`;
+      assert.equal(ours[0]!.name, 'x', detail);
       assert.ok(Math.abs(ours.reduce((sum, p) => sum + p.importance, 0) - 1) < 1e-12, 'shares add up to 1');
-      // x decides the objective; lr is pure noise. Both implementations agree to a few points of share.
-      for (const name of ['x', 'kind', 'lr']) {
-        assert.ok(Math.abs(share[name]! - optuna[name]!) < TOLERANCE[name]!, `${name}: ours ${share[name]} vs Optuna ${optuna[name]}`);
-      }
-      assert.ok(share.x! > 0.8, `x gets most of the importance: ${share.x}`);
-      assert.ok(share.lr! < 0.03, `lr gets almost none: ${share.lr}`);
+      // x decides the objective: nearly all the importance in both. lr and kind are noise: next to none
+      // in both (their order between themselves is noise too, so it is not compared).
+      assert.ok(share.x! > 0.97 && optuna.x! > 0.97, detail);
+      assert.ok(Math.abs(share.x! - optuna.x!) < 0.02, detail);
+      for (const noise of ['lr', 'kind']) assert.ok(share[noise]! < 0.02 && optuna[noise]! < 0.02, `${noise}: ${detail}`);
     });
   }
 });
-
-/** How far our share may be from Optuna's (different grids and bandwidth details; same method). */
-const TOLERANCE: Record<string, number> = { x: 0.1, kind: 0.1, lr: 0.03 };
