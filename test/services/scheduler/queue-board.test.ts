@@ -80,7 +80,7 @@ describe('queue board (/admin/queues)', () => {
   });
 
   for (const via of ['bearer', 'session'] as const) {
-    it(`refuses every mutating route to a write ${via === 'bearer' ? 'token' : 'session with valid CSRF checks'}, and the queue stays as it was`, async () => {
+    it(`refuses every mutating route (403, saying why) to a write ${via === 'bearer' ? 'token' : 'session with valid CSRF checks'}, and the queue stays as it was`, async () => {
       const before = await boardState();
       let headers: Record<string, string> = { authorization: `Bearer ${WRITE_TOKEN}` };
       if (via === 'session') {
@@ -100,8 +100,10 @@ describe('queue board (/admin/queues)', () => {
           headers: route.body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
           ...(route.body === undefined ? {} : { body: JSON.stringify(route.body) }),
         });
-        const text = await response.text();
-        assert.ok(response.status >= 400 && response.status < 500, `${route.method} ${route.path}: ${response.status} ${text}`);
+        const body = (await response.json()) as { error?: { code: string; message: string } };
+        assert.equal(response.status, 403, `${route.method} ${route.path}: ${response.status} ${JSON.stringify(body)}`);
+        assert.equal(body.error?.code, 'FORBIDDEN');
+        assert.match(body.error.message, /queue board is read-only.*sweepq retry/);
       }
       const afterwards = await boardState();
       assert.equal(afterwards.isPaused, false, 'the queue was not paused');
