@@ -130,6 +130,32 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
     await page.context().close();
   });
 
+  it('restores a parallel-coordinates brush: the highlighted lines are the trials the brush selects', async () => {
+    // The fourth best objective as a bound: a few trials inside, the rest out.
+    const ranked = await api<{ trials: Array<{ metrics: Record<string, number> }> }>(
+      `/sweeps/${sweepId}/trials?order_by=${encodeURIComponent('metrics.auc_roc DESC')}&limit=4`,
+    );
+    const brushes = [
+      `metrics.auc_roc >= ${ranked.trials[3]!.metrics.auc_roc} AND metrics.auc_roc <= 1`,
+      // max_depth is a categorical axis here (logistic regressions have none): a range of two categories.
+      '(params.max_depth = 2 OR params.max_depth = 3)',
+    ];
+    const page = await freshPage();
+    for (const brush of brushes) {
+      const expected = await trialsOf(`filter=${encodeURIComponent(brush)}&limit=1`);
+      assert.ok(expected.total > 0 && expected.total < 10, `${brush} keeps some of the 10 trials (${expected.total})`);
+      await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'parallel', brush }).toString()}`);
+      await page.getByTestId('chart-parallel').and(page.locator('[data-lines="10"]')).waitFor();
+      await page.getByTestId('parallel-selected').filter({ hasText: /inside the brush/ }).waitFor();
+      assert.equal(await page.getByTestId('parallel-selected').textContent(), `${expected.total} of the drawn lines inside the brush`, brush);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'deep-link-parallel.png'), fullPage: true });
+    // A brush the chart could not have drawn still filters, and the chart says it cannot draw it.
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'parallel', brush: "attributes.model = 'decision_tree'" }).toString()}`);
+    await page.getByTestId('parallel-selected').filter({ hasText: 'a brush this chart cannot draw' }).waitFor();
+    await page.context().close();
+  });
+
   it('hides and shows a column with the chooser; the choice is in the URL and survives a reload', async () => {
     const page = await freshPage();
     await page.goto(`${server.url}/ui/sweeps/${sweepId}`);
