@@ -42,11 +42,11 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
     page.locator('.vtable .head [data-column]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-column')!));
   /** The trial ids of the rows shown, top to bottom. */
   const shownIds = (page: Page): Promise<string[]> =>
-    page.locator('.vrow[data-trial-id]').evaluateAll((rows) =>
-      rows
-        .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
-        .map((r) => r.getAttribute('data-trial-id')!),
-    );
+    page
+      .locator('.vrow[data-trial-id]')
+      .evaluateAll((rows) =>
+        rows.sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row'))).map((r) => r.getAttribute('data-trial-id')!),
+      );
 
   before(async () => {
     setup = await makeTestSetup('ui-links', { env: { SWEEPQ_API_READ_TOKEN: READ_TOKEN } });
@@ -117,13 +117,14 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
   it('restores the chosen chart with the link’s filter and brush', async () => {
     const filter = "attributes.model = 'logistic_regression'";
     const brush = 'params.C <= 1';
-    const history = await api<{ total: number; drawn: number }>(
-      `/sweeps/${sweepId}/charts/history?filter=${encodeURIComponent(`(${filter}) AND (${brush})`)}`,
-    );
+    const history = await api<{ total: number; drawn: number }>(`/sweeps/${sweepId}/charts/history?filter=${encodeURIComponent(`(${filter}) AND (${brush})`)}`);
     assert.equal(history.total, 4, 'C ∈ {0.001, 0.01, 0.1, 1}');
     const page = await freshPage();
     await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'history', filter, brush }).toString()}`);
-    await page.getByTestId('chart-history').and(page.locator(`[data-total="${history.total}"]`)).waitFor();
+    await page
+      .getByTestId('chart-history')
+      .and(page.locator(`[data-total="${history.total}"]`))
+      .waitFor();
     assert.equal(await page.getByTestId('chart-history').getAttribute('data-points'), String(history.drawn));
     assert.equal(await page.locator('#tab-history').getAttribute('aria-selected'), 'true');
     assert.equal(await page.getByTestId('brush-chip').locator('code').textContent(), brush);
@@ -146,7 +147,10 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
       assert.ok(expected.total > 0 && expected.total < 10, `${brush} keeps some of the 10 trials (${expected.total})`);
       await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'parallel', brush }).toString()}`);
       await page.getByTestId('chart-parallel').and(page.locator('[data-lines="10"]')).waitFor();
-      await page.getByTestId('parallel-selected').filter({ hasText: /inside the brush/ }).waitFor();
+      await page
+        .getByTestId('parallel-selected')
+        .filter({ hasText: /inside the brush/ })
+        .waitFor();
       assert.equal(await page.getByTestId('parallel-selected').textContent(), `${expected.total} of the drawn lines inside the brush`, brush);
     }
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'deep-link-parallel.png'), fullPage: true });
@@ -183,7 +187,11 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
     await page.reload();
     await page.locator('.vtable .head [data-column="attributes.model"]').waitFor();
     assert.deepEqual(await headerColumns(page), expected, 'the reloaded page shows the chosen columns');
-    assert.equal(await page.locator('.vrow[data-trial-id]').first().locator('[role="gridcell"]').count(), expected.length + 1, 'rows have the same cells (+ the checkbox)');
+    assert.equal(
+      await page.locator('.vrow[data-trial-id]').first().locator('[role="gridcell"]').count(),
+      expected.length + 1,
+      'rows have the same cells (+ the checkbox)',
+    );
     await page.context().close();
   });
 
@@ -200,12 +208,11 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
       .filter({ hasText: `${expected.total} trials match` })
       .waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-export').click()]);
-    const downloaded = await readFile((await download.path())!, 'utf8');
+    const downloaded = await readFile(await download.path(), 'utf8');
     const fromApi = await (
-      await fetch(
-        `${server.url}/sweeps/${sweepId}/trials.csv?${new URLSearchParams({ filter, order_by: order, columns: cols.join(',') }).toString()}`,
-        { headers: { authorization: `Bearer ${READ_TOKEN}` } },
-      )
+      await fetch(`${server.url}/sweeps/${sweepId}/trials.csv?${new URLSearchParams({ filter, order_by: order, columns: cols.join(',') }).toString()}`, {
+        headers: { authorization: `Bearer ${READ_TOKEN}` },
+      })
     ).text();
     assert.equal(downloaded, fromApi);
     const lines = downloaded.trim().split('\n');

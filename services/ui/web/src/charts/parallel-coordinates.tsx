@@ -253,7 +253,11 @@ export function ParallelCoordinates({
       />
       <div class="row">
         <span class="muted" data-testid="parallel-selected">
-          {brush === '' ? '' : restored === undefined ? 'a brush this chart cannot draw (it still filters the table and charts)' : `${highlighted} of the drawn lines inside the brush`}
+          {brush === ''
+            ? ''
+            : restored === undefined
+              ? 'a brush this chart cannot draw (it still filters the table and charts)'
+              : `${highlighted} of the drawn lines inside the brush`}
         </span>
         {brush !== '' && <button onClick={() => commit(new Map())}>clear brush</button>}
       </div>
