@@ -9,8 +9,12 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
+import { SweepqError } from '../../shared/errors/index.js';
+import { sendError } from './error-handler.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
+const READ_ONLY_MESSAGE =
+  'the queue board is read-only: its job actions would move trials behind the index; use sweepq retry / sweepq cancel (or the sweep page buttons)';
 
 export async function registerQueueBoard(app: FastifyInstance, queue: Queue): Promise<void> {
   app.sweepqAuth.protectPrefix(QUEUE_BOARD_PATH, { role: 'read', sensitive: true });
@@ -21,5 +25,17 @@ export async function registerQueueBoard(app: FastifyInstance, queue: Queue): Pr
     serverAdapter: adapter,
     options: { uiConfig: { boardTitle: 'sweepq queue' } },
   });
-  await app.register(adapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
+  await app.register(
+    async (board) => {
+      // readOnlyMode alone is not enough: bull-board's pause-all/resume-all answer 200 (skipping
+      // read-only queues) and a future route may forget the check. Only reads reach the board.
+      board.addHook('onRequest', async (request, reply) => {
+        if (request.method === 'GET' || request.method === 'HEAD') return;
+        await sendError(reply, new SweepqError('FORBIDDEN', READ_ONLY_MESSAGE));
+        return reply;
+      });
+      await board.register(adapter.registerPlugin());
+    },
+    { prefix: QUEUE_BOARD_PATH },
+  );
 }

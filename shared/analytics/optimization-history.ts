@@ -39,7 +39,11 @@ export function optimizationHistory(
   order.sort((a, b) => {
     const ta = finishedAt[rows[a]!]!;
     const tb = finishedAt[rows[b]!]!;
-    if (ta !== tb) return ta !== ta ? 1 : tb !== tb ? -1 : ta - tb;
+    // Two untimed trials compare by index too (NaN !== NaN: testing `ta !== tb` alone left their order to the sort).
+    const aUntimed = ta !== ta;
+    const bUntimed = tb !== tb;
+    if (aUntimed !== bUntimed) return aUntimed ? 1 : -1;
+    if (!aUntimed && ta !== tb) return ta - tb;
     return rows[a]! - rows[b]!;
   });
   const bucketSize = n <= maxPoints ? 1 : Math.ceil(n / Math.floor(maxPoints / 2));

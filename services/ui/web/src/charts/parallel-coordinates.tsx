@@ -6,6 +6,7 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
 import { api, type SampleAnswer } from '../api.js';
 import { paramCondition } from '../filter-text.js';
+import { brushRanges, type BrushRanges } from './brush-ranges.js';
 import { ChartFrame } from './chart-frame.js';
 import { niceNumber, useCanvas, valueColor } from './use-canvas.js';
 import { useAnswer } from './use-answer.js';
@@ -14,6 +15,7 @@ const HEIGHT = 380;
 const TOP = 34;
 const BOTTOM = HEIGHT - 30;
 const SIDE = 60;
+const NO_RANGES: BrushRanges = new Map();
 
 interface Axis {
   key: string;
@@ -104,7 +106,10 @@ export function ParallelCoordinates({
   // The lines come from the typed filter only; the brush highlights among them (and filters everything else).
   const { data, error } = useAnswer(() => api.sample(sweepId, filter || undefined), [sweepId, filter, revision]);
   const axes = data === null ? [] : axesOf(data);
-  const [ranges, setRanges] = useState<Map<number, [number, number]>>(new Map());
+  // The brush in the URL is the truth (deep links, reloads, the chip's ×): the ranges are read back
+  // from it, never kept apart from it. Undefined: a brush this chart did not write (typed by hand).
+  const restored = useMemo(() => (data === null ? NO_RANGES : brushRanges(axes, brush)), [data, brush]);
+  const ranges = restored ?? NO_RANGES;
   const drag = useRef<{ axis: number; from: number } | null>(null);
   const [dragRange, setDragRange] = useState<[number, number, number] | null>(null);
   const xOf = (k: number, width: number): number => SIDE + (axes.length <= 1 ? 0 : ((width - 2 * SIDE) * k) / (axes.length - 1));
@@ -125,7 +130,7 @@ export function ParallelCoordinates({
       flags[i] = ok;
     }
     return flags;
-  }, [data, ranges, dragRange]);
+  }, [data, restored, dragRange]);
   let highlighted = 0;
   for (let i = 0; i < inside.length; i++) highlighted += inside[i]!;
   const { ref, width } = useCanvas(
@@ -175,7 +180,10 @@ export function ParallelCoordinates({
         const range = active.get(k);
         if (range !== undefined) {
           ctx.fillStyle = 'rgba(120,160,255,0.25)';
-          ctx.fillRect(x - 8, yOf(range[1]), 16, yOf(range[0]) - yOf(range[1]));
+          // Ranges read back from a URL may reach past the axis (open ends): draw the part on it.
+          const lo = Math.max(0, Math.min(1, range[0]));
+          const hi = Math.max(0, Math.min(1, range[1]));
+          ctx.fillRect(x - 8, yOf(hi), 16, yOf(lo) - yOf(hi));
         }
       }
     },
@@ -192,8 +200,7 @@ export function ParallelCoordinates({
     if (best < 0) return null;
     return { axis: best, t: Math.max(0, Math.min(1, (BOTTOM - y) / (BOTTOM - TOP))) };
   };
-  const commit = (next: Map<number, [number, number]>): void => {
-    setRanges(next);
+  const commit = (next: BrushRanges): void => {
     const parts: string[] = [];
     for (const [k, [lo, hi]] of next) parts.push(brushCondition(axes[k]!, lo, hi));
     onBrush(parts.join(' AND '));
@@ -246,7 +253,11 @@ export function ParallelCoordinates({
       />
       <div class="row">
         <span class="muted" data-testid="parallel-selected">
-          {brush === '' ? '' : `${highlighted} of the drawn lines inside the brush`}
+          {brush === ''
+            ? ''
+            : restored === undefined
+              ? 'a brush this chart cannot draw (it still filters the table and charts)'
+              : `${highlighted} of the drawn lines inside the brush`}
         </span>
         {brush !== '' && <button onClick={() => commit(new Map())}>clear brush</button>}
       </div>

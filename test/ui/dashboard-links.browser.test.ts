@@ -1,0 +1,227 @@
+/**
+ * The dashboard's URL state in a real browser (issue 10: "every view's state is in the URL"): a deep
+ * link opened in a fresh page shows exactly the filter, brush, sort, columns, chart and selection it
+ * carries; the column chooser's choice lives in the URL and survives a reload; the CSV export button
+ * downloads the rows of the current view, equal to the API's /trials.csv and /trials answers.
+ * Debian's chromium via playwright-core, a real worker, Redis and store; reads are anonymous over
+ * loopback, as for a local user.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { startWorker, type RunningWorker } from '../../services/worker/worker-runtime.js';
+import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
+import { makeTestSetup, type TestSetup } from '../support/test-config.js';
+import { waitForSweep } from '../support/wait-for-sweep.js';
+import { launchChromium, SCREENSHOT_DIR } from './browser.js';
+import { startDashboardServer, type DashboardServer } from './dashboard-server.js';
+
+const READ_TOKEN = 'ui-links-read-token-0123456789';
+const DATASET = { make_classification: { n_samples: 200, n_features: 5, n_informative: 3, n_redundant: 1, random_state: 5 } };
+
+describe('dashboard deep links, column chooser and CSV export in chromium', () => {
+  let setup: TestSetup;
+  let service: SweepService;
+  let worker: RunningWorker;
+  let server: DashboardServer;
+  let browser: Browser;
+  let sweepId: string;
+
+  const api = async <T>(urlPath: string): Promise<T> => {
+    const response = await fetch(`${server.url}${urlPath}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    assert.equal(response.status, 200, `${urlPath}: ${response.status}`);
+    return (await response.json()) as T;
+  };
+  const trialsOf = (query: string): Promise<{ total: number; trials: Array<{ id: string; index: number }> }> => api(`/sweeps/${sweepId}/trials?${query}`);
+  /** A page in its own browser context: nothing carried over but the URL. */
+  const freshPage = async (): Promise<Page> => (await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
+  /** The header's columns, left to right. */
+  const headerColumns = (page: Page): Promise<string[]> =>
+    page.locator('.vtable .head [data-column]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-column')!));
+  /** The trial ids of the rows shown, top to bottom. */
+  const shownIds = (page: Page): Promise<string[]> =>
+    page
+      .locator('.vrow[data-trial-id]')
+      .evaluateAll((rows) =>
+        rows.sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row'))).map((r) => r.getAttribute('data-trial-id')!),
+      );
+
+  before(async () => {
+    setup = await makeTestSetup('ui-links', { env: { SWEEPQ_API_READ_TOKEN: READ_TOKEN } });
+    service = await createSweepService({ config: setup.config, logger: setup.logger });
+    worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    const submitted = await service.submit({
+      name: 'ui_links',
+      dataset: DATASET,
+      cv: { folds: 2, scoring: 'accuracy' },
+      objective: { metric: 'auc_roc' },
+      search: {
+        method: 'grid',
+        space: [
+          { model: 'logistic_regression', params: { C: { values: [0.001, 0.01, 0.1, 1, 10] } } },
+          { model: 'decision_tree', params: { max_depth: { values: [1, 2, 3, 5, 8] } } },
+        ],
+      },
+    });
+    sweepId = submitted.sweepId;
+    await waitForSweep(service, sweepId, 90_000);
+    server = await startDashboardServer(service, setup.env, setup.logger);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await worker?.close(1000);
+    await service?.close();
+    await setup?.cleanup();
+  });
+
+  it('restores filter, brush, sort, columns and selection from a deep link in a fresh page', async () => {
+    const filter = "attributes.model = 'decision_tree' OR params.C >= 0.1";
+    const brush = 'metrics.auc_roc >= 0.5';
+    const order = 'metrics.accuracy ASC';
+    const cols = ['attributes.name', 'params.max_depth', 'metrics.accuracy', 'attributes.model'];
+    const combined = `(${filter}) AND (${brush})`;
+    const expected = await trialsOf(`filter=${encodeURIComponent(combined)}&order_by=${encodeURIComponent(order)}&limit=100`);
+    assert.ok(expected.total >= 3 && expected.total < 10, `the link keeps some of the 10 trials (${expected.total})`);
+    const selection = [expected.trials[0]!.id, expected.trials[2]!.id];
+    const query = new URLSearchParams({ filter, brush, order, cols: cols.join(','), sel: selection.join(',') });
+
+    const page = await freshPage();
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}?${query.toString()}`);
+    await page
+      .getByTestId('trial-total')
+      .filter({ hasText: `${expected.total} trials match` })
+      .waitFor();
+    await page.locator(`[data-row="${expected.total - 1}"][data-trial-id]`).waitFor();
+    assert.equal(await page.getByTestId('filter-input').inputValue(), filter);
+    assert.equal(await page.getByTestId('brush-chip').locator('code').textContent(), brush);
+    assert.deepEqual(await headerColumns(page), cols);
+    assert.equal(await page.locator('[role="columnheader"][aria-sort="ascending"] [data-column]').getAttribute('data-column'), 'metrics.accuracy');
+    assert.equal(await page.locator('[role="columnheader"][aria-sort="descending"]').count(), 0);
+    assert.deepEqual(
+      await shownIds(page),
+      expected.trials.map((t) => t.id),
+      'the rows of the API answer, in its order',
+    );
+    const checked = await page.locator('.vrow[data-trial-id]:has(input:checked)').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-trial-id')!));
+    assert.deepEqual(checked.sort(), [...selection].sort());
+    assert.equal(await page.getByTestId('compare-button').textContent(), 'Compare (2)');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'deep-link-table.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('restores the chosen chart with the link’s filter and brush', async () => {
+    const filter = "attributes.model = 'logistic_regression'";
+    const brush = 'params.C <= 1';
+    const history = await api<{ total: number; drawn: number }>(`/sweeps/${sweepId}/charts/history?filter=${encodeURIComponent(`(${filter}) AND (${brush})`)}`);
+    assert.equal(history.total, 4, 'C ∈ {0.001, 0.01, 0.1, 1}');
+    const page = await freshPage();
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'history', filter, brush }).toString()}`);
+    await page
+      .getByTestId('chart-history')
+      .and(page.locator(`[data-total="${history.total}"]`))
+      .waitFor();
+    assert.equal(await page.getByTestId('chart-history').getAttribute('data-points'), String(history.drawn));
+    assert.equal(await page.locator('#tab-history').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.getByTestId('brush-chip').locator('code').textContent(), brush);
+    await page.context().close();
+  });
+
+  it('restores a parallel-coordinates brush: the highlighted lines are the trials the brush selects', async () => {
+    // The fourth best objective as a bound: a few trials inside, the rest out.
+    const ranked = await api<{ trials: Array<{ metrics: Record<string, number> }> }>(
+      `/sweeps/${sweepId}/trials?order_by=${encodeURIComponent('metrics.auc_roc DESC')}&limit=4`,
+    );
+    const brushes = [
+      `metrics.auc_roc >= ${ranked.trials[3]!.metrics.auc_roc} AND metrics.auc_roc <= 1`,
+      // max_depth is a categorical axis here (logistic regressions have none): a range of two categories.
+      '(params.max_depth = 2 OR params.max_depth = 3)',
+    ];
+    const page = await freshPage();
+    for (const brush of brushes) {
+      const expected = await trialsOf(`filter=${encodeURIComponent(brush)}&limit=1`);
+      assert.ok(expected.total > 0 && expected.total < 10, `${brush} keeps some of the 10 trials (${expected.total})`);
+      await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'parallel', brush }).toString()}`);
+      await page.getByTestId('chart-parallel').and(page.locator('[data-lines="10"]')).waitFor();
+      await page
+        .getByTestId('parallel-selected')
+        .filter({ hasText: /inside the brush/ })
+        .waitFor();
+      assert.equal(await page.getByTestId('parallel-selected').textContent(), `${expected.total} of the drawn lines inside the brush`, brush);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'deep-link-parallel.png'), fullPage: true });
+    // A brush the chart could not have drawn still filters, and the chart says it cannot draw it.
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ tab: 'parallel', brush: "attributes.model = 'decision_tree'" }).toString()}`);
+    await page.getByTestId('parallel-selected').filter({ hasText: 'a brush this chart cannot draw' }).waitFor();
+    await page.context().close();
+  });
+
+  it('hides and shows a column with the chooser; the choice is in the URL and survives a reload', async () => {
+    const page = await freshPage();
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}`);
+    await page.getByTestId('trial-total').filter({ hasText: '10 trials match' }).waitFor();
+    await page.locator('.vtable .head [data-column="attributes.duration"]').waitFor();
+    const defaults = await headerColumns(page);
+    assert.ok(!defaults.includes('attributes.model'), 'the model column is not shown by default');
+    const chooser = page.locator('details.chooser');
+    await chooser.locator('summary').click();
+    await chooser.getByLabel('attributes.duration').uncheck();
+    await page.waitForURL((url) => url.searchParams.has('cols'));
+    await chooser.getByLabel('attributes.model').check();
+    // A column switched on takes its place in the chooser's order: attributes, params, metrics.
+    const fields = await api<{ params: Array<{ name: string }>; metrics: Array<{ name: string }> }>(`/sweeps/${sweepId}/fields`);
+    const chooserOrder = [
+      ...['attributes.index', 'attributes.name', 'attributes.status', 'attributes.model', 'attributes.duration'],
+      ...fields.params.map((p) => `params.${p.name}`),
+      ...fields.metrics.map((m) => `metrics.${m.name}`),
+    ];
+    const expected = chooserOrder.filter((c) => c === 'attributes.model' || (c !== 'attributes.duration' && defaults.includes(c)));
+    await page.waitForFunction((n) => document.querySelectorAll('.vtable .head [data-column]').length === n, expected.length);
+    assert.deepEqual(await headerColumns(page), expected);
+    assert.deepEqual(new URL(page.url()).searchParams.get('cols')?.split(','), expected);
+    assert.equal(await chooser.locator('summary').textContent(), `Columns (${expected.length})`);
+    await page.reload();
+    await page.locator('.vtable .head [data-column="attributes.model"]').waitFor();
+    assert.deepEqual(await headerColumns(page), expected, 'the reloaded page shows the chosen columns');
+    assert.equal(
+      await page.locator('.vrow[data-trial-id]').first().locator('[role="gridcell"]').count(),
+      expected.length + 1,
+      'rows have the same cells (+ the checkbox)',
+    );
+    await page.context().close();
+  });
+
+  it('exports the current view as CSV: the filtered rows in the table’s order and columns, as the API answers', async () => {
+    const filter = 'params.max_depth >= 2 OR params.C < 0.1';
+    const order = 'metrics.auc_roc DESC';
+    const cols = ['attributes.index', 'attributes.name', 'params.C', 'params.max_depth', 'metrics.auc_roc'];
+    const page = await freshPage();
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}?${new URLSearchParams({ filter, order, cols: cols.join(',') }).toString()}`);
+    const expected = await trialsOf(`filter=${encodeURIComponent(filter)}&order_by=${encodeURIComponent(order)}&limit=100`);
+    assert.equal(expected.total, 6, 'max_depth ∈ {2, 3, 5, 8} and C ∈ {0.001, 0.01}');
+    await page
+      .getByTestId('trial-total')
+      .filter({ hasText: `${expected.total} trials match` })
+      .waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-export').click()]);
+    const downloaded = await readFile(await download.path(), 'utf8');
+    const fromApi = await (
+      await fetch(`${server.url}/sweeps/${sweepId}/trials.csv?${new URLSearchParams({ filter, order_by: order, columns: cols.join(',') }).toString()}`, {
+        headers: { authorization: `Bearer ${READ_TOKEN}` },
+      })
+    ).text();
+    assert.equal(downloaded, fromApi);
+    const lines = downloaded.trim().split('\n');
+    assert.equal(lines[0], cols.join(','));
+    assert.deepEqual(
+      lines.slice(1).map((line) => Number(line.split(',')[0])),
+      expected.trials.map((t) => t.index),
+      'the rows the table shows, in its order',
+    );
+    await page.context().close();
+  });
+});
