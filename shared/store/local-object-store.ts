@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { SweepqError } from '../errors/index.js';
 import { assertObjectKey } from './object-key.js';
-import type { ObjectStore, PutOptions } from './object-store.js';
+import type { GroupObject, ObjectStore, PutOptions } from './object-store.js';
 
 function errnoCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -63,6 +63,39 @@ export class LocalObjectStore implements ObjectStore {
         throw error;
       }
       if (durable) await syncDirectory(dir);
+    });
+  }
+
+  async putGroup(objects: readonly GroupObject[]): Promise<void> {
+    if (objects.length === 0) return;
+    const targets = objects.map((o) => this.pathOf(o.key));
+    await this.wrap('put', objects.length === 1 ? objects[0]!.key : `${objects.length} objects (${objects[0]!.key}, …)`, async () => {
+      const dirs = new Set(targets.map((t) => path.dirname(t)));
+      await Promise.all([...dirs].map((d) => fdMkdir(d, { recursive: true })));
+      // Written first, then synced side by side: the file system commits the group's fsyncs together.
+      const fds: number[] = [];
+      try {
+        await Promise.all(
+          objects.map(async (o, i) => {
+            const fd = await fdOpen(targets[i]!, 'w', 0o644);
+            fds.push(fd);
+            await writeAll(fd, typeof o.body === 'string' ? Buffer.from(o.body) : o.body);
+            if (o.durable !== false) await fdSync(fd);
+          }),
+        );
+      } finally {
+        await Promise.all(fds.map((fd) => fdClose(fd)));
+      }
+      // The new names in their folders, and new folders in their parents (a trial's folder is made
+      // by its first artefact).
+      const synced = new Set<string>();
+      for (let i = 0; i < objects.length; i++) {
+        if (objects[i]!.durable === false) continue;
+        const dir = path.dirname(targets[i]!);
+        synced.add(dir);
+        synced.add(path.dirname(dir));
+      }
+      await Promise.all([...synced].map((d) => syncDirectory(d)));
     });
   }
 
@@ -200,13 +233,16 @@ async function writeInPlace(target: string, body: Buffer | string, durable: bool
   await fdMkdir(path.dirname(target), { recursive: true });
   const fd = await fdOpen(target, 'w', 0o644);
   try {
-    const bytes = typeof body === 'string' ? Buffer.from(body) : body;
-    // A regular file takes a small write whole; loop anyway, as write(2) allows a short count.
-    for (let written = 0; written < bytes.length;) written += (await fdWrite(fd, bytes, written, bytes.length - written)).bytesWritten;
+    await writeAll(fd, typeof body === 'string' ? Buffer.from(body) : body);
     if (durable) await fdSync(fd);
   } finally {
     await fdClose(fd);
   }
+}
+
+async function writeAll(fd: number, bytes: Buffer): Promise<void> {
+  // A regular file takes a small write whole; loop anyway, as write(2) allows a short count.
+  for (let written = 0; written < bytes.length; ) written += (await fdWrite(fd, bytes, written, bytes.length - written)).bytesWritten;
 }
 
 /** fsync of the directory makes the rename itself durable; not every platform allows it, so best effort. */
