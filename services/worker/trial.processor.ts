@@ -94,8 +94,13 @@ export interface TrialProcessorDeps {
 }
 
 const CONTEXT_CACHE_SIZE = 256;
-/** Trials of a block claimed, trained (one message to the training process) and committed together. */
+/**
+ * Most trials of a block claimed, trained (one message to the training process) and committed
+ * together. A block runs in at least {@link BLOCK_GROUPS} groups, so one group's claim, another's
+ * training and a third's store and commit overlap: a block of 32 in groups of 8, one of 4 trial by trial.
+ */
 const BLOCK_GROUP_TRIALS = 8;
+const BLOCK_GROUPS = 4;
 /** Groups of a block storing their artefacts and committing while the next group trains. */
 const BLOCK_GROUPS_IN_FLIGHT = 2;
 /** How long a program trial this worker may not run waits before the queue offers it again. */
@@ -372,18 +377,19 @@ export class TrialProcessor {
       const { block } = run;
       // Trials still to claim, in order; a trial of a group cut short by a crash comes back here.
       const todo = [...indices];
+      const groupSize = Math.min(BLOCK_GROUP_TRIALS, Math.ceil(indices.length / BLOCK_GROUPS));
       const committing: Array<Promise<void>> = [];
       let next: Promise<ClaimedGroup> | null = null;
       let ran = 0;
       let failure: { error: unknown } | null = null;
       try {
         while (block.stop === null && (next !== null || todo.length > 0)) {
-          const claimed = await (next ?? this.claimGroup(sweepId, todo.splice(0, BLOCK_GROUP_TRIALS)));
+          const claimed = await (next ?? this.claimGroup(sweepId, todo.splice(0, groupSize)));
           next = null;
           const trainable = await this.startGroup(run, claimed);
           if (trainable.length === 0) continue;
           // The next group's claim travels while this one trains.
-          if (todo.length > 0 && block.stop === null) next = this.claimGroup(sweepId, todo.splice(0, BLOCK_GROUP_TRIALS));
+          if (todo.length > 0 && block.stop === null) next = this.claimGroup(sweepId, todo.splice(0, groupSize));
           ran += trainable.length;
           const { trained, unrun } = await this.trainGroup(run, trainable);
           // A trial after a crashed one never ran: back to queued, and to this block's list unless it stops.
