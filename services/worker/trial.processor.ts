@@ -102,7 +102,7 @@ const CONTEXT_CACHE_SIZE = 256;
 const BLOCK_GROUP_TRIALS = 8;
 const BLOCK_GROUPS = 4;
 /** Groups of a block storing their artefacts and committing while the next group trains. */
-const BLOCK_GROUPS_IN_FLIGHT = 2;
+const BLOCK_GROUPS_IN_FLIGHT = BLOCK_GROUPS;
 /** How long a program trial this worker may not run waits before the queue offers it again. */
 const PROGRAM_REFUSED_DELAY_MS = 5000;
 
@@ -404,13 +404,16 @@ export class TrialProcessor {
       } catch (error) {
         failure = { error };
       }
-      // Every training is over: the next block (held by fetch-ahead) trains while these trials commit.
+      // Every training is over: the next block (held by fetch-ahead) trains while these trials commit,
+      // and the block after it may be fetched meanwhile.
       releaseSlot();
+      const committed = this.deps.fetchAhead?.blockCommitting();
       // A group claimed ahead that the block no longer runs: its trials end as the block does.
       const unused = next as Promise<ClaimedGroup> | null;
       if (unused !== null) committing.push(this.dropGroup(sweepId, unused, block));
       // Every trial still storing or committing ends before the job does, whatever happened.
       const settled = await Promise.allSettled(committing);
+      committed?.();
       if (failure !== null) throw failure.error;
       for (const s of settled) if (s.status === 'rejected') throw s.reason;
       const { stop } = block;
