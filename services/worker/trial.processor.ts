@@ -264,7 +264,6 @@ export class TrialProcessor {
         log.info({ committed, cachedFrom: reused.cachedFrom }, 'trial answered from the result cache');
         return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
-      step?.onTraining();
       // Blocks never turn fetch-ahead on: a block already shares its job's bookkeeping among its
       // trials, and blocks held ahead by one worker would leave another idle at the sweep's end.
       const trainingEnded = step === undefined ? this.deps.fetchAhead?.watchTraining() : undefined;
@@ -369,7 +368,10 @@ export class TrialProcessor {
     const inputs = await this.deps.index.trials.trainingInputs(sweepId, indices);
     // Computed once here for the look and for each trial (block sweeps have no pruner).
     const cacheKeys = new Map<number, string | null>();
-    for (let i = 0; i < indices.length; i++) cacheKeys.set(indices[i]!, inputs[i] == null ? null : this.cached.keyFor(context, inputs[i]!, false));
+    for (let i = 0; i < indices.length; i++) {
+      const input = inputs[i] ?? null;
+      cacheKeys.set(indices[i]!, input === null ? null : this.cached.keyFor(context, input, false));
+    }
     await this.cached.lookAhead([...cacheKeys.values()].filter((key): key is string => key !== null));
     this.deps.fetchAhead?.blockStarted();
     return runInSlot(this.deps.slots, job, lockToken, log, async (slot, releaseSlot) => {
@@ -409,8 +411,7 @@ export class TrialProcessor {
       releaseSlot();
       const committed = this.deps.fetchAhead?.blockCommitting();
       // A group claimed ahead that the block no longer runs: its trials end as the block does.
-      const unused = next as Promise<ClaimedGroup> | null;
-      if (unused !== null) committing.push(this.dropGroup(sweepId, unused, block));
+      if (next !== null) committing.push(this.dropGroup(sweepId, next, block));
       // Every trial still storing or committing ends before the job does, whatever happened.
       const settled = await Promise.allSettled(committing);
       committed?.();
@@ -459,8 +460,17 @@ export class TrialProcessor {
       const cacheKey = run.cacheKeys.get(c.index) ?? null;
       const model = AnyModelNameSchema.safeParse(trial.model);
       if (!model.success || (cacheKey !== null && !this.cached.takeKnownMiss(cacheKey))) {
-        const step: BlockStep = { run: block, token: c.token, claim: Promise.resolve(c.outcome), cacheKey, onTraining: () => undefined };
-        await this.claimAndTrain(run.job as unknown as Job<TrialJob>, run.lockToken, data, run.facts, run.slot, () => undefined, run.log.child({ trialId: data.trialId }), step);
+        const step: BlockStep = { run: block, token: c.token, claim: Promise.resolve(c.outcome), cacheKey };
+        await this.claimAndTrain(
+          run.job as unknown as Job<TrialJob>,
+          run.lockToken,
+          data,
+          run.facts,
+          run.slot,
+          () => undefined,
+          run.log.child({ trialId: data.trialId }),
+          step,
+        );
         continue;
       }
       const running: RunningAttempt = { sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => run.slot.abort(reason), abortReason: null, pastWork: false };
@@ -504,7 +514,8 @@ export class TrialProcessor {
         continue;
       }
       const log = run.log.child({ trialId: t.data.trialId });
-      if (result !== undefined) await this.handleFailureInBlock(run.block, t.data, t.token, t.running, new SweepqError(result.error.code, result.error.message), log);
+      if (result !== undefined)
+        await this.handleFailureInBlock(run.block, t.data, t.token, t.running, new SweepqError(result.error.code, result.error.message), log);
       else if (stopped !== null) {
         // The trial the slot was stopped in (cancel, shutdown, a lost lock) gets the decision; the rest never started.
         await this.handleFailureInBlock(run.block, t.data, t.token, t.running, stopped, log);
@@ -530,7 +541,8 @@ export class TrialProcessor {
         const key = artifactKey(sweepId, t.data.trialId, t.token);
         keys.push(key);
         // The diagnostics without fsync: losing them in a machine crash costs curves, never the trial.
-        if (t.result.diagnosticsJson !== null) objects.push({ key: diagnosticsKey(key), body: t.result.diagnosticsJson, contentType: 'application/json', durable: false });
+        if (t.result.diagnosticsJson !== null)
+          objects.push({ key: diagnosticsKey(key), body: t.result.diagnosticsJson, contentType: 'application/json', durable: false });
         objects.push({ key, body: t.result.pipelineJson, contentType: 'application/json' });
       }
       await this.deps.store.putGroup(objects);

@@ -280,7 +280,8 @@ function commitFields(index: number, result: TrialCommit): Array<string | number
     throw new InvalidInputError('LIMIT_EXCEEDED', `a trial may report at most ${MAX_METRICS_PER_TRIAL} metrics, got ${names.length}`);
   }
   for (const name of names) {
-    if (!METRIC_NAME_PATTERN.test(name)) throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
+    if (!METRIC_NAME_PATTERN.test(name))
+      throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
   }
   const value = result.metrics[result.objective.metric];
   const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));

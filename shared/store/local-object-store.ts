@@ -242,7 +242,7 @@ async function writeInPlace(target: string, body: Buffer | string, durable: bool
 
 async function writeAll(fd: number, bytes: Buffer): Promise<void> {
   // A regular file takes a small write whole; loop anyway, as write(2) allows a short count.
-  for (let written = 0; written < bytes.length; ) written += (await fdWrite(fd, bytes, written, bytes.length - written)).bytesWritten;
+  for (let written = 0; written < bytes.length;) written += (await fdWrite(fd, bytes, written, bytes.length - written)).bytesWritten;
 }
 
 /** fsync of the directory makes the rename itself durable; not every platform allows it, so best effort. */

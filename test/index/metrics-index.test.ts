@@ -174,11 +174,18 @@ describe('MetricsIndex', () => {
 
   it('commits a batch fenced per trial: a stale token is refused alone, the others commit once', async () => {
     const id = await createTestSweep(index, { trials: 4 });
-    const outcomes = await index.transitions.claimBatch(id, [0, 1, 2, 3].map((i) => ({ index: i, token: `tok${i}` })), 'w1');
+    const outcomes = await index.transitions.claimBatch(
+      id,
+      [0, 1, 2, 3].map((i) => ({ index: i, token: `tok${i}` })),
+      'w1',
+    );
     assert.ok(outcomes.every((o) => o.result === 'ok'));
     // Trial 2's attempt was superseded (its lock was lost and another run claimed it again).
     assert.equal(await claim(id, 2, 'newer'), 'ok');
-    const batch = [0, 1, 2, 3].map((i) => ({ index: i, result: { ...commitOf(`tok${i}`, { accuracy: i / 10 }), cacheEntry: { key: `k${i}`, value: `{"i":${i}}` } } }));
+    const batch = [0, 1, 2, 3].map((i) => ({
+      index: i,
+      result: { ...commitOf(`tok${i}`, { accuracy: i / 10 }), cacheEntry: { key: `k${i}`, value: `{"i":${i}}` } },
+    }));
     assert.deepEqual(await index.transitions.commitBatch(id, batch), ['ok', 'ok', 'fenced', 'ok']);
     assert.deepEqual(await index.transitions.commitBatch(id, batch.slice(0, 1)), ['stale'], 'a trial commits once');
     const sweep = (await index.sweeps.get(id))!;
@@ -198,7 +205,11 @@ describe('MetricsIndex', () => {
 
   it('records a batch committed after a cancel as cancelled', async () => {
     const id = await createTestSweep(index, { trials: 2 });
-    await index.transitions.claimBatch(id, [0, 1].map((i) => ({ index: i, token: `tok${i}` })), 'w1');
+    await index.transitions.claimBatch(
+      id,
+      [0, 1].map((i) => ({ index: i, token: `tok${i}` })),
+      'w1',
+    );
     await index.transitions.flagCancelled(id);
     const batch = [0, 1].map((i) => ({ index: i, result: commitOf(`tok${i}`, { accuracy: 0.5 }) }));
     assert.deepEqual(await index.transitions.commitBatch(id, batch), ['cancelled', 'cancelled']);
