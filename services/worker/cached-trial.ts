@@ -52,6 +52,14 @@ export class CachedTrials {
     for (let i = 0; i < keys.length; i++) if (!present[i]) this.knownMisses.add(keys[i]!);
   }
 
+  /**
+   * True (once) when the key was looked up ahead and found absent: its trial trains without another
+   * look. A block's trials that are not known misses take the per-trial path through {@link reuse}.
+   */
+  takeKnownMiss(key: string): boolean {
+    return this.knownMisses.delete(key);
+  }
+
   /** The cached result copied for this attempt (artefact at `artifactKey`), or null on a miss. */
   async reuse(key: string, artifactKey: string): Promise<ReusedResult | null> {
     if (this.knownMisses.delete(key)) return null;

@@ -202,10 +202,16 @@ function askVerdict(id: number, rung: RungScores, history: readonly RungScores[]
 
 if (typeof process.send !== 'function') throw new Error('training-process must run as a child with an IPC channel');
 const send = process.send.bind(process);
-// The slot sends one task at a time and waits for its answer, so handling never overlaps; between
-// them come only the verdicts the running trial asked for.
-process.on('message', (message: TrainingTask | RungAnswer) => {
-  if ('verdict' in message) {
+// The slot sends a batch of tasks (one, or a block's trials) and waits for every answer before the
+// next batch, so handling never overlaps; between them come only the verdicts the running trial asked
+// for. Each result is sent as soon as its trial is done: the worker stores and commits it while the
+// next one trains.
+async function handleBatch(tasks: readonly TrainingTask[]): Promise<void> {
+  for (const task of tasks) send(await handle(task));
+}
+
+process.on('message', (message: TrainingTask[] | RungAnswer) => {
+  if (!Array.isArray(message)) {
     const waiting = awaitingVerdict;
     if (waiting !== null && waiting.id === message.id) {
       awaitingVerdict = null;
@@ -213,7 +219,7 @@ process.on('message', (message: TrainingTask | RungAnswer) => {
     }
     return;
   }
-  void handle(message).then(send);
+  void handleBatch(message);
 });
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));

@@ -69,10 +69,14 @@ function childCommand(nodeArgs: readonly string[], addressBytes: number): [strin
 }
 
 interface Inflight {
-  id: number;
-  task: Omit<TrainingTask, 'id'>;
+  /** Ids of the batch's tasks in order; the child answers them one by one. */
+  ids: number[];
+  /** Position in `ids` of the task the child is training now. */
+  next: number;
   limits: SlotLimits;
-  resolve(result: TrainingResult): void;
+  onResult(position: number, result: TrainingResult): void;
+  /** Settles the batch with how many tasks got a result. */
+  resolve(answered: number): void;
   reject(error: unknown): void;
   timer: NodeJS.Timeout;
   onRung: RungHandler | undefined;
@@ -133,25 +137,57 @@ export class TrainingSlot {
    * aborted.
    */
   async run(task: Omit<TrainingTask, 'id' | 'memoryMb'>, limits: SlotLimits, onRung?: RungHandler): Promise<TrainingResult> {
+    let answer: TrainingResult | undefined;
+    await this.runBatch(
+      [task],
+      limits,
+      (_position, result) => {
+        answer = result;
+      },
+      onRung,
+    );
+    return answer!;
+  }
+
+  /**
+   * Trains several trials one after the other in one message to the child (a block's trials, issue 13
+   * item 4: one IPC round trip per batch, not per trial); `onResult` gets each result as soon as the
+   * child sends it. Each trial gets the whole time limit from its own start. A breached limit or a
+   * crash ends the batch at that trial, which gets the failure as its result: resolves with how many
+   * tasks got a result (the rest never ran). Rejects with CANCELLED when aborted.
+   */
+  async runBatch(
+    tasks: ReadonlyArray<Omit<TrainingTask, 'id' | 'memoryMb'>>,
+    limits: SlotLimits,
+    onResult: (position: number, result: TrainingResult) => void,
+    onRung?: RungHandler,
+  ): Promise<number> {
     if (this.inflight !== null) throw new SweepqError('INTERNAL', 'training slot is busy');
+    if (tasks.length === 0) return 0;
     const child = this.ensureChild(limits);
     await child.ready;
     if (this.child !== child) {
       if (child.killedFor === 'abort') throw new SweepqError('CANCELLED', 'training slot was stopped before the trial started');
       // It died on its way up (a crash, an external kill): the trial's fault or the machine's, but a crash.
-      return { id: 0, ok: false, error: explainExit(child, limits, child.exit?.code ?? null, child.exit?.signal ?? null) };
+      onResult(0, { id: 0, ok: false, error: explainExit(child, limits, child.exit?.code ?? null, child.exit?.signal ?? null) });
+      return 1;
     }
-    const id = this.nextId++;
-    const full: TrainingTask = { ...task, id, memoryMb: limits.memoryMb };
-    return new Promise<TrainingResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.killedFor = 'timeout';
-        child.process.kill('SIGKILL');
-      }, limits.timeoutS * 1000);
-      timer.unref();
-      this.inflight = { id, task: full, limits, resolve, reject, timer, onRung };
+    const full: TrainingTask[] = [];
+    for (const task of tasks) full.push({ ...task, id: this.nextId++, memoryMb: limits.memoryMb });
+    return new Promise<number>((resolve, reject) => {
+      this.inflight = { ids: full.map((t) => t.id), next: 0, limits, onResult, resolve, reject, timer: this.startTimer(child, limits), onRung };
       child.process.send(full);
     });
+  }
+
+  /** The wall-clock limit of the trial the child starts now: past it, the child is killed. */
+  private startTimer(child: Child, limits: SlotLimits): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      child.killedFor = 'timeout';
+      child.process.kill('SIGKILL');
+    }, limits.timeoutS * 1000);
+    timer.unref();
+    return timer;
   }
 
   /** Stops the running trial now (its promise rejects with CANCELLED) and the child with it. */
@@ -180,7 +216,7 @@ export class TrainingSlot {
    */
   private answerRung(child: Child, request: RungRequest): void {
     const inflight = this.inflight;
-    if (inflight === null || this.child !== child || request.id !== inflight.id) return;
+    if (inflight === null || this.child !== child || request.id !== inflight.ids[inflight.next]) return;
     const judged = inflight.onRung === undefined ? Promise.resolve<RungVerdict>({ action: 'continue' }) : inflight.onRung(request.rung, request.history);
     void judged
       .catch((): RungVerdict => ({ action: 'continue' }))
@@ -239,11 +275,14 @@ export class TrainingSlot {
       }
       const result = message as TrainingResult;
       const inflight = this.inflight;
-      if (inflight !== null && this.child === child && typeof result === 'object' && result !== null && result.id === inflight.id) {
-        this.inflight = null;
-        clearTimeout(inflight.timer);
-        inflight.resolve(result);
-      }
+      if (inflight === null || this.child !== child || typeof result !== 'object' || result === null || result.id !== inflight.ids[inflight.next]) return;
+      clearTimeout(inflight.timer);
+      const position = inflight.next++;
+      if (inflight.next === inflight.ids.length) this.inflight = null;
+      // The next task of the batch starts in the child now: its own time limit starts with it.
+      else inflight.timer = this.startTimer(child, inflight.limits);
+      inflight.onResult(position, result);
+      if (this.inflight === null) inflight.resolve(inflight.next);
     });
     spawned.once('error', (error) => child.stderr.push(`spawn error: ${error.message}`));
     spawned.once('exit', (code, signal) => {
@@ -254,7 +293,8 @@ export class TrainingSlot {
       if (inflight === null) return;
       this.inflight = null;
       clearTimeout(inflight.timer);
-      inflight.resolve({ id: inflight.id, ok: false, error: explainExit(child, inflight.limits, code, signal) });
+      inflight.onResult(inflight.next, { id: inflight.ids[inflight.next]!, ok: false, error: explainExit(child, inflight.limits, code, signal) });
+      inflight.resolve(inflight.next + 1);
     });
     this.child = child;
     return child;

@@ -1,8 +1,10 @@
 /**
  * What a worker needs to run a block job (issue 13 item 4: several short trials in one BullMQ job,
  * formed by shared/sweep/trial-block-planner.ts): the state of one run of a block, and the move of a
- * block's trial to a job of its own. The trials themselves are claimed, trained, stored and committed
- * one by one by the trial processor, exactly like a trial with its own job.
+ * block's trial to a job of its own. The trial processor runs a block's trials in groups: each group
+ * claimed in one Lua call (each trial its own token), trained in one message to the training process,
+ * its artefacts written and synced together, and committed in one Lua call that fences each trial by
+ * its own token — every trial keeps the guarantees of a trial with its own job.
  *
  * Failure semantics: a trial that fails inside a block never fails its block-mates.
  * - a deterministic error fails that trial only; the block goes on;
@@ -14,8 +16,11 @@
  *   a trial that kills its worker is isolated and quarantined alone by the stall budget of its own job;
  * - a block job the queue gives up on (stalled or failed too often) moves its unfinished trials to jobs
  *   of their own (worker-runtime.ts) — the reconciler would find them too, later;
- * - cancel stops the block before its next trial (the claim finds the sweep cancelled); shutdown and a
- *   local disk fault hand the trial back and the block job back to the queue (no attempt spent).
+ * - a crash or a limit ends its group's training at that trial: the trials after it, claimed but not
+ *   trained, go back to queued and are claimed again by the block;
+ * - cancel stops the block before its next group (untrained claimed trials are cancelled; a claim finds
+ *   the sweep cancelled); shutdown and a local disk fault hand the trial back and the block job back
+ *   to the queue (no attempt spent).
  */
 import type { ClaimOutcome, MetricsIndex } from '../../shared/index/index.js';
 import type { TrialQueue } from '../../shared/queue/index.js';
@@ -31,8 +36,8 @@ export interface BlockRun {
 }
 
 /**
- * One trial of a block run. Its claim was sent while the trial before it trained (one round trip off
- * each trial's path); `onTraining` sends the next trial's claim when this one starts training.
+ * A trial of a block run on the per-trial path (a possible result-cache hit): claimed with its group,
+ * it is trained, stored and committed alone.
  */
 export interface BlockStep {
   run: BlockRun;
@@ -40,7 +45,6 @@ export interface BlockStep {
   claim: Promise<ClaimOutcome>;
   /** The trial's result-cache key, computed for the block's look ahead (null: none, look it up here). */
   cacheKey: string | null;
-  onTraining(): void;
 }
 
 /**

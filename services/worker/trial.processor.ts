@@ -28,13 +28,47 @@ import { planPruning } from './trial-pruning.js';
 import { trialTrainingInput } from './trial-training-input.js';
 import { storeTrialFiles } from './trial-files.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
-import type { ClaimOutcome, TrialDefinition } from '../../shared/index/trial-transitions.js';
+import type { ClaimOutcome, TrialCommit, TrialDefinition } from '../../shared/index/trial-transitions.js';
+import type { GroupObject } from '../../shared/store/object-store.js';
+import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
+import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import type { TrialTrainingInput } from './trial-training-input.js';
+import type { TrainingSuccess, TrainingResult } from './training-task.js';
 import type { ProgramRunner } from './program/program-runner.js';
 import type { SlotLimits } from './training-task.js';
 import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
 import { FoldProcessor } from './fold.processor.js';
 import { decideFailure } from './failure-decision.js';
 import type { RunningAttempt, SweepFacts } from './running-attempt.js';
+
+/** A group of a block's trials claimed together: each with its own token and claim outcome. */
+type ClaimedGroup = Array<{ index: number; token: string; outcome: ClaimOutcome }>;
+
+/** A claimed trial of a group, ready to train. */
+interface GroupTrial {
+  index: number;
+  token: string;
+  data: TrialJob;
+  running: RunningAttempt;
+  input: TrialTrainingInput;
+  cacheKey: string | null;
+  started: number;
+}
+
+type TrainedTrial = GroupTrial & { result: TrainingSuccess };
+
+/** What the steps of one run of a block job share. */
+interface BlockGroupRun {
+  job: Job<TrialBlockJob>;
+  lockToken: string | undefined;
+  sweepId: string;
+  facts: SweepFacts;
+  context: SweepContext;
+  slot: TrainingSlot;
+  log: Logger;
+  cacheKeys: ReadonlyMap<number, string | null>;
+  block: BlockRun;
+}
 
 export type TrialOutcomeKind = 'completed' | 'pruned' | 'fenced' | 'skipped' | 'cancelled';
 
@@ -60,8 +94,15 @@ export interface TrialProcessorDeps {
 }
 
 const CONTEXT_CACHE_SIZE = 256;
-/** Trials of a block storing their artefact and committing while the next one trains. */
-const BLOCK_COMMITS_IN_FLIGHT = 8;
+/**
+ * Most trials of a block claimed, trained (one message to the training process) and committed
+ * together. A block runs in at least {@link BLOCK_GROUPS} groups, so one group's claim, another's
+ * training and a third's store and commit overlap: a block of 32 in groups of 8, one of 4 trial by trial.
+ */
+const BLOCK_GROUP_TRIALS = 8;
+const BLOCK_GROUPS = 4;
+/** Groups of a block storing their artefacts and committing while the next group trains. */
+const BLOCK_GROUPS_IN_FLIGHT = BLOCK_GROUPS;
 /** How long a program trial this worker may not run waits before the queue offers it again. */
 const PROGRAM_REFUSED_DELAY_MS = 5000;
 
@@ -223,7 +264,6 @@ export class TrialProcessor {
         log.info({ committed, cachedFrom: reused.cachedFrom }, 'trial answered from the result cache');
         return { outcome: committed === 'ok' ? 'completed' : committed === 'cancelled' ? 'cancelled' : 'fenced' };
       }
-      step?.onTraining();
       // Blocks never turn fetch-ahead on: a block already shares its job's bookkeeping among its
       // trials, and blocks held ahead by one worker would leave another idle at the sweep's end.
       const trainingEnded = step === undefined ? this.deps.fetchAhead?.watchTraining() : undefined;
@@ -300,9 +340,12 @@ export class TrialProcessor {
   }
 
   /**
-   * Runs a block job's trials one after the other in one training slot (issue 13 item 4; failure
-   * semantics in trial-block.ts). Each is claimed, fenced and committed on its own; while trials store
-   * their artefacts and commit, the next one trains (at most {@link BLOCK_COMMITS_IN_FLIGHT} behind).
+   * Runs a block job's trials in one training slot (issue 13 item 4; failure semantics in
+   * trial-block.ts), a group of up to {@link BLOCK_GROUP_TRIALS} at a time: the group is claimed in
+   * one Lua call (each trial its own token), sent to the training process in one message, its
+   * artefacts written and synced together, and committed in one Lua call (each trial fenced by its own
+   * token). The next group's claim goes out while a group trains, and a group stores and commits while
+   * the next one trains.
    */
   private async processBlock(job: Job<TrialBlockJob>, lockToken: string | undefined): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const parsed = TrialBlockJobSchema.safeParse(job.data);
@@ -324,59 +367,54 @@ export class TrialProcessor {
     // Trials of a block mostly miss the result cache: one look for all of them, not one per trial.
     const inputs = await this.deps.index.trials.trainingInputs(sweepId, indices);
     // Computed once here for the look and for each trial (block sweeps have no pruner).
-    const cacheKeys: Array<string | null> = [];
-    for (const input of inputs) cacheKeys.push(input === null ? null : this.cached.keyFor(context, input, false));
-    await this.cached.lookAhead(cacheKeys.filter((key): key is string => key !== null));
+    const cacheKeys = new Map<number, string | null>();
+    for (let i = 0; i < indices.length; i++) {
+      const input = inputs[i] ?? null;
+      cacheKeys.set(indices[i]!, input === null ? null : this.cached.keyFor(context, input, false));
+    }
+    await this.cached.lookAhead([...cacheKeys.values()].filter((key): key is string => key !== null));
     this.deps.fetchAhead?.blockStarted();
     return runInSlot(this.deps.slots, job, lockToken, log, async (slot, releaseSlot) => {
-      const block: BlockRun = { stop: null, isolated: 0 };
-      const pending: Array<Promise<unknown>> = [];
-      // A block claims only trials still on their first job (retries 0): one moved to a job of its own is that job's.
-      const claimOf = (index: number): { index: number; token: string; claim: Promise<ClaimOutcome> } => {
-        const token = randomUUID();
-        return { index, token, claim: this.deps.index.transitions.claim(sweepId, index, token, this.deps.workerId, Date.now(), 0) };
-      };
-      let next: ReturnType<typeof claimOf> | null = null;
+      const run: BlockGroupRun = { job, lockToken, sweepId, facts, context, slot, log, cacheKeys, block: { stop: null, isolated: 0 } };
+      const { block } = run;
+      // Trials still to claim, in order; a trial of a group cut short by a crash comes back here.
+      const todo = [...indices];
+      const groupSize = Math.min(BLOCK_GROUP_TRIALS, Math.ceil(indices.length / BLOCK_GROUPS));
+      const committing: Array<Promise<void>> = [];
+      let next: Promise<ClaimedGroup> | null = null;
       let ran = 0;
       let failure: { error: unknown } | null = null;
       try {
-        for (let i = 0; i < indices.length; i++) {
-          if (block.stop !== null) break;
-          const index = indices[i]!;
-          const claimed: ReturnType<typeof claimOf> = next ?? claimOf(index);
+        while (block.stop === null && (next !== null || todo.length > 0)) {
+          const claimed = await (next ?? this.claimGroup(sweepId, todo.splice(0, groupSize)));
           next = null;
-          const data: TrialJob = { v: 1, sweepId, trialId: `${sweepId}-t${index}`, index };
-          let trained: () => void = () => undefined;
-          const trainingOver = new Promise<void>((resolve) => {
-            trained = resolve;
-          });
-          const step: BlockStep = {
-            run: block,
-            token: claimed.token,
-            claim: claimed.claim,
-            cacheKey: cacheKeys[i] ?? null,
-            onTraining: () => {
-              if (i + 1 < indices.length && block.stop === null) next = claimOf(indices[i + 1]!);
-            },
-          };
-          const run = this.claimAndTrain(job as unknown as Job<TrialJob>, lockToken, data, facts, slot, trained, log.child({ trialId: data.trialId }), step);
-          pending.push(run);
-          ran++;
-          await Promise.race([trainingOver, run]);
-          // A few trials store and commit behind the one training: their artefact fsyncs (~10 ms each
-          // on a busy disk, the largest cost of a short trial) run side by side in libuv's pool.
-          if (pending.length > BLOCK_COMMITS_IN_FLIGHT) await pending.shift();
+          const trainable = await this.startGroup(run, claimed);
+          if (trainable.length === 0) continue;
+          // The next group's claim travels while this one trains.
+          if (todo.length > 0 && block.stop === null) next = this.claimGroup(sweepId, todo.splice(0, groupSize));
+          ran += trainable.length;
+          const { trained, unrun } = await this.trainGroup(run, trainable);
+          // A trial after a crashed one never ran: back to queued, and to this block's list unless it stops.
+          for (const t of unrun) {
+            if (block.stop === null && (await this.deps.index.transitions.release(sweepId, t.index, t.token)) === 'ok') todo.unshift(t.index);
+            else await this.endUnrun(sweepId, t, block);
+          }
+          if (trained.length > 0) committing.push(this.storeAndCommitGroup(run, trained));
+          // Groups store and commit behind the one training: their fsyncs overlap the next group's training.
+          if (committing.length > BLOCK_GROUPS_IN_FLIGHT) await committing.shift();
         }
       } catch (error) {
         failure = { error };
       }
-      // Every training is over: the next block (held by fetch-ahead) trains while these trials commit.
+      // Every training is over: the next block (held by fetch-ahead) trains while these trials commit,
+      // and the block after it may be fetched meanwhile.
       releaseSlot();
-      // A claim sent ahead for a trial the block no longer runs: that trial ends as the block does.
-      const unused = next as ReturnType<typeof claimOf> | null;
-      if (unused !== null) pending.push(this.dropClaim(sweepId, unused, block));
+      const committed = this.deps.fetchAhead?.blockCommitting();
+      // A group claimed ahead that the block no longer runs: its trials end as the block does.
+      if (next !== null) committing.push(this.dropGroup(sweepId, next, block));
       // Every trial still storing or committing ends before the job does, whatever happened.
-      const settled = await Promise.allSettled(pending);
+      const settled = await Promise.allSettled(committing);
+      committed?.();
       if (failure !== null) throw failure.error;
       for (const s of settled) if (s.status === 'rejected') throw s.reason;
       const { stop } = block;
@@ -390,13 +428,172 @@ export class TrialProcessor {
     });
   }
 
+  /** Claims a group of a block's trials in one round trip; a block claims only trials on their first job (retries 0). */
+  private claimGroup(sweepId: string, indices: readonly number[]): Promise<ClaimedGroup> {
+    const claims = indices.map((index) => ({ index, token: randomUUID() }));
+    const claimed = this.deps.index.transitions
+      .claimBatch(sweepId, claims, this.deps.workerId, Date.now(), 0)
+      .then((outcomes) => claims.map((c, i) => ({ ...c, outcome: outcomes[i]! })));
+    // Sent ahead and awaited later: a failure (Redis down) surfaces there, not as an unhandled rejection now.
+    claimed.catch(() => undefined);
+    return claimed;
+  }
+
   /**
-   * Ends the attempt of a trial claimed ahead that its block will not run: cancelled with its sweep,
-   * else back to queued for the block's next run (shutdown, local fault, an error of the block).
+   * The claimed trials of a group that train in it. Refused claims are skipped (a cancelled one stops
+   * the block); a trial the result cache may answer, or whose model is unknown, takes the per-trial path.
    */
-  private async dropClaim(sweepId: string, claimed: { index: number; token: string; claim: Promise<ClaimOutcome> }, block: BlockRun): Promise<void> {
-    const { result } = await claimed.claim;
-    if (result !== 'ok') return;
+  private async startGroup(run: BlockGroupRun, claimed: ClaimedGroup): Promise<GroupTrial[]> {
+    const { sweepId, block, context } = run;
+    const trainable: GroupTrial[] = [];
+    for (const c of claimed) {
+      const { result, trial } = c.outcome;
+      if (result !== 'ok' || trial === undefined) {
+        if (result === 'cancelled') block.stop = { kind: 'cancel' };
+        continue;
+      }
+      if (block.stop !== null) {
+        await this.endUnrun(sweepId, c, block);
+        continue;
+      }
+      const data: TrialJob = { v: 1, sweepId, trialId: `${sweepId}-t${c.index}`, index: c.index };
+      const cacheKey = run.cacheKeys.get(c.index) ?? null;
+      const model = AnyModelNameSchema.safeParse(trial.model);
+      if (!model.success || (cacheKey !== null && !this.cached.takeKnownMiss(cacheKey))) {
+        const step: BlockStep = { run: block, token: c.token, claim: Promise.resolve(c.outcome), cacheKey };
+        await this.claimAndTrain(
+          run.job as unknown as Job<TrialJob>,
+          run.lockToken,
+          data,
+          run.facts,
+          run.slot,
+          () => undefined,
+          run.log.child({ trialId: data.trialId }),
+          step,
+        );
+        continue;
+      }
+      const running: RunningAttempt = { sweepId, cancelEpoch: trial.cancelEpoch, stop: (reason) => run.slot.abort(reason), abortReason: null, pastWork: false };
+      this.running.set(data.trialId, running);
+      try {
+        const input = await trialTrainingInput(this.deps.datasets, context, model.data, trial, this.deps.defaultLimits);
+        trainable.push({ index: c.index, token: c.token, data, running, input, cacheKey, started: Date.now() });
+      } catch (error) {
+        await this.handleFailureInBlock(block, data, c.token, running, error, run.log.child({ trialId: data.trialId }));
+        this.running.delete(data.trialId);
+      }
+    }
+    return trainable;
+  }
+
+  /**
+   * Trains a group in one message to the training process. A trial that failed (a deterministic error,
+   * a limit, a crash) or was stopped gets its failure decision here; the trials after a crashed or
+   * stopped one never ran and are returned as `unrun`.
+   */
+  private async trainGroup(run: BlockGroupRun, group: GroupTrial[]): Promise<{ trained: TrainedTrial[]; unrun: GroupTrial[] }> {
+    const results: Array<TrainingResult | undefined> = new Array<TrainingResult | undefined>(group.length);
+    let stopped: unknown = null;
+    try {
+      const tasks = group.map((t) => t.input.task);
+      await run.slot.runBatch(tasks, group[0]!.input.limits, (position, result) => {
+        results[position] = result;
+        // Training is over for it: a cancel now is found by its commit, not by stopping the slot.
+        if (result.ok) group[position]!.running.pastWork = true;
+      });
+    } catch (error) {
+      stopped = error;
+    }
+    const trained: TrainedTrial[] = [];
+    const unrun: GroupTrial[] = [];
+    for (let i = 0; i < group.length; i++) {
+      const t = group[i]!;
+      const result = results[i];
+      if (result?.ok === true) {
+        trained.push({ ...t, result });
+        continue;
+      }
+      const log = run.log.child({ trialId: t.data.trialId });
+      if (result !== undefined)
+        await this.handleFailureInBlock(run.block, t.data, t.token, t.running, new SweepqError(result.error.code, result.error.message), log);
+      else if (stopped !== null) {
+        // The trial the slot was stopped in (cancel, shutdown, a lost lock) gets the decision; the rest never started.
+        await this.handleFailureInBlock(run.block, t.data, t.token, t.running, stopped, log);
+        stopped = null;
+      } else unrun.push(t);
+      this.running.delete(t.data.trialId);
+    }
+    return { trained, unrun };
+  }
+
+  /**
+   * Stores the artefacts of a group of trained trials together (written, then synced as one group) and
+   * commits them in one call, each fenced by its own token: nothing commits before its artefact is durable.
+   */
+  private async storeAndCommitGroup(run: BlockGroupRun, group: TrainedTrial[]): Promise<void> {
+    const { sweepId, facts, log } = run;
+    const { transitions } = this.deps.index;
+    try {
+      const storeStarted = Date.now();
+      const objects: GroupObject[] = [];
+      const keys: string[] = [];
+      for (const t of group) {
+        const key = artifactKey(sweepId, t.data.trialId, t.token);
+        keys.push(key);
+        // The diagnostics without fsync: losing them in a machine crash costs curves, never the trial.
+        if (t.result.diagnosticsJson !== null)
+          objects.push({ key: diagnosticsKey(key), body: t.result.diagnosticsJson, contentType: 'application/json', durable: false });
+        objects.push({ key, body: t.result.pipelineJson, contentType: 'application/json' });
+      }
+      await this.deps.store.putGroup(objects);
+      const storeMs = Date.now() - storeStarted;
+      const commits = group.map((t, i) => {
+        const timings = { ...t.result.timings, storeMs };
+        const result: TrialCommit = {
+          token: t.token,
+          durationMs: Date.now() - t.started,
+          metrics: t.result.metrics,
+          folds: t.result.cvScores,
+          timings,
+          artifact: keys[i]!,
+          objective: facts.objective,
+          ...(t.cacheKey === null
+            ? {}
+            : {
+                cacheEntry: this.cached.entry(t.cacheKey, {
+                  sweepId,
+                  trialId: t.data.trialId,
+                  metrics: t.result.metrics,
+                  folds: t.result.cvScores,
+                  timings,
+                  artifact: keys[i]!,
+                }),
+              }),
+        };
+        return { index: t.index, result };
+      });
+      const outcomes = await transitions.commitBatch(sweepId, commits);
+      const refused = group.flatMap((t, i) => (outcomes[i] === 'ok' ? [] : [{ trialId: t.data.trialId, committed: outcomes[i] }]));
+      // One line per group, not per trial: at hundreds of trials a second the log was a cost of its own.
+      log.info({ trials: group.length, storeMs, refused }, 'block trials committed');
+      for (const r of refused) if (r.committed !== 'cancelled') log.warn(r, 'result not committed: this attempt was superseded');
+    } catch (error) {
+      for (const t of group) await this.handleFailureInBlock(run.block, t.data, t.token, t.running, error, log.child({ trialId: t.data.trialId }));
+    } finally {
+      for (const t of group) this.running.delete(t.data.trialId);
+    }
+  }
+
+  /** Ends the claims of a group claimed ahead that its block will not run. */
+  private async dropGroup(sweepId: string, group: Promise<ClaimedGroup>, block: BlockRun): Promise<void> {
+    for (const c of await group) if (c.outcome.result === 'ok') await this.endUnrun(sweepId, c, block);
+  }
+
+  /**
+   * Ends the attempt of a claimed trial its block will not run: cancelled with its sweep, else back to
+   * queued for the block's next run (shutdown, local fault, an error of the block).
+   */
+  private async endUnrun(sweepId: string, claimed: { index: number; token: string }, block: BlockRun): Promise<void> {
     const { transitions } = this.deps.index;
     if (block.stop?.kind === 'cancel') await transitions.abort(sweepId, claimed.index, claimed.token);
     else await transitions.release(sweepId, claimed.index, claimed.token);

@@ -89,37 +89,54 @@ export class TrialTransitions {
     return { result, trial: claimedTrial(reply) };
   }
 
+  /**
+   * Claims several trials of one block job in one round trip (claim-batch-3.lua), each as {@link claim}
+   * would with its own token; the outcomes come back in the order of `claims`.
+   */
+  async claimBatch(
+    sweepId: string,
+    claims: ReadonlyArray<{ index: number; token: string }>,
+    worker: string,
+    now = Date.now(),
+    expectedRetries?: number,
+  ): Promise<ClaimOutcome[]> {
+    if (claims.length === 0) return [];
+    const k = this.keys;
+    const args: Array<string | number> = [k.trialPrefix(sweepId), worker, now, expectedRetries ?? ''];
+    for (const c of claims) args.push(c.index, c.token);
+    const reply = (await this.scripts.run('claim-batch', [k.sweep(sweepId), k.log(sweepId), k.open(sweepId)], args)) as string[];
+    const outcomes: ClaimOutcome[] = [];
+    for (let i = 0; i < claims.length; i++) {
+      const entry = reply.slice(i * CLAIM_BATCH_ENTRIES, (i + 1) * CLAIM_BATCH_ENTRIES);
+      const result = entry[0] as ClaimResult;
+      outcomes.push(result === 'ok' ? { result, trial: claimedTrial(entry) } : { result });
+    }
+    return outcomes;
+  }
+
   async commit(sweepId: string, index: number, result: TrialCommit, now = Date.now()): Promise<CommitResult> {
-    const names = Object.keys(result.metrics);
-    if (names.length > MAX_METRICS_PER_TRIAL) {
-      throw new InvalidInputError('LIMIT_EXCEEDED', `a trial may report at most ${MAX_METRICS_PER_TRIAL} metrics, got ${names.length}`);
-    }
-    for (const name of names) {
-      if (!METRIC_NAME_PATTERN.test(name))
-        throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
-    }
-    const value = result.metrics[result.objective.metric];
-    const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));
     const k = this.keys;
     return (await this.scripts.run(
       'commit',
       [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId), k.resultCache()],
-      [
-        result.token,
-        now,
-        Math.round(result.durationMs),
-        JSON.stringify(result.metrics, finiteOrNull),
-        JSON.stringify(result.folds.map((f) => (f === null || !Number.isFinite(f) ? null : f))),
-        JSON.stringify(result.timings),
-        result.artifact,
-        result.status ?? 'completed',
-        score,
-        leaderboardMember(index),
-        JSON.stringify(result.detail ?? {}),
-        result.cacheEntry?.key ?? '',
-        result.cacheEntry?.value ?? '',
-      ],
+      withNow(commitFields(index, result), now),
     )) as CommitResult;
+  }
+
+  /**
+   * Commits several trials of one sweep in one round trip (commit-batch-5.lua), each fenced by its own
+   * token exactly as {@link commit}: a refused one does not stop the others. Results in input order.
+   */
+  async commitBatch(sweepId: string, commits: ReadonlyArray<{ index: number; result: TrialCommit }>, now = Date.now()): Promise<CommitResult[]> {
+    if (commits.length === 0) return [];
+    const k = this.keys;
+    const args: Array<string | number> = [k.trialPrefix(sweepId), now];
+    for (const c of commits) args.push(c.index, ...commitFields(c.index, c.result));
+    return (await this.scripts.run(
+      'commit-batch',
+      [k.sweep(sweepId), k.log(sweepId), k.best(sweepId), k.open(sweepId), k.resultCache()],
+      args,
+    )) as CommitResult[];
   }
 
   /** Ends an active attempt as failed, cancelled (its sweep was) or quarantined. */
@@ -247,6 +264,46 @@ export class TrialTransitions {
     const [flag, epoch] = await this.redis.hmget(this.keys.sweep(sweepId), 'cancelledFlag', 'cancelEpoch');
     return { cancelled: flag === '1', epoch: Number(epoch ?? 0) };
   }
+}
+
+/** Entries per trial in claim-batch-3.lua's answer: the result and the six of a definition. */
+const CLAIM_BATCH_ENTRIES = 7;
+
+/**
+ * A commit's per-trial script arguments: token, durationMs, metrics, folds, timings, artefact, status,
+ * rank score, leaderboard member, detail, cache field and entry (commit-batch-5.lua after the index;
+ * commit-6.lua with `now` after the token). Checks the metric names.
+ */
+function commitFields(index: number, result: TrialCommit): Array<string | number> {
+  const names = Object.keys(result.metrics);
+  if (names.length > MAX_METRICS_PER_TRIAL) {
+    throw new InvalidInputError('LIMIT_EXCEEDED', `a trial may report at most ${MAX_METRICS_PER_TRIAL} metrics, got ${names.length}`);
+  }
+  for (const name of names) {
+    if (!METRIC_NAME_PATTERN.test(name))
+      throw new InvalidInputError('INVALID_ARGUMENT', `"${name.slice(0, 80)}" is not a metric name (lowercase letters, digits and _)`);
+  }
+  const value = result.metrics[result.objective.metric];
+  const score = value === null || value === undefined || !Number.isFinite(value) ? '' : String(rankScore(result.objective.goal, value));
+  return [
+    result.token,
+    Math.round(result.durationMs),
+    JSON.stringify(result.metrics, finiteOrNull),
+    JSON.stringify(result.folds.map((f) => (f === null || !Number.isFinite(f) ? null : f))),
+    JSON.stringify(result.timings),
+    result.artifact,
+    result.status ?? 'completed',
+    score,
+    leaderboardMember(index),
+    JSON.stringify(result.detail ?? {}),
+    result.cacheEntry?.key ?? '',
+    result.cacheEntry?.value ?? '',
+  ];
+}
+
+/** commit-6.lua's arguments: the token, then `now`, then the rest of {@link commitFields}. */
+function withNow(fields: Array<string | number>, now: number): Array<string | number> {
+  return [fields[0]!, now, ...fields.slice(1)];
 }
 
 /** JSON.stringify replacer: non-finite numbers become null (JSON has no NaN). */

@@ -30,7 +30,15 @@ export const QueueMetricsSchema = z.object({
   pending: count,
   /** Planned trials of running, uncancelled sweeps not handed to BullMQ yet (fed a window at a time). */
   unfed: count,
-  /** pending + active + unfed: worker slots the queued and running trials want. KEDA scales on this. */
+  /**
+   * Trials of unfinished sweeps that want a slot: queued (of uncancelled sweeps, fed or not) and active.
+   * A block job holds many trials, so job counts undercount the work (issue 13 item 4).
+   */
+  trials: z.object({ queued: count, active: count }),
+  /**
+   * Worker slots the queued and running work wants: max(trials.queued + trials.active, pending +
+   * jobs.active + unfed) — trials for block jobs, jobs for trials split into fold jobs. KEDA scales on this.
+   */
   demand: count,
   /** The worker registry: live workers, their slots (WORKER_CONCURRENCY each) and the slots training a trial. */
   workers: z.object({ alive: count, slots: count, busy: count }),

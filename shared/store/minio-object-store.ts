@@ -25,7 +25,7 @@ import { Client, S3Error, type ClientOptions } from 'minio';
 import type { Logger } from 'pino';
 import { SweepqError } from '../errors/index.js';
 import { assertObjectKey } from './object-key.js';
-import type { ObjectStore, PutOptions } from './object-store.js';
+import type { GroupObject, ObjectStore, PutOptions } from './object-store.js';
 
 /** Options of {@link MinioObjectStore}. */
 export interface MinioObjectStoreOptions {
@@ -232,6 +232,11 @@ export class MinioObjectStore implements ObjectStore {
     await this.call('put', key, async () => {
       await this.client.putObject(this.bucket, key, bytes, bytes.length, metadata);
     });
+  }
+
+  async putGroup(objects: readonly GroupObject[]): Promise<void> {
+    // Each PUT is durable when it answers: the group's uploads only overlap.
+    await Promise.all(objects.map((o) => this.put(o.key, o.body, { ...(o.contentType === undefined ? {} : { contentType: o.contentType }) })));
   }
 
   async putFile(key: string, file: string, options?: PutOptions): Promise<void> {

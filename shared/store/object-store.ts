@@ -20,6 +20,15 @@ export interface PutOptions {
   durable?: boolean;
 }
 
+/** One object of {@link ObjectStore.putGroup}. */
+export interface GroupObject {
+  key: string;
+  body: Buffer | string;
+  contentType?: string;
+  /** As {@link PutOptions.durable}: false skips making this object durable. Default true. */
+  durable?: boolean;
+}
+
 /** A flat key → bytes store. Every method validates its key and is safe to retry (idempotent). */
 export interface ObjectStore {
   readonly kind: 'local' | 's3';
@@ -27,6 +36,13 @@ export interface ObjectStore {
   ensureReady(): Promise<void>;
   /** Writes the whole object; readers see either the old or the new bytes, never a partial write. */
   put(key: string, body: Buffer | string, options?: PutOptions): Promise<void>;
+  /**
+   * Writes several new objects, each key new and unique to this writer as with {@link PutOptions.fresh}
+   * (a group of finished trials' artefacts, issue 13 item 4): all are written, then all made durable
+   * together — on a local folder one round of concurrent fsyncs for the group instead of one round
+   * per object. Every durable object is durable when this resolves; on failure some may exist.
+   */
+  putGroup(objects: readonly GroupObject[]): Promise<void>;
   /** Reads the whole object. @throws SweepqError('NOT_FOUND') when the key does not exist. */
   get(key: string): Promise<Buffer>;
   /**

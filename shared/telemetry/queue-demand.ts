@@ -22,16 +22,34 @@ export function feedLag(sweep: SweepProgress): number {
 }
 
 /**
- * The JSON of `/metrics/queue`. `demand` = jobs waiting (list and priority set) + delayed + active
- * + unfed trials: every trial that wants a worker slot now or soon. Active jobs count so that an
- * autoscaler keeps the workers that are training (counting only waiting jobs scales busy workers away
- * once the queue drains); delayed ones count because they run as soon as their backoff ends.
+ * Trials that want a worker slot now or soon: queued (created or not, fed or not, waiting for a retry's
+ * backoff) of uncancelled unfinished sweeps, and active ones. Counted from the index, not from BullMQ:
+ * a block job carries up to 32 trials (issue 13 item 4), so jobs undercount the work.
+ */
+export function trialDemand(unfinished: readonly SweepProgress[]): { queued: number; active: number } {
+  let queued = 0;
+  let active = 0;
+  for (const sweep of unfinished) {
+    if (!sweep.cancelled) queued += Math.max(0, sweep.counts.queued);
+    active += Math.max(0, sweep.counts.active);
+  }
+  return { queued, active };
+}
+
+/**
+ * The JSON of `/metrics/queue`. `demand` = the larger of the trials that want a slot (queued + active,
+ * {@link trialDemand}) and the jobs that do (waiting, prioritized, delayed, active, plus unfed trials).
+ * Trials usually decide it — a block job of 32 short trials is 32 trials' work; jobs decide it for
+ * trials split into fold jobs, whose one active trial keeps several slots busy. Active work counts so
+ * that an autoscaler keeps the workers that are training (counting only waiting jobs scales busy
+ * workers away once the queue drains); delayed jobs count because they run as soon as their backoff ends.
  */
 export function queueMetrics(snapshot: ClusterSnapshot): QueueMetrics {
   const j = snapshot.jobs;
   const ready = j.waiting + j.prioritized;
   const pending = ready + j.delayed;
   const unfed = unfedTrials(snapshot.unfinished);
+  const trials = trialDemand(snapshot.unfinished);
   return {
     jobs: {
       waiting: j.waiting,
@@ -46,7 +64,8 @@ export function queueMetrics(snapshot: ClusterSnapshot): QueueMetrics {
     ready,
     pending,
     unfed,
-    demand: pending + j.active + unfed,
+    trials,
+    demand: Math.max(trials.queued + trials.active, pending + j.active + unfed),
     workers: { alive: snapshot.workers.alive, slots: snapshot.workers.slots, busy: snapshot.workers.busy },
     unfinishedSweeps: snapshot.unfinished.length,
     collectedAt: snapshot.collectedAt,

@@ -152,6 +152,74 @@ describe('MetricsIndex', () => {
     assert.deepEqual(cache, { 'k-completed': '{"from":"k-completed"}' });
   });
 
+  it('claims a batch of trials, each with its own token, refusing finished and moved ones alone', async () => {
+    const id = await createTestSweep(index, { trials: 5 });
+    assert.equal(await claim(id, 1, 'earlier'), 'ok');
+    assert.equal(await index.transitions.commit(id, 1, commitOf('earlier', { accuracy: 0.5 })), 'ok');
+    assert.equal(await index.transitions.rejob(id, 3, 0), 1, 'trial 3 moved to a job of its own');
+    const claims = [0, 1, 2, 3, 4].map((i) => ({ index: i, token: `batch-${i}` }));
+    const outcomes = await index.transitions.claimBatch(id, claims, 'w1', Date.now(), 0);
+    assert.deepEqual(
+      outcomes.map((o) => o.result),
+      ['ok', 'completed', 'ok', 'moved', 'ok'],
+    );
+    assert.deepEqual(outcomes[2]!.trial, { ...(await index.transitions.claim(id, 2, 'batch-2', 'w1', Date.now(), 0)).trial! });
+    for (const i of [0, 2, 4]) {
+      const trial = (await index.trials.get(id, i))!;
+      assert.equal(trial.status, 'active');
+      assert.equal(trial.attempt, i === 2 ? 2 : 1);
+    }
+    assert.equal((await index.sweeps.get(id))!.counts.active, 3, 'each claimed trial counts once');
+  });
+
+  it('commits a batch fenced per trial: a stale token is refused alone, the others commit once', async () => {
+    const id = await createTestSweep(index, { trials: 4 });
+    const outcomes = await index.transitions.claimBatch(
+      id,
+      [0, 1, 2, 3].map((i) => ({ index: i, token: `tok${i}` })),
+      'w1',
+    );
+    assert.ok(outcomes.every((o) => o.result === 'ok'));
+    // Trial 2's attempt was superseded (its lock was lost and another run claimed it again).
+    assert.equal(await claim(id, 2, 'newer'), 'ok');
+    const batch = [0, 1, 2, 3].map((i) => ({
+      index: i,
+      result: { ...commitOf(`tok${i}`, { accuracy: i / 10 }), cacheEntry: { key: `k${i}`, value: `{"i":${i}}` } },
+    }));
+    assert.deepEqual(await index.transitions.commitBatch(id, batch), ['ok', 'ok', 'fenced', 'ok']);
+    assert.deepEqual(await index.transitions.commitBatch(id, batch.slice(0, 1)), ['stale'], 'a trial commits once');
+    const sweep = (await index.sweeps.get(id))!;
+    assert.deepEqual(sweep.counts, { queued: 0, active: 1, completed: 3, failed: 0, cancelled: 0, pruned: 0, quarantined: 0 });
+    assert.equal((await index.trials.get(id, 2))!.status, 'active', 'the superseding attempt still owns trial 2');
+    const cache = await redis.hgetall(index.keys.resultCache());
+    assert.equal(cache.k2, undefined, 'no cache entry from the refused commit');
+    assert.equal(cache.k3, '{"i":3}');
+    const done = (await index.log.readAll(id)).filter((e) => e.s === 'completed');
+    assert.deepEqual(
+      done.map((e) => e.i),
+      [0, 1, 3],
+    );
+    assert.equal(await index.transitions.commit(id, 2, commitOf('newer', { accuracy: 1 })), 'ok');
+    assert.notEqual((await index.sweeps.get(id))!.finishedAt, null, 'the sweep finishes with its last commit');
+  });
+
+  it('records a batch committed after a cancel as cancelled', async () => {
+    const id = await createTestSweep(index, { trials: 2 });
+    await index.transitions.claimBatch(
+      id,
+      [0, 1].map((i) => ({ index: i, token: `tok${i}` })),
+      'w1',
+    );
+    await index.transitions.flagCancelled(id);
+    const batch = [0, 1].map((i) => ({ index: i, result: commitOf(`tok${i}`, { accuracy: 0.5 }) }));
+    assert.deepEqual(await index.transitions.commitBatch(id, batch), ['cancelled', 'cancelled']);
+    assert.equal((await index.sweeps.get(id))!.counts.cancelled, 2);
+    assert.deepEqual(
+      (await index.transitions.claimBatch(id, [{ index: 0, token: 'x' }], 'w1')).map((o) => o.result),
+      ['cancelled'],
+    );
+  });
+
   it('refuses more metrics than a trial may report', async () => {
     const id = await createTestSweep(index, { trials: 1 });
     assert.equal(await claim(id, 0, 'tok'), 'ok');

@@ -133,6 +133,18 @@ for (const testCase of cases) {
       assert.equal((await store.get('plain/not-durable.txt')).toString(), 'x');
     });
 
+    it('stores a group of new objects in several folders, durable and not, in one call', async () => {
+      const group = [];
+      for (let t = 0; t < 3; t++) {
+        group.push({ key: `artifacts/s3/t${t}/a.diagnostics.json`, body: `{"d":${t}}`, contentType: 'application/json', durable: false });
+        group.push({ key: `artifacts/s3/t${t}/a.json`, body: Buffer.from(`{"p":${t}}`), contentType: 'application/json' });
+      }
+      await store.putGroup(group);
+      await store.putGroup([]);
+      for (const o of group) assert.equal((await store.get(o.key)).toString(), o.body.toString());
+      await assert.rejects(store.putGroup([{ key: '../escape.json', body: 'x' }]), { code: 'INVALID_ARGUMENT' });
+    });
+
     it('replaces the object on a second put of the same key', async () => {
       await store.put('over/write.txt', 'first');
       await store.put('over/write.txt', 'second');

@@ -92,11 +92,22 @@ describe('PrometheusExporter', () => {
 
 describe('queueMetrics (/metrics/queue)', () => {
   it('asks for a slot per waiting, prioritized, delayed, active and unfed trial, none for a cancelled sweep', () => {
-    const answer = queueMetrics(snapshot([sweep('a', { total: 100, fed: 40 }), sweep('b', { total: 50, fed: 10, cancelled: true })]));
+    // Fewer trials than jobs want slots (a trial split into fold jobs holds several): the jobs decide.
+    const answer = queueMetrics(
+      snapshot([sweep('a', { total: 100, fed: 40, counts: counts({ queued: 60, active: 4 }) }), sweep('b', { total: 50, fed: 10, cancelled: true })]),
+    );
     assert.equal(answer.ready, 8);
     assert.equal(answer.pending, 10);
     assert.equal(answer.unfed, 60);
     assert.equal(answer.demand, 10 + 4 + 60);
     assert.deepEqual(answer.workers, { alive: 2, slots: 4, busy: 3 });
+  });
+
+  it('counts the trials of block jobs, not the jobs: 2 block jobs of 32 trials waiting ask for 64 slots', () => {
+    const blocks = snapshot([sweep('a', { total: 64, fed: 64, counts: counts({ queued: 64 }) })]);
+    blocks.jobs = { waiting: 2, prioritized: 0, delayed: 0, active: 0, paused: 0, 'waiting-children': 0, completed: 0, failed: 0 };
+    const answer = queueMetrics(blocks);
+    assert.deepEqual(answer.trials, { queued: 64, active: 0 });
+    assert.equal(answer.demand, 64);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * FetchAhead: off at start; a training shorter than SHORT_TRIAL_MS turns it on (more jobs than slots);
  * a training running past it turns it off there and then and sends the waiting jobs back; depth 0
- * never fetches ahead. Time is node:test's mocked clock, so nothing here depends on the machine's speed.
+ * never fetches ahead; block jobs hold one more job per slot, and a block that only commits holds no
+ * place. Time is node:test's mocked clock, so nothing here depends on the machine's speed.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
@@ -47,12 +48,28 @@ describe('FetchAhead', () => {
     assert.deepEqual(r.concurrency, [5, 1, 5], 'the next short trial does');
   });
 
+  it('holds one block job per slot ahead, not counting blocks that only commit', () => {
+    const r = recorder(1, 8);
+    r.fetchAhead.blockStarted();
+    assert.deepEqual(r.concurrency, [2]);
+    const first = r.fetchAhead.blockCommitting();
+    assert.deepEqual(r.concurrency, [2, 3], 'a block past its trainings frees its place for the next one');
+    const second = r.fetchAhead.blockCommitting();
+    first();
+    first();
+    assert.deepEqual(r.concurrency, [2, 3, 4, 3], 'each committed block gives its place back once');
+    second();
+    assert.deepEqual(r.concurrency, [2, 3, 4, 3, 2]);
+  });
+
   it('never fetches ahead with depth 0', () => {
     const r = recorder(3, 0);
     r.fetchAhead.watchTraining()();
     const ended = r.fetchAhead.watchTraining();
     mock.timers.tick(SHORT_TRIAL_MS * 2);
     ended();
+    r.fetchAhead.blockStarted();
+    r.fetchAhead.blockCommitting()();
     assert.deepEqual(r.concurrency, []);
     assert.equal(r.handBacks, 0);
   });

@@ -1,7 +1,8 @@
 /**
  * A training slot from the worker's side: one trial at a time, real training in a child process,
  * errors mapped to codes, abort that really stops the CPU work and leaves a usable slot behind, and
- * the limits: memory (RLIMIT_AS) and wall clock breached by a trial fail that trial alone.
+ * the limits: memory (RLIMIT_AS) and wall clock breached by a trial fail that trial alone; a batch of
+ * trials (a block's group) in one message, its results streamed back one by one.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -132,6 +133,26 @@ describe('TrainingSlot', () => {
       assert.equal(result.error.code, 'LIMIT_EXCEEDED');
       assert.match(result.error.message, /time limit of 1 s/);
       assert.ok(Date.now() - started < 10_000);
+    } finally {
+      await slot.close();
+    }
+  });
+
+  it('trains a batch in one message, streaming results; a limit ends the batch at its trial', async () => {
+    const slot = new TrainingSlot();
+    try {
+      const seen: Array<{ position: number; ok: boolean; code?: string }> = [];
+      const slow = task({ model: 'random_forest', params: { n_estimators: 3000, max_depth: null } });
+      const answered = await slot.runBatch([task(), task({ params: { C: -1 } }), slow, task()], { memoryMb: 1024, timeoutS: 3 }, (position, result) =>
+        seen.push({ position, ok: result.ok, ...(result.ok ? {} : { code: result.error.code }) }),
+      );
+      assert.equal(answered, 3, 'the trial after the one stopped by its limit never ran');
+      assert.deepEqual(seen, [
+        { position: 0, ok: true },
+        { position: 1, ok: false, code: 'INVALID_MODEL' },
+        { position: 2, ok: false, code: 'LIMIT_EXCEEDED' },
+      ]);
+      assert.equal((await slot.run(task(), LIMITS)).ok, true, 'the next batch trains on a fresh process');
     } finally {
       await slot.close();
     }
