@@ -316,7 +316,8 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
 function partCFreshFits(gb: CurveTable, resources: ResourceTable, seeds: number[], goals: GoalRow[]): void {
   const full = gb.n_estimators.indexOf(300);
   for (let i = 0; i < gb.configs.length; i++) {
-    if (JSON.stringify(gb.configs[i]!.params) !== JSON.stringify(resources.configs[i]!.params)) throw new Error(`resource table row ${i} is not the gb table's`);
+    if (JSON.stringify(gb.configs[i]!.params) !== JSON.stringify(resources.configs[i]!.params))
+      throw new Error(`resource table row ${i} is not the gb table's`);
   }
   const rowsAt = [100 / 3, 100];
   const kinds = {
@@ -360,7 +361,9 @@ function partCFreshFits(gb: CurveTable, resources: ResourceTable, seeds: number[
       pass: ratio >= 3 && loss <= 0.003,
     });
   }
-  console.log(`\n(c) gradient boosting, rungs refitted from scratch (a rung costs its whole resource), vs the same configurations trained to 300 trees; mean of ${seeds.length} seeds`);
+  console.log(
+    `\n(c) gradient boosting, rungs refitted from scratch (a rung costs its whole resource), vs the same configurations trained to 300 trees; mean of ${seeds.length} seeds`,
+  );
   console.log(
     formatTable(['setting', 'best full', 'best ASHA', 'loss', 'compute saved', 'trials at 300'], rows, {
       align: ['left', 'right', 'right', 'right', 'right', 'right'],

@@ -40,5 +40,10 @@ export function planPruning(
   // The rungs are judged by the CV score; an error metric (log_loss, rmse) is minimised.
   const goal = builtinMetric(context.cv.scoring)?.goal ?? 'maximize';
   const trial: TrialPruning = { sweepId, index, spec, goal, maxResource };
-  return { trial, rungs: PrunerClient.rungResources(spec, maxResource), resource: spec.resource, onRung: (rung, history) => client.judge(trial, rung, history) };
+  return {
+    trial,
+    rungs: PrunerClient.rungResources(spec, maxResource),
+    resource: spec.resource,
+    onRung: (rung, history) => client.judge(trial, rung, history),
+  };
 }
