@@ -21,7 +21,10 @@
  *     loan_default files (bench/search/time-to-target.ts). Goal: median ratio ≤ 0.2 over 10 seeds
  *     (3 with --quick).
  * (c) ASHA on the same table's learning curves (n_estimators 10..300) vs the same random configurations
- *     trained fully. Goal: ≥ 3× less compute at ≤ 0.003 loss of the best objective.
+ *     trained fully; for boosting also on rungs refitted from scratch (bench/search/fixtures/
+ *     diabetes-gradient-boosting-resources.json, make_resource_tables.py): `scaled_trees` (the
+ *     learning rate scaled to the rung's trees) and rows. Goal: ≥ 3× less compute at ≤ 0.003 loss
+ *     of the best objective.
  * (d) ask() latency with 10,000 completed trials (pure algorithm), p50/p99; Optuna's in-memory ask
  *     at the same n for comparison. Goal ≤ 5 ms.
  *

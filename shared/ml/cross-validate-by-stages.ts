@@ -3,7 +3,9 @@
  * stages) in lockstep; at each rung's resource all folds are scored, the mean goes to the pruner
  * (`onRung`), and the trial either trains on from where it is — no refit from scratch — or stops.
  * A trial that passes every rung ends with the same per-fold scores as a plain CV (the stages drained
- * are the same fit), which runTrial then takes as given.
+ * are the same fit), which runTrial then takes as given. Under `scaled_trees` (boosting) a rung is
+ * instead a CV of fits of their own at a scaled learning rate (scaled-trees-params.ts), and the full
+ * folds grow only once every rung has passed.
  *
  * Memory: each fold keeps its own transformed copy of the training data while the folds advance
  * together (plain CV reuses one), so a pruned trial holds `folds` copies at once.
