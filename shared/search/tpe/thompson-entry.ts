@@ -1,7 +1,7 @@
 /**
  * The model (entry) of a conditional space by Thompson sampling: for each entry with a free point,
  * draw the chance that its next trial lands among the very best trials — the top
- * {@link ENTRY_TOP_FRACTION} of all finished trials, at least one — from Beta(top_e + ½, rest_e + ½)
+ * {@link ENTRY_TOP_FRACTION} of all finished trials, at least one and at most 25 — from Beta(top_e + ½, rest_e + ½)
  * (its finished trials in and out of the top, pending ones counting as out under the constant
  * liar) and take the largest draw.
  *
@@ -32,21 +32,36 @@ const PRIOR = 0.5;
 
 /** Share of the finished trials that count as "top" for the entry choice (at least one trial). */
 export const ENTRY_TOP_FRACTION = 0.04;
+/** At most this many top trials (Optuna's cap of the good group), which also bounds the selection. */
+const ENTRY_TOP_MAX = 25;
 
 export function thompsonEntry(table: TrialTable, free: readonly number[], rng: Rng): number {
   const entries = table.perEntry.length;
   const top = new Float64Array(entries);
   const rest = new Float64Array(entries);
   const n = table.length;
-  // The top-k threshold: the k-th smallest loss of the finished rows (a sorted typed copy, O(n log n)).
-  const losses = new Float64Array(n);
   let finished = 0;
   for (let r = 0; r < n; r++) {
     const kind = table.kind[r]! as RowKind;
-    if (table.entryOf[r]! >= 0 && (kind === RowKind.Complete || kind === RowKind.Pruned)) losses[finished++] = table.loss[r]!;
+    if (table.entryOf[r]! >= 0 && (kind === RowKind.Complete || kind === RowKind.Pruned)) finished++;
   }
-  const k = Math.max(1, Math.ceil(ENTRY_TOP_FRACTION * finished));
-  const threshold = finished === 0 ? Number.NEGATIVE_INFINITY : losses.subarray(0, finished).sort()[k - 1]!;
+  const k = Math.min(ENTRY_TOP_MAX, Math.max(1, Math.ceil(ENTRY_TOP_FRACTION * finished)));
+  // The k smallest losses, kept sorted (insertion: O(n) in practice, as few rows beat the k-th).
+  const smallest = new Float64Array(k);
+  let filled = 0;
+  for (let r = 0; r < n; r++) {
+    const kind = table.kind[r]! as RowKind;
+    if (table.entryOf[r]! < 0 || !(kind === RowKind.Complete || kind === RowKind.Pruned)) continue;
+    const loss = table.loss[r]!;
+    if (filled === k && !(loss < smallest[k - 1]!)) continue;
+    let at = filled === k ? k - 1 : filled++;
+    while (at > 0 && loss < smallest[at - 1]!) {
+      smallest[at] = smallest[at - 1]!;
+      at--;
+    }
+    smallest[at] = loss;
+  }
+  const threshold = filled === 0 ? Number.NEGATIVE_INFINITY : smallest[filled - 1]!;
   // Rows at the threshold count as top in row order until k are taken (ties: earlier trial first).
   let taken = 0;
   for (let r = 0; r < n; r++) {
