@@ -33,10 +33,15 @@ export function runFull(curves: readonly Curve[], resources: readonly number[], 
   return { compute: curves.length * maxResource, best, completed: curves.length };
 }
 
-/** ASHA over the configurations in order, with `workers` trials in flight. */
-export function runAsha(curves: readonly Curve[], resources: readonly number[], pruner: SuccessiveHalvingPruner, workers: number): AshaRun {
+/**
+ * ASHA over the configurations in order, with `workers` trials in flight.
+ * @param freshFits each rung is a fit of its own from scratch (resource `scaled_trees`, or rows), so
+ *   reaching a rung costs its whole resource, not the difference to the last one; rungs above
+ *   max_resource / reduction_factor are skipped, as PrunerClient.rungResources does for them.
+ */
+export function runAsha(curves: readonly Curve[], resources: readonly number[], pruner: SuccessiveHalvingPruner, workers: number, freshFits = false): AshaRun {
   const valueAt = (curve: Curve, resource: number): number => {
-    const i = resources.indexOf(resource);
+    const i = resources.findIndex((r) => Math.abs(r - resource) < 1e-9 * resource);
     if (i < 0) throw new Error(`no curve value at resource ${resource}`);
     return curve.values[i]!;
   };
@@ -80,9 +85,11 @@ export function runAsha(curves: readonly Curve[], resources: readonly number[], 
     const decision = pruner.decide(rung, value, recorded);
     if (decision.record) recorded.push(value);
     if (decision.action === 'promote') {
-      const next = decision.nextResource!;
-      compute += next - job.target;
-      running.push({ trial: job.trial, target: next, done: job.done + (next - job.target) });
+      let next = decision.nextResource!;
+      if (freshFits && next * pruner.reductionFactor > pruner.maxResource * (1 + 1e-9)) next = pruner.maxResource;
+      const cost = freshFits ? next : next - job.target;
+      compute += cost;
+      running.push({ trial: job.trial, target: next, done: job.done + cost });
     } else {
       start(job.done);
     }

@@ -100,3 +100,19 @@ export function conditionalSpace(gb: CurveTable, rf: CurveTable): SearchSpaceEnt
     },
   ];
 }
+
+/**
+ * Gradient boosting's rung values under the resources that refit from scratch
+ * (bench/search/make_resource_tables.py): per configuration, the CV R² of `scaled_rungs[i]` trees at
+ * learning_rate · 300 / r (capped at 1), and of 300 trees on `row_rungs[i]` / 300 of the rows.
+ */
+export interface ResourceTable {
+  max_trees: number;
+  scaled_rungs: number[];
+  row_rungs: number[];
+  configs: { params: Record<string, ParamLiteral>; scaled: number[]; rows: number[] }[];
+}
+
+export function loadResourceTable(): ResourceTable {
+  return JSON.parse(readFileSync(path.resolve(process.cwd(), 'bench/search/fixtures/diabetes-gradient-boosting-resources.json'), 'utf8')) as ResourceTable;
+}

@@ -131,7 +131,7 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
     let rungs: RungScores[] | undefined;
     let stagedCvMs = 0;
     if (task.rungs !== undefined && task.rungs.length > 0) {
-      const staged = await crossValidateByStages(input, task.rungs, (rung, history) => askVerdict(task.id, rung, history));
+      const staged = await crossValidateByStages(input, task.rungs, (rung, history) => askVerdict(task.id, rung, history), task.rungResource);
       rungs = staged.history;
       if (staged.pruned) {
         const last = staged.history[staged.history.length - 1]!;

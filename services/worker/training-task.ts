@@ -7,6 +7,7 @@ import type { ErrorCode } from '../../shared/errors/index.js';
 import type { Task } from '../../shared/ml/dataset/table.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import type { FoldPart } from '../../shared/folds/fold-job.schema.js';
+import type { PrunerResource } from '../../shared/schemas/search-strategy.schema.js';
 
 export interface TrainingTask {
   id: number;
@@ -28,6 +29,8 @@ export interface TrainingTask {
   memoryMb: number;
   /** Under a pruner: the resources (n_estimators) at which the child asks for a verdict ({@link RungRequest}). */
   rungs?: number[];
+  /** How the rungs are trained (`scaled_trees`: fits of their own); default n_estimators. */
+  rungResource?: PrunerResource;
   /**
    * A part of a trial split into fold jobs (fold.processor.ts): one CV fold (the result's cvScores
    * holds its score alone) or the final fit (test metrics and artefact, no CV). Absent: the whole trial.

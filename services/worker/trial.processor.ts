@@ -268,7 +268,7 @@ export class TrialProcessor {
       // trials, and blocks held ahead by one worker would leave another idle at the sweep's end.
       const trainingEnded = step === undefined ? this.deps.fetchAhead?.watchTraining() : undefined;
       const result = await slot
-        .run(pruning === null ? input.task : { ...input.task, rungs: pruning.rungs }, input.limits, pruning?.onRung)
+        .run(pruning === null ? input.task : { ...input.task, rungs: pruning.rungs, rungResource: pruning.resource }, input.limits, pruning?.onRung)
         .finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       // Training is over: the next trial trains while this one stores its artefact and commits.

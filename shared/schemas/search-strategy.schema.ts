@@ -32,8 +32,15 @@ export const TpeSpecSchema = strict({
   conditional: z.enum(['per_model', 'optuna']).optional(),
 });
 
-/** Resources a pruner can grow a trial by, and the models that have them. */
-export const PRUNER_RESOURCES = { n_estimators: ['gradient_boosting', 'random_forest'] } as const;
+/**
+ * Resources a pruner can grow a trial by, and the models that have them.
+ * - `n_estimators`: the trial's trees grown in stages; a rung at r trees is the first r trees.
+ * - `scaled_trees` (boosting): a rung at r trees is a fit of its own of r trees at
+ *   min(1, learning_rate · N / r), N the trial's n_estimators — shrinkage × trees as in the full
+ *   trial, so a small learning rate is not judged before it had time to learn (issue 11 (c): with
+ *   `n_estimators`, boosting curves of different learning rates cross).
+ */
+export const PRUNER_RESOURCES = { n_estimators: ['gradient_boosting', 'random_forest'], scaled_trees: ['gradient_boosting'] } as const;
 export type PrunerResource = keyof typeof PRUNER_RESOURCES;
 
 const ResourceSchema = z.enum(Object.keys(PRUNER_RESOURCES) as [PrunerResource]);

@@ -40,11 +40,16 @@ export class PrunerClient {
     private readonly keys: IndexKeys,
   ) {}
 
-  /** Resources at which a trial is judged: min_resource · reduction_factor^k below its full resource. */
+  /**
+   * Resources at which a trial is judged: min_resource · reduction_factor^k below its full resource.
+   * With `scaled_trees` every rung is a fit of its own, so a rung above full / reduction_factor is
+   * skipped: it would cost more than a third (at rf 3) of the full trial on top of it.
+   */
   static rungResources(spec: PrunerRules, maxResource: number): number[] {
     const top = Math.min(maxResource, spec.max_resource ?? maxResource);
+    const freshFits = 'resource' in spec && spec.resource === 'scaled_trees';
     const rungs: number[] = [];
-    for (let r = spec.min_resource; r < top; r *= spec.reduction_factor) rungs.push(r);
+    for (let r = spec.min_resource; freshFits ? r * spec.reduction_factor <= top : r < top; r *= spec.reduction_factor) rungs.push(r);
     return rungs;
   }
 

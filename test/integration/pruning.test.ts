@@ -26,6 +26,20 @@ function ashaSweep() {
   };
 }
 
+/** Boosting under `resource: scaled_trees`: rungs at 3 and 9 of 27 trees, each a fit of its own. */
+function scaledTreesSweep() {
+  const sweep = ashaSweep();
+  return {
+    ...sweep,
+    name: 'asha_scaled_trees_test',
+    search: {
+      method: 'grid',
+      pruner: { method: 'asha', resource: 'scaled_trees', min_resource: 3, reduction_factor: 3 },
+      space: [{ model: 'gradient_boosting', params: { n_estimators: 27, learning_rate: { values: [0.02, 0.1, 0.5] }, max_depth: { values: [1, 3, 5] } } }],
+    },
+  };
+}
+
 describe('ASHA pruning in the worker', () => {
   let setup: TestSetup;
   let service: SweepService;
@@ -67,6 +81,25 @@ describe('ASHA pruning in the worker', () => {
       // Rung state lives in Redis: every trial's value at the first rung is there for any worker.
       const rungs = await redis.hgetall(`${setup.config.redis.prefix}:sweep:${sweepId}:rungs`);
       assert.equal(Object.keys(rungs).filter((f) => f.startsWith('3:')).length, 9);
+    } finally {
+      await worker.close(1000);
+    }
+  });
+
+  it('scaled_trees: judges boosting at rungs of their own fits and completes the survivors in full', async () => {
+    const { sweepId, total } = await service.submit(scaledTreesSweep());
+    assert.equal(total, 9);
+    const worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
+    try {
+      const status = await waitForSweep(service, sweepId, 90_000);
+      assert.equal(status.counts.completed + status.counts.pruned, 9, JSON.stringify(status.counts));
+      assert.ok(status.counts.pruned >= 1 && status.counts.completed >= 1, JSON.stringify(status.counts));
+      const { trials } = await service.trials(sweepId, { limit: 100 });
+      for (const t of trials) {
+        const resources = t.pruning!.rungs.map((r) => r.resource);
+        if (t.status === 'completed') assert.deepEqual(resources, [3, 9], `${t.name} passed both rungs`);
+        else assert.match(t.pruning!.reason ?? '', /^stopped at rung \d \(resource \d+\): /);
+      }
     } finally {
       await worker.close(1000);
     }

@@ -50,6 +50,34 @@ describe('crossValidateByStages', () => {
     });
   }
 
+  it('scaled_trees: a rung is a fresh fit of r trees at min(1, learning_rate · N / r), and the final scores equal plain CV', async () => {
+    const full = { ...input('gradient_boosting', 18), params: { n_estimators: 18, max_depth: 2, subsample: 0.8, learning_rate: 0.05 } };
+    const seen: RungScores[] = [];
+    const outcome = await crossValidateByStages(
+      full,
+      [2, 6],
+      (rung) => {
+        seen.push(rung);
+        return Promise.resolve({ action: 'continue' });
+      },
+      'scaled_trees',
+    );
+    // Rung 2: 0.05 · 18 / 2 = 0.45; rung 6: 0.15.
+    const expected = [
+      { trees: 2, rate: 0.45 },
+      { trees: 6, rate: 0.15 },
+    ];
+    for (let i = 0; i < expected.length; i++) {
+      const { trees, rate } = expected[i]!;
+      const plain = runTrial({ ...full, params: { ...full.params, n_estimators: trees, learning_rate: rate } }).cvScores;
+      for (let f = 0; f < plain.length; f++) assert.ok(Math.abs(seen[i]!.folds[f]! - plain[f]!) < 1e-12, `rung ${trees}, fold ${f}`);
+      // Not the first r trees of the full model (those are the n_estimators resource's).
+      assert.notDeepEqual(seen[i]!.folds, runTrial({ ...full, params: { ...full.params, n_estimators: trees } }).cvScores);
+    }
+    if (!outcome.pruned) assert.deepEqual(outcome.cvScores, runTrial(full).cvScores);
+    else assert.fail('no rung stopped the trial');
+  });
+
   it('stops at the rung whose verdict is stop, keeping the history so far', async () => {
     const outcome = await crossValidateByStages(input('random_forest', 30), [3, 9], (rung) =>
       Promise.resolve(rung.resource === 9 ? { action: 'stop', explanation: 'stopped at rung 1' } : { action: 'continue' }),

@@ -86,6 +86,27 @@ describe('TpeSampler on a space of several models', () => {
     assert.deepEqual([...own.perEntry[1]!.good.subarray(0, 2)], [18, 19]);
   });
 
+  it('draws the model holding the very best trials, not the one filling the good group with middling ones', () => {
+    // 60 finished trials: 30 steady forests at 0.450–0.459 and 30 boosting trials spread over
+    // 0.30–0.47 whose top two (0.465, 0.47) are the best overall. The top 10 % (6 trials) holds 4
+    // forests and 2 boosting trials, which favoured the forest; the top 4 % (3 trials) holds the
+    // two boosting trials and one forest.
+    const observations: Observation[] = [];
+    for (let i = 0; i < 30; i++) {
+      observations.push({ entry: 0, params: { max_depth: 1 + (i % 20), max_features: 0.1 + 0.03 * i }, value: 0.45 + 0.0003 * i, status: 'completed' });
+      const value = i === 28 ? 0.465 : i === 29 ? 0.47 : 0.3 + 0.005 * i;
+      observations.push({ entry: 1, params: { learning_rate: 0.001 * (i + 1), max_depth: 1 + (i % 8) }, value, status: 'completed' });
+    }
+    const sampler = new TpeSampler(STEADY_VS_PEAKED);
+    let boosting = 0;
+    for (let k = 0; k < 200; k++) {
+      const result = sampler.ask({ seed: k, nextIndex: 60, count: 1, observations, pending: [], goal: 'maximize' });
+      if (result.kind === 'proposals' && result.proposals[0]!.entry === 1) boosting++;
+    }
+    // Beta(2.5, 28.5) against Beta(1.5, 29.5): boosting wins about 70 % of the draws (top 10 %: ~25 %).
+    assert.ok(boosting >= 120 && boosting <= 170, `boosting drawn in ${boosting} of 200 asks`);
+  });
+
   it('spreads concurrent asks over the models under the constant liar', () => {
     // After the startup trials, a batch of 8: pending proposals count as bad for their model, so a
     // batch does not go to one model only while both have good trials.

@@ -16,6 +16,7 @@ const EXPECTED_TRIALS: Record<string, number> = {
   'penguins-mass.yaml': 8,
   'tpe-boosting.yaml': 40,
   'asha-forest.yaml': 24,
+  'asha-boosting.yaml': 30,
 };
 
 describe('example sweeps', () => {

@@ -36,6 +36,13 @@ describe('PrunerClient', () => {
     assert.deepEqual(PrunerClient.rungResources(spec, 5), []);
   });
 
+  it('scaled_trees: skips rungs above the full resource / rf (each rung is a fit of its own)', () => {
+    const spec = { method: 'asha' as const, resource: 'scaled_trees' as const, min_resource: 10, reduction_factor: 3 };
+    assert.deepEqual(PrunerClient.rungResources(spec, 300), [10, 30, 90]);
+    assert.deepEqual(PrunerClient.rungResources(spec, 270), [10, 30, 90]);
+    assert.deepEqual(PrunerClient.rungResources(spec, 269), [10, 30]);
+  });
+
   it('ASHA: keeps the top third of the trials at the rung, and a retried attempt replaces its own value', async () => {
     const trial = (index: number): TrialPruning => ({
       sweepId: 'asha',

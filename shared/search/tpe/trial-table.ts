@@ -147,6 +147,11 @@ export class TrialTable {
     return this.size;
   }
 
+  /** Whether pending trials count as bad (set by {@link split}). */
+  get constantLiar(): boolean {
+    return this.liar;
+  }
+
   /** Adds a trial created during this ask (it is pending for the proposals after it). */
   addPending(entry: number, params: Readonly<Record<string, ParamLiteral>>): void {
     const row = this.push(entry, params, RowKind.Pending, Number.NaN);
