@@ -67,6 +67,8 @@ describe('job lock renewal during a long CPU-bound trial', () => {
     assert.equal(trial.worker, running.worker, 'committed by the worker that started it');
     assert.ok(minTtl > 0 && minTtl <= LOCK_MS, 'the lock was held (and renewed) throughout');
 
+    // The index records the commit before BullMQ moves the job to completed: read the job once it has.
+    await waitFor('the job to be completed', async () => ((await queue.getJobState(running.id)) === 'completed' ? true : undefined), 10_000, 20);
     const job = await queue.getJob(running.id);
     assert.ok(job !== undefined);
     assert.equal(job.stalledCounter, 0, 'never detected as stalled');
