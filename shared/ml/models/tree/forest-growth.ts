@@ -9,6 +9,7 @@ import type { FeatureMatrix } from '../../dataset/dataset.js';
 import { Rng } from '../../random/rng.js';
 import { balancedClassWeights } from './balanced-class-weights.js';
 import { FeatureBinner } from './binner.js';
+import { findExclusiveBundles } from './exclusive-bundles.js';
 import type { ColumnOrderCache } from './column-order-cache.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore } from './node-store.js';
@@ -65,9 +66,10 @@ export function* fitForestStages(
   const binner = new FeatureBinner(options.maxBins);
   const bins = binner.fitBinRows(X, rows, 'columns', orders);
   const binned = { nRows: nTrain, columns: bins.columns!, nBins: bins.nBins };
+  const bundles = findExclusiveBundles(binned);
   const builder = isClassification
-    ? new HistogramTreeBuilder(binned, binner, target.criterion, labels, nClasses)
-    : new HistogramTreeBuilder(binned, binner, 'squared_error', null, 1);
+    ? new HistogramTreeBuilder(binned, binner, target.criterion, labels, nClasses, bundles)
+    : new HistogramTreeBuilder(binned, binner, 'squared_error', null, 1, bundles);
   const store = new NodeStore(nClasses, X.columns.length);
   const rng = new Rng(seed);
   const work = new Uint32Array(nTrain);

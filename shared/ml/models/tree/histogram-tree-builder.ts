@@ -32,6 +32,7 @@
  */
 import type { Rng } from '../../random/rng.js';
 import type { BinnedMatrix, FeatureBinner } from './binner.js';
+import type { ExclusiveBundles } from './exclusive-bundles.js';
 import {
   accumulateClassHistogram,
   accumulateOrderedClassHistogram,
@@ -69,6 +70,11 @@ const DENSE_NODE_ROWS = 128;
  * shared machine's noise), against 5× slower trees with full histograms down to the leaves.
  */
 const DIRECT_NODE_ROWS = 512;
+/**
+ * Nodes with fewer rows than this have no bundle histogram (see exclusive-bundles.ts): clearing and
+ * subtracting every bundle's slots costs more than scanning a few rows per drawn column.
+ */
+const BUNDLE_NODE_ROWS = 32;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
@@ -113,6 +119,15 @@ export class HistogramTreeBuilder {
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  /** Exclusive two-valued columns (one-hot groups) and their per-row codes, or null. */
+  private readonly bundles: ExclusiveBundles | null;
+  /** First statistic of each bundle's slots in a bundle histogram (slot offset × stride). */
+  private readonly bundleBase: Int32Array;
+  /** Bundle histograms of pending nodes, recycled like `pool`; each `bundles.nSlots × stride` long. */
+  private readonly bundlePool: Float64Array[] = [];
+  private readonly bundleFreeList: number[] = [];
+  /** Bundle histogram of the node being searched, or null (small node, or no bundles). */
+  private nodeBundle: Float64Array | null = null;
   /**
    * Features known to be constant, as sklearn's splitter keeps them: a node's known constants are
    * `constantList[0..stackConstants[slot])`, its own finds are appended after them for its children
@@ -121,6 +136,8 @@ export class HistogramTreeBuilder {
   private readonly constantList: Int32Array;
   /** 1 for the known constants of the node being searched. */
   private readonly isKnownConstant: Uint8Array;
+  /** The larger child's bundle histogram id left by {@link childBundle}. */
+  private largerBundle = -1;
   /** Number of constants known to the node being searched, then that plus the ones it found. */
   private nConstants = 0;
   /** Right side of the partition in progress. */
@@ -144,6 +161,7 @@ export class HistogramTreeBuilder {
   private stackParent: Int32Array = new Int32Array(64);
   private stackIsLeft: Uint8Array = new Uint8Array(64);
   private stackHist: Int32Array = new Int32Array(64);
+  private stackBundle: Int32Array = new Int32Array(64);
   private stackConstants: Int32Array = new Int32Array(64);
   private stackTotals: Float64Array;
   // Per-build state.
@@ -155,8 +173,16 @@ export class HistogramTreeBuilder {
    * @param criterion 'gini' | 'entropy' (classification, `classes` required) or 'squared_error'.
    * @param classes class index per row (classification), indexed by row number.
    * @param nClasses number of classes (classification), the width of each leaf's value vector.
+   * @param bundles exclusive column bundles of `binned` (findExclusiveBundles), or null.
    */
-  constructor(binned: BinnedMatrix, binner: FeatureBinner, criterion: SplitCriterion, classes: Int32Array | null, nClasses: number) {
+  constructor(
+    binned: BinnedMatrix,
+    binner: FeatureBinner,
+    criterion: SplitCriterion,
+    classes: Int32Array | null,
+    nClasses: number,
+    bundles: ExclusiveBundles | null = null,
+  ) {
     this.binned = binned;
     this.binner = binner;
     this.criterion = criterion;
@@ -189,6 +215,9 @@ export class HistogramTreeBuilder {
     this.rightTotals = new Float64Array(this.stride);
     this.nodeTotals = new Float64Array(this.stride);
     this.stackTotals = new Float64Array(64 * this.stride);
+    this.bundles = bundles;
+    this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
+    for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.stride;
   }
 
   /** Grows one tree into `store` and returns its root index. */
@@ -216,7 +245,12 @@ export class HistogramTreeBuilder {
       rootHist = this.acquire();
       this.buildFullHistogram(this.pool[rootHist]!, rows, 0, input.count);
     }
-    this.push(top++, 0, input.count, 0, -1, false, rootHist, 0);
+    let rootBundle = -1;
+    if (this.bundles !== null && rootHist < 0 && input.count >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(0, input.count, rootTotals, 0)) {
+      rootBundle = this.acquireBundle();
+      this.buildBundleHistogram(this.bundlePool[rootBundle]!, rows, 0, input.count);
+    }
+    this.push(top++, 0, input.count, 0, -1, false, rootHist, rootBundle, 0);
 
     let root = -1;
     while (top > 0) {
@@ -226,6 +260,8 @@ export class HistogramTreeBuilder {
       const depth = this.stackDepth[slot]!;
       const parent = this.stackParent[slot]!;
       const histId = this.stackHist[slot]!;
+      const bundleId = this.stackBundle[slot]!;
+      this.nodeBundle = bundleId >= 0 ? this.bundlePool[bundleId]! : null;
       const totalsBase = slot * stride;
       const totals = this.nodeTotals;
       for (let s = 0; s < stride; s++) totals[s] = this.stackTotals[totalsBase + s]!;
@@ -247,6 +283,7 @@ export class HistogramTreeBuilder {
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
+        this.releaseBundle(bundleId);
         continue;
       }
 
@@ -291,15 +328,35 @@ export class HistogramTreeBuilder {
         leftHist = smallerIsLeft ? smallerHist : largerHist;
         rightHist = smallerIsLeft ? largerHist : smallerHist;
       }
+      let leftBundle = -1;
+      let rightBundle = -1;
+      if (this.bundles !== null) {
+        const nLeft = mid - start;
+        const nRight = end - mid;
+        const needLeft = leftHist < 0 && nLeft >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
+        const needRight = rightHist < 0 && nRight >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
+        const smallerIsLeft = nLeft <= nRight;
+        const smaller = this.childBundle(
+          bundleId,
+          rows,
+          smallerIsLeft ? start : mid,
+          smallerIsLeft ? mid : end,
+          smallerIsLeft ? needLeft : needRight,
+          smallerIsLeft ? needRight : needLeft,
+        );
+        leftBundle = smallerIsLeft ? smaller : this.largerBundle;
+        rightBundle = smallerIsLeft ? this.largerBundle : smaller;
+      }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
-      this.push(top, mid, end, depth + 1, node, false, rightHist, this.nConstants);
+      this.push(top, mid, end, depth + 1, node, false, rightHist, rightBundle, this.nConstants);
       this.stackTotals.set(rightTotals, top * stride);
       top++;
-      this.push(top, start, mid, depth + 1, node, true, leftHist, this.nConstants);
+      this.push(top, start, mid, depth + 1, node, true, leftHist, leftBundle, this.nConstants);
       this.stackTotals.set(leftTotals, top * stride);
       top++;
     }
     store.roots.push(root);
+    this.nodeBundle = null;
     this.weights = null;
     this.targets = null;
     return root;
@@ -388,9 +445,101 @@ export class HistogramTreeBuilder {
     return nonConstant;
   }
 
-  /** Whether feature f has two value bins (a one-hot column) and a two-bin kernel fits the task. */
+  /**
+   * Whether feature f has two value bins (a one-hot column) and either a two-bin kernel fits the task
+   * or the node's bundle histogram holds f's statistics.
+   */
   private takesTwoBinPath(f: number): boolean {
-    return this.binned.nBins[f] === 2 && (this.classes === null || this.nClasses === 2);
+    if (this.binned.nBins[f] !== 2) return false;
+    return this.classes === null || this.nClasses === 2 || (this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0);
+  }
+
+  /**
+   * Bins 0 and 1 of the scratch histogram for bundled feature f, read from the node's bundle
+   * histogram: the "on" bin is f's slot, the other the node totals minus it (exact with integer
+   * weights, as the two-bin kernels' totals − bin 0 is, so the same splits win).
+   */
+  private twoBinFromBundle(f: number, totals: Float64Array): void {
+    const bundles = this.bundles!;
+    const source = this.nodeBundle!;
+    const hist = this.scratchHist;
+    const stride = this.stride;
+    const slot = this.bundleBase[bundles.bundleOf[f]!]! + bundles.codeOf[f]! * stride;
+    const onBase = bundles.onBin[f]! * stride;
+    const offBase = stride - onBase;
+    for (let s = 0; s < stride; s++) {
+      const on = source[slot + s]!;
+      hist[onBase + s] = on;
+      hist[offBase + s] = totals[s]! - on;
+    }
+  }
+
+  /**
+   * Bundle histograms of a split node's children, by subtraction where it pays: the smaller child
+   * [start, end) is built from its rows; the larger one, when it needs one and the parent had one,
+   * is the parent's minus the smaller's, in the parent's buffer (left in `largerBundle`, else −1).
+   * @returns the smaller child's bundle histogram id, or −1.
+   */
+  private childBundle(parentId: number, rows: Uint32Array, start: number, end: number, needSmaller: boolean, needLarger: boolean): number {
+    this.largerBundle = -1;
+    if (!needSmaller && !needLarger) {
+      this.releaseBundle(parentId);
+      return -1;
+    }
+    if (parentId >= 0 && needLarger) {
+      const smallerId = this.acquireBundle();
+      const small = this.bundlePool[smallerId]!;
+      this.buildBundleHistogram(small, rows, start, end);
+      const parent = this.bundlePool[parentId]!;
+      for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
+      this.largerBundle = parentId;
+      if (needSmaller) return smallerId;
+      this.releaseBundle(smallerId);
+      return -1;
+    }
+    this.releaseBundle(parentId);
+    if (!needSmaller) return -1;
+    const smallerId = this.acquireBundle();
+    this.buildBundleHistogram(this.bundlePool[smallerId]!, rows, start, end);
+    return smallerId;
+  }
+
+  /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
+  private buildBundleHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
+    hist.fill(0);
+    const bundles = this.bundles!;
+    const codes = bundles.codes;
+    const nBundles = bundles.nBundles;
+    const base = this.bundleBase;
+    const stride = this.stride;
+    const weights = this.weights;
+    const classes = this.classes;
+    const targets = this.targets;
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const w = weights === null ? 1 : weights[r]!;
+      // Class slot and weight, or the target slot and w·y as gatherNode computes it.
+      const t = classes !== null ? STAT_TARGET + classes[r]! : STAT_TARGET;
+      const v = classes !== null ? w : weights === null ? targets![r]! : w * targets![r]!;
+      const row = r * nBundles;
+      for (let g = 0; g < nBundles; g++) {
+        const o = base[g]! + codes[row + g]! * stride;
+        hist[o] = hist[o]! + 1;
+        hist[o + 1] = hist[o + 1]! + w;
+        hist[o + t] = hist[o + t]! + v;
+      }
+    }
+  }
+
+  private acquireBundle(): number {
+    const free = this.bundleFreeList.pop();
+    if (free !== undefined) return free;
+    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * this.stride));
+    return this.bundlePool.length - 1;
+  }
+
+  private releaseBundle(id: number): void {
+    if (id >= 0) this.bundleFreeList.push(id);
   }
 
   /**
@@ -403,8 +552,10 @@ export class HistogramTreeBuilder {
     const bins = this.binned.columns[f]!;
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
+    const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
+    if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
-      if (!accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
@@ -412,7 +563,7 @@ export class HistogramTreeBuilder {
       hist.fill(0, 0, 2 * stride);
       return nonConstant ? 1 : 0;
     }
-    if (!accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
+    if (!fromBundle && !accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
     const sum = hist[2]!;
@@ -709,8 +860,9 @@ export class HistogramTreeBuilder {
     return start + nLeft;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, nConstants: number): void {
+  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, bundle: number, nConstants: number): void {
     if (slot >= this.stackStart.length) this.growStack(slot * 2);
+    this.stackBundle[slot] = bundle;
     this.stackConstants[slot] = nConstants;
     this.stackStart[slot] = start;
     this.stackEnd[slot] = end;
@@ -732,6 +884,7 @@ export class HistogramTreeBuilder {
     this.stackParent = grow(this.stackParent, (n) => new Int32Array(n), capacity);
     this.stackIsLeft = grow(this.stackIsLeft, (n) => new Uint8Array(n), capacity);
     this.stackHist = grow(this.stackHist, (n) => new Int32Array(n), capacity);
+    this.stackBundle = grow(this.stackBundle, (n) => new Int32Array(n), capacity);
     this.stackConstants = grow(this.stackConstants, (n) => new Int32Array(n), capacity);
     this.stackTotals = grow(this.stackTotals, (n) => new Float64Array(n), capacity * this.stride);
   }
