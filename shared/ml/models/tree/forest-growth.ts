@@ -64,12 +64,13 @@ export function* fitForestStages(
   const labels = isClassification ? gatherLabels(target.y, rows) : null;
   const targets = isClassification ? undefined : gatherTargets(target.y, rows);
   const binner = new FeatureBinner(options.maxBins);
-  const bins = binner.fitBinRows(X, rows, 'columns', orders);
+  // Both layouts: columns for large nodes, rows for small ones (see HistogramTreeBuilder).
+  const bins = binner.fitBinRows(X, rows, 'both', orders);
   const binned = { nRows: nTrain, columns: bins.columns!, nBins: bins.nBins };
-  const bundles = findExclusiveBundles(binned);
+  const layouts = { bundles: findExclusiveBundles(binned), rowMajor: bins.rowMajor, rowStride: bins.rowStride };
   const builder = isClassification
-    ? new HistogramTreeBuilder(binned, binner, target.criterion, labels, nClasses, bundles)
-    : new HistogramTreeBuilder(binned, binner, 'squared_error', null, 1, bundles);
+    ? new HistogramTreeBuilder(binned, binner, target.criterion, labels, nClasses, layouts)
+    : new HistogramTreeBuilder(binned, binner, 'squared_error', null, 1, layouts);
   const store = new NodeStore(nClasses, X.columns.length);
   const rng = new Rng(seed);
   const work = new Uint32Array(nTrain);

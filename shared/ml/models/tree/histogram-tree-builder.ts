@@ -78,6 +78,22 @@ const BUNDLE_NODE_ROWS = 32;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
+/**
+ * Nodes with fewer rows than this read bins from the row-major layout when the builder has it: a
+ * small node's rows are scattered over the columns, so a column per drawn feature costs a cache miss
+ * per row, where a row's bins of every feature share one or two cache lines.
+ */
+const ROW_MAJOR_NODE_ROWS = 1024;
+
+/** Optional layouts that speed the builder up; the trees are the same without them. */
+export interface TreeBuilderOptions {
+  /** Exclusive column bundles of the binned matrix (findExclusiveBundles). */
+  readonly bundles?: ExclusiveBundles | null;
+  /** The same bins row-major (`FitBins.rowMajor`), with its row stride. */
+  readonly rowMajor?: Uint8Array | null;
+  readonly rowStride?: number;
+}
+
 /** Inputs of one tree fit. */
 export interface TreeBuildInput {
   /**
@@ -119,6 +135,8 @@ export class HistogramTreeBuilder {
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  private readonly rowMajor: Uint8Array | null;
+  private readonly rowStride: number;
   /** Exclusive two-valued columns (one-hot groups) and their per-row codes, or null. */
   private readonly bundles: ExclusiveBundles | null;
   /** First statistic of each bundle's slots in a bundle histogram (slot offset × stride). */
@@ -173,7 +191,7 @@ export class HistogramTreeBuilder {
    * @param criterion 'gini' | 'entropy' (classification, `classes` required) or 'squared_error'.
    * @param classes class index per row (classification), indexed by row number.
    * @param nClasses number of classes (classification), the width of each leaf's value vector.
-   * @param bundles exclusive column bundles of `binned` (findExclusiveBundles), or null.
+   * @param options bundles and a row-major copy of the bins (see {@link TreeBuilderOptions}).
    */
   constructor(
     binned: BinnedMatrix,
@@ -181,7 +199,7 @@ export class HistogramTreeBuilder {
     criterion: SplitCriterion,
     classes: Int32Array | null,
     nClasses: number,
-    bundles: ExclusiveBundles | null = null,
+    options: TreeBuilderOptions = {},
   ) {
     this.binned = binned;
     this.binner = binner;
@@ -215,7 +233,10 @@ export class HistogramTreeBuilder {
     this.rightTotals = new Float64Array(this.stride);
     this.nodeTotals = new Float64Array(this.stride);
     this.stackTotals = new Float64Array(64 * this.stride);
+    const bundles = options.bundles ?? null;
     this.bundles = bundles;
+    this.rowMajor = options.rowMajor ?? null;
+    this.rowStride = options.rowStride ?? 0;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
     for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.stride;
   }
@@ -549,13 +570,16 @@ export class HistogramTreeBuilder {
    */
   private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
     const hist = this.scratchHist;
-    const bins = this.binned.columns[f]!;
+    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
+    const bins = rowMajor ? this.rowMajor! : this.binned.columns[f]!;
+    const rowStride = rowMajor ? this.rowStride : 1;
+    const column = rowMajor ? f : 0;
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
     const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
     if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
-      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
@@ -563,7 +587,7 @@ export class HistogramTreeBuilder {
       hist.fill(0, 0, 2 * stride);
       return nonConstant ? 1 : 0;
     }
-    if (!fromBundle && !accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
+    if (!fromBundle && !accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
     const sum = hist[2]!;
@@ -591,19 +615,24 @@ export class HistogramTreeBuilder {
     const hist = this.scratchHist;
     const stride = this.stride;
     const nb = this.binned.nBins[f]!;
-    const bins = this.binned.columns[f]!;
+    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
+    const bins = rowMajor ? this.rowMajor! : this.binned.columns[f]!;
+    const rowStride = rowMajor ? this.rowStride : 1;
+    const column = rowMajor ? f : 0;
     const minLeaf = this.limits!.minSamplesLeaf;
     if (this.takesTwoBinPath(f)) {
       const outcome = this.scanTwoBin(f, rows, start, end, totals);
       if (outcome >= 0) return outcome === 1;
     }
     if (this.classes !== null) {
-      accumulateOrderedClassHistogram(hist, stride, bins, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
+      accumulateOrderedClassHistogram(hist, stride, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
       if (end - start <= SORTED_SCAN_MAX_ROWS) {
         const sorted = scanSortedRegressionRows(
           this.sortKeys,
           bins,
+          rowStride,
+          column,
           nb,
           rows,
           start,
@@ -620,6 +649,8 @@ export class HistogramTreeBuilder {
       const outcome = scanOrderedRegressionRows(
         hist,
         bins,
+        rowStride,
+        column,
         nb,
         rows,
         start,
@@ -839,7 +870,10 @@ export class HistogramTreeBuilder {
    * mispredicted half the time.
    */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
-    const bins = this.binned.columns[feature]!;
+    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
+    const bins = rowMajor ? this.rowMajor! : this.binned.columns[feature]!;
+    const rowStride = rowMajor ? this.rowStride : 1;
+    const column = rowMajor ? feature : 0;
     const missingBin = this.binned.nBins[feature]!;
     const missingGoesLeft = missingLeft ? 1 : 0;
     if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
@@ -848,7 +882,7 @@ export class HistogramTreeBuilder {
     let nRight = 0;
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      const b = bins[r]!;
+      const b = bins[r * rowStride + column]!;
       // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
       const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
       rows[start + nLeft] = r;
