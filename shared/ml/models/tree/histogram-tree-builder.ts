@@ -74,7 +74,7 @@ const DIRECT_NODE_ROWS = 512;
  * Nodes with fewer rows than this have no bundle histogram (see exclusive-bundles.ts): clearing and
  * subtracting every bundle's slots costs more than scanning a few rows per drawn column.
  */
-const BUNDLE_NODE_ROWS = 32;
+const BUNDLE_NODE_ROWS = 16;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
@@ -154,6 +154,8 @@ export class HistogramTreeBuilder {
   private readonly constantList: Int32Array;
   /** 1 for the known constants of the node being searched. */
   private readonly isKnownConstant: Uint8Array;
+  /** Whether the node being searched has its rows' weights and targets gathered (see gatherNodeOnce). */
+  private nodeGathered = false;
   /** The larger child's bundle histogram id left by {@link childBundle}. */
   private largerBundle = -1;
   /** Number of constants known to the node being searched, then that plus the ones it found. */
@@ -439,7 +441,7 @@ export class HistogramTreeBuilder {
 
   /** Every feature in index order, each histogram built from the node's rows (small nodes, see the file comment). */
   private searchAllFeaturesDirect(rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
-    this.gatherNode(rows, start, end);
+    this.nodeGathered = false;
     for (let f = 0; f < this.nFeatures; f++) this.visitFeature(f, rows, start, end, totals);
     return this.best.feature >= 0;
   }
@@ -579,6 +581,7 @@ export class HistogramTreeBuilder {
     const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
     if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
+      if (!fromBundle) this.gatherNodeOnce(rows, start, end);
       if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
@@ -587,6 +590,7 @@ export class HistogramTreeBuilder {
       hist.fill(0, 0, 2 * stride);
       return nonConstant ? 1 : 0;
     }
+    if (!fromBundle) this.gatherNodeOnce(rows, start, end);
     if (!fromBundle && !accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
@@ -624,6 +628,7 @@ export class HistogramTreeBuilder {
       const outcome = this.scanTwoBin(f, rows, start, end, totals);
       if (outcome >= 0) return outcome === 1;
     }
+    this.gatherNodeOnce(rows, start, end);
     if (this.classes !== null) {
       accumulateOrderedClassHistogram(hist, stride, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
@@ -682,8 +687,9 @@ export class HistogramTreeBuilder {
     const p = this.nFeatures;
     let visited = 0;
     let nonConstant = 0;
-    // The node's weights and classes (or weighted targets) gathered once into row order, not once per feature.
-    this.gatherNode(rows, start, end);
+    // The node's weights and classes (or weighted targets) are gathered once into row order, not once
+    // per feature, and only when a feature needs them (bundled ones read the bundle histogram).
+    this.nodeGathered = false;
     // Large classification nodes skip the occupied-bin set: its update is a read-modify-write on one of
     // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
     // one pass over ≤ 256 bins instead, small against the node's rows.
@@ -725,6 +731,7 @@ export class HistogramTreeBuilder {
     const histA = this.scratchHist;
     const histB = this.scratchHist2;
     let nonConstant = 0;
+    this.gatherNodeOnce(rows, start, end);
     for (let i = 0; i < nPending;) {
       const fA = pending[i]!;
       if (this.takesTwoBinPath(fA)) {
@@ -765,6 +772,7 @@ export class HistogramTreeBuilder {
         if (this.visitFeature(f, rows, start, end, totals)) nonConstant++;
         continue;
       }
+      this.gatherNodeOnce(rows, start, end);
       accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
       if (this.scanDense(histA, f, totals)) nonConstant++;
     }
@@ -787,6 +795,13 @@ export class HistogramTreeBuilder {
     hist.fill(0, 0, (nb + 1) * stride);
     if (!nonConstant) this.constantList[this.nConstants++] = f;
     return nonConstant;
+  }
+
+  /** {@link gatherNode} for the node being searched, unless done already. */
+  private gatherNodeOnce(rows: Uint32Array, start: number, end: number): void {
+    if (this.nodeGathered) return;
+    this.gatherNode(rows, start, end);
+    this.nodeGathered = true;
   }
 
   /**
