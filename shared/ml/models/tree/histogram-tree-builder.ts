@@ -573,7 +573,7 @@ export class HistogramTreeBuilder {
   private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
     const hist = this.scratchHist;
     const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor! : this.binned.columns[f]!;
+    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
     const rowStride = rowMajor ? this.rowStride : 1;
     const column = rowMajor ? f : 0;
     const minLeaf = this.limits!.minSamplesLeaf;
@@ -582,7 +582,8 @@ export class HistogramTreeBuilder {
     if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
       if (!fromBundle) this.gatherNodeOnce(rows, start, end);
-      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals))
+        return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
@@ -591,7 +592,11 @@ export class HistogramTreeBuilder {
       return nonConstant ? 1 : 0;
     }
     if (!fromBundle) this.gatherNodeOnce(rows, start, end);
-    if (!fromBundle && !accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
+    if (
+      !fromBundle &&
+      !accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)
+    )
+      return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
     const sum = hist[2]!;
@@ -620,7 +625,7 @@ export class HistogramTreeBuilder {
     const stride = this.stride;
     const nb = this.binned.nBins[f]!;
     const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor! : this.binned.columns[f]!;
+    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
     const rowStride = rowMajor ? this.rowStride : 1;
     const column = rowMajor ? f : 0;
     const minLeaf = this.limits!.minSamplesLeaf;
@@ -886,7 +891,7 @@ export class HistogramTreeBuilder {
    */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
     const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor! : this.binned.columns[feature]!;
+    const bins = rowMajor ? this.rowMajor : this.binned.columns[feature]!;
     const rowStride = rowMajor ? this.rowStride : 1;
     const column = rowMajor ? feature : 0;
     const missingBin = this.binned.nBins[feature]!;
@@ -909,7 +914,17 @@ export class HistogramTreeBuilder {
     return start + nLeft;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, bundle: number, nConstants: number): void {
+  private push(
+    slot: number,
+    start: number,
+    end: number,
+    depth: number,
+    parent: number,
+    isLeft: boolean,
+    hist: number,
+    bundle: number,
+    nConstants: number,
+  ): void {
     if (slot >= this.stackStart.length) this.growStack(slot * 2);
     this.stackBundle[slot] = bundle;
     this.stackConstants[slot] = nConstants;
