@@ -14,8 +14,8 @@ import type { BinnedMatrix } from './binner.js';
 
 /** Most codes per bundle: a code is a byte and the last value means "none of the bundle's columns". */
 const MAX_BUNDLE_COLUMNS = 254;
-/** Bundles under construction that a column tries before it is left out (bounds the search's cost). */
-const MAX_OPEN_BUNDLES = 64;
+/** Bundles under construction that a column tries before it is left out: bounds the search and its n bytes per bundle. */
+const MAX_OPEN_BUNDLES = 32;
 /** Code of a row in no column of a bundle while bundles are being built. */
 const NONE = 255;
 
