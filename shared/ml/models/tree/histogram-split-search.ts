@@ -93,12 +93,15 @@ export function accumulateClassHistogram(
 /**
  * {@link accumulateClassHistogram} with the node's per-row class slot (STAT_TARGET + class) and weight
  * already gathered into row order (`target[i]`, `weight[i]` for rows[start + i]): per feature only the
- * bin is gathered.
+ * bin is gathered, at `bins[row · rowStride + column]` (a column, or the row-major layout that small
+ * nodes read: see two-bin-histogram.ts).
  */
 export function accumulateOrderedClassHistogram(
   hist: Float64Array,
   stride: number,
   bins: Uint8Array,
+  rowStride: number,
+  column: number,
   rows: Uint32Array,
   start: number,
   end: number,
@@ -108,7 +111,7 @@ export function accumulateOrderedClassHistogram(
 ): void {
   const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]!]!;
+    const b = bins[rows[start + i]! * rowStride + column]!;
     occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
     const o = b * stride;
     const w = weight[i]!;
@@ -185,6 +188,8 @@ export function accumulateOrderedClassHistogramDensePair(
 export function accumulateOrderedRegressionHistogram(
   hist: Float64Array,
   bins: Uint8Array,
+  rowStride: number,
+  column: number,
   rows: Uint32Array,
   start: number,
   end: number,
@@ -194,7 +199,7 @@ export function accumulateOrderedRegressionHistogram(
 ): void {
   const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]!]!;
+    const b = bins[rows[start + i]! * rowStride + column]!;
     occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
     const o = b * 3;
     hist[o] = hist[o]! + 1;
@@ -240,6 +245,8 @@ export function accumulateOrderedRegressionHistogramAt(
 export function scanOrderedRegressionRows(
   hist: Float64Array,
   bins: Uint8Array,
+  rowStride: number,
+  column: number,
   nBins: number,
   rows: Uint32Array,
   start: number,
@@ -252,7 +259,7 @@ export function scanOrderedRegressionRows(
   feature: number,
   best: SplitCandidate,
 ): number {
-  accumulateOrderedRegressionHistogram(hist, bins, rows, start, end, weight, weightedTarget, occupied);
+  accumulateOrderedRegressionHistogram(hist, bins, rowStride, column, rows, start, end, weight, weightedTarget, occupied);
   if (hist[nBins * 3]! > 0) return -1;
   const totalCount = totals[STAT_COUNT]!;
   const totalWeight = totals[STAT_WEIGHT]!;
@@ -310,6 +317,8 @@ export const SORTED_SCAN_MAX_ROWS = 16;
 export function scanSortedRegressionRows(
   keys: Int32Array,
   bins: Uint8Array,
+  rowStride: number,
+  column: number,
   nBins: number,
   rows: Uint32Array,
   start: number,
@@ -323,7 +332,7 @@ export function scanSortedRegressionRows(
 ): number {
   const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]!]!;
+    const b = bins[rows[start + i]! * rowStride + column]!;
     if (b === nBins) return -1;
     const key = (b << 4) | i;
     let j = i - 1;

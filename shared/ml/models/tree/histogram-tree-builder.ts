@@ -32,6 +32,7 @@
  */
 import type { Rng } from '../../random/rng.js';
 import type { BinnedMatrix, FeatureBinner } from './binner.js';
+import type { ExclusiveBundles } from './exclusive-bundles.js';
 import {
   accumulateClassHistogram,
   accumulateOrderedClassHistogram,
@@ -69,8 +70,29 @@ const DENSE_NODE_ROWS = 128;
  * shared machine's noise), against 5× slower trees with full histograms down to the leaves.
  */
 const DIRECT_NODE_ROWS = 512;
+/**
+ * Nodes with fewer rows than this have no bundle histogram (see exclusive-bundles.ts): clearing and
+ * subtracting every bundle's slots costs more than scanning a few rows per drawn column.
+ */
+const BUNDLE_NODE_ROWS = 16;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
+
+/**
+ * Nodes with fewer rows than this read bins from the row-major layout when the builder has it: a
+ * small node's rows are scattered over the columns, so a column per drawn feature costs a cache miss
+ * per row, where a row's bins of every feature share one or two cache lines.
+ */
+const ROW_MAJOR_NODE_ROWS = 1024;
+
+/** Optional layouts that speed the builder up; the trees are the same without them. */
+export interface TreeBuilderOptions {
+  /** Exclusive column bundles of the binned matrix (findExclusiveBundles). */
+  readonly bundles?: ExclusiveBundles | null;
+  /** The same bins row-major (`FitBins.rowMajor`), with its row stride. */
+  readonly rowMajor?: Uint8Array | null;
+  readonly rowStride?: number;
+}
 
 /** Inputs of one tree fit. */
 export interface TreeBuildInput {
@@ -113,6 +135,17 @@ export class HistogramTreeBuilder {
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
+  private readonly rowMajor: Uint8Array | null;
+  private readonly rowStride: number;
+  /** Exclusive two-valued columns (one-hot groups) and their per-row codes, or null. */
+  private readonly bundles: ExclusiveBundles | null;
+  /** First statistic of each bundle's slots in a bundle histogram (slot offset × stride). */
+  private readonly bundleBase: Int32Array;
+  /** Bundle histograms of pending nodes, recycled like `pool`; each `bundles.nSlots × stride` long. */
+  private readonly bundlePool: Float64Array[] = [];
+  private readonly bundleFreeList: number[] = [];
+  /** Bundle histogram of the node being searched, or null (small node, or no bundles). */
+  private nodeBundle: Float64Array | null = null;
   /**
    * Features known to be constant, as sklearn's splitter keeps them: a node's known constants are
    * `constantList[0..stackConstants[slot])`, its own finds are appended after them for its children
@@ -121,6 +154,10 @@ export class HistogramTreeBuilder {
   private readonly constantList: Int32Array;
   /** 1 for the known constants of the node being searched. */
   private readonly isKnownConstant: Uint8Array;
+  /** Whether the node being searched has its rows' weights and targets gathered (see gatherNodeOnce). */
+  private nodeGathered = false;
+  /** The larger child's bundle histogram id left by {@link childBundle}. */
+  private largerBundle = -1;
   /** Number of constants known to the node being searched, then that plus the ones it found. */
   private nConstants = 0;
   /** Right side of the partition in progress. */
@@ -144,6 +181,7 @@ export class HistogramTreeBuilder {
   private stackParent: Int32Array = new Int32Array(64);
   private stackIsLeft: Uint8Array = new Uint8Array(64);
   private stackHist: Int32Array = new Int32Array(64);
+  private stackBundle: Int32Array = new Int32Array(64);
   private stackConstants: Int32Array = new Int32Array(64);
   private stackTotals: Float64Array;
   // Per-build state.
@@ -155,8 +193,16 @@ export class HistogramTreeBuilder {
    * @param criterion 'gini' | 'entropy' (classification, `classes` required) or 'squared_error'.
    * @param classes class index per row (classification), indexed by row number.
    * @param nClasses number of classes (classification), the width of each leaf's value vector.
+   * @param options bundles and a row-major copy of the bins (see {@link TreeBuilderOptions}).
    */
-  constructor(binned: BinnedMatrix, binner: FeatureBinner, criterion: SplitCriterion, classes: Int32Array | null, nClasses: number) {
+  constructor(
+    binned: BinnedMatrix,
+    binner: FeatureBinner,
+    criterion: SplitCriterion,
+    classes: Int32Array | null,
+    nClasses: number,
+    options: TreeBuilderOptions = {},
+  ) {
     this.binned = binned;
     this.binner = binner;
     this.criterion = criterion;
@@ -189,6 +235,12 @@ export class HistogramTreeBuilder {
     this.rightTotals = new Float64Array(this.stride);
     this.nodeTotals = new Float64Array(this.stride);
     this.stackTotals = new Float64Array(64 * this.stride);
+    const bundles = options.bundles ?? null;
+    this.bundles = bundles;
+    this.rowMajor = options.rowMajor ?? null;
+    this.rowStride = options.rowStride ?? 0;
+    this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
+    for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.stride;
   }
 
   /** Grows one tree into `store` and returns its root index. */
@@ -216,7 +268,12 @@ export class HistogramTreeBuilder {
       rootHist = this.acquire();
       this.buildFullHistogram(this.pool[rootHist]!, rows, 0, input.count);
     }
-    this.push(top++, 0, input.count, 0, -1, false, rootHist, 0);
+    let rootBundle = -1;
+    if (this.bundles !== null && rootHist < 0 && input.count >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(0, input.count, rootTotals, 0)) {
+      rootBundle = this.acquireBundle();
+      this.buildBundleHistogram(this.bundlePool[rootBundle]!, rows, 0, input.count);
+    }
+    this.push(top++, 0, input.count, 0, -1, false, rootHist, rootBundle, 0);
 
     let root = -1;
     while (top > 0) {
@@ -226,6 +283,8 @@ export class HistogramTreeBuilder {
       const depth = this.stackDepth[slot]!;
       const parent = this.stackParent[slot]!;
       const histId = this.stackHist[slot]!;
+      const bundleId = this.stackBundle[slot]!;
+      this.nodeBundle = bundleId >= 0 ? this.bundlePool[bundleId]! : null;
       const totalsBase = slot * stride;
       const totals = this.nodeTotals;
       for (let s = 0; s < stride; s++) totals[s] = this.stackTotals[totalsBase + s]!;
@@ -247,6 +306,7 @@ export class HistogramTreeBuilder {
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
+        this.releaseBundle(bundleId);
         continue;
       }
 
@@ -291,15 +351,35 @@ export class HistogramTreeBuilder {
         leftHist = smallerIsLeft ? smallerHist : largerHist;
         rightHist = smallerIsLeft ? largerHist : smallerHist;
       }
+      let leftBundle = -1;
+      let rightBundle = -1;
+      if (this.bundles !== null) {
+        const nLeft = mid - start;
+        const nRight = end - mid;
+        const needLeft = leftHist < 0 && nLeft >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
+        const needRight = rightHist < 0 && nRight >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
+        const smallerIsLeft = nLeft <= nRight;
+        const smaller = this.childBundle(
+          bundleId,
+          rows,
+          smallerIsLeft ? start : mid,
+          smallerIsLeft ? mid : end,
+          smallerIsLeft ? needLeft : needRight,
+          smallerIsLeft ? needRight : needLeft,
+        );
+        leftBundle = smallerIsLeft ? smaller : this.largerBundle;
+        rightBundle = smallerIsLeft ? this.largerBundle : smaller;
+      }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
-      this.push(top, mid, end, depth + 1, node, false, rightHist, this.nConstants);
+      this.push(top, mid, end, depth + 1, node, false, rightHist, rightBundle, this.nConstants);
       this.stackTotals.set(rightTotals, top * stride);
       top++;
-      this.push(top, start, mid, depth + 1, node, true, leftHist, this.nConstants);
+      this.push(top, start, mid, depth + 1, node, true, leftHist, leftBundle, this.nConstants);
       this.stackTotals.set(leftTotals, top * stride);
       top++;
     }
     store.roots.push(root);
+    this.nodeBundle = null;
     this.weights = null;
     this.targets = null;
     return root;
@@ -361,7 +441,7 @@ export class HistogramTreeBuilder {
 
   /** Every feature in index order, each histogram built from the node's rows (small nodes, see the file comment). */
   private searchAllFeaturesDirect(rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
-    this.gatherNode(rows, start, end);
+    this.nodeGathered = false;
     for (let f = 0; f < this.nFeatures; f++) this.visitFeature(f, rows, start, end, totals);
     return this.best.feature >= 0;
   }
@@ -388,9 +468,101 @@ export class HistogramTreeBuilder {
     return nonConstant;
   }
 
-  /** Whether feature f has two value bins (a one-hot column) and a two-bin kernel fits the task. */
+  /**
+   * Whether feature f has two value bins (a one-hot column) and either a two-bin kernel fits the task
+   * or the node's bundle histogram holds f's statistics.
+   */
   private takesTwoBinPath(f: number): boolean {
-    return this.binned.nBins[f] === 2 && (this.classes === null || this.nClasses === 2);
+    if (this.binned.nBins[f] !== 2) return false;
+    return this.classes === null || this.nClasses === 2 || (this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0);
+  }
+
+  /**
+   * Bins 0 and 1 of the scratch histogram for bundled feature f, read from the node's bundle
+   * histogram: the "on" bin is f's slot, the other the node totals minus it (exact with integer
+   * weights, as the two-bin kernels' totals − bin 0 is, so the same splits win).
+   */
+  private twoBinFromBundle(f: number, totals: Float64Array): void {
+    const bundles = this.bundles!;
+    const source = this.nodeBundle!;
+    const hist = this.scratchHist;
+    const stride = this.stride;
+    const slot = this.bundleBase[bundles.bundleOf[f]!]! + bundles.codeOf[f]! * stride;
+    const onBase = bundles.onBin[f]! * stride;
+    const offBase = stride - onBase;
+    for (let s = 0; s < stride; s++) {
+      const on = source[slot + s]!;
+      hist[onBase + s] = on;
+      hist[offBase + s] = totals[s]! - on;
+    }
+  }
+
+  /**
+   * Bundle histograms of a split node's children, by subtraction where it pays: the smaller child
+   * [start, end) is built from its rows; the larger one, when it needs one and the parent had one,
+   * is the parent's minus the smaller's, in the parent's buffer (left in `largerBundle`, else −1).
+   * @returns the smaller child's bundle histogram id, or −1.
+   */
+  private childBundle(parentId: number, rows: Uint32Array, start: number, end: number, needSmaller: boolean, needLarger: boolean): number {
+    this.largerBundle = -1;
+    if (!needSmaller && !needLarger) {
+      this.releaseBundle(parentId);
+      return -1;
+    }
+    if (parentId >= 0 && needLarger) {
+      const smallerId = this.acquireBundle();
+      const small = this.bundlePool[smallerId]!;
+      this.buildBundleHistogram(small, rows, start, end);
+      const parent = this.bundlePool[parentId]!;
+      for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
+      this.largerBundle = parentId;
+      if (needSmaller) return smallerId;
+      this.releaseBundle(smallerId);
+      return -1;
+    }
+    this.releaseBundle(parentId);
+    if (!needSmaller) return -1;
+    const smallerId = this.acquireBundle();
+    this.buildBundleHistogram(this.bundlePool[smallerId]!, rows, start, end);
+    return smallerId;
+  }
+
+  /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
+  private buildBundleHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
+    hist.fill(0);
+    const bundles = this.bundles!;
+    const codes = bundles.codes;
+    const nBundles = bundles.nBundles;
+    const base = this.bundleBase;
+    const stride = this.stride;
+    const weights = this.weights;
+    const classes = this.classes;
+    const targets = this.targets;
+    for (let i = start; i < end; i++) {
+      const r = rows[i]!;
+      const w = weights === null ? 1 : weights[r]!;
+      // Class slot and weight, or the target slot and w·y as gatherNode computes it.
+      const t = classes !== null ? STAT_TARGET + classes[r]! : STAT_TARGET;
+      const v = classes !== null ? w : weights === null ? targets![r]! : w * targets![r]!;
+      const row = r * nBundles;
+      for (let g = 0; g < nBundles; g++) {
+        const o = base[g]! + codes[row + g]! * stride;
+        hist[o] = hist[o]! + 1;
+        hist[o + 1] = hist[o + 1]! + w;
+        hist[o + t] = hist[o + t]! + v;
+      }
+    }
+  }
+
+  private acquireBundle(): number {
+    const free = this.bundleFreeList.pop();
+    if (free !== undefined) return free;
+    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * this.stride));
+    return this.bundlePool.length - 1;
+  }
+
+  private releaseBundle(id: number): void {
+    if (id >= 0) this.bundleFreeList.push(id);
   }
 
   /**
@@ -400,11 +572,18 @@ export class HistogramTreeBuilder {
    */
   private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
     const hist = this.scratchHist;
-    const bins = this.binned.columns[f]!;
+    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
+    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
+    const rowStride = rowMajor ? this.rowStride : 1;
+    const column = rowMajor ? f : 0;
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
+    const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
+    if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
-      if (!accumulateTwoBinBinaryClassHistogram(hist, bins, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+      if (!fromBundle) this.gatherNodeOnce(rows, start, end);
+      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals))
+        return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
@@ -412,7 +591,12 @@ export class HistogramTreeBuilder {
       hist.fill(0, 0, 2 * stride);
       return nonConstant ? 1 : 0;
     }
-    if (!accumulateTwoBinRegressionHistogram(hist, bins, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)) return -1;
+    if (!fromBundle) this.gatherNodeOnce(rows, start, end);
+    if (
+      !fromBundle &&
+      !accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)
+    )
+      return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
     const sum = hist[2]!;
@@ -440,19 +624,25 @@ export class HistogramTreeBuilder {
     const hist = this.scratchHist;
     const stride = this.stride;
     const nb = this.binned.nBins[f]!;
-    const bins = this.binned.columns[f]!;
+    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
+    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
+    const rowStride = rowMajor ? this.rowStride : 1;
+    const column = rowMajor ? f : 0;
     const minLeaf = this.limits!.minSamplesLeaf;
     if (this.takesTwoBinPath(f)) {
       const outcome = this.scanTwoBin(f, rows, start, end, totals);
       if (outcome >= 0) return outcome === 1;
     }
+    this.gatherNodeOnce(rows, start, end);
     if (this.classes !== null) {
-      accumulateOrderedClassHistogram(hist, stride, bins, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
+      accumulateOrderedClassHistogram(hist, stride, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
       if (end - start <= SORTED_SCAN_MAX_ROWS) {
         const sorted = scanSortedRegressionRows(
           this.sortKeys,
           bins,
+          rowStride,
+          column,
           nb,
           rows,
           start,
@@ -469,6 +659,8 @@ export class HistogramTreeBuilder {
       const outcome = scanOrderedRegressionRows(
         hist,
         bins,
+        rowStride,
+        column,
         nb,
         rows,
         start,
@@ -500,8 +692,9 @@ export class HistogramTreeBuilder {
     const p = this.nFeatures;
     let visited = 0;
     let nonConstant = 0;
-    // The node's weights and classes (or weighted targets) gathered once into row order, not once per feature.
-    this.gatherNode(rows, start, end);
+    // The node's weights and classes (or weighted targets) are gathered once into row order, not once
+    // per feature, and only when a feature needs them (bundled ones read the bundle histogram).
+    this.nodeGathered = false;
     // Large classification nodes skip the occupied-bin set: its update is a read-modify-write on one of
     // eight words, a dependency chain from row to row; listing non-empty bins from the counts costs
     // one pass over ≤ 256 bins instead, small against the node's rows.
@@ -543,6 +736,7 @@ export class HistogramTreeBuilder {
     const histA = this.scratchHist;
     const histB = this.scratchHist2;
     let nonConstant = 0;
+    this.gatherNodeOnce(rows, start, end);
     for (let i = 0; i < nPending;) {
       const fA = pending[i]!;
       if (this.takesTwoBinPath(fA)) {
@@ -583,6 +777,7 @@ export class HistogramTreeBuilder {
         if (this.visitFeature(f, rows, start, end, totals)) nonConstant++;
         continue;
       }
+      this.gatherNodeOnce(rows, start, end);
       accumulateOrderedClassHistogramDense(histA, this.stride, columns[f]!, rows, start, end, this.orderedTarget, this.orderedWeight);
       if (this.scanDense(histA, f, totals)) nonConstant++;
     }
@@ -605,6 +800,13 @@ export class HistogramTreeBuilder {
     hist.fill(0, 0, (nb + 1) * stride);
     if (!nonConstant) this.constantList[this.nConstants++] = f;
     return nonConstant;
+  }
+
+  /** {@link gatherNode} for the node being searched, unless done already. */
+  private gatherNodeOnce(rows: Uint32Array, start: number, end: number): void {
+    if (this.nodeGathered) return;
+    this.gatherNode(rows, start, end);
+    this.nodeGathered = true;
   }
 
   /**
@@ -688,7 +890,10 @@ export class HistogramTreeBuilder {
    * mispredicted half the time.
    */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
-    const bins = this.binned.columns[feature]!;
+    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
+    const bins = rowMajor ? this.rowMajor : this.binned.columns[feature]!;
+    const rowStride = rowMajor ? this.rowStride : 1;
+    const column = rowMajor ? feature : 0;
     const missingBin = this.binned.nBins[feature]!;
     const missingGoesLeft = missingLeft ? 1 : 0;
     if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
@@ -697,7 +902,7 @@ export class HistogramTreeBuilder {
     let nRight = 0;
     for (let i = start; i < end; i++) {
       const r = rows[i]!;
-      const b = bins[r]!;
+      const b = bins[r * rowStride + column]!;
       // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
       const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
       rows[start + nLeft] = r;
@@ -709,8 +914,19 @@ export class HistogramTreeBuilder {
     return start + nLeft;
   }
 
-  private push(slot: number, start: number, end: number, depth: number, parent: number, isLeft: boolean, hist: number, nConstants: number): void {
+  private push(
+    slot: number,
+    start: number,
+    end: number,
+    depth: number,
+    parent: number,
+    isLeft: boolean,
+    hist: number,
+    bundle: number,
+    nConstants: number,
+  ): void {
     if (slot >= this.stackStart.length) this.growStack(slot * 2);
+    this.stackBundle[slot] = bundle;
     this.stackConstants[slot] = nConstants;
     this.stackStart[slot] = start;
     this.stackEnd[slot] = end;
@@ -732,6 +948,7 @@ export class HistogramTreeBuilder {
     this.stackParent = grow(this.stackParent, (n) => new Int32Array(n), capacity);
     this.stackIsLeft = grow(this.stackIsLeft, (n) => new Uint8Array(n), capacity);
     this.stackHist = grow(this.stackHist, (n) => new Int32Array(n), capacity);
+    this.stackBundle = grow(this.stackBundle, (n) => new Int32Array(n), capacity);
     this.stackConstants = grow(this.stackConstants, (n) => new Int32Array(n), capacity);
     this.stackTotals = grow(this.stackTotals, (n) => new Float64Array(n), capacity * this.stride);
   }

@@ -7,6 +7,10 @@
  * Here bin 0's statistics build up in registers instead: a row adds `w − w·b` (b ∈ {0, 1}), exactly
  * its weight or zero, so the sums are the same doubles as the in-memory histogram's, term for term,
  * and the trees do not change.
+ *
+ * Bins are read at `bins[row · rowStride + column]`: a column (stride 1, column 0) or the row-major
+ * layout (see `FitBins.rowMajor`), which small nodes read — their few rows' bins of every feature
+ * sit in a cache line or two, where one column per feature would cost a cache miss per row.
  */
 import { STAT_TARGET } from './histogram-split-search.js';
 
@@ -21,6 +25,8 @@ import { STAT_TARGET } from './histogram-split-search.js';
 export function accumulateTwoBinBinaryClassHistogram(
   hist: Float64Array,
   bins: Uint8Array,
+  rowStride: number,
+  column: number,
   rows: Uint32Array,
   start: number,
   end: number,
@@ -35,7 +41,7 @@ export function accumulateTwoBinBinaryClassHistogram(
   let class0In0 = 0;
   let class1In0 = 0;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]!]!;
+    const b = bins[rows[start + i]! * rowStride + column]!;
     missing |= b >> 1;
     const w = weight[i]!;
     const isClass1 = target[i]! - STAT_TARGET;
@@ -67,6 +73,8 @@ export function accumulateTwoBinBinaryClassHistogram(
 export function accumulateTwoBinRegressionHistogram(
   hist: Float64Array,
   bins: Uint8Array,
+  rowStride: number,
+  column: number,
   rows: Uint32Array,
   start: number,
   end: number,
@@ -80,7 +88,7 @@ export function accumulateTwoBinRegressionHistogram(
   let weight0 = 0;
   let sum0 = 0;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]!]!;
+    const b = bins[rows[start + i]! * rowStride + column]!;
     missing |= b >> 1;
     const w = weight[i]!;
     const wy = weightedTarget[i]!;

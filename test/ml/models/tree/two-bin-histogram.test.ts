@@ -41,18 +41,18 @@ describe('two-bin histograms', () => {
       const occupied = new Uint32Array(OCCUPIED_WORDS);
 
       const generalClass = new Float64Array(3 * 4);
-      accumulateOrderedClassHistogram(generalClass, 4, bins, rows, 0, m, target, weight, occupied);
+      accumulateOrderedClassHistogram(generalClass, 4, bins, 1, 0, rows, 0, m, target, weight, occupied);
       const classTotals = totalsOf(generalClass, 4);
       const twoBinClass = new Float64Array(3 * 4);
-      assert.equal(accumulateTwoBinBinaryClassHistogram(twoBinClass, bins, rows, 0, m, target, weight, classTotals), true);
+      assert.equal(accumulateTwoBinBinaryClassHistogram(twoBinClass, bins, 1, 0, rows, 0, m, target, weight, classTotals), true);
       assert.deepEqual(twoBinClass.subarray(0, 4), generalClass.subarray(0, 4));
       for (let s = 0; s < 4; s++) assert.equal(twoBinClass[4 + s], classTotals[s]! - generalClass[s]!);
 
       const generalRegression = new Float64Array(3 * 3);
-      accumulateOrderedRegressionHistogram(generalRegression, bins, rows, 0, m, weight, weightedTarget, occupied);
+      accumulateOrderedRegressionHistogram(generalRegression, bins, 1, 0, rows, 0, m, weight, weightedTarget, occupied);
       const regressionTotals = totalsOf(generalRegression, 3);
       const twoBinRegression = new Float64Array(3 * 3);
-      assert.equal(accumulateTwoBinRegressionHistogram(twoBinRegression, bins, rows, 0, m, weight, weightedTarget, regressionTotals), true);
+      assert.equal(accumulateTwoBinRegressionHistogram(twoBinRegression, bins, 1, 0, rows, 0, m, weight, weightedTarget, regressionTotals), true);
       assert.deepEqual(twoBinRegression.subarray(0, 3), generalRegression.subarray(0, 3));
       assert.equal(twoBinRegression[3], generalRegression[3]);
     });
@@ -62,8 +62,8 @@ describe('two-bin histograms', () => {
     const { bins, rows, weight, target, weightedTarget } = node(40, 3);
     bins[rows[39]!] = 2;
     const hist = new Float64Array(12);
-    assert.equal(accumulateTwoBinBinaryClassHistogram(hist, bins, rows, 0, 40, target, weight, new Float64Array(4)), false);
-    assert.equal(accumulateTwoBinRegressionHistogram(hist, bins, rows, 0, 40, weight, weightedTarget, new Float64Array(3)), false);
+    assert.equal(accumulateTwoBinBinaryClassHistogram(hist, bins, 1, 0, rows, 0, 40, target, weight, new Float64Array(4)), false);
+    assert.equal(accumulateTwoBinRegressionHistogram(hist, bins, 1, 0, rows, 0, 40, weight, weightedTarget, new Float64Array(3)), false);
     assert.ok(hist.every((v) => v === 0));
   });
 });
