@@ -176,10 +176,11 @@ describe('GET /metrics and /metrics/queue', () => {
       // A block job carries several short trials: count the trials the queued jobs hold.
       const jobs = await service.jobQueue.getJobs(['waiting', 'prioritized', 'delayed']);
       assert.equal(jobs.length, queued, "the exported job counts are BullMQ's");
-      const held = jobs.reduce(
-        (n, job) => n + (Array.isArray((job.data as { indices?: unknown }).indices) ? (job.data as { indices: number[] }).indices.length : 1),
-        0,
-      );
+      const trialsOf = (data: unknown): number => {
+        const indices = (data as { indices?: unknown }).indices;
+        return Array.isArray(indices) ? indices.length : 1;
+      };
+      const held = jobs.reduce((n, job) => n + trialsOf(job.data), 0);
       assert.equal(held, fed - terminal, 'every fed, unfinished trial is in a job waiting, prioritized or delayed');
       assert.equal(valueOf(still, 'sweepq_queue_jobs', { state: 'active' }), 0);
       assert.equal(valueOf(still, 'sweepq_feed_unfed_trials'), TRIALS - fed);
