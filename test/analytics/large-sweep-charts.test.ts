@@ -10,20 +10,9 @@ import { optimizationHistory } from '../../shared/analytics/optimization-history
 import { sampleTrials } from '../../shared/analytics/sample-trials.js';
 import { workerTimeline } from '../../shared/analytics/worker-timeline.js';
 import { TrialTable } from '../../shared/query/index.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 type Goal = 'maximize' | 'minimize';
-
-/** Seeded uniform [0, 1) (mulberry32): the same trials on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `n` completed trials on table rows 2i + 1 (rows and positions differ, as after a filter). Values are
@@ -31,7 +20,7 @@ function random(seed: number): () => number {
  * every 97th trial has none (a legacy trial: after the timed ones, by index).
  */
 function historyTrials(n: number, seed: number): { rows: Uint32Array; values: Float64Array; finishedAt: Float64Array } {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const rows = new Uint32Array(n);
   const values = new Float64Array(n);
   const finishedAt = new Float64Array(2 * n + 1).fill(Number.NaN);
@@ -120,7 +109,7 @@ describe('sampleTrials past 3,000 trials', () => {
   const LIMIT = 3000;
 
   function sampleCase(n: number, seed: number): { rows: Uint32Array; values: Float64Array } {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const rows = new Uint32Array(n);
     const values = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -170,7 +159,7 @@ describe('workerTimeline past 5,000 trials', () => {
 
   /** `n` finished trials over three workers (random starts and lengths), plus running and queued ones. */
   function timelineTable(n: number, seed: number): TrialTable {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const table = new TrialTable();
     let row = 0;
     for (let i = 0; i < n; i++) {

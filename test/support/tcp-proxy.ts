@@ -16,6 +16,7 @@
  * Randomness comes from a seeded generator, so a failing run can be replayed with its seed.
  */
 import net from 'node:net';
+import { seededRandom } from './seeded-random.js';
 
 export interface ProxyFaults {
   latencyMs: number;
@@ -43,18 +44,6 @@ export interface ProxyStats {
   cut: number;
   bytesUp: number;
   bytesDown: number;
-}
-
-/** mulberry32: a small, fast, seedable generator (uniform in [0, 1)). */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** One direction of a relayed connection: an ordered queue of chunks, each due `latencyMs` after arrival. */
