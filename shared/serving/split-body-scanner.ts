@@ -340,13 +340,15 @@ function readColumns(scanner: Scanner, columns: readonly InputColumn[], capacity
     numeric: column.type === 'numeric',
     values: column.type === 'numeric' ? new Float64Array(capacity) : EMPTY_F64,
     codes: column.type === 'numeric' ? EMPTY_I32 : new Int32Array(capacity),
-    dictionary: new ByteDictionary(),
+    // A dictionary is four typed arrays: built only for the columns that read text (a numeric fill never uses it).
+    dictionary: column.type === 'numeric' ? UNUSED_DICTIONARY : new ByteDictionary(),
   }));
   return { fills, fillAt: Int32Array.from(positions) };
 }
 
 const EMPTY_F64 = new Float64Array(0);
 const EMPTY_I32 = new Int32Array(0);
+const UNUSED_DICTIONARY = new ByteDictionary();
 
 /** Other data keys: a body holding one of them is left to the general path (which refuses two). */
 const OTHER_FORMATS: ReadonlySet<string> = new Set(['dataframe_records', 'instances', 'inputs']);
