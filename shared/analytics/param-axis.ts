@@ -1,5 +1,5 @@
 /**
- * A param as a chart axis: numeric (its values, log-scaled when they span orders of magnitude) or
+ * A param as a chart axis: numeric (its values, log-scaled when they span orders of magnitude evenly) or
  * categorical (a code per row into a category list). Params are JSON scalars that may mix types
  * (`max_depth` is 5, 10 or null; `max_features` is 'sqrt' or 0.5): a param with any string or missing
  * cell and few distinct values is categorical; a numeric one with a few missing cells stays numeric
@@ -63,7 +63,7 @@ export function paramAxis(table: TrialTable, name: string, rows: Uint32Array): P
       min = 0;
       max = 0;
     }
-    return { kind: 'numeric', name, values, min, max, log: min > 0 && max / min > LOG_SPAN, missing: nonNumeric };
+    return { kind: 'numeric', name, values, min, max, log: drawnOnLogScale(values, min, max), missing: nonNumeric };
   }
   // Categorical: numbers as their text, strings as themselves, missing as "null", in first-seen order
   // sorted numerically where they are numbers.
@@ -90,6 +90,21 @@ export function paramAxis(table: TrialTable, name: string, rows: Uint32Array): P
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = categoryOf.get(raw[i]!)!;
   return { kind: 'categorical', name, codes: out, categories: labels };
+}
+
+/**
+ * Whether a positive axis spanning orders of magnitude reads better in log space: when its values sit
+ * evenly in log space (a log-uniform draw, a grid like 0.01, 0.1, 1, 10) rather than in linear space
+ * (a uniform draw over [0.001, 1] also spans 1000×, and a log axis would crowd its values at the top).
+ * The median's relative position tells the two apart: ~1/2 on the scale the values were spread on.
+ */
+function drawnOnLogScale(values: Float64Array, min: number, max: number): boolean {
+  if (!(min > 0 && max / min > LOG_SPAN)) return false;
+  const present = values.filter((v) => v === v).sort();
+  const median = present[present.length >> 1]!;
+  const linear = (median - min) / (max - min);
+  const log = Math.log(median / min) / Math.log(max / min);
+  return Math.abs(log - 0.5) <= Math.abs(linear - 0.5);
 }
 
 function allStrings(nonNumeric: number, n: number): boolean {
