@@ -11,7 +11,9 @@
  * row: both servers score on one thread, so rows per server CPU-second is what one dedicated core
  * gives, a figure the load of a shared machine hardly moves (wall figures it does).
  *
- * 3. references without HTTP: sweepq's Scorer in this process, and onnxruntime in-process (Python,
+ * 3. the floor: a bare node:http server that parses the same body and answers a constant, timed by
+ *    the same client (a process of its own), so the p99 above it is what sweepq adds;
+ * 4. references without HTTP: sweepq's Scorer in this process, and onnxruntime in-process (Python,
  *    one thread) on the exported graph — what a server built on either could reach at best.
  *
  * Both models are fitted on loan_default (median imputer → standard scaler for LR; median imputer for
@@ -26,7 +28,8 @@
  *
  * Prints the tables, a goal table and one `BENCH_JSON {...}` line.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -207,25 +210,41 @@ interface Latency {
   serverCpuMs: number;
 }
 
-/** Closed-loop single-client latency of `requests` requests after `warmup`. */
-async function measureLatency({ port, pid }: Server, body: Buffer, warmup: number, requests: number): Promise<Latency> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  try {
-    for (let i = 0; i < warmup; i++) {
-      const r = await timedPost(agent, port, '/invocations', body, JSON_TYPE);
-      if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 300)}`);
-    }
-    const samples = new SampleBuffer();
-    const cpuBefore = processCpuSeconds(pid);
-    for (let i = 0; i < requests; i++) {
-      const r = await timedPost(agent, port, '/invocations', body, JSON_TYPE);
-      if (r.status !== 200) throw new Error(`status ${r.status}: ${r.body.slice(0, 300)}`);
-      samples.push(r.ms);
-    }
-    return { summary: summarize(samples.values()), serverCpuMs: ((processCpuSeconds(pid) - cpuBefore) * 1000) / requests };
-  } finally {
-    agent.destroy();
-  }
+const execFileAsync = promisify(execFile);
+const LATENCY_CLIENT = path.join(ROOT, 'dist/bench/serve/latency-client.js');
+const BARE_SERVER = path.join(ROOT, 'dist/bench/serve/bare-json-server.js');
+
+/**
+ * Closed-loop single-client latency of `requests` requests after `warmup`, timed by a client process
+ * of its own (bench/serve/latency-client.ts: this process's garbage collections would land in the
+ * tail), the body read from `bodyFile`.
+ */
+async function measureLatency({ port, pid }: Server, bodyFile: string, warmup: number, requests: number): Promise<Latency> {
+  const cpuBefore = processCpuSeconds(pid);
+  const { stdout: out } = await execFileAsync(process.execPath, [LATENCY_CLIENT, String(port), bodyFile, String(warmup), String(requests)], {
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const cpu = processCpuSeconds(pid) - cpuBefore;
+  const samples = (JSON.parse(out) as { samples: number[] }).samples;
+  // The server's CPU includes the warm-up requests: spread over all of them.
+  return { summary: summarize(samples), serverCpuMs: (cpu * 1000) / (warmup + requests) };
+}
+
+/** The floor: a bare node:http server that parses the body and answers a constant (bench/serve/bare-json-server.ts). */
+async function startBareServer(): Promise<Server> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BARE_SERVER, String(port)], { env: cleanParentEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  trackChild(child);
+  const undefer = defer('bare node:http server', () => stopChild(child));
+  await waitForPing(port, child, 'bare node:http server');
+  return {
+    port,
+    pid: child.pid!,
+    stop: async () => {
+      undefer();
+      await stopChild(child);
+    },
+  };
 }
 
 /** Rows per second over `requests` batch requests (one client, closed loop) after `warmup`. */
@@ -335,6 +354,8 @@ async function main(): Promise<void> {
   const columns = names.map((name) => (test.columns.find((c) => c.name === name) as { values: Float64Array }).values);
   const single = splitBody(names, columns, test.nRows, 1);
   const batch = splitBody(names, columns, test.nRows, BATCH_ROWS);
+  const singleFile = path.join(dir, 'single-row.json');
+  await writeFile(singleFile, single);
   progress(`requests: single row ${single.length} bytes, batch ${BATCH_ROWS} rows ${(batch.length / 1e6).toFixed(1)} MB`);
 
   const python = args.python ? projectPython() : null;
@@ -343,8 +364,12 @@ async function main(): Promise<void> {
 
   progress('sweepq serve: LR single-row latency');
   const sweepqLr = await startSweepqServe(models.lr, args.profileDir);
-  const lrLatency = await measureLatency(sweepqLr, single, 500, latencyRequests);
+  const lrLatency = await measureLatency(sweepqLr, singleFile, 500, latencyRequests);
   await sweepqLr.stop();
+  progress('bare node:http server (the floor): single-row latency');
+  const bare = await startBareServer();
+  const floorLatency = await measureLatency(bare, singleFile, 500, latencyRequests);
+  await bare.stop();
   progress('sweepq serve: RF-100 batch throughput');
   const sweepqRf = await startSweepqServe(models.rf, args.profileDir);
   const rfThroughput = await measureThroughput(sweepqRf, batch, BATCH_ROWS, 2, batchRequests);
@@ -360,7 +385,7 @@ async function main(): Promise<void> {
   if (python !== null) {
     progress('MLflow scoring server (mlflow.onnx): LR single-row latency');
     const mlflowLr = await startMlflowServe(python, mlflowDirs.lr);
-    const mlflowLrLatency = await measureLatency(mlflowLr, single, 200, args.quick ? 500 : 2000);
+    const mlflowLrLatency = await measureLatency(mlflowLr, singleFile, 200, args.quick ? 500 : 2000);
     await mlflowLr.stop();
     progress('MLflow scoring server (mlflow.onnx): RF-100 batch throughput');
     const mlflowRf = await startMlflowServe(python, mlflowDirs.rf);
@@ -407,6 +432,16 @@ async function main(): Promise<void> {
                 ratio(lrLatency.serverCpuMs, mlflow.lrLatency.serverCpuMs),
               ],
             ]),
+        [
+          'bare node:http, parses the body, constant answer (the floor)',
+          ms(floorLatency.summary.p50, 3),
+          ms(floorLatency.summary.p95, 3),
+          ms(floorLatency.summary.p99, 3),
+          ms(floorLatency.summary.max, 2),
+          ms(floorLatency.serverCpuMs, 3),
+          ratio(lrLatency.summary.p99, floorLatency.summary.p99),
+          ratio(lrLatency.serverCpuMs, floorLatency.serverCpuMs),
+        ],
         ['sweepq Scorer in-process (no HTTP)', '', '', ms(lrInProcess.singleP99, 3), '', '', '', ''],
         ...(reference === null
           ? []
@@ -460,7 +495,7 @@ async function main(): Promise<void> {
       goal: '≤ 2 ms',
       ratio: lrLatency.summary.p99 / 2,
       pass: lrLatency.summary.p99 <= 2,
-      note: `load average ${load}`,
+      note: `load average ${load}; bare node:http floor ${ms(floorLatency.summary.p99, 3)}`,
     },
     {
       part: 'RF-100 batch throughput over HTTP',
@@ -483,6 +518,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `BENCH_JSON ${JSON.stringify({
       lrLatency,
+      floorLatency,
       rfThroughput,
       lrInProcess,
       rfInProcess,

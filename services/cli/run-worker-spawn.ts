@@ -9,11 +9,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_STATE_DIR } from '../../shared/config/default-state-dir.js';
 import { AWAIT_PARENT_FLAG } from '../worker/await-parent-flag.js';
 /** Where bin/sweepq.js leaves the worker it started; a registered symbol, since the CLI's bundle has its own copy of this module. */
 const EARLY_WORKER = Symbol.for('sweepq.earlyRunWorker');
-/** Default of SWEEPQ_STATE_DIR (shared/config/config.ts). */
-const DEFAULT_STATE_DIR = './.sweepq';
 
 /** A worker started before the pool existed: the messages it sent until the pool took it. */
 export interface EarlyRunWorker {

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { SweepqError } from '../errors/index.js';
+import { DEFAULT_STATE_DIR } from './default-state-dir.js';
 
 /** pino log levels accepted by LOG_LEVEL. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -323,7 +324,7 @@ const envSchema = z.object({
     .regex(/^[a-z0-9-]+$/, 'must match [a-z0-9-]+')
     .default('us-east-1'),
   SWEEPQ_STORE_DEADLINE_MS: intVar(60_000, 0, 3_600_000),
-  SWEEPQ_STATE_DIR: z.string().min(1).default('./.sweepq'),
+  SWEEPQ_STATE_DIR: z.string().min(1).default(DEFAULT_STATE_DIR),
   PORT: intVar(8080, 0, 65_535),
   HOST: z.string().min(1).default('127.0.0.1'),
   SWEEPQ_API_URL: urlVar(['http:', 'https:'], true).optional(),
