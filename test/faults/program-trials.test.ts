@@ -205,10 +205,7 @@ describe('program trials (real processes)', () => {
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 4, cancelled: 0, pruned: 0, quarantined: 0 });
     const [exit1, garbage, sleeping, forking] = await allTrials(cluster.index, submitted.sweepId, 4);
     assert.equal(exit1!.error, 'PROGRAM_FAILED: the program exited with code 1', 'the error quotes no output: the record holds it');
-    assert.deepEqual(
-      [exit1!.program?.reason, exit1!.program?.exitCode, exit1!.program?.signal],
-      ['exit', 1, null],
-    );
+    assert.deepEqual([exit1!.program?.reason, exit1!.program?.exitCode, exit1!.program?.signal], ['exit', 1, null]);
     assert.match(exit1!.program?.stderr ?? '', /ValueError: bad lr/);
     assert.ok((exit1!.program?.durationMs ?? -1) >= 0);
     assert.match(
@@ -435,7 +432,12 @@ describe('program trials (real processes)', () => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
     const submitted = await cluster.service.submit(sweep('crash', [{ mode: 'slow', seconds: 4, escape: true }]));
     const first = await waitFor('the program running', async () => (await notedPids(submitted.sweepId)).find((p) => p.role === 'main'), 20_000, 20);
-    const escaped = await waitFor('its escaped grandchild running', async () => (await notedPids(submitted.sweepId)).find((p) => p.role === 'escaped'), 20_000, 20);
+    const escaped = await waitFor(
+      'its escaped grandchild running',
+      async () => (await notedPids(submitted.sweepId)).find((p) => p.role === 'escaped'),
+      20_000,
+      20,
+    );
     const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
     const victim = workers.find((w) => w.workerId === trial!.worker)!;
     victim.signal('SIGKILL');

@@ -52,14 +52,26 @@ describe('programRunOf', () => {
     const error = 'PROGRAM_FAILED: the program exited with code 1';
     const run = programRunOf(trial({ error, program: record }), 'val_auc', null);
     assert.deepEqual(
-      { exitCode: run.exitCode, signal: run.signal, reason: run.reason, durationMs: run.durationMs, stdout: run.stdout, stderr: run.stderr, failure: run.failure },
+      {
+        exitCode: run.exitCode,
+        signal: run.signal,
+        reason: run.reason,
+        durationMs: run.durationMs,
+        stdout: run.stdout,
+        stderr: run.stderr,
+        failure: run.failure,
+      },
       { exitCode: 1, signal: null, reason: 'exit', durationMs: 2100, stdout: 'epoch 1\n', stderr: record.stderr, failure: error },
     );
     assert.deepEqual(run.history, record.history, 'what it reported before failing');
   });
 
   it("reads a timed-out run's signal and reason", () => {
-    const run = programRunOf(trial({ error: 'LIMIT_EXCEEDED: …', program: { ...record, exitCode: null, signal: 'SIGTERM', reason: 'timeout' } }), 'val_auc', null);
+    const run = programRunOf(
+      trial({ error: 'LIMIT_EXCEEDED: …', program: { ...record, exitCode: null, signal: 'SIGTERM', reason: 'timeout' } }),
+      'val_auc',
+      null,
+    );
     assert.deepEqual([run.exitCode, run.signal, run.reason], [null, 'SIGTERM', 'timeout']);
   });
 

@@ -49,7 +49,12 @@ function send(message: unknown, then?: () => void): void {
   else then?.();
 }
 
-const child = spawn(file!, args, { cwd: launch.cwd, env: { ...process.env, [TRIAL_TAG_VARIABLE]: launch.tag }, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+const child = spawn(file!, args, {
+  cwd: launch.cwd,
+  env: { ...process.env, [TRIAL_TAG_VARIABLE]: launch.tag },
+  stdio: ['ignore', 'inherit', 'inherit'],
+  detached: true,
+});
 child.once('spawn', () => {
   groupId = child.pid;
   send({ spawned: child.pid });

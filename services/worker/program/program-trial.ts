@@ -186,7 +186,8 @@ export class ProgramTrial {
         detail.files = await this.uploadArtifacts(artifactDir, key);
       } catch (error) {
         // Too many files or bytes is the program's doing (never retried); a store fault stays what it is.
-        if (error instanceof SweepqError && error.code === 'LIMIT_EXCEEDED') throw new ProgramRunError(error.code, error.message, { ...detail, reason: 'artifacts' });
+        if (error instanceof SweepqError && error.code === 'LIMIT_EXCEEDED')
+          throw new ProgramRunError(error.code, error.message, { ...detail, reason: 'artifacts' });
         throw error;
       }
       return {
@@ -223,7 +224,11 @@ export class ProgramTrial {
       );
     }
     if (exit.signal !== null) {
-      throw failed('TRAINING_CRASHED', 'signal', `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}`);
+      throw failed(
+        'TRAINING_CRASHED',
+        'signal',
+        `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}`,
+      );
     }
     const memory = this.input.context.program.memory_mb;
     const hint =

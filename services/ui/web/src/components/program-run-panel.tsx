@@ -23,11 +23,7 @@ export function ProgramRunPanel({ sweepId, trialId, revision }: { sweepId: strin
         <p data-testid="program-exit">
           {exitText(run)} · ran {formatDuration(run.durationMs)}
         </p>
-        {run.reason !== null && (
-          <p data-testid="program-reason">
-            ended: {describeProgramEnd(run.reason)}
-          </p>
-        )}
+        {run.reason !== null && <p data-testid="program-reason">ended: {describeProgramEnd(run.reason)}</p>}
         {run.failure !== null && (
           <p class="error" data-testid="program-failure">
             {run.failure}
