@@ -348,7 +348,8 @@ describe('dashboard in chromium', () => {
       assert.match((await page.getByTestId('program-exit').textContent())!, /^exit code 3 /);
       assert.equal(await page.getByTestId('program-failure').textContent(), 'PROGRAM_FAILED: the program exited with code 3');
       assert.match((await page.getByTestId('program-stderr').textContent())!, /^Traceback: <script>window\.pwned = 2<\/script> bad lr\n?$/);
-      assert.match((await page.getByTestId('program-stdout').textContent())!, /not kept/);
+      assert.match((await page.getByTestId('program-stdout').textContent())!, /^empty/, "a failed run's record keeps both tails");
+      assert.equal(await page.getByTestId('program-reason').textContent(), 'ended: exited with a non-zero code');
       assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
       await page.getByTestId('chart-program-history').filter({ hasText: 'the program reported no metric' }).waitFor();
       await shot('trial-page-program-failed');
