@@ -11,7 +11,7 @@
  * marker, not a secret: a process that carries it on purpose only gets itself killed with the trial.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readSync } from 'node:fs';
 
 /** The environment variable that tags every process of one program run. */
 export const TRIAL_TAG_VARIABLE = 'SWEEPQ_TRIAL_TOKEN';
@@ -37,16 +37,41 @@ export function taggedProcesses(tag: string): number[] {
   for (let i = 0; i < entries.length; i++) {
     const pid = Number(entries[i]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) continue;
-    let environ: Buffer;
-    try {
-      // Another user's process is not readable (EACCES) and could not be signalled either; a zombie's is empty.
-      environ = readFileSync(`/proc/${pid}/environ`);
-    } catch {
-      continue;
-    }
-    if (carries(environ, entry)) found.push(pid);
+    const environ = environOf(pid);
+    if (environ !== null && carries(environ, entry)) found.push(pid);
   }
   return found;
+}
+
+/** Reused for every read: a scan reads each process's environment once, and most are a few KiB. */
+let readBuffer = Buffer.allocUnsafe(64 * 1024);
+
+/** The environment block of `pid` (a view of a shared buffer, valid until the next call), or null when unreadable. */
+function environOf(pid: number): Buffer | null {
+  let fd: number;
+  try {
+    // Another user's process is not readable (EACCES) and could not be signalled either; a zombie's is empty.
+    fd = openSync(`/proc/${pid}/environ`, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    let length = 0;
+    for (;;) {
+      if (length === readBuffer.length) {
+        const larger = Buffer.allocUnsafe(readBuffer.length * 2);
+        readBuffer.copy(larger, 0, 0, length);
+        readBuffer = larger;
+      }
+      const read = readSync(fd, readBuffer, length, readBuffer.length - length, null);
+      if (read === 0) return readBuffer.subarray(0, length);
+      length += read;
+    }
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Whether a NUL-separated environment block holds exactly the variable `entry` (`NAME=value`). */
