@@ -356,6 +356,7 @@ describe('dashboard in chromium', () => {
       // The route is in the OpenAPI document with its response schema, and a built-in trial has no program run.
       const doc = await api<{ paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }>('/openapi.json');
       assert.match(JSON.stringify(doc.paths['/sweeps/{id}/trials/{trialId}/program']?.get?.responses?.['200']), /firstInvalidReport/);
+      assert.match(JSON.stringify(doc.paths['/sweeps/{id}/trials/{trialId}/program']?.get?.responses?.['200']), /"timeout","cancel","no-objective"/);
       const builtIn = await fetch(`${server.url}/sweeps/${finishedId}/trials/${finishedId}-t0/program`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
       assert.equal(builtIn.status, 404);
     } finally {
