@@ -25,7 +25,8 @@ export function ProgramRunPanel({ sweepId, trialId, revision }: { sweepId: strin
         </p>
         {run.reason !== null && <p data-testid="program-reason">ended: {describeProgramEnd(run.reason)}</p>}
         {run.failure !== null && (
-          <p class="error" data-testid="program-failure">
+          // pre-wrap: an older version's error quotes output lines, kept as lines.
+          <p class="error" data-testid="program-failure" style="white-space: pre-wrap">
             {run.failure}
           </p>
         )}
