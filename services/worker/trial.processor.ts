@@ -35,6 +35,7 @@ import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js'
 import type { TrialTrainingInput } from './trial-training-input.js';
 import type { TrainingSuccess, TrainingResult } from './training-task.js';
 import type { ProgramRunner } from './program/program-runner.js';
+import { ProgramRunError } from './program/program-run-error.js';
 import type { SlotLimits } from './training-task.js';
 import { FOLD_JOB_NAME, SPLIT_TRIAL_JOB_NAME } from '../../shared/folds/fold-job.schema.js';
 import { FoldProcessor } from './fold.processor.js';
@@ -713,12 +714,14 @@ export class TrialProcessor {
       log.info({ durationMs: Date.now() - started, metrics: result.metrics }, 'program trial completed');
       return { outcome: 'completed' };
     } catch (error) {
-      return await this.handleFailure(job, lockToken, data, token, running, error, log);
+      // The run's record (exit, signal, reason, output tails) is stored beside the error, fenced alike.
+      return await this.handleFailure(job, lockToken, data, token, running, error, log, error instanceof ProgramRunError ? error.detail() : undefined);
     } finally {
       this.running.delete(data.trialId);
     }
   }
 
+  /** @param detail stored beside the error when the trial ends here (a program run's record). */
   private async handleFailure(
     job: Job<TrialJob>,
     lockToken: string | undefined,
@@ -727,6 +730,7 @@ export class TrialProcessor {
     running: RunningAttempt,
     error: unknown,
     log: Logger,
+    detail?: Record<string, unknown>,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index } = this.deps;
     const decision = await decideFailure(running, error, {
@@ -735,7 +739,7 @@ export class TrialProcessor {
     });
     switch (decision.kind) {
       case 'cancel':
-        await index.transitions.abort(data.sweepId, data.index, token);
+        await index.transitions.abort(data.sweepId, data.index, token, Date.now(), detail);
         log.info('trial aborted: sweep cancelled');
         return { outcome: 'cancelled' };
       case 'hand-back':
@@ -750,7 +754,7 @@ export class TrialProcessor {
         } else log.info('trial handed back: worker shutting down');
         throw new DelayedError();
       case 'quarantine':
-        await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', decision.reason);
+        await index.transitions.finish(data.sweepId, data.index, token, 'quarantined', decision.reason, Date.now(), detail);
         log.error({ code: decision.code, err: decision.message }, 'trial quarantined: its training crashed repeatedly');
         throw new UnrecoverableError(`${decision.code}: ${decision.message}`);
       case 'retry':
@@ -758,7 +762,7 @@ export class TrialProcessor {
         log.warn({ code: decision.code, err: decision.message }, 'trial attempt failed; will retry');
         throw error instanceof Error ? error : new Error(decision.message);
       case 'fail':
-        await index.transitions.fail(data.sweepId, data.index, token, decision.reason);
+        await index.transitions.fail(data.sweepId, data.index, token, decision.reason, Date.now(), detail);
         log.error({ code: decision.code, err: decision.message }, 'trial failed');
         throw new UnrecoverableError(decision.reason);
     }

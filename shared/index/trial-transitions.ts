@@ -139,22 +139,34 @@ export class TrialTransitions {
     )) as CommitResult[];
   }
 
-  /** Ends an active attempt as failed, cancelled (its sweep was) or quarantined. */
-  async finish(sweepId: string, index: number, token: string, status: UnsuccessfulStatus, message = '', now = Date.now()): Promise<TransitionResult> {
+  /**
+   * Ends an active attempt as failed, cancelled (its sweep was) or quarantined.
+   * @param detail stored beside the error as the trial's detail, as a commit stores it (a program
+   *   run's record: `{program: …}`); without one, an earlier attempt's detail is removed.
+   */
+  async finish(
+    sweepId: string,
+    index: number,
+    token: string,
+    status: UnsuccessfulStatus,
+    message = '',
+    now = Date.now(),
+    detail?: Record<string, unknown>,
+  ): Promise<TransitionResult> {
     const k = this.keys;
     return (await this.scripts.run(
       'finish-active',
       [k.trial(sweepId, index), k.sweep(sweepId), k.log(sweepId), k.open(sweepId)],
-      [token, now, status, message.slice(0, MAX_ERROR_LENGTH)],
+      [token, now, status, message.slice(0, MAX_ERROR_LENGTH), detail === undefined ? '' : JSON.stringify(detail)],
     )) as TransitionResult;
   }
 
-  fail(sweepId: string, index: number, token: string, message: string, now = Date.now()): Promise<TransitionResult> {
-    return this.finish(sweepId, index, token, 'failed', message, now);
+  fail(sweepId: string, index: number, token: string, message: string, now = Date.now(), detail?: Record<string, unknown>): Promise<TransitionResult> {
+    return this.finish(sweepId, index, token, 'failed', message, now, detail);
   }
 
-  abort(sweepId: string, index: number, token: string, now = Date.now()): Promise<TransitionResult> {
-    return this.finish(sweepId, index, token, 'cancelled', '', now);
+  abort(sweepId: string, index: number, token: string, now = Date.now(), detail?: Record<string, unknown>): Promise<TransitionResult> {
+    return this.finish(sweepId, index, token, 'cancelled', '', now, detail);
   }
 
   /**

@@ -4,7 +4,7 @@
  * `GET /sweeps/:id/trials/:trialId/program` serves it.
  */
 import { z } from 'zod';
-import { TrialIdSchema, TrialStatusSchema } from './trial.schema.js';
+import { ProgramEndReasonSchema, TrialIdSchema, TrialStatusSchema } from './trial.schema.js';
 
 export const ProgramRunSchema = z.object({
   trialId: TrialIdSchema,
@@ -19,12 +19,14 @@ export const ProgramRunSchema = z.object({
   signal: z.string().nullable(),
   durationMs: z.number().nullable(),
   /**
-   * The tails of its output. Null when not kept: a failed trial keeps only the last lines of the stream
-   * its error quotes (stderr, or stdout for a program that exited 0 without its objective).
+   * The tails of its output (bounded). Null when there is no run record: the program never ran, or the
+   * trial failed under a version that kept no record (its error then quotes what was kept).
    */
   stdout: z.string().nullable(),
   stderr: z.string().nullable(),
-  /** Why the trial failed (its error without the quoted output), or null. */
+  /** Why the run ended without a result (see ProgramEndReasonSchema); null when it ended well or there is no record. */
+  reason: ProgramEndReasonSchema.nullable(),
+  /** The trial's error, or null. */
   failure: z.string().nullable(),
   /** Each reported metric's history as `[step, value]` pairs (bounded), as in the trial record. */
   history: z.record(z.string(), z.array(z.tuple([z.number(), z.number().nullable()]))),

@@ -58,6 +58,15 @@ export const TrialTimingsSchema = z.object({
   storeMs: z.number().optional(),
 });
 
+/**
+ * Why a program run ended without a result (issue 14): a non-zero `exit`, a `signal` sweepq did not
+ * send (the OOM killer), its `timeout`, a `cancel`, exit 0 without the objective (`no-objective`, or
+ * `garbage` when report-like lines were not valid reports), `not-started` (no such executable) or
+ * `artifacts` (more files or bytes under SWEEPQ_ARTIFACT_DIR than a trial may store).
+ */
+export const ProgramEndReasonSchema = z.enum(['exit', 'signal', 'timeout', 'cancel', 'no-objective', 'garbage', 'not-started', 'artifacts']);
+export type ProgramEndReason = z.infer<typeof ProgramEndReasonSchema>;
+
 /** A trial as the index reports it (`sweepq trials --json`, `GET /sweeps/:id/trials`). */
 export const TrialRecordSchema = z.object({
   id: TrialIdSchema,
@@ -105,7 +114,10 @@ export const TrialRecordSchema = z.object({
   cachedFrom: z.object({ sweepId: z.string(), trialId: z.string() }).optional(),
   /**
    * A program trial's run (issue 14): each reported metric's history as `[step, value]` pairs
-   * (bounded), the tails of its stdout and stderr, its exit code and how many files it stored.
+   * (bounded), the tails of its stdout and stderr (bounded), how it ended and how many files it stored.
+   * Written by the commit of a completed or pruned trial and, beside the error, by the end of a failed,
+   * cancelled or quarantined one (both fenced by the attempt's token). Absent for a program trial that
+   * failed before its program ran, and for one that failed under a version older than this record.
    */
   program: z
     .object({
@@ -113,6 +125,12 @@ export const TrialRecordSchema = z.object({
       stdout: z.string(),
       stderr: z.string(),
       exitCode: z.number().nullable(),
+      /** The signal that ended the program (`SIGKILL`); absent in records older than the field. */
+      signal: z.string().nullable().optional(),
+      /** The program's run time, start to exit. */
+      durationMs: z.number().optional(),
+      /** Why it ended without a result; absent when it ended well (completed, pruned). */
+      reason: ProgramEndReasonSchema.optional(),
       files: z.number().int(),
       invalidReports: z.number().int(),
       firstInvalidReport: z.string().nullable(),

@@ -2,8 +2,10 @@
  * Program trials (issue 14) with real processes: a Python training script (numpy, from the project's
  * venv) swept on two worker processes started with --programs, then every way a program can end badly.
  * Each program notes its pid (and its forked child's) in a folder, so the test can check that nothing
- * is left running: after a cancel (within 2 s), a time limit, a forked child ignoring SIGTERM, and a
- * kill -9 of the worker running the program.
+ * is left running: after a cancel (within 2 s), a time limit, a forked child ignoring SIGTERM, a
+ * grandchild that left the program's process group (setsid, double fork) and ignores SIGTERM, and a
+ * kill -9 of the worker running the program. A failed or cancelled trial's run record (exit, signal,
+ * reason, output tails) is read as data, stored beside its error.
  */
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
@@ -35,6 +37,15 @@ def note(role, pid):
     open(os.path.join(os.environ["PIDS_DIR"], "%s.%s.%d" % (os.environ["SWEEPQ_TRIAL_ID"], role, pid)), "w").close()
 
 note("main", os.getpid())
+if params.get("escape"):
+    # A grandchild in a session of its own (out of the program's process group) that ignores SIGTERM.
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            note("escaped", os.getpid())
+            time.sleep(600)
+        os._exit(0)
 if mode == "train":
     import numpy as np
     rng = np.random.default_rng(sweepq_report.seed())
@@ -188,22 +199,29 @@ describe('program trials (real processes)', () => {
   it('ends exit 1, garbage output, a time limit and a forked child ignoring SIGTERM as clear failed trials, leaving nothing running', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
     const submitted = await cluster.service.submit(
-      sweep('failures', [{ mode: 'exit1' }, { mode: 'garbage' }, { mode: 'sleep' }, { mode: 'fork' }], TIME_LIMIT_S),
+      sweep('failures', [{ mode: 'exit1' }, { mode: 'garbage' }, { mode: 'sleep' }, { mode: 'fork', escape: true }], TIME_LIMIT_S),
     );
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 0, failed: 4, cancelled: 0, pruned: 0, quarantined: 0 });
     const [exit1, garbage, sleeping, forking] = await allTrials(cluster.index, submitted.sweepId, 4);
-    assert.match(exit1!.error!, /^PROGRAM_FAILED: the program exited with code 1; last stderr lines:\n.*ValueError: bad lr/);
+    assert.equal(exit1!.error, 'PROGRAM_FAILED: the program exited with code 1', 'the error quotes no output: the record holds it');
+    assert.deepEqual([exit1!.program?.reason, exit1!.program?.exitCode, exit1!.program?.signal], ['exit', 1, null]);
+    assert.match(exit1!.program?.stderr ?? '', /ValueError: bad lr/);
+    assert.ok((exit1!.program?.durationMs ?? -1) >= 0);
     assert.match(
       garbage!.error!,
       /^PROGRAM_FAILED: the program exited 0 without reporting the objective val_loss .*1 line looked like reports but were not \("value" of val_loss must be a finite number or null/,
     );
-    assert.match(sleeping!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
-    assert.match(forking!.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
-    assert.ok(
-      (await notedPids(submitted.sweepId)).some((p) => p.role === 'child'),
-      'the forked child ran',
-    );
+    assert.equal(garbage!.program?.reason, 'garbage');
+    assert.match(garbage!.program?.stdout ?? '', /\{not json at all/);
+    assert.equal(garbage!.program?.exitCode, 0);
+    for (const limited of [sleeping!, forking!]) {
+      assert.match(limited.error!, new RegExp(`^LIMIT_EXCEEDED: the program ran longer than its time limit of ${TIME_LIMIT_S} s`));
+      assert.equal(limited.program?.reason, 'timeout');
+      assert.equal(limited.program?.signal, 'SIGTERM', 'python dies of the SIGTERM that starts the stop');
+    }
+    const roles = new Set((await notedPids(submitted.sweepId)).map((p) => p.role));
+    assert.ok(roles.has('child') && roles.has('escaped'), 'the forked child and the escaped grandchild ran');
     await assertNothingRunning(submitted.sweepId);
   });
 
@@ -230,16 +248,14 @@ describe('program trials (real processes)', () => {
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.counts.failed, 1, JSON.stringify(status.counts));
     const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
-    assert.match(
-      trial!.error!,
-      /^PROGRAM_FAILED: the program exited with code 1 \(it ran out of its memory limit of 256 MB: raise limits.memory_mb\); last stderr lines:[^]*MemoryError/,
-    );
+    assert.equal(trial!.error, 'PROGRAM_FAILED: the program exited with code 1 (it ran out of its memory limit of 256 MB: raise limits.memory_mb)');
+    assert.match(trial!.program?.stderr ?? '', /MemoryError/);
   });
 
   it('cancel stops running programs, their whole trees, within 2 s', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
-    const submitted = await cluster.service.submit(sweep('cancel', [{ mode: 'fork' }, { mode: 'sleep' }]));
-    await waitFor('both programs running', async () => (await notedPids(submitted.sweepId)).length === 3, 20_000);
+    const submitted = await cluster.service.submit(sweep('cancel', [{ mode: 'fork' }, { mode: 'sleep', escape: true }]));
+    await waitFor('both programs running', async () => (await notedPids(submitted.sweepId)).length === 4, 20_000);
     const pids = await notedPids(submitted.sweepId);
     const started = Date.now();
     await cluster.service.cancel(submitted.sweepId);
@@ -249,6 +265,12 @@ describe('program trials (real processes)', () => {
     assert.ok(stoppedMs < 2000, `cancel took ${stoppedMs} ms`);
     // The sweep reads as cancelled at once; its running trials become cancelled as their workers stop them.
     await waitFor('both trials cancelled', async () => (await cluster.service.status(submitted.sweepId)).counts.cancelled === 2, 10_000);
+    const records = await allTrials(cluster.index, submitted.sweepId, 2);
+    assert.deepEqual(
+      records.map((r) => r.program?.reason),
+      ['cancel', 'cancel'],
+      'each cancelled run keeps its record',
+    );
   });
 
   it('runs a bundle: the code folder uploaded once by content, each trial in its own copy on the worker; extended with the same code only', async (t) => {
@@ -408,18 +430,26 @@ describe('program trials (real processes)', () => {
 
   it('kill -9 of a worker mid-program: the orphaned program is gone and the trial re-runs on the other worker, once', async (t) => {
     if (python === null) return t.skip(projectPython().reason ?? 'no python');
-    const submitted = await cluster.service.submit(sweep('crash', [{ mode: 'slow', seconds: 4 }]));
-    const first = await waitFor('the program running', async () => (await notedPids(submitted.sweepId))[0], 20_000, 20);
+    const submitted = await cluster.service.submit(sweep('crash', [{ mode: 'slow', seconds: 4, escape: true }]));
+    const first = await waitFor('the program running', async () => (await notedPids(submitted.sweepId)).find((p) => p.role === 'main'), 20_000, 20);
+    const escaped = await waitFor(
+      'its escaped grandchild running',
+      async () => (await notedPids(submitted.sweepId)).find((p) => p.role === 'escaped'),
+      20_000,
+      20,
+    );
     const [trial] = await allTrials(cluster.index, submitted.sweepId, 1);
     const victim = workers.find((w) => w.workerId === trial!.worker)!;
     victim.signal('SIGKILL');
     await victim.exited;
     await waitFor('the orphaned program to be gone', () => !pidAlive(first.pid), 3000, 20);
+    await waitFor('the grandchild that left its process group to be gone', () => !pidAlive(escaped.pid), 3000, 20);
     const status = await waitForSweep(cluster.service, submitted.sweepId, 30_000);
     assert.equal(status.state, 'completed');
     const [record] = await assertCompletedExactlyOnce(cluster.service, cluster.index, cluster.redis, submitted.sweepId, 1, 'val_loss');
     assert.notEqual(record!.worker, victim.workerId);
     assert.ok(record!.attempt >= 2, 'the re-run is a new attempt');
-    assert.equal((await notedPids(submitted.sweepId)).length, 2, 'the program ran twice: the killed attempt and the re-run');
+    assert.equal((await notedPids(submitted.sweepId)).filter((p) => p.role === 'main').length, 2, 'the program ran twice: the killed attempt and the re-run');
+    await assertNothingRunning(submitted.sweepId);
   });
 });

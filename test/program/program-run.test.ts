@@ -1,7 +1,7 @@
 /**
  * programRunOf (issue 14 item 2): how a program trial's record reads on the trial page and in the CLI —
- * a completed trial's kept tails and exit code; a failed one's reason, exit or signal and quoted tail
- * taken apart from the error the worker wrote (services/worker/program/program-trial.ts).
+ * the structured run record its commit or its failure stored, or, for a failure recorded by an older
+ * version (no record), its error text alone.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -35,40 +35,55 @@ function trial(change: Partial<TrialRecord>): TrialRecord {
 }
 
 describe('programRunOf', () => {
-  const failures: Array<[string, string, Partial<ReturnType<typeof programRunOf>>]> = [
-    [
-      'a non-zero exit quoting stderr',
-      'PROGRAM_FAILED: the program exited with code 1; last stderr lines:\nTraceback\nValueError: bad lr\n',
-      { failure: 'PROGRAM_FAILED: the program exited with code 1', exitCode: 1, signal: null, stderr: 'Traceback\nValueError: bad lr\n', stdout: null },
-    ],
-    [
-      'an exit 0 without the objective quoting stdout',
-      'PROGRAM_FAILED: the program exited 0 without reporting the objective val_auc (print …); last stdout lines:\nepoch 1\n',
-      { failure: 'PROGRAM_FAILED: the program exited 0 without reporting the objective val_auc (print …)', exitCode: null, stdout: 'epoch 1\n', stderr: null },
-    ],
-    [
-      'a quarantined crash: the note after the quote stays with the reason',
-      'TRAINING_CRASHED: the program was killed by SIGKILL (possibly the kernel OOM killer); last stderr lines:\nallocating\n (crashed 2 times; `sweepq retry` runs it again)',
+  const record = {
+    history: { val_auc: [[0, 0.5] as [number, number]] },
+    stdout: 'epoch 1\n',
+    stderr: 'Traceback\nValueError: bad lr\n',
+    exitCode: 1,
+    signal: null,
+    durationMs: 2100,
+    reason: 'exit' as const,
+    files: 0,
+    invalidReports: 0,
+    firstInvalidReport: null,
+  };
+
+  it("reads a failed trial's run record: exit, signal, reason, tails and duration as stored, its error as the failure", () => {
+    const error = 'PROGRAM_FAILED: the program exited with code 1';
+    const run = programRunOf(trial({ error, program: record }), 'val_auc', null);
+    assert.deepEqual(
       {
-        failure: 'TRAINING_CRASHED: the program was killed by SIGKILL (possibly the kernel OOM killer) (crashed 2 times; `sweepq retry` runs it again)',
-        signal: 'SIGKILL',
-        exitCode: null,
-        stderr: 'allocating\n',
+        exitCode: run.exitCode,
+        signal: run.signal,
+        reason: run.reason,
+        durationMs: run.durationMs,
+        stdout: run.stdout,
+        stderr: run.stderr,
+        failure: run.failure,
       },
-    ],
-    [
-      'a program that could not start (no quote)',
-      'PROGRAM_FAILED: the program "nope" could not be started: ENOENT',
-      { failure: 'PROGRAM_FAILED: the program "nope" could not be started: ENOENT', stderr: null, stdout: null },
-    ],
-  ];
-  for (const [label, error, expected] of failures) {
-    it(`reads ${label}`, () => {
-      const run = programRunOf(trial({ error }), 'val_auc', null);
-      for (const [key, value] of Object.entries(expected)) assert.deepEqual(run[key as keyof typeof run], value, key);
-      assert.equal(run.durationMs, 2500, 'a failed trial shows its attempt start to end');
-    });
-  }
+      { exitCode: 1, signal: null, reason: 'exit', durationMs: 2100, stdout: 'epoch 1\n', stderr: record.stderr, failure: error },
+    );
+    assert.deepEqual(run.history, record.history, 'what it reported before failing');
+  });
+
+  it("reads a timed-out run's signal and reason", () => {
+    const run = programRunOf(
+      trial({ error: 'LIMIT_EXCEEDED: …', program: { ...record, exitCode: null, signal: 'SIGTERM', reason: 'timeout' } }),
+      'val_auc',
+      null,
+    );
+    assert.deepEqual([run.exitCode, run.signal, run.reason], [null, 'SIGTERM', 'timeout']);
+  });
+
+  it('shows an older failed record (no run record) as its error text only, never parsing it', () => {
+    const error = 'PROGRAM_FAILED: the program exited with code 1; last stderr lines:\nTraceback\nValueError: bad lr\n';
+    const run = programRunOf(trial({ error }), 'val_auc', null);
+    assert.deepEqual(
+      { exitCode: run.exitCode, signal: run.signal, reason: run.reason, stdout: run.stdout, stderr: run.stderr, failure: run.failure },
+      { exitCode: null, signal: null, reason: null, stdout: null, stderr: null, failure: error },
+    );
+    assert.equal(run.durationMs, 2500, 'without a record, the attempt start to end');
+  });
 
   it("reads a completed trial's kept tails, history and exit, and renders its command", () => {
     const program = {

@@ -348,13 +348,15 @@ describe('dashboard in chromium', () => {
       assert.match((await page.getByTestId('program-exit').textContent())!, /^exit code 3 /);
       assert.equal(await page.getByTestId('program-failure').textContent(), 'PROGRAM_FAILED: the program exited with code 3');
       assert.match((await page.getByTestId('program-stderr').textContent())!, /^Traceback: <script>window\.pwned = 2<\/script> bad lr\n?$/);
-      assert.match((await page.getByTestId('program-stdout').textContent())!, /not kept/);
+      assert.match((await page.getByTestId('program-stdout').textContent())!, /^empty/, "a failed run's record keeps both tails");
+      assert.equal(await page.getByTestId('program-reason').textContent(), 'ended: exited with a non-zero code');
       assert.equal(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned), undefined);
       await page.getByTestId('chart-program-history').filter({ hasText: 'the program reported no metric' }).waitFor();
       await shot('trial-page-program-failed');
       // The route is in the OpenAPI document with its response schema, and a built-in trial has no program run.
       const doc = await api<{ paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }>('/openapi.json');
       assert.match(JSON.stringify(doc.paths['/sweeps/{id}/trials/{trialId}/program']?.get?.responses?.['200']), /firstInvalidReport/);
+      assert.match(JSON.stringify(doc.paths['/sweeps/{id}/trials/{trialId}/program']?.get?.responses?.['200']), /"timeout","cancel","no-objective"/);
       const builtIn = await fetch(`${server.url}/sweeps/${finishedId}/trials/${finishedId}-t0/program`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
       assert.equal(builtIn.status, 404);
     } finally {

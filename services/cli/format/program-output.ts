@@ -3,6 +3,7 @@
  * failed trials `sweepq status` lists. The output is the user's program's text: control characters
  * (terminal escapes) are shown as `?` so they can never move the cursor or recolour the terminal.
  */
+import { describeProgramEnd } from '../../../shared/program/program-end-reason.js';
 import { lastLines, programRunOf } from '../../../shared/program/program-run.js';
 import type { ProgramRun } from '../../../shared/schemas/program-run.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
@@ -24,11 +25,12 @@ function quoted(lines: string[]): string[] {
   return lines.map((line) => `    | ${printable(line)}`);
 }
 
-/** The human lines of a program run: exit, failure, reported history, then both output tails. */
+/** The human lines of a program run: exit, why it ended, failure, reported history, then both output tails. */
 export function renderProgramRun(run: ProgramRun): string {
   const lines = [`exit      ${run.signal !== null ? `killed by ${run.signal}` : run.exitCode !== null ? `code ${run.exitCode}` : '-'}`];
+  if (run.reason !== null) lines.push(`ended     ${run.reason}: ${describeProgramEnd(run.reason)}`);
   if (run.command !== null) lines.push(`command   ${printable(run.command.join(' '))}`);
-  if (run.failure !== null) lines.push(`failure   ${printable(run.failure)}`);
+  if (run.failure !== null) lines.push(...multiline('failure   ', run.failure));
   const metrics = Object.keys(run.history).sort();
   if (metrics.length > 0) {
     lines.push('history');
@@ -41,7 +43,7 @@ export function renderProgramRun(run: ProgramRun): string {
   if (run.invalidReports > 0) lines.push(`invalid   ${run.invalidReports} report-like line(s); first: ${printable(run.firstInvalidReport ?? '')}`);
   for (const stream of ['stderr', 'stdout'] as const) {
     const text = run[stream];
-    if (text === null) lines.push(`${stream}    not kept (a failed trial keeps only the lines its error quotes)`);
+    if (text === null) lines.push(`${stream}    not recorded (the program never ran, or it failed under an older sweepq: its error says what was kept)`);
     else if (text.trim() === '') lines.push(`${stream}    (empty)`);
     else lines.push(`${stream} (last lines)`, ...quoted(lastLines(text, Number.MAX_SAFE_INTEGER)));
   }
@@ -56,11 +58,27 @@ export function renderFailedProgramTrials(sweepId: string, failed: readonly Tria
   const lines = [`failed    ${totalFailed} program trial${totalFailed === 1 ? '' : 's'}${totalFailed > failed.length ? `, the first ${failed.length}:` : ':'}`];
   for (const trial of failed) {
     const run = programRunOf(trial, '', null);
-    lines.push(`  ${trial.id}  ${printable(run.failure ?? trial.error ?? 'failed')}`);
-    const tail = run.stderr ?? run.stdout;
-    if (tail !== null && tail.trim() !== '') lines.push(...quoted(lastLines(tail, STATUS_TAIL_LINES)));
+    // Without a run record (an older version's failure) the error is all there is, its quoted lines included.
+    const [reason = 'failed', ...quotedByError] = (run.failure ?? 'failed').split('\n');
+    lines.push(`  ${trial.id}  ${printable(reason)}`);
+    const tail = explainingTail(run);
+    if (tail !== null) lines.push(...quoted(lastLines(tail, STATUS_TAIL_LINES)));
+    else if (quotedByError.length > 0) lines.push(...quoted(lastLines(quotedByError.join('\n'), STATUS_TAIL_LINES)));
   }
   const first = failed[0];
   if (first !== undefined) lines.push(`  more: sweepq trial ${first.id} (its whole output tail) · sweepq trials ${sweepId} --status failed`);
   return lines.join('\n');
+}
+
+/** The output that explains a failed run: stdout when it exited 0 without its objective, else stderr (stdout when stderr is empty). */
+function explainingTail(run: ProgramRun): string | null {
+  const nonEmpty = (text: string | null): string | null => (text === null || text.trim() === '' ? null : text);
+  if (run.reason === 'no-objective' || run.reason === 'garbage') return nonEmpty(run.stdout);
+  return nonEmpty(run.stderr) ?? nonEmpty(run.stdout);
+}
+
+/** A labelled text over several lines: the first after the label, the rest indented under it. */
+function multiline(label: string, text: string): string[] {
+  const [first = '', ...rest] = text.split('\n');
+  return [`${label}${printable(first)}`, ...rest.map((line) => `${' '.repeat(label.length)}${printable(line)}`)];
 }

@@ -2,12 +2,14 @@
  * One run of a user's program, seen from the worker: started through its supervisor
  * (program-supervisor.ts) in its own process group, stdout read line by line (reports and logs),
  * stderr's tail kept, stopped as a whole tree on timeout or abort (SIGTERM, then SIGKILL after a short
- * grace). Resolves once the program has exited and its group is gone.
+ * grace). Resolves once the program has exited and its tree is gone: its group and the tagged
+ * descendants that left it (tagged-processes.ts).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { OutputTail } from './output-tail.js';
+import { newTrialTag, signalTaggedProcesses } from './tagged-processes.js';
 
 const SUPERVISOR_FILE = fileURLToPath(new URL('./program-supervisor.js', import.meta.url));
 /** Time a program gets between SIGTERM and SIGKILL when stopped (cancel must end it within 2 s). */
@@ -60,9 +62,11 @@ export class ProgramProcess {
   constructor(launch: ProgramLaunch) {
     const stdout = new OutputTail(TAIL_LINES, TAIL_LINE_LENGTH);
     const stderr = new OutputTail(TAIL_LINES, TAIL_LINE_LENGTH);
+    const tag = newTrialTag();
     const spec = JSON.stringify({
       command: launch.command,
       cwd: launch.cwd,
+      tag,
       pdeathsig: setprivAvailable(),
       addressSpaceBytes: launch.memoryMb === null ? null : launch.memoryMb * 1024 * 1024,
     });
@@ -105,6 +109,8 @@ export class ProgramProcess {
       supervisor.once('exit', (code, signal) => {
         this.exited = true;
         if (exit === null && spawnError === null) exit = { code, signal };
+        // A supervisor killed by a signal (the stop's last resort) cleaned nothing up: its escaped descendants are ours to end.
+        if (signal !== null) signalTaggedProcesses(tag, 'SIGKILL');
         // Output still in the pipes is read before finishing; an escaped grandchild holding them open is not waited for.
         const drain = setTimeout(finish, PIPE_DRAIN_MS);
         supervisor.once('close', () => {

@@ -5,16 +5,19 @@
  * under SWEEPQ_ARTIFACT_DIR, and return what the trial processor commits. Every failure is a
  * SweepqError with a code that decides retries: the program's own failures (non-zero exit, no
  * objective, not startable) are PROGRAM_FAILED and never retried; a time limit is LIMIT_EXCEEDED; a
- * program killed by a signal sweepq did not send (the OOM killer) is TRAINING_CRASHED.
+ * program killed by a signal sweepq did not send (the OOM killer) is TRAINING_CRASHED. A run that
+ * ended is a ProgramRunError carrying the run's record (exit, signal, reason, output tails), which the
+ * trial's end stores beside the error; the error text itself quotes no output.
  */
 import { randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { SweepqError } from '../../../shared/errors/index.js';
+import { SweepqError, type ErrorCode } from '../../../shared/errors/index.js';
 import type { RungScores } from '../../../shared/ml/cross-validate-by-stages.js';
 import type { ProgramContext } from '../../../shared/schemas/program-spec.schema.js';
+import type { ProgramEndReason } from '../../../shared/schemas/trial.schema.js';
 import { artifactKey } from '../../../shared/schemas/sweep-context.schema.js';
 import type { ObjectStore } from '../../../shared/store/object-store.js';
 import type { BundleCache } from '../../../shared/program/program-bundle.js';
@@ -25,12 +28,11 @@ import { programEnvironment } from './program-env.js';
 import { ProgramProcess, type ProgramExit } from './program-process.js';
 import { renderCommand } from '../../../shared/program/render-command.js';
 import { OutputTail } from './output-tail.js';
+import { ProgramRunError, type ProgramRunDetail } from './program-run-error.js';
 
 /** Artefact bounds of one trial: files and total bytes. */
 const MAX_ARTIFACT_FILES = 1000;
 const MAX_ARTIFACT_BYTES = 512 * 1024 * 1024;
-/** Lines of stderr quoted in a failed trial's error. */
-const ERROR_TAIL_CHARS = 1200;
 
 export interface ProgramTrialInput {
   sweepId: string;
@@ -62,19 +64,6 @@ export interface ProgramTrialResult {
   timings: { runMs: number; storeMs: number };
   /** Null without a pruner; `reason` set when the pruner stopped the program (the trial ends pruned). */
   pruning: { reason: string | null; rungs: RungScores[] } | null;
-}
-
-export interface ProgramRunDetail {
-  history: Record<string, Array<[number, number | null]>>;
-  stdout: string;
-  stderr: string;
-  exitCode: number | null;
-  files: number;
-  /** Report-like lines that were not valid reports (first reason), so a user sees why a value is missing. */
-  invalidReports: number;
-  firstInvalidReport: string | null;
-  /** Params and tags the program logged through MLflow, when it logged any. */
-  mlflow?: { params: Record<string, string>; tags: Record<string, string> };
 }
 
 export class ProgramTrial {
@@ -163,6 +152,8 @@ export class ProgramTrial {
         stdout: exit.stdoutTail,
         stderr: exit.stderrTail,
         exitCode: exit.code,
+        signal: exit.signal,
+        durationMs: runMs,
         files: 0,
         invalidReports: reports.invalid,
         firstInvalidReport: reports.firstInvalid,
@@ -183,14 +174,22 @@ export class ProgramTrial {
       if (!reports.histories.has(input.objectiveMetric)) {
         const why =
           reports.invalid > 0 ? `; ${reports.invalid} line${reports.invalid === 1 ? '' : 's'} looked like reports but were not (${reports.firstInvalid})` : '';
-        throw new SweepqError(
+        throw new ProgramRunError(
           'PROGRAM_FAILED',
-          `the program exited 0 without reporting the objective ${input.objectiveMetric} (print {"metric": "${input.objectiveMetric}", "value": ...} as one line on stdout, use sweepq_report.report, or mlflow.log_metric)${why}${tailOf('stdout', exit.stdoutTail)}`,
+          `the program exited 0 without reporting the objective ${input.objectiveMetric} (print {"metric": "${input.objectiveMetric}", "value": ...} as one line on stdout, use sweepq_report.report, or mlflow.log_metric)${why}`,
+          { ...detail, reason: reports.invalid > 0 ? 'garbage' : 'no-objective' },
         );
       }
       const storeStarted = Date.now();
       const key = artifactKey(input.sweepId, input.trialId, input.token);
-      detail.files = await this.uploadArtifacts(artifactDir, key);
+      try {
+        detail.files = await this.uploadArtifacts(artifactDir, key);
+      } catch (error) {
+        // Too many files or bytes is the program's doing (never retried); a store fault stays what it is.
+        if (error instanceof SweepqError && error.code === 'LIMIT_EXCEEDED')
+          throw new ProgramRunError(error.code, error.message, { ...detail, reason: 'artifacts' });
+        throw error;
+      }
       return {
         metrics,
         detail: { program: detail },
@@ -206,25 +205,29 @@ export class ProgramTrial {
     }
   }
 
-  /** Turns an unsuccessful exit into the trial's error. */
+  /** Turns an unsuccessful exit into the trial's error, carrying the run's record with the reason it ended. */
   private checkExit(exit: ProgramExit, executable: string, detail: ProgramRunDetail): void {
-    if (this.stopped !== null || exit.stoppedFor === 'abort') throw new SweepqError('CANCELLED', 'the program was stopped');
+    const failed = (code: ErrorCode, reason: ProgramEndReason, message: string): ProgramRunError => new ProgramRunError(code, message, { ...detail, reason });
+    if (this.stopped !== null || exit.stoppedFor === 'abort') throw failed('CANCELLED', 'cancel', 'the program was stopped');
     if (exit.stoppedFor === 'timeout') {
-      throw new SweepqError(
+      throw failed(
         'LIMIT_EXCEEDED',
-        `the program ran longer than its time limit of ${this.input.context.limits.timeout_s} s and was stopped with its whole process tree (raise program.timeout_s)${tailOf('stderr', detail.stderr)}`,
+        'timeout',
+        `the program ran longer than its time limit of ${this.input.context.limits.timeout_s} s and was stopped with its whole process tree (raise program.timeout_s)`,
       );
     }
     if (exit.spawnError !== null) {
-      throw new SweepqError(
+      throw failed(
         'PROGRAM_FAILED',
+        'not-started',
         `the program ${JSON.stringify(executable)} could not be started: ${exit.spawnError} (is it installed on the worker and on PATH, or a path relative to the sweep folder?)`,
       );
     }
     if (exit.signal !== null) {
-      throw new SweepqError(
+      throw failed(
         'TRAINING_CRASHED',
-        `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}${tailOf('stderr', detail.stderr)}`,
+        'signal',
+        `the program was killed by ${exit.signal}${exit.signal === 'SIGKILL' ? ' (possibly the kernel OOM killer)' : ''}`,
       );
     }
     const memory = this.input.context.program.memory_mb;
@@ -232,7 +235,7 @@ export class ProgramTrial {
       memory !== null && /MemoryError|out of memory|Cannot allocate memory|bad_alloc/i.test(detail.stderr)
         ? ` (it ran out of its memory limit of ${memory} MB: raise limits.memory_mb)`
         : '';
-    if (exit.code !== 0) throw new SweepqError('PROGRAM_FAILED', `the program exited with code ${exit.code}${hint}${tailOf('stderr', detail.stderr)}`);
+    if (exit.code !== 0) throw failed('PROGRAM_FAILED', 'exit', `the program exited with code ${exit.code}${hint}`);
   }
 
   /**
@@ -276,9 +279,4 @@ export class ProgramTrial {
 /** Stops taking reports: closes the socket (Node removes its file); open connections are destroyed first. */
 function closeServer(server: Server): Promise<void> {
   return new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-function tailOf(stream: 'stdout' | 'stderr', text: string): string {
-  if (text.trim() === '') return '';
-  return `; last ${stream} lines:\n${text.slice(-ERROR_TAIL_CHARS)}`;
 }

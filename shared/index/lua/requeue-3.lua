@@ -9,6 +9,8 @@ for i = tonumber(ARGV[2]), tonumber(ARGV[3]) - 1 do
   if st == 'failed' or st == 'cancelled' or st == 'quarantined' then
     moved[st] = (moved[st] or 0) + 1
     redis.call('HSET', key, 'status', 'queued', 'error', '', 'finishedAt', '', 'token', '', 'crashes', 0)
+    -- The ended attempt's detail (a program run's record) is not the retry's.
+    redis.call('HDEL', key, 'detail')
     local retries = redis.call('HINCRBY', key, 'retries', 1)
     redis.call('ZADD', KEYS[3], i, i)
     redis.call('RPUSH', KEYS[2], '{"i":' .. i .. ',"s":"queued","t":' .. ARGV[4] .. '}')

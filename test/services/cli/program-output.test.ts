@@ -8,7 +8,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { renderFailedProgramTrials } from '../../../services/cli/format/program-output.js';
 import { startWorker, type RunningWorker } from '../../../services/worker/worker-runtime.js';
+import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { createSweepService, type SweepService } from '../../../shared/sweep/sweep-service.js';
 import { runCli } from '../../support/processes.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
@@ -95,7 +97,10 @@ describe('sweepq status and sweepq trial on program trials', () => {
   it("trial prints a failed program trial's reason and stderr; a bad id exits 2", async () => {
     const failed = await runCli(['trial', `${sweepId}-t4`], setup.env);
     assert.equal(failed.code, 0, failed.stderr);
+    assert.match(failed.stdout, /^exit {6}code 2$/m, "the run record's exit code");
+    assert.match(failed.stdout, /^ended {5}exit: exited with a non-zero code$/m);
     assert.match(failed.stdout, /^failure {3}PROGRAM_FAILED: the program exited with code 2$/m);
+    assert.match(failed.stdout, /^stdout {4}\(empty\)$/m, 'a failed run keeps its stdout tail too');
     assert.match(failed.stdout, /^stderr \(last lines\)\n {4}\| stderr line 1\n[\s\S]* {4}\| stderr line 8 \?\[31mred\?\[0m$/m);
     const bad = await runCli(['trial', 'not-a-trial'], setup.env);
     assert.equal(bad.code, 2);
@@ -103,5 +108,39 @@ describe('sweepq status and sweepq trial on program trials', () => {
     const missing = await runCli(['trial', `${sweepId}-t99`], setup.env);
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /trial .*-t99 does not exist/);
+  });
+});
+
+describe('sweepq status on a program trial failed under an older version (no run record)', () => {
+  it('prints the first line of its error as the reason and the lines the error quoted as the tail', () => {
+    const sweepId = 's-abc123def';
+    const trial: TrialRecord = {
+      id: `${sweepId}-t2`,
+      sweepId,
+      index: 2,
+      name: 'program(mode=fail)',
+      model: 'program',
+      entry: 0,
+      status: 'failed',
+      params: { mode: 'fail' },
+      seed: 1,
+      metrics: null,
+      folds: null,
+      timings: null,
+      durationMs: null,
+      artifact: null,
+      attempt: 1,
+      retries: 0,
+      worker: 'w1',
+      startedAt: 1000,
+      finishedAt: 2000,
+      error: 'PROGRAM_FAILED: the program exited with code 1; last stderr lines:\nTraceback\nValueError: bad lr',
+    };
+    assert.deepEqual(renderFailedProgramTrials(sweepId, [trial], 1).split('\n').slice(0, 4), [
+      'failed    1 program trial:',
+      `  ${sweepId}-t2  PROGRAM_FAILED: the program exited with code 1; last stderr lines:`,
+      '    | Traceback',
+      '    | ValueError: bad lr',
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * What a program trial ran and how it ended (issue 14): its command, exit code or signal, duration,
- * failure reason, stdout and stderr tails and the history of what it reported. Output is the user's
+ * why it ended (the run record's reason), the trial's error, stdout and stderr tails and the history of what it reported. Output is the user's
  * program's text: it is only ever rendered as text (Preact escapes it), never as HTML.
  */
+import { describeProgramEnd } from '../../../../../shared/program/program-end-reason.js';
 import { api, type ProgramRun } from '../api.js';
 import { MetricHistoryChart } from '../charts/metric-history-chart.js';
 import { useAnswer } from '../charts/use-answer.js';
@@ -22,8 +23,10 @@ export function ProgramRunPanel({ sweepId, trialId, revision }: { sweepId: strin
         <p data-testid="program-exit">
           {exitText(run)} · ran {formatDuration(run.durationMs)}
         </p>
+        {run.reason !== null && <p data-testid="program-reason">ended: {describeProgramEnd(run.reason)}</p>}
         {run.failure !== null && (
-          <p class="error" data-testid="program-failure">
+          // pre-wrap: an older version's error quotes output lines, kept as lines.
+          <p class="error" data-testid="program-failure" style="white-space: pre-wrap">
             {run.failure}
           </p>
         )}
@@ -46,7 +49,7 @@ function OutputTail({ name, text }: { name: 'stdout' | 'stderr'; text: string | 
       <h3>{name} (last lines)</h3>
       {text === null ? (
         <p class="muted" data-testid={`program-${name}`}>
-          not kept: a failed trial keeps only the lines its error quotes
+          not recorded: the program never ran, or it failed under an older sweepq (its error says what was kept)
         </p>
       ) : text === '' ? (
         <p class="muted" data-testid={`program-${name}`}>
