@@ -114,6 +114,7 @@ describe('dashboard in chromium', () => {
     await page.fill('#search', 'ui_fin');
     await page.getByTestId('sweep-count').filter({ hasText: '1 sweep' }).waitFor();
     await shot('sweeps-list');
+    assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the sweeps list');
   });
 
   it('shows a finished sweep: progress, table sort and filter against the API, a bad filter’s error', async () => {
@@ -199,6 +200,15 @@ describe('dashboard in chromium', () => {
     await shot('chart-contour');
     await page.click('#tab-importance');
     await chart('importance').and(page.locator('[data-bars="2"]')).waitFor();
+    // The bars are the server's PED-ANOVA answer, highest first.
+    const importance = await api<{ params: Array<{ name: string; importance: number }> }>(`/sweeps/${finishedId}/charts/importance`);
+    const bars = await chart('importance')
+      .locator('[data-param]')
+      .evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-param'), Number(n.getAttribute('data-importance'))]));
+    assert.deepEqual(
+      bars,
+      importance.params.map((p) => [p.name, p.importance]),
+    );
     await shot('chart-importance');
     await page.click('#tab-folds');
     await chart('folds').and(page.locator('[data-trials="8"]')).waitFor();
@@ -272,6 +282,7 @@ describe('dashboard in chromium', () => {
     assert.deepEqual(differing.sort(), ['C', 'max_depth', 'model']);
     assert.equal(await page.locator('[data-testid="compare-metrics"] tr[data-metric="auc_roc"] td').count(), 2);
     await shot('compare');
+    assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the compare page');
   });
 
   it('shows a trial page with diagnostics, downloads its pipeline and predicts a row', async () => {
