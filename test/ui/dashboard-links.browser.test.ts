@@ -2,7 +2,8 @@
  * The dashboard's URL state in a real browser (issue 10: "every view's state is in the URL"): a deep
  * link opened in a fresh page shows exactly the filter, brush, sort, columns, chart and selection it
  * carries; the column chooser's choice lives in the URL and survives a reload; the CSV export button
- * downloads the rows of the current view, equal to the API's /trials.csv and /trials answers.
+ * downloads the rows of the current view, equal to the API's /trials.csv and /trials answers; the CV
+ * folds chart, linked by its tab, ranks a lower-is-better sweep's trials best first with ties by index.
  * Debian's chromium via playwright-core, a real worker, Redis and store; reads are anonymous over
  * loopback, as for a local user.
  */
@@ -47,7 +48,7 @@ const LOSS_SWEEP = {
   },
 };
 
-describe('dashboard deep links, column chooser and CSV export in chromium', () => {
+describe('dashboard deep links, column chooser, CSV export and folds ranking in chromium', () => {
   let dash: BrowserDashboard;
   let server: DashboardServer;
   let browser: Browser;
