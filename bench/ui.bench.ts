@@ -17,7 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { buildApp } from '../services/scheduler/app.js';
 import { createSweepService, type SweepService } from '../shared/sweep/sweep-service.js';
-import { launchChromium } from '../test/ui/browser.js';
+import { launchChromium } from '../test/support/chromium.js';
 import { startBenchEnvironment } from './support/bench-environment.js';
 import { cleanupAll, defer, installCleanupHandlers } from './support/cleanup-stack.js';
 import { summarize } from './support/percentiles.js';

@@ -5,6 +5,7 @@
  */
 import { InvalidInputError, SweepqError } from '../errors/index.js';
 import type { SweepRecord } from '../index/index.js';
+import { builtinMetric } from '../metrics/metric-registry.js';
 import { parseTable } from '../ml/dataset/read-table.js';
 import { Pipeline } from '../ml/pipeline.js';
 import type { TrialTable } from '../query/index.js';
@@ -97,7 +98,10 @@ export class SweepAnalytics {
     }
     const names = new Set([...table.metricNames()]);
     const metrics = [...names].map((name) => ({ name, goal: sweep.metrics.goal(name) }));
-    return { objective: { metric: sweep.objective.metric, goal: sweep.metrics.goal(sweep.objective.metric) }, params, metrics, trials: table.size };
+    const scoring = sweep.metrics.spec.cvScoring;
+    // cv.scoring is a built-in metric (the spec's enum); its natural direction, whatever the objective's goal.
+    const cv = scoring === null ? null : { scoring, goal: builtinMetric(scoring)?.goal ?? 'maximize' };
+    return { objective: { metric: sweep.objective.metric, goal: sweep.metrics.goal(sweep.objective.metric) }, params, metrics, trials: table.size, cv };
   }
 
   async groups(sweepId: string, by: string, filter: string | undefined): Promise<GroupsAnswer> {

@@ -25,6 +25,8 @@ export const FieldsAnswerSchema = z.object({
   metrics: z.array(z.object({ name: z.string(), goal: z.enum(['maximize', 'minimize']) })),
   /** Trials in the read model (created so far). */
   trials: z.number().int(),
+  /** The metric each trial's fold scores are in (`cv.scoring`) and its natural direction; null without CV. */
+  cv: z.object({ scoring: z.string(), goal: z.enum(['maximize', 'minimize']) }).nullable(),
 });
 export type FieldsAnswer = z.infer<typeof FieldsAnswerSchema>;
 

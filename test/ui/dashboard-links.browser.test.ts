@@ -2,7 +2,8 @@
  * The dashboard's URL state in a real browser (issue 10: "every view's state is in the URL"): a deep
  * link opened in a fresh page shows exactly the filter, brush, sort, columns, chart and selection it
  * carries; the column chooser's choice lives in the URL and survives a reload; the CSV export button
- * downloads the rows of the current view, equal to the API's /trials.csv and /trials answers.
+ * downloads the rows of the current view, equal to the API's /trials.csv and /trials answers; the CV
+ * folds chart, linked by its tab, ranks a lower-is-better sweep's trials best first with ties by index.
  * Debian's chromium via playwright-core, a real worker, Redis and store; reads are anonymous over
  * loopback, as for a local user.
  */
@@ -11,29 +12,49 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { startWorker, type RunningWorker } from '../../services/worker/worker-runtime.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
-import { waitForSweep } from '../support/wait-for-sweep.js';
-import { launchChromium, SCREENSHOT_DIR } from './browser.js';
-import { startDashboardServer, type DashboardServer } from './dashboard-server.js';
+import { startBrowserDashboard, type BrowserDashboard, type DashboardServer } from '../support/browser-dashboard.js';
+import { SCREENSHOT_DIR } from '../support/chromium.js';
 
 const READ_TOKEN = 'ui-links-read-token-0123456789';
 const DATASET = { make_classification: { n_samples: 200, n_features: 5, n_informative: 3, n_redundant: 1, random_state: 5 } };
+const LINKS_SWEEP = {
+  name: 'ui_links',
+  dataset: DATASET,
+  cv: { folds: 2, scoring: 'accuracy' },
+  objective: { metric: 'auc_roc' },
+  search: {
+    method: 'grid',
+    space: [
+      { model: 'logistic_regression', params: { C: { values: [0.001, 0.01, 0.1, 1, 10] } } },
+      { model: 'decision_tree', params: { max_depth: { values: [1, 2, 3, 5, 8] } } },
+    ],
+  },
+};
+/**
+ * Folds scored by a metric where lower is better, ranked by it: deep trees of depths 12 and 24 on 200
+ * rows grow the same tree, so their objectives tie.
+ */
+const LOSS_SWEEP = {
+  name: 'ui_folds_loss',
+  dataset: DATASET,
+  cv: { folds: 2, scoring: 'log_loss' },
+  objective: { metric: 'log_loss' },
+  search: {
+    method: 'grid',
+    space: [
+      { model: 'logistic_regression', params: { C: { values: [0.01, 1] } } },
+      { model: 'decision_tree', params: { max_depth: { values: [12, 24] } } },
+    ],
+  },
+};
 
-describe('dashboard deep links, column chooser and CSV export in chromium', () => {
-  let setup: TestSetup;
-  let service: SweepService;
-  let worker: RunningWorker;
+describe('dashboard deep links, column chooser, CSV export and folds ranking in chromium', () => {
+  let dash: BrowserDashboard;
   let server: DashboardServer;
   let browser: Browser;
   let sweepId: string;
 
-  const api = async <T>(urlPath: string): Promise<T> => {
-    const response = await fetch(`${server.url}${urlPath}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
-    assert.equal(response.status, 200, `${urlPath}: ${response.status}`);
-    return (await response.json()) as T;
-  };
+  const api = <T>(urlPath: string): Promise<T> => dash.api<T>(urlPath);
   const trialsOf = (query: string): Promise<{ total: number; trials: Array<{ id: string; index: number }> }> => api(`/sweeps/${sweepId}/trials?${query}`);
   /** A page in its own browser context: nothing carried over but the URL. */
   const freshPage = async (): Promise<Page> => (await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
@@ -49,34 +70,18 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
       );
 
   before(async () => {
-    setup = await makeTestSetup('ui-links', { env: { SWEEPQ_API_READ_TOKEN: READ_TOKEN } });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1 });
-    const submitted = await service.submit({
-      name: 'ui_links',
-      dataset: DATASET,
-      cv: { folds: 2, scoring: 'accuracy' },
-      objective: { metric: 'auc_roc' },
-      search: {
-        method: 'grid',
-        space: [
-          { model: 'logistic_regression', params: { C: { values: [0.001, 0.01, 0.1, 1, 10] } } },
-          { model: 'decision_tree', params: { max_depth: { values: [1, 2, 3, 5, 8] } } },
-        ],
-      },
+    dash = await startBrowserDashboard({
+      label: 'ui-links',
+      env: { SWEEPQ_API_READ_TOKEN: READ_TOKEN },
+      readToken: READ_TOKEN,
+      sweeps: [LINKS_SWEEP, LOSS_SWEEP],
     });
-    sweepId = submitted.sweepId;
-    await waitForSweep(service, sweepId, 90_000);
-    server = await startDashboardServer(service, setup.env, setup.logger);
-    browser = await launchChromium();
+    ({ server, browser } = dash);
+    sweepId = dash.sweepIds[0]!;
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await worker?.close(1000);
-    await service?.close();
-    await setup?.cleanup();
+    await dash?.close();
   });
 
   it('restores filter, brush, sort, columns and selection from a deep link in a fresh page', async () => {
@@ -222,6 +227,34 @@ describe('dashboard deep links, column chooser and CSV export in chromium', () =
       expected.trials.map((t) => t.index),
       'the rows the table shows, in its order',
     );
+    await page.context().close();
+  });
+
+  it('ranks the CV folds chart best first when lower is better, ties by trial index, on the scoring metric’s axis', async () => {
+    const lossId = dash.sweepIds[1]!;
+    const ranked = await api<{ total: number; trials: Array<{ id: string; index: number; metrics: Record<string, number> }> }>(
+      `/sweeps/${lossId}/trials?order_by=${encodeURIComponent('metrics.log_loss ASC')}&limit=50`,
+    );
+    assert.equal(ranked.total, 4);
+    const losses = ranked.trials.map((t) => t.metrics.log_loss!);
+    for (let k = 1; k < losses.length; k++) {
+      assert.ok(losses[k - 1]! <= losses[k]!, `ascending log_loss: ${losses.join(', ')}`);
+      if (losses[k - 1] === losses[k]) assert.ok(ranked.trials[k - 1]!.index < ranked.trials[k]!.index, 'a tie goes to the lower index');
+    }
+    assert.ok(new Set(losses).size < losses.length, `the two deep trees tie (${losses.join(', ')})`);
+    const page = await freshPage();
+    await page.goto(`${server.url}/ui/sweeps/${lossId}?tab=folds`);
+    const chart = page.getByTestId('chart-folds');
+    await chart.and(page.locator('[data-trials="4"]')).waitFor();
+    assert.equal(await chart.getAttribute('data-order'), ranked.trials.map((t) => t.id).join(','), 'the lowest loss first');
+    assert.equal(await chart.getAttribute('data-points'), '8', '4 trials × 2 folds');
+    assert.equal(await chart.getAttribute('data-scoring'), 'log_loss');
+    assert.equal(await chart.getAttribute('data-goal'), 'minimize');
+    assert.match(
+      (await page.getByTestId('note-folds').textContent())!,
+      /best 4 of 4 completed trials with fold scores, by log_loss \(minimize; ties by trial index\)/,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'chart-folds-loss.png'), fullPage: true });
     await page.context().close();
   });
 });

@@ -10,12 +10,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startWorker, type RunningWorker } from '../../services/worker/worker-runtime.js';
-import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
-import { makeTestSetup, type TestSetup } from '../support/test-config.js';
+import type { SweepService } from '../../shared/sweep/sweep-service.js';
+import { startBrowserDashboard, startDashboardServer, type BrowserDashboard, type DashboardServer } from '../support/browser-dashboard.js';
+import { SCREENSHOT_DIR } from '../support/chromium.js';
+import type { TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
-import { launchChromium, SCREENSHOT_DIR } from './browser.js';
-import { startDashboardServer, type DashboardServer } from './dashboard-server.js';
 
 const WRITE_TOKEN = 'ui-test-write-token-0123456789';
 const READ_TOKEN = 'ui-test-read-token-0123456789';
@@ -35,23 +34,32 @@ if (mode === 'ok') {
 }
 `;
 const DATASET = { make_classification: { n_samples: 300, n_features: 6, n_informative: 4, n_redundant: 1, random_state: 3 } };
+const FINISHED_SWEEP = {
+  name: 'ui_finished',
+  dataset: DATASET,
+  cv: { folds: 3, scoring: 'accuracy' },
+  objective: { metric: 'auc_roc' },
+  search: {
+    method: 'grid',
+    space: [
+      { model: 'logistic_regression', params: { C: { values: [0.01, 0.1, 1, 10] } } },
+      { model: 'decision_tree', params: { max_depth: { values: [2, 3, 4, 6] } } },
+    ],
+  },
+};
 
 describe('dashboard in chromium', () => {
+  let dash: BrowserDashboard;
   let setup: TestSetup;
   let service: SweepService;
-  let worker: RunningWorker;
   let server: DashboardServer;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   let finishedId: string;
 
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
-  const api = async <T>(urlPath: string): Promise<T> => {
-    const response = await fetch(`${server.url}${urlPath}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
-    assert.equal(response.status, 200, `${urlPath}: ${response.status}`);
-    return (await response.json()) as T;
-  };
+  const shot = (name: string): Promise<Buffer> => dash.shot(page, name);
+  const api = <T>(urlPath: string): Promise<T> => dash.api<T>(urlPath);
 
   /** axe-core's serious and critical findings on the current page (the issue asks for none). */
   const accessibilityProblems = async (): Promise<string[]> => {
@@ -70,37 +78,22 @@ describe('dashboard in chromium', () => {
   };
 
   before(async () => {
-    setup = await makeTestSetup('ui', { env: { SWEEPQ_API_TOKEN: WRITE_TOKEN, SWEEPQ_API_READ_TOKEN: READ_TOKEN } });
-    service = await createSweepService({ config: setup.config, logger: setup.logger });
-    worker = await startWorker({ config: setup.config, logger: setup.logger, concurrency: 1, programs: { allow: null } });
-    const submitted = await service.submit({
-      name: 'ui_finished',
-      dataset: DATASET,
-      cv: { folds: 3, scoring: 'accuracy' },
-      objective: { metric: 'auc_roc' },
-      search: {
-        method: 'grid',
-        space: [
-          { model: 'logistic_regression', params: { C: { values: [0.01, 0.1, 1, 10] } } },
-          { model: 'decision_tree', params: { max_depth: { values: [2, 3, 4, 6] } } },
-        ],
-      },
+    dash = await startBrowserDashboard({
+      label: 'ui',
+      env: { SWEEPQ_API_TOKEN: WRITE_TOKEN, SWEEPQ_API_READ_TOKEN: READ_TOKEN },
+      readToken: READ_TOKEN,
+      worker: { programs: { allow: null } },
+      sweeps: [FINISHED_SWEEP],
     });
-    finishedId = submitted.sweepId;
-    await waitForSweep(service, finishedId, 90_000);
-    server = await startDashboardServer(service, setup.env, setup.logger);
-    browser = await launchChromium();
+    ({ setup, service, server, browser } = dash);
+    finishedId = dash.sweepIds[0]!;
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, bypassCSP: true });
     // bypassCSP: only so axe-core can be injected; the app itself runs under its strict CSP in the other context.
     page = await context.newPage();
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.close();
-    await worker?.close(1000);
-    await service?.close();
-    await setup?.cleanup();
+    await dash?.close();
   });
 
   it('signs in with a one-time login link and lists the sweeps', async () => {
@@ -121,6 +114,7 @@ describe('dashboard in chromium', () => {
     await page.fill('#search', 'ui_fin');
     await page.getByTestId('sweep-count').filter({ hasText: '1 sweep' }).waitFor();
     await shot('sweeps-list');
+    assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the sweeps list');
   });
 
   it('shows a finished sweep: progress, table sort and filter against the API, a bad filter’s error', async () => {
@@ -206,10 +200,25 @@ describe('dashboard in chromium', () => {
     await shot('chart-contour');
     await page.click('#tab-importance');
     await chart('importance').and(page.locator('[data-bars="2"]')).waitFor();
+    // The bars are the server's PED-ANOVA answer, highest first.
+    const importance = await api<{ params: Array<{ name: string; importance: number }> }>(`/sweeps/${finishedId}/charts/importance`);
+    const bars = await chart('importance')
+      .locator('[data-param]')
+      .evaluateAll((nodes) => nodes.map((n) => [n.getAttribute('data-param'), Number(n.getAttribute('data-importance'))]));
+    assert.deepEqual(
+      bars,
+      importance.params.map((p) => [p.name, p.importance]),
+    );
     await shot('chart-importance');
     await page.click('#tab-folds');
     await chart('folds').and(page.locator('[data-trials="8"]')).waitFor();
     assert.equal(await attr('folds', 'points'), 24, '8 trials × 3 folds');
+    // Columns best first by the objective (auc_roc, higher is better), the API's order; the y axis is
+    // the fold scores' own metric (cv.scoring), which is not the objective here.
+    const ranked = await api<{ trials: Array<{ id: string }> }>(`/sweeps/${finishedId}/trials?order_by=${encodeURIComponent('metrics.auc_roc DESC')}&limit=50`);
+    assert.equal(await chart('folds').getAttribute('data-order'), ranked.trials.map((t) => t.id).join(','));
+    assert.equal(await chart('folds').getAttribute('data-scoring'), 'accuracy');
+    assert.equal(await chart('folds').getAttribute('data-goal'), 'maximize');
     await shot('chart-folds');
     await page.click('#tab-timeline');
     await chart('timeline').and(page.locator('[data-bars="8"]')).waitFor();
@@ -273,6 +282,7 @@ describe('dashboard in chromium', () => {
     assert.deepEqual(differing.sort(), ['C', 'max_depth', 'model']);
     assert.equal(await page.locator('[data-testid="compare-metrics"] tr[data-metric="auc_roc"] td').count(), 2);
     await shot('compare');
+    assert.deepEqual(await accessibilityProblems(), [], 'axe-core: no serious or critical finding on the compare page');
   });
 
   it('shows a trial page with diagnostics, downloads its pipeline and predicts a row', async () => {

@@ -102,7 +102,7 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
         {tab === 'slice' && <SliceChart sweepId={sweepId} filter={effective} revision={completed} />}
         {tab === 'contour' && <ContourChart sweepId={sweepId} fields={fields} filter={effective} revision={completed} />}
         {tab === 'importance' && <ImportanceChart sweepId={sweepId} revision={completed} />}
-        {tab === 'folds' && <FoldsChart sweepId={sweepId} status={status} filter={effective} revision={completed} />}
+        {tab === 'folds' && <FoldsChart sweepId={sweepId} fields={fields} filter={effective} revision={completed} />}
         {tab === 'timeline' && <TimelineChart sweepId={sweepId} filter={effective} revision={completed} />}
       </div>
     </section>
