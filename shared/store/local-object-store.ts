@@ -23,6 +23,8 @@ const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EISDIR
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local' as const;
   readonly rootDir: string;
+  /** Folders whose own name this process has made durable in their parent (see syncNames). */
+  private readonly durableFolders = new Set<string>();
 
   /** @param rootDir folder holding the objects; made absolute, created by {@link ensureReady}. */
   constructor(rootDir: string) {
@@ -42,7 +44,7 @@ export class LocalObjectStore implements ObjectStore {
       // of temp → fsync → rename → fsync of the folder.
       await this.wrap('put', key, async () => {
         await writeInPlace(target, body, durable);
-        if (durable) await syncDirectory(dir);
+        if (durable) await this.syncNames([dir]);
       });
       return;
     }
@@ -62,7 +64,7 @@ export class LocalObjectStore implements ObjectStore {
         await rm(temp, { force: true });
         throw error;
       }
-      if (durable) await syncDirectory(dir);
+      if (durable) await this.syncNames([dir]);
     });
   }
 
@@ -97,17 +99,32 @@ export class LocalObjectStore implements ObjectStore {
       } finally {
         for (const fd of durable) fs.closeSync(fd);
       }
-      // The new names in their folders, and new folders in their parents (a trial's folder is made
-      // by its first artefact).
-      const synced = new Set<string>();
-      for (let i = 0; i < objects.length; i++) {
-        if (objects[i]!.durable === false) continue;
-        const dir = path.dirname(targets[i]!);
-        synced.add(dir);
-        synced.add(path.dirname(dir));
-      }
-      await Promise.all([...synced].map((d) => syncDirectoryFromHere(d)));
+      // The new names in their folders (a group's artefacts share their sweep's folder: one fsync).
+      const folders = new Set<string>();
+      for (let i = 0; i < objects.length; i++) if (objects[i]!.durable !== false) folders.add(path.dirname(targets[i]!));
+      await this.syncNames(folders);
     });
+  }
+
+  /**
+   * Makes the names in `folders` durable: each folder's fsync, and — once per folder and process —
+   * the fsyncs of its parents up to the root, so a folder made by this or an earlier write (even one
+   * that failed before its sync) is itself durable in its parent. Before, each write synced its folder
+   * and the folder's parent every time: for a trial's artefacts in a folder of their own that was a
+   * mkdir and two folder fsyncs per trial (issue 13 item 4).
+   */
+  private async syncNames(folders: Iterable<string>): Promise<void> {
+    const dirs = new Set<string>();
+    const chained: string[] = [];
+    for (const folder of folders) {
+      dirs.add(folder);
+      for (let d = folder; d !== this.rootDir && !this.durableFolders.has(d) && d.startsWith(this.rootDir); d = path.dirname(d)) {
+        dirs.add(path.dirname(d));
+        chained.push(d);
+      }
+    }
+    await Promise.all([...dirs].map((d) => syncDirectoryFromHere(d)));
+    for (const d of chained) this.durableFolders.add(d);
   }
 
   async putFile(key: string, file: string, _options?: PutOptions): Promise<void> {
@@ -129,7 +146,7 @@ export class LocalObjectStore implements ObjectStore {
         await rm(temp, { force: true });
         throw error;
       }
-      await syncDirectory(dir);
+      await this.syncNames([dir]);
     });
   }
 
@@ -200,6 +217,7 @@ export class LocalObjectStore implements ObjectStore {
         if ((await stat(path.join(dir, entry)).catch(() => null))?.isFile() === true) objects++;
       }
       await rm(dir, { recursive: true, force: true });
+      for (const known of this.durableFolders) if (known === dir || known.startsWith(`${dir}${path.sep}`)) this.durableFolders.delete(known);
       return objects;
     });
   }
@@ -260,28 +278,18 @@ function writeAllSync(fd: number, bytes: Buffer): void {
   for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written, bytes.length - written);
 }
 
-/** {@link syncDirectory} with the folder opened and closed on this thread: only the fsync goes to the pool. */
+/**
+ * fsync of a folder makes the names in it (a rename, a new file or folder) durable; best effort, as not
+ * every platform allows it. Opened and closed on this thread: only the fsync goes to libuv's pool.
+ */
 async function syncDirectoryFromHere(dir: string): Promise<void> {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');
     await fdSync(fd);
   } catch {
-    // As in syncDirectory: not every file system allows a folder's fsync.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-/** fsync of the directory makes the rename itself durable; not every platform allows it, so best effort. */
-async function syncDirectory(dir: string): Promise<void> {
-  let fd: number | undefined;
-  try {
-    fd = await fdOpen(dir, 'r');
-    await fdSync(fd);
-  } catch {
     // Directory fsync is unsupported on some file systems (and on Windows); the rename is still atomic.
   } finally {
-    if (fd !== undefined) await fdClose(fd);
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
