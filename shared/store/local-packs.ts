@@ -1,6 +1,6 @@
 /**
  * Packs of the local object store (issue 13 item 4, round 4): the objects of a {@link ObjectStore.putGroup}
- * call are appended to one file of their folder, `<folder>/.pack-<writer>`, instead of a new file each.
+ * call are appended to one file of their folder, `<folder>/.pack-<random>`, instead of a new file each.
  * A trivial trial wrote two new files; creating them cost ~20% of a 2,000-trial run's CPU (`perf`: ext4
  * looking for a free inode, `find_inode_bit` → `recently_deleted`, on a disk where files come and go)
  * and a file fsync per artefact. A group now costs one positional write and one fdatasync.
@@ -27,6 +27,8 @@ const TOMBSTONE = 0xffffffff;
 export const PACK_PREFIX = '.pack-';
 
 const fdDataSync = promisify(fs.fdatasync);
+/** Packs a writer keeps open (one per folder it writes to, least recently used closed first). */
+const OPEN_PACKS = 8;
 
 /** Where a packed object's bytes are. */
 export interface PackedEntry {
@@ -64,10 +66,21 @@ function encodeRecords(objects: readonly PackObject[] | readonly string[]): Buff
   return Buffer.concat(parts);
 }
 
+/** An open pack of a writer. */
+interface OpenPack {
+  fd: number;
+  size: number;
+  /** Its name made durable in its folder. */
+  named: Promise<void>;
+  /** Appends waiting for their sync: the file is closed only once none is. */
+  syncing: number;
+  dropped: boolean;
+}
+
 /** Appends records to this writer's pack of each folder. */
 export class PackWriter {
-  private readonly packs = new Map<string, { fd: number; size: number; named: Promise<void> }>();
-  private readonly writer = randomBytes(8).toString('hex');
+  /** Open packs by folder, least recently appended to first. */
+  private readonly packs = new Map<string, OpenPack>();
 
   /** @param syncFolder makes a new pack's name durable in its folder (and the folder in its parents). */
   constructor(private readonly syncFolder: (folder: string) => Promise<void>) {}
@@ -80,12 +93,15 @@ export class PackWriter {
     const bytes = encodeRecords(objects);
     let pack = this.packs.get(folder);
     if (pack === undefined) {
+      // A long-lived worker writes to many sweeps' folders: it keeps a few packs open, not one per sweep.
+      if (this.packs.size >= OPEN_PACKS) this.drop(this.packs.keys().next().value!);
       // A new file of this writer's alone: positional writes (O_APPEND would ignore the position).
-      const fd = fs.openSync(path.join(folder, `${PACK_PREFIX}${this.writer}`), 'wx', 0o644);
-      pack = { fd, size: 0, named: this.syncFolder(folder) };
-      this.packs.set(folder, pack);
-    }
+      const fd = fs.openSync(path.join(folder, `${PACK_PREFIX}${randomBytes(8).toString('hex')}`), 'wx', 0o644);
+      pack = { fd, size: 0, named: this.syncFolder(folder), syncing: 0, dropped: false };
+    } else this.packs.delete(folder);
+    this.packs.set(folder, pack);
     const offset = pack.size;
+    pack.syncing++;
     // Written on this thread at once, so groups in flight never interleave; only the syncs wait.
     try {
       for (let written = 0; written < bytes.length;) written += fs.writeSync(pack.fd, bytes, written, bytes.length - written, offset + written);
@@ -93,29 +109,41 @@ export class PackWriter {
       await Promise.all([fdDataSync(pack.fd), pack.named]);
     } catch (error) {
       // Whatever part of the records reached the file is a torn tail: the next group starts a new pack.
-      this.drop(folder, pack);
+      if (this.packs.get(folder) === pack) this.drop(folder);
       throw error;
+    } finally {
+      pack.syncing--;
+      closeIfDone(pack);
     }
   }
 
   /** Forgets the packs under `folder` (the folder was deleted). */
   forget(folder: string): void {
-    for (const [known, pack] of [...this.packs]) if (known === folder || known.startsWith(`${folder}${path.sep}`)) this.drop(known, pack);
+    for (const known of [...this.packs.keys()]) if (known === folder || known.startsWith(`${folder}${path.sep}`)) this.drop(known);
   }
 
   close(): void {
-    for (const [folder, pack] of [...this.packs]) this.drop(folder, pack);
+    for (const folder of [...this.packs.keys()]) this.drop(folder);
   }
 
-  private drop(folder: string, pack: { fd: number }): void {
-    // A later pack of the folder may have replaced this one already.
-    if (this.packs.get(folder) !== pack) return;
+  private drop(folder: string): void {
+    const pack = this.packs.get(folder);
+    if (pack === undefined) return;
     this.packs.delete(folder);
-    try {
-      fs.closeSync(pack.fd);
-    } catch {
-      // Already unusable; nothing else to release.
-    }
+    pack.dropped = true;
+    closeIfDone(pack);
+  }
+}
+
+/** Closes a dropped pack once no append waits on its file descriptor (a closed fd number is reused). */
+function closeIfDone(pack: OpenPack): void {
+  if (!pack.dropped || pack.syncing > 0 || pack.fd < 0) return;
+  const { fd } = pack;
+  pack.fd = -1;
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already unusable; nothing else to release.
   }
 }
 
