@@ -29,6 +29,8 @@ export const PACK_PREFIX = '.pack-';
 const fdDataSync = promisify(fs.fdatasync);
 /** Packs a writer keeps open (one per folder it writes to, least recently used closed first). */
 const OPEN_PACKS = 8;
+/** Folders whose packs a reader keeps indexed (a sweep's folder each; least recently read dropped first). */
+const INDEXED_FOLDERS = 32;
 
 /** Where a packed object's bytes are. */
 export interface PackedEntry {
@@ -153,8 +155,14 @@ export class PackIndex {
 
   /** The packed object `name` of `folder`, or null when no pack holds it (or it was deleted). */
   async find(folder: string, name: string): Promise<PackedEntry | null> {
-    const known = this.folders.get(folder)?.entries.get(name);
-    if (known !== undefined) return known;
+    const state = this.folders.get(folder);
+    if (state !== undefined) {
+      // Most recently used last: a long-lived reader (the API) keeps the folders it reads now.
+      this.folders.delete(folder);
+      this.folders.set(folder, state);
+      const known = state.entries.get(name);
+      if (known !== undefined) return known;
+    }
     return (await this.scan(folder)).get(name) ?? null;
   }
 
@@ -172,6 +180,7 @@ export class PackIndex {
     let state = this.folders.get(folder);
     if (state === undefined) {
       state = { entries: new Map(), deleted: new Set(), scanned: new Map() };
+      if (this.folders.size >= INDEXED_FOLDERS) this.folders.delete(this.folders.keys().next().value!);
       this.folders.set(folder, state);
     }
     let names: string[];
