@@ -356,22 +356,25 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     const workersStopped = pool.stop(config.worker.shutdownGraceMs + KILL_MARGIN_MS);
     workersStopped.catch(() => undefined);
     await warm.pending;
-    const trials = await collectTrials(client, final);
-    let best: TrialRecord | null = null;
-    let savedTo: string | undefined;
-    if (final.counts.completed > 0) {
-      best = await client.best(final.id).catch((error: unknown) => {
+    // The leaderboard's pages and the best model's check and copy side by side: each waits on Redis
+    // or the store while the other runs.
+    const saving = (async (): Promise<{ best: TrialRecord | null; savedTo: string | undefined }> => {
+      if (final.counts.completed === 0) return { best: null, savedTo: undefined };
+      const found = await client.best(final.id).catch((error: unknown) => {
         // Completed trials may all lack the objective (NaN scores): no best, but still a result.
         if (error instanceof SweepqError && error.code === 'NOT_FOUND') return null;
         throw error;
       });
       // A program trial's artefact is the list of files it wrote, not a model to predict with.
-      if (best !== null && loaded.kind === 'builtin') {
-        savedTo = options.out ?? path.join(config.stateDir, `best-${final.id}.json`);
-        if (options.out === undefined) mkdirSync(config.stateDir, { recursive: true });
-        await (await bestModule).saveArtifact(client, final.id, best.id, savedTo);
-      }
-    }
+      if (found === null || loaded.kind !== 'builtin') return { best: found, savedTo: undefined };
+      const file = options.out ?? path.join(config.stateDir, `best-${final.id}.json`);
+      if (options.out === undefined) mkdirSync(config.stateDir, { recursive: true });
+      await (await bestModule).saveArtifact(client, final.id, found.id, file);
+      return { best: found, savedTo: file };
+    })();
+    saving.catch(() => undefined);
+    const trials = await collectTrials(client, final);
+    const { best, savedTo } = await saving;
 
     if (options.json) {
       printJson({ sweepId: final.id, status: final, trials, best, ...(savedTo === undefined ? {} : { artifact: savedTo }) });
