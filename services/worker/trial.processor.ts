@@ -4,6 +4,7 @@
  * and only the attempt holding the current token can commit it.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as afterPendingIo } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { DelayedError, UnrecoverableError } from '../../shared/queue/queue-library.js';
 import { SweepqError } from '../../shared/errors/index.js';
@@ -400,7 +401,10 @@ export class TrialProcessor {
             if (block.stop === null && (await this.deps.index.transitions.release(sweepId, t.index, t.token)) === 'ok') todo.unshift(t.index);
             else await this.endUnrun(sweepId, t, block);
           }
-          if (trained.length > 0) committing.push(this.storeAndCommitGroup(run, trained));
+          // Stored once the next group's training is on its way (after pending I/O, i.e. its claim
+          // reply and its message to the training process): the group's files are made on this thread,
+          // and made first they held the next group's training back (issue 13 item 4, round 4).
+          if (trained.length > 0) committing.push(afterPendingIo().then(() => this.storeAndCommitGroup(run, trained)));
           // Groups store and commit behind the one training: their fsyncs overlap the next group's training.
           if (committing.length > BLOCK_GROUPS_IN_FLIGHT) await committing.shift();
         }

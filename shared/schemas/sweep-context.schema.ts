@@ -82,17 +82,21 @@ export function datasetKey(sha256: string, format: DatasetFormat = 'csv'): strin
 }
 
 /**
- * Object key of one attempt's fitted pipeline. Per attempt, not per trial: an attempt fenced off
- * after its lock expired still writes its artefact before its commit is refused, and must not
- * overwrite the winner's (the trial records the key of the attempt that committed).
+ * Object key of one attempt's fitted pipeline, `artifacts/<sweep>/<trial>.<attempt>.json`. Per
+ * attempt, not per trial: an attempt fenced off after its lock expired still writes its artefact
+ * before its commit is refused, and must not overwrite the winner's (the trial records the key of the
+ * attempt that committed). Flat in the sweep's folder, not in a folder per trial: on a local store a
+ * folder per trial cost a mkdir and a folder fsync per trivial trial (issue 13 item 4, round 4).
+ * Readers never rebuild the key, they read it from the trial record, so older sweeps' keys
+ * (`artifacts/<sweep>/<trial>/<attempt>.json`) stay readable as they are.
  */
 export function artifactKey(sweepId: string, trialId: string, attemptToken: string): string {
-  return `artifacts/${sweepId}/${trialId}/${attemptToken.replaceAll('-', '').slice(0, 16)}.json`;
+  return `artifacts/${sweepId}/${trialId}.${attemptToken.replaceAll('-', '').slice(0, 16)}.json`;
 }
 
 /**
- * The MLflow Model folder of an attempt's artefact (issue 12): `artifacts/<sweep>/<trial>/<attempt>/pipeline/`
- * beside `<attempt>.json`. MLflow clients see it, with the JSON, as the trial run's `pipeline/` artifact.
+ * The MLflow Model folder of an attempt's artefact (issue 12): `<artefact key without .json>/pipeline/`
+ * beside the JSON. MLflow clients see it, with the JSON, as the trial run's `pipeline/` artifact.
  */
 export function pipelineFolderKey(artifactKey: string): string {
   return `${artifactKey.replace(/\.json$/, '')}/pipeline/`;

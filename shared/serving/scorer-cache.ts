@@ -1,6 +1,6 @@
 /**
  * A small least-recently-used cache of loaded pipelines (as Scorers), keyed by artefact key. Artefact
- * keys are immutable (`artifacts/<sweep>/<trial>/<attempt>.json`: one key per attempt, never
+ * keys are immutable (`artifacts/<sweep>/<trial>.<attempt>.json`: one key per attempt, never
  * rewritten), so an entry never goes stale: when a sweep's best trial changes, its key changes.
  * Synchronous: it lives in the scoring thread (scoring-thread.ts), which is handed the artefact bytes.
  */

@@ -2,15 +2,18 @@
  * ObjectStore on a local folder: `<rootDir>/<key>`. Used when no S3 endpoint is configured (single
  * machine: scheduler and workers share the disk). Writes are atomic and durable: temp file in the same
  * directory → fsync → rename, so a crash never leaves a half-written artefact under its final name.
+ * The objects of a {@link LocalObjectStore.putGroup} (a group of trials' artefacts) are appended to a
+ * pack file of their folder instead (local-packs.ts); every read finds them by their keys.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { SweepqError } from '../errors/index.js';
 import { assertObjectKey } from './object-key.js';
 import type { GroupObject, ObjectStore, PutOptions } from './object-store.js';
+import { PACK_PREFIX, PackIndex, PackWriter, readPacked, type PackedEntry, type PackObject } from './local-packs.js';
 
 function errnoCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -23,6 +26,11 @@ const MISSING_CODES: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EISDIR
 export class LocalObjectStore implements ObjectStore {
   readonly kind = 'local' as const;
   readonly rootDir: string;
+  /** Folders whose own name this process has made durable in their parent (see syncNames). */
+  private readonly durableFolders = new Set<string>();
+  /** Where this store appends {@link putGroup}'s objects, and where it finds packed objects. */
+  private readonly packs = new PackWriter((folder) => this.syncNames([folder]));
+  private readonly packed = new PackIndex();
 
   /** @param rootDir folder holding the objects; made absolute, created by {@link ensureReady}. */
   constructor(rootDir: string) {
@@ -42,7 +50,7 @@ export class LocalObjectStore implements ObjectStore {
       // of temp → fsync → rename → fsync of the folder.
       await this.wrap('put', key, async () => {
         await writeInPlace(target, body, durable);
-        if (durable) await syncDirectory(dir);
+        if (durable) await this.syncNames([dir]);
       });
       return;
     }
@@ -62,52 +70,51 @@ export class LocalObjectStore implements ObjectStore {
         await rm(temp, { force: true });
         throw error;
       }
-      if (durable) await syncDirectory(dir);
+      if (durable) await this.syncNames([dir]);
     });
   }
 
   async putGroup(objects: readonly GroupObject[]): Promise<void> {
     if (objects.length === 0) return;
-    const targets = objects.map((o) => this.pathOf(o.key));
+    const byFolder = new Map<string, PackObject[]>();
+    for (const o of objects) {
+      const target = this.pathOf(o.key);
+      const folder = path.dirname(target);
+      let packed = byFolder.get(folder);
+      if (packed === undefined) byFolder.set(folder, (packed = []));
+      packed.push({ name: path.basename(target), body: typeof o.body === 'string' ? Buffer.from(o.body) : o.body });
+    }
     await this.wrap('put', objects.length === 1 ? objects[0]!.key : `${objects.length} objects (${objects[0]!.key}, …)`, async () => {
-      // The group's small new files are made, written and closed on this thread — page-cache work of
-      // microseconds each — so only the fsyncs, which wait for the disk, go to libuv's pool: a pool
-      // round trip (two futex wake-ups and an event-loop wake-up) cost more CPU than a small write,
-      // and a trivial trial made eleven of them (issue 13 item 4, measured with strace -c).
-      const made = new Set<string>();
-      const durable: number[] = [];
-      try {
-        for (let i = 0; i < objects.length; i++) {
-          const o = objects[i]!;
-          const dir = path.dirname(targets[i]!);
-          if (!made.has(dir)) {
-            fs.mkdirSync(dir, { recursive: true });
-            made.add(dir);
-          }
-          const fd = fs.openSync(targets[i]!, 'w', 0o644);
-          if (o.durable !== false) durable.push(fd);
-          try {
-            writeAllSync(fd, typeof o.body === 'string' ? Buffer.from(o.body) : o.body);
-          } finally {
-            if (o.durable === false) fs.closeSync(fd);
-          }
-        }
-        // Side by side: the file system commits the group's fsyncs together.
-        await Promise.all(durable.map((fd) => fdSync(fd)));
-      } finally {
-        for (const fd of durable) fs.closeSync(fd);
-      }
-      // The new names in their folders, and new folders in their parents (a trial's folder is made
-      // by its first artefact).
-      const synced = new Set<string>();
-      for (let i = 0; i < objects.length; i++) {
-        if (objects[i]!.durable === false) continue;
-        const dir = path.dirname(targets[i]!);
-        synced.add(dir);
-        synced.add(path.dirname(dir));
-      }
-      await Promise.all([...synced].map((d) => syncDirectoryFromHere(d)));
+      // One append and one fdatasync per folder (local-packs.ts), not a new file and an fsync per
+      // object. Objects that need no durability ride along: their bytes cost nothing more there.
+      await Promise.all(
+        [...byFolder].map(([folder, packed]) => {
+          fs.mkdirSync(folder, { recursive: true });
+          return this.packs.append(folder, packed);
+        }),
+      );
     });
+  }
+
+  /**
+   * Makes the names in `folders` durable: each folder's fsync, and — once per folder and process —
+   * the fsyncs of its parents up to the root, so a folder made by this or an earlier write (even one
+   * that failed before its sync) is itself durable in its parent. Before, each write synced its folder
+   * and the folder's parent every time: for a trial's artefacts in a folder of their own that was a
+   * mkdir and two folder fsyncs per trial (issue 13 item 4).
+   */
+  private async syncNames(folders: Iterable<string>): Promise<void> {
+    const dirs = new Set<string>();
+    const chained: string[] = [];
+    for (const folder of folders) {
+      dirs.add(folder);
+      for (let d = folder; d !== this.rootDir && !this.durableFolders.has(d) && d.startsWith(this.rootDir); d = path.dirname(d)) {
+        dirs.add(path.dirname(d));
+        chained.push(d);
+      }
+    }
+    await Promise.all([...dirs].map((d) => syncDirectoryFromHere(d)));
+    for (const d of chained) this.durableFolders.add(d);
   }
 
   async putFile(key: string, file: string, _options?: PutOptions): Promise<void> {
@@ -129,7 +136,7 @@ export class LocalObjectStore implements ObjectStore {
         await rm(temp, { force: true });
         throw error;
       }
-      await syncDirectory(dir);
+      await this.syncNames([dir]);
     });
   }
 
@@ -142,8 +149,19 @@ export class LocalObjectStore implements ObjectStore {
     } catch (error) {
       await rm(temp, { force: true });
       const code = errnoCode(error);
-      if (code !== undefined && MISSING_CODES.has(code) && !(await this.exists(key))) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
-      throw error;
+      if (code === undefined || !MISSING_CODES.has(code)) throw error;
+      const packed = await this.findPacked(source);
+      if (packed === null) {
+        if (!(await this.exists(key))) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
+        throw error;
+      }
+      try {
+        await writeFile(temp, await readPacked(packed));
+        await rename(temp, file);
+      } catch (packedError) {
+        await rm(temp, { force: true });
+        throw packedError;
+      }
     }
   }
 
@@ -153,9 +171,18 @@ export class LocalObjectStore implements ObjectStore {
       return await readFile(file);
     } catch (error) {
       const code = errnoCode(error);
-      if (code !== undefined && MISSING_CODES.has(code)) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
-      throw new SweepqError('STORE_UNAVAILABLE', `Local store could not read ${key}`, { cause: error });
+      if (code === undefined || !MISSING_CODES.has(code)) throw new SweepqError('STORE_UNAVAILABLE', `Local store could not read ${key}`, { cause: error });
     }
+    try {
+      const packed = await this.findPacked(file);
+      if (packed !== null) return await readPacked(packed);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (code === undefined || !MISSING_CODES.has(code)) throw new SweepqError('STORE_UNAVAILABLE', `Local store could not read ${key}`, { cause: error });
+      // The folder was deleted since this reader indexed its packs.
+      this.packed.forget(path.dirname(file));
+    }
+    throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
   }
 
   async exists(key: string): Promise<boolean> {
@@ -164,7 +191,7 @@ export class LocalObjectStore implements ObjectStore {
       return (await stat(file)).isFile();
     } catch (error) {
       const code = errnoCode(error);
-      if (code !== undefined && MISSING_CODES.has(code)) return false;
+      if (code !== undefined && MISSING_CODES.has(code)) return (await this.findPacked(file)) !== null;
       throw new SweepqError('STORE_UNAVAILABLE', `Local store could not stat ${key}`, { cause: error });
     }
   }
@@ -177,8 +204,13 @@ export class LocalObjectStore implements ObjectStore {
       await rm(file, { force: true });
     } catch (error) {
       const code = errnoCode(error);
-      if (code !== undefined && MISSING_CODES.has(code)) return;
-      throw new SweepqError('STORE_UNAVAILABLE', `Local store could not delete ${key}`, { cause: error });
+      if (code === undefined || !MISSING_CODES.has(code)) throw new SweepqError('STORE_UNAVAILABLE', `Local store could not delete ${key}`, { cause: error });
+      if ((await this.findPacked(file)) === null) return;
+      // A packed object's bytes stay in its pack; a tombstone record hides them from readers that
+      // index the folder from now on (a reader that found the object before may still serve it: no
+      // sweepq path deletes a single artefact, folders go whole).
+      await this.wrap('delete', key, () => this.packs.append(path.dirname(file), [path.basename(file)]));
+      this.packed.forget(path.dirname(file));
     }
   }
 
@@ -194,14 +226,32 @@ export class LocalObjectStore implements ObjectStore {
         throw error;
       }
       let objects = 0;
+      const packFolders = new Set<string>();
       for (const entry of entries) {
-        // Temp files of writes in flight are not objects; directories are counted through their files.
-        if (path.basename(entry).startsWith('.')) continue;
+        // Temp files of writes in flight are not objects; packs are counted by their objects,
+        // directories through their files.
+        const name = path.basename(entry);
+        if (name.startsWith(PACK_PREFIX)) packFolders.add(path.dirname(path.join(dir, entry)));
+        if (name.startsWith('.')) continue;
         if ((await stat(path.join(dir, entry)).catch(() => null))?.isFile() === true) objects++;
       }
+      for (const packFolder of packFolders) objects += (await this.packed.names(packFolder)).length;
       await rm(dir, { recursive: true, force: true });
+      this.packs.forget(dir);
+      this.packed.forget(dir);
+      for (const known of this.durableFolders) if (known === dir || known.startsWith(`${dir}${path.sep}`)) this.durableFolders.delete(known);
       return objects;
     });
+  }
+
+  /** Closes this store's packs (a later group would start new ones). */
+  async close(): Promise<void> {
+    this.packs.close();
+  }
+
+  /** The packed object at `file`'s path, if a pack of its folder holds it. */
+  private findPacked(file: string): Promise<PackedEntry | null> {
+    return this.packed.find(path.dirname(file), path.basename(file));
   }
 
   /** Validates the key, then joins it under rootDir (the check makes escaping rootDir impossible). */
@@ -256,32 +306,18 @@ async function writeAll(fd: number, bytes: Buffer): Promise<void> {
   for (let written = 0; written < bytes.length;) written += (await fdWrite(fd, bytes, written, bytes.length - written)).bytesWritten;
 }
 
-function writeAllSync(fd: number, bytes: Buffer): void {
-  for (let written = 0; written < bytes.length;) written += fs.writeSync(fd, bytes, written, bytes.length - written);
-}
-
-/** {@link syncDirectory} with the folder opened and closed on this thread: only the fsync goes to the pool. */
+/**
+ * fsync of a folder makes the names in it (a rename, a new file or folder) durable; best effort, as not
+ * every platform allows it. Opened and closed on this thread: only the fsync goes to libuv's pool.
+ */
 async function syncDirectoryFromHere(dir: string): Promise<void> {
   let fd: number | undefined;
   try {
     fd = fs.openSync(dir, 'r');
     await fdSync(fd);
   } catch {
-    // As in syncDirectory: not every file system allows a folder's fsync.
-  } finally {
-    if (fd !== undefined) fs.closeSync(fd);
-  }
-}
-
-/** fsync of the directory makes the rename itself durable; not every platform allows it, so best effort. */
-async function syncDirectory(dir: string): Promise<void> {
-  let fd: number | undefined;
-  try {
-    fd = await fdOpen(dir, 'r');
-    await fdSync(fd);
-  } catch {
     // Directory fsync is unsupported on some file systems (and on Windows); the rename is still atomic.
   } finally {
-    if (fd !== undefined) await fdClose(fd);
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }

@@ -39,8 +39,9 @@ export interface ObjectStore {
   /**
    * Writes several new objects, each key new and unique to this writer as with {@link PutOptions.fresh}
    * (a group of finished trials' artefacts, issue 13 item 4): all are written, then all made durable
-   * together — on a local folder one round of concurrent fsyncs for the group instead of one round
-   * per object. Every durable object is durable when this resolves; on failure some may exist.
+   * together — on a local folder one append to a pack file of each folder and one fdatasync, instead
+   * of a file and an fsync per object. Every durable object is durable when this resolves; on failure
+   * some may exist.
    */
   putGroup(objects: readonly GroupObject[]): Promise<void>;
   /** Reads the whole object. @throws SweepqError('NOT_FOUND') when the key does not exist. */

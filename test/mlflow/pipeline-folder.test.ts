@@ -47,7 +47,7 @@ describe('pipeline folder', () => {
         ['MLmodel', 'conda.yaml', 'model.onnx', 'requirements.txt'],
         'a second read finds it stored',
       );
-      assert.equal(pipelineFolderKey(key), 'artifacts/s-abc/s-abc-t0/0123456789abcdef/pipeline/');
+      assert.equal(pipelineFolderKey(key), 'artifacts/s-abc/s-abc-t0.0123456789abcdef/pipeline/');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -145,6 +145,26 @@ for (const testCase of cases) {
       await assert.rejects(store.putGroup([{ key: '../escape.json', body: 'x' }]), { code: 'INVALID_ARGUMENT' });
     });
 
+    it('finds, copies out, deletes and counts objects stored as a group', async () => {
+      const keys = ['grouped/s/t0.a.json', 'grouped/s/t0.a.diagnostics.json', 'grouped/s/t1.b.json'];
+      await store.putGroup(keys.map((key, i) => ({ key, body: `{"i":${i}}`, durable: i !== 1 })));
+      assert.equal(await store.exists(keys[2]!), true);
+      assert.equal(await store.exists('grouped/s/t2.c.json'), false);
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-copy-'));
+      try {
+        await store.getToFile(keys[0]!, path.join(dir, 'copy.json'));
+        assert.equal(await readFile(path.join(dir, 'copy.json'), 'utf8'), '{"i":0}');
+        await expectCode(store.getToFile('grouped/s/t2.c.json', path.join(dir, 'missing.json')), 'NOT_FOUND');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+      await store.delete(keys[1]!);
+      assert.equal(await store.exists(keys[1]!), false);
+      await expectCode(store.get(keys[1]!), 'NOT_FOUND');
+      assert.equal(await store.deleteFolder('grouped'), 2);
+      assert.equal(await store.exists(keys[0]!), false);
+    });
+
     it('replaces the object on a second put of the same key', async () => {
       await store.put('over/write.txt', 'first');
       await store.put('over/write.txt', 'second');
@@ -220,6 +240,57 @@ describe('LocalObjectStore on disk', () => {
       assert.deepEqual((await readdir(path.join(dir, 'a'))).sort(), ['b.json', 'c.json']);
       await store.put('fresh/t/a.json', '4', { fresh: true });
       assert.deepEqual(await readdir(path.join(dir, 'fresh', 't')), ['a.json'], 'a fresh key is written under its own name');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('LocalObjectStore packs (putGroup)', () => {
+  it('appends groups in flight to one pack per folder, which a second store object (another process) reads', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-'));
+    try {
+      const writer = new LocalObjectStore(dir);
+      const groups = [];
+      for (let g = 0; g < 4; g++) {
+        const group = [];
+        for (let t = 0; t < 8; t++) group.push({ key: `artifacts/s/t${g * 8 + t}.x.json`, body: randomBytes(1 + t * 100) });
+        groups.push(group);
+      }
+      await Promise.all(groups.map((group) => writer.putGroup(group)));
+      const files = await readdir(path.join(dir, 'artifacts', 's'));
+      assert.equal(files.length, 1, `one pack, no file per object: ${files.join(', ')}`);
+      const reader = new LocalObjectStore(dir);
+      for (const o of groups.flat()) assert.ok((await reader.get(o.key)).equals(o.body), o.key);
+      // Objects appended after the reader indexed the pack are found too.
+      await writer.putGroup([{ key: 'artifacts/s/late.x.json', body: 'late' }]);
+      assert.equal((await reader.get('artifacts/s/late.x.json')).toString(), 'late');
+      await writer.delete('artifacts/s/t0.x.json');
+      assert.equal(await new LocalObjectStore(dir).exists('artifacts/s/t0.x.json'), false, 'a tombstone hides it from every reader');
+      await writer.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ignores a torn record at the end of a pack (a crash mid-write): what was complete stays readable', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-'));
+    try {
+      const writer = new LocalObjectStore(dir);
+      await writer.putGroup([{ key: 'a/t0.json', body: 'zero' }]);
+      const [pack] = await readdir(path.join(dir, 'a'));
+      // Half a record: its header promises more bytes than follow.
+      const torn = Buffer.alloc(20);
+      torn.writeUInt32BE(0x5351504b, 0);
+      torn.writeUInt32BE(9, 4);
+      torn.writeUInt32BE(1000, 8);
+      await appendFile(path.join(dir, 'a', pack!), torn);
+      const reader = new LocalObjectStore(dir);
+      assert.equal((await reader.get('a/t0.json')).toString(), 'zero');
+      await expectCode(reader.get('a/t1.json'), 'NOT_FOUND');
+      // A corrupt record (checksum) ends the pack for readers as well.
+      await appendFile(path.join(dir, 'a', pack!), Buffer.alloc(1100, 1));
+      assert.equal(await new LocalObjectStore(dir).exists('a/t1.json'), false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
