@@ -11,7 +11,6 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { SweepqError } from '../../shared/errors/index.js';
 import { processEntryFile } from '../../shared/runtime/process-entry.js';
-import { START_UP_V8_FLAGS } from '../../shared/runtime/start-up-v8-flags.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import type { RungAnswer, RungRequest, SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
 
@@ -240,7 +239,7 @@ export class TrainingSlot {
       current.killedFor = 'abort';
       current.process.kill('SIGKILL');
     }
-    const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, ...START_UP_V8_FLAGS, PROCESS_FILE];
+    const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, PROCESS_FILE];
     const [command, args] = childCommand(nodeArgs, (limits.memoryMb + NODE_ADDRESS_OVERHEAD_MB) * 1024 * 1024);
     const spawned = spawn(command, args, {
       stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
