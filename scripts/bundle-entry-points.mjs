@@ -41,6 +41,16 @@ const SUBSTITUTES = {
 };
 
 /**
+ * zod's `z` imported as a namespace (issue 13, fixed costs, round 4). `import { z } from 'zod'` takes
+ * the whole `z` namespace object as one value, so esbuild keeps every export of zod — its 40-odd
+ * locales, JSON Schema conversion both ways — and each process ran their module code at start (~0.6 of
+ * zod's 0.8 MB in every bundle). `import * as z` is the same object to the code, and lets esbuild keep
+ * only what is used. Done here rather than in the sources: the same code, one place to keep it.
+ */
+const ZOD_NAMED_IMPORT = "import { z } from 'zod';";
+const ZOD_NAMESPACE_IMPORT = "import * as z from 'zod';";
+
+/**
  * Every compiled module keeps finding its files (Lua scripts, thread entry points, package.json) next
  * to its own place in dist/: `import.meta.url` (empty in CommonJS) becomes the module's original URL,
  * computed from the bundle's own path at run time so the installed folder may move.
@@ -53,11 +63,15 @@ const keepModuleUrls = {
       const relative = path.relative(dist, args.path).split(path.sep).join('/');
       const substitute = SUBSTITUTES[relative];
       if (substitute !== undefined) return { contents: substitute, loader: 'js', resolveDir: path.dirname(args.path) };
-      const source = await readFile(args.path, 'utf8');
-      if (!source.includes('import.meta.url')) return undefined;
-      const fromBundle = path.relative(outdir, args.path).split(path.sep).join('/');
-      const moduleUrl = `new URL(${JSON.stringify(fromBundle)}, require('node:url').pathToFileURL(__filename)).href`;
-      return { contents: source.replaceAll('import.meta.url', moduleUrl), loader: 'js', resolveDir: path.dirname(args.path) };
+      let source = await readFile(args.path, 'utf8');
+      const original = source;
+      source = source.replaceAll(ZOD_NAMED_IMPORT, ZOD_NAMESPACE_IMPORT);
+      if (source.includes('import.meta.url')) {
+        const fromBundle = path.relative(outdir, args.path).split(path.sep).join('/');
+        const moduleUrl = `new URL(${JSON.stringify(fromBundle)}, require('node:url').pathToFileURL(__filename)).href`;
+        source = source.replaceAll('import.meta.url', moduleUrl);
+      }
+      return source === original ? undefined : { contents: source, loader: 'js', resolveDir: path.dirname(args.path) };
     });
   },
 };
@@ -96,6 +110,9 @@ await esbuild.build({
   format: 'cjs',
   platform: 'node',
   target: 'node20',
+  // A package's ES module build before its CommonJS one (BullMQ ships both, without an `exports` map):
+  // esbuild drops what an ES module build's importers never use (BullMQ's flows, job schedulers…).
+  mainFields: ['module', 'main'],
   external: EXTERNAL,
   define: { SWEEPQ_BUNDLED: 'true', SWEEPQ_LEARNER_CODE_HASH: JSON.stringify(learnerCodeHash()) },
   plugins: [keepModuleUrls, withoutMsgpackrExtension],

@@ -8,12 +8,14 @@ import { readApiTokens } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { createCliLogger } from './cli-logger.js';
-import { HttpSweepClient } from '../../shared/sweep/http-sweep-client.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
 
 /** Connects to the configured sweepq. The caller closes the client. */
 export async function connect(config: Config, logger: Logger): Promise<SweepClient> {
   if (config.api.url !== undefined) {
+    // Loaded on demand too: the HTTP client brings the API's schemas, which `sweepq run` (it imports
+    // this module for its commands' helpers) and the Redis mode never use (issue 13, fixed costs).
+    const { HttpSweepClient } = await import('../../shared/sweep/http-sweep-client.js');
     // Reads go with the read token when there is one (least privilege), writes with the write token.
     const tokens = await readApiTokens(config);
     return new HttpSweepClient({ baseUrl: config.api.url, token: tokens.write, readToken: tokens.read, timeoutMs: config.limits.netTimeoutMs });

@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_STATE_DIR } from '../../shared/config/default-state-dir.js';
+import { START_UP_V8_FLAGS } from '../../shared/runtime/start-up-v8-flags.js';
 import { AWAIT_PARENT_FLAG } from '../worker/await-parent-flag.js';
 /** Where bin/sweepq.js leaves the worker it started; a registered symbol, since the CLI's bundle has its own copy of this module. */
 const EARLY_WORKER = Symbol.for('sweepq.earlyRunWorker');
@@ -33,7 +34,7 @@ export function spawnRunWorker(entryFile: string, env: NodeJS.ProcessEnv, logFil
   mkdirSync(path.dirname(logFile), { recursive: true });
   const log = openSync(logFile, 'a');
   try {
-    const child = spawn(process.execPath, [entryFile, AWAIT_PARENT_FLAG], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
+    const child = spawn(process.execPath, [...START_UP_V8_FLAGS, entryFile, AWAIT_PARENT_FLAG], { env, stdio: ['ignore', log, log, 'ipc'], detached: true });
     child.channel?.unref();
     child.once('error', () => undefined);
     return child;

@@ -208,6 +208,11 @@ const send = process.send.bind(process);
 // next one trains.
 async function handleBatch(tasks: readonly TrainingTask[]): Promise<void> {
   for (const task of tasks) send(await handle(task));
+  // The worker kills this process rather than letting it exit, so the code cache is written here, once
+  // the first batch is answered (a no-op once the cache exists): written at start, it left out every
+  // function a trial compiles lazily — data reading, the pipeline, the learner, the metrics — which
+  // each training process then compiled again on the way to its first result.
+  setImmediate(checkpointCodeCache);
 }
 
 process.on('message', (message: TrainingTask[] | RungAnswer) => {
@@ -224,6 +229,3 @@ process.on('message', (message: TrainingTask[] | RungAnswer) => {
 // The parent going away (killed, crashed) closes the channel: nothing left to train for.
 process.on('disconnect', () => process.exit(0));
 send({ ready: true });
-// The worker kills this process rather than letting it exit: the code cache is written now, while the
-// process waits for its first trial (a no-op once the cache exists).
-setImmediate(checkpointCodeCache);

@@ -6,7 +6,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 import { SweepqError } from '../errors/index.js';
 import { MetricRegistry, type MetricRegistrySpec } from '../metrics/metric-registry.js';
 import { SweepContextSchema, type SweepContext } from '../schemas/sweep-context.schema.js';
-import { ProgramContextSchema, type ProgramContext } from '../schemas/program-spec.schema.js';
+import { ProgramContextSchema, type ProgramContext } from '../schemas/program-context.schema.js';
 import type { Objective, SweepState, TrialCounts } from '../schemas/sweep-status.schema.js';
 import type { IndexKeys } from './index-keys.js';
 import { assertExecOk, numberOrNull } from './redis-results.js';

@@ -29,8 +29,19 @@ function cacheFileOf(file: string): string {
 /** What the code cache did for a run: used, absent (written by this run) or refused by V8 (rewritten). */
 export type CodeCacheOutcome = 'hit' | 'miss' | 'rejected';
 
+/**
+ * zod's settings for a bundled process, set before its zod loads: zod reads them from this global.
+ * Without its JIT (issue 13, fixed costs, round 4): zod compiles a parser with `new Function` for each
+ * object schema the first time it parses with it — 5–10 ms of a trivial run's worker (the sweep
+ * context) and of its CLI (status, trials) — while parsing with the compiled parser measured no faster
+ * over 10,000 trial records. Same results either way (zod's own `jitless` option).
+ */
+const ZOD_CONFIG_GLOBAL = '__zod_globalConfig';
+
 /** Runs the CommonJS bundle at `url` as this process's main module, through V8's code cache. */
 export function runCachedBundle(url: URL): CodeCacheOutcome {
+  const slot = globalThis as Record<string, unknown>;
+  slot[ZOD_CONFIG_GLOBAL] ??= { jitless: true };
   const file = fileURLToPath(url);
   // esbuild writes ASCII (its default `charset`: other characters escaped in strings and regular
   // expressions, left only in comments): read as latin1, the bundle becomes a one-byte string, decoded

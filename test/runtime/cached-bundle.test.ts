@@ -55,6 +55,12 @@ describe('runCachedBundle', () => {
     assert.equal(readdirSync(dir).filter((name) => name.startsWith('killed.cjs.') && name.endsWith('.v8-cache')).length, 1);
   });
 
+  it('runs the bundle with zod set to parse without its JIT, before any zod loads', async () => {
+    const zodConfig = path.join(dir, 'zod-config.cjs');
+    await writeFile(zodConfig, 'console.log(JSON.stringify(globalThis.__zod_globalConfig));\n');
+    assert.deepEqual(await runBundle(zodConfig), ['{"jitless":true}', 'miss']);
+  });
+
   it('runs the same with a cache V8 refuses, and replaces it', async () => {
     await writeFile(path.join(dir, cacheFiles()[0]!), 'not a code cache');
     assert.deepEqual(await runBundle(bundle), ['entry.cjs true', 'rejected']);
