@@ -96,6 +96,8 @@ export class GradientTreeBuilder {
   private bestMissingLeft = false;
   /** Split bin of each node of the last tree (by node − root): bins ≤ it go left. */
   private splitBin: Int32Array = new Int32Array(64);
+  /** Leaf number (index into `leafNode`) of each leaf node of the last tree (by node − root). */
+  private leafNumber: Int32Array = new Int32Array(64);
   /** Leaves of the last tree: node index and segment [start, end) of the reordered positions. */
   leafCount = 0;
   leafNode: Int32Array = new Int32Array(32);
@@ -163,7 +165,10 @@ export class GradientTreeBuilder {
       if (parent >= 0) store.setChild(parent, this.stackIsLeft[slot] === 1, node);
       else root = node;
       store.value[node] = sum / count;
-      if (node - root >= this.splitBin.length) this.splitBin = growInt32(this.splitBin, (node - root) * 2);
+      if (node - root >= this.splitBin.length) {
+        this.splitBin = growInt32(this.splitBin, (node - root) * 2);
+        this.leafNumber = growInt32(this.leafNumber, (node - root) * 2);
+      }
 
       let found = false;
       if (histId >= 0) {
@@ -176,6 +181,7 @@ export class GradientTreeBuilder {
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
+        this.leafNumber[node - root] = this.leafCount;
         this.addLeaf(node, start, end);
         continue;
       }
@@ -238,6 +244,11 @@ export class GradientTreeBuilder {
       node = goesLeft ? left[node]! : store.right[node]!;
     }
     return node;
+  }
+
+  /** Leaf number (index into `leafNode`, `leafStart`, `leafEnd`) of position `pos` in the last tree, see {@link leafOf}. */
+  leafIndexOf(store: NodeStore, root: number, pos: number): number {
+    return this.leafNumber[this.leafOf(store, root, pos) - root]!;
   }
 
   /** Histogram of positions[start..end): per feature slot, bin b at 2b = count, 2b + 1 = gradient sum. */
