@@ -167,7 +167,15 @@ export class GradientBoostingClassifier implements Classifier {
           for (let i = 0; i < n; i++) residual[i] = +(labels[i] === k) - prob[i * T + k]!;
         }
         work.set(inBag);
-        const root = builder.build(store, { positions: work, count: nInBag, gradient: residual, limits, rng, allPositions: isInBag === null });
+        const root = builder.build(store, {
+          positions: work,
+          count: nInBag,
+          gradient: residual,
+          limits,
+          rng,
+          allPositions: isInBag === null,
+          leafOfPosition: leafOf,
+        });
         const nLeaves = builder.leafCount;
         if (nLeaves > leafNumerator.length) {
           leafNumerator = new Float64Array(nLeaves * 2);
@@ -175,17 +183,12 @@ export class GradientBoostingClassifier implements Classifier {
           leafValue = new Float64Array(nLeaves * 2);
           leafFactor = new Float64Array(nLeaves * 2);
         }
-        // Leaf of every position, from the builder's segments (out-of-bag positions by walking the bins).
-        for (let leaf = 0; leaf < nLeaves; leaf++) {
-          const end = builder.leafEnd[leaf]!;
-          for (let j = builder.leafStart[leaf]!; j < end; j++) leafOf[work[j]!] = leaf;
-        }
+        // The builder numbered the in-bag positions' leaves; out-of-bag positions walk the bins.
         if (isInBag !== null) {
           for (let i = 0; i < n; i++) if (isInBag[i] === 0) leafOf[i] = builder.leafIndexOf(store, root, i);
         }
-        // Newton step per leaf over its in-bag rows: one pass in position order. A leaf's segment holds
-        // its rows in ascending position, so each leaf's sums add the same terms in the same order as a
-        // pass over its segment would — without eight sparse sweeps over the per-row arrays per tree.
+        // Newton step per leaf over its in-bag rows: one pass in position order, where a pass per leaf
+        // over its segment would sweep the per-row arrays sparsely once per leaf.
         leafNumerator.fill(0, 0, nLeaves);
         leafDenominator.fill(0, 0, nLeaves);
         for (let i = 0; i < n; i++) {
