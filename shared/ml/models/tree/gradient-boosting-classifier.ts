@@ -123,22 +123,23 @@ export class GradientBoostingClassifier implements Classifier {
     // Out-of-bag marks of the stage (subsampling only): their scores follow the tree by bins.
     const isInBag = nInBag < n ? new Uint8Array(n) : null;
     const newtonScale = T === 1 ? 1 : (K - 1) / K;
-    // Newton weight p(1 − p) of every row, beside its residual. Binary problems keep p, the residual
-    // y − p and the weight current as the score changes, in the same pass as the score update (one pass
-    // per tree instead of four); multiclass ones compute output k's from the stage's probabilities.
+    // Binary problems keep p, the residual y − p and the Newton weight p(1 − p) of every row current as
+    // its score changes, in the same pass as the score update (one pass per tree instead of four).
     const binary = T === 1;
-    const hessian = new Float64Array(n);
+    const hessian = binary ? new Float64Array(n) : null;
     // exp(−score) of every position, kept as a running product (see updateBinaryRow).
     const expNegative = binary ? new Float64Array(n) : null;
     if (binary) {
       for (let i = 0; i < n; i++) {
         expNegative![i] = Math.exp(-raw[i]!);
-        updateBinaryRow(i, 0, 1, raw, expNegative!, residual, hessian, labels);
+        updateBinaryRow(i, 0, 1, raw, expNegative!, residual, hessian!, labels);
       }
     }
     const learningRate = p.learning_rate;
-    // Leaf of each position in the current tree, and the leaves' values and exp(−value).
+    // Leaf of each position in the current tree, and the per-leaf Newton sums and values.
     const leafOf = new Int32Array(n);
+    let leafNumerator = new Float64Array(64);
+    let leafDenominator = new Float64Array(64);
     let leafValue = new Float64Array(64);
     let leafFactor = new Float64Array(64);
     this.nodes = store;
@@ -163,11 +164,7 @@ export class GradientBoostingClassifier implements Classifier {
 
       for (let k = 0; k < T; k++) {
         if (!binary) {
-          for (let i = 0; i < n; i++) {
-            const pk = prob[i * T + k]!;
-            residual[i] = +(labels[i] === k) - pk;
-            hessian[i] = pk * (1 - pk);
-          }
+          for (let i = 0; i < n; i++) residual[i] = +(labels[i] === k) - prob[i * T + k]!;
         }
         work.set(inBag);
         const root = builder.build(store, {
@@ -177,31 +174,46 @@ export class GradientBoostingClassifier implements Classifier {
           limits,
           rng,
           allPositions: isInBag === null,
-          leafRows: { leafOf, hessian },
+          leafOfPosition: leafOf,
         });
-        // Newton step per leaf over its in-bag rows, from the sums the builder took as it numbered them.
         const nLeaves = builder.leafCount;
-        if (nLeaves > leafValue.length) {
+        if (nLeaves > leafNumerator.length) {
+          leafNumerator = new Float64Array(nLeaves * 2);
+          leafDenominator = new Float64Array(nLeaves * 2);
           leafValue = new Float64Array(nLeaves * 2);
           leafFactor = new Float64Array(nLeaves * 2);
         }
+        // The builder numbered the in-bag positions' leaves; out-of-bag positions walk the bins.
+        if (isInBag !== null) {
+          for (let i = 0; i < n; i++) if (isInBag[i] === 0) leafOf[i] = builder.leafIndexOf(store, root, i);
+        }
+        // Newton step per leaf over its in-bag rows: one pass in position order, where a pass per leaf
+        // over its segment would sweep the per-row arrays sparsely once per leaf.
+        leafNumerator.fill(0, 0, nLeaves);
+        leafDenominator.fill(0, 0, nLeaves);
+        for (let i = 0; i < n; i++) {
+          if (isInBag !== null && isInBag[i] === 0) continue;
+          const leaf = leafOf[i]!;
+          leafNumerator[leaf] = leafNumerator[leaf]! + residual[i]!;
+          if (binary) leafDenominator[leaf] = leafDenominator[leaf]! + hessian![i]!;
+          else {
+            const pk = prob[i * T + k]!;
+            leafDenominator[leaf] = leafDenominator[leaf]! + pk * (1 - pk);
+          }
+        }
         for (let leaf = 0; leaf < nLeaves; leaf++) {
-          const denominator = builder.leafHessianSum[leaf]!;
-          const step = Math.abs(denominator) < MIN_DENOMINATOR ? 0 : (newtonScale * builder.leafGradientSum[leaf]!) / denominator;
+          const denominator = leafDenominator[leaf]!;
+          const step = Math.abs(denominator) < MIN_DENOMINATOR ? 0 : (newtonScale * leafNumerator[leaf]!) / denominator;
           const value = learningRate * step;
           leafValue[leaf] = value;
           leafFactor[leaf] = Math.exp(-value);
           store.value[builder.leafNode[leaf]!] = value;
         }
-        // Out-of-bag positions (subsampling) find their leaves by walking the bins.
-        if (isInBag !== null) {
-          for (let i = 0; i < n; i++) if (isInBag[i] === 0) leafOf[i] = builder.leafIndexOf(store, root, i);
-        }
         // Score update of every row (in-bag and out-of-bag alike, as sklearn), in position order.
         if (binary) {
           for (let i = 0; i < n; i++) {
             const leaf = leafOf[i]!;
-            updateBinaryRow(i, leafValue[leaf]!, leafFactor[leaf]!, raw, expNegative!, residual, hessian, labels);
+            updateBinaryRow(i, leafValue[leaf]!, leafFactor[leaf]!, raw, expNegative!, residual, hessian!, labels);
           }
         } else {
           for (let i = 0; i < n; i++) raw[i * T + k] = raw[i * T + k]! + leafValue[leafOf[i]!]!;

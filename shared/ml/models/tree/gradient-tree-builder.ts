@@ -55,16 +55,13 @@ export interface GradientTreeInput {
    */
   readonly allPositions?: boolean;
   /**
-   * Per-row leaf output, for callers that step each leaf by Newton over its rows (the classifier). The
-   * builder writes each grown position's leaf number (index into `leafNode`) into `leafOf` (length ≥
-   * the bins' rows) and sums `gradient` and `hessian` over each leaf's rows, in ascending position, into
-   * `leafGradientSum` / `leafHessianSum` — in the passes it makes over those rows anyway, so the caller
-   * needs no pass of its own. A node whose two children are both leaves by the limits is then not
-   * partitioned (its rows get their leaf numbers in one pass instead: the deepest level is a third of a
-   * depth-3 tree's partition work), so the segments of such a pair of leaves hold their rows unordered;
-   * callers that read the segments' rows leave this out.
+   * When given (length ≥ the bins' rows), the builder writes each grown position's leaf number (index
+   * into `leafNode`) here, and a node whose two children are both leaves by the limits is not
+   * partitioned: its rows get their leaf numbers in one pass instead (the deepest level of a depth-d
+   * tree is a third of a depth-3 tree's partition work). The segments of such a pair of leaves then
+   * hold their rows unordered, so callers that read the segments' rows leave this out.
    */
-  readonly leafRows?: { readonly leafOf: Int32Array; readonly hessian: Float64Array };
+  readonly leafOfPosition?: Int32Array;
 }
 
 /** Reusable builder over one fit's bins. */
@@ -98,8 +95,6 @@ export class GradientTreeBuilder {
   /** Gradient sum and row count of the left side of the best split (from the histogram scan). */
   private bestLeftSum = 0;
   private bestLeftCount = 0;
-  /** Gradient and hessian sums of the left and right leaf from the last {@link assignLeaves}. */
-  private readonly pendingSums = new Float64Array(4);
   /** Right side of the partition in progress. */
   private scratch: Uint32Array = new Uint32Array(0);
   // Best split of the node being searched.
@@ -117,9 +112,6 @@ export class GradientTreeBuilder {
   leafNode: Int32Array = new Int32Array(32);
   leafStart: Int32Array = new Int32Array(32);
   leafEnd: Int32Array = new Int32Array(32);
-  /** Sums of gradient and hessian over each leaf's rows of the last tree (with `leafRows` only). */
-  leafGradientSum: Float64Array = new Float64Array(32);
-  leafHessianSum: Float64Array = new Float64Array(32);
 
   constructor(bins: FitBins, binner: FeatureBinner) {
     if (bins.rowMajor === null || bins.columns === null) throw new RangeError("GradientTreeBuilder needs bins in layout 'both'");
@@ -141,7 +133,7 @@ export class GradientTreeBuilder {
 
   /** Grows one tree into `store`; returns its root. Leaves get the mean residual (callers may overwrite). */
   build(store: NodeStore, input: GradientTreeInput): number {
-    const { positions, gradient, limits, rng, leafRows } = input;
+    const { positions, gradient, limits, rng, leafOfPosition } = input;
     this.leafCount = 0;
     let rootSum = 0;
     for (let i = 0; i < input.count; i++) rootSum += gradient[positions[i]!]!;
@@ -198,9 +190,12 @@ export class GradientTreeBuilder {
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
+        if (leafOfPosition !== undefined) {
+          const leaf = this.leafCount;
+          for (let j = start; j < end; j++) leafOfPosition[positions[j]!] = leaf;
+        }
         this.leafNumber[node - root] = this.leafCount;
         this.addLeaf(node, start, end);
-        if (leafRows !== undefined) this.numberLeafRows(positions, start, end, gradient, leafRows.hessian, leafRows.leafOf);
         continue;
       }
 
@@ -209,10 +204,15 @@ export class GradientTreeBuilder {
       this.splitBin[node - root] = this.bestLastLeft;
       const leftSum = this.bestLeftSum;
       const rightSum = sum - leftSum;
-      if (leafRows !== undefined && isLeafByLimits(limits, depth + 1, this.bestLeftCount) && isLeafByLimits(limits, depth + 1, count - this.bestLeftCount)) {
+      if (
+        leafOfPosition !== undefined &&
+        isLeafByLimits(limits, depth + 1, this.bestLeftCount) &&
+        isLeafByLimits(limits, depth + 1, count - this.bestLeftCount)
+      ) {
         // Both children are leaves: numbered now, in the order the stack would pop them (left first).
         if (histId >= 0) this.release(histId);
-        const mid = start + this.assignLeaves(positions, start, end, feature, gradient, leafRows.hessian, leafRows.leafOf);
+        const leftLeaf = this.leafCount;
+        const mid = start + this.assignLeaves(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft, leafOfPosition, leftLeaf);
         this.openLeaf(store, node, true, start, mid, leftSum, root);
         this.openLeaf(store, node, false, mid, end, rightSum, root);
         continue;
@@ -484,7 +484,7 @@ export class GradientTreeBuilder {
     return start + nLeft;
   }
 
-  /** A leaf child of `parent` whose rows {@link assignLeaves} numbered, with the mean residual and its pending sums. */
+  /** A leaf child of `parent` (rows already numbered in `leafOfPosition`) with the mean residual. */
   private openLeaf(store: NodeStore, parent: number, isLeft: boolean, start: number, end: number, sum: number, root: number): void {
     const node = store.addNode();
     store.setChild(parent, isLeft, node);
@@ -495,69 +495,34 @@ export class GradientTreeBuilder {
     }
     this.leafNumber[node - root] = this.leafCount;
     this.addLeaf(node, start, end);
-    const side = isLeft ? 0 : 2;
-    this.leafGradientSum[this.leafCount - 1] = this.pendingSums[side]!;
-    this.leafHessianSum[this.leafCount - 1] = this.pendingSums[side + 1]!;
-  }
-
-  /** Leaf number of the last added leaf for positions[start..end), and its gradient and hessian sums. */
-  private numberLeafRows(positions: Uint32Array, start: number, end: number, gradient: Float64Array, hessian: Float64Array, leafOf: Int32Array): void {
-    const leaf = this.leafCount - 1;
-    let gradientSum = 0;
-    let hessianSum = 0;
-    for (let j = start; j < end; j++) {
-      const pos = positions[j]!;
-      leafOf[pos] = leaf;
-      gradientSum += gradient[pos]!;
-      hessianSum += hessian[pos]!;
-    }
-    this.leafGradientSum[leaf] = gradientSum;
-    this.leafHessianSum[leaf] = hessianSum;
   }
 
   /**
-   * The split of positions[start..end) into the next two leaves (numbers leafCount and leafCount + 1)
-   * without moving the rows: each row's leaf number into `leafOf` and its gradient and hessian into its
-   * leaf's sums, branch-free as {@link partition} (a term times 0 adds exactly nothing, so each sum is
-   * the plain ascending-position sum of its leaf's rows); returns the left count.
+   * The split of positions[start..end) without moving them: each row's leaf number, `leftLeaf` or the
+   * one after it, into `leafOf` (branch-free, as {@link partition}); returns the left count.
    */
   private assignLeaves(
     positions: Uint32Array,
     start: number,
     end: number,
     f: number,
-    gradient: Float64Array,
-    hessian: Float64Array,
+    lastLeftBin: number,
+    missingLeft: boolean,
     leafOf: Int32Array,
+    leftLeaf: number,
   ): number {
     const bins = this.columns[f]!;
-    const lastLeftBin = this.bestLastLeft;
     const missingBin = this.nBins[f]!;
-    const missingGoesLeft = this.bestMissingLeft ? 1 : 0;
-    const rightLeaf = this.leafCount + 1;
+    const missingGoesLeft = missingLeft ? 1 : 0;
+    const rightLeaf = leftLeaf + 1;
     let nLeft = 0;
-    let gradientLeft = 0;
-    let gradientRight = 0;
-    let hessianLeft = 0;
-    let hessianRight = 0;
     for (let i = start; i < end; i++) {
       const pos = positions[i]!;
       const b = bins[pos]!;
       const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
-      const isRight = 1 - isLeft;
-      const g = gradient[pos]!;
-      const h = hessian[pos]!;
       leafOf[pos] = rightLeaf - isLeft;
       nLeft += isLeft;
-      gradientLeft += g * isLeft;
-      gradientRight += g * isRight;
-      hessianLeft += h * isLeft;
-      hessianRight += h * isRight;
     }
-    this.pendingSums[0] = gradientLeft;
-    this.pendingSums[1] = hessianLeft;
-    this.pendingSums[2] = gradientRight;
-    this.pendingSums[3] = hessianRight;
     return nLeft;
   }
 
@@ -566,8 +531,6 @@ export class GradientTreeBuilder {
       this.leafNode = growInt32(this.leafNode, this.leafCount * 2);
       this.leafStart = growInt32(this.leafStart, this.leafCount * 2);
       this.leafEnd = growInt32(this.leafEnd, this.leafCount * 2);
-      this.leafGradientSum = growFloat64(this.leafGradientSum, this.leafCount * 2);
-      this.leafHessianSum = growFloat64(this.leafHessianSum, this.leafCount * 2);
     }
     this.leafNode[this.leafCount] = node;
     this.leafStart[this.leafCount] = start;
@@ -613,12 +576,6 @@ export class GradientTreeBuilder {
 
 function isLeafByLimits(limits: TreeLimits, depth: number, count: number): boolean {
   return depth >= limits.maxDepth || count < limits.minSamplesSplit || count < 2 * limits.minSamplesLeaf;
-}
-
-function growFloat64(source: Float64Array, capacity: number): Float64Array {
-  const target = new Float64Array(capacity);
-  target.set(source);
-  return target;
 }
 
 function growInt32(source: Int32Array, capacity: number): Int32Array {

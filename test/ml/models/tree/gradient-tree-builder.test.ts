@@ -51,13 +51,13 @@ describe('GradientTreeBuilder', () => {
   }
 });
 
-describe('GradientTreeBuilder with leafRows', () => {
+describe('GradientTreeBuilder with leafOfPosition', () => {
   for (const [withMissing, maxDepth] of [
     [false, 3],
     [true, 3],
     [true, 5],
   ] as const) {
-    it(`grows the same tree, numbers every row's leaf and sums its gradient and hessian (missing ${withMissing}, depth ${maxDepth})`, () => {
+    it(`grows the same tree and numbers every row's leaf (missing ${withMissing}, depth ${maxDepth})`, () => {
       const data = threeBlobs(120, 7);
       if (withMissing) for (let r = 0; r < data.nRows; r += 5) data.columns[r % 3]![r] = Number.NaN;
       const targets = Float64Array.from(data.y, (k, r) => k - 1 + 0.3 * Math.cos(r));
@@ -70,7 +70,6 @@ describe('GradientTreeBuilder with leafRows', () => {
       builder.build(plain, { positions: rows.slice(), count: rows.length, gradient: targets, limits, rng: new Rng(3), allPositions: true });
       const store = new NodeStore(1, 3);
       const leafOf = new Int32Array(rows.length).fill(-1);
-      const hessian = Float64Array.from(targets, (t) => 0.25 - 0.01 * t * t);
       builder.build(store, {
         positions: rows.slice(),
         count: rows.length,
@@ -78,27 +77,20 @@ describe('GradientTreeBuilder with leafRows', () => {
         limits,
         rng: new Rng(3),
         allPositions: true,
-        leafRows: { leafOf, hessian },
+        leafOfPosition: leafOf,
       });
 
       assert.deepEqual(store.feature.subarray(0, store.size), plain.feature.subarray(0, plain.size));
       assert.deepEqual(store.threshold.subarray(0, store.size), plain.threshold.subarray(0, plain.size));
       assert.deepEqual(store.value.subarray(0, store.size), plain.value.subarray(0, plain.size));
       const rowsPerLeaf = new Int32Array(builder.leafCount);
-      // Sums in ascending row order, the order the classifier's Newton step relies on being exact.
-      const gradientSum = new Float64Array(builder.leafCount);
-      const hessianSum = new Float64Array(builder.leafCount);
       for (let r = 0; r < rows.length; r++) {
         const leaf = leafOf[r]!;
         assert.ok(leaf >= 0 && leaf < builder.leafCount, `row ${r} has leaf ${leaf}`);
         assert.equal(builder.leafNode[leaf], store.findLeaf(0, data.columns, r));
         assert.equal(builder.leafIndexOf(store, 0, r), leaf);
         rowsPerLeaf[leaf] = rowsPerLeaf[leaf]! + 1;
-        gradientSum[leaf] = gradientSum[leaf]! + targets[r]!;
-        hessianSum[leaf] = hessianSum[leaf]! + hessian[r]!;
       }
-      assert.deepEqual(builder.leafGradientSum.subarray(0, builder.leafCount), gradientSum);
-      assert.deepEqual(builder.leafHessianSum.subarray(0, builder.leafCount), hessianSum);
       for (let leaf = 0; leaf < builder.leafCount; leaf++) assert.equal(rowsPerLeaf[leaf], builder.leafEnd[leaf]! - builder.leafStart[leaf]!);
     });
   }
