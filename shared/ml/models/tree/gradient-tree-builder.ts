@@ -57,9 +57,9 @@ export interface GradientTreeInput {
   /**
    * When given (length ≥ the bins' rows), the builder writes each grown position's leaf number (index
    * into `leafNode`) here, and a node whose two children are both leaves by the limits is not
-   * partitioned: its rows get their leaf numbers in one pass instead (the deepest level of a depth-d
-   * tree is a third of a depth-3 tree's partition work). The segments of such a pair of leaves then
-   * hold their rows unordered, so callers that read the segments' rows leave this out.
+   * partitioned: its rows only get their leaf numbers (in a depth-3 tree that level is a third of the
+   * partition work). The segments of such a pair of leaves then hold their rows unordered, so callers
+   * that read the segments' rows (the regressor's leaf medians) leave this out.
    */
   readonly leafOfPosition?: Int32Array;
 }
