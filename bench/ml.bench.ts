@@ -38,7 +38,7 @@
  * other processes held the cores).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -228,6 +228,10 @@ function parseArgs(argv: readonly string[]): BenchArgs {
       console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python, --regression, --only KEYS, --big [--repeat N] [--baseline DIR])`);
       process.exit(2);
     }
+  }
+  if (baseline !== null && !existsSync(path.join(baseline, 'dist/bench/ml.bench.js'))) {
+    console.error(`ml.bench: --baseline ${baseline} has no dist/bench/ml.bench.js (build that checkout first: npx tsc -p tsconfig.json)`);
+    process.exit(2);
   }
   const big = argv.includes('--big') ? { repeat, baseline } : null;
   if (big === null && (repeat !== 1 || baseline !== null)) {
