@@ -9,6 +9,8 @@
  *   npm run bench:ml -- --regression  # the regression rows only (combines with --quick, --no-python)
  *   npm run bench:ml -- --only lr1,lr01,rfr   # only these configs (keys below: lr1 lr01 dt rf rf5 gb,
  *                                     #  regression dtr rfr gbr), both sides, no npm baselines or big fit
+ *   npm run bench:ml -- --big [--repeat 3] [--baseline DIR]   # only the 1M × 20 boosting fit, alternating
+ *                                     #  with LightGBM (and with DIR's build, DIR/dist, for before/after)
  *
  * Protocol of every trial row (sweepq's runTrial; bench/sklearn/peer_trials.py for the Python peers):
  * median imputer → standard scaler → model, fit on the training set + 5-fold stratified CV on it +
@@ -36,7 +38,7 @@
  * other processes held the cores).
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,11 +188,15 @@ interface BenchArgs {
   /** Config keys of `--only` (null: every config, the npm baselines and the big fit). */
   only: Set<string> | null;
   bigChild: string[] | null;
+  /** `--big`: only the big boosting fit, `repeat` rounds, against `baseline` (a checkout with dist/) too. */
+  big: { repeat: number; baseline: string | null } | null;
 }
 
 function parseArgs(argv: readonly string[]): BenchArgs {
-  if (argv[0] === '--big-child') return { quick: false, noPython: true, regressionOnly: false, only: null, bigChild: argv.slice(1) };
-  const known = new Set(['--quick', '--no-python', '--regression']);
+  if (argv[0] === '--big-child') return { quick: false, noPython: true, regressionOnly: false, only: null, bigChild: argv.slice(1), big: null };
+  const known = new Set(['--quick', '--no-python', '--regression', '--big']);
+  let repeat = 1;
+  let baseline: string | null = null;
   const keys = new Set([...CONFIGS, ...REGRESSION_CONFIGS].map((c) => c.key));
   let only: Set<string> | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -206,12 +212,40 @@ function parseArgs(argv: readonly string[]): BenchArgs {
       }
       continue;
     }
+    if (arg === '--repeat') {
+      repeat = Number(argv[++i]);
+      if (!Number.isInteger(repeat) || repeat < 1 || repeat > 20) {
+        console.error('ml.bench: --repeat takes an integer from 1 to 20 (rounds of the --big fit)');
+        process.exit(2);
+      }
+      continue;
+    }
+    if (arg === '--baseline') {
+      baseline = path.resolve(argv[++i] ?? '');
+      continue;
+    }
     if (!known.has(arg)) {
-      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python, --regression, --only KEYS)`);
+      console.error(`ml.bench: unknown option ${arg} (known: --quick, --no-python, --regression, --only KEYS, --big [--repeat N] [--baseline DIR])`);
       process.exit(2);
     }
   }
-  return { quick: argv.includes('--quick'), noPython: argv.includes('--no-python'), regressionOnly: argv.includes('--regression'), only, bigChild: null };
+  if (baseline !== null && !existsSync(path.join(baseline, 'dist/bench/ml.bench.js'))) {
+    console.error(`ml.bench: --baseline ${baseline} has no dist/bench/ml.bench.js (build that checkout first: npx tsc -p tsconfig.json)`);
+    process.exit(2);
+  }
+  const big = argv.includes('--big') ? { repeat, baseline } : null;
+  if (big === null && (repeat !== 1 || baseline !== null)) {
+    console.error('ml.bench: --repeat and --baseline go with --big');
+    process.exit(2);
+  }
+  return {
+    quick: argv.includes('--quick'),
+    noPython: argv.includes('--no-python'),
+    regressionOnly: argv.includes('--regression'),
+    only,
+    bigChild: null,
+    big,
+  };
 }
 
 function cpuSecondsSince(started: NodeJS.CpuUsage): number {
@@ -352,13 +386,44 @@ function readInto(file: string, target: Uint8Array): void {
   }
 }
 
-function runBigChild(xPath: string, yPath: string, rows: number): Measured & { peakRssMiB: number; rssBeforeFitMiB: number } {
-  const script = fileURLToPath(import.meta.url);
+function runBigChild(xPath: string, yPath: string, rows: number, script = fileURLToPath(import.meta.url)): BigFitResult {
   const stdout = execFileSync(process.execPath, [script, '--big-child', xPath, yPath, String(rows)], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  return JSON.parse(stdout) as Measured & { peakRssMiB: number; rssBeforeFitMiB: number };
+  return JSON.parse(stdout) as BigFitResult;
+}
+
+type BigFitResult = Measured & { peakRssMiB: number; rssBeforeFitMiB: number };
+
+/**
+ * `--big`: the big boosting fit alone, `repeat` rounds of sweepq, LightGBM and (with `--baseline DIR`)
+ * DIR's build of the same bench child, alternating so the machine's load falls on every side alike.
+ */
+function runBigOnly(rows: number, repeat: number, baseline: string | null, python: string | null, tempDir: string): void {
+  const baselineScript = baseline === null ? null : path.join(baseline, 'dist/bench/ml.bench.js');
+  process.stderr.write(`${rows} × ${BIG_FEATURES} boosting, ${repeat} round(s)…\n`);
+  const { xPath, yPath } = writeBigFiles(tempDir, bigDataset(rows));
+  const describe = (m: Measured, rss: number | undefined): string =>
+    `${m.seconds.toFixed(2)} s wall, ${m.cpuSeconds.toFixed(2)} s CPU, AUC ${m.score?.toFixed(4) ?? '–'}, peak RSS ${rss?.toFixed(0) ?? '–'} MiB`;
+  const ratios: string[] = [];
+  for (let round = 1; round <= repeat; round++) {
+    const ours = runBigChild(xPath, yPath, rows);
+    console.log(`round ${round} sweepq:   ${describe(ours, ours.peakRssMiB)}`);
+    const lgbm = python === null ? undefined : runPeerBigFit(python, xPath, yPath, rows, BIG_FEATURES, 'LightGBM').trials[0];
+    const peer = fromPeer(lgbm);
+    if (peer !== null) console.log(`round ${round} LightGBM: ${describe(peer, lgbm?.peak_rss_mib)}`);
+    let line =
+      peer === null ? '' : `sweepq / LightGBM ${(ours.seconds / peer.seconds).toFixed(2)}× wall (${(ours.cpuSeconds / peer.cpuSeconds).toFixed(2)}× CPU)`;
+    if (baselineScript !== null) {
+      const base = runBigChild(xPath, yPath, rows, baselineScript);
+      console.log(`round ${round} baseline: ${describe(base, base.peakRssMiB)}`);
+      line += `${line === '' ? '' : '; '}sweepq / baseline ${(ours.seconds / base.seconds).toFixed(2)}× wall (${(ours.cpuSeconds / base.cpuSeconds).toFixed(2)}× CPU)`;
+      if (peer !== null) line += `; baseline / LightGBM ${(base.cpuSeconds / peer.cpuSeconds).toFixed(2)}× CPU`;
+    }
+    ratios.push(`round ${round}: ${line}`);
+  }
+  console.log(ratios.join('\n'));
 }
 
 /** sweepq's fit alone on `rows` rows with `nTrees` trees, for the ml-random-forest fit-only row. */
@@ -433,9 +498,21 @@ function printTable(rows: readonly Row[]): { misses: string[] } {
 }
 
 async function main(): Promise<void> {
-  const { quick, noPython, regressionOnly: regressionFlag, only, bigChild: childArgs } = parseArgs(process.argv.slice(2));
+  const { quick, noPython, regressionOnly: regressionFlag, only, bigChild: childArgs, big } = parseArgs(process.argv.slice(2));
   if (childArgs !== null) {
     bigChild(childArgs);
+    return;
+  }
+  if (big !== null) {
+    const { python, reason } = noPython ? { python: null, reason: '--no-python' } : peerPython();
+    if (python === null) console.log(`Python peers skipped: ${reason}`);
+    console.log(`machine: ${availableParallelism()} cores, 1-minute load average ${loadavg()[0]!.toFixed(2)} at start`);
+    const tempDir = mkdtempSync(path.join(tmpdir(), 'sweepq-ml-bench-'));
+    try {
+      runBigOnly(quick ? 250_000 : 1_000_000, big.repeat, big.baseline, python, tempDir);
+    } finally {
+      rmSync(tempDir, { recursive: true, force: true });
+    }
     return;
   }
   const configs = only === null ? CONFIGS : CONFIGS.filter((c) => only.has(c.key));

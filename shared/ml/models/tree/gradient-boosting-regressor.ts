@@ -98,6 +98,9 @@ export class GradientBoostingRegressor implements Regressor {
     if (isInBag === null) inBag.set(pool);
     const learningRate = p.learning_rate;
     const huberRank = 100 * p.alpha;
+    // Squared error: leaf of each position in the current tree (from the builder) and the leaves' steps.
+    const leafOf = huber ? null : new Int32Array(n);
+    let leafValue = new Float64Array(64);
 
     for (let stage = 0; stage < p.n_estimators; stage++) {
       // In-bag positions of this stage, sorted (the classifier's draw).
@@ -125,34 +128,45 @@ export class GradientBoostingRegressor implements Regressor {
       }
 
       work.set(inBag);
+      if (!huber) {
+        // Squared error: the builder's leaf value is already the mean residual of the in-bag rows, and
+        // every row (in-bag and out-of-bag) takes its leaf's step in one pass in position order.
+        const root = builder.build(store, { positions: work, count: nInBag, gradient, limits, rng, allPositions: isInBag === null, leafOfPosition: leafOf! });
+        const nLeaves = builder.leafCount;
+        if (nLeaves > leafValue.length) leafValue = new Float64Array(nLeaves * 2);
+        for (let leaf = 0; leaf < nLeaves; leaf++) {
+          const node = builder.leafNode[leaf]!;
+          const value = learningRate * store.value[node]!;
+          store.value[node] = value;
+          leafValue[leaf] = value;
+        }
+        if (isInBag !== null) {
+          for (let i = 0; i < n; i++) if (isInBag[i] === 0) leafOf![i] = builder.leafIndexOf(store, root, i);
+        }
+        for (let i = 0; i < n; i++) {
+          const value = leafValue[leafOf![i]!]!;
+          raw[i] = raw[i]! + value;
+          gradient[i] = gradient[i]! - value;
+        }
+        continue;
+      }
+      // Huber: each leaf's step is a median over its segment's rows (the segments keep their rows).
       const root = builder.build(store, { positions: work, count: nInBag, gradient, limits, rng, allPositions: isInBag === null });
       for (let leaf = 0; leaf < builder.leafCount; leaf++) {
         const node = builder.leafNode[leaf]!;
         const start = builder.leafStart[leaf]!;
         const end = builder.leafEnd[leaf]!;
-        // Squared error: the builder's leaf value is already the mean residual of the in-bag rows.
-        const step = huber ? huberLeafStep(work, start, end, targets, raw, delta, scratch!) : store.value[node]!;
-        const value = learningRate * step;
+        const value = learningRate * huberLeafStep(work, start, end, targets, raw, delta, scratch!);
         store.value[node] = value;
-        if (huber) {
-          for (let j = start; j < end; j++) {
-            const i = work[j]!;
-            raw[i] = raw[i]! + value;
-          }
-        } else {
-          for (let j = start; j < end; j++) {
-            const i = work[j]!;
-            raw[i] = raw[i]! + value;
-            gradient[i] = gradient[i]! - value;
-          }
+        for (let j = start; j < end; j++) {
+          const i = work[j]!;
+          raw[i] = raw[i]! + value;
         }
       }
       if (isInBag !== null) {
         for (let i = 0; i < n; i++) {
           if (isInBag[i] === 1) continue;
-          const value = store.value[builder.leafOf(store, root, i)]!;
-          raw[i] = raw[i]! + value;
-          if (!huber) gradient[i] = gradient[i]! - value;
+          raw[i] = raw[i]! + store.value[builder.leafOf(store, root, i)]!;
         }
       }
     }

@@ -54,6 +54,14 @@ export interface GradientTreeInput {
    * and the root pass only adds gradients, reading rows front to back.
    */
   readonly allPositions?: boolean;
+  /**
+   * When given (length ≥ the bins' rows), the builder writes each grown position's leaf number (index
+   * into `leafNode`) here, and a node whose two children are both leaves by the limits is not
+   * partitioned: its rows only get their leaf numbers (in a depth-3 tree that level is a third of the
+   * partition work). The segments of such a pair of leaves then hold their rows unordered, so callers
+   * that read the segments' rows (the regressor's leaf medians) leave this out.
+   */
+  readonly leafOfPosition?: Int32Array;
 }
 
 /** Reusable builder over one fit's bins. */
@@ -84,8 +92,9 @@ export class GradientTreeBuilder {
   private stackSum: Float64Array = new Float64Array(64);
   /** Root histogram with the counts of all positions and zero gradient sums (see `allPositions`). */
   private rootCounts: Float64Array | null = null;
-  /** Gradient sum of the left side of the best split (from the histogram scan). */
+  /** Gradient sum and row count of the left side of the best split (from the histogram scan). */
   private bestLeftSum = 0;
+  private bestLeftCount = 0;
   /** Right side of the partition in progress. */
   private scratch: Uint32Array = new Uint32Array(0);
   // Best split of the node being searched.
@@ -96,6 +105,8 @@ export class GradientTreeBuilder {
   private bestMissingLeft = false;
   /** Split bin of each node of the last tree (by node − root): bins ≤ it go left. */
   private splitBin: Int32Array = new Int32Array(64);
+  /** Leaf number (index into `leafNode`) of each leaf node of the last tree (by node − root). */
+  private leafNumber: Int32Array = new Int32Array(64);
   /** Leaves of the last tree: node index and segment [start, end) of the reordered positions. */
   leafCount = 0;
   leafNode: Int32Array = new Int32Array(32);
@@ -122,7 +133,7 @@ export class GradientTreeBuilder {
 
   /** Grows one tree into `store`; returns its root. Leaves get the mean residual (callers may overwrite). */
   build(store: NodeStore, input: GradientTreeInput): number {
-    const { positions, gradient, limits, rng } = input;
+    const { positions, gradient, limits, rng, leafOfPosition } = input;
     this.leafCount = 0;
     let rootSum = 0;
     for (let i = 0; i < input.count; i++) rootSum += gradient[positions[i]!]!;
@@ -163,7 +174,10 @@ export class GradientTreeBuilder {
       if (parent >= 0) store.setChild(parent, this.stackIsLeft[slot] === 1, node);
       else root = node;
       store.value[node] = sum / count;
-      if (node - root >= this.splitBin.length) this.splitBin = growInt32(this.splitBin, (node - root) * 2);
+      if (node - root >= this.splitBin.length) {
+        this.splitBin = growInt32(this.splitBin, (node - root) * 2);
+        this.leafNumber = growInt32(this.leafNumber, (node - root) * 2);
+      }
 
       let found = false;
       if (histId >= 0) {
@@ -176,16 +190,34 @@ export class GradientTreeBuilder {
       }
       if (!found) {
         if (histId >= 0) this.release(histId);
+        if (leafOfPosition !== undefined) {
+          const leaf = this.leafCount;
+          for (let j = start; j < end; j++) leafOfPosition[positions[j]!] = leaf;
+        }
+        this.leafNumber[node - root] = this.leafCount;
         this.addLeaf(node, start, end);
         continue;
       }
 
       const feature = this.bestFeature;
-      const mid = this.partition(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft);
       store.setSplit(node, feature, this.binner.splitThreshold(feature, this.bestLastLeft, this.bestFirstRight), this.bestMissingLeft);
       this.splitBin[node - root] = this.bestLastLeft;
       const leftSum = this.bestLeftSum;
       const rightSum = sum - leftSum;
+      if (
+        leafOfPosition !== undefined &&
+        isLeafByLimits(limits, depth + 1, this.bestLeftCount) &&
+        isLeafByLimits(limits, depth + 1, count - this.bestLeftCount)
+      ) {
+        // Both children are leaves: numbered now, in the order the stack would pop them (left first).
+        if (histId >= 0) this.release(histId);
+        const leftLeaf = this.leafCount;
+        const mid = start + this.assignLeaves(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft, leafOfPosition, leftLeaf);
+        this.openLeaf(store, node, true, start, mid, leftSum, root);
+        this.openLeaf(store, node, false, mid, end, rightSum, root);
+        continue;
+      }
+      const mid = this.partition(positions, start, end, feature, this.bestLastLeft, this.bestMissingLeft);
       const nLeft = mid - start;
       const nRight = end - mid;
       const needLeft = !isLeafByLimits(limits, depth + 1, nLeft);
@@ -238,6 +270,11 @@ export class GradientTreeBuilder {
       node = goesLeft ? left[node]! : store.right[node]!;
     }
     return node;
+  }
+
+  /** Leaf number (index into `leafNode`, `leafStart`, `leafEnd`) of position `pos` in the last tree, see {@link leafOf}. */
+  leafIndexOf(store: NodeStore, root: number, pos: number): number {
+    return this.leafNumber[this.leafOf(store, root, pos) - root]!;
   }
 
   /** Histogram of positions[start..end): per feature slot, bin b at 2b = count, 2b + 1 = gradient sum. */
@@ -350,7 +387,7 @@ export class GradientTreeBuilder {
         if (count >= minLeaf && countR >= minLeaf) {
           const sumR = totalSum - sum;
           const score = (sum * sum * countR + sumR * sumR * count) / (count * countR);
-          if (score > this.bestScore) this.record(score, f, previous, b, count >= countR, sum);
+          if (score > this.bestScore) this.record(score, f, previous, b, count >= countR, sum, count);
         }
         count += c;
         sum += hist[offset + 2 * b + 1]!;
@@ -377,7 +414,7 @@ export class GradientTreeBuilder {
           if (count >= minLeaf && countR >= minLeaf && count > 0 && countR > 0) {
             const sumR = totalSum - sum;
             const score = (sum * sum) / count + (sumR * sumR) / countR;
-            if (score > this.bestScore) this.record(score, f, previous, isMissingStep ? -1 : b, missingLeft, sum);
+            if (score > this.bestScore) this.record(score, f, previous, isMissingStep ? -1 : b, missingLeft, sum, count);
           }
         }
         if (isMissingStep) break;
@@ -389,8 +426,9 @@ export class GradientTreeBuilder {
     return nonEmpty > 1;
   }
 
-  private record(score: number, f: number, lastLeft: number, firstRight: number, missingLeft: boolean, leftSum: number): void {
+  private record(score: number, f: number, lastLeft: number, firstRight: number, missingLeft: boolean, leftSum: number, leftCount: number): void {
     this.bestScore = score;
+    this.bestLeftCount = leftCount;
     this.bestFeature = f;
     this.bestLastLeft = lastLeft;
     this.bestFirstRight = firstRight;
@@ -444,6 +482,48 @@ export class GradientTreeBuilder {
     }
     positions.set(right.subarray(0, nRight), start + nLeft);
     return start + nLeft;
+  }
+
+  /** A leaf child of `parent` (rows already numbered in `leafOfPosition`) with the mean residual. */
+  private openLeaf(store: NodeStore, parent: number, isLeft: boolean, start: number, end: number, sum: number, root: number): void {
+    const node = store.addNode();
+    store.setChild(parent, isLeft, node);
+    store.value[node] = sum / (end - start);
+    if (node - root >= this.splitBin.length) {
+      this.splitBin = growInt32(this.splitBin, (node - root) * 2);
+      this.leafNumber = growInt32(this.leafNumber, (node - root) * 2);
+    }
+    this.leafNumber[node - root] = this.leafCount;
+    this.addLeaf(node, start, end);
+  }
+
+  /**
+   * The split of positions[start..end) without moving them: each row's leaf number, `leftLeaf` or the
+   * one after it, into `leafOf` (branch-free, as {@link partition}); returns the left count.
+   */
+  private assignLeaves(
+    positions: Uint32Array,
+    start: number,
+    end: number,
+    f: number,
+    lastLeftBin: number,
+    missingLeft: boolean,
+    leafOf: Int32Array,
+    leftLeaf: number,
+  ): number {
+    const bins = this.columns[f]!;
+    const missingBin = this.nBins[f]!;
+    const missingGoesLeft = missingLeft ? 1 : 0;
+    const rightLeaf = leftLeaf + 1;
+    let nLeft = 0;
+    for (let i = start; i < end; i++) {
+      const pos = positions[i]!;
+      const b = bins[pos]!;
+      const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
+      leafOf[pos] = rightLeaf - isLeft;
+      nLeft += isLeft;
+    }
+    return nLeft;
   }
 
   private addLeaf(node: number, start: number, end: number): void {

@@ -50,3 +50,48 @@ describe('GradientTreeBuilder', () => {
     });
   }
 });
+
+describe('GradientTreeBuilder with leafOfPosition', () => {
+  for (const [withMissing, maxDepth] of [
+    [false, 3],
+    [true, 3],
+    [true, 5],
+  ] as const) {
+    it(`grows the same tree and numbers every row's leaf (missing ${withMissing}, depth ${maxDepth})`, () => {
+      const data = threeBlobs(120, 7);
+      if (withMissing) for (let r = 0; r < data.nRows; r += 5) data.columns[r % 3]![r] = Number.NaN;
+      const targets = Float64Array.from(data.y, (k, r) => k - 1 + 0.3 * Math.cos(r));
+      const rows = allRows(data.nRows);
+      const limits = { maxDepth, minSamplesSplit: 2, minSamplesLeaf: 3, maxFeatures: 3 };
+      const binner = new FeatureBinner(16);
+      const builder = new GradientTreeBuilder(binner.fitBinRows(data, rows, 'both'), binner);
+
+      const plain = new NodeStore(1, 3);
+      builder.build(plain, { positions: rows.slice(), count: rows.length, gradient: targets, limits, rng: new Rng(3), allPositions: true });
+      const store = new NodeStore(1, 3);
+      const leafOf = new Int32Array(rows.length).fill(-1);
+      builder.build(store, {
+        positions: rows.slice(),
+        count: rows.length,
+        gradient: targets,
+        limits,
+        rng: new Rng(3),
+        allPositions: true,
+        leafOfPosition: leafOf,
+      });
+
+      assert.deepEqual(store.feature.subarray(0, store.size), plain.feature.subarray(0, plain.size));
+      assert.deepEqual(store.threshold.subarray(0, store.size), plain.threshold.subarray(0, plain.size));
+      assert.deepEqual(store.value.subarray(0, store.size), plain.value.subarray(0, plain.size));
+      const rowsPerLeaf = new Int32Array(builder.leafCount);
+      for (let r = 0; r < rows.length; r++) {
+        const leaf = leafOf[r]!;
+        assert.ok(leaf >= 0 && leaf < builder.leafCount, `row ${r} has leaf ${leaf}`);
+        assert.equal(builder.leafNode[leaf], store.findLeaf(0, data.columns, r));
+        assert.equal(builder.leafIndexOf(store, 0, r), leaf);
+        rowsPerLeaf[leaf] = rowsPerLeaf[leaf]! + 1;
+      }
+      for (let leaf = 0; leaf < builder.leafCount; leaf++) assert.equal(rowsPerLeaf[leaf], builder.leafEnd[leaf]! - builder.leafStart[leaf]!);
+    });
+  }
+});
