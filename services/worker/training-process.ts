@@ -21,6 +21,7 @@ import { createPipelineWorkspace, type PipelineWorkspace } from '../../shared/ml
 import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
 import { checkpointCodeCache } from '../../shared/runtime/code-cache-checkpoint.js';
 import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
+import { learnerWarmUp } from '../../shared/ml/learner-warm-up.js';
 
 const DATASET_CACHE_SIZE = 4;
 /** A loaded dataset; `foldWorkspace` is shared by the fold jobs this process runs on it (score-cv-fold.ts). */
@@ -207,10 +208,36 @@ const send = process.send.bind(process);
 // for. Each result is sent as soon as its trial is done: the worker stores and commits it while the
 // next one trains.
 async function handleBatch(tasks: readonly TrainingTask[]): Promise<void> {
-  for (const task of tasks) send(await handle(task));
+  for (const task of tasks) send(task.part === undefined ? await handle(task) : await withCpuTime(task));
+}
+
+/** A fold job's part, with the CPU this process spent on it (bench (g) prints it per part). */
+async function withCpuTime(task: TrainingTask): Promise<TrainingResult> {
+  const before = process.cpuUsage();
+  const result = await handle(task);
+  if (!result.ok) return result;
+  const used = process.cpuUsage(before);
+  return { ...result, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** The learners' warm-up while the process waits for its first task; null once a task came or it ended. */
+let warmUp: Generator<void, void, void> | null = null;
+
+/** One warm-up step per turn of the event loop: a task that arrives meanwhile waits for one step at most. */
+function warmUpStep(): void {
+  if (warmUp === null) return;
+  try {
+    if (warmUp.next().done === true) warmUp = null;
+  } catch {
+    // Only speed is at stake: a failing warm-up stops, the trials run as they would cold.
+    warmUp = null;
+  }
+  if (warmUp !== null) setImmediate(warmUpStep);
 }
 
 process.on('message', (message: TrainingTask[] | RungAnswer) => {
+  // The first task stops the warm-up for good: from then on the trials themselves keep the code hot.
+  warmUp = null;
   if (!Array.isArray(message)) {
     const waiting = awaitingVerdict;
     if (waiting !== null && waiting.id === message.id) {
@@ -226,4 +253,10 @@ process.on('disconnect', () => process.exit(0));
 send({ ready: true });
 // The worker kills this process rather than letting it exit: the code cache is written now, while the
 // process waits for its first trial (a no-op once the cache exists).
-setImmediate(checkpointCodeCache);
+setImmediate(() => {
+  checkpointCodeCache();
+  // Warm the learners' code while idle (learner-warm-up.ts): a fresh process runs its first fit in
+  // V8's slow tiers, which every worker taking a part of a split trial would pay.
+  warmUp = learnerWarmUp();
+  setImmediate(warmUpStep);
+});
