@@ -220,7 +220,13 @@ async function withCpuTime(task: TrainingTask): Promise<TrainingResult> {
   return { ...result, cpuMs: (used.user + used.system) / 1000 };
 }
 
-/** The learners' warm-up while the process waits for its first task; null once a task came or it ended. */
+/**
+ * How long the process waits for a task before it warms the learners: a worker's first trial usually
+ * arrives within this (`sweepq run`: ~120 ms after the process is ready), and then nothing competes
+ * with it or with the worker's start-up for the CPU; an idle pool's processes warm up.
+ */
+const WARM_UP_AFTER_IDLE_MS = 250;
+/** The learners' warm-up while the process waits for its first task; null before, once a task came, or once done. */
 let warmUp: Generator<void, void, void> | null = null;
 
 /** One warm-up step per turn of the event loop: a task that arrives meanwhile waits for one step at most. */
@@ -235,8 +241,16 @@ function warmUpStep(): void {
   if (warmUp !== null) setImmediate(warmUpStep);
 }
 
+// Warm the learners' code once idle (learner-warm-up.ts): a fresh process runs its first fit in V8's
+// slow tiers, which every worker taking a part of a split trial would pay.
+const warmUpTimer = setTimeout(() => {
+  warmUp = learnerWarmUp();
+  setImmediate(warmUpStep);
+}, WARM_UP_AFTER_IDLE_MS);
+
 process.on('message', (message: TrainingTask[] | RungAnswer) => {
   // The first task stops the warm-up for good: from then on the trials themselves keep the code hot.
+  clearTimeout(warmUpTimer);
   warmUp = null;
   if (!Array.isArray(message)) {
     const waiting = awaitingVerdict;
@@ -253,10 +267,4 @@ process.on('disconnect', () => process.exit(0));
 send({ ready: true });
 // The worker kills this process rather than letting it exit: the code cache is written now, while the
 // process waits for its first trial (a no-op once the cache exists).
-setImmediate(() => {
-  checkpointCodeCache();
-  // Warm the learners' code while idle (learner-warm-up.ts): a fresh process runs its first fit in
-  // V8's slow tiers, which every worker taking a part of a split trial would pay.
-  warmUp = learnerWarmUp();
-  setImmediate(warmUpStep);
-});
+setImmediate(checkpointCodeCache);
