@@ -535,7 +535,9 @@ async function partG(quick: boolean): Promise<void> {
           // training processes warm the learners' code while they wait: learner-warm-up.ts).
           await sleep(G_IDLE_POOL_MS);
           // The first submit of the data set generates and uploads it; later ones find it stored.
-          const submitted = await service.submit(foldSplitSpec(`folds_${row.workers}_${row.split}_${rep}${row.workerMain === undefined ? '' : '_baseline'}`, row.split));
+          const submitted = await service.submit(
+            foldSplitSpec(`folds_${row.workers}_${row.split}_${rep}${row.workerMain === undefined ? '' : '_baseline'}`, row.split),
+          );
           submittedEpoch = Date.now();
           const final = await waitForSweep(service, submitted.sweepId, {
             timeoutMs: 600_000,

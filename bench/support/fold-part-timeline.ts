@@ -109,6 +109,8 @@ export function renderFoldTimeline(timeline: FoldTimeline): string {
       `  ${worker.padEnd(9)} |${bar.join('')}|  training ${seconds(training)} s, CPU ${seconds(cpu)} s, outside training ${seconds(end - training)} s of ${seconds(end)} s`,
     );
   }
-  lines.push(`  committed at ${seconds(end)} s after the submit (one character = ${msPerChar} ms; 0–9 a CV fold, t a tree range, M the final fit or merge, . job outside training)`);
+  lines.push(
+    `  committed at ${seconds(end)} s after the submit (one character = ${msPerChar} ms; 0–9 a CV fold, t a tree range, M the final fit or merge, . job outside training)`,
+  );
   return lines.join('\n');
 }
