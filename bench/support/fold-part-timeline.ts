@@ -84,6 +84,8 @@ function partChar(part: string): string {
  */
 export function renderFoldTimeline(timeline: FoldTimeline): string {
   const lines: string[] = [];
+  // A checkout from before these log fields (a --baseline) logs no part spans.
+  if (timeline.parts.length === 0) lines.push("  (no part spans in the workers' logs)");
   for (const p of timeline.parts) {
     lines.push(
       `  ${p.worker.padEnd(9)} ${p.part.padEnd(8)} job ${seconds(p.startedMs).padStart(6)} s  train ${seconds(p.trainStartedMs).padStart(6)} → ${seconds(p.trainEndedMs).padStart(6)} s` +
