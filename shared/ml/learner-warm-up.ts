@@ -1,14 +1,16 @@
 /**
- * Small fits that warm a fresh training process's learner code while it waits for its first task
- * (issue 13 item 5), and the CSV reader its first part loads the data with. V8 runs a new isolate's code in its interpreter and baseline tiers until the
- * hot functions have type feedback and are optimized; for the tree learners that cost the first part
- * of a split trial on each worker ~0.35–0.5 s of CPU (a 16k × 40 forest fold: ~1.65 s cold, ~1.3 s
- * after this warm-up, ~1.15 s later). A split trial pays it on every worker that takes a part.
+ * Small fits that warm a fresh training process's learner code, and the CSV reader its first part
+ * loads the data with, while the process waits for its first task (issue 13 item 5). V8 runs a new
+ * isolate's code in its interpreter and baseline tiers until the hot functions have type feedback and
+ * are optimized; for the tree learners that cost the first part of a split trial on each worker
+ * ~0.35–0.5 s of CPU (a 16k × 40 forest fold: ~1.5 s cold, ~1.3 s after this warm-up, ~1.1 s later).
+ * A split trial pays it on every worker that takes a part.
  *
- * A generator of steps, each one small fit (milliseconds once compiled; the first, cold, ~10–30 ms),
- * so the caller runs one step per turn of its event loop and stops at its first task: a task waits
- * for one step at most. The data is synthetic and tiny; every fit is seeded, and nothing here touches
- * state a real trial reads (each step builds its own pipeline and workspace), so results never change.
+ * A generator of steps, each one small fit (milliseconds once compiled; the first, cold ones up to
+ * ~50–85 ms on a loaded machine), so the caller runs one step per turn of its event loop and stops at
+ * its first task: a task waits for one step at most. The data is synthetic and tiny, every fit is
+ * seeded, and nothing here touches state a real trial reads (the steps share a workspace of their
+ * own), so results never change (test/ml/learner-warm-up.test.ts).
  */
 import { makeClassification } from './dataset/make-classification.js';
 import { takeRows } from './dataset/dataset.js';
