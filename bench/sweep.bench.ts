@@ -20,13 +20,14 @@
  *     jobs on 2 worker processes vs the same trial as one job on 1 (issue 13 item 5, goal ≥ 1.8×);
  *     `npm run bench:sweep -- --only g`.
  *
- *   npm run bench:sweep -- --only e,f --baseline ../sweepq-main   # (e), (f) side by side with another
+ *   npm run bench:sweep -- --only e,f --baseline ../sweepq-main   # (e), (f), (g) side by side with another
  *                                                                 # checkout (its dist/ built), alternating runs
  *   npm run bench:sweep -- --only e --profile /tmp/prof           # (e)'s traced runs also write a
  *                                                                 # .cpuprofile per process
  * Everything runs on private redis-servers under temp folders, removed at the end (also on Ctrl-C).
  */
 import { spawnSync } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -49,8 +50,9 @@ import { ms, parseBenchArgs, renderGoalTable, type GoalRow } from './support/res
 import { waitForSweep } from './support/sweep-progress.js';
 import { renderTimeline, traceRun } from './support/run-timeline.js';
 import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec.js';
-import { timedCliRun, timedProcess, type CliRunResult } from './support/timed-cli-run.js';
+import { childrenCpuMs, timedCliRun, timedProcess, type CliRunResult } from './support/timed-cli-run.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
+import { readFoldTimeline, renderFoldTimeline } from './support/fold-part-timeline.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The reference runner, copied into the repo so a clone can re-measure side by side.
@@ -486,6 +488,9 @@ function foldSplitSpec(name: string, split: 'auto' | 'never'): Record<string, un
   return { ...spec, cache: false };
 }
 
+/** How long (g) leaves its freshly connected workers idle before it submits the trial. */
+const G_IDLE_POOL_MS = 1500;
+
 async function partG(quick: boolean): Promise<void> {
   const reps = quick ? 1 : 2;
   heading(`(g) one trial on many workers: random_forest 100 trees, 16,000 × 40 train rows, 5-fold CV, ${reps} run(s) per row, alternating`);
@@ -493,26 +498,47 @@ async function partG(quick: boolean): Promise<void> {
   try {
     const service = await createSweepService({ config: env.config, logger: env.logger });
     defer('sweep service (g)', () => service.close());
-    const rows: Array<{ label: string; workers: number; split: 'auto' | 'never' }> = [
+    const rows: Array<{ label: string; workers: number; split: 'auto' | 'never'; workerMain?: string }> = [
       { label: '1 worker, one job', workers: 1, split: 'never' },
       { label: '1 worker, fold jobs', workers: 1, split: 'auto' },
       { label: '2 workers, fold jobs', workers: 2, split: 'auto' },
     ];
+    // --baseline: the other checkout's workers alternate with these on the same Redis and data (the
+    // feeder that shapes the flows is this checkout's, in the sweep service).
+    const baselineMain = baselineRoot === undefined ? undefined : path.join(baselineRoot, 'dist/services/worker/main.js');
+    if (baselineMain !== undefined) {
+      rows.push(
+        { label: 'baseline: 1 worker, one job', workers: 1, split: 'never', workerMain: baselineMain },
+        { label: 'baseline: 2 workers, fold jobs', workers: 2, split: 'auto', workerMain: baselineMain },
+      );
+    }
     const walls = new Map<string, number[]>();
     const metrics = new Map<string, string>();
+    const timelines: string[] = [];
+    const cpus = new Map<string, number[]>();
     for (let rep = 0; rep < reps; rep++) {
       for (const row of rows) {
         progress(`(g) ${row.label}, run ${rep + 1}`);
+        const logDir = path.join(env.stateDir, 'logs', `g-${row.workers}-${row.split}-${rep}${row.workerMain === undefined ? '' : '-baseline'}`);
+        // Info level: the time line below reads each part's 'fold part recorded' line.
         const workers = spawnWorkerProcesses({
           count: row.workers,
-          env: env.env,
-          logDir: path.join(env.stateDir, 'logs', `g-${row.workers}-${row.split}-${rep}`),
+          env: { ...env.env, LOG_LEVEL: 'info' },
+          logDir,
+          ...(row.workerMain === undefined ? {} : { main: row.workerMain }),
         });
+        let submittedEpoch = Number.NaN;
+        const cpuBefore = childrenCpuMs();
         try {
           await waitForQueueWorkers(env.config, row.workers);
+          // An idle pool, as the issue's "idle workers" are: connected a moment ago is not idle yet (its
+          // training processes warm the learners' code while they wait: learner-warm-up.ts).
+          await sleep(G_IDLE_POOL_MS);
           // The first submit of the data set generates and uploads it; later ones find it stored.
-          const submitted = await service.submit(foldSplitSpec(`folds_${row.workers}_${row.split}_${rep}`, row.split));
-          const submittedEpoch = Date.now();
+          const submitted = await service.submit(
+            foldSplitSpec(`folds_${row.workers}_${row.split}_${rep}${row.workerMain === undefined ? '' : '_baseline'}`, row.split),
+          );
+          submittedEpoch = Date.now();
           const final = await waitForSweep(service, submitted.sweepId, {
             timeoutMs: 600_000,
             intervalMs: 50,
@@ -530,24 +556,31 @@ async function partG(quick: boolean): Promise<void> {
         } finally {
           await workers.stop();
         }
+        // CPU of the row's worker processes and their training processes (start-up and idle included),
+        // counted once they exited: the work a split adds, which the load does not change as it does walls.
+        cpus.set(row.label, [...(cpus.get(row.label) ?? []), childrenCpuMs() - cpuBefore]);
+        if (row.split === 'auto') timelines.push(`${row.label}, run ${rep + 1}:\n${renderFoldTimeline(readFoldTimeline(logDir, submittedEpoch))}`);
       }
     }
+    console.log(`each part's job and training on each worker (ms since the submit; CPU = the training process's over the part)\n${timelines.join('\n')}`);
     const wall = (label: string): number => median(walls.get(label) ?? [Number.NaN]);
     const base = wall(rows[0]!.label);
     console.log(
       formatTable(
-        ['configuration', 'trial wall (median)', 'runs', 'speed-up vs 1 worker, one job', '[cv_mean, auc_roc]'],
+        ['configuration', 'trial wall (median)', 'runs', 'speed-up vs its 1 worker, one job', 'workers CPU (median)', '[cv_mean, auc_roc]'],
         rows.map((r) => [
           r.label,
           ms(wall(r.label)),
           (walls.get(r.label) ?? []).map((w) => ms(w)).join(', '),
-          (base / wall(r.label)).toFixed(2),
+          ((r.workerMain === undefined ? base : wall(rows[3]!.label)) / wall(r.label)).toFixed(2),
+          ms(median(cpus.get(r.label) ?? [Number.NaN])),
           metrics.get(r.label) ?? '',
         ]),
-        { align: ['left', 'right', 'right', 'right', 'left'] },
+        { align: ['left', 'right', 'right', 'right', 'right', 'left'] },
       ),
     );
     const speedup = base / wall(rows[2]!.label);
+    const baselineSpeedup = baselineMain === undefined ? undefined : wall(rows[3]!.label) / wall(rows[4]!.label);
     const identical = new Set(metrics.values()).size === 1;
     progress('(g) machine ceiling: 1 vs 2 CPU spinners');
     const ceiling = await measureCpuCeiling();
@@ -560,13 +593,22 @@ async function partG(quick: boolean): Promise<void> {
       goal: '≥ 1.8×',
       ratio: speedup / 1.8,
       pass: speedup >= 1.8,
-      note: `${ms(base)} → ${ms(wall(rows[2]!.label))}; split on 1 worker ${ms(wall(rows[1]!.label))}; metrics ${identical ? 'identical' : 'DIFFER'}; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×`,
+      note:
+        `${ms(base)} → ${ms(wall(rows[2]!.label))}; split on 1 worker ${ms(wall(rows[1]!.label))}; metrics ${identical ? 'identical' : 'DIFFER'}; CPU ceiling ${ceiling.parallelSpeedup.toFixed(2)}×` +
+        (baselineSpeedup === undefined ? '' : `; baseline ${baselineSpeedup.toFixed(2)}×`),
     });
     summary.g = {
       reps,
       cpuCeiling: round(ceiling.parallelSpeedup, 3),
-      results: rows.map((r) => ({ label: r.label, workers: r.workers, split: r.split, wallMs: (walls.get(r.label) ?? []).map((w) => round(w, 1)) })),
+      results: rows.map((r) => ({
+        label: r.label,
+        workers: r.workers,
+        split: r.split,
+        wallMs: (walls.get(r.label) ?? []).map((w) => round(w, 1)),
+        workersCpuMs: (cpus.get(r.label) ?? []).map((c) => round(c, 1)),
+      })),
       speedup: round(speedup, 3),
+      ...(baselineSpeedup === undefined ? {} : { baselineSpeedup: round(baselineSpeedup, 3) }),
       identicalMetrics: identical,
     };
   } finally {

@@ -24,7 +24,7 @@ export interface CliRunResult {
 const TICKS_PER_SECOND = 100;
 
 /** CPU time of this process's waited-for children and their descendants, from /proc (cutime + cstime). */
-function childrenCpuMs(): number {
+export function childrenCpuMs(): number {
   try {
     const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
     // After the command name: cutime and cstime are fields 16 and 17 of stat(5), 14 and 15 here.

@@ -28,6 +28,8 @@ export interface SpawnWorkersOptions {
   env: Record<string, string>;
   logDir: string;
   concurrency?: number;
+  /** The worker entry point to run (default this checkout's; bench (g) --baseline runs another's). */
+  main?: string;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=/tmp/prof']. */
   nodeArgs?: string[];
 }
@@ -40,7 +42,7 @@ export function spawnWorkerProcesses(options: SpawnWorkersOptions): WorkerProces
     const log = openSync(path.join(options.logDir, `worker-${i + 1}.log`), 'a');
     try {
       // detached: a terminal Ctrl-C reaches only the benchmark, which stops the workers in order.
-      const child = spawn(process.execPath, [...(options.nodeArgs ?? []), WORKER_MAIN], { env, stdio: ['ignore', log, log], detached: true });
+      const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.main ?? WORKER_MAIN], { env, stdio: ['ignore', log, log], detached: true });
       child.once('error', () => undefined);
       trackChild(child);
       children.push(child);

@@ -81,6 +81,7 @@ export class FoldProcessor {
   }
 
   private async processPart(job: Job<unknown>, lockToken: string | undefined): Promise<Outcome> {
+    const startedAt = Date.now();
     const parsed = FoldJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`job ${job.id} has an invalid fold payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     const data = parsed.data;
@@ -94,7 +95,9 @@ export class FoldProcessor {
     const facts = await this.sweepFacts(data.sweepId);
     if (!facts) throw new UnrecoverableError(`sweep ${data.sweepId} does not exist (deleted?)`);
     if ('kind' in facts.context) throw new UnrecoverableError(`program trials are never split into fold jobs (job ${job.id})`);
-    return runInSlot(this.deps.slots, job, lockToken, log, (slot, releaseSlot) => this.claimAndTrainPart(job, lockToken, data, facts, slot, releaseSlot, log));
+    return runInSlot(this.deps.slots, job, lockToken, log, (slot, releaseSlot) =>
+      this.claimAndTrainPart(job, lockToken, data, facts, slot, releaseSlot, log.child({ startedAt })),
+    );
   }
 
   private async claimAndTrainPart(
@@ -158,12 +161,15 @@ export class FoldProcessor {
       const treeParts =
         ranges === null ? undefined : await Promise.all(ranges.map(async (range) => (await this.deps.store.get(range.artifact)).toString('base64')));
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
+      const trainStartedAt = Date.now();
       const result = await slot
         .run({ ...input.task, part: data.part, ...(treeParts === undefined ? {} : { treeParts }) }, input.limits)
         .finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       running.pastWork = true;
       releaseSlot();
+      // When and how long the part trained, and its CPU: bench (g) draws each worker's parts from these.
+      const trained = { trainStartedAt, trainEndedAt: Date.now(), cpuMs: result.cpuMs, loadMs: result.timings.loadMs };
       let record: FoldPartResult;
       if (data.part.kind === 'fold') {
         const score = result.cvScores[0] ?? Number.NaN;
@@ -204,7 +210,7 @@ export class FoldProcessor {
         log.warn({ recorded }, 'fold result not recorded: this run was superseded or the trial finished');
         return { outcome: 'fenced', detail: recorded };
       }
-      log.info({ part: partName(data.part) }, 'fold part recorded');
+      log.info({ ...trained, recordedAt: Date.now() }, 'fold part recorded');
       return { outcome: 'completed', detail: partName(data.part) };
     } catch (error) {
       return await this.handlePartFailure(job, lockToken, data, flow, running, error, log);

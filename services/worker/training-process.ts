@@ -21,6 +21,7 @@ import { createPipelineWorkspace, type PipelineWorkspace } from '../../shared/ml
 import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
 import { checkpointCodeCache } from '../../shared/runtime/code-cache-checkpoint.js';
 import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
+import { learnerWarmUp } from '../../shared/ml/learner-warm-up.js';
 
 const DATASET_CACHE_SIZE = 4;
 /** A loaded dataset; `foldWorkspace` is shared by the fold jobs this process runs on it (score-cv-fold.ts). */
@@ -207,7 +208,7 @@ const send = process.send.bind(process);
 // for. Each result is sent as soon as its trial is done: the worker stores and commits it while the
 // next one trains.
 async function handleBatch(tasks: readonly TrainingTask[]): Promise<void> {
-  for (const task of tasks) send(await handle(task));
+  for (const task of tasks) send(task.part === undefined ? await handle(task) : await withCpuTime(task));
   // The worker kills this process rather than letting it exit, so the code cache is written here, once
   // the first batch is answered (a no-op once the cache exists): written at start, it left out every
   // function a trial compiles lazily — data reading, the pipeline, the learner, the metrics — which
@@ -215,7 +216,51 @@ async function handleBatch(tasks: readonly TrainingTask[]): Promise<void> {
   setImmediate(checkpointCodeCache);
 }
 
+/** A fold job's part, with the CPU this process spent on it (bench (g) prints it per part). */
+async function withCpuTime(task: TrainingTask): Promise<TrainingResult> {
+  const before = process.cpuUsage();
+  const result = await handle(task);
+  if (!result.ok) return result;
+  const used = process.cpuUsage(before);
+  return { ...result, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/**
+ * How long the process waits for a task before it warms the learners: a worker's first trial usually
+ * arrives within this (`sweepq run`: ~120 ms after the process is ready), and then nothing competes
+ * with it or with the worker's start-up for the CPU; an idle pool's processes warm up.
+ */
+const WARM_UP_AFTER_IDLE_MS = 250;
+/** The learners' warm-up while the process waits for its first task; null before, once a task came, or once done. */
+let warmUp: Generator<void, void, void> | null = null;
+
+/** One warm-up step per turn of the event loop: a task that arrives meanwhile waits for one step at most. */
+function warmUpStep(): void {
+  if (warmUp === null) return;
+  try {
+    if (warmUp.next().done === true) {
+      warmUp = null;
+      // Warm code is what the cache should hold (a no-op once it exists).
+      setImmediate(checkpointCodeCache);
+    }
+  } catch {
+    // Only speed is at stake: a failing warm-up stops, the trials run as they would cold.
+    warmUp = null;
+  }
+  if (warmUp !== null) setImmediate(warmUpStep);
+}
+
+// Warm the learners' code once idle (learner-warm-up.ts): a fresh process runs its first fit in V8's
+// slow tiers, which every worker taking a part of a split trial would pay.
+const warmUpTimer = setTimeout(() => {
+  warmUp = learnerWarmUp();
+  setImmediate(warmUpStep);
+}, WARM_UP_AFTER_IDLE_MS);
+
 process.on('message', (message: TrainingTask[] | RungAnswer) => {
+  // The first task stops the warm-up for good: from then on the trials themselves keep the code hot.
+  clearTimeout(warmUpTimer);
+  warmUp = null;
   if (!Array.isArray(message)) {
     const waiting = awaitingVerdict;
     if (waiting !== null && waiting.id === message.id) {

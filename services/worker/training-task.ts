@@ -76,6 +76,8 @@ export interface TrainingSuccess {
   /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
   diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };
+  /** A fold job's part: the training process's CPU time over the task (its compiler threads included), for the worker's log. */
+  cpuMs?: number;
   /** Under a pruner: the CV scores at each rung passed (a pruned trial's partial metrics). */
   rungs?: RungScores[];
   /** Set when the pruner stopped the trial: metrics are the last rung's CV summary, no artefact. */

@@ -71,6 +71,27 @@ describe('TrainingSlot', () => {
     }
   });
 
+  it('trains a trial that arrives while the idle process warms its learners, with the same results as at once', async () => {
+    const idle = new TrainingSlot();
+    const busy = new TrainingSlot();
+    try {
+      idle.warmUp(LIMITS);
+      // Past the process's 250 ms without a task: its warm-up (learner-warm-up.ts) is running.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const [warmed, cold] = await Promise.all([
+        idle.run(task({ model: 'random_forest', params: { n_estimators: 5 } }), LIMITS),
+        busy.run(task({ model: 'random_forest', params: { n_estimators: 5 } }), LIMITS),
+      ]);
+      assert.equal(warmed.ok, true);
+      assert.equal(cold.ok, true);
+      if (!warmed.ok || !cold.ok) return;
+      assert.deepEqual(warmed.metrics, cold.metrics);
+      assert.equal(warmed.pipelineJson, cold.pipelineJson);
+    } finally {
+      await Promise.all([idle.close(), busy.close()]);
+    }
+  });
+
   it('answers a bad parameter with its code instead of throwing', async () => {
     const thread = new TrainingSlot();
     try {
