@@ -121,6 +121,34 @@ describe('parseSweepText', () => {
     assert.match(error.message, /search\.space\[0\]\.params\.loss: unknown parameter "loss" for gradient_boosting/);
   });
 
+  it('reports an unknown param of a sweep that names its task once, at the key', () => {
+    const text = MINIMAL.replace(
+      'trials:\n  - {model: logistic_regression}',
+      'task: classification\ntrials:\n  - {model: random_forest, params: {n_estimator: 10}}',
+    );
+    const error = rejection(() => parseSweepText(text, { source: 'task.yaml' }));
+    assert.equal(error.message.match(/unknown parameter "n_estimator"/g)?.length, 1, error.message);
+    assert.match(
+      error.message,
+      /^task\.yaml:6:37 at trials\[0\]\.params\.n_estimator: unknown parameter "n_estimator" for random_forest \(did you mean "n_estimators"\?/,
+    );
+  });
+
+  it('suggests the intended choice for swapped letters and for a short form', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['an imputer strategy with two letters swapped', 'pipeline: {imputer: {strategy: medain}}\n', /"medain" is not accepted \(did you mean "median"\?/],
+      ['a scoring given by its short form', 'cv: {scoring: auc}\n', /"auc" is not accepted \(did you mean "auc_roc"\?/],
+    ];
+    for (const [label, extra, expected] of cases) {
+      assert.match(rejection(() => parseSweepText(`${MINIMAL}${extra}`, { source: 'typo.yaml' })).message, expected, label);
+    }
+    const registry = new MetricRegistry({ cvScoring: 'accuracy', objective: { metric: 'auc_roc' } });
+    assert.throws(
+      () => registry.get('auc'),
+      /unknown metric "auc" \(did you mean "auc_roc"\? metrics of this sweep: accuracy, precision, recall, f1_score, auc_roc, log_loss, cv_mean, cv_std\)/,
+    );
+  });
+
   it('points an unknown key at the key itself and suggests the intended one', () => {
     const error = rejection(() => parseSweepText(`${MINIMAL}splt: {test_size: 0.3}\n`, { source: 'typo.yaml' }));
     assert.match(error.message, /^typo\.yaml:6:1 at splt: unknown key "splt" \(did you mean "split"\?/);

@@ -123,8 +123,11 @@ describe('sweepq command line', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), { sweeps: [] });
     const missing = await sweepq(['status', 's-abc123def']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /sweep s-abc123def does not exist/);
+    assert.equal(missing.code, 2, 'a sweep id that does not exist is a wrong argument');
+    assert.match(
+      missing.stderr,
+      /sweep s-abc123def does not exist \(looked in the state folder \/\S+: run sweepq in the folder where `sweepq run` ran, or set SWEEPQ_STATE_DIR/,
+    );
     await assert.rejects(readFile(path.join(stateDir, 'owner.json')), { code: 'ENOENT' }, 'the command released the folder it owned');
   });
 
@@ -234,9 +237,9 @@ describe('sweepq through the HTTP API', () => {
     assert.equal(result.stderr, 'sweepq: unknown metric "bogus"\n');
   });
 
-  it('exits 1 for NOT_FOUND', async () => {
+  it('exits 2 for NOT_FOUND (a sweep id that does not exist is a wrong argument)', async () => {
     const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: url });
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /does not exist/);
   });
 
