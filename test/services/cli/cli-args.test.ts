@@ -152,6 +152,14 @@ describe('sweepq command line', () => {
       const expected = all.trials.filter((t) => (t.metrics.auc_roc ?? -1) > 0.95 || t.params.max_depth === 5).map((t) => t.name);
       assert.ok(expected.length > 0 && expected.length < all.trials.length, `a filter that splits the trials: ${expected.join(', ')}`);
       assert.deepEqual((await trials('--filter', 'metrics.auc_roc > 0.95 or params.max_depth = 5')).sort(), expected.sort());
+      const misnamed = await sweepq(['trials', id, '--filter', 'metrics.auc > 0.9 or params.max_dpth = 5'], env);
+      assert.equal(misnamed.code, 0, misnamed.stderr);
+      assert.equal(misnamed.stdout, 'no trials match (total 0)\n');
+      assert.match(misnamed.stderr, /^no trial has metrics\.auc \(did you mean metrics\.auc_roc\?\); metrics: accuracy, auc_roc, /m);
+      assert.match(
+        misnamed.stderr,
+        /^no trial has params\.max_dpth \(did you mean params\.max_depth\?\); params: C, learning_rate, max_depth, max_iter, n_estimators/m,
+      );
       const malformed = await sweepq(['trials', id, '--filter', 'metrics.auc_roc >> 0.9'], env);
       assert.equal(malformed.code, 2);
       assert.match(malformed.stderr, /column 17: unexpected '>>'/);
