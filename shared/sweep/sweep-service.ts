@@ -446,7 +446,8 @@ export class SweepService implements SweepClient {
     const by = metric ?? sweep.objective.metric;
     sweep.metrics.get(by);
     const best = await this.bestOrNull(sweep, by);
-    if (!best) throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no completed trial with a ${by} score yet`);
+    if (!best)
+      throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no completed trial with a score for ${by} yet (sweepq status ${sweepId} shows its progress)`);
     return best;
   }
 

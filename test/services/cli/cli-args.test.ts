@@ -320,6 +320,20 @@ describe('sweepq predict', () => {
     assert.match(result.stderr, /feature_0, feature_1/);
   });
 
+  it('exits 2 naming the columns the model wants when the data file has none of them, and says which argument is the model when they are swapped', async () => {
+    const other = path.join(stateDir, 'other-data.csv');
+    await writeFile(other, 'species,island\nAdelie,Biscoe\n');
+    const wrongData = await sweepq(['predict', modelPath, other]);
+    assert.equal(wrongData.code, 2);
+    assert.match(
+      wrongData.stderr,
+      /none of the 15 column\(s\) the model was trained on is in this file \(the model's: feature_0, feature_1, .*; this file's: species, island\)/,
+    );
+    const swapped = await sweepq(['predict', testCsv, modelPath]);
+    assert.equal(swapped.code, 2);
+    assert.match(swapped.stderr, /not a JSON file .*; a model is the \.json file `sweepq run` or `sweepq best --out` saved/);
+  });
+
   const badModels: [string, string][] = [
     ['not JSON', '{"format":'],
     ['not a pipeline', '{"hello":"world"}'],
