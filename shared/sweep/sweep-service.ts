@@ -375,13 +375,11 @@ export class SweepService implements SweepClient {
     const { shape, task } = resolved;
     // fold_split holds the data shape (same data, same shape) and this process's split threshold, which
     // may differ from the submitting one's; the sweep keeps its own.
-    if (
-      JSON.stringify({ ...resolved.context, limits: undefined, fold_split: undefined }) !==
-      JSON.stringify({ ...context, limits: undefined, fold_split: undefined })
-    ) {
+    const differences = contextDifferences(context, resolved.context);
+    if (differences.length > 0) {
       throw new InvalidInputError(
         'INVALID_SPEC',
-        `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`,
+        `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep, but this file's ${differences.join(', ')} differ${differences.length === 1 ? 's' : ''} from the sweep's; submit a new sweep for different ones`,
       );
     }
     assertTrialsFit(segments, shape, context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
@@ -755,4 +753,22 @@ function checkSweepId(sweepId: string): void {
 function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
   if (value === undefined || !Number.isFinite(value)) return fallback;
   return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+/**
+ * The parts of a built-in sweep's context in which `other` differs from `sweep`, named as in a sweep
+ * file (`dataset` covers its files' contents, target, columns and split). Limits and the fold-split
+ * threshold are the sweep's own and never compared.
+ */
+function contextDifferences(sweep: SweepContext, other: SweepContext): string[] {
+  const ignored = new Set(['limits', 'fold_split']);
+  const keys = new Set([...Object.keys(sweep), ...Object.keys(other)]);
+  const differences: string[] = [];
+  for (const key of keys) {
+    if (ignored.has(key)) continue;
+    const a = JSON.stringify((sweep as Record<string, unknown>)[key]);
+    const b = JSON.stringify((other as Record<string, unknown>)[key]);
+    if (a !== b) differences.push(key === 'pruner' ? 'search.pruner' : key === 'v' ? 'format version' : key);
+  }
+  return differences;
 }
