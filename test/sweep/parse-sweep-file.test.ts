@@ -267,6 +267,30 @@ describe('loadSweepFile', () => {
     assert.ok(ResolvedSweepSpecSchema.safeParse(spec).success);
   });
 
+  it('refuses a linear model on numeric columns with missing cells and no imputer, and takes it with one', async () => {
+    const csv = 'a,b,target\n1,2,0\n,4,1\n5,6,0\n7,,1\n9,10,0\n11,12,1\n13,14,0\n15,16,1\n17,18,0\n19,20,1\n';
+    writeFileSync(join(dir, 'gaps.csv'), csv);
+    const sweep = (pipeline: string, trials: string): string =>
+      `name: gaps\ndataset: {csv: gaps.csv}\nsplit: {test_size: 0.2}\ncv: {folds: 2}\n${pipeline}trials: [${trials}]\n`;
+    writeFileSync(join(dir, 'gaps.yaml'), sweep('', '{model: random_forest, params: {n_estimators: 5}}, {model: logistic_regression}'));
+    await assert.rejects(loadSweepFile(join(dir, 'gaps.yaml')), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.equal(error.code, 'INVALID_SPEC');
+      assert.match(
+        error.message,
+        /trials\[1\]: logistic_regression cannot use missing values, and 2 numeric column\(s\) have some \(a 1, b 1\) while the pipeline has no numeric imputer; add one, e\.g\. pipeline: \{imputer: \{strategy: median\}\}/,
+      );
+      return true;
+    });
+    for (const [pipeline, trials] of [
+      ['pipeline: {imputer: {strategy: median}}\n', '{model: logistic_regression}'],
+      ['', '{model: logistic_regression, pipeline: {numeric.imputer.strategy: mean}}'],
+    ] as const) {
+      writeFileSync(join(dir, 'gaps.yaml'), sweep(pipeline, trials));
+      await loadSweepFile(join(dir, 'gaps.yaml'));
+    }
+  });
+
   it('keeps the CSV location in CSV errors', async () => {
     writeFileSync(join(dir, 'bad.csv'), 'a,target\n1,0\nx,1\n');
     writeFileSync(join(dir, 'bad.yaml'), 'name: bad\ndataset: {csv: bad.csv, columns: {numeric: [a]}}\ntrials: [{model: decision_tree}]\n');
