@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -332,6 +333,22 @@ describe('sweepq predict', () => {
     const swapped = await sweepq(['predict', testCsv, modelPath]);
     assert.equal(swapped.code, 2);
     assert.match(swapped.stderr, /not a JSON file .*; a model is the \.json file `sweepq run` or `sweepq best --out` saved/);
+  });
+
+  it('exits 2 naming the port when serve is given one that is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const result = await sweepq(['serve', modelPath, '--port', String(port)]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`^sweepq: 127\\.0\\.0\\.1:${port} is already in use \\(another server on that port\\?\\): choose another with --port, or --port 0`, 'm'),
+      );
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   const badModels: [string, string][] = [
