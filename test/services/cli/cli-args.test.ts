@@ -130,6 +130,10 @@ describe('sweepq command line', () => {
       /sweep s-abc123def does not exist \(looked in the state folder \/\S+: run sweepq in the folder where `sweepq run` ran, or set SWEEPQ_STATE_DIR/,
     );
     await assert.rejects(readFile(path.join(stateDir, 'owner.json')), { code: 'ENOENT' }, 'the command released the folder it owned');
+    const submitted = await sweepq(['submit', path.resolve('sweeps/loan-default.yaml')]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /^s-[a-z0-9]+\n$/);
+    assert.match(submitted.stderr, /^no worker is running: the trials wait in the queue until one starts \(`sweepq worker` with the same connection\)/m);
   });
 
   it('runs the example sweep on the local default, then lists it and answers an OR filter exactly (issue 7)', async () => {
