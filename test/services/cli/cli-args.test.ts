@@ -339,6 +339,13 @@ describe('sweepq predict', () => {
     assert.match(swapped.stderr, /not a JSON file .*; a model is the \.json file `sweepq run` or `sweepq best --out` saved/);
   });
 
+  it('exits 2 naming the folder when an output path is in a folder that does not exist', async () => {
+    const out = path.join(stateDir, 'no-such-folder', 'model.onnx');
+    const result = await sweepq(['export', modelPath, '--format', 'onnx', '--out', out]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, `sweepq: cannot write ${out}: the folder ${path.dirname(out)} does not exist (create it or choose another path)\n`);
+  });
+
   it('exits 2 naming the port when serve is given one that is taken', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
