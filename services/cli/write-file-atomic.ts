@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../../shared/errors/index.js';
@@ -36,4 +37,19 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array | string
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Refuses an output path whose folder does not exist, before a command spends time on what it would
+ * write there (`sweepq run --out` trains the whole sweep first).
+ */
+export function assertOutputFolder(target: string): void {
+  const dir = path.dirname(path.resolve(target));
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) throw new InvalidInputError('INVALID_ARGUMENT', `cannot write ${target}: the folder ${dir} does not exist (create it or choose another path)`);
 }

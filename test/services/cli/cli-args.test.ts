@@ -185,6 +185,13 @@ describe('sweepq command line', () => {
     assert.match(result.stderr, /cannot reach the sweepq API/);
   });
 
+  it('refuses run --out into a folder that does not exist before training anything', async () => {
+    const out = path.join(stateDir, 'no-such-folder', 'best.json');
+    const result = await sweepq(['run', path.resolve('sweeps/loan-default.yaml'), '--out', out], { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, `sweepq: cannot write ${out}: the folder ${path.dirname(out)} does not exist (create it or choose another path)\n`);
+  });
+
   it('exits 2 for a sweep file that does not exist', async () => {
     const result = await sweepq(['submit', path.join(stateDir, 'missing.yaml')], { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
     assert.equal(result.code, 2, result.stderr);
