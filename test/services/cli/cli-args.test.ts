@@ -346,6 +346,24 @@ describe('sweepq predict', () => {
     assert.match(swapped.stderr, /not a JSON file .*; a model is the \.json file `sweepq run` or `sweepq best --out` saved/);
   });
 
+  it('exits 2 naming the rows a model without an imputer cannot predict (missing values), instead of printing NaN', async () => {
+    const text = await readFile(path.join(FIXTURES, 'loan_default.train.csv'), 'utf8');
+    const complete = text
+      .split('\n')
+      .filter((line) => !line.includes(',,') && !line.startsWith(','))
+      .join('\n');
+    const pipeline = Pipeline.create({ imputer: null, scaler: 'standard' }, 'logistic_regression', {}, 1).fit(parseCsv(complete, { target: 'target' }));
+    const file = path.join(stateDir, 'no-imputer.json');
+    await writeFile(file, JSON.stringify(pipeline.toJSON()));
+    const result = await sweepq(['predict', file, testCsv, '--proba']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      /loan_default\.test\.csv: 13 row\(s\) have missing values that .*no-imputer\.json cannot use \(its pipeline has no imputer for them\): data row\(s\) 25, 40, /,
+    );
+  });
+
   it('exits 2 naming the folder when an output path is in a folder that does not exist', async () => {
     const out = path.join(stateDir, 'no-such-folder', 'model.onnx');
     const result = await sweepq(['export', modelPath, '--format', 'onnx', '--out', out]);
