@@ -24,6 +24,7 @@ import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import type { SegmentPlan } from '../search/search-segment.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
+import { closestMatch } from '../schemas/spec-messages.js';
 import { applyTagChange, MAX_TAGS, TagChangeSchema, type TagChange } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
@@ -435,7 +436,15 @@ export class SweepService implements SweepClient {
 
   async experimentTrials(experiment: string, query: TrialQuery = {}): Promise<TrialPage> {
     const ids = await this.index.sweeps.experimentSweepIds(experiment);
-    if (ids.length === 0) throw new SweepqError('NOT_FOUND', `experiment "${experiment.slice(0, 100)}" has no sweeps`);
+    if (ids.length === 0) {
+      // Most often a misspelt name: suggest the closest experiment there is.
+      const known = (await this.index.sweeps.experimentSummaries(0, MAX_PAGE)).map((summary) => summary.name);
+      const suggestion = closestMatch(experiment, known);
+      throw new SweepqError(
+        'NOT_FOUND',
+        `experiment "${experiment.slice(0, 100)}" has no sweeps${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
+      );
+    }
     return this.queryTrialsOf(await this.index.sweeps.getMany(ids), query);
   }
 
@@ -504,7 +513,10 @@ export class SweepService implements SweepClient {
   async delete(sweepId: string): Promise<DeletionReport> {
     const parsed = SweepIdSchema.safeParse(sweepId);
     if (!parsed.success)
-      throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+      throw new InvalidInputError(
+        'INVALID_ARGUMENT',
+        `"${String(sweepId).slice(0, 80)}" is not a sweep id (a sweep id is s- and 6 to 40 lowercase letters or digits)`,
+      );
     const report = await this.deletion.delete(sweepId);
     this.readModel.forget(sweepId);
     return report;
@@ -692,7 +704,7 @@ function parseTagTarget(id: string): { sweepId: string; index?: number } {
   if (SweepIdSchema.safeParse(id).success) return { sweepId: id };
   throw new InvalidInputError(
     'INVALID_ARGUMENT',
-    `"${String(id).slice(0, 80)}" is neither a sweep id (s-<letters and digits>) nor a trial id (s-<id>-t<index>)`,
+    `"${String(id).slice(0, 80)}" is neither a sweep id (s- and 6 to 40 lowercase letters or digits) nor a trial id (s-<id>-t<index>)`,
   );
 }
 
@@ -747,7 +759,10 @@ function toSummary(sweep: SweepRecord): SweepSummary {
 /** @throws InvalidInputError INVALID_ARGUMENT when `sweepId` is not shaped like a sweep id. */
 function checkSweepId(sweepId: string): void {
   if (!SweepIdSchema.safeParse(sweepId).success)
-    throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `"${String(sweepId).slice(0, 80)}" is not a sweep id (a sweep id is s- and 6 to 40 lowercase letters or digits)`,
+    );
 }
 
 function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {

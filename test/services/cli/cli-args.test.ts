@@ -165,6 +165,9 @@ describe('sweepq command line', () => {
         misnamed.stderr,
         /^no trial has params\.max_dpth \(did you mean params\.max_depth\?\); params: C, learning_rate, max_depth, max_iter, n_estimators/m,
       );
+      const misspelt = await sweepq(['experiments', '--trials', 'loan_default_predicter'], env);
+      assert.equal(misspelt.code, 2, misspelt.stderr);
+      assert.match(misspelt.stderr, /^sweepq: experiment "loan_default_predicter" has no sweeps \(did you mean "loan_default_predictor"\?\)/);
       const malformed = await sweepq(['trials', id, '--filter', 'metrics.auc_roc >> 0.9'], env);
       assert.equal(malformed.code, 2);
       assert.match(malformed.stderr, /column 17: unexpected '>>'/);
