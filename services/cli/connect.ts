@@ -4,8 +4,10 @@
  * (SWEEPQ_STATE_DIR, default ./.sweepq), where `sweepq run` keeps its results: its live Redis is
  * attached to, or started for the length of the command (see shared/runtime/state-folder.ts).
  */
+import path from 'node:path';
 import { readApiTokens } from '../../shared/config/api-token.js';
 import type { Config } from '../../shared/config/config.js';
+import { SweepqError } from '../../shared/errors/index.js';
 import type { Logger } from '../../shared/logger/logger.js';
 import { createCliLogger } from './cli-logger.js';
 import type { SweepClient } from '../../shared/sweep/sweep-client.js';
@@ -53,7 +55,21 @@ export async function withClient<T>(config: Config, fn: (client: SweepClient) =>
   const client = await connect(config, logger);
   try {
     return await fn(client);
+  } catch (error) {
+    throw withStateFolderHint(config, error);
   } finally {
     await client.close();
   }
+}
+
+/**
+ * A sweep "that does not exist" in the local state folder is most often one that `sweepq run` kept in
+ * another folder: ./.sweepq is relative to where the command runs. Says which folder was searched.
+ */
+function withStateFolderHint(config: Config, error: unknown): unknown {
+  if (config.api.url !== undefined || config.redis.url !== undefined) return error;
+  if (!(error instanceof SweepqError) || error.code !== 'NOT_FOUND' || !/^((sweep|trial) \S+ does not exist|experiment .* has no sweeps)/.test(error.message))
+    return error;
+  const hint = `looked in the state folder ${path.resolve(config.stateDir)}: run sweepq in the folder where \`sweepq run\` ran, or set SWEEPQ_STATE_DIR; \`sweepq sweeps\` lists what is there`;
+  return new SweepqError(error.code, `${error.message} (${hint})`, { cause: error, ...(error.location === undefined ? {} : { location: error.location }) });
 }

@@ -35,6 +35,11 @@ function report(error: unknown): number {
     return exitCodeFor(error.code);
   }
   const code = (error as { code?: unknown } | null)?.code;
+  const listen = listenFailure(error);
+  if (listen !== undefined) {
+    process.stderr.write(`sweepq: ${listen}\n`);
+    return 2;
+  }
   if (typeof code === 'string' && BAD_PATH_CODES.has(code)) {
     const path = (error as { path?: unknown }).path;
     const reason =
@@ -52,6 +57,18 @@ function report(error: unknown): number {
   }
   process.stderr.write(`sweepq: ${error instanceof Error ? error.message : String(error)}\n`);
   return 1;
+}
+
+/** `serve`, `server` and `ui` asked for a port they cannot have: say which, and what to do. */
+function listenFailure(error: unknown): string | undefined {
+  const failure = error as { syscall?: unknown; code?: unknown; address?: unknown; port?: unknown } | null;
+  if (failure?.syscall !== 'listen') return undefined;
+  const where = `${typeof failure.address === 'string' ? failure.address : 'this host'}:${typeof failure.port === 'number' ? failure.port : '?'}`;
+  if (failure.code === 'EADDRINUSE')
+    return `${where} is already in use (another server on that port?): choose another with --port, or --port 0 for any free one`;
+  if (failure.code === 'EACCES') return `no permission to listen on ${where} (ports below 1024 need root): choose a port of 1024 or above with --port`;
+  if (failure.code === 'EADDRNOTAVAIL') return `${where} is not an address of this machine: check --host`;
+  return undefined;
 }
 
 function exit(code: number): void {

@@ -32,7 +32,11 @@ function pipelineFromText(text: string, source: string, location: { file?: strin
   try {
     json = JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new InvalidInputError('INVALID_ARTIFACT', `${source}: not a JSON file (${cause instanceof Error ? cause.message : String(cause)})`, { location });
+    throw new InvalidInputError(
+      'INVALID_ARTIFACT',
+      `${source}: not a JSON file (${cause instanceof Error ? cause.message : String(cause)}); a model is the .json file \`sweepq run\` or \`sweepq best --out\` saved`,
+      { location },
+    );
   }
   try {
     return Pipeline.fromJSON(json);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { InvalidInputError } from '../../shared/errors/index.js';
 
 /**
  * Writes `bytes` to `target` atomically: a temp file in the same folder (same file system, so rename
@@ -9,7 +11,20 @@ import path from 'node:path';
 export async function writeFileAtomic(target: string, bytes: Uint8Array | string): Promise<void> {
   const dir = path.dirname(path.resolve(target));
   const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o644);
+  let handle: FileHandle;
+  try {
+    handle = await open(temp, 'wx', 0o644);
+  } catch (error) {
+    // The temp file is ours, not the user's: name the folder they gave (a missing or read-only one).
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      const reason = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder' : 'is not writable';
+      throw new InvalidInputError('INVALID_ARGUMENT', `cannot write ${target}: the folder ${dir} ${reason} (create it or choose another path)`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   try {
     try {
       await handle.writeFile(bytes);
@@ -22,4 +37,19 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array | string
     await rm(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * Refuses an output path whose folder does not exist, before a command spends time on what it would
+ * write there (`sweepq run --out` trains the whole sweep first).
+ */
+export function assertOutputFolder(target: string): void {
+  const dir = path.dirname(path.resolve(target));
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(dir).isDirectory();
+  } catch {
+    isFolder = false;
+  }
+  if (!isFolder) throw new InvalidInputError('INVALID_ARGUMENT', `cannot write ${target}: the folder ${dir} does not exist (create it or choose another path)`);
 }

@@ -26,12 +26,25 @@ function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string' && (error as Partial<FastifyError>).code!.startsWith('FST_');
 }
 
+/**
+ * The body types the API reads, for the message of a body it cannot. curl's `-d`/`--data-binary`
+ * send `application/x-www-form-urlencoded` unless told otherwise: the usual way to meet this.
+ */
+const BODY_TYPES_HINT =
+  "set the body's content-type header (curl -H 'content-type: …'): text/csv, application/gzip, application/vnd.apache.parquet or application/octet-stream for POST /datasets; application/json or application/yaml for POST /sweeps and POST /sweeps/:id/trials; application/json for other routes";
+
 /** Maps fastify's own errors (body parsing, limits, routing) onto sweepq codes. */
-function fromFastifyError(error: FastifyError): SweepqError {
+function fromFastifyError(error: FastifyError, contentType: string | undefined): SweepqError {
   const status = error.statusCode ?? 500;
   if (status === 413) return new SweepqError('PAYLOAD_TOO_LARGE', 'request body is too large');
   if (status === 404) return new SweepqError('NOT_FOUND', error.message);
-  if (status === 415) return new SweepqError('INVALID_ARGUMENT', `unsupported content type: ${error.message}`);
+  if (status === 415) {
+    const type = (contentType ?? '').split(';')[0]!.trim().slice(0, 100);
+    return new SweepqError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `this route does not read a body of content-type ${type === '' ? '(none)' : `"${type}"`}: ${BODY_TYPES_HINT}`,
+    );
+  }
   if (status >= 400 && status < 500) return new SweepqError('INVALID_ARGUMENT', error.message);
   return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
 }
@@ -39,8 +52,8 @@ function fromFastifyError(error: FastifyError): SweepqError {
 /** Where fastify found a request invalid, in the words of the API's parameters. */
 const PART_NAMES: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body', headers: 'header' };
 
-/** Converts anything thrown by a route into the SweepqError that is sent. */
-export function toSweepqError(error: unknown): SweepqError {
+/** Converts anything thrown by a route into the SweepqError that is sent (`request`: to name its content type). */
+export function toSweepqError(error: unknown, request?: FastifyRequest): SweepqError {
   if (error instanceof SweepqError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     // A request that does not match its route's zod schema: name the first offending field.
@@ -53,7 +66,7 @@ export function toSweepqError(error: unknown): SweepqError {
       details: error.validation.map((v) => ({ path: v.instancePath, message: v.message })),
     });
   }
-  if (isFastifyError(error)) return fromFastifyError(error);
+  if (isFastifyError(error)) return fromFastifyError(error, request?.headers['content-type']);
   if (isRedisUnavailableError(error)) return new SweepqError('INDEX_UNAVAILABLE', GENERIC_MESSAGES.INDEX_UNAVAILABLE!, { cause: error });
   return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
 }
@@ -74,7 +87,7 @@ export function sendError(reply: FastifyReply, error: SweepqError): FastifyReply
 /** Installs the error and not-found handlers on `app`. */
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
-    const mapped = toSweepqError(error);
+    const mapped = toSweepqError(error, request);
     const status = httpStatusFor(mapped.code);
     if (status >= 500) request.log.error({ err: error, code: mapped.code }, 'request failed');
     else request.log.info({ code: mapped.code, message: mapped.message }, 'request rejected');

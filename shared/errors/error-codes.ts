@@ -21,7 +21,8 @@ export const ERROR_CODES = {
   FORBIDDEN: { http: 403, exit: 1, retryable: false },
   /** The client's request budget of the current window is spent; the answer carries Retry-After. */
   RATE_LIMITED: { http: 429, exit: 1, retryable: true },
-  NOT_FOUND: { http: 404, exit: 1, retryable: false },
+  /** A sweep, trial, experiment or file that does not exist: for the CLI a wrong argument, so exit 2 like other bad input. */
+  NOT_FOUND: { http: 404, exit: 2, retryable: false },
   CONFLICT: { http: 409, exit: 1, retryable: false },
   CANCELLED: { http: 409, exit: 1, retryable: false },
   STORE_UNAVAILABLE: { http: 503, exit: 1, retryable: true },

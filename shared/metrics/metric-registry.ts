@@ -116,10 +116,11 @@ export class MetricRegistry {
   get(name: string): MetricInfo {
     const base = this.declared.get(name) ?? BUILTIN_BY_NAME.get(name);
     if (base === undefined) {
-      const suggestion = closestMatch(name, this.names());
+      const names = this.namesOfTask();
+      const suggestion = closestMatch(name, names);
       throw new InvalidInputError(
         'INVALID_ARGUMENT',
-        `unknown metric "${name.slice(0, 64)}" (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}metrics of this sweep: ${this.names().join(', ')})`,
+        `unknown metric "${name.slice(0, 64)}" (${suggestion === undefined ? '' : `did you mean "${suggestion}"? `}metrics of this sweep: ${names.join(', ')})`,
       );
     }
     const goal = this.goal(name);
@@ -137,6 +138,23 @@ export class MetricRegistry {
     const names = BUILTIN_METRICS.map((m) => m.name);
     for (const name of this.declared.keys()) if (!BUILTIN_BY_NAME.has(name)) names.push(name);
     return names;
+  }
+
+  /**
+   * The names a trial of this sweep can report: the built-ins of its task (told by the objective or
+   * `cv.scoring`, when one is a built-in of one task) and the declared ones; every name otherwise.
+   */
+  private namesOfTask(): string[] {
+    let task: MetricTask = 'any';
+    for (const name of [this.spec.objective.metric, this.spec.cvScoring]) {
+      const known = name === null ? undefined : BUILTIN_BY_NAME.get(name);
+      if (known !== undefined && known.task !== 'any') task = known.task;
+    }
+    if (task === 'any') return this.names();
+    return this.names().filter((name) => {
+      const known = BUILTIN_BY_NAME.get(name);
+      return known === undefined || this.declared.has(name) || known.task === 'any' || known.task === task;
+    });
   }
 
   private naturalGoal(name: string): Goal {

@@ -101,32 +101,53 @@ export function sweepIssueMessage(issue: z.core.$ZodRawIssue): string | undefine
   return undefined;
 }
 
-/** The candidate closest to `word` by edit distance, if it is plausibly a typo of it. */
+/**
+ * The candidate closest to `word`, if it is plausibly a typo of it: by edit distance (a swap of two
+ * neighbouring letters counts as one edit, so "medain" is "median", not "mean"), else the one
+ * candidate that `word` begins (a short form: "auc" → "auc_roc", "f1" → "f1_score").
+ */
 export function closestMatch(word: string, candidates: readonly string[]): string | undefined {
   if (word.length > 64) return undefined;
+  const lower = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       bestDistance = d;
       best = candidate;
     }
   }
-  return best;
+  if (best !== undefined || lower.length < 2) return best;
+  let prefixed: string | undefined;
+  for (const candidate of candidates) {
+    if (!candidate.toLowerCase().startsWith(lower)) continue;
+    if (prefixed !== undefined) return undefined; // "cv" begins cv_mean and cv_std: no guess
+    prefixed = candidate;
+  }
+  return prefixed;
 }
 
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
 function editDistance(a: string, b: string): number {
-  const previous = new Int32Array(b.length + 1);
-  const current = new Int32Array(b.length + 1);
+  let beforePrevious = new Int32Array(b.length + 1);
+  let previous = new Int32Array(b.length + 1);
+  let current = new Int32Array(b.length + 1);
   for (let j = 0; j <= b.length; j++) previous[j] = j;
   for (let i = 1; i <= a.length; i++) {
     current[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
+        d = Math.min(d, beforePrevious[j - 2]! + 1);
+      }
+      current[j] = d;
     }
-    previous.set(current);
+    const recycled = beforePrevious;
+    beforePrevious = previous;
+    previous = current;
+    current = recycled;
   }
   return previous[b.length]!;
 }

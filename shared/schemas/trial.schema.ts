@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TrialModelNameSchema } from './trial-model-name.schema.js';
 
 /** Ids are lowercase alphanumerics and '-', never ':' (BullMQ job ids and Redis key segments). */
-export const SweepIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}$/, 'a sweep id looks like s-<letters and digits>');
+export const SweepIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}$/, 'a sweep id is s- and 6 to 40 lowercase letters or digits, as `sweepq sweeps` lists them');
 export const TrialIdSchema = z.string().regex(/^s-[a-z0-9]{6,40}-t\d{1,8}$/, 'a trial id looks like s-<id>-t<index>');
 
 /**

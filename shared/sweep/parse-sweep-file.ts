@@ -227,8 +227,17 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
 export function validateWithSchema<S extends z.ZodType>(schema: S, value: unknown, source: string, locate: Locator): z.output<S> {
   const result = schema.safeParse(value, { reportInput: true, error: sweepIssueMessage });
   if (result.success) return normalizeNegativeZero(result.data) as z.output<S>;
-  const issues: SpecIssue[] = [];
-  flattenIssues(result.error.issues, [], issues);
+  const flattened: SpecIssue[] = [];
+  flattenIssues(result.error.issues, [], flattened);
+  // A trial's params are checked on their own and again against the task the file names, so one
+  // problem can be reported twice: say it once (the first report points at the key).
+  const seen = new Set<string>();
+  const issues = flattened.filter((issue) => {
+    const key = `${issue.path}\u0000${issue.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   for (const issue of issues as Array<SpecIssue & { rawPath?: PropertyKey[]; keyPosition?: boolean }>) {
     const position = issue.rawPath === undefined ? undefined : locateNearest(locate, issue.rawPath, issue.keyPosition === true);
     if (position !== undefined) {

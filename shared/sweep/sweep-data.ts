@@ -14,6 +14,7 @@ import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
 import { resolvePipelineSpec } from '../ml/preprocessing/resolve-pipeline-spec.js';
 import { DEFAULT_MAX_CLASSES, type ColumnSpecInput } from '../schemas/column-spec.schema.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
+import { PIPELINE_PARAM_PREFIX } from '../schemas/search-space.schema.js';
 import { checkModelsForTask, type SweepSpec } from '../schemas/sweep-spec.schema.js';
 import type { DataShape } from '../search/estimate-trial-memory.js';
 
@@ -105,7 +106,7 @@ export async function checkSweepData(
   options: { maxOneHotWidth?: number } = {},
 ): Promise<SweepDataCheck> {
   const read = readSpecOf(spec);
-  const { train } = await loadTrainTest(read, split, files);
+  const { train, test } = await loadTrainTest(read, split, files);
   const task = spec.task ?? train.target.task;
   checkTarget(train, { task, maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES, source: files.trainSource ?? files.train });
   checkOneHotWidth(train, spec.pipeline, {
@@ -147,7 +148,43 @@ export async function checkSweepData(
     }
   }
   const schema = describeTable(train);
+  assertMissingValuesImputed(spec, schema, describeTable(test));
   return { task, scoring, shape: encodedShape(train, schema, spec.pipeline), schema };
+}
+
+/** Models that cannot fit or predict a missing numeric value; scikit-learn refuses NaN in them too. */
+const MODELS_WITHOUT_MISSING_VALUES: ReadonlySet<string> = new Set(['logistic_regression', 'linear_regression', 'ridge']);
+
+/**
+ * A linear model on numeric columns with missing cells needs the numeric imputer: without one it
+ * used to train on NaN and report a constant model (AUC 0.5) as a completed trial. Trials and search
+ * entries that set or search the imputer themselves are left to it.
+ */
+function assertMissingValuesImputed(spec: Pick<SweepSpec, 'pipeline' | 'trials' | 'search'>, train: SchemaReport, test: SchemaReport): void {
+  if (resolvePipelineSpec(spec.pipeline).numeric.imputer !== null) return;
+  const missing = new Map<string, number>();
+  for (const report of [train, test]) {
+    for (const column of report.columns)
+      if (column.type === 'numeric' && column.missing > 0) missing.set(column.name, (missing.get(column.name) ?? 0) + column.missing);
+  }
+  if (missing.size === 0) return;
+  const setsImputer = (params: Record<string, unknown>): boolean =>
+    Object.keys(params).some((key) => key.startsWith(`${PIPELINE_PARAM_PREFIX}numeric.imputer`) || key.startsWith(`${PIPELINE_PARAM_PREFIX}imputer`));
+  const uses: Array<{ path: string; model: string }> = [];
+  (spec.trials ?? []).forEach((trial, i) => {
+    if (MODELS_WITHOUT_MISSING_VALUES.has(trial.model) && !setsImputer(trial.params)) uses.push({ path: `trials[${i}]`, model: trial.model });
+  });
+  (spec.search?.space ?? []).forEach((entry, i) => {
+    if (MODELS_WITHOUT_MISSING_VALUES.has(entry.model) && !setsImputer(entry.params)) uses.push({ path: `search.space[${i}]`, model: entry.model });
+  });
+  const first = uses[0];
+  if (first === undefined) return;
+  const columns = [...missing].slice(0, 5).map(([name, count]) => `${name} ${count}`);
+  throw new InvalidInputError(
+    'INVALID_SPEC',
+    `${first.path}: ${first.model} cannot use missing values, and ${missing.size} numeric column(s) have some (${columns.join(', ')}${missing.size > 5 ? ', …' : ''}) while the pipeline has no numeric imputer; add one, e.g. pipeline: {imputer: {strategy: median}} (scikit-learn refuses NaN in this model too)`,
+    { location: { path: first.path } },
+  );
 }
 
 function assertMetricOfTask(metric: string, task: Task, path: string, inferredFrom: string | undefined): void {

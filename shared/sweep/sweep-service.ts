@@ -24,6 +24,7 @@ import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import type { SegmentPlan } from '../search/search-segment.js';
 import type { ExperimentSummary, SweepStatus, SweepSummary } from '../schemas/sweep-status.schema.js';
+import { closestMatch } from '../schemas/spec-messages.js';
 import { applyTagChange, MAX_TAGS, TagChangeSchema, type TagChange } from '../schemas/tags.schema.js';
 import { SweepIdSchema, TrialIdSchema, type TrialJob, type TrialRecord } from '../schemas/trial.schema.js';
 import type { WorkerInfo } from '../schemas/worker.schema.js';
@@ -375,13 +376,11 @@ export class SweepService implements SweepClient {
     const { shape, task } = resolved;
     // fold_split holds the data shape (same data, same shape) and this process's split threshold, which
     // may differ from the submitting one's; the sweep keeps its own.
-    if (
-      JSON.stringify({ ...resolved.context, limits: undefined, fold_split: undefined }) !==
-      JSON.stringify({ ...context, limits: undefined, fold_split: undefined })
-    ) {
+    const differences = contextDifferences(context, resolved.context);
+    if (differences.length > 0) {
       throw new InvalidInputError(
         'INVALID_SPEC',
-        `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep; submit a new sweep for different ones`,
+        `extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep, but this file's ${differences.join(', ')} differ${differences.length === 1 ? 's' : ''} from the sweep's; submit a new sweep for different ones`,
       );
     }
     assertTrialsFit(segments, shape, context.limits?.memory_mb ?? this.deps.config.limits.trialMemoryMb, task);
@@ -437,7 +436,15 @@ export class SweepService implements SweepClient {
 
   async experimentTrials(experiment: string, query: TrialQuery = {}): Promise<TrialPage> {
     const ids = await this.index.sweeps.experimentSweepIds(experiment);
-    if (ids.length === 0) throw new SweepqError('NOT_FOUND', `experiment "${experiment.slice(0, 100)}" has no sweeps`);
+    if (ids.length === 0) {
+      // Most often a misspelt name: suggest the closest experiment there is.
+      const known = (await this.index.sweeps.experimentSummaries(0, MAX_PAGE)).map((summary) => summary.name);
+      const suggestion = closestMatch(experiment, known);
+      throw new SweepqError(
+        'NOT_FOUND',
+        `experiment "${experiment.slice(0, 100)}" has no sweeps${suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`}`,
+      );
+    }
     return this.queryTrialsOf(await this.index.sweeps.getMany(ids), query);
   }
 
@@ -446,7 +453,8 @@ export class SweepService implements SweepClient {
     const by = metric ?? sweep.objective.metric;
     sweep.metrics.get(by);
     const best = await this.bestOrNull(sweep, by);
-    if (!best) throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no completed trial with a ${by} score yet`);
+    if (!best)
+      throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no completed trial with a score for ${by} yet (sweepq status ${sweepId} shows its progress)`);
     return best;
   }
 
@@ -505,7 +513,10 @@ export class SweepService implements SweepClient {
   async delete(sweepId: string): Promise<DeletionReport> {
     const parsed = SweepIdSchema.safeParse(sweepId);
     if (!parsed.success)
-      throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+      throw new InvalidInputError(
+        'INVALID_ARGUMENT',
+        `"${String(sweepId).slice(0, 80)}" is not a sweep id (a sweep id is s- and 6 to 40 lowercase letters or digits)`,
+      );
     const report = await this.deletion.delete(sweepId);
     this.readModel.forget(sweepId);
     return report;
@@ -693,7 +704,7 @@ function parseTagTarget(id: string): { sweepId: string; index?: number } {
   if (SweepIdSchema.safeParse(id).success) return { sweepId: id };
   throw new InvalidInputError(
     'INVALID_ARGUMENT',
-    `"${String(id).slice(0, 80)}" is neither a sweep id (s-<letters and digits>) nor a trial id (s-<id>-t<index>)`,
+    `"${String(id).slice(0, 80)}" is neither a sweep id (s- and 6 to 40 lowercase letters or digits) nor a trial id (s-<id>-t<index>)`,
   );
 }
 
@@ -748,10 +759,31 @@ function toSummary(sweep: SweepRecord): SweepSummary {
 /** @throws InvalidInputError INVALID_ARGUMENT when `sweepId` is not shaped like a sweep id. */
 function checkSweepId(sweepId: string): void {
   if (!SweepIdSchema.safeParse(sweepId).success)
-    throw new InvalidInputError('INVALID_ARGUMENT', `"${String(sweepId).slice(0, 80)}" is not a sweep id (they look like s-<letters and digits>)`);
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `"${String(sweepId).slice(0, 80)}" is not a sweep id (a sweep id is s- and 6 to 40 lowercase letters or digits)`,
+    );
 }
 
 function clampInt(value: number | undefined, min: number, max: number, fallback: number): number {
   if (value === undefined || !Number.isFinite(value)) return fallback;
   return Math.min(max, Math.max(min, Math.trunc(value)));
+}
+
+/**
+ * The parts of a built-in sweep's context in which `other` differs from `sweep`, named as in a sweep
+ * file (`dataset` covers its files' contents, target, columns and split). Limits and the fold-split
+ * threshold are the sweep's own and never compared.
+ */
+function contextDifferences(sweep: SweepContext, other: SweepContext): string[] {
+  const ignored = new Set(['limits', 'fold_split']);
+  const keys = new Set([...Object.keys(sweep), ...Object.keys(other)]);
+  const differences: string[] = [];
+  for (const key of keys) {
+    if (ignored.has(key)) continue;
+    const a = JSON.stringify((sweep as Record<string, unknown>)[key]);
+    const b = JSON.stringify((other as Record<string, unknown>)[key]);
+    if (a !== b) differences.push(key === 'pruner' ? 'search.pruner' : key === 'v' ? 'format version' : key);
+  }
+  return differences;
 }

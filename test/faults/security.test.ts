@@ -400,9 +400,9 @@ describe('security of the scheduler API and of what sweepq prints', () => {
       const cliEnv = { SWEEPQ_API_URL: tokenlessUrl, SWEEPQ_STATE_DIR: tokenlessStateDir };
       const listed = await cli(['sweeps', '--json'], cliEnv);
       assert.equal(listed.code, 0, listed.stderr);
-      // A mutating command: cancelling an unknown sweep gets past auth to a 404 (exit 1, NOT_FOUND).
+      // A mutating command: cancelling an unknown sweep gets past auth to a 404 (exit 2, NOT_FOUND).
       const cancelled = await cli(['cancel', SWEEP_ID], cliEnv);
-      assert.equal(cancelled.code, 1);
+      assert.equal(cancelled.code, 2);
       assert.match(cancelled.stderr, /does not exist/);
       // Without the state folder the CLI has no token and is refused.
       const otherDir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-security-other-'));

@@ -64,6 +64,16 @@ describe('SweepFeeder', () => {
     }
   });
 
+  it('refuses an extension with another pipeline or cv, naming what differs', async () => {
+    const { sweepId } = await service.submit(tinySweep(2));
+    await assert.rejects(service.extend(sweepId, { ...tinySweep(1), pipeline: { imputer: null, scaler: 'standard' }, cv: { folds: 3, scoring: 'accuracy' } }), {
+      code: 'INVALID_SPEC',
+      message: new RegExp(
+        `^extending sweep ${sweepId} needs the same dataset, split, pipeline and cv as the sweep, but this file's pipeline, cv differ from the sweep's`,
+      ),
+    });
+  });
+
   it('enqueues the costliest trials of a window first', async () => {
     const { search: _search, ...base } = tinySweep(1);
     const spec = {

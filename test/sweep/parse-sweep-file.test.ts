@@ -121,6 +121,34 @@ describe('parseSweepText', () => {
     assert.match(error.message, /search\.space\[0\]\.params\.loss: unknown parameter "loss" for gradient_boosting/);
   });
 
+  it('reports an unknown param of a sweep that names its task once, at the key', () => {
+    const text = MINIMAL.replace(
+      'trials:\n  - {model: logistic_regression}',
+      'task: classification\ntrials:\n  - {model: random_forest, params: {n_estimator: 10}}',
+    );
+    const error = rejection(() => parseSweepText(text, { source: 'task.yaml' }));
+    assert.equal(error.message.match(/unknown parameter "n_estimator"/g)?.length, 1, error.message);
+    assert.match(
+      error.message,
+      /^task\.yaml:6:37 at trials\[0\]\.params\.n_estimator: unknown parameter "n_estimator" for random_forest \(did you mean "n_estimators"\?/,
+    );
+  });
+
+  it('suggests the intended choice for swapped letters and for a short form', () => {
+    const cases: Array<[string, string, RegExp]> = [
+      ['an imputer strategy with two letters swapped', 'pipeline: {imputer: {strategy: medain}}\n', /"medain" is not accepted \(did you mean "median"\?/],
+      ['a scoring given by its short form', 'cv: {scoring: auc}\n', /"auc" is not accepted \(did you mean "auc_roc"\?/],
+    ];
+    for (const [label, extra, expected] of cases) {
+      assert.match(rejection(() => parseSweepText(`${MINIMAL}${extra}`, { source: 'typo.yaml' })).message, expected, label);
+    }
+    const registry = new MetricRegistry({ cvScoring: 'accuracy', objective: { metric: 'auc_roc' } });
+    assert.throws(
+      () => registry.get('auc'),
+      /unknown metric "auc" \(did you mean "auc_roc"\? metrics of this sweep: accuracy, precision, recall, f1_score, auc_roc, log_loss, cv_mean, cv_std\)/,
+    );
+  });
+
   it('points an unknown key at the key itself and suggests the intended one', () => {
     const error = rejection(() => parseSweepText(`${MINIMAL}splt: {test_size: 0.3}\n`, { source: 'typo.yaml' }));
     assert.match(error.message, /^typo\.yaml:6:1 at splt: unknown key "splt" \(did you mean "split"\?/);
@@ -237,6 +265,30 @@ describe('loadSweepFile', () => {
     assert.equal(files[0]!.path, join(dir, 'data', 'd.csv'));
     assert.equal(files[0]!.format, 'csv');
     assert.ok(ResolvedSweepSpecSchema.safeParse(spec).success);
+  });
+
+  it('refuses a linear model on numeric columns with missing cells and no imputer, and takes it with one', async () => {
+    const csv = 'a,b,target\n1,2,0\n,4,1\n5,6,0\n7,,1\n9,10,0\n11,12,1\n13,14,0\n15,16,1\n17,18,0\n19,20,1\n';
+    writeFileSync(join(dir, 'gaps.csv'), csv);
+    const sweep = (pipeline: string, trials: string): string =>
+      `name: gaps\ndataset: {csv: gaps.csv}\nsplit: {test_size: 0.2}\ncv: {folds: 2}\n${pipeline}trials: [${trials}]\n`;
+    writeFileSync(join(dir, 'gaps.yaml'), sweep('', '{model: random_forest, params: {n_estimators: 5}}, {model: logistic_regression}'));
+    await assert.rejects(loadSweepFile(join(dir, 'gaps.yaml')), (error: unknown) => {
+      assert.ok(error instanceof InvalidInputError);
+      assert.equal(error.code, 'INVALID_SPEC');
+      assert.match(
+        error.message,
+        /trials\[1\]: logistic_regression cannot use missing values, and 2 numeric column\(s\) have some \(a 1, b 1\) while the pipeline has no numeric imputer; add one, e\.g\. pipeline: \{imputer: \{strategy: median\}\}/,
+      );
+      return true;
+    });
+    for (const [pipeline, trials] of [
+      ['pipeline: {imputer: {strategy: median}}\n', '{model: logistic_regression}'],
+      ['', '{model: logistic_regression, pipeline: {numeric.imputer.strategy: mean}}'],
+    ] as const) {
+      writeFileSync(join(dir, 'gaps.yaml'), sweep(pipeline, trials));
+      await loadSweepFile(join(dir, 'gaps.yaml'));
+    }
   });
 
   it('keeps the CSV location in CSV errors', async () => {

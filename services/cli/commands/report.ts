@@ -25,7 +25,7 @@ export const reportCommand: Command = {
       client.once('error', (error) =>
         reject(
           new SweepqError(
-            'NOT_FOUND',
+            'CONFLICT',
             `the trial's worker is not listening any more (${(error as NodeJS.ErrnoException).code ?? error.message}): the attempt has ended`,
           ),
         ),

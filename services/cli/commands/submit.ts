@@ -48,12 +48,22 @@ export const submitCommand: Command = {
     // Validate first, connect second: bad input must not reach Redis or the store (in direct mode,
     // connecting alone creates the bucket and BullMQ keys) — see test/faults/bad-input-corpus.test.ts.
     const loaded = await loadAnySweepFile(positionals[0]!, { maxTrials: config.limits.maxTrials });
-    const result = await withClient(config, (client) => submitLoadedSweepFile(client, loaded));
-    if (flag(values, 'json')) {
+    const json = flag(values, 'json');
+    const { result, workers } = await withClient(config, async (client) => {
+      const result = await submitLoadedSweepFile(client, loaded);
+      // A first submit often has no worker to run it (`sweepq run` starts its own; `submit` does not).
+      return { result, workers: json ? undefined : (await client.workers()).length };
+    });
+    if (json) {
       printJson(result);
     } else {
       printLine(result.sweepId);
       note(`submitted ${result.name}: ${result.total} trial${result.total === 1 ? '' : 's'}`);
+      if (workers === 0) {
+        note(
+          `no worker is running: the trials wait in the queue until one starts (\`sweepq worker${loaded.kind === 'builtin' ? '' : ' --programs'}\` with the same connection), or run a sweep file on this machine with \`sweepq run FILE\``,
+        );
+      }
     }
     return 0;
   },

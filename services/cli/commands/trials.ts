@@ -5,6 +5,7 @@ import { TrialStatusSchema } from '../../../shared/schemas/trial.schema.js';
 import type { TrialPage, TrialQuery } from '../../../shared/sweep/sweep-client.js';
 import { flag, intOption, parseSweepId, printJson, printLine, stringOption, type Command, type OptionValues } from '../command.js';
 import { withClient } from '../connect.js';
+import { filterFieldHint } from '../format/filter-field-hint.js';
 import { renderTrialTable } from '../format/trial-table.js';
 
 /** The query options shared by `trials` and `experiments --trials`. */
@@ -48,8 +49,16 @@ export const trialsCommand: Command = {
   async run({ positionals, values }) {
     const id = parseSweepId(positionals[0]!);
     const query = trialQueryFrom(values);
-    const page = await withClient(loadConfig(), (client) => client.trials(id, query));
-    printTrialPage(page, query, flag(values, 'json'));
+    const json = flag(values, 'json');
+    const { page, hint } = await withClient(loadConfig(), async (client) => {
+      const page = await client.trials(id, query);
+      // Nothing matched: say so when the filter names a metric or param no trial has (a typo, most often).
+      if (json || page.total > 0 || query.filter === undefined) return { page, hint: undefined };
+      const sample = await client.trials(id, { limit: 1000 });
+      return { page, hint: filterFieldHint(query.filter, sample.trials) };
+    });
+    printTrialPage(page, query, json);
+    if (hint !== undefined) process.stderr.write(`${hint}\n`);
     return 0;
   },
 };

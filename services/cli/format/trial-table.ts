@@ -68,8 +68,10 @@ function oneLine(text: string, max: number): string {
 export function renderTrialTable(trials: readonly TrialRecord[], options: TrialTableOptions = {}): string {
   const key = keyMetricsOf(trials);
   const metrics = options.metric !== undefined && !key.includes(options.metric) && options.metric !== 'cv_mean' ? [...key, options.metric] : key;
-  const headers = ['#', 'name', 'model', 'status', ...metrics, 'cv', 'duration'];
-  const align: ('left' | 'right')[] = ['right', 'left', 'left', 'left', ...metrics.map((): 'right' => 'right'), 'right', 'right'];
+  // Program sweeps and sweeps without CV have no CV scores: no column of dashes for them.
+  const showCv = trials.some((trial) => trial.metrics?.cv_mean !== null && trial.metrics?.cv_mean !== undefined);
+  const headers = ['#', 'name', 'model', 'status', ...metrics, ...(showCv ? ['cv'] : []), 'duration'];
+  const align: ('left' | 'right')[] = ['right', 'left', 'left', 'left', ...metrics.map((): 'right' => 'right'), ...(showCv ? ['right' as const] : []), 'right'];
   const rows: string[][] = [];
   const first = options.firstRank ?? 1;
   const errors: string[] = [];
@@ -78,7 +80,8 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
     const trial = trials[i]!;
     const row = [String(first + i), trial.name, trial.model ?? '-', statusCell(trial)];
     for (const metric of metrics) row.push(formatMetric(trial.metrics?.[metric]));
-    row.push(cvCell(trial), formatDuration(trial.durationMs));
+    if (showCv) row.push(cvCell(trial));
+    row.push(formatDuration(trial.durationMs));
     rows.push(row);
     if (trial.status === 'failed' && trial.error !== null) errors.push(`  ${trial.name}: ${oneLine(trial.error, 160)}`);
     if (trial.status === 'pruned' && trial.pruning?.reason !== undefined) pruned.push(`  ${trial.name}: ${oneLine(trial.pruning.reason, 200)}`);

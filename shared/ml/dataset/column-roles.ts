@@ -111,6 +111,18 @@ export function resolveColumnRoles(names: readonly string[], options: RoleOption
       features++;
     }
   }
+  if (features === 0 && options.onlyColumns !== undefined && options.onlyColumns.size > 0) {
+    // Reading rows for a model: the file holds none of the model's columns (another dataset, most often).
+    const expected = [...options.onlyColumns];
+    throw new InvalidInputError(
+      'INVALID_CSV',
+      `${where}: none of the ${expected.length} column(s) the model was trained on is in this file (the model's: ${expected
+        .slice(0, 20)
+        .map((name) => truncate(name))
+        .join(', ')}${expected.length > 20 ? ', …' : ''}; this file's: ${available()}); give a file with the training columns`,
+      { location: { file: where, line: 1 } },
+    );
+  }
   if (features === 0) {
     throw new InvalidInputError('INVALID_CSV', `${where}: no feature columns to read (columns: ${available()}); keep at least one feature column`, {
       location: { file: where, line: 1 },

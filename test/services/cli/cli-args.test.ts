@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -123,9 +124,16 @@ describe('sweepq command line', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(JSON.parse(result.stdout), { sweeps: [] });
     const missing = await sweepq(['status', 's-abc123def']);
-    assert.equal(missing.code, 1);
-    assert.match(missing.stderr, /sweep s-abc123def does not exist/);
+    assert.equal(missing.code, 2, 'a sweep id that does not exist is a wrong argument');
+    assert.match(
+      missing.stderr,
+      /sweep s-abc123def does not exist \(looked in the state folder \/\S+: run sweepq in the folder where `sweepq run` ran, or set SWEEPQ_STATE_DIR/,
+    );
     await assert.rejects(readFile(path.join(stateDir, 'owner.json')), { code: 'ENOENT' }, 'the command released the folder it owned');
+    const submitted = await sweepq(['submit', path.resolve('sweeps/loan-default.yaml')]);
+    assert.equal(submitted.code, 0, submitted.stderr);
+    assert.match(submitted.stdout, /^s-[a-z0-9]+\n$/);
+    assert.match(submitted.stderr, /^no worker is running: the trials wait in the queue until one starts \(`sweepq worker` with the same connection\)/m);
   });
 
   it('runs the example sweep on the local default, then lists it and answers an OR filter exactly (issue 7)', async () => {
@@ -149,6 +157,17 @@ describe('sweepq command line', () => {
       const expected = all.trials.filter((t) => (t.metrics.auc_roc ?? -1) > 0.95 || t.params.max_depth === 5).map((t) => t.name);
       assert.ok(expected.length > 0 && expected.length < all.trials.length, `a filter that splits the trials: ${expected.join(', ')}`);
       assert.deepEqual((await trials('--filter', 'metrics.auc_roc > 0.95 or params.max_depth = 5')).sort(), expected.sort());
+      const misnamed = await sweepq(['trials', id, '--filter', 'metrics.auc > 0.9 or params.max_dpth = 5'], env);
+      assert.equal(misnamed.code, 0, misnamed.stderr);
+      assert.equal(misnamed.stdout, 'no trials match (total 0)\n');
+      assert.match(misnamed.stderr, /^no trial has metrics\.auc \(did you mean metrics\.auc_roc\?\); metrics: accuracy, auc_roc, /m);
+      assert.match(
+        misnamed.stderr,
+        /^no trial has params\.max_dpth \(did you mean params\.max_depth\?\); params: C, learning_rate, max_depth, max_iter, n_estimators/m,
+      );
+      const misspelt = await sweepq(['experiments', '--trials', 'loan_default_predicter'], env);
+      assert.equal(misspelt.code, 2, misspelt.stderr);
+      assert.match(misspelt.stderr, /^sweepq: experiment "loan_default_predicter" has no sweeps \(did you mean "loan_default_predictor"\?\)/);
       const malformed = await sweepq(['trials', id, '--filter', 'metrics.auc_roc >> 0.9'], env);
       assert.equal(malformed.code, 2);
       assert.match(malformed.stderr, /column 17: unexpected '>>'/);
@@ -167,6 +186,13 @@ describe('sweepq command line', () => {
     const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
     assert.equal(result.code, 1);
     assert.match(result.stderr, /cannot reach the sweepq API/);
+  });
+
+  it('refuses run --out into a folder that does not exist before training anything', async () => {
+    const out = path.join(stateDir, 'no-such-folder', 'best.json');
+    const result = await sweepq(['run', path.resolve('sweeps/loan-default.yaml'), '--out', out], { SWEEPQ_API_URL: 'http://127.0.0.1:1' });
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, `sweepq: cannot write ${out}: the folder ${path.dirname(out)} does not exist (create it or choose another path)\n`);
   });
 
   it('exits 2 for a sweep file that does not exist', async () => {
@@ -234,9 +260,9 @@ describe('sweepq through the HTTP API', () => {
     assert.equal(result.stderr, 'sweepq: unknown metric "bogus"\n');
   });
 
-  it('exits 1 for NOT_FOUND', async () => {
+  it('exits 2 for NOT_FOUND (a sweep id that does not exist is a wrong argument)', async () => {
     const result = await sweepq(['status', 's-abc123def'], { SWEEPQ_API_URL: url });
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2);
     assert.match(result.stderr, /does not exist/);
   });
 
@@ -307,6 +333,61 @@ describe('sweepq predict', () => {
     const result = await sweepq(['predict', modelPath, file]);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /feature_0, feature_1/);
+  });
+
+  it('exits 2 naming the columns the model wants when the data file has none of them, and says which argument is the model when they are swapped', async () => {
+    const other = path.join(stateDir, 'other-data.csv');
+    await writeFile(other, 'species,island\nAdelie,Biscoe\n');
+    const wrongData = await sweepq(['predict', modelPath, other]);
+    assert.equal(wrongData.code, 2);
+    assert.match(
+      wrongData.stderr,
+      /none of the 15 column\(s\) the model was trained on is in this file \(the model's: feature_0, feature_1, .*; this file's: species, island\)/,
+    );
+    const swapped = await sweepq(['predict', testCsv, modelPath]);
+    assert.equal(swapped.code, 2);
+    assert.match(swapped.stderr, /not a JSON file .*; a model is the \.json file `sweepq run` or `sweepq best --out` saved/);
+  });
+
+  it('exits 2 naming the rows a model without an imputer cannot predict (missing values), instead of printing NaN', async () => {
+    const text = await readFile(path.join(FIXTURES, 'loan_default.train.csv'), 'utf8');
+    const complete = text
+      .split('\n')
+      .filter((line) => !line.includes(',,') && !line.startsWith(','))
+      .join('\n');
+    const pipeline = Pipeline.create({ imputer: null, scaler: 'standard' }, 'logistic_regression', {}, 1).fit(parseCsv(complete, { target: 'target' }));
+    const file = path.join(stateDir, 'no-imputer.json');
+    await writeFile(file, JSON.stringify(pipeline.toJSON()));
+    const result = await sweepq(['predict', file, testCsv, '--proba']);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stdout, '');
+    assert.match(
+      result.stderr,
+      /loan_default\.test\.csv: 13 row\(s\) have missing values that .*no-imputer\.json cannot use \(its pipeline has no imputer for them\): data row\(s\) 25, 40, /,
+    );
+  });
+
+  it('exits 2 naming the folder when an output path is in a folder that does not exist', async () => {
+    const out = path.join(stateDir, 'no-such-folder', 'model.onnx');
+    const result = await sweepq(['export', modelPath, '--format', 'onnx', '--out', out]);
+    assert.equal(result.code, 2, result.stderr);
+    assert.equal(result.stderr, `sweepq: cannot write ${out}: the folder ${path.dirname(out)} does not exist (create it or choose another path)\n`);
+  });
+
+  it('exits 2 naming the port when serve is given one that is taken', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const result = await sweepq(['serve', modelPath, '--port', String(port)]);
+      assert.equal(result.code, 2, result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`^sweepq: 127\\.0\\.0\\.1:${port} is already in use \\(another server on that port\\?\\): choose another with --port, or --port 0`, 'm'),
+      );
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   });
 
   const badModels: [string, string][] = [

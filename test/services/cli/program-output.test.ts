@@ -106,7 +106,7 @@ describe('sweepq status and sweepq trial on program trials', () => {
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /not a trial id: "not-a-trial"/);
     const missing = await runCli(['trial', `${sweepId}-t99`], setup.env);
-    assert.equal(missing.code, 1);
+    assert.equal(missing.code, 2);
     assert.match(missing.stderr, /trial .*-t99 does not exist/);
   });
 });

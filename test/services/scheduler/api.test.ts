@@ -182,6 +182,18 @@ describe('scheduler API', () => {
       assert.equal(array.json().error.code, 'INVALID_SPEC');
     });
 
+    it("answers 415 naming the body types for curl's default form content type", async () => {
+      for (const url of ['/datasets', '/sweeps']) {
+        const res = await app.inject({ method: 'POST', url, headers: { ...auth, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'a,b' });
+        assert.equal(res.statusCode, 415, url);
+        assert.equal(res.json().error.code, 'UNSUPPORTED_MEDIA_TYPE');
+        assert.match(
+          res.json().error.message,
+          /content-type "application\/x-www-form-urlencoded": .*text\/csv.* for POST \/datasets; application\/json or application\/yaml for POST \/sweeps/,
+        );
+      }
+    });
+
     it('hands a JSON sweep to the service as an object', async () => {
       const res = await app.inject({ method: 'POST', url: '/sweeps', headers: { ...auth, 'content-type': 'application/json' }, payload: SPEC_JSON });
       assert.equal(res.statusCode, 201);
