@@ -16,6 +16,7 @@ import { Pipeline } from '../ml/pipeline.js';
 import { tableFromInvocation, tooManyRows } from './invocation-table.js';
 import { parseJsonBody, utf8Bytes } from './json-body.js';
 import { scanSplitBody } from './split-body-scanner.js';
+import { assertEveryRowPredicted } from './unpredicted-rows.js';
 import { classFragments, labelsJson, probabilityRecordsJson, valuesJson, type ClassFragments } from './predictions-json.js';
 
 export const JSON_CONTENT_TYPE = 'application/json';
@@ -131,9 +132,12 @@ export class Scorer {
         throw new InvalidInputError('INVALID_ARGUMENT', 'this model is a regressor: it predicts values, not probabilities (drop proba)', {
           location: { path: 'proba' },
         });
-      return valuesJson(pipeline.predictValues(table));
+      const values = pipeline.predictValues(table);
+      assertEveryRowPredicted(values, 1, 'the request');
+      return valuesJson(values);
     }
     const probabilities = pipeline.predictProba(table);
+    assertEveryRowPredicted(probabilities, pipeline.classes.length, 'the request');
     const predicted = argmaxRows(probabilities, pipeline.classes.length);
     return proba ? probabilityRecordsJson(probabilities, predicted, this.fragments) : labelsJson(predicted, this.fragments);
   }

@@ -7,31 +7,13 @@
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import { readTable } from '../../../shared/ml/dataset/read-table.js';
 import { argmaxRows } from '../../../shared/ml/models/classifier.js';
+import { assertEveryRowPredicted } from '../../../shared/serving/unpredicted-rows.js';
 import { flag, type Command } from '../command.js';
 import { loadPipelineFile } from '../model-source.js';
 
 /** Quotes a CSV header cell when it needs it (RFC 4180). */
 function csvCell(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-/**
- * A model without an imputer that meets a missing value (a linear model) predicts NaN for its row:
- * refuse the file naming the rows, rather than print NaN probabilities and an arbitrary label.
- */
-function assertEveryRowPredicted(values: Float64Array, perRow: number, modelPath: string, dataPath: string): void {
-  const rows: number[] = [];
-  let count = 0;
-  for (let i = 0; i < values.length; i += perRow) {
-    if (values[i] === values[i]) continue;
-    count++;
-    if (rows.length < 5) rows.push(i / perRow + 1);
-  }
-  if (count === 0) return;
-  throw new InvalidInputError(
-    'INVALID_CSV',
-    `${dataPath}: ${count} row(s) have missing values that ${modelPath} cannot use (its pipeline has no imputer for them): data row(s) ${rows.join(', ')}${count > rows.length ? ', …' : ''}; fill them, or use a model trained with pipeline: {imputer: {strategy: median}}`,
-  );
 }
 
 export const predictCommand: Command = {
@@ -43,7 +25,7 @@ export const predictCommand: Command = {
       if (flag(values, 'proba'))
         throw new InvalidInputError('INVALID_ARGUMENT', `${modelPath} is a regression model: it predicts values, not probabilities (drop --proba)`);
       const predicted = pipeline.predictValues(data);
-      assertEveryRowPredicted(predicted, 1, modelPath, dataPath);
+      assertEveryRowPredicted(predicted, 1, dataPath);
       if (flag(values, 'json')) process.stdout.write(`${JSON.stringify({ predictions: Array.from(predicted) })}\n`);
       else {
         const lines: string[] = new Array<string>(predicted.length);
@@ -55,7 +37,7 @@ export const predictCommand: Command = {
     const proba = pipeline.predictProba(data);
     const classes = pipeline.classes;
     const k = classes.length;
-    assertEveryRowPredicted(proba, k, modelPath, dataPath);
+    assertEveryRowPredicted(proba, k, dataPath);
     // The same argmax as Pipeline.predict, without computing the probabilities twice.
     const predicted = argmaxRows(proba, k);
     const n = data.nRows;

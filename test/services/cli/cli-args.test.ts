@@ -363,7 +363,7 @@ describe('sweepq predict', () => {
     assert.equal(result.stdout, '');
     assert.match(
       result.stderr,
-      /loan_default\.test\.csv: 13 row\(s\) have missing values that .*no-imputer\.json cannot use \(its pipeline has no imputer for them\): data row\(s\) 25, 40, /,
+      /loan_default\.test\.csv: the model cannot predict 13 row\(s\), data row\(s\) 25, 40, .*: they have missing values its pipeline has no imputer for/,
     );
   });
 

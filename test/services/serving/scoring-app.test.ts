@@ -193,6 +193,51 @@ describe('sweepq serve', () => {
     return ((await res.json()) as { predictions: string[] }).predictions;
   }
 
+  it('refuses rows a model without an imputer cannot predict (missing values) with a 400 naming them, instead of null probabilities', async () => {
+    // Rows with every cell present: the model is fitted without ever meeting a missing value.
+    const trainCsv = await readFile(path.join(tabular, 'penguins_species.train.csv'), 'utf8');
+    const complete = parseTable(
+      trainCsv
+        .trim()
+        .split('\n')
+        .filter((line) => !/(^|,)(,|$)/.test(line))
+        .join('\n'),
+      { target: 'species' },
+    );
+    const noImputer = Pipeline.create(
+      { numeric: { imputer: null, scaler: 'standard' }, categorical: { encoder: { kind: 'onehot' } } },
+      'logistic_regression',
+      { max_iter: 300 },
+      0,
+    ).fit(complete);
+    const strict = buildScoringApp({ scorer: new Scorer(noImputer), maxRows: MAX_ROWS, bodyLimitBytes: 1024 * 1024, logger: pino({ level: 'silent' }) });
+    try {
+      const rows: (string | number | null)[][] = splitRows(testCsv, 3).map((row) => row.map((v) => (v === null ? 0 : v)));
+      rows[2]![COLUMNS.indexOf('bill_depth_mm')] = null;
+      const res = await strict.inject({
+        method: 'POST',
+        url: '/invocations',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } }),
+      });
+      assert.equal(res.statusCode, 400, res.body);
+      assert.match(
+        res.json<{ message: string }>().message,
+        /the model cannot predict 1 row\(s\), data row\(s\) 3 \(counting from 1\): they have missing values its pipeline has no imputer for/,
+      );
+      rows[2]![COLUMNS.indexOf('bill_depth_mm')] = 17;
+      const ok = await strict.inject({
+        method: 'POST',
+        url: '/invocations',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify({ dataframe_split: { columns: COLUMNS, data: rows } }),
+      });
+      assert.equal(ok.statusCode, 200, ok.body);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('serves the best model of a sweep in the state folder (--sweep), as `sweepq predict` predicts with it', async () => {
     const sweepFile = path.join(dir, 'species.yaml');
     await writeFile(
