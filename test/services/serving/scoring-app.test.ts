@@ -249,6 +249,8 @@ describe('sweepq serve', () => {
           ', test: ' +
           JSON.stringify(path.join(tabular, 'penguins_species.test.csv')) +
           ', target: species, columns: {drop: [year]}}',
+        // Four numeric columns have missing cells: a linear model needs them imputed.
+        'pipeline: {imputer: {strategy: median}}',
         'cv: {folds: 3, scoring: accuracy}',
         'objective: {metric: accuracy}',
         'trials:',
