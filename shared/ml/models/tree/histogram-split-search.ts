@@ -25,6 +25,15 @@ export const STAT_WEIGHT = 1;
 /** First target statistic (class weights, or the weighted target sum). */
 export const STAT_TARGET = 2;
 
+/**
+ * Squared-error scans divide only for candidates within this relative margin of the best score so far:
+ * a score is (sL²·wR + sR²·wL) / (wL·wR) ≥ 0 with wL·wR > 0, so `num ≤ best · den · (1 − margin)` proves
+ * `num / den < best` whatever the rounding (a few ulps, far below the margin), and the candidate is
+ * skipped exactly as the strict comparison after the division would skip it. Most bins of a deep
+ * regression tree's small nodes are such candidates; a division costs several multiplications.
+ */
+const DIVISION_GATE = 1 - 1e-9;
+
 /** Best split found so far for a node; mutated in place by {@link scanFeatureHistogram}. */
 export class SplitCandidate {
   score = Number.NEGATIVE_INFINITY;
@@ -269,6 +278,7 @@ export function scanOrderedRegressionRows(
   let sum = 0;
   let previous = -1;
   let nonEmpty = 0;
+  let gate = best.score * DIVISION_GATE;
   for (let w = 0; w < OCCUPIED_WORDS; w++) {
     let bits = occupied[w]!;
     if (bits === 0) continue;
@@ -289,9 +299,16 @@ export function scanOrderedRegressionRows(
         const weightR = totalWeight - weightL;
         const sumR = totalSum - sum;
         if (weightL > 0 && weightR > 0) {
-          // One division per candidate: sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR).
-          const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
-          if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+          // sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR), divided only near the best (DIVISION_GATE).
+          const numerator = sum * sum * weightR + sumR * sumR * weightL;
+          const denominator = weightL * weightR;
+          if (numerator > gate * denominator) {
+            const score = numerator / denominator;
+            if (score > best.score) {
+              recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+              gate = score * DIVISION_GATE;
+            }
+          }
         }
       }
       count += c;
@@ -311,18 +328,18 @@ export const SORTED_SCAN_MAX_ROWS = 16;
  * nodes of a deep regression tree have 2 or 3): the rows' bins are insertion-sorted into `keys`
  * (bin · 16 + slot) and scanned in order, with no histogram to fill and clear. Same candidates and
  * order; bin totals are added row by row, so sums may differ from the histogram's in the last bit.
+ * Row i of the node has its bin at `bins[rowOffset[i] + column]` (offsets computed once per node, so
+ * the node's every feature reuses them: see HistogramTreeBuilder.searchTinyRegressionNode).
  * @returns 1 (splits), 0 (constant), or −1 when the node has missing values of the feature (nothing
  *   accumulated: the caller takes the histogram path).
  */
 export function scanSortedRegressionRows(
   keys: Int32Array,
   bins: Uint8Array,
-  rowStride: number,
+  rowOffset: Int32Array,
   column: number,
   nBins: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
+  m: number,
   weight: Float64Array,
   weightedTarget: Float64Array,
   totals: Float64Array,
@@ -330,9 +347,8 @@ export function scanSortedRegressionRows(
   feature: number,
   best: SplitCandidate,
 ): number {
-  const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]! * rowStride + column]!;
+    const b = bins[rowOffset[i]! + column]!;
     if (b === nBins) return -1;
     const key = (b << 4) | i;
     let j = i - 1;
@@ -349,6 +365,7 @@ export function scanSortedRegressionRows(
   let weightL = 0;
   let sum = 0;
   let previous = -1;
+  let gate = best.score * DIVISION_GATE;
   let i = 0;
   while (i < m) {
     const b = keys[i]! >> 4;
@@ -356,8 +373,15 @@ export function scanSortedRegressionRows(
       const weightR = totalWeight - weightL;
       const sumR = totalSum - sum;
       if (weightL > 0 && weightR > 0) {
-        const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
-        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+        const numerator = sum * sum * weightR + sumR * sumR * weightL;
+        const denominator = weightL * weightR;
+        if (numerator > gate * denominator) {
+          const score = numerator / denominator;
+          if (score > best.score) {
+            recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+            gate = score * DIVISION_GATE;
+          }
+        }
       }
     }
     while (i < m && keys[i]! >> 4 === b) {
