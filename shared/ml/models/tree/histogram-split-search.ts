@@ -192,23 +192,21 @@ export function accumulateOrderedClassHistogramDensePair(
 /**
  * Regression counterpart of {@link accumulateOrderedClassHistogram} (stride 3: count, weight, Σw·y),
  * the node's weights and weighted targets already gathered into row order (`weight[i]`,
- * `weightedTarget[i]` for rows[start + i]): per feature only the bin is gathered.
+ * `weightedTarget[i]` for the node's i-th row): per feature only the bin is gathered, at
+ * `bins[rowOffset[i] + column]` (the node's row offsets in the layout read, computed once per node).
  */
 export function accumulateOrderedRegressionHistogram(
   hist: Float64Array,
   bins: Uint8Array,
-  rowStride: number,
+  rowOffset: Int32Array,
   column: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
+  m: number,
   weight: Float64Array,
   weightedTarget: Float64Array,
   occupied: Uint32Array,
 ): void {
-  const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]! * rowStride + column]!;
+    const b = bins[rowOffset[i]! + column]!;
     occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
     const o = b * 3;
     hist[o] = hist[o]! + 1;
@@ -254,12 +252,10 @@ export function accumulateOrderedRegressionHistogramAt(
 export function scanOrderedRegressionRows(
   hist: Float64Array,
   bins: Uint8Array,
-  rowStride: number,
+  rowOffset: Int32Array,
   column: number,
   nBins: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
+  m: number,
   weight: Float64Array,
   weightedTarget: Float64Array,
   occupied: Uint32Array,
@@ -268,7 +264,7 @@ export function scanOrderedRegressionRows(
   feature: number,
   best: SplitCandidate,
 ): number {
-  accumulateOrderedRegressionHistogram(hist, bins, rowStride, column, rows, start, end, weight, weightedTarget, occupied);
+  accumulateOrderedRegressionHistogram(hist, bins, rowOffset, column, m, weight, weightedTarget, occupied);
   if (hist[nBins * 3]! > 0) return -1;
   const totalCount = totals[STAT_COUNT]!;
   const totalWeight = totals[STAT_WEIGHT]!;
@@ -613,6 +609,38 @@ function scanBinaryGini(
     c1 += hist[o + STAT_TARGET + 1]!;
     previous = b;
   }
+}
+
+/**
+ * Two-class gini scan of a two-valued feature without missing values, from bin 0's statistics as
+ * scalars (count, class-0 and class-1 weights) and bin 1's count: {@link scanFeatureHistogram}'s result
+ * for bins [0, 1] (the one candidate, bin 0 left, scored with the same formula and operand order) without
+ * a histogram to fill, list and clear — the one-hot columns of issue 9, read from a bundle's slot.
+ * @returns false when the feature is constant in the node (one of the bins is empty).
+ */
+export function scanBinaryGiniCut(
+  count: number,
+  c0: number,
+  c1: number,
+  otherCount: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): boolean {
+  if (!(count > 0) || !(otherCount > 0)) return false;
+  const totalCount = totals[STAT_COUNT]!;
+  if (count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+    const weightL = c0 + c1;
+    const r0 = totals[STAT_TARGET]! - c0;
+    const r1 = totals[STAT_TARGET + 1]! - c1;
+    const weightR = r0 + r1;
+    if (weightL > 0 && weightR > 0) {
+      const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
+      if (score > best.score) recordBest(best, score, feature, 0, 1, count >= totalCount - count, count, weightL, c0, c1);
+    }
+  }
+  return true;
 }
 
 /**

@@ -49,7 +49,7 @@ describe('two-bin histograms', () => {
       for (let s = 0; s < 4; s++) assert.equal(twoBinClass[4 + s], classTotals[s]! - generalClass[s]!);
 
       const generalRegression = new Float64Array(3 * 3);
-      accumulateOrderedRegressionHistogram(generalRegression, bins, 1, 0, rows, 0, m, weight, weightedTarget, occupied);
+      accumulateOrderedRegressionHistogram(generalRegression, bins, Int32Array.from(rows), 0, m, weight, weightedTarget, occupied);
       const regressionTotals = totalsOf(generalRegression, 3);
       const twoBinRegression = new Float64Array(3 * 3);
       assert.equal(accumulateTwoBinRegressionHistogram(twoBinRegression, bins, 1, 0, rows, 0, m, weight, weightedTarget, regressionTotals), true);
