@@ -31,6 +31,7 @@
  * left; regression: variance ≤ machine epsilon), or no split leaves min_samples_leaf rows on each side.
  */
 import type { Rng } from '../../random/rng.js';
+import { bestTargetOrderScore, TARGET_ORDER_BOUND_MARGIN } from './best-target-order-score.js';
 import type { BinnedMatrix, FeatureBinner } from './binner.js';
 import type { ExclusiveBundles } from './exclusive-bundles.js';
 import {
@@ -76,11 +77,6 @@ const DIRECT_NODE_ROWS = 512;
  * subtracting every bundle's slots costs more than scanning a few rows per drawn column.
  */
 const BUNDLE_NODE_ROWS = 16;
-/**
- * Relative slack of {@link HistogramTreeBuilder.bestTargetOrderScore}'s bound: the scans compute the same
- * sums in other orders, so a split reaching the bound may fall short of it by a few ulps.
- */
-const TARGET_BOUND_MARGIN = 1e-12;
 /** Statistics per bundle slot for two-class gini: count, class-0 weight, class-1 weight (see bundleStride). */
 const BINARY_GINI_BUNDLE_STRIDE = 3;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
@@ -138,8 +134,9 @@ export class HistogramTreeBuilder {
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Sort keys of a tiny regression node (see scanSortedRegressionRows). */
   private readonly sortKeys = new Int32Array(SORTED_SCAN_MAX_ROWS);
-  /** Targets of a tiny regression node's rows (see bestTargetOrderScore). */
+  /** A tiny regression node's targets and their ascending order (see bestTargetOrderScore). */
   private readonly tinyTargets = new Float64Array(SORTED_SCAN_MAX_ROWS);
+  private readonly targetOrder = new Int32Array(SORTED_SCAN_MAX_ROWS);
   /** Offsets of a regression node's rows in the layout its row scans read (filled by gatherNode). */
   private nodeRowOffset: Int32Array = new Int32Array(0);
   /** Drawn features of a large sampled node that still need a scan (see searchSampledDense). */
@@ -482,7 +479,20 @@ export class HistogramTreeBuilder {
     const rowMajor = this.rowMajor;
     // No split of the node's rows can beat the best split by target value (see bestTargetOrderScore):
     // once a feature reaches it, later features could only tie, and ties go to the earlier feature.
-    const stopAt = minLeaf <= 1 ? this.bestTargetOrderScore(m, totals) * (1 - TARGET_BOUND_MARGIN) : Number.POSITIVE_INFINITY;
+    // With min_samples_leaf > 1 the bound's splits may be out of reach: no early stop then.
+    const stopAt =
+      minLeaf <= 1
+        ? bestTargetOrderScore(
+            m,
+            this.orderedWeight,
+            this.orderedWeightedTarget,
+            totals[STAT_WEIGHT]!,
+            totals[STAT_TARGET]!,
+            this.targetOrder,
+            this.tinyTargets,
+          ) *
+          (1 - TARGET_ORDER_BOUND_MARGIN)
+        : Number.POSITIVE_INFINITY;
     for (let f = 0; f < this.nFeatures; f++) {
       if (this.best.score >= stopAt) break;
       if (known[f] === 1) continue;
@@ -509,46 +519,6 @@ export class HistogramTreeBuilder {
       else if (outcome < 0) this.visitFeature(f, rows, start, end, totals);
     }
     return this.best.feature >= 0;
-  }
-
-  /**
-   * The best squared-error proxy score (sL²/wL + sR²/wR) over every split of the gathered tiny node's
-   * rows into two non-empty sides — an upper bound of any feature's best split. The best two-group
-   * split of weighted values is contiguous in their sorted order (Fisher 1958), so the rows are sorted
-   * by target and the m − 1 cuts of that order tried.
-   */
-  private bestTargetOrderScore(m: number, totals: Float64Array): number {
-    const order = this.sortKeys;
-    const weight = this.orderedWeight;
-    const weightedTarget = this.orderedWeightedTarget;
-    const targetOf = this.tinyTargets;
-    for (let i = 0; i < m; i++) {
-      const y = weightedTarget[i]! / weight[i]!;
-      targetOf[i] = y;
-      let j = i - 1;
-      while (j >= 0 && targetOf[order[j]!]! > y) {
-        order[j + 1] = order[j]!;
-        j--;
-      }
-      order[j + 1] = i;
-    }
-    const totalWeight = totals[STAT_WEIGHT]!;
-    const totalSum = totals[STAT_TARGET]!;
-    let weightL = 0;
-    let sum = 0;
-    let bound = 0;
-    for (let k = 0; k < m - 1; k++) {
-      const i = order[k]!;
-      weightL += weight[i]!;
-      sum += weightedTarget[i]!;
-      const weightR = totalWeight - weightL;
-      const sumR = totalSum - sum;
-      if (weightL > 0 && weightR > 0) {
-        const score = (sum * sum) / weightL + (sumR * sumR) / weightR;
-        if (score > bound) bound = score;
-      }
-    }
-    return bound;
   }
 
   /** Two-class gini: the criterion of the scalar fast paths and of the narrower bundle slots. */
