@@ -15,6 +15,11 @@
  *   into one scratch buffer, touching only the bins its rows fall in, in feature-index order as above.
  * - With feature subsampling (random forests: a few of p features per node), full histograms would cost
  *   more than they save, so each drawn feature's histogram is built directly into one scratch buffer.
+ * - Regression nodes of ≤ 16 rows (~90% of a full-depth forest's searched nodes) sort each feature's
+ *   few bins instead, every feature in one loop, and stop once a feature reaches the best split by
+ *   target value (`best-target-order-score.ts`): no later feature can do better, only tie, and ties go
+ *   to the earlier feature anyway. Two-row nodes, a third of them, so stop at their first non-constant
+ *   feature.
  *
  * - A feature found constant in a node is constant in all its descendants: like sklearn's splitter
  *   (`n_constant_features`), the builder passes the node's known constants down and never scans them
