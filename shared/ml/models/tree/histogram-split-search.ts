@@ -25,6 +25,15 @@ export const STAT_WEIGHT = 1;
 /** First target statistic (class weights, or the weighted target sum). */
 export const STAT_TARGET = 2;
 
+/**
+ * Squared-error scans divide only for candidates within this relative margin of the best score so far:
+ * a score is (sL²·wR + sR²·wL) / (wL·wR) ≥ 0 with wL·wR > 0, so `num ≤ best · den · (1 − margin)` proves
+ * `num / den < best` whatever the rounding (a few ulps, far below the margin), and the candidate is
+ * skipped exactly as the strict comparison after the division would skip it. Most bins of a deep
+ * regression tree's small nodes are such candidates; a division costs several multiplications.
+ */
+const DIVISION_GATE = 1 - 1e-9;
+
 /** Best split found so far for a node; mutated in place by {@link scanFeatureHistogram}. */
 export class SplitCandidate {
   score = Number.NEGATIVE_INFINITY;
@@ -183,23 +192,21 @@ export function accumulateOrderedClassHistogramDensePair(
 /**
  * Regression counterpart of {@link accumulateOrderedClassHistogram} (stride 3: count, weight, Σw·y),
  * the node's weights and weighted targets already gathered into row order (`weight[i]`,
- * `weightedTarget[i]` for rows[start + i]): per feature only the bin is gathered.
+ * `weightedTarget[i]` for the node's i-th row): per feature only the bin is gathered, at
+ * `bins[rowOffset[i] + column]` (the node's row offsets in the layout read, computed once per node).
  */
 export function accumulateOrderedRegressionHistogram(
   hist: Float64Array,
   bins: Uint8Array,
-  rowStride: number,
+  rowOffset: Int32Array,
   column: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
+  m: number,
   weight: Float64Array,
   weightedTarget: Float64Array,
   occupied: Uint32Array,
 ): void {
-  const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]! * rowStride + column]!;
+    const b = bins[rowOffset[i]! + column]!;
     occupied[b >>> 5] = occupied[b >>> 5]! | (1 << (b & 31));
     const o = b * 3;
     hist[o] = hist[o]! + 1;
@@ -245,12 +252,10 @@ export function accumulateOrderedRegressionHistogramAt(
 export function scanOrderedRegressionRows(
   hist: Float64Array,
   bins: Uint8Array,
-  rowStride: number,
+  rowOffset: Int32Array,
   column: number,
   nBins: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
+  m: number,
   weight: Float64Array,
   weightedTarget: Float64Array,
   occupied: Uint32Array,
@@ -259,7 +264,7 @@ export function scanOrderedRegressionRows(
   feature: number,
   best: SplitCandidate,
 ): number {
-  accumulateOrderedRegressionHistogram(hist, bins, rowStride, column, rows, start, end, weight, weightedTarget, occupied);
+  accumulateOrderedRegressionHistogram(hist, bins, rowOffset, column, m, weight, weightedTarget, occupied);
   if (hist[nBins * 3]! > 0) return -1;
   const totalCount = totals[STAT_COUNT]!;
   const totalWeight = totals[STAT_WEIGHT]!;
@@ -269,6 +274,7 @@ export function scanOrderedRegressionRows(
   let sum = 0;
   let previous = -1;
   let nonEmpty = 0;
+  let gate = best.score * DIVISION_GATE;
   for (let w = 0; w < OCCUPIED_WORDS; w++) {
     let bits = occupied[w]!;
     if (bits === 0) continue;
@@ -289,9 +295,16 @@ export function scanOrderedRegressionRows(
         const weightR = totalWeight - weightL;
         const sumR = totalSum - sum;
         if (weightL > 0 && weightR > 0) {
-          // One division per candidate: sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR).
-          const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
-          if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+          // sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR), divided only near the best (DIVISION_GATE).
+          const numerator = sum * sum * weightR + sumR * sumR * weightL;
+          const denominator = weightL * weightR;
+          if (numerator > gate * denominator) {
+            const score = numerator / denominator;
+            if (score > best.score) {
+              recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+              gate = score * DIVISION_GATE;
+            }
+          }
         }
       }
       count += c;
@@ -311,18 +324,18 @@ export const SORTED_SCAN_MAX_ROWS = 16;
  * nodes of a deep regression tree have 2 or 3): the rows' bins are insertion-sorted into `keys`
  * (bin · 16 + slot) and scanned in order, with no histogram to fill and clear. Same candidates and
  * order; bin totals are added row by row, so sums may differ from the histogram's in the last bit.
+ * Row i of the node has its bin at `bins[rowOffset[i] + column]` (offsets computed once per node, so
+ * the node's every feature reuses them: see HistogramTreeBuilder.searchTinyRegressionNode).
  * @returns 1 (splits), 0 (constant), or −1 when the node has missing values of the feature (nothing
  *   accumulated: the caller takes the histogram path).
  */
 export function scanSortedRegressionRows(
   keys: Int32Array,
   bins: Uint8Array,
-  rowStride: number,
+  rowOffset: Int32Array,
   column: number,
   nBins: number,
-  rows: Uint32Array,
-  start: number,
-  end: number,
+  m: number,
   weight: Float64Array,
   weightedTarget: Float64Array,
   totals: Float64Array,
@@ -330,9 +343,8 @@ export function scanSortedRegressionRows(
   feature: number,
   best: SplitCandidate,
 ): number {
-  const m = end - start;
   for (let i = 0; i < m; i++) {
-    const b = bins[rows[start + i]! * rowStride + column]!;
+    const b = bins[rowOffset[i]! + column]!;
     if (b === nBins) return -1;
     const key = (b << 4) | i;
     let j = i - 1;
@@ -349,6 +361,7 @@ export function scanSortedRegressionRows(
   let weightL = 0;
   let sum = 0;
   let previous = -1;
+  let gate = best.score * DIVISION_GATE;
   let i = 0;
   while (i < m) {
     const b = keys[i]! >> 4;
@@ -356,8 +369,15 @@ export function scanSortedRegressionRows(
       const weightR = totalWeight - weightL;
       const sumR = totalSum - sum;
       if (weightL > 0 && weightR > 0) {
-        const score = (sum * sum * weightR + sumR * sumR * weightL) / (weightL * weightR);
-        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+        const numerator = sum * sum * weightR + sumR * sumR * weightL;
+        const denominator = weightL * weightR;
+        if (numerator > gate * denominator) {
+          const score = numerator / denominator;
+          if (score > best.score) {
+            recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+            gate = score * DIVISION_GATE;
+          }
+        }
       }
     }
     while (i < m && keys[i]! >> 4 === b) {
@@ -589,6 +609,38 @@ function scanBinaryGini(
     c1 += hist[o + STAT_TARGET + 1]!;
     previous = b;
   }
+}
+
+/**
+ * Two-class gini scan of a two-valued feature without missing values, from bin 0's statistics as
+ * scalars (count, class-0 and class-1 weights) and bin 1's count: {@link scanFeatureHistogram}'s result
+ * for bins [0, 1] (the one candidate, bin 0 left, scored with the same formula and operand order) without
+ * a histogram to fill, list and clear — the one-hot columns of issue 9, read from a bundle's slot.
+ * @returns false when the feature is constant in the node (one of the bins is empty).
+ */
+export function scanBinaryGiniCut(
+  count: number,
+  c0: number,
+  c1: number,
+  otherCount: number,
+  totals: Float64Array,
+  minSamplesLeaf: number,
+  feature: number,
+  best: SplitCandidate,
+): boolean {
+  if (!(count > 0) || !(otherCount > 0)) return false;
+  const totalCount = totals[STAT_COUNT]!;
+  if (count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
+    const weightL = c0 + c1;
+    const r0 = totals[STAT_TARGET]! - c0;
+    const r1 = totals[STAT_TARGET + 1]! - c1;
+    const weightR = r0 + r1;
+    if (weightL > 0 && weightR > 0) {
+      const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
+      if (score > best.score) recordBest(best, score, feature, 0, 1, count >= totalCount - count, count, weightL, c0, c1);
+    }
+  }
+  return true;
 }
 
 /**

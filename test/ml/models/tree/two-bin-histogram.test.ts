@@ -5,6 +5,9 @@ import {
   accumulateOrderedClassHistogram,
   accumulateOrderedRegressionHistogram,
   OCCUPIED_WORDS,
+  scanBinaryGiniCut,
+  scanFeatureHistogram,
+  SplitCandidate,
   STAT_TARGET,
 } from '../../../../shared/ml/models/tree/histogram-split-search.js';
 import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from '../../../../shared/ml/models/tree/two-bin-histogram.js';
@@ -49,7 +52,7 @@ describe('two-bin histograms', () => {
       for (let s = 0; s < 4; s++) assert.equal(twoBinClass[4 + s], classTotals[s]! - generalClass[s]!);
 
       const generalRegression = new Float64Array(3 * 3);
-      accumulateOrderedRegressionHistogram(generalRegression, bins, 1, 0, rows, 0, m, weight, weightedTarget, occupied);
+      accumulateOrderedRegressionHistogram(generalRegression, bins, Int32Array.from(rows), 0, m, weight, weightedTarget, occupied);
       const regressionTotals = totalsOf(generalRegression, 3);
       const twoBinRegression = new Float64Array(3 * 3);
       assert.equal(accumulateTwoBinRegressionHistogram(twoBinRegression, bins, 1, 0, rows, 0, m, weight, weightedTarget, regressionTotals), true);
@@ -65,5 +68,26 @@ describe('two-bin histograms', () => {
     assert.equal(accumulateTwoBinBinaryClassHistogram(hist, bins, 1, 0, rows, 0, 40, target, weight, new Float64Array(4)), false);
     assert.equal(accumulateTwoBinRegressionHistogram(hist, bins, 1, 0, rows, 0, 40, weight, weightedTarget, new Float64Array(3)), false);
     assert.ok(hist.every((v) => v === 0));
+  });
+
+  it("scores a two-class column from bin 0's scalars as the general scan of bins 0 and 1 does", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const m = 2 + (seed % 30);
+      const { bins, rows, weight, target } = node(m, seed);
+      const hist = new Float64Array(3 * 4);
+      accumulateOrderedClassHistogram(hist, 4, bins, 1, 0, rows, 0, m, target, weight, new Uint32Array(OCCUPIED_WORDS));
+      const totals = totalsOf(hist, 4);
+      for (const minLeaf of [1, 3]) {
+        const general = new SplitCandidate(4);
+        const listed = Int32Array.from([0, 1].filter((b) => hist[b * 4]! > 0));
+        const nonConstant = scanFeatureHistogram('gini', hist, 0, 2, 4, listed, listed.length, totals, minLeaf, 7, new Float64Array(4), general);
+        const scalar = new SplitCandidate(4);
+        assert.equal(scanBinaryGiniCut(hist[0]!, hist[2]!, hist[3]!, hist[4]!, totals, minLeaf, 7, scalar), nonConstant);
+        assert.deepEqual(
+          [scalar.score, scalar.feature, scalar.lastLeftBin, scalar.firstRightBin, scalar.missingLeft, [...scalar.left]],
+          [general.score, general.feature, general.lastLeftBin, general.firstRightBin, general.missingLeft, [...general.left]],
+        );
+      }
+    }
   });
 });
