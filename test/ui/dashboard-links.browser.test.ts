@@ -262,7 +262,10 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
     );
     assert.ok(boxes.length >= 8, `the default columns (${boxes.length})`);
     for (let k = 1; k < boxes.length; k++)
-      assert.ok(boxes[k]!.left >= boxes[k - 1]!.right - 0.5, `${boxes[k - 1]!.column} ends at ${boxes[k - 1]!.right}, ${boxes[k]!.column} starts at ${boxes[k]!.left}`);
+      assert.ok(
+        boxes[k]!.left >= boxes[k - 1]!.right - 0.5,
+        `${boxes[k - 1]!.column} ends at ${boxes[k - 1]!.right}, ${boxes[k]!.column} starts at ${boxes[k]!.left}`,
+      );
     for (const box of boxes) assert.ok(box.title.startsWith(box.column), `the title carries the full name: ${box.title}`);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'narrow-header.png') });
     await page.context().close();
