@@ -230,6 +230,47 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
     await page.context().close();
   });
 
+  it('shows one not-found state for a sweep that does not exist: a link back, no cards, tabs or actions', async () => {
+    const page = await freshPage();
+    // A well-formed id the server does not know (404), and a string that is no sweep id at all (400 on the id).
+    for (const [id, reason] of [
+      ['s-nosuchsweep0', /deleted/],
+      ['no_such_sweep', /a sweep id is s- and/],
+    ] as const) {
+      await page.goto(`${server.url}/ui/sweeps/${id}`);
+      const notFound = page.getByTestId('sweep-not-found');
+      await notFound.waitFor();
+      assert.equal(await notFound.locator('h1').textContent(), `no sweep ${id}`);
+      assert.match((await notFound.getByTestId('not-found-reason').textContent())!, reason);
+      assert.equal(await notFound.getByRole('link').getAttribute('href'), '/ui/');
+      for (const gone of ['button:has-text("Cancel sweep")', '[role="progressbar"]', '[role="tab"]', '[data-testid="status-panel"]', '[role="alert"]'])
+        assert.equal(await page.locator(gone).count(), 0, `${id}: no ${gone}`);
+    }
+    await page.context().close();
+  });
+
+  it('clips header names longer than their column: no two header labels overlap', async () => {
+    // Narrow enough that the columns sit at their minimum width and names like max_depth do not fit.
+    const page = await (await browser.newContext({ viewport: { width: 900, height: 700 } })).newPage();
+    await page.goto(`${server.url}/ui/sweeps/${sweepId}`);
+    await page.locator('.vtable .head [data-column="attributes.duration"]').waitFor();
+    const boxes = await page.locator('.vtable .head [data-column]').evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const box = b.getBoundingClientRect();
+        return { column: b.getAttribute('data-column')!, title: b.getAttribute('title')!, left: box.left, right: box.right };
+      }),
+    );
+    assert.ok(boxes.length >= 8, `the default columns (${boxes.length})`);
+    for (let k = 1; k < boxes.length; k++)
+      assert.ok(
+        boxes[k]!.left >= boxes[k - 1]!.right - 0.5,
+        `${boxes[k - 1]!.column} ends at ${boxes[k - 1]!.right}, ${boxes[k]!.column} starts at ${boxes[k]!.left}`,
+      );
+    for (const box of boxes) assert.ok(box.title.startsWith(box.column), `the title carries the full name: ${box.title}`);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'narrow-header.png') });
+    await page.context().close();
+  });
+
   it('ranks the CV folds chart best first when lower is better, ties by trial index, on the scoring metric’s axis', async () => {
     const lossId = dash.sweepIds[1]!;
     const ranked = await api<{ total: number; trials: Array<{ id: string; index: number; metrics: Record<string, number> }> }>(

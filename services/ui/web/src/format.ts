@@ -28,3 +28,11 @@ export function formatParam(value: unknown): string {
   // Params are JSON scalars; anything else (a list) reads as its JSON.
   return typeof value === 'string' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
+
+/** Below this an importance share is numerical noise (a param that does not matter comes out as 2e-31). */
+const NEGLIGIBLE_SHARE = 1e-6;
+
+/** An importance share as it reads: noise below 1e-6 shows as 0; the API's number is left as it is. */
+export function formatShare(value: number): string {
+  return formatNumber(Math.abs(value) < NEGLIGIBLE_SHARE ? 0 : value, 3);
+}

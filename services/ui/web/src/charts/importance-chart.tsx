@@ -1,6 +1,6 @@
 /** Param importance (PED-ANOVA, computed on the server and cached by completed-trial count) as bars. */
 import { api } from '../api.js';
-import { formatNumber } from '../format.js';
+import { formatNumber, formatShare } from '../format.js';
 import { ChartFrame } from './chart-frame.js';
 import { useAnswer } from './use-answer.js';
 
@@ -18,7 +18,7 @@ export function ImportanceChart({ sweepId, revision }: { sweepId: string; revisi
           <div class="bar" role="listitem" key={p.name} data-param={p.name} data-importance={p.importance}>
             <span>{p.name}</span>
             <div style={{ width: `${top > 0 ? (100 * p.importance) / top : 0}%` }} />
-            <span class="num">{formatNumber(p.importance, 3)}</span>
+            <span class="num">{formatShare(p.importance)}</span>
           </div>
         ))}
       </div>

@@ -1,6 +1,7 @@
 /** A progress bar with its numbers for screen readers. */
 export function ProgressBar({ done, total }: { done: number; total: number }) {
-  const percent = total === 0 ? 100 : Math.round((1000 * done) / total) / 10;
+  // Nothing known yet (total 0 while the status loads) reads as empty, not as a full bar.
+  const percent = total === 0 ? 0 : Math.round((1000 * done) / total) / 10;
   return (
     <div
       class="progress"

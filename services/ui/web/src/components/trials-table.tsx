@@ -173,8 +173,10 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
           <span role="columnheader" />
           {columns?.map((c) => (
             <span role="columnheader" key={c} aria-sort={orderKey === c ? (orderDir === 'DESC' ? 'descending' : 'ascending') : 'none'}>
-              <button onClick={() => sortBy(c)} title={`sort by ${c}`} data-column={c}>
-                {columnLabel(c)} {orderKey === c ? (orderDir === 'DESC' ? '▼' : '▲') : ''}
+              {/* A name longer than its column is clipped with an ellipsis (CSS, no text measuring); the title carries it whole. */}
+              <button onClick={() => sortBy(c)} title={`${c} (click to sort)`} data-column={c}>
+                <span class="label">{columnLabel(c)}</span>
+                {orderKey === c && <span class="arrow">{orderDir === 'DESC' ? '▼' : '▲'}</span>}
               </button>
             </span>
           ))}

@@ -5,7 +5,7 @@
  * tab and selection are all in the URL.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, type FieldsAnswer, type SessionInfo, type SweepStatus } from '../api.js';
+import { api, ApiError, type FieldsAnswer, type SessionInfo, type SweepStatus } from '../api.js';
 import { ContourChart } from '../charts/contour-chart.js';
 import { FoldsChart } from '../charts/folds-chart.js';
 import { HistoryChart } from '../charts/history-chart.js';
@@ -19,6 +19,7 @@ import { SweepActions } from '../components/sweep-actions.js';
 import { TrialsTable } from '../components/trials-table.js';
 import { combinedFilter } from '../filter-text.js';
 import { useUrlState } from '../url-state.js';
+import { SweepNotFound } from './sweep-not-found.js';
 
 const TABS = [
   ['table', 'Trials'],
@@ -36,6 +37,15 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
   const [status, setStatus] = useState<SweepStatus | null>(null);
   const [fields, setFields] = useState<FieldsAnswer | null>(null);
   const [error, setError] = useState('');
+  // Why there is no such sweep, once a request says so; null while it may exist.
+  const [missing, setMissing] = useState<string | null>(null);
+  // A 404 (no such sweep) or a 400 on the id itself (not a sweep id at all) from any of the page's
+  // requests means there is nothing to show: the whole page says so once, instead of every panel.
+  const fail = (e: unknown): void => {
+    if (e instanceof ApiError && e.status === 404) setMissing('It may have been deleted, or the link has a typo.');
+    else if (e instanceof ApiError && e.status === 400 && e.location?.path === 'id') setMissing(e.message);
+    else setError(e instanceof Error ? e.message : String(e));
+  };
   const [tab, setTab] = useUrlState('tab', 'table');
   const [filter] = useUrlState('filter');
   const [brush, setBrush] = useUrlState('brush');
@@ -43,6 +53,7 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
 
   useEffect(() => {
     setStatus(null);
+    setMissing(null);
     const source = new EventSource(api.eventsUrl(sweepId));
     source.addEventListener('status', (event) => {
       setStatus(JSON.parse((event as MessageEvent<string>).data) as SweepStatus);
@@ -50,7 +61,7 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
     });
     source.onerror = () => {
       // EventSource reconnects by itself; a 404 or 401 closes it: say why with one plain request.
-      if (source.readyState === EventSource.CLOSED) api.status(sweepId).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+      if (source.readyState === EventSource.CLOSED) api.status(sweepId).catch(fail);
     };
     return () => source.close();
   }, [sweepId]);
@@ -59,9 +70,10 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
   const completed = status?.counts.completed ?? -1;
   const created = status?.created ?? -1;
   useEffect(() => {
-    api.fields(sweepId).then(setFields, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+    api.fields(sweepId).then(setFields, fail);
   }, [sweepId, completed, created]);
 
+  if (missing !== null) return <SweepNotFound sweepId={sweepId} reason={missing} />;
   return (
     <section>
       <div class="row" style="justify-content: space-between; min-height: 40px">
