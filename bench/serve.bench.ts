@@ -160,16 +160,19 @@ async function waitForPing(port: number, child: ChildProcess, label: string, tim
   }
 }
 
-async function startSweepqServe(model: string, profileDir: string | null): Promise<Server> {
+/** Starts a server on a free port (`argsFor(port)`), waits for GET /ping, and stops it at cleanup or on `stop`. */
+async function startServer(
+  label: string,
+  command: string,
+  argsFor: (port: number) => string[],
+  env: NodeJS.ProcessEnv,
+  pingTimeoutMs?: number,
+): Promise<Server> {
   const port = await freePort();
-  const nodeArgs = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
-  const child = spawn(process.execPath, [...nodeArgs, BIN, 'serve', model, '--port', String(port), '--max-rows', String(BATCH_ROWS)], {
-    env: { ...cleanParentEnv(), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(command, argsFor(port), { env, stdio: ['ignore', 'ignore', 'inherit'] });
   trackChild(child);
-  const undefer = defer(`sweepq serve ${model}`, () => stopChild(child));
-  await waitForPing(port, child, 'sweepq serve');
+  const undefer = defer(label, () => stopChild(child));
+  await waitForPing(port, child, label, pingTimeoutMs);
   return {
     port,
     pid: child.pid!,
@@ -180,28 +183,37 @@ async function startSweepqServe(model: string, profileDir: string | null): Promi
   };
 }
 
-async function startMlflowServe(python: string, modelDir: string): Promise<Server> {
-  const port = await freePort();
-  // What `mlflow models serve -m DIR --env-manager local` runs (mlflow/pyfunc/scoring_server get_cmd).
-  const child = spawn(
-    python,
-    ['-m', 'uvicorn', '--host', '127.0.0.1', '--port', String(port), '--workers', '1', '--log-level', 'warning', 'mlflow.pyfunc.scoring_server.app:app'],
-    {
-      env: { ...cleanParentEnv(), ...SINGLE_THREAD, __pyfunc_model_path__: modelDir, MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT: '600' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
+function startSweepqServe(model: string, profileDir: string | null): Promise<Server> {
+  const nodeArgs = profileDir === null ? [] : ['--cpu-prof', `--cpu-prof-dir=${profileDir}`];
+  return startServer(
+    `sweepq serve ${model}`,
+    process.execPath,
+    (port) => [...nodeArgs, BIN, 'serve', model, '--port', String(port), '--max-rows', String(BATCH_ROWS)],
+    { ...cleanParentEnv(), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
   );
-  trackChild(child);
-  const undefer = defer(`mlflow scoring server ${modelDir}`, () => stopChild(child));
-  await waitForPing(port, child, 'MLflow scoring server', 120_000);
-  return {
-    port,
-    pid: child.pid!,
-    stop: async () => {
-      undefer();
-      await stopChild(child);
-    },
-  };
+}
+
+function startMlflowServe(python: string, modelDir: string): Promise<Server> {
+  // What `mlflow models serve -m DIR --env-manager local` runs (mlflow/pyfunc/scoring_server get_cmd).
+  return startServer(
+    `MLflow scoring server ${modelDir}`,
+    python,
+    (port) => [
+      '-m',
+      'uvicorn',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--workers',
+      '1',
+      '--log-level',
+      'warning',
+      'mlflow.pyfunc.scoring_server.app:app',
+    ],
+    { ...cleanParentEnv(), ...SINGLE_THREAD, __pyfunc_model_path__: modelDir, MLFLOW_SCORING_SERVER_REQUEST_TIMEOUT: '600' },
+    120_000,
+  );
 }
 
 interface Latency {
@@ -231,20 +243,8 @@ async function measureLatency({ port, pid }: Server, bodyFile: string, warmup: n
 }
 
 /** The floor: a bare node:http server that parses the body and answers a constant (bench/serve/bare-json-server.ts). */
-async function startBareServer(): Promise<Server> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BARE_SERVER, String(port)], { env: cleanParentEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
-  trackChild(child);
-  const undefer = defer('bare node:http server', () => stopChild(child));
-  await waitForPing(port, child, 'bare node:http server');
-  return {
-    port,
-    pid: child.pid!,
-    stop: async () => {
-      undefer();
-      await stopChild(child);
-    },
-  };
+function startBareServer(): Promise<Server> {
+  return startServer('bare node:http server', process.execPath, (port) => [BARE_SERVER, String(port)], cleanParentEnv());
 }
 
 /** Rows per second over `requests` batch requests (one client, closed loop) after `warmup`. */
