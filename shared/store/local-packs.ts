@@ -31,6 +31,8 @@ const fdDataSync = promisify(fs.fdatasync);
 const OPEN_PACKS = 8;
 /** Folders whose packs a reader keeps indexed (a sweep's folder each; least recently read dropped first). */
 const INDEXED_FOLDERS = 32;
+/** A reader's read size when it indexes a pack (a record larger than this is read whole). */
+const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 
 /** Where a packed object's bytes are. */
 export interface PackedEntry {
@@ -192,45 +194,66 @@ export class PackIndex {
     for (const name of names) {
       if (!name.startsWith(PACK_PREFIX)) continue;
       const file = path.join(folder, name);
-      const from = state.scanned.get(file) ?? 0;
-      let bytes: Buffer;
       try {
-        const handle = await fs.promises.open(file, 'r');
-        try {
-          const { size } = await handle.stat();
-          if (size <= from) continue;
-          bytes = Buffer.allocUnsafe(size - from);
-          const { bytesRead } = await handle.read(bytes, 0, bytes.length, from);
-          bytes = bytes.subarray(0, bytesRead);
-        } finally {
-          await handle.close();
-        }
+        state.scanned.set(file, await scanPack(file, state.scanned.get(file) ?? 0, state));
       } catch {
-        continue;
+        // A pack that vanished (its folder deleted meanwhile) or cannot be read: nothing to index.
       }
-      state.scanned.set(file, from + parseRecords(bytes, from, file, state));
     }
     return state.entries;
   }
 }
 
 /**
- * Indexes the complete, intact records of `bytes` (read at `base` of `file`); returns the bytes they
- * span. A packed name is written once (putGroup keys are new), so a tombstone deletes it whichever
- * pack, read before or after, holds it.
+ * Indexes the records of `file` from `from` on, reading it in chunks of {@link SCAN_CHUNK_BYTES} (or
+ * one record's size, when larger): a long-lived writer's pack of a big sweep holds every artefact the
+ * writer stored there, and a reader looking for one of them must not hold the whole file. Returns how
+ * far the complete, intact records reach.
  */
-function parseRecords(bytes: Buffer, base: number, file: string, index: FolderIndex): number {
+async function scanPack(file: string, from: number, index: FolderIndex): Promise<number> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    let at = from;
+    let want = SCAN_CHUNK_BYTES;
+    while (at < size) {
+      const bytes = Buffer.allocUnsafe(Math.min(want, size - at));
+      const { bytesRead } = await handle.read(bytes, 0, bytes.length, at);
+      const parsed = parseRecords(bytes.subarray(0, bytesRead), at, file, index);
+      if (parsed.spanned > 0) {
+        at += parsed.spanned;
+        want = SCAN_CHUNK_BYTES;
+        continue;
+      }
+      // No whole record in this chunk: read one record's worth, unless the file ends first (a torn
+      // tail, or an append still being written) or the record is bad.
+      if (parsed.nextRecordBytes === null || parsed.nextRecordBytes <= bytesRead || at + parsed.nextRecordBytes > size) break;
+      want = parsed.nextRecordBytes;
+    }
+    return at;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Indexes the complete, intact records of `bytes` (read at `base` of `file`): `spanned` is the bytes
+ * they cover, `nextRecordBytes` the size of the record after them when its header is there but not
+ * all of it (null when it is not a record, or when its header is cut too). A packed name is written
+ * once (putGroup keys are new), so a tombstone deletes it whichever pack, read before or after, holds it.
+ */
+function parseRecords(bytes: Buffer, base: number, file: string, index: FolderIndex): { spanned: number; nextRecordBytes: number | null } {
   let at = 0;
   while (at + HEADER_BYTES <= bytes.length) {
-    if (bytes.readUInt32BE(at) !== MAGIC) break;
+    if (bytes.readUInt32BE(at) !== MAGIC) return { spanned: at, nextRecordBytes: null };
     const keyLength = bytes.readUInt32BE(at + 4);
     const rawLength = bytes.readUInt32BE(at + 8);
     const bodyLength = rawLength === TOMBSTONE ? 0 : rawLength;
     const end = at + HEADER_BYTES + keyLength + bodyLength;
-    if (end > bytes.length) break;
+    if (end > bytes.length) return { spanned: at, nextRecordBytes: end - at };
     const key = bytes.subarray(at + HEADER_BYTES, at + HEADER_BYTES + keyLength);
     const body = bytes.subarray(at + HEADER_BYTES + keyLength, end);
-    if (crc32(body, crc32(key)) !== bytes.readUInt32BE(at + 12)) break;
+    if (crc32(body, crc32(key)) !== bytes.readUInt32BE(at + 12)) return { spanned: at, nextRecordBytes: null };
     const name = key.toString('utf8');
     if (rawLength === TOMBSTONE) {
       index.deleted.add(name);
@@ -238,7 +261,7 @@ function parseRecords(bytes: Buffer, base: number, file: string, index: FolderIn
     } else if (!index.deleted.has(name)) index.entries.set(name, { file, offset: base + at + HEADER_BYTES + keyLength, length: bodyLength });
     at = end;
   }
-  return at;
+  return { spanned: at, nextRecordBytes: null };
 }
 
 /** Reads a packed object's bytes. */

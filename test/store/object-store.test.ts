@@ -273,6 +273,24 @@ describe('LocalObjectStore packs (putGroup)', () => {
     }
   });
 
+  it('reads a pack in chunks: records larger than a chunk and records across chunk boundaries are all found', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-'));
+    try {
+      const writer = new LocalObjectStore(dir);
+      // 4 MiB chunks: a 5 MiB object, then ~1.5 MiB objects that straddle the next boundaries.
+      const objects = [
+        { key: 'big/t0.json', body: randomBytes(5 * 1024 * 1024) },
+        ...Array.from({ length: 6 }, (_, i) => ({ key: `big/t${i + 1}.json`, body: randomBytes(1_500_000 + i) })),
+      ];
+      for (const o of objects) await writer.putGroup([o]);
+      await writer.close();
+      const reader = new LocalObjectStore(dir);
+      for (const o of [...objects].reverse()) assert.ok((await reader.get(o.key)).equals(o.body), o.key);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('ignores a torn record at the end of a pack (a crash mid-write): what was complete stays readable', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sweepq-store-'));
     try {
