@@ -332,6 +332,26 @@ function mlflowVersion(python: string): string {
   return execFileSync(python, ['-c', 'import mlflow; print(mlflow.__version__)'], { encoding: 'utf8' }).trim();
 }
 
+/** `a / b` as a ratio, or `-` when b is missing. */
+function ratio(a: number, b: number | undefined): string {
+  return b === undefined || !Number.isFinite(b) ? '-' : `${(a / b).toFixed(2)}×`;
+}
+
+/** A row of the single-row latency table; with `sweepq`, the ratios of sweepq's p99 and CPU to this server's. */
+function latencyRow(label: string, latency: Latency, sweepq?: Latency): string[] {
+  const { summary, serverCpuMs } = latency;
+  return [
+    label,
+    ms(summary.p50, 3),
+    ms(summary.p95, 3),
+    ms(summary.p99, 3),
+    ms(summary.max, 2),
+    ms(serverCpuMs, 3),
+    sweepq === undefined ? '' : ratio(sweepq.summary.p99, summary.p99),
+    sweepq === undefined ? '' : ratio(sweepq.serverCpuMs, serverCpuMs),
+  ];
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   installCleanupHandlers();
@@ -402,46 +422,14 @@ async function main(): Promise<void> {
   }
 
   const count = (value: number): string => Math.round(value).toLocaleString('en-US');
-  const ratio = (a: number, b: number | undefined): string => (b === undefined || !Number.isFinite(b) ? '-' : `${(a / b).toFixed(2)}×`);
   process.stdout.write(`\nSingle-row logistic regression over HTTP (${latencyRequests} sequential keep-alive requests)\n`);
   process.stdout.write(
     `${formatTable(
       ['server', 'p50', 'p95', 'p99', 'max', 'server CPU / request', 'p99 sweepq / this', 'CPU sweepq / this'],
       [
-        [
-          'sweepq serve',
-          ms(lrLatency.summary.p50, 3),
-          ms(lrLatency.summary.p95, 3),
-          ms(lrLatency.summary.p99, 3),
-          ms(lrLatency.summary.max, 2),
-          ms(lrLatency.serverCpuMs, 3),
-          '',
-          '',
-        ],
-        ...(mlflow === null
-          ? []
-          : [
-              [
-                `MLflow ${mlflow.version} scoring server (onnx)`,
-                ms(mlflow.lrLatency.summary.p50, 3),
-                ms(mlflow.lrLatency.summary.p95, 3),
-                ms(mlflow.lrLatency.summary.p99, 3),
-                ms(mlflow.lrLatency.summary.max, 2),
-                ms(mlflow.lrLatency.serverCpuMs, 3),
-                ratio(lrLatency.summary.p99, mlflow.lrLatency.summary.p99),
-                ratio(lrLatency.serverCpuMs, mlflow.lrLatency.serverCpuMs),
-              ],
-            ]),
-        [
-          'bare node:http, parses the body, constant answer (the floor)',
-          ms(floorLatency.summary.p50, 3),
-          ms(floorLatency.summary.p95, 3),
-          ms(floorLatency.summary.p99, 3),
-          ms(floorLatency.summary.max, 2),
-          ms(floorLatency.serverCpuMs, 3),
-          ratio(lrLatency.summary.p99, floorLatency.summary.p99),
-          ratio(lrLatency.serverCpuMs, floorLatency.serverCpuMs),
-        ],
+        latencyRow('sweepq serve', lrLatency),
+        ...(mlflow === null ? [] : [latencyRow(`MLflow ${mlflow.version} scoring server (onnx)`, mlflow.lrLatency, lrLatency)]),
+        latencyRow('bare node:http, parses the body, constant answer (the floor)', floorLatency, lrLatency),
         ['sweepq Scorer in-process (no HTTP)', '', '', ms(lrInProcess.singleP99, 3), '', '', '', ''],
         ...(reference === null
           ? []

@@ -511,12 +511,7 @@ export class SweepService implements SweepClient {
   }
 
   async delete(sweepId: string): Promise<DeletionReport> {
-    const parsed = SweepIdSchema.safeParse(sweepId);
-    if (!parsed.success)
-      throw new InvalidInputError(
-        'INVALID_ARGUMENT',
-        `"${String(sweepId).slice(0, 80)}" is not a sweep id (a sweep id is s- and 6 to 40 lowercase letters or digits)`,
-      );
+    checkSweepId(sweepId);
     const report = await this.deletion.delete(sweepId);
     this.readModel.forget(sweepId);
     return report;

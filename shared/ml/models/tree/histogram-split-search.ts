@@ -239,6 +239,34 @@ export function accumulateOrderedRegressionHistogramAt(
 }
 
 /**
+ * Scores the squared-error cut between bins `previous` and `b` of a row scan, records it when it is the
+ * best so far, and returns the division gate: sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR), divided
+ * only when the numerator clears `gate` (DIVISION_GATE below the best).
+ */
+function regressionCut(
+  best: SplitCandidate,
+  gate: number,
+  feature: number,
+  previous: number,
+  b: number,
+  count: number,
+  totalCount: number,
+  weightL: number,
+  weightR: number,
+  sum: number,
+  sumR: number,
+): number {
+  if (!(weightL > 0 && weightR > 0)) return gate;
+  const numerator = sum * sum * weightR + sumR * sumR * weightL;
+  const denominator = weightL * weightR;
+  if (!(numerator > gate * denominator)) return gate;
+  const score = numerator / denominator;
+  if (!(score > best.score)) return gate;
+  recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
+  return score * DIVISION_GATE;
+}
+
+/**
  * Squared-error split search of one feature straight from a node's rows (gathered as for
  * {@link accumulateOrderedRegressionHistogram}): accumulates the feature's bins into `hist` (all zero
  * on entry and on return) and, when the node has no missing value of the feature, scans the occupied
@@ -294,18 +322,7 @@ export function scanOrderedRegressionRows(
       if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
         const weightR = totalWeight - weightL;
         const sumR = totalSum - sum;
-        if (weightL > 0 && weightR > 0) {
-          // sL²/wL + sR²/wR = (sL²·wR + sR²·wL) / (wL·wR), divided only near the best (DIVISION_GATE).
-          const numerator = sum * sum * weightR + sumR * sumR * weightL;
-          const denominator = weightL * weightR;
-          if (numerator > gate * denominator) {
-            const score = numerator / denominator;
-            if (score > best.score) {
-              recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
-              gate = score * DIVISION_GATE;
-            }
-          }
-        }
+        gate = regressionCut(best, gate, feature, previous, b, count, totalCount, weightL, weightR, sum, sumR);
       }
       count += c;
       weightL += binWeight;
@@ -368,17 +385,7 @@ export function scanSortedRegressionRows(
     if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
       const weightR = totalWeight - weightL;
       const sumR = totalSum - sum;
-      if (weightL > 0 && weightR > 0) {
-        const numerator = sum * sum * weightR + sumR * sumR * weightL;
-        const denominator = weightL * weightR;
-        if (numerator > gate * denominator) {
-          const score = numerator / denominator;
-          if (score > best.score) {
-            recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, sum, 0);
-            gate = score * DIVISION_GATE;
-          }
-        }
-      }
+      gate = regressionCut(best, gate, feature, previous, b, count, totalCount, weightL, weightR, sum, sumR);
     }
     while (i < m && keys[i]! >> 4 === b) {
       const slot = keys[i]! & 15;
