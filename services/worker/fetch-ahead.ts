@@ -65,7 +65,7 @@ export class FetchAhead {
   blockStarted(): void {
     if (this.options.depth === 0 || this.enabled || this.blocks) return;
     this.blocks = true;
-    this.options.setConcurrency(this.options.slots * 2 + this.committingBlocks);
+    this.applyBlockConcurrency();
   }
 
   /**
@@ -76,14 +76,19 @@ export class FetchAhead {
    */
   blockCommitting(): () => void {
     this.committingBlocks++;
-    if (this.blocks) this.options.setConcurrency(this.options.slots * 2 + this.committingBlocks);
+    if (this.blocks) this.applyBlockConcurrency();
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
       this.committingBlocks--;
-      if (this.blocks) this.options.setConcurrency(this.options.slots * 2 + this.committingBlocks);
+      if (this.blocks) this.applyBlockConcurrency();
     };
+  }
+
+  /** Jobs held while blocks run: two per slot (the running block and the next) plus the blocks still committing. */
+  private applyBlockConcurrency(): void {
+    this.options.setConcurrency(this.options.slots * 2 + this.committingBlocks);
   }
 
   private set(enabled: boolean): void {

@@ -398,8 +398,8 @@ export class TrialProcessor {
           const { trained, unrun } = await this.trainGroup(run, trainable);
           // A trial after a crashed one never ran: back to queued, and to this block's list unless it stops.
           for (const t of unrun) {
-            if (block.stop === null && (await this.deps.index.transitions.release(sweepId, t.index, t.token)) === 'ok') todo.unshift(t.index);
-            else await this.endUnrun(sweepId, t, block);
+            if (block.stop !== null) await this.endUnrun(sweepId, t, block);
+            else if ((await this.deps.index.transitions.release(sweepId, t.index, t.token)) === 'ok') todo.unshift(t.index);
           }
           // Stored once the next group's training is on its way (after pending I/O, i.e. its claim
           // reply and its message to the training process): the group's files are made on this thread,

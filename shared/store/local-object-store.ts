@@ -152,7 +152,8 @@ export class LocalObjectStore implements ObjectStore {
       if (code === undefined || !MISSING_CODES.has(code)) throw error;
       const packed = await this.findPacked(source);
       if (packed === null) {
-        if (!(await this.exists(key))) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
+        // The packs were just searched: only the plain file (made meanwhile?) is left to look at.
+        if (!(await this.isFile(key, source))) throw new SweepqError('NOT_FOUND', `Object not found: ${key}`);
         throw error;
       }
       try {
@@ -187,11 +188,16 @@ export class LocalObjectStore implements ObjectStore {
 
   async exists(key: string): Promise<boolean> {
     const file = this.pathOf(key);
+    return (await this.isFile(key, file)) || (await this.findPacked(file)) !== null;
+  }
+
+  /** Whether `file` (the plain file of `key`) exists; false when it is missing. */
+  private async isFile(key: string, file: string): Promise<boolean> {
     try {
       return (await stat(file)).isFile();
     } catch (error) {
       const code = errnoCode(error);
-      if (code !== undefined && MISSING_CODES.has(code)) return (await this.findPacked(file)) !== null;
+      if (code !== undefined && MISSING_CODES.has(code)) return false;
       throw new SweepqError('STORE_UNAVAILABLE', `Local store could not stat ${key}`, { cause: error });
     }
   }
