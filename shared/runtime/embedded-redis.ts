@@ -193,12 +193,17 @@ function requestShutdown(port: number, password: string | undefined, timeoutMs: 
  */
 async function stopServer(child: ChildProcess, port: number, password: string | undefined): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<boolean>((resolve) => child.once('exit', () => resolve(true)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await requestShutdown(port, password, SHUTDOWN_WAIT_MS);
+  if (!(await settlesWithin(exited, SHUTDOWN_WAIT_MS))) await terminateChild(child);
+}
+
+/** Whether `exited` settles within `ms`. */
+async function settlesWithin(exited: Promise<void>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const gone = await Promise.race([exited, new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), SHUTDOWN_WAIT_MS)))]);
+  const settled = await Promise.race([exited.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
   clearTimeout(timer);
-  if (!gone) await terminateChild(child);
+  return settled;
 }
 
 /** Sends `signal`, waits for exit; escalates to SIGKILL after `graceMs`. */
@@ -206,15 +211,7 @@ export async function terminateChild(child: ChildProcess, signal: NodeJS.Signals
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    exited.then(() => false),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), graceMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
+  if (!(await settlesWithin(exited, graceMs))) {
     child.kill('SIGKILL');
     await exited;
   }
