@@ -224,6 +224,44 @@ function partA(python: string | null, tables: Record<string, CurveTable>, seeds:
   }
 }
 
+/**
+ * One (c) setting: per seed, the same configurations trained fully and under ASHA; the table row
+ * (mean best of each, loss, compute saved, trials trained to the end) and its goal row.
+ */
+function ashaAgainstFull(
+  label: string,
+  options: ConstructorParameters<typeof SuccessiveHalvingPruner>[0],
+  seeds: readonly number[],
+  goals: GoalRow[],
+  curvesFor: (seed: number) => { curves: Curve[]; resources: readonly number[] },
+  freshFits = false,
+): string[] {
+  const pruner = new SuccessiveHalvingPruner(options, 'maximize');
+  const fullBest: number[] = [];
+  const ashaBest: number[] = [];
+  const computeRatio: number[] = [];
+  let completed = 0;
+  for (const seed of seeds) {
+    const { curves, resources } = curvesFor(seed);
+    const baseline = runFull(curves, resources, 300);
+    const pruned = runAsha(curves, resources, pruner, WORKERS, freshFits);
+    fullBest.push(baseline.best);
+    ashaBest.push(pruned.best);
+    computeRatio.push(baseline.compute / pruned.compute);
+    completed += pruned.completed;
+  }
+  const loss = mean(fullBest) - mean(ashaBest);
+  const ratio = mean(computeRatio);
+  goals.push({
+    part: `c ASHA ${label}`,
+    measured: `${ratio.toFixed(2)}× less compute, loss ${loss.toFixed(4)}`,
+    goal: '≥ 3×, loss ≤ 0.003',
+    ratio: ratio / 3,
+    pass: ratio >= 3 && loss <= 0.003,
+  });
+  return [label, f4(mean(fullBest)), f4(mean(ashaBest)), loss.toFixed(4), `${ratio.toFixed(2)}×`, (completed / seeds.length).toFixed(1)];
+}
+
 function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalRow[]): void {
   const resources = tables.gradient_boosting!.n_estimators;
   // The same grid of ASHA settings for both models, all reported (the goal row of each is shown):
@@ -265,38 +303,17 @@ function partC(tables: Record<string, CurveTable>, seeds: number[], goals: GoalR
       options: { ...g.options, max_resource: 300 },
       groupBy: 'learning_rate',
     });
-  const rows: string[][] = [];
-  for (const setting of settings) {
-    const pruner = new SuccessiveHalvingPruner(setting.options, 'maximize');
-    const full: number[] = [];
-    const asha: number[] = [];
-    const computeRatio: number[] = [];
-    let completed = 0;
-    for (const seed of seeds) {
+  const rows = settings.map((setting) =>
+    ashaAgainstFull(setting.label, setting.options, seeds, goals, (seed) => {
       const order = new Rng(seed).permutation(setting.table.configs.length);
       const curves: Curve[] = [];
       for (let i = 0; i < setting.configs; i++) {
         const config = setting.table.configs[order[i]!]!;
         curves.push(setting.groupBy === undefined ? { values: config.r2 } : { values: config.r2, group: String(config.params[setting.groupBy]) });
       }
-      const baseline = runFull(curves, resources, 300);
-      const pruned = runAsha(curves, resources, pruner, WORKERS);
-      full.push(baseline.best);
-      asha.push(pruned.best);
-      computeRatio.push(baseline.compute / pruned.compute);
-      completed += pruned.completed;
-    }
-    const loss = mean(full) - mean(asha);
-    const ratio = mean(computeRatio);
-    rows.push([setting.label, f4(mean(full)), f4(mean(asha)), loss.toFixed(4), `${ratio.toFixed(2)}×`, (completed / seeds.length).toFixed(1)]);
-    goals.push({
-      part: `c ASHA ${setting.label}`,
-      measured: `${ratio.toFixed(2)}× less compute, loss ${loss.toFixed(4)}`,
-      goal: '≥ 3×, loss ≤ 0.003',
-      ratio: ratio / 3,
-      pass: ratio >= 3 && loss <= 0.003,
-    });
-  }
+      return { curves, resources };
+    }),
+  );
   console.log(
     `\n(c) ASHA (reduction factor 3, ${WORKERS} workers, asynchronous) vs the same random configurations trained to 300 trees; mean of ${seeds.length} seeds`,
   );
@@ -333,37 +350,22 @@ function partCFreshFits(gb: CurveTable, resources: ResourceTable, seeds: number[
     { label: 'scaled_trees, rung 10 (rf 10)', kind: 'scaled_trees', options: { min_resource: 10, reduction_factor: 10, max_resource: 300 } },
     { label: 'rows 1/9, 1/3 (rf 3)', kind: 'rows', options: { min_resource: 100 / 3, reduction_factor: 3, max_resource: 300 } },
   ];
-  const rows: string[][] = [];
-  for (const setting of settings) {
+  const rows = settings.map((setting) => {
     const kind = kinds[setting.kind];
-    const pruner = new SuccessiveHalvingPruner(setting.options, 'maximize');
-    const fullBest: number[] = [];
-    const ashaBest: number[] = [];
-    const computeRatio: number[] = [];
-    let completed = 0;
-    for (const seed of seeds) {
-      const order = new Rng(seed).permutation(gb.configs.length);
-      const curves: Curve[] = [];
-      for (let i = 0; i < 60; i++) curves.push({ values: kind.values(order[i]!) });
-      const baseline = runFull(curves, kind.resources, 300);
-      const pruned = runAsha(curves, kind.resources, pruner, WORKERS, true);
-      fullBest.push(baseline.best);
-      ashaBest.push(pruned.best);
-      computeRatio.push(baseline.compute / pruned.compute);
-      completed += pruned.completed;
-    }
-    const loss = mean(fullBest) - mean(ashaBest);
-    const ratio = mean(computeRatio);
-    const label = `gb 60/${gb.configs.length} configs, ${setting.label}`;
-    rows.push([label, f4(mean(fullBest)), f4(mean(ashaBest)), loss.toFixed(4), `${ratio.toFixed(2)}×`, (completed / seeds.length).toFixed(1)]);
-    goals.push({
-      part: `c ASHA ${label}`,
-      measured: `${ratio.toFixed(2)}× less compute, loss ${loss.toFixed(4)}`,
-      goal: '≥ 3×, loss ≤ 0.003',
-      ratio: ratio / 3,
-      pass: ratio >= 3 && loss <= 0.003,
-    });
-  }
+    return ashaAgainstFull(
+      `gb 60/${gb.configs.length} configs, ${setting.label}`,
+      setting.options,
+      seeds,
+      goals,
+      (seed) => {
+        const order = new Rng(seed).permutation(gb.configs.length);
+        const curves: Curve[] = [];
+        for (let i = 0; i < 60; i++) curves.push({ values: kind.values(order[i]!) });
+        return { curves, resources: kind.resources };
+      },
+      true,
+    );
+  });
   console.log(
     `\n(c) gradient boosting, rungs refitted from scratch (a rung costs its whole resource), vs the same configurations trained to 300 trees; mean of ${seeds.length} seeds`,
   );
