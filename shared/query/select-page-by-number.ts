@@ -7,10 +7,9 @@
  * Missing values (NaN) are moved behind the present ones first, so the partitioned part has a strict
  * total order: (key, item id), DESC handled by negating the key copy.
  */
+import { partialQuicksort } from './partial-quicksort.js';
 import { scratchPairs } from './scratch-buffers.js';
 import type { SortColumn } from './sort-keys.js';
-
-const SMALL_RANGE = 16;
 
 /**
  * The items at sorted positions [offset, offset + limit) by `key` (missing last, ties by lower id).
@@ -50,34 +49,11 @@ function isAscending(a: Uint32Array, from: number, to: number): boolean {
 
 /** Orders (values, ids)[0, n) just enough that positions [from, to) are final. */
 function partialSortPairs(values: Float64Array, ids: Uint32Array, n: number, from: number, to: number): void {
-  const stack: number[] = [0, n - 1, 2 * Math.ceil(Math.log2(n + 1)) + 4];
-  while (stack.length > 0) {
-    let depth = stack.pop()!;
-    let hi = stack.pop()!;
-    let lo = stack.pop()!;
-    while (hi - lo > SMALL_RANGE) {
-      if (depth-- === 0) {
-        sortRange(values, ids, lo, hi);
-        lo = hi;
-        break;
-      }
-      const split = partition(values, ids, lo, hi);
-      const wantLeft = from <= split && lo < to;
-      const wantRight = split + 1 < to && hi >= from;
-      if (wantLeft && wantRight) {
-        stack.push(split + 1, hi, depth);
-        hi = split;
-      } else if (wantLeft) {
-        hi = split;
-      } else if (wantRight) {
-        lo = split + 1;
-      } else {
-        lo = hi;
-        break;
-      }
-    }
-    if (hi > lo && lo < to && hi >= from) insertionSort(values, ids, lo, hi);
-  }
+  partialQuicksort(n, from, to, {
+    partition: (lo, hi) => partition(values, ids, lo, hi),
+    insertionSort: (lo, hi) => insertionSort(values, ids, lo, hi),
+    sortRange: (lo, hi) => sortRange(values, ids, lo, hi),
+  });
 }
 
 function less(values: Float64Array, ids: Uint32Array, i: number, j: number): boolean {

@@ -5,19 +5,17 @@
  * - A shallow page (offset + limit ≪ items) keeps a bounded max-heap of the best offset + limit
  *   items: one pass, and past the first few thousand items almost every one is rejected with a single
  *   comparison against the heap's worst.
- * - A deep page (offset 50,000 of 100,000) runs a partial quicksort that only descends into the
- *   partitions overlapping the page: O(n + page · log page) expected. Median-of-three pivots, and a
- *   depth limit that falls back to a full sort of the remaining range, so adversarial orders cannot
- *   go quadratic.
+ * - A deep page (offset 50,000 of 100,000) runs the partial quicksort of partial-quicksort.ts with
+ *   median-of-three pivots.
  *
  * `compare` must be a strict total order (never 0 for distinct items); the query engine guarantees it
  * by ending every comparison with the item id.
  */
 
+import { partialQuicksort } from './partial-quicksort.js';
+
 export type ItemComparator = (a: number, b: number) => number;
 
-/** Ranges at most this long are finished by insertion sort. */
-const SMALL_RANGE = 16;
 /** Use the heap when the kept prefix is at most this fraction of the items. */
 const HEAP_FRACTION = 8;
 
@@ -81,35 +79,11 @@ function siftDown(heap: Uint32Array, item: number, size: number, compare: ItemCo
 
 /** Sorts `a` just enough that positions [from, to) hold their final items, in order. */
 function partialSort(a: Uint32Array, from: number, to: number, compare: ItemComparator): void {
-  const stack: number[] = [0, a.length - 1, 2 * Math.ceil(Math.log2(a.length + 1)) + 4];
-  while (stack.length > 0) {
-    let depth = stack.pop()!;
-    let hi = stack.pop()!;
-    let lo = stack.pop()!;
-    while (hi - lo > SMALL_RANGE) {
-      if (depth-- === 0) {
-        a.subarray(lo, hi + 1).sort(compare);
-        lo = hi; // done with this range
-        break;
-      }
-      const split = partition(a, lo, hi, compare);
-      // [lo, split] ≤ pivot ≤ [split + 1, hi]: descend only where the page is.
-      const wantLeft = from <= split && lo < to;
-      const wantRight = split + 1 < to && hi >= from;
-      if (wantLeft && wantRight) {
-        stack.push(split + 1, hi, depth);
-        hi = split;
-      } else if (wantLeft) {
-        hi = split;
-      } else if (wantRight) {
-        lo = split + 1;
-      } else {
-        lo = hi;
-        break;
-      }
-    }
-    if (hi > lo && lo < to && hi >= from) insertionSort(a, lo, hi, compare);
-  }
+  partialQuicksort(a.length, from, to, {
+    partition: (lo, hi) => partition(a, lo, hi, compare),
+    insertionSort: (lo, hi) => insertionSort(a, lo, hi, compare),
+    sortRange: (lo, hi) => void a.subarray(lo, hi + 1).sort(compare),
+  });
 }
 
 /** Hoare partition around the median of a[lo], a[mid], a[hi]; returns the last index of the left part. */
