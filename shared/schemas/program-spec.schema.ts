@@ -16,8 +16,7 @@ import {
   MAX_SPACE_ENTRIES,
   MAX_TRIALS_HARD_LIMIT,
   ValuesParamSchema,
-  formatCount,
-  gridPointCount,
+  gridFitsMaxTrials,
   type ParamSpec,
   type SearchSpaceEntry,
 } from './search-space.schema.js';
@@ -171,18 +170,7 @@ const ProgramSearchSchema = strict({
     });
     ok = false;
   }
-  if (ok && search.method === 'grid' && search.max_trials !== undefined) {
-    let total = 0;
-    for (const entry of space) total += gridPointCount(entry);
-    if (total > search.max_trials) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['max_trials'],
-        message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)`,
-      });
-      ok = false;
-    }
-  }
+  if (ok && search.method === 'grid') ok = gridFitsMaxTrials(space, search.max_trials, ctx);
   if (!ok) return z.NEVER;
   return {
     method: search.method,

@@ -414,18 +414,7 @@ export const SearchSpecSchema = strict({
       ok = false;
     }
   }
-  if (ok && search.method === 'grid' && search.max_trials !== undefined) {
-    let total = 0;
-    for (const entry of space) total += gridPointCount(entry);
-    if (total > search.max_trials) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['max_trials'],
-        message: `grid expands to ${formatCount(total)} trials, more than max_trials ${search.max_trials} (raise max_trials, list fewer values, or use method: random)`,
-      });
-      ok = false;
-    }
-  }
+  if (ok && search.method === 'grid') ok = gridFitsMaxTrials(space, search.max_trials, ctx);
   if (!ok) return z.NEVER;
   return {
     method: search.method,
@@ -455,6 +444,20 @@ function parsePipelineDimension(raw: unknown, report: (message: string) => void)
     return undefined;
   }
   return literal.data;
+}
+
+/** A grid search's points against its max_trials: false, with the issue reported, when they exceed it. */
+export function gridFitsMaxTrials(space: readonly SearchSpaceEntry[], maxTrials: number | undefined, ctx: z.RefinementCtx): boolean {
+  if (maxTrials === undefined) return true;
+  let total = 0;
+  for (const entry of space) total += gridPointCount(entry);
+  if (total <= maxTrials) return true;
+  ctx.addIssue({
+    code: 'custom',
+    path: ['max_trials'],
+    message: `grid expands to ${formatCount(total)} trials, more than max_trials ${maxTrials} (raise max_trials, list fewer values, or use method: random)`,
+  });
+  return false;
 }
 
 /** Prints a count exactly when it is a safe integer, else in exponent form. */
