@@ -57,7 +57,7 @@ const COLD_START_SECONDS: Readonly<Record<string, number>> = {
 const SHAPE_CACHE_SIZE = 256;
 
 /** The feed step's cost shape of a built-in sweep; null when the sweep recorded no data shape. */
-export function queueCostShapeOf(context: SweepContext): QueueCostShape | null {
+function queueCostShapeOf(context: SweepContext): QueueCostShape | null {
   const shape = context.fold_split;
   if (shape === undefined) return null;
   return { rows: shape.rows, features: shape.features, fits: context.cv.folds >= 2 ? context.cv.folds + 1 : 1, task: context.task ?? 'classification' };
