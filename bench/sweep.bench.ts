@@ -53,6 +53,7 @@ import { randomSearch, syntheticSweepSpec } from './support/synthetic-sweep-spec
 import { childrenCpuMs, timedCliRun, timedProcess, type CliRunResult } from './support/timed-cli-run.js';
 import { spawnWorkerProcesses, waitForQueueWorkers } from './support/worker-processes.js';
 import { readFoldTimeline, renderFoldTimeline } from './support/fold-part-timeline.js';
+import { renderTrialTimeline, trialSpans, type TrialSpan } from './support/trial-timeline.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 // The reference runner, copied into the repo so a clone can re-measure side by side.
@@ -99,6 +100,8 @@ interface CliRun {
   teardownMs: number;
   /** Sum of the trials' own training time (runTrial totalMs). */
   trialTrainMs: number;
+  /** Per trial: worker, claim and commit (bench/support/trial-timeline.ts). */
+  trials: TrialSpan[];
 }
 
 async function runSweepqCli(root = REPO_ROOT): Promise<CliRun> {
@@ -121,6 +124,7 @@ async function runSweepqCli(root = REPO_ROOT): Promise<CliRun> {
       trainingSpanMs: finishedAt - startedAt,
       teardownMs: run.endEpoch - finishedAt,
       trialTrainMs,
+      trials: trialSpans(doc.trials),
     };
   } finally {
     await rm(stateDir, { recursive: true, force: true });
@@ -212,6 +216,10 @@ async function partA(quick: boolean): Promise<void> {
     pass: ratio <= 0.25,
     note: `${sklearnLabel === 'published' ? 'published sklearn' : `${reps} run(s), medians`}${baselineRoot === undefined ? '' : `; baseline ${ms(median(baselineWalls))} → ${(median(baselineWalls) / sweepqWall).toFixed(2)}× faster`}`,
   });
+  // Which trials ran side by side: the per-trial time line of the run with the median wall.
+  const medianRun = [...cli].sort((x, y) => x.wallMs - y.wallMs)[Math.floor((cli.length - 1) / 2)]!;
+  console.log(`\nper-trial time line of the median run (${ms(medianRun.wallMs)}; ms since the first claim)`);
+  console.log(renderTrialTimeline(medianRun.trials));
   // Where the time goes, as in (e): one traced run (slower than the runs above).
   progress('(a) traced run');
   const profileDir = profileRoot === undefined ? undefined : path.join(profileRoot, 'example-sweep');

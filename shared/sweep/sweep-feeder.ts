@@ -18,7 +18,6 @@ import type { NewTrial } from '../index/feed-cursor.js';
 import type { Logger } from '../logger/logger.js';
 import type { TrialQueue } from '../queue/index.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
-import { estimateTrialCost } from '../search/estimate-trial-cost.js';
 import { defineTrial } from '../search/expand-trials.js';
 import type { Sampler } from '../search/sampler.js';
 import { askSeedOf, samplerFor, segmentAt, type Segment } from '../search/search-segment.js';
@@ -27,6 +26,7 @@ import { FoldSplitPlanner } from '../folds/fold-split-planner.js';
 import { ObservationReader } from './observation-reader.js';
 import { stopReason } from './stop-rules.js';
 import { TrialBlockPlanner } from './trial-block-planner.js';
+import { TrialQueueOrder } from './trial-queue-order.js';
 import { blockJobId } from '../queue/index.js';
 
 const SAMPLER_CACHE_SIZE = 256;
@@ -49,6 +49,7 @@ export class SweepFeeder {
   private readonly observations: ObservationReader;
   private readonly foldSplits: FoldSplitPlanner;
   private readonly blocks: TrialBlockPlanner;
+  private readonly order: TrialQueueOrder;
 
   constructor(
     private readonly index: MetricsIndex,
@@ -60,6 +61,7 @@ export class SweepFeeder {
     this.observations = new ObservationReader(index);
     this.foldSplits = new FoldSplitPlanner(index);
     this.blocks = new TrialBlockPlanner(index, queue.blockLimits);
+    this.order = new TrialQueueOrder(index);
   }
 
   /** Tops the sweep's queued jobs up to the window; resolves with the number of jobs added. */
@@ -132,23 +134,21 @@ export class SweepFeeder {
       if (contiguous === 0) return added;
       refs.length = contiguous;
       const next = state.fed + contiguous;
-      const queued: Array<{ data: TrialJob; retries: number; cost: number; index: number; model: string; params: Record<string, unknown> }> = [];
+      const candidates: Array<{ data: TrialJob; retries: number; index: number; model: string; params: Record<string, unknown> }> = [];
       for (const ref of refs) {
         // A trial cancelled before it was fed has no job to get; `retry` re-queues it (and feeds).
         if (ref.status !== 'queued') continue;
         const params = JSON.parse(ref.params) as Record<string, unknown>;
-        queued.push({
+        candidates.push({
           data: { v: 1, sweepId, trialId: ref.id, index: ref.index },
           retries: ref.retries,
-          cost: estimateTrialCost(ref.model, params),
           index: ref.index,
           model: ref.model,
           params,
         });
       }
-      // Longest first within the window (stable for equal costs): the queue is FIFO, so short trials
-      // fill the gaps at the end instead of one long trial running alone on one worker.
-      queued.sort((a, b) => b.cost - a.cost || a.index - b.index);
+      // Longest first, and each model's cold start in the sweep's first step (trial-queue-order.ts).
+      const queued = await this.order.order(sweepId, candidates, state.fed === 0);
       // Costly trials run as fold jobs shared by idle workers (issue 13 item 5); they go first.
       const { split, whole } = await this.foldSplits.partition(sweepId, queued);
       await this.queue.enqueueSplit(split);

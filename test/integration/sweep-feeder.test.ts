@@ -74,7 +74,7 @@ describe('SweepFeeder', () => {
     });
   });
 
-  it('enqueues the costliest trials of a window first', async () => {
+  it('enqueues one trial per model first (their cold starts), then the costliest first, indices unchanged', async () => {
     const { search: _search, ...base } = tinySweep(1);
     const spec = {
       ...base,
@@ -88,7 +88,21 @@ describe('SweepFeeder', () => {
     const { sweepId } = await service.submit(spec);
     const waiting = await queue.getJobs(['waiting'], 0, -1, true);
     const order = waiting.filter((j) => (j.data as { sweepId: string }).sweepId === sweepId).map((j) => (j.data as { index: number }).index);
-    assert.deepEqual(order, [3, 2, 1, 0], 'rf_big, gb, rf_small, lr: longest first');
+    // The sweep's first step on 120 × 4 rows: each model's cold start on a fresh training process
+    // outweighs the fits (trial-queue-order.ts), so one trial per model first — boosting's cold start is
+    // the largest —, then the rest longest first.
+    assert.deepEqual(order, [2, 3, 0, 1], 'gb, rf_big, lr, rf_small');
+    const { trials } = await service.trials(sweepId, { limit: 10 });
+    assert.deepEqual(
+      trials.map((t) => [t.index, t.name]),
+      [
+        [0, 'lr'],
+        [1, 'rf_small'],
+        [2, 'gb'],
+        [3, 'rf_big'],
+      ],
+      'trial indices and names stay those of the file',
+    );
     await service.cancel(sweepId);
   });
 
