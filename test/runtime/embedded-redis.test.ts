@@ -55,7 +55,7 @@ describe('startEmbeddedRedis', () => {
     assert.equal(await pingRedis(redis.port), false, 'stopped server no longer answers');
   });
 
-  it('starts a run\'s Redis without setpriv when none is on PATH: the unprobed first try fails, the probed one runs', async () => {
+  it("starts a run's Redis without setpriv when none is on PATH: the unprobed first try fails, the probed one runs", async () => {
     // A fresh process (the probes' results are kept per process) whose PATH has redis-server but no setpriv.
     const bin = await mkdtemp(path.join(os.tmpdir(), 'sweepq-path-'));
     try {
