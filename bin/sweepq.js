@@ -21,7 +21,7 @@ function bundleIsCurrent() {
 const bundled = bundleIsCurrent();
 if (process.argv[2] === 'run') {
   const { startEarlyRunWorker } = await import('../dist/services/cli/run-worker-spawn.js');
-  const worker = new URL(bundled ? '../dist/bundle/worker.mjs' : '../dist/services/worker/main.js', import.meta.url);
+  const worker = new URL(bundled ? '../dist/bundle/worker.start.cjs' : '../dist/services/worker/main.js', import.meta.url);
   startEarlyRunWorker(process.argv.slice(2), fileURLToPath(worker));
 }
 if (bundled) {

@@ -7,66 +7,20 @@
  * kills it at once: synchronous training cannot be interrupted any other way. A fresh child is started
  * for the next trial; `warmUp` starts it ahead of time so module loading is off the critical path.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { setPriority } from 'node:os';
 import { SweepqError } from '../../shared/errors/index.js';
 import { processEntryFile } from '../../shared/runtime/process-entry.js';
 import type { RungScores, RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import type { RungAnswer, RungRequest, SlotLimits, TrainingResult, TrainingTask } from './training-task.js';
+import { adoptEarlyTrainingProcess } from './early-training-process.js';
+import { prlimitAvailable, spawnTrainingProcess, trainingProcessCommand } from './training-process-spawn.js';
 
 const PROCESS_FILE = processEntryFile('training-process');
-/**
- * Address space node needs beyond a trial's own memory: V8 reserves its heap cage and code ranges up
- * front (measured: node does not start under 800 MB of RLIMIT_AS).
- */
-const NODE_ADDRESS_OVERHEAD_MB = 1024;
 /** Training runs niced, so the worker's event loop (lock renewal) and anything else on the host stay responsive. */
 const TRAINING_NICENESS = 10;
 /** Lines of the child's stderr kept to explain a crash. */
 const STDERR_LINES = 20;
-
-const probed = new Map<string, boolean>();
-const PRLIMIT_PROBE = ['prlimit', '--as=4294967296'];
-const SETPRIV_PROBE = ['setpriv', '--pdeathsig', 'KILL'];
-/**
- * True when `command args… node --version` runs here (util-linux's prlimit and setpriv are optional).
- * `--version` answers before V8 starts (~5 ms instead of ~100 ms for `-e 0`): the probe runs
- * synchronously in every worker's start-up, on the path of its first trial — so both wrappers are
- * tried in one process first (issue 13, fixed costs), and one at a time only when that fails.
- */
-function wrapperWorks(command: string, args: readonly string[]): boolean {
-  if (probed.size === 0 && probeRuns([...SETPRIV_PROBE, '--', ...PRLIMIT_PROBE])) {
-    probed.set(PRLIMIT_PROBE[0]!, true);
-    probed.set(SETPRIV_PROBE[0]!, true);
-  }
-  let ok = probed.get(command);
-  if (ok === undefined) {
-    ok = probeRuns([command, ...args]);
-    probed.set(command, ok);
-  }
-  return ok;
-}
-
-function probeRuns(wrappers: readonly string[]): boolean {
-  return spawnSync(wrappers[0]!, [...wrappers.slice(1), '--', process.execPath, '--version'], { stdio: 'ignore', timeout: 10_000 }).status === 0;
-}
-
-/** True when `prlimit` can cap a child's address space here. */
-function prlimitAvailable(): boolean {
-  return wrapperWorks(PRLIMIT_PROBE[0]!, PRLIMIT_PROBE.slice(1));
-}
-
-/**
- * The command line of a slot's child: node under RLIMIT_AS (prlimit) and with a parent-death signal
- * (setpriv --pdeathsig): a worker killed with -9 takes its training process with it instead of leaving
- * it training for nobody. Each wrapper execs the next, so the pid is node's.
- */
-function childCommand(nodeArgs: readonly string[], addressBytes: number): [string, string[]] {
-  let command: [string, string[]] = [process.execPath, [...nodeArgs]];
-  if (prlimitAvailable()) command = ['prlimit', [`--as=${addressBytes}`, '--', command[0], ...command[1]]];
-  if (wrapperWorks(SETPRIV_PROBE[0]!, SETPRIV_PROBE.slice(1))) command = ['setpriv', ['--pdeathsig', 'KILL', '--', command[0], ...command[1]]];
-  return command;
-}
 
 interface Inflight {
   /** Ids of the batch's tasks in order; the child answers them one by one. */
@@ -239,14 +193,10 @@ export class TrainingSlot {
       current.killedFor = 'abort';
       current.process.kill('SIGKILL');
     }
-    const nodeArgs = [`--max-old-space-size=${Math.max(64, limits.memoryMb)}`, PROCESS_FILE];
-    const [command, args] = childCommand(nodeArgs, (limits.memoryMb + NODE_ADDRESS_OVERHEAD_MB) * 1024 * 1024);
-    const spawned = spawn(command, args, {
-      stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-      // The V8 serializer copies the result's JSON strings (artefact, diagnostics) as they are, where
-      // JSON would escape and unescape every quote in them once more.
-      serialization: 'advanced',
-    });
+    const command = trainingProcessCommand(limits.memoryMb, PROCESS_FILE);
+    // The worker's launcher may have started this very process already (early-training-process.ts).
+    const early = adoptEarlyTrainingProcess(command);
+    const spawned = early?.child ?? spawnTrainingProcess(command);
     const child: Child = { process: spawned, limits, ready: Promise.resolve(), stderr: [], killedFor: null, exit: null };
     child.ready = new Promise<void>((resolve) => {
       const onMessage = (message: unknown): void => {
@@ -297,6 +247,8 @@ export class TrainingSlot {
       inflight.resolve(inflight.next + 1);
     });
     this.child = child;
+    // What an adopted process said before this slot listened (its `ready`), heard now.
+    for (const message of early?.messages ?? []) spawned.emit('message', message);
     return child;
   }
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SweepqError } from '../errors/index.js';
 import { DEFAULT_STATE_DIR } from './default-state-dir.js';
+import { DEFAULT_TRIAL_MEMORY_MB } from './default-trial-memory.js';
 
 /** pino log levels accepted by LOG_LEVEL. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -374,7 +375,7 @@ const envSchema = z.object({
   SWEEPQ_BODY_LIMIT_BYTES: intVar(2048 * MIB, 1024, 65_536 * MIB),
   SWEEPQ_SWEEP_BODY_LIMIT_BYTES: intVar(1 * MIB, 1024, 4096 * MIB),
   SWEEPQ_NET_TIMEOUT_MS: intVar(10_000, 100, 600_000),
-  SWEEPQ_TRIAL_MEMORY_MB: intVar(2048, 64, 1_048_576),
+  SWEEPQ_TRIAL_MEMORY_MB: intVar(DEFAULT_TRIAL_MEMORY_MB, 64, 1_048_576),
   SWEEPQ_TRIAL_MEMORY_MAX_MB: intVar(16_384, 64, 1_048_576),
   SWEEPQ_TRIAL_TIMEOUT_S: intVar(3600, 1, 604_800),
   SWEEPQ_FOLD_SPLIT_MIN_COST: intVar(200_000_000, 0, Number.MAX_SAFE_INTEGER),

@@ -73,6 +73,14 @@ function probeTogether(): void {
   setpriv = true;
 }
 
+/** The redis-server to start, probed (with setpriv when `withSetpriv`). @throws when there is none. */
+function probedBinary(withSetpriv: boolean): string {
+  if (withSetpriv) probeTogether();
+  const binary = findRedisServer();
+  if (binary === undefined) throw new SweepqError('INTERNAL', `redis-server was not found on PATH or in /usr/bin. ${INSTALL_HINT}`);
+  return binary;
+}
+
 /** The first redis-server that runs (`--version`), or undefined. Spawning resolves PATH for us. */
 export function findRedisServer(): string | undefined {
   if (resolvedBinary !== undefined) return resolvedBinary;
@@ -257,9 +265,12 @@ export async function stopStaleInstance(dir: string, logger: Logger | undefined)
  * @throws SweepqError('INTERNAL') when redis-server is not installed or does not come up.
  */
 export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise<EmbeddedRedis> {
-  if (options.stopWithParent === true) probeTogether();
-  const binary = findRedisServer();
-  if (binary === undefined) throw new SweepqError('INTERNAL', `redis-server was not found on PATH or in /usr/bin. ${INSTALL_HINT}`);
+  // Unprobed, a first start runs `setpriv … redis-server` at once (issue 13, fixed costs, round 5: the
+  // probe was a process start of its own, ~5–10 ms on the way to Redis and to everything `sweepq run`
+  // does after it): the server answering is the proof both work. Only a first try that does not come
+  // up probes, as every start did before, and starts again with what the probes found.
+  let unprobed = options.stopWithParent === true && resolvedBinary === undefined && setpriv === undefined;
+  let binary = unprobed ? CANDIDATE_BINARIES[0]! : probedBinary(options.stopWithParent === true);
   const dir = path.resolve(options.stateDir, 'redis');
   await mkdir(dir, { recursive: true });
   await stopStaleInstance(dir, options.logger);
@@ -282,7 +293,7 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     // stop() signals this pid directly, so being detached never leaves it running.
     const args = redisServerArgs({ dir, port, ...(configFile === undefined ? {} : { configFile }) });
     const child =
-      options.stopWithParent === true && setprivWorks()
+      options.stopWithParent === true && (unprobed || setprivWorks())
         ? spawn('setpriv', ['--pdeathsig', 'TERM', '--', binary, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true })
         : spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     options.onSpawn?.();
@@ -302,6 +313,10 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     child.once('error', (error) => output.push(`spawn error: ${error.message}`));
 
     const state = await waitForRedis(port, child, options.startTimeoutMs ?? 30_000, options.password);
+    if (state === 'ready' && unprobed) {
+      resolvedBinary = binary;
+      setpriv = true;
+    }
     if (state === 'ready') {
       logger?.info({ port, dir, pid: child.pid }, 'embedded redis-server started');
       let stopping: Promise<void> | undefined;
@@ -319,6 +334,12 @@ export async function startEmbeddedRedis(options: EmbeddedRedisOptions): Promise
     await terminateChild(child, 'SIGKILL', 1000);
     lastOutput = output;
     if (state === 'timeout') break;
+    if (unprobed) {
+      // Not up (no setpriv, no redis-server on PATH, or the port taken): probe, and start again from the first try.
+      unprobed = false;
+      binary = probedBinary(true);
+      attempt = 0;
+    }
   }
   throw new SweepqError('INTERNAL', `Embedded redis-server did not start (data dir ${dir}). Last output:\n${lastOutput.join('\n')}\n${INSTALL_HINT}`);
 }

@@ -24,6 +24,6 @@ export const RUNNING_BUNDLED = typeof SWEEPQ_BUNDLED === 'boolean' && SWEEPQ_BUN
 /** Absolute path of the file that starts `entry`'s process: bundled when this process is. */
 export function processEntryFile(entry: ProcessEntry): string {
   // dist/ is two folders up from dist/shared/runtime/ (the bundle keeps each module's own URL).
-  const file = RUNNING_BUNDLED ? `bundle/${entry}.mjs` : COMPILED[entry];
+  const file = RUNNING_BUNDLED ? `bundle/${entry}.start.cjs` : COMPILED[entry];
   return fileURLToPath(new URL(`../../${file}`, import.meta.url));
 }

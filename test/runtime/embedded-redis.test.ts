@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat, symlink } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { pingRedis, startEmbeddedRedis } from '../../shared/runtime/embedded-redis.js';
 import { findFreePort } from '../../shared/runtime/free-port.js';
@@ -51,6 +53,29 @@ describe('startEmbeddedRedis', () => {
       await redis.stop();
     }
     assert.equal(await pingRedis(redis.port), false, 'stopped server no longer answers');
+  });
+
+  it("starts a run's Redis without setpriv when none is on PATH: the unprobed first try fails, the probed one runs", async () => {
+    // A fresh process (the probes' results are kept per process) whose PATH has redis-server but no setpriv.
+    const bin = await mkdtemp(path.join(os.tmpdir(), 'sweepq-path-'));
+    try {
+      await symlink('/usr/bin/redis-server', path.join(bin, 'redis-server'));
+      const module = pathToFileURL(path.join(process.cwd(), 'dist/shared/runtime/embedded-redis.js')).href;
+      const script = [
+        `const { startEmbeddedRedis, pingRedis } = await import(${JSON.stringify(module)});`,
+        `const redis = await startEmbeddedRedis({ stateDir: ${JSON.stringify(path.join(stateDir, 'no-setpriv'))}, stopWithParent: true });`,
+        'console.log(await pingRedis(redis.port));',
+        'await redis.stop();',
+      ].join('\n');
+      const stdout = await new Promise<string>((resolve, reject) => {
+        execFile(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, PATH: bin }, timeout: 30_000 }, (error, out, err) =>
+          error === null ? resolve(out) : reject(new Error(`${error.message}\n${err}`)),
+        );
+      });
+      assert.equal(stdout.trim(), 'true');
+    } finally {
+      await rm(bin, { recursive: true, force: true });
+    }
   });
 
   it('keeps data across stop and start on the same state folder (AOF)', async () => {
