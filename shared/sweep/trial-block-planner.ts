@@ -12,10 +12,10 @@
  * - consecutive such trials fill a block up to SWEEPQ_BLOCK_MAX_TRIALS trials and SWEEPQ_BLOCK_MAX_COST
  *   summed cost, and to at most 1/{@link MIN_JOBS_PER_STEP} of the step's eligible trials, so a step
  *   still spreads over several jobs (several workers) and a small window (TPE's 4) gets no blocks —
- *   1/{@link MIN_JOBS_PER_CHEAP_STEP} when the step's eligible trials together cost no more than one
- *   block may (SWEEPQ_BLOCK_MAX_COST): such trials are so short that eight jobs' bookkeeping would cost
- *   more than the spread buys (issue 13 item 4, round 5: 2,000 trivial trials in blocks of ~125
- *   instead of ~31 took ~15% less CPU);
+ *   1/{@link MIN_JOBS_PER_CHEAP_STEP} when the step's eligible trials together cost at most
+ *   {@link CHEAP_STEP_MAX_COST} (and SWEEPQ_BLOCK_MAX_COST): such trials are so short that eight jobs'
+ *   bookkeeping costs more than the spread buys (issue 13 item 4, round 5: 2,000 trivial trials in
+ *   blocks of ~125 instead of ~31, in groups of 32 instead of 8);
  * - a block of one trial is a plain trial job. Trials split into fold jobs are never here (costly).
  */
 import type { MetricsIndex } from '../index/index.js';
@@ -26,8 +26,14 @@ import { estimatedFoldSplitCost } from '../folds/fold-split-plan.js';
 const CONTEXT_CACHE_SIZE = 256;
 /** A feed step's eligible trials go to at least this many jobs. */
 export const MIN_JOBS_PER_STEP = 8;
-/** ... and to at least this many when they all fit one block's cost budget (two workers still share the step). */
+/** ... and to at least this many when they are cheap together (two workers still share the step). */
 export const MIN_JOBS_PER_CHEAP_STEP = 2;
+/**
+ * Most estimated cost a feed step's eligible trials may add up to and count as cheap (and at most
+ * SWEEPQ_BLOCK_MAX_COST): the default block budget, about one logistic regression on 125k rows × 40
+ * features — a whole step of such trials trains in a fraction of a second, however it is spread.
+ */
+export const CHEAP_STEP_MAX_COST = 5_000_000;
 
 export interface BlockCandidate {
   index: number;
@@ -52,7 +58,7 @@ export function formTrialBlocks<T extends BlockCandidate>(trials: readonly T[], 
   }
   // A small step (an adaptive window) forms no blocks, cheap or not.
   if (eligible.length < 2 * MIN_JOBS_PER_STEP) return { blocks: [], singles: [...trials] };
-  const minJobs = eligibleCost <= limits.maxCost ? MIN_JOBS_PER_CHEAP_STEP : MIN_JOBS_PER_STEP;
+  const minJobs = eligibleCost <= Math.min(limits.maxCost, CHEAP_STEP_MAX_COST) ? MIN_JOBS_PER_CHEAP_STEP : MIN_JOBS_PER_STEP;
   const size = Math.min(limits.maxTrials, Math.floor(eligible.length / minJobs));
   if (size < 2) return { blocks: [], singles: [...trials] };
   const blocks: T[][] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formTrialBlocks, MIN_JOBS_PER_STEP } from '../../shared/sweep/trial-block-planner.js';
+import { CHEAP_STEP_MAX_COST, formTrialBlocks, MIN_JOBS_PER_STEP } from '../../shared/sweep/trial-block-planner.js';
 
 interface Candidate {
   index: number;
@@ -47,6 +47,9 @@ describe('formTrialBlocks', () => {
     // One trial's cost more, and the step is no longer cheap: eight jobs at least.
     const dearer = costs(250, (i) => (i === 0 ? 752 : 1));
     assert.deepEqual(sizes(formTrialBlocks(candidates(250), dearer, { maxTrials: 128, maxCost: 1000 }).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
+    // A large block budget does not make a step cheap: past CHEAP_STEP_MAX_COST it spreads over eight jobs.
+    const costly = costs(250, () => (CHEAP_STEP_MAX_COST + 1) / 250);
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), costly, { maxTrials: 128, maxCost: 1e12 }).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
   });
 
   it('closes a block when its summed cost would pass the budget', () => {
