@@ -15,7 +15,9 @@
  *   1/{@link MIN_JOBS_PER_CHEAP_STEP} when the step's eligible trials together cost at most
  *   {@link CHEAP_STEP_MAX_COST} (and SWEEPQ_BLOCK_MAX_COST): such trials are so short that eight jobs'
  *   bookkeeping costs more than the spread buys (issue 13 item 4, round 5: 2,000 trivial trials in
- *   blocks of ~125 instead of ~31, in groups of 32 instead of 8);
+ *   blocks of ~125 instead of ~31, in groups of 32 instead of 8) — except in the step that ends the
+ *   sweep, whose last blocks decide when the workers finish: there one worker's block of 125 left
+ *   the other idle for its whole length;
  * - a block of one trial is a plain trial job. Trials split into fold jobs are never here (costly).
  */
 import type { MetricsIndex } from '../index/index.js';
@@ -43,7 +45,13 @@ export interface BlockCandidate {
 }
 
 /** Splits trials into blocks (two or more trials, enqueue order kept) and trials enqueued alone. */
-export function formTrialBlocks<T extends BlockCandidate>(trials: readonly T[], costs: Float64Array, limits: BlockLimits): { blocks: T[][]; singles: T[] } {
+export function formTrialBlocks<T extends BlockCandidate>(
+  trials: readonly T[],
+  costs: Float64Array,
+  limits: BlockLimits,
+  /** The step ends the sweep: it keeps the eight-job spread, cheap or not. */
+  last = false,
+): { blocks: T[][]; singles: T[] } {
   const singles: T[] = [];
   const eligible: T[] = [];
   const eligibleCosts: number[] = [];
@@ -58,7 +66,7 @@ export function formTrialBlocks<T extends BlockCandidate>(trials: readonly T[], 
   }
   // A small step (an adaptive window) forms no blocks, cheap or not.
   if (eligible.length < 2 * MIN_JOBS_PER_STEP) return { blocks: [], singles: [...trials] };
-  const minJobs = eligibleCost <= Math.min(limits.maxCost, CHEAP_STEP_MAX_COST) ? MIN_JOBS_PER_CHEAP_STEP : MIN_JOBS_PER_STEP;
+  const minJobs = !last && eligibleCost <= Math.min(limits.maxCost, CHEAP_STEP_MAX_COST) ? MIN_JOBS_PER_CHEAP_STEP : MIN_JOBS_PER_STEP;
   const size = Math.min(limits.maxTrials, Math.floor(eligible.length / minJobs));
   if (size < 2) return { blocks: [], singles: [...trials] };
   const blocks: T[][] = [];
@@ -89,15 +97,15 @@ export class TrialBlockPlanner {
     private readonly limits: BlockLimits,
   ) {}
 
-  /** Blocks and single trials of one feed step (see the rule above). */
-  async partition<T extends BlockCandidate>(sweepId: string, trials: readonly T[]): Promise<{ blocks: T[][]; singles: T[] }> {
+  /** Blocks and single trials of one feed step (see the rule above); `last`: the step ends the sweep. */
+  async partition<T extends BlockCandidate>(sweepId: string, trials: readonly T[], last = false): Promise<{ blocks: T[][]; singles: T[] }> {
     if (this.limits.maxTrials < 2 || trials.length < 2 * MIN_JOBS_PER_STEP) return { blocks: [], singles: [...trials] };
     const context = await this.contextOf(sweepId);
     if (context === null) return { blocks: [], singles: [...trials] };
     const runs = context.cv.folds >= 2 ? context.cv.folds + 1 : 1;
     const costs = new Float64Array(trials.length);
     for (let i = 0; i < trials.length; i++) costs[i] = estimatedFoldSplitCost(context, trials[i]!.model, trials[i]!.params) * runs;
-    return formTrialBlocks(trials, costs, this.limits);
+    return formTrialBlocks(trials, costs, this.limits, last);
   }
 
   private async contextOf(sweepId: string): Promise<SweepContext | null> {

@@ -47,6 +47,8 @@ describe('formTrialBlocks', () => {
     // One trial's cost more, and the step is no longer cheap: eight jobs at least.
     const dearer = costs(250, (i) => (i === 0 ? 752 : 1));
     assert.deepEqual(sizes(formTrialBlocks(candidates(250), dearer, { maxTrials: 128, maxCost: 1000 }).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
+    // The step that ends the sweep keeps the eight-job spread: its blocks decide when the workers finish.
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), cheap, { maxTrials: 128, maxCost: 1000 }, true).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
     // A large block budget does not make a step cheap: past CHEAP_STEP_MAX_COST it spreads over eight jobs.
     const costly = costs(250, () => (CHEAP_STEP_MAX_COST + 1) / 250);
     assert.deepEqual(sizes(formTrialBlocks(candidates(250), costly, { maxTrials: 128, maxCost: 1e12 }).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
