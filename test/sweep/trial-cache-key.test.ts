@@ -31,7 +31,13 @@ const regression: SweepContext = {
 describe('trialCacheKey', () => {
   // Keys computed by the version before the per-context frame (round 5): cached results stay found.
   const cases: Array<[string, SweepContext, Parameters<typeof trialCacheKey>[1], string, string]> = [
-    ['a classification trial', classification, { model: 'logistic_regression', params: { C: 0.5, max_iter: 100 }, seed: 7 }, 'h1', 'df89d38ea9ccc0ed9eeeca06baf9b67bd416536a84d6ec5bd6d11d3586804c52'],
+    [
+      'a classification trial',
+      classification,
+      { model: 'logistic_regression', params: { C: 0.5, max_iter: 100 }, seed: 7 },
+      'h1',
+      'df89d38ea9ccc0ed9eeeca06baf9b67bd416536a84d6ec5bd6d11d3586804c52',
+    ],
     [
       'nested and null params',
       classification,
@@ -39,8 +45,20 @@ describe('trialCacheKey', () => {
       'h1',
       '1313d02ce9a31c3a2592301386532a7fd0065d7fe7b233d3020b677368a1e93b',
     ],
-    ['every dataset field, another learner hash', regression, { model: 'ridge', params: {}, seed: 4294967295 }, 'other-hash', '4961dd3271fd28a629bdfed10a0a2451d69b65b41069a5964b0700499178d335'],
-    ['the same context with another learner hash', regression, { model: 'ridge', params: { alpha: 1e-7 }, seed: 1.5 }, 'h1', 'fc6d0f123851e785892a79dfc95f065126bc92226b48169ea402c1347f50d013'],
+    [
+      'every dataset field, another learner hash',
+      regression,
+      { model: 'ridge', params: {}, seed: 4294967295 },
+      'other-hash',
+      '4961dd3271fd28a629bdfed10a0a2451d69b65b41069a5964b0700499178d335',
+    ],
+    [
+      'the same context with another learner hash',
+      regression,
+      { model: 'ridge', params: { alpha: 1e-7 }, seed: 1.5 },
+      'h1',
+      'fc6d0f123851e785892a79dfc95f065126bc92226b48169ea402c1347f50d013',
+    ],
   ];
   for (const [what, context, trial, learnerHash, key] of cases) {
     it(`keeps the key of ${what}`, () => {
