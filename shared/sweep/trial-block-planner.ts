@@ -32,10 +32,12 @@ export const MIN_JOBS_PER_STEP = 8;
 export const MIN_JOBS_PER_CHEAP_STEP = 2;
 /**
  * Most estimated cost a feed step's eligible trials may add up to and count as cheap (and at most
- * SWEEPQ_BLOCK_MAX_COST): the default block budget, about one logistic regression on 125k rows × 40
- * features — a whole step of such trials trains in a fraction of a second, however it is spread.
+ * SWEEPQ_BLOCK_MAX_COST): a fifth of the default block budget, about one logistic regression on 25k
+ * rows × 40 features. Such trials are dominated by their fixed per-trial cost (~0.5 ms of training
+ * each), so a block of 125 stays short; 250 small forests (cost ~15k each) are not cheap and keep
+ * blocks of ~31, so one worker's last block never holds the others up long.
  */
-export const CHEAP_STEP_MAX_COST = 5_000_000;
+export const CHEAP_STEP_MAX_COST = 1_000_000;
 
 export interface BlockCandidate {
   index: number;
