@@ -27,11 +27,10 @@ import { CachedTrials } from './cached-trial.js';
 import type { TrainingSlot } from './training-slot.js';
 import { planPruning } from './trial-pruning.js';
 import { trialTrainingInput } from './trial-training-input.js';
-import { storeTrialFiles } from './trial-files.js';
+import { storeTrialFiles, trialFileObjects } from './trial-files.js';
 import type { ProgramContext } from '../../shared/schemas/program-spec.schema.js';
 import type { ClaimOutcome, TrialCommit, TrialDefinition } from '../../shared/index/trial-transitions.js';
 import type { GroupObject } from '../../shared/store/object-store.js';
-import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import type { TrialTrainingInput } from './trial-training-input.js';
 import type { TrainingSuccess, TrainingResult } from './training-task.js';
@@ -99,9 +98,12 @@ const CONTEXT_CACHE_SIZE = 256;
 /**
  * Most trials of a block claimed, trained (one message to the training process) and committed
  * together. A block runs in at least {@link BLOCK_GROUPS} groups, so one group's claim, another's
- * training and a third's store and commit overlap: a block of 32 in groups of 8, one of 4 trial by trial.
+ * training and a third's store and commit overlap: a block of 32 in groups of 8, one of 4 trial by
+ * trial. Only the blocks of cheap feed steps (trial-block-planner.ts: up to 125 trivial trials) have
+ * groups above 8; theirs of 32 cut each group's claim, store and commit round trips by four (issue
+ * 13 item 4, round 5).
  */
-const BLOCK_GROUP_TRIALS = 8;
+const BLOCK_GROUP_TRIALS = 32;
 const BLOCK_GROUPS = 4;
 /** Groups of a block storing their artefacts and committing while the next group trains. */
 const BLOCK_GROUPS_IN_FLIGHT = BLOCK_GROUPS;
@@ -295,32 +297,12 @@ export class TrialProcessor {
 
       const storeStarted = Date.now();
       const key = artifactKey(data.sweepId, data.trialId, token);
-      await storeTrialFiles(this.deps.store, key, result.pipelineJson, result.diagnosticsJson, log);
-      const storeMs = Date.now() - storeStarted;
-      const timings = { ...result.timings, storeMs };
-
-      const committed = await index.transitions.commit(data.sweepId, data.index, {
-        token,
-        durationMs: Date.now() - started,
-        metrics: result.metrics,
-        folds: result.cvScores,
-        timings,
-        artifact: key,
-        objective: facts.objective,
-        ...(result.rungs === undefined ? {} : { detail: { rungs: result.rungs } }),
-        ...(cacheKey === null
-          ? {}
-          : {
-              cacheEntry: this.cached.entry(cacheKey, {
-                sweepId: data.sweepId,
-                trialId: data.trialId,
-                metrics: result.metrics,
-                folds: result.cvScores,
-                timings,
-                artifact: key,
-              }),
-            }),
-      });
+      await storeTrialFiles(this.deps.store, trialFileObjects(key, result), log);
+      const committed = await index.transitions.commit(
+        data.sweepId,
+        data.index,
+        this.completedCommit({ data, token, started, cacheKey }, result, key, Date.now() - storeStarted, facts.objective),
+      );
       if (committed === 'cancelled') {
         log.info('result recorded as cancelled: the sweep was cancelled while the trial trained');
         return { outcome: 'cancelled' };
@@ -545,38 +527,11 @@ export class TrialProcessor {
       for (const t of group) {
         const key = artifactKey(sweepId, t.data.trialId, t.token);
         keys.push(key);
-        // The diagnostics without fsync: losing them in a machine crash costs curves, never the trial.
-        if (t.result.diagnosticsJson !== null)
-          objects.push({ key: diagnosticsKey(key), body: t.result.diagnosticsJson, contentType: 'application/json', durable: false });
-        objects.push({ key, body: t.result.pipelineJson, contentType: 'application/json' });
+        objects.push(...trialFileObjects(key, t.result));
       }
       await this.deps.store.putGroup(objects);
       const storeMs = Date.now() - storeStarted;
-      const commits = group.map((t, i) => {
-        const timings = { ...t.result.timings, storeMs };
-        const result: TrialCommit = {
-          token: t.token,
-          durationMs: Date.now() - t.started,
-          metrics: t.result.metrics,
-          folds: t.result.cvScores,
-          timings,
-          artifact: keys[i]!,
-          objective: facts.objective,
-          ...(t.cacheKey === null
-            ? {}
-            : {
-                cacheEntry: this.cached.entry(t.cacheKey, {
-                  sweepId,
-                  trialId: t.data.trialId,
-                  metrics: t.result.metrics,
-                  folds: t.result.cvScores,
-                  timings,
-                  artifact: keys[i]!,
-                }),
-              }),
-        };
-        return { index: t.index, result };
-      });
+      const commits = group.map((t, i) => ({ index: t.index, result: this.completedCommit(t, t.result, keys[i]!, storeMs, facts.objective) }));
       const outcomes = await transitions.commitBatch(sweepId, commits);
       const refused = group.flatMap((t, i) => (outcomes[i] === 'ok' ? [] : [{ trialId: t.data.trialId, committed: outcomes[i] }]));
       // One line per group, not per trial: at hundreds of trials a second the log was a cost of its own.
@@ -587,6 +542,44 @@ export class TrialProcessor {
     } finally {
       for (const t of group) this.running.delete(t.data.trialId);
     }
+  }
+
+  /**
+   * The commit of a trained trial whose files are stored — one builder for a trial on its own job and
+   * for a block's group: its result, its artefact's key, its rung history under a pruner, and the
+   * result-cache entry when it has a content key.
+   */
+  private completedCommit(
+    trial: { data: TrialJob; token: string; started: number; cacheKey: string | null },
+    result: TrainingSuccess,
+    artifact: string,
+    storeMs: number,
+    objective: SweepFacts['objective'],
+  ): TrialCommit {
+    const { data, cacheKey } = trial;
+    const timings = { ...result.timings, storeMs };
+    return {
+      token: trial.token,
+      durationMs: Date.now() - trial.started,
+      metrics: result.metrics,
+      folds: result.cvScores,
+      timings,
+      artifact,
+      objective,
+      ...(result.rungs === undefined ? {} : { detail: { rungs: result.rungs } }),
+      ...(cacheKey === null
+        ? {}
+        : {
+            cacheEntry: this.cached.entry(cacheKey, {
+              sweepId: data.sweepId,
+              trialId: data.trialId,
+              metrics: result.metrics,
+              folds: result.cvScores,
+              timings,
+              artifact,
+            }),
+          }),
+    };
   }
 
   /** Ends the claims of a group claimed ahead that its block will not run. */

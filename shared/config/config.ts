@@ -69,8 +69,9 @@ export interface QueueConfig {
   /** SWEEPQ_RECONCILE_INTERVAL_MS, default 15000: how often the elected reconciler checks queue against index. */
   readonly reconcileIntervalMs: number;
   /**
-   * SWEEPQ_BLOCK_MAX_TRIALS, default 32: most short trials one BullMQ job carries (trial blocks, issue
-   * 13 item 4: per-job bookkeeping dominated short trials); 1 turns blocks off.
+   * SWEEPQ_BLOCK_MAX_TRIALS, default 128: most short trials one BullMQ job carries (trial blocks, issue
+   * 13 item 4: per-job bookkeeping dominated short trials); 1 turns blocks off. Blocks are smaller
+   * unless a feed step's trials are cheap (see trial-block-planner.ts).
    */
   readonly blockMaxTrials: number;
   /**
@@ -361,7 +362,7 @@ const envSchema = z.object({
   SWEEPQ_FEED_WINDOW: intVar(2000, 10, 1_000_000),
   SWEEPQ_FEED_INTERVAL_MS: intVar(2000, 100, 3_600_000),
   SWEEPQ_RECONCILE_INTERVAL_MS: intVar(15_000, 100, 3_600_000),
-  SWEEPQ_BLOCK_MAX_TRIALS: intVar(32, 1, 1000),
+  SWEEPQ_BLOCK_MAX_TRIALS: intVar(128, 1, 1000),
   SWEEPQ_BLOCK_MAX_COST: intVar(5_000_000, 0, Number.MAX_SAFE_INTEGER),
   SWEEPQ_CANCEL_POLL_MS: intVar(1000, 50, 600_000),
   SWEEPQ_RETENTION_DAYS: z

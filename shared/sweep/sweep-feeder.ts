@@ -153,7 +153,7 @@ export class SweepFeeder {
       const { split, whole } = await this.foldSplits.partition(sweepId, queued);
       await this.queue.enqueueSplit(split);
       // Short trials share jobs (issue 13 item 4); the block ids are on their trials before the jobs exist.
-      const { blocks, singles } = await this.blocks.partition(sweepId, whole);
+      const { blocks, singles } = await this.blocks.partition(sweepId, whole, end >= state.total);
       const blockJobs = blocks.map((block) => ({ v: 1 as const, sweepId, indices: block.map((t) => t.index) }));
       await trials.assignBlocks(
         sweepId,

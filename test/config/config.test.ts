@@ -55,7 +55,7 @@ describe('loadConfig', () => {
       feedWindow: 2000,
       feedIntervalMs: 2000,
       reconcileIntervalMs: 15_000,
-      blockMaxTrials: 32,
+      blockMaxTrials: 128,
       blockMaxCost: 5_000_000,
       retentionDays: 0,
       retentionIntervalMs: 600_000,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formTrialBlocks, MIN_JOBS_PER_STEP } from '../../shared/sweep/trial-block-planner.js';
+import { CHEAP_STEP_MAX_COST, formTrialBlocks, MIN_JOBS_PER_STEP } from '../../shared/sweep/trial-block-planner.js';
 
 interface Candidate {
   index: number;
@@ -27,16 +27,31 @@ describe('formTrialBlocks', () => {
   it('fills blocks up to the trial limit, in enqueue order', () => {
     const { blocks, singles } = formTrialBlocks(
       candidates(250),
-      costs(250, () => 1),
+      costs(250, () => 5),
       { maxTrials: 32, maxCost: 1000 },
     );
-    // 250 eligible trials → blocks of at most 250 / 8 = 31.
+    // 250 eligible trials costing more than one block may → blocks of at most 250 / 8 = 31.
     assert.deepEqual(sizes(blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
     assert.deepEqual(singles, []);
     assert.deepEqual(
       blocks.flat().map((t) => t.index),
       candidates(250).map((t) => t.index),
     );
+  });
+
+  it('spreads a step whose trials together cost at most one block over two jobs, not eight', () => {
+    const cheap = costs(250, () => 1);
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), cheap, { maxTrials: 128, maxCost: 1000 }).blocks), [125, 125]);
+    // Still no more than the trial limit per block.
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), cheap, { maxTrials: 32, maxCost: 1000 }).blocks), [32, 32, 32, 32, 32, 32, 32, 26]);
+    // One trial's cost more, and the step is no longer cheap: eight jobs at least.
+    const dearer = costs(250, (i) => (i === 0 ? 752 : 1));
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), dearer, { maxTrials: 128, maxCost: 1000 }).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
+    // The step that ends the sweep keeps the eight-job spread: its blocks decide when the workers finish.
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), cheap, { maxTrials: 128, maxCost: 1000 }, true).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
+    // A large block budget does not make a step cheap: past CHEAP_STEP_MAX_COST it spreads over eight jobs.
+    const costly = costs(250, () => (CHEAP_STEP_MAX_COST + 1) / 250);
+    assert.deepEqual(sizes(formTrialBlocks(candidates(250), costly, { maxTrials: 128, maxCost: 1e12 }).blocks), [31, 31, 31, 31, 31, 31, 31, 31, 2]);
   });
 
   it('closes a block when its summed cost would pass the budget', () => {

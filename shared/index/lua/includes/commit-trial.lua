@@ -6,10 +6,11 @@
 -- member, detailJSON, result-cache field ('' = none), entry JSON.
 -- Keys: sweep, log, best, open, result cache. → 'ok' | 'cancelled' | 'fenced' | 'stale'.
 local function commitTrial(key, sweepKey, logKey, bestKey, openKey, cacheKey, cancelled, now, token, f)
-  local st = redis.call('HGET', key, 'status')
-  if st ~= 'active' then return 'stale' end
-  if redis.call('HGET', key, 'token') ~= token then return 'fenced' end
-  local idx = redis.call('HGET', key, 'index')
+  -- One read for the fence and the log event (five calls were a third of a trivial trial's commit, issue 13 round 5).
+  local t = redis.call('HMGET', key, 'status', 'token', 'index', 'worker', 'entry', 'params')
+  if t[1] ~= 'active' then return 'stale' end
+  if t[2] ~= token then return 'fenced' end
+  local idx = t[3]
   local status = f[6]
   if cancelled then status = 'cancelled' end
   redis.call('HSET', key, 'status', status, 'token', '', 'finishedAt', now, 'durationMs', f[1],
@@ -18,7 +19,7 @@ local function commitTrial(key, sweepKey, logKey, bestKey, openKey, cacheKey, ca
   redis.call('HINCRBY', sweepKey, 'active', -1)
   redis.call('HINCRBY', sweepKey, status, 1)
   redis.call('ZREM', openKey, idx)
-  local fields = finishedFields(key, redis.call('HGET', key, 'worker'), nil)
+  local fields = finishedFieldsOf(t[5], t[6], t[4], nil)
   if not cancelled then fields = fields .. ',"d":' .. f[1] .. ',"m":' .. f[2] .. ',"f":' .. f[3] end
   logEvent(logKey, idx, status, now, fields)
   if status == 'completed' and f[10] ~= '' then redis.call('HSET', cacheKey, f[10], f[11]) end

@@ -28,13 +28,19 @@ local function logEvent(logKey, index, status, now, extra)
 end
 
 -- The JSON fragment describing a finished trial: its definition (entry, params), so samplers and the
--- read model never re-read trial hashes. Worker and error are strings, escaped by cjson.
-local function finishedFields(trialKey, worker, errorText)
-  local v = redis.call('HMGET', trialKey, 'entry', 'params', 'durationMs')
-  local out = ',"e":' .. (v[1] or '0') .. ',"p":' .. (v[2] or '{}')
+-- read model never re-read trial hashes. Worker and error are strings, escaped by cjson. For a caller
+-- that has read entry and params already (a commit reads them with the status and token).
+local function finishedFieldsOf(entry, params, worker, errorText)
+  local out = ',"e":' .. (entry or '0') .. ',"p":' .. (params or '{}')
   if worker ~= nil and worker ~= false and worker ~= '' then out = out .. ',"w":' .. cjson.encode(worker) end
   if errorText ~= nil and errorText ~= '' then out = out .. ',"x":' .. cjson.encode(errorText) end
   return out
+end
+
+-- The same fragment, read from the trial's hash.
+local function finishedFields(trialKey, worker, errorText)
+  local v = redis.call('HMGET', trialKey, 'entry', 'params')
+  return finishedFieldsOf(v[1], v[2], worker, errorText)
 end
 
 -- A claim (of a trial, or of a part of a split trial) that finds its sweep cancelled ends the trial
