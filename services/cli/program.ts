@@ -22,6 +22,8 @@ interface CommandDeclaration {
 }
 
 const JSON_FLAG: [string, string] = ['--json', 'print one JSON document on stdout'];
+/** Every command that writes a file the user names refuses an existing one without it. */
+const FORCE_FLAG: [string, string] = ['--force', 'overwrite the --out file when it exists'];
 const QUERY_OPTIONS: Array<[string, string]> = [
   ['--filter <expr>', 'filter, e.g. "metrics.auc_roc > 0.9 or params.max_depth = 5" (MLflow\'s filter_string plus OR and parentheses)'],
   ['--order-by <keys>', 'order keys, comma-separated, e.g. "metrics.auc_roc DESC, params.max_depth" (a metric without ASC/DESC takes its own direction)'],
@@ -49,6 +51,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       ['--workers <n>', `worker processes (default: number of CPUs, ${os.availableParallelism()} here)`],
       ['--out <file>', 'where to save the best model (default: <state dir>/best-<sweep id>.json)'],
+      FORCE_FLAG,
       ['--ui', 'serve the dashboard while the sweep runs and print its login link'],
       JSON_FLAG,
     ],
@@ -115,6 +118,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       ['--metric <m>', "rank by metric M instead of the sweep's objective"],
       ['--out <file>', "save the best trial's fitted pipeline (for sweepq predict)"],
+      FORCE_FLAG,
       JSON_FLAG,
     ],
     load: async () => (await import('./commands/best.js')).bestCommand,
@@ -142,6 +146,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       new Option('--format <format>', 'onnx (one .onnx file) or mlflow (an MLflow Model directory)').choices(['onnx', 'mlflow']).makeOptionMandatory(),
       ['--out <path>', 'where to write (default: beside MODEL, or here for --sweep: <name>.onnx or <name>-mlflow/)'],
+      ['--force', 'overwrite an existing ONNX file, or replace an existing MLflow model directory'],
       ...MODEL_OPTIONS,
       JSON_FLAG,
     ],

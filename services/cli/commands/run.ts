@@ -27,7 +27,7 @@ import { flag, intOption, note, printJson, printLine, stringOption, type Command
 import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 import { PollWaker } from '../poll-waker.js';
 import { adoptEarlyRunWorker, runWorkerEnv, runWorkerLogFile, spawnRunWorker } from '../run-worker-spawn.js';
-import { assertOutputFolder } from '../write-file-atomic.js';
+import { assertMayWrite, assertOutputFolder } from '../write-file-atomic.js';
 
 /** The worker's entry point: bundled when this CLI runs from the bundle. */
 const WORKER_MAIN = processEntryFile('worker');
@@ -422,7 +422,10 @@ export const runCommand: Command = {
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const out = stringOption(values, 'out');
-    if (out !== undefined) assertOutputFolder(out);
+    if (out !== undefined) {
+      assertOutputFolder(out);
+      assertMayWrite(out, flag(values, 'force'), 'model file');
+    }
     const config = loadConfig();
     return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out, ui: flag(values, 'ui') }, config, createCliLogger(config));
   },
