@@ -135,16 +135,20 @@ function leaderboardOrder(status: SweepStatus): string[] {
 }
 
 /**
- * Every trial of a finished sweep: best first by the objective (its direction in the sweep; trials
- * without a value — failed, cancelled, undefined scores — after, by index).
+ * Every trial of a finished sweep: the completed ones best first by the objective (its direction in
+ * the sweep), then the others in the same order — a pruned trial's CV score is that of the rung it
+ * stopped at, never ranked with full ones — and those without a value (failed, cancelled) by index.
  */
 async function collectTrials(client: SweepClient, status: SweepStatus): Promise<TrialRecord[]> {
   const out: TrialRecord[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await client.trials(status.id, { orderBy: leaderboardOrder(status), limit: PAGE, offset });
-    out.push(...page.trials);
-    if (page.trials.length < PAGE || offset + PAGE >= page.total) return out;
+  for (const filter of ["attributes.status = 'completed'", "attributes.status != 'completed'"]) {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await client.trials(status.id, { filter, orderBy: leaderboardOrder(status), limit: PAGE, offset });
+      out.push(...page.trials);
+      if (page.trials.length < PAGE || offset + PAGE >= page.total) break;
+    }
   }
+  return out;
 }
 
 /**
