@@ -57,7 +57,7 @@ function fromFastifyError(error: FastifyError, contentType: string | undefined):
 
 /** The values of the request part fastify found invalid, and the route's schema of it. */
 function partOf(request: FastifyRequest | undefined, part: RequestPart): { schema: unknown; values: unknown } {
-  const schema = (request?.routeOptions.schema as Partial<Record<RequestPart, unknown>> | undefined)?.[part];
+  const schema = (request?.routeOptions.schema)?.[part];
   const values = part === 'querystring' ? request?.query : part === 'params' ? request?.params : part === 'body' ? request?.body : request?.headers;
   return { schema, values };
 }
@@ -74,7 +74,7 @@ export function toSweepqError(error: unknown, request?: FastifyRequest): SweepqE
     const { schema, values } = partOf(request, part);
     const details = error.validation.map((v) => ({
       path: v.instancePath,
-      message: requestIssueMessage(part, { ...v, params: v.params as Record<string, unknown> }, schema, values),
+      message: requestIssueMessage(part, { ...v, params: v.params }, schema, values),
     }));
     const path = (error.validation[0]?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
     return new SweepqError('INVALID_ARGUMENT', details[0]?.message ?? `invalid ${part}`, { ...(path === '' ? {} : { location: { path } }), details });
