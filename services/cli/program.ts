@@ -86,6 +86,15 @@ const COMMANDS: CommandDeclaration[] = [
     load: async () => (await import('./commands/trials.js')).trialsCommand,
   },
   {
+    name: 'compare',
+    args: ['<sweep>', '<trials...>'],
+    summary: 'compare 2-10 trials of a sweep side by side: params that differ, metrics (best marked), CV folds, timings',
+    description:
+      "Shows the trials side by side, one column each: the params (and model) that differ, then the ones equal in all; every metric with the best value among the completed trials marked * (in the metric's direction in the sweep); each CV fold's score; fit, CV, eval and wall-clock times. A pruned trial's CV scores are labelled with the rung they were measured at. TRIALS are indexes (0 3 7) or trial ids (s-…-t3).",
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/compare.js')).compareCommand,
+  },
+  {
     name: 'trial',
     args: ['<trial>'],
     summary: "one trial in full (a program trial's exit, reported history and stdout/stderr tails)",
