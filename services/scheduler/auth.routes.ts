@@ -82,7 +82,12 @@ export function registerAuthRoutes(fastify: FastifyInstance, auth: ApiAuth): voi
     '/auth/login-links',
     {
       config: { role: 'read', bearerOnly: true },
-      schema: { summary: 'a one-time login link for a browser', tags: ['auth'], body: LoginLinkRequestSchema.nullish(), response: { 201: LoginLinkSchema, ...errors } },
+      schema: {
+        summary: 'a one-time login link for a browser',
+        tags: ['auth'],
+        body: LoginLinkRequestSchema.nullish(),
+        response: { 201: LoginLinkSchema, ...errors },
+      },
     },
     async (request, reply) => {
       const caller = principal(auth, request);

@@ -57,7 +57,7 @@ function fromFastifyError(error: FastifyError, contentType: string | undefined):
 
 /** The values of the request part fastify found invalid, and the route's schema of it. */
 function partOf(request: FastifyRequest | undefined, part: RequestPart): { schema: unknown; values: unknown } {
-  const schema = (request?.routeOptions.schema)?.[part];
+  const schema = request?.routeOptions.schema?.[part];
   const values = part === 'querystring' ? request?.query : part === 'params' ? request?.params : part === 'body' ? request?.body : request?.headers;
   return { schema, values };
 }

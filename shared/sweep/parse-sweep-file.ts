@@ -458,7 +458,12 @@ function yamlIssue(error: { code: string; message: string; pos: [number, number]
   if (error.code === 'RESOURCE_EXHAUSTION') message = `the document is nested too deeply or too large (${message})`;
   if (opener !== undefined) message = `${message}; the ${text[opener] === '"' || text[opener] === "'" ? 'quote' : 'bracket'} opened here is not closed`;
   const hint = YAML_HINTS[error.code] ?? 'fix the YAML syntax here';
-  return { path: '', message: `invalid YAML: ${message} (${opener === undefined ? hint : YAML_HINTS.MISSING_CHAR})`, line: position.line, column: position.col };
+  return {
+    path: '',
+    message: `invalid YAML: ${message} (${opener === undefined ? hint : YAML_HINTS.MISSING_CHAR})`,
+    line: position.line,
+    column: position.col,
+  };
 }
 
 /** Refuses text holding a mapping of more than {@link MAX_KEYS_PER_MAPPING} keys, before it is composed. */

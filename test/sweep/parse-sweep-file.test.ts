@@ -183,7 +183,7 @@ search:
     // The yaml library notices these on the next token (the next key, or past the end of the file).
     for (const [text, line, column, what] of [
       ['name: a\ndataset:\n  csv: "data.csv\ntrials: []\n', 3, 8, /quote opened here is not closed/],
-      ["name: a\nseed: [0\ndataset: {csv: a.csv}\n", 2, 7, /bracket opened here is not closed/],
+      ['name: a\nseed: [0\ndataset: {csv: a.csv}\n', 2, 7, /bracket opened here is not closed/],
       ['name: a\ncv: {folds: 2\nseed: 0\n', 2, 5, /bracket opened here is not closed/],
     ] as const) {
       const error = rejection(() => parseSweepText(text, { source: 'open.yaml' }));

@@ -92,7 +92,11 @@ describe('sweepq compare', () => {
   });
 
   const mistakes: Array<[string, (id: string) => string[], RegExp]> = [
-    ['a trial the sweep does not have', (id) => [id, '0', '7'], /^sweepq: sweep s-\S+ has no trial s-\S+-t7: its trials are 0 to 2 \(`sweepq trials s-\S+` lists them\)$/],
+    [
+      'a trial the sweep does not have',
+      (id) => [id, '0', '7'],
+      /^sweepq: sweep s-\S+ has no trial s-\S+-t7: its trials are 0 to 2 \(`sweepq trials s-\S+` lists them\)$/,
+    ],
     ['a trial of another sweep', (id) => [id, '0', 's-abc123def-t1'], /is not of sweep s-\S+: compare takes trials of one sweep/],
     ['one trial', (id) => [id, '1'], /compare takes 2 to 10 trials, got 1 \(e\.g\. sweepq compare s-\S+ 0 3\)/],
     ['a trial named twice', (id) => [id, '1', `${id}-t1`], /trial s-\S+-t1 is named twice/],
@@ -137,10 +141,26 @@ describe('renderComparison', () => {
     const full = record(0, 'completed', { cv_mean: 0.9, cv_std: 0.01, accuracy: 0.8 }, [0.89, 0.91]);
     const pruned: TrialRecord = {
       ...record(1, 'pruned', { cv_mean: 0.95, cv_std: 0.02 }, [0.94, 0.96]),
-      pruning: { reason: 'stopped at rung 1 (resource 27): …', rungs: [{ resource: 9, mean: 0.9, folds: [] }, { resource: 27, mean: 0.95, folds: [] }], scoredAt: { rung: 1, resource: 27 } },
+      pruning: {
+        reason: 'stopped at rung 1 (resource 27): …',
+        rungs: [
+          { resource: 9, mean: 0.9, folds: [] },
+          { resource: 27, mean: 0.95, folds: [] },
+        ],
+        scoredAt: { rung: 1, resource: 27 },
+      },
     };
     // The query engine answers the best completed value per metric: the pruned trial's higher cv_mean is not one.
-    const comparison = compareTrials('s-abc123def', { metric: 'cv_mean', goal: 'maximize' }, [full, pruned], new Map([['cv_mean', 0.9], ['cv_std', 0.01], ['accuracy', 0.8]]));
+    const comparison = compareTrials(
+      's-abc123def',
+      { metric: 'cv_mean', goal: 'maximize' },
+      [full, pruned],
+      new Map([
+        ['cv_mean', 0.9],
+        ['cv_std', 0.01],
+        ['accuracy', 0.8],
+      ]),
+    );
     assert.deepEqual(comparison.metrics.find((m) => m.name === 'cv_mean')!.best, [full.id]);
     const text = renderComparison(comparison);
     assert.match(text, /^ {2}cv_mean +0\.9000 \* +0\.9500 @ rung 1 \(27 of 81 trees\)$/m);

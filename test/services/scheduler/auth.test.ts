@@ -492,7 +492,11 @@ describe('one-time login links', () => {
     assert.equal(bare.statusCode, 201, bare.body);
     assert.equal(bare.json().role, 'read');
     for (const [headers, payload, wording] of [
-      [{ 'content-type': 'application/json' }, '', /^the request body is empty while its content-type is application\/json: send a JSON object \(e\.g\. '\{\}'\)/],
+      [
+        { 'content-type': 'application/json' },
+        '',
+        /^the request body is empty while its content-type is application\/json: send a JSON object \(e\.g\. '\{\}'\)/,
+      ],
       [{ 'content-type': 'application/json' }, '[1]', /^the body must be a JSON object, got a list \(send content-type: application\/json and an object/],
       [{ 'content-type': 'application/json' }, '{"rol":"read"}', /^unknown body field "rol" \(remove it or check the spelling\)$/],
       [{ 'content-type': 'application/json' }, '{"role":"admin"}', /^body field role must be one of read, write, program, got "admin"$/],

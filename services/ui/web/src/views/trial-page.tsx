@@ -150,7 +150,11 @@ function RungNote({ trial, metric }: { trial: TrialRecord; metric: string }) {
   const label = rungLabel(trial, metric);
   if (label === undefined) return null;
   return (
-    <span class="muted" data-testid="rung-note" title="the trial was pruned here: this is the CV score it reached at that rung, not a full trial's, and it is not ranked">
+    <span
+      class="muted"
+      data-testid="rung-note"
+      title="the trial was pruned here: this is the CV score it reached at that rung, not a full trial's, and it is not ranked"
+    >
       {' '}
       @ {label}
     </span>
