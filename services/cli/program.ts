@@ -81,7 +81,7 @@ const COMMANDS: CommandDeclaration[] = [
   {
     name: 'trials',
     args: ['<id>'],
-    summary: 'query and compare the trials of a sweep',
+    summary: 'query the trials of a sweep (filter, order, paging); sweepq compare shows a few side by side',
     options: [...QUERY_OPTIONS, JSON_FLAG],
     load: async () => (await import('./commands/trials.js')).trialsCommand,
   },
