@@ -282,6 +282,10 @@ describe('sweepq serve', () => {
     const forced = await runCli(['best', sweepId, '--out', best, '--force'], { SWEEPQ_STATE_DIR: dir });
     assert.equal(forced.code, 0, forced.stderr);
     assert.deepEqual(await readFile(best), saved);
+    // A trial the sweep lacks: the sweep is here, so no "look in another state folder" hint, but its trials.
+    const noTrial = await runCli(['export', '--sweep', sweepId, '--trial', '9', '--format', 'onnx'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(noTrial.code, 2, noTrial.stderr);
+    assert.match(noTrial.stderr, /^sweepq: sweep s-\S+ has no trial s-\S+-t9: its trials are 0 to 1 \(`sweepq trials s-\S+` lists them\)\n$/);
     const unknown = await runCli(['serve', '--sweep', 's-000000000000', '--port', '0'], { SWEEPQ_STATE_DIR: dir });
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /s-000000000000/);
