@@ -90,7 +90,7 @@ const COMMANDS: CommandDeclaration[] = [
     args: ['<sweep>', '<trials...>'],
     summary: 'compare 2-10 trials of a sweep side by side: params that differ, metrics (best marked), CV folds, timings',
     description:
-      "Shows the trials side by side, one column each: the params (and model) that differ, then the ones equal in all; every metric with the best value among the completed trials marked * (in the metric's direction in the sweep); each CV fold's score; fit, CV, eval and wall-clock times. A pruned trial's CV scores are labelled with the rung they were measured at. TRIALS are indexes (0 3 7) or trial ids (s-…-t3).",
+      "Shows the trials side by side, one column each: the params (and model) that differ, then the ones equal in all; every metric with the best value among the completed trials marked * (in the metric's direction in the sweep); each CV fold's score; fit, CV, eval and wall-clock times. A pruned trial's CV scores are labelled with the rung they were measured at. TRIALS are indexes (0 3 7), trial ids (s-…-t3) or trial names, as `sweepq trials` lists them.",
     options: [JSON_FLAG],
     load: async () => (await import('./commands/compare.js')).compareCommand,
   },

@@ -1,11 +1,12 @@
 /**
  * `sweepq compare SWEEP TRIAL TRIAL [...]`: 2 to 10 trials of one sweep side by side — the params that
  * differ, every metric with the best marked, CV folds, timings (`--json`: the same as one document).
- * Trials are named by id (`s-…-t4`) or index (`4`). Works wherever the other read commands do (the
+ * Trials are named by id (`s-…-t4`), index (`4`) or name (`RandomForest_100`). Works wherever the other read commands do (the
  * state folder, REDIS_URL, a scheduler): it reads through the query API only.
  */
 import { loadConfig } from '../../../shared/config/config.js';
 import { InvalidInputError, SweepqError } from '../../../shared/errors/index.js';
+import { closestMatch } from '../../../shared/schemas/spec-messages.js';
 import { TrialIdSchema } from '../../../shared/schemas/trial.schema.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, parseSweepId, printJson, printLine, type Command } from '../command.js';
@@ -15,21 +16,47 @@ import { compareTrials, renderComparison } from '../format/compare-table.js';
 /** As many as the dashboard's compare view takes: more columns than this do not read side by side. */
 const MAX_COMPARED = 10;
 
-/** A trial argument: `s-…-t4`, `4` or `#4`, of this sweep. @throws InvalidInputError INVALID_ARGUMENT. */
-function trialIdOf(sweepId: string, raw: string): string {
+/** A trial argument as given: an id of this sweep (`s-…-t4`, or the index `4` / `#4`), or a trial name. */
+type TrialRef = { id: string } | { name: string };
+
+/** @throws InvalidInputError INVALID_ARGUMENT for a trial id of another sweep. */
+function trialRefOf(sweepId: string, raw: string): TrialRef {
   const index = /^#?(\d{1,8})$/.exec(raw.trim());
-  const id = index === null ? raw.trim() : `${sweepId}-t${Number(index[1])}`;
-  if (!TrialIdSchema.safeParse(id).success)
-    throw new InvalidInputError(
-      'INVALID_ARGUMENT',
-      `not a trial: "${raw.slice(0, 80)}" (name a trial by its index, e.g. 4, or its id, e.g. ${sweepId}-t4, as \`sweepq trials ${sweepId}\` lists them)`,
-    );
+  if (index !== null) return { id: `${sweepId}-t${Number(index[1])}` };
+  if (!TrialIdSchema.safeParse(raw.trim()).success) return { name: raw };
+  const id = raw.trim();
   if (!id.startsWith(`${sweepId}-t`))
     throw new InvalidInputError(
       'INVALID_ARGUMENT',
       `trial ${id} is not of sweep ${sweepId}: compare takes trials of one sweep (use ${id.slice(0, id.lastIndexOf('-t'))} as the sweep, or an index)`,
     );
-  return id;
+  return { id };
+}
+
+/** A string literal of the filter language: single quotes, a quote doubled. */
+function quoted(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/**
+ * The ids of trials named by name (`RandomForest_100`, as `sweepq trials` lists them; unique in a
+ * sweep). An unknown name is NOT_FOUND with the closest name the sweep has.
+ */
+async function idsOfNames(client: SweepClient, sweepId: string, names: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (names.length === 0) return out;
+  const page = await client.trials(sweepId, { filter: `attributes.name IN (${names.map(quoted).join(', ')})`, limit: names.length });
+  for (const trial of page.trials) out.set(trial.name, trial.id);
+  const unknown = names.find((name) => !out.has(name));
+  if (unknown !== undefined) {
+    const known = (await client.trials(sweepId, { limit: 1000 })).trials.map((t) => t.name);
+    const guess = closestMatch(unknown, known);
+    throw new SweepqError(
+      'NOT_FOUND',
+      `sweep ${sweepId} has no trial named ${JSON.stringify(unknown.slice(0, 80))}${guess === undefined ? '' : ` (did you mean ${JSON.stringify(guess)}?)`}: name a trial by its index, id or name, as \`sweepq trials ${sweepId}\` lists them`,
+    );
+  }
+  return out;
 }
 
 /** The filter selecting these trials: run ids are `<sweep>-t<index>`, checked above (no quotes in them). */
@@ -63,15 +90,21 @@ async function bestValues(client: SweepClient, sweepId: string, ids: readonly st
 export const compareCommand: Command = {
   async run({ positionals, values }) {
     const sweepId = parseSweepId(positionals[0]!);
-    const ids = positionals.slice(1).map((raw) => trialIdOf(sweepId, raw));
-    if (ids.length < 2 || ids.length > MAX_COMPARED)
-      throw new InvalidInputError('INVALID_ARGUMENT', `compare takes 2 to ${MAX_COMPARED} trials, got ${ids.length} (e.g. sweepq compare ${sweepId} 0 3)`);
-    const repeated = ids.find((id, k) => ids.indexOf(id) !== k);
-    if (repeated !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', `trial ${repeated} is named twice: name each trial once`);
+    const refs = positionals.slice(1).map((raw) => trialRefOf(sweepId, raw));
+    if (refs.length < 2 || refs.length > MAX_COMPARED)
+      throw new InvalidInputError('INVALID_ARGUMENT', `compare takes 2 to ${MAX_COMPARED} trials, got ${refs.length} (e.g. sweepq compare ${sweepId} 0 3)`);
 
     const comparison = await withClient(loadConfig(), async (client) => {
       // The status first: an unknown sweep is NOT_FOUND here, with the state folder's hint.
       const status = await client.status(sweepId);
+      const byName = await idsOfNames(
+        client,
+        sweepId,
+        refs.flatMap((ref) => ('name' in ref ? [ref.name] : [])),
+      );
+      const ids = refs.map((ref) => ('id' in ref ? ref.id : byName.get(ref.name)!));
+      const repeated = ids.find((id, k) => ids.indexOf(id) !== k);
+      if (repeated !== undefined) throw new InvalidInputError('INVALID_ARGUMENT', `trial ${repeated} is named twice: name each trial once`);
       const page = await client.trials(sweepId, { filter: runIdFilter(ids), limit: ids.length });
       const byId = new Map(page.trials.map((t) => [t.id, t]));
       const missing = ids.find((id) => !byId.has(id));

@@ -78,6 +78,13 @@ describe('sweepq compare', () => {
       const expected = comparison.trials.filter((_, k) => values[k] === goal(...present)).map((t) => t.id);
       assert.deepEqual(best, expected, `${name}: the best in its direction`);
     }
+    // By name too, as `sweepq trials` lists them (a name with quotes and parentheses is a literal).
+    const byName = await runCli(['compare', sweepId, 'logistic_regression(C=0.01,max_iter=200)', '1', 'decision_tree(max_depth=2)', '--json'], {
+      ...setup.env,
+      SWEEPQ_API_URL: apiUrl,
+    });
+    assert.equal(byName.code, 0, byName.stderr);
+    assert.deepEqual(JSON.parse(byName.stdout), comparison, 'names pick the same trials');
     const viaApi = await runCli(['compare', sweepId, '0', '1', '2', '--json'], { ...setup.env, SWEEPQ_API_URL: apiUrl });
     assert.equal(viaApi.code, 0, viaApi.stderr);
     assert.deepEqual(JSON.parse(viaApi.stdout), comparison, 'the same answer through the scheduler');
@@ -100,7 +107,11 @@ describe('sweepq compare', () => {
     ['a trial of another sweep', (id) => [id, '0', 's-abc123def-t1'], /is not of sweep s-\S+: compare takes trials of one sweep/],
     ['one trial', (id) => [id, '1'], /compare takes 2 to 10 trials, got 1 \(e\.g\. sweepq compare s-\S+ 0 3\)/],
     ['a trial named twice', (id) => [id, '1', `${id}-t1`], /trial s-\S+-t1 is named twice/],
-    ['something that is no trial', (id) => [id, '1', 'best'], /not a trial: "best" \(name a trial by its index, e\.g\. 4, or its id/],
+    [
+      'a trial name with a typo',
+      (id) => [id, '1', 'decision_tree(max_depht=2)'],
+      /^sweepq: sweep s-\S+ has no trial named "decision_tree\(max_depht=2\)" \(did you mean "decision_tree\(max_depth=2\)"\?\): name a trial by its index, id or name/,
+    ],
     ['a sweep that does not exist', () => ['s-nosuchsweep1', '0', '1'], /^sweepq: sweep s-nosuchsweep1 does not exist/],
   ];
   for (const [label, args, message] of mistakes) {
