@@ -17,8 +17,11 @@ export interface TrialComparison {
   /** The trials, in the order they were named. */
   trials: TrialRecord[];
   params: {
-    /** Params (and the model) whose value differs between the trials: one value per trial, null where a trial lacks it. */
-    differing: Array<{ name: string; values: unknown[] }>;
+    /**
+     * Params (and the model) whose value differs between the trials: one value per trial, and
+     * whether the trial has the param at all (a missing param is not a `null` value, which params can be).
+     */
+    differing: Array<{ name: string; values: unknown[]; has: boolean[] }>;
     /** Params every trial has with the same value. */
     same: Record<string, unknown>;
   };
@@ -48,8 +51,9 @@ export function compareTrials(sweepId: string, objective: Objective, trials: Tri
   const differing: TrialComparison['params']['differing'] = [];
   const same: Record<string, unknown> = {};
   for (const [name, values] of paramValues(trials)) {
-    const shown = new Set(values.map((v) => JSON.stringify(v ?? null)));
-    if (shown.size > 1) differing.push({ name, values: values.map((v) => v ?? null) });
+    // `undefined` (absent) stringifies to nothing: it differs from every value, null included.
+    const shown = new Set(values.map((v) => (v === undefined ? '' : JSON.stringify(v))));
+    if (shown.size > 1) differing.push({ name, values: values.map((v) => v ?? null), has: values.map((v) => v !== undefined) });
     else same[name] = values[0] ?? null;
   }
   const metricNames = new Set<string>();
@@ -68,7 +72,6 @@ export function compareTrials(sweepId: string, objective: Objective, trials: Tri
 }
 
 function paramText(value: unknown): string {
-  if (value === undefined || value === null) return value === null ? 'null' : '-';
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
@@ -89,7 +92,7 @@ export function renderComparison(comparison: TrialComparison): string {
   };
   section('params that differ');
   if (comparison.params.differing.length === 0) rows.push(['  (none)', ...trials.map(() => '')]);
-  for (const { name, values } of comparison.params.differing) rows.push([`  ${name}`, ...values.map(paramText)]);
+  for (const { name, values, has } of comparison.params.differing) rows.push([`  ${name}`, ...values.map((v, k) => (has[k] === true ? paramText(v) : '-'))]);
 
   section('metrics');
   for (const { name, values, best } of comparison.metrics) {

@@ -71,6 +71,7 @@ describe('sweepq compare', () => {
       ['model', 'C', 'max_iter', 'max_depth'],
     );
     assert.deepEqual(comparison.params.differing[1]!.values, [0.01, 10, null]);
+    assert.deepEqual(comparison.params.differing[1]!.has, [true, true, false], 'the tree has no C');
     assert.equal(comparison.metrics[0]!.name, 'auc_roc', 'the objective first');
     for (const { name, values, best } of comparison.metrics) {
       const present = values.filter((v): v is number => v !== null);
@@ -93,6 +94,7 @@ describe('sweepq compare', () => {
     assert.equal(table.code, 0, table.stderr);
     assert.match(table.stdout, /^params that differ$/m);
     assert.match(table.stdout, /^ {2}model +logistic_regression +decision_tree$/m);
+    assert.match(table.stdout, /^ {2}C +0\.01 +-$/m, 'a param a trial lacks is a dash, not null');
     assert.match(table.stdout, /^ {2}fold 2 +\d\.\d{4}( \*)? +\d\.\d{4}/m);
     assert.match(table.stdout, /^ {2}wall clock +\S+ +\S+$/m);
     assert.match(table.stdout, /\* best of the completed trials, each metric in its direction in the sweep; objective auc_roc \(maximize\)/);
