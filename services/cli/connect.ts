@@ -68,7 +68,8 @@ export async function withClient<T>(config: Config, fn: (client: SweepClient) =>
  */
 function withStateFolderHint(config: Config, error: unknown): unknown {
   if (config.api.url !== undefined || config.redis.url !== undefined) return error;
-  if (!(error instanceof SweepqError) || error.code !== 'NOT_FOUND' || !/^((sweep|trial) \S+ does not exist|experiment .* has no sweeps)/.test(error.message))
+  // Not for a trial: a sweep that is here but lacks the trial says so itself (the hint would mislead).
+  if (!(error instanceof SweepqError) || error.code !== 'NOT_FOUND' || !/^(sweep \S+ does not exist|experiment .* has no sweeps)/.test(error.message))
     return error;
   const hint = `looked in the state folder ${path.resolve(config.stateDir)}: run sweepq in the folder where \`sweepq run\` ran, or set SWEEPQ_STATE_DIR; \`sweepq sweeps\` lists what is there`;
   return new SweepqError(error.code, `${error.message} (${hint})`, { cause: error, ...(error.location === undefined ? {} : { location: error.location }) });

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadConfig } from '../../shared/config/config.js';
-import { InvalidInputError } from '../../shared/errors/index.js';
+import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
 import { Pipeline } from '../../shared/ml/pipeline.js';
 import { TrialIdSchema } from '../../shared/schemas/trial.schema.js';
 import { parseSweepId, stringOption, type OptionValues } from './command.js';
@@ -87,7 +87,13 @@ export async function loadModel(modelPath: string | undefined, values: OptionVal
   return withClient(loadConfig(), async (client) => {
     const record = trialId === undefined ? await client.best(sweepId, metric) : null;
     const id = record?.id ?? trialId!;
-    const bytes = await client.artifact(sweepId, id);
+    const bytes = await client.artifact(sweepId, id).catch(async (error: unknown) => {
+      if (record !== null || !(error instanceof SweepqError) || error.code !== 'NOT_FOUND' || !error.message.endsWith('does not exist')) throw error;
+      // No such trial: say whether the sweep is here at all (status throws its own NOT_FOUND), and which trials it has.
+      const status = await client.status(sweepId);
+      const range = status.created === 0 ? 'it has no trials yet' : `its trials are 0 to ${status.created - 1}`;
+      throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no trial ${id}: ${range} (\`sweepq trials ${sweepId}\` lists them)`);
+    });
     const description = `trial ${id}${record === null ? '' : ` (${record.name})`} of sweep ${sweepId}`;
     return {
       pipeline: pipelineFromText(bytes.toString('utf8'), `the artefact of ${description}`),

@@ -22,6 +22,8 @@ interface CommandDeclaration {
 }
 
 const JSON_FLAG: [string, string] = ['--json', 'print one JSON document on stdout'];
+/** Every command that writes a file the user names refuses an existing one without it. */
+const FORCE_FLAG: [string, string] = ['--force', 'overwrite the --out file when it exists'];
 const QUERY_OPTIONS: Array<[string, string]> = [
   ['--filter <expr>', 'filter, e.g. "metrics.auc_roc > 0.9 or params.max_depth = 5" (MLflow\'s filter_string plus OR and parentheses)'],
   ['--order-by <keys>', 'order keys, comma-separated, e.g. "metrics.auc_roc DESC, params.max_depth" (a metric without ASC/DESC takes its own direction)'],
@@ -49,6 +51,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       ['--workers <n>', `worker processes (default: number of CPUs, ${os.availableParallelism()} here)`],
       ['--out <file>', 'where to save the best model (default: <state dir>/best-<sweep id>.json)'],
+      FORCE_FLAG,
       ['--ui', 'serve the dashboard while the sweep runs and print its login link'],
       JSON_FLAG,
     ],
@@ -78,9 +81,18 @@ const COMMANDS: CommandDeclaration[] = [
   {
     name: 'trials',
     args: ['<id>'],
-    summary: 'query and compare the trials of a sweep',
+    summary: 'query the trials of a sweep (filter, order, paging); sweepq compare shows a few side by side',
     options: [...QUERY_OPTIONS, JSON_FLAG],
     load: async () => (await import('./commands/trials.js')).trialsCommand,
+  },
+  {
+    name: 'compare',
+    args: ['<sweep>', '<trials...>'],
+    summary: 'compare 2-10 trials of a sweep side by side: params that differ, metrics (best marked), CV folds, timings',
+    description:
+      "Shows the trials side by side, one column each: the params (and model) that differ, then the ones equal in all; every metric with the best value among the completed trials marked * (in the metric's direction in the sweep); each CV fold's score; fit, CV, eval and wall-clock times. A pruned trial's CV scores are labelled with the rung they were measured at. TRIALS are indexes (0 3 7), trial ids (s-…-t3) or trial names, as `sweepq trials` lists them.",
+    options: [JSON_FLAG],
+    load: async () => (await import('./commands/compare.js')).compareCommand,
   },
   {
     name: 'trial',
@@ -115,6 +127,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       ['--metric <m>', "rank by metric M instead of the sweep's objective"],
       ['--out <file>', "save the best trial's fitted pipeline (for sweepq predict)"],
+      FORCE_FLAG,
       JSON_FLAG,
     ],
     load: async () => (await import('./commands/best.js')).bestCommand,
@@ -142,6 +155,7 @@ const COMMANDS: CommandDeclaration[] = [
     options: [
       new Option('--format <format>', 'onnx (one .onnx file) or mlflow (an MLflow Model directory)').choices(['onnx', 'mlflow']).makeOptionMandatory(),
       ['--out <path>', 'where to write (default: beside MODEL, or here for --sweep: <name>.onnx or <name>-mlflow/)'],
+      ['--force', 'overwrite an existing ONNX file, or replace an existing MLflow model directory'],
       ...MODEL_OPTIONS,
       JSON_FLAG,
     ],

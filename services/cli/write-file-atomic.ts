@@ -40,6 +40,24 @@ export async function writeFileAtomic(target: string, bytes: Uint8Array | string
 }
 
 /**
+ * Refuses to replace what is at `target` unless the user said `--force`: every command that writes a
+ * file the user names (`best --out`, `run --out`, `export`) checks this before spending time on what
+ * it would write (`sweepq run --out` trains the whole sweep first). A folder is never replaced by a
+ * file, forced or not.
+ * @param kind what the command writes, for the message ("model file", "ONNX file").
+ */
+export function assertMayWrite(target: string, force: boolean, kind: string): void {
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(target).isDirectory();
+  } catch {
+    return;
+  }
+  if (isFolder) throw new InvalidInputError('INVALID_ARGUMENT', `cannot write the ${kind} ${target}: it is a folder (give a file path with --out)`);
+  if (!force) throw new InvalidInputError('INVALID_ARGUMENT', `${target} already exists: add --force to overwrite it, or give another --out`);
+}
+
+/**
  * Refuses an output path whose folder does not exist, before a command spends time on what it would
  * write there (`sweepq run --out` trains the whole sweep first).
  */

@@ -82,11 +82,17 @@ export function registerAuthRoutes(fastify: FastifyInstance, auth: ApiAuth): voi
     '/auth/login-links',
     {
       config: { role: 'read', bearerOnly: true },
-      schema: { summary: 'a one-time login link for a browser', tags: ['auth'], body: LoginLinkRequestSchema, response: { 201: LoginLinkSchema, ...errors } },
+      schema: {
+        summary: 'a one-time login link for a browser',
+        tags: ['auth'],
+        body: LoginLinkRequestSchema.nullish(),
+        response: { 201: LoginLinkSchema, ...errors },
+      },
     },
     async (request, reply) => {
       const caller = principal(auth, request);
-      const role = request.body.role ?? caller.role;
+      // No body at all is the usual call (`curl -X POST -H 'authorization: …'`): the caller's role.
+      const role = request.body?.role ?? caller.role;
       if (!roleAllows(caller.role, role)) {
         throw new SweepqError('FORBIDDEN', `a ${caller.role} token cannot make a login link for the ${role} role`);
       }

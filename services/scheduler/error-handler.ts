@@ -8,6 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SweepqError, httpStatusFor, type ErrorCode } from '../../shared/errors/index.js';
 import { isRedisUnavailableError } from './redis-unavailable.js';
+import { requestIssueMessage, type RequestPart } from './request-issue-message.js';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -45,26 +46,38 @@ function fromFastifyError(error: FastifyError, contentType: string | undefined):
       `this route does not read a body of content-type ${type === '' ? '(none)' : `"${type}"`}: ${BODY_TYPES_HINT}`,
     );
   }
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+    return new SweepqError(
+      'INVALID_ARGUMENT',
+      "the request body is empty while its content-type is application/json: send a JSON object (e.g. '{}'), or leave the content-type header out when there is no body",
+    );
   if (status >= 400 && status < 500) return new SweepqError('INVALID_ARGUMENT', error.message);
   return new SweepqError('INTERNAL', GENERIC_MESSAGES.INTERNAL!, { cause: error });
 }
 
-/** Where fastify found a request invalid, in the words of the API's parameters. */
-const PART_NAMES: Record<string, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body', headers: 'header' };
+/** The values of the request part fastify found invalid, and the route's schema of it. */
+function partOf(request: FastifyRequest | undefined, part: RequestPart): { schema: unknown; values: unknown } {
+  const schema = request?.routeOptions.schema?.[part];
+  const values = part === 'querystring' ? request?.query : part === 'params' ? request?.params : part === 'body' ? request?.body : request?.headers;
+  return { schema, values };
+}
+
+const REQUEST_PARTS = new Set<string>(['querystring', 'params', 'body', 'headers']);
 
 /** Converts anything thrown by a route into the SweepqError that is sent (`request`: to name its content type). */
 export function toSweepqError(error: unknown, request?: FastifyRequest): SweepqError {
   if (error instanceof SweepqError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
-    // A request that does not match its route's zod schema: name the first offending field.
-    const issue = error.validation[0];
-    const part = PART_NAMES[error.validationContext ?? ''] ?? 'request';
-    const path = (issue?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-    const message = `invalid ${part}${path === '' ? '' : ` ${path}`}: ${issue?.message ?? 'invalid value'}`;
-    return new SweepqError('INVALID_ARGUMENT', message, {
-      ...(path === '' ? {} : { location: { path } }),
-      details: error.validation.map((v) => ({ path: v.instancePath, message: v.message })),
-    });
+    // A request that does not match its route's zod schema: name the first offending field, worded
+    // like a sweep file's problems (what, where, how to fix), never in zod's words.
+    const part: RequestPart = REQUEST_PARTS.has(error.validationContext ?? '') ? (error.validationContext as RequestPart) : 'body';
+    const { schema, values } = partOf(request, part);
+    const details = error.validation.map((v) => ({
+      path: v.instancePath,
+      message: requestIssueMessage(part, { ...v, params: v.params }, schema, values),
+    }));
+    const path = (error.validation[0]?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    return new SweepqError('INVALID_ARGUMENT', details[0]?.message ?? `invalid ${part}`, { ...(path === '' ? {} : { location: { path } }), details });
   }
   if (isFastifyError(error)) return fromFastifyError(error, request?.headers['content-type']);
   if (isRedisUnavailableError(error)) return new SweepqError('INDEX_UNAVAILABLE', GENERIC_MESSAGES.INDEX_UNAVAILABLE!, { cause: error });

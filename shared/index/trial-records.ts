@@ -1,4 +1,5 @@
 /** Reading trial hashes: whole records for display, and the few fields feeding and cancel need. */
+import { prunedScoredAt, type RungScoredAt } from '../search/pruners/pruned-score.js';
 import type { Redis } from 'ioredis';
 import { TrialRecordSchema, type TrialRecord, type TrialStatus } from '../schemas/trial.schema.js';
 import type { IndexKeys } from './index-keys.js';
@@ -146,7 +147,7 @@ export function parseTrialHash(sweepId: string, hash: Record<string, string>): T
     finishedAt: numberOrNull(hash.finishedAt),
     error: hash.error ? hash.error : null,
     ...(Object.keys(tags).length === 0 ? {} : { tags }),
-    ...pruningOf(hash.detail),
+    ...pruningOf(hash.detail, hash.status),
     ...cachedFromOf(hash.detail),
     ...programDetailOf(hash.detail),
     ...splitOf(hash),
@@ -177,10 +178,14 @@ function cachedFromOf(detail: string | undefined): { cachedFrom?: { sweepId: str
 }
 
 /** The pruner's part of a trial's commit detail (see TrialCommit.detail), when it has one. */
-function pruningOf(detail: string | undefined): { pruning?: { reason?: string; rungs: unknown } } {
+function pruningOf(detail: string | undefined, status: string | undefined): { pruning?: { reason?: string; rungs: unknown; scoredAt?: RungScoredAt } } {
   const parsed = parseJsonOrNull(detail) as { reason?: unknown; rungs?: unknown } | null;
   if (parsed === null || typeof parsed !== 'object' || !Array.isArray(parsed.rungs)) return {};
-  return { pruning: { ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}), rungs: parsed.rungs } };
+  // The record is parsed by TrialRecordSchema right after: a malformed rung is refused there.
+  const scoredAt = prunedScoredAt(status ?? '', parsed.rungs as Array<{ resource: number }>);
+  return {
+    pruning: { ...(typeof parsed.reason === 'string' ? { reason: parsed.reason } : {}), rungs: parsed.rungs, ...(scoredAt === undefined ? {} : { scoredAt }) },
+  };
 }
 
 /** The `program` part of a trial's commit detail (program trials, issue 14), when present. */

@@ -103,6 +103,12 @@ export const TrialRecordSchema = z.object({
     .object({
       reason: z.string().optional(),
       rungs: z.array(z.object({ resource: z.number(), mean: z.number().nullable(), folds: z.array(z.number().nullable()) })),
+      /**
+       * A pruned trial's only: the rung its `cv_mean`, `cv_std` and `folds` were measured at (its last;
+       * resource = trees grown, or a program's step). They are not scores of the full trial, and the
+       * leaderboard (`best`, the objective's ranking) never counts them.
+       */
+      scoredAt: z.object({ rung: z.number().int(), resource: z.number() }).optional(),
     })
     .optional(),
   /**

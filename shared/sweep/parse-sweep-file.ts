@@ -171,7 +171,7 @@ export function readSweepDocument(rawText: string, options: ParseSweepOptions): 
     if (problems.length > 0)
       throw specError(
         source,
-        problems.map((e) => yamlIssue(e, lineCounter, text)),
+        problems.map((e) => yamlIssue(e, lineCounter, text, doc)),
       );
     checkMappings(doc, lineCounter, source);
     // `? [a, b]: c` keys would be stringified by toJS (with a process warning): refuse them instead.
@@ -416,13 +416,54 @@ const YAML_HINTS: Record<string, string> = {
   RESOURCE_EXHAUSTION: `keep nesting under ${MAX_SPEC_DEPTH} levels`,
 };
 
-function yamlIssue(error: { code: string; message: string; pos: [number, number] }, lineCounter: LineCounter, text: string): SpecIssue {
-  const position = lineCounter.linePos(Math.min(error.pos[0], text.length));
+/**
+ * An unclosed quote or flow collection (`seed: [0`, `csv: "data.csv`) is reported by the yaml library
+ * where it noticed — the token after it (the next line's key, or past the end of the file) — which
+ * points the user one line late. The node it left open is in the document all the same: its start is
+ * where the fix goes. Returns the innermost quoted scalar or flow collection that starts before `pos`
+ * and runs up to it, or undefined.
+ */
+function unclosedOpenerBefore(doc: Document, text: string, pos: number): number | undefined {
+  let opener: number | undefined;
+  visit(doc, (_, node) => {
+    const range = (node as Node | null)?.range;
+    if (range === undefined || range === null || range[0] >= pos || range[1] < pos) return;
+    const quoted = isScalar(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    const flow = (isMap(node) || isSeq(node)) && node.flow === true;
+    if ((quoted || flow) && !closes(text, range[0], range[1]) && (opener === undefined || range[0] > opener)) opener = range[0];
+  });
+  return opener;
+}
+
+/** Whether the quote or bracket at `start` is closed by the last non-blank character before `end`. */
+function closes(text: string, start: number, end: number): boolean {
+  let last = end - 1;
+  while (last > start && /\s/.test(text[last]!)) last--;
+  const open = text[start];
+  const close = open === '[' ? ']' : open === '{' ? '}' : open;
+  return last > start && text[last] === close;
+}
+
+/** Errors the yaml library reports past the thing left open (see unclosedOpenerBefore). */
+const REPORTED_AFTER_OPENER = new Set(['MISSING_CHAR', 'BAD_INDENT']);
+
+function yamlIssue(error: { code: string; message: string; pos: [number, number] }, lineCounter: LineCounter, text: string, doc: Document): SpecIssue {
+  const at = Math.min(error.pos[0], text.length);
+  // Only the messages about a closing quote or bracket: MISSING_CHAR also covers a key without a value.
+  const aboutClosing = REPORTED_AFTER_OPENER.has(error.code) && /quote|[\]}]/.test(error.message);
+  const opener = aboutClosing ? unclosedOpenerBefore(doc, text, at) : undefined;
+  const position = lineCounter.linePos(opener ?? at);
   let message = error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
   if (error.code === 'DUPLICATE_KEY') message = `duplicate key: ${message}`;
   if (error.code === 'RESOURCE_EXHAUSTION') message = `the document is nested too deeply or too large (${message})`;
+  if (opener !== undefined) message = `${message}; the ${text[opener] === '"' || text[opener] === "'" ? 'quote' : 'bracket'} opened here is not closed`;
   const hint = YAML_HINTS[error.code] ?? 'fix the YAML syntax here';
-  return { path: '', message: `invalid YAML: ${message} (${hint})`, line: position.line, column: position.col };
+  return {
+    path: '',
+    message: `invalid YAML: ${message} (${opener === undefined ? hint : YAML_HINTS.MISSING_CHAR})`,
+    line: position.line,
+    column: position.col,
+  };
 }
 
 /** Refuses text holding a mapping of more than {@link MAX_KEYS_PER_MAPPING} keys, before it is composed. */

@@ -73,7 +73,9 @@ describe('ASHA pruning in the worker', () => {
           assert.match(t.pruning.reason ?? '', /^stopped at rung \d \(resource \d+\): /);
           assert.equal(t.artifact, null, 'a pruned trial stores no artefact');
           assert.equal(t.metrics?.cv_mean, t.pruning.rungs.at(-1)!.mean, 'its metrics are the last rung reached');
+          assert.deepEqual(t.pruning.scoredAt, { rung: resources.length - 1, resource: resources.at(-1) }, 'the record says which rung its CV scores are of');
         } else {
+          assert.equal(t.pruning.scoredAt, undefined, 'a completed trial scores in full');
           assert.deepEqual(resources, [3, 9], `${t.name} passed both rungs`);
           assert.ok(t.artifact !== null);
         }

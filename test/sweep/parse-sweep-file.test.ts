@@ -179,6 +179,24 @@ search:
     assert.equal(typeof error.location?.line, 'number');
   });
 
+  it('points an unclosed quote or bracket at where it opens, not at the line after', () => {
+    // The yaml library notices these on the next token (the next key, or past the end of the file).
+    for (const [text, line, column, what] of [
+      ['name: a\ndataset:\n  csv: "data.csv\ntrials: []\n', 3, 8, /quote opened here is not closed/],
+      ['name: a\nseed: [0\ndataset: {csv: a.csv}\n', 2, 7, /bracket opened here is not closed/],
+      ['name: a\ncv: {folds: 2\nseed: 0\n', 2, 5, /bracket opened here is not closed/],
+    ] as const) {
+      const error = rejection(() => parseSweepText(text, { source: 'open.yaml' }));
+      assert.equal(error.location?.line, line, text);
+      assert.equal(error.location?.column, column, text);
+      assert.match(error.message, new RegExp(`^open\\.yaml:${line}:${column} at \\(top level\\): invalid YAML: `));
+      assert.match(error.message, what);
+    }
+    // A tab is reported on its own line, as before.
+    const tab = rejection(() => parseSweepText('name: a\nseed: 0\n\tcv: 2\n', { source: 'tab.yaml' }));
+    assert.deepEqual([tab.location?.line, tab.location?.column], [3, 1]);
+  });
+
   it('reports JSON syntax errors with their line and column', () => {
     const error = rejection(() => parseSweepText('{\n  "name": "x",\n  "seed": 1,,\n}', { source: 'bad.json' }));
     assert.match(error.message, /^bad\.json:3:\d+ at \(top level\): invalid JSON/);

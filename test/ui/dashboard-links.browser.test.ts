@@ -48,6 +48,20 @@ const LOSS_SWEEP = {
   },
 };
 
+/** ASHA on forests: most trials stop at a rung, whose CV scores the pages must mark as such. */
+const ASHA_SWEEP = {
+  name: 'ui_asha',
+  dataset: { make_classification: { n_samples: 240, n_features: 6, n_informative: 3, n_redundant: 1, random_state: 5 } },
+  pipeline: { imputer: null, scaler: null },
+  cv: { folds: 3, scoring: 'auc_roc' },
+  objective: { metric: 'cv_mean', goal: 'maximize' },
+  search: {
+    method: 'grid',
+    pruner: { method: 'asha', min_resource: 3, reduction_factor: 3 },
+    space: [{ model: 'random_forest', params: { n_estimators: 27, max_depth: { values: [1, 3, 6] }, min_samples_leaf: { values: [1, 30, 60] } } }],
+  },
+};
+
 describe('dashboard deep links, column chooser, CSV export and folds ranking in chromium', () => {
   let dash: BrowserDashboard;
   let server: DashboardServer;
@@ -74,7 +88,7 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
       label: 'ui-links',
       env: { SWEEPQ_API_READ_TOKEN: READ_TOKEN },
       readToken: READ_TOKEN,
-      sweeps: [LINKS_SWEEP, LOSS_SWEEP],
+      sweeps: [LINKS_SWEEP, LOSS_SWEEP, ASHA_SWEEP],
     });
     ({ server, browser } = dash);
     sweepId = dash.sweepIds[0]!;
@@ -246,6 +260,68 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
       for (const gone of ['button:has-text("Cancel sweep")', '[role="progressbar"]', '[role="tab"]', '[data-testid="status-panel"]', '[role="alert"]'])
         assert.equal(await page.locator(gone).count(), 0, `${id}: no ${gone}`);
     }
+    await page.context().close();
+  });
+
+  it("shows a trial page's not-found state: the sweep's when the sweep does not exist, its own when the sweep lacks the trial", async () => {
+    const page = await freshPage();
+    // A sweep the server does not know (404), a string that is no sweep id (400 on the id): the sweep page's state.
+    for (const [id, reason] of [
+      ['s-nosuchsweep0', /deleted/],
+      ['no_such_sweep', /a sweep id is s- and/],
+    ] as const) {
+      await page.goto(`${server.url}/ui/sweeps/${id}/trials/${id}-t0`);
+      const notFound = page.getByTestId('sweep-not-found');
+      await notFound.waitFor();
+      assert.equal(await notFound.locator('h1').textContent(), `no sweep ${id}`);
+      assert.match((await notFound.getByTestId('not-found-reason').textContent())!, reason);
+      assert.equal(await notFound.getByRole('link').getAttribute('href'), '/ui/');
+      for (const gone of ['[data-testid="trial-params"]', '[data-testid="trial-metrics"]', '[role="alert"]'])
+        assert.equal(await page.locator(gone).count(), 0, `${id}: no ${gone}`);
+    }
+    // The sweep exists, the trial does not (404), or the trial id is malformed (400 on it): back to the sweep.
+    for (const [trialId, reason] of [
+      [`${sweepId}-t9999`, /has no trial with this id/],
+      ['not-a-trial', /a trial id looks like/],
+    ] as const) {
+      await page.goto(`${server.url}/ui/sweeps/${sweepId}/trials/${trialId}`);
+      const notFound = page.getByTestId('trial-not-found');
+      await notFound.waitFor();
+      assert.equal(await notFound.locator('h1').textContent(), `no trial ${trialId}`);
+      assert.match((await notFound.getByTestId('not-found-reason').textContent())!, reason);
+      assert.equal(await notFound.getByRole('link').getAttribute('href'), `/ui/sweeps/${sweepId}`);
+      assert.equal(await page.locator('[role="alert"]').count(), 0, `${trialId}: no error box`);
+    }
+    await page.context().close();
+  });
+
+  it("marks a pruned trial's CV score with its rung in the table and on its page; a completed trial's is unmarked", async () => {
+    const ashaId = dash.sweepIds[2]!;
+    const all = await api<{ trials: Array<{ id: string; index: number; status: string; pruning?: { scoredAt?: { rung: number; resource: number } } }> }>(
+      `/sweeps/${ashaId}/trials?limit=100`,
+    );
+    const pruned = all.trials.find((t) => t.status === 'pruned');
+    const completed = all.trials.find((t) => t.status === 'completed');
+    assert.ok(pruned !== undefined && completed !== undefined, 'the sweep has pruned and completed trials');
+    const at = pruned.pruning?.scoredAt;
+    assert.ok(at !== undefined, 'the API record says which rung the scores are of');
+
+    const page = await freshPage();
+    await page.goto(`${server.url}/ui/sweeps/${ashaId}?cols=attributes.index,attributes.status,metrics.cv_mean`);
+    await page.getByTestId('rung-legend').waitFor();
+    const cell = (id: string) => page.locator(`.vrow[data-trial-id="${id}"] [role="gridcell"]`).last();
+    await cell(pruned.id).waitFor();
+    assert.match((await cell(pruned.id).textContent())!, new RegExp(`^r${at.rung}: \\d\\.\\d+$`));
+    assert.match((await cell(pruned.id).getAttribute('title'))!, new RegExp(`at rung ${at.rung} \\(${at.resource} of 27 trees\\), not a full trial's`));
+    assert.match((await cell(completed.id).textContent())!, /^\d\.\d+$/);
+
+    await page.goto(`${server.url}/ui/sweeps/${ashaId}/trials/${pruned.id}`);
+    const metrics = page.getByTestId('trial-metrics');
+    await metrics.waitFor();
+    assert.equal(await metrics.locator('[data-metric="cv_mean"] [data-testid="rung-note"]').textContent(), ` @ rung ${at.rung} (${at.resource} of 27 trees)`);
+    await page.goto(`${server.url}/ui/sweeps/${ashaId}/trials/${completed.id}`);
+    await page.getByTestId('trial-metrics').waitFor();
+    assert.equal(await page.getByTestId('rung-note').count(), 0, 'a completed trial scores in full');
     await page.context().close();
   });
 

@@ -8,7 +8,7 @@ import { flag, note, parseSweepId, printJson, printLine, stringOption, type Comm
 import { withClient } from '../connect.js';
 import { formatDuration } from '../format/duration.js';
 import { formatMetric, formatTable } from '../format/table.js';
-import { writeFileAtomic } from '../write-file-atomic.js';
+import { assertMayWrite, writeFileAtomic } from '../write-file-atomic.js';
 
 /**
  * Downloads a trial's artefact, checks it loads as a pipeline (the store is a trust boundary, and a
@@ -54,6 +54,7 @@ export const bestCommand: Command = {
     const id = parseSweepId(positionals[0]!);
     const metric = stringOption(values, 'metric');
     const out = stringOption(values, 'out');
+    if (out !== undefined) assertMayWrite(out, flag(values, 'force'), 'model file');
     const best = await withClient(loadConfig(), async (client) => {
       const trial = await client.best(id, metric);
       if (out !== undefined) {

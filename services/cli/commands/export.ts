@@ -5,7 +5,8 @@
  *
  * Nothing half-done: the model is exported in memory first (a model that cannot be exported writes
  * nothing), the ONNX file is written atomically, the MLflow directory is written next to its target
- * and renamed into place. An existing MLflow directory is refused, as `mlflow.onnx.save_model` does.
+ * and renamed into place. An existing output is refused (as `mlflow.onnx.save_model` does) unless
+ * `--force`, which overwrites an ONNX file or replaces an MLflow model directory (never another folder).
  */
 import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
@@ -14,7 +15,7 @@ import { InvalidInputError } from '../../../shared/errors/index.js';
 import { exportOnnx, onnxSignature, writeMlflowModel, type OnnxSignature } from '../../../shared/ml/export/onnx/index.js';
 import { flag, printJson, printLine, stringOption, type Command } from '../command.js';
 import { loadModel, type LoadedModel } from '../model-source.js';
-import { writeFileAtomic } from '../write-file-atomic.js';
+import { assertMayWrite, writeFileAtomic } from '../write-file-atomic.js';
 
 export const EXPORT_FORMATS = ['onnx', 'mlflow'] as const;
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -51,21 +52,53 @@ async function exportOnnxFile(model: LoadedModel, out: string): Promise<Exported
   return { format: 'onnx', out, files: [path.basename(out)], bytes: bytes.length, signature: onnxSignature(json) };
 }
 
-async function exportMlflowDirectory(model: LoadedModel, out: string): Promise<Exported> {
-  if (await exists(out))
+/**
+ * `--force` replaces an MLflow model directory only: a folder without an `MLmodel` file may be
+ * anything (`--out .`), and is never deleted.
+ */
+async function assertReplaceableModelDirectory(out: string, force: boolean): Promise<boolean> {
+  if (!(await exists(out))) return false;
+  if (!force)
     throw new InvalidInputError(
       'INVALID_ARGUMENT',
-      `${out} already exists; remove it or give another --out (an MLflow model directory is written whole, never merged)`,
+      `${out} already exists: add --force to replace it, or give another --out (an MLflow model directory is written whole, never merged)`,
     );
+  const isModel = (await stat(out)).isDirectory() && (await exists(path.join(out, 'MLmodel')));
+  if (!isModel)
+    throw new InvalidInputError(
+      'INVALID_ARGUMENT',
+      `${out} exists and is not an MLflow model directory (no MLmodel file in it): --force replaces only a model directory; give another --out`,
+    );
+  return true;
+}
+
+async function exportMlflowDirectory(model: LoadedModel, out: string, force: boolean): Promise<Exported> {
+  const replacing = await assertReplaceableModelDirectory(out, force);
   const json = model.pipeline.toJSON();
   // Refuses a pipeline without an ONNX export before anything touches the disk.
   onnxSignature(json);
-  const temp = path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const siblingName = (what: string): string =>
+    path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.${what}`);
+  const temp = siblingName('tmp');
   try {
     const written = await writeMlflowModel(temp, json);
     let bytes = 0;
     for (const file of written.files) bytes += (await stat(path.join(temp, file))).size;
-    await rename(temp, out);
+    if (replacing) {
+      // A directory cannot be renamed over a non-empty one: the old model steps aside first, and is
+      // deleted only once the new one is in place.
+      const old = siblingName('old');
+      await rename(out, old);
+      try {
+        await rename(temp, out);
+      } catch (error) {
+        await rename(old, out);
+        throw error;
+      }
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(temp, out);
+    }
     return { format: 'mlflow', out, files: written.files, bytes, signature: written.signature };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
@@ -79,7 +112,9 @@ export const exportCommand: Command = {
     const modelPath = positionals[0];
     const model = await loadModel(modelPath, values);
     const out = stringOption(values, 'out') ?? defaultOut(model, modelPath, format);
-    const exported = format === 'onnx' ? await exportOnnxFile(model, out) : await exportMlflowDirectory(model, out);
+    const force = flag(values, 'force');
+    if (format === 'onnx') assertMayWrite(out, force, 'ONNX file');
+    const exported = format === 'onnx' ? await exportOnnxFile(model, out) : await exportMlflowDirectory(model, out, force);
     if (flag(values, 'json')) {
       printJson({ ...exported, model: model.description, ...(model.trial === undefined ? {} : { trial: model.trial }) });
       return 0;

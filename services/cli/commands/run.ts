@@ -27,7 +27,7 @@ import { flag, intOption, note, printJson, printLine, stringOption, type Command
 import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 import { PollWaker } from '../poll-waker.js';
 import { adoptEarlyRunWorker, runWorkerEnv, runWorkerLogFile, spawnRunWorker } from '../run-worker-spawn.js';
-import { assertOutputFolder } from '../write-file-atomic.js';
+import { assertMayWrite, assertOutputFolder } from '../write-file-atomic.js';
 
 /** The worker's entry point: bundled when this CLI runs from the bundle. */
 const WORKER_MAIN = processEntryFile('worker');
@@ -135,16 +135,20 @@ function leaderboardOrder(status: SweepStatus): string[] {
 }
 
 /**
- * Every trial of a finished sweep: best first by the objective (its direction in the sweep; trials
- * without a value — failed, cancelled, undefined scores — after, by index).
+ * Every trial of a finished sweep: the completed ones best first by the objective (its direction in
+ * the sweep), then the others in the same order — a pruned trial's CV score is that of the rung it
+ * stopped at, never ranked with full ones — and those without a value (failed, cancelled) by index.
  */
 async function collectTrials(client: SweepClient, status: SweepStatus): Promise<TrialRecord[]> {
   const out: TrialRecord[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await client.trials(status.id, { orderBy: leaderboardOrder(status), limit: PAGE, offset });
-    out.push(...page.trials);
-    if (page.trials.length < PAGE || offset + PAGE >= page.total) return out;
+  for (const filter of ["attributes.status = 'completed'", "attributes.status != 'completed'"]) {
+    for (let offset = 0; ; offset += PAGE) {
+      const page = await client.trials(status.id, { filter, orderBy: leaderboardOrder(status), limit: PAGE, offset });
+      out.push(...page.trials);
+      if (page.trials.length < PAGE || offset + PAGE >= page.total) break;
+    }
   }
+  return out;
 }
 
 /**
@@ -422,7 +426,10 @@ export const runCommand: Command = {
   async run({ positionals, values }) {
     const workers = intOption(values, 'workers', 1, 256) ?? os.availableParallelism();
     const out = stringOption(values, 'out');
-    if (out !== undefined) assertOutputFolder(out);
+    if (out !== undefined) {
+      assertOutputFolder(out);
+      assertMayWrite(out, flag(values, 'force'), 'model file');
+    }
     const config = loadConfig();
     return runSweep({ file: positionals[0]!, workers, json: flag(values, 'json'), out, ui: flag(values, 'ui') }, config, createCliLogger(config));
   },

@@ -1,4 +1,4 @@
-/** `sweepq trials ID`: query and compare the trials of a sweep (filter, order, paging) as a table or JSON. */
+/** `sweepq trials ID`: query the trials of a sweep (filter, order, paging) as a table or JSON. */
 import { loadConfig } from '../../../shared/config/config.js';
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import { TrialStatusSchema } from '../../../shared/schemas/trial.schema.js';

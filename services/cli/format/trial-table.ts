@@ -6,6 +6,7 @@ import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import { formatDuration } from './duration.js';
 import { formatMetric, formatTable } from './table.js';
 import { PROGRAM_MODEL } from '../../../shared/schemas/trial-model-name.schema.js';
+import { prunedScoreLabel } from '../../../shared/search/pruners/pruned-score.js';
 
 /** Metrics shown by default, in this order (the names the worker reports), per task. */
 const CLASSIFICATION_METRICS: readonly string[] = ['accuracy', 'f1_score', 'auc_roc'];
@@ -47,11 +48,14 @@ export interface TrialTableOptions {
   metric?: string;
 }
 
-function cvCell(trial: TrialRecord): string {
+/** Mean ± std of the CV folds; a pruned trial's are of the rung it stopped at, and say so. */
+export function cvCell(trial: TrialRecord): string {
   const mean = trial.metrics?.cv_mean;
   const std = trial.metrics?.cv_std;
   if (mean === null || mean === undefined) return '-';
-  return std === null || std === undefined ? formatMetric(mean) : `${formatMetric(mean)}±${formatMetric(std)}`;
+  const scores = std === null || std === undefined ? formatMetric(mean) : `${formatMetric(mean)}±${formatMetric(std)}`;
+  const rung = prunedScoreLabel(trial);
+  return rung === undefined ? scores : `${scores} @ ${rung}`;
 }
 
 /** The status, with a split trial's progress while its fold jobs run (`active 3/6 parts`). */
@@ -88,6 +92,6 @@ export function renderTrialTable(trials: readonly TrialRecord[], options: TrialT
   }
   let out = formatTable(headers, rows, { align });
   if (errors.length > 0) out += `\n\nfailed trials:\n${errors.join('\n')}`;
-  if (pruned.length > 0) out += `\n\npruned trials:\n${pruned.join('\n')}`;
+  if (pruned.length > 0) out += `\n\npruned trials (their cv is that of the rung they stopped at; only completed trials are ranked):\n${pruned.join('\n')}`;
   return out;
 }

@@ -79,6 +79,12 @@ describe('sweepq command line', () => {
     ['a non-numeric limit', ['trials', 's-abc123def', '--limit', 'ten'], /--limit must be an integer/],
     ['an unknown trial status', ['trials', 's-abc123def', '--status', 'done'], /--status must be one of/],
     ['a non-numeric worker count', ['run', 'x.yaml', '--workers', 'many'], /--workers must be an integer/],
+    // Checked before anything runs: a whole sweep is not trained to be refused at the end.
+    [
+      'an existing --out file without --force',
+      ['run', 'x.yaml', '--out', path.resolve('package.json')],
+      /package\.json already exists: add --force to overwrite it/,
+    ],
   ];
   for (const [label, args, message] of badValues) {
     it(`exits 2 for ${label}`, async () => {

@@ -152,12 +152,26 @@ describe('scheduler API', () => {
       }
     });
 
-    const badQueries = ['limit=0', 'limit=1001', 'limit=abc', 'offset=-1', 'status=done', 'sort=DROP%20TABLE'];
-    for (const query of badQueries) {
-      it(`answers 400 for GET /sweeps/:id/trials?${query}`, async () => {
+    // Worded like a sweep file's problems (what, where, the value, how to fix), never in zod's words.
+    const badQueries: Array<[string, RegExp]> = [
+      ['limit=0', /^query parameter limit must be an integer between 1 and 1000, got "0" \(write a whole number, e\.g\. \?limit=1\)$/],
+      ['limit=1001', /^query parameter limit must be an integer between 1 and 1000, got "1001"/],
+      ['limit=abc', /^query parameter limit must be an integer between 1 and 1000, got "abc"/],
+      ['limit=2.5', /^query parameter limit must be an integer between 1 and 1000, got "2\.5"/],
+      ['offset=-1', /^query parameter offset must be an integer between 0 and 10000000, got "-1"/],
+      ['status=complete', /^query parameter status must be one of queued, active, completed, .*, got "complete" \(did you mean "completed"\?\)$/],
+      ['sort=DROP%20TABLE', /^query parameter sort: a metric name looks like accuracy or f1_score, got "DROP TABLE"$/],
+    ];
+    for (const [query, wording] of badQueries) {
+      it(`answers 400 for GET /sweeps/:id/trials?${query} saying what, where and how to fix`, async () => {
         const res = await app.inject({ method: 'GET', headers: auth, url: `/sweeps/${SWEEP_ID}/trials?${query}` });
         assert.equal(res.statusCode, 400, res.body);
-        assert.equal(res.json().error.code, 'INVALID_ARGUMENT');
+        const error = res.json<{ error: { code: string; message: string; location?: { path: string }; details: Array<{ message: string }> } }>().error;
+        assert.equal(error.code, 'INVALID_ARGUMENT');
+        assert.match(error.message, wording);
+        assert.equal(error.location?.path, query.split('=')[0]);
+        assert.equal(error.details[0]?.message, error.message, 'the details carry the same wording');
+        assert.doesNotMatch(res.body, /Invalid input|Too small|Too big|Invalid option|expected number/);
       });
     }
 

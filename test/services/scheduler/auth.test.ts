@@ -487,6 +487,26 @@ describe('one-time login links', () => {
     assert.equal(made.json().role, 'read', 'default: the caller role');
   });
 
+  it('makes a link from a bare POST (no body) with the caller role; a bad body says what and how to fix', async () => {
+    const bare = await app.inject({ method: 'POST', url: '/auth/login-links', headers: bearer(READ) });
+    assert.equal(bare.statusCode, 201, bare.body);
+    assert.equal(bare.json().role, 'read');
+    for (const [headers, payload, wording] of [
+      [
+        { 'content-type': 'application/json' },
+        '',
+        /^the request body is empty while its content-type is application\/json: send a JSON object \(e\.g\. '\{\}'\)/,
+      ],
+      [{ 'content-type': 'application/json' }, '[1]', /^the body must be a JSON object, got a list \(send content-type: application\/json and an object/],
+      [{ 'content-type': 'application/json' }, '{"rol":"read"}', /^unknown body field "rol" \(remove it or check the spelling\)$/],
+      [{ 'content-type': 'application/json' }, '{"role":"admin"}', /^body field role must be one of read, write, program, got "admin"$/],
+    ] as const) {
+      const res = await app.inject({ method: 'POST', url: '/auth/login-links', headers: { ...bearer(READ), ...headers }, payload });
+      assert.equal(res.statusCode, 400, `${payload}: ${res.body}`);
+      assert.match(res.json().error.message, wording, payload);
+    }
+  });
+
   it('refuses unknown and malformed tickets with 401', async () => {
     for (const ticket of ['A'.repeat(43), 'short', '../../x']) {
       assert.equal((await app.inject({ method: 'GET', url: `/auth/login?ticket=${encodeURIComponent(ticket)}` })).statusCode, 401, ticket);

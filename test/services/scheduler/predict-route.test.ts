@@ -180,7 +180,10 @@ describe('POST /sweeps/:id/best/predict', () => {
     assert.equal(exported.code, 0, exported.stderr);
     assert.equal((JSON.parse(exported.stdout) as { trial: { id: string } }).trial.id, best.id);
     assert.ok((await stat(out)).size > 0);
-    const other = await runCli(['export', '--sweep', sweepId, '--trial', '1', '--format', 'onnx', '--out', out, '--json'], setup.env);
+    // Onto the file just written: refused without --force, replaced with it.
+    const refused = await runCli(['export', '--sweep', sweepId, '--trial', '1', '--format', 'onnx', '--out', out], setup.env);
+    assert.equal(refused.code, 2, refused.stderr);
+    const other = await runCli(['export', '--sweep', sweepId, '--trial', '1', '--format', 'onnx', '--out', out, '--force', '--json'], setup.env);
     assert.equal(other.code, 0, other.stderr);
     assert.equal((JSON.parse(other.stdout) as { trial: { id: string } }).trial.id, `${sweepId}-t1`);
   });

@@ -272,6 +272,20 @@ describe('sweepq serve', () => {
     await serving(['serve', '--sweep', sweepId, '--port', '0'], async (address) => {
       assert.deepEqual(await predictions(address, 20), predicted.stdout.trim().split('\n'));
     });
+    // `best --out` onto an existing file: refused with a hint (exit 2, the file untouched), --force overwrites.
+    const saved = await readFile(best);
+    await writeFile(best, 'mine');
+    const refused = await runCli(['best', sweepId, '--out', best], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /already exists: add --force to overwrite it, or give another --out/);
+    assert.equal(await readFile(best, 'utf8'), 'mine');
+    const forced = await runCli(['best', sweepId, '--out', best, '--force'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.deepEqual(await readFile(best), saved);
+    // A trial the sweep lacks: the sweep is here, so no "look in another state folder" hint, but its trials.
+    const noTrial = await runCli(['export', '--sweep', sweepId, '--trial', '9', '--format', 'onnx'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(noTrial.code, 2, noTrial.stderr);
+    assert.match(noTrial.stderr, /^sweepq: sweep s-\S+ has no trial s-\S+-t9: its trials are 0 to 1 \(`sweepq trials s-\S+` lists them\)\n$/);
     const unknown = await runCli(['serve', '--sweep', 's-000000000000', '--port', '0'], { SWEEPQ_STATE_DIR: dir });
     assert.notEqual(unknown.code, 0);
     assert.match(unknown.stderr, /s-000000000000/);
@@ -295,6 +309,26 @@ describe('sweepq serve', () => {
     assert.ok((await readdir(mlflowDir)).includes('model.onnx'));
     const again = await runCli(['export', model, '--format', 'mlflow', '--out', mlflowDir], { SWEEPQ_STATE_DIR: dir });
     assert.equal(again.code, 2, 'an existing MLflow directory is refused');
-    assert.match(again.stderr, /already exists/);
+    assert.match(again.stderr, /already exists: add --force to replace it/);
+    // Every user-named output alike: an existing ONNX file is refused the same way (not overwritten
+    // silently), and --force overwrites it / replaces the model directory, never another folder.
+    const onnxFile = path.join(dir, 'penguins.onnx');
+    await writeFile(onnxFile, 'mine');
+    const onnxAgain = await runCli(['export', model, '--format', 'onnx'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(onnxAgain.code, 2, onnxAgain.stderr);
+    assert.match(onnxAgain.stderr, /penguins\.onnx already exists: add --force to overwrite it, or give another --out/);
+    assert.equal(await readFile(onnxFile, 'utf8'), 'mine', 'the refused file is untouched');
+    const onnxForced = await runCli(['export', model, '--format', 'onnx', '--force'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(onnxForced.code, 0, onnxForced.stderr);
+    assert.notEqual(await readFile(onnxFile, 'utf8'), 'mine');
+    await writeFile(path.join(mlflowDir, 'stale.txt'), 'from the old export');
+    const replaced = await runCli(['export', model, '--format', 'mlflow', '--out', mlflowDir, '--force'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(replaced.code, 0, replaced.stderr);
+    assert.deepEqual((await readdir(mlflowDir)).includes('stale.txt'), false, 'replaced whole, not merged');
+    assert.ok((await readdir(mlflowDir)).includes('MLmodel'));
+    const notAModel = await runCli(['export', model, '--format', 'mlflow', '--out', dir, '--force'], { SWEEPQ_STATE_DIR: dir });
+    assert.equal(notAModel.code, 2, notAModel.stderr);
+    assert.match(notAModel.stderr, /is not an MLflow model directory \(no MLmodel file in it\)/);
+    assert.ok((await readdir(dir)).includes('penguins.json'), 'a folder that is no model is never deleted');
   });
 });

@@ -1,6 +1,7 @@
 /** The table's columns: field keys of the query language, how they read and how they sort. */
 import type { FieldsAnswer, TrialRecord } from '../api.js';
 import { formatDuration, formatNumber, formatParam } from '../format.js';
+import { rungLabel, rungTag } from '../rung-label.js';
 
 export const ATTRIBUTE_COLUMNS = ['attributes.index', 'attributes.name', 'attributes.status', 'attributes.model', 'attributes.duration'] as const;
 
@@ -37,7 +38,13 @@ export function cellText(trial: TrialRecord, key: string): string {
   const kind = key.slice(0, dot);
   const name = key.slice(dot + 1);
   if (kind === 'params') return Object.hasOwn(trial.params, name) ? formatParam(trial.params[name]) : '';
-  if (kind === 'metrics') return formatNumber(trial.metrics?.[name] ?? null);
+  if (kind === 'metrics') {
+    const value = formatNumber(trial.metrics?.[name] ?? null);
+    // A pruned trial's CV scores are of the rung it stopped at: never read as a full trial's. The
+    // mark goes first, so a narrow column clips the number's last digits rather than the mark.
+    const rung = trial.metrics?.[name] === undefined ? undefined : rungTag(trial, name);
+    return rung === undefined ? value : `${rung}: ${value}`;
+  }
   switch (name) {
     case 'index':
       return String(trial.index);
@@ -59,4 +66,11 @@ export function firstDirection(key: string, fields: FieldsAnswer | null): 'ASC' 
   if (!key.startsWith('metrics.')) return 'ASC';
   const goal = fields?.metrics.find((m) => m.name === key.slice('metrics.'.length))?.goal ?? 'maximize';
   return goal === 'maximize' ? 'DESC' : 'ASC';
+}
+
+/** The hover text of a cell holding a pruned trial's rung score; undefined for any other cell. */
+export function rungCellTitle(trial: TrialRecord, key: string): string | undefined {
+  if (!key.startsWith('metrics.') || trial.metrics?.[key.slice('metrics.'.length)] === undefined) return undefined;
+  const label = rungLabel(trial, key.slice('metrics.'.length));
+  return label === undefined ? undefined : `pruned: its CV score at ${label}, not a full trial's (not ranked)`;
 }

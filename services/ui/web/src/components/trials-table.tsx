@@ -8,7 +8,7 @@ import { api, ApiError, type FieldsAnswer, type SweepStatus, type TrialRecord } 
 import { combinedFilter } from '../filter-text.js';
 import { navigate, onLinkClick, useUrlState } from '../url-state.js';
 import { FilterBox, type FilterProblem } from './filter-box.js';
-import { allColumns, cellText, columnLabel, defaultColumns, firstDirection, isNumericColumn } from './trial-columns.js';
+import { allColumns, cellText, columnLabel, defaultColumns, firstDirection, isNumericColumn, rungCellTitle } from './trial-columns.js';
 
 const PAGE = 50;
 const ROW_HEIGHT = 28;
@@ -128,6 +128,7 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
             key={c}
             class={`${isNumericColumn(c) ? 'num' : ''} ${c === 'attributes.status' && trial !== undefined ? `status-${trial.status}` : ''}`}
             style={isNumericColumn(c) ? 'text-align: right' : undefined}
+            title={trial === undefined ? undefined : rungCellTitle(trial, c)}
           >
             {trial === undefined ? (
               ''
@@ -167,6 +168,9 @@ export function TrialsTable({ sweepId, fields, status, brush }: { sweepId: strin
       </div>
       <p class="muted" data-testid="trial-total" style="min-height: 1.4em; margin: 4px 0">
         {data.total === null ? 'loading…' : `${total} trial${total === 1 ? '' : 's'} match`}
+        {(status?.counts.pruned ?? 0) > 0 && (
+          <span data-testid="rung-legend"> · r1: 0.93 = a pruned trial's CV score at rung 1, where it stopped (not a full score, not ranked)</span>
+        )}
       </p>
       <div class="vtable" role="grid" aria-rowcount={total + 1} aria-label="trials">
         <div class="head" role="row" style={{ gridTemplateColumns: template }}>

@@ -3,6 +3,7 @@ import { api, type TrialDiagnostics, type TrialRecord } from '../api.js';
 import { useAnswer } from '../charts/use-answer.js';
 import { CurveChart, type LabelledCurve } from '../charts/curve-chart.js';
 import { formatNumber, formatParam } from '../format.js';
+import { rungLabel } from '../rung-label.js';
 import { onLinkClick, useUrlState } from '../url-state.js';
 
 const MAX_COMPARED = 10;
@@ -93,6 +94,7 @@ function CompareTables({ trials }: { trials: TrialRecord[] }) {
                 {trials.map((t) => (
                   <td key={t.id} class="num">
                     {formatNumber(t.metrics?.[m] ?? null)}
+                    {rungLabel(t, m) !== undefined && t.metrics?.[m] !== undefined && <span class="muted"> @ {rungLabel(t, m)}</span>}
                   </td>
                 ))}
               </tr>

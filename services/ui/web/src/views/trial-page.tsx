@@ -5,16 +5,52 @@
  * program trial (issue 14) shows its run instead: command, exit, output tails, reported history.
  */
 import { useState } from 'preact/hooks';
-import { api, type PredictAnswer, type PredictForm, type TrialDiagnostics, type TrialRecord } from '../api.js';
+import { api, ApiError, type PredictAnswer, type PredictForm, type TrialDiagnostics, type TrialRecord } from '../api.js';
 import { useAnswer } from '../charts/use-answer.js';
 import { CurveChart } from '../charts/curve-chart.js';
 import { ProgramRunPanel } from '../components/program-run-panel.js';
 import { formatDuration, formatNumber, formatParam, formatTime } from '../format.js';
+import { rungLabel } from '../rung-label.js';
 import { onLinkClick } from '../url-state.js';
+import { SweepNotFound } from './sweep-not-found.js';
+import { TrialNotFound } from './trial-not-found.js';
+
+/** Why there is nothing to show: no such sweep (the sweep page's state), or no such trial in it. */
+type Missing = { what: 'sweep' | 'trial'; reason: string };
+
+/**
+ * A 404 or a 400 on an id is not a failure to show in red: it means there is no such sweep or trial.
+ * A 404 names either; the sweep's own status tells which.
+ */
+async function missingFrom(error: unknown, sweepId: string): Promise<Missing | null> {
+  if (!(error instanceof ApiError)) return null;
+  if (error.status === 400 && error.location?.path === 'id') return { what: 'sweep', reason: error.message };
+  if (error.status === 400 && error.location?.path === 'trialId') return { what: 'trial', reason: error.message };
+  if (error.status !== 404) return null;
+  const sweepExists = await api.status(sweepId).then(
+    () => true,
+    (e: unknown) => !(e instanceof ApiError && e.status === 404),
+  );
+  return sweepExists
+    ? { what: 'trial', reason: 'The sweep has no trial with this id: it may have been deleted, or the link has a typo.' }
+    : { what: 'sweep', reason: 'It may have been deleted, or the link has a typo.' };
+}
 
 export function TrialPage({ sweepId, trialId }: { sweepId: string; trialId: string }) {
-  const { data: trial, error } = useAnswer(() => api.trial(sweepId, trialId), [sweepId, trialId]);
+  const [missing, setMissing] = useState<Missing | null>(null);
+  const { data: trial, error } = useAnswer(
+    () =>
+      api.trial(sweepId, trialId).catch(async (e: unknown) => {
+        const found = await missingFrom(e, sweepId);
+        if (found === null) throw e;
+        setMissing(found);
+        return null;
+      }),
+    [sweepId, trialId],
+  );
   const completed = trial?.status === 'completed';
+  if (missing?.what === 'sweep') return <SweepNotFound sweepId={sweepId} reason={missing.reason} />;
+  if (missing?.what === 'trial') return <TrialNotFound sweepId={sweepId} trialId={trialId} reason={missing.reason} />;
   return (
     <section data-testid="trial-page">
       <p>
@@ -78,7 +114,10 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
             {Object.entries(trial.metrics ?? {}).map(([k, v]) => (
               <tr key={k} data-metric={k}>
                 <th>{k}</th>
-                <td class="num">{formatNumber(v)}</td>
+                <td class="num">
+                  {formatNumber(v)}
+                  <RungNote trial={trial} metric={k} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -86,7 +125,10 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
         {program ? null : (
           <>
             <h3>CV fold scores</h3>
-            <p data-testid="trial-folds">{trial.folds === null ? '—' : trial.folds.map((f) => formatNumber(f)).join(' · ')}</p>
+            <p data-testid="trial-folds">
+              {trial.folds === null ? '—' : trial.folds.map((f) => formatNumber(f)).join(' · ')}
+              <RungNote trial={trial} metric="folds" />
+            </p>
           </>
         )}
         <h3>Timings</h3>
@@ -100,6 +142,22 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
         </p>
       </div>
     </div>
+  );
+}
+
+/** ` @ rung 1 (27 of 81 trees)` after a pruned trial's CV score: it is not the score of the full trial. */
+function RungNote({ trial, metric }: { trial: TrialRecord; metric: string }) {
+  const label = rungLabel(trial, metric);
+  if (label === undefined) return null;
+  return (
+    <span
+      class="muted"
+      data-testid="rung-note"
+      title="the trial was pruned here: this is the CV score it reached at that rung, not a full trial's, and it is not ranked"
+    >
+      {' '}
+      @ {label}
+    </span>
   );
 }
 
