@@ -12,7 +12,7 @@ import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial, type TrialInput, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
-import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
+import { loadTrainTestCached } from '../../shared/sweep/parsed-data-cache.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
@@ -37,7 +37,7 @@ async function loadData(task: TrainingTask): Promise<LoadedData> {
   const cached = datasets.get(key);
   if (cached) return cached;
   const d = task.dataset;
-  const data = await loadTrainTest({ target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes }, d.split, {
+  const data = await loadTrainTestCached({ target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes }, d.split, {
     train: task.trainPath,
     test: task.testPath,
   });
