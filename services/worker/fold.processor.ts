@@ -119,6 +119,7 @@ export class FoldProcessor {
       log.info({ claim: claim.result }, 'fold part not claimed');
       return { outcome: claim.result === 'cancelled' ? 'cancelled' : 'skipped', detail: claim.result };
     }
+    this.deps.fetchAhead?.splitPartStarted();
     const trial = claim.trial;
     const model = AnyModelNameSchema.safeParse(trial.model);
     if (!model.success) {

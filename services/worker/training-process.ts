@@ -37,10 +37,14 @@ async function loadData(task: TrainingTask): Promise<LoadedData> {
   const cached = datasets.get(key);
   if (cached) return cached;
   const d = task.dataset;
-  const data = await loadTrainTestCached({ target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes }, d.split, {
-    train: task.trainPath,
-    test: task.testPath,
-  });
+  const data = await loadTrainTestCached(
+    { target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes },
+    d.split,
+    {
+      train: task.trainPath,
+      test: task.testPath,
+    },
+  );
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;

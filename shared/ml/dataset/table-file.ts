@@ -117,10 +117,13 @@ export async function readTablesFile(file: string): Promise<TabularDataset[] | n
   // readFile gives a large file its own ArrayBuffer; a pooled small one may sit at an unaligned offset.
   const body = bytes.byteOffset % ALIGN === 0 ? bytes : Buffer.from(bytes.subarray(0, jsonStart));
   let offset = 0;
-  const take = <A extends Float64Array | Int32Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number }, n: number): A | null => {
+  const take = <A extends Float64Array | Int32Array>(
+    kind: { new (buffer: ArrayBuffer, offset: number, length: number): A; BYTES_PER_ELEMENT: number },
+    n: number,
+  ): A | null => {
     const length = n * kind.BYTES_PER_ELEMENT;
     if (offset + length > jsonStart) return null;
-    const array = new kind(body.buffer as ArrayBuffer, body.byteOffset + offset, n);
+    const array = new kind(body.buffer, body.byteOffset + offset, n);
     offset += padded(length);
     return array;
   };
