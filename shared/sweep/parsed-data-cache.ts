@@ -12,13 +12,24 @@
  * write one only costs the next process a parse.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { rename, rm } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TabularDataset } from '../ml/dataset/table.js';
 import { learnerCodeHash } from '../ml/learner-code-hash.js';
 import { readTablesFile, writeTablesFile } from '../ml/dataset/table-file.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
 import { loadTrainTest, type DataReadSpec, type SweepDataFiles } from './sweep-data.js';
+
+/**
+ * Data files smaller than this (together) parse in a few milliseconds: they are not cached, so a small
+ * sweep's trials never pay for creating files (which can cost more than the parse on a busy disk).
+ */
+const CACHED_BYTES = 1 << 20;
+
+async function bytesOf(files: SweepDataFiles): Promise<number> {
+  const [train, test] = await Promise.all([stat(files.train), files.test === null ? null : stat(files.test)]);
+  return train.size + (test?.size ?? 0);
+}
 
 /** The dataset cache's file names (dataset-cache.ts): the content's sha256 and the format. */
 const CONTENT_ADDRESSED = /^([0-9a-f]{64})\.[a-z0-9.]+$/;
@@ -34,14 +45,18 @@ export function parsedDataPath(read: DataReadSpec, split: DatasetRef['split'], f
   return path.join(path.dirname(files.train), `${train[1]!.slice(0, 16)}.parsed-${key}.table`);
 }
 
-/** loadTrainTest, read from the parsed copy when one is cached and cached when it is not. */
+/**
+ * loadTrainTest, read from the parsed copy when one is cached and cached when it is not.
+ * @param minBytes data files smaller than this together are parsed, never cached (default 1 MiB).
+ */
 export async function loadTrainTestCached(
   read: DataReadSpec,
   split: DatasetRef['split'],
   files: SweepDataFiles,
+  minBytes = CACHED_BYTES,
 ): Promise<{ train: TabularDataset; test: TabularDataset }> {
   const cached = parsedDataPath(read, split, files);
-  if (cached === null) return loadTrainTest(read, split, files);
+  if (cached === null || (await bytesOf(files)) < minBytes) return loadTrainTest(read, split, files);
   const tables = await readTablesFile(cached).catch(() => null);
   if (tables !== null && tables.length === 2) return { train: tables[0]!, test: tables[1]! };
   const data = await loadTrainTest(read, split, files);

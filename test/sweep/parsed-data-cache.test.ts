@@ -45,11 +45,11 @@ describe('loadTrainTestCached', () => {
   for (const { name, read } of cases) {
     it(`reads back what parsing gives (${name}), from its own cache file`, async () => {
       const parsed = await loadTrainTest(read, SPLIT, { train: file, test: null });
-      const first = await loadTrainTestCached(read, SPLIT, { train: file, test: null });
+      const first = await loadTrainTestCached(read, SPLIT, { train: file, test: null }, 0);
       const cached = parsedDataPath(read, SPLIT, { train: file, test: null });
       assert.ok(cached !== null);
       await readFile(cached); // written by the first call
-      const second = await loadTrainTestCached(read, SPLIT, { train: file, test: null });
+      const second = await loadTrainTestCached(read, SPLIT, { train: file, test: null }, 0);
       assert.deepEqual(first, parsed);
       assert.deepEqual(second, parsed);
       assert.ok(second.train.columns.some((c) => c.type === 'categorical'));
@@ -69,15 +69,22 @@ describe('loadTrainTestCached', () => {
     const read = { target: 'label' };
     const files = { train: file, test: null };
     const parsed = await loadTrainTest(read, SPLIT, files);
-    await loadTrainTestCached(read, SPLIT, files);
+    await loadTrainTestCached(read, SPLIT, files, 0);
     const cached = parsedDataPath(read, SPLIT, files)!;
     const bytes = await readFile(cached);
     bytes[3] = bytes[3]! ^ 0xff; // a flipped byte in the first column
     await writeFile(cached, bytes);
-    assert.deepEqual(await loadTrainTestCached(read, SPLIT, files), parsed);
+    assert.deepEqual(await loadTrainTestCached(read, SPLIT, files, 0), parsed);
     await writeFile(cached, bytes.subarray(0, 20)); // truncated
-    assert.deepEqual(await loadTrainTestCached(read, SPLIT, files), parsed);
+    assert.deepEqual(await loadTrainTestCached(read, SPLIT, files, 0), parsed);
     assert.equal((await readFile(cached)).length, bytes.length, 'the damaged copy is replaced by a whole one');
+  });
+
+  it('does not cache data under the size threshold (1 MiB by default)', async () => {
+    const read = { target: 'label', task: 'classification' as const };
+    const files = { train: file, test: null };
+    await loadTrainTestCached(read, SPLIT, files);
+    await assert.rejects(readFile(parsedDataPath(read, SPLIT, files)!), { code: 'ENOENT' });
   });
 
   it('never caches files that are not content-addressed', async () => {
@@ -85,7 +92,7 @@ describe('loadTrainTestCached', () => {
     await mkdir(path.dirname(plain));
     await writeFile(plain, CSV);
     assert.equal(parsedDataPath({ target: 'label' }, SPLIT, { train: plain, test: null }), null);
-    await loadTrainTestCached({ target: 'label' }, SPLIT, { train: plain, test: null });
+    await loadTrainTestCached({ target: 'label' }, SPLIT, { train: plain, test: null }, 0);
     assert.deepEqual(await readdir(path.dirname(plain)), ['data.csv']);
   });
 });
