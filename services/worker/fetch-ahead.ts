@@ -91,6 +91,15 @@ export class FetchAhead {
     this.options.setConcurrency(this.options.slots * 2 + this.committingBlocks);
   }
 
+  /**
+   * A part of a split trial got a slot (fold.processor.ts): split trials are long by construction, so
+   * fetch-ahead ends now rather than after {@link SHORT_TRIAL_MS} — the sibling parts this worker held
+   * go back to the queue at once, for the idle workers the split is for.
+   */
+  splitPartStarted(): void {
+    this.set(false);
+  }
+
   private set(enabled: boolean): void {
     if (this.options.depth === 0) return;
     const heldForBlocks = this.blocks && !enabled;

@@ -13,6 +13,9 @@
  * finished and only clears the fold hash.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { SweepqError } from '../../shared/errors/index.js';
 import {
@@ -36,7 +39,7 @@ import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
 import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
-import type { DatasetCache } from '../../shared/sweep/dataset-cache.js';
+import { asLocalIoError, type DatasetCache } from '../../shared/sweep/dataset-cache.js';
 import type { FetchAhead } from './fetch-ahead.js';
 import type { SlotPool } from './slot-pool.js';
 import { runInSlot } from './run-in-slot.js';
@@ -57,6 +60,11 @@ export interface FoldProcessorDeps {
   onLocalFault?: (error: SweepqError) => void;
   workerId: string;
   logger: Logger;
+  /**
+   * Where tree ranges pass between the worker and its training processes as files (training-task.ts);
+   * default `sweepq-tree-parts` in the OS temp folder. A file lives for one part.
+   */
+  scratchDir?: string;
 }
 
 type Outcome = { outcome: 'completed' | 'fenced' | 'skipped' | 'cancelled'; detail?: string };
@@ -119,6 +127,7 @@ export class FoldProcessor {
       log.info({ claim: claim.result }, 'fold part not claimed');
       return { outcome: claim.result === 'cancelled' ? 'cancelled' : 'skipped', detail: claim.result };
     }
+    this.deps.fetchAhead?.splitPartStarted();
     const trial = claim.trial;
     const model = AnyModelNameSchema.safeParse(trial.model);
     if (!model.success) {
@@ -155,16 +164,23 @@ export class FoldProcessor {
     };
     const runningKey = `${data.trialId}/${partName(data.part)}`;
     this.running.set(runningKey, running);
+    // A tree range and the merge of the ranges pass the encoded parts to the training process as files.
+    const scratch: string[] = [];
     try {
       const input = await trialTrainingInput(this.deps.datasets, context, model.data, trial, this.deps.defaultLimits);
       if (running.abortReason !== null) throw new SweepqError('CANCELLED', `fold part aborted before training (${running.abortReason})`);
-      const treeParts =
-        ranges === null ? undefined : await Promise.all(ranges.map(async (range) => (await this.deps.store.get(range.artifact)).toString('base64')));
+      let files: { treePartFile: string } | { treePartFiles: string[] } | Record<string, never> = {};
+      if (data.part.kind === 'trees') {
+        scratch.push(await this.scratchFile(`${partToken}.bin`));
+        files = { treePartFile: scratch[0]! };
+      } else if (ranges !== null) {
+        scratch.push(...(await Promise.all(ranges.map((_, r) => this.scratchFile(`${partToken}.${r}.bin`)))));
+        await Promise.all(ranges.map((range, r) => this.deps.store.getToFile(range.artifact, scratch[r]!)));
+        files = { treePartFiles: scratch };
+      }
       const trainingEnded = this.deps.fetchAhead?.watchTraining();
       const trainStartedAt = Date.now();
-      const result = await slot
-        .run({ ...input.task, part: data.part, ...(treeParts === undefined ? {} : { treeParts }) }, input.limits)
-        .finally(() => trainingEnded?.());
+      const result = await slot.run({ ...input.task, part: data.part, ...files }, input.limits).finally(() => trainingEnded?.());
       if (!result.ok) throw new SweepqError(result.error.code, result.error.message);
       running.pastWork = true;
       releaseSlot();
@@ -176,8 +192,7 @@ export class FoldProcessor {
         record = { kind: 'fold', fold: data.part.fold, score: Number.isFinite(score) ? score : null, cvMs: result.timings.cvMs, worker: workerId };
       } else if (data.part.kind === 'trees') {
         const key = treePartKey(data.sweepId, data.trialId, flow, data.part);
-        if (result.treePart === undefined) throw new SweepqError('INTERNAL', `tree range ${partName(data.part)} trained without its part`);
-        await this.deps.store.put(key, Buffer.from(result.treePart, 'base64'), { contentType: 'application/octet-stream' });
+        await this.deps.store.putFile(key, scratch[0]!, { contentType: 'application/octet-stream' });
         const { start, end } = data.part;
         record = { kind: 'trees', start, end, artifact: key, fitMs: result.timings.fitMs, worker: workerId };
       } else {
@@ -216,7 +231,19 @@ export class FoldProcessor {
       return await this.handlePartFailure(job, lockToken, data, flow, running, error, log);
     } finally {
       this.running.delete(runningKey);
+      await Promise.all(scratch.map((file) => rm(file, { force: true }).catch(() => undefined)));
     }
+  }
+
+  /** A file in the scratch folder where parts exchange encoded tree ranges with their training process. */
+  private async scratchFile(name: string): Promise<string> {
+    const dir = this.deps.scratchDir ?? path.join(os.tmpdir(), 'sweepq-tree-parts');
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (error) {
+      throw asLocalIoError(error, `cannot create the fold parts' scratch folder ${dir}`);
+    }
+    return path.join(dir, name);
   }
 
   /**

@@ -7,12 +7,13 @@
  * the slot reports the same. The process keeps the last few parsed datasets, so trials of one sweep
  * read and split their data once.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { SweepqError } from '../../shared/errors/index.js';
 import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial, type TrialInput, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
-import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
+import { loadTrainTestCached } from '../../shared/sweep/parsed-data-cache.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
@@ -37,10 +38,14 @@ async function loadData(task: TrainingTask): Promise<LoadedData> {
   const cached = datasets.get(key);
   if (cached) return cached;
   const d = task.dataset;
-  const data = await loadTrainTest({ target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes }, d.split, {
-    train: task.trainPath,
-    test: task.testPath,
-  });
+  const data = await loadTrainTestCached(
+    { target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes },
+    d.split,
+    {
+      train: task.trainPath,
+      test: task.testPath,
+    },
+  );
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;
@@ -96,23 +101,24 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
     }
     if (task.part?.kind === 'trees') {
       // One tree range of a split trial's final fit: its partial pipeline is the whole result.
+      if (task.treePartFile === undefined) throw new SweepqError('INTERNAL', 'a tree range task needs the file its part is written to');
       data.foldWorkspace ??= createPipelineWorkspace();
       const { part, fitMs } = fitForestTrees(input, task.part, data.foldWorkspace);
+      writeFileSync(task.treePartFile, part);
       return {
         id: task.id,
         ok: true,
         metrics: {},
         cvScores: [],
         pipelineJson: '',
-        treePart: part.toString('base64'),
         diagnosticsJson: null,
         timings: { fitMs, cvMs: 0, evalMs: 0, totalMs: fitMs, loadMs },
       };
     }
-    if (task.part?.kind === 'fit' && task.treeParts !== undefined) {
+    if (task.part?.kind === 'fit' && task.treePartFiles !== undefined) {
       // The final fit of a split trial fitted in tree ranges: merge them, score the merged model.
       const merged = mergeForestFit(
-        task.treeParts.map((part) => Buffer.from(part, 'base64')),
+        task.treePartFiles.map((file) => readFileSync(file)),
         data.train,
         data.test,
       );

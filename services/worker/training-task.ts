@@ -37,11 +37,14 @@ export interface TrainingTask {
    */
   part?: FoldPart;
   /**
-   * With part `fit` of a trial whose final fit was split into tree ranges: the ranges' encoded parts
-   * (forest-part-codec.ts, base64: IPC messages are JSON) in tree order. The part merges them and
-   * evaluates the merged model instead of fitting.
+   * With part `fit` of a trial whose final fit was split into tree ranges: files holding the ranges'
+   * encoded parts (forest-part-codec.ts) in tree order. The part merges them and evaluates the merged
+   * model instead of fitting. Files, not IPC: a 50-tree range of a 16k-row forest is ~4 MB, which
+   * base64 in a JSON message cost ~45 ms of CPU each way.
    */
-  treeParts?: string[];
+  treePartFiles?: string[];
+  /** With part `trees`: the file the range's encoded part is written to (the worker stores it). */
+  treePartFile?: string;
 }
 
 /** Child → worker: the trial reached a rung; the worker answers with a {@link RungAnswer}. */
@@ -71,8 +74,6 @@ export interface TrainingSuccess {
   cvScores: number[];
   /** Serialized fitted pipeline (the artefact), produced in the thread to keep the main loop free. */
   pipelineJson: string;
-  /** Part `trees` of a split final fit: the range's encoded part (forest-part-codec.ts), base64. */
-  treePart?: string;
   /** The trial's diagnostics (confusion matrix, curves, importances) as JSON; null when they could not be computed. */
   diagnosticsJson: string | null;
   timings: { fitMs: number; cvMs: number; evalMs: number; totalMs: number; loadMs: number };

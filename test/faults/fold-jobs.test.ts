@@ -25,17 +25,20 @@ import { FaultCluster } from './fault-cluster.js';
 const LOCK_MS = 2000;
 
 /**
- * Resolves with the fold-hash field of a part running on `workerId` (its run's worker, no result yet);
- * `part` narrows to parts whose name matches (e.g. the final fit's tree ranges).
+ * Resolves with the fold-hash field of a part running on one of `workerIds` (its run's worker, no
+ * result yet) and that worker; `part` narrows to parts whose name matches (e.g. the final fit's tree
+ * ranges).
  */
-function partRunningOn(redis: Redis, foldKey: string, workerId: string, part = /./): Promise<string> {
+function partRunningOn(redis: Redis, foldKey: string, workerIds: readonly string[], part = /./): Promise<{ field: string; workerId: string }> {
   return waitFor(
-    `a part running on ${workerId}`,
+    `a part running on ${workerIds.join(' or ')}`,
     async () => {
       const fields = await redis.hgetall(foldKey);
       for (const [field, value] of Object.entries(fields)) {
         const name = field.split(':')[1] ?? '';
-        if (field.endsWith(':worker') && value === workerId && part.test(name) && fields[field.replace(/:worker$/, ':result')] === undefined) return field;
+        if (field.endsWith(':worker') && workerIds.includes(value) && part.test(name) && fields[field.replace(/:worker$/, ':result')] === undefined) {
+          return { field, workerId: value };
+        }
       }
       return undefined;
     },
@@ -145,13 +148,22 @@ describe('fold jobs (a trial split across workers)', () => {
   it('re-runs a tree range of the final fit killed with -9 elsewhere and completes the trial once, with every tree', async (t) => {
     const { service, index, redis, fleet, setup } = cluster;
     const submitted = await service.submit(splitSpec('fold-crash', 'always', 1, 150));
-    const [first, second] = fleet.workers;
+    // Whichever worker runs a range is the victim: which one takes the ranges is the queue's choice (a
+    // worker whose fetch-ahead was on from the earlier tests' short trials may hold both, and then
+    // runs them both if they train fast — waiting for a range on one given worker timed out then).
     const foldKey = foldHashKey(index.keys, submitted.sweepId, 0);
-    const part = await partRunningOn(redis, foldKey, first!.workerId, /^t\d+-\d+$/);
-    first!.signal('SIGKILL');
-    await first!.exited;
+    const running = await partRunningOn(
+      redis,
+      foldKey,
+      fleet.workers.map((w) => w.workerId),
+      /^t\d+-\d+$/,
+    );
+    const victim = fleet.workers.find((w) => w.workerId === running.workerId)!;
+    const survivor = fleet.workers.find((w) => w !== victim)!;
+    victim.signal('SIGKILL');
+    await victim.exited;
     const status = await waitForSweep(service, submitted.sweepId, 90_000);
-    assert.equal(status.state, 'completed', second!.tail());
+    assert.equal(status.state, 'completed', survivor.tail());
     const [trial] = await assertCompletedExactlyOnce(service, index, redis, submitted.sweepId, 1);
     assert.equal(trial!.folds?.length, 4);
     assert.equal(trial!.attempt, 1, 'the split attempt survived the crash of one of its parts');
@@ -169,7 +181,7 @@ describe('fold jobs (a trial split across workers)', () => {
         'the partial pipelines are deleted',
       );
     }
-    t.diagnostic(`killed the victim while it ran ${part}; trial completed in ${trial!.durationMs} ms`);
+    t.diagnostic(`killed ${victim.workerId} while it ran ${running.field}; trial completed in ${trial!.durationMs} ms`);
   });
 
   it('cancels a split trial: running parts stop, the trial is cancelled once', async () => {
@@ -211,7 +223,7 @@ describe('fold jobs (a trial split across workers)', () => {
     const { service, index, redis, fleet } = cluster;
     const leaving = fleet.spawn({ SWEEPQ_SHUTDOWN_GRACE_MS: '200' });
     const submitted = await service.submit(splitSpec('fold-shutdown', 'always', 1, 150));
-    await partRunningOn(redis, foldHashKey(index.keys, submitted.sweepId, 0), leaving.workerId);
+    await partRunningOn(redis, foldHashKey(index.keys, submitted.sweepId, 0), [leaving.workerId]);
     leaving.signal('SIGTERM');
     assert.equal((await leaving.exited).code, 0, leaving.tail());
     assert.equal((await waitForSweep(service, submitted.sweepId, 90_000)).state, 'completed');
