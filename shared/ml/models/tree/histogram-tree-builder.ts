@@ -119,6 +119,16 @@ export interface TreeBuildInput {
   readonly rng: Rng;
 }
 
+/**
+ * Where a node reads one feature's bins: row r's bin at `bins[r · rowStride + column]` — the feature's
+ * column (stride 1, column 0) or the row-major layout (see {@link ROW_MAJOR_NODE_ROWS}).
+ */
+interface BinView {
+  bins: Uint8Array;
+  rowStride: number;
+  column: number;
+}
+
 /** Reusable CART builder over one binned matrix. */
 export class HistogramTreeBuilder {
   private readonly binned: BinnedMatrix;
@@ -150,6 +160,8 @@ export class HistogramTreeBuilder {
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
   private readonly rowMajor: Uint8Array | null;
+  /** The one {@link BinView} that {@link binView} fills and returns (no object per call). */
+  private readonly view: BinView = { bins: new Uint8Array(0), rowStride: 1, column: 0 };
   private readonly rowStride: number;
   /** Exclusive two-valued columns (one-hot groups) and their per-row codes, or null. */
   private readonly bundles: ExclusiveBundles | null;
@@ -176,8 +188,6 @@ export class HistogramTreeBuilder {
   private readonly isKnownConstant: Uint8Array;
   /** Whether the node being searched has its rows' weights and targets gathered (see gatherNodeOnce). */
   private nodeGathered = false;
-  /** The larger child's bundle histogram id left by {@link childBundle}. */
-  private largerBundle = -1;
   /** Number of constants known to the node being searched, then that plus the ones it found. */
   private nConstants = 0;
   /** Right side of the partition in progress. */
@@ -380,16 +390,21 @@ export class HistogramTreeBuilder {
         const needLeft = leftHist < 0 && nLeft >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
         const needRight = rightHist < 0 && nRight >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
         const smallerIsLeft = nLeft <= nRight;
-        const smaller = this.childBundle(
-          bundleId,
-          rows,
-          smallerIsLeft ? start : mid,
-          smallerIsLeft ? mid : end,
-          smallerIsLeft ? needLeft : needRight,
-          smallerIsLeft ? needRight : needLeft,
-        );
-        leftBundle = smallerIsLeft ? smaller : this.largerBundle;
-        rightBundle = smallerIsLeft ? this.largerBundle : smaller;
+        const needSmaller = smallerIsLeft ? needLeft : needRight;
+        const needLarger = smallerIsLeft ? needRight : needLeft;
+        // The larger child's comes by subtraction, which needs the smaller's even when only the larger needs one.
+        const subtract = needLarger && bundleId >= 0;
+        let smaller = -1;
+        if (needSmaller || subtract) smaller = this.bundleFromRows(rows, smallerIsLeft ? start : mid, smallerIsLeft ? mid : end);
+        let larger = -1;
+        if (subtract) larger = this.subtractBundle(bundleId, smaller);
+        else this.releaseBundle(bundleId);
+        if (!needSmaller) {
+          this.releaseBundle(smaller);
+          smaller = -1;
+        }
+        leftBundle = smallerIsLeft ? smaller : larger;
+        rightBundle = smallerIsLeft ? larger : smaller;
       }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
       this.push(top, mid, end, depth + 1, node, false, rightHist, rightBundle, this.nConstants);
@@ -481,7 +496,6 @@ export class HistogramTreeBuilder {
     const nBins = this.binned.nBins;
     const known = this.isKnownConstant;
     const minLeaf = this.limits!.minSamplesLeaf;
-    const rowMajor = this.rowMajor;
     // No split of the node's rows can beat the best split by target value (see bestTargetOrderScore):
     // once a feature reaches it, later features could only tie, and ties go to the earlier feature.
     // With min_samples_leaf > 1 the bound's splits may be out of reach: no early stop then.
@@ -506,11 +520,12 @@ export class HistogramTreeBuilder {
         this.visitFeature(f, rows, start, end, totals);
         continue;
       }
+      const view = this.binView(f, m);
       const outcome = scanSortedRegressionRows(
         this.sortKeys,
-        rowMajor ?? this.binned.columns[f]!,
+        view.bins,
         this.nodeRowOffset,
-        rowMajor === null ? 0 : f,
+        view.column,
         nb,
         m,
         this.orderedWeight,
@@ -524,6 +539,26 @@ export class HistogramTreeBuilder {
       else if (outcome < 0) this.visitFeature(f, rows, start, end, totals);
     }
     return this.best.feature >= 0;
+  }
+
+  /** Whether a node of `nodeRows` rows reads the row-major bins (see ROW_MAJOR_NODE_ROWS). */
+  private readsRowMajor(nodeRows: number): boolean {
+    return this.rowMajor !== null && nodeRows < ROW_MAJOR_NODE_ROWS;
+  }
+
+  /** Where a node of `nodeRows` rows reads feature f's bins; the returned view is reused by the next call. */
+  private binView(f: number, nodeRows: number): BinView {
+    const view = this.view;
+    if (this.readsRowMajor(nodeRows)) {
+      view.bins = this.rowMajor!;
+      view.rowStride = this.rowStride;
+      view.column = f;
+    } else {
+      view.bins = this.binned.columns[f]!;
+      view.rowStride = 1;
+      view.column = 0;
+    }
+    return view;
   }
 
   /** Two-class gini: the criterion of the scalar fast paths and of the narrower bundle slots. */
@@ -600,34 +635,22 @@ export class HistogramTreeBuilder {
     return scanBinaryGiniCut(offCount, c0, c1, onCount, totals, minLeaf, f, this.best);
   }
 
+  /** A new bundle histogram of rows[start..end) (a split node's smaller child); @returns its id. */
+  private bundleFromRows(rows: Uint32Array, start: number, end: number): number {
+    const id = this.acquireBundle();
+    this.buildBundleHistogram(this.bundlePool[id]!, rows, start, end);
+    return id;
+  }
+
   /**
-   * Bundle histograms of a split node's children, by subtraction where it pays: the smaller child
-   * [start, end) is built from its rows; the larger one, when it needs one and the parent had one,
-   * is the parent's minus the smaller's, in the parent's buffer (left in `largerBundle`, else −1).
-   * @returns the smaller child's bundle histogram id, or −1.
+   * The larger child's bundle histogram: the parent's minus the smaller child's, in the parent's
+   * buffer (the parent is done with it). @returns its id, the parent's.
    */
-  private childBundle(parentId: number, rows: Uint32Array, start: number, end: number, needSmaller: boolean, needLarger: boolean): number {
-    this.largerBundle = -1;
-    if (!needSmaller && !needLarger) {
-      this.releaseBundle(parentId);
-      return -1;
-    }
-    if (parentId >= 0 && needLarger) {
-      const smallerId = this.acquireBundle();
-      const small = this.bundlePool[smallerId]!;
-      this.buildBundleHistogram(small, rows, start, end);
-      const parent = this.bundlePool[parentId]!;
-      for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
-      this.largerBundle = parentId;
-      if (needSmaller) return smallerId;
-      this.releaseBundle(smallerId);
-      return -1;
-    }
-    this.releaseBundle(parentId);
-    if (!needSmaller) return -1;
-    const smallerId = this.acquireBundle();
-    this.buildBundleHistogram(this.bundlePool[smallerId]!, rows, start, end);
-    return smallerId;
+  private subtractBundle(parentId: number, smallerId: number): number {
+    const parent = this.bundlePool[parentId]!;
+    const small = this.bundlePool[smallerId]!;
+    for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
+    return parentId;
   }
 
   /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
@@ -689,10 +712,7 @@ export class HistogramTreeBuilder {
    */
   private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
     const hist = this.scratchHist;
-    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
-    const rowStride = rowMajor ? this.rowStride : 1;
-    const column = rowMajor ? f : 0;
+    const { bins, rowStride, column } = this.binView(f, end - start);
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
     const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
@@ -742,10 +762,7 @@ export class HistogramTreeBuilder {
     const hist = this.scratchHist;
     const stride = this.stride;
     const nb = this.binned.nBins[f]!;
-    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
-    const rowStride = rowMajor ? this.rowStride : 1;
-    const column = rowMajor ? f : 0;
+    const { bins, rowStride, column } = this.binView(f, end - start);
     const minLeaf = this.limits!.minSamplesLeaf;
     if (this.takesTwoBinPath(f)) {
       const outcome = this.scanTwoBin(f, rows, start, end, totals);
@@ -957,7 +974,7 @@ export class HistogramTreeBuilder {
       this.orderedWeightedTarget[i] = weights === null ? targets[r]! : w * targets[r]!;
     }
     // Offsets in the layout scanFromRows reads: row-major for small nodes when there is one.
-    const rowStride = this.rowMajor !== null && m < ROW_MAJOR_NODE_ROWS ? this.rowStride : 1;
+    const rowStride = this.readsRowMajor(m) ? this.rowStride : 1;
     for (let i = 0; i < m; i++) this.nodeRowOffset[i] = rows[start + i]! * rowStride;
   }
 
@@ -1010,10 +1027,7 @@ export class HistogramTreeBuilder {
    * mispredicted half the time.
    */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
-    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor : this.binned.columns[feature]!;
-    const rowStride = rowMajor ? this.rowStride : 1;
-    const column = rowMajor ? feature : 0;
+    const { bins, rowStride, column } = this.binView(feature, end - start);
     const missingBin = this.binned.nBins[feature]!;
     const missingGoesLeft = missingLeft ? 1 : 0;
     if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
