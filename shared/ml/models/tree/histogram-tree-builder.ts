@@ -119,6 +119,59 @@ export interface TreeBuildInput {
   readonly rng: Rng;
 }
 
+/** Byte of a row record where its bundle codes start (after the weight and the class slot or w·y). */
+const RECORD_CODES_BYTE = 16;
+
+/**
+ * One record per position of what the row-at-a-time paths read of a row, in `width` doubles: the
+ * weight (double 0); the class slot STAT_TARGET + class as an int32 (int32 index 2) or, for
+ * regression, w·y (double 1) — w·y computed once per tree, as each path computed it before; then the
+ * row's exclusive-bundle codes, one byte each from byte 16. Weights change per tree, codes per fit.
+ */
+class RowRecords {
+  readonly width: number;
+  readonly float64: Float64Array;
+  readonly int32: Int32Array;
+  readonly bytes: Uint8Array;
+
+  constructor(nRows: number, bundles: ExclusiveBundles | null) {
+    const nBundles = bundles === null ? 0 : bundles.nBundles;
+    this.width = 2 + Math.ceil(nBundles / 8);
+    const buffer = new ArrayBuffer(nRows * this.width * 8);
+    this.float64 = new Float64Array(buffer);
+    this.int32 = new Int32Array(buffer);
+    this.bytes = new Uint8Array(buffer);
+    if (bundles === null) return;
+    const bytesPerRecord = this.width * 8;
+    for (let r = 0; r < nRows; r++) {
+      for (let g = 0; g < nBundles; g++) this.bytes[r * bytesPerRecord + RECORD_CODES_BYTE + g] = bundles.codes[r * nBundles + g]!;
+    }
+  }
+
+  /** Weights and class slots of rows[0..count) (weights null: unit weights). */
+  fillClassification(rows: Uint32Array, count: number, weights: Float64Array | null, classes: Int32Array): void {
+    const width = this.width;
+    for (let i = 0; i < count; i++) {
+      const r = rows[i]!;
+      const o = r * width;
+      this.float64[o] = weights === null ? 1 : weights[r]!;
+      this.int32[2 * o + 2] = STAT_TARGET + classes[r]!;
+    }
+  }
+
+  /** Weights and weighted targets of rows[0..count) (weights null: w·y is y itself). */
+  fillRegression(rows: Uint32Array, count: number, weights: Float64Array | null, targets: Float64Array): void {
+    const width = this.width;
+    for (let i = 0; i < count; i++) {
+      const r = rows[i]!;
+      const o = r * width;
+      const w = weights === null ? 1 : weights[r]!;
+      this.float64[o] = w;
+      this.float64[o + 1] = weights === null ? targets[r]! : w * targets[r]!;
+    }
+  }
+}
+
 /**
  * Where a node reads one feature's bins: row r's bin at `bins[r · rowStride + column]` — the feature's
  * column (stride 1, column 0) or the row-major layout (see {@link ROW_MAJOR_NODE_ROWS}).
@@ -192,7 +245,13 @@ export class HistogramTreeBuilder {
   private nConstants = 0;
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
-  /** Per-node gathers of the row-at-a-time paths (see gatherOrdered): weights, class slots, weighted targets. */
+  /**
+   * What the row-at-a-time paths read of a row, one record per position (see {@link RowRecords}): a
+   * large node's rows are scattered over the positions, so each array read per row is a cache miss;
+   * one record brings the row's weight, class slot or weighted target, and bundle codes in one line.
+   */
+  private readonly records: RowRecords;
+  /** Per-node gathers of the row-at-a-time paths (see gatherNode): weights, class slots, weighted targets. */
   private orderedWeight: Float64Array = new Float64Array(0);
   private orderedTarget: Int32Array = new Int32Array(0);
   private orderedWeightedTarget: Float64Array = new Float64Array(0);
@@ -272,6 +331,7 @@ export class HistogramTreeBuilder {
     this.bundleStride = this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
     for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.bundleStride;
+    this.records = new RowRecords(binned.nRows, bundles);
   }
 
   /** Grows one tree into `store` and returns its root index. */
@@ -285,6 +345,8 @@ export class HistogramTreeBuilder {
     this.targets = input.targets ?? null;
     this.limits = limits;
     if (this.criterion === 'squared_error' && this.targets === null) throw new RangeError('regression builder needs targets');
+    if (this.classes !== null) this.records.fillClassification(rows, input.count, this.weights, this.classes);
+    else this.records.fillRegression(rows, input.count, this.weights, this.targets!);
     const useSubtraction = limits.maxFeatures >= this.nFeatures;
     // Full-histogram mode sets occupied bits it never reads; start every tree from an empty set.
     this.occupied.fill(0);
@@ -656,40 +718,41 @@ export class HistogramTreeBuilder {
   /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
   private buildBundleHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
     hist.fill(0);
-    const bundles = this.bundles!;
-    const codes = bundles.codes;
-    const nBundles = bundles.nBundles;
+    const nBundles = this.bundles!.nBundles;
     const base = this.bundleBase;
     const stride = this.stride;
-    const weights = this.weights;
-    const classes = this.classes;
-    const targets = this.targets;
-    if (this.bundleStride === BINARY_GINI_BUNDLE_STRIDE && classes !== null) {
+    const record = this.records.float64;
+    const recordInts = this.records.int32;
+    const codes = this.records.bytes;
+    const width = this.records.width;
+    const isClassification = this.classes !== null;
+    if (this.bundleStride === BINARY_GINI_BUNDLE_STRIDE && isClassification) {
       for (let i = start; i < end; i++) {
-        const r = rows[i]!;
-        const w = weights === null ? 1 : weights[r]!;
-        const t = 1 + classes[r]!;
-        const row = r * nBundles;
+        const o = rows[i]! * width;
+        const w = record[o]!;
+        // Slots hold (count, class-0 weight, class-1 weight): class slot STAT_TARGET + k is slot 1 + k.
+        const t = recordInts[2 * o + 2]! - 1;
+        const row = 8 * o + RECORD_CODES_BYTE;
         for (let g = 0; g < nBundles; g++) {
-          const o = base[g]! + codes[row + g]! * BINARY_GINI_BUNDLE_STRIDE;
-          hist[o] = hist[o]! + 1;
-          hist[o + t] = hist[o + t]! + w;
+          const h = base[g]! + codes[row + g]! * BINARY_GINI_BUNDLE_STRIDE;
+          hist[h] = hist[h]! + 1;
+          hist[h + t] = hist[h + t]! + w;
         }
       }
       return;
     }
     for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const w = weights === null ? 1 : weights[r]!;
-      // Class slot and weight, or the target slot and w·y as gatherNode computes it.
-      const t = classes !== null ? STAT_TARGET + classes[r]! : STAT_TARGET;
-      const v = classes !== null ? w : weights === null ? targets![r]! : w * targets![r]!;
-      const row = r * nBundles;
+      const o = rows[i]! * width;
+      const w = record[o]!;
+      // Class slot and weight, or the target slot and w·y as gatherNode reads them.
+      const t = isClassification ? recordInts[2 * o + 2]! : STAT_TARGET;
+      const v = isClassification ? w : record[o + 1]!;
+      const row = 8 * o + RECORD_CODES_BYTE;
       for (let g = 0; g < nBundles; g++) {
-        const o = base[g]! + codes[row + g]! * stride;
-        hist[o] = hist[o]! + 1;
-        hist[o + 1] = hist[o + 1]! + w;
-        hist[o + t] = hist[o + t]! + v;
+        const h = base[g]! + codes[row + g]! * stride;
+        hist[h] = hist[h]! + 1;
+        hist[h + 1] = hist[h + 1]! + w;
+        hist[h + t] = hist[h + t]! + v;
       }
     }
   }
@@ -955,23 +1018,21 @@ export class HistogramTreeBuilder {
         this.nodeRowOffset = new Int32Array(size);
       }
     }
-    const weights = this.weights;
-    const classes = this.classes;
-    if (classes !== null) {
+    const record = this.records.float64;
+    const recordInts = this.records.int32;
+    const width = this.records.width;
+    if (this.classes !== null) {
       for (let i = 0; i < m; i++) {
-        const r = rows[start + i]!;
-        this.orderedWeight[i] = weights === null ? 1 : weights[r]!;
-        this.orderedTarget[i] = STAT_TARGET + classes[r]!;
+        const o = rows[start + i]! * width;
+        this.orderedWeight[i] = record[o]!;
+        this.orderedTarget[i] = recordInts[2 * o + 2]!;
       }
       return;
     }
-    const targets = this.targets!;
     for (let i = 0; i < m; i++) {
-      const r = rows[start + i]!;
-      const w = weights === null ? 1 : weights[r]!;
-      this.orderedWeight[i] = w;
-      // w·y as the per-feature accumulation computed it (weights null: y itself).
-      this.orderedWeightedTarget[i] = weights === null ? targets[r]! : w * targets[r]!;
+      const o = rows[start + i]! * width;
+      this.orderedWeight[i] = record[o]!;
+      this.orderedWeightedTarget[i] = record[o + 1]!;
     }
     // Offsets in the layout scanFromRows reads: row-major for small nodes when there is one.
     const rowStride = this.readsRowMajor(m) ? this.rowStride : 1;
