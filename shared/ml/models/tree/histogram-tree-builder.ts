@@ -63,6 +63,7 @@ import {
 } from './histogram-split-search.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import { RECORD_CODES_BYTE, RowRecords } from './row-records.js';
 import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from './two-bin-histogram.js';
 import { UniformIndex } from './uniform-index.js';
 
@@ -117,59 +118,6 @@ export interface TreeBuildInput {
   readonly targets?: Float64Array;
   readonly limits: TreeLimits;
   readonly rng: Rng;
-}
-
-/** Byte of a row record where its bundle codes start (after the weight and the class slot or w·y). */
-const RECORD_CODES_BYTE = 16;
-
-/**
- * One record per position of what the row-at-a-time paths read of a row, in `width` doubles: the
- * weight (double 0); the class slot STAT_TARGET + class as an int32 (int32 index 2) or, for
- * regression, w·y (double 1) — w·y computed once per tree, as each path computed it before; then the
- * row's exclusive-bundle codes, one byte each from byte 16. Weights change per tree, codes per fit.
- */
-class RowRecords {
-  readonly width: number;
-  readonly float64: Float64Array;
-  readonly int32: Int32Array;
-  readonly bytes: Uint8Array;
-
-  constructor(nRows: number, bundles: ExclusiveBundles | null) {
-    const nBundles = bundles === null ? 0 : bundles.nBundles;
-    this.width = 2 + Math.ceil(nBundles / 8);
-    const buffer = new ArrayBuffer(nRows * this.width * 8);
-    this.float64 = new Float64Array(buffer);
-    this.int32 = new Int32Array(buffer);
-    this.bytes = new Uint8Array(buffer);
-    if (bundles === null) return;
-    const bytesPerRecord = this.width * 8;
-    for (let r = 0; r < nRows; r++) {
-      for (let g = 0; g < nBundles; g++) this.bytes[r * bytesPerRecord + RECORD_CODES_BYTE + g] = bundles.codes[r * nBundles + g]!;
-    }
-  }
-
-  /** Weights and class slots of rows[0..count) (weights null: unit weights). */
-  fillClassification(rows: Uint32Array, count: number, weights: Float64Array | null, classes: Int32Array): void {
-    const width = this.width;
-    for (let i = 0; i < count; i++) {
-      const r = rows[i]!;
-      const o = r * width;
-      this.float64[o] = weights === null ? 1 : weights[r]!;
-      this.int32[2 * o + 2] = STAT_TARGET + classes[r]!;
-    }
-  }
-
-  /** Weights and weighted targets of rows[0..count) (weights null: w·y is y itself). */
-  fillRegression(rows: Uint32Array, count: number, weights: Float64Array | null, targets: Float64Array): void {
-    const width = this.width;
-    for (let i = 0; i < count; i++) {
-      const r = rows[i]!;
-      const o = r * width;
-      const w = weights === null ? 1 : weights[r]!;
-      this.float64[o] = w;
-      this.float64[o + 1] = weights === null ? targets[r]! : w * targets[r]!;
-    }
-  }
 }
 
 /**
@@ -245,11 +193,7 @@ export class HistogramTreeBuilder {
   private nConstants = 0;
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
-  /**
-   * What the row-at-a-time paths read of a row, one record per position (see {@link RowRecords}): a
-   * large node's rows are scattered over the positions, so each array read per row is a cache miss;
-   * one record brings the row's weight, class slot or weighted target, and bundle codes in one line.
-   */
+  /** Each position's weight, class slot or w·y and bundle codes in one record (see row-records.ts). */
   private readonly records: RowRecords;
   /** Per-node gathers of the row-at-a-time paths (see gatherNode): weights, class slots, weighted targets. */
   private orderedWeight: Float64Array = new Float64Array(0);
