@@ -13,12 +13,18 @@ import { findExclusiveBundles } from './exclusive-bundles.js';
 import type { ColumnOrderCache } from './column-order-cache.js';
 import { HistogramTreeBuilder } from './histogram-tree-builder.js';
 import { NodeStore } from './node-store.js';
+import { findPackedLeaf, packNodes } from './packed-nodes.js';
 import type { TreeLimits } from './tree-limits.js';
 import type { TreeRange } from './tree-range.js';
 import { UniformIndex } from './uniform-index.js';
 
 /** Rows per block of {@link predictForestMean}: a block of a wide table (~100 features) stays in L2. */
 const PREDICT_BLOCK_ROWS = 512;
+/**
+ * Predictions of at least this many rows walk packed nodes (packed-nodes.ts): packing costs a pass
+ * over every node, repaid when each node is walked by many rows; a few rows walk the store itself.
+ */
+const PACKED_WALK_ROWS = 256;
 
 /** What the trees learn: class indices (classification) or finite numbers (regression), indexed by row. */
 export type ForestTarget =
@@ -142,6 +148,7 @@ export function predictForestMean(store: NodeStore, X: FeatureMatrix, rows: Uint
   const value = store.value;
   const { feature, threshold, left, right, missingLeft } = store;
   const nTrees = store.roots.length;
+  const packed = n >= PACKED_WALK_ROWS ? packNodes(store) : null;
   // Blocks of rows copied row-major: a walk reads one feature per node, and from a column per
   // feature each read is a cache miss on a wide table (issue 9's 102 one-hot columns); a block's
   // rows stay in cache while every tree walks them. Each row still sums its trees in tree order.
@@ -158,14 +165,17 @@ export function predictForestMean(store: NodeStore, X: FeatureMatrix, rows: Uint
       for (let i = from; i < to; i++) {
         const base = (i - from) * p;
         let node = root;
-        let next = left[node]!;
-        while (next !== -1) {
-          const x = block[base + feature[node]!]!;
-          const cut = threshold[node]!;
-          if (x <= cut) node = next;
-          else if (x > cut) node = right[node]!;
-          else node = missingLeft[node] === 1 ? next : right[node]!;
-          next = left[node]!;
+        if (packed !== null) node = findPackedLeaf(packed, root, block, base);
+        else {
+          let next = left[node]!;
+          while (next !== -1) {
+            const x = block[base + feature[node]!]!;
+            const cut = threshold[node]!;
+            if (x <= cut) node = next;
+            else if (x > cut) node = right[node]!;
+            else node = missingLeft[node] === 1 ? next : right[node]!;
+            next = left[node]!;
+          }
         }
         const source = node * k;
         const target = i * k;
