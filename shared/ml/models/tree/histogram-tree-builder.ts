@@ -729,6 +729,13 @@ export class HistogramTreeBuilder {
       if (!fromBundle) this.gatherNodeOnce(rows, start, end);
       if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals))
         return -1;
+      if (this.isBinaryGini()) {
+        // The one candidate (bin 0 left) from bin 0's statistics as scalars, as the bundled columns
+        // are scored: what the general scan computes for bins [0, 1], without listing and scanning them.
+        const nonConstant = scanBinaryGiniCut(hist[0]!, hist[2]!, hist[3]!, hist[4]!, totals, minLeaf, f, this.best);
+        hist.fill(0, 0, 2 * stride);
+        return nonConstant ? 1 : 0;
+      }
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
