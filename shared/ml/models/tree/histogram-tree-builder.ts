@@ -146,6 +146,8 @@ export class HistogramTreeBuilder {
   private readonly scratchHist: Float64Array;
   /** Second single-feature histogram: large nodes accumulate two features per pass. */
   private readonly scratchHist2: Float64Array;
+  /** Bins 0 and 1 of a two-class two-valued column, written whole by its kernel (see scanTwoBin). */
+  private readonly twoBins = new Float64Array(2 * (STAT_TARGET + 2));
   /** Occupied-bin set filled by the accumulation loops (ignored in full-histogram mode). */
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Sort keys of a tiny regression node (see scanSortedRegressionRows). */
@@ -727,15 +729,16 @@ export class HistogramTreeBuilder {
     if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
       if (!fromBundle) this.gatherNodeOnce(rows, start, end);
+      if (!fromBundle && this.isBinaryGini()) {
+        // The one candidate (bin 0 left) from bin 0's statistics as scalars, as the bundled columns
+        // are scored: what the general scan computes for bins [0, 1], without listing and scanning
+        // them; the kernel overwrites its own two bins, so nothing is cleared after.
+        const bins01 = this.twoBins;
+        if (!accumulateTwoBinBinaryClassHistogram(bins01, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+        return scanBinaryGiniCut(bins01[0]!, bins01[2]!, bins01[3]!, bins01[4]!, totals, minLeaf, f, this.best) ? 1 : 0;
+      }
       if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals))
         return -1;
-      if (this.isBinaryGini()) {
-        // The one candidate (bin 0 left) from bin 0's statistics as scalars, as the bundled columns
-        // are scored: what the general scan computes for bins [0, 1], without listing and scanning them.
-        const nonConstant = scanBinaryGiniCut(hist[0]!, hist[2]!, hist[3]!, hist[4]!, totals, minLeaf, f, this.best);
-        hist.fill(0, 0, 2 * stride);
-        return nonConstant ? 1 : 0;
-      }
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
