@@ -578,6 +578,33 @@ function scanSquaredError(
   }
 }
 
+/**
+ * Scores the two-class gini cut between bins `previous` and `b` (class weights c0, c1 on the left of
+ * the node's total0, total1) and records it when it is the best so far — the one formula of every
+ * two-class scan, so they all pick the same split: c0²/wL + c1²/wL + r0²/wR + r1²/wR with one division,
+ * (a·wR + b·wL) / (wL·wR).
+ */
+function binaryGiniCut(
+  best: SplitCandidate,
+  feature: number,
+  previous: number,
+  b: number,
+  count: number,
+  totalCount: number,
+  c0: number,
+  c1: number,
+  total0: number,
+  total1: number,
+): void {
+  const weightL = c0 + c1;
+  const r0 = total0 - c0;
+  const r1 = total1 - c1;
+  const weightR = r0 + r1;
+  if (!(weightL > 0 && weightR > 0)) return;
+  const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
+  if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
+}
+
 /** {@link scanFeatureHistogram} for two-class gini without missing values, on scalars. */
 function scanBinaryGini(
   hist: Float64Array,
@@ -600,15 +627,7 @@ function scanBinaryGini(
   for (let i = 0; i < nListed; i++) {
     const b = bins[i]!;
     if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
-      const weightL = c0 + c1;
-      const r0 = total0 - c0;
-      const r1 = total1 - c1;
-      const weightR = r0 + r1;
-      if (weightL > 0 && weightR > 0) {
-        // One division per candidate: a/wL + b/wR = (a·wR + b·wL) / (wL·wR).
-        const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
-        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
-      }
+      binaryGiniCut(best, feature, previous, b, count, totalCount, c0, c1, total0, total1);
     }
     const o = offset + b * stride;
     count += hist[o]!;
@@ -638,14 +657,7 @@ export function scanBinaryGiniCut(
   if (!(count > 0) || !(otherCount > 0)) return false;
   const totalCount = totals[STAT_COUNT]!;
   if (count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
-    const weightL = c0 + c1;
-    const r0 = totals[STAT_TARGET]! - c0;
-    const r1 = totals[STAT_TARGET + 1]! - c1;
-    const weightR = r0 + r1;
-    if (weightL > 0 && weightR > 0) {
-      const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
-      if (score > best.score) recordBest(best, score, feature, 0, 1, count >= totalCount - count, count, weightL, c0, c1);
-    }
+    binaryGiniCut(best, feature, 0, 1, count, totalCount, c0, c1, totals[STAT_TARGET]!, totals[STAT_TARGET + 1]!);
   }
   return true;
 }
@@ -678,14 +690,7 @@ export function scanBinaryGiniDense(
     if (binCount === 0) continue;
     nonEmpty++;
     if (previous >= 0 && count >= minSamplesLeaf && totalCount - count >= minSamplesLeaf) {
-      const weightL = c0 + c1;
-      const r0 = total0 - c0;
-      const r1 = total1 - c1;
-      const weightR = r0 + r1;
-      if (weightL > 0 && weightR > 0) {
-        const score = ((c0 * c0 + c1 * c1) * weightR + (r0 * r0 + r1 * r1) * weightL) / (weightL * weightR);
-        if (score > best.score) recordBest(best, score, feature, previous, b, count >= totalCount - count, count, weightL, c0, c1);
-      }
+      binaryGiniCut(best, feature, previous, b, count, totalCount, c0, c1, total0, total1);
     }
     count += binCount;
     c0 += hist[o + STAT_TARGET]!;

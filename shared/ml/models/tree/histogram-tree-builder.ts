@@ -63,6 +63,7 @@ import {
 } from './histogram-split-search.js';
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
+import { RECORD_CODES_BYTE, RowRecords } from './row-records.js';
 import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from './two-bin-histogram.js';
 import { UniformIndex } from './uniform-index.js';
 
@@ -119,6 +120,16 @@ export interface TreeBuildInput {
   readonly rng: Rng;
 }
 
+/**
+ * Where a node reads one feature's bins: row r's bin at `bins[r · rowStride + column]` — the feature's
+ * column (stride 1, column 0) or the row-major layout (see {@link ROW_MAJOR_NODE_ROWS}).
+ */
+interface BinView {
+  bins: Uint8Array;
+  rowStride: number;
+  column: number;
+}
+
 /** Reusable CART builder over one binned matrix. */
 export class HistogramTreeBuilder {
   private readonly binned: BinnedMatrix;
@@ -135,6 +146,8 @@ export class HistogramTreeBuilder {
   private readonly scratchHist: Float64Array;
   /** Second single-feature histogram: large nodes accumulate two features per pass. */
   private readonly scratchHist2: Float64Array;
+  /** Bins 0 and 1 of a two-class two-valued column, written whole by its kernel (see scanTwoBin). */
+  private readonly twoBins = new Float64Array(2 * (STAT_TARGET + 2));
   /** Occupied-bin set filled by the accumulation loops (ignored in full-histogram mode). */
   private readonly occupied = new Uint32Array(OCCUPIED_WORDS);
   /** Sort keys of a tiny regression node (see scanSortedRegressionRows). */
@@ -150,6 +163,8 @@ export class HistogramTreeBuilder {
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
   private readonly rowMajor: Uint8Array | null;
+  /** The one {@link BinView} that {@link binView} fills and returns (no object per call). */
+  private readonly view: BinView = { bins: new Uint8Array(0), rowStride: 1, column: 0 };
   private readonly rowStride: number;
   /** Exclusive two-valued columns (one-hot groups) and their per-row codes, or null. */
   private readonly bundles: ExclusiveBundles | null;
@@ -176,13 +191,13 @@ export class HistogramTreeBuilder {
   private readonly isKnownConstant: Uint8Array;
   /** Whether the node being searched has its rows' weights and targets gathered (see gatherNodeOnce). */
   private nodeGathered = false;
-  /** The larger child's bundle histogram id left by {@link childBundle}. */
-  private largerBundle = -1;
   /** Number of constants known to the node being searched, then that plus the ones it found. */
   private nConstants = 0;
   /** Right side of the partition in progress. */
   private partitionScratch: Uint32Array = new Uint32Array(0);
-  /** Per-node gathers of the row-at-a-time paths (see gatherOrdered): weights, class slots, weighted targets. */
+  /** Each position's weight, class slot or w·y and bundle codes in one record (see row-records.ts). */
+  private readonly records: RowRecords;
+  /** Per-node gathers of the row-at-a-time paths (see gatherNode): weights, class slots, weighted targets. */
   private orderedWeight: Float64Array = new Float64Array(0);
   private orderedTarget: Int32Array = new Int32Array(0);
   private orderedWeightedTarget: Float64Array = new Float64Array(0);
@@ -262,6 +277,7 @@ export class HistogramTreeBuilder {
     this.bundleStride = this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
     for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.bundleStride;
+    this.records = new RowRecords(binned.nRows, bundles);
   }
 
   /** Grows one tree into `store` and returns its root index. */
@@ -275,6 +291,8 @@ export class HistogramTreeBuilder {
     this.targets = input.targets ?? null;
     this.limits = limits;
     if (this.criterion === 'squared_error' && this.targets === null) throw new RangeError('regression builder needs targets');
+    if (this.classes !== null) this.records.fillClassification(rows, input.count, this.weights, this.classes);
+    else this.records.fillRegression(rows, input.count, this.weights, this.targets!);
     const useSubtraction = limits.maxFeatures >= this.nFeatures;
     // Full-histogram mode sets occupied bits it never reads; start every tree from an empty set.
     this.occupied.fill(0);
@@ -380,16 +398,21 @@ export class HistogramTreeBuilder {
         const needLeft = leftHist < 0 && nLeft >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nLeft, leftTotals, 0);
         const needRight = rightHist < 0 && nRight >= BUNDLE_NODE_ROWS && !this.isLeafByLimits(depth + 1, nRight, rightTotals, 0);
         const smallerIsLeft = nLeft <= nRight;
-        const smaller = this.childBundle(
-          bundleId,
-          rows,
-          smallerIsLeft ? start : mid,
-          smallerIsLeft ? mid : end,
-          smallerIsLeft ? needLeft : needRight,
-          smallerIsLeft ? needRight : needLeft,
-        );
-        leftBundle = smallerIsLeft ? smaller : this.largerBundle;
-        rightBundle = smallerIsLeft ? this.largerBundle : smaller;
+        const needSmaller = smallerIsLeft ? needLeft : needRight;
+        const needLarger = smallerIsLeft ? needRight : needLeft;
+        // The larger child's comes by subtraction, which needs the smaller's even when only the larger needs one.
+        const subtract = needLarger && bundleId >= 0;
+        let smaller = -1;
+        if (needSmaller || subtract) smaller = this.bundleFromRows(rows, smallerIsLeft ? start : mid, smallerIsLeft ? mid : end);
+        let larger = -1;
+        if (subtract) larger = this.subtractBundle(bundleId, smaller);
+        else this.releaseBundle(bundleId);
+        if (!needSmaller) {
+          this.releaseBundle(smaller);
+          smaller = -1;
+        }
+        leftBundle = smallerIsLeft ? smaller : larger;
+        rightBundle = smallerIsLeft ? larger : smaller;
       }
       // Right first so the left child is popped (and numbered) first, as in sklearn.
       this.push(top, mid, end, depth + 1, node, false, rightHist, rightBundle, this.nConstants);
@@ -481,7 +504,6 @@ export class HistogramTreeBuilder {
     const nBins = this.binned.nBins;
     const known = this.isKnownConstant;
     const minLeaf = this.limits!.minSamplesLeaf;
-    const rowMajor = this.rowMajor;
     // No split of the node's rows can beat the best split by target value (see bestTargetOrderScore):
     // once a feature reaches it, later features could only tie, and ties go to the earlier feature.
     // With min_samples_leaf > 1 the bound's splits may be out of reach: no early stop then.
@@ -506,11 +528,12 @@ export class HistogramTreeBuilder {
         this.visitFeature(f, rows, start, end, totals);
         continue;
       }
+      const view = this.binView(f, m);
       const outcome = scanSortedRegressionRows(
         this.sortKeys,
-        rowMajor ?? this.binned.columns[f]!,
+        view.bins,
         this.nodeRowOffset,
-        rowMajor === null ? 0 : f,
+        view.column,
         nb,
         m,
         this.orderedWeight,
@@ -524,6 +547,26 @@ export class HistogramTreeBuilder {
       else if (outcome < 0) this.visitFeature(f, rows, start, end, totals);
     }
     return this.best.feature >= 0;
+  }
+
+  /** Whether a node of `nodeRows` rows reads the row-major bins (see ROW_MAJOR_NODE_ROWS). */
+  private readsRowMajor(nodeRows: number): boolean {
+    return this.rowMajor !== null && nodeRows < ROW_MAJOR_NODE_ROWS;
+  }
+
+  /** Where a node of `nodeRows` rows reads feature f's bins; the returned view is reused by the next call. */
+  private binView(f: number, nodeRows: number): BinView {
+    const view = this.view;
+    if (this.readsRowMajor(nodeRows)) {
+      view.bins = this.rowMajor!;
+      view.rowStride = this.rowStride;
+      view.column = f;
+    } else {
+      view.bins = this.binned.columns[f]!;
+      view.rowStride = 1;
+      view.column = 0;
+    }
+    return view;
   }
 
   /** Two-class gini: the criterion of the scalar fast paths and of the narrower bundle slots. */
@@ -600,73 +643,62 @@ export class HistogramTreeBuilder {
     return scanBinaryGiniCut(offCount, c0, c1, onCount, totals, minLeaf, f, this.best);
   }
 
+  /** A new bundle histogram of rows[start..end) (a split node's smaller child); @returns its id. */
+  private bundleFromRows(rows: Uint32Array, start: number, end: number): number {
+    const id = this.acquireBundle();
+    this.buildBundleHistogram(this.bundlePool[id]!, rows, start, end);
+    return id;
+  }
+
   /**
-   * Bundle histograms of a split node's children, by subtraction where it pays: the smaller child
-   * [start, end) is built from its rows; the larger one, when it needs one and the parent had one,
-   * is the parent's minus the smaller's, in the parent's buffer (left in `largerBundle`, else −1).
-   * @returns the smaller child's bundle histogram id, or −1.
+   * The larger child's bundle histogram: the parent's minus the smaller child's, in the parent's
+   * buffer (the parent is done with it). @returns its id, the parent's.
    */
-  private childBundle(parentId: number, rows: Uint32Array, start: number, end: number, needSmaller: boolean, needLarger: boolean): number {
-    this.largerBundle = -1;
-    if (!needSmaller && !needLarger) {
-      this.releaseBundle(parentId);
-      return -1;
-    }
-    if (parentId >= 0 && needLarger) {
-      const smallerId = this.acquireBundle();
-      const small = this.bundlePool[smallerId]!;
-      this.buildBundleHistogram(small, rows, start, end);
-      const parent = this.bundlePool[parentId]!;
-      for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
-      this.largerBundle = parentId;
-      if (needSmaller) return smallerId;
-      this.releaseBundle(smallerId);
-      return -1;
-    }
-    this.releaseBundle(parentId);
-    if (!needSmaller) return -1;
-    const smallerId = this.acquireBundle();
-    this.buildBundleHistogram(this.bundlePool[smallerId]!, rows, start, end);
-    return smallerId;
+  private subtractBundle(parentId: number, smallerId: number): number {
+    const parent = this.bundlePool[parentId]!;
+    const small = this.bundlePool[smallerId]!;
+    for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
+    return parentId;
   }
 
   /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
   private buildBundleHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
     hist.fill(0);
-    const bundles = this.bundles!;
-    const codes = bundles.codes;
-    const nBundles = bundles.nBundles;
+    const nBundles = this.bundles!.nBundles;
     const base = this.bundleBase;
     const stride = this.stride;
-    const weights = this.weights;
-    const classes = this.classes;
-    const targets = this.targets;
-    if (this.bundleStride === BINARY_GINI_BUNDLE_STRIDE && classes !== null) {
+    const record = this.records.float64;
+    const recordInts = this.records.int32;
+    const codes = this.records.bytes;
+    const width = this.records.width;
+    const isClassification = this.classes !== null;
+    if (this.bundleStride === BINARY_GINI_BUNDLE_STRIDE && isClassification) {
       for (let i = start; i < end; i++) {
-        const r = rows[i]!;
-        const w = weights === null ? 1 : weights[r]!;
-        const t = 1 + classes[r]!;
-        const row = r * nBundles;
+        const o = rows[i]! * width;
+        const w = record[o]!;
+        // Slots hold (count, class-0 weight, class-1 weight): class slot STAT_TARGET + k is slot 1 + k.
+        const t = recordInts[2 * o + 2]! - 1;
+        const row = 8 * o + RECORD_CODES_BYTE;
         for (let g = 0; g < nBundles; g++) {
-          const o = base[g]! + codes[row + g]! * BINARY_GINI_BUNDLE_STRIDE;
-          hist[o] = hist[o]! + 1;
-          hist[o + t] = hist[o + t]! + w;
+          const h = base[g]! + codes[row + g]! * BINARY_GINI_BUNDLE_STRIDE;
+          hist[h] = hist[h]! + 1;
+          hist[h + t] = hist[h + t]! + w;
         }
       }
       return;
     }
     for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const w = weights === null ? 1 : weights[r]!;
-      // Class slot and weight, or the target slot and w·y as gatherNode computes it.
-      const t = classes !== null ? STAT_TARGET + classes[r]! : STAT_TARGET;
-      const v = classes !== null ? w : weights === null ? targets![r]! : w * targets![r]!;
-      const row = r * nBundles;
+      const o = rows[i]! * width;
+      const w = record[o]!;
+      // Class slot and weight, or the target slot and w·y as gatherNode reads them.
+      const t = isClassification ? recordInts[2 * o + 2]! : STAT_TARGET;
+      const v = isClassification ? w : record[o + 1]!;
+      const row = 8 * o + RECORD_CODES_BYTE;
       for (let g = 0; g < nBundles; g++) {
-        const o = base[g]! + codes[row + g]! * stride;
-        hist[o] = hist[o]! + 1;
-        hist[o + 1] = hist[o + 1]! + w;
-        hist[o + t] = hist[o + t]! + v;
+        const h = base[g]! + codes[row + g]! * stride;
+        hist[h] = hist[h]! + 1;
+        hist[h + 1] = hist[h + 1]! + w;
+        hist[h + t] = hist[h + t]! + v;
       }
     }
   }
@@ -689,10 +721,7 @@ export class HistogramTreeBuilder {
    */
   private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
     const hist = this.scratchHist;
-    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
-    const rowStride = rowMajor ? this.rowStride : 1;
-    const column = rowMajor ? f : 0;
+    const { bins, rowStride, column } = this.binView(f, end - start);
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
     const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
@@ -700,6 +729,14 @@ export class HistogramTreeBuilder {
     if (fromBundle) this.twoBinFromBundle(f, totals);
     if (this.classes !== null) {
       if (!fromBundle) this.gatherNodeOnce(rows, start, end);
+      if (!fromBundle && this.isBinaryGini()) {
+        // The one candidate (bin 0 left) from bin 0's statistics as scalars, as the bundled columns
+        // are scored: what the general scan computes for bins [0, 1], without listing and scanning
+        // them; the kernel overwrites its own two bins, so nothing is cleared after.
+        const bins01 = this.twoBins;
+        if (!accumulateTwoBinBinaryClassHistogram(bins01, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+        return scanBinaryGiniCut(bins01[0]!, bins01[2]!, bins01[3]!, bins01[4]!, totals, minLeaf, f, this.best) ? 1 : 0;
+      }
       if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals))
         return -1;
       let nListed = 0;
@@ -742,10 +779,7 @@ export class HistogramTreeBuilder {
     const hist = this.scratchHist;
     const stride = this.stride;
     const nb = this.binned.nBins[f]!;
-    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor : this.binned.columns[f]!;
-    const rowStride = rowMajor ? this.rowStride : 1;
-    const column = rowMajor ? f : 0;
+    const { bins, rowStride, column } = this.binView(f, end - start);
     const minLeaf = this.limits!.minSamplesLeaf;
     if (this.takesTwoBinPath(f)) {
       const outcome = this.scanTwoBin(f, rows, start, end, totals);
@@ -938,26 +972,24 @@ export class HistogramTreeBuilder {
         this.nodeRowOffset = new Int32Array(size);
       }
     }
-    const weights = this.weights;
-    const classes = this.classes;
-    if (classes !== null) {
+    const record = this.records.float64;
+    const recordInts = this.records.int32;
+    const width = this.records.width;
+    if (this.classes !== null) {
       for (let i = 0; i < m; i++) {
-        const r = rows[start + i]!;
-        this.orderedWeight[i] = weights === null ? 1 : weights[r]!;
-        this.orderedTarget[i] = STAT_TARGET + classes[r]!;
+        const o = rows[start + i]! * width;
+        this.orderedWeight[i] = record[o]!;
+        this.orderedTarget[i] = recordInts[2 * o + 2]!;
       }
       return;
     }
-    const targets = this.targets!;
     for (let i = 0; i < m; i++) {
-      const r = rows[start + i]!;
-      const w = weights === null ? 1 : weights[r]!;
-      this.orderedWeight[i] = w;
-      // w·y as the per-feature accumulation computed it (weights null: y itself).
-      this.orderedWeightedTarget[i] = weights === null ? targets[r]! : w * targets[r]!;
+      const o = rows[start + i]! * width;
+      this.orderedWeight[i] = record[o]!;
+      this.orderedWeightedTarget[i] = record[o + 1]!;
     }
     // Offsets in the layout scanFromRows reads: row-major for small nodes when there is one.
-    const rowStride = this.rowMajor !== null && m < ROW_MAJOR_NODE_ROWS ? this.rowStride : 1;
+    const rowStride = this.readsRowMajor(m) ? this.rowStride : 1;
     for (let i = 0; i < m; i++) this.nodeRowOffset[i] = rows[start + i]! * rowStride;
   }
 
@@ -1010,10 +1042,7 @@ export class HistogramTreeBuilder {
    * mispredicted half the time.
    */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
-    const rowMajor = this.rowMajor !== null && end - start < ROW_MAJOR_NODE_ROWS;
-    const bins = rowMajor ? this.rowMajor : this.binned.columns[feature]!;
-    const rowStride = rowMajor ? this.rowStride : 1;
-    const column = rowMajor ? feature : 0;
+    const { bins, rowStride, column } = this.binView(feature, end - start);
     const missingBin = this.binned.nBins[feature]!;
     const missingGoesLeft = missingLeft ? 1 : 0;
     if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
