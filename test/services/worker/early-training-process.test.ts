@@ -13,11 +13,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { adoptEarlyTrainingProcess, earlyTrainingMemoryMb, startEarlyTrainingProcess } from '../../../services/worker/early-training-process.js';
 import { TrainingSlot } from '../../../services/worker/training-slot.js';
-import type { TrainingTask } from '../../../services/worker/training-task.js';
 import { DEFAULT_TRIAL_MEMORY_MB } from '../../../shared/config/default-trial-memory.js';
 import { datasetToCsv } from '../../../shared/ml/dataset/write-csv.js';
 import { makeClassification } from '../../../shared/ml/dataset/make-classification.js';
 import { processEntryFile } from '../../../shared/runtime/process-entry.js';
+import { trainingTask, type TaskWithoutSlotFields } from '../../support/training-task.js';
 
 const PROCESS_FILE = processEntryFile('training-process');
 let dir: string;
@@ -33,20 +33,8 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function task(overrides: Partial<Omit<TrainingTask, 'id' | 'memoryMb'>> = {}): Omit<TrainingTask, 'id' | 'memoryMb'> {
-  return {
-    trainPath,
-    testPath: null,
-    dataset: { train: 'b'.repeat(64), test: null, target: 'target', split: { test_size: 0.25, random_state: 0, stratify: false } },
-    pipeline: { imputer: null, scaler: 'standard' },
-    task: undefined,
-    model: 'logistic_regression',
-    params: { C: 1 },
-    pipelineOverrides: {},
-    seed: 1,
-    cv: { folds: 0, scoring: 'accuracy', shuffle: false },
-    ...overrides,
-  };
+function task(overrides: Partial<TaskWithoutSlotFields> = {}): TaskWithoutSlotFields {
+  return trainingTask(trainPath, 'b'.repeat(64), { cv: { folds: 0, scoring: 'accuracy', shuffle: false }, ...overrides });
 }
 
 function exited(child: ChildProcess): Promise<void> {

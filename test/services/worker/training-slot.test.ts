@@ -14,7 +14,8 @@ import { after, before, describe, it } from 'node:test';
 import { datasetToCsv } from '../../../shared/ml/dataset/write-csv.js';
 import { makeClassification } from '../../../shared/ml/dataset/make-classification.js';
 import { TrainingSlot } from '../../../services/worker/training-slot.js';
-import type { SlotLimits, TrainingTask } from '../../../services/worker/training-task.js';
+import type { SlotLimits } from '../../../services/worker/training-task.js';
+import { trainingTask, type TaskWithoutSlotFields } from '../../support/training-task.js';
 
 let dir: string;
 let trainPath: string;
@@ -30,20 +31,8 @@ after(() => rm(dir, { recursive: true, force: true }));
 
 const LIMITS: SlotLimits = { memoryMb: 1024, timeoutS: 120 };
 
-function task(overrides: Partial<Omit<TrainingTask, 'id' | 'memoryMb'>> = {}): Omit<TrainingTask, 'id' | 'memoryMb'> {
-  return {
-    trainPath,
-    testPath: null,
-    dataset: { train: 'a'.repeat(64), test: null, target: 'target', split: { test_size: 0.25, random_state: 0, stratify: false } },
-    pipeline: { imputer: null, scaler: 'standard' },
-    task: undefined,
-    model: 'logistic_regression',
-    params: { C: 1 },
-    pipelineOverrides: {},
-    seed: 1,
-    cv: { folds: 3, scoring: 'accuracy', shuffle: false },
-    ...overrides,
-  };
+function task(overrides: Partial<TaskWithoutSlotFields> = {}): TaskWithoutSlotFields {
+  return trainingTask(trainPath, 'a'.repeat(64), overrides);
 }
 
 describe('TrainingSlot', () => {

@@ -19,7 +19,7 @@ import { SweepActions } from '../components/sweep-actions.js';
 import { TrialsTable } from '../components/trials-table.js';
 import { combinedFilter } from '../filter-text.js';
 import { useUrlState } from '../url-state.js';
-import { SweepNotFound } from './sweep-not-found.js';
+import { SweepNotFound } from './not-found.js';
 
 const TABS = [
   ['table', 'Trials'],

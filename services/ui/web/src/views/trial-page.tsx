@@ -12,8 +12,7 @@ import { ProgramRunPanel } from '../components/program-run-panel.js';
 import { formatDuration, formatNumber, formatParam, formatTime } from '../format.js';
 import { rungLabel } from '../rung-label.js';
 import { onLinkClick } from '../url-state.js';
-import { SweepNotFound } from './sweep-not-found.js';
-import { TrialNotFound } from './trial-not-found.js';
+import { SweepNotFound, TrialNotFound } from './not-found.js';
 
 /** Why there is nothing to show: no such sweep (the sweep page's state), or no such trial in it. */
 type Missing = { what: 'sweep' | 'trial'; reason: string };
