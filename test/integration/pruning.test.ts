@@ -10,20 +10,10 @@ import { createSweepService, type SweepService } from '../../shared/sweep/sweep-
 import { startWorker } from '../../services/worker/worker-runtime.js';
 import { makeTestSetup, type TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
+import { ashaForestSweep } from '../support/asha-forest-sweep.js';
 
 function ashaSweep() {
-  return {
-    name: 'asha_forest_test',
-    dataset: { make_classification: { n_samples: 240, n_features: 6, n_informative: 3, n_redundant: 1, random_state: 5 }, target: 'target' },
-    pipeline: { imputer: null, scaler: null },
-    cv: { folds: 3, scoring: 'auc_roc' },
-    objective: { metric: 'cv_mean', goal: 'maximize' },
-    search: {
-      method: 'grid',
-      pruner: { method: 'asha', min_resource: 3, reduction_factor: 3 },
-      space: [{ model: 'random_forest', params: { n_estimators: 27, max_depth: { values: [1, 3, 6] }, min_samples_leaf: { values: [1, 30, 60] } } }],
-    },
-  };
+  return ashaForestSweep('asha_forest_test');
 }
 
 /** Boosting under `resource: scaled_trees`: rungs at 3 and 9 of 27 trees, each a fit of its own. */

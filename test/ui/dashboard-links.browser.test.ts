@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startBrowserDashboard, type BrowserDashboard, type DashboardServer } from '../support/browser-dashboard.js';
 import { SCREENSHOT_DIR } from '../support/chromium.js';
+import { ashaForestSweep } from '../support/asha-forest-sweep.js';
 
 const READ_TOKEN = 'ui-links-read-token-0123456789';
 const DATASET = { make_classification: { n_samples: 200, n_features: 5, n_informative: 3, n_redundant: 1, random_state: 5 } };
@@ -49,18 +50,7 @@ const LOSS_SWEEP = {
 };
 
 /** ASHA on forests: most trials stop at a rung, whose CV scores the pages must mark as such. */
-const ASHA_SWEEP = {
-  name: 'ui_asha',
-  dataset: { make_classification: { n_samples: 240, n_features: 6, n_informative: 3, n_redundant: 1, random_state: 5 } },
-  pipeline: { imputer: null, scaler: null },
-  cv: { folds: 3, scoring: 'auc_roc' },
-  objective: { metric: 'cv_mean', goal: 'maximize' },
-  search: {
-    method: 'grid',
-    pruner: { method: 'asha', min_resource: 3, reduction_factor: 3 },
-    space: [{ model: 'random_forest', params: { n_estimators: 27, max_depth: { values: [1, 3, 6] }, min_samples_leaf: { values: [1, 30, 60] } } }],
-  },
-};
+const ASHA_SWEEP = ashaForestSweep('ui_asha');
 
 describe('dashboard deep links, column chooser, CSV export and folds ranking in chromium', () => {
   let dash: BrowserDashboard;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compareTrials, renderComparison, type TrialComparison } from '../../../services/cli/format/compare-table.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
+import { trialRecord } from '../../support/trial-record.js';
 import { runCli, startSchedulerProcess, type ServiceProcess } from '../../support/processes.js';
 import { makeTestSetup, type TestSetup } from '../../support/test-config.js';
 
@@ -127,28 +128,8 @@ describe('sweepq compare', () => {
 });
 
 describe('renderComparison', () => {
-  const record = (index: number, status: TrialRecord['status'], metrics: Record<string, number>, folds: number[]): TrialRecord => ({
-    id: `s-abc123def-t${index}`,
-    sweepId: 's-abc123def',
-    index,
-    name: `rf_${index}`,
-    model: 'random_forest',
-    entry: 0,
-    status,
-    params: { n_estimators: 81, max_depth: index },
-    seed: 0,
-    metrics,
-    folds,
-    timings: null,
-    durationMs: 100,
-    artifact: null,
-    attempt: 1,
-    retries: 0,
-    worker: null,
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-  });
+  const record = (index: number, status: TrialRecord['status'], metrics: Record<string, number>, folds: number[]): TrialRecord =>
+    trialRecord(index, { name: `rf_${index}`, status, params: { n_estimators: 81, max_depth: index }, seed: 0, metrics, folds, durationMs: 100 });
 
   it("labels a pruned trial's CV scores with their rung and never marks them best", () => {
     const full = record(0, 'completed', { cv_mean: 0.9, cv_std: 0.01, accuracy: 0.8 }, [0.89, 0.91]);

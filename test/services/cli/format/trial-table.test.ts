@@ -3,30 +3,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderTrialTable } from '../../../../services/cli/format/trial-table.js';
 import type { TrialRecord } from '../../../../shared/schemas/trial.schema.js';
+import { trialRecord } from '../../../support/trial-record.js';
 
 function trial(index: number, model: TrialRecord['model'], metrics: Record<string, number>): TrialRecord {
-  return {
-    id: `s-abc123def-t${index}`,
-    sweepId: 's-abc123def',
-    index,
-    name: `trial_${index}`,
-    model,
-    entry: 0,
-    status: 'completed',
-    params: {},
-    seed: index,
-    metrics,
-    folds: null,
-    timings: null,
-    durationMs: 1200,
-    artifact: null,
-    attempt: 1,
-    retries: 0,
-    worker: null,
-    startedAt: null,
-    finishedAt: null,
-    error: null,
-  };
+  return trialRecord(index, { model, metrics });
 }
 
 describe('renderTrialTable', () => {
