@@ -1,15 +1,12 @@
 /**
  * The feeder's side of fold jobs: which of the trials it is about to enqueue run split (see
- * fold-split-plan.ts). A sweep's context never changes after submit, so it is read once per process.
+ * fold-split-plan.ts). Program and external sweeps (no built-in context) never split.
  */
-import type { MetricsIndex } from '../index/index.js';
-import type { SweepContext } from '../schemas/sweep-context.schema.js';
+import type { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
 import type { SplitTrial } from './fold-flows.js';
 import { fitTreeRangesOf } from './fit-tree-ranges.js';
 import { foldSplitOf } from './fold-split-plan.js';
-
-const CONTEXT_CACHE_SIZE = 256;
 
 export interface EnqueueCandidate {
   data: TrialJob;
@@ -19,14 +16,11 @@ export interface EnqueueCandidate {
 }
 
 export class FoldSplitPlanner {
-  /** Built-in sweeps' contexts; null for sweeps that never split (program, external). */
-  private readonly contexts = new Map<string, SweepContext | null>();
-
-  constructor(private readonly index: MetricsIndex) {}
+  constructor(private readonly contexts: BuiltInSweepContexts) {}
 
   /** Splits `trials` into those enqueued as fold flows and those enqueued as one job, order kept. */
   async partition<T extends EnqueueCandidate>(sweepId: string, trials: readonly T[]): Promise<{ split: SplitTrial[]; whole: T[] }> {
-    const context = trials.length === 0 ? null : await this.contextOf(sweepId);
+    const context = trials.length === 0 ? null : await this.contexts.get(sweepId);
     if (context === null) return { split: [], whole: [...trials] };
     const split: SplitTrial[] = [];
     const whole: T[] = [];
@@ -40,16 +34,5 @@ export class FoldSplitPlanner {
       split.push({ data: trial.data, retries: trial.retries, folds, ...(fitTrees === undefined ? {} : { fitTrees }) });
     }
     return { split, whole };
-  }
-
-  private async contextOf(sweepId: string): Promise<SweepContext | null> {
-    const cached = this.contexts.get(sweepId);
-    if (cached !== undefined) return cached;
-    const sweep = await this.index.sweeps.get(sweepId);
-    const context = sweep?.context;
-    const found = context === null || context === undefined || 'kind' in context ? null : context;
-    if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
-    this.contexts.set(sweepId, found);
-    return found;
   }
 }

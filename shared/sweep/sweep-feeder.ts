@@ -26,6 +26,7 @@ import { FoldSplitPlanner } from '../folds/fold-split-planner.js';
 import { ObservationReader } from './observation-reader.js';
 import { stopReason } from './stop-rules.js';
 import { TrialBlockPlanner } from './trial-block-planner.js';
+import { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
 import { TrialQueueOrder } from './trial-queue-order.js';
 import { blockJobId } from '../queue/index.js';
 
@@ -59,9 +60,10 @@ export class SweepFeeder {
     private readonly adaptiveWindow = ADAPTIVE_FEED_WINDOW,
   ) {
     this.observations = new ObservationReader(index);
-    this.foldSplits = new FoldSplitPlanner(index);
-    this.blocks = new TrialBlockPlanner(index, queue.blockLimits);
-    this.order = new TrialQueueOrder(index);
+    const contexts = new BuiltInSweepContexts(index);
+    this.foldSplits = new FoldSplitPlanner(contexts);
+    this.blocks = new TrialBlockPlanner(contexts, queue.blockLimits);
+    this.order = new TrialQueueOrder(contexts);
   }
 
   /** Tops the sweep's queued jobs up to the window; resolves with the number of jobs added. */

@@ -20,12 +20,10 @@
  *   the other idle for its whole length;
  * - a block of one trial is a plain trial job. Trials split into fold jobs are never here (costly).
  */
-import type { MetricsIndex } from '../index/index.js';
+import type { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
 import type { BlockLimits } from '../queue/index.js';
 import type { SweepContext } from '../schemas/sweep-context.schema.js';
 import { estimatedFoldSplitCost } from '../folds/fold-split-plan.js';
-
-const CONTEXT_CACHE_SIZE = 256;
 /** A feed step's eligible trials go to at least this many jobs. */
 export const MIN_JOBS_PER_STEP = 8;
 /** ... and to at least this many when they are cheap together (two workers still share the step). */
@@ -91,11 +89,8 @@ export function formTrialBlocks<T extends BlockCandidate>(
 }
 
 export class TrialBlockPlanner {
-  /** Built-in sweeps' contexts without a pruner; null for sweeps whose trials never share a job. */
-  private readonly contexts = new Map<string, SweepContext | null>();
-
   constructor(
-    private readonly index: MetricsIndex,
+    private readonly contexts: BuiltInSweepContexts,
     private readonly limits: BlockLimits,
   ) {}
 
@@ -110,16 +105,9 @@ export class TrialBlockPlanner {
     return formTrialBlocks(trials, costs, this.limits, last);
   }
 
+  /** null for sweeps whose trials never share a job: no data shape (so no cost estimate), or a pruner. */
   private async contextOf(sweepId: string): Promise<SweepContext | null> {
-    const cached = this.contexts.get(sweepId);
-    if (cached !== undefined) return cached;
-    const sweep = await this.index.sweeps.get(sweepId);
-    const context = sweep?.context;
-    // A sweep that recorded no data shape has no cost estimate: its trials run alone.
-    const found =
-      context === null || context === undefined || 'kind' in context || context.pruner !== undefined || context.fold_split === undefined ? null : context;
-    if (this.contexts.size >= CONTEXT_CACHE_SIZE) this.contexts.delete(this.contexts.keys().next().value!);
-    this.contexts.set(sweepId, found);
-    return found;
+    const context = await this.contexts.get(sweepId);
+    return context === null || context.pruner !== undefined || context.fold_split === undefined ? null : context;
   }
 }

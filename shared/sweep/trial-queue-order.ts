@@ -18,7 +18,7 @@
  * Only the queue order changes: trial ids, names and indices are those the samplers gave them, and
  * an adaptive sampler (TPE) has proposed a step's trials before they are ordered.
  */
-import type { MetricsIndex } from '../index/index.js';
+import type { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
 import type { SweepContext } from '../schemas/sweep-context.schema.js';
 import { estimateTrialCost } from '../search/estimate-trial-cost.js';
 
@@ -53,8 +53,6 @@ const COLD_START_SECONDS: Readonly<Record<string, number>> = {
   linear_regression: 0.05,
   ridge: 0.05,
 };
-
-const SHAPE_CACHE_SIZE = 256;
 
 /** The feed step's cost shape of a built-in sweep; null when the sweep recorded no data shape. */
 function queueCostShapeOf(context: SweepContext): QueueCostShape | null {
@@ -96,11 +94,9 @@ export function orderForQueue<T extends QueueCandidate>(trials: readonly T[], sh
   return ordered;
 }
 
-/** The feeder's side: a sweep's cost shape is read once per process (a sweep's context never changes). */
+/** The feeder's side: the cost shape comes from the sweep's context, read once per process. */
 export class TrialQueueOrder {
-  private readonly shapes = new Map<string, QueueCostShape | null>();
-
-  constructor(private readonly index: MetricsIndex) {}
+  constructor(private readonly contexts: BuiltInSweepContexts) {}
 
   /** `trials` of one feed step in enqueue order (orderForQueue); `firstStep`: the step starts at trial 0. */
   async order<T extends QueueCandidate>(sweepId: string, trials: readonly T[], firstStep: boolean): Promise<T[]> {
@@ -109,13 +105,8 @@ export class TrialQueueOrder {
   }
 
   private async shapeOf(sweepId: string): Promise<QueueCostShape | null> {
-    const cached = this.shapes.get(sweepId);
-    if (cached !== undefined) return cached;
-    const context = (await this.index.sweeps.get(sweepId))?.context;
     // External (MLflow-logged) and program sweeps have no data shape.
-    const shape = context === null || context === undefined || 'kind' in context ? null : queueCostShapeOf(context);
-    if (this.shapes.size >= SHAPE_CACHE_SIZE) this.shapes.delete(this.shapes.keys().next().value!);
-    this.shapes.set(sweepId, shape);
-    return shape;
+    const context = await this.contexts.get(sweepId);
+    return context === null ? null : queueCostShapeOf(context);
   }
 }
