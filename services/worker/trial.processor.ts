@@ -712,13 +712,12 @@ export class TrialProcessor {
       return { outcome: 'completed' };
     } catch (error) {
       // The run's record (exit, signal, reason, output tails) is stored beside the error, fenced alike.
-      return await this.handleFailure(job, lockToken, data, token, running, error, log, error instanceof ProgramRunError ? error.detail() : undefined);
+      return await this.handleFailure(job, lockToken, data, token, running, error, log);
     } finally {
       this.running.delete(data.trialId);
     }
   }
 
-  /** @param detail stored beside the error when the trial ends here (a program run's record). */
   private async handleFailure(
     job: Job<TrialJob>,
     lockToken: string | undefined,
@@ -727,9 +726,10 @@ export class TrialProcessor {
     running: RunningAttempt,
     error: unknown,
     log: Logger,
-    detail?: Record<string, unknown>,
   ): Promise<{ outcome: TrialOutcomeKind; detail?: string }> {
     const { index } = this.deps;
+    // A program run's failure record, stored beside the error when the trial ends here.
+    const detail = error instanceof ProgramRunError ? error.detail() : undefined;
     const decision = await decideFailure(running, error, {
       lastAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
       countCrash: () => index.trials.countCrash(data.sweepId, data.index),

@@ -28,6 +28,11 @@ export function foldSplitOf(context: SweepContext, model: string, params: Readon
   return estimatedFoldSplitCost(context, model, params) >= shape.min_cost ? cv.folds : null;
 }
 
+/** Fits one trial runs: its CV folds and the final fit (one fit without CV). */
+export function fitsPerTrial(context: SweepContext): number {
+  return context.cv.folds >= 2 ? context.cv.folds + 1 : 1;
+}
+
 /** rows × features × model cost factor; 0 when the sweep recorded no data shape. */
 export function estimatedFoldSplitCost(context: SweepContext, model: string, params: Readonly<Record<string, unknown>>): number {
   const shape = context.fold_split;

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { SweepqError } from '../errors/index.js';
 import { assertObjectKey } from './object-key.js';
 import type { GroupObject, ObjectStore, PutOptions } from './object-store.js';
-import { PACK_PREFIX, PackIndex, PackWriter, readPacked, type PackedEntry, type PackObject } from './local-packs.js';
+import { isAtOrUnder, PACK_PREFIX, PackIndex, PackWriter, readPacked, type PackedEntry, type PackObject } from './local-packs.js';
 
 function errnoCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -87,12 +87,7 @@ export class LocalObjectStore implements ObjectStore {
     await this.wrap('put', objects.length === 1 ? objects[0]!.key : `${objects.length} objects (${objects[0]!.key}, …)`, async () => {
       // One append and one fdatasync per folder (local-packs.ts), not a new file and an fsync per
       // object. Objects that need no durability ride along: their bytes cost nothing more there.
-      await Promise.all(
-        [...byFolder].map(([folder, packed]) => {
-          fs.mkdirSync(folder, { recursive: true });
-          return this.packs.append(folder, packed);
-        }),
-      );
+      await Promise.all([...byFolder].map(([folder, packed]) => this.packs.append(folder, packed)));
     });
   }
 
@@ -245,7 +240,7 @@ export class LocalObjectStore implements ObjectStore {
       await rm(dir, { recursive: true, force: true });
       this.packs.forget(dir);
       this.packed.forget(dir);
-      for (const known of this.durableFolders) if (known === dir || known.startsWith(`${dir}${path.sep}`)) this.durableFolders.delete(known);
+      for (const known of this.durableFolders) if (isAtOrUnder(dir, known)) this.durableFolders.delete(known);
       return objects;
     });
   }

@@ -34,6 +34,11 @@ const INDEXED_FOLDERS = 32;
 /** A reader's read size when it indexes a pack (a record larger than this is read whole). */
 const SCAN_CHUNK_BYTES = 4 * 1024 * 1024;
 
+/** True when `known` is `folder` or a path under it. */
+export function isAtOrUnder(folder: string, known: string): boolean {
+  return known === folder || known.startsWith(`${folder}${path.sep}`);
+}
+
 /** Where a packed object's bytes are. */
 export interface PackedEntry {
   file: string;
@@ -99,7 +104,9 @@ export class PackWriter {
     if (pack === undefined) {
       // A long-lived worker writes to many sweeps' folders: it keeps a few packs open, not one per sweep.
       if (this.packs.size >= OPEN_PACKS) this.drop(this.packs.keys().next().value!);
-      // A new file of this writer's alone: positional writes (O_APPEND would ignore the position).
+      // A new file of this writer's alone: positional writes (O_APPEND would ignore the position). Its
+      // folder is made here, the one place a file is created, not on every group.
+      fs.mkdirSync(folder, { recursive: true });
       const fd = fs.openSync(path.join(folder, `${PACK_PREFIX}${randomBytes(8).toString('hex')}`), 'wx', 0o644);
       pack = { fd, size: 0, named: this.syncFolder(folder), syncing: 0, dropped: false };
     } else this.packs.delete(folder);
@@ -123,7 +130,7 @@ export class PackWriter {
 
   /** Forgets the packs under `folder` (the folder was deleted). */
   forget(folder: string): void {
-    for (const known of [...this.packs.keys()]) if (known === folder || known.startsWith(`${folder}${path.sep}`)) this.drop(known);
+    for (const known of [...this.packs.keys()]) if (isAtOrUnder(folder, known)) this.drop(known);
   }
 
   close(): void {
@@ -174,7 +181,7 @@ export class PackIndex {
   }
 
   forget(folder: string): void {
-    for (const known of [...this.folders.keys()]) if (known === folder || known.startsWith(`${folder}${path.sep}`)) this.folders.delete(known);
+    for (const known of [...this.folders.keys()]) if (isAtOrUnder(folder, known)) this.folders.delete(known);
   }
 
   /** Reads what was appended to the folder's packs since the last scan. */

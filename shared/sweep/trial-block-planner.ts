@@ -23,7 +23,7 @@
 import type { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
 import type { BlockLimits } from '../queue/index.js';
 import type { SweepContext } from '../schemas/sweep-context.schema.js';
-import { estimatedFoldSplitCost } from '../folds/fold-split-plan.js';
+import { estimatedFoldSplitCost, fitsPerTrial } from '../folds/fold-split-plan.js';
 /** A feed step's eligible trials go to at least this many jobs. */
 export const MIN_JOBS_PER_STEP = 8;
 /** ... and to at least this many when they are cheap together (two workers still share the step). */
@@ -99,7 +99,7 @@ export class TrialBlockPlanner {
     if (this.limits.maxTrials < 2 || trials.length < 2 * MIN_JOBS_PER_STEP) return { blocks: [], singles: [...trials] };
     const context = await this.contextOf(sweepId);
     if (context === null) return { blocks: [], singles: [...trials] };
-    const runs = context.cv.folds >= 2 ? context.cv.folds + 1 : 1;
+    const runs = fitsPerTrial(context);
     const costs = new Float64Array(trials.length);
     for (let i = 0; i < trials.length; i++) costs[i] = estimatedFoldSplitCost(context, trials[i]!.model, trials[i]!.params) * runs;
     return formTrialBlocks(trials, costs, this.limits, last);

@@ -20,6 +20,7 @@
  */
 import type { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
 import type { SweepContext } from '../schemas/sweep-context.schema.js';
+import { fitsPerTrial } from '../folds/fold-split-plan.js';
 import { estimateTrialCost } from '../search/estimate-trial-cost.js';
 
 export interface QueueCandidate {
@@ -58,7 +59,7 @@ const COLD_START_SECONDS: Readonly<Record<string, number>> = {
 function queueCostShapeOf(context: SweepContext): QueueCostShape | null {
   const shape = context.fold_split;
   if (shape === undefined) return null;
-  return { rows: shape.rows, features: shape.features, fits: context.cv.folds >= 2 ? context.cv.folds + 1 : 1, task: context.task ?? 'classification' };
+  return { rows: shape.rows, features: shape.features, fits: fitsPerTrial(context), task: context.task ?? 'classification' };
 }
 
 /**
