@@ -9,6 +9,7 @@ import { InvalidInputError, SweepqError } from '../../shared/errors/index.js';
 import { Pipeline } from '../../shared/ml/pipeline.js';
 import { TrialIdSchema } from '../../shared/schemas/trial.schema.js';
 import { parseSweepId, stringOption, type OptionValues } from './command.js';
+import { noSuchTrial } from './no-such-trial.js';
 
 /** A loaded model and what to call it in messages and default file names. */
 export interface LoadedModel {
@@ -91,8 +92,7 @@ export async function loadModel(modelPath: string | undefined, values: OptionVal
       if (record !== null || !(error instanceof SweepqError) || error.code !== 'NOT_FOUND' || !error.message.endsWith('does not exist')) throw error;
       // No such trial: say whether the sweep is here at all (status throws its own NOT_FOUND), and which trials it has.
       const status = await client.status(sweepId);
-      const range = status.created === 0 ? 'it has no trials yet' : `its trials are 0 to ${status.created - 1}`;
-      throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no trial ${id}: ${range} (\`sweepq trials ${sweepId}\` lists them)`);
+      throw noSuchTrial(sweepId, id, status.created);
     });
     const description = `trial ${id}${record === null ? '' : ` (${record.name})`} of sweep ${sweepId}`;
     return {

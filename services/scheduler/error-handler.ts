@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { SweepqError, httpStatusFor, type ErrorCode } from '../../shared/errors/index.js';
 import { isRedisUnavailableError } from './redis-unavailable.js';
-import { requestIssueMessage, type RequestPart } from './request-issue-message.js';
+import { dottedPath, isRequestPart, requestIssueMessage, type RequestPart } from './request-issue-message.js';
 
 /** The body of every error answer. */
 export interface ErrorBody {
@@ -62,21 +62,19 @@ function partOf(request: FastifyRequest | undefined, part: RequestPart): { schem
   return { schema, values };
 }
 
-const REQUEST_PARTS = new Set<string>(['querystring', 'params', 'body', 'headers']);
-
 /** Converts anything thrown by a route into the SweepqError that is sent (`request`: to name its content type). */
 export function toSweepqError(error: unknown, request?: FastifyRequest): SweepqError {
   if (error instanceof SweepqError) return error;
   if (hasZodFastifySchemaValidationErrors(error)) {
     // A request that does not match its route's zod schema: name the first offending field, worded
     // like a sweep file's problems (what, where, how to fix), never in zod's words.
-    const part: RequestPart = REQUEST_PARTS.has(error.validationContext ?? '') ? (error.validationContext as RequestPart) : 'body';
+    const part: RequestPart = isRequestPart(error.validationContext) ? error.validationContext : 'body';
     const { schema, values } = partOf(request, part);
     const details = error.validation.map((v) => ({
       path: v.instancePath,
       message: requestIssueMessage(part, { ...v, params: v.params }, schema, values),
     }));
-    const path = (error.validation[0]?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
+    const path = dottedPath(error.validation[0]?.instancePath ?? '');
     return new SweepqError('INVALID_ARGUMENT', details[0]?.message ?? `invalid ${part}`, { ...(path === '' ? {} : { location: { path } }), details });
   }
   if (isFastifyError(error)) return fromFastifyError(error, request?.headers['content-type']);

@@ -13,6 +13,16 @@ export type RequestPart = 'querystring' | 'params' | 'body' | 'headers';
 
 const PART_NAMES: Record<RequestPart, string> = { querystring: 'query parameter', params: 'path parameter', body: 'body field', headers: 'header' };
 
+/** True for the request parts fastify validates (its `validationContext`). */
+export function isRequestPart(part: string | undefined): part is RequestPart {
+  return part !== undefined && Object.hasOwn(PART_NAMES, part);
+}
+
+/** A validation issue's JSON-pointer instance path as a dotted field path (`/a/0/b` → `a.0.b`). */
+export function dottedPath(instancePath: string): string {
+  return instancePath.replace(/^\//, '').replaceAll('/', '.');
+}
+
 /** One issue as fastify-type-provider-zod reports it: the zod issue's code, message and other fields. */
 export interface RequestIssue {
   keyword: string;
@@ -70,7 +80,7 @@ function enumValues(schema: z.ZodType | undefined): string[] | undefined {
  * @param values the part as the request carried it (raw strings for a query), to quote the value.
  */
 export function requestIssueMessage(part: RequestPart, issue: RequestIssue, partSchema: unknown, values: unknown): string {
-  const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const path = dottedPath(issue.instancePath);
   const field = path.split('.')[0] ?? '';
   const raw = field === '' ? values : (values as Record<string, unknown> | null | undefined)?.[field];
   const got = path === '' || raw === undefined ? '' : `, got ${describeValue(raw)}`;

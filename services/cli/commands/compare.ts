@@ -11,7 +11,8 @@ import { TrialIdSchema } from '../../../shared/schemas/trial.schema.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import { flag, parseSweepId, printJson, printLine, type Command } from '../command.js';
 import { withClient } from '../connect.js';
-import { compareTrials, renderComparison } from '../format/compare-table.js';
+import { compareTrials, metricNamesOf, renderComparison } from '../format/compare-table.js';
+import { noSuchTrial } from '../no-such-trial.js';
 
 /** As many as the dashboard's compare view takes: more columns than this do not read side by side. */
 const MAX_COMPARED = 10;
@@ -108,14 +109,9 @@ export const compareCommand: Command = {
       const page = await client.trials(sweepId, { filter: runIdFilter(ids), limit: ids.length });
       const byId = new Map(page.trials.map((t) => [t.id, t]));
       const missing = ids.find((id) => !byId.has(id));
-      if (missing !== undefined) {
-        const range = status.created === 0 ? 'it has no trials yet' : `its trials are 0 to ${status.created - 1}`;
-        throw new SweepqError('NOT_FOUND', `sweep ${sweepId} has no trial ${missing}: ${range} (\`sweepq trials ${sweepId}\` lists them)`);
-      }
+      if (missing !== undefined) throw noSuchTrial(sweepId, missing, status.created);
       const trials = ids.map((id) => byId.get(id)!);
-      const metricNames = new Set<string>();
-      for (const trial of trials) for (const name of Object.keys(trial.metrics ?? {})) metricNames.add(name);
-      return compareTrials(sweepId, status.objective, trials, await bestValues(client, sweepId, ids, [...metricNames]));
+      return compareTrials(sweepId, status.objective, trials, await bestValues(client, sweepId, ids, metricNamesOf(trials)));
     });
     if (flag(values, 'json')) printJson(comparison);
     else printLine(renderComparison(comparison));

@@ -47,6 +47,13 @@ function paramValues(trials: readonly TrialRecord[]): Map<string, unknown[]> {
  * Builds the comparison. `bestValues` maps a metric to the best value any of the completed trials has
  * (in the metric's direction in the sweep, which the server knows); trials with that value are marked.
  */
+/** Every metric name any of the trials has, in first-seen order. */
+export function metricNamesOf(trials: readonly TrialRecord[]): string[] {
+  const names = new Set<string>();
+  for (const trial of trials) for (const name of Object.keys(trial.metrics ?? {})) names.add(name);
+  return [...names];
+}
+
 export function compareTrials(sweepId: string, objective: Objective, trials: TrialRecord[], bestValues: ReadonlyMap<string, number>): TrialComparison {
   const differing: TrialComparison['params']['differing'] = [];
   const same: Record<string, unknown> = {};
@@ -56,9 +63,7 @@ export function compareTrials(sweepId: string, objective: Objective, trials: Tri
     if (shown.size > 1) differing.push({ name, values: values.map((v) => v ?? null), has: values.map((v) => v !== undefined) });
     else same[name] = values[0] ?? null;
   }
-  const metricNames = new Set<string>();
-  for (const trial of trials) for (const name of Object.keys(trial.metrics ?? {})) metricNames.add(name);
-  const ordered = [...metricNames].sort((a, b) => (a === objective.metric ? -1 : b === objective.metric ? 1 : 0));
+  const ordered = metricNamesOf(trials).sort((a, b) => (a === objective.metric ? -1 : b === objective.metric ? 1 : 0));
   const metrics = ordered.map((name) => {
     const values = trials.map((t) => t.metrics?.[name] ?? null);
     const best = bestValues.get(name);

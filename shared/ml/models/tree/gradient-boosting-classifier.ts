@@ -184,9 +184,7 @@ export class GradientBoostingClassifier implements Classifier {
           leafFactor = new Float64Array(nLeaves * 2);
         }
         // The builder numbered the in-bag positions' leaves; out-of-bag positions walk the bins.
-        if (isInBag !== null) {
-          for (let i = 0; i < n; i++) if (isInBag[i] === 0) leafOf[i] = builder.leafIndexOf(store, root, i);
-        }
+        if (isInBag !== null) builder.numberOutOfBag(store, root, isInBag, leafOf);
         // Newton step per leaf over its in-bag rows: one pass in position order, where a pass per leaf
         // over its segment would sweep the per-row arrays sparsely once per leaf.
         leafNumerator.fill(0, 0, nLeaves);

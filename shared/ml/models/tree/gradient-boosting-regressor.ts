@@ -140,9 +140,7 @@ export class GradientBoostingRegressor implements Regressor {
           store.value[node] = value;
           leafValue[leaf] = value;
         }
-        if (isInBag !== null) {
-          for (let i = 0; i < n; i++) if (isInBag[i] === 0) leafOf![i] = builder.leafIndexOf(store, root, i);
-        }
+        if (isInBag !== null) builder.numberOutOfBag(store, root, isInBag, leafOf!);
         for (let i = 0; i < n; i++) {
           const value = leafValue[leafOf![i]!]!;
           raw[i] = raw[i]! + value;

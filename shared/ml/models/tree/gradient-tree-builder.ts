@@ -277,6 +277,11 @@ export class GradientTreeBuilder {
     return this.leafNumber[this.leafOf(store, root, pos) - root]!;
   }
 
+  /** Numbers the leaves of the out-of-bag positions (isInBag 0) in the last tree; in-bag ones were numbered while it was built. */
+  numberOutOfBag(store: NodeStore, root: number, isInBag: Uint8Array, leafOf: Int32Array | Uint32Array): void {
+    for (let i = 0; i < isInBag.length; i++) if (isInBag[i] === 0) leafOf[i] = this.leafIndexOf(store, root, i);
+  }
+
   /** Histogram of positions[start..end): per feature slot, bin b at 2b = count, 2b + 1 = gradient sum. */
   private buildHistogram(hist: Float64Array, positions: Uint32Array, start: number, end: number, gradient: Float64Array): void {
     hist.fill(0);
