@@ -4,13 +4,18 @@ import { open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../../shared/errors/index.js';
 
+/** A name beside `target` (same folder, so a rename onto it is atomic) no other writer picks: `.name.pid.random.suffix`. */
+export function siblingTempPath(target: string, suffix: string): string {
+  return path.join(path.dirname(path.resolve(target)), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.${suffix}`);
+}
+
 /**
  * Writes `bytes` to `target` atomically: a temp file in the same folder (same file system, so rename
  * is atomic), fsync, rename. A crash or Ctrl-C never leaves a half-written model at `target`.
  */
 export async function writeFileAtomic(target: string, bytes: Uint8Array | string): Promise<void> {
   const dir = path.dirname(path.resolve(target));
-  const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = siblingTempPath(target, 'tmp');
   let handle: FileHandle;
   try {
     handle = await open(temp, 'wx', 0o644);

@@ -8,14 +8,13 @@
  * and renamed into place. An existing output is refused (as `mlflow.onnx.save_model` does) unless
  * `--force`, which overwrites an ONNX file or replaces an MLflow model directory (never another folder).
  */
-import { randomBytes } from 'node:crypto';
 import { rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../../../shared/errors/index.js';
 import { exportOnnx, onnxSignature, writeMlflowModel, type OnnxSignature } from '../../../shared/ml/export/onnx/index.js';
 import { flag, printJson, printLine, stringOption, type Command } from '../command.js';
 import { loadModel, type LoadedModel } from '../model-source.js';
-import { assertMayWrite, writeFileAtomic } from '../write-file-atomic.js';
+import { assertMayWrite, siblingTempPath, writeFileAtomic } from '../write-file-atomic.js';
 
 export const EXPORT_FORMATS = ['onnx', 'mlflow'] as const;
 type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -77,9 +76,7 @@ async function exportMlflowDirectory(model: LoadedModel, out: string, force: boo
   const json = model.pipeline.toJSON();
   // Refuses a pipeline without an ONNX export before anything touches the disk.
   onnxSignature(json);
-  const siblingName = (what: string): string =>
-    path.join(path.dirname(path.resolve(out)), `.${path.basename(out)}.${process.pid}.${randomBytes(4).toString('hex')}.${what}`);
-  const temp = siblingName('tmp');
+  const temp = siblingTempPath(out, 'tmp');
   try {
     const written = await writeMlflowModel(temp, json);
     let bytes = 0;
@@ -87,7 +84,7 @@ async function exportMlflowDirectory(model: LoadedModel, out: string, force: boo
     if (replacing) {
       // A directory cannot be renamed over a non-empty one: the old model steps aside first, and is
       // deleted only once the new one is in place.
-      const old = siblingName('old');
+      const old = siblingTempPath(out, 'old');
       await rename(out, old);
       try {
         await rename(temp, out);

@@ -6,7 +6,7 @@
  */
 import type { Objective } from '../../../shared/schemas/sweep-status.schema.js';
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
-import { prunedScoreLabel } from '../../../shared/search/pruners/pruned-score.js';
+import { isRungScored, prunedScoreLabel } from '../../../shared/search/pruners/pruned-score.js';
 import { formatDuration } from './duration.js';
 import { formatMetric, formatTable } from './table.js';
 
@@ -80,9 +80,6 @@ function paramText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** CV scores (cv_mean, cv_std, folds) of a pruned trial are those of a rung: say which. */
-const RUNG_SCORED = new Set(['cv_mean', 'cv_std']);
-
 /** Renders the comparison as text: a legend of the trials, then one table. */
 export function renderComparison(comparison: TrialComparison): string {
   const { trials } = comparison;
@@ -105,7 +102,7 @@ export function renderComparison(comparison: TrialComparison): string {
       `  ${name}`,
       ...values.map((value, k) => {
         const trial = trials[k]!;
-        const rung = RUNG_SCORED.has(name) ? prunedScoreLabel(trial) : undefined;
+        const rung = isRungScored(name) ? prunedScoreLabel(trial) : undefined;
         return `${formatMetric(value)}${best.includes(trial.id) ? ' *' : ''}${rung === undefined ? '' : ` @ ${rung}`}`;
       }),
     ]);

@@ -19,12 +19,22 @@ export function prunedScoredAt(status: string, rungs: ReadonlyArray<{ resource: 
   return { rung: rungs.length - 1, resource: rungs[rungs.length - 1]!.resource };
 }
 
+/** The scores a pruned trial has from its last rung rather than from a full fit: `cv_mean`, `cv_std` and the per-fold `folds`. */
+export function isRungScored(metric: string): boolean {
+  return metric === 'cv_mean' || metric === 'cv_std' || metric === 'folds';
+}
+
+/** Where a trial's CV scores were measured when it was pruned; undefined when they are its full ones. */
+export function prunedScoreAt(trial: Pick<TrialRecord, 'status' | 'pruning'>): RungScoredAt | undefined {
+  return trial.pruning?.scoredAt ?? prunedScoredAt(trial.status, trial.pruning?.rungs);
+}
+
 /**
  * `rung 1 (27 of 81 trees)` (a built-in model grown by trees), `step 27` (a program's report step), or
  * undefined when the trial's CV scores are its full ones.
  */
 export function prunedScoreLabel(trial: Pick<TrialRecord, 'status' | 'model' | 'params' | 'pruning'>): string | undefined {
-  const at = trial.pruning?.scoredAt ?? prunedScoredAt(trial.status, trial.pruning?.rungs);
+  const at = prunedScoreAt(trial);
   if (at === undefined) return undefined;
   if (trial.model === 'program') return `step ${at.resource}`;
   const full = trial.params.n_estimators;

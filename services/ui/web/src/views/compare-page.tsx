@@ -94,7 +94,7 @@ function CompareTables({ trials }: { trials: TrialRecord[] }) {
                 {trials.map((t) => (
                   <td key={t.id} class="num">
                     {formatNumber(t.metrics?.[m] ?? null)}
-                    {rungLabel(t, m) !== undefined && t.metrics?.[m] !== undefined && <span class="muted"> @ {rungLabel(t, m)}</span>}
+                    {t.metrics?.[m] !== undefined && <RungSuffix label={rungLabel(t, m)} />}
                   </td>
                 ))}
               </tr>
@@ -119,4 +119,9 @@ function OverlaidRoc({ trials, diagnostics }: { trials: TrialRecord[]; diagnosti
       {curves.length === 0 ? <p class="muted">no ROC curves among these trials</p> : <CurveChart kind="roc" curves={curves} testid="compare-roc" />}
     </div>
   );
+}
+
+/** ` @ rung 1 (27 of 81 trees)` after a pruned trial's CV score; nothing after a full one. */
+function RungSuffix({ label }: { label: string | undefined }) {
+  return label === undefined ? null : <span class="muted"> @ {label}</span>;
 }

@@ -5,7 +5,7 @@
  * tab and selection are all in the URL.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type FieldsAnswer, type SessionInfo, type SweepStatus } from '../api.js';
+import { api, type FieldsAnswer, type SessionInfo, type SweepStatus } from '../api.js';
 import { ContourChart } from '../charts/contour-chart.js';
 import { FoldsChart } from '../charts/folds-chart.js';
 import { HistoryChart } from '../charts/history-chart.js';
@@ -19,7 +19,7 @@ import { SweepActions } from '../components/sweep-actions.js';
 import { TrialsTable } from '../components/trials-table.js';
 import { combinedFilter } from '../filter-text.js';
 import { useUrlState } from '../url-state.js';
-import { SweepNotFound } from './not-found.js';
+import { missingSweepReason, SweepNotFound } from './not-found.js';
 
 const TABS = [
   ['table', 'Trials'],
@@ -42,8 +42,8 @@ export function SweepPage({ sweepId, session }: { sweepId: string; session: Sess
   // A 404 (no such sweep) or a 400 on the id itself (not a sweep id at all) from any of the page's
   // requests means there is nothing to show: the whole page says so once, instead of every panel.
   const fail = (e: unknown): void => {
-    if (e instanceof ApiError && e.status === 404) setMissing('It may have been deleted, or the link has a typo.');
-    else if (e instanceof ApiError && e.status === 400 && e.location?.path === 'id') setMissing(e.message);
+    const reason = missingSweepReason(e);
+    if (reason !== null) setMissing(reason);
     else setError(e instanceof Error ? e.message : String(e));
   };
   const [tab, setTab] = useUrlState('tab', 'table');

@@ -12,7 +12,7 @@ import { ProgramRunPanel } from '../components/program-run-panel.js';
 import { formatDuration, formatNumber, formatParam, formatTime } from '../format.js';
 import { rungLabel } from '../rung-label.js';
 import { onLinkClick } from '../url-state.js';
-import { SweepNotFound, TrialNotFound } from './not-found.js';
+import { SWEEP_GONE_REASON, SweepNotFound, TrialNotFound } from './not-found.js';
 
 /** Why there is nothing to show: no such sweep (the sweep page's state), or no such trial in it. */
 type Missing = { what: 'sweep' | 'trial'; reason: string };
@@ -32,7 +32,7 @@ async function missingFrom(error: unknown, sweepId: string): Promise<Missing | n
   );
   return sweepExists
     ? { what: 'trial', reason: 'The sweep has no trial with this id: it may have been deleted, or the link has a typo.' }
-    : { what: 'sweep', reason: 'It may have been deleted, or the link has a typo.' };
+    : { what: 'sweep', reason: SWEEP_GONE_REASON };
 }
 
 export function TrialPage({ sweepId, trialId }: { sweepId: string; trialId: string }) {
