@@ -44,12 +44,18 @@ function findTests() {
 }
 
 let currentChild;
-/** Runs one `node --test` batch, streaming its output and counting `ℹ pass N` / `ℹ fail N`. */
+/** Lines of a batch's "failing tests" digest reprinted at the very end: CI logs keep only their tail. */
+const FAILURE_DIGEST_LINES = 80;
+
+/**
+ * Runs one `node --test` batch, streaming its output, counting `ℹ pass N` / `ℹ fail N` and keeping the
+ * spec reporter's closing "failing tests" section (each failure's name, location and error).
+ */
 function runBatch(label, files, concurrency, timeoutMs, env) {
   return new Promise((resolve) => {
     if (files.length === 0) {
       console.log(`run-tests: no ${label} test files`);
-      resolve({ code: 0, pass: 0, fail: 0 });
+      resolve({ label, code: 0, pass: 0, fail: 0, failures: [] });
       return;
     }
     console.log(`run-tests: ${label}: ${files.length} file(s), concurrency ${concurrency}`);
@@ -59,6 +65,8 @@ function runBatch(label, files, concurrency, timeoutMs, env) {
     let pass = 0;
     let fail = 0;
     let pending = '';
+    const failures = [];
+    let inFailures = false;
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);
       pending += chunk.toString('utf8');
@@ -68,11 +76,14 @@ function runBatch(label, files, concurrency, timeoutMs, env) {
         const match = /^[ℹ#]\s+(pass|fail)\s+(\d+)\s*$/u.exec(line.trim());
         if (match?.[1] === 'pass') pass = Number(match[2]);
         if (match?.[1] === 'fail') fail = Number(match[2]);
+        if (/^✖ failing tests:/u.test(line.trim())) inFailures = true;
+        // Stack frames outside the project's compiled files are runner internals: left out of the digest.
+        else if (inFailures && failures.length < FAILURE_DIGEST_LINES && !(/^\s+at /u.test(line) && !line.includes('/dist/'))) failures.push(line);
       }
     });
     child.on('exit', (code, signal) => {
       currentChild = undefined;
-      resolve({ code: code ?? (signal ? 1 : 0), pass, fail });
+      resolve({ label, code: code ?? (signal ? 1 : 0), pass, fail, failures });
     });
   });
 }
@@ -134,6 +145,11 @@ try {
     pass += result.pass;
     fail += result.fail;
     if (result.code !== 0) exitCode = result.code;
+  }
+  for (const result of results) {
+    if (result.failures.length === 0) continue;
+    console.log(`\nrun-tests: failures in the ${result.label} batch (first ${FAILURE_DIGEST_LINES} lines of its digest):`);
+    for (const line of result.failures) console.log(line);
   }
   if (!interrupted) console.log(`${pass} passed, ${fail} failed`);
 } catch (error) {

@@ -11,11 +11,12 @@
  * comparable across sweeps. Names and run ids rarely repeat: ranking them would mean sorting every
  * name per query, so they stay strings and are compared only when the selection asks.
  */
+import { isRungScored } from '../search/pruners/pruned-score.js';
 import type { ColumnView } from './column-view.js';
 import type { OrderKey } from './parse-order-by.js';
 import type { ItemComparator } from './select-page.js';
 import type { TrialTable } from './trial-table.js';
-import { TRIAL_TABLE_STATUSES } from './trial-statuses.js';
+import { statusCode, TRIAL_TABLE_STATUSES } from './trial-statuses.js';
 
 /** One sort column over the item space, with its direction. */
 export type SortColumn =
@@ -47,7 +48,10 @@ export function buildSortKeys(parts: readonly TablePart[], itemCount: number, or
   for (const key of orderBy) {
     const views = parts.map((part) => part.table.column(key.field));
     const descending = key.direction === 'DESC';
-    for (const values of keyColumns(parts, views, itemCount, mask)) {
+    const columns = keyColumns(parts, views, itemCount, mask);
+    const tier = key.field.kind === 'metric' && isRungScored(key.field.key) ? fullScoresFirst(parts, itemCount, columns[0]) : null;
+    if (tier !== null) keys.push({ kind: 'number', values: tier, descending: false });
+    for (const values of columns) {
       keys.push(values instanceof Float64Array ? { kind: 'number', values, descending } : { kind: 'text', texts: values, descending });
     }
   }
@@ -87,6 +91,32 @@ function keyColumns(parts: readonly TablePart[], views: readonly (ColumnView | u
     case 'param':
       return scalarColumns(parts, views, itemCount);
   }
+}
+
+const PRUNED_CODE = statusCode('pruned');
+
+/**
+ * A pruned trial's cv_mean / cv_std come from the last rung it reached, a partial fit (pruned-score.ts):
+ * ranked among full scores they would mislead, so they go after every full score and before missing
+ * values. The tier column is 0 (full score), 1 (rung score) or NaN (missing); null when no candidate
+ * row is pruned, which keeps the common case a single-key sort.
+ */
+function fullScoresFirst(parts: readonly TablePart[], itemCount: number, values: KeyValues | undefined): Float64Array | null {
+  if (!(values instanceof Float64Array)) return null;
+  let tier: Float64Array | null = null;
+  parts.forEach((part) => {
+    const view = part.table.column({ kind: 'attribute', key: 'status' });
+    if (view?.kind !== 'status') return;
+    for (let i = 0; i < part.table.rowCount; i++) {
+      if (view.codes[i] !== PRUNED_CODE) continue;
+      if (tier === null) {
+        tier = new Float64Array(itemCount);
+        for (let item = 0; item < itemCount; item++) if (values[item] !== values[item]) tier[item] = Number.NaN;
+      }
+      if (tier[part.base + i] === 0) tier[part.base + i] = 1;
+    }
+  });
+  return tier;
 }
 
 /** Params, tags and model: numbers and text in the filter's total order (module comment). */

@@ -149,3 +149,26 @@ describe('queryTable ordering', () => {
     }
   });
 });
+
+describe('queryTable ordering by a rung-scored metric', () => {
+  // A pruned trial's cv_mean is its last rung's (a partial fit): index 1's 0.95 must not outrank full scores.
+  const table = new TrialTable();
+  const rows: Array<Omit<TrialRowInput, 'name'>> = [
+    { status: 'completed', metrics: { cv_mean: 0.8, auc: 0.8 } },
+    { status: 'pruned', metrics: { cv_mean: 0.95, auc: 0.95 } },
+    { status: 'failed', metrics: {} },
+    { status: 'completed', metrics: { cv_mean: 0.9, auc: 0.9 } },
+    { status: 'pruned', metrics: { cv_mean: 0.7, auc: 0.7 } },
+  ];
+  rows.forEach((row, i) => table.upsert(i, { ...row, name: `t${i}` }));
+  const order = (orderBy: string): number[] => [...queryTable(table, { orderBy, limit: 10 }).rows];
+
+  it('puts pruned trials after every full score in both directions, missing values last', () => {
+    assert.deepEqual(order('metrics.cv_mean DESC'), [3, 0, 1, 4, 2]);
+    assert.deepEqual(order('metrics.cv_mean ASC'), [0, 3, 4, 1, 2]);
+  });
+
+  it('ranks other metrics by value alone', () => {
+    assert.deepEqual(order('metrics.auc DESC'), [1, 3, 0, 4, 2]);
+  });
+});
