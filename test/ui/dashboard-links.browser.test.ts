@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { startBrowserDashboard, type BrowserDashboard, type DashboardServer } from '../support/browser-dashboard.js';
-import { SCREENSHOT_DIR } from '../support/chromium.js';
+import { newTestContext, SCREENSHOT_DIR } from '../support/chromium.js';
 import { ashaForestSweep } from '../support/asha-forest-sweep.js';
 
 const READ_TOKEN = 'ui-links-read-token-0123456789';
@@ -61,7 +61,7 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
   const api = <T>(urlPath: string): Promise<T> => dash.api<T>(urlPath);
   const trialsOf = (query: string): Promise<{ total: number; trials: Array<{ id: string; index: number }> }> => api(`/sweeps/${sweepId}/trials?${query}`);
   /** A page in its own browser context: nothing carried over but the URL. */
-  const freshPage = async (): Promise<Page> => (await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
+  const freshPage = async (): Promise<Page> => (await newTestContext(browser, { viewport: { width: 1400, height: 1000 }, acceptDownloads: true })).newPage();
   /** The header's columns, left to right. */
   const headerColumns = (page: Page): Promise<string[]> =>
     page.locator('.vtable .head [data-column]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-column')!));
@@ -317,7 +317,7 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
 
   it('clips header names longer than their column: no two header labels overlap', async () => {
     // Narrow enough that the columns sit at their minimum width and names like max_depth do not fit.
-    const page = await (await browser.newContext({ viewport: { width: 900, height: 700 } })).newPage();
+    const page = await (await newTestContext(browser, { viewport: { width: 900, height: 700 } })).newPage();
     await page.goto(`${server.url}/ui/sweeps/${sweepId}`);
     await page.locator('.vtable .head [data-column="attributes.duration"]').waitFor();
     const boxes = await page.locator('.vtable .head [data-column]').evaluateAll((buttons) =>

@@ -12,7 +12,7 @@ import axe from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { SweepService } from '../../shared/sweep/sweep-service.js';
 import { startBrowserDashboard, startDashboardServer, type BrowserDashboard, type DashboardServer } from '../support/browser-dashboard.js';
-import { SCREENSHOT_DIR } from '../support/chromium.js';
+import { newTestContext, SCREENSHOT_DIR } from '../support/chromium.js';
 import type { TestSetup } from '../support/test-config.js';
 import { waitForSweep } from '../support/wait-for-sweep.js';
 
@@ -87,7 +87,7 @@ describe('dashboard in chromium', () => {
     });
     ({ setup, service, server, browser } = dash);
     finishedId = dash.sweepIds[0]!;
-    context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true, bypassCSP: true });
+    context = await newTestContext(browser, { viewport: { width: 1400, height: 1000 }, acceptDownloads: true, bypassCSP: true });
     // bypassCSP: only so axe-core can be injected; the app itself runs under its strict CSP in the other context.
     page = await context.newPage();
   });
@@ -244,7 +244,7 @@ describe('dashboard in chromium', () => {
       await page.mouse.move(box.x + objective.x, box.y + (top + bottom) / 2, { steps: 5 });
       await page.mouse.up();
       try {
-        await chip.waitFor({ timeout: 5000 });
+        await chip.waitFor({ timeout: 15_000 });
         break;
       } catch (error) {
         if (attempt === 3) throw error;
@@ -437,7 +437,7 @@ describe('dashboard in chromium', () => {
 
   it('asks for a token when reads need one, and signs in with it', async () => {
     const guarded = await startDashboardServer(service, { ...setup.env, SWEEPQ_REQUIRE_AUTH_FOR_READS: 'true' }, setup.logger);
-    const fresh = await browser.newContext();
+    const fresh = await newTestContext(browser);
     try {
       const other = await fresh.newPage();
       await other.goto(`${guarded.url}/ui/`);
