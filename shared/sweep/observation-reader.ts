@@ -2,6 +2,10 @@
  * What an adaptive sampler sees of a sweep: its finished trials (observations) and its created but
  * unfinished ones (pending), read from the completion log incrementally — each process keeps the log
  * position it has read up to, so asking again costs only the new events, never a scan of trial hashes.
+ *
+ * The observations of a segment are kept too, in index order, and updated by the new events only
+ * (issue 11 (d)): rebuilding 10,000 observation objects per ask cost ~3 ms of CPU and most of the
+ * feeder's garbage, against ~1 ms for the TPE ask itself.
  */
 import type { LogEvent, MetricsIndex } from '../index/index.js';
 import type { Observation, PendingTrial } from '../search/sampler.js';
@@ -14,6 +18,20 @@ interface SweepObservations {
   offset: number;
   /** Latest terminal event per trial index (a retried trial's earlier result is replaced). */
   finished: Map<number, LogEvent>;
+  /** Observations kept per segment and metric (see {@link SegmentView}). */
+  views: Map<string, SegmentView>;
+}
+
+/** A segment's finished trials as observations, in index order, kept up to date event by event. */
+interface SegmentView {
+  start: number;
+  end: number;
+  metric: string;
+  /** Trial indices of `observations`, ascending. */
+  indices: number[];
+  observations: Observation[];
+  /** No trial below this index (from `start`) is unfinished: where the search for pending ones starts. */
+  openFrom: number;
 }
 
 const CACHE_SIZE = 64;
@@ -30,25 +48,19 @@ export class ObservationReader {
    */
   async snapshot(sweepId: string, segment: Segment, metric: string, created: number): Promise<{ observations: Observation[]; pending: PendingTrial[] }> {
     const state = await this.refresh(sweepId);
-    const observations: Observation[] = [];
+    const view = viewOf(state, segment, metric);
     const end = segment.start + segment.size;
-    const indices = [...state.finished.keys()].filter((i) => i >= segment.start && i < end).sort((a, b) => a - b);
-    for (const i of indices) {
-      const event = state.finished.get(i)!;
-      const value = event.m?.[metric];
-      observations.push({
-        entry: event.e ?? 0,
-        params: (event.p ?? {}) as Record<string, ParamLiteral>,
-        value: typeof value === 'number' && Number.isFinite(value) ? value : null,
-        status: event.s as Observation['status'],
-      });
-    }
     const open: number[] = [];
-    for (let i = segment.start; i < Math.min(created, end); i++) if (!state.finished.has(i)) open.push(i);
+    const last = Math.min(created, end);
+    let i = view.openFrom;
+    while (i < last && state.finished.has(i)) i++;
+    view.openFrom = i;
+    for (; i < last; i++) if (!state.finished.has(i)) open.push(i);
     const definitions = await this.index.trials.definitions(sweepId, open);
     const pending: PendingTrial[] = [];
     for (const d of definitions) if (d !== null) pending.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
-    return { observations, pending };
+    // The kept array itself: samplers only read it, and it changes only in the next snapshot.
+    return { observations: view.observations, pending };
   }
 
   /** Every finished trial of the sweep (index order) with its `metric` value (null when it has none). */
@@ -68,7 +80,7 @@ export class ObservationReader {
   private async refresh(sweepId: string): Promise<SweepObservations> {
     let state = this.sweeps.get(sweepId);
     if (state === undefined) {
-      state = { offset: 0, finished: new Map() };
+      state = { offset: 0, finished: new Map(), views: new Map() };
       if (this.sweeps.size >= CACHE_SIZE) this.sweeps.delete(this.sweeps.keys().next().value!);
       this.sweeps.set(sweepId, state);
     }
@@ -78,8 +90,62 @@ export class ObservationReader {
       if (event.s === 'active' || event.u !== undefined) continue;
       if (event.s === 'queued') state.finished.delete(event.i);
       else state.finished.set(event.i, event);
+      for (const view of state.views.values()) applyEvent(view, event);
     }
     state.offset += events.length;
     return state;
+  }
+}
+
+function observationOf(event: LogEvent, metric: string): Observation {
+  const value = event.m?.[metric];
+  return {
+    entry: event.e ?? 0,
+    params: (event.p ?? {}) as Record<string, ParamLiteral>,
+    value: typeof value === 'number' && Number.isFinite(value) ? value : null,
+    status: event.s as Observation['status'],
+  };
+}
+
+/** The segment's view, built from the finished trials on first use. */
+function viewOf(state: SweepObservations, segment: Segment, metric: string): SegmentView {
+  const end = segment.start + segment.size;
+  const key = `${segment.start}:${end}:${metric}`;
+  let view = state.views.get(key);
+  if (view === undefined) {
+    const indices = [...state.finished.keys()].filter((i) => i >= segment.start && i < end).sort((a, b) => a - b);
+    view = {
+      start: segment.start,
+      end,
+      metric,
+      indices,
+      observations: indices.map((i) => observationOf(state.finished.get(i)!, metric)),
+      openFrom: segment.start,
+    };
+    state.views.set(key, view);
+  }
+  return view;
+}
+
+/** Applies one result event (a terminal status, or `queued` for a trial sent back) to a view. */
+function applyEvent(view: SegmentView, event: LogEvent): void {
+  const i = event.i;
+  if (i < view.start || i >= view.end) return;
+  // Most events finish a trial above every finished one: look from the end.
+  let at = view.indices.length;
+  while (at > 0 && view.indices[at - 1]! > i) at--;
+  const present = at > 0 && view.indices[at - 1] === i;
+  if (event.s === 'queued') {
+    if (present) {
+      view.indices.splice(at - 1, 1);
+      view.observations.splice(at - 1, 1);
+    }
+    if (i < view.openFrom) view.openFrom = i;
+    return;
+  }
+  if (present) view.observations[at - 1] = observationOf(event, view.metric);
+  else {
+    view.indices.splice(at, 0, i);
+    view.observations.splice(at, 0, observationOf(event, view.metric));
   }
 }

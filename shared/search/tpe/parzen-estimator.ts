@@ -9,6 +9,8 @@
  * choice index), and evaluation runs plain indexed loops over per-kernel typed arrays.
  */
 import type { Rng } from '../../ml/random/rng.js';
+import type { GridMassCache, GridMassRow } from './grid-mass-cache.js';
+import { stableOrder } from './stable-order.js';
 import { LOG_SQRT_2PI, logGaussMass, logGaussMassFast, truncnormPpf } from './truncnorm.js';
 
 /** A dimension as the estimator sees it (external bounds, as in the search space). */
@@ -20,6 +22,8 @@ export type ParzenDimension =
       /** Grid step for int (1) and q distributions; 0 for continuous ones. */
       step: number;
       log: boolean;
+      /** Masses kept across asks for a small linear grid (grid-mass-cache.ts); absent otherwise. */
+      gridMasses?: GridMassCache;
     }
   | { kind: 'categorical'; choices: number };
 
@@ -77,6 +81,13 @@ interface NumericKernels {
   readonly pairMu: Float64Array | null;
   readonly pairSigma: Float64Array | null;
   readonly pairConstant: Float64Array | null;
+  /**
+   * With a grid mass cache: per pair, its grid index (−1 when μ is off the grid, as the prior's
+   * centre can be), σ in grid steps, and its row of cached masses.
+   */
+  readonly pairGrid: Int32Array | null;
+  readonly pairSigmaSteps: Float64Array | null;
+  readonly pairRows: GridMassRow[] | null;
 }
 
 interface CategoricalKernels {
@@ -300,13 +311,21 @@ export class ParzenEstimator {
       const pairSigma = num.pairSigma!;
       const pairConstant = num.pairConstant!;
       const pairs = pairMu.length;
+      const cache = num.dim.gridMasses;
       for (let i = 0; i < m; i++) {
         const x = column[i]!;
         if (map.has(x)) continue;
         const row = new Float64Array(pairs);
         const left = num.dim.log ? Math.log(x - half) : x - half;
         const right = num.dim.log ? Math.log(x + half) : x + half;
+        const position = cache === undefined ? -1 : (x - num.dim.low) / num.dim.step;
+        const at = Math.abs(position - Math.round(position)) < 1e-9 ? Math.round(position) : -1;
         for (let u = 0; u < pairs; u++) {
+          const j = at < 0 ? -1 : num.pairGrid![u]!;
+          if (j >= 0) {
+            row[u] = cache!.binLogMass(num.pairRows![u]!, num.pairSigmaSteps![u]!, at - j) + pairConstant[u]!;
+            continue;
+          }
           const s = pairSigma[u]!;
           row[u] = logGaussMassFast((left - pairMu[u]!) / s, (right - pairMu[u]!) / s) + pairConstant[u]!;
         }
@@ -356,7 +375,22 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
       const s = sigma[k]!;
       constant[k] = -Math.log(s) - LOG_SQRT_2PI - logGaussMass((lo - mu[k]!) / s, (hi - mu[k]!) / s);
     }
-    return { dim, lo, hi, mu, sigma, inverseSigma, constant, pairOf: null, pairMu: null, pairSigma: null, pairConstant: null };
+    return {
+      dim,
+      lo,
+      hi,
+      mu,
+      sigma,
+      inverseSigma,
+      constant,
+      pairOf: null,
+      pairMu: null,
+      pairSigma: null,
+      pairConstant: null,
+      pairGrid: null,
+      pairSigmaSteps: null,
+      pairRows: null,
+    };
   }
   // Distinct (μ, σ) pairs: few on a grid (at most ~3 bandwidths per repeated value).
   const pairOf = new Int32Array(kernelCount);
@@ -383,13 +417,35 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
   }
   const pairMu = Float64Array.from(pairMuList);
   const pairSigma = Float64Array.from(pairSigmaList);
-  const pairConstant = new Float64Array(pairMu.length);
-  for (let u = 0; u < pairMu.length; u++) {
-    const s = pairSigma[u]!;
-    pairConstant[u] = -logGaussMass((lo - pairMu[u]!) / s, (hi - pairMu[u]!) / s);
+  const pairs = pairMu.length;
+  const pairConstant = new Float64Array(pairs);
+  const cache = dim.gridMasses;
+  let pairGrid: Int32Array | null = null;
+  let pairSigmaSteps: Float64Array | null = null;
+  let pairRows: GridMassRow[] | null = null;
+  if (cache !== undefined) {
+    pairGrid = new Int32Array(pairs);
+    pairSigmaSteps = new Float64Array(pairs);
+    pairRows = [];
+    for (let u = 0; u < pairs; u++) {
+      const position = (pairMu[u]! - dim.low) / dim.step;
+      const j = Math.round(position);
+      const onGrid = Math.abs(position - j) < 1e-9 && j >= 0 && j < cache.values;
+      pairGrid[u] = onGrid ? j : -1;
+      const steps = pairSigma[u]! / dim.step;
+      pairSigmaSteps[u] = steps;
+      const row = cache.row(steps);
+      pairRows.push(row);
+      pairConstant[u] = onGrid ? -cache.truncationLogMass(row, steps, j) : -logGaussMass((lo - pairMu[u]!) / pairSigma[u]!, (hi - pairMu[u]!) / pairSigma[u]!);
+    }
+  } else {
+    for (let u = 0; u < pairs; u++) {
+      const s = pairSigma[u]!;
+      pairConstant[u] = -logGaussMass((lo - pairMu[u]!) / s, (hi - pairMu[u]!) / s);
+    }
   }
   for (let k = 0; k < kernelCount; k++) constant[k] = pairConstant[pairOf[k]!]!;
-  return { dim, lo, hi, mu, sigma, inverseSigma, constant, pairOf, pairMu, pairSigma, pairConstant };
+  return { dim, lo, hi, mu, sigma, inverseSigma, constant, pairOf, pairMu, pairSigma, pairConstant, pairGrid, pairSigmaSteps, pairRows };
 }
 
 /**
@@ -399,31 +455,15 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
  * (a stable sort), which numpy's argsort also does for the small arrays of the reference fixtures.
  */
 function bandwidths(mu: Float64Array, n: number, lo: number, hi: number, parameters: ParzenParameters, out: Float64Array): void {
-  // A native numeric sort of the values, then each kernel finds its rank by binary search (an
-  // index sort with a comparator costs ~10× more). Equal values take consecutive ranks in
-  // observation order, as a stable argsort would give them.
-  const sorted = mu.slice(0, n).sort();
+  // Equal values take consecutive ranks in observation order, as a stable argsort gives them.
+  const order = stableOrder(mu, n, new Int32Array(n));
   const maxSigma = hi - lo;
   const minSigma = parameters.considerMagicClip ? (hi - lo) / Math.min(100, 1 + (n + 1)) : EPS;
-  let seen: Map<number, number> | null = null;
-  for (let k = 0; k < n; k++) {
+  for (let r = 0; r < n; r++) {
+    const k = order[r]!;
     const here = mu[k]!;
-    let a = 0;
-    let b = n;
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (sorted[mid]! < here) a = mid + 1;
-      else b = mid;
-    }
-    let r = a;
-    if (r + 1 < n && sorted[r + 1] === here) {
-      seen ??= new Map<number, number>();
-      const before = seen.get(here) ?? 0;
-      seen.set(here, before + 1);
-      r += before;
-    }
-    const previous = r === 0 ? lo : sorted[r - 1]!;
-    const next = r === n - 1 ? hi : sorted[r + 1]!;
+    const previous = r === 0 ? lo : mu[order[r - 1]!]!;
+    const next = r === n - 1 ? hi : mu[order[r + 1]!]!;
     let s = Math.max(here - previous, next - here);
     if (!parameters.considerEndpoints && n >= 2) {
       if (r === 0) s = next - here;

@@ -9,6 +9,7 @@ import type { Rng } from '../../ml/random/rng.js';
 import { quantize, type DistributionParam } from '../../schemas/distribution-range.js';
 import type { ParamSpec, SearchSpaceEntry } from '../../schemas/search-space.schema.js';
 import type { ParamLiteral } from '../../schemas/spec-scalars.schema.js';
+import { GridMassCache, MAX_GRID_VALUES } from './grid-mass-cache.js';
 import type { ParzenDimension } from './parzen-estimator.js';
 
 export interface CategoricalDim {
@@ -158,7 +159,8 @@ function numericDim(key: string, spec: DistributionParam, path: string): Numeric
       const low = Math.ceil(spec.min);
       const high = Math.floor(spec.max);
       if (low > high) throw bad(`int_uniform [${spec.min}, ${spec.max}] holds no whole number (write integer bounds)`);
-      return { kind: 'numeric', key, distribution: 'int_uniform', low, high, step: 1, log: false, parzen: { kind: 'numeric', low, high, step: 1, log: false } };
+      const parzen = { kind: 'numeric', low, high, step: 1, log: false, gridMasses: gridMassCacheFor(low, high, 1) } as const;
+      return { kind: 'numeric', key, distribution: 'int_uniform', low, high, step: 1, log: false, parzen };
     }
     case 'q_uniform': {
       const q = spec.q;
@@ -166,9 +168,16 @@ function numericDim(key: string, spec: DistributionParam, path: string): Numeric
       // The values random search draws: multiples of q between the quantized bounds.
       const low = quantize(spec.min, q);
       const high = quantize(spec.max, q);
-      return { kind: 'numeric', key, distribution: 'q_uniform', low, high, step: q, log: false, parzen: { kind: 'numeric', low, high, step: q, log: false } };
+      const parzen = { kind: 'numeric', low, high, step: q, log: false, gridMasses: gridMassCacheFor(low, high, q) } as const;
+      return { kind: 'numeric', key, distribution: 'q_uniform', low, high, step: q, log: false, parzen };
     }
   }
+}
+
+/** A cache of the grid's kernel masses, when the grid is small enough to keep them (grid-mass-cache.ts). */
+function gridMassCacheFor(low: number, high: number, step: number): GridMassCache | undefined {
+  const values = Math.round((high - low) / step) + 1;
+  return values >= 1 && values <= MAX_GRID_VALUES ? new GridMassCache(values) : undefined;
 }
 
 /**
