@@ -22,6 +22,7 @@ import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
+import type { PreparedSweepContext } from '../../../shared/sweep/sweep-context-preparation.js';
 import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
 import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
@@ -191,8 +192,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
 
 /** What a run needs only once it has started (loaded meanwhile, off the start-up path). */
 async function importRunModules() {
-  const [submit, watch, dataSummary, duration, table, trialTable] = await Promise.all([
-    import('./submit.js'),
+  const [watch, dataSummary, duration, table, trialTable] = await Promise.all([
     import('./watch.js'),
     import('../format/data-summary.js'),
     import('../format/duration.js'),
@@ -200,7 +200,6 @@ async function importRunModules() {
     import('../format/trial-table.js'),
   ]);
   return {
-    uploadSweepFiles: submit.uploadSweepFiles,
     followSweep: watch.followSweep,
     formatDataSummary: dataSummary.formatDataSummary,
     formatDuration: duration.formatDuration,
@@ -248,6 +247,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
 
   let sweepId: string | undefined;
   let workers = options.workers;
+  /** The sweep's context, resolved while Redis starts; awaited by the submit (or by `finally`). */
+  let prepared: PreparedSweepContext | undefined;
   try {
     // Start-up runs side by side (issue 13, fixed costs): Redis starts, the first worker boots, the
     // service's modules load (BullMQ and the service take ~0.3 s) and the sweep file is read and its
@@ -291,18 +292,24 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
       await Promise.allSettled([redisReady, workersConnected]);
       throw error;
     }
+    if (loaded.kind === 'builtin' && interrupted === undefined) {
+      // The data files' upload, the generated data and the data checks of the submit need the object
+      // store, not Redis: they run now, while redis-server boots (issue 13 item 3, round 6).
+      const { prepareSweepContext } = await import('../../../shared/sweep/sweep-context-preparation.js');
+      prepared = prepareSweepContext({ config, logger, spec: loaded.spec, files: loaded.files });
+    }
     const redisUrl = await redisReady;
     await workersConnected;
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
     const { createSweepService } = await serviceModule;
-    const { uploadSweepFiles, followSweep, formatDataSummary, formatDuration, formatMetric, renderTrialTable } = await later;
+    const { followSweep, formatDataSummary, formatDuration, formatMetric, renderTrialTable } = await later;
     const sweepService = await createSweepService({ config, logger, redisUrl });
     service = sweepService;
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
-    if (loaded.kind === 'builtin') await uploadSweepFiles(service, loaded.files);
-    else if (loaded.bundle !== null) await sweepService.uploadBundle(loaded.bundle);
-    const submitted = await service.submit(loaded.spec);
+    // A built-in sweep's data files were stored by the prepared context.
+    if (loaded.kind === 'program' && loaded.bundle !== null) await sweepService.uploadBundle(loaded.bundle);
+    const submitted = await sweepService.submit(loaded.spec, prepared === undefined ? {} : { prepared });
     sweepId = submitted.sweepId;
     if (options.ui) {
       const { serveDashboard } = await import('../../scheduler/serve-dashboard.js');
@@ -414,6 +421,9 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // processes, rather than at exit after them (a no-op when the cache was used).
     checkpointCodeCache();
     await closed;
+    // A preparation still running (an interrupted or failed start) ends before Redis and the folder go:
+    // its generated scratch file is removed by its own clean-up, never left behind by this exit.
+    await prepared?.resolved.catch(() => undefined);
     await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
