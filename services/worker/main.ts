@@ -1,6 +1,6 @@
 /** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
-import { AWAIT_PARENT_FLAG, awaitParentOrders, notifyParentJobEnded } from './parent-orders.js';
+import { AWAIT_PARENT_FLAG, awaitParentOrders, notifyParentClosed, notifyParentJobEnded } from './parent-orders.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 
 async function main(): Promise<void> {
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     ...(programs ? { programs: { allow: null } } : {}),
     ...(startedByRun ? { onJobEnded: notifyParentJobEnded } : {}),
   });
+  // Closed: `sweepq run` may stop its Redis while this process exits.
+  if (startedByRun) await notifyParentClosed();
 }
 
 main().then(

@@ -25,7 +25,7 @@ import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
 import type { PreparedSweepContext } from '../../../shared/sweep/sweep-context-preparation.js';
 import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
-import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { isWorkerClosedNotice, jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 import { PollWaker } from '../poll-waker.js';
 import { adoptEarlyRunWorker, runWorkerEnv, runWorkerLogFile, spawnRunWorker } from '../run-worker-spawn.js';
 import { assertMayWrite, assertOutputFolder } from '../write-file-atomic.js';
@@ -62,6 +62,9 @@ class WorkerPool {
   private orders: ParentOrders | null = null;
   /** Workers that asked for their orders before they were known. */
   private readonly waiting: ChildProcess[] = [];
+  /** Per worker: settles once it said it closed (its Redis connections are quit) or exited. */
+  private readonly closings: Promise<void>[] = [];
+  private readonly closed = new Map<ChildProcess, () => void>();
   private stopping: Promise<void> | undefined;
   private readonly killOnExit = (): void => {
     // Last line of defence (uncaught error, process.exit elsewhere): never leave workers behind.
@@ -83,7 +86,11 @@ class WorkerPool {
       const early = this.children.length === 0 ? adoptEarlyRunWorker(config.stateDir) : undefined;
       const child = early?.child ?? spawnRunWorker(WORKER_MAIN, env, runWorkerLogFile(config.stateDir, this.children.length + 1));
       this.children.push(child);
-      child.once('exit', () => this.activity.ring());
+      this.closings.push(new Promise<void>((resolve) => this.closed.set(child, resolve)));
+      child.once('exit', () => {
+        this.closed.get(child)?.();
+        this.activity.ring();
+      });
       child.on('message', (message: unknown) => this.receive(child, message));
       // What the early worker said before this pool listened (its request for orders, most likely).
       for (const message of early?.messages ?? []) this.receive(child, message);
@@ -93,6 +100,10 @@ class WorkerPool {
   private receive(child: ChildProcess, message: unknown): void {
     if (jobEndedSweepId(message) !== undefined) {
       this.activity.ring();
+      return;
+    }
+    if (isWorkerClosedNotice(message)) {
+      this.closed.get(child)?.();
       return;
     }
     if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
@@ -115,6 +126,15 @@ class WorkerPool {
     let n = 0;
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) n++;
     return n;
+  }
+
+  /**
+   * Settles once every worker has closed — said so, or exited — so that none holds a Redis connection
+   * any more: the run's Redis may stop while their processes exit. Only after {@link stop}: a worker
+   * closes when told to stop (or exits when killed).
+   */
+  allClosed(): Promise<void> {
+    return Promise.all(this.closings).then(() => undefined);
   }
 
   /**
@@ -408,10 +428,12 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     return 0;
   } finally {
     // Reverse order of start: the workers and this process's service (both hold Redis connections,
-    // neither needs the other) close side by side, then Redis stops.
+    // neither needs the other) close side by side, then Redis stops — once every worker has closed,
+    // while their processes exit (this process still waits for those exits: no orphans).
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
+    const workersStopped = pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
     const closed = Promise.all([
-      pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed')),
+      Promise.race([pool.allClosed(), workersStopped]),
       (async () => {
         await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
         await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
@@ -424,7 +446,7 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // A preparation still running (an interrupted or failed start) ends before Redis and the folder go:
     // its generated scratch file is removed by its own clean-up, never left behind by this exit.
     await prepared?.resolved.catch(() => undefined);
-    await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
+    await Promise.all([folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed')), workersStopped]);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
