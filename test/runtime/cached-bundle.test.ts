@@ -66,7 +66,7 @@ describe('runCachedBundle', () => {
     assert.deepEqual(await runBundle(zodConfig), ['{"jitless":true}', 'miss']);
   });
 
-  it('keeps another cache for V8 flags set at run time, so neither kind of process rewrites the other\'s', async () => {
+  it("keeps another cache for V8 flags set at run time, so neither kind of process rewrites the other's", async () => {
     const flags = ['--interrupt-budget=270336'];
     assert.deepEqual(await runBundle(bundle, flags), ['entry.cjs true', 'miss']);
     assert.equal(cacheFiles().length, 2);
