@@ -4,8 +4,7 @@
 // hundreds of modules). Without a bundle, or with one older than the last compile (`npx tsc` run
 // alone after a build), the compiled modules run the same commands: never stale code.
 // `sweepq run FILE` starts its first worker here, before the CLI loads (the worker's start is the
-// longer path to a first trial; see dist/services/cli/run-worker-spawn.js), and sets the run's V8
-// flags (dist/shared/runtime/start-up-v8-flags.js).
+// longer path to a first trial; see dist/services/cli/run-worker-spawn.js).
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -22,9 +21,6 @@ function bundleIsCurrent() {
 const bundled = bundleIsCurrent();
 if (process.argv[2] === 'run') {
   const { startEarlyRunWorker } = await import('../dist/services/cli/run-worker-spawn.js');
-  // V8 flags of a run's CLI (see start-up-v8-flags.ts), set before its bundle compiles.
-  const { RUN_CLI_V8_FLAGS, setRuntimeV8Flags } = await import('../dist/shared/runtime/start-up-v8-flags.js');
-  setRuntimeV8Flags(RUN_CLI_V8_FLAGS);
   const worker = new URL(bundled ? '../dist/bundle/worker.start.cjs' : '../dist/services/worker/main.js', import.meta.url);
   startEarlyRunWorker(process.argv.slice(2), fileURLToPath(worker));
 }

@@ -17,19 +17,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { CODE_CACHE_WRITER } from './code-cache-checkpoint.js';
-import { runtimeV8Flags } from './start-up-v8-flags.js';
 
 type CommonJsWrapper = (exports: unknown, require: NodeJS.Require, module: { exports: unknown }, filename: string, dirname: string) => void;
 
-/**
- * Where the cache of `file` is kept for this node and these V8 flags, those of the command line and
- * those set at run time (V8 refuses a cache made under others).
- */
+/** Where the cache of `file` is kept for this node and these V8 flags (V8 refuses a cache made under others). */
 function cacheFileOf(file: string): string {
-  const flags = createHash('sha256')
-    .update([...process.execArgv, ...runtimeV8Flags()].join('\0'))
-    .digest('hex')
-    .slice(0, 8);
+  const flags = createHash('sha256').update(process.execArgv.join('\0')).digest('hex').slice(0, 8);
   return `${file}.${process.version}-${process.arch}-${flags}.v8-cache`;
 }
 
