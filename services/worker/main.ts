@@ -1,6 +1,6 @@
 /** Worker process entry point: only wires config and logger into the one worker life (run-worker.ts). */
 import { loadConfig } from '../../shared/config/config.js';
-import { AWAIT_PARENT_FLAG, awaitParentOrders, notifyParentJobEnded } from './parent-orders.js';
+import { AWAIT_PARENT_FLAG, awaitParentOrders, notifyParentClosed, notifyParentJobEnded } from './parent-orders.js';
 import { warmTrainingSlots } from './warm-training-slots.js';
 
 async function main(): Promise<void> {
@@ -8,6 +8,9 @@ async function main(): Promise<void> {
   // The training processes load the learners while this one loads BullMQ (imported only now).
   const slots = warmTrainingSlots(config);
   const runWorker = import('./run-worker.js');
+  // The logger (pino) loads after the training processes started: they are the longer path to a first
+  // trial. It loads before the orders come, so a worker that has them starts at once.
+  const loggerModule = import('../../shared/logger/logger.js');
   // `--programs`: started by `sweepq run` for a sweep of the user's own program (issue 14).
   let programs = process.argv.includes('--programs');
   const startedByRun = process.argv.includes(AWAIT_PARENT_FLAG);
@@ -17,8 +20,7 @@ async function main(): Promise<void> {
     config = { ...config, redis: { ...config.redis, url: orders.redisUrl } };
     programs = orders.programs;
   }
-  // The logger (pino) loads after the training processes started: they are the longer path to a first trial.
-  const { createLogger } = await import('../../shared/logger/logger.js');
+  const { createLogger } = await loggerModule;
   const logger = createLogger({ level: config.logLevel, name: 'sweepq-worker', pretty: config.logPretty });
   const { runWorkerProcess } = await runWorker;
   await runWorkerProcess({
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     ...(programs ? { programs: { allow: null } } : {}),
     ...(startedByRun ? { onJobEnded: notifyParentJobEnded } : {}),
   });
+  // Closed: `sweepq run` may stop its Redis while this process exits.
+  if (startedByRun) await notifyParentClosed();
 }
 
 main().then(

@@ -5,7 +5,8 @@
  * sweep runs programs over the IPC channel. Workers started so take the flag `--await-parent`; each
  * asks ({@link ORDERS_REQUEST}) once it listens, since a message sent before that would be lost.
  * While they run they tell the CLI when a job of theirs ended ({@link JobEndedNotice}), so it reads
- * the sweep's status at once instead of at its next poll.
+ * the sweep's status at once instead of at its next poll; once closed they say so
+ * ({@link WORKER_CLOSED}), so the CLI stops Redis while their processes exit.
  */
 import { z } from 'zod';
 
@@ -30,6 +31,26 @@ export function jobEndedSweepId(message: unknown): string | undefined {
 export function notifyParentJobEnded(sweepId: string): void {
   const notice: JobEndedNotice = { jobEnded: sweepId };
   if (process.connected) process.send?.(notice, undefined, {}, () => undefined);
+}
+
+/**
+ * Worker → parent: closed. It has stopped taking jobs, its trials have ended or gone back to the queue
+ * and its Redis connections are quit: the run's Redis may stop now, while this process exits (its log
+ * flush and node's own teardown took ~15–30 ms of a run's end, issue 13 item 3, round 6).
+ */
+export const WORKER_CLOSED = { workerClosed: true } as const;
+
+/** True for a {@link WORKER_CLOSED} notice. */
+export function isWorkerClosedNotice(message: unknown): boolean {
+  return (message as Partial<typeof WORKER_CLOSED> | null)?.workerClosed === true;
+}
+
+/** Tells the parent that this worker has closed; resolves once sent, or at once when the channel is gone. */
+export function notifyParentClosed(): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || process.send === undefined) resolve();
+    else process.send(WORKER_CLOSED, undefined, {}, () => resolve());
+  });
 }
 
 const ParentOrdersSchema = z.object({ redisUrl: z.string().min(1), programs: z.boolean() });

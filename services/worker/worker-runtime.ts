@@ -80,14 +80,19 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   const indexConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-index', logger });
   const queueConnection = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-queue', logger });
   const subscriber = createRedisConnection(redisUrl, { blocking: true, name: 'sweepq-worker-cancel', logger });
-  await ensureIndexVersion(indexConnection, config.redis.prefix, (message) => logger.warn(message));
+  // Checked before the first job is taken (below, with the other start-up steps that do not depend
+  // on one another: each is a round trip or a folder scan on the way to the first trial).
+  const indexChecked = ensureIndexVersion(indexConnection, config.redis.prefix, (message) => logger.warn(message));
+  indexChecked.catch(() => undefined);
   const index = new MetricsIndex(indexConnection, config.redis.prefix, { heartbeatMs: config.worker.heartbeatMs });
   const feedQueue = new TrialQueue(indexConnection, config.redis.prefix, config.queue);
   const feeder = new SweepFeeder(index, feedQueue, config.queue.feedWindow, logger);
   if (!TrainingSlot.enforcesMemory) logger.warn('prlimit is not available: trial memory limits are not enforced (install util-linux)');
   const datasets = new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets'));
-  const staleTemps = await datasets.removeTempFiles();
-  if (staleTemps > 0) logger.info({ removed: staleTemps }, 'removed temp files of interrupted downloads');
+  const tempsRemoved = datasets.removeTempFiles().then((removed) => {
+    if (removed > 0) logger.info({ removed }, 'removed temp files of interrupted downloads');
+  });
+  tempsRemoved.catch(() => undefined);
   // Local disk faults pause the worker (see onLocalFault below); set once the BullMQ worker exists.
   let pauseForLocalFault: (error: Error) => void = () => undefined;
   // Set once the BullMQ worker exists; the processor only calls it after a job arrived.
@@ -115,7 +120,7 @@ export async function startWorker(options: StartWorkerOptions): Promise<RunningW
   });
 
   // Cancels arrive as `<sweepId>:<epoch>`; the epoch spares attempts claimed after the cancel (a retry).
-  await subscriber.subscribe(index.keys.cancelChannel());
+  await Promise.all([indexChecked, tempsRemoved, subscriber.subscribe(index.keys.cancelChannel())]);
   subscriber.on('message', (_channel: string, message: string) => {
     const separator = message.lastIndexOf(':');
     const sweepId = separator < 0 ? message : message.slice(0, separator);

@@ -6,10 +6,11 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/config.js';
 import { InvalidInputError, SweepqError } from '../errors/index.js';
@@ -31,14 +32,15 @@ import type { WorkerInfo } from '../schemas/worker.schema.js';
 import { planSegments } from '../search/expand-trials.js';
 import { createObjectStore, type ObjectStore } from '../store/index.js';
 import { assertTrialsFit } from './assert-trials-fit.js';
-import { DatasetCache, sha256OfFile } from './dataset-cache.js';
 import { parseProgramSweepSpec, parseResolvedSweepSpec } from './parse-sweep-file.js';
 import { isProgramSweepDocument, type ProgramContext, type ProgramSweepSpec } from '../schemas/program-spec.schema.js';
 import { builtinMetric } from '../metrics/metric-registry.js';
 import { bundleKey, uploadBundle, type LocalBundle } from '../program/program-bundle.js';
 import { BundleIntake } from '../program/bundle-intake.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
-import { SweepContextResolver } from './sweep-context-resolver.js';
+import type { ResolvedContext, SweepContextResolver } from './sweep-context-resolver.js';
+import { createSweepContextResolver, type PreparedSweepContext } from './sweep-context-preparation.js';
+import { DATASET_CONTENT_TYPES, storeDatasetFile } from './store-dataset-file.js';
 import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
 import { SweepRetention } from './sweep-retention.js';
 import { SweepFeeder } from './sweep-feeder.js';
@@ -55,7 +57,6 @@ export interface SweepServiceDeps {
 }
 
 const MAX_PAGE = 1000;
-const CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = { csv: 'text/csv', 'csv.gz': 'application/gzip', parquet: 'application/vnd.apache.parquet' };
 
 export class SweepService implements SweepClient {
   readonly index: MetricsIndex;
@@ -78,13 +79,7 @@ export class SweepService implements SweepClient {
     this.queue = new TrialQueue(deps.redis, deps.config.redis.prefix, deps.config.queue);
     this.logger = deps.logger.child({ component: 'sweep-service' });
     this.feeder = new SweepFeeder(this.index, this.queue, deps.config.queue.feedWindow, this.logger);
-    this.resolver = new SweepContextResolver(
-      deps.store,
-      new DatasetCache(deps.store, path.join(deps.config.stateDir, 'cache', 'datasets')),
-      (file) => this.uploadDatasetFile(file),
-      deps.config.limits,
-      path.join(deps.config.stateDir, 'cache', 'scratch'),
-    );
+    this.resolver = createSweepContextResolver(deps.config, deps.store);
     this.readModel = new SweepReadModel(this.index);
     this.reconciler = new Reconciler(this.index, this.queue, this.feeder, { intervalMs: deps.config.queue.reconcileIntervalMs, logger: this.logger });
     this.deletion = new SweepDeletion(this.index, this.queue, deps.store, this.logger);
@@ -110,18 +105,9 @@ export class SweepService implements SweepClient {
     return this.uploadDatasetStream(Readable.from([bytes]), this.deps.config.limits.datasetBodyLimitBytes);
   }
 
-  /**
-   * Stores a local data file (CSV, gzip CSV or Parquet), streamed: hashed and copied without being
-   * held in memory. Content-addressed and idempotent.
-   */
-  async uploadDatasetFile(file: string): Promise<{ sha256: string; format: DatasetFormat }> {
-    const size = (await stat(file)).size;
-    if (size === 0) throw new InvalidInputError('INVALID_CSV', `${file}: the dataset is empty; give a file with a header row`);
-    const format = await detectFileFormat(file);
-    const sha256 = await sha256OfFile(file);
-    const key = datasetKey(sha256, format);
-    if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
-    return { sha256, format };
+  /** Stores a local data file (CSV, gzip CSV or Parquet), streamed; see store-dataset-file.ts. */
+  uploadDatasetFile(file: string): Promise<{ sha256: string; format: DatasetFormat }> {
+    return storeDatasetFile(this.deps.store, file);
   }
 
   /**
@@ -152,20 +138,24 @@ export class SweepService implements SweepClient {
       const sha256 = hash.digest('hex');
       const format = await detectFileFormat(file);
       const key = datasetKey(sha256, format);
-      if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
+      if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: DATASET_CONTENT_TYPES[format] });
       return { sha256, format };
     } finally {
       await rm(file, { force: true });
     }
   }
 
-  async submit(input: unknown): Promise<SubmitResult> {
+  /**
+   * Validates, plans and creates a sweep, then feeds its first trials. `prepared`: its context, resolved
+   * ahead while this service started (`sweepq run`); used only when it was resolved from this spec.
+   */
+  async submit(input: unknown, options: { prepared?: PreparedSweepContext } = {}): Promise<SubmitResult> {
     if (isProgramSweepDocument(input)) return this.submitProgram(input);
     const spec = parseResolvedSweepSpec(input);
     const maxTrials = this.deps.config.limits.maxTrials;
     // Planning counts the trials without creating any: an oversized grid is refused at once.
     const segments = planSegments(spec, maxTrials);
-    const { context, shape, schema, task } = await this.resolver.resolve(spec);
+    const { context, shape, schema, task } = await this.resolveContext(spec, options.prepared);
     // Poison trials are refused here, before they can kill worker after worker.
     assertTrialsFit(segments, shape, context.limits!.memory_mb, task);
     await this.warmStart(spec, context, segments, spec.objective ?? { metric: DEFAULT_SCORING[task] });
@@ -186,6 +176,12 @@ export class SweepService implements SweepClient {
       spec,
     });
     return this.planAndFeed(sweepId, spec.name, segments, 'sweep submitted');
+  }
+
+  /** The context of `spec`: the prepared one when it was resolved from an equal spec, else resolved now. */
+  private resolveContext(spec: ResolvedSweepSpec, prepared: PreparedSweepContext | undefined): Promise<ResolvedContext> {
+    if (prepared !== undefined && isDeepStrictEqual(prepared.spec, spec)) return prepared.resolved;
+    return this.resolver.resolve(spec);
   }
 
   /**

@@ -22,9 +22,10 @@ import type { SweepStatus } from '../../../shared/schemas/sweep-status.schema.js
 import type { TrialRecord } from '../../../shared/schemas/trial.schema.js';
 import type { LoadedAnySweepFile } from '../../../shared/sweep/load-sweep-file.js';
 import type { SweepClient } from '../../../shared/sweep/sweep-client.js';
+import type { PreparedSweepContext } from '../../../shared/sweep/sweep-context-preparation.js';
 import { createCliLogger } from '../cli-logger.js';
 import { flag, intOption, note, printJson, printLine, stringOption, type Command } from '../command.js';
-import { jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
+import { isWorkerClosedNotice, jobEndedSweepId, ORDERS_REQUEST, type ParentOrders } from '../../worker/parent-orders.js';
 import { PollWaker } from '../poll-waker.js';
 import { adoptEarlyRunWorker, runWorkerEnv, runWorkerLogFile, spawnRunWorker } from '../run-worker-spawn.js';
 import { assertMayWrite, assertOutputFolder } from '../write-file-atomic.js';
@@ -61,6 +62,9 @@ class WorkerPool {
   private orders: ParentOrders | null = null;
   /** Workers that asked for their orders before they were known. */
   private readonly waiting: ChildProcess[] = [];
+  /** Per worker: settles once it said it closed (its Redis connections are quit) or exited. */
+  private readonly closings: Promise<void>[] = [];
+  private readonly closed = new Map<ChildProcess, () => void>();
   private stopping: Promise<void> | undefined;
   private readonly killOnExit = (): void => {
     // Last line of defence (uncaught error, process.exit elsewhere): never leave workers behind.
@@ -82,7 +86,11 @@ class WorkerPool {
       const early = this.children.length === 0 ? adoptEarlyRunWorker(config.stateDir) : undefined;
       const child = early?.child ?? spawnRunWorker(WORKER_MAIN, env, runWorkerLogFile(config.stateDir, this.children.length + 1));
       this.children.push(child);
-      child.once('exit', () => this.activity.ring());
+      this.closings.push(new Promise<void>((resolve) => this.closed.set(child, resolve)));
+      child.once('exit', () => {
+        this.closed.get(child)?.();
+        this.activity.ring();
+      });
       child.on('message', (message: unknown) => this.receive(child, message));
       // What the early worker said before this pool listened (its request for orders, most likely).
       for (const message of early?.messages ?? []) this.receive(child, message);
@@ -92,6 +100,10 @@ class WorkerPool {
   private receive(child: ChildProcess, message: unknown): void {
     if (jobEndedSweepId(message) !== undefined) {
       this.activity.ring();
+      return;
+    }
+    if (isWorkerClosedNotice(message)) {
+      this.closed.get(child)?.();
       return;
     }
     if ((message as Partial<typeof ORDERS_REQUEST> | null)?.awaitingOrders !== true) return;
@@ -114,6 +126,15 @@ class WorkerPool {
     let n = 0;
     for (const child of this.children) if (child.exitCode === null && child.signalCode === null) n++;
     return n;
+  }
+
+  /**
+   * Settles once every worker has closed — said so, or exited — so that none holds a Redis connection
+   * any more: the run's Redis may stop while their processes exit. Only after {@link stop}: a worker
+   * closes when told to stop (or exits when killed).
+   */
+  allClosed(): Promise<void> {
+    return Promise.all(this.closings).then(() => undefined);
   }
 
   /**
@@ -191,8 +212,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined>
 
 /** What a run needs only once it has started (loaded meanwhile, off the start-up path). */
 async function importRunModules() {
-  const [submit, watch, dataSummary, duration, table, trialTable] = await Promise.all([
-    import('./submit.js'),
+  const [watch, dataSummary, duration, table, trialTable] = await Promise.all([
     import('./watch.js'),
     import('../format/data-summary.js'),
     import('../format/duration.js'),
@@ -200,7 +220,6 @@ async function importRunModules() {
     import('../format/trial-table.js'),
   ]);
   return {
-    uploadSweepFiles: submit.uploadSweepFiles,
     followSweep: watch.followSweep,
     formatDataSummary: dataSummary.formatDataSummary,
     formatDuration: duration.formatDuration,
@@ -248,6 +267,8 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
 
   let sweepId: string | undefined;
   let workers = options.workers;
+  /** The sweep's context, resolved while Redis starts; awaited by the submit (or by `finally`). */
+  let prepared: PreparedSweepContext | undefined;
   try {
     // Start-up runs side by side (issue 13, fixed costs): Redis starts, the first worker boots, the
     // service's modules load (BullMQ and the service take ~0.3 s) and the sweep file is read and its
@@ -291,18 +312,24 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
       await Promise.allSettled([redisReady, workersConnected]);
       throw error;
     }
+    if (loaded.kind === 'builtin' && interrupted === undefined) {
+      // The data files' upload, the generated data and the data checks of the submit need the object
+      // store, not Redis: they run now, while redis-server boots (issue 13 item 3, round 6).
+      const { prepareSweepContext } = await import('../../../shared/sweep/sweep-context-preparation.js');
+      prepared = prepareSweepContext({ config, logger, spec: loaded.spec, files: loaded.files });
+    }
     const redisUrl = await redisReady;
     await workersConnected;
     if (interrupted !== undefined) return signalExitCode(interrupted);
 
     const { createSweepService } = await serviceModule;
-    const { uploadSweepFiles, followSweep, formatDataSummary, formatDuration, formatMetric, renderTrialTable } = await later;
+    const { followSweep, formatDataSummary, formatDuration, formatMetric, renderTrialTable } = await later;
     const sweepService = await createSweepService({ config, logger, redisUrl });
     service = sweepService;
     if (folder?.replaced?.role === 'run') await cancelLeftovers(service, folder.replaced.pid);
-    if (loaded.kind === 'builtin') await uploadSweepFiles(service, loaded.files);
-    else if (loaded.bundle !== null) await sweepService.uploadBundle(loaded.bundle);
-    const submitted = await service.submit(loaded.spec);
+    // A built-in sweep's data files were stored by the prepared context.
+    if (loaded.kind === 'program' && loaded.bundle !== null) await sweepService.uploadBundle(loaded.bundle);
+    const submitted = await sweepService.submit(loaded.spec, prepared === undefined ? {} : { prepared });
     sweepId = submitted.sweepId;
     if (options.ui) {
       const { serveDashboard } = await import('../../scheduler/serve-dashboard.js');
@@ -401,10 +428,12 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     return 0;
   } finally {
     // Reverse order of start: the workers and this process's service (both hold Redis connections,
-    // neither needs the other) close side by side, then Redis stops.
+    // neither needs the other) close side by side, then Redis stops — once every worker has closed,
+    // while their processes exit (this process still waits for those exits: no orphans).
     const grace = interrupted === undefined ? config.worker.shutdownGraceMs + KILL_MARGIN_MS : KILL_MARGIN_MS;
+    const workersStopped = pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed'));
     const closed = Promise.all([
-      pool.stop(grace).catch((error: unknown) => logger.warn({ err: error }, 'stopping workers failed')),
+      Promise.race([pool.allClosed(), workersStopped]),
       (async () => {
         await dashboard?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the dashboard failed'));
         await service?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the sweep service failed'));
@@ -414,7 +443,10 @@ async function runSweep(options: RunOptions, config: Config, logger: Logger): Pr
     // processes, rather than at exit after them (a no-op when the cache was used).
     checkpointCodeCache();
     await closed;
-    await folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed'));
+    // A preparation still running (an interrupted or failed start) ends before Redis and the folder go:
+    // its generated scratch file is removed by its own clean-up, never left behind by this exit.
+    await prepared?.resolved.catch(() => undefined);
+    await Promise.all([folder?.release().catch((error: unknown) => logger.warn({ err: error }, 'stopping redis failed')), workersStopped]);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.off('SIGHUP', onSignal);
