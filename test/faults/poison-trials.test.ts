@@ -63,9 +63,11 @@ describe('poison trials', () => {
       name: 'poison_timeout',
       dataset: { make_classification: { n_samples: 3000, n_features: 20, n_informative: 8, random_state: 2 } },
       cv: { folds: 3 },
-      limits: { timeout_s: 2 },
+      // 6 s: the fast trials' fits take ~0.1 s alone, but CI's loaded cores once stretched one past 2 s;
+      // the slow one (every feature at every split) needs over a minute.
+      limits: { timeout_s: 6 },
       trials: [
-        { name: 'slow', model: 'random_forest', params: { n_estimators: 4000, max_depth: null } },
+        { name: 'slow', model: 'random_forest', params: { n_estimators: 4000, max_depth: null, max_features: null } },
         { name: 'fast-1', model: 'logistic_regression', params: { C: 1 } },
         { name: 'fast-2', model: 'decision_tree', params: { max_depth: 3 } },
       ],
@@ -74,7 +76,7 @@ describe('poison trials', () => {
     assert.deepEqual(status.counts, { queued: 0, active: 0, completed: 2, failed: 1, cancelled: 0, pruned: 0, quarantined: 0 });
     const slow = (await cluster.index.trials.get(sweepId, 0))!;
     assert.equal(slow.status, 'failed');
-    assert.match(slow.error ?? '', /^LIMIT_EXCEEDED: the trial ran longer than its time limit of 2 s/);
+    assert.match(slow.error ?? '', /^LIMIT_EXCEEDED: the trial ran longer than its time limit of 6 s/);
     assert.equal(slow.attempt, 1, 'a deterministic resource error is not retried');
     assert.ok(worker.running, 'the worker survives');
   });
