@@ -59,7 +59,8 @@ async function foldWorkspaceOf(data: LoadedData): Promise<PipelineWorkspace> {
   if (data.foldWorkspace !== undefined) return data.foldWorkspace;
   const workspace = createPipelineWorkspace();
   if (data.parsedFile !== null && workspace.modelCache !== undefined) {
-    data.shareOrders = (await seedColumnOrders(workspace.modelCache.columnOrder, data.parsedFile)) === 0;
+    // Hints only: a file that cannot be read or held (memory limit) leaves the part to sort.
+    data.shareOrders = (await seedColumnOrders(workspace.modelCache.columnOrder, data.parsedFile).catch(() => 0)) === 0;
   }
   data.foldWorkspace = workspace;
   return workspace;
