@@ -36,7 +36,6 @@ import { trialJobId } from '../../shared/queue/index.js';
 import { AnyModelNameSchema } from '../../shared/schemas/model-params.schema.js';
 import { trialTrainingInput } from './trial-training-input.js';
 import { artifactKey } from '../../shared/schemas/sweep-context.schema.js';
-import { diagnosticsKey } from '../../shared/schemas/trial-diagnostics.schema.js';
 import type { MetricsIndex } from '../../shared/index/index.js';
 import type { ObjectStore } from '../../shared/store/object-store.js';
 import { asLocalIoError, type DatasetCache } from '../../shared/sweep/dataset-cache.js';
@@ -48,6 +47,7 @@ import type { RunningAttempt, SweepFacts } from './running-attempt.js';
 import type { SlotLimits } from './training-task.js';
 import type { TrainingSlot } from './training-slot.js';
 import type { CachedTrials } from './cached-trial.js';
+import { storeTrialFiles, trialFileObjects } from './trial-files.js';
 
 /** What fold jobs use of the trial processor's dependencies (the same objects). */
 export interface FoldProcessorDeps {
@@ -198,17 +198,12 @@ export class FoldProcessor {
       } else {
         // The artefact of this run of the fit, at a key of its own token: a superseded run's late
         // write never overwrites the one the trial will record.
+        // Stored as a whole trial stores its files (trial-files.ts): the keys are this run's own, so they
+        // are written in place, the diagnostics without an fsync — fewer file-system calls before the
+        // record, on the path to the trial's commit.
         const storeStarted = Date.now();
         const key = artifactKey(data.sweepId, data.trialId, partToken);
-        const diagnostics = result.diagnosticsJson;
-        await Promise.all([
-          this.deps.store.put(key, result.pipelineJson, { contentType: 'application/json' }),
-          diagnostics === null
-            ? undefined
-            : this.deps.store
-                .put(diagnosticsKey(key), diagnostics, { contentType: 'application/json' })
-                .catch((error: unknown) => log.warn({ err: error }, 'trial diagnostics not stored')),
-        ]);
+        await storeTrialFiles(this.deps.store, trialFileObjects(key, result), log);
         const { evalMs, loadMs } = result.timings;
         // A merged fit reports the training time of its ranges (summed, like the folds' CV time).
         const fitMs = ranges === null ? result.timings.fitMs : ranges.reduce((sum, range) => sum + range.fitMs, 0);

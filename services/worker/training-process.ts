@@ -13,7 +13,8 @@ import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial, type TrialInput, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
-import { loadTrainTestCached } from '../../shared/sweep/parsed-data-cache.js';
+import { loadTrainTestCached, parsedDataPath } from '../../shared/sweep/parsed-data-cache.js';
+import { seedColumnOrders, writeColumnOrderHints } from '../../shared/sweep/column-order-hints.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
 import type { RungAnswer, RungRequest, TrainingResult, TrainingTask } from './training-task.js';
@@ -30,6 +31,10 @@ interface LoadedData {
   train: TabularDataset;
   test: TabularDataset;
   foldWorkspace?: PipelineWorkspace;
+  /** Its parsed copy on disk (parsed-data-cache.ts), beside which fold jobs share column orders; null: none. */
+  parsedFile: string | null;
+  /** This process sorted the columns itself: it leaves the orders for the others after its part. */
+  shareOrders?: boolean;
 }
 const datasets = new Map<string, LoadedData>();
 
@@ -38,17 +43,36 @@ async function loadData(task: TrainingTask): Promise<LoadedData> {
   const cached = datasets.get(key);
   if (cached) return cached;
   const d = task.dataset;
-  const data = await loadTrainTestCached(
-    { target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes },
-    d.split,
-    {
-      train: task.trainPath,
-      test: task.testPath,
-    },
-  );
+  const read = { target: d.target, task: task.task, columns: d.columns, delimiter: d.delimiter, maxClasses: d.max_classes };
+  const files = { train: task.trainPath, test: task.testPath };
+  const data: LoadedData = { ...(await loadTrainTestCached(read, d.split, files)), parsedFile: parsedDataPath(read, d.split, files) };
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);
   datasets.set(key, data);
   return data;
+}
+
+/**
+ * The workspace the fold jobs on this data share, seeded with the column orders another process on
+ * this machine sorted (column-order-hints.ts): each worker's first part no longer sorts them again.
+ */
+async function foldWorkspaceOf(data: LoadedData): Promise<PipelineWorkspace> {
+  if (data.foldWorkspace !== undefined) return data.foldWorkspace;
+  const workspace = createPipelineWorkspace();
+  if (data.parsedFile !== null && workspace.modelCache !== undefined) {
+    // Hints only: a file that cannot be read or held (memory limit) leaves the part to sort.
+    data.shareOrders = (await seedColumnOrders(workspace.modelCache.columnOrder, data.parsedFile).catch(() => 0)) === 0;
+  }
+  data.foldWorkspace = workspace;
+  return workspace;
+}
+
+/** After a part's answer is sent: the orders its fit sorted, written once for the other processes. */
+function shareColumnOrders(data: LoadedData): void {
+  const cache = data.foldWorkspace?.modelCache;
+  if (data.shareOrders !== true || data.parsedFile === null || cache === undefined) return;
+  data.shareOrders = false;
+  const parsedFile = data.parsedFile;
+  setImmediate(() => writeColumnOrderHints(cache.columnOrder, parsedFile));
 }
 
 function finiteOrNull(value: number): number | null {
@@ -87,8 +111,8 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
     };
     if (task.part?.kind === 'fold') {
       // One CV fold of a split trial (fold jobs): its score is the whole result.
-      data.foldWorkspace ??= createPipelineWorkspace();
-      const { score, cvMs } = scoreCvFold(input, task.part.fold, data.foldWorkspace);
+      const { score, cvMs } = scoreCvFold(input, task.part.fold, await foldWorkspaceOf(data));
+      shareColumnOrders(data);
       return {
         id: task.id,
         ok: true,
@@ -102,9 +126,9 @@ async function handle(task: TrainingTask): Promise<TrainingResult> {
     if (task.part?.kind === 'trees') {
       // One tree range of a split trial's final fit: its partial pipeline is the whole result.
       if (task.treePartFile === undefined) throw new SweepqError('INTERNAL', 'a tree range task needs the file its part is written to');
-      data.foldWorkspace ??= createPipelineWorkspace();
-      const { part, fitMs } = fitForestTrees(input, task.part, data.foldWorkspace);
+      const { part, fitMs } = fitForestTrees(input, task.part, await foldWorkspaceOf(data));
       writeFileSync(task.treePartFile, part);
+      shareColumnOrders(data);
       return {
         id: task.id,
         ok: true,

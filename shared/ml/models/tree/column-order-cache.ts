@@ -84,6 +84,31 @@ export class ColumnOrderCache {
     return { order, nonMissing: kept };
   }
 
+  /**
+   * Offers a stored order for `feature` from elsewhere — another process's fits on the same data
+   * (column-order-hints.ts) — so the first fit here validates it instead of sorting from scratch. Kept
+   * only when nothing is stored for the feature yet and `order` is a permutation of 0…n−1 (validation
+   * above relies on every row appearing once); like any stored order it is checked against the values.
+   * @returns whether the order was kept.
+   */
+  seed(feature: number, order: Uint32Array): boolean {
+    if (this.orders[feature] !== undefined) return false;
+    const n = order.length;
+    const seen = new Uint8Array(n);
+    for (let j = 0; j < n; j++) {
+      const r = order[j]!;
+      if (r >= n || seen[r] === 1) return false;
+      seen[r] = 1;
+    }
+    this.orders[feature] = Uint32Array.from(order);
+    return true;
+  }
+
+  /** The stored order of each feature (undefined where none), e.g. to hand them to other processes. */
+  storedOrders(): ReadonlyArray<Uint32Array | undefined> {
+    return this.orders;
+  }
+
   /** Sorts all rows of `column` into `order` (NaN rows last); returns the non-missing count. */
   private sortFresh(order: Uint32Array, column: Float64Array): number {
     const n = column.length;
