@@ -91,6 +91,16 @@ const DIRECT_NODE_ROWS = 512;
 const BUNDLE_NODE_ROWS = 16;
 /** Statistics per bundle slot for two-class gini: count, class-0 weight, class-1 weight (see bundleStride). */
 const BINARY_GINI_BUNDLE_STRIDE = 3;
+/** Statistics per bundle slot for two-class gini with packed counts: class 0, class 1 (see countsPacked). */
+const PACKED_BUNDLE_STRIDE = 2;
+/**
+ * Packed two-class gini bundle slots hold, per class, weight · PACKED_COUNT_SCALE + rows: one
+ * read-modify-write per bundle and row instead of two. Exact (so the same sums, the same trees) while
+ * weights are integers (bootstrap counts), a slot's rows < PACKED_COUNT_SCALE and its weight below
+ * 2^31: the value stays an integer below 2^53 (see {@link packsCounts}).
+ */
+const PACKED_COUNT_SCALE = 2 ** 21;
+const PACKED_WEIGHT_LIMIT = 2 ** 31;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
@@ -180,7 +190,12 @@ export class HistogramTreeBuilder {
    * weight, class-1 weight) — its bundled scans never read the weight sum (scanBinaryGiniCut), so each
    * row costs two read-modify-writes per bundle instead of three, and subtraction a quarter less.
    */
-  private readonly bundleStride: number;
+  private bundleStride: number;
+  /**
+   * Whether this tree's two-class gini bundle slots are packed (PACKED_BUNDLE_STRIDE: class-0 and
+   * class-1 weight · PACKED_COUNT_SCALE + rows), decided per tree from its weights by {@link packsCounts}.
+   */
+  private countsPacked = false;
   /** First statistic of each bundle's slots in a bundle histogram (slot offset × bundleStride). */
   private readonly bundleBase: Int32Array;
   /** Bundle histograms of pending nodes, recycled like `pool`; each `bundles.nSlots × bundleStride` long. */
@@ -281,7 +296,7 @@ export class HistogramTreeBuilder {
     this.bundles = bundles;
     this.bundleStride = this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
-    for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.bundleStride;
+    this.setBundleStride(this.bundleStride);
     const rowMajor = options.rowMajor ?? null;
     this.records = new RowRecords(
       binned.nRows,
@@ -304,6 +319,10 @@ export class HistogramTreeBuilder {
     if (this.criterion === 'squared_error' && this.targets === null) throw new RangeError('regression builder needs targets');
     if (this.classes !== null) this.records.fillClassification(rows, input.count, this.weights, this.classes);
     else this.records.fillRegression(rows, input.count, this.weights, this.targets!);
+    if (this.bundles !== null && this.isBinaryGini()) {
+      this.countsPacked = this.packsCounts(rows, input.count, this.weights);
+      this.setBundleStride(this.countsPacked ? PACKED_BUNDLE_STRIDE : BINARY_GINI_BUNDLE_STRIDE);
+    }
     const useSubtraction = limits.maxFeatures >= this.nFeatures;
     // Full-histogram mode sets occupied bits it never reads; start every tree from an empty set.
     this.occupied.fill(0);
@@ -655,13 +674,27 @@ export class HistogramTreeBuilder {
   private scanBundledBinaryGini(f: number, totals: Float64Array, minLeaf: number): boolean {
     const bundles = this.bundles!;
     const source = this.nodeBundle!;
-    // Slots of BINARY_GINI_BUNDLE_STRIDE: count, class-0 weight, class-1 weight.
-    const slot = this.bundleBase[bundles.bundleOf[f]!]! + bundles.codeOf[f]! * BINARY_GINI_BUNDLE_STRIDE;
-    const onCount = source[slot]!;
+    const slot = this.bundleBase[bundles.bundleOf[f]!]! + bundles.codeOf[f]! * this.bundleStride;
+    let onCount: number;
+    let on0: number;
+    let on1: number;
+    if (this.countsPacked) {
+      // Slots of PACKED_BUNDLE_STRIDE: per class, weight · PACKED_COUNT_SCALE + rows (exact integers).
+      const packed0 = source[slot]!;
+      const packed1 = source[slot + 1]!;
+      on0 = Math.floor(packed0 / PACKED_COUNT_SCALE);
+      on1 = Math.floor(packed1 / PACKED_COUNT_SCALE);
+      onCount = packed0 - on0 * PACKED_COUNT_SCALE + (packed1 - on1 * PACKED_COUNT_SCALE);
+    } else {
+      // Slots of BINARY_GINI_BUNDLE_STRIDE: count, class-0 weight, class-1 weight.
+      onCount = source[slot]!;
+      on0 = source[slot + 1]!;
+      on1 = source[slot + 2]!;
+    }
     const offCount = totals[STAT_COUNT]! - onCount;
-    if (bundles.onBin[f] === 0) return scanBinaryGiniCut(onCount, source[slot + 1]!, source[slot + 2]!, offCount, totals, minLeaf, f, this.best);
-    const c0 = totals[STAT_TARGET]! - source[slot + 1]!;
-    const c1 = totals[STAT_TARGET + 1]! - source[slot + 2]!;
+    if (bundles.onBin[f] === 0) return scanBinaryGiniCut(onCount, on0, on1, offCount, totals, minLeaf, f, this.best);
+    const c0 = totals[STAT_TARGET]! - on0;
+    const c1 = totals[STAT_TARGET + 1]! - on1;
     return scanBinaryGiniCut(offCount, c0, c1, onCount, totals, minLeaf, f, this.best);
   }
 
@@ -679,14 +712,15 @@ export class HistogramTreeBuilder {
   private subtractBundle(parentId: number, smallerId: number): number {
     const parent = this.bundlePool[parentId]!;
     const small = this.bundlePool[smallerId]!;
-    for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
+    const length = this.bundles!.nSlots * this.bundleStride;
+    for (let i = 0; i < length; i++) parent[i] = parent[i]! - small[i]!;
     return parentId;
   }
 
   /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
   private buildBundleHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
-    hist.fill(0);
     const nBundles = this.bundles!.nBundles;
+    hist.fill(0, 0, this.bundles!.nSlots * this.bundleStride);
     const base = this.bundleBase;
     const stride = this.stride;
     const record = this.records.float64;
@@ -694,7 +728,21 @@ export class HistogramTreeBuilder {
     const codes = this.records.bytes;
     const width = this.records.width;
     const isClassification = this.classes !== null;
-    if (this.bundleStride === BINARY_GINI_BUNDLE_STRIDE && isClassification) {
+    if (this.countsPacked) {
+      for (let i = start; i < end; i++) {
+        const o = rows[i]! * width;
+        const packed = record[o]! * PACKED_COUNT_SCALE + 1;
+        // Class slot STAT_TARGET + k is packed slot k.
+        const t = recordInts[2 * o + 2]! - STAT_TARGET;
+        const row = 8 * o + RECORD_CODES_BYTE;
+        for (let g = 0; g < nBundles; g++) {
+          const h = base[g]! + codes[row + g]! * PACKED_BUNDLE_STRIDE + t;
+          hist[h] = hist[h]! + packed;
+        }
+      }
+      return;
+    }
+    if (this.isBinaryGini()) {
       for (let i = start; i < end; i++) {
         const o = rows[i]! * width;
         const w = record[o]!;
@@ -725,10 +773,30 @@ export class HistogramTreeBuilder {
     }
   }
 
+  /** Sets the bundle slot width and each bundle's first statistic for it. */
+  private setBundleStride(bundleStride: number): void {
+    this.bundleStride = bundleStride;
+    for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = this.bundles!.slotOffset[g]! * bundleStride;
+  }
+
+  /** Whether the tree's two-class gini bundle slots can be packed exactly (see PACKED_COUNT_SCALE). */
+  private packsCounts(rows: Uint32Array, count: number, weights: Float64Array | null): boolean {
+    if (count >= PACKED_COUNT_SCALE) return false;
+    if (weights === null) return true;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const w = weights[rows[i]!]!;
+      if (w !== Math.floor(w)) return false;
+      total += w;
+    }
+    return total < PACKED_WEIGHT_LIMIT;
+  }
+
   private acquireBundle(): number {
     const free = this.bundleFreeList.pop();
     if (free !== undefined) return free;
-    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * this.bundleStride));
+    // Sized for the widest slots a tree of this builder may use (packing is decided per tree).
+    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * (this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride)));
     return this.bundlePool.length - 1;
   }
 
