@@ -813,7 +813,20 @@ export class HistogramTreeBuilder {
       const bundles = this.bundles!;
       const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[f]!;
       const records = this.records.bytes;
-      accumulateBundledBinaryClassHistogram(hist, records, this.recordBytes, codeByte, bundles.codeOf[f]!, bundles.onBin[f]!, rows, start, end, this.orderedTarget, this.orderedWeight, totals);
+      accumulateBundledBinaryClassHistogram(
+        hist,
+        records,
+        this.recordBytes,
+        codeByte,
+        bundles.codeOf[f]!,
+        bundles.onBin[f]!,
+        rows,
+        start,
+        end,
+        this.orderedTarget,
+        this.orderedWeight,
+        totals,
+      );
       return true;
     }
     const { bins, rowStride, column } = this.binView(f, end - start);
@@ -826,7 +839,20 @@ export class HistogramTreeBuilder {
       const bundles = this.bundles!;
       const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[f]!;
       const records = this.records.bytes;
-      accumulateBundledRegressionHistogram(hist, records, this.recordBytes, codeByte, bundles.codeOf[f]!, bundles.onBin[f]!, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals);
+      accumulateBundledRegressionHistogram(
+        hist,
+        records,
+        this.recordBytes,
+        codeByte,
+        bundles.codeOf[f]!,
+        bundles.onBin[f]!,
+        rows,
+        start,
+        end,
+        this.orderedWeight,
+        this.orderedWeightedTarget,
+        totals,
+      );
       return true;
     }
     const { bins, rowStride, column } = this.binView(f, end - start);

@@ -52,8 +52,12 @@ describe('PackedNodes', () => {
         const leaf = packed.findLeaf(root, block, 0);
         const values = Array.from(store.value.subarray(leaf * k, leaf * k + k));
         const pureClass = packed.leafClass(leaf);
-        if (pureClass === MIXED_LEAF) assert.ok(values.filter((v) => v !== 0).length > 1, `leaf ${leaf} is pure: ${values}`);
-        else assert.deepEqual(values, Array.from({ length: k }, (_, c) => (c === pureClass ? 1 : 0)));
+        if (pureClass === MIXED_LEAF) assert.ok(values.filter((v) => v !== 0).length > 1, `leaf ${leaf} is pure: ${values.join(', ')}`);
+        else
+          assert.deepEqual(
+            values,
+            Array.from({ length: k }, (_, c) => (c === pureClass ? 1 : 0)),
+          );
         seen.add(pureClass === MIXED_LEAF ? 'mixed' : 'pure');
       }
     }
