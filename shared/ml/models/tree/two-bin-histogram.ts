@@ -8,9 +8,10 @@
  * its weight or zero, so the sums are the same doubles as the in-memory histogram's, term for term,
  * and the trees do not change.
  *
- * Bins are read at `bins[row · rowStride + column]`: a column (stride 1, column 0) or the row-major
- * layout (see `FitBins.rowMajor`), which small nodes read — their few rows' bins of every feature
- * sit in a cache line or two, where one column per feature would cost a cache miss per row.
+ * Bins are read at `bins[row · rowStride + column]`: a column (stride 1, column 0) or the row records
+ * (see row-records.ts), which small nodes read — their few rows' bins of every feature sit in one
+ * cache line, where one column per feature would cost a cache miss per row. A bundled column has no
+ * bin byte in the records: the `accumulateBundled…` kernels read its bundle's code instead.
  */
 import { STAT_TARGET } from './histogram-split-search.js';
 
