@@ -175,9 +175,22 @@ export function predictForestMean(store: NodeStore, X: FeatureMatrix, rows: Uint
         const root = store.roots[t]!;
         for (let i = from; i < to; i++) {
           const base = (i - from) * p;
+          const target = i * k;
           let node = root;
-          if (walkPacked) node = packed!.findLeaf(root, block, base);
-          else {
+          if (walkPacked) {
+            node = packed!.findLeaf(root, block, base);
+            // The packed leaf says what to add without a read of the store's values (packed-nodes.ts);
+            // the sums are the same: a pure leaf's other classes add exact zeros.
+            if (k === 1) {
+              result[i] = result[i]! + packed!.leafValue(node);
+              continue;
+            }
+            const pureClass = packed!.leafClass(node);
+            if (pureClass >= 0) {
+              result[target + pureClass] = result[target + pureClass]! + 1;
+              continue;
+            }
+          } else {
             let next = left[node]!;
             while (next !== -1) {
               const x = block[base + feature[node]!]!;
@@ -189,7 +202,6 @@ export function predictForestMean(store: NodeStore, X: FeatureMatrix, rows: Uint
             }
           }
           const source = node * k;
-          const target = i * k;
           for (let c = 0; c < k; c++) result[target + c] = result[target + c]! + value[source + c]!;
         }
       }

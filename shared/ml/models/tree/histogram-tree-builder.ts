@@ -64,7 +64,13 @@ import {
 import type { NodeStore } from './node-store.js';
 import type { TreeLimits } from './tree-limits.js';
 import { RECORD_CODES_BYTE, RowRecords } from './row-records.js';
-import { accumulateTwoBinBinaryClassHistogram, accumulateTwoBinRegressionHistogram } from './two-bin-histogram.js';
+import {
+  accumulateBundledBinaryClassHistogram,
+  accumulateBundledClassHistogram,
+  accumulateBundledRegressionHistogram,
+  accumulateTwoBinBinaryClassHistogram,
+  accumulateTwoBinRegressionHistogram,
+} from './two-bin-histogram.js';
 import { UniformIndex } from './uniform-index.js';
 
 /** sklearn's EPSILON for "pure node" (np.finfo('double').eps). */
@@ -85,13 +91,24 @@ const DIRECT_NODE_ROWS = 512;
 const BUNDLE_NODE_ROWS = 16;
 /** Statistics per bundle slot for two-class gini: count, class-0 weight, class-1 weight (see bundleStride). */
 const BINARY_GINI_BUNDLE_STRIDE = 3;
+/** Statistics per bundle slot for two-class gini with packed counts: class 0, class 1 (see countsPacked). */
+const PACKED_BUNDLE_STRIDE = 2;
+/**
+ * Packed two-class gini bundle slots hold, per class, weight · PACKED_COUNT_SCALE + rows: one
+ * read-modify-write per bundle and row instead of two. Exact (so the same sums, the same trees) while
+ * weights are integers (bootstrap counts), a slot's rows < PACKED_COUNT_SCALE and its weight below
+ * 2^31: the value stays an integer below 2^53 (see {@link packsCounts}).
+ */
+const PACKED_COUNT_SCALE = 2 ** 21;
+const PACKED_WEIGHT_LIMIT = 2 ** 31;
 /** Class weights below this fraction of the node weight are rounding residue (histogram subtraction). */
 const RELATIVE_ZERO = 1e-12;
 
 /**
- * Nodes with fewer rows than this read bins from the row-major layout when the builder has it: a
- * small node's rows are scattered over the columns, so a column per drawn feature costs a cache miss
- * per row, where a row's bins of every feature share one or two cache lines.
+ * Nodes with fewer rows than this read bins from the row records when the builder was given the
+ * row-major bins (see row-records.ts): a small node's rows are scattered over the columns, so a
+ * column per drawn feature costs a cache miss per row, where a row's record holds its weight, class
+ * and bins of every feature in one cache line (a bundled column's bin read from its bundle's code).
  */
 const ROW_MAJOR_NODE_ROWS = 1024;
 
@@ -99,7 +116,7 @@ const ROW_MAJOR_NODE_ROWS = 1024;
 export interface TreeBuilderOptions {
   /** Exclusive column bundles of the binned matrix (findExclusiveBundles). */
   readonly bundles?: ExclusiveBundles | null;
-  /** The same bins row-major (`FitBins.rowMajor`), with its row stride. */
+  /** The same bins row-major (`FitBins.rowMajor`), with its row stride: copied into the row records. */
   readonly rowMajor?: Uint8Array | null;
   readonly rowStride?: number;
 }
@@ -122,7 +139,7 @@ export interface TreeBuildInput {
 
 /**
  * Where a node reads one feature's bins: row r's bin at `bins[r · rowStride + column]` — the feature's
- * column (stride 1, column 0) or the row-major layout (see {@link ROW_MAJOR_NODE_ROWS}).
+ * column (stride 1, column 0) or the row records (see {@link ROW_MAJOR_NODE_ROWS}).
  */
 interface BinView {
   bins: Uint8Array;
@@ -162,10 +179,10 @@ export class HistogramTreeBuilder {
   /** Non-empty bins of the feature being scanned, ascending. */
   private readonly binList = new Int32Array(256);
   private readonly pool: Float64Array[] = [];
-  private readonly rowMajor: Uint8Array | null;
   /** The one {@link BinView} that {@link binView} fills and returns (no object per call). */
   private readonly view: BinView = { bins: new Uint8Array(0), rowStride: 1, column: 0 };
-  private readonly rowStride: number;
+  /** Bytes of a row record (its stride in `records.bytes`). */
+  private readonly recordBytes: number;
   /** Exclusive two-valued columns (one-hot groups) and their per-row codes, or null. */
   private readonly bundles: ExclusiveBundles | null;
   /**
@@ -173,7 +190,12 @@ export class HistogramTreeBuilder {
    * weight, class-1 weight) — its bundled scans never read the weight sum (scanBinaryGiniCut), so each
    * row costs two read-modify-writes per bundle instead of three, and subtraction a quarter less.
    */
-  private readonly bundleStride: number;
+  private bundleStride: number;
+  /**
+   * Whether this tree's two-class gini bundle slots are packed (PACKED_BUNDLE_STRIDE: class-0 and
+   * class-1 weight · PACKED_COUNT_SCALE + rows), decided per tree from its weights by {@link packsCounts}.
+   */
+  private countsPacked = false;
   /** First statistic of each bundle's slots in a bundle histogram (slot offset × bundleStride). */
   private readonly bundleBase: Int32Array;
   /** Bundle histograms of pending nodes, recycled like `pool`; each `bundles.nSlots × bundleStride` long. */
@@ -272,12 +294,16 @@ export class HistogramTreeBuilder {
     this.stackTotals = new Float64Array(64 * this.stride);
     const bundles = options.bundles ?? null;
     this.bundles = bundles;
-    this.rowMajor = options.rowMajor ?? null;
-    this.rowStride = options.rowStride ?? 0;
     this.bundleStride = this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
-    for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = bundles!.slotOffset[g]! * this.bundleStride;
-    this.records = new RowRecords(binned.nRows, bundles);
+    this.setBundleStride(this.bundleStride);
+    const rowMajor = options.rowMajor ?? null;
+    this.records = new RowRecords(
+      binned.nRows,
+      bundles,
+      rowMajor === null ? null : { rowMajor, rowStride: options.rowStride ?? this.nFeatures, nFeatures: this.nFeatures },
+    );
+    this.recordBytes = this.records.width * 8;
   }
 
   /** Grows one tree into `store` and returns its root index. */
@@ -293,6 +319,10 @@ export class HistogramTreeBuilder {
     if (this.criterion === 'squared_error' && this.targets === null) throw new RangeError('regression builder needs targets');
     if (this.classes !== null) this.records.fillClassification(rows, input.count, this.weights, this.classes);
     else this.records.fillRegression(rows, input.count, this.weights, this.targets!);
+    if (this.bundles !== null && this.isBinaryGini()) {
+      this.countsPacked = this.packsCounts(rows, input.count, this.weights);
+      this.setBundleStride(this.countsPacked ? PACKED_BUNDLE_STRIDE : BINARY_GINI_BUNDLE_STRIDE);
+    }
     const useSubtraction = limits.maxFeatures >= this.nFeatures;
     // Full-histogram mode sets occupied bits it never reads; start every tree from an empty set.
     this.occupied.fill(0);
@@ -549,18 +579,29 @@ export class HistogramTreeBuilder {
     return this.best.feature >= 0;
   }
 
-  /** Whether a node of `nodeRows` rows reads the row-major bins (see ROW_MAJOR_NODE_ROWS). */
+  /** Whether a node of `nodeRows` rows reads the bins in the row records (see ROW_MAJOR_NODE_ROWS). */
   private readsRowMajor(nodeRows: number): boolean {
-    return this.rowMajor !== null && nodeRows < ROW_MAJOR_NODE_ROWS;
+    return this.records.hasBins && nodeRows < ROW_MAJOR_NODE_ROWS;
   }
 
-  /** Where a node of `nodeRows` rows reads feature f's bins; the returned view is reused by the next call. */
+  /**
+   * Whether a node of `nodeRows` rows reads feature f's bins from its bundle's code in the row records
+   * (a bundled column has no bin byte there): the partition and the two-bin scans then use the code.
+   */
+  private readsCode(f: number, nodeRows: number): boolean {
+    return this.bundles !== null && this.bundles.bundleOf[f]! >= 0 && this.readsRowMajor(nodeRows);
+  }
+
+  /**
+   * Where a node of `nodeRows` rows reads feature f's bins (not a bundled column's in the records, see
+   * {@link readsCode}); the returned view is reused by the next call.
+   */
   private binView(f: number, nodeRows: number): BinView {
     const view = this.view;
     if (this.readsRowMajor(nodeRows)) {
-      view.bins = this.rowMajor!;
-      view.rowStride = this.rowStride;
-      view.column = f;
+      view.bins = this.records.bytes;
+      view.rowStride = this.recordBytes;
+      view.column = this.records.binByte[f]!;
     } else {
       view.bins = this.binned.columns[f]!;
       view.rowStride = 1;
@@ -633,13 +674,27 @@ export class HistogramTreeBuilder {
   private scanBundledBinaryGini(f: number, totals: Float64Array, minLeaf: number): boolean {
     const bundles = this.bundles!;
     const source = this.nodeBundle!;
-    // Slots of BINARY_GINI_BUNDLE_STRIDE: count, class-0 weight, class-1 weight.
-    const slot = this.bundleBase[bundles.bundleOf[f]!]! + bundles.codeOf[f]! * BINARY_GINI_BUNDLE_STRIDE;
-    const onCount = source[slot]!;
+    const slot = this.bundleBase[bundles.bundleOf[f]!]! + bundles.codeOf[f]! * this.bundleStride;
+    let onCount: number;
+    let on0: number;
+    let on1: number;
+    if (this.countsPacked) {
+      // Slots of PACKED_BUNDLE_STRIDE: per class, weight · PACKED_COUNT_SCALE + rows (exact integers).
+      const packed0 = source[slot]!;
+      const packed1 = source[slot + 1]!;
+      on0 = Math.floor(packed0 / PACKED_COUNT_SCALE);
+      on1 = Math.floor(packed1 / PACKED_COUNT_SCALE);
+      onCount = packed0 - on0 * PACKED_COUNT_SCALE + (packed1 - on1 * PACKED_COUNT_SCALE);
+    } else {
+      // Slots of BINARY_GINI_BUNDLE_STRIDE: count, class-0 weight, class-1 weight.
+      onCount = source[slot]!;
+      on0 = source[slot + 1]!;
+      on1 = source[slot + 2]!;
+    }
     const offCount = totals[STAT_COUNT]! - onCount;
-    if (bundles.onBin[f] === 0) return scanBinaryGiniCut(onCount, source[slot + 1]!, source[slot + 2]!, offCount, totals, minLeaf, f, this.best);
-    const c0 = totals[STAT_TARGET]! - source[slot + 1]!;
-    const c1 = totals[STAT_TARGET + 1]! - source[slot + 2]!;
+    if (bundles.onBin[f] === 0) return scanBinaryGiniCut(onCount, on0, on1, offCount, totals, minLeaf, f, this.best);
+    const c0 = totals[STAT_TARGET]! - on0;
+    const c1 = totals[STAT_TARGET + 1]! - on1;
     return scanBinaryGiniCut(offCount, c0, c1, onCount, totals, minLeaf, f, this.best);
   }
 
@@ -657,14 +712,15 @@ export class HistogramTreeBuilder {
   private subtractBundle(parentId: number, smallerId: number): number {
     const parent = this.bundlePool[parentId]!;
     const small = this.bundlePool[smallerId]!;
-    for (let i = 0; i < parent.length; i++) parent[i] = parent[i]! - small[i]!;
+    const length = this.bundles!.nSlots * this.bundleStride;
+    for (let i = 0; i < length; i++) parent[i] = parent[i]! - small[i]!;
     return parentId;
   }
 
   /** Every bundle's per-code statistics of rows[start..end), one pass over the rows. */
   private buildBundleHistogram(hist: Float64Array, rows: Uint32Array, start: number, end: number): void {
-    hist.fill(0);
     const nBundles = this.bundles!.nBundles;
+    hist.fill(0, 0, this.bundles!.nSlots * this.bundleStride);
     const base = this.bundleBase;
     const stride = this.stride;
     const record = this.records.float64;
@@ -672,7 +728,21 @@ export class HistogramTreeBuilder {
     const codes = this.records.bytes;
     const width = this.records.width;
     const isClassification = this.classes !== null;
-    if (this.bundleStride === BINARY_GINI_BUNDLE_STRIDE && isClassification) {
+    if (this.countsPacked) {
+      for (let i = start; i < end; i++) {
+        const o = rows[i]! * width;
+        const packed = record[o]! * PACKED_COUNT_SCALE + 1;
+        // Class slot STAT_TARGET + k is packed slot k.
+        const t = recordInts[2 * o + 2]! - STAT_TARGET;
+        const row = 8 * o + RECORD_CODES_BYTE;
+        for (let g = 0; g < nBundles; g++) {
+          const h = base[g]! + codes[row + g]! * PACKED_BUNDLE_STRIDE + t;
+          hist[h] = hist[h]! + packed;
+        }
+      }
+      return;
+    }
+    if (this.isBinaryGini()) {
       for (let i = start; i < end; i++) {
         const o = rows[i]! * width;
         const w = record[o]!;
@@ -703,15 +773,90 @@ export class HistogramTreeBuilder {
     }
   }
 
+  /** Sets the bundle slot width and each bundle's first statistic for it. */
+  private setBundleStride(bundleStride: number): void {
+    this.bundleStride = bundleStride;
+    for (let g = 0; g < this.bundleBase.length; g++) this.bundleBase[g] = this.bundles!.slotOffset[g]! * bundleStride;
+  }
+
+  /** Whether the tree's two-class gini bundle slots can be packed exactly (see PACKED_COUNT_SCALE). */
+  private packsCounts(rows: Uint32Array, count: number, weights: Float64Array | null): boolean {
+    if (count >= PACKED_COUNT_SCALE) return false;
+    if (weights === null) return true;
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      const w = weights[rows[i]!]!;
+      if (w !== Math.floor(w)) return false;
+      total += w;
+    }
+    return total < PACKED_WEIGHT_LIMIT;
+  }
+
   private acquireBundle(): number {
     const free = this.bundleFreeList.pop();
     if (free !== undefined) return free;
-    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * this.bundleStride));
+    // Sized for the widest slots a tree of this builder may use (packing is decided per tree).
+    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * (this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride)));
     return this.bundlePool.length - 1;
   }
 
   private releaseBundle(id: number): void {
     if (id >= 0) this.bundleFreeList.push(id);
+  }
+
+  /**
+   * Two-class bins 0 and 1 of two-valued feature f into `hist` (accumulateTwoBinBinaryClassHistogram),
+   * from the bundle code in the records when the node reads f that way. @returns false on missing values.
+   */
+  private twoBinClassKernel(hist: Float64Array, f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    if (this.readsCode(f, end - start)) {
+      const bundles = this.bundles!;
+      const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[f]!;
+      const records = this.records.bytes;
+      accumulateBundledBinaryClassHistogram(
+        hist,
+        records,
+        this.recordBytes,
+        codeByte,
+        bundles.codeOf[f]!,
+        bundles.onBin[f]!,
+        rows,
+        start,
+        end,
+        this.orderedTarget,
+        this.orderedWeight,
+        totals,
+      );
+      return true;
+    }
+    const { bins, rowStride, column } = this.binView(f, end - start);
+    return accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals);
+  }
+
+  /** {@link twoBinClassKernel} for regression (accumulateTwoBinRegressionHistogram). */
+  private twoBinRegressionKernel(hist: Float64Array, f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
+    if (this.readsCode(f, end - start)) {
+      const bundles = this.bundles!;
+      const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[f]!;
+      const records = this.records.bytes;
+      accumulateBundledRegressionHistogram(
+        hist,
+        records,
+        this.recordBytes,
+        codeByte,
+        bundles.codeOf[f]!,
+        bundles.onBin[f]!,
+        rows,
+        start,
+        end,
+        this.orderedWeight,
+        this.orderedWeightedTarget,
+        totals,
+      );
+      return true;
+    }
+    const { bins, rowStride, column } = this.binView(f, end - start);
+    return accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals);
   }
 
   /**
@@ -721,7 +866,6 @@ export class HistogramTreeBuilder {
    */
   private scanTwoBin(f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): number {
     const hist = this.scratchHist;
-    const { bins, rowStride, column } = this.binView(f, end - start);
     const minLeaf = this.limits!.minSamplesLeaf;
     const stride = this.stride;
     const fromBundle = this.nodeBundle !== null && this.bundles!.bundleOf[f]! >= 0;
@@ -734,11 +878,10 @@ export class HistogramTreeBuilder {
         // are scored: what the general scan computes for bins [0, 1], without listing and scanning
         // them; the kernel overwrites its own two bins, so nothing is cleared after.
         const bins01 = this.twoBins;
-        if (!accumulateTwoBinBinaryClassHistogram(bins01, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals)) return -1;
+        if (!this.twoBinClassKernel(bins01, f, rows, start, end, totals)) return -1;
         return scanBinaryGiniCut(bins01[0]!, bins01[2]!, bins01[3]!, bins01[4]!, totals, minLeaf, f, this.best) ? 1 : 0;
       }
-      if (!fromBundle && !accumulateTwoBinBinaryClassHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, totals))
-        return -1;
+      if (!fromBundle && !this.twoBinClassKernel(hist, f, rows, start, end, totals)) return -1;
       let nListed = 0;
       if (hist[0]! > 0) this.binList[nListed++] = 0;
       if (hist[stride]! > 0) this.binList[nListed++] = 1;
@@ -747,11 +890,7 @@ export class HistogramTreeBuilder {
       return nonConstant ? 1 : 0;
     }
     if (!fromBundle) this.gatherNodeOnce(rows, start, end);
-    if (
-      !fromBundle &&
-      !accumulateTwoBinRegressionHistogram(hist, bins, rowStride, column, rows, start, end, this.orderedWeight, this.orderedWeightedTarget, totals)
-    )
-      return -1;
+    if (!fromBundle && !this.twoBinRegressionKernel(hist, f, rows, start, end, totals)) return -1;
     const count = hist[0]!;
     const weightL = hist[1]!;
     const sum = hist[2]!;
@@ -779,16 +918,35 @@ export class HistogramTreeBuilder {
     const hist = this.scratchHist;
     const stride = this.stride;
     const nb = this.binned.nBins[f]!;
-    const { bins, rowStride, column } = this.binView(f, end - start);
     const minLeaf = this.limits!.minSamplesLeaf;
     if (this.takesTwoBinPath(f)) {
       const outcome = this.scanTwoBin(f, rows, start, end, totals);
       if (outcome >= 0) return outcome === 1;
     }
     this.gatherNodeOnce(rows, start, end);
-    if (this.classes !== null) {
+    if (this.readsCode(f, end - start)) {
+      // A bundled column of a small multi-class node (no bundle histogram there): bins 0 and 1 from the codes.
+      const bundles = this.bundles!;
+      accumulateBundledClassHistogram(
+        hist,
+        stride,
+        this.records.bytes,
+        this.recordBytes,
+        RECORD_CODES_BYTE + bundles.bundleOf[f]!,
+        bundles.codeOf[f]!,
+        bundles.onBin[f]!,
+        rows,
+        start,
+        end,
+        this.orderedTarget,
+        this.orderedWeight,
+        this.occupied,
+      );
+    } else if (this.classes !== null) {
+      const { bins, rowStride, column } = this.binView(f, end - start);
       accumulateOrderedClassHistogram(hist, stride, bins, rowStride, column, rows, start, end, this.orderedTarget, this.orderedWeight, this.occupied);
     } else {
+      const { bins, column } = this.binView(f, end - start);
       if (end - start <= SORTED_SCAN_MAX_ROWS) {
         const sorted = scanSortedRegressionRows(
           this.sortKeys,
@@ -988,8 +1146,8 @@ export class HistogramTreeBuilder {
       this.orderedWeight[i] = record[o]!;
       this.orderedWeightedTarget[i] = record[o + 1]!;
     }
-    // Offsets in the layout scanFromRows reads: row-major for small nodes when there is one.
-    const rowStride = this.readsRowMajor(m) ? this.rowStride : 1;
+    // Offsets in the layout scanFromRows reads: the row records for small nodes when they hold bins.
+    const rowStride = this.readsRowMajor(m) ? this.recordBytes : 1;
     for (let i = 0; i < m; i++) this.nodeRowOffset[i] = rows[start + i]! * rowStride;
   }
 
@@ -1042,22 +1200,41 @@ export class HistogramTreeBuilder {
    * mispredicted half the time.
    */
   private partition(rows: Uint32Array, start: number, end: number, feature: number, lastLeftBin: number, missingLeft: boolean): number {
-    const { bins, rowStride, column } = this.binView(feature, end - start);
-    const missingBin = this.binned.nBins[feature]!;
-    const missingGoesLeft = missingLeft ? 1 : 0;
     if (this.partitionScratch.length < end - start) this.partitionScratch = new Uint32Array(Math.max(end - start, this.partitionScratch.length * 2));
     const right = this.partitionScratch;
     let nLeft = 0;
     let nRight = 0;
-    for (let i = start; i < end; i++) {
-      const r = rows[i]!;
-      const b = bins[r * rowStride + column]!;
-      // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
-      const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
-      rows[start + nLeft] = r;
-      right[nRight] = r;
-      nLeft += isLeft;
-      nRight += 1 - isLeft;
+    if (this.readsCode(feature, end - start)) {
+      // A bundled column (two bins, no missing values, so lastLeftBin is 0): left where its bin is 0.
+      const bundles = this.bundles!;
+      const records = this.records.bytes;
+      const recordBytes = this.recordBytes;
+      const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[feature]!;
+      const columnCode = bundles.codeOf[feature]!;
+      // Bin 0 is where the code differs from the column's when the column is on in bin 1, else where it matches.
+      const leftWhenDifferent = bundles.onBin[feature]!;
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const isLeft = +(records[r * recordBytes + codeByte] !== columnCode) ^ leftWhenDifferent ^ 1;
+        rows[start + nLeft] = r;
+        right[nRight] = r;
+        nLeft += isLeft;
+        nRight += 1 - isLeft;
+      }
+    } else {
+      const { bins, rowStride, column } = this.binView(feature, end - start);
+      const missingBin = this.binned.nBins[feature]!;
+      const missingGoesLeft = missingLeft ? 1 : 0;
+      for (let i = start; i < end; i++) {
+        const r = rows[i]!;
+        const b = bins[r * rowStride + column]!;
+        // The missing bin is above every value bin, so b <= lastLeftBin never sends a missing row left.
+        const isLeft = +(b <= lastLeftBin) | (+(b === missingBin) & missingGoesLeft);
+        rows[start + nLeft] = r;
+        right[nRight] = r;
+        nLeft += isLeft;
+        nRight += 1 - isLeft;
+      }
     }
     const firstRight = start + nLeft;
     // Most split nodes are small: a copy loop there, not a subarray view allocated per node.

@@ -12,13 +12,28 @@
  * Record layout, `width` doubles: the weight (double 0); the class slot STAT_TARGET + class as an
  * int32 (int32 index 2) or, for regression, w·y (double 1), computed once per tree as each path
  * computed it before; then the position's bundle codes, one byte each from byte
- * {@link RECORD_CODES_BYTE}. Weights change per tree, codes once per fit.
+ * {@link RECORD_CODES_BYTE}; then, when built from a row-major copy of the bins, the bin of every
+ * feature outside the bundles (a bundled column's bin follows from its bundle's code). Weights
+ * change per tree, codes and bins once per fit.
+ *
+ * Why the bins too: a small node reads its scattered rows' weights and classes, their bins of the
+ * drawn features and the split feature's bins in the partition. From the row-major bins (one-hot
+ * table of issue 9: 108 bytes a row) and the records (24 bytes) that was two to three cache lines
+ * per row; with the bins in the record (32 bytes a row there: 8 bundle codes, 6 numeric bins) it is
+ * one, and a node's rows take a quarter of the cache.
  */
 import type { ExclusiveBundles } from './exclusive-bundles.js';
 import { STAT_TARGET } from './histogram-split-search.js';
 
 /** Byte of a record where its bundle codes start (after the weight and the class slot or w·y). */
 export const RECORD_CODES_BYTE = 16;
+
+/** Row-major bins of the fitted positions (`FitBins.rowMajor`): row r's bin of feature f at `rowMajor[r·rowStride + f]`. */
+export interface RowMajorBins {
+  readonly rowMajor: Uint8Array;
+  readonly rowStride: number;
+  readonly nFeatures: number;
+}
 
 /** Per-position records of one fit; see the file comment. */
 export class RowRecords {
@@ -27,19 +42,45 @@ export class RowRecords {
   readonly float64: Float64Array;
   readonly int32: Int32Array;
   readonly bytes: Uint8Array;
+  /**
+   * Byte of each feature's bin inside a record (record r's bin at `bytes[r·width·8 + binByte[f]]`), −1
+   * for a bundled feature (its bundle's code says its bin) or when the records hold no bins.
+   */
+  readonly binByte: Int32Array;
+  /** Whether the records hold the bins of every non-bundled feature. */
+  readonly hasBins: boolean;
 
-  /** @param nRows fitted positions; `bundles` their exclusive bundles, or null. */
-  constructor(nRows: number, bundles: ExclusiveBundles | null) {
+  /**
+   * @param nRows fitted positions; `bundles` their exclusive bundles, or null; `bins` their row-major
+   *   bins to copy into the records, or null for records without bins.
+   */
+  constructor(nRows: number, bundles: ExclusiveBundles | null, bins: RowMajorBins | null = null) {
     const nBundles = bundles === null ? 0 : bundles.nBundles;
-    this.width = 2 + Math.ceil(nBundles / 8);
+    const nFeatures = bins === null ? 0 : bins.nFeatures;
+    this.binByte = new Int32Array(nFeatures).fill(-1);
+    this.hasBins = bins !== null;
+    let nextByte = RECORD_CODES_BYTE + nBundles;
+    for (let f = 0; f < nFeatures; f++) if (bundles === null || bundles.bundleOf[f]! < 0) this.binByte[f] = nextByte++;
+    this.width = bins === null ? 2 + Math.ceil(nBundles / 8) : recordDoubles(nextByte);
     const buffer = new ArrayBuffer(nRows * this.width * 8);
     this.float64 = new Float64Array(buffer);
     this.int32 = new Int32Array(buffer);
     this.bytes = new Uint8Array(buffer);
-    if (bundles === null) return;
     const bytesPerRecord = this.width * 8;
+    if (bundles !== null) {
+      for (let r = 0; r < nRows; r++) {
+        for (let g = 0; g < nBundles; g++) this.bytes[r * bytesPerRecord + RECORD_CODES_BYTE + g] = bundles.codes[r * nBundles + g]!;
+      }
+    }
+    if (bins === null) return;
+    const { rowMajor, rowStride } = bins;
     for (let r = 0; r < nRows; r++) {
-      for (let g = 0; g < nBundles; g++) this.bytes[r * bytesPerRecord + RECORD_CODES_BYTE + g] = bundles.codes[r * nBundles + g]!;
+      const source = r * rowStride;
+      const target = r * bytesPerRecord;
+      for (let f = 0; f < nFeatures; f++) {
+        const b = this.binByte[f]!;
+        if (b >= 0) this.bytes[target + b] = rowMajor[source + f]!;
+      }
     }
   }
 
@@ -65,4 +106,13 @@ export class RowRecords {
       this.float64[o + 1] = weights === null ? targets[r]! : w * targets[r]!;
     }
   }
+}
+
+/**
+ * Doubles of a record of `bytes` bytes with bins: 32 bytes (two records a cache line) when it fits,
+ * else whole 64-byte lines, so no record straddles more lines than it must.
+ */
+function recordDoubles(bytes: number): number {
+  if (bytes <= 32) return 4;
+  return Math.ceil(bytes / 64) * 8;
 }

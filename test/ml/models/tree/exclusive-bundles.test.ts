@@ -41,19 +41,21 @@ function oneHotTable(n: number): { X: FeatureMatrix; classes: Int32Array; target
   return { X: { nRows: n, columns }, classes, targets };
 }
 
-function growTrees(criterion: 'gini' | 'squared_error', nClasses: number, maxFeatures: number, useLayouts: boolean): NodeStore {
+function growTrees(criterion: 'gini' | 'entropy' | 'squared_error', nClasses: number, maxFeatures: number, useLayouts: boolean, weightScale = 1): NodeStore {
   const { X, classes, targets } = oneHotTable(3000);
   const labels = nClasses === 2 ? Int32Array.from(classes, (k) => (k === 0 ? 0 : 1)) : classes;
   const binner = new FeatureBinner(64);
   const bins = binner.fitBinRows(X, allRows(X.nRows), 'both');
   const binned = { nRows: bins.nRows, columns: bins.columns!, nBins: bins.nBins };
   const options: TreeBuilderOptions = useLayouts ? { bundles: findExclusiveBundles(binned), rowMajor: bins.rowMajor, rowStride: bins.rowStride } : {};
-  const builder = new HistogramTreeBuilder(binned, binner, criterion, criterion === 'gini' ? labels : null, nClasses, options);
-  const store = new NodeStore(criterion === 'gini' ? nClasses : 1, X.columns.length);
+  const isClassification = criterion !== 'squared_error';
+  const builder = new HistogramTreeBuilder(binned, binner, criterion, isClassification ? labels : null, nClasses, options);
+  const store = new NodeStore(isClassification ? nClasses : 1, X.columns.length);
   const rng = new Rng(3);
   for (let t = 0; t < 3; t++) {
-    // Bootstrap-like integer weights: sums stay exact, so both paths must pick the very same splits.
-    const weights = Float64Array.from({ length: X.nRows }, (_, r) => ((r * 7 + t) % 4 === 0 ? 0 : 1 + ((r + t) % 3)));
+    // Bootstrap-like integer weights (or halves of them: not integers, so no packed counts): sums stay
+    // exact, so both paths must pick the very same splits.
+    const weights = Float64Array.from({ length: X.nRows }, (_, r) => ((r * 7 + t) % 4 === 0 ? 0 : 1 + ((r + t) % 3)) * weightScale);
     const rows = Uint32Array.from(allRows(X.nRows).filter((r) => weights[r]! > 0));
     builder.build(store, { rows, count: rows.length, weights, targets, limits: { maxDepth: 30, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures }, rng });
   }
@@ -90,16 +92,18 @@ describe('findExclusiveBundles', () => {
 
 describe('HistogramTreeBuilder with bundles and row-major bins', () => {
   const cases = [
-    ['gini', 2, 5],
-    ['gini', 3, 5],
-    ['gini', 2, 20],
-    ['squared_error', 1, 5],
-    ['squared_error', 1, 20],
+    ['gini', 2, 5, 1],
+    ['gini', 2, 5, 0.5],
+    ['entropy', 2, 5, 1],
+    ['gini', 3, 5, 1],
+    ['gini', 2, 20, 1],
+    ['squared_error', 1, 5, 1],
+    ['squared_error', 1, 20, 1],
   ] as const;
-  for (const [criterion, nClasses, maxFeatures] of cases) {
-    it(`grows the same trees as the column-only builder (${criterion}, ${nClasses} outputs, max_features ${maxFeatures})`, () => {
-      const plain = growTrees(criterion, nClasses, maxFeatures, false);
-      const fast = growTrees(criterion, nClasses, maxFeatures, true);
+  for (const [criterion, nClasses, maxFeatures, weightScale] of cases) {
+    it(`grows the same trees as the column-only builder (${criterion}, ${nClasses} outputs, max_features ${maxFeatures}, weights × ${weightScale})`, () => {
+      const plain = growTrees(criterion, nClasses, maxFeatures, false, weightScale);
+      const fast = growTrees(criterion, nClasses, maxFeatures, true, weightScale);
       assert.ok(plain.size > 300, `trees of ${plain.size} nodes are too small to reach the small-node paths`);
       assert.equal(fast.size, plain.size);
       assert.deepEqual(fast.feature, plain.feature);
