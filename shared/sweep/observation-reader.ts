@@ -47,18 +47,28 @@ export class ObservationReader {
    * neither set, and the sampler could propose its point again.
    */
   async snapshot(sweepId: string, segment: Segment, metric: string, created: number): Promise<{ observations: Observation[]; pending: PendingTrial[] }> {
-    const state = await this.refresh(sweepId);
+    const last = Math.min(created, segment.start + segment.size);
+    // The trials open at the last read (and those created since) are most likely still open: their
+    // definitions are asked for right behind the log read, so both share one round trip (issue 11
+    // (d)). The log read goes out first, so the definitions are at least as new as the events.
+    const earlier = this.sweeps.get(sweepId);
+    const earlierView = earlier?.views.get(viewKey(segment, metric));
+    const log = this.refresh(sweepId);
+    const guessed = earlier === undefined || earlierView === undefined ? [] : openIndices(earlier, earlierView, last);
+    const [state, guessedDefinitions] = await Promise.all([log, this.index.trials.definitions(sweepId, guessed)]);
     const view = viewOf(state, segment, metric);
-    const end = segment.start + segment.size;
-    const open: number[] = [];
-    const last = Math.min(created, end);
-    let i = view.openFrom;
-    while (i < last && state.finished.has(i)) i++;
-    view.openFrom = i;
-    for (; i < last; i++) if (!state.finished.has(i)) open.push(i);
-    const definitions = await this.index.trials.definitions(sweepId, open);
+    const open = openIndices(state, view, last);
+    const known = new Map<number, TrialDefinition | null>();
+    guessed.forEach((index, k) => known.set(index, guessedDefinitions[k] ?? null));
+    // Trials sent back to the queue since: rare, read now.
+    const unguessed = open.filter((index) => !known.has(index));
+    const late = await this.index.trials.definitions(sweepId, unguessed);
+    unguessed.forEach((index, k) => known.set(index, late[k] ?? null));
     const pending: PendingTrial[] = [];
-    for (const d of definitions) if (d !== null) pending.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
+    for (const index of open) {
+      const d = known.get(index);
+      if (d !== null && d !== undefined) pending.push({ entry: d.entry, params: d.params as Record<string, ParamLiteral> });
+    }
     // The kept array itself: samplers only read it, and it changes only in the next snapshot.
     return { observations: view.observations, pending };
   }
@@ -107,10 +117,26 @@ function observationOf(event: LogEvent, metric: string): Observation {
   };
 }
 
+type TrialDefinition = Awaited<ReturnType<MetricsIndex['trials']['definitions']>>[number];
+
+function viewKey(segment: Segment, metric: string): string {
+  return `${segment.start}:${segment.start + segment.size}:${metric}`;
+}
+
+/** The segment's created trials below `last` that have no result in `state`, ascending; advances the view's openFrom. */
+function openIndices(state: SweepObservations, view: SegmentView, last: number): number[] {
+  let i = view.openFrom;
+  while (i < last && state.finished.has(i)) i++;
+  view.openFrom = i;
+  const open: number[] = [];
+  for (; i < last; i++) if (!state.finished.has(i)) open.push(i);
+  return open;
+}
+
 /** The segment's view, built from the finished trials on first use. */
 function viewOf(state: SweepObservations, segment: Segment, metric: string): SegmentView {
   const end = segment.start + segment.size;
-  const key = `${segment.start}:${end}:${metric}`;
+  const key = viewKey(segment, metric);
   let view = state.views.get(key);
   if (view === undefined) {
     const indices = [...state.finished.keys()].filter((i) => i >= segment.start && i < end).sort((a, b) => a - b);
