@@ -84,6 +84,8 @@ describe('MinIO outage mid-sweep', () => {
   });
   it('cancels trials still waiting for their dataset when the sweep is cancelled during an outage', async (t) => {
     const { service } = cluster;
+    // Both workers past their start-up (which checks the store) and taking jobs: in the registry.
+    await waitFor('both workers registered', async () => (await service.workers()).length === 2, 30_000, 50);
     // Pause the workers so the sweep is submitted (dataset uploaded) before MinIO goes down, then
     // let them claim trials that can only wait for the dataset download.
     for (const w of workers) w.signal('SIGSTOP');
@@ -95,7 +97,18 @@ describe('MinIO outage mid-sweep', () => {
       for (const w of workers) w.signal('SIGCONT');
     }
     try {
-      await waitFor('both workers waiting on the dataset', async () => (await service.status(sweepId)).counts.active === 2, 15_000, 50);
+      let counts: Record<string, number> = {};
+      await waitFor(
+        'both workers waiting on the dataset',
+        async () => {
+          counts = (await service.status(sweepId)).counts;
+          return counts.active === 2;
+        },
+        30_000,
+        50,
+      ).catch((error: unknown) => {
+        throw new Error(`${error instanceof Error ? error.message : String(error)}; last counts ${JSON.stringify(counts)}`);
+      });
       const cancelled = await service.cancel(sweepId);
       assert.equal(cancelled.counts.queued, 0);
       await sleep(1000);
