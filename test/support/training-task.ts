@@ -19,3 +19,12 @@ export function trainingTask(trainPath: string, datasetSha: string, overrides: P
     ...overrides,
   };
 }
+
+/** A deep forest of many trees on a few thousand rows: far beyond {@link OVER_MEMORY_LIMITS}' 64 MB budget. */
+export const OVER_MEMORY_MODEL = {
+  model: 'random_forest',
+  params: { n_estimators: 3000, max_depth: null, bootstrap: false },
+} as const satisfies Partial<TaskWithoutSlotFields>;
+
+/** The budget {@link OVER_MEMORY_MODEL} breaks. */
+export const OVER_MEMORY_LIMITS = { memoryMb: 64, timeoutS: 120 } as const;

@@ -17,7 +17,7 @@ import { DEFAULT_TRIAL_MEMORY_MB } from '../../../shared/config/default-trial-me
 import { datasetToCsv } from '../../../shared/ml/dataset/write-csv.js';
 import { makeClassification } from '../../../shared/ml/dataset/make-classification.js';
 import { processEntryFile } from '../../../shared/runtime/process-entry.js';
-import { trainingTask, type TaskWithoutSlotFields } from '../../support/training-task.js';
+import { OVER_MEMORY_LIMITS, OVER_MEMORY_MODEL, trainingTask, type TaskWithoutSlotFields } from '../../support/training-task.js';
 
 const PROCESS_FILE = processEntryFile('training-process');
 let dir: string;
@@ -96,11 +96,7 @@ describe('an early training process adopted by TrainingSlot', () => {
         // Once node runs (setpriv and prlimit exec'd into it), the limit is in place.
         await ready(early);
         assert.equal(addressSpaceLimit(early.pid), (64 + 1024) * 1024 * 1024, 'prlimit capped its address space for a 64 MB budget');
-        // A deep forest of many trees: far beyond 64 MB.
-        const result = await slot.run(task({ model: 'random_forest', params: { n_estimators: 3000, max_depth: null, bootstrap: false } }), {
-          memoryMb: 64,
-          timeoutS: 120,
-        });
+        const result = await slot.run(task(OVER_MEMORY_MODEL), OVER_MEMORY_LIMITS);
         assert.equal(result.ok, false);
         if (result.ok) return;
         assert.equal(result.error.code, 'LIMIT_EXCEEDED', result.error.message);

@@ -15,7 +15,7 @@ import { datasetToCsv } from '../../../shared/ml/dataset/write-csv.js';
 import { makeClassification } from '../../../shared/ml/dataset/make-classification.js';
 import { TrainingSlot } from '../../../services/worker/training-slot.js';
 import type { SlotLimits } from '../../../services/worker/training-task.js';
-import { trainingTask, type TaskWithoutSlotFields } from '../../support/training-task.js';
+import { OVER_MEMORY_LIMITS, OVER_MEMORY_MODEL, trainingTask, type TaskWithoutSlotFields } from '../../support/training-task.js';
 
 let dir: string;
 let trainPath: string;
@@ -117,11 +117,7 @@ describe('TrainingSlot', () => {
     async () => {
       const slot = new TrainingSlot();
       try {
-        // A deep forest of many trees on 3,000 rows: far beyond a 64 MB budget.
-        const result = await slot.run(task({ model: 'random_forest', params: { n_estimators: 3000, max_depth: null, bootstrap: false } }), {
-          memoryMb: 64,
-          timeoutS: 120,
-        });
+        const result = await slot.run(task(OVER_MEMORY_MODEL), OVER_MEMORY_LIMITS);
         assert.equal(result.ok, false);
         if (result.ok) return;
         assert.equal(result.error.code, 'LIMIT_EXCEEDED', result.error.message);
