@@ -98,8 +98,9 @@ const PRUNED_CODE = statusCode('pruned');
 /**
  * A pruned trial's cv_mean / cv_std come from the last rung it reached, a partial fit (pruned-score.ts):
  * ranked among full scores they would mislead, so they go after every full score and before missing
- * values. The tier column is 0 (full score), 1 (rung score) or NaN (missing); null when no candidate
- * row is pruned, which keeps the common case a single-key sort.
+ * values. The tier column is 0 (full score), 1 (rung score) or NaN (missing); null when no row of the
+ * tables is pruned (a filter dropping the pruned rows still gets the column), which keeps sweeps without
+ * a pruner on the single-key sort.
  */
 function fullScoresFirst(parts: readonly TablePart[], itemCount: number, values: KeyValues | undefined): Float64Array | null {
   if (!(values instanceof Float64Array)) return null;

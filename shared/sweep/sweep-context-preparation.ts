@@ -31,7 +31,6 @@ export function createSweepContextResolver(config: Pick<Config, 'stateDir' | 'li
   return new SweepContextResolver(
     store,
     new DatasetCache(store, path.join(config.stateDir, 'cache', 'datasets')),
-    (file) => storeDatasetFile(store, file),
     config.limits,
     path.join(config.stateDir, 'cache', 'scratch'),
   );

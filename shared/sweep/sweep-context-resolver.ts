@@ -20,6 +20,7 @@ import type { ObjectStore } from '../store/index.js';
 import { sha256OfFile, type DatasetCache } from './dataset-cache.js';
 import type { ResolvedSweepSpec } from './parse-sweep-file.js';
 import { checkSweepDataInThread } from './check-sweep-data-in-thread.js';
+import { storeDatasetFile } from './store-dataset-file.js';
 
 export interface ResolvedContext {
   context: SweepContext;
@@ -36,7 +37,6 @@ export class SweepContextResolver {
   constructor(
     private readonly store: ObjectStore,
     private readonly datasets: DatasetCache,
-    private readonly uploadFile: (file: string) => Promise<{ sha256: string; format: DatasetFormat }>,
     private readonly limits: Pick<LimitsConfig, 'trialMemoryMb' | 'trialMemoryMaxMb' | 'trialTimeoutS' | 'foldSplitMinCost'>,
     private readonly scratchDir: string,
   ) {}
@@ -90,7 +90,7 @@ export class SweepContextResolver {
         );
       }
       // Stored only now that the checks passed: a refused spec writes nothing.
-      if (generated !== undefined) await this.uploadFile(generated);
+      if (generated !== undefined) await storeDatasetFile(this.store, generated);
       const ref: DatasetRef = {
         train: train.sha256,
         test: test?.sha256 ?? null,

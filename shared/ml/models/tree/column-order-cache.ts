@@ -89,6 +89,7 @@ export class ColumnOrderCache {
    * (column-order-hints.ts) — so the first fit here validates it instead of sorting from scratch. Kept
    * only when nothing is stored for the feature yet and `order` is a permutation of 0…n−1 (validation
    * above relies on every row appearing once); like any stored order it is checked against the values.
+   * A kept order is the cache's own from then on: the caller hands it over and must not change it.
    * @returns whether the order was kept.
    */
   seed(feature: number, order: Uint32Array): boolean {
@@ -100,7 +101,7 @@ export class ColumnOrderCache {
       if (r >= n || seen[r] === 1) return false;
       seen[r] = 1;
     }
-    this.orders[feature] = Uint32Array.from(order);
+    this.orders[feature] = order;
     return true;
   }
 

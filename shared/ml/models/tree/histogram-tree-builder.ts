@@ -191,6 +191,8 @@ export class HistogramTreeBuilder {
    * row costs two read-modify-writes per bundle instead of three, and subtraction a quarter less.
    */
   private bundleStride: number;
+  /** The widest bundle slots a tree of this builder may use (packing is decided per tree): what pooled bundle histograms are sized for. */
+  private readonly widestBundleStride: number;
   /**
    * Whether this tree's two-class gini bundle slots are packed (PACKED_BUNDLE_STRIDE: class-0 and
    * class-1 weight · PACKED_COUNT_SCALE + rows), decided per tree from its weights by {@link packsCounts}.
@@ -294,9 +296,10 @@ export class HistogramTreeBuilder {
     this.stackTotals = new Float64Array(64 * this.stride);
     const bundles = options.bundles ?? null;
     this.bundles = bundles;
-    this.bundleStride = this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride;
+    this.widestBundleStride = this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride;
+    this.bundleStride = this.widestBundleStride;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
-    this.setBundleStride(this.bundleStride);
+    this.setBundleStride(this.widestBundleStride);
     const rowMajor = options.rowMajor ?? null;
     this.records = new RowRecords(
       binned.nRows,
@@ -795,8 +798,7 @@ export class HistogramTreeBuilder {
   private acquireBundle(): number {
     const free = this.bundleFreeList.pop();
     if (free !== undefined) return free;
-    // Sized for the widest slots a tree of this builder may use (packing is decided per tree).
-    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * (this.isBinaryGini() ? BINARY_GINI_BUNDLE_STRIDE : this.stride)));
+    this.bundlePool.push(new Float64Array(this.bundles!.nSlots * this.widestBundleStride));
     return this.bundlePool.length - 1;
   }
 
