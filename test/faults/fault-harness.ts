@@ -27,10 +27,11 @@ export function sleep(ms: number): Promise<void> {
 
 /**
  * Polls `probe` until it returns a value other than undefined/false; throws with `what` after
- * `timeoutMs`. Errors thrown by the probe (e.g. Redis down for a moment) count as "not yet".
+ * `timeoutMs` (a function: evaluated then, so it can name what the probe last saw). Errors thrown by
+ * the probe (e.g. Redis down for a moment) count as "not yet".
  */
 export async function waitFor<T>(
-  what: string,
+  what: string | (() => string),
   probe: () => Promise<T | undefined | false> | T | undefined | false,
   timeoutMs: number,
   intervalMs = 50,
@@ -46,7 +47,7 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}${reason}`);
     }
     await sleep(intervalMs);
   }

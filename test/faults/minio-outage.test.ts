@@ -99,16 +99,14 @@ describe('MinIO outage mid-sweep', () => {
     try {
       let counts: Record<string, number> = {};
       await waitFor(
-        'both workers waiting on the dataset',
+        () => `both workers waiting on the dataset; last counts ${JSON.stringify(counts)}`,
         async () => {
           counts = (await service.status(sweepId)).counts;
           return counts.active === 2;
         },
         30_000,
         50,
-      ).catch((error: unknown) => {
-        throw new Error(`${error instanceof Error ? error.message : String(error)}; last counts ${JSON.stringify(counts)}`);
-      });
+      );
       const cancelled = await service.cancel(sweepId);
       assert.equal(cancelled.counts.queued, 0);
       await sleep(1000);

@@ -112,11 +112,17 @@ describe('sweepq run leaves no orphans', () => {
     assert.ok(before.length >= 3, `workers and redis-server running: ${before.join(', ')}`);
     process.kill(run.child.pid!, 'SIGKILL');
     await run.exited;
-    await waitFor('the workers and redis-server to follow', () => before.every((pid) => !pidAlive(pid)), 30_000).catch((error: unknown) => {
-      // Which process stayed is the diagnosis: name each survivor by its command line.
-      const survivors = before.filter(pidAlive).map((pid) => `${pid}: ${commandLine(pid)}`);
-      throw new Error(`${error instanceof Error ? error.message : String(error)}; still running: ${survivors.join('; ')}`, { cause: error });
-    });
+    // Which process stayed is the diagnosis: the timeout names each survivor by its command line.
+    const survivors = (): string =>
+      before
+        .filter(pidAlive)
+        .map((pid) => `${pid}: ${commandLine(pid)}`)
+        .join('; ');
+    await waitFor(
+      () => `the workers and redis-server to follow; still running: ${survivors()}`,
+      () => before.every((pid) => !pidAlive(pid)),
+      30_000,
+    );
 
     // The next run is a quick sweep: what is checked is that it cancels the dead run's leftovers (a
     // 6 × 400-tree sweep on one worker outlasted the CLI helper's 60 s timeout under load).

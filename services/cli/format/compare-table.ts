@@ -43,10 +43,6 @@ function paramValues(trials: readonly TrialRecord[]): Map<string, unknown[]> {
   return out;
 }
 
-/**
- * Builds the comparison. `bestValues` maps a metric to the best value any of the completed trials has
- * (in the metric's direction in the sweep, which the server knows); trials with that value are marked.
- */
 /** Every metric name any of the trials has, in first-seen order. */
 export function metricNamesOf(trials: readonly TrialRecord[]): string[] {
   const names = new Set<string>();
@@ -54,6 +50,10 @@ export function metricNamesOf(trials: readonly TrialRecord[]): string[] {
   return [...names];
 }
 
+/**
+ * Builds the comparison. `bestValues` maps a metric to the best value any of the completed trials has
+ * (in the metric's direction in the sweep, which the server knows); trials with that value are marked.
+ */
 export function compareTrials(sweepId: string, objective: Objective, trials: TrialRecord[], bestValues: ReadonlyMap<string, number>): TrialComparison {
   const differing: TrialComparison['params']['differing'] = [];
   const same: Record<string, unknown> = {};

@@ -49,7 +49,7 @@ export interface TrialTableOptions {
 }
 
 /** Mean ± std of the CV folds; a pruned trial's are of the rung it stopped at, and say so. */
-export function cvCell(trial: TrialRecord): string {
+function cvCell(trial: TrialRecord): string {
   const mean = trial.metrics?.cv_mean;
   const std = trial.metrics?.cv_std;
   if (mean === null || mean === undefined) return '-';
