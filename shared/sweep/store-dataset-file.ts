@@ -11,7 +11,7 @@ import type { ObjectStore } from '../store/index.js';
 import { sha256OfFile } from './dataset-cache.js';
 
 /** The content type each stored dataset format is written with. */
-export const DATASET_CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = {
+const CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = {
   csv: 'text/csv',
   'csv.gz': 'application/gzip',
   parquet: 'application/vnd.apache.parquet',
@@ -21,9 +21,13 @@ export const DATASET_CONTENT_TYPES: Readonly<Record<DatasetFormat, string>> = {
 export async function storeDatasetFile(store: ObjectStore, file: string): Promise<{ sha256: string; format: DatasetFormat }> {
   const size = (await stat(file)).size;
   if (size === 0) throw new InvalidInputError('INVALID_CSV', `${file}: the dataset is empty; give a file with a header row`);
+  return storeHashedDatasetFile(store, file, await sha256OfFile(file));
+}
+
+/** Stores a non-empty data file whose sha256 is known (an upload hashed as it streamed in) under its content key. */
+export async function storeHashedDatasetFile(store: ObjectStore, file: string, sha256: string): Promise<{ sha256: string; format: DatasetFormat }> {
   const format = await detectFileFormat(file);
-  const sha256 = await sha256OfFile(file);
   const key = datasetKey(sha256, format);
-  if (!(await store.exists(key))) await store.putFile(key, file, { contentType: DATASET_CONTENT_TYPES[format] });
+  if (!(await store.exists(key))) await store.putFile(key, file, { contentType: CONTENT_TYPES[format] });
   return { sha256, format };
 }

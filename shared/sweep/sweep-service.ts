@@ -18,9 +18,8 @@ import { ensureIndexVersion, MetricsIndex, SweepRecords, type RunState, type Run
 import type { Logger } from '../logger/logger.js';
 import { createRedisConnection, currentJobId, TrialQueue, trialJobId } from '../queue/index.js';
 import { SweepReadModel } from '../read-model/sweep-read-model.js';
-import { detectFileFormat } from '../ml/dataset/read-table.js';
 import { DEFAULT_SCORING } from '../ml/metrics/metric-names.js';
-import { datasetKey, type DatasetFormat, type SweepContext } from '../schemas/sweep-context.schema.js';
+import type { DatasetFormat, SweepContext } from '../schemas/sweep-context.schema.js';
 import type { ResolvedSweepSpec } from '../schemas/sweep-spec.schema.js';
 import { MetricRegistry } from '../metrics/metric-registry.js';
 import type { SegmentPlan } from '../search/search-segment.js';
@@ -40,7 +39,7 @@ import { BundleIntake } from '../program/bundle-intake.js';
 import type { SubmitResult, SweepClient, TrialPage, TrialQuery } from './sweep-client.js';
 import type { ResolvedContext, SweepContextResolver } from './sweep-context-resolver.js';
 import { createSweepContextResolver, type PreparedSweepContext } from './sweep-context-preparation.js';
-import { DATASET_CONTENT_TYPES, storeDatasetFile } from './store-dataset-file.js';
+import { storeDatasetFile, storeHashedDatasetFile } from './store-dataset-file.js';
 import { SweepDeletion, type DeletionReport } from './sweep-deletion.js';
 import { SweepRetention } from './sweep-retention.js';
 import { SweepFeeder } from './sweep-feeder.js';
@@ -135,11 +134,8 @@ export class SweepService implements SweepClient {
       });
       await pipeline(body, meter, createWriteStream(file));
       if (size === 0) throw new InvalidInputError('INVALID_CSV', 'the uploaded dataset is empty; send a CSV with a header row');
-      const sha256 = hash.digest('hex');
-      const format = await detectFileFormat(file);
-      const key = datasetKey(sha256, format);
-      if (!(await this.deps.store.exists(key))) await this.deps.store.putFile(key, file, { contentType: DATASET_CONTENT_TYPES[format] });
-      return { sha256, format };
+      // Awaited here, so the temp file is removed (finally) only after the store has it.
+      return await storeHashedDatasetFile(this.deps.store, file, hash.digest('hex'));
     } finally {
       await rm(file, { force: true });
     }
