@@ -3,7 +3,7 @@ import { api, type TrialDiagnostics, type TrialRecord } from '../api.js';
 import { useAnswer } from '../charts/use-answer.js';
 import { CurveChart, type LabelledCurve } from '../charts/curve-chart.js';
 import { formatNumber, formatParam } from '../format.js';
-import { rungLabel } from '../rung-label.js';
+import { RungNote } from '../components/rung-note.js';
 import { onLinkClick, useUrlState } from '../url-state.js';
 
 const MAX_COMPARED = 10;
@@ -94,7 +94,7 @@ function CompareTables({ trials }: { trials: TrialRecord[] }) {
                 {trials.map((t) => (
                   <td key={t.id} class="num">
                     {formatNumber(t.metrics?.[m] ?? null)}
-                    {t.metrics?.[m] !== undefined && <RungSuffix label={rungLabel(t, m)} />}
+                    {t.metrics?.[m] !== undefined && <RungNote trial={t} metric={m} />}
                   </td>
                 ))}
               </tr>
@@ -119,9 +119,4 @@ function OverlaidRoc({ trials, diagnostics }: { trials: TrialRecord[]; diagnosti
       {curves.length === 0 ? <p class="muted">no ROC curves among these trials</p> : <CurveChart kind="roc" curves={curves} testid="compare-roc" />}
     </div>
   );
-}
-
-/** ` @ rung 1 (27 of 81 trees)` after a pruned trial's CV score; nothing after a full one. */
-function RungSuffix({ label }: { label: string | undefined }) {
-  return label === undefined ? null : <span class="muted"> @ {label}</span>;
 }

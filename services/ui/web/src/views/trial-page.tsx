@@ -9,8 +9,8 @@ import { api, ApiError, type PredictAnswer, type PredictForm, type TrialDiagnost
 import { useAnswer } from '../charts/use-answer.js';
 import { CurveChart } from '../charts/curve-chart.js';
 import { ProgramRunPanel } from '../components/program-run-panel.js';
+import { RungNote } from '../components/rung-note.js';
 import { formatDuration, formatNumber, formatParam, formatTime } from '../format.js';
-import { rungLabel } from '../rung-label.js';
 import { onLinkClick } from '../url-state.js';
 import { SWEEP_GONE_REASON, SweepNotFound, TrialNotFound } from './not-found.js';
 
@@ -141,22 +141,6 @@ function TrialSummary({ trial }: { trial: TrialRecord }) {
         </p>
       </div>
     </div>
-  );
-}
-
-/** ` @ rung 1 (27 of 81 trees)` after a pruned trial's CV score: it is not the score of the full trial. */
-function RungNote({ trial, metric }: { trial: TrialRecord; metric: string }) {
-  const label = rungLabel(trial, metric);
-  if (label === undefined) return null;
-  return (
-    <span
-      class="muted"
-      data-testid="rung-note"
-      title="the trial was pruned here: this is the CV score it reached at that rung, not a full trial's, and it is not ranked"
-    >
-      {' '}
-      @ {label}
-    </span>
   );
 }
 
