@@ -10,6 +10,7 @@ import { parseTable } from '../ml/dataset/read-table.js';
 import { Pipeline } from '../ml/pipeline.js';
 import type { TrialTable } from '../query/index.js';
 import { programRunOf } from '../program/program-run.js';
+import { isRungScored, prunedScoreLabel } from '../search/pruners/pruned-score.js';
 import type { ProgramRun } from '../schemas/program-run.schema.js';
 import type { SweepSummary } from '../schemas/sweep-status.schema.js';
 import type {
@@ -43,6 +44,9 @@ interface ImportanceCacheEntry {
   key: string;
   answer: Omit<ImportanceAnswer, 'cached'>;
 }
+
+/** The CSV export's last column when it holds pruned trials' rung scores: which rung they are of. */
+const RUNG_COLUMN = 'cv_scored_at';
 
 /** Sweeps whose importances are kept (least recently computed dropped first). */
 const IMPORTANCE_CACHE_SIZE = 64;
@@ -194,7 +198,8 @@ export class SweepAnalytics {
   /**
    * The trials of a query as CSV, every page: the table view's export. `columns` are field keys
    * (`params.C`, `metrics.auc_roc`, `attributes.status`); absent = index, name, status, model, every
-   * param, every metric, duration.
+   * param, every metric, duration. When a rung-scored metric (cv_mean, cv_std) is exported beside
+   * pruned trials, a last `cv_scored_at` column says which rung each pruned trial's scores are of.
    */
   async csv(sweepId: string, query: { filter?: string; orderBy?: string[]; columns?: string[] }): Promise<string> {
     const { sweep, table } = await this.load(sweepId);
@@ -213,15 +218,41 @@ export class SweepAnalytics {
       ...table.metricNames().map((m) => `metrics.${m}`),
       'attributes.duration',
     ];
-    const lines: string[] = [columns.map(csvCell).join(',')];
+    const rungLabels = await this.rungLabels(sweepId, table, page.refs, columns);
+    const header = rungLabels.size === 0 ? columns : [...columns, RUNG_COLUMN];
+    const lines: string[] = [header.map(csvCell).join(',')];
     for (const ref of page.refs) {
       const row = table.getRow(ref.index);
       if (row === undefined) continue;
       const cells: string[] = [];
       for (const column of columns) cells.push(csvCell(cellText(row, column)));
+      if (rungLabels.size > 0) cells.push(csvCell(rungLabels.get(ref.index) ?? ''));
       lines.push(cells.join(','));
     }
     return `${lines.join('\n')}\n`;
+  }
+
+  /**
+   * Where the exported pruned trials' CV scores were measured (`rung 1 (27 of 81 trees)`), by trial
+   * index: a spreadsheet sorted by cv_mean must not read a rung score as a full one. Empty (and no
+   * extra column) when no exported column is rung-scored or no exported trial was pruned; only the
+   * pruned trials' records are read, in one round trip.
+   */
+  private async rungLabels(
+    sweepId: string,
+    table: TrialTable,
+    refs: ReadonlyArray<{ index: number }>,
+    columns: readonly string[],
+  ): Promise<Map<number, string>> {
+    const labels = new Map<number, string>();
+    if (!columns.some((c) => c.startsWith('metrics.') && isRungScored(c.slice('metrics.'.length)))) return labels;
+    const pruned = refs.filter((ref) => table.statusOf(ref.index) === 'pruned').map((ref) => ref.index);
+    if (pruned.length === 0) return labels;
+    for (const trial of await this.service.index.trials.getMany(sweepId, pruned)) {
+      const label = prunedScoreLabel(trial);
+      if (label !== undefined) labels.set(trial.index, label);
+    }
+    return labels;
   }
 
   async trial(sweepId: string, trialId: string): Promise<TrialRecord> {

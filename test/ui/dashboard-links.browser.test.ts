@@ -312,7 +312,24 @@ describe('dashboard deep links, column chooser, CSV export and folds ranking in 
     await page.goto(`${server.url}/ui/sweeps/${ashaId}/trials/${completed.id}`);
     await page.getByTestId('trial-metrics').waitFor();
     assert.equal(await page.getByTestId('rung-note').count(), 0, 'a completed trial scores in full');
+    await page.goto(`${server.url}/ui/sweeps/${ashaId}/compare?ids=${pruned.id},${completed.id}`);
+    const compared = page.locator('[data-metric="cv_mean"] [data-testid="rung-note"]');
+    await compared.waitFor();
+    assert.equal(await compared.count(), 1, 'the compare page marks the pruned trial only');
+    assert.equal(await compared.textContent(), ` @ rung ${at.rung} (${at.resource} of 27 trees)`);
     await page.context().close();
+
+    const csv = async (columns: string) =>
+      (await (await fetch(`${server.url}/sweeps/${ashaId}/trials.csv?columns=${columns}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).text())
+        .trim()
+        .split('\n')
+        .map((line) => line.split(','));
+    const [header, ...rows] = await csv('attributes.index,attributes.status,metrics.cv_mean');
+    assert.deepEqual(header, ['attributes.index', 'attributes.status', 'metrics.cv_mean', 'cv_scored_at']);
+    const rowOf = (index: number) => rows.find((r) => Number(r[0]) === index)!;
+    assert.equal(rowOf(pruned.index)[3], `rung ${at.rung} (${at.resource} of 27 trees)`, 'the CSV says which rung a pruned score is of');
+    assert.equal(rowOf(completed.index)[3], '', 'and nothing for a full score');
+    assert.deepEqual((await csv('attributes.index,attributes.status'))[0], ['attributes.index', 'attributes.status'], 'no rung column without a CV score');
   });
 
   it('clips header names longer than their column: no two header labels overlap', async () => {
