@@ -49,7 +49,7 @@ export function buildSortKeys(parts: readonly TablePart[], itemCount: number, or
     const views = parts.map((part) => part.table.column(key.field));
     const descending = key.direction === 'DESC';
     const columns = keyColumns(parts, views, itemCount, mask);
-    const tier = key.field.kind === 'metric' && isRungScored(key.field.key) ? fullScoresFirst(parts, itemCount, columns[0]) : null;
+    const tier = key.field.kind === 'metric' && isRungScored(key.field.key) ? fullScoresFirst(parts, itemCount, columns[0], mask) : null;
     if (tier !== null) keys.push({ kind: 'number', values: tier, descending: false });
     for (const values of columns) {
       keys.push(values instanceof Float64Array ? { kind: 'number', values, descending } : { kind: 'text', texts: values, descending });
@@ -98,18 +98,18 @@ const PRUNED_CODE = statusCode('pruned');
 /**
  * A pruned trial's cv_mean / cv_std come from the last rung it reached, a partial fit (pruned-score.ts):
  * ranked among full scores they would mislead, so they go after every full score and before missing
- * values. The tier column is 0 (full score), 1 (rung score) or NaN (missing); null when no row of the
- * tables is pruned (a filter dropping the pruned rows still gets the column), which keeps sweeps without
- * a pruner on the single-key sort.
+ * values. The tier column is 0 (full score), 1 (rung score) or NaN (missing); null when no candidate
+ * (`mask`) is pruned — sweeps without a pruner, or a filter that drops the pruned rows — which keeps
+ * those on the single-key sort.
  */
-function fullScoresFirst(parts: readonly TablePart[], itemCount: number, values: KeyValues | undefined): Float64Array | null {
+function fullScoresFirst(parts: readonly TablePart[], itemCount: number, values: KeyValues | undefined, mask: Uint8Array): Float64Array | null {
   if (!(values instanceof Float64Array)) return null;
   let tier: Float64Array | null = null;
   parts.forEach((part) => {
     const view = part.table.column({ kind: 'attribute', key: 'status' });
     if (view?.kind !== 'status') return;
     for (let i = 0; i < part.table.rowCount; i++) {
-      if (view.codes[i] !== PRUNED_CODE) continue;
+      if (view.codes[i] !== PRUNED_CODE || mask[part.base + i] === 0) continue;
       if (tier === null) {
         tier = new Float64Array(itemCount);
         for (let item = 0; item < itemCount; item++) if (values[item] !== values[item]) tier[item] = Number.NaN;

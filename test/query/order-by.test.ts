@@ -168,6 +168,12 @@ describe('queryTable ordering by a rung-scored metric', () => {
     assert.deepEqual(order('metrics.cv_mean ASC'), [0, 3, 4, 1, 2]);
   });
 
+  it('tiers the rows a filter keeps: pruned ones still after the full scores, none when the filter drops them', () => {
+    const filtered = (filter: string): number[] => [...queryTable(table, { filter, orderBy: 'metrics.cv_mean DESC', limit: 10 }).rows];
+    assert.deepEqual(filtered('metrics.cv_mean > 0.75'), [3, 0, 1]);
+    assert.deepEqual(filtered("attributes.status = 'completed'"), [3, 0]);
+  });
+
   it('ranks other metrics by value alone', () => {
     assert.deepEqual(order('metrics.auc DESC'), [1, 3, 0, 4, 2]);
   });
