@@ -142,7 +142,8 @@ export class SweepContextResolver {
       train: this.datasets.fileOf(ref.train, ref.formats?.train ?? 'csv'),
       test: ref.test === null ? null : this.datasets.fileOf(ref.test, ref.formats?.test ?? 'csv'),
     };
-    await keepParsedData(trialReadSpec(ref, task), ref.split, files, parsed);
+    // Only speed is at stake: whatever fails here leaves the trials to parse the file, never the submit.
+    await keepParsedData(trialReadSpec(ref, task), ref.split, files, parsed).catch(() => undefined);
   }
 
   /** The sweep's trial limits: its `limits:` block over the configured defaults, within the configured maximum. */
