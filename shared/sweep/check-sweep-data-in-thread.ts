@@ -28,11 +28,14 @@ export type DataCheckReply =
   | { value: SweepDataCheck; error?: undefined }
   | { error: { code: ErrorCode; message: string; location?: ErrorLocation; details?: unknown }; inputError: boolean; value?: undefined };
 
-/** Runs {@link checkSweepData} in a new thread (small data: here); errors keep their code, message and location. */
-export async function checkSweepDataInThread(request: DataCheckRequest): Promise<SweepDataCheck> {
+/**
+ * Runs {@link checkSweepData} in a new thread (small data: here); errors keep their code, message and location.
+ * `onChecked` sees the parsed pair of small data only (a thread's tables stay in the thread).
+ */
+export async function checkSweepDataInThread(request: DataCheckRequest, onChecked?: Parameters<typeof checkSweepData>[4]): Promise<SweepDataCheck> {
   if ((await totalBytes(request.files)) <= IN_PLACE_MAX_BYTES) {
     const sweepData = await import('./sweep-data.js');
-    return sweepData.checkSweepData(request.spec, request.split, request.files, request.options);
+    return sweepData.checkSweepData(request.spec, request.split, request.files, request.options, onChecked);
   }
   return new Promise((resolve, reject) => {
     // The spec and paths are plain data: a JSON round trip guarantees they clone.

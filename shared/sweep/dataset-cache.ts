@@ -57,10 +57,14 @@ export class DatasetCache {
     private readonly dir: string,
   ) {}
 
+  /** Where the dataset with this hash is kept here, whether or not it has been downloaded yet. */
+  fileOf(sha256: string, format: DatasetFormat = 'csv'): string {
+    return path.join(this.dir, `${Sha256Schema.parse(sha256)}.${format}`);
+  }
+
   /** Local path of the dataset with this hash, downloading it first if needed (or if its file vanished). */
   async localPath(sha256: string, format: DatasetFormat = 'csv'): Promise<string> {
-    Sha256Schema.parse(sha256);
-    const file = path.join(this.dir, `${sha256}.${format}`);
+    const file = this.fileOf(sha256, format);
     const seenAt = this.verified.get(sha256);
     if (seenAt !== undefined) {
       if (Date.now() - seenAt < RECHECK_MS) return file;

@@ -10,14 +10,20 @@
  * never change under a name), keyed by every read setting, the split and the learner code's hash
  * (shared/ml holds the readers), so a cached pair is exactly what parsing would give. A missing, foreign or damaged cache file is read as a miss; failing to
  * write one only costs the next process a parse.
+ *
+ * Small data (under 1 MiB) is never written here by a training process, but a submit that has just
+ * parsed it for its checks leaves its copy (sweep-context-resolver.ts): a cold training process parses
+ * even the example's 1,000 rows in ~60–100 ms of CPU (the parser runs in V8's slow tiers), and reads
+ * the copy in ~5–20 ms — on each worker's first trial of `sweepq run` (issue 13 item 3 (a)).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TabularDataset } from '../ml/dataset/table.js';
 import { learnerCodeHash } from '../ml/learner-code-hash.js';
 import { readTablesFile, writeTablesFile } from '../ml/dataset/table-file.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
+import type { Task } from '../ml/dataset/table.js';
 import { loadTrainTest, type DataReadSpec, type SweepDataFiles } from './sweep-data.js';
 
 /**
@@ -46,8 +52,17 @@ export function parsedDataPath(read: DataReadSpec, split: DatasetRef['split'], f
 }
 
 /**
+ * How a trial reads a sweep's data: its context's dataset and task. One function for the training
+ * process and for the submit that leaves the parsed copy, so both name the same cache file.
+ */
+export function trialReadSpec(dataset: DatasetRef, task: Task | undefined): DataReadSpec {
+  return { target: dataset.target, task, columns: dataset.columns, delimiter: dataset.delimiter, maxClasses: dataset.max_classes };
+}
+
+/**
  * loadTrainTest, read from the parsed copy when one is cached and cached when it is not.
- * @param minBytes data files smaller than this together are parsed, never cached (default 1 MiB).
+ * @param minBytes data files smaller than this together are parsed, never cached (default 1 MiB);
+ *   a copy left for them by the submit is read all the same.
  */
 export async function loadTrainTestCached(
   read: DataReadSpec,
@@ -56,10 +71,31 @@ export async function loadTrainTestCached(
   minBytes = CACHED_BYTES,
 ): Promise<{ train: TabularDataset; test: TabularDataset }> {
   const cached = parsedDataPath(read, split, files);
-  if (cached === null || (await bytesOf(files)) < minBytes) return loadTrainTest(read, split, files);
+  if (cached === null) return loadTrainTest(read, split, files);
   const tables = await readTablesFile(cached).catch(() => null);
   if (tables !== null && tables.length === 2) return { train: tables[0]!, test: tables[1]! };
   const data = await loadTrainTest(read, split, files);
+  if ((await bytesOf(files)) >= minBytes) await writeParsedCopy(cached, data);
+  return data;
+}
+
+/**
+ * Leaves the parsed pair of `files` (content-addressed names; they need not exist yet) for the
+ * training processes that will read them with these settings. Failing only costs them a parse.
+ */
+export async function keepParsedData(
+  read: DataReadSpec,
+  split: DatasetRef['split'],
+  files: SweepDataFiles,
+  data: { train: TabularDataset; test: TabularDataset },
+): Promise<void> {
+  const cached = parsedDataPath(read, split, files);
+  if (cached === null) return;
+  await mkdir(path.dirname(cached), { recursive: true }).catch(() => undefined);
+  await writeParsedCopy(cached, data);
+}
+
+async function writeParsedCopy(cached: string, data: { train: TabularDataset; test: TabularDataset }): Promise<void> {
   // Written under a temp name and renamed: a reader never sees half a file, and two processes parsing
   // the same data at once both write whole files, the last rename winning.
   const temp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
@@ -69,5 +105,4 @@ export async function loadTrainTestCached(
   } catch {
     await rm(temp, { force: true }).catch(() => undefined);
   }
-  return data;
 }

@@ -13,13 +13,14 @@ import type { StopRules } from './stop-rules.js';
 import { applyMissing, makeClassification } from '../ml/dataset/make-classification.js';
 import { datasetToCsv } from '../ml/dataset/write-csv.js';
 import type { SchemaReport } from '../ml/dataset/schema-report.js';
-import type { Task } from '../ml/dataset/table.js';
+import type { TabularDataset, Task } from '../ml/dataset/table.js';
 import { datasetKey, Sha256Schema, type DatasetFormat, type DatasetRef, type SweepContext, type TrialLimits } from '../schemas/sweep-context.schema.js';
 import type { DataShape } from '../search/estimate-trial-memory.js';
 import type { ObjectStore } from '../store/index.js';
 import { sha256OfFile, type DatasetCache } from './dataset-cache.js';
 import type { ResolvedSweepSpec } from './parse-sweep-file.js';
 import { checkSweepDataInThread } from './check-sweep-data-in-thread.js';
+import { keepParsedData, trialReadSpec } from './parsed-data-cache.js';
 import { storeDatasetFile } from './store-dataset-file.js';
 
 export interface ResolvedContext {
@@ -67,17 +68,21 @@ export class SweepContextResolver {
         });
       }
       const refSplit = test === null ? split : null;
-      const check = await checkSweepDataInThread({
-        spec,
-        split: refSplit,
-        options: {},
-        files: {
-          train: train.file,
-          test: test?.file ?? null,
-          trainSource: `dataset ${train.sha256.slice(0, 12)}`,
-          ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
+      let parsed: { train: TabularDataset; test: TabularDataset } | undefined;
+      const check = await checkSweepDataInThread(
+        {
+          spec,
+          split: refSplit,
+          options: {},
+          files: {
+            train: train.file,
+            test: test?.file ?? null,
+            trainSource: `dataset ${train.sha256.slice(0, 12)}`,
+            ...(test === null ? {} : { testSource: `dataset ${test.sha256.slice(0, 12)}` }),
+          },
         },
-      });
+        (data) => (parsed = data),
+      );
       const limits = this.trialLimits(spec);
       const pruner = spec.search?.pruner;
       if (pruner !== undefined && check.task !== 'classification') {
@@ -101,6 +106,7 @@ export class SweepContextResolver {
         ...(dataset.max_classes === undefined ? {} : { max_classes: dataset.max_classes }),
         split: refSplit,
       };
+      if (parsed !== undefined) await this.keepParsed(ref, check.task, parsed);
       const context: SweepContext = {
         v: 1,
         dataset: ref,
@@ -122,6 +128,22 @@ export class SweepContextResolver {
     } finally {
       if (generated !== undefined) await rm(generated, { force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * Leaves the checked data's parsed pair beside its file in this machine's dataset cache, under the
+   * settings its trials read it with (the task as checked, also when inferred: a declared task reads
+   * the same values as the one inferred), so a cold training process reads it instead of parsing it
+   * (parsed-data-cache.ts). Small data only: larger data is checked in a thread, and its first trial
+   * caches its own copy.
+   */
+  private async keepParsed(ref: DatasetRef, task: Task, parsed: { train: TabularDataset; test: TabularDataset }): Promise<void> {
+    const files = {
+      train: this.datasets.fileOf(ref.train, ref.formats?.train ?? 'csv'),
+      test: ref.test === null ? null : this.datasets.fileOf(ref.test, ref.formats?.test ?? 'csv'),
+    };
+    // Only speed is at stake: whatever fails here leaves the trials to parse the file, never the submit.
+    await keepParsedData(trialReadSpec(ref, task), ref.split, files, parsed).catch(() => undefined);
   }
 
   /** The sweep's trial limits: its `limits:` block over the configured defaults, within the configured maximum. */

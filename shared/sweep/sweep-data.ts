@@ -97,6 +97,7 @@ function locateSplitError(error: unknown): unknown {
 /**
  * Every check of a sweep's data at submit: the target (classes, numbers), the task against the
  * models, metrics and scoring, one-hot widths, test against train, folds against the classes.
+ * `onChecked` gets the parsed train/test pair and the task once every check has passed.
  * @throws InvalidInputError (INVALID_CSV, INVALID_SPEC, LIMIT_EXCEEDED) saying what, where and how to fix.
  */
 export async function checkSweepData(
@@ -104,9 +105,11 @@ export async function checkSweepData(
   split: DatasetRef['split'],
   files: SweepDataFiles,
   options: { maxOneHotWidth?: number } = {},
+  onChecked?: (data: { train: TabularDataset; test: TabularDataset }, task: Task) => void,
 ): Promise<SweepDataCheck> {
   const read = readSpecOf(spec);
-  const { train, test } = await loadTrainTest(read, split, files);
+  const data = await loadTrainTest(read, split, files);
+  const { train, test } = data;
   const task = spec.task ?? train.target.task;
   checkTarget(train, { task, maxClasses: read.maxClasses ?? DEFAULT_MAX_CLASSES, source: files.trainSource ?? files.train });
   checkOneHotWidth(train, spec.pipeline, {
@@ -149,6 +152,7 @@ export async function checkSweepData(
   }
   const schema = describeTable(train);
   assertMissingValuesImputed(spec, schema, describeTable(test));
+  onChecked?.(data, task);
   return { task, scoring, shape: encodedShape(train, schema, spec.pipeline), schema };
 }
 

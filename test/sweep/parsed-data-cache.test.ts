@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { loadTrainTestCached, parsedDataPath } from '../../shared/sweep/parsed-data-cache.js';
+import { keepParsedData, loadTrainTestCached, parsedDataPath } from '../../shared/sweep/parsed-data-cache.js';
 import { loadTrainTest, type DataReadSpec } from '../../shared/sweep/sweep-data.js';
 
 const CSV = [
@@ -85,6 +85,23 @@ describe('loadTrainTestCached', () => {
     const files = { train: file, test: null };
     await loadTrainTestCached(read, SPLIT, files);
     await assert.rejects(readFile(parsedDataPath(read, SPLIT, files)!), { code: 'ENOENT' });
+  });
+
+  it('reads a copy the submit left for small data instead of parsing the file', async () => {
+    const read = { target: 'label', task: 'classification' as const };
+    // Its own folder and file: the copy is written where the file will be, before it is there.
+    const folder = path.join(dir, 'kept');
+    const kept = path.join(folder, path.basename(file));
+    const parsed = await loadTrainTest(read, SPLIT, { train: file, test: null });
+    await keepParsedData(read, SPLIT, { train: kept, test: null }, parsed);
+    // No data file at all: only the copy can answer.
+    assert.deepEqual(await loadTrainTestCached(read, SPLIT, { train: kept, test: null }), parsed);
+    // A damaged copy is a miss: the file is parsed, and no copy of small data is written back.
+    const copy = parsedDataPath(read, SPLIT, { train: kept, test: null })!;
+    await writeFile(copy, 'not a table');
+    await copyFile(file, kept);
+    assert.deepEqual(await loadTrainTestCached(read, SPLIT, { train: kept, test: null }), parsed);
+    assert.equal(await readFile(copy, 'utf8'), 'not a table');
   });
 
   it('never caches files that are not content-addressed', async () => {

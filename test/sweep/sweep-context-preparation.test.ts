@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { datasetKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
+import { readTablesFile } from '../../shared/ml/dataset/table-file.js';
 import { loadSweepFile } from '../../shared/sweep/load-sweep-file.js';
+import { parsedDataPath, trialReadSpec } from '../../shared/sweep/parsed-data-cache.js';
+import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import { prepareSweepContext, type PreparedSweepContext } from '../../shared/sweep/sweep-context-preparation.js';
 import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
 import { makeTestSetup, type TestSetup } from '../support/test-config.js';
@@ -72,6 +75,30 @@ describe('prepareSweepContext (a context resolved before the service exists)', (
     assert.ok(await service.store.exists(datasetKey(loaded.files[0]!.sha256, 'csv')), 'the data file is in the store');
     const submitted = await service.submit(loaded.spec, { prepared });
     assert.equal((await contextOf(submitted.sweepId)).dataset.train, loaded.files[0]!.sha256);
+  });
+
+  it("leaves the checked data's parsed pair where the trials' training processes look for it, equal to their own parse", async () => {
+    const withMissing = { ...generated, missing: [{ column: 1, rows: [3, 9] }] };
+    const loaded = await loadSweepFile(await sweepFile(setup.config.stateDir, 'prepared_parsed', withMissing));
+    const { context } = await prepareSweepContext({ config: setup.config, spec: loaded.spec, files: loaded.files }).resolved;
+    const read = trialReadSpec(context.dataset, context.task);
+    // Where a worker of this state folder keeps the data (DatasetCache) and so its parsed copy.
+    const cached = path.join(setup.config.stateDir, 'cache', 'datasets', `${context.dataset.train}.csv`);
+    const copy = parsedDataPath(read, context.dataset.split, { train: cached, test: null });
+    assert.ok(copy !== null);
+    const tables = await readTablesFile(copy);
+    const stored = path.join(setup.config.stateDir, 'stored-generated.csv');
+    await service.store.getToFile(datasetKey(context.dataset.train, 'csv'), stored);
+    try {
+      const parsed = await loadTrainTest(read, context.dataset.split, { train: stored, test: null });
+      assert.deepEqual(tables, [parsed.train, parsed.test]);
+      assert.ok(
+        parsed.train.columns.some((c) => c.type === 'numeric' && c.values.some((v) => Number.isNaN(v))),
+        'missing cells kept as NaN',
+      );
+    } finally {
+      await rm(stored, { force: true });
+    }
   });
 
   it('rejects as submit would for a dataset that was never stored, and the submit creates no sweep', async () => {
