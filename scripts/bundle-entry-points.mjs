@@ -5,9 +5,9 @@
 // and compiles every ES module one by one: ~1,500 files for one trivial trial before this).
 //
 // Each bundle is CommonJS (`<name>.cjs`) so that it can run through V8's code cache, which Node 20
-// offers only to `vm.Script` (shared/runtime/cached-bundle.ts); `<name>.start.cjs` is the file a worker
-// or training process starts from (shared/runtime/process-entry.ts), and bin/sweepq.js runs the CLI's
-// bundle itself. Code reached only through `import()`
+// offers only to `vm.Script` (shared/runtime/cached-bundle.ts); `<name>.start.cjs` is the file each
+// process starts from: a worker or training process (shared/runtime/process-entry.ts), and the CLI
+// through bin/sweepq.js. Code reached only through `import()`
 // (fastify, the HTTP client, other commands) stays inside lazily run wrappers: parsed from the cache,
 // never run by `sweepq run`. dist/ keeps the unbundled modules: tests, benches, threads and
 // `node dist/services/...` use them, and bin/sweepq.js falls back to them when no bundle was built.
@@ -98,6 +98,24 @@ const withoutMsgpackrExtension = {
   },
 };
 
+/**
+ * cron-parser (and luxon under it), left out: BullMQ imports it for repeatable jobs and job schedulers,
+ * which sweepq never creates, and the bundles ran luxon's module code at every start (~4 ms of CPU in
+ * the CLI and in each worker, and 0.3 MB of each bundle; issue 13, fixed costs, round 7). A call to it
+ * would mean that BullMQ repeats a job: it fails loudly instead of silently scheduling nothing.
+ */
+const withoutCronParser = {
+  name: 'without-cron-parser',
+  setup(build) {
+    build.onResolve({ filter: /^cron-parser$/ }, () => ({ path: 'cron-parser', namespace: 'sweepq-absent-cron' }));
+    build.onLoad({ filter: /.*/, namespace: 'sweepq-absent-cron' }, () => ({
+      contents:
+        "exports.parseExpression = () => { throw new Error('repeatable jobs are not supported: cron-parser is left out of the sweepq bundles (scripts/bundle-entry-points.mjs)'); };",
+      loader: 'js',
+    }));
+  },
+};
+
 // The learner code's hash (result-cache keys), built in: computed from the compiled modules this bundle
 // is made of, so a bundled worker need not read them all again at every start.
 const { learnerCodeHash } = await import(pathToFileURL(path.join(dist, 'shared/ml/learner-code-hash.js')).href);
@@ -116,12 +134,12 @@ await esbuild.build({
   mainFields: ['module', 'main'],
   external: EXTERNAL,
   define: { SWEEPQ_BUNDLED: 'true', SWEEPQ_LEARNER_CODE_HASH: JSON.stringify(learnerCodeHash()) },
-  plugins: [keepModuleUrls, withoutMsgpackrExtension],
+  plugins: [keepModuleUrls, withoutMsgpackrExtension, withoutCronParser],
   logLevel: 'warning',
 });
 /**
  * The launchers of the processes sweepq starts itself (shared/runtime/process-entry.ts): each is one
- * small CommonJS file, `<name>.start.cjs`, with cached-bundle.ts (and the worker's prelude) bundled in,
+ * small CommonJS file, `<name>.start.cjs`, with cached-bundle.ts (and the CLI's or worker's prelude) bundled in,
  * that runs `<name>.cjs` through V8's code cache. CommonJS, not an ES module: node starts a CommonJS
  * main file without its ES module loader, and one file instead of a module graph (issue 13, fixed
  * costs, round 5: ~9 ms less CPU before the bundle loads, in each worker and training process).
@@ -130,6 +148,13 @@ await esbuild.build({
  * services/worker/early-training-process.ts).
  */
 const LAUNCHERS = {
+  // bin/sweepq.js (CommonJS) requires this one: for `sweepq run FILE` it starts the run's first worker
+  // before the CLI's bundle loads (services/cli/run-worker-spawn.ts; round 7: this took six ES modules
+  // and node's ES module loader in bin/sweepq.js before).
+  cli: [
+    `import { startEarlyRunWorker } from ${JSON.stringify(path.join(dist, 'services/cli/run-worker-spawn.js'))};`,
+    "startEarlyRunWorker(process.argv.slice(2), require('node:path').join(__dirname, 'worker.start.cjs'));",
+  ],
   worker: [
     `import { startEarlyTrainingProcess } from ${JSON.stringify(path.join(dist, 'services/worker/early-training-process.js'))};`,
     "startEarlyTrainingProcess(require('node:path').join(__dirname, 'training-process.start.cjs'));",

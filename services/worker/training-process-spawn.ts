@@ -4,9 +4,10 @@
  * IPC channel. Shared by TrainingSlot and by the worker's launcher, which starts the first training
  * process before the worker's own bundle loads (early-training-process.ts): one function builds the
  * command line for both, so a process started early runs under exactly the limits a slot would give
- * it. Light on purpose — the launcher loads it unbundled, first thing: node's modules only.
+ * it. Light on purpose — the launcher loads it first thing: node's modules and extra-ca-certs.ts only.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { withoutExtraCaCerts } from '../../shared/runtime/extra-ca-certs.js';
 
 /**
  * Address space node needs beyond a trial's own memory: V8 reserves its heap cage and code ranges up
@@ -84,9 +85,14 @@ export function trainingProcessCommand(memoryMb: number, processFile: string): s
   return command;
 }
 
-/** Starts a training process with the command line of {@link trainingProcessCommand}. */
+/**
+ * Starts a training process with the command line of {@link trainingProcessCommand}, in this process's
+ * environment without NODE_EXTRA_CA_CERTS: it opens no connection, and node would parse that file at
+ * its start all the same (~37 ms of CPU; shared/runtime/extra-ca-certs.ts).
+ */
 export function spawnTrainingProcess(command: readonly string[]): ChildProcess {
   return spawn(command[0]!, command.slice(1), {
+    env: withoutExtraCaCerts(process.env),
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     // The V8 serializer copies the result's JSON strings (artefact, diagnostics) as they are, where
     // JSON would escape and unescape every quote in them once more.
