@@ -21,11 +21,12 @@
  * - Finite entries (`values` lists, int_uniform and q_uniform grids; literals fixed) never get a
  *   point already observed or pending while they have a free one (Optuna would repeat it), and a
  *   fully taken space answers `exhausted`. A repeat would cost a trial and teach nothing.
- * - Stateless and reproducible: proposal k draws from an Rng seeded with (seed, nextIndex + k,
+ * - Reproducible: proposal k draws from an Rng seeded with (seed, nextIndex + k,
  *   observation count), so the same request gives the same proposals in any process, and a batch
  *   of k proposals equals k single asks with the earlier ones pending.
  *
- * Cost: O(n · params) to read the observations, then estimators over at most
+ * Cost: one pass of reference comparisons over the observations plus the changed ones (kept as
+ * columns across asks, observation-columns.ts), O(n) typed passes for the groups, then estimators over at most
  * {@link MAX_BAD_KERNELS} + 1 kernels: past that many bad trials, g is built from a weight-
  * proportional systematic subsample of them (see `badKernels`), which keeps ask() within a few
  * milliseconds at 10,000 trials. Below the cap the densities are Optuna's exactly.
@@ -37,6 +38,7 @@ import type { AskRequest, AskResult, Proposal, Sampler } from '../sampler.js';
 import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParameters } from './parzen-estimator.js';
 import { resolveTpeOptions, type TpeOptions, type TpeOptionsInput } from './tpe-options.js';
 import { compileTpeSpace, externalValue, pointIndex, pointValues, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
+import { ObservationColumns } from './observation-columns.js';
 import { stalledGamma } from './stalled-gamma.js';
 import { TableBuffers } from './table-buffers.js';
 import { thompsonEntry } from './thompson-entry.js';
@@ -61,6 +63,11 @@ export class TpeSampler implements Sampler {
   private readonly entryDims: readonly ParzenDimension[];
   /** Scratch arrays reused by successive asks (allocation only; no state carries over). */
   private readonly buffers = new TableBuffers();
+  /**
+   * The observations as columns, updated from the changes since the last ask: a cache, equal to
+   * columns built afresh from the request's observations, so proposals do not depend on history.
+   */
+  private readonly columns: ObservationColumns;
 
   /**
    * @param space the search space entries (as parsed from the sweep file).
@@ -77,6 +84,7 @@ export class TpeSampler implements Sampler {
     this.size = maxTrials === null ? spaceSize : spaceSize === null ? maxTrials : Math.min(maxTrials, spaceSize);
     this.parzen = { priorWeight: this.options.prior_weight, considerMagicClip: true, considerEndpoints: false };
     this.entryDims = [{ kind: 'categorical', choices: this.space.entries.length }];
+    this.columns = new ObservationColumns(this.space.entries);
   }
 
   ask(request: AskRequest): AskResult {
@@ -85,8 +93,8 @@ export class TpeSampler implements Sampler {
     if (!Number.isSafeInteger(nextIndex) || nextIndex < 0) throw new RangeError(`nextIndex must be a whole number ≥ 0, got ${nextIndex}`);
     const wanted = this.size === null ? count : Math.min(count, this.size - nextIndex);
     if (wanted <= 0) return { kind: 'exhausted' };
-    const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted, this.buffers);
-    const gamma = stalledGamma(request.observations, request.goal, this.options.gamma);
+    const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted, this.buffers, this.columns);
+    const gamma = stalledGamma(table.trialsSinceBest(), this.options.gamma);
     table.split(gamma, this.options.constant_liar, this.options.conditional === 'per_model');
     const proposals: Proposal[] = [];
     const goodCache = new Map<string, ParzenEstimator>();
