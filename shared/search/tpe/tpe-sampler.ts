@@ -63,6 +63,8 @@ export class TpeSampler implements Sampler {
   private readonly entryDims: readonly ParzenDimension[];
   /** Scratch arrays reused by successive asks (allocation only; no state carries over). */
   private readonly buffers = new TableBuffers();
+  /** Per param group, the arrays of its bad-group estimator, rebuilt for every proposal. */
+  private readonly badScratch: TableBuffers[] = [];
   /**
    * The observations as columns, updated from the changes since the last ask: a cache, equal to
    * columns built afresh from the request's observations, so proposals do not depend on history.
@@ -195,9 +197,10 @@ export class TpeSampler implements Sampler {
   /**
    * An estimator of entry e's dims over its rows `picks[0..n)` (local indices, row order), skipping
    * rows whose params fall outside the space; past {@link MAX_BAD_KERNELS} bad rows, over a
-   * weighted subsample of them (only those rows' params are read).
+   * weighted subsample of them (only those rows' params are read). With `scratch`, its arrays are
+   * views of those buffers (valid until the next estimator built with them).
    */
-  private paramEstimator(table: TrialTable, e: number, dims: readonly number[], picks: Int32Array, n: number, good: boolean): ParzenEstimator {
+  private paramEstimator(table: TrialTable, e: number, dims: readonly number[], picks: Int32Array, n: number, good: boolean, scratch?: TableBuffers): ParzenEstimator {
     const entry = this.space.entries[e]!;
     const rows = table.perEntry[e]!;
     let locals = picks;
@@ -206,12 +209,12 @@ export class TpeSampler implements Sampler {
     if (!good && n > MAX_BAD_KERNELS) {
       const sub = badKernels(n, MAX_BAD_KERNELS, this.buffers.float64('weights', n));
       count = sub.rows.length;
-      locals = new Int32Array(count);
+      locals = scratch === undefined ? new Int32Array(count) : scratch.int32('locals', count);
       for (let i = 0; i < count; i++) locals[i] = picks[sub.rows[i]!]!;
       weights = sub.weights;
     }
-    const kept = new Int32Array(count);
-    const keptWeights = weights === undefined ? undefined : new Float64Array(count);
+    const kept = scratch === undefined ? new Int32Array(count) : scratch.int32('kept', count);
+    const keptWeights = weights === undefined ? undefined : scratch === undefined ? new Float64Array(count) : scratch.float64('keptWeights', count);
     let m = 0;
     for (let i = 0; i < count; i++) {
       const slot = table.read(e, locals[i]!);
@@ -222,14 +225,16 @@ export class TpeSampler implements Sampler {
     }
     const columns: Float64Array[] = [];
     const parzenDims: ParzenDimension[] = [];
-    for (const d of dims) {
+    const block = scratch?.float64('columns', m * dims.length);
+    for (let g = 0; g < dims.length; g++) {
+      const d = dims[g]!;
       const from = rows.columns[d]!;
-      const column = new Float64Array(m);
+      const column = block === undefined ? new Float64Array(m) : block.subarray(g * m, (g + 1) * m);
       for (let i = 0; i < m; i++) column[i] = from[kept[i]!]!;
       columns.push(column);
       parzenDims.push(entry.dims[d]!.parzen);
     }
-    return new ParzenEstimator(parzenDims, columns, m, this.parzen, keptWeights?.subarray(0, m));
+    return new ParzenEstimator(parzenDims, columns, m, this.parzen, keptWeights?.subarray(0, m), scratch);
   }
 
   /** The params of entry e by TPE: joint (multivariate) or one param at a time. */
@@ -250,7 +255,9 @@ export class TpeSampler implements Sampler {
         good = this.paramEstimator(table, e, dims, rows.good, rows.goodCount, true);
         goodCache.set(cacheKey, good);
       }
-      estimators.push({ dims, good, bad: this.paramEstimator(table, e, dims, rows.bad, rows.badCount, false) });
+      // One scratch per group: the groups' bad estimators are alive together, each until the next proposal.
+      const scratch = (this.badScratch[estimators.length] ??= new TableBuffers());
+      estimators.push({ dims, good, bad: this.paramEstimator(table, e, dims, rows.bad, rows.badCount, false, scratch) });
     }
     const m = this.options.n_ei_candidates;
     const rounds = rows.taken === null ? 1 : DEDUP_ROUNDS;
