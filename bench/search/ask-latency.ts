@@ -21,6 +21,7 @@ import type { Segment } from '../../shared/search/search-segment.js';
 import { TpeSampler } from '../../shared/search/tpe/index.js';
 import { ObservationReader } from '../../shared/sweep/observation-reader.js';
 import { startBenchEnvironment } from '../support/bench-environment.js';
+import { startWallCpuClock } from '../support/wall-cpu-clock.js';
 
 export interface LatencySamples {
   wall: number[];
@@ -146,17 +147,15 @@ export async function redisAskLatency(n: number, asks: number, baseline: string 
       const created = finished + RUNNING;
       const order = finished % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
+        const clock = startWallCpuClock();
         const seen = await contender.reader.snapshot(SWEEP, segment, METRIC, created);
-        const snapshotWall = performance.now() - t0;
+        const snapshot = clock();
         contender.sampler.ask({ seed: 1, nextIndex: created, count: 1, observations: seen.observations, pending: seen.pending, goal: 'maximize' });
-        const wall = performance.now() - t0;
-        const c = process.cpuUsage(c0);
+        const total = clock();
         if (record) {
-          contender.samples.wall.push(wall);
-          contender.samples.cpu.push((c.user + c.system) / 1000);
-          contender.samples.snapshotWall.push(snapshotWall);
+          contender.samples.wall.push(total.wallMs);
+          contender.samples.cpu.push(total.cpuMs);
+          contender.samples.snapshotWall.push(snapshot.wallMs);
         }
       }
     };
@@ -192,10 +191,9 @@ function describeReply(reply: unknown): string[] {
 }
 
 function time(samples: LatencySamples, work: () => void): void {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
+  const clock = startWallCpuClock();
   work();
-  samples.wall.push(performance.now() - t0);
-  const c = process.cpuUsage(c0);
-  samples.cpu.push((c.user + c.system) / 1000);
+  const { wallMs, cpuMs } = clock();
+  samples.wall.push(wallMs);
+  samples.cpu.push(cpuMs);
 }

@@ -324,8 +324,7 @@ export class ParzenEstimator {
         const row = new Float64Array(pairs);
         const left = num.dim.log ? Math.log(x - half) : x - half;
         const right = num.dim.log ? Math.log(x + half) : x + half;
-        const position = cache === undefined ? -1 : (x - num.dim.low) / num.dim.step;
-        const at = Math.abs(position - Math.round(position)) < 1e-9 ? Math.round(position) : -1;
+        const at = cache === undefined ? -1 : cache.gridIndex(x, num.dim.low, num.dim.step);
         for (let u = 0; u < pairs; u++) {
           const j = at < 0 ? -1 : num.pairGrid![u]!;
           if (j >= 0) {
@@ -471,15 +470,13 @@ function buildNumeric(
     pairSigmaSteps = new Float64Array(pairs);
     pairRows = [];
     for (let u = 0; u < pairs; u++) {
-      const position = (pairMu[u]! - dim.low) / dim.step;
-      const j = Math.round(position);
-      const onGrid = Math.abs(position - j) < 1e-9 && j >= 0 && j < cache.values;
-      pairGrid[u] = onGrid ? j : -1;
+      const j = cache.gridIndex(pairMu[u]!, dim.low, dim.step);
+      pairGrid[u] = j;
       const steps = pairSigma[u]! / dim.step;
       pairSigmaSteps[u] = steps;
       const row = cache.row(steps);
       pairRows.push(row);
-      pairConstant[u] = onGrid ? -cache.truncationLogMass(row, steps, j) : -logGaussMass((lo - pairMu[u]!) / pairSigma[u]!, (hi - pairMu[u]!) / pairSigma[u]!);
+      pairConstant[u] = j >= 0 ? -cache.truncationLogMass(row, steps, j) : -logGaussMass((lo - pairMu[u]!) / pairSigma[u]!, (hi - pairMu[u]!) / pairSigma[u]!);
     }
   } else {
     for (let u = 0; u < pairs; u++) {
