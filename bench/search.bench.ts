@@ -494,7 +494,9 @@ async function main(): Promise<void> {
   const appendonly = !argv.includes('--no-aof');
   const baselineAt = argv.indexOf('--baseline');
   const baseline = baselineAt < 0 ? null : path.resolve(argv[baselineAt + 1] ?? '');
-  const { quick, only } = parseBenchArgs(argv.filter((a, i) => a !== '--tune-seeds' && a !== '--no-aof' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1))));
+  const { quick, only } = parseBenchArgs(
+    argv.filter((a, i) => a !== '--tune-seeds' && a !== '--no-aof' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1))),
+  );
   // Tuning seeds are disjoint from the evaluation seeds the README reports.
   const seeds = tune ? Array.from({ length: 200 }, (_, i) => 100 + i) : Array.from({ length: quick ? 10 : 20 }, (_, i) => i);
   const python = execFileSync(process.execPath, [path.resolve(process.cwd(), 'scripts/ensure-python.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })

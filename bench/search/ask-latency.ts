@@ -134,7 +134,9 @@ export async function redisAskLatency(n: number, asks: number, baseline: string 
     await running.exec();
     const space = latencySpace();
     const segment: Segment = { kind: 'tpe', start: 0, size: 1_000_000, seed: 0, searchSeed: 1, maxTrials: 1_000_000, space };
-    const contenders: Contender[] = [{ reader: new ObservationReader(index), sampler: new TpeSampler(space), samples: { wall: [], cpu: [], snapshotWall: [] } }];
+    const contenders: Contender[] = [
+      { reader: new ObservationReader(index), sampler: new TpeSampler(space), samples: { wall: [], cpu: [], snapshotWall: [] } },
+    ];
     if (baseline !== null) contenders.push(await baselineContender(baseline, index, space));
     let finished = n;
     const round = async (record: boolean): Promise<void> => {

@@ -31,7 +31,11 @@ function randomObservation(rng: Rng): Observation {
   const params: Record<string, string | number | null> =
     entry === 1
       ? { max_depth: [2, 4, 8, 16][rng.nextInt(4)]!, n_estimators: [10, 50, 100][rng.nextInt(3)]! }
-      : { learning_rate: Math.exp(Math.log(0.001) + rng.next() * Math.log(1000)), max_depth: 1 + rng.nextInt(8), max_features: ['sqrt', 'log2', null][rng.nextInt(3)]! };
+      : {
+          learning_rate: Math.exp(Math.log(0.001) + rng.next() * Math.log(1000)),
+          max_depth: 1 + rng.nextInt(8),
+          max_features: ['sqrt', 'log2', null][rng.nextInt(3)]!,
+        };
   if (rng.next() < 0.03) params.max_depth = 99;
   const r = rng.next();
   const status: Observation['status'] = r < 0.7 ? 'completed' : r < 0.85 ? 'pruned' : r < 0.95 ? 'failed' : 'cancelled';

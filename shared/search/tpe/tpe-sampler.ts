@@ -200,7 +200,15 @@ export class TpeSampler implements Sampler {
    * weighted subsample of them (only those rows' params are read). With `scratch`, its arrays are
    * views of those buffers (valid until the next estimator built with them).
    */
-  private paramEstimator(table: TrialTable, e: number, dims: readonly number[], picks: Int32Array, n: number, good: boolean, scratch?: TableBuffers): ParzenEstimator {
+  private paramEstimator(
+    table: TrialTable,
+    e: number,
+    dims: readonly number[],
+    picks: Int32Array,
+    n: number,
+    good: boolean,
+    scratch?: TableBuffers,
+  ): ParzenEstimator {
     const entry = this.space.entries[e]!;
     const rows = table.perEntry[e]!;
     let locals = picks;
