@@ -508,16 +508,27 @@ function bandwidths(
   const order = stableOrder(mu, n, sortKeys, scratch);
   const maxSigma = hi - lo;
   const minSigma = parameters.considerMagicClip ? (hi - lo) / Math.min(100, 1 + (n + 1)) : EPS;
-  for (let r = 0; r < n; r++) {
+  // The first and last kernels apart: a neighbour chosen between the domain end (a tagged
+  // argument) and a typed-array read made V8 box both, two heap numbers per kernel (issue 11 (d)).
+  const first = order[0]!;
+  const last = order[n - 1]!;
+  if (n === 1) out[first] = clip(Math.max(mu[first]! - lo, hi - mu[first]!), minSigma, maxSigma);
+  else {
+    const ends = parameters.considerEndpoints;
+    const low = mu[first]!;
+    const second = mu[order[1]!]!;
+    out[first] = clip(ends ? Math.max(low - lo, second - low) : second - low, minSigma, maxSigma);
+    const high = mu[last]!;
+    const penultimate = mu[order[n - 2]!]!;
+    out[last] = clip(ends ? Math.max(high - penultimate, hi - high) : high - penultimate, minSigma, maxSigma);
+  }
+  for (let r = 1; r < n - 1; r++) {
     const k = order[r]!;
     const here = mu[k]!;
-    const previous = r === 0 ? lo : mu[order[r - 1]!]!;
-    const next = r === n - 1 ? hi : mu[order[r + 1]!]!;
-    let s = Math.max(here - previous, next - here);
-    if (!parameters.considerEndpoints && n >= 2) {
-      if (r === 0) s = next - here;
-      else if (r === n - 1) s = here - previous;
-    }
-    out[k] = s < minSigma ? minSigma : s > maxSigma ? maxSigma : s;
+    out[k] = clip(Math.max(here - mu[order[r - 1]!]!, mu[order[r + 1]!]! - here), minSigma, maxSigma);
   }
+}
+
+function clip(s: number, low: number, high: number): number {
+  return s < low ? low : s > high ? high : s;
 }
