@@ -445,17 +445,16 @@ async function partD(python: string | null, quick: boolean, baseline: string | n
   const row = (name: string, samples: LatencySamples): void => {
     const w = summarize(samples.wall);
     const c = summarize(samples.cpu);
-    const cpu = (x: number): string => (Number.isNaN(x) ? '-' : x.toFixed(2));
-    rows.push([name, w.p50.toFixed(2), w.p99.toFixed(2), cpu(c.p50), cpu(c.p99)]);
+    rows.push([name, w.p50.toFixed(2), w.p99.toFixed(2), c.p50.toFixed(2), c.p99.toFixed(2)]);
   };
   // The goal's measure: what the feeder pays, Redis reads included (ask-latency.ts).
   const onRedis = await redisAskLatency(n, asks, baseline, { appendonly });
   const aof = appendonly ? 'AOF everysec' : 'appendonly no';
   row(`sweepq TPE, snapshot from Redis + ask (multivariate, default; ${aof})`, onRedis.current);
-  row('  of which ObservationReader.snapshot (wall only)', { wall: onRedis.current.snapshotWall, cpu: [] });
+  row('  of which ObservationReader.snapshot', onRedis.current.snapshot);
   if (onRedis.baseline !== null) {
     row(`  the same, baseline ${baseline} (alternating)`, onRedis.baseline);
-    row('  of which its snapshot (wall only)', { wall: onRedis.baseline.snapshotWall, cpu: [] });
+    row('  of which its snapshot', onRedis.baseline.snapshot);
   }
   const w = summarize(onRedis.current.wall);
   const c = summarize(onRedis.current.cpu);

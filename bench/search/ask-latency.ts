@@ -28,9 +28,9 @@ export interface LatencySamples {
   cpu: number[];
 }
 
-/** One contender's rounds: snapshot + ask, and the snapshot alone (wall), to tell Redis's share from the sampler's. */
+/** One contender's rounds: snapshot + ask, and the snapshot alone, to tell Redis's share from the sampler's. */
 export interface RedisLatencySamples extends LatencySamples {
-  snapshotWall: number[];
+  snapshot: LatencySamples;
 }
 
 export interface RedisAskLatencyOptions {
@@ -135,7 +135,7 @@ export async function redisAskLatency(n: number, asks: number, baseline: string 
     const space = latencySpace();
     const segment: Segment = { kind: 'tpe', start: 0, size: 1_000_000, seed: 0, searchSeed: 1, maxTrials: 1_000_000, space };
     const contenders: Contender[] = [
-      { reader: new ObservationReader(index), sampler: new TpeSampler(space), samples: { wall: [], cpu: [], snapshotWall: [] } },
+      { reader: new ObservationReader(index), sampler: new TpeSampler(space), samples: { wall: [], cpu: [], snapshot: { wall: [], cpu: [] } } },
     ];
     if (baseline !== null) contenders.push(await baselineContender(baseline, index, space));
     let finished = n;
@@ -157,7 +157,8 @@ export async function redisAskLatency(n: number, asks: number, baseline: string 
         if (record) {
           contender.samples.wall.push(total.wallMs);
           contender.samples.cpu.push(total.cpuMs);
-          contender.samples.snapshotWall.push(snapshot.wallMs);
+          contender.samples.snapshot.wall.push(snapshot.wallMs);
+          contender.samples.snapshot.cpu.push(snapshot.cpuMs);
         }
       }
     };
@@ -184,7 +185,7 @@ async function baselineContender(root: string, index: MetricsIndex, space: Searc
   const tpeModule = await load('shared/search/tpe/index.js');
   const Reader = readerModule.ObservationReader as new (index: MetricsIndex) => Pick<ObservationReader, 'snapshot'>;
   const Tpe = tpeModule.TpeSampler as new (space: SearchSpaceEntry[]) => Sampler;
-  return { reader: new Reader(index), sampler: new Tpe(space), samples: { wall: [], cpu: [], snapshotWall: [] } };
+  return { reader: new Reader(index), sampler: new Tpe(space), samples: { wall: [], cpu: [], snapshot: { wall: [], cpu: [] } } };
 }
 
 /** A LATENCY LATEST / SLOWLOG GET reply, one line per item. */
