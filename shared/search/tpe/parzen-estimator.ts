@@ -365,6 +365,11 @@ class KernelArrays {
     return this.scratch.int32(role, K * Math.max(1, this.dims)).subarray(d * K, (d + 1) * K);
   }
 
+  /** A scratch array of its own length (not one per kernel). */
+  int32Sized(role: string, length: number): Int32Array {
+    return this.scratch === undefined ? new Int32Array(length) : this.scratch.int32(role, length);
+  }
+
   uint32(role: string, d: number): Uint32Array {
     const K = this.kernels;
     if (this.scratch === undefined) return new Uint32Array(K);
@@ -436,32 +441,16 @@ function buildNumeric(
   }
   // Distinct (μ, σ) pairs: few on a grid (at most ~3 bandwidths per repeated value).
   const pairOf = arrays.int32('pairOf', d);
-  const byMu = new Map<number, number[]>();
-  const pairMuList: number[] = [];
-  const pairSigmaList: number[] = [];
-  for (let k = 0; k < kernelCount; k++) {
-    const m = mu[k]!;
-    const s = sigma[k]!;
-    let ids = byMu.get(m);
-    if (ids === undefined) {
-      ids = [];
-      byMu.set(m, ids);
-    }
-    let id = -1;
-    for (let j = 0; j < ids.length; j++) if (pairSigmaList[ids[j]!] === s) id = ids[j]!;
-    if (id < 0) {
-      id = pairMuList.length;
-      pairMuList.push(m);
-      pairSigmaList.push(s);
-      ids.push(id);
-    }
-    pairOf[k] = id;
-  }
-  const pairMu = Float64Array.from(pairMuList);
-  const pairSigma = Float64Array.from(pairSigmaList);
-  const pairs = pairMu.length;
-  const pairConstant = new Float64Array(pairs);
+  const pairMuAll = arrays.float64('pairMu', d);
+  const pairSigmaAll = arrays.float64('pairSigma', d);
   const cache = dim.gridMasses;
+  const pairs =
+    cache === undefined
+      ? distinctPairs(mu, sigma, kernelCount, pairOf, pairMuAll, pairSigmaAll)
+      : distinctGridPairs(mu, sigma, kernelCount, dim, cache, arrays, d, pairOf, pairMuAll, pairSigmaAll);
+  const pairMu = pairMuAll.subarray(0, pairs);
+  const pairSigma = pairSigmaAll.subarray(0, pairs);
+  const pairConstant = new Float64Array(pairs);
   let pairGrid: Int32Array | null = null;
   let pairSigmaSteps: Float64Array | null = null;
   let pairRows: GridMassRow[] | null = null;
@@ -486,6 +475,78 @@ function buildNumeric(
   }
   for (let k = 0; k < kernelCount; k++) constant[k] = pairConstant[pairOf[k]!]!;
   return { dim, lo, hi, mu, sigma, inverseSigma, constant, pairOf, pairMu, pairSigma, pairConstant, pairGrid, pairSigmaSteps, pairRows };
+}
+
+/**
+ * Numbers the distinct (μ, σ) pairs of the kernels in order of first appearance: `pairOf[k]`, and
+ * each pair's μ and σ; returns how many there are.
+ */
+function distinctPairs(mu: Float64Array, sigma: Float64Array, kernels: number, pairOf: Int32Array, pairMu: Float64Array, pairSigma: Float64Array): number {
+  const byMu = new Map<number, number[]>();
+  let pairs = 0;
+  for (let k = 0; k < kernels; k++) {
+    const m = mu[k]!;
+    const s = sigma[k]!;
+    let ids = byMu.get(m);
+    if (ids === undefined) {
+      ids = [];
+      byMu.set(m, ids);
+    }
+    let id = -1;
+    for (let j = 0; j < ids.length; j++) if (pairSigma[ids[j]!] === s) id = ids[j]!;
+    if (id < 0) {
+      id = pairs++;
+      pairMu[id] = m;
+      pairSigma[id] = s;
+      ids.push(id);
+    }
+    pairOf[k] = id;
+  }
+  return pairs;
+}
+
+/**
+ * {@link distinctPairs} on a cached grid, the same numbering: pairs chained per grid index instead
+ * of a Map keyed by μ, whose double keys V8 boxes on every lookup (~25 KB of garbage per
+ * 512-kernel dimension, issue 11 (d)).
+ */
+function distinctGridPairs(
+  mu: Float64Array,
+  sigma: Float64Array,
+  kernels: number,
+  dim: Extract<ParzenDimension, { kind: 'numeric' }>,
+  cache: GridMassCache,
+  arrays: KernelArrays,
+  d: number,
+  pairOf: Int32Array,
+  pairMu: Float64Array,
+  pairSigma: Float64Array,
+): number {
+  // head[j + 1]: the latest pair whose μ has grid index j (head[0]: μ off the grid); next[p]: the one before.
+  const head = arrays.int32Sized('pairHead', cache.values + 1).fill(-1);
+  const next = arrays.int32('pairNext', d);
+  let pairs = 0;
+  for (let k = 0; k < kernels; k++) {
+    const m = mu[k]!;
+    const s = sigma[k]!;
+    const bucket = cache.gridIndex(m, dim.low, dim.step) + 1;
+    let id = -1;
+    for (let p = head[bucket]!; p >= 0; p = next[p]!) {
+      if (pairMu[p] === m && pairSigma[p] === s) {
+        id = p;
+        break;
+      }
+    }
+    if (id < 0) {
+      id = pairs++;
+      pairMu[id] = m;
+      pairSigma[id] = s;
+      next[id] = head[bucket]!;
+      head[bucket] = id;
+    }
+    pairOf[k] = id;
+  }
+  return pairs;
 }
 
 /**
