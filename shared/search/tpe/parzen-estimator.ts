@@ -444,10 +444,7 @@ function buildNumeric(
   const pairMuAll = arrays.float64('pairMu', d);
   const pairSigmaAll = arrays.float64('pairSigma', d);
   const cache = dim.gridMasses;
-  const pairs =
-    cache === undefined
-      ? distinctPairs(mu, sigma, kernelCount, pairOf, pairMuAll, pairSigmaAll)
-      : distinctGridPairs(mu, sigma, kernelCount, dim, cache, arrays, d, pairOf, pairMuAll, pairSigmaAll);
+  const pairs = distinctPairs(mu, sigma, kernelCount, dim, arrays, d, pairOf, pairMuAll, pairSigmaAll);
   const pairMu = pairMuAll.subarray(0, pairs);
   const pairSigma = pairSigmaAll.subarray(0, pairs);
   const pairConstant = new Float64Array(pairs);
@@ -479,59 +476,34 @@ function buildNumeric(
 
 /**
  * Numbers the distinct (μ, σ) pairs of the kernels in order of first appearance: `pairOf[k]`, and
- * each pair's μ and σ; returns how many there are.
+ * each pair's μ and σ; returns how many there are. Pairs are chained by μ: per grid index on a
+ * cached grid (a Map keyed by μ boxes its double keys on every lookup, ~25 KB of garbage per
+ * 512-kernel dimension, issue 11 (d)), else per μ in a Map.
  */
-function distinctPairs(mu: Float64Array, sigma: Float64Array, kernels: number, pairOf: Int32Array, pairMu: Float64Array, pairSigma: Float64Array): number {
-  const byMu = new Map<number, number[]>();
-  let pairs = 0;
-  for (let k = 0; k < kernels; k++) {
-    const m = mu[k]!;
-    const s = sigma[k]!;
-    let ids = byMu.get(m);
-    if (ids === undefined) {
-      ids = [];
-      byMu.set(m, ids);
-    }
-    let id = -1;
-    for (let j = 0; j < ids.length; j++) if (pairSigma[ids[j]!] === s) id = ids[j]!;
-    if (id < 0) {
-      id = pairs++;
-      pairMu[id] = m;
-      pairSigma[id] = s;
-      ids.push(id);
-    }
-    pairOf[k] = id;
-  }
-  return pairs;
-}
-
-/**
- * {@link distinctPairs} on a cached grid, the same numbering: pairs chained per grid index instead
- * of a Map keyed by μ, whose double keys V8 boxes on every lookup (~25 KB of garbage per
- * 512-kernel dimension, issue 11 (d)).
- */
-function distinctGridPairs(
+function distinctPairs(
   mu: Float64Array,
   sigma: Float64Array,
   kernels: number,
   dim: Extract<ParzenDimension, { kind: 'numeric' }>,
-  cache: GridMassCache,
   arrays: KernelArrays,
   d: number,
   pairOf: Int32Array,
   pairMu: Float64Array,
   pairSigma: Float64Array,
 ): number {
+  const cache = dim.gridMasses;
   // head[j + 1]: the latest pair whose μ has grid index j (head[0]: μ off the grid); next[p]: the one before.
-  const head = arrays.int32Sized('pairHead', cache.values + 1).fill(-1);
+  const head = cache === undefined ? null : arrays.int32Sized('pairHead', cache.values + 1).fill(-1);
+  const byMu = cache === undefined ? new Map<number, number>() : null;
   const next = arrays.int32('pairNext', d);
   let pairs = 0;
   for (let k = 0; k < kernels; k++) {
     const m = mu[k]!;
     const s = sigma[k]!;
-    const bucket = cache.gridIndex(m, dim.low, dim.step) + 1;
+    const bucket = head === null ? -1 : cache!.gridIndex(m, dim.low, dim.step) + 1;
+    const first = head === null ? (byMu!.get(m) ?? -1) : head[bucket]!;
     let id = -1;
-    for (let p = head[bucket]!; p >= 0; p = next[p]!) {
+    for (let p = first; p >= 0; p = next[p]!) {
       if (pairMu[p] === m && pairSigma[p] === s) {
         id = p;
         break;
@@ -541,8 +513,9 @@ function distinctGridPairs(
       id = pairs++;
       pairMu[id] = m;
       pairSigma[id] = s;
-      next[id] = head[bucket]!;
-      head[bucket] = id;
+      next[id] = first;
+      if (head === null) byMu!.set(m, id);
+      else head[bucket] = id;
     }
     pairOf[k] = id;
   }
