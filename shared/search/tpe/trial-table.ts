@@ -48,7 +48,7 @@ export class TrialTable {
   readonly loss: Float64Array;
   /** 1 for the rows of the good group l(x). */
   readonly good: Uint8Array;
-  /** Global rows of the good and bad groups (for the entry choice), in row order. */
+  /** Global rows of the good and bad groups (for the entry choice), in row order; spaces of several entries only. */
   readonly goodRows: Int32Array;
   goodRowCount = 0;
   readonly badRows: Int32Array;
@@ -167,7 +167,7 @@ export class TrialTable {
   addPending(entry: number, params: Readonly<Record<string, ParamLiteral>>): void {
     const row = this.push(entry, params);
     if (!this.liar || this.entryOf[row]! < 0) return;
-    this.badRows[this.badRowCount++] = row;
+    if (this.perEntry.length > 1) this.badRows[this.badRowCount++] = row;
     const rows = this.perEntry[entry]!;
     rows.bad[rows.badCount++] = rows.length - 1;
   }
@@ -185,10 +185,13 @@ export class TrialTable {
     this.markGood(gamma, this.finished, -1);
     this.goodRowCount = 0;
     this.badRowCount = 0;
-    for (let r = 0; r < this.size; r++) {
-      const group = this.groupOf(r);
-      if (group === 1) this.goodRows[this.goodRowCount++] = r;
-      else if (group === 2) this.badRows[this.badRowCount++] = r;
+    // One entry: nothing to choose, and its own lists below hold the same rows.
+    if (this.perEntry.length > 1) {
+      for (let r = 0; r < this.size; r++) {
+        const group = this.groupOf(r);
+        if (group === 1) this.goodRows[this.goodRowCount++] = r;
+        else if (group === 2) this.badRows[this.badRowCount++] = r;
+      }
     }
     for (let e = 0; e < this.perEntry.length; e++) {
       const rows = this.perEntry[e]!;
