@@ -6,6 +6,7 @@
  *   npm run bench:search -- --only a,d   # some parts
  *   npm run bench:search -- --only a --tune-seeds   # (a) on seeds 100–299, sweepq and random only
  *   npm run bench:search -- --only d --baseline ../sweepq-main   # (d) alternating with another built checkout
+ *   npm run bench:search -- --only d --no-aof   # (d) on a Redis without AOF (the snapshot's tail vs fsync)
  *
  * TPE's choices (issue 11) were tuned with --tune-seeds only; the reported figures come from the
  * evaluation seeds 0–19 (0–9 with --quick), so they are not fitted to the seeds they report.
@@ -437,7 +438,7 @@ function curveCrossing(tables: Record<string, CurveTable>): string {
   )}`;
 }
 
-async function partD(python: string | null, quick: boolean, baseline: string | null, goals: GoalRow[]): Promise<void> {
+async function partD(python: string | null, quick: boolean, baseline: string | null, appendonly: boolean, goals: GoalRow[]): Promise<void> {
   const n = 10_000;
   const asks = quick ? 100 : 300;
   const rows: string[][] = [];
@@ -447,9 +448,14 @@ async function partD(python: string | null, quick: boolean, baseline: string | n
     rows.push([name, w.p50.toFixed(2), w.p99.toFixed(2), c.p50.toFixed(2), c.p99.toFixed(2)]);
   };
   // The goal's measure: what the feeder pays, Redis reads included (ask-latency.ts).
-  const onRedis = await redisAskLatency(n, asks, baseline);
-  row('sweepq TPE, snapshot from Redis + ask (multivariate, default)', onRedis.current);
-  if (onRedis.baseline !== null) row(`  the same, baseline ${baseline} (alternating)`, onRedis.baseline);
+  const onRedis = await redisAskLatency(n, asks, baseline, { appendonly });
+  const aof = appendonly ? 'AOF everysec' : 'appendonly no';
+  row(`sweepq TPE, snapshot from Redis + ask (multivariate, default; ${aof})`, onRedis.current);
+  row('  of which ObservationReader.snapshot', onRedis.current.snapshot);
+  if (onRedis.baseline !== null) {
+    row(`  the same, baseline ${baseline} (alternating)`, onRedis.baseline);
+    row('  of which its snapshot', onRedis.baseline.snapshot);
+  }
   const w = summarize(onRedis.current.wall);
   const c = summarize(onRedis.current.cpu);
   const load = loadavg()[0]!.toFixed(1);
@@ -475,15 +481,21 @@ async function partD(python: string | null, quick: boolean, baseline: string | n
   }
   console.log(`\n(d) suggestion latency with ${n} completed trials, 3 running, 5 params (ms; load average ${load} on this machine)`);
   console.log(formatTable(['sampler', 'p50', 'p99', 'CPU p50', 'CPU p99'], rows, { align: ['left', 'right', 'right', 'right', 'right'] }));
+  console.log(`redis-server during the timed rounds (${aof}): LATENCY LATEST (events ≥ 1 ms) ${onRedis.server.latest.join(' ') || 'none'}`);
+  console.log(`  SLOWLOG (commands ≥ 1 ms): ${onRedis.server.slowlog.length === 0 ? 'none' : onRedis.server.slowlog.join('\n  ')}`);
 }
 
 async function main(): Promise<void> {
   installCleanupHandlers();
   const argv = process.argv.slice(2);
   const tune = argv.includes('--tune-seeds');
+  // (d) on a Redis without AOF, to compare the snapshot's tail with the product's persistence.
+  const appendonly = !argv.includes('--no-aof');
   const baselineAt = argv.indexOf('--baseline');
   const baseline = baselineAt < 0 ? null : path.resolve(argv[baselineAt + 1] ?? '');
-  const { quick, only } = parseBenchArgs(argv.filter((a, i) => a !== '--tune-seeds' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1))));
+  const { quick, only } = parseBenchArgs(
+    argv.filter((a, i) => a !== '--tune-seeds' && a !== '--no-aof' && (baselineAt < 0 || (i !== baselineAt && i !== baselineAt + 1))),
+  );
   // Tuning seeds are disjoint from the evaluation seeds the README reports.
   const seeds = tune ? Array.from({ length: 200 }, (_, i) => 100 + i) : Array.from({ length: quick ? 10 : 20 }, (_, i) => i);
   const python = execFileSync(process.execPath, [path.resolve(process.cwd(), 'scripts/ensure-python.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] })
@@ -495,7 +507,7 @@ async function main(): Promise<void> {
   if (only === null || only.has('a')) partA(tune ? null : python, tables, seeds, goals);
   if (only === null || only.has('b')) await partB(python, quick, goals);
   if (only === null || only.has('c')) partC(tables, seeds, goals);
-  if (only === null || only.has('d')) await partD(python, quick, baseline, goals);
+  if (only === null || only.has('d')) await partD(python, quick, baseline, appendonly, goals);
   console.log(`\n${renderGoalTable(goals)}`);
 }
 

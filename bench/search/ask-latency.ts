@@ -21,16 +21,34 @@ import type { Segment } from '../../shared/search/search-segment.js';
 import { TpeSampler } from '../../shared/search/tpe/index.js';
 import { ObservationReader } from '../../shared/sweep/observation-reader.js';
 import { startBenchEnvironment } from '../support/bench-environment.js';
+import { startWallCpuClock } from '../support/wall-cpu-clock.js';
 
 export interface LatencySamples {
   wall: number[];
   cpu: number[];
 }
 
+/** One contender's rounds: snapshot + ask, and the snapshot alone, to tell Redis's share from the sampler's. */
+export interface RedisLatencySamples extends LatencySamples {
+  snapshot: LatencySamples;
+}
+
+export interface RedisAskLatencyOptions {
+  /** Redis's AOF as the product runs it (appendonly yes, fsync every second), or off (issue 11 (d): is the tail the fsync?). */
+  appendonly: boolean;
+}
+
+export interface RedisAskLatency {
+  current: RedisLatencySamples;
+  baseline: RedisLatencySamples | null;
+  /** What the server itself saw during the timed rounds: LATENCY LATEST and the SLOWLOG (threshold 1 ms). */
+  server: { latest: string[]; slowlog: string[] };
+}
+
 interface Contender {
   reader: Pick<ObservationReader, 'snapshot'>;
   sampler: Sampler;
-  samples: LatencySamples;
+  samples: RedisLatencySamples;
 }
 
 const SWEEP = 'ask-latency';
@@ -86,10 +104,11 @@ export function pureAskLatency(n: number, asks: number, multivariate: boolean): 
  * snapshot + ask with `n` finished trials on a real Redis, `asks` rounds; with `baseline` (a
  * checkout with a built dist/), its reader and sampler alternate with this one's.
  */
-export async function redisAskLatency(n: number, asks: number, baseline: string | null): Promise<{ current: LatencySamples; baseline: LatencySamples | null }> {
+export async function redisAskLatency(n: number, asks: number, baseline: string | null, options: RedisAskLatencyOptions): Promise<RedisAskLatency> {
   const environment = await startBenchEnvironment('search-latency');
   const redis = new Redis(environment.redis.url, { maxRetriesPerRequest: null });
   try {
+    if (!options.appendonly) await redis.config('SET', 'appendonly', 'no');
     const index = new MetricsIndex(redis, environment.config.redis.prefix);
     const rng = new Rng(2);
     const logKey = index.keys.log(SWEEP);
@@ -115,7 +134,9 @@ export async function redisAskLatency(n: number, asks: number, baseline: string 
     await running.exec();
     const space = latencySpace();
     const segment: Segment = { kind: 'tpe', start: 0, size: 1_000_000, seed: 0, searchSeed: 1, maxTrials: 1_000_000, space };
-    const contenders: Contender[] = [{ reader: new ObservationReader(index), sampler: new TpeSampler(space), samples: { wall: [], cpu: [] } }];
+    const contenders: Contender[] = [
+      { reader: new ObservationReader(index), sampler: new TpeSampler(space), samples: { wall: [], cpu: [], snapshot: { wall: [], cpu: [] } } },
+    ];
     if (baseline !== null) contenders.push(await baselineContender(baseline, index, space));
     let finished = n;
     const round = async (record: boolean): Promise<void> => {
@@ -128,21 +149,28 @@ export async function redisAskLatency(n: number, asks: number, baseline: string 
       const created = finished + RUNNING;
       const order = finished % 2 === 0 ? contenders : [...contenders].reverse();
       for (const contender of order) {
-        const c0 = process.cpuUsage();
-        const t0 = performance.now();
+        const clock = startWallCpuClock();
         const seen = await contender.reader.snapshot(SWEEP, segment, METRIC, created);
+        const snapshot = clock();
         contender.sampler.ask({ seed: 1, nextIndex: created, count: 1, observations: seen.observations, pending: seen.pending, goal: 'maximize' });
-        const wall = performance.now() - t0;
-        const c = process.cpuUsage(c0);
+        const total = clock();
         if (record) {
-          contender.samples.wall.push(wall);
-          contender.samples.cpu.push((c.user + c.system) / 1000);
+          contender.samples.wall.push(total.wallMs);
+          contender.samples.cpu.push(total.cpuMs);
+          contender.samples.snapshot.wall.push(snapshot.wallMs);
+          contender.samples.snapshot.cpu.push(snapshot.cpuMs);
         }
       }
     };
     for (let i = 0; i < 20; i++) await round(false);
+    // The server's own view of the timed rounds: events ≥ 1 ms (fsync waits among them) and slow commands.
+    await redis.config('SET', 'latency-monitor-threshold', '1');
+    await redis.config('SET', 'slowlog-log-slower-than', '1000');
+    await redis.latency('RESET');
+    await redis.slowlog('RESET');
     for (let i = 0; i < asks; i++) await round(true);
-    return { current: contenders[0]!.samples, baseline: contenders[1]?.samples ?? null };
+    const server = { latest: describeReply(await redis.latency('LATEST')), slowlog: describeReply(await redis.slowlog('GET', 20)) };
+    return { current: contenders[0]!.samples, baseline: contenders[1]?.samples ?? null, server };
   } finally {
     redis.disconnect();
     await environment.stop();
@@ -157,14 +185,18 @@ async function baselineContender(root: string, index: MetricsIndex, space: Searc
   const tpeModule = await load('shared/search/tpe/index.js');
   const Reader = readerModule.ObservationReader as new (index: MetricsIndex) => Pick<ObservationReader, 'snapshot'>;
   const Tpe = tpeModule.TpeSampler as new (space: SearchSpaceEntry[]) => Sampler;
-  return { reader: new Reader(index), sampler: new Tpe(space), samples: { wall: [], cpu: [] } };
+  return { reader: new Reader(index), sampler: new Tpe(space), samples: { wall: [], cpu: [], snapshot: { wall: [], cpu: [] } } };
+}
+
+/** A LATENCY LATEST / SLOWLOG GET reply, one line per item. */
+function describeReply(reply: unknown): string[] {
+  return Array.isArray(reply) ? reply.map((item) => JSON.stringify(item)) : [];
 }
 
 function time(samples: LatencySamples, work: () => void): void {
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
+  const clock = startWallCpuClock();
   work();
-  samples.wall.push(performance.now() - t0);
-  const c = process.cpuUsage(c0);
-  samples.cpu.push((c.user + c.system) / 1000);
+  const { wallMs, cpuMs } = clock();
+  samples.wall.push(wallMs);
+  samples.cpu.push(cpuMs);
 }

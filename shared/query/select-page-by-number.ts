@@ -47,8 +47,11 @@ function isAscending(a: Uint32Array, from: number, to: number): boolean {
   return true;
 }
 
-/** Orders (values, ids)[0, n) just enough that positions [from, to) are final. */
-function partialSortPairs(values: Float64Array, ids: Uint32Array, n: number, from: number, to: number): void {
+/**
+ * Orders (values, ids)[0, n) by (value, id) just enough that positions [from, to) are final (no
+ * NaN values). Also the TPE bandwidths' stable argsort (shared/search/tpe/stable-order.ts).
+ */
+export function partialSortPairs(values: Float64Array, ids: Uint32Array, n: number, from: number, to: number): void {
   partialQuicksort(n, from, to, {
     partition: (lo, hi) => partition(values, ids, lo, hi),
     insertionSort: (lo, hi) => insertionSort(values, ids, lo, hi),

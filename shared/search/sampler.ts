@@ -36,6 +36,10 @@ export interface AskRequest {
   nextIndex: number;
   /** How many proposals are wanted (≥ 1). */
   count: number;
+  /**
+   * Finished trials, in trial order. An observation object is never changed in place (a retried
+   * trial's new result is a new object): samplers may keep what they derived from one by reference.
+   */
   observations: readonly Observation[];
   pending: readonly PendingTrial[];
   goal: 'maximize' | 'minimize';

@@ -17,7 +17,7 @@ describe('stableOrder', () => {
       // Few distinct values, so most runs tie (as a grid dimension's kernels do).
       const values = Float64Array.from({ length: n }, () => rng.nextInt(6) / 2);
       const expected = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]! || a - b);
-      assert.deepEqual(Array.from(stableOrder(values, n, new Int32Array(n))), expected, `n = ${n}`);
+      assert.deepEqual(Array.from(stableOrder(values, n, new Float64Array(n), new Uint32Array(n))), expected, `n = ${n}`);
     }
   });
 });

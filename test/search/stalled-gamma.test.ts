@@ -2,8 +2,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Observation } from '../../shared/search/sampler.js';
+import { ObservationColumns } from '../../shared/search/tpe/observation-columns.js';
 import { STALL_TRIALS, stalledGamma } from '../../shared/search/tpe/stalled-gamma.js';
 import { defaultGamma, goodCount } from '../../shared/search/tpe/tpe-options.js';
+import { compileTpeSpace } from '../../shared/search/tpe/tpe-space.js';
+
+/** Trials since the best completed one, as the sampler's columns keep it. */
+function trialsSinceBest(observations: readonly Observation[], goal: 'maximize' | 'minimize'): number {
+  const columns = new ObservationColumns(compileTpeSpace([{ model: 'logistic_regression', params: {} }]).entries);
+  columns.sync(observations, goal);
+  return columns.trialsSinceBest();
+}
 
 /** n completed trials whose best (value 1, or −1 when minimising) is trial `bestAt`; the others 0. */
 function trials(n: number, bestAt: number, goal: 'maximize' | 'minimize'): Observation[] {
@@ -35,7 +44,7 @@ describe('stalledGamma', () => {
   ];
   for (const c of cases) {
     it(c.label, () => {
-      assert.equal(goodCount(stalledGamma(c.observations, c.goal, defaultGamma), c.observations.length), c.good);
+      assert.equal(goodCount(stalledGamma(trialsSinceBest(c.observations, c.goal), defaultGamma), c.observations.length), c.good);
     });
   }
 });

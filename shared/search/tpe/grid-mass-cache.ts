@@ -39,6 +39,13 @@ export class GridMassCache {
     this.values = values;
   }
 
+  /** The grid index of value x (grid low, step), or −1 when x is off the grid or outside it. */
+  gridIndex(x: number, low: number, step: number): number {
+    const position = (x - low) / step;
+    const j = Math.round(position);
+    return Math.abs(position - j) < 1e-9 && j >= 0 && j < this.values ? j : -1;
+  }
+
   /** The masses of bandwidth σ, given in grid steps (σ / step). */
   row(sigmaSteps: number): GridMassRow {
     let row = this.rows.get(sigmaSteps);

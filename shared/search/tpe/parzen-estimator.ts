@@ -11,6 +11,7 @@
 import type { Rng } from '../../ml/random/rng.js';
 import type { GridMassCache, GridMassRow } from './grid-mass-cache.js';
 import { stableOrder } from './stable-order.js';
+import type { TableBuffers } from './table-buffers.js';
 import { LOG_SQRT_2PI, logGaussMass, logGaussMassFast, truncnormPpf } from './truncnorm.js';
 
 /** A dimension as the estimator sees it (external bounds, as in the search space). */
@@ -117,6 +118,9 @@ export class ParzenEstimator {
    * @param observations one column per dimension, `n` rows each: numeric values as in the space
    *   (not logged), categorical values as choice indices.
    * @param weights unnormalised weight of each observation; Optuna's default weights when omitted.
+   * @param scratch where the kernel arrays live: reused by the next estimator given the same
+   *   buffers, which makes this one invalid (the sampler's bad-group estimators, ~100 KB per ask
+   *   at 10,000 trials, issue 11 (d)); fresh arrays when omitted.
    */
   constructor(
     dims: readonly ParzenDimension[],
@@ -124,12 +128,14 @@ export class ParzenEstimator {
     n: number,
     parameters: ParzenParameters = DEFAULT_PARZEN_PARAMETERS,
     weights?: Float64Array,
+    scratch?: TableBuffers,
   ) {
     if (!(parameters.priorWeight >= 0)) throw new RangeError(`prior weight must be ≥ 0, got ${parameters.priorWeight}`);
     this.dims = dims;
     const kernelCount = n === 0 ? 1 : n + 1;
     this.kernelCount = kernelCount;
-    const w = new Float64Array(kernelCount);
+    const arrays = new KernelArrays(kernelCount, dims.length, scratch);
+    const w = arrays.float64('weights', 0);
     if (n === 0) w[0] = 1;
     else {
       if (weights === undefined) defaultWeights(n, w);
@@ -138,8 +144,8 @@ export class ParzenEstimator {
     }
     let total = 0;
     for (let k = 0; k < kernelCount; k++) total += w[k]!;
-    const logWeights = new Float64Array(kernelCount);
-    const cumulative = new Float64Array(kernelCount);
+    const logWeights = arrays.float64('logWeights', 0);
+    const cumulative = arrays.float64('cumulative', 0);
     let running = 0;
     for (let k = 0; k < kernelCount; k++) {
       w[k] = w[k]! / total;
@@ -157,13 +163,13 @@ export class ParzenEstimator {
       const dim = dims[d]!;
       if (dim.kind === 'categorical') {
         this.numeric.push(null);
-        this.categorical.push(buildCategorical(dim.choices, observations[d]!, n, parameters.priorWeight));
+        this.categorical.push(buildCategorical(dim.choices, observations[d]!, n, parameters.priorWeight, arrays.int32('observed', d)));
       } else {
         this.categorical.push(null);
-        this.numeric.push(buildNumeric(dim, observations[d]!, n, parameters));
+        this.numeric.push(buildNumeric(dim, observations[d]!, n, parameters, arrays, d));
       }
     }
-    this.scratch = new Float64Array(kernelCount);
+    this.scratch = arrays.float64('scratch', 0);
   }
 
   /** Kernel means of dimension d in the internal space (logged for log dimensions); prior last. */
@@ -318,8 +324,7 @@ export class ParzenEstimator {
         const row = new Float64Array(pairs);
         const left = num.dim.log ? Math.log(x - half) : x - half;
         const right = num.dim.log ? Math.log(x + half) : x + half;
-        const position = cache === undefined ? -1 : (x - num.dim.low) / num.dim.step;
-        const at = Math.abs(position - Math.round(position)) < 1e-9 ? Math.round(position) : -1;
+        const at = cache === undefined ? -1 : cache.gridIndex(x, num.dim.low, num.dim.step);
         for (let u = 0; u < pairs; u++) {
           const j = at < 0 ? -1 : num.pairGrid![u]!;
           if (j >= 0) {
@@ -337,9 +342,44 @@ export class ParzenEstimator {
   }
 }
 
-function buildCategorical(choices: number, observed: Float64Array, n: number, priorWeight: number): CategoricalKernels {
+/**
+ * An estimator's per-kernel arrays: fresh, or views of one scratch array per role laid out by
+ * dimension (so the names are constants and each role is one buffer).
+ */
+class KernelArrays {
+  constructor(
+    private readonly kernels: number,
+    private readonly dims: number,
+    private readonly scratch: TableBuffers | undefined,
+  ) {}
+
+  float64(role: string, d: number): Float64Array {
+    const K = this.kernels;
+    if (this.scratch === undefined) return new Float64Array(K);
+    return this.scratch.float64(role, K * Math.max(1, this.dims)).subarray(d * K, (d + 1) * K);
+  }
+
+  int32(role: string, d: number): Int32Array {
+    const K = this.kernels;
+    if (this.scratch === undefined) return new Int32Array(K);
+    return this.scratch.int32(role, K * Math.max(1, this.dims)).subarray(d * K, (d + 1) * K);
+  }
+
+  /** A scratch array of its own length (not one per kernel). */
+  int32Sized(role: string, length: number): Int32Array {
+    return this.scratch === undefined ? new Int32Array(length) : this.scratch.int32(role, length);
+  }
+
+  uint32(role: string, d: number): Uint32Array {
+    const K = this.kernels;
+    if (this.scratch === undefined) return new Uint32Array(K);
+    return this.scratch.uint32(role, K * Math.max(1, this.dims)).subarray(d * K, (d + 1) * K);
+  }
+}
+
+function buildCategorical(choices: number, observed: Float64Array, n: number, priorWeight: number, out: Int32Array): CategoricalKernels {
   const kernelCount = n === 0 ? 1 : n + 1;
-  const indices = new Int32Array(kernelCount).fill(-1);
+  const indices = out.fill(-1);
   for (let k = 0; k < n; k++) indices[k] = observed[k]!;
   // Optuna fills every row with prior_weight / kernels, adds 1 at the observed choice, normalises rows.
   const fill = priorWeight / kernelCount;
@@ -349,7 +389,14 @@ function buildCategorical(choices: number, observed: Float64Array, n: number, pr
   return { choices, observed: indices, pMatch, pOther, logMatch: Math.log(pMatch), logOther: Math.log(pOther) };
 }
 
-function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observed: Float64Array, n: number, parameters: ParzenParameters): NumericKernels {
+function buildNumeric(
+  dim: Extract<ParzenDimension, { kind: 'numeric' }>,
+  observed: Float64Array,
+  n: number,
+  parameters: ParzenParameters,
+  arrays: KernelArrays,
+  d: number,
+): NumericKernels {
   let lo = dim.low;
   let hi = dim.high;
   if (dim.step > 0) {
@@ -361,15 +408,15 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
     hi = Math.log(hi);
   }
   const kernelCount = n === 0 ? 1 : n + 1;
-  const mu = new Float64Array(kernelCount);
-  const sigma = new Float64Array(kernelCount);
+  const mu = arrays.float64('mu', d);
+  const sigma = arrays.float64('sigma', d);
   for (let k = 0; k < n; k++) mu[k] = dim.log ? Math.log(observed[k]!) : observed[k]!;
-  if (n > 0) bandwidths(mu, n, lo, hi, parameters, sigma);
+  if (n > 0) bandwidths(mu, n, lo, hi, parameters, sigma, arrays.float64('sortKeys', d), arrays.uint32('order', d));
   mu[kernelCount - 1] = 0.5 * (lo + hi);
   sigma[kernelCount - 1] = hi - lo;
-  const inverseSigma = new Float64Array(kernelCount);
+  const inverseSigma = arrays.float64('inverseSigma', d);
   for (let k = 0; k < kernelCount; k++) inverseSigma[k] = 1 / sigma[k]!;
-  const constant = new Float64Array(kernelCount);
+  const constant = arrays.float64('constant', d);
   if (dim.step === 0) {
     for (let k = 0; k < kernelCount; k++) {
       const s = sigma[k]!;
@@ -393,33 +440,14 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
     };
   }
   // Distinct (μ, σ) pairs: few on a grid (at most ~3 bandwidths per repeated value).
-  const pairOf = new Int32Array(kernelCount);
-  const byMu = new Map<number, number[]>();
-  const pairMuList: number[] = [];
-  const pairSigmaList: number[] = [];
-  for (let k = 0; k < kernelCount; k++) {
-    const m = mu[k]!;
-    const s = sigma[k]!;
-    let ids = byMu.get(m);
-    if (ids === undefined) {
-      ids = [];
-      byMu.set(m, ids);
-    }
-    let id = -1;
-    for (let j = 0; j < ids.length; j++) if (pairSigmaList[ids[j]!] === s) id = ids[j]!;
-    if (id < 0) {
-      id = pairMuList.length;
-      pairMuList.push(m);
-      pairSigmaList.push(s);
-      ids.push(id);
-    }
-    pairOf[k] = id;
-  }
-  const pairMu = Float64Array.from(pairMuList);
-  const pairSigma = Float64Array.from(pairSigmaList);
-  const pairs = pairMu.length;
-  const pairConstant = new Float64Array(pairs);
+  const pairOf = arrays.int32('pairOf', d);
+  const pairMuAll = arrays.float64('pairMu', d);
+  const pairSigmaAll = arrays.float64('pairSigma', d);
   const cache = dim.gridMasses;
+  const pairs = distinctPairs(mu, sigma, kernelCount, dim, arrays, d, pairOf, pairMuAll, pairSigmaAll);
+  const pairMu = pairMuAll.subarray(0, pairs);
+  const pairSigma = pairSigmaAll.subarray(0, pairs);
+  const pairConstant = new Float64Array(pairs);
   let pairGrid: Int32Array | null = null;
   let pairSigmaSteps: Float64Array | null = null;
   let pairRows: GridMassRow[] | null = null;
@@ -428,15 +456,13 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
     pairSigmaSteps = new Float64Array(pairs);
     pairRows = [];
     for (let u = 0; u < pairs; u++) {
-      const position = (pairMu[u]! - dim.low) / dim.step;
-      const j = Math.round(position);
-      const onGrid = Math.abs(position - j) < 1e-9 && j >= 0 && j < cache.values;
-      pairGrid[u] = onGrid ? j : -1;
+      const j = cache.gridIndex(pairMu[u]!, dim.low, dim.step);
+      pairGrid[u] = j;
       const steps = pairSigma[u]! / dim.step;
       pairSigmaSteps[u] = steps;
       const row = cache.row(steps);
       pairRows.push(row);
-      pairConstant[u] = onGrid ? -cache.truncationLogMass(row, steps, j) : -logGaussMass((lo - pairMu[u]!) / pairSigma[u]!, (hi - pairMu[u]!) / pairSigma[u]!);
+      pairConstant[u] = j >= 0 ? -cache.truncationLogMass(row, steps, j) : -logGaussMass((lo - pairMu[u]!) / pairSigma[u]!, (hi - pairMu[u]!) / pairSigma[u]!);
     }
   } else {
     for (let u = 0; u < pairs; u++) {
@@ -449,26 +475,94 @@ function buildNumeric(dim: Extract<ParzenDimension, { kind: 'numeric' }>, observ
 }
 
 /**
+ * Numbers the distinct (μ, σ) pairs of the kernels in order of first appearance: `pairOf[k]`, and
+ * each pair's μ and σ; returns how many there are. Pairs are chained by μ: per grid index on a
+ * cached grid (a Map keyed by μ boxes its double keys on every lookup, ~25 KB of garbage per
+ * 512-kernel dimension, issue 11 (d)), else per μ in a Map.
+ */
+function distinctPairs(
+  mu: Float64Array,
+  sigma: Float64Array,
+  kernels: number,
+  dim: Extract<ParzenDimension, { kind: 'numeric' }>,
+  arrays: KernelArrays,
+  d: number,
+  pairOf: Int32Array,
+  pairMu: Float64Array,
+  pairSigma: Float64Array,
+): number {
+  const cache = dim.gridMasses;
+  // head[j + 1]: the latest pair whose μ has grid index j (head[0]: μ off the grid); next[p]: the one before.
+  const head = cache === undefined ? null : arrays.int32Sized('pairHead', cache.values + 1).fill(-1);
+  const byMu = cache === undefined ? new Map<number, number>() : null;
+  const next = arrays.int32('pairNext', d);
+  let pairs = 0;
+  for (let k = 0; k < kernels; k++) {
+    const m = mu[k]!;
+    const s = sigma[k]!;
+    const bucket = head === null ? -1 : cache!.gridIndex(m, dim.low, dim.step) + 1;
+    const first = head === null ? (byMu!.get(m) ?? -1) : head[bucket]!;
+    let id = -1;
+    for (let p = first; p >= 0; p = next[p]!) {
+      if (pairMu[p] === m && pairSigma[p] === s) {
+        id = p;
+        break;
+      }
+    }
+    if (id < 0) {
+      id = pairs++;
+      pairMu[id] = m;
+      pairSigma[id] = s;
+      next[id] = first;
+      if (head === null) byMu!.set(m, id);
+      else head[bucket] = id;
+    }
+    pairOf[k] = id;
+  }
+  return pairs;
+}
+
+/**
  * Optuna's bandwidths: each kernel's σ is the larger gap to its sorted neighbours (the domain ends
  * count as neighbours, except that with consider_endpoints false the first and last kernels use
  * their inner gap), clipped to [range / min(100, kernels + 1), range]. Ties keep observation order
  * (a stable sort), which numpy's argsort also does for the small arrays of the reference fixtures.
  */
-function bandwidths(mu: Float64Array, n: number, lo: number, hi: number, parameters: ParzenParameters, out: Float64Array): void {
+function bandwidths(
+  mu: Float64Array,
+  n: number,
+  lo: number,
+  hi: number,
+  parameters: ParzenParameters,
+  out: Float64Array,
+  sortKeys: Float64Array,
+  scratch: Uint32Array,
+): void {
   // Equal values take consecutive ranks in observation order, as a stable argsort gives them.
-  const order = stableOrder(mu, n, new Int32Array(n));
+  const order = stableOrder(mu, n, sortKeys, scratch);
   const maxSigma = hi - lo;
   const minSigma = parameters.considerMagicClip ? (hi - lo) / Math.min(100, 1 + (n + 1)) : EPS;
-  for (let r = 0; r < n; r++) {
+  // The first and last kernels apart: a neighbour chosen between the domain end (a tagged
+  // argument) and a typed-array read made V8 box both, two heap numbers per kernel (issue 11 (d)).
+  const first = order[0]!;
+  const last = order[n - 1]!;
+  if (n === 1) out[first] = clip(Math.max(mu[first]! - lo, hi - mu[first]!), minSigma, maxSigma);
+  else {
+    const ends = parameters.considerEndpoints;
+    const low = mu[first]!;
+    const second = mu[order[1]!]!;
+    out[first] = clip(ends ? Math.max(low - lo, second - low) : second - low, minSigma, maxSigma);
+    const high = mu[last]!;
+    const penultimate = mu[order[n - 2]!]!;
+    out[last] = clip(ends ? Math.max(high - penultimate, hi - high) : high - penultimate, minSigma, maxSigma);
+  }
+  for (let r = 1; r < n - 1; r++) {
     const k = order[r]!;
     const here = mu[k]!;
-    const previous = r === 0 ? lo : mu[order[r - 1]!]!;
-    const next = r === n - 1 ? hi : mu[order[r + 1]!]!;
-    let s = Math.max(here - previous, next - here);
-    if (!parameters.considerEndpoints && n >= 2) {
-      if (r === 0) s = next - here;
-      else if (r === n - 1) s = here - previous;
-    }
-    out[k] = s < minSigma ? minSigma : s > maxSigma ? maxSigma : s;
+    out[k] = clip(Math.max(here - mu[order[r - 1]!]!, mu[order[r + 1]!]! - here), minSigma, maxSigma);
   }
+}
+
+function clip(s: number, low: number, high: number): number {
+  return s < low ? low : s > high ? high : s;
 }

@@ -6,7 +6,7 @@
  * never depend on what an earlier ask left behind. Not re-entrant (ask() is synchronous).
  */
 export class TableBuffers {
-  private readonly pool = new Map<string, Uint8Array | Int32Array | Float64Array>();
+  private readonly pool = new Map<string, Uint8Array | Int32Array | Uint32Array | Float64Array>();
   /** A plain array of references (the trials' params), written by index and never shrunk. */
   readonly references: unknown[] = [];
 
@@ -18,11 +18,15 @@ export class TableBuffers {
     return this.view(name, length, (n) => new Int32Array(n));
   }
 
+  uint32(name: string, length: number): Uint32Array {
+    return this.view(name, length, (n) => new Uint32Array(n));
+  }
+
   float64(name: string, length: number): Float64Array {
     return this.view(name, length, (n) => new Float64Array(n));
   }
 
-  private view<T extends Uint8Array | Int32Array | Float64Array>(name: string, length: number, make: (n: number) => T): T {
+  private view<T extends Uint8Array | Int32Array | Uint32Array | Float64Array>(name: string, length: number, make: (n: number) => T): T {
     let buffer = this.pool.get(name) as T | undefined;
     if (buffer === undefined || buffer.length < length) {
       // Grow by half again so a slowly growing sweep reallocates rarely.

@@ -21,7 +21,8 @@
  */
 import type { Rng } from '../../ml/random/rng.js';
 import { sampleBeta } from './sample-beta.js';
-import { RowKind, type TrialTable } from './trial-table.js';
+import { RowKind } from './observation-columns.js';
+import type { TrialTable } from './trial-table.js';
 
 /**
  * Jeffreys' Beta(½, ½) prior: an entry none of whose trials is good loses its draws faster than

@@ -21,11 +21,12 @@
  * - Finite entries (`values` lists, int_uniform and q_uniform grids; literals fixed) never get a
  *   point already observed or pending while they have a free one (Optuna would repeat it), and a
  *   fully taken space answers `exhausted`. A repeat would cost a trial and teach nothing.
- * - Stateless and reproducible: proposal k draws from an Rng seeded with (seed, nextIndex + k,
+ * - Reproducible: proposal k draws from an Rng seeded with (seed, nextIndex + k,
  *   observation count), so the same request gives the same proposals in any process, and a batch
  *   of k proposals equals k single asks with the earlier ones pending.
  *
- * Cost: O(n · params) to read the observations, then estimators over at most
+ * Cost: one pass of reference comparisons over the observations plus the changed ones (kept as
+ * columns across asks, observation-columns.ts), O(n) typed passes for the groups, then estimators over at most
  * {@link MAX_BAD_KERNELS} + 1 kernels: past that many bad trials, g is built from a weight-
  * proportional systematic subsample of them (see `badKernels`), which keeps ask() within a few
  * milliseconds at 10,000 trials. Below the cap the densities are Optuna's exactly.
@@ -37,6 +38,7 @@ import type { AskRequest, AskResult, Proposal, Sampler } from '../sampler.js';
 import { defaultWeights, ParzenEstimator, type ParzenDimension, type ParzenParameters } from './parzen-estimator.js';
 import { resolveTpeOptions, type TpeOptions, type TpeOptionsInput } from './tpe-options.js';
 import { compileTpeSpace, externalValue, pointIndex, pointValues, sampleUniform, type TpeEntry, type TpeSpace } from './tpe-space.js';
+import { ObservationColumns } from './observation-columns.js';
 import { stalledGamma } from './stalled-gamma.js';
 import { TableBuffers } from './table-buffers.js';
 import { thompsonEntry } from './thompson-entry.js';
@@ -61,6 +63,13 @@ export class TpeSampler implements Sampler {
   private readonly entryDims: readonly ParzenDimension[];
   /** Scratch arrays reused by successive asks (allocation only; no state carries over). */
   private readonly buffers = new TableBuffers();
+  /** Per param group, the arrays of its bad-group estimator, rebuilt for every proposal. */
+  private readonly badScratch: TableBuffers[] = [];
+  /**
+   * The observations as columns, updated from the changes since the last ask: a cache, equal to
+   * columns built afresh from the request's observations, so proposals do not depend on history.
+   */
+  private readonly columns: ObservationColumns;
 
   /**
    * @param space the search space entries (as parsed from the sweep file).
@@ -77,6 +86,7 @@ export class TpeSampler implements Sampler {
     this.size = maxTrials === null ? spaceSize : spaceSize === null ? maxTrials : Math.min(maxTrials, spaceSize);
     this.parzen = { priorWeight: this.options.prior_weight, considerMagicClip: true, considerEndpoints: false };
     this.entryDims = [{ kind: 'categorical', choices: this.space.entries.length }];
+    this.columns = new ObservationColumns(this.space.entries);
   }
 
   ask(request: AskRequest): AskResult {
@@ -85,8 +95,8 @@ export class TpeSampler implements Sampler {
     if (!Number.isSafeInteger(nextIndex) || nextIndex < 0) throw new RangeError(`nextIndex must be a whole number ≥ 0, got ${nextIndex}`);
     const wanted = this.size === null ? count : Math.min(count, this.size - nextIndex);
     if (wanted <= 0) return { kind: 'exhausted' };
-    const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted, this.buffers);
-    const gamma = stalledGamma(request.observations, request.goal, this.options.gamma);
+    const table = new TrialTable(this.space, request.observations, request.pending, request.goal, wanted, this.buffers, this.columns);
+    const gamma = stalledGamma(table.trialsSinceBest(), this.options.gamma);
     table.split(gamma, this.options.constant_liar, this.options.conditional === 'per_model');
     const proposals: Proposal[] = [];
     const goodCache = new Map<string, ParzenEstimator>();
@@ -187,9 +197,18 @@ export class TpeSampler implements Sampler {
   /**
    * An estimator of entry e's dims over its rows `picks[0..n)` (local indices, row order), skipping
    * rows whose params fall outside the space; past {@link MAX_BAD_KERNELS} bad rows, over a
-   * weighted subsample of them (only those rows' params are read).
+   * weighted subsample of them (only those rows' params are read). With `scratch`, its arrays are
+   * views of those buffers (valid until the next estimator built with them).
    */
-  private paramEstimator(table: TrialTable, e: number, dims: readonly number[], picks: Int32Array, n: number, good: boolean): ParzenEstimator {
+  private paramEstimator(
+    table: TrialTable,
+    e: number,
+    dims: readonly number[],
+    picks: Int32Array,
+    n: number,
+    good: boolean,
+    scratch?: TableBuffers,
+  ): ParzenEstimator {
     const entry = this.space.entries[e]!;
     const rows = table.perEntry[e]!;
     let locals = picks;
@@ -198,12 +217,12 @@ export class TpeSampler implements Sampler {
     if (!good && n > MAX_BAD_KERNELS) {
       const sub = badKernels(n, MAX_BAD_KERNELS, this.buffers.float64('weights', n));
       count = sub.rows.length;
-      locals = new Int32Array(count);
+      locals = scratch === undefined ? new Int32Array(count) : scratch.int32('locals', count);
       for (let i = 0; i < count; i++) locals[i] = picks[sub.rows[i]!]!;
       weights = sub.weights;
     }
-    const kept = new Int32Array(count);
-    const keptWeights = weights === undefined ? undefined : new Float64Array(count);
+    const kept = scratch === undefined ? new Int32Array(count) : scratch.int32('kept', count);
+    const keptWeights = weights === undefined ? undefined : scratch === undefined ? new Float64Array(count) : scratch.float64('keptWeights', count);
     let m = 0;
     for (let i = 0; i < count; i++) {
       const slot = table.read(e, locals[i]!);
@@ -214,14 +233,16 @@ export class TpeSampler implements Sampler {
     }
     const columns: Float64Array[] = [];
     const parzenDims: ParzenDimension[] = [];
-    for (const d of dims) {
+    const block = scratch?.float64('columns', m * dims.length);
+    for (let g = 0; g < dims.length; g++) {
+      const d = dims[g]!;
       const from = rows.columns[d]!;
-      const column = new Float64Array(m);
+      const column = block === undefined ? new Float64Array(m) : block.subarray(g * m, (g + 1) * m);
       for (let i = 0; i < m; i++) column[i] = from[kept[i]!]!;
       columns.push(column);
       parzenDims.push(entry.dims[d]!.parzen);
     }
-    return new ParzenEstimator(parzenDims, columns, m, this.parzen, keptWeights?.subarray(0, m));
+    return new ParzenEstimator(parzenDims, columns, m, this.parzen, keptWeights?.subarray(0, m), scratch);
   }
 
   /** The params of entry e by TPE: joint (multivariate) or one param at a time. */
@@ -242,7 +263,9 @@ export class TpeSampler implements Sampler {
         good = this.paramEstimator(table, e, dims, rows.good, rows.goodCount, true);
         goodCache.set(cacheKey, good);
       }
-      estimators.push({ dims, good, bad: this.paramEstimator(table, e, dims, rows.bad, rows.badCount, false) });
+      // One scratch per group: the groups' bad estimators are alive together, each until the next proposal.
+      const scratch = (this.badScratch[estimators.length] ??= new TableBuffers());
+      estimators.push({ dims, good, bad: this.paramEstimator(table, e, dims, rows.bad, rows.badCount, false, scratch) });
     }
     const m = this.options.n_ei_candidates;
     const rounds = rows.taken === null ? 1 : DEDUP_ROUNDS;

@@ -10,17 +10,10 @@
  */
 import type { ParamLiteral } from '../../schemas/sweep-spec.schema.js';
 import type { Observation, PendingTrial } from '../sampler.js';
+import { ObservationColumns, parseParams, RowKind } from './observation-columns.js';
 import { goodCount, type GammaFunction } from './tpe-options.js';
 import { TableBuffers } from './table-buffers.js';
-import { internalValue, type TpeEntry, type TpeSpace } from './tpe-space.js';
-
-export const enum RowKind {
-  Complete = 0,
-  Pruned = 1,
-  Pending = 2,
-  /** Failed, cancelled, quarantined or valueless: only marks its point as taken. */
-  Ignored = 3,
-}
+import type { TpeEntry, TpeSpace } from './tpe-space.js';
 
 /** `slot` of a row whose params have not been read yet, and of one whose params are outside the space. */
 const UNREAD = -1;
@@ -55,7 +48,7 @@ export class TrialTable {
   readonly loss: Float64Array;
   /** 1 for the rows of the good group l(x). */
   readonly good: Uint8Array;
-  /** Global rows of the good and bad groups (for the entry choice), in row order. */
+  /** Global rows of the good and bad groups (for the entry choice), in row order; spaces of several entries only. */
   readonly goodRows: Int32Array;
   goodRowCount = 0;
   readonly badRows: Int32Array;
@@ -65,11 +58,18 @@ export class TrialTable {
   readonly finished: number;
   private liar = true;
   private size = 0;
-  private readonly params: Readonly<Record<string, ParamLiteral>>[];
+  /** Rows below this are observations (their params and order from `columns`); pending rows follow. */
+  private readonly observed: number;
+  private readonly pendingParams: Readonly<Record<string, ParamLiteral>>[];
   private readonly entries: readonly TpeEntry[];
-  private readonly buffers: TableBuffers;
+  private readonly columns: ObservationColumns;
+  /** One row's params in internal form, on their way to an entry's columns. */
+  private readonly point: Float64Array;
 
-  /** @param buffers scratch arrays to reuse across asks (a fresh set when omitted). */
+  /**
+   * @param buffers scratch arrays to reuse across asks (a fresh set when omitted).
+   * @param columns the observations as columns kept across asks (synced here; fresh when omitted).
+   */
   constructor(
     space: TpeSpace,
     observations: readonly Observation[],
@@ -77,25 +77,38 @@ export class TrialTable {
     goal: 'maximize' | 'minimize',
     extraPending: number,
     buffers: TableBuffers = new TableBuffers(),
+    columns: ObservationColumns = new ObservationColumns(space.entries),
   ) {
     this.entries = space.entries;
-    this.buffers = buffers;
-    this.params = buffers.references as Readonly<Record<string, ParamLiteral>>[];
-    const capacity = observations.length + pending.length + extraPending;
+    this.columns = columns;
+    columns.sync(observations, goal);
+    this.pendingParams = buffers.references as Readonly<Record<string, ParamLiteral>>[];
+    const observed = observations.length;
+    this.observed = observed;
+    const capacity = observed + pending.length + extraPending;
     this.kind = buffers.uint8('kind', capacity);
     this.entryOf = buffers.int32('entryOf', capacity);
     this.loss = buffers.float64('loss', capacity);
     this.good = buffers.uint8('good', capacity);
     this.goodRows = buffers.int32('goodRows', capacity);
     this.badRows = buffers.int32('badRows', capacity);
+    let widest = 0;
+    for (const entry of space.entries) widest = Math.max(widest, entry.dims.length);
+    this.point = buffers.float64('point', widest);
     const E = space.entries.length;
+    // The observations' columns as kept; a row outside the space only marks nothing.
+    this.entryOf.set(columns.entry.subarray(0, observed));
+    this.loss.set(columns.loss.subarray(0, observed));
+    const kind = this.kind;
+    const entryOf = this.entryOf;
+    for (let r = 0; r < observed; r++) kind[r] = entryOf[r]! < 0 ? RowKind.Ignored : columns.kind[r]!;
     // Rows per entry first, so every per-entry array is allocated once, at its final size.
     const counts = new Int32Array(E);
-    if (E === 1) counts[0] = observations.length + pending.length;
+    if (E === 1) counts[0] = observed + pending.length;
     else {
-      for (let i = 0; i < observations.length; i++) {
-        const e = observations[i]!.entry;
-        if (Number.isInteger(e) && e >= 0 && e < E) counts[e]!++;
+      for (let r = 0; r < observed; r++) {
+        const e = entryOf[r]!;
+        if (e >= 0) counts[e]!++;
       }
       for (let i = 0; i < pending.length; i++) {
         const e = pending[i]!.entry;
@@ -108,13 +121,13 @@ export class TrialTable {
       const n = counts[e]! + extraPending;
       // Finite entries read every row up front; the others start small and grow.
       const initial = entry.discrete ? n : Math.min(n, 1024);
-      const columns: Float64Array[] = [];
-      for (let d = 0; d < entry.dims.length; d++) columns.push(buffers.float64(`${e}:column:${d}`, initial));
+      const entryColumns: Float64Array[] = [];
+      for (let d = 0; d < entry.dims.length; d++) entryColumns.push(buffers.float64(`${e}:column:${d}`, initial));
       this.perEntry.push({
         rows: buffers.int32(`${e}:rows`, n),
         length: 0,
         slot: buffers.int32(`${e}:slot`, n).fill(UNREAD),
-        columns,
+        columns: entryColumns,
         slots: 0,
         taken: entry.discrete ? new Set<number>() : null,
         good: buffers.int32(`${e}:good`, n),
@@ -123,24 +136,17 @@ export class TrialTable {
         badCount: 0,
       });
     }
-    const sign = goal === 'maximize' ? -1 : 1;
-    let finished = 0;
-    for (let i = 0; i < observations.length; i++) {
-      const o = observations[i]!;
-      let kind = RowKind.Ignored;
-      let loss = Number.NaN;
-      if (o.status === 'completed' && typeof o.value === 'number' && Number.isFinite(o.value)) {
-        kind = RowKind.Complete;
-        loss = sign * o.value;
-      } else if (o.status === 'pruned') {
-        kind = RowKind.Pruned;
-        loss = typeof o.value === 'number' && Number.isFinite(o.value) ? sign * o.value : Number.POSITIVE_INFINITY;
-      }
-      if (kind === RowKind.Complete || kind === RowKind.Pruned) finished++;
-      this.push(o.entry, o.params, kind, loss);
+    for (let r = 0; r < observed; r++) {
+      const e = entryOf[r]!;
+      if (e < 0) continue;
+      const rows = this.perEntry[e]!;
+      const at = rows.length++;
+      rows.rows[at] = r;
+      if (rows.taken !== null) this.read(e, at);
     }
-    for (let i = 0; i < pending.length; i++) this.push(pending[i]!.entry, pending[i]!.params, RowKind.Pending, Number.NaN);
-    this.finished = finished;
+    this.size = observed;
+    for (let i = 0; i < pending.length; i++) this.push(pending[i]!.entry, pending[i]!.params);
+    this.finished = columns.finished;
   }
 
   get length(): number {
@@ -152,11 +158,16 @@ export class TrialTable {
     return this.liar;
   }
 
+  /** Finished rows since the best completed one (−1 when none completed), for the stall check. */
+  trialsSinceBest(): number {
+    return this.columns.trialsSinceBest();
+  }
+
   /** Adds a trial created during this ask (it is pending for the proposals after it). */
   addPending(entry: number, params: Readonly<Record<string, ParamLiteral>>): void {
-    const row = this.push(entry, params, RowKind.Pending, Number.NaN);
+    const row = this.push(entry, params);
     if (!this.liar || this.entryOf[row]! < 0) return;
-    this.badRows[this.badRowCount++] = row;
+    if (this.perEntry.length > 1) this.badRows[this.badRowCount++] = row;
     const rows = this.perEntry[entry]!;
     rows.bad[rows.badCount++] = rows.length - 1;
   }
@@ -174,10 +185,13 @@ export class TrialTable {
     this.markGood(gamma, this.finished, -1);
     this.goodRowCount = 0;
     this.badRowCount = 0;
-    for (let r = 0; r < this.size; r++) {
-      const group = this.groupOf(r);
-      if (group === 1) this.goodRows[this.goodRowCount++] = r;
-      else if (group === 2) this.badRows[this.badRowCount++] = r;
+    // One entry: nothing to choose, and its own lists below hold the same rows.
+    if (this.perEntry.length > 1) {
+      for (let r = 0; r < this.size; r++) {
+        const group = this.groupOf(r);
+        if (group === 1) this.goodRows[this.goodRowCount++] = r;
+        else if (group === 2) this.badRows[this.badRowCount++] = r;
+      }
     }
     for (let e = 0; e < this.perEntry.length; e++) {
       const rows = this.perEntry[e]!;
@@ -202,11 +216,14 @@ export class TrialTable {
     }
   }
 
-  /** Marks the gamma(finished) best completed rows (of entry `e`, or of all when −1), topped up with pruned ones. */
+  /**
+   * Marks the gamma(finished) best completed rows (of entry `e`, or of all when −1), topped up with
+   * pruned ones: the first rows of the columns' loss orders (only observations finish).
+   */
   private markGood(gamma: GammaFunction | number, finished: number, e: number): void {
     const wanted = goodCount(gamma, finished);
-    const remaining = this.pickBest(RowKind.Complete, wanted, e);
-    if (remaining > 0) this.pickBest(RowKind.Pruned, remaining, e);
+    const remaining = this.columns.markBest(RowKind.Complete, wanted, e, this.good);
+    if (remaining > 0) this.columns.markBest(RowKind.Pruned, remaining, e, this.good);
   }
 
   /**
@@ -218,7 +235,14 @@ export class TrialTable {
     const known = rows.slot[j]!;
     if (known !== UNREAD) return known === INVALID ? -1 : known;
     const entry = this.entries[e]!;
-    const params = this.params[rows.rows[j]!]!;
+    const r = rows.rows[j]!;
+    const point = this.point;
+    // An observation's params are parsed once across asks; a pending trial's here.
+    const valid = r < this.observed ? this.columns.readParams(r, point, 0) : parseParams(entry, this.pendingParams[r - this.observed]!, point, 0);
+    if (!valid) {
+      rows.slot[j] = INVALID;
+      return -1;
+    }
     const dims = entry.dims;
     const at = rows.slots;
     if (at === rows.columns[0]?.length) {
@@ -228,33 +252,18 @@ export class TrialTable {
         rows.columns[d] = bigger;
       }
     }
-    let point = 0;
+    let index = 0;
     for (let d = 0; d < dims.length; d++) {
-      const dim = dims[d]!;
-      const raw = params[dim.key];
-      let v: number;
-      if (dim.kind === 'categorical') {
-        const index = dim.indexOf.get(raw as ParamLiteral);
-        if (index === undefined) {
-          rows.slot[j] = INVALID;
-          return -1;
-        }
-        v = index;
-      } else if (typeof raw === 'number' && raw >= dim.low && raw <= dim.high) {
-        v = raw; // the common case, without internalValue's call
-      } else {
-        v = internalValue(dim, raw);
-        if (v !== v) {
-          rows.slot[j] = INVALID;
-          return -1;
-        }
-      }
+      const v = point[d]!;
       rows.columns[d]![at] = v;
-      if (rows.taken !== null) point += (dim.kind === 'categorical' ? v : Math.round((v - dim.low) / dim.step)) * entry.strides[d]!;
+      if (rows.taken !== null) {
+        const dim = dims[d]!;
+        index += (dim.kind === 'categorical' ? v : Math.round((v - dim.low) / dim.step)) * entry.strides[d]!;
+      }
     }
     rows.slot[j] = at;
     rows.slots = at + 1;
-    if (rows.taken !== null) rows.taken.add(point);
+    if (rows.taken !== null) rows.taken.add(index);
     return at;
   }
 
@@ -267,37 +276,14 @@ export class TrialTable {
     return kind === RowKind.Pending && this.liar ? 2 : 0;
   }
 
-  /** Picks the `count` rows of a kind with the lowest loss; returns how many are still missing. */
-  private pickBest(kind: RowKind, count: number, entry: number): number {
-    if (count <= 0) return 0;
-    // A sorted list of at most `count` (≤ 25 with the default gamma) candidates: O(n · count) worst
-    // case, O(n) in practice as few rows beat the current worst.
-    const best = this.buffers.int32('best', count);
-    let filled = 0;
-    const loss = this.loss;
-    for (let r = 0; r < this.size; r++) {
-      if (this.kind[r] !== kind || (entry >= 0 && this.entryOf[r] !== entry)) continue;
-      const value = loss[r]!;
-      if (filled === count && !(value < loss[best[filled - 1]!]!)) continue;
-      let position = filled === count ? count - 1 : filled++;
-      while (position > 0 && value < loss[best[position - 1]!]!) {
-        best[position] = best[position - 1]!;
-        position--;
-      }
-      best[position] = r;
-    }
-    for (let i = 0; i < filled; i++) this.good[best[i]!] = 1;
-    return count - filled;
-  }
-
-  /** Appends a row; the params of a finite entry are read at once (to mark the point taken). */
-  private push(entryIndex: number, params: Readonly<Record<string, ParamLiteral>>, kind: RowKind, loss: number): number {
+  /** Appends a pending row; the params of a finite entry are read at once (to mark the point taken). */
+  private push(entryIndex: number, params: Readonly<Record<string, ParamLiteral>>): number {
     const row = this.size++;
     const valid = Number.isInteger(entryIndex) && entryIndex >= 0 && entryIndex < this.entries.length;
-    this.kind[row] = valid ? kind : RowKind.Ignored;
+    this.kind[row] = valid ? RowKind.Pending : RowKind.Ignored;
     this.entryOf[row] = valid ? entryIndex : -1;
-    this.loss[row] = loss;
-    this.params[row] = params;
+    this.loss[row] = Number.NaN;
+    this.pendingParams[row - this.observed] = params;
     if (!valid) return row;
     const rows = this.perEntry[entryIndex]!;
     const at = rows.length++;
