@@ -30,7 +30,7 @@ import { STAT_TARGET } from './histogram-split-search.js';
 /** Byte of a record where its bundle codes start (after the weight and the class slot or w·y). */
 export const RECORD_CODES_BYTE = 16;
 
-/** Rows per block of the copy from the columns: a block's records (≤ 16 kB at 64 bytes a record) stay in L1. */
+/** Rows per block of the copy from the columns: a block's records (16 kB at 64 bytes a record) stay in cache. */
 const COPY_BLOCK_ROWS = 256;
 
 /** Per-position records of one fit; see the file comment. */
