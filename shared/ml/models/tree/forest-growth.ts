@@ -79,10 +79,11 @@ export function* fitForestStages(
   const labels = isClassification ? gatherLabels(target.y, rows) : null;
   const targets = isClassification ? undefined : gatherTargets(target.y, rows);
   const binner = new FeatureBinner(options.maxBins);
-  // Both layouts: columns for large nodes, rows for small ones (see HistogramTreeBuilder).
-  const bins = binner.fitBinRows(X, rows, 'both', orders);
+  // Columns for large nodes; small nodes read each row's bins from its record (see HistogramTreeBuilder),
+  // copied from the columns: no row-major copy of the bins is kept beside them.
+  const bins = binner.fitBinRows(X, rows, 'columns', orders);
   const binned = { nRows: nTrain, columns: bins.columns!, nBins: bins.nBins };
-  const layouts = { bundles: findExclusiveBundles(binned), rowMajor: bins.rowMajor, rowStride: bins.rowStride };
+  const layouts = { bundles: findExclusiveBundles(binned), binsInRecords: true };
   const builder = isClassification
     ? new HistogramTreeBuilder(binned, binner, target.criterion, labels, nClasses, layouts)
     : new HistogramTreeBuilder(binned, binner, 'squared_error', null, 1, layouts);

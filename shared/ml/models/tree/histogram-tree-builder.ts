@@ -105,8 +105,8 @@ const PACKED_WEIGHT_LIMIT = 2 ** 31;
 const RELATIVE_ZERO = 1e-12;
 
 /**
- * Nodes with fewer rows than this read bins from the row records when the builder was given the
- * row-major bins (see row-records.ts): a small node's rows are scattered over the columns, so a
+ * Nodes with fewer rows than this read bins from the row records when the records hold bins
+ * (`binsInRecords`, see row-records.ts): a small node's rows are scattered over the columns, so a
  * column per drawn feature costs a cache miss per row, where a row's record holds its weight, class
  * and bins of every feature in one cache line (a bundled column's bin read from its bundle's code).
  */
@@ -116,9 +116,8 @@ const ROW_MAJOR_NODE_ROWS = 1024;
 export interface TreeBuilderOptions {
   /** Exclusive column bundles of the binned matrix (findExclusiveBundles). */
   readonly bundles?: ExclusiveBundles | null;
-  /** The same bins row-major (`FitBins.rowMajor`), with its row stride: copied into the row records. */
-  readonly rowMajor?: Uint8Array | null;
-  readonly rowStride?: number;
+  /** Whether the row records also hold every row's bins (copied from the columns; see row-records.ts). */
+  readonly binsInRecords?: boolean;
 }
 
 /** Inputs of one tree fit. */
@@ -252,7 +251,7 @@ export class HistogramTreeBuilder {
    * @param criterion 'gini' | 'entropy' (classification, `classes` required) or 'squared_error'.
    * @param classes class index per row (classification), indexed by row number.
    * @param nClasses number of classes (classification), the width of each leaf's value vector.
-   * @param options bundles and a row-major copy of the bins (see {@link TreeBuilderOptions}).
+   * @param options bundles and bins in the row records (see {@link TreeBuilderOptions}).
    */
   constructor(
     binned: BinnedMatrix,
@@ -300,12 +299,7 @@ export class HistogramTreeBuilder {
     this.bundleStride = this.widestBundleStride;
     this.bundleBase = new Int32Array(bundles === null ? 0 : bundles.nBundles);
     this.setBundleStride(this.widestBundleStride);
-    const rowMajor = options.rowMajor ?? null;
-    this.records = new RowRecords(
-      binned.nRows,
-      bundles,
-      rowMajor === null ? null : { rowMajor, rowStride: options.rowStride ?? this.nFeatures, nFeatures: this.nFeatures },
-    );
+    this.records = new RowRecords(binned.nRows, bundles, options.binsInRecords === true ? binned.columns : null);
     this.recordBytes = this.records.width * 8;
   }
 

@@ -45,9 +45,9 @@ function growTrees(criterion: 'gini' | 'entropy' | 'squared_error', nClasses: nu
   const { X, classes, targets } = oneHotTable(3000);
   const labels = nClasses === 2 ? Int32Array.from(classes, (k) => (k === 0 ? 0 : 1)) : classes;
   const binner = new FeatureBinner(64);
-  const bins = binner.fitBinRows(X, allRows(X.nRows), 'both');
+  const bins = binner.fitBinRows(X, allRows(X.nRows), 'columns');
   const binned = { nRows: bins.nRows, columns: bins.columns!, nBins: bins.nBins };
-  const options: TreeBuilderOptions = useLayouts ? { bundles: findExclusiveBundles(binned), rowMajor: bins.rowMajor, rowStride: bins.rowStride } : {};
+  const options: TreeBuilderOptions = useLayouts ? { bundles: findExclusiveBundles(binned), binsInRecords: true } : {};
   const isClassification = criterion !== 'squared_error';
   const builder = new HistogramTreeBuilder(binned, binner, criterion, isClassification ? labels : null, nClasses, options);
   const store = new NodeStore(isClassification ? nClasses : 1, X.columns.length);

@@ -39,4 +39,22 @@ describe('RowRecords', () => {
     records.fillRegression(rows, 2, null, targets);
     assert.deepEqual([records.float64[2], records.float64[3], records.float64[6], records.float64[7]], [1, 0.1, 1, 0.3]);
   });
+
+  for (const [nRows, width] of [
+    [3, 4],
+    [600, 8],
+  ] as const) {
+    it(`holds every non-bundled feature's bin, copied from the columns (${nRows} rows, records of ${width} doubles)`, () => {
+      // 40 numeric columns: 56 bytes a record, one cache line; 3 rows and 600 (over two copy blocks).
+      const nFeatures = width === 4 ? 3 : 40;
+      const columns = Array.from({ length: nFeatures }, (_, f) => Uint8Array.from({ length: nRows }, (_, r) => (r * 31 + f * 7) % 255));
+      const records = new RowRecords(nRows, null, columns);
+      assert.equal(records.hasBins, true);
+      assert.equal(records.width, width);
+      for (let f = 0; f < nFeatures; f++) {
+        assert.equal(records.binByte[f], RECORD_CODES_BYTE + f);
+        for (let r = 0; r < nRows; r++) assert.equal(records.bytes[r * width * 8 + records.binByte[f]!], columns[f]![r], `row ${r}, feature ${f}`);
+      }
+    });
+  }
 });
