@@ -11,14 +11,15 @@
  * (shared/ml holds the readers), so a cached pair is exactly what parsing would give. A missing, foreign or damaged cache file is read as a miss; failing to
  * write one only costs the next process a parse.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TabularDataset } from '../ml/dataset/table.js';
 import { learnerCodeHash } from '../ml/learner-code-hash.js';
 import { readTablesFile, writeTablesFile } from '../ml/dataset/table-file.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
 import { loadTrainTest, type DataReadSpec, type SweepDataFiles } from './sweep-data.js';
+import { writeViaTemp } from './write-via-temp.js';
 
 /**
  * Data files smaller than this (together) parse in a few milliseconds: they are not cached, so a small
@@ -60,14 +61,6 @@ export async function loadTrainTestCached(
   const tables = await readTablesFile(cached).catch(() => null);
   if (tables !== null && tables.length === 2) return { train: tables[0]!, test: tables[1]! };
   const data = await loadTrainTest(read, split, files);
-  // Written under a temp name and renamed: a reader never sees half a file, and two processes parsing
-  // the same data at once both write whole files, the last rename winning.
-  const temp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeTablesFile(temp, [data.train, data.test]);
-    await rename(temp, cached);
-  } catch {
-    await rm(temp, { force: true }).catch(() => undefined);
-  }
+  writeViaTemp(cached, (temp) => writeTablesFile(temp, [data.train, data.test]));
   return data;
 }

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readCsvFile } from '../../shared/ml/dataset/read-csv.js';
+import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
 import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
 import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
 import { forestFromNodes } from '../../shared/ml/models/tree/forest-from-nodes.js';
@@ -13,7 +14,7 @@ import { mergeForestNodes, type ForestNodes } from '../../shared/ml/models/tree/
 import type { NodeStore } from '../../shared/ml/models/tree/node-store.js';
 import { RandomForestClassifier } from '../../shared/ml/models/tree/random-forest-classifier.js';
 import { RandomForestRegressor } from '../../shared/ml/models/tree/random-forest-regressor.js';
-import { runTrial, type TrialInput } from '../../shared/ml/run-trial.js';
+import { asTabular, runTrial, type TrialInput } from '../../shared/ml/run-trial.js';
 import { wavyRegression } from './models/tree/regression-test-data.js';
 import { threeBlobs } from './models/tree/tree-test-data.js';
 
@@ -79,6 +80,28 @@ describe('a forest fitted in tree ranges', () => {
     const merged = mergeForestFit(ranges, input.train, input.test);
     assert.equal(merged.pipelineJson, JSON.stringify(whole.pipeline), 'byte-identical artefact');
     assert.deepEqual(merged.metrics, whole.metrics, 'identical test metrics');
+  });
+
+  it('gives the diagnostics of the whole fit, permutation importances included, for uneven ranges', async () => {
+    // Fold jobs cut the trees unevenly (fit-tree-ranges.ts): the merge's diagnostics must not depend on where.
+    const input: TrialInput = {
+      train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
+      test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
+      pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
+      model: 'random_forest',
+      params: { n_estimators: 12 },
+      seed: 3,
+      cv: { folds: 0, scoring: 'accuracy' },
+    };
+    const whole = runTrial(input);
+    const test = asTabular(input.test);
+    const expected = trialDiagnostics(whole.fitted, whole.pipeline, test);
+    assert.equal(expected.importances?.kind, 'permutation');
+    for (const cut of [7, 9]) {
+      const ranges = [fitForestTrees(input, { start: 0, end: cut }).part, fitForestTrees(input, { start: cut, end: 12 }).part];
+      const merged = mergeForestFit(ranges, input.train, input.test);
+      assert.deepEqual(trialDiagnostics(merged.fitted, merged.pipeline, test), expected, `trees cut at ${cut}`);
+    }
   });
 
   it('refuses a range outside the forest and ranges of different fits', async () => {
