@@ -19,6 +19,7 @@
  * data's shape ({@link mergeRangeShare}), so the worker that merges has grown fewer of the other trees.
  */
 import { RandomForestParamsSchema, RandomForestRegressorParamsSchema } from '../schemas/model-params.schema.js';
+import { PERMUTATION_FEATURES, PERMUTATION_ROWS } from '../ml/diagnostics/trial-diagnostics.js';
 import { resolveMaxFeatures } from '../ml/models/tree/tree-limits.js';
 
 export const FIT_TREE_PARTS = 2;
@@ -32,10 +33,6 @@ export const FIT_TREE_PARTS = 2;
 const FIT_COST_PER_ROW_AND_FEATURE = 0.7;
 /** The longer range's share of the trees at most: past it the merge waits for one range alone. */
 const MAX_MERGE_RANGE_SHARE = 0.75;
-/** Test rows the diagnostics' permutation importance uses at most (trial-diagnostics.ts). */
-const PERMUTATION_ROWS = 1000;
-/** Features it permutes at most (trial-diagnostics.ts): past it there is no permutation importance. */
-const PERMUTATION_FEATURES = 64;
 
 /** What the cut needs to know of the trial's data: the sweep context's shape and split. */
 export interface TreeRangeShape {

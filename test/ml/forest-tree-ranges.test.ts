@@ -35,6 +35,19 @@ function nodesOf(store: NodeStore): ForestNodes {
   };
 }
 
+/** A forest trial without CV on the loan_default fixture's train/test pair. */
+async function loanForestTrial(params: Record<string, unknown>, seed: number): Promise<TrialInput> {
+  return {
+    train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
+    test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
+    pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
+    model: 'random_forest',
+    params,
+    seed,
+    cv: { folds: 0, scoring: 'accuracy' },
+  };
+}
+
 describe('a forest fitted in tree ranges', () => {
   it('merges into the artefact of the whole fit (classifier, class weights per bootstrap; regressor)', () => {
     const blobs = threeBlobs(60, 3);
@@ -66,15 +79,7 @@ describe('a forest fitted in tree ranges', () => {
   });
 
   it('scores the merged pipeline exactly as runTrial scores the whole final fit', async () => {
-    const input: TrialInput = {
-      train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
-      test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
-      pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
-      model: 'random_forest',
-      params: { n_estimators: 12 },
-      seed: 42,
-      cv: { folds: 0, scoring: 'accuracy' },
-    };
+    const input = await loanForestTrial({ n_estimators: 12 }, 42);
     const whole = runTrial(input);
     const ranges = [fitForestTrees(input, { start: 0, end: 6 }).part, fitForestTrees(input, { start: 6, end: 12 }).part];
     const merged = mergeForestFit(ranges, input.train, input.test);
@@ -84,15 +89,7 @@ describe('a forest fitted in tree ranges', () => {
 
   it('gives the diagnostics of the whole fit, permutation importances included, for uneven ranges', async () => {
     // Fold jobs cut the trees unevenly (fit-tree-ranges.ts): the merge's diagnostics must not depend on where.
-    const input: TrialInput = {
-      train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
-      test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
-      pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
-      model: 'random_forest',
-      params: { n_estimators: 12 },
-      seed: 3,
-      cv: { folds: 0, scoring: 'accuracy' },
-    };
+    const input = await loanForestTrial({ n_estimators: 12 }, 3);
     const whole = runTrial(input);
     const test = asTabular(input.test);
     const expected = trialDiagnostics(whole.fitted, whole.pipeline, test);
@@ -108,15 +105,7 @@ describe('a forest fitted in tree ranges', () => {
     const model = new RandomForestClassifier({ n_estimators: 4 });
     assert.throws(() => model.growOnly({ start: 2, end: 5 }), /tree range \[2, 5\)/);
     assert.throws(() => model.growOnly({ start: 2, end: 2 }), /tree range/);
-    const input: TrialInput = {
-      train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
-      test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
-      pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
-      model: 'random_forest',
-      params: { n_estimators: 4, max_depth: 3 },
-      seed: 1,
-      cv: { folds: 0, scoring: 'accuracy' },
-    };
+    const input = await loanForestTrial({ n_estimators: 4, max_depth: 3 }, 1);
     const a = fitForestTrees(input, { start: 0, end: 2 }).part;
     const b = fitForestTrees({ ...input, params: { n_estimators: 4, max_depth: 4 } }, { start: 2, end: 4 }).part;
     assert.throws(() => mergeForestFit([a, b], input.train, input.test), /not of the fit of range 0/);
