@@ -87,7 +87,7 @@ describe('a forest fitted in tree ranges', () => {
     assert.deepEqual(merged.metrics, whole.metrics, 'identical test metrics');
   });
 
-  it('gives the diagnostics of the whole fit, permutation importances included, for uneven ranges', async () => {
+  it('gives the artefact and diagnostics of the whole fit, permutation importances included, for uneven ranges', async () => {
     // Fold jobs cut the trees unevenly (fit-tree-ranges.ts): the merge's diagnostics must not depend on where.
     const input = await loanForestTrial({ n_estimators: 12 }, 3);
     const whole = runTrial(input);
@@ -97,6 +97,7 @@ describe('a forest fitted in tree ranges', () => {
     for (const cut of [7, 9]) {
       const ranges = [fitForestTrees(input, { start: 0, end: cut }).part, fitForestTrees(input, { start: cut, end: 12 }).part];
       const merged = mergeForestFit(ranges, input.train, input.test);
+      assert.equal(merged.pipelineJson, JSON.stringify(whole.pipeline), `byte-identical artefact, trees cut at ${cut}`);
       assert.deepEqual(trialDiagnostics(merged.fitted, merged.pipeline, test), expected, `trees cut at ${cut}`);
     }
   });
