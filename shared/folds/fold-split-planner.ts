@@ -3,10 +3,9 @@
  * fold-split-plan.ts). Program and external sweeps (no built-in context) never split.
  */
 import type { BuiltInSweepContexts } from '../index/built-in-sweep-contexts.js';
-import type { SweepContext } from '../schemas/sweep-context.schema.js';
 import type { TrialJob } from '../schemas/trial.schema.js';
 import type { SplitTrial } from './fold-flows.js';
-import { fitTreeRangesOf, type TreeRangeShape } from './fit-tree-ranges.js';
+import { fitTreeRangesOf } from './fit-tree-ranges.js';
 import { foldSplitOf } from './fold-split-plan.js';
 
 export interface EnqueueCandidate {
@@ -31,23 +30,9 @@ export class FoldSplitPlanner {
         whole.push(trial);
         continue;
       }
-      const fitTrees = fitTreeRangesOf(trial.model, trial.params, treeRangeShapeOf(context, folds));
+      const fitTrees = fitTreeRangesOf(trial.model, trial.params);
       split.push({ data: trial.data, retries: trial.retries, folds, ...(fitTrees === undefined ? {} : { fitTrees }) });
     }
     return { split, whole };
   }
-}
-
-/**
- * The data's shape as the tree ranges' cut needs it. Test rows come from the split's test size (a
- * fraction of all rows, or a count); a sweep with its own test file records no size: a quarter of the
- * training rows, as the default 0.2 split gives.
- */
-function treeRangeShapeOf(context: SweepContext, folds: number): TreeRangeShape | undefined {
-  const shape = context.fold_split;
-  if (shape === undefined) return undefined;
-  const testSize = context.dataset.split?.test_size;
-  let testRows = shape.rows / 4;
-  if (testSize !== undefined) testRows = testSize >= 1 ? testSize : Math.round((shape.rows * testSize) / (1 - testSize));
-  return { trainRows: shape.rows, testRows, features: shape.features, folds, task: context.task ?? 'classification' };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { foldSplitOf } from '../../shared/folds/fold-split-plan.js';
-import { fitTreeRangesOf, mergeRangeShare, type TreeRangeShape } from '../../shared/folds/fit-tree-ranges.js';
+import { fitTreeRangesOf } from '../../shared/folds/fit-tree-ranges.js';
 import { flowToken, foldJobId, parseFoldJobId, partName, partsOf } from '../../shared/folds/fold-job.schema.js';
 import { artifactKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { TEST_CONTEXT } from '../support/index-fixtures.js';
@@ -56,30 +56,6 @@ describe('fitTreeRangesOf', () => {
     ]);
     assert.equal(fitTreeRangesOf('random_forest', { n_estimators: 1 }), undefined, 'one tree stays one part');
     assert.equal(fitTreeRangesOf('gradient_boosting', { n_estimators: 100 }), undefined, 'boosting stages are sequential');
-  });
-
-  // 16k × 40 training rows, 4,000 test rows, 5 folds: the bench's (g) trial.
-  const shape: TreeRangeShape = { trainRows: 16_000, testRows: 4_000, features: 40, folds: 5, task: 'classification' };
-
-  it('gives the range whose worker merges more trees when a fold costs more than the merge', () => {
-    // Growing 100 trees on every row (0.7 · 6 features per split · 16k) against a fold's 4/5 of that plus
-    // its held-out rows and the merge's 4,000 test + 41 · 1,000 permutation rows: 58 trees to 42.
-    assert.deepEqual(fitTreeRangesOf('random_forest', { n_estimators: 100 }, shape), [
-      [0, 58],
-      [58, 100],
-    ]);
-  });
-
-  it('cuts evenly where the merge costs a fold or more, and never past three quarters', () => {
-    // A quarter of the rows: the permutation importance's 41,000 rows outweigh a 3,200-row fold.
-    assert.equal(mergeRangeShare({ ...shape, trainRows: 4_000, testRows: 1_000 }, 6), 0.5);
-    // No permutation importance past 64 features, every feature per split: the merge is nearly free.
-    assert.equal(mergeRangeShare({ ...shape, features: 100 }, 100), 0.75);
-    assert.equal(mergeRangeShare({ ...shape, folds: 0 }, 6), 0.5, 'no folds: nothing to balance');
-    assert.deepEqual(fitTreeRangesOf('random_forest', { n_estimators: 2 }, { ...shape, features: 100, task: 'regression' }), [
-      [0, 1],
-      [1, 2],
-    ]);
   });
 
   it('lists the ranges first, then the fit that merges them, then the folds', () => {

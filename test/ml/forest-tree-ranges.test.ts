@@ -88,7 +88,7 @@ describe('a forest fitted in tree ranges', () => {
   });
 
   it('gives the artefact and diagnostics of the whole fit, permutation importances included, for uneven ranges', async () => {
-    // Fold jobs cut the trees unevenly (fit-tree-ranges.ts): the merge's diagnostics must not depend on where.
+    // Where the trees are cut (fit-tree-ranges.ts halves them; any cut is valid) must change nothing.
     const input = await loanForestTrial({ n_estimators: 12 }, 3);
     const whole = runTrial(input);
     const test = asTabular(input.test);

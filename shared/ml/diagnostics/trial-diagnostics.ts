@@ -22,9 +22,9 @@ import {
 import { precisionRecallCurve, rocCurve } from './curve-points.js';
 
 /** Test rows used for permutation importance at most (a deterministic stride over the test set). */
-export const PERMUTATION_ROWS = 1000;
+const PERMUTATION_ROWS = 1000;
 /** Features permuted at most: past this, the trial page lists coefficients only for linear models. */
-export const PERMUTATION_FEATURES = 64;
+const PERMUTATION_FEATURES = 64;
 
 /**
  * `pipeline` is the trial's fitted pipeline and `pipelineJson` its serialized form (the artefact): the
