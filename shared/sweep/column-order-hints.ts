@@ -12,10 +12,10 @@
  * checks it against the column's current values like any order it stored, so a stale, foreign or
  * damaged file costs a sort, never a different model.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { ColumnOrderCache } from '../ml/models/tree/column-order-cache.js';
+import { writeViaTemp } from './write-via-temp.js';
 
 const MAGIC = Buffer.from('SWQORD01', 'latin1');
 /**
@@ -57,8 +57,8 @@ export async function seedColumnOrders(cache: ColumnOrderCache, parsedDataFile: 
 
 /**
  * Writes the orders `cache` holds beside `parsedDataFile`, unless they are there already or the data
- * has no parsed copy (small files are never cached: sorting them is cheap too). Temp name + rename: a
- * reader never sees half a file. Failing to write only costs other processes a sort.
+ * has no parsed copy (small files are never cached: sorting them is cheap too). Failing to write only
+ * costs other processes a sort.
  */
 export function writeColumnOrderHints(cache: ColumnOrderCache, parsedDataFile: string): void {
   const file = columnOrderHintsFile(parsedDataFile);
@@ -77,18 +77,8 @@ export function writeColumnOrderHints(cache: ColumnOrderCache, parsedDataFile: s
     parts.push(u32(order === undefined ? 0 : 1));
     if (order !== undefined) parts.push(Buffer.from(order.buffer, order.byteOffset, order.byteLength));
   }
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, Buffer.concat(parts));
-    renameSync(temp, file);
-  } catch {
-    // Never thrown: the training process calls this after answering a part, outside any handler.
-    try {
-      rmSync(temp, { force: true });
-    } catch {
-      // A temp file left behind is harmless: nothing reads `*.tmp`.
-    }
-  }
+  // Never thrown: the training process calls this after answering a part, outside any handler.
+  writeViaTemp(file, (temp) => writeFileSync(temp, Buffer.concat(parts)));
 }
 
 function u32(value: number): Buffer {

@@ -16,8 +16,8 @@
  * even the example's 1,000 rows in ~60–100 ms of CPU (the parser runs in V8's slow tiers), and reads
  * the copy in ~5–20 ms — on each worker's first trial of `sweepq run` (issue 13 item 3 (a)).
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { TabularDataset } from '../ml/dataset/table.js';
 import { learnerCodeHash } from '../ml/learner-code-hash.js';
@@ -25,6 +25,7 @@ import { readTablesFile, writeTablesFile } from '../ml/dataset/table-file.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
 import type { Task } from '../ml/dataset/table.js';
 import { loadTrainTest, type DataReadSpec, type SweepDataFiles } from './sweep-data.js';
+import { writeViaTemp } from './write-via-temp.js';
 
 /**
  * Data files smaller than this (together) parse in a few milliseconds: they are not cached, so a small
@@ -75,7 +76,7 @@ export async function loadTrainTestCached(
   const tables = await readTablesFile(cached).catch(() => null);
   if (tables !== null && tables.length === 2) return { train: tables[0]!, test: tables[1]! };
   const data = await loadTrainTest(read, split, files);
-  if ((await bytesOf(files)) >= minBytes) await writeParsedCopy(cached, data);
+  if ((await bytesOf(files)) >= minBytes) writeParsedCopy(cached, data);
   return data;
 }
 
@@ -92,17 +93,9 @@ export async function keepParsedData(
   const cached = parsedDataPath(read, split, files);
   if (cached === null) return;
   await mkdir(path.dirname(cached), { recursive: true }).catch(() => undefined);
-  await writeParsedCopy(cached, data);
+  writeParsedCopy(cached, data);
 }
 
-async function writeParsedCopy(cached: string, data: { train: TabularDataset; test: TabularDataset }): Promise<void> {
-  // Written under a temp name and renamed: a reader never sees half a file, and two processes parsing
-  // the same data at once both write whole files, the last rename winning.
-  const temp = `${cached}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    writeTablesFile(temp, [data.train, data.test]);
-    await rename(temp, cached);
-  } catch {
-    await rm(temp, { force: true }).catch(() => undefined);
-  }
+function writeParsedCopy(cached: string, data: { train: TabularDataset; test: TabularDataset }): void {
+  writeViaTemp(cached, (temp) => writeTablesFile(temp, [data.train, data.test]));
 }

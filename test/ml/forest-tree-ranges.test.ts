@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { readCsvFile } from '../../shared/ml/dataset/read-csv.js';
+import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
 import { fitForestTrees } from '../../shared/ml/fit-forest-trees.js';
 import { mergeForestFit } from '../../shared/ml/merge-forest-fit.js';
 import { forestFromNodes } from '../../shared/ml/models/tree/forest-from-nodes.js';
@@ -13,7 +14,7 @@ import { mergeForestNodes, type ForestNodes } from '../../shared/ml/models/tree/
 import type { NodeStore } from '../../shared/ml/models/tree/node-store.js';
 import { RandomForestClassifier } from '../../shared/ml/models/tree/random-forest-classifier.js';
 import { RandomForestRegressor } from '../../shared/ml/models/tree/random-forest-regressor.js';
-import { runTrial, type TrialInput } from '../../shared/ml/run-trial.js';
+import { asTabular, runTrial, type TrialInput } from '../../shared/ml/run-trial.js';
 import { wavyRegression } from './models/tree/regression-test-data.js';
 import { threeBlobs } from './models/tree/tree-test-data.js';
 
@@ -31,6 +32,19 @@ function nodesOf(store: NodeStore): ForestNodes {
     right: store.right.subarray(0, n),
     missingLeft: store.missingLeft.subarray(0, n),
     value: store.value.subarray(0, n * store.nOutputs),
+  };
+}
+
+/** A forest trial without CV on the loan_default fixture's train/test pair. */
+async function loanForestTrial(params: Record<string, unknown>, seed: number): Promise<TrialInput> {
+  return {
+    train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
+    test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
+    pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
+    model: 'random_forest',
+    params,
+    seed,
+    cv: { folds: 0, scoring: 'accuracy' },
   };
 }
 
@@ -65,15 +79,7 @@ describe('a forest fitted in tree ranges', () => {
   });
 
   it('scores the merged pipeline exactly as runTrial scores the whole final fit', async () => {
-    const input: TrialInput = {
-      train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
-      test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
-      pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
-      model: 'random_forest',
-      params: { n_estimators: 12 },
-      seed: 42,
-      cv: { folds: 0, scoring: 'accuracy' },
-    };
+    const input = await loanForestTrial({ n_estimators: 12 }, 42);
     const whole = runTrial(input);
     const ranges = [fitForestTrees(input, { start: 0, end: 6 }).part, fitForestTrees(input, { start: 6, end: 12 }).part];
     const merged = mergeForestFit(ranges, input.train, input.test);
@@ -81,19 +87,26 @@ describe('a forest fitted in tree ranges', () => {
     assert.deepEqual(merged.metrics, whole.metrics, 'identical test metrics');
   });
 
+  it('gives the artefact and diagnostics of the whole fit, permutation importances included, for uneven ranges', async () => {
+    // Where the trees are cut (fit-tree-ranges.ts halves them; any cut is valid) must change nothing.
+    const input = await loanForestTrial({ n_estimators: 12 }, 3);
+    const whole = runTrial(input);
+    const test = asTabular(input.test);
+    const expected = trialDiagnostics(whole.fitted, whole.pipeline, test);
+    assert.equal(expected.importances?.kind, 'permutation');
+    for (const cut of [7, 9]) {
+      const ranges = [fitForestTrees(input, { start: 0, end: cut }).part, fitForestTrees(input, { start: cut, end: 12 }).part];
+      const merged = mergeForestFit(ranges, input.train, input.test);
+      assert.equal(merged.pipelineJson, JSON.stringify(whole.pipeline), `byte-identical artefact, trees cut at ${cut}`);
+      assert.deepEqual(trialDiagnostics(merged.fitted, merged.pipeline, test), expected, `trees cut at ${cut}`);
+    }
+  });
+
   it('refuses a range outside the forest and ranges of different fits', async () => {
     const model = new RandomForestClassifier({ n_estimators: 4 });
     assert.throws(() => model.growOnly({ start: 2, end: 5 }), /tree range \[2, 5\)/);
     assert.throws(() => model.growOnly({ start: 2, end: 2 }), /tree range/);
-    const input: TrialInput = {
-      train: await readCsvFile(fixture('loan_default.train.csv'), { target: 'target' }),
-      test: await readCsvFile(fixture('loan_default.test.csv'), { target: 'target' }),
-      pipeline: { imputer: { strategy: 'median' }, scaler: 'standard' },
-      model: 'random_forest',
-      params: { n_estimators: 4, max_depth: 3 },
-      seed: 1,
-      cv: { folds: 0, scoring: 'accuracy' },
-    };
+    const input = await loanForestTrial({ n_estimators: 4, max_depth: 3 }, 1);
     const a = fitForestTrees(input, { start: 0, end: 2 }).part;
     const b = fitForestTrees({ ...input, params: { n_estimators: 4, max_depth: 4 } }, { start: 2, end: 4 }).part;
     assert.throws(() => mergeForestFit([a, b], input.train, input.test), /not of the fit of range 0/);
