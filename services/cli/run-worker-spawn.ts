@@ -10,7 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_STATE_DIR } from '../../shared/config/default-state-dir.js';
-import { withoutExtraCaCerts, workerMayUseTls } from '../../shared/runtime/extra-ca-certs.js';
+import { workerMayUseTls } from '../../shared/runtime/extra-ca-certs.js';
 import { START_UP_V8_FLAGS } from '../../shared/runtime/start-up-v8-flags.js';
 import { AWAIT_PARENT_FLAG } from '../worker/await-parent-flag.js';
 /** Where bin/sweepq.js leaves the worker it started; a registered symbol, since the CLI's bundle has its own copy of this module. */
@@ -54,7 +54,8 @@ export function runWorkerEnv(base: NodeJS.ProcessEnv, stateDir: string, prefix: 
   const env: NodeJS.ProcessEnv = { ...base, SWEEPQ_STATE_DIR: stateDir, WORKER_CONCURRENCY: '1' };
   if (prefix !== undefined) env.SWEEPQ_PREFIX = prefix;
   delete env.SWEEPQ_API_URL;
-  return workerMayUseTls(env) ? env : withoutExtraCaCerts(env);
+  if (!workerMayUseTls(env)) delete env.NODE_EXTRA_CA_CERTS;
+  return env;
 }
 
 /** The log file of the `n`th worker (from 1) of a run on `stateDir`. */

@@ -13,7 +13,8 @@ import type { TabularDataset } from '../../shared/ml/dataset/table.js';
 import type { AnyMetricName } from '../../shared/ml/metrics/metric-names.js';
 import { runTrial, type TrialInput, type TrialOutcome } from '../../shared/ml/run-trial.js';
 import { trialDiagnostics } from '../../shared/ml/diagnostics/trial-diagnostics.js';
-import { loadTrainTestCached, parsedDataPath, trialReadSpec } from '../../shared/sweep/parsed-data-cache.js';
+import { loadTrainTestCached, parsedDataPath } from '../../shared/sweep/parsed-data-cache.js';
+import { readSpecOf } from '../../shared/sweep/sweep-data.js';
 import { seedColumnOrders, writeColumnOrderHints } from '../../shared/sweep/column-order-hints.js';
 import { crossValidateByStages, type RungScores, type RungVerdict } from '../../shared/ml/cross-validate-by-stages.js';
 import { meanStd } from '../../shared/ml/metrics/mean-std.js';
@@ -43,7 +44,7 @@ async function loadData(task: TrainingTask): Promise<LoadedData> {
   const cached = datasets.get(key);
   if (cached) return cached;
   const d = task.dataset;
-  const read = trialReadSpec(d, task.task);
+  const read = readSpecOf({ dataset: d, task: task.task });
   const files = { train: task.trainPath, test: task.testPath };
   const data: LoadedData = { ...(await loadTrainTestCached(read, d.split, files)), parsedFile: parsedDataPath(read, d.split, files) };
   if (datasets.size >= DATASET_CACHE_SIZE) datasets.delete(datasets.keys().next().value!);

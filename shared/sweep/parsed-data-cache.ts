@@ -23,7 +23,6 @@ import type { TabularDataset } from '../ml/dataset/table.js';
 import { learnerCodeHash } from '../ml/learner-code-hash.js';
 import { readTablesFile, writeTablesFile } from '../ml/dataset/table-file.js';
 import type { DatasetRef } from '../schemas/sweep-context.schema.js';
-import type { Task } from '../ml/dataset/table.js';
 import { loadTrainTest, type DataReadSpec, type SweepDataFiles } from './sweep-data.js';
 import { writeViaTemp } from './write-via-temp.js';
 
@@ -50,14 +49,6 @@ export function parsedDataPath(read: DataReadSpec, split: DatasetRef['split'], f
   const settings = JSON.stringify([learnerCodeHash(), path.basename(files.train), files.test === null ? null : path.basename(files.test), read, split]);
   const key = createHash('sha256').update(settings).digest('hex').slice(0, 24);
   return path.join(path.dirname(files.train), `${train[1]!.slice(0, 16)}.parsed-${key}.table`);
-}
-
-/**
- * How a trial reads a sweep's data: its context's dataset and task. One function for the training
- * process and for the submit that leaves the parsed copy, so both name the same cache file.
- */
-export function trialReadSpec(dataset: DatasetRef, task: Task | undefined): DataReadSpec {
-  return { target: dataset.target, task, columns: dataset.columns, delimiter: dataset.delimiter, maxClasses: dataset.max_classes };
 }
 
 /**

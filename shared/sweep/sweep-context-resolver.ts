@@ -20,7 +20,8 @@ import type { ObjectStore } from '../store/index.js';
 import { sha256OfFile, type DatasetCache } from './dataset-cache.js';
 import type { ResolvedSweepSpec } from './parse-sweep-file.js';
 import { checkSweepDataInThread } from './check-sweep-data-in-thread.js';
-import { keepParsedData, trialReadSpec } from './parsed-data-cache.js';
+import { keepParsedData } from './parsed-data-cache.js';
+import { readSpecOf } from './sweep-data.js';
 import { storeDatasetFile } from './store-dataset-file.js';
 
 export interface ResolvedContext {
@@ -143,7 +144,7 @@ export class SweepContextResolver {
       test: ref.test === null ? null : this.datasets.fileOf(ref.test, ref.formats?.test ?? 'csv'),
     };
     // Only speed is at stake: whatever fails here leaves the trials to parse the file, never the submit.
-    await keepParsedData(trialReadSpec(ref, task), ref.split, files, parsed).catch(() => undefined);
+    await keepParsedData(readSpecOf({ dataset: ref, task }), ref.split, files, parsed).catch(() => undefined);
   }
 
   /** The sweep's trial limits: its `limits:` block over the configured defaults, within the configured maximum. */

@@ -47,8 +47,11 @@ export interface SweepDataCheck {
   schema: SchemaReport;
 }
 
-/** The read options of a sweep's data. */
-export function readSpecOf(spec: Pick<SweepSpec, 'task' | 'dataset'>): DataReadSpec {
+/**
+ * The read options of a sweep's data: from its spec at submit, from its context's dataset in a trial —
+ * one function, so the submit's parsed copy and the trials name the same cache file (parsed-data-cache.ts).
+ */
+export function readSpecOf(spec: { task?: Task | undefined; dataset: Pick<DatasetRef, 'target' | 'columns' | 'delimiter' | 'max_classes'> }): DataReadSpec {
   return {
     target: spec.dataset.target,
     task: spec.task,
@@ -97,7 +100,7 @@ function locateSplitError(error: unknown): unknown {
 /**
  * Every check of a sweep's data at submit: the target (classes, numbers), the task against the
  * models, metrics and scoring, one-hot widths, test against train, folds against the classes.
- * `onChecked` gets the parsed train/test pair and the task once every check has passed.
+ * `onChecked` gets the parsed train/test pair once every check has passed.
  * @throws InvalidInputError (INVALID_CSV, INVALID_SPEC, LIMIT_EXCEEDED) saying what, where and how to fix.
  */
 export async function checkSweepData(
@@ -105,7 +108,7 @@ export async function checkSweepData(
   split: DatasetRef['split'],
   files: SweepDataFiles,
   options: { maxOneHotWidth?: number } = {},
-  onChecked?: (data: { train: TabularDataset; test: TabularDataset }, task: Task) => void,
+  onChecked?: (data: { train: TabularDataset; test: TabularDataset }) => void,
 ): Promise<SweepDataCheck> {
   const read = readSpecOf(spec);
   const data = await loadTrainTest(read, split, files);
@@ -152,7 +155,7 @@ export async function checkSweepData(
   }
   const schema = describeTable(train);
   assertMissingValuesImputed(spec, schema, describeTable(test));
-  onChecked?.(data, task);
+  onChecked?.(data);
   return { task, scoring, shape: encodedShape(train, schema, spec.pipeline), schema };
 }
 

@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { datasetKey, type SweepContext } from '../../shared/schemas/sweep-context.schema.js';
 import { readTablesFile } from '../../shared/ml/dataset/table-file.js';
 import { loadSweepFile } from '../../shared/sweep/load-sweep-file.js';
-import { parsedDataPath, trialReadSpec } from '../../shared/sweep/parsed-data-cache.js';
+import { parsedDataPath } from '../../shared/sweep/parsed-data-cache.js';
+import { readSpecOf } from '../../shared/sweep/sweep-data.js';
 import { loadTrainTest } from '../../shared/sweep/sweep-data.js';
 import { prepareSweepContext, type PreparedSweepContext } from '../../shared/sweep/sweep-context-preparation.js';
 import { createSweepService, type SweepService } from '../../shared/sweep/sweep-service.js';
@@ -81,7 +82,7 @@ describe('prepareSweepContext (a context resolved before the service exists)', (
     const withMissing = { ...generated, missing: [{ column: 1, rows: [3, 9] }] };
     const loaded = await loadSweepFile(await sweepFile(setup.config.stateDir, 'prepared_parsed', withMissing));
     const { context } = await prepareSweepContext({ config: setup.config, spec: loaded.spec, files: loaded.files }).resolved;
-    const read = trialReadSpec(context.dataset, context.task);
+    const read = readSpecOf({ dataset: context.dataset, task: context.task });
     // Where a worker of this state folder keeps the data (DatasetCache) and so its parsed copy.
     const cached = path.join(setup.config.stateDir, 'cache', 'datasets', `${context.dataset.train}.csv`);
     const copy = parsedDataPath(read, context.dataset.split, { train: cached, test: null });

@@ -92,7 +92,8 @@ export class ObservationColumns {
   private paramState = new Uint8Array(64);
   /** Per row, `stride` slots: its params in internal form (entry dims in order), once read. */
   private paramValues: Float64Array;
-  private readonly stride: number;
+  /** The widest entry's param count: the slots per row. */
+  readonly stride: number;
   private readonly observations: Observation[] = [];
   private readonly complete = new LossOrder();
   private readonly pruned = new LossOrder();
@@ -122,11 +123,6 @@ export class ObservationColumns {
     while (suffix < common - prefix && kept[before - 1 - suffix] === observations[after - 1 - suffix]) suffix++;
     this.remove(prefix, before - suffix - prefix);
     this.insert(prefix, observations, prefix, after - suffix);
-  }
-
-  /** The observation of row r (as of the last sync). */
-  observation(r: number): Observation {
-    return this.observations[r]!;
   }
 
   /** Finished rows since the best completed one (−1 when none completed): the stall check. */

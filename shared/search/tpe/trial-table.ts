@@ -92,9 +92,7 @@ export class TrialTable {
     this.good = buffers.uint8('good', capacity);
     this.goodRows = buffers.int32('goodRows', capacity);
     this.badRows = buffers.int32('badRows', capacity);
-    let widest = 0;
-    for (const entry of space.entries) widest = Math.max(widest, entry.dims.length);
-    this.point = buffers.float64('point', widest);
+    this.point = buffers.float64('point', columns.stride);
     const E = space.entries.length;
     // The observations' columns as kept; a row outside the space only marks nothing.
     this.entryOf.set(columns.entry.subarray(0, observed));
