@@ -589,6 +589,11 @@ export class HistogramTreeBuilder {
     return this.bundles !== null && this.bundles.bundleOf[f]! >= 0 && this.readsRowMajor(nodeRows);
   }
 
+  /** The byte of a record holding bundled feature f's bundle code (see {@link readsCode}). */
+  private codeByte(f: number): number {
+    return RECORD_CODES_BYTE + this.bundles!.bundleOf[f]!;
+  }
+
   /**
    * Where a node of `nodeRows` rows reads feature f's bins (not a bundled column's in the records, see
    * {@link readsCode}); the returned view is reused by the next call.
@@ -807,13 +812,11 @@ export class HistogramTreeBuilder {
   private twoBinClassKernel(hist: Float64Array, f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
     if (this.readsCode(f, end - start)) {
       const bundles = this.bundles!;
-      const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[f]!;
-      const records = this.records.bytes;
       accumulateBundledBinaryClassHistogram(
         hist,
-        records,
+        this.records.bytes,
         this.recordBytes,
-        codeByte,
+        this.codeByte(f),
         bundles.codeOf[f]!,
         bundles.onBin[f]!,
         rows,
@@ -833,13 +836,11 @@ export class HistogramTreeBuilder {
   private twoBinRegressionKernel(hist: Float64Array, f: number, rows: Uint32Array, start: number, end: number, totals: Float64Array): boolean {
     if (this.readsCode(f, end - start)) {
       const bundles = this.bundles!;
-      const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[f]!;
-      const records = this.records.bytes;
       accumulateBundledRegressionHistogram(
         hist,
-        records,
+        this.records.bytes,
         this.recordBytes,
-        codeByte,
+        this.codeByte(f),
         bundles.codeOf[f]!,
         bundles.onBin[f]!,
         rows,
@@ -928,7 +929,7 @@ export class HistogramTreeBuilder {
         stride,
         this.records.bytes,
         this.recordBytes,
-        RECORD_CODES_BYTE + bundles.bundleOf[f]!,
+        this.codeByte(f),
         bundles.codeOf[f]!,
         bundles.onBin[f]!,
         rows,
@@ -1205,7 +1206,7 @@ export class HistogramTreeBuilder {
       const bundles = this.bundles!;
       const records = this.records.bytes;
       const recordBytes = this.recordBytes;
-      const codeByte = RECORD_CODES_BYTE + bundles.bundleOf[feature]!;
+      const codeByte = this.codeByte(feature);
       const columnCode = bundles.codeOf[feature]!;
       // Bin 0 is where the code differs from the column's when the column is on in bin 1, else where it matches.
       const leftWhenDifferent = bundles.onBin[feature]!;
